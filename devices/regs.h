@@ -1,0 +1,36 @@
+/* devices/regs.h: register layout of every device, as the guest sees it.
+ * Shared by host devices and the guest kernel; all registers are 32 bits
+ * wide at 4-byte aligned offsets (Unicorn splits 8-byte MMIO accesses). */
+#ifndef IPCEMU_DEVICES_REGS_H
+#define IPCEMU_DEVICES_REGS_H
+
+/* UART: write a byte to DATA to print it; STATUS reads TX_READY always. */
+#define UART_DATA 0x00
+#define UART_STATUS 0x04
+#define UART_STATUS_TX_READY 0x1u
+
+/* Timer: NOW is the core's cycle clock; CMP a deadline in cycles. Writing
+ * CMP_HI arms the timer; the irq line rises when NOW >= CMP while armed
+ * and stays up until CTRL_ACK is written (which also disarms). */
+#define TIMER_NOW_LO 0x00
+#define TIMER_NOW_HI 0x04
+#define TIMER_CMP_LO 0x08
+#define TIMER_CMP_HI 0x0c
+#define TIMER_CTRL 0x10
+#define TIMER_CTRL_ARMED 0x1u   /* read: armed */
+#define TIMER_CTRL_PENDING 0x2u /* read: irq line up */
+#define TIMER_CTRL_ACK 0x2u     /* write: lower the line and disarm */
+
+/* Power: writing EXIT ends the run with the written exit code. */
+#define POWER_EXIT 0x00
+
+/* Trace port: fill TYPE, PID and ARG0..3 (as LO/HI halves), then write
+ * COMMIT; the emulator stamps the record with the cycle clock. */
+#define TRACE_TYPE 0x00
+#define TRACE_PID 0x04
+#define TRACE_ARG_LO(i) (0x08 + 8 * (i))
+#define TRACE_ARG_HI(i) (0x0c + 8 * (i))
+#define TRACE_NARGS 4
+#define TRACE_COMMIT 0x28
+
+#endif

@@ -1,0 +1,74 @@
+/* devices/timer.c: one-shot cycle timer (see timer.h). */
+#include "devices/timer.h"
+
+#include "devices/regs.h"
+
+void dev_timer_init(struct dev_timer *t, uint64_t (*now)(void *ctx), void *ctx)
+{
+    *t = (struct dev_timer){.now = now, .ctx = ctx};
+}
+
+bool dev_timer_update(struct dev_timer *t, uint64_t now)
+{
+    if (t->armed && !t->pending && now >= t->cmp) {
+        t->pending = true;
+        t->fired++;
+    }
+    return t->pending;
+}
+
+uint64_t dev_timer_deadline(const struct dev_timer *t)
+{
+    return t->armed && !t->pending ? t->cmp : DEV_TIMER_NEVER;
+}
+
+/* Returns the clock halves, the deadline halves, or the CTRL bits. */
+static uint32_t timer_read(void *dev, uint64_t off)
+{
+    struct dev_timer *t = dev;
+    uint64_t now = t->now ? t->now(t->ctx) : 0;
+    dev_timer_update(t, now);
+    switch (off) {
+    case TIMER_NOW_LO:
+        return (uint32_t)now;
+    case TIMER_NOW_HI:
+        return (uint32_t)(now >> 32);
+    case TIMER_CMP_LO:
+        return (uint32_t)t->cmp;
+    case TIMER_CMP_HI:
+        return (uint32_t)(t->cmp >> 32);
+    case TIMER_CTRL:
+        return (t->armed ? TIMER_CTRL_ARMED : 0) | (t->pending ? TIMER_CTRL_PENDING : 0);
+    default:
+        return 0;
+    }
+}
+
+/* CMP_LO latches, CMP_HI sets the deadline and arms, CTRL_ACK lowers the
+ * line and disarms. */
+static void timer_write(void *dev, uint64_t off, uint32_t value)
+{
+    struct dev_timer *t = dev;
+    switch (off) {
+    case TIMER_CMP_LO:
+        t->cmp_lo = value;
+        break;
+    case TIMER_CMP_HI:
+        t->cmp = ((uint64_t)value << 32) | t->cmp_lo;
+        t->armed = true;
+        t->pending = false;
+        if (t->now)
+            dev_timer_update(t, t->now(t->ctx));
+        break;
+    case TIMER_CTRL:
+        if (value & TIMER_CTRL_ACK) {
+            t->pending = false;
+            t->armed = false;
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+const struct dev_ops dev_timer_ops = {"timer", timer_read, timer_write};

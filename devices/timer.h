@@ -1,0 +1,36 @@
+/* devices/timer.h: a one-shot timer on the core's cycle clock. The guest
+ * writes a deadline (CMP_LO then CMP_HI, which arms it); the irq line rises
+ * once the clock reaches the deadline and stays up until the guest writes
+ * TIMER_CTRL_ACK. The clock is read through a callback, so the device is
+ * testable without a CPU. */
+#ifndef IPCEMU_DEVICES_TIMER_H
+#define IPCEMU_DEVICES_TIMER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "devices/device.h"
+
+#define DEV_TIMER_NEVER UINT64_MAX
+
+struct dev_timer {
+    uint64_t (*now)(void *ctx); /* the cycle clock */
+    void *ctx;
+    uint64_t cmp;    /* deadline in cycles */
+    uint32_t cmp_lo; /* latched low half until CMP_HI is written */
+    bool armed;
+    bool pending;   /* the irq line */
+    uint64_t fired; /* how many times the line rose */
+};
+
+extern const struct dev_ops dev_timer_ops;
+
+/* Initialises a disarmed timer reading the clock through now(ctx). */
+void dev_timer_init(struct dev_timer *t, uint64_t (*now)(void *ctx), void *ctx);
+/* Raises the line if the timer is armed and `now` reached the deadline.
+ * Returns the line's state. */
+bool dev_timer_update(struct dev_timer *t, uint64_t now);
+/* Returns the cycle at which the line will rise, or DEV_TIMER_NEVER. */
+uint64_t dev_timer_deadline(const struct dev_timer *t);
+
+#endif

@@ -1,0 +1,120 @@
+/* tests/emu/test_core.c: the neutral core: block-hook instruction counts
+ * and cycle clock, deadline stops, idle detection, on real Unicorn engines
+ * running hand-assembled code. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "emu/cpu.h"
+
+#define BASE 0x40000000ULL
+
+static void open_with_code(struct emu_core *c, enum emu_arch_id arch, const void *code, size_t n)
+{
+    assert_int_equal(emu_core_open(c, emu_arch_get(arch), 0, NULL), UC_ERR_OK);
+    assert_int_equal(uc_mem_map(c->uc, BASE, 0x10000, UC_PROT_ALL), UC_ERR_OK);
+    assert_int_equal(uc_mem_write(c->uc, BASE, code, n), UC_ERR_OK);
+    assert_int_equal(emu_reg_write(c, c->arch->reg_pc, BASE), UC_ERR_OK);
+}
+
+/* x86-64: 5 nops of different lengths then hlt: 6 instructions, idle. */
+static void x86_counts_variable_length_instructions(void **state)
+{
+    (void)state;
+    static const uint8_t code[] = {
+        0x90,                   /* nop */
+        0x66, 0x90,             /* xchg ax, ax */
+        0x0f, 0x1f, 0x00,       /* nop dword [rax] */
+        0x0f, 0x1f, 0x40, 0x00, /* nop dword [rax+0] */
+        0x48, 0x89, 0xc0,       /* mov rax, rax */
+        0xf4,                   /* hlt */
+    };
+    struct emu_core c;
+    open_with_code(&c, EMU_ARCH_X86_64, code, sizeof code);
+    assert_int_equal(emu_core_run(&c), EMU_STOP_IDLE);
+    assert_int_equal(c.instructions, 6);
+    assert_int_equal(c.cycles, 6);
+    assert_true(emu_pc(&c) == BASE + sizeof code);
+    emu_core_close(&c);
+}
+
+/* RISC-V: compressed and full-size instructions, then wfi (4 bytes). */
+static void riscv_counts_compressed_instructions(void **state)
+{
+    (void)state;
+    static const uint8_t code[] = {
+        0x01, 0x00,             /* c.nop */
+        0x13, 0x00, 0x00, 0x00, /* addi x0, x0, 0 */
+        0x05, 0x05,             /* c.addi a0, 1 */
+        0x73, 0x00, 0x50, 0x10, /* wfi */
+    };
+    struct emu_core c;
+    open_with_code(&c, EMU_ARCH_RISCV64, code, sizeof code);
+    assert_int_equal(emu_core_run(&c), EMU_STOP_IDLE);
+    assert_int_equal(c.instructions, 4);
+    assert_int_equal(emu_reg_read(&c, UC_RISCV_REG_A0), 1);
+    emu_core_close(&c);
+}
+
+/* AArch64: an endless loop `b .` stops at the deadline, deterministically. */
+static void an_endless_loop_stops_at_the_deadline(void **state)
+{
+    (void)state;
+    static const uint8_t code[] = {0x00, 0x00, 0x00, 0x14}; /* b . */
+    uint64_t cycles[2];
+    for (int run = 0; run < 2; run++) {
+        struct emu_core c;
+        open_with_code(&c, EMU_ARCH_AARCH64, code, sizeof code);
+        c.deadline = 100000;
+        assert_int_equal(emu_core_run(&c), EMU_STOP_DEADLINE);
+        assert_true(c.cycles >= 100000 && c.cycles < 100000 + 16);
+        assert_true(c.instructions == c.cycles);
+        cycles[run] = c.cycles;
+        /* A second run goes on from where it stopped. */
+        c.deadline = 200000;
+        assert_int_equal(emu_core_run(&c), EMU_STOP_DEADLINE);
+        assert_true(c.cycles >= 200000);
+        emu_core_close(&c);
+    }
+    assert_true(cycles[0] == cycles[1]);
+}
+
+static void the_flat_cost_scales_the_clock(void **state)
+{
+    (void)state;
+    static const uint8_t code[] = {0x90, 0x90, 0x90, 0xf4};
+    struct emu_core c;
+    open_with_code(&c, EMU_ARCH_X86_64, code, sizeof code);
+    c.cycles_per_insn = 3;
+    emu_core_charge(&c, 10);
+    assert_int_equal(emu_core_run(&c), EMU_STOP_IDLE);
+    assert_int_equal(c.instructions, 4);
+    assert_int_equal(c.cycles, 10 + 12);
+    emu_core_close(&c);
+}
+
+static void architectures_are_found_by_name(void **state)
+{
+    (void)state;
+    assert_ptr_equal(emu_arch_by_name("x86_64"), &emu_arch_x86_64);
+    assert_ptr_equal(emu_arch_by_name("aarch64"), &emu_arch_aarch64);
+    assert_ptr_equal(emu_arch_by_name("riscv64"), &emu_arch_riscv64);
+    assert_null(emu_arch_by_name("mips"));
+    assert_null(emu_arch_get(EMU_ARCH_COUNT));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(x86_counts_variable_length_instructions),
+        cmocka_unit_test(riscv_counts_compressed_instructions),
+        cmocka_unit_test(an_endless_loop_stops_at_the_deadline),
+        cmocka_unit_test(the_flat_cost_scales_the_clock),
+        cmocka_unit_test(architectures_are_found_by_name),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

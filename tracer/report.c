@@ -1,0 +1,135 @@
+/* tracer/report.c: JSON and text reports (see report.h). */
+#include "tracer/report.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Adds a 64-bit counter. cJSON stores doubles: exact up to 2^53, far beyond
+ * any run's cycle count. */
+static void add_u64(cJSON *o, const char *key, uint64_t v)
+{
+    cJSON_AddNumberToObject(o, key, (double)v);
+}
+
+/* Adds "0x..." for an address. */
+static void add_hex(cJSON *o, const char *key, uint64_t v)
+{
+    char buf[24];
+    snprintf(buf, sizeof buf, "0x%llx", (unsigned long long)v);
+    cJSON_AddStringToObject(o, key, buf);
+}
+
+/* Returns the "processes" array, or NULL when out of memory. */
+static cJSON *processes_json(const struct trc_log *log)
+{
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; arr && i < log->nprocs; i++) {
+        const struct trc_proc *p = &log->procs[i];
+        cJSON *o = cJSON_CreateObject();
+        if (!o) {
+            cJSON_Delete(arr);
+            return NULL;
+        }
+        cJSON_AddItemToArray(arr, o);
+        add_u64(o, "pid", p->pid);
+        cJSON_AddStringToObject(o, "name", p->name);
+        add_u64(o, "priority", p->priority);
+        add_u64(o, "cycles", p->cycles);
+        add_u64(o, "syscalls", p->syscalls);
+        add_u64(o, "messages_sent", 0);
+        add_u64(o, "messages_received", 0);
+        cJSON_AddStringToObject(o, "state", trc_proc_state_name(p->state));
+        if (p->state == TRC_PROC_EXITED)
+            cJSON_AddNumberToObject(o, "exit_code", (double)p->exit_code);
+        if (p->state == TRC_PROC_KILLED) {
+            cJSON *f = cJSON_AddObjectToObject(o, "fault");
+            if (f) {
+                cJSON_AddStringToObject(f, "cause", trc_fault_name(p->fault));
+                add_hex(f, "pc", p->fault_pc);
+                add_hex(f, "addr", p->fault_addr);
+            }
+        }
+    }
+    return arr;
+}
+
+char *trc_report_json(const struct trc_run_info *run, const struct trc_log *log)
+{
+    cJSON *r = cJSON_CreateObject();
+    if (!r)
+        return NULL;
+    char hash[17];
+    trc_log_hash_hex(log, hash);
+    cJSON_AddStringToObject(r, "arch", run->arch);
+    cJSON_AddStringToObject(r, "cpu", run->cpu);
+    add_u64(r, "cycles", run->cycles);
+    add_u64(r, "instructions", run->instructions);
+    cJSON_AddStringToObject(r, "outcome", run->outcome);
+    if (run->why && run->why[0])
+        cJSON_AddStringToObject(r, "why", run->why);
+    add_u64(r, "exit_code", run->exit_code);
+    cJSON_AddStringToObject(r, "trace_hash", hash);
+    add_u64(r, "events", log->nev);
+    add_u64(r, "console_bytes", log->console_len);
+    add_u64(r, "idle_cycles", run->idle_cycles);
+    add_u64(r, "interrupts", run->interrupts);
+    cJSON *procs = processes_json(log);
+    if (procs)
+        cJSON_AddItemToObject(r, "processes", procs);
+    char *s = procs ? cJSON_Print(r) : NULL;
+    cJSON_Delete(r);
+    return s;
+}
+
+int trc_report_write(const char *path, const struct trc_run_info *run, const struct trc_log *log,
+                     char *err, size_t n)
+{
+    char *s = trc_report_json(run, log);
+    if (!s) {
+        snprintf(err, n, "out of memory building the report");
+        return -1;
+    }
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        snprintf(err, n, "cannot write %s: %s", path, strerror(errno));
+        free(s);
+        return -1;
+    }
+    int ok = fputs(s, f) >= 0 && fputc('\n', f) != EOF;
+    ok = (fclose(f) == 0) && ok;
+    free(s);
+    if (!ok) {
+        snprintf(err, n, "cannot write %s: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+void trc_report_print(FILE *out, const struct trc_run_info *run, const struct trc_log *log)
+{
+    char hash[17];
+    trc_log_hash_hex(log, hash);
+    fprintf(out, "\n== ipcemu %s (cpu %s): outcome %s\n", run->arch, run->cpu, run->outcome);
+    if (run->why && run->why[0])
+        fprintf(out, "   %s\n", run->why);
+    fprintf(out, "   cycles %llu, instructions %llu, idle %llu, interrupts %llu, trace_hash %s\n",
+            (unsigned long long)run->cycles, (unsigned long long)run->instructions,
+            (unsigned long long)run->idle_cycles, (unsigned long long)run->interrupts, hash);
+    if (log->nprocs)
+        fprintf(out, "   %-4s %-16s %-4s %12s %8s  %s\n", "pid", "process", "prio", "cycles",
+                "syscalls", "state");
+    for (size_t i = 0; i < log->nprocs; i++) {
+        const struct trc_proc *p = &log->procs[i];
+        fprintf(out, "   %-4u %-16s %-4u %12llu %8llu  %s", p->pid, p->name, p->priority,
+                (unsigned long long)p->cycles, (unsigned long long)p->syscalls,
+                trc_proc_state_name(p->state));
+        if (p->state == TRC_PROC_EXITED)
+            fprintf(out, " (code %lld)", (long long)p->exit_code);
+        if (p->state == TRC_PROC_KILLED)
+            fprintf(out, " (%s fault at pc 0x%llx, address 0x%llx)", trc_fault_name(p->fault),
+                    (unsigned long long)p->fault_pc, (unsigned long long)p->fault_addr);
+        fputc('\n', out);
+    }
+}

@@ -1,0 +1,33 @@
+/* tracer/report.h: the report of a run, as JSON (ARCHITECTURE.md's keys
+ * that apply so far) and as a text summary. */
+#ifndef IPCEMU_TRACER_REPORT_H
+#define IPCEMU_TRACER_REPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "tracer/trace.h"
+
+struct trc_run_info {
+    const char *arch;
+    const char *cpu;     /* CPU profile name */
+    const char *outcome; /* "ok", "expect_failed", "fault", "deadlock", "max_cycles" */
+    const char *why;     /* what ended the run when not ok, or "" */
+    uint64_t cycles;
+    uint64_t instructions;
+    uint64_t idle_cycles;
+    uint64_t interrupts;
+    uint32_t exit_code;
+};
+
+/* Returns the report as a JSON string (caller frees with free()), or NULL
+ * when out of memory. */
+char *trc_report_json(const struct trc_run_info *run, const struct trc_log *log);
+/* Writes the report JSON to `path`. Returns 0, or -1 with the reason in
+ * err[n]. */
+int trc_report_write(const char *path, const struct trc_run_info *run, const struct trc_log *log,
+                     char *err, size_t n);
+/* Prints the text summary (outcome, clock, processes) to `out`. */
+void trc_report_print(FILE *out, const struct trc_run_info *run, const struct trc_log *log);
+
+#endif

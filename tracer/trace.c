@@ -1,0 +1,236 @@
+/* tracer/trace.c: the run's event log and content hash (see trace.h). */
+#include "tracer/trace.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define FNV_OFFSET 0xcbf29ce484222325ULL
+#define FNV_PRIME 0x100000001b3ULL
+
+void trc_log_init(struct trc_log *log)
+{
+    memset(log, 0, sizeof *log);
+    log->hash = FNV_OFFSET;
+}
+
+void trc_log_free(struct trc_log *log)
+{
+    free(log->ev);
+    free(log->console);
+    free(log->procs);
+    memset(log, 0, sizeof *log);
+}
+
+/* Folds `n` bytes into the running hash. */
+static void hash_bytes(struct trc_log *log, const uint8_t *p, size_t n)
+{
+    uint64_t h = log->hash;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * FNV_PRIME;
+    log->hash = h;
+}
+
+/* Folds a 64-bit value into the hash, little-endian whatever the host. */
+static void hash_u64(struct trc_log *log, uint64_t v)
+{
+    uint8_t b[8];
+    for (int i = 0; i < 8; i++)
+        b[i] = (uint8_t)(v >> (8 * i));
+    hash_bytes(log, b, 8);
+}
+
+/* Grows *p (element size `size`) to hold one more than `n`; returns false
+ * when out of memory. */
+static bool grow(void **p, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap)
+        return true;
+    size_t nc = *cap ? *cap * 2 : 256;
+    void *q = realloc(*p, nc * size);
+    if (!q)
+        return false;
+    *p = q;
+    *cap = nc;
+    return true;
+}
+
+/* Returns the process `pid`, or NULL. */
+static struct trc_proc *proc_find(struct trc_log *log, uint32_t pid)
+{
+    for (size_t i = 0; i < log->nprocs; i++)
+        if (log->procs[i].pid == pid)
+            return &log->procs[i];
+    return NULL;
+}
+
+/* Charges the running process up to `cycle` and marks it not running. */
+static void proc_switch_out(struct trc_log *log, uint64_t cycle)
+{
+    struct trc_proc *p = proc_find(log, log->running);
+    if (p) {
+        p->cycles += cycle - p->switched_in;
+        if (p->state == TRC_PROC_RUNNING)
+            p->state = TRC_PROC_READY;
+    }
+    log->running = 0;
+}
+
+/* Follows the process life cycle the event tells of. */
+static void proc_track(struct trc_log *log, const struct trc_event *e)
+{
+    struct trc_proc *p;
+    switch (e->type) {
+    case TRC_EV_PROC_CREATE:
+        if (proc_find(log, e->pid) ||
+            !grow((void **)&log->procs, &log->cap_procs, log->nprocs, sizeof *log->procs)) {
+            log->oom = !proc_find(log, e->pid);
+            return;
+        }
+        p = &log->procs[log->nprocs++];
+        memset(p, 0, sizeof *p);
+        p->pid = e->pid;
+        p->priority = (uint32_t)e->arg[0];
+        for (int i = 0; i < TRC_NAME_MAX; i++) {
+            char ch = (char)(e->arg[1 + i / 8] >> (8 * (i % 8)));
+            p->name[i] = (ch >= 0x20 && ch < 0x7f) ? ch : '\0';
+            if (!ch)
+                break;
+        }
+        p->state = TRC_PROC_READY;
+        break;
+    case TRC_EV_SCHED_SWITCH:
+        proc_switch_out(log, e->cycle);
+        if ((p = proc_find(log, e->pid)) != NULL) {
+            p->state = TRC_PROC_RUNNING;
+            p->switched_in = e->cycle;
+            log->running = e->pid;
+        }
+        break;
+    case TRC_EV_PROC_EXIT:
+    case TRC_EV_PROC_FAULT:
+        if ((p = proc_find(log, e->pid)) == NULL)
+            return;
+        if (log->running == e->pid)
+            proc_switch_out(log, e->cycle);
+        if (e->type == TRC_EV_PROC_EXIT) {
+            p->state = TRC_PROC_EXITED;
+            p->exit_code = (int64_t)e->arg[0];
+        } else {
+            p->state = TRC_PROC_KILLED;
+            p->fault = (uint32_t)e->arg[0];
+            p->fault_pc = e->arg[1];
+            p->fault_addr = e->arg[2];
+        }
+        break;
+    case TRC_EV_SYSCALL:
+        if ((p = proc_find(log, e->pid)) != NULL)
+            p->syscalls++;
+        break;
+    default:
+        break;
+    }
+}
+
+enum trc_err trc_log_event(struct trc_log *log, const struct trc_event *e)
+{
+    if (!grow((void **)&log->ev, &log->cap_ev, log->nev, sizeof *log->ev)) {
+        log->oom = true;
+        return TRC_ERR_NOMEM;
+    }
+    log->ev[log->nev++] = *e;
+    uint8_t tag = 'E';
+    hash_bytes(log, &tag, 1);
+    hash_u64(log, e->cycle);
+    hash_u64(log, ((uint64_t)e->core << 32) | e->type);
+    hash_u64(log, e->pid);
+    for (int i = 0; i < TRC_NARGS; i++)
+        hash_u64(log, e->arg[i]);
+    proc_track(log, e);
+    return TRC_OK;
+}
+
+enum trc_err trc_log_console(struct trc_log *log, uint8_t byte)
+{
+    if (!grow((void **)&log->console, &log->cap_console, log->console_len + 1, 1)) {
+        log->oom = true;
+        return TRC_ERR_NOMEM;
+    }
+    log->console[log->console_len++] = (char)byte;
+    log->console[log->console_len] = '\0';
+    uint8_t rec[2] = {'C', byte};
+    hash_bytes(log, rec, 2);
+    return TRC_OK;
+}
+
+void trc_log_finish(struct trc_log *log, uint64_t cycle)
+{
+    struct trc_proc *p = proc_find(log, log->running);
+    if (p) {
+        p->cycles += cycle - p->switched_in;
+        p->switched_in = cycle;
+    }
+}
+
+const struct trc_proc *trc_log_proc(const struct trc_log *log, uint32_t pid)
+{
+    return proc_find((struct trc_log *)log, pid);
+}
+
+void trc_log_hash_hex(const struct trc_log *log, char out[17])
+{
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < 16; i++)
+        out[i] = hex[(log->hash >> (60 - 4 * i)) & 0xf];
+    out[16] = '\0';
+}
+
+const char *trc_proc_state_name(enum trc_proc_state s)
+{
+    switch (s) {
+    case TRC_PROC_READY:
+        return "ready";
+    case TRC_PROC_RUNNING:
+        return "running";
+    case TRC_PROC_EXITED:
+        return "exited";
+    case TRC_PROC_KILLED:
+        return "killed";
+    }
+    return "unknown";
+}
+
+const char *trc_fault_name(uint32_t fault)
+{
+    switch (fault) {
+    case TRC_FAULT_READ:
+        return "read";
+    case TRC_FAULT_WRITE:
+        return "write";
+    case TRC_FAULT_EXEC:
+        return "exec";
+    case TRC_FAULT_UNDEF:
+        return "undefined-instruction";
+    default:
+        return "other";
+    }
+}
+
+const char *trc_event_name(uint32_t type)
+{
+    static const char *const names[TRC_EV_COUNT] = {
+        [TRC_EV_BOOT] = "boot",
+        [TRC_EV_PROC_CREATE] = "proc.create",
+        [TRC_EV_PROC_EXIT] = "proc.exit",
+        [TRC_EV_PROC_FAULT] = "proc.fault",
+        [TRC_EV_SCHED_SWITCH] = "sched.switch",
+        [TRC_EV_SYSCALL] = "syscall",
+        [TRC_EV_TIMER_IRQ] = "timer.irq",
+        [TRC_EV_HALT] = "halt",
+    };
+    return type < TRC_EV_COUNT && names[type] ? names[type] : "unknown";
+}
+
+const char *trc_strerror(enum trc_err e)
+{
+    return e == TRC_OK ? "ok" : "out of memory";
+}

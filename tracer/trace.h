@@ -1,0 +1,80 @@
+/* tracer/trace.h: the event log of one run. Events come from the guest's
+ * trace port (stamped with the cycle clock by the machine) and console bytes
+ * from the UART; both feed one running content hash, so two runs with the
+ * same hash saw the same events and output in the same order. The log also
+ * follows the processes the kernel announces (create, switch, exit, fault)
+ * to report their state and the cycles each one ran. */
+#ifndef IPCEMU_TRACER_TRACE_H
+#define IPCEMU_TRACER_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tracer/events.h"
+
+#define TRC_NARGS 4
+#define TRC_NAME_MAX 16
+
+struct trc_event {
+    uint64_t cycle;
+    uint32_t core;
+    uint32_t type; /* enum trc_event_type */
+    uint32_t pid;
+    uint64_t arg[TRC_NARGS];
+};
+
+enum trc_proc_state { TRC_PROC_READY, TRC_PROC_RUNNING, TRC_PROC_EXITED, TRC_PROC_KILLED };
+
+struct trc_proc {
+    uint32_t pid;
+    char name[TRC_NAME_MAX + 1];
+    uint32_t priority;
+    enum trc_proc_state state;
+    int64_t exit_code; /* TRC_PROC_EXITED */
+    uint32_t fault;    /* TRC_PROC_KILLED: enum trc_fault */
+    uint64_t fault_pc;
+    uint64_t fault_addr;
+    uint64_t cycles; /* cycles while it was the running process */
+    uint64_t syscalls;
+    uint64_t switched_in; /* cycle of the last switch to it */
+};
+
+enum trc_err { TRC_OK, TRC_ERR_NOMEM };
+
+struct trc_log {
+    struct trc_event *ev; /* owned, in arrival order */
+    size_t nev, cap_ev;
+    char *console; /* owned, every byte the guest printed */
+    size_t console_len, cap_console;
+    struct trc_proc *procs; /* owned, in creation order */
+    size_t nprocs, cap_procs;
+    uint32_t running; /* pid running now (0: none / idle) */
+    uint64_t hash;    /* FNV-1a 64 over events and console bytes */
+    bool oom;         /* a record was lost for lack of memory */
+};
+
+/* Initialises an empty log. */
+void trc_log_init(struct trc_log *log);
+/* Frees everything the log owns. */
+void trc_log_free(struct trc_log *log);
+/* Appends an event; returns TRC_ERR_NOMEM (and sets log->oom) on failure. */
+enum trc_err trc_log_event(struct trc_log *log, const struct trc_event *e);
+/* Appends one console byte. */
+enum trc_err trc_log_console(struct trc_log *log, uint8_t byte);
+/* Closes the run at `cycle`: charges the running process up to it. */
+void trc_log_finish(struct trc_log *log, uint64_t cycle);
+/* Returns the process with `pid`, or NULL. */
+const struct trc_proc *trc_log_proc(const struct trc_log *log, uint32_t pid);
+/* Writes the content hash as 16 lowercase hex digits plus NUL. */
+void trc_log_hash_hex(const struct trc_log *log, char out[17]);
+
+/* Returns "ready", "running", "exited" or "killed". */
+const char *trc_proc_state_name(enum trc_proc_state s);
+/* Returns "read", "write", "exec", "undefined-instruction" or "other". */
+const char *trc_fault_name(uint32_t fault);
+/* Returns the event type's name ("proc.create", ...), or "unknown". */
+const char *trc_event_name(uint32_t type);
+const char *trc_strerror(enum trc_err e);
+
+#endif
