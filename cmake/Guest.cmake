@@ -7,12 +7,17 @@ find_program(IPCEMU_GUEST_CC NAMES clang-14 clang REQUIRED)
 find_program(IPCEMU_GUEST_LD NAMES ld.lld-14 ld.lld REQUIRED)
 find_program(IPCEMU_GUEST_AR NAMES llvm-ar-14 llvm-ar REQUIRED)
 
-set(IPCEMU_GUEST_ARCHES x86_64 aarch64 riscv64)
+set(IPCEMU_ARCHES "x86_64" CACHE STRING
+    "Architectures to build the guest for and support in ipcemu")
+set(IPCEMU_GUEST_ARCHES ${IPCEMU_ARCHES})
+foreach(arch ${IPCEMU_GUEST_ARCHES})
+    add_compile_definitions(IPCEMU_HAVE_${arch}=1)
+endforeach()
 set(IPCEMU_GUEST_CFLAGS_x86_64 --target=x86_64-unknown-none-elf -mno-red-zone
     -mgeneral-regs-only -mcmodel=small)
 set(IPCEMU_GUEST_CFLAGS_aarch64 --target=aarch64-unknown-none-elf -mgeneral-regs-only)
 set(IPCEMU_GUEST_CFLAGS_riscv64 --target=riscv64-unknown-none-elf -march=rv64imac -mabi=lp64
-    -mcmodel=medany -mno-relax)
+    -mcmodel=medany -mno-relax -msmall-data-limit=0)
 set(IPCEMU_GUEST_CFLAGS_COMMON -ffreestanding -nostdlib -fno-builtin -fno-stack-protector
     -fno-pic -O2 -g -std=c11 -Wall -Wextra -Werror)
 
@@ -20,6 +25,7 @@ set(IPCEMU_GUEST_CFLAGS_COMMON -ffreestanding -nostdlib -fno-builtin -fno-stack-
 # and appends the object paths to OUT.
 function(ipcemu_guest_objects out arch tag)
     set(objs)
+    file(MAKE_DIRECTORY ${CMAKE_BINARY_DIR}/guest/${arch}/obj/${tag})
     foreach(src ${ARGN})
         get_filename_component(name ${src} NAME)
         set(obj ${CMAKE_BINARY_DIR}/guest/${arch}/obj/${tag}/${name}.o)

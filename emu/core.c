@@ -83,22 +83,26 @@ static const struct emu_block *block_lookup(struct emu_core *c, uint64_t addr, u
     return &bc->slots[i];
 }
 
-/* UC_HOOK_BLOCK: charges the block that starts now and stops the core once
- * the clock reaches the deadline. The timing model plugs in here. */
+/* UC_HOOK_BLOCK: charges the block that starts now, or, once the clock
+ * has reached the deadline, stops the core before it. (A stop requested
+ * from this hook keeps the block from running: it runs, and is charged,
+ * when the core is started again.) The timing model plugs in here. */
 static void block_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
 {
     struct emu_core *c = user;
     (void)uc;
+    if (c->cycles >= c->deadline) {
+        if (!c->deadline_hit) {
+            c->deadline_hit = true;
+            uc_emu_stop(c->uc);
+        }
+        return;
+    }
     if (size == 0)
         size = 1;
     const struct emu_block *b = block_lookup(c, addr, size);
-    uint64_t insns = b ? b->insns : 1, cycles = b ? b->cycles : c->cycles_per_insn;
-    c->instructions += insns;
-    c->cycles += cycles;
-    if (c->cycles >= c->deadline && !c->deadline_hit) {
-        c->deadline_hit = true;
-        uc_emu_stop(c->uc);
-    }
+    c->instructions += b ? b->insns : 1;
+    c->cycles += b ? b->cycles : c->cycles_per_insn;
 }
 
 uc_err emu_core_open(struct emu_core *c, const struct emu_arch *arch, unsigned id, void *owner)

@@ -83,28 +83,37 @@ char *trc_report_json(const struct trc_run_info *run, const struct trc_log *log)
     return s;
 }
 
-int trc_report_write(const char *path, const struct trc_run_info *run, const struct trc_log *log,
-                     char *err, size_t n)
+int trc_report_fwrite(FILE *f, const struct trc_run_info *run, const struct trc_log *log, char *err,
+                      size_t n)
 {
     char *s = trc_report_json(run, log);
     if (!s) {
         snprintf(err, n, "out of memory building the report");
         return -1;
     }
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        snprintf(err, n, "cannot write %s: %s", path, strerror(errno));
-        free(s);
-        return -1;
-    }
-    int ok = fputs(s, f) >= 0 && fputc('\n', f) != EOF;
-    ok = (fclose(f) == 0) && ok;
+    int ok = fputs(s, f) >= 0 && fputc('\n', f) != EOF && fflush(f) == 0;
     free(s);
     if (!ok) {
-        snprintf(err, n, "cannot write %s: %s", path, strerror(errno));
+        snprintf(err, n, "cannot write the report: %s", strerror(errno));
         return -1;
     }
     return 0;
+}
+
+int trc_report_write(const char *path, const struct trc_run_info *run, const struct trc_log *log,
+                     char *err, size_t n)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        snprintf(err, n, "cannot write %s: %s", path, strerror(errno));
+        return -1;
+    }
+    int rc = trc_report_fwrite(f, run, log, err, n);
+    if (fclose(f) != 0 && rc == 0) {
+        snprintf(err, n, "cannot write %s: %s", path, strerror(errno));
+        rc = -1;
+    }
+    return rc;
 }
 
 void trc_report_print(FILE *out, const struct trc_run_info *run, const struct trc_log *log)

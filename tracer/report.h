@@ -27,6 +27,10 @@ char *trc_report_json(const struct trc_run_info *run, const struct trc_log *log)
  * err[n]. */
 int trc_report_write(const char *path, const struct trc_run_info *run, const struct trc_log *log,
                      char *err, size_t n);
+/* Writes the report JSON to the open stream `f` (not closed). Returns 0,
+ * or -1 with the reason in err[n]. */
+int trc_report_fwrite(FILE *f, const struct trc_run_info *run, const struct trc_log *log, char *err,
+                      size_t n);
 /* Prints the text summary (outcome, clock, processes) to `out`. */
 void trc_report_print(FILE *out, const struct trc_run_info *run, const struct trc_log *log);
 

@@ -1,0 +1,98 @@
+/* guest-kernel/arch.h: the hooks every architecture implements in
+ * guest-kernel/arch/<arch>/. Neutral kernel code calls only these; there is
+ * no #ifdef ARCH outside arch/.
+ *
+ * The kernel has one kernel stack per core (seL4 style): a trap from user
+ * mode saves the user registers into a struct arch_regs on that stack and
+ * calls arch_trap(); neutral code copies the frame into the current
+ * process, handles the trap, and leaves through arch_enter_user(), which
+ * resets the kernel stack. The kernel runs with interrupts masked; only user
+ * mode takes interrupts. Memory is identity-mapped (VA == PA) in every
+ * address space; page tables decide what user mode may touch. */
+#ifndef IPCEMU_KERNEL_ARCH_H
+#define IPCEMU_KERNEL_ARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch_regs.h" /* guest-kernel/arch/<arch>/arch_regs.h: struct arch_regs */
+#include "machine/bootinfo.h"
+
+/* ---- provided by arch/<arch>/ ---- */
+
+/* Returns the architecture's name ("x86_64", "aarch64", "riscv64"). */
+const char *arch_name(void);
+
+/* Installs the trap vector and whatever the CPU needs (GDT/TSS, system
+ * registers, sstatus.SUM so the kernel can read user pages). Called once,
+ * on the boot stack, before any page table exists. */
+void arch_init(const struct bootinfo *bi);
+
+/* Page-table flags for arch_pt_map. */
+#define PT_R 0x1u
+#define PT_W 0x2u
+#define PT_X 0x4u
+#define PT_U 0x8u    /* accessible from user mode */
+#define PT_DEV 0x10u /* device memory (uncached, never executable) */
+
+/* Returns a new, empty page-table root (physical == virtual address), or 0
+ * when out of memory. Tables come from kpage_alloc(). */
+uintptr_t arch_pt_create(void);
+/* Identity-maps [va, va + len) (page-aligned) in `root` with `flags`,
+ * replacing any mapping there. Uses 2 MiB blocks where va and len allow and
+ * no PT_U is asked; a later 4 KiB mapping inside a block splits it (the
+ * other pages keep the block's flags). Returns 0, or -1 when out of memory. */
+int arch_pt_map(uintptr_t root, uintptr_t va, size_t len, unsigned flags);
+/* Makes `root` the active address space (asid tags the TLB where the
+ * architecture has tags; 0 is the kernel's). */
+void arch_pt_activate(uintptr_t root, unsigned asid);
+
+/* Fills `r` so that arch_enter_user(r) starts user code at `pc` with stack
+ * pointer `sp`, first two argument registers a0 and a1, interrupts on. */
+void arch_regs_init(struct arch_regs *r, uintptr_t pc, uintptr_t sp, uintptr_t a0, uintptr_t a1);
+/* System-call ABI: the number and argument i (0..5) of the call in `r`, and
+ * where its result goes. */
+uintptr_t arch_syscall_nr(const struct arch_regs *r);
+uintptr_t arch_syscall_arg(const struct arch_regs *r, unsigned i);
+void arch_syscall_set_ret(struct arch_regs *r, uintptr_t value);
+
+/* Restores `r` and drops to user mode. Never returns. */
+__attribute__((noreturn)) void arch_enter_user(const struct arch_regs *r);
+/* Waits (hlt / wfi) with interrupts masked; returns once the machine has an
+ * interrupt pending (or at once if one already is). */
+void arch_wait(void);
+/* Stops the core for good (used after the power-off write, and by panic). */
+__attribute__((noreturn)) void arch_halt(void);
+
+/* ---- provided by the neutral kernel, called from arch/<arch>/ ---- */
+
+enum trap_kind {
+    TRAP_SYSCALL,    /* the system-call instruction */
+    TRAP_IRQ,        /* the timer interrupt */
+    TRAP_PAGE_FAULT, /* access the page tables refuse (or unmapped) */
+    TRAP_UNDEF,      /* undefined or privileged instruction */
+    TRAP_OTHER,      /* anything else the architecture can raise */
+};
+
+enum trap_access { TRAP_ACCESS_READ = 1, TRAP_ACCESS_WRITE = 2, TRAP_ACCESS_EXEC = 3 };
+
+struct trap {
+    enum trap_kind kind;
+    enum trap_access access; /* page faults only */
+    uintptr_t pc;            /* faulting instruction (user PC) */
+    uintptr_t addr;          /* faulting address (page faults) */
+    uintptr_t cause;         /* raw architectural cause, for messages */
+};
+
+/* Handles a trap taken from user mode. `frame` holds the user registers as
+ * saved at entry, with the return PC already past a system-call
+ * instruction. Never returns: it leaves through arch_enter_user(). */
+__attribute__((noreturn)) void trap_from_user(struct arch_regs *frame, const struct trap *t);
+
+/* Allocates one zeroed 4 KiB page of kernel memory; 0 when none is left. */
+uintptr_t kpage_alloc(void);
+
+/* Stops the kernel with a message on the console. */
+__attribute__((noreturn)) void panic(const char *why);
+
+#endif

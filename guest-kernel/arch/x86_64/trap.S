@@ -1,0 +1,93 @@
+/* guest-kernel/arch/x86_64/trap.S: the IDT entry stubs, the common trap
+ * entry and the return to user mode.
+ *
+ * The CPU (emulated by machine/arch/x86_64.c) enters a stub at CPL 0 on the
+ * TSS's RSP0 stack (the top of the one kernel stack) with SS, RSP, RFLAGS,
+ * CS, RIP and, for some vectors, an error code pushed. Each stub pushes a
+ * zero error code where the CPU pushes none, then its vector; trap_common
+ * pushes the general registers, so the stack holds a struct arch_regs
+ * (arch_regs.h), and calls x86_trap(frame), which never returns. */
+    .text
+    .code64
+
+/* STUB v: the entry of vector v (an error code is pushed by the CPU for
+ * 8, 10-14, 17, 21, 29 and 30). */
+.macro STUB v
+    .balign 16
+x86_stub_\v:
+    .if (\v == 8) || ((\v >= 10) && (\v <= 14)) || (\v == 17) || (\v == 21) || (\v == 29) || (\v == 30)
+    .else
+    pushq $0
+    .endif
+    pushq $\v
+    jmp trap_common
+.endm
+
+    .globl x86_stub_syscall
+.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32
+    STUB \v
+.endr
+    STUB 128
+    .set x86_stub_syscall, x86_stub_128
+
+    .type trap_common, @function
+trap_common:
+    pushq %rax
+    pushq %rbx
+    pushq %rcx
+    pushq %rdx
+    pushq %rsi
+    pushq %rdi
+    pushq %rbp
+    pushq %r8
+    pushq %r9
+    pushq %r10
+    pushq %r11
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+    cld                     /* user code may have left DF set */
+    xor %ebp, %ebp
+    mov %rsp, %rdi          /* struct arch_regs *, 16-byte aligned */
+    call x86_trap
+    ud2                     /* x86_trap never returns */
+    .size trap_common, . - trap_common
+
+/* void arch_enter_user(const struct arch_regs *r): pops the registers of r
+ * and returns to user mode with iretq (r's RIP, CS, RFLAGS, RSP, SS). The
+ * next trap starts again at the top of the kernel stack (TSS.RSP0), so the
+ * kernel stack is reset. */
+    .globl arch_enter_user
+    .type arch_enter_user, @function
+arch_enter_user:
+    mov %rdi, %rsp
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %r11
+    popq %r10
+    popq %r9
+    popq %r8
+    popq %rbp
+    popq %rdi
+    popq %rsi
+    popq %rdx
+    popq %rcx
+    popq %rbx
+    popq %rax
+    add $16, %rsp           /* vector, error code */
+    iretq
+    .size arch_enter_user, . - arch_enter_user
+
+/* The stub addresses by vector, for the IDT (arch.c). */
+    .section .rodata
+    .balign 8
+    .globl x86_stub_table
+x86_stub_table:
+.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32
+    .quad x86_stub_\v
+.endr
+
+    .section .note.GNU-stack, "", @progbits

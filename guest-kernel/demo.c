@@ -1,0 +1,112 @@
+/* guest-kernel/demo.c: the built-in demos `ipcemu boot --demo` selects,
+ * and the check of how they ended (the exit code the kernel powers off
+ * with: 0 when every process ended as the demo expects). */
+#include "kernel.h"
+#include "user/ulib.h"
+
+#define PRIO_DEFAULT 1
+
+/* What a demo process is expected to do. */
+struct expect {
+    uint32_t pid;
+    enum proc_state state; /* PROC_EXITED or PROC_KILLED */
+    int exit_code;         /* PROC_EXITED */
+    enum trc_fault fault;  /* PROC_KILLED: cause */
+    enum trc_fault fault2; /* PROC_KILLED: an also acceptable cause, or 0 */
+};
+
+static struct expect expects[NPROC];
+static unsigned nexpects;
+static bool demo_broken; /* a process could not be created */
+
+/* Creates a process and records what it should end with. */
+static void spawn(const char *name, int (*fn)(long), long arg, enum proc_state state, int code,
+                  enum trc_fault fault, enum trc_fault fault2)
+{
+    struct proc *p = proc_create(name, PRIO_DEFAULT, (uintptr_t)fn, (uintptr_t)arg);
+    if (!p) {
+        kprintf("[kernel] cannot create process %s\n", name);
+        demo_broken = true;
+        return;
+    }
+    expects[nexpects++] = (struct expect){p->pid, state, code, fault, fault2};
+}
+
+/* Spawns a process expected to exit with code 0. */
+static void spawn_ok(const char *name, int (*fn)(long), long arg)
+{
+    spawn(name, fn, arg, PROC_EXITED, 0, 0, 0);
+}
+
+/* Spawns a process expected to be killed for `fault` (or `fault2`). */
+static void spawn_bad(const char *name, int (*fn)(long), long arg, enum trc_fault fault,
+                      enum trc_fault fault2)
+{
+    spawn(name, fn, arg, PROC_KILLED, 0, fault, fault2);
+}
+
+void demo_start(uint32_t demo)
+{
+    switch (demo) {
+    case BOOT_DEMO_SPIN:
+        spawn_ok("alpha", prog_printer, 0);
+        spawn_ok("spinner", prog_spinner, 0);
+        break;
+    case BOOT_DEMO_STORM:
+        spawn_ok("caller", prog_syscall_storm, 20000);
+        spawn_ok("yielder", prog_yield_storm, 3000);
+        for (int i = 0; i < 6; i++)
+            spawn_bad("crasher", prog_wild, WILD_NULL_READ, TRC_FAULT_READ, 0);
+        for (int i = 0; i < 4; i++)
+            spawn_bad("undef", prog_wild, WILD_UNDEFINED, TRC_FAULT_UNDEF, 0);
+        break;
+    case BOOT_DEMO_WILD:
+        spawn_bad("nullread", prog_wild, WILD_NULL_READ, TRC_FAULT_READ, 0);
+        spawn_bad("kwrite", prog_wild, WILD_KERNEL_WRITE, TRC_FAULT_WRITE, 0);
+        spawn_bad("kexec", prog_wild, WILD_KERNEL_EXEC, TRC_FAULT_EXEC, 0);
+        spawn_bad("devpoke", prog_wild, WILD_DEVICE_WRITE, TRC_FAULT_WRITE, 0);
+        spawn_bad("farread", prog_wild, WILD_FAR_READ, TRC_FAULT_READ, 0);
+        spawn_bad("undef", prog_wild, WILD_UNDEFINED, TRC_FAULT_UNDEF, 0);
+        /* A privileged instruction is an undefined one at user level on
+         * AArch64 and RISC-V, a general-protection fault on x86. */
+        spawn_bad("priv", prog_wild, WILD_PRIVILEGED, TRC_FAULT_UNDEF, TRC_FAULT_OTHER);
+        spawn_bad("overflow", prog_wild, WILD_STACK_OVERFLOW, TRC_FAULT_WRITE, 0);
+        spawn_ok("badprint", prog_wild, WILD_BAD_PRINT);
+        break;
+    case BOOT_DEMO_HELLO:
+    default:
+        spawn_ok("alpha", prog_printer, 0);
+        spawn_ok("beta", prog_printer, 1);
+        spawn_ok("gamma", prog_printer, 2);
+        spawn_bad("intruder", prog_intruder, (long)(uintptr_t)&kcfg, TRC_FAULT_READ, 0);
+        break;
+    }
+}
+
+/* Returns the process with `pid`, or NULL. */
+static const struct proc *find_pid(uint32_t pid)
+{
+    for (unsigned i = 0; i < NPROC; i++)
+        if (proc_slot(i)->pid == pid && proc_slot(i)->state != PROC_FREE)
+            return proc_slot(i);
+    return NULL;
+}
+
+uint32_t demo_verdict(void)
+{
+    uint32_t failed = demo_broken ? 1 : 0;
+    for (unsigned i = 0; i < nexpects; i++) {
+        const struct expect *e = &expects[i];
+        const struct proc *p = find_pid(e->pid);
+        bool ok = p && p->state == e->state;
+        if (ok && e->state == PROC_EXITED)
+            ok = p->exit_code == e->exit_code;
+        if (ok && e->state == PROC_KILLED)
+            ok = p->fault == e->fault || (e->fault2 && p->fault == e->fault2);
+        if (!ok) {
+            kprintf("[kernel] demo: pid %u did not end as expected\n", e->pid);
+            failed++;
+        }
+    }
+    return failed;
+}

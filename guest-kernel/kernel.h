@@ -1,0 +1,122 @@
+/* guest-kernel/kernel.h: the neutral kernel's internal interfaces. */
+#ifndef IPCEMU_KERNEL_KERNEL_H
+#define IPCEMU_KERNEL_KERNEL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch.h"
+#include "syscall_nr.h"
+#include "tracer/events.h"
+
+#define KPAGE_SIZE 4096u
+#define NPROC 32 /* process table slots */
+#define NPRIO 8  /* priorities 0 (lowest) .. NPRIO-1 (highest) */
+#define PROC_NAME_MAX 16
+#define USTACK_PAGES 4 /* user stack: 16 KiB per process */
+#define PRINT_MAX 1024 /* longest SYS_PRINT */
+
+/* Linker symbols (kernel.ld). */
+extern char __kernel_start[], __kernel_end[], __user_start[], __user_end[];
+
+enum proc_state { PROC_FREE, PROC_READY, PROC_RUNNING, PROC_EXITED, PROC_KILLED };
+
+/* A user process. The kernel is single-core and runs with interrupts
+ * masked, so no field needs a lock; `regs` is written only at trap entry. */
+struct proc {
+    struct arch_regs regs; /* user registers while not running */
+    uint32_t pid;          /* 1.. ; 0 is "none / idle" */
+    char name[PROC_NAME_MAX + 1];
+    unsigned prio;
+    enum proc_state state;
+    uintptr_t pt_root; /* its address space */
+    unsigned asid;
+    uintptr_t stack_lo, stack_hi; /* its user stack, [lo, hi) */
+    int exit_code;
+    enum trc_fault fault; /* PROC_KILLED: why */
+    struct proc *next;    /* run-queue link */
+};
+
+/* Machine facts from the boot-info block. */
+struct kconfig {
+    uintptr_t ram_base, ram_end;
+    uintptr_t uart, timer, power, trace;
+    uint64_t quantum;
+    uint64_t seed;
+    uint32_t demo;
+};
+extern struct kconfig kcfg;
+extern struct proc *current;  /* the process that runs (or last ran) */
+extern uintptr_t kernel_root; /* the kernel-only address space */
+
+/* lib.c */
+void *memset(void *d, int c, size_t n);
+void *memcpy(void *d, const void *s, size_t n);
+size_t strlen(const char *s);
+static inline void mmio_write32(uintptr_t addr, uint32_t v)
+{
+    *(volatile uint32_t *)addr = v;
+}
+static inline uint32_t mmio_read32(uintptr_t addr)
+{
+    return *(volatile uint32_t *)addr;
+}
+
+/* console.c */
+void kputc(char c);
+void kputs(const char *s);
+void kwrite(const char *s, size_t n);
+/* Formats %s %c %d %u %x %lu %ld %lx %p %% (with an optional width). */
+void kprintf(const char *fmt, ...);
+void kvprintf(const char *fmt, va_list ap);
+
+/* kpage.c */
+void kpage_init(uintptr_t start, uintptr_t end);
+size_t kpage_free_count(void);
+
+/* ktrace.c: one trace-port record. */
+void ktrace(uint32_t type, uint32_t pid, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3);
+/* The timer device. */
+uint64_t timer_now(void);
+void timer_arm(uint64_t deadline);
+bool timer_pending(void);
+void timer_ack(void);
+/* Powers the machine off with `code`. */
+__attribute__((noreturn)) void power_off(uint32_t code);
+
+/* proc.c */
+/* Creates a ready process that runs the user function entry(arg) (through
+ * u_start, which exits with its result) at priority `prio`; returns it, or
+ * NULL when the table or memory is full. */
+struct proc *proc_create(const char *name, unsigned prio, uintptr_t entry, uintptr_t arg);
+/* Ends `p` with exit code `code` (it no longer runs). */
+void proc_exit(struct proc *p, int code);
+/* Kills `p` for a fault and prints the fault record. */
+void proc_kill(struct proc *p, enum trc_fault cause, uintptr_t pc, uintptr_t addr);
+/* Returns true if [addr, addr + len) is user memory `p` may read (or
+ * write, if `write`). */
+bool proc_user_range_ok(const struct proc *p, uintptr_t addr, size_t len, bool write);
+/* Returns the process table slot i (0..NPROC-1). */
+struct proc *proc_slot(unsigned i);
+/* Returns how many processes exist and have not ended. */
+unsigned proc_live_count(void);
+
+/* sched.c */
+void sched_enqueue(struct proc *p);
+/* Picks the next process (or idles until one is ready, or powers off when
+ * none is left) and enters it. */
+__attribute__((noreturn)) void sched_next(enum trc_switch_reason why);
+
+/* syscall.c: runs system call `nr` for `current`; returns its result. */
+long syscall_dispatch(struct arch_regs *r);
+
+/* demo.c */
+/* Creates the processes of the built-in demo `demo`. */
+void demo_start(uint32_t demo);
+/* Returns the exit code to power off with once every process ended: 0 when
+ * the demo went as it should. */
+uint32_t demo_verdict(void);
+
+#endif

@@ -1,0 +1,125 @@
+/* guest-kernel/proc.c: processes and their address spaces. Every address
+ * space maps the kernel's RAM and the devices kernel-only, the user code
+ * pages user-readable and executable, and the process's own stack pages
+ * user-writable; nothing else is visible to user mode. */
+#include "kernel.h"
+#include "user/ulib.h"
+
+static struct proc procs[NPROC];
+static uint32_t next_pid = 1;
+
+struct proc *proc_slot(unsigned i)
+{
+    return i < NPROC ? &procs[i] : NULL;
+}
+
+unsigned proc_live_count(void)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < NPROC; i++)
+        if (procs[i].state == PROC_READY || procs[i].state == PROC_RUNNING)
+            n++;
+    return n;
+}
+
+/* Builds the address space of a process whose stack is [lo, hi); returns
+ * its root or 0 when out of memory. */
+static uintptr_t proc_address_space(uintptr_t lo, uintptr_t hi)
+{
+    uintptr_t root = arch_pt_create();
+    if (!root)
+        return 0;
+    if (arch_pt_map(root, kcfg.ram_base, kcfg.ram_end - kcfg.ram_base, PT_R | PT_W | PT_X) ||
+        arch_pt_map(root, kcfg.uart, KPAGE_SIZE, PT_R | PT_W | PT_DEV) ||
+        arch_pt_map(root, kcfg.timer, KPAGE_SIZE, PT_R | PT_W | PT_DEV) ||
+        arch_pt_map(root, kcfg.power, KPAGE_SIZE, PT_R | PT_W | PT_DEV) ||
+        arch_pt_map(root, kcfg.trace, KPAGE_SIZE, PT_R | PT_W | PT_DEV) ||
+        arch_pt_map(root, (uintptr_t)__user_start, (uintptr_t)(__user_end - __user_start),
+                    PT_R | PT_X | PT_U) ||
+        arch_pt_map(root, lo, hi - lo, PT_R | PT_W | PT_U))
+        return 0;
+    return root;
+}
+
+struct proc *proc_create(const char *name, unsigned prio, uintptr_t entry, uintptr_t arg)
+{
+    struct proc *p = NULL;
+    for (unsigned i = 0; i < NPROC && !p; i++)
+        if (procs[i].state == PROC_FREE)
+            p = &procs[i];
+    if (!p || prio >= NPRIO)
+        return NULL;
+    /* The stack pages must be contiguous: allocate them in a row. */
+    uintptr_t lo = 0, prev = 0;
+    for (unsigned i = 0; i < USTACK_PAGES; i++) {
+        uintptr_t pg = kpage_alloc();
+        if (!pg || (prev && pg != prev + KPAGE_SIZE))
+            return NULL;
+        if (!lo)
+            lo = pg;
+        prev = pg;
+    }
+    uintptr_t hi = lo + USTACK_PAGES * KPAGE_SIZE;
+    uintptr_t root = proc_address_space(lo, hi);
+    if (!root)
+        return NULL;
+    memset(p, 0, sizeof *p);
+    p->pid = next_pid++;
+    size_t n = strlen(name);
+    memcpy(p->name, name, n > PROC_NAME_MAX ? PROC_NAME_MAX : n);
+    p->prio = prio;
+    p->pt_root = root;
+    p->asid = p->pid;
+    p->stack_lo = lo;
+    p->stack_hi = hi;
+    arch_regs_init(&p->regs, (uintptr_t)u_start, hi - 16, entry, arg);
+    uint64_t name_words[2] = {0, 0};
+    for (unsigned i = 0; i < PROC_NAME_MAX && p->name[i]; i++)
+        name_words[i / 8] |= (uint64_t)(uint8_t)p->name[i] << (8 * (i % 8));
+    ktrace(TRC_EV_PROC_CREATE, p->pid, prio, name_words[0], name_words[1], 0);
+    sched_enqueue(p);
+    return p;
+}
+
+void proc_exit(struct proc *p, int code)
+{
+    p->state = PROC_EXITED;
+    p->exit_code = code;
+    ktrace(TRC_EV_PROC_EXIT, p->pid, (uint64_t)(int64_t)code, 0, 0, 0);
+}
+
+/* Returns a name for a fault cause. */
+static const char *fault_name(enum trc_fault cause)
+{
+    switch (cause) {
+    case TRC_FAULT_READ:
+        return "page fault (read)";
+    case TRC_FAULT_WRITE:
+        return "page fault (write)";
+    case TRC_FAULT_EXEC:
+        return "page fault (execute)";
+    case TRC_FAULT_UNDEF:
+        return "undefined instruction";
+    default:
+        return "fault";
+    }
+}
+
+void proc_kill(struct proc *p, enum trc_fault cause, uintptr_t pc, uintptr_t addr)
+{
+    p->state = PROC_KILLED;
+    p->exit_code = -1;
+    p->fault = cause;
+    kprintf("[kernel] killed pid %u (%s): %s at pc %p, address %p\n", p->pid, p->name,
+            fault_name(cause), (void *)pc, (void *)addr);
+    ktrace(TRC_EV_PROC_FAULT, p->pid, cause, pc, addr, 0);
+}
+
+bool proc_user_range_ok(const struct proc *p, uintptr_t addr, size_t len, bool write)
+{
+    if (addr + len < addr)
+        return false;
+    if (addr >= p->stack_lo && addr + len <= p->stack_hi)
+        return true;
+    return !write && addr >= (uintptr_t)__user_start && addr + len <= (uintptr_t)__user_end;
+}

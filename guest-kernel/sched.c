@@ -1,0 +1,72 @@
+/* guest-kernel/sched.c: preemptive priority round-robin. One FIFO per
+ * priority; the highest non-empty one runs; the timer ends a time slice and
+ * sends the process to the back of its FIFO. */
+#include "kernel.h"
+
+struct runq {
+    struct proc *head, *tail;
+};
+
+static struct runq runq[NPRIO];
+struct proc *current;
+
+void sched_enqueue(struct proc *p)
+{
+    p->state = PROC_READY;
+    p->next = NULL;
+    struct runq *q = &runq[p->prio];
+    if (q->tail)
+        q->tail->next = p;
+    else
+        q->head = p;
+    q->tail = p;
+}
+
+/* Returns the next ready process, off its queue, or NULL. */
+static struct proc *sched_pick(void)
+{
+    for (int prio = NPRIO - 1; prio >= 0; prio--) {
+        struct runq *q = &runq[prio];
+        struct proc *p = q->head;
+        if (p) {
+            q->head = p->next;
+            if (!q->head)
+                q->tail = NULL;
+            p->next = NULL;
+            return p;
+        }
+    }
+    return NULL;
+}
+
+/* Handles a timer interrupt that arrived while idle. */
+static void sched_idle_tick(void)
+{
+    if (timer_pending()) {
+        timer_ack();
+        ktrace(TRC_EV_TIMER_IRQ, 0, 0, 0, 0, 0);
+    }
+}
+
+void sched_next(enum trc_switch_reason why)
+{
+    struct proc *prev = current;
+    struct proc *p;
+    while ((p = sched_pick()) == NULL) {
+        if (proc_live_count() == 0) {
+            uint32_t code = demo_verdict();
+            kprintf("[kernel] all processes ended; powering off (exit code %u)\n", code);
+            power_off(code);
+        }
+        arch_wait(); /* nothing blocks yet, so only the timer can wake us */
+        sched_idle_tick();
+    }
+    p->state = PROC_RUNNING;
+    if (p != prev) {
+        ktrace(TRC_EV_SCHED_SWITCH, p->pid, prev ? prev->pid : 0, why, 0, 0);
+        arch_pt_activate(p->pt_root, p->asid);
+    }
+    current = p;
+    timer_arm(timer_now() + kcfg.quantum);
+    arch_enter_user(&p->regs);
+}

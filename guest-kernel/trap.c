@@ -1,0 +1,61 @@
+/* guest-kernel/trap.c: what the kernel does with a trap from user mode:
+ * system calls, the timer, and faults (the process is killed with a fault
+ * record, the kernel goes on). */
+#include "kernel.h"
+
+/* Returns the fault cause for a trap. */
+static enum trc_fault fault_of(const struct trap *t)
+{
+    if (t->kind == TRAP_UNDEF)
+        return TRC_FAULT_UNDEF;
+    if (t->kind != TRAP_PAGE_FAULT)
+        return TRC_FAULT_OTHER;
+    switch (t->access) {
+    case TRAP_ACCESS_WRITE:
+        return TRC_FAULT_WRITE;
+    case TRAP_ACCESS_EXEC:
+        return TRC_FAULT_EXEC;
+    default:
+        return TRC_FAULT_READ;
+    }
+}
+
+void trap_from_user(struct arch_regs *frame, const struct trap *t)
+{
+    struct proc *p = current;
+    if (!p || p->state != PROC_RUNNING)
+        panic("trap_from_user: no running process");
+    p->regs = *frame;
+    switch (t->kind) {
+    case TRAP_SYSCALL: {
+        uintptr_t nr = arch_syscall_nr(&p->regs);
+        if (nr == SYS_EXIT) {
+            ktrace(TRC_EV_SYSCALL, p->pid, nr, 0, 0, 0);
+            proc_exit(p, (int)arch_syscall_arg(&p->regs, 0));
+            sched_next(TRC_SWITCH_EXIT);
+        }
+        if (nr == SYS_YIELD) {
+            ktrace(TRC_EV_SYSCALL, p->pid, nr, 0, 0, 0);
+            arch_syscall_set_ret(&p->regs, 0);
+            sched_enqueue(p);
+            sched_next(TRC_SWITCH_YIELD);
+        }
+        arch_syscall_set_ret(&p->regs, (uintptr_t)syscall_dispatch(&p->regs));
+        arch_enter_user(&p->regs);
+    }
+    case TRAP_IRQ:
+        if (timer_pending()) {
+            timer_ack();
+            ktrace(TRC_EV_TIMER_IRQ, p->pid, 0, 0, 0, 0);
+            sched_enqueue(p);
+            sched_next(TRC_SWITCH_PREEMPT);
+        }
+        arch_enter_user(&p->regs); /* spurious: nothing is pending */
+    case TRAP_PAGE_FAULT:
+    case TRAP_UNDEF:
+    case TRAP_OTHER:
+        break;
+    }
+    proc_kill(p, fault_of(t), t->pc, t->addr);
+    sched_next(TRC_SWITCH_KILL);
+}

@@ -1,0 +1,55 @@
+/* guest-kernel/user/ulib.h: the user-mode library: system calls and a
+ * small printf. Linked into libuser.a, which kernel.ld places in the pages
+ * user mode may execute. User code has no writable globals: a process owns
+ * only its stack. */
+#ifndef IPCEMU_USER_ULIB_H
+#define IPCEMU_USER_ULIB_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "syscall_nr.h"
+
+/* arch/<arch>/usys.S: the system-call instruction with nr and three args. */
+long usys_call(long nr, long a0, long a1, long a2);
+/* arch/<arch>/usys.S: executes an undefined instruction. */
+void usys_undefined_insn(void);
+/* arch/<arch>/usys.S: executes an instruction only the kernel may run. */
+void usys_privileged_insn(void);
+
+long u_print(const char *s, size_t n);
+long u_getpid(void);
+long u_yield(void);
+__attribute__((noreturn)) void u_exit(int code);
+size_t u_strlen(const char *s);
+/* Formats like kprintf (%s %c %d %u %x %ld %lu %lx %p) into one line of at
+ * most 256 bytes and prints it with one system call; returns its result. */
+long u_printf(const char *fmt, ...);
+
+/* Entry of every process: calls fn(arg), then exits with its result. */
+__attribute__((noreturn)) void u_start(long fn, long arg);
+
+/* user/programs.c: the built-in programs processes run (arg as given). */
+int prog_printer(long which);
+int prog_intruder(long kernel_addr);
+int prog_spinner(long unused);
+int prog_syscall_storm(long calls);
+int prog_yield_storm(long yields);
+int prog_wild(long how);
+
+/* prog_wild's `how`. */
+enum wild_how {
+    WILD_NULL_READ,
+    WILD_KERNEL_WRITE,
+    WILD_KERNEL_EXEC,
+    WILD_DEVICE_WRITE,
+    WILD_FAR_READ,
+    WILD_UNDEFINED,
+    WILD_PRIVILEGED,
+    WILD_STACK_OVERFLOW,
+    WILD_BAD_PRINT, /* a kernel pointer to SYS_PRINT: gets KERR_FAULT, exits 0 */
+    WILD_COUNT
+};
+
+#endif

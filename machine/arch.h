@@ -1,0 +1,61 @@
+/* machine/arch.h: what each architecture supplies to the board.
+ *
+ * Unicorn 2.0.1 never delivers a synchronous exception into the guest's own
+ * vector (../shared/notes/unicorn-2.0.1.md), so each architecture emulates
+ * trap entry as its hardware would: a syscall, page fault or undefined
+ * instruction taken in user mode enters the kernel's vector (x86 IDT gate,
+ * AArch64 VBAR_EL1, RISC-V stvec) in kernel mode with the architectural
+ * cause/return registers set; the kernel returns with its own iretq / eret /
+ * sret, which Unicorn executes natively. A trap taken in kernel mode is a
+ * kernel fault: the architecture reports it with machine_kernel_fault() and
+ * the run ends with outcome "fault". One file per variant: machine/arch/. */
+#ifndef IPCEMU_MACHINE_ARCH_H
+#define IPCEMU_MACHINE_ARCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "emu/cpu.h"
+
+struct machine;
+
+struct machine_arch {
+    const struct emu_arch *cpu;
+    /* Puts core `c` (engine open, memory mapped, ELF loaded) into the state
+     * the kernel's entry expects: the privileged mode the kernel starts in,
+     * PC = entry, SP = sp, first argument register = arg0; installs the trap
+     * hooks. Returns 0, or -1 after machine_error() said why. */
+    int (*boot)(struct machine *m, struct emu_core *c, uint64_t entry, uint64_t sp, uint64_t arg0);
+    /* Called with the core stopped while the interrupt line is up. Delivers
+     * the interrupt into the kernel's vector if the core can take it now
+     * (user mode with interrupts enabled) and returns true; returns false
+     * (nothing changed) when it is masked. */
+    bool (*interrupt)(struct machine *m, struct emu_core *c);
+    /* Returns true if the core runs unprivileged (ring 3 / EL0 / U-mode). */
+    bool (*user_mode)(struct emu_core *c);
+    /* Releases what boot() allocated per core (hooks, saved contexts).
+     * May be NULL. */
+    void (*shutdown)(struct machine *m, struct emu_core *c);
+};
+
+extern const struct machine_arch machine_arch_x86_64;
+extern const struct machine_arch machine_arch_aarch64;
+extern const struct machine_arch machine_arch_riscv64;
+
+/* Returns the board support for `arch`. */
+const struct machine_arch *machine_arch_get(enum emu_arch_id arch);
+
+/* For the arch files: the kernel itself trapped (cause names the trap, pc
+ * and addr where). Records the fault, stops the core; the run ends with
+ * outcome "fault". */
+void machine_kernel_fault(struct machine *m, struct emu_core *c, const char *cause, uint64_t pc,
+                          uint64_t addr);
+/* For the arch files: the emulation cannot go on (a Unicorn call failed).
+ * Records `why`, stops the core; the run ends with outcome "fault". */
+void machine_emu_failure(struct machine *m, struct emu_core *c, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Cycles charged for a trap entry (hardware exception entry). */
+#define MACHINE_TRAP_ENTRY_CYCLES 0
+
+#endif

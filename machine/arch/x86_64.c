@@ -1,0 +1,797 @@
+/* machine/arch/x86_64.c: x86_64 trap and interrupt entry.
+ *
+ * Unicorn 2.0.1 never delivers an exception into the guest's IDT: `int n`,
+ * #PF, #UD, #GP... call UC_HOOK_INTR instead, and `syscall` calls
+ * UC_HOOK_INSN. This file does what the CPU's long-mode delivery does (Intel
+ * SDM vol. 3A 6.14; QEMU's do_interrupt64 in qemu/target/i386/seg_helper.c):
+ * look the vector up in the IDT (IDTR), check the gate, read the target
+ * code-segment descriptor from the GDT, take RSP0 from the TSS (TR), push
+ * SS, RSP, RFLAGS, CS, RIP and the error code where the CPU pushes one onto
+ * that stack, clear IF (interrupt gate), TF, NT, RF, and enter the handler
+ * at CPL0. CR2 is already set by Unicorn's page walk.
+ *
+ * The privilege switch cannot be done through the register API (writing CS
+ * or SS changes only the selector; the CPL lives in QEMU's hflags), so the
+ * CPU state is saved with uc_context_save, patched (hflags, CS/SS segment
+ * caches, RIP, RSP, RFLAGS, old_exception) and restored. The layout of that
+ * state (CPUX86State of unicorn 2.0.1, qemu/target/i386/cpu.h) is mirrored
+ * below and checked when the core boots (against registers read and written
+ * through the API) and at every trap (fields QEMU has just set). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicorn/unicorn.h>
+#include <unicorn/x86.h>
+
+#include "machine/arch.h"
+
+/* The uc_context header before the CPU state (uc_priv.h: size_t
+ * context_size; uc_mode mode; uc_arch arch; char data[]). */
+#define X86_CTX_HEADER 16
+
+/* SegmentCache (cpu.h), target_ulong = uint64_t on x86_64. */
+struct x86q_seg {
+    uint32_t selector;
+    uint64_t base;
+    uint32_t limit;
+    uint32_t flags;
+};
+
+/* The start of CPUX86State, up to efer. */
+struct x86q_head {
+    uint64_t regs[16]; /* RAX RCX RDX RBX RSP RBP RSI RDI R8..R15 */
+    uint64_t eip;
+    uint64_t eflags; /* in a hook: without the CC bits and DF (QEMU keeps those apart) */
+    uint64_t cc_dst, cc_src, cc_src2;
+    uint32_t cc_op;
+    int32_t df;
+    uint32_t hflags;
+    uint32_t hflags2;
+    struct x86q_seg segs[6]; /* ES CS SS DS FS GS */
+    struct x86q_seg ldt, tr, gdt, idt;
+    uint64_t cr[5];
+    int32_t a20_mask;
+    uint64_t bnd_regs[4][2];
+    uint64_t bndcs_regs[2];
+    uint64_t msr_bndcfgs;
+    uint64_t efer;
+};
+
+/* The end of the saved part of CPUX86State: from error_code to retaddr
+ * (uc_context_save copies offsetof(CPUX86State, retaddr) bytes). */
+struct x86q_tail {
+    int32_t error_code;
+    int32_t exception_is_int;
+    uint64_t exception_next_eip;
+    uint64_t dr[8];
+    void *cpu_breakpoint[4];
+    int32_t old_exception;
+    uint64_t vm_vmcb;
+    uint64_t tsc_offset;
+    uint64_t intercept;
+    uint16_t intercept_cr_read, intercept_cr_write, intercept_dr_read, intercept_dr_write;
+    uint32_t intercept_exceptions;
+    uint64_t nested_cr3;
+    uint32_t nested_pg_mode;
+    uint8_t v_tpr;
+    uintptr_t retaddr;
+};
+
+/* Bytes of struct x86q_tail inside the saved state (retaddr is not). */
+#define X86_TAIL_LEN offsetof(struct x86q_tail, retaddr)
+
+enum { X86_ES, X86_CS, X86_SS, X86_DS, X86_FS, X86_GS };
+enum { X86_RAX, X86_RCX, X86_RDX, X86_RBX, X86_RSP };
+
+/* QEMU's hflags bits (cpu.h). */
+#define HF_CPL_MASK 0x3u
+#define HF_INHIBIT_IRQ_MASK (1u << 3)
+#define HF_CS32_MASK (1u << 4)
+#define HF_SS32_MASK (1u << 5)
+#define HF_ADDSEG_MASK (1u << 6)
+#define HF_PE_MASK (1u << 7)
+#define HF_LMA_MASK (1u << 14)
+#define HF_CS64_MASK (1u << 15)
+#define HF_MPX_EN_MASK (1u << 25)
+
+/* Descriptor bits, in the high dword of a segment descriptor. */
+#define DESC_TYPE_SHIFT 8
+#define DESC_CS_MASK (1u << 11)
+#define DESC_C_MASK (1u << 10)
+#define DESC_S_MASK (1u << 12)
+#define DESC_DPL_SHIFT 13
+#define DESC_P_MASK (1u << 15)
+#define DESC_L_MASK (1u << 21)
+#define DESC_B_MASK (1u << 22)
+#define DESC_G_MASK (1u << 23)
+
+/* RFLAGS bits. */
+#define FL_TF 0x100u
+#define FL_IF 0x200u
+#define FL_NT 0x4000u
+#define FL_RF 0x10000u
+#define FL_VM 0x20000u
+
+#define CR0_PE 0x1u
+#define EFER_SCE 0x1u
+#define EFER_LME 0x100u
+#define EFER_LMA 0x400u
+#define MSR_EFER 0xc0000080u
+
+#define X86_VEC_UD 6
+#define X86_VEC_NP 11
+#define X86_VEC_GP 13
+#define X86_VEC_PF 14
+#define X86_VEC_TIMER 32
+
+/* How a vector is raised. */
+enum x86_src {
+    X86_SRC_INT, /* `int n`: gate DPL checked, RIP after the instruction */
+    X86_SRC_EXC, /* an exception: RIP of the faulting instruction */
+    X86_SRC_HW,  /* an external interrupt */
+};
+
+/* Per-core state (c->board). */
+struct x86_board {
+    uc_context *ctx;   /* scratch context, patched at each trap entry */
+    size_t ctx_size;   /* bytes of CPU state in ctx */
+    size_t tail_off;   /* offset of struct x86q_tail in the state */
+    uc_hook intr_hook; /* UC_HOOK_INTR */
+    uc_hook sys_hook;  /* UC_HOOK_INSN, UC_X86_INS_SYSCALL */
+    uc_hook ud_hook;   /* UC_HOOK_INSN_INVALID */
+    bool hooks_added;
+    struct x86q_head head; /* the saved state of the current trap */
+    struct x86q_tail tail;
+};
+
+/* Returns the CPU state inside the context. */
+static uint8_t *ctx_data(struct x86_board *b)
+{
+    return (uint8_t *)b->ctx + X86_CTX_HEADER;
+}
+
+/* Saves the CPU state into b->head / b->tail; returns false (after
+ * machine_emu_failure) when Unicorn refuses. */
+static bool x86_state_load(struct machine *m, struct emu_core *c, struct x86_board *b)
+{
+    uc_err err = uc_context_save(c->uc, b->ctx);
+    if (err != UC_ERR_OK) {
+        machine_emu_failure(m, c, "x86_64: uc_context_save: %s", uc_strerror(err));
+        return false;
+    }
+    memcpy(&b->head, ctx_data(b), sizeof b->head);
+    memcpy(&b->tail, ctx_data(b) + b->tail_off, X86_TAIL_LEN);
+    return true;
+}
+
+/* Writes b->head / b->tail back into the CPU; returns false on failure. */
+static bool x86_state_store(struct machine *m, struct emu_core *c, struct x86_board *b)
+{
+    memcpy(ctx_data(b), &b->head, sizeof b->head);
+    memcpy(ctx_data(b) + b->tail_off, &b->tail, X86_TAIL_LEN);
+    uc_err err = uc_context_restore(c->uc, b->ctx);
+    if (err != UC_ERR_OK) {
+        machine_emu_failure(m, c, "x86_64: uc_context_restore: %s", uc_strerror(err));
+        return false;
+    }
+    return true;
+}
+
+/* Reads a register through the API into *v; returns false on failure. */
+static bool x86_read(struct machine *m, struct emu_core *c, int reg, void *v)
+{
+    uc_err err = uc_reg_read(c->uc, reg, v);
+    if (err != UC_ERR_OK) {
+        machine_emu_failure(m, c, "x86_64: uc_reg_read(%d): %s", reg, uc_strerror(err));
+        return false;
+    }
+    return true;
+}
+
+/* Writes a register through the API; returns false on failure. Never used
+ * for RIP inside a hook (that would drop a pending stop request). */
+static bool x86_write(struct machine *m, struct emu_core *c, int reg, const void *v)
+{
+    uc_err err = uc_reg_write(c->uc, reg, v);
+    if (err != UC_ERR_OK) {
+        machine_emu_failure(m, c, "x86_64: uc_reg_write(%d): %s", reg, uc_strerror(err));
+        return false;
+    }
+    return true;
+}
+
+/* Returns true if QEMU pushes an error code for exception `vec`
+ * (exception_has_error_code in seg_helper.c). */
+static bool x86_has_error_code(unsigned vec)
+{
+    return vec == 8 || (vec >= 10 && vec <= 14) || vec == 17;
+}
+
+/* Returns the mnemonic of exception vector `vec` ("#PF"...), or NULL. */
+static const char *x86_vector_name(unsigned vec)
+{
+    static const char *const names[] = {
+        "#DE divide error",
+        "#DB debug",
+        "NMI",
+        "#BP breakpoint",
+        "#OF overflow",
+        "#BR bound range",
+        "#UD invalid opcode",
+        "#NM device not available",
+        "#DF double fault",
+        "coprocessor segment overrun",
+        "#TS invalid TSS",
+        "#NP segment not present",
+        "#SS stack fault",
+        "#GP general protection",
+        "#PF page fault",
+        "reserved 15",
+        "#MF x87 error",
+        "#AC alignment check",
+        "#MC machine check",
+        "#XM SIMD error",
+    };
+    return vec < sizeof names / sizeof names[0] ? names[vec] : NULL;
+}
+
+/* Reports a trap the kernel took itself: the run ends with "fault". */
+static void x86_kernel_trap(struct machine *m, struct emu_core *c, unsigned vec, bool is_int,
+                            uint64_t pc, uint64_t addr, uint32_t err)
+{
+    char cause[96];
+    const char *name = x86_vector_name(vec);
+    if (is_int)
+        snprintf(cause, sizeof cause, "int $0x%x in kernel mode", vec);
+    else if (name)
+        snprintf(cause, sizeof cause, "%s (vector %u, error code 0x%x)", name, vec, err);
+    else
+        snprintf(cause, sizeof cause, "vector %u", vec);
+    machine_kernel_fault(m, c, cause, pc, addr);
+}
+
+/* The guest's tables are unusable for delivering a vector: a kernel bug the
+ * CPU would turn into a double or triple fault. */
+static void x86_bad_tables(struct machine *m, struct emu_core *c, uint64_t pc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void x86_bad_tables(struct machine *m, struct emu_core *c, uint64_t pc, const char *fmt, ...)
+{
+    char cause[160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cause, sizeof cause, fmt, ap);
+    va_end(ap);
+    machine_kernel_fault(m, c, cause, pc, 0);
+}
+
+/* Port of QEMU's cpu_x86_load_seg_cache (cpu.h) onto the saved state:
+ * loads segment `seg` and updates the hidden flags (CPL from SS.DPL, the
+ * 64-bit code flags from CS). */
+static void x86_load_seg_cache(struct x86q_head *h, int seg, uint32_t selector, uint64_t base,
+                               uint32_t limit, uint32_t flags)
+{
+    h->segs[seg] = (struct x86q_seg){selector, base, limit, flags};
+    if (seg == X86_CS) {
+        if ((h->hflags & HF_LMA_MASK) && (flags & DESC_L_MASK)) {
+            h->hflags |= HF_CS32_MASK | HF_SS32_MASK | HF_CS64_MASK;
+            h->hflags &= ~HF_ADDSEG_MASK;
+        } else {
+            uint32_t cs32 = (h->segs[X86_CS].flags & DESC_B_MASK) ? HF_CS32_MASK : 0;
+            h->hflags = (h->hflags & ~(HF_CS32_MASK | HF_CS64_MASK)) | cs32;
+        }
+    }
+    if (seg == X86_SS)
+        h->hflags = (h->hflags & ~HF_CPL_MASK) | ((flags >> DESC_DPL_SHIFT) & 3);
+    uint32_t nh = (h->segs[X86_SS].flags & DESC_B_MASK) ? HF_SS32_MASK : 0;
+    if (h->hflags & HF_CS64_MASK) {
+        /* zero base assumed for DS, ES and SS in long mode */
+    } else if (!(h->cr[0] & CR0_PE) || (h->eflags & FL_VM) || !(h->hflags & HF_CS32_MASK)) {
+        nh |= HF_ADDSEG_MASK;
+    } else if ((h->segs[X86_DS].base | h->segs[X86_ES].base | h->segs[X86_SS].base) != 0) {
+        nh |= HF_ADDSEG_MASK;
+    }
+    h->hflags = (h->hflags & ~(HF_SS32_MASK | HF_ADDSEG_MASK)) | nh;
+}
+
+/* Reads guest memory (identity-mapped: VA == PA); false if it is not RAM. */
+static bool x86_mem_read(struct emu_core *c, uint64_t addr, void *buf, size_t n)
+{
+    return uc_mem_read(c->uc, addr, buf, n) == UC_ERR_OK;
+}
+
+/* One delivery attempt's verdict. */
+enum x86_gate_result {
+    X86_GATE_OK,
+    X86_GATE_GP, /* #GP(vector << 3 | 2): gate beyond the IDT limit, bad type, DPL */
+    X86_GATE_NP, /* #NP(vector << 3 | 2): gate not present */
+    X86_GATE_BAD /* the kernel's own tables are broken (already reported) */
+};
+
+/* Delivers vector `vec` into the IDT handler as do_interrupt64 does, on the
+ * state saved in b->head (CPL 3); the caller stores it back. `ret_rip` is
+ * the RIP pushed, `err` the error code (pushed when has_err). Returns the
+ * verdict; on X86_GATE_OK b->head is the handler's entry state. */
+static enum x86_gate_result x86_gate(struct machine *m, struct emu_core *c, struct x86_board *b,
+                                     unsigned vec, enum x86_src src, bool has_err, uint32_t err,
+                                     uint64_t ret_rip, uint64_t rflags)
+{
+    struct x86q_head *h = &b->head;
+    unsigned cpl = h->hflags & HF_CPL_MASK;
+    uc_x86_mmr idtr, gdtr, tr;
+    if (!x86_read(m, c, UC_X86_REG_IDTR, &idtr) || !x86_read(m, c, UC_X86_REG_GDTR, &gdtr) ||
+        !x86_read(m, c, UC_X86_REG_TR, &tr))
+        return X86_GATE_BAD;
+    if (vec * 16 + 15 > idtr.limit)
+        return X86_GATE_GP;
+    uint32_t g[4];
+    if (!x86_mem_read(c, idtr.base + vec * 16, g, sizeof g)) {
+        x86_bad_tables(m, c, ret_rip, "x86_64: IDT entry %u at 0x%llx is not in RAM", vec,
+                       (unsigned long long)(idtr.base + vec * 16));
+        return X86_GATE_BAD;
+    }
+    unsigned type = (g[1] >> DESC_TYPE_SHIFT) & 0x1f, dpl = (g[1] >> DESC_DPL_SHIFT) & 3;
+    if (type != 14 && type != 15)
+        return X86_GATE_GP;
+    if (src == X86_SRC_INT && dpl < cpl)
+        return X86_GATE_GP;
+    if (!(g[1] & DESC_P_MASK))
+        return X86_GATE_NP;
+    uint32_t sel = g[0] >> 16, ist = g[1] & 7;
+    uint64_t offset = ((uint64_t)g[2] << 32) | (g[1] & 0xffff0000u) | (g[0] & 0xffffu);
+    /* The target code segment: a present 64-bit code descriptor of the
+     * GDT, DPL 0 (the kernel). Anything else is a broken kernel. */
+    uint32_t d[2];
+    if ((sel & 0xfffc) == 0 || (sel & 4) || (sel | 7) > gdtr.limit ||
+        !x86_mem_read(c, gdtr.base + (sel & ~7u), d, sizeof d)) {
+        x86_bad_tables(m, c, ret_rip,
+                       "x86_64: IDT gate %u selects code segment 0x%x, not in the GDT", vec, sel);
+        return X86_GATE_BAD;
+    }
+    uint32_t e1 = d[0], e2 = d[1];
+    unsigned cs_dpl = (e2 >> DESC_DPL_SHIFT) & 3;
+    if (!(e2 & DESC_S_MASK) || !(e2 & DESC_CS_MASK) || !(e2 & DESC_P_MASK) || !(e2 & DESC_L_MASK) ||
+        (e2 & DESC_B_MASK) || (e2 & DESC_C_MASK) || cs_dpl != 0) {
+        x86_bad_tables(
+            m, c, ret_rip,
+            "x86_64: IDT gate %u: segment 0x%x is not a present DPL-0 64-bit code segment", vec,
+            sel);
+        return X86_GATE_BAD;
+    }
+    /* To the inner privilege level: the stack comes from the TSS (RSP0, or
+     * IST n), 16-byte aligned. */
+    unsigned tss_index = ist ? ist + 3 : cs_dpl;
+    unsigned tr_type = (tr.flags >> DESC_TYPE_SHIFT) & 0xf;
+    uint64_t rsp = 0;
+    if (!(tr.flags & DESC_P_MASK) || (tr_type != 9 && tr_type != 11) ||
+        8 * tss_index + 4 + 7 > tr.limit ||
+        !x86_mem_read(c, tr.base + 8 * tss_index + 4, &rsp, 8)) {
+        x86_bad_tables(m, c, ret_rip, "x86_64: no usable 64-bit TSS (TR base 0x%llx limit 0x%x)",
+                       (unsigned long long)tr.base, tr.limit);
+        return X86_GATE_BAD;
+    }
+    rsp &= ~0xfULL;
+    uint64_t frame[6];
+    unsigned n = 0;
+    if (has_err)
+        frame[n++] = err;
+    frame[n++] = ret_rip;
+    frame[n++] = h->segs[X86_CS].selector;
+    frame[n++] = rflags;
+    frame[n++] = h->regs[X86_RSP];
+    frame[n++] = h->segs[X86_SS].selector;
+    rsp -= 8 * n;
+    if (uc_mem_write(c->uc, rsp, frame, 8 * n) != UC_ERR_OK) {
+        x86_bad_tables(m, c, ret_rip, "x86_64: kernel stack 0x%llx (TSS RSP%u) is not in RAM",
+                       (unsigned long long)rsp, tss_index);
+        return X86_GATE_BAD;
+    }
+    if (type == 14)
+        h->eflags &= ~(uint64_t)FL_IF;
+    h->eflags &= ~(uint64_t)(FL_TF | FL_VM | FL_RF | FL_NT);
+    x86_load_seg_cache(h, X86_SS, cs_dpl, 0, 0, cs_dpl << DESC_DPL_SHIFT);
+    h->regs[X86_RSP] = rsp;
+    uint32_t limit = (e1 & 0xffff) | (e2 & 0x000f0000);
+    if (e2 & DESC_G_MASK)
+        limit = (limit << 12) | 0xfff;
+    uint64_t base = (e1 >> 16) | ((e2 & 0xff) << 16) | (e2 & 0xff000000);
+    x86_load_seg_cache(h, X86_CS, (sel & ~3u) | cs_dpl, base, limit, e2);
+    h->eip = offset;
+    return X86_GATE_OK;
+}
+
+/* Returns the address of the `int3` / `int n` instruction that ends just
+ * before `next` (the RIP Unicorn left after it), for the #GP / #NP that a
+ * refused gate raises: a fault reports the instruction itself. */
+static uint64_t x86_int_start(struct emu_core *c, unsigned vec, uint64_t next)
+{
+    uint8_t b[2];
+    if (next >= 2 && x86_mem_read(c, next - 2, b, 2) && b[0] == 0xcd && b[1] == vec)
+        return next - 2;
+    if (vec == 3 && next >= 1 && x86_mem_read(c, next - 1, b, 1) && b[0] == 0xcc)
+        return next - 1;
+    return next - 2;
+}
+
+/* Enters the kernel for vector `vec` from user mode, state in b->head
+ * (saved by the caller); stores the state back. A gate that refuses an
+ * `int n` or is absent raises #GP / #NP as the CPU does. `eip_bias` is
+ * subtracted from the handler address (helper_syscall adds the instruction
+ * length after its hook returns). Returns true when the kernel was entered. */
+static bool x86_enter(struct machine *m, struct emu_core *c, struct x86_board *b, unsigned vec,
+                      enum x86_src src, uint32_t err, uint64_t ret_rip, int64_t eip_bias)
+{
+    uint64_t rflags;
+    if (!x86_read(m, c, UC_X86_REG_RFLAGS, &rflags))
+        return false;
+    if ((b->head.hflags & HF_MPX_EN_MASK) || (b->head.eflags & FL_VM)) {
+        machine_emu_failure(m, c, "x86_64: MPX or virtual-8086 state is not emulated");
+        return false;
+    }
+    bool has_err = src == X86_SRC_EXC && x86_has_error_code(vec);
+    enum x86_gate_result r = x86_gate(m, c, b, vec, src, has_err, err, ret_rip, rflags);
+    if (r == X86_GATE_GP || r == X86_GATE_NP) {
+        /* The refused vector becomes #GP / #NP with the IDT selector error
+         * code (EXT set unless a software `int` caused it). */
+        uint32_t code = (vec << 3) | 2 | (src == X86_SRC_INT ? 0 : 1);
+        unsigned nested = r == X86_GATE_GP ? X86_VEC_GP : X86_VEC_NP;
+        if (src == X86_SRC_INT)
+            ret_rip = x86_int_start(c, vec, ret_rip);
+        r = x86_gate(m, c, b, nested, X86_SRC_EXC, true, code, ret_rip, rflags);
+        if (r != X86_GATE_OK && r != X86_GATE_BAD)
+            x86_bad_tables(m, c, ret_rip,
+                           "x86_64: double fault: vector %u refused and its #GP/#NP gate too", vec);
+    }
+    if (r != X86_GATE_OK)
+        return false;
+    b->head.eip = (uint64_t)((int64_t)b->head.eip - eip_bias);
+    b->tail.old_exception = -1; /* delivered (x86_cpu_do_interrupt) */
+    if (!x86_state_store(m, c, b))
+        return false;
+    emu_core_charge(c, MACHINE_TRAP_ENTRY_CYCLES);
+    return true;
+}
+
+/* Returns true if `vec` raised as an exception leaves old_exception == vec
+ * (check_exception: contributory exceptions, #PF, #DF). */
+static bool x86_sets_old_exception(unsigned vec)
+{
+    return vec == 0 || (vec >= 10 && vec <= 14) || vec == 8;
+}
+
+/* UC_HOOK_INTR: an exception or `int n`. From user mode it enters the
+ * kernel's handler; from kernel mode it ends the run as a kernel fault. */
+static void x86_intr_hook(uc_engine *uc, uint32_t intno, void *user)
+{
+    struct emu_core *c = user;
+    struct machine *m = c->owner;
+    struct x86_board *b = c->board;
+    (void)uc;
+    if (!x86_state_load(m, c, b))
+        return;
+    const struct x86q_head *h = &b->head;
+    const struct x86q_tail *t = &b->tail;
+    bool is_int = t->exception_is_int != 0;
+    /* Fields QEMU has just set: if they do not read back, the layout of
+     * the saved state is not the one this file was written for. */
+    bool layout_ok = is_int ? t->exception_next_eip == h->eip
+                            : t->old_exception == (x86_sets_old_exception(intno) ? (int)intno : -1);
+    if (t->exception_is_int != 0 && t->exception_is_int != 1)
+        layout_ok = false;
+    if (intno == X86_VEC_PF && !is_int && (t->error_code & ~0x3f))
+        layout_ok = false;
+    if (!layout_ok || (h->hflags & HF_CPL_MASK) != (h->segs[X86_CS].selector & 3)) {
+        machine_emu_failure(
+            m, c,
+            "x86_64: the saved CPU state does not match unicorn 2.0.1's CPUX86State "
+            "(vector %u, is_int %d, old_exception %d, hflags 0x%x)",
+            intno, t->exception_is_int, t->old_exception, h->hflags);
+        return;
+    }
+    uint64_t cr2 = 0;
+    if (intno == X86_VEC_PF && !is_int && !x86_read(m, c, UC_X86_REG_CR2, &cr2))
+        return;
+    if ((h->hflags & HF_CPL_MASK) != 3) {
+        x86_kernel_trap(m, c, intno, is_int, h->eip, cr2, (uint32_t)t->error_code);
+        return;
+    }
+    if (intno == X86_VEC_PF && !is_int && !(t->error_code & 4)) {
+        machine_emu_failure(m, c, "x86_64: user page fault without the U bit (error 0x%x)",
+                            t->error_code);
+        return;
+    }
+    x86_enter(m, c, b, intno, is_int ? X86_SRC_INT : X86_SRC_EXC, (uint32_t)t->error_code, h->eip,
+              0);
+}
+
+/* UC_HOOK_INSN_INVALID: #UD. Unicorn 2.0.1 stops the emulation after this
+ * hook (as if for hlt) instead of calling UC_HOOK_INTR, so after entering
+ * the kernel's handler the core is asked to stop: the run loop then resumes
+ * it at the handler. Returns true: the instruction was handled. */
+static bool x86_invalid_hook(uc_engine *uc, void *user)
+{
+    struct emu_core *c = user;
+    struct machine *m = c->owner;
+    struct x86_board *b = c->board;
+    (void)uc;
+    if (!x86_state_load(m, c, b))
+        return true;
+    const struct x86q_head *h = &b->head;
+    if (b->tail.exception_is_int != 0 || b->tail.old_exception != -1 ||
+        (h->hflags & HF_CPL_MASK) != (h->segs[X86_CS].selector & 3)) {
+        machine_emu_failure(
+            m, c,
+            "x86_64: the saved CPU state does not match unicorn 2.0.1's CPUX86State "
+            "(#UD, is_int %d, old_exception %d, hflags 0x%x)",
+            b->tail.exception_is_int, b->tail.old_exception, h->hflags);
+        return true;
+    }
+    if ((h->hflags & HF_CPL_MASK) != 3) {
+        x86_kernel_trap(m, c, X86_VEC_UD, false, h->eip, 0, 0);
+        return true;
+    }
+    if (x86_enter(m, c, b, X86_VEC_UD, X86_SRC_EXC, 0, h->eip, 0))
+        emu_core_request_stop(c);
+    return true;
+}
+
+/* Returns the length of the `syscall` instruction at `rip` (prefixes
+ * included), or 0 if the bytes there are not one. */
+static unsigned x86_syscall_length(struct emu_core *c, uint64_t rip)
+{
+    uint8_t code[15];
+    if (!x86_mem_read(c, rip, code, sizeof code) && !x86_mem_read(c, rip, code, 2))
+        return 0;
+    for (unsigned i = 0; i + 1 < sizeof code; i++) {
+        uint8_t p = code[i];
+        if (p == 0x0f)
+            return code[i + 1] == 0x05 ? i + 2 : 0;
+        bool prefix = (p >= 0x40 && p <= 0x4f) || p == 0x66 || p == 0x67 || p == 0xf0 ||
+                      p == 0xf2 || p == 0xf3 || p == 0x2e || p == 0x36 || p == 0x3e || p == 0x26 ||
+                      p == 0x64 || p == 0x65;
+        if (!prefix)
+            return 0;
+    }
+    return 0;
+}
+
+/* UC_HOOK_INSN for `syscall`: Unicorn skips the instruction, the CPU raises
+ * #UD while EFER.SCE is clear (it is: the kernel uses `int $0x80`, and
+ * Unicorn 2.0.1 cannot set SCE). Deliver that #UD. */
+static void x86_syscall_hook(uc_engine *uc, void *user)
+{
+    struct emu_core *c = user;
+    struct machine *m = c->owner;
+    struct x86_board *b = c->board;
+    (void)uc;
+    if (!x86_state_load(m, c, b))
+        return;
+    const struct x86q_head *h = &b->head;
+    if (h->efer & EFER_SCE) {
+        machine_emu_failure(m, c, "x86_64: `syscall` with EFER.SCE set is not emulated");
+        return;
+    }
+    if ((h->hflags & HF_CPL_MASK) != 3) {
+        x86_kernel_trap(m, c, X86_VEC_UD, false, h->eip, 0, 0);
+        return;
+    }
+    unsigned len = x86_syscall_length(c, h->eip);
+    if (len == 0) {
+        machine_emu_failure(m, c, "x86_64: syscall hook at 0x%llx: no syscall instruction there",
+                            (unsigned long long)h->eip);
+        return;
+    }
+    x86_enter(m, c, b, X86_VEC_UD, X86_SRC_EXC, 0, h->eip, len);
+}
+
+/* Checks the mirrored layout against the register API on a stopped core:
+ * writes known values through the API, saves the state and compares.
+ * Returns true when every field matched; else says why in msg. The state
+ * is restored afterwards. */
+static bool x86_verify_layout(struct emu_core *c, struct x86_board *b, char *msg, size_t n)
+{
+    static const int gprs[16] = {
+        UC_X86_REG_RAX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RBX,
+        UC_X86_REG_RSP, UC_X86_REG_RBP, UC_X86_REG_RSI, UC_X86_REG_RDI,
+        UC_X86_REG_R8,  UC_X86_REG_R9,  UC_X86_REG_R10, UC_X86_REG_R11,
+        UC_X86_REG_R12, UC_X86_REG_R13, UC_X86_REG_R14, UC_X86_REG_R15,
+    };
+    uc_context *orig = NULL;
+    uc_err err = uc_context_alloc(c->uc, &orig);
+    if (err == UC_ERR_OK)
+        err = uc_context_save(c->uc, orig);
+    if (err != UC_ERR_OK) {
+        snprintf(msg, n, "uc_context_alloc/save: %s", uc_strerror(err));
+        if (orig)
+            uc_context_free(orig);
+        return false;
+    }
+    bool ok = false;
+    const char *what = "the context header";
+    if (*(size_t *)(void *)orig != b->ctx_size)
+        goto out;
+    /* Reset state: CPL 0, protected long mode, nothing in flight. */
+    struct x86q_head h0;
+    struct x86q_tail t0;
+    memcpy(&h0, (uint8_t *)orig + X86_CTX_HEADER, sizeof h0);
+    memcpy(&t0, (uint8_t *)orig + X86_CTX_HEADER + b->tail_off, X86_TAIL_LEN);
+    uint32_t need = HF_PE_MASK | HF_LMA_MASK | HF_CS64_MASK | HF_CS32_MASK | HF_SS32_MASK;
+    what = "hflags at reset";
+    if ((h0.hflags & need) != need || (h0.hflags & HF_CPL_MASK) != 0)
+        goto out;
+    what = "error_code/exception_is_int/old_exception at reset";
+    if (t0.old_exception != -1 || t0.exception_is_int != 0 || t0.error_code != 0)
+        goto out;
+    uc_x86_msr efer = {.rid = MSR_EFER};
+    uint64_t cr0 = 0;
+    what = "efer / cr0";
+    if (uc_reg_read(c->uc, UC_X86_REG_MSR, &efer) != UC_ERR_OK ||
+        uc_reg_read(c->uc, UC_X86_REG_CR0, &cr0) != UC_ERR_OK || efer.value != h0.efer ||
+        !(h0.efer & EFER_LMA) || !(h0.efer & EFER_LME) || cr0 != h0.cr[0])
+        goto out;
+    /* Known values through the API, read back from the saved state. */
+    what = "writing test values through the register API";
+    uint64_t v;
+    for (int i = 0; i < 16; i++) {
+        v = 0x1000000000000001ULL * (uint64_t)(i + 1) + 0x10ULL * (uint64_t)i;
+        if (uc_reg_write(c->uc, gprs[i], &v) != UC_ERR_OK)
+            goto out;
+    }
+    uint64_t rip = 0x4012345678ULL, rflags = 0x2 | 0x1 | 0x40 | 0x800, cr2 = 0x7654321000ULL;
+    uint16_t cs = 0x1234, ss = 0x2345;
+    uc_x86_mmr idtr = {.base = 0x11223344556600ULL, .limit = 0xfff};
+    uc_x86_mmr gdtr = {.base = 0x66554433221100ULL, .limit = 0x37};
+    uc_x86_mmr tr = {.selector = 0x28, .base = 0x99887766554400ULL, .limit = 0x67, .flags = 0x8b00};
+    if (uc_reg_write(c->uc, UC_X86_REG_RIP, &rip) != UC_ERR_OK ||
+        uc_reg_write(c->uc, UC_X86_REG_RFLAGS, &rflags) != UC_ERR_OK ||
+        uc_reg_write(c->uc, UC_X86_REG_CR2, &cr2) != UC_ERR_OK ||
+        uc_reg_write(c->uc, UC_X86_REG_CS, &cs) != UC_ERR_OK ||
+        uc_reg_write(c->uc, UC_X86_REG_SS, &ss) != UC_ERR_OK ||
+        uc_reg_write(c->uc, UC_X86_REG_IDTR, &idtr) != UC_ERR_OK ||
+        uc_reg_write(c->uc, UC_X86_REG_GDTR, &gdtr) != UC_ERR_OK ||
+        uc_reg_write(c->uc, UC_X86_REG_TR, &tr) != UC_ERR_OK)
+        goto out;
+    what = "uc_context_save";
+    if (uc_context_save(c->uc, b->ctx) != UC_ERR_OK)
+        goto out;
+    struct x86q_head h;
+    memcpy(&h, ctx_data(b), sizeof h);
+    what = "general registers";
+    for (int i = 0; i < 16; i++)
+        if (h.regs[i] != 0x1000000000000001ULL * (uint64_t)(i + 1) + 0x10ULL * (uint64_t)i)
+            goto out;
+    what = "rip / rflags / cr2";
+    if (h.eip != rip || h.eflags != rflags || h.cr[2] != cr2)
+        goto out;
+    what = "CS / SS selectors";
+    if (h.segs[X86_CS].selector != cs || h.segs[X86_SS].selector != ss)
+        goto out;
+    what = "IDTR / GDTR / TR";
+    if (h.idt.base != idtr.base || h.idt.limit != idtr.limit || h.gdt.base != gdtr.base ||
+        h.gdt.limit != gdtr.limit || h.tr.base != tr.base || h.tr.limit != tr.limit ||
+        h.tr.selector != tr.selector || h.tr.flags != tr.flags)
+        goto out;
+    what = "hflags after the writes";
+    if (h.hflags != h0.hflags || h.efer != h0.efer)
+        goto out;
+    ok = true;
+out:
+    if (!ok)
+        snprintf(msg, n, "%s", what);
+    err = uc_context_restore(c->uc, orig);
+    uc_context_free(orig);
+    if (err != UC_ERR_OK) {
+        snprintf(msg, n, "uc_context_restore: %s", uc_strerror(err));
+        return false;
+    }
+    return ok;
+}
+
+/* Releases the board of core c (hooks, context). */
+static void x86_shutdown(struct machine *m, struct emu_core *c)
+{
+    struct x86_board *b = c->board;
+    (void)m;
+    if (!b)
+        return;
+    if (b->hooks_added) {
+        if (b->intr_hook)
+            uc_hook_del(c->uc, b->intr_hook);
+        if (b->sys_hook)
+            uc_hook_del(c->uc, b->sys_hook);
+        if (b->ud_hook)
+            uc_hook_del(c->uc, b->ud_hook);
+    }
+    if (b->ctx)
+        uc_context_free(b->ctx);
+    free(b);
+    c->board = NULL;
+}
+
+/* Reset state is what the kernel expects (CPL 0, long mode, paging off):
+ * set RIP, RSP and RDI, verify the saved-state layout, install the trap
+ * hooks. Returns 0, or -1 after machine_emu_failure. */
+static int x86_boot(struct machine *m, struct emu_core *c, uint64_t entry, uint64_t sp,
+                    uint64_t arg0)
+{
+    struct x86_board *b = calloc(1, sizeof *b);
+    if (!b) {
+        machine_emu_failure(m, c, "x86_64: out of memory");
+        return -1;
+    }
+    c->board = b;
+    uc_err err = uc_context_alloc(c->uc, &b->ctx);
+    if (err != UC_ERR_OK) {
+        b->ctx = NULL;
+        machine_emu_failure(m, c, "x86_64: uc_context_alloc: %s", uc_strerror(err));
+        return -1;
+    }
+    b->ctx_size = uc_context_size(c->uc) - X86_CTX_HEADER;
+    if (b->ctx_size < sizeof(struct x86q_head) + X86_TAIL_LEN) {
+        machine_emu_failure(m, c, "x86_64: saved CPU state of %zu bytes is too small", b->ctx_size);
+        return -1;
+    }
+    b->tail_off = b->ctx_size - X86_TAIL_LEN;
+    char why[128];
+    if (!x86_verify_layout(c, b, why, sizeof why)) {
+        machine_emu_failure(m, c,
+                            "x86_64: the installed Unicorn's CPU state layout is not unicorn "
+                            "2.0.1's (%s); trap entry cannot be emulated",
+                            why);
+        return -1;
+    }
+    if (!x86_write(m, c, UC_X86_REG_RIP, &entry) || !x86_write(m, c, UC_X86_REG_RSP, &sp) ||
+        !x86_write(m, c, UC_X86_REG_RDI, &arg0))
+        return -1;
+    b->hooks_added = true;
+    err = uc_hook_add(c->uc, &b->intr_hook, UC_HOOK_INTR, (void *)x86_intr_hook, c, 1, 0);
+    if (err == UC_ERR_OK)
+        err = uc_hook_add(c->uc, &b->sys_hook, UC_HOOK_INSN, (void *)x86_syscall_hook, c, 1, 0,
+                          UC_X86_INS_SYSCALL);
+    if (err == UC_ERR_OK)
+        err = uc_hook_add(c->uc, &b->ud_hook, UC_HOOK_INSN_INVALID, (void *)x86_invalid_hook, c, 1,
+                          0);
+    if (err != UC_ERR_OK) {
+        machine_emu_failure(m, c, "x86_64: uc_hook_add: %s", uc_strerror(err));
+        return -1;
+    }
+    return 0;
+}
+
+/* Returns true if core c runs at CPL 3 (CS.RPL is the CPL in long mode). */
+static bool x86_user_mode(struct emu_core *c)
+{
+    uint64_t cs = 0;
+    if (uc_reg_read(c->uc, UC_X86_REG_CS, &cs) != UC_ERR_OK)
+        return false;
+    return (cs & 3) == 3;
+}
+
+/* Delivers the timer interrupt (vector 32) if the core runs user code with
+ * IF set and no interrupt shadow; returns true when delivered, false (no
+ * change) otherwise. */
+static bool x86_interrupt(struct machine *m, struct emu_core *c)
+{
+    struct x86_board *b = c->board;
+    uint64_t rflags = 0;
+    if (!b || !x86_user_mode(c) || !x86_read(m, c, UC_X86_REG_RFLAGS, &rflags) || !(rflags & FL_IF))
+        return false;
+    if (!x86_state_load(m, c, b))
+        return false;
+    if ((b->head.hflags & HF_CPL_MASK) != 3) {
+        machine_emu_failure(m, c, "x86_64: CS.RPL 3 but CPL %u", b->head.hflags & HF_CPL_MASK);
+        return false;
+    }
+    if (b->head.hflags & HF_INHIBIT_IRQ_MASK)
+        return false;
+    return x86_enter(m, c, b, X86_VEC_TIMER, X86_SRC_HW, 0, b->head.eip, 0);
+}
+
+const struct machine_arch machine_arch_x86_64 = {
+    .cpu = &emu_arch_x86_64,
+    .boot = x86_boot,
+    .interrupt = x86_interrupt,
+    .user_mode = x86_user_mode,
+    .shutdown = x86_shutdown,
+};

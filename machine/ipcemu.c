@@ -1,0 +1,311 @@
+/* machine/ipcemu.c: the `ipcemu` program: subcommands, options, exit
+ * status (0 ran and every expectation held; 1 ran but the outcome was not
+ * ok; 2 bad usage or bad input). */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "machine/bootinfo.h"
+#include "machine/machine.h"
+#include "machine/memmap.h"
+#include "tracer/report.h"
+
+#define EXIT_OK 0
+#define EXIT_RAN_NOT_OK 1
+#define EXIT_USAGE 2
+
+#define IPCEMU_VERSION "0.1.0"
+
+static const char *const demo_names[BOOT_DEMO_COUNT] = {
+    [BOOT_DEMO_HELLO] = "hello",
+    [BOOT_DEMO_SPIN] = "spin",
+    [BOOT_DEMO_STORM] = "storm",
+    [BOOT_DEMO_WILD] = "wild",
+};
+
+static void usage_main(FILE *out)
+{
+    fputs("usage: ipcemu COMMAND [OPTIONS]\n"
+          "\n"
+          "A deterministic, cycle-counting emulator that runs ipcemu's own microkernel\n"
+          "on emulated x86_64, AArch64 and RISC-V cores.\n"
+          "\n"
+          "commands:\n"
+          "  boot       boot the kernel and run a built-in demo workload\n"
+          "  selftest   check that trap entry and return work on the installed Unicorn\n"
+          "  help       show this help (or `ipcemu COMMAND --help`)\n"
+          "  version    print the version\n"
+          "\n"
+          "exit status: 0 ran and every expectation held; 1 ran but the outcome was not\n"
+          "\"ok\" (fault, deadlock, max_cycles, failed expectation); 2 bad usage or input.\n",
+          out);
+}
+
+static void usage_boot(FILE *out)
+{
+    fputs("usage: ipcemu boot [--arch A] [--report FILE] [--max-cycles N] [--quiet]\n"
+          "                   [--demo NAME] [--quantum N] [--ram-mib N] [--seed N]\n"
+          "\n"
+          "Boots the kernel on architecture A (x86_64, aarch64 or riscv64; default\n"
+          "x86_64) and runs a built-in demo: user processes printing interleaved lines\n"
+          "under timer preemption, and one that reads kernel memory and is killed.\n"
+          "\n"
+          "  --arch A          x86_64 | aarch64 | riscv64\n"
+          "  --report FILE     write the JSON report to FILE\n"
+          "  --max-cycles N    stop with outcome max_cycles when the clock reaches N\n"
+          "                    (default 2000000000)\n"
+          "  --quiet           print neither the guest console nor the summary\n"
+          "  --demo NAME       hello (default) | spin (a process that never ends) |\n"
+          "                    storm (system-call and fault storms) | wild (wild pointers\n"
+          "                    and bad instructions)\n"
+          "  --quantum N       scheduler time slice in cycles (default 20000)\n"
+          "  --ram-mib N       RAM size in MiB (16..1024, default 128)\n"
+          "  --seed N          seed handed to the kernel (default 1)\n",
+          out);
+}
+
+static void usage_selftest(FILE *out)
+{
+    fputs("usage: ipcemu selftest [--arch A|all]\n"
+          "\n"
+          "Runs the trap self-test of architecture A (default: all three): the guest drops\n"
+          "to user mode and checks that a system call, a page fault, an undefined\n"
+          "instruction and a timer interrupt enter its vector in kernel mode with the\n"
+          "right cause and return address, and that returning resumes user mode.\n"
+          "ipcemu boot runs it before every boot and refuses to run if it fails.\n",
+          out);
+}
+
+/* Parses an unsigned decimal or 0x-hex number; returns false unless all of
+ * `s` is a number in [min, max]. */
+static bool parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+    if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+        return false;
+    errno = 0;
+    char *end;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (errno || *end || v < min || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* Prints one usage error naming the option, returns EXIT_USAGE. */
+static int bad_usage(const char *cmd, const char *fmt, const char *what)
+{
+    fprintf(stderr, "ipcemu %s: ", cmd);
+    fprintf(stderr, fmt, what);
+    fprintf(stderr, " (see `ipcemu %s --help`)\n", cmd);
+    return EXIT_USAGE;
+}
+
+/* Returns the option's value (argv[i+1]) and advances *i, or NULL. */
+static const char *opt_value(int argc, char **argv, int *i)
+{
+    if (*i + 1 >= argc)
+        return NULL;
+    return argv[++*i];
+}
+
+/* Runs the self-test of `arch`; prints the failure. Returns true if it
+ * passed. */
+static bool selftest_one(enum emu_arch_id arch, bool verbose)
+{
+    char why[400];
+    const char *name = emu_arch_get(arch)->name;
+    if (machine_selftest(arch, why, sizeof why) != 0) {
+        fprintf(stderr, "ipcemu: the %s trap self-test failed, refusing to run: %s\n", name, why);
+        return false;
+    }
+    if (verbose)
+        printf("%s: trap self-test passed\n", name);
+    return true;
+}
+
+static int cmd_selftest(int argc, char **argv)
+{
+    int first = 0, last = EMU_ARCH_COUNT - 1;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            usage_selftest(stdout);
+            return EXIT_OK;
+        } else if (!strcmp(argv[i], "--arch")) {
+            const char *v = opt_value(argc, argv, &i);
+            if (!v)
+                return bad_usage("selftest", "%s needs a value", "--arch");
+            if (strcmp(v, "all") != 0) {
+                const struct emu_arch *a = emu_arch_by_name(v);
+                if (!a)
+                    return bad_usage(
+                        "selftest", "unknown architecture '%s' (x86_64, aarch64, riscv64, all)", v);
+                if (!machine_arch_get(a->id))
+                    return bad_usage("selftest", "architecture '%s' is not built into this ipcemu",
+                                     v);
+                first = last = (int)a->id;
+            }
+        } else {
+            return bad_usage("selftest", "unknown argument '%s'", argv[i]);
+        }
+    }
+    bool ok = true;
+    for (int a = first; a <= last; a++)
+        if (machine_arch_get((enum emu_arch_id)a))
+            ok = selftest_one((enum emu_arch_id)a, true) && ok;
+    return ok ? EXIT_OK : EXIT_RAN_NOT_OK;
+}
+
+/* Returns x86_64, or the first architecture this build has. */
+static enum emu_arch_id default_arch(void)
+{
+    for (int a = 0; a < EMU_ARCH_COUNT; a++)
+        if (machine_arch_get((enum emu_arch_id)a))
+            return (enum emu_arch_id)a;
+    return EMU_ARCH_X86_64;
+}
+
+static int cmd_boot(int argc, char **argv)
+{
+    struct machine_config cfg = {
+        .arch = default_arch(), .max_cycles = 2000000000ULL, .seed = 1, .demo = BOOT_DEMO_HELLO};
+    const char *report = NULL;
+    bool quiet = false;
+    uint64_t v;
+    for (int i = 1; i < argc; i++) {
+        const char *o = argv[i], *val;
+        if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
+            usage_boot(stdout);
+            return EXIT_OK;
+        } else if (!strcmp(o, "--quiet") || !strcmp(o, "-q")) {
+            quiet = true;
+            continue;
+        }
+        if (strncmp(o, "--", 2) != 0)
+            return bad_usage("boot", "unexpected argument '%s'", o);
+        if (!(val = opt_value(argc, argv, &i)))
+            return bad_usage("boot", "%s needs a value", o);
+        if (!strcmp(o, "--arch")) {
+            const struct emu_arch *a = emu_arch_by_name(val);
+            if (!a)
+                return bad_usage("boot", "unknown architecture '%s' (x86_64, aarch64, riscv64)",
+                                 val);
+            if (!machine_arch_get(a->id))
+                return bad_usage("boot", "architecture '%s' is not built into this ipcemu", val);
+            cfg.arch = a->id;
+        } else if (!strcmp(o, "--report")) {
+            report = val;
+        } else if (!strcmp(o, "--max-cycles")) {
+            if (!parse_u64(val, 1, UINT64_MAX / 2, &cfg.max_cycles))
+                return bad_usage("boot", "--max-cycles '%s' is not a number >= 1", val);
+        } else if (!strcmp(o, "--quantum")) {
+            if (!parse_u64(val, 1000, 1000000000ULL, &cfg.quantum))
+                return bad_usage("boot", "--quantum '%s' is not a number in 1000..1000000000", val);
+        } else if (!strcmp(o, "--ram-mib")) {
+            if (!parse_u64(val, MM_RAM_SIZE_MIN >> 20, MM_RAM_SIZE_MAX >> 20, &v))
+                return bad_usage("boot", "--ram-mib '%s' is not a number in 16..1024", val);
+            cfg.ram_size = v << 20;
+        } else if (!strcmp(o, "--seed")) {
+            if (!parse_u64(val, 0, UINT64_MAX, &cfg.seed))
+                return bad_usage("boot", "--seed '%s' is not a number", val);
+        } else if (!strcmp(o, "--demo")) {
+            unsigned d = 0;
+            while (d < BOOT_DEMO_COUNT && strcmp(demo_names[d], val) != 0)
+                d++;
+            if (d == BOOT_DEMO_COUNT)
+                return bad_usage("boot", "unknown demo '%s' (hello, spin, storm, wild)", val);
+            cfg.demo = d;
+        } else {
+            return bad_usage("boot", "unknown option '%s'", o);
+        }
+    }
+    /* Bad output paths are bad input: say so before running anything. */
+    FILE *report_file = NULL;
+    if (report && !(report_file = fopen(report, "w"))) {
+        fprintf(stderr, "ipcemu boot: cannot write report %s: %s\n", report, strerror(errno));
+        return EXIT_USAGE;
+    }
+    if (!selftest_one(cfg.arch, false)) {
+        if (report_file)
+            fclose(report_file);
+        return EXIT_RAN_NOT_OK;
+    }
+
+    size_t n;
+    const uint8_t *img = machine_image(cfg.arch, MACHINE_IMAGE_KERNEL, &n);
+    struct trc_log log;
+    trc_log_init(&log);
+    struct machine m;
+    cfg.console = quiet ? NULL : stdout;
+    int rc = EXIT_RAN_NOT_OK;
+    if (!img) {
+        fprintf(stderr, "ipcemu boot: no kernel image was built for %s\n",
+                emu_arch_get(cfg.arch)->name);
+        trc_log_free(&log);
+        if (report_file)
+            fclose(report_file);
+        return EXIT_RAN_NOT_OK;
+    }
+    if (machine_init(&m, &cfg, &log) != 0 || machine_boot_elf(&m, img, n) != 0) {
+        fprintf(stderr, "ipcemu boot: %s\n", m.why);
+        goto out;
+    }
+    enum machine_outcome o = machine_run(&m);
+    fflush(stdout);
+    struct trc_run_info run = {
+        .arch = m.arch->cpu->name,
+        .cpu = "flat-1cpi",
+        .outcome = machine_outcome_name(o),
+        .why = m.why,
+        .cycles = m.core.cycles,
+        .instructions = m.core.instructions,
+        .idle_cycles = m.idle_cycles,
+        .interrupts = m.interrupts,
+        .exit_code = m.exit_code,
+    };
+    if (!quiet)
+        trc_report_print(stdout, &run, &log);
+    rc = o == MACHINE_OK ? EXIT_OK : EXIT_RAN_NOT_OK;
+    if (report_file) {
+        char err[300];
+        if (trc_report_fwrite(report_file, &run, &log, err, sizeof err) != 0) {
+            fprintf(stderr, "ipcemu boot: %s: %s\n", report, err);
+            rc = EXIT_USAGE;
+        }
+    }
+out:
+    if (report_file && fclose(report_file) != 0) {
+        fprintf(stderr, "ipcemu boot: cannot write report %s: %s\n", report, strerror(errno));
+        rc = EXIT_USAGE;
+    }
+    machine_destroy(&m);
+    trc_log_free(&log);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage_main(stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "boot"))
+        return cmd_boot(argc - 1, argv + 1);
+    if (!strcmp(cmd, "selftest"))
+        return cmd_selftest(argc - 1, argv + 1);
+    if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+        usage_main(stdout);
+        return EXIT_OK;
+    }
+    if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+        unsigned major, minor;
+        uc_version(&major, &minor);
+        printf("ipcemu %s (unicorn %u.%u)\n", IPCEMU_VERSION, major, minor);
+        return EXIT_OK;
+    }
+    fprintf(stderr, "ipcemu: unknown command '%s' (see `ipcemu --help`)\n", cmd);
+    return EXIT_USAGE;
+}

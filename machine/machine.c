@@ -1,0 +1,430 @@
+/* machine/machine.c: the board (see machine.h). */
+#include "machine/machine.h"
+
+#include <elf.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "machine/bootinfo.h"
+#include "machine/elf.h"
+#include "machine/memmap.h"
+
+/* Largest slice the core runs without the board looking at its devices. */
+#define MACHINE_SLICE_CYCLES 1000000ULL
+/* While the interrupt line is up but the core has it masked (the kernel
+ * runs), the board looks again after every block, so the interrupt is taken
+ * at the first block the core runs with it enabled (the return to user
+ * mode starts a new block). */
+#define MACHINE_IRQ_RECHECK_CYCLES 1ULL
+/* Most pages of never-mapped address space the board stands in for (see
+ * unmapped_hook) before it gives up on a guest. */
+#define MACHINE_SHADOW_PAGES_MAX 4096u
+/* Default scheduler quantum handed to the kernel. */
+#define MACHINE_QUANTUM_DEFAULT 20000ULL
+
+/* One device bound to its MMIO page. */
+struct machine_dev {
+    struct machine *m;
+    const struct dev_ops *ops;
+    void *dev;
+    uint64_t base;
+};
+
+const char *machine_outcome_name(enum machine_outcome o)
+{
+    switch (o) {
+    case MACHINE_OK:
+        return "ok";
+    case MACHINE_EXPECT_FAILED:
+        return "expect_failed";
+    case MACHINE_FAULT:
+        return "fault";
+    case MACHINE_DEADLOCK:
+        return "deadlock";
+    case MACHINE_MAX_CYCLES:
+        return "max_cycles";
+    case MACHINE_RUNNING:
+        return "running";
+    }
+    return "unknown";
+}
+
+const struct machine_arch *machine_arch_get(enum emu_arch_id arch)
+{
+    /* The build may leave architectures out (cmake -DIPCEMU_ARCHES=...). */
+    switch (arch) {
+#ifdef IPCEMU_HAVE_x86_64
+    case EMU_ARCH_X86_64:
+        return &machine_arch_x86_64;
+#endif
+#ifdef IPCEMU_HAVE_aarch64
+    case EMU_ARCH_AARCH64:
+        return &machine_arch_aarch64;
+#endif
+#ifdef IPCEMU_HAVE_riscv64
+    case EMU_ARCH_RISCV64:
+        return &machine_arch_riscv64;
+#endif
+    default:
+        return NULL;
+    }
+}
+
+/* Ends the run with `outcome` unless it already ended, recording why. */
+static void finish(struct machine *m, enum machine_outcome outcome, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void finish(struct machine *m, enum machine_outcome outcome, const char *fmt, ...)
+{
+    if (m->outcome != MACHINE_RUNNING)
+        return;
+    m->outcome = outcome;
+    if (fmt) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(m->why, sizeof m->why, fmt, ap);
+        va_end(ap);
+    }
+}
+
+void machine_kernel_fault(struct machine *m, struct emu_core *c, const char *cause, uint64_t pc,
+                          uint64_t addr)
+{
+    finish(m, MACHINE_FAULT, "kernel fault on core %u: %s at pc 0x%llx (address 0x%llx)", c->id,
+           cause, (unsigned long long)pc, (unsigned long long)addr);
+    emu_core_request_stop(c);
+}
+
+void machine_emu_failure(struct machine *m, struct emu_core *c, const char *fmt, ...)
+{
+    char buf[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    finish(m, MACHINE_FAULT, "emulation failure on core %u: %s", c->id, buf);
+    emu_core_request_stop(c);
+}
+
+/* MMIO read: 32-bit registers; narrower reads take their bytes of it. */
+static uint64_t mmio_read(uc_engine *uc, uint64_t off, unsigned size, void *user)
+{
+    struct machine_dev *d = user;
+    (void)uc;
+    uint32_t v = d->ops->read(d->dev, off & ~3ULL);
+    v >>= 8 * (off & 3);
+    return size >= 4 ? v : v & ((1u << (8 * size)) - 1);
+}
+
+/* MMIO write: a narrower write stores its bytes into the register's low
+ * bits (the UART takes byte stores). */
+static void mmio_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t value, void *user)
+{
+    struct machine_dev *d = user;
+    (void)uc;
+    uint32_t v = (uint32_t)value;
+    if (size < 4)
+        v &= (1u << (8 * size)) - 1;
+    d->ops->write(d->dev, off & ~3ULL, v);
+    /* The guest may have armed the timer earlier than the core's deadline. */
+    uint64_t t = dev_timer_deadline(&d->m->timer);
+    if (t < d->m->core.deadline)
+        d->m->core.deadline = t;
+}
+
+/* The cycle clock, for the timer. */
+static uint64_t clock_now(void *ctx)
+{
+    struct machine *m = ctx;
+    return m->core.cycles;
+}
+
+/* UART sink: into the trace, and echoed to the console file. */
+static void console_byte(void *ctx, uint8_t byte)
+{
+    struct machine *m = ctx;
+    trc_log_console(m->log, byte);
+    if (m->cfg.console)
+        fputc(byte, m->cfg.console);
+}
+
+/* Trace port: stamp the record with the core's clock and log it. */
+static void trace_emit(void *ctx, const struct dev_trace_record *r)
+{
+    struct machine *m = ctx;
+    struct trc_event e = {
+        .cycle = m->core.cycles, .core = m->core.id, .type = r->type, .pid = r->pid};
+    memcpy(e.arg, r->arg, sizeof e.arg);
+    trc_log_event(m->log, &e);
+}
+
+/* Power device: the guest is done. */
+static void power_off(void *ctx, uint32_t code)
+{
+    struct machine *m = ctx;
+    m->exit_code = code;
+    if (code == 0)
+        finish(m, MACHINE_OK, NULL);
+    else
+        finish(m, MACHINE_EXPECT_FAILED, "the kernel powered off with exit code %u", code);
+    emu_core_request_stop(&m->core);
+}
+
+/* UC_HOOK_MEM_*_UNMAPPED. Unicorn 2.0.1 checks every virtual address
+ * against its own memory map before the guest's page tables, so a user
+ * process touching an address where nothing exists (NULL, far away) would
+ * stop the emulator instead of faulting. For user mode, the board maps an
+ * inaccessible page there and lets the access go on: the page-table walk
+ * then fails and the CPU raises the page fault a real machine would, with
+ * the exact PC and address. The kernel identity-maps only RAM and devices,
+ * so those pages are never reachable. A kernel-mode access is a kernel
+ * fault. Returns true when the access may go on. */
+static bool unmapped_hook(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
+                          void *user)
+{
+    struct machine *m = user;
+    struct emu_core *c = &m->core;
+    (void)value;
+    const char *what = type == UC_MEM_FETCH_UNMAPPED   ? "instruction fetch"
+                       : type == UC_MEM_WRITE_UNMAPPED ? "write"
+                                                       : "read";
+    if (!m->arch->user_mode(c)) {
+        char cause[64];
+        snprintf(cause, sizeof cause, "%s of unmapped memory", what);
+        machine_kernel_fault(m, c, cause, emu_pc(c), addr);
+        return false;
+    }
+    uint64_t first = addr & ~(MM_DEV_PAGE - 1);
+    uint64_t last = (addr + (uint64_t)(size > 0 ? size - 1 : 0)) & ~(MM_DEV_PAGE - 1);
+    for (uint64_t page = first;; page += MM_DEV_PAGE) {
+        if (m->shadow_pages >= MACHINE_SHADOW_PAGES_MAX) {
+            finish(m, MACHINE_FAULT,
+                   "user code touched more than %u pages of unmapped address space "
+                   "(last: %s at 0x%llx)",
+                   MACHINE_SHADOW_PAGES_MAX, what, (unsigned long long)addr);
+            emu_core_request_stop(c);
+            return false;
+        }
+        uc_err err = uc_mem_map(uc, page, MM_DEV_PAGE, UC_PROT_ALL);
+        if (err == UC_ERR_OK)
+            m->shadow_pages++;
+        else if (err != UC_ERR_MAP) { /* UC_ERR_MAP: the other half was there */
+            machine_emu_failure(m, c, "cannot stand in for unmapped 0x%llx: %s",
+                                (unsigned long long)page, uc_strerror(err));
+            return false;
+        }
+        if (page == last)
+            break;
+    }
+    return true;
+}
+
+int machine_init(struct machine *m, const struct machine_config *cfg, struct trc_log *log)
+{
+    memset(m, 0, sizeof *m);
+    m->cfg = *cfg;
+    m->log = log;
+    m->outcome = MACHINE_RUNNING;
+    if (!m->cfg.ram_size)
+        m->cfg.ram_size = MM_RAM_SIZE_DEFAULT;
+    if (!m->cfg.quantum)
+        m->cfg.quantum = MACHINE_QUANTUM_DEFAULT;
+    m->arch = machine_arch_get(cfg->arch);
+    if (!m->arch) {
+        snprintf(m->why, sizeof m->why, "no such architecture (%d)", (int)cfg->arch);
+        return -1;
+    }
+    if (m->cfg.ram_size < MM_RAM_SIZE_MIN || m->cfg.ram_size > MM_RAM_SIZE_MAX ||
+        m->cfg.ram_size % MM_DEV_PAGE) {
+        snprintf(m->why, sizeof m->why, "RAM size %llu outside %llu..%llu or not page-aligned",
+                 (unsigned long long)m->cfg.ram_size, (unsigned long long)MM_RAM_SIZE_MIN,
+                 (unsigned long long)MM_RAM_SIZE_MAX);
+        return -1;
+    }
+    uc_err err = emu_core_open(&m->core, m->arch->cpu, 0, m);
+    if (err != UC_ERR_OK) {
+        snprintf(m->why, sizeof m->why, "cannot open the %s core: %s", m->arch->cpu->name,
+                 uc_strerror(err));
+        return -1;
+    }
+    err = uc_mem_map(m->core.uc, MM_RAM_BASE, m->cfg.ram_size, UC_PROT_ALL);
+    if (err != UC_ERR_OK) {
+        snprintf(m->why, sizeof m->why, "cannot map RAM: %s", uc_strerror(err));
+        return -1;
+    }
+    uc_hook unmapped;
+    err = uc_hook_add(m->core.uc, &unmapped, UC_HOOK_MEM_UNMAPPED, (void *)unmapped_hook, m, 1, 0);
+    if (err != UC_ERR_OK) {
+        snprintf(m->why, sizeof m->why, "cannot hook unmapped accesses: %s", uc_strerror(err));
+        return -1;
+    }
+    dev_uart_init(&m->uart, console_byte, m);
+    dev_timer_init(&m->timer, clock_now, m);
+    dev_power_init(&m->power, power_off, m);
+    dev_traceport_init(&m->trace, trace_emit, m);
+    const struct machine_dev devs[] = {
+        {m, &dev_uart_ops, &m->uart, MM_UART},
+        {m, &dev_timer_ops, &m->timer, MM_TIMER},
+        {m, &dev_power_ops, &m->power, MM_POWER},
+        {m, &dev_traceport_ops, &m->trace, MM_TRACE},
+    };
+    size_t ndev = sizeof devs / sizeof devs[0];
+    m->mmio = malloc(sizeof devs);
+    if (!m->mmio) {
+        snprintf(m->why, sizeof m->why, "out of memory");
+        return -1;
+    }
+    memcpy(m->mmio, devs, sizeof devs);
+    for (size_t i = 0; i < ndev; i++) {
+        err = uc_mmio_map(m->core.uc, m->mmio[i].base, MM_DEV_PAGE, mmio_read, &m->mmio[i],
+                          mmio_write, &m->mmio[i]);
+        if (err != UC_ERR_OK) {
+            snprintf(m->why, sizeof m->why, "cannot map the %s device: %s", m->mmio[i].ops->name,
+                     uc_strerror(err));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+void machine_destroy(struct machine *m)
+{
+    if (m->arch && m->arch->shutdown && m->core.uc)
+        m->arch->shutdown(m, &m->core);
+    emu_core_close(&m->core);
+    free(m->mmio);
+    m->mmio = NULL;
+}
+
+/* ELF loader writer: guest physical memory through Unicorn. */
+static int elf_write(void *ctx, uint64_t addr, const void *data, size_t len)
+{
+    struct machine *m = ctx;
+    if (data)
+        return uc_mem_write(m->core.uc, addr, data, len) == UC_ERR_OK ? 0 : -1;
+    static const uint8_t zero[4096];
+    while (len > 0) {
+        size_t k = len < sizeof zero ? len : sizeof zero;
+        if (uc_mem_write(m->core.uc, addr, zero, k) != UC_ERR_OK)
+            return -1;
+        addr += k;
+        len -= k;
+    }
+    return 0;
+}
+
+/* Returns the ELF e_machine value of `arch`. */
+static uint16_t elf_machine_of(enum emu_arch_id arch)
+{
+    switch (arch) {
+    case EMU_ARCH_X86_64:
+        return EM_X86_64;
+    case EMU_ARCH_AARCH64:
+        return EM_AARCH64;
+    default:
+        return EM_RISCV;
+    }
+}
+
+int machine_boot_elf(struct machine *m, const uint8_t *img, size_t n)
+{
+    struct elf_info info;
+    char detail[200];
+    enum elf_err e =
+        elf_load(img, n, elf_machine_of(m->cfg.arch), MM_LOAD_MIN, MM_RAM_BASE + m->cfg.ram_size,
+                 elf_write, m, &info, detail, sizeof detail);
+    if (e != ELF_OK) {
+        snprintf(m->why, sizeof m->why, "%s: %s", elf_strerror(e), detail);
+        return -1;
+    }
+    struct bootinfo bi = {
+        .magic = BOOTINFO_MAGIC,
+        .version = BOOTINFO_VERSION,
+        .size = sizeof bi,
+        .ram_base = MM_RAM_BASE,
+        .ram_size = m->cfg.ram_size,
+        .uart_base = MM_UART,
+        .timer_base = MM_TIMER,
+        .power_base = MM_POWER,
+        .trace_base = MM_TRACE,
+        .quantum = m->cfg.quantum,
+        .seed = m->cfg.seed,
+        .ncores = 1,
+        .demo = m->cfg.demo,
+    };
+    if (uc_mem_write(m->core.uc, MM_BOOTINFO, &bi, sizeof bi) != UC_ERR_OK) {
+        snprintf(m->why, sizeof m->why, "cannot write the boot-info block");
+        return -1;
+    }
+    uint64_t sp = MM_RAM_BASE + m->cfg.ram_size;
+    if (m->arch->boot(m, &m->core, info.entry, sp, MM_BOOTINFO) != 0) {
+        if (!m->why[0])
+            snprintf(m->why, sizeof m->why, "%s boot failed", m->arch->cpu->name);
+        return -1;
+    }
+    return m->outcome == MACHINE_RUNNING ? 0 : -1;
+}
+
+/* Returns the smaller of a and b. */
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+    return a < b ? a : b;
+}
+
+enum machine_outcome machine_run(struct machine *m)
+{
+    struct emu_core *c = &m->core;
+    uint64_t limit = m->cfg.max_cycles ? m->cfg.max_cycles : UINT64_MAX;
+    while (m->outcome == MACHINE_RUNNING) {
+        if (c->cycles >= limit) {
+            finish(m, MACHINE_MAX_CYCLES, "the clock reached --max-cycles %llu",
+                   (unsigned long long)limit);
+            break;
+        }
+        uint64_t deadline = min_u64(limit, c->cycles + MACHINE_SLICE_CYCLES);
+        if (dev_timer_update(&m->timer, c->cycles)) {
+            if (m->arch->interrupt(m, c))
+                m->interrupts++;
+            else
+                deadline = min_u64(deadline, c->cycles + MACHINE_IRQ_RECHECK_CYCLES);
+            if (m->outcome != MACHINE_RUNNING)
+                break;
+        }
+        deadline = min_u64(deadline, dev_timer_deadline(&m->timer));
+        c->deadline = deadline > c->cycles ? deadline : c->cycles + 1;
+        enum emu_stop why = emu_core_run(c);
+        if (m->outcome != MACHINE_RUNNING)
+            break;
+        switch (why) {
+        case EMU_STOP_ERROR:
+            finish(m, MACHINE_FAULT, "the %s core stopped at pc 0x%llx: %s", c->arch->name,
+                   (unsigned long long)emu_pc(c), uc_strerror(c->uc_error));
+            break;
+        case EMU_STOP_IDLE: {
+            /* hlt / wfi: sleep until the timer fires, if it ever will. */
+            if (dev_timer_update(&m->timer, c->cycles))
+                break;
+            uint64_t wake = dev_timer_deadline(&m->timer);
+            if (wake == DEV_TIMER_NEVER) {
+                finish(m, MACHINE_DEADLOCK,
+                       "core %u waits for an interrupt at pc 0x%llx and no timer is armed", c->id,
+                       (unsigned long long)emu_pc(c));
+                break;
+            }
+            wake = min_u64(wake, limit);
+            m->idle_cycles += wake - c->cycles;
+            c->cycles = wake;
+            break;
+        }
+        case EMU_STOP_DEADLINE:
+        case EMU_STOP_REQUEST:
+            break;
+        }
+    }
+    trc_log_finish(m->log, c->cycles);
+    if (m->log->oom && m->outcome == MACHINE_OK) {
+        m->outcome = MACHINE_FAULT;
+        snprintf(m->why, sizeof m->why, "out of memory while recording the trace");
+    }
+    return m->outcome;
+}

@@ -1,0 +1,87 @@
+/* machine/machine.h: the board. One emulated core (struct emu_core, ready
+ * for more), RAM at MM_RAM_BASE, the devices of devices/ on MMIO, the
+ * boot-info block, the ELF loader, and the run loop: the core runs until the
+ * next deadline (timer, end of slice, --max-cycles), then the board updates
+ * its devices and delivers the timer interrupt through the architecture's
+ * trap emulation (machine/arch.h). Emulated time is the core's cycle clock
+ * and nothing else. */
+#ifndef IPCEMU_MACHINE_MACHINE_H
+#define IPCEMU_MACHINE_MACHINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "devices/power.h"
+#include "devices/timer.h"
+#include "devices/traceport.h"
+#include "devices/uart.h"
+#include "emu/cpu.h"
+#include "machine/arch.h"
+#include "tracer/trace.h"
+
+enum machine_outcome {
+    MACHINE_OK,            /* the kernel powered off with exit code 0 */
+    MACHINE_EXPECT_FAILED, /* the kernel powered off with another code */
+    MACHINE_FAULT,         /* the kernel faulted or the emulation failed */
+    MACHINE_DEADLOCK,      /* the core idles with nothing left to wake it */
+    MACHINE_MAX_CYCLES,    /* the clock reached --max-cycles */
+    MACHINE_RUNNING,       /* not finished yet */
+};
+
+struct machine_config {
+    enum emu_arch_id arch;
+    uint64_t ram_size;   /* bytes, MM_RAM_SIZE_MIN..MM_RAM_SIZE_MAX */
+    uint64_t max_cycles; /* 0: no limit */
+    uint64_t quantum;    /* scheduler time slice handed to the kernel */
+    uint64_t seed;
+    uint32_t demo; /* enum bootinfo_demo */
+    FILE *console; /* guest console echo, NULL for none */
+};
+
+struct machine_dev; /* an MMIO binding, machine.c */
+
+struct machine {
+    struct machine_config cfg;
+    const struct machine_arch *arch;
+    struct emu_core core;
+    struct dev_uart uart;
+    struct dev_timer timer;
+    struct dev_power power;
+    struct dev_traceport trace;
+    struct machine_dev *mmio; /* owned, one per device */
+    struct trc_log *log;      /* not owned */
+    enum machine_outcome outcome;
+    uint32_t exit_code;    /* what the guest wrote to the power device */
+    char why[320];         /* for MACHINE_FAULT / DEADLOCK: what happened */
+    uint64_t idle_cycles;  /* cycles the core spent waiting */
+    uint64_t interrupts;   /* timer interrupts delivered */
+    unsigned shadow_pages; /* inaccessible pages standing in for nothing */
+};
+
+/* Opens the core and maps RAM and devices. Returns 0, or -1 with the reason
+ * in m->why. machine_destroy is needed either way. */
+int machine_init(struct machine *m, const struct machine_config *cfg, struct trc_log *log);
+/* Loads the ELF image and boots the core at its entry (writes the boot-info
+ * block, then the architecture's boot). Returns 0, or -1 with m->why. */
+int machine_boot_elf(struct machine *m, const uint8_t *elf, size_t n);
+/* Runs until the outcome is known and returns it. */
+enum machine_outcome machine_run(struct machine *m);
+/* Frees everything machine_init took. */
+void machine_destroy(struct machine *m);
+
+/* Returns "ok", "expect_failed", "fault", "deadlock", "max_cycles" or
+ * "running". */
+const char *machine_outcome_name(enum machine_outcome o);
+
+/* The guest images built with this program (build/guest/<arch>/). */
+enum machine_image { MACHINE_IMAGE_KERNEL, MACHINE_IMAGE_SELFTEST };
+/* Returns the embedded ELF for `arch`, or NULL with *n = 0. */
+const uint8_t *machine_image(enum emu_arch_id arch, enum machine_image which, size_t *n);
+
+/* Runs the architecture's trap self-test (its selftest.elf) on a fresh
+ * machine. Returns 0 when every step passed; else -1 with the reason (the
+ * self-test's own console line where it gave one) in why[n]. */
+int machine_selftest(enum emu_arch_id arch, char *why, size_t n);
+
+#endif

@@ -1,0 +1,322 @@
+/* tests/integration/test_boot.c: runs the ipcemu program as a user would.
+ *   test_integration_boot IPCEMU ARCH   boots every demo on ARCH and checks
+ *                                       output, report, determinism, limits
+ *   test_integration_boot IPCEMU cli    checks usage errors and exit codes */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+#include <cmocka.h>
+
+static const char *ipcemu, *arch;
+static char tmpdir[] = "/tmp/ipcemu-it-XXXXXX";
+
+struct result {
+    int status;    /* exit status */
+    char *out;     /* stdout */
+    char *err;     /* stderr */
+    cJSON *report; /* --report, when asked and written */
+};
+
+/* Returns the whole file, NUL-terminated (empty if absent). */
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = calloc(1, 1);
+    size_t n = 0;
+    if (!f)
+        return buf;
+    char chunk[4096];
+    size_t k;
+    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        buf = realloc(buf, n + k + 1);
+        memcpy(buf + n, chunk, k);
+        n += k;
+        buf[n] = '\0';
+    }
+    fclose(f);
+    return buf;
+}
+
+/* Runs ipcemu with the NULL-terminated argument list; with_report adds
+ * --report FILE and parses it. */
+static struct result run(int with_report, ...)
+{
+    const char *argv[32];
+    int argc = 0;
+    argv[argc++] = ipcemu;
+    va_list ap;
+    va_start(ap, with_report);
+    const char *a;
+    while ((a = va_arg(ap, const char *)) != NULL && argc < 28)
+        argv[argc++] = a;
+    va_end(ap);
+    char out[128], err[128], rep[128];
+    snprintf(out, sizeof out, "%s/out", tmpdir);
+    snprintf(err, sizeof err, "%s/err", tmpdir);
+    snprintf(rep, sizeof rep, "%s/report.json", tmpdir);
+    unlink(rep);
+    if (with_report) {
+        argv[argc++] = "--report";
+        argv[argc++] = rep;
+    }
+    argv[argc] = NULL;
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (!freopen(out, "w", stdout) || !freopen(err, "w", stderr))
+            _exit(127);
+        execv(ipcemu, (char *const *)argv);
+        _exit(127);
+    }
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_true(WIFEXITED(st)); /* never a crash */
+    struct result r = {.status = WEXITSTATUS(st), .out = slurp(out), .err = slurp(err)};
+    if (with_report) {
+        char *j = slurp(rep);
+        r.report = cJSON_Parse(j);
+        free(j);
+    }
+    return r;
+}
+
+static void result_free(struct result *r)
+{
+    free(r->out);
+    free(r->err);
+    cJSON_Delete(r->report);
+}
+
+static const char *jstr(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItem(o, key);
+    assert_true(cJSON_IsString(v));
+    return v->valuestring;
+}
+
+static double jnum(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItem(o, key);
+    assert_true(cJSON_IsNumber(v));
+    return v->valuedouble;
+}
+
+/* Returns the report's process called `name`. */
+static const cJSON *proc_named(const cJSON *report, const char *name)
+{
+    const cJSON *p;
+    cJSON_ArrayForEach(p, cJSON_GetObjectItem(report, "processes"))
+    {
+        if (strcmp(jstr(p, "name"), name) == 0)
+            return p;
+    }
+    fail_msg("no process %s in the report", name);
+    return NULL;
+}
+
+/* The demo: interleaved lines under preemption, the intruder killed, exit
+ * 0, and the same trace hash and cycles on a second run. */
+static void hello_demo_runs_and_is_deterministic(void **state)
+{
+    (void)state;
+    struct result r = run(1, "boot", "--arch", arch, NULL);
+    if (r.status != 0)
+        fail_msg("exit %d\nstdout:\n%s\nstderr:\n%s", r.status, r.out, r.err);
+    assert_non_null(r.report);
+    for (const char *const *s =
+             (const char *const[]){"alpha: line 1 of 5", "alpha: line 5 of 5", "beta: line 5 of 5",
+                                   "gamma: line 5 of 5", "intruder: reading kernel memory", NULL};
+         *s; s++)
+        if (!strstr(r.out, *s))
+            fail_msg("'%s' missing from the output:\n%s", *s, r.out);
+    assert_non_null(strstr(r.out, "[kernel] killed pid 4 (intruder): page fault (read)"));
+    assert_null(strstr(r.out, "isolation is broken"));
+    /* Preemption interleaves them: beta and gamma start before alpha ends. */
+    assert_true(strstr(r.out, "beta: line 1 of 5") < strstr(r.out, "alpha: line 5 of 5"));
+    assert_true(strstr(r.out, "gamma: line 1 of 5") < strstr(r.out, "alpha: line 5 of 5"));
+    assert_string_equal(jstr(r.report, "arch"), arch);
+    assert_string_equal(jstr(r.report, "outcome"), "ok");
+    assert_true(jnum(r.report, "cycles") > 0);
+    assert_true(jnum(r.report, "instructions") > 0);
+    assert_true(jnum(r.report, "interrupts") > 0);
+    assert_int_equal(strlen(jstr(r.report, "trace_hash")), 16);
+    const cJSON *in = proc_named(r.report, "intruder");
+    assert_string_equal(jstr(in, "state"), "killed");
+    const cJSON *f = cJSON_GetObjectItem(in, "fault");
+    assert_string_equal(jstr(f, "cause"), "read");
+    for (const char *const *n = (const char *const[]){"alpha", "beta", "gamma", NULL}; *n; n++) {
+        const cJSON *p = proc_named(r.report, *n);
+        assert_string_equal(jstr(p, "state"), "exited");
+        assert_int_equal(jnum(p, "exit_code"), 0);
+        assert_true(jnum(p, "cycles") > 0);
+    }
+    struct result again = run(1, "boot", "--arch", arch, "--quiet", NULL);
+    assert_int_equal(again.status, 0);
+    assert_string_equal(again.out, ""); /* --quiet prints nothing */
+    assert_string_equal(jstr(again.report, "trace_hash"), jstr(r.report, "trace_hash"));
+    assert_true(jnum(again.report, "cycles") == jnum(r.report, "cycles"));
+    assert_true(jnum(again.report, "instructions") == jnum(r.report, "instructions"));
+    /* A different quantum changes the interleaving, hence the hash. */
+    struct result other = run(1, "boot", "--arch", arch, "--quiet", "--quantum", "7000", NULL);
+    assert_int_equal(other.status, 0);
+    assert_string_not_equal(jstr(other.report, "trace_hash"), jstr(r.report, "trace_hash"));
+    result_free(&r);
+    result_free(&again);
+    result_free(&other);
+}
+
+/* A guest in an endless loop stops at --max-cycles: outcome max_cycles,
+ * exit status 1. */
+static void endless_loop_stops_at_max_cycles(void **state)
+{
+    (void)state;
+    struct result r = run(1, "boot", "--arch", arch, "--demo", "spin", "--max-cycles", "3000000",
+                          "--quiet", NULL);
+    assert_int_equal(r.status, 1);
+    assert_non_null(r.report);
+    assert_string_equal(jstr(r.report, "outcome"), "max_cycles");
+    double cycles = jnum(r.report, "cycles");
+    assert_true(cycles >= 3000000 && cycles < 3000000 + 1000);
+    assert_string_equal(jstr(proc_named(r.report, "alpha"), "state"), "exited");
+    result_free(&r);
+}
+
+/* Storms of system calls and of faulting processes: every crasher is
+ * killed, the others finish, the kernel goes on. */
+static void syscall_and_fault_storms_end_cleanly(void **state)
+{
+    (void)state;
+    struct result r = run(1, "boot", "--arch", arch, "--demo", "storm", "--quiet", NULL);
+    if (r.status != 0)
+        fail_msg("exit %d, stderr: %s", r.status, r.err);
+    assert_string_equal(jstr(r.report, "outcome"), "ok");
+    assert_true(jnum(proc_named(r.report, "caller"), "syscalls") >= 20000);
+    assert_true(jnum(proc_named(r.report, "yielder"), "syscalls") >= 3000);
+    int killed = 0;
+    const cJSON *p;
+    cJSON_ArrayForEach(p, cJSON_GetObjectItem(r.report, "processes"))
+    {
+        if (!strcmp(jstr(p, "state"), "killed"))
+            killed++;
+    }
+    assert_int_equal(killed, 10);
+    result_free(&r);
+}
+
+/* Wild pointers and bad instructions: each process is killed for the right
+ * cause at the right address; a kernel pointer passed to a system call gets
+ * an error code instead. */
+static void wild_processes_are_killed_for_the_right_cause(void **state)
+{
+    (void)state;
+    struct result r = run(1, "boot", "--arch", arch, "--demo", "wild", NULL);
+    if (r.status != 0)
+        fail_msg("exit %d\nstdout:\n%s\nstderr: %s", r.status, r.out, r.err);
+    static const struct {
+        const char *name, *cause, *addr;
+    } want[] = {
+        {"nullread", "read", "0x0"},           {"kwrite", "write", "0x40100000"},
+        {"kexec", "exec", "0x40100000"},       {"devpoke", "write", "0x10002000"},
+        {"farread", "read", "0x7f0000000000"}, {"undef", "undefined-instruction", NULL},
+        {"overflow", "write", NULL},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const cJSON *p = proc_named(r.report, want[i].name);
+        assert_string_equal(jstr(p, "state"), "killed");
+        const cJSON *f = cJSON_GetObjectItem(p, "fault");
+        if (strcmp(jstr(f, "cause"), want[i].cause) != 0)
+            fail_msg("%s: cause %s, want %s", want[i].name, jstr(f, "cause"), want[i].cause);
+        if (want[i].addr && strcmp(jstr(f, "addr"), want[i].addr) != 0)
+            fail_msg("%s: address %s, want %s", want[i].name, jstr(f, "addr"), want[i].addr);
+    }
+    assert_string_equal(jstr(proc_named(r.report, "priv"), "state"), "killed");
+    assert_string_equal(jstr(proc_named(r.report, "badprint"), "state"), "exited");
+    assert_non_null(strstr(r.out, "badprint: printing kernel memory returned -2"));
+    result_free(&r);
+}
+
+/* Bad usage: one clear message naming the problem, exit status 2. */
+static void bad_usage_exits_2_with_one_message(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *args[4];
+        const char *says;
+    } cases[] = {
+        {{"boot", "--arch", "mips", NULL}, "unknown architecture 'mips'"},
+        {{"boot", "--max-cycles", "12abc", NULL}, "--max-cycles '12abc'"},
+        {{"boot", "--max-cycles", "-5", NULL}, "--max-cycles '-5'"},
+        {{"boot", "--max-cycles", NULL, NULL}, "--max-cycles needs a value"},
+        {{"boot", "--frobnicate", "1", NULL}, "unknown option '--frobnicate'"},
+        {{"boot", "--demo", "nope", NULL}, "unknown demo 'nope'"},
+        {{"boot", "--ram-mib", "4", NULL}, "--ram-mib '4'"},
+        {{"boot", "stray", NULL, NULL}, "unexpected argument 'stray'"},
+        {{"selftest", "--arch", "vax", NULL}, "unknown architecture 'vax'"},
+        {{"launch", NULL, NULL, NULL}, "unknown command 'launch'"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct result r =
+            run(0, cases[i].args[0], cases[i].args[1], cases[i].args[2], cases[i].args[3], NULL);
+        if (r.status != 2 || !strstr(r.err, cases[i].says))
+            fail_msg("case %zu: exit %d, stderr '%s', want 2 and '%s'", i, r.status, r.err,
+                     cases[i].says);
+        assert_string_equal(r.out, "");
+        result_free(&r);
+    }
+    struct result r = run(0, NULL);
+    assert_int_equal(r.status, 2);
+    result_free(&r);
+    r = run(0, "boot", "--quiet", "--report", "/nonexistent-dir/x.json", NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "/nonexistent-dir/x.json"));
+    result_free(&r);
+    for (const char *const *cmd = (const char *const[]){"boot", "selftest", NULL}; *cmd; cmd++) {
+        r = run(0, *cmd, "--help", NULL);
+        assert_int_equal(r.status, 0);
+        assert_non_null(strstr(r.out, "usage: ipcemu"));
+        result_free(&r);
+    }
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "usage: %s IPCEMU ARCH|cli\n", argv[0]);
+        return 2;
+    }
+    ipcemu = argv[1];
+    arch = argv[2];
+    if (!strcmp(arch, "cli")) {
+        const struct CMUnitTest tests[] = {cmocka_unit_test(bad_usage_exits_2_with_one_message)};
+        return cmocka_run_group_tests(tests, setup, teardown);
+    }
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(hello_demo_runs_and_is_deterministic),
+        cmocka_unit_test(endless_loop_stops_at_max_cycles),
+        cmocka_unit_test(syscall_and_fault_storms_end_cleanly),
+        cmocka_unit_test(wild_processes_are_killed_for_the_right_cause),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
