@@ -121,6 +121,10 @@ uc_err emu_core_open(struct emu_core *c, const struct emu_arch *arch, unsigned i
     if (arch->uc_cpu_model >= 0 &&
         (err = uc_ctl_set_cpu_model(c->uc, arch->uc_cpu_model)) != UC_ERR_OK)
         goto fail;
+    /* With exits enabled and none set, uc_emu_start(..., until = 0, ...)
+     * does not stop when the guest jumps to address 0. */
+    if ((err = uc_ctl_exits_enable(c->uc)) != UC_ERR_OK)
+        goto fail;
     if (!block_cache_grow(&c->blocks)) {
         err = UC_ERR_NOMEM;
         goto fail;
@@ -153,9 +157,12 @@ enum emu_stop emu_core_run(struct emu_core *c)
 {
     c->deadline_hit = false;
     c->stop_requested = false;
+    c->exception_taken = false;
     if (c->cycles >= c->deadline)
         return EMU_STOP_DEADLINE;
     c->uc_error = uc_emu_start(c->uc, emu_pc(c), 0, 0, 0);
+    if (c->uc_error == UC_ERR_EXCEPTION && c->exception_taken)
+        c->uc_error = UC_ERR_OK;
     if (c->uc_error != UC_ERR_OK)
         return EMU_STOP_ERROR;
     if (c->stop_requested)
@@ -169,6 +176,12 @@ void emu_core_request_stop(struct emu_core *c)
 {
     c->stop_requested = true;
     uc_emu_stop(c->uc);
+}
+
+void emu_core_exception_taken(struct emu_core *c)
+{
+    c->exception_taken = true;
+    emu_core_request_stop(c);
 }
 
 void emu_core_charge(struct emu_core *c, uint64_t cycles)

@@ -76,6 +76,7 @@ struct emu_core {
     uint64_t cycles_per_insn; /* flat cost until the timing model lands */
     bool deadline_hit;        /* set by the block hook */
     bool stop_requested;      /* set by emu_core_request_stop */
+    bool exception_taken;     /* an arch hook took the trap Unicorn ends the run for */
     uc_err uc_error;          /* last error of emu_core_run */
     struct emu_block_cache blocks;
     uc_hook block_hook;
@@ -95,6 +96,11 @@ void emu_core_close(struct emu_core *c);
 enum emu_stop emu_core_run(struct emu_core *c);
 /* Asks the running core to stop after the current instruction. */
 void emu_core_request_stop(struct emu_core *c);
+/* For arch hooks on Unicorn's "stop" exceptions (UC_HOOK_INSN_INVALID):
+ * the hook has delivered the trap into the guest, so the UC_ERR_EXCEPTION
+ * the running uc_emu_start returns is not an error; the core stops and
+ * goes on from the state the hook set. */
+void emu_core_exception_taken(struct emu_core *c);
 /* Adds `cycles` to the core's clock (trap entry, interrupts). */
 void emu_core_charge(struct emu_core *c, uint64_t cycles);
 /* Drops every cached block cost (code changed). */

@@ -4,7 +4,8 @@
  *
  * The kernel has one kernel stack per core (seL4 style): a trap from user
  * mode saves the user registers into a struct arch_regs on that stack and
- * calls arch_trap(); neutral code copies the frame into the current
+ * the architecture's C handler decodes the cause and calls trap_from_user();
+ * neutral code copies the frame into the current
  * process, handles the trap, and leaves through arch_enter_user(), which
  * resets the kernel stack. The kernel runs with interrupts masked; only user
  * mode takes interrupts. Memory is identity-mapped (VA == PA) in every

@@ -71,6 +71,8 @@ void demo_start(uint32_t demo)
          * AArch64 and RISC-V, a general-protection fault on x86. */
         spawn_bad("priv", prog_wild, WILD_PRIVILEGED, TRC_FAULT_UNDEF, TRC_FAULT_OTHER);
         spawn_bad("overflow", prog_wild, WILD_STACK_OVERFLOW, TRC_FAULT_WRITE, 0);
+        spawn_bad("breakpoint", prog_wild, WILD_BREAKPOINT, TRC_FAULT_OTHER, 0);
+        spawn_bad("nullcall", prog_wild, WILD_NULL_CALL, TRC_FAULT_EXEC, 0);
         spawn_ok("badprint", prog_wild, WILD_BAD_PRINT);
         break;
     case BOOT_DEMO_HELLO:

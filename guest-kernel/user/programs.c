@@ -99,6 +99,14 @@ int prog_wild(long how)
     case WILD_PRIVILEGED:
         usys_privileged_insn();
         return 1;
+    case WILD_BREAKPOINT:
+        __builtin_debugtrap(); /* int3 / brk / ebreak */
+        return 1;
+    case WILD_NULL_CALL: {
+        void (*volatile fn)(void) = 0;
+        fn();
+        return 1;
+    }
     case WILD_STACK_OVERFLOW:
         return (int)deep(0, 1L << 40);
     case WILD_BAD_PRINT: {

@@ -48,7 +48,9 @@ enum wild_how {
     WILD_UNDEFINED,
     WILD_PRIVILEGED,
     WILD_STACK_OVERFLOW,
-    WILD_BAD_PRINT, /* a kernel pointer to SYS_PRINT: gets KERR_FAULT, exits 0 */
+    WILD_BREAKPOINT, /* the architecture's breakpoint instruction */
+    WILD_NULL_CALL,  /* a call through a NULL function pointer */
+    WILD_BAD_PRINT,  /* a kernel pointer to SYS_PRINT: gets KERR_FAULT, exits 0 */
     WILD_COUNT
 };
 

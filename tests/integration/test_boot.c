@@ -226,7 +226,8 @@ static void wild_processes_are_killed_for_the_right_cause(void **state)
         {"nullread", "read", "0x0"},           {"kwrite", "write", "0x40100000"},
         {"kexec", "exec", "0x40100000"},       {"devpoke", "write", "0x10002000"},
         {"farread", "read", "0x7f0000000000"}, {"undef", "undefined-instruction", NULL},
-        {"overflow", "write", NULL},
+        {"overflow", "write", NULL},           {"breakpoint", "other", NULL},
+        {"nullcall", "exec", "0x0"},
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         const cJSON *p = proc_named(r.report, want[i].name);

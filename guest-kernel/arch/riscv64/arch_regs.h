@@ -1,0 +1,35 @@
+/* guest-kernel/arch/riscv64/arch_regs.h: the user registers the RV64 trap
+ * entry (trap.S) saves on the kernel stack and arch_enter_user restores.
+ * Shared with the assembly through the ARCH_REGS_* offsets below. */
+#ifndef IPCEMU_KERNEL_RISCV64_ARCH_REGS_H
+#define IPCEMU_KERNEL_RISCV64_ARCH_REGS_H
+
+/* Byte offsets, for trap.S: x[i] is at 8 * i, the PC after the 32 slots. */
+#define ARCH_REGS_PC 256
+#define ARCH_REGS_SIZE 264
+/* Bytes trap.S reserves on the kernel stack (16-byte aligned). */
+#define ARCH_REGS_FRAME 272
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+/* Register numbers of the ABI names the kernel uses. */
+enum rv_reg {
+    RV_REG_RA = 1,
+    RV_REG_SP = 2,
+    RV_REG_A0 = 10,
+    RV_REG_A7 = 17,
+};
+
+/* Owned by whoever holds it: the trap frame on the kernel stack, or a
+ * process's saved state (written only at trap entry). */
+struct arch_regs {
+    uintptr_t x[32]; /* x[i] = register xi; x[0] (always zero) is unused */
+    uintptr_t pc;    /* where user mode resumes (sepc) */
+};
+
+_Static_assert(sizeof(struct arch_regs) == ARCH_REGS_SIZE, "trap.S depends on this layout");
+_Static_assert(__builtin_offsetof(struct arch_regs, pc) == ARCH_REGS_PC, "trap.S offset");
+#endif
+
+#endif
