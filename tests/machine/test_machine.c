@@ -1,0 +1,181 @@
+/* tests/machine/test_machine.c: the board's run loop and outcomes, on tiny
+ * hand-assembled RISC-V programs run as the kernel (M-mode, no kernel):
+ * power-off codes, a kernel fault, an endless loop against --max-cycles, a
+ * wait with nothing to wake it (deadlock), a timer that wakes a wait, and
+ * trace-port records stamped with the clock. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <elf.h>
+
+#include "machine/machine.h"
+
+/* RV64 encodings used below. */
+#define LUI_T0(imm20) (((uint32_t)(imm20) << 12) | (5u << 7) | 0x37u)
+#define LI_T1(imm12) (((uint32_t)(imm12) << 20) | (6u << 7) | 0x13u)
+#define SW_T1_T0(off)                                                                              \
+    (((uint32_t)(off) >> 5 << 25) | (6u << 20) | (5u << 15) | (2u << 12) |                         \
+     (((uint32_t)(off)&31) << 7) | 0x23u)
+#define SW_ZERO_T0(off)                                                                            \
+    (((uint32_t)(off) >> 5 << 25) | (5u << 15) | (2u << 12) | (((uint32_t)(off)&31) << 7) | 0x23u)
+#define LD_A0_ZERO 0x00003503u /* ld a0, 0(zero) */
+#define WFI 0x10500073u
+#define J_SELF 0x0000006fu
+
+#define ENTRY 0x40100000ULL
+
+struct prog {
+    Elf64_Ehdr eh;
+    Elf64_Phdr ph;
+    uint32_t code[32];
+};
+
+/* Runs `code` (n words) as the kernel; returns the outcome. */
+static enum machine_outcome run(const uint32_t *code, size_t n, uint64_t max_cycles,
+                                struct machine *m, struct trc_log *log)
+{
+    static struct prog p;
+    memset(&p, 0, sizeof p);
+    memcpy(p.eh.e_ident, ELFMAG, SELFMAG);
+    p.eh.e_ident[EI_CLASS] = ELFCLASS64;
+    p.eh.e_ident[EI_DATA] = ELFDATA2LSB;
+    p.eh.e_ident[EI_VERSION] = EV_CURRENT;
+    p.eh.e_type = ET_EXEC;
+    p.eh.e_machine = EM_RISCV;
+    p.eh.e_version = EV_CURRENT;
+    p.eh.e_entry = ENTRY;
+    p.eh.e_phoff = offsetof(struct prog, ph);
+    p.eh.e_ehsize = sizeof p.eh;
+    p.eh.e_phentsize = sizeof p.ph;
+    p.eh.e_phnum = 1;
+    p.ph = (Elf64_Phdr){.p_type = PT_LOAD,
+                        .p_flags = PF_R | PF_X,
+                        .p_offset = offsetof(struct prog, code),
+                        .p_vaddr = ENTRY,
+                        .p_paddr = ENTRY,
+                        .p_filesz = sizeof p.code,
+                        .p_memsz = sizeof p.code};
+    memcpy(p.code, code, n * 4);
+    trc_log_init(log);
+    struct machine_config cfg = {.arch = EMU_ARCH_RISCV64, .max_cycles = max_cycles};
+    assert_int_equal(machine_init(m, &cfg, log), 0);
+    assert_int_equal(machine_boot_elf(m, (const uint8_t *)&p, sizeof p), 0);
+    return machine_run(m);
+}
+
+static void done(struct machine *m, struct trc_log *log)
+{
+    machine_destroy(m);
+    trc_log_free(log);
+}
+
+static void power_off_codes_give_ok_and_expect_failed(void **state)
+{
+    (void)state;
+    struct machine m;
+    struct trc_log log;
+    const uint32_t ok[] = {LUI_T0(0x10002), SW_ZERO_T0(0), J_SELF};
+    assert_int_equal(run(ok, 3, 100000, &m, &log), MACHINE_OK);
+    assert_int_equal(m.exit_code, 0);
+    /* Blocks are charged when they start: the power-off store ends the run
+     * inside the block, whose last instruction (j .) is counted too. */
+    assert_int_equal(m.core.instructions, 3);
+    done(&m, &log);
+    const uint32_t three[] = {LUI_T0(0x10002), LI_T1(3), SW_T1_T0(0), J_SELF};
+    assert_int_equal(run(three, 4, 100000, &m, &log), MACHINE_EXPECT_FAILED);
+    assert_int_equal(m.exit_code, 3);
+    assert_non_null(strstr(m.why, "exit code 3"));
+    assert_string_equal(machine_outcome_name(MACHINE_EXPECT_FAILED), "expect_failed");
+    done(&m, &log);
+}
+
+static void a_kernel_touching_nothing_is_a_fault(void **state)
+{
+    (void)state;
+    struct machine m;
+    struct trc_log log;
+    const uint32_t bad[] = {LD_A0_ZERO, J_SELF};
+    assert_int_equal(run(bad, 2, 100000, &m, &log), MACHINE_FAULT);
+    assert_non_null(strstr(m.why, "kernel fault"));
+    assert_non_null(strstr(m.why, "read of unmapped memory"));
+    assert_non_null(strstr(m.why, "pc 0x40100000"));
+    done(&m, &log);
+}
+
+static void an_endless_loop_ends_at_max_cycles(void **state)
+{
+    (void)state;
+    struct machine m;
+    struct trc_log log;
+    const uint32_t loop[] = {J_SELF};
+    assert_int_equal(run(loop, 1, 2500000, &m, &log), MACHINE_MAX_CYCLES);
+    assert_true(m.core.cycles >= 2500000 && m.core.cycles <= 2500001);
+    assert_string_equal(machine_outcome_name(m.outcome), "max_cycles");
+    done(&m, &log);
+}
+
+static void waiting_with_nothing_armed_is_a_deadlock(void **state)
+{
+    (void)state;
+    struct machine m;
+    struct trc_log log;
+    const uint32_t wait[] = {WFI, J_SELF};
+    assert_int_equal(run(wait, 2, 100000, &m, &log), MACHINE_DEADLOCK);
+    assert_non_null(strstr(m.why, "no timer is armed"));
+    done(&m, &log);
+}
+
+/* Arms the timer 500 cycles ahead, waits, then powers off: the clock jumps
+ * to the deadline while idle. */
+static void the_timer_wakes_a_waiting_core(void **state)
+{
+    (void)state;
+    struct machine m;
+    struct trc_log log;
+    const uint32_t prog[] = {LUI_T0(0x10001), LI_T1(500),    SW_T1_T0(8), SW_ZERO_T0(12), WFI,
+                             LUI_T0(0x10002), SW_ZERO_T0(0), J_SELF};
+    assert_int_equal(run(prog, 8, 100000, &m, &log), MACHINE_OK);
+    assert_true(m.core.cycles >= 500 && m.core.cycles < 520);
+    assert_true(m.idle_cycles > 400);
+    assert_int_equal(m.timer.fired, 1);
+    done(&m, &log);
+}
+
+/* Two trace records (type 7 then commit), stamped with the clock. */
+static void trace_records_are_stamped_with_the_clock(void **state)
+{
+    (void)state;
+    struct machine m;
+    struct trc_log log;
+    const uint32_t prog[] = {LUI_T0(0x10003), LI_T1(7),    SW_T1_T0(0),    SW_T1_T0(0x28),
+                             LI_T1(42),       SW_T1_T0(4), SW_T1_T0(0x28), LUI_T0(0x10002),
+                             SW_ZERO_T0(0),   J_SELF};
+    assert_int_equal(run(prog, 10, 100000, &m, &log), MACHINE_OK);
+    assert_int_equal(log.nev, 2);
+    assert_int_equal(log.ev[0].type, 7);
+    assert_int_equal(log.ev[1].type, 0); /* commit clears the staging area */
+    assert_int_equal(log.ev[1].pid, 42);
+    assert_true(log.ev[0].cycle > 0 && log.ev[0].cycle <= log.ev[1].cycle);
+    done(&m, &log);
+}
+
+int main(void)
+{
+    if (!machine_arch_get(EMU_ARCH_RISCV64)) {
+        print_message("riscv64 is not built (IPCEMU_ARCHES): skipped\n");
+        return 0;
+    }
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(power_off_codes_give_ok_and_expect_failed),
+        cmocka_unit_test(a_kernel_touching_nothing_is_a_fault),
+        cmocka_unit_test(an_endless_loop_ends_at_max_cycles),
+        cmocka_unit_test(waiting_with_nothing_armed_is_a_deadlock),
+        cmocka_unit_test(the_timer_wakes_a_waiting_core),
+        cmocka_unit_test(trace_records_are_stamped_with_the_clock),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
