@@ -7,7 +7,7 @@ find_program(IPCEMU_GUEST_CC NAMES clang-14 clang REQUIRED)
 find_program(IPCEMU_GUEST_LD NAMES ld.lld-14 ld.lld REQUIRED)
 find_program(IPCEMU_GUEST_AR NAMES llvm-ar-14 llvm-ar REQUIRED)
 
-set(IPCEMU_ARCHES "x86_64;riscv64" CACHE STRING
+set(IPCEMU_ARCHES "x86_64;aarch64;riscv64" CACHE STRING
     "Architectures to build the guest for and support in ipcemu")
 set(IPCEMU_GUEST_ARCHES ${IPCEMU_ARCHES})
 foreach(arch ${IPCEMU_GUEST_ARCHES})

@@ -25,7 +25,7 @@ struct machine_arch {
     /* Puts core `c` (engine open, memory mapped, ELF loaded) into the state
      * the kernel's entry expects: the privileged mode the kernel starts in,
      * PC = entry, SP = sp, first argument register = arg0; installs the trap
-     * hooks. Returns 0, or -1 after machine_error() said why. */
+     * hooks. Returns 0, or -1 after machine_emu_failure() said why. */
     int (*boot)(struct machine *m, struct emu_core *c, uint64_t entry, uint64_t sp, uint64_t arg0);
     /* Called with the core stopped while the interrupt line is up. Delivers
      * the interrupt into the kernel's vector if the core can take it now

@@ -1,0 +1,50 @@
+/* guest-kernel/arch/aarch64/arch_regs.h: the user registers saved at trap
+ * entry (trap.S writes exactly this layout, arch_enter_user reads it), and
+ * the architectural constants trap.S and arch.c share. Assembly-safe. */
+#ifndef IPCEMU_AARCH64_ARCH_REGS_H
+#define IPCEMU_AARCH64_ARCH_REGS_H
+
+#define ARCH_REGS_SIZE 272
+#define ARCH_REGS_SP 248
+#define ARCH_REGS_PC 256
+#define ARCH_REGS_PSTATE 264
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+struct arch_regs {
+    uint64_t x[31];  /* x0 .. x30 (x30 = lr) */
+    uint64_t sp;     /* SP_EL0 */
+    uint64_t pc;     /* ELR_EL1: where eret resumes */
+    uint64_t pstate; /* SPSR_EL1: NZCV; EL0t with DAIF clear on return */
+};
+
+_Static_assert(sizeof(struct arch_regs) == ARCH_REGS_SIZE, "trap.S saves this layout");
+_Static_assert(__builtin_offsetof(struct arch_regs, sp) == ARCH_REGS_SP, "trap.S layout");
+_Static_assert(__builtin_offsetof(struct arch_regs, pc) == ARCH_REGS_PC, "trap.S layout");
+_Static_assert(__builtin_offsetof(struct arch_regs, pstate) == ARCH_REGS_PSTATE, "trap.S layout");
+#endif
+
+/* Vector kinds trap.S passes to arch_trap(). */
+#define A64_VEC_SYNC 0
+#define A64_VEC_IRQ 1
+#define A64_VEC_FIQ 2
+#define A64_VEC_SERROR 3
+
+/* ESR_EL1 exception classes (ESR[31:26]) the kernel tells apart. */
+#define A64_EC_UNKNOWN 0x00  /* undefined instruction */
+#define A64_EC_WFX 0x01      /* wfi / wfe trapped (SCTLR.nTWI/nTWE = 0) */
+#define A64_EC_FP 0x07       /* FP/SIMD access while CPACR disables it */
+#define A64_EC_ILLEGAL 0x0e  /* illegal execution state */
+#define A64_EC_SVC64 0x15    /* svc from AArch64 */
+#define A64_EC_SYSREG 0x18   /* msr / mrs / sys trapped */
+#define A64_EC_IABT_LOW 0x20 /* instruction abort from EL0 */
+#define A64_EC_PC_ALIGN 0x22 /* misaligned PC */
+#define A64_EC_DABT_LOW 0x24 /* data abort from EL0 */
+#define A64_EC_SP_ALIGN 0x26 /* misaligned SP */
+#define A64_EC_BRK 0x3c      /* brk instruction */
+#define A64_ESR_EC(esr) (((esr) >> 26) & 0x3f)
+#define A64_ESR_WNR (1u << 6) /* data abort: the access was a write */
+#define A64_ESR_FSC(esr) ((esr)&0x3f)
+
+#endif

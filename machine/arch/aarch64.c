@@ -1,0 +1,649 @@
+/* machine/arch/aarch64.c: AArch64 board support: boot state and trap entry.
+ *
+ * Unicorn 2.0.1 stops a synchronous exception (svc, abort, undefined
+ * instruction) at UC_HOOK_INTR and never enters the guest's vector, and
+ * writing PSTATE from the host leaves QEMU's cached hflags stale. So trap
+ * entry is emulated the way ../shared/notes/unicorn-2.0.1.md measured:
+ *
+ *  - boot: SCR_EL3 = NS|RW and HCR_EL2 = RW|IMO (through UC_ARM64_REG_CP_REG),
+ *    so EL1 is non-secure AArch64 and virtual IRQs (HCR_EL2.VI) reach EL1.
+ *  - a synchronous exception from EL0 (UC_HOOK_INTR): the host records the
+ *    syndrome and fault address QEMU computed (env->exception, read from the
+ *    uc_context at offsets verified at boot) and raises HCR_EL2.VI. QEMU then
+ *    takes a real IRQ exception itself: ELR_EL1 = the preferred return
+ *    address (after svc, at the faulting instruction otherwise), SPSR_EL1 =
+ *    the user PSTATE, EL1h, DAIF masked, hflags rebuilt, PC = VBAR_EL1+0x480.
+ *    A UC_HOOK_BLOCK, acting on the block at VBAR_EL1+0x480 only, then writes
+ *    ESR_EL1 (and FAR_EL1 for aborts), lowers VI and moves PC to
+ *    VBAR_EL1+0x400, the synchronous lower-EL vector. Unicorn emits the block-hook call before
+ *    the block's exit check, and a PC write stops the block (quit_request),
+ *    so none of the IRQ vector's instructions run and the PC is not resynced
+ *    from the block. What the kernel sees is exactly what hardware gives.
+ *  - the timer interrupt (interrupt(), core stopped, EL0 with PSTATE.I
+ *    clear): HCR_EL2.VI is raised and QEMU takes the IRQ at VBAR_EL1+0x480
+ *    on resume; the same block hook lowers VI as the vector is entered. So VI
+ *    is one-shot per delivery and the kernel never clears anything but the
+ *    timer device itself: while the device's line stays up (no CTRL_ACK),
+ *    the machine's run loop calls interrupt() again the next time the core
+ *    is in user mode, which is exactly a level-triggered line.
+ *
+ * No UC_HOOK_CODE is used on purpose: while any code hook exists, Unicorn
+ * 2.0.1 does not resynchronise the PC when it leaves a chain of translated
+ * blocks at a block boundary (cpu_tb_exec skips synchronize_from_tb), so a
+ * stop at a deadline resumes at a stale PC and re-executes guest code.
+ *
+ * The block hook covers every address and is installed at boot, before the
+ * kernel's first block is translated: a hook added after a block was
+ * translated does not fire on it (unicorn issue #2200), and flushing the
+ * translation cache (uc_ctl_flush_tlb) costs about 0.25 s of host time
+ * in 2.0.1 (it clears the whole code buffer). The hook returns at once
+ * unless an entry is pending and the block starts at the vector address
+ * recorded with it (VBAR_EL1 + 0x480 at trap time).
+ *
+ * The exception fields are not in any API register when UC_HOOK_INTR runs
+ * (ESR_EL1/FAR_EL1 are written only by QEMU's own exception entry, which
+ * Unicorn skips), so they are read from the CPU state in a uc_context. The
+ * offsets come from the 2.0.1 sources (CPUARMState, target/arm/cpu.h,
+ * compiled with Unicorn's own aarch64 configuration); boot() verifies them
+ * against API registers and by a calibration run of an svc and a misaligned
+ * exclusive load, and fails loudly if they do not match. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "machine/arch.h"
+#include "machine/machine.h"
+#include "machine/memmap.h"
+
+/* CPUARMState layout of Unicorn 2.0.1 (aarch64-softmmu). The uc_context
+ * holds a 16-byte header (size_t context_size; uc_mode; uc_arch), then
+ * offsetof(CPUARMState, cpu_watchpoint) bytes of the CPU state. */
+#define A64_CTX_HEADER 16u
+#define A64_CTX_DATA_SIZE 12600u
+#define A64_OFF_XREGS 64u           /* uint64_t xregs[32] */
+#define A64_OFF_PC 320u             /* uint64_t pc */
+#define A64_OFF_PSTATE 328u         /* uint32_t pstate (M bits etc.) */
+#define A64_OFF_AARCH64 332u        /* uint32_t aarch64 */
+#define A64_OFF_ELR_EL 568u         /* uint64_t elr_el[4] */
+#define A64_OFF_SP_EL 600u          /* uint64_t sp_el[4] */
+#define A64_OFF_HCR_EL2 952u        /* cp15.hcr_el2 */
+#define A64_OFF_ESR_EL 984u         /* cp15.esr_el[4] */
+#define A64_OFF_FAR_EL 1048u        /* cp15.far_el[4] */
+#define A64_OFF_VBAR_EL 1216u       /* cp15.vbar_el[4] */
+#define A64_OFF_EXC_SYNDROME 3024u  /* exception.syndrome (uint32_t) */
+#define A64_OFF_EXC_VADDRESS 3032u  /* exception.vaddress (uint64_t) */
+#define A64_OFF_EXC_TARGET_EL 3040u /* exception.target_el (uint32_t) */
+
+/* QEMU's exception numbers (target/arm/cpu.h) as UC_HOOK_INTR reports them. */
+#define A64_EXCP_UDEF 1
+#define A64_EXCP_SWI 2
+#define A64_EXCP_PREFETCH_ABORT 3
+#define A64_EXCP_DATA_ABORT 4
+#define A64_EXCP_BKPT 7
+
+/* ESR exception classes the host checks. */
+#define A64_EC_SVC64 0x15u
+#define A64_EC_IABT_LOW 0x20u
+#define A64_EC_IABT_CUR 0x21u
+#define A64_EC_DABT_LOW 0x24u
+#define A64_EC_DABT_CUR 0x25u
+#define A64_ESR_EC(esr) (((esr) >> 26) & 0x3fu)
+#define A64_ESR_WNR (1u << 6)
+
+/* System registers written through UC_ARM64_REG_CP_REG. */
+#define A64_SCR_NS (1ULL << 0)
+#define A64_SCR_RW (1ULL << 10)
+#define A64_HCR_IMO (1ULL << 4)
+#define A64_HCR_VI (1ULL << 7)
+#define A64_HCR_RW (1ULL << 31)
+#define A64_HCR_BASE (A64_HCR_RW | A64_HCR_IMO)
+
+#define A64_PSTATE_I (1u << 7)
+#define A64_PSTATE_EL(p) (((p) >> 2) & 3u)
+#define A64_PSTATE_EL1H 0x5u /* M[3:0] */
+
+#define A64_VEC_SYNC_LOWER 0x400u
+#define A64_VEC_IRQ_LOWER 0x480u
+
+/* Calibration code, two instruction pairs in the unused tail of the
+ * boot-info page, restored afterwards. */
+#define A64_CAL_ADDR (MM_BOOTINFO + MM_BOOTINFO_SIZE - 0x100)
+#define A64_CAL_SIZE 16u
+#define A64_CAL_SVC_IMM 0x1234u
+#define A64_INSN_SVC(imm) (0xd4000001u | ((uint32_t)(imm) << 5))
+#define A64_INSN_LDXR_X1_X0 0xc85f7c01u
+
+/* What the vector hook has to finish. */
+enum a64_pending {
+    A64_PENDING_NONE,
+    A64_PENDING_SYNC, /* a synchronous exception travels through the IRQ entry */
+    A64_PENDING_IRQ,  /* the timer interrupt */
+};
+
+/* Per-core state, owned by the core (c->board); only the core's own hooks
+ * and the machine's run loop (core stopped) touch it. */
+struct a64_board {
+    struct machine *m;
+    struct emu_core *c;
+    uc_context *ctx; /* scratch copy of the CPU state */
+    uc_hook intr_hook;
+    uc_hook vec_hook; /* the block hook finishing vector entries */
+    uint64_t vbar;    /* VBAR_EL1 of the pending entry */
+    enum a64_pending pending;
+    uint64_t esr; /* for A64_PENDING_SYNC */
+    uint64_t far;
+    bool has_far;
+    bool calibrating;  /* boot's calibration run is in progress */
+    unsigned cal_seen; /* exceptions the calibration run saw */
+    uint32_t cal_intno;
+    uint32_t cal_syndrome;
+    uint64_t cal_vaddress;
+    uint32_t cal_target_el;
+};
+
+static void a64_vector_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *user);
+
+/* Returns the 64-bit field at `off` of the saved CPU state. */
+static uint64_t ctx_u64(const struct a64_board *b, size_t off)
+{
+    uint64_t v;
+    memcpy(&v, (const char *)b->ctx + A64_CTX_HEADER + off, sizeof v);
+    return v;
+}
+
+/* Returns the 32-bit field at `off` of the saved CPU state. */
+static uint32_t ctx_u32(const struct a64_board *b, size_t off)
+{
+    uint32_t v;
+    memcpy(&v, (const char *)b->ctx + A64_CTX_HEADER + off, sizeof v);
+    return v;
+}
+
+/* Reads register `reg` into *v; returns false after machine_emu_failure. */
+static bool reg_get(struct a64_board *b, int reg, uint64_t *v)
+{
+    *v = 0;
+    uc_err e = uc_reg_read(b->c->uc, reg, v);
+    if (e != UC_ERR_OK) {
+        machine_emu_failure(b->m, b->c, "aarch64: reading register %d: %s", reg, uc_strerror(e));
+        return false;
+    }
+    return true;
+}
+
+/* Writes register `reg`; returns false after machine_emu_failure. */
+static bool reg_set(struct a64_board *b, int reg, uint64_t v)
+{
+    uc_err e = uc_reg_write(b->c->uc, reg, &v);
+    if (e != UC_ERR_OK) {
+        machine_emu_failure(b->m, b->c, "aarch64: writing register %d: %s", reg, uc_strerror(e));
+        return false;
+    }
+    return true;
+}
+
+/* Writes a system register given by its encoding; returns false after
+ * machine_emu_failure. */
+static bool sysreg_set(struct a64_board *b, const char *name, uint32_t op0, uint32_t op1,
+                       uint32_t crn, uint32_t crm, uint32_t op2, uint64_t v)
+{
+    uc_arm64_cp_reg r = {.crn = crn, .crm = crm, .op0 = op0, .op1 = op1, .op2 = op2, .val = v};
+    uc_err e = uc_reg_write(b->c->uc, UC_ARM64_REG_CP_REG, &r);
+    if (e != UC_ERR_OK) {
+        machine_emu_failure(b->m, b->c, "aarch64: writing %s: %s", name, uc_strerror(e));
+        return false;
+    }
+    return true;
+}
+
+/* Reads a system register given by its encoding into *v; returns false
+ * after machine_emu_failure. */
+static bool sysreg_get(struct a64_board *b, const char *name, uint32_t op0, uint32_t op1,
+                       uint32_t crn, uint32_t crm, uint32_t op2, uint64_t *v)
+{
+    uc_arm64_cp_reg r = {.crn = crn, .crm = crm, .op0 = op0, .op1 = op1, .op2 = op2};
+    uc_err e = uc_reg_read(b->c->uc, UC_ARM64_REG_CP_REG, &r);
+    *v = r.val;
+    if (e != UC_ERR_OK) {
+        machine_emu_failure(b->m, b->c, "aarch64: reading %s: %s", name, uc_strerror(e));
+        return false;
+    }
+    return true;
+}
+
+/* Sets HCR_EL2 to its base value, with VI raised if `vi`; returns false
+ * after machine_emu_failure. */
+static bool set_vi(struct a64_board *b, bool vi)
+{
+    return sysreg_set(b, "HCR_EL2", 3, 4, 1, 1, 0, A64_HCR_BASE | (vi ? A64_HCR_VI : 0));
+}
+
+/* Copies the CPU state into b->ctx; returns false after
+ * machine_emu_failure. */
+static bool ctx_save(struct a64_board *b)
+{
+    uc_err e = uc_context_save(b->c->uc, b->ctx);
+    if (e != UC_ERR_OK) {
+        machine_emu_failure(b->m, b->c, "aarch64: uc_context_save: %s", uc_strerror(e));
+        return false;
+    }
+    return true;
+}
+
+/* Returns a name for exception `intno` with syndrome `esr`. */
+static const char *excp_name(uint32_t intno, uint32_t esr)
+{
+    switch (intno) {
+    case A64_EXCP_UDEF:
+        return "undefined instruction";
+    case A64_EXCP_SWI:
+        return "svc in kernel mode";
+    case A64_EXCP_PREFETCH_ABORT:
+        return "instruction abort";
+    case A64_EXCP_DATA_ABORT:
+        return (esr & A64_ESR_WNR) ? "data abort (write)" : "data abort (read)";
+    case A64_EXCP_BKPT:
+        return "breakpoint";
+    default:
+        return "exception";
+    }
+}
+
+/* Returns true if `intno`'s syndrome `esr` and target EL are what QEMU
+ * gives for that exception: the run-time check of A64_OFF_EXC_*. */
+static bool excp_consistent(uint32_t intno, uint32_t esr, uint32_t target_el)
+{
+    if (target_el != 1)
+        return false;
+    uint32_t ec = A64_ESR_EC(esr);
+    switch (intno) {
+    case A64_EXCP_SWI:
+        return ec == A64_EC_SVC64;
+    case A64_EXCP_DATA_ABORT:
+        return ec == A64_EC_DABT_LOW || ec == A64_EC_DABT_CUR;
+    case A64_EXCP_PREFETCH_ABORT:
+        return ec == A64_EC_IABT_LOW || ec == A64_EC_IABT_CUR;
+    default:
+        return true;
+    }
+}
+
+/* Records VBAR_EL1 in b->vbar for the entry about to start (for a trap by
+ * the instruction at `pc`); returns false after machine_kernel_fault (no
+ * usable vector table) or machine_emu_failure. */
+static bool read_vector(struct a64_board *b, uint64_t pc)
+{
+    uint64_t vbar;
+    if (!reg_get(b, UC_ARM64_REG_VBAR_EL1, &vbar))
+        return false;
+    uint64_t ram_end = MM_RAM_BASE + b->m->cfg.ram_size;
+    if ((vbar & 0x7ff) || vbar < MM_RAM_BASE || vbar + 0x800 > ram_end) {
+        machine_kernel_fault(b->m, b->c, "trap with no vector table (VBAR_EL1 unset)", pc, vbar);
+        return false;
+    }
+    b->vbar = vbar;
+    return true;
+}
+
+/* UC_HOOK_BLOCK on every block; acts on the block at VBAR_EL1 + 0x480 while
+ * an entry is pending, before its first instruction: QEMU has just taken
+ * the virtual IRQ. Finishes the entry the host started. (The core's own
+ * block hook has charged this block already; for a synchronous trap that is
+ * the cost of the IRQ-vector block, which then does not run: a fixed part
+ * of the trap entry.) */
+static void a64_vector_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
+{
+    struct a64_board *b = user;
+    (void)uc, (void)size;
+    enum a64_pending p = b->pending;
+    if (p == A64_PENDING_NONE || addr != b->vbar + A64_VEC_IRQ_LOWER)
+        return;
+    uint64_t pstate;
+    if (!reg_get(b, UC_ARM64_REG_PSTATE, &pstate))
+        return;
+    if ((pstate & 0xf) != A64_PSTATE_EL1H) {
+        machine_emu_failure(b->m, b->c,
+                            "aarch64: vector entry at 0x%llx not in EL1h (PSTATE 0x%llx)",
+                            (unsigned long long)addr, (unsigned long long)pstate);
+        return;
+    }
+    b->pending = A64_PENDING_NONE;
+    if (!set_vi(b, false))
+        return;
+    if (p == A64_PENDING_IRQ)
+        return;
+    if (!reg_set(b, UC_ARM64_REG_ESR_EL1, b->esr) ||
+        (b->has_far && !reg_set(b, UC_ARM64_REG_FAR_EL1, b->far)))
+        return;
+    /* Writing PC stops this block before its first instruction and resumes
+     * at the synchronous vector (Unicorn's quit_request). */
+    reg_set(b, UC_ARM64_REG_PC, b->vbar + A64_VEC_SYNC_LOWER);
+}
+
+/* UC_HOOK_INTR: a synchronous exception QEMU raised (svc, abort, undefined
+ * instruction); see the file comment. */
+static void a64_intr_hook(uc_engine *uc, uint32_t intno, void *user)
+{
+    struct a64_board *b = user;
+    (void)uc;
+    if (!ctx_save(b))
+        return;
+    uint32_t syndrome = ctx_u32(b, A64_OFF_EXC_SYNDROME);
+    uint64_t vaddress = ctx_u64(b, A64_OFF_EXC_VADDRESS);
+    uint32_t target_el = ctx_u32(b, A64_OFF_EXC_TARGET_EL);
+    if (b->calibrating) {
+        b->cal_seen++;
+        b->cal_intno = intno;
+        b->cal_syndrome = syndrome;
+        b->cal_vaddress = vaddress;
+        b->cal_target_el = target_el;
+        uc_emu_stop(b->c->uc);
+        return;
+    }
+    uint64_t pc, pstate;
+    if (!reg_get(b, UC_ARM64_REG_PC, &pc) || !reg_get(b, UC_ARM64_REG_PSTATE, &pstate))
+        return;
+    bool is_abort = intno == A64_EXCP_DATA_ABORT || intno == A64_EXCP_PREFETCH_ABORT;
+    if (!excp_consistent(intno, syndrome, target_el) ||
+        (intno == A64_EXCP_PREFETCH_ABORT && vaddress != pc)) {
+        machine_emu_failure(b->m, b->c,
+                            "aarch64: exception %u at pc 0x%llx has syndrome 0x%x, target EL %u, "
+                            "address 0x%llx: the CPU state layout is not Unicorn 2.0.1's",
+                            intno, (unsigned long long)pc, syndrome, target_el,
+                            (unsigned long long)vaddress);
+        return;
+    }
+    uint64_t insn_pc = intno == A64_EXCP_SWI ? pc - 4 : pc;
+    if (A64_PSTATE_EL(pstate) != 0) {
+        machine_kernel_fault(b->m, b->c, excp_name(intno, syndrome), insn_pc,
+                             is_abort ? vaddress : 0);
+        return;
+    }
+    if (pstate & A64_PSTATE_I) {
+        /* EL0 cannot mask IRQs (SCTLR_EL1.UMA = 0): VI would not be taken. */
+        machine_emu_failure(b->m, b->c, "aarch64: trap from EL0 with PSTATE.I set at pc 0x%llx",
+                            (unsigned long long)pc);
+        return;
+    }
+    if (b->pending != A64_PENDING_NONE) {
+        machine_emu_failure(b->m, b->c, "aarch64: trap at pc 0x%llx while an entry is pending",
+                            (unsigned long long)pc);
+        return;
+    }
+    if (!read_vector(b, insn_pc))
+        return;
+    b->esr = syndrome;
+    b->far = vaddress;
+    b->has_far = is_abort;
+    b->pending = A64_PENDING_SYNC;
+    if (!set_vi(b, true))
+        return;
+    emu_core_charge(b->c, MACHINE_TRAP_ENTRY_CYCLES);
+}
+
+/* Returns true if the saved state at `off` holds `want`, else fails with
+ * machine_emu_failure naming `what`. */
+static bool layout_check(struct a64_board *b, const char *what, size_t off, uint64_t want)
+{
+    uint64_t got = ctx_u64(b, off);
+    if (got == want)
+        return true;
+    machine_emu_failure(b->m, b->c,
+                        "aarch64: CPU state layout check failed for %s at offset %zu "
+                        "(0x%llx, expected 0x%llx): not the Unicorn 2.0.1 this was built for",
+                        what, off, (unsigned long long)got, (unsigned long long)want);
+    return false;
+}
+
+/* Verifies the uc_context header and the register offsets this file uses
+ * against values written through the API. Returns false after
+ * machine_emu_failure. */
+static bool verify_layout(struct a64_board *b)
+{
+    uc_engine *uc = b->c->uc;
+    size_t size = uc_context_size(uc);
+    size_t hdr_size;
+    memcpy(&hdr_size, b->ctx, sizeof hdr_size);
+    if (size != A64_CTX_HEADER + A64_CTX_DATA_SIZE || hdr_size != A64_CTX_DATA_SIZE) {
+        unsigned major, minor;
+        uc_version(&major, &minor);
+        machine_emu_failure(b->m, b->c,
+                            "aarch64: uc_context is %zu bytes (header says %zu), expected %u: "
+                            "Unicorn %u.%u is not the 2.0.1 whose CPU state this file knows",
+                            size, hdr_size, A64_CTX_HEADER + A64_CTX_DATA_SIZE, major, minor);
+        return false;
+    }
+    static const struct {
+        int reg;
+        const char *name;
+        size_t off;
+    } probes[] = {
+        {UC_ARM64_REG_X0, "x0", A64_OFF_XREGS},
+        {UC_ARM64_REG_PC, "pc", A64_OFF_PC},
+        {UC_ARM64_REG_ELR_EL1, "ELR_EL1", A64_OFF_ELR_EL + 8},
+        {UC_ARM64_REG_SP_EL0, "SP_EL0", A64_OFF_SP_EL},
+        {UC_ARM64_REG_ESR_EL1, "ESR_EL1", A64_OFF_ESR_EL + 8},
+        {UC_ARM64_REG_FAR_EL1, "FAR_EL1", A64_OFF_FAR_EL + 8},
+        {UC_ARM64_REG_VBAR_EL1, "VBAR_EL1", A64_OFF_VBAR_EL + 8},
+    };
+    size_t n = sizeof probes / sizeof probes[0];
+    for (size_t i = 0; i < n; i++)
+        if (!reg_set(b, probes[i].reg, 0x5a5a000000000000ULL + 0x1000 * (i + 1)))
+            return false;
+    if (!ctx_save(b))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!layout_check(b, probes[i].name, probes[i].off,
+                          0x5a5a000000000000ULL + 0x1000 * (i + 1)))
+            return false;
+    uint64_t pstate;
+    if (!reg_get(b, UC_ARM64_REG_PSTATE, &pstate) ||
+        !layout_check(b, "HCR_EL2", A64_OFF_HCR_EL2, A64_HCR_BASE))
+        return false;
+    uint32_t mode = ctx_u32(b, A64_OFF_PSTATE) & 0xf, aarch64 = ctx_u32(b, A64_OFF_AARCH64);
+    if (mode != (pstate & 0xf) || aarch64 != 1) {
+        machine_emu_failure(b->m, b->c,
+                            "aarch64: CPU state layout check failed for pstate/aarch64 at "
+                            "offsets %u/%u (M 0x%x, aarch64 %u; PSTATE reads 0x%llx)",
+                            A64_OFF_PSTATE, A64_OFF_AARCH64, mode, aarch64,
+                            (unsigned long long)pstate);
+        return false;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!reg_set(b, probes[i].reg, 0))
+            return false;
+    return true;
+}
+
+/* Runs the instruction `insn` at `addr` (x0 = `x0`, a nop after it) and
+ * records the exception it raised. Returns false after
+ * machine_emu_failure. */
+static bool calibrate_one(struct a64_board *b, uint64_t addr, uint32_t insn, uint64_t x0)
+{
+    uc_engine *uc = b->c->uc;
+    uint32_t code[2] = {insn, 0xd503201fu /* nop */};
+    uc_err e = uc_mem_write(uc, addr, code, sizeof code);
+    if (e != UC_ERR_OK) {
+        machine_emu_failure(b->m, b->c, "aarch64: calibration write: %s", uc_strerror(e));
+        return false;
+    }
+    if (!reg_set(b, UC_ARM64_REG_X0, x0))
+        return false;
+    b->cal_seen = 0;
+    b->calibrating = true;
+    e = uc_emu_start(uc, addr, addr + sizeof code, 0, 0);
+    b->calibrating = false;
+    if (e != UC_ERR_OK || b->cal_seen != 1) {
+        machine_emu_failure(b->m, b->c, "aarch64: calibration run: %s, %u exceptions",
+                            uc_strerror(e), b->cal_seen);
+        return false;
+    }
+    return true;
+}
+
+/* Verifies the exception-field offsets by raising two exceptions whose
+ * syndrome and address are known: svc #0x1234 and a misaligned ldxr
+ * (alignment fault at EL1), at two addresses so neither runs a stale
+ * translation. Restores memory, CPU state and clock and drops the two
+ * translations. Returns false after machine_emu_failure. */
+static bool calibrate(struct a64_board *b)
+{
+    struct emu_core *c = b->c;
+    uint8_t saved_mem[A64_CAL_SIZE];
+    uc_err e = uc_mem_read(c->uc, A64_CAL_ADDR, saved_mem, sizeof saved_mem);
+    if (e != UC_ERR_OK) {
+        machine_emu_failure(b->m, c, "aarch64: calibration read: %s", uc_strerror(e));
+        return false;
+    }
+    uc_context *saved;
+    if ((e = uc_context_alloc(c->uc, &saved)) != UC_ERR_OK ||
+        (e = uc_context_save(c->uc, saved)) != UC_ERR_OK) {
+        machine_emu_failure(b->m, c, "aarch64: calibration context: %s", uc_strerror(e));
+        return false;
+    }
+    uint64_t cycles = c->cycles, insns = c->instructions;
+    bool ok = false;
+    uint64_t bad = A64_CAL_ADDR + 0x81;
+    if (!calibrate_one(b, A64_CAL_ADDR, A64_INSN_SVC(A64_CAL_SVC_IMM), 0))
+        goto out;
+    if (b->cal_intno != A64_EXCP_SWI || b->cal_target_el != 1 ||
+        b->cal_syndrome != ((A64_EC_SVC64 << 26) | (1u << 25) | A64_CAL_SVC_IMM)) {
+        machine_emu_failure(b->m, c,
+                            "aarch64: svc calibration: exception %u, syndrome 0x%x, target EL %u "
+                            "(offset %u): not Unicorn 2.0.1's CPU state layout",
+                            b->cal_intno, b->cal_syndrome, b->cal_target_el, A64_OFF_EXC_SYNDROME);
+        goto out;
+    }
+    if (!calibrate_one(b, A64_CAL_ADDR + 8, A64_INSN_LDXR_X1_X0, bad))
+        goto out;
+    if (b->cal_intno != A64_EXCP_DATA_ABORT || b->cal_target_el != 1 ||
+        A64_ESR_EC(b->cal_syndrome) != A64_EC_DABT_CUR || b->cal_vaddress != bad) {
+        machine_emu_failure(b->m, c,
+                            "aarch64: abort calibration: exception %u, syndrome 0x%x, address "
+                            "0x%llx (offset %u, expected 0x%llx): not Unicorn 2.0.1's layout",
+                            b->cal_intno, b->cal_syndrome, (unsigned long long)b->cal_vaddress,
+                            A64_OFF_EXC_VADDRESS, (unsigned long long)bad);
+        goto out;
+    }
+    ok = true;
+out:
+    c->cycles = cycles;
+    c->instructions = insns;
+    if ((e = uc_context_restore(c->uc, saved)) != UC_ERR_OK ||
+        (e = uc_mem_write(c->uc, A64_CAL_ADDR, saved_mem, sizeof saved_mem)) != UC_ERR_OK ||
+        (e = uc_ctl_remove_cache(c->uc, A64_CAL_ADDR, A64_CAL_ADDR + A64_CAL_SIZE)) != UC_ERR_OK) {
+        machine_emu_failure(b->m, c, "aarch64: after calibration: %s", uc_strerror(e));
+        ok = false;
+    }
+    uc_context_free(saved);
+    return ok;
+}
+
+/* Frees what a64_boot set up. */
+static void a64_shutdown(struct machine *m, struct emu_core *c)
+{
+    struct a64_board *b = c->board;
+    (void)m;
+    if (!b)
+        return;
+    if (b->vec_hook)
+        uc_hook_del(c->uc, b->vec_hook);
+    if (b->intr_hook)
+        uc_hook_del(c->uc, b->intr_hook);
+    if (b->ctx)
+        uc_context_free(b->ctx);
+    free(b);
+    c->board = NULL;
+}
+
+/* Puts the core at EL1h, DAIF masked, non-secure AArch64 EL1 with virtual
+ * IRQs routed to it, PC = entry, SP_EL1 = sp, x0 = arg0; verifies the CPU
+ * state layout and installs the trap hook. Returns 0, or -1 after
+ * machine_emu_failure. */
+static int a64_boot(struct machine *m, struct emu_core *c, uint64_t entry, uint64_t sp,
+                    uint64_t arg0)
+{
+    struct a64_board *b = calloc(1, sizeof *b);
+    if (!b) {
+        machine_emu_failure(m, c, "aarch64: out of memory");
+        return -1;
+    }
+    b->m = m;
+    b->c = c;
+    c->board = b;
+    uc_err e = uc_context_alloc(c->uc, &b->ctx);
+    if (e != UC_ERR_OK) {
+        b->ctx = NULL;
+        machine_emu_failure(m, c, "aarch64: uc_context_alloc: %s", uc_strerror(e));
+        return -1;
+    }
+    if (!sysreg_set(b, "SCR_EL3", 3, 6, 1, 1, 0, A64_SCR_NS | A64_SCR_RW) || !set_vi(b, false))
+        return -1;
+    uint64_t scr, pstate;
+    if (!sysreg_get(b, "SCR_EL3", 3, 6, 1, 1, 0, &scr) || !reg_get(b, UC_ARM64_REG_PSTATE, &pstate))
+        return -1;
+    if ((scr & (A64_SCR_NS | A64_SCR_RW)) != (A64_SCR_NS | A64_SCR_RW) ||
+        (pstate & 0xf) != A64_PSTATE_EL1H || (pstate & 0x3c0) != 0x3c0) {
+        machine_emu_failure(m, c,
+                            "aarch64: reset state is not EL1h with DAIF masked (PSTATE 0x%llx, "
+                            "SCR_EL3 0x%llx)",
+                            (unsigned long long)pstate, (unsigned long long)scr);
+        return -1;
+    }
+    e = uc_hook_add(c->uc, &b->intr_hook, UC_HOOK_INTR, (void *)a64_intr_hook, b, 1, 0);
+    if (e != UC_ERR_OK) {
+        b->intr_hook = 0;
+        machine_emu_failure(m, c, "aarch64: uc_hook_add (intr): %s", uc_strerror(e));
+        return -1;
+    }
+    /* Before anything is translated: see the file comment. */
+    e = uc_hook_add(c->uc, &b->vec_hook, UC_HOOK_BLOCK, (void *)a64_vector_hook, b, 1, 0);
+    if (e != UC_ERR_OK) {
+        b->vec_hook = 0;
+        machine_emu_failure(m, c, "aarch64: uc_hook_add (vector): %s", uc_strerror(e));
+        return -1;
+    }
+    if (!verify_layout(b) || !calibrate(b))
+        return -1;
+    if (!reg_set(b, UC_ARM64_REG_PC, entry) || !reg_set(b, UC_ARM64_REG_SP, sp) ||
+        !reg_set(b, UC_ARM64_REG_X0, arg0))
+        return -1;
+    return 0;
+}
+
+/* Returns true if the core runs at EL0. */
+static bool a64_user_mode(struct emu_core *c)
+{
+    return A64_PSTATE_EL(emu_reg_read(c, UC_ARM64_REG_PSTATE)) == 0;
+}
+
+/* Delivers the timer interrupt through HCR_EL2.VI when the core is at EL0
+ * with PSTATE.I clear and no other entry is under way; returns whether it
+ * did (false changes nothing). */
+static bool a64_interrupt(struct machine *m, struct emu_core *c)
+{
+    struct a64_board *b = c->board;
+    (void)m;
+    if (!b || b->pending != A64_PENDING_NONE)
+        return false;
+    uint64_t pstate;
+    if (!reg_get(b, UC_ARM64_REG_PSTATE, &pstate))
+        return false;
+    if (A64_PSTATE_EL(pstate) != 0 || (pstate & A64_PSTATE_I))
+        return false;
+    uint64_t pc;
+    if (!reg_get(b, UC_ARM64_REG_PC, &pc) || !read_vector(b, pc))
+        return false;
+    if (!set_vi(b, true))
+        return false;
+    b->pending = A64_PENDING_IRQ;
+    emu_core_charge(c, MACHINE_TRAP_ENTRY_CYCLES);
+    return true;
+}
+
+const struct machine_arch machine_arch_aarch64 = {
+    .cpu = &emu_arch_aarch64,
+    .boot = a64_boot,
+    .interrupt = a64_interrupt,
+    .user_mode = a64_user_mode,
+    .shutdown = a64_shutdown,
+};
