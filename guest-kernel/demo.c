@@ -20,10 +20,10 @@ static unsigned nexpects;
 static bool demo_broken; /* a process could not be created */
 
 /* Creates a process and records what it should end with. */
-static void spawn(const char *name, int (*fn)(long), long arg, enum proc_state state, int code,
-                  enum trc_fault fault, enum trc_fault fault2)
+static void spawn(const char *name, unsigned prio, int (*fn)(long), long arg, enum proc_state state,
+                  int code, enum trc_fault fault, enum trc_fault fault2)
 {
-    struct proc *p = proc_create(name, PRIO_DEFAULT, (uintptr_t)fn, (uintptr_t)arg);
+    struct proc *p = proc_create(name, prio, (uintptr_t)fn, (uintptr_t)arg);
     if (!p) {
         kprintf("[kernel] cannot create process %s\n", name);
         demo_broken = true;
@@ -35,14 +35,14 @@ static void spawn(const char *name, int (*fn)(long), long arg, enum proc_state s
 /* Spawns a process expected to exit with code 0. */
 static void spawn_ok(const char *name, int (*fn)(long), long arg)
 {
-    spawn(name, fn, arg, PROC_EXITED, 0, 0, 0);
+    spawn(name, PRIO_DEFAULT, fn, arg, PROC_EXITED, 0, 0, 0);
 }
 
 /* Spawns a process expected to be killed for `fault` (or `fault2`). */
 static void spawn_bad(const char *name, int (*fn)(long), long arg, enum trc_fault fault,
                       enum trc_fault fault2)
 {
-    spawn(name, fn, arg, PROC_KILLED, 0, fault, fault2);
+    spawn(name, PRIO_DEFAULT, fn, arg, PROC_KILLED, 0, fault, fault2);
 }
 
 void demo_start(uint32_t demo)
@@ -80,7 +80,9 @@ void demo_start(uint32_t demo)
         spawn_ok("alpha", prog_printer, 0);
         spawn_ok("beta", prog_printer, 1);
         spawn_ok("gamma", prog_printer, 2);
-        spawn_bad("intruder", prog_intruder, (long)(uintptr_t)&kcfg, TRC_FAULT_READ, 0);
+        /* Higher priority: it runs (and dies) before the printers start. */
+        spawn("intruder", PRIO_DEFAULT + 1, prog_intruder, (long)(uintptr_t)&kcfg, PROC_KILLED, 0,
+              TRC_FAULT_READ, 0);
         break;
     }
 }

@@ -68,7 +68,7 @@ static inline uint32_t mmio_read32(uintptr_t addr)
 void kputc(char c);
 void kputs(const char *s);
 void kwrite(const char *s, size_t n);
-/* Formats %s %c %d %u %x %lu %ld %lx %p %% (with an optional width). */
+/* Prints like fmt_format (fmt.h), at most 256 bytes per call. */
 void kprintf(const char *fmt, ...);
 void kvprintf(const char *fmt, va_list ap);
 

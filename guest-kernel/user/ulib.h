@@ -23,7 +23,7 @@ long u_getpid(void);
 long u_yield(void);
 __attribute__((noreturn)) void u_exit(int code);
 size_t u_strlen(const char *s);
-/* Formats like kprintf (%s %c %d %u %x %ld %lu %lx %p) into one line of at
+/* Formats like fmt_format (fmt.h: %s %c %d %u %x %ld %lu %lx %p) into one line of at
  * most 256 bytes and prints it with one system call; returns its result. */
 long u_printf(const char *fmt, ...);
 

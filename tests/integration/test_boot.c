@@ -139,6 +139,9 @@ static void hello_demo_runs_and_is_deterministic(void **state)
             fail_msg("'%s' missing from the output:\n%s", *s, r.out);
     assert_non_null(strstr(r.out, "[kernel] killed pid 4 (intruder): page fault (read)"));
     assert_null(strstr(r.out, "isolation is broken"));
+    /* The intruder has the higher priority: it runs first. */
+    assert_true(strstr(r.out, "intruder: reading") < strstr(r.out, "alpha: line 1 of 5"));
+    assert_int_equal(jnum(proc_named(r.report, "intruder"), "priority"), 2);
     /* Preemption interleaves them: beta and gamma start before alpha ends. */
     assert_true(strstr(r.out, "beta: line 1 of 5") < strstr(r.out, "alpha: line 5 of 5"));
     assert_true(strstr(r.out, "gamma: line 1 of 5") < strstr(r.out, "alpha: line 5 of 5"));
