@@ -86,23 +86,27 @@ static const struct emu_block *block_lookup(struct emu_core *c, uint64_t addr, u
 /* UC_HOOK_BLOCK: charges the block that starts now, or, once the clock
  * has reached the deadline, stops the core before it. (A stop requested
  * from this hook keeps the block from running: it runs, and is charged,
- * when the core is started again.) The timing model plugs in here. */
+ * when the core is started again.) The stop is asked again at every block
+ * past the deadline, because a PC write from another hook (quit_request)
+ * cancels a pending stop in Unicorn 2.0.1. The timing model plugs in
+ * here. */
 static void block_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
 {
     struct emu_core *c = user;
     (void)uc;
+    c->last_block = (struct emu_block){0};
     if (c->cycles >= c->deadline) {
-        if (!c->deadline_hit) {
-            c->deadline_hit = true;
-            uc_emu_stop(c->uc);
-        }
+        c->deadline_hit = true;
+        uc_emu_stop(c->uc);
         return;
     }
     if (size == 0)
         size = 1;
     const struct emu_block *b = block_lookup(c, addr, size);
-    c->instructions += b ? b->insns : 1;
-    c->cycles += b ? b->cycles : c->cycles_per_insn;
+    struct emu_block charge = {addr, size, b ? b->insns : 1, b ? b->cycles : c->cycles_per_insn};
+    c->instructions += charge.insns;
+    c->cycles += charge.cycles;
+    c->last_block = charge;
 }
 
 uc_err emu_core_open(struct emu_core *c, const struct emu_arch *arch, unsigned id, void *owner)
@@ -176,6 +180,15 @@ void emu_core_request_stop(struct emu_core *c)
 {
     c->stop_requested = true;
     uc_emu_stop(c->uc);
+}
+
+void emu_core_block_not_run(struct emu_core *c, uint64_t addr)
+{
+    if (c->last_block.size == 0 || c->last_block.addr != addr)
+        return;
+    c->instructions -= c->last_block.insns;
+    c->cycles -= c->last_block.cycles;
+    c->last_block = (struct emu_block){0};
 }
 
 void emu_core_exception_taken(struct emu_core *c)

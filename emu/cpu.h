@@ -79,6 +79,7 @@ struct emu_core {
     bool exception_taken;     /* an arch hook took the trap Unicorn ends the run for */
     uc_err uc_error;          /* last error of emu_core_run */
     struct emu_block_cache blocks;
+    struct emu_block last_block; /* what the block hook charged last (size 0: none) */
     uc_hook block_hook;
     void *decoder; /* per-arch decoder state (capstone handle) */
     void *board;   /* machine/arch/<arch>.c per-core state */
@@ -96,6 +97,10 @@ void emu_core_close(struct emu_core *c);
 enum emu_stop emu_core_run(struct emu_core *c);
 /* Asks the running core to stop after the current instruction. */
 void emu_core_request_stop(struct emu_core *c);
+/* For arch block hooks (which run after the core's) that move the PC away
+ * from the block starting at `addr`, so it never runs: takes back what the
+ * core charged for it, if it did. */
+void emu_core_block_not_run(struct emu_core *c, uint64_t addr);
 /* For arch hooks on Unicorn's "stop" exceptions (UC_HOOK_INSN_INVALID):
  * the hook has delivered the trap into the guest, so the UC_ERR_EXCEPTION
  * the running uc_emu_start returns is not an error; the core stops and

@@ -286,10 +286,9 @@ static bool read_vector(struct a64_board *b, uint64_t pc)
 
 /* UC_HOOK_BLOCK on every block; acts on the block at VBAR_EL1 + 0x480 while
  * an entry is pending, before its first instruction: QEMU has just taken
- * the virtual IRQ. Finishes the entry the host started. (The core's own
- * block hook has charged this block already; for a synchronous trap that is
- * the cost of the IRQ-vector block, which then does not run: a fixed part
- * of the trap entry.) */
+ * the virtual IRQ. Finishes the entry the host started. (For a
+ * synchronous trap the IRQ-vector block does not run: the charge the core's
+ * block hook, which runs first, made for it is taken back.) */
 static void a64_vector_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
 {
     struct a64_board *b = user;
@@ -316,7 +315,8 @@ static void a64_vector_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *u
         return;
     /* Writing PC stops this block before its first instruction and resumes
      * at the synchronous vector (Unicorn's quit_request). */
-    reg_set(b, UC_ARM64_REG_PC, b->vbar + A64_VEC_SYNC_LOWER);
+    if (reg_set(b, UC_ARM64_REG_PC, b->vbar + A64_VEC_SYNC_LOWER))
+        emu_core_block_not_run(b->c, addr);
 }
 
 /* UC_HOOK_INTR: a synchronous exception QEMU raised (svc, abort, undefined
