@@ -65,11 +65,34 @@ static struct ipc_waiter *waitq_pop(struct ipc_port *p, struct ipc_waitq *q)
     return w;
 }
 
-int ipc_port_init(struct ipc_port *p, uint32_t id, struct ipc_msg *ring, uint32_t capacity)
+void ipc_msgpool_init(struct ipc_msgpool *pool)
 {
-    if (!p || !ring || capacity == 0 || capacity > 65536u)
+    pool->free = NULL;
+    pool->nfree = 0;
+}
+
+void ipc_msgpool_add(struct ipc_msgpool *pool, struct ipc_msgnode *nodes, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        nodes[i].next = pool->free;
+        pool->free = &nodes[i];
+        pool->nfree++;
+    }
+}
+
+/* Returns a node to the pool. */
+static void pool_put(struct ipc_msgpool *pool, struct ipc_msgnode *n)
+{
+    n->next = pool->free;
+    pool->free = n;
+    pool->nfree++;
+}
+
+int ipc_port_init(struct ipc_port *p, uint32_t id, struct ipc_msgpool *pool, uint32_t capacity)
+{
+    if (!p || !pool || capacity == 0 || capacity > 65536u)
         return IPC_ERR_INVALID_ARG;
-    *p = (struct ipc_port){.id = id, .ring = ring, .capacity = capacity};
+    *p = (struct ipc_port){.id = id, .pool = pool, .capacity = capacity};
     p->filter =
         (struct ipc_filter){.types = ~(uint64_t)0, .max_len = IPC_MSG_MAX, .flags = IPC_FILTER_ANY};
     return IPC_OK;
@@ -139,7 +162,18 @@ int ipc_port_enqueue(struct ipc_port *p, const struct ipc_msg *m)
         return IPC_ERR_PORT_CLOSED;
     if (p->count == p->capacity)
         return IPC_ERR_PORT_FULL;
-    msg_copy(&p->ring[(p->head + p->count) % p->capacity], m);
+    struct ipc_msgnode *n = p->pool->free;
+    if (!n)
+        return IPC_ERR_NO_MEMORY;
+    p->pool->free = n->next;
+    p->pool->nfree--;
+    msg_copy(&n->msg, m);
+    n->next = NULL;
+    if (p->tail)
+        p->tail->next = n;
+    else
+        p->head = n;
+    p->tail = n;
     p->count++;
     p->enqueued++;
     return IPC_OK;
@@ -147,7 +181,7 @@ int ipc_port_enqueue(struct ipc_port *p, const struct ipc_msg *m)
 
 const struct ipc_msg *ipc_port_peek(const struct ipc_port *p)
 {
-    return p->count ? &p->ring[p->head] : NULL;
+    return p->head ? &p->head->msg : NULL;
 }
 
 /* Takes the head of the queue (into out unless NULL) and lets the first
@@ -158,10 +192,14 @@ static int take_head(struct ipc_port *p, struct ipc_msg *out, struct ipc_waiter 
         *woken = NULL;
     if (p->count == 0)
         return p->closed ? IPC_ERR_PORT_CLOSED : IPC_ERR_WOULD_BLOCK;
+    struct ipc_msgnode *n = p->head;
     if (out)
-        msg_copy(out, &p->ring[p->head]);
-    p->head = (p->head + 1) % p->capacity;
+        msg_copy(out, &n->msg);
+    p->head = n->next;
+    if (!p->head)
+        p->tail = NULL;
     p->count--;
+    pool_put(p->pool, n);
     p->dequeued++;
     struct ipc_waiter *s = waitq_pop(p, &p->senders);
     if (s) {
@@ -212,7 +250,13 @@ unsigned ipc_port_close(struct ipc_port *p, void (*wake)(void *ctx, struct ipc_w
 {
     unsigned n = 0;
     p->closed = true;
-    p->head = p->count = 0;
+    while (p->head) {
+        struct ipc_msgnode *n = p->head;
+        p->head = n->next;
+        pool_put(p->pool, n);
+    }
+    p->tail = NULL;
+    p->count = 0;
     struct ipc_waitq *queues[2] = {&p->receivers, &p->senders};
     for (unsigned q = 0; q < 2; q++) {
         struct ipc_waiter *w;

@@ -68,21 +68,40 @@ struct ipc_waitq {
     uint32_t count;
 };
 
+/* A queued message. Queued messages come from a pool all ports share, so
+ * memory follows the messages in flight, not the ports' capacities. */
+struct ipc_msgnode {
+    struct ipc_msgnode *next;
+    struct ipc_msg msg;
+};
+
+/* The free message nodes (the kernel fills it from its pages). */
+struct ipc_msgpool {
+    struct ipc_msgnode *free;
+    uint32_t nfree;
+};
+
 struct ipc_port {
     uint32_t id;
     bool closed;
-    struct ipc_msg *ring; /* capacity messages, owned by the kernel */
-    uint32_t capacity, head, count;
+    struct ipc_msgpool *pool; /* where queued messages come from */
+    struct ipc_msgnode *head, *tail;
+    uint32_t capacity, count;
     struct ipc_waitq receivers, senders;
     struct ipc_filter filter;
     struct ipc_bucket bucket;
     uint64_t enqueued, dequeued, refused; /* counters */
 };
 
-/* Makes `p` an open, empty port over `ring` (capacity 1..65536 messages),
- * taking every opcode up to IPC_MSG_MAX bytes, unlimited. Returns IPC_OK or
- * IPC_ERR_INVALID_ARG. */
-int ipc_port_init(struct ipc_port *p, uint32_t id, struct ipc_msg *ring, uint32_t capacity);
+/* Makes `pool` an empty pool. */
+void ipc_msgpool_init(struct ipc_msgpool *pool);
+/* Adds the `n` nodes at `nodes` to the pool. */
+void ipc_msgpool_add(struct ipc_msgpool *pool, struct ipc_msgnode *nodes, uint32_t n);
+
+/* Makes `p` an open, empty port queueing at most `capacity` (1..65536)
+ * messages from `pool`, taking every opcode up to IPC_MSG_MAX bytes,
+ * unlimited. Returns IPC_OK or IPC_ERR_INVALID_ARG. */
+int ipc_port_init(struct ipc_port *p, uint32_t id, struct ipc_msgpool *pool, uint32_t capacity);
 
 /* Sets the filter: allowed opcodes (bitmask for 0..63, or any) and the
  * largest payload. Returns IPC_OK or IPC_ERR_INVALID_ARG (max_len >
@@ -102,8 +121,8 @@ int ipc_port_admit(struct ipc_port *p, const struct ipc_msg *m, uint64_t now);
 /* Returns the first receiver parked on `p`, unparked (the caller delivers
  * to it and wakes it), or NULL when none waits. */
 struct ipc_waiter *ipc_port_take_receiver(struct ipc_port *p);
-/* Appends a copy of `m` to the queue. Returns IPC_OK, IPC_ERR_PORT_FULL or
- * IPC_ERR_PORT_CLOSED. */
+/* Appends a copy of `m` to the queue. Returns IPC_OK, IPC_ERR_PORT_FULL,
+ * IPC_ERR_PORT_CLOSED or IPC_ERR_NO_MEMORY (the pool is empty). */
 int ipc_port_enqueue(struct ipc_port *p, const struct ipc_msg *m);
 /* Returns the oldest queued message without taking it, or NULL. */
 const struct ipc_msg *ipc_port_peek(const struct ipc_port *p);
@@ -123,7 +142,7 @@ int ipc_port_wait(struct ipc_port *p, struct ipc_waiter *w, enum ipc_wait_kind k
                   struct ipc_msg *msg);
 /* Unparks `w` (a timeout, a killed thread); no effect if not parked. */
 void ipc_port_cancel(struct ipc_waiter *w);
-/* Closes `p`: drops the queue and unparks every waiter with status
+/* Closes `p`: drops the queue (its nodes go back to the pool) and unparks every waiter with status
  * IPC_ERR_PORT_CLOSED, calling wake(ctx, w) for each, receivers first, in
  * FIFO order. Returns how many were woken. */
 unsigned ipc_port_close(struct ipc_port *p, void (*wake)(void *ctx, struct ipc_waiter *w),

@@ -10,7 +10,16 @@
 
 #include "ipc/port.h"
 
-static struct ipc_msg ring[IPC_PORT_DEPTH];
+static struct ipc_msgnode nodes[IPC_PORT_DEPTH + 8];
+static struct ipc_msgpool pool;
+
+/* A fresh pool of n nodes for each test. */
+static struct ipc_msgpool *pool_of(uint32_t n)
+{
+    ipc_msgpool_init(&pool);
+    ipc_msgpool_add(&pool, nodes, n);
+    return &pool;
+}
 
 static struct ipc_msg msg(uint32_t opcode, uint32_t len, uint8_t fill)
 {
@@ -26,11 +35,11 @@ static void init_rejects_bad_arguments(void **state)
 {
     (void)state;
     struct ipc_port p;
-    assert_int_equal(ipc_port_init(&p, 1, ring, 0), IPC_ERR_INVALID_ARG);
+    assert_int_equal(ipc_port_init(&p, 1, pool_of(4), 0), IPC_ERR_INVALID_ARG);
     assert_int_equal(ipc_port_init(&p, 1, NULL, 4), IPC_ERR_INVALID_ARG);
-    assert_int_equal(ipc_port_init(&p, 1, ring, 65537), IPC_ERR_INVALID_ARG);
-    assert_int_equal(ipc_port_init(NULL, 1, ring, 4), IPC_ERR_INVALID_ARG);
-    assert_int_equal(ipc_port_init(&p, 7, ring, 4), IPC_OK);
+    assert_int_equal(ipc_port_init(&p, 1, pool_of(4), 65537), IPC_ERR_INVALID_ARG);
+    assert_int_equal(ipc_port_init(NULL, 1, pool_of(4), 4), IPC_ERR_INVALID_ARG);
+    assert_int_equal(ipc_port_init(&p, 7, pool_of(4), 4), IPC_OK);
     assert_int_equal(p.id, 7);
     assert_false(p.closed);
     assert_null(ipc_port_peek(&p));
@@ -40,7 +49,7 @@ static void the_queue_is_fifo_bounded_and_wraps(void **state)
 {
     (void)state;
     struct ipc_port p;
-    assert_int_equal(ipc_port_init(&p, 1, ring, 3), IPC_OK);
+    assert_int_equal(ipc_port_init(&p, 1, pool_of(IPC_PORT_DEPTH + 8), 3), IPC_OK);
     struct ipc_msg out;
     struct ipc_waiter *woken = (void *)1;
     assert_int_equal(ipc_port_dequeue(&p, &out, &woken), IPC_ERR_WOULD_BLOCK);
@@ -68,7 +77,7 @@ static void the_default_depth_is_1024(void **state)
 {
     (void)state;
     struct ipc_port p;
-    assert_int_equal(ipc_port_init(&p, 1, ring, IPC_PORT_DEPTH), IPC_OK);
+    assert_int_equal(ipc_port_init(&p, 1, pool_of(IPC_PORT_DEPTH + 8), IPC_PORT_DEPTH), IPC_OK);
     struct ipc_msg m = msg(1, IPC_MSG_MAX, 0xab);
     for (unsigned i = 0; i < 1024; i++) {
         m.opcode = i;
@@ -90,7 +99,7 @@ static void receivers_are_taken_in_fifo_order(void **state)
     struct ipc_waiter w[3];
     struct ipc_msg bufs[3];
     memset(w, 0, sizeof w);
-    assert_int_equal(ipc_port_init(&p, 1, ring, 4), IPC_OK);
+    assert_int_equal(ipc_port_init(&p, 1, pool_of(IPC_PORT_DEPTH + 8), 4), IPC_OK);
     assert_null(ipc_port_take_receiver(&p));
     for (int i = 0; i < 3; i++) {
         w[i].pid = 10 + i;
@@ -118,7 +127,7 @@ static void a_parked_sender_enters_when_room_is_made(void **state)
 {
     (void)state;
     struct ipc_port p;
-    assert_int_equal(ipc_port_init(&p, 1, ring, 2), IPC_OK);
+    assert_int_equal(ipc_port_init(&p, 1, pool_of(IPC_PORT_DEPTH + 8), 2), IPC_OK);
     struct ipc_msg m1 = msg(1, 1, 1), m2 = msg(2, 1, 2), m3 = msg(3, 3, 3), m4 = msg(4, 1, 4);
     assert_int_equal(ipc_port_enqueue(&p, &m1), IPC_OK);
     assert_int_equal(ipc_port_enqueue(&p, &m2), IPC_OK);
@@ -157,7 +166,7 @@ static void closing_wakes_every_waiter_with_port_closed(void **state)
 {
     (void)state;
     struct ipc_port p;
-    assert_int_equal(ipc_port_init(&p, 1, ring, 1), IPC_OK);
+    assert_int_equal(ipc_port_init(&p, 1, pool_of(IPC_PORT_DEPTH + 8), 1), IPC_OK);
     struct ipc_msg m = msg(1, 1, 1), bufs[2];
     assert_int_equal(ipc_port_enqueue(&p, &m), IPC_OK);
     struct ipc_waiter s = {.pid = 1}, r1 = {.pid = 2}, r2 = {.pid = 3};
@@ -185,7 +194,7 @@ static void filters_refuse_types_and_sizes(void **state)
 {
     (void)state;
     struct ipc_port p;
-    assert_int_equal(ipc_port_init(&p, 1, ring, 4), IPC_OK);
+    assert_int_equal(ipc_port_init(&p, 1, pool_of(IPC_PORT_DEPTH + 8), 4), IPC_OK);
     struct ipc_msg big = msg(1, IPC_MSG_MAX + 1, 0), ok = msg(63, IPC_MSG_MAX, 0);
     assert_int_equal(ipc_port_admit(&p, &big, 0), IPC_ERR_MSG_TOO_LARGE);
     assert_int_equal(ipc_port_admit(&p, &ok, 0), IPC_OK);
@@ -212,7 +221,7 @@ static void the_rate_limit_is_a_token_bucket_in_cycles(void **state)
 {
     (void)state;
     struct ipc_port p;
-    assert_int_equal(ipc_port_init(&p, 1, ring, 4), IPC_OK);
+    assert_int_equal(ipc_port_init(&p, 1, pool_of(IPC_PORT_DEPTH + 8), 4), IPC_OK);
     assert_int_equal(ipc_port_set_rate(&p, 100, 0, 0), IPC_ERR_INVALID_ARG);
     assert_int_equal(ipc_port_set_rate(&p, 100, 2, 1000), IPC_OK);
     struct ipc_msg m = msg(1, 1, 0);
@@ -246,6 +255,29 @@ static void the_rate_limit_is_a_token_bucket_in_cycles(void **state)
         assert_int_equal(ipc_port_admit(&p, &m, 1000100), IPC_OK);
 }
 
+/* Ports share the pool: a port below its capacity still gets NoMemory
+ * when the pool is empty, and nodes come back on dequeue and close. */
+static void ports_share_one_message_pool(void **state)
+{
+    (void)state;
+    struct ipc_port a, b;
+    struct ipc_msgpool *pl = pool_of(3);
+    assert_int_equal(ipc_port_init(&a, 1, pl, 1024), IPC_OK);
+    assert_int_equal(ipc_port_init(&b, 2, pl, 1024), IPC_OK);
+    struct ipc_msg m = msg(1, 1, 0);
+    assert_int_equal(ipc_port_enqueue(&a, &m), IPC_OK);
+    assert_int_equal(ipc_port_enqueue(&a, &m), IPC_OK);
+    assert_int_equal(ipc_port_enqueue(&b, &m), IPC_OK);
+    assert_int_equal(pl->nfree, 0);
+    assert_int_equal(ipc_port_enqueue(&b, &m), IPC_ERR_NO_MEMORY);
+    assert_int_equal(ipc_port_dequeue(&a, NULL, NULL), IPC_OK);
+    assert_int_equal(pl->nfree, 1);
+    assert_int_equal(ipc_port_enqueue(&b, &m), IPC_OK);
+    assert_int_equal(ipc_port_close(&b, NULL, NULL), 0);
+    assert_int_equal(pl->nfree, 2);
+    assert_int_equal(a.count, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -257,6 +289,7 @@ int main(void)
         cmocka_unit_test(closing_wakes_every_waiter_with_port_closed),
         cmocka_unit_test(filters_refuse_types_and_sizes),
         cmocka_unit_test(the_rate_limit_is_a_token_bucket_in_cycles),
+        cmocka_unit_test(ports_share_one_message_pool),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
