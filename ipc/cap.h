@@ -17,7 +17,15 @@
  * Hits, misses and invalidations are counted.
  *
  * Nothing here blocks or allocates; callers hold whatever lock protects
- * the capability system (the kernel runs it with interrupts masked). */
+ * the capability system (the kernel runs it with interrupts masked).
+ *
+ * Rights are the caller's business except where a function says so:
+ * revoke and delete check none (the system-call layer asks for MANAGE with
+ * a lookup first), and a one-shot capability (IPC_SLOT_ONESHOT, inherited
+ * by its children) is deleted by the caller after its first use. Every
+ * function also returns IPC_ERR_INVALID_ARG for a NULL or unattached
+ * space, a NULL result pointer, or a core without a cache. Events from
+ * revoke and delete are reported as core 0. */
 #ifndef IPCEMU_IPC_CAP_H
 #define IPCEMU_IPC_CAP_H
 
@@ -33,11 +41,11 @@ typedef uint32_t ipc_slotref_t;
 #define IPC_SLOT_ONESHOT 0x1u /* deleted by its first successful use (reply) */
 
 struct ipc_slot {
-    uint32_t obj;    /* the object's index in the kernel's table for `type` */
-    uint8_t type;    /* enum ipc_obj_type; IPC_OBJ_NONE: the slot is empty */
-    uint8_t rights;  /* IPC_RIGHT_* */
-    uint16_t flags;  /* IPC_SLOT_* */
-    uint32_t gen;    /* bumped whenever the slot is emptied; starts at 1 */
+    uint32_t obj;   /* the object's index in the kernel's table for `type` */
+    uint8_t type;   /* enum ipc_obj_type; IPC_OBJ_NONE: the slot is empty */
+    uint8_t rights; /* IPC_RIGHT_* */
+    uint16_t flags; /* IPC_SLOT_* */
+    uint32_t gen;   /* bumped whenever the slot is emptied; starts at 1 */
     /* Derivation tree, IPC_SLOT_NIL where there is none. */
     ipc_slotref_t parent, first_child, next_sibling, prev_sibling;
 };
@@ -51,8 +59,8 @@ struct ipc_cspace {
 };
 
 struct ipc_capcache_line {
-    ipc_cap_t tok;          /* the token looked up */
-    uint16_t cspace;        /* in this space; 0: line empty */
+    ipc_cap_t tok;   /* the token looked up */
+    uint16_t cspace; /* in this space; 0: line empty */
     struct ipc_slot *slot;
 };
 
@@ -75,8 +83,7 @@ struct ipc_capsys {
     struct ipc_capcache *caches;                /* ncaches, one per core */
     unsigned ncaches;
     /* Optional observer; `tok` names the slot concerned. */
-    void (*event)(void *ctx, enum ipc_cap_event ev, unsigned core, uint16_t cspace,
-                  ipc_cap_t tok);
+    void (*event)(void *ctx, enum ipc_cap_event ev, unsigned core, uint16_t cspace, ipc_cap_t tok);
     void *ctx;
 };
 
@@ -131,7 +138,8 @@ int ipc_cap_revoke(struct ipc_capsys *sys, struct ipc_cspace *cs, ipc_cap_t tok)
 /* Deletes `tok` and its descendants. Returns IPC_OK or
  * IPC_ERR_INVALID_CAP. */
 int ipc_cap_delete(struct ipc_capsys *sys, struct ipc_cspace *cs, ipc_cap_t tok);
-/* Returns how many descendants `slot` of `cs` has (for tests and reports). */
+/* Returns how many descendants the capability `tok` of `cs` has (0 when
+ * the token is invalid), for tests and reports. */
 unsigned ipc_cap_descendants(const struct ipc_capsys *sys, const struct ipc_cspace *cs,
                              ipc_cap_t tok);
 

@@ -1,0 +1,1507 @@
+/* tests/ipc/test_cap.c: capability spaces, derivation trees, revocation and
+ * the per-core capability cache (ipc/cap.c), plus ipc_strerror (ipc/ipc.c). */
+#define _POSIX_C_SOURCE 200809L
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipc/cap.h"
+
+#define NCORES 2
+#define NLINES 64
+#define NSPACES 4
+#define NSLOTS 32
+#define NLOG 256
+
+#define OK(x) assert_int_equal((x), IPC_OK)
+#define FAILS(x, err) assert_int_equal((x), (err))
+
+struct evrec {
+    enum ipc_cap_event ev;
+    unsigned core;
+    uint16_t cspace;
+    ipc_cap_t tok;
+};
+
+/* One capability system: two cores' caches, four spaces (ids 1..4) of
+ * NSLOTS slots, and a recording observer. */
+struct fx {
+    struct ipc_capsys sys;
+    struct ipc_capcache caches[NCORES];
+    struct ipc_capcache_line lines[NCORES][NLINES];
+    struct ipc_cspace cs[NSPACES];
+    struct ipc_slot slots[NSPACES][NSLOTS];
+    unsigned nev[4];
+    unsigned nlog;
+    struct evrec log[NLOG];
+};
+
+static void on_event(void *ctx, enum ipc_cap_event ev, unsigned core, uint16_t cspace,
+                     ipc_cap_t tok)
+{
+    struct fx *f = ctx;
+    assert_true((unsigned)ev < 4);
+    f->nev[ev]++;
+    if (f->nlog < NLOG)
+        f->log[f->nlog++] = (struct evrec){ev, core, cspace, tok};
+}
+
+/* Returns a fresh fixture whose core caches have `l0` and `l1` lines. */
+static struct fx *fx_new(uint32_t l0, uint32_t l1)
+{
+    struct fx *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    OK(ipc_capcache_init(&f->caches[0], f->lines[0], l0));
+    OK(ipc_capcache_init(&f->caches[1], f->lines[1], l1));
+    ipc_capsys_init(&f->sys, f->caches, NCORES);
+    f->sys.event = on_event;
+    f->sys.ctx = f;
+    for (unsigned s = 0; s < NSPACES; s++)
+        OK(ipc_cspace_attach(&f->sys, &f->cs[s], (uint16_t)(s + 1), f->slots[s], NSLOTS));
+    return f;
+}
+
+static int setup(void **state)
+{
+    *state = fx_new(NLINES, NLINES);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    free(*state);
+    return 0;
+}
+
+/* Returns the slot reference `r` names, checking it names an attached space. */
+static const struct ipc_slot *ref_slot(const struct ipc_capsys *sys, ipc_slotref_t r)
+{
+    assert_int_not_equal(r, IPC_SLOT_NIL);
+    unsigned id = r >> 16, index = r & 0xffffu;
+    assert_true(id >= 1 && id < IPC_MAX_CSPACES);
+    const struct ipc_cspace *cs = sys->spaces[id];
+    assert_non_null(cs);
+    assert_true(index < cs->nslots);
+    return &cs->slots[index];
+}
+
+/* Checks every slot of `cs`: empty slots have no links; links of full slots
+ * name full slots of attached spaces and agree with each other; `used` is
+ * right. */
+static void check_space(const struct ipc_capsys *sys, const struct ipc_cspace *cs)
+{
+    unsigned used = 0;
+    for (unsigned i = 0; i < cs->nslots; i++) {
+        const struct ipc_slot *s = &cs->slots[i];
+        ipc_slotref_t self = ((ipc_slotref_t)cs->id << 16) | i;
+        assert_int_not_equal(s->gen, 0);
+        if (s->type == IPC_OBJ_NONE) {
+            assert_int_equal(s->parent, IPC_SLOT_NIL);
+            assert_int_equal(s->first_child, IPC_SLOT_NIL);
+            assert_int_equal(s->next_sibling, IPC_SLOT_NIL);
+            assert_int_equal(s->prev_sibling, IPC_SLOT_NIL);
+            continue;
+        }
+        used++;
+        assert_true(s->type < IPC_OBJ_COUNT);
+        assert_int_equal(s->rights & ~IPC_RIGHTS_ALL, 0);
+        if (s->parent == IPC_SLOT_NIL) {
+            assert_int_equal(s->prev_sibling, IPC_SLOT_NIL);
+            assert_int_equal(s->next_sibling, IPC_SLOT_NIL);
+        } else {
+            const struct ipc_slot *p = ref_slot(sys, s->parent);
+            assert_int_not_equal(p->type, IPC_OBJ_NONE);
+            assert_int_equal(p->type, s->type);
+            assert_int_equal(p->obj, s->obj);
+            assert_int_equal(s->rights & ~p->rights, 0);
+            if (s->prev_sibling == IPC_SLOT_NIL)
+                assert_int_equal(p->first_child, self);
+        }
+        if (s->prev_sibling != IPC_SLOT_NIL) {
+            const struct ipc_slot *q = ref_slot(sys, s->prev_sibling);
+            assert_int_equal(q->next_sibling, self);
+            assert_int_equal(q->parent, s->parent);
+        }
+        if (s->next_sibling != IPC_SLOT_NIL) {
+            const struct ipc_slot *q = ref_slot(sys, s->next_sibling);
+            assert_int_equal(q->prev_sibling, self);
+            assert_int_equal(q->parent, s->parent);
+        }
+        if (s->first_child != IPC_SLOT_NIL) {
+            const struct ipc_slot *c = ref_slot(sys, s->first_child);
+            assert_int_equal(c->parent, self);
+            assert_int_equal(c->prev_sibling, IPC_SLOT_NIL);
+        }
+    }
+    assert_int_equal(cs->used, used);
+}
+
+/* Checks every attached space of `sys` with check_space. */
+static void check_trees(const struct ipc_capsys *sys)
+{
+    for (unsigned id = 1; id < IPC_MAX_CSPACES; id++) {
+        if (sys->spaces[id] == NULL)
+            continue;
+        assert_int_equal(sys->spaces[id]->id, id);
+        check_space(sys, sys->spaces[id]);
+    }
+}
+
+/* Returns a new root capability of `cs` (a port to object `obj`). */
+static ipc_cap_t mkroot(struct fx *f, struct ipc_cspace *cs, uint32_t obj, unsigned rights)
+{
+    ipc_cap_t t;
+    OK(ipc_cap_create(&f->sys, cs, IPC_OBJ_PORT, obj, rights, 0, &t));
+    return t;
+}
+
+/* The deterministic PRNG of the tests (splitmix64). */
+static uint64_t rng_state;
+
+static uint64_t rng(void)
+{
+    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static unsigned rng_below(unsigned n)
+{
+    return (unsigned)(rng() % n);
+}
+
+/* ---- ipc_strerror ---------------------------------------------------- */
+
+static void strerror_names_every_code(void **state)
+{
+    (void)state;
+    /* The codes are 0 and -20 (PORT_FULL) down to -34 (EXISTS), no gaps. */
+    int codes[16] = {IPC_OK};
+    for (int k = 1; k < 16; k++)
+        codes[k] = IPC_ERR_PORT_FULL - (k - 1);
+    assert_int_equal(codes[15], IPC_ERR_EXISTS);
+    assert_int_equal(codes[4], IPC_ERR_INVALID_CAP);
+    size_t n = sizeof codes / sizeof codes[0];
+    for (size_t i = 0; i < n; i++) {
+        const char *s = ipc_strerror(codes[i]);
+        assert_non_null(s);
+        assert_true(strlen(s) > 0);
+        assert_string_not_equal(s, "unknown error");
+        for (size_t j = 0; j < i; j++)
+            assert_string_not_equal(s, ipc_strerror(codes[j]));
+    }
+    assert_string_equal(ipc_strerror(IPC_ERR_PORT_FULL), "port full");
+    assert_string_equal(ipc_strerror(1), "unknown error");
+    assert_string_equal(ipc_strerror(-1), "unknown error");
+    assert_string_equal(ipc_strerror(-19), "unknown error");
+    assert_string_equal(ipc_strerror(-35), "unknown error");
+    assert_string_equal(ipc_strerror(INT32_MIN), "unknown error");
+}
+
+/* ---- init and attach -------------------------------------------------- */
+
+static void capcache_init_checks_its_size(void **state)
+{
+    (void)state;
+    struct ipc_capcache c;
+    struct ipc_capcache_line lines[8];
+    FAILS(ipc_capcache_init(NULL, lines, 8), IPC_ERR_INVALID_ARG);
+    FAILS(ipc_capcache_init(&c, NULL, 8), IPC_ERR_INVALID_ARG);
+    FAILS(ipc_capcache_init(&c, lines, 0), IPC_ERR_INVALID_ARG);
+    FAILS(ipc_capcache_init(&c, lines, 3), IPC_ERR_INVALID_ARG);
+    FAILS(ipc_capcache_init(&c, lines, 6), IPC_ERR_INVALID_ARG);
+    FAILS(ipc_capcache_init(&c, lines, 0x80000001u), IPC_ERR_INVALID_ARG);
+    memset(lines, 0xa5, sizeof lines);
+    memset(&c, 0xa5, sizeof c);
+    OK(ipc_capcache_init(&c, lines, 8));
+    assert_ptr_equal(c.lines, lines);
+    assert_int_equal(c.size, 8);
+    assert_int_equal(c.hits, 0);
+    assert_int_equal(c.misses, 0);
+    assert_int_equal(c.invalidations, 0);
+    for (unsigned i = 0; i < 8; i++) {
+        assert_int_equal(lines[i].cspace, 0);
+        assert_int_equal(lines[i].tok, 0);
+        assert_null(lines[i].slot);
+    }
+    OK(ipc_capcache_init(&c, lines, 1));
+    assert_int_equal(c.size, 1);
+}
+
+static void capsys_init_starts_empty(void **state)
+{
+    (void)state;
+    struct ipc_capsys *sys = malloc(sizeof *sys);
+    assert_non_null(sys);
+    memset(sys, 0xa5, sizeof *sys);
+    struct ipc_capcache c[3];
+    struct ipc_capcache_line lines[3][4];
+    for (unsigned i = 0; i < 3; i++)
+        OK(ipc_capcache_init(&c[i], lines[i], 4));
+    ipc_capsys_init(sys, c, 3);
+    for (unsigned i = 0; i < IPC_MAX_CSPACES; i++)
+        assert_null(sys->spaces[i]);
+    assert_ptr_equal(sys->caches, c);
+    assert_int_equal(sys->ncaches, 3);
+    assert_null(sys->event);
+    assert_null(sys->ctx);
+    ipc_capsys_init(sys, NULL, 3);
+    assert_null(sys->caches);
+    assert_int_equal(sys->ncaches, 0);
+    ipc_capsys_init(NULL, c, 3); /* must not crash */
+    free(sys);
+}
+
+static void attach_validates_and_initialises(void **state)
+{
+    struct fx *f = *state;
+    struct ipc_cspace cs, cs2;
+    struct ipc_slot slots[8];
+    memset(slots, 0xa5, sizeof slots);
+    FAILS(ipc_cspace_attach(NULL, &cs, 9, slots, 8), IPC_ERR_INVALID_ARG);
+    FAILS(ipc_cspace_attach(&f->sys, NULL, 9, slots, 8), IPC_ERR_INVALID_ARG);
+    FAILS(ipc_cspace_attach(&f->sys, &cs, 9, NULL, 8), IPC_ERR_INVALID_ARG);
+    FAILS(ipc_cspace_attach(&f->sys, &cs, 9, slots, 0), IPC_ERR_INVALID_ARG);
+    FAILS(ipc_cspace_attach(&f->sys, &cs, 0, slots, 8), IPC_ERR_INVALID_ARG);
+    FAILS(ipc_cspace_attach(&f->sys, &cs, IPC_MAX_CSPACES, slots, 8), IPC_ERR_INVALID_ARG);
+    FAILS(ipc_cspace_attach(&f->sys, &cs, 0xffff, slots, 8), IPC_ERR_INVALID_ARG);
+    FAILS(ipc_cspace_attach(&f->sys, &cs, 1, slots, 8), IPC_ERR_INVALID_ARG); /* id taken */
+    /* A space already attached, slots overlapping another space's. */
+    FAILS(ipc_cspace_attach(&f->sys, &f->cs[0], 9, slots, 8), IPC_ERR_INVALID_ARG);
+    FAILS(ipc_cspace_attach(&f->sys, &cs, 9, &f->slots[1][NSLOTS - 1], 8), IPC_ERR_INVALID_ARG);
+    FAILS(ipc_cspace_attach(&f->sys, &cs, 9, f->slots[2], 1), IPC_ERR_INVALID_ARG);
+    for (unsigned i = 1; i < IPC_MAX_CSPACES; i++)
+        if (i > NSPACES)
+            assert_null(f->sys.spaces[i]);
+
+    OK(ipc_cspace_attach(&f->sys, &cs, IPC_MAX_CSPACES - 1, slots, 8));
+    assert_ptr_equal(f->sys.spaces[IPC_MAX_CSPACES - 1], &cs);
+    assert_int_equal(cs.id, IPC_MAX_CSPACES - 1);
+    assert_int_equal(cs.nslots, 8);
+    assert_int_equal(cs.used, 0);
+    assert_ptr_equal(cs.slots, slots);
+    for (unsigned i = 0; i < 8; i++) {
+        assert_int_equal(slots[i].type, IPC_OBJ_NONE);
+        assert_int_equal(slots[i].gen, 1);
+        assert_int_equal(slots[i].rights, 0);
+        assert_int_equal(slots[i].flags, 0);
+        assert_int_equal(slots[i].parent, IPC_SLOT_NIL);
+        assert_int_equal(slots[i].first_child, IPC_SLOT_NIL);
+        assert_int_equal(slots[i].next_sibling, IPC_SLOT_NIL);
+        assert_int_equal(slots[i].prev_sibling, IPC_SLOT_NIL);
+    }
+    /* Adjacent (not overlapping) slot arrays are fine. */
+    struct ipc_slot pair[4];
+    struct ipc_cspace a, b;
+    OK(ipc_cspace_attach(&f->sys, &a, 10, pair, 2));
+    OK(ipc_cspace_attach(&f->sys, &b, 11, pair + 2, 2));
+    check_trees(&f->sys);
+    ipc_cspace_detach(&f->sys, &a);
+    ipc_cspace_detach(&f->sys, &b);
+    ipc_cspace_detach(&f->sys, &cs);
+    assert_null(f->sys.spaces[IPC_MAX_CSPACES - 1]);
+    /* Detached: the id and the slots can be used again. */
+    OK(ipc_cspace_attach(&f->sys, &cs2, IPC_MAX_CSPACES - 1, slots, 8));
+    ipc_cspace_detach(&f->sys, &cs2);
+}
+
+static void detach_of_nothing_does_nothing(void **state)
+{
+    struct fx *f = *state;
+    struct ipc_cspace never;
+    memset(&never, 0, sizeof never);
+    never.id = 1; /* claims the id of space 1 but is not it */
+    ipc_cspace_detach(&f->sys, &never);
+    ipc_cspace_detach(&f->sys, NULL);
+    ipc_cspace_detach(NULL, &f->cs[0]);
+    assert_ptr_equal(f->sys.spaces[1], &f->cs[0]);
+    ipc_cspace_detach(&f->sys, &f->cs[0]);
+    assert_null(f->sys.spaces[1]);
+    ipc_cspace_detach(&f->sys, &f->cs[0]); /* twice: nothing */
+    assert_null(f->sys.spaces[1]);
+    check_trees(&f->sys);
+}
+
+/* ---- create and the full lookup --------------------------------------- */
+
+static void create_validates_and_fills_a_slot(void **state)
+{
+    struct fx *f = *state;
+    struct ipc_cspace *cs = &f->cs[0];
+    ipc_cap_t t = 123;
+    FAILS(ipc_cap_create(&f->sys, cs, IPC_OBJ_NONE, 1, IPC_RIGHT_SEND, 0, &t), IPC_ERR_INVALID_ARG);
+    assert_int_equal(t, IPC_CAP_NULL);
+    FAILS(ipc_cap_create(&f->sys, cs, IPC_OBJ_COUNT, 1, IPC_RIGHT_SEND, 0, &t),
+          IPC_ERR_INVALID_ARG);
+    FAILS(ipc_cap_create(&f->sys, cs, (enum ipc_obj_type)200, 1, 0, 0, &t), IPC_ERR_INVALID_ARG);
+    FAILS(ipc_cap_create(&f->sys, cs, (enum ipc_obj_type) - 1, 1, 0, 0, &t), IPC_ERR_INVALID_ARG);
+    FAILS(ipc_cap_create(&f->sys, cs, IPC_OBJ_PORT, 1, 0x10, 0, &t), IPC_ERR_INVALID_ARG);
+    FAILS(ipc_cap_create(&f->sys, cs, IPC_OBJ_PORT, 1, ~0u, 0, &t), IPC_ERR_INVALID_ARG);
+    FAILS(ipc_cap_create(&f->sys, cs, IPC_OBJ_PORT, 1, 0, 0x2, &t), IPC_ERR_INVALID_ARG);
+    FAILS(ipc_cap_create(&f->sys, cs, IPC_OBJ_PORT, 1, 0, 0, NULL), IPC_ERR_INVALID_ARG);
+    FAILS(ipc_cap_create(NULL, cs, IPC_OBJ_PORT, 1, 0, 0, &t), IPC_ERR_INVALID_ARG);
+    FAILS(ipc_cap_create(&f->sys, NULL, IPC_OBJ_PORT, 1, 0, 0, &t), IPC_ERR_INVALID_ARG);
+    struct ipc_cspace loose = *cs; /* a copy that is not attached */
+    FAILS(ipc_cap_create(&f->sys, &loose, IPC_OBJ_PORT, 1, 0, 0, &t), IPC_ERR_INVALID_ARG);
+    assert_int_equal(cs->used, 0);
+
+    for (unsigned type = IPC_OBJ_PORT; type < IPC_OBJ_COUNT; type++) {
+        unsigned flags = type == IPC_OBJ_REPLY ? IPC_SLOT_ONESHOT : 0;
+        OK(ipc_cap_create(&f->sys, cs, (enum ipc_obj_type)type, 1000 + type, type & 0xf, flags,
+                          &t));
+        assert_true(ipc_tok_well_formed(t));
+        assert_int_equal(ipc_tok_type(t), type);
+        assert_int_equal(ipc_tok_gen(t), 1);
+        struct ipc_slot *s = NULL;
+        OK(ipc_cap_lookup(&f->sys, cs, t, (enum ipc_obj_type)type, type & 0xf, &s));
+        assert_ptr_equal(s, &cs->slots[ipc_tok_index(t)]);
+        assert_int_equal(s->obj, 1000 + type);
+        assert_int_equal(s->type, type);
+        assert_int_equal(s->rights, type & 0xf);
+        assert_int_equal(s->flags, flags);
+        assert_int_equal(s->parent, IPC_SLOT_NIL);
+    }
+    assert_int_equal(cs->used, IPC_OBJ_COUNT - 1);
+    OK(ipc_cap_create(&f->sys, cs, IPC_OBJ_PORT, UINT32_MAX, IPC_RIGHTS_ALL, 0, &t));
+    assert_int_equal(cs->slots[ipc_tok_index(t)].obj, UINT32_MAX);
+    check_trees(&f->sys);
+    assert_int_equal(f->nev[IPC_CAP_EV_DELETE], 0);
+}
+
+static void lookup_rejects_forged_and_wrong_tokens(void **state)
+{
+    struct fx *f = *state;
+    struct ipc_cspace *cs = &f->cs[0];
+    ipc_cap_t t = mkroot(f, cs, 7, IPC_RIGHT_SEND | IPC_RIGHT_GRANT);
+    uint32_t i = ipc_tok_index(t);
+    struct ipc_slot *s = (struct ipc_slot *)1;
+
+    OK(ipc_cap_lookup(&f->sys, cs, t, IPC_OBJ_PORT, IPC_RIGHT_SEND, &s));
+    assert_ptr_equal(s, &cs->slots[i]);
+    OK(ipc_cap_lookup(&f->sys, cs, t, IPC_OBJ_NONE, 0, NULL)); /* any type; out may be NULL */
+    OK(ipc_cap_lookup(&f->sys, cs, t, IPC_OBJ_PORT, IPC_RIGHT_SEND | IPC_RIGHT_GRANT, &s));
+
+    FAILS(ipc_cap_lookup(&f->sys, cs, IPC_CAP_NULL, IPC_OBJ_NONE, 0, &s), IPC_ERR_INVALID_CAP);
+    assert_null(s);
+    for (unsigned bit = 24; bit < 32; bit++) /* reserved bits */
+        FAILS(ipc_cap_lookup(&f->sys, cs, t | (1ull << bit), IPC_OBJ_NONE, 0, &s),
+              IPC_ERR_INVALID_CAP);
+    FAILS(ipc_cap_lookup(&f->sys, cs, ipc_tok_make(NSLOTS, IPC_OBJ_PORT, 1), IPC_OBJ_NONE, 0, &s),
+          IPC_ERR_INVALID_CAP);
+    FAILS(ipc_cap_lookup(&f->sys, cs, ipc_tok_make(0xffff, IPC_OBJ_PORT, 1), IPC_OBJ_NONE, 0, &s),
+          IPC_ERR_INVALID_CAP);
+    /* Token type differs from the slot's; requested type differs. */
+    FAILS(ipc_cap_lookup(&f->sys, cs, ipc_tok_make(i, IPC_OBJ_CHANNEL, 1), IPC_OBJ_NONE, 0, &s),
+          IPC_ERR_INVALID_CAP);
+    FAILS(ipc_cap_lookup(&f->sys, cs, ipc_tok_make(i, IPC_OBJ_NONE, 1), IPC_OBJ_NONE, 0, &s),
+          IPC_ERR_INVALID_CAP);
+    FAILS(ipc_cap_lookup(&f->sys, cs, t, IPC_OBJ_REPLY, 0, &s), IPC_ERR_INVALID_CAP);
+    FAILS(ipc_cap_lookup(&f->sys, cs, t, (enum ipc_obj_type)99, 0, &s), IPC_ERR_INVALID_CAP);
+    FAILS(ipc_cap_lookup(&f->sys, cs, t, IPC_OBJ_COUNT, 0, &s), IPC_ERR_INVALID_CAP);
+    /* Wrong generations, an empty slot. */
+    FAILS(ipc_cap_lookup(&f->sys, cs, ipc_tok_make(i, IPC_OBJ_PORT, 2), IPC_OBJ_NONE, 0, &s),
+          IPC_ERR_INVALID_CAP);
+    FAILS(ipc_cap_lookup(&f->sys, cs, ipc_tok_make(i, IPC_OBJ_PORT, 0), IPC_OBJ_NONE, 0, &s),
+          IPC_ERR_INVALID_CAP);
+    FAILS(ipc_cap_lookup(&f->sys, cs, ipc_tok_make(i + 1, IPC_OBJ_PORT, 1), IPC_OBJ_NONE, 0, &s),
+          IPC_ERR_INVALID_CAP);
+    /* Rights it lacks, rights no capability has. */
+    FAILS(ipc_cap_lookup(&f->sys, cs, t, IPC_OBJ_PORT, IPC_RIGHT_RECEIVE, &s),
+          IPC_ERR_INSUFFICIENT_RIGHTS);
+    assert_null(s);
+    FAILS(ipc_cap_lookup(&f->sys, cs, t, IPC_OBJ_PORT, IPC_RIGHTS_ALL, &s),
+          IPC_ERR_INSUFFICIENT_RIGHTS);
+    FAILS(ipc_cap_lookup(&f->sys, cs, t, IPC_OBJ_PORT, 0x10, &s), IPC_ERR_INSUFFICIENT_RIGHTS);
+    /* Validity comes before rights. */
+    FAILS(ipc_cap_lookup(&f->sys, cs, t, IPC_OBJ_REPLY, IPC_RIGHT_RECEIVE, &s),
+          IPC_ERR_INVALID_CAP);
+    /* Bad arguments. */
+    FAILS(ipc_cap_lookup(NULL, cs, t, IPC_OBJ_NONE, 0, &s), IPC_ERR_INVALID_ARG);
+    FAILS(ipc_cap_lookup(&f->sys, NULL, t, IPC_OBJ_NONE, 0, &s), IPC_ERR_INVALID_ARG);
+    struct ipc_cspace loose = *cs;
+    FAILS(ipc_cap_lookup(&f->sys, &loose, t, IPC_OBJ_NONE, 0, &s), IPC_ERR_INVALID_ARG);
+
+    /* Random bits: only the one real token may pass, in both lookups. */
+    rng_state = 42;
+    for (unsigned n = 0; n < 100000; n++) {
+        ipc_cap_t r = rng();
+        if (n & 1)
+            r &= 0xffffffff00ffffffull; /* well formed, random otherwise */
+        if (n % 4 == 3)
+            r = ipc_tok_make(rng_below(NSLOTS + 4), rng_below(8), rng_below(3));
+        int want = r == t ? IPC_OK : IPC_ERR_INVALID_CAP;
+        bool hit;
+        FAILS(ipc_cap_lookup(&f->sys, cs, r, IPC_OBJ_NONE, 0, &s), want);
+        FAILS(ipc_cap_lookup_cached(&f->sys, n & 1, cs, r, IPC_OBJ_NONE, 0, &s, &hit), want);
+    }
+}
+
+/* ---- derive and grant ------------------------------------------------- */
+
+static void derive_may_only_drop_rights(void **state)
+{
+    struct fx *f = *state;
+    struct ipc_cspace *cs = &f->cs[0];
+    ipc_cap_t root, c1, c2, t = 99;
+    OK(ipc_cap_create(&f->sys, cs, IPC_OBJ_REPLY, 5, IPC_RIGHT_SEND | IPC_RIGHT_MANAGE,
+                      IPC_SLOT_ONESHOT, &root));
+    FAILS(ipc_cap_derive(&f->sys, cs, root, IPC_RIGHT_SEND | IPC_RIGHT_RECEIVE, &t),
+          IPC_ERR_INSUFFICIENT_RIGHTS);
+    assert_int_equal(t, IPC_CAP_NULL);
+    FAILS(ipc_cap_derive(&f->sys, cs, root, IPC_RIGHTS_ALL, &t), IPC_ERR_INSUFFICIENT_RIGHTS);
+    FAILS(ipc_cap_derive(&f->sys, cs, root, 0x10 | IPC_RIGHT_SEND, &t),
+          IPC_ERR_INSUFFICIENT_RIGHTS);
+    FAILS(ipc_cap_derive(&f->sys, cs, root | (1ull << 30), IPC_RIGHT_SEND, &t),
+          IPC_ERR_INVALID_CAP);
+    FAILS(ipc_cap_derive(&f->sys, cs, ipc_tok_make(ipc_tok_index(root), IPC_OBJ_REPLY, 2),
+                         IPC_RIGHT_SEND, &t),
+          IPC_ERR_INVALID_CAP);
+    FAILS(ipc_cap_derive(&f->sys, cs, root, IPC_RIGHT_SEND, NULL), IPC_ERR_INVALID_ARG);
+    FAILS(ipc_cap_derive(NULL, cs, root, IPC_RIGHT_SEND, &t), IPC_ERR_INVALID_ARG);
+    FAILS(ipc_cap_derive(&f->sys, NULL, root, IPC_RIGHT_SEND, &t), IPC_ERR_INVALID_ARG);
+    assert_int_equal(cs->used, 1);
+    assert_int_equal(ipc_cap_descendants(&f->sys, cs, root), 0);
+
+    OK(ipc_cap_derive(&f->sys, cs, root, IPC_RIGHT_SEND | IPC_RIGHT_MANAGE, &c1)); /* same */
+    OK(ipc_cap_derive(&f->sys, cs, c1, IPC_RIGHT_SEND, &c2));
+    struct ipc_slot *s;
+    OK(ipc_cap_lookup(&f->sys, cs, c2, IPC_OBJ_REPLY, IPC_RIGHT_SEND, &s));
+    assert_int_equal(s->obj, 5);
+    assert_int_equal(s->flags, IPC_SLOT_ONESHOT); /* a child keeps the flags */
+    assert_int_equal(s->rights, IPC_RIGHT_SEND);
+    assert_int_equal(s->parent, ((ipc_slotref_t)cs->id << 16) | ipc_tok_index(c1));
+    FAILS(ipc_cap_lookup(&f->sys, cs, c2, IPC_OBJ_REPLY, IPC_RIGHT_MANAGE, &s),
+          IPC_ERR_INSUFFICIENT_RIGHTS);
+    FAILS(ipc_cap_derive(&f->sys, cs, c2, IPC_RIGHT_MANAGE, &t), IPC_ERR_INSUFFICIENT_RIGHTS);
+    OK(ipc_cap_derive(&f->sys, cs, c2, 0, &t)); /* no rights at all is a subset */
+    assert_int_equal(ipc_cap_descendants(&f->sys, cs, root), 3);
+    assert_int_equal(ipc_cap_descendants(&f->sys, cs, c1), 2);
+    assert_int_equal(ipc_cap_descendants(&f->sys, cs, t), 0);
+    check_trees(&f->sys);
+}
+
+static void grant_needs_grant_and_drops_rights(void **state)
+{
+    struct fx *f = *state;
+    struct ipc_cspace *a = &f->cs[0], *b = &f->cs[1];
+    ipc_cap_t nogrant = mkroot(f, a, 1, IPC_RIGHT_SEND | IPC_RIGHT_RECEIVE);
+    ipc_cap_t full = mkroot(f, a, 2, IPC_RIGHTS_ALL);
+    ipc_cap_t t = 5, g;
+    FAILS(ipc_cap_grant(&f->sys, a, nogrant, b, IPC_RIGHT_SEND, &t), IPC_ERR_INSUFFICIENT_RIGHTS);
+    assert_int_equal(t, IPC_CAP_NULL);
+    FAILS(ipc_cap_grant(&f->sys, a, nogrant, b, 0, &t), IPC_ERR_INSUFFICIENT_RIGHTS);
+    FAILS(ipc_cap_grant(&f->sys, a, nogrant | (1ull << 24), b, 0, &t), IPC_ERR_INVALID_CAP);
+    FAILS(ipc_cap_grant(&f->sys, a, full, b, 0x1f, &t), IPC_ERR_INSUFFICIENT_RIGHTS);
+    FAILS(ipc_cap_grant(&f->sys, a, full, NULL, IPC_RIGHT_SEND, &t), IPC_ERR_INVALID_ARG);
+    FAILS(ipc_cap_grant(&f->sys, NULL, full, b, IPC_RIGHT_SEND, &t), IPC_ERR_INVALID_ARG);
+    FAILS(ipc_cap_grant(&f->sys, a, full, b, IPC_RIGHT_SEND, NULL), IPC_ERR_INVALID_ARG);
+    struct ipc_cspace loose = *b;
+    FAILS(ipc_cap_grant(&f->sys, a, full, &loose, IPC_RIGHT_SEND, &t), IPC_ERR_INVALID_ARG);
+    assert_int_equal(b->used, 0);
+
+    /* Fewer rights, into another space; the token names a slot of `b`. */
+    OK(ipc_cap_grant(&f->sys, a, full, b, IPC_RIGHT_SEND, &g));
+    struct ipc_slot *s;
+    OK(ipc_cap_lookup(&f->sys, b, g, IPC_OBJ_PORT, IPC_RIGHT_SEND, &s));
+    assert_ptr_equal(s, &b->slots[ipc_tok_index(g)]);
+    assert_int_equal(s->obj, 2);
+    assert_int_equal(s->rights, IPC_RIGHT_SEND);
+    assert_int_equal(s->parent, ((ipc_slotref_t)a->id << 16) | ipc_tok_index(full));
+    FAILS(ipc_cap_lookup(&f->sys, b, g, IPC_OBJ_PORT, IPC_RIGHT_RECEIVE, &s),
+          IPC_ERR_INSUFFICIENT_RIGHTS);
+    /* The granted copy lacks GRANT, so it cannot be passed on; derive works. */
+    FAILS(ipc_cap_grant(&f->sys, b, g, &f->cs[2], IPC_RIGHT_SEND, &t), IPC_ERR_INSUFFICIENT_RIGHTS);
+    OK(ipc_cap_derive(&f->sys, b, g, IPC_RIGHT_SEND, &t));
+    /* Grant keeping GRANT, then onwards; grant into the same space. */
+    ipc_cap_t g2, g3, same;
+    OK(ipc_cap_grant(&f->sys, a, full, b, IPC_RIGHT_GRANT | IPC_RIGHT_RECEIVE, &g2));
+    OK(ipc_cap_grant(&f->sys, b, g2, &f->cs[2], IPC_RIGHT_RECEIVE, &g3));
+    OK(ipc_cap_grant(&f->sys, a, full, a, IPC_RIGHTS_ALL, &same));
+    assert_int_equal(ipc_cap_descendants(&f->sys, a, full), 5);
+    assert_int_equal(ipc_cap_descendants(&f->sys, b, g2), 1);
+    assert_int_equal(ipc_cap_descendants(&f->sys, a, nogrant), 0);
+    check_trees(&f->sys);
+}
+
+/* ---- delete and revoke ------------------------------------------------ */
+
+static void delete_makes_tokens_stale_and_reuse_gives_new_generations(void **state)
+{
+    struct fx *f = *state;
+    struct ipc_cspace *cs = &f->cs[0];
+    ipc_cap_t t = mkroot(f, cs, 1, IPC_RIGHTS_ALL), child;
+    uint32_t i = ipc_tok_index(t);
+    OK(ipc_cap_derive(&f->sys, cs, t, IPC_RIGHT_SEND, &child));
+    assert_int_equal(cs->used, 2);
+    OK(ipc_cap_delete(&f->sys, cs, t));
+    assert_int_equal(cs->used, 0);
+    assert_int_equal(cs->slots[i].gen, 2);
+    assert_int_equal(cs->slots[i].type, IPC_OBJ_NONE);
+    FAILS(ipc_cap_lookup(&f->sys, cs, t, IPC_OBJ_NONE, 0, NULL), IPC_ERR_INVALID_CAP);
+    FAILS(ipc_cap_lookup(&f->sys, cs, child, IPC_OBJ_NONE, 0, NULL), IPC_ERR_INVALID_CAP);
+    FAILS(ipc_cap_delete(&f->sys, cs, t), IPC_ERR_INVALID_CAP);
+    FAILS(ipc_cap_revoke(&f->sys, cs, t), IPC_ERR_INVALID_CAP);
+    FAILS(ipc_cap_derive(&f->sys, cs, t, 0, &child), IPC_ERR_INVALID_CAP);
+    assert_int_equal(ipc_cap_descendants(&f->sys, cs, t), 0);
+    assert_int_equal(f->nev[IPC_CAP_EV_DELETE], 2);
+
+    /* Recreate in the same slot: a new generation, the old token stays dead. */
+    ipc_cap_t prev = t;
+    for (uint32_t gen = 2; gen < 6; gen++) {
+        ipc_cap_t n = mkroot(f, cs, gen, IPC_RIGHT_SEND);
+        assert_int_equal(ipc_tok_index(n), i);
+        assert_int_equal(ipc_tok_gen(n), gen);
+        FAILS(ipc_cap_lookup(&f->sys, cs, prev, IPC_OBJ_NONE, 0, NULL), IPC_ERR_INVALID_CAP);
+        OK(ipc_cap_lookup(&f->sys, cs, n, IPC_OBJ_PORT, IPC_RIGHT_SEND, NULL));
+        OK(ipc_cap_delete(&f->sys, cs, n));
+        prev = n;
+    }
+    /* Bad arguments. */
+    FAILS(ipc_cap_delete(NULL, cs, t), IPC_ERR_INVALID_ARG);
+    FAILS(ipc_cap_delete(&f->sys, NULL, t), IPC_ERR_INVALID_ARG);
+    FAILS(ipc_cap_revoke(NULL, cs, t), IPC_ERR_INVALID_ARG);
+    FAILS(ipc_cap_revoke(&f->sys, NULL, t), IPC_ERR_INVALID_ARG);
+    assert_int_equal(ipc_cap_descendants(NULL, cs, t), 0);
+    assert_int_equal(ipc_cap_descendants(&f->sys, NULL, t), 0);
+    FAILS(ipc_cap_delete(&f->sys, cs, t | (1ull << 25)), IPC_ERR_INVALID_CAP);
+    FAILS(ipc_cap_revoke(&f->sys, cs, ipc_tok_make(NSLOTS, 1, 1)), IPC_ERR_INVALID_CAP);
+    check_trees(&f->sys);
+}
+
+static void generation_wraps_past_zero(void **state)
+{
+    struct fx *f = *state;
+    struct ipc_cspace *cs = &f->cs[0];
+    cs->slots[0].gen = UINT32_MAX; /* as if emptied 2^32 - 2 times */
+    ipc_cap_t t = mkroot(f, cs, 1, IPC_RIGHT_SEND);
+    assert_int_equal(ipc_tok_index(t), 0);
+    assert_int_equal(ipc_tok_gen(t), UINT32_MAX);
+    OK(ipc_cap_lookup(&f->sys, cs, t, IPC_OBJ_PORT, 0, NULL));
+    OK(ipc_cap_delete(&f->sys, cs, t));
+    assert_int_equal(cs->slots[0].gen, 1);
+    ipc_cap_t n = mkroot(f, cs, 1, IPC_RIGHT_SEND);
+    assert_int_equal(ipc_tok_gen(n), 1);
+    FAILS(ipc_cap_lookup(&f->sys, cs, t, IPC_OBJ_NONE, 0, NULL), IPC_ERR_INVALID_CAP);
+    FAILS(ipc_cap_lookup(&f->sys, cs, ipc_tok_make(0, IPC_OBJ_PORT, 0), IPC_OBJ_NONE, 0, NULL),
+          IPC_ERR_INVALID_CAP);
+}
+
+static void revoke_of_a_mid_tree_node_kills_only_its_subtree(void **state)
+{
+    struct fx *f = *state;
+    struct ipc_cspace *a = &f->cs[0], *b = &f->cs[1], *c = &f->cs[2];
+    ipc_cap_t root = mkroot(f, a, 1, IPC_RIGHTS_ALL);
+    ipc_cap_t left, mid, right, m1, m2, m2x, m2xx, r1;
+    OK(ipc_cap_derive(&f->sys, a, root, IPC_RIGHTS_ALL, &left));
+    OK(ipc_cap_grant(&f->sys, a, root, b, IPC_RIGHTS_ALL, &mid));
+    OK(ipc_cap_derive(&f->sys, a, root, IPC_RIGHT_SEND, &right));
+    OK(ipc_cap_derive(&f->sys, b, mid, IPC_RIGHT_SEND, &m1));
+    OK(ipc_cap_grant(&f->sys, b, mid, c, IPC_RIGHTS_ALL, &m2));
+    OK(ipc_cap_grant(&f->sys, c, m2, a, IPC_RIGHT_RECEIVE | IPC_RIGHT_GRANT, &m2x));
+    OK(ipc_cap_grant(&f->sys, a, m2x, b, IPC_RIGHT_RECEIVE, &m2xx));
+    OK(ipc_cap_derive(&f->sys, a, right, 0, &r1));
+    assert_int_equal(ipc_cap_descendants(&f->sys, a, root), 8);
+    assert_int_equal(ipc_cap_descendants(&f->sys, b, mid), 4);
+    check_trees(&f->sys);
+
+    /* Cache a doomed token and a surviving one on both cores. */
+    bool hit;
+    for (unsigned core = 0; core < NCORES; core++)
+        for (unsigned k = 0; k < 2; k++) {
+            OK(ipc_cap_lookup_cached(&f->sys, core, b, m2xx, IPC_OBJ_PORT, 0, NULL, &hit));
+            assert_int_equal(hit, k == 1);
+            OK(ipc_cap_lookup_cached(&f->sys, core, a, left, IPC_OBJ_PORT, 0, NULL, &hit));
+            assert_int_equal(hit, k == 1);
+        }
+
+    OK(ipc_cap_revoke(&f->sys, b, mid));
+    assert_int_equal(f->nev[IPC_CAP_EV_DELETE], 4);
+    OK(ipc_cap_lookup(&f->sys, b, mid, IPC_OBJ_PORT, IPC_RIGHTS_ALL, NULL)); /* stays */
+    assert_int_equal(ipc_cap_descendants(&f->sys, b, mid), 0);
+    const ipc_cap_t dead[] = {m1, m2, m2x, m2xx};
+    const struct ipc_cspace *where[] = {b, c, a, b};
+    for (unsigned k = 0; k < 4; k++)
+        FAILS(ipc_cap_lookup(&f->sys, where[k], dead[k], IPC_OBJ_NONE, 0, NULL),
+              IPC_ERR_INVALID_CAP);
+    for (unsigned core = 0; core < NCORES; core++) {
+        FAILS(ipc_cap_lookup_cached(&f->sys, core, b, m2xx, IPC_OBJ_PORT, 0, NULL, &hit),
+              IPC_ERR_INVALID_CAP);
+        assert_false(hit);
+        assert_int_equal(f->caches[core].invalidations, 1);
+        OK(ipc_cap_lookup_cached(&f->sys, core, a, left, IPC_OBJ_PORT, 0, NULL, &hit));
+        assert_true(hit);
+    }
+    const ipc_cap_t live[] = {root, left, right, r1};
+    for (unsigned k = 0; k < 4; k++)
+        OK(ipc_cap_lookup(&f->sys, a, live[k], IPC_OBJ_PORT, 0, NULL));
+    assert_int_equal(ipc_cap_descendants(&f->sys, a, root), 4);
+    assert_int_equal(a->used, 4);
+    assert_int_equal(b->used, 1);
+    assert_int_equal(c->used, 0);
+    check_trees(&f->sys);
+
+    /* The middle sibling goes; the first and last stay linked. */
+    OK(ipc_cap_delete(&f->sys, b, mid));
+    assert_int_equal(ipc_cap_descendants(&f->sys, a, root), 3);
+    check_trees(&f->sys);
+    OK(ipc_cap_delete(&f->sys, a, right)); /* head of the list (derived last) */
+    check_trees(&f->sys);
+    assert_int_equal(ipc_cap_descendants(&f->sys, a, root), 1);
+    OK(ipc_cap_revoke(&f->sys, a, root));
+    FAILS(ipc_cap_lookup(&f->sys, a, left, IPC_OBJ_NONE, 0, NULL), IPC_ERR_INVALID_CAP);
+    assert_int_equal(a->used, 1);
+    OK(ipc_cap_revoke(&f->sys, a, root)); /* nothing left below: still fine */
+    assert_int_equal(a->used, 1);
+    check_trees(&f->sys);
+}
+
+static void delete_while_cached_invalidates_the_line(void **state)
+{
+    struct fx *f = *state;
+    struct ipc_cspace *cs = &f->cs[0];
+    ipc_cap_t t = mkroot(f, cs, 1, IPC_RIGHT_SEND);
+    bool hit;
+    OK(ipc_cap_lookup_cached(&f->sys, 0, cs, t, IPC_OBJ_PORT, IPC_RIGHT_SEND, NULL, &hit));
+    assert_false(hit);
+    OK(ipc_cap_lookup_cached(&f->sys, 0, cs, t, IPC_OBJ_PORT, IPC_RIGHT_SEND, NULL, &hit));
+    assert_true(hit);
+    OK(ipc_cap_delete(&f->sys, cs, t));
+    assert_int_equal(f->caches[0].invalidations, 1);
+    assert_int_equal(f->caches[1].invalidations, 0); /* core 1 never cached it */
+    FAILS(ipc_cap_lookup_cached(&f->sys, 0, cs, t, IPC_OBJ_PORT, 0, NULL, &hit),
+          IPC_ERR_INVALID_CAP);
+    assert_false(hit);
+    /* The slot is reused: the new token works, the old one still fails. */
+    ipc_cap_t n = mkroot(f, cs, 2, IPC_RIGHT_SEND);
+    assert_int_equal(ipc_tok_index(n), ipc_tok_index(t));
+    OK(ipc_cap_lookup_cached(&f->sys, 0, cs, n, IPC_OBJ_PORT, 0, NULL, &hit));
+    OK(ipc_cap_lookup_cached(&f->sys, 0, cs, n, IPC_OBJ_PORT, 0, NULL, &hit));
+    assert_true(hit);
+    FAILS(ipc_cap_lookup_cached(&f->sys, 0, cs, t, IPC_OBJ_PORT, 0, NULL, &hit),
+          IPC_ERR_INVALID_CAP);
+    assert_int_equal(f->caches[0].hits, 2);
+    assert_int_equal(f->caches[0].misses, 4);
+}
+
+/* ---- the cache -------------------------------------------------------- */
+
+static void cache_counts_hits_and_misses_and_agrees_with_lookup(void **state)
+{
+    struct fx *f = *state;
+    struct ipc_cspace *cs = &f->cs[0];
+    ipc_cap_t t = mkroot(f, cs, 1, IPC_RIGHT_SEND | IPC_RIGHT_GRANT);
+    struct ipc_slot *s = NULL;
+    bool hit = true;
+    OK(ipc_cap_lookup_cached(&f->sys, 0, cs, t, IPC_OBJ_PORT, IPC_RIGHT_SEND, &s, &hit));
+    assert_false(hit);
+    assert_ptr_equal(s, &cs->slots[ipc_tok_index(t)]);
+    for (unsigned n = 0; n < 10; n++) {
+        s = NULL;
+        OK(ipc_cap_lookup_cached(&f->sys, 0, cs, t, IPC_OBJ_PORT, IPC_RIGHT_SEND, &s, &hit));
+        assert_true(hit);
+        assert_ptr_equal(s, &cs->slots[ipc_tok_index(t)]);
+    }
+    assert_int_equal(f->caches[0].hits, 10);
+    assert_int_equal(f->caches[0].misses, 1);
+    assert_int_equal(f->caches[1].hits + f->caches[1].misses, 0);
+
+    /* A hit still checks type and rights, exactly as the full lookup. */
+    FAILS(ipc_cap_lookup_cached(&f->sys, 0, cs, t, IPC_OBJ_PORT, IPC_RIGHT_RECEIVE, &s, &hit),
+          IPC_ERR_INSUFFICIENT_RIGHTS);
+    assert_true(hit);
+    assert_null(s);
+    FAILS(ipc_cap_lookup_cached(&f->sys, 0, cs, t, IPC_OBJ_PORT, 0x10, &s, &hit),
+          IPC_ERR_INSUFFICIENT_RIGHTS);
+    FAILS(ipc_cap_lookup_cached(&f->sys, 0, cs, t, IPC_OBJ_CHANNEL, 0, &s, &hit),
+          IPC_ERR_INVALID_CAP);
+    assert_true(hit);
+    FAILS(ipc_cap_lookup_cached(&f->sys, 0, cs, t, (enum ipc_obj_type)77, 0, &s, &hit),
+          IPC_ERR_INVALID_CAP);
+    assert_true(hit);
+    OK(ipc_cap_lookup_cached(&f->sys, 0, cs, t, IPC_OBJ_NONE, 0, NULL, NULL)); /* hit: NULL */
+    assert_int_equal(f->caches[0].hits, 15);
+
+    /* A failed full lookup does not fill the line: the next try misses too. */
+    ipc_cap_t u = mkroot(f, cs, 2, IPC_RIGHT_SEND);
+    for (unsigned n = 0; n < 3; n++) {
+        FAILS(ipc_cap_lookup_cached(&f->sys, 1, cs, u, IPC_OBJ_PORT, IPC_RIGHT_MANAGE, &s, &hit),
+              IPC_ERR_INSUFFICIENT_RIGHTS);
+        assert_false(hit);
+        FAILS(ipc_cap_lookup_cached(&f->sys, 1, cs, u, IPC_OBJ_REGION, 0, &s, &hit),
+              IPC_ERR_INVALID_CAP);
+        assert_false(hit);
+        FAILS(ipc_cap_lookup_cached(&f->sys, 1, cs, u + (1ull << 32), IPC_OBJ_NONE, 0, &s, &hit),
+              IPC_ERR_INVALID_CAP);
+        assert_false(hit);
+    }
+    assert_int_equal(f->caches[1].misses, 9);
+    assert_int_equal(f->caches[1].hits, 0);
+    for (unsigned k = 0; k < NLINES; k++)
+        assert_int_equal(f->lines[1][k].cspace, 0);
+    OK(ipc_cap_lookup_cached(&f->sys, 1, cs, u, IPC_OBJ_PORT, IPC_RIGHT_SEND, &s, &hit));
+    assert_false(hit);
+    OK(ipc_cap_lookup_cached(&f->sys, 1, cs, u, IPC_OBJ_PORT, IPC_RIGHT_SEND, &s, &hit));
+    assert_true(hit);
+
+    /* The same token value in another space is another name. */
+    ipc_cap_t v = mkroot(f, &f->cs[1], 3, IPC_RIGHT_SEND);
+    assert_int_equal(v, t);
+    OK(ipc_cap_lookup_cached(&f->sys, 0, &f->cs[1], v, IPC_OBJ_PORT, 0, &s, &hit));
+    assert_false(hit);
+    assert_ptr_equal(s, &f->cs[1].slots[ipc_tok_index(v)]);
+    OK(ipc_cap_lookup_cached(&f->sys, 0, cs, t, IPC_OBJ_PORT, 0, &s, &hit));
+    assert_ptr_equal(s, &cs->slots[ipc_tok_index(t)]);
+
+    /* Bad arguments. */
+    FAILS(ipc_cap_lookup_cached(&f->sys, NCORES, cs, t, IPC_OBJ_PORT, 0, &s, &hit),
+          IPC_ERR_INVALID_ARG);
+    assert_null(s);
+    assert_false(hit);
+    FAILS(ipc_cap_lookup_cached(NULL, 0, cs, t, IPC_OBJ_PORT, 0, &s, &hit), IPC_ERR_INVALID_ARG);
+    FAILS(ipc_cap_lookup_cached(&f->sys, 0, NULL, t, IPC_OBJ_PORT, 0, &s, &hit),
+          IPC_ERR_INVALID_ARG);
+    struct ipc_capsys *bare = malloc(sizeof *bare);
+    assert_non_null(bare);
+    ipc_capsys_init(bare, NULL, 0);
+    struct ipc_cspace bcs;
+    struct ipc_slot bslots[2];
+    OK(ipc_cspace_attach(bare, &bcs, 1, bslots, 2));
+    ipc_cap_t bt;
+    OK(ipc_cap_create(bare, &bcs, IPC_OBJ_PORT, 1, 0, 0, &bt));
+    FAILS(ipc_cap_lookup_cached(bare, 0, &bcs, bt, IPC_OBJ_PORT, 0, &s, &hit), IPC_ERR_INVALID_ARG);
+    OK(ipc_cap_delete(bare, &bcs, bt)); /* no caches to invalidate */
+    /* A cache that was never initialised is refused, not used. */
+    struct ipc_capcache broken;
+    memset(&broken, 0, sizeof broken);
+    ipc_capsys_init(bare, &broken, 1);
+    OK(ipc_cspace_attach(bare, &bcs, 1, bslots, 2));
+    OK(ipc_cap_create(bare, &bcs, IPC_OBJ_PORT, 1, 0, 0, &bt));
+    FAILS(ipc_cap_lookup_cached(bare, 0, &bcs, bt, IPC_OBJ_PORT, 0, &s, &hit), IPC_ERR_INVALID_ARG);
+    OK(ipc_cap_delete(bare, &bcs, bt));
+    assert_int_equal(broken.invalidations, 0);
+    free(bare);
+}
+
+static void two_caches_are_both_invalidated(void **state)
+{
+    struct fx *f = *state;
+    struct ipc_cspace *cs = &f->cs[2];
+    ipc_cap_t root = mkroot(f, cs, 1, IPC_RIGHTS_ALL), kid;
+    OK(ipc_cap_derive(&f->sys, cs, root, IPC_RIGHT_SEND, &kid));
+    bool hit;
+    for (unsigned core = 0; core < NCORES; core++) {
+        OK(ipc_cap_lookup_cached(&f->sys, core, cs, kid, IPC_OBJ_PORT, 0, NULL, &hit));
+        OK(ipc_cap_lookup_cached(&f->sys, core, cs, kid, IPC_OBJ_PORT, 0, NULL, &hit));
+        assert_true(hit);
+        OK(ipc_cap_lookup_cached(&f->sys, core, cs, root, IPC_OBJ_PORT, 0, NULL, &hit));
+    }
+    OK(ipc_cap_revoke(&f->sys, cs, root));
+    assert_int_equal(f->nev[IPC_CAP_EV_INVALIDATE], 2);
+    for (unsigned core = 0; core < NCORES; core++) {
+        assert_int_equal(f->caches[core].invalidations, 1);
+        FAILS(ipc_cap_lookup_cached(&f->sys, core, cs, kid, IPC_OBJ_PORT, 0, NULL, &hit),
+              IPC_ERR_INVALID_CAP);
+        assert_false(hit);
+        OK(ipc_cap_lookup_cached(&f->sys, core, cs, root, IPC_OBJ_PORT, 0, NULL, &hit));
+        assert_true(hit);
+    }
+    OK(ipc_cap_delete(&f->sys, cs, root));
+    for (unsigned core = 0; core < NCORES; core++) {
+        assert_int_equal(f->caches[core].invalidations, 2);
+        FAILS(ipc_cap_lookup_cached(&f->sys, core, cs, root, IPC_OBJ_PORT, 0, NULL, &hit),
+              IPC_ERR_INVALID_CAP);
+    }
+}
+
+static void cache_of_one_line_is_still_correct(void **state)
+{
+    (void)state;
+    struct fx *f = fx_new(1, 2);
+    struct ipc_cspace *a = &f->cs[0], *b = &f->cs[1];
+    ipc_cap_t t[8];
+    for (unsigned k = 0; k < 8; k++)
+        OK(ipc_cap_create(&f->sys, k & 1 ? b : a, IPC_OBJ_PORT, k, k & 0xf, 0, &t[k]));
+    unsigned lookups = 0;
+    for (unsigned round = 0; round < 50; round++) {
+        for (unsigned k = 0; k < 8; k++) {
+            struct ipc_cspace *cs = k & 1 ? b : a;
+            struct ipc_slot *s, *want;
+            bool hit;
+            int r = ipc_cap_lookup(&f->sys, cs, t[k], IPC_OBJ_PORT, k & 0xf, &want);
+            OK(r);
+            for (unsigned core = 0; core < NCORES; core++) {
+                OK(ipc_cap_lookup_cached(&f->sys, core, cs, t[k], IPC_OBJ_PORT, k & 0xf, &s, &hit));
+                assert_ptr_equal(s, want);
+                assert_int_equal(s->obj, k);
+                /* The same token twice in a row always hits. */
+                OK(ipc_cap_lookup_cached(&f->sys, core, cs, t[k], IPC_OBJ_PORT, 0, &s, &hit));
+                assert_true(hit);
+                FAILS(ipc_cap_lookup_cached(&f->sys, core, cs, t[k], IPC_OBJ_PORT, 0x10, &s, &hit),
+                      IPC_ERR_INSUFFICIENT_RIGHTS);
+                assert_true(hit);
+            }
+            lookups++;
+        }
+    }
+    /* One line: eight tokens in turn always collide. */
+    assert_int_equal(f->caches[0].misses, lookups);
+    assert_int_equal(f->caches[0].hits, 2 * lookups);
+    assert_int_equal(f->caches[1].hits + f->caches[1].misses, 3 * lookups);
+
+    /* Deleting a token whose line holds another one drops nothing. */
+    OK(ipc_cap_lookup_cached(&f->sys, 0, a, t[0], IPC_OBJ_PORT, 0, NULL, NULL));
+    OK(ipc_cap_delete(&f->sys, a, t[2]));
+    assert_int_equal(f->caches[0].invalidations, 0);
+    OK(ipc_cap_delete(&f->sys, a, t[0]));
+    assert_int_equal(f->caches[0].invalidations, 1);
+    bool hit;
+    FAILS(ipc_cap_lookup_cached(&f->sys, 0, a, t[0], IPC_OBJ_PORT, 0, NULL, &hit),
+          IPC_ERR_INVALID_CAP);
+    assert_false(hit);
+    FAILS(ipc_cap_lookup_cached(&f->sys, 0, a, t[2], IPC_OBJ_PORT, 0, NULL, &hit),
+          IPC_ERR_INVALID_CAP);
+    assert_false(hit);
+    free(f);
+}
+
+static void observer_sees_hit_miss_invalidate_delete(void **state)
+{
+    struct fx *f = *state;
+    struct ipc_cspace *cs = &f->cs[3];
+    ipc_cap_t t = mkroot(f, cs, 1, IPC_RIGHT_SEND), kid;
+    OK(ipc_cap_derive(&f->sys, cs, t, IPC_RIGHT_SEND, &kid));
+    assert_int_equal(f->nlog, 0); /* create, derive and full lookups say nothing */
+    OK(ipc_cap_lookup(&f->sys, cs, t, IPC_OBJ_PORT, 0, NULL));
+    assert_int_equal(f->nlog, 0);
+    OK(ipc_cap_lookup_cached(&f->sys, 1, cs, kid, IPC_OBJ_PORT, 0, NULL, NULL));
+    OK(ipc_cap_lookup_cached(&f->sys, 1, cs, kid, IPC_OBJ_PORT, 0, NULL, NULL));
+    OK(ipc_cap_delete(&f->sys, cs, t));
+    const struct evrec want[] = {
+        {IPC_CAP_EV_MISS, 1, 4, kid},   {IPC_CAP_EV_HIT, 1, 4, kid},
+        {IPC_CAP_EV_DELETE, 0, 4, kid}, {IPC_CAP_EV_INVALIDATE, 1, 4, kid},
+        {IPC_CAP_EV_DELETE, 0, 4, t},
+    };
+    assert_int_equal(f->nlog, 5);
+    for (unsigned k = 0; k < 5; k++) {
+        assert_int_equal(f->log[k].ev, want[k].ev);
+        assert_int_equal(f->log[k].core, want[k].core);
+        assert_int_equal(f->log[k].cspace, want[k].cspace);
+        assert_int_equal(f->log[k].tok, want[k].tok);
+    }
+    /* Without an observer everything still works. */
+    f->sys.event = NULL;
+    ipc_cap_t u = mkroot(f, cs, 2, 0);
+    OK(ipc_cap_lookup_cached(&f->sys, 0, cs, u, IPC_OBJ_PORT, 0, NULL, NULL));
+    OK(ipc_cap_lookup_cached(&f->sys, 0, cs, u, IPC_OBJ_PORT, 0, NULL, NULL));
+    OK(ipc_cap_delete(&f->sys, cs, u));
+    assert_int_equal(f->nlog, 5);
+    assert_int_equal(f->caches[0].invalidations, 1);
+}
+
+/* ---- space full ------------------------------------------------------- */
+
+static void a_full_space_says_no_slot(void **state)
+{
+    struct fx *f = *state;
+    struct ipc_cspace *a = &f->cs[0], *b = &f->cs[1];
+    ipc_cap_t t[NSLOTS], x = 1;
+    ipc_cap_t src = mkroot(f, b, 9, IPC_RIGHTS_ALL);
+    for (unsigned k = 0; k < NSLOTS; k++)
+        t[k] = mkroot(f, a, k, IPC_RIGHTS_ALL);
+    assert_int_equal(a->used, NSLOTS);
+    FAILS(ipc_cap_create(&f->sys, a, IPC_OBJ_PORT, 0, 0, 0, &x), IPC_ERR_NO_SLOT);
+    assert_int_equal(x, IPC_CAP_NULL);
+    FAILS(ipc_cap_derive(&f->sys, a, t[3], 0, &x), IPC_ERR_NO_SLOT);
+    FAILS(ipc_cap_grant(&f->sys, b, src, a, 0, &x), IPC_ERR_NO_SLOT);
+    /* Errors of the token come before a full space. */
+    FAILS(ipc_cap_derive(&f->sys, a, t[3] ^ (1ull << 40), 0, &x), IPC_ERR_INVALID_CAP);
+    FAILS(ipc_cap_derive(&f->sys, a, t[3], 0x10, &x), IPC_ERR_INSUFFICIENT_RIGHTS);
+    assert_int_equal(ipc_cap_descendants(&f->sys, b, src), 0);
+
+    /* Free a slot in the middle: the next create, derive or grant reuses it. */
+    unsigned idx = ipc_tok_index(t[17]);
+    OK(ipc_cap_delete(&f->sys, a, t[17]));
+    OK(ipc_cap_grant(&f->sys, b, src, a, IPC_RIGHT_SEND, &x));
+    assert_int_equal(ipc_tok_index(x), idx);
+    assert_int_equal(ipc_tok_gen(x), 2);
+    FAILS(ipc_cap_lookup(&f->sys, a, t[17], IPC_OBJ_NONE, 0, NULL), IPC_ERR_INVALID_CAP);
+    OK(ipc_cap_revoke(&f->sys, b, src));
+    OK(ipc_cap_derive(&f->sys, a, t[0], 0, &x));
+    assert_int_equal(ipc_tok_index(x), idx);
+    assert_int_equal(ipc_tok_gen(x), 3);
+    FAILS(ipc_cap_create(&f->sys, a, IPC_OBJ_PORT, 0, 0, 0, &x), IPC_ERR_NO_SLOT);
+    check_trees(&f->sys);
+
+    /* A space of one slot. */
+    struct ipc_cspace one;
+    struct ipc_slot slot1;
+    OK(ipc_cspace_attach(&f->sys, &one, 77, &slot1, 1));
+    ipc_cap_t o = mkroot(f, &one, 1, IPC_RIGHTS_ALL);
+    FAILS(ipc_cap_derive(&f->sys, &one, o, 0, &x), IPC_ERR_NO_SLOT);
+    OK(ipc_cap_delete(&f->sys, &one, o));
+    ipc_cap_t o2 = mkroot(f, &one, 1, IPC_RIGHTS_ALL);
+    assert_int_equal(ipc_tok_gen(o2), 2);
+    ipc_cspace_detach(&f->sys, &one);
+}
+
+/* ---- big trees, deleted on a small stack ------------------------------ */
+
+struct job {
+    struct ipc_capsys *sys;
+    struct ipc_cspace *cs;
+    ipc_cap_t tok;
+    bool revoke;
+    int result;
+};
+
+static void *job_run(void *arg)
+{
+    struct job *j = arg;
+    j->result =
+        j->revoke ? ipc_cap_revoke(j->sys, j->cs, j->tok) : ipc_cap_delete(j->sys, j->cs, j->tok);
+    return NULL;
+}
+
+/* Returns what revoke (or delete) of `tok` returns, run on a thread with a
+ * 128 KiB stack, where a recursive walk of thousands of levels would not
+ * fit. */
+static int on_small_stack(struct fx *f, struct ipc_cspace *cs, ipc_cap_t tok, bool revoke)
+{
+    struct job j = {&f->sys, cs, tok, revoke, 12345};
+    pthread_attr_t attr;
+    pthread_t th;
+    assert_int_equal(pthread_attr_init(&attr), 0);
+    assert_int_equal(pthread_attr_setstacksize(&attr, 128 * 1024), 0);
+    assert_int_equal(pthread_create(&th, &attr, job_run, &j), 0);
+    assert_int_equal(pthread_join(th, NULL), 0);
+    pthread_attr_destroy(&attr);
+    return j.result;
+}
+
+static void deep_chains_die_without_recursion(void **state)
+{
+    struct fx *f = *state;
+    enum { DEPTH = 10000 };
+    struct ipc_slot *slots = calloc(DEPTH + 1, sizeof *slots);
+    ipc_cap_t *t = calloc(DEPTH + 1, sizeof *t);
+    assert_non_null(slots);
+    assert_non_null(t);
+    struct ipc_cspace cs;
+    OK(ipc_cspace_attach(&f->sys, &cs, 100, slots, DEPTH + 1));
+    t[0] = mkroot(f, &cs, 1, IPC_RIGHTS_ALL);
+    for (unsigned k = 1; k <= DEPTH; k++)
+        OK(ipc_cap_derive(&f->sys, &cs, t[k - 1], IPC_RIGHTS_ALL, &t[k]));
+    assert_int_equal(cs.used, DEPTH + 1);
+    assert_int_equal(ipc_cap_descendants(&f->sys, &cs, t[0]), DEPTH);
+    assert_int_equal(ipc_cap_descendants(&f->sys, &cs, t[DEPTH / 2]), DEPTH - DEPTH / 2);
+    check_trees(&f->sys);
+    bool hit;
+    OK(ipc_cap_lookup_cached(&f->sys, 1, &cs, t[DEPTH], IPC_OBJ_PORT, 0, NULL, &hit));
+    OK(ipc_cap_lookup_cached(&f->sys, 1, &cs, t[DEPTH], IPC_OBJ_PORT, 0, NULL, &hit));
+    assert_true(hit);
+
+    OK(on_small_stack(f, &cs, t[DEPTH / 2], true));
+    assert_int_equal(cs.used, DEPTH / 2 + 1);
+    assert_int_equal(ipc_cap_descendants(&f->sys, &cs, t[0]), DEPTH / 2);
+    FAILS(ipc_cap_lookup_cached(&f->sys, 1, &cs, t[DEPTH], IPC_OBJ_PORT, 0, NULL, &hit),
+          IPC_ERR_INVALID_CAP);
+    assert_int_equal(f->caches[1].invalidations, 1);
+    OK(ipc_cap_lookup(&f->sys, &cs, t[DEPTH / 2], IPC_OBJ_PORT, 0, NULL));
+    check_trees(&f->sys);
+    OK(on_small_stack(f, &cs, t[0], false));
+    assert_int_equal(cs.used, 0);
+    assert_int_equal(f->nev[IPC_CAP_EV_DELETE], DEPTH + 1);
+    for (unsigned k = 0; k <= DEPTH; k += 997)
+        FAILS(ipc_cap_lookup(&f->sys, &cs, t[k], IPC_OBJ_NONE, 0, NULL), IPC_ERR_INVALID_CAP);
+    check_trees(&f->sys);
+
+    /* A chain hopping over three spaces by grants, killed from the root. */
+    struct ipc_cspace hop[3];
+    struct ipc_slot *hs = calloc(3 * 4000, sizeof *hs);
+    assert_non_null(hs);
+    for (unsigned k = 0; k < 3; k++)
+        OK(ipc_cspace_attach(&f->sys, &hop[k], (uint16_t)(200 + k), hs + 4000 * k, 4000));
+    ipc_cap_t top = mkroot(f, &hop[0], 2, IPC_RIGHTS_ALL), cur = top;
+    for (unsigned k = 1; k <= DEPTH; k++)
+        OK(ipc_cap_grant(&f->sys, &hop[(k - 1) % 3], cur, &hop[k % 3], IPC_RIGHTS_ALL, &cur));
+    assert_int_equal(ipc_cap_descendants(&f->sys, &hop[0], top), DEPTH);
+    OK(on_small_stack(f, &hop[0], top, false));
+    for (unsigned k = 0; k < 3; k++) {
+        assert_int_equal(hop[k].used, 0);
+        ipc_cspace_detach(&f->sys, &hop[k]);
+    }
+    check_trees(&f->sys);
+    ipc_cspace_detach(&f->sys, &cs);
+    free(hs);
+    free(slots);
+    free(t);
+}
+
+static void wide_trees_across_spaces_die_without_recursion(void **state)
+{
+    struct fx *f = *state;
+    enum { PER = 1500, NS = 3 };
+    struct ipc_cspace sp[NS];
+    struct ipc_slot *slots = calloc(NS * 2 * PER, sizeof *slots);
+    ipc_cap_t(*kid)[PER] = calloc(NS, sizeof *kid);
+    assert_non_null(slots);
+    assert_non_null(kid);
+    for (unsigned k = 0; k < NS; k++)
+        OK(ipc_cspace_attach(&f->sys, &sp[k], (uint16_t)(300 + k), slots + 2 * PER * k, 2 * PER));
+    struct ipc_cspace *home = &f->cs[0];
+    ipc_cap_t root = mkroot(f, home, 1, IPC_RIGHTS_ALL);
+    for (unsigned n = 0; n < PER; n++)
+        for (unsigned k = 0; k < NS; k++) {
+            ipc_cap_t g;
+            OK(ipc_cap_grant(&f->sys, home, root, &sp[k], IPC_RIGHTS_ALL, &kid[k][n]));
+            OK(ipc_cap_derive(&f->sys, &sp[k], kid[k][n], IPC_RIGHT_SEND, &g));
+        }
+    assert_int_equal(ipc_cap_descendants(&f->sys, home, root), 2 * NS * PER);
+    check_trees(&f->sys);
+
+    /* Revoke one child in the middle of the sibling list. */
+    OK(ipc_cap_revoke(&f->sys, &sp[1], kid[1][PER / 2]));
+    assert_int_equal(ipc_cap_descendants(&f->sys, home, root), 2 * NS * PER - 1);
+    OK(ipc_cap_delete(&f->sys, &sp[1], kid[1][PER / 2]));
+    assert_int_equal(ipc_cap_descendants(&f->sys, home, root), 2 * NS * PER - 2);
+    check_trees(&f->sys);
+
+    OK(on_small_stack(f, home, root, true));
+    OK(ipc_cap_lookup(&f->sys, home, root, IPC_OBJ_PORT, IPC_RIGHTS_ALL, NULL));
+    assert_int_equal(ipc_cap_descendants(&f->sys, home, root), 0);
+    for (unsigned k = 0; k < NS; k++) {
+        assert_int_equal(sp[k].used, 0);
+        FAILS(ipc_cap_lookup(&f->sys, &sp[k], kid[k][0], IPC_OBJ_NONE, 0, NULL),
+              IPC_ERR_INVALID_CAP);
+    }
+    assert_int_equal(f->nev[IPC_CAP_EV_DELETE], 2 * NS * PER);
+    check_trees(&f->sys);
+
+    /* Again, killed by detaching the root's space. */
+    for (unsigned n = 0; n < PER; n++)
+        for (unsigned k = 0; k < NS; k++)
+            OK(ipc_cap_grant(&f->sys, home, root, &sp[k], IPC_RIGHT_SEND, &kid[k][n]));
+    ipc_cspace_detach(&f->sys, home);
+    for (unsigned k = 0; k < NS; k++) {
+        assert_int_equal(sp[k].used, 0);
+        ipc_cspace_detach(&f->sys, &sp[k]);
+    }
+    check_trees(&f->sys);
+    free(kid);
+    free(slots);
+}
+
+/* ---- detach ----------------------------------------------------------- */
+
+static void detach_kills_children_elsewhere_and_unlinks_its_own(void **state)
+{
+    struct fx *f = *state;
+    struct ipc_cspace *a = &f->cs[0], *b = &f->cs[1], *c = &f->cs[2];
+    ipc_cap_t a_root = mkroot(f, a, 1, IPC_RIGHTS_ALL);
+    ipc_cap_t b_child, b_grand, c_gg;
+    OK(ipc_cap_grant(&f->sys, a, a_root, b, IPC_RIGHTS_ALL, &b_child));
+    OK(ipc_cap_derive(&f->sys, b, b_child, IPC_RIGHT_SEND, &b_grand));
+    OK(ipc_cap_grant(&f->sys, b, b_child, c, IPC_RIGHT_SEND, &c_gg));
+    /* `a` holds children of a capability of `b`: first, middle and last. */
+    ipc_cap_t b_root = mkroot(f, b, 2, IPC_RIGHTS_ALL);
+    ipc_cap_t a_kid1, c_sib, a_kid2, a_kid2_kid;
+    OK(ipc_cap_grant(&f->sys, b, b_root, a, IPC_RIGHTS_ALL, &a_kid1));
+    OK(ipc_cap_grant(&f->sys, b, b_root, c, IPC_RIGHT_SEND, &c_sib));
+    OK(ipc_cap_grant(&f->sys, b, b_root, a, IPC_RIGHTS_ALL, &a_kid2));
+    OK(ipc_cap_grant(&f->sys, a, a_kid2, c, IPC_RIGHT_SEND, &a_kid2_kid));
+    assert_int_equal(ipc_cap_descendants(&f->sys, b, b_root), 4);
+    check_trees(&f->sys);
+    bool hit;
+    OK(ipc_cap_lookup_cached(&f->sys, 0, a, a_root, IPC_OBJ_PORT, 0, NULL, &hit));
+    OK(ipc_cap_lookup_cached(&f->sys, 1, b, b_grand, IPC_OBJ_PORT, 0, NULL, &hit));
+    OK(ipc_cap_lookup_cached(&f->sys, 1, b, b_root, IPC_OBJ_PORT, 0, NULL, &hit));
+
+    ipc_cspace_detach(&f->sys, a);
+    assert_null(f->sys.spaces[1]);
+    check_trees(&f->sys);
+    assert_int_equal(a->used, 0);
+    for (unsigned k = 0; k < NSLOTS; k++) {
+        assert_int_equal(a->slots[k].type, IPC_OBJ_NONE);
+        assert_int_equal(a->slots[k].parent, IPC_SLOT_NIL);
+    }
+    FAILS(ipc_cap_lookup(&f->sys, b, b_child, IPC_OBJ_NONE, 0, NULL), IPC_ERR_INVALID_CAP);
+    FAILS(ipc_cap_lookup(&f->sys, b, b_grand, IPC_OBJ_NONE, 0, NULL), IPC_ERR_INVALID_CAP);
+    FAILS(ipc_cap_lookup(&f->sys, c, c_gg, IPC_OBJ_NONE, 0, NULL), IPC_ERR_INVALID_CAP);
+    FAILS(ipc_cap_lookup(&f->sys, c, a_kid2_kid, IPC_OBJ_NONE, 0, NULL), IPC_ERR_INVALID_CAP);
+    FAILS(ipc_cap_lookup(&f->sys, a, a_root, IPC_OBJ_NONE, 0, NULL), IPC_ERR_INVALID_ARG);
+    FAILS(ipc_cap_lookup_cached(&f->sys, 0, a, a_root, IPC_OBJ_NONE, 0, NULL, &hit),
+          IPC_ERR_INVALID_ARG);
+    ipc_cap_t scratch;
+    FAILS(ipc_cap_create(&f->sys, a, IPC_OBJ_PORT, 1, 0, 0, &scratch), IPC_ERR_INVALID_ARG);
+    FAILS(ipc_cap_grant(&f->sys, b, b_root, a, 0, &scratch), IPC_ERR_INVALID_ARG);
+    FAILS(ipc_cap_revoke(&f->sys, a, a_root), IPC_ERR_INVALID_ARG);
+    FAILS(ipc_cap_delete(&f->sys, a, a_root), IPC_ERR_INVALID_ARG);
+    assert_int_equal(ipc_cap_descendants(&f->sys, a, a_root), 0);
+    assert_int_equal(f->caches[0].invalidations, 1);
+    assert_int_equal(f->caches[1].invalidations, 1);
+    FAILS(ipc_cap_lookup_cached(&f->sys, 1, b, b_grand, IPC_OBJ_PORT, 0, NULL, &hit),
+          IPC_ERR_INVALID_CAP);
+    assert_false(hit);
+    OK(ipc_cap_lookup_cached(&f->sys, 1, b, b_root, IPC_OBJ_PORT, 0, NULL, &hit));
+    assert_true(hit);
+
+    /* b_root keeps its one remaining child, and its tree still works. */
+    assert_int_equal(ipc_cap_descendants(&f->sys, b, b_root), 1);
+    OK(ipc_cap_lookup(&f->sys, c, c_sib, IPC_OBJ_PORT, IPC_RIGHT_SEND, NULL));
+    ipc_cap_t more;
+    OK(ipc_cap_grant(&f->sys, b, b_root, c, IPC_RIGHT_SEND, &more));
+    assert_int_equal(ipc_cap_descendants(&f->sys, b, b_root), 2);
+    OK(ipc_cap_delete(&f->sys, b, b_root));
+    assert_int_equal(b->used, 0);
+    assert_int_equal(c->used, 0);
+    check_trees(&f->sys);
+
+    /* The id can be attached again; its slots start over. */
+    OK(ipc_cspace_attach(&f->sys, a, 1, f->slots[0], NSLOTS));
+    for (unsigned k = 0; k < NSLOTS; k++)
+        assert_int_equal(a->slots[k].gen, 1);
+    FAILS(ipc_cap_lookup_cached(&f->sys, 0, a, a_root, IPC_OBJ_PORT, 0, NULL, &hit),
+          IPC_ERR_INVALID_CAP);
+    assert_false(hit);
+}
+
+/* ---- randomized differential test -------------------------------------- */
+
+#define RS 4  /* spaces */
+#define RN 24 /* slots per space */
+#define RPOOL 64
+
+struct mslot {
+    bool alive;
+    uint8_t type, rights;
+    uint16_t flags;
+    uint32_t obj, gen;
+    int psp, pix; /* parent: space and index, -1 for none */
+};
+
+struct model {
+    struct mslot s[RS][RN];
+    bool attached[RS];
+    unsigned used[RS];
+    unsigned kills;
+    ipc_cap_t pool[RS][RPOOL];
+    unsigned npool[RS];
+};
+
+static void m_attach(struct model *m, int sp)
+{
+    m->attached[sp] = true;
+    m->used[sp] = 0;
+    for (int i = 0; i < RN; i++)
+        m->s[sp][i] = (struct mslot){.gen = 1, .psp = -1, .pix = -1};
+}
+
+/* Returns what the full lookup must return in the model. */
+static int m_find(const struct model *m, int sp, ipc_cap_t tok, unsigned type, unsigned rights)
+{
+    if (!m->attached[sp])
+        return IPC_ERR_INVALID_ARG;
+    if ((tok >> 24) & 0xff)
+        return IPC_ERR_INVALID_CAP;
+    unsigned i = tok & 0xffff;
+    if (i >= RN)
+        return IPC_ERR_INVALID_CAP;
+    const struct mslot *s = &m->s[sp][i];
+    if (!s->alive || s->gen != (uint32_t)(tok >> 32) || s->type != ((tok >> 16) & 0xff))
+        return IPC_ERR_INVALID_CAP;
+    if (type != 0 && type != s->type)
+        return IPC_ERR_INVALID_CAP;
+    if (rights & ~(unsigned)s->rights)
+        return IPC_ERR_INSUFFICIENT_RIGHTS;
+    return IPC_OK;
+}
+
+/* Returns true if (sp, i) lies strictly below (rsp, ri). */
+static bool m_below(const struct model *m, int sp, int i, int rsp, int ri)
+{
+    const struct mslot *s = &m->s[sp][i];
+    while (s->psp >= 0) {
+        if (s->psp == rsp && s->pix == ri)
+            return true;
+        s = &m->s[s->psp][s->pix];
+    }
+    return false;
+}
+
+static unsigned m_count_below(const struct model *m, int rsp, int ri)
+{
+    unsigned n = 0;
+    for (int sp = 0; sp < RS; sp++)
+        for (int i = 0; i < RN; i++)
+            if (m->s[sp][i].alive && m_below(m, sp, i, rsp, ri))
+                n++;
+    return n;
+}
+
+static void m_kill_below(struct model *m, int rsp, int ri, bool self)
+{
+    bool doomed[RS][RN] = {{false}};
+    for (int sp = 0; sp < RS; sp++)
+        for (int i = 0; i < RN; i++)
+            doomed[sp][i] = m->s[sp][i].alive && m_below(m, sp, i, rsp, ri);
+    doomed[rsp][ri] = doomed[rsp][ri] || self;
+    for (int sp = 0; sp < RS; sp++)
+        for (int i = 0; i < RN; i++) {
+            if (!doomed[sp][i])
+                continue;
+            struct mslot *s = &m->s[sp][i];
+            uint32_t gen = s->gen + 1 == 0 ? 1 : s->gen + 1;
+            *s = (struct mslot){.gen = gen, .psp = -1, .pix = -1};
+            m->used[sp]--;
+            m->kills++;
+        }
+}
+
+static void m_remember(struct model *m, int sp, ipc_cap_t t)
+{
+    m->pool[sp][m->npool[sp]++ % RPOOL] = t;
+}
+
+/* Returns a token to try in space `sp`: mostly one that was issued there
+ * (often one of the last eight, so caches hit), sometimes one from another
+ * space, a mutated one or random bits. */
+static ipc_cap_t pick_tok(const struct model *m, int sp)
+{
+    unsigned r = rng_below(100);
+    int from = r < 80 ? sp : (int)rng_below(RS);
+    unsigned n = m->npool[from] < RPOOL ? m->npool[from] : RPOOL;
+    if (n == 0 || r >= 95)
+        return r & 1 ? rng() : ipc_tok_make(rng_below(RN + 2), rng_below(8), rng_below(4));
+    unsigned k = r < 40 && n > 8 ? (m->npool[from] - 1 - rng_below(8)) % RPOOL : rng_below(n);
+    ipc_cap_t t = m->pool[from][k];
+    if (r >= 90)
+        t ^= 1ull << rng_below(64);
+    return t;
+}
+
+static unsigned pick_rights(void)
+{
+    unsigned r = rng_below(20);
+    return r == 0 ? 0x10u | rng_below(16) : r < 6 ? IPC_RIGHTS_ALL : rng_below(16);
+}
+
+/* Records a capability the system made at `t` in space `sp`, checking the
+ * slot was free in the model. */
+static void m_made(struct model *m, int sp, ipc_cap_t t, unsigned type, uint32_t obj,
+                   unsigned rights, unsigned flags, int psp, int pix)
+{
+    unsigned i = ipc_tok_index(t);
+    assert_true(i < RN);
+    struct mslot *s = &m->s[sp][i];
+    assert_false(s->alive);
+    assert_int_equal(ipc_tok_gen(t), s->gen);
+    assert_int_equal(ipc_tok_type(t), type);
+    *s = (struct mslot){true, (uint8_t)type, (uint8_t)rights, (uint16_t)flags, obj, s->gen, psp,
+                        pix};
+    m->used[sp]++;
+    m_remember(m, sp, t);
+}
+
+/* Checks every slot of every attached space against the model. */
+static void m_compare(const struct model *m, const struct fx *f)
+{
+    for (int sp = 0; sp < RS; sp++) {
+        if (!m->attached[sp]) {
+            assert_null(f->sys.spaces[sp + 1]);
+            continue;
+        }
+        const struct ipc_cspace *cs = &f->cs[sp];
+        assert_ptr_equal(f->sys.spaces[sp + 1], cs);
+        assert_int_equal(cs->used, m->used[sp]);
+        for (int i = 0; i < RN; i++) {
+            const struct mslot *ms = &m->s[sp][i];
+            const struct ipc_slot *s = &cs->slots[i];
+            assert_int_equal(s->gen, ms->gen);
+            assert_int_equal(s->type != IPC_OBJ_NONE, ms->alive);
+            if (!ms->alive)
+                continue;
+            assert_int_equal(s->type, ms->type);
+            assert_int_equal(s->rights, ms->rights);
+            assert_int_equal(s->obj, ms->obj);
+            assert_int_equal(s->flags, ms->flags);
+            ipc_slotref_t p =
+                ms->psp < 0 ? IPC_SLOT_NIL : ((ipc_slotref_t)(ms->psp + 1) << 16) | ms->pix;
+            assert_int_equal(s->parent, p);
+        }
+        check_space(&f->sys, cs);
+    }
+}
+
+static void random_operations_agree_with_a_model(void **state)
+{
+    (void)state;
+    struct fx *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    OK(ipc_capcache_init(&f->caches[0], f->lines[0], 64));
+    OK(ipc_capcache_init(&f->caches[1], f->lines[1], 2));
+    ipc_capsys_init(&f->sys, f->caches, NCORES);
+    f->sys.event = on_event;
+    f->sys.ctx = f;
+    struct model *m = calloc(1, sizeof *m);
+    assert_non_null(m);
+    for (int sp = 0; sp < RS; sp++) {
+        OK(ipc_cspace_attach(&f->sys, &f->cs[sp], (uint16_t)(sp + 1), f->slots[sp], RN));
+        m_attach(m, sp);
+    }
+    rng_state = 0x1234abcdull;
+    unsigned cached = 0, hits = 0, counts[9] = {0};
+    for (unsigned step = 0; step < 400000; step++) {
+        int sp = (int)rng_below(RS);
+        struct ipc_cspace *cs = &f->cs[sp];
+        unsigned op = rng_below(100);
+        ipc_cap_t t = pick_tok(m, sp), out;
+        if (op < 14) { /* create */
+            unsigned type = rng_below(10) == 0 ? rng_below(256) : 1 + rng_below(6);
+            unsigned rights = pick_rights(), flags = rng_below(10) == 0 ? rng_below(4) : 0;
+            uint32_t obj = (uint32_t)rng();
+            int want = !m->attached[sp] ? IPC_ERR_INVALID_ARG
+                       : type == 0 || type >= IPC_OBJ_COUNT || rights > IPC_RIGHTS_ALL ||
+                               flags > IPC_SLOT_ONESHOT
+                           ? IPC_ERR_INVALID_ARG
+                       : m->used[sp] == RN ? IPC_ERR_NO_SLOT
+                                           : IPC_OK;
+            FAILS(ipc_cap_create(&f->sys, cs, (enum ipc_obj_type)type, obj, rights, flags, &out),
+                  want);
+            if (want == IPC_OK)
+                m_made(m, sp, out, type, obj, rights, flags, -1, -1);
+            counts[0]++;
+        } else if (op < 30) { /* derive or grant */
+            bool grant = op >= 22;
+            int to = grant ? (int)rng_below(RS) : sp;
+            unsigned rights = pick_rights();
+            int want =
+                !m->attached[sp] || !m->attached[to] ? IPC_ERR_INVALID_ARG : m_find(m, sp, t, 0, 0);
+            if (want == IPC_OK) {
+                const struct mslot *p = &m->s[sp][t & 0xffff];
+                if ((grant && !(p->rights & IPC_RIGHT_GRANT)) || (rights & ~(unsigned)p->rights))
+                    want = IPC_ERR_INSUFFICIENT_RIGHTS;
+                else if (m->used[to] == RN)
+                    want = IPC_ERR_NO_SLOT;
+            }
+            int r = grant ? ipc_cap_grant(&f->sys, cs, t, &f->cs[to], rights, &out)
+                          : ipc_cap_derive(&f->sys, cs, t, rights, &out);
+            FAILS(r, want);
+            if (want == IPC_OK) {
+                const struct mslot *p = &m->s[sp][t & 0xffff];
+                m_made(m, to, out, p->type, p->obj, rights, p->flags, sp, (int)(t & 0xffff));
+            } else {
+                assert_int_equal(out, IPC_CAP_NULL);
+            }
+            counts[grant ? 2 : 1]++;
+        } else if (op < 36) { /* revoke or delete */
+            bool del = op >= 33;
+            int want = m_find(m, sp, t, 0, 0);
+            FAILS(del ? ipc_cap_delete(&f->sys, cs, t) : ipc_cap_revoke(&f->sys, cs, t), want);
+            if (want == IPC_OK)
+                m_kill_below(m, sp, (int)(t & 0xffff), del);
+            counts[del ? 4 : 3]++;
+        } else if (op < 94) { /* lookup, full and cached */
+            unsigned type = rng_below(4) == 0 ? rng_below(9) : 0;
+            unsigned rights = rng_below(3) == 0 ? pick_rights() : 0;
+            if (rng_below(3) == 0)
+                type = ipc_tok_type(t);
+            int want = m_find(m, sp, t, type, rights);
+            struct ipc_slot *s1 = (struct ipc_slot *)1, *s2 = (struct ipc_slot *)1;
+            FAILS(ipc_cap_lookup(&f->sys, cs, t, (enum ipc_obj_type)type, rights, &s1), want);
+            unsigned core = rng_below(NCORES);
+            bool hit = false;
+            FAILS(ipc_cap_lookup_cached(&f->sys, core, cs, t, (enum ipc_obj_type)type, rights, &s2,
+                                        &hit),
+                  want);
+            assert_ptr_equal(s1, s2);
+            if (want == IPC_OK) {
+                assert_ptr_equal(s1, &cs->slots[t & 0xffff]);
+            } else {
+                assert_null(s1);
+            }
+            if (m->attached[sp]) {
+                cached++;
+                hits += hit;
+            } else {
+                assert_false(hit);
+            }
+            counts[5]++;
+        } else if (op < 99) { /* descendants */
+            unsigned want =
+                m_find(m, sp, t, 0, 0) == IPC_OK ? m_count_below(m, sp, (int)(t & 0xffff)) : 0;
+            assert_int_equal(ipc_cap_descendants(&f->sys, cs, t), want);
+            counts[6]++;
+        } else if (m->attached[sp] && rng_below(8) == 0) { /* detach */
+            for (int i = 0; i < RN; i++)
+                if (m->s[sp][i].alive)
+                    m_kill_below(m, sp, i, true);
+            ipc_cspace_detach(&f->sys, cs);
+            m->attached[sp] = false;
+            counts[7]++;
+        } else if (!m->attached[sp]) { /* attach again */
+            OK(ipc_cspace_attach(&f->sys, cs, (uint16_t)(sp + 1), f->slots[sp], RN));
+            m_attach(m, sp);
+            counts[8]++;
+        }
+        m_compare(m, f);
+    }
+    /* Every kind of operation ran often, and the cache did real work. */
+    for (unsigned k = 0; k < 9; k++)
+        assert_true(counts[k] > 100);
+    assert_int_equal(
+        f->caches[0].hits + f->caches[0].misses + f->caches[1].hits + f->caches[1].misses, cached);
+    assert_int_equal(f->caches[0].hits + f->caches[1].hits, hits);
+    assert_true(hits > 10000);
+    assert_true(cached - hits > 10000);
+    assert_true(f->caches[0].invalidations > 100);
+    assert_true(f->caches[1].invalidations > 10);
+    assert_int_equal(f->nev[IPC_CAP_EV_HIT], hits);
+    assert_int_equal(f->nev[IPC_CAP_EV_MISS], cached - hits);
+    assert_int_equal(f->nev[IPC_CAP_EV_INVALIDATE],
+                     f->caches[0].invalidations + f->caches[1].invalidations);
+    assert_int_equal(f->nev[IPC_CAP_EV_DELETE], m->kills);
+    free(m);
+    free(f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(strerror_names_every_code),
+        cmocka_unit_test(capcache_init_checks_its_size),
+        cmocka_unit_test(capsys_init_starts_empty),
+        cmocka_unit_test_setup_teardown(attach_validates_and_initialises, setup, teardown),
+        cmocka_unit_test_setup_teardown(detach_of_nothing_does_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(create_validates_and_fills_a_slot, setup, teardown),
+        cmocka_unit_test_setup_teardown(lookup_rejects_forged_and_wrong_tokens, setup, teardown),
+        cmocka_unit_test_setup_teardown(derive_may_only_drop_rights, setup, teardown),
+        cmocka_unit_test_setup_teardown(grant_needs_grant_and_drops_rights, setup, teardown),
+        cmocka_unit_test_setup_teardown(delete_makes_tokens_stale_and_reuse_gives_new_generations,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(generation_wraps_past_zero, setup, teardown),
+        cmocka_unit_test_setup_teardown(revoke_of_a_mid_tree_node_kills_only_its_subtree, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(delete_while_cached_invalidates_the_line, setup, teardown),
+        cmocka_unit_test_setup_teardown(cache_counts_hits_and_misses_and_agrees_with_lookup, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(two_caches_are_both_invalidated, setup, teardown),
+        cmocka_unit_test(cache_of_one_line_is_still_correct),
+        cmocka_unit_test_setup_teardown(observer_sees_hit_miss_invalidate_delete, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_full_space_says_no_slot, setup, teardown),
+        cmocka_unit_test_setup_teardown(deep_chains_die_without_recursion, setup, teardown),
+        cmocka_unit_test_setup_teardown(wide_trees_across_spaces_die_without_recursion, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(detach_kills_children_elsewhere_and_unlinks_its_own, setup,
+                                        teardown),
+        cmocka_unit_test(random_operations_agree_with_a_model),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
