@@ -12,6 +12,18 @@ enum trc_event_type {
     TRC_EV_SYSCALL = 6,      /* pid; a0 = number */
     TRC_EV_TIMER_IRQ = 7,    /* pid interrupted (0 idle) */
     TRC_EV_HALT = 8,         /* a0 = exit code the kernel powers off with */
+    /* IPC. `port` is the port's kernel id; `msg` packs opcode | len << 32. */
+    TRC_EV_IPC_SEND = 9,        /* pid (sender); a0 = port; a1 = msg; a2 = enum trc_ipc_path;
+                                   a3 = result (0 or a negative ipc_err) */
+    TRC_EV_IPC_RECV = 10,       /* pid (receiver); a0 = port; a1 = msg; a2 = enum trc_ipc_path;
+                                   a3 = result (low 32 bits, as int32) | sender pid << 32 */
+    TRC_EV_CAP_LOOKUP = 11,     /* pid; a0 = token; a1 = 1 cache hit, 0 miss; a2 = result */
+    TRC_EV_CAP_INVALIDATE = 12, /* a0 = space id; a1 = token whose cache line died */
+    TRC_EV_IPC_BLOCK = 13,      /* pid; a0 = port; a1 = 1 receive, 2 send (queue full);
+                                   a2 = deadline cycle (0: none) */
+    TRC_EV_IPC_WAKE = 14,       /* pid; a0 = port; a1 = status (0 or a negative ipc_err) */
+    TRC_EV_PORT_CREATE = 15,    /* pid (creator); a0 = port; a1 = capacity */
+    TRC_EV_PORT_CLOSE = 16,     /* pid; a0 = port; a1 = waiters woken */
     TRC_EV_COUNT
 };
 
@@ -21,6 +33,14 @@ enum trc_fault {
     TRC_FAULT_EXEC = 3,  /* instruction fetch from such memory */
     TRC_FAULT_UNDEF = 4, /* undefined or privileged instruction */
     TRC_FAULT_OTHER = 5, /* anything else (alignment, bad syscall use...) */
+};
+
+/* How a message travelled. */
+enum trc_ipc_path {
+    TRC_IPC_DIRECT = 1,     /* straight to a receiver that was waiting */
+    TRC_IPC_QUEUED = 2,     /* into the port's queue */
+    TRC_IPC_FROM_QUEUE = 3, /* receive: taken from the queue */
+    TRC_IPC_REFUSED = 4,    /* not sent or received: see the result */
 };
 
 enum trc_switch_reason {
