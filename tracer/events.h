@@ -41,6 +41,8 @@ enum trc_ipc_path {
     TRC_IPC_QUEUED = 2,     /* into the port's queue */
     TRC_IPC_FROM_QUEUE = 3, /* receive: taken from the queue */
     TRC_IPC_REFUSED = 4,    /* not sent or received: see the result */
+    TRC_IPC_FAST = 5,       /* the fast path: registers copied, straight switch to the
+                               waiting receiver */
 };
 
 enum trc_switch_reason {

@@ -3,6 +3,7 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,8 +39,8 @@ static cJSON *processes_json(const struct trc_log *log)
         add_u64(o, "priority", p->priority);
         add_u64(o, "cycles", p->cycles);
         add_u64(o, "syscalls", p->syscalls);
-        add_u64(o, "messages_sent", 0);
-        add_u64(o, "messages_received", 0);
+        add_u64(o, "messages_sent", p->messages_sent);
+        add_u64(o, "messages_received", p->messages_received);
         cJSON_AddStringToObject(o, "state", trc_proc_state_name(p->state));
         if (p->state == TRC_PROC_EXITED)
             cJSON_AddNumberToObject(o, "exit_code", (double)p->exit_code);
@@ -53,6 +54,27 @@ static cJSON *processes_json(const struct trc_log *log)
         }
     }
     return arr;
+}
+
+/* Adds the "messages" and "cap_cache" objects (zeros when no IPC happened).
+ * Returns false when out of memory. */
+static bool add_ipc_json(cJSON *r, const struct trc_log *log)
+{
+    cJSON *m = cJSON_AddObjectToObject(r, "messages");
+    cJSON *c = cJSON_AddObjectToObject(r, "cap_cache");
+    if (!m || !c)
+        return false;
+    add_u64(m, "sent", log->messages.sent);
+    add_u64(m, "received", log->messages.received);
+    add_u64(m, "fast_path", log->messages.fast_path);
+    add_u64(m, "slow_path", log->messages.slow_path);
+    add_u64(m, "direct", log->messages.direct);
+    add_u64(m, "queued", log->messages.queued);
+    add_u64(m, "refused", log->messages.refused);
+    add_u64(c, "hits", log->cap_cache.hits);
+    add_u64(c, "misses", log->cap_cache.misses);
+    add_u64(c, "invalidations", log->cap_cache.invalidations);
+    return true;
 }
 
 char *trc_report_json(const struct trc_run_info *run, const struct trc_log *log)
@@ -75,10 +97,11 @@ char *trc_report_json(const struct trc_run_info *run, const struct trc_log *log)
     add_u64(r, "console_bytes", log->console_len);
     add_u64(r, "idle_cycles", run->idle_cycles);
     add_u64(r, "interrupts", run->interrupts);
+    bool ok = add_ipc_json(r, log);
     cJSON *procs = processes_json(log);
     if (procs)
         cJSON_AddItemToObject(r, "processes", procs);
-    char *s = procs ? cJSON_Print(r) : NULL;
+    char *s = ok && procs ? cJSON_Print(r) : NULL;
     cJSON_Delete(r);
     return s;
 }
@@ -126,13 +149,28 @@ void trc_report_print(FILE *out, const struct trc_run_info *run, const struct tr
     fprintf(out, "   cycles %llu, instructions %llu, idle %llu, interrupts %llu, trace_hash %s\n",
             (unsigned long long)run->cycles, (unsigned long long)run->instructions,
             (unsigned long long)run->idle_cycles, (unsigned long long)run->interrupts, hash);
+    if (log->ipc_events) {
+        const struct trc_msg_totals *m = &log->messages;
+        const struct trc_cap_totals *c = &log->cap_cache;
+        fprintf(out,
+                "   messages: sent %llu, received %llu, fast path %llu, slow path %llu "
+                "(%llu direct, %llu queued), refused %llu\n",
+                (unsigned long long)m->sent, (unsigned long long)m->received,
+                (unsigned long long)m->fast_path, (unsigned long long)m->slow_path,
+                (unsigned long long)m->direct, (unsigned long long)m->queued,
+                (unsigned long long)m->refused);
+        fprintf(out, "   cap cache: hits %llu, misses %llu, invalidations %llu\n",
+                (unsigned long long)c->hits, (unsigned long long)c->misses,
+                (unsigned long long)c->invalidations);
+    }
     if (log->nprocs)
-        fprintf(out, "   %-4s %-16s %-4s %12s %8s  %s\n", "pid", "process", "prio", "cycles",
-                "syscalls", "state");
+        fprintf(out, "   %-4s %-16s %-4s %12s %8s %8s %8s  %s\n", "pid", "process", "prio",
+                "cycles", "syscalls", "sent", "received", "state");
     for (size_t i = 0; i < log->nprocs; i++) {
         const struct trc_proc *p = &log->procs[i];
-        fprintf(out, "   %-4u %-16s %-4u %12llu %8llu  %s", p->pid, p->name, p->priority,
-                (unsigned long long)p->cycles, (unsigned long long)p->syscalls,
+        fprintf(out, "   %-4u %-16s %-4u %12llu %8llu %8llu %8llu  %s", p->pid, p->name,
+                p->priority, (unsigned long long)p->cycles, (unsigned long long)p->syscalls,
+                (unsigned long long)p->messages_sent, (unsigned long long)p->messages_received,
                 trc_proc_state_name(p->state));
         if (p->state == TRC_PROC_EXITED)
             fprintf(out, " (code %lld)", (long long)p->exit_code);

@@ -21,7 +21,9 @@ struct trc_run_info {
 };
 
 /* Returns the report as a JSON string (caller frees with free()), or NULL
- * when out of memory. */
+ * when out of memory. It always has "messages" (sent, received, fast_path,
+ * slow_path, direct, queued, refused) and "cap_cache" (hits, misses, invalidations), zeros
+ * when no IPC happened. */
 char *trc_report_json(const struct trc_run_info *run, const struct trc_log *log);
 /* Writes the report JSON to `path`. Returns 0, or -1 with the reason in
  * err[n]. */
@@ -31,7 +33,10 @@ int trc_report_write(const char *path, const struct trc_run_info *run, const str
  * or -1 with the reason in err[n]. */
 int trc_report_fwrite(FILE *f, const struct trc_run_info *run, const struct trc_log *log, char *err,
                       size_t n);
-/* Prints the text summary (outcome, clock, processes) to `out`. */
+/* Prints the text summary to `out` (returns nothing): outcome, clock, a
+ * messages line and a cap-cache line when any IPC event was traced, and
+ * the processes with their cycles, system calls, messages sent and
+ * received, and state. */
 void trc_report_print(FILE *out, const struct trc_run_info *run, const struct trc_log *log);
 
 #endif

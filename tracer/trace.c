@@ -63,7 +63,8 @@ static struct trc_proc *proc_find(struct trc_log *log, uint32_t pid)
     return NULL;
 }
 
-/* Charges the running process up to `cycle` and marks it not running. */
+/* Charges the running process up to `cycle` and marks it not running; a
+ * blocked one stays blocked (returns nothing). */
 static void proc_switch_out(struct trc_log *log, uint64_t cycle)
 {
     struct trc_proc *p = proc_find(log, log->running);
@@ -75,7 +76,64 @@ static void proc_switch_out(struct trc_log *log, uint64_t cycle)
     log->running = 0;
 }
 
-/* Follows the process life cycle the event tells of. */
+/* Returns the result an IPC event carries in `a3`: its low 32 bits as int32
+ * (0, or a negative ipc_err whether the kernel sign- or zero-extended it). */
+static int32_t ipc_result(uint64_t a3)
+{
+    return (int32_t)(uint32_t)(a3 & 0xffffffffu);
+}
+
+/* Counts the IPC and capability-cache event `e` into the run's totals and
+ * its process's message counts (returns nothing). */
+static void ipc_track(struct trc_log *log, const struct trc_event *e)
+{
+    struct trc_proc *p = proc_find(log, e->pid);
+    int32_t result = ipc_result(e->arg[3]);
+    switch (e->type) {
+    case TRC_EV_IPC_SEND:
+        if (e->arg[3] == 0) {
+            log->messages.sent++;
+            if (e->arg[2] == TRC_IPC_FAST)
+                log->messages.fast_path++;
+            else
+                log->messages.slow_path++;
+            if (e->arg[2] == TRC_IPC_DIRECT)
+                log->messages.direct++;
+            else if (e->arg[2] == TRC_IPC_QUEUED)
+                log->messages.queued++;
+            if (p)
+                p->messages_sent++;
+        } else if (result < 0) {
+            log->messages.refused++;
+        }
+        break;
+    case TRC_EV_IPC_RECV:
+        if (result == 0) {
+            log->messages.received++;
+            if (p)
+                p->messages_received++;
+        } else if (result < 0) {
+            log->messages.refused++;
+        }
+        break;
+    case TRC_EV_CAP_LOOKUP:
+        if (e->arg[1] == 1)
+            log->cap_cache.hits++;
+        else if (e->arg[1] == 0)
+            log->cap_cache.misses++;
+        break;
+    case TRC_EV_CAP_INVALIDATE:
+        log->cap_cache.invalidations++;
+        break;
+    default:
+        break;
+    }
+}
+
+/* Follows the process life cycle the event tells of (returns nothing). A
+ * process that blocks stays the running one, charged as such, until the
+ * next switch takes it off the processor; a wake makes it ready again (or
+ * running, if no switch came between its block and its wake). */
 static void proc_track(struct trc_log *log, const struct trc_event *e)
 {
     struct trc_proc *p;
@@ -126,6 +184,16 @@ static void proc_track(struct trc_log *log, const struct trc_event *e)
         if ((p = proc_find(log, e->pid)) != NULL)
             p->syscalls++;
         break;
+    case TRC_EV_IPC_BLOCK:
+        p = proc_find(log, e->pid);
+        if (p && (p->state == TRC_PROC_READY || p->state == TRC_PROC_RUNNING))
+            p->state = TRC_PROC_BLOCKED;
+        break;
+    case TRC_EV_IPC_WAKE:
+        p = proc_find(log, e->pid);
+        if (p && p->state == TRC_PROC_BLOCKED)
+            p->state = log->running == e->pid ? TRC_PROC_RUNNING : TRC_PROC_READY;
+        break;
     default:
         break;
     }
@@ -146,6 +214,10 @@ enum trc_err trc_log_event(struct trc_log *log, const struct trc_event *e)
     for (int i = 0; i < TRC_NARGS; i++)
         hash_u64(log, e->arg[i]);
     proc_track(log, e);
+    if (e->type >= TRC_EV_IPC_SEND && e->type <= TRC_EV_PORT_CLOSE) {
+        log->ipc_events++;
+        ipc_track(log, e);
+    }
     return TRC_OK;
 }
 
@@ -195,6 +267,8 @@ const char *trc_proc_state_name(enum trc_proc_state s)
         return "exited";
     case TRC_PROC_KILLED:
         return "killed";
+    case TRC_PROC_BLOCKED:
+        return "blocked";
     }
     return "unknown";
 }
@@ -226,6 +300,14 @@ const char *trc_event_name(uint32_t type)
         [TRC_EV_SYSCALL] = "syscall",
         [TRC_EV_TIMER_IRQ] = "timer.irq",
         [TRC_EV_HALT] = "halt",
+        [TRC_EV_IPC_SEND] = "ipc.send",
+        [TRC_EV_IPC_RECV] = "ipc.recv",
+        [TRC_EV_CAP_LOOKUP] = "cap.lookup",
+        [TRC_EV_CAP_INVALIDATE] = "cap.invalidate",
+        [TRC_EV_IPC_BLOCK] = "ipc.block",
+        [TRC_EV_IPC_WAKE] = "ipc.wake",
+        [TRC_EV_PORT_CREATE] = "port.create",
+        [TRC_EV_PORT_CLOSE] = "port.close",
     };
     return type < TRC_EV_COUNT && names[type] ? names[type] : "unknown";
 }

@@ -2,8 +2,10 @@
  * trace port (stamped with the cycle clock by the machine) and console bytes
  * from the UART; both feed one running content hash, so two runs with the
  * same hash saw the same events and output in the same order. The log also
- * follows the processes the kernel announces (create, switch, exit, fault)
- * to report their state and the cycles each one ran. */
+ * follows the processes the kernel announces (create, switch, exit, fault,
+ * IPC block and wake) to report their state, the cycles each one ran and the
+ * messages it sent and received, and totals the run's IPC traffic and
+ * capability-cache behaviour. */
 #ifndef IPCEMU_TRACER_TRACE_H
 #define IPCEMU_TRACER_TRACE_H
 
@@ -24,7 +26,13 @@ struct trc_event {
     uint64_t arg[TRC_NARGS];
 };
 
-enum trc_proc_state { TRC_PROC_READY, TRC_PROC_RUNNING, TRC_PROC_EXITED, TRC_PROC_KILLED };
+enum trc_proc_state {
+    TRC_PROC_READY,
+    TRC_PROC_RUNNING,
+    TRC_PROC_EXITED,
+    TRC_PROC_KILLED,
+    TRC_PROC_BLOCKED, /* waiting in an IPC call: from TRC_EV_IPC_BLOCK to TRC_EV_IPC_WAKE */
+};
 
 struct trc_proc {
     uint32_t pid;
@@ -37,7 +45,28 @@ struct trc_proc {
     uint64_t fault_addr;
     uint64_t cycles; /* cycles while it was the running process */
     uint64_t syscalls;
-    uint64_t switched_in; /* cycle of the last switch to it */
+    uint64_t messages_sent;     /* TRC_EV_IPC_SEND with result 0 */
+    uint64_t messages_received; /* TRC_EV_IPC_RECV with result 0 */
+    uint64_t switched_in;       /* cycle of the last switch to it */
+};
+
+/* The run's message traffic. A result is the low 32 bits of a3 read as
+ * int32 (so a sign- or zero-extended ipc_err both count as negative). */
+struct trc_msg_totals {
+    uint64_t sent;      /* sends with result 0 (a3 == 0) */
+    uint64_t received;  /* receives with result 0 */
+    uint64_t fast_path; /* sends with result 0 on the fast path (TRC_IPC_FAST) */
+    uint64_t slow_path; /* every other send with result 0: */
+    uint64_t direct;    /*   of those, handed to a receiver that was waiting */
+    uint64_t queued;    /*   of those, put in the port's queue */
+    uint64_t refused;   /* sends and receives with a negative result */
+};
+
+/* The run's capability-cache behaviour. */
+struct trc_cap_totals {
+    uint64_t hits;          /* TRC_EV_CAP_LOOKUP with a1 == 1 */
+    uint64_t misses;        /* TRC_EV_CAP_LOOKUP with a1 == 0 */
+    uint64_t invalidations; /* TRC_EV_CAP_INVALIDATE */
 };
 
 enum trc_err { TRC_OK, TRC_ERR_NOMEM };
@@ -52,29 +81,39 @@ struct trc_log {
     uint32_t running; /* pid running now (0: none / idle) */
     uint64_t hash;    /* FNV-1a 64 over events and console bytes */
     bool oom;         /* a record was lost for lack of memory */
+    struct trc_msg_totals messages;
+    struct trc_cap_totals cap_cache;
+    uint64_t ipc_events; /* events of types TRC_EV_IPC_SEND..TRC_EV_PORT_CLOSE */
 };
 
-/* Initialises an empty log. */
+/* Initialises an empty log (returns nothing). */
 void trc_log_init(struct trc_log *log);
-/* Frees everything the log owns. */
+/* Frees everything the log owns (returns nothing). */
 void trc_log_free(struct trc_log *log);
-/* Appends an event; returns TRC_ERR_NOMEM (and sets log->oom) on failure. */
+/* Appends an event and follows what it tells of (processes, IPC totals);
+ * returns TRC_OK, or TRC_ERR_NOMEM (and sets log->oom) on failure. */
 enum trc_err trc_log_event(struct trc_log *log, const struct trc_event *e);
-/* Appends one console byte. */
+/* Appends one console byte; returns TRC_OK, or TRC_ERR_NOMEM (and sets
+ * log->oom) on failure. */
 enum trc_err trc_log_console(struct trc_log *log, uint8_t byte);
-/* Closes the run at `cycle`: charges the running process up to it. */
+/* Closes the run at `cycle`: charges the running process up to it
+ * (returns nothing). */
 void trc_log_finish(struct trc_log *log, uint64_t cycle);
 /* Returns the process with `pid`, or NULL. */
 const struct trc_proc *trc_log_proc(const struct trc_log *log, uint32_t pid);
-/* Writes the content hash as 16 lowercase hex digits plus NUL. */
+/* Writes the content hash as 16 lowercase hex digits plus NUL (returns
+ * nothing). */
 void trc_log_hash_hex(const struct trc_log *log, char out[17]);
 
-/* Returns "ready", "running", "exited" or "killed". */
+/* Returns "ready", "running", "exited", "killed" or "blocked" ("unknown"
+ * for a value outside the enum). */
 const char *trc_proc_state_name(enum trc_proc_state s);
 /* Returns "read", "write", "exec", "undefined-instruction" or "other". */
 const char *trc_fault_name(uint32_t fault);
-/* Returns the event type's name ("proc.create", ...), or "unknown". */
+/* Returns the event type's name ("proc.create", "ipc.send", ...), or
+ * "unknown". */
 const char *trc_event_name(uint32_t type);
+/* Returns "ok" for TRC_OK, else "out of memory". */
 const char *trc_strerror(enum trc_err e);
 
 #endif

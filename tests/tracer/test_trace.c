@@ -17,6 +17,26 @@ static void ev(struct trc_log *log, uint64_t cycle, uint32_t type, uint32_t pid,
     assert_int_equal(trc_log_event(log, &e), TRC_OK);
 }
 
+/* Logs an event with all four arguments. */
+static void ev4(struct trc_log *log, uint64_t cycle, uint32_t type, uint32_t pid, uint64_t a0,
+                uint64_t a1, uint64_t a2, uint64_t a3)
+{
+    struct trc_event e = {.cycle = cycle, .type = type, .pid = pid, .arg = {a0, a1, a2, a3}};
+    assert_int_equal(trc_log_event(log, &e), TRC_OK);
+}
+
+/* Returns `err` as a trace argument, sign-extended to 64 bits. */
+static uint64_t sx(int32_t err)
+{
+    return (uint64_t)(int64_t)err;
+}
+
+/* Returns `err` as a trace argument, zero-extended from 32 bits. */
+static uint64_t zx(int32_t err)
+{
+    return (uint64_t)(uint32_t)err;
+}
+
 /* A short life: two processes, one exits, one is killed. */
 static void play(struct trc_log *log)
 {
@@ -105,12 +125,206 @@ static void many_events_grow_the_log(void **state)
     trc_log_free(&log);
 }
 
+/* A client (pid 1) and a server (pid 2) on port 7: the server blocks to
+ * receive, a direct send wakes it, a queued send and refused calls follow. */
+static void play_ipc(struct trc_log *log)
+{
+    ev(log, 10, TRC_EV_PROC_CREATE, 1, 1, 0x746e65696c63ULL /* "client" */, 0);
+    ev(log, 11, TRC_EV_PROC_CREATE, 2, 1, 0x726576726573ULL /* "server" */, 0);
+    ev(log, 20, TRC_EV_SCHED_SWITCH, 2, 0, TRC_SWITCH_START, 0);
+    ev(log, 22, TRC_EV_PORT_CREATE, 2, 7, 4, 0);
+    ev(log, 30, TRC_EV_IPC_BLOCK, 2, 7, 1, 0);
+    ev(log, 40, TRC_EV_SCHED_SWITCH, 1, 2, TRC_SWITCH_BLOCK, 0);
+    ev(log, 45, TRC_EV_CAP_LOOKUP, 1, 0x101, 0, 0);
+    ev4(log, 50, TRC_EV_IPC_SEND, 1, 7, 3 | 8ULL << 32, TRC_IPC_DIRECT, 0);
+    ev(log, 50, TRC_EV_IPC_WAKE, 2, 7, 0, 0);
+    ev4(log, 50, TRC_EV_IPC_RECV, 2, 7, 3 | 8ULL << 32, TRC_IPC_DIRECT, 1ULL << 32);
+    ev(log, 55, TRC_EV_CAP_LOOKUP, 1, 0x101, 1, 0);
+    ev4(log, 60, TRC_EV_IPC_SEND, 1, 7, 4 | 8ULL << 32, TRC_IPC_QUEUED, 0);
+    ev4(log, 70, TRC_EV_IPC_SEND, 1, 7, 5, TRC_IPC_REFUSED, sx(-20)); /* port full */
+    ev4(log, 75, TRC_EV_IPC_SEND, 1, 9, 5, TRC_IPC_REFUSED, zx(-23)); /* invalid cap */
+    ev(log, 100, TRC_EV_SCHED_SWITCH, 2, 1, TRC_SWITCH_PREEMPT, 0);
+    ev4(log, 110, TRC_EV_IPC_RECV, 2, 7, 4 | 8ULL << 32, TRC_IPC_FROM_QUEUE, 1ULL << 32);
+    ev4(log, 115, TRC_EV_IPC_RECV, 2, 7, 0, TRC_IPC_REFUSED, zx(-21) | 0); /* would block */
+    ev(log, 120, TRC_EV_CAP_INVALIDATE, 0, 1, 0x101, 0);
+    ev(log, 125, TRC_EV_CAP_LOOKUP, 2, 0x202, 0, 0);
+    ev(log, 130, TRC_EV_PORT_CLOSE, 2, 7, 0, 0);
+}
+
+static void ipc_events_are_counted(void **state)
+{
+    (void)state;
+    struct trc_log log;
+    trc_log_init(&log);
+    assert_int_equal(log.messages.sent + log.messages.refused + log.cap_cache.hits, 0);
+    play_ipc(&log);
+    trc_log_finish(&log, 200);
+    assert_int_equal(log.messages.sent, 2);
+    assert_int_equal(log.messages.received, 2);
+    assert_int_equal(log.messages.fast_path, 0); /* no TRC_IPC_FAST send */
+    assert_int_equal(log.messages.slow_path, 2);
+    assert_int_equal(log.messages.direct, 1);
+    assert_int_equal(log.messages.queued, 1);
+    assert_int_equal(log.messages.refused, 3); /* two sends, one receive */
+    /* A fast-path send counts as fast, neither direct nor queued. */
+    ev4(&log, 210, TRC_EV_IPC_SEND, 1, 7, 6 | 8ULL << 32, TRC_IPC_FAST, 0);
+    assert_int_equal(log.messages.fast_path, 1);
+    assert_int_equal(log.messages.slow_path, 2);
+    assert_int_equal(log.messages.direct + log.messages.queued, 2);
+    assert_int_equal(log.messages.sent, 3);
+    assert_int_equal(log.cap_cache.hits, 1);
+    assert_int_equal(log.cap_cache.misses, 2);
+    assert_int_equal(log.cap_cache.invalidations, 1);
+    assert_int_equal(log.ipc_events, 16);
+    const struct trc_proc *c = trc_log_proc(&log, 1), *s = trc_log_proc(&log, 2);
+    assert_string_equal(c->name, "client");
+    assert_int_equal(c->messages_sent, 3); /* with the fast-path one */
+    assert_int_equal(c->messages_received, 0);
+    assert_int_equal(s->messages_sent, 0);
+    assert_int_equal(s->messages_received, 2);
+    assert_int_equal(c->state, TRC_PROC_READY);
+    assert_int_equal(s->state, TRC_PROC_RUNNING);
+    assert_int_equal(c->cycles, 100 - 40);
+    assert_int_equal(s->cycles, (40 - 20) + (200 - 100));
+    assert_false(log.oom);
+    trc_log_free(&log);
+}
+
+/* Plays play_ipc's first `n` events into a fresh log. */
+static void play_ipc_prefix(struct trc_log *log, size_t n)
+{
+    struct trc_log full;
+    trc_log_init(&full);
+    play_ipc(&full);
+    assert_true(n <= full.nev);
+    trc_log_init(log);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(trc_log_event(log, &full.ev[i]), TRC_OK);
+    trc_log_free(&full);
+}
+
+static void a_blocked_process_is_switched_out_and_woken(void **state)
+{
+    (void)state;
+    struct trc_log log;
+    /* Blocked at 30: still the running process, until the switch at 40. */
+    play_ipc_prefix(&log, 5);
+    const struct trc_proc *s = trc_log_proc(&log, 2);
+    assert_int_equal(s->state, TRC_PROC_BLOCKED);
+    assert_int_equal(log.running, 2);
+    assert_string_equal(trc_proc_state_name(s->state), "blocked");
+    trc_log_free(&log);
+    /* The switch takes it off the processor, charged 20, still blocked. */
+    play_ipc_prefix(&log, 6);
+    s = trc_log_proc(&log, 2);
+    assert_int_equal(s->state, TRC_PROC_BLOCKED);
+    assert_int_equal(s->cycles, 40 - 20);
+    assert_int_equal(log.running, 1);
+    trc_log_finish(&log, 48); /* blocked time is not its own */
+    assert_int_equal(s->cycles, 40 - 20);
+    assert_int_equal(trc_log_proc(&log, 1)->cycles, 48 - 40);
+    trc_log_free(&log);
+    /* The wake at 50 makes it ready, not running; nothing charged. */
+    play_ipc_prefix(&log, 10);
+    s = trc_log_proc(&log, 2);
+    assert_int_equal(s->state, TRC_PROC_READY);
+    assert_int_equal(s->cycles, 40 - 20);
+    assert_int_equal(trc_log_proc(&log, 1)->state, TRC_PROC_RUNNING);
+    trc_log_free(&log);
+}
+
+static void block_and_wake_edge_cases(void **state)
+{
+    (void)state;
+    struct trc_log log;
+    trc_log_init(&log);
+    ev(&log, 1, TRC_EV_PROC_CREATE, 1, 1, 0x61, 0);
+    ev(&log, 2, TRC_EV_PROC_CREATE, 2, 1, 0x62, 0);
+    ev(&log, 3, TRC_EV_PROC_CREATE, 3, 1, 0x63, 0);
+    ev(&log, 10, TRC_EV_SCHED_SWITCH, 1, 0, TRC_SWITCH_START, 0);
+    /* Woken before any switch: it is still on the processor. */
+    ev(&log, 12, TRC_EV_IPC_BLOCK, 1, 7, 2, 500);
+    ev(&log, 14, TRC_EV_IPC_WAKE, 1, 7, 0, 0);
+    assert_int_equal(trc_log_proc(&log, 1)->state, TRC_PROC_RUNNING);
+    /* A wake for a process that is not blocked changes nothing. */
+    ev(&log, 15, TRC_EV_IPC_WAKE, 2, 7, 0, 0);
+    assert_int_equal(trc_log_proc(&log, 2)->state, TRC_PROC_READY);
+    /* A timed-out wait wakes it ready, with a negative status. */
+    ev(&log, 16, TRC_EV_IPC_BLOCK, 1, 7, 1, 40);
+    ev(&log, 20, TRC_EV_SCHED_SWITCH, 2, 1, TRC_SWITCH_BLOCK, 0);
+    ev(&log, 40, TRC_EV_IPC_WAKE, 1, 7, sx(-22), 0);
+    assert_int_equal(trc_log_proc(&log, 1)->state, TRC_PROC_READY);
+    assert_int_equal(trc_log_proc(&log, 1)->cycles, 20 - 10);
+    /* Killed while blocked: killed it stays; an exited one does not block. */
+    ev(&log, 41, TRC_EV_IPC_BLOCK, 3, 7, 1, 0);
+    ev(&log, 42, TRC_EV_PROC_FAULT, 3, TRC_FAULT_OTHER, 0, 0);
+    ev(&log, 43, TRC_EV_IPC_WAKE, 3, 7, sx(-26), 0);
+    assert_int_equal(trc_log_proc(&log, 3)->state, TRC_PROC_KILLED);
+    ev(&log, 50, TRC_EV_PROC_EXIT, 2, 0, 0, 0);
+    ev(&log, 51, TRC_EV_IPC_BLOCK, 2, 7, 1, 0);
+    assert_int_equal(trc_log_proc(&log, 2)->state, TRC_PROC_EXITED);
+    assert_int_equal(trc_log_proc(&log, 2)->cycles, 50 - 20);
+    /* Events for unknown processes are counted but follow no one. */
+    ev4(&log, 60, TRC_EV_IPC_SEND, 9, 7, 0, TRC_IPC_QUEUED, 0);
+    ev(&log, 61, TRC_EV_IPC_BLOCK, 9, 7, 1, 0);
+    assert_int_equal(log.messages.sent, 1);
+    assert_int_equal(log.messages.slow_path, 1);
+    assert_int_equal(log.messages.refused, 0);
+    assert_null(trc_log_proc(&log, 9));
+    trc_log_free(&log);
+}
+
+static void ipc_events_have_names(void **state)
+{
+    (void)state;
+    assert_string_equal(trc_event_name(TRC_EV_IPC_SEND), "ipc.send");
+    assert_string_equal(trc_event_name(TRC_EV_IPC_RECV), "ipc.recv");
+    assert_string_equal(trc_event_name(TRC_EV_CAP_LOOKUP), "cap.lookup");
+    assert_string_equal(trc_event_name(TRC_EV_CAP_INVALIDATE), "cap.invalidate");
+    assert_string_equal(trc_event_name(TRC_EV_IPC_BLOCK), "ipc.block");
+    assert_string_equal(trc_event_name(TRC_EV_IPC_WAKE), "ipc.wake");
+    assert_string_equal(trc_event_name(TRC_EV_PORT_CREATE), "port.create");
+    assert_string_equal(trc_event_name(TRC_EV_PORT_CLOSE), "port.close");
+    assert_string_equal(trc_event_name(TRC_EV_COUNT), "unknown");
+    assert_string_equal(trc_event_name(0), "unknown");
+    assert_string_equal(trc_proc_state_name(TRC_PROC_BLOCKED), "blocked");
+    assert_string_equal(trc_proc_state_name(TRC_PROC_READY), "ready");
+}
+
+/* The hash is over the records alone: the values below were computed by
+ * the tracer before it followed IPC, and must not change. */
+static void the_hash_is_unchanged_by_ipc_tracking(void **state)
+{
+    (void)state;
+    struct trc_log log;
+    char h[17];
+    trc_log_init(&log);
+    trc_log_hash_hex(&log, h);
+    assert_string_equal(h, "cbf29ce484222325");
+    play(&log);
+    trc_log_hash_hex(&log, h);
+    assert_string_equal(h, "f90ba73b0ef889f4");
+    trc_log_free(&log);
+    trc_log_init(&log);
+    play_ipc(&log);
+    trc_log_console(&log, 'o');
+    trc_log_console(&log, 'k');
+    trc_log_hash_hex(&log, h);
+    assert_string_equal(h, "b7b02bc317a6c7c6");
+    trc_log_free(&log);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(processes_follow_the_events),
         cmocka_unit_test(the_hash_is_a_function_of_content_and_order),
         cmocka_unit_test(many_events_grow_the_log),
+        cmocka_unit_test(ipc_events_are_counted),
+        cmocka_unit_test(a_blocked_process_is_switched_out_and_woken),
+        cmocka_unit_test(block_and_wake_edge_cases),
+        cmocka_unit_test(ipc_events_have_names),
+        cmocka_unit_test(the_hash_is_unchanged_by_ipc_tracking),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
