@@ -19,17 +19,50 @@ static struct expect expects[NPROC];
 static unsigned nexpects;
 static bool demo_broken; /* a process could not be created */
 
-/* Creates a process and records what it should end with. */
-static void spawn(const char *name, unsigned prio, int (*fn)(long), long arg, enum proc_state state,
-                  int code, enum trc_fault fault, enum trc_fault fault2)
+/* Creates a process and records what it should end with; returns it (or
+ * NULL, which breaks the demo). */
+static struct proc *spawn(const char *name, unsigned prio, int (*fn)(long), long arg,
+                          enum proc_state state, int code, enum trc_fault fault,
+                          enum trc_fault fault2)
 {
     struct proc *p = proc_create(name, prio, (uintptr_t)fn, (uintptr_t)arg);
     if (!p) {
         kprintf("[kernel] cannot create process %s\n", name);
         demo_broken = true;
-        return;
+        return NULL;
     }
     expects[nexpects++] = (struct expect){p->pid, state, code, fault, fault2};
+    return p;
+}
+
+/* Gives `p` the capability `tok` as its argument (before it first runs). */
+static void hand(struct proc *p, long tok)
+{
+    if (!p || tok < 0) {
+        kprintf("[kernel] demo: cannot hand over a capability (%ld)\n", tok);
+        demo_broken = true;
+        return;
+    }
+    proc_set_arg(p, (uintptr_t)tok);
+}
+
+/* The ipc demo: the kernel creates the ports and grants the capabilities
+ * the processes start with. */
+static void demo_ipc(void)
+{
+    struct proc *server = spawn("server", PRIO_DEFAULT, prog_ipc_server, 0, PROC_EXITED, 0, 0, 0);
+    struct proc *client = spawn("client", PRIO_DEFAULT, prog_ipc_client, 0, PROC_EXITED, 0, 0, 0);
+    spawn("owner", PRIO_DEFAULT, prog_ipc_owner, 0, PROC_EXITED, 0, 0, 0);
+    struct proc *waiter = spawn("waiter", PRIO_DEFAULT, prog_ipc_waiter, 0, PROC_EXITED, 0, 0, 0);
+    struct proc *closer = spawn("closer", PRIO_DEFAULT, prog_ipc_closer, 0, PROC_EXITED, 0, 0, 0);
+    if (!server || !client || !waiter || !closer)
+        return;
+    long port = kipc_port_create(server, 16);
+    hand(server, port);
+    hand(client, kipc_grant(server, (ipc_cap_t)port, client, IPC_RIGHT_SEND));
+    long shut = kipc_port_create(closer, 4);
+    hand(closer, shut);
+    hand(waiter, kipc_grant(closer, (ipc_cap_t)shut, waiter, IPC_RIGHT_RECEIVE));
 }
 
 /* Spawns a process expected to exit with code 0. */
@@ -74,6 +107,9 @@ void demo_start(uint32_t demo)
         spawn_bad("breakpoint", prog_wild, WILD_BREAKPOINT, TRC_FAULT_OTHER, 0);
         spawn_bad("nullcall", prog_wild, WILD_NULL_CALL, TRC_FAULT_EXEC, 0);
         spawn_ok("badprint", prog_wild, WILD_BAD_PRINT);
+        break;
+    case BOOT_DEMO_IPC:
+        demo_ipc();
         break;
     case BOOT_DEMO_HELLO:
     default:

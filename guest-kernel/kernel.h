@@ -8,6 +8,8 @@
 #include <stdint.h>
 
 #include "arch.h"
+#include "ipc/cap.h"
+#include "ipc/port.h"
 #include "syscall_nr.h"
 #include "tracer/events.h"
 
@@ -17,11 +19,12 @@
 #define PROC_NAME_MAX 16
 #define USTACK_PAGES 4 /* user stack: 16 KiB per process */
 #define PRINT_MAX 1024 /* longest SYS_PRINT */
+#define KIPC_SLOTS 64  /* capability slots per process */
 
 /* Linker symbols (kernel.ld). */
 extern char __kernel_start[], __kernel_end[], __user_start[], __user_end[];
 
-enum proc_state { PROC_FREE, PROC_READY, PROC_RUNNING, PROC_EXITED, PROC_KILLED };
+enum proc_state { PROC_FREE, PROC_READY, PROC_RUNNING, PROC_BLOCKED, PROC_EXITED, PROC_KILLED };
 
 /* A user process. The kernel is single-core and runs with interrupts
  * masked, so no field needs a lock; `regs` is written only at trap entry. */
@@ -34,9 +37,17 @@ struct proc {
     uintptr_t pt_root; /* its address space */
     unsigned asid;
     uintptr_t stack_lo, stack_hi; /* its user stack, [lo, hi) */
+    uintptr_t entry;              /* the user function it runs */
     int exit_code;
     enum trc_fault fault; /* PROC_KILLED: why */
     struct proc *next;    /* run-queue link */
+    /* IPC (kipc.c). */
+    struct ipc_cspace cspace; /* its capabilities */
+    struct ipc_slot slots[KIPC_SLOTS];
+    struct ipc_waiter waiter; /* parked on a port while PROC_BLOCKED */
+    struct ipc_msg kbuf;      /* a parked sender's message / delivery buffer */
+    uintptr_t ubuf;           /* a parked receiver's user buffer */
+    uint64_t deadline;        /* cycle its wait times out, 0: never */
 };
 
 /* Machine facts from the boot-info block. */
@@ -46,6 +57,7 @@ struct kconfig {
     uint64_t quantum;
     uint64_t seed;
     uint32_t demo;
+    uint32_t cap_cache_lines;
 };
 extern struct kconfig kcfg;
 extern struct proc *current;  /* the process that runs (or last ran) */
@@ -91,6 +103,8 @@ __attribute__((noreturn)) void power_off(uint32_t code);
  * u_start, which exits with its result) at priority `prio`; returns it, or
  * NULL when the table or memory is full. */
 struct proc *proc_create(const char *name, unsigned prio, uintptr_t entry, uintptr_t arg);
+/* Replaces the argument a process that has not run yet starts with. */
+void proc_set_arg(struct proc *p, uintptr_t arg);
 /* Ends `p` with exit code `code` (it no longer runs). */
 void proc_exit(struct proc *p, int code);
 /* Kills `p` for a fault and prints the fault record. */
@@ -103,8 +117,38 @@ struct proc *proc_slot(unsigned i);
 /* Returns how many processes exist and have not ended. */
 unsigned proc_live_count(void);
 
+/* kipc.c */
+/* Sets up the capability system (a cache of `cache_lines` lines, a power of
+ * two) and the port table. */
+void kipc_init(uint32_t cache_lines);
+/* Gives `p` an empty capability space. Returns 0 or a negative ipc_err. */
+int kipc_proc_init(struct proc *p);
+/* Takes `p` out of IPC for good: stops its wait, closes the ports it
+ * created, deletes its capabilities (and what was derived from them). */
+void kipc_proc_exit(struct proc *p);
+/* Runs IPC system call `nr` for `p`; returns its result, or does not
+ * return when `p` blocks (another process runs). */
+long kipc_syscall(struct proc *p, uintptr_t nr, struct arch_regs *r);
+/* Wakes every process whose wait timed out by cycle `now`. */
+void kipc_expire(uint64_t now);
+/* Returns the earliest wait deadline, or 0 when no wait can time out. */
+uint64_t kipc_next_deadline(void);
+/* Creates a port for `owner` with `capacity`; puts a capability with every
+ * right in its space. Returns the token, or a negative ipc_err. */
+long kipc_port_create(struct proc *owner, uint32_t capacity);
+/* Grants `to` a child of `owner`'s capability `tok` with `rights`. Returns
+ * the new token in `to`'s space, or a negative ipc_err. */
+long kipc_grant(struct proc *owner, ipc_cap_t tok, struct proc *to, unsigned rights);
+
 /* sched.c */
 void sched_enqueue(struct proc *p);
+/* Arms the timer for the end of the running slice or the earliest IPC
+ * deadline, whichever comes first. */
+void sched_arm_timer(void);
+/* Returns true once the running process's time slice is over. */
+bool sched_slice_over(uint64_t now);
+/* Returns true if a process of priority above `prio` is ready. */
+bool sched_ready_above(unsigned prio);
 /* Picks the next process (or idles until one is ready, or powers off when
  * none is left) and enters it. */
 __attribute__((noreturn)) void sched_next(enum trc_switch_reason why);

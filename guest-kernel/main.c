@@ -26,6 +26,7 @@ void kmain(const struct bootinfo *bi)
         .quantum = bi->quantum,
         .seed = bi->seed,
         .demo = bi->demo,
+        .cap_cache_lines = bi->cap_cache_lines ? bi->cap_cache_lines : 64,
     };
     arch_init(bi);
     kpage_init((uintptr_t)__kernel_end, kcfg.ram_end);
@@ -43,6 +44,7 @@ void kmain(const struct bootinfo *bi)
         panic("kmain: out of memory for the kernel page tables");
     arch_pt_activate(kernel_root, 0);
 
+    kipc_init(kcfg.cap_cache_lines);
     demo_start(kcfg.demo);
     sched_next(TRC_SWITCH_START);
 }

@@ -17,7 +17,8 @@ unsigned proc_live_count(void)
 {
     unsigned n = 0;
     for (unsigned i = 0; i < NPROC; i++)
-        if (procs[i].state == PROC_READY || procs[i].state == PROC_RUNNING)
+        if (procs[i].state == PROC_READY || procs[i].state == PROC_RUNNING ||
+            procs[i].state == PROC_BLOCKED)
             n++;
     return n;
 }
@@ -72,7 +73,12 @@ struct proc *proc_create(const char *name, unsigned prio, uintptr_t entry, uintp
     p->asid = p->pid;
     p->stack_lo = lo;
     p->stack_hi = hi;
+    p->entry = entry;
     arch_regs_init(&p->regs, (uintptr_t)u_start, hi - 16, entry, arg);
+    if (kipc_proc_init(p) != 0) {
+        p->state = PROC_FREE;
+        return NULL;
+    }
     uint64_t name_words[2] = {0, 0};
     for (unsigned i = 0; i < PROC_NAME_MAX && p->name[i]; i++)
         name_words[i / 8] |= (uint64_t)(uint8_t)p->name[i] << (8 * (i % 8));
@@ -81,10 +87,16 @@ struct proc *proc_create(const char *name, unsigned prio, uintptr_t entry, uintp
     return p;
 }
 
+void proc_set_arg(struct proc *p, uintptr_t arg)
+{
+    arch_regs_init(&p->regs, (uintptr_t)u_start, p->stack_hi - 16, p->entry, arg);
+}
+
 void proc_exit(struct proc *p, int code)
 {
     p->state = PROC_EXITED;
     p->exit_code = code;
+    kipc_proc_exit(p);
     ktrace(TRC_EV_PROC_EXIT, p->pid, (uint64_t)(int64_t)code, 0, 0, 0);
 }
 
@@ -110,6 +122,7 @@ void proc_kill(struct proc *p, enum trc_fault cause, uintptr_t pc, uintptr_t add
     p->state = PROC_KILLED;
     p->exit_code = -1;
     p->fault = cause;
+    kipc_proc_exit(p);
     kprintf("[kernel] killed pid %u (%s): %s at pc %p, address %p\n", p->pid, p->name,
             fault_name(cause), (void *)pc, (void *)addr);
     ktrace(TRC_EV_PROC_FAULT, p->pid, cause, pc, addr, 0);

@@ -9,6 +9,7 @@ struct runq {
 
 static struct runq runq[NPRIO];
 struct proc *current;
+static uint64_t slice_end; /* cycle the running process's time slice ends */
 
 void sched_enqueue(struct proc *p)
 {
@@ -39,13 +40,36 @@ static struct proc *sched_pick(void)
     return NULL;
 }
 
-/* Handles a timer interrupt that arrived while idle. */
+/* Handles a timer interrupt that arrived while idle: IPC waits that timed
+ * out become ready. */
 static void sched_idle_tick(void)
 {
     if (timer_pending()) {
         timer_ack();
         ktrace(TRC_EV_TIMER_IRQ, 0, 0, 0, 0, 0);
+        kipc_expire(timer_now());
     }
+}
+
+void sched_arm_timer(void)
+{
+    uint64_t when = slice_end, d = kipc_next_deadline();
+    if (d && d < when)
+        when = d;
+    timer_arm(when);
+}
+
+bool sched_slice_over(uint64_t now)
+{
+    return now >= slice_end;
+}
+
+bool sched_ready_above(unsigned prio)
+{
+    for (unsigned q = prio + 1; q < NPRIO; q++)
+        if (runq[q].head)
+            return true;
+    return false;
 }
 
 void sched_next(enum trc_switch_reason why)
@@ -58,7 +82,13 @@ void sched_next(enum trc_switch_reason why)
             kprintf("[kernel] all processes ended; powering off (exit code %u)\n", code);
             power_off(code);
         }
-        arch_wait(); /* nothing blocks yet, so only the timer can wake us */
+        /* Only a timed-out wait can make a process ready now: wake up for
+         * the first one. With none, nothing can: the machine sees a core
+         * waiting with no timer armed (a deadlock). */
+        uint64_t d = kipc_next_deadline();
+        if (d)
+            timer_arm(d);
+        arch_wait();
         sched_idle_tick();
     }
     p->state = PROC_RUNNING;
@@ -67,6 +97,7 @@ void sched_next(enum trc_switch_reason why)
         arch_pt_activate(p->pt_root, p->asid);
     }
     current = p;
-    timer_arm(timer_now() + kcfg.quantum);
+    slice_end = timer_now() + kcfg.quantum;
+    sched_arm_timer();
     arch_enter_user(&p->regs);
 }

@@ -8,12 +8,28 @@
 #define SYS_EXIT 3   /* (int code) -> does not return */
 #define SYS_GETPID 4 /* () -> pid */
 
+/* IPC (ipc/uapi.h). Tokens come back as results: a token is never in the
+ * error range (-1 .. -99). `timeout` is in cycles, IPC_FOREVER (0) waits for
+ * ever. */
+#define SYS_PORT_CREATE 10 /* (capacity) -> token with every right */
+#define SYS_PORT_CLOSE 11  /* (token) -> 0; needs MANAGE; wakes every waiter */
+#define SYS_SEND 12        /* (token, const struct ipc_umsg *, timeout) -> 0 */
+#define SYS_RECV 13        /* (token, struct ipc_umsg *, timeout) -> 0 */
+#define SYS_TRY_SEND 14    /* (token, const struct ipc_umsg *) -> 0 or PortFull */
+#define SYS_TRY_RECV 15    /* (token, struct ipc_umsg *) -> 0 or WouldBlock */
+#define SYS_CAP_DERIVE 16  /* (token, rights) -> new token with those rights */
+#define SYS_CAP_REVOKE 17  /* (token) -> 0; needs MANAGE; every derived copy dies */
+#define SYS_CAP_DELETE 18  /* (token) -> 0 */
+#define SYS_PORT_LIMIT 19  /* (token, types, max_len) -> 0; needs MANAGE: the filter */
+#define SYS_PORT_RATE 20   /* (token, period, burst) -> 0; needs MANAGE: the rate limit */
+
 enum kerr {
     KERR_OK = 0,
     KERR_NOSYS = -1,   /* no such system call */
     KERR_FAULT = -2,   /* a pointer the process may not use */
     KERR_INVALID = -3, /* an argument out of range */
     KERR_NOMEM = -4,   /* the kernel ran out of memory */
+    /* IPC calls return the ipc_err codes of ipc/ipc.h (-20 .. -39). */
 };
 
 #endif

@@ -46,11 +46,16 @@ void trap_from_user(struct arch_regs *frame, const struct trap *t)
     case TRAP_IRQ:
         if (timer_pending()) {
             timer_ack();
+            uint64_t now = timer_now();
             ktrace(TRC_EV_TIMER_IRQ, p->pid, 0, 0, 0, 0);
-            sched_enqueue(p);
-            sched_next(TRC_SWITCH_PREEMPT);
+            kipc_expire(now);
+            if (sched_slice_over(now) || sched_ready_above(p->prio)) {
+                sched_enqueue(p);
+                sched_next(TRC_SWITCH_PREEMPT);
+            }
+            sched_arm_timer(); /* an IPC deadline came first: the slice goes on */
         }
-        arch_enter_user(&p->regs); /* spurious: nothing is pending */
+        arch_enter_user(&p->regs); /* or spurious: nothing is pending */
     case TRAP_PAGE_FAULT:
     case TRAP_UNDEF:
     case TRAP_OTHER:

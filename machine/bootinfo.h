@@ -15,6 +15,7 @@ enum bootinfo_demo {
     BOOT_DEMO_SPIN = 1,  /* a process that loops forever */
     BOOT_DEMO_STORM = 2, /* syscall storm + faulting processes */
     BOOT_DEMO_WILD = 3,  /* wild pointers and bad instructions */
+    BOOT_DEMO_IPC = 4,   /* ports, capabilities, blocking, timeouts */
     BOOT_DEMO_COUNT
 };
 
@@ -28,11 +29,13 @@ struct bootinfo {
     uint64_t timer_base;
     uint64_t power_base;
     uint64_t trace_base;
-    uint64_t quantum; /* scheduler time slice, in cycles */
-    uint64_t seed;    /* from the scenario or the command line */
-    uint32_t ncores;  /* cores the machine runs */
-    uint32_t demo;    /* enum bootinfo_demo */
-    uint64_t reserved[6];
+    uint64_t quantum;         /* scheduler time slice, in cycles */
+    uint64_t seed;            /* from the scenario or the command line */
+    uint32_t ncores;          /* cores the machine runs */
+    uint32_t demo;            /* enum bootinfo_demo */
+    uint32_t cap_cache_lines; /* per-core capability cache, a power of two */
+    uint32_t reserved32;
+    uint64_t reserved[5];
 };
 
 _Static_assert(sizeof(struct bootinfo) == 136, "bootinfo is an ABI");

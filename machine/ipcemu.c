@@ -20,10 +20,8 @@
 #define IPCEMU_VERSION "0.1.0"
 
 static const char *const demo_names[BOOT_DEMO_COUNT] = {
-    [BOOT_DEMO_HELLO] = "hello",
-    [BOOT_DEMO_SPIN] = "spin",
-    [BOOT_DEMO_STORM] = "storm",
-    [BOOT_DEMO_WILD] = "wild",
+    [BOOT_DEMO_HELLO] = "hello", [BOOT_DEMO_SPIN] = "spin", [BOOT_DEMO_STORM] = "storm",
+    [BOOT_DEMO_WILD] = "wild",   [BOOT_DEMO_IPC] = "ipc",
 };
 
 static void usage_main(FILE *out)
@@ -48,6 +46,7 @@ static void usage_boot(FILE *out)
 {
     fputs("usage: ipcemu boot [--arch A] [--report FILE] [--max-cycles N] [--quiet]\n"
           "                   [--demo NAME] [--quantum N] [--ram-mib N] [--seed N]\n"
+          "                   [--cap-cache N]\n"
           "\n"
           "Boots the kernel on architecture A (x86_64, aarch64 or riscv64; default\n"
           "x86_64) and runs a built-in demo: user processes printing interleaved lines\n"
@@ -60,7 +59,9 @@ static void usage_boot(FILE *out)
           "  --quiet           print neither the guest console nor the summary\n"
           "  --demo NAME       hello (default) | spin (a process that never ends) |\n"
           "                    storm (system-call and fault storms) | wild (wild pointers\n"
-          "                    and bad instructions)\n"
+          "                    and bad instructions) | ipc (ports and capabilities:\n"
+          "                    queues, blocking, timeouts, revocation, refusals)\n"
+          "  --cap-cache N     capability-cache lines per core, a power of two (default 64)\n"
           "  --quantum N       scheduler time slice in cycles (default 20000)\n"
           "  --ram-mib N       RAM size in MiB (16..1024, default 128)\n"
           "  --seed N          seed handed to the kernel (default 1)\n",
@@ -207,6 +208,10 @@ static int cmd_boot(int argc, char **argv)
             if (!parse_u64(val, MM_RAM_SIZE_MIN >> 20, MM_RAM_SIZE_MAX >> 20, &v))
                 return bad_usage("boot", "--ram-mib '%s' is not a number in 16..1024", val);
             cfg.ram_size = v << 20;
+        } else if (!strcmp(o, "--cap-cache")) {
+            if (!parse_u64(val, 1, 65536, &v) || (v & (v - 1)))
+                return bad_usage("boot", "--cap-cache '%s' is not a power of two in 1..65536", val);
+            cfg.cap_cache_lines = (uint32_t)v;
         } else if (!strcmp(o, "--seed")) {
             if (!parse_u64(val, 0, UINT64_MAX, &cfg.seed))
                 return bad_usage("boot", "--seed '%s' is not a number", val);
@@ -215,7 +220,7 @@ static int cmd_boot(int argc, char **argv)
             while (d < BOOT_DEMO_COUNT && strcmp(demo_names[d], val) != 0)
                 d++;
             if (d == BOOT_DEMO_COUNT)
-                return bad_usage("boot", "unknown demo '%s' (hello, spin, storm, wild)", val);
+                return bad_usage("boot", "unknown demo '%s' (hello, spin, storm, wild, ipc)", val);
             cfg.demo = d;
         } else {
             return bad_usage("boot", "unknown option '%s'", o);

@@ -351,6 +351,7 @@ int machine_boot_elf(struct machine *m, const uint8_t *img, size_t n)
         .seed = m->cfg.seed,
         .ncores = 1,
         .demo = m->cfg.demo,
+        .cap_cache_lines = m->cfg.cap_cache_lines ? m->cfg.cap_cache_lines : 64,
     };
     if (uc_mem_write(m->core.uc, MM_BOOTINFO, &bi, sizeof bi) != UC_ERR_OK) {
         snprintf(m->why, sizeof m->why, "cannot write the boot-info block");

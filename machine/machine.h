@@ -35,8 +35,9 @@ struct machine_config {
     uint64_t max_cycles; /* 0: no limit */
     uint64_t quantum;    /* scheduler time slice handed to the kernel */
     uint64_t seed;
-    uint32_t demo; /* enum bootinfo_demo */
-    FILE *console; /* guest console echo, NULL for none */
+    uint32_t demo;            /* enum bootinfo_demo */
+    uint32_t cap_cache_lines; /* per-core capability cache (power of two), 0: 64 */
+    FILE *console;            /* guest console echo, NULL for none */
 };
 
 struct machine_dev; /* an MMIO binding, machine.c */

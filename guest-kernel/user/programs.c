@@ -118,3 +118,134 @@ int prog_wild(long how)
         return 1;
     }
 }
+
+/* ---- the ipc demo ---- */
+
+/* Prints what `what` returned and whether that is `want`; returns 1 when
+ * it is not (the programs add these up into their exit code). */
+static int expect(const char *who, const char *what, long got, long want)
+{
+    u_printf("%s: %s -> %s%s\n", who, what, u_strerror(got),
+             (got == want || (want == 0 && got >= 0)) ? "" : "  (UNEXPECTED)");
+    return (got == want || (want == 0 && got >= 0)) ? 0 : 1;
+}
+
+/* Receives the client's messages, one of them carrying a capability, then
+ * waits with a timeout that expires. */
+int prog_ipc_server(long port)
+{
+    struct ipc_umsg m;
+    int bad = 0;
+    for (int i = 0; i < 4; i++) {
+        long r = u_recv((ipc_cap_t)port, &m, IPC_FOREVER);
+        bad += expect("server", "recv", r, 0);
+        char text[IPC_MSG_MAX + 1];
+        for (uint32_t k = 0; k < m.len && k < IPC_MSG_MAX; k++)
+            text[k] = (char)m.data[k];
+        text[m.len < IPC_MSG_MAX ? m.len : IPC_MSG_MAX] = '\0';
+        u_printf("server: message %u from pid %u: \"%s\" (%u caps)\n", m.opcode, m.sender, text,
+                 m.ncaps);
+        if (m.ncaps == 1) {
+            /* A send capability to the client's own port: answer there. */
+            struct ipc_umsg ans;
+            u_msg_text(&ans, 9, "thanks");
+            bad +=
+                expect("server", "send on the granted capability", u_send(m.caps[0], &ans, 0), 0);
+        }
+    }
+    bad += expect("server", "recv with a 5000-cycle timeout", u_recv((ipc_cap_t)port, &m, 5000),
+                  IPC_ERR_TIMEOUT);
+    return bad;
+}
+
+/* Sends to the server on a send-only capability and tries what it may
+ * not do. */
+int prog_ipc_client(long send_only)
+{
+    ipc_cap_t port = (ipc_cap_t)send_only;
+    struct ipc_umsg m;
+    int bad = 0;
+    u_msg_text(&m, 1, "hello over a port");
+    bad += expect("client", "send", u_send(port, &m, IPC_FOREVER), 0);
+    u_msg_text(&m, 2, "second message");
+    bad += expect("client", "send", u_send(port, &m, IPC_FOREVER), 0);
+    bad += expect("client", "recv on a send-only capability", u_try_recv(port, &m),
+                  IPC_ERR_INSUFFICIENT_RIGHTS);
+    bad +=
+        expect("client", "send on a forged token", u_send(port ^ 0x7, &m, 0), IPC_ERR_INVALID_CAP);
+    bad += expect("client", "derive adding RECEIVE", u_cap_derive(port, IPC_RIGHTS_ALL),
+                  IPC_ERR_INSUFFICIENT_RIGHTS);
+    bad +=
+        expect("client", "revoke without MANAGE", u_cap_revoke(port), IPC_ERR_INSUFFICIENT_RIGHTS);
+    m.len = IPC_MSG_MAX + 1;
+    bad += expect("client", "send 257 bytes", u_send(port, &m, 0), IPC_ERR_MSG_TOO_LARGE);
+    bad += expect("client", "send from a kernel pointer",
+                  u_send(port, (const struct ipc_umsg *)0x40100000UL, 0), IPC_ERR_BAD_POINTER);
+    /* A port of its own, and a send capability to it travels to the
+     * server, which answers there. */
+    long mine = u_port_create(4);
+    bad += expect("client", "port_create", mine, 0);
+    long give = u_cap_derive((ipc_cap_t)mine, IPC_RIGHT_SEND | IPC_RIGHT_GRANT);
+    u_msg_text(&m, 3, "here is a reply capability");
+    m.ncaps = 1;
+    m.caps[0] = (ipc_cap_t)give;
+    bad += expect("client", "send with a capability", u_send(port, &m, IPC_FOREVER), 0);
+    u_msg_text(&m, 4, "last one");
+    bad += expect("client", "send", u_send(port, &m, IPC_FOREVER), 0);
+    struct ipc_umsg ans;
+    bad += expect("client", "recv the answer", u_recv((ipc_cap_t)mine, &ans, IPC_FOREVER), 0);
+    return bad;
+}
+
+/* One port, every limit: full queue, empty queue, filter, rate limit,
+ * revocation (also of a cached capability), close. */
+int prog_ipc_owner(long unused)
+{
+    (void)unused;
+    struct ipc_umsg m;
+    int bad = 0;
+    ipc_cap_t port = (ipc_cap_t)u_port_create(2);
+    bad += expect("owner", "port_create(2)", (long)port, 0);
+    u_msg_text(&m, 5, "x");
+    bad += expect("owner", "try_send 1", u_try_send(port, &m), 0);
+    bad += expect("owner", "try_send 2", u_try_send(port, &m), 0);
+    bad += expect("owner", "try_send 3", u_try_send(port, &m), IPC_ERR_PORT_FULL);
+    bad += expect("owner", "try_recv 1", u_try_recv(port, &m), 0);
+    bad += expect("owner", "try_recv 2", u_try_recv(port, &m), 0);
+    bad += expect("owner", "try_recv 3", u_try_recv(port, &m), IPC_ERR_WOULD_BLOCK);
+    long child = u_cap_derive(port, IPC_RIGHT_SEND);
+    bad += expect("owner", "derive send-only", child, 0);
+    bad += expect("owner", "send on the derived capability", u_try_send((ipc_cap_t)child, &m), 0);
+    bad += expect("owner", "revoke", u_cap_revoke(port), 0);
+    bad += expect("owner", "send on it after revoke (it was cached)",
+                  u_try_send((ipc_cap_t)child, &m), IPC_ERR_INVALID_CAP);
+    bad += expect("owner", "filter: only opcode 5, 8 bytes", u_port_limit(port, 1u << 5, 8), 0);
+    u_msg_text(&m, 6, "y");
+    bad += expect("owner", "send opcode 6", u_try_send(port, &m), IPC_ERR_FILTERED);
+    u_msg_text(&m, 5, "123456789");
+    bad += expect("owner", "send 9 bytes", u_try_send(port, &m), IPC_ERR_MSG_TOO_LARGE);
+    bad += expect("owner", "drain", u_try_recv(port, &m), 0);
+    bad += expect("owner", "rate: 1 per 100000 cycles", u_port_rate(port, 100000, 1), 0);
+    u_msg_text(&m, 5, "z");
+    bad += expect("owner", "send", u_try_send(port, &m), 0);
+    bad += expect("owner", "send again at once", u_try_send(port, &m), IPC_ERR_RATE_LIMITED);
+    bad += expect("owner", "close", u_port_close(port), 0);
+    bad += expect("owner", "send after close", u_try_send(port, &m), IPC_ERR_PORT_CLOSED);
+    return bad;
+}
+
+/* Waits on a port another process closes. */
+int prog_ipc_waiter(long recv_only)
+{
+    struct ipc_umsg m;
+    return expect("waiter", "recv until the port closes", u_recv((ipc_cap_t)recv_only, &m, 0),
+                  IPC_ERR_PORT_CLOSED);
+}
+
+/* Lets the waiter block, then closes the port under it. */
+int prog_ipc_closer(long port)
+{
+    for (int i = 0; i < 3; i++)
+        u_yield();
+    return expect("closer", "close the port", u_port_close((ipc_cap_t)port), 0);
+}

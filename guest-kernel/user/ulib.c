@@ -32,6 +32,77 @@ size_t u_strlen(const char *s)
     return n;
 }
 
+long u_port_create(uint32_t capacity)
+{
+    return usys_call(SYS_PORT_CREATE, capacity, 0, 0);
+}
+
+long u_port_close(ipc_cap_t port)
+{
+    return usys_call(SYS_PORT_CLOSE, (long)port, 0, 0);
+}
+
+long u_port_limit(ipc_cap_t port, uint64_t types, uint32_t max_len)
+{
+    return usys_call(SYS_PORT_LIMIT, (long)port, (long)types, max_len);
+}
+
+long u_port_rate(ipc_cap_t port, uint64_t period, uint64_t burst)
+{
+    return usys_call(SYS_PORT_RATE, (long)port, (long)period, (long)burst);
+}
+
+long u_send(ipc_cap_t port, const struct ipc_umsg *m, uint64_t timeout)
+{
+    return usys_call(SYS_SEND, (long)port, (long)m, (long)timeout);
+}
+
+long u_recv(ipc_cap_t port, struct ipc_umsg *m, uint64_t timeout)
+{
+    return usys_call(SYS_RECV, (long)port, (long)m, (long)timeout);
+}
+
+long u_try_send(ipc_cap_t port, const struct ipc_umsg *m)
+{
+    return usys_call(SYS_TRY_SEND, (long)port, (long)m, 0);
+}
+
+long u_try_recv(ipc_cap_t port, struct ipc_umsg *m)
+{
+    return usys_call(SYS_TRY_RECV, (long)port, (long)m, 0);
+}
+
+long u_cap_derive(ipc_cap_t cap, unsigned rights)
+{
+    return usys_call(SYS_CAP_DERIVE, (long)cap, rights, 0);
+}
+
+long u_cap_revoke(ipc_cap_t cap)
+{
+    return usys_call(SYS_CAP_REVOKE, (long)cap, 0, 0);
+}
+
+long u_cap_delete(ipc_cap_t cap)
+{
+    return usys_call(SYS_CAP_DELETE, (long)cap, 0, 0);
+}
+
+void u_msg_text(struct ipc_umsg *m, uint32_t opcode, const char *s)
+{
+    size_t n = u_strlen(s);
+    m->opcode = opcode;
+    m->len = (uint32_t)(n < IPC_MSG_MAX ? n : IPC_MSG_MAX);
+    m->ncaps = 0;
+    m->flags = 0;
+    for (uint32_t i = 0; i < m->len; i++)
+        m->data[i] = (uint8_t)s[i];
+}
+
+const char *u_strerror(long r)
+{
+    return r >= 0 ? "ok" : ipc_strerror((int)r);
+}
+
 void u_start(long fn, long arg)
 {
     int (*f)(long) = (int (*)(long))fn;

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ipc/uapi.h"
 #include "syscall_nr.h"
 
 /* arch/<arch>/usys.S: the system-call instruction with nr and three args. */
@@ -23,6 +24,23 @@ long u_getpid(void);
 long u_yield(void);
 __attribute__((noreturn)) void u_exit(int code);
 size_t u_strlen(const char *s);
+
+/* IPC (syscall_nr.h): results are 0, a token, or a negative ipc_err. */
+long u_port_create(uint32_t capacity);
+long u_port_close(ipc_cap_t port);
+long u_port_limit(ipc_cap_t port, uint64_t types, uint32_t max_len);
+long u_port_rate(ipc_cap_t port, uint64_t period, uint64_t burst);
+long u_send(ipc_cap_t port, const struct ipc_umsg *m, uint64_t timeout);
+long u_recv(ipc_cap_t port, struct ipc_umsg *m, uint64_t timeout);
+long u_try_send(ipc_cap_t port, const struct ipc_umsg *m);
+long u_try_recv(ipc_cap_t port, struct ipc_umsg *m);
+long u_cap_derive(ipc_cap_t cap, unsigned rights);
+long u_cap_revoke(ipc_cap_t cap);
+long u_cap_delete(ipc_cap_t cap);
+/* Fills *m with opcode and the text s as payload (no NUL). */
+void u_msg_text(struct ipc_umsg *m, uint32_t opcode, const char *s);
+/* Returns ipc_strerror's text for a result. */
+const char *u_strerror(long r);
 /* Formats like fmt_format (fmt.h: %s %c %d %u %x %ld %lu %lx %p) into one line of at
  * most 256 bytes and prints it with one system call; returns its result. */
 long u_printf(const char *fmt, ...);
@@ -37,6 +55,12 @@ int prog_spinner(long unused);
 int prog_syscall_storm(long calls);
 int prog_yield_storm(long yields);
 int prog_wild(long how);
+/* The ipc demo (arguments are capability tokens the kernel granted). */
+int prog_ipc_server(long port);
+int prog_ipc_client(long send_only);
+int prog_ipc_owner(long unused);
+int prog_ipc_waiter(long recv_only);
+int prog_ipc_closer(long port);
 
 /* prog_wild's `how`. */
 enum wild_how {

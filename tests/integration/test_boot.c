@@ -247,6 +247,60 @@ static void wild_processes_are_killed_for_the_right_cause(void **state)
     result_free(&r);
 }
 
+/* Ports and capabilities on the real kernel: messages delivered directly
+ * and through the queue, every refusal with its own error, revocation
+ * seen through the capability cache, a timeout, a close waking a waiter;
+ * the report counts it all, and a second run is identical. */
+static void ipc_demo_exercises_ports_and_capabilities(void **state)
+{
+    (void)state;
+    struct result r = run(1, "boot", "--arch", arch, "--demo", "ipc", NULL);
+    if (r.status != 0 || strstr(r.out, "UNEXPECTED"))
+        fail_msg("exit %d\nstdout:\n%s\nstderr: %s", r.status, r.out, r.err);
+    static const char *const lines[] = {
+        "server: message 1 from pid 2: \"hello over a port\" (0 caps)",
+        "server: message 3 from pid 2: \"here is a reply capability\" (1 caps)",
+        "server: send on the granted capability -> ok",
+        "client: recv the answer -> ok",
+        "client: recv on a send-only capability -> insufficient rights",
+        "client: send on a forged token -> invalid capability",
+        "client: derive adding RECEIVE -> insufficient rights",
+        "client: send 257 bytes -> message too large",
+        "client: send from a kernel pointer -> bad pointer",
+        "owner: try_send 3 -> port full",
+        "owner: try_recv 3 -> would block",
+        "owner: send on it after revoke (it was cached) -> invalid capability",
+        "owner: send opcode 6 -> refused by the port's filter",
+        "owner: send again at once -> rate limited",
+        "owner: send after close -> port closed",
+        "server: recv with a 5000-cycle timeout -> timed out",
+        "waiter: recv until the port closes -> port closed",
+    };
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+        if (!strstr(r.out, lines[i]))
+            fail_msg("'%s' missing from the output:\n%s", lines[i], r.out);
+    const cJSON *m = cJSON_GetObjectItem(r.report, "messages");
+    assert_int_equal(jnum(m, "sent"), 9);
+    assert_int_equal(jnum(m, "received"), 8);
+    assert_true(jnum(m, "direct") >= 1 && jnum(m, "queued") >= 1);
+    assert_int_equal(jnum(m, "direct") + jnum(m, "queued") + jnum(m, "fast_path"), 9);
+    assert_int_equal(jnum(m, "refused"), 11);
+    const cJSON *c = cJSON_GetObjectItem(r.report, "cap_cache");
+    assert_true(jnum(c, "hits") > 0 && jnum(c, "misses") > 0 && jnum(c, "invalidations") > 0);
+    assert_int_equal(jnum(proc_named(r.report, "server"), "messages_received"), 4);
+    assert_int_equal(jnum(proc_named(r.report, "client"), "messages_sent"), 4);
+    struct result again = run(1, "boot", "--arch", arch, "--demo", "ipc", "--quiet", NULL);
+    assert_string_equal(jstr(again.report, "trace_hash"), jstr(r.report, "trace_hash"));
+    /* A one-line capability cache still gives the same outcome. */
+    struct result tiny =
+        run(1, "boot", "--arch", arch, "--demo", "ipc", "--quiet", "--cap-cache", "1", NULL);
+    assert_int_equal(tiny.status, 0);
+    assert_true(jnum(cJSON_GetObjectItem(tiny.report, "cap_cache"), "hits") < jnum(c, "hits"));
+    result_free(&r);
+    result_free(&again);
+    result_free(&tiny);
+}
+
 /* Bad usage: one clear message naming the problem, exit status 2. */
 static void bad_usage_exits_2_with_one_message(void **state)
 {
@@ -262,6 +316,7 @@ static void bad_usage_exits_2_with_one_message(void **state)
         {{"boot", "--frobnicate", "1", NULL}, "unknown option '--frobnicate'"},
         {{"boot", "--demo", "nope", NULL}, "unknown demo 'nope'"},
         {{"boot", "--ram-mib", "4", NULL}, "--ram-mib '4'"},
+        {{"boot", "--cap-cache", "3", NULL}, "--cap-cache '3'"},
         {{"boot", "stray", NULL, NULL}, "unexpected argument 'stray'"},
         {{"selftest", "--arch", "vax", NULL}, "unknown architecture 'vax'"},
         {{"launch", NULL, NULL, NULL}, "unknown command 'launch'"},
@@ -321,6 +376,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(endless_loop_stops_at_max_cycles),
         cmocka_unit_test(syscall_and_fault_storms_end_cleanly),
         cmocka_unit_test(wild_processes_are_killed_for_the_right_cause),
+        cmocka_unit_test(ipc_demo_exercises_ports_and_capabilities),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

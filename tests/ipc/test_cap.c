@@ -1,5 +1,5 @@
 /* tests/ipc/test_cap.c: capability spaces, derivation trees, revocation and
- * the per-core capability cache (ipc/cap.c), plus ipc_strerror (ipc/ipc.c). */
+ * the per-core capability cache (ipc/cap.c), plus ipc_strerror (ipc/ipc.h). */
 #define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,0 +1,409 @@
+/* guest-kernel/kipc.c: the IPC system calls on top of ipc/ (capability
+ * spaces, ports): decode (checks that may fail: capability lookup through
+ * the cache, user pointers, admission), then invoke (deliver, queue or
+ * block). Messages travel straight to a receiver that is already waiting,
+ * else through the port's queue; a full queue parks the sender, an empty
+ * one the receiver, each with an optional timeout in cycles.
+ *
+ * Capabilities carried by a message are checked (GRANT) when it is sent
+ * and granted from the sender's own capability at delivery, so revoking
+ * the sender's capability also kills the receiver's copy; one the sender
+ * deleted in between arrives as IPC_CAP_NULL. */
+#include "ipc/uapi.h"
+#include "kernel.h"
+
+#define KIPC_PORTS 128
+#define PORT_INDEX(obj) ((obj)&0xffu)
+#define PORT_GEN(obj) ((obj) >> 8)
+
+static struct ipc_capsys capsys;
+static struct ipc_capcache cache;
+static struct ipc_msgpool pool;
+static struct ipc_port ports[KIPC_PORTS];
+static uint32_t port_gen[KIPC_PORTS];   /* bumped when a port is freed */
+static uint32_t port_owner[KIPC_PORTS]; /* pid of the creator, 0: free */
+
+/* Capability-system observer: traces cache invalidations. */
+static void cap_event(void *ctx, enum ipc_cap_event ev, unsigned core, uint16_t cspace,
+                      ipc_cap_t tok)
+{
+    (void)ctx, (void)core;
+    if (ev == IPC_CAP_EV_INVALIDATE)
+        ktrace(TRC_EV_CAP_INVALIDATE, 0, cspace, tok, 0, 0);
+}
+
+void kipc_init(uint32_t cache_lines)
+{
+    if (cache_lines == 0 || (cache_lines & (cache_lines - 1)) || cache_lines > 65536)
+        panic("kipc_init: capability cache size must be a power of two up to 65536");
+    size_t bytes = cache_lines * sizeof(struct ipc_capcache_line);
+    uintptr_t first = 0, prev = 0;
+    for (size_t done = 0; done < bytes; done += KPAGE_SIZE) {
+        uintptr_t pg = kpage_alloc();
+        if (!pg || (prev && pg != prev + KPAGE_SIZE))
+            panic("kipc_init: no memory for the capability cache");
+        if (!first)
+            first = pg;
+        prev = pg;
+    }
+    if (ipc_capcache_init(&cache, (struct ipc_capcache_line *)first, cache_lines) != IPC_OK)
+        panic("kipc_init: bad capability cache");
+    ipc_capsys_init(&capsys, &cache, 1);
+    capsys.event = cap_event;
+    ipc_msgpool_init(&pool);
+}
+
+/* Returns the process with `pid` that has not ended, or NULL. */
+static struct proc *proc_by_pid(uint32_t pid)
+{
+    for (unsigned i = 0; i < NPROC; i++) {
+        struct proc *p = proc_slot(i);
+        if (p->pid == pid &&
+            (p->state == PROC_READY || p->state == PROC_RUNNING || p->state == PROC_BLOCKED))
+            return p;
+    }
+    return NULL;
+}
+
+int kipc_proc_init(struct proc *p)
+{
+    /* Space ids follow the process-table slot: unique among live ones. */
+    uint16_t id = (uint16_t)(p - proc_slot(0) + 1);
+    return ipc_cspace_attach(&capsys, &p->cspace, id, p->slots, KIPC_SLOTS);
+}
+
+/* Adds a page of message nodes to the pool; returns false when out of
+ * memory. */
+static bool pool_grow(void)
+{
+    uintptr_t pg = kpage_alloc();
+    if (!pg)
+        return false;
+    ipc_msgpool_add(&pool, (struct ipc_msgnode *)pg, KPAGE_SIZE / sizeof(struct ipc_msgnode));
+    return true;
+}
+
+/* Returns the port capability `tok` of `p` names with `rights`, looked up
+ * through the cache (traced), or NULL with *err set. */
+static struct ipc_port *port_lookup(struct proc *p, ipc_cap_t tok, unsigned rights, int *err)
+{
+    struct ipc_slot *s;
+    bool hit = false;
+    int r = ipc_cap_lookup_cached(&capsys, 0, &p->cspace, tok, IPC_OBJ_PORT, rights, &s, &hit);
+    ktrace(TRC_EV_CAP_LOOKUP, p->pid, tok, hit, (uint64_t)(int64_t)r, 0);
+    if (r == IPC_OK) {
+        uint32_t i = PORT_INDEX(s->obj);
+        if (i < KIPC_PORTS && port_owner[i] && port_gen[i] == PORT_GEN(s->obj))
+            return &ports[i];
+        r = IPC_ERR_INVALID_CAP; /* the port is gone */
+    }
+    *err = r;
+    return NULL;
+}
+
+long kipc_port_create(struct proc *owner, uint32_t capacity)
+{
+    if (capacity == 0)
+        capacity = IPC_PORT_DEPTH;
+    if (capacity > 65536u)
+        return IPC_ERR_INVALID_ARG;
+    unsigned i = 0;
+    while (i < KIPC_PORTS && port_owner[i])
+        i++;
+    if (i == KIPC_PORTS)
+        return IPC_ERR_NO_MEMORY;
+    if (ipc_port_init(&ports[i], i + 1, &pool, capacity) != IPC_OK)
+        return IPC_ERR_INVALID_ARG;
+    ipc_cap_t tok;
+    int r = ipc_cap_create(&capsys, &owner->cspace, IPC_OBJ_PORT, (port_gen[i] << 8) | i,
+                           IPC_RIGHTS_ALL, 0, &tok);
+    if (r != IPC_OK)
+        return r;
+    port_owner[i] = owner->pid;
+    ktrace(TRC_EV_PORT_CREATE, owner->pid, i + 1, capacity, 0, 0);
+    return (long)tok;
+}
+
+long kipc_grant(struct proc *owner, ipc_cap_t tok, struct proc *to, unsigned rights)
+{
+    ipc_cap_t out;
+    int r = ipc_cap_grant(&capsys, &owner->cspace, tok, &to->cspace, rights, &out);
+    return r == IPC_OK ? (long)out : r;
+}
+
+/* Makes `p`, which waited on port `port_id`, runnable again with
+ * system-call result `status`. */
+static void wake(struct proc *p, uint32_t port_id, int status)
+{
+    ktrace(TRC_EV_IPC_WAKE, p->pid, port_id, (uint64_t)(int64_t)status, 0, 0);
+    p->deadline = 0;
+    arch_syscall_set_ret(&p->regs, (uintptr_t)(intptr_t)status);
+    sched_enqueue(p);
+}
+
+/* Parks `p` on `port` (RECV or SEND) until woken or `timeout` cycles pass,
+ * and runs something else. */
+__attribute__((noreturn)) static void block(struct proc *p, struct ipc_port *port,
+                                            enum ipc_wait_kind kind, uint64_t timeout)
+{
+    if (ipc_port_wait(port, &p->waiter, kind, &p->kbuf) != IPC_OK)
+        panic("kipc block: the waiter is already parked");
+    p->deadline = timeout ? timer_now() + timeout : 0;
+    p->state = PROC_BLOCKED;
+    ktrace(TRC_EV_IPC_BLOCK, p->pid, port->id, kind == IPC_WAIT_RECV ? 1 : 2, p->deadline, 0);
+    sched_next(TRC_SWITCH_BLOCK);
+}
+
+/* Returns the packed opcode and length for the trace. */
+static uint64_t msg_word(const struct ipc_msg *m)
+{
+    return m->opcode | (uint64_t)m->len << 32;
+}
+
+/* Copies the user message at `u` into *m, checking the pointer, the size
+ * and the capabilities it carries (they need GRANT). Returns IPC_OK or an
+ * error. */
+static int copy_in(struct proc *p, uintptr_t u, struct ipc_msg *m)
+{
+    if (!proc_user_range_ok(p, u, IPC_UMSG_HEADER, false))
+        return IPC_ERR_BAD_POINTER;
+    const struct ipc_umsg *um = (const struct ipc_umsg *)u;
+    uint32_t len = um->len, ncaps = um->ncaps;
+    if (len > IPC_MSG_MAX)
+        return IPC_ERR_MSG_TOO_LARGE;
+    if (ncaps > IPC_MSG_CAPS)
+        return IPC_ERR_INVALID_ARG;
+    if (!proc_user_range_ok(p, u, IPC_UMSG_HEADER + len, false))
+        return IPC_ERR_BAD_POINTER;
+    m->opcode = um->opcode;
+    m->len = len;
+    m->sender = p->pid;
+    m->ncaps = (uint16_t)ncaps;
+    m->flags = 0;
+    m->reply = 0;
+    m->stamp = timer_now();
+    for (unsigned i = 0; i < IPC_MSG_CAPS; i++) {
+        m->caps[i] = i < ncaps ? um->caps[i] : IPC_CAP_NULL;
+        struct ipc_slot *s;
+        int r = i < ncaps ? ipc_cap_lookup(&capsys, &p->cspace, m->caps[i], IPC_OBJ_NONE,
+                                           IPC_RIGHT_GRANT, &s)
+                          : IPC_OK;
+        if (r != IPC_OK)
+            return r;
+    }
+    memcpy(m->data, um->data, len);
+    return IPC_OK;
+}
+
+/* Writes *m into receiver `p`'s user buffer (checked when it asked),
+ * granting the capabilities it carries from the sender's space into `p`'s. */
+static void deliver(struct proc *p, uintptr_t u, const struct ipc_msg *m)
+{
+    struct ipc_umsg *um = (struct ipc_umsg *)u;
+    struct proc *from = proc_by_pid(m->sender);
+    um->opcode = m->opcode;
+    um->len = m->len;
+    um->sender = m->sender;
+    um->ncaps = m->ncaps;
+    um->flags = m->flags;
+    for (unsigned i = 0; i < IPC_MSG_CAPS; i++) {
+        ipc_cap_t got = IPC_CAP_NULL;
+        struct ipc_slot *s;
+        if (i < m->ncaps && from &&
+            ipc_cap_lookup(&capsys, &from->cspace, m->caps[i], IPC_OBJ_NONE, IPC_RIGHT_GRANT, &s) ==
+                IPC_OK &&
+            ipc_cap_grant(&capsys, &from->cspace, m->caps[i], &p->cspace, s->rights, &got) !=
+                IPC_OK)
+            got = IPC_CAP_NULL;
+        um->caps[i] = got;
+    }
+    memcpy(um->data, m->data, m->len);
+}
+
+/* Lets a woken process of higher priority run before `p`. */
+static void yield_to_higher(struct proc *p, struct proc *woken)
+{
+    if (woken && woken->prio > p->prio) {
+        sched_enqueue(p);
+        sched_next(TRC_SWITCH_PREEMPT);
+    }
+}
+
+/* SYS_SEND / SYS_TRY_SEND. */
+static long sys_send(struct proc *p, ipc_cap_t tok, uintptr_t u, uint64_t timeout, bool try)
+{
+    int r;
+    struct ipc_port *port = port_lookup(p, tok, IPC_RIGHT_SEND, &r);
+    struct ipc_msg *m = &p->kbuf;
+    if (port && (r = copy_in(p, u, m)) == IPC_OK)
+        r = ipc_port_admit(port, m, timer_now());
+    if (r != IPC_OK) {
+        ktrace(TRC_EV_IPC_SEND, p->pid, port ? port->id : 0, 0, TRC_IPC_REFUSED,
+               (uint64_t)(int64_t)r);
+        return r;
+    }
+    /* Point of no return: the message is admitted. */
+    struct ipc_waiter *w = ipc_port_take_receiver(port);
+    if (w) {
+        struct proc *rp = (struct proc *)((char *)w - __builtin_offsetof(struct proc, waiter));
+        deliver(rp, rp->ubuf, m);
+        ktrace(TRC_EV_IPC_SEND, p->pid, port->id, msg_word(m), TRC_IPC_DIRECT, 0);
+        ktrace(TRC_EV_IPC_RECV, rp->pid, port->id, msg_word(m), TRC_IPC_DIRECT,
+               (uint64_t)p->pid << 32);
+        wake(rp, port->id, IPC_OK);
+        arch_syscall_set_ret(&p->regs, 0);
+        yield_to_higher(p, rp);
+        return IPC_OK;
+    }
+    r = ipc_port_enqueue(port, m);
+    if (r == IPC_ERR_NO_MEMORY && pool_grow())
+        r = ipc_port_enqueue(port, m);
+    if (r == IPC_OK || try || r != IPC_ERR_PORT_FULL) {
+        ktrace(TRC_EV_IPC_SEND, p->pid, port->id, msg_word(m),
+               r == IPC_OK ? TRC_IPC_QUEUED : TRC_IPC_REFUSED, (uint64_t)(int64_t)r);
+        return r;
+    }
+    block(p, port, IPC_WAIT_SEND, timeout);
+}
+
+/* SYS_RECV / SYS_TRY_RECV. */
+static long sys_recv(struct proc *p, ipc_cap_t tok, uintptr_t u, uint64_t timeout, bool try)
+{
+    int r;
+    struct ipc_port *port = port_lookup(p, tok, IPC_RIGHT_RECEIVE, &r);
+    if (port && !proc_user_range_ok(p, u, sizeof(struct ipc_umsg), true))
+        r = IPC_ERR_BAD_POINTER;
+    else if (port) {
+        struct ipc_waiter *woken;
+        r = ipc_port_dequeue(port, &p->kbuf, &woken);
+        if (r == IPC_OK) {
+            deliver(p, u, &p->kbuf);
+            ktrace(TRC_EV_IPC_RECV, p->pid, port->id, msg_word(&p->kbuf), TRC_IPC_FROM_QUEUE,
+                   (uint64_t)p->kbuf.sender << 32);
+            if (woken) { /* a sender parked on the full queue got in */
+                struct proc *sp =
+                    (struct proc *)((char *)woken - __builtin_offsetof(struct proc, waiter));
+                ktrace(TRC_EV_IPC_SEND, sp->pid, port->id, msg_word(&sp->kbuf), TRC_IPC_QUEUED, 0);
+                wake(sp, port->id, IPC_OK);
+                arch_syscall_set_ret(&p->regs, 0);
+                yield_to_higher(p, sp);
+            }
+            return IPC_OK;
+        }
+        if (r == IPC_ERR_WOULD_BLOCK && !try) {
+            p->ubuf = u;
+            block(p, port, IPC_WAIT_RECV, timeout);
+        }
+    }
+    ktrace(TRC_EV_IPC_RECV, p->pid, port ? port->id : 0, 0, TRC_IPC_REFUSED, (uint64_t)(uint32_t)r);
+    return r;
+}
+
+/* Wakes a waiter of the closed port *ctx (ipc_port_close callback). */
+static void wake_closed(void *ctx, struct ipc_waiter *w)
+{
+    const struct ipc_port *port = ctx;
+    struct proc *wp = (struct proc *)((char *)w - __builtin_offsetof(struct proc, waiter));
+    wake(wp, port->id, w->status);
+}
+
+/* Closes port `i` (waking its waiters with PortClosed) and, when `free`,
+ * gives the slot back: capabilities naming it go stale. Returns how many
+ * waiters were woken. */
+static unsigned port_close(uint32_t pid, unsigned i, bool free)
+{
+    unsigned n = ports[i].closed ? 0 : ipc_port_close(&ports[i], wake_closed, &ports[i]);
+    ktrace(TRC_EV_PORT_CLOSE, pid, i + 1, n, 0, 0);
+    if (free) {
+        port_owner[i] = 0;
+        port_gen[i] = (port_gen[i] + 1) & 0xffffffu;
+    }
+    return n;
+}
+
+/* SYS_CAP_DERIVE / REVOKE / DELETE, SYS_PORT_CLOSE / LIMIT / RATE. */
+static long sys_cap(struct proc *p, uintptr_t nr, ipc_cap_t tok, uintptr_t a1, uintptr_t a2)
+{
+    int r;
+    struct ipc_slot *s;
+    ipc_cap_t out;
+    struct ipc_port *port;
+    switch (nr) {
+    case SYS_CAP_DERIVE:
+        r = ipc_cap_derive(&capsys, &p->cspace, tok, (unsigned)a1, &out);
+        return r == IPC_OK ? (long)out : r;
+    case SYS_CAP_REVOKE:
+        r = ipc_cap_lookup(&capsys, &p->cspace, tok, IPC_OBJ_NONE, IPC_RIGHT_MANAGE, &s);
+        return r == IPC_OK ? ipc_cap_revoke(&capsys, &p->cspace, tok) : r;
+    case SYS_CAP_DELETE:
+        return ipc_cap_delete(&capsys, &p->cspace, tok);
+    case SYS_PORT_CLOSE:
+        if (!(port = port_lookup(p, tok, IPC_RIGHT_MANAGE, &r)))
+            return r;
+        port_close(p->pid, port->id - 1, false);
+        return IPC_OK;
+    case SYS_PORT_LIMIT:
+        if (!(port = port_lookup(p, tok, IPC_RIGHT_MANAGE, &r)))
+            return r;
+        return ipc_port_set_filter(port, a1, a1 == ~(uintptr_t)0 ? IPC_FILTER_ANY : 0,
+                                   (uint32_t)a2);
+    case SYS_PORT_RATE:
+        if (!(port = port_lookup(p, tok, IPC_RIGHT_MANAGE, &r)))
+            return r;
+        return ipc_port_set_rate(port, a1, a2, timer_now());
+    default:
+        return KERR_NOSYS;
+    }
+}
+
+long kipc_syscall(struct proc *p, uintptr_t nr, struct arch_regs *r)
+{
+    uintptr_t a0 = arch_syscall_arg(r, 0), a1 = arch_syscall_arg(r, 1), a2 = arch_syscall_arg(r, 2);
+    switch (nr) {
+    case SYS_PORT_CREATE:
+        return kipc_port_create(p, (uint32_t)(a0 > 65536u ? 65537u : a0));
+    case SYS_SEND:
+        return sys_send(p, a0, a1, a2, false);
+    case SYS_TRY_SEND:
+        return sys_send(p, a0, a1, 0, true);
+    case SYS_RECV:
+        return sys_recv(p, a0, a1, a2, false);
+    case SYS_TRY_RECV:
+        return sys_recv(p, a0, a1, 0, true);
+    default:
+        return sys_cap(p, nr, a0, a1, a2);
+    }
+}
+
+void kipc_proc_exit(struct proc *p)
+{
+    ipc_port_cancel(&p->waiter);
+    p->deadline = 0;
+    for (unsigned i = 0; i < KIPC_PORTS; i++)
+        if (port_owner[i] == p->pid)
+            port_close(p->pid, i, true);
+    ipc_cspace_detach(&capsys, &p->cspace);
+}
+
+void kipc_expire(uint64_t now)
+{
+    for (unsigned i = 0; i < NPROC; i++) {
+        struct proc *p = proc_slot(i);
+        if (p->state == PROC_BLOCKED && p->deadline && p->deadline <= now) {
+            uint32_t port_id = p->waiter.port ? p->waiter.port->id : 0;
+            ipc_port_cancel(&p->waiter);
+            wake(p, port_id, IPC_ERR_TIMEOUT);
+        }
+    }
+}
+
+uint64_t kipc_next_deadline(void)
+{
+    uint64_t next = 0;
+    for (unsigned i = 0; i < NPROC; i++) {
+        struct proc *p = proc_slot(i);
+        if (p->state == PROC_BLOCKED && p->deadline && (!next || p->deadline < next))
+            next = p->deadline;
+    }
+    return next;
+}
