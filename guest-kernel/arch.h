@@ -57,6 +57,21 @@ uintptr_t arch_syscall_nr(const struct arch_regs *r);
 uintptr_t arch_syscall_arg(const struct arch_regs *r, unsigned i);
 void arch_syscall_set_ret(struct arch_regs *r, uintptr_t value);
 
+/* The IPC message registers (what usys_ipc loads, ipc/uapi.h struct
+ * ipc_regs): the capability, the info word (opcode | length << 32), eight
+ * message registers of payload (64 bytes), an auxiliary capability (the
+ * reply capability of a call) and the badge (the sender's pid). */
+enum arch_ipc_reg {
+    ARCH_IPC_CAP = 0,
+    ARCH_IPC_INFO = 1,
+    ARCH_IPC_MR0 = 2, /* .. ARCH_IPC_MR0 + 7 */
+    ARCH_IPC_AUX = 10,
+    ARCH_IPC_BADGE = 11,
+    ARCH_IPC_NREGS = 12
+};
+uintptr_t arch_ipc_reg(const struct arch_regs *r, unsigned which);
+void arch_set_ipc_reg(struct arch_regs *r, unsigned which, uintptr_t value);
+
 /* Restores `r` and drops to user mode. Never returns. */
 __attribute__((noreturn)) void arch_enter_user(const struct arch_regs *r);
 /* Waits (hlt / wfi) with interrupts masked; returns once the machine has an

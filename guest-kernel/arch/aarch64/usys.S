@@ -30,3 +30,28 @@ usys_privileged_insn:
     mrs     x0, sctlr_el1
     ret
     .size usys_privileged_insn, . - usys_privileged_insn
+
+/* long usys_ipc(long nr, struct ipc_regs *io): an IPC call with the
+ * message registers (ipc/uapi.h): cap x0, info x1, MR0..7 x2..x7 x9 x10,
+ * aux x11, badge x12; the status comes back in x0 and the registers the
+ * kernel filled in are stored back into *io. */
+    .globl usys_ipc
+    .type usys_ipc, %function
+usys_ipc:
+    mov     x8, x0
+    mov     x13, x1
+    ldp     x0, x1, [x13, #0]
+    ldp     x2, x3, [x13, #16]
+    ldp     x4, x5, [x13, #32]
+    ldp     x6, x7, [x13, #48]
+    ldp     x9, x10, [x13, #64]
+    ldp     x11, x12, [x13, #80]
+    svc     #0
+    str     x1, [x13, #8]
+    stp     x2, x3, [x13, #16]
+    stp     x4, x5, [x13, #32]
+    stp     x6, x7, [x13, #48]
+    stp     x9, x10, [x13, #64]
+    stp     x11, x12, [x13, #80]
+    ret
+    .size usys_ipc, . - usys_ipc

@@ -29,3 +29,37 @@ usys_undefined_insn:
 usys_privileged_insn:
     csrr    a0, sstatus
     ret
+
+/* long usys_ipc(long nr, struct ipc_regs *io): an IPC call with the
+ * message registers (ipc/uapi.h): cap a0, info a1, MR0..7 a2..a6 t0 t1 t2,
+ * aux t3, badge t4; the status comes back in a0 and the registers the
+ * kernel filled in are stored back into *io. */
+    .globl usys_ipc
+usys_ipc:
+    mv      a7, a0
+    mv      t5, a1
+    ld      a0, 0(t5)
+    ld      a1, 8(t5)
+    ld      a2, 16(t5)
+    ld      a3, 24(t5)
+    ld      a4, 32(t5)
+    ld      a5, 40(t5)
+    ld      a6, 48(t5)
+    ld      t0, 56(t5)
+    ld      t1, 64(t5)
+    ld      t2, 72(t5)
+    ld      t3, 80(t5)
+    ld      t4, 88(t5)
+    ecall
+    sd      a1, 8(t5)
+    sd      a2, 16(t5)
+    sd      a3, 24(t5)
+    sd      a4, 32(t5)
+    sd      a5, 40(t5)
+    sd      a6, 48(t5)
+    sd      t0, 56(t5)
+    sd      t1, 64(t5)
+    sd      t2, 72(t5)
+    sd      t3, 80(t5)
+    sd      t4, 88(t5)
+    ret

@@ -36,4 +36,55 @@ usys_privileged_insn:
     ret
     .size usys_privileged_insn, . - usys_privileged_insn
 
+/* long usys_ipc(long nr, struct ipc_regs *io): an IPC call with the
+ * message registers (ipc/uapi.h): cap rdi, info rsi, MR0..7 rdx r10 r8 r9
+ * rbx rbp r12 r13, aux r14, badge r15; the status comes back in rax and
+ * the registers the kernel filled in are stored back into *io. */
+    .globl usys_ipc
+    .type usys_ipc, @function
+usys_ipc:
+    push    %rbx
+    push    %rbp
+    push    %r12
+    push    %r13
+    push    %r14
+    push    %r15
+    push    %rsi
+    mov     %rdi, %rax
+    mov     %rsi, %r11
+    mov     0(%r11), %rdi
+    mov     8(%r11), %rsi
+    mov     16(%r11), %rdx
+    mov     24(%r11), %r10
+    mov     32(%r11), %r8
+    mov     40(%r11), %r9
+    mov     48(%r11), %rbx
+    mov     56(%r11), %rbp
+    mov     64(%r11), %r12
+    mov     72(%r11), %r13
+    mov     80(%r11), %r14
+    mov     88(%r11), %r15
+    int     $0x80
+    pop     %r11
+    mov     %rdi, 0(%r11)
+    mov     %rsi, 8(%r11)
+    mov     %rdx, 16(%r11)
+    mov     %r10, 24(%r11)
+    mov     %r8, 32(%r11)
+    mov     %r9, 40(%r11)
+    mov     %rbx, 48(%r11)
+    mov     %rbp, 56(%r11)
+    mov     %r12, 64(%r11)
+    mov     %r13, 72(%r11)
+    mov     %r14, 80(%r11)
+    mov     %r15, 88(%r11)
+    pop     %r15
+    pop     %r14
+    pop     %r13
+    pop     %r12
+    pop     %rbp
+    pop     %rbx
+    ret
+    .size usys_ipc, . - usys_ipc
+
     .section .note.GNU-stack, "", @progbits
