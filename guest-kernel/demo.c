@@ -60,6 +60,15 @@ static void demo_ipc(void)
     long port = kipc_port_create(server, 16);
     hand(server, port);
     hand(client, kipc_grant(server, (ipc_cap_t)port, client, IPC_RIGHT_SEND));
+    /* Call / reply: the client starts first, so its first call is queued
+     * (slow path); the server then waits in reply_recv (fast path). */
+    struct proc *rc = spawn("rpcclient", PRIO_DEFAULT, prog_rpc_client, 0, PROC_EXITED, 0, 0, 0);
+    struct proc *rs = spawn("rpcserver", PRIO_DEFAULT, prog_rpc_server, 0, PROC_EXITED, 0, 0, 0);
+    if (rc && rs) {
+        long rpc = kipc_port_create(rs, 8);
+        hand(rs, rpc);
+        hand(rc, kipc_grant(rs, (ipc_cap_t)rpc, rc, IPC_RIGHT_SEND));
+    }
     long shut = kipc_port_create(closer, 4);
     hand(closer, shut);
     hand(waiter, kipc_grant(closer, (ipc_cap_t)shut, waiter, IPC_RIGHT_RECEIVE));

@@ -10,13 +10,13 @@
  * the sender's capability also kills the receiver's copy; one the sender
  * deleted in between arrives as IPC_CAP_NULL. */
 #include "ipc/uapi.h"
-#include "kernel.h"
+#include "kipc_int.h"
 
 #define KIPC_PORTS 128
 #define PORT_INDEX(obj) ((obj)&0xffu)
 #define PORT_GEN(obj) ((obj) >> 8)
 
-static struct ipc_capsys capsys;
+struct ipc_capsys kipc_capsys;
 static struct ipc_capcache cache;
 static struct ipc_msgpool pool;
 static struct ipc_port ports[KIPC_PORTS];
@@ -48,8 +48,8 @@ void kipc_init(uint32_t cache_lines)
     }
     if (ipc_capcache_init(&cache, (struct ipc_capcache_line *)first, cache_lines) != IPC_OK)
         panic("kipc_init: bad capability cache");
-    ipc_capsys_init(&capsys, &cache, 1);
-    capsys.event = cap_event;
+    ipc_capsys_init(&kipc_capsys, &cache, 1);
+    kipc_capsys.event = cap_event;
     ipc_msgpool_init(&pool);
 }
 
@@ -69,12 +69,12 @@ int kipc_proc_init(struct proc *p)
 {
     /* Space ids follow the process-table slot: unique among live ones. */
     uint16_t id = (uint16_t)(p - proc_slot(0) + 1);
-    return ipc_cspace_attach(&capsys, &p->cspace, id, p->slots, KIPC_SLOTS);
+    return ipc_cspace_attach(&kipc_capsys, &p->cspace, id, p->slots, KIPC_SLOTS);
 }
 
 /* Adds a page of message nodes to the pool; returns false when out of
  * memory. */
-static bool pool_grow(void)
+bool kipc_pool_grow(void)
 {
     uintptr_t pg = kpage_alloc();
     if (!pg)
@@ -85,11 +85,11 @@ static bool pool_grow(void)
 
 /* Returns the port capability `tok` of `p` names with `rights`, looked up
  * through the cache (traced), or NULL with *err set. */
-static struct ipc_port *port_lookup(struct proc *p, ipc_cap_t tok, unsigned rights, int *err)
+struct ipc_port *kipc_port_lookup(struct proc *p, ipc_cap_t tok, unsigned rights, int *err)
 {
     struct ipc_slot *s;
     bool hit = false;
-    int r = ipc_cap_lookup_cached(&capsys, 0, &p->cspace, tok, IPC_OBJ_PORT, rights, &s, &hit);
+    int r = ipc_cap_lookup_cached(&kipc_capsys, 0, &p->cspace, tok, IPC_OBJ_PORT, rights, &s, &hit);
     ktrace(TRC_EV_CAP_LOOKUP, p->pid, tok, hit, (uint64_t)(int64_t)r, 0);
     if (r == IPC_OK) {
         uint32_t i = PORT_INDEX(s->obj);
@@ -115,7 +115,7 @@ long kipc_port_create(struct proc *owner, uint32_t capacity)
     if (ipc_port_init(&ports[i], i + 1, &pool, capacity) != IPC_OK)
         return IPC_ERR_INVALID_ARG;
     ipc_cap_t tok;
-    int r = ipc_cap_create(&capsys, &owner->cspace, IPC_OBJ_PORT, (port_gen[i] << 8) | i,
+    int r = ipc_cap_create(&kipc_capsys, &owner->cspace, IPC_OBJ_PORT, (port_gen[i] << 8) | i,
                            IPC_RIGHTS_ALL, 0, &tok);
     if (r != IPC_OK)
         return r;
@@ -127,13 +127,13 @@ long kipc_port_create(struct proc *owner, uint32_t capacity)
 long kipc_grant(struct proc *owner, ipc_cap_t tok, struct proc *to, unsigned rights)
 {
     ipc_cap_t out;
-    int r = ipc_cap_grant(&capsys, &owner->cspace, tok, &to->cspace, rights, &out);
+    int r = ipc_cap_grant(&kipc_capsys, &owner->cspace, tok, &to->cspace, rights, &out);
     return r == IPC_OK ? (long)out : r;
 }
 
 /* Makes `p`, which waited on port `port_id`, runnable again with
  * system-call result `status`. */
-static void wake(struct proc *p, uint32_t port_id, int status)
+void kipc_wake(struct proc *p, uint32_t port_id, int status)
 {
     ktrace(TRC_EV_IPC_WAKE, p->pid, port_id, (uint64_t)(int64_t)status, 0, 0);
     p->deadline = 0;
@@ -143,8 +143,8 @@ static void wake(struct proc *p, uint32_t port_id, int status)
 
 /* Parks `p` on `port` (RECV or SEND) until woken or `timeout` cycles pass,
  * and runs something else. */
-__attribute__((noreturn)) static void block(struct proc *p, struct ipc_port *port,
-                                            enum ipc_wait_kind kind, uint64_t timeout)
+__attribute__((noreturn)) void kipc_block(struct proc *p, struct ipc_port *port,
+                                          enum ipc_wait_kind kind, uint64_t timeout)
 {
     if (ipc_port_wait(port, &p->waiter, kind, &p->kbuf) != IPC_OK)
         panic("kipc block: the waiter is already parked");
@@ -155,9 +155,15 @@ __attribute__((noreturn)) static void block(struct proc *p, struct ipc_port *por
 }
 
 /* Returns the packed opcode and length for the trace. */
-static uint64_t msg_word(const struct ipc_msg *m)
+uint64_t kipc_msg_word(const struct ipc_msg *m)
 {
     return m->opcode | (uint64_t)m->len << 32;
+}
+
+/* Returns the process a parked waiter belongs to. */
+struct proc *kipc_waiter_proc(struct ipc_waiter *w)
+{
+    return (struct proc *)((char *)w - __builtin_offsetof(struct proc, waiter));
 }
 
 /* Copies the user message at `u` into *m, checking the pointer, the size
@@ -185,7 +191,7 @@ static int copy_in(struct proc *p, uintptr_t u, struct ipc_msg *m)
     for (unsigned i = 0; i < IPC_MSG_CAPS; i++) {
         m->caps[i] = i < ncaps ? um->caps[i] : IPC_CAP_NULL;
         struct ipc_slot *s;
-        int r = i < ncaps ? ipc_cap_lookup(&capsys, &p->cspace, m->caps[i], IPC_OBJ_NONE,
+        int r = i < ncaps ? ipc_cap_lookup(&kipc_capsys, &p->cspace, m->caps[i], IPC_OBJ_NONE,
                                            IPC_RIGHT_GRANT, &s)
                           : IPC_OK;
         if (r != IPC_OK)
@@ -197,7 +203,7 @@ static int copy_in(struct proc *p, uintptr_t u, struct ipc_msg *m)
 
 /* Writes *m into receiver `p`'s user buffer (checked when it asked),
  * granting the capabilities it carries from the sender's space into `p`'s. */
-static void deliver(struct proc *p, uintptr_t u, const struct ipc_msg *m)
+void kipc_deliver(struct proc *p, uintptr_t u, const struct ipc_msg *m)
 {
     struct ipc_umsg *um = (struct ipc_umsg *)u;
     struct proc *from = proc_by_pid(m->sender);
@@ -210,18 +216,24 @@ static void deliver(struct proc *p, uintptr_t u, const struct ipc_msg *m)
         ipc_cap_t got = IPC_CAP_NULL;
         struct ipc_slot *s;
         if (i < m->ncaps && from &&
-            ipc_cap_lookup(&capsys, &from->cspace, m->caps[i], IPC_OBJ_NONE, IPC_RIGHT_GRANT, &s) ==
-                IPC_OK &&
-            ipc_cap_grant(&capsys, &from->cspace, m->caps[i], &p->cspace, s->rights, &got) !=
+            ipc_cap_lookup(&kipc_capsys, &from->cspace, m->caps[i], IPC_OBJ_NONE, IPC_RIGHT_GRANT,
+                           &s) == IPC_OK &&
+            ipc_cap_grant(&kipc_capsys, &from->cspace, m->caps[i], &p->cspace, s->rights, &got) !=
                 IPC_OK)
             got = IPC_CAP_NULL;
         um->caps[i] = got;
+    }
+    um->reply = IPC_CAP_NULL;
+    if (m->flags & IPC_MSG_CALL) {
+        struct proc *c = kipc_reply_caller((uint32_t)m->reply);
+        if (c)
+            um->reply = kipc_make_reply_cap(p, c);
     }
     memcpy(um->data, m->data, m->len);
 }
 
 /* Lets a woken process of higher priority run before `p`. */
-static void yield_to_higher(struct proc *p, struct proc *woken)
+void kipc_yield_to_higher(struct proc *p, struct proc *woken)
 {
     if (woken && woken->prio > p->prio) {
         sched_enqueue(p);
@@ -229,11 +241,24 @@ static void yield_to_higher(struct proc *p, struct proc *woken)
     }
 }
 
+void kipc_hand_over(struct proc *p, struct ipc_port *port, struct proc *rp, const struct ipc_msg *m)
+{
+    ipc_port_take_receiver(port);
+    if (rp->recv_regs)
+        kipc_deliver_regs(rp, m);
+    else
+        kipc_deliver(rp, rp->ubuf, m);
+    ktrace(TRC_EV_IPC_SEND, p->pid, port->id, kipc_msg_word(m), TRC_IPC_DIRECT, 0);
+    ktrace(TRC_EV_IPC_RECV, rp->pid, port->id, kipc_msg_word(m), TRC_IPC_DIRECT,
+           (uint64_t)p->pid << 32);
+    kipc_wake(rp, port->id, IPC_OK);
+}
+
 /* SYS_SEND / SYS_TRY_SEND. */
 static long sys_send(struct proc *p, ipc_cap_t tok, uintptr_t u, uint64_t timeout, bool try)
 {
     int r;
-    struct ipc_port *port = port_lookup(p, tok, IPC_RIGHT_SEND, &r);
+    struct ipc_port *port = kipc_port_lookup(p, tok, IPC_RIGHT_SEND, &r);
     struct ipc_msg *m = &p->kbuf;
     if (port && (r = copy_in(p, u, m)) == IPC_OK)
         r = ipc_port_admit(port, m, timer_now());
@@ -242,57 +267,58 @@ static long sys_send(struct proc *p, ipc_cap_t tok, uintptr_t u, uint64_t timeou
                (uint64_t)(int64_t)r);
         return r;
     }
-    /* Point of no return: the message is admitted. */
-    struct ipc_waiter *w = ipc_port_take_receiver(port);
+    /* Point of no return: the message is admitted. A receiver waiting in
+     * its registers takes only what fits there; a larger message queues. */
+    struct ipc_waiter *w = port->receivers.head;
+    if (w && kipc_waiter_proc(w)->recv_regs && m->len > IPC_INLINE_MAX)
+        w = NULL;
     if (w) {
-        struct proc *rp = (struct proc *)((char *)w - __builtin_offsetof(struct proc, waiter));
-        deliver(rp, rp->ubuf, m);
-        ktrace(TRC_EV_IPC_SEND, p->pid, port->id, msg_word(m), TRC_IPC_DIRECT, 0);
-        ktrace(TRC_EV_IPC_RECV, rp->pid, port->id, msg_word(m), TRC_IPC_DIRECT,
-               (uint64_t)p->pid << 32);
-        wake(rp, port->id, IPC_OK);
+        struct proc *rp = kipc_waiter_proc(w);
+        kipc_hand_over(p, port, rp, m);
         arch_syscall_set_ret(&p->regs, 0);
-        yield_to_higher(p, rp);
+        kipc_yield_to_higher(p, rp);
         return IPC_OK;
     }
     r = ipc_port_enqueue(port, m);
-    if (r == IPC_ERR_NO_MEMORY && pool_grow())
+    if (r == IPC_ERR_NO_MEMORY && kipc_pool_grow())
         r = ipc_port_enqueue(port, m);
     if (r == IPC_OK || try || r != IPC_ERR_PORT_FULL) {
-        ktrace(TRC_EV_IPC_SEND, p->pid, port->id, msg_word(m),
+        ktrace(TRC_EV_IPC_SEND, p->pid, port->id, kipc_msg_word(m),
                r == IPC_OK ? TRC_IPC_QUEUED : TRC_IPC_REFUSED, (uint64_t)(int64_t)r);
         return r;
     }
-    block(p, port, IPC_WAIT_SEND, timeout);
+    kipc_block(p, port, IPC_WAIT_SEND, timeout);
 }
 
 /* SYS_RECV / SYS_TRY_RECV. */
 static long sys_recv(struct proc *p, ipc_cap_t tok, uintptr_t u, uint64_t timeout, bool try)
 {
     int r;
-    struct ipc_port *port = port_lookup(p, tok, IPC_RIGHT_RECEIVE, &r);
+    struct ipc_port *port = kipc_port_lookup(p, tok, IPC_RIGHT_RECEIVE, &r);
     if (port && !proc_user_range_ok(p, u, sizeof(struct ipc_umsg), true))
         r = IPC_ERR_BAD_POINTER;
     else if (port) {
         struct ipc_waiter *woken;
         r = ipc_port_dequeue(port, &p->kbuf, &woken);
         if (r == IPC_OK) {
-            deliver(p, u, &p->kbuf);
-            ktrace(TRC_EV_IPC_RECV, p->pid, port->id, msg_word(&p->kbuf), TRC_IPC_FROM_QUEUE,
+            kipc_deliver(p, u, &p->kbuf);
+            ktrace(TRC_EV_IPC_RECV, p->pid, port->id, kipc_msg_word(&p->kbuf), TRC_IPC_FROM_QUEUE,
                    (uint64_t)p->kbuf.sender << 32);
             if (woken) { /* a sender parked on the full queue got in */
                 struct proc *sp =
                     (struct proc *)((char *)woken - __builtin_offsetof(struct proc, waiter));
-                ktrace(TRC_EV_IPC_SEND, sp->pid, port->id, msg_word(&sp->kbuf), TRC_IPC_QUEUED, 0);
-                wake(sp, port->id, IPC_OK);
+                ktrace(TRC_EV_IPC_SEND, sp->pid, port->id, kipc_msg_word(&sp->kbuf), TRC_IPC_QUEUED,
+                       0);
+                kipc_wake(sp, port->id, IPC_OK);
                 arch_syscall_set_ret(&p->regs, 0);
-                yield_to_higher(p, sp);
+                kipc_yield_to_higher(p, sp);
             }
             return IPC_OK;
         }
         if (r == IPC_ERR_WOULD_BLOCK && !try) {
             p->ubuf = u;
-            block(p, port, IPC_WAIT_RECV, timeout);
+            p->recv_regs = false;
+            kipc_block(p, port, IPC_WAIT_RECV, timeout);
         }
     }
     ktrace(TRC_EV_IPC_RECV, p->pid, port ? port->id : 0, 0, TRC_IPC_REFUSED, (uint64_t)(uint32_t)r);
@@ -304,7 +330,7 @@ static void wake_closed(void *ctx, struct ipc_waiter *w)
 {
     const struct ipc_port *port = ctx;
     struct proc *wp = (struct proc *)((char *)w - __builtin_offsetof(struct proc, waiter));
-    wake(wp, port->id, w->status);
+    kipc_wake(wp, port->id, w->status);
 }
 
 /* Closes port `i` (waking its waiters with PortClosed) and, when `free`,
@@ -330,25 +356,25 @@ static long sys_cap(struct proc *p, uintptr_t nr, ipc_cap_t tok, uintptr_t a1, u
     struct ipc_port *port;
     switch (nr) {
     case SYS_CAP_DERIVE:
-        r = ipc_cap_derive(&capsys, &p->cspace, tok, (unsigned)a1, &out);
+        r = ipc_cap_derive(&kipc_capsys, &p->cspace, tok, (unsigned)a1, &out);
         return r == IPC_OK ? (long)out : r;
     case SYS_CAP_REVOKE:
-        r = ipc_cap_lookup(&capsys, &p->cspace, tok, IPC_OBJ_NONE, IPC_RIGHT_MANAGE, &s);
-        return r == IPC_OK ? ipc_cap_revoke(&capsys, &p->cspace, tok) : r;
+        r = ipc_cap_lookup(&kipc_capsys, &p->cspace, tok, IPC_OBJ_NONE, IPC_RIGHT_MANAGE, &s);
+        return r == IPC_OK ? ipc_cap_revoke(&kipc_capsys, &p->cspace, tok) : r;
     case SYS_CAP_DELETE:
-        return ipc_cap_delete(&capsys, &p->cspace, tok);
+        return ipc_cap_delete(&kipc_capsys, &p->cspace, tok);
     case SYS_PORT_CLOSE:
-        if (!(port = port_lookup(p, tok, IPC_RIGHT_MANAGE, &r)))
+        if (!(port = kipc_port_lookup(p, tok, IPC_RIGHT_MANAGE, &r)))
             return r;
         port_close(p->pid, port->id - 1, false);
         return IPC_OK;
     case SYS_PORT_LIMIT:
-        if (!(port = port_lookup(p, tok, IPC_RIGHT_MANAGE, &r)))
+        if (!(port = kipc_port_lookup(p, tok, IPC_RIGHT_MANAGE, &r)))
             return r;
         return ipc_port_set_filter(port, a1, a1 == ~(uintptr_t)0 ? IPC_FILTER_ANY : 0,
                                    (uint32_t)a2);
     case SYS_PORT_RATE:
-        if (!(port = port_lookup(p, tok, IPC_RIGHT_MANAGE, &r)))
+        if (!(port = kipc_port_lookup(p, tok, IPC_RIGHT_MANAGE, &r)))
             return r;
         return ipc_port_set_rate(port, a1, a2, timer_now());
     default:
@@ -370,6 +396,18 @@ long kipc_syscall(struct proc *p, uintptr_t nr, struct arch_regs *r)
         return sys_recv(p, a0, a1, a2, false);
     case SYS_TRY_RECV:
         return sys_recv(p, a0, a1, 0, true);
+    case SYS_CALL:
+        return kipc_sys_call(p, r);
+    case SYS_RECV_CALL: {
+        int err;
+        struct ipc_port *port =
+            kipc_port_lookup(p, arch_ipc_reg(r, ARCH_IPC_CAP), IPC_RIGHT_RECEIVE, &err);
+        return port ? kipc_recv_regs(p, port, arch_ipc_reg(r, ARCH_IPC_AUX)) : err;
+    }
+    case SYS_REPLY:
+        return kipc_sys_reply(p, r, false);
+    case SYS_REPLY_RECV:
+        return kipc_sys_reply(p, r, true);
     default:
         return sys_cap(p, nr, a0, a1, a2);
     }
@@ -379,10 +417,20 @@ void kipc_proc_exit(struct proc *p)
 {
     ipc_port_cancel(&p->waiter);
     p->deadline = 0;
+    /* Callers waiting for a reply only `p` could give get PortClosed. */
+    for (unsigned i = 0; i < NPROC; i++) {
+        struct proc *c = proc_slot(i);
+        if (c->state == PROC_BLOCKED && c->reply_wait && c->reply_tok != IPC_CAP_NULL &&
+            c->reply_cspace == p->cspace.id) {
+            c->reply_wait = false;
+            c->reply_tok = IPC_CAP_NULL;
+            kipc_wake(c, 0, IPC_ERR_PORT_CLOSED);
+        }
+    }
     for (unsigned i = 0; i < KIPC_PORTS; i++)
         if (port_owner[i] == p->pid)
             port_close(p->pid, i, true);
-    ipc_cspace_detach(&capsys, &p->cspace);
+    ipc_cspace_detach(&kipc_capsys, &p->cspace);
 }
 
 void kipc_expire(uint64_t now)
@@ -392,7 +440,8 @@ void kipc_expire(uint64_t now)
         if (p->state == PROC_BLOCKED && p->deadline && p->deadline <= now) {
             uint32_t port_id = p->waiter.port ? p->waiter.port->id : 0;
             ipc_port_cancel(&p->waiter);
-            wake(p, port_id, IPC_ERR_TIMEOUT);
+            kipc_call_abandon(p);
+            kipc_wake(p, port_id, IPC_ERR_TIMEOUT);
         }
     }
 }

@@ -69,6 +69,7 @@ struct proc *proc_create(const char *name, unsigned prio, uintptr_t entry, uintp
     size_t n = strlen(name);
     memcpy(p->name, name, n > PROC_NAME_MAX ? PROC_NAME_MAX : n);
     p->prio = prio;
+    p->base_prio = prio;
     p->pt_root = root;
     p->asid = p->pid;
     p->stack_lo = lo;

@@ -23,7 +23,7 @@ long syscall_dispatch(struct arch_regs *r)
     case SYS_GETPID:
         return current->pid;
     default:
-        if (nr >= SYS_PORT_CREATE && nr <= SYS_PORT_RATE)
+        if (nr >= SYS_PORT_CREATE && nr <= SYS_IPC_LAST)
             return kipc_syscall(current, nr, r);
         return KERR_NOSYS;
     }

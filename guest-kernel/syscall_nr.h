@@ -22,6 +22,13 @@
 #define SYS_CAP_DELETE 18  /* (token) -> 0 */
 #define SYS_PORT_LIMIT 19  /* (token, types, max_len) -> 0; needs MANAGE: the filter */
 #define SYS_PORT_RATE 20   /* (token, period, burst) -> 0; needs MANAGE: the rate limit */
+/* Call / reply with the message registers (struct ipc_regs, usys_ipc):
+ * payloads of up to IPC_INLINE_MAX bytes, the fast path's territory. */
+#define SYS_CALL 21       /* cap = port, info, mr, aux = timeout -> reply in info/mr */
+#define SYS_RECV_CALL 22  /* cap = port, aux = timeout -> info, mr, aux = reply cap, badge */
+#define SYS_REPLY 23      /* cap = reply cap, info, mr -> 0 */
+#define SYS_REPLY_RECV 24 /* cap = reply cap, info, mr, aux = port -> as SYS_RECV_CALL */
+#define SYS_IPC_LAST 24
 
 enum kerr {
     KERR_OK = 0,

@@ -14,12 +14,28 @@ struct ipc_umsg {
     uint16_t ncaps;
     uint16_t flags;
     ipc_cap_t caps[IPC_MSG_CAPS];
+    ipc_cap_t reply; /* receive: the reply capability when the message is a call */
     uint8_t data[IPC_MSG_MAX];
 };
 
 /* Bytes of struct ipc_umsg before the payload. */
-#define IPC_UMSG_HEADER 48
+#define IPC_UMSG_HEADER 56
 _Static_assert(sizeof(struct ipc_umsg) == IPC_UMSG_HEADER + IPC_MSG_MAX, "user ABI");
+
+/* The message registers of call / reply / receive-call (usys_ipc): what
+ * the fast path copies from one process's registers to another's. */
+struct ipc_regs {
+    ipc_cap_t cap;  /* the port (call, recv_call) or reply capability */
+    uint64_t info;  /* opcode | length << 32, length <= IPC_INLINE_MAX */
+    uint64_t mr[8]; /* the payload, IPC_INLINE_MAX bytes */
+    ipc_cap_t aux;  /* receive: the reply capability of a call;
+                       reply_recv: the port to receive on next */
+    uint64_t badge; /* receive: the sender's pid */
+};
+_Static_assert(sizeof(struct ipc_regs) == 96, "usys.S loads this layout");
+#define IPC_INFO(opcode, len) ((uint64_t)(uint32_t)(opcode) | (uint64_t)(len) << 32)
+#define IPC_INFO_OPCODE(info) ((uint32_t)(info))
+#define IPC_INFO_LEN(info) ((uint32_t)((info) >> 32))
 
 /* Timeouts are in cycles; this one waits for ever. */
 #define IPC_FOREVER 0

@@ -24,6 +24,10 @@ enum trc_event_type {
     TRC_EV_IPC_WAKE = 14,       /* pid; a0 = port; a1 = status (0 or a negative ipc_err) */
     TRC_EV_PORT_CREATE = 15,    /* pid (creator); a0 = port; a1 = capacity */
     TRC_EV_PORT_CLOSE = 16,     /* pid; a0 = port; a1 = waiters woken */
+    TRC_EV_IPC_SLOW = 17,       /* pid; a0 = port; a1 = enum trc_slow_reason: why a call or
+                                   reply left the fast path */
+    TRC_EV_IPC_REPLY = 18,      /* pid (replier); a0 = caller pid; a1 = msg; a2 = path;
+                                   a3 = result */
     TRC_EV_COUNT
 };
 
@@ -45,6 +49,16 @@ enum trc_ipc_path {
                                waiting receiver */
 };
 
+/* Why a call / reply took the slow path (TRC_EV_IPC_SLOW). */
+enum trc_slow_reason {
+    TRC_SLOW_NO_RECEIVER = 1,     /* nobody waits on the port: the message is queued */
+    TRC_SLOW_NOT_REGISTERS = 2,   /* the receiver waits for a message in memory */
+    TRC_SLOW_LOWER_PRIORITY = 3,  /* the receiver's priority is below the caller's */
+    TRC_SLOW_NO_REPLY_SLOT = 4,   /* the receiver has no free slot for the reply capability */
+    TRC_SLOW_QUEUE_NOT_EMPTY = 5, /* reply_recv: a message waits, the server keeps running */
+    TRC_SLOW_CALLER_LOWER = 6,    /* reply: the caller's priority is below the server's */
+};
+
 enum trc_switch_reason {
     TRC_SWITCH_START = 0,
     TRC_SWITCH_PREEMPT = 1,
@@ -52,6 +66,7 @@ enum trc_switch_reason {
     TRC_SWITCH_EXIT = 3,
     TRC_SWITCH_KILL = 4,
     TRC_SWITCH_BLOCK = 5,
+    TRC_SWITCH_HANDOFF = 6, /* the IPC fast path switched straight to the receiver */
 };
 
 #endif

@@ -71,6 +71,12 @@ static bool add_ipc_json(cJSON *r, const struct trc_log *log)
     add_u64(m, "direct", log->messages.direct);
     add_u64(m, "queued", log->messages.queued);
     add_u64(m, "refused", log->messages.refused);
+    cJSON *why = cJSON_AddObjectToObject(m, "slow_path_why");
+    if (!why)
+        return false;
+    for (uint32_t i = 0; i < TRC_SLOW_REASONS; i++)
+        if (trc_slow_reason_name(i))
+            add_u64(why, trc_slow_reason_name(i), log->messages.slow_why[i]);
     add_u64(c, "hits", log->cap_cache.hits);
     add_u64(c, "misses", log->cap_cache.misses);
     add_u64(c, "invalidations", log->cap_cache.invalidations);

@@ -90,6 +90,14 @@ static void ipc_track(struct trc_log *log, const struct trc_event *e)
     struct trc_proc *p = proc_find(log, e->pid);
     int32_t result = ipc_result(e->arg[3]);
     switch (e->type) {
+    case TRC_EV_IPC_REPLY: /* a message from the replier (pid) to the caller (a0) */
+        if (e->arg[3] == 0) {
+            struct trc_proc *caller = proc_find(log, (uint32_t)e->arg[0]);
+            log->messages.received++;
+            if (caller)
+                caller->messages_received++;
+        }
+        /* fall through */
     case TRC_EV_IPC_SEND:
         if (e->arg[3] == 0) {
             log->messages.sent++;
@@ -115,6 +123,10 @@ static void ipc_track(struct trc_log *log, const struct trc_event *e)
         } else if (result < 0) {
             log->messages.refused++;
         }
+        break;
+    case TRC_EV_IPC_SLOW:
+        if (e->arg[1] < TRC_SLOW_REASONS)
+            log->messages.slow_why[e->arg[1]]++;
         break;
     case TRC_EV_CAP_LOOKUP:
         if (e->arg[1] == 1)
@@ -214,7 +226,7 @@ enum trc_err trc_log_event(struct trc_log *log, const struct trc_event *e)
     for (int i = 0; i < TRC_NARGS; i++)
         hash_u64(log, e->arg[i]);
     proc_track(log, e);
-    if (e->type >= TRC_EV_IPC_SEND && e->type <= TRC_EV_PORT_CLOSE) {
+    if (e->type >= TRC_EV_IPC_SEND && e->type <= TRC_EV_IPC_REPLY) {
         log->ipc_events++;
         ipc_track(log, e);
     }
@@ -289,6 +301,19 @@ const char *trc_fault_name(uint32_t fault)
     }
 }
 
+const char *trc_slow_reason_name(uint32_t why)
+{
+    static const char *const names[TRC_SLOW_REASONS] = {
+        [TRC_SLOW_NO_RECEIVER] = "no_receiver",
+        [TRC_SLOW_NOT_REGISTERS] = "receiver_not_in_registers",
+        [TRC_SLOW_LOWER_PRIORITY] = "receiver_lower_priority",
+        [TRC_SLOW_NO_REPLY_SLOT] = "no_reply_slot",
+        [TRC_SLOW_QUEUE_NOT_EMPTY] = "queue_not_empty",
+        [TRC_SLOW_CALLER_LOWER] = "caller_lower_priority",
+    };
+    return why < TRC_SLOW_REASONS ? names[why] : NULL;
+}
+
 const char *trc_event_name(uint32_t type)
 {
     static const char *const names[TRC_EV_COUNT] = {
@@ -308,6 +333,8 @@ const char *trc_event_name(uint32_t type)
         [TRC_EV_IPC_WAKE] = "ipc.wake",
         [TRC_EV_PORT_CREATE] = "port.create",
         [TRC_EV_PORT_CLOSE] = "port.close",
+        [TRC_EV_IPC_SLOW] = "ipc.slow",
+        [TRC_EV_IPC_REPLY] = "ipc.reply",
     };
     return type < TRC_EV_COUNT && names[type] ? names[type] : "unknown";
 }

@@ -52,14 +52,17 @@ struct trc_proc {
 
 /* The run's message traffic. A result is the low 32 bits of a3 read as
  * int32 (so a sign- or zero-extended ipc_err both count as negative). */
+#define TRC_SLOW_REASONS 8
+
 struct trc_msg_totals {
-    uint64_t sent;      /* sends with result 0 (a3 == 0) */
-    uint64_t received;  /* receives with result 0 */
-    uint64_t fast_path; /* sends with result 0 on the fast path (TRC_IPC_FAST) */
-    uint64_t slow_path; /* every other send with result 0: */
-    uint64_t direct;    /*   of those, handed to a receiver that was waiting */
-    uint64_t queued;    /*   of those, put in the port's queue */
-    uint64_t refused;   /* sends and receives with a negative result */
+    uint64_t sent;                       /* sends with result 0 (a3 == 0) */
+    uint64_t received;                   /* receives with result 0 */
+    uint64_t fast_path;                  /* sends with result 0 on the fast path (TRC_IPC_FAST) */
+    uint64_t slow_path;                  /* every other send with result 0: */
+    uint64_t direct;                     /*   of those, handed to a receiver that was waiting */
+    uint64_t queued;                     /*   of those, put in the port's queue */
+    uint64_t refused;                    /* sends and receives with a negative result */
+    uint64_t slow_why[TRC_SLOW_REASONS]; /* TRC_EV_IPC_SLOW by enum trc_slow_reason */
 };
 
 /* The run's capability-cache behaviour. */
@@ -108,6 +111,8 @@ void trc_log_hash_hex(const struct trc_log *log, char out[17]);
 /* Returns "ready", "running", "exited", "killed" or "blocked" ("unknown"
  * for a value outside the enum). */
 const char *trc_proc_state_name(enum trc_proc_state s);
+/* Returns the name of a slow-path reason ("no_receiver", ...), or NULL. */
+const char *trc_slow_reason_name(uint32_t why);
 /* Returns "read", "write", "exec", "undefined-instruction" or "other". */
 const char *trc_fault_name(uint32_t fault);
 /* Returns the event type's name ("proc.create", "ipc.send", ...), or

@@ -87,6 +87,33 @@ long u_cap_delete(ipc_cap_t cap)
     return usys_call(SYS_CAP_DELETE, (long)cap, 0, 0);
 }
 
+long u_call(ipc_cap_t port, struct ipc_regs *io, uint64_t timeout)
+{
+    io->cap = port;
+    io->aux = timeout;
+    return usys_ipc(SYS_CALL, io);
+}
+
+long u_recv_call(ipc_cap_t port, struct ipc_regs *io, uint64_t timeout)
+{
+    io->cap = port;
+    io->aux = timeout;
+    return usys_ipc(SYS_RECV_CALL, io);
+}
+
+long u_reply(ipc_cap_t reply, struct ipc_regs *io)
+{
+    io->cap = reply;
+    return usys_ipc(SYS_REPLY, io);
+}
+
+long u_reply_recv(ipc_cap_t reply, struct ipc_regs *io, ipc_cap_t port)
+{
+    io->cap = reply;
+    io->aux = port;
+    return usys_ipc(SYS_REPLY_RECV, io);
+}
+
 void u_msg_text(struct ipc_umsg *m, uint32_t opcode, const char *s)
 {
     size_t n = u_strlen(s);

@@ -37,6 +37,12 @@ long u_try_recv(ipc_cap_t port, struct ipc_umsg *m);
 long u_cap_derive(ipc_cap_t cap, unsigned rights);
 long u_cap_revoke(ipc_cap_t cap);
 long u_cap_delete(ipc_cap_t cap);
+/* Call / reply with the message registers (struct ipc_regs). */
+long usys_ipc(long nr, struct ipc_regs *io);
+long u_call(ipc_cap_t port, struct ipc_regs *io, uint64_t timeout);
+long u_recv_call(ipc_cap_t port, struct ipc_regs *io, uint64_t timeout);
+long u_reply(ipc_cap_t reply, struct ipc_regs *io);
+long u_reply_recv(ipc_cap_t reply, struct ipc_regs *io, ipc_cap_t port);
 /* Fills *m with opcode and the text s as payload (no NUL). */
 void u_msg_text(struct ipc_umsg *m, uint32_t opcode, const char *s);
 /* Returns ipc_strerror's text for a result. */
@@ -61,6 +67,8 @@ int prog_ipc_client(long send_only);
 int prog_ipc_owner(long unused);
 int prog_ipc_waiter(long recv_only);
 int prog_ipc_closer(long port);
+int prog_rpc_server(long port);
+int prog_rpc_client(long send_only);
 
 /* prog_wild's `how`. */
 enum wild_how {

@@ -275,19 +275,35 @@ static void ipc_demo_exercises_ports_and_capabilities(void **state)
         "owner: send after close -> port closed",
         "server: recv with a 5000-cycle timeout -> timed out",
         "waiter: recv until the port closes -> port closed",
+        "rpcclient: call 0 -> ok",
+        "rpcclient: call 5 -> ok",
+        "rpcserver: served every call -> ok",
+        "rpcclient: call with 65 bytes in registers -> message too large",
+        "rpcclient: reply on a port capability -> invalid capability",
+        "rpcclient: call with a 20000-cycle timeout -> timed out",
     };
     for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
         if (!strstr(r.out, lines[i]))
             fail_msg("'%s' missing from the output:\n%s", lines[i], r.out);
     const cJSON *m = cJSON_GetObjectItem(r.report, "messages");
-    assert_int_equal(jnum(m, "sent"), 9);
-    assert_int_equal(jnum(m, "received"), 8);
+    /* 9 port messages, 6 calls and 6 replies, the sleeping server's
+     * timed-out receive is not a message, the timed-out call is queued. */
+    assert_int_equal(jnum(m, "sent"), 22);
+    assert_int_equal(jnum(m, "received"), 20);
+    /* The first call finds no server waiting (slow path, queued); the
+     * other five and the five reply_recv that answer them take the fast
+     * path with a direct switch. */
+    assert_int_equal(jnum(m, "fast_path"), 10);
     assert_true(jnum(m, "direct") >= 1 && jnum(m, "queued") >= 1);
-    assert_int_equal(jnum(m, "direct") + jnum(m, "queued") + jnum(m, "fast_path"), 9);
-    assert_int_equal(jnum(m, "refused"), 11);
+    assert_int_equal(jnum(m, "direct") + jnum(m, "queued") + jnum(m, "fast_path"), 22);
+    assert_int_equal(jnum(m, "refused"), 13);
+    const cJSON *why = cJSON_GetObjectItem(m, "slow_path_why");
+    assert_true(jnum(why, "no_receiver") >= 2);
     const cJSON *c = cJSON_GetObjectItem(r.report, "cap_cache");
     assert_true(jnum(c, "hits") > 0 && jnum(c, "misses") > 0 && jnum(c, "invalidations") > 0);
     assert_int_equal(jnum(proc_named(r.report, "server"), "messages_received"), 4);
+    assert_int_equal(jnum(proc_named(r.report, "rpcserver"), "messages_received"), 6);
+    assert_int_equal(jnum(proc_named(r.report, "rpcclient"), "messages_received"), 6);
     assert_int_equal(jnum(proc_named(r.report, "client"), "messages_sent"), 4);
     struct result again = run(1, "boot", "--arch", arch, "--demo", "ipc", "--quiet", NULL);
     assert_string_equal(jstr(again.report, "trace_hash"), jstr(r.report, "trace_hash"));

@@ -58,8 +58,12 @@ static void the_json_carries_run_and_processes(void **state)
     /* No IPC happened: the objects are there, all zeros. */
     cJSON *m = cJSON_GetObjectItem(r, "messages");
     assert_true(cJSON_IsObject(m));
-    assert_int_equal(cJSON_GetArraySize(m), 7);
+    assert_int_equal(cJSON_GetArraySize(m), 8);
     for (cJSON *it = m->child; it; it = it->next)
+        assert_true(cJSON_IsObject(it) || (cJSON_IsNumber(it) && it->valuedouble == 0));
+    cJSON *why = cJSON_GetObjectItem(m, "slow_path_why");
+    assert_int_equal(cJSON_GetArraySize(why), 6);
+    for (cJSON *it = why->child; it; it = it->next)
         assert_true(cJSON_IsNumber(it) && it->valuedouble == 0);
     cJSON *c = cJSON_GetObjectItem(r, "cap_cache");
     assert_true(cJSON_IsObject(c));

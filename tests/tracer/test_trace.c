@@ -172,10 +172,20 @@ static void ipc_events_are_counted(void **state)
     assert_int_equal(log.messages.slow_path, 2);
     assert_int_equal(log.messages.direct + log.messages.queued, 2);
     assert_int_equal(log.messages.sent, 3);
+    /* Why calls left the fast path. */
+    ev(&log, 220, TRC_EV_IPC_SLOW, 1, 7, TRC_SLOW_NO_RECEIVER, 0);
+    ev(&log, 221, TRC_EV_IPC_SLOW, 1, 7, TRC_SLOW_NO_RECEIVER, 0);
+    ev(&log, 222, TRC_EV_IPC_SLOW, 1, 7, TRC_SLOW_LOWER_PRIORITY, 0);
+    ev(&log, 223, TRC_EV_IPC_SLOW, 1, 7, 99, 0); /* unknown: not counted, no crash */
+    assert_int_equal(log.messages.slow_why[TRC_SLOW_NO_RECEIVER], 2);
+    assert_int_equal(log.messages.slow_why[TRC_SLOW_LOWER_PRIORITY], 1);
+    assert_string_equal(trc_slow_reason_name(TRC_SLOW_NO_RECEIVER), "no_receiver");
+    assert_null(trc_slow_reason_name(0));
+    assert_null(trc_slow_reason_name(99));
     assert_int_equal(log.cap_cache.hits, 1);
     assert_int_equal(log.cap_cache.misses, 2);
     assert_int_equal(log.cap_cache.invalidations, 1);
-    assert_int_equal(log.ipc_events, 16);
+    assert_int_equal(log.ipc_events, 20);
     const struct trc_proc *c = trc_log_proc(&log, 1), *s = trc_log_proc(&log, 2);
     assert_string_equal(c->name, "client");
     assert_int_equal(c->messages_sent, 3); /* with the fast-path one */

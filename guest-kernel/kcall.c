@@ -1,0 +1,308 @@
+/* guest-kernel/kcall.c: call / reply with the message registers, and the
+ * IPC fast path (seL4 style): a call copies the info word and eight message
+ * registers from the caller's saved registers into a server that waits in
+ * its registers, makes the one-shot reply capability and switches straight
+ * to it (no run-queue round trip); reply_recv answers the same way and
+ * parks the server. Each check that sends a call or reply down the slow
+ * path says why in the trace (TRC_EV_IPC_SLOW). The server inherits the
+ * caller's priority until it replies. */
+#include "ipc/uapi.h"
+#include "kipc_int.h"
+
+/* Returns the reply-capability object naming `c`'s current call. */
+static uint32_t reply_obj(struct proc *c)
+{
+    return (uint32_t)(c - proc_slot(0)) | (c->call_seq & 0xffffffu) << 8;
+}
+
+/* Returns the caller a reply object names, if it still waits for that
+ * very call, else NULL (it timed out, or ended). */
+struct proc *kipc_reply_caller(uint32_t obj)
+{
+    unsigned i = obj & 0xffu;
+    if (i >= NPROC)
+        return NULL;
+    struct proc *c = proc_slot(i);
+    return c->state == PROC_BLOCKED && c->reply_wait && reply_obj(c) == obj ? c : NULL;
+}
+
+/* Gives server `s` the one-shot reply capability for caller `c`'s call and
+ * lends it `c`'s priority if higher (priority inheritance, until it
+ * replies). Returns the token, or IPC_CAP_NULL when `s` has no free slot
+ * (the call can then not be answered: the caller's timeout ends it). */
+ipc_cap_t kipc_make_reply_cap(struct proc *s, struct proc *c)
+{
+    ipc_cap_t tok;
+    if (ipc_cap_create(&kipc_capsys, &s->cspace, IPC_OBJ_REPLY, reply_obj(c), IPC_RIGHT_SEND,
+                       IPC_SLOT_ONESHOT, &tok) != IPC_OK)
+        return IPC_CAP_NULL;
+    c->reply_cspace = s->cspace.id;
+    c->reply_tok = tok;
+    if (c->prio > s->prio)
+        s->prio = c->prio;
+    return tok;
+}
+
+/* Copies the info word and the eight message registers. */
+static void regs_copy(struct arch_regs *to, const struct arch_regs *from)
+{
+    for (unsigned i = ARCH_IPC_INFO; i < ARCH_IPC_MR0 + 8; i++)
+        arch_set_ipc_reg(to, i, arch_ipc_reg(from, i));
+}
+
+/* Builds a queueable message from the message registers of `r`. */
+static void msg_from_regs(struct ipc_msg *m, const struct arch_regs *r, uint32_t sender)
+{
+    uint64_t info = arch_ipc_reg(r, ARCH_IPC_INFO);
+    m->opcode = IPC_INFO_OPCODE(info);
+    m->len = IPC_INFO_LEN(info);
+    m->sender = sender;
+    m->ncaps = 0;
+    m->flags = 0;
+    m->reply = 0;
+    m->stamp = timer_now();
+    for (unsigned i = 0; i < 8; i++) {
+        uint64_t w = arch_ipc_reg(r, ARCH_IPC_MR0 + i);
+        for (unsigned b = 0; b < 8; b++)
+            m->data[8 * i + b] = (uint8_t)(w >> (8 * b));
+    }
+}
+
+/* Puts message *m (at most IPC_INLINE_MAX bytes) into the message
+ * registers of receiver `rp`, with the sender as badge and, for a call whose
+ * caller still waits, a reply capability in AUX. */
+void kipc_deliver_regs(struct proc *rp, const struct ipc_msg *m)
+{
+    struct arch_regs *r = &rp->regs;
+    arch_set_ipc_reg(r, ARCH_IPC_INFO, IPC_INFO(m->opcode, m->len));
+    for (unsigned i = 0; i < 8; i++) {
+        uint64_t w = 0;
+        for (unsigned b = 0; b < 8 && 8 * i + b < m->len; b++)
+            w |= (uint64_t)m->data[8 * i + b] << (8 * b);
+        arch_set_ipc_reg(r, ARCH_IPC_MR0 + i, w);
+    }
+    arch_set_ipc_reg(r, ARCH_IPC_BADGE, m->sender);
+    ipc_cap_t reply = IPC_CAP_NULL;
+    if (m->flags & IPC_MSG_CALL) {
+        struct proc *c = kipc_reply_caller((uint32_t)m->reply);
+        if (c)
+            reply = kipc_make_reply_cap(rp, c);
+    }
+    arch_set_ipc_reg(r, ARCH_IPC_AUX, reply);
+}
+
+/* Switches straight from `from` to `to` (the fast path's direct handoff:
+ * no run-queue round trip); `to` runs the rest of the time slice. */
+__attribute__((noreturn)) static void handoff(struct proc *from, struct proc *to)
+{
+    to->state = PROC_RUNNING;
+    to->deadline = 0;
+    ktrace(TRC_EV_SCHED_SWITCH, to->pid, from->pid, TRC_SWITCH_HANDOFF, 0, 0);
+    arch_pt_activate(to->pt_root, to->asid);
+    current = to;
+    sched_arm_timer();
+    arch_enter_user(&to->regs);
+}
+
+/* Blocks caller `p` until the reply to its call comes (or `timeout`). */
+__attribute__((noreturn)) static void block_for_reply(struct proc *p, uint32_t port_id,
+                                                      uint64_t timeout)
+{
+    p->deadline = timeout ? timer_now() + timeout : 0;
+    p->state = PROC_BLOCKED;
+    ktrace(TRC_EV_IPC_BLOCK, p->pid, port_id, 3, p->deadline, 0);
+    sched_next(TRC_SWITCH_BLOCK);
+}
+
+/* Receives the next message of `port` into `p`'s registers (SYS_RECV_CALL
+ * and the second half of SYS_REPLY_RECV): from the queue, or by parking
+ * until one comes. Returns the status, or does not return. */
+long kipc_recv_regs(struct proc *p, struct ipc_port *port, uint64_t timeout)
+{
+    const struct ipc_msg *head = ipc_port_peek(port);
+    int r;
+    if (head && head->len > IPC_INLINE_MAX) {
+        r = IPC_ERR_MSG_TOO_LARGE; /* it stays queued for a receive into memory */
+    } else {
+        struct ipc_waiter *woken;
+        r = ipc_port_dequeue(port, &p->kbuf, &woken);
+        if (r == IPC_OK) {
+            kipc_deliver_regs(p, &p->kbuf);
+            ktrace(TRC_EV_IPC_RECV, p->pid, port->id, kipc_msg_word(&p->kbuf), TRC_IPC_FROM_QUEUE,
+                   (uint64_t)p->kbuf.sender << 32);
+            if (woken) {
+                struct proc *sp = kipc_waiter_proc(woken);
+                ktrace(TRC_EV_IPC_SEND, sp->pid, port->id, kipc_msg_word(&sp->kbuf), TRC_IPC_QUEUED,
+                       0);
+                kipc_wake(sp, port->id, IPC_OK);
+            }
+            return IPC_OK;
+        }
+        if (r == IPC_ERR_WOULD_BLOCK) {
+            p->recv_regs = true;
+            kipc_block(p, port, IPC_WAIT_RECV, timeout);
+        }
+    }
+    ktrace(TRC_EV_IPC_RECV, p->pid, port->id, 0, TRC_IPC_REFUSED, (uint64_t)(uint32_t)r);
+    return r;
+}
+
+/* SYS_CALL: sends the message registers to a port and waits for the reply.
+ * The fast path, seL4 style: a flat list of checks, each of which sends
+ * the call down the slow path (and says why in the trace), then a point of
+ * no return after which nothing can fail: registers copied, reply
+ * capability made, straight switch to the server. */
+long kipc_sys_call(struct proc *p, struct arch_regs *r)
+{
+    ipc_cap_t tok = arch_ipc_reg(r, ARCH_IPC_CAP);
+    uint64_t timeout = arch_ipc_reg(r, ARCH_IPC_AUX);
+    struct ipc_msg *m = &p->kbuf;
+    int err = IPC_OK;
+    struct ipc_port *port = NULL;
+    if (IPC_INFO_LEN(arch_ipc_reg(r, ARCH_IPC_INFO)) > IPC_INLINE_MAX)
+        err = IPC_ERR_MSG_TOO_LARGE;
+    else if ((port = kipc_port_lookup(p, tok, IPC_RIGHT_SEND, &err)) != NULL) {
+        msg_from_regs(m, r, p->pid);
+        err = ipc_port_admit(port, m, timer_now());
+    }
+    if (err != IPC_OK) {
+        ktrace(TRC_EV_IPC_SEND, p->pid, port ? port->id : 0, 0, TRC_IPC_REFUSED,
+               (uint64_t)(int64_t)err);
+        return err;
+    }
+    p->call_seq++;
+    p->reply_tok = IPC_CAP_NULL;
+    m->flags = IPC_MSG_CALL;
+    m->reply = reply_obj(p);
+    struct ipc_waiter *w = port->receivers.head;
+    struct proc *rp = w ? kipc_waiter_proc(w) : NULL;
+    enum trc_slow_reason why = 0;
+    if (!rp)
+        why = TRC_SLOW_NO_RECEIVER;
+    else if (!rp->recv_regs)
+        why = TRC_SLOW_NOT_REGISTERS;
+    else if (rp->prio < p->prio)
+        why = TRC_SLOW_LOWER_PRIORITY;
+    else if (rp->cspace.used >= rp->cspace.nslots)
+        why = TRC_SLOW_NO_REPLY_SLOT;
+    p->reply_wait = true;
+    p->state = PROC_BLOCKED; /* so that kipc_reply_caller() finds it */
+    if (!why) {
+        /* Point of no return. */
+        ipc_port_take_receiver(port);
+        regs_copy(&rp->regs, r);
+        arch_set_ipc_reg(&rp->regs, ARCH_IPC_BADGE, p->pid);
+        arch_set_ipc_reg(&rp->regs, ARCH_IPC_AUX, kipc_make_reply_cap(rp, p));
+        arch_syscall_set_ret(&rp->regs, IPC_OK);
+        ktrace(TRC_EV_IPC_SEND, p->pid, port->id, kipc_msg_word(m), TRC_IPC_FAST, 0);
+        ktrace(TRC_EV_IPC_RECV, rp->pid, port->id, kipc_msg_word(m), TRC_IPC_FAST,
+               (uint64_t)p->pid << 32);
+        p->deadline = timeout ? timer_now() + timeout : 0;
+        ktrace(TRC_EV_IPC_BLOCK, p->pid, port->id, 3, p->deadline, 0);
+        handoff(p, rp);
+    }
+    ktrace(TRC_EV_IPC_SLOW, p->pid, port->id, why, 0, 0);
+    if (rp) {
+        kipc_hand_over(p, port, rp, m);
+    } else {
+        int q = ipc_port_enqueue(port, m);
+        if (q == IPC_ERR_NO_MEMORY && kipc_pool_grow())
+            q = ipc_port_enqueue(port, m);
+        ktrace(TRC_EV_IPC_SEND, p->pid, port->id, kipc_msg_word(m),
+               q == IPC_OK ? TRC_IPC_QUEUED : TRC_IPC_REFUSED, (uint64_t)(int64_t)q);
+        if (q != IPC_OK) { /* a call does not wait for room */
+            p->reply_wait = false;
+            p->state = PROC_RUNNING;
+            return q;
+        }
+    }
+    block_for_reply(p, port->id, timeout);
+}
+
+/* SYS_REPLY / SYS_REPLY_RECV: answers the call a reply capability names
+ * (it is used up), ends the priority the server inherited, and for
+ * reply_recv waits for the next message on the port in AUX. The fast path
+ * of reply_recv parks the server and switches straight back to the
+ * caller. */
+long kipc_sys_reply(struct proc *s, struct arch_regs *r, bool then_recv)
+{
+    ipc_cap_t tok = arch_ipc_reg(r, ARCH_IPC_CAP);
+    uint64_t info = arch_ipc_reg(r, ARCH_IPC_INFO);
+    struct ipc_slot *slot;
+    bool hit = false;
+    int err = IPC_INFO_LEN(info) > IPC_INLINE_MAX ? IPC_ERR_MSG_TOO_LARGE : IPC_OK;
+    if (err == IPC_OK) {
+        err = ipc_cap_lookup_cached(&kipc_capsys, 0, &s->cspace, tok, IPC_OBJ_REPLY, IPC_RIGHT_SEND,
+                                    &slot, &hit);
+        ktrace(TRC_EV_CAP_LOOKUP, s->pid, tok, hit, (uint64_t)(int64_t)err, 0);
+    }
+    struct proc *c = err == IPC_OK ? kipc_reply_caller(slot->obj) : NULL;
+    if (err == IPC_OK && !c)
+        err = IPC_ERR_INVALID_CAP; /* the caller gave up */
+    if (err == IPC_OK)
+        ipc_cap_delete(&kipc_capsys, &s->cspace, tok); /* one-shot */
+    s->prio = s->base_prio;
+    struct ipc_port *next = NULL;
+    int nerr = IPC_OK;
+    if (then_recv)
+        next = kipc_port_lookup(s, arch_ipc_reg(r, ARCH_IPC_AUX), IPC_RIGHT_RECEIVE, &nerr);
+    if (err != IPC_OK) {
+        ktrace(TRC_EV_IPC_REPLY, s->pid, 0, 0, TRC_IPC_REFUSED, (uint64_t)(int64_t)err);
+        if (!next)
+            return err;
+        return kipc_recv_regs(s, next, 0); /* reply_recv: still receive */
+    }
+    /* The caller gets the reply in its registers. */
+    regs_copy(&c->regs, r);
+    arch_set_ipc_reg(&c->regs, ARCH_IPC_BADGE, s->pid);
+    arch_syscall_set_ret(&c->regs, IPC_OK);
+    c->reply_wait = false;
+    c->reply_tok = IPC_CAP_NULL;
+    c->deadline = 0;
+    enum trc_slow_reason why = 0;
+    if (!then_recv || !next)
+        why = 0;
+    else if (ipc_port_peek(next))
+        why = TRC_SLOW_QUEUE_NOT_EMPTY;
+    else if (c->prio < s->base_prio)
+        why = TRC_SLOW_CALLER_LOWER;
+    if (then_recv && next && !why) {
+        /* Fast path: park the server, straight back to the caller. */
+        ktrace(TRC_EV_IPC_REPLY, s->pid, c->pid, info, TRC_IPC_FAST, 0);
+        arch_syscall_set_ret(&s->regs, IPC_OK);
+        s->recv_regs = true;
+        if (ipc_port_wait(next, &s->waiter, IPC_WAIT_RECV, &s->kbuf) != IPC_OK)
+            panic("sys_reply: the server is already parked");
+        s->deadline = 0;
+        s->state = PROC_BLOCKED;
+        ktrace(TRC_EV_IPC_BLOCK, s->pid, next->id, 1, 0, 0);
+        handoff(s, c);
+    }
+    if (why)
+        ktrace(TRC_EV_IPC_SLOW, s->pid, next ? next->id : 0, why, 0, 0);
+    ktrace(TRC_EV_IPC_REPLY, s->pid, c->pid, info, TRC_IPC_DIRECT, 0);
+    ktrace(TRC_EV_IPC_WAKE, c->pid, 0, 0, 0, 0);
+    sched_enqueue(c);
+    if (then_recv)
+        return next ? kipc_recv_regs(s, next, 0) : nerr;
+    kipc_yield_to_higher(s, c);
+    return IPC_OK;
+}
+
+/* Ends `c`'s wait for a reply, if it waits for one: the server's reply
+ * capability dies and it gets its own priority back. */
+void kipc_call_abandon(struct proc *c)
+{
+    if (!c->reply_wait)
+        return;
+    c->reply_wait = false;
+    if (c->reply_tok != IPC_CAP_NULL && c->reply_cspace < IPC_MAX_CSPACES) {
+        struct ipc_cspace *cs = kipc_capsys.spaces[c->reply_cspace];
+        if (cs) {
+            ipc_cap_delete(&kipc_capsys, cs, c->reply_tok);
+            struct proc *s = proc_slot(cs->id - 1);
+            s->prio = s->base_prio;
+        }
+    }
+    c->reply_tok = IPC_CAP_NULL;
+}

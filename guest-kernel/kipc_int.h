@@ -1,0 +1,53 @@
+/* guest-kernel/kipc_int.h: what kipc.c (ports, messages in memory) and
+ * kcall.c (call / reply in registers, the fast path) share. */
+#ifndef IPCEMU_KERNEL_KIPC_INT_H
+#define IPCEMU_KERNEL_KIPC_INT_H
+
+#include "ipc/uapi.h"
+#include "kernel.h"
+
+extern struct ipc_capsys kipc_capsys;
+
+/* kipc.c */
+/* Returns the port capability `tok` of `p` names with `rights` (looked up
+ * through the cache, traced), or NULL with *err set. */
+struct ipc_port *kipc_port_lookup(struct proc *p, ipc_cap_t tok, unsigned rights, int *err);
+/* Makes `p`, which waited on port `port_id`, runnable with result `status`. */
+void kipc_wake(struct proc *p, uint32_t port_id, int status);
+/* Parks `p` on `port` until woken or `timeout` cycles pass; runs another. */
+__attribute__((noreturn)) void kipc_block(struct proc *p, struct ipc_port *port,
+                                          enum ipc_wait_kind kind, uint64_t timeout);
+/* Returns opcode | len << 32 for the trace. */
+uint64_t kipc_msg_word(const struct ipc_msg *m);
+/* Returns the process a waiter is embedded in. */
+struct proc *kipc_waiter_proc(struct ipc_waiter *w);
+/* Adds a page of message nodes to the pool; false when out of memory. */
+bool kipc_pool_grow(void);
+/* Writes *m into `p`'s user buffer at `u` (checked when it asked). */
+void kipc_deliver(struct proc *p, uintptr_t u, const struct ipc_msg *m);
+/* Gives *m from `p` to receiver `rp`, the first parked on `port` (slow
+ * path, direct): into its registers or its buffer, traced, and wakes it. */
+void kipc_hand_over(struct proc *p, struct ipc_port *port, struct proc *rp,
+                    const struct ipc_msg *m);
+/* Lets `woken` run first if its priority is above `p`'s. */
+void kipc_yield_to_higher(struct proc *p, struct proc *woken);
+
+/* kcall.c */
+/* Returns the caller a reply object names if it still waits for that very
+ * call, else NULL. */
+struct proc *kipc_reply_caller(uint32_t obj);
+/* Gives server `s` the reply capability for caller `c`'s call (priority
+ * inheritance too); IPC_CAP_NULL when `s` has no free slot. */
+ipc_cap_t kipc_make_reply_cap(struct proc *s, struct proc *c);
+/* Puts *m (<= IPC_INLINE_MAX bytes) into receiver `rp`'s registers. */
+void kipc_deliver_regs(struct proc *rp, const struct ipc_msg *m);
+/* Receives from `port` into `p`'s registers, parking if nothing is queued. */
+long kipc_recv_regs(struct proc *p, struct ipc_port *port, uint64_t timeout);
+/* SYS_CALL. */
+long kipc_sys_call(struct proc *p, struct arch_regs *r);
+/* SYS_REPLY (then_recv false) and SYS_REPLY_RECV. */
+long kipc_sys_reply(struct proc *s, struct arch_regs *r, bool then_recv);
+/* Ends `c`'s wait for a reply, if any (timeout). */
+void kipc_call_abandon(struct proc *c);
+
+#endif
