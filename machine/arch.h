@@ -55,6 +55,11 @@ void machine_kernel_fault(struct machine *m, struct emu_core *c, const char *cau
  * Records `why`, stops the core; the run ends with outcome "fault". */
 void machine_emu_failure(struct machine *m, struct emu_core *c, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* For the arch files: core `c` just entered the kernel's vector (an
+ * interrupt, or an exception / system call). Charges the trap-entry cost
+ * and records a trap event in the trace (stamped with the clock), where
+ * the tracer starts the spans of kernel paths. */
+void machine_trap_entry(struct machine *m, struct emu_core *c, bool interrupt);
 /* Cycles charged for a trap entry (hardware exception entry). */
 #define MACHINE_TRAP_ENTRY_CYCLES 0
 

@@ -106,6 +106,14 @@ void machine_emu_failure(struct machine *m, struct emu_core *c, const char *fmt,
     emu_core_request_stop(c);
 }
 
+void machine_trap_entry(struct machine *m, struct emu_core *c, bool interrupt)
+{
+    emu_core_charge(c, MACHINE_TRAP_ENTRY_CYCLES);
+    struct trc_event e = {
+        .cycle = c->cycles, .core = c->id, .type = TRC_EV_TRAP, .arg = {interrupt ? 1 : 0}};
+    trc_log_event(m->log, &e);
+}
+
 /* MMIO read: 32-bit registers; narrower reads take their bytes of it. */
 static uint64_t mmio_read(uc_engine *uc, uint64_t off, unsigned size, void *user)
 {

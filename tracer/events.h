@@ -28,6 +28,9 @@ enum trc_event_type {
                                    reply left the fast path */
     TRC_EV_IPC_REPLY = 18,      /* pid (replier); a0 = caller pid; a1 = msg; a2 = path;
                                    a3 = result */
+    TRC_EV_TRAP = 19,           /* written by the machine, not the guest: the core entered
+                                   the kernel's vector; pid 0; a0 = 1 interrupt, 0 exception
+                                   or system call */
     TRC_EV_COUNT
 };
 

@@ -14,6 +14,29 @@ static void add_u64(cJSON *o, const char *key, uint64_t v)
     cJSON_AddNumberToObject(o, key, (double)v);
 }
 
+/* Adds the "paths" object: for each measured path, its span statistics.
+ * Returns false when out of memory. */
+static bool add_paths_json(cJSON *r, const struct trc_log *log)
+{
+    cJSON *paths = cJSON_AddObjectToObject(r, "paths");
+    if (!paths)
+        return false;
+    for (unsigned i = 0; i < TRC_PATH_COUNT; i++) {
+        struct trc_path_stats st;
+        if (!trc_path_stats(log, i, &st))
+            continue;
+        cJSON *o = cJSON_AddObjectToObject(paths, trc_path_name(i));
+        if (!o)
+            return false;
+        add_u64(o, "count", st.count);
+        add_u64(o, "cycles_min", st.min);
+        add_u64(o, "cycles_median", st.median);
+        add_u64(o, "cycles_p99", st.p99);
+        add_u64(o, "cycles_max", st.max);
+    }
+    return true;
+}
+
 /* Adds "0x..." for an address. */
 static void add_hex(cJSON *o, const char *key, uint64_t v)
 {
@@ -103,7 +126,7 @@ char *trc_report_json(const struct trc_run_info *run, const struct trc_log *log)
     add_u64(r, "console_bytes", log->console_len);
     add_u64(r, "idle_cycles", run->idle_cycles);
     add_u64(r, "interrupts", run->interrupts);
-    bool ok = add_ipc_json(r, log);
+    bool ok = add_ipc_json(r, log) && add_paths_json(r, log);
     cJSON *procs = processes_json(log);
     if (procs)
         cJSON_AddItemToObject(r, "processes", procs);
@@ -168,6 +191,20 @@ void trc_report_print(FILE *out, const struct trc_run_info *run, const struct tr
         fprintf(out, "   cap cache: hits %llu, misses %llu, invalidations %llu\n",
                 (unsigned long long)c->hits, (unsigned long long)c->misses,
                 (unsigned long long)c->invalidations);
+    }
+    bool header = false;
+    for (unsigned i = 0; i < TRC_PATH_COUNT; i++) {
+        struct trc_path_stats st;
+        if (!trc_path_stats(log, i, &st))
+            continue;
+        if (!header)
+            fprintf(out, "   %-18s %8s %8s %8s %8s %8s  (cycles)\n", "path", "count", "min",
+                    "median", "p99", "max");
+        header = true;
+        fprintf(out, "   %-18s %8llu %8llu %8llu %8llu %8llu\n", trc_path_name(i),
+                (unsigned long long)st.count, (unsigned long long)st.min,
+                (unsigned long long)st.median, (unsigned long long)st.p99,
+                (unsigned long long)st.max);
     }
     if (log->nprocs)
         fprintf(out, "   %-4s %-16s %-4s %12s %8s %8s %8s  %s\n", "pid", "process", "prio",

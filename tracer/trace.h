@@ -48,6 +48,12 @@ struct trc_proc {
     uint64_t messages_sent;     /* TRC_EV_IPC_SEND with result 0 */
     uint64_t messages_received; /* TRC_EV_IPC_RECV with result 0 */
     uint64_t switched_in;       /* cycle of the last switch to it */
+    /* Path spans (see trc_path_name): where the open one started. */
+    uint64_t trap_at;    /* cycle of its last trap entry (system call or exception) */
+    bool trap_open;      /* trap_at not yet matched with a system call */
+    uint32_t sys_nr;     /* its current system call */
+    uint64_t span_start; /* cycle its current system call's span started */
+    int pending_path;    /* a span ending at its next handoff switch, or -1 */
 };
 
 /* The run's message traffic. A result is the low 32 bits of a3 read as
@@ -74,6 +80,29 @@ struct trc_cap_totals {
 
 enum trc_err { TRC_OK, TRC_ERR_NOMEM };
 
+/* Kernel paths whose cycles the tracer measures (spans from the trap entry
+ * of a system call to the kernel's last trace point of that path). */
+enum trc_path_id {
+    TRC_PATH_TRAP_ENTRY,  /* "trap.entry": trap entry to the system-call dispatch */
+    TRC_PATH_SEND_DIRECT, /* "ipc.send.direct": send handed to a waiting receiver */
+    TRC_PATH_SEND_QUEUED, /* "ipc.send.queued": send into the port's queue */
+    TRC_PATH_RECV_QUEUED, /* "ipc.recv.queued": receive of a queued message */
+    TRC_PATH_CALL_FAST,   /* "ipc.call.fast": to the switch into the server */
+    TRC_PATH_CALL_SLOW,   /* "ipc.call.slow": to the message's delivery or queueing */
+    TRC_PATH_REPLY_FAST,  /* "ipc.reply.fast": reply_recv to the switch into the caller */
+    TRC_PATH_REPLY_SLOW,  /* "ipc.reply.slow": to the reply's delivery */
+    TRC_PATH_COUNT
+};
+
+struct trc_samples {
+    uint64_t *v; /* owned, in arrival order */
+    size_t n, cap;
+};
+
+struct trc_path_stats {
+    uint64_t count, min, median, p99, max;
+};
+
 struct trc_log {
     struct trc_event *ev; /* owned, in arrival order */
     size_t nev, cap_ev;
@@ -86,7 +115,8 @@ struct trc_log {
     bool oom;         /* a record was lost for lack of memory */
     struct trc_msg_totals messages;
     struct trc_cap_totals cap_cache;
-    uint64_t ipc_events; /* events of types TRC_EV_IPC_SEND..TRC_EV_PORT_CLOSE */
+    uint64_t ipc_events; /* events of types TRC_EV_IPC_SEND..TRC_EV_IPC_REPLY */
+    struct trc_samples paths[TRC_PATH_COUNT]; /* span lengths in cycles */
 };
 
 /* Initialises an empty log (returns nothing). */
@@ -111,6 +141,11 @@ void trc_log_hash_hex(const struct trc_log *log, char out[17]);
 /* Returns "ready", "running", "exited", "killed" or "blocked" ("unknown"
  * for a value outside the enum). */
 const char *trc_proc_state_name(enum trc_proc_state s);
+/* Returns the name of path `id` ("ipc.call.fast", ...), or NULL. */
+const char *trc_path_name(unsigned id);
+/* Fills *st with count, min, median, p99 and max of path `id` (nearest
+ * rank). Returns false when it has no sample or memory ran out. */
+bool trc_path_stats(const struct trc_log *log, unsigned id, struct trc_path_stats *st);
 /* Returns the name of a slow-path reason ("no_receiver", ...), or NULL. */
 const char *trc_slow_reason_name(uint32_t why);
 /* Returns "read", "write", "exec", "undefined-instruction" or "other". */

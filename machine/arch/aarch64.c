@@ -377,7 +377,7 @@ static void a64_intr_hook(uc_engine *uc, uint32_t intno, void *user)
     b->pending = A64_PENDING_SYNC;
     if (!set_vi(b, true))
         return;
-    emu_core_charge(b->c, MACHINE_TRAP_ENTRY_CYCLES);
+    machine_trap_entry(b->m, b->c, false);
 }
 
 /* Returns true if the saved state at `off` holds `want`, else fails with
@@ -636,7 +636,7 @@ static bool a64_interrupt(struct machine *m, struct emu_core *c)
     if (!set_vi(b, true))
         return false;
     b->pending = A64_PENDING_IRQ;
-    emu_core_charge(c, MACHINE_TRAP_ENTRY_CYCLES);
+    machine_trap_entry(m, c, true);
     return true;
 }
 

@@ -205,7 +205,7 @@ static bool rv_enter_s(struct machine *m, struct emu_core *c, uint64_t cause, ui
                             uc_strerror(err), (unsigned long long)back);
         return false;
     }
-    emu_core_charge(c, MACHINE_TRAP_ENTRY_CYCLES);
+    machine_trap_entry(m, c, (cause >> 63) != 0);
     return true;
 }
 

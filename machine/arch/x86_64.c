@@ -449,7 +449,7 @@ static bool x86_enter(struct machine *m, struct emu_core *c, struct x86_board *b
     b->tail.old_exception = -1; /* delivered (x86_cpu_do_interrupt) */
     if (!x86_state_store(m, c, b))
         return false;
-    emu_core_charge(c, MACHINE_TRAP_ENTRY_CYCLES);
+    machine_trap_entry(m, c, src == X86_SRC_HW);
     return true;
 }
 

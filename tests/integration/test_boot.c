@@ -303,6 +303,17 @@ static void ipc_demo_exercises_ports_and_capabilities(void **state)
     assert_true(jnum(c, "hits") > 0 && jnum(c, "misses") > 0 && jnum(c, "invalidations") > 0);
     assert_int_equal(jnum(proc_named(r.report, "server"), "messages_received"), 4);
     assert_int_equal(jnum(proc_named(r.report, "rpcserver"), "messages_received"), 6);
+    /* Measured paths: five fast calls and five fast replies, each with
+     * its cycle statistics. */
+    const cJSON *paths = cJSON_GetObjectItem(r.report, "paths");
+    const cJSON *cf = cJSON_GetObjectItem(paths, "ipc.call.fast");
+    assert_int_equal(jnum(cf, "count"), 5);
+    assert_true(jnum(cf, "cycles_min") > 0 && jnum(cf, "cycles_min") <= jnum(cf, "cycles_median"));
+    assert_true(jnum(cf, "cycles_median") <= jnum(cf, "cycles_p99"));
+    assert_true(jnum(cf, "cycles_p99") <= jnum(cf, "cycles_max"));
+    assert_int_equal(jnum(cJSON_GetObjectItem(paths, "ipc.reply.fast"), "count"), 5);
+    assert_true(jnum(cJSON_GetObjectItem(paths, "trap.entry"), "count") > 100);
+    assert_non_null(cJSON_GetObjectItem(paths, "ipc.call.slow"));
     assert_int_equal(jnum(proc_named(r.report, "rpcclient"), "messages_received"), 6);
     assert_int_equal(jnum(proc_named(r.report, "client"), "messages_sent"), 4);
     struct result again = run(1, "boot", "--arch", arch, "--demo", "ipc", "--quiet", NULL);

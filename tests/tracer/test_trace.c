@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "guest-kernel/syscall_nr.h"
 #include "tracer/trace.h"
 
 static void ev(struct trc_log *log, uint64_t cycle, uint32_t type, uint32_t pid, uint64_t a0,
@@ -324,9 +325,69 @@ static void the_hash_is_unchanged_by_ipc_tracking(void **state)
     trc_log_free(&log);
 }
 
+/* Spans: trap entry -> dispatch, a fast call ending at the handoff, a slow
+ * call ending at its queueing, a fast reply_recv; interrupts and other
+ * processes' switches do not end them. */
+static void paths_are_measured_from_trap_entry(void **state)
+{
+    (void)state;
+    struct trc_log log;
+    trc_log_init(&log);
+    ev(&log, 1, TRC_EV_PROC_CREATE, 1, 1, 0x63, 0);
+    ev(&log, 2, TRC_EV_PROC_CREATE, 2, 1, 0x73, 0);
+    ev(&log, 10, TRC_EV_SCHED_SWITCH, 1, 0, TRC_SWITCH_START, 0);
+    /* call #1: slow (no receiver), queued at 400 */
+    ev(&log, 100, TRC_EV_TRAP, 0, 0, 0, 0);
+    ev(&log, 130, TRC_EV_SYSCALL, 1, SYS_CALL, 0, 0);
+    ev(&log, 300, TRC_EV_IPC_SLOW, 1, 7, TRC_SLOW_NO_RECEIVER, 0);
+    ev4(&log, 400, TRC_EV_IPC_SEND, 1, 7, 1, TRC_IPC_QUEUED, 0);
+    ev(&log, 500, TRC_EV_SCHED_SWITCH, 2, 1, TRC_SWITCH_BLOCK, 0);
+    /* the server: reply_recv, fast, handoff back at 1700 */
+    ev(&log, 1000, TRC_EV_TRAP, 0, 0, 0, 0);
+    ev(&log, 1040, TRC_EV_SYSCALL, 2, SYS_REPLY_RECV, 0, 0);
+    ev4(&log, 1500, TRC_EV_IPC_REPLY, 2, 1, 1, TRC_IPC_FAST, 0);
+    ev(&log, 1700, TRC_EV_SCHED_SWITCH, 1, 2, TRC_SWITCH_HANDOFF, 0);
+    /* call #2: fast; a timer interrupt in between is not a span start */
+    ev(&log, 1800, TRC_EV_TRAP, 0, 1, 0, 0);
+    ev(&log, 2000, TRC_EV_TRAP, 0, 0, 0, 0);
+    ev(&log, 2020, TRC_EV_SYSCALL, 1, SYS_CALL, 0, 0);
+    ev4(&log, 2600, TRC_EV_IPC_SEND, 1, 7, 1, TRC_IPC_FAST, 0);
+    ev(&log, 2900, TRC_EV_SCHED_SWITCH, 2, 1, TRC_SWITCH_HANDOFF, 0);
+    struct trc_path_stats st;
+    assert_true(trc_path_stats(&log, TRC_PATH_TRAP_ENTRY, &st));
+    assert_int_equal(st.count, 3);
+    assert_int_equal(st.min, 20);
+    assert_int_equal(st.max, 40);
+    assert_int_equal(st.median, 30);
+    assert_true(trc_path_stats(&log, TRC_PATH_CALL_SLOW, &st));
+    assert_int_equal(st.count, 1);
+    assert_int_equal(st.max, 300); /* 100 -> 400 */
+    assert_true(trc_path_stats(&log, TRC_PATH_REPLY_FAST, &st));
+    assert_int_equal(st.min, 700); /* 1000 -> 1700 */
+    assert_true(trc_path_stats(&log, TRC_PATH_CALL_FAST, &st));
+    assert_int_equal(st.min, 900); /* 2000 -> 2900 */
+    assert_false(trc_path_stats(&log, TRC_PATH_SEND_DIRECT, &st));
+    assert_false(trc_path_stats(&log, TRC_PATH_COUNT, &st));
+    assert_string_equal(trc_path_name(TRC_PATH_CALL_FAST), "ipc.call.fast");
+    assert_null(trc_path_name(TRC_PATH_COUNT));
+    /* p99 and median by nearest rank over 1..100. */
+    for (uint64_t v = 100; v >= 1; v--) {
+        ev(&log, 3000 + v, TRC_EV_TRAP, 0, 0, 0, 0);
+        ev(&log, 3000 + 2 * v, TRC_EV_SYSCALL, 2, SYS_GETPID, 0, 0); /* 2 runs now */
+    }
+    assert_true(trc_path_stats(&log, TRC_PATH_TRAP_ENTRY, &st));
+    assert_int_equal(st.count, 103); /* 1..100 and 20, 30, 40 */
+    assert_int_equal(st.min, 1);
+    assert_int_equal(st.max, 100);
+    assert_int_equal(st.median, 49); /* the 52nd of 103 */
+    assert_int_equal(st.p99, 99);    /* the 102nd of 103 */
+    trc_log_free(&log);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(paths_are_measured_from_trap_entry),
         cmocka_unit_test(processes_follow_the_events),
         cmocka_unit_test(the_hash_is_a_function_of_content_and_order),
         cmocka_unit_test(many_events_grow_the_log),
