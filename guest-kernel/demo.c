@@ -69,6 +69,17 @@ static void demo_ipc(void)
         hand(rs, rpc);
         hand(rc, kipc_grant(rs, (ipc_cap_t)rpc, rc, IPC_RIGHT_SEND));
     }
+    /* Notify-then-pull: the kernel gives the consumer a notification and
+     * the producer a send-only capability to it; the port goes by name. */
+    struct proc *cons =
+        spawn("consumer", PRIO_DEFAULT, prog_pull_consumer, 0, PROC_EXITED, 0, 0, 0);
+    struct proc *prod =
+        spawn("producer", PRIO_DEFAULT, prog_pull_producer, 0, PROC_EXITED, 0, 0, 0);
+    if (cons && prod) {
+        long n = kipc_notif_create(cons);
+        hand(cons, n);
+        hand(prod, kipc_grant(cons, (ipc_cap_t)n, prod, IPC_RIGHT_SEND));
+    }
     long shut = kipc_port_create(closer, 4);
     hand(closer, shut);
     hand(waiter, kipc_grant(closer, (ipc_cap_t)shut, waiter, IPC_RIGHT_RECEIVE));

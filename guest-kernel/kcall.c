@@ -229,13 +229,9 @@ long kipc_sys_reply(struct proc *s, struct arch_regs *r, bool then_recv)
     ipc_cap_t tok = arch_ipc_reg(r, ARCH_IPC_CAP);
     uint64_t info = arch_ipc_reg(r, ARCH_IPC_INFO);
     struct ipc_slot *slot;
-    bool hit = false;
     int err = IPC_INFO_LEN(info) > IPC_INLINE_MAX ? IPC_ERR_MSG_TOO_LARGE : IPC_OK;
-    if (err == IPC_OK) {
-        err = ipc_cap_lookup_cached(&kipc_capsys, 0, &s->cspace, tok, IPC_OBJ_REPLY, IPC_RIGHT_SEND,
-                                    &slot, &hit);
-        ktrace(TRC_EV_CAP_LOOKUP, s->pid, tok, hit, (uint64_t)(int64_t)err, 0);
-    }
+    if (err == IPC_OK)
+        err = kipc_cap_find(s, tok, IPC_OBJ_REPLY, IPC_RIGHT_SEND, &slot);
     struct proc *c = err == IPC_OK ? kipc_reply_caller(slot->obj) : NULL;
     if (err == IPC_OK && !c)
         err = IPC_ERR_INVALID_CAP; /* the caller gave up */

@@ -142,6 +142,9 @@ uint64_t kipc_next_deadline(void);
 /* Creates a port for `owner` with `capacity`; puts a capability with every
  * right in its space. Returns the token, or a negative ipc_err. */
 long kipc_port_create(struct proc *owner, uint32_t capacity);
+/* Creates a notification for `owner`; returns the token (every right) or
+ * a negative ipc_err. */
+long kipc_notif_create(struct proc *owner);
 /* Grants `to` a child of `owner`'s capability `tok` with `rights`. Returns
  * the new token in `to`'s space, or a negative ipc_err. */
 long kipc_grant(struct proc *owner, ipc_cap_t tok, struct proc *to, unsigned rights);

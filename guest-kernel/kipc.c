@@ -9,6 +9,7 @@
  * and granted from the sender's own capability at delivery, so revoking
  * the sender's capability also kills the receiver's copy; one the sender
  * deleted in between arrives as IPC_CAP_NULL. */
+#include "ipc/notify.h"
 #include "ipc/uapi.h"
 #include "kipc_int.h"
 
@@ -83,14 +84,21 @@ bool kipc_pool_grow(void)
     return true;
 }
 
+int kipc_cap_find(struct proc *p, ipc_cap_t tok, enum ipc_obj_type type, unsigned rights,
+                  struct ipc_slot **s)
+{
+    bool hit = false;
+    int r = ipc_cap_lookup_cached(&kipc_capsys, 0, &p->cspace, tok, type, rights, s, &hit);
+    ktrace(TRC_EV_CAP_LOOKUP, p->pid, tok, hit, (uint64_t)(int64_t)r, 0);
+    return r;
+}
+
 /* Returns the port capability `tok` of `p` names with `rights`, looked up
  * through the cache (traced), or NULL with *err set. */
 struct ipc_port *kipc_port_lookup(struct proc *p, ipc_cap_t tok, unsigned rights, int *err)
 {
     struct ipc_slot *s;
-    bool hit = false;
-    int r = ipc_cap_lookup_cached(&kipc_capsys, 0, &p->cspace, tok, IPC_OBJ_PORT, rights, &s, &hit);
-    ktrace(TRC_EV_CAP_LOOKUP, p->pid, tok, hit, (uint64_t)(int64_t)r, 0);
+    int r = kipc_cap_find(p, tok, IPC_OBJ_PORT, rights, &s);
     if (r == IPC_OK) {
         uint32_t i = PORT_INDEX(s->obj);
         if (i < KIPC_PORTS && port_owner[i] && port_gen[i] == PORT_GEN(s->obj))
@@ -409,6 +417,8 @@ long kipc_syscall(struct proc *p, uintptr_t nr, struct arch_regs *r)
     case SYS_REPLY_RECV:
         return kipc_sys_reply(p, r, true);
     default:
+        if (nr >= SYS_NOTIF_CREATE)
+            return kobj_syscall(p, nr, a0, a1, a2);
         return sys_cap(p, nr, a0, a1, a2);
     }
 }
@@ -416,6 +426,7 @@ long kipc_syscall(struct proc *p, uintptr_t nr, struct arch_regs *r)
 void kipc_proc_exit(struct proc *p)
 {
     ipc_port_cancel(&p->waiter);
+    kobj_proc_exit(p);
     p->deadline = 0;
     /* Callers waiting for a reply only `p` could give get PortClosed. */
     for (unsigned i = 0; i < NPROC; i++) {
@@ -440,6 +451,7 @@ void kipc_expire(uint64_t now)
         if (p->state == PROC_BLOCKED && p->deadline && p->deadline <= now) {
             uint32_t port_id = p->waiter.port ? p->waiter.port->id : 0;
             ipc_port_cancel(&p->waiter);
+            ipc_notif_cancel(&p->waiter);
             kipc_call_abandon(p);
             kipc_wake(p, port_id, IPC_ERR_TIMEOUT);
         }

@@ -9,6 +9,10 @@
 extern struct ipc_capsys kipc_capsys;
 
 /* kipc.c */
+/* Looks `tok` up in `p`'s space through the core's capability cache
+ * (traced as a hit or miss); returns IPC_OK with *s set, or the error. */
+int kipc_cap_find(struct proc *p, ipc_cap_t tok, enum ipc_obj_type type, unsigned rights,
+                  struct ipc_slot **s);
 /* Returns the port capability `tok` of `p` names with `rights` (looked up
  * through the cache, traced), or NULL with *err set. */
 struct ipc_port *kipc_port_lookup(struct proc *p, ipc_cap_t tok, unsigned rights, int *err);
@@ -31,6 +35,12 @@ void kipc_hand_over(struct proc *p, struct ipc_port *port, struct proc *rp,
                     const struct ipc_msg *m);
 /* Lets `woken` run first if its priority is above `p`'s. */
 void kipc_yield_to_higher(struct proc *p, struct proc *woken);
+
+/* knotify.c */
+/* Notifications, peek / pull / discard, the name registry. */
+long kobj_syscall(struct proc *p, uintptr_t nr, uintptr_t a0, uintptr_t a1, uintptr_t a2);
+/* Drops `p`'s names and notifications (their waiters get PortClosed). */
+void kobj_proc_exit(struct proc *p);
 
 /* kcall.c */
 /* Returns the caller a reply object names if it still waits for that very

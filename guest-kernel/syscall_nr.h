@@ -28,7 +28,18 @@
 #define SYS_RECV_CALL 22  /* cap = port, aux = timeout -> info, mr, aux = reply cap, badge */
 #define SYS_REPLY 23      /* cap = reply cap, info, mr -> 0 */
 #define SYS_REPLY_RECV 24 /* cap = reply cap, info, mr, aux = port -> as SYS_RECV_CALL */
-#define SYS_IPC_LAST 24
+/* Notifications (a signal word), peek-then-pull, the name registry. */
+#define SYS_NOTIF_CREATE 25 /* () -> token with every right */
+#define SYS_NOTIFY 26       /* (token, bits) -> 0; needs SEND; never blocks */
+#define SYS_WAIT 27         /* (token, timeout) -> the bits (> 0); needs RECEIVE */
+#define SYS_POLL 28         /* (token) -> the bits, 0 when none; needs RECEIVE */
+#define SYS_PEEK 29         /* (port, struct ipc_umsg *header) -> payload length; no wait */
+#define SYS_PULL 30         /* (port, void *buf, size) -> length: takes the head's body */
+#define SYS_DISCARD 31      /* (port) -> 0: drops the head */
+#define SYS_NAME_BIND 32    /* (const char *name, len, port token) -> 0; needs MANAGE */
+#define SYS_NAME_LOOKUP 33  /* (const char *name, len) -> a send-only token */
+#define SYS_NAME_UNBIND 34  /* (const char *name, len) -> 0; only its binder */
+#define SYS_IPC_LAST 34
 
 enum kerr {
     KERR_OK = 0,

@@ -19,7 +19,7 @@ static void msg_copy(struct ipc_msg *d, const struct ipc_msg *s)
 }
 
 /* Appends w to q. */
-static void waitq_push(struct ipc_waitq *q, struct ipc_waiter *w)
+void ipc_waitq_push(struct ipc_waitq *q, struct ipc_waiter *w)
 {
     w->next = NULL;
     w->prev = q->tail;
@@ -32,7 +32,7 @@ static void waitq_push(struct ipc_waitq *q, struct ipc_waiter *w)
 }
 
 /* Removes w from q. */
-static void waitq_remove(struct ipc_waitq *q, struct ipc_waiter *w)
+void ipc_waitq_remove(struct ipc_waitq *q, struct ipc_waiter *w)
 {
     if (w->prev)
         w->prev->next = w->next;
@@ -59,7 +59,7 @@ static struct ipc_waiter *waitq_pop(struct ipc_port *p, struct ipc_waitq *q)
     if (!w)
         return NULL;
     (void)p;
-    waitq_remove(q, w);
+    ipc_waitq_remove(q, w);
     w->port = NULL;
     w->kind = IPC_WAIT_NONE;
     return w;
@@ -224,7 +224,7 @@ int ipc_port_discard(struct ipc_port *p, struct ipc_waiter **woken)
 int ipc_port_wait(struct ipc_port *p, struct ipc_waiter *w, enum ipc_wait_kind kind,
                   struct ipc_msg *msg)
 {
-    if (!w || w->port || (kind != IPC_WAIT_RECV && kind != IPC_WAIT_SEND) || !msg)
+    if (!w || w->port || w->notif || (kind != IPC_WAIT_RECV && kind != IPC_WAIT_SEND) || !msg)
         return IPC_ERR_INVALID_ARG;
     if (p->closed)
         return IPC_ERR_PORT_CLOSED;
@@ -232,7 +232,7 @@ int ipc_port_wait(struct ipc_port *p, struct ipc_waiter *w, enum ipc_wait_kind k
     w->kind = kind;
     w->msg = msg;
     w->status = IPC_OK;
-    waitq_push(waitq_of(p, kind), w);
+    ipc_waitq_push(waitq_of(p, kind), w);
     return IPC_OK;
 }
 
@@ -240,7 +240,7 @@ void ipc_port_cancel(struct ipc_waiter *w)
 {
     if (!w || !w->port)
         return;
-    waitq_remove(waitq_of(w->port, w->kind), w);
+    ipc_waitq_remove(waitq_of(w->port, w->kind), w);
     w->port = NULL;
     w->kind = IPC_WAIT_NONE;
 }

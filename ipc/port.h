@@ -49,14 +49,16 @@ struct ipc_bucket {
     uint64_t last; /* cycle the tokens were last counted at */
 };
 
-enum ipc_wait_kind { IPC_WAIT_NONE, IPC_WAIT_RECV, IPC_WAIT_SEND };
+enum ipc_wait_kind { IPC_WAIT_NONE, IPC_WAIT_RECV, IPC_WAIT_SEND, IPC_WAIT_NOTIFY };
 
 struct ipc_port;
+struct ipc_notif;
 
 /* Embedded in each kernel thread. Owned by the port while parked. */
 struct ipc_waiter {
     struct ipc_waiter *next, *prev;
-    struct ipc_port *port; /* where it waits (NULL: nowhere) */
+    struct ipc_port *port;   /* where it waits (NULL: nowhere) */
+    struct ipc_notif *notif; /* or the notification it waits on */
     enum ipc_wait_kind kind;
     uint32_t pid;
     struct ipc_msg *msg; /* RECV: where the message goes; SEND: the message to queue */
@@ -147,6 +149,10 @@ void ipc_port_cancel(struct ipc_waiter *w);
  * FIFO order. Returns how many were woken. */
 unsigned ipc_port_close(struct ipc_port *p, void (*wake)(void *ctx, struct ipc_waiter *w),
                         void *ctx);
+
+/* FIFO wait queues (ports, notifications): append / remove a waiter. */
+void ipc_waitq_push(struct ipc_waitq *q, struct ipc_waiter *w);
+void ipc_waitq_remove(struct ipc_waitq *q, struct ipc_waiter *w);
 
 /* Takes a token from `b` at cycle `now` if it has one (refilling first);
  * returns true if taken. Always true when unlimited. */

@@ -31,6 +31,7 @@ enum trc_event_type {
     TRC_EV_TRAP = 19,           /* written by the machine, not the guest: the core entered
                                    the kernel's vector; pid 0; a0 = 1 interrupt, 0 exception
                                    or system call */
+    TRC_EV_NOTIFY = 20,         /* pid; a0 = notification; a1 = bits; a2 = pid woken (0) */
     TRC_EV_COUNT
 };
 

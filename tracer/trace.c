@@ -453,6 +453,7 @@ const char *trc_event_name(uint32_t type)
         [TRC_EV_IPC_SLOW] = "ipc.slow",
         [TRC_EV_IPC_REPLY] = "ipc.reply",
         [TRC_EV_TRAP] = "trap",
+        [TRC_EV_NOTIFY] = "notify",
     };
     return type < TRC_EV_COUNT && names[type] ? names[type] : "unknown";
 }

@@ -330,3 +330,79 @@ int prog_rpc_client(long send_only)
                   IPC_ERR_TIMEOUT);
     return bad;
 }
+
+/* ---- notify-then-pull, peek-then-receive, the name registry ---- */
+
+#define PULL_ROUNDS 3
+#define PULL_PER_ROUND 4
+
+/* Binds the port "sink", then sleeps on the notification; each time it
+ * wakes it drains the queue: peeks at each message's header, pulls the
+ * body into a buffer of the right size, and discards opcode 99. */
+int prog_pull_consumer(long notif)
+{
+    int bad = 0;
+    ipc_cap_t port = (ipc_cap_t)u_port_create(64);
+    bad += expect("consumer", "bind \"sink\"", u_name_bind("sink", port), 0);
+    bad += expect("consumer", "bind \"sink\" again", u_name_bind("sink", port), IPC_ERR_EXISTS);
+    bad += expect("consumer", "look up \"nobody\"", u_name_lookup("nobody"), IPC_ERR_NOT_FOUND);
+    int pulled = 0, discarded = 0, wakeups = 0;
+    while (pulled + discarded < PULL_ROUNDS * PULL_PER_ROUND) {
+        long bits = u_wait((ipc_cap_t)notif, IPC_FOREVER);
+        if (bits <= 0)
+            return bad + expect("consumer", "wait", bits, 1);
+        wakeups++;
+        struct ipc_umsg h;
+        long len;
+        while ((len = u_peek(port, &h)) >= 0) {
+            if (h.opcode == 99) {
+                bad += expect("consumer", "discard opcode 99", u_discard(port), 0);
+                discarded++;
+                continue;
+            }
+            uint8_t small[64], big[IPC_MSG_MAX];
+            if (len > 64) /* too large for the small buffer: it stays queued */
+                bad += expect("consumer", "pull 200 bytes into 64", u_pull(port, small, 64),
+                              IPC_ERR_MSG_TOO_LARGE);
+            long got =
+                len <= 64 ? u_pull(port, small, sizeof small) : u_pull(port, big, sizeof big);
+            if (got != len || (len == 200 && big[199] != 199))
+                bad += expect("consumer", "pull", got, len);
+            pulled++;
+        }
+        bad += expect("consumer", "peek an empty queue", len, IPC_ERR_WOULD_BLOCK);
+    }
+    u_printf("consumer: %d pulled, %d discarded, in %d wake-ups\n", pulled, discarded, wakeups);
+    bad += expect("consumer", "poll with nothing pending", u_poll((ipc_cap_t)notif), 0);
+    return bad + (pulled == PULL_ROUNDS * (PULL_PER_ROUND - 1) ? 0 : 1);
+}
+
+/* Finds "sink" by name, then in rounds queues messages (one large, one
+ * to be discarded) and notifies once per round. */
+int prog_pull_producer(long notif_send)
+{
+    int bad = 0;
+    long sink;
+    while ((sink = u_name_lookup("sink")) == IPC_ERR_NOT_FOUND)
+        u_yield();
+    bad += expect("producer", "look up \"sink\"", sink, 0);
+    bad += expect("producer", "unbind a name it did not bind", u_name_unbind("sink"),
+                  IPC_ERR_NOT_FOUND);
+    struct ipc_umsg m;
+    for (int round = 0; round < PULL_ROUNDS; round++) {
+        u_msg_text(&m, 1, "small");
+        bad += expect("producer", "queue a small message", u_try_send((ipc_cap_t)sink, &m), 0);
+        u_msg_text(&m, 99, "junk");
+        bad += expect("producer", "queue opcode 99", u_try_send((ipc_cap_t)sink, &m), 0);
+        u_msg_text(&m, 2, "");
+        m.len = 200;
+        for (int i = 0; i < 200; i++)
+            m.data[i] = (uint8_t)i;
+        bad += expect("producer", "queue a 200-byte message", u_try_send((ipc_cap_t)sink, &m), 0);
+        u_msg_text(&m, 3, "tail");
+        bad += expect("producer", "queue another", u_try_send((ipc_cap_t)sink, &m), 0);
+        bad += expect("producer", "notify", u_notify((ipc_cap_t)notif_send, 1u << round), 0);
+        u_yield();
+    }
+    return bad;
+}

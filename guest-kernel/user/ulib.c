@@ -114,6 +114,56 @@ long u_reply_recv(ipc_cap_t reply, struct ipc_regs *io, ipc_cap_t port)
     return usys_ipc(SYS_REPLY_RECV, io);
 }
 
+long u_notif_create(void)
+{
+    return usys_call(SYS_NOTIF_CREATE, 0, 0, 0);
+}
+
+long u_notify(ipc_cap_t notif, uint64_t bits)
+{
+    return usys_call(SYS_NOTIFY, (long)notif, (long)bits, 0);
+}
+
+long u_wait(ipc_cap_t notif, uint64_t timeout)
+{
+    return usys_call(SYS_WAIT, (long)notif, (long)timeout, 0);
+}
+
+long u_poll(ipc_cap_t notif)
+{
+    return usys_call(SYS_POLL, (long)notif, 0, 0);
+}
+
+long u_peek(ipc_cap_t port, struct ipc_umsg *header)
+{
+    return usys_call(SYS_PEEK, (long)port, (long)header, 0);
+}
+
+long u_pull(ipc_cap_t port, void *buf, size_t size)
+{
+    return usys_call(SYS_PULL, (long)port, (long)buf, (long)size);
+}
+
+long u_discard(ipc_cap_t port)
+{
+    return usys_call(SYS_DISCARD, (long)port, 0, 0);
+}
+
+long u_name_bind(const char *name, ipc_cap_t port)
+{
+    return usys_call(SYS_NAME_BIND, (long)name, (long)u_strlen(name), (long)port);
+}
+
+long u_name_lookup(const char *name)
+{
+    return usys_call(SYS_NAME_LOOKUP, (long)name, (long)u_strlen(name), 0);
+}
+
+long u_name_unbind(const char *name)
+{
+    return usys_call(SYS_NAME_UNBIND, (long)name, (long)u_strlen(name), 0);
+}
+
 void u_msg_text(struct ipc_umsg *m, uint32_t opcode, const char *s)
 {
     size_t n = u_strlen(s);

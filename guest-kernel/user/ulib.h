@@ -43,6 +43,17 @@ long u_call(ipc_cap_t port, struct ipc_regs *io, uint64_t timeout);
 long u_recv_call(ipc_cap_t port, struct ipc_regs *io, uint64_t timeout);
 long u_reply(ipc_cap_t reply, struct ipc_regs *io);
 long u_reply_recv(ipc_cap_t reply, struct ipc_regs *io, ipc_cap_t port);
+/* Notifications, peek-then-pull, the name registry. */
+long u_notif_create(void);
+long u_notify(ipc_cap_t notif, uint64_t bits);
+long u_wait(ipc_cap_t notif, uint64_t timeout);
+long u_poll(ipc_cap_t notif);
+long u_peek(ipc_cap_t port, struct ipc_umsg *header);
+long u_pull(ipc_cap_t port, void *buf, size_t size);
+long u_discard(ipc_cap_t port);
+long u_name_bind(const char *name, ipc_cap_t port);
+long u_name_lookup(const char *name);
+long u_name_unbind(const char *name);
 /* Fills *m with opcode and the text s as payload (no NUL). */
 void u_msg_text(struct ipc_umsg *m, uint32_t opcode, const char *s);
 /* Returns ipc_strerror's text for a result. */
@@ -69,6 +80,8 @@ int prog_ipc_waiter(long recv_only);
 int prog_ipc_closer(long port);
 int prog_rpc_server(long port);
 int prog_rpc_client(long send_only);
+int prog_pull_consumer(long notif);
+int prog_pull_producer(long notif_send);
 
 /* prog_wild's `how`. */
 enum wild_how {

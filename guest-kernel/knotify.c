@@ -1,0 +1,268 @@
+/* guest-kernel/knotify.c: notifications (a signal word: notify never
+ * blocks, wait parks until bits arrive, poll takes them), peek-then-pull
+ * on ports (read a queued message's header, then pull its body into a
+ * buffer of the receiver's choice, or discard it), and the name registry
+ * (bind a service name to a port; a lookup gets a send-only capability). */
+#include "ipc/notify.h"
+#include "kipc_int.h"
+
+#define KIPC_NOTIFS 64
+#define KIPC_NAMES 32
+#define NAME_MAX_LEN 32
+
+static struct ipc_notif notifs[KIPC_NOTIFS];
+static uint32_t notif_gen[KIPC_NOTIFS];
+static uint32_t notif_owner[KIPC_NOTIFS]; /* pid of the creator, 0: free */
+
+struct name_entry {
+    char name[NAME_MAX_LEN];
+    uint32_t len;
+    uint32_t pid;    /* the binder, 0: free */
+    uint16_t cspace; /* the binder's space */
+    ipc_cap_t tok;   /* its port capability there */
+};
+static struct name_entry names[KIPC_NAMES];
+
+/* Returns the notification `tok` of `p` names with `rights`, or NULL with
+ * *err set; the lookup goes through the capability cache (traced). */
+static struct ipc_notif *notif_lookup(struct proc *p, ipc_cap_t tok, unsigned rights, int *err)
+{
+    struct ipc_slot *s;
+    int r = kipc_cap_find(p, tok, IPC_OBJ_NOTIFICATION, rights, &s);
+    if (r == IPC_OK) {
+        uint32_t i = s->obj & 0xffu;
+        if (i < KIPC_NOTIFS && notif_owner[i] && notif_gen[i] == s->obj >> 8)
+            return &notifs[i];
+        r = IPC_ERR_INVALID_CAP;
+    }
+    *err = r;
+    return NULL;
+}
+
+long kipc_notif_create(struct proc *p)
+{
+    unsigned i = 0;
+    while (i < KIPC_NOTIFS && notif_owner[i])
+        i++;
+    if (i == KIPC_NOTIFS)
+        return IPC_ERR_NO_MEMORY;
+    ipc_notif_init(&notifs[i], i + 1);
+    ipc_cap_t tok;
+    int r = ipc_cap_create(&kipc_capsys, &p->cspace, IPC_OBJ_NOTIFICATION, (notif_gen[i] << 8) | i,
+                           IPC_RIGHTS_ALL, 0, &tok);
+    if (r != IPC_OK)
+        return r;
+    notif_owner[i] = p->pid;
+    return (long)tok;
+}
+
+/* SYS_NOTIFY: ORs bits in; a waiter, if any, takes the word and wakes. */
+static long notify(struct proc *p, ipc_cap_t tok, uint64_t bits)
+{
+    int err;
+    struct ipc_notif *n = notif_lookup(p, tok, IPC_RIGHT_SEND, &err);
+    if (!n)
+        return err;
+    uint64_t taken = 0;
+    struct ipc_waiter *w = ipc_notif_signal(n, bits, &taken);
+    ktrace(TRC_EV_NOTIFY, p->pid, n->id, bits, w ? kipc_waiter_proc(w)->pid : 0, 0);
+    if (w) {
+        struct proc *wp = kipc_waiter_proc(w);
+        ktrace(TRC_EV_IPC_WAKE, wp->pid, 0, 0, 0, 0);
+        wp->deadline = 0;
+        arch_syscall_set_ret(&wp->regs, (uintptr_t)taken);
+        sched_enqueue(wp);
+        kipc_yield_to_higher(p, wp);
+    }
+    return IPC_OK;
+}
+
+/* SYS_WAIT / SYS_POLL: takes the pending bits, or (wait) parks. */
+static long wait_bits(struct proc *p, ipc_cap_t tok, uint64_t timeout, bool poll)
+{
+    int err;
+    struct ipc_notif *n = notif_lookup(p, tok, IPC_RIGHT_RECEIVE, &err);
+    if (!n)
+        return err;
+    uint64_t bits = ipc_notif_poll(n);
+    if (bits || poll)
+        return (long)bits;
+    if (ipc_notif_wait(n, &p->waiter) != IPC_OK)
+        panic("wait_bits: the waiter is already parked");
+    p->deadline = timeout ? timer_now() + timeout : 0;
+    p->state = PROC_BLOCKED;
+    ktrace(TRC_EV_IPC_BLOCK, p->pid, 0, 4, p->deadline, 0);
+    sched_next(TRC_SWITCH_BLOCK);
+}
+
+/* SYS_PEEK: the head message's header, without taking it. */
+static long peek(struct proc *p, ipc_cap_t tok, uintptr_t u)
+{
+    int err;
+    struct ipc_port *port = kipc_port_lookup(p, tok, IPC_RIGHT_RECEIVE, &err);
+    if (!port)
+        return err;
+    if (!proc_user_range_ok(p, u, IPC_UMSG_HEADER, true))
+        return IPC_ERR_BAD_POINTER;
+    const struct ipc_msg *m = ipc_port_peek(port);
+    if (!m)
+        return port->closed ? IPC_ERR_PORT_CLOSED : IPC_ERR_WOULD_BLOCK;
+    struct ipc_umsg *um = (struct ipc_umsg *)u;
+    um->opcode = m->opcode;
+    um->len = m->len;
+    um->sender = m->sender;
+    um->ncaps = m->ncaps;
+    um->flags = m->flags;
+    for (unsigned i = 0; i < IPC_MSG_CAPS; i++)
+        um->caps[i] = IPC_CAP_NULL;
+    um->reply = IPC_CAP_NULL;
+    return (long)m->len;
+}
+
+/* SYS_PULL / SYS_DISCARD: takes the head message, its body into
+ * buf[size] (which must hold it, else MessageTooLarge and it stays), or
+ * drops it. Messages with capabilities are received with SYS_RECV. */
+static long pull(struct proc *p, ipc_cap_t tok, uintptr_t buf, uintptr_t size, bool discard)
+{
+    int err;
+    struct ipc_port *port = kipc_port_lookup(p, tok, IPC_RIGHT_RECEIVE, &err);
+    if (!port)
+        return err;
+    const struct ipc_msg *head = ipc_port_peek(port);
+    if (!head)
+        return port->closed ? IPC_ERR_PORT_CLOSED : IPC_ERR_WOULD_BLOCK;
+    if (!discard) {
+        if (head->ncaps)
+            return IPC_ERR_INVALID_ARG;
+        if (head->len > size)
+            return IPC_ERR_MSG_TOO_LARGE;
+        if (!proc_user_range_ok(p, buf, head->len, true))
+            return IPC_ERR_BAD_POINTER;
+    }
+    struct ipc_waiter *woken;
+    uint32_t len = head->len;
+    if (discard)
+        ipc_port_discard(port, &woken);
+    else
+        ipc_port_dequeue(port, &p->kbuf, &woken);
+    if (!discard) {
+        memcpy((void *)buf, p->kbuf.data, len);
+        ktrace(TRC_EV_IPC_RECV, p->pid, port->id, kipc_msg_word(&p->kbuf), TRC_IPC_FROM_QUEUE,
+               (uint64_t)p->kbuf.sender << 32);
+    }
+    if (woken)
+        kipc_wake(kipc_waiter_proc(woken), port->id, IPC_OK);
+    return discard ? IPC_OK : (long)len;
+}
+
+/* Copies a user name into out[NAME_MAX_LEN]; returns its length or an
+ * error. */
+static long name_in(struct proc *p, uintptr_t u, uintptr_t len, char *out)
+{
+    if (len == 0 || len > NAME_MAX_LEN)
+        return IPC_ERR_INVALID_ARG;
+    if (!proc_user_range_ok(p, u, len, false))
+        return IPC_ERR_BAD_POINTER;
+    memcpy(out, (const void *)u, len);
+    return (long)len;
+}
+
+/* Returns the registry entry for name[len], or NULL. */
+static struct name_entry *name_find(const char *name, uint32_t len)
+{
+    for (unsigned i = 0; i < KIPC_NAMES; i++) {
+        struct name_entry *e = &names[i];
+        if (!e->pid || e->len != len)
+            continue;
+        uint32_t k = 0;
+        while (k < len && e->name[k] == name[k])
+            k++;
+        if (k == len)
+            return e;
+    }
+    return NULL;
+}
+
+/* SYS_NAME_BIND / LOOKUP / UNBIND. */
+static long name_call(struct proc *p, uintptr_t nr, uintptr_t u, uintptr_t len, ipc_cap_t tok)
+{
+    char name[NAME_MAX_LEN];
+    long n = name_in(p, u, len, name);
+    if (n < 0)
+        return n;
+    struct name_entry *e = name_find(name, (uint32_t)n);
+    int err;
+    if (nr == SYS_NAME_LOOKUP) {
+        struct proc *owner = e ? proc_slot(e->cspace - 1) : NULL;
+        if (!owner)
+            return IPC_ERR_NOT_FOUND;
+        return kipc_grant(owner, e->tok, p, IPC_RIGHT_SEND);
+    }
+    if (nr == SYS_NAME_UNBIND) {
+        if (!e || e->pid != p->pid)
+            return IPC_ERR_NOT_FOUND;
+        e->pid = 0;
+        return IPC_OK;
+    }
+    if (e)
+        return IPC_ERR_EXISTS;
+    /* Bind: the binder must manage the port and be able to grant it. */
+    if (!kipc_port_lookup(p, tok, IPC_RIGHT_MANAGE | IPC_RIGHT_GRANT, &err))
+        return err;
+    for (unsigned i = 0; i < KIPC_NAMES; i++) {
+        if (names[i].pid)
+            continue;
+        memcpy(names[i].name, name, (size_t)n);
+        names[i] = (struct name_entry){
+            .len = (uint32_t)n, .pid = p->pid, .cspace = p->cspace.id, .tok = tok};
+        memcpy(names[i].name, name, (size_t)n);
+        return IPC_OK;
+    }
+    return IPC_ERR_NO_MEMORY;
+}
+
+long kobj_syscall(struct proc *p, uintptr_t nr, uintptr_t a0, uintptr_t a1, uintptr_t a2)
+{
+    switch (nr) {
+    case SYS_NOTIF_CREATE:
+        return kipc_notif_create(p);
+    case SYS_NOTIFY:
+        return notify(p, a0, a1);
+    case SYS_WAIT:
+        return wait_bits(p, a0, a1, false);
+    case SYS_POLL:
+        return wait_bits(p, a0, 0, true);
+    case SYS_PEEK:
+        return peek(p, a0, a1);
+    case SYS_PULL:
+        return pull(p, a0, a1, a2, false);
+    case SYS_DISCARD:
+        return pull(p, a0, 0, 0, true);
+    case SYS_NAME_BIND:
+    case SYS_NAME_LOOKUP:
+    case SYS_NAME_UNBIND:
+        return name_call(p, nr, a0, a1, a2);
+    default:
+        return KERR_NOSYS;
+    }
+}
+
+void kobj_proc_exit(struct proc *p)
+{
+    ipc_notif_cancel(&p->waiter);
+    for (unsigned i = 0; i < KIPC_NAMES; i++)
+        if (names[i].pid == p->pid)
+            names[i].pid = 0;
+    for (unsigned i = 0; i < KIPC_NOTIFS; i++) {
+        if (notif_owner[i] != p->pid)
+            continue;
+        /* Its waiters get PortClosed, like a port's. */
+        struct ipc_waiter *w;
+        while ((w = notifs[i].waiters.head) != NULL) {
+            ipc_notif_cancel(w);
+            kipc_wake(kipc_waiter_proc(w), 0, IPC_ERR_PORT_CLOSED);
+        }
+        notif_owner[i] = 0;
+        notif_gen[i] = (notif_gen[i] + 1) & 0xffffffu;
+    }
+}
