@@ -80,6 +80,9 @@ static void demo_ipc(void)
         hand(cons, n);
         hand(prod, kipc_grant(cons, (ipc_cap_t)n, prod, IPC_RIGHT_SEND));
     }
+    spawn("bulkreceiver", PRIO_DEFAULT, prog_bulk_receiver, 0, PROC_EXITED, 0, 0, 0);
+    spawn("bulksender", PRIO_DEFAULT, prog_bulk_sender, 0, PROC_EXITED, 0, 0, 0);
+    spawn("mover", PRIO_DEFAULT, prog_region_mover, 0, PROC_KILLED, 0, TRC_FAULT_READ, 0);
     long shut = kipc_port_create(closer, 4);
     hand(closer, shut);
     hand(waiter, kipc_grant(closer, (ipc_cap_t)shut, waiter, IPC_RIGHT_RECEIVE));

@@ -26,6 +26,16 @@ extern char __kernel_start[], __kernel_end[], __user_start[], __user_end[];
 
 enum proc_state { PROC_FREE, PROC_READY, PROC_RUNNING, PROC_BLOCKED, PROC_EXITED, PROC_KILLED };
 
+#define KIPC_MAPS 8 /* regions a process may have mapped at once */
+
+/* A region mapped into a process (kregion.c). */
+struct kmap {
+    ipc_cap_t tok; /* the capability it was mapped through */
+    uintptr_t base;
+    size_t len; /* 0: slot free */
+    bool writable;
+};
+
 /* A user process. The kernel is single-core and runs with interrupts
  * masked, so no field needs a lock; `regs` is written only at trap entry. */
 struct proc {
@@ -44,16 +54,17 @@ struct proc {
     /* IPC (kipc.c). */
     struct ipc_cspace cspace; /* its capabilities */
     struct ipc_slot slots[KIPC_SLOTS];
-    struct ipc_waiter waiter; /* parked on a port while PROC_BLOCKED */
-    struct ipc_msg kbuf;      /* a parked sender's message / delivery buffer */
-    uintptr_t ubuf;           /* a parked receiver's user buffer */
-    bool recv_regs;           /* parked to receive into its registers */
-    bool reply_wait;          /* blocked in a call, waiting for the reply */
-    uint32_t call_seq;        /* numbers its calls: a reply names one */
-    uint16_t reply_cspace;    /* where its call's reply capability is */
-    ipc_cap_t reply_tok;      /*   and its token (IPC_CAP_NULL: none yet) */
-    unsigned base_prio;       /* its own priority (prio may be inherited) */
-    uint64_t deadline;        /* cycle its wait times out, 0: never */
+    struct ipc_waiter waiter;    /* parked on a port while PROC_BLOCKED */
+    struct ipc_msg kbuf;         /* a parked sender's message / delivery buffer */
+    uintptr_t ubuf;              /* a parked receiver's user buffer */
+    bool recv_regs;              /* parked to receive into its registers */
+    bool reply_wait;             /* blocked in a call, waiting for the reply */
+    uint32_t call_seq;           /* numbers its calls: a reply names one */
+    uint16_t reply_cspace;       /* where its call's reply capability is */
+    ipc_cap_t reply_tok;         /*   and its token (IPC_CAP_NULL: none yet) */
+    unsigned base_prio;          /* its own priority (prio may be inherited) */
+    uint64_t deadline;           /* cycle its wait times out, 0: never */
+    struct kmap maps[KIPC_MAPS]; /* regions it has mapped */
 };
 
 /* Machine facts from the boot-info block. */
@@ -118,6 +129,9 @@ void proc_kill(struct proc *p, enum trc_fault cause, uintptr_t pc, uintptr_t add
 /* Returns true if [addr, addr + len) is user memory `p` may read (or
  * write, if `write`). */
 bool proc_user_range_ok(const struct proc *p, uintptr_t addr, size_t len, bool write);
+/* kregion.c: true if [addr, addr + len) lies in a region `p` has mapped
+ * (writable, if `write`). */
+bool kregion_user_range_ok(const struct proc *p, uintptr_t addr, size_t len, bool write);
 /* Returns the process table slot i (0..NPROC-1). */
 struct proc *proc_slot(unsigned i);
 /* Returns how many processes exist and have not ended. */

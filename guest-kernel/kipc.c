@@ -31,6 +31,8 @@ static void cap_event(void *ctx, enum ipc_cap_event ev, unsigned core, uint16_t 
     (void)ctx, (void)core;
     if (ev == IPC_CAP_EV_INVALIDATE)
         ktrace(TRC_EV_CAP_INVALIDATE, 0, cspace, tok, 0, 0);
+    if (ev == IPC_CAP_EV_DELETE)
+        kregion_cap_died(cspace, tok);
 }
 
 void kipc_init(uint32_t cache_lines)
@@ -93,20 +95,27 @@ int kipc_cap_find(struct proc *p, ipc_cap_t tok, enum ipc_obj_type type, unsigne
     return r;
 }
 
+int kipc_obj_find(struct proc *p, ipc_cap_t tok, enum ipc_obj_type type, unsigned rights,
+                  const uint32_t *owner, const uint32_t *gen, unsigned n, int *err)
+{
+    struct ipc_slot *s;
+    int r = kipc_cap_find(p, tok, type, rights, &s);
+    if (r == IPC_OK) {
+        uint32_t i = s->obj & 0xffu;
+        if (i < n && owner[i] && gen[i] == s->obj >> 8)
+            return (int)i;
+        r = IPC_ERR_INVALID_CAP; /* the object is gone */
+    }
+    *err = r;
+    return -1;
+}
+
 /* Returns the port capability `tok` of `p` names with `rights`, looked up
  * through the cache (traced), or NULL with *err set. */
 struct ipc_port *kipc_port_lookup(struct proc *p, ipc_cap_t tok, unsigned rights, int *err)
 {
-    struct ipc_slot *s;
-    int r = kipc_cap_find(p, tok, IPC_OBJ_PORT, rights, &s);
-    if (r == IPC_OK) {
-        uint32_t i = PORT_INDEX(s->obj);
-        if (i < KIPC_PORTS && port_owner[i] && port_gen[i] == PORT_GEN(s->obj))
-            return &ports[i];
-        r = IPC_ERR_INVALID_CAP; /* the port is gone */
-    }
-    *err = r;
-    return NULL;
+    int i = kipc_obj_find(p, tok, IPC_OBJ_PORT, rights, port_owner, port_gen, KIPC_PORTS, err);
+    return i < 0 ? NULL : &ports[i];
 }
 
 long kipc_port_create(struct proc *owner, uint32_t capacity)
@@ -193,7 +202,7 @@ static int copy_in(struct proc *p, uintptr_t u, struct ipc_msg *m)
     m->len = len;
     m->sender = p->pid;
     m->ncaps = (uint16_t)ncaps;
-    m->flags = 0;
+    m->flags = (um->flags & IPC_UMSG_MOVE) ? IPC_MSG_MOVE : 0;
     m->reply = 0;
     m->stamp = timer_now();
     for (unsigned i = 0; i < IPC_MSG_CAPS; i++) {
@@ -223,12 +232,17 @@ void kipc_deliver(struct proc *p, uintptr_t u, const struct ipc_msg *m)
     for (unsigned i = 0; i < IPC_MSG_CAPS; i++) {
         ipc_cap_t got = IPC_CAP_NULL;
         struct ipc_slot *s;
-        if (i < m->ncaps && from &&
-            ipc_cap_lookup(&kipc_capsys, &from->cspace, m->caps[i], IPC_OBJ_NONE, IPC_RIGHT_GRANT,
-                           &s) == IPC_OK &&
-            ipc_cap_grant(&kipc_capsys, &from->cspace, m->caps[i], &p->cspace, s->rights, &got) !=
-                IPC_OK)
+        if (i < m->ncaps && from && (m->flags & IPC_MSG_MOVE) &&
+            ipc_tok_type(m->caps[i]) == IPC_OBJ_REGION) {
+            if (!kregion_move(from, m->caps[i], p, &got))
+                got = IPC_CAP_NULL;
+        } else if (i < m->ncaps && from &&
+                   ipc_cap_lookup(&kipc_capsys, &from->cspace, m->caps[i], IPC_OBJ_NONE,
+                                  IPC_RIGHT_GRANT, &s) == IPC_OK &&
+                   ipc_cap_grant(&kipc_capsys, &from->cspace, m->caps[i], &p->cspace, s->rights,
+                                 &got) != IPC_OK) {
             got = IPC_CAP_NULL;
+        }
         um->caps[i] = got;
     }
     um->reply = IPC_CAP_NULL;
@@ -417,6 +431,8 @@ long kipc_syscall(struct proc *p, uintptr_t nr, struct arch_regs *r)
     case SYS_REPLY_RECV:
         return kipc_sys_reply(p, r, true);
     default:
+        if (nr >= SYS_REGION_CREATE)
+            return kregion_syscall(p, nr, a0);
         if (nr >= SYS_NOTIF_CREATE)
             return kobj_syscall(p, nr, a0, a1, a2);
         return sys_cap(p, nr, a0, a1, a2);

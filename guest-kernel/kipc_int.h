@@ -13,6 +13,11 @@ extern struct ipc_capsys kipc_capsys;
  * (traced as a hit or miss); returns IPC_OK with *s set, or the error. */
 int kipc_cap_find(struct proc *p, ipc_cap_t tok, enum ipc_obj_type type, unsigned rights,
                   struct ipc_slot **s);
+/* Returns the index in an object table (owner[i] != 0 while it lives,
+ * gen[i] its generation; capabilities name gen << 8 | index) of the
+ * object `tok` of `p` names as `type` with `rights`, or -1 with *err set. */
+int kipc_obj_find(struct proc *p, ipc_cap_t tok, enum ipc_obj_type type, unsigned rights,
+                  const uint32_t *owner, const uint32_t *gen, unsigned n, int *err);
 /* Returns the port capability `tok` of `p` names with `rights` (looked up
  * through the cache, traced), or NULL with *err set. */
 struct ipc_port *kipc_port_lookup(struct proc *p, ipc_cap_t tok, unsigned rights, int *err);
@@ -41,6 +46,16 @@ void kipc_yield_to_higher(struct proc *p, struct proc *woken);
 long kobj_syscall(struct proc *p, uintptr_t nr, uintptr_t a0, uintptr_t a1, uintptr_t a2);
 /* Drops `p`'s names and notifications (their waiters get PortClosed). */
 void kobj_proc_exit(struct proc *p);
+
+/* kregion.c */
+/* Shared regions: SYS_REGION_*. */
+long kregion_syscall(struct proc *p, uintptr_t nr, uintptr_t a0);
+/* A capability of space `cspace` died: its mapping, if any, goes. */
+void kregion_cap_died(uint16_t cspace, ipc_cap_t tok);
+/* Moves region capability `tok` of `from` to `to` (a new capability in
+ * *out; `from`'s and its mappings die). Returns false when `tok` is not a
+ * region `from` may grant, or `to` has no free slot. */
+bool kregion_move(struct proc *from, ipc_cap_t tok, struct proc *to, ipc_cap_t *out);
 
 /* kcall.c */
 /* Returns the caller a reply object names if it still waits for that very

@@ -27,16 +27,9 @@ static struct name_entry names[KIPC_NAMES];
  * *err set; the lookup goes through the capability cache (traced). */
 static struct ipc_notif *notif_lookup(struct proc *p, ipc_cap_t tok, unsigned rights, int *err)
 {
-    struct ipc_slot *s;
-    int r = kipc_cap_find(p, tok, IPC_OBJ_NOTIFICATION, rights, &s);
-    if (r == IPC_OK) {
-        uint32_t i = s->obj & 0xffu;
-        if (i < KIPC_NOTIFS && notif_owner[i] && notif_gen[i] == s->obj >> 8)
-            return &notifs[i];
-        r = IPC_ERR_INVALID_CAP;
-    }
-    *err = r;
-    return NULL;
+    int i = kipc_obj_find(p, tok, IPC_OBJ_NOTIFICATION, rights, notif_owner, notif_gen, KIPC_NOTIFS,
+                          err);
+    return i < 0 ? NULL : &notifs[i];
 }
 
 long kipc_notif_create(struct proc *p)

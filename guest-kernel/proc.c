@@ -135,5 +135,7 @@ bool proc_user_range_ok(const struct proc *p, uintptr_t addr, size_t len, bool w
         return false;
     if (addr >= p->stack_lo && addr + len <= p->stack_hi)
         return true;
-    return !write && addr >= (uintptr_t)__user_start && addr + len <= (uintptr_t)__user_end;
+    if (!write && addr >= (uintptr_t)__user_start && addr + len <= (uintptr_t)__user_end)
+        return true;
+    return kregion_user_range_ok(p, addr, len, write);
 }

@@ -39,7 +39,16 @@
 #define SYS_NAME_BIND 32    /* (const char *name, len, port token) -> 0; needs MANAGE */
 #define SYS_NAME_LOOKUP 33  /* (const char *name, len) -> a send-only token */
 #define SYS_NAME_UNBIND 34  /* (const char *name, len) -> 0; only its binder */
-#define SYS_IPC_LAST 34
+/* Shared regions: pages a capability names. Mapping needs RECEIVE (read)
+ * and gives write access with SEND too. A region capability sent with
+ * IPC_UMSG_MOVE in the message's flags moves: the sender's capability is
+ * deleted and its mapping removed at delivery (zero-copy); without it the
+ * region is shared; SYS_REGION_COPY makes a copy to send. */
+#define SYS_REGION_CREATE 35 /* (bytes) -> token with every right */
+#define SYS_REGION_MAP 36    /* (token) -> the address it is mapped at */
+#define SYS_REGION_UNMAP 37  /* (token) -> 0 */
+#define SYS_REGION_COPY 38   /* (token) -> a new region's token, same contents */
+#define SYS_IPC_LAST 38
 
 enum kerr {
     KERR_OK = 0,

@@ -19,6 +19,7 @@
 #define IPC_PORT_DEPTH 1024u /* default queue capacity */
 
 #define IPC_MSG_CALL 0x1u /* flags: a call, `reply` names its reply object */
+#define IPC_MSG_MOVE 0x2u /* flags: region capabilities carried move */
 
 struct ipc_msg {
     uint32_t opcode;              /* the message's type, what filters look at */

@@ -18,6 +18,10 @@ struct ipc_umsg {
     uint8_t data[IPC_MSG_MAX];
 };
 
+/* ipc_umsg.flags: the region capabilities carried move (the sender loses
+ * them and their mappings at delivery) instead of being shared. */
+#define IPC_UMSG_MOVE 0x1u
+
 /* Bytes of struct ipc_umsg before the payload. */
 #define IPC_UMSG_HEADER 56
 _Static_assert(sizeof(struct ipc_umsg) == IPC_UMSG_HEADER + IPC_MSG_MAX, "user ABI");

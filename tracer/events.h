@@ -32,6 +32,8 @@ enum trc_event_type {
                                    the kernel's vector; pid 0; a0 = 1 interrupt, 0 exception
                                    or system call */
     TRC_EV_NOTIFY = 20,         /* pid; a0 = notification; a1 = bits; a2 = pid woken (0) */
+    TRC_EV_REGION = 21,         /* pid; a0 = region (0 for unmap); a1 = base; a2 = bytes (move: the
+                                   receiving pid); a3 = enum trc_region_op */
     TRC_EV_COUNT
 };
 
@@ -61,6 +63,14 @@ enum trc_slow_reason {
     TRC_SLOW_NO_REPLY_SLOT = 4,   /* the receiver has no free slot for the reply capability */
     TRC_SLOW_QUEUE_NOT_EMPTY = 5, /* reply_recv: a message waits, the server keeps running */
     TRC_SLOW_CALLER_LOWER = 6,    /* reply: the caller's priority is below the server's */
+};
+
+enum trc_region_op {
+    TRC_REGION_CREATE = 1,
+    TRC_REGION_COPY = 2,
+    TRC_REGION_MAP = 3,
+    TRC_REGION_UNMAP = 4,
+    TRC_REGION_MOVE = 5, /* zero-copy transfer: only page tables change */
 };
 
 enum trc_switch_reason {

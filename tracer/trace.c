@@ -454,6 +454,7 @@ const char *trc_event_name(uint32_t type)
         [TRC_EV_IPC_REPLY] = "ipc.reply",
         [TRC_EV_TRAP] = "trap",
         [TRC_EV_NOTIFY] = "notify",
+        [TRC_EV_REGION] = "region",
     };
     return type < TRC_EV_COUNT && names[type] ? names[type] : "unknown";
 }

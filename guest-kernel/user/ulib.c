@@ -164,6 +164,26 @@ long u_name_unbind(const char *name)
     return usys_call(SYS_NAME_UNBIND, (long)name, (long)u_strlen(name), 0);
 }
 
+long u_region_create(size_t bytes)
+{
+    return usys_call(SYS_REGION_CREATE, (long)bytes, 0, 0);
+}
+
+long u_region_map(ipc_cap_t region)
+{
+    return usys_call(SYS_REGION_MAP, (long)region, 0, 0);
+}
+
+long u_region_unmap(ipc_cap_t region)
+{
+    return usys_call(SYS_REGION_UNMAP, (long)region, 0, 0);
+}
+
+long u_region_copy(ipc_cap_t region)
+{
+    return usys_call(SYS_REGION_COPY, (long)region, 0, 0);
+}
+
 void u_msg_text(struct ipc_umsg *m, uint32_t opcode, const char *s)
 {
     size_t n = u_strlen(s);

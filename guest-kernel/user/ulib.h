@@ -54,6 +54,11 @@ long u_discard(ipc_cap_t port);
 long u_name_bind(const char *name, ipc_cap_t port);
 long u_name_lookup(const char *name);
 long u_name_unbind(const char *name);
+/* Shared regions. */
+long u_region_create(size_t bytes);
+long u_region_map(ipc_cap_t region);
+long u_region_unmap(ipc_cap_t region);
+long u_region_copy(ipc_cap_t region);
 /* Fills *m with opcode and the text s as payload (no NUL). */
 void u_msg_text(struct ipc_umsg *m, uint32_t opcode, const char *s);
 /* Returns ipc_strerror's text for a result. */
@@ -82,6 +87,9 @@ int prog_rpc_server(long port);
 int prog_rpc_client(long send_only);
 int prog_pull_consumer(long notif);
 int prog_pull_producer(long notif_send);
+int prog_bulk_sender(long unused);
+int prog_bulk_receiver(long unused);
+int prog_region_mover(long unused);
 
 /* prog_wild's `how`. */
 enum wild_how {

@@ -289,21 +289,27 @@ static void ipc_demo_exercises_ports_and_capabilities(void **state)
         "consumer: discard opcode 99 -> ok",
         "consumer: 9 pulled, 3 discarded, in 3 wake-ups",
         "consumer: poll with nothing pending -> ok",
+        "bulksender: send the region (move) -> ok",
+        "bulksender: map the moved region -> invalid capability",
+        "bulkreceiver: moved region of 16384 bytes, checksum matches",
+        "bulkreceiver: copied region of 16384 bytes, checksum matches",
+        "mover: reading the region where it was mapped before the move",
     };
     for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
         if (!strstr(r.out, lines[i]))
             fail_msg("'%s' missing from the output:\n%s", lines[i], r.out);
     const cJSON *m = cJSON_GetObjectItem(r.report, "messages");
     /* 9 port messages, 6 calls and 6 replies, the timed-out call (queued,
-     * never received), 12 queued for the consumer of which 3 discarded. */
-    assert_int_equal(jnum(m, "sent"), 34);
-    assert_int_equal(jnum(m, "received"), 29);
+     * never received), 12 queued for the consumer of which 3 discarded,
+     * 2 regions sent in bulk, 1 moved to itself. */
+    assert_int_equal(jnum(m, "sent"), 37);
+    assert_int_equal(jnum(m, "received"), 32);
     /* The first call finds no server waiting (slow path, queued); the
      * other five and the five reply_recv that answer them take the fast
      * path with a direct switch. */
     assert_int_equal(jnum(m, "fast_path"), 10);
     assert_true(jnum(m, "direct") >= 1 && jnum(m, "queued") >= 1);
-    assert_int_equal(jnum(m, "direct") + jnum(m, "queued") + jnum(m, "fast_path"), 34);
+    assert_int_equal(jnum(m, "direct") + jnum(m, "queued") + jnum(m, "fast_path"), 37);
     assert_int_equal(jnum(m, "refused"), 13);
     const cJSON *why = cJSON_GetObjectItem(m, "slow_path_why");
     assert_true(jnum(why, "no_receiver") >= 2);
@@ -311,6 +317,10 @@ static void ipc_demo_exercises_ports_and_capabilities(void **state)
     assert_true(jnum(c, "hits") > 0 && jnum(c, "misses") > 0 && jnum(c, "invalidations") > 0);
     assert_int_equal(jnum(proc_named(r.report, "server"), "messages_received"), 4);
     assert_int_equal(jnum(proc_named(r.report, "rpcserver"), "messages_received"), 6);
+    /* After moving a region away, its old mapping faults. */
+    const cJSON *mover = proc_named(r.report, "mover");
+    assert_string_equal(jstr(mover, "state"), "killed");
+    assert_string_equal(jstr(cJSON_GetObjectItem(mover, "fault"), "cause"), "read");
     /* Measured paths: five fast calls and five fast replies, each with
      * its cycle statistics. */
     const cJSON *paths = cJSON_GetObjectItem(r.report, "paths");

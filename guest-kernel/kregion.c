@@ -1,0 +1,182 @@
+/* guest-kernel/kregion.c: shared regions: physically contiguous pages a
+ * capability names. A process maps a region it holds into its own address
+ * space (identity-mapped: at the pages' address), user-readable with
+ * RECEIVE, writable with SEND too. Transfer goes through messages: a
+ * region capability carried with IPC_UMSG_MOVE moves (the sender's
+ * capability dies and its mapping goes: zero-copy, only page tables
+ * change), without it the region is shared, and SYS_REGION_COPY makes a
+ * copy to send. When a capability to a mapped region dies (delete, revoke,
+ * move), the mapping goes with it. */
+#include "kipc_int.h"
+
+#define KIPC_REGIONS 64
+#define REGION_MAX_PAGES 16
+
+struct region {
+    uintptr_t base;
+    uint32_t pages;
+};
+static struct region regions[KIPC_REGIONS];
+static uint32_t region_owner[KIPC_REGIONS]; /* pid of the creator, 0: free */
+static uint32_t region_gen[KIPC_REGIONS];
+
+/* Returns the region `tok` of `p` names with `rights` (traced lookup), or
+ * NULL with *err set. */
+static struct region *region_lookup(struct proc *p, ipc_cap_t tok, unsigned rights, int *err)
+{
+    int i =
+        kipc_obj_find(p, tok, IPC_OBJ_REGION, rights, region_owner, region_gen, KIPC_REGIONS, err);
+    return i < 0 ? NULL : &regions[i];
+}
+
+/* Allocates `pages` contiguous zeroed pages; returns the first or 0. */
+static uintptr_t pages_alloc(uint32_t pages)
+{
+    uintptr_t first = 0, prev = 0;
+    for (uint32_t i = 0; i < pages; i++) {
+        uintptr_t pg = kpage_alloc();
+        if (!pg || (prev && pg != prev + KPAGE_SIZE))
+            return 0;
+        if (!first)
+            first = pg;
+        prev = pg;
+    }
+    return first;
+}
+
+/* Makes a region of `pages` pages for `p`; returns its token or an error. */
+static long region_new(struct proc *p, uint32_t pages, const struct region *copy_of)
+{
+    unsigned i = 0;
+    while (i < KIPC_REGIONS && region_owner[i])
+        i++;
+    if (i == KIPC_REGIONS)
+        return IPC_ERR_NO_MEMORY;
+    uintptr_t base = pages_alloc(pages);
+    if (!base)
+        return IPC_ERR_NO_MEMORY;
+    if (copy_of)
+        memcpy((void *)base, (const void *)copy_of->base, (size_t)pages * KPAGE_SIZE);
+    ipc_cap_t tok;
+    int r = ipc_cap_create(&kipc_capsys, &p->cspace, IPC_OBJ_REGION, (region_gen[i] << 8) | i,
+                           IPC_RIGHTS_ALL, 0, &tok);
+    if (r != IPC_OK)
+        return r;
+    regions[i] = (struct region){.base = base, .pages = pages};
+    region_owner[i] = p->pid;
+    ktrace(TRC_EV_REGION, p->pid, i + 1, base, (uint64_t)pages * KPAGE_SIZE,
+           copy_of ? TRC_REGION_COPY : TRC_REGION_CREATE);
+    return (long)tok;
+}
+
+/* Returns `p`'s mapping made through capability `tok`, or NULL. */
+static struct kmap *map_of(struct proc *p, ipc_cap_t tok)
+{
+    for (unsigned i = 0; i < KIPC_MAPS; i++)
+        if (p->maps[i].len && p->maps[i].tok == tok)
+            return &p->maps[i];
+    return NULL;
+}
+
+/* Removes mapping `m` of `p` from its page tables (the kernel keeps its
+ * own view of the pages) and forgets it. */
+static void map_remove(struct proc *p, struct kmap *m)
+{
+    arch_pt_map(p->pt_root, m->base, m->len, PT_R | PT_W | PT_X);
+    if (p == current)
+        arch_pt_activate(p->pt_root, p->asid); /* drop stale translations */
+    ktrace(TRC_EV_REGION, p->pid, 0, m->base, m->len, TRC_REGION_UNMAP);
+    m->len = 0;
+}
+
+/* SYS_REGION_MAP: maps the region into the caller; returns its address. */
+static long region_map(struct proc *p, ipc_cap_t tok)
+{
+    int err;
+    struct region *rg = region_lookup(p, tok, IPC_RIGHT_RECEIVE, &err);
+    if (!rg)
+        return err;
+    struct ipc_slot *s;
+    kipc_cap_find(p, tok, IPC_OBJ_REGION, 0, &s);
+    bool writable = (s->rights & IPC_RIGHT_SEND) != 0;
+    if (map_of(p, tok))
+        return (long)rg->base;
+    struct kmap *m = NULL;
+    for (unsigned i = 0; i < KIPC_MAPS && !m; i++)
+        if (!p->maps[i].len)
+            m = &p->maps[i];
+    if (!m)
+        return IPC_ERR_NO_MEMORY;
+    size_t len = (size_t)rg->pages * KPAGE_SIZE;
+    if (arch_pt_map(p->pt_root, rg->base, len, PT_R | PT_U | (writable ? PT_W : 0)) != 0)
+        return IPC_ERR_NO_MEMORY;
+    *m = (struct kmap){.tok = tok, .base = rg->base, .len = len, .writable = writable};
+    arch_pt_activate(p->pt_root, p->asid);
+    ktrace(TRC_EV_REGION, p->pid, (uint64_t)(rg - regions) + 1, rg->base, len, TRC_REGION_MAP);
+    return (long)rg->base;
+}
+
+long kregion_syscall(struct proc *p, uintptr_t nr, uintptr_t a0)
+{
+    int err;
+    struct region *rg;
+    struct kmap *m;
+    switch (nr) {
+    case SYS_REGION_CREATE:
+        if (a0 == 0 || a0 > REGION_MAX_PAGES * KPAGE_SIZE)
+            return IPC_ERR_INVALID_ARG;
+        return region_new(p, (uint32_t)((a0 + KPAGE_SIZE - 1) / KPAGE_SIZE), NULL);
+    case SYS_REGION_MAP:
+        return region_map(p, a0);
+    case SYS_REGION_UNMAP:
+        if (!region_lookup(p, a0, 0, &err))
+            return err;
+        if ((m = map_of(p, a0)) != NULL)
+            map_remove(p, m);
+        return IPC_OK;
+    case SYS_REGION_COPY:
+        if (!(rg = region_lookup(p, a0, IPC_RIGHT_RECEIVE, &err)))
+            return err;
+        return region_new(p, rg->pages, rg);
+    default:
+        return KERR_NOSYS;
+    }
+}
+
+void kregion_cap_died(uint16_t cspace, ipc_cap_t tok)
+{
+    if (ipc_tok_type(tok) != IPC_OBJ_REGION || cspace == 0 || cspace > NPROC)
+        return;
+    struct proc *p = proc_slot(cspace - 1u);
+    struct kmap *m = map_of(p, tok);
+    if (m)
+        map_remove(p, m);
+}
+
+bool kregion_user_range_ok(const struct proc *p, uintptr_t addr, size_t len, bool write)
+{
+    for (unsigned i = 0; i < KIPC_MAPS; i++) {
+        const struct kmap *m = &p->maps[i];
+        if (m->len && addr >= m->base && addr + len <= m->base + m->len && (!write || m->writable))
+            return true;
+    }
+    return false;
+}
+
+bool kregion_move(struct proc *from, ipc_cap_t tok, struct proc *to, ipc_cap_t *out)
+{
+    struct ipc_slot *s;
+    if (ipc_cap_lookup(&kipc_capsys, &from->cspace, tok, IPC_OBJ_REGION, IPC_RIGHT_GRANT, &s) !=
+        IPC_OK)
+        return false;
+    uint32_t obj = s->obj;
+    unsigned rights = s->rights;
+    if (ipc_cap_create(&kipc_capsys, &to->cspace, IPC_OBJ_REGION, obj, rights, 0, out) != IPC_OK)
+        return false;
+    /* The sender's capability and everything derived from it die; their
+     * mappings go with them (kregion_cap_died). */
+    ipc_cap_delete(&kipc_capsys, &from->cspace, tok);
+    ktrace(TRC_EV_REGION, from->pid, (obj & 0xffu) + 1, regions[obj & 0xffu].base, to->pid,
+           TRC_REGION_MOVE);
+    return true;
+}
