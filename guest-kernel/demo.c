@@ -83,6 +83,22 @@ static void demo_ipc(void)
     spawn("bulkreceiver", PRIO_DEFAULT, prog_bulk_receiver, 0, PROC_EXITED, 0, 0, 0);
     spawn("bulksender", PRIO_DEFAULT, prog_bulk_sender, 0, PROC_EXITED, 0, 0, 0);
     spawn("mover", PRIO_DEFAULT, prog_region_mover, 0, PROC_KILLED, 0, TRC_FAULT_READ, 0);
+    /* Topics: the publisher holds the topic; subscribers may only receive. */
+    struct proc *pub = spawn("publisher", PRIO_DEFAULT, prog_publisher, 0, PROC_EXITED, 0, 0, 0);
+    if (pub) {
+        long topic = kipc_topic_create(pub);
+        hand(pub, topic);
+        for (int i = 0; i < 3; i++) {
+            struct proc *sub =
+                spawn("subscriber", PRIO_DEFAULT, prog_subscriber, 0, PROC_EXITED, 0, 0, 0);
+            if (sub)
+                hand(sub, kipc_grant(pub, (ipc_cap_t)topic, sub, IPC_RIGHT_RECEIVE));
+        }
+    }
+    spawn("chanconsumer", PRIO_DEFAULT, prog_chan_consumer, 0, PROC_EXITED, 0, 0, 0);
+    spawn("chanproducer", PRIO_DEFAULT, prog_chan_producer, 0, PROC_EXITED, 0, 0, 0);
+    spawn("pxserver", PRIO_DEFAULT, prog_px_server, 0, PROC_EXITED, 0, 0, 0);
+    spawn("pxclient", PRIO_DEFAULT, prog_px_client, 0, PROC_EXITED, 0, 0, 0);
     long shut = kipc_port_create(closer, 4);
     hand(closer, shut);
     hand(waiter, kipc_grant(closer, (ipc_cap_t)shut, waiter, IPC_RIGHT_RECEIVE));

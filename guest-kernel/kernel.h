@@ -156,6 +156,9 @@ uint64_t kipc_next_deadline(void);
 /* Creates a port for `owner` with `capacity`; puts a capability with every
  * right in its space. Returns the token, or a negative ipc_err. */
 long kipc_port_create(struct proc *owner, uint32_t capacity);
+/* Creates a topic for `owner`; returns the token (every right) or a
+ * negative ipc_err. */
+long kipc_topic_create(struct proc *owner);
 /* Creates a notification for `owner`; returns the token (every right) or
  * a negative ipc_err. */
 long kipc_notif_create(struct proc *owner);

@@ -110,6 +110,30 @@ int kipc_obj_find(struct proc *p, ipc_cap_t tok, enum ipc_obj_type type, unsigne
     return -1;
 }
 
+long kipc_obj_new(struct proc *p, enum ipc_obj_type type, uint32_t *owner, const uint32_t *gen,
+                  unsigned n, unsigned *index)
+{
+    unsigned i = 0;
+    while (i < n && owner[i])
+        i++;
+    if (i == n)
+        return IPC_ERR_NO_MEMORY;
+    ipc_cap_t tok;
+    int r =
+        ipc_cap_create(&kipc_capsys, &p->cspace, type, (gen[i] << 8) | i, IPC_RIGHTS_ALL, 0, &tok);
+    if (r != IPC_OK)
+        return r;
+    owner[i] = p->pid;
+    *index = i;
+    return (long)tok;
+}
+
+void kipc_obj_free(uint32_t *owner, uint32_t *gen, unsigned i)
+{
+    owner[i] = 0;
+    gen[i] = (gen[i] + 1) & 0xffffffu;
+}
+
 /* Returns the port capability `tok` of `p` names with `rights`, looked up
  * through the cache (traced), or NULL with *err set. */
 struct ipc_port *kipc_port_lookup(struct proc *p, ipc_cap_t tok, unsigned rights, int *err)
@@ -124,21 +148,13 @@ long kipc_port_create(struct proc *owner, uint32_t capacity)
         capacity = IPC_PORT_DEPTH;
     if (capacity > 65536u)
         return IPC_ERR_INVALID_ARG;
-    unsigned i = 0;
-    while (i < KIPC_PORTS && port_owner[i])
-        i++;
-    if (i == KIPC_PORTS)
-        return IPC_ERR_NO_MEMORY;
-    if (ipc_port_init(&ports[i], i + 1, &pool, capacity) != IPC_OK)
-        return IPC_ERR_INVALID_ARG;
-    ipc_cap_t tok;
-    int r = ipc_cap_create(&kipc_capsys, &owner->cspace, IPC_OBJ_PORT, (port_gen[i] << 8) | i,
-                           IPC_RIGHTS_ALL, 0, &tok);
-    if (r != IPC_OK)
-        return r;
-    port_owner[i] = owner->pid;
+    unsigned i;
+    long tok = kipc_obj_new(owner, IPC_OBJ_PORT, port_owner, port_gen, KIPC_PORTS, &i);
+    if (tok < 0)
+        return tok;
+    ipc_port_init(&ports[i], i + 1, &pool, capacity); /* cannot fail: arguments checked */
     ktrace(TRC_EV_PORT_CREATE, owner->pid, i + 1, capacity, 0, 0);
-    return (long)tok;
+    return tok;
 }
 
 long kipc_grant(struct proc *owner, ipc_cap_t tok, struct proc *to, unsigned rights)
@@ -186,7 +202,7 @@ struct proc *kipc_waiter_proc(struct ipc_waiter *w)
 /* Copies the user message at `u` into *m, checking the pointer, the size
  * and the capabilities it carries (they need GRANT). Returns IPC_OK or an
  * error. */
-static int copy_in(struct proc *p, uintptr_t u, struct ipc_msg *m)
+int kipc_copy_in(struct proc *p, uintptr_t u, struct ipc_msg *m)
 {
     if (!proc_user_range_ok(p, u, IPC_UMSG_HEADER, false))
         return IPC_ERR_BAD_POINTER;
@@ -276,16 +292,12 @@ void kipc_hand_over(struct proc *p, struct ipc_port *port, struct proc *rp, cons
     kipc_wake(rp, port->id, IPC_OK);
 }
 
-/* SYS_SEND / SYS_TRY_SEND. */
-static long sys_send(struct proc *p, ipc_cap_t tok, uintptr_t u, uint64_t timeout, bool try)
+int kipc_post(struct proc *p, struct ipc_port *port, struct ipc_msg *m, struct proc **woken)
 {
-    int r;
-    struct ipc_port *port = kipc_port_lookup(p, tok, IPC_RIGHT_SEND, &r);
-    struct ipc_msg *m = &p->kbuf;
-    if (port && (r = copy_in(p, u, m)) == IPC_OK)
-        r = ipc_port_admit(port, m, timer_now());
+    *woken = NULL;
+    int r = ipc_port_admit(port, m, timer_now());
     if (r != IPC_OK) {
-        ktrace(TRC_EV_IPC_SEND, p->pid, port ? port->id : 0, 0, TRC_IPC_REFUSED,
+        ktrace(TRC_EV_IPC_SEND, p->pid, port->id, kipc_msg_word(m), TRC_IPC_REFUSED,
                (uint64_t)(int64_t)r);
         return r;
     }
@@ -295,21 +307,59 @@ static long sys_send(struct proc *p, ipc_cap_t tok, uintptr_t u, uint64_t timeou
     if (w && kipc_waiter_proc(w)->recv_regs && m->len > IPC_INLINE_MAX)
         w = NULL;
     if (w) {
-        struct proc *rp = kipc_waiter_proc(w);
-        kipc_hand_over(p, port, rp, m);
-        arch_syscall_set_ret(&p->regs, 0);
-        kipc_yield_to_higher(p, rp);
+        *woken = kipc_waiter_proc(w);
+        kipc_hand_over(p, port, *woken, m);
         return IPC_OK;
     }
     r = ipc_port_enqueue(port, m);
     if (r == IPC_ERR_NO_MEMORY && kipc_pool_grow())
         r = ipc_port_enqueue(port, m);
-    if (r == IPC_OK || try || r != IPC_ERR_PORT_FULL) {
+    if (r != IPC_ERR_PORT_FULL)
         ktrace(TRC_EV_IPC_SEND, p->pid, port->id, kipc_msg_word(m),
                r == IPC_OK ? TRC_IPC_QUEUED : TRC_IPC_REFUSED, (uint64_t)(int64_t)r);
+    return r;
+}
+
+/* SYS_SEND / SYS_TRY_SEND: kipc_post, and for a blocking send to a full
+ * queue, park until there is room (or the timeout). */
+static long sys_send(struct proc *p, ipc_cap_t tok, uintptr_t u, uint64_t timeout, bool try)
+{
+    int r;
+    struct ipc_port *port = kipc_port_lookup(p, tok, IPC_RIGHT_SEND, &r);
+    struct ipc_msg *m = &p->kbuf;
+    if (port && (r = kipc_copy_in(p, u, m)) != IPC_OK)
+        port = NULL;
+    if (!port) {
+        ktrace(TRC_EV_IPC_SEND, p->pid, 0, 0, TRC_IPC_REFUSED, (uint64_t)(int64_t)r);
+        return r;
+    }
+    struct proc *woken;
+    r = kipc_post(p, port, m, &woken);
+    if (woken) {
+        arch_syscall_set_ret(&p->regs, 0);
+        kipc_yield_to_higher(p, woken);
+        return IPC_OK;
+    }
+    if (r != IPC_ERR_PORT_FULL)
+        return r;
+    if (try) {
+        ktrace(TRC_EV_IPC_SEND, p->pid, port->id, kipc_msg_word(m), TRC_IPC_REFUSED,
+               (uint64_t)(int64_t)r);
         return r;
     }
     kipc_block(p, port, IPC_WAIT_SEND, timeout);
+}
+
+uint32_t kipc_port_ref(const struct ipc_port *port)
+{
+    uint32_t i = port->id - 1;
+    return port_gen[i] << 8 | i;
+}
+
+struct ipc_port *kipc_port_deref(uint32_t ref)
+{
+    uint32_t i = ref & 0xffu;
+    return i < KIPC_PORTS && port_owner[i] && port_gen[i] == ref >> 8 ? &ports[i] : NULL;
 }
 
 /* SYS_RECV / SYS_TRY_RECV. */
@@ -362,10 +412,8 @@ static unsigned port_close(uint32_t pid, unsigned i, bool free)
 {
     unsigned n = ports[i].closed ? 0 : ipc_port_close(&ports[i], wake_closed, &ports[i]);
     ktrace(TRC_EV_PORT_CLOSE, pid, i + 1, n, 0, 0);
-    if (free) {
-        port_owner[i] = 0;
-        port_gen[i] = (port_gen[i] + 1) & 0xffffffu;
-    }
+    if (free)
+        kipc_obj_free(port_owner, port_gen, i);
     return n;
 }
 
@@ -431,7 +479,7 @@ long kipc_syscall(struct proc *p, uintptr_t nr, struct arch_regs *r)
     case SYS_REPLY_RECV:
         return kipc_sys_reply(p, r, true);
     default:
-        if (nr >= SYS_REGION_CREATE)
+        if (nr >= SYS_REGION_CREATE && nr <= SYS_REGION_COPY)
             return kregion_syscall(p, nr, a0);
         if (nr >= SYS_NOTIF_CREATE)
             return kobj_syscall(p, nr, a0, a1, a2);

@@ -13,6 +13,13 @@ extern struct ipc_capsys kipc_capsys;
  * (traced as a hit or miss); returns IPC_OK with *s set, or the error. */
 int kipc_cap_find(struct proc *p, ipc_cap_t tok, enum ipc_obj_type type, unsigned rights,
                   struct ipc_slot **s);
+/* Takes a free slot i of an object table (owner[i] == 0), makes `p` its
+ * owner and gives `p` a capability with every right to it (naming
+ * gen[i] << 8 | i). Returns the token with *index = i, or an error. */
+long kipc_obj_new(struct proc *p, enum ipc_obj_type type, uint32_t *owner, const uint32_t *gen,
+                  unsigned n, unsigned *index);
+/* Frees slot i: capabilities naming it go stale. */
+void kipc_obj_free(uint32_t *owner, uint32_t *gen, unsigned i);
 /* Returns the index in an object table (owner[i] != 0 while it lives,
  * gen[i] its generation; capabilities name gen << 8 | index) of the
  * object `tok` of `p` names as `type` with `rights`, or -1 with *err set. */
@@ -38,6 +45,17 @@ void kipc_deliver(struct proc *p, uintptr_t u, const struct ipc_msg *m);
  * path, direct): into its registers or its buffer, traced, and wakes it. */
 void kipc_hand_over(struct proc *p, struct ipc_port *port, struct proc *rp,
                     const struct ipc_msg *m);
+/* Sends *m from `p` to `port` without blocking: admission (filter, size,
+ * rate), then straight to a waiting receiver (*woken, already made
+ * runnable) or into the queue. Returns IPC_OK or the error (PortFull is
+ * not traced: the caller may still park). */
+int kipc_post(struct proc *p, struct ipc_port *port, struct ipc_msg *m, struct proc **woken);
+/* Copies and checks the user message at `u` (see SYS_SEND). */
+int kipc_copy_in(struct proc *p, uintptr_t u, struct ipc_msg *m);
+/* A reference to a port that stays checkable after it is freed, and back
+ * (NULL when the port is gone). */
+uint32_t kipc_port_ref(const struct ipc_port *port);
+struct ipc_port *kipc_port_deref(uint32_t ref);
 /* Lets `woken` run first if its priority is above `p`'s. */
 void kipc_yield_to_higher(struct proc *p, struct proc *woken);
 

@@ -1,5 +1,6 @@
 /* guest-kernel/knotify.c: notifications (a signal word: notify never
- * blocks, wait parks until bits arrive, poll takes them), peek-then-pull
+ * blocks, wait parks until bits arrive, poll takes them), topics (publish
+ * once, every subscribed port gets a copy), peek-then-pull
  * on ports (read a queued message's header, then pull its body into a
  * buffer of the receiver's choice, or discard it), and the name registry
  * (bind a service name to a port; a lookup gets a send-only capability). */
@@ -23,6 +24,17 @@ struct name_entry {
 };
 static struct name_entry names[KIPC_NAMES];
 
+#define KIPC_TOPICS 16
+#define TOPIC_SUBS 8
+
+struct topic {
+    uint32_t subs[TOPIC_SUBS]; /* kipc_port_ref of each subscribed port */
+    unsigned nsubs;
+};
+static struct topic topics[KIPC_TOPICS];
+static uint32_t topic_owner[KIPC_TOPICS];
+static uint32_t topic_gen[KIPC_TOPICS];
+
 /* Returns the notification `tok` of `p` names with `rights`, or NULL with
  * *err set; the lookup goes through the capability cache (traced). */
 static struct ipc_notif *notif_lookup(struct proc *p, ipc_cap_t tok, unsigned rights, int *err)
@@ -34,19 +46,11 @@ static struct ipc_notif *notif_lookup(struct proc *p, ipc_cap_t tok, unsigned ri
 
 long kipc_notif_create(struct proc *p)
 {
-    unsigned i = 0;
-    while (i < KIPC_NOTIFS && notif_owner[i])
-        i++;
-    if (i == KIPC_NOTIFS)
-        return IPC_ERR_NO_MEMORY;
-    ipc_notif_init(&notifs[i], i + 1);
-    ipc_cap_t tok;
-    int r = ipc_cap_create(&kipc_capsys, &p->cspace, IPC_OBJ_NOTIFICATION, (notif_gen[i] << 8) | i,
-                           IPC_RIGHTS_ALL, 0, &tok);
-    if (r != IPC_OK)
-        return r;
-    notif_owner[i] = p->pid;
-    return (long)tok;
+    unsigned i;
+    long tok = kipc_obj_new(p, IPC_OBJ_NOTIFICATION, notif_owner, notif_gen, KIPC_NOTIFS, &i);
+    if (tok >= 0)
+        ipc_notif_init(&notifs[i], i + 1);
+    return tok;
 }
 
 /* SYS_NOTIFY: ORs bits in; a waiter, if any, takes the word and wakes. */
@@ -214,9 +218,74 @@ static long name_call(struct proc *p, uintptr_t nr, uintptr_t u, uintptr_t len, 
     return IPC_ERR_NO_MEMORY;
 }
 
+long kipc_topic_create(struct proc *p)
+{
+    unsigned i;
+    long tok = kipc_obj_new(p, IPC_OBJ_TOPIC, topic_owner, topic_gen, KIPC_TOPICS, &i);
+    if (tok >= 0)
+        topics[i].nsubs = 0;
+    return tok;
+}
+
+/* SYS_TOPIC_SUBSCRIBE: the port (whose receiver the caller must be) gets
+ * every later publication. */
+static long topic_subscribe(struct proc *p, ipc_cap_t tok, ipc_cap_t port_tok)
+{
+    int err;
+    int i = kipc_obj_find(p, tok, IPC_OBJ_TOPIC, IPC_RIGHT_RECEIVE, topic_owner, topic_gen,
+                          KIPC_TOPICS, &err);
+    if (i < 0)
+        return err;
+    struct ipc_port *port = kipc_port_lookup(p, port_tok, IPC_RIGHT_RECEIVE, &err);
+    if (!port)
+        return err;
+    struct topic *t = &topics[i];
+    if (t->nsubs == TOPIC_SUBS)
+        return IPC_ERR_NO_MEMORY;
+    t->subs[t->nsubs++] = kipc_port_ref(port);
+    return IPC_OK;
+}
+
+/* SYS_PUBLISH: one copy to every subscribed port still there (a full or
+ * refusing port misses this one). Returns how many got it. */
+static long publish(struct proc *p, ipc_cap_t tok, uintptr_t u)
+{
+    int err;
+    int i = kipc_obj_find(p, tok, IPC_OBJ_TOPIC, IPC_RIGHT_SEND, topic_owner, topic_gen,
+                          KIPC_TOPICS, &err);
+    if (i < 0)
+        return err;
+    if ((err = kipc_copy_in(p, u, &p->kbuf)) != IPC_OK)
+        return err;
+    if (p->kbuf.ncaps)
+        return IPC_ERR_INVALID_ARG; /* capabilities are not multicast */
+    long delivered = 0;
+    struct proc *first_woken = NULL;
+    for (unsigned k = 0; k < topics[i].nsubs; k++) {
+        struct ipc_port *port = kipc_port_deref(topics[i].subs[k]);
+        struct proc *woken;
+        if (port && kipc_post(p, port, &p->kbuf, &woken) == IPC_OK) {
+            delivered++;
+            if (woken && !first_woken)
+                first_woken = woken;
+        }
+    }
+    if (first_woken) {
+        arch_syscall_set_ret(&p->regs, (uintptr_t)delivered);
+        kipc_yield_to_higher(p, first_woken);
+    }
+    return delivered;
+}
+
 long kobj_syscall(struct proc *p, uintptr_t nr, uintptr_t a0, uintptr_t a1, uintptr_t a2)
 {
     switch (nr) {
+    case SYS_TOPIC_CREATE:
+        return kipc_topic_create(p);
+    case SYS_TOPIC_SUBSCRIBE:
+        return topic_subscribe(p, a0, a1);
+    case SYS_PUBLISH:
+        return publish(p, a0, a1);
     case SYS_NOTIF_CREATE:
         return kipc_notif_create(p);
     case SYS_NOTIFY:
@@ -242,6 +311,9 @@ long kobj_syscall(struct proc *p, uintptr_t nr, uintptr_t a0, uintptr_t a1, uint
 
 void kobj_proc_exit(struct proc *p)
 {
+    for (unsigned i = 0; i < KIPC_TOPICS; i++)
+        if (topic_owner[i] == p->pid)
+            kipc_obj_free(topic_owner, topic_gen, i);
     ipc_notif_cancel(&p->waiter);
     for (unsigned i = 0; i < KIPC_NAMES; i++)
         if (names[i].pid == p->pid)
@@ -255,7 +327,6 @@ void kobj_proc_exit(struct proc *p)
             ipc_notif_cancel(w);
             kipc_wake(kipc_waiter_proc(w), 0, IPC_ERR_PORT_CLOSED);
         }
-        notif_owner[i] = 0;
-        notif_gen[i] = (notif_gen[i] + 1) & 0xffffffu;
+        kipc_obj_free(notif_owner, notif_gen, i);
     }
 }

@@ -47,26 +47,19 @@ static uintptr_t pages_alloc(uint32_t pages)
 /* Makes a region of `pages` pages for `p`; returns its token or an error. */
 static long region_new(struct proc *p, uint32_t pages, const struct region *copy_of)
 {
-    unsigned i = 0;
-    while (i < KIPC_REGIONS && region_owner[i])
-        i++;
-    if (i == KIPC_REGIONS)
-        return IPC_ERR_NO_MEMORY;
     uintptr_t base = pages_alloc(pages);
     if (!base)
         return IPC_ERR_NO_MEMORY;
     if (copy_of)
         memcpy((void *)base, (const void *)copy_of->base, (size_t)pages * KPAGE_SIZE);
-    ipc_cap_t tok;
-    int r = ipc_cap_create(&kipc_capsys, &p->cspace, IPC_OBJ_REGION, (region_gen[i] << 8) | i,
-                           IPC_RIGHTS_ALL, 0, &tok);
-    if (r != IPC_OK)
-        return r;
+    unsigned i;
+    long tok = kipc_obj_new(p, IPC_OBJ_REGION, region_owner, region_gen, KIPC_REGIONS, &i);
+    if (tok < 0)
+        return tok;
     regions[i] = (struct region){.base = base, .pages = pages};
-    region_owner[i] = p->pid;
     ktrace(TRC_EV_REGION, p->pid, i + 1, base, (uint64_t)pages * KPAGE_SIZE,
            copy_of ? TRC_REGION_COPY : TRC_REGION_CREATE);
-    return (long)tok;
+    return tok;
 }
 
 /* Returns `p`'s mapping made through capability `tok`, or NULL. */

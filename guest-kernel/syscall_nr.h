@@ -48,7 +48,11 @@
 #define SYS_REGION_MAP 36    /* (token) -> the address it is mapped at */
 #define SYS_REGION_UNMAP 37  /* (token) -> 0 */
 #define SYS_REGION_COPY 38   /* (token) -> a new region's token, same contents */
-#define SYS_IPC_LAST 38
+/* Topics: publish once, every subscribed port receives a copy. */
+#define SYS_TOPIC_CREATE 39    /* () -> token with every right */
+#define SYS_TOPIC_SUBSCRIBE 40 /* (topic, port) -> 0; needs RECEIVE on both */
+#define SYS_PUBLISH 41         /* (topic, const struct ipc_umsg *) -> copies delivered; SEND */
+#define SYS_IPC_LAST 41
 
 enum kerr {
     KERR_OK = 0,

@@ -123,7 +123,7 @@ int prog_wild(long how)
 
 /* Prints what `what` returned and whether that is `want`; returns 1 when
  * it is not (the programs add these up into their exit code). */
-static int expect(const char *who, const char *what, long got, long want)
+int demo_expect(const char *who, const char *what, long got, long want)
 {
     u_printf("%s: %s -> %s%s\n", who, what, u_strerror(got),
              (got == want || (want == 0 && got >= 0)) ? "" : "  (UNEXPECTED)");
@@ -138,7 +138,7 @@ int prog_ipc_server(long port)
     int bad = 0;
     for (int i = 0; i < 4; i++) {
         long r = u_recv((ipc_cap_t)port, &m, IPC_FOREVER);
-        bad += expect("server", "recv", r, 0);
+        bad += demo_expect("server", "recv", r, 0);
         char text[IPC_MSG_MAX + 1];
         for (uint32_t k = 0; k < m.len && k < IPC_MSG_MAX; k++)
             text[k] = (char)m.data[k];
@@ -149,12 +149,12 @@ int prog_ipc_server(long port)
             /* A send capability to the client's own port: answer there. */
             struct ipc_umsg ans;
             u_msg_text(&ans, 9, "thanks");
-            bad +=
-                expect("server", "send on the granted capability", u_send(m.caps[0], &ans, 0), 0);
+            bad += demo_expect("server", "send on the granted capability",
+                               u_send(m.caps[0], &ans, 0), 0);
         }
     }
-    bad += expect("server", "recv with a 5000-cycle timeout", u_recv((ipc_cap_t)port, &m, 5000),
-                  IPC_ERR_TIMEOUT);
+    bad += demo_expect("server", "recv with a 5000-cycle timeout",
+                       u_recv((ipc_cap_t)port, &m, 5000), IPC_ERR_TIMEOUT);
     return bad;
 }
 
@@ -166,34 +166,34 @@ int prog_ipc_client(long send_only)
     struct ipc_umsg m;
     int bad = 0;
     u_msg_text(&m, 1, "hello over a port");
-    bad += expect("client", "send", u_send(port, &m, IPC_FOREVER), 0);
+    bad += demo_expect("client", "send", u_send(port, &m, IPC_FOREVER), 0);
     u_msg_text(&m, 2, "second message");
-    bad += expect("client", "send", u_send(port, &m, IPC_FOREVER), 0);
-    bad += expect("client", "recv on a send-only capability", u_try_recv(port, &m),
-                  IPC_ERR_INSUFFICIENT_RIGHTS);
-    bad +=
-        expect("client", "send on a forged token", u_send(port ^ 0x7, &m, 0), IPC_ERR_INVALID_CAP);
-    bad += expect("client", "derive adding RECEIVE", u_cap_derive(port, IPC_RIGHTS_ALL),
-                  IPC_ERR_INSUFFICIENT_RIGHTS);
-    bad +=
-        expect("client", "revoke without MANAGE", u_cap_revoke(port), IPC_ERR_INSUFFICIENT_RIGHTS);
+    bad += demo_expect("client", "send", u_send(port, &m, IPC_FOREVER), 0);
+    bad += demo_expect("client", "recv on a send-only capability", u_try_recv(port, &m),
+                       IPC_ERR_INSUFFICIENT_RIGHTS);
+    bad += demo_expect("client", "send on a forged token", u_send(port ^ 0x7, &m, 0),
+                       IPC_ERR_INVALID_CAP);
+    bad += demo_expect("client", "derive adding RECEIVE", u_cap_derive(port, IPC_RIGHTS_ALL),
+                       IPC_ERR_INSUFFICIENT_RIGHTS);
+    bad += demo_expect("client", "revoke without MANAGE", u_cap_revoke(port),
+                       IPC_ERR_INSUFFICIENT_RIGHTS);
     m.len = IPC_MSG_MAX + 1;
-    bad += expect("client", "send 257 bytes", u_send(port, &m, 0), IPC_ERR_MSG_TOO_LARGE);
-    bad += expect("client", "send from a kernel pointer",
-                  u_send(port, (const struct ipc_umsg *)0x40100000UL, 0), IPC_ERR_BAD_POINTER);
+    bad += demo_expect("client", "send 257 bytes", u_send(port, &m, 0), IPC_ERR_MSG_TOO_LARGE);
+    bad += demo_expect("client", "send from a kernel pointer",
+                       u_send(port, (const struct ipc_umsg *)0x40100000UL, 0), IPC_ERR_BAD_POINTER);
     /* A port of its own, and a send capability to it travels to the
      * server, which answers there. */
     long mine = u_port_create(4);
-    bad += expect("client", "port_create", mine, 0);
+    bad += demo_expect("client", "port_create", mine, 0);
     long give = u_cap_derive((ipc_cap_t)mine, IPC_RIGHT_SEND | IPC_RIGHT_GRANT);
     u_msg_text(&m, 3, "here is a reply capability");
     m.ncaps = 1;
     m.caps[0] = (ipc_cap_t)give;
-    bad += expect("client", "send with a capability", u_send(port, &m, IPC_FOREVER), 0);
+    bad += demo_expect("client", "send with a capability", u_send(port, &m, IPC_FOREVER), 0);
     u_msg_text(&m, 4, "last one");
-    bad += expect("client", "send", u_send(port, &m, IPC_FOREVER), 0);
+    bad += demo_expect("client", "send", u_send(port, &m, IPC_FOREVER), 0);
     struct ipc_umsg ans;
-    bad += expect("client", "recv the answer", u_recv((ipc_cap_t)mine, &ans, IPC_FOREVER), 0);
+    bad += demo_expect("client", "recv the answer", u_recv((ipc_cap_t)mine, &ans, IPC_FOREVER), 0);
     return bad;
 }
 
@@ -205,32 +205,34 @@ int prog_ipc_owner(long unused)
     struct ipc_umsg m;
     int bad = 0;
     ipc_cap_t port = (ipc_cap_t)u_port_create(2);
-    bad += expect("owner", "port_create(2)", (long)port, 0);
+    bad += demo_expect("owner", "port_create(2)", (long)port, 0);
     u_msg_text(&m, 5, "x");
-    bad += expect("owner", "try_send 1", u_try_send(port, &m), 0);
-    bad += expect("owner", "try_send 2", u_try_send(port, &m), 0);
-    bad += expect("owner", "try_send 3", u_try_send(port, &m), IPC_ERR_PORT_FULL);
-    bad += expect("owner", "try_recv 1", u_try_recv(port, &m), 0);
-    bad += expect("owner", "try_recv 2", u_try_recv(port, &m), 0);
-    bad += expect("owner", "try_recv 3", u_try_recv(port, &m), IPC_ERR_WOULD_BLOCK);
+    bad += demo_expect("owner", "try_send 1", u_try_send(port, &m), 0);
+    bad += demo_expect("owner", "try_send 2", u_try_send(port, &m), 0);
+    bad += demo_expect("owner", "try_send 3", u_try_send(port, &m), IPC_ERR_PORT_FULL);
+    bad += demo_expect("owner", "try_recv 1", u_try_recv(port, &m), 0);
+    bad += demo_expect("owner", "try_recv 2", u_try_recv(port, &m), 0);
+    bad += demo_expect("owner", "try_recv 3", u_try_recv(port, &m), IPC_ERR_WOULD_BLOCK);
     long child = u_cap_derive(port, IPC_RIGHT_SEND);
-    bad += expect("owner", "derive send-only", child, 0);
-    bad += expect("owner", "send on the derived capability", u_try_send((ipc_cap_t)child, &m), 0);
-    bad += expect("owner", "revoke", u_cap_revoke(port), 0);
-    bad += expect("owner", "send on it after revoke (it was cached)",
-                  u_try_send((ipc_cap_t)child, &m), IPC_ERR_INVALID_CAP);
-    bad += expect("owner", "filter: only opcode 5, 8 bytes", u_port_limit(port, 1u << 5, 8), 0);
+    bad += demo_expect("owner", "derive send-only", child, 0);
+    bad +=
+        demo_expect("owner", "send on the derived capability", u_try_send((ipc_cap_t)child, &m), 0);
+    bad += demo_expect("owner", "revoke", u_cap_revoke(port), 0);
+    bad += demo_expect("owner", "send on it after revoke (it was cached)",
+                       u_try_send((ipc_cap_t)child, &m), IPC_ERR_INVALID_CAP);
+    bad +=
+        demo_expect("owner", "filter: only opcode 5, 8 bytes", u_port_limit(port, 1u << 5, 8), 0);
     u_msg_text(&m, 6, "y");
-    bad += expect("owner", "send opcode 6", u_try_send(port, &m), IPC_ERR_FILTERED);
+    bad += demo_expect("owner", "send opcode 6", u_try_send(port, &m), IPC_ERR_FILTERED);
     u_msg_text(&m, 5, "123456789");
-    bad += expect("owner", "send 9 bytes", u_try_send(port, &m), IPC_ERR_MSG_TOO_LARGE);
-    bad += expect("owner", "drain", u_try_recv(port, &m), 0);
-    bad += expect("owner", "rate: 1 per 100000 cycles", u_port_rate(port, 100000, 1), 0);
+    bad += demo_expect("owner", "send 9 bytes", u_try_send(port, &m), IPC_ERR_MSG_TOO_LARGE);
+    bad += demo_expect("owner", "drain", u_try_recv(port, &m), 0);
+    bad += demo_expect("owner", "rate: 1 per 100000 cycles", u_port_rate(port, 100000, 1), 0);
     u_msg_text(&m, 5, "z");
-    bad += expect("owner", "send", u_try_send(port, &m), 0);
-    bad += expect("owner", "send again at once", u_try_send(port, &m), IPC_ERR_RATE_LIMITED);
-    bad += expect("owner", "close", u_port_close(port), 0);
-    bad += expect("owner", "send after close", u_try_send(port, &m), IPC_ERR_PORT_CLOSED);
+    bad += demo_expect("owner", "send", u_try_send(port, &m), 0);
+    bad += demo_expect("owner", "send again at once", u_try_send(port, &m), IPC_ERR_RATE_LIMITED);
+    bad += demo_expect("owner", "close", u_port_close(port), 0);
+    bad += demo_expect("owner", "send after close", u_try_send(port, &m), IPC_ERR_PORT_CLOSED);
     return bad;
 }
 
@@ -238,8 +240,8 @@ int prog_ipc_owner(long unused)
 int prog_ipc_waiter(long recv_only)
 {
     struct ipc_umsg m;
-    return expect("waiter", "recv until the port closes", u_recv((ipc_cap_t)recv_only, &m, 0),
-                  IPC_ERR_PORT_CLOSED);
+    return demo_expect("waiter", "recv until the port closes", u_recv((ipc_cap_t)recv_only, &m, 0),
+                       IPC_ERR_PORT_CLOSED);
 }
 
 /* Lets the waiter block, then closes the port under it. */
@@ -247,7 +249,7 @@ int prog_ipc_closer(long port)
 {
     for (int i = 0; i < 3; i++)
         u_yield();
-    return expect("closer", "close the port", u_port_close((ipc_cap_t)port), 0);
+    return demo_expect("closer", "close the port", u_port_close((ipc_cap_t)port), 0);
 }
 
 /* ---- call / reply (message registers, the fast path) ---- */
@@ -285,16 +287,16 @@ int prog_rpc_server(long port)
             r = u_reply_recv(reply, &io, (ipc_cap_t)port);
         } else {
             r = u_reply(reply, &io);
-            bad += expect("rpcserver", "reply to the last call", r, 0);
+            bad += demo_expect("rpcserver", "reply to the last call", r, 0);
         }
     }
-    bad += expect("rpcserver", "served every call", r, 0);
+    bad += demo_expect("rpcserver", "served every call", r, 0);
     /* Stay alive, not serving, while the client's next call times out:
      * a receive with a timeout on a port of its own is a sleep. */
     struct ipc_umsg m;
     long own = u_port_create(1);
-    bad += expect("rpcserver", "sleep 100000 cycles", u_recv((ipc_cap_t)own, &m, 100000),
-                  IPC_ERR_TIMEOUT);
+    bad += demo_expect("rpcserver", "sleep 100000 cycles", u_recv((ipc_cap_t)own, &m, 100000),
+                       IPC_ERR_TIMEOUT);
     return bad;
 }
 
@@ -320,14 +322,14 @@ int prog_rpc_client(long send_only)
     struct ipc_regs io;
     regs_clear(&io);
     io.info = IPC_INFO(1, IPC_INLINE_MAX + 1);
-    bad += expect("rpcclient", "call with 65 bytes in registers", u_call(port, &io, 0),
-                  IPC_ERR_MSG_TOO_LARGE);
+    bad += demo_expect("rpcclient", "call with 65 bytes in registers", u_call(port, &io, 0),
+                       IPC_ERR_MSG_TOO_LARGE);
     io.info = IPC_INFO(1, 8);
-    bad +=
-        expect("rpcclient", "reply on a port capability", u_reply(port, &io), IPC_ERR_INVALID_CAP);
+    bad += demo_expect("rpcclient", "reply on a port capability", u_reply(port, &io),
+                       IPC_ERR_INVALID_CAP);
     /* Nobody serves any more: the call times out. */
-    bad += expect("rpcclient", "call with a 20000-cycle timeout", u_call(port, &io, 20000),
-                  IPC_ERR_TIMEOUT);
+    bad += demo_expect("rpcclient", "call with a 20000-cycle timeout", u_call(port, &io, 20000),
+                       IPC_ERR_TIMEOUT);
     return bad;
 }
 
@@ -343,37 +345,39 @@ int prog_pull_consumer(long notif)
 {
     int bad = 0;
     ipc_cap_t port = (ipc_cap_t)u_port_create(64);
-    bad += expect("consumer", "bind \"sink\"", u_name_bind("sink", port), 0);
-    bad += expect("consumer", "bind \"sink\" again", u_name_bind("sink", port), IPC_ERR_EXISTS);
-    bad += expect("consumer", "look up \"nobody\"", u_name_lookup("nobody"), IPC_ERR_NOT_FOUND);
+    bad += demo_expect("consumer", "bind \"sink\"", u_name_bind("sink", port), 0);
+    bad +=
+        demo_expect("consumer", "bind \"sink\" again", u_name_bind("sink", port), IPC_ERR_EXISTS);
+    bad +=
+        demo_expect("consumer", "look up \"nobody\"", u_name_lookup("nobody"), IPC_ERR_NOT_FOUND);
     int pulled = 0, discarded = 0, wakeups = 0;
     while (pulled + discarded < PULL_ROUNDS * PULL_PER_ROUND) {
         long bits = u_wait((ipc_cap_t)notif, IPC_FOREVER);
         if (bits <= 0)
-            return bad + expect("consumer", "wait", bits, 1);
+            return bad + demo_expect("consumer", "wait", bits, 1);
         wakeups++;
         struct ipc_umsg h;
         long len;
         while ((len = u_peek(port, &h)) >= 0) {
             if (h.opcode == 99) {
-                bad += expect("consumer", "discard opcode 99", u_discard(port), 0);
+                bad += demo_expect("consumer", "discard opcode 99", u_discard(port), 0);
                 discarded++;
                 continue;
             }
             uint8_t small[64], big[IPC_MSG_MAX];
             if (len > 64) /* too large for the small buffer: it stays queued */
-                bad += expect("consumer", "pull 200 bytes into 64", u_pull(port, small, 64),
-                              IPC_ERR_MSG_TOO_LARGE);
+                bad += demo_expect("consumer", "pull 200 bytes into 64", u_pull(port, small, 64),
+                                   IPC_ERR_MSG_TOO_LARGE);
             long got =
                 len <= 64 ? u_pull(port, small, sizeof small) : u_pull(port, big, sizeof big);
             if (got != len || (len == 200 && big[199] != 199))
-                bad += expect("consumer", "pull", got, len);
+                bad += demo_expect("consumer", "pull", got, len);
             pulled++;
         }
-        bad += expect("consumer", "peek an empty queue", len, IPC_ERR_WOULD_BLOCK);
+        bad += demo_expect("consumer", "peek an empty queue", len, IPC_ERR_WOULD_BLOCK);
     }
     u_printf("consumer: %d pulled, %d discarded, in %d wake-ups\n", pulled, discarded, wakeups);
-    bad += expect("consumer", "poll with nothing pending", u_poll((ipc_cap_t)notif), 0);
+    bad += demo_expect("consumer", "poll with nothing pending", u_poll((ipc_cap_t)notif), 0);
     return bad + (pulled == PULL_ROUNDS * (PULL_PER_ROUND - 1) ? 0 : 1);
 }
 
@@ -385,23 +389,24 @@ int prog_pull_producer(long notif_send)
     long sink;
     while ((sink = u_name_lookup("sink")) == IPC_ERR_NOT_FOUND)
         u_yield();
-    bad += expect("producer", "look up \"sink\"", sink, 0);
-    bad += expect("producer", "unbind a name it did not bind", u_name_unbind("sink"),
-                  IPC_ERR_NOT_FOUND);
+    bad += demo_expect("producer", "look up \"sink\"", sink, 0);
+    bad += demo_expect("producer", "unbind a name it did not bind", u_name_unbind("sink"),
+                       IPC_ERR_NOT_FOUND);
     struct ipc_umsg m;
     for (int round = 0; round < PULL_ROUNDS; round++) {
         u_msg_text(&m, 1, "small");
-        bad += expect("producer", "queue a small message", u_try_send((ipc_cap_t)sink, &m), 0);
+        bad += demo_expect("producer", "queue a small message", u_try_send((ipc_cap_t)sink, &m), 0);
         u_msg_text(&m, 99, "junk");
-        bad += expect("producer", "queue opcode 99", u_try_send((ipc_cap_t)sink, &m), 0);
+        bad += demo_expect("producer", "queue opcode 99", u_try_send((ipc_cap_t)sink, &m), 0);
         u_msg_text(&m, 2, "");
         m.len = 200;
         for (int i = 0; i < 200; i++)
             m.data[i] = (uint8_t)i;
-        bad += expect("producer", "queue a 200-byte message", u_try_send((ipc_cap_t)sink, &m), 0);
+        bad +=
+            demo_expect("producer", "queue a 200-byte message", u_try_send((ipc_cap_t)sink, &m), 0);
         u_msg_text(&m, 3, "tail");
-        bad += expect("producer", "queue another", u_try_send((ipc_cap_t)sink, &m), 0);
-        bad += expect("producer", "notify", u_notify((ipc_cap_t)notif_send, 1u << round), 0);
+        bad += demo_expect("producer", "queue another", u_try_send((ipc_cap_t)sink, &m), 0);
+        bad += demo_expect("producer", "notify", u_notify((ipc_cap_t)notif_send, 1u << round), 0);
         u_yield();
     }
     return bad;
@@ -432,9 +437,9 @@ int prog_bulk_sender(long unused)
     while ((to = u_name_lookup("bulk")) == IPC_ERR_NOT_FOUND)
         u_yield();
     long rg = u_region_create(BULK_BYTES);
-    bad += expect("bulksender", "region_create 16 KiB", rg, 0);
+    bad += demo_expect("bulksender", "region_create 16 KiB", rg, 0);
     long va = u_region_map((ipc_cap_t)rg);
-    bad += expect("bulksender", "region_map", va, 0);
+    bad += demo_expect("bulksender", "region_map", va, 0);
     if (va <= 0)
         return bad + 1;
     uint8_t *p = (uint8_t *)va;
@@ -449,10 +454,10 @@ int prog_bulk_sender(long unused)
     m.ncaps = 1;
     m.caps[0] = (ipc_cap_t)rg;
     m.flags = IPC_UMSG_MOVE;
-    bad += expect("bulksender", "send the region (move)", u_send((ipc_cap_t)to, &m, 0), 0);
+    bad += demo_expect("bulksender", "send the region (move)", u_send((ipc_cap_t)to, &m, 0), 0);
     /* Moved: its capability is gone (its mapping went with it). */
-    bad += expect("bulksender", "map the moved region", u_region_map((ipc_cap_t)rg),
-                  IPC_ERR_INVALID_CAP);
+    bad += demo_expect("bulksender", "map the moved region", u_region_map((ipc_cap_t)rg),
+                       IPC_ERR_INVALID_CAP);
     /* A copy: the receiver gets the contents as they are now. */
     long keep = u_region_create(BULK_BYTES);
     uint8_t *q = (uint8_t *)u_region_map((ipc_cap_t)keep);
@@ -460,7 +465,7 @@ int prog_bulk_sender(long unused)
         q[i] = (uint8_t)(i * 3);
     sum = sum_bytes(q, BULK_BYTES);
     long copy = u_region_copy((ipc_cap_t)keep);
-    bad += expect("bulksender", "region_copy", copy, 0);
+    bad += demo_expect("bulksender", "region_copy", copy, 0);
     q[0] ^= 0xff; /* after the copy: the receiver must not see this */
     u_msg_text(&m, 8, "copied");
     m.len = 8;
@@ -469,7 +474,7 @@ int prog_bulk_sender(long unused)
     m.ncaps = 1;
     m.caps[0] = (ipc_cap_t)copy;
     m.flags = IPC_UMSG_MOVE;
-    bad += expect("bulksender", "send the copy", u_send((ipc_cap_t)to, &m, 0), 0);
+    bad += demo_expect("bulksender", "send the copy", u_send((ipc_cap_t)to, &m, 0), 0);
     return bad;
 }
 
@@ -479,15 +484,15 @@ int prog_bulk_receiver(long unused)
     (void)unused;
     int bad = 0;
     ipc_cap_t port = (ipc_cap_t)u_port_create(4);
-    bad += expect("bulkreceiver", "bind \"bulk\"", u_name_bind("bulk", port), 0);
+    bad += demo_expect("bulkreceiver", "bind \"bulk\"", u_name_bind("bulk", port), 0);
     for (int n = 0; n < 2; n++) {
         struct ipc_umsg m;
-        bad += expect("bulkreceiver", "recv", u_recv(port, &m, IPC_FOREVER), 0);
+        bad += demo_expect("bulkreceiver", "recv", u_recv(port, &m, IPC_FOREVER), 0);
         uint64_t want = 0;
         for (int k = 0; k < 8; k++)
             want |= (uint64_t)m.data[k] << (8 * k);
         long va = m.ncaps == 1 ? u_region_map(m.caps[0]) : IPC_ERR_INVALID_CAP;
-        bad += expect("bulkreceiver", "map the region it got", va, 0);
+        bad += demo_expect("bulkreceiver", "map the region it got", va, 0);
         if (va <= 0)
             return bad + 1;
         uint64_t got = sum_bytes((const uint8_t *)va, BULK_BYTES);
@@ -514,8 +519,8 @@ int prog_region_mover(long unused)
     m.ncaps = 1;
     m.caps[0] = (ipc_cap_t)rg;
     m.flags = IPC_UMSG_MOVE;
-    expect("mover", "send the region to itself (move)", u_send(port, &m, 0), 0);
-    expect("mover", "receive it", u_recv(port, &m, 0), 0);
+    demo_expect("mover", "send the region to itself (move)", u_send(port, &m, 0), 0);
+    demo_expect("mover", "receive it", u_recv(port, &m, 0), 0);
     u_printf("mover: reading the region where it was mapped before the move\n");
     return p[0] == 42 ? 1 : 2; /* not reached: the read faults */
 }

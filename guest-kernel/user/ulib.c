@@ -184,6 +184,21 @@ long u_region_copy(ipc_cap_t region)
     return usys_call(SYS_REGION_COPY, (long)region, 0, 0);
 }
 
+long u_topic_create(void)
+{
+    return usys_call(SYS_TOPIC_CREATE, 0, 0, 0);
+}
+
+long u_topic_subscribe(ipc_cap_t topic, ipc_cap_t port)
+{
+    return usys_call(SYS_TOPIC_SUBSCRIBE, (long)topic, (long)port, 0);
+}
+
+long u_publish(ipc_cap_t topic, const struct ipc_umsg *m)
+{
+    return usys_call(SYS_PUBLISH, (long)topic, (long)m, 0);
+}
+
 void u_msg_text(struct ipc_umsg *m, uint32_t opcode, const char *s)
 {
     size_t n = u_strlen(s);

@@ -59,6 +59,54 @@ long u_region_create(size_t bytes);
 long u_region_map(ipc_cap_t region);
 long u_region_unmap(ipc_cap_t region);
 long u_region_copy(ipc_cap_t region);
+/* Topics. */
+long u_topic_create(void);
+long u_topic_subscribe(ipc_cap_t topic, ipc_cap_t port);
+long u_publish(ipc_cap_t topic, const struct ipc_umsg *m);
+
+/* Asynchronous channels (user/chan.c): a ring of fixed-size slots in a
+ * region both ends map, and a notification as the event: a batch of N
+ * messages costs one system call (the notify), the consumer wakes once
+ * and drains. One producer, one consumer. */
+struct chan_ring {
+    uint32_t head;      /* next slot the consumer reads (only it writes this) */
+    uint32_t tail;      /* next slot the producer writes (only it writes this) */
+    uint32_t slots;     /* a power of two */
+    uint32_t slot_size; /* bytes per slot, the first 4 hold the length */
+};
+struct chan {
+    ipc_cap_t region, notif;
+    struct chan_ring *ring; /* where the region is mapped */
+};
+/* Creates a channel of `slots` slots of `slot_size` bytes (the consumer
+ * does this: it waits on the event). Returns 0 or an error. */
+long chan_create(struct chan *c, uint32_t slots, uint32_t slot_size);
+/* Sends the producer its end (write access and the event) on `port`. */
+long chan_give(const struct chan *c, ipc_cap_t port);
+/* The producer's end from the message chan_give sent. */
+long chan_accept(struct chan *c, const struct ipc_umsg *m);
+/* Writes up to n messages (lens[i] bytes at msgs[i]) and signals once;
+ * returns how many fit. */
+long chan_send_batch(struct chan *c, const void *const *msgs, const uint32_t *lens, uint32_t n);
+/* Takes the next message into buf (waiting for the event when empty);
+ * returns its length or an error. */
+long chan_recv(struct chan *c, void *buf, uint32_t size);
+
+/* A POSIX-style shim over ports (user/posix.c): the translation layer
+ * whose cost the demo shows next to native IPC. A socket is its own port;
+ * every message carries a send capability to it so the peer can answer. */
+struct px_socket {
+    ipc_cap_t self; /* its port (every right) */
+    ipc_cap_t back; /* a send capability to it, carried in every message */
+    ipc_cap_t peer; /* where px_send goes (from px_connect or the last px_recv) */
+};
+int px_socket(struct px_socket *s);
+int px_bind(struct px_socket *s, const char *name);
+int px_connect(struct px_socket *s, const char *name);
+long px_send(struct px_socket *s, const void *buf, size_t len);
+long px_recv(struct px_socket *s, void *buf, size_t len);
+int px_close(struct px_socket *s, const char *bound_name);
+
 /* Fills *m with opcode and the text s as payload (no NUL). */
 void u_msg_text(struct ipc_umsg *m, uint32_t opcode, const char *s);
 /* Returns ipc_strerror's text for a result. */
@@ -69,6 +117,10 @@ long u_printf(const char *fmt, ...);
 
 /* Entry of every process: calls fn(arg), then exits with its result. */
 __attribute__((noreturn)) void u_start(long fn, long arg);
+
+/* user/programs.c: prints "who: what -> result" and returns 1 when the
+ * result is not `want` (0 also accepts any non-negative result). */
+int demo_expect(const char *who, const char *what, long got, long want);
 
 /* user/programs.c: the built-in programs processes run (arg as given). */
 int prog_printer(long which);
@@ -90,6 +142,12 @@ int prog_pull_producer(long notif_send);
 int prog_bulk_sender(long unused);
 int prog_bulk_receiver(long unused);
 int prog_region_mover(long unused);
+int prog_publisher(long topic);
+int prog_subscriber(long topic_recv);
+int prog_chan_consumer(long unused);
+int prog_chan_producer(long unused);
+int prog_px_server(long unused);
+int prog_px_client(long unused);
 
 /* prog_wild's `how`. */
 enum wild_how {
