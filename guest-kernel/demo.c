@@ -46,6 +46,20 @@ static void hand(struct proc *p, long tok)
     proc_set_arg(p, (uintptr_t)tok);
 }
 
+/* Call / reply: the client starts first, so its first call is queued
+ * (slow path); the server then waits in reply_recv (fast path). The kernel
+ * creates the server's port and grants the client a send capability. */
+static void spawn_rpc_pair(void)
+{
+    struct proc *rc = spawn("rpcclient", PRIO_DEFAULT, prog_rpc_client, 0, PROC_EXITED, 0, 0, 0);
+    struct proc *rs = spawn("rpcserver", PRIO_DEFAULT, prog_rpc_server, 0, PROC_EXITED, 0, 0, 0);
+    if (rc && rs) {
+        long rpc = kipc_port_create(rs, 8);
+        hand(rs, rpc);
+        hand(rc, kipc_grant(rs, (ipc_cap_t)rpc, rc, IPC_RIGHT_SEND));
+    }
+}
+
 /* The ipc demo: the kernel creates the ports and grants the capabilities
  * the processes start with. */
 static void demo_ipc(void)
@@ -60,15 +74,7 @@ static void demo_ipc(void)
     long port = kipc_port_create(server, 16);
     hand(server, port);
     hand(client, kipc_grant(server, (ipc_cap_t)port, client, IPC_RIGHT_SEND));
-    /* Call / reply: the client starts first, so its first call is queued
-     * (slow path); the server then waits in reply_recv (fast path). */
-    struct proc *rc = spawn("rpcclient", PRIO_DEFAULT, prog_rpc_client, 0, PROC_EXITED, 0, 0, 0);
-    struct proc *rs = spawn("rpcserver", PRIO_DEFAULT, prog_rpc_server, 0, PROC_EXITED, 0, 0, 0);
-    if (rc && rs) {
-        long rpc = kipc_port_create(rs, 8);
-        hand(rs, rpc);
-        hand(rc, kipc_grant(rs, (ipc_cap_t)rpc, rc, IPC_RIGHT_SEND));
-    }
+    spawn_rpc_pair();
     /* Notify-then-pull: the kernel gives the consumer a notification and
      * the producer a send-only capability to it; the port goes by name. */
     struct proc *cons =
@@ -158,6 +164,11 @@ void demo_start(uint32_t demo)
         /* Higher priority: it runs (and dies) before the printers start. */
         spawn("intruder", PRIO_DEFAULT + 1, prog_intruder, (long)(uintptr_t)&kcfg, PROC_KILLED, 0,
               TRC_FAULT_READ, 0);
+        /* The IPC part: call / reply on the fast path after a first call
+         * on the slow path (queued), a forged capability refused; a queue
+         * filled and drained, a revoked capability refused though cached. */
+        spawn_rpc_pair();
+        spawn_ok("owner", prog_ipc_owner, 0);
         break;
     }
 }

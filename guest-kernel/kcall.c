@@ -98,7 +98,7 @@ __attribute__((noreturn)) static void handoff(struct proc *from, struct proc *to
     to->state = PROC_RUNNING;
     to->deadline = 0;
     ktrace(TRC_EV_SCHED_SWITCH, to->pid, from->pid, TRC_SWITCH_HANDOFF, 0, 0);
-    arch_pt_activate(to->pt_root, to->asid);
+    sched_switch_aspace(to);
     current = to;
     sched_arm_timer();
     arch_enter_user(&to->regs);

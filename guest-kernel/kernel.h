@@ -171,6 +171,8 @@ void sched_enqueue(struct proc *p);
 /* Arms the timer for the end of the running slice or the earliest IPC
  * deadline, whichever comes first. */
 void sched_arm_timer(void);
+/* Makes `p`'s address space the active one (traced). */
+void sched_switch_aspace(struct proc *p);
 /* Returns true once the running process's time slice is over. */
 bool sched_slice_over(uint64_t now);
 /* Returns true if a process of priority above `prio` is ready. */

@@ -51,6 +51,12 @@ static void sched_idle_tick(void)
     }
 }
 
+void sched_switch_aspace(struct proc *p)
+{
+    ktrace(TRC_EV_ASPACE, p->pid, p->pt_root, p->asid, 0, 0);
+    arch_pt_activate(p->pt_root, p->asid);
+}
+
 void sched_arm_timer(void)
 {
     uint64_t when = slice_end, d = kipc_next_deadline();
@@ -94,7 +100,7 @@ void sched_next(enum trc_switch_reason why)
     p->state = PROC_RUNNING;
     if (p != prev) {
         ktrace(TRC_EV_SCHED_SWITCH, p->pid, prev ? prev->pid : 0, why, 0, 0);
-        arch_pt_activate(p->pt_root, p->asid);
+        sched_switch_aspace(p);
     }
     current = p;
     slice_end = timer_now() + kcfg.quantum;

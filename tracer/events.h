@@ -34,6 +34,8 @@ enum trc_event_type {
     TRC_EV_NOTIFY = 20,         /* pid; a0 = notification; a1 = bits; a2 = pid woken (0) */
     TRC_EV_REGION = 21,         /* pid; a0 = region (0 for unmap); a1 = base; a2 = bytes (move: the
                                    receiving pid); a3 = enum trc_region_op */
+    TRC_EV_ASPACE = 22,         /* pid = the process whose address space is now active; a0 = its
+                                   page-table root; a1 = its ASID */
     TRC_EV_COUNT
 };
 

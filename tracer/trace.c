@@ -455,6 +455,7 @@ const char *trc_event_name(uint32_t type)
         [TRC_EV_TRAP] = "trap",
         [TRC_EV_NOTIFY] = "notify",
         [TRC_EV_REGION] = "region",
+        [TRC_EV_ASPACE] = "aspace.switch",
     };
     return type < TRC_EV_COUNT && names[type] ? names[type] : "unknown";
 }

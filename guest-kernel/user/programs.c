@@ -327,6 +327,8 @@ int prog_rpc_client(long send_only)
     io.info = IPC_INFO(1, 8);
     bad += demo_expect("rpcclient", "reply on a port capability", u_reply(port, &io),
                        IPC_ERR_INVALID_CAP);
+    bad += demo_expect("rpcclient", "call on a forged capability",
+                       u_call(port + (1ULL << 32), &io, 0), IPC_ERR_INVALID_CAP);
     /* Nobody serves any more: the call times out. */
     bad += demo_expect("rpcclient", "call with a 20000-cycle timeout", u_call(port, &io, 20000),
                        IPC_ERR_TIMEOUT);

@@ -142,6 +142,25 @@ static void hello_demo_runs_and_is_deterministic(void **state)
     /* The intruder has the higher priority: it runs first. */
     assert_true(strstr(r.out, "intruder: reading") < strstr(r.out, "alpha: line 1 of 5"));
     assert_int_equal(jnum(proc_named(r.report, "intruder"), "priority"), 2);
+    /* The IPC part: a first call queued (slow path), then call / reply on
+     * the fast path; a forged and a revoked capability refused. */
+    for (const char *const *s =
+             (const char *const[]){"rpcclient: call 0 -> ok", "rpcclient: call 5 -> ok",
+                                   "rpcclient: call on a forged capability -> "
+                                   "invalid capability",
+                                   "owner: send on it after revoke (it was "
+                                   "cached) -> invalid capability",
+                                   NULL};
+         *s; s++)
+        if (!strstr(r.out, *s))
+            fail_msg("'%s' missing from the output:\n%s", *s, r.out);
+    const cJSON *hm = cJSON_GetObjectItem(r.report, "messages");
+    assert_int_equal(jnum(hm, "fast_path"), 10);
+    assert_true(jnum(cJSON_GetObjectItem(hm, "slow_path_why"), "no_receiver") >= 1);
+    assert_true(jnum(cJSON_GetObjectItem(r.report, "cap_cache"), "hits") > 0);
+    assert_int_equal(
+        jnum(cJSON_GetObjectItem(cJSON_GetObjectItem(r.report, "paths"), "ipc.call.fast"), "count"),
+        5);
     /* Preemption interleaves them: beta and gamma start before alpha ends. */
     assert_true(strstr(r.out, "beta: line 1 of 5") < strstr(r.out, "alpha: line 5 of 5"));
     assert_true(strstr(r.out, "gamma: line 1 of 5") < strstr(r.out, "alpha: line 5 of 5"));
@@ -280,6 +299,7 @@ static void ipc_demo_exercises_ports_and_capabilities(void **state)
         "rpcserver: served every call -> ok",
         "rpcclient: call with 65 bytes in registers -> message too large",
         "rpcclient: reply on a port capability -> invalid capability",
+        "rpcclient: call on a forged capability -> invalid capability",
         "rpcclient: call with a 20000-cycle timeout -> timed out",
         "consumer: bind \"sink\" again -> name exists",
         "consumer: look up \"nobody\" -> not found",
@@ -321,7 +341,7 @@ static void ipc_demo_exercises_ports_and_capabilities(void **state)
     assert_int_equal(jnum(m, "fast_path"), 10);
     assert_true(jnum(m, "direct") >= 1 && jnum(m, "queued") >= 1);
     assert_int_equal(jnum(m, "direct") + jnum(m, "queued") + jnum(m, "fast_path"), 57);
-    assert_int_equal(jnum(m, "refused"), 13);
+    assert_int_equal(jnum(m, "refused"), 14);
     const cJSON *why = cJSON_GetObjectItem(m, "slow_path_why");
     assert_true(jnum(why, "no_receiver") >= 2);
     const cJSON *c = cJSON_GetObjectItem(r.report, "cap_cache");
