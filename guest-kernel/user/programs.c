@@ -240,8 +240,11 @@ int prog_ipc_owner(long unused)
 int prog_ipc_waiter(long recv_only)
 {
     struct ipc_umsg m;
-    return demo_expect("waiter", "recv until the port closes", u_recv((ipc_cap_t)recv_only, &m, 0),
-                       IPC_ERR_PORT_CLOSED);
+    u_msg_text(&m, 1, "x");
+    int bad = demo_expect("waiter", "send on a receive-only capability",
+                          u_try_send((ipc_cap_t)recv_only, &m), IPC_ERR_INSUFFICIENT_RIGHTS);
+    return bad + demo_expect("waiter", "recv until the port closes",
+                             u_recv((ipc_cap_t)recv_only, &m, 0), IPC_ERR_PORT_CLOSED);
 }
 
 /* Lets the waiter block, then closes the port under it. */

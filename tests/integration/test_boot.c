@@ -294,6 +294,7 @@ static void ipc_demo_exercises_ports_and_capabilities(void **state)
         "owner: send after close -> port closed",
         "server: recv with a 5000-cycle timeout -> timed out",
         "waiter: recv until the port closes -> port closed",
+        "waiter: send on a receive-only capability -> insufficient rights",
         "rpcclient: call 0 -> ok",
         "rpcclient: call 5 -> ok",
         "rpcserver: served every call -> ok",
@@ -341,7 +342,7 @@ static void ipc_demo_exercises_ports_and_capabilities(void **state)
     assert_int_equal(jnum(m, "fast_path"), 10);
     assert_true(jnum(m, "direct") >= 1 && jnum(m, "queued") >= 1);
     assert_int_equal(jnum(m, "direct") + jnum(m, "queued") + jnum(m, "fast_path"), 57);
-    assert_int_equal(jnum(m, "refused"), 14);
+    assert_int_equal(jnum(m, "refused"), 15);
     const cJSON *why = cJSON_GetObjectItem(m, "slow_path_why");
     assert_true(jnum(why, "no_receiver") >= 2);
     const cJSON *c = cJSON_GetObjectItem(r.report, "cap_cache");
