@@ -185,6 +185,11 @@ int prog_ipc_client(long send_only)
      * server, which answers there. */
     long mine = u_port_create(4);
     bad += demo_expect("client", "port_create", mine, 0);
+    u_msg_text(&m, 3, "a capability without GRANT");
+    m.ncaps = 1;
+    m.caps[0] = port; /* send-only: it may not travel */
+    bad += demo_expect("client", "send a capability without GRANT", u_send(port, &m, 0),
+                       IPC_ERR_INSUFFICIENT_RIGHTS);
     long give = u_cap_derive((ipc_cap_t)mine, IPC_RIGHT_SEND | IPC_RIGHT_GRANT);
     u_msg_text(&m, 3, "here is a reply capability");
     m.ncaps = 1;

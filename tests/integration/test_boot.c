@@ -285,6 +285,7 @@ static void ipc_demo_exercises_ports_and_capabilities(void **state)
         "client: send on a forged token -> invalid capability",
         "client: derive adding RECEIVE -> insufficient rights",
         "client: send 257 bytes -> message too large",
+        "client: send a capability without GRANT -> insufficient rights",
         "client: send from a kernel pointer -> bad pointer",
         "owner: try_send 3 -> port full",
         "owner: try_recv 3 -> would block",
@@ -342,7 +343,7 @@ static void ipc_demo_exercises_ports_and_capabilities(void **state)
     assert_int_equal(jnum(m, "fast_path"), 10);
     assert_true(jnum(m, "direct") >= 1 && jnum(m, "queued") >= 1);
     assert_int_equal(jnum(m, "direct") + jnum(m, "queued") + jnum(m, "fast_path"), 57);
-    assert_int_equal(jnum(m, "refused"), 15);
+    assert_int_equal(jnum(m, "refused"), 16);
     const cJSON *why = cJSON_GetObjectItem(m, "slow_path_why");
     assert_true(jnum(why, "no_receiver") >= 2);
     const cJSON *c = cJSON_GetObjectItem(r.report, "cap_cache");
