@@ -225,6 +225,10 @@ int prog_ipc_owner(long unused)
     bad += demo_expect("owner", "revoke", u_cap_revoke(port), 0);
     bad += demo_expect("owner", "send on it after revoke (it was cached)",
                        u_try_send((ipc_cap_t)child, &m), IPC_ERR_INVALID_CAP);
+    long child2 = u_cap_derive(port, IPC_RIGHT_SEND);
+    bad += demo_expect("owner", "delete a derived capability", u_cap_delete((ipc_cap_t)child2), 0);
+    bad += demo_expect("owner", "send on the deleted one", u_try_send((ipc_cap_t)child2, &m),
+                       IPC_ERR_INVALID_CAP);
     bad +=
         demo_expect("owner", "filter: only opcode 5, 8 bytes", u_port_limit(port, 1u << 5, 8), 0);
     u_msg_text(&m, 6, "y");
@@ -477,6 +481,9 @@ int prog_bulk_sender(long unused)
     long copy = u_region_copy((ipc_cap_t)keep);
     bad += demo_expect("bulksender", "region_copy", copy, 0);
     q[0] ^= 0xff; /* after the copy: the receiver must not see this */
+    bad += demo_expect("bulksender", "unmap its own region", u_region_unmap((ipc_cap_t)keep), 0);
+    bad += demo_expect("bulksender", "map it again", u_region_map((ipc_cap_t)keep),
+                       (long)(uintptr_t)q);
     u_msg_text(&m, 8, "copied");
     m.len = 8;
     for (int k = 0; k < 8; k++)
