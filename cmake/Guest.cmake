@@ -74,6 +74,22 @@ function(ipcemu_guest_elf arch name)
     set_property(GLOBAL APPEND PROPERTY IPCEMU_GUEST_ELFS ${elf})
 endfunction()
 
+# ipcemu_guest_bare(ARCH NAME SOURCES...): a bare-metal program for `ipcemu
+# exec` (build/guest/ARCH/NAME.elf), linked like the kernel, without libuser.
+function(ipcemu_guest_bare arch name)
+    set(dir ${CMAKE_BINARY_DIR}/guest/${arch})
+    ipcemu_guest_objects(objs ${arch} ${name} ${ARGN})
+    set(elf ${dir}/${name}.elf)
+    add_custom_command(
+        OUTPUT ${elf}
+        COMMAND ${IPCEMU_GUEST_LD} -T ${CMAKE_SOURCE_DIR}/guest-kernel/kernel.ld
+                --no-dynamic-linker -static -o ${elf} ${objs}
+        DEPENDS ${objs} ${CMAKE_SOURCE_DIR}/guest-kernel/kernel.ld
+        COMMENT "guest ${arch}: link ${name}.elf"
+        VERBATIM)
+    set_property(GLOBAL APPEND PROPERTY IPCEMU_GUEST_ELFS ${elf})
+endfunction()
+
 set(IPCEMU_KERNEL_SOURCES
     guest-kernel/main.c guest-kernel/proc.c guest-kernel/sched.c guest-kernel/syscall.c
     guest-kernel/trap.c guest-kernel/console.c guest-kernel/lib.c guest-kernel/kpage.c
@@ -87,6 +103,9 @@ foreach(arch ${IPCEMU_GUEST_ARCHES})
     ipcemu_guest_elf(${arch} kernel
         KERNEL ${a}/entry.S ${a}/trap.S ${a}/arch.c ${a}/mmu.c ${IPCEMU_KERNEL_SOURCES}
         USER ${a}/usys.S ${IPCEMU_USER_SOURCES})
+    foreach(prog sum bkpt spin)
+        ipcemu_guest_bare(${arch} exec-${prog} tests/exec/${prog}.c)
+    endforeach()
     ipcemu_guest_elf(${arch} selftest
         KERNEL ${a}/entry.S ${a}/trap.S ${a}/arch.c ${a}/mmu.c ${a}/selftest.c
         USER ${a}/usys.S)

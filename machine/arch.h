@@ -34,6 +34,13 @@ struct machine_arch {
     bool (*interrupt)(struct machine *m, struct emu_core *c);
     /* Returns true if the core runs unprivileged (ring 3 / EL0 / U-mode). */
     bool (*user_mode)(struct emu_core *c);
+    /* The breakpoint instruction, for the return trampoline of `ipcemu
+     * exec` (a program that returns from its entry ends there). */
+    const uint8_t *breakpoint_insn;
+    unsigned breakpoint_len;
+    /* Where the entry function's return address goes: a register (Unicorn
+     * id), or -1 for the stack (x86: pushed like a call). */
+    int reg_return;
     /* Releases what boot() allocated per core (hooks, saved contexts).
      * May be NULL. */
     void (*shutdown)(struct machine *m, struct emu_core *c);
@@ -51,6 +58,11 @@ const struct machine_arch *machine_arch_get(enum emu_arch_id arch);
  * outcome "fault". */
 void machine_kernel_fault(struct machine *m, struct emu_core *c, const char *cause, uint64_t pc,
                           uint64_t addr);
+/* For the arch files: the kernel (or a bare-metal program) executed the
+ * architecture's breakpoint instruction (int3, brk, ebreak) at `pc`. For
+ * `ipcemu exec` that is how a program ends (outcome "ok"); for the kernel it
+ * is a kernel fault. */
+void machine_kernel_breakpoint(struct machine *m, struct emu_core *c, uint64_t pc);
 /* For the arch files: the emulation cannot go on (a Unicorn call failed).
  * Records `why`, stops the core; the run ends with outcome "fault". */
 void machine_emu_failure(struct machine *m, struct emu_core *c, const char *fmt, ...)

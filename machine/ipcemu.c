@@ -33,6 +33,7 @@ static void usage_main(FILE *out)
           "\n"
           "commands:\n"
           "  boot       boot the kernel and run a built-in demo workload\n"
+          "  exec       run a bare-metal program on the machine, no kernel\n"
           "  selftest   check that trap entry and return work on the installed Unicorn\n"
           "  help       show this help (or `ipcemu COMMAND --help`)\n"
           "  version    print the version\n"
@@ -127,6 +128,204 @@ static bool selftest_one(enum emu_arch_id arch, bool verbose)
     return true;
 }
 
+/* Runs image `img` on a machine configured by `cfg` (after the
+ * architecture's trap self-test), prints the summary unless quiet and
+ * writes the JSON report to `report` (opened first: a path that cannot be
+ * written is bad input). `program` names a bare-metal program, NULL for
+ * the kernel. Returns the exit status. */
+static int run_image(const char *cmd, struct machine_config *cfg, const uint8_t *img, size_t n,
+                     const char *report, bool quiet, const char *program)
+{
+    FILE *report_file = NULL;
+    if (report && !(report_file = fopen(report, "w"))) {
+        fprintf(stderr, "ipcemu %s: cannot write report %s: %s\n", cmd, report, strerror(errno));
+        return EXIT_USAGE;
+    }
+    int rc = EXIT_RAN_NOT_OK;
+    if (!selftest_one(cfg->arch, false)) {
+        if (report_file)
+            fclose(report_file);
+        return rc;
+    }
+    struct trc_log log;
+    trc_log_init(&log);
+    struct machine m;
+    cfg->console = quiet ? NULL : stdout;
+    if (machine_init(&m, cfg, &log) != 0 || machine_boot_elf(&m, img, n) != 0) {
+        fprintf(stderr, "ipcemu %s: %s\n", cmd, m.why);
+    } else {
+        enum machine_outcome o = machine_run(&m);
+        fflush(stdout);
+        struct trc_run_info run = {
+            .arch = m.arch->cpu->name,
+            .cpu = "flat-1cpi",
+            .outcome = machine_outcome_name(o),
+            .why = m.why,
+            .cycles = m.core.cycles,
+            .instructions = m.core.instructions,
+            .idle_cycles = m.idle_cycles,
+            .interrupts = m.interrupts,
+            .exit_code = m.exit_code,
+            .program = program,
+        };
+        if (!quiet)
+            trc_report_print(stdout, &run, &log);
+        rc = o == MACHINE_OK ? EXIT_OK : EXIT_RAN_NOT_OK;
+        char err[300];
+        if (report_file && trc_report_fwrite(report_file, &run, &log, err, sizeof err) != 0) {
+            fprintf(stderr, "ipcemu %s: %s: %s\n", cmd, report, err);
+            rc = EXIT_USAGE;
+        }
+    }
+    machine_destroy(&m);
+    trc_log_free(&log);
+    if (report_file && fclose(report_file) != 0) {
+        fprintf(stderr, "ipcemu %s: cannot write report %s: %s\n", cmd, report, strerror(errno));
+        rc = EXIT_USAGE;
+    }
+    return rc;
+}
+
+/* Handles the options `boot` and `exec` share (--arch, --report,
+ * --max-cycles). Returns 1 when `o` is one of them (taken), 0 when it is
+ * not, or EXIT_USAGE + 10 after printing a usage error. */
+static int common_option(const char *cmd, const char *o, const char *val,
+                         struct machine_config *cfg, const char **report)
+{
+    if (!strcmp(o, "--arch")) {
+        const struct emu_arch *a = emu_arch_by_name(val);
+        if (!a)
+            return 10 + bad_usage(cmd, "unknown architecture '%s' (x86_64, aarch64, riscv64)", val);
+        if (!machine_arch_get(a->id))
+            return 10 + bad_usage(cmd, "architecture '%s' is not built into this ipcemu", val);
+        cfg->arch = a->id;
+    } else if (!strcmp(o, "--report")) {
+        *report = val;
+    } else if (!strcmp(o, "--max-cycles")) {
+        if (!parse_u64(val, 1, UINT64_MAX / 2, &cfg->max_cycles))
+            return 10 + bad_usage(cmd, "--max-cycles '%s' is not a number >= 1", val);
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+/* Returns x86_64, or the first architecture this build has. */
+static enum emu_arch_id default_arch(void)
+{
+    for (int a = 0; a < EMU_ARCH_COUNT; a++)
+        if (machine_arch_get((enum emu_arch_id)a))
+            return (enum emu_arch_id)a;
+    return EMU_ARCH_X86_64;
+}
+
+static void usage_exec(FILE *out)
+{
+    fputs("usage: ipcemu exec --arch A [--report FILE] [--max-cycles N] [--quiet] PROGRAM.elf\n"
+          "\n"
+          "Runs a bare-metal program on the machine with no kernel: loaded at its link\n"
+          "addresses in RAM (0x40000000 up, docs/machine.md), started at its ELF entry in\n"
+          "the kernel's privileged mode (ring 0 / EL1 / M-mode) with the stack pointer at\n"
+          "the top of RAM. It ends when it executes the breakpoint instruction (int3,\n"
+          "brk #0, ebreak) or returns from its entry function; writes to the UART\n"
+          "(0x10000000) are its output. Prints cycles and instructions.\n"
+          "\n"
+          "  --arch A          x86_64 | aarch64 | riscv64 (default x86_64)\n"
+          "  --report FILE     write the JSON report to FILE\n"
+          "  --max-cycles N    stop with outcome max_cycles at N cycles (default 10000000000)\n"
+          "  --quiet           print neither the program's output nor the summary\n",
+          out);
+}
+
+/* Reads the whole file at `path` (at most 256 MiB) into a new buffer;
+ * returns it with *n set, or NULL with the reason in why[wn]. */
+static uint8_t *read_file(const char *path, size_t *n, char *why, size_t wn)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(why, wn, "cannot open %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 1 << 16, len = 0;
+    uint8_t *buf = malloc(cap);
+    while (buf) {
+        if (len == cap) {
+            if (cap >= (256u << 20)) {
+                snprintf(why, wn, "%s: larger than 256 MiB", path);
+                free(buf);
+                fclose(f);
+                return NULL;
+            }
+            uint8_t *nb = realloc(buf, cap * 2);
+            if (!nb)
+                break;
+            buf = nb;
+            cap *= 2;
+        }
+        size_t k = fread(buf + len, 1, cap - len, f);
+        len += k;
+        if (k == 0)
+            break;
+    }
+    if (!buf || ferror(f)) {
+        snprintf(why, wn, "cannot read %s%s", path, buf ? "" : ": out of memory");
+        free(buf);
+        fclose(f);
+        return NULL;
+    }
+    fclose(f);
+    *n = len;
+    return buf;
+}
+
+static int cmd_exec(int argc, char **argv)
+{
+    struct machine_config cfg = {
+        .arch = default_arch(), .max_cycles = 10000000000ULL, .bare = true};
+    const char *report = NULL, *program = NULL;
+    bool quiet = false;
+    for (int i = 1; i < argc; i++) {
+        const char *o = argv[i], *val;
+        if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
+            usage_exec(stdout);
+            return EXIT_OK;
+        } else if (!strcmp(o, "--quiet") || !strcmp(o, "-q")) {
+            quiet = true;
+            continue;
+        } else if (strncmp(o, "--", 2) != 0) {
+            if (program)
+                return bad_usage("exec", "unexpected argument '%s' (one program)", o);
+            program = o;
+            continue;
+        }
+        if (!(val = opt_value(argc, argv, &i)))
+            return bad_usage("exec", "%s needs a value", o);
+        int c = common_option("exec", o, val, &cfg, &report);
+        if (c == 0)
+            return bad_usage("exec", "unknown option '%s'", o);
+        if (c > 1)
+            return c - 10;
+    }
+    if (!program)
+        return bad_usage("exec", "%s", "no PROGRAM.elf given");
+    char why[400];
+    size_t n;
+    uint8_t *img = read_file(program, &n, why, sizeof why);
+    if (!img) {
+        fprintf(stderr, "ipcemu exec: %s\n", why);
+        return EXIT_USAGE;
+    }
+    int rc;
+    if (machine_check_elf(cfg.arch, img, n, cfg.ram_size, why, sizeof why) != 0) {
+        fprintf(stderr, "ipcemu exec: %s: %s\n", program, why);
+        rc = EXIT_USAGE;
+    } else {
+        rc = run_image("exec", &cfg, img, n, report, quiet, program);
+    }
+    free(img);
+    return rc;
+}
+
 static int cmd_selftest(int argc, char **argv)
 {
     int first = 0, last = EMU_ARCH_COUNT - 1;
@@ -159,15 +358,6 @@ static int cmd_selftest(int argc, char **argv)
     return ok ? EXIT_OK : EXIT_RAN_NOT_OK;
 }
 
-/* Returns x86_64, or the first architecture this build has. */
-static enum emu_arch_id default_arch(void)
-{
-    for (int a = 0; a < EMU_ARCH_COUNT; a++)
-        if (machine_arch_get((enum emu_arch_id)a))
-            return (enum emu_arch_id)a;
-    return EMU_ARCH_X86_64;
-}
-
 static int cmd_boot(int argc, char **argv)
 {
     struct machine_config cfg = {
@@ -188,20 +378,12 @@ static int cmd_boot(int argc, char **argv)
             return bad_usage("boot", "unexpected argument '%s'", o);
         if (!(val = opt_value(argc, argv, &i)))
             return bad_usage("boot", "%s needs a value", o);
-        if (!strcmp(o, "--arch")) {
-            const struct emu_arch *a = emu_arch_by_name(val);
-            if (!a)
-                return bad_usage("boot", "unknown architecture '%s' (x86_64, aarch64, riscv64)",
-                                 val);
-            if (!machine_arch_get(a->id))
-                return bad_usage("boot", "architecture '%s' is not built into this ipcemu", val);
-            cfg.arch = a->id;
-        } else if (!strcmp(o, "--report")) {
-            report = val;
-        } else if (!strcmp(o, "--max-cycles")) {
-            if (!parse_u64(val, 1, UINT64_MAX / 2, &cfg.max_cycles))
-                return bad_usage("boot", "--max-cycles '%s' is not a number >= 1", val);
-        } else if (!strcmp(o, "--quantum")) {
+        int c = common_option("boot", o, val, &cfg, &report);
+        if (c > 1)
+            return c - 10;
+        if (c == 1)
+            continue;
+        if (!strcmp(o, "--quantum")) {
             if (!parse_u64(val, 1000, 1000000000ULL, &cfg.quantum))
                 return bad_usage("boot", "--quantum '%s' is not a number in 1000..1000000000", val);
         } else if (!strcmp(o, "--ram-mib")) {
@@ -226,68 +408,14 @@ static int cmd_boot(int argc, char **argv)
             return bad_usage("boot", "unknown option '%s'", o);
         }
     }
-    /* Bad output paths are bad input: say so before running anything. */
-    FILE *report_file = NULL;
-    if (report && !(report_file = fopen(report, "w"))) {
-        fprintf(stderr, "ipcemu boot: cannot write report %s: %s\n", report, strerror(errno));
-        return EXIT_USAGE;
-    }
-    if (!selftest_one(cfg.arch, false)) {
-        if (report_file)
-            fclose(report_file);
-        return EXIT_RAN_NOT_OK;
-    }
-
     size_t n;
     const uint8_t *img = machine_image(cfg.arch, MACHINE_IMAGE_KERNEL, &n);
-    struct trc_log log;
-    trc_log_init(&log);
-    struct machine m;
-    cfg.console = quiet ? NULL : stdout;
-    int rc = EXIT_RAN_NOT_OK;
     if (!img) {
         fprintf(stderr, "ipcemu boot: no kernel image was built for %s\n",
                 emu_arch_get(cfg.arch)->name);
-        trc_log_free(&log);
-        if (report_file)
-            fclose(report_file);
         return EXIT_RAN_NOT_OK;
     }
-    if (machine_init(&m, &cfg, &log) != 0 || machine_boot_elf(&m, img, n) != 0) {
-        fprintf(stderr, "ipcemu boot: %s\n", m.why);
-        goto out;
-    }
-    enum machine_outcome o = machine_run(&m);
-    fflush(stdout);
-    struct trc_run_info run = {
-        .arch = m.arch->cpu->name,
-        .cpu = "flat-1cpi",
-        .outcome = machine_outcome_name(o),
-        .why = m.why,
-        .cycles = m.core.cycles,
-        .instructions = m.core.instructions,
-        .idle_cycles = m.idle_cycles,
-        .interrupts = m.interrupts,
-        .exit_code = m.exit_code,
-    };
-    if (!quiet)
-        trc_report_print(stdout, &run, &log);
-    rc = o == MACHINE_OK ? EXIT_OK : EXIT_RAN_NOT_OK;
-    if (report_file) {
-        char err[300];
-        if (trc_report_fwrite(report_file, &run, &log, err, sizeof err) != 0) {
-            fprintf(stderr, "ipcemu boot: %s: %s\n", report, err);
-            rc = EXIT_USAGE;
-        }
-    }
-out:
-    if (report_file && fclose(report_file) != 0) {
-        fprintf(stderr, "ipcemu boot: cannot write report %s: %s\n", report, strerror(errno));
-        rc = EXIT_USAGE;
-    }
-    machine_destroy(&m);
-    trc_log_free(&log);
-    return rc;
+    return run_image("boot", &cfg, img, n, report, quiet, NULL);
 }
 
 int main(int argc, char **argv)
@@ -301,6 +429,8 @@ int main(int argc, char **argv)
         return cmd_boot(argc - 1, argv + 1);
     if (!strcmp(cmd, "selftest"))
         return cmd_selftest(argc - 1, argv + 1);
+    if (!strcmp(cmd, "exec"))
+        return cmd_exec(argc - 1, argv + 1);
     if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
         usage_main(stdout);
         return EXIT_OK;

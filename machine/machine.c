@@ -95,6 +95,16 @@ void machine_kernel_fault(struct machine *m, struct emu_core *c, const char *cau
     emu_core_request_stop(c);
 }
 
+void machine_kernel_breakpoint(struct machine *m, struct emu_core *c, uint64_t pc)
+{
+    if (m->cfg.bare) {
+        finish(m, MACHINE_OK, NULL);
+        emu_core_request_stop(c);
+        return;
+    }
+    machine_kernel_fault(m, c, "breakpoint instruction", pc, 0);
+}
+
 void machine_emu_failure(struct machine *m, struct emu_core *c, const char *fmt, ...)
 {
     char buf[256];
@@ -334,6 +344,52 @@ static uint16_t elf_machine_of(enum emu_arch_id arch)
     }
 }
 
+/* Starts a bare-metal program at `entry` with the stack pointer at `sp`:
+ * the kernel's privileged mode, no boot-info; returning from the entry
+ * function lands on the breakpoint at MM_EXIT_STUB. Returns 0 or -1 with
+ * m->why. */
+static int boot_bare(struct machine *m, uint64_t entry, uint64_t sp)
+{
+    struct emu_core *c = &m->core;
+    const struct machine_arch *a = m->arch;
+    if (uc_mem_write(c->uc, MM_EXIT_STUB, a->breakpoint_insn, a->breakpoint_len) != UC_ERR_OK) {
+        snprintf(m->why, sizeof m->why, "cannot write the exit stub");
+        return -1;
+    }
+    if (a->reg_return < 0) { /* pushed, as a call would */
+        uint64_t ret = MM_EXIT_STUB;
+        sp -= 8;
+        if (uc_mem_write(c->uc, sp, &ret, sizeof ret) != UC_ERR_OK) {
+            snprintf(m->why, sizeof m->why, "cannot push the return address");
+            return -1;
+        }
+    }
+    if (a->boot(m, c, entry, sp, 0) != 0) {
+        if (!m->why[0])
+            snprintf(m->why, sizeof m->why, "%s boot failed", a->cpu->name);
+        return -1;
+    }
+    if (a->reg_return >= 0 && emu_reg_write(c, a->reg_return, MM_EXIT_STUB) != UC_ERR_OK) {
+        snprintf(m->why, sizeof m->why, "cannot set the return address");
+        return -1;
+    }
+    return m->outcome == MACHINE_RUNNING ? 0 : -1;
+}
+
+int machine_check_elf(enum emu_arch_id arch, const uint8_t *img, size_t n, uint64_t ram_size,
+                      char *why, size_t wn)
+{
+    char detail[200];
+    enum elf_err e = elf_load(img, n, elf_machine_of(arch), MM_LOAD_MIN,
+                              MM_RAM_BASE + (ram_size ? ram_size : MM_RAM_SIZE_DEFAULT), NULL, NULL,
+                              NULL, detail, sizeof detail);
+    if (e != ELF_OK) {
+        snprintf(why, wn, "%s: %s", elf_strerror(e), detail);
+        return -1;
+    }
+    return 0;
+}
+
 int machine_boot_elf(struct machine *m, const uint8_t *img, size_t n)
 {
     struct elf_info info;
@@ -345,6 +401,9 @@ int machine_boot_elf(struct machine *m, const uint8_t *img, size_t n)
         snprintf(m->why, sizeof m->why, "%s: %s", elf_strerror(e), detail);
         return -1;
     }
+    uint64_t sp = MM_RAM_BASE + m->cfg.ram_size;
+    if (m->cfg.bare)
+        return boot_bare(m, info.entry, sp);
     struct bootinfo bi = {
         .magic = BOOTINFO_MAGIC,
         .version = BOOTINFO_VERSION,
@@ -365,7 +424,6 @@ int machine_boot_elf(struct machine *m, const uint8_t *img, size_t n)
         snprintf(m->why, sizeof m->why, "cannot write the boot-info block");
         return -1;
     }
-    uint64_t sp = MM_RAM_BASE + m->cfg.ram_size;
     if (m->arch->boot(m, &m->core, info.entry, sp, MM_BOOTINFO) != 0) {
         if (!m->why[0])
             snprintf(m->why, sizeof m->why, "%s boot failed", m->arch->cpu->name);

@@ -38,6 +38,8 @@ struct machine_config {
     uint32_t demo;            /* enum bootinfo_demo */
     uint32_t cap_cache_lines; /* per-core capability cache (power of two), 0: 64 */
     FILE *console;            /* guest console echo, NULL for none */
+    bool bare;                /* `ipcemu exec`: a bare-metal program without boot-info; it ends at a
+                                 breakpoint or by returning from its entry */
 };
 
 struct machine_dev; /* an MMIO binding, machine.c */
@@ -66,6 +68,10 @@ int machine_init(struct machine *m, const struct machine_config *cfg, struct trc
 /* Loads the ELF image and boots the core at its entry (writes the boot-info
  * block, then the architecture's boot). Returns 0, or -1 with m->why. */
 int machine_boot_elf(struct machine *m, const uint8_t *elf, size_t n);
+/* Checks an ELF image for `arch` and a RAM of `ram_size` bytes (0: the
+ * default) without loading it. Returns 0, or -1 with the reason in why[wn]. */
+int machine_check_elf(enum emu_arch_id arch, const uint8_t *img, size_t n, uint64_t ram_size,
+                      char *why, size_t wn);
 /* Runs until the outcome is known and returns it. */
 enum machine_outcome machine_run(struct machine *m);
 /* Frees everything machine_init took. */

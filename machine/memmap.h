@@ -14,6 +14,11 @@
 #define MM_BOOTINFO 0x40000000ULL
 #define MM_BOOTINFO_SIZE 0x1000ULL
 
+/* `ipcemu exec`: a program that returns from its entry function returns
+ * here, to the architecture's breakpoint instruction (inside the boot-info
+ * page, which bare-metal programs do not get). */
+#define MM_EXIT_STUB 0x40000f00ULL
+
 /* Guest ELF images are linked here or above; nothing below is loadable. */
 #define MM_LOAD_MIN 0x40001000ULL
 #define MM_KERNEL_BASE 0x40100000ULL

@@ -121,6 +121,15 @@ char *trc_report_json(const struct trc_run_info *run, const struct trc_log *log)
     if (run->why && run->why[0])
         cJSON_AddStringToObject(r, "why", run->why);
     add_u64(r, "exit_code", run->exit_code);
+    if (run->program) {
+        cJSON_AddStringToObject(r, "program", run->program);
+        /* Where the cycles went. With the flat cost (one cycle per
+         * instruction) they are all "base" until the timing model adds
+         * cache, TLB, branch and trap costs. */
+        cJSON *b = cJSON_AddObjectToObject(r, "breakdown");
+        if (b)
+            add_u64(b, "base", run->cycles - run->idle_cycles);
+    }
     cJSON_AddStringToObject(r, "trace_hash", hash);
     add_u64(r, "events", log->nev);
     add_u64(r, "console_bytes", log->console_len);

@@ -18,6 +18,7 @@ struct trc_run_info {
     uint64_t idle_cycles;
     uint64_t interrupts;
     uint32_t exit_code;
+    const char *program; /* `ipcemu exec`: the program's path, else NULL */
 };
 
 /* Returns the report as a JSON string (caller frees with free()), or NULL

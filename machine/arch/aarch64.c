@@ -354,8 +354,11 @@ static void a64_intr_hook(uc_engine *uc, uint32_t intno, void *user)
     }
     uint64_t insn_pc = intno == A64_EXCP_SWI ? pc - 4 : pc;
     if (A64_PSTATE_EL(pstate) != 0) {
-        machine_kernel_fault(b->m, b->c, excp_name(intno, syndrome), insn_pc,
-                             is_abort ? vaddress : 0);
+        if (intno == A64_EXCP_BKPT)
+            machine_kernel_breakpoint(b->m, b->c, insn_pc);
+        else
+            machine_kernel_fault(b->m, b->c, excp_name(intno, syndrome), insn_pc,
+                                 is_abort ? vaddress : 0);
         return;
     }
     if (pstate & A64_PSTATE_I) {
@@ -646,4 +649,7 @@ const struct machine_arch machine_arch_aarch64 = {
     .interrupt = a64_interrupt,
     .user_mode = a64_user_mode,
     .shutdown = a64_shutdown,
+    .breakpoint_insn = (const uint8_t[]){0x00, 0x00, 0x20, 0xd4},
+    .breakpoint_len = 4,
+    .reg_return = UC_ARM64_REG_X30,
 };

@@ -218,6 +218,10 @@ static bool rv_exception(struct machine *m, struct emu_core *c, uint64_t cause, 
 {
     uc_context *ctx = rv_board(c)->ctx;
     uint64_t priv = ctx_get(ctx, OFF_PRIV);
+    if (priv != PRV_U && cause == EXC_BREAKPOINT) {
+        machine_kernel_breakpoint(m, c, pc);
+        return false;
+    }
     if (priv != PRV_U) {
         char what[96];
         snprintf(what, sizeof what, "%s in %s-mode", rv_cause_name(cause),
@@ -628,4 +632,7 @@ const struct machine_arch machine_arch_riscv64 = {
     .interrupt = rv_interrupt,
     .user_mode = rv_user_mode,
     .shutdown = rv_shutdown,
+    .breakpoint_insn = (const uint8_t[]){0x73, 0x00, 0x10, 0x00},
+    .breakpoint_len = 4,
+    .reg_return = UC_RISCV_REG_RA,
 };

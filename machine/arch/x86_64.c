@@ -120,6 +120,7 @@ enum { X86_RAX, X86_RCX, X86_RDX, X86_RBX, X86_RSP };
 #define EFER_LMA 0x400u
 #define MSR_EFER 0xc0000080u
 
+#define X86_VEC_BP 3
 #define X86_VEC_UD 6
 #define X86_VEC_NP 11
 #define X86_VEC_GP 13
@@ -243,6 +244,10 @@ static void x86_kernel_trap(struct machine *m, struct emu_core *c, unsigned vec,
 {
     char cause[96];
     const char *name = x86_vector_name(vec);
+    if (vec == X86_VEC_BP) {
+        machine_kernel_breakpoint(m, c, pc);
+        return;
+    }
     if (is_int)
         snprintf(cause, sizeof cause, "int $0x%x in kernel mode", vec);
     else if (name)
@@ -794,4 +799,7 @@ const struct machine_arch machine_arch_x86_64 = {
     .interrupt = x86_interrupt,
     .user_mode = x86_user_mode,
     .shutdown = x86_shutdown,
+    .breakpoint_insn = (const uint8_t[]){0xcc},
+    .breakpoint_len = 1,
+    .reg_return = -1,
 };
