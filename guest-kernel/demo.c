@@ -105,6 +105,10 @@ static void demo_ipc(void)
     spawn("chanproducer", PRIO_DEFAULT, prog_chan_producer, 0, PROC_EXITED, 0, 0, 0);
     spawn("pxserver", PRIO_DEFAULT, prog_px_server, 0, PROC_EXITED, 0, 0, 0);
     spawn("pxclient", PRIO_DEFAULT, prog_px_client, 0, PROC_EXITED, 0, 0, 0);
+    spawn("rudeserver", PRIO_DEFAULT, prog_rude_server, 0, PROC_EXITED, 0, 0, 0);
+    spawn("rudeclient", PRIO_DEFAULT, prog_rude_client, 0, PROC_EXITED, 0, 0, 0);
+    spawn("parker", PRIO_DEFAULT, prog_region_parker, 0, PROC_EXITED, 0, 0, 0);
+    spawn("rgowner", PRIO_DEFAULT, prog_region_owner, 0, PROC_EXITED, 0, 0, 0);
     long shut = kipc_port_create(closer, 4);
     hand(closer, shut);
     hand(waiter, kipc_grant(closer, (ipc_cap_t)shut, waiter, IPC_RIGHT_RECEIVE));

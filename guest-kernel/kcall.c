@@ -26,11 +26,25 @@ struct proc *kipc_reply_caller(uint32_t obj)
     return c->state == PROC_BLOCKED && c->reply_wait && reply_obj(c) == obj ? c : NULL;
 }
 
-/* Gives server `s` the one-shot reply capability for caller `c`'s call and
- * lends it `c`'s priority if higher (priority inheritance, until it
- * replies). Returns the token, or IPC_CAP_NULL when `s` has no free slot
- * (the call can then not be answered: the caller's timeout ends it). */
-ipc_cap_t kipc_make_reply_cap(struct proc *s, struct proc *c)
+/* Gives server `s` the priority of the highest caller whose reply
+ * capability it holds, or its own (priority inheritance lasts exactly as
+ * long as the server holds a call's reply capability). */
+static void server_prio_update(struct proc *s)
+{
+    unsigned prio = s->base_prio;
+    for (unsigned i = 0; i < NPROC; i++) {
+        struct proc *c = proc_slot(i);
+        if (c->state == PROC_BLOCKED && c->reply_wait && c->reply_tok != IPC_CAP_NULL &&
+            c->reply_cspace == s->cspace.id && c->prio > prio)
+            prio = c->prio;
+    }
+    s->prio = prio;
+}
+
+/* Gives server `s` the one-shot reply capability for caller `c`'s call
+ * (with c's priority, if higher). Returns the token, or IPC_CAP_NULL when
+ * `s` has no free slot. */
+static ipc_cap_t make_reply_cap(struct proc *s, struct proc *c)
 {
     ipc_cap_t tok;
     if (ipc_cap_create(&kipc_capsys, &s->cspace, IPC_OBJ_REPLY, reply_obj(c), IPC_RIGHT_SEND,
@@ -38,9 +52,51 @@ ipc_cap_t kipc_make_reply_cap(struct proc *s, struct proc *c)
         return IPC_CAP_NULL;
     c->reply_cspace = s->cspace.id;
     c->reply_tok = tok;
-    if (c->prio > s->prio)
-        s->prio = c->prio;
+    server_prio_update(s);
     return tok;
+}
+
+/* Ends caller `c`'s call with `status` (it no longer waits for a reply)
+ * and gives the server holding its reply capability, if any, its own
+ * priority back. */
+static void call_end(struct proc *c, int status)
+{
+    uint16_t cs = c->reply_tok != IPC_CAP_NULL ? c->reply_cspace : 0;
+    c->reply_wait = false;
+    c->reply_tok = IPC_CAP_NULL;
+    if (cs && cs <= NPROC)
+        server_prio_update(proc_slot(cs - 1u));
+    kipc_wake(c, 0, status);
+}
+
+ipc_cap_t kipc_call_received(struct proc *s, const struct ipc_msg *m)
+{
+    struct proc *c = kipc_reply_caller((uint32_t)m->reply);
+    if (!c)
+        return IPC_CAP_NULL; /* the caller gave up: a plain message now */
+    ipc_cap_t tok = make_reply_cap(s, c);
+    if (tok == IPC_CAP_NULL)
+        call_end(c, IPC_ERR_NO_SLOT); /* nobody could ever answer it */
+    return tok;
+}
+
+void kipc_call_dropped(const struct ipc_msg *m, int status)
+{
+    struct proc *c;
+    if ((m->flags & IPC_MSG_CALL) && (c = kipc_reply_caller((uint32_t)m->reply)) != NULL)
+        call_end(c, status);
+}
+
+void kipc_reply_cap_died(uint16_t cspace, ipc_cap_t tok)
+{
+    if (ipc_tok_type(tok) != IPC_OBJ_REPLY)
+        return;
+    for (unsigned i = 0; i < NPROC; i++) {
+        struct proc *c = proc_slot(i);
+        if (c->state == PROC_BLOCKED && c->reply_wait && c->reply_tok == tok &&
+            c->reply_cspace == cspace)
+            call_end(c, IPC_ERR_PORT_CLOSED); /* the server dropped the call */
+    }
 }
 
 /* Copies the info word and the eight message registers. */
@@ -82,13 +138,8 @@ void kipc_deliver_regs(struct proc *rp, const struct ipc_msg *m)
         arch_set_ipc_reg(r, ARCH_IPC_MR0 + i, w);
     }
     arch_set_ipc_reg(r, ARCH_IPC_BADGE, m->sender);
-    ipc_cap_t reply = IPC_CAP_NULL;
-    if (m->flags & IPC_MSG_CALL) {
-        struct proc *c = kipc_reply_caller((uint32_t)m->reply);
-        if (c)
-            reply = kipc_make_reply_cap(rp, c);
-    }
-    arch_set_ipc_reg(r, ARCH_IPC_AUX, reply);
+    arch_set_ipc_reg(r, ARCH_IPC_AUX,
+                     m->flags & IPC_MSG_CALL ? kipc_call_received(rp, m) : IPC_CAP_NULL);
 }
 
 /* Switches straight from `from` to `to` (the fast path's direct handoff:
@@ -108,7 +159,7 @@ __attribute__((noreturn)) static void handoff(struct proc *from, struct proc *to
 __attribute__((noreturn)) static void block_for_reply(struct proc *p, uint32_t port_id,
                                                       uint64_t timeout)
 {
-    p->deadline = timeout ? timer_now() + timeout : 0;
+    p->deadline = kipc_deadline(timeout);
     p->state = PROC_BLOCKED;
     ktrace(TRC_EV_IPC_BLOCK, p->pid, port_id, 3, p->deadline, 0);
     sched_next(TRC_SWITCH_BLOCK);
@@ -170,12 +221,18 @@ long kipc_sys_call(struct proc *p, struct arch_regs *r)
                (uint64_t)(int64_t)err);
         return err;
     }
+    struct ipc_waiter *w = port->receivers.head;
+    struct proc *rp = w ? kipc_waiter_proc(w) : NULL;
+    if (rp && rp->cspace.used >= rp->cspace.nslots) {
+        /* The receiver could take it but never answer it. */
+        ktrace(TRC_EV_IPC_SEND, p->pid, port->id, kipc_msg_word(m), TRC_IPC_REFUSED,
+               (uint64_t)(int64_t)IPC_ERR_NO_SLOT);
+        return IPC_ERR_NO_SLOT;
+    }
     p->call_seq++;
     p->reply_tok = IPC_CAP_NULL;
     m->flags = IPC_MSG_CALL;
     m->reply = reply_obj(p);
-    struct ipc_waiter *w = port->receivers.head;
-    struct proc *rp = w ? kipc_waiter_proc(w) : NULL;
     enum trc_slow_reason why = 0;
     if (!rp)
         why = TRC_SLOW_NO_RECEIVER;
@@ -183,8 +240,6 @@ long kipc_sys_call(struct proc *p, struct arch_regs *r)
         why = TRC_SLOW_NOT_REGISTERS;
     else if (rp->prio < p->prio)
         why = TRC_SLOW_LOWER_PRIORITY;
-    else if (rp->cspace.used >= rp->cspace.nslots)
-        why = TRC_SLOW_NO_REPLY_SLOT;
     p->reply_wait = true;
     p->state = PROC_BLOCKED; /* so that kipc_reply_caller() finds it */
     if (!why) {
@@ -192,19 +247,17 @@ long kipc_sys_call(struct proc *p, struct arch_regs *r)
         ipc_port_take_receiver(port);
         regs_copy(&rp->regs, r);
         arch_set_ipc_reg(&rp->regs, ARCH_IPC_BADGE, p->pid);
-        arch_set_ipc_reg(&rp->regs, ARCH_IPC_AUX, kipc_make_reply_cap(rp, p));
+        arch_set_ipc_reg(&rp->regs, ARCH_IPC_AUX, make_reply_cap(rp, p)); /* slot checked */
         arch_syscall_set_ret(&rp->regs, IPC_OK);
         ktrace(TRC_EV_IPC_SEND, p->pid, port->id, kipc_msg_word(m), TRC_IPC_FAST, 0);
         ktrace(TRC_EV_IPC_RECV, rp->pid, port->id, kipc_msg_word(m), TRC_IPC_FAST,
                (uint64_t)p->pid << 32);
-        p->deadline = timeout ? timer_now() + timeout : 0;
+        p->deadline = kipc_deadline(timeout);
         ktrace(TRC_EV_IPC_BLOCK, p->pid, port->id, 3, p->deadline, 0);
         handoff(p, rp);
     }
     ktrace(TRC_EV_IPC_SLOW, p->pid, port->id, why, 0, 0);
-    if (rp) {
-        kipc_hand_over(p, port, rp, m);
-    } else {
+    if (!rp || !kipc_hand_over(p, port, rp, m)) {
         int q = ipc_port_enqueue(port, m);
         if (q == IPC_ERR_NO_MEMORY && kipc_pool_grow())
             q = ipc_port_enqueue(port, m);
@@ -235,9 +288,12 @@ long kipc_sys_reply(struct proc *s, struct arch_regs *r, bool then_recv)
     struct proc *c = err == IPC_OK ? kipc_reply_caller(slot->obj) : NULL;
     if (err == IPC_OK && !c)
         err = IPC_ERR_INVALID_CAP; /* the caller gave up */
-    if (err == IPC_OK)
+    if (err == IPC_OK) {
+        c->reply_tok = IPC_CAP_NULL; /* answered: its death below ends nothing */
+        c->reply_wait = false;
         ipc_cap_delete(&kipc_capsys, &s->cspace, tok); /* one-shot */
-    s->prio = s->base_prio;
+        server_prio_update(s);
+    }
     struct ipc_port *next = NULL;
     int nerr = IPC_OK;
     if (then_recv)
@@ -252,12 +308,12 @@ long kipc_sys_reply(struct proc *s, struct arch_regs *r, bool then_recv)
     regs_copy(&c->regs, r);
     arch_set_ipc_reg(&c->regs, ARCH_IPC_BADGE, s->pid);
     arch_syscall_set_ret(&c->regs, IPC_OK);
-    c->reply_wait = false;
-    c->reply_tok = IPC_CAP_NULL;
     c->deadline = 0;
     enum trc_slow_reason why = 0;
     if (!then_recv || !next)
         why = 0;
+    else if (next->closed)
+        why = TRC_SLOW_PORT_CLOSED;
     else if (ipc_port_peek(next))
         why = TRC_SLOW_QUEUE_NOT_EMPTY;
     else if (c->prio < s->base_prio)
@@ -291,14 +347,13 @@ void kipc_call_abandon(struct proc *c)
 {
     if (!c->reply_wait)
         return;
-    c->reply_wait = false;
-    if (c->reply_tok != IPC_CAP_NULL && c->reply_cspace < IPC_MAX_CSPACES) {
-        struct ipc_cspace *cs = kipc_capsys.spaces[c->reply_cspace];
-        if (cs) {
-            ipc_cap_delete(&kipc_capsys, cs, c->reply_tok);
-            struct proc *s = proc_slot(cs->id - 1);
-            s->prio = s->base_prio;
-        }
-    }
+    c->reply_wait = false; /* first: the deletion below must not end it again */
+    ipc_cap_t tok = c->reply_tok;
     c->reply_tok = IPC_CAP_NULL;
+    if (tok != IPC_CAP_NULL && c->reply_cspace >= 1 && c->reply_cspace <= NPROC) {
+        struct ipc_cspace *cs = kipc_capsys.spaces[c->reply_cspace];
+        if (cs)
+            ipc_cap_delete(&kipc_capsys, cs, tok);
+        server_prio_update(proc_slot(c->reply_cspace - 1u));
+    }
 }

@@ -31,8 +31,10 @@ static void cap_event(void *ctx, enum ipc_cap_event ev, unsigned core, uint16_t 
     (void)ctx, (void)core;
     if (ev == IPC_CAP_EV_INVALIDATE)
         ktrace(TRC_EV_CAP_INVALIDATE, 0, cspace, tok, 0, 0);
-    if (ev == IPC_CAP_EV_DELETE)
+    if (ev == IPC_CAP_EV_DELETE) {
         kregion_cap_died(cspace, tok);
+        kipc_reply_cap_died(cspace, tok);
+    }
 }
 
 void kipc_init(uint32_t cache_lines)
@@ -84,6 +86,14 @@ bool kipc_pool_grow(void)
         return false;
     ipc_msgpool_add(&pool, (struct ipc_msgnode *)pg, KPAGE_SIZE / sizeof(struct ipc_msgnode));
     return true;
+}
+
+uint64_t kipc_deadline(uint64_t timeout)
+{
+    if (!timeout)
+        return 0;
+    uint64_t now = timer_now();
+    return timeout > UINT64_MAX - now ? UINT64_MAX : now + timeout;
 }
 
 int kipc_cap_find(struct proc *p, ipc_cap_t tok, enum ipc_obj_type type, unsigned rights,
@@ -181,7 +191,7 @@ __attribute__((noreturn)) void kipc_block(struct proc *p, struct ipc_port *port,
 {
     if (ipc_port_wait(port, &p->waiter, kind, &p->kbuf) != IPC_OK)
         panic("kipc block: the waiter is already parked");
-    p->deadline = timeout ? timer_now() + timeout : 0;
+    p->deadline = kipc_deadline(timeout);
     p->state = PROC_BLOCKED;
     ktrace(TRC_EV_IPC_BLOCK, p->pid, port->id, kind == IPC_WAIT_RECV ? 1 : 2, p->deadline, 0);
     sched_next(TRC_SWITCH_BLOCK);
@@ -240,6 +250,12 @@ void kipc_deliver(struct proc *p, uintptr_t u, const struct ipc_msg *m)
 {
     struct ipc_umsg *um = (struct ipc_umsg *)u;
     struct proc *from = proc_by_pid(m->sender);
+    /* Outside its stack, the buffer is in a region `p` mapped, which the
+     * running process may map read-only or not at all: write it through
+     * `p`'s own page tables. */
+    bool borrow = current && current != p && !(u >= p->stack_lo && u + sizeof *um <= p->stack_hi);
+    if (borrow)
+        arch_pt_activate(p->pt_root, p->asid);
     um->opcode = m->opcode;
     um->len = m->len;
     um->sender = m->sender;
@@ -261,13 +277,10 @@ void kipc_deliver(struct proc *p, uintptr_t u, const struct ipc_msg *m)
         }
         um->caps[i] = got;
     }
-    um->reply = IPC_CAP_NULL;
-    if (m->flags & IPC_MSG_CALL) {
-        struct proc *c = kipc_reply_caller((uint32_t)m->reply);
-        if (c)
-            um->reply = kipc_make_reply_cap(p, c);
-    }
+    um->reply = m->flags & IPC_MSG_CALL ? kipc_call_received(p, m) : IPC_CAP_NULL;
     memcpy(um->data, m->data, m->len);
+    if (borrow)
+        arch_pt_activate(current->pt_root, current->asid);
 }
 
 /* Lets a woken process of higher priority run before `p`. */
@@ -279,9 +292,15 @@ void kipc_yield_to_higher(struct proc *p, struct proc *woken)
     }
 }
 
-void kipc_hand_over(struct proc *p, struct ipc_port *port, struct proc *rp, const struct ipc_msg *m)
+bool kipc_hand_over(struct proc *p, struct ipc_port *port, struct proc *rp, const struct ipc_msg *m)
 {
     ipc_port_take_receiver(port);
+    /* Its buffer was checked when it parked; a region mapping may have gone
+     * since (revoke, move, unmap): then it gets BadPointer, not the message. */
+    if (!rp->recv_regs && !proc_user_range_ok(rp, rp->ubuf, sizeof(struct ipc_umsg), true)) {
+        kipc_wake(rp, port->id, IPC_ERR_BAD_POINTER);
+        return false;
+    }
     if (rp->recv_regs)
         kipc_deliver_regs(rp, m);
     else
@@ -290,6 +309,7 @@ void kipc_hand_over(struct proc *p, struct ipc_port *port, struct proc *rp, cons
     ktrace(TRC_EV_IPC_RECV, rp->pid, port->id, kipc_msg_word(m), TRC_IPC_DIRECT,
            (uint64_t)p->pid << 32);
     kipc_wake(rp, port->id, IPC_OK);
+    return true;
 }
 
 int kipc_post(struct proc *p, struct ipc_port *port, struct ipc_msg *m, struct proc **woken)
@@ -306,10 +326,15 @@ int kipc_post(struct proc *p, struct ipc_port *port, struct ipc_msg *m, struct p
     struct ipc_waiter *w = port->receivers.head;
     if (w && kipc_waiter_proc(w)->recv_regs && m->len > IPC_INLINE_MAX)
         w = NULL;
-    if (w) {
-        *woken = kipc_waiter_proc(w);
-        kipc_hand_over(p, port, *woken, m);
-        return IPC_OK;
+    while (w) {
+        struct proc *rp = kipc_waiter_proc(w);
+        if (kipc_hand_over(p, port, rp, m)) {
+            *woken = rp;
+            return IPC_OK;
+        }
+        w = port->receivers.head; /* that one's buffer had gone: the next */
+        if (w && kipc_waiter_proc(w)->recv_regs && m->len > IPC_INLINE_MAX)
+            w = NULL;
     }
     r = ipc_port_enqueue(port, m);
     if (r == IPC_ERR_NO_MEMORY && kipc_pool_grow())
@@ -410,6 +435,8 @@ static void wake_closed(void *ctx, struct ipc_waiter *w)
  * waiters were woken. */
 static unsigned port_close(uint32_t pid, unsigned i, bool free)
 {
+    for (struct ipc_msgnode *q = ports[i].head; q; q = q->next)
+        kipc_call_dropped(&q->msg, IPC_ERR_PORT_CLOSED);
     unsigned n = ports[i].closed ? 0 : ipc_port_close(&ports[i], wake_closed, &ports[i]);
     ktrace(TRC_EV_PORT_CLOSE, pid, i + 1, n, 0, 0);
     if (free)
@@ -426,6 +453,9 @@ static long sys_cap(struct proc *p, uintptr_t nr, ipc_cap_t tok, uintptr_t a1, u
     struct ipc_port *port;
     switch (nr) {
     case SYS_CAP_DERIVE:
+        /* A reply capability answers one call: it has no copies. */
+        if (ipc_cap_lookup(&kipc_capsys, &p->cspace, tok, IPC_OBJ_REPLY, 0, &s) == IPC_OK)
+            return IPC_ERR_INVALID_ARG;
         r = ipc_cap_derive(&kipc_capsys, &p->cspace, tok, (unsigned)a1, &out);
         return r == IPC_OK ? (long)out : r;
     case SYS_CAP_REVOKE:

@@ -42,9 +42,14 @@ bool kipc_pool_grow(void);
 /* Writes *m into `p`'s user buffer at `u` (checked when it asked). */
 void kipc_deliver(struct proc *p, uintptr_t u, const struct ipc_msg *m);
 /* Gives *m from `p` to receiver `rp`, the first parked on `port` (slow
- * path, direct): into its registers or its buffer, traced, and wakes it. */
-void kipc_hand_over(struct proc *p, struct ipc_port *port, struct proc *rp,
+ * path, direct): into its registers or its buffer, traced, and wakes it.
+ * Returns false (rp woken with BadPointer, *m not delivered) when rp's
+ * buffer is no longer memory it may write. */
+bool kipc_hand_over(struct proc *p, struct ipc_port *port, struct proc *rp,
                     const struct ipc_msg *m);
+/* Returns the cycle a wait of `timeout` cycles ends (0: never),
+ * saturating. */
+uint64_t kipc_deadline(uint64_t timeout);
 /* Sends *m from `p` to `port` without blocking: admission (filter, size,
  * rate), then straight to a waiting receiver (*woken, already made
  * runnable) or into the queue. Returns IPC_OK or the error (PortFull is
@@ -76,12 +81,17 @@ void kregion_cap_died(uint16_t cspace, ipc_cap_t tok);
 bool kregion_move(struct proc *from, ipc_cap_t tok, struct proc *to, ipc_cap_t *out);
 
 /* kcall.c */
+/* Call message *m reached receiver `s`: returns the reply capability made
+ * in s's space (priority inheritance included), or IPC_CAP_NULL when the
+ * caller no longer waits or `s` has no free slot (then the caller's call
+ * fails with NoSlot instead of waiting for ever). */
+ipc_cap_t kipc_call_received(struct proc *s, const struct ipc_msg *m);
+/* Call message *m will never be received (dropped, port closed): its
+ * caller, if it still waits, gets `status`. Other messages: nothing. */
+void kipc_call_dropped(const struct ipc_msg *m, int status);
 /* Returns the caller a reply object names if it still waits for that very
  * call, else NULL. */
 struct proc *kipc_reply_caller(uint32_t obj);
-/* Gives server `s` the reply capability for caller `c`'s call (priority
- * inheritance too); IPC_CAP_NULL when `s` has no free slot. */
-ipc_cap_t kipc_make_reply_cap(struct proc *s, struct proc *c);
 /* Puts *m (<= IPC_INLINE_MAX bytes) into receiver `rp`'s registers. */
 void kipc_deliver_regs(struct proc *rp, const struct ipc_msg *m);
 /* Receives from `port` into `p`'s registers, parking if nothing is queued. */
@@ -90,6 +100,9 @@ long kipc_recv_regs(struct proc *p, struct ipc_port *port, uint64_t timeout);
 long kipc_sys_call(struct proc *p, struct arch_regs *r);
 /* SYS_REPLY (then_recv false) and SYS_REPLY_RECV. */
 long kipc_sys_reply(struct proc *s, struct arch_regs *r, bool then_recv);
+/* A capability of space `cspace` died: if it was a pending call's reply
+ * capability, the call ends (its caller gets PortClosed). */
+void kipc_reply_cap_died(uint16_t cspace, ipc_cap_t tok);
 /* Ends `c`'s wait for a reply, if any (timeout). */
 void kipc_call_abandon(struct proc *c);
 

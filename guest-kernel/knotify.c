@@ -86,7 +86,7 @@ static long wait_bits(struct proc *p, ipc_cap_t tok, uint64_t timeout, bool poll
         return (long)bits;
     if (ipc_notif_wait(n, &p->waiter) != IPC_OK)
         panic("wait_bits: the waiter is already parked");
-    p->deadline = timeout ? timer_now() + timeout : 0;
+    p->deadline = kipc_deadline(timeout);
     p->state = PROC_BLOCKED;
     ktrace(TRC_EV_IPC_BLOCK, p->pid, 0, 4, p->deadline, 0);
     sched_next(TRC_SWITCH_BLOCK);
@@ -129,8 +129,8 @@ static long pull(struct proc *p, ipc_cap_t tok, uintptr_t buf, uintptr_t size, b
     if (!head)
         return port->closed ? IPC_ERR_PORT_CLOSED : IPC_ERR_WOULD_BLOCK;
     if (!discard) {
-        if (head->ncaps)
-            return IPC_ERR_INVALID_ARG;
+        if (head->ncaps || (head->flags & IPC_MSG_CALL))
+            return IPC_ERR_INVALID_ARG; /* received with recv / recv_call */
         if (head->len > size)
             return IPC_ERR_MSG_TOO_LARGE;
         if (!proc_user_range_ok(p, buf, head->len, true))
@@ -138,11 +138,11 @@ static long pull(struct proc *p, ipc_cap_t tok, uintptr_t buf, uintptr_t size, b
     }
     struct ipc_waiter *woken;
     uint32_t len = head->len;
-    if (discard)
+    if (discard) {
+        kipc_call_dropped(head, IPC_ERR_PORT_CLOSED);
         ipc_port_discard(port, &woken);
-    else
+    } else {
         ipc_port_dequeue(port, &p->kbuf, &woken);
-    if (!discard) {
         memcpy((void *)buf, p->kbuf.data, len);
         ktrace(TRC_EV_IPC_RECV, p->pid, port->id, kipc_msg_word(&p->kbuf), TRC_IPC_FROM_QUEUE,
                (uint64_t)p->kbuf.sender << 32);

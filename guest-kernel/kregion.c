@@ -47,15 +47,20 @@ static uintptr_t pages_alloc(uint32_t pages)
 /* Makes a region of `pages` pages for `p`; returns its token or an error. */
 static long region_new(struct proc *p, uint32_t pages, const struct region *copy_of)
 {
-    uintptr_t base = pages_alloc(pages);
-    if (!base)
-        return IPC_ERR_NO_MEMORY;
-    if (copy_of)
-        memcpy((void *)base, (const void *)copy_of->base, (size_t)pages * KPAGE_SIZE);
+    /* The slot and the capability first: a caller whose space is full
+     * must not cost the machine any pages (they are never given back). */
     unsigned i;
     long tok = kipc_obj_new(p, IPC_OBJ_REGION, region_owner, region_gen, KIPC_REGIONS, &i);
     if (tok < 0)
         return tok;
+    uintptr_t base = pages_alloc(pages);
+    if (!base) {
+        ipc_cap_delete(&kipc_capsys, &p->cspace, (ipc_cap_t)tok);
+        kipc_obj_free(region_owner, region_gen, i);
+        return IPC_ERR_NO_MEMORY;
+    }
+    if (copy_of)
+        memcpy((void *)base, (const void *)copy_of->base, (size_t)pages * KPAGE_SIZE);
     regions[i] = (struct region){.base = base, .pages = pages};
     ktrace(TRC_EV_REGION, p->pid, i + 1, base, (uint64_t)pages * KPAGE_SIZE,
            copy_of ? TRC_REGION_COPY : TRC_REGION_CREATE);

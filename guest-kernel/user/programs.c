@@ -307,7 +307,7 @@ int prog_rpc_server(long port)
      * a receive with a timeout on a port of its own is a sleep. */
     struct ipc_umsg m;
     long own = u_port_create(1);
-    bad += demo_expect("rpcserver", "sleep 100000 cycles", u_recv((ipc_cap_t)own, &m, 100000),
+    bad += demo_expect("rpcserver", "sleep 2000000 cycles", u_recv((ipc_cap_t)own, &m, 2000000),
                        IPC_ERR_TIMEOUT);
     return bad;
 }

@@ -171,3 +171,124 @@ int prog_px_client(long unused)
     bad += demo_expect("pxclient", "close", px_close(&s, 0), 0);
     return bad;
 }
+
+/* ---- regression scenarios: what a hostile or careless server does ---- */
+
+/* Looks a name up until it is bound. */
+static ipc_cap_t lookup_wait(const char *name)
+{
+    long t;
+    while ((t = u_name_lookup(name)) == IPC_ERR_NOT_FOUND)
+        u_yield();
+    return (ipc_cap_t)t;
+}
+
+/* A server that closes its port before reply_recv, discards a queued
+ * call, and deletes a reply capability instead of answering: none of that
+ * may crash the kernel or leave the caller waiting for ever. */
+int prog_rude_server(long unused)
+{
+    (void)unused;
+    int bad = 0;
+    ipc_cap_t a = (ipc_cap_t)u_port_create(4), b = (ipc_cap_t)u_port_create(4),
+              c = (ipc_cap_t)u_port_create(4);
+    u_name_bind("rude-a", a);
+    u_name_bind("rude-b", b);
+    u_name_bind("rude-c", c);
+    struct ipc_regs io;
+    io.info = 0;
+    bad += demo_expect("rudeserver", "recv_call on a", u_recv_call(a, &io, IPC_FOREVER), 0);
+    ipc_cap_t r1 = io.aux;
+    bad += demo_expect("rudeserver", "close a", u_port_close(a), 0);
+    io.info = IPC_INFO(1, 0);
+    bad += demo_expect("rudeserver", "reply_recv on the closed port", u_reply_recv(r1, &io, a),
+                       IPC_ERR_PORT_CLOSED);
+    struct ipc_umsg h;
+    while (u_peek(b, &h) == IPC_ERR_WOULD_BLOCK)
+        u_yield();
+    bad +=
+        demo_expect("rudeserver", "pull a call", u_pull(b, &h, sizeof h.data), IPC_ERR_INVALID_ARG);
+    bad += demo_expect("rudeserver", "discard a call", u_discard(b), 0);
+    bad += demo_expect("rudeserver", "recv_call on c", u_recv_call(c, &io, IPC_FOREVER), 0);
+    bad += demo_expect("rudeserver", "derive a reply capability", u_cap_derive(io.aux, 1),
+                       IPC_ERR_INVALID_ARG);
+    bad += demo_expect("rudeserver", "delete it unanswered", u_cap_delete(io.aux), 0);
+    return bad;
+}
+
+/* Calls the rude server three times; every call ends. */
+int prog_rude_client(long unused)
+{
+    (void)unused;
+    int bad = 0;
+    struct ipc_regs io;
+    io.info = IPC_INFO(1, 0);
+    bad += demo_expect("rudeclient", "call a (answered, then the port closes)",
+                       u_call(lookup_wait("rude-a"), &io, IPC_FOREVER), 0);
+    io.info = IPC_INFO(2, 0);
+    bad += demo_expect("rudeclient", "call b (discarded)",
+                       u_call(lookup_wait("rude-b"), &io, IPC_FOREVER), IPC_ERR_PORT_CLOSED);
+    io.info = IPC_INFO(3, 0);
+    bad += demo_expect("rudeclient", "call c (reply capability deleted)",
+                       u_call(lookup_wait("rude-c"), &io, IPC_FOREVER), IPC_ERR_PORT_CLOSED);
+    return bad;
+}
+
+/* Receives into a region it got from the owner: once while the sender
+ * maps the region read-only (the kernel writes through the receiver's own
+ * page tables), once after the owner revoked it (BadPointer: the message
+ * stays queued and nothing is written). */
+int prog_region_parker(long unused)
+{
+    (void)unused;
+    int bad = 0;
+    ipc_cap_t port = (ipc_cap_t)u_port_create(4);
+    u_name_bind("parker", port);
+    ipc_cap_t owner = lookup_wait("rgowner");
+    struct ipc_umsg m;
+    bad += demo_expect("parker", "recv the region", u_recv(port, &m, IPC_FOREVER), 0);
+    long va = u_region_map(m.caps[0]);
+    bad += demo_expect("parker", "map it", va, 0);
+    if (va <= 0)
+        return bad + 1;
+    struct ipc_umsg *inside = (struct ipc_umsg *)va;
+    for (int round = 0; round < 2; round++) {
+        u_msg_text(&m, 1, "parking");
+        u_send(owner, &m, IPC_FOREVER); /* then park at once */
+        long r = u_recv(port, inside, IPC_FOREVER);
+        if (round == 0)
+            bad += demo_expect("parker", "recv into the region", r, 0) ||
+                   demo_expect("parker", "message in the region", inside->opcode, 42);
+        else
+            bad += demo_expect("parker", "recv into the revoked region", r, IPC_ERR_BAD_POINTER);
+    }
+    bad += demo_expect("parker", "the message is still queued", u_try_recv(port, &m), 0);
+    return bad;
+}
+
+/* Owns the region the parker receives into. */
+int prog_region_owner(long unused)
+{
+    (void)unused;
+    int bad = 0;
+    ipc_cap_t port = (ipc_cap_t)u_port_create(4);
+    u_name_bind("rgowner", port);
+    ipc_cap_t parker = lookup_wait("parker");
+    ipc_cap_t g = (ipc_cap_t)u_region_create(4096);
+    struct ipc_umsg m;
+    u_msg_text(&m, 1, "a region");
+    m.ncaps = 1;
+    m.caps[0] = (ipc_cap_t)u_cap_derive(g, IPC_RIGHT_SEND | IPC_RIGHT_RECEIVE | IPC_RIGHT_GRANT);
+    bad += demo_expect("rgowner", "give the parker a region", u_send(parker, &m, IPC_FOREVER), 0);
+    /* Map it read-only itself, through a receive-only copy. */
+    bad += demo_expect("rgowner", "map it read-only",
+                       u_region_map((ipc_cap_t)u_cap_derive(g, IPC_RIGHT_RECEIVE)), 0);
+    bad += demo_expect("rgowner", "the parker parks", u_recv(port, &m, IPC_FOREVER), 0);
+    u_msg_text(&m, 42, "into your region");
+    bad += demo_expect("rgowner", "send into it", u_send(parker, &m, IPC_FOREVER), 0);
+    bad += demo_expect("rgowner", "the parker parks again", u_recv(port, &m, IPC_FOREVER), 0);
+    bad += demo_expect("rgowner", "revoke the region", u_cap_revoke(g), 0);
+    u_msg_text(&m, 43, "after the revoke");
+    bad += demo_expect("rgowner", "send again", u_send(parker, &m, IPC_FOREVER), 0);
+    return bad;
+}

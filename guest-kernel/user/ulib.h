@@ -148,6 +148,10 @@ int prog_chan_consumer(long unused);
 int prog_chan_producer(long unused);
 int prog_px_server(long unused);
 int prog_px_client(long unused);
+int prog_rude_server(long unused);
+int prog_rude_client(long unused);
+int prog_region_parker(long unused);
+int prog_region_owner(long unused);
 
 /* prog_wild's `how`. */
 enum wild_how {

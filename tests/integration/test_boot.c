@@ -329,6 +329,15 @@ static void ipc_demo_exercises_ports_and_capabilities(void **state)
         "pxclient: \"one\" came back intact",
         "pxclient: \"three\" came back intact",
         "pxserver: close -> ok",
+        "rudeserver: reply_recv on the closed port -> port closed",
+        "rudeserver: pull a call -> invalid argument",
+        "rudeclient: call b (discarded) -> port closed",
+        "rudeserver: derive a reply capability -> invalid argument",
+        "rudeclient: call c (reply capability deleted) -> port closed",
+        "rgowner: map it read-only -> ok",
+        "parker: message in the region -> ok",
+        "parker: recv into the revoked region -> bad pointer",
+        "parker: the message is still queued -> ok",
     };
     for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
         if (!strstr(r.out, lines[i]))
@@ -337,18 +346,21 @@ static void ipc_demo_exercises_ports_and_capabilities(void **state)
     /* 9 port messages, 6 calls and 6 replies, the timed-out call (queued,
      * never received), 12 queued for the consumer of which 3 discarded,
      * 2 regions sent in bulk, 1 moved to itself, 3 "ready" and 3 x 3
-     * published items, 2 channel set-up messages, 6 through the shim. */
-    assert_int_equal(jnum(m, "sent"), 57);
-    assert_int_equal(jnum(m, "received"), 52);
-    /* The first call finds no server waiting (slow path, queued); the
-     * other five and the five reply_recv that answer them take the fast
-     * path with a direct switch. */
-    assert_int_equal(jnum(m, "fast_path"), 10);
+     * published items, 2 channel set-up messages, 6 through the shim, and
+     * the rude server / region parker scenarios' 9. */
+    assert_int_equal(jnum(m, "sent"), 66);
+    assert_int_equal(jnum(m, "received"), 60);
+    /* The rpc pair: the first call finds no server waiting (slow path,
+     * queued); the other five and the five reply_recv that answer them
+     * take the fast path with a direct switch. The rude server's calls a
+     * and c arrive while it waits in its registers: fast too. */
+    assert_int_equal(jnum(m, "fast_path"), 12);
     assert_true(jnum(m, "direct") >= 1 && jnum(m, "queued") >= 1);
-    assert_int_equal(jnum(m, "direct") + jnum(m, "queued") + jnum(m, "fast_path"), 57);
-    assert_int_equal(jnum(m, "refused"), 17);
+    assert_int_equal(jnum(m, "direct") + jnum(m, "queued") + jnum(m, "fast_path"), 66);
+    assert_int_equal(jnum(m, "refused"), 18);
     const cJSON *why = cJSON_GetObjectItem(m, "slow_path_why");
     assert_true(jnum(why, "no_receiver") >= 2);
+    assert_int_equal(jnum(why, "port_closed"), 1); /* reply_recv on a closed port */
     const cJSON *c = cJSON_GetObjectItem(r.report, "cap_cache");
     assert_true(jnum(c, "hits") > 0 && jnum(c, "misses") > 0 && jnum(c, "invalidations") > 0);
     assert_int_equal(jnum(proc_named(r.report, "server"), "messages_received"), 4);
@@ -361,7 +373,7 @@ static void ipc_demo_exercises_ports_and_capabilities(void **state)
      * its cycle statistics. */
     const cJSON *paths = cJSON_GetObjectItem(r.report, "paths");
     const cJSON *cf = cJSON_GetObjectItem(paths, "ipc.call.fast");
-    assert_int_equal(jnum(cf, "count"), 5);
+    assert_int_equal(jnum(cf, "count"), 7);
     assert_true(jnum(cf, "cycles_min") > 0 && jnum(cf, "cycles_min") <= jnum(cf, "cycles_median"));
     assert_true(jnum(cf, "cycles_median") <= jnum(cf, "cycles_p99"));
     assert_true(jnum(cf, "cycles_p99") <= jnum(cf, "cycles_max"));
