@@ -294,7 +294,7 @@ void kipc_yield_to_higher(struct proc *p, struct proc *woken)
 
 bool kipc_hand_over(struct proc *p, struct ipc_port *port, struct proc *rp, const struct ipc_msg *m)
 {
-    ipc_port_take_receiver(port);
+    ipc_port_cancel(&rp->waiter); /* unpark it, wherever it is in the queue */
     /* Its buffer was checked when it parked; a region mapping may have gone
      * since (revoke, move, unmap): then it gets BadPointer, not the message. */
     if (!rp->recv_regs && !proc_user_range_ok(rp, rp->ubuf, sizeof(struct ipc_umsg), true)) {
@@ -312,6 +312,15 @@ bool kipc_hand_over(struct proc *p, struct ipc_port *port, struct proc *rp, cons
     return true;
 }
 
+/* Returns the first receiver parked on `port` that can take *m, or NULL. */
+static struct ipc_waiter *first_fit(struct ipc_port *port, const struct ipc_msg *m)
+{
+    struct ipc_waiter *w = port->receivers.head;
+    while (w && kipc_waiter_proc(w)->recv_regs && m->len > IPC_INLINE_MAX)
+        w = w->next;
+    return w;
+}
+
 int kipc_post(struct proc *p, struct ipc_port *port, struct ipc_msg *m, struct proc **woken)
 {
     *woken = NULL;
@@ -321,20 +330,17 @@ int kipc_post(struct proc *p, struct ipc_port *port, struct ipc_msg *m, struct p
                (uint64_t)(int64_t)r);
         return r;
     }
-    /* Point of no return: the message is admitted. A receiver waiting in
-     * its registers takes only what fits there; a larger message queues. */
-    struct ipc_waiter *w = port->receivers.head;
-    if (w && kipc_waiter_proc(w)->recv_regs && m->len > IPC_INLINE_MAX)
-        w = NULL;
+    /* Point of no return: the message is admitted. It goes to the first
+     * receiver it fits (one waiting in its registers takes at most
+     * IPC_INLINE_MAX bytes), else into the queue. */
+    struct ipc_waiter *w = first_fit(port, m);
     while (w) {
         struct proc *rp = kipc_waiter_proc(w);
         if (kipc_hand_over(p, port, rp, m)) {
             *woken = rp;
             return IPC_OK;
         }
-        w = port->receivers.head; /* that one's buffer had gone: the next */
-        if (w && kipc_waiter_proc(w)->recv_regs && m->len > IPC_INLINE_MAX)
-            w = NULL;
+        w = first_fit(port, m); /* that one's buffer had gone: the next */
     }
     r = ipc_port_enqueue(port, m);
     if (r == IPC_ERR_NO_MEMORY && kipc_pool_grow())

@@ -41,8 +41,8 @@ struct proc *kipc_waiter_proc(struct ipc_waiter *w);
 bool kipc_pool_grow(void);
 /* Writes *m into `p`'s user buffer at `u` (checked when it asked). */
 void kipc_deliver(struct proc *p, uintptr_t u, const struct ipc_msg *m);
-/* Gives *m from `p` to receiver `rp`, the first parked on `port` (slow
- * path, direct): into its registers or its buffer, traced, and wakes it.
+/* Gives *m from `p` to receiver `rp`, parked on `port` (slow path,
+ * direct): into its registers or its buffer, traced, and wakes it.
  * Returns false (rp woken with BadPointer, *m not delivered) when rp's
  * buffer is no longer memory it may write. */
 bool kipc_hand_over(struct proc *p, struct ipc_port *port, struct proc *rp,

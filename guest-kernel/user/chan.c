@@ -5,10 +5,10 @@
 
 #define CHAN_OP_GIVE 0x43 /* the message that hands over a channel */
 
-/* Returns slot i's memory. */
-static uint8_t *slot_at(struct chan_ring *r, uint32_t i)
+/* Returns slot i's memory (with the geometry this end trusts). */
+static uint8_t *slot_at(const struct chan *c, uint32_t i)
 {
-    return (uint8_t *)(r + 1) + (size_t)(i & (r->slots - 1)) * r->slot_size;
+    return (uint8_t *)(c->ring + 1) + (size_t)(i & (c->slots - 1)) * c->slot_size;
 }
 
 long chan_create(struct chan *c, uint32_t slots, uint32_t slot_size)
@@ -26,8 +26,8 @@ long chan_create(struct chan *c, uint32_t slots, uint32_t slot_size)
     c->notif = (ipc_cap_t)n;
     c->ring = (struct chan_ring *)va;
     c->ring->head = c->ring->tail = 0;
-    c->ring->slots = slots;
-    c->ring->slot_size = slot_size;
+    c->ring->slots = c->slots = slots;
+    c->ring->slot_size = c->slot_size = slot_size;
     return 0;
 }
 
@@ -52,9 +52,15 @@ long chan_accept(struct chan *c, const struct ipc_umsg *m)
     long va = u_region_map(m->caps[0]);
     if (va < 0)
         return va;
+    struct chan_ring *r = (struct chan_ring *)va;
+    if (r->slots == 0 || (r->slots & (r->slots - 1)) || r->slots > 4096 || r->slot_size < 8 ||
+        r->slot_size % 4 || r->slot_size > 4096)
+        return IPC_ERR_INVALID_ARG;
     c->region = m->caps[0];
     c->notif = m->caps[1];
-    c->ring = (struct chan_ring *)va;
+    c->ring = r;
+    c->slots = r->slots;
+    c->slot_size = r->slot_size;
     return 0;
 }
 
@@ -62,8 +68,8 @@ long chan_send_batch(struct chan *c, const void *const *msgs, const uint32_t *le
 {
     struct chan_ring *r = c->ring;
     uint32_t sent = 0;
-    while (sent < n && r->tail - r->head < r->slots && lens[sent] <= r->slot_size - 4) {
-        uint8_t *s = slot_at(r, r->tail);
+    while (sent < n && r->tail - r->head < c->slots && lens[sent] <= c->slot_size - 4) {
+        uint8_t *s = slot_at(c, r->tail);
         *(uint32_t *)s = lens[sent];
         const uint8_t *src = msgs[sent];
         for (uint32_t i = 0; i < lens[sent]; i++)
@@ -87,8 +93,12 @@ long chan_recv(struct chan *c, void *buf, uint32_t size)
         if (bits < 0)
             return bits;
     }
-    uint8_t *s = slot_at(r, r->head);
+    uint8_t *s = slot_at(c, r->head);
     uint32_t len = *(uint32_t *)s;
+    if (len > c->slot_size - 4) { /* a producer wrote nonsense: drop the slot */
+        r->head++;
+        return IPC_ERR_INVALID_ARG;
+    }
     if (len > size)
         return IPC_ERR_MSG_TOO_LARGE;
     uint8_t *dst = buf;

@@ -62,6 +62,9 @@ long px_recv(struct px_socket *s, void *buf, size_t len)
             u_cap_delete(s->peer);
         s->peer = m.caps[0]; /* answer whoever wrote last */
     }
+    for (unsigned i = 1; i < m.ncaps && i < IPC_MSG_CAPS; i++)
+        if (m.caps[i] != IPC_CAP_NULL)
+            u_cap_delete(m.caps[i]); /* a socket carries no others: do not pile them up */
     size_t n = m.len < len ? m.len : len;
     uint8_t *dst = buf;
     for (size_t i = 0; i < n; i++)

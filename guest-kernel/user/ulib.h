@@ -76,7 +76,8 @@ struct chan_ring {
 };
 struct chan {
     ipc_cap_t region, notif;
-    struct chan_ring *ring; /* where the region is mapped */
+    struct chan_ring *ring;    /* where the region is mapped */
+    uint32_t slots, slot_size; /* the consumer's own copy: the producer may write the ring */
 };
 /* Creates a channel of `slots` slots of `slot_size` bytes (the consumer
  * does this: it waits on the event). Returns 0 or an error. */
