@@ -41,6 +41,15 @@ static void server_prio_update(struct proc *s)
     s->prio = prio;
 }
 
+/* A caller of priority `gone` no longer waits on server `s`: only if it
+ * was the one lending s its priority can s's priority change (the scan
+ * stays off the common path). */
+static void server_prio_drop(struct proc *s, unsigned gone)
+{
+    if (s->prio > s->base_prio && gone >= s->prio)
+        server_prio_update(s);
+}
+
 /* Gives server `s` the one-shot reply capability for caller `c`'s call
  * (with c's priority, if higher). Returns the token, or IPC_CAP_NULL when
  * `s` has no free slot. */
@@ -52,7 +61,9 @@ static ipc_cap_t make_reply_cap(struct proc *s, struct proc *c)
         return IPC_CAP_NULL;
     c->reply_cspace = s->cspace.id;
     c->reply_tok = tok;
-    server_prio_update(s);
+    s->reply_for[ipc_tok_index(tok) % KIPC_SLOTS] = (uint8_t)(c - proc_slot(0) + 1);
+    if (c->prio > s->prio) /* one more caller: the maximum can only rise */
+        s->prio = c->prio;
     return tok;
 }
 
@@ -65,7 +76,7 @@ static void call_end(struct proc *c, int status)
     c->reply_wait = false;
     c->reply_tok = IPC_CAP_NULL;
     if (cs && cs <= NPROC)
-        server_prio_update(proc_slot(cs - 1u));
+        server_prio_drop(proc_slot(cs - 1u), c->prio);
     kipc_wake(c, 0, status);
 }
 
@@ -89,14 +100,15 @@ void kipc_call_dropped(const struct ipc_msg *m, int status)
 
 void kipc_reply_cap_died(uint16_t cspace, ipc_cap_t tok)
 {
-    if (ipc_tok_type(tok) != IPC_OBJ_REPLY)
+    if (ipc_tok_type(tok) != IPC_OBJ_REPLY || cspace == 0 || cspace > NPROC)
         return;
-    for (unsigned i = 0; i < NPROC; i++) {
-        struct proc *c = proc_slot(i);
-        if (c->state == PROC_BLOCKED && c->reply_wait && c->reply_tok == tok &&
-            c->reply_cspace == cspace)
-            call_end(c, IPC_ERR_PORT_CLOSED); /* the server dropped the call */
-    }
+    uint8_t *slot = &proc_slot(cspace - 1u)->reply_for[ipc_tok_index(tok) % KIPC_SLOTS];
+    unsigned ci = *slot;
+    *slot = 0;
+    struct proc *c = ci ? proc_slot(ci - 1) : NULL;
+    if (c && c->state == PROC_BLOCKED && c->reply_wait && c->reply_tok == tok &&
+        c->reply_cspace == cspace)
+        call_end(c, IPC_ERR_PORT_CLOSED); /* the server dropped the call */
 }
 
 /* Copies the info word and the eight message registers. */
@@ -292,7 +304,7 @@ long kipc_sys_reply(struct proc *s, struct arch_regs *r, bool then_recv)
         c->reply_tok = IPC_CAP_NULL; /* answered: its death below ends nothing */
         c->reply_wait = false;
         ipc_cap_delete(&kipc_capsys, &s->cspace, tok); /* one-shot */
-        server_prio_update(s);
+        server_prio_drop(s, c->prio);
     }
     struct ipc_port *next = NULL;
     int nerr = IPC_OK;
@@ -354,6 +366,6 @@ void kipc_call_abandon(struct proc *c)
         struct ipc_cspace *cs = kipc_capsys.spaces[c->reply_cspace];
         if (cs)
             ipc_cap_delete(&kipc_capsys, cs, tok);
-        server_prio_update(proc_slot(c->reply_cspace - 1u));
+        server_prio_drop(proc_slot(c->reply_cspace - 1u), c->prio);
     }
 }

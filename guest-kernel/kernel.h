@@ -54,17 +54,18 @@ struct proc {
     /* IPC (kipc.c). */
     struct ipc_cspace cspace; /* its capabilities */
     struct ipc_slot slots[KIPC_SLOTS];
-    struct ipc_waiter waiter;    /* parked on a port while PROC_BLOCKED */
-    struct ipc_msg kbuf;         /* a parked sender's message / delivery buffer */
-    uintptr_t ubuf;              /* a parked receiver's user buffer */
-    bool recv_regs;              /* parked to receive into its registers */
-    bool reply_wait;             /* blocked in a call, waiting for the reply */
-    uint32_t call_seq;           /* numbers its calls: a reply names one */
-    uint16_t reply_cspace;       /* where its call's reply capability is */
-    ipc_cap_t reply_tok;         /*   and its token (IPC_CAP_NULL: none yet) */
-    unsigned base_prio;          /* its own priority (prio may be inherited) */
-    uint64_t deadline;           /* cycle its wait times out, 0: never */
-    struct kmap maps[KIPC_MAPS]; /* regions it has mapped */
+    struct ipc_waiter waiter;      /* parked on a port while PROC_BLOCKED */
+    struct ipc_msg kbuf;           /* a parked sender's message / delivery buffer */
+    uintptr_t ubuf;                /* a parked receiver's user buffer */
+    bool recv_regs;                /* parked to receive into its registers */
+    bool reply_wait;               /* blocked in a call, waiting for the reply */
+    uint32_t call_seq;             /* numbers its calls: a reply names one */
+    uint16_t reply_cspace;         /* where its call's reply capability is */
+    ipc_cap_t reply_tok;           /*   and its token (IPC_CAP_NULL: none yet) */
+    unsigned base_prio;            /* its own priority (prio may be inherited) */
+    uint8_t reply_for[KIPC_SLOTS]; /* slot holding a reply capability -> caller slot + 1 */
+    uint64_t deadline;             /* cycle its wait times out, 0: never */
+    struct kmap maps[KIPC_MAPS];   /* regions it has mapped */
 };
 
 /* Machine facts from the boot-info block. */
