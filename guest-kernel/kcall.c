@@ -269,7 +269,16 @@ long kipc_sys_call(struct proc *p, struct arch_regs *r)
         handoff(p, rp);
     }
     ktrace(TRC_EV_IPC_SLOW, p->pid, port->id, why, 0, 0);
-    if (!rp || !kipc_hand_over(p, port, rp, m)) {
+    /* To the first parked receiver that can take it (one whose buffer has
+     * gone is woken with BadPointer on the way), else into the queue. */
+    bool handed = false;
+    while (!handed && (w = port->receivers.head) != NULL) {
+        rp = kipc_waiter_proc(w);
+        if (rp->cspace.used >= rp->cspace.nslots)
+            break; /* could not answer: leave it for another receiver */
+        handed = kipc_hand_over(p, port, rp, m);
+    }
+    if (!handed) {
         int q = ipc_port_enqueue(port, m);
         if (q == IPC_ERR_NO_MEMORY && kipc_pool_grow())
             q = ipc_port_enqueue(port, m);

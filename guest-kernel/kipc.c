@@ -246,10 +246,33 @@ int kipc_copy_in(struct proc *p, uintptr_t u, struct ipc_msg *m)
 
 /* Writes *m into receiver `p`'s user buffer (checked when it asked),
  * granting the capabilities it carries from the sender's space into `p`'s. */
-void kipc_deliver(struct proc *p, uintptr_t u, const struct ipc_msg *m)
+bool kipc_deliver(struct proc *p, uintptr_t u, const struct ipc_msg *m)
 {
-    struct ipc_umsg *um = (struct ipc_umsg *)u;
+    /* First everything that touches capabilities: moving a region can
+     * unmap memory (and reload page tables), so none of it may happen
+     * while the receiver's tables are borrowed below. */
+    ipc_cap_t caps[IPC_MSG_CAPS];
     struct proc *from = proc_by_pid(m->sender);
+    for (unsigned i = 0; i < IPC_MSG_CAPS; i++) {
+        struct ipc_slot *s;
+        caps[i] = IPC_CAP_NULL;
+        if (i >= m->ncaps || !from)
+            continue;
+        if ((m->flags & IPC_MSG_MOVE) && ipc_tok_type(m->caps[i]) == IPC_OBJ_REGION) {
+            if (!kregion_move(from, m->caps[i], p, &caps[i]))
+                caps[i] = IPC_CAP_NULL;
+        } else if (ipc_cap_lookup(&kipc_capsys, &from->cspace, m->caps[i], IPC_OBJ_NONE,
+                                  IPC_RIGHT_GRANT, &s) != IPC_OK ||
+                   ipc_cap_grant(&kipc_capsys, &from->cspace, m->caps[i], &p->cspace, s->rights,
+                                 &caps[i]) != IPC_OK) {
+            caps[i] = IPC_CAP_NULL;
+        }
+    }
+    ipc_cap_t reply = m->flags & IPC_MSG_CALL ? kipc_call_received(p, m) : IPC_CAP_NULL;
+    /* The buffer may have gone with a capability just moved. */
+    struct ipc_umsg *um = (struct ipc_umsg *)u;
+    if (!proc_user_range_ok(p, u, sizeof *um, true))
+        return false;
     /* Outside its stack, the buffer is in a region `p` mapped, which the
      * running process may map read-only or not at all: write it through
      * `p`'s own page tables. */
@@ -261,26 +284,13 @@ void kipc_deliver(struct proc *p, uintptr_t u, const struct ipc_msg *m)
     um->sender = m->sender;
     um->ncaps = m->ncaps;
     um->flags = m->flags;
-    for (unsigned i = 0; i < IPC_MSG_CAPS; i++) {
-        ipc_cap_t got = IPC_CAP_NULL;
-        struct ipc_slot *s;
-        if (i < m->ncaps && from && (m->flags & IPC_MSG_MOVE) &&
-            ipc_tok_type(m->caps[i]) == IPC_OBJ_REGION) {
-            if (!kregion_move(from, m->caps[i], p, &got))
-                got = IPC_CAP_NULL;
-        } else if (i < m->ncaps && from &&
-                   ipc_cap_lookup(&kipc_capsys, &from->cspace, m->caps[i], IPC_OBJ_NONE,
-                                  IPC_RIGHT_GRANT, &s) == IPC_OK &&
-                   ipc_cap_grant(&kipc_capsys, &from->cspace, m->caps[i], &p->cspace, s->rights,
-                                 &got) != IPC_OK) {
-            got = IPC_CAP_NULL;
-        }
-        um->caps[i] = got;
-    }
-    um->reply = m->flags & IPC_MSG_CALL ? kipc_call_received(p, m) : IPC_CAP_NULL;
+    for (unsigned i = 0; i < IPC_MSG_CAPS; i++)
+        um->caps[i] = caps[i];
+    um->reply = reply;
     memcpy(um->data, m->data, m->len);
     if (borrow)
         arch_pt_activate(current->pt_root, current->asid);
+    return true;
 }
 
 /* Lets a woken process of higher priority run before `p`. */
@@ -301,10 +311,12 @@ bool kipc_hand_over(struct proc *p, struct ipc_port *port, struct proc *rp, cons
         kipc_wake(rp, port->id, IPC_ERR_BAD_POINTER);
         return false;
     }
-    if (rp->recv_regs)
+    if (rp->recv_regs) {
         kipc_deliver_regs(rp, m);
-    else
-        kipc_deliver(rp, rp->ubuf, m);
+    } else if (!kipc_deliver(rp, rp->ubuf, m)) {
+        kipc_wake(rp, port->id, IPC_ERR_BAD_POINTER);
+        return false;
+    }
     ktrace(TRC_EV_IPC_SEND, p->pid, port->id, kipc_msg_word(m), TRC_IPC_DIRECT, 0);
     ktrace(TRC_EV_IPC_RECV, rp->pid, port->id, kipc_msg_word(m), TRC_IPC_DIRECT,
            (uint64_t)p->pid << 32);
@@ -404,19 +416,21 @@ static long sys_recv(struct proc *p, ipc_cap_t tok, uintptr_t u, uint64_t timeou
         struct ipc_waiter *woken;
         r = ipc_port_dequeue(port, &p->kbuf, &woken);
         if (r == IPC_OK) {
-            kipc_deliver(p, u, &p->kbuf);
+            /* Its buffer can vanish only if a region it carries unmapped it:
+             * then the message (its capabilities delivered) ends here. */
+            r = kipc_deliver(p, u, &p->kbuf) ? IPC_OK : IPC_ERR_BAD_POINTER;
             ktrace(TRC_EV_IPC_RECV, p->pid, port->id, kipc_msg_word(&p->kbuf), TRC_IPC_FROM_QUEUE,
-                   (uint64_t)p->kbuf.sender << 32);
+                   (uint64_t)p->kbuf.sender << 32 | (uint32_t)r);
             if (woken) { /* a sender parked on the full queue got in */
                 struct proc *sp =
                     (struct proc *)((char *)woken - __builtin_offsetof(struct proc, waiter));
                 ktrace(TRC_EV_IPC_SEND, sp->pid, port->id, kipc_msg_word(&sp->kbuf), TRC_IPC_QUEUED,
                        0);
                 kipc_wake(sp, port->id, IPC_OK);
-                arch_syscall_set_ret(&p->regs, 0);
+                arch_syscall_set_ret(&p->regs, (uintptr_t)(intptr_t)r);
                 kipc_yield_to_higher(p, sp);
             }
-            return IPC_OK;
+            return r;
         }
         if (r == IPC_ERR_WOULD_BLOCK && !try) {
             p->ubuf = u;

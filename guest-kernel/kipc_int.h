@@ -39,8 +39,10 @@ uint64_t kipc_msg_word(const struct ipc_msg *m);
 struct proc *kipc_waiter_proc(struct ipc_waiter *w);
 /* Adds a page of message nodes to the pool; false when out of memory. */
 bool kipc_pool_grow(void);
-/* Writes *m into `p`'s user buffer at `u` (checked when it asked). */
-void kipc_deliver(struct proc *p, uintptr_t u, const struct ipc_msg *m);
+/* Gives `p` the capabilities *m carries, then writes *m into its user
+ * buffer at `u` (through p's page tables). Returns false, writing nothing,
+ * when that buffer is no longer memory p may write. */
+bool kipc_deliver(struct proc *p, uintptr_t u, const struct ipc_msg *m);
 /* Gives *m from `p` to receiver `rp`, parked on `port` (slow path,
  * direct): into its registers or its buffer, traced, and wakes it.
  * Returns false (rp woken with BadPointer, *m not delivered) when rp's

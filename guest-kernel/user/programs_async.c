@@ -258,7 +258,9 @@ int prog_region_parker(long unused)
         long r = u_recv(port, inside, IPC_FOREVER);
         if (round == 0)
             bad += demo_expect("parker", "recv into the region", r, 0) ||
-                   demo_expect("parker", "message in the region", inside->opcode, 42);
+                   demo_expect("parker", "message in the region", inside->opcode, 42) ||
+                   demo_expect("parker", "the moved region came with it",
+                               u_region_map(inside->caps[0]), 0);
         else
             bad += demo_expect("parker", "recv into the revoked region", r, IPC_ERR_BAD_POINTER);
     }
@@ -285,7 +287,17 @@ int prog_region_owner(long unused)
                        u_region_map((ipc_cap_t)u_cap_derive(g, IPC_RIGHT_RECEIVE)), 0);
     bad += demo_expect("rgowner", "the parker parks", u_recv(port, &m, IPC_FOREVER), 0);
     u_msg_text(&m, 42, "into your region");
-    bad += demo_expect("rgowner", "send into it", u_send(parker, &m, IPC_FOREVER), 0);
+    /* Carrying a mapped region that moves: its unmapping (a page-table
+     * reload) happens while the kernel delivers into the parker's region. */
+    ipc_cap_t r1 = (ipc_cap_t)u_region_create(4096);
+    bad += demo_expect("rgowner", "map a region to move", u_region_map(r1), 0);
+    m.ncaps = 1;
+    m.caps[0] = r1;
+    m.flags = IPC_UMSG_MOVE;
+    bad += demo_expect("rgowner", "send into it (moving a region)", u_send(parker, &m, IPC_FOREVER),
+                       0);
+    m.ncaps = 0;
+    m.flags = 0;
     bad += demo_expect("rgowner", "the parker parks again", u_recv(port, &m, IPC_FOREVER), 0);
     bad += demo_expect("rgowner", "revoke the region", u_cap_revoke(g), 0);
     u_msg_text(&m, 43, "after the revoke");

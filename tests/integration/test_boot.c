@@ -336,6 +336,8 @@ static void ipc_demo_exercises_ports_and_capabilities(void **state)
         "rudeclient: call c (reply capability deleted) -> port closed",
         "rgowner: map it read-only -> ok",
         "parker: message in the region -> ok",
+        "rgowner: send into it (moving a region) -> ok",
+        "parker: the moved region came with it -> ok",
         "parker: recv into the revoked region -> bad pointer",
         "parker: the message is still queued -> ok",
     };
