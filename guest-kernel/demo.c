@@ -109,6 +109,8 @@ static void demo_ipc(void)
     spawn("rudeclient", PRIO_DEFAULT, prog_rude_client, 0, PROC_EXITED, 0, 0, 0);
     spawn("parker", PRIO_DEFAULT, prog_region_parker, 0, PROC_EXITED, 0, 0, 0);
     spawn("rgowner", PRIO_DEFAULT, prog_region_owner, 0, PROC_EXITED, 0, 0, 0);
+    spawn("lender", PRIO_DEFAULT, prog_lender, 0, PROC_EXITED, 0, 0, 0);
+    spawn("borrower", PRIO_DEFAULT, prog_borrower, 0, PROC_EXITED, 0, 0, 0);
     long shut = kipc_port_create(closer, 4);
     hand(closer, shut);
     hand(waiter, kipc_grant(closer, (ipc_cap_t)shut, waiter, IPC_RIGHT_RECEIVE));

@@ -14,6 +14,7 @@
 #include "kipc_int.h"
 
 #define KIPC_PORTS 128
+#define KIPC_POOL_MAX_PAGES 1024 /* 4 MiB of queued messages, about 12,000 */
 #define PORT_INDEX(obj) ((obj)&0xffu)
 #define PORT_GEN(obj) ((obj) >> 8)
 
@@ -81,9 +82,15 @@ int kipc_proc_init(struct proc *p)
  * memory. */
 bool kipc_pool_grow(void)
 {
+    /* A bound on queued messages system-wide, so that one process filling
+     * huge queues cannot take the memory every other one needs. */
+    static unsigned pool_pages;
+    if (pool_pages >= KIPC_POOL_MAX_PAGES)
+        return false;
     uintptr_t pg = kpage_alloc();
     if (!pg)
         return false;
+    pool_pages++;
     ipc_msgpool_add(&pool, (struct ipc_msgnode *)pg, KPAGE_SIZE / sizeof(struct ipc_msgnode));
     return true;
 }
@@ -391,12 +398,6 @@ static long sys_send(struct proc *p, ipc_cap_t tok, uintptr_t u, uint64_t timeou
         return r;
     }
     kipc_block(p, port, IPC_WAIT_SEND, timeout);
-}
-
-uint32_t kipc_port_ref(const struct ipc_port *port)
-{
-    uint32_t i = port->id - 1;
-    return port_gen[i] << 8 | i;
 }
 
 struct ipc_port *kipc_port_deref(uint32_t ref)

@@ -59,9 +59,8 @@ uint64_t kipc_deadline(uint64_t timeout);
 int kipc_post(struct proc *p, struct ipc_port *port, struct ipc_msg *m, struct proc **woken);
 /* Copies and checks the user message at `u` (see SYS_SEND). */
 int kipc_copy_in(struct proc *p, uintptr_t u, struct ipc_msg *m);
-/* A reference to a port that stays checkable after it is freed, and back
- * (NULL when the port is gone). */
-uint32_t kipc_port_ref(const struct ipc_port *port);
+/* The port a port capability's object word (gen << 8 | index) names, or
+ * NULL when that port is gone. */
 struct ipc_port *kipc_port_deref(uint32_t ref);
 /* Lets `woken` run first if its priority is above `p`'s. */
 void kipc_yield_to_higher(struct proc *p, struct proc *woken);

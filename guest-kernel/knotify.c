@@ -27,8 +27,15 @@ static struct name_entry names[KIPC_NAMES];
 #define KIPC_TOPICS 16
 #define TOPIC_SUBS 8
 
+/* A subscription is the subscriber's own capability to its port, checked
+ * at every publication: deleting or revoking it ends the subscription. */
+struct topic_sub {
+    uint16_t cspace;
+    ipc_cap_t tok;
+};
+
 struct topic {
-    uint32_t subs[TOPIC_SUBS]; /* kipc_port_ref of each subscribed port */
+    struct topic_sub subs[TOPIC_SUBS];
     unsigned nsubs;
 };
 static struct topic topics[KIPC_TOPICS];
@@ -227,8 +234,20 @@ long kipc_topic_create(struct proc *p)
     return tok;
 }
 
-/* SYS_TOPIC_SUBSCRIBE: the port (whose receiver the caller must be) gets
- * every later publication. */
+/* Returns the port subscription `sub` still names with SEND, or NULL. */
+static struct ipc_port *sub_port(const struct topic_sub *sub)
+{
+    struct ipc_cspace *cs = sub->cspace < IPC_MAX_CSPACES ? kipc_capsys.spaces[sub->cspace] : NULL;
+    struct ipc_slot *s;
+    if (!cs ||
+        ipc_cap_lookup(&kipc_capsys, cs, sub->tok, IPC_OBJ_PORT, IPC_RIGHT_SEND, &s) != IPC_OK)
+        return NULL;
+    return kipc_port_deref(s->obj);
+}
+
+/* SYS_TOPIC_SUBSCRIBE: the port gets every later publication. The caller
+ * needs RECEIVE on the topic, and on the port both RECEIVE (it is its
+ * receiver) and SEND (publishing sends into it); a port subscribes once. */
 static long topic_subscribe(struct proc *p, ipc_cap_t tok, ipc_cap_t port_tok)
 {
     int err;
@@ -236,13 +255,16 @@ static long topic_subscribe(struct proc *p, ipc_cap_t tok, ipc_cap_t port_tok)
                           KIPC_TOPICS, &err);
     if (i < 0)
         return err;
-    struct ipc_port *port = kipc_port_lookup(p, port_tok, IPC_RIGHT_RECEIVE, &err);
+    struct ipc_port *port = kipc_port_lookup(p, port_tok, IPC_RIGHT_RECEIVE | IPC_RIGHT_SEND, &err);
     if (!port)
         return err;
     struct topic *t = &topics[i];
+    for (unsigned k = 0; k < t->nsubs; k++)
+        if (sub_port(&t->subs[k]) == port)
+            return IPC_ERR_EXISTS;
     if (t->nsubs == TOPIC_SUBS)
         return IPC_ERR_NO_MEMORY;
-    t->subs[t->nsubs++] = kipc_port_ref(port);
+    t->subs[t->nsubs++] = (struct topic_sub){.cspace = p->cspace.id, .tok = port_tok};
     return IPC_OK;
 }
 
@@ -261,14 +283,20 @@ static long publish(struct proc *p, ipc_cap_t tok, uintptr_t u)
         return IPC_ERR_INVALID_ARG; /* capabilities are not multicast */
     long delivered = 0;
     struct proc *first_woken = NULL;
-    for (unsigned k = 0; k < topics[i].nsubs; k++) {
-        struct ipc_port *port = kipc_port_deref(topics[i].subs[k]);
+    struct topic *t = &topics[i];
+    for (unsigned k = 0; k < t->nsubs;) {
+        struct ipc_port *port = sub_port(&t->subs[k]);
+        if (!port) { /* its capability is gone: so is the subscription */
+            t->subs[k] = t->subs[--t->nsubs];
+            continue;
+        }
         struct proc *woken;
-        if (port && kipc_post(p, port, &p->kbuf, &woken) == IPC_OK) {
+        if (kipc_post(p, port, &p->kbuf, &woken) == IPC_OK) {
             delivered++;
             if (woken && !first_woken)
                 first_woken = woken;
         }
+        k++;
     }
     if (first_woken) {
         arch_syscall_set_ret(&p->regs, (uintptr_t)delivered);

@@ -45,12 +45,37 @@ static uintptr_t pages_alloc(uint32_t pages)
 }
 
 /* Makes a region of `pages` pages for `p`; returns its token or an error. */
+/* Frees every region no capability names any more (their pages stay
+ * with the kernel: the page allocator does not take pages back). Run when
+ * the table is full, so a process creating and deleting regions cannot
+ * use the table up for everybody. */
+static void region_gc(void)
+{
+    bool live[KIPC_REGIONS] = {false};
+    for (unsigned id = 1; id <= NPROC; id++) {
+        const struct ipc_cspace *cs = kipc_capsys.spaces[id];
+        for (unsigned k = 0; cs && k < cs->nslots; k++) {
+            const struct ipc_slot *sl = &cs->slots[k];
+            uint32_t i = sl->obj & 0xffu;
+            if (sl->type == IPC_OBJ_REGION && i < KIPC_REGIONS && region_gen[i] == sl->obj >> 8)
+                live[i] = true;
+        }
+    }
+    for (unsigned i = 0; i < KIPC_REGIONS; i++)
+        if (region_owner[i] && !live[i])
+            kipc_obj_free(region_owner, region_gen, i);
+}
+
 static long region_new(struct proc *p, uint32_t pages, const struct region *copy_of)
 {
     /* The slot and the capability first: a caller whose space is full
      * must not cost the machine any pages (they are never given back). */
     unsigned i;
     long tok = kipc_obj_new(p, IPC_OBJ_REGION, region_owner, region_gen, KIPC_REGIONS, &i);
+    if (tok == IPC_ERR_NO_MEMORY) {
+        region_gc();
+        tok = kipc_obj_new(p, IPC_OBJ_REGION, region_owner, region_gen, KIPC_REGIONS, &i);
+    }
     if (tok < 0)
         return tok;
     uintptr_t base = pages_alloc(pages);
@@ -168,12 +193,11 @@ bool kregion_move(struct proc *from, ipc_cap_t tok, struct proc *to, ipc_cap_t *
         IPC_OK)
         return false;
     uint32_t obj = s->obj;
-    unsigned rights = s->rights;
-    if (ipc_cap_create(&kipc_capsys, &to->cspace, IPC_OBJ_REGION, obj, rights, 0, out) != IPC_OK)
+    /* The moved capability keeps its parent: whoever lent it can still
+     * revoke it. The sender's (and what was derived from it) dies, and with
+     * it its mappings (kregion_cap_died). */
+    if (ipc_cap_move(&kipc_capsys, &from->cspace, tok, &to->cspace, out) != IPC_OK)
         return false;
-    /* The sender's capability and everything derived from it die; their
-     * mappings go with them (kregion_cap_died). */
-    ipc_cap_delete(&kipc_capsys, &from->cspace, tok);
     ktrace(TRC_EV_REGION, from->pid, (obj & 0xffu) + 1, regions[obj & 0xffu].base, to->pid,
            TRC_REGION_MOVE);
     return true;

@@ -467,6 +467,32 @@ int ipc_cap_grant(struct ipc_capsys *sys, struct ipc_cspace *from, ipc_cap_t tok
     return cap_child(sys, from, tok, to, rights, IPC_RIGHT_GRANT, out);
 }
 
+/* Returns IPC_OK after moving capability `tok` (which must hold
+ * IPC_RIGHT_GRANT) from `from` to `to`: the new capability has the same
+ * rights and flags and the same parent, so revoking an ancestor still
+ * reaches it; `tok` and its descendants are deleted. Errors as
+ * ipc_cap_grant (IPC_ERR_NO_SLOT leaves everything as it was). */
+int ipc_cap_move(struct ipc_capsys *sys, struct ipc_cspace *from, ipc_cap_t tok,
+                 struct ipc_cspace *to, ipc_cap_t *out)
+{
+    if (out != NULL)
+        *out = IPC_CAP_NULL;
+    if (!cap_attached(sys, from) || !cap_attached(sys, to) || out == NULL)
+        return IPC_ERR_INVALID_ARG;
+    struct ipc_slot *s;
+    int r = cap_find(from, tok, IPC_OBJ_NONE, IPC_RIGHT_GRANT, &s);
+    if (r != IPC_OK)
+        return r;
+    uint16_t index;
+    if ((r = cap_alloc(to, &index)) != IPC_OK)
+        return r;
+    *out = cap_fill(sys, to, index, s->type, s->obj, s->rights, s->flags, s->parent);
+    ipc_slotref_t self = cap_ref(from->id, ipc_tok_index(tok));
+    cap_kill_below(sys, self);
+    cap_empty(sys, self);
+    return IPC_OK;
+}
+
 /* Returns IPC_OK after deleting every descendant of `tok` (which stays),
  * IPC_ERR_INVALID_CAP if `tok` names nothing in `cs`, IPC_ERR_INVALID_ARG
  * if `cs` is not attached. No right is checked here: the caller checks

@@ -132,6 +132,12 @@ int ipc_cap_derive(struct ipc_capsys *sys, struct ipc_cspace *cs, ipc_cap_t tok,
  * Returns as ipc_cap_derive. */
 int ipc_cap_grant(struct ipc_capsys *sys, struct ipc_cspace *from, ipc_cap_t tok,
                   struct ipc_cspace *to, unsigned rights, ipc_cap_t *out);
+/* Moves `tok` (which must hold IPC_RIGHT_GRANT) to space `to`: a new
+ * capability there with the same rights, flags and parent (so revoking an
+ * ancestor still reaches it); `tok` and its descendants are deleted.
+ * Returns IPC_OK with the new token in *out, or as ipc_cap_grant. */
+int ipc_cap_move(struct ipc_capsys *sys, struct ipc_cspace *from, ipc_cap_t tok,
+                 struct ipc_cspace *to, ipc_cap_t *out);
 /* Deletes every descendant of `tok` (derived or granted, at any depth, in
  * any space); `tok` itself stays. Returns IPC_OK or IPC_ERR_INVALID_CAP. */
 int ipc_cap_revoke(struct ipc_capsys *sys, struct ipc_cspace *cs, ipc_cap_t tok);

@@ -304,3 +304,69 @@ int prog_region_owner(long unused)
     bad += demo_expect("rgowner", "send again", u_send(parker, &m, IPC_FOREVER), 0);
     return bad;
 }
+
+/* Lends a region (every right, a child of its own) and a receive-only
+ * capability to its port; after the borrower moved the region to itself,
+ * revokes it: the moved copy must die too. */
+int prog_lender(long unused)
+{
+    (void)unused;
+    int bad = 0;
+    ipc_cap_t port = (ipc_cap_t)u_port_create(4);
+    u_name_bind("lender", port);
+    ipc_cap_t to = lookup_wait("borrower");
+    ipc_cap_t g = (ipc_cap_t)u_region_create(4096);
+    struct ipc_umsg m;
+    u_msg_text(&m, 1, "a loan");
+    m.ncaps = 2;
+    m.caps[0] = (ipc_cap_t)u_cap_derive(g, IPC_RIGHTS_ALL);
+    m.caps[1] = (ipc_cap_t)u_cap_derive(port, IPC_RIGHT_RECEIVE | IPC_RIGHT_GRANT);
+    bad += demo_expect("lender", "lend a region", u_send(to, &m, IPC_FOREVER), 0);
+    bad += demo_expect("lender", "wait for the move", u_recv(port, &m, IPC_FOREVER), 0);
+    bad += demo_expect("lender", "revoke the loan", u_cap_revoke(g), 0);
+    u_msg_text(&m, 2, "revoked");
+    bad += demo_expect("lender", "say so", u_send(to, &m, IPC_FOREVER), 0);
+    return bad;
+}
+
+/* Tries to keep a revoked loan by moving it to itself, to publish into a
+ * port it may only receive from, and to use up the region table. */
+int prog_borrower(long unused)
+{
+    (void)unused;
+    int bad = 0;
+    ipc_cap_t port = (ipc_cap_t)u_port_create(4);
+    u_name_bind("borrower", port);
+    ipc_cap_t lender = lookup_wait("lender");
+    struct ipc_umsg m;
+    bad += demo_expect("borrower", "get the loan", u_recv(port, &m, IPC_FOREVER), 0);
+    ipc_cap_t loan = m.caps[0], ro = m.caps[1];
+    u_msg_text(&m, 3, "to myself");
+    m.ncaps = 1;
+    m.caps[0] = loan;
+    m.flags = IPC_UMSG_MOVE;
+    bad += demo_expect("borrower", "move the loan to itself", u_send(port, &m, 0), 0);
+    bad += demo_expect("borrower", "receive it back", u_recv(port, &m, 0), 0);
+    ipc_cap_t mine = m.caps[0];
+    long topic = u_topic_create();
+    bad += demo_expect("borrower", "subscribe a receive-only port to its topic",
+                       u_topic_subscribe((ipc_cap_t)topic, ro), IPC_ERR_INSUFFICIENT_RIGHTS);
+    bad += demo_expect("borrower", "subscribe its own port", u_topic_subscribe(topic, port), 0);
+    bad += demo_expect("borrower", "subscribe it twice", u_topic_subscribe(topic, port),
+                       IPC_ERR_EXISTS);
+    u_msg_text(&m, 4, "moved");
+    m.ncaps = 0;
+    m.flags = 0;
+    bad += demo_expect("borrower", "tell the lender", u_send(lender, &m, IPC_FOREVER), 0);
+    bad += demo_expect("borrower", "wait for the revoke", u_recv(port, &m, IPC_FOREVER), 0);
+    bad += demo_expect("borrower", "map the moved loan after the revoke", u_region_map(mine),
+                       IPC_ERR_INVALID_CAP);
+    int made = 0;
+    for (int i = 0; i < 80; i++) {
+        long r = u_region_create(4096);
+        if (r >= 0 && u_cap_delete((ipc_cap_t)r) == 0)
+            made++;
+    }
+    u_printf("borrower: %d of 80 regions created and deleted\n", made);
+    return bad + (made != 80);
+}

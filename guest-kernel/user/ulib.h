@@ -153,6 +153,8 @@ int prog_rude_server(long unused);
 int prog_rude_client(long unused);
 int prog_region_parker(long unused);
 int prog_region_owner(long unused);
+int prog_lender(long unused);
+int prog_borrower(long unused);
 
 /* prog_wild's `how`. */
 enum wild_how {

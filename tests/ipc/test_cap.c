@@ -1472,9 +1472,52 @@ static void random_operations_agree_with_a_model(void **state)
     free(f);
 }
 
+/* A moved capability keeps its place in the derivation tree: revoking the
+ * ancestor it came from still reaches it; what hung below it dies. */
+static void a_moved_capability_stays_under_its_ancestor(void **state)
+{
+    (void)state;
+    static struct ipc_slot sa[8], sb[8], sc[8];
+    static struct ipc_capcache_line lines[4];
+    struct ipc_capcache cache;
+    struct ipc_capsys sys;
+    struct ipc_cspace a, b, c;
+    assert_int_equal(ipc_capcache_init(&cache, lines, 4), IPC_OK);
+    ipc_capsys_init(&sys, &cache, 1);
+    assert_int_equal(ipc_cspace_attach(&sys, &a, 1, sa, 8), IPC_OK);
+    assert_int_equal(ipc_cspace_attach(&sys, &b, 2, sb, 8), IPC_OK);
+    assert_int_equal(ipc_cspace_attach(&sys, &c, 3, sc, 8), IPC_OK);
+    ipc_cap_t root, lent, kid, moved, moved2;
+    assert_int_equal(ipc_cap_create(&sys, &a, IPC_OBJ_REGION, 5, IPC_RIGHTS_ALL, 0, &root), IPC_OK);
+    assert_int_equal(ipc_cap_grant(&sys, &a, root, &b, IPC_RIGHTS_ALL, &lent), IPC_OK);
+    assert_int_equal(ipc_cap_derive(&sys, &b, lent, IPC_RIGHT_RECEIVE, &kid), IPC_OK);
+    /* b moves what it was lent to itself, then to c. */
+    assert_int_equal(ipc_cap_move(&sys, &b, lent, &b, &moved), IPC_OK);
+    struct ipc_slot *s;
+    assert_int_equal(ipc_cap_lookup(&sys, &b, lent, IPC_OBJ_NONE, 0, &s), IPC_ERR_INVALID_CAP);
+    assert_int_equal(ipc_cap_lookup(&sys, &b, kid, IPC_OBJ_NONE, 0, &s), IPC_ERR_INVALID_CAP);
+    assert_int_equal(ipc_cap_move(&sys, &b, moved, &c, &moved2), IPC_OK);
+    assert_int_equal(ipc_cap_lookup(&sys, &c, moved2, IPC_OBJ_REGION, IPC_RIGHTS_ALL, &s), IPC_OK);
+    assert_int_equal(s->obj, 5);
+    assert_int_equal(ipc_cap_descendants(&sys, &a, root), 1);
+    /* The owner revokes: the moved copy dies too. */
+    assert_int_equal(ipc_cap_revoke(&sys, &a, root), IPC_OK);
+    assert_int_equal(ipc_cap_lookup(&sys, &c, moved2, IPC_OBJ_NONE, 0, &s), IPC_ERR_INVALID_CAP);
+    /* Moving needs GRANT; a root moves as a root. */
+    ipc_cap_t weak, root2;
+    assert_int_equal(ipc_cap_derive(&sys, &a, root, IPC_RIGHT_SEND, &weak), IPC_OK);
+    assert_int_equal(ipc_cap_move(&sys, &a, weak, &b, &moved), IPC_ERR_INSUFFICIENT_RIGHTS);
+    assert_int_equal(ipc_cap_move(&sys, &a, root, &b, &root2), IPC_OK);
+    assert_int_equal(ipc_cap_lookup(&sys, &a, weak, IPC_OBJ_NONE, 0, &s), IPC_ERR_INVALID_CAP);
+    assert_int_equal(ipc_cap_lookup(&sys, &b, root2, IPC_OBJ_REGION, 0, &s), IPC_OK);
+    assert_int_equal(s->parent, IPC_SLOT_NIL);
+    assert_int_equal(ipc_cap_move(&sys, &a, root2, &b, NULL), IPC_ERR_INVALID_ARG);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(a_moved_capability_stays_under_its_ancestor),
         cmocka_unit_test(strerror_names_every_code),
         cmocka_unit_test(capcache_init_checks_its_size),
         cmocka_unit_test(capsys_init_starts_empty),
