@@ -26,19 +26,36 @@ struct proc *kipc_reply_caller(uint32_t obj)
     return c->state == PROC_BLOCKED && c->reply_wait && reply_obj(c) == obj ? c : NULL;
 }
 
+/* Returns the server holding the reply capability of `c`'s pending call,
+ * or NULL (not in a call, or not received yet). */
+static struct proc *server_of(const struct proc *c)
+{
+    if (!c->reply_wait || c->reply_tok == IPC_CAP_NULL || c->reply_cspace == 0 ||
+        c->reply_cspace > NPROC)
+        return NULL;
+    return proc_slot(c->reply_cspace - 1u);
+}
+
 /* Gives server `s` the priority of the highest caller whose reply
  * capability it holds, or its own (priority inheritance lasts exactly as
- * long as the server holds a call's reply capability). */
+ * long as the server holds a call's reply capability), and carries a
+ * change on down the chain: if `s` itself waits in a call, its server's
+ * priority follows. Call chains cannot loop (a process waiting in a call
+ * receives none), so the walk ends within NPROC steps. */
 static void server_prio_update(struct proc *s)
 {
-    unsigned prio = s->base_prio;
-    for (unsigned i = 0; i < NPROC; i++) {
-        struct proc *c = proc_slot(i);
-        if (c->state == PROC_BLOCKED && c->reply_wait && c->reply_tok != IPC_CAP_NULL &&
-            c->reply_cspace == s->cspace.id && c->prio > prio)
-            prio = c->prio;
+    for (unsigned depth = 0; s && depth < NPROC; depth++) {
+        unsigned prio = s->base_prio;
+        for (unsigned i = 0; i < NPROC; i++) {
+            struct proc *c = proc_slot(i);
+            if (c->state == PROC_BLOCKED && server_of(c) == s && c->prio > prio)
+                prio = c->prio;
+        }
+        if (prio == s->prio)
+            return;
+        s->prio = prio;
+        s = server_of(s);
     }
-    s->prio = prio;
 }
 
 /* A caller of priority `gone` no longer waits on server `s`: only if it
@@ -62,8 +79,11 @@ static ipc_cap_t make_reply_cap(struct proc *s, struct proc *c)
     c->reply_cspace = s->cspace.id;
     c->reply_tok = tok;
     s->reply_for[ipc_tok_index(tok) % KIPC_SLOTS] = (uint8_t)(c - proc_slot(0) + 1);
-    if (c->prio > s->prio) /* one more caller: the maximum can only rise */
+    if (c->prio > s->prio) { /* one more caller: the maximum can only rise */
         s->prio = c->prio;
+        if (server_of(s)) /* s waits in a call itself: pass it on */
+            server_prio_update(server_of(s));
+    }
     return tok;
 }
 

@@ -124,6 +124,11 @@ static long region_map(struct proc *p, ipc_cap_t tok)
     bool writable = (s->rights & IPC_RIGHT_SEND) != 0;
     if (map_of(p, tok))
         return (long)rg->base;
+    /* One mapping per region: a second one (through another capability)
+     * would rewrite the first one's page-table entries behind its back. */
+    for (unsigned i = 0; i < KIPC_MAPS; i++)
+        if (p->maps[i].len && p->maps[i].base == rg->base)
+            return IPC_ERR_EXISTS;
     struct kmap *m = NULL;
     for (unsigned i = 0; i < KIPC_MAPS && !m; i++)
         if (!p->maps[i].len)

@@ -484,6 +484,9 @@ int prog_bulk_sender(long unused)
     bad += demo_expect("bulksender", "unmap its own region", u_region_unmap((ipc_cap_t)keep), 0);
     bad += demo_expect("bulksender", "map it again", u_region_map((ipc_cap_t)keep),
                        (long)(uintptr_t)q);
+    bad += demo_expect("bulksender", "map it a second time through a read-only copy",
+                       u_region_map((ipc_cap_t)u_cap_derive((ipc_cap_t)keep, IPC_RIGHT_RECEIVE)),
+                       IPC_ERR_EXISTS);
     u_msg_text(&m, 8, "copied");
     m.len = 8;
     for (int k = 0; k < 8; k++)

@@ -292,6 +292,7 @@ static void ipc_demo_exercises_ports_and_capabilities(void **state)
         "owner: send on the deleted one -> invalid capability",
         "bulksender: unmap its own region -> ok",
         "bulksender: map it again -> ok",
+        "bulksender: map it a second time through a read-only copy -> name exists",
         "owner: send on it after revoke (it was cached) -> invalid capability",
         "owner: send opcode 6 -> refused by the port's filter",
         "owner: send again at once -> rate limited",
