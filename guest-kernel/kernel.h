@@ -66,6 +66,7 @@ struct proc {
     uint8_t reply_for[KIPC_SLOTS]; /* slot holding a reply capability -> caller slot + 1 */
     uint64_t deadline;             /* cycle its wait times out, 0: never */
     struct kmap maps[KIPC_MAPS];   /* regions it has mapped */
+    uint32_t region_pages;         /* pages of regions it has created */
 };
 
 /* Machine facts from the boot-info block. */

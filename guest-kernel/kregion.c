@@ -11,6 +11,9 @@
 
 #define KIPC_REGIONS 64
 #define REGION_MAX_PAGES 16
+/* Pages of regions one process may create in its life: the page allocator
+ * never takes pages back, so without it one process could use up RAM. */
+#define REGION_QUOTA_PAGES 256
 
 struct region {
     uintptr_t base;
@@ -70,6 +73,8 @@ static long region_new(struct proc *p, uint32_t pages, const struct region *copy
 {
     /* The slot and the capability first: a caller whose space is full
      * must not cost the machine any pages (they are never given back). */
+    if (p->region_pages + pages > REGION_QUOTA_PAGES)
+        return IPC_ERR_NO_MEMORY;
     unsigned i;
     long tok = kipc_obj_new(p, IPC_OBJ_REGION, region_owner, region_gen, KIPC_REGIONS, &i);
     if (tok == IPC_ERR_NO_MEMORY) {
@@ -79,6 +84,7 @@ static long region_new(struct proc *p, uint32_t pages, const struct region *copy
     if (tok < 0)
         return tok;
     uintptr_t base = pages_alloc(pages);
+    p->region_pages += pages; /* counted even when it fails part-way: the pages are gone */
     if (!base) {
         ipc_cap_delete(&kipc_capsys, &p->cspace, (ipc_cap_t)tok);
         kipc_obj_free(region_owner, region_gen, i);
@@ -136,8 +142,16 @@ static long region_map(struct proc *p, ipc_cap_t tok)
     if (!m)
         return IPC_ERR_NO_MEMORY;
     size_t len = (size_t)rg->pages * KPAGE_SIZE;
-    if (arch_pt_map(p->pt_root, rg->base, len, PT_R | PT_U | (writable ? PT_W : 0)) != 0)
+    /* Splitting 2 MiB blocks may need page tables: a few pages at most. A
+     * map that still fails part-way is undone, so no user page is left
+     * behind without its bookkeeping. */
+    if (kpage_free_count() < 4)
         return IPC_ERR_NO_MEMORY;
+    if (arch_pt_map(p->pt_root, rg->base, len, PT_R | PT_U | (writable ? PT_W : 0)) != 0) {
+        arch_pt_map(p->pt_root, rg->base, len, PT_R | PT_W | PT_X);
+        arch_pt_activate(p->pt_root, p->asid);
+        return IPC_ERR_NO_MEMORY;
+    }
     *m = (struct kmap){.tok = tok, .base = rg->base, .len = len, .writable = writable};
     arch_pt_activate(p->pt_root, p->asid);
     ktrace(TRC_EV_REGION, p->pid, (uint64_t)(rg - regions) + 1, rg->base, len, TRC_REGION_MAP);
