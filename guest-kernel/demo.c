@@ -111,6 +111,14 @@ static void demo_ipc(void)
     spawn("rgowner", PRIO_DEFAULT, prog_region_owner, 0, PROC_EXITED, 0, 0, 0);
     spawn("lender", PRIO_DEFAULT, prog_lender, 0, PROC_EXITED, 0, 0, 0);
     spawn("borrower", PRIO_DEFAULT, prog_borrower, 0, PROC_EXITED, 0, 0, 0);
+    struct proc *low = spawn("lowsrv", PRIO_DEFAULT, prog_low_server, 0, PROC_EXITED, 0, 0, 0);
+    struct proc *hi =
+        spawn("hicaller", PRIO_DEFAULT + 1, prog_high_caller, 0, PROC_EXITED, 0, 0, 0);
+    if (low && hi) {
+        long lp = kipc_port_create(low, 2);
+        hand(low, lp);
+        hand(hi, kipc_grant(low, (ipc_cap_t)lp, hi, IPC_RIGHT_SEND));
+    }
     long shut = kipc_port_create(closer, 4);
     hand(closer, shut);
     hand(waiter, kipc_grant(closer, (ipc_cap_t)shut, waiter, IPC_RIGHT_RECEIVE));

@@ -359,6 +359,8 @@ long kipc_sys_reply(struct proc *s, struct arch_regs *r, bool then_recv)
         why = TRC_SLOW_QUEUE_NOT_EMPTY;
     else if (c->prio < s->base_prio)
         why = TRC_SLOW_CALLER_LOWER;
+    else if (sched_ready_above(c->prio))
+        why = TRC_SLOW_HIGHER_READY;
     if (then_recv && next && !why) {
         /* Fast path: park the server, straight back to the caller. */
         ktrace(TRC_EV_IPC_REPLY, s->pid, c->pid, info, TRC_IPC_FAST, 0);
@@ -378,7 +380,7 @@ long kipc_sys_reply(struct proc *s, struct arch_regs *r, bool then_recv)
     sched_enqueue(c);
     if (then_recv)
         return next ? kipc_recv_regs(s, next, 0) : nerr;
-    kipc_yield_to_higher(s, c);
+    kipc_yield_to_higher(s, c, IPC_OK);
     return IPC_OK;
 }
 

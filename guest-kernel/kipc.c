@@ -301,9 +301,10 @@ bool kipc_deliver(struct proc *p, uintptr_t u, const struct ipc_msg *m)
 }
 
 /* Lets a woken process of higher priority run before `p`. */
-void kipc_yield_to_higher(struct proc *p, struct proc *woken)
+void kipc_yield_to_higher(struct proc *p, struct proc *woken, long result)
 {
     if (woken && woken->prio > p->prio) {
+        arch_syscall_set_ret(&p->regs, (uintptr_t)result); /* it resumes later */
         sched_enqueue(p);
         sched_next(TRC_SWITCH_PREEMPT);
     }
@@ -386,8 +387,7 @@ static long sys_send(struct proc *p, ipc_cap_t tok, uintptr_t u, uint64_t timeou
     struct proc *woken;
     r = kipc_post(p, port, m, &woken);
     if (woken) {
-        arch_syscall_set_ret(&p->regs, 0);
-        kipc_yield_to_higher(p, woken);
+        kipc_yield_to_higher(p, woken, IPC_OK);
         return IPC_OK;
     }
     if (r != IPC_ERR_PORT_FULL)
@@ -428,8 +428,7 @@ static long sys_recv(struct proc *p, ipc_cap_t tok, uintptr_t u, uint64_t timeou
                 ktrace(TRC_EV_IPC_SEND, sp->pid, port->id, kipc_msg_word(&sp->kbuf), TRC_IPC_QUEUED,
                        0);
                 kipc_wake(sp, port->id, IPC_OK);
-                arch_syscall_set_ret(&p->regs, (uintptr_t)(intptr_t)r);
-                kipc_yield_to_higher(p, sp);
+                kipc_yield_to_higher(p, sp, r);
             }
             return r;
         }

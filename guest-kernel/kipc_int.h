@@ -62,8 +62,9 @@ int kipc_copy_in(struct proc *p, uintptr_t u, struct ipc_msg *m);
 /* The port a port capability's object word (gen << 8 | index) names, or
  * NULL when that port is gone. */
 struct ipc_port *kipc_port_deref(uint32_t ref);
-/* Lets `woken` run first if its priority is above `p`'s. */
-void kipc_yield_to_higher(struct proc *p, struct proc *woken);
+/* Lets `woken` run first if its priority is above `p`'s: p's system call
+ * then returns `result` when p runs again (this call does not return). */
+void kipc_yield_to_higher(struct proc *p, struct proc *woken, long result);
 
 /* knotify.c */
 /* Notifications, peek / pull / discard, the name registry. */

@@ -76,7 +76,7 @@ static long notify(struct proc *p, ipc_cap_t tok, uint64_t bits)
         wp->deadline = 0;
         arch_syscall_set_ret(&wp->regs, (uintptr_t)taken);
         sched_enqueue(wp);
-        kipc_yield_to_higher(p, wp);
+        kipc_yield_to_higher(p, wp, IPC_OK);
     }
     return IPC_OK;
 }
@@ -298,10 +298,7 @@ static long publish(struct proc *p, ipc_cap_t tok, uintptr_t u)
         }
         k++;
     }
-    if (first_woken) {
-        arch_syscall_set_ret(&p->regs, (uintptr_t)delivered);
-        kipc_yield_to_higher(p, first_woken);
-    }
+    kipc_yield_to_higher(p, first_woken, delivered);
     return delivered;
 }
 

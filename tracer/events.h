@@ -66,6 +66,7 @@ enum trc_slow_reason {
     TRC_SLOW_QUEUE_NOT_EMPTY = 5, /* reply_recv: a message waits, the server keeps running */
     TRC_SLOW_CALLER_LOWER = 6,    /* reply: the caller's priority is below the server's */
     TRC_SLOW_PORT_CLOSED = 7,     /* reply_recv: the port to wait on is closed */
+    TRC_SLOW_HIGHER_READY = 8,    /* reply_recv: a process above the caller is ready */
 };
 
 enum trc_region_op {

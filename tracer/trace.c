@@ -428,6 +428,7 @@ const char *trc_slow_reason_name(uint32_t why)
         [TRC_SLOW_QUEUE_NOT_EMPTY] = "queue_not_empty",
         [TRC_SLOW_CALLER_LOWER] = "caller_lower_priority",
         [TRC_SLOW_PORT_CLOSED] = "port_closed",
+        [TRC_SLOW_HIGHER_READY] = "higher_priority_ready",
     };
     return why < TRC_SLOW_REASONS ? names[why] : NULL;
 }

@@ -379,3 +379,25 @@ int prog_borrower(long unused)
     u_printf("borrower: %d more 64 KiB regions, then %s\n", big, u_strerror(r));
     return bad + (made != 80) + (big != 11);
 }
+
+/* A low-priority server answering a higher-priority caller with a plain
+ * reply: the caller runs first, and the server's reply still returns 0. */
+int prog_low_server(long port)
+{
+    int bad = 0;
+    struct ipc_regs io;
+    io.info = 0;
+    bad += demo_expect("lowsrv", "recv_call", u_recv_call((ipc_cap_t)port, &io, IPC_FOREVER), 0);
+    io.info = IPC_INFO(7, 0);
+    bad += demo_expect("lowsrv", "reply to a higher-priority caller", u_reply(io.aux, &io), 0);
+    return bad;
+}
+
+int prog_high_caller(long port)
+{
+    struct ipc_regs io;
+    io.info = IPC_INFO(1, 0);
+    long r = u_call((ipc_cap_t)port, &io, IPC_FOREVER);
+    return demo_expect("hicaller", "call a lower-priority server", r, 0) +
+           demo_expect("hicaller", "its answer", IPC_INFO_OPCODE(io.info), 7);
+}

@@ -155,6 +155,8 @@ int prog_region_parker(long unused);
 int prog_region_owner(long unused);
 int prog_lender(long unused);
 int prog_borrower(long unused);
+int prog_low_server(long port);
+int prog_high_caller(long send_only);
 
 /* prog_wild's `how`. */
 enum wild_how {
