@@ -60,6 +60,25 @@ static void spawn_rpc_pair(void)
     }
 }
 
+/* The ladder: a server of the default priority and callers one, two and
+ * zero steps above it (see prog_ladder_server). */
+static void spawn_ladder(void)
+{
+    struct proc *srv = spawn("ladder", PRIO_DEFAULT, prog_ladder_server, 0, PROC_EXITED, 0, 0, 0);
+    struct proc *callers[3] = {
+        spawn("ladderhi", PRIO_DEFAULT + 2, prog_ladder_high, 0, PROC_EXITED, 0, 0, 0),
+        spawn("laddermid", PRIO_DEFAULT + 1, prog_ladder_mid, 0, PROC_EXITED, 0, 0, 0),
+        spawn("ladderlo", PRIO_DEFAULT, prog_ladder_low, 0, PROC_EXITED, 0, 0, 0),
+    };
+    if (!srv)
+        return;
+    long port = kipc_port_create(srv, 4);
+    hand(srv, port);
+    for (int i = 0; i < 3; i++)
+        if (callers[i])
+            hand(callers[i], kipc_grant(srv, (ipc_cap_t)port, callers[i], IPC_RIGHT_SEND));
+}
+
 /* The ipc demo: the kernel creates the ports and grants the capabilities
  * the processes start with. */
 static void demo_ipc(void)
@@ -119,6 +138,7 @@ static void demo_ipc(void)
         hand(low, lp);
         hand(hi, kipc_grant(low, (ipc_cap_t)lp, hi, IPC_RIGHT_SEND));
     }
+    spawn_ladder();
     long shut = kipc_port_create(closer, 4);
     hand(closer, shut);
     hand(waiter, kipc_grant(closer, (ipc_cap_t)shut, waiter, IPC_RIGHT_RECEIVE));

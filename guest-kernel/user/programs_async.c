@@ -401,3 +401,70 @@ int prog_high_caller(long port)
     return demo_expect("hicaller", "call a lower-priority server", r, 0) +
            demo_expect("hicaller", "its answer", IPC_INFO_OPCODE(io.info), 7);
 }
+
+/* The ladder: callers at three priorities (high, middle, low) call one
+ * server of low base priority. Holding the high caller's reply capability,
+ * the server runs at the high priority; it answers the middle caller (now
+ * ready, but below the server) and then the low one with reply_recv. The
+ * reply must not hand the CPU straight to the low caller past the ready
+ * middle one: the next call the server sees is the middle caller's second,
+ * not the low caller's. Opcodes name the callers: 1 high, 2 middle, 3 low. */
+int prog_ladder_server(long port)
+{
+    int bad = 0;
+    ipc_cap_t reply[4] = {0};
+    struct ipc_regs io;
+    for (int i = 0; i < 3; i++) {
+        io.info = 0;
+        bad +=
+            demo_expect("ladder", "recv_call", u_recv_call((ipc_cap_t)port, &io, IPC_FOREVER), 0);
+        unsigned op = (unsigned)IPC_INFO_OPCODE(io.info);
+        if (op >= 1 && op <= 3)
+            reply[op] = io.aux;
+    }
+    io.info = IPC_INFO(10, 0);
+    bad += demo_expect("ladder", "answer the middle caller", u_reply(reply[2], &io), 0);
+    io.info = IPC_INFO(10, 0);
+    bad += demo_expect("ladder", "answer the low caller, then wait",
+                       u_reply_recv(reply[3], &io, (ipc_cap_t)port), 0);
+    bad += demo_expect("ladder", "the next call is the middle caller's",
+                       (long)IPC_INFO_OPCODE(io.info), 2);
+    io.info = IPC_INFO(10, 0);
+    bad += demo_expect("ladder", "answer it", u_reply(io.aux, &io), 0);
+    io.info = 0;
+    bad += demo_expect("ladder", "recv_call", u_recv_call((ipc_cap_t)port, &io, IPC_FOREVER), 0);
+    bad += demo_expect("ladder", "then the low caller's", (long)IPC_INFO_OPCODE(io.info), 3);
+    io.info = IPC_INFO(10, 0);
+    bad += demo_expect("ladder", "answer it", u_reply(io.aux, &io), 0);
+    io.info = IPC_INFO(10, 0);
+    bad += demo_expect("ladder", "answer the high caller", u_reply(reply[1], &io), 0);
+    return bad;
+}
+
+/* One ladder caller: `calls` calls with opcode `op`. */
+static int ladder_calls(const char *who, long port, uint32_t op, int calls)
+{
+    int bad = 0;
+    for (int i = 0; i < calls; i++) {
+        struct ipc_regs io;
+        io.info = IPC_INFO(op, 0);
+        bad += demo_expect(who, "call the ladder", u_call((ipc_cap_t)port, &io, IPC_FOREVER), 0);
+        bad += demo_expect(who, "its answer", (long)IPC_INFO_OPCODE(io.info), 10);
+    }
+    return bad;
+}
+
+int prog_ladder_high(long port)
+{
+    return ladder_calls("ladderhi", port, 1, 1);
+}
+
+int prog_ladder_mid(long port)
+{
+    return ladder_calls("laddermid", port, 2, 2);
+}
+
+int prog_ladder_low(long port)
+{
+    return ladder_calls("ladderlo", port, 3, 2);
+}

@@ -157,6 +157,10 @@ int prog_lender(long unused);
 int prog_borrower(long unused);
 int prog_low_server(long port);
 int prog_high_caller(long send_only);
+int prog_ladder_server(long port);
+int prog_ladder_high(long send_only);
+int prog_ladder_mid(long send_only);
+int prog_ladder_low(long send_only);
 
 /* prog_wild's `how`. */
 enum wild_how {

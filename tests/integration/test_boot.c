@@ -349,6 +349,9 @@ static void ipc_demo_exercises_ports_and_capabilities(void **state)
         "borrower: 11 more 64 KiB regions, then out of memory",
         "lowsrv: reply to a higher-priority caller -> ok",
         "hicaller: call a lower-priority server -> ok",
+        "ladder: the next call is the middle caller's -> ok",
+        "ladder: then the low caller's -> ok",
+        "ladderhi: its answer -> ok",
     };
     for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
         if (!strstr(r.out, lines[i]))
@@ -359,20 +362,24 @@ static void ipc_demo_exercises_ports_and_capabilities(void **state)
      * 2 regions sent in bulk, 1 moved to itself, 3 "ready" and 3 x 3
      * published items, 2 channel set-up messages, 6 through the shim, and
      * the rude server / region parker scenarios' 9, the lender and
-     * borrower's 4, and the low server's call and reply. */
-    assert_int_equal(jnum(m, "sent"), 72);
-    assert_int_equal(jnum(m, "received"), 66);
+     * borrower's 4, the low server's call and reply, the ladder's 5 calls
+     * and 5 replies. */
+    assert_int_equal(jnum(m, "sent"), 82);
+    assert_int_equal(jnum(m, "received"), 66 + 10);
     /* The rpc pair: the first call finds no server waiting (slow path,
      * queued); the other five and the five reply_recv that answer them
      * take the fast path with a direct switch. The rude server's calls a
-     * and c arrive while it waits in its registers: fast too. */
-    assert_int_equal(jnum(m, "fast_path"), 12);
+     * and c arrive while it waits in its registers: fast too, and so do
+     * three of the ladder's calls (its server waits in its registers). */
+    assert_int_equal(jnum(m, "fast_path"), 15);
     assert_true(jnum(m, "direct") >= 1 && jnum(m, "queued") >= 1);
-    assert_int_equal(jnum(m, "direct") + jnum(m, "queued") + jnum(m, "fast_path"), 72);
+    assert_int_equal(jnum(m, "direct") + jnum(m, "queued") + jnum(m, "fast_path"), 82);
     assert_int_equal(jnum(m, "refused"), 18);
     const cJSON *why = cJSON_GetObjectItem(m, "slow_path_why");
     assert_true(jnum(why, "no_receiver") >= 2);
     assert_int_equal(jnum(why, "port_closed"), 1); /* reply_recv on a closed port */
+    /* The ladder's reply_recv to its low caller, the middle one ready. */
+    assert_int_equal(jnum(why, "higher_priority_ready"), 1);
     const cJSON *c = cJSON_GetObjectItem(r.report, "cap_cache");
     assert_true(jnum(c, "hits") > 0 && jnum(c, "misses") > 0 && jnum(c, "invalidations") > 0);
     assert_int_equal(jnum(proc_named(r.report, "server"), "messages_received"), 4);
@@ -381,11 +388,12 @@ static void ipc_demo_exercises_ports_and_capabilities(void **state)
     const cJSON *mover = proc_named(r.report, "mover");
     assert_string_equal(jstr(mover, "state"), "killed");
     assert_string_equal(jstr(cJSON_GetObjectItem(mover, "fault"), "cause"), "read");
-    /* Measured paths: five fast calls and five fast replies, each with
-     * its cycle statistics. */
+    /* Measured paths: the rpc pair's five fast calls, the rude server's
+     * two and the ladder's three, and the rpc pair's five fast replies,
+     * each with its cycle statistics. */
     const cJSON *paths = cJSON_GetObjectItem(r.report, "paths");
     const cJSON *cf = cJSON_GetObjectItem(paths, "ipc.call.fast");
-    assert_int_equal(jnum(cf, "count"), 7);
+    assert_int_equal(jnum(cf, "count"), 10);
     assert_true(jnum(cf, "cycles_min") > 0 && jnum(cf, "cycles_min") <= jnum(cf, "cycles_median"));
     assert_true(jnum(cf, "cycles_median") <= jnum(cf, "cycles_p99"));
     assert_true(jnum(cf, "cycles_p99") <= jnum(cf, "cycles_max"));
