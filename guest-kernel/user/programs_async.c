@@ -393,13 +393,24 @@ int prog_low_server(long port)
     return bad;
 }
 
+/* `calls` calls on `port` with opcode `op`, each answered with opcode
+ * `answer`. */
+static int calls_answered(const char *who, const char *what, long port, uint32_t op, int calls,
+                          long answer)
+{
+    int bad = 0;
+    for (int i = 0; i < calls; i++) {
+        struct ipc_regs io;
+        io.info = IPC_INFO(op, 0);
+        bad += demo_expect(who, what, u_call((ipc_cap_t)port, &io, IPC_FOREVER), 0);
+        bad += demo_expect(who, "its answer", (long)IPC_INFO_OPCODE(io.info), answer);
+    }
+    return bad;
+}
+
 int prog_high_caller(long port)
 {
-    struct ipc_regs io;
-    io.info = IPC_INFO(1, 0);
-    long r = u_call((ipc_cap_t)port, &io, IPC_FOREVER);
-    return demo_expect("hicaller", "call a lower-priority server", r, 0) +
-           demo_expect("hicaller", "its answer", IPC_INFO_OPCODE(io.info), 7);
+    return calls_answered("hicaller", "call a lower-priority server", port, 1, 1, 7);
 }
 
 /* The ladder: callers at three priorities (high, middle, low) call one
@@ -441,30 +452,17 @@ int prog_ladder_server(long port)
     return bad;
 }
 
-/* One ladder caller: `calls` calls with opcode `op`. */
-static int ladder_calls(const char *who, long port, uint32_t op, int calls)
-{
-    int bad = 0;
-    for (int i = 0; i < calls; i++) {
-        struct ipc_regs io;
-        io.info = IPC_INFO(op, 0);
-        bad += demo_expect(who, "call the ladder", u_call((ipc_cap_t)port, &io, IPC_FOREVER), 0);
-        bad += demo_expect(who, "its answer", (long)IPC_INFO_OPCODE(io.info), 10);
-    }
-    return bad;
-}
-
 int prog_ladder_high(long port)
 {
-    return ladder_calls("ladderhi", port, 1, 1);
+    return calls_answered("ladderhi", "call the ladder", port, 1, 1, 10);
 }
 
 int prog_ladder_mid(long port)
 {
-    return ladder_calls("laddermid", port, 2, 2);
+    return calls_answered("laddermid", "call the ladder", port, 2, 2, 10);
 }
 
 int prog_ladder_low(long port)
 {
-    return ladder_calls("ladderlo", port, 3, 2);
+    return calls_answered("ladderlo", "call the ladder", port, 3, 2, 10);
 }
