@@ -15,99 +15,9 @@
 #include <cjson/cJSON.h>
 #include <cmocka.h>
 
-static const char *ipcemu, *arch;
-static char tmpdir[] = "/tmp/ipcemu-it-XXXXXX";
+#include "harness.h"
 
-struct result {
-    int status;    /* exit status */
-    char *out;     /* stdout */
-    char *err;     /* stderr */
-    cJSON *report; /* --report, when asked and written */
-};
-
-/* Returns the whole file, NUL-terminated (empty if absent). */
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = calloc(1, 1);
-    size_t n = 0;
-    if (!f)
-        return buf;
-    char chunk[4096];
-    size_t k;
-    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        buf = realloc(buf, n + k + 1);
-        memcpy(buf + n, chunk, k);
-        n += k;
-        buf[n] = '\0';
-    }
-    fclose(f);
-    return buf;
-}
-
-/* Runs ipcemu with the NULL-terminated argument list; with_report adds
- * --report FILE and parses it. */
-static struct result run(int with_report, ...)
-{
-    const char *argv[32];
-    int argc = 0;
-    argv[argc++] = ipcemu;
-    va_list ap;
-    va_start(ap, with_report);
-    const char *a;
-    while ((a = va_arg(ap, const char *)) != NULL && argc < 28)
-        argv[argc++] = a;
-    va_end(ap);
-    char out[128], err[128], rep[128];
-    snprintf(out, sizeof out, "%s/out", tmpdir);
-    snprintf(err, sizeof err, "%s/err", tmpdir);
-    snprintf(rep, sizeof rep, "%s/report.json", tmpdir);
-    unlink(rep);
-    if (with_report) {
-        argv[argc++] = "--report";
-        argv[argc++] = rep;
-    }
-    argv[argc] = NULL;
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        if (!freopen(out, "w", stdout) || !freopen(err, "w", stderr))
-            _exit(127);
-        execv(ipcemu, (char *const *)argv);
-        _exit(127);
-    }
-    int st;
-    assert_int_equal(waitpid(pid, &st, 0), pid);
-    assert_true(WIFEXITED(st)); /* never a crash */
-    struct result r = {.status = WEXITSTATUS(st), .out = slurp(out), .err = slurp(err)};
-    if (with_report) {
-        char *j = slurp(rep);
-        r.report = cJSON_Parse(j);
-        free(j);
-    }
-    return r;
-}
-
-static void result_free(struct result *r)
-{
-    free(r->out);
-    free(r->err);
-    cJSON_Delete(r->report);
-}
-
-static const char *jstr(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItem(o, key);
-    assert_true(cJSON_IsString(v));
-    return v->valuestring;
-}
-
-static double jnum(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItem(o, key);
-    assert_true(cJSON_IsNumber(v));
-    return v->valuedouble;
-}
+static const char *arch;
 
 /* Returns the report's process called `name`. */
 static const cJSON *proc_named(const cJSON *report, const char *name)
@@ -456,20 +366,6 @@ static void bad_usage_exits_2_with_one_message(void **state)
         assert_non_null(strstr(r.out, "usage: ipcemu"));
         result_free(&r);
     }
-}
-
-static int setup(void **state)
-{
-    (void)state;
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[200];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
 }
 
 int main(int argc, char **argv)

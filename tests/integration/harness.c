@@ -1,0 +1,113 @@
+/* tests/integration/harness.c: see harness.h. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+
+const char *ipcemu;
+char tmpdir[] = "/tmp/ipcemu-it-XXXXXX";
+
+/* Returns the whole file, NUL-terminated (empty if absent). */
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = calloc(1, 1);
+    size_t n = 0;
+    if (!f)
+        return buf;
+    char chunk[4096];
+    size_t k;
+    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        buf = realloc(buf, n + k + 1);
+        memcpy(buf + n, chunk, k);
+        n += k;
+        buf[n] = '\0';
+    }
+    fclose(f);
+    return buf;
+}
+
+struct result run(int with_report, ...)
+{
+    const char *argv[32];
+    int argc = 0;
+    argv[argc++] = ipcemu;
+    va_list ap;
+    va_start(ap, with_report);
+    const char *a;
+    while ((a = va_arg(ap, const char *)) != NULL && argc < 28)
+        argv[argc++] = a;
+    va_end(ap);
+    char out[128], err[128], rep[128];
+    snprintf(out, sizeof out, "%s/out", tmpdir);
+    snprintf(err, sizeof err, "%s/err", tmpdir);
+    snprintf(rep, sizeof rep, "%s/report.json", tmpdir);
+    unlink(rep);
+    if (with_report) {
+        argv[argc++] = "--report";
+        argv[argc++] = rep;
+    }
+    argv[argc] = NULL;
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (!freopen(out, "w", stdout) || !freopen(err, "w", stderr))
+            _exit(127);
+        execv(ipcemu, (char *const *)argv);
+        _exit(127);
+    }
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_true(WIFEXITED(st)); /* never a crash */
+    struct result r = {.status = WEXITSTATUS(st), .out = slurp(out), .err = slurp(err)};
+    if (with_report) {
+        char *j = slurp(rep);
+        r.report = cJSON_Parse(j);
+        free(j);
+    }
+    return r;
+}
+
+void result_free(struct result *r)
+{
+    free(r->out);
+    free(r->err);
+    cJSON_Delete(r->report);
+}
+
+const char *jstr(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItem(o, key);
+    assert_true(cJSON_IsString(v));
+    return v->valuestring;
+}
+
+double jnum(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItem(o, key);
+    assert_true(cJSON_IsNumber(v));
+    return v->valuedouble;
+}
+
+int setup(void **state)
+{
+    (void)state;
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+int teardown(void **state)
+{
+    (void)state;
+    char cmd[200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    return system(cmd) == 0 ? 0 : -1;
+}

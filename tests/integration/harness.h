@@ -1,0 +1,32 @@
+/* tests/integration/harness.h: runs the ipcemu binary as a user would and
+ * reads back what it printed and reported; shared by the integration
+ * drivers. */
+#ifndef IPCEMU_TESTS_INTEGRATION_HARNESS_H
+#define IPCEMU_TESTS_INTEGRATION_HARNESS_H
+
+#include <cjson/cJSON.h>
+
+extern const char *ipcemu; /* the binary under test */
+extern char tmpdir[];      /* a scratch directory, made by setup */
+
+struct result {
+    int status;    /* exit status */
+    char *out;     /* stdout */
+    char *err;     /* stderr */
+    cJSON *report; /* --report, when asked and written */
+};
+
+/* Runs ipcemu with the NULL-terminated argument list; with_report adds
+ * --report FILE and parses it. Fails the test if ipcemu crashes. */
+struct result run(int with_report, ...);
+void result_free(struct result *r);
+
+/* The report member `key` of `o`, which must be a string / a number. */
+const char *jstr(const cJSON *o, const char *key);
+double jnum(const cJSON *o, const char *key);
+
+/* cmocka group set-up and tear-down: make and remove tmpdir. */
+int setup(void **state);
+int teardown(void **state);
+
+#endif
