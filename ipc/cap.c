@@ -514,16 +514,10 @@ int ipc_cap_revoke(struct ipc_capsys *sys, struct ipc_cspace *cs, ipc_cap_t tok)
  * if `cs` is not attached. */
 int ipc_cap_delete(struct ipc_capsys *sys, struct ipc_cspace *cs, ipc_cap_t tok)
 {
-    if (!cap_attached(sys, cs))
-        return IPC_ERR_INVALID_ARG;
-    struct ipc_slot *s;
-    int r = cap_find(cs, tok, IPC_OBJ_NONE, 0, &s);
-    if (r != IPC_OK)
-        return r;
-    ipc_slotref_t self = cap_ref(cs->id, ipc_tok_index(tok));
-    cap_kill_below(sys, self);
-    cap_empty(sys, self);
-    return IPC_OK;
+    int r = ipc_cap_revoke(sys, cs, tok);
+    if (r == IPC_OK)
+        cap_empty(sys, cap_ref(cs->id, ipc_tok_index(tok)));
+    return r;
 }
 
 /* Returns how many descendants (any depth, any space) the capability
