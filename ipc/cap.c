@@ -493,11 +493,9 @@ int ipc_cap_move(struct ipc_capsys *sys, struct ipc_cspace *from, ipc_cap_t tok,
     return IPC_OK;
 }
 
-/* Returns IPC_OK after deleting every descendant of `tok` (which stays),
- * IPC_ERR_INVALID_CAP if `tok` names nothing in `cs`, IPC_ERR_INVALID_ARG
- * if `cs` is not attached. No right is checked here: the caller checks
- * IPC_RIGHT_MANAGE where its policy needs it. */
-int ipc_cap_revoke(struct ipc_capsys *sys, struct ipc_cspace *cs, ipc_cap_t tok)
+/* Deletes every descendant of `tok` and, with `self`, `tok` itself: the
+ * common body of revoke and delete. */
+static inline int cap_kill(struct ipc_capsys *sys, struct ipc_cspace *cs, ipc_cap_t tok, bool self)
 {
     if (!cap_attached(sys, cs))
         return IPC_ERR_INVALID_ARG;
@@ -505,8 +503,20 @@ int ipc_cap_revoke(struct ipc_capsys *sys, struct ipc_cspace *cs, ipc_cap_t tok)
     int r = cap_find(cs, tok, IPC_OBJ_NONE, 0, &s);
     if (r != IPC_OK)
         return r;
-    cap_kill_below(sys, cap_ref(cs->id, ipc_tok_index(tok)));
+    ipc_slotref_t ref = cap_ref(cs->id, ipc_tok_index(tok));
+    cap_kill_below(sys, ref);
+    if (self)
+        cap_empty(sys, ref);
     return IPC_OK;
+}
+
+/* Returns IPC_OK after deleting every descendant of `tok` (which stays),
+ * IPC_ERR_INVALID_CAP if `tok` names nothing in `cs`, IPC_ERR_INVALID_ARG
+ * if `cs` is not attached. No right is checked here: the caller checks
+ * IPC_RIGHT_MANAGE where its policy needs it. */
+int ipc_cap_revoke(struct ipc_capsys *sys, struct ipc_cspace *cs, ipc_cap_t tok)
+{
+    return cap_kill(sys, cs, tok, false);
 }
 
 /* Returns IPC_OK after deleting `tok` and every descendant of it,
@@ -514,10 +524,7 @@ int ipc_cap_revoke(struct ipc_capsys *sys, struct ipc_cspace *cs, ipc_cap_t tok)
  * if `cs` is not attached. */
 int ipc_cap_delete(struct ipc_capsys *sys, struct ipc_cspace *cs, ipc_cap_t tok)
 {
-    int r = ipc_cap_revoke(sys, cs, tok);
-    if (r == IPC_OK)
-        cap_empty(sys, cap_ref(cs->id, ipc_tok_index(tok)));
-    return r;
+    return cap_kill(sys, cs, tok, true);
 }
 
 /* Returns how many descendants (any depth, any space) the capability
