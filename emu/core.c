@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "emu/timing.h"
+
 #define BLOCK_CACHE_INITIAL 4096u
 
 const struct emu_arch *emu_arch_get(enum emu_arch_id id)
@@ -14,6 +16,13 @@ const struct emu_arch *emu_arch_get(enum emu_arch_id id)
         [EMU_ARCH_RISCV64] = &emu_arch_riscv64,
     };
     return id < EMU_ARCH_COUNT ? all[id] : NULL;
+}
+
+const char *emu_charge_name(enum emu_charge k)
+{
+    static const char *const names[EMU_CHARGE_COUNT] = {"base", "cache", "tlb", "branch",
+                                                        "trap", "mmio",  "idle"};
+    return k < EMU_CHARGE_COUNT ? names[k] : "?";
 }
 
 const struct emu_arch *emu_arch_by_name(const char *name)
@@ -55,32 +64,82 @@ static bool block_cache_grow(struct emu_block_cache *bc)
     return true;
 }
 
-/* Returns the cost entry of the block at addr, decoding it on first sight,
- * or NULL when memory ran out or its code cannot be read. */
-static const struct emu_block *block_lookup(struct emu_core *c, uint64_t addr, uint32_t size)
+/* FNV-1a of a block's code bytes. */
+static uint64_t code_hash(const uint8_t *code, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ code[i]) * 0x100000001b3ULL;
+    return h;
+}
+
+/* Decodes and costs the block's code into *b. */
+static void block_analyse(struct emu_core *c, struct emu_block *b, const uint8_t *code)
+{
+    size_t max = b->size;
+    struct emu_insn *insns = c->timing ? malloc(max * sizeof *insns) : NULL;
+    struct emu_insn one;
+    uint32_t n = 0;
+    for (size_t off = 0; off < b->size; n++) {
+        struct emu_insn *in = insns ? &insns[n] : &one;
+        memset(in, 0, sizeof *in);
+        unsigned len = c->arch->decode(c, b->addr + off, code + off, b->size - off, in);
+        if (len == 0) {
+            n++; /* undecodable: the CPU traps on it */
+            break;
+        }
+        off += len;
+    }
+    b->insns = n ? n : 1;
+    if (insns && n > 0) {
+        const struct emu_insn *last = &insns[n - 1];
+        b->cost = tm_block_cost(tm_state_profile(c->timing), insns, n, NULL);
+        b->flow = last->flow;
+        b->target = last->target;
+        for (uint32_t i = 0; i < n; i++) {
+            b->root_write |= insns[i].special == EMU_SPECIAL_ROOT;
+            b->tlb_flush |= insns[i].special == EMU_SPECIAL_TLB_FLUSH;
+        }
+    } else {
+        b->cost = (uint64_t)b->insns * c->cycles_per_insn * EMU_FRAC;
+    }
+    free(insns);
+}
+
+/* Returns the cost entry of the block at addr, decoding it on first sight
+ * (and again when a store changed its code), or NULL when memory ran out. */
+static struct emu_block *block_lookup(struct emu_core *c, uint64_t addr, uint32_t size)
 {
     struct emu_block_cache *bc = &c->blocks;
     if ((bc->used + 1) * 4 > bc->capacity * 3 && !block_cache_grow(bc))
         return NULL;
     size_t i = block_slot(bc, addr, size);
-    if (bc->slots[i].size != 0)
-        return &bc->slots[i];
+    struct emu_block *b = &bc->slots[i];
+    uint32_t gen = c->timing ? tm_page_gen(c->timing, addr) : 0;
+    if (b->size != 0 && b->gen == gen)
+        return b;
     uint8_t stack_buf[256];
     uint8_t *code = size <= sizeof stack_buf ? stack_buf : malloc(size);
     if (!code)
         return NULL;
-    uint32_t insns;
-    if (uc_mem_read(c->uc, addr, code, size) == UC_ERR_OK)
-        insns = c->arch->count_insns(c, addr, code, size);
-    else
-        insns = (size + 3) / 4; /* code outside RAM (MMIO): count words */
+    bool readable = uc_mem_read(c->uc, addr, code, size) == UC_ERR_OK;
+    uint64_t hash = readable ? code_hash(code, size) : 0;
+    if (b->size != 0 && b->hash == hash) {
+        b->gen = gen; /* a data store shared the page: the code is the same */
+    } else {
+        if (b->size == 0)
+            bc->used++;
+        *b = (struct emu_block){.addr = addr, .size = size, .gen = gen, .hash = hash, .func = -1};
+        if (readable) {
+            block_analyse(c, b, code);
+        } else {
+            b->insns = (size + 3) / 4; /* code outside RAM (MMIO): count words */
+            b->cost = (uint64_t)b->insns * c->cycles_per_insn * EMU_FRAC;
+        }
+    }
     if (code != stack_buf)
         free(code);
-    if (insns == 0)
-        insns = 1;
-    bc->slots[i] = (struct emu_block){addr, size, insns, insns * c->cycles_per_insn};
-    bc->used++;
-    return &bc->slots[i];
+    return b;
 }
 
 /* UC_HOOK_BLOCK: charges the block that starts now, or, once the clock
@@ -102,11 +161,22 @@ static void block_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
     }
     if (size == 0)
         size = 1;
-    const struct emu_block *b = block_lookup(c, addr, size);
-    struct emu_block charge = {addr, size, b ? b->insns : 1, b ? b->cycles : c->cycles_per_insn};
+    struct emu_block *b = block_lookup(c, addr, size);
+    struct emu_block charge = {
+        .addr = addr, .size = size, .insns = 1, .cost = (uint64_t)c->cycles_per_insn * EMU_FRAC};
+    if (b) {
+        b->execs++;
+        charge = *b;
+    }
+    memset(c->last_charged, 0, sizeof c->last_charged);
+    c->last_frac = c->frac;
     c->instructions += charge.insns;
-    c->cycles += charge.cycles;
+    uint64_t owed = c->frac + charge.cost;
+    c->frac = (uint32_t)(owed & (EMU_FRAC - 1));
+    emu_core_charge(c, EMU_CHARGE_BASE, owed >> EMU_FRAC_BITS);
     c->last_block = charge;
+    if (c->timing)
+        tm_on_block(c, &charge);
 }
 
 uc_err emu_core_open(struct emu_core *c, const struct emu_arch *arch, unsigned id, void *owner)
@@ -153,6 +223,8 @@ void emu_core_close(struct emu_core *c)
     if (c->uc)
         uc_close(c->uc);
     free(c->blocks.slots);
+    tm_state_free(c->timing);
+    c->timing = NULL;
     c->uc = NULL;
     c->blocks = (struct emu_block_cache){0};
 }
@@ -187,8 +259,15 @@ void emu_core_block_not_run(struct emu_core *c, uint64_t addr)
     if (c->last_block.size == 0 || c->last_block.addr != addr)
         return;
     c->instructions -= c->last_block.insns;
-    c->cycles -= c->last_block.cycles;
+    for (unsigned k = 0; k < EMU_CHARGE_COUNT; k++) {
+        c->cycles -= c->last_charged[k];
+        c->charged[k] -= c->last_charged[k];
+        c->last_charged[k] = 0;
+    }
+    c->frac = c->last_frac;
     c->last_block = (struct emu_block){0};
+    if (c->timing)
+        tm_break_flow(c->timing);
 }
 
 void emu_core_exception_taken(struct emu_core *c)
@@ -197,9 +276,35 @@ void emu_core_exception_taken(struct emu_core *c)
     emu_core_request_stop(c);
 }
 
-void emu_core_charge(struct emu_core *c, uint64_t cycles)
+void emu_core_charge(struct emu_core *c, enum emu_charge k, uint64_t cycles)
 {
     c->cycles += cycles;
+    c->charged[k] += cycles;
+    c->last_charged[k] += cycles;
+}
+
+void emu_core_trap(struct emu_core *c, uint64_t flat)
+{
+    if (!c->timing) {
+        emu_core_charge(c, EMU_CHARGE_TRAP, flat);
+        return;
+    }
+    tm_break_flow(c->timing);
+    emu_core_charge(c, EMU_CHARGE_TRAP, tm_state_profile(c->timing)->trap_entry);
+}
+
+int emu_core_set_profile(struct emu_core *c, const struct tm_profile *profile)
+{
+    struct tm_state *s = NULL;
+    if (profile && !(s = tm_state_new(profile)))
+        return -1;
+    bool hooked = c->timing != NULL;
+    tm_state_free(c->timing);
+    c->timing = s;
+    if (s && !hooked && tm_hook_memory(c) != UC_ERR_OK)
+        return -1;
+    emu_core_flush_blocks(c);
+    return 0;
 }
 
 void emu_core_flush_blocks(struct emu_core *c)

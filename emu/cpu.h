@@ -18,6 +18,48 @@
 enum emu_arch_id { EMU_ARCH_X86_64, EMU_ARCH_AARCH64, EMU_ARCH_RISCV64, EMU_ARCH_COUNT };
 
 struct emu_core;
+struct tm_profile;
+struct tm_state;
+
+/* What an instruction does to control flow (for the branch predictor). */
+enum emu_flow {
+    EMU_FLOW_NONE,
+    EMU_FLOW_COND,          /* conditional direct branch */
+    EMU_FLOW_JUMP,          /* unconditional direct jump */
+    EMU_FLOW_INDIRECT,      /* jump through a register or memory */
+    EMU_FLOW_CALL,          /* direct call */
+    EMU_FLOW_CALL_INDIRECT, /* call through a register or memory */
+    EMU_FLOW_RET,           /* return */
+    EMU_FLOW_TRAP,          /* system call, breakpoint, software interrupt */
+    EMU_FLOW_XRET,          /* return from a trap (iretq, eret, sret/mret) */
+};
+
+/* Instructions the dynamic model treats specially. */
+enum emu_special {
+    EMU_SPECIAL_NONE,
+    EMU_SPECIAL_ROOT,      /* writes the translation root (CR3, TTBR0_EL1, satp) */
+    EMU_SPECIAL_TLB_FLUSH, /* invlpg, tlbi, sfence.vma */
+};
+
+#define EMU_INSN_MAX_SRC 12
+#define EMU_INSN_MAX_DST 6
+#define EMU_REG_LIMIT 512 /* canonical register ids are below this */
+
+/* One decoded guest instruction, as the timing model needs it. */
+struct emu_insn {
+    uint64_t addr;
+    uint64_t target; /* direct branch target, 0 when none */
+    uint8_t len;     /* bytes; 0: the bytes did not decode */
+    uint8_t flow;    /* enum emu_flow */
+    uint8_t special; /* enum emu_special */
+    bool load, store;
+    bool zero_idiom; /* xor r, r and friends: no input dependency */
+    uint8_t nsrc, ndst;
+    uint16_t src[EMU_INSN_MAX_SRC]; /* canonical registers read */
+    uint16_t dst[EMU_INSN_MAX_DST]; /* canonical registers written */
+    char key[48];                   /* "mnemonic operand-kinds": the profile table key */
+    char text[200];                 /* assembly llvm-mca reads for this instruction */
+};
 
 /* What varies per architecture in the CPU adapter. */
 struct emu_arch {
@@ -30,9 +72,15 @@ struct emu_arch {
     /* Open per-core decoder state; returns 0 or -1. May be NULL. */
     int (*decoder_open)(struct emu_core *c);
     void (*decoder_close)(struct emu_core *c);
-    /* Returns how many instructions the basic block `code` of `size` bytes
-     * holds (at least 1 when size > 0). */
-    uint32_t (*count_insns)(struct emu_core *c, uint64_t addr, const uint8_t *code, size_t size);
+    /* Decodes one instruction of `code` (`size` bytes readable) at guest
+     * address `addr` into *out; returns its length, 0 when the bytes do not
+     * decode (the CPU will trap on them). */
+    unsigned (*decode)(struct emu_core *c, uint64_t addr, const uint8_t *code, size_t size,
+                       struct emu_insn *out);
+    int reg_root;                       /* the translation-root register (Unicorn id) */
+    uint16_t (*asid_of)(uint64_t root); /* the address-space id a root value selects */
+    const char *default_cpu;            /* the CPU profile used without --cpu */
+    const char *llvm_triple;            /* for llvm-mca */
 };
 
 extern const struct emu_arch emu_arch_x86_64;
@@ -49,8 +97,34 @@ struct emu_block {
     uint64_t addr;
     uint32_t size;
     uint32_t insns;
-    uint64_t cycles;
+    uint64_t cost;   /* static cost, in 1/EMU_FRAC cycles */
+    uint64_t target; /* direct target of the last instruction, 0 if none */
+    uint8_t flow;    /* enum emu_flow of the last instruction */
+    bool root_write; /* writes the translation root */
+    bool tlb_flush;  /* flushes the TLB */
+    int32_t func;    /* index of the kernel function holding addr, -1 if none */
+    uint32_t gen;    /* write generation of its page when it was decoded */
+    uint64_t hash;   /* of its code bytes, to tell a rewrite from a data store */
+    uint64_t execs;  /* times it started */
 };
+
+#define EMU_FRAC_BITS 8
+#define EMU_FRAC (1u << EMU_FRAC_BITS)
+
+/* Where cycles go. Every cycle of a core's clock is charged to one. */
+enum emu_charge {
+    EMU_CHARGE_BASE,   /* the static cost of the blocks that ran */
+    EMU_CHARGE_CACHE,  /* instruction and data cache misses */
+    EMU_CHARGE_TLB,    /* TLB misses (page walks) */
+    EMU_CHARGE_BRANCH, /* mispredicted branches */
+    EMU_CHARGE_TRAP,   /* trap entry and return, address-space switches */
+    EMU_CHARGE_MMIO,   /* device register accesses */
+    EMU_CHARGE_IDLE,   /* waiting for an interrupt */
+    EMU_CHARGE_COUNT
+};
+
+/* Returns "base", "cache", ... for a charge kind. */
+const char *emu_charge_name(enum emu_charge k);
 
 struct emu_block_cache {
     struct emu_block *slots; /* owned; capacity is a power of two */
@@ -70,16 +144,21 @@ struct emu_core {
     uc_engine *uc; /* owned */
     const struct emu_arch *arch;
     unsigned id;
-    uint64_t cycles;          /* the core's clock: cycles since reset */
-    uint64_t instructions;    /* guest instructions started */
-    uint64_t deadline;        /* stop once cycles >= deadline */
-    uint64_t cycles_per_insn; /* flat cost until the timing model lands */
-    bool deadline_hit;        /* set by the block hook */
-    bool stop_requested;      /* set by emu_core_request_stop */
-    bool exception_taken;     /* an arch hook took the trap Unicorn ends the run for */
-    uc_err uc_error;          /* last error of emu_core_run */
+    uint64_t cycles;                    /* the core's clock: cycles since reset */
+    uint64_t instructions;              /* guest instructions started */
+    uint64_t deadline;                  /* stop once cycles >= deadline */
+    uint64_t cycles_per_insn;           /* flat cost per instruction when no profile is set */
+    uint64_t charged[EMU_CHARGE_COUNT]; /* sums to cycles */
+    uint32_t frac;                      /* fraction of a cycle owed, in 1/EMU_FRAC */
+    struct tm_state *timing;            /* owned; NULL: the flat model */
+    bool deadline_hit;                  /* set by the block hook */
+    bool stop_requested;                /* set by emu_core_request_stop */
+    bool exception_taken;               /* an arch hook took the trap Unicorn ends the run for */
+    uc_err uc_error;                    /* last error of emu_core_run */
     struct emu_block_cache blocks;
-    struct emu_block last_block; /* what the block hook charged last (size 0: none) */
+    struct emu_block last_block;             /* what the block hook charged last (size 0: none) */
+    uint64_t last_charged[EMU_CHARGE_COUNT]; /* what it charged, per kind */
+    uint32_t last_frac;                      /* c->frac before it */
     uc_hook block_hook;
     void *decoder; /* per-arch decoder state (capstone handle) */
     void *board;   /* machine/arch/<arch>.c per-core state */
@@ -106,8 +185,16 @@ void emu_core_block_not_run(struct emu_core *c, uint64_t addr);
  * the running uc_emu_start returns is not an error; the core stops and
  * goes on from the state the hook set. */
 void emu_core_exception_taken(struct emu_core *c);
-/* Adds `cycles` to the core's clock (trap entry, interrupts). */
-void emu_core_charge(struct emu_core *c, uint64_t cycles);
+/* Adds `cycles` of kind `k` to the core's clock. */
+void emu_core_charge(struct emu_core *c, enum emu_charge k, uint64_t cycles);
+/* A trap (exception or interrupt) enters the kernel: charges the profile's
+ * trap entry (or `flat` cycles without a profile) and tells the branch
+ * predictor that control flow did not follow the code. */
+void emu_core_trap(struct emu_core *c, uint64_t flat);
+/* Selects the timing model of `profile` for the core (NULL: flat). The
+ * core owns the dynamic state; the profile must outlive the core. Returns
+ * 0, or -1 when memory ran out. Drops cached block costs. */
+int emu_core_set_profile(struct emu_core *c, const struct tm_profile *profile);
 /* Drops every cached block cost (code changed). */
 void emu_core_flush_blocks(struct emu_core *c);
 

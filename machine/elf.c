@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Formats the detail sentence and returns `e`. */
@@ -144,4 +145,76 @@ const char *elf_strerror(enum elf_err e)
         return "writing guest memory failed";
     }
     return "unknown ELF error";
+}
+
+static int sym_cmp(const void *a, const void *b)
+{
+    const struct elf_sym *x = a, *y = b;
+    if (x->addr != y->addr)
+        return x->addr < y->addr ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+size_t elf_symbols(const uint8_t *buf, size_t n, struct elf_sym **out)
+{
+    *out = NULL;
+    if (n < sizeof(Elf64_Ehdr))
+        return 0;
+    const Elf64_Ehdr *eh = (const Elf64_Ehdr *)buf;
+    if (eh->e_shentsize != sizeof(Elf64_Shdr) ||
+        !in_file(eh->e_shoff, (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr), n))
+        return 0;
+    const Elf64_Shdr *sh = (const Elf64_Shdr *)(buf + eh->e_shoff);
+    for (unsigned s = 0; s < eh->e_shnum; s++) {
+        if (sh[s].sh_type != SHT_SYMTAB || sh[s].sh_link >= eh->e_shnum ||
+            sh[s].sh_entsize != sizeof(Elf64_Sym) || !in_file(sh[s].sh_offset, sh[s].sh_size, n))
+            continue;
+        const Elf64_Shdr *str = &sh[sh[s].sh_link];
+        if (!in_file(str->sh_offset, str->sh_size, n) || str->sh_size == 0 ||
+            buf[str->sh_offset + str->sh_size - 1] != '\0')
+            continue;
+        const Elf64_Sym *sym = (const Elf64_Sym *)(buf + sh[s].sh_offset);
+        size_t count = sh[s].sh_size / sizeof *sym, k = 0;
+        struct elf_sym *v = calloc(count ? count : 1, sizeof *v);
+        if (!v)
+            return 0;
+        for (size_t i = 0; i < count; i++) {
+            unsigned type = ELF64_ST_TYPE(sym[i].st_info);
+            if ((type != STT_FUNC && type != STT_NOTYPE) || sym[i].st_name == 0 ||
+                sym[i].st_name >= str->sh_size || sym[i].st_shndx == SHN_UNDEF)
+                continue;
+            const char *name = (const char *)buf + str->sh_offset + sym[i].st_name;
+            if (name[0] == '\0' || name[0] == '$' || (name[0] == '.' && name[1] == 'L'))
+                continue; /* mapping symbols and local labels */
+            v[k++] = (struct elf_sym){sym[i].st_value, sym[i].st_size, name, type == STT_FUNC};
+        }
+        qsort(v, k, sizeof *v, sym_cmp);
+        if (k == 0) {
+            free(v);
+            v = NULL;
+        }
+        *out = v;
+        return k;
+    }
+    return 0;
+}
+
+const struct elf_sym *elf_symbol_at(const struct elf_sym *syms, size_t n, uint64_t addr)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) { /* first symbol above addr */
+        size_t mid = (lo + hi) / 2;
+        if (syms[mid].addr <= addr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i-- > 0;) {
+        if (!syms[i].func)
+            continue;
+        if (syms[i].size == 0 || addr < syms[i].addr + syms[i].size)
+            return &syms[i];
+        return NULL;
+    }
+    return NULL;
 }

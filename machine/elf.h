@@ -6,6 +6,7 @@
 #define IPCEMU_MACHINE_ELF_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 enum elf_err {
@@ -40,6 +41,22 @@ typedef int (*elf_write_fn)(void *ctx, uint64_t addr, const void *data, size_t l
 enum elf_err elf_load(const uint8_t *buf, size_t n, uint16_t machine, uint64_t lo, uint64_t hi,
                       elf_write_fn write, void *ctx, struct elf_info *info, char *detail,
                       size_t dn);
+
+/* A symbol of an image: `name` points into the image's bytes. */
+struct elf_sym {
+    uint64_t addr, size;
+    const char *name;
+    bool func;
+};
+
+/* Reads the symbol table of a 64-bit ELF image (already checked by
+ * elf_load): function and untyped symbols with names, sorted by address.
+ * Returns how many (the array is malloc'd, *out NULL when none); every
+ * offset is checked against n. */
+size_t elf_symbols(const uint8_t *buf, size_t n, struct elf_sym **out);
+/* Returns the symbol whose [addr, addr + size) holds `addr` (the last
+ * function starting at or below it when sizes are 0), or NULL. */
+const struct elf_sym *elf_symbol_at(const struct elf_sym *syms, size_t n, uint64_t addr);
 
 /* Returns a short description of `e`. */
 const char *elf_strerror(enum elf_err e);

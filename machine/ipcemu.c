@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "machine/bootinfo.h"
+#include "emu/timing.h"
 #include "machine/machine.h"
 #include "machine/memmap.h"
 #include "tracer/report.h"
@@ -45,7 +46,7 @@ static void usage_main(FILE *out)
 
 static void usage_boot(FILE *out)
 {
-    fputs("usage: ipcemu boot [--arch A] [--report FILE] [--max-cycles N] [--quiet]\n"
+    fputs("usage: ipcemu boot [--arch A] [--cpu P] [--report FILE] [--max-cycles N] [--quiet]\n"
           "                   [--demo NAME] [--quantum N] [--ram-mib N] [--seed N]\n"
           "                   [--cap-cache N]\n"
           "\n"
@@ -54,6 +55,9 @@ static void usage_boot(FILE *out)
           "under timer preemption, and one that reads kernel memory and is killed.\n"
           "\n"
           "  --arch A          x86_64 | aarch64 | riscv64\n"
+          "  --cpu P           CPU profile: a name in the profile directory (skylake,\n"
+          "                    cortex-a72, sifive-u74, ...), a path to a profile .json, or\n"
+          "                    flat (one cycle per instruction); default: the arch's own\n"
           "  --report FILE     write the JSON report to FILE\n"
           "  --max-cycles N    stop with outcome max_cycles when the clock reaches N\n"
           "                    (default 2000000000)\n"
@@ -133,6 +137,34 @@ static bool selftest_one(enum emu_arch_id arch, bool verbose)
  * writes the JSON report to `report` (opened first: a path that cannot be
  * written is bad input). `program` names a bare-metal program, NULL for
  * the kernel. Returns the exit status. */
+/* Loads the CPU profile `cpu` (NULL: the architecture's default; "flat":
+ * none, one cycle per instruction) into *p and points cfg at it. Returns 0,
+ * or EXIT_USAGE after printing why. */
+static int load_cpu(const char *cmd, const char *cpu, struct machine_config *cfg,
+                    struct tm_profile *p)
+{
+    const struct emu_arch *arch = emu_arch_get(cfg->arch);
+    if (!cpu)
+        cpu = arch->default_cpu;
+    if (!strcmp(cpu, "flat")) {
+        cfg->profile = NULL;
+        return 0;
+    }
+    char why[600];
+    if (tm_profile_load(p, cpu, why, sizeof why) != 0) {
+        fprintf(stderr, "ipcemu %s: --cpu: %s\n", cmd, why);
+        return EXIT_USAGE;
+    }
+    if (strcmp(p->arch, arch->name) != 0) {
+        fprintf(stderr, "ipcemu %s: --cpu: %s: profile \"%s\" is for %s, not %s\n", cmd, p->path,
+                p->name, p->arch, arch->name);
+        tm_profile_free(p);
+        return EXIT_USAGE;
+    }
+    cfg->profile = p;
+    return 0;
+}
+
 static int run_image(const char *cmd, struct machine_config *cfg, const uint8_t *img, size_t n,
                      const char *report, bool quiet, const char *program)
 {
@@ -156,9 +188,30 @@ static int run_image(const char *cmd, struct machine_config *cfg, const uint8_t 
     } else {
         enum machine_outcome o = machine_run(&m);
         fflush(stdout);
+        struct trc_kv breakdown[EMU_CHARGE_COUNT], counters[13];
+        for (unsigned k = 0; k < EMU_CHARGE_COUNT; k++)
+            breakdown[k] = (struct trc_kv){emu_charge_name((enum emu_charge)k), m.core.charged[k]};
+        unsigned ncounters = 0;
+        if (m.core.timing) {
+            const struct tm_stats *st = tm_state_stats(m.core.timing);
+            const struct trc_kv all[] = {
+                {"l1i_accesses", st->l1i_access}, {"l1i_misses", st->l1i_miss},
+                {"l1d_accesses", st->l1d_access}, {"l1d_misses", st->l1d_miss},
+                {"l2_accesses", st->l2_access},   {"l2_misses", st->l2_miss},
+                {"tlb_accesses", st->tlb_access}, {"tlb_misses", st->tlb_miss},
+                {"branches", st->branches},       {"mispredicts", st->mispredicts},
+                {"as_switches", st->as_switches}, {"mmio_accesses", st->mmio},
+            };
+            ncounters = sizeof all / sizeof all[0];
+            memcpy(counters, all, sizeof all);
+        }
         struct trc_run_info run = {
             .arch = m.arch->cpu->name,
-            .cpu = "flat-1cpi",
+            .cpu = cfg->profile ? cfg->profile->name : "flat",
+            .breakdown = breakdown,
+            .nbreakdown = EMU_CHARGE_COUNT,
+            .counters = counters,
+            .ncounters = ncounters,
             .outcome = machine_outcome_name(o),
             .why = m.why,
             .cycles = m.core.cycles,
@@ -190,7 +243,7 @@ static int run_image(const char *cmd, struct machine_config *cfg, const uint8_t 
  * --max-cycles). Returns 1 when `o` is one of them (taken), 0 when it is
  * not, or EXIT_USAGE + 10 after printing a usage error. */
 static int common_option(const char *cmd, const char *o, const char *val,
-                         struct machine_config *cfg, const char **report)
+                         struct machine_config *cfg, const char **report, const char **cpu)
 {
     if (!strcmp(o, "--arch")) {
         const struct emu_arch *a = emu_arch_by_name(val);
@@ -201,6 +254,8 @@ static int common_option(const char *cmd, const char *o, const char *val,
         cfg->arch = a->id;
     } else if (!strcmp(o, "--report")) {
         *report = val;
+    } else if (!strcmp(o, "--cpu")) {
+        *cpu = val;
     } else if (!strcmp(o, "--max-cycles")) {
         if (!parse_u64(val, 1, UINT64_MAX / 2, &cfg->max_cycles))
             return 10 + bad_usage(cmd, "--max-cycles '%s' is not a number >= 1", val);
@@ -221,16 +276,21 @@ static enum emu_arch_id default_arch(void)
 
 static void usage_exec(FILE *out)
 {
-    fputs("usage: ipcemu exec --arch A [--report FILE] [--max-cycles N] [--quiet] PROGRAM.elf\n"
+    fputs("usage: ipcemu exec --arch A [--cpu P] [--report FILE] [--max-cycles N] [--quiet]\n"
+          "                   PROGRAM.elf\n"
           "\n"
           "Runs a bare-metal program on the machine with no kernel: loaded at its link\n"
           "addresses in RAM (0x40000000 up, docs/machine.md), started at its ELF entry in\n"
           "the kernel's privileged mode (ring 0 / EL1 / M-mode) with the stack pointer at\n"
           "the top of RAM. It ends when it executes the breakpoint instruction (int3,\n"
           "brk #0, ebreak) or returns from its entry function; writes to the UART\n"
-          "(0x10000000) are its output. Prints cycles and instructions.\n"
+          "(0x10000000) are its output. Prints cycles, instructions and where the\n"
+          "cycles went (base, cache, TLB, branch, trap, MMIO).\n"
           "\n"
           "  --arch A          x86_64 | aarch64 | riscv64 (default x86_64)\n"
+          "  --cpu P           CPU profile: a name in the profile directory (skylake,\n"
+          "                    cortex-a72, sifive-u74, ...), a path to a profile .json, or\n"
+          "                    flat (one cycle per instruction); default: the arch's own\n"
           "  --report FILE     write the JSON report to FILE\n"
           "  --max-cycles N    stop with outcome max_cycles at N cycles (default 10000000000)\n"
           "  --quiet           print neither the program's output nor the summary\n",
@@ -282,7 +342,7 @@ static int cmd_exec(int argc, char **argv)
 {
     struct machine_config cfg = {
         .arch = default_arch(), .max_cycles = 10000000000ULL, .bare = true};
-    const char *report = NULL, *program = NULL;
+    const char *report = NULL, *program = NULL, *cpu = NULL;
     bool quiet = false;
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i], *val;
@@ -300,7 +360,7 @@ static int cmd_exec(int argc, char **argv)
         }
         if (!(val = opt_value(argc, argv, &i)))
             return bad_usage("exec", "%s needs a value", o);
-        int c = common_option("exec", o, val, &cfg, &report);
+        int c = common_option("exec", o, val, &cfg, &report, &cpu);
         if (c == 0)
             return bad_usage("exec", "unknown option '%s'", o);
         if (c > 1)
@@ -320,7 +380,13 @@ static int cmd_exec(int argc, char **argv)
         fprintf(stderr, "ipcemu exec: %s: %s\n", program, why);
         rc = EXIT_USAGE;
     } else {
-        rc = run_image("exec", &cfg, img, n, report, quiet, program);
+        struct tm_profile prof;
+        rc = load_cpu("exec", cpu, &cfg, &prof);
+        if (rc == 0) {
+            rc = run_image("exec", &cfg, img, n, report, quiet, program);
+            if (cfg.profile)
+                tm_profile_free(&prof);
+        }
     }
     free(img);
     return rc;
@@ -362,7 +428,7 @@ static int cmd_boot(int argc, char **argv)
 {
     struct machine_config cfg = {
         .arch = default_arch(), .max_cycles = 2000000000ULL, .seed = 1, .demo = BOOT_DEMO_HELLO};
-    const char *report = NULL;
+    const char *report = NULL, *cpu = NULL;
     bool quiet = false;
     uint64_t v;
     for (int i = 1; i < argc; i++) {
@@ -378,7 +444,7 @@ static int cmd_boot(int argc, char **argv)
             return bad_usage("boot", "unexpected argument '%s'", o);
         if (!(val = opt_value(argc, argv, &i)))
             return bad_usage("boot", "%s needs a value", o);
-        int c = common_option("boot", o, val, &cfg, &report);
+        int c = common_option("boot", o, val, &cfg, &report, &cpu);
         if (c > 1)
             return c - 10;
         if (c == 1)
@@ -415,7 +481,14 @@ static int cmd_boot(int argc, char **argv)
                 emu_arch_get(cfg.arch)->name);
         return EXIT_RAN_NOT_OK;
     }
-    return run_image("boot", &cfg, img, n, report, quiet, NULL);
+    struct tm_profile prof;
+    int rc = load_cpu("boot", cpu, &cfg, &prof);
+    if (rc != 0)
+        return rc;
+    rc = run_image("boot", &cfg, img, n, report, quiet, NULL);
+    if (cfg.profile)
+        tm_profile_free(&prof);
+    return rc;
 }
 
 int main(int argc, char **argv)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "emu/timing.h"
 #include "machine/bootinfo.h"
 #include "machine/elf.h"
 #include "machine/memmap.h"
@@ -118,7 +119,7 @@ void machine_emu_failure(struct machine *m, struct emu_core *c, const char *fmt,
 
 void machine_trap_entry(struct machine *m, struct emu_core *c, bool interrupt)
 {
-    emu_core_charge(c, MACHINE_TRAP_ENTRY_CYCLES);
+    emu_core_trap(c, MACHINE_TRAP_ENTRY_CYCLES);
     struct trc_event e = {
         .cycle = c->cycles, .core = c->id, .type = TRC_EV_TRAP, .arg = {interrupt ? 1 : 0}};
     trc_log_event(m->log, &e);
@@ -264,6 +265,15 @@ int machine_init(struct machine *m, const struct machine_config *cfg, struct trc
         snprintf(m->why, sizeof m->why, "cannot open the %s core: %s", m->arch->cpu->name,
                  uc_strerror(err));
         return -1;
+    }
+    if (m->cfg.profile) {
+        if (emu_core_set_profile(&m->core, m->cfg.profile) != 0) {
+            snprintf(m->why, sizeof m->why, "cannot set up the timing model: out of memory");
+            return -1;
+        }
+        /* The trace port models a non-intrusive hardware trace unit: its
+         * stores cost the core nothing beyond the instructions. */
+        tm_set_mmio(m->core.timing, MM_DEV_BASE, MM_DEV_SIZE, MM_TRACE, MM_DEV_PAGE);
     }
     err = uc_mem_map(m->core.uc, MM_RAM_BASE, m->cfg.ram_size, UC_PROT_ALL);
     if (err != UC_ERR_OK) {
@@ -479,8 +489,10 @@ enum machine_outcome machine_run(struct machine *m)
                 break;
             }
             wake = min_u64(wake, limit);
-            m->idle_cycles += wake - c->cycles;
-            c->cycles = wake;
+            if (wake > c->cycles) {
+                m->idle_cycles += wake - c->cycles;
+                emu_core_charge(c, EMU_CHARGE_IDLE, wake - c->cycles);
+            }
             break;
         }
         case EMU_STOP_DEADLINE:

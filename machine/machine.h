@@ -35,11 +35,12 @@ struct machine_config {
     uint64_t max_cycles; /* 0: no limit */
     uint64_t quantum;    /* scheduler time slice handed to the kernel */
     uint64_t seed;
-    uint32_t demo;            /* enum bootinfo_demo */
-    uint32_t cap_cache_lines; /* per-core capability cache (power of two), 0: 64 */
-    FILE *console;            /* guest console echo, NULL for none */
-    bool bare;                /* `ipcemu exec`: a bare-metal program without boot-info; it ends at a
-                                 breakpoint or by returning from its entry */
+    uint32_t demo;                    /* enum bootinfo_demo */
+    uint32_t cap_cache_lines;         /* per-core capability cache (power of two), 0: 64 */
+    FILE *console;                    /* guest console echo, NULL for none */
+    const struct tm_profile *profile; /* the CPU timing model; NULL: 1 cycle per instruction */
+    bool bare; /* `ipcemu exec`: a bare-metal program without boot-info; it ends at a
+                  breakpoint or by returning from its entry */
 };
 
 struct machine_dev; /* an MMIO binding, machine.c */

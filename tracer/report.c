@@ -121,15 +121,16 @@ char *trc_report_json(const struct trc_run_info *run, const struct trc_log *log)
     if (run->why && run->why[0])
         cJSON_AddStringToObject(r, "why", run->why);
     add_u64(r, "exit_code", run->exit_code);
-    if (run->program) {
+    if (run->program)
         cJSON_AddStringToObject(r, "program", run->program);
-        /* Where the cycles went. With the flat cost (one cycle per
-         * instruction) they are all "base" until the timing model adds
-         * cache, TLB, branch and trap costs. */
-        cJSON *b = cJSON_AddObjectToObject(r, "breakdown");
-        if (b)
-            add_u64(b, "base", run->cycles - run->idle_cycles);
-    }
+    /* Where the cycles went (sums to cycles) and what the caches, TLB and
+     * branch predictor did. */
+    cJSON *b = cJSON_AddObjectToObject(r, "breakdown");
+    for (unsigned i = 0; b && i < run->nbreakdown; i++)
+        add_u64(b, run->breakdown[i].name, run->breakdown[i].value);
+    cJSON *t = cJSON_AddObjectToObject(r, "timing");
+    for (unsigned i = 0; t && i < run->ncounters; i++)
+        add_u64(t, run->counters[i].name, run->counters[i].value);
     cJSON_AddStringToObject(r, "trace_hash", hash);
     add_u64(r, "events", log->nev);
     add_u64(r, "console_bytes", log->console_len);
@@ -187,6 +188,20 @@ void trc_report_print(FILE *out, const struct trc_run_info *run, const struct tr
     fprintf(out, "   cycles %llu, instructions %llu, idle %llu, interrupts %llu, trace_hash %s\n",
             (unsigned long long)run->cycles, (unsigned long long)run->instructions,
             (unsigned long long)run->idle_cycles, (unsigned long long)run->interrupts, hash);
+    if (run->nbreakdown) {
+        fprintf(out, "   cycles by cause:");
+        for (unsigned i = 0; i < run->nbreakdown; i++)
+            fprintf(out, "%s %s %llu", i ? "," : "", run->breakdown[i].name,
+                    (unsigned long long)run->breakdown[i].value);
+        fputc('\n', out);
+    }
+    if (run->ncounters) {
+        fprintf(out, "   timing model:");
+        for (unsigned i = 0; i < run->ncounters; i++)
+            fprintf(out, "%s %s %llu", i ? "," : "", run->counters[i].name,
+                    (unsigned long long)run->counters[i].value);
+        fputc('\n', out);
+    }
     if (log->ipc_events) {
         const struct trc_msg_totals *m = &log->messages;
         const struct trc_cap_totals *c = &log->cap_cache;

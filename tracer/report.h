@@ -8,6 +8,12 @@
 
 #include "tracer/trace.h"
 
+/* A named figure of the run (cycle breakdown, timing-model counters). */
+struct trc_kv {
+    const char *name;
+    uint64_t value;
+};
+
 struct trc_run_info {
     const char *arch;
     const char *cpu;     /* CPU profile name */
@@ -18,7 +24,11 @@ struct trc_run_info {
     uint64_t idle_cycles;
     uint64_t interrupts;
     uint32_t exit_code;
-    const char *program; /* `ipcemu exec`: the program's path, else NULL */
+    const char *program;            /* `ipcemu exec`: the program's path, else NULL */
+    const struct trc_kv *breakdown; /* where the cycles went; sums to cycles */
+    unsigned nbreakdown;
+    const struct trc_kv *counters; /* cache, TLB, branch counters of the timing model */
+    unsigned ncounters;
 };
 
 /* Returns the report as a JSON string (caller frees with free()), or NULL

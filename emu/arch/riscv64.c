@@ -1,22 +1,84 @@
-/* emu/arch/riscv64.c: the RV64 CPU adapter. The guest uses the C extension,
- * so instructions are 2 or 4 bytes: the low two bits say which. */
+/* emu/arch/riscv64.c: the RV64 CPU adapter. Debian's Capstone 4 has no
+ * RISC-V, so emu/arch/rv64_decode.c decodes (RV64IMAC, Zicsr, Zifencei;
+ * compressed instructions are expanded to their base form). */
+#include <stdio.h>
+#include <string.h>
 
+#include "emu/arch/rv64_decode.h"
 #include "emu/cpu.h"
 
 #include <unicorn/riscv.h>
 
-/* Returns the number of RV64GC instructions in the block: 16-bit when the
- * low two bits of the first halfword are not 0b11, else 32-bit. */
-static uint32_t rv_count_insns(struct emu_core *c, uint64_t addr, const uint8_t *code, size_t size)
+#define RV_CSR_SATP 0x180
+
+static void add_reg(uint16_t *list, uint8_t *count, int reg)
 {
-    (void)c, (void)addr;
-    uint32_t n = 0;
-    size_t i = 0;
-    while (i < size) {
-        i += (code[i] & 3) == 3 ? 4 : 2;
-        n++;
+    if (reg > 0) /* x0 is no dependency */
+        list[(*count)++] = (uint16_t)reg;
+}
+
+static void rv_flow(const struct rv64_insn *r, uint64_t addr, struct emu_insn *out)
+{
+    switch (r->kind) {
+    case RV_BRANCH:
+        out->flow = EMU_FLOW_COND;
+        out->target = addr + (uint64_t)r->imm;
+        break;
+    case RV_JAL:
+        out->flow = r->rd == 0 ? EMU_FLOW_JUMP : EMU_FLOW_CALL;
+        out->target = addr + (uint64_t)r->imm;
+        break;
+    case RV_JALR:
+        if (r->rd == 0 && (r->rs1 == 1 || r->rs1 == 5) && r->imm == 0)
+            out->flow = EMU_FLOW_RET;
+        else
+            out->flow = r->rd == 0 ? EMU_FLOW_INDIRECT : EMU_FLOW_CALL_INDIRECT;
+        break;
+    case RV_ECALL:
+    case RV_EBREAK:
+        out->flow = EMU_FLOW_TRAP;
+        break;
+    case RV_XRET:
+        out->flow = EMU_FLOW_XRET;
+        break;
+    default:
+        break;
     }
-    return n;
+}
+
+static unsigned rv_decode(struct emu_core *c, uint64_t addr, const uint8_t *code, size_t size,
+                          struct emu_insn *out)
+{
+    (void)c;
+    struct rv64_insn r;
+    out->addr = addr;
+    if (rv64_decode(code, size, addr, &r) == 0)
+        return 0;
+    out->len = r.len;
+    snprintf(out->key, sizeof out->key, "%s", r.mnemonic);
+    snprintf(out->text, sizeof out->text, "%s", r.text);
+    add_reg(out->src, &out->nsrc, r.rs1);
+    if (r.rs2 != r.rs1)
+        add_reg(out->src, &out->nsrc, r.rs2);
+    add_reg(out->dst, &out->ndst, r.rd);
+    out->load = r.kind == RV_LOAD || r.kind == RV_AMO;
+    out->store = r.kind == RV_STORE || r.kind == RV_AMO;
+    rv_flow(&r, addr, out);
+    /* csrrw/csrrs/csrrc satp with a source other than x0 (or a non-zero
+     * immediate) write the translation root. */
+    if (r.kind == RV_CSR && r.csr == RV_CSR_SATP &&
+        (strcmp(r.mnemonic, "csrrw") == 0 || strcmp(r.mnemonic, "csrrwi") == 0 || r.rs1 > 0 ||
+         (r.rs1 < 0 && r.imm != 0)))
+        out->special = EMU_SPECIAL_ROOT;
+    if (r.kind == RV_SFENCE_VMA)
+        out->special = EMU_SPECIAL_TLB_FLUSH;
+    return out->len;
+}
+
+/* satp[59:44] is the ASID. */
+static uint16_t rv_asid_of(uint64_t root)
+{
+    return (uint16_t)(root >> 44);
 }
 
 const struct emu_arch emu_arch_riscv64 = {
@@ -29,5 +91,9 @@ const struct emu_arch emu_arch_riscv64 = {
     .reg_sp = UC_RISCV_REG_SP,
     .reg_arg0 = UC_RISCV_REG_A0,
     .reg_arg1 = UC_RISCV_REG_A1,
-    .count_insns = rv_count_insns,
+    .decode = rv_decode,
+    .reg_root = UC_RISCV_REG_SATP,
+    .asid_of = rv_asid_of,
+    .default_cpu = "sifive-u74",
+    .llvm_triple = "riscv64-unknown-none-elf",
 };

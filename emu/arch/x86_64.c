@@ -1,54 +1,227 @@
-/* emu/arch/x86_64.c: the x86_64 CPU adapter. Capstone counts instructions
- * (x86 encodings have variable length). */
+/* emu/arch/x86_64.c: the x86_64 CPU adapter. Capstone (with detail)
+ * decodes each instruction once per block for the timing model: its table
+ * key, the registers it reads and writes (folded onto their 64-bit
+ * parents), its control flow and its effect on the TLB. */
 #include <capstone/capstone.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "emu/cpu.h"
 
 #include <unicorn/x86.h>
 
-/* Opens a Capstone x86-64 handle in c->decoder; returns 0 or -1. */
+struct x86_decoder {
+    csh h;
+    cs_insn *insn;
+    uint16_t canon[X86_REG_ENDING]; /* register id -> its 64-bit parent */
+};
+
+/* The name of the 64-bit register `name` is part of, or `name` itself. */
+static void x86_parent_name(const char *name, char *out, size_t n)
+{
+    static const char *const legacy[][5] = {
+        {"al", "ah", "ax", "eax", "rax"}, {"bl", "bh", "bx", "ebx", "rbx"},
+        {"cl", "ch", "cx", "ecx", "rcx"}, {"dl", "dh", "dx", "edx", "rdx"},
+        {"sil", "si", "esi", "", "rsi"},  {"dil", "di", "edi", "", "rdi"},
+        {"bpl", "bp", "ebp", "", "rbp"},  {"spl", "sp", "esp", "", "rsp"},
+        {"ip", "eip", "", "", "rip"},
+    };
+    for (size_t i = 0; i < sizeof legacy / sizeof legacy[0]; i++)
+        for (size_t k = 0; k < 4; k++)
+            if (legacy[i][k][0] && strcmp(legacy[i][k], name) == 0) {
+                snprintf(out, n, "%s", legacy[i][4]);
+                return;
+            }
+    unsigned num;
+    char suffix[4] = "";
+    if (sscanf(name, "r%u%1[bwd]", &num, suffix) >= 1 && num >= 8 && num <= 15) {
+        snprintf(out, n, "r%u", num);
+        return;
+    }
+    snprintf(out, n, "%s", name);
+}
+
+/* Opens a Capstone x86-64 handle with detail; returns 0 or -1. */
 static int x86_decoder_open(struct emu_core *c)
 {
-    csh *h = malloc(sizeof *h);
-    if (!h)
+    struct x86_decoder *d = calloc(1, sizeof *d);
+    if (!d)
         return -1;
-    if (cs_open(CS_ARCH_X86, CS_MODE_64, h) != CS_ERR_OK) {
-        free(h);
+    if (cs_open(CS_ARCH_X86, CS_MODE_64, &d->h) != CS_ERR_OK) {
+        free(d);
         return -1;
     }
-    c->decoder = h;
+    cs_option(d->h, CS_OPT_DETAIL, CS_OPT_ON);
+    d->insn = cs_malloc(d->h);
+    if (!d->insn) {
+        cs_close(&d->h);
+        free(d);
+        return -1;
+    }
+    for (unsigned id = 0; id < X86_REG_ENDING; id++) {
+        d->canon[id] = (uint16_t)id;
+        const char *name = id ? cs_reg_name(d->h, id) : NULL;
+        if (!name)
+            continue;
+        char parent[16];
+        x86_parent_name(name, parent, sizeof parent);
+        for (unsigned k = 1; k < X86_REG_ENDING; k++) {
+            const char *kn = cs_reg_name(d->h, k);
+            if (kn && strcmp(kn, parent) == 0) {
+                d->canon[id] = (uint16_t)k;
+                break;
+            }
+        }
+    }
+    c->decoder = d;
     return 0;
 }
 
 static void x86_decoder_close(struct emu_core *c)
 {
-    cs_close(c->decoder);
-    free(c->decoder);
+    struct x86_decoder *d = c->decoder;
+    cs_free(d->insn, 1);
+    cs_close(&d->h);
+    free(d);
     c->decoder = NULL;
 }
 
-/* Returns the number of instructions Capstone decodes in the block; bytes
- * it cannot decode count as one instruction (the CPU will trap on it). */
-static uint32_t x86_count_insns(struct emu_core *c, uint64_t addr, const uint8_t *code, size_t size)
+static bool is_gpr(uint16_t canon)
 {
-    csh h = *(csh *)c->decoder;
-    cs_insn *insn = cs_malloc(h);
-    uint32_t n = 0;
-    if (!insn)
-        return (uint32_t)(size / 4 + 1);
+    switch (canon) {
+    case X86_REG_RAX:
+    case X86_REG_RBX:
+    case X86_REG_RCX:
+    case X86_REG_RDX:
+    case X86_REG_RSI:
+    case X86_REG_RDI:
+    case X86_REG_RBP:
+    case X86_REG_RSP:
+    case X86_REG_R8:
+    case X86_REG_R9:
+    case X86_REG_R10:
+    case X86_REG_R11:
+    case X86_REG_R12:
+    case X86_REG_R13:
+    case X86_REG_R14:
+    case X86_REG_R15:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* The operand kind in a table key: r64, m32, i, cr, sr, xmm, ... */
+static void operand_kind(const struct x86_decoder *d, const cs_x86_op *op, char *out, size_t n)
+{
+    if (op->type == X86_OP_IMM) {
+        snprintf(out, n, "i");
+    } else if (op->type == X86_OP_MEM) {
+        snprintf(out, n, "m%u", op->size * 8u);
+    } else if (op->type == X86_OP_REG && is_gpr(d->canon[op->reg])) {
+        snprintf(out, n, "r%u", op->size * 8u);
+    } else if (op->type == X86_OP_REG) {
+        const char *name = cs_reg_name(d->h, op->reg);
+        size_t k = 0;
+        while (name && name[k] >= 'a' && name[k] <= 'z' && k + 1 < n)
+            out[k] = name[k], k++;
+        out[k] = '\0';
+        if (strlen(out) == 2 && strchr("cdefgs", out[0]) && out[1] == 's')
+            snprintf(out, n, "sr"); /* segment register */
+    } else {
+        snprintf(out, n, "?");
+    }
+}
+
+static void add_reg(uint16_t *list, uint8_t *count, unsigned max, uint16_t reg)
+{
+    if (reg == X86_REG_RIP || reg == 0)
+        return;
+    for (unsigned i = 0; i < *count; i++)
+        if (list[i] == reg)
+            return;
+    if (*count < max)
+        list[(*count)++] = reg;
+}
+
+static void x86_flow(const struct x86_decoder *d, const cs_insn *insn, struct emu_insn *out)
+{
+    const cs_x86 *x = &insn->detail->x86;
+    bool imm = x->op_count == 1 && x->operands[0].type == X86_OP_IMM;
+    if (cs_insn_group(d->h, insn, CS_GRP_CALL)) {
+        out->flow = imm ? EMU_FLOW_CALL : EMU_FLOW_CALL_INDIRECT;
+    } else if (cs_insn_group(d->h, insn, CS_GRP_RET)) {
+        out->flow = EMU_FLOW_RET;
+    } else if (cs_insn_group(d->h, insn, CS_GRP_IRET) || insn->id == X86_INS_SYSRET ||
+               insn->id == X86_INS_SYSEXIT) {
+        out->flow = EMU_FLOW_XRET;
+    } else if (cs_insn_group(d->h, insn, CS_GRP_INT) || insn->id == X86_INS_SYSCALL ||
+               insn->id == X86_INS_UD2 || insn->id == X86_INS_INT3) {
+        out->flow = EMU_FLOW_TRAP;
+    } else if (cs_insn_group(d->h, insn, CS_GRP_JUMP)) {
+        if (insn->id == X86_INS_JMP || insn->id == X86_INS_LJMP)
+            out->flow = imm ? EMU_FLOW_JUMP : EMU_FLOW_INDIRECT;
+        else
+            out->flow = EMU_FLOW_COND;
+    }
+    if (imm && out->flow != EMU_FLOW_NONE && out->flow != EMU_FLOW_TRAP)
+        out->target = (uint64_t)x->operands[0].imm;
+}
+
+static unsigned x86_decode(struct emu_core *c, uint64_t addr, const uint8_t *code, size_t size,
+                           struct emu_insn *out)
+{
+    struct x86_decoder *d = c->decoder;
+    cs_insn *insn = d->insn;
     const uint8_t *p = code;
     size_t left = size;
     uint64_t a = addr;
-    while (left > 0) {
-        if (!cs_disasm_iter(h, &p, &left, &a, insn)) {
-            n++;
-            break;
+    out->addr = addr;
+    if (!cs_disasm_iter(d->h, &p, &left, &a, insn))
+        return 0;
+    const cs_x86 *x = &insn->detail->x86;
+    out->len = (uint8_t)insn->size;
+    int k = snprintf(out->key, sizeof out->key, "%s", insn->mnemonic);
+    for (uint8_t i = 0; i < x->op_count && k > 0 && (size_t)k < sizeof out->key; i++) {
+        char kind[16];
+        operand_kind(d, &x->operands[i], kind, sizeof kind);
+        k += snprintf(out->key + k, sizeof out->key - (size_t)k, "%s%s", i ? "," : " ", kind);
+        if (x->operands[i].type == X86_OP_MEM) {
+            out->load |= (x->operands[i].access & CS_AC_READ) != 0;
+            out->store |= (x->operands[i].access & CS_AC_WRITE) != 0;
         }
-        n++;
     }
-    cs_free(insn, 1);
-    return n;
+    snprintf(out->text, sizeof out->text, "%s%s%s", insn->mnemonic, insn->op_str[0] ? " " : "",
+             insn->op_str);
+    cs_regs rd, wr;
+    uint8_t nrd = 0, nwr = 0;
+    if (cs_regs_access(d->h, insn, rd, &nrd, wr, &nwr) == CS_ERR_OK) {
+        for (uint8_t i = 0; i < nrd; i++)
+            add_reg(out->src, &out->nsrc, EMU_INSN_MAX_SRC, d->canon[rd[i]]);
+        for (uint8_t i = 0; i < nwr; i++)
+            add_reg(out->dst, &out->ndst, EMU_INSN_MAX_DST, d->canon[wr[i]]);
+    }
+    x86_flow(d, insn, out);
+    if (insn->id == X86_INS_MOV && x->op_count == 2 && x->operands[0].type == X86_OP_REG &&
+        x->operands[0].reg == X86_REG_CR3)
+        out->special = EMU_SPECIAL_ROOT;
+    if (insn->id == X86_INS_INVLPG || insn->id == X86_INS_INVPCID)
+        out->special = EMU_SPECIAL_TLB_FLUSH;
+    bool same_regs = x->op_count == 2 && x->operands[0].type == X86_OP_REG &&
+                     x->operands[1].type == X86_OP_REG && x->operands[0].reg == x->operands[1].reg;
+    if (same_regs &&
+        (insn->id == X86_INS_XOR || insn->id == X86_INS_SUB || insn->id == X86_INS_PXOR ||
+         insn->id == X86_INS_XORPS || insn->id == X86_INS_XORPD))
+        out->zero_idiom = true;
+    return out->len;
+}
+
+/* x86 without PCID: CR3 selects no tagged address space. */
+static uint16_t x86_asid_of(uint64_t root)
+{
+    (void)root;
+    return 0;
 }
 
 const struct emu_arch emu_arch_x86_64 = {
@@ -63,5 +236,9 @@ const struct emu_arch emu_arch_x86_64 = {
     .reg_arg1 = UC_X86_REG_RSI,
     .decoder_open = x86_decoder_open,
     .decoder_close = x86_decoder_close,
-    .count_insns = x86_count_insns,
+    .decode = x86_decode,
+    .reg_root = UC_X86_REG_CR3,
+    .asid_of = x86_asid_of,
+    .default_cpu = "skylake",
+    .llvm_triple = "x86_64-unknown-none-elf",
 };

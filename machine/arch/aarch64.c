@@ -50,6 +50,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "emu/timing.h"
 #include "machine/arch.h"
 #include "machine/machine.h"
 #include "machine/memmap.h"
@@ -503,7 +504,9 @@ static bool calibrate(struct a64_board *b)
         machine_emu_failure(b->m, c, "aarch64: calibration context: %s", uc_strerror(e));
         return false;
     }
-    uint64_t cycles = c->cycles, insns = c->instructions;
+    uint64_t cycles = c->cycles, insns = c->instructions, charged[EMU_CHARGE_COUNT];
+    uint32_t frac = c->frac;
+    memcpy(charged, c->charged, sizeof charged);
     bool ok = false;
     uint64_t bad = A64_CAL_ADDR + 0x81;
     if (!calibrate_one(b, A64_CAL_ADDR, A64_INSN_SVC(A64_CAL_SVC_IMM), 0))
@@ -531,6 +534,10 @@ static bool calibrate(struct a64_board *b)
 out:
     c->cycles = cycles;
     c->instructions = insns;
+    c->frac = frac;
+    memcpy(c->charged, charged, sizeof charged);
+    if (c->timing)
+        tm_break_flow(c->timing);
     if ((e = uc_context_restore(c->uc, saved)) != UC_ERR_OK ||
         (e = uc_mem_write(c->uc, A64_CAL_ADDR, saved_mem, sizeof saved_mem)) != UC_ERR_OK ||
         (e = uc_ctl_remove_cache(c->uc, A64_CAL_ADDR, A64_CAL_ADDR + A64_CAL_SIZE)) != UC_ERR_OK) {

@@ -110,7 +110,7 @@ static void the_flat_cost_scales_the_clock(void **state)
     struct emu_core c;
     open_with_code(&c, EMU_ARCH_X86_64, code, sizeof code);
     c.cycles_per_insn = 3;
-    emu_core_charge(&c, 10);
+    emu_core_charge(&c, EMU_CHARGE_TRAP, 10);
     assert_int_equal(emu_core_run(&c), EMU_STOP_IDLE);
     assert_int_equal(c.instructions, 4);
     assert_int_equal(c.cycles, 10 + 12);

@@ -1,0 +1,116 @@
+/* emu/timing.h: the timing model (see docs/timing-model.md).
+ *
+ * A CPU profile (profiles/<name>.json plus the instruction table generated
+ * from LLVM's scheduling model, profiles/<name>.insns) says what each
+ * instruction costs and how the core's caches, TLB and branch predictor are
+ * built. The static part schedules each basic block once (dependencies,
+ * issue width, ports, latencies) into a cost in 1/EMU_FRAC cycles; the
+ * dynamic part feeds the guest's real fetches, loads, stores and branches
+ * through set-associative caches, a TLB and a predictor and charges what
+ * they miss. */
+#ifndef IPCEMU_EMU_TIMING_H
+#define IPCEMU_EMU_TIMING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "emu/cpu.h"
+
+#define TM_MAX_PORTS 16
+
+/* What one instruction form costs (a row of the instruction table). */
+struct tm_cost {
+    uint16_t uops;
+    uint16_t latency;
+    float rthroughput;
+    float self; /* cycles per iteration of the form alone: the latency of a
+                   register it both reads and writes (rsp of push/pop) */
+    bool load, store;
+    float pressure[TM_MAX_PORTS]; /* cycles on each port, per execution */
+};
+
+struct tm_row {
+    char key[48];
+    struct tm_cost cost;
+};
+
+struct tm_cache_geom {
+    uint32_t size, ways, line; /* bytes, associativity, line bytes */
+    uint32_t latency;          /* load-to-use cycles on a hit */
+};
+
+struct tm_profile {
+    char name[32];
+    char arch[16];
+    char llvm_mcpu[32];
+    char path[512]; /* the file it was read from */
+    uint32_t issue_width;
+    bool out_of_order;
+    uint32_t rob_size; /* reorder buffer, micro-ops (out of order only) */
+    struct tm_cache_geom l1i, l1d, l2;
+    uint32_t mem_latency;
+    uint32_t tlb_entries, tlb_ways, tlb_walk;
+    uint32_t bp_entries, bp_history, btb_entries, ras_depth, mispredict;
+    uint32_t trap_entry, trap_return;
+    uint32_t as_switch;      /* address-space switch that flushes the TLB */
+    uint32_t as_switch_asid; /* ... that keeps it (ASID/PCID tagged) */
+    bool asid;               /* the core tags TLB entries with an address-space id */
+    uint32_t mmio_latency;
+    unsigned nports;
+    char ports[TM_MAX_PORTS][32];
+    struct tm_row *rows; /* owned, sorted by key */
+    size_t nrows;
+    struct tm_cost fallback; /* for forms the table does not know */
+};
+
+/* Reads a profile: `name_or_path` is a profile name (looked up in the
+ * directory IPCEMU_PROFILE_PATH names, else the built-in one) or a path to a
+ * .json file. Returns 0, or -1 with one line naming the file and the field
+ * in why[wn]. */
+int tm_profile_load(struct tm_profile *p, const char *name_or_path, char *why, size_t wn);
+void tm_profile_free(struct tm_profile *p);
+/* The directory profiles are looked up in. */
+const char *tm_profile_dir(void);
+
+/* Returns the table row for `key`, else the first row of the same
+ * mnemonic, else NULL (then the profile's fallback applies). *exact tells
+ * which. */
+const struct tm_row *tm_lookup(const struct tm_profile *p, const char *key, bool *exact);
+
+/* The static cost of a block of `n` instructions: steady-state cycles per
+ * execution, in 1/EMU_FRAC cycles. `unknown` (may be NULL) receives how
+ * many instructions the table did not know exactly. */
+uint64_t tm_block_cost(const struct tm_profile *p, const struct emu_insn *insns, size_t n,
+                       unsigned *unknown);
+
+/* Dynamic statistics of one core. */
+struct tm_stats {
+    uint64_t l1i_access, l1i_miss, l1d_access, l1d_miss, l2_access, l2_miss;
+    uint64_t tlb_access, tlb_miss;
+    uint64_t branches, mispredicts;
+    uint64_t traps, as_switches, mmio;
+};
+
+/* Creates/destroys the dynamic state for a core. */
+struct tm_state *tm_state_new(const struct tm_profile *p);
+void tm_state_free(struct tm_state *s);
+const struct tm_profile *tm_state_profile(const struct tm_state *s);
+const struct tm_stats *tm_state_stats(const struct tm_state *s);
+
+/* The write generation of the page holding addr (bumped by every guest
+ * store to it). */
+uint32_t tm_page_gen(const struct tm_state *s, uint64_t addr);
+/* Called by the core's block hook for block `b`, which starts now. */
+void tm_on_block(struct emu_core *c, const struct emu_block *b);
+/* Control flow left the code (trap, interrupt): no prediction applies. */
+void tm_break_flow(struct tm_state *s);
+/* Installs the memory hooks on the core's engine; returns the uc_err. */
+int tm_hook_memory(struct emu_core *c);
+
+/* The ranges of device registers (charged MMIO latency) and of the trace
+ * port (free: it models a non-intrusive hardware trace unit). */
+void tm_set_mmio(struct tm_state *s, uint64_t base, uint64_t size, uint64_t free_base,
+                 uint64_t free_size);
+
+#endif
