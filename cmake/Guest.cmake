@@ -103,7 +103,7 @@ foreach(arch ${IPCEMU_GUEST_ARCHES})
     ipcemu_guest_elf(${arch} kernel
         KERNEL ${a}/entry.S ${a}/trap.S ${a}/arch.c ${a}/mmu.c ${IPCEMU_KERNEL_SOURCES}
         USER ${a}/usys.S ${IPCEMU_USER_SOURCES})
-    foreach(prog sum bkpt spin)
+    foreach(prog sum bkpt spin chain-add8 chain-add16 chain-mul8 chain-mul16 bench)
         ipcemu_guest_bare(${arch} exec-${prog} tests/exec/${prog}.c)
     endforeach()
     ipcemu_guest_elf(${arch} selftest

@@ -1,6 +1,7 @@
 /* tests/integration/test_exec.c: `ipcemu exec` on bare-metal programs.
- *   test_integration_exec IPCEMU ARCH GUEST_DIR */
+ *   test_integration_exec IPCEMU ARCH GUEST_DIR PROFILE_DIR */
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -15,7 +16,7 @@
 
 #include "harness.h"
 
-static const char *arch, *guest;
+static const char *arch, *guest, *profiles;
 
 /* Runs `ipcemu exec --arch ARCH PROGRAM [EXTRA1 [EXTRA2]] --report FILE`. */
 static struct result run_exec(const char *program, const char *extra1, const char *extra2)
@@ -118,20 +119,128 @@ static void bad_programs_exit_2(void **state)
     result_free(&r);
 }
 
+/* The profile of this architecture and the table keys of the chain
+ * programs' add and mul. */
+static const char *arch_profile(void)
+{
+    return !strcmp(arch, "x86_64")    ? "skylake"
+           : !strcmp(arch, "aarch64") ? "cortex-a72"
+                                      : "sifive-u74";
+}
+
+static const char *chain_key(const char *op)
+{
+    bool add = !strcmp(op, "add");
+    if (!strcmp(arch, "x86_64"))
+        return add ? "add r64,r64" : "imul r64,r64";
+    if (!strcmp(arch, "aarch64"))
+        return add ? "add x,x,x" : "mul x,x,x";
+    return add ? "add" : "mul";
+}
+
+/* The latency column of `key` in the table file `path`. */
+static double table_latency(const char *path, const char *key)
+{
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char line[512];
+    double lat = -1;
+    size_t n = strlen(key);
+    while (fgets(line, sizeof line, f))
+        if (!strncmp(line, key, n) && line[n] == '\t')
+            lat = strtod(strchr(line + n + 1, '\t') + 1, NULL);
+    fclose(f);
+    if (lat < 0)
+        fail_msg("%s: no row for \"%s\"", path, key);
+    return lat;
+}
+
+/* breakdown.base of chain-<op><links> under profile `cpu`. */
+static double chain_base(const char *op, int links, const char *cpu)
+{
+    char name[32];
+    snprintf(name, sizeof name, "chain-%s%d", op, links);
+    struct result r = run(1, "exec", "--arch", arch, prog(name), "--quiet", "--cpu", cpu, NULL);
+    if (r.status != 0)
+        fail_msg("%s: exit %d: %s", name, r.status, r.err);
+    double base = jnum(cJSON_GetObjectItem(r.report, "breakdown"), "base");
+    result_free(&r);
+    return base;
+}
+
+/* Eight more dependent links per iteration cost 1000 x 8 x the form's
+ * latency in the profile (within 0.5%: the loop's own overhead overlaps). */
+static void check_chain(const char *op, const char *cpu, double latency)
+{
+    double extra = chain_base(op, 16, cpu) - chain_base(op, 8, cpu);
+    double want = 1000 * 8 * latency;
+    if (extra < want * 0.995 || extra > want * 1.005)
+        fail_msg("%s chain on %s: 8 more links cost %.0f cycles, the profile implies %.0f", op, cpu,
+                 extra, want);
+}
+
+static void dependent_chains_cost_their_latency(void **state)
+{
+    (void)state;
+    char table[600];
+    snprintf(table, sizeof table, "%s/%s.insns", profiles, arch_profile());
+    check_chain("add", arch_profile(), table_latency(table, chain_key("add")));
+    check_chain("mul", arch_profile(), table_latency(table, chain_key("mul")));
+}
+
+/* Copies the profile into the test's directory with the add row's
+ * latency (and loop-carried latency) set to 7: the chain costs follow. */
+static void a_changed_profile_changes_the_cycles(void **state)
+{
+    (void)state;
+    char src[600], dst[600], line[1024];
+    const char *name = arch_profile();
+    for (int k = 0; k < 2; k++) {
+        snprintf(src, sizeof src, "%s/%s.%s", profiles, name, k ? "insns" : "json");
+        snprintf(dst, sizeof dst, "%s/%s.%s", tmpdir, name, k ? "insns" : "json");
+        FILE *in = fopen(src, "r"), *out = fopen(dst, "w");
+        assert_non_null(in);
+        assert_non_null(out);
+        size_t n = strlen(chain_key("add"));
+        while (fgets(line, sizeof line, in)) {
+            if (k && !strncmp(line, chain_key("add"), n) && line[n] == '\t') {
+                /* key uops latency rthroughput self flags pressure */
+                char *f[7], *save = NULL;
+                f[0] = strtok_r(line, "\t", &save);
+                for (int i = 1; i < 7; i++)
+                    f[i] = strtok_r(NULL, "\t", &save);
+                fprintf(out, "%s\t%s\t7\t%s\t7.00\t%s\t%s", f[0], f[1], f[3], f[5], f[6]);
+            } else {
+                fputs(line, out);
+            }
+        }
+        fclose(in);
+        fclose(out);
+    }
+    snprintf(dst, sizeof dst, "%s/%s.json", tmpdir, name);
+    check_chain("add", dst, 7);
+    /* mul is untouched */
+    snprintf(src, sizeof src, "%s/%s.insns", profiles, name);
+    check_chain("mul", dst, table_latency(src, chain_key("mul")));
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 4) {
-        fprintf(stderr, "usage: %s IPCEMU ARCH GUEST_DIR\n", argv[0]);
+    if (argc != 5) {
+        fprintf(stderr, "usage: %s IPCEMU ARCH GUEST_DIR PROFILE_DIR\n", argv[0]);
         return 2;
     }
     ipcemu = argv[1];
     arch = argv[2];
     guest = argv[3];
+    profiles = argv[4];
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_program_runs_to_its_return),
         cmocka_unit_test(the_breakpoint_ends_a_program),
         cmocka_unit_test(an_endless_program_stops_at_max_cycles),
         cmocka_unit_test(bad_programs_exit_2),
+        cmocka_unit_test(dependent_chains_cost_their_latency),
+        cmocka_unit_test(a_changed_profile_changes_the_cycles),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

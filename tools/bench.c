@@ -1,0 +1,152 @@
+/* tools/bench.c: the timing model's speed benchmark (ipcemu-bench).
+ *
+ *   ipcemu-bench [--arch A] [--cpu P] PROGRAM.elf
+ *
+ * Runs the same bare-metal program twice in one process: once as `ipcemu
+ * exec` runs it, with the full timing model (block hook, static block
+ * costs, caches, TLB and branch predictor fed by memory hooks), and once on
+ * a bare Unicorn engine with no hooks at all. Prints guest instructions per
+ * host second for both and their ratio (the target is >= 0.5). Host time
+ * is read here only, never by the emulator. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "emu/timing.h"
+#include "machine/arch.h"
+#include "machine/elf.h"
+#include "machine/machine.h"
+#include "machine/memmap.h"
+#include "tracer/trace.h"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int raw_write(void *ctx, uint64_t addr, const void *data, size_t len)
+{
+    uc_engine *uc = ctx;
+    if (data)
+        return uc_mem_write(uc, addr, data, len) == UC_ERR_OK ? 0 : -1;
+    void *z = calloc(1, len ? len : 1);
+    int rc = z && uc_mem_write(uc, addr, z, len) == UC_ERR_OK ? 0 : -1;
+    free(z);
+    return rc;
+}
+
+/* The program on an engine with no hooks; returns seconds, or -1. */
+static double run_raw(const struct machine_arch *ma, const uint8_t *img, size_t n)
+{
+    const struct emu_arch *a = ma->cpu;
+    uc_engine *uc;
+    if (uc_open(a->uc_arch, a->uc_mode, &uc) != UC_ERR_OK)
+        return -1;
+    if (a->uc_cpu_model >= 0)
+        uc_ctl_set_cpu_model(uc, a->uc_cpu_model);
+    uint64_t top = MM_RAM_BASE + MM_RAM_SIZE_DEFAULT, sp = top, ret = MM_EXIT_STUB;
+    struct elf_info info;
+    char detail[200];
+    double t = -1;
+    if (uc_mem_map(uc, MM_RAM_BASE, MM_RAM_SIZE_DEFAULT, UC_PROT_ALL) != UC_ERR_OK ||
+        elf_load(img, n,
+                 a->id == EMU_ARCH_X86_64    ? 62
+                 : a->id == EMU_ARCH_AARCH64 ? 183
+                                             : 243,
+                 MM_LOAD_MIN, top, raw_write, uc, &info, detail, sizeof detail) != ELF_OK ||
+        uc_mem_write(uc, MM_EXIT_STUB, ma->breakpoint_insn, ma->breakpoint_len) != UC_ERR_OK)
+        goto out;
+    if (ma->reg_return < 0) {
+        sp -= 8;
+        uc_mem_write(uc, sp, &ret, sizeof ret);
+    } else {
+        uc_reg_write(uc, ma->reg_return, &ret);
+    }
+    uc_reg_write(uc, a->reg_sp, &sp);
+    double t0 = now();
+    uc_err e = uc_emu_start(uc, info.entry, MM_EXIT_STUB, 0, 0);
+    t = now() - t0;
+    uint64_t pc = 0;
+    uc_reg_read(uc, a->reg_pc, &pc);
+    /* It ends at the stub (or on the breakpoint there). */
+    if (e != UC_ERR_OK && e != UC_ERR_EXCEPTION)
+        t = -1;
+    if (pc < MM_EXIT_STUB || pc > MM_EXIT_STUB + 4)
+        t = -1;
+out:
+    uc_close(uc);
+    return t;
+}
+
+int main(int argc, char **argv)
+{
+    const char *arch_name = "x86_64", *cpu = NULL, *path = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--arch") && i + 1 < argc)
+            arch_name = argv[++i];
+        else if (!strcmp(argv[i], "--cpu") && i + 1 < argc)
+            cpu = argv[++i];
+        else if (argv[i][0] != '-' && !path)
+            path = argv[i];
+        else
+            path = NULL, i = argc;
+    }
+    const struct emu_arch *arch = emu_arch_by_name(arch_name);
+    if (!path || !arch) {
+        fprintf(stderr, "usage: ipcemu-bench [--arch A] [--cpu P] PROGRAM.elf\n");
+        return 2;
+    }
+    FILE *f = fopen(path, "rb");
+    static uint8_t img[16 << 20];
+    size_t n = f ? fread(img, 1, sizeof img, f) : 0;
+    if (f)
+        fclose(f);
+    if (n == 0) {
+        fprintf(stderr, "ipcemu-bench: cannot read %s\n", path);
+        return 2;
+    }
+    struct tm_profile prof;
+    char why[600];
+    if (tm_profile_load(&prof, cpu ? cpu : arch->default_cpu, why, sizeof why) != 0) {
+        fprintf(stderr, "ipcemu-bench: %s\n", why);
+        return 2;
+    }
+    struct trc_log log;
+    trc_log_init(&log);
+    struct machine m;
+    struct machine_config cfg = {
+        .arch = arch->id, .max_cycles = 1ULL << 40, .bare = true, .profile = &prof};
+    int rc = 1;
+    double t0 = now();
+    if (machine_init(&m, &cfg, &log) != 0 || machine_boot_elf(&m, img, n) != 0) {
+        fprintf(stderr, "ipcemu-bench: %s\n", m.why);
+        goto out;
+    }
+    if (machine_run(&m) != MACHINE_OK) {
+        fprintf(stderr, "ipcemu-bench: the program did not end ok: %s\n", m.why);
+        goto out;
+    }
+    double timed = now() - t0;
+    uint64_t insns = m.core.instructions;
+    double raw = run_raw(machine_arch_get(arch->id), img, n);
+    if (raw <= 0) {
+        fprintf(stderr, "ipcemu-bench: the bare run failed\n");
+        goto out;
+    }
+    double mips_t = insns / timed / 1e6, mips_r = insns / raw / 1e6;
+    printf("%s (%s), %s: %llu guest instructions, %llu cycles\n"
+           "  full timing model: %.3f s, %.1f M guest instructions per host second\n"
+           "  no hooks:          %.3f s, %.1f M guest instructions per host second\n"
+           "  ratio %.2f (target >= 0.5)\n",
+           arch->name, prof.name, path, (unsigned long long)insns,
+           (unsigned long long)m.core.cycles, timed, mips_t, raw, mips_r, mips_t / mips_r);
+    rc = 0;
+out:
+    machine_destroy(&m);
+    trc_log_free(&log);
+    tm_profile_free(&prof);
+    return rc;
+}
