@@ -25,6 +25,27 @@ const char *emu_charge_name(enum emu_charge k)
     return k < EMU_CHARGE_COUNT ? names[k] : "?";
 }
 
+static void add_reg(uint16_t *list, uint8_t *count, unsigned max, uint16_t reg)
+{
+    if (reg == 0)
+        return;
+    for (unsigned i = 0; i < *count; i++)
+        if (list[i] == reg)
+            return;
+    if (*count < max)
+        list[(*count)++] = reg;
+}
+
+void emu_insn_reads(struct emu_insn *in, uint16_t reg)
+{
+    add_reg(in->src, &in->nsrc, EMU_INSN_MAX_SRC, reg);
+}
+
+void emu_insn_writes(struct emu_insn *in, uint16_t reg)
+{
+    add_reg(in->dst, &in->ndst, EMU_INSN_MAX_DST, reg);
+}
+
 const struct emu_arch *emu_arch_by_name(const char *name)
 {
     for (unsigned i = 0; i < EMU_ARCH_COUNT; i++)

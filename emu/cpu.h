@@ -123,6 +123,11 @@ enum emu_charge {
     EMU_CHARGE_COUNT
 };
 
+/* Adds `reg` to the registers `in` reads / writes, once; 0 stands for no
+ * register (zero registers, the program counter) and is skipped. */
+void emu_insn_reads(struct emu_insn *in, uint16_t reg);
+void emu_insn_writes(struct emu_insn *in, uint16_t reg);
+
 /* Returns "base", "cache", ... for a charge kind. */
 const char *emu_charge_name(enum emu_charge k);
 

@@ -57,17 +57,6 @@ static uint16_t a64_canon(unsigned reg)
     return (uint16_t)reg;
 }
 
-static void add_reg(uint16_t *list, uint8_t *count, unsigned max, uint16_t reg)
-{
-    if (reg == 0)
-        return;
-    for (unsigned i = 0; i < *count; i++)
-        if (list[i] == reg)
-            return;
-    if (*count < max)
-        list[(*count)++] = reg;
-}
-
 /* The operand kind in a table key: x, w, v, m, m!, i, sys, ... */
 static void operand_kind(const struct a64_decoder *d, const cs_arm64_op *op, bool wb, char *out,
                          size_t n)
@@ -171,14 +160,14 @@ static unsigned a64_decode(struct emu_core *c, uint64_t addr, const uint8_t *cod
     uint8_t nrd = 0, nwr = 0;
     if (cs_regs_access(d->h, insn, rd, &nrd, wr, &nwr) == CS_ERR_OK) {
         for (uint8_t i = 0; i < nrd; i++)
-            add_reg(out->src, &out->nsrc, EMU_INSN_MAX_SRC, a64_canon(rd[i]));
+            emu_insn_reads(out, a64_canon(rd[i]));
         for (uint8_t i = 0; i < nwr; i++)
-            add_reg(out->dst, &out->ndst, EMU_INSN_MAX_DST, a64_canon(wr[i]));
+            emu_insn_writes(out, a64_canon(wr[i]));
     }
     if (x->update_flags)
-        add_reg(out->dst, &out->ndst, EMU_INSN_MAX_DST, ARM64_REG_NZCV);
+        emu_insn_writes(out, ARM64_REG_NZCV);
     if (x->cc != ARM64_CC_INVALID && x->cc != ARM64_CC_AL)
-        add_reg(out->src, &out->nsrc, EMU_INSN_MAX_SRC, ARM64_REG_NZCV);
+        emu_insn_reads(out, ARM64_REG_NZCV);
     a64_flow(insn, out);
     if (strcmp(insn->mnemonic, "msr") == 0 && strncasecmp(insn->op_str, "ttbr0_el1", 9) == 0)
         out->special = EMU_SPECIAL_ROOT;

@@ -11,12 +11,6 @@
 
 #define RV_CSR_SATP 0x180
 
-static void add_reg(uint16_t *list, uint8_t *count, int reg)
-{
-    if (reg > 0) /* x0 is no dependency */
-        list[(*count)++] = (uint16_t)reg;
-}
-
 static void rv_flow(const struct rv64_insn *r, uint64_t addr, struct emu_insn *out)
 {
     switch (r->kind) {
@@ -57,10 +51,10 @@ static unsigned rv_decode(struct emu_core *c, uint64_t addr, const uint8_t *code
     out->len = r.len;
     snprintf(out->key, sizeof out->key, "%s", r.mnemonic);
     snprintf(out->text, sizeof out->text, "%s", r.text);
-    add_reg(out->src, &out->nsrc, r.rs1);
-    if (r.rs2 != r.rs1)
-        add_reg(out->src, &out->nsrc, r.rs2);
-    add_reg(out->dst, &out->ndst, r.rd);
+    /* x0 is no dependency: registers <= 0 map to "none" */
+    emu_insn_reads(out, (uint16_t)(r.rs1 > 0 ? r.rs1 : 0));
+    emu_insn_reads(out, (uint16_t)(r.rs2 > 0 ? r.rs2 : 0));
+    emu_insn_writes(out, (uint16_t)(r.rd > 0 ? r.rd : 0));
     out->load = r.kind == RV_LOAD || r.kind == RV_AMO;
     out->store = r.kind == RV_STORE || r.kind == RV_AMO;
     rv_flow(&r, addr, out);

@@ -74,6 +74,10 @@ static int x86_decoder_open(struct emu_core *c)
             }
         }
     }
+    /* rip-relative addressing is no dependency */
+    for (unsigned id = 0; id < X86_REG_ENDING; id++)
+        if (d->canon[id] == X86_REG_RIP)
+            d->canon[id] = 0;
     c->decoder = d;
     return 0;
 }
@@ -134,17 +138,6 @@ static void operand_kind(const struct x86_decoder *d, const cs_x86_op *op, char 
     }
 }
 
-static void add_reg(uint16_t *list, uint8_t *count, unsigned max, uint16_t reg)
-{
-    if (reg == X86_REG_RIP || reg == 0)
-        return;
-    for (unsigned i = 0; i < *count; i++)
-        if (list[i] == reg)
-            return;
-    if (*count < max)
-        list[(*count)++] = reg;
-}
-
 static void x86_flow(const struct x86_decoder *d, const cs_insn *insn, struct emu_insn *out)
 {
     const cs_x86 *x = &insn->detail->x86;
@@ -198,9 +191,9 @@ static unsigned x86_decode(struct emu_core *c, uint64_t addr, const uint8_t *cod
     uint8_t nrd = 0, nwr = 0;
     if (cs_regs_access(d->h, insn, rd, &nrd, wr, &nwr) == CS_ERR_OK) {
         for (uint8_t i = 0; i < nrd; i++)
-            add_reg(out->src, &out->nsrc, EMU_INSN_MAX_SRC, d->canon[rd[i]]);
+            emu_insn_reads(out, d->canon[rd[i]]);
         for (uint8_t i = 0; i < nwr; i++)
-            add_reg(out->dst, &out->ndst, EMU_INSN_MAX_DST, d->canon[wr[i]]);
+            emu_insn_writes(out, d->canon[wr[i]]);
     }
     x86_flow(d, insn, out);
     if (insn->id == X86_INS_MOV && x->op_count == 2 && x->operands[0].type == X86_OP_REG &&
