@@ -174,7 +174,7 @@ static void block_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
 {
     struct emu_core *c = user;
     (void)uc;
-    c->last_block = (struct emu_block){0};
+    c->last_insns = 0;
     if (c->cycles >= c->deadline) {
         c->deadline_hit = true;
         uc_emu_stop(c->uc);
@@ -183,21 +183,26 @@ static void block_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
     if (size == 0)
         size = 1;
     struct emu_block *b = block_lookup(c, addr, size);
-    struct emu_block charge = {
-        .addr = addr, .size = size, .insns = 1, .cost = (uint64_t)c->cycles_per_insn * EMU_FRAC};
-    if (b) {
-        b->execs++;
-        charge = *b;
+    struct emu_block none; /* out of memory: one flat instruction */
+    if (!b) {
+        none = (struct emu_block){.addr = addr,
+                                  .size = size,
+                                  .insns = 1,
+                                  .func = -1,
+                                  .cost = (uint64_t)c->cycles_per_insn * EMU_FRAC};
+        b = &none;
     }
+    b->execs++;
     memset(c->last_charged, 0, sizeof c->last_charged);
     c->last_frac = c->frac;
-    c->instructions += charge.insns;
-    uint64_t owed = c->frac + charge.cost;
+    c->last_addr = addr;
+    c->last_insns = b->insns;
+    c->instructions += b->insns;
+    uint64_t owed = c->frac + b->cost;
     c->frac = (uint32_t)(owed & (EMU_FRAC - 1));
     emu_core_charge(c, EMU_CHARGE_BASE, owed >> EMU_FRAC_BITS);
-    c->last_block = charge;
     if (c->timing)
-        tm_on_block(c, &charge);
+        tm_on_block(c, b);
 }
 
 uc_err emu_core_open(struct emu_core *c, const struct emu_arch *arch, unsigned id, void *owner)
@@ -277,16 +282,16 @@ void emu_core_request_stop(struct emu_core *c)
 
 void emu_core_block_not_run(struct emu_core *c, uint64_t addr)
 {
-    if (c->last_block.size == 0 || c->last_block.addr != addr)
+    if (c->last_insns == 0 || c->last_addr != addr)
         return;
-    c->instructions -= c->last_block.insns;
+    c->instructions -= c->last_insns;
     for (unsigned k = 0; k < EMU_CHARGE_COUNT; k++) {
         c->cycles -= c->last_charged[k];
         c->charged[k] -= c->last_charged[k];
         c->last_charged[k] = 0;
     }
     c->frac = c->last_frac;
-    c->last_block = (struct emu_block){0};
+    c->last_insns = 0;
     if (c->timing)
         tm_break_flow(c->timing);
 }

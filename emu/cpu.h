@@ -161,7 +161,8 @@ struct emu_core {
     bool exception_taken;               /* an arch hook took the trap Unicorn ends the run for */
     uc_err uc_error;                    /* last error of emu_core_run */
     struct emu_block_cache blocks;
-    struct emu_block last_block;             /* what the block hook charged last (size 0: none) */
+    uint64_t last_addr;                      /* the block the hook charged last */
+    uint32_t last_insns;                     /* its instructions (0: none) */
     uint64_t last_charged[EMU_CHARGE_COUNT]; /* what it charged, per kind */
     uint32_t last_frac;                      /* c->frac before it */
     uc_hook block_hook;

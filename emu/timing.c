@@ -256,6 +256,7 @@ uint64_t tm_block_cost(const struct tm_profile *p, const struct emu_insn *insns,
 /* A set-associative cache (or TLB) with LRU replacement. Tags are stored
  * plus one so that zero means empty. */
 struct cache {
+    uint64_t mru; /* the key accessed last, plus one (0: none) */
     uint32_t sets, ways, shift;
     uint64_t *tag;
     uint32_t *stamp;
@@ -273,11 +274,11 @@ struct tm_state {
     uint64_t *btb;    /* pairs: branch address, target */
     uint64_t *ras;    /* return address stack */
     uint32_t ras_top, ras_count;
-    uint16_t asid;         /* the address space the TLB looks up */
-    bool root_pending;     /* a block wrote the root: read it at the next one */
-    bool flow_broken;      /* a trap came between the last block and the next */
-    struct emu_block prev; /* the block that ran last (size 0: none) */
-    uint64_t prev_last_pc;
+    uint16_t asid;                 /* the address space the TLB looks up */
+    bool root_pending;             /* a block wrote the root: read it at the next one */
+    bool flow_broken;              /* a trap came between the last block and the next */
+    uint64_t prev_addr, prev_size; /* the block that ran last (size 0: none) */
+    uint8_t prev_flow;
     uint64_t mmio_base, mmio_size, free_base, free_size;
     uint32_t *page_gen; /* write generation per page (code rewrite detection) */
 };
@@ -309,12 +310,18 @@ static void cache_free(struct cache *c)
 static void cache_flush(struct cache *c)
 {
     memset(c->tag, 0, (size_t)c->sets * c->ways * sizeof *c->tag);
+    c->mru = 0;
 }
 
 /* Looks `key` (already shifted) up; on a miss fills the LRU way. Returns
  * whether it hit. */
 static bool cache_access(struct cache *c, uint64_t key)
 {
+    /* The key accessed last is a hit that changes nothing: its stamp is
+     * already the newest of the cache. */
+    if (key + 1 == c->mru)
+        return true;
+    c->mru = key + 1;
     uint32_t set = (uint32_t)(key & (c->sets - 1));
     uint64_t *tag = &c->tag[(size_t)set * c->ways];
     uint32_t *stamp = &c->stamp[(size_t)set * c->ways];
@@ -439,11 +446,11 @@ static void fetch_block(struct emu_core *c, struct tm_state *s, uint64_t addr, u
  * address control went to. Updates the predictor either way. */
 static bool predicted(struct tm_state *s, uint64_t next)
 {
-    const struct emu_block *b = &s->prev;
-    uint64_t pc = s->prev_last_pc, fall = b->addr + b->size;
+    /* any address inside the last instruction identifies the branch */
+    uint64_t fall = s->prev_addr + s->prev_size, pc = fall - 1;
     uint32_t n = s->p->btb_entries;
     uint64_t *btb = &s->btb[((pc >> 1) & (n - 1)) * 2];
-    switch (b->flow) {
+    switch (s->prev_flow) {
     case EMU_FLOW_COND: {
         bool taken = next != fall;
         uint32_t mask = s->p->bp_entries - 1;
@@ -462,7 +469,7 @@ static bool predicted(struct tm_state *s, uint64_t next)
         s->ras[s->ras_top] = fall;
         s->ras_top = (s->ras_top + 1) % s->p->ras_depth;
         s->ras_count += s->ras_count < s->p->ras_depth;
-        if (b->flow == EMU_FLOW_CALL)
+        if (s->prev_flow == EMU_FLOW_CALL)
             return true;
         /* an indirect call predicts its target like an indirect jump */
         __attribute__((fallthrough));
@@ -501,10 +508,10 @@ void tm_on_block(struct emu_core *c, const struct emu_block *b)
         s->asid = asid;
         s->root_pending = false;
     }
-    if (s->prev.size != 0 && !s->flow_broken) {
-        if (s->prev.flow == EMU_FLOW_XRET)
+    if (s->prev_size != 0 && !s->flow_broken) {
+        if (s->prev_flow == EMU_FLOW_XRET)
             emu_core_charge(c, EMU_CHARGE_TRAP, s->p->trap_return);
-        else if (s->prev.flow != EMU_FLOW_NONE && s->prev.flow != EMU_FLOW_TRAP) {
+        else if (s->prev_flow != EMU_FLOW_NONE && s->prev_flow != EMU_FLOW_TRAP) {
             s->st.branches++;
             if (!predicted(s, b->addr)) {
                 s->st.mispredicts++;
@@ -517,8 +524,9 @@ void tm_on_block(struct emu_core *c, const struct emu_block *b)
     if (b->tlb_flush)
         cache_flush(&s->tlb);
     s->root_pending = b->root_write;
-    s->prev = *b;
-    s->prev_last_pc = b->addr + b->size - 1; /* inside its last instruction */
+    s->prev_addr = b->addr;
+    s->prev_size = b->size;
+    s->prev_flow = b->flow;
 }
 
 /* UC_HOOK_MEM_READ / UC_HOOK_MEM_WRITE: every guest data access. */
