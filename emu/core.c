@@ -54,34 +54,48 @@ const struct emu_arch *emu_arch_by_name(const char *name)
     return NULL;
 }
 
-/* Returns the slot index for (addr, size): its own slot or the empty slot
- * where it belongs. The hash depends only on guest addresses, so the table's
+/* Returns the key index for (addr, size): its own or the empty one where
+ * it belongs. The hash depends only on guest addresses, so the table's
  * behaviour is the same on every host. */
 static size_t block_slot(const struct emu_block_cache *bc, uint64_t addr, uint32_t size)
 {
     uint64_t h = (addr ^ ((uint64_t)size << 48)) * 0x9e3779b97f4a7c15ULL;
     size_t mask = bc->capacity - 1;
     size_t i = (size_t)(h >> 20) & mask;
-    while (bc->slots[i].size != 0 && (bc->slots[i].addr != addr || bc->slots[i].size != size))
+    while (bc->keys[i].size != 0 && (bc->keys[i].addr != addr || bc->keys[i].size != size))
         i = (i + 1) & mask;
     return i;
 }
 
-/* Doubles the block cache; returns false when out of memory. */
-static bool block_cache_grow(struct emu_block_cache *bc)
+/* Doubles the key index; returns false when out of memory. */
+static bool block_index_grow(struct emu_block_cache *bc)
 {
-    struct emu_block_cache n = {.capacity = bc->capacity ? bc->capacity * 2 : BLOCK_CACHE_INITIAL};
-    n.slots = calloc(n.capacity, sizeof *n.slots);
-    if (!n.slots)
+    struct emu_block_cache n = *bc;
+    n.capacity = bc->capacity ? bc->capacity * 2 : BLOCK_CACHE_INITIAL;
+    n.keys = calloc(n.capacity, sizeof *n.keys);
+    if (!n.keys)
         return false;
-    for (size_t i = 0; i < bc->capacity; i++) {
-        if (bc->slots[i].size == 0)
-            continue;
-        n.slots[block_slot(&n, bc->slots[i].addr, bc->slots[i].size)] = bc->slots[i];
-        n.used++;
-    }
-    free(bc->slots);
+    for (size_t i = 0; i < bc->capacity; i++)
+        if (bc->keys[i].size != 0)
+            n.keys[block_slot(&n, bc->keys[i].addr, bc->keys[i].size)] = bc->keys[i];
+    free(bc->keys);
     *bc = n;
+    return true;
+}
+
+/* Makes room for one more block; returns false when out of memory. */
+static bool block_room(struct emu_block_cache *bc)
+{
+    if ((bc->used + 1) * 4 > bc->capacity * 3 && !block_index_grow(bc))
+        return false;
+    if (bc->used < bc->room)
+        return true;
+    size_t room = bc->room ? bc->room * 2 : BLOCK_CACHE_INITIAL / 2;
+    struct emu_block *n = realloc(bc->blocks, room * sizeof *n);
+    if (!n)
+        return false;
+    bc->blocks = n;
+    bc->room = room;
     return true;
 }
 
@@ -118,6 +132,7 @@ static void block_analyse(struct emu_core *c, struct emu_block *b, const uint8_t
         b->flow = last->flow;
         b->target = last->target;
         for (uint32_t i = 0; i < n; i++) {
+            b->loads += insns[i].load;
             b->root_write |= insns[i].special == EMU_SPECIAL_ROOT;
             b->tlb_flush |= insns[i].special == EMU_SPECIAL_TLB_FLUSH;
         }
@@ -132,12 +147,10 @@ static void block_analyse(struct emu_core *c, struct emu_block *b, const uint8_t
 static struct emu_block *block_lookup(struct emu_core *c, uint64_t addr, uint32_t size)
 {
     struct emu_block_cache *bc = &c->blocks;
-    if ((bc->used + 1) * 4 > bc->capacity * 3 && !block_cache_grow(bc))
-        return NULL;
     size_t i = block_slot(bc, addr, size);
-    struct emu_block *b = &bc->slots[i];
+    struct emu_block *b = bc->keys[i].size ? &bc->blocks[bc->keys[i].index] : NULL;
     uint32_t gen = c->timing ? tm_page_gen(c->timing, addr) : 0;
-    if (b->size != 0 && b->gen == gen)
+    if (b && b->gen == gen)
         return b;
     uint8_t stack_buf[256];
     uint8_t *code = size <= sizeof stack_buf ? stack_buf : malloc(size);
@@ -145,11 +158,19 @@ static struct emu_block *block_lookup(struct emu_core *c, uint64_t addr, uint32_
         return NULL;
     bool readable = uc_mem_read(c->uc, addr, code, size) == UC_ERR_OK;
     uint64_t hash = readable ? code_hash(code, size) : 0;
-    if (b->size != 0 && b->hash == hash) {
+    if (b && b->hash == hash) {
         b->gen = gen; /* a data store shared the page: the code is the same */
     } else {
-        if (b->size == 0)
-            bc->used++;
+        if (!b) {
+            if (!block_room(bc)) {
+                if (code != stack_buf)
+                    free(code);
+                return NULL;
+            }
+            i = block_slot(bc, addr, size); /* the index may have grown */
+            bc->keys[i] = (struct emu_block_key){addr, size, (uint32_t)bc->used};
+            b = &bc->blocks[bc->used++];
+        }
         *b = (struct emu_block){.addr = addr, .size = size, .gen = gen, .hash = hash, .func = -1};
         if (readable) {
             block_analyse(c, b, code);
@@ -225,7 +246,7 @@ uc_err emu_core_open(struct emu_core *c, const struct emu_arch *arch, unsigned i
      * does not stop when the guest jumps to address 0. */
     if ((err = uc_ctl_exits_enable(c->uc)) != UC_ERR_OK)
         goto fail;
-    if (!block_cache_grow(&c->blocks)) {
+    if (!block_index_grow(&c->blocks)) {
         err = UC_ERR_NOMEM;
         goto fail;
     }
@@ -248,7 +269,10 @@ void emu_core_close(struct emu_core *c)
         c->arch->decoder_close(c);
     if (c->uc)
         uc_close(c->uc);
-    free(c->blocks.slots);
+    free(c->blocks.keys);
+    free(c->blocks.blocks);
+    if (c->timing && c->uc)
+        tm_unhook(c);
     tm_state_free(c->timing);
     c->timing = NULL;
     c->uc = NULL;
@@ -262,6 +286,10 @@ enum emu_stop emu_core_run(struct emu_core *c)
     c->exception_taken = false;
     if (c->cycles >= c->deadline)
         return EMU_STOP_DEADLINE;
+    if (c->timing && tm_before_run(c) != 0) {
+        c->uc_error = UC_ERR_NOMEM;
+        return EMU_STOP_ERROR;
+    }
     c->uc_error = uc_emu_start(c->uc, emu_pc(c), 0, 0, 0);
     if (c->uc_error == UC_ERR_EXCEPTION && c->exception_taken)
         c->uc_error = UC_ERR_OK;
@@ -324,18 +352,17 @@ int emu_core_set_profile(struct emu_core *c, const struct tm_profile *profile)
     struct tm_state *s = NULL;
     if (profile && !(s = tm_state_new(profile)))
         return -1;
-    bool hooked = c->timing != NULL;
+    if (c->timing)
+        tm_unhook(c);
     tm_state_free(c->timing);
     c->timing = s;
-    if (s && !hooked && tm_hook_memory(c) != UC_ERR_OK)
-        return -1;
     emu_core_flush_blocks(c);
     return 0;
 }
 
 void emu_core_flush_blocks(struct emu_core *c)
 {
-    memset(c->blocks.slots, 0, c->blocks.capacity * sizeof *c->blocks.slots);
+    memset(c->blocks.keys, 0, c->blocks.capacity * sizeof *c->blocks.keys);
     c->blocks.used = 0;
 }
 

@@ -106,6 +106,13 @@ struct emu_block {
     uint32_t gen;    /* write generation of its page when it was decoded */
     uint64_t hash;   /* of its code bytes, to tell a rewrite from a data store */
     uint64_t execs;  /* times it started */
+    uint16_t loads;  /* instructions that load */
+    /* Sampled data-side costs (docs/timing-model.md, "Sampling"): what the
+     * block's accesses cost in measured windows, and the estimate per run
+     * charged outside them, in 1/EMU_FRAC cycles. */
+    uint32_t dexecs;
+    uint64_t dcache, dtlb;
+    uint64_t est_cache, est_tlb;
 };
 
 #define EMU_FRAC_BITS 8
@@ -131,10 +138,20 @@ void emu_insn_writes(struct emu_insn *in, uint16_t reg);
 /* Returns "base", "cache", ... for a charge kind. */
 const char *emu_charge_name(enum emu_charge k);
 
+/* The block cache: an open-addressing index of compact keys (so that the
+ * lookup the block hook does for every block touches little host memory)
+ * over a dense array of blocks in the order they were first seen. */
+struct emu_block_key {
+    uint64_t addr;
+    uint32_t size;  /* 0: empty */
+    uint32_t index; /* into blocks */
+};
+
 struct emu_block_cache {
-    struct emu_block *slots; /* owned; capacity is a power of two */
+    struct emu_block_key *keys; /* owned; capacity is a power of two */
     size_t capacity;
-    size_t used;
+    struct emu_block *blocks; /* owned; `used` of them, room for `room` */
+    size_t used, room;
 };
 
 /* Why emu_core_run returned. */
@@ -161,6 +178,7 @@ struct emu_core {
     bool exception_taken;               /* an arch hook took the trap Unicorn ends the run for */
     uc_err uc_error;                    /* last error of emu_core_run */
     struct emu_block_cache blocks;
+    struct emu_block spare;                  /* stands in for a block when memory ran out */
     uint64_t last_addr;                      /* the block the hook charged last */
     uint32_t last_insns;                     /* its instructions (0: none) */
     uint64_t last_charged[EMU_CHARGE_COUNT]; /* what it charged, per kind */

@@ -265,6 +265,18 @@ struct cache {
 
 #define PAGE_GEN_BITS 18
 
+/* The sampling schedule of the data side (docs/timing-model.md): every
+ * access is simulated for the first TM_EXACT_CYCLES; after that, in each
+ * period of TM_PERIOD cycles, TM_WARM cycles warm the caches and TLB and
+ * TM_MEASURE cycles measure what each block's accesses cost; the rest of
+ * the period charges those measurements per block run. */
+#define TM_EXACT_CYCLES 20000000ULL
+#define TM_PERIOD 20000000ULL
+#define TM_WARM 500000ULL
+#define TM_MEASURE 500000ULL
+
+enum tm_mode { TM_OFF, TM_WARMING, TM_MEASURING };
+
 struct tm_state {
     const struct tm_profile *p;
     struct tm_stats st;
@@ -279,8 +291,19 @@ struct tm_state {
     bool flow_broken;              /* a trap came between the last block and the next */
     uint64_t prev_addr, prev_size; /* the block that ran last (size 0: none) */
     uint8_t prev_flow;
-    uint64_t mmio_base, mmio_size, free_base, free_size;
+    uint64_t mmio_base, mmio_size;
     uint32_t *page_gen; /* write generation per page (code rewrite detection) */
+    uint32_t epoch;     /* bumped when the hooks go on or off: blocks re-check their code */
+    bool exact;         /* no sampling */
+    bool hooked;
+    bool drop_pending; /* the hooks went: drop the code translated with them */
+    uc_hook hook;
+    enum tm_mode mode;
+    struct emu_block *cur;                 /* the block running now (valid until the next block) */
+    uint64_t meas_loads;                   /* loads run in measured windows */
+    uint64_t meas_cache, meas_tlb;         /* and what they cost, in cycles */
+    uint64_t per_load_cache, per_load_tlb; /* their average, 1/EMU_FRAC cycles */
+    uint64_t est_cache_frac, est_tlb_frac; /* estimates owed, 1/EMU_FRAC cycles */
 };
 
 static int log2u(uint32_t v)
@@ -389,16 +412,25 @@ const struct tm_stats *tm_state_stats(const struct tm_state *s)
 
 uint32_t tm_page_gen(const struct tm_state *s, uint64_t addr)
 {
-    return s->page_gen[(addr >> 12) & ((1u << PAGE_GEN_BITS) - 1)];
+    return s->page_gen[(addr >> 12) & ((1u << PAGE_GEN_BITS) - 1)] + s->epoch;
 }
 
-void tm_set_mmio(struct tm_state *s, uint64_t base, uint64_t size, uint64_t free_base,
-                 uint64_t free_size)
+void tm_set_mmio(struct tm_state *s, uint64_t base, uint64_t size)
 {
     s->mmio_base = base;
     s->mmio_size = size;
-    s->free_base = free_base;
-    s->free_size = free_size;
+}
+
+void tm_mmio(struct emu_core *c)
+{
+    struct tm_state *s = c->timing;
+    s->st.mmio++;
+    emu_core_charge(c, EMU_CHARGE_MMIO, s->p->mmio_latency);
+}
+
+void tm_set_exact(struct tm_state *s, bool exact)
+{
+    s->exact = exact;
 }
 
 void tm_break_flow(struct tm_state *s)
@@ -423,6 +455,10 @@ static void tlb_access(struct emu_core *c, struct tm_state *s, uint64_t addr)
     if (!cache_access(&s->tlb, ((addr >> 12) << 16) | s->asid)) {
         s->st.tlb_miss++;
         emu_core_charge(c, EMU_CHARGE_TLB, s->p->tlb_walk);
+        if (s->mode == TM_MEASURING && s->cur) {
+            s->cur->dtlb += s->p->tlb_walk;
+            s->meas_tlb += s->p->tlb_walk;
+        }
     }
 }
 
@@ -491,7 +527,7 @@ static bool predicted(struct tm_state *s, uint64_t next)
     }
 }
 
-void tm_on_block(struct emu_core *c, const struct emu_block *b)
+void tm_on_block(struct emu_core *c, struct emu_block *b)
 {
     struct tm_state *s = c->timing;
     if (s->root_pending) {
@@ -520,6 +556,31 @@ void tm_on_block(struct emu_core *c, const struct emu_block *b)
         }
     }
     s->flow_broken = false;
+    s->cur = b;
+    if (s->mode == TM_MEASURING) {
+        /* the estimate from this block's measured runs so far */
+        if (b->dexecs) {
+            b->est_cache = b->dcache * EMU_FRAC / b->dexecs;
+            b->est_tlb = b->dtlb * EMU_FRAC / b->dexecs;
+        }
+        b->dexecs++;
+        s->meas_loads += b->loads;
+    } else if (s->mode == TM_OFF) {
+        /* no hooks: what this block's data accesses cost when measured,
+         * else what an average load cost */
+        uint64_t ec = b->dexecs ? b->est_cache : b->loads * s->per_load_cache;
+        uint64_t et = b->dexecs ? b->est_tlb : b->loads * s->per_load_tlb;
+        s->est_cache_frac += ec;
+        s->est_tlb_frac += et;
+        if (s->est_cache_frac >= EMU_FRAC) {
+            emu_core_charge(c, EMU_CHARGE_CACHE, s->est_cache_frac >> EMU_FRAC_BITS);
+            s->est_cache_frac &= EMU_FRAC - 1;
+        }
+        if (s->est_tlb_frac >= EMU_FRAC) {
+            emu_core_charge(c, EMU_CHARGE_TLB, s->est_tlb_frac >> EMU_FRAC_BITS);
+            s->est_tlb_frac &= EMU_FRAC - 1;
+        }
+    }
     fetch_block(c, s, b->addr, b->size);
     if (b->tlb_flush)
         cache_flush(&s->tlb);
@@ -538,13 +599,8 @@ static void mem_hook(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, i
     (void)uc, (void)value;
     if (!s)
         return;
-    if (addr - s->mmio_base < s->mmio_size) {
-        if (addr - s->free_base >= s->free_size) {
-            s->st.mmio++;
-            emu_core_charge(c, EMU_CHARGE_MMIO, s->p->mmio_latency);
-        }
-        return;
-    }
+    if (addr - s->mmio_base < s->mmio_size)
+        return; /* devices: tm_mmio */
     bool write = type == UC_MEM_WRITE;
     if (write)
         s->page_gen[(addr >> 12) & ((1u << PAGE_GEN_BITS) - 1)]++;
@@ -558,13 +614,111 @@ static void mem_hook(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, i
         s->st.l1d_miss++;
         uint32_t penalty = miss_penalty(s, &s->p->l1d, line << s->l1d.shift);
         /* Stores retire into the store buffer: their misses are hidden. */
-        if (!write)
+        if (!write) {
             emu_core_charge(c, EMU_CHARGE_CACHE, penalty);
+            if (s->mode == TM_MEASURING && s->cur) {
+                s->cur->dcache += penalty;
+                s->meas_cache += penalty;
+            }
+        }
     }
 }
 
-int tm_hook_memory(struct emu_core *c)
+static int u64_cmp(const void *a, const void *b)
 {
-    uc_hook h;
-    return uc_hook_add(c->uc, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, (void *)mem_hook, c, 1, 0);
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Drops Unicorn's translations of every page holding a block the core has
+ * seen, one call per run of contiguous pages (a full tb flush costs about
+ * 0.1 s in Unicorn 2.0.1: it clears its whole code buffer; each range
+ * removal has a fixed cost too). */
+static void drop_translations(struct emu_core *c)
+{
+    const struct emu_block_cache *bc = &c->blocks;
+    uint64_t *pages = malloc((bc->used * 2 + 1) * sizeof *pages);
+    size_t n = 0;
+    if (!pages) {
+        uc_ctl_flush_tlb(c->uc);
+        return;
+    }
+    for (size_t i = 0; i < bc->used; i++) {
+        pages[n++] = bc->blocks[i].addr >> 12;
+        pages[n++] = (bc->blocks[i].addr + bc->blocks[i].size - 1) >> 12;
+    }
+    qsort(pages, n, sizeof *pages, u64_cmp);
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j + 1 < n && pages[j + 1] <= pages[j] + 1)
+            j++;
+        uc_ctl_remove_cache(c->uc, pages[i] << 12, (pages[j] + 1) << 12);
+        i = j + 1;
+    }
+    free(pages);
+}
+
+/* Adds or removes the memory hooks. Unicorn 2.0.1 decides at translation
+ * time whether a block's loads and stores call hooks, so the translated
+ * code is dropped either way. */
+static int set_hooked(struct emu_core *c, bool on)
+{
+    struct tm_state *s = c->timing;
+    if (s->drop_pending && !s->hooked) {
+        drop_translations(c);
+        s->drop_pending = false;
+    }
+    if (on == s->hooked)
+        return 0;
+    if (on && uc_hook_add(c->uc, &s->hook, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, (void *)mem_hook,
+                          c, 1, 0) != UC_ERR_OK)
+        return -1;
+    s->hooked = on;
+    s->epoch++; /* stores went unseen (or will): blocks re-check their code */
+    if (on) {
+        drop_translations(c);
+        return 0;
+    }
+    /* Unicorn 2.0.1 only forgets a deleted hook when uc_emu_start returns:
+     * code translated before then still calls it. So this run ends after
+     * its first block and the next one drops the translations. */
+    uc_hook_del(c->uc, s->hook);
+    s->drop_pending = true;
+    c->deadline = c->cycles + 1;
+    return 0;
+}
+
+void tm_unhook(struct emu_core *c)
+{
+    if (c->timing->hooked)
+        uc_hook_del(c->uc, c->timing->hook);
+    c->timing->hooked = false;
+}
+
+int tm_before_run(struct emu_core *c)
+{
+    struct tm_state *s = c->timing;
+    enum tm_mode mode = TM_MEASURING;
+    uint64_t next = s->exact ? UINT64_MAX : TM_EXACT_CYCLES; /* where the mode changes */
+    if (!s->exact && c->cycles >= TM_EXACT_CYCLES) {
+        uint64_t at = (c->cycles - TM_EXACT_CYCLES) % TM_PERIOD, start = c->cycles - at;
+        mode = at < TM_WARM ? TM_WARMING : at < TM_WARM + TM_MEASURE ? TM_MEASURING : TM_OFF;
+        next = start + (mode == TM_WARMING     ? TM_WARM
+                        : mode == TM_MEASURING ? TM_WARM + TM_MEASURE
+                                               : TM_PERIOD);
+    }
+    /* end this run where the mode changes */
+    if (next < c->deadline)
+        c->deadline = next;
+    if (mode != s->mode) {
+        if (s->mode == TM_MEASURING && s->meas_loads) {
+            /* for blocks never measured: the average cost of a load */
+            s->per_load_cache = s->meas_cache * EMU_FRAC / s->meas_loads;
+            s->per_load_tlb = s->meas_tlb * EMU_FRAC / s->meas_loads;
+        }
+        if (mode == TM_MEASURING && c->cycles >= TM_EXACT_CYCLES)
+            s->st.windows++;
+        s->mode = mode;
+    }
+    return set_hooked(c, mode != TM_OFF);
 }

@@ -90,6 +90,7 @@ struct tm_stats {
     uint64_t tlb_access, tlb_miss;
     uint64_t branches, mispredicts;
     uint64_t traps, as_switches, mmio;
+    uint64_t windows; /* sampling windows measured after the exact start */
 };
 
 /* Creates/destroys the dynamic state for a core. */
@@ -102,15 +103,25 @@ const struct tm_stats *tm_state_stats(const struct tm_state *s);
  * store to it). */
 uint32_t tm_page_gen(const struct tm_state *s, uint64_t addr);
 /* Called by the core's block hook for block `b`, which starts now. */
-void tm_on_block(struct emu_core *c, const struct emu_block *b);
+void tm_on_block(struct emu_core *c, struct emu_block *b);
 /* Control flow left the code (trap, interrupt): no prediction applies. */
 void tm_break_flow(struct tm_state *s);
-/* Installs the memory hooks on the core's engine; returns the uc_err. */
-int tm_hook_memory(struct emu_core *c);
+/* Called before each run of the core: follows the sampling schedule of
+ * the data side (hooks on: exact; off: per-block estimates), adding or
+ * removing the memory hooks (and dropping translated code, which Unicorn
+ * builds with or without them). Returns 0, or -1 when a hook cannot be
+ * added. */
+int tm_before_run(struct emu_core *c);
+/* Removes the memory hooks (before the engine or the state goes). */
+void tm_unhook(struct emu_core *c);
+/* exact: feed the data caches and TLB with every access of the whole run
+ * (no sampling; slower). */
+void tm_set_exact(struct tm_state *s, bool exact);
 
-/* The ranges of device registers (charged MMIO latency) and of the trace
- * port (free: it models a non-intrusive hardware trace unit). */
-void tm_set_mmio(struct tm_state *s, uint64_t base, uint64_t size, uint64_t free_base,
-                 uint64_t free_size);
+/* The device-register range: accesses there are not cached; each costs
+ * the profile's MMIO latency through tm_mmio (the machine's device
+ * callbacks call it). */
+void tm_set_mmio(struct tm_state *s, uint64_t base, uint64_t size);
+void tm_mmio(struct emu_core *c);
 
 #endif

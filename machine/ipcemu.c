@@ -48,6 +48,7 @@ static void usage_boot(FILE *out)
 {
     fputs("usage: ipcemu boot [--arch A] [--cpu P] [--report FILE] [--max-cycles N] [--quiet]\n"
           "                   [--demo NAME] [--quantum N] [--ram-mib N] [--seed N]\n"
+          "                   [--exact-caches]\n"
           "                   [--cap-cache N]\n"
           "\n"
           "Boots the kernel on architecture A (x86_64, aarch64 or riscv64; default\n"
@@ -59,6 +60,9 @@ static void usage_boot(FILE *out)
           "                    cortex-a72, sifive-u74, ...), a path to a profile .json, or\n"
           "                    flat (one cycle per instruction); default: the arch's own\n"
           "  --report FILE     write the JSON report to FILE\n"
+          "  --exact-caches    feed the data caches and TLB every access of the run; by\n"
+          "                    default, after 20M cycles, 1M of every 20M are simulated\n"
+          "                    and the rest charged per block from them (faster)\n"
           "  --max-cycles N    stop with outcome max_cycles when the clock reaches N\n"
           "                    (default 2000000000)\n"
           "  --quiet           print neither the guest console nor the summary\n"
@@ -188,19 +192,20 @@ static int run_image(const char *cmd, struct machine_config *cfg, const uint8_t 
     } else {
         enum machine_outcome o = machine_run(&m);
         fflush(stdout);
-        struct trc_kv breakdown[EMU_CHARGE_COUNT], counters[13];
+        struct trc_kv breakdown[EMU_CHARGE_COUNT], counters[16];
         for (unsigned k = 0; k < EMU_CHARGE_COUNT; k++)
             breakdown[k] = (struct trc_kv){emu_charge_name((enum emu_charge)k), m.core.charged[k]};
         unsigned ncounters = 0;
         if (m.core.timing) {
             const struct tm_stats *st = tm_state_stats(m.core.timing);
             const struct trc_kv all[] = {
-                {"l1i_accesses", st->l1i_access}, {"l1i_misses", st->l1i_miss},
-                {"l1d_accesses", st->l1d_access}, {"l1d_misses", st->l1d_miss},
-                {"l2_accesses", st->l2_access},   {"l2_misses", st->l2_miss},
-                {"tlb_accesses", st->tlb_access}, {"tlb_misses", st->tlb_miss},
-                {"branches", st->branches},       {"mispredicts", st->mispredicts},
-                {"as_switches", st->as_switches}, {"mmio_accesses", st->mmio},
+                {"l1i_accesses", st->l1i_access},  {"l1i_misses", st->l1i_miss},
+                {"l1d_accesses", st->l1d_access},  {"l1d_misses", st->l1d_miss},
+                {"l2_accesses", st->l2_access},    {"l2_misses", st->l2_miss},
+                {"tlb_accesses", st->tlb_access},  {"tlb_misses", st->tlb_miss},
+                {"branches", st->branches},        {"mispredicts", st->mispredicts},
+                {"as_switches", st->as_switches},  {"mmio_accesses", st->mmio},
+                {"sampling_windows", st->windows},
             };
             ncounters = sizeof all / sizeof all[0];
             memcpy(counters, all, sizeof all);
@@ -277,7 +282,7 @@ static enum emu_arch_id default_arch(void)
 static void usage_exec(FILE *out)
 {
     fputs("usage: ipcemu exec --arch A [--cpu P] [--report FILE] [--max-cycles N] [--quiet]\n"
-          "                   PROGRAM.elf\n"
+          "                   [--exact-caches] PROGRAM.elf\n"
           "\n"
           "Runs a bare-metal program on the machine with no kernel: loaded at its link\n"
           "addresses in RAM (0x40000000 up, docs/machine.md), started at its ELF entry in\n"
@@ -292,6 +297,9 @@ static void usage_exec(FILE *out)
           "                    cortex-a72, sifive-u74, ...), a path to a profile .json, or\n"
           "                    flat (one cycle per instruction); default: the arch's own\n"
           "  --report FILE     write the JSON report to FILE\n"
+          "  --exact-caches    feed the data caches and TLB every access of the run; by\n"
+          "                    default, after 20M cycles, 1M of every 20M are simulated\n"
+          "                    and the rest charged per block from them (faster)\n"
           "  --max-cycles N    stop with outcome max_cycles at N cycles (default 10000000000)\n"
           "  --quiet           print neither the program's output nor the summary\n",
           out);
@@ -351,6 +359,9 @@ static int cmd_exec(int argc, char **argv)
             return EXIT_OK;
         } else if (!strcmp(o, "--quiet") || !strcmp(o, "-q")) {
             quiet = true;
+            continue;
+        } else if (!strcmp(o, "--exact-caches")) {
+            cfg.exact_caches = true;
             continue;
         } else if (strncmp(o, "--", 2) != 0) {
             if (program)
@@ -438,6 +449,9 @@ static int cmd_boot(int argc, char **argv)
             return EXIT_OK;
         } else if (!strcmp(o, "--quiet") || !strcmp(o, "-q")) {
             quiet = true;
+            continue;
+        } else if (!strcmp(o, "--exact-caches")) {
+            cfg.exact_caches = true;
             continue;
         }
         if (strncmp(o, "--", 2) != 0)

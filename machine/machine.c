@@ -126,10 +126,20 @@ void machine_trap_entry(struct machine *m, struct emu_core *c, bool interrupt)
 }
 
 /* MMIO read: 32-bit registers; narrower reads take their bytes of it. */
+/* A device register access costs the profile's MMIO latency; the trace
+ * port models a non-intrusive hardware trace unit and costs nothing beyond
+ * the instructions. */
+static void mmio_cost(struct machine_dev *d)
+{
+    if (d->m->core.timing && d->base != MM_TRACE)
+        tm_mmio(&d->m->core);
+}
+
 static uint64_t mmio_read(uc_engine *uc, uint64_t off, unsigned size, void *user)
 {
     struct machine_dev *d = user;
     (void)uc;
+    mmio_cost(d);
     uint32_t v = d->ops->read(d->dev, off & ~3ULL);
     v >>= 8 * (off & 3);
     return size >= 4 ? v : v & ((1u << (8 * size)) - 1);
@@ -141,6 +151,7 @@ static void mmio_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t valu
 {
     struct machine_dev *d = user;
     (void)uc;
+    mmio_cost(d);
     uint32_t v = (uint32_t)value;
     if (size < 4)
         v &= (1u << (8 * size)) - 1;
@@ -271,9 +282,8 @@ int machine_init(struct machine *m, const struct machine_config *cfg, struct trc
             snprintf(m->why, sizeof m->why, "cannot set up the timing model: out of memory");
             return -1;
         }
-        /* The trace port models a non-intrusive hardware trace unit: its
-         * stores cost the core nothing beyond the instructions. */
-        tm_set_mmio(m->core.timing, MM_DEV_BASE, MM_DEV_SIZE, MM_TRACE, MM_DEV_PAGE);
+        tm_set_mmio(m->core.timing, MM_DEV_BASE, MM_DEV_SIZE);
+        tm_set_exact(m->core.timing, m->cfg.exact_caches);
     }
     err = uc_mem_map(m->core.uc, MM_RAM_BASE, m->cfg.ram_size, UC_PROT_ALL);
     if (err != UC_ERR_OK) {

@@ -471,8 +471,8 @@ static int cmd_check(const struct emu_arch *arch, const char *cpu, unsigned want
     const struct emu_block_cache *bc = &m.core.blocks;
     struct hot *hot = calloc(bc->used + 1, sizeof *hot);
     size_t nh = 0;
-    for (size_t i = 0; hot && i < bc->capacity; i++) {
-        const struct emu_block *b = &bc->slots[i];
+    for (size_t i = 0; hot && i < bc->used; i++) {
+        const struct emu_block *b = &bc->blocks[i];
         if (b->size && b->execs && b->addr >= MM_KERNEL_BASE && b->addr < kernel_end &&
             !(b->addr >= user_lo && b->addr < user_hi))
             hot[nh++] = (struct hot){b->addr, b->size, b->execs};

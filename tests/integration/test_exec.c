@@ -224,6 +224,31 @@ static void a_changed_profile_changes_the_cycles(void **state)
     check_chain("mul", dst, table_latency(src, chain_key("mul")));
 }
 
+/* Past its first 20M cycles, a run simulates the data caches in sampled
+ * windows and charges the rest per block from them: on the benchmark
+ * workload (memory-bound, with phases) the total stays within 5% of the
+ * run that simulates every access. */
+static void sampled_caches_stay_close_to_exact(void **state)
+{
+    (void)state;
+    struct result s = run(1, "exec", "--arch", arch, prog("bench"), "--quiet", NULL);
+    struct result e =
+        run(1, "exec", "--arch", arch, prog("bench"), "--quiet", "--exact-caches", NULL);
+    if (s.status != 0 || e.status != 0)
+        fail_msg("exit %d / %d: %s %s", s.status, e.status, s.err, e.err);
+    double cs = jnum(s.report, "cycles"), ce = jnum(e.report, "cycles");
+    if (cs < ce * 0.95 || cs > ce * 1.05)
+        fail_msg("sampled %.0f cycles, exact %.0f", cs, ce);
+    assert_true(jnum(cJSON_GetObjectItem(s.report, "timing"), "sampling_windows") > 0);
+    assert_true(jnum(cJSON_GetObjectItem(e.report, "timing"), "sampling_windows") == 0);
+    assert_true(jnum(s.report, "instructions") == jnum(e.report, "instructions"));
+    /* the sampled run sees far fewer data accesses */
+    assert_true(jnum(cJSON_GetObjectItem(s.report, "timing"), "l1d_accesses") <
+                jnum(cJSON_GetObjectItem(e.report, "timing"), "l1d_accesses") / 2);
+    result_free(&s);
+    result_free(&e);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 5) {
@@ -241,6 +266,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(bad_programs_exit_2),
         cmocka_unit_test(dependent_chains_cost_their_latency),
         cmocka_unit_test(a_changed_profile_changes_the_cycles),
+        cmocka_unit_test(sampled_caches_stay_close_to_exact),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
