@@ -40,8 +40,8 @@ struct machine_config {
     FILE *console;                    /* guest console echo, NULL for none */
     const struct tm_profile *profile; /* the CPU timing model; NULL: 1 cycle per instruction */
     bool exact_caches; /* feed the data caches every access of the whole run (no sampling) */
-    bool bare; /* `ipcemu exec`: a bare-metal program without boot-info; it ends at a
-                  breakpoint or by returning from its entry */
+    bool bare;         /* `ipcemu exec`: a bare-metal program without boot-info; it ends at a
+                          breakpoint or by returning from its entry */
 };
 
 struct machine_dev; /* an MMIO binding, machine.c */
