@@ -199,6 +199,8 @@ static void block_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
     if (c->cycles >= c->deadline) {
         c->deadline_hit = true;
         uc_emu_stop(c->uc);
+        if (c->block_cb)
+            c->block_cb(c, addr, size, c->block_cb_arg);
         return;
     }
     if (size == 0)
@@ -224,6 +226,8 @@ static void block_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
     emu_core_charge(c, EMU_CHARGE_BASE, owed >> EMU_FRAC_BITS);
     if (c->timing)
         tm_on_block(c, b);
+    if (c->block_cb)
+        c->block_cb(c, addr, size, c->block_cb_arg);
 }
 
 uc_err emu_core_open(struct emu_core *c, const struct emu_arch *arch, unsigned id, void *owner)
@@ -328,13 +332,6 @@ void emu_core_exception_taken(struct emu_core *c)
 {
     c->exception_taken = true;
     emu_core_request_stop(c);
-}
-
-void emu_core_charge(struct emu_core *c, enum emu_charge k, uint64_t cycles)
-{
-    c->cycles += cycles;
-    c->charged[k] += cycles;
-    c->last_charged[k] += cycles;
 }
 
 void emu_core_trap(struct emu_core *c, uint64_t flat)

@@ -186,7 +186,12 @@ struct emu_core {
     uc_hook block_hook;
     void *decoder; /* per-arch decoder state (capstone handle) */
     void *board;   /* machine/arch/<arch>.c per-core state */
-    void *owner;   /* the machine that drives this core */
+    /* Called by the block hook after it charged each block (or stopped at
+     * the deadline before it): one Unicorn hook per core instead of one
+     * per user, since Unicorn's dispatch costs per hook and block. */
+    void (*block_cb)(struct emu_core *c, uint64_t addr, uint32_t size, void *arg);
+    void *block_cb_arg;
+    void *owner; /* the machine that drives this core */
 };
 
 /* Opens the engine, selects the CPU model and installs the block hook.
@@ -209,8 +214,14 @@ void emu_core_block_not_run(struct emu_core *c, uint64_t addr);
  * the running uc_emu_start returns is not an error; the core stops and
  * goes on from the state the hook set. */
 void emu_core_exception_taken(struct emu_core *c);
-/* Adds `cycles` of kind `k` to the core's clock. */
-void emu_core_charge(struct emu_core *c, enum emu_charge k, uint64_t cycles);
+/* Adds `cycles` of kind `k` to the core's clock (inline: the block hook
+ * and the timing model call it for every block). */
+static inline void emu_core_charge(struct emu_core *c, enum emu_charge k, uint64_t cycles)
+{
+    c->cycles += cycles;
+    c->charged[k] += cycles;
+    c->last_charged[k] += cycles;
+}
 /* A trap (exception or interrupt) enters the kernel: charges the profile's
  * trap entry (or `flat` cycles without a profile) and tells the branch
  * predictor that control flow did not follow the code. */

@@ -527,27 +527,64 @@ static bool predicted(struct tm_state *s, uint64_t next)
     }
 }
 
+/* The previous block wrote the translation root: switch the TLB to the
+ * new address space (tagged) or flush it. */
+static void switch_root(struct emu_core *c, struct tm_state *s)
+{
+    uint16_t asid = c->arch->asid_of ? c->arch->asid_of(emu_reg_read(c, c->arch->reg_root)) : 0;
+    s->st.as_switches++;
+    if (s->p->asid && asid != 0) {
+        emu_core_charge(c, EMU_CHARGE_TRAP, s->p->as_switch_asid);
+    } else {
+        cache_flush(&s->tlb);
+        emu_core_charge(c, EMU_CHARGE_TRAP, s->p->as_switch);
+    }
+    s->asid = asid;
+    s->root_pending = false;
+}
+
+/* Hooks off: charges what this block's loads cost when it was measured,
+ * else what an average load cost. */
+static void charge_estimate(struct emu_core *c, struct tm_state *s, const struct emu_block *b)
+{
+    s->est_cache_frac += b->dexecs ? b->est_cache : b->loads * s->per_load_cache;
+    s->est_tlb_frac += b->dexecs ? b->est_tlb : b->loads * s->per_load_tlb;
+    if (s->est_cache_frac >= EMU_FRAC) {
+        emu_core_charge(c, EMU_CHARGE_CACHE, s->est_cache_frac >> EMU_FRAC_BITS);
+        s->est_cache_frac &= EMU_FRAC - 1;
+    }
+    if (s->est_tlb_frac >= EMU_FRAC) {
+        emu_core_charge(c, EMU_CHARGE_TLB, s->est_tlb_frac >> EMU_FRAC_BITS);
+        s->est_tlb_frac &= EMU_FRAC - 1;
+    }
+}
+
+/* Measuring: the estimate from this block's measured runs so far, and one
+ * more run. */
+static void measure_block(struct tm_state *s, struct emu_block *b)
+{
+    if (b->dexecs) {
+        b->est_cache = b->dcache * EMU_FRAC / b->dexecs;
+        b->est_tlb = b->dtlb * EMU_FRAC / b->dexecs;
+    }
+    b->dexecs++;
+    s->meas_loads += b->loads;
+}
+
 void tm_on_block(struct emu_core *c, struct emu_block *b)
 {
     struct tm_state *s = c->timing;
-    if (s->root_pending) {
-        /* The previous block wrote the translation root: switch the TLB to
-         * the new address space (tagged) or flush it. */
-        uint16_t asid = c->arch->asid_of ? c->arch->asid_of(emu_reg_read(c, c->arch->reg_root)) : 0;
-        s->st.as_switches++;
-        if (s->p->asid && asid != 0) {
-            emu_core_charge(c, EMU_CHARGE_TRAP, s->p->as_switch_asid);
-        } else {
-            cache_flush(&s->tlb);
-            emu_core_charge(c, EMU_CHARGE_TRAP, s->p->as_switch);
-        }
-        s->asid = asid;
-        s->root_pending = false;
-    }
-    if (s->prev_size != 0 && !s->flow_broken) {
-        if (s->prev_flow == EMU_FLOW_XRET)
+    if (s->root_pending)
+        switch_root(c, s);
+    if (!s->flow_broken) {
+        switch (s->prev_flow) {
+        case EMU_FLOW_NONE:
+        case EMU_FLOW_TRAP:
+            break;
+        case EMU_FLOW_XRET:
             emu_core_charge(c, EMU_CHARGE_TRAP, s->p->trap_return);
-        else if (s->prev_flow != EMU_FLOW_NONE && s->prev_flow != EMU_FLOW_TRAP) {
+            break;
+        default:
             s->st.branches++;
             if (!predicted(s, b->addr)) {
                 s->st.mispredicts++;
@@ -557,31 +594,16 @@ void tm_on_block(struct emu_core *c, struct emu_block *b)
     }
     s->flow_broken = false;
     s->cur = b;
-    if (s->mode == TM_MEASURING) {
-        /* the estimate from this block's measured runs so far */
-        if (b->dexecs) {
-            b->est_cache = b->dcache * EMU_FRAC / b->dexecs;
-            b->est_tlb = b->dtlb * EMU_FRAC / b->dexecs;
-        }
-        b->dexecs++;
-        s->meas_loads += b->loads;
-    } else if (s->mode == TM_OFF) {
-        /* no hooks: what this block's data accesses cost when measured,
-         * else what an average load cost */
-        uint64_t ec = b->dexecs ? b->est_cache : b->loads * s->per_load_cache;
-        uint64_t et = b->dexecs ? b->est_tlb : b->loads * s->per_load_tlb;
-        s->est_cache_frac += ec;
-        s->est_tlb_frac += et;
-        if (s->est_cache_frac >= EMU_FRAC) {
-            emu_core_charge(c, EMU_CHARGE_CACHE, s->est_cache_frac >> EMU_FRAC_BITS);
-            s->est_cache_frac &= EMU_FRAC - 1;
-        }
-        if (s->est_tlb_frac >= EMU_FRAC) {
-            emu_core_charge(c, EMU_CHARGE_TLB, s->est_tlb_frac >> EMU_FRAC_BITS);
-            s->est_tlb_frac &= EMU_FRAC - 1;
-        }
-    }
-    fetch_block(c, s, b->addr, b->size);
+    if (s->mode == TM_OFF)
+        charge_estimate(c, s, b);
+    else if (s->mode == TM_MEASURING)
+        measure_block(s, b);
+    /* the common case first: a one-line block in the line fetched last */
+    uint64_t line = b->addr >> s->l1i.shift;
+    if (line + 1 == s->l1i.mru && ((b->addr + b->size - 1) >> s->l1i.shift) == line)
+        s->st.l1i_access++;
+    else
+        fetch_block(c, s, b->addr, b->size);
     if (b->tlb_flush)
         cache_flush(&s->tlb);
     s->root_pending = b->root_write;

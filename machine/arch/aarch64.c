@@ -32,11 +32,12 @@
  * blocks at a block boundary (cpu_tb_exec skips synchronize_from_tb), so a
  * stop at a deadline resumes at a stale PC and re-executes guest code.
  *
- * The block hook covers every address and is installed at boot, before the
- * kernel's first block is translated: a hook added after a block was
- * translated does not fire on it (unicorn issue #2200), and flushing the
- * translation cache (uc_ctl_flush_tlb) costs about 0.25 s of host time
- * in 2.0.1 (it clears the whole code buffer). The hook returns at once
+ * The vector hook is the core's block callback (emu/cpu.h): it runs from
+ * the core's own block hook, which exists before the kernel's first block
+ * is translated (a hook added after a block was translated does not fire
+ * on it, unicorn issue #2200; flushing the translation cache costs about
+ * 0.25 s of host time in 2.0.1), and a second Unicorn block hook would
+ * double Unicorn's per-block dispatch. The callback returns at once
  * unless an entry is pending and the block starts at the vector address
  * recorded with it (VBAR_EL1 + 0x480 at trap time).
  *
@@ -127,8 +128,7 @@ struct a64_board {
     struct emu_core *c;
     uc_context *ctx; /* scratch copy of the CPU state */
     uc_hook intr_hook;
-    uc_hook vec_hook; /* the block hook finishing vector entries */
-    uint64_t vbar;    /* VBAR_EL1 of the pending entry */
+    uint64_t vbar; /* VBAR_EL1 of the pending entry */
     enum a64_pending pending;
     uint64_t esr; /* for A64_PENDING_SYNC */
     uint64_t far;
@@ -141,7 +141,7 @@ struct a64_board {
     uint32_t cal_target_el;
 };
 
-static void a64_vector_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *user);
+static void a64_vector_hook(struct emu_core *c, uint64_t addr, uint32_t size, void *user);
 
 /* Returns the 64-bit field at `off` of the saved CPU state. */
 static uint64_t ctx_u64(const struct a64_board *b, size_t off)
@@ -285,15 +285,15 @@ static bool read_vector(struct a64_board *b, uint64_t pc)
     return true;
 }
 
-/* UC_HOOK_BLOCK on every block; acts on the block at VBAR_EL1 + 0x480 while
+/* The core's block callback, on every block; acts on the block at VBAR_EL1 + 0x480 while
  * an entry is pending, before its first instruction: QEMU has just taken
  * the virtual IRQ. Finishes the entry the host started. (For a
  * synchronous trap the IRQ-vector block does not run: the charge the core's
  * block hook, which runs first, made for it is taken back.) */
-static void a64_vector_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
+static void a64_vector_hook(struct emu_core *c, uint64_t addr, uint32_t size, void *user)
 {
     struct a64_board *b = user;
-    (void)uc, (void)size;
+    (void)c, (void)size;
     enum a64_pending p = b->pending;
     if (p == A64_PENDING_NONE || addr != b->vbar + A64_VEC_IRQ_LOWER)
         return;
@@ -555,8 +555,7 @@ static void a64_shutdown(struct machine *m, struct emu_core *c)
     (void)m;
     if (!b)
         return;
-    if (b->vec_hook)
-        uc_hook_del(c->uc, b->vec_hook);
+    c->block_cb = NULL;
     if (b->intr_hook)
         uc_hook_del(c->uc, b->intr_hook);
     if (b->ctx)
@@ -605,13 +604,10 @@ static int a64_boot(struct machine *m, struct emu_core *c, uint64_t entry, uint6
         machine_emu_failure(m, c, "aarch64: uc_hook_add (intr): %s", uc_strerror(e));
         return -1;
     }
-    /* Before anything is translated: see the file comment. */
-    e = uc_hook_add(c->uc, &b->vec_hook, UC_HOOK_BLOCK, (void *)a64_vector_hook, b, 1, 0);
-    if (e != UC_ERR_OK) {
-        b->vec_hook = 0;
-        machine_emu_failure(m, c, "aarch64: uc_hook_add (vector): %s", uc_strerror(e));
-        return -1;
-    }
+    /* Called from the core's block hook, which exists before anything is
+     * translated (see the file comment). */
+    c->block_cb = a64_vector_hook;
+    c->block_cb_arg = b;
     if (!verify_layout(b) || !calibrate(b))
         return -1;
     if (!reg_set(b, UC_ARM64_REG_PC, entry) || !reg_set(b, UC_ARM64_REG_SP, sp) ||
