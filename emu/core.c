@@ -149,7 +149,7 @@ static struct emu_block *block_lookup(struct emu_core *c, uint64_t addr, uint32_
     struct emu_block_cache *bc = &c->blocks;
     size_t i = block_slot(bc, addr, size);
     struct emu_block *b = bc->keys[i].size ? &bc->blocks[bc->keys[i].index] : NULL;
-    uint32_t gen = c->timing ? tm_page_gen(c->timing, addr) : 0;
+    uint32_t gen = c->code_gen;
     if (b && b->gen == gen)
         return b;
     uint8_t stack_buf[256];
@@ -174,6 +174,8 @@ static struct emu_block *block_lookup(struct emu_core *c, uint64_t addr, uint32_
         *b = (struct emu_block){.addr = addr, .size = size, .gen = gen, .hash = hash, .func = -1};
         if (readable) {
             block_analyse(c, b, code);
+            if (c->timing)
+                tm_mark_code(c->timing, addr, size);
         } else {
             b->insns = (size + 3) / 4; /* code outside RAM (MMIO): count words */
             b->cost = (uint64_t)b->insns * c->cycles_per_insn * EMU_FRAC;

@@ -179,6 +179,8 @@ struct emu_core {
     uc_err uc_error;                    /* last error of emu_core_run */
     struct emu_block_cache blocks;
     struct emu_block spare;                  /* stands in for a block when memory ran out */
+    uint32_t code_gen;                       /* bumped when a store may have changed decoded code:
+                                                cached blocks then compare their bytes again */
     uint64_t last_addr;                      /* the block the hook charged last */
     uint32_t last_insns;                     /* its instructions (0: none) */
     uint64_t last_charged[EMU_CHARGE_COUNT]; /* what it charged, per kind */

@@ -292,9 +292,8 @@ struct tm_state {
     uint64_t prev_addr, prev_size; /* the block that ran last (size 0: none) */
     uint8_t prev_flow;
     uint64_t mmio_base, mmio_size;
-    uint32_t *page_gen; /* write generation per page (code rewrite detection) */
-    uint32_t epoch;     /* bumped when the hooks go on or off: blocks re-check their code */
-    bool exact;         /* no sampling */
+    uint64_t *code_pages; /* bitmap: pages holding decoded code (aliased mod 1 GiB) */
+    bool exact;           /* no sampling */
     bool hooked;
     bool drop_pending; /* the hooks went: drop the code translated with them */
     uc_hook hook;
@@ -376,8 +375,8 @@ struct tm_state *tm_state_new(const struct tm_profile *p)
     s->bp = malloc(p->bp_entries);
     s->btb = calloc((size_t)p->btb_entries * 2, sizeof *s->btb);
     s->ras = calloc(p->ras_depth, sizeof *s->ras);
-    s->page_gen = calloc((size_t)1 << PAGE_GEN_BITS, sizeof *s->page_gen);
-    if (rc || !s->bp || !s->btb || !s->ras || !s->page_gen) {
+    s->code_pages = calloc(((size_t)1 << PAGE_GEN_BITS) / 64, sizeof *s->code_pages);
+    if (rc || !s->bp || !s->btb || !s->ras || !s->code_pages) {
         tm_state_free(s);
         return NULL;
     }
@@ -396,7 +395,7 @@ void tm_state_free(struct tm_state *s)
     free(s->bp);
     free(s->btb);
     free(s->ras);
-    free(s->page_gen);
+    free(s->code_pages);
     free(s);
 }
 
@@ -410,9 +409,15 @@ const struct tm_stats *tm_state_stats(const struct tm_state *s)
     return &s->st;
 }
 
-uint32_t tm_page_gen(const struct tm_state *s, uint64_t addr)
+static size_t page_bit(uint64_t addr)
 {
-    return s->page_gen[(addr >> 12) & ((1u << PAGE_GEN_BITS) - 1)] + s->epoch;
+    return (size_t)(addr >> 12) & (((size_t)1 << PAGE_GEN_BITS) - 1);
+}
+
+void tm_mark_code(struct tm_state *s, uint64_t addr, uint32_t size)
+{
+    for (uint64_t a = addr & ~0xfffULL; a < addr + size; a += 0x1000)
+        s->code_pages[page_bit(a) / 64] |= 1ULL << (page_bit(a) % 64);
 }
 
 void tm_set_mmio(struct tm_state *s, uint64_t base, uint64_t size)
@@ -625,7 +630,8 @@ static void mem_hook(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, i
         return; /* devices: tm_mmio */
     bool write = type == UC_MEM_WRITE;
     if (write)
-        s->page_gen[(addr >> 12) & ((1u << PAGE_GEN_BITS) - 1)]++;
+        if (s->code_pages[page_bit(addr) / 64] & (1ULL << (page_bit(addr) % 64)))
+            c->code_gen++; /* maybe code: blocks compare their bytes again */
     tlb_access(c, s, addr);
     uint64_t first = addr >> s->l1d.shift,
              last = (addr + (uint64_t)(size > 0 ? size : 1) - 1) >> s->l1d.shift;
@@ -696,7 +702,7 @@ static int set_hooked(struct emu_core *c, bool on)
                           c, 1, 0) != UC_ERR_OK)
         return -1;
     s->hooked = on;
-    s->epoch++; /* stores went unseen (or will): blocks re-check their code */
+    c->code_gen++; /* stores went unseen (or will): blocks re-check their code */
     if (on) {
         drop_translations(c);
         return 0;

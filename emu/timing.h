@@ -99,9 +99,9 @@ void tm_state_free(struct tm_state *s);
 const struct tm_profile *tm_state_profile(const struct tm_state *s);
 const struct tm_stats *tm_state_stats(const struct tm_state *s);
 
-/* The write generation of the page holding addr (bumped by every guest
- * store to it). */
-uint32_t tm_page_gen(const struct tm_state *s, uint64_t addr);
+/* Marks the pages of [addr, addr + size) as holding decoded code: a guest
+ * store there bumps the core's code_gen. */
+void tm_mark_code(struct tm_state *s, uint64_t addr, uint32_t size);
 /* Called by the core's block hook for block `b`, which starts now. */
 void tm_on_block(struct emu_core *c, struct emu_block *b);
 /* Control flow left the code (trap, interrupt): no prediction applies. */
