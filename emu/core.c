@@ -197,7 +197,6 @@ static void block_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
 {
     struct emu_core *c = user;
     (void)uc;
-    c->last_insns = 0;
     if (c->cycles >= c->deadline) {
         c->deadline_hit = true;
         uc_emu_stop(c->uc);
@@ -207,6 +206,11 @@ static void block_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
     }
     if (size == 0)
         size = 1;
+    if (c->block_cb && c->block_cb(c, addr, size, c->block_cb_arg)) {
+        if (c->timing)
+            tm_break_flow(c->timing); /* control went elsewhere */
+        return;
+    }
     struct emu_block *b = block_lookup(c, addr, size);
     struct emu_block none; /* out of memory: one flat instruction */
     if (!b) {
@@ -218,18 +222,12 @@ static void block_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
         b = &none;
     }
     b->execs++;
-    memset(c->last_charged, 0, sizeof c->last_charged);
-    c->last_frac = c->frac;
-    c->last_addr = addr;
-    c->last_insns = b->insns;
     c->instructions += b->insns;
     uint64_t owed = c->frac + b->cost;
     c->frac = (uint32_t)(owed & (EMU_FRAC - 1));
     emu_core_charge(c, EMU_CHARGE_BASE, owed >> EMU_FRAC_BITS);
     if (c->timing)
         tm_on_block(c, b);
-    if (c->block_cb)
-        c->block_cb(c, addr, size, c->block_cb_arg);
 }
 
 uc_err emu_core_open(struct emu_core *c, const struct emu_arch *arch, unsigned id, void *owner)
@@ -312,22 +310,6 @@ void emu_core_request_stop(struct emu_core *c)
 {
     c->stop_requested = true;
     uc_emu_stop(c->uc);
-}
-
-void emu_core_block_not_run(struct emu_core *c, uint64_t addr)
-{
-    if (c->last_insns == 0 || c->last_addr != addr)
-        return;
-    c->instructions -= c->last_insns;
-    for (unsigned k = 0; k < EMU_CHARGE_COUNT; k++) {
-        c->cycles -= c->last_charged[k];
-        c->charged[k] -= c->last_charged[k];
-        c->last_charged[k] = 0;
-    }
-    c->frac = c->last_frac;
-    c->last_insns = 0;
-    if (c->timing)
-        tm_break_flow(c->timing);
 }
 
 void emu_core_exception_taken(struct emu_core *c)

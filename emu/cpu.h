@@ -178,20 +178,18 @@ struct emu_core {
     bool exception_taken;               /* an arch hook took the trap Unicorn ends the run for */
     uc_err uc_error;                    /* last error of emu_core_run */
     struct emu_block_cache blocks;
-    struct emu_block spare;                  /* stands in for a block when memory ran out */
-    uint32_t code_gen;                       /* bumped when a store may have changed decoded code:
-                                                cached blocks then compare their bytes again */
-    uint64_t last_addr;                      /* the block the hook charged last */
-    uint32_t last_insns;                     /* its instructions (0: none) */
-    uint64_t last_charged[EMU_CHARGE_COUNT]; /* what it charged, per kind */
-    uint32_t last_frac;                      /* c->frac before it */
+    struct emu_block spare; /* stands in for a block when memory ran out */
+    uint32_t code_gen;      /* bumped when a store may have changed decoded code:
+                               cached blocks then compare their bytes again */
     uc_hook block_hook;
     void *decoder; /* per-arch decoder state (capstone handle) */
     void *board;   /* machine/arch/<arch>.c per-core state */
-    /* Called by the block hook after it charged each block (or stopped at
-     * the deadline before it): one Unicorn hook per core instead of one
-     * per user, since Unicorn's dispatch costs per hook and block. */
-    void (*block_cb)(struct emu_core *c, uint64_t addr, uint32_t size, void *arg);
+    /* Called by the block hook before it charges each block (and when it
+     * stops at the deadline before one): one Unicorn hook per core instead
+     * of one per user, since Unicorn's dispatch costs per hook and block. */
+    /* Returns true when it moved the PC away so that the block never runs:
+     * then nothing is charged for it. */
+    bool (*block_cb)(struct emu_core *c, uint64_t addr, uint32_t size, void *arg);
     void *block_cb_arg;
     void *owner; /* the machine that drives this core */
 };
@@ -207,10 +205,6 @@ void emu_core_close(struct emu_core *c);
 enum emu_stop emu_core_run(struct emu_core *c);
 /* Asks the running core to stop after the current instruction. */
 void emu_core_request_stop(struct emu_core *c);
-/* For arch block hooks (which run after the core's) that move the PC away
- * from the block starting at `addr`, so it never runs: takes back what the
- * core charged for it, if it did. */
-void emu_core_block_not_run(struct emu_core *c, uint64_t addr);
 /* For arch hooks on Unicorn's "stop" exceptions (UC_HOOK_INSN_INVALID):
  * the hook has delivered the trap into the guest, so the UC_ERR_EXCEPTION
  * the running uc_emu_start returns is not an error; the core stops and
@@ -222,7 +216,6 @@ static inline void emu_core_charge(struct emu_core *c, enum emu_charge k, uint64
 {
     c->cycles += cycles;
     c->charged[k] += cycles;
-    c->last_charged[k] += cycles;
 }
 /* A trap (exception or interrupt) enters the kernel: charges the profile's
  * trap entry (or `flat` cycles without a profile) and tells the branch

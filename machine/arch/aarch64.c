@@ -141,7 +141,7 @@ struct a64_board {
     uint32_t cal_target_el;
 };
 
-static void a64_vector_hook(struct emu_core *c, uint64_t addr, uint32_t size, void *user);
+static bool a64_vector_hook(struct emu_core *c, uint64_t addr, uint32_t size, void *user);
 
 /* Returns the 64-bit field at `off` of the saved CPU state. */
 static uint64_t ctx_u64(const struct a64_board *b, size_t off)
@@ -285,39 +285,39 @@ static bool read_vector(struct a64_board *b, uint64_t pc)
     return true;
 }
 
-/* The core's block callback, on every block; acts on the block at VBAR_EL1 + 0x480 while
- * an entry is pending, before its first instruction: QEMU has just taken
- * the virtual IRQ. Finishes the entry the host started. (For a
- * synchronous trap the IRQ-vector block does not run: the charge the core's
- * block hook, which runs first, made for it is taken back.) */
-static void a64_vector_hook(struct emu_core *c, uint64_t addr, uint32_t size, void *user)
+/* The core's block callback, on every block before it is charged; acts on
+ * the block at VBAR_EL1 + 0x480 while an entry is pending, before its first
+ * instruction: QEMU has just taken the virtual IRQ. Finishes the entry the
+ * host started. For a synchronous trap the IRQ-vector block does not run:
+ * returns true, and the core charges nothing for it. */
+static bool a64_vector_hook(struct emu_core *c, uint64_t addr, uint32_t size, void *user)
 {
     struct a64_board *b = user;
-    (void)c, (void)size;
+    (void)size;
     enum a64_pending p = b->pending;
     if (p == A64_PENDING_NONE || addr != b->vbar + A64_VEC_IRQ_LOWER)
-        return;
+        return false;
     uint64_t pstate;
     if (!reg_get(b, UC_ARM64_REG_PSTATE, &pstate))
-        return;
+        return false;
     if ((pstate & 0xf) != A64_PSTATE_EL1H) {
         machine_emu_failure(b->m, b->c,
                             "aarch64: vector entry at 0x%llx not in EL1h (PSTATE 0x%llx)",
                             (unsigned long long)addr, (unsigned long long)pstate);
-        return;
+        return false;
     }
     b->pending = A64_PENDING_NONE;
+    c->block_cb = NULL; /* nothing to finish until the next entry */
     if (!set_vi(b, false))
-        return;
+        return false;
     if (p == A64_PENDING_IRQ)
-        return;
+        return false;
     if (!reg_set(b, UC_ARM64_REG_ESR_EL1, b->esr) ||
         (b->has_far && !reg_set(b, UC_ARM64_REG_FAR_EL1, b->far)))
-        return;
+        return false;
     /* Writing PC stops this block before its first instruction and resumes
-     * at the synchronous vector (Unicorn's quit_request). */
-    if (reg_set(b, UC_ARM64_REG_PC, b->vbar + A64_VEC_SYNC_LOWER))
-        emu_core_block_not_run(b->c, addr);
+     * at the synchronous vector (Unicorn's quit_request): it never runs. */
+    return reg_set(b, UC_ARM64_REG_PC, b->vbar + A64_VEC_SYNC_LOWER);
 }
 
 /* UC_HOOK_INTR: a synchronous exception QEMU raised (svc, abort, undefined
@@ -379,6 +379,7 @@ static void a64_intr_hook(uc_engine *uc, uint32_t intno, void *user)
     b->far = vaddress;
     b->has_far = is_abort;
     b->pending = A64_PENDING_SYNC;
+    b->c->block_cb = a64_vector_hook; /* armed for the vector block */
     if (!set_vi(b, true))
         return;
     machine_trap_entry(b->m, b->c, false);
@@ -606,8 +607,7 @@ static int a64_boot(struct machine *m, struct emu_core *c, uint64_t entry, uint6
     }
     /* Called from the core's block hook, which exists before anything is
      * translated (see the file comment). */
-    c->block_cb = a64_vector_hook;
-    c->block_cb_arg = b;
+    c->block_cb_arg = b; /* c->block_cb is set while an entry is pending */
     if (!verify_layout(b) || !calibrate(b))
         return -1;
     if (!reg_set(b, UC_ARM64_REG_PC, entry) || !reg_set(b, UC_ARM64_REG_SP, sp) ||
@@ -642,6 +642,7 @@ static bool a64_interrupt(struct machine *m, struct emu_core *c)
     if (!set_vi(b, true))
         return false;
     b->pending = A64_PENDING_IRQ;
+    c->block_cb = a64_vector_hook; /* armed for the vector block */
     machine_trap_entry(m, c, true);
     return true;
 }
