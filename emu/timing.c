@@ -259,8 +259,8 @@ struct cache {
     uint64_t mru; /* the key accessed last, plus one (0: none) */
     uint32_t sets, ways, shift;
     uint64_t *tag;
-    uint32_t *stamp;
-    uint32_t clock;
+    uint64_t *stamp; /* when each way was last used */
+    uint64_t clock;
 };
 
 #define PAGE_GEN_BITS 18
@@ -341,24 +341,30 @@ static bool cache_access(struct cache *c, uint64_t key)
 {
     /* The key accessed last is a hit that changes nothing: its stamp is
      * already the newest of the cache. */
-    if (key + 1 == c->mru)
+    uint64_t want = key + 1;
+    if (want == c->mru)
         return true;
-    c->mru = key + 1;
+    c->mru = want;
     uint32_t set = (uint32_t)(key & (c->sets - 1));
     uint64_t *tag = &c->tag[(size_t)set * c->ways];
-    uint32_t *stamp = &c->stamp[(size_t)set * c->ways];
-    uint32_t victim = 0;
-    c->clock++;
-    for (uint32_t w = 0; w < c->ways; w++) {
-        if (tag[w] == key + 1) {
-            stamp[w] = c->clock;
+    uint64_t *stamp = &c->stamp[(size_t)set * c->ways];
+    for (uint32_t w = 0; w < c->ways; w++)
+        if (tag[w] == want) {
+            stamp[w] = ++c->clock;
             return true;
         }
-        if (stamp[w] < stamp[victim] || (tag[w] == 0 && tag[victim] != 0))
+    /* a miss: fill an empty way, else the least recently used one */
+    uint32_t victim = 0;
+    for (uint32_t w = 0; w < c->ways; w++) {
+        if (tag[w] == 0) {
+            victim = w;
+            break;
+        }
+        if (stamp[w] < stamp[victim])
             victim = w;
     }
-    tag[victim] = key + 1;
-    stamp[victim] = c->clock;
+    tag[victim] = want;
+    stamp[victim] = ++c->clock;
     return false;
 }
 
