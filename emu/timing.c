@@ -463,7 +463,9 @@ static uint32_t miss_penalty(struct tm_state *s, const struct tm_cache_geom *l1,
 static void tlb_access(struct emu_core *c, struct tm_state *s, uint64_t addr)
 {
     s->st.tlb_access++;
-    if (!cache_access(&s->tlb, ((addr >> 12) << 16) | s->asid)) {
+    /* the set index comes from the page number's low bits; the ASID tags
+     * it from above */
+    if (!cache_access(&s->tlb, (addr >> 12) | ((uint64_t)s->asid << 48))) {
         s->st.tlb_miss++;
         emu_core_charge(c, EMU_CHARGE_TLB, s->p->tlb_walk);
         if (s->mode == TM_MEASURING && s->cur) {

@@ -1,6 +1,7 @@
 /* tests/exec/chain-mul16.c: 16 dependent muls per iteration (chain.h). */
 #define LINKS 16
-#define OP_X86 "imul"
-#define OP_A64 "mul"
-#define OP_RV "mul"
+#define LOAD_CHAIN 0
+#define LINK_X86 "imul %2, %0"
+#define LINK_A64 "mul %0, %0, %2"
+#define LINK_RV "mul %0, %0, %2"
 #include "chain.h"

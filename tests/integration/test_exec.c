@@ -130,12 +130,15 @@ static const char *arch_profile(void)
 
 static const char *chain_key(const char *op)
 {
-    bool add = !strcmp(op, "add");
-    if (!strcmp(arch, "x86_64"))
-        return add ? "add r64,r64" : "imul r64,r64";
-    if (!strcmp(arch, "aarch64"))
-        return add ? "add x,x,x" : "mul x,x,x";
-    return add ? "add" : "mul";
+    static const char *const keys[][4] = {
+        /* add, mul, div, load */
+        {"add r64,r64", "imul r64,r64", "div r64", "mov r64,m64"},
+        {"add x,x,x", "mul x,x,x", "udiv x,x,x", "ldr x,m"},
+        {"add", "mul", "divu", "ld"},
+    };
+    int a = !strcmp(arch, "x86_64") ? 0 : !strcmp(arch, "aarch64") ? 1 : 2;
+    int o = !strcmp(op, "add") ? 0 : !strcmp(op, "mul") ? 1 : !strcmp(op, "div") ? 2 : 3;
+    return keys[a][o];
 }
 
 /* The latency column of `key` in the table file `path`. */
@@ -168,8 +171,10 @@ static double chain_base(const char *op, int links, const char *cpu)
     return base;
 }
 
-/* Eight more dependent links per iteration cost 1000 x 8 x the form's
- * latency in the profile (within 0.5%: the loop's own overhead overlaps). */
+/* Eight more dependent links per iteration (add, mul, div, or load-use:
+ * a load whose address the previous load returned) cost 1000 x 8 x the
+ * form's latency in the profile (within 0.5%: the loop's own overhead
+ * overlaps). */
 static void check_chain(const char *op, const char *cpu, double latency)
 {
     double extra = chain_base(op, 16, cpu) - chain_base(op, 8, cpu);
@@ -184,8 +189,9 @@ static void dependent_chains_cost_their_latency(void **state)
     (void)state;
     char table[600];
     snprintf(table, sizeof table, "%s/%s.insns", profiles, arch_profile());
-    check_chain("add", arch_profile(), table_latency(table, chain_key("add")));
-    check_chain("mul", arch_profile(), table_latency(table, chain_key("mul")));
+    static const char *const ops[] = {"add", "mul", "div", "load"};
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+        check_chain(ops[i], arch_profile(), table_latency(table, chain_key(ops[i])));
 }
 
 /* Copies the profile into the test's directory with the add row's
@@ -222,6 +228,95 @@ static void a_changed_profile_changes_the_cycles(void **state)
     /* mul is untouched */
     snprintf(src, sizeof src, "%s/%s.insns", profiles, name);
     check_chain("mul", dst, table_latency(src, chain_key("mul")));
+}
+
+/* A value of this architecture's profile ("parameters.NAME.value"). */
+static double profile_value(const char *name)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/%s.json", profiles, arch_profile());
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    static char text[1 << 16];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    cJSON *root = cJSON_Parse(text);
+    assert_non_null(root);
+    const cJSON *v = cJSON_GetObjectItem(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(root, "parameters"), name), "value");
+    assert_true(cJSON_IsNumber(v));
+    double d = v->valuedouble;
+    cJSON_Delete(root);
+    return d;
+}
+
+/* Runs a micro-program with every access simulated; returns its report. */
+static struct result run_exact(const char *name)
+{
+    struct result r = run(1, "exec", "--arch", arch, prog(name), "--quiet", "--exact-caches", NULL);
+    if (r.status != 0)
+        fail_msg("%s: exit %d: %s", name, r.status, r.err);
+    return r;
+}
+
+static double counter(const struct result *r, const char *name)
+{
+    return jnum(cJSON_GetObjectItem(r->report, "timing"), name);
+}
+
+/* What `big`'s extra data misses cost over `small`'s, by the profile. */
+static double miss_cost(const struct result *big, const struct result *small)
+{
+    double l1 = profile_value("l1d_latency"), l2 = profile_value("l2_latency");
+    double mem = profile_value("mem_latency"), walk = profile_value("tlb_walk");
+    double d_l1 = counter(big, "l1d_misses") - counter(small, "l1d_misses");
+    double d_l2 = counter(big, "l2_misses") - counter(small, "l2_misses");
+    double d_tlb = counter(big, "tlb_misses") - counter(small, "tlb_misses");
+    return (d_l1 - d_l2) * (l2 - l1) + d_l2 * (mem - l1) + d_tlb * walk;
+}
+
+/* 65,536 dependent loads around rings of 16 KiB (fits every profile's
+ * L1D), 64 KiB (misses the L1D, fits the L2 and the TLB) and 4 MiB (fits
+ * no L2): the same instructions, so the differences are the misses, each
+ * costing what the profile says (L2 hit: l2 - l1 latency; memory: mem - l1;
+ * a TLB miss: the walk). */
+static void cache_levels_cost_what_the_profile_says(void **state)
+{
+    (void)state;
+    struct result s = run_exact("ring-16k"), m = run_exact("ring-64k"), b = run_exact("ring-4m");
+    /* after the first lap, every load of the 64 KiB ring misses the L1D
+     * and hits the L2; every load of the 4 MiB ring misses both */
+    assert_true(counter(&m, "l1d_misses") - counter(&s, "l1d_misses") >= 0.95 * 65536);
+    assert_true(counter(&m, "l2_misses") - counter(&s, "l2_misses") <= 1024 + 64);
+    assert_true(counter(&b, "l2_misses") - counter(&s, "l2_misses") >= 0.95 * 65536);
+    double dm = jnum(m.report, "cycles") - jnum(s.report, "cycles");
+    double db = jnum(b.report, "cycles") - jnum(s.report, "cycles");
+    if (dm != miss_cost(&m, &s) || db != miss_cost(&b, &s))
+        fail_msg("64 KiB ring: %.0f extra cycles, the profile implies %.0f; 4 MiB: %.0f vs %.0f",
+                 dm, miss_cost(&m, &s), db, miss_cost(&b, &s));
+    result_free(&s);
+    result_free(&m);
+    result_free(&b);
+}
+
+/* 65,536 branches on pseudo-random bytes against the same branches on
+ * zeros: the predictor learns the zeros and misses about half of the
+ * random ones; each miss costs the profile's penalty, and nothing else
+ * differs. */
+static void mispredicted_branches_cost_the_penalty(void **state)
+{
+    (void)state;
+    struct result r = run_exact("branch-random"), f = run_exact("branch-fixed");
+    double extra = counter(&r, "mispredicts") - counter(&f, "mispredicts");
+    assert_true(counter(&f, "mispredicts") < 100);
+    assert_true(extra > 0.3 * 65536 && extra < 0.7 * 65536);
+    double d = jnum(r.report, "cycles") - jnum(f.report, "cycles");
+    if (d != extra * profile_value("mispredict"))
+        fail_msg("%.0f extra cycles for %.0f extra mispredicts of %.0f cycles", d, extra,
+                 profile_value("mispredict"));
+    result_free(&r);
+    result_free(&f);
 }
 
 /* Past its first 20M cycles, a run simulates the data caches in sampled
@@ -266,6 +361,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(bad_programs_exit_2),
         cmocka_unit_test(dependent_chains_cost_their_latency),
         cmocka_unit_test(a_changed_profile_changes_the_cycles),
+        cmocka_unit_test(cache_levels_cost_what_the_profile_says),
+        cmocka_unit_test(mispredicted_branches_cost_the_penalty),
         cmocka_unit_test(sampled_caches_stay_close_to_exact),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

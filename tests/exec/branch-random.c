@@ -1,0 +1,3 @@
+/* tests/exec/branch-random.c: branches on pseudo-random bytes (branch.h). */
+#define MASK 1
+#include "branch.h"
