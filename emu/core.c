@@ -147,9 +147,9 @@ static void block_analyse(struct emu_core *c, struct emu_block *b, const uint8_t
 static struct emu_block *block_lookup(struct emu_core *c, uint64_t addr, uint32_t size)
 {
     struct emu_block_cache *bc = &c->blocks;
+    uint32_t gen = c->code_gen;
     size_t i = block_slot(bc, addr, size);
     struct emu_block *b = bc->keys[i].size ? &bc->blocks[bc->keys[i].index] : NULL;
-    uint32_t gen = c->code_gen;
     if (b && b->gen == gen)
         return b;
     uint8_t stack_buf[256];
@@ -171,7 +171,11 @@ static struct emu_block *block_lookup(struct emu_core *c, uint64_t addr, uint32_
             bc->keys[i] = (struct emu_block_key){addr, size, (uint32_t)bc->used};
             b = &bc->blocks[bc->used++];
         }
-        *b = (struct emu_block){.addr = addr, .size = size, .gen = gen, .hash = hash, .func = -1};
+        *b = (struct emu_block){.addr = addr,
+                                .size = size,
+                                .gen = gen,
+                                .hash = hash,
+                                .func = c->attr_of ? c->attr_of(c->attr_arg, addr) : -1};
         if (readable) {
             block_analyse(c, b, code);
             if (c->timing)
@@ -222,6 +226,7 @@ static void block_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
         b = &none;
     }
     b->execs++;
+    c->attr_slot = b->func >= 0 ? (uint32_t)b->func : c->attr_default;
     c->instructions += b->insns;
     uint64_t owed = c->frac + b->cost;
     c->frac = (uint32_t)(owed & (EMU_FRAC - 1));
@@ -238,6 +243,7 @@ uc_err emu_core_open(struct emu_core *c, const struct emu_arch *arch, unsigned i
     c->owner = owner;
     c->cycles_per_insn = 1;
     c->deadline = UINT64_MAX;
+    c->attr = &c->attr_none;
     uc_err err = uc_open(arch->uc_arch, arch->uc_mode, &c->uc);
     if (err != UC_ERR_OK) {
         c->uc = NULL;

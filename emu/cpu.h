@@ -179,8 +179,17 @@ struct emu_core {
     uc_err uc_error;                    /* last error of emu_core_run */
     struct emu_block_cache blocks;
     struct emu_block spare; /* stands in for a block when memory ran out */
-    uint32_t code_gen;      /* bumped when a store may have changed decoded code:
-                               cached blocks then compare their bytes again */
+    /* Attribution: every charge also goes to attr[attr_slot]. The block
+     * hook sets the slot from the block's owner, which attr_of (set by the
+     * machine: kernel functions, user code) tells once per decoded block;
+     * code it does not know goes to attr_default. */
+    uint64_t *attr; /* not owned; &attr_none until the machine sets one */
+    uint64_t attr_none;
+    uint32_t attr_slot, attr_default;
+    int32_t (*attr_of)(void *arg, uint64_t addr);
+    void *attr_arg;
+    uint32_t code_gen; /* bumped when a store may have changed decoded code:
+                          cached blocks then compare their bytes again */
     uc_hook block_hook;
     void *decoder; /* per-arch decoder state (capstone handle) */
     void *board;   /* machine/arch/<arch>.c per-core state */
@@ -216,6 +225,7 @@ static inline void emu_core_charge(struct emu_core *c, enum emu_charge k, uint64
 {
     c->cycles += cycles;
     c->charged[k] += cycles;
+    c->attr[c->attr_slot] += cycles;
 }
 /* A trap (exception or interrupt) enters the kernel: charges the profile's
  * trap entry (or `flat` cycles without a profile) and tells the branch

@@ -332,6 +332,80 @@ void machine_destroy(struct machine *m)
     emu_core_close(&m->core);
     free(m->mmio);
     m->mmio = NULL;
+    for (size_t i = 0; m->attr_names && i < m->nfuncs + 2; i++)
+        free(m->attr_names[i]);
+    free(m->attr_names);
+    free(m->attr);
+    free(m->funcs);
+    m->attr_names = NULL;
+    m->attr = NULL;
+    m->funcs = NULL;
+}
+
+/* core->attr_of: the slot of the kernel function holding addr, or -1
+ * (the core's default slot, "user"). */
+static int32_t attr_of(void *arg, uint64_t addr)
+{
+    const struct machine *m = arg;
+    size_t lo = 0, hi = m->nfuncs;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (m->funcs[mid].end <= addr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < m->nfuncs && m->funcs[lo].addr <= addr ? (int32_t)lo : -1;
+}
+
+/* Builds the attribution slots from the image's function symbols outside
+ * its user pages [__user_start, __user_end) and points the core at them.
+ * An image without symbols gets only "user" and "idle". Returns 0 or -1
+ * (out of memory). */
+static int attribution_init(struct machine *m, const uint8_t *img, size_t n)
+{
+    struct elf_sym *syms;
+    size_t nsyms = elf_symbols(img, n, &syms), k = 0;
+    uint64_t user_lo = 0, user_hi = 0;
+    for (size_t i = 0; i < nsyms; i++) {
+        if (!strcmp(syms[i].name, "__user_start"))
+            user_lo = syms[i].addr;
+        if (!strcmp(syms[i].name, "__user_end"))
+            user_hi = syms[i].addr;
+    }
+    m->funcs = calloc(nsyms + 1, sizeof *m->funcs);
+    m->attr_names = calloc(nsyms + 2, sizeof *m->attr_names);
+    if (!m->funcs || !m->attr_names)
+        goto nomem;
+    for (size_t i = 0; i < nsyms; i++) {
+        const struct elf_sym *f = &syms[i];
+        if (!f->func || f->size == 0 || (f->addr >= user_lo && f->addr < user_hi))
+            continue;
+        if (k > 0 && f->addr < m->funcs[k - 1].end)
+            continue; /* an alias or an overlap: the first one owns it */
+        m->funcs[k] = (struct machine_func){f->addr, f->addr + f->size};
+        if (!(m->attr_names[k] = strdup(f->name)))
+            goto nomem;
+        k++;
+    }
+    m->nfuncs = k;
+    m->attr = calloc(k + 2, sizeof *m->attr);
+    if (!m->attr || !(m->attr_names[k] = strdup("user")) ||
+        !(m->attr_names[k + 1] = strdup("idle")))
+        goto nomem;
+    free(syms);
+    if (m->log && trc_log_attach_attribution(m->log, m->attr, k + 2) != TRC_OK)
+        return -1;
+    m->core.attr = m->attr;
+    m->core.attr_slot = m->core.attr_default = (uint32_t)MACHINE_SLOT_USER(m);
+    m->core.attr_of = attr_of;
+    m->core.attr_arg = m;
+    return 0;
+nomem:
+    free(syms);
+    m->nfuncs = k;
+    snprintf(m->why, sizeof m->why, "out of memory");
+    return -1;
 }
 
 /* ELF loader writer: guest physical memory through Unicorn. */
@@ -421,6 +495,8 @@ int machine_boot_elf(struct machine *m, const uint8_t *img, size_t n)
         snprintf(m->why, sizeof m->why, "%s: %s", elf_strerror(e), detail);
         return -1;
     }
+    if (attribution_init(m, img, n) != 0)
+        return -1;
     uint64_t sp = MM_RAM_BASE + m->cfg.ram_size;
     if (m->cfg.bare)
         return boot_bare(m, info.entry, sp);
@@ -501,6 +577,8 @@ enum machine_outcome machine_run(struct machine *m)
             wake = min_u64(wake, limit);
             if (wake > c->cycles) {
                 m->idle_cycles += wake - c->cycles;
+                if (m->attr)
+                    c->attr_slot = (uint32_t)MACHINE_SLOT_IDLE(m);
                 emu_core_charge(c, EMU_CHARGE_IDLE, wake - c->cycles);
             }
             break;

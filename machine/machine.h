@@ -45,6 +45,12 @@ struct machine_config {
 };
 
 struct machine_dev; /* an MMIO binding, machine.c */
+struct machine_func {
+    uint64_t addr, end;
+};
+
+#define MACHINE_SLOT_USER(m) ((m)->nfuncs)
+#define MACHINE_SLOT_IDLE(m) ((m)->nfuncs + 1)
 
 struct machine {
     struct machine_config cfg;
@@ -62,6 +68,13 @@ struct machine {
     uint64_t idle_cycles;  /* cycles the core spent waiting */
     uint64_t interrupts;   /* timer interrupts delivered */
     unsigned shadow_pages; /* inaccessible pages standing in for nothing */
+    /* Attribution slots (core->attr): the image's kernel functions by
+     * address, then "user" (code outside them: user pages, no symbol) and
+     * "idle". */
+    struct machine_func *funcs; /* owned, sorted by address */
+    size_t nfuncs;
+    char **attr_names; /* owned: nfuncs + 2 names */
+    uint64_t *attr;    /* owned: nfuncs + 2 cycle counters */
 };
 
 /* Opens the core and maps RAM and devices. Returns 0, or -1 with the reason

@@ -16,7 +16,40 @@ static void add_u64(cJSON *o, const char *key, uint64_t v)
 
 /* Adds the "paths" object: for each measured path, its span statistics.
  * Returns false when out of memory. */
-static bool add_paths_json(cJSON *r, const struct trc_log *log)
+/* The `top` slots with the most cycles in v[0..n) (ties: lower index
+ * first), as an array of {"name", "cycles"} divided by `per` (1: totals);
+ * only kernel slots (< nkernel) when kernel_only. NULL when out of
+ * memory. */
+static cJSON *top_slots(const struct trc_run_info *run, const uint64_t *v, size_t n, size_t top,
+                        uint64_t per, bool kernel_only)
+{
+    cJSON *a = cJSON_CreateArray();
+    bool *taken = calloc(n ? n : 1, sizeof *taken);
+    if (!a || !taken) {
+        cJSON_Delete(a);
+        free(taken);
+        return NULL;
+    }
+    size_t lim = kernel_only ? run->nkernel : n;
+    for (size_t k = 0; k < top; k++) {
+        size_t best = lim;
+        for (size_t i = 0; i < lim; i++)
+            if (!taken[i] && v[i] && (best == lim || v[i] > v[best]))
+                best = i;
+        if (best == lim)
+            break;
+        taken[best] = true;
+        cJSON *o = cJSON_CreateObject();
+        if (!o || !cJSON_AddItemToArray(a, o))
+            break;
+        cJSON_AddStringToObject(o, "name", run->attr_names[best]);
+        cJSON_AddNumberToObject(o, "cycles", (double)v[best] / (double)per);
+    }
+    free(taken);
+    return a;
+}
+
+static bool add_paths_json(cJSON *r, const struct trc_log *log, const struct trc_run_info *run)
 {
     cJSON *paths = cJSON_AddObjectToObject(r, "paths");
     if (!paths)
@@ -33,6 +66,14 @@ static bool add_paths_json(cJSON *r, const struct trc_log *log)
         add_u64(o, "cycles_median", st.median);
         add_u64(o, "cycles_p99", st.p99);
         add_u64(o, "cycles_max", st.max);
+        /* where its cycles go: the slots (kernel functions, user code)
+         * its spans added the most to, per span */
+        if (run->nattr && log->path_attr[i] && log->nattr == run->nattr) {
+            cJSON *f = top_slots(run, log->path_attr[i], run->nattr, 8, st.count, false);
+            if (!f)
+                return false;
+            cJSON_AddItemToObject(o, "functions", f);
+        }
     }
     return true;
 }
@@ -136,7 +177,21 @@ char *trc_report_json(const struct trc_run_info *run, const struct trc_log *log)
     add_u64(r, "console_bytes", log->console_len);
     add_u64(r, "idle_cycles", run->idle_cycles);
     add_u64(r, "interrupts", run->interrupts);
-    bool ok = add_ipc_json(r, log) && add_paths_json(r, log);
+    if (run->nattr) {
+        uint64_t k = 0;
+        for (size_t i = 0; i < run->nkernel; i++)
+            k += run->attr[i];
+        cJSON *a = cJSON_AddObjectToObject(r, "attribution");
+        if (a) {
+            add_u64(a, "kernel", k);
+            add_u64(a, "user", run->attr[run->nkernel]);
+            add_u64(a, "idle", run->attr[run->nkernel + 1]);
+            cJSON *f = top_slots(run, run->attr, run->nattr, 20, 1, true);
+            if (f)
+                cJSON_AddItemToObject(a, "kernel_functions", f);
+        }
+    }
+    bool ok = add_ipc_json(r, log) && add_paths_json(r, log, run);
     cJSON *procs = processes_json(log);
     if (procs)
         cJSON_AddItemToObject(r, "processes", procs);
@@ -201,6 +256,30 @@ void trc_report_print(FILE *out, const struct trc_run_info *run, const struct tr
             fprintf(out, "%s %s %llu", i ? "," : "", run->counters[i].name,
                     (unsigned long long)run->counters[i].value);
         fputc('\n', out);
+    }
+    if (run->nattr) {
+        uint64_t k = 0;
+        for (size_t i = 0; i < run->nkernel; i++)
+            k += run->attr[i];
+        /* `ipcemu exec`: the program runs in the kernel's mode; its
+         * functions are the "kernel" slots */
+        fprintf(out, "   cycles by owner: %s %llu, %s %llu, idle %llu\n",
+                run->program ? "program functions" : "kernel", (unsigned long long)k,
+                run->program ? "outside its functions" : "user",
+                (unsigned long long)run->attr[run->nkernel],
+                (unsigned long long)run->attr[run->nkernel + 1]);
+        cJSON *top = top_slots(run, run->attr, run->nattr, 5, 1, true);
+        if (top && cJSON_GetArraySize(top) > 0) {
+            fprintf(out, "   busiest %sfunctions:", run->program ? "" : "kernel ");
+            const cJSON *f;
+            cJSON_ArrayForEach(f, top)
+            {
+                fprintf(out, " %s %.0f", cJSON_GetObjectItem(f, "name")->valuestring,
+                        cJSON_GetObjectItem(f, "cycles")->valuedouble);
+            }
+            fputc('\n', out);
+        }
+        cJSON_Delete(top);
     }
     if (log->ipc_events) {
         const struct trc_msg_totals *m = &log->messages;

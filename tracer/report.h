@@ -29,6 +29,12 @@ struct trc_run_info {
     unsigned nbreakdown;
     const struct trc_kv *counters; /* cache, TLB, branch counters of the timing model */
     unsigned ncounters;
+    /* Attribution slots (the log's attribution counters): nattr names and
+     * cycles, of which the first nkernel are kernel functions, then "user"
+     * and "idle". nattr 0: none. */
+    const char *const *attr_names;
+    const uint64_t *attr;
+    size_t nattr, nkernel;
 };
 
 /* Returns the report as a JSON string (caller frees with free()), or NULL

@@ -19,10 +19,40 @@ void trc_log_free(struct trc_log *log)
 {
     free(log->ev);
     free(log->console);
+    for (size_t i = 0; i < log->nprocs; i++) {
+        free(log->procs[i].attr_trap);
+        free(log->procs[i].attr_span);
+    }
     free(log->procs);
-    for (int i = 0; i < TRC_PATH_COUNT; i++)
+    for (int i = 0; i < TRC_PATH_COUNT; i++) {
         free(log->paths[i].v);
+        free(log->path_attr[i]);
+    }
     memset(log, 0, sizeof *log);
+}
+
+enum trc_err trc_log_attach_attribution(struct trc_log *log, const uint64_t *counters, size_t n)
+{
+    for (int i = 0; i < TRC_PATH_COUNT; i++)
+        if (!(log->path_attr[i] = calloc(n ? n : 1, sizeof *log->path_attr[i])))
+            return TRC_ERR_NOMEM;
+    log->attr = counters;
+    log->nattr = n;
+    return TRC_OK;
+}
+
+/* Copies the live attribution counters into *snap (allocated on first
+ * use); on failure the log loses its attribution, not its events. */
+static void attr_snapshot(struct trc_log *log, uint64_t **snap)
+{
+    if (!log->attr)
+        return;
+    if (!*snap && !(*snap = malloc(log->nattr * sizeof **snap))) {
+        log->oom = true;
+        log->attr = NULL;
+        return;
+    }
+    memcpy(*snap, log->attr, log->nattr * sizeof **snap);
 }
 
 /* Folds `n` bytes into the running hash. */
@@ -216,8 +246,9 @@ static void proc_track(struct trc_log *log, const struct trc_event *e)
     }
 }
 
-/* Records a span of `cycles` for path `id`. */
-static void path_add(struct trc_log *log, unsigned id, uint64_t cycles)
+/* Records a span of `cycles` for path `id`, of process `p`'s span that
+ * started at p->span_start: what it added to each attribution counter. */
+static void path_add(struct trc_log *log, unsigned id, uint64_t cycles, const struct trc_proc *p)
 {
     struct trc_samples *sm = &log->paths[id];
     if (!grow((void **)&sm->v, &sm->cap, sm->n, sizeof *sm->v)) {
@@ -225,6 +256,9 @@ static void path_add(struct trc_log *log, unsigned id, uint64_t cycles)
         return;
     }
     sm->v[sm->n++] = cycles;
+    if (log->attr && p->attr_span)
+        for (size_t i = 0; i < log->nattr; i++)
+            log->path_attr[id][i] += log->attr[i] - p->attr_span[i];
 }
 
 /* Opens, ends or records the path spans event `e` marks. */
@@ -236,6 +270,7 @@ static void path_track(struct trc_log *log, const struct trc_event *e)
         if (e->arg[0] == 0 && (p = proc_find(log, log->running)) != NULL) {
             p->trap_at = e->cycle;
             p->trap_open = true;
+            attr_snapshot(log, &p->attr_trap);
         }
         break;
     case TRC_EV_SYSCALL:
@@ -243,8 +278,16 @@ static void path_track(struct trc_log *log, const struct trc_event *e)
             break;
         p->sys_nr = (uint32_t)e->arg[0];
         p->span_start = p->trap_open ? p->trap_at : e->cycle;
+        if (p->trap_open && log->attr && p->attr_trap) {
+            /* the span began at the trap: its counters then */
+            uint64_t *t = p->attr_span;
+            p->attr_span = p->attr_trap;
+            p->attr_trap = t;
+        } else {
+            attr_snapshot(log, &p->attr_span);
+        }
         if (p->trap_open)
-            path_add(log, TRC_PATH_TRAP_ENTRY, e->cycle - p->trap_at);
+            path_add(log, TRC_PATH_TRAP_ENTRY, e->cycle - p->trap_at, p);
         p->trap_open = false;
         p->pending_path = -1;
         break;
@@ -254,13 +297,13 @@ static void path_track(struct trc_log *log, const struct trc_event *e)
         if (p->sys_nr == SYS_CALL && e->arg[2] == TRC_IPC_FAST)
             p->pending_path = TRC_PATH_CALL_FAST;
         else if (p->sys_nr == SYS_CALL)
-            path_add(log, TRC_PATH_CALL_SLOW, e->cycle - p->span_start);
+            path_add(log, TRC_PATH_CALL_SLOW, e->cycle - p->span_start, p);
         else if ((p->sys_nr == SYS_SEND || p->sys_nr == SYS_TRY_SEND) &&
                  e->arg[2] == TRC_IPC_DIRECT)
-            path_add(log, TRC_PATH_SEND_DIRECT, e->cycle - p->span_start);
+            path_add(log, TRC_PATH_SEND_DIRECT, e->cycle - p->span_start, p);
         else if ((p->sys_nr == SYS_SEND || p->sys_nr == SYS_TRY_SEND) &&
                  e->arg[2] == TRC_IPC_QUEUED)
-            path_add(log, TRC_PATH_SEND_QUEUED, e->cycle - p->span_start);
+            path_add(log, TRC_PATH_SEND_QUEUED, e->cycle - p->span_start, p);
         break;
     case TRC_EV_IPC_RECV:
         if ((uint32_t)e->arg[3] != 0 || e->arg[2] != TRC_IPC_FROM_QUEUE ||
@@ -268,7 +311,7 @@ static void path_track(struct trc_log *log, const struct trc_event *e)
             break;
         if (p->sys_nr == SYS_RECV || p->sys_nr == SYS_TRY_RECV || p->sys_nr == SYS_RECV_CALL ||
             p->sys_nr == SYS_REPLY_RECV)
-            path_add(log, TRC_PATH_RECV_QUEUED, e->cycle - p->span_start);
+            path_add(log, TRC_PATH_RECV_QUEUED, e->cycle - p->span_start, p);
         break;
     case TRC_EV_IPC_REPLY:
         if (e->arg[3] != 0 || (p = proc_find(log, e->pid)) == NULL)
@@ -276,12 +319,12 @@ static void path_track(struct trc_log *log, const struct trc_event *e)
         if (e->arg[2] == TRC_IPC_FAST)
             p->pending_path = TRC_PATH_REPLY_FAST;
         else
-            path_add(log, TRC_PATH_REPLY_SLOW, e->cycle - p->span_start);
+            path_add(log, TRC_PATH_REPLY_SLOW, e->cycle - p->span_start, p);
         break;
     case TRC_EV_SCHED_SWITCH:
         if (e->arg[1] == TRC_SWITCH_HANDOFF && (p = proc_find(log, (uint32_t)e->arg[0])) &&
             p->pending_path >= 0) {
-            path_add(log, (unsigned)p->pending_path, e->cycle - p->span_start);
+            path_add(log, (unsigned)p->pending_path, e->cycle - p->span_start, p);
             p->pending_path = -1;
         }
         break;

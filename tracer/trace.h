@@ -54,6 +54,8 @@ struct trc_proc {
     uint32_t sys_nr;     /* its current system call */
     uint64_t span_start; /* cycle its current system call's span started */
     int pending_path;    /* a span ending at its next handoff switch, or -1 */
+    uint64_t *attr_trap; /* owned: the attribution counters at trap_at */
+    uint64_t *attr_span; /* owned: ... at span_start */
 };
 
 /* The run's message traffic. A result is the low 32 bits of a3 read as
@@ -117,7 +119,18 @@ struct trc_log {
     struct trc_cap_totals cap_cache;
     uint64_t ipc_events; /* events of types TRC_EV_IPC_SEND..TRC_EV_IPC_REPLY */
     struct trc_samples paths[TRC_PATH_COUNT]; /* span lengths in cycles */
+    /* Attribution (trc_log_attach_attribution): live counters of the
+     * emulator, and what each path's spans added to each of them. */
+    const uint64_t *attr; /* not owned */
+    size_t nattr;
+    uint64_t *path_attr[TRC_PATH_COUNT]; /* owned, nattr each */
 };
+
+/* Lets the log read `n` live cycle counters (one per attribution slot:
+ * kernel functions, user code, idle) at span boundaries, to split each
+ * path's cycles among them (log->path_attr). Returns TRC_OK or
+ * TRC_ERR_NOMEM. Call before the first event. */
+enum trc_err trc_log_attach_attribution(struct trc_log *log, const uint64_t *counters, size_t n);
 
 /* Initialises an empty log (returns nothing). */
 void trc_log_init(struct trc_log *log);

@@ -508,6 +508,13 @@ static bool calibrate(struct a64_board *b)
     uint64_t cycles = c->cycles, insns = c->instructions, charged[EMU_CHARGE_COUNT];
     uint32_t frac = c->frac;
     memcpy(charged, c->charged, sizeof charged);
+    /* The calibration is not the guest's: nothing of it is attributed. */
+    uint64_t *attr = c->attr;
+    uint32_t attr_slot = c->attr_slot, attr_default = c->attr_default;
+    int32_t (*attr_of)(void *, uint64_t) = c->attr_of;
+    c->attr = &c->attr_none;
+    c->attr_slot = c->attr_default = 0;
+    c->attr_of = NULL;
     bool ok = false;
     uint64_t bad = A64_CAL_ADDR + 0x81;
     if (!calibrate_one(b, A64_CAL_ADDR, A64_INSN_SVC(A64_CAL_SVC_IMM), 0))
@@ -537,6 +544,10 @@ out:
     c->instructions = insns;
     c->frac = frac;
     memcpy(c->charged, charged, sizeof charged);
+    c->attr = attr;
+    c->attr_slot = attr_slot;
+    c->attr_default = attr_default;
+    c->attr_of = attr_of;
     if (c->timing)
         tm_break_flow(c->timing);
     if ((e = uc_context_restore(c->uc, saved)) != UC_ERR_OK ||

@@ -3,6 +3,7 @@
  *                                       output, report, determinism, limits
  *   test_integration_boot IPCEMU cli    checks usage errors and exit codes */
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -190,6 +191,26 @@ static void ipc_demo_exercises_ports_and_capabilities(void **state)
     if (timed.status != 0)
         fail_msg("with the default CPU profile: exit %d\nstderr: %s", timed.status, timed.err);
     assert_true(jnum(cJSON_GetObjectItem(timed.report, "messages"), "fast_path") > 0);
+    /* Every cycle has an owner: kernel functions, user code, idle. */
+    const cJSON *at = cJSON_GetObjectItem(timed.report, "attribution");
+    assert_true(jnum(at, "kernel") + jnum(at, "user") + jnum(at, "idle") ==
+                jnum(timed.report, "cycles"));
+    assert_true(jnum(at, "kernel") > 0 && jnum(at, "user") > 0);
+    assert_true(cJSON_GetArraySize(cJSON_GetObjectItem(at, "kernel_functions")) > 5);
+    /* The fast call spends its cycles in the kernel's call handler, among
+     * others; the per-span shares add up to at most the median span. */
+    const cJSON *fast =
+        cJSON_GetObjectItem(cJSON_GetObjectItem(timed.report, "paths"), "ipc.call.fast");
+    const cJSON *fn, *funcs = cJSON_GetObjectItem(fast, "functions");
+    bool handler = false;
+    double sum = 0;
+    cJSON_ArrayForEach(fn, funcs)
+    {
+        handler |= strcmp(jstr(fn, "name"), "kipc_sys_call") == 0;
+        sum += jnum(fn, "cycles");
+    }
+    assert_true(handler);
+    assert_true(sum > 0 && sum <= jnum(fast, "cycles_max"));
     result_free(&timed);
     struct result r = run(1, "boot", "--arch", arch, "--demo", "ipc", "--cpu", "flat", NULL);
     if (r.status != 0 || strstr(r.out, "UNEXPECTED"))
