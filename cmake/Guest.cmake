@@ -103,7 +103,7 @@ foreach(arch ${IPCEMU_GUEST_ARCHES})
     ipcemu_guest_elf(${arch} kernel
         KERNEL ${a}/entry.S ${a}/trap.S ${a}/arch.c ${a}/mmu.c ${IPCEMU_KERNEL_SOURCES}
         USER ${a}/usys.S ${IPCEMU_USER_SOURCES})
-    foreach(prog sum bkpt spin bench chain-add8 chain-add16 chain-mul8 chain-mul16 chain-div8
+    foreach(prog sum bkpt spin bench mix chain-add8 chain-add16 chain-mul8 chain-mul16 chain-div8
                  chain-div16 chain-load8 chain-load16 ring-16k ring-64k ring-4m branch-random
                  branch-fixed)
         ipcemu_guest_bare(${arch} exec-${prog} tests/exec/${prog}.c)

@@ -270,7 +270,7 @@ struct cache {
  * period of TM_PERIOD cycles, TM_WARM cycles warm the caches and TLB and
  * TM_MEASURE cycles measure what each block's accesses cost; the rest of
  * the period charges those measurements per block run. */
-#define TM_EXACT_CYCLES 20000000ULL
+#define TM_EXACT_CYCLES 10000000ULL
 #define TM_PERIOD 40000000ULL
 #define TM_WARM 500000ULL
 #define TM_MEASURE 500000ULL

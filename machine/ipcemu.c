@@ -61,7 +61,7 @@ static void usage_boot(FILE *out)
           "                    flat (one cycle per instruction); default: the arch's own\n"
           "  --report FILE     write the JSON report to FILE\n"
           "  --exact-caches    feed the data caches and TLB every access of the run; by\n"
-          "                    default, after 20M cycles, 1M of every 40M are simulated\n"
+          "                    default, after 10M cycles, 1M of every 40M are simulated\n"
           "                    and the rest charged per block from them (faster)\n"
           "  --max-cycles N    stop with outcome max_cycles when the clock reaches N\n"
           "                    (default 2000000000)\n"
@@ -302,7 +302,7 @@ static void usage_exec(FILE *out)
           "                    flat (one cycle per instruction); default: the arch's own\n"
           "  --report FILE     write the JSON report to FILE\n"
           "  --exact-caches    feed the data caches and TLB every access of the run; by\n"
-          "                    default, after 20M cycles, 1M of every 40M are simulated\n"
+          "                    default, after 10M cycles, 1M of every 40M are simulated\n"
           "                    and the rest charged per block from them (faster)\n"
           "  --max-cycles N    stop with outcome max_cycles at N cycles (default 10000000000)\n"
           "  --quiet           print neither the program's output nor the summary\n",

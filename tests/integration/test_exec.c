@@ -319,7 +319,7 @@ static void mispredicted_branches_cost_the_penalty(void **state)
     result_free(&f);
 }
 
-/* Past its first 20M cycles, a run simulates the data caches in sampled
+/* Past its first 10M cycles, a run simulates the data caches in sampled
  * windows and charges the rest per block from them: on the benchmark
  * workload (memory-bound, with phases) the total stays within 5% of the
  * run that simulates every access. */
