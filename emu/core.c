@@ -1,12 +1,17 @@
 /* emu/core.c: architecture-neutral CPU core on Unicorn (see cpu.h). */
 #include "emu/cpu.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "emu/timing.h"
 
 #define BLOCK_CACHE_INITIAL 4096u
+
+/* The block hook's fields fill one host cache line (see struct emu_block). */
+_Static_assert(sizeof(struct emu_block) == 128 && offsetof(struct emu_block, target) == 64,
+               "struct emu_block: hot fields in the first 64 of 128 bytes");
 
 const struct emu_arch *emu_arch_get(enum emu_arch_id id)
 {
@@ -91,9 +96,12 @@ static bool block_room(struct emu_block_cache *bc)
     if (bc->used < bc->room)
         return true;
     size_t room = bc->room ? bc->room * 2 : BLOCK_CACHE_INITIAL / 2;
-    struct emu_block *n = realloc(bc->blocks, room * sizeof *n);
+    struct emu_block *n = aligned_alloc(64, room * sizeof *n);
     if (!n)
         return false;
+    if (bc->used)
+        memcpy(n, bc->blocks, bc->used * sizeof *n);
+    free(bc->blocks);
     bc->blocks = n;
     bc->room = room;
     return true;

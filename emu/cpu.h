@@ -94,25 +94,30 @@ const struct emu_arch *emu_arch_get(enum emu_arch_id id);
 
 /* One cached block cost. Open addressing, keyed by address and size. */
 struct emu_block {
+    /* What the block hook reads every time, in the first 64 bytes (the
+     * block array is 64-byte aligned and blocks are 128 bytes long: one
+     * host cache line). */
     uint64_t addr;
+    uint64_t cost;  /* static cost, in 1/EMU_FRAC cycles */
+    uint64_t execs; /* times it started */
     uint32_t size;
     uint32_t insns;
-    uint64_t cost;   /* static cost, in 1/EMU_FRAC cycles */
-    uint64_t target; /* direct target of the last instruction, 0 if none */
+    uint32_t gen; /* core->code_gen when its bytes were last checked */
+    int32_t func; /* its attribution slot (core->attr_of), -1: the default */
+    /* Sampled data-side costs (docs/timing-model.md, "Sampling"): the
+     * estimate per run charged outside measured windows, in 1/EMU_FRAC
+     * cycles, and how many runs were measured. */
+    uint32_t est_cache, est_tlb;
+    uint32_t dexecs;
+    uint16_t loads;  /* instructions that load */
     uint8_t flow;    /* enum emu_flow of the last instruction */
     bool root_write; /* writes the translation root */
     bool tlb_flush;  /* flushes the TLB */
-    int32_t func;    /* index of the kernel function holding addr, -1 if none */
-    uint32_t gen;    /* write generation of its page when it was decoded */
-    uint64_t hash;   /* of its code bytes, to tell a rewrite from a data store */
-    uint64_t execs;  /* times it started */
-    uint16_t loads;  /* instructions that load */
-    /* Sampled data-side costs (docs/timing-model.md, "Sampling"): what the
-     * block's accesses cost in measured windows, and the estimate per run
-     * charged outside them, in 1/EMU_FRAC cycles. */
-    uint32_t dexecs;
-    uint64_t dcache, dtlb;
-    uint64_t est_cache, est_tlb;
+    /* The rest. */
+    uint64_t target;       /* direct target of the last instruction, 0 if none */
+    uint64_t hash;         /* of its code bytes, to tell a rewrite from a data store */
+    uint64_t dcache, dtlb; /* what its loads cost in measured windows, cycles */
+    uint8_t pad[32];
 };
 
 #define EMU_FRAC_BITS 8

@@ -256,7 +256,7 @@ uint64_t tm_block_cost(const struct tm_profile *p, const struct emu_insn *insns,
 /* A set-associative cache (or TLB) with LRU replacement. Tags are stored
  * plus one so that zero means empty. */
 struct cache {
-    uint64_t mru; /* the key accessed last, plus one (0: none) */
+    uint64_t *mru; /* per set: the key it used last, plus one (0: none) */
     uint32_t sets, ways, shift;
     uint64_t *tag;
     uint64_t *stamp; /* when each way was last used */
@@ -320,32 +320,29 @@ static int cache_init(struct cache *c, uint32_t entries, uint32_t ways, uint32_t
     c->shift = (uint32_t)log2u(unit);
     c->tag = calloc((size_t)entries, sizeof *c->tag);
     c->stamp = calloc((size_t)entries, sizeof *c->stamp);
-    return c->tag && c->stamp ? 0 : -1;
+    c->mru = calloc((size_t)c->sets, sizeof *c->mru);
+    return c->tag && c->stamp && c->mru ? 0 : -1;
 }
 
 static void cache_free(struct cache *c)
 {
     free(c->tag);
     free(c->stamp);
+    free(c->mru);
 }
 
 static void cache_flush(struct cache *c)
 {
     memset(c->tag, 0, (size_t)c->sets * c->ways * sizeof *c->tag);
-    c->mru = 0;
+    memset(c->mru, 0, (size_t)c->sets * sizeof *c->mru);
 }
 
 /* Looks `key` (already shifted) up; on a miss fills the LRU way. Returns
  * whether it hit. */
-static bool cache_access(struct cache *c, uint64_t key)
+/* A lookup that is not its set's last one: scan the ways, fill on a miss. */
+static __attribute__((noinline)) bool cache_lookup(struct cache *c, uint32_t set, uint64_t want)
 {
-    /* The key accessed last is a hit that changes nothing: its stamp is
-     * already the newest of the cache. */
-    uint64_t want = key + 1;
-    if (want == c->mru)
-        return true;
-    c->mru = want;
-    uint32_t set = (uint32_t)(key & (c->sets - 1));
+    c->mru[set] = want;
     uint64_t *tag = &c->tag[(size_t)set * c->ways];
     uint64_t *stamp = &c->stamp[(size_t)set * c->ways];
     for (uint32_t w = 0; w < c->ways; w++)
@@ -366,6 +363,14 @@ static bool cache_access(struct cache *c, uint64_t key)
     tag[victim] = want;
     stamp[victim] = ++c->clock;
     return false;
+}
+
+static inline bool cache_access(struct cache *c, uint64_t key)
+{
+    uint32_t set = (uint32_t)(key & (c->sets - 1));
+    /* The line its set used last is a hit that changes nothing: its stamp
+     * is already the newest of the set. */
+    return c->mru[set] == key + 1 || cache_lookup(c, set, key + 1);
 }
 
 struct tm_state *tm_state_new(const struct tm_profile *p)
@@ -479,6 +484,10 @@ static void tlb_access(struct emu_core *c, struct tm_state *s, uint64_t addr)
 static void fetch_block(struct emu_core *c, struct tm_state *s, uint64_t addr, uint32_t size)
 {
     uint64_t first = addr >> s->l1i.shift, last = (addr + size - 1) >> s->l1i.shift;
+    if (first == last && s->l1i.mru[first & (s->l1i.sets - 1)] == first + 1) {
+        s->st.l1i_access++; /* the common case: its set's last line */
+        return;
+    }
     uint64_t penalty = 0;
     for (uint64_t line = first; line <= last; line++) {
         s->st.l1i_access++;
@@ -560,16 +569,19 @@ static void switch_root(struct emu_core *c, struct tm_state *s)
  * else what an average load cost. */
 static void charge_estimate(struct emu_core *c, struct tm_state *s, const struct emu_block *b)
 {
-    s->est_cache_frac += b->dexecs ? b->est_cache : b->loads * s->per_load_cache;
-    s->est_tlb_frac += b->dexecs ? b->est_tlb : b->loads * s->per_load_tlb;
-    if (s->est_cache_frac >= EMU_FRAC) {
-        emu_core_charge(c, EMU_CHARGE_CACHE, s->est_cache_frac >> EMU_FRAC_BITS);
-        s->est_cache_frac &= EMU_FRAC - 1;
+    if (__builtin_expect(b->dexecs != 0, 1)) {
+        s->est_cache_frac += b->est_cache;
+        s->est_tlb_frac += b->est_tlb;
+    } else {
+        s->est_cache_frac += b->loads * s->per_load_cache;
+        s->est_tlb_frac += b->loads * s->per_load_tlb;
     }
-    if (s->est_tlb_frac >= EMU_FRAC) {
-        emu_core_charge(c, EMU_CHARGE_TLB, s->est_tlb_frac >> EMU_FRAC_BITS);
-        s->est_tlb_frac &= EMU_FRAC - 1;
-    }
+    if (__builtin_expect((s->est_cache_frac | s->est_tlb_frac) < EMU_FRAC, 0))
+        return;
+    emu_core_charge(c, EMU_CHARGE_CACHE, s->est_cache_frac >> EMU_FRAC_BITS);
+    emu_core_charge(c, EMU_CHARGE_TLB, s->est_tlb_frac >> EMU_FRAC_BITS);
+    s->est_cache_frac &= EMU_FRAC - 1;
+    s->est_tlb_frac &= EMU_FRAC - 1;
 }
 
 /* Measuring: the estimate from this block's measured runs so far, and one
@@ -577,8 +589,9 @@ static void charge_estimate(struct emu_core *c, struct tm_state *s, const struct
 static void measure_block(struct tm_state *s, struct emu_block *b)
 {
     if (b->dexecs) {
-        b->est_cache = b->dcache * EMU_FRAC / b->dexecs;
-        b->est_tlb = b->dtlb * EMU_FRAC / b->dexecs;
+        uint64_t ec = b->dcache * EMU_FRAC / b->dexecs, et = b->dtlb * EMU_FRAC / b->dexecs;
+        b->est_cache = ec < UINT32_MAX ? (uint32_t)ec : UINT32_MAX;
+        b->est_tlb = et < UINT32_MAX ? (uint32_t)et : UINT32_MAX;
     }
     b->dexecs++;
     s->meas_loads += b->loads;
@@ -611,12 +624,7 @@ void tm_on_block(struct emu_core *c, struct emu_block *b)
         charge_estimate(c, s, b);
     else if (s->mode == TM_MEASURING)
         measure_block(s, b);
-    /* the common case first: a one-line block in the line fetched last */
-    uint64_t line = b->addr >> s->l1i.shift;
-    if (line + 1 == s->l1i.mru && ((b->addr + b->size - 1) >> s->l1i.shift) == line)
-        s->st.l1i_access++;
-    else
-        fetch_block(c, s, b->addr, b->size);
+    fetch_block(c, s, b->addr, b->size);
     if (b->tlb_flush)
         cache_flush(&s->tlb);
     s->root_pending = b->root_write;
