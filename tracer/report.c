@@ -233,6 +233,17 @@ int trc_report_write(const char *path, const struct trc_run_info *run, const str
     return rc;
 }
 
+/* Prints "   label: a 1, b 2\n", nothing when n is 0. */
+static void print_kvs(FILE *out, const char *label, const struct trc_kv *kv, unsigned n)
+{
+    if (n == 0)
+        return;
+    fprintf(out, "   %s:", label);
+    for (unsigned i = 0; i < n; i++)
+        fprintf(out, "%s %s %llu", i ? "," : "", kv[i].name, (unsigned long long)kv[i].value);
+    fputc('\n', out);
+}
+
 void trc_report_print(FILE *out, const struct trc_run_info *run, const struct trc_log *log)
 {
     char hash[17];
@@ -243,20 +254,8 @@ void trc_report_print(FILE *out, const struct trc_run_info *run, const struct tr
     fprintf(out, "   cycles %llu, instructions %llu, idle %llu, interrupts %llu, trace_hash %s\n",
             (unsigned long long)run->cycles, (unsigned long long)run->instructions,
             (unsigned long long)run->idle_cycles, (unsigned long long)run->interrupts, hash);
-    if (run->nbreakdown) {
-        fprintf(out, "   cycles by cause:");
-        for (unsigned i = 0; i < run->nbreakdown; i++)
-            fprintf(out, "%s %s %llu", i ? "," : "", run->breakdown[i].name,
-                    (unsigned long long)run->breakdown[i].value);
-        fputc('\n', out);
-    }
-    if (run->ncounters) {
-        fprintf(out, "   timing model:");
-        for (unsigned i = 0; i < run->ncounters; i++)
-            fprintf(out, "%s %s %llu", i ? "," : "", run->counters[i].name,
-                    (unsigned long long)run->counters[i].value);
-        fputc('\n', out);
-    }
+    print_kvs(out, "cycles by cause", run->breakdown, run->nbreakdown);
+    print_kvs(out, "timing model", run->counters, run->ncounters);
     if (run->nattr) {
         uint64_t k = 0;
         for (size_t i = 0; i < run->nkernel; i++)

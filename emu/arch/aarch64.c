@@ -7,27 +7,19 @@
 #include <string.h>
 #include <strings.h>
 
+#include "emu/arch/capstone.h"
 #include "emu/cpu.h"
 
 #include <unicorn/arm64.h>
 
 struct a64_decoder {
-    csh h;
-    cs_insn *insn;
+    struct emu_cs cs;
 };
 
 static int a64_decoder_open(struct emu_core *c)
 {
     struct a64_decoder *d = calloc(1, sizeof *d);
-    if (!d)
-        return -1;
-    if (cs_open(CS_ARCH_ARM64, CS_MODE_ARM, &d->h) != CS_ERR_OK) {
-        free(d);
-        return -1;
-    }
-    cs_option(d->h, CS_OPT_DETAIL, CS_OPT_ON);
-    if (!(d->insn = cs_malloc(d->h))) {
-        cs_close(&d->h);
+    if (!d || emu_cs_open(&d->cs, CS_ARCH_ARM64, CS_MODE_ARM) != 0) {
         free(d);
         return -1;
     }
@@ -38,8 +30,7 @@ static int a64_decoder_open(struct emu_core *c)
 static void a64_decoder_close(struct emu_core *c)
 {
     struct a64_decoder *d = c->decoder;
-    cs_free(d->insn, 1);
-    cs_close(&d->h);
+    emu_cs_close(&d->cs);
     free(d);
     c->decoder = NULL;
 }
@@ -63,7 +54,7 @@ static void operand_kind(const struct a64_decoder *d, const cs_arm64_op *op, boo
 {
     switch (op->type) {
     case ARM64_OP_REG: {
-        const char *name = cs_reg_name(d->h, op->reg);
+        const char *name = cs_reg_name(d->cs.h, op->reg);
         char k = name ? name[0] : '?';
         if (name && strncmp(name, "sp", 2) == 0)
             k = 'x';
@@ -135,12 +126,12 @@ static unsigned a64_decode(struct emu_core *c, uint64_t addr, const uint8_t *cod
                            struct emu_insn *out)
 {
     struct a64_decoder *d = c->decoder;
-    cs_insn *insn = d->insn;
+    cs_insn *insn = d->cs.insn;
     const uint8_t *p = code;
     size_t left = size < 4 ? size : 4;
     uint64_t a = addr;
     out->addr = addr;
-    if (!cs_disasm_iter(d->h, &p, &left, &a, insn))
+    if (!cs_disasm_iter(d->cs.h, &p, &left, &a, insn))
         return 0;
     const cs_arm64 *x = &insn->detail->arm64;
     out->len = 4;
@@ -158,7 +149,7 @@ static unsigned a64_decode(struct emu_core *c, uint64_t addr, const uint8_t *cod
              insn->op_str);
     cs_regs rd, wr;
     uint8_t nrd = 0, nwr = 0;
-    if (cs_regs_access(d->h, insn, rd, &nrd, wr, &nwr) == CS_ERR_OK) {
+    if (cs_regs_access(d->cs.h, insn, rd, &nrd, wr, &nwr) == CS_ERR_OK) {
         for (uint8_t i = 0; i < nrd; i++)
             emu_insn_reads(out, a64_canon(rd[i]));
         for (uint8_t i = 0; i < nwr; i++)

@@ -7,13 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "emu/arch/capstone.h"
 #include "emu/cpu.h"
 
 #include <unicorn/x86.h>
 
 struct x86_decoder {
-    csh h;
-    cs_insn *insn;
+    struct emu_cs cs;
     uint16_t canon[X86_REG_ENDING]; /* register id -> its 64-bit parent */
 };
 
@@ -46,28 +46,19 @@ static void x86_parent_name(const char *name, char *out, size_t n)
 static int x86_decoder_open(struct emu_core *c)
 {
     struct x86_decoder *d = calloc(1, sizeof *d);
-    if (!d)
-        return -1;
-    if (cs_open(CS_ARCH_X86, CS_MODE_64, &d->h) != CS_ERR_OK) {
-        free(d);
-        return -1;
-    }
-    cs_option(d->h, CS_OPT_DETAIL, CS_OPT_ON);
-    d->insn = cs_malloc(d->h);
-    if (!d->insn) {
-        cs_close(&d->h);
+    if (!d || emu_cs_open(&d->cs, CS_ARCH_X86, CS_MODE_64) != 0) {
         free(d);
         return -1;
     }
     for (unsigned id = 0; id < X86_REG_ENDING; id++) {
         d->canon[id] = (uint16_t)id;
-        const char *name = id ? cs_reg_name(d->h, id) : NULL;
+        const char *name = id ? cs_reg_name(d->cs.h, id) : NULL;
         if (!name)
             continue;
         char parent[16];
         x86_parent_name(name, parent, sizeof parent);
         for (unsigned k = 1; k < X86_REG_ENDING; k++) {
-            const char *kn = cs_reg_name(d->h, k);
+            const char *kn = cs_reg_name(d->cs.h, k);
             if (kn && strcmp(kn, parent) == 0) {
                 d->canon[id] = (uint16_t)k;
                 break;
@@ -85,8 +76,7 @@ static int x86_decoder_open(struct emu_core *c)
 static void x86_decoder_close(struct emu_core *c)
 {
     struct x86_decoder *d = c->decoder;
-    cs_free(d->insn, 1);
-    cs_close(&d->h);
+    emu_cs_close(&d->cs);
     free(d);
     c->decoder = NULL;
 }
@@ -126,7 +116,7 @@ static void operand_kind(const struct x86_decoder *d, const cs_x86_op *op, char 
     } else if (op->type == X86_OP_REG && is_gpr(d->canon[op->reg])) {
         snprintf(out, n, "r%u", op->size * 8u);
     } else if (op->type == X86_OP_REG) {
-        const char *name = cs_reg_name(d->h, op->reg);
+        const char *name = cs_reg_name(d->cs.h, op->reg);
         size_t k = 0;
         while (name && name[k] >= 'a' && name[k] <= 'z' && k + 1 < n)
             out[k] = name[k], k++;
@@ -142,17 +132,17 @@ static void x86_flow(const struct x86_decoder *d, const cs_insn *insn, struct em
 {
     const cs_x86 *x = &insn->detail->x86;
     bool imm = x->op_count == 1 && x->operands[0].type == X86_OP_IMM;
-    if (cs_insn_group(d->h, insn, CS_GRP_CALL)) {
+    if (cs_insn_group(d->cs.h, insn, CS_GRP_CALL)) {
         out->flow = imm ? EMU_FLOW_CALL : EMU_FLOW_CALL_INDIRECT;
-    } else if (cs_insn_group(d->h, insn, CS_GRP_RET)) {
+    } else if (cs_insn_group(d->cs.h, insn, CS_GRP_RET)) {
         out->flow = EMU_FLOW_RET;
-    } else if (cs_insn_group(d->h, insn, CS_GRP_IRET) || insn->id == X86_INS_SYSRET ||
+    } else if (cs_insn_group(d->cs.h, insn, CS_GRP_IRET) || insn->id == X86_INS_SYSRET ||
                insn->id == X86_INS_SYSEXIT) {
         out->flow = EMU_FLOW_XRET;
-    } else if (cs_insn_group(d->h, insn, CS_GRP_INT) || insn->id == X86_INS_SYSCALL ||
+    } else if (cs_insn_group(d->cs.h, insn, CS_GRP_INT) || insn->id == X86_INS_SYSCALL ||
                insn->id == X86_INS_UD2 || insn->id == X86_INS_INT3) {
         out->flow = EMU_FLOW_TRAP;
-    } else if (cs_insn_group(d->h, insn, CS_GRP_JUMP)) {
+    } else if (cs_insn_group(d->cs.h, insn, CS_GRP_JUMP)) {
         if (insn->id == X86_INS_JMP || insn->id == X86_INS_LJMP)
             out->flow = imm ? EMU_FLOW_JUMP : EMU_FLOW_INDIRECT;
         else
@@ -166,12 +156,12 @@ static unsigned x86_decode(struct emu_core *c, uint64_t addr, const uint8_t *cod
                            struct emu_insn *out)
 {
     struct x86_decoder *d = c->decoder;
-    cs_insn *insn = d->insn;
+    cs_insn *insn = d->cs.insn;
     const uint8_t *p = code;
     size_t left = size;
     uint64_t a = addr;
     out->addr = addr;
-    if (!cs_disasm_iter(d->h, &p, &left, &a, insn))
+    if (!cs_disasm_iter(d->cs.h, &p, &left, &a, insn))
         return 0;
     const cs_x86 *x = &insn->detail->x86;
     out->len = (uint8_t)insn->size;
@@ -189,7 +179,7 @@ static unsigned x86_decode(struct emu_core *c, uint64_t addr, const uint8_t *cod
              insn->op_str);
     cs_regs rd, wr;
     uint8_t nrd = 0, nwr = 0;
-    if (cs_regs_access(d->h, insn, rd, &nrd, wr, &nwr) == CS_ERR_OK) {
+    if (cs_regs_access(d->cs.h, insn, rd, &nrd, wr, &nwr) == CS_ERR_OK) {
         for (uint8_t i = 0; i < nrd; i++)
             emu_insn_reads(out, d->canon[rd[i]]);
         for (uint8_t i = 0; i < nwr; i++)
