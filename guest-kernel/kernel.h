@@ -77,6 +77,8 @@ struct kconfig {
     uint64_t seed;
     uint32_t demo;
     uint32_t cap_cache_lines;
+    uintptr_t scenario; /* BOOT_DEMO_SCENARIO: the compiled scenario */
+    uint64_t scenario_size;
 };
 extern struct kconfig kcfg;
 extern struct proc *current;  /* the process that runs (or last ran) */
@@ -124,6 +126,12 @@ __attribute__((noreturn)) void power_off(uint32_t code);
 struct proc *proc_create(const char *name, unsigned prio, uintptr_t entry, uintptr_t arg);
 /* Replaces the argument a process that has not run yet starts with. */
 void proc_set_arg(struct proc *p, uintptr_t arg);
+/* The same with the user stack pointer starting at `sp` (below data the
+ * kernel put at the top of the stack). */
+void proc_set_arg_sp(struct proc *p, uintptr_t arg, uintptr_t sp);
+/* scenario.c: creates the scenario's objects and processes; returns 0 or
+ * -1 after printing why. */
+int scenario_start(uintptr_t blob, uint64_t size);
 /* Ends `p` with exit code `code` (it no longer runs). */
 void proc_exit(struct proc *p, int code);
 /* Kills `p` for a fault and prints the fault record. */

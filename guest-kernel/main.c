@@ -27,6 +27,8 @@ void kmain(const struct bootinfo *bi)
         .seed = bi->seed,
         .demo = bi->demo,
         .cap_cache_lines = bi->cap_cache_lines ? bi->cap_cache_lines : 64,
+        .scenario = (uintptr_t)bi->scenario,
+        .scenario_size = bi->scenario_size,
     };
     arch_init(bi);
     kpage_init((uintptr_t)__kernel_end, kcfg.ram_end);

@@ -93,6 +93,11 @@ void proc_set_arg(struct proc *p, uintptr_t arg)
     arch_regs_init(&p->regs, (uintptr_t)u_start, p->stack_hi - 16, p->entry, arg);
 }
 
+void proc_set_arg_sp(struct proc *p, uintptr_t arg, uintptr_t sp)
+{
+    arch_regs_init(&p->regs, (uintptr_t)u_start, sp, p->entry, arg);
+}
+
 void proc_exit(struct proc *p, int code)
 {
     p->state = PROC_EXITED;

@@ -7,6 +7,7 @@
 #define SYS_YIELD 2  /* () -> 0 */
 #define SYS_EXIT 3   /* (int code) -> does not return */
 #define SYS_GETPID 4 /* () -> pid */
+#define SYS_CYCLES 5 /* () -> the core's cycle clock */
 
 /* IPC (ipc/uapi.h). Tokens come back as results: a token is never in the
  * error range (-1 .. -99). `timeout` is in cycles, IPC_FOREVER (0) waits for

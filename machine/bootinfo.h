@@ -11,11 +11,12 @@
 
 /* Built-in workloads `ipcemu boot --demo NAME` selects. */
 enum bootinfo_demo {
-    BOOT_DEMO_HELLO = 0, /* interleaved printers + one process killed */
-    BOOT_DEMO_SPIN = 1,  /* a process that loops forever */
-    BOOT_DEMO_STORM = 2, /* syscall storm + faulting processes */
-    BOOT_DEMO_WILD = 3,  /* wild pointers and bad instructions */
-    BOOT_DEMO_IPC = 4,   /* ports, capabilities, blocking, timeouts */
+    BOOT_DEMO_HELLO = 0,    /* interleaved printers + one process killed */
+    BOOT_DEMO_SPIN = 1,     /* a process that loops forever */
+    BOOT_DEMO_STORM = 2,    /* syscall storm + faulting processes */
+    BOOT_DEMO_WILD = 3,     /* wild pointers and bad instructions */
+    BOOT_DEMO_IPC = 4,      /* ports, capabilities, blocking, timeouts */
+    BOOT_DEMO_SCENARIO = 5, /* `ipcemu run`: the compiled scenario at `scenario` */
     BOOT_DEMO_COUNT
 };
 
@@ -35,7 +36,9 @@ struct bootinfo {
     uint32_t demo;            /* enum bootinfo_demo */
     uint32_t cap_cache_lines; /* per-core capability cache, a power of two */
     uint32_t reserved32;
-    uint64_t reserved[5];
+    uint64_t scenario;      /* BOOT_DEMO_SCENARIO: address of the struct scn_blob */
+    uint64_t scenario_size; /* its bytes */
+    uint64_t reserved[3];
 };
 
 _Static_assert(sizeof(struct bootinfo) == 136, "bootinfo is an ABI");

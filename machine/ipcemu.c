@@ -12,6 +12,7 @@
 #include "emu/timing.h"
 #include "machine/machine.h"
 #include "machine/memmap.h"
+#include "machine/scenario.h"
 #include "tracer/report.h"
 
 #define EXIT_OK 0
@@ -23,6 +24,7 @@
 static const char *const demo_names[BOOT_DEMO_COUNT] = {
     [BOOT_DEMO_HELLO] = "hello", [BOOT_DEMO_SPIN] = "spin", [BOOT_DEMO_STORM] = "storm",
     [BOOT_DEMO_WILD] = "wild",   [BOOT_DEMO_IPC] = "ipc",
+    /* BOOT_DEMO_SCENARIO has no name: `ipcemu run` selects it */
 };
 
 static void usage_main(FILE *out)
@@ -33,6 +35,7 @@ static void usage_main(FILE *out)
           "on emulated x86_64, AArch64 and RISC-V cores.\n"
           "\n"
           "commands:\n"
+          "  run        run a JSON scenario (docs/scenarios.md) and check its expectations\n"
           "  boot       boot the kernel and run a built-in demo workload\n"
           "  exec       run a bare-metal program on the machine, no kernel\n"
           "  selftest   check that trap entry and return work on the installed Unicorn\n"
@@ -170,7 +173,7 @@ static int load_cpu(const char *cmd, const char *cpu, struct machine_config *cfg
 }
 
 static int run_image(const char *cmd, struct machine_config *cfg, const uint8_t *img, size_t n,
-                     const char *report, bool quiet, const char *program)
+                     const char *report, bool quiet, const char *program, const struct scn *scn)
 {
     FILE *report_file = NULL;
     if (report && !(report_file = fopen(report, "w"))) {
@@ -192,6 +195,8 @@ static int run_image(const char *cmd, struct machine_config *cfg, const uint8_t 
     } else {
         enum machine_outcome o = machine_run(&m);
         fflush(stdout);
+        if (scn && o == MACHINE_OK && scn_check(scn, &log, m.core.cycles, m.why, sizeof m.why))
+            o = MACHINE_EXPECT_FAILED;
         struct trc_kv breakdown[EMU_CHARGE_COUNT], counters[16];
         for (unsigned k = 0; k < EMU_CHARGE_COUNT; k++)
             breakdown[k] = (struct trc_kv){emu_charge_name((enum emu_charge)k), m.core.charged[k]};
@@ -229,6 +234,7 @@ static int run_image(const char *cmd, struct machine_config *cfg, const uint8_t 
             .interrupts = m.interrupts,
             .exit_code = m.exit_code,
             .program = program,
+            .scenario = scn ? scn->name : NULL,
         };
         if (!quiet)
             trc_report_print(stdout, &run, &log);
@@ -398,7 +404,7 @@ static int cmd_exec(int argc, char **argv)
         struct tm_profile prof;
         rc = load_cpu("exec", cpu, &cfg, &prof);
         if (rc == 0) {
-            rc = run_image("exec", &cfg, img, n, report, quiet, program);
+            rc = run_image("exec", &cfg, img, n, report, quiet, program, NULL);
             if (cfg.profile)
                 tm_profile_free(&prof);
         }
@@ -483,7 +489,7 @@ static int cmd_boot(int argc, char **argv)
                 return bad_usage("boot", "--seed '%s' is not a number", val);
         } else if (!strcmp(o, "--demo")) {
             unsigned d = 0;
-            while (d < BOOT_DEMO_COUNT && strcmp(demo_names[d], val) != 0)
+            while (d < BOOT_DEMO_COUNT && (!demo_names[d] || strcmp(demo_names[d], val) != 0))
                 d++;
             if (d == BOOT_DEMO_COUNT)
                 return bad_usage("boot", "unknown demo '%s' (hello, spin, storm, wild, ipc)", val);
@@ -503,9 +509,102 @@ static int cmd_boot(int argc, char **argv)
     int rc = load_cpu("boot", cpu, &cfg, &prof);
     if (rc != 0)
         return rc;
-    rc = run_image("boot", &cfg, img, n, report, quiet, NULL);
+    rc = run_image("boot", &cfg, img, n, report, quiet, NULL, NULL);
     if (cfg.profile)
         tm_profile_free(&prof);
+    return rc;
+}
+
+static void usage_run(FILE *out)
+{
+    fputs("usage: ipcemu run SCENARIO [--arch A] [--cpu P] [--report FILE] [--max-cycles N]\n"
+          "                  [--quiet] [--exact-caches]\n"
+          "\n"
+          "Runs a JSON scenario (docs/scenarios.md) on the kernel: its processes, their\n"
+          "message workloads, the capabilities they start with; then checks its\n"
+          "expectations. A scenario with an error gets one line naming the file, line,\n"
+          "column and JSON path, and exit status 2.\n"
+          "\n"
+          "  --arch A          x86_64 | aarch64 | riscv64 (default: the scenario's, else\n"
+          "                    x86_64)\n"
+          "  --cpu P           CPU profile (default: the scenario's, else the arch's)\n"
+          "  --report FILE     write the JSON report to FILE\n"
+          "  --max-cycles N    stop with outcome max_cycles at N cycles (default: the\n"
+          "                    scenario's limits.max_cycles, else 2000000000)\n"
+          "  --quiet           print neither the guest console nor the summary\n"
+          "  --exact-caches    simulate every data access (no sampling)\n",
+          out);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    struct machine_config cfg = {.arch = default_arch(), .demo = BOOT_DEMO_SCENARIO};
+    const char *report = NULL, *cpu = NULL, *path = NULL;
+    bool quiet = false, arch_given = false, cycles_given = false;
+    for (int i = 1; i < argc; i++) {
+        const char *o = argv[i], *val;
+        if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
+            usage_run(stdout);
+            return EXIT_OK;
+        } else if (!strcmp(o, "--quiet") || !strcmp(o, "-q")) {
+            quiet = true;
+            continue;
+        } else if (!strcmp(o, "--exact-caches")) {
+            cfg.exact_caches = true;
+            continue;
+        } else if (strncmp(o, "--", 2) != 0) {
+            if (path)
+                return bad_usage("run", "unexpected argument '%s' (one scenario)", o);
+            path = o;
+            continue;
+        }
+        if (!(val = opt_value(argc, argv, &i)))
+            return bad_usage("run", "%s needs a value", o);
+        int c = common_option("run", o, val, &cfg, &report, &cpu);
+        if (c == 0)
+            return bad_usage("run", "unknown option '%s'", o);
+        if (c > 1)
+            return c - 10;
+        arch_given |= !strcmp(o, "--arch");
+        cycles_given |= !strcmp(o, "--max-cycles");
+    }
+    if (!path)
+        return bad_usage("run", "%s", "no SCENARIO given");
+    struct scn scn;
+    char err[600];
+    if (scn_load_file(path, &scn, err, sizeof err) != 0) {
+        fprintf(stderr, "ipcemu run: %s\n", err);
+        return EXIT_USAGE;
+    }
+    if (!arch_given && scn.arch[0]) {
+        const struct emu_arch *a = emu_arch_by_name(scn.arch);
+        if (!machine_arch_get(a->id)) {
+            fprintf(stderr, "ipcemu run: %s: machine.arch: %s is not built into this ipcemu\n",
+                    path, scn.arch);
+            scn_free(&scn);
+            return EXIT_USAGE;
+        }
+        cfg.arch = a->id;
+    }
+    if (!cpu && scn.cpu[0])
+        cpu = scn.cpu;
+    if (!cycles_given)
+        cfg.max_cycles = scn.max_cycles ? scn.max_cycles : 2000000000ULL;
+    cfg.seed = scn.seed;
+    cfg.quantum = scn.quantum;
+    cfg.cap_cache_lines = scn.cap_cache;
+    cfg.scenario = scn.blob;
+    cfg.scenario_size = scn.blob_size;
+    size_t n;
+    const uint8_t *img = machine_image(cfg.arch, MACHINE_IMAGE_KERNEL, &n);
+    struct tm_profile prof;
+    int rc = load_cpu("run", cpu, &cfg, &prof);
+    if (rc == 0) {
+        rc = run_image("run", &cfg, img, n, report, quiet, NULL, &scn);
+        if (cfg.profile)
+            tm_profile_free(&prof);
+    }
+    scn_free(&scn);
     return rc;
 }
 
@@ -522,6 +621,8 @@ int main(int argc, char **argv)
         return cmd_selftest(argc - 1, argv + 1);
     if (!strcmp(cmd, "exec"))
         return cmd_exec(argc - 1, argv + 1);
+    if (!strcmp(cmd, "run"))
+        return cmd_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
         usage_main(stdout);
         return EXIT_OK;

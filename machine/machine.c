@@ -515,7 +515,15 @@ int machine_boot_elf(struct machine *m, const uint8_t *img, size_t n)
         .ncores = 1,
         .demo = m->cfg.demo,
         .cap_cache_lines = m->cfg.cap_cache_lines ? m->cfg.cap_cache_lines : 64,
+        .scenario = m->cfg.scenario ? MM_SCENARIO : 0,
+        .scenario_size = m->cfg.scenario ? m->cfg.scenario_size : 0,
     };
+    if (m->cfg.scenario && (m->cfg.scenario_size > MM_SCENARIO_SIZE ||
+                            uc_mem_write(m->core.uc, MM_SCENARIO, m->cfg.scenario,
+                                         m->cfg.scenario_size) != UC_ERR_OK)) {
+        snprintf(m->why, sizeof m->why, "cannot write the scenario into RAM");
+        return -1;
+    }
     if (uc_mem_write(m->core.uc, MM_BOOTINFO, &bi, sizeof bi) != UC_ERR_OK) {
         snprintf(m->why, sizeof m->why, "cannot write the boot-info block");
         return -1;

@@ -39,9 +39,11 @@ struct machine_config {
     uint32_t cap_cache_lines;         /* per-core capability cache (power of two), 0: 64 */
     FILE *console;                    /* guest console echo, NULL for none */
     const struct tm_profile *profile; /* the CPU timing model; NULL: 1 cycle per instruction */
-    bool exact_caches; /* feed the data caches every access of the whole run (no sampling) */
-    bool bare;         /* `ipcemu exec`: a bare-metal program without boot-info; it ends at a
-                          breakpoint or by returning from its entry */
+    bool exact_caches;    /* feed the data caches every access of the whole run (no sampling) */
+    const void *scenario; /* BOOT_DEMO_SCENARIO: the compiled scenario (not owned) */
+    size_t scenario_size;
+    bool bare; /* `ipcemu exec`: a bare-metal program without boot-info; it ends at a
+                  breakpoint or by returning from its entry */
 };
 
 struct machine_dev; /* an MMIO binding, machine.c */

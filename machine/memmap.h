@@ -19,6 +19,11 @@
  * page, which bare-metal programs do not get). */
 #define MM_EXIT_STUB 0x40000f00ULL
 
+/* `ipcemu run`: the compiled scenario (machine/scenario_abi.h), below the
+ * kernel; boot-info's `scenario` points here. */
+#define MM_SCENARIO 0x40010000ULL
+#define MM_SCENARIO_SIZE 0x000f0000ULL
+
 /* Guest ELF images are linked here or above; nothing below is loadable. */
 #define MM_LOAD_MIN 0x40001000ULL
 #define MM_KERNEL_BASE 0x40100000ULL

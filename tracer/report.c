@@ -164,6 +164,8 @@ char *trc_report_json(const struct trc_run_info *run, const struct trc_log *log)
     add_u64(r, "exit_code", run->exit_code);
     if (run->program)
         cJSON_AddStringToObject(r, "program", run->program);
+    if (run->scenario)
+        cJSON_AddStringToObject(r, "scenario", run->scenario);
     /* Where the cycles went (sums to cycles) and what the caches, TLB and
      * branch predictor did. */
     cJSON *b = cJSON_AddObjectToObject(r, "breakdown");

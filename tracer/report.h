@@ -25,6 +25,7 @@ struct trc_run_info {
     uint64_t interrupts;
     uint32_t exit_code;
     const char *program;            /* `ipcemu exec`: the program's path, else NULL */
+    const char *scenario;           /* `ipcemu run`: the scenario's name, else NULL */
     const struct trc_kv *breakdown; /* where the cycles went; sums to cycles */
     unsigned nbreakdown;
     const struct trc_kv *counters; /* cache, TLB, branch counters of the timing model */

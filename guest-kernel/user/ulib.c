@@ -13,6 +13,11 @@ long u_getpid(void)
     return usys_call(SYS_GETPID, 0, 0, 0);
 }
 
+long u_cycles(void)
+{
+    return usys_call(SYS_CYCLES, 0, 0, 0);
+}
+
 long u_yield(void)
 {
     return usys_call(SYS_YIELD, 0, 0, 0);

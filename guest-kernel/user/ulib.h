@@ -22,6 +22,7 @@ void usys_privileged_insn(void);
 long u_print(const char *s, size_t n);
 long u_getpid(void);
 long u_yield(void);
+long u_cycles(void); /* the core's cycle clock */
 __attribute__((noreturn)) void u_exit(int code);
 size_t u_strlen(const char *s);
 
@@ -124,6 +125,9 @@ __attribute__((noreturn)) void u_start(long fn, long arg);
 int demo_expect(const char *who, const char *what, long got, long want);
 
 /* user/programs.c: the built-in programs processes run (arg as given). */
+/* user/runner.c: runs a scenario process's compiled program (the struct
+ * scn_image at `image`, on its own stack). */
+int prog_scenario(long image);
 int prog_printer(long which);
 int prog_intruder(long kernel_addr);
 int prog_spinner(long unused);

@@ -1,0 +1,85 @@
+/* guest-kernel/scenario.c: sets up a compiled scenario (machine/
+ * scenario_abi.h, written by the host at boot-info's `scenario`): one
+ * process per scenario process running the workload runner
+ * (user/runner.c) on its own program, the objects created in their
+ * owners' capability spaces and the capabilities granted at start. Each
+ * process gets its program and handles at the top of its user stack. */
+#include "kernel.h"
+#include "machine/scenario_abi.h"
+#include "user/ulib.h"
+
+static int bad(const char *what)
+{
+    kprintf("[kernel] scenario: %s\n", what);
+    return -1;
+}
+
+/* Copies process i's program to the top of its stack; returns the image. */
+static struct scn_image *place_image(struct proc *p, const struct scn_blob *b, uint32_t i)
+{
+    const struct scn_proc *sp = &b->procs[i];
+    size_t bytes = sizeof(struct scn_image) + sp->nops * sizeof(struct scn_op) + sp->nstr;
+    size_t stack = p->stack_hi - p->stack_lo;
+    /* leave the runner at least 4 KiB of stack below the image */
+    if (bytes + 4096 > stack)
+        return NULL;
+    uintptr_t at = (p->stack_hi - bytes) & ~(uintptr_t)15;
+    struct scn_image *img = (struct scn_image *)at;
+    img->magic = SCN_IMAGE_MAGIC;
+    img->nops = sp->nops;
+    img->nstr = sp->nstr;
+    img->reserved = 0;
+    for (unsigned h = 0; h < SCN_MAX_HANDLES; h++)
+        img->handles[h] = -1;
+    memcpy(img + 1, (const char *)b + sp->op_offset, sp->nops * sizeof(struct scn_op));
+    memcpy((char *)(img + 1) + sp->nops * sizeof(struct scn_op), (const char *)b + sp->str_offset,
+           sp->nstr);
+    proc_set_arg_sp(p, at, (at - 16) & ~(uintptr_t)15);
+    return img;
+}
+
+int scenario_start(uintptr_t addr, uint64_t size)
+{
+    const struct scn_blob *b = (const struct scn_blob *)addr;
+    if (!addr || size < sizeof *b || b->magic != SCN_MAGIC || b->size != size || b->nprocs == 0 ||
+        b->nprocs > SCN_MAX_PROCS || b->nobjects > SCN_MAX_OBJECTS || b->ncaps > SCN_MAX_CAPS)
+        return bad("no valid compiled scenario at boot-info's address");
+    struct proc *procs[SCN_MAX_PROCS];
+    struct scn_image *imgs[SCN_MAX_PROCS];
+    for (uint32_t i = 0; i < b->nprocs; i++) {
+        const struct scn_proc *sp = &b->procs[i];
+        if (sp->op_offset + (uint64_t)sp->nops * sizeof(struct scn_op) > size ||
+            sp->str_offset + (uint64_t)sp->nstr > size || sp->priority >= NPRIO)
+            return bad("a process's program lies outside the scenario");
+        char name[PROC_NAME_MAX + 1];
+        memcpy(name, sp->name, PROC_NAME_MAX);
+        name[PROC_NAME_MAX] = '\0';
+        procs[i] = proc_create(name, sp->priority, (uintptr_t)prog_scenario, 0);
+        if (!procs[i])
+            return bad("cannot create a process (out of slots or memory)");
+        if (!(imgs[i] = place_image(procs[i], b, i)))
+            return bad("a process's program does not fit its stack");
+    }
+    for (uint32_t i = 0; i < b->nobjects; i++) {
+        const struct scn_object *o = &b->objects[i];
+        if (o->owner >= b->nprocs || o->owner_slot >= SCN_MAX_HANDLES)
+            return bad("an object with a bad owner");
+        long tok = o->type == SCN_OBJ_PORT ? kipc_port_create(procs[o->owner], o->capacity)
+                                           : kipc_notif_create(procs[o->owner]);
+        if (tok < 0)
+            return bad("cannot create an object");
+        imgs[o->owner]->handles[o->owner_slot] = tok;
+    }
+    for (uint32_t i = 0; i < b->ncaps; i++) {
+        const struct scn_cap *g = &b->caps[i];
+        if (g->from >= b->nprocs || g->to >= b->nprocs || g->from_slot >= SCN_MAX_HANDLES ||
+            g->to_slot >= SCN_MAX_HANDLES || imgs[g->from]->handles[g->from_slot] < 0)
+            return bad("a capability grant with bad processes or handles");
+        long tok = kipc_grant(procs[g->from], (ipc_cap_t)imgs[g->from]->handles[g->from_slot],
+                              procs[g->to], g->rights);
+        if (tok < 0)
+            return bad("cannot grant a capability");
+        imgs[g->to]->handles[g->to_slot] = tok;
+    }
+    return 0;
+}

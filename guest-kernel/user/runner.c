@@ -1,0 +1,162 @@
+/* guest-kernel/user/runner.c: the workload runner. Every process of a
+ * scenario runs it on its own compiled program (machine/scenario_abi.h),
+ * which the kernel put at the top of the process's stack with the handles
+ * it starts with. User code has no writable globals: all state is here
+ * and in the image. */
+#include "machine/scenario_abi.h"
+#include "ulib.h"
+
+/* A result that counts as "ok": 0, a token, a length or bits. */
+static int32_t normalize(long r)
+{
+    return r >= 0 ? 0 : (int32_t)r;
+}
+
+/* Busy work until the cycle clock has moved `cycles` on. */
+static void compute(uint64_t cycles)
+{
+    uint64_t end = (uint64_t)u_cycles() + cycles;
+    volatile uint64_t x = 1;
+    while ((uint64_t)u_cycles() < end)
+        for (int i = 0; i < 64; i++)
+            x = x * 6364136223846793005ULL + 1;
+}
+
+int prog_scenario(long image)
+{
+    struct scn_image *img = (struct scn_image *)image;
+    const struct scn_op *ops = (const struct scn_op *)(img + 1);
+    const char *strs = (const char *)(ops + img->nops);
+    int64_t *h = img->handles;
+    uint64_t left[SCN_MAX_DEPTH]; /* iterations left of each open repeat */
+    unsigned depth = 0;
+    long sleeper = -1; /* a notification nobody signals, for sleep */
+    struct ipc_umsg m;
+    struct ipc_regs r;
+    if (img->magic != SCN_IMAGE_MAGIC)
+        u_exit(99);
+    for (uint32_t pc = 0; pc < img->nops; pc++) {
+        const struct scn_op *o = &ops[pc];
+        ipc_cap_t a = o->a < SCN_MAX_HANDLES ? (ipc_cap_t)h[o->a] : 0;
+        ipc_cap_t b = o->b < SCN_MAX_HANDLES ? (ipc_cap_t)h[o->b] : 0;
+        long res = 0;
+        switch (o->code) {
+        case SCN_OP_PORT_CREATE:
+            res = u_port_create(o->n);
+            break;
+        case SCN_OP_BIND:
+            res = u_name_bind(strs + o->m, a);
+            break;
+        case SCN_OP_LOOKUP:
+            res = u_name_lookup(strs + o->m);
+            break;
+        case SCN_OP_SEND:
+        case SCN_OP_TRY_SEND:
+            m.opcode = o->m;
+            m.len = o->n;
+            m.ncaps = o->b < SCN_MAX_HANDLES ? 1 : 0;
+            m.caps[0] = b;
+            m.flags = 0;
+            for (uint32_t i = 0; i < o->n && i < sizeof m.data; i++)
+                m.data[i] = (uint8_t)(pc + i);
+            res = o->code == SCN_OP_SEND ? u_send(a, &m, o->v) : u_try_send(a, &m);
+            break;
+        case SCN_OP_RECV:
+            res = u_recv(a, &m, o->v);
+            break;
+        case SCN_OP_TRY_RECV:
+            res = u_try_recv(a, &m);
+            break;
+        case SCN_OP_CALL:
+            r.info = IPC_INFO(o->m, o->n);
+            for (int i = 0; i < 8; i++)
+                r.mr[i] = pc + (uint64_t)i;
+            res = u_call(a, &r, o->v);
+            break;
+        case SCN_OP_RECV_CALL:
+            res = u_recv_call(a, &r, o->v);
+            if (res >= 0)
+                res = (long)r.aux; /* the reply capability goes to `as` */
+            break;
+        case SCN_OP_REPLY:
+            r.info = IPC_INFO(0, o->n);
+            res = u_reply(a, &r);
+            break;
+        case SCN_OP_REPLY_RECV:
+            r.info = IPC_INFO(0, 8);
+            res = u_reply_recv(a, &r, b); /* a = the reply, b = the port */
+            if (res >= 0)
+                res = (long)r.aux;
+            break;
+        case SCN_OP_NOTIF_CREATE:
+            res = u_notif_create();
+            break;
+        case SCN_OP_NOTIFY:
+            res = u_notify(a, o->v);
+            break;
+        case SCN_OP_WAIT:
+            res = u_wait(a, o->v);
+            break;
+        case SCN_OP_POLL:
+            res = u_poll(a);
+            break;
+        case SCN_OP_PEEK:
+            res = u_peek(a, &m);
+            break;
+        case SCN_OP_PULL:
+            res = u_pull(a, m.data, sizeof m.data);
+            break;
+        case SCN_OP_DISCARD:
+            res = u_discard(a);
+            break;
+        case SCN_OP_DERIVE:
+            res = u_cap_derive(a, o->n);
+            break;
+        case SCN_OP_REVOKE:
+            res = u_cap_revoke(a);
+            break;
+        case SCN_OP_DELETE:
+            res = u_cap_delete(a);
+            break;
+        case SCN_OP_LIMIT:
+            res = u_port_limit(a, o->w, o->n);
+            break;
+        case SCN_OP_RATE:
+            res = u_port_rate(a, o->v, o->w);
+            break;
+        case SCN_OP_COMPUTE:
+            compute(o->v);
+            break;
+        case SCN_OP_SLEEP:
+            if (sleeper < 0)
+                sleeper = u_notif_create();
+            res = u_wait((ipc_cap_t)sleeper, o->v);
+            if (res == IPC_ERR_TIMEOUT)
+                res = 0; /* the sleep's normal end */
+            break;
+        case SCN_OP_YIELD:
+            res = u_yield();
+            break;
+        case SCN_OP_EXIT:
+            u_exit((int)o->n);
+        case SCN_OP_REPEAT:
+            if (depth == SCN_MAX_DEPTH)
+                u_exit(98);
+            left[depth++] = o->v;
+            continue;
+        case SCN_OP_LOOP_END:
+            if (depth > 0 && --left[depth - 1] > 0)
+                pc = o->m; /* back to its repeat: the next op is the body's first */
+            else if (depth > 0)
+                depth--;
+            continue;
+        default:
+            u_exit(97);
+        }
+        if (o->c < SCN_MAX_HANDLES && res >= 0)
+            h[o->c] = res;
+        if (o->expect != SCN_EXPECT_ANY && normalize(res) != o->expect)
+            u_exit(SCN_EXIT_EXPECT_BASE + (int)(pc < 155 ? pc : 155));
+    }
+    return 0;
+}

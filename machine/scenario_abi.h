@@ -1,0 +1,122 @@
+/* machine/scenario_abi.h: a compiled scenario, as the host writes it into
+ * guest RAM (at MM_SCENARIO, boot-info's `scenario`) and the kernel and
+ * the workload runner read it. Shared by host and guest: fixed-width
+ * fields, offsets instead of pointers, little-endian. docs/scenarios.md
+ * describes the JSON it is compiled from. */
+#ifndef IPCEMU_MACHINE_SCENARIO_ABI_H
+#define IPCEMU_MACHINE_SCENARIO_ABI_H
+
+#include <stdint.h>
+
+#define SCN_MAGIC 0x314e4353u       /* "SCN1" */
+#define SCN_IMAGE_MAGIC 0x474d4953u /* "SIMG" */
+#define SCN_MAX_PROCS 24
+#define SCN_MAX_OBJECTS 64
+#define SCN_MAX_CAPS 128
+#define SCN_MAX_HANDLES 32   /* per process */
+#define SCN_MAX_OPS 192      /* per process, compiled (a repeat takes two) */
+#define SCN_MAX_STRINGS 1024 /* bytes of names per process */
+#define SCN_MAX_DEPTH 8      /* repeat nesting */
+#define SCN_NO_SLOT 0xffffu
+#define SCN_EXPECT_ANY INT32_MIN /* the operation's result is not checked */
+#define SCN_EXIT_EXPECT_BASE 100 /* exit code of a failed expectation: + op index */
+
+enum scn_opcode {
+    SCN_OP_PORT_CREATE = 1, /* c = as, n = capacity */
+    SCN_OP_BIND,            /* a = port, m = name offset */
+    SCN_OP_LOOKUP,          /* c = as, m = name offset */
+    SCN_OP_SEND,            /* a = port, n = bytes, m = opcode, v = timeout, b = cap slot */
+    SCN_OP_TRY_SEND,        /* as send, no timeout */
+    SCN_OP_RECV,            /* a = port, v = timeout */
+    SCN_OP_TRY_RECV,        /* a = port */
+    SCN_OP_CALL,            /* a = port, n = bytes, m = opcode, v = timeout */
+    SCN_OP_RECV_CALL,       /* a = port, c = as (reply capability), v = timeout */
+    SCN_OP_REPLY,           /* a = reply, n = bytes */
+    SCN_OP_REPLY_RECV,      /* a = reply, b = port, c = as (next reply capability) */
+    SCN_OP_NOTIF_CREATE,    /* c = as */
+    SCN_OP_NOTIFY,          /* a = notification, v = bits */
+    SCN_OP_WAIT,            /* a = notification, v = timeout */
+    SCN_OP_POLL,            /* a = notification */
+    SCN_OP_PEEK,            /* a = port */
+    SCN_OP_PULL,            /* a = port */
+    SCN_OP_DISCARD,         /* a = port */
+    SCN_OP_DERIVE,          /* a = cap, n = rights, c = as */
+    SCN_OP_REVOKE,          /* a = cap */
+    SCN_OP_DELETE,          /* a = cap */
+    SCN_OP_LIMIT,           /* a = port, w = opcode mask, n = max bytes */
+    SCN_OP_RATE,            /* a = port, v = period, w = burst */
+    SCN_OP_COMPUTE,         /* v = cycles */
+    SCN_OP_SLEEP,           /* v = cycles */
+    SCN_OP_YIELD,
+    SCN_OP_EXIT,     /* n = code */
+    SCN_OP_REPEAT,   /* v = count, m = index of its SCN_OP_LOOP_END */
+    SCN_OP_LOOP_END, /* m = index of its SCN_OP_REPEAT */
+    SCN_OP_COUNT
+};
+
+/* One operation (40 bytes). */
+struct scn_op {
+    uint16_t code;    /* enum scn_opcode */
+    uint16_t a, b, c; /* handle slots, SCN_NO_SLOT when unused */
+    uint32_t n, m;
+    uint64_t v, w;
+    int32_t expect; /* SCN_EXPECT_ANY, 0, or a negative ipc_err */
+    uint32_t reserved;
+};
+
+_Static_assert(sizeof(struct scn_op) == 40, "scn_op is an ABI");
+
+/* A kernel object created at start in its owner's capability space. */
+enum scn_object_type { SCN_OBJ_PORT = 1, SCN_OBJ_NOTIFICATION = 2 };
+
+struct scn_object {
+    uint16_t type;       /* enum scn_object_type */
+    uint16_t owner;      /* process index */
+    uint16_t owner_slot; /* the owner's handle slot for it */
+    uint16_t reserved;
+    uint32_t capacity; /* ports */
+    uint32_t reserved2;
+};
+
+/* A capability granted at start: `from` gives `to` a copy of its handle
+ * `from_slot` with `rights`, as `to`'s handle `to_slot`. Applied in order,
+ * after the objects are created. */
+struct scn_cap {
+    uint16_t from, from_slot, to, to_slot;
+    uint32_t rights; /* IPC_RIGHT_* */
+    uint32_t reserved;
+};
+
+struct scn_proc {
+    char name[16]; /* NUL-padded */
+    uint32_t priority;
+    uint32_t nops;
+    uint32_t op_offset;  /* bytes from the blob's start to its ops */
+    uint32_t str_offset; /* ... to its strings */
+    uint32_t nstr;       /* bytes of strings */
+    uint32_t reserved;
+};
+
+struct scn_blob {
+    uint32_t magic; /* SCN_MAGIC */
+    uint32_t size;  /* bytes of the whole blob */
+    uint32_t nprocs, nobjects, ncaps, reserved;
+    struct scn_proc procs[SCN_MAX_PROCS];
+    struct scn_object objects[SCN_MAX_OBJECTS];
+    struct scn_cap caps[SCN_MAX_CAPS];
+    /* then each process's ops and strings */
+};
+
+/* What the kernel puts at the top of each scenario process's user stack
+ * and hands to the runner as its argument: its handles (tokens; the
+ * initial ones filled in, -1 for the rest), its ops, then its strings. */
+struct scn_image {
+    uint32_t magic; /* SCN_IMAGE_MAGIC */
+    uint32_t nops;
+    uint32_t nstr;
+    uint32_t reserved;
+    int64_t handles[SCN_MAX_HANDLES];
+    /* struct scn_op ops[nops]; char strings[nstr]; */
+};
+
+#endif

@@ -1,0 +1,133 @@
+/* tests/integration/test_run.c: `ipcemu run` on the scenarios of
+ * scenarios/ for one architecture: each ends "ok" (exit 0) and gives the
+ * same trace hash twice; expectations that do not hold end the run with
+ * "expect_failed" (exit 1); bad input exits 2 with one line.
+ *   test_integration_run IPCEMU ARCH SCENARIO_DIR */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+#include <cmocka.h>
+
+#include "harness.h"
+
+static const char *arch, *dir;
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every scenario: ok, twice the same hash. */
+static void every_scenario_runs_ok_and_deterministically(void **state)
+{
+    (void)state;
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    char *names[64];
+    size_t n = 0;
+    for (struct dirent *e; (e = readdir(d)) && n < 64;) {
+        size_t len = strlen(e->d_name);
+        if (len > 5 && strcmp(e->d_name + len - 5, ".json") == 0)
+            names[n++] = strdup(e->d_name);
+    }
+    closedir(d);
+    qsort(names, n, sizeof *names, cmp_str);
+    assert_true(n >= 1);
+    for (size_t i = 0; i < n; i++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        struct result a = run(1, "run", path, "--arch", arch, "--quiet", NULL);
+        if (a.status != 0 || !a.report)
+            fail_msg("%s on %s: exit %d\nstderr: %s", names[i], arch, a.status, a.err);
+        assert_string_equal(jstr(a.report, "outcome"), "ok");
+        struct result b = run(1, "run", path, "--arch", arch, "--quiet", NULL);
+        assert_int_equal(b.status, 0);
+        assert_string_equal(jstr(a.report, "trace_hash"), jstr(b.report, "trace_hash"));
+        assert_true(jnum(a.report, "cycles") == jnum(b.report, "cycles"));
+        result_free(&a);
+        result_free(&b);
+        free(names[i]);
+    }
+}
+
+/* Writes `text` to a scenario file in tmpdir; returns its path. */
+static const char *write_scenario(const char *name, const char *text)
+{
+    static char path[1024];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+/* An expectation that does not hold: outcome expect_failed, exit 1, and
+ * the report says which. */
+static void a_failed_expectation_exits_1(void **state)
+{
+    (void)state;
+    const char *path = write_scenario(
+        "wrong.json",
+        "{\"name\": \"wrong\", \"description\": \"expects a message that never comes\",\n"
+        " \"processes\": [{\"name\": \"solo\", \"program\": [{\"op\": \"yield\"}]}],\n"
+        " \"expect\": {\"messages\": {\"sent\": 1}}}\n");
+    struct result r = run(1, "run", path, "--arch", arch, "--quiet", NULL);
+    assert_int_equal(r.status, 1);
+    assert_string_equal(jstr(r.report, "outcome"), "expect_failed");
+    assert_non_null(strstr(jstr(r.report, "why"), "messages.sent is 0, expected 1"));
+    result_free(&r);
+    /* an operation whose result is not the expected one: exit 100 + index */
+    path = write_scenario(
+        "opfail.json", "{\"name\": \"opfail\", \"description\": \"a try_recv on an empty port\",\n"
+                       " \"processes\": [{\"name\": \"solo\", \"program\": [\n"
+                       "   {\"op\": \"port_create\", \"as\": \"p\"},\n"
+                       "   {\"op\": \"try_recv\", \"port\": \"p\", \"expect\": \"ok\"}]}]}\n");
+    r = run(1, "run", path, "--arch", arch, "--quiet", NULL);
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(jstr(r.report, "why"), "exited with code 101"));
+    result_free(&r);
+}
+
+/* Bad input: one line naming the problem, exit 2. */
+static void bad_input_exits_2(void **state)
+{
+    (void)state;
+    struct result r = run(0, "run", "/nonexistent/x.json", "--arch", arch, NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "/nonexistent/x.json"));
+    result_free(&r);
+    const char *path = write_scenario(
+        "bad.json", "{\"name\": \"bad\", \"description\": \"d\",\n"
+                    " \"processes\": [{\"name\": \"p\", \"program\": [{\"op\": \"send\"}]}]}\n");
+    r = run(0, "run", path, "--arch", arch, NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, ":2:"));
+    assert_non_null(strstr(r.err, "processes[0].program[0]: missing field \"port\""));
+    assert_true(strchr(r.err, '\n') == r.err + strlen(r.err) - 1); /* one line */
+    result_free(&r);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 4) {
+        fprintf(stderr, "usage: %s IPCEMU ARCH SCENARIO_DIR\n", argv[0]);
+        return 2;
+    }
+    ipcemu = argv[1];
+    arch = argv[2];
+    dir = argv[3];
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(every_scenario_runs_ok_and_deterministically),
+        cmocka_unit_test(a_failed_expectation_exits_1),
+        cmocka_unit_test(bad_input_exits_2),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
