@@ -226,8 +226,10 @@ static bool check_object(struct ctx *c, const cJSON *obj, const char *const *all
         pop(c);
     }
     for (size_t i = 0; required && required[i]; i++)
-        if (!cJSON_GetObjectItemCaseSensitive(obj, required[i]))
-            return fail(c, "missing field \"%s\"", required[i]);
+        if (!cJSON_GetObjectItemCaseSensitive(obj, required[i])) {
+            push_key(c, required[i]); /* located at the object that lacks it */
+            return fail(c, "missing");
+        }
     return true;
 }
 
@@ -239,8 +241,12 @@ static bool get_uint(struct ctx *c, const cJSON *obj, const char *key, uint64_t 
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
     *out = def;
-    if (!v)
-        return required ? fail(c, "missing field \"%s\"", key) : true;
+    if (!v) {
+        if (!required)
+            return true;
+        push_key(c, key);
+        return fail(c, "missing");
+    }
     push_key(c, key);
     if (!cJSON_IsNumber(v))
         return fail(c, "must be an integer");
@@ -272,8 +278,12 @@ static bool get_string(struct ctx *c, const cJSON *obj, const char *key, bool re
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
     *out = NULL;
-    if (!v)
-        return required ? fail(c, "missing field \"%s\"", key) : true;
+    if (!v) {
+        if (!required)
+            return true;
+        push_key(c, key);
+        return fail(c, "missing");
+    }
     push_key(c, key);
     if (!cJSON_IsString(v))
         return fail(c, "must be a string");
@@ -681,8 +691,12 @@ static bool compile_op(struct ctx *c, struct build *b, struct proc_build *p, con
     const char *as;
     if (!get_ident(c, op, "as", false, &as))
         return false;
-    if (as && !handle_define(c, p, as, &o.c))
-        return false;
+    if (as) {
+        push_key(c, "as");
+        if (!handle_define(c, p, as, &o.c))
+            return false;
+        pop(c);
+    }
     p->ops[p->nops++] = o;
     return true;
 }
@@ -1022,27 +1036,73 @@ static bool emit(struct ctx *c, struct build *b)
     return true;
 }
 
-/* Checks that the bytes are UTF-8 with no NUL; on failure records where. */
+/* Records a syntax error at byte `off`. */
+static bool syntax_error(struct ctx *c, size_t off, const char *what)
+{
+    unsigned line, col;
+    line_col(c->text, off, &line, &col);
+    snprintf(c->err, c->errn, "%s:%u:%u: %s", c->file, line, col, what);
+    c->failed = true;
+    return false;
+}
+
+/* The length of the well-formed UTF-8 sequence at t[i] (RFC 3629: no
+ * overlong forms, no surrogates, nothing above U+10FFFF), or 0. */
+static size_t utf8_len(const unsigned char *t, size_t i, size_t n)
+{
+    unsigned char b = t[i];
+    if (b < 0x80)
+        return 1;
+    size_t len = b >= 0xc2 && b <= 0xdf   ? 2
+                 : b >= 0xe0 && b <= 0xef ? 3
+                 : b >= 0xf0 && b <= 0xf4 ? 4
+                                          : 0;
+    if (len == 0 || i + len > n)
+        return 0;
+    unsigned char lo = 0x80, hi = 0xbf; /* the second byte's range */
+    if (b == 0xe0)
+        lo = 0xa0;
+    else if (b == 0xed)
+        hi = 0x9f;
+    else if (b == 0xf0)
+        lo = 0x90;
+    else if (b == 0xf4)
+        hi = 0x8f;
+    if (t[i + 1] < lo || t[i + 1] > hi)
+        return 0;
+    for (size_t k = 2; k < len; k++)
+        if ((t[i + k] & 0xc0) != 0x80)
+            return 0;
+    return len;
+}
+
+/* What cJSON lets through but JSON (RFC 8259) does not: bytes that are not
+ * UTF-8, NUL, control characters inside strings, numbers with a leading
+ * zero. On failure records where. */
 static bool check_bytes(struct ctx *c)
 {
     const unsigned char *t = (const unsigned char *)c->text;
+    bool in_string = false;
     for (size_t i = 0; i < c->len;) {
-        unsigned char ch = t[i];
-        size_t n = ch < 0x80         ? 1
-                   : (ch >> 5) == 6  ? 2
-                   : (ch >> 4) == 14 ? 3
-                   : (ch >> 3) == 30 ? 4
-                                     : 0;
-        bool ok = n > 0 && i + n <= c->len && ch != 0;
-        for (size_t k = 1; ok && k < n; k++)
-            ok = (t[i + k] & 0xc0) == 0x80;
-        if (!ok) {
-            unsigned line, col;
-            line_col(c->text, i, &line, &col);
-            snprintf(c->err, c->errn, "%s:%u:%u: %s", c->file, line, col,
-                     ch == 0 ? "a NUL byte" : "not UTF-8");
-            c->failed = true;
-            return false;
+        if (t[i] == 0)
+            return syntax_error(c, i, "a NUL byte");
+        size_t n = utf8_len(t, i, c->len);
+        if (n == 0)
+            return syntax_error(c, i, "not UTF-8");
+        if (in_string) {
+            if (t[i] < 0x20)
+                return syntax_error(c, i, "not valid JSON (a control character inside a string)");
+            if (t[i] == '\\')
+                n = i + 1 < c->len && t[i + 1] < 0x80 ? 2 : 1;
+            else if (t[i] == '"')
+                in_string = false;
+        } else if (t[i] == '"') {
+            in_string = true;
+        } else if ((t[i] == '-' || t[i] == '0') &&
+                   (i == 0 || !strchr("0123456789.eE+-", t[i - 1]))) {
+            size_t z = t[i] == '-' ? i + 1 : i;
+            if (z + 1 < c->len && t[z] == '0' && t[z + 1] >= '0' && t[z + 1] <= '9')
+                return syntax_error(c, z, "not valid JSON (a number with a leading zero)");
         }
         i += n;
     }

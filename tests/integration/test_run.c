@@ -2,7 +2,7 @@
  * scenarios/ for one architecture: each ends "ok" (exit 0) and gives the
  * same trace hash twice; expectations that do not hold end the run with
  * "expect_failed" (exit 1); bad input exits 2 with one line.
- *   test_integration_run IPCEMU ARCH SCENARIO_DIR */
+ *   test_integration_run IPCEMU ARCH SCENARIO_DIR BAD_SCENARIO_DIR */
 #include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,7 +17,7 @@
 
 #include "harness.h"
 
-static const char *arch, *dir;
+static const char *arch, *dir, *bad_dir;
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -110,24 +110,52 @@ static void bad_input_exits_2(void **state)
     r = run(0, "run", path, "--arch", arch, NULL);
     assert_int_equal(r.status, 2);
     assert_non_null(strstr(r.err, ":2:"));
-    assert_non_null(strstr(r.err, "processes[0].program[0]: missing field \"port\""));
+    assert_non_null(strstr(r.err, "processes[0].program[0].port: missing"));
     assert_true(strchr(r.err, '\n') == r.err + strlen(r.err) - 1); /* one line */
     result_free(&r);
 }
 
+/* Every malformed scenario of the corpus (tests/machine/scenarios_bad),
+ * through the command line: exit 2, one line on stderr naming the file,
+ * nothing on stdout. */
+static void the_malformed_corpus_exits_2(void **state)
+{
+    (void)state;
+    DIR *d = opendir(bad_dir);
+    assert_non_null(d);
+    unsigned n = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        size_t len = strlen(e->d_name);
+        if (len <= 5 || strcmp(e->d_name + len - 5, ".json") != 0)
+            continue;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", bad_dir, e->d_name);
+        struct result r = run(0, "run", path, "--arch", arch, NULL);
+        if (r.status != 2 || strchr(r.err, '\n') != r.err + strlen(r.err) - 1 ||
+            !strstr(r.err, path) || r.out[0])
+            fail_msg("%s: exit %d, stderr '%s'", e->d_name, r.status, r.err);
+        result_free(&r);
+        n++;
+    }
+    closedir(d);
+    assert_true(n >= 40);
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 4) {
-        fprintf(stderr, "usage: %s IPCEMU ARCH SCENARIO_DIR\n", argv[0]);
+    if (argc != 5) {
+        fprintf(stderr, "usage: %s IPCEMU ARCH SCENARIO_DIR BAD_SCENARIO_DIR\n", argv[0]);
         return 2;
     }
     ipcemu = argv[1];
     arch = argv[2];
     dir = argv[3];
+    bad_dir = argv[4];
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_scenario_runs_ok_and_deterministically),
         cmocka_unit_test(a_failed_expectation_exits_1),
         cmocka_unit_test(bad_input_exits_2),
+        cmocka_unit_test(the_malformed_corpus_exits_2),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

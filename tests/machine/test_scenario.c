@@ -1,0 +1,555 @@
+/* tests/machine/test_scenario.c: the scenario loader (machine/scenario.c)
+ * rejects every malformed scenario of tests/machine/scenarios_bad/ (one file
+ * each, wrong in exactly one way; see its README.md) with a one-line message
+ * "FILE:LINE:COL: JSONPATH: message" that names the right JSON path, and
+ * loads valid scenarios. The corpus directory is IPCEMU_SCENARIOS_BAD, or
+ * argv[1]. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <dirent.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "machine/scenario.h"
+
+#ifndef IPCEMU_SCENARIOS_BAD
+#define IPCEMU_SCENARIOS_BAD "tests/machine/scenarios_bad"
+#endif
+
+/* The longest error message the loader may write. */
+#define MAX_MSG 300
+
+static const char *corpus_dir = IPCEMU_SCENARIOS_BAD;
+
+/* Every malformed scenario and the JSON path its error names ("" for JSON
+ * syntax errors, whose message has no path). Keep in step with the table in
+ * scenarios_bad/README.md. */
+static const struct bad {
+    const char *file;
+    const char *path;
+} corpus[] = {
+    {"01-empty-file.json", ""},
+    {"02-truncated.json", ""},
+    {"03-trailing-comma.json", ""},
+    {"04-missing-colon.json", ""},
+    {"05-bad-escape.json", ""},
+    {"06-invalid-utf8.json", ""},
+    {"07-overlong-utf8.json", ""},
+    {"08-nul-byte.json", ""},
+    {"09-just-array.json", ""},
+    {"10-top-level-string.json", ""},
+    {"11-deep-arrays-10000.json", ""},
+    {"12-unterminated-string.json", ""},
+    {"13-comment.json", ""},
+    {"14-trailing-garbage.json", ""},
+    {"15-leading-zero.json", ""},
+    {"16-single-quotes.json", ""},
+    {"17-nan.json", ""},
+    {"18-newline-in-string.json", ""},
+    {"19-string-for-number.json", "processes[0].priority"},
+    {"20-number-for-string.json", "name"},
+    {"21-object-for-array.json", "processes"},
+    {"22-bool-for-integer.json", "objects[0].capacity"},
+    {"23-float-for-integer.json", "processes[0].priority"},
+    {"24-negative-seed.json", "seed"},
+    {"25-null-description.json", "description"},
+    {"26-array-for-object.json", "limits"},
+    {"27-op-not-object.json", "processes[0].program[1]"},
+    {"28-negative-timeout.json", "processes[1].program[0].timeout"},
+    {"29-unknown-top-field.json", "author"},
+    {"30-unknown-limits-field.json", "limits.max_cycle"},
+    {"31-unknown-machine-field.json", "machine.memory"},
+    {"32-unknown-object-field.json", "objects[0].size"},
+    {"33-unknown-capability-field.json", "capabilities[0].badge"},
+    {"34-unknown-process-field.json", "processes[0].stack"},
+    {"35-unknown-op-field.json", "processes[0].program[0].color"},
+    {"36-field-of-another-op.json", "processes[1].program[0].bytes"},
+    {"37-unknown-expect-field.json", "expect.exit"},
+    {"38-unknown-expect-process-field.json", "expect.processes.ping.exit_code"},
+    {"39-unknown-expect-messages-field.json", "expect.messages.lost"},
+    {"40-unknown-expect-cycles-field.json", "expect.cycles.avg"},
+    {"41-capacity-on-notification.json", "objects[1].capacity"},
+    {"42-missing-name.json", "name"},
+    {"43-missing-description.json", "description"},
+    {"44-missing-processes.json", "processes"},
+    {"45-send-without-port.json", "processes[0].program[0].port"},
+    {"46-op-without-op.json", "processes[0].program[0].op"},
+    {"47-object-without-owner.json", "objects[1].owner"},
+    {"48-capability-without-rights.json", "capabilities[0].rights"},
+    {"49-process-without-name.json", "processes[2].name"},
+    {"50-repeat-without-body.json", "processes[0].program[1].body"},
+    {"51-unknown-op.json", "processes[0].program[0].op"},
+    {"52-handle-before-defined.json", "processes[0].program[0].port"},
+    {"53-undefined-cap-in-caps.json", "processes[0].program[0].caps[0]"},
+    {"54-undefined-handle-in-repeat.json", "processes[1].program[0].body[0].port"},
+    {"55-capability-to-unknown.json", "capabilities[0].to"},
+    {"56-owner-unknown.json", "objects[0].owner"},
+    {"57-capability-object-unknown.json", "capabilities[0].object"},
+    {"58-capability-from-not-holder.json", "capabilities[0].from"},
+    {"59-expect-unknown-process.json", "expect.processes.pang"},
+    {"60-expect-unknown-path.json", "expect.paths.bogus"},
+    {"61-duplicate-process.json", "processes[2].name"},
+    {"62-duplicate-object.json", "objects[1].name"},
+    {"63-priority-8.json", "processes[0].priority"},
+    {"64-object-capacity-0.json", "objects[0].capacity"},
+    {"65-port-create-capacity-65.json", "processes[0].program[0].capacity"},
+    {"66-send-bytes-257.json", "processes[0].program[0].bytes"},
+    {"67-call-bytes-49.json", "processes[0].program[0].bytes"},
+    {"68-opcode-64.json", "processes[0].program[0].opcode"},
+    {"69-max-cycles-0.json", "limits.max_cycles"},
+    {"70-max-cycles-1e13.json", "limits.max_cycles"},
+    {"71-repeat-count-0.json", "processes[0].program[0].count"},
+    {"72-repeat-count-1e300.json", "processes[0].program[0].count"},
+    {"73-number-400-digits.json", "processes[0].program[1].cycles"},
+    {"74-seed-2-64.json", "seed"},
+    {"75-cap-cache-3.json", "machine.cap_cache"},
+    {"76-quantum-999.json", "machine.quantum"},
+    {"77-unknown-arch.json", "machine.arch"},
+    {"78-rights-empty.json", "capabilities[0].rights"},
+    {"79-rights-unknown.json", "capabilities[0].rights[1]"},
+    {"80-expect-unknown-error.json", "processes[0].program[0].expect"},
+    {"81-expect-state-unknown.json", "expect.processes.ping.state"},
+    {"82-object-type-unknown.json", "objects[0].type"},
+    {"83-exit-code-256.json", "processes[0].program[1].code"},
+    {"84-notify-bits-0.json", "processes[0].program[2].bits"},
+    {"85-sleep-cycles-0.json", "processes[1].program[1].cycles"},
+    {"86-limit-opcode-64.json", "processes[1].program[0].opcodes[1]"},
+    {"87-rate-burst-2-32.json", "processes[1].program[0].burst"},
+    {"88-bind-name-32.json", "processes[1].program[0].name"},
+    {"89-two-caps.json", "processes[0].program[2].caps"},
+    {"90-name-64-chars.json", "name"},
+    {"91-name-empty.json", "name"},
+    {"92-no-processes.json", "processes"},
+    {"93-25-processes.json", "processes"},
+    {"94-33-handles.json", "processes[0].program[32].as"},
+    {"95-repeat-nested-9.json", "processes[0].program[0].body[0].body[0].body[0].body[0].body[0]."
+                                "body[0].body[0].body[0].body"},
+    {"96-identifier-17-chars.json", "processes[0].program[0].as"},
+    {"97-identifier-bad-char.json", "processes[2].name"},
+    {"98-identifier-leading-digit.json", "processes[0].program[0].as"},
+};
+
+#define NCORPUS (sizeof corpus / sizeof corpus[0])
+
+/* Reads a whole file into a NUL-terminated buffer (owned by the caller);
+ * NULL if it cannot. */
+static char *slurp(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        len += fread(buf + len, 1, cap - 1 - len, f);
+        if (len < cap - 1)
+            break;
+        char *more = realloc(buf, cap * 2);
+        if (!more) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = more;
+        cap *= 2;
+    }
+    if (buf && ferror(f)) {
+        free(buf);
+        buf = NULL;
+    }
+    fclose(f);
+    if (buf) {
+        buf[len] = '\0';
+        *n = len;
+    }
+    return buf;
+}
+
+/* Parses the positive decimal number at *p (no sign, at most 9 digits) and
+ * moves *p past it; 0 if there is none. */
+static long positive(const char **p)
+{
+    long v = 0;
+    int digits = 0;
+    while (**p >= '0' && **p <= '9' && digits < 9) {
+        v = v * 10 + (**p - '0');
+        (*p)++;
+        digits++;
+    }
+    if (digits == 0 || (**p >= '0' && **p <= '9'))
+        return 0;
+    return v;
+}
+
+/* The number of bytes of line `line` (1-based) of text[0..n), or -1 past the
+ * end. A file of k newlines has k + 1 lines, the last one maybe empty. */
+static long line_length(const char *text, size_t n, long line)
+{
+    size_t i = 0;
+    for (long l = 1; l < line; l++) {
+        const char *nl = memchr(text + i, '\n', n - i);
+        if (!nl)
+            return -1;
+        i = (size_t)(nl - text) + 1;
+    }
+    const char *nl = memchr(text + i, '\n', n - i);
+    return (long)((nl ? (size_t)(nl - text) : n) - i);
+}
+
+/* Loads the corpus file b->file and checks that it fails with the right
+ * message; prints what is wrong and returns the number of failed checks. */
+static int check_rejected(const struct bad *b)
+{
+    char full[4096], err[1024];
+    int n = snprintf(full, sizeof full, "%s/%s", corpus_dir, b->file);
+    assert_true(n > 0 && (size_t)n < sizeof full);
+    size_t flen = (size_t)n;
+
+    struct scn s;
+    memset(&s, 0, sizeof s);
+    memset(err, 0, sizeof err);
+    int rc = scn_load_file(full, &s, err, sizeof err);
+    if (rc != -1) {
+        print_error("%s: scn_load_file returned %d, not -1\n", b->file, rc);
+        if (rc == 0)
+            scn_free(&s);
+        return 1;
+    }
+    size_t len = strnlen(err, sizeof err);
+    if (len == sizeof err) {
+        print_error("%s: the message is not NUL-terminated\n", b->file);
+        return 1;
+    }
+    int failed = 0;
+    if (strchr(err, '\n')) {
+        print_error("%s: the message has a newline: %s\n", b->file, err);
+        failed++;
+    }
+    if (len > MAX_MSG) {
+        print_error("%s: the message is %zu chars long (at most %d): %s\n", b->file, len, MAX_MSG,
+                    err);
+        failed++;
+    }
+    if (strncmp(err, full, flen) != 0 || err[flen] != ':') {
+        print_error("%s: the message does not start with \"%s:\": %s\n", b->file, full, err);
+        return failed + 1;
+    }
+    /* ":LINE:COL: " right after the file's path, both positive, and inside
+     * the file (a position at the end of the file is inside). */
+    const char *p = err + flen + 1;
+    long line = positive(&p), col = 0;
+    if (line >= 1 && *p == ':') {
+        p++;
+        col = positive(&p);
+    }
+    if (line < 1 || col < 1 || p[0] != ':' || p[1] != ' ') {
+        print_error("%s: no \":LINE:COL: \" (positive) after the path: %s\n", b->file, err);
+        return failed + 1;
+    }
+    p += 2;
+    size_t tlen = 0;
+    char *text = slurp(full, &tlen);
+    assert_non_null(text);
+    long ll = line_length(text, tlen, line);
+    free(text);
+    if (ll < 0 || col > ll + 1) {
+        print_error("%s: %ld:%ld is not a position in the file: %s\n", b->file, line, col, err);
+        failed++;
+    }
+    /* Then "JSONPATH: message", or just the message after a syntax error. */
+    size_t plen = strlen(b->path);
+    if (plen > 0) {
+        if (strncmp(p, b->path, plen) != 0 || p[plen] != ':' || p[plen + 1] != ' ') {
+            print_error("%s: the message does not name \"%s: \" after the position: %s\n", b->file,
+                        b->path, err);
+            return failed + 1;
+        }
+        p += plen + 2;
+    }
+    if (*p == '\0') {
+        print_error("%s: the message says nothing after the position: %s\n", b->file, err);
+        failed++;
+    }
+    return failed;
+}
+
+static void every_malformed_scenario_is_rejected(void **state)
+{
+    (void)state;
+    int failed = 0;
+    for (size_t i = 0; i < NCORPUS; i++)
+        failed += check_rejected(&corpus[i]) != 0;
+    if (failed)
+        print_error("%d of %zu malformed scenarios failed their checks\n", failed, NCORPUS);
+    assert_int_equal(failed, 0);
+}
+
+/* The table and the directory list the same files. */
+static void the_table_lists_every_corpus_file(void **state)
+{
+    (void)state;
+    DIR *d = opendir(corpus_dir);
+    if (!d)
+        print_error("cannot open %s\n", corpus_dir);
+    assert_non_null(d);
+    size_t files = 0;
+    int unlisted = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        if (n < 5 || strcmp(e->d_name + n - 5, ".json") != 0)
+            continue;
+        files++;
+        size_t i = 0;
+        while (i < NCORPUS && strcmp(corpus[i].file, e->d_name) != 0)
+            i++;
+        if (i == NCORPUS) {
+            print_error("%s/%s is not in the table\n", corpus_dir, e->d_name);
+            unlisted++;
+        }
+    }
+    closedir(d);
+    assert_int_equal(unlisted, 0);
+    assert_int_equal(files, NCORPUS); /* and no row names a missing file */
+    for (size_t i = 0; i < NCORPUS; i++)
+        for (size_t j = i + 1; j < NCORPUS; j++)
+            assert_string_not_equal(corpus[i].file, corpus[j].file);
+    assert_true(NCORPUS >= 45);
+}
+
+/* A message that does not fit is cut, NUL-terminated, within errn bytes. */
+static void a_small_error_buffer_is_not_overrun(void **state)
+{
+    (void)state;
+    static const char *const files[] = {"01-empty-file.json", "45-send-without-port.json",
+                                        "95-repeat-nested-9.json"};
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+        char full[4096], err[64];
+        snprintf(full, sizeof full, "%s/%s", corpus_dir, files[f]);
+        for (size_t errn = 1; errn <= 16; errn += 15) {
+            struct scn s;
+            memset(&s, 0, sizeof s);
+            memset(err, 0x5a, sizeof err);
+            assert_int_equal(scn_load_file(full, &s, err, errn), -1);
+            assert_true(strnlen(err, errn) < errn);
+            for (size_t i = errn; i < sizeof err; i++)
+                assert_int_equal((unsigned char)err[i], 0x5a);
+        }
+    }
+}
+
+/* A file that cannot be read is an error that names it. */
+static void a_missing_file_is_an_error(void **state)
+{
+    (void)state;
+    char full[4096], err[1024];
+    snprintf(full, sizeof full, "%s/no-such-scenario.json", corpus_dir);
+    struct scn s;
+    memset(&s, 0, sizeof s);
+    err[0] = '\0';
+    assert_int_equal(scn_load_file(full, &s, err, sizeof err), -1);
+    assert_true(strncmp(err, full, strlen(full)) == 0 && err[strlen(full)] == ':');
+    assert_null(strchr(err, '\n'));
+}
+
+/* Writes `text` to a new temporary file whose name goes to path[n]. */
+static void write_temp(const char *text, char *path, size_t n)
+{
+    const char *dir = getenv("TMPDIR");
+    int len = snprintf(path, n, "%s/ipcemu-scenario-XXXXXX", dir && *dir ? dir : "/tmp");
+    assert_true(len > 0 && (size_t)len < n);
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    assert_non_null(f);
+    assert_int_equal(fputs(text, f) >= 0, 1);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* Writes `json` to a temporary file, its single quotes turned into double
+ * quotes (none of these scenarios has an apostrophe), and loads it. */
+static void loads(const char *json)
+{
+    char *text = strdup(json);
+    assert_non_null(text);
+    for (char *c = text; *c; c++)
+        if (*c == '\'')
+            *c = '"';
+    char path[4096], err[1024];
+    write_temp(text, path, sizeof path);
+    free(text);
+    struct scn s;
+    memset(&s, 0, sizeof s);
+    err[0] = '\0';
+    int rc = scn_load_file(path, &s, err, sizeof err);
+    if (rc != 0)
+        print_error("%s\n", err);
+    unlink(path);
+    assert_int_equal(rc, 0);
+    scn_free(&s);
+}
+
+static void a_minimal_scenario_loads(void **state)
+{
+    (void)state;
+    loads("{\n"
+          "  'name': 'minimal',\n"
+          "  'description': 'one process that yields once',\n"
+          "  'processes': [{'name': 'solo', 'program': [{'op': 'yield'}]}]\n"
+          "}\n");
+}
+
+/* Every operation, and every range at the bounds it can take without another
+ * error: 24 processes, 32 handles, repeats nested 8 deep, 2^64 - 1 bits. */
+static void every_operation_and_bound_loads(void **state)
+{
+    (void)state;
+    loads("{\n"
+          "  'name': 'LLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLL',\n"
+          "  'description': 'every operation, and every range at its bounds',\n"
+          "  'seed': 9223372036854775807,\n"
+          "  'limits': {'max_cycles': 1000000000000},\n"
+          "  'machine': {'arch': 'riscv64', 'cap_cache': 65536, 'quantum': 1000000000},\n"
+          "  'objects': [\n"
+          "    {'name': 'svc', 'type': 'port', 'owner': 'server', 'capacity': 64},\n"
+          "    {'name': 'bell', 'type': 'notification', 'owner': 'server'},\n"
+          "    {'name': 'tiny', 'type': 'port', 'owner': 'server', 'capacity': 1}\n"
+          "  ],\n"
+          "  'capabilities': [\n"
+          "    {'from': 'server', 'object': 'svc', 'to': 'client', 'rights': ['send']},\n"
+          "    {'from': 'server', 'object': 'bell', 'to': 'client',\n"
+          "     'rights': ['send', 'receive', 'grant', 'manage']}\n"
+          "  ],\n"
+          "  'processes': [\n"
+          "    {'name': 'client', 'priority': 0, 'program': [\n"
+          "      {'op': 'port_create', 'as': 'abcdefghijklmnop', 'capacity': 64},\n"
+          "      {'op': 'port_create', 'as': '_0', 'capacity': 1},\n"
+          "      {'op': 'send', 'port': 'svc', 'bytes': 256, 'opcode': 63, 'timeout': 0,\n"
+          "       'caps': ['abcdefghijklmnop'], 'expect': 'ok'},\n"
+          "      {'op': 'try_send', 'port': 'svc', 'bytes': 0, 'opcode': 0, 'caps': [],\n"
+          "       'expect': 'port_full'},\n"
+          "      {'op': 'call', 'port': 'svc', 'bytes': 48, 'opcode': 63, 'timeout': 1000000},\n"
+          "      {'op': 'call', 'port': 'svc', 'bytes': 0, 'opcode': 0, 'timeout': 0},\n"
+          "      {'op': 'notify', 'notif': 'bell', 'bits': 18446744073709551615},\n"
+          "      {'op': 'notify', 'notif': 'bell', 'bits': 1},\n"
+          "      {'op': 'derive', 'cap': 'svc', 'rights': ['send'], 'as': 'svc2'},\n"
+          "      {'op': 'revoke', 'cap': 'svc2', 'expect': 'ok'},\n"
+          "      {'op': 'delete', 'cap': 'svc2', 'expect': 'invalid_cap'},\n"
+          "      {'op': 'repeat', 'count': 1000000000, 'body': [\n"
+          "       {'op': 'repeat', 'count': 1, 'body': [\n"
+          "        {'op': 'repeat', 'count': 1, 'body': [\n"
+          "         {'op': 'repeat', 'count': 1, 'body': [\n"
+          "          {'op': 'repeat', 'count': 1, 'body': [\n"
+          "           {'op': 'repeat', 'count': 1, 'body': [\n"
+          "            {'op': 'repeat', 'count': 1, 'body': [\n"
+          "             {'op': 'repeat', 'count': 1, 'body': [\n"
+          "              {'op': 'compute', 'cycles': 10000000000}\n"
+          "      ]}]}]}]}]}]}]}]},\n"
+          "      {'op': 'sleep', 'cycles': 1000000000000},\n"
+          "      {'op': 'sleep', 'cycles': 1}, {'op': 'compute', 'cycles': 1}, {'op': 'yield'},\n"
+          "      {'op': 'lookup', 'name': 'nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn', 'as': 'looked',\n"
+          "       'expect': 'not_found'},\n"
+          "      {'op': 'exit', 'code': 255}\n"
+          "    ]},\n"
+          "    {'name': 'server', 'priority': 7, 'program': [\n"
+          "      {'op': 'bind', 'port': 'svc', 'name': 'nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn'},\n"
+          "      {'op': 'bind', 'port': 'tiny', 'name': 't', 'expect': 'exists'},\n"
+          "      {'op': 'limit', 'port': 'svc', 'opcodes': [0, 63], 'max_bytes': 256},\n"
+          "      {'op': 'limit', 'port': 'tiny', 'opcodes': [5], 'max_bytes': 0},\n"
+          "      {'op': 'rate', 'port': 'svc', 'period': 1000, 'burst': 4294967295},\n"
+          "      {'op': 'recv', 'port': 'svc', 'timeout': 0},\n"
+          "      {'op': 'try_recv', 'port': 'svc', 'expect': 'would_block'},\n"
+          "      {'op': 'peek', 'port': 'svc'}, {'op': 'pull', 'port': 'svc'},\n"
+          "      {'op': 'discard', 'port': 'svc'},\n"
+          "      {'op': 'recv_call', 'port': 'svc', 'as': 'r1', 'timeout': 5},\n"
+          "      {'op': 'reply', 'reply': 'r1', 'bytes': 48},\n"
+          "      {'op': 'recv_call', 'port': 'svc', 'as': 'r2', 'timeout': 0},\n"
+          "      {'op': 'reply_recv', 'reply': 'r2', 'port': 'svc', 'as': 'r3'},\n"
+          "      {'op': 'reply', 'reply': 'r3', 'bytes': 0},\n"
+          "      {'op': 'notif_create', 'as': 'n2'},\n"
+          "      {'op': 'wait', 'notif': 'bell', 'timeout': 5},\n"
+          "      {'op': 'poll', 'notif': 'n2'},\n"
+          "      {'op': 'exit'}\n"
+          "    ]},\n"
+          "    {'name': 'handles32', 'program': [\n"
+          "      {'op': 'port_create', 'as': 'h0'}, {'op': 'port_create', 'as': 'h1'},\n"
+          "      {'op': 'port_create', 'as': 'h2'}, {'op': 'port_create', 'as': 'h3'},\n"
+          "      {'op': 'port_create', 'as': 'h4'}, {'op': 'port_create', 'as': 'h5'},\n"
+          "      {'op': 'port_create', 'as': 'h6'}, {'op': 'port_create', 'as': 'h7'},\n"
+          "      {'op': 'port_create', 'as': 'h8'}, {'op': 'port_create', 'as': 'h9'},\n"
+          "      {'op': 'port_create', 'as': 'h10'}, {'op': 'port_create', 'as': 'h11'},\n"
+          "      {'op': 'port_create', 'as': 'h12'}, {'op': 'port_create', 'as': 'h13'},\n"
+          "      {'op': 'port_create', 'as': 'h14'}, {'op': 'port_create', 'as': 'h15'},\n"
+          "      {'op': 'port_create', 'as': 'h16'}, {'op': 'port_create', 'as': 'h17'},\n"
+          "      {'op': 'port_create', 'as': 'h18'}, {'op': 'port_create', 'as': 'h19'},\n"
+          "      {'op': 'port_create', 'as': 'h20'}, {'op': 'port_create', 'as': 'h21'},\n"
+          "      {'op': 'port_create', 'as': 'h22'}, {'op': 'port_create', 'as': 'h23'},\n"
+          "      {'op': 'port_create', 'as': 'h24'}, {'op': 'port_create', 'as': 'h25'},\n"
+          "      {'op': 'port_create', 'as': 'h26'}, {'op': 'port_create', 'as': 'h27'},\n"
+          "      {'op': 'port_create', 'as': 'h28'}, {'op': 'notif_create', 'as': 'h29'},\n"
+          "      {'op': 'notif_create', 'as': 'h30'}, {'op': 'port_create', 'as': 'h31'}\n"
+          "    ]},\n"
+          "    {'name': 'p3', 'program': [{'op': 'yield'}]},\n"
+          "    {'name': 'p4', 'program': [{'op': 'yield'}]},\n"
+          "    {'name': 'p5', 'program': [{'op': 'yield'}]},\n"
+          "    {'name': 'p6', 'program': [{'op': 'yield'}]},\n"
+          "    {'name': 'p7', 'program': [{'op': 'yield'}]},\n"
+          "    {'name': 'p8', 'program': [{'op': 'yield'}]},\n"
+          "    {'name': 'p9', 'program': [{'op': 'yield'}]},\n"
+          "    {'name': 'p10', 'program': [{'op': 'yield'}]},\n"
+          "    {'name': 'p11', 'program': [{'op': 'yield'}]},\n"
+          "    {'name': 'p12', 'program': [{'op': 'yield'}]},\n"
+          "    {'name': 'p13', 'program': [{'op': 'yield'}]},\n"
+          "    {'name': 'p14', 'program': [{'op': 'yield'}]},\n"
+          "    {'name': 'p15', 'program': [{'op': 'yield'}]},\n"
+          "    {'name': 'p16', 'program': [{'op': 'yield'}]},\n"
+          "    {'name': 'p17', 'program': [{'op': 'yield'}]},\n"
+          "    {'name': 'p18', 'program': [{'op': 'yield'}]},\n"
+          "    {'name': 'p19', 'program': [{'op': 'yield'}]},\n"
+          "    {'name': 'p20', 'program': [{'op': 'yield'}]},\n"
+          "    {'name': 'p21', 'program': [{'op': 'yield'}]},\n"
+          "    {'name': 'p22', 'program': [{'op': 'yield'}]},\n"
+          "    {'name': 'Z', 'priority': 1, 'program': [{'op': 'exit'}]}\n"
+          "  ],\n"
+          "  'expect': {\n"
+          "    'processes': {'client': {'state': 'exited', 'code': 255},\n"
+          "                  'server': {'state': 'killed', 'code': 0},\n"
+          "                  'Z': {'state': 'exited', 'code': 0}},\n"
+          "    'messages': {'sent': 0, 'received': 1, 'fast_path': 2, 'slow_path': 3, 'refused': "
+          "4},\n"
+          "    'paths': {\n"
+          "      'trap.entry': {'count': 1, 'min_count': 0, 'max_count': 1000000},\n"
+          "      'ipc.send.direct': {'count': 1, 'min_count': 0, 'max_count': 1000000},\n"
+          "      'ipc.send.queued': {'count': 1, 'min_count': 0, 'max_count': 1000000},\n"
+          "      'ipc.recv.queued': {'count': 1, 'min_count': 0, 'max_count': 1000000},\n"
+          "      'ipc.call.fast': {'count': 1, 'min_count': 0, 'max_count': 1000000},\n"
+          "      'ipc.call.slow': {'count': 1, 'min_count': 0, 'max_count': 1000000},\n"
+          "      'ipc.reply.fast': {'count': 1, 'min_count': 0, 'max_count': 1000000},\n"
+          "      'ipc.reply.slow': {'count': 1, 'min_count': 0, 'max_count': 1000000}\n"
+          "    },\n"
+          "    'cycles': {'min': 0, 'max': 1000000000000}\n"
+          "  }\n"
+          "}\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1)
+        corpus_dir = argv[1];
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(the_table_lists_every_corpus_file),
+        cmocka_unit_test(every_malformed_scenario_is_rejected),
+        cmocka_unit_test(a_small_error_buffer_is_not_overrun),
+        cmocka_unit_test(a_missing_file_is_an_error),
+        cmocka_unit_test(a_minimal_scenario_loads),
+        cmocka_unit_test(every_operation_and_bound_loads),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
