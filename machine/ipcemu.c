@@ -195,8 +195,26 @@ static int run_image(const char *cmd, struct machine_config *cfg, const uint8_t 
     } else {
         enum machine_outcome o = machine_run(&m);
         fflush(stdout);
+        if (o == MACHINE_DEADLOCK) {
+            /* who waits for whom: the cycle, when there is one */
+            char waits[240];
+            size_t cycle = trc_wait_for(&log, waits, sizeof waits);
+            if (waits[0]) {
+                size_t k = strlen(m.why);
+                snprintf(m.why + k, sizeof m.why - k, "; %s: %s",
+                         cycle ? "wait-for cycle" : "blocked", waits);
+            }
+        }
         if (scn && o == MACHINE_OK && scn_check(scn, &log, m.core.cycles, m.why, sizeof m.why))
             o = MACHINE_EXPECT_FAILED;
+        /* A scenario that expects its deadlock still ends "deadlock" (exit
+         * 1); one that ended otherwise failed its expectation. */
+        if (scn && scn->expect.deadlock && o != MACHINE_DEADLOCK && o != MACHINE_EXPECT_FAILED) {
+            snprintf(m.why, sizeof m.why,
+                     "expectation failed: the run should end in a deadlock; it ended %s",
+                     machine_outcome_name(o));
+            o = MACHINE_EXPECT_FAILED;
+        }
         struct trc_kv breakdown[EMU_CHARGE_COUNT], counters[16];
         for (unsigned k = 0; k < EMU_CHARGE_COUNT; k++)
             breakdown[k] = (struct trc_kv){emu_charge_name((enum emu_charge)k), m.core.charged[k]};

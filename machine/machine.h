@@ -66,7 +66,7 @@ struct machine {
     struct trc_log *log;      /* not owned */
     enum machine_outcome outcome;
     uint32_t exit_code;    /* what the guest wrote to the power device */
-    char why[320];         /* for MACHINE_FAULT / DEADLOCK: what happened */
+    char why[512];         /* for MACHINE_FAULT / DEADLOCK: what happened */
     uint64_t idle_cycles;  /* cycles the core spent waiting */
     uint64_t interrupts;   /* timer interrupts delivered */
     unsigned shadow_pages; /* inaccessible pages standing in for nothing */

@@ -912,9 +912,16 @@ static bool load_expect(struct ctx *c, struct build *b, const cJSON *root)
     if (!ex)
         return true;
     push_key(c, "expect");
-    static const char *const allowed[] = {"processes", "messages", "paths", "cycles", NULL};
-    if (!check_object(c, ex, allowed, NULL))
+    static const char *const allowed[] = {"outcome", "processes", "messages",
+                                          "paths",   "cycles",    NULL};
+    const char *outcome;
+    if (!check_object(c, ex, allowed, NULL) || !get_string(c, ex, "outcome", false, 16, &outcome))
         return false;
+    if (outcome && strcmp(outcome, "ok") != 0 && strcmp(outcome, "deadlock") != 0) {
+        push_key(c, "outcome");
+        return fail(c, "must be \"ok\" or \"deadlock\"");
+    }
+    e->deadlock = outcome && strcmp(outcome, "deadlock") == 0;
     const cJSON *procs = cJSON_GetObjectItemCaseSensitive(ex, "processes");
     if (procs) {
         push_key(c, "processes");
@@ -1222,6 +1229,10 @@ const char *scn_msg_field_name(enum scn_msg_field f)
 int scn_check(const struct scn *s, const struct trc_log *log, uint64_t cycles, char *why, size_t n)
 {
     const struct scn_expect *e = &s->expect;
+    if (e->deadlock) {
+        snprintf(why, n, "expectation failed: the run should end in a deadlock; it ended ok");
+        return -1;
+    }
     for (size_t i = 0; i < s->nprocs; i++) {
         const struct trc_proc *p = NULL;
         for (size_t k = 0; k < log->nprocs && !p; k++)

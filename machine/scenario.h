@@ -30,6 +30,7 @@ struct scn_expect_path {
 
 /* What must hold at the end of a run. */
 struct scn_expect {
+    bool deadlock; /* the run must end in a deadlock (outcome "deadlock", exit 1) */
     struct {
         bool killed;        /* else exited */
         int code;           /* exited: its exit code */

@@ -3,6 +3,7 @@
 
 #include "guest-kernel/syscall_nr.h" /* system-call numbers are part of the kernel's ABI */
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,7 @@ void trc_log_free(struct trc_log *log)
         free(log->procs[i].attr_span);
     }
     free(log->procs);
+    free(log->port_owner);
     for (int i = 0; i < TRC_PATH_COUNT; i++) {
         free(log->paths[i].v);
         free(log->path_attr[i]);
@@ -235,6 +237,28 @@ static void proc_track(struct trc_log *log, const struct trc_event *e)
         p = proc_find(log, e->pid);
         if (p && (p->state == TRC_PROC_READY || p->state == TRC_PROC_RUNNING))
             p->state = TRC_PROC_BLOCKED;
+        if (p) {
+            p->wait_port = e->arg[0];
+            p->wait_kind = (uint32_t)e->arg[1];
+        }
+        break;
+    case TRC_EV_PORT_CREATE:
+        /* port ids are small and dense: remember each one's creator */
+        if (e->arg[0] > 0 && e->arg[0] < (1u << 20)) {
+            size_t id = (size_t)e->arg[0];
+            if (id >= log->nports) {
+                size_t cap = id + 1 > log->nports * 2 ? id + 1 : log->nports * 2;
+                uint32_t *n = realloc(log->port_owner, cap * sizeof *n);
+                if (!n) {
+                    log->oom = true;
+                    break;
+                }
+                memset(n + log->nports, 0, (cap - log->nports) * sizeof *n);
+                log->port_owner = n;
+                log->nports = cap;
+            }
+            log->port_owner[id] = e->pid;
+        }
         break;
     case TRC_EV_IPC_WAKE:
         p = proc_find(log, e->pid);
@@ -508,4 +532,77 @@ const char *trc_event_name(uint32_t type)
 const char *trc_strerror(enum trc_err e)
 {
     return e == TRC_OK ? "ok" : "out of memory";
+}
+
+/* What `p` waits on, as words ("calls bob's port 2"). */
+static void describe_wait(const struct trc_log *log, const struct trc_proc *p, char *out, size_t n)
+{
+    static const char *const verb[] = {"waits on", "receives on", "sends to", "calls", "waits on"};
+    uint32_t kind = p->wait_kind < 5 ? p->wait_kind : 0;
+    if (p->wait_port == 0 || kind == 4) {
+        snprintf(out, n, "%s waits on a notification", p->name);
+        return;
+    }
+    uint32_t owner = p->wait_port < log->nports ? log->port_owner[p->wait_port] : 0;
+    const struct trc_proc *o = NULL;
+    for (size_t i = 0; i < log->nprocs && owner; i++)
+        if (log->procs[i].pid == owner)
+            o = &log->procs[i];
+    if (o && o != p)
+        snprintf(out, n, "%s %s %s's port %llu", p->name, verb[kind], o->name,
+                 (unsigned long long)p->wait_port);
+    else
+        snprintf(out, n, "%s %s its port %llu", p->name, verb[kind],
+                 (unsigned long long)p->wait_port);
+}
+
+/* The process `p` waits for: the owner of the port it sends to or calls,
+ * or NULL. */
+static const struct trc_proc *waits_for(const struct trc_log *log, const struct trc_proc *p)
+{
+    if (p->state != TRC_PROC_BLOCKED || (p->wait_kind != 2 && p->wait_kind != 3) ||
+        p->wait_port >= log->nports)
+        return NULL;
+    uint32_t owner = log->port_owner[p->wait_port];
+    for (size_t i = 0; i < log->nprocs && owner; i++)
+        if (log->procs[i].pid == owner && log->procs[i].state == TRC_PROC_BLOCKED)
+            return &log->procs[i];
+    return NULL;
+}
+
+size_t trc_wait_for(const struct trc_log *log, char *out, size_t n)
+{
+    out[0] = '\0';
+    /* Follow the wait-for edges from each blocked process: in a graph of
+     * out-degree one, a walk of nprocs steps ends inside a cycle if it
+     * meets one. */
+    for (size_t i = 0; i < log->nprocs; i++) {
+        const struct trc_proc *p = &log->procs[i];
+        for (size_t k = 0; p && k < log->nprocs; k++)
+            p = waits_for(log, p);
+        if (!p)
+            continue;
+        size_t len = 0, members = 0;
+        const struct trc_proc *q = p;
+        do {
+            char w[160];
+            describe_wait(log, q, w, sizeof w);
+            int wrote = snprintf(out + len, len < n ? n - len : 0, "%s%s", members ? ", " : "", w);
+            len += wrote > 0 ? (size_t)wrote : 0;
+            members++;
+            q = waits_for(log, q);
+        } while (q && q != p && members < log->nprocs);
+        return members;
+    }
+    size_t len = 0;
+    for (size_t i = 0; i < log->nprocs; i++) {
+        const struct trc_proc *p = &log->procs[i];
+        if (p->state != TRC_PROC_BLOCKED)
+            continue;
+        char w[160];
+        describe_wait(log, p, w, sizeof w);
+        int wrote = snprintf(out + len, len < n ? n - len : 0, "%s%s", len ? ", " : "", w);
+        len += wrote > 0 ? (size_t)wrote : 0;
+    }
+    return 0;
 }

@@ -54,6 +54,8 @@ struct trc_proc {
     uint32_t sys_nr;     /* its current system call */
     uint64_t span_start; /* cycle its current system call's span started */
     int pending_path;    /* a span ending at its next handoff switch, or -1 */
+    uint64_t wait_port;  /* TRC_PROC_BLOCKED: the port (0: a notification) */
+    uint32_t wait_kind;  /* ... 1 receive, 2 send (queue full), 3 call, 4 notification */
     uint64_t *attr_trap; /* owned: the attribution counters at trap_at */
     uint64_t *attr_span; /* owned: ... at span_start */
 };
@@ -119,6 +121,8 @@ struct trc_log {
     struct trc_cap_totals cap_cache;
     uint64_t ipc_events; /* events of types TRC_EV_IPC_SEND..TRC_EV_IPC_REPLY */
     struct trc_samples paths[TRC_PATH_COUNT]; /* span lengths in cycles */
+    uint32_t *port_owner;                     /* owned: creator pid of port id i (0: unknown) */
+    size_t nports;
     /* Attribution (trc_log_attach_attribution): live counters of the
      * emulator, and what each path's spans added to each of them. */
     const uint64_t *attr; /* not owned */
@@ -131,6 +135,13 @@ struct trc_log {
  * path's cycles among them (log->path_attr). Returns TRC_OK or
  * TRC_ERR_NOMEM. Call before the first event. */
 enum trc_err trc_log_attach_attribution(struct trc_log *log, const uint64_t *counters, size_t n);
+
+/* Describes who waits for whom among the blocked processes, for a run
+ * that ended in a deadlock: the wait-for cycle if there is one ("alice
+ * calls bob's port 2, bob calls alice's port 1"), else each blocked
+ * process and what it waits on. Writes a line (no newline) to out[n];
+ * returns the number of processes in the cycle (0: none found). */
+size_t trc_wait_for(const struct trc_log *log, char *out, size_t n);
 
 /* Initialises an empty log (returns nothing). */
 void trc_log_init(struct trc_log *log);

@@ -5,6 +5,7 @@
  *   test_integration_run IPCEMU ARCH SCENARIO_DIR BAD_SCENARIO_DIR */
 #include <dirent.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -24,7 +25,25 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Every scenario: ok, twice the same hash. */
+/* Whether the scenario at `path` expects to end in a deadlock. */
+static bool expects_deadlock(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    static char text[1 << 16];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    cJSON *root = cJSON_Parse(text);
+    assert_non_null(root);
+    const cJSON *o = cJSON_GetObjectItem(cJSON_GetObjectItem(root, "expect"), "outcome");
+    bool deadlock = cJSON_IsString(o) && strcmp(o->valuestring, "deadlock") == 0;
+    cJSON_Delete(root);
+    return deadlock;
+}
+
+/* Every scenario: ok (or, if it says so, a deadlock with its wait-for
+ * cycle, exit 1), twice the same hash. */
 static void every_scenario_runs_ok_and_deterministically(void **state)
 {
     (void)state;
@@ -43,12 +62,15 @@ static void every_scenario_runs_ok_and_deterministically(void **state)
     for (size_t i = 0; i < n; i++) {
         char path[1024];
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        bool deadlock = expects_deadlock(path);
         struct result a = run(1, "run", path, "--arch", arch, "--quiet", NULL);
-        if (a.status != 0 || !a.report)
+        if (a.status != (deadlock ? 1 : 0) || !a.report)
             fail_msg("%s on %s: exit %d\nstderr: %s", names[i], arch, a.status, a.err);
-        assert_string_equal(jstr(a.report, "outcome"), "ok");
+        assert_string_equal(jstr(a.report, "outcome"), deadlock ? "deadlock" : "ok");
+        if (deadlock)
+            assert_non_null(strstr(jstr(a.report, "why"), "wait-for cycle: "));
         struct result b = run(1, "run", path, "--arch", arch, "--quiet", NULL);
-        assert_int_equal(b.status, 0);
+        assert_int_equal(b.status, a.status);
         assert_string_equal(jstr(a.report, "trace_hash"), jstr(b.report, "trace_hash"));
         assert_true(jnum(a.report, "cycles") == jnum(b.report, "cycles"));
         result_free(&a);
@@ -93,6 +115,16 @@ static void a_failed_expectation_exits_1(void **state)
     r = run(1, "run", path, "--arch", arch, "--quiet", NULL);
     assert_int_equal(r.status, 1);
     assert_non_null(strstr(jstr(r.report, "why"), "exited with code 101"));
+    result_free(&r);
+    /* a deadlock that does not happen */
+    path = write_scenario(
+        "nodeadlock.json",
+        "{\"name\": \"nodeadlock\", \"description\": \"d\", \"expect\": {\"outcome\": "
+        "\"deadlock\"},\n \"processes\": [{\"name\": \"solo\", \"program\": []}]}\n");
+    r = run(1, "run", path, "--arch", arch, "--quiet", NULL);
+    assert_int_equal(r.status, 1);
+    assert_string_equal(jstr(r.report, "outcome"), "expect_failed");
+    assert_non_null(strstr(jstr(r.report, "why"), "should end in a deadlock"));
     result_free(&r);
 }
 
