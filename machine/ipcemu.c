@@ -13,6 +13,7 @@
 #include "machine/machine.h"
 #include "machine/memmap.h"
 #include "machine/scenario.h"
+#include "tracer/export.h"
 #include "tracer/report.h"
 
 #define EXIT_OK 0
@@ -172,9 +173,16 @@ static int load_cpu(const char *cmd, const char *cpu, struct machine_config *cfg
     return 0;
 }
 
+/* Where a run writes what it saw besides the console. */
+struct outputs {
+    const char *report, *perfetto, *csv;
+};
+
 static int run_image(const char *cmd, struct machine_config *cfg, const uint8_t *img, size_t n,
-                     const char *report, bool quiet, const char *program, const struct scn *scn)
+                     const struct outputs *outs, bool quiet, const char *program,
+                     const struct scn *scn)
 {
+    const char *report = outs->report;
     FILE *report_file = NULL;
     if (report && !(report_file = fopen(report, "w"))) {
         fprintf(stderr, "ipcemu %s: cannot write report %s: %s\n", cmd, report, strerror(errno));
@@ -262,6 +270,15 @@ static int run_image(const char *cmd, struct machine_config *cfg, const uint8_t 
             fprintf(stderr, "ipcemu %s: %s: %s\n", cmd, report, err);
             rc = EXIT_USAGE;
         }
+        if (outs->perfetto &&
+            trc_perfetto_write(outs->perfetto, &log, m.core.cycles, err, sizeof err) != 0) {
+            fprintf(stderr, "ipcemu %s: --perfetto: %s\n", cmd, err);
+            rc = EXIT_USAGE;
+        }
+        if (outs->csv && trc_csv_write(outs->csv, &log, err, sizeof err) != 0) {
+            fprintf(stderr, "ipcemu %s: --csv: %s\n", cmd, err);
+            rc = EXIT_USAGE;
+        }
     }
     machine_destroy(&m);
     trc_log_free(&log);
@@ -276,7 +293,7 @@ static int run_image(const char *cmd, struct machine_config *cfg, const uint8_t 
  * --max-cycles). Returns 1 when `o` is one of them (taken), 0 when it is
  * not, or EXIT_USAGE + 10 after printing a usage error. */
 static int common_option(const char *cmd, const char *o, const char *val,
-                         struct machine_config *cfg, const char **report, const char **cpu)
+                         struct machine_config *cfg, struct outputs *out, const char **cpu)
 {
     if (!strcmp(o, "--arch")) {
         const struct emu_arch *a = emu_arch_by_name(val);
@@ -286,7 +303,11 @@ static int common_option(const char *cmd, const char *o, const char *val,
             return 10 + bad_usage(cmd, "architecture '%s' is not built into this ipcemu", val);
         cfg->arch = a->id;
     } else if (!strcmp(o, "--report")) {
-        *report = val;
+        out->report = val;
+    } else if (!strcmp(o, "--perfetto")) {
+        out->perfetto = val;
+    } else if (!strcmp(o, "--csv")) {
+        out->csv = val;
     } else if (!strcmp(o, "--cpu")) {
         *cpu = val;
     } else if (!strcmp(o, "--max-cycles")) {
@@ -378,7 +399,8 @@ static int cmd_exec(int argc, char **argv)
 {
     struct machine_config cfg = {
         .arch = default_arch(), .max_cycles = 10000000000ULL, .bare = true};
-    const char *report = NULL, *program = NULL, *cpu = NULL;
+    const char *program = NULL, *cpu = NULL;
+    struct outputs outs = {0};
     bool quiet = false;
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i], *val;
@@ -399,7 +421,7 @@ static int cmd_exec(int argc, char **argv)
         }
         if (!(val = opt_value(argc, argv, &i)))
             return bad_usage("exec", "%s needs a value", o);
-        int c = common_option("exec", o, val, &cfg, &report, &cpu);
+        int c = common_option("exec", o, val, &cfg, &outs, &cpu);
         if (c == 0)
             return bad_usage("exec", "unknown option '%s'", o);
         if (c > 1)
@@ -422,7 +444,7 @@ static int cmd_exec(int argc, char **argv)
         struct tm_profile prof;
         rc = load_cpu("exec", cpu, &cfg, &prof);
         if (rc == 0) {
-            rc = run_image("exec", &cfg, img, n, report, quiet, program, NULL);
+            rc = run_image("exec", &cfg, img, n, &outs, quiet, program, NULL);
             if (cfg.profile)
                 tm_profile_free(&prof);
         }
@@ -467,7 +489,8 @@ static int cmd_boot(int argc, char **argv)
 {
     struct machine_config cfg = {
         .arch = default_arch(), .max_cycles = 2000000000ULL, .seed = 1, .demo = BOOT_DEMO_HELLO};
-    const char *report = NULL, *cpu = NULL;
+    const char *cpu = NULL;
+    struct outputs outs = {0};
     bool quiet = false;
     uint64_t v;
     for (int i = 1; i < argc; i++) {
@@ -486,7 +509,7 @@ static int cmd_boot(int argc, char **argv)
             return bad_usage("boot", "unexpected argument '%s'", o);
         if (!(val = opt_value(argc, argv, &i)))
             return bad_usage("boot", "%s needs a value", o);
-        int c = common_option("boot", o, val, &cfg, &report, &cpu);
+        int c = common_option("boot", o, val, &cfg, &outs, &cpu);
         if (c > 1)
             return c - 10;
         if (c == 1)
@@ -527,7 +550,7 @@ static int cmd_boot(int argc, char **argv)
     int rc = load_cpu("boot", cpu, &cfg, &prof);
     if (rc != 0)
         return rc;
-    rc = run_image("boot", &cfg, img, n, report, quiet, NULL, NULL);
+    rc = run_image("boot", &cfg, img, n, &outs, quiet, NULL, NULL);
     if (cfg.profile)
         tm_profile_free(&prof);
     return rc;
@@ -535,8 +558,8 @@ static int cmd_boot(int argc, char **argv)
 
 static void usage_run(FILE *out)
 {
-    fputs("usage: ipcemu run SCENARIO [--arch A] [--cpu P] [--report FILE] [--max-cycles N]\n"
-          "                  [--quiet] [--exact-caches]\n"
+    fputs("usage: ipcemu run SCENARIO [--arch A] [--cpu P] [--report FILE] [--perfetto FILE]\n"
+          "                  [--csv FILE] [--max-cycles N] [--quiet] [--exact-caches]\n"
           "\n"
           "Runs a JSON scenario (docs/scenarios.md) on the kernel: its processes, their\n"
           "message workloads, the capabilities they start with; then checks its\n"
@@ -547,6 +570,9 @@ static void usage_run(FILE *out)
           "                    x86_64)\n"
           "  --cpu P           CPU profile (default: the scenario's, else the arch's)\n"
           "  --report FILE     write the JSON report to FILE\n"
+          "  --perfetto FILE   write a Chrome/Perfetto trace (ui.perfetto.dev): a track per\n"
+          "                    process, running and blocked slices, an arrow per message\n"
+          "  --csv FILE        write every event as CSV\n"
           "  --max-cycles N    stop with outcome max_cycles at N cycles (default: the\n"
           "                    scenario's limits.max_cycles, else 2000000000)\n"
           "  --quiet           print neither the guest console nor the summary\n"
@@ -557,7 +583,8 @@ static void usage_run(FILE *out)
 static int cmd_run(int argc, char **argv)
 {
     struct machine_config cfg = {.arch = default_arch(), .demo = BOOT_DEMO_SCENARIO};
-    const char *report = NULL, *cpu = NULL, *path = NULL;
+    const char *cpu = NULL, *path = NULL;
+    struct outputs outs = {0};
     bool quiet = false, arch_given = false, cycles_given = false;
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i], *val;
@@ -578,7 +605,7 @@ static int cmd_run(int argc, char **argv)
         }
         if (!(val = opt_value(argc, argv, &i)))
             return bad_usage("run", "%s needs a value", o);
-        int c = common_option("run", o, val, &cfg, &report, &cpu);
+        int c = common_option("run", o, val, &cfg, &outs, &cpu);
         if (c == 0)
             return bad_usage("run", "unknown option '%s'", o);
         if (c > 1)
@@ -618,7 +645,7 @@ static int cmd_run(int argc, char **argv)
     struct tm_profile prof;
     int rc = load_cpu("run", cpu, &cfg, &prof);
     if (rc == 0) {
-        rc = run_image("run", &cfg, img, n, report, quiet, NULL, &scn);
+        rc = run_image("run", &cfg, img, n, &outs, quiet, NULL, &scn);
         if (cfg.profile)
             tm_profile_free(&prof);
     }

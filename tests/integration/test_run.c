@@ -42,8 +42,100 @@ static bool expects_deadlock(const char *path)
     return deadlock;
 }
 
+struct slice_span {
+    double pid, tid, ts, end;
+};
+
+static int span_cmp(const void *a, const void *b)
+{
+    const struct slice_span *x = a, *y = b;
+    if (x->pid != y->pid)
+        return x->pid < y->pid ? -1 : 1;
+    if (x->tid != y->tid)
+        return x->tid < y->tid ? -1 : 1;
+    if (x->ts != y->ts)
+        return x->ts < y->ts ? -1 : 1;
+    return x->end > y->end ? -1 : x->end < y->end; /* the longer (enclosing) first */
+}
+
+/* The structural check of a Perfetto (Chrome trace) file: valid JSON with
+ * traceEvents; every event has ph, name, pid, tid, ts; X slices have a
+ * dur >= 0 and nest on each track (no partial overlap); every flow start
+ * has exactly one finish with its id and the other way round; some slices
+ * and (when messages were delivered) some flows. */
+static void check_perfetto(const char *path, bool want_flows)
+{
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *text = malloc((size_t)size + 1);
+    assert_non_null(text);
+    assert_int_equal(fread(text, 1, (size_t)size, f), (size_t)size);
+    text[size] = '\0';
+    fclose(f);
+    cJSON *root = cJSON_Parse(text);
+    free(text);
+    if (!root)
+        fail_msg("%s is not valid JSON", path);
+    const cJSON *evs = cJSON_GetObjectItem(root, "traceEvents");
+    assert_true(cJSON_IsArray(evs));
+    size_t n = (size_t)cJSON_GetArraySize(evs), nslices = 0, nflows = 0;
+    struct slice_span *spans = calloc(n + 1, sizeof *spans);
+    double *starts = calloc(n + 1, sizeof *starts), *ends = calloc(n + 1, sizeof *ends);
+    size_t nstarts = 0, nends = 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, evs)
+    {
+        const cJSON *ph = cJSON_GetObjectItem(e, "ph");
+        assert_true(cJSON_IsString(ph) && cJSON_IsString(cJSON_GetObjectItem(e, "name")));
+        assert_true(cJSON_IsNumber(cJSON_GetObjectItem(e, "pid")) &&
+                    cJSON_IsNumber(cJSON_GetObjectItem(e, "tid")) &&
+                    cJSON_IsNumber(cJSON_GetObjectItem(e, "ts")));
+        double ts = jnum(e, "ts");
+        if (!strcmp(ph->valuestring, "X")) {
+            double dur = jnum(e, "dur");
+            assert_true(dur >= 0);
+            spans[nslices++] = (struct slice_span){jnum(e, "pid"), jnum(e, "tid"), ts, ts + dur};
+        } else if (!strcmp(ph->valuestring, "s")) {
+            starts[nstarts++] = jnum(e, "id");
+        } else if (!strcmp(ph->valuestring, "f")) {
+            ends[nends++] = jnum(e, "id");
+            assert_string_equal(jstr(e, "bp"), "e");
+        }
+    }
+    /* nesting: on each track a slice either ends before the next one
+     * starts or encloses it */
+    qsort(spans, nslices, sizeof *spans, span_cmp);
+    for (size_t i = 0; i + 1 < nslices; i++) {
+        const struct slice_span *a = &spans[i], *b = &spans[i + 1];
+        if (a->pid == b->pid && a->tid == b->tid && b->ts < a->end - 1e-9 && b->end > a->end + 1e-9)
+            fail_msg("%s: slices overlap on track %g/%g at %g", path, a->pid, a->tid, b->ts);
+    }
+    /* flows: the same ids start and finish, once each */
+    assert_int_equal(nstarts, nends);
+    for (size_t i = 0; i < nstarts; i++) {
+        size_t k = 0;
+        while (k < nends && ends[k] != starts[i])
+            k++;
+        if (k == nends)
+            fail_msg("%s: flow %g starts but never finishes", path, starts[i]);
+        ends[k] = -1; /* used */
+        nflows++;
+    }
+    assert_true(nslices > 0);
+    if (want_flows)
+        assert_true(nflows > 0);
+    free(spans);
+    free(starts);
+    free(ends);
+    cJSON_Delete(root);
+}
+
 /* Every scenario: ok (or, if it says so, a deadlock with its wait-for
- * cycle, exit 1), twice the same hash. */
+ * cycle, exit 1), twice the same hash; its Perfetto trace passes the
+ * structural check. */
 static void every_scenario_runs_ok_and_deterministically(void **state)
 {
     (void)state;
@@ -69,8 +161,11 @@ static void every_scenario_runs_ok_and_deterministically(void **state)
         assert_string_equal(jstr(a.report, "outcome"), deadlock ? "deadlock" : "ok");
         if (deadlock)
             assert_non_null(strstr(jstr(a.report, "why"), "wait-for cycle: "));
-        struct result b = run(1, "run", path, "--arch", arch, "--quiet", NULL);
+        char trace[1100];
+        snprintf(trace, sizeof trace, "%s/%s.perfetto.json", tmpdir, names[i]);
+        struct result b = run(1, "run", path, "--arch", arch, "--quiet", "--perfetto", trace, NULL);
         assert_int_equal(b.status, a.status);
+        check_perfetto(trace, jnum(cJSON_GetObjectItem(a.report, "messages"), "received") > 0);
         assert_string_equal(jstr(a.report, "trace_hash"), jstr(b.report, "trace_hash"));
         assert_true(jnum(a.report, "cycles") == jnum(b.report, "cycles"));
         result_free(&a);

@@ -1,0 +1,234 @@
+/* tracer/export.c: the run's events as Chrome/Perfetto trace JSON and as
+ * CSV (see export.h). */
+#include "tracer/export.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* 1 cycle is shown as 1 ns (a 1 GHz clock): ts is in microseconds. */
+static double us(uint64_t cycle)
+{
+    return (double)cycle / 1000.0;
+}
+
+static cJSON *event(cJSON *arr, const char *ph, const char *name, uint32_t pid, uint32_t tid,
+                    uint64_t cycle)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o || !cJSON_AddItemToArray(arr, o)) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    cJSON_AddStringToObject(o, "ph", ph);
+    cJSON_AddStringToObject(o, "name", name);
+    cJSON_AddNumberToObject(o, "pid", pid);
+    cJSON_AddNumberToObject(o, "tid", tid);
+    cJSON_AddNumberToObject(o, "ts", us(cycle));
+    return o;
+}
+
+static void metadata(cJSON *arr, const char *what, uint32_t pid, uint32_t tid, const char *value)
+{
+    cJSON *o = event(arr, "M", what, pid, tid, 0);
+    cJSON *args = o ? cJSON_AddObjectToObject(o, "args") : NULL;
+    if (args)
+        cJSON_AddStringToObject(args, "name", value);
+}
+
+/* A complete slice [from, to) on (pid, tid). */
+static void slice(cJSON *arr, const char *name, uint32_t pid, uint32_t tid, uint64_t from,
+                  uint64_t to)
+{
+    cJSON *o = event(arr, "X", name, pid, tid, from);
+    if (o)
+        cJSON_AddNumberToObject(o, "dur", us(to) - us(from));
+}
+
+enum { TID_RUN = 1, TID_BLOCKED = 2 };
+
+struct open_slices {
+    uint32_t pid;
+    uint64_t run_from, blocked_from;
+    bool running, blocked;
+    uint64_t blocked_port;
+};
+
+static struct open_slices *slot(struct open_slices *s, size_t *n, size_t cap, uint32_t pid)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (s[i].pid == pid)
+            return &s[i];
+    if (*n == cap)
+        return NULL;
+    s[*n] = (struct open_slices){.pid = pid};
+    return &s[(*n)++];
+}
+
+/* A sent message waiting for its receive (a flow needs both ends). */
+struct pending_send {
+    uint64_t msg, cycle;
+    uint32_t pid;
+    bool fast;
+};
+
+char *trc_perfetto_json(const struct trc_log *log, uint64_t end_cycle)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON *arr = root ? cJSON_AddArrayToObject(root, "traceEvents") : NULL;
+    size_t cap = log->nprocs + 1, nopen = 0, npend = 0, cap_pend = 64;
+    struct open_slices *open = calloc(cap, sizeof *open);
+    struct pending_send *pend = malloc(cap_pend * sizeof *pend);
+    char *out = NULL;
+    if (!arr || !open || !pend)
+        goto done;
+    cJSON_AddStringToObject(root, "displayTimeUnit", "ns");
+    for (size_t i = 0; i < log->nprocs; i++) {
+        const struct trc_proc *p = &log->procs[i];
+        char name[48];
+        snprintf(name, sizeof name, "%s (pid %u)", p->name, p->pid);
+        metadata(arr, "process_name", p->pid, 0, name);
+        metadata(arr, "thread_name", p->pid, TID_RUN, "running");
+        metadata(arr, "thread_name", p->pid, TID_BLOCKED, "blocked");
+    }
+    uint64_t flow_id = 0;
+    for (size_t i = 0; i < log->nev; i++) {
+        const struct trc_event *e = &log->ev[i];
+        struct open_slices *s;
+        switch (e->type) {
+        case TRC_EV_SCHED_SWITCH: {
+            uint32_t from = (uint32_t)e->arg[0];
+            if (from && (s = slot(open, &nopen, cap, from)) && s->running) {
+                slice(arr, "running", from, TID_RUN, s->run_from, e->cycle);
+                s->running = false;
+            }
+            if (e->pid && (s = slot(open, &nopen, cap, e->pid)) && !s->running) {
+                s->running = true;
+                s->run_from = e->cycle;
+            }
+            break;
+        }
+        case TRC_EV_IPC_BLOCK:
+            if ((s = slot(open, &nopen, cap, e->pid)) && !s->blocked) {
+                s->blocked = true;
+                s->blocked_from = e->cycle;
+                s->blocked_port = e->arg[0];
+            }
+            break;
+        case TRC_EV_IPC_WAKE:
+            if ((s = slot(open, &nopen, cap, e->pid)) && s->blocked) {
+                char name[40];
+                snprintf(name, sizeof name, "blocked on port %llu",
+                         (unsigned long long)s->blocked_port);
+                slice(arr, s->blocked_port ? name : "blocked on a notification", e->pid,
+                      TID_BLOCKED, s->blocked_from, e->cycle);
+                s->blocked = false;
+            }
+            break;
+        case TRC_EV_IPC_SEND:
+            if (e->arg[3] != 0)
+                break;
+            if (npend == cap_pend) {
+                struct pending_send *n = realloc(pend, 2 * cap_pend * sizeof *n);
+                if (!n)
+                    goto done;
+                pend = n;
+                cap_pend *= 2;
+            }
+            pend[npend++] =
+                (struct pending_send){e->arg[1], e->cycle, e->pid, e->arg[2] == TRC_IPC_FAST};
+            break;
+        case TRC_EV_IPC_RECV:
+            if ((uint32_t)e->arg[3] != 0)
+                break;
+            for (size_t k = 0; k < npend; k++) {
+                if (pend[k].msg != e->arg[1])
+                    continue;
+                const char *name = pend[k].fast ? "message (fast path)" : "message";
+                cJSON *fs = event(arr, "s", name, pend[k].pid, TID_RUN, pend[k].cycle);
+                cJSON *ff = event(arr, "f", name, e->pid, TID_RUN, e->cycle);
+                if (fs && ff) {
+                    cJSON_AddNumberToObject(fs, "id", (double)++flow_id);
+                    cJSON_AddStringToObject(fs, "cat", "ipc");
+                    cJSON_AddNumberToObject(ff, "id", (double)flow_id);
+                    cJSON_AddStringToObject(ff, "cat", "ipc");
+                    cJSON_AddStringToObject(ff, "bp", "e");
+                }
+                pend[k] = pend[--npend];
+                break;
+            }
+            break;
+        case TRC_EV_PROC_EXIT:
+        case TRC_EV_PROC_FAULT: {
+            cJSON *o = event(arr, "i", e->type == TRC_EV_PROC_EXIT ? "exit" : "killed", e->pid,
+                             TID_RUN, e->cycle);
+            if (o)
+                cJSON_AddStringToObject(o, "s", "t");
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    /* close what is still open at the end of the run */
+    for (size_t i = 0; i < nopen; i++) {
+        if (open[i].running)
+            slice(arr, "running", open[i].pid, TID_RUN, open[i].run_from, end_cycle);
+        if (open[i].blocked)
+            slice(arr, "blocked (at the end)", open[i].pid, TID_BLOCKED, open[i].blocked_from,
+                  end_cycle);
+    }
+    out = cJSON_PrintUnformatted(root);
+done:
+    free(open);
+    free(pend);
+    cJSON_Delete(root);
+    return out;
+}
+
+int trc_perfetto_write(const char *path, const struct trc_log *log, uint64_t end_cycle, char *err,
+                       size_t n)
+{
+    char *s = trc_perfetto_json(log, end_cycle);
+    if (!s) {
+        snprintf(err, n, "out of memory building the Perfetto trace");
+        return -1;
+    }
+    FILE *f = fopen(path, "w");
+    int ok = f && fputs(s, f) >= 0 && fputc('\n', f) != EOF;
+    if (f && fclose(f) != 0)
+        ok = 0;
+    free(s);
+    if (!ok) {
+        snprintf(err, n, "cannot write %s: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+int trc_csv_write(const char *path, const struct trc_log *log, char *err, size_t n)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        snprintf(err, n, "cannot write %s: %s", path, strerror(errno));
+        return -1;
+    }
+    fprintf(f, "cycle,core,event,pid,process,a0,a1,a2,a3\n");
+    for (size_t i = 0; i < log->nev; i++) {
+        const struct trc_event *e = &log->ev[i];
+        const char *name = "";
+        for (size_t k = 0; k < log->nprocs; k++)
+            if (log->procs[k].pid == e->pid)
+                name = log->procs[k].name;
+        fprintf(f, "%llu,%u,%s,%u,%s,%llu,%llu,%llu,%llu\n", (unsigned long long)e->cycle, e->core,
+                trc_event_name(e->type), e->pid, name, (unsigned long long)e->arg[0],
+                (unsigned long long)e->arg[1], (unsigned long long)e->arg[2],
+                (unsigned long long)e->arg[3]);
+    }
+    if (fclose(f) != 0) {
+        snprintf(err, n, "cannot write %s: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
