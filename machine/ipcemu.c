@@ -15,6 +15,7 @@
 #include "machine/scenario.h"
 #include "tracer/export.h"
 #include "tracer/report.h"
+#include "tracer/tracefile.h"
 
 #define EXIT_OK 0
 #define EXIT_RAN_NOT_OK 1
@@ -37,6 +38,8 @@ static void usage_main(FILE *out)
           "\n"
           "commands:\n"
           "  run        run a JSON scenario (docs/scenarios.md) and check its expectations\n"
+          "  replay     re-run a recorded trace and check it gives the same events\n"
+          "  diff       compare two traces: first difference, paths side by side\n"
           "  boot       boot the kernel and run a built-in demo workload\n"
           "  exec       run a bare-metal program on the machine, no kernel\n"
           "  selftest   check that trap entry and return work on the installed Unicorn\n"
@@ -173,10 +176,48 @@ static int load_cpu(const char *cmd, const char *cpu, struct machine_config *cfg
     return 0;
 }
 
-/* Where a run writes what it saw besides the console. */
+/* Where a run writes what it saw besides the console; for `replay`, the
+ * recorded run to compare it with. */
 struct outputs {
-    const char *report, *perfetto, *csv;
+    const char *report, *perfetto, *csv, *trace;
+    const struct trc_file_meta *replay_meta;
+    const struct trc_log *replay_log;
 };
+
+/* "cycle 1234: ipc.send pid 2 (ping) 3 7 0 0". */
+static void event_text(const struct trc_log *log, const struct trc_event *e, char *out, size_t n)
+{
+    const char *name = "";
+    for (size_t k = 0; k < log->nprocs; k++)
+        if (log->procs[k].pid == e->pid)
+            name = log->procs[k].name;
+    snprintf(out, n, "cycle %llu: %s pid %u%s%s%s %llu %llu %llu %llu",
+             (unsigned long long)e->cycle, trc_event_name(e->type), e->pid, name[0] ? " (" : "",
+             name, name[0] ? ")" : "", (unsigned long long)e->arg[0], (unsigned long long)e->arg[1],
+             (unsigned long long)e->arg[2], (unsigned long long)e->arg[3]);
+}
+
+/* The index of the first event where two logs differ, or SIZE_MAX when
+ * their events are the same. */
+static size_t first_divergence(const struct trc_log *a, const struct trc_log *b)
+{
+    size_t n = a->nev < b->nev ? a->nev : b->nev;
+    for (size_t i = 0; i < n; i++)
+        if (memcmp(&a->ev[i], &b->ev[i], sizeof a->ev[i]) != 0)
+            return i;
+    return a->nev == b->nev ? SIZE_MAX : n;
+}
+
+/* The build a trace records: ipcemu's version and the kernel's hash. */
+static void build_id(enum emu_arch_id arch, char *out, size_t n)
+{
+    size_t len;
+    const uint8_t *img = machine_image(arch, MACHINE_IMAGE_KERNEL, &len);
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; img && i < len; i++)
+        h = (h ^ img[i]) * 0x100000001b3ULL;
+    snprintf(out, n, "ipcemu %s kernel %016llx", IPCEMU_VERSION, (unsigned long long)h);
+}
 
 static int run_image(const char *cmd, struct machine_config *cfg, const uint8_t *img, size_t n,
                      const struct outputs *outs, bool quiet, const char *program,
@@ -279,6 +320,63 @@ static int run_image(const char *cmd, struct machine_config *cfg, const uint8_t 
             fprintf(stderr, "ipcemu %s: --csv: %s\n", cmd, err);
             rc = EXIT_USAGE;
         }
+        if (outs->trace) {
+            struct trc_file_meta meta = {
+                .exact_caches = cfg->exact_caches,
+                .max_cycles = cfg->max_cycles,
+                .seed = cfg->seed,
+                .quantum = m.cfg.quantum,
+                .ram = m.cfg.ram_size,
+                .cap_cache = cfg->cap_cache_lines,
+                .demo = cfg->demo,
+                .scenario = scn ? scn->source : NULL,
+                .scenario_len = scn ? scn->source_len : 0,
+                .hash = log.hash,
+                .cycles = m.core.cycles,
+                .instructions = m.core.instructions,
+            };
+            snprintf(meta.kind, sizeof meta.kind, "%s", scn ? "run" : "boot");
+            snprintf(meta.arch, sizeof meta.arch, "%s", m.arch->cpu->name);
+            snprintf(meta.cpu, sizeof meta.cpu, "%s", run.cpu);
+            snprintf(meta.scenario_path, sizeof meta.scenario_path, "%s", scn ? scn->path : "");
+            build_id(cfg->arch, meta.build, sizeof meta.build);
+            if (trc_file_write(outs->trace, &meta, &log, err, sizeof err) != 0) {
+                fprintf(stderr, "ipcemu %s: --trace: %s\n", cmd, err);
+                rc = EXIT_USAGE;
+            }
+        }
+        if (outs->replay_log) {
+            /* `replay`: the same events, console and hash as recorded? */
+            char hash[17], a[200], b[200];
+            trc_log_hash_hex(&log, hash);
+            size_t at = first_divergence(outs->replay_log, &log);
+            if (at == SIZE_MAX && log.hash == outs->replay_meta->hash) {
+                printf("replay: identical: %zu events, %llu cycles, trace_hash %s\n", log.nev,
+                       (unsigned long long)m.core.cycles, hash);
+                /* a replay succeeds when it is the same run, whatever that
+                 * run's outcome was (a deadlock scenario replays too) */
+                if (rc != EXIT_USAGE)
+                    rc = EXIT_OK;
+            } else {
+                if (at == SIZE_MAX)
+                    printf("replay: the events are the same but the console or hash differs "
+                           "(recorded %016llx, now %s)\n",
+                           (unsigned long long)outs->replay_meta->hash, hash);
+                else {
+                    if (at < outs->replay_log->nev)
+                        event_text(outs->replay_log, &outs->replay_log->ev[at], a, sizeof a);
+                    else
+                        snprintf(a, sizeof a, "(the recorded run ended)");
+                    if (at < log.nev)
+                        event_text(&log, &log.ev[at], b, sizeof b);
+                    else
+                        snprintf(b, sizeof b, "(this run ended)");
+                    printf("replay: diverged at event %zu\n  recorded: %s\n  now:      %s\n", at, a,
+                           b);
+                }
+                rc = EXIT_RAN_NOT_OK;
+            }
+        }
     }
     machine_destroy(&m);
     trc_log_free(&log);
@@ -308,6 +406,8 @@ static int common_option(const char *cmd, const char *o, const char *val,
         out->perfetto = val;
     } else if (!strcmp(o, "--csv")) {
         out->csv = val;
+    } else if (!strcmp(o, "--trace")) {
+        out->trace = val;
     } else if (!strcmp(o, "--cpu")) {
         *cpu = val;
     } else if (!strcmp(o, "--max-cycles")) {
@@ -559,7 +659,8 @@ static int cmd_boot(int argc, char **argv)
 static void usage_run(FILE *out)
 {
     fputs("usage: ipcemu run SCENARIO [--arch A] [--cpu P] [--report FILE] [--perfetto FILE]\n"
-          "                  [--csv FILE] [--max-cycles N] [--quiet] [--exact-caches]\n"
+          "                  [--csv FILE] [--trace FILE] [--max-cycles N] [--quiet]\n"
+          "                  [--exact-caches]\n"
           "\n"
           "Runs a JSON scenario (docs/scenarios.md) on the kernel: its processes, their\n"
           "message workloads, the capabilities they start with; then checks its\n"
@@ -573,6 +674,7 @@ static void usage_run(FILE *out)
           "  --perfetto FILE   write a Chrome/Perfetto trace (ui.perfetto.dev): a track per\n"
           "                    process, running and blocked slices, an arrow per message\n"
           "  --csv FILE        write every event as CSV\n"
+          "  --trace FILE      write the binary trace `ipcemu replay` and `ipcemu diff` read\n"
           "  --max-cycles N    stop with outcome max_cycles at N cycles (default: the\n"
           "                    scenario's limits.max_cycles, else 2000000000)\n"
           "  --quiet           print neither the guest console nor the summary\n"
@@ -653,6 +755,155 @@ static int cmd_run(int argc, char **argv)
     return rc;
 }
 
+static int cmd_replay(int argc, char **argv)
+{
+    if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        fputs("usage: ipcemu replay TRACE\n"
+              "\n"
+              "Re-runs the run a trace recorded (`ipcemu run|boot --trace TRACE`): the same\n"
+              "scenario (from the trace), architecture, CPU profile and settings. Prints\n"
+              "\"identical\" when every event, the console and the content hash match (exit\n"
+              "0), else the first event that differs (exit 1). A bad trace file exits 2.\n",
+              stdout);
+        return EXIT_OK;
+    }
+    if (argc != 2)
+        return bad_usage("replay", "%s", "one TRACE file, please");
+    struct trc_file_meta meta;
+    struct trc_log rec;
+    char err[600];
+    if (trc_file_read(argv[1], &meta, &rec, err, sizeof err) != 0) {
+        fprintf(stderr, "ipcemu replay: %s\n", err);
+        return EXIT_USAGE;
+    }
+    int rc = EXIT_USAGE;
+    const struct emu_arch *a = emu_arch_by_name(meta.arch);
+    struct machine_config cfg = {.max_cycles = meta.max_cycles,
+                                 .seed = meta.seed,
+                                 .quantum = meta.quantum,
+                                 .ram_size = meta.ram,
+                                 .cap_cache_lines = meta.cap_cache,
+                                 .demo = meta.demo,
+                                 .exact_caches = meta.exact_caches};
+    struct scn scn;
+    bool have_scn = false;
+    struct tm_profile prof;
+    char build[128];
+    if (!a || !machine_arch_get(a->id)) {
+        fprintf(stderr, "ipcemu replay: %s: architecture \"%s\" is not in this ipcemu\n", argv[1],
+                meta.arch);
+        goto out;
+    }
+    cfg.arch = a->id;
+    build_id(cfg.arch, build, sizeof build);
+    if (strcmp(build, meta.build) != 0)
+        fprintf(stderr, "ipcemu replay: warning: recorded by %s, this is %s\n", meta.build, build);
+    if (!strcmp(meta.kind, "run")) {
+        if (!meta.scenario || scn_load_text(meta.scenario_path, meta.scenario, meta.scenario_len,
+                                            &scn, err, sizeof err) != 0) {
+            fprintf(stderr, "ipcemu replay: %s: the recorded scenario: %s\n", argv[1],
+                    meta.scenario ? err : "missing");
+            goto out;
+        }
+        have_scn = true;
+        cfg.scenario = scn.blob;
+        cfg.scenario_size = scn.blob_size;
+    } else if (meta.demo >= BOOT_DEMO_COUNT || meta.demo == BOOT_DEMO_SCENARIO) {
+        fprintf(stderr, "ipcemu replay: %s: unknown demo %u\n", argv[1], meta.demo);
+        goto out;
+    }
+    if ((rc = load_cpu("replay", meta.cpu, &cfg, &prof)) != 0)
+        goto out;
+    size_t n;
+    const uint8_t *img = machine_image(cfg.arch, MACHINE_IMAGE_KERNEL, &n);
+    struct outputs outs = {.replay_meta = &meta, .replay_log = &rec};
+    rc = run_image("replay", &cfg, img, n, &outs, true, NULL, have_scn ? &scn : NULL);
+    if (cfg.profile)
+        tm_profile_free(&prof);
+out:
+    if (have_scn)
+        scn_free(&scn);
+    trc_file_meta_free(&meta);
+    trc_log_free(&rec);
+    return rc;
+}
+
+/* Prints the per-path comparison of two logs. */
+static void diff_paths(const struct trc_log *a, const struct trc_log *b)
+{
+    printf("   path                   count A  count B  median A  median B   change\n");
+    for (unsigned i = 0; i < TRC_PATH_COUNT; i++) {
+        struct trc_path_stats x = {0}, y = {0};
+        bool hx = trc_path_stats(a, i, &x), hy = trc_path_stats(b, i, &y);
+        if (!hx && !hy)
+            continue;
+        char change[24] = "";
+        if (hx && hy && x.median)
+            snprintf(change, sizeof change, "%+.1f%%",
+                     100.0 * ((double)y.median - (double)x.median) / (double)x.median);
+        printf("   %-20s %9llu %8llu %9llu %9llu %8s\n", trc_path_name(i),
+               (unsigned long long)x.count, (unsigned long long)y.count,
+               (unsigned long long)x.median, (unsigned long long)y.median, change);
+    }
+}
+
+static int cmd_diff(int argc, char **argv)
+{
+    if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        fputs("usage: ipcemu diff TRACE_A TRACE_B\n"
+              "\n"
+              "Compares two traces: prints the first event that differs and, path by path,\n"
+              "the counts and median cycles of both. Exit 0 when they are identical, 1 when\n"
+              "they differ, 2 when a file is not a trace.\n",
+              stdout);
+        return EXIT_OK;
+    }
+    if (argc != 3)
+        return bad_usage("diff", "%s", "two TRACE files, please");
+    struct trc_file_meta ma, mb;
+    struct trc_log la, lb;
+    char err[600];
+    if (trc_file_read(argv[1], &ma, &la, err, sizeof err) != 0) {
+        fprintf(stderr, "ipcemu diff: %s\n", err);
+        return EXIT_USAGE;
+    }
+    if (trc_file_read(argv[2], &mb, &lb, err, sizeof err) != 0) {
+        fprintf(stderr, "ipcemu diff: %s\n", err);
+        trc_file_meta_free(&ma);
+        trc_log_free(&la);
+        return EXIT_USAGE;
+    }
+    printf("A: %s: %s %s on %s (%s), %zu events, %llu cycles, hash %016llx\n", argv[1], ma.kind,
+           ma.scenario_path[0] ? ma.scenario_path : "demo", ma.arch, ma.cpu, la.nev,
+           (unsigned long long)ma.cycles, (unsigned long long)ma.hash);
+    printf("B: %s: %s %s on %s (%s), %zu events, %llu cycles, hash %016llx\n", argv[2], mb.kind,
+           mb.scenario_path[0] ? mb.scenario_path : "demo", mb.arch, mb.cpu, lb.nev,
+           (unsigned long long)mb.cycles, (unsigned long long)mb.hash);
+    size_t at = first_divergence(&la, &lb);
+    int rc = EXIT_OK;
+    if (at == SIZE_MAX && ma.hash == mb.hash) {
+        printf("identical\n");
+    } else {
+        rc = EXIT_RAN_NOT_OK;
+        char a[200] = "(A ended)", b[200] = "(B ended)";
+        if (at == SIZE_MAX) {
+            printf("the same events; the console output differs\n");
+        } else {
+            if (at < la.nev)
+                event_text(&la, &la.ev[at], a, sizeof a);
+            if (at < lb.nev)
+                event_text(&lb, &lb.ev[at], b, sizeof b);
+            printf("first difference at event %zu\n  A: %s\n  B: %s\n", at, a, b);
+        }
+    }
+    diff_paths(&la, &lb);
+    trc_file_meta_free(&ma);
+    trc_file_meta_free(&mb);
+    trc_log_free(&la);
+    trc_log_free(&lb);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -668,6 +919,10 @@ int main(int argc, char **argv)
         return cmd_exec(argc - 1, argv + 1);
     if (!strcmp(cmd, "run"))
         return cmd_run(argc - 1, argv + 1);
+    if (!strcmp(cmd, "replay"))
+        return cmd_replay(argc - 1, argv + 1);
+    if (!strcmp(cmd, "diff"))
+        return cmd_diff(argc - 1, argv + 1);
     if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
         usage_main(stdout);
         return EXIT_OK;

@@ -1174,6 +1174,13 @@ int scn_load_text(const char *path, const char *text, size_t len, struct scn *s,
         !load_caps(&c, b, root) || !load_programs(&c, b, root) || !load_expect(&c, b, root) ||
         !emit(&c, b))
         goto out;
+    if (!(s->source = malloc(len + 1))) {
+        snprintf(err, errn, "%s: out of memory", path);
+        goto out;
+    }
+    memcpy(s->source, text, len);
+    s->source[len] = '\0';
+    s->source_len = len;
     rc = 0;
 out:
     if (rc != 0 && !c.failed && !err[0])
@@ -1214,6 +1221,8 @@ int scn_load_file(const char *path, struct scn *s, char *err, size_t errn)
 
 void scn_free(struct scn *s)
 {
+    free(s->source);
+    s->source = NULL;
     free(s->blob);
     s->blob = NULL;
     s->blob_size = 0;

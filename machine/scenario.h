@@ -55,6 +55,8 @@ struct scn {
     size_t nprocs;
     char proc_names[SCN_MAX_PROCS][17];
     struct scn_expect expect;
+    char *source; /* owned: the JSON text it was loaded from (for traces) */
+    size_t source_len;
     struct scn_blob *blob; /* owned: the compiled scenario */
     size_t blob_size;
 };

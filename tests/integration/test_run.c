@@ -161,11 +161,19 @@ static void every_scenario_runs_ok_and_deterministically(void **state)
         assert_string_equal(jstr(a.report, "outcome"), deadlock ? "deadlock" : "ok");
         if (deadlock)
             assert_non_null(strstr(jstr(a.report, "why"), "wait-for cycle: "));
-        char trace[1100];
+        char trace[1100], bin[1100];
         snprintf(trace, sizeof trace, "%s/%s.perfetto.json", tmpdir, names[i]);
-        struct result b = run(1, "run", path, "--arch", arch, "--quiet", "--perfetto", trace, NULL);
+        snprintf(bin, sizeof bin, "%s/%s.trace", tmpdir, names[i]);
+        struct result b = run(1, "run", path, "--arch", arch, "--quiet", "--perfetto", trace,
+                              "--trace", bin, NULL);
         assert_int_equal(b.status, a.status);
         check_perfetto(trace, jnum(cJSON_GetObjectItem(a.report, "messages"), "received") > 0);
+        /* the binary trace replays to the same events and hash */
+        struct result r = run(0, "replay", bin, NULL);
+        if (r.status != 0 || !strstr(r.out, "replay: identical") ||
+            !strstr(r.out, jstr(a.report, "trace_hash")))
+            fail_msg("%s: replay exit %d: %s %s", names[i], r.status, r.out, r.err);
+        result_free(&r);
         assert_string_equal(jstr(a.report, "trace_hash"), jstr(b.report, "trace_hash"));
         assert_true(jnum(a.report, "cycles") == jnum(b.report, "cycles"));
         result_free(&a);
@@ -268,6 +276,67 @@ static void the_malformed_corpus_exits_2(void **state)
     assert_true(n >= 40);
 }
 
+/* Copies file `from` to `to`, flipping the byte at `flip` (unless < 0)
+ * and cutting it to `len` bytes (unless < 0). */
+static void copy_file(const char *from, const char *to, long flip, long len)
+{
+    FILE *f = fopen(from, "rb");
+    assert_non_null(f);
+    static unsigned char buf[1 << 22];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    if (flip >= 0 && (size_t)flip < n)
+        buf[flip] ^= 0x40;
+    if (len >= 0 && (size_t)len < n)
+        n = (size_t)len;
+    f = fopen(to, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(buf, 1, n, f), n);
+    fclose(f);
+}
+
+/* replay and diff: a boot trace replays; two different runs differ at a
+ * named event, path by path; damaged or foreign files exit 2. */
+static void traces_replay_and_diff(void **state)
+{
+    (void)state;
+    char a[1100], b[1100], bad[1100];
+    snprintf(a, sizeof a, "%s/boot.trace", tmpdir);
+    snprintf(b, sizeof b, "%s/boot-seed2.trace", tmpdir);
+    snprintf(bad, sizeof bad, "%s/bad.trace", tmpdir);
+    struct result r = run(0, "boot", "--arch", arch, "--quiet", "--trace", a, NULL);
+    assert_int_equal(r.status, 0);
+    result_free(&r);
+    r = run(0, "replay", a, NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "replay: identical"));
+    result_free(&r);
+    r = run(0, "boot", "--arch", arch, "--quiet", "--demo", "ipc", "--trace", b, NULL);
+    assert_int_equal(r.status, 0);
+    result_free(&r);
+    r = run(0, "diff", a, b, NULL);
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.out, "first difference at event"));
+    assert_non_null(strstr(r.out, "trap.entry"));
+    result_free(&r);
+    r = run(0, "diff", a, a, NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "identical"));
+    result_free(&r);
+    /* a flipped byte, a cut file, not a trace at all: exit 2, one line */
+    const long damage[][2] = {{200, -1}, {-1, 100}, {0, -1}};
+    for (size_t i = 0; i < sizeof damage / sizeof damage[0]; i++) {
+        copy_file(a, bad, damage[i][0], damage[i][1]);
+        r = run(0, "replay", bad, NULL);
+        if (r.status != 2 || strchr(r.err, '\n') != r.err + strlen(r.err) - 1)
+            fail_msg("damage %zu: exit %d, stderr '%s'", i, r.status, r.err);
+        result_free(&r);
+        r = run(0, "diff", a, bad, NULL);
+        assert_int_equal(r.status, 2);
+        result_free(&r);
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 5) {
@@ -283,6 +352,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(a_failed_expectation_exits_1),
         cmocka_unit_test(bad_input_exits_2),
         cmocka_unit_test(the_malformed_corpus_exits_2),
+        cmocka_unit_test(traces_replay_and_diff),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
