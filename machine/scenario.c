@@ -164,6 +164,10 @@ static bool failv(struct ctx *c, bool at_key, const char *fmt, va_list ap)
         snprintf(c->err, c->errn, "%s:%u:%u: %s: %s", c->file, line, col, path, msg);
     else
         snprintf(c->err, c->errn, "%s:%u:%u: %s", c->file, line, col, msg);
+    /* keys and names may hold any character: keep the message one line */
+    for (char *q = c->err; *q; q++)
+        if ((unsigned char)*q < 0x20 || *q == 0x7f)
+            *q = '?';
     return false;
 }
 

@@ -21,3 +21,6 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DIPCEMU_SANITIZE=ON >/dev/nul
 cmake --build build-asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build-asan --output-on-failure -j "$jobs"
+
+echo "== fuzz the scenario loader (bounded)"
+sh scripts/fuzz.sh 60
