@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "machine/bootinfo.h"
 #include "emu/timing.h"
@@ -219,6 +221,34 @@ static void build_id(enum emu_arch_id arch, char *out, size_t n)
     snprintf(out, n, "ipcemu %s kernel %016llx", IPCEMU_VERSION, (unsigned long long)h);
 }
 
+/* Progress on a terminal for runs longer than a second: cycles, events,
+ * messages, twice a second on stderr, erased at the end. Host time is read
+ * for this display only; nothing of it reaches the guest or the trace. */
+struct progress {
+    struct timespec start, last;
+    bool shown;
+};
+
+static double since(const struct timespec *a, const struct timespec *b)
+{
+    return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void show_progress(void *arg, const struct machine *m)
+{
+    struct progress *p = arg;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (since(&p->start, &now) < 1.0 || (p->shown && since(&p->last, &now) < 0.5))
+        return;
+    p->last = now;
+    p->shown = true;
+    fprintf(stderr, "\r  %.1f s: %llu cycles, %zu events, %llu messages\033[K",
+            since(&p->start, &now), (unsigned long long)m->core.cycles, m->log->nev,
+            (unsigned long long)m->log->messages.sent);
+    fflush(stderr);
+}
+
 static int run_image(const char *cmd, struct machine_config *cfg, const uint8_t *img, size_t n,
                      const struct outputs *outs, bool quiet, const char *program,
                      const struct scn *scn)
@@ -239,10 +269,18 @@ static int run_image(const char *cmd, struct machine_config *cfg, const uint8_t 
     trc_log_init(&log);
     struct machine m;
     cfg->console = quiet ? NULL : stdout;
+    struct progress prog = {0};
+    if (!quiet && isatty(STDERR_FILENO)) {
+        clock_gettime(CLOCK_MONOTONIC, &prog.start);
+        cfg->progress = show_progress;
+        cfg->progress_arg = &prog;
+    }
     if (machine_init(&m, cfg, &log) != 0 || machine_boot_elf(&m, img, n) != 0) {
         fprintf(stderr, "ipcemu %s: %s\n", cmd, m.why);
     } else {
         enum machine_outcome o = machine_run(&m);
+        if (prog.shown)
+            fputs("\r\033[K", stderr);
         fflush(stdout);
         if (o == MACHINE_DEADLOCK) {
             /* who waits for whom: the cycle, when there is one */

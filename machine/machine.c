@@ -547,6 +547,8 @@ enum machine_outcome machine_run(struct machine *m)
     struct emu_core *c = &m->core;
     uint64_t limit = m->cfg.max_cycles ? m->cfg.max_cycles : UINT64_MAX;
     while (m->outcome == MACHINE_RUNNING) {
+        if (m->cfg.progress)
+            m->cfg.progress(m->cfg.progress_arg, m);
         if (c->cycles >= limit) {
             finish(m, MACHINE_MAX_CYCLES, "the clock reached --max-cycles %llu",
                    (unsigned long long)limit);

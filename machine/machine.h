@@ -29,6 +29,8 @@ enum machine_outcome {
     MACHINE_RUNNING,       /* not finished yet */
 };
 
+struct machine;
+
 struct machine_config {
     enum emu_arch_id arch;
     uint64_t ram_size;   /* bytes, MM_RAM_SIZE_MIN..MM_RAM_SIZE_MAX */
@@ -39,7 +41,11 @@ struct machine_config {
     uint32_t cap_cache_lines;         /* per-core capability cache (power of two), 0: 64 */
     FILE *console;                    /* guest console echo, NULL for none */
     const struct tm_profile *profile; /* the CPU timing model; NULL: 1 cycle per instruction */
-    bool exact_caches;    /* feed the data caches every access of the whole run (no sampling) */
+    bool exact_caches; /* feed the data caches every access of the whole run (no sampling) */
+    /* Called between slices of the run (never inside one): for progress
+     * output on a terminal; it must not change the machine. */
+    void (*progress)(void *arg, const struct machine *m);
+    void *progress_arg;
     const void *scenario; /* BOOT_DEMO_SCENARIO: the compiled scenario (not owned) */
     size_t scenario_size;
     bool bare; /* `ipcemu exec`: a bare-metal program without boot-info; it ends at a
