@@ -49,6 +49,92 @@ static cJSON *top_slots(const struct trc_run_info *run, const uint64_t *v, size_
     return a;
 }
 
+/* The phases an IPC path's cycles are split into, by the kernel function
+ * they were spent in (docs/scenarios.md lists the rules). */
+enum phase {
+    PH_TRAP,
+    PH_DECODE,
+    PH_LOOKUP,
+    PH_COPY,
+    PH_HANDOFF,
+    PH_SWITCH,
+    PH_RETURN,
+    PH_TIMER,
+    PH_TRACE,
+    PH_LOGIC,
+    PH_USER,
+    PH_COUNT
+};
+
+static const char *const phase_names[PH_COUNT] = {"trap",    "decode", "lookup", "copy",
+                                                  "handoff", "switch", "return", "timer",
+                                                  "trace",   "logic",  "user"};
+
+static bool starts(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static enum phase phase_of(const char *f)
+{
+    static const struct {
+        const char *prefix;
+        enum phase ph;
+    } rules[] = {
+        {"trap_", PH_TRAP},
+        {"x86_trap", PH_TRAP},
+        {"a64_trap", PH_TRAP},
+        {"rv_trap", PH_TRAP},
+        {"syscall_dispatch", PH_TRAP},
+        {"arch_syscall_nr", PH_DECODE},
+        {"arch_syscall_arg", PH_DECODE},
+        {"kipc_syscall", PH_DECODE},
+        {"ipc_cap_", PH_LOOKUP},
+        {"cap_", PH_LOOKUP},
+        {"kipc_cap_find", PH_LOOKUP},
+        {"kipc_port_lookup", PH_LOOKUP},
+        {"kipc_port_deref", PH_LOOKUP},
+        {"kipc_obj_find", PH_LOOKUP},
+        {"ipc_cspace", PH_LOOKUP},
+        {"memcpy", PH_COPY},
+        {"memset", PH_COPY},
+        {"arch_ipc_reg", PH_COPY},
+        {"arch_set_ipc_reg", PH_COPY},
+        {"kipc_copy", PH_COPY},
+        {"kipc_deliver", PH_COPY},
+        {"kipc_msg_word", PH_COPY},
+        {"kipc_recv_regs", PH_COPY},
+        {"sched_switch_aspace", PH_SWITCH},
+        {"arch_pt_activate", PH_SWITCH},
+        {"sched_", PH_HANDOFF},
+        {"kipc_hand_over", PH_HANDOFF},
+        {"kipc_wake", PH_HANDOFF},
+        {"kipc_block", PH_HANDOFF},
+        {"kipc_waiter", PH_HANDOFF},
+        {"kipc_yield", PH_HANDOFF},
+        {"ipc_port_take_receiver", PH_HANDOFF},
+        {"ipc_waitq", PH_HANDOFF},
+        {"arch_enter_user", PH_RETURN},
+        {"arch_syscall_set_ret", PH_RETURN},
+        {"timer_", PH_TIMER},
+        {"ktrace", PH_TRACE},
+    };
+    for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
+        if (starts(f, rules[i].prefix))
+            return rules[i].ph;
+    return PH_LOGIC;
+}
+
+/* A path's cycles per span by phase. */
+static void path_phases(const struct trc_run_info *run, const uint64_t *v, double per,
+                        double out[PH_COUNT])
+{
+    for (int k = 0; k < PH_COUNT; k++)
+        out[k] = 0;
+    for (size_t i = 0; i < run->nattr; i++)
+        out[i < run->nkernel ? phase_of(run->attr_names[i]) : PH_USER] += (double)v[i] / per;
+}
+
 static bool add_paths_json(cJSON *r, const struct trc_log *log, const struct trc_run_info *run)
 {
     cJSON *paths = cJSON_AddObjectToObject(r, "paths");
@@ -73,6 +159,11 @@ static bool add_paths_json(cJSON *r, const struct trc_log *log, const struct trc
             if (!f)
                 return false;
             cJSON_AddItemToObject(o, "functions", f);
+            double ph[PH_COUNT];
+            path_phases(run, log->path_attr[i], (double)st.count, ph);
+            cJSON *po = cJSON_AddObjectToObject(o, "phases");
+            for (int k = 0; po && k < PH_COUNT; k++)
+                cJSON_AddNumberToObject(po, phase_names[k], ph[k]);
         }
     }
     return true;
@@ -309,6 +400,17 @@ void trc_report_print(FILE *out, const struct trc_run_info *run, const struct tr
                 (unsigned long long)st.count, (unsigned long long)st.min,
                 (unsigned long long)st.median, (unsigned long long)st.p99,
                 (unsigned long long)st.max);
+        /* the fast paths' phases, per span: where their cycles go */
+        if (run->nattr && log->path_attr[i] && log->nattr == run->nattr &&
+            (i == TRC_PATH_CALL_FAST || i == TRC_PATH_REPLY_FAST)) {
+            double ph[PH_COUNT];
+            path_phases(run, log->path_attr[i], (double)st.count, ph);
+            fprintf(out, "      phases:");
+            for (int k = 0; k < PH_COUNT; k++)
+                if (ph[k] >= 0.5)
+                    fprintf(out, " %s %.0f", phase_names[k], ph[k]);
+            fputc('\n', out);
+        }
     }
     if (log->nprocs)
         fprintf(out, "   %-4s %-16s %-4s %12s %8s %8s %8s  %s\n", "pid", "process", "prio",

@@ -161,6 +161,18 @@ static void every_scenario_runs_ok_and_deterministically(void **state)
         assert_string_equal(jstr(a.report, "outcome"), deadlock ? "deadlock" : "ok");
         if (deadlock)
             assert_non_null(strstr(jstr(a.report, "why"), "wait-for cycle: "));
+        /* a fast call's phases add up to its mean span: between min and max */
+        const cJSON *fast =
+            cJSON_GetObjectItem(cJSON_GetObjectItem(a.report, "paths"), "ipc.call.fast");
+        if (fast) {
+            const cJSON *ph = cJSON_GetObjectItem(fast, "phases"), *it;
+            double sum = 0;
+            cJSON_ArrayForEach(it, ph) sum += it->valuedouble;
+            assert_true(jnum(ph, "lookup") > 0 && jnum(ph, "copy") > 0 && jnum(ph, "trap") > 0);
+            if (sum < jnum(fast, "cycles_min") - 1 || sum > jnum(fast, "cycles_max") + 1)
+                fail_msg("%s: phases sum to %.0f, spans %.0f..%.0f", names[i], sum,
+                         jnum(fast, "cycles_min"), jnum(fast, "cycles_max"));
+        }
         char trace[1100], bin[1100];
         snprintf(trace, sizeof trace, "%s/%s.perfetto.json", tmpdir, names[i]);
         snprintf(bin, sizeof bin, "%s/%s.trace", tmpdir, names[i]);
