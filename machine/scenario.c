@@ -423,10 +423,10 @@ static const struct op_spec op_specs[] = {
     {"port_create", SCN_OP_PORT_CREATE, {"as", "capacity"}, {"as"}},
     {"bind", SCN_OP_BIND, {"port", "name"}, {"port", "name"}},
     {"lookup", SCN_OP_LOOKUP, {"name", "as"}, {"name", "as"}},
-    {"send", SCN_OP_SEND, {"port", "bytes", "opcode", "timeout", "caps"}, {"port"}},
-    {"try_send", SCN_OP_TRY_SEND, {"port", "bytes", "opcode", "caps"}, {"port"}},
-    {"recv", SCN_OP_RECV, {"port", "timeout"}, {"port"}},
-    {"try_recv", SCN_OP_TRY_RECV, {"port"}, {"port"}},
+    {"send", SCN_OP_SEND, {"port", "bytes", "opcode", "timeout", "caps", "move"}, {"port"}},
+    {"try_send", SCN_OP_TRY_SEND, {"port", "bytes", "opcode", "caps", "move"}, {"port"}},
+    {"recv", SCN_OP_RECV, {"port", "timeout", "as"}, {"port"}},
+    {"try_recv", SCN_OP_TRY_RECV, {"port", "as"}, {"port"}},
     {"call", SCN_OP_CALL, {"port", "bytes", "opcode", "timeout"}, {"port"}},
     {"recv_call", SCN_OP_RECV_CALL, {"port", "as", "timeout"}, {"port", "as"}},
     {"reply", SCN_OP_REPLY, {"reply", "bytes"}, {"reply"}},
@@ -443,6 +443,11 @@ static const struct op_spec op_specs[] = {
     {"delete", SCN_OP_DELETE, {"cap"}, {"cap"}},
     {"limit", SCN_OP_LIMIT, {"port", "opcodes", "max_bytes"}, {"port"}},
     {"rate", SCN_OP_RATE, {"port", "period", "burst"}, {"port", "period", "burst"}},
+    {"region_create", SCN_OP_REGION_CREATE, {"as", "bytes"}, {"as", "bytes"}},
+    {"map", SCN_OP_MAP, {"region"}, {"region"}},
+    {"unmap", SCN_OP_UNMAP, {"region"}, {"region"}},
+    {"region_copy", SCN_OP_REGION_COPY, {"region", "as"}, {"region", "as"}},
+    {"touch", SCN_OP_TOUCH, {"region", "bytes", "write"}, {"region", "bytes"}},
     {"compute", SCN_OP_COMPUTE, {"cycles"}, {"cycles"}},
     {"sleep", SCN_OP_SLEEP, {"cycles"}, {"cycles"}},
     {"yield", SCN_OP_YIELD, {NULL}, {NULL}},
@@ -547,8 +552,8 @@ static bool compile_op(struct ctx *c, struct build *b, struct proc_build *p, con
     }
     uint64_t u;
     bool call_like = sp->code == SCN_OP_CALL || sp->code == SCN_OP_REPLY;
-    const char *hkeys[] = {"port", "reply", "notif", "cap"};
-    for (size_t i = 0; i < 4; i++) {
+    const char *hkeys[] = {"port", "reply", "notif", "cap", "region"};
+    for (size_t i = 0; i < 5; i++) {
         uint16_t slot;
         if (!use_handle(c, p, op, hkeys[i], &slot))
             return false;
@@ -560,7 +565,12 @@ static bool compile_op(struct ctx *c, struct build *b, struct proc_build *p, con
         else
             o.a = slot;
     }
-    if (!get_uint(c, op, "bytes", 0, call_like ? 48 : IPC_MSG_MAX, false, 8, &u))
+    bool region_bytes = sp->code == SCN_OP_REGION_CREATE || sp->code == SCN_OP_TOUCH;
+    if (!get_uint(c, op, "bytes", region_bytes ? 1 : 0,
+                  region_bytes ? 1048576
+                  : call_like  ? 48
+                               : IPC_MSG_MAX,
+                  false, 8, &u))
         return false;
     o.n = (uint32_t)u;
     if (!get_uint(c, op, "opcode", 0, 63, false, 1, &u))
@@ -591,6 +601,12 @@ static bool compile_op(struct ctx *c, struct build *b, struct proc_build *p, con
     }
     case SCN_OP_SEND:
     case SCN_OP_TRY_SEND: {
+        const cJSON *mv = cJSON_GetObjectItemCaseSensitive(op, "move");
+        if (mv && !cJSON_IsBool(mv)) {
+            push_key(c, "move");
+            return fail(c, "must be true or false");
+        }
+        o.w = mv && cJSON_IsTrue(mv) ? 1 : 0; /* IPC_UMSG_MOVE */
         const cJSON *caps = cJSON_GetObjectItemCaseSensitive(op, "caps");
         if (caps) {
             push_key(c, "caps");
@@ -611,6 +627,15 @@ static bool compile_op(struct ctx *c, struct build *b, struct proc_build *p, con
         if (!get_uint(c, op, "bits", 1, UINT64_MAX, true, 0, &o.v))
             return false;
         break;
+    case SCN_OP_TOUCH: {
+        const cJSON *w = cJSON_GetObjectItemCaseSensitive(op, "write");
+        if (w && !cJSON_IsBool(w)) {
+            push_key(c, "write");
+            return fail(c, "must be true or false");
+        }
+        o.m = w && cJSON_IsTrue(w);
+        break;
+    }
     case SCN_OP_DERIVE:
         push_key(c, "rights");
         if (!parse_rights(c, cJSON_GetObjectItemCaseSensitive(op, "rights"), &o.n))

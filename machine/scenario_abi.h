@@ -25,10 +25,11 @@ enum scn_opcode {
     SCN_OP_PORT_CREATE = 1, /* c = as, n = capacity */
     SCN_OP_BIND,            /* a = port, m = name offset */
     SCN_OP_LOOKUP,          /* c = as, m = name offset */
-    SCN_OP_SEND,            /* a = port, n = bytes, m = opcode, v = timeout, b = cap slot */
+    SCN_OP_SEND,            /* a = port, n = bytes, m = opcode, v = timeout, b = cap slot,
+                               w = ipc_umsg flags (IPC_UMSG_MOVE) */
     SCN_OP_TRY_SEND,        /* as send, no timeout */
-    SCN_OP_RECV,            /* a = port, v = timeout */
-    SCN_OP_TRY_RECV,        /* a = port */
+    SCN_OP_RECV,            /* a = port, v = timeout, c = as (a capability it carries) */
+    SCN_OP_TRY_RECV,        /* a = port, c = as */
     SCN_OP_CALL,            /* a = port, n = bytes, m = opcode, v = timeout */
     SCN_OP_RECV_CALL,       /* a = port, c = as (reply capability), v = timeout */
     SCN_OP_REPLY,           /* a = reply, n = bytes */
@@ -48,9 +49,14 @@ enum scn_opcode {
     SCN_OP_COMPUTE,         /* v = cycles */
     SCN_OP_SLEEP,           /* v = cycles */
     SCN_OP_YIELD,
-    SCN_OP_EXIT,     /* n = code */
-    SCN_OP_REPEAT,   /* v = count, m = index of its SCN_OP_LOOP_END */
-    SCN_OP_LOOP_END, /* m = index of its SCN_OP_REPEAT */
+    SCN_OP_EXIT,          /* n = code */
+    SCN_OP_REGION_CREATE, /* c = as, n = bytes */
+    SCN_OP_MAP,           /* a = region (maps it; the runner keeps the address) */
+    SCN_OP_UNMAP,         /* a = region */
+    SCN_OP_REGION_COPY,   /* a = region, c = as (a new region, same contents) */
+    SCN_OP_TOUCH,         /* a = a mapped region, n = bytes, m = 1 write / 0 read */
+    SCN_OP_REPEAT,        /* v = count, m = index of its SCN_OP_LOOP_END */
+    SCN_OP_LOOP_END,      /* m = index of its SCN_OP_REPEAT */
     SCN_OP_COUNT
 };
 

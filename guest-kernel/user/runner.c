@@ -30,11 +30,14 @@ int prog_scenario(long image)
     int64_t *h = img->handles;
     uint64_t left[SCN_MAX_DEPTH]; /* iterations left of each open repeat */
     unsigned depth = 0;
-    long sleeper = -1; /* a notification nobody signals, for sleep */
+    long sleeper = -1;                 /* a notification nobody signals, for sleep */
+    uintptr_t mapped[SCN_MAX_HANDLES]; /* where each mapped region handle is */
     struct ipc_umsg m;
     struct ipc_regs r;
     if (img->magic != SCN_IMAGE_MAGIC)
         u_exit(99);
+    for (unsigned i = 0; i < SCN_MAX_HANDLES; i++)
+        mapped[i] = 0;
     for (uint32_t pc = 0; pc < img->nops; pc++) {
         const struct scn_op *o = &ops[pc];
         ipc_cap_t a = o->a < SCN_MAX_HANDLES ? (ipc_cap_t)h[o->a] : 0;
@@ -56,16 +59,17 @@ int prog_scenario(long image)
             m.len = o->n;
             m.ncaps = o->b < SCN_MAX_HANDLES ? 1 : 0;
             m.caps[0] = b;
-            m.flags = 0;
+            m.flags = (uint16_t)o->w;
             for (uint32_t i = 0; i < o->n && i < sizeof m.data; i++)
                 m.data[i] = (uint8_t)(pc + i);
             res = o->code == SCN_OP_SEND ? u_send(a, &m, o->v) : u_try_send(a, &m);
             break;
         case SCN_OP_RECV:
-            res = u_recv(a, &m, o->v);
-            break;
         case SCN_OP_TRY_RECV:
-            res = u_try_recv(a, &m);
+            m.ncaps = 0;
+            res = o->code == SCN_OP_RECV ? u_recv(a, &m, o->v) : u_try_recv(a, &m);
+            if (res >= 0 && o->c < SCN_MAX_HANDLES)
+                res = m.ncaps ? (long)m.caps[0] : IPC_ERR_INVALID_CAP; /* `as` wants one */
             break;
         case SCN_OP_CALL:
             r.info = IPC_INFO(o->m, o->n);
@@ -123,6 +127,38 @@ int prog_scenario(long image)
             break;
         case SCN_OP_RATE:
             res = u_port_rate(a, o->v, o->w);
+            break;
+        case SCN_OP_REGION_CREATE:
+            res = u_region_create(o->n);
+            break;
+        case SCN_OP_MAP:
+            res = u_region_map(a);
+            if (res >= 0 && o->a < SCN_MAX_HANDLES)
+                mapped[o->a] = (uintptr_t)res;
+            break;
+        case SCN_OP_UNMAP:
+            res = u_region_unmap(a);
+            if (res >= 0 && o->a < SCN_MAX_HANDLES)
+                mapped[o->a] = 0;
+            break;
+        case SCN_OP_REGION_COPY:
+            res = u_region_copy(a);
+            break;
+        case SCN_OP_TOUCH:
+            /* reads or writes a word in every 64 bytes of the mapping:
+             * the bulk data's cost in the caches */
+            if (o->a >= SCN_MAX_HANDLES || !mapped[o->a]) {
+                res = IPC_ERR_BAD_POINTER;
+                break;
+            }
+            for (uint32_t i = 0; i + 8 <= o->n; i += 64) {
+                volatile uint64_t *w = (volatile uint64_t *)(mapped[o->a] + i);
+                if (o->m)
+                    *w = i;
+                else
+                    res += (long)(*w & 1);
+            }
+            res = 0;
             break;
         case SCN_OP_COMPUTE:
             compute(o->v);
