@@ -533,6 +533,50 @@ static uint8_t *read_file(const char *path, size_t *n, char *why, size_t wn)
     return buf;
 }
 
+/* The options of the commands that run one file (`exec PROGRAM`, `run
+ * SCENARIO`): --help, --quiet, --exact-caches, the common ones, and the
+ * file. Returns -1 to go on, or the exit status (after --help or a usage
+ * error). given[0] / given[1] (when not NULL) say whether --arch /
+ * --max-cycles were on the command line. */
+static int parse_file_command(const char *cmd, const char *what, void (*usage)(FILE *), int argc,
+                              char **argv, struct machine_config *cfg, struct outputs *outs,
+                              const char **cpu, bool *quiet, const char **file, bool given[2])
+{
+    for (int i = 1; i < argc; i++) {
+        const char *o = argv[i], *val;
+        if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
+            usage(stdout);
+            return EXIT_OK;
+        } else if (!strcmp(o, "--quiet") || !strcmp(o, "-q")) {
+            *quiet = true;
+            continue;
+        } else if (!strcmp(o, "--exact-caches")) {
+            cfg->exact_caches = true;
+            continue;
+        } else if (strncmp(o, "--", 2) != 0) {
+            if (*file) {
+                char msg[80];
+                snprintf(msg, sizeof msg, "unexpected argument '%%s' (one %s)", what);
+                return bad_usage(cmd, msg, o);
+            }
+            *file = o;
+            continue;
+        }
+        if (!(val = opt_value(argc, argv, &i)))
+            return bad_usage(cmd, "%s needs a value", o);
+        int c = common_option(cmd, o, val, cfg, outs, cpu);
+        if (c == 0)
+            return bad_usage(cmd, "unknown option '%s'", o);
+        if (c > 1)
+            return c - 10;
+        if (given) {
+            given[0] |= !strcmp(o, "--arch");
+            given[1] |= !strcmp(o, "--max-cycles");
+        }
+    }
+    return -1;
+}
+
 static int cmd_exec(int argc, char **argv)
 {
     struct machine_config cfg = {
@@ -540,31 +584,10 @@ static int cmd_exec(int argc, char **argv)
     const char *program = NULL, *cpu = NULL;
     struct outputs outs = {0};
     bool quiet = false;
-    for (int i = 1; i < argc; i++) {
-        const char *o = argv[i], *val;
-        if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
-            usage_exec(stdout);
-            return EXIT_OK;
-        } else if (!strcmp(o, "--quiet") || !strcmp(o, "-q")) {
-            quiet = true;
-            continue;
-        } else if (!strcmp(o, "--exact-caches")) {
-            cfg.exact_caches = true;
-            continue;
-        } else if (strncmp(o, "--", 2) != 0) {
-            if (program)
-                return bad_usage("exec", "unexpected argument '%s' (one program)", o);
-            program = o;
-            continue;
-        }
-        if (!(val = opt_value(argc, argv, &i)))
-            return bad_usage("exec", "%s needs a value", o);
-        int c = common_option("exec", o, val, &cfg, &outs, &cpu);
-        if (c == 0)
-            return bad_usage("exec", "unknown option '%s'", o);
-        if (c > 1)
-            return c - 10;
-    }
+    int prc = parse_file_command("exec", "program", usage_exec, argc, argv, &cfg, &outs, &cpu,
+                                 &quiet, &program, NULL);
+    if (prc >= 0)
+        return prc;
     if (!program)
         return bad_usage("exec", "%s", "no PROGRAM.elf given");
     char why[400];
@@ -725,34 +748,12 @@ static int cmd_run(int argc, char **argv)
     struct machine_config cfg = {.arch = default_arch(), .demo = BOOT_DEMO_SCENARIO};
     const char *cpu = NULL, *path = NULL;
     struct outputs outs = {0};
-    bool quiet = false, arch_given = false, cycles_given = false;
-    for (int i = 1; i < argc; i++) {
-        const char *o = argv[i], *val;
-        if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
-            usage_run(stdout);
-            return EXIT_OK;
-        } else if (!strcmp(o, "--quiet") || !strcmp(o, "-q")) {
-            quiet = true;
-            continue;
-        } else if (!strcmp(o, "--exact-caches")) {
-            cfg.exact_caches = true;
-            continue;
-        } else if (strncmp(o, "--", 2) != 0) {
-            if (path)
-                return bad_usage("run", "unexpected argument '%s' (one scenario)", o);
-            path = o;
-            continue;
-        }
-        if (!(val = opt_value(argc, argv, &i)))
-            return bad_usage("run", "%s needs a value", o);
-        int c = common_option("run", o, val, &cfg, &outs, &cpu);
-        if (c == 0)
-            return bad_usage("run", "unknown option '%s'", o);
-        if (c > 1)
-            return c - 10;
-        arch_given |= !strcmp(o, "--arch");
-        cycles_given |= !strcmp(o, "--max-cycles");
-    }
+    bool quiet = false, given[2] = {false, false}; /* --arch, --max-cycles */
+    int prc = parse_file_command("run", "scenario", usage_run, argc, argv, &cfg, &outs, &cpu,
+                                 &quiet, &path, given);
+    if (prc >= 0)
+        return prc;
+    bool arch_given = given[0], cycles_given = given[1];
     if (!path)
         return bad_usage("run", "%s", "no SCENARIO given");
     struct scn scn;

@@ -810,16 +810,27 @@ static bool load_processes(struct ctx *c, struct build *b, const cJSON *root)
     return true;
 }
 
+/* The optional top-level array `key` of at most `max` items: *out is it,
+ * or NULL when absent (then nothing is pushed). On success the path has
+ * `key` pushed. */
+static bool get_array(struct ctx *c, const cJSON *root, const char *key, int max, const cJSON **out)
+{
+    *out = cJSON_GetObjectItemCaseSensitive(root, key);
+    if (!*out)
+        return true;
+    push_key(c, key);
+    if (!cJSON_IsArray(*out))
+        return fail(c, "must be an array");
+    if (cJSON_GetArraySize(*out) > max)
+        return fail(c, "more than %d %s", max, key);
+    return true;
+}
+
 static bool load_objects(struct ctx *c, struct build *b, const cJSON *root)
 {
-    const cJSON *objs = cJSON_GetObjectItemCaseSensitive(root, "objects");
-    if (!objs)
-        return true;
-    push_key(c, "objects");
-    if (!cJSON_IsArray(objs))
-        return fail(c, "must be an array");
-    if (cJSON_GetArraySize(objs) > SCN_MAX_OBJECTS)
-        return fail(c, "more than %d objects", SCN_MAX_OBJECTS);
+    const cJSON *objs;
+    if (!get_array(c, root, "objects", SCN_MAX_OBJECTS, &objs) || !objs)
+        return !c->failed;
     int i = 0;
     for (const cJSON *o = objs->child; o; o = o->next, i++) {
         push_index(c, i);
@@ -868,14 +879,9 @@ static bool load_objects(struct ctx *c, struct build *b, const cJSON *root)
 
 static bool load_caps(struct ctx *c, struct build *b, const cJSON *root)
 {
-    const cJSON *caps = cJSON_GetObjectItemCaseSensitive(root, "capabilities");
-    if (!caps)
-        return true;
-    push_key(c, "capabilities");
-    if (!cJSON_IsArray(caps))
-        return fail(c, "must be an array");
-    if (cJSON_GetArraySize(caps) > SCN_MAX_CAPS)
-        return fail(c, "more than %d capabilities", SCN_MAX_CAPS);
+    const cJSON *caps;
+    if (!get_array(c, root, "capabilities", SCN_MAX_CAPS, &caps) || !caps)
+        return !c->failed;
     int i = 0;
     for (const cJSON *g = caps->child; g; g = g->next, i++) {
         push_index(c, i);
