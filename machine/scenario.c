@@ -443,6 +443,9 @@ static const struct op_spec op_specs[] = {
     {"delete", SCN_OP_DELETE, {"cap"}, {"cap"}},
     {"limit", SCN_OP_LIMIT, {"port", "opcodes", "max_bytes"}, {"port"}},
     {"rate", SCN_OP_RATE, {"port", "period", "burst"}, {"port", "period", "burst"}},
+    {"topic_create", SCN_OP_TOPIC_CREATE, {"as"}, {"as"}},
+    {"subscribe", SCN_OP_SUBSCRIBE, {"topic", "port"}, {"topic", "port"}},
+    {"publish", SCN_OP_PUBLISH, {"topic", "bytes", "opcode"}, {"topic"}},
     {"region_create", SCN_OP_REGION_CREATE, {"as", "bytes"}, {"as", "bytes"}},
     {"map", SCN_OP_MAP, {"region"}, {"region"}},
     {"unmap", SCN_OP_UNMAP, {"region"}, {"region"}},
@@ -552,15 +555,16 @@ static bool compile_op(struct ctx *c, struct build *b, struct proc_build *p, con
     }
     uint64_t u;
     bool call_like = sp->code == SCN_OP_CALL || sp->code == SCN_OP_REPLY;
-    const char *hkeys[] = {"port", "reply", "notif", "cap", "region"};
-    for (size_t i = 0; i < 5; i++) {
+    const char *hkeys[] = {"port", "reply", "notif", "cap", "region", "topic"};
+    for (size_t i = 0; i < 6; i++) {
         uint16_t slot;
         if (!use_handle(c, p, op, hkeys[i], &slot))
             return false;
         if (slot == SCN_NO_SLOT)
             continue;
-        /* reply_recv: a = the reply, b = the port */
-        if (sp->code == SCN_OP_REPLY_RECV && i == 0)
+        /* reply_recv: a = the reply, b = the port; subscribe: a = the
+         * topic, b = the port */
+        if ((sp->code == SCN_OP_REPLY_RECV || sp->code == SCN_OP_SUBSCRIBE) && i == 0)
             o.b = slot;
         else
             o.a = slot;

@@ -50,6 +50,9 @@ enum scn_opcode {
     SCN_OP_SLEEP,           /* v = cycles */
     SCN_OP_YIELD,
     SCN_OP_EXIT,          /* n = code */
+    SCN_OP_TOPIC_CREATE,  /* c = as */
+    SCN_OP_SUBSCRIBE,     /* a = topic, b = port */
+    SCN_OP_PUBLISH,       /* a = topic, n = bytes, m = opcode */
     SCN_OP_REGION_CREATE, /* c = as, n = bytes */
     SCN_OP_MAP,           /* a = region (maps it; the runner keeps the address) */
     SCN_OP_UNMAP,         /* a = region */

@@ -128,6 +128,19 @@ int prog_scenario(long image)
         case SCN_OP_RATE:
             res = u_port_rate(a, o->v, o->w);
             break;
+        case SCN_OP_TOPIC_CREATE:
+            res = u_topic_create();
+            break;
+        case SCN_OP_SUBSCRIBE:
+            res = u_topic_subscribe(a, b);
+            break;
+        case SCN_OP_PUBLISH:
+            m.opcode = o->m;
+            m.len = o->n;
+            m.ncaps = 0;
+            m.flags = 0;
+            res = u_publish(a, &m);
+            break;
         case SCN_OP_REGION_CREATE:
             res = u_region_create(o->n);
             break;
