@@ -443,6 +443,17 @@ static const struct op_spec op_specs[] = {
     {"delete", SCN_OP_DELETE, {"cap"}, {"cap"}},
     {"limit", SCN_OP_LIMIT, {"port", "opcodes", "max_bytes"}, {"port"}},
     {"rate", SCN_OP_RATE, {"port", "period", "burst"}, {"port", "period", "burst"}},
+    {"px_socket", SCN_OP_PX_SOCKET, {"as"}, {"as"}},
+    {"px_bind", SCN_OP_PX_BIND, {"socket", "name"}, {"socket", "name"}},
+    {"px_connect", SCN_OP_PX_CONNECT, {"socket", "name"}, {"socket", "name"}},
+    {"px_send", SCN_OP_PX_SEND, {"socket", "bytes"}, {"socket"}},
+    {"px_recv", SCN_OP_PX_RECV, {"socket"}, {"socket"}},
+    {"px_close", SCN_OP_PX_CLOSE, {"socket", "name"}, {"socket"}},
+    {"chan_create", SCN_OP_CHAN_CREATE, {"as", "slots", "slot_size"}, {"as"}},
+    {"chan_give", SCN_OP_CHAN_GIVE, {"chan", "port"}, {"chan", "port"}},
+    {"chan_accept", SCN_OP_CHAN_ACCEPT, {"port", "as"}, {"port", "as"}},
+    {"chan_send", SCN_OP_CHAN_SEND, {"chan", "count", "bytes"}, {"chan"}},
+    {"chan_recv", SCN_OP_CHAN_RECV, {"chan"}, {"chan"}},
     {"topic_create", SCN_OP_TOPIC_CREATE, {"as"}, {"as"}},
     {"subscribe", SCN_OP_SUBSCRIBE, {"topic", "port"}, {"topic", "port"}},
     {"publish", SCN_OP_PUBLISH, {"topic", "bytes", "opcode"}, {"topic"}},
@@ -555,28 +566,33 @@ static bool compile_op(struct ctx *c, struct build *b, struct proc_build *p, con
     }
     uint64_t u;
     bool call_like = sp->code == SCN_OP_CALL || sp->code == SCN_OP_REPLY;
-    const char *hkeys[] = {"port", "reply", "notif", "cap", "region", "topic"};
-    for (size_t i = 0; i < 6; i++) {
+    const char *hkeys[] = {"port", "reply", "notif", "cap", "region", "topic", "socket", "chan"};
+    for (size_t i = 0; i < 8; i++) {
         uint16_t slot;
         if (!use_handle(c, p, op, hkeys[i], &slot))
             return false;
         if (slot == SCN_NO_SLOT)
             continue;
         /* reply_recv: a = the reply, b = the port; subscribe: a = the
-         * topic, b = the port */
-        if ((sp->code == SCN_OP_REPLY_RECV || sp->code == SCN_OP_SUBSCRIBE) && i == 0)
+         * topic, b = the port; chan_give: a = the channel, b = the port */
+        if ((sp->code == SCN_OP_REPLY_RECV || sp->code == SCN_OP_SUBSCRIBE ||
+             sp->code == SCN_OP_CHAN_GIVE) &&
+            i == 0)
             o.b = slot;
         else
             o.a = slot;
     }
     bool region_bytes = sp->code == SCN_OP_REGION_CREATE || sp->code == SCN_OP_TOUCH;
-    if (!get_uint(c, op, "bytes", region_bytes ? 1 : 0,
-                  region_bytes ? 1048576
-                  : call_like  ? 48
-                               : IPC_MSG_MAX,
-                  false, 8, &u))
-        return false;
-    o.n = (uint32_t)u;
+    /* chan_send's bytes (per slot) are read below */
+    if (sp->code != SCN_OP_CHAN_SEND) {
+        if (!get_uint(c, op, "bytes", region_bytes ? 1 : 0,
+                      region_bytes ? 1048576
+                      : call_like  ? 48
+                                   : IPC_MSG_MAX,
+                      false, 8, &u))
+            return false;
+        o.n = (uint32_t)u;
+    }
     if (!get_uint(c, op, "opcode", 0, 63, false, 1, &u))
         return false;
     o.m = (uint32_t)u;
@@ -588,8 +604,16 @@ static bool compile_op(struct ctx *c, struct build *b, struct proc_build *p, con
             return false;
         o.n = (uint32_t)u;
         break;
+    case SCN_OP_PX_CLOSE:
+        if (!cJSON_GetObjectItemCaseSensitive(op, "name")) {
+            o.m = UINT32_MAX;
+            break;
+        }
+        __attribute__((fallthrough));
     case SCN_OP_BIND:
-    case SCN_OP_LOOKUP: {
+    case SCN_OP_LOOKUP:
+    case SCN_OP_PX_BIND:
+    case SCN_OP_PX_CONNECT: {
         const char *nm;
         if (!get_string(c, op, "name", true, 31, &nm))
             return false;
@@ -629,6 +653,24 @@ static bool compile_op(struct ctx *c, struct build *b, struct proc_build *p, con
     }
     case SCN_OP_NOTIFY:
         if (!get_uint(c, op, "bits", 1, UINT64_MAX, true, 0, &o.v))
+            return false;
+        break;
+    case SCN_OP_CHAN_CREATE:
+        if (!get_uint(c, op, "slots", 2, 256, false, 16, &u))
+            return false;
+        if (u & (u - 1)) {
+            push_key(c, "slots");
+            return fail(c, "must be a power of two");
+        }
+        o.n = (uint32_t)u;
+        if (!get_uint(c, op, "slot_size", 8, 1024, false, 64, &o.w))
+            return false;
+        break;
+    case SCN_OP_CHAN_SEND:
+        if (!get_uint(c, op, "count", 1, 64, false, 1, &u))
+            return false;
+        o.n = (uint32_t)u;
+        if (!get_uint(c, op, "bytes", 1, 252, false, 8, &o.w))
             return false;
         break;
     case SCN_OP_TOUCH: {

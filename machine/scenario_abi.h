@@ -17,6 +17,8 @@
 #define SCN_MAX_OPS 192      /* per process, compiled (a repeat takes two) */
 #define SCN_MAX_STRINGS 1024 /* bytes of names per process */
 #define SCN_MAX_DEPTH 8      /* repeat nesting */
+#define SCN_MAX_SOCKETS 4    /* POSIX-shim sockets per process */
+#define SCN_MAX_CHANS 2      /* channels per process */
 #define SCN_NO_SLOT 0xffffu
 #define SCN_EXPECT_ANY INT32_MIN /* the operation's result is not checked */
 #define SCN_EXIT_EXPECT_BASE 100 /* exit code of a failed expectation: + op index */
@@ -50,6 +52,17 @@ enum scn_opcode {
     SCN_OP_SLEEP,           /* v = cycles */
     SCN_OP_YIELD,
     SCN_OP_EXIT,          /* n = code */
+    SCN_OP_PX_SOCKET,     /* c = as (the runner's socket index goes in the handle) */
+    SCN_OP_PX_BIND,       /* a = socket, m = name offset */
+    SCN_OP_PX_CONNECT,    /* a = socket, m = name offset */
+    SCN_OP_PX_SEND,       /* a = socket, n = bytes */
+    SCN_OP_PX_RECV,       /* a = socket */
+    SCN_OP_PX_CLOSE,      /* a = socket, m = name offset or UINT32_MAX */
+    SCN_OP_CHAN_CREATE,   /* c = as, n = slots, w = slot size */
+    SCN_OP_CHAN_GIVE,     /* a = chan, b = port */
+    SCN_OP_CHAN_ACCEPT,   /* a = port (receives the end chan_give sent), c = as */
+    SCN_OP_CHAN_SEND,     /* a = chan, n = messages in the batch, w = bytes each */
+    SCN_OP_CHAN_RECV,     /* a = chan */
     SCN_OP_TOPIC_CREATE,  /* c = as */
     SCN_OP_SUBSCRIBE,     /* a = topic, b = port */
     SCN_OP_PUBLISH,       /* a = topic, n = bytes, m = opcode */

@@ -30,8 +30,11 @@ int prog_scenario(long image)
     int64_t *h = img->handles;
     uint64_t left[SCN_MAX_DEPTH]; /* iterations left of each open repeat */
     unsigned depth = 0;
-    long sleeper = -1;                 /* a notification nobody signals, for sleep */
-    uintptr_t mapped[SCN_MAX_HANDLES]; /* where each mapped region handle is */
+    long sleeper = -1;                       /* a notification nobody signals, for sleep */
+    uintptr_t mapped[SCN_MAX_HANDLES];       /* where each mapped region handle is */
+    struct px_socket socks[SCN_MAX_SOCKETS]; /* POSIX-shim sockets (their index is the handle) */
+    struct chan chans[SCN_MAX_CHANS];        /* channels (likewise) */
+    unsigned nsocks = 0, nchans = 0;
     struct ipc_umsg m;
     struct ipc_regs r;
     if (img->magic != SCN_IMAGE_MAGIC)
@@ -127,6 +130,67 @@ int prog_scenario(long image)
             break;
         case SCN_OP_RATE:
             res = u_port_rate(a, o->v, o->w);
+            break;
+        case SCN_OP_PX_SOCKET:
+            res = nsocks < SCN_MAX_SOCKETS ? px_socket(&socks[nsocks]) : IPC_ERR_NO_MEMORY;
+            if (res == 0)
+                res = nsocks++;
+            break;
+        case SCN_OP_PX_BIND:
+        case SCN_OP_PX_CONNECT:
+        case SCN_OP_PX_SEND:
+        case SCN_OP_PX_RECV:
+        case SCN_OP_PX_CLOSE: {
+            if ((uint64_t)a >= nsocks) {
+                res = IPC_ERR_INVALID_CAP;
+                break;
+            }
+            struct px_socket *sk = &socks[a];
+            if (o->code == SCN_OP_PX_BIND)
+                res = px_bind(sk, strs + o->m);
+            else if (o->code == SCN_OP_PX_CONNECT)
+                res = px_connect(sk, strs + o->m);
+            else if (o->code == SCN_OP_PX_SEND)
+                res = px_send(sk, m.data, o->n);
+            else if (o->code == SCN_OP_PX_RECV)
+                res = px_recv(sk, m.data, sizeof m.data);
+            else
+                res = px_close(sk, o->m == UINT32_MAX ? NULL : strs + o->m);
+            break;
+        }
+        case SCN_OP_CHAN_CREATE:
+            res = nchans < SCN_MAX_CHANS ? chan_create(&chans[nchans], o->n, (uint32_t)o->w)
+                                         : IPC_ERR_NO_MEMORY;
+            if (res == 0)
+                res = nchans++;
+            break;
+        case SCN_OP_CHAN_GIVE:
+            res = (uint64_t)a < nchans ? chan_give(&chans[a], b) : IPC_ERR_INVALID_CAP;
+            break;
+        case SCN_OP_CHAN_ACCEPT:
+            res = nchans < SCN_MAX_CHANS ? u_recv(a, &m, 0) : IPC_ERR_NO_MEMORY;
+            if (res >= 0)
+                res = chan_accept(&chans[nchans], &m);
+            if (res >= 0)
+                res = nchans++;
+            break;
+        case SCN_OP_CHAN_SEND: {
+            /* a batch of n messages of w bytes each: one signal */
+            const void *bufs[64];
+            uint32_t lens[64];
+            for (uint32_t i = 0; i < o->n && i < 64; i++) {
+                bufs[i] = m.data;
+                lens[i] = (uint32_t)o->w;
+            }
+            res = (uint64_t)a < nchans ? chan_send_batch(&chans[a], bufs, lens, o->n)
+                                       : IPC_ERR_INVALID_CAP;
+            if (res >= 0 && (uint32_t)res != o->n)
+                res = IPC_ERR_PORT_FULL; /* not all of the batch fit */
+            break;
+        }
+        case SCN_OP_CHAN_RECV:
+            res = (uint64_t)a < nchans ? chan_recv(&chans[a], m.data, sizeof m.data)
+                                       : IPC_ERR_INVALID_CAP;
             break;
         case SCN_OP_TOPIC_CREATE:
             res = u_topic_create();
