@@ -886,6 +886,15 @@ static void diff_paths(const struct trc_log *a, const struct trc_log *b)
     }
 }
 
+/* "A: FILE: run SCENARIO on ARCH (CPU), N events, C cycles, hash H". */
+static void trace_line(const char *label, const char *path, const struct trc_file_meta *m,
+                       const struct trc_log *log)
+{
+    printf("%s: %s: %s %s on %s (%s), %zu events, %llu cycles, hash %016llx\n", label, path,
+           m->kind, m->scenario_path[0] ? m->scenario_path : "demo", m->arch, m->cpu, log->nev,
+           (unsigned long long)m->cycles, (unsigned long long)m->hash);
+}
+
 static int cmd_diff(int argc, char **argv)
 {
     if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
@@ -912,12 +921,8 @@ static int cmd_diff(int argc, char **argv)
         trc_log_free(&la);
         return EXIT_USAGE;
     }
-    printf("A: %s: %s %s on %s (%s), %zu events, %llu cycles, hash %016llx\n", argv[1], ma.kind,
-           ma.scenario_path[0] ? ma.scenario_path : "demo", ma.arch, ma.cpu, la.nev,
-           (unsigned long long)ma.cycles, (unsigned long long)ma.hash);
-    printf("B: %s: %s %s on %s (%s), %zu events, %llu cycles, hash %016llx\n", argv[2], mb.kind,
-           mb.scenario_path[0] ? mb.scenario_path : "demo", mb.arch, mb.cpu, lb.nev,
-           (unsigned long long)mb.cycles, (unsigned long long)mb.hash);
+    trace_line("A", argv[1], &ma, &la);
+    trace_line("B", argv[2], &mb, &lb);
     size_t at = first_divergence(&la, &lb);
     int rc = EXIT_OK;
     if (at == SIZE_MAX && ma.hash == mb.hash) {
