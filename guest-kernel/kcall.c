@@ -148,7 +148,6 @@ static void msg_from_regs(struct ipc_msg *m, const struct arch_regs *r, uint32_t
     m->ncaps = 0;
     m->flags = 0;
     m->reply = 0;
-    m->stamp = timer_now();
     for (unsigned i = 0; i < 8; i++) {
         uint64_t w = arch_ipc_reg(r, ARCH_IPC_MR0 + i);
         for (unsigned b = 0; b < 8; b++)
@@ -246,7 +245,7 @@ long kipc_sys_call(struct proc *p, struct arch_regs *r)
         err = IPC_ERR_MSG_TOO_LARGE;
     else if ((port = kipc_port_lookup(p, tok, IPC_RIGHT_SEND, &err)) != NULL) {
         msg_from_regs(m, r, p->pid);
-        err = ipc_port_admit(port, m, timer_now());
+        err = ipc_port_admit(port, m, kipc_admit_clock(port));
     }
     if (err != IPC_OK) {
         ktrace(TRC_EV_IPC_SEND, p->pid, port ? port->id : 0, 0, TRC_IPC_REFUSED,

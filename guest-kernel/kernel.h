@@ -166,6 +166,9 @@ uint64_t kipc_next_deadline(void);
 /* Creates a port for `owner` with `capacity`; puts a capability with every
  * right in its space. Returns the token, or a negative ipc_err. */
 long kipc_port_create(struct proc *owner, uint32_t capacity);
+/* The `now` ipc_port_admit needs for `port`: the clock when the port has a
+ * rate limit, else 0 (ignored). */
+uint64_t kipc_admit_clock(const struct ipc_port *port);
 /* Creates a topic for `owner`; returns the token (every right) or a
  * negative ipc_err. */
 long kipc_topic_create(struct proc *owner);

@@ -12,7 +12,6 @@ static void msg_copy(struct ipc_msg *d, const struct ipc_msg *s)
     for (unsigned i = 0; i < IPC_MSG_CAPS; i++)
         d->caps[i] = s->caps[i];
     d->reply = s->reply;
-    d->stamp = s->stamp;
     uint32_t n = s->len <= IPC_MSG_MAX ? s->len : IPC_MSG_MAX;
     for (uint32_t i = 0; i < n; i++)
         d->data[i] = s->data[i];

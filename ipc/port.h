@@ -29,7 +29,6 @@ struct ipc_msg {
     uint16_t flags;               /* IPC_MSG_* */
     ipc_cap_t caps[IPC_MSG_CAPS]; /* in flight (the kernel's transit tokens) */
     uint64_t reply;               /* IPC_MSG_CALL: the reply object */
-    uint64_t stamp;               /* cycle it was sent */
     uint8_t data[IPC_MSG_MAX];
 };
 
