@@ -16,6 +16,10 @@ struct a64_decoder {
     struct emu_cs cs;
 };
 
+_Static_assert(ARM64_REG_ENDING <= EMU_REG_LIMIT, "register ids index emu_cs.canon");
+
+static uint16_t a64_canon(unsigned reg);
+
 static int a64_decoder_open(struct emu_core *c)
 {
     struct a64_decoder *d = calloc(1, sizeof *d);
@@ -23,16 +27,10 @@ static int a64_decoder_open(struct emu_core *c)
         free(d);
         return -1;
     }
+    for (unsigned id = 0; id < ARM64_REG_ENDING; id++)
+        d->cs.canon[id] = a64_canon(id);
     c->decoder = d;
     return 0;
-}
-
-static void a64_decoder_close(struct emu_core *c)
-{
-    struct a64_decoder *d = c->decoder;
-    emu_cs_close(&d->cs);
-    free(d);
-    c->decoder = NULL;
 }
 
 /* Folds w<n> onto x<n> and wsp onto sp; the zero registers are no
@@ -145,16 +143,7 @@ static unsigned a64_decode(struct emu_core *c, uint64_t addr, const uint8_t *cod
             out->store |= (x->operands[i].access & CS_AC_WRITE) != 0;
         }
     }
-    snprintf(out->text, sizeof out->text, "%s%s%s", insn->mnemonic, insn->op_str[0] ? " " : "",
-             insn->op_str);
-    cs_regs rd, wr;
-    uint8_t nrd = 0, nwr = 0;
-    if (cs_regs_access(d->cs.h, insn, rd, &nrd, wr, &nwr) == CS_ERR_OK) {
-        for (uint8_t i = 0; i < nrd; i++)
-            emu_insn_reads(out, a64_canon(rd[i]));
-        for (uint8_t i = 0; i < nwr; i++)
-            emu_insn_writes(out, a64_canon(wr[i]));
-    }
+    emu_cs_text_and_regs(&d->cs, insn, out);
     if (x->update_flags)
         emu_insn_writes(out, ARM64_REG_NZCV);
     if (x->cc != ARM64_CC_INVALID && x->cc != ARM64_CC_AL)
@@ -184,7 +173,7 @@ const struct emu_arch emu_arch_aarch64 = {
     .reg_arg0 = UC_ARM64_REG_X0,
     .reg_arg1 = UC_ARM64_REG_X1,
     .decoder_open = a64_decoder_open,
-    .decoder_close = a64_decoder_close,
+    .decoder_close = emu_cs_decoder_close,
     .decode = a64_decode,
     .reg_root = UC_ARM64_REG_TTBR0_EL1,
     .asid_of = a64_asid_of,

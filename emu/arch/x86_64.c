@@ -12,9 +12,10 @@
 
 #include <unicorn/x86.h>
 
+_Static_assert(X86_REG_ENDING <= EMU_REG_LIMIT, "register ids index emu_cs.canon");
+
 struct x86_decoder {
     struct emu_cs cs;
-    uint16_t canon[X86_REG_ENDING]; /* register id -> its 64-bit parent */
 };
 
 /* The name of the 64-bit register `name` is part of, or `name` itself. */
@@ -51,7 +52,7 @@ static int x86_decoder_open(struct emu_core *c)
         return -1;
     }
     for (unsigned id = 0; id < X86_REG_ENDING; id++) {
-        d->canon[id] = (uint16_t)id;
+        d->cs.canon[id] = (uint16_t)id;
         const char *name = id ? cs_reg_name(d->cs.h, id) : NULL;
         if (!name)
             continue;
@@ -60,25 +61,17 @@ static int x86_decoder_open(struct emu_core *c)
         for (unsigned k = 1; k < X86_REG_ENDING; k++) {
             const char *kn = cs_reg_name(d->cs.h, k);
             if (kn && strcmp(kn, parent) == 0) {
-                d->canon[id] = (uint16_t)k;
+                d->cs.canon[id] = (uint16_t)k;
                 break;
             }
         }
     }
     /* rip-relative addressing is no dependency */
     for (unsigned id = 0; id < X86_REG_ENDING; id++)
-        if (d->canon[id] == X86_REG_RIP)
-            d->canon[id] = 0;
+        if (d->cs.canon[id] == X86_REG_RIP)
+            d->cs.canon[id] = 0;
     c->decoder = d;
     return 0;
-}
-
-static void x86_decoder_close(struct emu_core *c)
-{
-    struct x86_decoder *d = c->decoder;
-    emu_cs_close(&d->cs);
-    free(d);
-    c->decoder = NULL;
 }
 
 static bool is_gpr(uint16_t canon)
@@ -113,7 +106,7 @@ static void operand_kind(const struct x86_decoder *d, const cs_x86_op *op, char 
         snprintf(out, n, "i");
     } else if (op->type == X86_OP_MEM) {
         snprintf(out, n, "m%u", op->size * 8u);
-    } else if (op->type == X86_OP_REG && is_gpr(d->canon[op->reg])) {
+    } else if (op->type == X86_OP_REG && is_gpr(d->cs.canon[op->reg])) {
         snprintf(out, n, "r%u", op->size * 8u);
     } else if (op->type == X86_OP_REG) {
         const char *name = cs_reg_name(d->cs.h, op->reg);
@@ -175,16 +168,7 @@ static unsigned x86_decode(struct emu_core *c, uint64_t addr, const uint8_t *cod
             out->store |= (x->operands[i].access & CS_AC_WRITE) != 0;
         }
     }
-    snprintf(out->text, sizeof out->text, "%s%s%s", insn->mnemonic, insn->op_str[0] ? " " : "",
-             insn->op_str);
-    cs_regs rd, wr;
-    uint8_t nrd = 0, nwr = 0;
-    if (cs_regs_access(d->cs.h, insn, rd, &nrd, wr, &nwr) == CS_ERR_OK) {
-        for (uint8_t i = 0; i < nrd; i++)
-            emu_insn_reads(out, d->canon[rd[i]]);
-        for (uint8_t i = 0; i < nwr; i++)
-            emu_insn_writes(out, d->canon[wr[i]]);
-    }
+    emu_cs_text_and_regs(&d->cs, insn, out);
     x86_flow(d, insn, out);
     if (insn->id == X86_INS_MOV && x->op_count == 2 && x->operands[0].type == X86_OP_REG &&
         x->operands[0].reg == X86_REG_CR3)
@@ -218,7 +202,7 @@ const struct emu_arch emu_arch_x86_64 = {
     .reg_arg0 = UC_X86_REG_RDI,
     .reg_arg1 = UC_X86_REG_RSI,
     .decoder_open = x86_decoder_open,
-    .decoder_close = x86_decoder_close,
+    .decoder_close = emu_cs_decoder_close,
     .decode = x86_decode,
     .reg_root = UC_X86_REG_CR3,
     .asid_of = x86_asid_of,
