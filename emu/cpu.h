@@ -195,6 +195,12 @@ struct emu_core {
     void *attr_arg;
     uint32_t code_gen; /* bumped when a store may have changed decoded code:
                           cached blocks then compare their bytes again */
+    /* Code classes: blocks in [user_lo, user_hi) (user code, set by the
+     * machine) are class 1, the rest class 0. Code of one class runs in one
+     * privilege mode, the only mode in which Unicorn can find its pages. */
+    uint64_t user_lo, user_hi;
+    uint8_t drop_due; /* classes whose translations the timing model must drop
+                         (tm_drop_class) at the next block of that class */
     uc_hook block_hook;
     void *decoder; /* per-arch decoder state (capstone handle) */
     void *board;   /* machine/arch/<arch>.c per-core state */

@@ -274,6 +274,10 @@ struct cache {
 #define TM_PERIOD 40000000ULL
 #define TM_WARM 500000ULL
 #define TM_MEASURE 500000ULL
+/* A period also starts early, at once, when blocks never measured have
+ * run this many loads since the last window: the program entered a new
+ * phase, which the old measurements (or their average) do not describe. */
+#define TM_UNMEASURED_LOADS 20000ULL
 
 enum tm_mode { TM_OFF, TM_WARMING, TM_MEASURING };
 
@@ -303,6 +307,8 @@ struct tm_state {
     uint64_t meas_cache, meas_tlb;         /* and what they cost, in cycles */
     uint64_t per_load_cache, per_load_tlb; /* their average, 1/EMU_FRAC cycles */
     uint64_t est_cache_frac, est_tlb_frac; /* estimates owed, 1/EMU_FRAC cycles */
+    uint64_t period_start;                 /* the cycle the current period began */
+    uint64_t unmeasured_loads;             /* loads of unmeasured blocks since the window */
 };
 
 static int log2u(uint32_t v)
@@ -454,6 +460,16 @@ void tm_break_flow(struct tm_state *s)
     s->flow_broken = true;
 }
 
+/* The block's estimates: the averages of its measured runs so far. */
+static void block_estimate(struct emu_block *b)
+{
+    if (!b->dexecs)
+        return;
+    uint64_t ec = b->dcache * EMU_FRAC / b->dexecs, et = b->dtlb * EMU_FRAC / b->dexecs;
+    b->est_cache = ec < UINT32_MAX ? (uint32_t)ec : UINT32_MAX;
+    b->est_tlb = et < UINT32_MAX ? (uint32_t)et : UINT32_MAX;
+}
+
 /* Returns the penalty of a miss in the first-level cache `l1` at `line`
  * (a line of l1's size), looking in L2 and memory. */
 static uint32_t miss_penalty(struct tm_state *s, const struct tm_cache_geom *l1, uint64_t addr)
@@ -476,6 +492,7 @@ static void tlb_access(struct emu_core *c, struct tm_state *s, uint64_t addr)
         if (s->mode == TM_MEASURING && s->cur) {
             s->cur->dtlb += s->p->tlb_walk;
             s->meas_tlb += s->p->tlb_walk;
+            block_estimate(s->cur);
         }
     }
 }
@@ -566,7 +583,8 @@ static void switch_root(struct emu_core *c, struct tm_state *s)
 }
 
 /* Hooks off: charges what this block's loads cost when it was measured,
- * else what an average load cost. */
+ * else what an average load cost (and counts those loads: enough of them
+ * start a new period early). */
 static void charge_estimate(struct emu_core *c, struct tm_state *s, const struct emu_block *b)
 {
     if (__builtin_expect(b->dexecs != 0, 1)) {
@@ -575,6 +593,11 @@ static void charge_estimate(struct emu_core *c, struct tm_state *s, const struct
     } else {
         s->est_cache_frac += b->loads * s->per_load_cache;
         s->est_tlb_frac += b->loads * s->per_load_tlb;
+        s->unmeasured_loads += b->loads;
+        if (s->unmeasured_loads >= TM_UNMEASURED_LOADS && c->deadline > c->cycles) {
+            s->period_start = c->cycles; /* warm up and measure from here */
+            c->deadline = c->cycles;
+        }
     }
     if (__builtin_expect((s->est_cache_frac | s->est_tlb_frac) < EMU_FRAC, 0))
         return;
@@ -584,16 +607,12 @@ static void charge_estimate(struct emu_core *c, struct tm_state *s, const struct
     s->est_tlb_frac &= EMU_FRAC - 1;
 }
 
-/* Measuring: the estimate from this block's measured runs so far, and one
- * more run. */
+/* Measuring: one more run of this block (its misses are added to its
+ * dcache / dtlb as they happen, and its estimates follow). */
 static void measure_block(struct tm_state *s, struct emu_block *b)
 {
-    if (b->dexecs) {
-        uint64_t ec = b->dcache * EMU_FRAC / b->dexecs, et = b->dtlb * EMU_FRAC / b->dexecs;
-        b->est_cache = ec < UINT32_MAX ? (uint32_t)ec : UINT32_MAX;
-        b->est_tlb = et < UINT32_MAX ? (uint32_t)et : UINT32_MAX;
-    }
     b->dexecs++;
+    block_estimate(b);
     s->meas_loads += b->loads;
 }
 
@@ -663,6 +682,7 @@ static void mem_hook(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, i
             if (s->mode == TM_MEASURING && s->cur) {
                 s->cur->dcache += penalty;
                 s->meas_cache += penalty;
+                block_estimate(s->cur);
             }
         }
     }
@@ -674,11 +694,17 @@ static int u64_cmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Drops Unicorn's translations of every page holding a block the core has
- * seen, one call per run of contiguous pages (a full tb flush costs about
- * 0.1 s in Unicorn 2.0.1: it clears its whole code buffer; each range
- * removal has a fixed cost too). */
-static void drop_translations(struct emu_core *c)
+/* Drops Unicorn's translations of every page holding a block of class
+ * `cls` the core has seen, one call per page. (A full tb flush would do,
+ * but costs about 0.1 s in Unicorn 2.0.1.) uc_ctl_remove_cache finds a
+ * page through the CPU's current MMU context and silently does nothing
+ * when it cannot fetch from it there: kernel pages from user mode, and on
+ * AArch64 (PXN) and RISC-V user pages from the kernel. Translations it
+ * missed kept calling (or not calling) the memory hook, and which ones it
+ * missed depended on Unicorn's TLB state, so sampled runs differed with
+ * the host's memory layout. Hence classes, dropped from a block of that
+ * very class (tm_drop_class, called by the block hook). */
+static void drop_pages(struct emu_core *c, unsigned cls)
 {
     const struct emu_block_cache *bc = &c->blocks;
     uint64_t *pages = malloc((bc->used * 2 + 1) * sizeof *pages);
@@ -688,18 +714,23 @@ static void drop_translations(struct emu_core *c)
         return;
     }
     for (size_t i = 0; i < bc->used; i++) {
-        pages[n++] = bc->blocks[i].addr >> 12;
-        pages[n++] = (bc->blocks[i].addr + bc->blocks[i].size - 1) >> 12;
+        uint64_t a = bc->blocks[i].addr;
+        if ((unsigned)(a >= c->user_lo && a < c->user_hi) != cls)
+            continue;
+        pages[n++] = a >> 12;
+        pages[n++] = (a + bc->blocks[i].size - 1) >> 12;
     }
     qsort(pages, n, sizeof *pages, u64_cmp);
-    for (size_t i = 0; i < n;) {
-        size_t j = i;
-        while (j + 1 < n && pages[j + 1] <= pages[j] + 1)
-            j++;
-        uc_ctl_remove_cache(c->uc, pages[i] << 12, (pages[j] + 1) << 12);
-        i = j + 1;
-    }
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || pages[i] != pages[i - 1])
+            uc_ctl_remove_cache(c->uc, pages[i] << 12, (pages[i] + 1) << 12);
     free(pages);
+}
+
+void tm_drop_class(struct emu_core *c, unsigned cls)
+{
+    drop_pages(c, cls);
+    c->drop_due &= (uint8_t) ~(1u << cls);
 }
 
 /* Adds or removes the memory hooks. Unicorn 2.0.1 decides at translation
@@ -709,7 +740,7 @@ static int set_hooked(struct emu_core *c, bool on)
 {
     struct tm_state *s = c->timing;
     if (s->drop_pending && !s->hooked) {
-        drop_translations(c);
+        c->drop_due = 3; /* Unicorn has forgotten the hook: translate without it */
         s->drop_pending = false;
     }
     if (on == s->hooked)
@@ -720,7 +751,7 @@ static int set_hooked(struct emu_core *c, bool on)
     s->hooked = on;
     c->code_gen++; /* stores went unseen (or will): blocks re-check their code */
     if (on) {
-        drop_translations(c);
+        c->drop_due = 3; /* each class at its next block */
         return 0;
     }
     /* Unicorn 2.0.1 only forgets a deleted hook when uc_emu_start returns:
@@ -745,7 +776,9 @@ int tm_before_run(struct emu_core *c)
     enum tm_mode mode = TM_MEASURING;
     uint64_t next = s->exact ? UINT64_MAX : TM_EXACT_CYCLES; /* where the mode changes */
     if (!s->exact && c->cycles >= TM_EXACT_CYCLES) {
-        uint64_t at = (c->cycles - TM_EXACT_CYCLES) % TM_PERIOD, start = c->cycles - at;
+        if (s->period_start < TM_EXACT_CYCLES)
+            s->period_start = TM_EXACT_CYCLES;
+        uint64_t at = (c->cycles - s->period_start) % TM_PERIOD, start = c->cycles - at;
         mode = at < TM_WARM ? TM_WARMING : at < TM_WARM + TM_MEASURE ? TM_MEASURING : TM_OFF;
         next = start + (mode == TM_WARMING     ? TM_WARM
                         : mode == TM_MEASURING ? TM_WARM + TM_MEASURE
@@ -760,8 +793,10 @@ int tm_before_run(struct emu_core *c)
             s->per_load_cache = s->meas_cache * EMU_FRAC / s->meas_loads;
             s->per_load_tlb = s->meas_tlb * EMU_FRAC / s->meas_loads;
         }
-        if (mode == TM_MEASURING && c->cycles >= TM_EXACT_CYCLES)
+        if (mode == TM_MEASURING && c->cycles >= TM_EXACT_CYCLES) {
             s->st.windows++;
+            s->unmeasured_loads = 0;
+        }
         s->mode = mode;
     }
     return set_hooked(c, mode != TM_OFF);

@@ -114,6 +114,10 @@ void tm_break_flow(struct tm_state *s);
 int tm_before_run(struct emu_core *c);
 /* Removes the memory hooks (before the engine or the state goes). */
 void tm_unhook(struct emu_core *c);
+/* Drops Unicorn's translations of the pages of every block of code class
+ * `cls` (emu_core's user_lo / user_hi), which must be the class of the
+ * code running now, and clears its bit in c->drop_due. */
+void tm_drop_class(struct emu_core *c, unsigned cls);
 /* exact: feed the data caches and TLB with every access of the whole run
  * (no sampling; slower). */
 void tm_set_exact(struct tm_state *s, bool exact);

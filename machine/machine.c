@@ -373,6 +373,8 @@ static int attribution_init(struct machine *m, const uint8_t *img, size_t n)
         if (!strcmp(syms[i].name, "__user_end"))
             user_hi = syms[i].addr;
     }
+    m->core.user_lo = user_lo; /* the timing model drops translations per class */
+    m->core.user_hi = user_hi;
     m->funcs = calloc(nsyms + 1, sizeof *m->funcs);
     m->attr_names = calloc(nsyms + 2, sizeof *m->attr_names);
     if (!m->funcs || !m->attr_names)
