@@ -217,7 +217,7 @@ void demo_start(uint32_t demo)
 /* Returns the process with `pid`, or NULL. */
 static const struct proc *find_pid(uint32_t pid)
 {
-    for (unsigned i = 0; i < NPROC; i++)
+    for (unsigned i = 0, n = proc_slots_used(); i < n; i++)
         if (proc_slot(i)->pid == pid && proc_slot(i)->state != PROC_FREE)
             return proc_slot(i);
     return NULL;

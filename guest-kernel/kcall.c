@@ -12,14 +12,14 @@
 /* Returns the reply-capability object naming `c`'s current call. */
 static uint32_t reply_obj(struct proc *c)
 {
-    return (uint32_t)(c - proc_slot(0)) | (c->call_seq & 0xffffffu) << 8;
+    return KOBJ_REF(c->call_seq & KOBJ_GEN_MASK, c - proc_slot(0));
 }
 
 /* Returns the caller a reply object names, if it still waits for that
  * very call, else NULL (it timed out, or ended). */
 struct proc *kipc_reply_caller(uint32_t obj)
 {
-    unsigned i = obj & 0xffu;
+    unsigned i = KOBJ_INDEX(obj);
     if (i >= NPROC)
         return NULL;
     struct proc *c = proc_slot(i);
@@ -46,7 +46,7 @@ static void server_prio_update(struct proc *s)
 {
     for (unsigned depth = 0; s && depth < NPROC; depth++) {
         unsigned prio = s->base_prio;
-        for (unsigned i = 0; i < NPROC; i++) {
+        for (unsigned i = 0, n = proc_slots_used(); i < n; i++) {
             struct proc *c = proc_slot(i);
             if (c->state == PROC_BLOCKED && server_of(c) == s && c->prio > prio)
                 prio = c->prio;
@@ -78,7 +78,7 @@ static ipc_cap_t make_reply_cap(struct proc *s, struct proc *c)
         return IPC_CAP_NULL;
     c->reply_cspace = s->cspace.id;
     c->reply_tok = tok;
-    s->reply_for[ipc_tok_index(tok) % KIPC_SLOTS] = (uint8_t)(c - proc_slot(0) + 1);
+    s->reply_for[ipc_tok_index(tok) % KIPC_SLOTS] = (uint16_t)(c - proc_slot(0) + 1);
     if (c->prio > s->prio) { /* one more caller: the maximum can only rise */
         s->prio = c->prio;
         if (server_of(s)) /* s waits in a call itself: pass it on */
@@ -122,7 +122,7 @@ void kipc_reply_cap_died(uint16_t cspace, ipc_cap_t tok)
 {
     if (ipc_tok_type(tok) != IPC_OBJ_REPLY || cspace == 0 || cspace > NPROC)
         return;
-    uint8_t *slot = &proc_slot(cspace - 1u)->reply_for[ipc_tok_index(tok) % KIPC_SLOTS];
+    uint16_t *slot = &proc_slot(cspace - 1u)->reply_for[ipc_tok_index(tok) % KIPC_SLOTS];
     unsigned ci = *slot;
     *slot = 0;
     struct proc *c = ci ? proc_slot(ci - 1) : NULL;
@@ -178,7 +178,7 @@ void kipc_deliver_regs(struct proc *rp, const struct ipc_msg *m)
 __attribute__((noreturn)) static void handoff(struct proc *from, struct proc *to)
 {
     to->state = PROC_RUNNING;
-    to->deadline = 0;
+    kipc_set_deadline(to, 0);
     ktrace(TRC_EV_SCHED_SWITCH, to->pid, from->pid, TRC_SWITCH_HANDOFF, 0, 0);
     sched_switch_aspace(to);
     current = to;
@@ -190,7 +190,7 @@ __attribute__((noreturn)) static void handoff(struct proc *from, struct proc *to
 __attribute__((noreturn)) static void block_for_reply(struct proc *p, uint32_t port_id,
                                                       uint64_t timeout)
 {
-    p->deadline = kipc_deadline(timeout);
+    kipc_set_deadline(p, kipc_deadline(timeout));
     p->state = PROC_BLOCKED;
     ktrace(TRC_EV_IPC_BLOCK, p->pid, port_id, 3, p->deadline, 0);
     sched_next(TRC_SWITCH_BLOCK);
@@ -283,7 +283,7 @@ long kipc_sys_call(struct proc *p, struct arch_regs *r)
         ktrace(TRC_EV_IPC_SEND, p->pid, port->id, kipc_msg_word(m), TRC_IPC_FAST, 0);
         ktrace(TRC_EV_IPC_RECV, rp->pid, port->id, kipc_msg_word(m), TRC_IPC_FAST,
                (uint64_t)p->pid << 32);
-        p->deadline = kipc_deadline(timeout);
+        kipc_set_deadline(p, kipc_deadline(timeout));
         ktrace(TRC_EV_IPC_BLOCK, p->pid, port->id, 3, p->deadline, 0);
         handoff(p, rp);
     }
@@ -348,7 +348,7 @@ long kipc_sys_reply(struct proc *s, struct arch_regs *r, bool then_recv)
     regs_copy(&c->regs, r);
     arch_set_ipc_reg(&c->regs, ARCH_IPC_BADGE, s->pid);
     arch_syscall_set_ret(&c->regs, IPC_OK);
-    c->deadline = 0;
+    kipc_set_deadline(c, 0);
     enum trc_slow_reason why = 0;
     if (!then_recv || !next)
         why = 0;
@@ -367,7 +367,7 @@ long kipc_sys_reply(struct proc *s, struct arch_regs *r, bool then_recv)
         s->recv_regs = true;
         if (ipc_port_wait(next, &s->waiter, IPC_WAIT_RECV, &s->kbuf) != IPC_OK)
             panic("sys_reply: the server is already parked");
-        s->deadline = 0;
+        kipc_set_deadline(s, 0);
         s->state = PROC_BLOCKED;
         ktrace(TRC_EV_IPC_BLOCK, s->pid, next->id, 1, 0, 0);
         handoff(s, c);

@@ -14,8 +14,8 @@
 #include "tracer/events.h"
 
 #define KPAGE_SIZE 4096u
-#define NPROC 32 /* process table slots */
-#define NPRIO 8  /* priorities 0 (lowest) .. NPRIO-1 (highest) */
+#define NPROC 1024 /* process table slots */
+#define NPRIO 8    /* priorities 0 (lowest) .. NPRIO-1 (highest) */
 #define PROC_NAME_MAX 16
 #define USTACK_PAGES 4 /* user stack: 16 KiB per process */
 #define PRINT_MAX 1024 /* longest SYS_PRINT */
@@ -54,19 +54,21 @@ struct proc {
     /* IPC (kipc.c). */
     struct ipc_cspace cspace; /* its capabilities */
     struct ipc_slot slots[KIPC_SLOTS];
-    struct ipc_waiter waiter;      /* parked on a port while PROC_BLOCKED */
-    struct ipc_msg kbuf;           /* a parked sender's message / delivery buffer */
-    uintptr_t ubuf;                /* a parked receiver's user buffer */
-    bool recv_regs;                /* parked to receive into its registers */
-    bool reply_wait;               /* blocked in a call, waiting for the reply */
-    uint32_t call_seq;             /* numbers its calls: a reply names one */
-    uint16_t reply_cspace;         /* where its call's reply capability is */
-    ipc_cap_t reply_tok;           /*   and its token (IPC_CAP_NULL: none yet) */
-    unsigned base_prio;            /* its own priority (prio may be inherited) */
-    uint8_t reply_for[KIPC_SLOTS]; /* slot holding a reply capability -> caller slot + 1 */
-    uint64_t deadline;             /* cycle its wait times out, 0: never */
-    struct kmap maps[KIPC_MAPS];   /* regions it has mapped */
-    uint32_t region_pages;         /* pages of regions it has created */
+    struct ipc_waiter waiter;       /* parked on a port while PROC_BLOCKED */
+    struct ipc_msg kbuf;            /* a parked sender's message / delivery buffer */
+    uintptr_t ubuf;                 /* a parked receiver's user buffer */
+    bool recv_regs;                 /* parked to receive into its registers */
+    bool reply_wait;                /* blocked in a call, waiting for the reply */
+    uint32_t call_seq;              /* numbers its calls: a reply names one */
+    uint16_t reply_cspace;          /* where its call's reply capability is */
+    ipc_cap_t reply_tok;            /*   and its token (IPC_CAP_NULL: none yet) */
+    unsigned base_prio;             /* its own priority (prio may be inherited) */
+    uint16_t reply_for[KIPC_SLOTS]; /* slot holding a reply capability -> caller slot + 1 */
+    uint64_t deadline;              /* cycle its wait times out, 0: never */
+    struct proc *tprev, *tnext;     /* the list of processes with a deadline (kipc.c) */
+    struct kmap maps[KIPC_MAPS];    /* regions it has mapped */
+    uint32_t region_pages;          /* pages of regions it has created */
+    uint32_t ports_owned;           /* the first port it created + 1 (kipc.c), 0: none */
 };
 
 /* Machine facts from the boot-info block. */
@@ -144,6 +146,11 @@ bool proc_user_range_ok(const struct proc *p, uintptr_t addr, size_t len, bool w
 bool kregion_user_range_ok(const struct proc *p, uintptr_t addr, size_t len, bool write);
 /* Returns the process table slot i (0..NPROC-1). */
 struct proc *proc_slot(unsigned i);
+/* Returns how many slots were ever used: every process is in a slot below
+ * it (loops over processes stop there). */
+unsigned proc_slots_used(void);
+/* Returns the process with `pid` that has not ended, or NULL. */
+struct proc *proc_by_pid(uint32_t pid);
 /* Returns how many processes exist and have not ended. */
 unsigned proc_live_count(void);
 

@@ -13,17 +13,17 @@
 #include "ipc/uapi.h"
 #include "kipc_int.h"
 
-#define KIPC_PORTS 128
+#define KIPC_PORTS 16384         /* 10,000 and more for scale scenarios */
 #define KIPC_POOL_MAX_PAGES 1024 /* 4 MiB of queued messages, about 12,000 */
-#define PORT_INDEX(obj) ((obj)&0xffu)
-#define PORT_GEN(obj) ((obj) >> 8)
 
 struct ipc_capsys kipc_capsys;
 static struct ipc_capcache cache;
 static struct ipc_msgpool pool;
 static struct ipc_port ports[KIPC_PORTS];
-static uint32_t port_gen[KIPC_PORTS];   /* bumped when a port is freed */
-static uint32_t port_owner[KIPC_PORTS]; /* pid of the creator, 0: free */
+static uint32_t port_gen[KIPC_PORTS];
+static uint32_t port_owner[KIPC_PORTS];
+static struct kobj_table port_table = KOBJ_TABLE(port_owner, port_gen);
+static uint32_t port_next_owned[KIPC_PORTS]; /* the owner's next port + 1, 0: none */
 
 /* Capability-system observer: traces cache invalidations. */
 static void cap_event(void *ctx, enum ipc_cap_event ev, unsigned core, uint16_t cspace,
@@ -55,20 +55,9 @@ void kipc_init(uint32_t cache_lines)
     if (ipc_capcache_init(&cache, (struct ipc_capcache_line *)first, cache_lines) != IPC_OK)
         panic("kipc_init: bad capability cache");
     ipc_capsys_init(&kipc_capsys, &cache, 1);
+    kipc_capsys.check_overlap = false; /* slots live in struct proc: disjoint */
     kipc_capsys.event = cap_event;
     ipc_msgpool_init(&pool);
-}
-
-/* Returns the process with `pid` that has not ended, or NULL. */
-static struct proc *proc_by_pid(uint32_t pid)
-{
-    for (unsigned i = 0; i < NPROC; i++) {
-        struct proc *p = proc_slot(i);
-        if (p->pid == pid &&
-            (p->state == PROC_READY || p->state == PROC_RUNNING || p->state == PROC_BLOCKED))
-            return p;
-    }
-    return NULL;
 }
 
 int kipc_proc_init(struct proc *p)
@@ -113,13 +102,13 @@ int kipc_cap_find(struct proc *p, ipc_cap_t tok, enum ipc_obj_type type, unsigne
 }
 
 int kipc_obj_find(struct proc *p, ipc_cap_t tok, enum ipc_obj_type type, unsigned rights,
-                  const uint32_t *owner, const uint32_t *gen, unsigned n, int *err)
+                  const struct kobj_table *t, int *err)
 {
     struct ipc_slot *s;
     int r = kipc_cap_find(p, tok, type, rights, &s);
     if (r == IPC_OK) {
-        uint32_t i = s->obj & 0xffu;
-        if (i < n && owner[i] && gen[i] == s->obj >> 8)
+        uint32_t i = KOBJ_INDEX(s->obj);
+        if (i < t->n && t->owner[i] && t->gen[i] == KOBJ_GEN(s->obj))
             return (int)i;
         r = IPC_ERR_INVALID_CAP; /* the object is gone */
     }
@@ -127,35 +116,40 @@ int kipc_obj_find(struct proc *p, ipc_cap_t tok, enum ipc_obj_type type, unsigne
     return -1;
 }
 
-long kipc_obj_new(struct proc *p, enum ipc_obj_type type, uint32_t *owner, const uint32_t *gen,
-                  unsigned n, unsigned *index)
+long kipc_obj_new(struct proc *p, enum ipc_obj_type type, struct kobj_table *t, unsigned *index)
 {
-    unsigned i = 0;
-    while (i < n && owner[i])
+    unsigned i = t->hint;
+    while (i < t->n && t->owner[i])
         i++;
-    if (i == n)
+    t->hint = i;
+    if (i == t->n)
         return IPC_ERR_NO_MEMORY;
     ipc_cap_t tok;
-    int r =
-        ipc_cap_create(&kipc_capsys, &p->cspace, type, (gen[i] << 8) | i, IPC_RIGHTS_ALL, 0, &tok);
+    int r = ipc_cap_create(&kipc_capsys, &p->cspace, type, KOBJ_REF(t->gen[i], i), IPC_RIGHTS_ALL,
+                           0, &tok);
     if (r != IPC_OK)
         return r;
-    owner[i] = p->pid;
+    t->owner[i] = p->pid;
+    t->hint = i + 1;
+    if (i >= t->used)
+        t->used = i + 1;
     *index = i;
     return (long)tok;
 }
 
-void kipc_obj_free(uint32_t *owner, uint32_t *gen, unsigned i)
+void kipc_obj_free(struct kobj_table *t, unsigned i)
 {
-    owner[i] = 0;
-    gen[i] = (gen[i] + 1) & 0xffffffu;
+    t->owner[i] = 0;
+    t->gen[i] = (t->gen[i] + 1) & KOBJ_GEN_MASK;
+    if (i < t->hint)
+        t->hint = i;
 }
 
 /* Returns the port capability `tok` of `p` names with `rights`, looked up
  * through the cache (traced), or NULL with *err set. */
 struct ipc_port *kipc_port_lookup(struct proc *p, ipc_cap_t tok, unsigned rights, int *err)
 {
-    int i = kipc_obj_find(p, tok, IPC_OBJ_PORT, rights, port_owner, port_gen, KIPC_PORTS, err);
+    int i = kipc_obj_find(p, tok, IPC_OBJ_PORT, rights, &port_table, err);
     return i < 0 ? NULL : &ports[i];
 }
 
@@ -166,9 +160,11 @@ long kipc_port_create(struct proc *owner, uint32_t capacity)
     if (capacity > 65536u)
         return IPC_ERR_INVALID_ARG;
     unsigned i;
-    long tok = kipc_obj_new(owner, IPC_OBJ_PORT, port_owner, port_gen, KIPC_PORTS, &i);
+    long tok = kipc_obj_new(owner, IPC_OBJ_PORT, &port_table, &i);
     if (tok < 0)
         return tok;
+    port_next_owned[i] = owner->ports_owned; /* its ports close when it ends */
+    owner->ports_owned = i + 1;
     ipc_port_init(&ports[i], i + 1, &pool, capacity); /* cannot fail: arguments checked */
     ktrace(TRC_EV_PORT_CREATE, owner->pid, i + 1, capacity, 0, 0);
     return tok;
@@ -186,7 +182,7 @@ long kipc_grant(struct proc *owner, ipc_cap_t tok, struct proc *to, unsigned rig
 void kipc_wake(struct proc *p, uint32_t port_id, int status)
 {
     ktrace(TRC_EV_IPC_WAKE, p->pid, port_id, (uint64_t)(int64_t)status, 0, 0);
-    p->deadline = 0;
+    kipc_set_deadline(p, 0);
     arch_syscall_set_ret(&p->regs, (uintptr_t)(intptr_t)status);
     sched_enqueue(p);
 }
@@ -198,7 +194,7 @@ __attribute__((noreturn)) void kipc_block(struct proc *p, struct ipc_port *port,
 {
     if (ipc_port_wait(port, &p->waiter, kind, &p->kbuf) != IPC_OK)
         panic("kipc block: the waiter is already parked");
-    p->deadline = kipc_deadline(timeout);
+    kipc_set_deadline(p, kipc_deadline(timeout));
     p->state = PROC_BLOCKED;
     ktrace(TRC_EV_IPC_BLOCK, p->pid, port->id, kind == IPC_WAIT_RECV ? 1 : 2, p->deadline, 0);
     sched_next(TRC_SWITCH_BLOCK);
@@ -409,8 +405,8 @@ static long sys_send(struct proc *p, ipc_cap_t tok, uintptr_t u, uint64_t timeou
 
 struct ipc_port *kipc_port_deref(uint32_t ref)
 {
-    uint32_t i = ref & 0xffu;
-    return i < KIPC_PORTS && port_owner[i] && port_gen[i] == ref >> 8 ? &ports[i] : NULL;
+    uint32_t i = KOBJ_INDEX(ref);
+    return i < KIPC_PORTS && port_owner[i] && port_gen[i] == KOBJ_GEN(ref) ? &ports[i] : NULL;
 }
 
 /* SYS_RECV / SYS_TRY_RECV. */
@@ -467,7 +463,7 @@ static unsigned port_close(uint32_t pid, unsigned i, bool free)
     unsigned n = ports[i].closed ? 0 : ipc_port_close(&ports[i], wake_closed, &ports[i]);
     ktrace(TRC_EV_PORT_CLOSE, pid, i + 1, n, 0, 0);
     if (free)
-        kipc_obj_free(port_owner, port_gen, i);
+        kipc_obj_free(&port_table, i);
     return n;
 }
 
@@ -548,44 +544,76 @@ void kipc_proc_exit(struct proc *p)
 {
     ipc_port_cancel(&p->waiter);
     kobj_proc_exit(p);
-    p->deadline = 0;
-    /* Callers waiting for a reply only `p` could give get PortClosed. */
-    for (unsigned i = 0; i < NPROC; i++) {
-        struct proc *c = proc_slot(i);
-        if (c->state == PROC_BLOCKED && c->reply_wait && c->reply_tok != IPC_CAP_NULL &&
+    kipc_set_deadline(p, 0);
+    /* Callers waiting for a reply only `p` could give get PortClosed: the
+     * ones whose reply capabilities are in p's space. */
+    for (unsigned k = 0; k < KIPC_SLOTS; k++) {
+        struct proc *c = p->reply_for[k] ? proc_slot(p->reply_for[k] - 1u) : NULL;
+        if (c && c->state == PROC_BLOCKED && c->reply_wait && c->reply_tok != IPC_CAP_NULL &&
             c->reply_cspace == p->cspace.id) {
             c->reply_wait = false;
             c->reply_tok = IPC_CAP_NULL;
             kipc_wake(c, 0, IPC_ERR_PORT_CLOSED);
         }
     }
-    for (unsigned i = 0; i < KIPC_PORTS; i++)
-        if (port_owner[i] == p->pid)
-            port_close(p->pid, i, true);
+    while (p->ports_owned) {
+        unsigned i = p->ports_owned - 1;
+        p->ports_owned = port_next_owned[i];
+        port_close(p->pid, i, true);
+    }
     ipc_cspace_detach(&kipc_capsys, &p->cspace);
+}
+
+static struct proc *timed_head; /* processes with a deadline, unordered */
+
+void kipc_timed_set(struct proc *p, uint64_t deadline)
+{
+    bool listed = p->deadline != 0;
+    p->deadline = deadline;
+    if (deadline && !listed) {
+        p->tprev = NULL;
+        p->tnext = timed_head;
+        if (timed_head)
+            timed_head->tprev = p;
+        timed_head = p;
+    } else if (!deadline && listed) {
+        if (p->tprev)
+            p->tprev->tnext = p->tnext;
+        else
+            timed_head = p->tnext;
+        if (p->tnext)
+            p->tnext->tprev = p->tprev;
+        p->tprev = p->tnext = NULL;
+    }
+}
+
+/* Returns the blocked process whose deadline is the earliest (the lowest
+ * pid among equals), or NULL. */
+static struct proc *timed_first(void)
+{
+    struct proc *best = NULL;
+    for (struct proc *p = timed_head; p; p = p->tnext)
+        if (p->state == PROC_BLOCKED && (!best || p->deadline < best->deadline ||
+                                         (p->deadline == best->deadline && p->pid < best->pid)))
+            best = p;
+    return best;
 }
 
 void kipc_expire(uint64_t now)
 {
-    for (unsigned i = 0; i < NPROC; i++) {
-        struct proc *p = proc_slot(i);
-        if (p->state == PROC_BLOCKED && p->deadline && p->deadline <= now) {
-            uint32_t port_id = p->waiter.port ? p->waiter.port->id : 0;
-            ipc_port_cancel(&p->waiter);
-            ipc_notif_cancel(&p->waiter);
-            kipc_call_abandon(p);
-            kipc_wake(p, port_id, IPC_ERR_TIMEOUT);
-        }
+    /* Earliest first; waking one may change the others, so look again. */
+    struct proc *p;
+    while ((p = timed_first()) != NULL && p->deadline <= now) {
+        uint32_t port_id = p->waiter.port ? p->waiter.port->id : 0;
+        ipc_port_cancel(&p->waiter);
+        ipc_notif_cancel(&p->waiter);
+        kipc_call_abandon(p);
+        kipc_wake(p, port_id, IPC_ERR_TIMEOUT);
     }
 }
 
 uint64_t kipc_next_deadline(void)
 {
-    uint64_t next = 0;
-    for (unsigned i = 0; i < NPROC; i++) {
-        struct proc *p = proc_slot(i);
-        if (p->state == PROC_BLOCKED && p->deadline && (!next || p->deadline < next))
-            next = p->deadline;
-    }
-    return next;
+    struct proc *p = timed_first();
+    return p ? p->deadline : 0;
 }

@@ -8,23 +8,43 @@
 
 extern struct ipc_capsys kipc_capsys;
 
+/* A capability's object word for an object table entry: a 16-bit index
+ * and a 16-bit generation (bumped when the entry is freed, so older
+ * capabilities to it go stale; it wraps after 65,536 reuses of one entry). */
+#define KOBJ_INDEX_BITS 16u
+#define KOBJ_REF(gen, i) (((uint32_t)(gen) << KOBJ_INDEX_BITS) | (uint32_t)(i))
+#define KOBJ_INDEX(ref) ((uint32_t)(ref) & ((1u << KOBJ_INDEX_BITS) - 1u))
+#define KOBJ_GEN(ref) ((uint32_t)(ref) >> KOBJ_INDEX_BITS)
+#define KOBJ_GEN_MASK 0xffffu
+
 /* kipc.c */
 /* Looks `tok` up in `p`'s space through the core's capability cache
  * (traced as a hit or miss); returns IPC_OK with *s set, or the error. */
 int kipc_cap_find(struct proc *p, ipc_cap_t tok, enum ipc_obj_type type, unsigned rights,
                   struct ipc_slot **s);
-/* Takes a free slot i of an object table (owner[i] == 0), makes `p` its
- * owner and gives `p` a capability with every right to it (naming
- * gen[i] << 8 | i). Returns the token with *index = i, or an error. */
-long kipc_obj_new(struct proc *p, enum ipc_obj_type type, uint32_t *owner, const uint32_t *gen,
-                  unsigned n, unsigned *index);
-/* Frees slot i: capabilities naming it go stale. */
-void kipc_obj_free(uint32_t *owner, uint32_t *gen, unsigned i);
-/* Returns the index in an object table (owner[i] != 0 while it lives,
- * gen[i] its generation; capabilities name gen << 8 | index) of the
- * object `tok` of `p` names as `type` with `rights`, or -1 with *err set. */
+/* Who owns the entries of an object table (ports, notifications, ...):
+ * owner[i] is the creator's pid while entry i lives (0: free), gen[i] its
+ * generation; capabilities name KOBJ_REF(gen[i], i). */
+struct kobj_table {
+    uint32_t *owner, *gen;
+    unsigned n;    /* entries */
+    unsigned hint; /* no entry below it is free */
+    unsigned used; /* entries at or above it were never used: loops stop there */
+};
+#define KOBJ_TABLE(owner, gen)                                                                     \
+    {                                                                                              \
+        (owner), (gen), sizeof(owner) / sizeof((owner)[0]), 0, 0                                   \
+    }
+/* Takes a free entry i of table `t`, makes `p` its owner and gives `p` a
+ * capability with every right to it. Returns the token with *index = i,
+ * or an error (NoMemory: the table is full). */
+long kipc_obj_new(struct proc *p, enum ipc_obj_type type, struct kobj_table *t, unsigned *index);
+/* Frees entry i: capabilities naming it go stale. */
+void kipc_obj_free(struct kobj_table *t, unsigned i);
+/* Returns the index in `t` of the live object `tok` of `p` names as
+ * `type` with `rights`, or -1 with *err set. */
 int kipc_obj_find(struct proc *p, ipc_cap_t tok, enum ipc_obj_type type, unsigned rights,
-                  const uint32_t *owner, const uint32_t *gen, unsigned n, int *err);
+                  const struct kobj_table *t, int *err);
 /* Returns the port capability `tok` of `p` names with `rights` (looked up
  * through the cache, traced), or NULL with *err set. */
 struct ipc_port *kipc_port_lookup(struct proc *p, ipc_cap_t tok, unsigned rights, int *err);
@@ -52,6 +72,15 @@ bool kipc_hand_over(struct proc *p, struct ipc_port *port, struct proc *rp,
 /* Returns the cycle a wait of `timeout` cycles ends (0: never),
  * saturating. */
 uint64_t kipc_deadline(uint64_t timeout);
+/* Sets p->deadline, keeping the list of timed waits that the scheduler
+ * reads on every switch (so it costs the number of timed waits, not of
+ * processes). */
+void kipc_timed_set(struct proc *p, uint64_t deadline);
+static inline void kipc_set_deadline(struct proc *p, uint64_t deadline)
+{
+    if (deadline || p->deadline)
+        kipc_timed_set(p, deadline);
+}
 /* Sends *m from `p` to `port` without blocking: admission (filter, size,
  * rate), then straight to a waiting receiver (*woken, already made
  * runnable) or into the queue. Returns IPC_OK or the error (PortFull is
@@ -59,7 +88,7 @@ uint64_t kipc_deadline(uint64_t timeout);
 int kipc_post(struct proc *p, struct ipc_port *port, struct ipc_msg *m, struct proc **woken);
 /* Copies and checks the user message at `u` (see SYS_SEND). */
 int kipc_copy_in(struct proc *p, uintptr_t u, struct ipc_msg *m);
-/* The port a port capability's object word (gen << 8 | index) names, or
+/* The port a port capability's object word (KOBJ_REF) names, or
  * NULL when that port is gone. */
 struct ipc_port *kipc_port_deref(uint32_t ref);
 /* Lets `woken` run first if its priority is above `p`'s: p's system call

@@ -7,13 +7,14 @@
 #include "ipc/notify.h"
 #include "kipc_int.h"
 
-#define KIPC_NOTIFS 64
+#define KIPC_NOTIFS 1024
 #define KIPC_NAMES 32
 #define NAME_MAX_LEN 32
 
 static struct ipc_notif notifs[KIPC_NOTIFS];
 static uint32_t notif_gen[KIPC_NOTIFS];
-static uint32_t notif_owner[KIPC_NOTIFS]; /* pid of the creator, 0: free */
+static uint32_t notif_owner[KIPC_NOTIFS];
+static struct kobj_table notif_table = KOBJ_TABLE(notif_owner, notif_gen);
 
 struct name_entry {
     char name[NAME_MAX_LEN];
@@ -41,20 +42,20 @@ struct topic {
 static struct topic topics[KIPC_TOPICS];
 static uint32_t topic_owner[KIPC_TOPICS];
 static uint32_t topic_gen[KIPC_TOPICS];
+static struct kobj_table topic_table = KOBJ_TABLE(topic_owner, topic_gen);
 
 /* Returns the notification `tok` of `p` names with `rights`, or NULL with
  * *err set; the lookup goes through the capability cache (traced). */
 static struct ipc_notif *notif_lookup(struct proc *p, ipc_cap_t tok, unsigned rights, int *err)
 {
-    int i = kipc_obj_find(p, tok, IPC_OBJ_NOTIFICATION, rights, notif_owner, notif_gen, KIPC_NOTIFS,
-                          err);
+    int i = kipc_obj_find(p, tok, IPC_OBJ_NOTIFICATION, rights, &notif_table, err);
     return i < 0 ? NULL : &notifs[i];
 }
 
 long kipc_notif_create(struct proc *p)
 {
     unsigned i;
-    long tok = kipc_obj_new(p, IPC_OBJ_NOTIFICATION, notif_owner, notif_gen, KIPC_NOTIFS, &i);
+    long tok = kipc_obj_new(p, IPC_OBJ_NOTIFICATION, &notif_table, &i);
     if (tok >= 0)
         ipc_notif_init(&notifs[i], i + 1);
     return tok;
@@ -73,7 +74,7 @@ static long notify(struct proc *p, ipc_cap_t tok, uint64_t bits)
     if (w) {
         struct proc *wp = kipc_waiter_proc(w);
         ktrace(TRC_EV_IPC_WAKE, wp->pid, 0, 0, 0, 0);
-        wp->deadline = 0;
+        kipc_set_deadline(wp, 0);
         arch_syscall_set_ret(&wp->regs, (uintptr_t)taken);
         sched_enqueue(wp);
         kipc_yield_to_higher(p, wp, IPC_OK);
@@ -93,7 +94,7 @@ static long wait_bits(struct proc *p, ipc_cap_t tok, uint64_t timeout, bool poll
         return (long)bits;
     if (ipc_notif_wait(n, &p->waiter) != IPC_OK)
         panic("wait_bits: the waiter is already parked");
-    p->deadline = kipc_deadline(timeout);
+    kipc_set_deadline(p, kipc_deadline(timeout));
     p->state = PROC_BLOCKED;
     ktrace(TRC_EV_IPC_BLOCK, p->pid, 0, 4, p->deadline, 0);
     sched_next(TRC_SWITCH_BLOCK);
@@ -228,7 +229,7 @@ static long name_call(struct proc *p, uintptr_t nr, uintptr_t u, uintptr_t len, 
 long kipc_topic_create(struct proc *p)
 {
     unsigned i;
-    long tok = kipc_obj_new(p, IPC_OBJ_TOPIC, topic_owner, topic_gen, KIPC_TOPICS, &i);
+    long tok = kipc_obj_new(p, IPC_OBJ_TOPIC, &topic_table, &i);
     if (tok >= 0)
         topics[i].nsubs = 0;
     return tok;
@@ -251,8 +252,7 @@ static struct ipc_port *sub_port(const struct topic_sub *sub)
 static long topic_subscribe(struct proc *p, ipc_cap_t tok, ipc_cap_t port_tok)
 {
     int err;
-    int i = kipc_obj_find(p, tok, IPC_OBJ_TOPIC, IPC_RIGHT_RECEIVE, topic_owner, topic_gen,
-                          KIPC_TOPICS, &err);
+    int i = kipc_obj_find(p, tok, IPC_OBJ_TOPIC, IPC_RIGHT_RECEIVE, &topic_table, &err);
     if (i < 0)
         return err;
     struct ipc_port *port = kipc_port_lookup(p, port_tok, IPC_RIGHT_RECEIVE | IPC_RIGHT_SEND, &err);
@@ -273,8 +273,7 @@ static long topic_subscribe(struct proc *p, ipc_cap_t tok, ipc_cap_t port_tok)
 static long publish(struct proc *p, ipc_cap_t tok, uintptr_t u)
 {
     int err;
-    int i = kipc_obj_find(p, tok, IPC_OBJ_TOPIC, IPC_RIGHT_SEND, topic_owner, topic_gen,
-                          KIPC_TOPICS, &err);
+    int i = kipc_obj_find(p, tok, IPC_OBJ_TOPIC, IPC_RIGHT_SEND, &topic_table, &err);
     if (i < 0)
         return err;
     if ((err = kipc_copy_in(p, u, &p->kbuf)) != IPC_OK)
@@ -336,14 +335,14 @@ long kobj_syscall(struct proc *p, uintptr_t nr, uintptr_t a0, uintptr_t a1, uint
 
 void kobj_proc_exit(struct proc *p)
 {
-    for (unsigned i = 0; i < KIPC_TOPICS; i++)
+    for (unsigned i = 0; i < topic_table.used; i++)
         if (topic_owner[i] == p->pid)
-            kipc_obj_free(topic_owner, topic_gen, i);
+            kipc_obj_free(&topic_table, i);
     ipc_notif_cancel(&p->waiter);
     for (unsigned i = 0; i < KIPC_NAMES; i++)
         if (names[i].pid == p->pid)
             names[i].pid = 0;
-    for (unsigned i = 0; i < KIPC_NOTIFS; i++) {
+    for (unsigned i = 0; i < notif_table.used; i++) {
         if (notif_owner[i] != p->pid)
             continue;
         /* Its waiters get PortClosed, like a port's. */
@@ -352,6 +351,6 @@ void kobj_proc_exit(struct proc *p)
             ipc_notif_cancel(w);
             kipc_wake(kipc_waiter_proc(w), 0, IPC_ERR_PORT_CLOSED);
         }
-        kipc_obj_free(notif_owner, notif_gen, i);
+        kipc_obj_free(&notif_table, i);
     }
 }

@@ -22,13 +22,13 @@ struct region {
 static struct region regions[KIPC_REGIONS];
 static uint32_t region_owner[KIPC_REGIONS]; /* pid of the creator, 0: free */
 static uint32_t region_gen[KIPC_REGIONS];
+static struct kobj_table region_table = KOBJ_TABLE(region_owner, region_gen);
 
 /* Returns the region `tok` of `p` names with `rights` (traced lookup), or
  * NULL with *err set. */
 static struct region *region_lookup(struct proc *p, ipc_cap_t tok, unsigned rights, int *err)
 {
-    int i =
-        kipc_obj_find(p, tok, IPC_OBJ_REGION, rights, region_owner, region_gen, KIPC_REGIONS, err);
+    int i = kipc_obj_find(p, tok, IPC_OBJ_REGION, rights, &region_table, err);
     return i < 0 ? NULL : &regions[i];
 }
 
@@ -55,18 +55,19 @@ static uintptr_t pages_alloc(uint32_t pages)
 static void region_gc(void)
 {
     bool live[KIPC_REGIONS] = {false};
-    for (unsigned id = 1; id <= NPROC; id++) {
+    for (unsigned id = 1, n = proc_slots_used(); id <= n; id++) {
         const struct ipc_cspace *cs = kipc_capsys.spaces[id];
         for (unsigned k = 0; cs && k < cs->nslots; k++) {
             const struct ipc_slot *sl = &cs->slots[k];
-            uint32_t i = sl->obj & 0xffu;
-            if (sl->type == IPC_OBJ_REGION && i < KIPC_REGIONS && region_gen[i] == sl->obj >> 8)
+            uint32_t i = KOBJ_INDEX(sl->obj);
+            if (sl->type == IPC_OBJ_REGION && i < KIPC_REGIONS &&
+                region_gen[i] == KOBJ_GEN(sl->obj))
                 live[i] = true;
         }
     }
     for (unsigned i = 0; i < KIPC_REGIONS; i++)
         if (region_owner[i] && !live[i])
-            kipc_obj_free(region_owner, region_gen, i);
+            kipc_obj_free(&region_table, i);
 }
 
 static long region_new(struct proc *p, uint32_t pages, const struct region *copy_of)
@@ -76,10 +77,10 @@ static long region_new(struct proc *p, uint32_t pages, const struct region *copy
     if (p->region_pages + pages > REGION_QUOTA_PAGES)
         return IPC_ERR_NO_MEMORY;
     unsigned i;
-    long tok = kipc_obj_new(p, IPC_OBJ_REGION, region_owner, region_gen, KIPC_REGIONS, &i);
+    long tok = kipc_obj_new(p, IPC_OBJ_REGION, &region_table, &i);
     if (tok == IPC_ERR_NO_MEMORY) {
         region_gc();
-        tok = kipc_obj_new(p, IPC_OBJ_REGION, region_owner, region_gen, KIPC_REGIONS, &i);
+        tok = kipc_obj_new(p, IPC_OBJ_REGION, &region_table, &i);
     }
     if (tok < 0)
         return tok;
@@ -87,7 +88,7 @@ static long region_new(struct proc *p, uint32_t pages, const struct region *copy
     p->region_pages += pages; /* counted even when it fails part-way: the pages are gone */
     if (!base) {
         ipc_cap_delete(&kipc_capsys, &p->cspace, (ipc_cap_t)tok);
-        kipc_obj_free(region_owner, region_gen, i);
+        kipc_obj_free(&region_table, i);
         return IPC_ERR_NO_MEMORY;
     }
     if (copy_of)
@@ -217,7 +218,7 @@ bool kregion_move(struct proc *from, ipc_cap_t tok, struct proc *to, ipc_cap_t *
      * it its mappings (kregion_cap_died). */
     if (ipc_cap_move(&kipc_capsys, &from->cspace, tok, &to->cspace, out) != IPC_OK)
         return false;
-    ktrace(TRC_EV_REGION, from->pid, (obj & 0xffu) + 1, regions[obj & 0xffu].base, to->pid,
+    ktrace(TRC_EV_REGION, from->pid, KOBJ_INDEX(obj) + 1, regions[KOBJ_INDEX(obj)].base, to->pid,
            TRC_REGION_MOVE);
     return true;
 }

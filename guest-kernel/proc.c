@@ -5,18 +5,39 @@
 #include "kernel.h"
 #include "user/ulib.h"
 
-static struct proc procs[NPROC];
+static struct proc procs[NPROC]; /* .bss: zero-filled by the host's loader */
 static uint32_t next_pid = 1;
+static unsigned slots_used; /* slots at or above it were never used */
+static unsigned free_hint;  /* no slot below it is free */
 
 struct proc *proc_slot(unsigned i)
 {
     return i < NPROC ? &procs[i] : NULL;
 }
 
+unsigned proc_slots_used(void)
+{
+    return slots_used;
+}
+
+struct proc *proc_by_pid(uint32_t pid)
+{
+    /* Slots are not reused (an ended process keeps its slot), so pid n
+     * is in slot n - 1 unless a creation failed half-way; look there
+     * first. */
+    struct proc *p = pid && pid <= slots_used && procs[pid - 1].pid == pid ? &procs[pid - 1] : NULL;
+    for (unsigned i = 0; !p && pid && i < slots_used; i++)
+        if (procs[i].pid == pid)
+            p = &procs[i];
+    if (p && (p->state == PROC_READY || p->state == PROC_RUNNING || p->state == PROC_BLOCKED))
+        return p;
+    return NULL;
+}
+
 unsigned proc_live_count(void)
 {
     unsigned n = 0;
-    for (unsigned i = 0; i < NPROC; i++)
+    for (unsigned i = 0; i < slots_used; i++)
         if (procs[i].state == PROC_READY || procs[i].state == PROC_RUNNING ||
             procs[i].state == PROC_BLOCKED)
             n++;
@@ -45,11 +66,14 @@ static uintptr_t proc_address_space(uintptr_t lo, uintptr_t hi)
 struct proc *proc_create(const char *name, unsigned prio, uintptr_t entry, uintptr_t arg)
 {
     struct proc *p = NULL;
-    for (unsigned i = 0; i < NPROC && !p; i++)
+    for (unsigned i = free_hint; i < NPROC && !p; i++)
         if (procs[i].state == PROC_FREE)
             p = &procs[i];
     if (!p || prio >= NPRIO)
         return NULL;
+    free_hint = (unsigned)(p - procs); /* stays if this creation fails */
+    if ((unsigned)(p - procs) >= slots_used)
+        slots_used = (unsigned)(p - procs) + 1;
     /* The stack pages must be contiguous: allocate them in a row. */
     uintptr_t lo = 0, prev = 0;
     for (unsigned i = 0; i < USTACK_PAGES; i++) {
@@ -84,6 +108,7 @@ struct proc *proc_create(const char *name, unsigned prio, uintptr_t entry, uintp
     for (unsigned i = 0; i < PROC_NAME_MAX && p->name[i]; i++)
         name_words[i / 8] |= (uint64_t)(uint8_t)p->name[i] << (8 * (i % 8));
     ktrace(TRC_EV_PROC_CREATE, p->pid, prio, name_words[0], name_words[1], 0);
+    free_hint++;
     sched_enqueue(p);
     return p;
 }

@@ -14,10 +14,10 @@ static int bad(const char *what)
     return -1;
 }
 
-/* Copies process i's program to the top of its stack; returns the image. */
-static struct scn_image *place_image(struct proc *p, const struct scn_blob *b, uint32_t i)
+/* Copies process sp's program to the top of its stack; returns the image. */
+static struct scn_image *place_image(struct proc *p, const struct scn_blob *b,
+                                     const struct scn_proc *sp)
 {
-    const struct scn_proc *sp = &b->procs[i];
     size_t bytes = sizeof(struct scn_image) + sp->nops * sizeof(struct scn_op) + sp->nstr;
     size_t stack = p->stack_hi - p->stack_lo;
     /* leave the runner at least 4 KiB of stack below the image */
@@ -38,16 +38,30 @@ static struct scn_image *place_image(struct proc *p, const struct scn_blob *b, u
     return img;
 }
 
+/* Returns true if the table of n items of `item` bytes at `offset` lies
+ * in a blob of `size` bytes, 8-byte aligned. */
+static bool table_ok(uint64_t offset, uint64_t n, uint64_t item, uint64_t size)
+{
+    return offset % 8 == 0 && offset <= size && n * item <= size - offset;
+}
+
+static struct proc *procs[SCN_MAX_PROCS];
+static struct scn_image *imgs[SCN_MAX_PROCS];
+
 int scenario_start(uintptr_t addr, uint64_t size)
 {
     const struct scn_blob *b = (const struct scn_blob *)addr;
     if (!addr || size < sizeof *b || b->magic != SCN_MAGIC || b->size != size || b->nprocs == 0 ||
-        b->nprocs > SCN_MAX_PROCS || b->nobjects > SCN_MAX_OBJECTS || b->ncaps > SCN_MAX_CAPS)
+        b->nprocs > SCN_MAX_PROCS || b->nobjects > SCN_MAX_OBJECTS || b->ncaps > SCN_MAX_CAPS ||
+        !table_ok(b->proc_offset, b->nprocs, sizeof(struct scn_proc), size) ||
+        !table_ok(b->object_offset, b->nobjects, sizeof(struct scn_object), size) ||
+        !table_ok(b->cap_offset, b->ncaps, sizeof(struct scn_cap), size))
         return bad("no valid compiled scenario at boot-info's address");
-    struct proc *procs[SCN_MAX_PROCS];
-    struct scn_image *imgs[SCN_MAX_PROCS];
+    const struct scn_proc *sprocs = (const struct scn_proc *)(addr + b->proc_offset);
+    const struct scn_object *objects = (const struct scn_object *)(addr + b->object_offset);
+    const struct scn_cap *caps = (const struct scn_cap *)(addr + b->cap_offset);
     for (uint32_t i = 0; i < b->nprocs; i++) {
-        const struct scn_proc *sp = &b->procs[i];
+        const struct scn_proc *sp = &sprocs[i];
         if (sp->op_offset + (uint64_t)sp->nops * sizeof(struct scn_op) > size ||
             sp->str_offset + (uint64_t)sp->nstr > size || sp->priority >= NPRIO)
             return bad("a process's program lies outside the scenario");
@@ -57,11 +71,11 @@ int scenario_start(uintptr_t addr, uint64_t size)
         procs[i] = proc_create(name, sp->priority, (uintptr_t)prog_scenario, 0);
         if (!procs[i])
             return bad("cannot create a process (out of slots or memory)");
-        if (!(imgs[i] = place_image(procs[i], b, i)))
+        if (!(imgs[i] = place_image(procs[i], b, sp)))
             return bad("a process's program does not fit its stack");
     }
     for (uint32_t i = 0; i < b->nobjects; i++) {
-        const struct scn_object *o = &b->objects[i];
+        const struct scn_object *o = &objects[i];
         if (o->owner >= b->nprocs || o->owner_slot >= SCN_MAX_HANDLES)
             return bad("an object with a bad owner");
         long tok = o->type == SCN_OBJ_PORT ? kipc_port_create(procs[o->owner], o->capacity)
@@ -71,7 +85,7 @@ int scenario_start(uintptr_t addr, uint64_t size)
         imgs[o->owner]->handles[o->owner_slot] = tok;
     }
     for (uint32_t i = 0; i < b->ncaps; i++) {
-        const struct scn_cap *g = &b->caps[i];
+        const struct scn_cap *g = &caps[i];
         if (g->from >= b->nprocs || g->to >= b->nprocs || g->from_slot >= SCN_MAX_HANDLES ||
             g->to_slot >= SCN_MAX_HANDLES || imgs[g->from]->handles[g->from_slot] < 0)
             return bad("a capability grant with bad processes or handles");

@@ -247,6 +247,8 @@ void ipc_capsys_init(struct ipc_capsys *sys, struct ipc_capcache *caches, unsign
         return;
     for (unsigned i = 0; i < IPC_MAX_CSPACES; i++)
         sys->spaces[i] = NULL;
+    sys->top = 0;
+    sys->check_overlap = true;
     sys->caches = caches;
     sys->ncaches = caches != NULL ? ncaches : 0;
     sys->event = NULL;
@@ -285,7 +287,7 @@ int ipc_cspace_attach(struct ipc_capsys *sys, struct ipc_cspace *cs, uint16_t id
         return IPC_ERR_INVALID_ARG;
     uintptr_t lo = (uintptr_t)slots;
     uintptr_t hi = (uintptr_t)(slots + nslots);
-    for (unsigned i = 1; i < IPC_MAX_CSPACES; i++) {
+    for (unsigned i = 1; sys->check_overlap && i <= sys->top; i++) {
         const struct ipc_cspace *o = sys->spaces[i];
         if (o == NULL)
             continue;
@@ -314,6 +316,8 @@ int ipc_cspace_attach(struct ipc_capsys *sys, struct ipc_cspace *cs, uint16_t id
     cs->hint = 0;
     cs->slots = slots;
     sys->spaces[id] = cs;
+    if (id > sys->top)
+        sys->top = id;
     return IPC_OK;
 }
 

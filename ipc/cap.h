@@ -80,7 +80,14 @@ enum ipc_cap_event {
 
 struct ipc_capsys {
     struct ipc_cspace *spaces[IPC_MAX_CSPACES]; /* by id, NULL where none */
-    struct ipc_capcache *caches;                /* ncaches, one per core */
+    uint16_t top;                               /* no space has an id above it */
+    /* Whether attach checks that a space's slots overlap no other space's
+     * (true after ipc_capsys_init). The check scans every attached space;
+     * a caller whose slot arrays are disjoint by construction (the
+     * kernel's live in its process table) may turn it off, so that
+     * attaching stays O(1) with a thousand spaces. */
+    bool check_overlap;
+    struct ipc_capcache *caches; /* ncaches, one per core */
     unsigned ncaches;
     /* Optional observer; `tok` names the slot concerned. */
     void (*event)(void *ctx, enum ipc_cap_event ev, unsigned core, uint16_t cspace, ipc_cap_t tok);
@@ -96,7 +103,8 @@ int ipc_capcache_init(struct ipc_capcache *c, struct ipc_capcache_line *lines, u
 
 /* Makes `cs` an empty space with id `id` over `slots` and attaches it.
  * Returns IPC_OK, or IPC_ERR_INVALID_ARG (id out of range or taken,
- * nslots 0). */
+ * nslots 0; with check_overlap, also `cs` already attached or slots that
+ * overlap another space's). */
 int ipc_cspace_attach(struct ipc_capsys *sys, struct ipc_cspace *cs, uint16_t id,
                       struct ipc_slot *slots, uint16_t nslots);
 /* Deletes every capability of `cs` (and their descendants elsewhere) and

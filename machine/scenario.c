@@ -340,26 +340,58 @@ struct proc_build {
     unsigned nstr;
 };
 
-struct build {
-    struct scn *s;
-    struct scn_blob hdr;
-    struct proc_build procs[SCN_MAX_PROCS];
-    char object_names[SCN_MAX_OBJECTS][17];
-    uint16_t object_type[SCN_MAX_OBJECTS];
+/* One element of "processes": a process, or `count` replicas of it that
+ * share its program and handle names. */
+struct entry {
+    char name[17];
+    uint32_t first, count; /* its processes: first .. first + count - 1 */
+    uint32_t priority;
+    struct proc_build pb;
 };
 
-static int proc_index(const struct build *b, const char *name)
+/* An element of "objects" (one object per replica of its owner). */
+struct objdecl {
+    char name[17];
+};
+
+struct build {
+    struct scn *s;
+    struct entry *entries;
+    size_t nentries;
+    struct scn_proc *procs; /* s->nprocs of them */
+    struct objdecl *objdecls;
+    size_t nobjdecls;
+    struct scn_object *objects;
+    uint32_t nobjects;
+    struct scn_cap *caps;
+    uint32_t ncaps;
+};
+
+static void build_free(struct build *b)
 {
-    for (size_t i = 0; i < b->s->nprocs; i++)
-        if (strcmp(b->s->proc_names[i], name) == 0)
+    if (!b)
+        return;
+    free(b->entries);
+    free(b->procs);
+    free(b->objdecls);
+    free(b->objects);
+    free(b->caps);
+    free(b);
+}
+
+/* The element of "processes" named `name`, or -1. */
+static int entry_index(const struct build *b, const char *name)
+{
+    for (size_t i = 0; i < b->nentries; i++)
+        if (strcmp(b->entries[i].name, name) == 0)
             return (int)i;
     return -1;
 }
 
 static int object_index(const struct build *b, const char *name)
 {
-    for (uint32_t i = 0; i < b->hdr.nobjects; i++)
-        if (strcmp(b->object_names[i], name) == 0)
+    for (size_t i = 0; i < b->nobjdecls; i++)
+        if (strcmp(b->objdecls[i].name, name) == 0)
             return (int)i;
     return -1;
 }
@@ -822,6 +854,15 @@ static bool load_machine(struct ctx *c, struct scn *s, const cJSON *root)
     return true;
 }
 
+/* Returns the number of decimal digits of n. */
+static unsigned digits(uint32_t n)
+{
+    unsigned d = 1;
+    while (n >= 10)
+        n /= 10, d++;
+    return d;
+}
+
 static bool load_processes(struct ctx *c, struct build *b, const cJSON *root)
 {
     const cJSON *procs = cJSON_GetObjectItemCaseSensitive(root, "processes");
@@ -830,28 +871,63 @@ static bool load_processes(struct ctx *c, struct build *b, const cJSON *root)
         return fail(c, "must be a non-empty array");
     if (cJSON_GetArraySize(procs) > SCN_MAX_PROCS)
         return fail(c, "more than %d processes", SCN_MAX_PROCS);
+    size_t n = (size_t)cJSON_GetArraySize(procs);
+    if (!(b->entries = calloc(n, sizeof *b->entries)))
+        return fail(c, "out of memory");
+    uint32_t total = 0;
     int i = 0;
     for (const cJSON *p = procs->child; p; p = p->next, i++) {
         push_index(c, i);
-        static const char *const allowed[] = {"name", "priority", "program", NULL};
+        static const char *const allowed[] = {"name", "priority", "count", "program", NULL};
         static const char *const required[] = {"name", "program", NULL};
         const char *name;
-        uint64_t prio;
+        uint64_t prio, count;
         if (!check_object(c, p, allowed, required) || !get_ident(c, p, "name", true, &name) ||
-            !get_uint(c, p, "priority", 0, 7, false, 1, &prio))
+            !get_uint(c, p, "priority", 0, 7, false, 1, &prio) ||
+            !get_uint(c, p, "count", 1, SCN_MAX_PROCS, false, 1, &count))
             return false;
-        if (proc_index(b, name) >= 0) {
+        if (entry_index(b, name) >= 0) {
             push_key(c, "name");
             return fail(c, "a second process named \"%s\"", name);
         }
-        snprintf(b->s->proc_names[i], sizeof b->s->proc_names[i], "%s", name);
-        b->s->nprocs++;
-        struct scn_proc *sp = &b->hdr.procs[i];
-        memcpy(sp->name, name, strlen(name)); /* at most 16: NUL-padded, not terminated */
-        sp->priority = (uint32_t)prio;
+        if (count > 1 && strlen(name) + 1 + digits((uint32_t)count - 1) > 16) {
+            push_key(c, "name");
+            return fail(c, "too long for %llu replicas: \"%s.%llu\" would be over 16 characters",
+                        (unsigned long long)count, name, (unsigned long long)count - 1);
+        }
+        if (total + count > SCN_MAX_PROCS) {
+            push_key(c, "count");
+            return fail(c, "more than %d processes in all", SCN_MAX_PROCS);
+        }
+        struct entry *e = &b->entries[b->nentries++];
+        snprintf(e->name, sizeof e->name, "%s", name);
+        e->first = total;
+        e->count = (uint32_t)count;
+        e->priority = (uint32_t)prio;
+        total += (uint32_t)count;
         pop(c);
     }
-    b->hdr.nprocs = (uint32_t)i;
+    struct scn *s = b->s;
+    s->proc_names = calloc(total, sizeof *s->proc_names);
+    s->expect.procs = calloc(total, sizeof *s->expect.procs);
+    b->procs = calloc(total, sizeof *b->procs);
+    if (!s->proc_names || !s->expect.procs || !b->procs)
+        return fail(c, "out of memory");
+    for (size_t i = 0; i < b->nentries; i++) {
+        const struct entry *e = &b->entries[i];
+        for (uint32_t k = 0; k < e->count; k++) {
+            char *pn = s->proc_names[e->first + k], full[32];
+            if (e->count > 1)
+                snprintf(full, sizeof full, "%s.%u", e->name, k);
+            else
+                snprintf(full, sizeof full, "%s", e->name);
+            snprintf(pn, sizeof s->proc_names[0], "%.16s", full); /* fits: checked above */
+            struct scn_proc *sp = &b->procs[e->first + k];
+            memcpy(sp->name, pn, strlen(pn)); /* at most 16: NUL-padded, not terminated */
+            sp->priority = e->priority;
+        }
+    }
+    s->nprocs = total;
     pop(c);
     return true;
 }
@@ -877,6 +953,11 @@ static bool load_objects(struct ctx *c, struct build *b, const cJSON *root)
     const cJSON *objs;
     if (!get_array(c, root, "objects", SCN_MAX_OBJECTS, &objs) || !objs)
         return !c->failed;
+    size_t n = (size_t)cJSON_GetArraySize(objs);
+    b->objdecls = calloc(n ? n : 1, sizeof *b->objdecls);
+    b->objects = calloc(SCN_MAX_OBJECTS, sizeof *b->objects);
+    if (!b->objdecls || !b->objects)
+        return fail(c, "out of memory");
     int i = 0;
     for (const cJSON *o = objs->child; o; o = o->next, i++) {
         push_index(c, i);
@@ -898,25 +979,31 @@ static bool load_objects(struct ctx *c, struct build *b, const cJSON *root)
             push_key(c, "capacity");
             return fail(c, "only ports have a capacity");
         }
-        if (object_index(b, name) >= 0 || proc_index(b, name) >= 0) {
+        if (object_index(b, name) >= 0 || entry_index(b, name) >= 0) {
             push_key(c, "name");
             return fail(c, "the name \"%s\" is taken", name);
         }
-        int ow = proc_index(b, owner);
+        int ow = entry_index(b, owner);
         if (ow < 0) {
             push_key(c, "owner");
             return fail(c, "no process named \"%s\"", owner);
         }
-        struct scn_object *so = &b->hdr.objects[i];
+        const struct entry *e = &b->entries[ow];
+        if (b->nobjects + e->count > SCN_MAX_OBJECTS) {
+            push_key(c, "owner");
+            return fail(c, "more than %d objects in all (one per replica of the owner)",
+                        SCN_MAX_OBJECTS);
+        }
         uint16_t slot;
-        if (!handle_define(c, &b->procs[ow], name, &slot))
+        if (!handle_define(c, &b->entries[ow].pb, name, &slot))
             return false;
-        *so = (struct scn_object){.type = port ? SCN_OBJ_PORT : SCN_OBJ_NOTIFICATION,
-                                  .owner = (uint16_t)ow,
-                                  .owner_slot = slot,
-                                  .capacity = (uint32_t)cap};
-        snprintf(b->object_names[i], sizeof b->object_names[i], "%s", name);
-        b->hdr.nobjects = (uint32_t)i + 1;
+        for (uint32_t k = 0; k < e->count; k++)
+            b->objects[b->nobjects++] =
+                (struct scn_object){.type = port ? SCN_OBJ_PORT : SCN_OBJ_NOTIFICATION,
+                                    .owner = (uint16_t)(e->first + k),
+                                    .owner_slot = slot,
+                                    .capacity = (uint32_t)cap};
+        snprintf(b->objdecls[b->nobjdecls++].name, sizeof b->objdecls[0].name, "%s", name);
         pop(c);
     }
     pop(c);
@@ -928,16 +1015,22 @@ static bool load_caps(struct ctx *c, struct build *b, const cJSON *root)
     const cJSON *caps;
     if (!get_array(c, root, "capabilities", SCN_MAX_CAPS, &caps) || !caps)
         return !c->failed;
+    if (!(b->caps = calloc(SCN_MAX_CAPS, sizeof *b->caps)))
+        return fail(c, "out of memory");
     int i = 0;
     for (const cJSON *g = caps->child; g; g = g->next, i++) {
         push_index(c, i);
-        static const char *const allowed[] = {"from", "object", "to", "rights", NULL};
+        static const char *const allowed[] = {"from", "object", "to", "rights",
+                                              "as",   "shift",  NULL};
         static const char *const required[] = {"from", "object", "to", "rights", NULL};
-        const char *from, *object, *to;
+        const char *from, *object, *to, *as;
+        uint64_t shift;
         if (!check_object(c, g, allowed, required) || !get_ident(c, g, "from", true, &from) ||
-            !get_ident(c, g, "object", true, &object) || !get_ident(c, g, "to", true, &to))
+            !get_ident(c, g, "object", true, &object) || !get_ident(c, g, "to", true, &to) ||
+            !get_ident(c, g, "as", false, &as) ||
+            !get_uint(c, g, "shift", 0, SCN_MAX_PROCS - 1, false, 0, &shift))
             return false;
-        int f = proc_index(b, from), t = proc_index(b, to);
+        int f = entry_index(b, from), t = entry_index(b, to);
         if (f < 0 || t < 0) {
             push_key(c, f < 0 ? "from" : "to");
             return fail(c, "no process named \"%s\"", f < 0 ? from : to);
@@ -946,20 +1039,57 @@ static bool load_caps(struct ctx *c, struct build *b, const cJSON *root)
             push_key(c, "object");
             return fail(c, "no object named \"%s\"", object);
         }
-        uint16_t fs = handle_find(&b->procs[f], object), ts;
+        struct entry *ef = &b->entries[f], *et = &b->entries[t];
+        uint16_t fs = handle_find(&ef->pb, object), ts;
         if (fs == SCN_NO_SLOT) {
             push_key(c, "from");
             return fail(c, "\"%s\" does not hold \"%s\" (yet)", from, object);
+        }
+        /* From one process to each replica of `to`, or from replica i of
+         * `from` to replica (i + shift) mod count of `to`. */
+        bool pairwise = ef->count > 1;
+        if (pairwise && et->count != ef->count) {
+            push_key(c, "to");
+            return fail(c,
+                        "\"%s\" has %u replicas and \"%s\" %u: replicas grant pairwise, so give "
+                        "both the same count (or grant from a single process)",
+                        from, ef->count, to, et->count);
+        }
+        if (cJSON_GetObjectItemCaseSensitive(g, "shift") && (!pairwise || shift >= et->count)) {
+            push_key(c, "shift");
+            return fail(c,
+                        pairwise ? "must be below the number of replicas (%u)"
+                                 : "only for grants between replicated processes (count > 1)",
+                        et->count);
+        }
+        if (f == t && (!pairwise || shift == 0)) {
+            push_key(c, "to");
+            return fail(c, "a process cannot grant itself a capability%s",
+                        pairwise ? " (give a non-zero \"shift\")" : "");
         }
         uint32_t rights;
         push_key(c, "rights");
         if (!parse_rights(c, cJSON_GetObjectItemCaseSensitive(g, "rights"), &rights))
             return false;
         pop(c);
-        if (!handle_define(c, &b->procs[t], object, &ts))
+        const char *hname = as ? as : object;
+        if (f == t && strcmp(hname, object) == 0) {
+            push_key(c, "to");
+            return fail(c, "the copy would replace \"%s\"'s own handle \"%s\": name it with \"as\"",
+                        from, object);
+        }
+        if (b->ncaps + et->count > SCN_MAX_CAPS) {
+            push_key(c, "to");
+            return fail(c, "more than %d capabilities in all (one per replica)", SCN_MAX_CAPS);
+        }
+        if (!handle_define(c, &et->pb, hname, &ts))
             return false;
-        b->hdr.caps[i] = (struct scn_cap){(uint16_t)f, fs, (uint16_t)t, ts, rights, 0};
-        b->hdr.ncaps = (uint32_t)i + 1;
+        for (uint32_t k = 0; k < et->count; k++) {
+            uint32_t src =
+                pairwise ? ef->first + (k + et->count - (uint32_t)shift) % et->count : ef->first;
+            b->caps[b->ncaps++] =
+                (struct scn_cap){(uint16_t)src, fs, (uint16_t)(et->first + k), ts, rights, 0};
+        }
         pop(c);
     }
     pop(c);
@@ -977,7 +1107,7 @@ static bool load_programs(struct ctx *c, struct build *b, const cJSON *root)
         const cJSON *prog = cJSON_GetObjectItemCaseSensitive(p, "program");
         if (!cJSON_IsArray(prog))
             return fail(c, "must be an array of operations");
-        if (!compile_ops(c, b, &b->procs[i], prog, 0))
+        if (!compile_ops(c, b, &b->entries[i].pb, prog, 0))
             return false;
         pop(c);
         pop(c);
@@ -1009,9 +1139,19 @@ static bool load_expect(struct ctx *c, struct build *b, const cJSON *root)
         if (!cJSON_IsObject(procs))
             return fail(c, "must be an object keyed by process name");
         for (const cJSON *it = procs->child; it; it = it->next) {
-            int pi = proc_index(b, it->string);
+            /* A process, every replica of one, or one replica ("worker.3"). */
+            uint32_t first = 0, count = 0;
+            int ei = entry_index(b, it->string);
+            if (ei >= 0) {
+                first = b->entries[ei].first;
+                count = b->entries[ei].count;
+            } else {
+                for (uint32_t k = 0; k < b->s->nprocs && !count; k++)
+                    if (strcmp(b->s->proc_names[k], it->string) == 0)
+                        first = k, count = 1;
+            }
             push_key(c, it->string);
-            if (pi < 0)
+            if (!count)
                 return fail_key(c, "no process named \"%s\"", it->string);
             static const char *const pallowed[] = {"state", "code", NULL};
             static const char *const prequired[] = {"state", NULL};
@@ -1026,8 +1166,10 @@ static bool load_expect(struct ctx *c, struct build *b, const cJSON *root)
                 push_key(c, "state");
                 return fail(c, "must be \"exited\" or \"killed\"");
             }
-            e->procs[pi].killed = killed;
-            e->procs[pi].code = (int)code;
+            for (uint32_t k = first; k < first + count; k++) {
+                e->procs[k].killed = killed;
+                e->procs[k].code = (int)code;
+            }
             pop(c);
         }
         pop(c);
@@ -1096,30 +1238,51 @@ static bool load_expect(struct ctx *c, struct build *b, const cJSON *root)
 /* Lays the compiled scenario out as one blob (scenario_abi.h). */
 static bool emit(struct ctx *c, struct build *b)
 {
-    size_t size = sizeof b->hdr;
-    for (uint32_t i = 0; i < b->hdr.nprocs; i++)
-        size += b->procs[i].nops * sizeof(struct scn_op) + ((b->procs[i].nstr + 7) & ~7u);
+    struct scn_blob hdr = {.magic = SCN_MAGIC,
+                           .nprocs = (uint32_t)b->s->nprocs,
+                           .nobjects = b->nobjects,
+                           .ncaps = b->ncaps};
+    size_t size = sizeof hdr;
+    hdr.proc_offset = (uint32_t)size;
+    size += hdr.nprocs * sizeof(struct scn_proc);
+    hdr.object_offset = (uint32_t)size;
+    size += hdr.nobjects * sizeof(struct scn_object);
+    hdr.cap_offset = (uint32_t)size;
+    size += hdr.ncaps * sizeof(struct scn_cap);
+    for (size_t i = 0; i < b->nentries; i++)
+        size += b->entries[i].pb.nops * sizeof(struct scn_op) + ((b->entries[i].pb.nstr + 7) & ~7u);
     if (size > MM_SCENARIO_SIZE)
-        return fail(c, "the compiled scenario is too large (%zu bytes)", size);
-    struct scn_blob *blob = calloc(1, size);
+        return fail(c, "the compiled scenario is too large (%zu bytes, at most %llu)", size,
+                    (unsigned long long)MM_SCENARIO_SIZE);
+    char *blob = calloc(1, size);
     if (!blob)
         return fail(c, "out of memory");
-    *blob = b->hdr;
-    blob->magic = SCN_MAGIC;
-    blob->size = (uint32_t)size;
-    size_t off = sizeof b->hdr;
-    for (uint32_t i = 0; i < b->hdr.nprocs; i++) {
-        struct proc_build *p = &b->procs[i];
-        blob->procs[i].nops = p->nops;
-        blob->procs[i].op_offset = (uint32_t)off;
-        memcpy((char *)blob + off, p->ops, p->nops * sizeof(struct scn_op));
+    hdr.size = (uint32_t)size;
+    memcpy(blob, &hdr, sizeof hdr);
+    struct scn_proc *procs = (struct scn_proc *)(blob + hdr.proc_offset);
+    memcpy(procs, b->procs, hdr.nprocs * sizeof *procs);
+    if (hdr.nobjects)
+        memcpy(blob + hdr.object_offset, b->objects, hdr.nobjects * sizeof(struct scn_object));
+    if (hdr.ncaps)
+        memcpy(blob + hdr.cap_offset, b->caps, hdr.ncaps * sizeof(struct scn_cap));
+    size_t off = hdr.cap_offset + hdr.ncaps * sizeof(struct scn_cap);
+    for (size_t i = 0; i < b->nentries; i++) {
+        const struct entry *e = &b->entries[i];
+        const struct proc_build *p = &e->pb;
+        uint32_t op_offset = (uint32_t)off;
+        memcpy(blob + off, p->ops, p->nops * sizeof(struct scn_op));
         off += p->nops * sizeof(struct scn_op);
-        blob->procs[i].str_offset = (uint32_t)off;
-        blob->procs[i].nstr = p->nstr;
-        memcpy((char *)blob + off, p->strings, p->nstr);
+        uint32_t str_offset = (uint32_t)off;
+        memcpy(blob + off, p->strings, p->nstr);
         off += (p->nstr + 7) & ~7u;
+        for (uint32_t k = e->first; k < e->first + e->count; k++) {
+            procs[k].nops = p->nops;
+            procs[k].op_offset = op_offset;
+            procs[k].str_offset = str_offset;
+            procs[k].nstr = p->nstr;
+        }
     }
-    b->s->blob = blob;
+    b->s->blob = (struct scn_blob *)blob;
     b->s->blob_size = size;
     return true;
 }
@@ -1266,7 +1429,7 @@ int scn_load_text(const char *path, const char *text, size_t len, struct scn *s,
 out:
     if (rc != 0 && !c.failed && !err[0])
         snprintf(err, errn, "%s: invalid scenario", path);
-    free(b);
+    build_free(b);
     cJSON_Delete(root);
     if (rc != 0)
         scn_free(s);
@@ -1307,6 +1470,11 @@ void scn_free(struct scn *s)
     free(s->blob);
     s->blob = NULL;
     s->blob_size = 0;
+    free(s->proc_names);
+    s->proc_names = NULL;
+    free(s->expect.procs);
+    s->expect.procs = NULL;
+    s->nprocs = 0;
 }
 
 const char *scn_msg_field_name(enum scn_msg_field f)

@@ -31,10 +31,10 @@ struct scn_expect_path {
 /* What must hold at the end of a run. */
 struct scn_expect {
     bool deadlock; /* the run must end in a deadlock (outcome "deadlock", exit 1) */
-    struct {
-        bool killed;        /* else exited */
-        int code;           /* exited: its exit code */
-    } procs[SCN_MAX_PROCS]; /* default: exited with 0 */
+    struct scn_expect_proc {
+        bool killed; /* else exited */
+        int code;    /* exited: its exit code */
+    } * procs;       /* one per process (owned); default: exited with 0 */
     bool has_msg[SCN_MSG_COUNT];
     uint64_t msg[SCN_MSG_COUNT];
     struct scn_expect_path paths[SCN_MAX_PATH_EXPECTS];
@@ -47,13 +47,13 @@ struct scn {
     char path[512]; /* the file it came from */
     char name[64];
     uint64_t seed;
-    uint64_t max_cycles; /* 0: not given */
-    char arch[16];       /* "" when not given */
-    char cpu[64];        /* "" when not given */
-    uint32_t cap_cache;  /* 0: not given */
-    uint64_t quantum;    /* 0: not given */
-    size_t nprocs;
-    char proc_names[SCN_MAX_PROCS][17];
+    uint64_t max_cycles;    /* 0: not given */
+    char arch[16];          /* "" when not given */
+    char cpu[64];           /* "" when not given */
+    uint32_t cap_cache;     /* 0: not given */
+    uint64_t quantum;       /* 0: not given */
+    size_t nprocs;          /* processes, each replica counted */
+    char (*proc_names)[17]; /* owned: replica i of "w" (count > 1) is "w.i" */
     struct scn_expect expect;
     char *source; /* owned: the JSON text it was loaded from (for traces) */
     size_t source_len;

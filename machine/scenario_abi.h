@@ -8,17 +8,17 @@
 
 #include <stdint.h>
 
-#define SCN_MAGIC 0x314e4353u       /* "SCN1" */
+#define SCN_MAGIC 0x324e4353u       /* "SCN2" */
 #define SCN_IMAGE_MAGIC 0x474d4953u /* "SIMG" */
-#define SCN_MAX_PROCS 24
-#define SCN_MAX_OBJECTS 64
-#define SCN_MAX_CAPS 128
-#define SCN_MAX_HANDLES 32   /* per process */
-#define SCN_MAX_OPS 192      /* per process, compiled (a repeat takes two) */
-#define SCN_MAX_STRINGS 1024 /* bytes of names per process */
-#define SCN_MAX_DEPTH 8      /* repeat nesting */
-#define SCN_MAX_SOCKETS 4    /* POSIX-shim sockets per process */
-#define SCN_MAX_CHANS 2      /* channels per process */
+#define SCN_MAX_PROCS 1000          /* processes, replicas counted */
+#define SCN_MAX_OBJECTS 16384       /* objects created at start, replicas counted */
+#define SCN_MAX_CAPS 16384          /* capabilities granted at start, replicas counted */
+#define SCN_MAX_HANDLES 32          /* per process */
+#define SCN_MAX_OPS 192             /* per process, compiled (a repeat takes two) */
+#define SCN_MAX_STRINGS 1024        /* bytes of names per process */
+#define SCN_MAX_DEPTH 8             /* repeat nesting */
+#define SCN_MAX_SOCKETS 4           /* POSIX-shim sockets per process */
+#define SCN_MAX_CHANS 2             /* channels per process */
 #define SCN_NO_SLOT 0xffffu
 #define SCN_EXPECT_ANY INT32_MIN /* the operation's result is not checked */
 #define SCN_EXIT_EXPECT_BASE 100 /* exit code of a failed expectation: + op index */
@@ -119,14 +119,15 @@ struct scn_proc {
     uint32_t reserved;
 };
 
+/* The blob: this header, then struct scn_proc procs[nprocs], struct
+ * scn_object objects[nobjects] and struct scn_cap caps[ncaps] at the
+ * offsets given (8-byte aligned), then the programs' ops and strings
+ * (replicas of one scenario process share theirs). */
 struct scn_blob {
     uint32_t magic; /* SCN_MAGIC */
     uint32_t size;  /* bytes of the whole blob */
     uint32_t nprocs, nobjects, ncaps, reserved;
-    struct scn_proc procs[SCN_MAX_PROCS];
-    struct scn_object objects[SCN_MAX_OBJECTS];
-    struct scn_cap caps[SCN_MAX_CAPS];
-    /* then each process's ops and strings */
+    uint32_t proc_offset, object_offset, cap_offset, reserved2;
 };
 
 /* What the kernel puts at the top of each scenario process's user stack

@@ -337,6 +337,80 @@ static void print_kvs(FILE *out, const char *label, const struct trc_kv *kv, uns
     fputc('\n', out);
 }
 
+/* Replicas of a scenario process ("w.0", "w.1", ...) that ended the same
+ * way are summed up in one row when there are at least this many. */
+#define REPLICA_ROWS_MIN 5
+
+/* If process p is named "BASE.K", returns the length of BASE (else 0)
+ * and K in *k. */
+static size_t replica_base(const struct trc_proc *p, unsigned long *k)
+{
+    const char *dot = strrchr(p->name, '.');
+    if (!dot || dot == p->name || !dot[1] || strspn(dot + 1, "0123456789") != strlen(dot + 1) ||
+        (dot[1] == '0' && dot[2]))
+        return 0;
+    *k = strtoul(dot + 1, NULL, 10);
+    return (size_t)(dot - p->name);
+}
+
+/* Returns how many processes from i on are replicas i.K, i.K+1, ... of one
+ * base with the same priority that exited with the same code (1 when
+ * process i is not a replica). */
+static size_t replica_run(const struct trc_log *log, size_t i)
+{
+    const struct trc_proc *a = &log->procs[i];
+    unsigned long k0, k;
+    size_t len = replica_base(a, &k0), n = 1;
+    if (!len || a->state != TRC_PROC_EXITED)
+        return 1;
+    while (i + n < log->nprocs) {
+        const struct trc_proc *b = &log->procs[i + n];
+        if (replica_base(b, &k) != len || strncmp(a->name, b->name, len) != 0 || k != k0 + n ||
+            b->priority != a->priority || b->state != TRC_PROC_EXITED ||
+            b->exit_code != a->exit_code)
+            break;
+        n++;
+    }
+    return n;
+}
+
+static int cmp_u64(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* One row for n replicas from p on (summed), and their spread of cycles. */
+static void print_replicas(FILE *out, const struct trc_proc *p, size_t n)
+{
+    unsigned long k0, k1;
+    size_t len = replica_base(&p[0], &k0);
+    replica_base(&p[n - 1], &k1);
+    uint64_t cycles = 0, syscalls = 0, sent = 0, received = 0;
+    uint64_t *c = malloc(n * sizeof *c);
+    for (size_t i = 0; i < n; i++) {
+        cycles += p[i].cycles;
+        syscalls += p[i].syscalls;
+        sent += p[i].messages_sent;
+        received += p[i].messages_received;
+        if (c)
+            c[i] = p[i].cycles;
+    }
+    char who[64];
+    snprintf(who, sizeof who, "%u-%u %.*s.%lu-%lu", p[0].pid, p[n - 1].pid, (int)len, p[0].name, k0,
+             k1);
+    fprintf(out, "   %-21s %-4u %12llu %8llu %8llu %8llu  %zu exited (code %lld)\n", who,
+            p[0].priority, (unsigned long long)cycles, (unsigned long long)syscalls,
+            (unsigned long long)sent, (unsigned long long)received, n, (long long)p[0].exit_code);
+    if (c) {
+        qsort(c, n, sizeof *c, cmp_u64);
+        fprintf(out, "             each: cycles min %llu, median %llu, max %llu\n",
+                (unsigned long long)c[0], (unsigned long long)c[n / 2],
+                (unsigned long long)c[n - 1]);
+        free(c);
+    }
+}
+
 void trc_report_print(FILE *out, const struct trc_run_info *run, const struct trc_log *log)
 {
     char hash[17];
@@ -417,6 +491,12 @@ void trc_report_print(FILE *out, const struct trc_run_info *run, const struct tr
                 "cycles", "syscalls", "sent", "received", "state");
     for (size_t i = 0; i < log->nprocs; i++) {
         const struct trc_proc *p = &log->procs[i];
+        size_t n = replica_run(log, i);
+        if (n >= REPLICA_ROWS_MIN) {
+            print_replicas(out, &log->procs[i], n);
+            i += n - 1;
+            continue;
+        }
         fprintf(out, "   %-4u %-16s %-4u %12llu %8llu %8llu %8llu  %s", p->pid, p->name,
                 p->priority, (unsigned long long)p->cycles, (unsigned long long)p->syscalls,
                 (unsigned long long)p->messages_sent, (unsigned long long)p->messages_received,

@@ -281,6 +281,14 @@ static void attach_validates_and_initialises(void **state)
     for (unsigned i = 1; i < IPC_MAX_CSPACES; i++)
         if (i > NSPACES)
             assert_null(f->sys.spaces[i]);
+    assert_int_equal(f->sys.top, NSPACES);
+    /* Without the overlap check (a caller whose slot arrays are disjoint
+     * by construction) the scan is skipped: the caller's promise. */
+    f->sys.check_overlap = false;
+    OK(ipc_cspace_attach(&f->sys, &cs2, 10, f->slots[2], 1));
+    assert_int_equal(f->sys.top, 10);
+    ipc_cspace_detach(&f->sys, &cs2);
+    f->sys.check_overlap = true; /* space 3's first slot was empty: attach left it so */
 
     OK(ipc_cspace_attach(&f->sys, &cs, IPC_MAX_CSPACES - 1, slots, 8));
     assert_ptr_equal(f->sys.spaces[IPC_MAX_CSPACES - 1], &cs);

@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "ipc/ipc.h"
 #include "machine/scenario.h"
 
 #ifndef IPCEMU_SCENARIOS_BAD
@@ -127,13 +128,23 @@ static const struct bad {
     {"90-name-64-chars.json", "name"},
     {"91-name-empty.json", "name"},
     {"92-no-processes.json", "processes"},
-    {"93-25-processes.json", "processes"},
+    {"93-1001-processes.json", "processes[1].count"},
     {"94-33-handles.json", "processes[0].program[32].as"},
     {"95-repeat-nested-9.json", "processes[0].program[0].body[0].body[0].body[0].body[0].body[0]."
                                 "body[0].body[0].body[0].body"},
     {"96-identifier-17-chars.json", "processes[0].program[0].as"},
     {"97-identifier-bad-char.json", "processes[2].name"},
     {"98-identifier-leading-digit.json", "processes[0].program[0].as"},
+    {"99-count-zero.json", "processes[0].count"},
+    {"100-count-name-too-long.json", "processes[0].name"},
+    {"101-shift-without-replicas.json", "capabilities[0].shift"},
+    {"102-replica-count-mismatch.json", "capabilities[0].to"},
+    {"103-self-grant-no-shift.json", "capabilities[0].to"},
+    {"104-self-grant-same-name.json", "capabilities[0].to"},
+    {"105-shift-too-large.json", "capabilities[0].shift"},
+    {"106-too-many-objects.json", "objects[16].owner"},
+    {"107-expect-unknown-replica.json", "expect.processes.w.4"},
+    {"108-replicas-grant-to-one.json", "capabilities[0].to"},
 };
 
 #define NCORPUS (sizeof corpus / sizeof corpus[0])
@@ -374,8 +385,9 @@ static void write_temp(const char *text, char *path, size_t n)
 }
 
 /* Writes `json` to a temporary file, its single quotes turned into double
- * quotes (none of these scenarios has an apostrophe), and loads it. */
-static void loads(const char *json)
+ * quotes (none of these scenarios has an apostrophe), and loads it into *s
+ * (the caller frees it with scn_free). */
+static void load_into(const char *json, struct scn *s)
 {
     char *text = strdup(json);
     assert_non_null(text);
@@ -385,14 +397,91 @@ static void loads(const char *json)
     char path[4096], err[1024];
     write_temp(text, path, sizeof path);
     free(text);
-    struct scn s;
-    memset(&s, 0, sizeof s);
+    memset(s, 0, sizeof *s);
     err[0] = '\0';
-    int rc = scn_load_file(path, &s, err, sizeof err);
+    int rc = scn_load_file(path, s, err, sizeof err);
     if (rc != 0)
         print_error("%s\n", err);
     unlink(path);
     assert_int_equal(rc, 0);
+}
+
+static void loads(const char *json)
+{
+    struct scn s;
+    load_into(json, &s);
+    scn_free(&s);
+}
+
+/* Replicas: names, shared programs, one object per replica of the owner,
+ * grants from one process to every replica and pairwise with a shift, and
+ * expectations for all replicas or one. */
+static void replicas_expand_into_the_blob(void **state)
+{
+    (void)state;
+    struct scn s;
+    load_into("{\n"
+              "  'name': 'ring', 'description': 'replicas',\n"
+              "  'objects': [{'name': 'in', 'type': 'port', 'owner': 'w', 'capacity': 2},\n"
+              "              {'name': 'hub', 'type': 'port', 'owner': 'boss'}],\n"
+              "  'capabilities': [\n"
+              "    {'from': 'w', 'object': 'in', 'to': 'w', 'shift': 1, 'as': 'next', 'rights': "
+              "['send']},\n"
+              "    {'from': 'boss', 'object': 'hub', 'to': 'w', 'rights': ['send']}],\n"
+              "  'processes': [\n"
+              "    {'name': 'boss', 'priority': 2, 'program': [{'op': 'recv', 'port': 'hub'}]},\n"
+              "    {'name': 'w', 'count': 12, 'priority': 3, 'program': [\n"
+              "      {'op': 'send', 'port': 'next'}, {'op': 'recv', 'port': 'in'},\n"
+              "      {'op': 'send', 'port': 'hub'}]}],\n"
+              "  'expect': {'processes': {'w': {'state': 'exited', 'code': 3},\n"
+              "                           'w.11': {'state': 'killed'}}}\n"
+              "}\n",
+              &s);
+    assert_int_equal(s.nprocs, 13);
+    assert_string_equal(s.proc_names[0], "boss");
+    assert_string_equal(s.proc_names[1], "w.0");
+    assert_string_equal(s.proc_names[12], "w.11");
+    assert_int_equal(s.expect.procs[0].code, 0);
+    assert_false(s.expect.procs[1].killed);
+    assert_int_equal(s.expect.procs[11].code, 3);
+    assert_true(s.expect.procs[12].killed);
+    const struct scn_blob *b = s.blob;
+    const char *base = (const char *)b;
+    assert_int_equal(b->nprocs, 13);
+    assert_int_equal(b->nobjects, 13);
+    assert_int_equal(b->ncaps, 24);
+    assert_int_equal(b->size, s.blob_size);
+    const struct scn_proc *procs = (const struct scn_proc *)(base + b->proc_offset);
+    const struct scn_object *objs = (const struct scn_object *)(base + b->object_offset);
+    const struct scn_cap *caps = (const struct scn_cap *)(base + b->cap_offset);
+    assert_memory_equal(procs[5].name, "w.4\0", 4);
+    assert_int_equal(procs[5].priority, 3);
+    assert_int_equal(procs[0].priority, 2);
+    /* Replicas share one program. */
+    assert_int_equal(procs[1].op_offset, procs[12].op_offset);
+    assert_int_equal(procs[1].nops, 3);
+    assert_int_not_equal(procs[0].op_offset, procs[1].op_offset);
+    /* "in": one per replica, in the replica's own slot; "hub": boss's. */
+    for (unsigned k = 0; k < 12; k++) {
+        assert_int_equal(objs[k].owner, 1 + k);
+        assert_int_equal(objs[k].owner_slot, objs[0].owner_slot);
+        assert_int_equal(objs[k].capacity, 2);
+    }
+    assert_int_equal(objs[12].owner, 0);
+    /* Replica k gives replica k + 1 (mod 12) its "in" as "next". */
+    for (unsigned k = 0; k < 12; k++) {
+        assert_int_equal(caps[k].to, 1 + k);
+        assert_int_equal(caps[k].from, 1 + (k + 11) % 12);
+        assert_int_equal(caps[k].from_slot, objs[0].owner_slot);
+        assert_int_not_equal(caps[k].to_slot, objs[0].owner_slot);
+        assert_int_equal(caps[k].rights, IPC_RIGHT_SEND);
+    }
+    /* boss gives every replica "hub". */
+    for (unsigned k = 0; k < 12; k++) {
+        assert_int_equal(caps[12 + k].from, 0);
+        assert_int_equal(caps[12 + k].to, 1 + k);
+        assert_int_equal(caps[12 + k].from_slot, objs[12].owner_slot);
+    }
     scn_free(&s);
 }
 
@@ -407,7 +496,7 @@ static void a_minimal_scenario_loads(void **state)
 }
 
 /* Every operation, and every range at the bounds it can take without another
- * error: 24 processes, 32 handles, repeats nested 8 deep, 2^64 - 1 bits. */
+ * error: 24 process entries, 32 handles, repeats nested 8 deep, 2^64 - 1 bits. */
 static void every_operation_and_bound_loads(void **state)
 {
     (void)state;
@@ -549,6 +638,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(a_small_error_buffer_is_not_overrun),
         cmocka_unit_test(a_missing_file_is_an_error),
         cmocka_unit_test(a_minimal_scenario_loads),
+        cmocka_unit_test(replicas_expand_into_the_blob),
         cmocka_unit_test(every_operation_and_bound_loads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
