@@ -18,6 +18,7 @@
 #include "tracer/export.h"
 #include "tracer/report.h"
 #include "tracer/tracefile.h"
+#include "ui/view.h"
 
 #define EXIT_OK 0
 #define EXIT_RAN_NOT_OK 1
@@ -42,6 +43,7 @@ static void usage_main(FILE *out)
           "  run        run a JSON scenario (docs/scenarios.md) and check its expectations\n"
           "  replay     re-run a recorded trace and check it gives the same events\n"
           "  diff       compare two traces: first difference, paths side by side\n"
+          "  view       show a trace as a timeline (a window, or a PNG with --png)\n"
           "  boot       boot the kernel and run a built-in demo workload\n"
           "  exec       run a bare-metal program on the machine, no kernel\n"
           "  selftest   check that trap entry and return work on the installed Unicorn\n"
@@ -967,6 +969,8 @@ int main(int argc, char **argv)
         return cmd_replay(argc - 1, argv + 1);
     if (!strcmp(cmd, "diff"))
         return cmd_diff(argc - 1, argv + 1);
+    if (!strcmp(cmd, "view"))
+        return ui_view_main(argc - 1, argv + 1);
     if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
         usage_main(stdout);
         return EXIT_OK;

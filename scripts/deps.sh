@@ -3,7 +3,8 @@
 # missing. Uses sudo when not root.
 set -eu
 PKGS="cmake make gcc pkg-config clang lld llvm clang-format
-libunicorn-dev libcapstone-dev libcjson-dev libcmocka-dev libsdl2-dev"
+libunicorn-dev libcapstone-dev libcjson-dev libcmocka-dev libsdl2-dev
+libsdl2-ttf-dev libpng-dev fonts-dejavu-core xvfb xauth"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -205,11 +205,10 @@ static uint64_t setting_u64(const char *text, size_t len, const char *key)
     return strtoull(v, NULL, 10);
 }
 
-int trc_file_read(const char *path, struct trc_file_meta *m, struct trc_log *log, char *err,
-                  size_t n)
+int trc_file_scan(const char *path, struct trc_file_meta *m, const struct trc_file_sink *sink,
+                  char *err, size_t n)
 {
     memset(m, 0, sizeof *m);
-    trc_log_init(log);
     FILE *f = fopen(path, "rb");
     if (!f) {
         snprintf(err, n, "%s: %s", path, strerror(errno));
@@ -291,15 +290,17 @@ int trc_file_read(const char *path, struct trc_file_meta *m, struct trc_log *log
         e.pid = (uint32_t)get_var(&in);
         for (int k = 0; k < TRC_NARGS; k++)
             e.arg[k] = get_var(&in);
-        if (!in.bad && trc_log_event(log, &e) != TRC_OK) {
+        if (!in.bad && sink->event && sink->event(sink->arg, &e) != 0) {
             snprintf(err, n, "%s: out of memory", path);
             goto out;
         }
     }
     size_t cl = 0;
     const uint8_t *console = get_blob(&in, &cl);
-    for (size_t i = 0; console && i < cl; i++)
-        trc_log_console(log, console[i]);
+    if (console && cl && sink->console && sink->console(sink->arg, console, cl) != 0) {
+        snprintf(err, n, "%s: out of memory", path);
+        goto out;
+    }
     m->hash = get_u64(&in);
     m->cycles = get_u64(&in);
     m->instructions = get_u64(&in);
@@ -310,8 +311,30 @@ int trc_file_read(const char *path, struct trc_file_meta *m, struct trc_log *log
     rc = 0;
 out:
     free(buf);
-    if (rc != 0) {
+    if (rc != 0)
         trc_file_meta_free(m);
+    return rc;
+}
+
+static int log_event(void *arg, const struct trc_event *e)
+{
+    return trc_log_event(arg, e) == TRC_OK ? 0 : -1;
+}
+
+static int log_console(void *arg, const uint8_t *bytes, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        trc_log_console(arg, bytes[i]);
+    return 0;
+}
+
+int trc_file_read(const char *path, struct trc_file_meta *m, struct trc_log *log, char *err,
+                  size_t n)
+{
+    trc_log_init(log);
+    struct trc_file_sink sink = {log_event, log_console, log};
+    int rc = trc_file_scan(path, m, &sink, err, n);
+    if (rc != 0) {
         trc_log_free(log);
         trc_log_init(log);
     }

@@ -43,4 +43,17 @@ int trc_file_read(const char *path, struct trc_file_meta *m, struct trc_log *log
                   size_t n);
 void trc_file_meta_free(struct trc_file_meta *m);
 
+/* Where trc_file_scan hands what it reads: each event in order, then the
+ * console bytes; a callback returning non-zero (out of memory) stops the
+ * scan. Either may be NULL. */
+struct trc_file_sink {
+    int (*event)(void *arg, const struct trc_event *e);
+    int (*console)(void *arg, const uint8_t *bytes, size_t len);
+    void *arg;
+};
+/* Reads a trace like trc_file_read, handing its events to `sink` instead
+ * of keeping them (a viewer builds its own compact model). */
+int trc_file_scan(const char *path, struct trc_file_meta *m, const struct trc_file_sink *sink,
+                  char *err, size_t n);
+
 #endif

@@ -1,0 +1,298 @@
+/* tests/ui/test_render.c: the timeline rendered headless from real traces
+ * (ipcemu run --trace on scenarios/), checked by what the picture shows,
+ * not by a pixel hash: each lane's bar has the colour of the state the
+ * model gives for those cycles, a message's arrow joins its sender's lane
+ * at its send cycle to its receiver's lane at its receive cycle in its
+ * kind's colour (every kind, from the scenarios that have it), the legend
+ * shows every colour; and `ipcemu view --png` writes a PNG and refuses bad
+ * input with exit status 2.
+ *
+ * usage: test_ui_render IPCEMU ARCH SCENARIOS_DIR */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "tests/integration/harness.h"
+#include "ui/view.h"
+
+static const char *arch, *scenarios;
+
+/* Runs scenario `name` with --trace into tmpdir; returns the trace path
+ * (static buffer). */
+static const char *trace_of(const char *name)
+{
+    static char trace[4096];
+    char scn[4096];
+    snprintf(scn, sizeof scn, "%s/%s.json", scenarios, name);
+    snprintf(trace, sizeof trace, "%s/%s.trace", tmpdir, name);
+    struct result r = run(0, "run", scn, "--arch", arch, "--quiet", "--trace", trace, NULL);
+    if (r.status > 1)
+        print_error("%s: %s\n", name, r.err);
+    assert_true(r.status <= 1);
+    result_free(&r);
+    return trace;
+}
+
+struct frame {
+    uint32_t *px;
+    int w, h;
+};
+
+static uint32_t at(const struct frame *f, int x, int y)
+{
+    if (x < 0 || y < 0 || x >= f->w || y >= f->h)
+        return 0;
+    return f->px[(size_t)y * (size_t)f->w + (size_t)x] & 0xffffff;
+}
+
+static uint32_t rgb(SDL_Color c)
+{
+    return (uint32_t)c.r << 16 | (uint32_t)c.g << 8 | c.b;
+}
+
+/* Whether colour c is within `r` pixels of (x, y). */
+static bool near(const struct frame *f, int x, int y, int r, uint32_t c)
+{
+    for (int dy = -r; dy <= r; dy++)
+        for (int dx = -r; dx <= r; dx++)
+            if (at(f, x + dx, y + dy) == c)
+                return true;
+    return false;
+}
+
+static struct frame grab(struct ui_app *a)
+{
+    struct frame f;
+    f.px = ui_app_pixels(a, &f.w, &f.h);
+    assert_non_null(f.px);
+    return f;
+}
+
+/* The row centre of lane `lane` in the view (INT32_MIN: not shown). */
+static int lane_y(const struct ui_view *v, size_t lane)
+{
+    for (size_t r = 0; r < v->nrows; r++)
+        if (v->rows[r] == lane)
+            return v->plot_y + (int)((long)r - (long)v->scroll) * v->lane_h + v->lane_h / 2;
+    return INT32_MIN;
+}
+
+static int cycle_x(const struct ui_view *v, double cycle)
+{
+    return v->plot_x + (int)((cycle - v->t0) / v->cpp + 0.5);
+}
+
+/* Every process lane's bar shows, column by column, the colour of the
+ * state the model has there (arrows hidden so that they cover nothing). */
+static void lanes_show_the_states_of_the_model(void **state)
+{
+    (void)state;
+    const char *names[] = {"ping-pong", "rpc-clients", "deadlock-fixed"};
+    for (size_t s = 0; s < sizeof names / sizeof names[0]; s++) {
+        struct ui_app a;
+        char err[512];
+        assert_int_equal(
+            ui_app_open_headless(&a, trace_of(names[s]), 1200, 500, 1, err, sizeof err), 0);
+        a.view.kinds = 0;
+        struct frame f = grab(&a);
+        const struct ui_view *v = &a.view;
+        size_t checked = 0, lanes = 0;
+        for (size_t lane = 0; lane < a.model.nlanes; lane++) {
+            const struct tl_lane *l = &a.model.lanes[lane];
+            int y = lane_y(v, lane);
+            if (!l->pid || y == INT32_MIN || y >= v->plot_y + v->plot_h)
+                continue;
+            lanes++;
+            /* its name is written in the gutter */
+            size_t ink = 0;
+            for (int x = 0; x < v->plot_x - 2; x++)
+                for (int dy = -v->lane_h / 3; dy <= v->lane_h / 3; dy++)
+                    ink += at(&f, x, y + dy) != rgb(ui_background) && at(&f, x, y + dy) != 0xf4f4f6;
+            assert_true(ink > 20);
+            for (int c = 0; c < v->plot_w; c += 7) {
+                double a0 = v->t0 + c * v->cpp, a1 = a0 + v->cpp;
+                if (a0 < 0)
+                    continue;
+                uint64_t next;
+                enum tl_state st = tl_state_at(l, (uint64_t)a0, &next);
+                if (next < (uint64_t)a1 + 1 || st == TL_ABSENT)
+                    continue;      /* a change inside the column: either colour is fair */
+                bool mark = false; /* an exit mark drawn over the bar */
+                for (size_t k = 0; k < a.model.nmarks; k++)
+                    mark |= a.model.marks[k].lane == lane &&
+                            abs(cycle_x(v, (double)a.model.marks[k].at) - (v->plot_x + c)) <= 4;
+                if (mark)
+                    continue;
+                uint32_t got = at(&f, v->plot_x + c, y);
+                if (got != rgb(ui_state_color[st]))
+                    print_error("%s lane %s column %d (cycle %.0f): 0x%06x, %s is 0x%06x\n",
+                                names[s], l->name, c, a0, got, tl_state_name(st),
+                                rgb(ui_state_color[st]));
+                assert_int_equal(got, rgb(ui_state_color[st]));
+                checked++;
+            }
+        }
+        assert_true(lanes >= 2);
+        assert_true(checked > 50);
+        free(f.px);
+        ui_app_close(&a);
+    }
+}
+
+/* For each kind of message, from a scenario that has it: zoomed in on one
+ * such message, its colour is at the sender's lane at the send cycle, at
+ * the receiver's lane at the receive cycle and half way between, and the
+ * lanes above and below both ends do not have it there. */
+static void arrows_join_the_right_lanes_in_their_kind_colour(void **state)
+{
+    (void)state;
+    const char *names[] = {"ping-pong", "pipeline", "notify-pull", "zero-copy-vs-copy",
+                           "fan-out-fan-in"};
+    bool seen[TL_KIND_COUNT] = {false};
+    for (size_t s = 0; s < sizeof names / sizeof names[0]; s++) {
+        struct ui_app a;
+        char err[512];
+        assert_int_equal(
+            ui_app_open_headless(&a, trace_of(names[s]), 1200, 600, 1, err, sizeof err), 0);
+        for (int kind = 0; kind < TL_KIND_COUNT; kind++) {
+            size_t i = 0;
+            while (i < a.model.nmsgs &&
+                   (a.model.msgs[i].kind != kind || a.model.msgs[i].from == a.model.msgs[i].to))
+                i++;
+            if (i == a.model.nmsgs)
+                continue;
+            const struct tl_msg *m = &a.model.msgs[i];
+            a.view.kinds = 1u << kind; /* only this kind: nothing else of its colour */
+            double d = (double)(m->received - m->sent) / 2 + 300;
+            ui_view_range(&a.view, (double)m->sent - d, (double)m->received + d);
+            struct frame f = grab(&a);
+            const struct ui_view *v = &a.view;
+            uint32_t c = rgb(ui_kind_color[kind]);
+            int x0 = cycle_x(v, (double)m->sent), x1 = cycle_x(v, (double)m->received);
+            int y0 = lane_y(v, m->from), y1 = lane_y(v, m->to);
+            assert_true(y0 != INT32_MIN && y1 != INT32_MIN);
+            if (!near(&f, x0, y0, 3, c) || !near(&f, x1, y1, 3, c) ||
+                !near(&f, (x0 + x1) / 2, (y0 + y1) / 2, 3, c))
+                print_error("%s: %s message %zu (%s -> %s) not drawn from (%d,%d) to (%d,%d)\n",
+                            names[s], tl_kind_name(kind), i, a.model.lanes[m->from].name,
+                            a.model.lanes[m->to].name, x0, y0, x1, y1);
+            assert_true(near(&f, x0, y0, 3, c));
+            assert_true(near(&f, x1, y1, 3, c));
+            assert_true(near(&f, (x0 + x1) / 2, (y0 + y1) / 2, 3, c));
+            /* not to a neighbouring lane instead */
+            int lo = y0 < y1 ? y0 : y1, hi = y0 < y1 ? y1 : y0;
+            assert_false(near(&f, x1, hi + v->lane_h, 2, c) && near(&f, x0, hi + v->lane_h, 2, c));
+            assert_false(near(&f, x0, lo - v->lane_h, 2, c) && near(&f, x1, lo - v->lane_h, 2, c));
+            seen[kind] = true;
+            free(f.px);
+        }
+        ui_app_close(&a);
+    }
+    for (int kind = 0; kind < TL_KIND_COUNT; kind++) {
+        if (!seen[kind])
+            print_error("no scenario showed a %s message\n", tl_kind_name(kind));
+        assert_true(seen[kind]);
+    }
+}
+
+/* The legend strip shows every state, kind and mark colour. */
+static void the_legend_shows_every_colour(void **state)
+{
+    (void)state;
+    struct ui_app a;
+    char err[512];
+    assert_int_equal(ui_app_open_headless(&a, trace_of("ping-pong"), 1000, 400, 1, err, sizeof err),
+                     0);
+    struct frame f = grab(&a);
+    int top = a.view.h - a.view.legend_h;
+    assert_true(a.view.legend_h > 0);
+    SDL_Color want[TL_STATE_COUNT - 1 + TL_KIND_COUNT + TL_MARK_COUNT];
+    int n = 0;
+    for (int s = TL_READY; s < TL_STATE_COUNT; s++)
+        want[n++] = ui_state_color[s];
+    for (int k = 0; k < TL_KIND_COUNT; k++)
+        want[n++] = ui_kind_color[k];
+    for (int k = 0; k < TL_MARK_COUNT; k++)
+        want[n++] = ui_mark_color[k];
+    for (int i = 0; i < n; i++) {
+        bool found = false;
+        for (int y = top; y < f.h && !found; y++)
+            for (int x = 0; x < f.w && !found; x++)
+                found = at(&f, x, y) == rgb(want[i]);
+        assert_true(found);
+    }
+    free(f.px);
+    ui_app_close(&a);
+}
+
+/* The command: a PNG at the size asked; bad input exits 2 with one line. */
+static void view_writes_a_png_and_refuses_bad_input(void **state)
+{
+    (void)state;
+    const char *trace = trace_of("ping-pong");
+    char png[4096], bad[4096];
+    snprintf(png, sizeof png, "%s/view.png", tmpdir);
+    struct result r =
+        run(0, "view", trace, "--png", png, "--size", "900x300", "--range", "10k:200k", NULL);
+    assert_int_equal(r.status, 0);
+    result_free(&r);
+    FILE *fp = fopen(png, "rb");
+    assert_non_null(fp);
+    unsigned char hdr[24];
+    assert_int_equal(fread(hdr, 1, sizeof hdr, fp), sizeof hdr);
+    fclose(fp);
+    assert_memory_equal(hdr, "\x89PNG\r\n\x1a\n", 8);
+    assert_int_equal((hdr[16] << 24 | hdr[17] << 16 | hdr[18] << 8 | hdr[19]), 900);
+    assert_int_equal((hdr[20] << 24 | hdr[21] << 16 | hdr[22] << 8 | hdr[23]), 300);
+    snprintf(bad, sizeof bad, "%s/bad.trace", tmpdir);
+    fp = fopen(bad, "wb");
+    assert_non_null(fp);
+    fputs("IPCEMUTR not really a trace", fp);
+    fclose(fp);
+    const char *cases[][8] = {
+        {"view", NULL},
+        {"view", trace, "--png", png, "--size", "9x9", NULL},
+        {"view", trace, "--png", png, "--range", "5:3", NULL},
+        {"view", trace, "--png", png, "--range", "abc", NULL},
+        {"view", trace, "--png", png, "--scale", "9", NULL},
+        {"view", trace, "--png", png, "--process", "nobody", NULL},
+        {"view", trace, "--png", NULL},
+        {"view", trace, "--bogus", NULL},
+        {"view", "/nonexistent/x.trace", "--png", png, NULL},
+        {"view", bad, "--png", png, NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *const *c = cases[i];
+        r = run(0, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], NULL);
+        if (r.status != 2 || !strstr(r.err, "ipcemu view") ||
+            strchr(r.err, '\n') != strrchr(r.err, '\n'))
+            print_error("case %zu: exit %d, stderr '%s'\n", i, r.status, r.err);
+        assert_int_equal(r.status, 2);
+        assert_non_null(strstr(r.err, "ipcemu view"));
+        result_free(&r);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 4) {
+        fprintf(stderr, "usage: %s IPCEMU ARCH SCENARIOS_DIR\n", argv[0]);
+        return 2;
+    }
+    ipcemu = argv[1];
+    arch = argv[2];
+    scenarios = argv[3];
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(lanes_show_the_states_of_the_model),
+        cmocka_unit_test(arrows_join_the_right_lanes_in_their_kind_colour),
+        cmocka_unit_test(the_legend_shows_every_colour),
+        cmocka_unit_test(view_writes_a_png_and_refuses_bad_input),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,230 @@
+/* tests/ui/test_timeline.c: the timeline's model from hand-made event
+ * streams: lane states from the scheduler's and IPC's events, messages
+ * paired from send to receive with their kind, replies delivered when the
+ * caller runs, notifications and region moves, marks, and the range
+ * queries the drawing relies on. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ui/timeline.h"
+
+static struct tl_model model;
+
+static void ev(uint64_t cycle, uint32_t type, uint32_t pid, uint64_t a0, uint64_t a1, uint64_t a2,
+               uint64_t a3)
+{
+    struct trc_event e = {cycle, 0, type, pid, {a0, a1, a2, a3}};
+    assert_int_equal(tl_add(&model, &e), 0);
+}
+
+static void create(uint64_t cycle, uint32_t pid, const char *name)
+{
+    uint64_t w[2] = {0, 0};
+    for (size_t i = 0; i < strlen(name) && i < 16; i++)
+        w[i / 8] |= (uint64_t)(uint8_t)name[i] << (8 * (i % 8));
+    ev(cycle, TRC_EV_PROC_CREATE, pid, 1, w[0], w[1], 0);
+}
+
+/* ping (pid 1) calls pong (pid 2) twice: once queued (pong not waiting
+ * yet), once on the fast path; pong replies; a notification and a region
+ * move; then ping exits. */
+static int setup(void **state)
+{
+    (void)state;
+    tl_init(&model);
+    ev(100, TRC_EV_BOOT, 0, 1, 1, 0, 0);
+    create(200, 1, "ping");
+    create(300, 2, "pong");
+    ev(400, TRC_EV_SCHED_SWITCH, 1, 0, TRC_SWITCH_START, 0, 0);
+    ev(450, TRC_EV_TRAP, 0, 0, 0, 0, 0);
+    ev(460, TRC_EV_CAP_LOOKUP, 1, 7, 0, 0, 0); /* miss */
+    /* queued: opcode 3, 16 bytes, on port 5 */
+    ev(500, TRC_EV_IPC_SEND, 1, 5, 3 | (16ull << 32), TRC_IPC_QUEUED, 0);
+    ev(510, TRC_EV_IPC_BLOCK, 1, 5, 3, 0, 0);
+    ev(520, TRC_EV_SCHED_SWITCH, 2, 1, TRC_SWITCH_BLOCK, 0, 0);
+    ev(600, TRC_EV_IPC_RECV, 2, 5, 3 | (16ull << 32), TRC_IPC_FROM_QUEUE, 1ull << 32);
+    ev(700, TRC_EV_IPC_REPLY, 2, 1, 0, TRC_IPC_FAST, 0);
+    ev(705, TRC_EV_IPC_WAKE, 1, 5, 0, 0, 0);
+    ev(710, TRC_EV_IPC_BLOCK, 2, 5, 1, 0, 0);
+    ev(720, TRC_EV_SCHED_SWITCH, 1, 2, TRC_SWITCH_HANDOFF, 0, 0);
+    /* fast path: pong waits, so the call switches straight to it */
+    ev(800, TRC_EV_TRAP, 0, 0, 0, 0, 0);
+    ev(810, TRC_EV_CAP_LOOKUP, 1, 7, 1, 0, 0); /* hit */
+    ev(850, TRC_EV_IPC_SEND, 1, 5, 4 | (8ull << 32), TRC_IPC_FAST, 0);
+    ev(851, TRC_EV_IPC_RECV, 2, 5, 4 | (8ull << 32), TRC_IPC_FAST, 1ull << 32);
+    ev(860, TRC_EV_IPC_BLOCK, 1, 5, 3, 0, 0);
+    ev(870, TRC_EV_SCHED_SWITCH, 2, 1, TRC_SWITCH_HANDOFF, 0, 0);
+    /* a refused send: no message */
+    ev(880, TRC_EV_IPC_SEND, 2, 9, 1, TRC_IPC_REFUSED, (uint64_t)(int64_t)-3);
+    ev(900, TRC_EV_NOTIFY, 2, 1, 0x10, 1, 0);
+    ev(910, TRC_EV_REGION, 2, 3, 0x1000, 1, TRC_REGION_MOVE);
+    ev(950, TRC_EV_IPC_REPLY, 2, 1, 0, TRC_IPC_DIRECT, 0);
+    ev(960, TRC_EV_SCHED_SWITCH, 1, 2, TRC_SWITCH_PREEMPT, 0, 0);
+    /* sent and never received: no arrow */
+    ev(970, TRC_EV_IPC_SEND, 1, 6, 2, TRC_IPC_QUEUED, 0);
+    ev(990, TRC_EV_PROC_EXIT, 1, 0, 0, 0, 0);
+    ev(995, TRC_EV_SCHED_SWITCH, 0, 1, TRC_SWITCH_EXIT, 0, 0);
+    assert_int_equal(tl_finish(&model, 1000), 0);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    tl_free(&model);
+    return 0;
+}
+
+static void lanes_follow_the_scheduler_and_ipc(void **state)
+{
+    (void)state;
+    assert_int_equal(model.nlanes, 3);
+    assert_int_equal(model.lanes[0].pid, 0);
+    assert_string_equal(model.lanes[0].name, "kernel core 0");
+    size_t ping = tl_lane_of(&model, 1), pong = tl_lane_of(&model, 2);
+    assert_int_equal(ping, 1);
+    assert_int_equal(pong, 2);
+    assert_string_equal(model.lanes[ping].name, "ping");
+    const struct tl_lane *p = &model.lanes[ping];
+    uint64_t next;
+    assert_int_equal(tl_state_at(p, 150, &next), TL_ABSENT);
+    assert_int_equal(next, 200);
+    assert_int_equal(tl_state_at(p, 200, NULL), TL_READY);
+    assert_int_equal(tl_state_at(p, 400, NULL), TL_RUNNING);
+    assert_int_equal(tl_state_at(p, 509, NULL), TL_RUNNING);
+    assert_int_equal(tl_state_at(p, 510, &next), TL_BLOCKED);
+    assert_int_equal(next, 705);
+    assert_int_equal(tl_state_at(p, 705, NULL), TL_READY);
+    assert_int_equal(tl_state_at(p, 720, NULL), TL_RUNNING);
+    assert_int_equal(tl_state_at(p, 870, NULL), TL_BLOCKED);
+    assert_int_equal(tl_state_at(p, 960, NULL), TL_RUNNING);
+    assert_int_equal(tl_state_at(p, 990, &next), TL_ABSENT);
+    assert_int_equal(next, UINT64_MAX);
+    const struct tl_lane *q = &model.lanes[pong];
+    assert_int_equal(tl_state_at(q, 520, NULL), TL_RUNNING);
+    assert_int_equal(tl_state_at(q, 710, NULL), TL_BLOCKED);
+    /* the handoff at 720 does not make a blocked pong ready */
+    assert_int_equal(tl_state_at(q, 719, NULL), TL_BLOCKED);
+    assert_int_equal(tl_state_at(q, 870, NULL), TL_RUNNING);
+    assert_int_equal(tl_state_at(q, 960, NULL), TL_READY);
+    const struct tl_lane *k = &model.lanes[0];
+    assert_int_equal(tl_state_at(k, 100, NULL), TL_BUSY);
+    assert_int_equal(tl_state_at(k, 995, NULL), TL_IDLE);
+    /* changes are strictly increasing, and no two in a row are equal */
+    for (size_t i = 0; i < model.nlanes; i++)
+        for (size_t j = 1; j < model.lanes[i].n; j++) {
+            assert_true(model.lanes[i].at[j] > model.lanes[i].at[j - 1]);
+            assert_int_not_equal(model.lanes[i].state[j], model.lanes[i].state[j - 1]);
+        }
+    assert_int_equal(model.events, 28);
+    assert_int_equal(model.end, 1000);
+}
+
+static void messages_pair_with_their_receive(void **state)
+{
+    (void)state;
+    /* queued call, its fast reply, the fast call, notify, region, slow reply */
+    assert_int_equal(model.nmsgs, 6);
+    const struct tl_msg *m = model.msgs;
+    assert_int_equal(m[0].kind, TL_ASYNC);
+    assert_int_equal(m[0].sent, 500);
+    assert_int_equal(m[0].received, 600);
+    assert_int_equal(m[0].from, 1);
+    assert_int_equal(m[0].to, 2);
+    assert_int_equal(m[0].port, 5);
+    assert_int_equal(m[0].opcode, 3);
+    assert_int_equal(m[0].len, 16);
+    assert_int_equal(m[0].span_from, 450); /* the trap that began this system call */
+    assert_false(m[0].reply);
+    /* the reply reaches ping when it runs again (the handoff at 720) */
+    assert_int_equal(m[1].kind, TL_FAST);
+    assert_true(m[1].reply);
+    assert_int_equal(m[1].sent, 700);
+    assert_int_equal(m[1].received, 720);
+    assert_int_equal(m[1].from, 2);
+    assert_int_equal(m[1].to, 1);
+    assert_int_equal(m[2].kind, TL_FAST);
+    assert_int_equal(m[2].sent, 850);
+    assert_int_equal(m[2].received, 851);
+    assert_int_equal(m[2].opcode, 4);
+    assert_int_equal(m[2].len, 8);
+    assert_int_equal(m[3].kind, TL_NOTIFY);
+    assert_int_equal(m[3].from, 2);
+    assert_int_equal(m[3].to, 1);
+    assert_int_equal(m[3].opcode, 0x10);
+    assert_int_equal(m[4].kind, TL_REGION);
+    assert_int_equal(m[4].port, 3);
+    assert_int_equal(m[5].kind, TL_SLOW);
+    assert_true(m[5].reply);
+    assert_int_equal(m[5].received, 960);
+    for (size_t i = 1; i < model.nmsgs; i++)
+        assert_true(m[i].sent >= m[i - 1].sent);
+    assert_int_equal(model.lanes[1].sent, 3); /* the last one never arrived */
+    assert_int_equal(model.lanes[2].received, 2);
+    assert_int_equal(tl_msg_at(&model, 0), 0);
+    assert_int_equal(tl_msg_at(&model, 701), 2);
+    assert_int_equal(tl_msg_at(&model, 851), 3);
+    assert_int_equal(tl_msg_at(&model, 2000), 6);
+}
+
+static void marks_count_in_ranges(void **state)
+{
+    (void)state;
+    assert_int_equal(tl_mark_count(&model, TL_MARK_CAP_MISS, 0, 1000), 1);
+    assert_int_equal(tl_mark_count(&model, TL_MARK_CAP_HIT, 0, 1000), 1);
+    assert_int_equal(tl_mark_count(&model, TL_MARK_CAP_HIT, 810, 811), 1);
+    assert_int_equal(tl_mark_count(&model, TL_MARK_CAP_HIT, 811, 1000), 0);
+    assert_int_equal(tl_mark_count(&model, TL_MARK_HANDOFF, 0, 1000), 2);
+    assert_int_equal(tl_mark_count(&model, TL_MARK_HANDOFF, 721, 870), 0);
+    assert_int_equal(tl_mark_count(&model, TL_MARK_EXIT, 0, 1000), 1);
+    assert_int_equal(tl_mark_count(&model, TL_MARK_FAULT, 0, 1000), 0);
+    assert_int_equal(tl_mark_count(&model, TL_MARK_EXIT, 1000, 0), 0);
+    for (size_t i = 1; i < model.nmarks; i++)
+        assert_true(model.marks[i].at >= model.marks[i - 1].at);
+    assert_int_equal(model.marks[tl_mark_at(&model, 990)].kind, TL_MARK_EXIT);
+    assert_int_equal(model.marks[tl_mark_at(&model, 990)].lane, 1);
+}
+
+/* Garbage in a trace (unknown pids, huge port ids, cores out of range,
+ * events before any process) is skipped without a crash. */
+static void odd_events_are_survived(void **state)
+{
+    (void)state;
+    struct tl_model m;
+    tl_init(&m);
+    struct trc_event e[] = {
+        {10, 999, TRC_EV_SCHED_SWITCH, 77, {3, 1, 0, 0}},
+        {20, 0, TRC_EV_IPC_SEND, 5, {0xffffffffu, 0, TRC_IPC_QUEUED, 0}},
+        {30, 0, TRC_EV_IPC_RECV, 5, {0xffffffffu, 0, TRC_IPC_FROM_QUEUE, 5ull << 32}},
+        {40, 0, TRC_EV_IPC_REPLY, 6, {12345, 0, 0, 0}},
+        {50, 0, TRC_EV_NOTIFY, 6, {1, 1, 4242, 0}},
+        {60, 0, TRC_EV_PROC_CREATE, 3, {1, 0x01ff, 0, 0}}, /* unprintable name */
+        {70, 0, 9999, 3, {0, 0, 0, 0}},
+        {80, 0, TRC_EV_IPC_SEND, 3, {1u << 30, 0, TRC_IPC_QUEUED, 0}},
+    };
+    for (size_t i = 0; i < sizeof e / sizeof e[0]; i++)
+        assert_int_equal(tl_add(&m, &e[i]), 0);
+    assert_int_equal(tl_finish(&m, 0), 0);
+    assert_int_equal(m.nmsgs, 0);
+    size_t lane = tl_lane_of(&m, 3);
+    assert_int_not_equal(lane, SIZE_MAX);
+    assert_string_equal(m.lanes[lane].name, "??");
+    assert_int_equal(m.end, 80);
+    tl_free(&m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(lanes_follow_the_scheduler_and_ipc),
+        cmocka_unit_test(messages_pair_with_their_receive),
+        cmocka_unit_test(marks_count_in_ranges),
+        cmocka_unit_test(odd_events_are_survived),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,665 @@
+/* ui/render.c: the timeline's drawing (see render.h). */
+#include "ui/render.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const SDL_Color ui_background = {250, 250, 250, 255};
+const SDL_Color ui_state_color[TL_STATE_COUNT] = {
+    [TL_ABSENT] = {250, 250, 250, 255}, [TL_READY] = {188, 170, 164, 255},
+    [TL_RUNNING] = {67, 160, 71, 255},  [TL_BLOCKED] = {229, 57, 53, 255},
+    [TL_IDLE] = {176, 190, 197, 255},   [TL_BUSY] = {84, 110, 122, 255},
+};
+const SDL_Color ui_kind_color[TL_KIND_COUNT] = {
+    [TL_FAST] = {30, 136, 229, 255},  [TL_SLOW] = {142, 36, 170, 255},
+    [TL_ASYNC] = {244, 81, 30, 255},  [TL_NOTIFY] = {0, 172, 193, 255},
+    [TL_REGION] = {109, 76, 65, 255},
+};
+const SDL_Color ui_mark_color[TL_MARK_COUNT] = {
+    [TL_MARK_CAP_HIT] = {46, 125, 50, 255},  [TL_MARK_CAP_MISS] = {198, 40, 40, 255},
+    [TL_MARK_HANDOFF] = {253, 216, 53, 255}, [TL_MARK_EXIT] = {33, 33, 33, 255},
+    [TL_MARK_FAULT] = {183, 28, 28, 255},
+};
+static const SDL_Color ink = {33, 33, 33, 255}, faint = {117, 117, 117, 255},
+                       rule = {224, 224, 224, 255}, panel = {255, 255, 255, 240},
+                       select_ink = {0, 0, 0, 255};
+
+static void color(SDL_Renderer *r, SDL_Color c)
+{
+    SDL_SetRenderDrawColor(r, c.r, c.g, c.b, c.a);
+}
+
+static void fill(SDL_Renderer *r, int x, int y, int w, int h, SDL_Color c)
+{
+    color(r, c);
+    SDL_Rect rc = {x, y, w, h};
+    SDL_RenderFillRect(r, &rc);
+}
+
+static int px(const struct ui_view *v, int n)
+{
+    int s = (int)lroundf((float)n * v->scale);
+    return s > 0 ? s : 1;
+}
+
+/* The legend: what every colour means, as a strip along the bottom. */
+enum { LEG_BAR, LEG_ARROW, LEG_TICK };
+struct legend_entry {
+    const char *label;
+    SDL_Color c;
+    int shape;
+};
+
+static int legend_entries(struct legend_entry *e)
+{
+    static const char *const state_label[TL_STATE_COUNT] = {
+        NULL, "ready", "running", "blocked in IPC", "core idle", "core busy"};
+    static const char *const kind_label[TL_KIND_COUNT] = {"fast path", "slow path", "asynchronous",
+                                                          "notification", "region transfer"};
+    static const char *const mark_label[TL_MARK_COUNT] = {"cap-cache hit", "cap-cache miss",
+                                                          "handoff", "exit", "killed"};
+    int n = 0;
+    for (int s = TL_READY; s < TL_STATE_COUNT; s++)
+        e[n++] = (struct legend_entry){state_label[s], ui_state_color[s], LEG_BAR};
+    for (int k = 0; k < TL_KIND_COUNT; k++)
+        e[n++] = (struct legend_entry){kind_label[k], ui_kind_color[k], LEG_ARROW};
+    for (int k = 0; k < TL_MARK_COUNT; k++)
+        e[n++] = (struct legend_entry){mark_label[k], ui_mark_color[k], LEG_TICK};
+    return n;
+}
+
+/* Lays the legend out in rows; returns how many, and with `r` draws it
+ * from y on. */
+static int legend_flow(SDL_Renderer *r, const struct ui_font *f, const struct ui_view *v, int y)
+{
+    struct legend_entry e[TL_STATE_COUNT + TL_KIND_COUNT + TL_MARK_COUNT];
+    int n = legend_entries(e), rows = 1, x = px(v, 8), sw = 2 * f->w, gap = 2 * f->w;
+    for (int i = 0; i < n; i++) {
+        int w = sw + px(v, 4) + ui_text_width(f, e[i].label);
+        if (x + w > v->w - px(v, 8) && x > px(v, 8)) {
+            rows++;
+            x = px(v, 8);
+            y += f->h + px(v, 4);
+        }
+        if (r) {
+            int cy = y + f->h / 2;
+            if (e[i].shape == LEG_BAR)
+                fill(r, x, y + f->h / 4, sw, f->h / 2, e[i].c);
+            else if (e[i].shape == LEG_ARROW) {
+                fill(r, x, cy - px(v, 1), sw, px(v, 2), e[i].c);
+                for (int k = 0; k < px(v, 4); k++)
+                    fill(r, x + sw - 1 - k, cy - k, 1, 2 * k + 1, e[i].c);
+            } else
+                fill(r, x + sw / 2 - px(v, 1), y + f->h / 6, px(v, 3), f->h * 2 / 3, e[i].c);
+            ui_text(r, f, x + sw + px(v, 4), y, (SDL_Color){33, 33, 33, 255}, e[i].label);
+        }
+        x += w + gap;
+    }
+    return rows;
+}
+
+static int legend_rows(const struct ui_view *v, const struct ui_font *f)
+{
+    return legend_flow(NULL, f, v, 0);
+}
+
+int ui_view_init(struct ui_view *v, const struct tl_model *m, int w, int h, float scale)
+{
+    memset(v, 0, sizeof *v);
+    v->m = m;
+    v->w = w;
+    v->h = h;
+    v->scale = scale > 0 ? scale : 1;
+    v->kinds = (1u << TL_KIND_COUNT) - 1;
+    v->opcode = -1;
+    v->selected = SIZE_MAX;
+    v->legend = true;
+    v->hidden = calloc(m->nlanes ? m->nlanes : 1, 1);
+    v->rows = calloc(m->nlanes ? m->nlanes : 1, sizeof *v->rows);
+    if (!v->hidden || !v->rows) {
+        ui_view_free(v);
+        return -1;
+    }
+    return 0;
+}
+
+void ui_view_free(struct ui_view *v)
+{
+    free(v->hidden);
+    free(v->rows);
+    free(v->drawn);
+    v->hidden = NULL;
+    v->rows = NULL;
+    v->drawn = NULL;
+}
+
+void ui_view_layout(struct ui_view *v, const struct ui_font *f)
+{
+    v->top = f->h + px(v, 8);
+    v->ruler_h = f->h + px(v, 10);
+    v->lane_h = f->h + px(v, 6);
+    if (v->lane_h < px(v, 18))
+        v->lane_h = px(v, 18);
+    v->gutter = f->w * 18 + px(v, 10);
+    v->plot_x = v->gutter;
+    v->plot_y = v->top + v->ruler_h;
+    v->plot_w = v->w - v->plot_x > 1 ? v->w - v->plot_x : 1;
+    v->legend_h = v->legend ? legend_rows(v, f) * (f->h + px(v, 4)) + px(v, 8) : 0;
+    v->plot_h = v->h - v->plot_y - v->legend_h > 1 ? v->h - v->plot_y - v->legend_h : 1;
+    v->nrows = 0;
+    for (size_t i = 0; i < v->m->nlanes; i++) /* kernel lanes first, then processes */
+        if (!v->m->lanes[i].pid && !v->hidden[i])
+            v->rows[v->nrows++] = i;
+    for (size_t i = 0; i < v->m->nlanes; i++)
+        if (v->m->lanes[i].pid && !v->hidden[i])
+            v->rows[v->nrows++] = i;
+    if (v->scroll >= v->nrows)
+        v->scroll = v->nrows ? v->nrows - 1 : 0;
+    if (v->cpp <= 0)
+        ui_view_fit(v);
+}
+
+/* The smallest view: 64 pixels per cycle. */
+#define MIN_CPP (1.0 / 64)
+
+void ui_view_range(struct ui_view *v, double a, double b)
+{
+    if (b <= a)
+        b = a + 1;
+    v->t0 = a;
+    v->cpp = (b - a) / (v->plot_w > 0 ? v->plot_w : 1);
+    if (v->cpp < MIN_CPP)
+        v->cpp = MIN_CPP;
+}
+
+void ui_view_fit(struct ui_view *v)
+{
+    ui_view_range(v, 0, (double)(v->m->end ? v->m->end : 1) * 1.02);
+}
+
+double ui_view_cycle_at(const struct ui_view *v, int x)
+{
+    return v->t0 + (x - v->plot_x) * v->cpp;
+}
+
+void ui_view_zoom(struct ui_view *v, double factor, int x)
+{
+    double at = ui_view_cycle_at(v, x);
+    double cpp = v->cpp / factor,
+           max = (double)(v->m->end + 1) * 4 / (v->plot_w > 0 ? v->plot_w : 1);
+    if (cpp < MIN_CPP)
+        cpp = MIN_CPP;
+    if (cpp > max && max > MIN_CPP)
+        cpp = max;
+    v->cpp = cpp;
+    v->t0 = at - (x - v->plot_x) * cpp;
+}
+
+void ui_view_pan(struct ui_view *v, double dx, long dy)
+{
+    v->t0 += dx * v->cpp;
+    double lo = -(double)v->plot_w * v->cpp * 0.9, hi = (double)v->m->end;
+    if (v->t0 < lo)
+        v->t0 = lo;
+    if (v->t0 > hi)
+        v->t0 = hi;
+    if (dy < 0 && (size_t)-dy > v->scroll)
+        v->scroll = 0;
+    else
+        v->scroll = (size_t)((long)v->scroll + dy);
+    if (v->nrows && v->scroll >= v->nrows)
+        v->scroll = v->nrows - 1;
+}
+
+void ui_view_filter_process(struct ui_view *v, uint32_t pid)
+{
+    for (size_t i = 0; i < v->m->nlanes; i++)
+        v->hidden[i] = pid && v->m->lanes[i].pid && v->m->lanes[i].pid != pid;
+    v->scroll = 0;
+}
+
+bool ui_view_shows(const struct ui_view *v, size_t i)
+{
+    const struct tl_msg *msg = &v->m->msgs[i];
+    if (!(v->kinds & (1u << msg->kind)) || (v->opcode >= 0 && msg->opcode != (uint64_t)v->opcode))
+        return false;
+    /* a process filter keeps the messages that touch a shown process */
+    return !v->hidden[msg->from] || !v->hidden[msg->to];
+}
+
+size_t ui_view_step(struct ui_view *v, int dir)
+{
+    const struct tl_model *m = v->m;
+    if (!m->nmsgs)
+        return SIZE_MAX;
+    /* from the selected message, or from the middle of the view (a step
+     * forward then lands on the first message there) */
+    long i =
+        v->selected < m->nmsgs
+            ? (long)v->selected
+            : (long)tl_msg_at(m, (uint64_t)fmax(0, v->t0 + v->cpp * v->plot_w / 2)) - (dir > 0);
+    for (;;) {
+        i += dir > 0 ? 1 : -1;
+        if (i < 0 || (size_t)i >= m->nmsgs)
+            return SIZE_MAX;
+        if (ui_view_shows(v, (size_t)i)) {
+            v->selected = (size_t)i;
+            const struct tl_msg *msg = &m->msgs[i];
+            double mid = ((double)msg->sent + (double)msg->received) / 2;
+            v->t0 = mid - v->cpp * v->plot_w / 2;
+            /* bring its lanes into view */
+            for (size_t r = 0; r < v->nrows; r++)
+                if (v->rows[r] == msg->from || v->rows[r] == msg->to) {
+                    size_t shown = (size_t)(v->plot_h / v->lane_h);
+                    if (r < v->scroll || r >= v->scroll + shown)
+                        v->scroll = r > 1 ? r - 1 : 0;
+                    break;
+                }
+            return (size_t)i;
+        }
+    }
+}
+
+void ui_fmt_cycles(double cycles, double step, char *out, size_t n)
+{
+    static const struct {
+        double unit;
+        const char *suffix;
+    } units[] = {{1e9, "G"}, {1e6, "M"}, {1e3, "k"}, {1, ""}};
+    size_t u = 0;
+    while (u + 1 < sizeof units / sizeof units[0] && step < units[u].unit)
+        u++;
+    if (cycles == 0) {
+        snprintf(out, n, "0");
+        return;
+    }
+    double v = cycles / units[u].unit, s = step / units[u].unit;
+    int dec = 0;
+    while (dec < 3 && s < 1 && fabs(s * pow(10, dec) - round(s * pow(10, dec))) > 1e-6)
+        dec++;
+    if (s < 1 && dec == 0)
+        dec = 1;
+    snprintf(out, n, "%.*f%s", dec, v, units[u].suffix);
+}
+
+/* A step of 1, 2 or 5 times a power of ten, at least `min`. */
+static double nice_step(double min)
+{
+    if (min <= 1)
+        return 1;
+    double p = pow(10, floor(log10(min)));
+    for (double k = 1; k <= 10; k = k == 1 ? 2 : k == 2 ? 5 : 10)
+        if (k * p >= min)
+            return k * p;
+    return 10 * p;
+}
+
+static void draw_ruler(SDL_Renderer *r, const struct ui_font *f, const struct ui_view *v)
+{
+    int y = v->top;
+    fill(r, 0, y, v->w, v->ruler_h, (SDL_Color){238, 238, 238, 255});
+    double min = v->cpp * (ui_text_width(f, "000.000M") + px(v, 16));
+    double step = nice_step(min);
+    double first = ceil(v->t0 / step) * step;
+    char label[32];
+    for (double t = first; t < v->t0 + v->cpp * v->plot_w; t += step) {
+        if (t < 0)
+            continue;
+        int x = v->plot_x + (int)lround((t - v->t0) / v->cpp);
+        fill(r, x, y + v->ruler_h - px(v, 6), px(v, 1), px(v, 6), faint);
+        fill(r, x, v->plot_y, 1, v->plot_h, rule);
+        ui_fmt_cycles(t, step, label, sizeof label);
+        ui_text(r, f, x + px(v, 3), y + px(v, 2), ink, label);
+    }
+    const char *unit = "cycles";
+    ui_text(r, f, px(v, 6), y + px(v, 2), faint, unit);
+}
+
+/* The lane row's top pixel, or INT32_MIN when the lane is not shown. */
+static int row_y(const struct ui_view *v, size_t lane, const size_t *row_of)
+{
+    size_t row = row_of[lane];
+    if (row == SIZE_MAX)
+        return INT32_MIN;
+    return v->plot_y + (int)((long)row - (long)v->scroll) * v->lane_h;
+}
+
+/* The dominant state of lane l over [a, b): exact when few changes fall
+ * in it, else the state at its middle. */
+static enum tl_state column_state(const struct tl_lane *l, double a, double b)
+{
+    uint64_t ua = a < 0 ? 0 : (uint64_t)a, ub = b < 0 ? 0 : (uint64_t)b, next;
+    enum tl_state s = tl_state_at(l, ua, &next);
+    if (next >= ub)
+        return s;
+    uint64_t best_t = 0, t = ua;
+    enum tl_state best = s;
+    for (int k = 0; k < 8 && t < ub; k++) {
+        uint64_t end = next < ub ? next : ub;
+        if (end - t > best_t) {
+            best_t = end - t;
+            best = s;
+        }
+        if (next >= ub)
+            return best;
+        t = next;
+        s = tl_state_at(l, t, &next);
+    }
+    return tl_state_at(l, (ua + ub) / 2, NULL);
+}
+
+static void draw_lanes(SDL_Renderer *r, const struct ui_font *f, const struct ui_view *v,
+                       const size_t *row_of)
+{
+    int bar = v->lane_h - px(v, 6);
+    for (size_t row = v->scroll; row < v->nrows; row++) {
+        size_t lane = v->rows[row];
+        int y = row_y(v, lane, row_of);
+        if (y >= v->h)
+            break;
+        const struct tl_lane *l = &v->m->lanes[lane];
+        if ((row & 1) == 0)
+            fill(r, 0, y, v->w, v->lane_h, (SDL_Color){244, 244, 246, 255});
+        char name[48];
+        if (l->pid)
+            snprintf(name, sizeof name, "%-11.11s %5u", l->name, l->pid);
+        else
+            snprintf(name, sizeof name, "%s", l->name);
+        ui_text(r, f, px(v, 4), y + (v->lane_h - f->h) / 2, l->pid ? ink : faint, name);
+        /* runs of columns in one state become one rectangle */
+        int run_x = 0;
+        enum tl_state run = TL_ABSENT;
+        for (int c = 0; c <= v->plot_w; c++) {
+            enum tl_state s = TL_ABSENT;
+            if (c < v->plot_w)
+                s = column_state(l, v->t0 + c * v->cpp, v->t0 + (c + 1) * v->cpp);
+            if (c == v->plot_w || s != run) {
+                if (run != TL_ABSENT && c > run_x)
+                    fill(r, v->plot_x + run_x, y + px(v, 3), c - run_x, bar, ui_state_color[run]);
+                run = s;
+                run_x = c;
+            }
+        }
+    }
+}
+
+/* Marks on the kernel lanes (capability-cache hits above, misses below,
+ * handoffs as a full-height tick) and exits on process lanes: each column
+ * shows whether its cycles hold one. */
+static void draw_marks(SDL_Renderer *r, const struct ui_view *v, const size_t *row_of)
+{
+    const struct tl_model *m = v->m;
+    double t1 = v->t0 + v->cpp * v->plot_w;
+    size_t first = tl_mark_at(m, (uint64_t)fmax(0, v->t0)),
+           last = tl_mark_at(m, (uint64_t)fmax(0, t1));
+    int h = (v->lane_h - px(v, 6)) / 2;
+    if (last - first <= (size_t)v->plot_w * 4) {
+        for (size_t i = first; i < last; i++) {
+            const struct tl_mark *mk = &m->marks[i];
+            int y = row_y(v, mk->lane, row_of);
+            if (y == INT32_MIN || y < v->plot_y - v->lane_h || y >= v->h)
+                continue;
+            int x = v->plot_x + (int)(((double)mk->at - v->t0) / v->cpp);
+            int w = px(v, 2);
+            switch (mk->kind) {
+            case TL_MARK_CAP_HIT:
+                fill(r, x, y + px(v, 3), w, h, ui_mark_color[mk->kind]);
+                break;
+            case TL_MARK_CAP_MISS:
+                fill(r, x, y + px(v, 3) + h, w, h, ui_mark_color[mk->kind]);
+                break;
+            case TL_MARK_HANDOFF:
+                fill(r, x, y + px(v, 1), w, v->lane_h - px(v, 2), ui_mark_color[mk->kind]);
+                break;
+            default:
+                fill(r, x - w, y + px(v, 1), 2 * w, v->lane_h - px(v, 2), ui_mark_color[mk->kind]);
+                break;
+            }
+        }
+        return;
+    }
+    /* too many to draw one by one: per column and kind, whether any */
+    for (size_t row = v->scroll; row < v->nrows; row++) {
+        size_t lane = v->rows[row];
+        int y = row_y(v, lane, row_of);
+        if (y >= v->h)
+            break;
+        if (v->m->lanes[lane].pid)
+            continue; /* exits are few: drawn above when in view */
+        for (int c = 0; c < v->plot_w; c++) {
+            double a = v->t0 + c * v->cpp, b = a + v->cpp;
+            if (b <= 0)
+                continue;
+            uint64_t ua = (uint64_t)fmax(0, a), ub = (uint64_t)b;
+            int x = v->plot_x + c;
+            if (tl_mark_count(m, TL_MARK_CAP_HIT, ua, ub))
+                fill(r, x, y + px(v, 3), 1, h, ui_mark_color[TL_MARK_CAP_HIT]);
+            if (tl_mark_count(m, TL_MARK_CAP_MISS, ua, ub))
+                fill(r, x, y + px(v, 3) + h, 1, h, ui_mark_color[TL_MARK_CAP_MISS]);
+        }
+        break; /* marks are kept per core only in counts: one kernel lane shows them */
+    }
+}
+
+static void remember(struct ui_view *v, size_t msg, int x0, int y0, int x1, int y1)
+{
+    if (v->ndrawn == v->cap_drawn) {
+        size_t cap = v->cap_drawn ? v->cap_drawn * 2 : 1024;
+        if (cap > 1u << 20)
+            return;
+        struct ui_drawn *d = realloc(v->drawn, cap * sizeof *d);
+        if (!d)
+            return;
+        v->drawn = d;
+        v->cap_drawn = cap;
+    }
+    v->drawn[v->ndrawn++] = (struct ui_drawn){msg, x0, y0, x1, y1};
+}
+
+static void draw_arrow(SDL_Renderer *r, const struct ui_view *v, int x0, int y0, int x1, int y1,
+                       SDL_Color c, int width)
+{
+    color(r, c);
+    double dx = x1 - x0, dy = y1 - y0, len = sqrt(dx * dx + dy * dy);
+    double nx = len > 0 ? -dy / len : 1, ny = len > 0 ? dx / len : 0;
+    for (int k = 0; k < width; k++) {
+        double o = k - (width - 1) / 2.0;
+        SDL_RenderDrawLine(r, x0 + (int)lround(nx * o), y0 + (int)lround(ny * o),
+                           x1 + (int)lround(nx * o), y1 + (int)lround(ny * o));
+    }
+    if (len < 1)
+        return;
+    /* the head, at the receiving end */
+    double hl = px(v, 7), ux = dx / len, uy = dy / len;
+    for (int side = -1; side <= 1; side += 2) {
+        double ax = x1 - hl * ux + side * hl * 0.5 * nx, ay = y1 - hl * uy + side * hl * 0.5 * ny;
+        SDL_RenderDrawLine(r, x1, y1, (int)lround(ax), (int)lround(ay));
+    }
+}
+
+static void draw_msg(SDL_Renderer *r, struct ui_view *v, const size_t *row_of, size_t i)
+{
+    const struct tl_msg *msg = &v->m->msgs[i];
+    int ya = row_y(v, msg->from, row_of), yb = row_y(v, msg->to, row_of);
+    if (ya == INT32_MIN || yb == INT32_MIN)
+        return;
+    int x0 = v->plot_x + (int)lround(((double)msg->sent - v->t0) / v->cpp);
+    int x1 = v->plot_x + (int)lround(((double)msg->received - v->t0) / v->cpp);
+    int y0 = ya + v->lane_h / 2, y1 = yb + v->lane_h / 2;
+    if (y0 == y1) { /* to itself: a small loop over its lane */
+        y0 -= v->lane_h / 3;
+    }
+    bool sel = i == v->selected;
+    draw_arrow(r, v, x0, y0, x1, y1, sel ? select_ink : ui_kind_color[msg->kind],
+               sel ? px(v, 4) : px(v, 2));
+    remember(v, i, x0, y0, x1, y1);
+    v->arrows_drawn++;
+}
+
+static void draw_msgs(SDL_Renderer *r, struct ui_view *v, const size_t *row_of)
+{
+    const struct tl_model *m = v->m;
+    double t1 = v->t0 + v->cpp * v->plot_w;
+    size_t first = tl_msg_at(m, (uint64_t)fmax(0, v->t0)),
+           last = tl_msg_at(m, (uint64_t)fmax(0, t1));
+    v->arrows_in_view = last - first;
+    /* messages sent before the view and received in it (a few back) */
+    for (size_t k = 0, i = first; k < 256 && i > 0; k++) {
+        i--;
+        if ((double)m->msgs[i].received >= v->t0 && ui_view_shows(v, i))
+            draw_msg(r, v, row_of, i);
+    }
+    if (last - first <= (size_t)v->plot_w * 2) {
+        for (size_t i = first; i < last; i++)
+            if (ui_view_shows(v, i))
+                draw_msg(r, v, row_of, i);
+    } else {
+        /* level of detail: per pixel column, its first and last shown message */
+        for (int c = 0; c < v->plot_w; c++) {
+            double a = v->t0 + c * v->cpp;
+            size_t i = tl_msg_at(m, (uint64_t)fmax(0, a)),
+                   e = tl_msg_at(m, (uint64_t)fmax(0, a + v->cpp)), lastshown = SIZE_MAX;
+            bool drew = false;
+            for (size_t k = 0; i < e && k < 64; i++, k++)
+                if (ui_view_shows(v, i)) {
+                    if (!drew)
+                        draw_msg(r, v, row_of, i);
+                    drew = true;
+                    lastshown = i;
+                }
+            if (lastshown != SIZE_MAX && v->drawn && v->ndrawn &&
+                v->drawn[v->ndrawn - 1].msg != lastshown)
+                draw_msg(r, v, row_of, lastshown);
+        }
+    }
+    if (v->selected < m->nmsgs && ui_view_shows(v, v->selected))
+        draw_msg(r, v, row_of, v->selected); /* on top */
+}
+
+static void draw_box(SDL_Renderer *r, const struct ui_font *f, const struct ui_view *v, int x,
+                     int y, const char *const *lines, const SDL_Color *swatch, int n)
+{
+    int w = 0;
+    for (int i = 0; i < n; i++) {
+        int tw = ui_text_width(f, lines[i]);
+        if (tw > w)
+            w = tw;
+    }
+    int sw = swatch ? f->h : 0, pad = px(v, 6);
+    int bw = w + sw + 2 * pad + (swatch ? pad : 0), bh = n * f->h + 2 * pad;
+    if (x < 0)
+        x = v->w - bw + x;
+    if (y < 0)
+        y = v->h - bh + y;
+    SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
+    fill(r, x, y, bw, bh, panel);
+    color(r, faint);
+    SDL_Rect rc = {x, y, bw, bh};
+    SDL_RenderDrawRect(r, &rc);
+    for (int i = 0; i < n; i++) {
+        int ly = y + pad + i * f->h;
+        if (swatch && swatch[i].a)
+            fill(r, x + pad, ly + f->h / 4, sw, f->h / 2, swatch[i]);
+        ui_text(r, f, x + pad + (swatch ? sw + pad : 0), ly, ink, lines[i]);
+    }
+}
+
+static void draw_details(SDL_Renderer *r, const struct ui_font *f, const struct ui_view *v)
+{
+    const struct tl_model *m = v->m;
+    const struct tl_msg *msg = &m->msgs[v->selected];
+    const struct tl_lane *a = &m->lanes[msg->from], *b = &m->lanes[msg->to];
+    char l[10][96];
+    const char *lines[10];
+    int n = 0;
+    snprintf(l[n++], sizeof l[0], "message %zu of %zu: %s%s", v->selected + 1, m->nmsgs,
+             tl_kind_name(msg->kind), msg->reply ? " (reply)" : "");
+    snprintf(l[n++], sizeof l[0], "from %s (pid %u) to %s (pid %u)", a->name, a->pid, b->name,
+             b->pid);
+    if (msg->kind == TL_NOTIFY)
+        snprintf(l[n++], sizeof l[0], "bits 0x%x", msg->opcode);
+    else if (msg->kind == TL_REGION)
+        snprintf(l[n++], sizeof l[0], "region %u moved (zero-copy)", msg->port);
+    else
+        snprintf(l[n++], sizeof l[0], "port %u, opcode %u, %u bytes", msg->port, msg->opcode,
+                 msg->len);
+    snprintf(l[n++], sizeof l[0], "sent at cycle %llu, received at %llu",
+             (unsigned long long)msg->sent, (unsigned long long)msg->received);
+    snprintf(l[n++], sizeof l[0], "in flight %llu cycles",
+             (unsigned long long)(msg->received - msg->sent));
+    if (msg->span_from && msg->span_from <= msg->sent)
+        snprintf(l[n++], sizeof l[0], "trap entry to send %llu cycles, send to receive %llu",
+                 (unsigned long long)(msg->sent - msg->span_from),
+                 (unsigned long long)(msg->received - msg->sent));
+    for (int i = 0; i < n; i++)
+        lines[i] = l[i];
+    draw_box(r, f, v, -px(v, 8), v->plot_y + px(v, 8), lines, NULL, n);
+}
+
+void ui_draw(SDL_Renderer *r, const struct ui_font *f, struct ui_view *v)
+{
+    const struct tl_model *m = v->m;
+    SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
+    color(r, ui_background);
+    SDL_RenderClear(r);
+    v->ndrawn = 0;
+    v->arrows_drawn = 0;
+    size_t *row_of = malloc((m->nlanes ? m->nlanes : 1) * sizeof *row_of);
+    if (!row_of)
+        return;
+    for (size_t i = 0; i < m->nlanes; i++)
+        row_of[i] = SIZE_MAX;
+    for (size_t i = 0; i < v->nrows; i++)
+        row_of[v->rows[i]] = i;
+    /* the title */
+    char title[768];
+    snprintf(title, sizeof title, "%s   %zu lanes, %zu messages, %llu events, %llu cycles",
+             v->title ? v->title : "ipcemu", m->nlanes, m->nmsgs, (unsigned long long)m->events,
+             (unsigned long long)m->end);
+    ui_text(r, f, px(v, 6), px(v, 4), ink, title);
+    draw_ruler(r, f, v);
+    SDL_Rect clip = {0, v->plot_y, v->w, v->plot_h};
+    SDL_RenderSetClipRect(r, &clip);
+    draw_lanes(r, f, v, row_of);
+    SDL_Rect plot = {v->plot_x, v->plot_y, v->plot_w, v->plot_h};
+    SDL_RenderSetClipRect(r, &plot);
+    draw_marks(r, v, row_of);
+    draw_msgs(r, v, row_of);
+    SDL_RenderSetClipRect(r, NULL);
+    fill(r, v->plot_x - 1, v->plot_y, 1, v->plot_h, rule);
+    if (v->legend) {
+        int y = v->h - v->legend_h;
+        fill(r, 0, y, v->w, v->legend_h, (SDL_Color){238, 238, 238, 255});
+        legend_flow(r, f, v, y + px(v, 4));
+    }
+    if (v->selected < m->nmsgs)
+        draw_details(r, f, v);
+    free(row_of);
+}
+
+/* The distance from (x, y) to the segment (x0, y0)-(x1, y1). */
+static double seg_dist(int x, int y, int x0, int y0, int x1, int y1)
+{
+    double dx = x1 - x0, dy = y1 - y0, l2 = dx * dx + dy * dy;
+    double t = l2 > 0 ? ((x - x0) * dx + (y - y0) * dy) / l2 : 0;
+    t = t < 0 ? 0 : t > 1 ? 1 : t;
+    double px_ = x0 + t * dx - x, py_ = y0 + t * dy - y;
+    return sqrt(px_ * px_ + py_ * py_);
+}
+
+size_t ui_pick(const struct ui_view *v, int x, int y)
+{
+    size_t best = SIZE_MAX;
+    double bd = 6.0 * v->scale;
+    for (size_t i = 0; i < v->ndrawn; i++) {
+        const struct ui_drawn *d = &v->drawn[i];
+        double dist = seg_dist(x, y, d->x0, d->y0, d->x1, d->y1);
+        if (dist <= bd) {
+            bd = dist;
+            best = d->msg;
+        }
+    }
+    return best;
+}

@@ -1,0 +1,87 @@
+/* ui/render.h: drawing the timeline (the same code for the window and for
+ * headless PNGs). A view is a window onto the model: the cycle at the
+ * plot's left edge and the cycles per pixel, the first lane row shown,
+ * filters, the selected message. Drawing costs what the screen shows,
+ * not what the trace holds: lane states are sampled per pixel column by
+ * binary search, and when more messages fall in view than columns can
+ * show, each column draws a few of its own (level of detail). */
+#ifndef IPCEMU_UI_RENDER_H
+#define IPCEMU_UI_RENDER_H
+
+#include <SDL.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ui/font.h"
+#include "ui/timeline.h"
+
+/* The colours, shared with the tests that look at rendered images. */
+extern const SDL_Color ui_state_color[TL_STATE_COUNT];
+extern const SDL_Color ui_kind_color[TL_KIND_COUNT];
+extern const SDL_Color ui_mark_color[TL_MARK_COUNT];
+extern const SDL_Color ui_background;
+
+/* A message arrow the last frame drew (for picking). */
+struct ui_drawn {
+    size_t msg;
+    int x0, y0, x1, y1;
+};
+
+struct ui_view {
+    const struct tl_model *m;
+    const char *title; /* shown in the top bar (not owned) */
+    int w, h;          /* pixels */
+    float scale;       /* layout scale (2 on a high-DPI display) */
+    double t0, cpp;    /* the cycle at the plot's left edge; cycles per pixel */
+    size_t scroll;     /* the first lane row shown */
+    uint8_t *hidden;   /* owned: per lane, filtered out */
+    unsigned kinds;    /* bit per enum tl_kind: shown */
+    int64_t opcode;    /* only messages with this opcode (-1: any) */
+    size_t selected;   /* the selected message (SIZE_MAX: none) */
+    bool legend;
+    /* the layout (ui_view_layout) */
+    int top, ruler_h, lane_h, gutter, plot_x, plot_y, plot_w, plot_h, legend_h;
+    size_t *rows; /* owned: lanes shown, in order */
+    size_t nrows;
+    /* what the last frame drew */
+    struct ui_drawn *drawn; /* owned */
+    size_t ndrawn, cap_drawn;
+    size_t arrows_drawn, arrows_in_view; /* messages drawn, and in the view */
+};
+
+/* A view of the whole run at w x h pixels. Returns 0 or -1 (memory). */
+int ui_view_init(struct ui_view *v, const struct tl_model *m, int w, int h, float scale);
+void ui_view_free(struct ui_view *v);
+/* Recomputes the layout after a resize, a scale change or a filter change. */
+void ui_view_layout(struct ui_view *v, const struct ui_font *f);
+/* Shows cycles [a, b). */
+void ui_view_range(struct ui_view *v, double a, double b);
+/* Shows the whole run. */
+void ui_view_fit(struct ui_view *v);
+/* Zooms by `factor` (> 1: in) keeping the cycle under pixel x in place. */
+void ui_view_zoom(struct ui_view *v, double factor, int x);
+/* Pans by dx pixels (positive: later cycles come into view) and dy rows. */
+void ui_view_pan(struct ui_view *v, double dx, long dy);
+/* The cycle under pixel x. */
+double ui_view_cycle_at(const struct ui_view *v, int x);
+/* Shows only `pid`'s lane and the kernel lanes (pid 0: every lane). */
+void ui_view_filter_process(struct ui_view *v, uint32_t pid);
+/* Whether message i passes the filters (kinds, opcode, lanes). */
+bool ui_view_shows(const struct ui_view *v, size_t i);
+/* Selects the next (dir > 0) or previous shown message after the selected
+ * one (or the view's middle), and centres the view on it. Returns it or
+ * SIZE_MAX. */
+size_t ui_view_step(struct ui_view *v, int dir);
+
+/* Draws the view. */
+void ui_draw(SDL_Renderer *r, const struct ui_font *f, struct ui_view *v);
+/* The message whose arrow passes within a few pixels of (x, y) in the last
+ * frame drawn (SIZE_MAX: none). */
+size_t ui_pick(const struct ui_view *v, int x, int y);
+
+/* Formats `cycles` for a ruler whose ticks are `step` apart ("12.5k",
+ * "3M", "123"). */
+void ui_fmt_cycles(double cycles, double step, char *out, size_t n);
+
+#endif

@@ -1,0 +1,120 @@
+/* ui/timeline.h: what the timeline shows, built from a run's events (no
+ * SDL here): a lane per process and a kernel lane per core, each a sorted
+ * list of state changes; messages paired from their send to their
+ * receive, with a kind (fast path, slow path, asynchronous, notification,
+ * region transfer); and marks (capability-cache hits and misses, scheduler
+ * handoffs, exits). Everything is sorted by cycle, so a view finds what
+ * lies in [t0, t1) by binary search, whatever the size of the trace. */
+#ifndef IPCEMU_UI_TIMELINE_H
+#define IPCEMU_UI_TIMELINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tracer/trace.h"
+
+/* What a lane is doing from a state change on. */
+enum tl_state {
+    TL_ABSENT,  /* a process not created yet, or ended */
+    TL_READY,   /* ready to run */
+    TL_RUNNING, /* running (in user mode or in the kernel on its behalf) */
+    TL_BLOCKED, /* waiting in IPC */
+    TL_IDLE,    /* kernel lane: the core waits for an interrupt */
+    TL_BUSY,    /* kernel lane: the core runs some process */
+    TL_STATE_COUNT
+};
+
+enum tl_kind {
+    TL_FAST,   /* call / reply on the register fast path (direct switch) */
+    TL_SLOW,   /* handed straight to a waiting receiver, off the fast path */
+    TL_ASYNC,  /* queued in the port, received later */
+    TL_NOTIFY, /* a notification that woke a waiter */
+    TL_REGION, /* a region moved (zero-copy) to another process */
+    TL_KIND_COUNT
+};
+
+enum tl_mark_kind {
+    TL_MARK_CAP_HIT,  /* capability lookup that hit the cache */
+    TL_MARK_CAP_MISS, /* ... that missed */
+    TL_MARK_HANDOFF,  /* scheduler handoff: the fast path switched straight */
+    TL_MARK_EXIT,     /* a process exited */
+    TL_MARK_FAULT,    /* a process was killed */
+    TL_MARK_COUNT
+};
+
+struct tl_lane {
+    uint32_t pid;  /* 0: a kernel lane */
+    uint32_t core; /* kernel lanes: the core */
+    char name[TRC_NAME_MAX + 8];
+    uint64_t *at;   /* owned: cycles of the state changes, ascending */
+    uint8_t *state; /* owned: enum tl_state from at[i] on */
+    size_t n, cap;
+    uint64_t sent, received; /* messages */
+};
+
+struct tl_msg {
+    uint64_t sent, received; /* cycles: the send event, the receive (or wake) */
+    uint32_t from, to;       /* lanes */
+    uint32_t port;           /* port id (0: none) */
+    uint32_t opcode, len;    /* the header */
+    uint8_t kind;            /* enum tl_kind */
+    bool reply;              /* a reply to a call */
+    uint64_t ev;             /* index of the send event in the trace */
+    uint64_t span_from;      /* the sender's trap entry for this system call (0: unknown) */
+};
+
+struct tl_mark {
+    uint64_t at;
+    uint32_t lane;
+    uint8_t kind; /* enum tl_mark_kind */
+};
+
+struct tl_model {
+    struct tl_lane *lanes; /* kernel lanes (one per core) first, then processes */
+    size_t nlanes, cap_lanes;
+    struct tl_msg *msgs; /* sorted by `sent` */
+    size_t nmsgs, cap_msgs;
+    struct tl_mark *marks; /* sorted by `at` */
+    size_t nmarks, cap_marks;
+    /* per mark kind, the cycles alone (sorted): counts in a range are two
+     * binary searches */
+    uint64_t *mark_at[TL_MARK_COUNT];
+    size_t nmark_at[TL_MARK_COUNT];
+    uint64_t events; /* events read */
+    uint64_t end;    /* the last event's cycle (or the run's end) */
+    bool oom;
+    void *build; /* owned: pairing state while events arrive */
+};
+
+/* Starts an empty model. */
+void tl_init(struct tl_model *m);
+/* Adds the next event of the run (in order). Returns 0, or -1 when out of
+ * memory. */
+int tl_add(struct tl_model *m, const struct trc_event *e);
+/* Ends the build: closes what is open at cycle `end` (at least the last
+ * event's) and sorts what needs it. Returns 0 or -1 (out of memory). */
+int tl_finish(struct tl_model *m, uint64_t end);
+void tl_free(struct tl_model *m);
+
+/* Reads a binary trace (`ipcemu run --trace`) into *m. Returns 0, or -1
+ * with one line in err[n]. */
+int tl_load(const char *path, struct tl_model *m, char *err, size_t n);
+
+/* The state of lane `l` at `cycle`, and in *next the cycle it changes
+ * (UINT64_MAX: never). */
+enum tl_state tl_state_at(const struct tl_lane *l, uint64_t cycle, uint64_t *next);
+/* The index of the first message sent at or after `cycle` (nmsgs: none). */
+size_t tl_msg_at(const struct tl_model *m, uint64_t cycle);
+/* How many marks of `kind` lie in [t0, t1). */
+size_t tl_mark_count(const struct tl_model *m, enum tl_mark_kind kind, uint64_t t0, uint64_t t1);
+/* The index of the first mark at or after `cycle`. */
+size_t tl_mark_at(const struct tl_model *m, uint64_t cycle);
+/* The lane of process `pid` (SIZE_MAX: none). */
+size_t tl_lane_of(const struct tl_model *m, uint32_t pid);
+
+const char *tl_state_name(enum tl_state s);
+const char *tl_kind_name(enum tl_kind k);
+const char *tl_mark_name(enum tl_mark_kind k);
+
+#endif

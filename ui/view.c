@@ -1,0 +1,570 @@
+/* ui/view.c: `ipcemu view` (see view.h). */
+#include "ui/view.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tracer/tracefile.h"
+#include "ui/png.h"
+
+#define FONT_PX 13
+
+static int load_event(void *arg, const struct trc_event *e)
+{
+    return tl_add(arg, e);
+}
+
+/* Loads the trace into the model and names the window after it. */
+static int load(struct ui_app *a, const char *trace, char *err, size_t n)
+{
+    tl_init(&a->model);
+    struct trc_file_meta meta;
+    struct trc_file_sink sink = {load_event, NULL, &a->model};
+    if (trc_file_scan(trace, &meta, &sink, err, n) != 0) {
+        tl_free(&a->model);
+        return -1;
+    }
+    if (tl_finish(&a->model, meta.cycles) != 0) {
+        snprintf(err, n, "%s: out of memory", trace);
+        trc_file_meta_free(&meta);
+        tl_free(&a->model);
+        return -1;
+    }
+    const char *what = meta.scenario_path[0] ? meta.scenario_path : trace;
+    const char *slash = strrchr(what, '/');
+    snprintf(a->title, sizeof a->title, "%s on %s (%s)", slash ? slash + 1 : what, meta.arch,
+             meta.cpu[0] ? meta.cpu : "flat");
+    trc_file_meta_free(&meta);
+    return 0;
+}
+
+/* (Re)opens the font for the view's scale and lays the view out. */
+static int relayout(struct ui_app *a, char *err, size_t n)
+{
+    int px = (int)lroundf((float)a->font_px * a->view.scale);
+    if (!a->font.atlas || a->font.px != px) {
+        ui_font_close(&a->font);
+        if (ui_font_open(&a->font, a->renderer, px, err, n) != 0)
+            return -1;
+    }
+    double t0 = a->view.t0, t1 = a->view.t0 + a->view.cpp * a->view.plot_w;
+    bool had = a->view.cpp > 0;
+    ui_view_layout(&a->view, &a->font);
+    if (had)
+        ui_view_range(&a->view, t0, t1); /* the same cycles across the new width */
+    a->dirty = true;
+    return 0;
+}
+
+static int open_common(struct ui_app *a, const char *trace, int w, int h, float scale, char *err,
+                       size_t n)
+{
+    a->font_px = FONT_PX;
+    a->view.title = a->title;
+    if (ui_view_init(&a->view, &a->model, w, h, scale) != 0) {
+        snprintf(err, n, "out of memory");
+        return -1;
+    }
+    a->view.title = a->title;
+    (void)trace;
+    return relayout(a, err, n);
+}
+
+int ui_app_open_headless(struct ui_app *a, const char *trace, int w, int h, float scale, char *err,
+                         size_t n)
+{
+    memset(a, 0, sizeof *a);
+    if (load(a, trace, err, n) != 0)
+        return -1;
+    a->surface = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+    a->renderer = a->surface ? SDL_CreateSoftwareRenderer(a->surface) : NULL;
+    if (!a->renderer) {
+        snprintf(err, n, "SDL: %s", SDL_GetError());
+        ui_app_close(a);
+        return -1;
+    }
+    if (open_common(a, trace, w, h, scale, err, n) != 0) {
+        ui_app_close(a);
+        return -1;
+    }
+    return 0;
+}
+
+/* The window's pixel size and its scale (pixels per window point). */
+static void window_size(struct ui_app *a, int *w, int *h, float *scale)
+{
+    int ww, wh;
+    SDL_GetWindowSize(a->window, &ww, &wh);
+    if (SDL_GetRendererOutputSize(a->renderer, w, h) != 0 || *w <= 0) {
+        *w = ww;
+        *h = wh;
+    }
+    *scale = ww > 0 ? (float)*w / (float)ww : 1;
+    if (*scale < 1)
+        *scale = 1;
+}
+
+int ui_app_open_window(struct ui_app *a, const char *trace, int w, int h, char *err, size_t n)
+{
+    memset(a, 0, sizeof *a);
+    if (load(a, trace, err, n) != 0)
+        return -1;
+    if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) {
+        snprintf(err, n,
+                 "cannot open a window: %s (no display? `ipcemu view TRACE --png FILE` "
+                 "renders without one)",
+                 SDL_GetError());
+        tl_free(&a->model);
+        return -1;
+    }
+    SDL_SetHint(SDL_HINT_VIDEO_X11_NET_WM_BYPASS_COMPOSITOR, "0");
+    a->window = SDL_CreateWindow(a->title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h,
+                                 SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
+    if (a->window)
+        a->renderer =
+            SDL_CreateRenderer(a->window, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
+    if (a->window && !a->renderer)
+        a->renderer = SDL_CreateRenderer(a->window, -1, SDL_RENDERER_SOFTWARE);
+    if (!a->renderer) {
+        snprintf(err, n, "cannot open a window: %s", SDL_GetError());
+        ui_app_close(a);
+        return -1;
+    }
+    int pw, ph;
+    float scale;
+    window_size(a, &pw, &ph, &scale);
+    if (open_common(a, trace, pw, ph, scale, err, n) != 0) {
+        ui_app_close(a);
+        return -1;
+    }
+    return 0;
+}
+
+void ui_app_close(struct ui_app *a)
+{
+    ui_font_close(&a->font);
+    if (a->renderer)
+        SDL_DestroyRenderer(a->renderer);
+    if (a->surface)
+        SDL_FreeSurface(a->surface);
+    if (a->window) {
+        SDL_DestroyWindow(a->window);
+        SDL_QuitSubSystem(SDL_INIT_VIDEO);
+    }
+    ui_view_free(&a->view);
+    tl_free(&a->model);
+    memset(a, 0, sizeof *a);
+}
+
+void ui_app_draw(struct ui_app *a)
+{
+    ui_draw(a->renderer, &a->font, &a->view);
+    if (a->typing) {
+        char line[48];
+        snprintf(line, sizeof line, "opcode: %s_", a->search);
+        ui_text(a->renderer, &a->font, a->view.w / 2, 4, (SDL_Color){0, 0, 0, 255}, line);
+    }
+    a->dirty = false;
+}
+
+uint32_t *ui_app_pixels(struct ui_app *a, int *w, int *h)
+{
+    ui_app_draw(a);
+    *w = a->view.w;
+    *h = a->view.h;
+    uint32_t *px = malloc((size_t)*w * (size_t)*h * 4);
+    if (px && SDL_RenderReadPixels(a->renderer, NULL, SDL_PIXELFORMAT_ARGB8888, px, *w * 4) != 0) {
+        free(px);
+        return NULL;
+    }
+    return px;
+}
+
+int ui_app_png(struct ui_app *a, const char *path, char *err, size_t n)
+{
+    int w, h;
+    uint32_t *px = ui_app_pixels(a, &w, &h);
+    if (!px) {
+        snprintf(err, n, "cannot read the frame: %s", SDL_GetError());
+        return -1;
+    }
+    int rc = ui_png_write(path, px, w, h, (size_t)w * 4, err, n);
+    free(px);
+    return rc;
+}
+
+/* The lane row under pixel y (SIZE_MAX: none). */
+static size_t row_at(const struct ui_view *v, int y)
+{
+    if (y < v->plot_y)
+        return SIZE_MAX;
+    size_t row = v->scroll + (size_t)((y - v->plot_y) / v->lane_h);
+    return row < v->nrows ? row : SIZE_MAX;
+}
+
+static void click(struct ui_app *a, int x, int y)
+{
+    struct ui_view *v = &a->view;
+    if (x < v->plot_x) {
+        /* a lane's name: show only that process (again: show all) */
+        size_t row = row_at(v, y);
+        if (row == SIZE_MAX)
+            return;
+        const struct tl_lane *l = &v->m->lanes[v->rows[row]];
+        bool alone = true;
+        for (size_t i = 0; i < v->m->nlanes; i++)
+            if (v->m->lanes[i].pid && v->m->lanes[i].pid != l->pid && !v->hidden[i])
+                alone = false;
+        ui_view_filter_process(v, alone || !l->pid ? 0 : l->pid);
+        char err[128];
+        relayout(a, err, sizeof err);
+        return;
+    }
+    v->selected = ui_pick(v, x, y);
+}
+
+static void key(struct ui_app *a, const SDL_KeyboardEvent *k)
+{
+    struct ui_view *v = &a->view;
+    SDL_Keycode c = k->keysym.sym;
+    if (a->typing) {
+        size_t len = strlen(a->search);
+        if (c >= SDLK_0 && c <= SDLK_9 && len + 1 < sizeof a->search) {
+            a->search[len] = (char)('0' + (c - SDLK_0));
+            a->search[len + 1] = '\0';
+        } else if (c == SDLK_BACKSPACE && len) {
+            a->search[len - 1] = '\0';
+        } else if (c == SDLK_RETURN || c == SDLK_KP_ENTER) {
+            v->opcode = a->search[0] ? strtol(a->search, NULL, 10) : -1;
+            v->selected = SIZE_MAX;
+            a->typing = false;
+            ui_view_step(v, 1);
+        } else if (c == SDLK_ESCAPE) {
+            a->typing = false;
+        }
+        return;
+    }
+    bool shift = (k->keysym.mod & KMOD_SHIFT) != 0;
+    switch (c) {
+    case SDLK_LEFT:
+        ui_view_pan(v, -v->plot_w / 8.0, 0);
+        break;
+    case SDLK_RIGHT:
+        ui_view_pan(v, v->plot_w / 8.0, 0);
+        break;
+    case SDLK_UP:
+        ui_view_pan(v, 0, shift ? -10 : -1);
+        break;
+    case SDLK_DOWN:
+        ui_view_pan(v, 0, shift ? 10 : 1);
+        break;
+    case SDLK_PAGEUP:
+        ui_view_pan(v, 0, -(long)(v->plot_h / v->lane_h));
+        break;
+    case SDLK_PAGEDOWN:
+        ui_view_pan(v, 0, (long)(v->plot_h / v->lane_h));
+        break;
+    case SDLK_PLUS:
+    case SDLK_EQUALS:
+    case SDLK_KP_PLUS:
+        ui_view_zoom(v, 1.5, v->plot_x + v->plot_w / 2);
+        break;
+    case SDLK_MINUS:
+    case SDLK_KP_MINUS:
+        ui_view_zoom(v, 1 / 1.5, v->plot_x + v->plot_w / 2);
+        break;
+    case SDLK_HOME:
+        v->t0 = 0;
+        break;
+    case SDLK_END:
+        v->t0 = (double)v->m->end - v->cpp * v->plot_w * 0.95;
+        break;
+    case SDLK_f:
+        ui_view_fit(v);
+        break;
+    case SDLK_n:
+        ui_view_step(v, 1);
+        break;
+    case SDLK_p:
+        ui_view_step(v, -1);
+        break;
+    case SDLK_l: {
+        char err[128];
+        v->legend = !v->legend;
+        relayout(a, err, sizeof err);
+        break;
+    }
+    case SDLK_SLASH:
+        a->typing = true;
+        a->search[0] = '\0';
+        break;
+    case SDLK_1:
+    case SDLK_2:
+    case SDLK_3:
+    case SDLK_4:
+    case SDLK_5:
+        v->kinds ^= 1u << (c - SDLK_1); /* fast, slow, async, notification, region */
+        break;
+    case SDLK_a: /* every process, every kind, any opcode */
+        ui_view_filter_process(v, 0);
+        v->kinds = (1u << TL_KIND_COUNT) - 1;
+        v->opcode = -1;
+        {
+            char err[128];
+            relayout(a, err, sizeof err);
+        }
+        break;
+    case SDLK_ESCAPE:
+        if (v->selected != SIZE_MAX)
+            v->selected = SIZE_MAX;
+        else
+            a->quit = true;
+        break;
+    case SDLK_q:
+        a->quit = true;
+        break;
+    default:
+        return;
+    }
+    a->dirty = true;
+}
+
+void ui_app_event(struct ui_app *a, const SDL_Event *e)
+{
+    struct ui_view *v = &a->view;
+    float s = v->scale;
+    switch (e->type) {
+    case SDL_QUIT:
+        a->quit = true;
+        break;
+    case SDL_WINDOWEVENT:
+        if (a->window && (e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED ||
+                          e->window.event == SDL_WINDOWEVENT_RESIZED)) {
+            int w, h;
+            float scale;
+            window_size(a, &w, &h, &scale);
+            v->w = w;
+            v->h = h;
+            v->scale = scale;
+            char err[128];
+            relayout(a, err, sizeof err);
+        }
+        a->dirty = true;
+        break;
+    case SDL_MOUSEWHEEL: {
+        int x = (int)lroundf((float)e->wheel.mouseX * s);
+        int dy = e->wheel.y * (e->wheel.direction == SDL_MOUSEWHEEL_FLIPPED ? -1 : 1);
+        if (SDL_GetModState() & KMOD_SHIFT)
+            ui_view_pan(v, 0, -3 * dy);
+        else if (dy)
+            ui_view_zoom(v, pow(1.25, dy), x);
+        a->dirty = true;
+        break;
+    }
+    case SDL_MOUSEBUTTONDOWN:
+        if (e->button.button == SDL_BUTTON_LEFT) {
+            a->dragging = true;
+            a->dragged = false;
+            a->drag_x = (int)lroundf((float)e->button.x * s);
+            a->drag_y = (int)lroundf((float)e->button.y * s);
+            a->drag_rows = 0;
+        }
+        break;
+    case SDL_MOUSEMOTION:
+        if (a->dragging) {
+            int x = (int)lroundf((float)e->motion.x * s), y = (int)lroundf((float)e->motion.y * s);
+            if (abs(x - a->drag_x) + abs(y - a->drag_y) > 3)
+                a->dragged = true;
+            if (a->dragged) {
+                ui_view_pan(v, a->drag_x - x, 0);
+                a->drag_x = x;
+                int rows = (a->drag_y - y) / v->lane_h;
+                if (rows != a->drag_rows) {
+                    ui_view_pan(v, 0, rows - a->drag_rows);
+                    a->drag_rows = rows;
+                }
+                a->dirty = true;
+            }
+        }
+        break;
+    case SDL_MOUSEBUTTONUP:
+        if (e->button.button == SDL_BUTTON_LEFT && a->dragging) {
+            a->dragging = false;
+            if (!a->dragged)
+                click(a, (int)lroundf((float)e->button.x * s),
+                      (int)lroundf((float)e->button.y * s));
+            a->dirty = true;
+        }
+        break;
+    case SDL_KEYDOWN:
+        key(a, &e->key);
+        a->dirty = true;
+        break;
+    default:
+        break;
+    }
+}
+
+void ui_app_pump(struct ui_app *a, int wait_ms)
+{
+    SDL_Event e;
+    if (wait_ms > 0 ? SDL_WaitEventTimeout(&e, wait_ms) : SDL_PollEvent(&e)) {
+        ui_app_event(a, &e);
+        while (SDL_PollEvent(&e))
+            ui_app_event(a, &e);
+    }
+    if (a->dirty) {
+        ui_app_draw(a);
+        SDL_RenderPresent(a->renderer);
+    }
+}
+
+void ui_app_loop(struct ui_app *a)
+{
+    a->dirty = true;
+    while (!a->quit)
+        ui_app_pump(a, 100);
+}
+
+/* Reads a cycle count with an optional k, M or G suffix. */
+static bool parse_cycles(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || errno || v < 0 || !isfinite(v))
+        return false;
+    double mul = *end == 'k' ? 1e3 : *end == 'M' ? 1e6 : *end == 'G' ? 1e9 : 1;
+    if (mul != 1)
+        end++;
+    if (*end)
+        return false;
+    *out = v * mul;
+    return true;
+}
+
+static int usage_error(const char *fmt, const char *what)
+{
+    fprintf(stderr, "ipcemu view: ");
+    fprintf(stderr, fmt, what);
+    fprintf(stderr, " (see `ipcemu view --help`)\n");
+    return 2;
+}
+
+int ui_view_main(int argc, char **argv)
+{
+    const char *trace = NULL, *png = NULL, *process = NULL;
+    int w = 1600, h = 900;
+    double scale = 1, ra = -1, rb = -1;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
+            fputs("usage: ipcemu view TRACE [--png FILE] [--size WxH] [--range A:B] [--scale S]\n"
+                  "                   [--process NAME|PID]\n"
+                  "\n"
+                  "Shows a trace (`ipcemu run|boot --trace TRACE`) as a timeline: a lane per\n"
+                  "process (running, ready, blocked) and a kernel lane per core, an arrow per\n"
+                  "message coloured by kind, capability-cache hits and misses and scheduler\n"
+                  "handoffs. With --png it renders the same view to a PNG without a display.\n"
+                  "\n"
+                  "  --png FILE        render headless to FILE instead of opening a window\n"
+                  "  --size WxH        the picture's (or window's) size (default 1600x900)\n"
+                  "  --range A:B       the cycles shown (k, M, G suffixes; default: the run)\n"
+                  "  --scale S         layout scale, 1 to 4 (2 for high-DPI pictures)\n"
+                  "  --process P       show only this process's lane (and the kernel's)\n"
+                  "\n"
+                  "In the window: wheel zooms around the pointer (shift+wheel scrolls lanes),\n"
+                  "drag pans, arrows pan and scroll, + and - zoom, Home and End jump, f fits\n"
+                  "the run, click a message for its details, n and p step to the next and\n"
+                  "previous message, click a lane's name to show only that process, 1-5 hide\n"
+                  "or show a kind, / types an opcode to search for, a shows all, l the\n"
+                  "legend, q quits.\n",
+                  stdout);
+            return 0;
+        }
+        if (!strcmp(arg, "--png") || !strcmp(arg, "--size") || !strcmp(arg, "--range") ||
+            !strcmp(arg, "--scale") || !strcmp(arg, "--process")) {
+            if (i + 1 >= argc)
+                return usage_error("%s needs a value", arg);
+            const char *val = argv[++i];
+            if (!strcmp(arg, "--png"))
+                png = val;
+            else if (!strcmp(arg, "--process"))
+                process = val;
+            else if (!strcmp(arg, "--size")) {
+                char *x;
+                long a = strtol(val, &x, 10), b = *x == 'x' ? strtol(x + 1, &x, 10) : 0;
+                if (*x || a < 200 || b < 150 || a > 16384 || b > 16384)
+                    return usage_error("--size %s: give WxH, from 200x150 to 16384x16384", val);
+                w = (int)a;
+                h = (int)b;
+            } else if (!strcmp(arg, "--scale")) {
+                char *end;
+                scale = strtod(val, &end);
+                if (*end || !(scale >= 1 && scale <= 4))
+                    return usage_error("--scale %s: give a number from 1 to 4", val);
+            } else {
+                const char *colon = strchr(val, ':');
+                char a[64];
+                if (!colon || (size_t)(colon - val) >= sizeof a)
+                    return usage_error("--range %s: give A:B in cycles", val);
+                memcpy(a, val, (size_t)(colon - val));
+                a[colon - val] = '\0';
+                if (!parse_cycles(a, &ra) || !parse_cycles(colon + 1, &rb) || rb <= ra)
+                    return usage_error("--range %s: give A:B in cycles, A < B", val);
+            }
+            continue;
+        }
+        if (arg[0] == '-')
+            return usage_error("unknown option %s", arg);
+        if (trace)
+            return usage_error("one TRACE, please (also got %s)", arg);
+        trace = arg;
+    }
+    if (!trace)
+        return usage_error("%s", "which TRACE? (`ipcemu run SCENARIO --trace TRACE` writes one)");
+    struct ui_app a;
+    char err[512];
+    int rc = png ? ui_app_open_headless(&a, trace, w, h, (float)scale, err, sizeof err)
+                 : ui_app_open_window(&a, trace, w, h, err, sizeof err);
+    if (rc != 0) {
+        fprintf(stderr, "ipcemu view: %s\n", err);
+        return 2;
+    }
+    if (process) {
+        char *end;
+        unsigned long pid = strtoul(process, &end, 10);
+        size_t lane = SIZE_MAX;
+        for (size_t i = 0; i < a.model.nlanes && lane == SIZE_MAX; i++)
+            if (a.model.lanes[i].pid &&
+                (*end ? !strcmp(a.model.lanes[i].name, process) : a.model.lanes[i].pid == pid))
+                lane = i;
+        if (lane == SIZE_MAX) {
+            fprintf(stderr, "ipcemu view: --process %s: no such process in %s\n", process, trace);
+            ui_app_close(&a);
+            return 2;
+        }
+        ui_view_filter_process(&a.view, a.model.lanes[lane].pid);
+        relayout(&a, err, sizeof err);
+    }
+    if (ra >= 0)
+        ui_view_range(&a.view, ra, rb);
+    if (png) {
+        rc = ui_app_png(&a, png, err, sizeof err);
+        if (rc != 0)
+            fprintf(stderr, "ipcemu view: %s\n", err);
+        else
+            printf("ipcemu view: wrote %s (%dx%d, cycles %.0f to %.0f, %zu of %zu messages in "
+                   "view drawn)\n",
+                   png, a.view.w, a.view.h, a.view.t0, a.view.t0 + a.view.cpp * a.view.plot_w,
+                   a.view.arrows_drawn, a.view.arrows_in_view);
+        ui_app_close(&a);
+        return rc == 0 ? 0 : 2;
+    }
+    ui_app_loop(&a);
+    ui_app_close(&a);
+    return 0;
+}
