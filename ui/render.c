@@ -326,28 +326,63 @@ static int row_y(const struct ui_view *v, size_t lane, const size_t *row_of)
     return v->plot_y + (int)((long)row - (long)v->scroll) * v->lane_h;
 }
 
-/* The dominant state of lane l over [a, b): exact when few changes fall
- * in it, else the state at its middle. */
-static enum tl_state column_state(const struct tl_lane *l, double a, double b)
+/* How many of lane l's changes are at or before `t`, searching forward
+ * from `hint` (the count for an earlier t) by galloping: columns are
+ * drawn left to right, so this costs the log of the changes a column
+ * skips, not of the whole lane. */
+static size_t seek(const struct tl_lane *l, size_t hint, uint64_t t)
 {
-    uint64_t ua = a < 0 ? 0 : (uint64_t)a, ub = b < 0 ? 0 : (uint64_t)b, next;
-    enum tl_state s = tl_state_at(l, ua, &next);
-    if (next >= ub)
-        return s;
+    size_t lo = 0, hi = l->n;
+    if (hint <= l->n && (hint == 0 || l->at[hint - 1] <= t)) {
+        lo = hint;
+        size_t step = 1;
+        hi = hint;
+        while (hi < l->n && l->at[hi] <= t) {
+            lo = hi + 1;
+            hi += step;
+            step *= 2;
+        }
+        if (hi > l->n)
+            hi = l->n;
+    }
+    while (lo < hi) { /* the first change after t */
+        size_t mid = lo + (hi - lo) / 2;
+        if (l->at[mid] <= t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static enum tl_state state_after(const struct tl_lane *l, size_t k)
+{
+    return k ? (enum tl_state)l->state[k - 1] : TL_ABSENT;
+}
+
+/* The dominant state of lane l over [a, b): exact when at most 8 changes
+ * fall in it, else the state at its middle. *hint carries the search from
+ * column to column. */
+static enum tl_state column_state(const struct tl_lane *l, double a, double b, size_t *hint)
+{
+    uint64_t ua = a < 0 ? 0 : (uint64_t)a, ub = b < 0 ? 0 : (uint64_t)b;
+    size_t k = seek(l, *hint, ua);
+    *hint = k;
+    if (k == l->n || l->at[k] >= ub)
+        return state_after(l, k);
     uint64_t best_t = 0, t = ua;
-    enum tl_state best = s;
-    for (int k = 0; k < 8 && t < ub; k++) {
-        uint64_t end = next < ub ? next : ub;
+    enum tl_state best = TL_ABSENT;
+    for (int step = 0; step <= 8; step++, k++) {
+        uint64_t end = k < l->n && l->at[k] < ub ? l->at[k] : ub;
         if (end - t > best_t) {
             best_t = end - t;
-            best = s;
+            best = state_after(l, k);
         }
-        if (next >= ub)
+        if (end == ub)
             return best;
-        t = next;
-        s = tl_state_at(l, t, &next);
+        t = end;
     }
-    return tl_state_at(l, (ua + ub) / 2, NULL);
+    return state_after(l, seek(l, k, (ua + ub) / 2));
 }
 
 static void draw_lanes(SDL_Renderer *r, const struct ui_font *f, const struct ui_view *v,
@@ -371,10 +406,11 @@ static void draw_lanes(SDL_Renderer *r, const struct ui_font *f, const struct ui
         /* runs of columns in one state become one rectangle */
         int run_x = 0;
         enum tl_state run = TL_ABSENT;
+        size_t hint = 0;
         for (int c = 0; c <= v->plot_w; c++) {
             enum tl_state s = TL_ABSENT;
             if (c < v->plot_w)
-                s = column_state(l, v->t0 + c * v->cpp, v->t0 + (c + 1) * v->cpp);
+                s = column_state(l, v->t0 + c * v->cpp, v->t0 + (c + 1) * v->cpp, &hint);
             if (c == v->plot_w || s != run) {
                 if (run != TL_ABSENT && c > run_x)
                     fill(r, v->plot_x + run_x, y + px(v, 3), c - run_x, bar, ui_state_color[run]);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "tracer/tracefile.h"
+#include "ui/phases.h"
 #include "ui/png.h"
 
 #define FONT_PX 13
@@ -454,9 +455,111 @@ static int usage_error(const char *fmt, const char *what)
     return 2;
 }
 
+/* Reads the frame of renderer r (w x h) and writes it as a PNG. */
+static int save_png(SDL_Renderer *r, int w, int h, const char *path, char *err, size_t n)
+{
+    uint32_t *px = malloc((size_t)w * (size_t)h * 4);
+    if (!px || SDL_RenderReadPixels(r, NULL, SDL_PIXELFORMAT_ARGB8888, px, w * 4) != 0) {
+        snprintf(err, n, "cannot read the frame: %s", px ? SDL_GetError() : "out of memory");
+        free(px);
+        return -1;
+    }
+    int rc = ui_png_write(path, px, w, h, (size_t)w * 4, err, n);
+    free(px);
+    return rc;
+}
+
+/* `ipcemu view --phases REPORT...`: the phase view, in a window or to a
+ * PNG. */
+static int phases_main(const char *path, const char *const *reports, size_t nreports,
+                       const char *png, int w, int h, float scale)
+{
+    struct ui_phase_set set;
+    char err[512];
+    if (ui_phases_load(&set, path, reports, nreports, err, sizeof err) != 0) {
+        fprintf(stderr, "ipcemu view: %s\n", err);
+        return 2;
+    }
+    struct ui_font font;
+    int rc = 2;
+    if (png) {
+        SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+        SDL_Renderer *r = s ? SDL_CreateSoftwareRenderer(s) : NULL;
+        if (!r)
+            fprintf(stderr, "ipcemu view: SDL: %s\n", SDL_GetError());
+        else if (ui_font_open(&font, r, (int)lroundf(FONT_PX * scale), err, sizeof err) != 0)
+            fprintf(stderr, "ipcemu view: %s\n", err);
+        else {
+            ui_phases_draw(r, &font, &set, w, h, scale);
+            if (save_png(r, w, h, png, err, sizeof err) != 0)
+                fprintf(stderr, "ipcemu view: %s\n", err);
+            else {
+                printf("ipcemu view: wrote %s (%dx%d, %s on %zu runs)\n", png, w, h, path,
+                       set.nruns);
+                rc = 0;
+            }
+            ui_font_close(&font);
+        }
+        if (r)
+            SDL_DestroyRenderer(r);
+        if (s)
+            SDL_FreeSurface(s);
+        return rc;
+    }
+    if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) {
+        fprintf(stderr, "ipcemu view: cannot open a window: %s (--png FILE renders without one)\n",
+                SDL_GetError());
+        return 2;
+    }
+    SDL_Window *win = SDL_CreateWindow(set.path, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w,
+                                       h, SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
+    SDL_Renderer *r = win ? SDL_CreateRenderer(win, -1, SDL_RENDERER_ACCELERATED) : NULL;
+    if (win && !r)
+        r = SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE);
+    bool quit = false, have_font = false;
+    if (!r)
+        fprintf(stderr, "ipcemu view: cannot open a window: %s\n", SDL_GetError());
+    while (r && !quit) {
+        int ww, wh, pw, ph;
+        SDL_GetWindowSize(win, &ww, &wh);
+        if (SDL_GetRendererOutputSize(r, &pw, &ph) != 0)
+            pw = ww, ph = wh;
+        float sc = ww > 0 && pw > ww ? (float)pw / (float)ww : 1;
+        int fpx = (int)lroundf(FONT_PX * sc);
+        if (!have_font || font.px != fpx) {
+            if (have_font)
+                ui_font_close(&font);
+            if (ui_font_open(&font, r, fpx, err, sizeof err) != 0) {
+                fprintf(stderr, "ipcemu view: %s\n", err);
+                break;
+            }
+            have_font = true;
+        }
+        ui_phases_draw(r, &font, &set, pw, ph, sc);
+        SDL_RenderPresent(r);
+        SDL_Event e;
+        if (SDL_WaitEvent(&e))
+            quit = e.type == SDL_QUIT ||
+                   (e.type == SDL_KEYDOWN &&
+                    (e.key.keysym.sym == SDLK_q || e.key.keysym.sym == SDLK_ESCAPE));
+        rc = 0;
+    }
+    if (have_font)
+        ui_font_close(&font);
+    if (r)
+        SDL_DestroyRenderer(r);
+    if (win)
+        SDL_DestroyWindow(win);
+    SDL_QuitSubSystem(SDL_INIT_VIDEO);
+    return rc;
+}
+
 int ui_view_main(int argc, char **argv)
 {
-    const char *trace = NULL, *png = NULL, *process = NULL;
+    const char *trace = NULL, *png = NULL, *process = NULL, *path = "ipc.call.fast";
+    const char *reports[UI_PHASES_MAX_RUNS];
+    size_t nreports = 0;
+    bool phases = false;
     int w = 1600, h = 900;
     double scale = 1, ra = -1, rb = -1;
     for (int i = 1; i < argc; i++) {
@@ -464,6 +567,7 @@ int ui_view_main(int argc, char **argv)
         if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
             fputs("usage: ipcemu view TRACE [--png FILE] [--size WxH] [--range A:B] [--scale S]\n"
                   "                   [--process NAME|PID]\n"
+                  "       ipcemu view --phases REPORT... [--path P] [--png FILE] [--size WxH]\n"
                   "\n"
                   "Shows a trace (`ipcemu run|boot --trace TRACE`) as a timeline: a lane per\n"
                   "process (running, ready, blocked) and a kernel lane per core, an arrow per\n"
@@ -475,6 +579,10 @@ int ui_view_main(int argc, char **argv)
                   "  --range A:B       the cycles shown (k, M, G suffixes; default: the run)\n"
                   "  --scale S         layout scale, 1 to 4 (2 for high-DPI pictures)\n"
                   "  --process P       show only this process's lane (and the kernel's)\n"
+                  "  --phases          the phase view: for one path, a stacked bar per report\n"
+                  "                    (`ipcemu run ... --report FILE`, e.g. one per\n"
+                  "                    architecture) of where its cycles go\n"
+                  "  --path P          the phase view's path (default ipc.call.fast)\n"
                   "\n"
                   "In the window: wheel zooms around the pointer (shift+wheel scrolls lanes),\n"
                   "drag pans, arrows pan and scroll, + and - zoom, Home and End jump, f fits\n"
@@ -485,13 +593,19 @@ int ui_view_main(int argc, char **argv)
                   stdout);
             return 0;
         }
+        if (!strcmp(arg, "--phases")) {
+            phases = true;
+            continue;
+        }
         if (!strcmp(arg, "--png") || !strcmp(arg, "--size") || !strcmp(arg, "--range") ||
-            !strcmp(arg, "--scale") || !strcmp(arg, "--process")) {
+            !strcmp(arg, "--scale") || !strcmp(arg, "--process") || !strcmp(arg, "--path")) {
             if (i + 1 >= argc)
                 return usage_error("%s needs a value", arg);
             const char *val = argv[++i];
             if (!strcmp(arg, "--png"))
                 png = val;
+            else if (!strcmp(arg, "--path"))
+                path = val;
             else if (!strcmp(arg, "--process"))
                 process = val;
             else if (!strcmp(arg, "--size")) {
@@ -520,10 +634,20 @@ int ui_view_main(int argc, char **argv)
         }
         if (arg[0] == '-')
             return usage_error("unknown option %s", arg);
-        if (trace)
-            return usage_error("one TRACE, please (also got %s)", arg);
-        trace = arg;
+        if (nreports == UI_PHASES_MAX_RUNS)
+            return usage_error("too many files (%s): one TRACE, or up to 8 reports", arg);
+        reports[nreports++] = arg;
     }
+    if (phases) {
+        if (!nreports)
+            return usage_error("%s", "--phases needs reports (`ipcemu run ... --report FILE`)");
+        if (process || ra >= 0)
+            return usage_error("%s", "--process and --range are for traces, not --phases");
+        return phases_main(path, reports, nreports, png, w, h, (float)scale);
+    }
+    if (nreports > 1)
+        return usage_error("one TRACE, please (also got %s)", reports[1]);
+    trace = nreports ? reports[0] : NULL;
     if (!trace)
         return usage_error("%s", "which TRACE? (`ipcemu run SCENARIO --trace TRACE` writes one)");
     struct ui_app a;
