@@ -203,7 +203,8 @@ __attribute__((noreturn)) void kipc_block(struct proc *p, struct ipc_port *port,
 /* Returns the packed opcode and length for the trace. */
 uint64_t kipc_msg_word(const struct ipc_msg *m)
 {
-    return m->opcode | (uint64_t)m->len << 32;
+    return m->opcode | (uint64_t)(m->len & 0xffffu) << 32 | (uint64_t)(m->ncaps & 0xffu) << 48 |
+           (uint64_t)((m->flags & IPC_MSG_MOVE) != 0) << 56;
 }
 
 /* Returns the process a parked waiter belongs to. */

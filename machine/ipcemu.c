@@ -184,6 +184,7 @@ static int load_cpu(const char *cmd, const char *cpu, struct machine_config *cfg
  * recorded run to compare it with. */
 struct outputs {
     const char *report, *perfetto, *csv, *trace;
+    bool view; /* run: open the timeline on the trace afterwards */
     const struct trc_file_meta *replay_meta;
     const struct trc_log *replay_log;
 };
@@ -555,6 +556,9 @@ static int parse_file_command(const char *cmd, const char *what, void (*usage)(F
         } else if (!strcmp(o, "--exact-caches")) {
             cfg->exact_caches = true;
             continue;
+        } else if (!strcmp(o, "--view") && !strcmp(cmd, "run")) {
+            outs->view = true;
+            continue;
         } else if (strncmp(o, "--", 2) != 0) {
             if (*file) {
                 char msg[80];
@@ -722,7 +726,7 @@ static int cmd_boot(int argc, char **argv)
 static void usage_run(FILE *out)
 {
     fputs("usage: ipcemu run SCENARIO [--arch A] [--cpu P] [--report FILE] [--perfetto FILE]\n"
-          "                  [--csv FILE] [--trace FILE] [--max-cycles N] [--quiet]\n"
+          "                  [--csv FILE] [--trace FILE] [--view] [--max-cycles N] [--quiet]\n"
           "                  [--exact-caches]\n"
           "\n"
           "Runs a JSON scenario (docs/scenarios.md) on the kernel: its processes, their\n"
@@ -738,6 +742,7 @@ static void usage_run(FILE *out)
           "                    process, running and blocked slices, an arrow per message\n"
           "  --csv FILE        write every event as CSV\n"
           "  --trace FILE      write the binary trace `ipcemu replay` and `ipcemu diff` read\n"
+          "  --view            then show the run in the timeline window (`ipcemu view`)\n"
           "  --max-cycles N    stop with outcome max_cycles at N cycles (default: the\n"
           "                    scenario's limits.max_cycles, else 2000000000)\n"
           "  --quiet           print neither the guest console nor the summary\n"
@@ -785,6 +790,21 @@ static int cmd_run(int argc, char **argv)
     cfg.scenario_size = scn.blob_size;
     size_t n;
     const uint8_t *img = machine_image(cfg.arch, MACHINE_IMAGE_KERNEL, &n);
+    /* --view without --trace: a trace in a temporary file, for the viewer */
+    char tmp[4096] = "";
+    if (outs.view && !outs.trace) {
+        const char *dir = getenv("TMPDIR");
+        snprintf(tmp, sizeof tmp, "%s/ipcemu-view-XXXXXX", dir && *dir ? dir : "/tmp");
+        int fd = mkstemp(tmp);
+        if (fd < 0) {
+            fprintf(stderr, "ipcemu run: --view: cannot make a temporary trace: %s\n",
+                    strerror(errno));
+            scn_free(&scn);
+            return EXIT_USAGE;
+        }
+        close(fd);
+        outs.trace = tmp;
+    }
     struct tm_profile prof;
     int rc = load_cpu("run", cpu, &cfg, &prof);
     if (rc == 0) {
@@ -793,6 +813,14 @@ static int cmd_run(int argc, char **argv)
             tm_profile_free(&prof);
     }
     scn_free(&scn);
+    if (outs.view && rc != EXIT_USAGE) {
+        /* the run's exit status stands unless the window cannot open */
+        char *vargv[] = {"view", (char *)outs.trace, NULL};
+        if (ui_view_main(2, vargv) != 0)
+            rc = EXIT_USAGE;
+    }
+    if (tmp[0])
+        unlink(tmp);
     return rc;
 }
 

@@ -12,7 +12,8 @@ enum trc_event_type {
     TRC_EV_SYSCALL = 6,      /* pid; a0 = number */
     TRC_EV_TIMER_IRQ = 7,    /* pid interrupted (0 idle) */
     TRC_EV_HALT = 8,         /* a0 = exit code the kernel powers off with */
-    /* IPC. `port` is the port's kernel id; `msg` packs opcode | len << 32. */
+    /* IPC. `port` is the port's kernel id; `msg` packs opcode | len << 32 |
+       capabilities carried << 48 | 1 << 56 when a region moves with it. */
     TRC_EV_IPC_SEND = 9,        /* pid (sender); a0 = port; a1 = msg; a2 = enum trc_ipc_path;
                                    a3 = result (0 or a negative ipc_err) */
     TRC_EV_IPC_RECV = 10,       /* pid (receiver); a0 = port; a1 = msg; a2 = enum trc_ipc_path;

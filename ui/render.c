@@ -574,8 +574,9 @@ static void draw_msgs(SDL_Renderer *r, struct ui_view *v, const size_t *row_of)
         draw_msg(r, v, row_of, v->selected); /* on top */
 }
 
-static void draw_box(SDL_Renderer *r, const struct ui_font *f, const struct ui_view *v, int x,
-                     int y, const char *const *lines, const SDL_Color *swatch, int n)
+/* The size of a box of n lines. */
+static void box_size(const struct ui_font *f, const struct ui_view *v, const char *const *lines,
+                     bool swatch, int n, int *bw, int *bh)
 {
     int w = 0;
     for (int i = 0; i < n; i++) {
@@ -583,8 +584,16 @@ static void draw_box(SDL_Renderer *r, const struct ui_font *f, const struct ui_v
         if (tw > w)
             w = tw;
     }
-    int sw = swatch ? f->h : 0, pad = px(v, 6);
-    int bw = w + sw + 2 * pad + (swatch ? pad : 0), bh = n * f->h + 2 * pad;
+    int pad = px(v, 6);
+    *bw = w + (swatch ? f->h + pad : 0) + 2 * pad;
+    *bh = n * f->h + 2 * pad;
+}
+
+static void draw_box(SDL_Renderer *r, const struct ui_font *f, const struct ui_view *v, int x,
+                     int y, const char *const *lines, const SDL_Color *swatch, int n)
+{
+    int sw = swatch ? f->h : 0, pad = px(v, 6), bw, bh;
+    box_size(f, v, lines, swatch != NULL, n, &bw, &bh);
     if (x < 0)
         x = v->w - bw + x;
     if (y < 0)
@@ -607,8 +616,8 @@ static void draw_details(SDL_Renderer *r, const struct ui_font *f, const struct 
     const struct tl_model *m = v->m;
     const struct tl_msg *msg = &m->msgs[v->selected];
     const struct tl_lane *a = &m->lanes[msg->from], *b = &m->lanes[msg->to];
-    char l[10][96];
-    const char *lines[10];
+    char l[12][96];
+    const char *lines[12];
     int n = 0;
     snprintf(l[n++], sizeof l[0], "message %zu of %zu: %s%s", v->selected + 1, m->nmsgs,
              tl_kind_name(msg->kind), msg->reply ? " (reply)" : "");
@@ -619,19 +628,48 @@ static void draw_details(SDL_Renderer *r, const struct ui_font *f, const struct 
     else if (msg->kind == TL_REGION)
         snprintf(l[n++], sizeof l[0], "region %u moved (zero-copy)", msg->port);
     else
-        snprintf(l[n++], sizeof l[0], "port %u, opcode %u, %u bytes", msg->port, msg->opcode,
-                 msg->len);
+        snprintf(l[n++], sizeof l[0], "header: port %u, opcode %u, %u bytes", msg->port,
+                 msg->opcode, msg->len);
+    if (msg->kind != TL_NOTIFY && msg->kind != TL_REGION)
+        snprintf(l[n++], sizeof l[0], "capabilities carried: %u%s", msg->ncaps,
+                 msg->moved ? " (a region moves with it: zero-copy)" : "");
     snprintf(l[n++], sizeof l[0], "sent at cycle %llu, received at %llu",
              (unsigned long long)msg->sent, (unsigned long long)msg->received);
-    snprintf(l[n++], sizeof l[0], "in flight %llu cycles",
+    /* the phases the sender's system call traced: trap entry, dispatch,
+     * capability lookup, send; then delivery */
+    if (msg->span_from && msg->span_from <= msg->sent) {
+        uint64_t sys = msg->syscall_at ? msg->syscall_at : msg->span_from;
+        uint64_t look = msg->lookup_at ? msg->lookup_at : sys;
+        snprintf(l[n++], sizeof l[0],
+                 "phases: trap entry->dispatch %llu, ->capability lookup %llu,",
+                 (unsigned long long)(sys - msg->span_from), (unsigned long long)(look - sys));
+        snprintf(l[n++], sizeof l[0], "        ->send %llu cycles",
+                 (unsigned long long)(msg->sent - look));
+    }
+    snprintf(l[n++], sizeof l[0], "in flight: %llu cycles from send to receive",
              (unsigned long long)(msg->received - msg->sent));
-    if (msg->span_from && msg->span_from <= msg->sent)
-        snprintf(l[n++], sizeof l[0], "trap entry to send %llu cycles, send to receive %llu",
-                 (unsigned long long)(msg->sent - msg->span_from),
-                 (unsigned long long)(msg->received - msg->sent));
     for (int i = 0; i < n; i++)
         lines[i] = l[i];
-    draw_box(r, f, v, -px(v, 8), v->plot_y + px(v, 8), lines, NULL, n);
+    /* in a corner of the plot clear of the message's arrow (top right first) */
+    int bw, bh, m8 = px(v, 8);
+    box_size(f, v, lines, false, n, &bw, &bh);
+    int ax0 = 0, ay0 = 0, ax1 = -1, ay1 = -1;
+    for (size_t i = v->ndrawn; i-- > 0;)
+        if (v->drawn[i].msg == v->selected) {
+            const struct ui_drawn *d = &v->drawn[i];
+            ax0 = (d->x0 < d->x1 ? d->x0 : d->x1) - m8;
+            ax1 = (d->x0 < d->x1 ? d->x1 : d->x0) + m8;
+            ay0 = (d->y0 < d->y1 ? d->y0 : d->y1) - m8;
+            ay1 = (d->y0 < d->y1 ? d->y1 : d->y0) + m8;
+            break;
+        }
+    const int cx[4] = {v->w - bw - m8, v->plot_x + m8, v->w - bw - m8, v->plot_x + m8};
+    const int cy[4] = {v->plot_y + m8, v->plot_y + m8, v->plot_y + v->plot_h - bh - m8,
+                       v->plot_y + v->plot_h - bh - m8};
+    int k = 0;
+    while (k < 4 && !(cx[k] > ax1 || cx[k] + bw < ax0 || cy[k] > ay1 || cy[k] + bh < ay0))
+        k++;
+    draw_box(r, f, v, cx[k < 4 ? k : 0], cy[k < 4 ? k : 0], lines, NULL, n);
 }
 
 void ui_draw(SDL_Renderer *r, const struct ui_font *f, struct ui_view *v)

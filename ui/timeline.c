@@ -25,6 +25,8 @@ struct build {
     size_t nreply;
     size_t *core_lane; /* per core: its kernel lane */
     uint64_t *trap_at; /* per core: the last trap entry */
+    uint64_t *sys_at;  /* ... system-call dispatch */
+    uint64_t *look_at; /* ... capability lookup */
     size_t ncores;
 };
 
@@ -62,6 +64,8 @@ static void build_free(struct build *b)
     free(b->reply_of_pid);
     free(b->core_lane);
     free(b->trap_at);
+    free(b->sys_at);
+    free(b->look_at);
     free(b);
 }
 
@@ -124,7 +128,9 @@ static struct tl_lane *core_lane(struct tl_model *m, uint32_t core)
     if (core >= TL_MAX_CORES)
         core = TL_MAX_CORES - 1; /* a bad core number in a trace: one lane for the rest */
     if (!b->core_lane && (!(b->core_lane = calloc(TL_MAX_CORES, sizeof *b->core_lane)) ||
-                          !(b->trap_at = calloc(TL_MAX_CORES, sizeof *b->trap_at))))
+                          !(b->trap_at = calloc(TL_MAX_CORES, sizeof *b->trap_at)) ||
+                          !(b->sys_at = calloc(TL_MAX_CORES, sizeof *b->sys_at)) ||
+                          !(b->look_at = calloc(TL_MAX_CORES, sizeof *b->look_at))))
         return NULL;
     while (b->ncores <= core) {
         if (!grow((void **)&m->lanes, &m->cap_lanes, m->nlanes + 1, sizeof *m->lanes))
@@ -186,7 +192,22 @@ static size_t add_msg(struct tl_model *m, const struct trc_event *e, size_t from
                                         .kind = (uint8_t)k,
                                         .ev = m->events,
                                         .span_from = b->trap_at[core]};
+    /* the dispatch and lookup of this system call (after its trap) */
+    struct tl_msg *msg = &m->msgs[m->nmsgs];
+    if (b->sys_at[core] >= msg->span_from)
+        msg->syscall_at = b->sys_at[core];
+    if (b->look_at[core] >= msg->span_from && b->look_at[core] >= msg->syscall_at)
+        msg->lookup_at = b->look_at[core];
     return m->nmsgs++;
+}
+
+/* The header the trace's message word packs (tracer/events.h). */
+static void msg_word(struct tl_msg *msg, uint64_t w)
+{
+    msg->opcode = (uint32_t)w;
+    msg->len = (uint32_t)(w >> 32) & 0xffffu;
+    msg->ncaps = (uint8_t)(w >> 48);
+    msg->moved = (w >> 56) & 1;
 }
 
 static int pend(struct tl_model *m, uint32_t port, size_t msg)
@@ -257,6 +278,9 @@ int tl_add(struct tl_model *m, const struct trc_event *e)
     case TRC_EV_TRAP:
         b->trap_at[kl->core] = e->cycle;
         break;
+    case TRC_EV_SYSCALL:
+        b->sys_at[kl->core] = e->cycle;
+        break;
     case TRC_EV_PROC_CREATE:
         if (e->pid && !proc_lane(m, e->pid)) {
             l = new_proc_lane(m, e);
@@ -295,6 +319,7 @@ int tl_add(struct tl_model *m, const struct trc_event *e)
             rc = set_state(l, e->cycle, TL_READY);
         break;
     case TRC_EV_CAP_LOOKUP:
+        b->look_at[kl->core] = e->cycle;
         rc = add_mark(m, e->cycle, klane, e->arg[1] ? TL_MARK_CAP_HIT : TL_MARK_CAP_MISS);
         break;
     case TRC_EV_IPC_SEND:
@@ -307,8 +332,7 @@ int tl_add(struct tl_model *m, const struct trc_event *e)
             if (i == SIZE_MAX)
                 return m->oom = true, -1;
             m->msgs[i].port = (uint32_t)e->arg[0];
-            m->msgs[i].opcode = (uint32_t)e->arg[1];
-            m->msgs[i].len = (uint32_t)(e->arg[1] >> 32);
+            msg_word(&m->msgs[i], e->arg[1]);
             l->sent++;
             rc = pend(m, (uint32_t)e->arg[0], i);
         }
@@ -335,8 +359,7 @@ int tl_add(struct tl_model *m, const struct trc_event *e)
                                        sizeof *b->reply_of_pid))
                 return m->oom = true, -1;
             m->msgs[i].reply = true;
-            m->msgs[i].opcode = (uint32_t)e->arg[1];
-            m->msgs[i].len = (uint32_t)(e->arg[1] >> 32);
+            msg_word(&m->msgs[i], e->arg[1]);
             l->sent++;
             b->reply_of_pid[caller] = i + 1;
         }

@@ -58,10 +58,14 @@ struct tl_msg {
     uint32_t from, to;       /* lanes */
     uint32_t port;           /* port id (0: none) */
     uint32_t opcode, len;    /* the header */
+    uint8_t ncaps;           /* capabilities carried */
+    bool moved;              /* a region capability moved with it (zero-copy) */
     uint8_t kind;            /* enum tl_kind */
     bool reply;              /* a reply to a call */
     uint64_t ev;             /* index of the send event in the trace */
-    uint64_t span_from;      /* the sender's trap entry for this system call (0: unknown) */
+    /* The sender's system call, by the events it traced (0: not seen):
+     * its trap entry, its dispatch, its last capability lookup. */
+    uint64_t span_from, syscall_at, lookup_at;
 };
 
 struct tl_mark {

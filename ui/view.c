@@ -18,6 +18,36 @@ static int load_event(void *arg, const struct trc_event *e)
     return tl_add(arg, e);
 }
 
+/* Starts SDL's video for a window a person can see: SDL falls back to its
+ * "offscreen" or "dummy" driver when there is no display, and a window
+ * there would wait for input that never comes. Returns 0, or -1 with
+ * err[n]. */
+static int init_video(char *err, size_t n)
+{
+    const char *x = getenv("DISPLAY"), *wl = getenv("WAYLAND_DISPLAY"),
+               *drv_env = getenv("SDL_VIDEODRIVER");
+    if (!(x && *x) && !(wl && *wl) && !(drv_env && *drv_env)) {
+        snprintf(err, n,
+                 "no display to open a window on (DISPLAY and WAYLAND_DISPLAY are not "
+                 "set); --png FILE renders without one");
+        return -1;
+    }
+    if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) {
+        snprintf(err, n, "cannot open a window: %s (no display? --png FILE renders without one)",
+                 SDL_GetError());
+        return -1;
+    }
+    const char *drv = SDL_GetCurrentVideoDriver();
+    if (drv && (!strcmp(drv, "offscreen") || !strcmp(drv, "dummy"))) {
+        SDL_QuitSubSystem(SDL_INIT_VIDEO);
+        snprintf(err, n,
+                 "no display to open a window on (DISPLAY and WAYLAND_DISPLAY are not "
+                 "set); --png FILE renders without one");
+        return -1;
+    }
+    return 0;
+}
+
 /* Loads the trace into the model and names the window after it. */
 static int load(struct ui_app *a, const char *trace, char *err, size_t n)
 {
@@ -113,11 +143,7 @@ int ui_app_open_window(struct ui_app *a, const char *trace, int w, int h, char *
     memset(a, 0, sizeof *a);
     if (load(a, trace, err, n) != 0)
         return -1;
-    if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) {
-        snprintf(err, n,
-                 "cannot open a window: %s (no display? `ipcemu view TRACE --png FILE` "
-                 "renders without one)",
-                 SDL_GetError());
+    if (init_video(err, n) != 0) {
         tl_free(&a->model);
         return -1;
     }
@@ -506,9 +532,8 @@ static int phases_main(const char *path, const char *const *reports, size_t nrep
             SDL_FreeSurface(s);
         return rc;
     }
-    if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) {
-        fprintf(stderr, "ipcemu view: cannot open a window: %s (--png FILE renders without one)\n",
-                SDL_GetError());
+    if (init_video(err, sizeof err) != 0) {
+        fprintf(stderr, "ipcemu view: %s\n", err);
         return 2;
     }
     SDL_Window *win = SDL_CreateWindow(set.path, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w,
@@ -557,6 +582,7 @@ static int phases_main(const char *path, const char *const *reports, size_t nrep
 int ui_view_main(int argc, char **argv)
 {
     const char *trace = NULL, *png = NULL, *process = NULL, *path = "ipc.call.fast";
+    long select = 0;
     const char *reports[UI_PHASES_MAX_RUNS];
     size_t nreports = 0;
     bool phases = false;
@@ -566,7 +592,7 @@ int ui_view_main(int argc, char **argv)
         const char *arg = argv[i];
         if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
             fputs("usage: ipcemu view TRACE [--png FILE] [--size WxH] [--range A:B] [--scale S]\n"
-                  "                   [--process NAME|PID]\n"
+                  "                   [--process NAME|PID] [--select N]\n"
                   "       ipcemu view --phases REPORT... [--path P] [--png FILE] [--size WxH]\n"
                   "\n"
                   "Shows a trace (`ipcemu run|boot --trace TRACE`) as a timeline: a lane per\n"
@@ -579,6 +605,8 @@ int ui_view_main(int argc, char **argv)
                   "  --range A:B       the cycles shown (k, M, G suffixes; default: the run)\n"
                   "  --scale S         layout scale, 1 to 4 (2 for high-DPI pictures)\n"
                   "  --process P       show only this process's lane (and the kernel's)\n"
+                  "  --select N        select message N (as the details panel numbers them)\n"
+                  "                    and show it\n"
                   "  --phases          the phase view: for one path, a stacked bar per report\n"
                   "                    (`ipcemu run ... --report FILE`, e.g. one per\n"
                   "                    architecture) of where its cycles go\n"
@@ -598,13 +626,19 @@ int ui_view_main(int argc, char **argv)
             continue;
         }
         if (!strcmp(arg, "--png") || !strcmp(arg, "--size") || !strcmp(arg, "--range") ||
-            !strcmp(arg, "--scale") || !strcmp(arg, "--process") || !strcmp(arg, "--path")) {
+            !strcmp(arg, "--scale") || !strcmp(arg, "--process") || !strcmp(arg, "--path") ||
+            !strcmp(arg, "--select")) {
             if (i + 1 >= argc)
                 return usage_error("%s needs a value", arg);
             const char *val = argv[++i];
             if (!strcmp(arg, "--png"))
                 png = val;
-            else if (!strcmp(arg, "--path"))
+            else if (!strcmp(arg, "--select")) {
+                char *end;
+                select = strtol(val, &end, 10);
+                if (*end || select < 1)
+                    return usage_error("--select %s: give a message number, 1 or more", val);
+            } else if (!strcmp(arg, "--path"))
                 path = val;
             else if (!strcmp(arg, "--process"))
                 process = val;
@@ -673,6 +707,18 @@ int ui_view_main(int argc, char **argv)
         }
         ui_view_filter_process(&a.view, a.model.lanes[lane].pid);
         relayout(&a, err, sizeof err);
+    }
+    if (select) {
+        if ((size_t)select > a.model.nmsgs) {
+            fprintf(stderr, "ipcemu view: --select %ld: %s has %zu messages\n", select, trace,
+                    a.model.nmsgs);
+            ui_app_close(&a);
+            return 2;
+        }
+        const struct tl_msg *m = &a.model.msgs[select - 1];
+        double d = (double)(m->received - m->sent) * 2 + 2000;
+        ui_view_range(&a.view, (double)m->sent - d, (double)m->received + d);
+        a.view.selected = (size_t)select - 1;
     }
     if (ra >= 0)
         ui_view_range(&a.view, ra, rb);

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <dirent.h>
 
 #include "tests/integration/harness.h"
 #include "ui/phases.h"
@@ -349,6 +350,9 @@ static void view_writes_a_png_and_refuses_bad_input(void **state)
         {"view", trace, "--png", png, "--process", "nobody", NULL},
         {"view", trace, "--png", NULL},
         {"view", trace, "--bogus", NULL},
+        {"view", trace, "--png", png, "--select", "0", NULL},
+        {"view", trace, "--png", png, "--select", "100000", NULL},
+        {"view", "--phases", trace, "--png", png, NULL},
         {"view", "/nonexistent/x.trace", "--png", png, NULL},
         {"view", bad, "--png", png, NULL},
     };
@@ -362,6 +366,32 @@ static void view_writes_a_png_and_refuses_bad_input(void **state)
         assert_non_null(strstr(r.err, "ipcemu view"));
         result_free(&r);
     }
+    /* --select draws the message selected: black, with its details */
+    r = run(0, "view", trace, "--png", png, "--select", "5", NULL);
+    assert_int_equal(r.status, 0);
+    result_free(&r);
+    /* without a display, the window (view, run --view) is one clear error,
+     * and run --view leaves no temporary trace behind */
+    unsetenv("DISPLAY");
+    unsetenv("WAYLAND_DISPLAY");
+    unsetenv("SDL_VIDEODRIVER");
+    r = run(0, "view", trace, NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "no display"));
+    assert_int_equal(strchr(r.err, '\n'), strrchr(r.err, '\n'));
+    result_free(&r);
+    char scn[4096];
+    snprintf(scn, sizeof scn, "%s/ping-pong.json", scenarios);
+    setenv("TMPDIR", tmpdir, 1);
+    r = run(0, "run", scn, "--arch", arch, "--quiet", "--view", NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "no display"));
+    result_free(&r);
+    DIR *d = opendir(tmpdir);
+    assert_non_null(d);
+    for (struct dirent *de; (de = readdir(d)) != NULL;)
+        assert_null(strstr(de->d_name, "ipcemu-view-"));
+    closedir(d);
 }
 
 int main(int argc, char **argv)

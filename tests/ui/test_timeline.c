@@ -42,9 +42,11 @@ static int setup(void **state)
     create(300, 2, "pong");
     ev(400, TRC_EV_SCHED_SWITCH, 1, 0, TRC_SWITCH_START, 0, 0);
     ev(450, TRC_EV_TRAP, 0, 0, 0, 0, 0);
+    ev(455, TRC_EV_SYSCALL, 1, 3, 0, 0, 0);
     ev(460, TRC_EV_CAP_LOOKUP, 1, 7, 0, 0, 0); /* miss */
-    /* queued: opcode 3, 16 bytes, on port 5 */
-    ev(500, TRC_EV_IPC_SEND, 1, 5, 3 | (16ull << 32), TRC_IPC_QUEUED, 0);
+    /* queued: opcode 3, 16 bytes, one capability, a region moving, on port 5 */
+    ev(500, TRC_EV_IPC_SEND, 1, 5, 3 | (16ull << 32) | (1ull << 48) | (1ull << 56), TRC_IPC_QUEUED,
+       0);
     ev(510, TRC_EV_IPC_BLOCK, 1, 5, 3, 0, 0);
     ev(520, TRC_EV_SCHED_SWITCH, 2, 1, TRC_SWITCH_BLOCK, 0, 0);
     ev(600, TRC_EV_IPC_RECV, 2, 5, 3 | (16ull << 32), TRC_IPC_FROM_QUEUE, 1ull << 32);
@@ -121,7 +123,7 @@ static void lanes_follow_the_scheduler_and_ipc(void **state)
             assert_true(model.lanes[i].at[j] > model.lanes[i].at[j - 1]);
             assert_int_not_equal(model.lanes[i].state[j], model.lanes[i].state[j - 1]);
         }
-    assert_int_equal(model.events, 28);
+    assert_int_equal(model.events, 29);
     assert_int_equal(model.end, 1000);
 }
 
@@ -140,6 +142,16 @@ static void messages_pair_with_their_receive(void **state)
     assert_int_equal(m[0].opcode, 3);
     assert_int_equal(m[0].len, 16);
     assert_int_equal(m[0].span_from, 450); /* the trap that began this system call */
+    assert_int_equal(m[0].syscall_at, 455);
+    assert_int_equal(m[0].lookup_at, 460);
+    assert_int_equal(m[0].ncaps, 1);
+    assert_true(m[0].moved);
+    /* the fast call's system call: its trap and lookup, no dispatch event */
+    assert_int_equal(m[2].span_from, 800);
+    assert_int_equal(m[2].syscall_at, 0);
+    assert_int_equal(m[2].lookup_at, 810);
+    assert_int_equal(m[2].ncaps, 0);
+    assert_false(m[2].moved);
     assert_false(m[0].reply);
     /* the reply reaches ping when it runs again (the handoff at 720) */
     assert_int_equal(m[1].kind, TL_FAST);
