@@ -205,6 +205,43 @@ static void arrows_join_the_right_lanes_in_their_kind_colour(void **state)
     }
 }
 
+/* High DPI: at scale 2 (a display with twice the pixels per point) the
+ * font and the layout double, and the picture still shows the same
+ * states at the same cycles. */
+static void scale_two_doubles_the_layout(void **state)
+{
+    (void)state;
+    const char *trace = trace_of("ping-pong");
+    struct ui_app a, b;
+    char err[512];
+    assert_int_equal(ui_app_open_headless(&a, trace, 1000, 400, 1, err, sizeof err), 0);
+    assert_int_equal(ui_app_open_headless(&b, trace, 2000, 800, 2, err, sizeof err), 0);
+    assert_int_equal(b.font.px, 2 * a.font.px);
+    assert_true(abs(b.view.lane_h - 2 * a.view.lane_h) <= 2);
+    assert_true(abs(b.view.plot_x - 2 * a.view.plot_x) <= 4);
+    assert_true(abs(b.view.plot_y - 2 * a.view.plot_y) <= 4);
+    /* the same span of cycles across twice the pixels */
+    assert_true(fabs(b.view.cpp * b.view.plot_w - a.view.cpp * a.view.plot_w) <
+                a.view.cpp * a.view.plot_w * 0.01);
+    b.view.kinds = 0;
+    struct frame f = grab(&b);
+    size_t lane = tl_lane_of(&b.model, 1);
+    int y = lane_y(&b.view, lane);
+    size_t ok = 0;
+    for (int c = 0; c < b.view.plot_w; c += 11) {
+        double a0 = b.view.t0 + c * b.view.cpp;
+        uint64_t next;
+        enum tl_state st = tl_state_at(&b.model.lanes[lane], (uint64_t)a0, &next);
+        if (st == TL_ABSENT || next <= (uint64_t)(a0 + b.view.cpp) + 1)
+            continue;
+        ok += at(&f, b.view.plot_x + c, y) == rgb(ui_state_color[st]);
+    }
+    assert_true(ok > 20);
+    free(f.px);
+    ui_app_close(&a);
+    ui_app_close(&b);
+}
+
 /* The legend strip shows every state, kind and mark colour. */
 static void the_legend_shows_every_colour(void **state)
 {
@@ -407,6 +444,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(lanes_show_the_states_of_the_model),
         cmocka_unit_test(arrows_join_the_right_lanes_in_their_kind_colour),
         cmocka_unit_test(the_legend_shows_every_colour),
+        cmocka_unit_test(scale_two_doubles_the_layout),
         cmocka_unit_test(the_phase_view_draws_each_phase_to_scale),
         cmocka_unit_test(view_writes_a_png_and_refuses_bad_input),
     };
