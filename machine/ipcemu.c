@@ -786,6 +786,7 @@ static int cmd_run(int argc, char **argv)
     cfg.seed = scn.seed;
     cfg.quantum = scn.quantum;
     cfg.cap_cache_lines = scn.cap_cache;
+    cfg.exact_caches |= scn.exact_caches;
     cfg.scenario = scn.blob;
     cfg.scenario_size = scn.blob_size;
     size_t n;

@@ -829,7 +829,8 @@ static bool load_machine(struct ctx *c, struct scn *s, const cJSON *root)
     if (!m)
         return true;
     push_key(c, "machine");
-    static const char *const allowed[] = {"arch", "cpu", "cap_cache", "quantum", NULL};
+    static const char *const allowed[] = {"arch",    "cpu",          "cap_cache",
+                                          "quantum", "exact_caches", NULL};
     const char *arch, *cpu;
     uint64_t u;
     if (!check_object(c, m, allowed, NULL) || !get_string(c, m, "arch", false, 15, &arch) ||
@@ -850,6 +851,12 @@ static bool load_machine(struct ctx *c, struct scn *s, const cJSON *root)
     s->cap_cache = (uint32_t)u;
     if (!get_uint(c, m, "quantum", 1000, 1000000000ULL, false, 0, &s->quantum))
         return false;
+    const cJSON *ex = cJSON_GetObjectItemCaseSensitive(m, "exact_caches");
+    if (ex && !cJSON_IsBool(ex)) {
+        push_key(c, "exact_caches");
+        return fail(c, "must be true or false");
+    }
+    s->exact_caches = cJSON_IsTrue(ex);
     pop(c);
     return true;
 }

@@ -52,6 +52,7 @@ struct scn {
     char cpu[64];           /* "" when not given */
     uint32_t cap_cache;     /* 0: not given */
     uint64_t quantum;       /* 0: not given */
+    bool exact_caches;      /* machine.exact_caches: simulate every data access */
     size_t nprocs;          /* processes, each replica counted */
     char (*proc_names)[17]; /* owned: replica i of "w" (count > 1) is "w.i" */
     struct scn_expect expect;

@@ -145,6 +145,7 @@ static const struct bad {
     {"106-too-many-objects.json", "objects[16].owner"},
     {"107-expect-unknown-replica.json", "expect.processes.w.4"},
     {"108-replicas-grant-to-one.json", "capabilities[0].to"},
+    {"109-exact-caches-not-bool.json", "machine.exact_caches"},
 };
 
 #define NCORPUS (sizeof corpus / sizeof corpus[0])
