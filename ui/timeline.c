@@ -310,6 +310,13 @@ int tl_add(struct tl_model *m, const struct trc_event *e)
             deliver_reply(m, e->pid, e->cycle);
         break;
     }
+    case TRC_EV_PORT_CREATE:
+    case TRC_EV_PORT_CLOSE:
+        /* what was still queued is never received; a new port may reuse
+         * the id */
+        if (e->arg[0] < b->nports)
+            b->ports[e->arg[0]].n = 0;
+        break;
     case TRC_EV_IPC_BLOCK:
         if ((l = proc_lane(m, e->pid)) && cur_state(l) != TL_ABSENT)
             rc = set_state(l, e->cycle, TL_BLOCKED);

@@ -90,17 +90,14 @@ static int relayout(struct ui_app *a, char *err, size_t n)
     return 0;
 }
 
-static int open_common(struct ui_app *a, const char *trace, int w, int h, float scale, char *err,
-                       size_t n)
+static int open_common(struct ui_app *a, int w, int h, float scale, char *err, size_t n)
 {
     a->font_px = FONT_PX;
-    a->view.title = a->title;
     if (ui_view_init(&a->view, &a->model, w, h, scale) != 0) {
         snprintf(err, n, "out of memory");
         return -1;
     }
     a->view.title = a->title;
-    (void)trace;
     return relayout(a, err, n);
 }
 
@@ -117,7 +114,7 @@ int ui_app_open_headless(struct ui_app *a, const char *trace, int w, int h, floa
         ui_app_close(a);
         return -1;
     }
-    if (open_common(a, trace, w, h, scale, err, n) != 0) {
+    if (open_common(a, w, h, scale, err, n) != 0) {
         ui_app_close(a);
         return -1;
     }
@@ -163,7 +160,7 @@ int ui_app_open_window(struct ui_app *a, const char *trace, int w, int h, char *
     int pw, ph;
     float scale;
     window_size(a, &pw, &ph, &scale);
-    if (open_common(a, trace, pw, ph, scale, err, n) != 0) {
+    if (open_common(a, pw, ph, scale, err, n) != 0) {
         ui_app_close(a);
         return -1;
     }

@@ -202,6 +202,33 @@ static void marks_count_in_ranges(void **state)
     assert_int_equal(model.marks[tl_mark_at(&model, 990)].lane, 1);
 }
 
+/* A port closed with a message queued, and its id reused by a new port:
+ * a receive on the new port does not pair with the old port's message. */
+static void a_reused_port_id_starts_empty(void **state)
+{
+    (void)state;
+    struct tl_model m;
+    tl_init(&m);
+    struct trc_event e[] = {
+        {10, 0, TRC_EV_BOOT, 0, {1, 1, 0, 0}},
+        {20, 0, TRC_EV_PROC_CREATE, 1, {1, 'a', 0, 0}},
+        {30, 0, TRC_EV_PROC_CREATE, 2, {1, 'b', 0, 0}},
+        {40, 0, TRC_EV_PORT_CREATE, 2, {4, 8, 0, 0}},
+        {50, 0, TRC_EV_IPC_SEND, 1, {4, 1, TRC_IPC_QUEUED, 0}},
+        {60, 0, TRC_EV_PORT_CLOSE, 2, {4, 0, 0, 0}},
+        {70, 0, TRC_EV_PORT_CREATE, 2, {4, 8, 0, 0}},
+        {80, 0, TRC_EV_IPC_SEND, 1, {4, 2, TRC_IPC_QUEUED, 0}},
+        {90, 0, TRC_EV_IPC_RECV, 2, {4, 2, TRC_IPC_FROM_QUEUE, 1ull << 32}},
+    };
+    for (size_t i = 0; i < sizeof e / sizeof e[0]; i++)
+        assert_int_equal(tl_add(&m, &e[i]), 0);
+    assert_int_equal(tl_finish(&m, 100), 0);
+    assert_int_equal(m.nmsgs, 1);
+    assert_int_equal(m.msgs[0].sent, 80);
+    assert_int_equal(m.msgs[0].opcode, 2);
+    tl_free(&m);
+}
+
 /* Garbage in a trace (unknown pids, huge port ids, cores out of range,
  * events before any process) is skipped without a crash. */
 static void odd_events_are_survived(void **state)
@@ -237,6 +264,7 @@ int main(void)
         cmocka_unit_test(messages_pair_with_their_receive),
         cmocka_unit_test(marks_count_in_ranges),
         cmocka_unit_test(odd_events_are_survived),
+        cmocka_unit_test(a_reused_port_id_starts_empty),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
