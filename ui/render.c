@@ -326,35 +326,6 @@ static int row_y(const struct ui_view *v, size_t lane, const size_t *row_of)
     return v->plot_y + (int)((long)row - (long)v->scroll) * v->lane_h;
 }
 
-/* How many of lane l's changes are at or before `t`, searching forward
- * from `hint` (the count for an earlier t) by galloping: columns are
- * drawn left to right, so this costs the log of the changes a column
- * skips, not of the whole lane. */
-static size_t seek(const struct tl_lane *l, size_t hint, uint64_t t)
-{
-    size_t lo = 0, hi = l->n;
-    if (hint <= l->n && (hint == 0 || l->at[hint - 1] <= t)) {
-        lo = hint;
-        size_t step = 1;
-        hi = hint;
-        while (hi < l->n && l->at[hi] <= t) {
-            lo = hi + 1;
-            hi += step;
-            step *= 2;
-        }
-        if (hi > l->n)
-            hi = l->n;
-    }
-    while (lo < hi) { /* the first change after t */
-        size_t mid = lo + (hi - lo) / 2;
-        if (l->at[mid] <= t)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 static enum tl_state state_after(const struct tl_lane *l, size_t k)
 {
     return k ? (enum tl_state)l->state[k - 1] : TL_ABSENT;
@@ -366,7 +337,7 @@ static enum tl_state state_after(const struct tl_lane *l, size_t k)
 static enum tl_state column_state(const struct tl_lane *l, double a, double b, size_t *hint)
 {
     uint64_t ua = a < 0 ? 0 : (uint64_t)a, ub = b < 0 ? 0 : (uint64_t)b;
-    size_t k = seek(l, *hint, ua);
+    size_t k = tl_lane_seek(l, *hint, ua);
     *hint = k;
     if (k == l->n || l->at[k] >= ub)
         return state_after(l, k);
@@ -382,7 +353,7 @@ static enum tl_state column_state(const struct tl_lane *l, double a, double b, s
             return best;
         t = end;
     }
-    return state_after(l, seek(l, k, (ua + ub) / 2));
+    return state_after(l, tl_lane_seek(l, k, (ua + ub) / 2));
 }
 
 static void draw_lanes(SDL_Renderer *r, const struct ui_font *f, const struct ui_view *v,

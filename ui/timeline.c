@@ -201,6 +201,26 @@ static size_t add_msg(struct tl_model *m, const struct trc_event *e, size_t from
     return m->nmsgs++;
 }
 
+/* A message delivered at the cycle it was sent, from e->pid to the pid in
+ * e->arg[2] (a notification that woke a waiter, a region moved); NULL
+ * when either has no lane, or out of memory (m->oom). */
+static struct tl_msg *instant_msg(struct tl_model *m, const struct trc_event *e, enum tl_kind k)
+{
+    struct tl_lane *from = proc_lane(m, e->pid), *to = proc_lane(m, (uint32_t)e->arg[2]);
+    if (!from || !to)
+        return NULL;
+    size_t i = add_msg(m, e, (size_t)(from - m->lanes), k);
+    if (i == SIZE_MAX) {
+        m->oom = true;
+        return NULL;
+    }
+    m->msgs[i].to = (uint32_t)(to - m->lanes);
+    m->msgs[i].received = e->cycle;
+    from->sent++;
+    to->received++;
+    return &m->msgs[i];
+}
+
 /* The header the trace's message word packs (tracer/events.h). */
 static void msg_word(struct tl_msg *msg, uint64_t w)
 {
@@ -371,40 +391,25 @@ int tl_add(struct tl_model *m, const struct trc_event *e)
             b->reply_of_pid[caller] = i + 1;
         }
         break;
-    case TRC_EV_NOTIFY:
-        if (e->arg[2] && (l = proc_lane(m, e->pid)) && proc_lane(m, (uint32_t)e->arg[2])) {
-            size_t i = add_msg(m, e, (size_t)(l - m->lanes), TL_NOTIFY);
-            if (i == SIZE_MAX)
-                return m->oom = true, -1;
-            struct tl_lane *to = proc_lane(m, (uint32_t)e->arg[2]);
-            m->msgs[i].to = (uint32_t)(to - m->lanes);
-            m->msgs[i].received = e->cycle;
-            m->msgs[i].opcode = (uint32_t)e->arg[1]; /* the bits */
-            l->sent++;
-            to->received++;
-        }
+    case TRC_EV_NOTIFY: { /* a2: the waiter it woke (0: none, no arrow) */
+        struct tl_msg *msg = e->arg[2] ? instant_msg(m, e, TL_NOTIFY) : NULL;
+        if (msg)
+            msg->opcode = (uint32_t)e->arg[1]; /* the bits */
         break;
-    case TRC_EV_REGION:
-        if (e->arg[3] == TRC_REGION_MOVE && (l = proc_lane(m, e->pid)) &&
-            proc_lane(m, (uint32_t)e->arg[2])) {
-            size_t i = add_msg(m, e, (size_t)(l - m->lanes), TL_REGION);
-            if (i == SIZE_MAX)
-                return m->oom = true, -1;
-            struct tl_lane *to = proc_lane(m, (uint32_t)e->arg[2]);
-            m->msgs[i].to = (uint32_t)(to - m->lanes);
-            m->msgs[i].received = e->cycle;
-            m->msgs[i].port = (uint32_t)e->arg[0]; /* the region */
-            l->sent++;
-            to->received++;
-        }
+    }
+    case TRC_EV_REGION: { /* a move: a2 is the receiving pid */
+        struct tl_msg *msg = e->arg[3] == TRC_REGION_MOVE ? instant_msg(m, e, TL_REGION) : NULL;
+        if (msg)
+            msg->port = (uint32_t)e->arg[0]; /* the region */
         break;
+    }
     default:
         break;
     }
     m->events++;
     if (rc != 0)
         m->oom = true;
-    return rc;
+    return m->oom ? -1 : 0;
 }
 
 int tl_finish(struct tl_model *m, uint64_t end)
@@ -459,20 +464,38 @@ int tl_load(const char *path, struct tl_model *m, char *err, size_t n)
     return rc;
 }
 
-enum tl_state tl_state_at(const struct tl_lane *l, uint64_t cycle, uint64_t *next)
+size_t tl_lane_seek(const struct tl_lane *l, size_t hint, uint64_t t)
 {
-    /* the last change at or before `cycle` */
     size_t lo = 0, hi = l->n;
-    while (lo < hi) {
+    if (hint <= l->n && (hint == 0 || l->at[hint - 1] <= t)) {
+        /* gallop forward from the hint */
+        lo = hint;
+        size_t step = 1;
+        hi = hint;
+        while (hi < l->n && l->at[hi] <= t) {
+            lo = hi + 1;
+            hi += step;
+            step *= 2;
+        }
+        if (hi > l->n)
+            hi = l->n;
+    }
+    while (lo < hi) { /* the first change after t */
         size_t mid = lo + (hi - lo) / 2;
-        if (l->at[mid] <= cycle)
+        if (l->at[mid] <= t)
             lo = mid + 1;
         else
             hi = mid;
     }
+    return lo;
+}
+
+enum tl_state tl_state_at(const struct tl_lane *l, uint64_t cycle, uint64_t *next)
+{
+    size_t k = tl_lane_seek(l, 0, cycle);
     if (next)
-        *next = lo < l->n ? l->at[lo] : UINT64_MAX;
-    return lo ? (enum tl_state)l->state[lo - 1] : TL_ABSENT;
+        *next = k < l->n ? l->at[k] : UINT64_MAX;
+    return k ? (enum tl_state)l->state[k - 1] : TL_ABSENT;
 }
 
 size_t tl_msg_at(const struct tl_model *m, uint64_t cycle)

@@ -105,6 +105,11 @@ void tl_free(struct tl_model *m);
  * with one line in err[n]. */
 int tl_load(const char *path, struct tl_model *m, char *err, size_t n);
 
+/* How many of lane l's changes are at or before `t`. `hint` is the count
+ * for an earlier t (0 will do): searching forward from it by galloping
+ * costs the log of the changes skipped, so a left-to-right sweep of pixel
+ * columns does not pay the log of the whole lane per column. */
+size_t tl_lane_seek(const struct tl_lane *l, size_t hint, uint64_t t);
 /* The state of lane `l` at `cycle`, and in *next the cycle it changes
  * (UINT64_MAX: never). */
 enum tl_state tl_state_at(const struct tl_lane *l, uint64_t cycle, uint64_t *next);

@@ -194,23 +194,22 @@ void ui_app_draw(struct ui_app *a)
     a->dirty = false;
 }
 
-uint32_t *ui_app_pixels(struct ui_app *a, int *w, int *h)
+/* Reads renderer r's w x h frame (0xAARRGGBB; NULL when out of memory or
+ * SDL fails). */
+static uint32_t *read_frame(SDL_Renderer *r, int w, int h)
 {
-    ui_app_draw(a);
-    *w = a->view.w;
-    *h = a->view.h;
-    uint32_t *px = malloc((size_t)*w * (size_t)*h * 4);
-    if (px && SDL_RenderReadPixels(a->renderer, NULL, SDL_PIXELFORMAT_ARGB8888, px, *w * 4) != 0) {
+    uint32_t *px = malloc((size_t)w * (size_t)h * 4);
+    if (px && SDL_RenderReadPixels(r, NULL, SDL_PIXELFORMAT_ARGB8888, px, w * 4) != 0) {
         free(px);
         return NULL;
     }
     return px;
 }
 
-int ui_app_png(struct ui_app *a, const char *path, char *err, size_t n)
+/* Writes renderer r's w x h frame as a PNG. */
+static int save_png(SDL_Renderer *r, int w, int h, const char *path, char *err, size_t n)
 {
-    int w, h;
-    uint32_t *px = ui_app_pixels(a, &w, &h);
+    uint32_t *px = read_frame(r, w, h);
     if (!px) {
         snprintf(err, n, "cannot read the frame: %s", SDL_GetError());
         return -1;
@@ -218,6 +217,20 @@ int ui_app_png(struct ui_app *a, const char *path, char *err, size_t n)
     int rc = ui_png_write(path, px, w, h, (size_t)w * 4, err, n);
     free(px);
     return rc;
+}
+
+uint32_t *ui_app_pixels(struct ui_app *a, int *w, int *h)
+{
+    ui_app_draw(a);
+    *w = a->view.w;
+    *h = a->view.h;
+    return read_frame(a->renderer, *w, *h);
+}
+
+int ui_app_png(struct ui_app *a, const char *path, char *err, size_t n)
+{
+    ui_app_draw(a);
+    return save_png(a->renderer, a->view.w, a->view.h, path, err, n);
 }
 
 /* The lane row under pixel y (SIZE_MAX: none). */
@@ -476,20 +489,6 @@ static int usage_error(const char *fmt, const char *what)
     fprintf(stderr, fmt, what);
     fprintf(stderr, " (see `ipcemu view --help`)\n");
     return 2;
-}
-
-/* Reads the frame of renderer r (w x h) and writes it as a PNG. */
-static int save_png(SDL_Renderer *r, int w, int h, const char *path, char *err, size_t n)
-{
-    uint32_t *px = malloc((size_t)w * (size_t)h * 4);
-    if (!px || SDL_RenderReadPixels(r, NULL, SDL_PIXELFORMAT_ARGB8888, px, w * 4) != 0) {
-        snprintf(err, n, "cannot read the frame: %s", px ? SDL_GetError() : "out of memory");
-        free(px);
-        return -1;
-    }
-    int rc = ui_png_write(path, px, w, h, (size_t)w * 4, err, n);
-    free(px);
-    return rc;
 }
 
 /* `ipcemu view --phases REPORT...`: the phase view, in a window or to a
