@@ -237,21 +237,30 @@ static bool check_object(struct ctx *c, const cJSON *obj, const char *const *all
     return true;
 }
 
+/* Finds member `key` of `obj` for the get_* readers: *v is it, with `key`
+ * pushed on the path, or NULL when it is absent and not `required`.
+ * Returns false (with the error) when a required one is missing. */
+static bool member(struct ctx *c, const cJSON *obj, const char *key, bool required, const cJSON **v)
+{
+    *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!*v && !required)
+        return true;
+    push_key(c, key);
+    return *v ? true : fail(c, "missing");
+}
+
 /* Reads the integer at `key` of `obj` into *out: absent leaves `def`
  * (or fails when `required`); it must be written as a plain integer in
  * [min, max]. */
 static bool get_uint(struct ctx *c, const cJSON *obj, const char *key, uint64_t min, uint64_t max,
                      bool required, uint64_t def, uint64_t *out)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    const cJSON *v;
     *out = def;
-    if (!v) {
-        if (!required)
-            return true;
-        push_key(c, key);
-        return fail(c, "missing");
-    }
-    push_key(c, key);
+    if (!member(c, obj, key, required, &v))
+        return false;
+    if (!v)
+        return true;
     if (!cJSON_IsNumber(v))
         return fail(c, "must be an integer");
     size_t at = locate(c, c->ncomps, false), end = at;
@@ -277,18 +286,31 @@ static bool get_uint(struct ctx *c, const cJSON *obj, const char *key, uint64_t 
     return true;
 }
 
+/* Reads the optional boolean at `key` of `obj` into *out (absent: false). */
+static bool get_bool(struct ctx *c, const cJSON *obj, const char *key, bool *out)
+{
+    const cJSON *v;
+    *out = false;
+    if (!member(c, obj, key, false, &v))
+        return false;
+    if (!v)
+        return true;
+    if (!cJSON_IsBool(v))
+        return fail(c, "must be true or false");
+    pop(c);
+    *out = cJSON_IsTrue(v);
+    return true;
+}
+
 static bool get_string(struct ctx *c, const cJSON *obj, const char *key, bool required,
                        size_t maxlen, const char **out)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    const cJSON *v;
     *out = NULL;
-    if (!v) {
-        if (!required)
-            return true;
-        push_key(c, key);
-        return fail(c, "missing");
-    }
-    push_key(c, key);
+    if (!member(c, obj, key, required, &v))
+        return false;
+    if (!v)
+        return true;
     if (!cJSON_IsString(v))
         return fail(c, "must be a string");
     if (strlen(v->valuestring) > maxlen || (maxlen && !v->valuestring[0]))
@@ -661,12 +683,10 @@ static bool compile_op(struct ctx *c, struct build *b, struct proc_build *p, con
     }
     case SCN_OP_SEND:
     case SCN_OP_TRY_SEND: {
-        const cJSON *mv = cJSON_GetObjectItemCaseSensitive(op, "move");
-        if (mv && !cJSON_IsBool(mv)) {
-            push_key(c, "move");
-            return fail(c, "must be true or false");
-        }
-        o.w = mv && cJSON_IsTrue(mv) ? 1 : 0; /* IPC_UMSG_MOVE */
+        bool move;
+        if (!get_bool(c, op, "move", &move))
+            return false;
+        o.w = move ? 1 : 0; /* IPC_UMSG_MOVE */
         const cJSON *caps = cJSON_GetObjectItemCaseSensitive(op, "caps");
         if (caps) {
             push_key(c, "caps");
@@ -706,12 +726,10 @@ static bool compile_op(struct ctx *c, struct build *b, struct proc_build *p, con
             return false;
         break;
     case SCN_OP_TOUCH: {
-        const cJSON *w = cJSON_GetObjectItemCaseSensitive(op, "write");
-        if (w && !cJSON_IsBool(w)) {
-            push_key(c, "write");
-            return fail(c, "must be true or false");
-        }
-        o.m = w && cJSON_IsTrue(w);
+        bool write;
+        if (!get_bool(c, op, "write", &write))
+            return false;
+        o.m = write;
         break;
     }
     case SCN_OP_DERIVE:
@@ -851,12 +869,8 @@ static bool load_machine(struct ctx *c, struct scn *s, const cJSON *root)
     s->cap_cache = (uint32_t)u;
     if (!get_uint(c, m, "quantum", 1000, 1000000000ULL, false, 0, &s->quantum))
         return false;
-    const cJSON *ex = cJSON_GetObjectItemCaseSensitive(m, "exact_caches");
-    if (ex && !cJSON_IsBool(ex)) {
-        push_key(c, "exact_caches");
-        return fail(c, "must be true or false");
-    }
-    s->exact_caches = cJSON_IsTrue(ex);
+    if (!get_bool(c, m, "exact_caches", &s->exact_caches))
+        return false;
     pop(c);
     return true;
 }

@@ -498,12 +498,16 @@ enum tl_state tl_state_at(const struct tl_lane *l, uint64_t cycle, uint64_t *nex
     return k ? (enum tl_state)l->state[k - 1] : TL_ABSENT;
 }
 
-size_t tl_msg_at(const struct tl_model *m, uint64_t cycle)
+/* The index of the first of n items, `stride` bytes apart and sorted by
+ * the cycle `offset` bytes into each, whose cycle is at or after `cycle`. */
+static size_t lower_bound(const void *items, size_t n, size_t stride, size_t offset, uint64_t cycle)
 {
-    size_t lo = 0, hi = m->nmsgs;
+    size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (m->msgs[mid].sent < cycle)
+        uint64_t at;
+        memcpy(&at, (const char *)items + mid * stride + offset, sizeof at);
+        if (at < cycle)
             lo = mid + 1;
         else
             hi = mid;
@@ -511,18 +515,9 @@ size_t tl_msg_at(const struct tl_model *m, uint64_t cycle)
     return lo;
 }
 
-/* The index of the first of the n sorted cycles at or after `cycle`. */
-static size_t lower_bound(const uint64_t *v, size_t n, uint64_t cycle)
+size_t tl_msg_at(const struct tl_model *m, uint64_t cycle)
 {
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (v[mid] < cycle)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    return lower_bound(m->msgs, m->nmsgs, sizeof *m->msgs, offsetof(struct tl_msg, sent), cycle);
 }
 
 size_t tl_mark_count(const struct tl_model *m, enum tl_mark_kind kind, uint64_t t0, uint64_t t1)
@@ -531,20 +526,12 @@ size_t tl_mark_count(const struct tl_model *m, enum tl_mark_kind kind, uint64_t 
         return 0;
     const uint64_t *v = m->mark_at[kind];
     size_t n = m->nmark_at[kind];
-    return lower_bound(v, n, t1) - lower_bound(v, n, t0);
+    return lower_bound(v, n, sizeof *v, 0, t1) - lower_bound(v, n, sizeof *v, 0, t0);
 }
 
 size_t tl_mark_at(const struct tl_model *m, uint64_t cycle)
 {
-    size_t lo = 0, hi = m->nmarks;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (m->marks[mid].at < cycle)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    return lower_bound(m->marks, m->nmarks, sizeof *m->marks, offsetof(struct tl_mark, at), cycle);
 }
 
 size_t tl_lane_of(const struct tl_model *m, uint32_t pid)
