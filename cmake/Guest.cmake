@@ -19,7 +19,10 @@ set(IPCEMU_GUEST_CFLAGS_aarch64 --target=aarch64-unknown-none-elf -mgeneral-regs
 set(IPCEMU_GUEST_CFLAGS_riscv64 --target=riscv64-unknown-none-elf -march=rv64imac -mabi=lp64
     -mcmodel=medany -mno-relax -msmall-data-limit=0)
 set(IPCEMU_GUEST_CFLAGS_COMMON -ffreestanding -nostdlib -fno-builtin -fno-stack-protector
-    -fno-pic -O2 -g -std=c11 -Wall -Wextra -Werror)
+    -fno-pic -O2 -g -std=c11 -Wall -Wextra)
+if(IPCEMU_WERROR)
+    list(APPEND IPCEMU_GUEST_CFLAGS_COMMON -Werror)
+endif()
 
 # ipcemu_guest_objects(OUT ARCH TAG SOURCES...): compiles each source for ARCH
 # and appends the object paths to OUT.

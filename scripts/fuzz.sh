@@ -1,26 +1,59 @@
 #!/bin/sh
-# scripts/fuzz.sh [SECONDS]: builds the libFuzzer target of the scenario
-# loader with clang (AddressSanitizer + UBSan) and runs it for SECONDS
-# (default 60), starting from the scenarios and the malformed corpus. New
-# inputs it finds go to build-fuzz/corpus (not committed); a crash leaves
-# its input in build-fuzz/ and fails the script.
+# scripts/fuzz.sh [SECONDS] [TARGET...]: builds the libFuzzer targets of
+# ipcemu's input readers with clang (AddressSanitizer + UBSan) and runs each
+# for SECONDS (default 60, split among the targets), starting from its seed
+# corpus. Targets: scenario (machine/scenario.c), and each further
+# tests/fuzz/fuzz_NAME.c listed below. New inputs it finds go to
+# build-fuzz/corpus-NAME (not committed); a crash leaves its input in
+# build-fuzz/ and fails the script. Regressions found earlier live in
+# tests/fuzz/regressions/NAME/ and are always replayed first.
 set -eu
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
+[ $# -gt 0 ] && shift
+targets="${*:-scenario}"
+for t in $targets; do
+    [ -f "tests/fuzz/fuzz_$t.c" ] || { echo "fuzz: no target tests/fuzz/fuzz_$t.c" >&2; exit 2; }
+done
+n=$(echo $targets | wc -w)
+each=$((seconds / n))
+[ "$each" -ge 1 ] || each=1
 out=build-fuzz
-mkdir -p "$out/corpus"
-clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-    -D_POSIX_C_SOURCE=200809L -I. -Iguest-kernel $(pkg-config --cflags libcjson) \
-    tests/fuzz/fuzz_scenario.c machine/scenario.c tracer/trace.c \
-    $(pkg-config --libs libcjson) -o "$out/fuzz_scenario"
-echo "== fuzzing the scenario loader for ${seconds}s"
+mkdir -p "$out"
+cflags="-g -O1 -fsanitize=fuzzer,address,undefined,float-cast-overflow -fno-sanitize-recover=all"
+cflags="$cflags -D_POSIX_C_SOURCE=200809L -I. -Iguest-kernel $(pkg-config --cflags libcjson)"
+libs="$(pkg-config --libs libcjson) -lm"
+
+# sources_of TARGET: the host sources a target is built from; seeds_of
+# TARGET: the directories of its seed corpus.
+sources_of() {
+    case "$1" in
+    scenario) echo "machine/scenario.c tracer/trace.c util/hostfile.c" ;;
+    *) echo "fuzz: no sources listed for $1 in scripts/fuzz.sh" >&2; exit 2 ;;
+    esac
+}
+seeds_of() {
+    case "$1" in
+    scenario) echo "scenarios tests/machine/scenarios_bad" ;;
+    esac
+}
+
 status=0
-"$out/fuzz_scenario" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
-    -artifact_prefix="$out/" -print_final_stats=1 \
-    "$out/corpus" scenarios tests/machine/scenarios_bad tests/fuzz/regressions \
-    >"$out/fuzz.log" 2>&1 || status=$?
-tail -n 6 "$out/fuzz.log"
-if [ "$status" -ne 0 ]; then
-    echo "fuzz: the scenario loader failed (exit $status); see $out/fuzz.log" >&2
-    exit 1
-fi
+for t in $targets; do
+    mkdir -p "$out/corpus-$t" "tests/fuzz/regressions/$t"
+    # shellcheck disable=SC2046,SC2086
+    clang $cflags "tests/fuzz/fuzz_$t.c" $(sources_of "$t") $libs -o "$out/fuzz_$t"
+    echo "== fuzzing $t for ${each}s"
+    s=0
+    # shellcheck disable=SC2046
+    "$out/fuzz_$t" -max_total_time="$each" -max_len=65536 -timeout=10 \
+        -artifact_prefix="$out/$t-" -print_final_stats=1 \
+        "$out/corpus-$t" $(seeds_of "$t") "tests/fuzz/regressions/$t" \
+        >"$out/fuzz-$t.log" 2>&1 || s=$?
+    tail -n 6 "$out/fuzz-$t.log"
+    if [ "$s" -ne 0 ]; then
+        echo "fuzz: $t failed (exit $s); see $out/fuzz-$t.log" >&2
+        status=1
+    fi
+done
+exit "$status"

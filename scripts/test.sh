@@ -12,15 +12,15 @@ files=$(git ls-files '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]' -not -path
 clang-format --dry-run -Werror $files
 
 echo "== build and test"
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIPCEMU_WERROR=ON >/dev/null
 cmake --build build -j "$jobs"
 ctest --test-dir build --output-on-failure -j "$jobs"
 
-echo "== fuzz the scenario loader (bounded)"
-sh scripts/fuzz.sh 60
+echo "== fuzz the input readers (bounded)"
+sh scripts/fuzz.sh 90 scenario
 
 echo "== build and test with ASan + UBSan"
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DIPCEMU_SANITIZE=ON >/dev/null
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DIPCEMU_SANITIZE=ON -DIPCEMU_WERROR=ON >/dev/null
 cmake --build build-asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build-asan --output-on-failure -j "$jobs"
