@@ -13,13 +13,17 @@ bool dev_timer_update(struct dev_timer *t, uint64_t now)
     if (t->armed && !t->pending && now >= t->cmp) {
         t->pending = true;
         t->fired++;
+        /* a deadline armed in the past rises when it is written */
+        t->rose_at = t->cmp > t->armed_at ? t->cmp : t->armed_at;
     }
     return t->pending;
 }
 
 uint64_t dev_timer_deadline(const struct dev_timer *t)
 {
-    return t->armed && !t->pending ? t->cmp : DEV_TIMER_NEVER;
+    /* A pending line keeps its deadline (now in the past): whoever runs the
+     * core must stop it at once to deliver the interrupt. */
+    return t->armed ? t->cmp : DEV_TIMER_NEVER;
 }
 
 /* Returns the clock halves, the deadline halves, or the CTRL bits. */
@@ -57,8 +61,8 @@ static void timer_write(void *dev, uint64_t off, uint32_t value)
         t->cmp = ((uint64_t)value << 32) | t->cmp_lo;
         t->armed = true;
         t->pending = false;
-        if (t->now)
-            dev_timer_update(t, t->now(t->ctx));
+        t->armed_at = t->now ? t->now(t->ctx) : 0;
+        dev_timer_update(t, t->armed_at);
         break;
     case TIMER_CTRL:
         if (value & TIMER_CTRL_ACK) {

@@ -19,8 +19,11 @@ struct dev_timer {
     uint64_t cmp;    /* deadline in cycles */
     uint32_t cmp_lo; /* latched low half until CMP_HI is written */
     bool armed;
-    bool pending;   /* the irq line */
-    uint64_t fired; /* how many times the line rose */
+    bool pending;      /* the irq line */
+    uint64_t fired;    /* how many times the line rose */
+    uint64_t armed_at; /* the clock when the deadline was last written */
+    uint64_t rose_at;  /* the cycle the line last rose: the deadline, or the
+                          write that armed a deadline already past */
 };
 
 extern const struct dev_ops dev_timer_ops;
@@ -30,7 +33,9 @@ void dev_timer_init(struct dev_timer *t, uint64_t (*now)(void *ctx), void *ctx);
 /* Raises the line if the timer is armed and `now` reached the deadline.
  * Returns the line's state. */
 bool dev_timer_update(struct dev_timer *t, uint64_t now);
-/* Returns the cycle at which the line will rise, or DEV_TIMER_NEVER. */
+/* Returns the cycle at which the line rises or rose (it stays up until the
+ * guest acknowledges it), or DEV_TIMER_NEVER when the timer is not armed.
+ * A deadline at or before the clock means: deliver the interrupt now. */
 uint64_t dev_timer_deadline(const struct dev_timer *t);
 
 #endif

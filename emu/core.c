@@ -293,12 +293,14 @@ void emu_core_close(struct emu_core *c)
 {
     if (c->arch && c->arch->decoder_close && c->decoder)
         c->arch->decoder_close(c);
+    /* the hooks go before the engine: uc_hook_del on a closed engine
+     * reads freed memory */
+    if (c->timing && c->uc)
+        tm_unhook(c);
     if (c->uc)
         uc_close(c->uc);
     free(c->blocks.keys);
     free(c->blocks.blocks);
-    if (c->timing && c->uc)
-        tm_unhook(c);
     tm_state_free(c->timing);
     c->timing = NULL;
     c->uc = NULL;
@@ -313,12 +315,14 @@ enum emu_stop emu_core_run(struct emu_core *c)
     if (c->cycles >= c->deadline)
         return EMU_STOP_DEADLINE;
     if (c->timing && tm_before_run(c) != 0) {
-        c->uc_error = UC_ERR_NOMEM;
+        c->uc_error = c->host_error;
         return EMU_STOP_ERROR;
     }
     c->uc_error = uc_emu_start(c->uc, emu_pc(c), 0, 0, 0);
     if (c->uc_error == UC_ERR_EXCEPTION && c->exception_taken)
         c->uc_error = UC_ERR_OK;
+    if (c->uc_error == UC_ERR_OK && c->host_error != UC_ERR_OK)
+        c->uc_error = c->host_error;
     if (c->uc_error != UC_ERR_OK)
         return EMU_STOP_ERROR;
     if (c->stop_requested)
@@ -369,11 +373,23 @@ void emu_core_flush_blocks(struct emu_core *c)
     c->blocks.used = 0;
 }
 
+void emu_core_host_error(struct emu_core *c, uc_err err, const char *what)
+{
+    if (c->host_error == UC_ERR_OK) {
+        c->host_error = err;
+        c->host_error_what = what;
+    }
+    emu_core_request_stop(c);
+}
+
 uint64_t emu_reg_read(struct emu_core *c, int reg)
 {
     uint64_t v = 0;
-    if (uc_reg_read(c->uc, reg, &v) != UC_ERR_OK)
+    uc_err err = uc_reg_read(c->uc, reg, &v);
+    if (err != UC_ERR_OK) {
+        emu_core_host_error(c, err, "uc_reg_read");
         return 0;
+    }
     return v;
 }
 

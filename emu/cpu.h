@@ -182,6 +182,8 @@ struct emu_core {
     bool stop_requested;                /* set by emu_core_request_stop */
     bool exception_taken;               /* an arch hook took the trap Unicorn ends the run for */
     uc_err uc_error;                    /* last error of emu_core_run */
+    uc_err host_error;                  /* a Unicorn call of a hook failed (the run stops) */
+    const char *host_error_what;        /*   which call, for the report */
     struct emu_block_cache blocks;
     struct emu_block spare; /* stands in for a block when memory ran out */
     /* Attribution: every charge also goes to attr[attr_slot]. The block
@@ -225,6 +227,10 @@ void emu_core_close(struct emu_core *c);
 enum emu_stop emu_core_run(struct emu_core *c);
 /* Asks the running core to stop after the current instruction. */
 void emu_core_request_stop(struct emu_core *c);
+/* Records that the Unicorn call `what` failed with `err` inside a hook and
+ * stops the core: emu_core_run then returns EMU_STOP_ERROR with uc_error =
+ * err (the first such failure is kept). */
+void emu_core_host_error(struct emu_core *c, uc_err err, const char *what);
 /* For arch hooks on Unicorn's "stop" exceptions (UC_HOOK_INSN_INVALID):
  * the hook has delivered the trap into the guest, so the UC_ERR_EXCEPTION
  * the running uc_emu_start returns is not an error; the core stops and

@@ -710,7 +710,7 @@ static void drop_pages(struct emu_core *c, unsigned cls)
     uint64_t *pages = malloc((bc->used * 2 + 1) * sizeof *pages);
     size_t n = 0;
     if (!pages) {
-        uc_ctl_flush_tlb(c->uc);
+        emu_core_host_error(c, UC_ERR_NOMEM, "dropping translations");
         return;
     }
     for (size_t i = 0; i < bc->used; i++) {
@@ -721,9 +721,16 @@ static void drop_pages(struct emu_core *c, unsigned cls)
         pages[n++] = (a + bc->blocks[i].size - 1) >> 12;
     }
     qsort(pages, n, sizeof *pages, u64_cmp);
-    for (size_t i = 0; i < n; i++)
-        if (i == 0 || pages[i] != pages[i - 1])
-            uc_ctl_remove_cache(c->uc, pages[i] << 12, (pages[i] + 1) << 12);
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && pages[i] == pages[i - 1])
+            continue;
+        /* a missed drop would make the run depend on Unicorn's state */
+        uc_err err = uc_ctl_remove_cache(c->uc, pages[i] << 12, (pages[i] + 1) << 12);
+        if (err != UC_ERR_OK) {
+            emu_core_host_error(c, err, "uc_ctl_remove_cache");
+            break;
+        }
+    }
     free(pages);
 }
 
@@ -745,9 +752,12 @@ static int set_hooked(struct emu_core *c, bool on)
     }
     if (on == s->hooked)
         return 0;
-    if (on && uc_hook_add(c->uc, &s->hook, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, (void *)mem_hook,
-                          c, 1, 0) != UC_ERR_OK)
+    uc_err err;
+    if (on && (err = uc_hook_add(c->uc, &s->hook, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
+                                 (void *)mem_hook, c, 1, 0)) != UC_ERR_OK) {
+        emu_core_host_error(c, err, "uc_hook_add");
         return -1;
+    }
     s->hooked = on;
     c->code_gen++; /* stores went unseen (or will): blocks re-check their code */
     if (on) {
@@ -757,7 +767,10 @@ static int set_hooked(struct emu_core *c, bool on)
     /* Unicorn 2.0.1 only forgets a deleted hook when uc_emu_start returns:
      * code translated before then still calls it. So this run ends after
      * its first block and the next one drops the translations. */
-    uc_hook_del(c->uc, s->hook);
+    if ((err = uc_hook_del(c->uc, s->hook)) != UC_ERR_OK) {
+        emu_core_host_error(c, err, "uc_hook_del");
+        return -1;
+    }
     s->drop_pending = true;
     c->deadline = c->cycles + 1;
     return 0;
@@ -765,8 +778,10 @@ static int set_hooked(struct emu_core *c, bool on)
 
 void tm_unhook(struct emu_core *c)
 {
+    /* Returns nothing: called on the way out, where a failure to delete
+     * the hook changes nothing (the engine is closed next). */
     if (c->timing->hooked)
-        uc_hook_del(c->uc, c->timing->hook);
+        (void)uc_hook_del(c->uc, c->timing->hook);
     c->timing->hooked = false;
 }
 

@@ -92,6 +92,7 @@ static ipc_cap_t make_reply_cap(struct proc *s, struct proc *c)
  * priority back. */
 static void call_end(struct proc *c, int status)
 {
+    c->call_port = NULL;
     uint16_t cs = c->reply_tok != IPC_CAP_NULL ? c->reply_cspace : 0;
     c->reply_wait = false;
     c->reply_tok = IPC_CAP_NULL;
@@ -104,7 +105,8 @@ ipc_cap_t kipc_call_received(struct proc *s, const struct ipc_msg *m)
 {
     struct proc *c = kipc_reply_caller((uint32_t)m->reply);
     if (!c)
-        return IPC_CAP_NULL; /* the caller gave up: a plain message now */
+        return IPC_CAP_NULL; /* cannot happen: a call leaves the queue with its caller */
+    c->call_port = NULL;
     ipc_cap_t tok = make_reply_cap(s, c);
     if (tok == IPC_CAP_NULL)
         call_end(c, IPC_ERR_NO_SLOT); /* nobody could ever answer it */
@@ -308,6 +310,7 @@ long kipc_sys_call(struct proc *p, struct arch_regs *r)
             p->state = PROC_RUNNING;
             return q;
         }
+        p->call_port = port;
     }
     block_for_reply(p, port->id, timeout);
 }
@@ -385,10 +388,27 @@ long kipc_sys_reply(struct proc *s, struct arch_regs *r, bool then_recv)
 
 /* Ends `c`'s wait for a reply, if it waits for one: the server's reply
  * capability dies and it gets its own priority back. */
+/* Whether queued message m is the call *arg names (a reply object). */
+static bool is_call(const struct ipc_msg *m, const void *arg)
+{
+    return (m->flags & IPC_MSG_CALL) && m->reply == *(const uint64_t *)arg;
+}
+
 void kipc_call_abandon(struct proc *c)
 {
     if (!c->reply_wait)
         return;
+    if (c->call_port) {
+        /* Not received yet: the call leaves the queue with its caller. */
+        struct ipc_port *port = c->call_port;
+        uint64_t obj = reply_obj(c);
+        for (struct ipc_msgnode *q = port->head; q; q = q->next)
+            if (is_call(&q->msg, &obj))
+                ktrace(TRC_EV_IPC_DROP, c->pid, port->id, kipc_msg_word(&q->msg),
+                       TRC_DROP_CALLER_GAVE_UP, 0);
+        ipc_port_remove(port, is_call, &obj, kipc_wake_admitted, port);
+        c->call_port = NULL;
+    }
     c->reply_wait = false; /* first: the deletion below must not end it again */
     ipc_cap_t tok = c->reply_tok;
     c->reply_tok = IPC_CAP_NULL;

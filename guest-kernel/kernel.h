@@ -69,6 +69,7 @@ struct proc {
     struct kmap maps[KIPC_MAPS];    /* regions it has mapped */
     uint32_t region_pages;          /* pages of regions it has created */
     uint32_t ports_owned;           /* the first port it created + 1 (kipc.c), 0: none */
+    struct ipc_port *call_port;     /* where its call waits queued (NULL: not queued) */
 };
 
 /* Machine facts from the boot-info block. */

@@ -38,6 +38,15 @@ static void cap_event(void *ctx, enum ipc_cap_event ev, unsigned core, uint16_t 
     }
 }
 
+/* Capability-system observer of object references: regions go with
+ * their last capability. */
+static void obj_ref(void *ctx, unsigned type, uint32_t obj, int delta)
+{
+    (void)ctx;
+    if (type == IPC_OBJ_REGION)
+        kregion_obj_ref(obj, delta);
+}
+
 void kipc_init(uint32_t cache_lines)
 {
     if (cache_lines == 0 || (cache_lines & (cache_lines - 1)) || cache_lines > 65536)
@@ -57,6 +66,7 @@ void kipc_init(uint32_t cache_lines)
     ipc_capsys_init(&kipc_capsys, &cache, 1);
     kipc_capsys.check_overlap = false; /* slots live in struct proc: disjoint */
     kipc_capsys.event = cap_event;
+    kipc_capsys.obj_ref = obj_ref;
     ipc_msgpool_init(&pool);
 }
 
@@ -541,9 +551,16 @@ long kipc_syscall(struct proc *p, uintptr_t nr, struct arch_regs *r)
     }
 }
 
+void kipc_wake_admitted(void *ctx, struct ipc_waiter *w)
+{
+    const struct ipc_port *port = ctx;
+    kipc_wake(kipc_waiter_proc(w), port->id, IPC_OK);
+}
+
 void kipc_proc_exit(struct proc *p)
 {
     ipc_port_cancel(&p->waiter);
+    kipc_call_abandon(p); /* (a caller cannot end while it waits: defensive) */
     kobj_proc_exit(p);
     kipc_set_deadline(p, 0);
     /* Callers waiting for a reply only `p` could give get PortClosed: the

@@ -105,6 +105,9 @@ void kobj_proc_exit(struct proc *p);
 /* kregion.c */
 /* Shared regions: SYS_REGION_*. */
 long kregion_syscall(struct proc *p, uintptr_t nr, uintptr_t a0);
+/* A capability came to name region object `obj` (delta +1) or stopped
+ * naming it (-1); the region goes with its last capability. */
+void kregion_obj_ref(uint32_t obj, int delta);
 /* A capability of space `cspace` died: its mapping, if any, goes. */
 void kregion_cap_died(uint16_t cspace, ipc_cap_t tok);
 /* Moves region capability `tok` of `from` to `to` (a new capability in
@@ -137,5 +140,8 @@ long kipc_sys_reply(struct proc *s, struct arch_regs *r, bool then_recv);
 void kipc_reply_cap_died(uint16_t cspace, ipc_cap_t tok);
 /* Ends `c`'s wait for a reply, if any (timeout). */
 void kipc_call_abandon(struct proc *c);
+/* Wakes the sender a port let in after removing messages (ipc_port_remove's
+ * `admitted`; ctx is the port). */
+void kipc_wake_admitted(void *ctx, struct ipc_waiter *w);
 
 #endif

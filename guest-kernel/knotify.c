@@ -269,7 +269,8 @@ static long topic_subscribe(struct proc *p, ipc_cap_t tok, ipc_cap_t port_tok)
 }
 
 /* SYS_PUBLISH: one copy to every subscribed port still there (a full or
- * refusing port misses this one). Returns how many got it. */
+ * refusing port misses this one: the trace shows the refused copy, and the
+ * report counts it in messages.refused). Returns how many got it. */
 static long publish(struct proc *p, ipc_cap_t tok, uintptr_t u)
 {
     int err;
@@ -290,10 +291,17 @@ static long publish(struct proc *p, ipc_cap_t tok, uintptr_t u)
             continue;
         }
         struct proc *woken;
-        if (kipc_post(p, port, &p->kbuf, &woken) == IPC_OK) {
+        int r = kipc_post(p, port, &p->kbuf, &woken);
+        if (r == IPC_OK) {
             delivered++;
             if (woken && !first_woken)
                 first_woken = woken;
+        } else if (r == IPC_ERR_PORT_FULL) {
+            /* publishing never waits for room: this copy is refused, and
+             * counted and traced like every other refusal */
+            port->refused++;
+            ktrace(TRC_EV_IPC_SEND, p->pid, port->id, kipc_msg_word(&p->kbuf), TRC_IPC_REFUSED,
+                   (uint64_t)(int64_t)r);
         }
         k++;
     }

@@ -9,7 +9,7 @@
  * move), the mapping goes with it. */
 #include "kipc_int.h"
 
-#define KIPC_REGIONS 64
+#define KIPC_REGIONS 1024
 #define REGION_MAX_PAGES 16
 /* Pages of regions one process may create in its life: the page allocator
  * never takes pages back, so without it one process could use up RAM. */
@@ -47,29 +47,21 @@ static uintptr_t pages_alloc(uint32_t pages)
     return first;
 }
 
-/* Makes a region of `pages` pages for `p`; returns its token or an error. */
-/* Frees every region no capability names any more (their pages stay
- * with the kernel: the page allocator does not take pages back). Run when
- * the table is full, so a process creating and deleting regions cannot
- * use the table up for everybody. */
-static void region_gc(void)
+static uint32_t region_refs[KIPC_REGIONS]; /* capabilities naming each region */
+
+void kregion_obj_ref(uint32_t obj, int delta)
 {
-    bool live[KIPC_REGIONS] = {false};
-    for (unsigned id = 1, n = proc_slots_used(); id <= n; id++) {
-        const struct ipc_cspace *cs = kipc_capsys.spaces[id];
-        for (unsigned k = 0; cs && k < cs->nslots; k++) {
-            const struct ipc_slot *sl = &cs->slots[k];
-            uint32_t i = KOBJ_INDEX(sl->obj);
-            if (sl->type == IPC_OBJ_REGION && i < KIPC_REGIONS &&
-                region_gen[i] == KOBJ_GEN(sl->obj))
-                live[i] = true;
-        }
-    }
-    for (unsigned i = 0; i < KIPC_REGIONS; i++)
-        if (region_owner[i] && !live[i])
-            kipc_obj_free(&region_table, i);
+    uint32_t i = KOBJ_INDEX(obj);
+    if (i >= KIPC_REGIONS || region_gen[i] != KOBJ_GEN(obj))
+        return;
+    region_refs[i] += (uint32_t)delta;
+    /* the last capability is gone: so is the region (its pages stay with
+     * the kernel: the page allocator does not take pages back) */
+    if (region_refs[i] == 0 && region_owner[i])
+        kipc_obj_free(&region_table, i);
 }
 
+/* Makes a region of `pages` pages for `p`; returns its token or an error. */
 static long region_new(struct proc *p, uint32_t pages, const struct region *copy_of)
 {
     /* The slot and the capability first: a caller whose space is full
@@ -78,17 +70,12 @@ static long region_new(struct proc *p, uint32_t pages, const struct region *copy
         return IPC_ERR_NO_MEMORY;
     unsigned i;
     long tok = kipc_obj_new(p, IPC_OBJ_REGION, &region_table, &i);
-    if (tok == IPC_ERR_NO_MEMORY) {
-        region_gc();
-        tok = kipc_obj_new(p, IPC_OBJ_REGION, &region_table, &i);
-    }
     if (tok < 0)
-        return tok;
+        return tok; /* the table holds only regions some capability names */
     uintptr_t base = pages_alloc(pages);
     p->region_pages += pages; /* counted even when it fails part-way: the pages are gone */
     if (!base) {
-        ipc_cap_delete(&kipc_capsys, &p->cspace, (ipc_cap_t)tok);
-        kipc_obj_free(&region_table, i);
+        ipc_cap_delete(&kipc_capsys, &p->cspace, (ipc_cap_t)tok); /* frees the entry */
         return IPC_ERR_NO_MEMORY;
     }
     if (copy_of)

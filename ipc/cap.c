@@ -143,6 +143,8 @@ static ipc_cap_t cap_fill(const struct ipc_capsys *sys, struct ipc_cspace *cs, u
     }
     cs->used++;
     cs->hint = index + 1u == cs->nslots ? 0 : (uint16_t)(index + 1u);
+    if (sys->obj_ref)
+        sys->obj_ref(sys->ctx, type, obj, +1);
     return ipc_tok_make(index, type, s->gen);
 }
 
@@ -188,6 +190,8 @@ static void cap_empty(struct ipc_capsys *sys, ipc_slotref_t r)
     s->prev_sibling = IPC_SLOT_NIL;
     s->next_sibling = IPC_SLOT_NIL;
 
+    unsigned type = s->type;
+    uint32_t obj = s->obj;
     s->obj = 0;
     s->type = IPC_OBJ_NONE;
     s->rights = 0;
@@ -198,6 +202,8 @@ static void cap_empty(struct ipc_capsys *sys, ipc_slotref_t r)
 
     cap_event(sys, IPC_CAP_EV_DELETE, 0, cs->id, old);
     cap_invalidate(sys, cs->id, old);
+    if (sys->obj_ref)
+        sys->obj_ref(sys->ctx, type, obj, -1);
 }
 
 /* Empties every descendant of `root` (which stays), leaves first, by an
@@ -253,6 +259,7 @@ void ipc_capsys_init(struct ipc_capsys *sys, struct ipc_capcache *caches, unsign
     sys->ncaches = caches != NULL ? ncaches : 0;
     sys->event = NULL;
     sys->ctx = NULL;
+    sys->obj_ref = NULL;
 }
 
 /* Returns IPC_OK after emptying every line of `c` and zeroing its

@@ -92,6 +92,11 @@ struct ipc_capsys {
     /* Optional observer; `tok` names the slot concerned. */
     void (*event)(void *ctx, enum ipc_cap_event ev, unsigned core, uint16_t cspace, ipc_cap_t tok);
     void *ctx;
+    /* When set: told, with `ctx`, of every capability that comes to name
+     * object `obj` of `type` (+1: create, derive, grant, move) or stops
+     * naming it (-1), so an owner can free an object with its last
+     * capability instead of searching every space for one. */
+    void (*obj_ref)(void *ctx, unsigned type, uint32_t obj, int delta);
 };
 
 /* Initialises an empty capability system with `ncaches` caches (already

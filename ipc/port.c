@@ -244,6 +244,38 @@ void ipc_port_cancel(struct ipc_waiter *w)
     w->kind = IPC_WAIT_NONE;
 }
 
+unsigned ipc_port_remove(struct ipc_port *p,
+                         bool (*match)(const struct ipc_msg *m, const void *arg), const void *arg,
+                         void (*admitted)(void *ctx, struct ipc_waiter *w), void *ctx)
+{
+    unsigned removed = 0;
+    struct ipc_msgnode **link = &p->head, *last = NULL;
+    while (*link) {
+        struct ipc_msgnode *n = *link;
+        if (match(&n->msg, arg)) {
+            *link = n->next;
+            p->count--;
+            p->dequeued++;
+            pool_put(p->pool, n);
+            removed++;
+        } else {
+            last = n;
+            link = &n->next;
+        }
+    }
+    p->tail = last;
+    for (unsigned k = 0; k < removed; k++) {
+        struct ipc_waiter *s = waitq_pop(p, &p->senders);
+        if (!s)
+            break;
+        ipc_port_enqueue(p, s->msg); /* room was just made */
+        s->status = IPC_OK;
+        if (admitted)
+            admitted(ctx, s);
+    }
+    return removed;
+}
+
 unsigned ipc_port_close(struct ipc_port *p, void (*wake)(void *ctx, struct ipc_waiter *w),
                         void *ctx)
 {

@@ -144,6 +144,13 @@ int ipc_port_wait(struct ipc_port *p, struct ipc_waiter *w, enum ipc_wait_kind k
                   struct ipc_msg *msg);
 /* Unparks `w` (a timeout, a killed thread); no effect if not parked. */
 void ipc_port_cancel(struct ipc_waiter *w);
+/* Removes every queued message that match(m, arg) accepts (the call of a
+ * caller that gave up), then lets in as many parked senders'
+ * messages as there is new room, passing each admitted sender's waiter to
+ * admitted(ctx, w) (its status is IPC_OK). Returns how many it removed. */
+unsigned ipc_port_remove(struct ipc_port *p,
+                         bool (*match)(const struct ipc_msg *m, const void *arg), const void *arg,
+                         void (*admitted)(void *ctx, struct ipc_waiter *w), void *ctx);
 /* Closes `p`: drops the queue (its nodes go back to the pool) and unparks every waiter with status
  * IPC_ERR_PORT_CLOSED, calling wake(ctx, w) for each, receivers first, in
  * FIFO order. Returns how many were woken. */

@@ -45,6 +45,8 @@ const char *machine_outcome_name(enum machine_outcome o)
         return "deadlock";
     case MACHINE_MAX_CYCLES:
         return "max_cycles";
+    case MACHINE_MAX_EVENTS:
+        return "max_events";
     case MACHINE_RUNNING:
         return "running";
     }
@@ -88,6 +90,28 @@ static void finish(struct machine *m, enum machine_outcome outcome, const char *
     }
 }
 
+/* Ends the run (outcome "max_events") once its trace or its console is as
+ * large as a run may make it. */
+static void check_trace_bounds(struct machine *m)
+{
+    if (m->log->nev >= MACHINE_TRACE_EVENTS_MAX || m->log->console_len >= MACHINE_CONSOLE_MAX) {
+        finish(m, MACHINE_MAX_EVENTS,
+               "the run recorded %zu trace events and %zu console bytes: a run may record at "
+               "most %u events and %u bytes",
+               m->log->nev, m->log->console_len, MACHINE_TRACE_EVENTS_MAX, MACHINE_CONSOLE_MAX);
+        emu_core_request_stop(&m->core);
+    }
+}
+
+/* Records event `e` in the run's trace, within the run's bounds. */
+static void log_event(struct machine *m, const struct trc_event *e)
+{
+    if (m->outcome == MACHINE_MAX_EVENTS)
+        return; /* ended on the bound: record nothing more */
+    trc_log_event(m->log, e);
+    check_trace_bounds(m);
+}
+
 void machine_kernel_fault(struct machine *m, struct emu_core *c, const char *cause, uint64_t pc,
                           uint64_t addr)
 {
@@ -117,12 +141,29 @@ void machine_emu_failure(struct machine *m, struct emu_core *c, const char *fmt,
     emu_core_request_stop(c);
 }
 
+/* Records that the timer interrupt reached the kernel (TRC_EV_IRQ): taken
+ * as a trap (`idle` false) or by waking the idle core; with when the line
+ * rose and how long it waited masked, so that every interrupt's latency is
+ * explained by the trace. Marks this rise of the line as delivered. */
+static void irq_reached(struct machine *m, struct emu_core *c, bool idle)
+{
+    uint64_t masked = m->irq_masked_rise == m->timer.fired ? c->cycles - m->irq_masked_at : 0;
+    struct trc_event e = {.cycle = c->cycles,
+                          .core = c->id,
+                          .type = TRC_EV_IRQ,
+                          .arg = {idle ? 1 : 0, m->timer.rose_at, masked, m->timer.cmp}};
+    log_event(m, &e);
+    m->irq_rise = m->timer.fired;
+}
+
 void machine_trap_entry(struct machine *m, struct emu_core *c, bool interrupt)
 {
+    if (interrupt)
+        irq_reached(m, c, false);
     emu_core_trap(c, MACHINE_TRAP_ENTRY_CYCLES);
     struct trc_event e = {
         .cycle = c->cycles, .core = c->id, .type = TRC_EV_TRAP, .arg = {interrupt ? 1 : 0}};
-    trc_log_event(m->log, &e);
+    log_event(m, &e);
 }
 
 /* MMIO read: 32-bit registers; narrower reads take their bytes of it. */
@@ -156,7 +197,10 @@ static void mmio_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t valu
     if (size < 4)
         v &= (1u << (8 * size)) - 1;
     d->ops->write(d->dev, off & ~3ULL, v);
-    /* The guest may have armed the timer earlier than the core's deadline. */
+    /* The guest may have armed the timer earlier than the core's deadline,
+     * or in the past (the line is up now): the core then stops at the end
+     * of this block and the run loop delivers the interrupt as soon as the
+     * guest can take it. */
     uint64_t t = dev_timer_deadline(&d->m->timer);
     if (t < d->m->core.deadline)
         d->m->core.deadline = t;
@@ -173,9 +217,12 @@ static uint64_t clock_now(void *ctx)
 static void console_byte(void *ctx, uint8_t byte)
 {
     struct machine *m = ctx;
+    if (m->outcome == MACHINE_MAX_EVENTS)
+        return; /* the rest of a block that printed past the bound */
     trc_log_console(m->log, byte);
     if (m->cfg.console)
         fputc(byte, m->cfg.console);
+    check_trace_bounds(m);
 }
 
 /* Trace port: stamp the record with the core's clock and log it. */
@@ -185,7 +232,7 @@ static void trace_emit(void *ctx, const struct dev_trace_record *r)
     struct trc_event e = {
         .cycle = m->core.cycles, .core = m->core.id, .type = r->type, .pid = r->pid};
     memcpy(e.arg, r->arg, sizeof e.arg);
-    trc_log_event(m->log, &e);
+    log_event(m, &e);
 }
 
 /* Power device: the guest is done. */
@@ -558,27 +605,41 @@ enum machine_outcome machine_run(struct machine *m)
         }
         uint64_t deadline = min_u64(limit, c->cycles + MACHINE_SLICE_CYCLES);
         if (dev_timer_update(&m->timer, c->cycles)) {
-            if (m->arch->interrupt(m, c))
+            if (m->timer.fired == m->irq_rise) {
+                /* delivered; the kernel has not acknowledged it yet */
+            } else if (m->arch->interrupt(m, c)) {
                 m->interrupts++;
-            else
+            } else {
+                /* masked: the kernel runs. Look again after every block. */
+                if (m->irq_masked_rise != m->timer.fired) {
+                    m->irq_masked_rise = m->timer.fired;
+                    m->irq_masked_at = c->cycles;
+                }
                 deadline = min_u64(deadline, c->cycles + MACHINE_IRQ_RECHECK_CYCLES);
+            }
             if (m->outcome != MACHINE_RUNNING)
                 break;
+        } else {
+            deadline = min_u64(deadline, dev_timer_deadline(&m->timer));
         }
-        deadline = min_u64(deadline, dev_timer_deadline(&m->timer));
         c->deadline = deadline > c->cycles ? deadline : c->cycles + 1;
         enum emu_stop why = emu_core_run(c);
         if (m->outcome != MACHINE_RUNNING)
             break;
         switch (why) {
         case EMU_STOP_ERROR:
-            finish(m, MACHINE_FAULT, "the %s core stopped at pc 0x%llx: %s", c->arch->name,
-                   (unsigned long long)emu_pc(c), uc_strerror(c->uc_error));
+            finish(m, MACHINE_FAULT, "the %s core stopped at pc 0x%llx: %s%s%s", c->arch->name,
+                   (unsigned long long)emu_pc(c), c->host_error ? c->host_error_what : "",
+                   c->host_error ? " failed: " : "", uc_strerror(c->uc_error));
             break;
         case EMU_STOP_IDLE: {
-            /* hlt / wfi: sleep until the timer fires, if it ever will. */
-            if (dev_timer_update(&m->timer, c->cycles))
+            /* hlt / wfi: sleep until the timer fires, if it ever will. The
+             * kernel polls the line after its wait (it runs masked). */
+            if (dev_timer_update(&m->timer, c->cycles)) {
+                if (m->timer.fired != m->irq_rise)
+                    irq_reached(m, c, true);
                 break;
+            }
             uint64_t wake = dev_timer_deadline(&m->timer);
             if (wake == DEV_TIMER_NEVER) {
                 finish(m, MACHINE_DEADLOCK,
@@ -593,6 +654,8 @@ enum machine_outcome machine_run(struct machine *m)
                     c->attr_slot = (uint32_t)MACHINE_SLOT_IDLE(m);
                 emu_core_charge(c, EMU_CHARGE_IDLE, wake - c->cycles);
             }
+            if (dev_timer_update(&m->timer, c->cycles))
+                irq_reached(m, c, true);
             break;
         }
         case EMU_STOP_DEADLINE:

@@ -26,8 +26,19 @@ enum machine_outcome {
     MACHINE_FAULT,         /* the kernel faulted or the emulation failed */
     MACHINE_DEADLOCK,      /* the core idles with nothing left to wake it */
     MACHINE_MAX_CYCLES,    /* the clock reached --max-cycles */
+    MACHINE_MAX_EVENTS,    /* the trace reached MACHINE_TRACE_EVENTS_MAX events or the
+                              console MACHINE_CONSOLE_MAX bytes */
     MACHINE_RUNNING,       /* not finished yet */
 };
+
+/* What one run may record: a guest writes trace events and console bytes
+ * for a few instructions each (the trace port costs nothing beyond them),
+ * so without a bound a guest could fill the host's memory long before
+ * --max-cycles. A run that reaches either ends with outcome "max_events".
+ * 20 million events is twice the largest trace the timeline is measured
+ * on (tests/bench/timeline-10m.json), about 1.1 GB of host memory. */
+#define MACHINE_TRACE_EVENTS_MAX 20000000u
+#define MACHINE_CONSOLE_MAX (64u << 20)
 
 struct machine;
 
@@ -71,11 +82,15 @@ struct machine {
     struct machine_dev *mmio; /* owned, one per device */
     struct trc_log *log;      /* not owned */
     enum machine_outcome outcome;
-    uint32_t exit_code;    /* what the guest wrote to the power device */
-    char why[512];         /* for MACHINE_FAULT / DEADLOCK: what happened */
-    uint64_t idle_cycles;  /* cycles the core spent waiting */
-    uint64_t interrupts;   /* timer interrupts delivered */
-    unsigned shadow_pages; /* inaccessible pages standing in for nothing */
+    uint32_t exit_code;       /* what the guest wrote to the power device */
+    char why[512];            /* for MACHINE_FAULT / DEADLOCK: what happened */
+    uint64_t idle_cycles;     /* cycles the core spent waiting */
+    uint64_t interrupts;      /* timer interrupts delivered */
+    uint64_t irq_rise;        /* timer.fired of the rise of the line last delivered */
+    uint64_t irq_masked_at;   /* cycle the board first found the line up while
+                                 the kernel ran (interrupts masked) ... */
+    uint64_t irq_masked_rise; /* ... for this rise of it (timer.fired) */
+    unsigned shadow_pages;    /* inaccessible pages standing in for nothing */
     /* Attribution slots (core->attr): the image's kernel functions by
      * address, then "user" (code outside them: user pages, no symbol) and
      * "idle". */

@@ -4,7 +4,7 @@
 set -eu
 PKGS="cmake make gcc pkg-config clang lld llvm clang-format
 libunicorn-dev libcapstone-dev libcjson-dev libcmocka-dev libsdl2-dev
-libsdl2-ttf-dev libpng-dev fonts-dejavu-core xvfb xauth"
+libsdl2-ttf-dev libpng-dev fonts-dejavu-core xvfb xauth valgrind"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -11,6 +11,9 @@ echo "== clang-format"
 files=$(git ls-files '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]' -not -path './build*')
 clang-format --dry-run -Werror $files
 
+echo "== every build type with gcc and clang"
+sh scripts/build-matrix.sh
+
 echo "== build and test"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIPCEMU_WERROR=ON >/dev/null
 cmake --build build -j "$jobs"

@@ -37,6 +37,15 @@ enum trc_event_type {
                                    receiving pid); a3 = enum trc_region_op */
     TRC_EV_ASPACE = 22,         /* pid = the process whose address space is now active; a0 = its
                                    page-table root; a1 = its ASID */
+    TRC_EV_IRQ = 23,            /* written by the machine, not the guest: the timer
+                                   interrupt reached the kernel; pid 0; a0 = 0 taken as a
+                                   trap from user mode, 1 woke the idle core; a1 = cycle the
+                                   line rose (the deadline, or the write that armed a deadline
+                                   already past); a2 = cycles the line waited while the kernel
+                                   ran with interrupts masked; a3 = the deadline armed */
+    TRC_EV_IPC_DROP = 24,       /* pid (sender); a0 = port; a1 = msg; a2 = enum
+                                   trc_drop_reason: a queued message left its queue
+                                   without being received */
     TRC_EV_COUNT
 };
 
@@ -49,6 +58,11 @@ enum trc_fault {
 };
 
 /* How a message travelled. */
+/* Why a queued message was dropped (TRC_EV_IPC_DROP). */
+enum trc_drop_reason {
+    TRC_DROP_CALLER_GAVE_UP = 1, /* a call whose caller timed out before it was received */
+};
+
 enum trc_ipc_path {
     TRC_IPC_DIRECT = 1,     /* straight to a receiver that was waiting */
     TRC_IPC_QUEUED = 2,     /* into the port's queue */

@@ -525,6 +525,8 @@ const char *trc_event_name(uint32_t type)
         [TRC_EV_NOTIFY] = "notify",
         [TRC_EV_REGION] = "region",
         [TRC_EV_ASPACE] = "aspace.switch",
+        [TRC_EV_IRQ] = "irq",
+        [TRC_EV_IPC_DROP] = "ipc.drop",
     };
     return type < TRC_EV_COUNT && names[type] ? names[type] : "unknown";
 }

@@ -47,12 +47,14 @@ static void line_rises_at_the_deadline_and_stays_until_ack(void **state)
     assert_false(dev_timer_update(&t, 0x1000004ffULL));
     assert_int_equal(dev_timer_ops.read(&t, TIMER_CTRL), TIMER_CTRL_ARMED);
     assert_true(dev_timer_update(&t, 0x100000500ULL));
-    assert_int_equal(dev_timer_deadline(&t), DEV_TIMER_NEVER);
+    /* the line is up: its deadline stays, so the machine stops the core */
+    assert_int_equal(dev_timer_deadline(&t), 0x100000500ULL);
     fake_now = 0x100000600ULL;
     assert_int_equal(dev_timer_ops.read(&t, TIMER_CTRL), TIMER_CTRL_ARMED | TIMER_CTRL_PENDING);
     assert_int_equal(t.fired, 1);
     dev_timer_ops.write(&t, TIMER_CTRL, TIMER_CTRL_ACK);
     assert_int_equal(dev_timer_ops.read(&t, TIMER_CTRL), 0);
+    assert_int_equal(dev_timer_deadline(&t), DEV_TIMER_NEVER);
     assert_false(dev_timer_update(&t, UINT64_MAX)); /* disarmed: never again */
     assert_int_equal(t.fired, 1);
 }
@@ -66,6 +68,11 @@ static void a_deadline_in_the_past_fires_at_once(void **state)
     arm(&t, 10);
     assert_true(t.pending);
     assert_int_equal(t.fired, 1);
+    /* the machine lowers the core's deadline to this: deliver now (a
+     * pending line that reported "never" let the interrupt wait for the
+     * end of the board's slice, up to a million cycles) */
+    assert_int_equal(dev_timer_deadline(&t), 10);
+    assert_int_equal(t.rose_at, 5000); /* it rose when written, not at 10 */
 }
 
 static void rearming_lowers_the_line(void **state)
@@ -79,8 +86,9 @@ static void rearming_lowers_the_line(void **state)
     arm(&t, 80);
     assert_false(t.pending);
     assert_false(dev_timer_update(&t, 79));
-    assert_true(dev_timer_update(&t, 80));
+    assert_true(dev_timer_update(&t, 95)); /* noticed late: it rose at 80 */
     assert_int_equal(t.fired, 2);
+    assert_int_equal(t.rose_at, 80);
 }
 
 int main(void)

@@ -86,6 +86,20 @@ static void an_endless_program_stops_at_max_cycles(void **state)
     result_free(&r);
 }
 
+/* A program that floods the trace port ends on the run's trace bound
+ * (outcome max_events, exit 1) with the host's memory bounded, long before
+ * --max-cycles. */
+static void a_trace_flood_ends_on_the_trace_bound(void **state)
+{
+    (void)state;
+    struct result r = run_exec(prog("flood"), NULL, NULL);
+    assert_int_equal(r.status, 1);
+    assert_string_equal(jstr(r.report, "outcome"), "max_events");
+    assert_non_null(strstr(jstr(r.report, "why"), "20000000 events"));
+    assert_true(jnum(r.report, "cycles") < 10000000000.0);
+    result_free(&r);
+}
+
 /* Bad programs: one message naming the file, exit 2. */
 static void bad_programs_exit_2(void **state)
 {
@@ -358,6 +372,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(a_program_runs_to_its_return),
         cmocka_unit_test(the_breakpoint_ends_a_program),
         cmocka_unit_test(an_endless_program_stops_at_max_cycles),
+        cmocka_unit_test(a_trace_flood_ends_on_the_trace_bound),
         cmocka_unit_test(bad_programs_exit_2),
         cmocka_unit_test(dependent_chains_cost_their_latency),
         cmocka_unit_test(a_changed_profile_changes_the_cycles),

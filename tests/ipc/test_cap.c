@@ -1522,11 +1522,50 @@ static void a_moved_capability_stays_under_its_ancestor(void **state)
     assert_int_equal(ipc_cap_move(&sys, &a, root2, &b, NULL), IPC_ERR_INVALID_ARG);
 }
 
+static int obj_refs[8]; /* capabilities naming object n, as obj_ref counts them */
+
+static void on_obj_ref(void *ctx, unsigned type, uint32_t obj, int delta)
+{
+    (void)ctx;
+    assert_int_equal(type, IPC_OBJ_REGION);
+    assert_true(obj < 8);
+    obj_refs[obj] += delta;
+    assert_true(obj_refs[obj] >= 0);
+}
+
+static void obj_ref_counts_every_capability_to_an_object(void **state)
+{
+    struct fx *f = *state;
+    memset(obj_refs, 0, sizeof obj_refs);
+    f->sys.obj_ref = on_obj_ref;
+    ipc_cap_t root, d1, g1, m1, r2;
+    OK(ipc_cap_create(&f->sys, &f->cs[0], IPC_OBJ_REGION, 3, IPC_RIGHTS_ALL, 0, &root));
+    assert_int_equal(obj_refs[3], 1);
+    OK(ipc_cap_derive(&f->sys, &f->cs[0], root, IPC_RIGHT_SEND | IPC_RIGHT_GRANT, &d1));
+    OK(ipc_cap_grant(&f->sys, &f->cs[0], d1, &f->cs[1], IPC_RIGHT_SEND | IPC_RIGHT_GRANT, &g1));
+    assert_int_equal(obj_refs[3], 3);
+    /* a move is one new and one gone */
+    OK(ipc_cap_move(&f->sys, &f->cs[1], g1, &f->cs[2], &m1));
+    assert_int_equal(obj_refs[3], 3);
+    OK(ipc_cap_create(&f->sys, &f->cs[1], IPC_OBJ_REGION, 5, IPC_RIGHTS_ALL, 0, &r2));
+    assert_int_equal(obj_refs[5], 1);
+    /* revoke takes every descendant, delete the root: back to none */
+    OK(ipc_cap_revoke(&f->sys, &f->cs[0], root));
+    assert_int_equal(obj_refs[3], 1);
+    OK(ipc_cap_delete(&f->sys, &f->cs[0], root));
+    assert_int_equal(obj_refs[3], 0);
+    /* a space that goes takes its capabilities with it */
+    ipc_cspace_detach(&f->sys, &f->cs[1]);
+    assert_int_equal(obj_refs[5], 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_moved_capability_stays_under_its_ancestor),
         cmocka_unit_test(strerror_names_every_code),
+        cmocka_unit_test_setup_teardown(obj_ref_counts_every_capability_to_an_object, setup,
+                                        teardown),
         cmocka_unit_test(capcache_init_checks_its_size),
         cmocka_unit_test(capsys_init_starts_empty),
         cmocka_unit_test_setup_teardown(attach_validates_and_initialises, setup, teardown),

@@ -2,6 +2,7 @@
  * limits. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -278,6 +279,64 @@ static void ports_share_one_message_pool(void **state)
     assert_int_equal(a.count, 1);
 }
 
+static bool from_sender(const struct ipc_msg *m, const void *arg)
+{
+    return m->sender == *(const uint32_t *)arg;
+}
+
+static void matching_messages_leave_and_let_parked_ones_in(void **state)
+{
+    (void)state;
+    struct ipc_port p;
+    assert_int_equal(ipc_port_init(&p, 1, pool_of(IPC_PORT_DEPTH + 8), 3), IPC_OK);
+    struct ipc_msg a1 = msg(1, 1, 1), b = msg(2, 1, 2), a2 = msg(3, 1, 3), c = msg(4, 1, 4),
+                   d = msg(5, 1, 5);
+    a1.sender = a2.sender = 1;
+    b.sender = 2;
+    c.sender = 3;
+    d.sender = 4;
+    assert_int_equal(ipc_port_enqueue(&p, &a1), IPC_OK);
+    assert_int_equal(ipc_port_enqueue(&p, &b), IPC_OK);
+    assert_int_equal(ipc_port_enqueue(&p, &a2), IPC_OK);
+    /* two senders park on the full queue */
+    struct ipc_waiter sc = {.pid = 3}, sd = {.pid = 4};
+    assert_int_equal(ipc_port_wait(&p, &sc, IPC_WAIT_SEND, &c), IPC_OK);
+    assert_int_equal(ipc_port_wait(&p, &sd, IPC_WAIT_SEND, &d), IPC_OK);
+    nwoken = 0;
+    uint32_t who = 1;
+    /* sender 1's messages go, and both parked senders come in */
+    assert_int_equal(ipc_port_remove(&p, from_sender, &who, record_wake, NULL), 2);
+    assert_int_equal(nwoken, 2);
+    assert_ptr_equal(wake_order[0], &sc);
+    assert_ptr_equal(wake_order[1], &sd);
+    assert_int_equal(sc.status, IPC_OK);
+    assert_null(sc.port);
+    assert_int_equal(p.count, 3);
+    /* the rest keep their order; the tail is right (a new message goes last) */
+    struct ipc_msg e = msg(6, 1, 6), out;
+    struct ipc_waiter *woken;
+    assert_int_equal(ipc_port_dequeue(&p, &out, &woken), IPC_OK);
+    assert_int_equal(out.opcode, 2);
+    assert_int_equal(ipc_port_enqueue(&p, &e), IPC_OK);
+    assert_int_equal(ipc_port_dequeue(&p, &out, &woken), IPC_OK);
+    assert_int_equal(out.opcode, 4);
+    assert_int_equal(ipc_port_dequeue(&p, &out, &woken), IPC_OK);
+    assert_int_equal(out.opcode, 5);
+    assert_int_equal(ipc_port_dequeue(&p, &out, &woken), IPC_OK);
+    assert_int_equal(out.opcode, 6);
+    /* removing the last message leaves an empty queue a message can enter */
+    assert_int_equal(ipc_port_enqueue(&p, &e), IPC_OK);
+    who = 0;
+    assert_int_equal(ipc_port_remove(&p, from_sender, &who, NULL, NULL), 1);
+    assert_null(ipc_port_peek(&p));
+    assert_int_equal(ipc_port_enqueue(&p, &b), IPC_OK);
+    assert_int_equal(ipc_port_dequeue(&p, &out, &woken), IPC_OK);
+    assert_int_equal(out.opcode, 2);
+    /* nothing matches: nothing moves */
+    who = 7;
+    assert_int_equal(ipc_port_remove(&p, from_sender, &who, record_wake, NULL), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -290,6 +349,7 @@ int main(void)
         cmocka_unit_test(filters_refuse_types_and_sizes),
         cmocka_unit_test(the_rate_limit_is_a_token_bucket_in_cycles),
         cmocka_unit_test(ports_share_one_message_pool),
+        cmocka_unit_test(matching_messages_leave_and_let_parked_ones_in),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
