@@ -66,9 +66,23 @@ struct tm_profile {
 
 /* Reads a profile: `name_or_path` is a profile name (looked up in the
  * directory IPCEMU_PROFILE_PATH names, else the built-in one) or a path to a
- * .json file. Returns 0, or -1 with one line naming the file and the field
- * in why[wn]. */
+ * .json file. Inputs that are not regular files (a FIFO, a directory, a
+ * device) are refused without blocking. Returns 0, or -1 with one line
+ * naming the file and the JSON path of the bad value ("FILE: $.parameters.
+ * l1d_ways.value: must be an integer from 1 to 64"), or the table file and
+ * its line, in why[wn]; *p then holds nothing to free. */
 int tm_profile_load(struct tm_profile *p, const char *name_or_path, char *why, size_t wn);
+/* The same for a profile already in memory: `text` (`len` bytes, any
+ * content, no NUL needed) read as the file `path`, whose directory holds
+ * the instruction table. Returns 0 or -1 as tm_profile_load. */
+int tm_profile_load_text(struct tm_profile *p, const char *path, const char *text, size_t len,
+                         char *why, size_t wn);
+/* Reads an instruction table (`text`, `len` bytes, as the file `path`) into
+ * p's ports and rows, replacing those it had. Returns 0, or -1 with
+ * "PATH:LINE: why" (or "PATH: why") in why[wn] and no rows in *p. */
+int tm_table_load_text(struct tm_profile *p, const char *path, const char *text, size_t len,
+                       char *why, size_t wn);
+/* Frees the rows of a loaded profile (nothing else is allocated). */
 void tm_profile_free(struct tm_profile *p);
 /* The directory profiles are looked up in. */
 const char *tm_profile_dir(void);

@@ -1,7 +1,10 @@
 /* machine/elf.h: loading a static ELF64 executable into guest memory.
  * Everything in the file is checked before a byte is written: header,
  * machine, program headers, segment ranges (inside [lo, hi), no overflow),
- * and an entry point inside an executable segment. */
+ * an entry point inside an executable segment, and the section headers
+ * (every offset, size and count inside the file, symbol tables whole).
+ * Fields are read byte by byte, little-endian, at any offset: the image
+ * need not be aligned and nothing in it is trusted. */
 #ifndef IPCEMU_MACHINE_ELF_H
 #define IPCEMU_MACHINE_ELF_H
 
@@ -21,6 +24,7 @@ enum elf_err {
     ELF_ERR_NOLOAD,    /* no PT_LOAD segment */
     ELF_ERR_ENTRY,     /* entry point not in an executable segment */
     ELF_ERR_WRITE,     /* the memory writer failed */
+    ELF_ERR_SHDR,      /* section header table or a symbol table malformed */
 };
 
 struct elf_info {
@@ -49,10 +53,11 @@ struct elf_sym {
     bool func;
 };
 
-/* Reads the symbol table of a 64-bit ELF image (already checked by
- * elf_load): function and untyped symbols with names, sorted by address.
- * Returns how many (the array is malloc'd, *out NULL when none); every
- * offset is checked against n. */
+/* Reads the symbol table of a 64-bit little-endian ELF image (any bytes:
+ * elf_load refuses what this skips): function and untyped symbols with
+ * names, sorted by address, from the first well-formed SHT_SYMTAB. Returns
+ * how many (the array is malloc'd, *out NULL when none or out of memory);
+ * every offset is checked against n. */
 size_t elf_symbols(const uint8_t *buf, size_t n, struct elf_sym **out);
 /* Returns the symbol whose [addr, addr + size) holds `addr` (the last
  * function starting at or below it when sizes are 0), or NULL. */

@@ -29,12 +29,16 @@ libs="$(pkg-config --libs libcjson) -lm"
 sources_of() {
     case "$1" in
     scenario) echo "machine/scenario.c tracer/trace.c util/hostfile.c" ;;
+    profile) echo "emu/profile.c util/hostfile.c" ;;
+    elf) echo "machine/elf.c" ;;
     *) echo "fuzz: no sources listed for $1 in scripts/fuzz.sh" >&2; exit 2 ;;
     esac
 }
 seeds_of() {
     case "$1" in
     scenario) echo "scenarios tests/machine/scenarios_bad" ;;
+    profile) echo "profiles tests/emu/profiles_bad" ;;
+    elf) echo "tests/fuzz/seeds/elf" ;;
     esac
 }
 

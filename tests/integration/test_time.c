@@ -176,7 +176,7 @@ static struct ev *read_csv(const char *path, size_t *n)
         unsigned core;
         /* cycle,core,event,pid,process,a0,a1,a2,a3 (process may be empty) */
         char *p = line;
-        char *field[9];
+        char *field[9] = {0};
         for (int i = 0; i < 9; i++) {
             field[i] = p;
             p = strchr(p, ',');
