@@ -19,6 +19,11 @@
 #include "tracer/report.h"
 #include "tracer/tracefile.h"
 #include "ui/view.h"
+#include "util/hostfile.h"
+
+#include <libgen.h>
+#include <limits.h>
+#include <sys/stat.h>
 
 #define EXIT_OK 0
 #define EXIT_RAN_NOT_OK 1
@@ -26,11 +31,33 @@
 
 #define IPCEMU_VERSION "0.1.0"
 
+/* The largest input files read whole: a scenario (as machine/scenario.c
+ * takes it) and a bare-metal program. */
+#define SCENARIO_FILE_MAX (4u << 20)
+#define PROGRAM_FILE_MAX (256u << 20)
+/* The capability cache's lines when nothing says (as machine/machine.c);
+ * a trace records the number in effect. */
+#define CAP_CACHE_DEFAULT 64u
+
+/* The command line and a trace's settings take RAM sizes the machine can
+ * have. */
+_Static_assert(TRC_RAM_MIB_MIN == MM_RAM_SIZE_MIN >> 20, "RAM minimum");
+_Static_assert(TRC_RAM_MIB_MAX == MM_RAM_SIZE_MAX >> 20, "RAM maximum");
+
 static const char *const demo_names[BOOT_DEMO_COUNT] = {
     [BOOT_DEMO_HELLO] = "hello", [BOOT_DEMO_SPIN] = "spin", [BOOT_DEMO_STORM] = "storm",
     [BOOT_DEMO_WILD] = "wild",   [BOOT_DEMO_IPC] = "ipc",
     /* BOOT_DEMO_SCENARIO has no name: `ipcemu run` selects it */
 };
+
+/* The usage of `ipcemu` alone: a few lines, pointing at --help. */
+static void usage_short(FILE *out)
+{
+    fputs("usage: ipcemu COMMAND [OPTIONS]\n"
+          "commands: run, replay, diff, view, boot, exec, selftest, help, version\n"
+          "`ipcemu --help` describes them; `ipcemu COMMAND --help` gives a command's options.\n",
+          out);
+}
 
 static void usage_main(FILE *out)
 {
@@ -49,6 +76,10 @@ static void usage_main(FILE *out)
           "  selftest   check that trap entry and return work on the installed Unicorn\n"
           "  help       show this help (or `ipcemu COMMAND --help`)\n"
           "  version    print the version\n"
+          "\n"
+          "numbers (N) are decimal: digits only, no sign, no leading zero, no 0x.\n"
+          "An output (--report, --trace, ...) is written whole or not at all, and never\n"
+          "over an input or another output.\n"
           "\n"
           "exit status: 0 ran and every expectation held; 1 ran but the outcome was not\n"
           "\"ok\" (fault, deadlock, max_cycles, failed expectation); 2 bad usage or input.\n",
@@ -100,27 +131,27 @@ static void usage_selftest(FILE *out)
           out);
 }
 
-/* Parses an unsigned decimal or 0x-hex number; returns false unless all of
- * `s` is a number in [min, max]. */
-static bool parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
-{
-    if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
-        return false;
-    errno = 0;
-    char *end;
-    unsigned long long v = strtoull(s, &end, 0);
-    if (errno || *end || v < min || v > max)
-        return false;
-    *out = v;
-    return true;
-}
-
 /* Prints one usage error naming the option, returns EXIT_USAGE. */
 static int bad_usage(const char *cmd, const char *fmt, const char *what)
 {
+    char p[400];
     fprintf(stderr, "ipcemu %s: ", cmd);
-    fprintf(stderr, fmt, what);
+    fprintf(stderr, fmt, hf_printable(what, strlen(what), p, sizeof p));
     fprintf(stderr, " (see `ipcemu %s --help`)\n", cmd);
+    return EXIT_USAGE;
+}
+
+/* Parses option `opt`'s value `val` as setting `s`, the way a trace's
+ * settings are read (tracer/tracefile.h). Returns 0 with *v, or
+ * EXIT_USAGE after printing why. */
+static int option_number(const char *cmd, const char *opt, const char *val, enum trc_setting s,
+                         uint64_t *v)
+{
+    char why[200], p[200];
+    if (trc_setting_parse(s, val, v, why, sizeof why))
+        return 0;
+    fprintf(stderr, "ipcemu %s: %s '%s': %s (see `ipcemu %s --help`)\n", cmd, opt,
+            hf_printable(val, strlen(val), p, sizeof p), why, cmd);
     return EXIT_USAGE;
 }
 
@@ -153,10 +184,11 @@ static bool selftest_one(enum emu_arch_id arch, bool verbose)
  * written is bad input). `program` names a bare-metal program, NULL for
  * the kernel. Returns the exit status. */
 /* Loads the CPU profile `cpu` (NULL: the architecture's default; "flat":
- * none, one cycle per instruction) into *p and points cfg at it. Returns 0,
- * or EXIT_USAGE after printing why. */
-static int load_cpu(const char *cmd, const char *cpu, struct machine_config *cfg,
-                    struct tm_profile *p)
+ * none, one cycle per instruction) into *p and points cfg at it; errors
+ * name where the profile was asked for (`label`: "--cpu", "TRACE: setting
+ * cpu"). Returns 0, or EXIT_USAGE after printing why. */
+static int load_cpu_from(const char *cmd, const char *label, const char *cpu,
+                         struct machine_config *cfg, struct tm_profile *p)
 {
     const struct emu_arch *arch = emu_arch_get(cfg->arch);
     if (!cpu)
@@ -165,19 +197,29 @@ static int load_cpu(const char *cmd, const char *cpu, struct machine_config *cfg
         cfg->profile = NULL;
         return 0;
     }
-    char why[600];
+    char why[600], text[800];
     if (tm_profile_load(p, cpu, why, sizeof why) != 0) {
-        fprintf(stderr, "ipcemu %s: --cpu: %s\n", cmd, why);
-        return EXIT_USAGE;
-    }
-    if (strcmp(p->arch, arch->name) != 0) {
-        fprintf(stderr, "ipcemu %s: --cpu: %s: profile \"%s\" is for %s, not %s\n", cmd, p->path,
-                p->name, p->arch, arch->name);
+        snprintf(text, sizeof text, "%s", why);
+    } else if (strcmp(p->arch, arch->name) != 0) {
+        snprintf(text, sizeof text, "%s: profile \"%s\" is for %s, not %s", p->path, p->name,
+                 p->arch, arch->name);
         tm_profile_free(p);
-        return EXIT_USAGE;
+    } else {
+        cfg->profile = p;
+        return 0;
     }
-    cfg->profile = p;
-    return 0;
+    /* a profile's name or text may come from a trace: no raw control bytes */
+    char shown[1200];
+    fprintf(stderr, "ipcemu %s: %s: %s\n", cmd, label,
+            hf_printable(text, strlen(text), shown, sizeof shown));
+    return EXIT_USAGE;
+}
+
+/* Loads the CPU profile given by --cpu (see load_cpu_from). */
+static int load_cpu(const char *cmd, const char *cpu, struct machine_config *cfg,
+                    struct tm_profile *p)
+{
+    return load_cpu_from(cmd, "--cpu", cpu, cfg, p);
 }
 
 /* Where a run writes what it saw besides the console; for `replay`, the
@@ -187,15 +229,89 @@ struct outputs {
     bool view; /* run: open the timeline on the trace afterwards */
     const struct trc_file_meta *replay_meta;
     const struct trc_log *replay_log;
+    /* the files the run reads (scenario or program, --cpu; NULL: none),
+     * which no output may overwrite */
+    const char *inputs[2];
 };
+
+/* Returns true when writing `a` and `b` would write one file: they are the
+ * same file, or (when they do not exist yet) the same name in the same
+ * directory, whatever the spelling of the directory. */
+static bool same_target(const char *a, const char *b)
+{
+    if (hf_same_file(a, b))
+        return true;
+    char da[PATH_MAX], ba[PATH_MAX], db[PATH_MAX], bb[PATH_MAX];
+    snprintf(da, sizeof da, "%s", a);
+    snprintf(ba, sizeof ba, "%s", a);
+    snprintf(db, sizeof db, "%s", b);
+    snprintf(bb, sizeof bb, "%s", b);
+    struct stat sa, sb;
+    if (stat(dirname(da), &sa) != 0 || stat(dirname(db), &sb) != 0)
+        return strcmp(a, b) == 0;
+    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino && !strcmp(basename(ba), basename(bb));
+}
+
+/* Returns true when `path` exists and is not a regular file (a device
+ * such as /dev/null, a FIFO): written in place, shareable. */
+static bool special_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && !S_ISREG(st.st_mode);
+}
+
+/* Checks a run's outputs before it starts: none may be an input or the
+ * same file as another (by name, even when they do not exist yet), and
+ * each must be writable (a temporary file is made beside it and removed).
+ * Returns 0, or EXIT_USAGE after printing which output is wrong. */
+static int check_outputs(const char *cmd, const struct outputs *outs)
+{
+    const char *const opt[] = {"--report", "--perfetto", "--csv", "--trace"};
+    const char *const path[] = {outs->report, outs->perfetto, outs->csv, outs->trace};
+    enum { N = sizeof path / sizeof path[0] };
+    char p[300], q[300];
+    for (int i = 0; i < N; i++) {
+        if (!path[i])
+            continue;
+        hf_printable(path[i], strlen(path[i]), p, sizeof p);
+        for (size_t k = 0; k < sizeof outs->inputs / sizeof outs->inputs[0]; k++)
+            if (outs->inputs[k] && hf_same_file(path[i], outs->inputs[k])) {
+                fprintf(stderr, "ipcemu %s: %s %s is the input %s: refusing to overwrite it\n", cmd,
+                        opt[i], p,
+                        hf_printable(outs->inputs[k], strlen(outs->inputs[k]), q, sizeof q));
+                return EXIT_USAGE;
+            }
+        if (special_file(path[i]))
+            continue;
+        for (int j = 0; j < i; j++) {
+            if (!path[j] || special_file(path[j]))
+                continue;
+            if (same_target(path[i], path[j])) {
+                fprintf(stderr, "ipcemu %s: %s and %s are the same file %s: one would be lost\n",
+                        cmd, opt[j], opt[i], p);
+                return EXIT_USAGE;
+            }
+        }
+        /* a path that cannot be written is bad input: say so now */
+        struct hf_out o;
+        char why[600];
+        if (!hf_out_open(&o, path[i], why, sizeof why)) {
+            fprintf(stderr, "ipcemu %s: %s: %s\n", cmd, opt[i],
+                    hf_printable(why, strlen(why), q, sizeof q));
+            return EXIT_USAGE;
+        }
+        hf_out_abort(&o);
+    }
+    return 0;
+}
 
 /* "cycle 1234: ipc.send pid 2 (ping) 3 7 0 0". */
 static void event_text(const struct trc_log *log, const struct trc_event *e, char *out, size_t n)
 {
-    const char *name = "";
-    for (size_t k = 0; k < log->nprocs; k++)
-        if (log->procs[k].pid == e->pid)
-            name = log->procs[k].name;
+    const struct trc_proc *p = trc_log_proc(log, e->pid);
+    char name[4 * TRC_NAME_MAX + 1] = "";
+    if (p)
+        hf_printable(p->name, strlen(p->name), name, sizeof name);
     snprintf(out, n, "cycle %llu: %s pid %u%s%s%s %llu %llu %llu %llu",
              (unsigned long long)e->cycle, trc_event_name(e->type), e->pid, name[0] ? " (" : "",
              name, name[0] ? ")" : "", (unsigned long long)e->arg[0], (unsigned long long)e->arg[1],
@@ -207,9 +323,16 @@ static void event_text(const struct trc_log *log, const struct trc_event *e, cha
 static size_t first_divergence(const struct trc_log *a, const struct trc_log *b)
 {
     size_t n = a->nev < b->nev ? a->nev : b->nev;
-    for (size_t i = 0; i < n; i++)
-        if (memcmp(&a->ev[i], &b->ev[i], sizeof a->ev[i]) != 0)
+    for (size_t i = 0; i < n; i++) {
+        /* field by field: the padding of struct trc_event is no event's */
+        const struct trc_event *x = &a->ev[i], *y = &b->ev[i];
+        bool same =
+            x->cycle == y->cycle && x->core == y->core && x->type == y->type && x->pid == y->pid;
+        for (int k = 0; k < TRC_NARGS; k++)
+            same = same && x->arg[k] == y->arg[k];
+        if (!same)
             return i;
+    }
     return a->nev == b->nev ? SIZE_MAX : n;
 }
 
@@ -256,18 +379,11 @@ static int run_image(const char *cmd, struct machine_config *cfg, const uint8_t 
                      const struct outputs *outs, bool quiet, const char *program,
                      const struct scn *scn)
 {
-    const char *report = outs->report;
-    FILE *report_file = NULL;
-    if (report && !(report_file = fopen(report, "w"))) {
-        fprintf(stderr, "ipcemu %s: cannot write report %s: %s\n", cmd, report, strerror(errno));
+    if (check_outputs(cmd, outs) != 0)
         return EXIT_USAGE;
-    }
     int rc = EXIT_RAN_NOT_OK;
-    if (!selftest_one(cfg->arch, false)) {
-        if (report_file)
-            fclose(report_file);
+    if (!selftest_one(cfg->arch, false))
         return rc;
-    }
     struct trc_log log;
     trc_log_init(&log);
     struct machine m;
@@ -347,9 +463,9 @@ static int run_image(const char *cmd, struct machine_config *cfg, const uint8_t 
         if (!quiet)
             trc_report_print(stdout, &run, &log);
         rc = o == MACHINE_OK ? EXIT_OK : EXIT_RAN_NOT_OK;
-        char err[300];
-        if (report_file && trc_report_fwrite(report_file, &run, &log, err, sizeof err) != 0) {
-            fprintf(stderr, "ipcemu %s: %s: %s\n", cmd, report, err);
+        char err[600];
+        if (outs->report && trc_report_write(outs->report, &run, &log, err, sizeof err) != 0) {
+            fprintf(stderr, "ipcemu %s: --report: %s\n", cmd, err);
             rc = EXIT_USAGE;
         }
         if (outs->perfetto &&
@@ -368,18 +484,26 @@ static int run_image(const char *cmd, struct machine_config *cfg, const uint8_t 
                 .seed = cfg->seed,
                 .quantum = m.cfg.quantum,
                 .ram = m.cfg.ram_size,
-                .cap_cache = cfg->cap_cache_lines,
+                .cap_cache = cfg->cap_cache_lines ? cfg->cap_cache_lines : CAP_CACHE_DEFAULT,
                 .demo = cfg->demo,
-                .scenario = scn ? scn->source : NULL,
-                .scenario_len = scn ? scn->source_len : 0,
+                /* the run's input: the scenario, or the program's image */
+                .scenario = scn       ? scn->source
+                            : program ? (char *)img
+                                      : NULL,
+                .scenario_len = scn       ? scn->source_len
+                                : program ? n
+                                          : 0,
                 .hash = log.hash,
                 .cycles = m.core.cycles,
                 .instructions = m.core.instructions,
             };
-            snprintf(meta.kind, sizeof meta.kind, "%s", scn ? "run" : "boot");
+            snprintf(meta.kind, sizeof meta.kind, "%s", scn ? "run" : program ? "exec" : "boot");
             snprintf(meta.arch, sizeof meta.arch, "%s", m.arch->cpu->name);
             snprintf(meta.cpu, sizeof meta.cpu, "%s", run.cpu);
-            snprintf(meta.scenario_path, sizeof meta.scenario_path, "%s", scn ? scn->path : "");
+            snprintf(meta.scenario_path, sizeof meta.scenario_path, "%s",
+                     scn       ? scn->path
+                     : program ? program
+                               : "");
             build_id(cfg->arch, meta.build, sizeof meta.build);
             if (trc_file_write(outs->trace, &meta, &log, err, sizeof err) != 0) {
                 fprintf(stderr, "ipcemu %s: --trace: %s\n", cmd, err);
@@ -391,7 +515,9 @@ static int run_image(const char *cmd, struct machine_config *cfg, const uint8_t 
             char hash[17], a[200], b[200];
             trc_log_hash_hex(&log, hash);
             size_t at = first_divergence(outs->replay_log, &log);
-            if (at == SIZE_MAX && log.hash == outs->replay_meta->hash) {
+            const struct trc_file_meta *rm = outs->replay_meta;
+            bool same_end = m.core.cycles == rm->cycles && m.core.instructions == rm->instructions;
+            if (at == SIZE_MAX && log.hash == rm->hash && same_end) {
                 printf("replay: identical: %zu events, %llu cycles, trace_hash %s\n", log.nev,
                        (unsigned long long)m.core.cycles, hash);
                 /* a replay succeeds when it is the same run, whatever that
@@ -399,10 +525,16 @@ static int run_image(const char *cmd, struct machine_config *cfg, const uint8_t 
                 if (rc != EXIT_USAGE)
                     rc = EXIT_OK;
             } else {
-                if (at == SIZE_MAX)
+                if (at == SIZE_MAX && log.hash == rm->hash)
+                    printf("replay: the events and the console are the same but the run ended "
+                           "at cycle %llu after %llu instructions (recorded: %llu, %llu)\n",
+                           (unsigned long long)m.core.cycles,
+                           (unsigned long long)m.core.instructions, (unsigned long long)rm->cycles,
+                           (unsigned long long)rm->instructions);
+                else if (at == SIZE_MAX)
                     printf("replay: the events are the same but the console or hash differs "
                            "(recorded %016llx, now %s)\n",
-                           (unsigned long long)outs->replay_meta->hash, hash);
+                           (unsigned long long)rm->hash, hash);
                 else {
                     if (at < outs->replay_log->nev)
                         event_text(outs->replay_log, &outs->replay_log->ev[at], a, sizeof a);
@@ -421,10 +553,6 @@ static int run_image(const char *cmd, struct machine_config *cfg, const uint8_t 
     }
     machine_destroy(&m);
     trc_log_free(&log);
-    if (report_file && fclose(report_file) != 0) {
-        fprintf(stderr, "ipcemu %s: cannot write report %s: %s\n", cmd, report, strerror(errno));
-        rc = EXIT_USAGE;
-    }
     return rc;
 }
 
@@ -452,8 +580,8 @@ static int common_option(const char *cmd, const char *o, const char *val,
     } else if (!strcmp(o, "--cpu")) {
         *cpu = val;
     } else if (!strcmp(o, "--max-cycles")) {
-        if (!parse_u64(val, 1, UINT64_MAX / 2, &cfg->max_cycles))
-            return 10 + bad_usage(cmd, "--max-cycles '%s' is not a number >= 1", val);
+        if (option_number(cmd, o, val, TRC_SET_MAX_CYCLES, &cfg->max_cycles) != 0)
+            return 10 + EXIT_USAGE;
     } else {
         return 0;
     }
@@ -493,47 +621,6 @@ static void usage_exec(FILE *out)
           "  --max-cycles N    stop with outcome max_cycles at N cycles (default 10000000000)\n"
           "  --quiet           print neither the program's output nor the summary\n",
           out);
-}
-
-/* Reads the whole file at `path` (at most 256 MiB) into a new buffer;
- * returns it with *n set, or NULL with the reason in why[wn]. */
-static uint8_t *read_file(const char *path, size_t *n, char *why, size_t wn)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(why, wn, "cannot open %s: %s", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 1 << 16, len = 0;
-    uint8_t *buf = malloc(cap);
-    while (buf) {
-        if (len == cap) {
-            if (cap >= (256u << 20)) {
-                snprintf(why, wn, "%s: larger than 256 MiB", path);
-                free(buf);
-                fclose(f);
-                return NULL;
-            }
-            uint8_t *nb = realloc(buf, cap * 2);
-            if (!nb)
-                break;
-            buf = nb;
-            cap *= 2;
-        }
-        size_t k = fread(buf + len, 1, cap - len, f);
-        len += k;
-        if (k == 0)
-            break;
-    }
-    if (!buf || ferror(f)) {
-        snprintf(why, wn, "cannot read %s%s", path, buf ? "" : ": out of memory");
-        free(buf);
-        fclose(f);
-        return NULL;
-    }
-    fclose(f);
-    *n = len;
-    return buf;
 }
 
 /* The options of the commands that run one file (`exec PROGRAM`, `run
@@ -598,11 +685,13 @@ static int cmd_exec(int argc, char **argv)
         return bad_usage("exec", "%s", "no PROGRAM.elf given");
     char why[400];
     size_t n;
-    uint8_t *img = read_file(program, &n, why, sizeof why);
+    uint8_t *img = hf_read_input(program, PROGRAM_FILE_MAX, &n, why, sizeof why);
     if (!img) {
         fprintf(stderr, "ipcemu exec: %s\n", why);
         return EXIT_USAGE;
     }
+    outs.inputs[0] = program;
+    outs.inputs[1] = cpu;
     int rc;
     if (machine_check_elf(cfg.arch, img, n, cfg.ram_size, why, sizeof why) != 0) {
         fprintf(stderr, "ipcemu exec: %s: %s\n", program, why);
@@ -682,19 +771,19 @@ static int cmd_boot(int argc, char **argv)
         if (c == 1)
             continue;
         if (!strcmp(o, "--quantum")) {
-            if (!parse_u64(val, 1000, 1000000000ULL, &cfg.quantum))
-                return bad_usage("boot", "--quantum '%s' is not a number in 1000..1000000000", val);
+            if (option_number("boot", o, val, TRC_SET_QUANTUM, &cfg.quantum) != 0)
+                return EXIT_USAGE;
         } else if (!strcmp(o, "--ram-mib")) {
-            if (!parse_u64(val, MM_RAM_SIZE_MIN >> 20, MM_RAM_SIZE_MAX >> 20, &v))
-                return bad_usage("boot", "--ram-mib '%s' is not a number in 16..1024", val);
+            if (option_number("boot", o, val, TRC_SET_RAM_MIB, &v) != 0)
+                return EXIT_USAGE;
             cfg.ram_size = v << 20;
         } else if (!strcmp(o, "--cap-cache")) {
-            if (!parse_u64(val, 1, 65536, &v) || (v & (v - 1)))
-                return bad_usage("boot", "--cap-cache '%s' is not a power of two in 1..65536", val);
+            if (option_number("boot", o, val, TRC_SET_CAP_CACHE, &v) != 0)
+                return EXIT_USAGE;
             cfg.cap_cache_lines = (uint32_t)v;
         } else if (!strcmp(o, "--seed")) {
-            if (!parse_u64(val, 0, UINT64_MAX, &cfg.seed))
-                return bad_usage("boot", "--seed '%s' is not a number", val);
+            if (option_number("boot", o, val, TRC_SET_SEED, &cfg.seed) != 0)
+                return EXIT_USAGE;
         } else if (!strcmp(o, "--demo")) {
             unsigned d = 0;
             while (d < BOOT_DEMO_COUNT && (!demo_names[d] || strcmp(demo_names[d], val) != 0))
@@ -713,6 +802,7 @@ static int cmd_boot(int argc, char **argv)
                 emu_arch_get(cfg.arch)->name);
         return EXIT_RAN_NOT_OK;
     }
+    outs.inputs[0] = cpu;
     struct tm_profile prof;
     int rc = load_cpu("boot", cpu, &cfg, &prof);
     if (rc != 0)
@@ -765,10 +855,20 @@ static int cmd_run(int argc, char **argv)
         return bad_usage("run", "%s", "no SCENARIO given");
     struct scn scn;
     char err[600];
-    if (scn_load_file(path, &scn, err, sizeof err) != 0) {
+    size_t len;
+    /* a regular file only: a FIFO or a directory is refused at once */
+    uint8_t *text = hf_read_input(path, SCENARIO_FILE_MAX, &len, err, sizeof err);
+    if (!text) {
         fprintf(stderr, "ipcemu run: %s\n", err);
         return EXIT_USAGE;
     }
+    int lrc = scn_load_text(path, (const char *)text, len, &scn, err, sizeof err);
+    free(text);
+    if (lrc != 0) {
+        fprintf(stderr, "ipcemu run: %s\n", err);
+        return EXIT_USAGE;
+    }
+    outs.inputs[0] = path;
     if (!arch_given && scn.arch[0]) {
         const struct emu_arch *a = emu_arch_by_name(scn.arch);
         if (!machine_arch_get(a->id)) {
@@ -781,6 +881,7 @@ static int cmd_run(int argc, char **argv)
     }
     if (!cpu && scn.cpu[0])
         cpu = scn.cpu;
+    outs.inputs[1] = cpu;
     if (!cycles_given)
         cfg.max_cycles = scn.max_cycles ? scn.max_cycles : 2000000000ULL;
     cfg.seed = scn.seed;
@@ -830,10 +931,11 @@ static int cmd_replay(int argc, char **argv)
     if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
         fputs("usage: ipcemu replay TRACE\n"
               "\n"
-              "Re-runs the run a trace recorded (`ipcemu run|boot --trace TRACE`): the same\n"
-              "scenario (from the trace), architecture, CPU profile and settings. Prints\n"
-              "\"identical\" when every event, the console and the content hash match (exit\n"
-              "0), else the first event that differs (exit 1). A bad trace file exits 2.\n",
+              "Re-runs the run a trace recorded (`ipcemu run|boot|exec --trace TRACE`): the\n"
+              "same scenario or program (from the trace), architecture, CPU profile and\n"
+              "settings. Prints \"identical\" when every event, the console and the content\n"
+              "hash match (exit 0), else the first event that differs (exit 1). A bad trace\n"
+              "file, or a setting in it the command line would refuse, exits 2.\n",
               stdout);
         return EXIT_OK;
     }
@@ -841,7 +943,8 @@ static int cmd_replay(int argc, char **argv)
         return bad_usage("replay", "%s", "one TRACE file, please");
     struct trc_file_meta meta;
     struct trc_log rec;
-    char err[600];
+    char err[600], name[300], shown[700], build[128];
+    hf_printable(argv[1], strlen(argv[1]), name, sizeof name);
     if (trc_file_read(argv[1], &meta, &rec, err, sizeof err) != 0) {
         fprintf(stderr, "ipcemu replay: %s\n", err);
         return EXIT_USAGE;
@@ -856,38 +959,63 @@ static int cmd_replay(int argc, char **argv)
                                  .demo = meta.demo,
                                  .exact_caches = meta.exact_caches};
     struct scn scn;
-    bool have_scn = false;
+    bool have_scn = false, exec = !strcmp(meta.kind, "exec"), run = !strcmp(meta.kind, "run");
     struct tm_profile prof;
-    char build[128];
+    /* what the trace says, made safe to print */
+#define SHOWN(s) hf_printable((s), strlen(s), shown, sizeof shown)
     if (!a || !machine_arch_get(a->id)) {
-        fprintf(stderr, "ipcemu replay: %s: architecture \"%s\" is not in this ipcemu\n", argv[1],
-                meta.arch);
+        fprintf(stderr, "ipcemu replay: %s: setting arch=%s: not an architecture of this ipcemu\n",
+                name, SHOWN(meta.arch));
         goto out;
     }
     cfg.arch = a->id;
+    /* the demo a kind of run has: a scenario's, none for a program, else a
+     * named one */
+    if (run    ? meta.demo != BOOT_DEMO_SCENARIO
+        : exec ? meta.demo != 0
+               : meta.demo >= BOOT_DEMO_COUNT || !demo_names[meta.demo]) {
+        fprintf(stderr, "ipcemu replay: %s: setting demo=%u: not %s\n", name, meta.demo,
+                run    ? "the number of a scenario's run"
+                : exec ? "0 (a program has no demo)"
+                       : "the number of a demo (hello, spin, storm, wild, ipc)");
+        goto out;
+    }
     build_id(cfg.arch, build, sizeof build);
     if (strcmp(build, meta.build) != 0)
-        fprintf(stderr, "ipcemu replay: warning: recorded by %s, this is %s\n", meta.build, build);
-    if (!strcmp(meta.kind, "run")) {
-        if (!meta.scenario || scn_load_text(meta.scenario_path, meta.scenario, meta.scenario_len,
-                                            &scn, err, sizeof err) != 0) {
-            fprintf(stderr, "ipcemu replay: %s: the recorded scenario: %s\n", argv[1],
-                    meta.scenario ? err : "missing");
+        fprintf(stderr, "ipcemu replay: warning: recorded by %s, this is %s\n", SHOWN(meta.build),
+                build);
+    char path[sizeof meta.scenario_path * 4];
+    hf_printable(meta.scenario_path, strlen(meta.scenario_path), path, sizeof path);
+    if (run) {
+        if (scn_load_text(path, meta.scenario, meta.scenario_len, &scn, err, sizeof err) != 0) {
+            fprintf(stderr, "ipcemu replay: %s: the recorded scenario: %s\n", name, SHOWN(err));
             goto out;
         }
         have_scn = true;
         cfg.scenario = scn.blob;
         cfg.scenario_size = scn.blob_size;
-    } else if (meta.demo >= BOOT_DEMO_COUNT || meta.demo == BOOT_DEMO_SCENARIO) {
-        fprintf(stderr, "ipcemu replay: %s: unknown demo %u\n", argv[1], meta.demo);
-        goto out;
+    } else if (exec) {
+        cfg.bare = true;
+        if (machine_check_elf(cfg.arch, (const uint8_t *)meta.scenario, meta.scenario_len,
+                              cfg.ram_size, err, sizeof err) != 0) {
+            fprintf(stderr, "ipcemu replay: %s: the recorded program %s: %s\n", name, path,
+                    SHOWN(err));
+            goto out;
+        }
     }
-    if ((rc = load_cpu("replay", meta.cpu, &cfg, &prof)) != 0)
+    char label[sizeof name + 20];
+    snprintf(label, sizeof label, "%s: setting cpu", name);
+    if ((rc = load_cpu_from("replay", label, meta.cpu, &cfg, &prof)) != 0)
         goto out;
+#undef SHOWN
     size_t n;
     const uint8_t *img = machine_image(cfg.arch, MACHINE_IMAGE_KERNEL, &n);
+    if (exec) {
+        img = (const uint8_t *)meta.scenario;
+        n = meta.scenario_len;
+    }
     struct outputs outs = {.replay_meta = &meta, .replay_log = &rec};
-    rc = run_image("replay", &cfg, img, n, &outs, true, NULL, have_scn ? &scn : NULL);
+    rc = run_image("replay", &cfg, img, n, &outs, true, exec ? path : NULL, have_scn ? &scn : NULL);
     if (cfg.profile)
         tm_profile_free(&prof);
 out:
@@ -921,8 +1049,15 @@ static void diff_paths(const struct trc_log *a, const struct trc_log *b)
 static void trace_line(const char *label, const char *path, const struct trc_file_meta *m,
                        const struct trc_log *log)
 {
-    printf("%s: %s: %s %s on %s (%s), %zu events, %llu cycles, hash %016llx\n", label, path,
-           m->kind, m->scenario_path[0] ? m->scenario_path : "demo", m->arch, m->cpu, log->nev,
+    /* every text from a trace escaped: it cannot drive the terminal */
+    char p[300], what[sizeof m->scenario_path * 4], arch[sizeof m->arch * 4],
+        cpu[sizeof m->cpu * 4];
+    const char *w = m->scenario_path[0] ? m->scenario_path : "demo";
+    printf("%s: %s: %s %s on %s (%s), %zu events, %llu cycles, hash %016llx\n", label,
+           hf_printable(path, strlen(path), p, sizeof p), m->kind,
+           hf_printable(w, strlen(w), what, sizeof what),
+           hf_printable(m->arch, strlen(m->arch), arch, sizeof arch),
+           hf_printable(m->cpu, strlen(m->cpu), cpu, sizeof cpu), log->nev,
            (unsigned long long)m->cycles, (unsigned long long)m->hash);
 }
 
@@ -982,7 +1117,7 @@ static int cmd_diff(int argc, char **argv)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        usage_main(stderr);
+        usage_short(stderr);
         return EXIT_USAGE;
     }
     const char *cmd = argv[1];

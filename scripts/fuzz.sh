@@ -31,6 +31,7 @@ sources_of() {
     scenario) echo "machine/scenario.c tracer/trace.c util/hostfile.c" ;;
     profile) echo "emu/profile.c util/hostfile.c" ;;
     elf) echo "machine/elf.c" ;;
+    trace) echo "tracer/tracefile.c tracer/trace.c util/hostfile.c" ;;
     *) echo "fuzz: no sources listed for $1 in scripts/fuzz.sh" >&2; exit 2 ;;
     esac
 }
@@ -39,6 +40,7 @@ seeds_of() {
     scenario) echo "scenarios tests/machine/scenarios_bad" ;;
     profile) echo "profiles tests/emu/profiles_bad" ;;
     elf) echo "tests/fuzz/seeds/elf" ;;
+    trace) echo "tests/fuzz/seeds/trace" ;;
     esac
 }
 

@@ -20,7 +20,7 @@ cmake --build build -j "$jobs"
 ctest --test-dir build --output-on-failure -j "$jobs"
 
 echo "== fuzz the input readers (bounded)"
-sh scripts/fuzz.sh 90 scenario profile elf
+sh scripts/fuzz.sh 120 scenario profile elf trace
 
 echo "== build and test with ASan + UBSan"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DIPCEMU_SANITIZE=ON -DIPCEMU_WERROR=ON >/dev/null

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/hostfile.h"
+
 /* 1 cycle is shown as 1 ns (a 1 GHz clock): ts is in microseconds. */
 static double us(uint64_t cycle)
 {
@@ -55,12 +57,16 @@ struct open_slices {
     uint64_t blocked_port;
 };
 
-static struct open_slices *slot(struct open_slices *s, size_t *n, size_t cap, uint32_t pid)
+/* The open slices of `pid`: found through `index` (pid -> position in s),
+ * else added at the end while fewer than `cap` are in use. Returns NULL
+ * when there is no room (or no memory for the index). */
+static struct open_slices *slot(struct open_slices *s, size_t *n, size_t cap,
+                                struct trc_pidmap *index, uint32_t pid)
 {
-    for (size_t i = 0; i < *n; i++)
-        if (s[i].pid == pid)
-            return &s[i];
-    if (*n == cap)
+    uint32_t i;
+    if (trc_pidmap_get(index, pid, &i))
+        return &s[i];
+    if (*n == cap || !trc_pidmap_put(index, pid, (uint32_t)*n))
         return NULL;
     s[*n] = (struct open_slices){.pid = pid};
     return &s[(*n)++];
@@ -80,6 +86,7 @@ char *trc_perfetto_json(const struct trc_log *log, uint64_t end_cycle)
     size_t cap = log->nprocs + 1, nopen = 0, npend = 0, cap_pend = 64;
     struct open_slices *open = calloc(cap, sizeof *open);
     struct pending_send *pend = malloc(cap_pend * sizeof *pend);
+    struct trc_pidmap index = {0};
     char *out = NULL;
     if (!arr || !open || !pend)
         goto done;
@@ -99,25 +106,25 @@ char *trc_perfetto_json(const struct trc_log *log, uint64_t end_cycle)
         switch (e->type) {
         case TRC_EV_SCHED_SWITCH: {
             uint32_t from = (uint32_t)e->arg[0];
-            if (from && (s = slot(open, &nopen, cap, from)) && s->running) {
+            if (from && (s = slot(open, &nopen, cap, &index, from)) && s->running) {
                 slice(arr, "running", from, TID_RUN, s->run_from, e->cycle);
                 s->running = false;
             }
-            if (e->pid && (s = slot(open, &nopen, cap, e->pid)) && !s->running) {
+            if (e->pid && (s = slot(open, &nopen, cap, &index, e->pid)) && !s->running) {
                 s->running = true;
                 s->run_from = e->cycle;
             }
             break;
         }
         case TRC_EV_IPC_BLOCK:
-            if ((s = slot(open, &nopen, cap, e->pid)) && !s->blocked) {
+            if ((s = slot(open, &nopen, cap, &index, e->pid)) && !s->blocked) {
                 s->blocked = true;
                 s->blocked_from = e->cycle;
                 s->blocked_port = e->arg[0];
             }
             break;
         case TRC_EV_IPC_WAKE:
-            if ((s = slot(open, &nopen, cap, e->pid)) && s->blocked) {
+            if ((s = slot(open, &nopen, cap, &index, e->pid)) && s->blocked) {
                 char name[40];
                 snprintf(name, sizeof name, "blocked on port %llu",
                          (unsigned long long)s->blocked_port);
@@ -181,6 +188,7 @@ char *trc_perfetto_json(const struct trc_log *log, uint64_t end_cycle)
     }
     out = cJSON_PrintUnformatted(root);
 done:
+    trc_pidmap_free(&index);
     free(open);
     free(pend);
     cJSON_Delete(root);
@@ -195,40 +203,46 @@ int trc_perfetto_write(const char *path, const struct trc_log *log, uint64_t end
         snprintf(err, n, "out of memory building the Perfetto trace");
         return -1;
     }
-    FILE *f = fopen(path, "w");
-    int ok = f && fputs(s, f) >= 0 && fputc('\n', f) != EOF;
-    if (f && fclose(f) != 0)
-        ok = 0;
+    size_t len = strlen(s);
+    s[len] = '\n'; /* in place of the NUL: the file ends with a newline */
+    int rc = hf_write_file(path, s, len + 1, err, n);
     free(s);
-    if (!ok) {
-        snprintf(err, n, "cannot write %s: %s", path, strerror(errno));
-        return -1;
+    return rc;
+}
+
+/* Writes `name` as a CSV field: as it is, or quoted when it holds a comma
+ * or a quote (RFC 4180). */
+static void csv_field(FILE *f, const char *name)
+{
+    if (!strpbrk(name, ",\"")) {
+        fputs(name, f);
+        return;
     }
-    return 0;
+    fputc('"', f);
+    for (; *name; name++) {
+        if (*name == '"')
+            fputc('"', f);
+        fputc(*name, f);
+    }
+    fputc('"', f);
 }
 
 int trc_csv_write(const char *path, const struct trc_log *log, char *err, size_t n)
 {
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        snprintf(err, n, "cannot write %s: %s", path, strerror(errno));
+    struct hf_out o;
+    FILE *f = hf_out_open(&o, path, err, n);
+    if (!f)
         return -1;
-    }
     fprintf(f, "cycle,core,event,pid,process,a0,a1,a2,a3\n");
-    for (size_t i = 0; i < log->nev; i++) {
+    for (size_t i = 0; i < log->nev && !ferror(f); i++) {
         const struct trc_event *e = &log->ev[i];
-        const char *name = "";
-        for (size_t k = 0; k < log->nprocs; k++)
-            if (log->procs[k].pid == e->pid)
-                name = log->procs[k].name;
-        fprintf(f, "%llu,%u,%s,%u,%s,%llu,%llu,%llu,%llu\n", (unsigned long long)e->cycle, e->core,
-                trc_event_name(e->type), e->pid, name, (unsigned long long)e->arg[0],
+        const struct trc_proc *p = trc_log_proc(log, e->pid);
+        fprintf(f, "%llu,%u,%s,%u,", (unsigned long long)e->cycle, e->core, trc_event_name(e->type),
+                e->pid);
+        csv_field(f, p ? p->name : "");
+        fprintf(f, ",%llu,%llu,%llu,%llu\n", (unsigned long long)e->arg[0],
                 (unsigned long long)e->arg[1], (unsigned long long)e->arg[2],
                 (unsigned long long)e->arg[3]);
     }
-    if (fclose(f) != 0) {
-        snprintf(err, n, "cannot write %s: %s", path, strerror(errno));
-        return -1;
-    }
-    return 0;
+    return hf_out_commit(&o, err, n);
 }

@@ -20,10 +20,13 @@
 /* The Perfetto JSON (caller frees), or NULL when out of memory; slices
  * still open are closed at `end_cycle`. */
 char *trc_perfetto_json(const struct trc_log *log, uint64_t end_cycle);
-/* Writes it to `path`. Returns 0, or -1 with the reason in err[n]. */
+/* Writes it to `path` through a temporary file renamed over it (a failed
+ * write leaves no new file and `path` as it was). Returns 0, or -1 with
+ * the reason in err[n]. */
 int trc_perfetto_write(const char *path, const struct trc_log *log, uint64_t end_cycle, char *err,
                        size_t n);
-/* Writes the events as CSV to `path`. Returns 0, or -1 with err[n]. */
+/* Writes the events as CSV to `path`, the same way (a process name with a
+ * comma or a quote is quoted). Returns 0, or -1 with err[n]. */
 int trc_csv_write(const char *path, const struct trc_log *log, char *err, size_t n);
 
 #endif

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/hostfile.h"
+
 /* Adds a 64-bit counter. cJSON stores doubles: exact up to 2^53, far beyond
  * any run's cycle count. */
 static void add_u64(cJSON *o, const char *key, uint64_t v)
@@ -313,16 +315,15 @@ int trc_report_fwrite(FILE *f, const struct trc_run_info *run, const struct trc_
 int trc_report_write(const char *path, const struct trc_run_info *run, const struct trc_log *log,
                      char *err, size_t n)
 {
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        snprintf(err, n, "cannot write %s: %s", path, strerror(errno));
+    char *s = trc_report_json(run, log);
+    if (!s) {
+        snprintf(err, n, "out of memory building the report");
         return -1;
     }
-    int rc = trc_report_fwrite(f, run, log, err, n);
-    if (fclose(f) != 0 && rc == 0) {
-        snprintf(err, n, "cannot write %s: %s", path, strerror(errno));
-        rc = -1;
-    }
+    size_t len = strlen(s);
+    s[len] = '\n'; /* in place of the NUL: the file ends with a newline */
+    int rc = hf_write_file(path, s, len + 1, err, n);
+    free(s);
     return rc;
 }
 
@@ -359,7 +360,7 @@ static size_t replica_base(const struct trc_proc *p, unsigned long *k)
 static size_t replica_run(const struct trc_log *log, size_t i)
 {
     const struct trc_proc *a = &log->procs[i];
-    unsigned long k0, k;
+    unsigned long k0 = 0, k = 0;
     size_t len = replica_base(a, &k0), n = 1;
     if (!len || a->state != TRC_PROC_EXITED)
         return 1;
@@ -383,7 +384,7 @@ static int cmp_u64(const void *x, const void *y)
 /* One row for n replicas from p on (summed), and their spread of cycles. */
 static void print_replicas(FILE *out, const struct trc_proc *p, size_t n)
 {
-    unsigned long k0, k1;
+    unsigned long k0 = 0, k1 = 0;
     size_t len = replica_base(&p[0], &k0);
     replica_base(&p[n - 1], &k1);
     uint64_t cycles = 0, syscalls = 0, sent = 0, received = 0;

@@ -9,6 +9,8 @@
 
 #define FNV_OFFSET 0xcbf29ce484222325ULL
 #define FNV_PRIME 0x100000001b3ULL
+/* Port ids at or above this are not followed (the kernel's are small). */
+#define PORT_ID_LIMIT (1u << 20)
 
 void trc_log_init(struct trc_log *log)
 {
@@ -25,7 +27,8 @@ void trc_log_free(struct trc_log *log)
         free(log->procs[i].attr_span);
     }
     free(log->procs);
-    free(log->port_owner);
+    trc_pidmap_free(&log->proc_index);
+    trc_pidmap_free(&log->port_owner);
     for (int i = 0; i < TRC_PATH_COUNT; i++) {
         free(log->paths[i].v);
         free(log->path_attr[i]);
@@ -90,13 +93,110 @@ static bool grow(void **p, size_t *cap, size_t n, size_t size)
     return true;
 }
 
+/* ---- the pid map (see trace.h) ------------------------------------------ */
+
+#define REF_LEAF(i) (((uint32_t)(i) << 1) | 1u)
+#define REF_NODE(i) ((uint32_t)(i) << 1)
+#define REF_IS_LEAF(r) ((r)&1u)
+#define REF_INDEX(r) ((r) >> 1)
+/* References hold an index in 31 bits. */
+#define PIDMAP_MAX ((size_t)1 << 31)
+
+/* Returns the leaf the walk for `key` ends at (the only leaf that can hold
+ * it); the map must not be empty. */
+static const struct trc_pidmap_leaf *pidmap_walk(const struct trc_pidmap *m, uint32_t key)
+{
+    uint32_t r = m->root;
+    while (!REF_IS_LEAF(r)) {
+        const struct trc_pidmap_node *n = &m->node[REF_INDEX(r)];
+        r = n->child[(key >> n->bit) & 1u];
+    }
+    return &m->leaf[REF_INDEX(r)];
+}
+
+bool trc_pidmap_get(const struct trc_pidmap *m, uint32_t key, uint32_t *value)
+{
+    if (m->nleaf == 0)
+        return false;
+    const struct trc_pidmap_leaf *l = pidmap_walk(m, key);
+    if (l->key != key)
+        return false;
+    *value = l->value;
+    return true;
+}
+
+/* Grows *p (element size `size`, capacity *cap) to hold at least `n`;
+ * returns false when out of memory. */
+static bool reserve(void **p, size_t *cap, size_t n, size_t size)
+{
+    if (n <= *cap)
+        return true;
+    size_t nc = *cap ? *cap * 2 : 16;
+    while (nc < n)
+        nc *= 2;
+    void *q = realloc(*p, nc * size);
+    if (!q)
+        return false;
+    *p = q;
+    *cap = nc;
+    return true;
+}
+
+bool trc_pidmap_put(struct trc_pidmap *m, uint32_t key, uint32_t value)
+{
+    if (m->nleaf == 0) {
+        if (!reserve((void **)&m->leaf, &m->cap_leaf, 1, sizeof *m->leaf))
+            return false;
+        m->leaf[0] = (struct trc_pidmap_leaf){key, value};
+        m->nleaf = 1;
+        m->root = REF_LEAF(0);
+        return true;
+    }
+    struct trc_pidmap_leaf *near = (struct trc_pidmap_leaf *)pidmap_walk(m, key);
+    if (near->key == key) {
+        near->value = value;
+        return true;
+    }
+    /* the highest bit where the new key differs from its nearest one */
+    uint32_t diff = near->key ^ key, bit = 31;
+    while (!((diff >> bit) & 1u))
+        bit--;
+    if (m->nleaf >= PIDMAP_MAX ||
+        !reserve((void **)&m->leaf, &m->cap_leaf, m->nleaf + 1, sizeof *m->leaf) ||
+        !reserve((void **)&m->node, &m->cap_node, m->nleaf, sizeof *m->node))
+        return false;
+    size_t li = m->nleaf++, ni = li - 1; /* n leaves, n - 1 nodes */
+    m->leaf[li] = (struct trc_pidmap_leaf){key, value};
+    /* the new node goes above the first node testing a lower bit */
+    uint32_t *at = &m->root;
+    while (!REF_IS_LEAF(*at) && m->node[REF_INDEX(*at)].bit > bit) {
+        struct trc_pidmap_node *n = &m->node[REF_INDEX(*at)];
+        at = &n->child[(key >> n->bit) & 1u];
+    }
+    uint32_t side = (key >> bit) & 1u;
+    m->node[ni].bit = bit;
+    m->node[ni].child[side] = REF_LEAF(li);
+    m->node[ni].child[!side] = *at;
+    *at = REF_NODE(ni);
+    return true;
+}
+
+void trc_pidmap_free(struct trc_pidmap *m)
+{
+    free(m->node);
+    free(m->leaf);
+    memset(m, 0, sizeof *m);
+}
+
+/* ---- processes ----------------------------------------------------------- */
+
 /* Returns the process `pid`, or NULL. */
 static struct trc_proc *proc_find(struct trc_log *log, uint32_t pid)
 {
-    for (size_t i = 0; i < log->nprocs; i++)
-        if (log->procs[i].pid == pid)
-            return &log->procs[i];
-    return NULL;
+    uint32_t i;
+    if (!trc_pidmap_get(&log->proc_index, pid, &i) || i >= log->nprocs)
+        return NULL;
+    return &log->procs[i];
 }
 
 /* Charges the running process up to `cycle` and marks it not running; a
@@ -187,9 +287,12 @@ static void proc_track(struct trc_log *log, const struct trc_event *e)
     struct trc_proc *p;
     switch (e->type) {
     case TRC_EV_PROC_CREATE:
-        if (proc_find(log, e->pid) ||
-            !grow((void **)&log->procs, &log->cap_procs, log->nprocs, sizeof *log->procs)) {
-            log->oom = !proc_find(log, e->pid);
+        if (proc_find(log, e->pid))
+            return; /* the first creation of a pid stands */
+        if (log->nprocs >= PIDMAP_MAX ||
+            !grow((void **)&log->procs, &log->cap_procs, log->nprocs, sizeof *log->procs) ||
+            !trc_pidmap_put(&log->proc_index, e->pid, (uint32_t)log->nprocs)) {
+            log->oom = true;
             return;
         }
         p = &log->procs[log->nprocs++];
@@ -243,22 +346,10 @@ static void proc_track(struct trc_log *log, const struct trc_event *e)
         }
         break;
     case TRC_EV_PORT_CREATE:
-        /* port ids are small and dense: remember each one's creator */
-        if (e->arg[0] > 0 && e->arg[0] < (1u << 20)) {
-            size_t id = (size_t)e->arg[0];
-            if (id >= log->nports) {
-                size_t cap = id + 1 > log->nports * 2 ? id + 1 : log->nports * 2;
-                uint32_t *n = realloc(log->port_owner, cap * sizeof *n);
-                if (!n) {
-                    log->oom = true;
-                    break;
-                }
-                memset(n + log->nports, 0, (cap - log->nports) * sizeof *n);
-                log->port_owner = n;
-                log->nports = cap;
-            }
-            log->port_owner[id] = e->pid;
-        }
+        /* remember each port's creator (the kernel's port ids are small) */
+        if (e->arg[0] > 0 && e->arg[0] < PORT_ID_LIMIT &&
+            !trc_pidmap_put(&log->port_owner, (uint32_t)e->arg[0], e->pid))
+            log->oom = true;
         break;
     case TRC_EV_IPC_WAKE:
         p = proc_find(log, e->pid);
@@ -536,6 +627,16 @@ const char *trc_strerror(enum trc_err e)
     return e == TRC_OK ? "ok" : "out of memory";
 }
 
+/* The creator of port `port`, 0 when unknown. */
+static uint32_t port_owner(const struct trc_log *log, uint64_t port)
+{
+    uint32_t owner = 0;
+    if (port > 0 && port < PORT_ID_LIMIT &&
+        !trc_pidmap_get(&log->port_owner, (uint32_t)port, &owner))
+        owner = 0;
+    return owner;
+}
+
 /* What `p` waits on, as words ("calls bob's port 2"). */
 static void describe_wait(const struct trc_log *log, const struct trc_proc *p, char *out, size_t n)
 {
@@ -545,11 +646,8 @@ static void describe_wait(const struct trc_log *log, const struct trc_proc *p, c
         snprintf(out, n, "%s waits on a notification", p->name);
         return;
     }
-    uint32_t owner = p->wait_port < log->nports ? log->port_owner[p->wait_port] : 0;
-    const struct trc_proc *o = NULL;
-    for (size_t i = 0; i < log->nprocs && owner; i++)
-        if (log->procs[i].pid == owner)
-            o = &log->procs[i];
+    uint32_t owner = port_owner(log, p->wait_port);
+    const struct trc_proc *o = owner ? trc_log_proc(log, owner) : NULL;
     if (o && o != p)
         snprintf(out, n, "%s %s %s's port %llu", p->name, verb[kind], o->name,
                  (unsigned long long)p->wait_port);
@@ -562,28 +660,68 @@ static void describe_wait(const struct trc_log *log, const struct trc_proc *p, c
  * or NULL. */
 static const struct trc_proc *waits_for(const struct trc_log *log, const struct trc_proc *p)
 {
-    if (p->state != TRC_PROC_BLOCKED || (p->wait_kind != 2 && p->wait_kind != 3) ||
-        p->wait_port >= log->nports)
+    if (p->state != TRC_PROC_BLOCKED || (p->wait_kind != 2 && p->wait_kind != 3))
         return NULL;
-    uint32_t owner = log->port_owner[p->wait_port];
-    for (size_t i = 0; i < log->nprocs && owner; i++)
-        if (log->procs[i].pid == owner && log->procs[i].state == TRC_PROC_BLOCKED)
-            return &log->procs[i];
-    return NULL;
+    uint32_t owner = port_owner(log, p->wait_port);
+    const struct trc_proc *o = owner ? trc_log_proc(log, owner) : NULL;
+    return o && o->state == TRC_PROC_BLOCKED ? o : NULL;
+}
+
+/* Returns the index of the first process whose chain of wait-for edges
+ * never ends (it leads into a cycle), or nprocs when there is none: each
+ * process is visited once (edges have out-degree one). Returns SIZE_MAX
+ * when out of memory. */
+static size_t first_into_cycle(const struct trc_log *log)
+{
+    enum { UNKNOWN, ON_PATH, CYCLE, ENDS };
+    size_t n = log->nprocs;
+    uint8_t *mark = calloc(n ? n : 1, 1);
+    size_t *path = malloc((n ? n : 1) * sizeof *path);
+    if (!mark || !path) {
+        free(mark);
+        free(path);
+        return SIZE_MAX;
+    }
+    size_t found = n;
+    for (size_t i = 0; i < n && found == n; i++) {
+        size_t len = 0;
+        const struct trc_proc *p = &log->procs[i];
+        uint8_t end = ENDS;
+        while (p) {
+            size_t k = (size_t)(p - log->procs);
+            if (mark[k] == ON_PATH || mark[k] == CYCLE) {
+                end = CYCLE;
+                break;
+            }
+            if (mark[k] == ENDS)
+                break;
+            mark[k] = ON_PATH;
+            path[len++] = k;
+            p = waits_for(log, p);
+        }
+        while (len)
+            mark[path[--len]] = end;
+        if (end == CYCLE)
+            found = i;
+    }
+    free(mark);
+    free(path);
+    return found;
 }
 
 size_t trc_wait_for(const struct trc_log *log, char *out, size_t n)
 {
     out[0] = '\0';
-    /* Follow the wait-for edges from each blocked process: in a graph of
-     * out-degree one, a walk of nprocs steps ends inside a cycle if it
-     * meets one. */
-    for (size_t i = 0; i < log->nprocs; i++) {
+    /* A walk of nprocs steps along the wait-for edges (out-degree one)
+     * ends inside a cycle if it meets one: from the first process that
+     * leads into one, it names that cycle. */
+    size_t first = first_into_cycle(log);
+    for (size_t i = first == SIZE_MAX ? 0 : first; i < log->nprocs; i++) {
         const struct trc_proc *p = &log->procs[i];
         for (size_t k = 0; p && k < log->nprocs; k++)
             p = waits_for(log, p);
         if (!p)
-            continue;
+            continue; /* only without memory for first_into_cycle */
         size_t len = 0, members = 0;
         const struct trc_proc *q = p;
         do {

@@ -107,6 +107,34 @@ struct trc_path_stats {
     uint64_t count, min, median, p99, max;
 };
 
+/* A map from 32-bit keys (pids, port ids) to 32-bit values: a crit-bit
+ * tree (a binary trie that branches only where keys differ), so a lookup
+ * or an insertion takes at most 32 steps whatever the keys, and memory is
+ * 20 bytes per key, whatever their values: an input cannot choose a table
+ * size or a long probe sequence. Nothing depends on host addresses or
+ * randomness. Zero it to start; free with trc_pidmap_free. */
+struct trc_pidmap_node {
+    uint32_t child[2]; /* a reference: index << 1, | 1 for a leaf */
+    uint32_t bit;      /* the key bit this node tests */
+};
+struct trc_pidmap_leaf {
+    uint32_t key, value;
+};
+struct trc_pidmap {
+    struct trc_pidmap_node *node; /* owned: nleaf - 1 of them */
+    struct trc_pidmap_leaf *leaf; /* owned, in insertion order */
+    size_t nleaf, cap_node, cap_leaf;
+    uint32_t root; /* a reference, when nleaf > 0 */
+};
+
+/* Returns true and sets *value when `key` is in the map, else false. */
+bool trc_pidmap_get(const struct trc_pidmap *m, uint32_t key, uint32_t *value);
+/* Sets the value of `key`, adding it when new. Returns false when out of
+ * memory (the map is then unchanged). */
+bool trc_pidmap_put(struct trc_pidmap *m, uint32_t key, uint32_t value);
+/* Frees what the map owns and empties it (returns nothing). */
+void trc_pidmap_free(struct trc_pidmap *m);
+
 struct trc_log {
     struct trc_event *ev; /* owned, in arrival order */
     size_t nev, cap_ev;
@@ -114,15 +142,15 @@ struct trc_log {
     size_t console_len, cap_console;
     struct trc_proc *procs; /* owned, in creation order */
     size_t nprocs, cap_procs;
-    uint32_t running; /* pid running now (0: none / idle) */
-    uint64_t hash;    /* FNV-1a 64 over events and console bytes */
-    bool oom;         /* a record was lost for lack of memory */
+    struct trc_pidmap proc_index; /* owned: pid -> index in procs */
+    uint32_t running;             /* pid running now (0: none / idle) */
+    uint64_t hash;                /* FNV-1a 64 over events and console bytes */
+    bool oom;                     /* a record was lost for lack of memory */
     struct trc_msg_totals messages;
     struct trc_cap_totals cap_cache;
     uint64_t ipc_events; /* events of types TRC_EV_IPC_SEND..TRC_EV_IPC_REPLY */
     struct trc_samples paths[TRC_PATH_COUNT]; /* span lengths in cycles */
-    uint32_t *port_owner;                     /* owned: creator pid of port id i (0: unknown) */
-    size_t nports;
+    struct trc_pidmap port_owner;             /* owned: port id (below 2^20) -> creator pid */
     /* Attribution (trc_log_attach_attribution): live counters of the
      * emulator, and what each path's spans added to each of them. */
     const uint64_t *attr; /* not owned */

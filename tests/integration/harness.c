@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -68,6 +70,60 @@ struct result run(int with_report, ...)
     int st;
     assert_int_equal(waitpid(pid, &st, 0), pid);
     assert_true(WIFEXITED(st)); /* never a crash */
+    struct result r = {.status = WEXITSTATUS(st), .out = slurp(out), .err = slurp(err)};
+    if (with_report) {
+        char *j = slurp(rep);
+        r.report = cJSON_Parse(j);
+        free(j);
+    }
+    return r;
+}
+
+struct result run_limited(unsigned seconds, long file_bytes, int with_report, ...)
+{
+    const char *argv[32];
+    int argc = 0;
+    argv[argc++] = ipcemu;
+    va_list ap;
+    va_start(ap, with_report);
+    const char *a;
+    while ((a = va_arg(ap, const char *)) != NULL && argc < 28)
+        argv[argc++] = a;
+    va_end(ap);
+    char out[128], err[128], rep[128];
+    snprintf(out, sizeof out, "%s/out", tmpdir);
+    snprintf(err, sizeof err, "%s/err", tmpdir);
+    snprintf(rep, sizeof rep, "%s/report.json", tmpdir);
+    unlink(rep);
+    if (with_report) {
+        argv[argc++] = "--report";
+        argv[argc++] = rep;
+    }
+    argv[argc] = NULL;
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (!freopen(out, "w", stdout) || !freopen(err, "w", stderr))
+            _exit(127);
+        if (file_bytes > 0) {
+            struct rlimit lim;
+            if (getrlimit(RLIMIT_FSIZE, &lim) != 0)
+                _exit(127);
+            lim.rlim_cur = (rlim_t)file_bytes;
+            signal(SIGXFSZ, SIG_IGN); /* a write past the limit fails, EFBIG */
+            if (setrlimit(RLIMIT_FSIZE, &lim) != 0)
+                _exit(127);
+        }
+        if (seconds)
+            alarm(seconds); /* survives execv: SIGALRM ends a hang */
+        execv(ipcemu, (char *const *)argv);
+        _exit(127);
+    }
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    if (!WIFEXITED(st))
+        fail_msg("ipcemu %s ... ended by signal %d (a crash, or a hang past %u s)", argv[1],
+                 WIFSIGNALED(st) ? WTERMSIG(st) : 0, seconds);
     struct result r = {.status = WEXITSTATUS(st), .out = slurp(out), .err = slurp(err)};
     if (with_report) {
         char *j = slurp(rep);

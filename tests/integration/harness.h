@@ -19,6 +19,11 @@ struct result {
 /* Runs ipcemu with the NULL-terminated argument list; with_report adds
  * --report FILE and parses it. Fails the test if ipcemu crashes. */
 struct result run(int with_report, ...);
+/* Like run, with limits on ipcemu: it is killed after `seconds` (so a
+ * hang fails the test instead of stalling the suite), and any file it
+ * writes may grow to at most `file_bytes` (0: no limit); a write past it
+ * fails with EFBIG, as on a full disk. */
+struct result run_limited(unsigned seconds, long file_bytes, int with_report, ...);
 void result_free(struct result *r);
 
 /* The report member `key` of `o`, which must be a string / a number. */

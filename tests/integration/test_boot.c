@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -398,6 +399,439 @@ static void bad_usage_exits_2_with_one_message(void **state)
     }
 }
 
+/* ---- files: traces, inputs and outputs ------------------------------------ */
+
+/* Returns tmpdir/name in a static buffer (one of eight). */
+static const char *tmp(const char *name)
+{
+    static char path[8][256];
+    static int k;
+    char *p = path[k++ % 8];
+    snprintf(p, 256, "%s/%s", tmpdir, name);
+    return p;
+}
+
+/* Writes `text` to `path`. */
+static void put_file(const char *path, const void *text, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(text, 1, n, f), n);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* Reads the whole file at `path` into a new buffer (*n bytes, plus a NUL);
+ * NULL when it does not exist. */
+static uint8_t *get_file(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    uint8_t *b = NULL;
+    size_t len = 0, k;
+    uint8_t chunk[65536];
+    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        b = realloc(b, len + k + 1);
+        memcpy(b + len, chunk, k);
+        len += k;
+    }
+    fclose(f);
+    if (!b)
+        b = malloc(1);
+    b[len] = 0;
+    *n = len;
+    return b;
+}
+
+/* Returns true when the file at `path` holds exactly `text`. */
+static bool file_is(const char *path, const char *text)
+{
+    size_t n;
+    uint8_t *b = get_file(path, &n);
+    bool same = b && n == strlen(text) && !memcmp(b, text, n);
+    free(b);
+    return same;
+}
+
+/* Returns how many entries of tmpdir have `part` in their name. */
+static int files_named(const char *part)
+{
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "ls -a '%s' | grep -c -F -- '%s'", tmpdir, part);
+    FILE *p = popen(cmd, "r");
+    int k = -1;
+    if (p) {
+        if (fscanf(p, "%d", &k) != 1)
+            k = -1;
+        pclose(p);
+    }
+    return k;
+}
+
+/* Returns the number of lines of `s`. */
+static int lines(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+/* FNV-1a 64 of b[n], the trace file's checksum. */
+static uint64_t fnv(const uint8_t *b, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 0x100000001b3ULL;
+    return h;
+}
+
+/* Copies the trace `src` to `dst` with its setting `key` replaced by the
+ * line `line` (removed when ""), and the checksum made to match: a trace
+ * whose only fault is that setting. */
+static void edit_trace(const char *src, const char *dst, const char *key, const char *line)
+{
+    size_t n;
+    uint8_t *b = get_file(src, &n);
+    assert_non_null(b);
+    size_t at = 12, len = 0;
+    for (int shift = 0;; shift += 7) {
+        len |= (size_t)(b[at] & 0x7f) << shift;
+        if (!(b[at++] & 0x80))
+            break;
+    }
+    char settings[4096] = "";
+    const char *s = (const char *)b + at, *end = s + len;
+    while (s < end) {
+        const char *nl = memchr(s, '\n', (size_t)(end - s));
+        assert_non_null(nl);
+        if (!strncmp(s, key, strlen(key)) && s[strlen(key)] == '=') {
+            if (*line) {
+                strcat(settings, line);
+                strcat(settings, "\n");
+            }
+        } else {
+            strncat(settings, s, (size_t)(nl - s + 1));
+        }
+        s = nl + 1;
+    }
+    size_t sl = strlen(settings), rest = n - 8 - (at + len), k = 12;
+    uint8_t *o = malloc(n + sizeof settings + 16);
+    memcpy(o, b, 12);
+    size_t v = sl;
+    do {
+        o[k++] = (uint8_t)((v & 0x7f) | (v >> 7 ? 0x80 : 0));
+        v >>= 7;
+    } while (v);
+    memcpy(o + k, settings, sl);
+    k += sl;
+    memcpy(o + k, b + at + len, rest);
+    k += rest;
+    uint64_t h = fnv(o, k);
+    for (int i = 0; i < 8; i++)
+        o[k++] = (uint8_t)(h >> (8 * i));
+    put_file(dst, o, k);
+    free(o);
+    free(b);
+}
+
+/* A small scenario: one process that yields and exits. */
+static const char scenario_text[] =
+    "{\"name\": \"tiny\", \"description\": \"one process that yields and exits\",\n"
+    " \"processes\": [{\"name\": \"solo\", \"program\": ["
+    "{\"op\": \"yield\"}]}]}\n";
+
+/* `replay` takes no setting from a trace that the command line would
+ * refuse: each gets exit 2 and one line naming the trace and the setting
+ * (before: a replay that never ended, or exit 1 "diverged" or a kernel
+ * panic). */
+static void bad_trace_settings_exit_2_naming_them(void **state)
+{
+    (void)state;
+    const char *t = tmp("spin.trace");
+    struct result r = run_limited(120, 0, 0, "boot", "--demo", "spin", "--max-cycles", "3000000",
+                                  "--quiet", "--trace", t, NULL);
+    assert_int_equal(r.status, 1); /* max_cycles */
+    result_free(&r);
+    r = run_limited(120, 0, 0, "replay", t, NULL);
+    if (r.status != 0 || !strstr(r.out, "replay: identical"))
+        fail_msg("replay of a good trace: exit %d\n%s%s", r.status, r.out, r.err);
+    result_free(&r);
+    /* `read`: the reader refuses it (diff too); else replay does, when it
+     * sets the machine up */
+    static const struct {
+        const char *key, *line;
+        bool read;
+    } cases[] = {
+        {"max_cycles", "max_cycles=0", true},
+        {"max_cycles", "max_cycles=18446744073709551615", true},
+        {"max_cycles", "max_cycles=010", true},
+        {"ram", "ram=1", true},
+        {"cap_cache", "cap_cache=3", true},
+        {"cap_cache", "cap_cache=4294967295", true},
+        {"quantum", "quantum=1", true},
+        {"seed", "seed=-1", true},
+        {"exact_caches", "exact_caches=7", true},
+        {"kind", "kind=exec", true},
+        {"kind", "kind=run", true},
+        {"seed", "", true},
+        {"demo", "demo=99", false},
+        {"arch", "arch=mips", false},
+        {"cpu", "cpu=no-such-profile", false},
+    };
+    const char *bad = tmp("bad.trace");
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        edit_trace(t, bad, cases[i].key, cases[i].line);
+        r = run_limited(60, 0, 0, "replay", bad, NULL);
+        char want[80];
+        snprintf(want, sizeof want, "setting %s", cases[i].key);
+        if (r.status != 2 || !strstr(r.err, bad) || !strstr(r.err, want) || lines(r.err) != 1)
+            fail_msg("%s: exit %d, stderr '%s'; want 2 and one line naming %s and '%s'",
+                     cases[i].line, r.status, r.err, bad, want);
+        result_free(&r);
+        if (!cases[i].read)
+            continue;
+        r = run_limited(60, 0, 0, "diff", t, bad, NULL);
+        if (r.status != 2 || !strstr(r.err, want))
+            fail_msg("diff with %s: exit %d, stderr '%s'", cases[i].line, r.status, r.err);
+        result_free(&r);
+    }
+    /* bytes 9..11 are part of the version: not "version 1" */
+    size_t n;
+    uint8_t *b = get_file(t, &n);
+    b[11] = 1;
+    put_file(bad, b, n);
+    free(b);
+    r = run_limited(60, 0, 0, "replay", bad, NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "version 16777217"));
+    assert_null(strstr(r.err, "version 1;"));
+    result_free(&r);
+}
+
+/* Text from a trace never reaches the terminal raw: a control character in
+ * a setting is refused (ipcemu writes none), and what is printed has every
+ * byte outside printable ASCII as \xHH (an 8-bit CSI, 0x9b, included). */
+static void trace_text_is_printed_escaped(void **state)
+{
+    (void)state;
+    const char *t = tmp("spin.trace"), *esc = tmp("esc.trace");
+    struct result r = run_limited(120, 0, 0, "boot", "--demo", "spin", "--max-cycles", "3000000",
+                                  "--quiet", "--trace", t, NULL);
+    result_free(&r);
+    edit_trace(t, esc, "scenario_path",
+               "scenario_path=\233"
+               "2J\303\251t\303\251.json");
+    r = run_limited(60, 0, 0, "diff", t, esc, NULL);
+    assert_int_equal(r.status, 0);
+    assert_null(strchr(r.out, '\233'));
+    assert_non_null(strstr(r.out, "\\x9b2J\\xc3\\xa9t\\xc3\\xa9.json"));
+    result_free(&r);
+    edit_trace(t, esc, "scenario_path", "scenario_path=\033]0;owned\007\033[2J");
+    r = run_limited(60, 0, 0, "diff", t, esc, NULL);
+    assert_int_equal(r.status, 2);
+    assert_null(strchr(r.err, '\033'));
+    assert_non_null(strstr(r.err, "\\x1b]0;owned\\x07\\x1b[2J"));
+    assert_non_null(strstr(r.err, "control character"));
+    result_free(&r);
+    edit_trace(t, esc, "cpu", "cpu=\033[31mred");
+    r = run_limited(60, 0, 0, "replay", esc, NULL);
+    assert_int_equal(r.status, 2);
+    assert_null(strchr(r.err, '\033'));
+    assert_non_null(strstr(r.err, "\\x1b[31mred"));
+    result_free(&r);
+}
+
+/* Numbers are decimal: 010 is not 8 (nor 10: a leading zero is refused),
+ * and no sign, space or 0x. */
+static void numbers_are_decimal(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {"010", "0x10", "+5", " 5", "5 ", "1e6", ""};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct result r = run(0, "boot", "--quiet", "--max-cycles", bad[i], NULL);
+        char want[40];
+        snprintf(want, sizeof want, "--max-cycles '%s'", bad[i]);
+        if (r.status != 2 || !strstr(r.err, want))
+            fail_msg("--max-cycles '%s': exit %d, stderr '%s'", bad[i], r.status, r.err);
+        result_free(&r);
+    }
+    struct result r = run(0, "boot", "--quiet", "--max-cycles", "010", NULL);
+    assert_non_null(strstr(r.err, "leading zero"));
+    result_free(&r);
+    r = run(0, "boot", "--quiet", "--quantum", "01000", NULL);
+    assert_int_equal(r.status, 2);
+    result_free(&r);
+    r = run(0, "boot", "--quiet", "--seed", "0x1", NULL);
+    assert_int_equal(r.status, 2);
+    result_free(&r);
+}
+
+/* `ipcemu` alone: a short usage on stderr and exit 2; --help: all of it
+ * on stdout and exit 0. */
+static void short_usage_and_full_help(void **state)
+{
+    (void)state;
+    struct result r = run(0, NULL);
+    assert_int_equal(r.status, 2);
+    assert_string_equal(r.out, "");
+    assert_true(lines(r.err) >= 1 && lines(r.err) <= 4);
+    assert_non_null(strstr(r.err, "ipcemu --help"));
+    result_free(&r);
+    r = run(0, "--help", NULL);
+    assert_int_equal(r.status, 0);
+    assert_true(lines(r.out) > 10);
+    assert_non_null(strstr(r.out, "exit status"));
+    result_free(&r);
+}
+
+/* A FIFO or a directory given as scenario, trace or program is refused at
+ * once (before: blocked forever on the FIFO). */
+static void fifos_and_directories_are_refused_at_once(void **state)
+{
+    (void)state;
+    const char *fifo = tmp("fifo");
+    unlink(fifo);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    const char *const *cmds[] = {
+        (const char *const[]){"run", fifo, NULL},      (const char *const[]){"exec", fifo, NULL},
+        (const char *const[]){"replay", fifo, NULL},   (const char *const[]){"diff", fifo, fifo},
+        (const char *const[]){"run", tmpdir, NULL},    (const char *const[]){"exec", tmpdir, NULL},
+        (const char *const[]){"replay", tmpdir, NULL},
+    };
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        struct result r = run_limited(20, 0, 0, cmds[i][0], cmds[i][1], cmds[i][2], NULL);
+        const char *kind = cmds[i][1] == fifo ? "FIFO" : "directory";
+        if (r.status != 2 || !strstr(r.err, kind) || !strstr(r.err, cmds[i][1]))
+            fail_msg("%s %s: exit %d, stderr '%s'", cmds[i][0], cmds[i][1], r.status, r.err);
+        result_free(&r);
+    }
+    unlink(fifo);
+}
+
+/* No output overwrites an input or another output: exit 2, every file as
+ * it was (before: the scenario replaced by its report, one of two outputs
+ * to one file lost). */
+static void outputs_never_replace_inputs_or_each_other(void **state)
+{
+    (void)state;
+    const char *x = tmp("x.json"), *f = tmp("F"), *link = tmp("link.json");
+    put_file(x, scenario_text, strlen(scenario_text));
+    struct result r = run(0, "run", x, "--quiet", NULL);
+    if (r.status != 0)
+        fail_msg("the small scenario: exit %d: %s", r.status, r.err);
+    result_free(&r);
+    unlink(link);
+    assert_int_equal(symlink(x, link), 0);
+    char dotted[300];
+    snprintf(dotted, sizeof dotted, "%s/./F", tmpdir);
+    const char *const *cases[] = {
+        (const char *const[]){"--report", x, NULL, NULL},
+        (const char *const[]){"--trace", x, NULL, NULL},
+        (const char *const[]){"--csv", link, NULL, NULL},
+        (const char *const[]){"--trace", f, "--report", f},
+        (const char *const[]){"--perfetto", f, "--csv", dotted},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        unlink(f);
+        r = run(0, "run", x, "--quiet", cases[i][0], cases[i][1], cases[i][2], cases[i][3], NULL);
+        if (r.status != 2 || lines(r.err) != 1)
+            fail_msg("case %zu: exit %d, stderr '%s'", i, r.status, r.err);
+        assert_true(file_is(x, scenario_text));
+        assert_int_equal(access(f, F_OK), -1); /* nothing written */
+        result_free(&r);
+    }
+    /* two outputs to /dev/null are fine */
+    r = run(0, "run", x, "--quiet", "--report", "/dev/null", "--csv", "/dev/null", NULL);
+    assert_int_equal(r.status, 0);
+    result_free(&r);
+}
+
+/* A write that fails (a full disk) leaves no new file and the earlier one
+ * intact, and exits 2 naming it (before: a cut CSV, report or trace). */
+static void a_failed_write_leaves_no_half_file(void **state)
+{
+    (void)state;
+    static const char *const opts[] = {"--report", "--perfetto", "--csv", "--trace"};
+    const char *x = tmp("x.json");
+    put_file(x, scenario_text, strlen(scenario_text));
+    for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {
+        struct result r = run(0, "run", x, "--quiet", opts[i], "/dev/full", NULL);
+        if (r.status != 2 || !strstr(r.err, "/dev/full") || !strstr(r.err, opts[i]))
+            fail_msg("%s /dev/full: exit %d, stderr '%s'", opts[i], r.status, r.err);
+        result_free(&r);
+    }
+    /* regular files, with 4 KiB as all the room there is */
+    const char *rep = tmp("r.json"), *csv = tmp("c.csv"), *tr = tmp("t.trace"), *pf = tmp("p.json");
+    put_file(rep, "old", 3);
+    put_file(csv, "old", 3);
+    put_file(tr, "old", 3);
+    unlink(pf);
+    struct result r = run_limited(120, 4096, 0, "boot", "--quiet", "--report", rep, "--csv", csv,
+                                  "--trace", tr, "--perfetto", pf, NULL);
+    if (r.status != 2)
+        fail_msg("exit %d, stderr '%s'", r.status, r.err);
+    assert_true(file_is(rep, "old") && file_is(csv, "old") && file_is(tr, "old"));
+    assert_int_equal(access(pf, F_OK), -1);
+    assert_int_equal(files_named(".tmp."), 0);
+    assert_non_null(strstr(r.err, csv));
+    result_free(&r);
+    /* a directory that cannot be written: refused before the run (root
+     * writes anywhere: then there is nothing to check) */
+    if (geteuid() != 0) {
+        const char *ro = tmp("ro");
+        mkdir(ro, 0555);
+        char out[300];
+        snprintf(out, sizeof out, "%s/r.json", ro);
+        r = run(0, "boot", "--quiet", "--report", out, NULL);
+        assert_int_equal(r.status, 2);
+        assert_non_null(strstr(r.err, out));
+        assert_int_equal(access(out, F_OK), -1);
+        result_free(&r);
+    }
+}
+
+/* `exec --trace` records the program: its replay runs it again (before:
+ * the kernel's demo, "diverged at event 0"). A program that prints
+ * nothing records an empty console. */
+static void exec_traces_replay_the_program(void **state)
+{
+    (void)state;
+    char dir[512], sum[600], spin[600];
+    snprintf(dir, sizeof dir, "%s", ipcemu);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = '\0';
+    else
+        strcpy(dir, ".");
+    snprintf(sum, sizeof sum, "%s/guest/%s/exec-sum.elf", dir, arch);
+    snprintf(spin, sizeof spin, "%s/guest/%s/exec-spin.elf", dir, arch);
+    const char *t = tmp("exec.trace");
+    struct result r = run(0, "exec", "--arch", arch, sum, "--quiet", "--trace", t, NULL);
+    if (r.status != 0)
+        fail_msg("exec %s: exit %d: %s", sum, r.status, r.err);
+    result_free(&r);
+    r = run(0, "replay", t, NULL);
+    if (r.status != 0 || !strstr(r.out, "replay: identical"))
+        fail_msg("replay of an exec trace: exit %d\n%s%s", r.status, r.out, r.err);
+    result_free(&r);
+    r = run(0, "exec", "--arch", arch, spin, "--quiet", "--max-cycles", "200000", "--trace", t,
+            NULL);
+    assert_int_equal(r.status, 1); /* max_cycles */
+    result_free(&r);
+    r = run(0, "replay", t, NULL);
+    if (r.status != 0 || !strstr(r.out, "replay: identical"))
+        fail_msg("replay of an exec trace: exit %d\n%s%s", r.status, r.out, r.err);
+    result_free(&r);
+    /* the program's trace holds the program: a boot trace's settings
+     * with it are refused */
+    edit_trace(t, tmp("k.trace"), "kind", "kind=boot");
+    r = run(0, "replay", tmp("k.trace"), NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "setting kind=boot"));
+    result_free(&r);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -407,7 +841,16 @@ int main(int argc, char **argv)
     ipcemu = argv[1];
     arch = argv[2];
     if (!strcmp(arch, "cli")) {
-        const struct CMUnitTest tests[] = {cmocka_unit_test(bad_usage_exits_2_with_one_message)};
+        const struct CMUnitTest tests[] = {
+            cmocka_unit_test(bad_usage_exits_2_with_one_message),
+            cmocka_unit_test(numbers_are_decimal),
+            cmocka_unit_test(short_usage_and_full_help),
+            cmocka_unit_test(fifos_and_directories_are_refused_at_once),
+            cmocka_unit_test(outputs_never_replace_inputs_or_each_other),
+            cmocka_unit_test(a_failed_write_leaves_no_half_file),
+            cmocka_unit_test(bad_trace_settings_exit_2_naming_them),
+            cmocka_unit_test(trace_text_is_printed_escaped),
+        };
         return cmocka_run_group_tests(tests, setup, teardown);
     }
     const struct CMUnitTest tests[] = {
@@ -416,6 +859,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(syscall_and_fault_storms_end_cleanly),
         cmocka_unit_test(wild_processes_are_killed_for_the_right_cause),
         cmocka_unit_test(ipc_demo_exercises_ports_and_capabilities),
+        cmocka_unit_test(exec_traces_replay_the_program),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

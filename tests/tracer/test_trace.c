@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -384,6 +385,136 @@ static void paths_are_measured_from_trap_entry(void **state)
     trc_log_free(&log);
 }
 
+/* The pid map against a plain array: keys chosen to share long prefixes
+ * (a crit-bit tree's worst case) and spread ones, updates, absent keys. */
+static void the_pid_map_finds_every_key(void **state)
+{
+    (void)state;
+    struct trc_pidmap m = {0};
+    enum { N = 5000 };
+    static uint32_t keys[N];
+    uint32_t v, x = 12345;
+    for (uint32_t i = 0; i < N; i++) {
+        x = x * 1103515245u + 12345u;
+        keys[i] = i % 3 == 0 ? i : i % 3 == 1 ? 0xffffffffu - i : x;
+        if (!trc_pidmap_get(&m, keys[i], &v))
+            assert_true(trc_pidmap_put(&m, keys[i], i));
+    }
+    for (uint32_t i = 0; i < N; i++) {
+        assert_true(trc_pidmap_get(&m, keys[i], &v));
+        assert_int_equal(keys[v], keys[i]); /* the first index of that key */
+    }
+    assert_true(trc_pidmap_put(&m, keys[7], 4242));
+    assert_true(trc_pidmap_get(&m, keys[7], &v) && v == 4242);
+    assert_false(trc_pidmap_get(&m, 0x7fff0000u, &v));
+    assert_true(m.nleaf <= N);
+    trc_pidmap_free(&m);
+    assert_false(trc_pidmap_get(&m, 1, &v));
+}
+
+/* Returns the CPU seconds since `t0`. */
+static double cpu_since(clock_t t0)
+{
+    return (double)(clock() - t0) / CLOCKS_PER_SEC;
+}
+
+/* A crafted trace with many processes (any pid up to 2^32 - 1) costs time
+ * linear in its events: finding a process is not a search through all of
+ * them (200,000 processes took minutes before). */
+static void many_processes_cost_linear_time(void **state)
+{
+    (void)state;
+    enum { N = 200000 };
+    struct trc_log log;
+    trc_log_init(&log);
+    clock_t t0 = clock();
+    uint32_t pid = 1;
+    for (uint32_t i = 0; i < N; i++) {
+        pid = pid * 2654435761u + 1; /* spread over 32 bits */
+        ev(&log, i, TRC_EV_PROC_CREATE, pid | 1u, 1, 0x70, 0);
+        ev(&log, i, TRC_EV_SYSCALL, pid | 1u, SYS_YIELD, 0, 0);
+        ev(&log, i, TRC_EV_SCHED_SWITCH, pid | 1u, 0, TRC_SWITCH_START, 0);
+    }
+    trc_log_finish(&log, N);
+    double took = cpu_since(t0);
+    assert_true(log.nprocs <= N && log.nprocs > N - 100);
+    const struct trc_proc *last = trc_log_proc(&log, pid | 1u);
+    assert_non_null(last);
+    assert_int_equal(last->syscalls, 1);
+    assert_false(log.oom);
+    if (took > 5.0)
+        fail_msg("%d processes took %.1f s of CPU", N, took);
+    trc_log_free(&log);
+}
+
+/* Logs process `pid` creating port `port` and then blocking in a call
+ * (kind 3) on port `on`. */
+static void calls(struct trc_log *log, uint32_t pid, uint64_t port, uint64_t on)
+{
+    ev(log, 1, TRC_EV_PORT_CREATE, pid, port, 8, 0);
+    ev(log, 2, TRC_EV_IPC_BLOCK, pid, on, 3, 0);
+}
+
+/* The deadlock report: the wait-for cycle, found from the first process
+ * that leads into it, named from where the walk lands. */
+static void the_wait_for_cycle_is_named(void **state)
+{
+    (void)state;
+    struct trc_log log;
+    trc_log_init(&log);
+    ev(&log, 0, TRC_EV_PROC_CREATE, 1, 1, 0x61, 0); /* "a" */
+    ev(&log, 0, TRC_EV_PROC_CREATE, 2, 1, 0x62, 0); /* "b" */
+    ev(&log, 0, TRC_EV_PROC_CREATE, 3, 1, 0x63, 0); /* "c" */
+    ev(&log, 0, TRC_EV_PROC_CREATE, 4, 1, 0x64, 0); /* "d" */
+    calls(&log, 1, 10, 20);                         /* a -> b */
+    calls(&log, 2, 20, 30);                         /* b -> c */
+    calls(&log, 3, 30, 20);                         /* c -> b */
+    calls(&log, 4, 40, 10);                         /* d -> a */
+    char out[240];
+    assert_int_equal(trc_wait_for(&log, out, sizeof out), 2);
+    assert_string_equal(out, "c calls b's port 20, b calls c's port 30");
+    trc_log_free(&log);
+    /* no cycle: each blocked process and what it waits on */
+    trc_log_init(&log);
+    ev(&log, 0, TRC_EV_PROC_CREATE, 1, 1, 0x61, 0);
+    ev(&log, 0, TRC_EV_PROC_CREATE, 2, 1, 0x62, 0);
+    calls(&log, 1, 10, 20);
+    ev(&log, 3, TRC_EV_PORT_CREATE, 2, 20, 8, 0);
+    ev(&log, 3, TRC_EV_IPC_BLOCK, 2, 10, 1, 0); /* b receives on a's port */
+    assert_int_equal(trc_wait_for(&log, out, sizeof out), 0);
+    assert_string_equal(out, "a calls b's port 20, b receives on a's port 10");
+    trc_log_free(&log);
+}
+
+/* Long chains of callers are followed in linear time: here one that ends
+ * at a receiver, walked from each of its processes, before the cycle of
+ * the last two (the walk from each process cost O(n^2) before). */
+static void a_long_wait_for_chain_costs_linear_time(void **state)
+{
+    (void)state;
+    enum { N = 20000 };
+    struct trc_log log;
+    trc_log_init(&log);
+    for (uint32_t i = 1; i <= N; i++)
+        ev(&log, 0, TRC_EV_PROC_CREATE, i, 1, 0x70, 0);
+    clock_t t0 = clock();
+    /* process i calls the port of process i + 1 up to N - 2, which
+     * receives; N - 1 and N call each other */
+    for (uint32_t i = 1; i <= N - 3; i++)
+        calls(&log, i, i, i + 1);
+    ev(&log, 1, TRC_EV_PORT_CREATE, N - 2, N - 2, 8, 0);
+    ev(&log, 2, TRC_EV_IPC_BLOCK, N - 2, N - 2, 1, 0);
+    calls(&log, N - 1, N - 1, N);
+    calls(&log, N, N, N - 1);
+    char out[240];
+    assert_int_equal(trc_wait_for(&log, out, sizeof out), 2);
+    assert_string_equal(out, "p calls p's port 20000, p calls p's port 19999");
+    double took = cpu_since(t0);
+    if (took > 5.0)
+        fail_msg("a chain of %d took %.1f s of CPU", N, took);
+    trc_log_free(&log);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -396,6 +527,10 @@ int main(void)
         cmocka_unit_test(block_and_wake_edge_cases),
         cmocka_unit_test(ipc_events_have_names),
         cmocka_unit_test(the_hash_is_unchanged_by_ipc_tracking),
+        cmocka_unit_test(the_pid_map_finds_every_key),
+        cmocka_unit_test(many_processes_cost_linear_time),
+        cmocka_unit_test(the_wait_for_cycle_is_named),
+        cmocka_unit_test(a_long_wait_for_chain_costs_linear_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
