@@ -2,11 +2,15 @@
 #include "ui/phases.h"
 
 #include <cjson/cJSON.h>
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "util/hostfile.h"
+
+/* The largest phase a report may give: 2^64 cycles. */
+#define PHASE_MAX 18446744073709551616.0
 
 /* The report's phases (tracer/report.c), in its order. */
 const char *const ui_phase_names[UI_PHASE_COUNT] = {"trap",    "decode", "lookup", "copy",
@@ -17,37 +21,6 @@ const SDL_Color ui_phase_color[UI_PHASE_COUNT] = {
     {148, 103, 189, 255}, {140, 86, 75, 255},  {227, 119, 194, 255}, {127, 127, 127, 255},
     {188, 189, 34, 255},  {23, 190, 207, 255}, {57, 59, 121, 255},
 };
-
-static char *slurp(const char *path, char *err, size_t n)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, n, "%s: %s", path, strerror(errno));
-        return NULL;
-    }
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len + 4096 + 1 > cap) {
-            cap = cap ? cap * 2 : 65536;
-            char *b = cap <= (64u << 20) ? realloc(buf, cap) : NULL;
-            if (!b) {
-                snprintf(err, n, "%s: too large for a report", path);
-                free(buf);
-                fclose(f);
-                return NULL;
-            }
-            buf = b;
-        }
-        size_t got = fread(buf + len, 1, 4096, f);
-        len += got;
-        if (got < 4096)
-            break;
-    }
-    fclose(f);
-    buf[len] = '\0';
-    return buf;
-}
 
 int ui_phases_load(struct ui_phase_set *s, const char *path, const char *const *reports,
                    size_t nreports, char *err, size_t n)
@@ -60,10 +33,12 @@ int ui_phases_load(struct ui_phase_set *s, const char *path, const char *const *
         return -1;
     }
     for (size_t i = 0; i < nreports; i++) {
-        char *text = slurp(reports[i], err, n);
+        /* a regular file only (a FIFO would block), of a report's size */
+        size_t len;
+        char *text = (char *)hf_read_input(reports[i], 64u << 20, &len, err, n);
         if (!text)
             return -1;
-        cJSON *root = cJSON_Parse(text);
+        cJSON *root = cJSON_ParseWithLength(text, len);
         free(text);
         const cJSON *paths = cJSON_GetObjectItemCaseSensitive(root, "paths");
         const cJSON *p = cJSON_GetObjectItemCaseSensitive(paths, path);
@@ -94,7 +69,10 @@ int ui_phases_load(struct ui_phase_set *s, const char *path, const char *const *
         run->median = cJSON_IsNumber(med) ? med->valuedouble : 0;
         for (int k = 0; k < UI_PHASE_COUNT; k++) {
             const cJSON *v = cJSON_GetObjectItemCaseSensitive(ph, ui_phase_names[k]);
+            /* a cycle count: below 2^64 (the bars' arithmetic stays finite) */
             double x = cJSON_IsNumber(v) && v->valuedouble > 0 ? v->valuedouble : 0;
+            if (!(x < PHASE_MAX))
+                x = PHASE_MAX;
             run->cycles[k] = x;
             run->total += x;
         }

@@ -7,29 +7,56 @@
 #include <stdlib.h>
 #include <string.h>
 
-int ui_png_write(const char *path, const uint32_t *px, int w, int h, size_t pitch, char *err,
-                 size_t n)
+#include "util/hostfile.h"
+
+/* Where libpng's error lands: its message and the errno of the moment
+ * (a write that failed). */
+struct png_fail {
+    char msg[128];
+    int err;
+};
+
+/* libpng's error handler: keeps the message (libpng's own would print
+ * it) and jumps back to encode(). Does not return. */
+static void on_error(png_structp png, png_const_charp msg)
 {
-    FILE *f = fopen(path, "wb");
-    if (!f) {
-        snprintf(err, n, "cannot write %s: %s", path, strerror(errno));
-        return -1;
-    }
-    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+    struct png_fail *fail = png_get_error_ptr(png);
+    fail->err = errno;
+    snprintf(fail->msg, sizeof fail->msg, "%s", msg);
+    png_longjmp(png, 1);
+}
+
+/* libpng's warnings: none matter for a picture we make (returns
+ * nothing). */
+static void on_warning(png_structp png, png_const_charp msg)
+{
+    (void)png;
+    (void)msg;
+}
+
+/* Encodes the rows into the open stream f; libpng's errors come back
+ * through its longjmp, their message in *fail (kept by the caller: a
+ * local here would be indeterminate after the jump). Returns 0, or -1
+ * with err[n] (naming `path`). */
+static int encode(FILE *f, const char *path, const uint32_t *px, int w, int h, size_t pitch,
+                  struct png_fail *fail, char *err, size_t n)
+{
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, fail, on_error, on_warning);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     uint8_t *row = malloc((size_t)w * 3);
     if (!png || !info || !row) {
         snprintf(err, n, "%s: out of memory", path);
         png_destroy_write_struct(&png, &info);
         free(row);
-        fclose(f);
         return -1;
     }
     if (setjmp(png_jmpbuf(png))) {
-        snprintf(err, n, "cannot write %s: libpng failed", path);
+        if (fail->err)
+            snprintf(err, n, "cannot write %s: %s", path, strerror(fail->err));
+        else
+            snprintf(err, n, "cannot write %s: libpng: %s", path, fail->msg);
         png_destroy_write_struct(&png, &info);
         free(row);
-        fclose(f);
         return -1;
     }
     png_init_io(png, f);
@@ -48,9 +75,22 @@ int ui_png_write(const char *path, const uint32_t *px, int w, int h, size_t pitc
     png_write_end(png, NULL);
     png_destroy_write_struct(&png, &info);
     free(row);
-    if (fclose(f) != 0) {
-        snprintf(err, n, "cannot write %s: %s", path, strerror(errno));
+    return 0;
+}
+
+int ui_png_write(const char *path, const uint32_t *px, int w, int h, size_t pitch, char *err,
+                 size_t n)
+{
+    /* a temporary file renamed over `path` when complete: a failed write
+     * leaves no partial picture, and an earlier file stays as it was */
+    struct hf_out o;
+    FILE *f = hf_out_open(&o, path, err, n);
+    if (!f)
+        return -1;
+    struct png_fail fail = {"", 0};
+    if (encode(f, path, px, w, h, pitch, &fail, err, n) != 0) {
+        hf_out_abort(&o);
         return -1;
     }
-    return 0;
+    return hf_out_commit(&o, err, n);
 }

@@ -1,6 +1,7 @@
 /* ui/render.c: the timeline's drawing (see render.h). */
 #include "ui/render.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,11 +27,13 @@ static const SDL_Color ink = {33, 33, 33, 255}, faint = {117, 117, 117, 255},
                        rule = {224, 224, 224, 255}, panel = {255, 255, 255, 240},
                        select_ink = {0, 0, 0, 255};
 
+/* Sets the drawing colour (returns nothing). */
 static void color(SDL_Renderer *r, SDL_Color c)
 {
     SDL_SetRenderDrawColor(r, c.r, c.g, c.b, c.a);
 }
 
+/* Fills a rectangle in colour c (returns nothing). */
 static void fill(SDL_Renderer *r, int x, int y, int w, int h, SDL_Color c)
 {
     color(r, c);
@@ -38,10 +41,35 @@ static void fill(SDL_Renderer *r, int x, int y, int w, int h, SDL_Color c)
     SDL_RenderFillRect(r, &rc);
 }
 
+/* Returns n layout pixels at the view's scale (at least 1). */
 static int px(const struct ui_view *v, int n)
 {
     int s = (int)lroundf((float)n * v->scale);
     return s > 0 ? s : 1;
+}
+
+/* 2^64 as a double: the first value no cycle count reaches. */
+#define CYCLES_END 18446744073709551616.0
+
+uint64_t ui_cycle(double t)
+{
+    if (!(t > 0)) /* negative, or NaN */
+        return 0;
+    if (t >= CYCLES_END)
+        return UINT64_MAX;
+    return (uint64_t)t;
+}
+
+/* The farthest a pixel coordinate goes from the frame before it is
+ * clamped: far beyond any frame, well inside an int. */
+#define FAR_PX 1e9
+
+/* Returns x truncated to an int, clamped to +-FAR_PX (NaN: -FAR_PX). */
+static int to_px(double x)
+{
+    if (!(x > -FAR_PX))
+        return (int)-FAR_PX;
+    return x < FAR_PX ? (int)x : (int)FAR_PX;
 }
 
 /* The legend: what every colour means, as a strip along the bottom. */
@@ -111,7 +139,9 @@ int ui_view_init(struct ui_view *v, const struct tl_model *m, int w, int h, floa
     v->m = m;
     v->w = w;
     v->h = h;
-    v->scale = scale > 0 ? scale : 1;
+    v->scale = scale > 0 ? scale : 1; /* NaN too */
+    if (v->scale > UI_SCALE_MAX)
+        v->scale = UI_SCALE_MAX;
     v->kinds = (1u << TL_KIND_COUNT) - 1;
     v->opcode = -1;
     v->selected = SIZE_MAX;
@@ -164,14 +194,36 @@ void ui_view_layout(struct ui_view *v, const struct ui_font *f)
 /* The smallest view: 64 pixels per cycle. */
 #define MIN_CPP (1.0 / 64)
 
+/* The widest view: 4 x 2^64 cycles (any run, with room around it); and
+ * the farthest its left edge goes from cycle 0. */
+#define MAX_SPAN (4 * CYCLES_END)
+
+/* Keeps the view's numbers finite and in range whatever was asked:
+ * MIN_CPP <= cpp <= MAX_SPAN across, |t0| <= MAX_SPAN (returns nothing). */
+static void view_clamp(struct ui_view *v)
+{
+    double w = v->plot_w > 0 ? v->plot_w : 1;
+    if (!(v->cpp >= MIN_CPP)) /* NaN too */
+        v->cpp = MIN_CPP;
+    if (v->cpp > MAX_SPAN / w)
+        v->cpp = MAX_SPAN / w;
+    if (!(v->t0 >= -MAX_SPAN))
+        v->t0 = isnan(v->t0) ? 0 : -MAX_SPAN;
+    if (v->t0 > MAX_SPAN)
+        v->t0 = MAX_SPAN;
+}
+
 void ui_view_range(struct ui_view *v, double a, double b)
 {
+    if (!isfinite(a) || !isfinite(b)) {
+        a = 0;
+        b = (double)(v->m->end ? v->m->end : 1) * 1.02;
+    }
     if (b <= a)
         b = a + 1;
     v->t0 = a;
     v->cpp = (b - a) / (v->plot_w > 0 ? v->plot_w : 1);
-    if (v->cpp < MIN_CPP)
-        v->cpp = MIN_CPP;
+    view_clamp(v);
 }
 
 void ui_view_fit(struct ui_view *v)
@@ -186,31 +238,39 @@ double ui_view_cycle_at(const struct ui_view *v, int x)
 
 void ui_view_zoom(struct ui_view *v, double factor, int x)
 {
+    if (!(factor > 0) || !isfinite(factor))
+        return;
     double at = ui_view_cycle_at(v, x);
+    /* out to four runs across at most (and never below the closest view) */
     double cpp = v->cpp / factor,
-           max = (double)(v->m->end + 1) * 4 / (v->plot_w > 0 ? v->plot_w : 1);
-    if (cpp < MIN_CPP)
+           max = ((double)v->m->end + 1) * 4 / (v->plot_w > 0 ? v->plot_w : 1);
+    if (max < MIN_CPP)
+        max = MIN_CPP;
+    if (!(cpp >= MIN_CPP))
         cpp = MIN_CPP;
-    if (cpp > max && max > MIN_CPP)
+    if (cpp > max)
         cpp = max;
     v->cpp = cpp;
     v->t0 = at - (x - v->plot_x) * cpp;
+    view_clamp(v);
 }
 
 void ui_view_pan(struct ui_view *v, double dx, long dy)
 {
-    v->t0 += dx * v->cpp;
+    if (isfinite(dx))
+        v->t0 += dx * v->cpp;
     double lo = -(double)v->plot_w * v->cpp * 0.9, hi = (double)v->m->end;
     if (v->t0 < lo)
         v->t0 = lo;
     if (v->t0 > hi)
         v->t0 = hi;
-    if (dy < 0 && (size_t)-dy > v->scroll)
-        v->scroll = 0;
+    view_clamp(v);
+    if (dy < 0)
+        v->scroll = dy == LONG_MIN || (size_t)-dy > v->scroll ? 0 : v->scroll - (size_t)-dy;
     else
-        v->scroll = (size_t)((long)v->scroll + dy);
-    if (v->nrows && v->scroll >= v->nrows)
-        v->scroll = v->nrows - 1;
+        v->scroll = (size_t)dy > SIZE_MAX - v->scroll ? SIZE_MAX : v->scroll + (size_t)dy;
+    if (v->scroll >= v->nrows)
+        v->scroll = v->nrows ? v->nrows - 1 : 0;
 }
 
 void ui_view_filter_process(struct ui_view *v, uint32_t pid)
@@ -236,10 +296,9 @@ size_t ui_view_step(struct ui_view *v, int dir)
         return SIZE_MAX;
     /* from the selected message, or from the middle of the view (a step
      * forward then lands on the first message there) */
-    long i =
-        v->selected < m->nmsgs
-            ? (long)v->selected
-            : (long)tl_msg_at(m, (uint64_t)fmax(0, v->t0 + v->cpp * v->plot_w / 2)) - (dir > 0);
+    long i = v->selected < m->nmsgs
+                 ? (long)v->selected
+                 : (long)tl_msg_at(m, ui_cycle(v->t0 + v->cpp * v->plot_w / 2)) - (dir > 0);
     for (;;) {
         i += dir > 0 ? 1 : -1;
         if (i < 0 || (size_t)i >= m->nmsgs)
@@ -302,12 +361,16 @@ static void draw_ruler(SDL_Renderer *r, const struct ui_font *f, const struct ui
     fill(r, 0, y, v->w, v->ruler_h, (SDL_Color){238, 238, 238, 255});
     double min = v->cpp * (ui_text_width(f, "000.000M") + px(v, 16));
     double step = nice_step(min);
-    double first = ceil(v->t0 / step) * step;
+    double first = ceil(v->t0 / step) * step, end = v->t0 + v->cpp * v->plot_w;
+    if (first < 0)
+        first = 0;
     char label[32];
-    for (double t = first; t < v->t0 + v->cpp * v->plot_w; t += step) {
-        if (t < 0)
-            continue;
-        int x = v->plot_x + (int)lround((t - v->t0) / v->cpp);
+    /* counted, not summed: far from 0, t + step can round back to t */
+    for (int k = 0; k <= v->plot_w; k++) {
+        double t = first + k * step;
+        if (!(t < end))
+            break;
+        int x = v->plot_x + to_px(round((t - v->t0) / v->cpp));
         fill(r, x, y + v->ruler_h - px(v, 6), px(v, 1), px(v, 6), faint);
         fill(r, x, v->plot_y, 1, v->plot_h, rule);
         ui_fmt_cycles(t, step, label, sizeof label);
@@ -317,13 +380,23 @@ static void draw_ruler(SDL_Renderer *r, const struct ui_font *f, const struct ui
     ui_text(r, f, px(v, 6), y + px(v, 2), faint, unit);
 }
 
-/* The lane row's top pixel, or INT32_MIN when the lane is not shown. */
-static int row_y(const struct ui_view *v, size_t lane, const size_t *row_of)
+/* The lane row's top pixel, exactly (a row far off the frame is far
+ * off); false when the lane is not shown. */
+static bool row_top(const struct ui_view *v, size_t lane, const size_t *row_of, double *y)
 {
     size_t row = row_of[lane];
     if (row == SIZE_MAX)
-        return INT32_MIN;
-    return v->plot_y + (int)((long)row - (long)v->scroll) * v->lane_h;
+        return false;
+    *y = v->plot_y + ((double)row - (double)v->scroll) * v->lane_h;
+    return true;
+}
+
+/* The lane row's top pixel (clamped to +-FAR_PX), or INT32_MIN when the
+ * lane is not shown. */
+static int row_y(const struct ui_view *v, size_t lane, const size_t *row_of)
+{
+    double y;
+    return row_top(v, lane, row_of, &y) ? to_px(y) : INT32_MIN;
 }
 
 static enum tl_state state_after(const struct tl_lane *l, size_t k)
@@ -336,7 +409,7 @@ static enum tl_state state_after(const struct tl_lane *l, size_t k)
  * column to column. */
 static enum tl_state column_state(const struct tl_lane *l, double a, double b, size_t *hint)
 {
-    uint64_t ua = a < 0 ? 0 : (uint64_t)a, ub = b < 0 ? 0 : (uint64_t)b;
+    uint64_t ua = ui_cycle(a), ub = ui_cycle(b);
     size_t k = tl_lane_seek(l, *hint, ua);
     *hint = k;
     if (k == l->n || l->at[k] >= ub)
@@ -353,7 +426,7 @@ static enum tl_state column_state(const struct tl_lane *l, double a, double b, s
             return best;
         t = end;
     }
-    return state_after(l, tl_lane_seek(l, k, (ua + ub) / 2));
+    return state_after(l, tl_lane_seek(l, k, ua + (ub - ua) / 2));
 }
 
 static void draw_lanes(SDL_Renderer *r, const struct ui_font *f, const struct ui_view *v,
@@ -399,8 +472,7 @@ static void draw_marks(SDL_Renderer *r, const struct ui_view *v, const size_t *r
 {
     const struct tl_model *m = v->m;
     double t1 = v->t0 + v->cpp * v->plot_w;
-    size_t first = tl_mark_at(m, (uint64_t)fmax(0, v->t0)),
-           last = tl_mark_at(m, (uint64_t)fmax(0, t1));
+    size_t first = tl_mark_at(m, ui_cycle(v->t0)), last = tl_mark_at(m, ui_cycle(t1));
     int h = (v->lane_h - px(v, 6)) / 2;
     if (last - first <= (size_t)v->plot_w * 4) {
         for (size_t i = first; i < last; i++) {
@@ -408,7 +480,7 @@ static void draw_marks(SDL_Renderer *r, const struct ui_view *v, const size_t *r
             int y = row_y(v, mk->lane, row_of);
             if (y == INT32_MIN || y < v->plot_y - v->lane_h || y >= v->h)
                 continue;
-            int x = v->plot_x + (int)(((double)mk->at - v->t0) / v->cpp);
+            int x = v->plot_x + to_px(((double)mk->at - v->t0) / v->cpp);
             int w = px(v, 2);
             switch (mk->kind) {
             case TL_MARK_CAP_HIT:
@@ -439,7 +511,7 @@ static void draw_marks(SDL_Renderer *r, const struct ui_view *v, const size_t *r
             double a = v->t0 + c * v->cpp, b = a + v->cpp;
             if (b <= 0)
                 continue;
-            uint64_t ua = (uint64_t)fmax(0, a), ub = (uint64_t)b;
+            uint64_t ua = ui_cycle(a), ub = ui_cycle(b);
             int x = v->plot_x + c;
             if (tl_mark_count(m, TL_MARK_CAP_HIT, ua, ub))
                 fill(r, x, y + px(v, 3), 1, h, ui_mark_color[TL_MARK_CAP_HIT]);
@@ -486,63 +558,118 @@ static void draw_arrow(SDL_Renderer *r, const struct ui_view *v, int x0, int y0,
     }
 }
 
-static void draw_msg(SDL_Renderer *r, struct ui_view *v, const size_t *row_of, size_t i)
+/* Clips the segment (x0, y0)-(x1, y1) to [xl, xh] x [yl, yh], keeping
+ * its slope. An end outside is moved to the edge and the other coordinate
+ * interpolated from the other end, so that an end far away (a message
+ * received a billion pixels to the right) costs no precision. Returns
+ * false when no part of it is inside. */
+static bool clip_segment(double *x0, double *y0, double *x1, double *y1, double xl, double xh,
+                         double yl, double yh)
+{
+    for (int axis = 0; axis < 2; axis++) { /* x first: ends far off in time */
+        double *a[2] = {axis ? y0 : x0, axis ? y1 : x1}, *b[2] = {axis ? x0 : y0, axis ? x1 : y1};
+        double lo = axis ? yl : xl, hi = axis ? yh : xh;
+        if ((*a[0] < lo && *a[1] < lo) || (*a[0] > hi && *a[1] > hi))
+            return false;
+        for (int e = 0; e < 2; e++) {
+            double lim = *a[e] < lo ? lo : *a[e] > hi ? hi : *a[e];
+            if (lim != *a[e]) {
+                *b[e] = *b[!e] + (lim - *a[!e]) * ((*b[e] - *b[!e]) / (*a[e] - *a[!e]));
+                *a[e] = lim;
+            }
+        }
+    }
+    return true;
+}
+
+/* Draws message i's arrow (clipped to the plot and a margin wider than an
+ * arrow's head, so that no coordinate handed to SDL is far off the frame)
+ * and remembers it for picking. Returns false when a lane it joins is not
+ * shown (nothing drawn), else true (if only off the frame). */
+static bool draw_msg(SDL_Renderer *r, struct ui_view *v, const size_t *row_of, size_t i)
 {
     const struct tl_msg *msg = &v->m->msgs[i];
-    int ya = row_y(v, msg->from, row_of), yb = row_y(v, msg->to, row_of);
-    if (ya == INT32_MIN || yb == INT32_MIN)
-        return;
-    int x0 = v->plot_x + (int)lround(((double)msg->sent - v->t0) / v->cpp);
-    int x1 = v->plot_x + (int)lround(((double)msg->received - v->t0) / v->cpp);
-    int y0 = ya + v->lane_h / 2, y1 = yb + v->lane_h / 2;
+    double ya, yb;
+    if (!row_top(v, msg->from, row_of, &ya) || !row_top(v, msg->to, row_of, &yb))
+        return false;
+    /* x relative to the plot's left edge, y absolute */
+    double x0 = ((double)msg->sent - v->t0) / v->cpp, x1 = ((double)msg->received - v->t0) / v->cpp;
+    double y0 = ya + v->lane_h / 2, y1 = yb + v->lane_h / 2;
     if (y0 == y1) { /* to itself: a small loop over its lane */
         y0 -= v->lane_h / 3;
     }
+    double margin = px(v, 64);
+    if (!clip_segment(&x0, &y0, &x1, &y1, -margin, v->plot_w + margin, v->plot_y - margin,
+                      v->plot_y + v->plot_h + margin))
+        return true;
+    int ix0 = v->plot_x + (int)lround(x0), ix1 = v->plot_x + (int)lround(x1);
+    int iy0 = (int)lround(y0), iy1 = (int)lround(y1);
     bool sel = i == v->selected;
-    draw_arrow(r, v, x0, y0, x1, y1, sel ? select_ink : ui_kind_color[msg->kind],
+    draw_arrow(r, v, ix0, iy0, ix1, iy1, sel ? select_ink : ui_kind_color[msg->kind],
                sel ? px(v, 4) : px(v, 2));
-    remember(v, i, x0, y0, x1, y1);
-    v->arrows_drawn++;
+    remember(v, i, ix0, iy0, ix1, iy1);
+    return true;
 }
 
+/* Draws message i if the filters show it, and counts it as drawn (once a
+ * frame: callers hand each message once). Sets *sel when it is the
+ * selected one. Returns nothing. */
+static void show_msg(SDL_Renderer *r, struct ui_view *v, const size_t *row_of, size_t i, bool *sel)
+{
+    if (!ui_view_shows(v, i) || !draw_msg(r, v, row_of, i))
+        return;
+    v->arrows_drawn++;
+    if (i == v->selected)
+        *sel = true;
+}
+
+/* Draws the arrows of the messages in view: those sent in it, and those
+ * sent a little before it and received in it or after. arrows_in_view
+ * counts them, arrows_drawn the ones the filters show (each once). */
 static void draw_msgs(SDL_Renderer *r, struct ui_view *v, const size_t *row_of)
 {
     const struct tl_model *m = v->m;
     double t1 = v->t0 + v->cpp * v->plot_w;
-    size_t first = tl_msg_at(m, (uint64_t)fmax(0, v->t0)),
-           last = tl_msg_at(m, (uint64_t)fmax(0, t1));
+    size_t first = tl_msg_at(m, ui_cycle(v->t0)), last = tl_msg_at(m, ui_cycle(t1));
+    bool sel = false;
     v->arrows_in_view = last - first;
     /* messages sent before the view and received in it (a few back) */
     for (size_t k = 0, i = first; k < 256 && i > 0; k++) {
         i--;
-        if ((double)m->msgs[i].received >= v->t0 && ui_view_shows(v, i))
-            draw_msg(r, v, row_of, i);
+        if ((double)m->msgs[i].received >= v->t0) {
+            v->arrows_in_view++;
+            show_msg(r, v, row_of, i, &sel);
+        }
     }
     if (last - first <= (size_t)v->plot_w * 2) {
         for (size_t i = first; i < last; i++)
-            if (ui_view_shows(v, i))
-                draw_msg(r, v, row_of, i);
+            show_msg(r, v, row_of, i, &sel);
     } else {
-        /* level of detail: per pixel column, its first and last shown message */
+        /* level of detail: per pixel column, its first and last shown
+         * message (the columns share their edges: each message falls in
+         * one) */
+        size_t i = first;
         for (int c = 0; c < v->plot_w; c++) {
-            double a = v->t0 + c * v->cpp;
-            size_t i = tl_msg_at(m, (uint64_t)fmax(0, a)),
-                   e = tl_msg_at(m, (uint64_t)fmax(0, a + v->cpp)), lastshown = SIZE_MAX;
-            bool drew = false;
-            for (size_t k = 0; i < e && k < 64; i++, k++)
-                if (ui_view_shows(v, i)) {
-                    if (!drew)
-                        draw_msg(r, v, row_of, i);
-                    drew = true;
-                    lastshown = i;
+            size_t e = c + 1 == v->plot_w ? last : tl_msg_at(m, ui_cycle(v->t0 + (c + 1) * v->cpp));
+            size_t firstshown = SIZE_MAX, lastshown = SIZE_MAX;
+            for (size_t k = 0, j = i; j < e && k < 64; j++, k++)
+                if (ui_view_shows(v, j)) {
+                    if (firstshown == SIZE_MAX)
+                        firstshown = j;
+                    lastshown = j;
                 }
-            if (lastshown != SIZE_MAX && v->drawn && v->ndrawn &&
-                v->drawn[v->ndrawn - 1].msg != lastshown)
-                draw_msg(r, v, row_of, lastshown);
+            if (firstshown != SIZE_MAX)
+                show_msg(r, v, row_of, firstshown, &sel);
+            if (lastshown != firstshown)
+                show_msg(r, v, row_of, lastshown, &sel);
+            i = e > i ? e : i;
         }
     }
-    if (v->selected < m->nmsgs && ui_view_shows(v, v->selected))
-        draw_msg(r, v, row_of, v->selected); /* on top */
+    /* the selected one on top; counted if in view but left out by the
+     * level of detail */
+    if (v->selected < m->nmsgs && ui_view_shows(v, v->selected) &&
+        draw_msg(r, v, row_of, v->selected) && !sel && v->selected >= first && v->selected < last)
+        v->arrows_drawn++;
 }
 
 /* The size of a box of n lines. */

@@ -47,15 +47,27 @@ struct ui_view {
     /* what the last frame drew */
     struct ui_drawn *drawn; /* owned */
     size_t ndrawn, cap_drawn;
-    size_t arrows_drawn, arrows_in_view; /* messages drawn, and in the view */
+    /* messages drawn (shown by the filters; each counted once), and messages in the view */
+    size_t arrows_drawn, arrows_in_view;
 };
 
-/* A view of the whole run at w x h pixels. Returns 0 or -1 (memory). */
+/* The largest layout scale a view takes (a larger one is clamped). */
+#define UI_SCALE_MAX 8
+
+/* Returns cycle t as an integer cycle count: 0 for t below 0 (or NaN),
+ * UINT64_MAX at or past 2^64. Every conversion of a view's double cycles
+ * to an integer goes through it (a cast out of range is undefined). */
+uint64_t ui_cycle(double t);
+
+/* A view of the whole run at w x h pixels (a scale above UI_SCALE_MAX
+ * counts as UI_SCALE_MAX, one that is not a positive number as 1).
+ * Returns 0 or -1 (memory). */
 int ui_view_init(struct ui_view *v, const struct tl_model *m, int w, int h, float scale);
 void ui_view_free(struct ui_view *v);
 /* Recomputes the layout after a resize, a scale change or a filter change. */
 void ui_view_layout(struct ui_view *v, const struct ui_font *f);
-/* Shows cycles [a, b). */
+/* Shows cycles [a, b): at most 64 pixels a cycle and 4 x 2^64 cycles
+ * across; a or b not finite shows the whole run (returns nothing). */
 void ui_view_range(struct ui_view *v, double a, double b);
 /* Shows the whole run. */
 void ui_view_fit(struct ui_view *v);

@@ -1,7 +1,14 @@
 /* ui/timeline.c: the timeline's model, built from a run's events (see
  * timeline.h). One pass over the events, in order; the pairing state
  * (which sends wait for their receive, which replies for their caller)
- * lives in struct build until tl_finish. */
+ * lives in struct build until tl_finish.
+ *
+ * A trace is input: every id it names (a pid, a core, a port) is a value
+ * the input chooses, so none of them indexes a table. Each distinct id
+ * gets a node in an ordered map (struct idmap) and a dense index, so the
+ * memory is linear in the ids actually seen, a lookup costs the log of
+ * their number, and the result never depends on where the heap put
+ * anything. */
 #include "ui/timeline.h"
 
 #include <stdio.h>
@@ -10,35 +17,39 @@
 
 #include "tracer/tracefile.h"
 
-/* Messages sent on one port and not received yet, oldest first. */
-struct pending {
-    size_t *msg; /* indices into m->msgs */
-    size_t n, cap;
+/* ---- an ordered map of ids -------------------------------------------- */
+
+/* A node of an AVL tree keyed by two words; its children by index into
+ * the map's array (0: none). */
+struct idnode {
+    uint64_t k0, k1;
+    size_t val;
+    uint32_t kid[2];
+    uint8_t height;
 };
 
-struct build {
-    size_t *lane_of_pid; /* pid -> lane + 1 (0: none) */
-    size_t npids;
-    struct pending *ports; /* by port id */
-    size_t nports;
-    size_t *reply_of_pid; /* caller pid -> its reply message + 1, delivered when it runs */
-    size_t nreply;
-    size_t *core_lane; /* per core: its kernel lane */
-    uint64_t *trap_at; /* per core: the last trap entry */
-    uint64_t *sys_at;  /* ... system-call dispatch */
-    uint64_t *look_at; /* ... capability lookup */
-    size_t ncores;
+/* An insert-only AVL tree in one growing array (n[0] is unused, so index
+ * 0 means "none"). */
+struct idmap {
+    struct idnode *n;
+    size_t len, cap; /* nodes used (with n[0]), allocated */
+    uint32_t root;
 };
 
-/* Grows *p (of *cap items of `size` bytes) to hold `need`; false when out
- * of memory. */
+/* Grows *p (of *cap items of `size` bytes) to hold `need`, zeroing what
+ * is new; returns false when out of memory (or the size overflows). */
 static bool grow(void **p, size_t *cap, size_t need, size_t size)
 {
     if (need <= *cap)
         return true;
     size_t n = *cap ? *cap : 16;
-    while (n < need)
+    while (n < need) {
+        if (n > SIZE_MAX / 2)
+            return false;
         n *= 2;
+    }
+    if (n > SIZE_MAX / size)
+        return false;
     void *q = realloc(*p, n * size);
     if (!q)
         return false;
@@ -48,24 +59,165 @@ static bool grow(void **p, size_t *cap, size_t need, size_t size)
     return true;
 }
 
+/* Returns <0, 0 or >0 as key (a0, a1) sorts before, with or after node x. */
+static int key_cmp(uint64_t a0, uint64_t a1, const struct idnode *x)
+{
+    if (a0 != x->k0)
+        return a0 < x->k0 ? -1 : 1;
+    return a1 < x->k1 ? -1 : a1 > x->k1;
+}
+
+/* Returns the value stored under (k0, k1), or SIZE_MAX when there is
+ * none; adds the nodes visited to *work. */
+static size_t map_find(const struct idmap *t, uint64_t k0, uint64_t k1, uint64_t *work)
+{
+    uint32_t i = t->root;
+    while (i) {
+        ++*work;
+        int c = key_cmp(k0, k1, &t->n[i]);
+        if (c == 0)
+            return t->n[i].val;
+        i = t->n[i].kid[c > 0];
+    }
+    return SIZE_MAX;
+}
+
+/* Returns the height of the subtree at i (0: none). */
+static int map_height(const struct idmap *t, uint32_t i)
+{
+    return i ? t->n[i].height : 0;
+}
+
+/* Recomputes node i's height from its children's (returns nothing). */
+static void map_fix(struct idmap *t, uint32_t i)
+{
+    int a = map_height(t, t->n[i].kid[0]), b = map_height(t, t->n[i].kid[1]);
+    t->n[i].height = (uint8_t)(1 + (a > b ? a : b));
+}
+
+/* Rotates the subtree at i (d = 1: its left child comes up; d = 0: its
+ * right child). Returns the subtree's new root. */
+static uint32_t map_rotate(struct idmap *t, uint32_t i, int d)
+{
+    uint32_t c = t->n[i].kid[!d];
+    t->n[i].kid[!d] = t->n[c].kid[d];
+    t->n[c].kid[d] = i;
+    map_fix(t, i);
+    map_fix(t, c);
+    return c;
+}
+
+/* Restores the AVL balance at i after an insertion below it. Returns the
+ * subtree's new root. */
+static uint32_t map_balance(struct idmap *t, uint32_t i)
+{
+    map_fix(t, i);
+    int l = map_height(t, t->n[i].kid[0]), r = map_height(t, t->n[i].kid[1]);
+    if (l > r + 1) {
+        uint32_t c = t->n[i].kid[0];
+        if (map_height(t, t->n[c].kid[1]) > map_height(t, t->n[c].kid[0]))
+            t->n[i].kid[0] = map_rotate(t, c, 0);
+        return map_rotate(t, i, 1);
+    }
+    if (r > l + 1) {
+        uint32_t c = t->n[i].kid[1];
+        if (map_height(t, t->n[c].kid[0]) > map_height(t, t->n[c].kid[1]))
+            t->n[i].kid[1] = map_rotate(t, c, 1);
+        return map_rotate(t, i, 0);
+    }
+    return i;
+}
+
+/* Hangs node `x` (whose key is not in the map yet) into the subtree at i.
+ * Returns the subtree's new root; adds the nodes visited to *work. */
+static uint32_t map_insert(struct idmap *t, uint32_t i, uint32_t x, uint64_t *work)
+{
+    if (!i)
+        return x;
+    ++*work;
+    int d = key_cmp(t->n[x].k0, t->n[x].k1, &t->n[i]) > 0;
+    uint32_t kid = map_insert(t, t->n[i].kid[d], x, work);
+    t->n[i].kid[d] = kid;
+    return map_balance(t, i);
+}
+
+/* Stores `val` under (k0, k1), which must not be in the map yet. Returns
+ * 0, or -1 when out of memory. */
+static int map_add(struct idmap *t, uint64_t k0, uint64_t k1, size_t val, uint64_t *work)
+{
+    size_t i = t->len ? t->len : 1;
+    if (i >= UINT32_MAX || !grow((void **)&t->n, &t->cap, i + 1, sizeof *t->n))
+        return -1;
+    t->n[i] = (struct idnode){k0, k1, val, {0, 0}, 1};
+    t->len = i + 1;
+    t->root = map_insert(t, t->root, (uint32_t)i, work);
+    return 0;
+}
+
+/* ---- the build -------------------------------------------------------- */
+
+/* A core: its kernel lane, and the cycles of its last trap entry, system
+ * call dispatch and capability lookup. */
+struct core_rec {
+    size_t lane;
+    uint64_t trap_at, sys_at, look_at;
+};
+
+/* The messages one sender sent on one port and that are not received
+ * yet, oldest first, linked through build.next. `gen` is the port's
+ * generation they were queued in: a port closed (or made anew) since
+ * drops them. */
+struct queue {
+    uint32_t head, tail; /* message indices; UINT32_MAX: empty */
+    uint32_t gen;
+};
+
+/* The last pids looked up, by their low bits (a fixed-size cache: the
+ * pid-to-lane map never changes an entry once made). */
+#define PID_CACHE 256
+
+struct build {
+    struct idmap pids; /* pid -> its lane */
+    struct {
+        uint32_t pid, lane1; /* lane + 1 (0: empty) */
+    } pid_cache[PID_CACHE];
+    struct idmap cores; /* core id -> index into core[] */
+    struct core_rec *core;
+    size_t ncores, cap_cores;
+    bool booted;         /* a boot record was seen: */
+    uint64_t boot_at;    /* its cycle */
+    uint64_t boot_cores; /* the cores it counts (ids below this) */
+    struct idmap ports;  /* port id -> index into port_gen[] */
+    uint32_t *port_gen;  /* per port: closed (or made anew) how many times */
+    size_t nports, cap_ports;
+    struct idmap queues; /* (port index, sender lane) -> index into queue[] */
+    struct queue *queue;
+    size_t nqueues, cap_queues;
+    uint32_t *next; /* per message: the next one queued behind it (UINT32_MAX: none) */
+    size_t cap_next;
+    size_t *reply; /* per lane: the reply waiting for it + 1 (0: none), delivered when it runs */
+    size_t cap_reply;
+};
+
 void tl_init(struct tl_model *m)
 {
     memset(m, 0, sizeof *m);
 }
 
+/* Frees the pairing state (returns nothing). */
 static void build_free(struct build *b)
 {
     if (!b)
         return;
-    free(b->lane_of_pid);
-    for (size_t i = 0; i < b->nports; i++)
-        free(b->ports[i].msg);
-    free(b->ports);
-    free(b->reply_of_pid);
-    free(b->core_lane);
-    free(b->trap_at);
-    free(b->sys_at);
-    free(b->look_at);
+    free(b->pids.n);
+    free(b->cores.n);
+    free(b->core);
+    free(b->ports.n);
+    free(b->port_gen);
+    free(b->queues.n);
+    free(b->queue);
+    free(b->next);
+    free(b->reply);
     free(b);
 }
 
@@ -84,7 +236,7 @@ void tl_free(struct tl_model *m)
     memset(m, 0, sizeof *m);
 }
 
-/* Sets lane l's state from `at` on. */
+/* Sets lane l's state from `at` on. Returns 0, or -1 when out of memory. */
 static int set_state(struct tl_lane *l, uint64_t at, enum tl_state s)
 {
     if (l->n && l->state[l->n - 1] == s)
@@ -112,53 +264,77 @@ static int set_state(struct tl_lane *l, uint64_t at, enum tl_state s)
     return 0;
 }
 
+/* Returns lane l's state now (after its last change). */
 static enum tl_state cur_state(const struct tl_lane *l)
 {
     return l->n ? (enum tl_state)l->state[l->n - 1] : TL_ABSENT;
 }
 
-#define TL_MAX_CORES 64
-
-/* The kernel lane of `core`, made (with those of the cores below it) when
- * new. A trace's first event is its boot record, which names every core,
- * so kernel lanes normally come first. */
-static struct tl_lane *core_lane(struct tl_model *m, uint32_t core)
+/* Appends a lane. Returns it (zeroed), or NULL when out of memory or when
+ * lane indices no longer fit a message's 32-bit lane fields. */
+static struct tl_lane *new_lane(struct tl_model *m)
 {
-    struct build *b = m->build;
-    if (core >= TL_MAX_CORES)
-        core = TL_MAX_CORES - 1; /* a bad core number in a trace: one lane for the rest */
-    if (!b->core_lane && (!(b->core_lane = calloc(TL_MAX_CORES, sizeof *b->core_lane)) ||
-                          !(b->trap_at = calloc(TL_MAX_CORES, sizeof *b->trap_at)) ||
-                          !(b->sys_at = calloc(TL_MAX_CORES, sizeof *b->sys_at)) ||
-                          !(b->look_at = calloc(TL_MAX_CORES, sizeof *b->look_at))))
+    if (m->nlanes >= UINT32_MAX - 1 ||
+        !grow((void **)&m->lanes, &m->cap_lanes, m->nlanes + 1, sizeof *m->lanes))
         return NULL;
-    while (b->ncores <= core) {
-        if (!grow((void **)&m->lanes, &m->cap_lanes, m->nlanes + 1, sizeof *m->lanes))
-            return NULL;
-        struct tl_lane *l = &m->lanes[m->nlanes];
-        memset(l, 0, sizeof *l);
-        l->core = (uint32_t)b->ncores;
-        snprintf(l->name, sizeof l->name, "kernel core %zu", b->ncores);
-        b->core_lane[b->ncores++] = m->nlanes++;
-    }
-    return &m->lanes[b->core_lane[core]];
+    struct tl_lane *l = &m->lanes[m->nlanes++];
+    memset(l, 0, sizeof *l);
+    return l;
 }
 
-/* The lane of process `pid` (NULL: none yet). */
-static struct tl_lane *proc_lane(struct tl_model *m, uint32_t pid)
+/* Returns core `core`'s record, made with its kernel lane when new (busy
+ * from the boot on, if the boot record counted the core); NULL when out
+ * of memory. */
+static struct core_rec *core_of(struct tl_model *m, uint32_t core)
 {
     struct build *b = m->build;
-    return pid < b->npids && b->lane_of_pid[pid] ? &m->lanes[b->lane_of_pid[pid] - 1] : NULL;
+    if (b->ncores && b->core[0].lane < m->nlanes && m->lanes[b->core[0].lane].core == core)
+        return &b->core[0]; /* the usual case: one core */
+    size_t i = map_find(&b->cores, core, 0, &m->work);
+    if (i != SIZE_MAX)
+        return &b->core[i];
+    if (!grow((void **)&b->core, &b->cap_cores, b->ncores + 1, sizeof *b->core) ||
+        map_add(&b->cores, core, 0, b->ncores, &m->work) != 0)
+        return NULL;
+    struct tl_lane *l = new_lane(m);
+    if (!l)
+        return NULL;
+    l->core = core;
+    snprintf(l->name, sizeof l->name, "kernel core %u", core);
+    b->core[b->ncores] = (struct core_rec){m->nlanes - 1, 0, 0, 0};
+    if (b->booted && core < b->boot_cores && set_state(l, b->boot_at, TL_BUSY) != 0)
+        return NULL;
+    return &b->core[b->ncores++];
 }
 
+/* Returns the lane of process `pid` (NULL: none yet, or not a 32-bit
+ * pid). */
+static struct tl_lane *proc_lane(struct tl_model *m, uint64_t pid)
+{
+    struct build *b = m->build;
+    if (pid > UINT32_MAX)
+        return NULL;
+    unsigned slot = (unsigned)pid % PID_CACHE;
+    if (b->pid_cache[slot].lane1 && b->pid_cache[slot].pid == pid)
+        return &m->lanes[b->pid_cache[slot].lane1 - 1];
+    size_t lane = map_find(&b->pids, pid, 0, &m->work);
+    if (lane == SIZE_MAX)
+        return NULL;
+    b->pid_cache[slot].pid = (uint32_t)pid;
+    b->pid_cache[slot].lane1 = (uint32_t)lane + 1;
+    return &m->lanes[lane];
+}
+
+/* Makes the lane of the process event e creates. Returns it, or NULL when
+ * out of memory. */
 static struct tl_lane *new_proc_lane(struct tl_model *m, const struct trc_event *e)
 {
     struct build *b = m->build;
-    if (!grow((void **)&b->lane_of_pid, &b->npids, (size_t)e->pid + 1, sizeof *b->lane_of_pid) ||
-        !grow((void **)&m->lanes, &m->cap_lanes, m->nlanes + 1, sizeof *m->lanes))
+    if (map_add(&b->pids, e->pid, 0, m->nlanes, &m->work) != 0)
         return NULL;
-    struct tl_lane *l = &m->lanes[m->nlanes];
-    memset(l, 0, sizeof *l);
+    struct tl_lane *l = new_lane(m);
+    if (!l)
+        return NULL;
     l->pid = e->pid;
     char name[TRC_NAME_MAX + 1] = {0};
     for (int i = 0; i < TRC_NAME_MAX; i++)
@@ -167,10 +343,10 @@ static struct tl_lane *new_proc_lane(struct tl_model *m, const struct trc_event 
         if ((unsigned char)name[i] < 32 || (unsigned char)name[i] > 126)
             name[i] = name[i] ? '?' : '\0';
     snprintf(l->name, sizeof l->name, "%s", name[0] ? name : "?");
-    b->lane_of_pid[e->pid] = ++m->nlanes;
     return l;
 }
 
+/* Adds a mark. Returns 0, or -1 when out of memory. */
 static int add_mark(struct tl_model *m, uint64_t at, size_t lane, enum tl_mark_kind kind)
 {
     if (!grow((void **)&m->marks, &m->cap_marks, m->nmarks + 1, sizeof *m->marks))
@@ -179,37 +355,42 @@ static int add_mark(struct tl_model *m, uint64_t at, size_t lane, enum tl_mark_k
     return 0;
 }
 
-/* A new message from lane `from`; returns its index or SIZE_MAX. */
-static size_t add_msg(struct tl_model *m, const struct trc_event *e, size_t from, enum tl_kind k)
+/* A new message from lane `from`, sent by event e on core c; returns its
+ * index or SIZE_MAX (out of memory). */
+static size_t add_msg(struct tl_model *m, const struct trc_event *e, const struct core_rec *c,
+                      size_t from, enum tl_kind k)
 {
-    if (!grow((void **)&m->msgs, &m->cap_msgs, m->nmsgs + 1, sizeof *m->msgs))
-        return SIZE_MAX;
     struct build *b = m->build;
-    uint32_t core = e->core < TL_MAX_CORES ? e->core : TL_MAX_CORES - 1;
+    if (m->nmsgs >= UINT32_MAX - 1 || /* queues link messages by 32-bit index */
+        !grow((void **)&m->msgs, &m->cap_msgs, m->nmsgs + 1, sizeof *m->msgs) ||
+        !grow((void **)&b->next, &b->cap_next, m->nmsgs + 1, sizeof *b->next))
+        return SIZE_MAX;
     m->msgs[m->nmsgs] = (struct tl_msg){.sent = e->cycle,
                                         .from = (uint32_t)from,
                                         .to = UINT32_MAX,
                                         .kind = (uint8_t)k,
                                         .ev = m->events,
-                                        .span_from = b->trap_at[core]};
+                                        .span_from = c->trap_at};
     /* the dispatch and lookup of this system call (after its trap) */
     struct tl_msg *msg = &m->msgs[m->nmsgs];
-    if (b->sys_at[core] >= msg->span_from)
-        msg->syscall_at = b->sys_at[core];
-    if (b->look_at[core] >= msg->span_from && b->look_at[core] >= msg->syscall_at)
-        msg->lookup_at = b->look_at[core];
+    if (c->sys_at >= msg->span_from)
+        msg->syscall_at = c->sys_at;
+    if (c->look_at >= msg->span_from && c->look_at >= msg->syscall_at)
+        msg->lookup_at = c->look_at;
+    b->next[m->nmsgs] = UINT32_MAX;
     return m->nmsgs++;
 }
 
 /* A message delivered at the cycle it was sent, from e->pid to the pid in
  * e->arg[2] (a notification that woke a waiter, a region moved); NULL
  * when either has no lane, or out of memory (m->oom). */
-static struct tl_msg *instant_msg(struct tl_model *m, const struct trc_event *e, enum tl_kind k)
+static struct tl_msg *instant_msg(struct tl_model *m, const struct trc_event *e,
+                                  const struct core_rec *c, enum tl_kind k)
 {
-    struct tl_lane *from = proc_lane(m, e->pid), *to = proc_lane(m, (uint32_t)e->arg[2]);
+    struct tl_lane *from = proc_lane(m, e->pid), *to = proc_lane(m, e->arg[2]);
     if (!from || !to)
         return NULL;
-    size_t i = add_msg(m, e, (size_t)(from - m->lanes), k);
+    size_t i = add_msg(m, e, c, (size_t)(from - m->lanes), k);
     if (i == SIZE_MAX) {
         m->oom = true;
         return NULL;
@@ -230,76 +411,131 @@ static void msg_word(struct tl_msg *msg, uint64_t w)
     msg->moved = (w >> 56) & 1;
 }
 
-static int pend(struct tl_model *m, uint32_t port, size_t msg)
+/* Returns the queue of what lane `sender` sent on `port` and is not
+ * received yet, emptied if the port was closed since; made when new and
+ * `make`. NULL: none (or out of memory, with m->oom set). */
+static struct queue *queue_of(struct tl_model *m, uint64_t port, size_t sender, bool make)
 {
     struct build *b = m->build;
-    if (port > (1u << 20))
-        return 0; /* not a port id this kernel makes: not paired */
-    if (!grow((void **)&b->ports, &b->nports, (size_t)port + 1, sizeof *b->ports))
+    size_t p = map_find(&b->ports, port, 0, &m->work);
+    if (p == SIZE_MAX) {
+        if (!make)
+            return NULL;
+        if (!grow((void **)&b->port_gen, &b->cap_ports, b->nports + 1, sizeof *b->port_gen) ||
+            map_add(&b->ports, port, 0, b->nports, &m->work) != 0)
+            return m->oom = true, NULL;
+        p = b->nports++;
+    }
+    size_t q = map_find(&b->queues, p, sender, &m->work);
+    if (q == SIZE_MAX) {
+        if (!make)
+            return NULL;
+        if (!grow((void **)&b->queue, &b->cap_queues, b->nqueues + 1, sizeof *b->queue) ||
+            map_add(&b->queues, p, sender, b->nqueues, &m->work) != 0)
+            return m->oom = true, NULL;
+        q = b->nqueues++;
+        b->queue[q] = (struct queue){UINT32_MAX, UINT32_MAX, b->port_gen[p]};
+    }
+    struct queue *qu = &b->queue[q];
+    if (qu->gen != b->port_gen[p]) /* the port was closed since: nothing is queued */
+        *qu = (struct queue){UINT32_MAX, UINT32_MAX, b->port_gen[p]};
+    return qu;
+}
+
+/* Queues message `msg` (from its lane) on `port` until its receive.
+ * Returns 0, or -1 when out of memory. */
+static int pend(struct tl_model *m, uint64_t port, size_t msg)
+{
+    struct build *b = m->build;
+    struct queue *q = queue_of(m, port, m->msgs[msg].from, true);
+    if (!q)
         return -1;
-    struct pending *p = &b->ports[port];
-    if (!grow((void **)&p->msg, &p->cap, p->n + 1, sizeof *p->msg))
-        return -1;
-    p->msg[p->n++] = msg;
+    m->work++;
+    b->next[msg] = UINT32_MAX;
+    if (q->tail == UINT32_MAX)
+        q->head = (uint32_t)msg;
+    else
+        b->next[q->tail] = (uint32_t)msg;
+    q->tail = (uint32_t)msg;
     return 0;
 }
 
-/* Pairs a receive from `port` of a message `sender` sent with the oldest
- * such send; returns it or NULL. */
-static struct tl_msg *unpend(struct tl_model *m, uint32_t port, size_t sender_lane)
+/* Pairs a receive from `port` of a message lane `sender` sent with the
+ * oldest such send; returns it or NULL. */
+static struct tl_msg *unpend(struct tl_model *m, uint64_t port, size_t sender)
 {
     struct build *b = m->build;
-    if (port >= b->nports)
+    struct queue *q = queue_of(m, port, sender, false);
+    if (!q || q->head == UINT32_MAX)
         return NULL;
-    struct pending *p = &b->ports[port];
-    for (size_t i = 0; i < p->n; i++) {
-        struct tl_msg *msg = &m->msgs[p->msg[i]];
-        if (msg->from != sender_lane)
-            continue;
-        memmove(&p->msg[i], &p->msg[i + 1], (p->n - i - 1) * sizeof *p->msg);
-        p->n--;
-        return msg;
-    }
-    return NULL;
+    m->work++;
+    uint32_t i = q->head;
+    q->head = b->next[i];
+    if (q->head == UINT32_MAX)
+        q->tail = UINT32_MAX;
+    return &m->msgs[i];
 }
 
-/* Delivers the reply waiting for `pid`, if any, at `at`. */
-static void deliver_reply(struct tl_model *m, uint32_t pid, uint64_t at)
+/* Forgets what was queued on `port` (closed, or made anew with an id that
+ * may be reused): it is never received. Returns nothing. */
+static void port_reset(struct tl_model *m, uint64_t port)
 {
     struct build *b = m->build;
-    if (pid >= b->nreply || !b->reply_of_pid[pid])
+    size_t p = map_find(&b->ports, port, 0, &m->work);
+    if (p != SIZE_MAX)
+        b->port_gen[p]++;
+}
+
+/* Delivers the reply waiting for the process of lane l, if any, at `at`
+ * (returns nothing). */
+static void deliver_reply(struct tl_model *m, struct tl_lane *l, uint64_t at)
+{
+    struct build *b = m->build;
+    size_t lane = (size_t)(l - m->lanes);
+    if (lane >= b->cap_reply || !b->reply[lane])
         return;
-    struct tl_msg *msg = &m->msgs[b->reply_of_pid[pid] - 1];
-    size_t lane = b->lane_of_pid[pid] - 1;
+    struct tl_msg *msg = &m->msgs[b->reply[lane] - 1];
     msg->to = (uint32_t)lane;
     msg->received = at;
-    m->lanes[lane].received++;
-    b->reply_of_pid[pid] = 0;
+    l->received++;
+    b->reply[lane] = 0;
 }
 
-int tl_add(struct tl_model *m, const struct trc_event *e)
+int tl_add(struct tl_model *m, const struct trc_event *ev)
 {
     if (!m->build && !(m->build = calloc(1, sizeof(struct build))))
         return m->oom = true, -1;
     struct build *b = m->build;
-    struct tl_lane *kl = core_lane(m, e->core), *l;
-    if (!kl)
+    /* cycles never go back: the model's binary searches rely on it (a
+     * trace's cycle deltas can wrap around 2^64) */
+    struct trc_event ec = *ev;
+    const struct trc_event *e = &ec;
+    if (ec.cycle < m->end)
+        ec.cycle = m->end;
+    struct core_rec *c = core_of(m, e->core);
+    if (!c)
         return m->oom = true, -1;
-    size_t klane = (size_t)(kl - m->lanes);
-    if (e->cycle > m->end)
-        m->end = e->cycle;
+    size_t klane = c->lane;
+    struct tl_lane *kl = &m->lanes[klane], *l;
+    m->end = e->cycle;
     int rc = 0;
     switch (e->type) {
     case TRC_EV_BOOT:
-        rc = core_lane(m, e->arg[1] ? (uint32_t)e->arg[1] - 1 : 0) ? 0 : -1;
-        for (size_t c = 0; rc == 0 && c < b->ncores; c++)
-            rc = set_state(&m->lanes[b->core_lane[c]], e->cycle, TL_BUSY);
+        /* the cores it counts are busy from here on: those seen so far
+         * now, the others when their first event makes their lane (a
+         * count is not a table size) */
+        b->booted = true;
+        b->boot_at = e->cycle;
+        b->boot_cores = e->arg[1] ? e->arg[1] : 1;
+        for (size_t k = 0; rc == 0 && k < b->ncores; k++)
+            if (m->lanes[b->core[k].lane].core < b->boot_cores)
+                rc = set_state(&m->lanes[b->core[k].lane], e->cycle, TL_BUSY);
         break;
     case TRC_EV_TRAP:
-        b->trap_at[kl->core] = e->cycle;
+        c->trap_at = e->cycle;
         break;
     case TRC_EV_SYSCALL:
-        b->sys_at[kl->core] = e->cycle;
+        c->sys_at = e->cycle;
         break;
     case TRC_EV_PROC_CREATE:
         if (e->pid && !proc_lane(m, e->pid)) {
@@ -317,25 +553,23 @@ int tl_add(struct tl_model *m, const struct trc_event *e)
         }
         break;
     case TRC_EV_SCHED_SWITCH: {
-        uint32_t from = (uint32_t)e->arg[0];
-        if ((l = proc_lane(m, from)) && cur_state(l) == TL_RUNNING)
+        if ((l = proc_lane(m, e->arg[0])) && cur_state(l) == TL_RUNNING)
             rc = set_state(l, e->cycle, TL_READY);
-        if (rc == 0 && (l = proc_lane(m, e->pid)))
+        if (rc == 0 && (l = proc_lane(m, e->pid))) {
             rc = set_state(l, e->cycle, TL_RUNNING);
+            deliver_reply(m, l, e->cycle);
+        }
         if (rc == 0)
             rc = set_state(kl, e->cycle, e->pid ? TL_BUSY : TL_IDLE);
         if (rc == 0 && e->arg[1] == TRC_SWITCH_HANDOFF)
             rc = add_mark(m, e->cycle, klane, TL_MARK_HANDOFF);
-        if (e->pid)
-            deliver_reply(m, e->pid, e->cycle);
         break;
     }
     case TRC_EV_PORT_CREATE:
     case TRC_EV_PORT_CLOSE:
         /* what was still queued is never received; a new port may reuse
          * the id */
-        if (e->arg[0] < b->nports)
-            b->ports[e->arg[0]].n = 0;
+        port_reset(m, e->arg[0]);
         break;
     case TRC_EV_IPC_BLOCK:
         if ((l = proc_lane(m, e->pid)) && cur_state(l) != TL_ABSENT)
@@ -346,7 +580,7 @@ int tl_add(struct tl_model *m, const struct trc_event *e)
             rc = set_state(l, e->cycle, TL_READY);
         break;
     case TRC_EV_CAP_LOOKUP:
-        b->look_at[kl->core] = e->cycle;
+        c->look_at = e->cycle;
         rc = add_mark(m, e->cycle, klane, e->arg[1] ? TL_MARK_CAP_HIT : TL_MARK_CAP_MISS);
         break;
     case TRC_EV_IPC_SEND:
@@ -355,50 +589,51 @@ int tl_add(struct tl_model *m, const struct trc_event *e)
             enum tl_kind k = e->arg[2] == TRC_IPC_FAST     ? TL_FAST
                              : e->arg[2] == TRC_IPC_QUEUED ? TL_ASYNC
                                                            : TL_SLOW;
-            size_t i = add_msg(m, e, from, k);
+            size_t i = add_msg(m, e, c, from, k);
             if (i == SIZE_MAX)
                 return m->oom = true, -1;
             m->msgs[i].port = (uint32_t)e->arg[0];
             msg_word(&m->msgs[i], e->arg[1]);
             l->sent++;
-            rc = pend(m, (uint32_t)e->arg[0], i);
+            rc = pend(m, e->arg[0], i);
         }
         break;
     case TRC_EV_IPC_RECV:
         if ((int32_t)e->arg[3] == 0 && (l = proc_lane(m, e->pid))) {
-            struct tl_lane *sl = proc_lane(m, (uint32_t)(e->arg[3] >> 32));
-            struct tl_msg *msg =
-                sl ? unpend(m, (uint32_t)e->arg[0], (size_t)(sl - m->lanes)) : NULL;
+            size_t to = (size_t)(l - m->lanes);
+            struct tl_lane *sl = proc_lane(m, e->arg[3] >> 32);
+            struct tl_msg *msg = sl ? unpend(m, e->arg[0], (size_t)(sl - m->lanes)) : NULL;
             if (msg) {
-                msg->to = (uint32_t)(l - m->lanes);
+                msg->to = (uint32_t)to;
                 msg->received = e->cycle;
-                l->received++;
+                m->lanes[to].received++;
             }
         }
         break;
-    case TRC_EV_IPC_REPLY:
-        if ((int32_t)e->arg[3] == 0 && (l = proc_lane(m, e->pid)) &&
-            proc_lane(m, (uint32_t)e->arg[0])) {
-            uint32_t caller = (uint32_t)e->arg[0];
-            size_t i = add_msg(m, e, (size_t)(l - m->lanes),
+    case TRC_EV_IPC_REPLY: {
+        struct tl_lane *cl = proc_lane(m, e->arg[0]);
+        if ((int32_t)e->arg[3] == 0 && (l = proc_lane(m, e->pid)) && cl) {
+            size_t caller = (size_t)(cl - m->lanes);
+            size_t i = add_msg(m, e, c, (size_t)(l - m->lanes),
                                e->arg[2] == TRC_IPC_FAST ? TL_FAST : TL_SLOW);
-            if (i == SIZE_MAX || !grow((void **)&b->reply_of_pid, &b->nreply, (size_t)caller + 1,
-                                       sizeof *b->reply_of_pid))
+            if (i == SIZE_MAX ||
+                !grow((void **)&b->reply, &b->cap_reply, caller + 1, sizeof *b->reply))
                 return m->oom = true, -1;
             m->msgs[i].reply = true;
             msg_word(&m->msgs[i], e->arg[1]);
             l->sent++;
-            b->reply_of_pid[caller] = i + 1;
+            b->reply[caller] = i + 1;
         }
         break;
+    }
     case TRC_EV_NOTIFY: { /* a2: the waiter it woke (0: none, no arrow) */
-        struct tl_msg *msg = e->arg[2] ? instant_msg(m, e, TL_NOTIFY) : NULL;
+        struct tl_msg *msg = e->arg[2] ? instant_msg(m, e, c, TL_NOTIFY) : NULL;
         if (msg)
             msg->opcode = (uint32_t)e->arg[1]; /* the bits */
         break;
     }
     case TRC_EV_REGION: { /* a move: a2 is the receiving pid */
-        struct tl_msg *msg = e->arg[3] == TRC_REGION_MOVE ? instant_msg(m, e, TL_REGION) : NULL;
+        struct tl_msg *msg = e->arg[3] == TRC_REGION_MOVE ? instant_msg(m, e, c, TL_REGION) : NULL;
         if (msg)
             msg->port = (uint32_t)e->arg[0]; /* the region */
         break;

@@ -4,7 +4,12 @@
  * receive, with a kind (fast path, slow path, asynchronous, notification,
  * region transfer); and marks (capability-cache hits and misses, scheduler
  * handoffs, exits). Everything is sorted by cycle, so a view finds what
- * lies in [t0, t1) by binary search, whatever the size of the trace. */
+ * lies in [t0, t1) by binary search, whatever the size of the trace.
+ *
+ * A trace is untrusted input: the memory the model takes is linear in
+ * the events (no table is sized by an id the trace names: pids, cores and
+ * ports go through ordered maps of the ids seen), and building it costs
+ * at most the log of the ids seen per event. */
 #ifndef IPCEMU_UI_TIMELINE_H
 #define IPCEMU_UI_TIMELINE_H
 
@@ -45,7 +50,7 @@ enum tl_mark_kind {
 
 struct tl_lane {
     uint32_t pid;  /* 0: a kernel lane */
-    uint32_t core; /* kernel lanes: the core */
+    uint32_t core; /* kernel lanes: the core's id in the trace */
     char name[TRC_NAME_MAX + 8];
     uint64_t *at;   /* owned: cycles of the state changes, ascending */
     uint8_t *state; /* owned: enum tl_state from at[i] on */
@@ -87,14 +92,19 @@ struct tl_model {
     size_t nmark_at[TL_MARK_COUNT];
     uint64_t events; /* events read */
     uint64_t end;    /* the last event's cycle (or the run's end) */
+    uint64_t work;   /* steps the build took looking ids up and pairing
+                        messages (map nodes visited, queue operations): the
+                        tests check that it grows as n log n at most */
     bool oom;
     void *build; /* owned: pairing state while events arrive */
 };
 
 /* Starts an empty model. */
 void tl_init(struct tl_model *m);
-/* Adds the next event of the run (in order). Returns 0, or -1 when out of
- * memory. */
+/* Adds the next event of the run (in order; an event whose cycle is
+ * below the previous one's counts at the previous one's, so that the
+ * model stays sorted whatever the trace says). Returns 0, or -1 when out
+ * of memory. */
 int tl_add(struct tl_model *m, const struct trc_event *e);
 /* Ends the build: closes what is open at cycle `end` (at least the last
  * event's) and sorts what needs it. Returns 0 or -1 (out of memory). */
@@ -119,7 +129,8 @@ size_t tl_msg_at(const struct tl_model *m, uint64_t cycle);
 size_t tl_mark_count(const struct tl_model *m, enum tl_mark_kind kind, uint64_t t0, uint64_t t1);
 /* The index of the first mark at or after `cycle`. */
 size_t tl_mark_at(const struct tl_model *m, uint64_t cycle);
-/* The lane of process `pid` (SIZE_MAX: none). */
+/* The lane of process `pid` (SIZE_MAX: none), by a search of the lanes
+ * (for tests and single look-ups, not per event). */
 size_t tl_lane_of(const struct tl_model *m, uint32_t pid);
 
 const char *tl_state_name(enum tl_state s);

@@ -10,8 +10,11 @@
 #include "tracer/tracefile.h"
 #include "ui/phases.h"
 #include "ui/png.h"
+#include "util/hostfile.h"
 
 #define FONT_PX 13
+/* The largest picture --size allows: 2^26 pixels, a 256 MiB frame. */
+#define MAX_PIXELS (1L << 26)
 
 static int load_event(void *arg, const struct trc_event *e)
 {
@@ -131,8 +134,10 @@ static void window_size(struct ui_app *a, int *w, int *h, float *scale)
         *h = wh;
     }
     *scale = ww > 0 ? (float)*w / (float)ww : 1;
-    if (*scale < 1)
+    if (!(*scale >= 1))
         *scale = 1;
+    if (*scale > UI_SCALE_MAX)
+        *scale = UI_SCALE_MAX;
 }
 
 int ui_app_open_window(struct ui_app *a, const char *trace, int w, int h, char *err, size_t n)
@@ -230,6 +235,11 @@ uint32_t *ui_app_pixels(struct ui_app *a, int *w, int *h)
 int ui_app_png(struct ui_app *a, const char *path, char *err, size_t n)
 {
     ui_app_draw(a);
+    if (a->surface && SDL_RenderFlush(a->renderer) == 0 &&
+        a->surface->format->format == SDL_PIXELFORMAT_ARGB8888 && !SDL_MUSTLOCK(a->surface))
+        /* headless: the frame is the surface's pixels, no copy of them */
+        return ui_png_write(path, a->surface->pixels, a->surface->w, a->surface->h,
+                            (size_t)a->surface->pitch, err, n);
     return save_png(a->renderer, a->view.w, a->view.h, path, err, n);
 }
 
@@ -477,7 +487,7 @@ static bool parse_cycles(const char *s, double *out)
     double mul = *end == 'k' ? 1e3 : *end == 'M' ? 1e6 : *end == 'G' ? 1e9 : 1;
     if (mul != 1)
         end++;
-    if (*end)
+    if (*end || !isfinite(v * mul))
         return false;
     *out = v * mul;
     return true;
@@ -577,7 +587,7 @@ static int phases_main(const char *path, const char *const *reports, size_t nrep
 
 int ui_view_main(int argc, char **argv)
 {
-    const char *trace = NULL, *png = NULL, *process = NULL, *path = "ipc.call.fast";
+    const char *trace = NULL, *png = NULL, *process = NULL, *path = "ipc.call.fast", *range = NULL;
     long select = 0;
     const char *reports[UI_PHASES_MAX_RUNS];
     size_t nreports = 0;
@@ -597,8 +607,10 @@ int ui_view_main(int argc, char **argv)
                   "handoffs. With --png it renders the same view to a PNG without a display.\n"
                   "\n"
                   "  --png FILE        render headless to FILE instead of opening a window\n"
-                  "  --size WxH        the picture's (or window's) size (default 1600x900)\n"
-                  "  --range A:B       the cycles shown (k, M, G suffixes; default: the run)\n"
+                  "  --size WxH        the picture's (or window's) size (default 1600x900;\n"
+                  "                    200x150 to 16384x16384, 2^26 pixels at most: 8192x8192)\n"
+                  "  --range A:B       the cycles shown (k, M, G suffixes; default: the run);\n"
+                  "                    A before the run's end, B at most twice the end\n"
                   "  --scale S         layout scale, 1 to 4 (2 for high-DPI pictures)\n"
                   "  --process P       show only this process's lane (and the kernel's)\n"
                   "  --select N        select message N (as the details panel numbers them)\n"
@@ -641,8 +653,10 @@ int ui_view_main(int argc, char **argv)
             else if (!strcmp(arg, "--size")) {
                 char *x;
                 long a = strtol(val, &x, 10), b = *x == 'x' ? strtol(x + 1, &x, 10) : 0;
-                if (*x || a < 200 || b < 150 || a > 16384 || b > 16384)
-                    return usage_error("--size %s: give WxH, from 200x150 to 16384x16384", val);
+                if (*x || a < 200 || b < 150 || a > 16384 || b > 16384 || a * b > MAX_PIXELS)
+                    return usage_error("--size %s: give WxH, from 200x150 to 16384x16384 and at "
+                                       "most 2^26 pixels (8192x8192)",
+                                       val);
                 w = (int)a;
                 h = (int)b;
             } else if (!strcmp(arg, "--scale")) {
@@ -659,6 +673,7 @@ int ui_view_main(int argc, char **argv)
                 a[colon - val] = '\0';
                 if (!parse_cycles(a, &ra) || !parse_cycles(colon + 1, &rb) || rb <= ra)
                     return usage_error("--range %s: give A:B in cycles, A < B", val);
+                range = val;
             }
             continue;
         }
@@ -668,6 +683,15 @@ int ui_view_main(int argc, char **argv)
             return usage_error("too many files (%s): one TRACE, or up to 8 reports", arg);
         reports[nreports++] = arg;
     }
+    /* the picture must not replace what it is drawn from */
+    for (size_t i = 0; png && i < nreports; i++)
+        if (hf_same_file(png, reports[i])) {
+            fprintf(stderr,
+                    "ipcemu view: --png %s is the same file as %s, which it reads; give "
+                    "another file\n",
+                    png, reports[i]);
+            return 2;
+        }
     if (phases) {
         if (!nreports)
             return usage_error("%s", "--phases needs reports (`ipcemu run ... --report FILE`)");
@@ -716,8 +740,28 @@ int ui_view_main(int argc, char **argv)
         ui_view_range(&a.view, (double)m->sent - d, (double)m->received + d);
         a.view.selected = (size_t)select - 1;
     }
-    if (ra >= 0)
+    if (ra >= 0) {
+        /* a range must show the run: start before its end, and end at
+         * most one run's length after it (0:1e25 would squeeze the run
+         * out of sight) */
+        double end = (double)a.model.end;
+        if (!a.model.end) {
+            fprintf(stderr, "ipcemu view: --range %s: the run in %s has no cycles to show\n", range,
+                    trace);
+            ui_app_close(&a);
+            return 2;
+        }
+        if (!(ra < end) || rb > 2 * end) {
+            fprintf(stderr,
+                    "ipcemu view: --range %s: outside the run, which spans cycles 0 to %llu "
+                    "(give A below %llu and B at most %.0f)\n",
+                    range, (unsigned long long)a.model.end, (unsigned long long)a.model.end,
+                    2 * end);
+            ui_app_close(&a);
+            return 2;
+        }
         ui_view_range(&a.view, ra, rb);
+    }
     if (png) {
         rc = ui_app_png(&a, png, err, sizeof err);
         if (rc != 0)

@@ -6,7 +6,11 @@
  * kind's colour (every kind, from the scenarios that have it), the legend
  * shows every colour; the phase view's bars have a segment per phase, in
  * its colour, as long as its cycles; and `ipcemu view --png` writes a PNG
- * and refuses bad input with exit status 2.
+ * and refuses bad input with exit status 2: a --range outside the run, a
+ * --png that is its own input; a PNG it cannot write leaves no partial
+ * file and an earlier one intact. Views at any zoom, pan and range draw
+ * without a float-to-int overflow (the sanitizer build stops on one) or
+ * an endless loop, even on a run that ends near cycle 2^64.
  *
  * usage: test_ui_render IPCEMU ARCH SCENARIOS_DIR */
 #include <setjmp.h>
@@ -20,8 +24,14 @@
 
 #include <cmocka.h>
 #include <dirent.h>
+#include <limits.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "tests/integration/harness.h"
+#include "tracer/tracefile.h"
 #include "ui/phases.h"
 #include "ui/view.h"
 
@@ -431,6 +441,306 @@ static void view_writes_a_png_and_refuses_bad_input(void **state)
     closedir(d);
 }
 
+/* Returns the whole file at `path` (NULL if absent) and its size. */
+static char *file_bytes(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = NULL;
+    size_t len = 0, k;
+    char chunk[65536];
+    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        buf = realloc(buf, len + k + 1);
+        assert_non_null(buf);
+        memcpy(buf + len, chunk, k);
+        len += k;
+    }
+    fclose(f);
+    if (!buf)
+        buf = calloc(1, 1);
+    *n = len;
+    return buf;
+}
+
+/* Checks that the file at `path` still holds bytes[n]. */
+static void assert_file_is(const char *path, const char *bytes, size_t n)
+{
+    size_t m;
+    char *now = file_bytes(path, &m);
+    assert_non_null(now);
+    assert_int_equal(m, n);
+    assert_memory_equal(now, bytes, n);
+    free(now);
+}
+
+/* Checks that r failed with exit status 2 and one line on stderr that
+ * names `what`. */
+static void assert_refused(const struct result *r, const char *what)
+{
+    if (r->status != 2 || !strstr(r->err, what) || strchr(r->err, '\n') != strrchr(r->err, '\n'))
+        print_error("exit %d, stderr '%s' (wanted '%s')\n", r->status, r->err, what);
+    assert_int_equal(r->status, 2);
+    assert_non_null(strstr(r->err, "ipcemu view: "));
+    assert_non_null(strstr(r->err, what));
+    assert_int_equal(strchr(r->err, '\n'), strrchr(r->err, '\n'));
+}
+
+/* A --range outside the run (past its end, or squeezing it out of sight
+ * like 0:1e25) is bad input: exit 2, naming the range and the run's
+ * extent. A range the run fills stays fine, and the status line never
+ * draws more messages than are in view. */
+static void view_refuses_a_range_outside_the_run(void **state)
+{
+    (void)state;
+    const char *trace = trace_of("ping-pong");
+    struct tl_model m;
+    char err[512], png[4096], extent[64];
+    assert_int_equal(tl_load(trace, &m, err, sizeof err), 0);
+    uint64_t end = m.end;
+    size_t nmsgs = m.nmsgs;
+    tl_free(&m);
+    snprintf(png, sizeof png, "%s/range.png", tmpdir);
+    snprintf(extent, sizeof extent, "spans cycles 0 to %llu", (unsigned long long)end);
+    char past[64], far[64], near_end[64];
+    snprintf(past, sizeof past, "%llu:%llu", (unsigned long long)end + 1000,
+             (unsigned long long)end * 3);
+    snprintf(far, sizeof far, "0:%llu", (unsigned long long)end * 3);
+    const char *bad[] = {"0:1e25", past, far, "1e19:2e19", "18446744073709551615:1e300"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct result r = run(0, "view", trace, "--png", png, "--range", bad[i], NULL);
+        char what[128];
+        snprintf(what, sizeof what, "--range %s", bad[i]);
+        assert_refused(&r, what);
+        assert_non_null(strstr(r.err, extent));
+        result_free(&r);
+    }
+    /* a range that ends a little past the run is fine */
+    snprintf(near_end, sizeof near_end, "%llu:%llu", (unsigned long long)end / 2,
+             (unsigned long long)end + end / 4);
+    const char *good[][4] = {{"--range", near_end, NULL, NULL},
+                             {"--select", "5", NULL, NULL},
+                             {"--select", "100", NULL, NULL},
+                             {"--select", "100", "--range", "0:1k"}};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        if (!strcmp(good[i][1], "100") && nmsgs < 100)
+            continue;
+        struct result r = run(0, "view", trace, "--png", png, good[i][0], good[i][1], good[i][2],
+                              good[i][3], NULL);
+        assert_int_equal(r.status, 0);
+        const char *at = strstr(r.out, "cycles ");
+        size_t drawn = 0, in_view = 0;
+        assert_non_null(at);
+        assert_int_equal(sscanf(at, "cycles %*f to %*f, %zu of %zu", &drawn, &in_view), 2);
+        if (drawn > in_view)
+            print_error("%s %s: '%s'\n", good[i][0], good[i][1], r.out);
+        assert_true(drawn <= in_view);
+        result_free(&r);
+    }
+}
+
+/* `view T --png T` (or any spelling of T: a symbolic link) would replace
+ * the trace with its picture: refused, the trace untouched; the phase
+ * view likewise for its reports. */
+static void view_never_overwrites_its_input(void **state)
+{
+    (void)state;
+    const char *trace = trace_of("ping-pong");
+    size_t n;
+    char *before = file_bytes(trace, &n);
+    assert_non_null(before);
+    char link[4096];
+    snprintf(link, sizeof link, "%s/link-to-trace.png", tmpdir);
+    unlink(link);
+    assert_int_equal(symlink(trace, link), 0);
+    const char *outs[] = {trace, link};
+    for (size_t i = 0; i < 2; i++) {
+        struct result r = run(0, "view", trace, "--png", outs[i], NULL);
+        assert_refused(&r, "same file");
+        assert_non_null(strstr(r.err, outs[i]));
+        result_free(&r);
+        assert_file_is(trace, before, n);
+    }
+    free(before);
+    char report[4096], scn[4096];
+    snprintf(scn, sizeof scn, "%s/ping-pong.json", scenarios);
+    snprintf(report, sizeof report, "%s/self-report.json", tmpdir);
+    struct result r = run(0, "run", scn, "--arch", arch, "--quiet", "--report", report, NULL);
+    assert_int_equal(r.status, 0);
+    result_free(&r);
+    before = file_bytes(report, &n);
+    assert_non_null(before);
+    r = run(0, "view", "--phases", report, "--png", report, NULL);
+    assert_refused(&r, "same file");
+    result_free(&r);
+    assert_file_is(report, before, n);
+    free(before);
+}
+
+/* A PNG that cannot be written: /dev/full fails with one line; a full
+ * disk (here a file-size limit of 4 KiB) leaves the earlier file as it
+ * was and no temporary file behind. */
+static void a_failed_png_leaves_no_partial_file(void **state)
+{
+    (void)state;
+    const char *trace = trace_of("ping-pong");
+    struct result r = run(0, "view", trace, "--png", "/dev/full", NULL);
+    assert_refused(&r, "/dev/full");
+    result_free(&r);
+    char dir[2048], png[4096];
+    snprintf(dir, sizeof dir, "%s/full", tmpdir);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    snprintf(png, sizeof png, "%s/picture.png", dir);
+    FILE *f = fopen(png, "wb");
+    assert_non_null(f);
+    const char earlier[] = "the earlier picture";
+    fputs(earlier, f);
+    fclose(f);
+    struct rlimit old, lim;
+    assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+    lim = old;
+    lim.rlim_cur = 4096;                         /* the picture is some 40 KiB */
+    void (*was)(int) = signal(SIGXFSZ, SIG_IGN); /* a write past it fails with EFBIG */
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+    r = run(0, "view", trace, "--png", png, NULL);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+    signal(SIGXFSZ, was);
+    assert_refused(&r, png);
+    result_free(&r);
+    assert_file_is(png, earlier, strlen(earlier));
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    size_t files = 0;
+    for (struct dirent *de; (de = readdir(d)) != NULL;)
+        files += de->d_name[0] != '.';
+    closedir(d);
+    assert_int_equal(files, 1); /* no temporary file left */
+    /* with room, the picture replaces the earlier file */
+    r = run(0, "view", trace, "--png", png, NULL);
+    assert_int_equal(r.status, 0);
+    result_free(&r);
+    size_t n;
+    char *now = file_bytes(png, &n);
+    assert_true(n > 4096);
+    assert_memory_equal(now, "\x89PNG", 4);
+    free(now);
+}
+
+/* Writes a `boot` trace at `path` (the tracer's own writer) of a run that
+ * ends near cycle 2^64: two processes and a message, late. */
+static void write_late_trace(const char *path)
+{
+    const uint64_t t = UINT64_MAX - 100000;
+    struct trc_event e[] = {
+        {t, 0, TRC_EV_BOOT, 0, {1, 1, 0, 0}},
+        {t + 10, 0, TRC_EV_PROC_CREATE, 1, {1, 'a', 0, 0}},
+        {t + 20, 0, TRC_EV_PROC_CREATE, 2, {1, 'b', 0, 0}},
+        {t + 30, 0, TRC_EV_SCHED_SWITCH, 1, {0, TRC_SWITCH_START, 0, 0}},
+        {t + 40, 0, TRC_EV_CAP_LOOKUP, 1, {1, 1, 0, 0}},
+        {t + 50, 0, TRC_EV_IPC_SEND, 1, {5, 1, TRC_IPC_QUEUED, 0}},
+        {t + 60, 0, TRC_EV_SCHED_SWITCH, 2, {1, TRC_SWITCH_BLOCK, 0, 0}},
+        {t + 70000, 0, TRC_EV_IPC_RECV, 2, {5, 1, TRC_IPC_FROM_QUEUE, 1ull << 32}},
+        {t + 90000, 0, TRC_EV_PROC_EXIT, 2, {0, 0, 0, 0}},
+    };
+    struct trc_file_meta meta;
+    memset(&meta, 0, sizeof meta);
+    snprintf(meta.kind, sizeof meta.kind, "boot");
+    snprintf(meta.arch, sizeof meta.arch, "x86_64");
+    snprintf(meta.cpu, sizeof meta.cpu, "skylake");
+    snprintf(meta.build, sizeof meta.build, "test_render");
+    meta.max_cycles = 1000000000;
+    meta.seed = 1;
+    meta.quantum = 20000;
+    meta.cap_cache = 64;
+    meta.ram = 64u << 20;
+    meta.cycles = t + 90000;
+    static char no_console[1];
+    struct trc_log log;
+    trc_log_init(&log);
+    log.ev = e; /* borrowed */
+    log.nev = sizeof e / sizeof e[0];
+    log.console = no_console;
+    char err[512];
+    assert_int_equal(trc_file_write(path, &meta, &log, err, sizeof err), 0);
+}
+
+/* Views far outside any run, zoomed and panned to the limits, on a real
+ * trace and on one that ends near cycle 2^64 (where the ruler's t + step
+ * rounds back to t): each frame is drawn, with no float-to-int overflow
+ * (the sanitizer build stops on one) and no endless loop (an alarm stops
+ * the test after a minute). */
+static void extreme_views_draw_safely(void **state)
+{
+    (void)state;
+    char late[4096];
+    snprintf(late, sizeof late, "%s/late.trace", tmpdir);
+    write_late_trace(late);
+    const char *traces[] = {trace_of("ping-pong"), late};
+    alarm(60);
+    for (size_t k = 0; k < 2; k++) {
+        struct ui_app a;
+        char err[512];
+        assert_int_equal(ui_app_open_headless(&a, traces[k], 800, 300, 1, err, sizeof err), 0);
+        struct ui_view *v = &a.view;
+        double end = (double)a.model.end;
+        const double ranges[][2] = {
+            {0, 1e25},      {-1e300, 1e300},  {1e19, 1e19 + 1}, {NAN, 5},         {0, INFINITY},
+            {end - 1, end}, {end - 100, end}, {-1e25, -1e24},   {1.8e19, 1.9e19}, {0, 1}};
+        for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
+            ui_view_range(v, ranges[i][0], ranges[i][1]);
+            assert_true(isfinite(v->t0) && isfinite(v->cpp) && v->cpp > 0);
+            v->selected = a.model.nmsgs ? a.model.nmsgs - 1 : SIZE_MAX;
+            struct frame f = grab(&a);
+            free(f.px);
+            assert_true(v->arrows_drawn <= v->arrows_in_view + 1);
+        }
+        /* zoom all the way in at the end, and out, and pan far */
+        ui_view_range(v, end - 10, end);
+        for (int i = 0; i < 200; i++)
+            ui_view_zoom(v, 1e300, v->plot_x + v->plot_w / 2);
+        struct frame f = grab(&a);
+        free(f.px);
+        ui_view_zoom(v, 0, 0);
+        ui_view_zoom(v, NAN, 0);
+        ui_view_zoom(v, INFINITY, 0);
+        for (int i = 0; i < 200; i++)
+            ui_view_zoom(v, 1e-300, v->plot_x);
+        f = grab(&a);
+        free(f.px);
+        ui_view_pan(v, 0, 1);
+        ui_view_pan(v, 1e300, LONG_MAX);
+        ui_view_pan(v, NAN, LONG_MAX);
+        ui_view_pan(v, -1e300, LONG_MIN);
+        assert_true(isfinite(v->t0) && isfinite(v->cpp));
+        f = grab(&a);
+        free(f.px);
+        ui_view_step(v, 1);
+        ui_view_step(v, -1);
+        f = grab(&a);
+        free(f.px);
+        ui_app_close(&a);
+    }
+    alarm(0);
+    /* the same trace through the command, at the extreme sizes and scales */
+    char png[4096];
+    snprintf(png, sizeof png, "%s/late.png", tmpdir);
+    const char *cases[][6] = {{"--size", "200x150", "--scale", "4", NULL, NULL},
+                              {"--size", "16384x150", "--scale", "1", NULL, NULL},
+                              {"--size", "200x16384", "--scale", "4", NULL, NULL},
+                              {"--select", "1", "--size", "200x150", NULL, NULL}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct result r = run(0, "view", late, "--png", png, cases[i][0], cases[i][1], cases[i][2],
+                              cases[i][3], NULL);
+        if (r.status != 0)
+            print_error("case %zu: exit %d, '%s'\n", i, r.status, r.err);
+        assert_int_equal(r.status, 0);
+        result_free(&r);
+    }
+    struct result r = run(0, "view", late, "--png", png, "--size", "16384x16384", NULL);
+    assert_refused(&r, "--size 16384x16384");
+    result_free(&r);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 4) {
@@ -447,6 +757,10 @@ int main(int argc, char **argv)
         cmocka_unit_test(scale_two_doubles_the_layout),
         cmocka_unit_test(the_phase_view_draws_each_phase_to_scale),
         cmocka_unit_test(view_writes_a_png_and_refuses_bad_input),
+        cmocka_unit_test(view_refuses_a_range_outside_the_run),
+        cmocka_unit_test(view_never_overwrites_its_input),
+        cmocka_unit_test(a_failed_png_leaves_no_partial_file),
+        cmocka_unit_test(extreme_views_draw_safely),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

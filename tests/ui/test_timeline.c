@@ -2,15 +2,25 @@
  * streams: lane states from the scheduler's and IPC's events, messages
  * paired from send to receive with their kind, replies delivered when the
  * caller runs, notifications and region moves, marks, and the range
- * queries the drawing relies on. */
+ * queries the drawing relies on. And hostile traces (written with the
+ * tracer's own trc_file_write): ids of any size take memory for the ids
+ * seen, not for their values; pairing many pending sends on one port
+ * takes n log n steps, not n^2; cycles that go back keep the model
+ * sorted. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include "tracer/tracefile.h"
 #include "ui/timeline.h"
 
 static struct tl_model model;
@@ -257,6 +267,225 @@ static void odd_events_are_survived(void **state)
     tl_free(&m);
 }
 
+/* Writes events e[n] as a `boot` trace at `path` with the tracer's own
+ * writer (valid settings, so that only the events are hostile). */
+static void write_trace(const char *path, const struct trc_event *e, size_t n)
+{
+    struct trc_file_meta meta;
+    memset(&meta, 0, sizeof meta);
+    snprintf(meta.kind, sizeof meta.kind, "boot");
+    snprintf(meta.arch, sizeof meta.arch, "x86_64");
+    snprintf(meta.cpu, sizeof meta.cpu, "skylake");
+    snprintf(meta.build, sizeof meta.build, "test_timeline");
+    meta.max_cycles = 1000000000;
+    meta.seed = 1;
+    meta.quantum = 20000;
+    meta.cap_cache = 64;
+    meta.ram = 64u << 20;
+    meta.cycles = n ? e[n - 1].cycle : 0;
+    static char no_console[1];
+    struct trc_log log;
+    trc_log_init(&log);
+    log.ev = (struct trc_event *)e; /* borrowed: not freed */
+    log.nev = n;
+    log.console = no_console;
+    char err[512];
+    int rc = trc_file_write(path, &meta, &log, err, sizeof err);
+    if (rc != 0)
+        print_error("%s\n", err);
+    assert_int_equal(rc, 0);
+}
+
+/* A scratch file name (static buffer) in a fresh directory. */
+static const char *scratch(const char *name)
+{
+    static char dir[256], path[512];
+    if (!dir[0]) {
+        const char *t = getenv("TMPDIR");
+        snprintf(dir, sizeof dir, "%s/test_timeline.XXXXXX", t && *t ? t : "/tmp");
+        assert_non_null(mkdtemp(dir));
+    }
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return path;
+}
+
+/* Loads the trace at `path` in a child process; returns the largest
+ * resident set (KiB) of any child so far, after checking that the child
+ * loaded it. */
+static long load_in_child(const char *path)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        struct tl_model m;
+        char err[512];
+        int rc = tl_load(path, &m, err, sizeof err);
+        if (rc != 0)
+            fprintf(stderr, "child: %s\n", err);
+        else
+            tl_free(&m);
+        _exit(rc == 0 ? 0 : 1);
+    }
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        print_error("loading %s in a child: status 0x%x\n", path, st);
+    assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    struct rusage ru;
+    assert_int_equal(getrusage(RUSAGE_CHILDREN, &ru), 0);
+    return ru.ru_maxrss;
+}
+
+/* The same little run twice: with small ids, and with pids, cores and
+ * ports at the ends of their ranges (the pid 2^25 + 1 alone made the old
+ * model reserve and clear 512 MiB; pid 2^32 - 1, 32 GiB). */
+static void huge_ids_take_memory_for_the_ids_seen(void **state)
+{
+    (void)state;
+    for (int huge = 0; huge < 2; huge++) {
+        uint32_t a = huge ? (1u << 25) + 1 : 1, b = huge ? UINT32_MAX : 2,
+                 c = huge ? UINT32_MAX - 1 : 3, core = huge ? UINT32_MAX : 1;
+        uint64_t p1 = huge ? UINT64_MAX : 5, p2 = huge ? 1ull << 40 : 6;
+        struct trc_event e[] = {
+            {10, 0, TRC_EV_BOOT, 0, {1, huge ? UINT64_MAX : 2, 0, 0}},
+            {20, core, TRC_EV_PROC_CREATE, a, {1, 'a', 0, 0}},
+            {30, 0, TRC_EV_PROC_CREATE, b, {1, 'b', 0, 0}},
+            {40, 0, TRC_EV_PROC_CREATE, c, {1, 'c', 0, 0}},
+            {50, 0, TRC_EV_SCHED_SWITCH, a, {0, TRC_SWITCH_START, 0, 0}},
+            {60, core, TRC_EV_IPC_SEND, a, {p1, 7, TRC_IPC_QUEUED, 0}},
+            {70, 0, TRC_EV_IPC_SEND, a, {p2, 8, TRC_IPC_QUEUED, 0}},
+            {80, 0, TRC_EV_SCHED_SWITCH, b, {a, TRC_SWITCH_BLOCK, 0, 0}},
+            {90, 0, TRC_EV_IPC_RECV, b, {p1, 7, TRC_IPC_FROM_QUEUE, (uint64_t)a << 32}},
+            {100, 0, TRC_EV_IPC_RECV, c, {p2, 8, TRC_IPC_FROM_QUEUE, (uint64_t)a << 32}},
+            {110, 0, TRC_EV_IPC_REPLY, b, {a, 9, TRC_IPC_DIRECT, 0}},
+            {120, core, TRC_EV_CAP_LOOKUP, b, {1, 1, 0, 0}},
+            {130, 0, TRC_EV_NOTIFY, c, {1, 0x10, b, 0}},
+            {140, 0, TRC_EV_PORT_CLOSE, b, {p2, 0, 0, 0}},
+            {150, 0, TRC_EV_SCHED_SWITCH, a, {b, TRC_SWITCH_PREEMPT, 0, 0}},
+        };
+        const char *path = scratch(huge ? "huge.trace" : "small.trace");
+        write_trace(path, e, sizeof e / sizeof e[0]);
+        /* what the model holds: the same either way */
+        struct tl_model m;
+        char err[512];
+        assert_int_equal(tl_load(path, &m, err, sizeof err), 0);
+        assert_int_equal(m.nlanes, 5); /* two cores seen, three processes */
+        size_t la = tl_lane_of(&m, a), lb = tl_lane_of(&m, b), lc = tl_lane_of(&m, c);
+        assert_true(la != SIZE_MAX && lb != SIZE_MAX && lc != SIZE_MAX);
+        assert_string_equal(m.lanes[lb].name, "b");
+        char name[64];
+        snprintf(name, sizeof name, "kernel core %u", core);
+        assert_string_equal(m.lanes[1].name, name);
+        assert_int_equal(tl_state_at(&m.lanes[1], 25, NULL), TL_BUSY); /* a core the boot counted */
+        assert_int_equal(m.nmsgs, 4); /* two sends, the reply, the notification */
+        assert_int_equal(m.msgs[0].to, lb);
+        assert_int_equal(m.msgs[0].received, 90);
+        assert_int_equal(m.msgs[1].to, lc);
+        assert_int_equal(m.msgs[1].received, 100);
+        assert_true(m.msgs[2].reply);
+        assert_int_equal(m.msgs[2].to, la);
+        assert_int_equal(m.msgs[2].received, 150);
+        assert_int_equal(m.msgs[3].kind, TL_NOTIFY);
+        tl_free(&m);
+    }
+    /* and the memory it took, in a child each: the huge ids cost nothing
+     * more than the small ones (16 MiB is noise; the old model took 512
+     * MiB for the first pid, then ran out of memory) */
+    long small = load_in_child(scratch("small.trace"));
+    long huge = load_in_child(scratch("huge.trace"));
+    if (huge - small > 16 * 1024)
+        print_error("peak RSS %ld KiB with huge ids, %ld KiB with small ones\n", huge, small);
+    assert_true(huge - small <= 16 * 1024);
+    unlink(scratch("small.trace"));
+    unlink(scratch("huge.trace"));
+    rmdir(scratch(""));
+}
+
+/* The model's work (map nodes visited, queue steps) for n queued sends
+ * on one port and their receives: pattern 0, one sender, received in
+ * order; pattern 1, n senders, received newest sender first (the old
+ * model scanned and shifted the port's whole queue per receive). */
+static uint64_t pairing_work(size_t n, int pattern)
+{
+    struct tl_model m;
+    tl_init(&m);
+    uint64_t t = 1;
+    struct trc_event boot = {t++, 0, TRC_EV_BOOT, 0, {1, 1, 0, 0}};
+    assert_int_equal(tl_add(&m, &boot), 0);
+    size_t senders = pattern ? n : 1;
+    for (size_t i = 0; i <= senders; i++) { /* pid 1 receives; 2.. send */
+        struct trc_event e = {t++, 0, TRC_EV_PROC_CREATE, (uint32_t)(i + 1), {1, 'p', 0, 0}};
+        assert_int_equal(tl_add(&m, &e), 0);
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint32_t pid = (uint32_t)(2 + (pattern ? i : 0));
+        struct trc_event e = {t++, 0, TRC_EV_IPC_SEND, pid, {5, i, TRC_IPC_QUEUED, 0}};
+        assert_int_equal(tl_add(&m, &e), 0);
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint64_t pid = pattern ? 2 + (n - 1 - i) : 2;
+        struct trc_event e = {t++, 0, TRC_EV_IPC_RECV, 1, {5, 0, TRC_IPC_FROM_QUEUE, pid << 32}};
+        assert_int_equal(tl_add(&m, &e), 0);
+    }
+    assert_int_equal(tl_finish(&m, t), 0);
+    assert_int_equal(m.nmsgs, n); /* every one paired */
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(m.msgs[i].from, m.msgs[0].from + (pattern ? i : 0));
+    if (pattern == 0) /* in order: the k-th receive gets the k-th send */
+        for (size_t i = 1; i < n; i++)
+            assert_true(m.msgs[i].received > m.msgs[i - 1].received);
+    uint64_t work = m.work;
+    tl_free(&m);
+    return work;
+}
+
+/* Eight times the pending sends cost at most twice eight times the work
+ * (n log n; n^2 would be 64 times). Counted, not timed. */
+static void pairing_is_n_log_n(void **state)
+{
+    (void)state;
+    for (int pattern = 0; pattern < 2; pattern++) {
+        uint64_t w1 = pairing_work(2000, pattern), w8 = pairing_work(16000, pattern);
+        if (w8 > 16 * w1)
+            print_error("pattern %d: work %llu for 2000 sends, %llu for 16000\n", pattern,
+                        (unsigned long long)w1, (unsigned long long)w8);
+        assert_true(w1 > 0);
+        assert_true(w8 <= 16 * w1);
+    }
+}
+
+/* A trace whose cycles go back (a delta that wraps around 2^64): the
+ * model stays sorted, the later event counted at the earlier's cycle. */
+static void cycles_never_go_back(void **state)
+{
+    (void)state;
+    struct tl_model m;
+    tl_init(&m);
+    struct trc_event e[] = {
+        {10, 0, TRC_EV_BOOT, 0, {1, 1, 0, 0}},
+        {20, 0, TRC_EV_PROC_CREATE, 1, {1, 'a', 0, 0}},
+        {UINT64_MAX - 5, 0, TRC_EV_SCHED_SWITCH, 1, {0, TRC_SWITCH_START, 0, 0}},
+        {30, 0, TRC_EV_CAP_LOOKUP, 1, {1, 1, 0, 0}},
+        {40, 0, TRC_EV_IPC_SEND, 1, {5, 1, TRC_IPC_QUEUED, 0}},
+        {50, 0, TRC_EV_IPC_RECV, 1, {5, 1, TRC_IPC_FROM_QUEUE, 1ull << 32}},
+        {60, 0, TRC_EV_IPC_BLOCK, 1, {5, 0, 0, 0}},
+    };
+    for (size_t i = 0; i < sizeof e / sizeof e[0]; i++)
+        assert_int_equal(tl_add(&m, &e[i]), 0);
+    assert_int_equal(tl_finish(&m, 0), 0);
+    assert_int_equal(m.end, UINT64_MAX - 5);
+    for (size_t i = 0; i < m.nlanes; i++)
+        for (size_t j = 1; j < m.lanes[i].n; j++)
+            assert_true(m.lanes[i].at[j] > m.lanes[i].at[j - 1]);
+    for (size_t i = 1; i < m.nmarks; i++)
+        assert_true(m.marks[i].at >= m.marks[i - 1].at);
+    assert_int_equal(m.nmsgs, 1);
+    assert_true(m.msgs[0].received >= m.msgs[0].sent);
+    assert_int_equal(tl_state_at(&m.lanes[1], UINT64_MAX - 5, NULL), TL_BLOCKED);
+    tl_free(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -265,6 +494,9 @@ int main(void)
         cmocka_unit_test(marks_count_in_ranges),
         cmocka_unit_test(odd_events_are_survived),
         cmocka_unit_test(a_reused_port_id_starts_empty),
+        cmocka_unit_test(huge_ids_take_memory_for_the_ids_seen),
+        cmocka_unit_test(pairing_is_n_log_n),
+        cmocka_unit_test(cycles_never_go_back),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
