@@ -8,6 +8,15 @@
 #include "machine/scenario_abi.h"
 #include "user/ulib.h"
 
+/* The host's loader checks scenarios against copies of the kernel's
+ * limits (machine/scenario_abi.h); these are the ones visible here. */
+_Static_assert(SCN_KERNEL_PROCS == NPROC, "scenario_abi.h: the process table");
+_Static_assert(SCN_KERNEL_SLOTS == KIPC_SLOTS, "scenario_abi.h: capability slots per process");
+_Static_assert(SCN_MAX_PROCS <= NPROC, "every scenario process needs a process slot");
+_Static_assert(SCN_MAX_HANDLES <= KIPC_SLOTS, "every handle at start needs a capability slot");
+_Static_assert(SCN_MAX_MSG_CAPS == IPC_MSG_CAPS, "a send carries what a message holds");
+
+/* Prints why the scenario cannot start; returns -1. */
 static int bad(const char *what)
 {
     kprintf("[kernel] scenario: %s\n", what);

@@ -1,7 +1,9 @@
 /* machine/scenario.c: the scenario loader (see scenario.h). cJSON parses;
  * every check then names the JSON path of what it refuses, and a small
  * scanner over the text finds that path's line and column (cJSON keeps no
- * positions). */
+ * positions). One table (op_specs, sections, error_names) drives what the
+ * loader accepts; scn_check compares a finished run with the scenario's
+ * expectations. */
 #include "machine/scenario.h"
 
 #include <cjson/cJSON.h>
@@ -12,16 +14,26 @@
 #include <string.h>
 
 #include "ipc/ipc.h"
+#include "ipc/notify.h"
 #include "ipc/port.h"
 #include "machine/memmap.h"
 #include "tracer/trace.h"
 
 #define SCN_FILE_MAX (4u << 20)
 #define PATH_DEPTH 48
+#define CYCLES_MAX 1000000000000ULL /* 10^12: timeouts, sleeps, limits, expectations */
+
+_Static_assert(TRC_CHECK_DEPTH >= SCN_MAX_DEPTH, "a failed operation's repeats fit a check");
+_Static_assert(SCN_MAX_MSG_CAPS == IPC_MSG_CAPS, "a send carries what a message holds");
+_Static_assert(SCN_MAX_HANDLES < 0xff, "a handle slot fits a byte of scn_op.x");
+_Static_assert(SCN_MAX_HANDLES <= SCN_KERNEL_SLOTS, "every handle at start has a capability slot");
+_Static_assert(SCN_MAX_PROCS <= SCN_KERNEL_PROCS, "every process has a process slot");
+_Static_assert(SCN_MAX_OBJECTS <= SCN_KERNEL_PORTS, "every object at start can be a port");
 
 struct comp {
     const char *key; /* NULL: an array index */
     int index;
+    int nth; /* a key: which of the members so named (a repeated one: 1) */
 };
 
 struct ctx {
@@ -32,10 +44,307 @@ struct ctx {
     struct comp comps[PATH_DEPTH];
     int ncomps;
     bool failed;
+    size_t nul_at; /* where the first \u0000 inside a string is, or SIZE_MAX */
 };
+
+/* ---- the table ------------------------------------------------------------ */
+
+static const struct scn_error_name error_names[] = {
+    {"ok", 0},
+    {"invalid_cap", IPC_ERR_INVALID_CAP},
+    {"insufficient_rights", IPC_ERR_INSUFFICIENT_RIGHTS},
+    {"port_full", IPC_ERR_PORT_FULL},
+    {"would_block", IPC_ERR_WOULD_BLOCK},
+    {"timeout", IPC_ERR_TIMEOUT},
+    {"port_closed", IPC_ERR_PORT_CLOSED},
+    {"msg_too_large", IPC_ERR_MSG_TOO_LARGE},
+    {"bad_pointer", IPC_ERR_BAD_POINTER},
+    {"filtered", IPC_ERR_FILTERED},
+    {"rate_limited", IPC_ERR_RATE_LIMITED},
+    {"no_memory", IPC_ERR_NO_MEMORY},
+    {"no_slot", IPC_ERR_NO_SLOT},
+    {"invalid_arg", IPC_ERR_INVALID_ARG},
+    {"not_found", IPC_ERR_NOT_FOUND},
+    {"exists", IPC_ERR_EXISTS},
+};
+
+#define F_HANDLE(nm, to)                                                                           \
+    {                                                                                              \
+        .name = nm, .kind = SCN_FIELD_HANDLE, .required = true, .dst = to                          \
+    }
+#define F_AS                                                                                       \
+    {                                                                                              \
+        .name = "as", .kind = SCN_FIELD_AS, .required = true, .dst = SCN_TO_C                      \
+    }
+#define F_AS_LIST                                                                                  \
+    {                                                                                              \
+        .name = "as", .kind = SCN_FIELD_AS_LIST, .max = SCN_MAX_MSG_CAPS, .dst = SCN_TO_C          \
+    }
+#define F_UINT(nm, lo, hi, d, to)                                                                  \
+    {                                                                                              \
+        .name = nm, .kind = SCN_FIELD_UINT, .has_def = true, .min = lo, .max = hi, .def = d,       \
+        .dst = to                                                                                  \
+    }
+#define F_NEED(nm, lo, hi, to)                                                                     \
+    {                                                                                              \
+        .name = nm, .kind = SCN_FIELD_UINT, .required = true, .min = lo, .max = hi, .dst = to      \
+    }
+#define F_BOOL(nm, to)                                                                             \
+    {                                                                                              \
+        .name = nm, .kind = SCN_FIELD_BOOL, .dst = to                                              \
+    }
+#define F_NAME(req)                                                                                \
+    {                                                                                              \
+        .name = "name", .kind = SCN_FIELD_STRING, .required = req, .min = 1, .max = 31,            \
+        .dst = SCN_TO_M                                                                            \
+    }
+#define F_BYTES(hi) F_UINT("bytes", 0, hi, 8, SCN_TO_N)
+#define F_OPCODE F_UINT("opcode", 0, 63, 1, SCN_TO_M)
+#define F_TIMEOUT F_UINT("timeout", 0, CYCLES_MAX, 0, SCN_TO_V)
+#define F_CAPS                                                                                     \
+    {                                                                                              \
+        .name = "caps", .kind = SCN_FIELD_CAPS, .max = SCN_MAX_MSG_CAPS, .dst = SCN_TO_X           \
+    }
+#define F_PORT F_HANDLE("port", SCN_TO_A)
+#define F_END                                                                                      \
+    {                                                                                              \
+        .name = NULL                                                                               \
+    }
+
+static const struct scn_op_spec op_specs[] = {
+    {"port_create", SCN_OP_PORT_CREATE, {F_AS, F_UINT("capacity", 1, 64, 8, SCN_TO_N), F_END}},
+    {"bind", SCN_OP_BIND, {F_PORT, F_NAME(true), F_END}},
+    {"lookup", SCN_OP_LOOKUP, {F_NAME(true), F_AS, F_END}},
+    {"send",
+     SCN_OP_SEND,
+     {F_PORT, F_BYTES(IPC_MSG_MAX), F_OPCODE, F_TIMEOUT, F_CAPS, F_BOOL("move", SCN_TO_W), F_END}},
+    {"try_send",
+     SCN_OP_TRY_SEND,
+     {F_PORT, F_BYTES(IPC_MSG_MAX), F_OPCODE, F_CAPS, F_BOOL("move", SCN_TO_W), F_END}},
+    {"recv", SCN_OP_RECV, {F_PORT, F_TIMEOUT, F_AS_LIST, F_END}},
+    {"try_recv", SCN_OP_TRY_RECV, {F_PORT, F_AS_LIST, F_END}},
+    {"call", SCN_OP_CALL, {F_PORT, F_BYTES(IPC_INLINE_MAX), F_OPCODE, F_TIMEOUT, F_END}},
+    {"recv_call", SCN_OP_RECV_CALL, {F_PORT, F_AS, F_TIMEOUT, F_END}},
+    {"reply", SCN_OP_REPLY, {F_HANDLE("reply", SCN_TO_A), F_BYTES(IPC_INLINE_MAX), F_END}},
+    {"reply_recv",
+     SCN_OP_REPLY_RECV,
+     {F_HANDLE("reply", SCN_TO_A), F_HANDLE("port", SCN_TO_B), F_AS, F_END}},
+    {"notif_create", SCN_OP_NOTIF_CREATE, {F_AS, F_END}},
+    {"notify",
+     SCN_OP_NOTIFY,
+     {F_HANDLE("notif", SCN_TO_A), F_NEED("bits", 1, IPC_NOTIFY_BITS, SCN_TO_V), F_END}},
+    {"wait", SCN_OP_WAIT, {F_HANDLE("notif", SCN_TO_A), F_TIMEOUT, F_END}},
+    {"poll", SCN_OP_POLL, {F_HANDLE("notif", SCN_TO_A), F_END}},
+    {"peek", SCN_OP_PEEK, {F_PORT, F_END}},
+    {"pull", SCN_OP_PULL, {F_PORT, F_END}},
+    {"discard", SCN_OP_DISCARD, {F_PORT, F_END}},
+    {"derive",
+     SCN_OP_DERIVE,
+     {F_HANDLE("cap", SCN_TO_A),
+      {.name = "rights", .kind = SCN_FIELD_RIGHTS, .required = true, .dst = SCN_TO_N},
+      F_AS,
+      F_END}},
+    {"revoke", SCN_OP_REVOKE, {F_HANDLE("cap", SCN_TO_A), F_END}},
+    {"delete", SCN_OP_DELETE, {F_HANDLE("cap", SCN_TO_A), F_END}},
+    {"limit",
+     SCN_OP_LIMIT,
+     {F_PORT,
+      {.name = "opcodes", .kind = SCN_FIELD_OPCODES, .dst = SCN_TO_W},
+      F_UINT("max_bytes", 0, IPC_MSG_MAX, IPC_MSG_MAX, SCN_TO_N),
+      F_END}},
+    {"rate",
+     SCN_OP_RATE,
+     {F_PORT, F_NEED("period", 1, CYCLES_MAX, SCN_TO_V), F_NEED("burst", 1, UINT32_MAX, SCN_TO_W),
+      F_END}},
+    {"px_socket", SCN_OP_PX_SOCKET, {F_AS, F_END}},
+    {"px_bind", SCN_OP_PX_BIND, {F_HANDLE("socket", SCN_TO_A), F_NAME(true), F_END}},
+    {"px_connect", SCN_OP_PX_CONNECT, {F_HANDLE("socket", SCN_TO_A), F_NAME(true), F_END}},
+    {"px_send", SCN_OP_PX_SEND, {F_HANDLE("socket", SCN_TO_A), F_BYTES(IPC_MSG_MAX), F_END}},
+    {"px_recv", SCN_OP_PX_RECV, {F_HANDLE("socket", SCN_TO_A), F_END}},
+    {"px_close", SCN_OP_PX_CLOSE, {F_HANDLE("socket", SCN_TO_A), F_NAME(false), F_END}},
+    {"chan_create",
+     SCN_OP_CHAN_CREATE,
+     {F_AS,
+      {.name = "slots",
+       .kind = SCN_FIELD_POW2,
+       .has_def = true,
+       .min = 2,
+       .max = 256,
+       .def = 16,
+       .dst = SCN_TO_N},
+      F_UINT("slot_size", 8, 1024, 64, SCN_TO_W),
+      F_END}},
+    {"chan_give",
+     SCN_OP_CHAN_GIVE,
+     {F_HANDLE("chan", SCN_TO_A), F_HANDLE("port", SCN_TO_B), F_END}},
+    {"chan_accept", SCN_OP_CHAN_ACCEPT, {F_PORT, F_AS, F_END}},
+    {"chan_send",
+     SCN_OP_CHAN_SEND,
+     {F_HANDLE("chan", SCN_TO_A), F_UINT("count", 1, 64, 1, SCN_TO_N),
+      F_UINT("bytes", 1, 252, 8, SCN_TO_W), F_END}},
+    {"chan_recv", SCN_OP_CHAN_RECV, {F_HANDLE("chan", SCN_TO_A), F_END}},
+    {"topic_create", SCN_OP_TOPIC_CREATE, {F_AS, F_END}},
+    {"subscribe",
+     SCN_OP_SUBSCRIBE,
+     {F_HANDLE("topic", SCN_TO_A), F_HANDLE("port", SCN_TO_B), F_END}},
+    {"publish",
+     SCN_OP_PUBLISH,
+     {F_HANDLE("topic", SCN_TO_A), F_BYTES(IPC_MSG_MAX), F_OPCODE, F_END}},
+    {"region_create",
+     SCN_OP_REGION_CREATE,
+     {F_AS, F_NEED("bytes", 1, SCN_KERNEL_REGION_BYTES, SCN_TO_N), F_END}},
+    {"map", SCN_OP_MAP, {F_HANDLE("region", SCN_TO_A), F_END}},
+    {"unmap", SCN_OP_UNMAP, {F_HANDLE("region", SCN_TO_A), F_END}},
+    {"region_copy", SCN_OP_REGION_COPY, {F_HANDLE("region", SCN_TO_A), F_AS, F_END}},
+    {"touch",
+     SCN_OP_TOUCH,
+     {F_HANDLE("region", SCN_TO_A), F_NEED("bytes", 1, SCN_KERNEL_REGION_BYTES, SCN_TO_N),
+      F_BOOL("write", SCN_TO_M), F_END}},
+    {"compute", SCN_OP_COMPUTE, {F_NEED("cycles", 1, 10000000000ULL, SCN_TO_V), F_END}},
+    {"sleep", SCN_OP_SLEEP, {F_NEED("cycles", 1, CYCLES_MAX, SCN_TO_V), F_END}},
+    {"yield", SCN_OP_YIELD, {F_END}},
+    {"exit", SCN_OP_EXIT, {F_UINT("code", 0, 255, 0, SCN_TO_N), F_END}},
+    {"repeat",
+     SCN_OP_REPEAT,
+     {F_NEED("count", 1, 1000000000ULL, SCN_TO_V),
+      {.name = "body", .kind = SCN_FIELD_BODY, .required = true},
+      F_END}},
+};
+
+static const char *const arch_values[] = {"x86_64", "aarch64", "riscv64", NULL};
+static const char *const object_types[] = {"port", "notification", NULL};
+static const char *const outcome_values[] = {"ok", "deadlock", NULL};
+static const char *const state_values[] = {"exited", "killed", "blocked", NULL};
+
+#define F_IDENT(nm, req)                                                                           \
+    {                                                                                              \
+        .name = nm, .kind = SCN_FIELD_IDENT, .required = req                                       \
+    }
+#define F_ENUM(nm, req, v)                                                                         \
+    {                                                                                              \
+        .name = nm, .kind = SCN_FIELD_ENUM, .required = req, .values = v                           \
+    }
+#define F_OBJECT(nm)                                                                               \
+    {                                                                                              \
+        .name = nm, .kind = SCN_FIELD_OBJECT                                                       \
+    }
+#define F_MAP(nm)                                                                                  \
+    {                                                                                              \
+        .name = nm, .kind = SCN_FIELD_MAP                                                          \
+    }
+#define F_COUNT(nm, lo)                                                                            \
+    {                                                                                              \
+        .name = nm, .kind = SCN_FIELD_UINT, .min = lo, .max = CYCLES_MAX                           \
+    }
+
+static const struct scn_field top_fields[] = {
+    {.name = "name", .kind = SCN_FIELD_STRING, .required = true, .min = 1, .max = 63},
+    {.name = "description", .kind = SCN_FIELD_STRING, .required = true, .min = 1, .max = 100000},
+    F_UINT("seed", 0, INT64_MAX, 1, SCN_TO_NONE),
+    F_OBJECT("limits"),
+    F_OBJECT("machine"),
+    {.name = "objects", .kind = SCN_FIELD_ARRAY, .max = SCN_MAX_OBJECTS},
+    {.name = "capabilities", .kind = SCN_FIELD_ARRAY, .max = SCN_MAX_CAPS},
+    {.name = "processes",
+     .kind = SCN_FIELD_ARRAY,
+     .required = true,
+     .min = 1,
+     .max = SCN_MAX_PROCS},
+    F_OBJECT("expect"),
+    F_END};
+static const struct scn_field limits_fields[] = {
+    F_UINT("max_cycles", 1, CYCLES_MAX, 2000000000ULL, SCN_TO_NONE), F_END};
+static const struct scn_field machine_fields[] = {
+    F_ENUM("arch", false, arch_values),
+    {.name = "cpu", .kind = SCN_FIELD_STRING, .min = 1, .max = 63},
+    {.name = "cap_cache", .kind = SCN_FIELD_POW2, .min = 1, .max = 65536},
+    {.name = "quantum", .kind = SCN_FIELD_UINT, .min = 1000, .max = 1000000000ULL},
+    F_BOOL("exact_caches", SCN_TO_NONE),
+    F_END};
+static const struct scn_field object_fields[] = {
+    F_IDENT("name", true), F_ENUM("type", true, object_types), F_IDENT("owner", true),
+    F_UINT("capacity", 1, 64, 8, SCN_TO_NONE), F_END};
+static const struct scn_field cap_fields[] = {
+    F_IDENT("from", true),
+    F_IDENT("object", true),
+    F_IDENT("to", true),
+    {.name = "rights", .kind = SCN_FIELD_RIGHTS, .required = true},
+    {.name = "as", .kind = SCN_FIELD_AS},
+    F_UINT("shift", 0, SCN_MAX_PROCS - 1, 0, SCN_TO_NONE),
+    F_END};
+static const struct scn_field process_fields[] = {
+    F_IDENT("name", true),
+    F_UINT("priority", 0, 7, 1, SCN_TO_NONE),
+    F_UINT("count", 1, SCN_MAX_PROCS, 1, SCN_TO_NONE),
+    {.name = "program", .kind = SCN_FIELD_BODY, .required = true},
+    F_END};
+static const struct scn_field expect_fields[] = {F_ENUM("outcome", false, outcome_values),
+                                                 F_MAP("processes"),
+                                                 F_OBJECT("messages"),
+                                                 F_MAP("paths"),
+                                                 F_OBJECT("cycles"),
+                                                 F_END};
+static const struct scn_field expect_proc_fields[] = {
+    F_ENUM("state", true, state_values), F_UINT("code", 0, 255, 0, SCN_TO_NONE), F_END};
+static const struct scn_field messages_fields[] = {F_COUNT("sent", 0),      F_COUNT("received", 0),
+                                                   F_COUNT("fast_path", 0), F_COUNT("slow_path", 0),
+                                                   F_COUNT("refused", 0),   F_END};
+static const struct scn_field path_fields[] = {F_COUNT("count", 0), F_COUNT("min_count", 0),
+                                               F_COUNT("max_count", 0), F_END};
+static const struct scn_field cycles_fields[] = {F_COUNT("min", 0), F_COUNT("max", 1), F_END};
+
+static const struct scn_section sections[] = {
+    {"", "", top_fields},
+    {"limits", "/properties/limits", limits_fields},
+    {"machine", "/properties/machine", machine_fields},
+    {"objects[]", "/$defs/object", object_fields},
+    {"capabilities[]", "/$defs/capability", cap_fields},
+    {"processes[]", "/$defs/process", process_fields},
+    {"expect", "/$defs/expect", expect_fields},
+    {"expect.processes.*", "/$defs/process_expect", expect_proc_fields},
+    {"expect.messages", "/$defs/expect/properties/messages", messages_fields},
+    {"expect.paths.*", "/$defs/expect/properties/paths/additionalProperties", path_fields},
+    {"expect.cycles", "/$defs/expect/properties/cycles", cycles_fields},
+};
+
+const struct scn_op_spec *scn_op_specs(size_t *n)
+{
+    *n = sizeof op_specs / sizeof op_specs[0];
+    return op_specs;
+}
+
+const struct scn_section *scn_sections(size_t *n)
+{
+    *n = sizeof sections / sizeof sections[0];
+    return sections;
+}
+
+const struct scn_error_name *scn_error_names(size_t *n)
+{
+    *n = sizeof error_names / sizeof error_names[0];
+    return error_names;
+}
+
+const char *scn_error_name(int32_t r)
+{
+    for (size_t i = 0; i < sizeof error_names / sizeof error_names[0]; i++)
+        if (error_names[i].value == r)
+            return error_names[i].name;
+    return NULL;
+}
+
+/* Returns field `name` of table `t`, or NULL. */
+static const struct scn_field *field_in(const struct scn_field *t, const char *name)
+{
+    for (; t->name; t++)
+        if (strcmp(t->name, name) == 0)
+            return t;
+    return NULL;
+}
 
 /* ---- locating a path in the text ---------------------------------------- */
 
+/* Returns the offset of the first byte at or after i that is no white space. */
 static size_t skip_ws(const char *t, size_t i, size_t n)
 {
     while (i < n && (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r'))
@@ -43,7 +352,7 @@ static size_t skip_ws(const char *t, size_t i, size_t n)
     return i;
 }
 
-/* Past the string starting at t[i] == '"'. */
+/* Returns the offset past the string starting at t[i] == '"'. */
 static size_t skip_string(const char *t, size_t i, size_t n)
 {
     for (i++; i < n && t[i] != '"'; i++)
@@ -52,7 +361,8 @@ static size_t skip_string(const char *t, size_t i, size_t n)
     return i < n ? i + 1 : n;
 }
 
-/* Past the value starting at t[i] (valid JSON: cJSON parsed it). */
+/* Returns the offset past the value starting at t[i] (valid JSON: cJSON
+ * parsed it). */
 static size_t skip_value(const char *t, size_t i, size_t n)
 {
     if (i >= n)
@@ -78,12 +388,112 @@ static size_t skip_value(const char *t, size_t i, size_t n)
     return n;
 }
 
-/* The offset of the value at the first `n` path components (of the key
- * of the last one when at_key), or of the deepest part found. */
+/* Returns true and sets *v when t[i..i+4) are four hex digits. */
+static bool hex4(const char *t, size_t i, size_t n, uint32_t *v)
+{
+    *v = 0;
+    if (i + 4 > n)
+        return false;
+    for (size_t k = i; k < i + 4; k++) {
+        char ch = t[k];
+        unsigned d = ch >= '0' && ch <= '9'   ? (unsigned)(ch - '0')
+                     : ch >= 'a' && ch <= 'f' ? (unsigned)(ch - 'a' + 10)
+                     : ch >= 'A' && ch <= 'F' ? (unsigned)(ch - 'A' + 10)
+                                              : 16u;
+        if (d == 16)
+            return false;
+        *v = *v << 4 | d;
+    }
+    return true;
+}
+
+/* Writes code point cp as UTF-8 to out; returns its length (1..4). */
+static size_t utf8_put(uint32_t cp, unsigned char *out)
+{
+    if (cp < 0x80) {
+        out[0] = (unsigned char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (unsigned char)(0xc0 | cp >> 6);
+        out[1] = (unsigned char)(0x80 | (cp & 0x3f));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (unsigned char)(0xe0 | cp >> 12);
+        out[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+        out[2] = (unsigned char)(0x80 | (cp & 0x3f));
+        return 3;
+    }
+    out[0] = (unsigned char)(0xf0 | cp >> 18);
+    out[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
+    out[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+    out[3] = (unsigned char)(0x80 | (cp & 0x3f));
+    return 4;
+}
+
+/* Returns true when the JSON string t[i..end) (quotes included) says
+ * `key` once its escapes are decoded: "pri\u006frity" is "priority". */
+static bool string_equals(const char *t, size_t i, size_t end, const char *key)
+{
+    size_t k = 0, klen = strlen(key);
+    for (size_t j = i + 1; j + 1 < end;) {
+        unsigned char buf[4];
+        size_t nb = 1;
+        if (t[j] != '\\') {
+            buf[0] = (unsigned char)t[j++];
+        } else {
+            char e = j + 1 < end ? t[j + 1] : '\0';
+            j += 2;
+            uint32_t cp, lo;
+            switch (e) {
+            case 'b':
+                buf[0] = '\b';
+                break;
+            case 'f':
+                buf[0] = '\f';
+                break;
+            case 'n':
+                buf[0] = '\n';
+                break;
+            case 'r':
+                buf[0] = '\r';
+                break;
+            case 't':
+                buf[0] = '\t';
+                break;
+            case 'u':
+                if (!hex4(t, j, end, &cp))
+                    return false;
+                j += 4;
+                if (cp >= 0xd800 && cp < 0xdc00 && j + 6 <= end && t[j] == '\\' &&
+                    t[j + 1] == 'u' && hex4(t, j + 2, end, &lo) && lo >= 0xdc00 && lo < 0xe000) {
+                    cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+                    j += 6;
+                }
+                nb = utf8_put(cp, buf);
+                break;
+            default:
+                buf[0] = (unsigned char)e; /* \" \\ \/ */
+                break;
+            }
+        }
+        if (k + nb > klen || memcmp(key + k, buf, nb) != 0)
+            return false;
+        k += nb;
+    }
+    return k == klen;
+}
+
+/* Returns the offset of the value at the first `n` path components (of the
+ * key of the last one when at_key), or of the deepest part found. Keys
+ * are compared after their escapes are decoded. */
 static size_t locate(const struct ctx *c, int n, bool at_key)
 {
     const char *t = c->text;
     size_t len = c->len, i = skip_ws(t, 0, len);
+    if (n > PATH_DEPTH)
+        n = PATH_DEPTH;
     for (int k = 0; k < n; k++) {
         const struct comp *p = &c->comps[k];
         char open = p->key ? '{' : '[';
@@ -92,12 +502,12 @@ static size_t locate(const struct ctx *c, int n, bool at_key)
         size_t start = i;
         i = skip_ws(t, i + 1, len);
         bool found = false;
+        int seen = 0;
         for (int idx = 0; i < len && t[i] != (p->key ? '}' : ']'); idx++) {
             size_t key_at = i;
             if (p->key) {
                 size_t kend = skip_string(t, i, len);
-                size_t klen = strlen(p->key);
-                bool match = kend - i - 2 == klen && memcmp(t + i + 1, p->key, klen) == 0;
+                bool match = string_equals(t, i, kend, p->key) && seen++ == p->nth;
                 i = skip_ws(t, kend, len);
                 i = skip_ws(t, i + 1, len); /* past ':' */
                 if (match) {
@@ -120,6 +530,7 @@ static size_t locate(const struct ctx *c, int n, bool at_key)
     return i;
 }
 
+/* Sets *line and *col (from 1, in characters) of byte `off` of t. */
 static void line_col(const char *t, size_t off, unsigned *line, unsigned *col)
 {
     *line = 1;
@@ -136,11 +547,12 @@ static void line_col(const char *t, size_t off, unsigned *line, unsigned *col)
 
 /* ---- errors ------------------------------------------------------------ */
 
+/* Writes the current path ("processes[1].program[3].port") to out[n]. */
 static void path_text(const struct ctx *c, char *out, size_t n)
 {
     size_t k = 0;
     out[0] = '\0';
-    for (int i = 0; i < c->ncomps && k < n; i++) {
+    for (int i = 0; i < c->ncomps && i < PATH_DEPTH && k < n; i++) {
         int w = c->comps[i].key ? snprintf(out + k, n - k, "%s%s", k ? "." : "", c->comps[i].key)
                                 : snprintf(out + k, n - k, "[%d]", c->comps[i].index);
         if (w < 0)
@@ -149,14 +561,16 @@ static void path_text(const struct ctx *c, char *out, size_t n)
     }
 }
 
-/* Records the first error, at the current path (its key when at_key). */
-static bool failv(struct ctx *c, bool at_key, const char *fmt, va_list ap)
+/* Records the first error, at the current path: its line and column are
+ * those of byte `off`, or (off SIZE_MAX) of the path's value (of its key
+ * when at_key). Returns false. */
+static bool failv(struct ctx *c, size_t off, bool at_key, const char *fmt, va_list ap)
 {
     if (c->failed)
         return false;
     c->failed = true;
     unsigned line, col;
-    line_col(c->text, locate(c, c->ncomps, at_key), &line, &col);
+    line_col(c->text, off != SIZE_MAX ? off : locate(c, c->ncomps, at_key), &line, &col);
     char path[256], msg[200];
     path_text(c, path, sizeof path);
     vsnprintf(msg, sizeof msg, fmt, ap);
@@ -171,20 +585,32 @@ static bool failv(struct ctx *c, bool at_key, const char *fmt, va_list ap)
     return false;
 }
 
+/* Records an error at the current path's value; returns false. */
 static bool fail(struct ctx *c, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    failv(c, false, fmt, ap);
+    failv(c, SIZE_MAX, false, fmt, ap);
     va_end(ap);
     return false;
 }
 
+/* Records an error at the current path's key; returns false. */
 static bool fail_key(struct ctx *c, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    failv(c, true, fmt, ap);
+    failv(c, SIZE_MAX, true, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+/* Records an error at byte `off` of the text; returns false. */
+static bool fail_at(struct ctx *c, size_t off, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    failv(c, off, false, fmt, ap);
     va_end(ap);
     return false;
 }
@@ -192,14 +618,14 @@ static bool fail_key(struct ctx *c, const char *fmt, ...)
 static void push_key(struct ctx *c, const char *key)
 {
     if (c->ncomps < PATH_DEPTH)
-        c->comps[c->ncomps] = (struct comp){key, 0};
+        c->comps[c->ncomps] = (struct comp){key, 0, 0};
     c->ncomps++;
 }
 
 static void push_index(struct ctx *c, int index)
 {
     if (c->ncomps < PATH_DEPTH)
-        c->comps[c->ncomps] = (struct comp){NULL, index};
+        c->comps[c->ncomps] = (struct comp){NULL, index, 0};
     c->ncomps++;
 }
 
@@ -208,30 +634,45 @@ static void pop(struct ctx *c)
     c->ncomps--;
 }
 
+/* Fails at member `it` of `obj` when an earlier member has its name: the
+ * path names the second one. Returns false then, else true. */
+static bool not_repeated(struct ctx *c, const cJSON *obj, const cJSON *it)
+{
+    int before = 0;
+    for (const cJSON *o = obj->child; o != it; o = o->next)
+        before += strcmp(o->string, it->string) == 0;
+    if (!before)
+        return true;
+    push_key(c, it->string);
+    if (c->ncomps <= PATH_DEPTH)
+        c->comps[c->ncomps - 1].nth = before;
+    return fail_key(c, "appears twice");
+}
+
 /* ---- typed fields -------------------------------------------------------- */
 
-/* Checks that `obj` (at the current path) is an object with only keys from
- * `allowed` (NULL-terminated), none twice, and every one of `required`. */
-static bool check_object(struct ctx *c, const cJSON *obj, const char *const *allowed,
-                         const char *const *required)
+/* Checks that `obj` (at the current path) is an object with only the
+ * fields of table `t` (and the NULL-terminated `extra`, which may be
+ * NULL), none twice, and every required one. */
+static bool check_fields(struct ctx *c, const cJSON *obj, const struct scn_field *t,
+                         const char *const *extra)
 {
     if (!cJSON_IsObject(obj))
         return fail(c, "must be an object");
     for (const cJSON *it = obj->child; it; it = it->next) {
-        size_t i = 0;
-        while (allowed[i] && strcmp(allowed[i], it->string) != 0)
-            i++;
-        push_key(c, it->string);
-        if (!allowed[i])
+        bool known = field_in(t, it->string) != NULL;
+        for (size_t i = 0; !known && extra && extra[i]; i++)
+            known = strcmp(extra[i], it->string) == 0;
+        if (!known) {
+            push_key(c, it->string);
             return fail_key(c, "unknown field \"%s\"", it->string);
-        for (const cJSON *o = obj->child; o != it; o = o->next)
-            if (strcmp(o->string, it->string) == 0)
-                return fail_key(c, "appears twice");
-        pop(c);
+        }
+        if (!not_repeated(c, obj, it))
+            return false;
     }
-    for (size_t i = 0; required && required[i]; i++)
-        if (!cJSON_GetObjectItemCaseSensitive(obj, required[i])) {
-            push_key(c, required[i]); /* located at the object that lacks it */
+    for (; t->name; t++)
+        if (t->required && !cJSON_GetObjectItemCaseSensitive(obj, t->name)) {
+            push_key(c, t->name); /* located at the object that lacks it */
             return fail(c, "missing");
         }
     return true;
@@ -249,9 +690,39 @@ static bool member(struct ctx *c, const cJSON *obj, const char *key, bool requir
     return *v ? true : fail(c, "missing");
 }
 
+/* Reads number `v` (at the current path) from the text, where
+ * mark_numbers noted it: it must be written as a plain integer in
+ * [min, max]. Nothing is converted before it is known to fit. */
+static bool read_uint(struct ctx *c, const cJSON *v, uint64_t min, uint64_t max, uint64_t *out)
+{
+    const char *t = c->text;
+    size_t i = v->valueint >= 0 ? (size_t)v->valueint : SIZE_MAX, n = c->len;
+    if (i >= n || !strchr("-0123456789", t[i]) || (i > 0 && !strchr(" \t\r\n:,[", t[i - 1])))
+        i = locate(c, c->ncomps, false); /* not marked: find it by its path */
+    if (i >= n || (t[i] != '-' && (t[i] < '0' || t[i] > '9')))
+        return fail(c, "must be an integer");
+    if (t[i] == '-')
+        return fail(c, "must not be negative");
+    uint64_t u = 0;
+    bool over = false;
+    for (; i < n && t[i] >= '0' && t[i] <= '9'; i++) {
+        unsigned d = (unsigned)(t[i] - '0');
+        if (u > (UINT64_MAX - d) / 10)
+            over = true;
+        else
+            u = u * 10 + d;
+    }
+    if (i < n && (t[i] == '.' || t[i] == 'e' || t[i] == 'E'))
+        return fail(c, "must be an integer (written without a fraction or exponent)");
+    if (over || u < min || u > max)
+        return fail(c, "out of range [%llu, %llu]", (unsigned long long)min,
+                    (unsigned long long)max);
+    *out = u;
+    return true;
+}
+
 /* Reads the integer at `key` of `obj` into *out: absent leaves `def`
- * (or fails when `required`); it must be written as a plain integer in
- * [min, max]. */
+ * (or fails when `required`); it must be a plain integer in [min, max]. */
 static bool get_uint(struct ctx *c, const cJSON *obj, const char *key, uint64_t min, uint64_t max,
                      bool required, uint64_t def, uint64_t *out)
 {
@@ -263,27 +734,35 @@ static bool get_uint(struct ctx *c, const cJSON *obj, const char *key, uint64_t 
         return true;
     if (!cJSON_IsNumber(v))
         return fail(c, "must be an integer");
-    size_t at = locate(c, c->ncomps, false), end = at;
-    while (end < c->len && strchr("+-0123456789.eE", c->text[end]))
-        end++;
-    char num[32];
-    if (end - at >= sizeof num)
-        return fail(c, "out of range [%llu, %llu]", (unsigned long long)min,
-                    (unsigned long long)max);
-    memcpy(num, c->text + at, end - at);
-    num[end - at] = '\0';
-    if (num[0] == '-')
-        return fail(c, "must not be negative");
-    if (strpbrk(num, ".eE"))
-        return fail(c, "must be an integer (written without a fraction or exponent)");
-    errno = 0;
-    unsigned long long u = strtoull(num, NULL, 10);
-    if (errno || u < min || u > max)
-        return fail(c, "out of range [%llu, %llu]", (unsigned long long)min,
-                    (unsigned long long)max);
+    if (!read_uint(c, v, min, max, out))
+        return false;
     pop(c);
-    *out = u;
     return true;
+}
+
+/* Reads integer field `f` (UINT or POW2) of `obj` into *out with its range
+ * and default from the table (absent without a default: 0). */
+static bool get_field_uint(struct ctx *c, const cJSON *obj, const struct scn_field *f,
+                           uint64_t *out)
+{
+    if (!get_uint(c, obj, f->name, f->min, f->max, f->required, f->has_def ? f->def : 0, out))
+        return false;
+    if (f->kind == SCN_FIELD_POW2 && cJSON_GetObjectItemCaseSensitive(obj, f->name) &&
+        (*out & (*out - 1))) {
+        push_key(c, f->name);
+        return fail(c, "must be a power of two");
+    }
+    return true;
+}
+
+/* Reads field `name` of section table `t` from `obj`: see get_field_uint. */
+static bool get_u(struct ctx *c, const cJSON *obj, const struct scn_field *t, const char *name,
+                  uint64_t *out)
+{
+    const struct scn_field *f = field_in(t, name);
+    if (!f)
+        return fail(c, "(internal) no field \"%s\" in the table", name);
+    return get_field_uint(c, obj, f, out);
 }
 
 /* Reads the optional boolean at `key` of `obj` into *out (absent: false). */
@@ -302,8 +781,10 @@ static bool get_bool(struct ctx *c, const cJSON *obj, const char *key, bool *out
     return true;
 }
 
+/* Reads the string at `key` of `obj` (NULL when absent and not required)
+ * of minlen..maxlen bytes into *out. */
 static bool get_string(struct ctx *c, const cJSON *obj, const char *key, bool required,
-                       size_t maxlen, const char **out)
+                       size_t minlen, size_t maxlen, const char **out)
 {
     const cJSON *v;
     *out = NULL;
@@ -313,11 +794,52 @@ static bool get_string(struct ctx *c, const cJSON *obj, const char *key, bool re
         return true;
     if (!cJSON_IsString(v))
         return fail(c, "must be a string");
-    if (strlen(v->valuestring) > maxlen || (maxlen && !v->valuestring[0]))
-        return fail(c, "must be 1 to %zu characters", maxlen);
+    size_t len = strlen(v->valuestring);
+    if (len > maxlen || len < minlen)
+        return fail(c, "must be %zu to %zu characters", minlen, maxlen);
     pop(c);
     *out = v->valuestring;
     return true;
+}
+
+/* Reads STRING field `name` of section table `t` from `obj`. */
+static bool get_s(struct ctx *c, const cJSON *obj, const struct scn_field *t, const char *name,
+                  const char **out)
+{
+    const struct scn_field *f = field_in(t, name);
+    if (!f)
+        return fail(c, "(internal) no field \"%s\" in the table", name);
+    return get_string(c, obj, name, f->required, (size_t)f->min, (size_t)f->max, out);
+}
+
+/* Reads ENUM field `name` of table `t` from `obj`: *out is the index of its
+ * value in the field's values, or -1 when absent. */
+static bool get_enum(struct ctx *c, const cJSON *obj, const struct scn_field *t, const char *name,
+                     int *out)
+{
+    const struct scn_field *f = field_in(t, name);
+    const char *v;
+    *out = -1;
+    if (!f)
+        return fail(c, "(internal) no field \"%s\" in the table", name);
+    if (!get_string(c, obj, name, f->required, 0, SIZE_MAX, &v))
+        return false;
+    if (!v)
+        return true;
+    char list[160];
+    size_t k = 0;
+    list[0] = '\0';
+    for (int i = 0; f->values[i]; i++) {
+        if (strcmp(f->values[i], v) == 0) {
+            *out = i;
+            return true;
+        }
+        int w = snprintf(list + k, sizeof list - k, "%s\"%s\"", i ? ", " : "", f->values[i]);
+        if (w > 0 && (size_t)w < sizeof list - k)
+            k += (size_t)w;
+    }
+    push_key(c, name);
+    return fail(c, "\"%s\" is not one of %s", v, list);
 }
 
 static bool is_ident(const char *s)
@@ -334,10 +856,12 @@ static bool is_ident(const char *s)
     return true;
 }
 
+/* Reads the identifier at `key` of `obj` into *out (NULL when absent and
+ * not required). */
 static bool get_ident(struct ctx *c, const cJSON *obj, const char *key, bool required,
                       const char **out)
 {
-    if (!get_string(c, obj, key, required, 16, out))
+    if (!get_string(c, obj, key, required, 1, 16, out))
         return false;
     if (*out && !is_ident(*out)) {
         push_key(c, key);
@@ -357,7 +881,9 @@ struct proc_build {
     struct handle handles[SCN_MAX_HANDLES];
     unsigned nhandles;
     struct scn_op ops[SCN_MAX_OPS];
+    struct scn_place places[SCN_MAX_OPS];
     unsigned nops;
+    uint32_t at[SCN_MAX_DEPTH + 1]; /* the index of the operation being compiled, per depth */
     char strings[SCN_MAX_STRINGS];
     unsigned nstr;
 };
@@ -384,7 +910,7 @@ struct build {
     struct objdecl *objdecls;
     size_t nobjdecls;
     struct scn_object *objects;
-    uint32_t nobjects;
+    uint32_t nobjects, nnotifs;
     struct scn_cap *caps;
     uint32_t ncaps;
 };
@@ -410,6 +936,7 @@ static int entry_index(const struct build *b, const char *name)
     return -1;
 }
 
+/* The element of "objects" named `name`, or -1. */
 static int object_index(const struct build *b, const char *name)
 {
     for (size_t i = 0; i < b->nobjdecls; i++)
@@ -442,94 +969,13 @@ static bool handle_define(struct ctx *c, struct proc_build *p, const char *name,
     return true;
 }
 
-static const struct {
-    const char *name;
-    int32_t value;
-} error_names[] = {
-    {"ok", 0},
-    {"invalid_cap", IPC_ERR_INVALID_CAP},
-    {"insufficient_rights", IPC_ERR_INSUFFICIENT_RIGHTS},
-    {"port_full", IPC_ERR_PORT_FULL},
-    {"would_block", IPC_ERR_WOULD_BLOCK},
-    {"timeout", IPC_ERR_TIMEOUT},
-    {"port_closed", IPC_ERR_PORT_CLOSED},
-    {"msg_too_large", IPC_ERR_MSG_TOO_LARGE},
-    {"bad_pointer", IPC_ERR_BAD_POINTER},
-    {"filtered", IPC_ERR_FILTERED},
-    {"rate_limited", IPC_ERR_RATE_LIMITED},
-    {"no_memory", IPC_ERR_NO_MEMORY},
-    {"no_slot", IPC_ERR_NO_SLOT},
-    {"invalid_arg", IPC_ERR_INVALID_ARG},
-    {"not_found", IPC_ERR_NOT_FOUND},
-    {"exists", IPC_ERR_EXISTS},
-};
-
-/* The fields each operation takes (besides "op" and "expect"), and which
- * of them it needs. */
-struct op_spec {
-    const char *name;
-    uint16_t code;
-    const char *fields[8];
-    const char *required[4];
-};
-
-static const struct op_spec op_specs[] = {
-    {"port_create", SCN_OP_PORT_CREATE, {"as", "capacity"}, {"as"}},
-    {"bind", SCN_OP_BIND, {"port", "name"}, {"port", "name"}},
-    {"lookup", SCN_OP_LOOKUP, {"name", "as"}, {"name", "as"}},
-    {"send", SCN_OP_SEND, {"port", "bytes", "opcode", "timeout", "caps", "move"}, {"port"}},
-    {"try_send", SCN_OP_TRY_SEND, {"port", "bytes", "opcode", "caps", "move"}, {"port"}},
-    {"recv", SCN_OP_RECV, {"port", "timeout", "as"}, {"port"}},
-    {"try_recv", SCN_OP_TRY_RECV, {"port", "as"}, {"port"}},
-    {"call", SCN_OP_CALL, {"port", "bytes", "opcode", "timeout"}, {"port"}},
-    {"recv_call", SCN_OP_RECV_CALL, {"port", "as", "timeout"}, {"port", "as"}},
-    {"reply", SCN_OP_REPLY, {"reply", "bytes"}, {"reply"}},
-    {"reply_recv", SCN_OP_REPLY_RECV, {"reply", "port", "as"}, {"reply", "port", "as"}},
-    {"notif_create", SCN_OP_NOTIF_CREATE, {"as"}, {"as"}},
-    {"notify", SCN_OP_NOTIFY, {"notif", "bits"}, {"notif", "bits"}},
-    {"wait", SCN_OP_WAIT, {"notif", "timeout"}, {"notif"}},
-    {"poll", SCN_OP_POLL, {"notif"}, {"notif"}},
-    {"peek", SCN_OP_PEEK, {"port"}, {"port"}},
-    {"pull", SCN_OP_PULL, {"port"}, {"port"}},
-    {"discard", SCN_OP_DISCARD, {"port"}, {"port"}},
-    {"derive", SCN_OP_DERIVE, {"cap", "rights", "as"}, {"cap", "rights", "as"}},
-    {"revoke", SCN_OP_REVOKE, {"cap"}, {"cap"}},
-    {"delete", SCN_OP_DELETE, {"cap"}, {"cap"}},
-    {"limit", SCN_OP_LIMIT, {"port", "opcodes", "max_bytes"}, {"port"}},
-    {"rate", SCN_OP_RATE, {"port", "period", "burst"}, {"port", "period", "burst"}},
-    {"px_socket", SCN_OP_PX_SOCKET, {"as"}, {"as"}},
-    {"px_bind", SCN_OP_PX_BIND, {"socket", "name"}, {"socket", "name"}},
-    {"px_connect", SCN_OP_PX_CONNECT, {"socket", "name"}, {"socket", "name"}},
-    {"px_send", SCN_OP_PX_SEND, {"socket", "bytes"}, {"socket"}},
-    {"px_recv", SCN_OP_PX_RECV, {"socket"}, {"socket"}},
-    {"px_close", SCN_OP_PX_CLOSE, {"socket", "name"}, {"socket"}},
-    {"chan_create", SCN_OP_CHAN_CREATE, {"as", "slots", "slot_size"}, {"as"}},
-    {"chan_give", SCN_OP_CHAN_GIVE, {"chan", "port"}, {"chan", "port"}},
-    {"chan_accept", SCN_OP_CHAN_ACCEPT, {"port", "as"}, {"port", "as"}},
-    {"chan_send", SCN_OP_CHAN_SEND, {"chan", "count", "bytes"}, {"chan"}},
-    {"chan_recv", SCN_OP_CHAN_RECV, {"chan"}, {"chan"}},
-    {"topic_create", SCN_OP_TOPIC_CREATE, {"as"}, {"as"}},
-    {"subscribe", SCN_OP_SUBSCRIBE, {"topic", "port"}, {"topic", "port"}},
-    {"publish", SCN_OP_PUBLISH, {"topic", "bytes", "opcode"}, {"topic"}},
-    {"region_create", SCN_OP_REGION_CREATE, {"as", "bytes"}, {"as", "bytes"}},
-    {"map", SCN_OP_MAP, {"region"}, {"region"}},
-    {"unmap", SCN_OP_UNMAP, {"region"}, {"region"}},
-    {"region_copy", SCN_OP_REGION_COPY, {"region", "as"}, {"region", "as"}},
-    {"touch", SCN_OP_TOUCH, {"region", "bytes", "write"}, {"region", "bytes"}},
-    {"compute", SCN_OP_COMPUTE, {"cycles"}, {"cycles"}},
-    {"sleep", SCN_OP_SLEEP, {"cycles"}, {"cycles"}},
-    {"yield", SCN_OP_YIELD, {NULL}, {NULL}},
-    {"exit", SCN_OP_EXIT, {"code"}, {NULL}},
-    {"repeat", SCN_OP_REPEAT, {"count", "body"}, {"count", "body"}},
-};
-
 /* Resolves handle field `key` of `op` (which must exist when given). */
 static bool use_handle(struct ctx *c, struct proc_build *p, const cJSON *op, const char *key,
-                       uint16_t *slot)
+                       bool required, uint16_t *slot)
 {
     const char *name;
     *slot = SCN_NO_SLOT;
-    if (!get_ident(c, op, key, false, &name))
+    if (!get_ident(c, op, key, required, &name))
         return false;
     if (!name)
         return true;
@@ -541,6 +987,7 @@ static bool use_handle(struct ctx *c, struct proc_build *p, const cJSON *op, con
     return true;
 }
 
+/* Reads the rights array `arr` (at the current path) into *rights. */
 static bool parse_rights(struct ctx *c, const cJSON *arr, uint32_t *rights)
 {
     static const struct {
@@ -561,7 +1008,185 @@ static bool parse_rights(struct ctx *c, const cJSON *arr, uint32_t *rights)
             k++;
         if (!cJSON_IsString(it) || k == n)
             return fail(c, "not a right (\"send\", \"receive\", \"grant\", \"manage\")");
+        if (*rights & names[k].bit)
+            return fail(c, "appears twice");
         *rights |= names[k].bit;
+        pop(c);
+    }
+    return true;
+}
+
+/* Stores value u where `dst` says in *o. */
+static void put(struct scn_op *o, enum scn_field_dst dst, uint64_t u)
+{
+    switch (dst) {
+    case SCN_TO_A:
+        o->a = (uint16_t)u;
+        break;
+    case SCN_TO_B:
+        o->b = (uint16_t)u;
+        break;
+    case SCN_TO_C:
+        o->c = (uint16_t)u;
+        break;
+    case SCN_TO_N:
+        o->n = (uint32_t)u;
+        break;
+    case SCN_TO_M:
+        o->m = (uint32_t)u;
+        break;
+    case SCN_TO_V:
+        o->v = u;
+        break;
+    case SCN_TO_W:
+        o->w = u;
+        break;
+    case SCN_TO_X:
+        o->x = (uint32_t)u;
+        break;
+    default:
+        break;
+    }
+}
+
+/* Reads field `f` of `op` (one that is neither "as" nor a body) into *o. */
+static bool compile_field(struct ctx *c, struct proc_build *p, const cJSON *op,
+                          const struct scn_field *f, struct scn_op *o)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(op, f->name);
+    uint64_t u = 0;
+    switch (f->kind) {
+    case SCN_FIELD_HANDLE: {
+        uint16_t slot;
+        if (!use_handle(c, p, op, f->name, f->required, &slot))
+            return false;
+        u = slot;
+        break;
+    }
+    case SCN_FIELD_UINT:
+    case SCN_FIELD_POW2:
+        if (!get_field_uint(c, op, f, &u))
+            return false;
+        break;
+    case SCN_FIELD_BOOL: {
+        bool b;
+        if (!get_bool(c, op, f->name, &b))
+            return false;
+        u = b;
+        break;
+    }
+    case SCN_FIELD_STRING: { /* a registry name, kept in the process's strings */
+        const char *nm;
+        if (!get_string(c, op, f->name, f->required, (size_t)f->min, (size_t)f->max, &nm))
+            return false;
+        u = UINT32_MAX;
+        if (nm) {
+            size_t len = strlen(nm) + 1;
+            if (p->nstr + len > SCN_MAX_STRINGS) {
+                push_key(c, f->name);
+                return fail(c, "more than %d bytes of names in one process", SCN_MAX_STRINGS);
+            }
+            memcpy(p->strings + p->nstr, nm, len);
+            u = p->nstr;
+            p->nstr += (unsigned)len;
+        }
+        break;
+    }
+    case SCN_FIELD_RIGHTS: {
+        uint32_t r;
+        push_key(c, f->name);
+        if (!parse_rights(c, v, &r))
+            return false;
+        pop(c);
+        u = r;
+        break;
+    }
+    case SCN_FIELD_OPCODES:
+        u = UINT64_MAX; /* no filter of opcodes */
+        if (v) {
+            push_key(c, f->name);
+            if (!cJSON_IsArray(v))
+                return fail(c, "must be an array of opcodes 0..63");
+            u = 0;
+            int i = 0;
+            for (const cJSON *it = v->child; it; it = it->next, i++) {
+                uint64_t code;
+                push_index(c, i);
+                if (!cJSON_IsNumber(it))
+                    return fail(c, "must be an opcode 0..63");
+                if (!read_uint(c, it, 0, 63, &code))
+                    return false;
+                u |= 1ULL << code;
+                pop(c);
+            }
+            pop(c);
+        }
+        break;
+    case SCN_FIELD_CAPS:
+        u = SCN_NO_SLOTS;
+        if (v) {
+            push_key(c, f->name);
+            if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) > (int)f->max)
+                return fail(c, "must be an array of at most %d handles", (int)f->max);
+            int i = 0;
+            for (const cJSON *it = v->child; it; it = it->next, i++) {
+                push_index(c, i);
+                uint16_t slot;
+                if (!cJSON_IsString(it) || (slot = handle_find(p, it->valuestring)) == SCN_NO_SLOT)
+                    return fail(c, "not a handle of this process");
+                u = (u & ~(0xffULL << (8 * i))) | (uint64_t)slot << (8 * i);
+                pop(c);
+            }
+            pop(c);
+        }
+        break;
+    default:
+        return true;
+    }
+    put(o, f->dst, u);
+    return true;
+}
+
+/* Reads the "as" of `op` (field `f`: one name, or for AS_LIST an array of
+ * up to f->max) and defines its handles: o->c the first, o->x (AS_LIST)
+ * every one, a byte each. */
+static bool compile_as(struct ctx *c, struct proc_build *p, const cJSON *op,
+                       const struct scn_field *f, struct scn_op *o)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(op, f->name);
+    if (f->kind == SCN_FIELD_AS_LIST && cJSON_IsArray(v)) {
+        push_key(c, f->name);
+        int n = cJSON_GetArraySize(v);
+        if (n < 1 || n > (int)f->max)
+            return fail(c, "must be a name or an array of 1 to %d names", (int)f->max);
+        uint32_t x = SCN_NO_SLOTS;
+        int i = 0;
+        for (const cJSON *it = v->child; it; it = it->next, i++) {
+            push_index(c, i);
+            if (!cJSON_IsString(it) || !is_ident(it->valuestring))
+                return fail(c, "is not a name ([A-Za-z_][A-Za-z0-9_]*, at most 16)");
+            for (const cJSON *o2 = v->child; o2 != it; o2 = o2->next)
+                if (strcmp(o2->valuestring, it->valuestring) == 0)
+                    return fail(c, "appears twice");
+            uint16_t slot;
+            if (!handle_define(c, p, it->valuestring, &slot))
+                return false;
+            x = (x & ~(0xffu << (8 * i))) | (uint32_t)slot << (8 * i);
+            if (i == 0)
+                o->c = slot;
+            pop(c);
+        }
+        o->x = x;
+        pop(c);
+        return true;
+    }
+    const char *as;
+    if (!get_ident(c, op, f->name, f->required, &as))
+        return false;
+    if (as) {
+        push_key(c, f->name);
+        if (!handle_define(c, p, as, &o->c))
+            return false;
         pop(c);
     }
     return true;
@@ -570,6 +1195,17 @@ static bool parse_rights(struct ctx *c, const cJSON *arr, uint32_t *rights)
 static bool compile_ops(struct ctx *c, struct build *b, struct proc_build *p, const cJSON *arr,
                         int depth);
 
+/* Records where compiled operation `slot` comes from (the operation being
+ * compiled at `depth`). */
+static void place_here(struct proc_build *p, unsigned slot, int depth, uint16_t code)
+{
+    struct scn_place *pl = &p->places[slot];
+    pl->depth = (uint16_t)(depth + 1);
+    pl->code = code;
+    for (int d = 0; d <= depth; d++)
+        pl->idx[d] = p->at[d];
+}
+
 /* Compiles one operation (the current path is its index). */
 static bool compile_op(struct ctx *c, struct build *b, struct proc_build *p, const cJSON *op,
                        int depth)
@@ -577,7 +1213,7 @@ static bool compile_op(struct ctx *c, struct build *b, struct proc_build *p, con
     if (!cJSON_IsObject(op))
         return fail(c, "must be an object");
     const char *name;
-    if (!get_string(c, op, "op", true, 32, &name))
+    if (!get_string(c, op, "op", true, 1, 32, &name))
         return false;
     size_t k = 0, n = sizeof op_specs / sizeof op_specs[0];
     while (k < n && strcmp(op_specs[k].name, name) != 0)
@@ -586,208 +1222,51 @@ static bool compile_op(struct ctx *c, struct build *b, struct proc_build *p, con
         push_key(c, "op");
         return fail(c, "unknown operation \"%s\"", name);
     }
-    const struct op_spec *sp = &op_specs[k];
-    const char *allowed[12] = {"op", "expect"};
-    size_t na = 2;
-    for (size_t i = 0; i < 8 && sp->fields[i]; i++)
-        allowed[na++] = sp->fields[i];
-    allowed[na] = NULL;
-    const char *required[5] = {NULL};
-    for (size_t i = 0; i < 4 && sp->required[i]; i++)
-        required[i] = sp->required[i];
-    if (!check_object(c, op, allowed, required))
+    const struct scn_op_spec *sp = &op_specs[k];
+    bool repeat = sp->code == SCN_OP_REPEAT;
+    static const char *const with_expect[] = {"op", "expect", NULL}, *const only_op[] = {"op",
+                                                                                         NULL};
+    if (repeat && cJSON_GetObjectItemCaseSensitive(op, "expect")) {
+        push_key(c, "expect");
+        return fail_key(c, "a repeat has no result to expect (give its operations an expect)");
+    }
+    if (!check_fields(c, op, sp->fields, repeat ? only_op : with_expect))
         return false;
-    if (p->nops + (sp->code == SCN_OP_REPEAT ? 2 : 1) > SCN_MAX_OPS)
+    if (p->nops + (repeat ? 2 : 1) > SCN_MAX_OPS)
         return fail(c, "the program is too long (more than %d compiled operations)", SCN_MAX_OPS);
     struct scn_op o = {.code = sp->code,
                        .a = SCN_NO_SLOT,
                        .b = SCN_NO_SLOT,
                        .c = SCN_NO_SLOT,
-                       .expect = SCN_EXPECT_ANY};
+                       .expect = SCN_EXPECT_ANY,
+                       .x = SCN_NO_SLOTS};
     const char *ex;
-    if (!get_string(c, op, "expect", false, 32, &ex))
+    if (!get_string(c, op, "expect", false, 1, 32, &ex))
         return false;
     if (ex) {
-        size_t e = 0, ne = sizeof error_names / sizeof error_names[0];
-        while (e < ne && strcmp(error_names[e].name, ex) != 0)
-            e++;
-        if (e == ne) {
+        const char *known = NULL;
+        for (size_t e = 0; e < sizeof error_names / sizeof error_names[0] && !known; e++)
+            if (strcmp(error_names[e].name, ex) == 0) {
+                known = error_names[e].name;
+                o.expect = error_names[e].value;
+            }
+        if (!known) {
             push_key(c, "expect");
             return fail(c, "unknown result \"%s\" (\"ok\" or an error name, docs/scenarios.md)",
                         ex);
         }
-        o.expect = error_names[e].value;
     }
-    uint64_t u;
-    bool call_like = sp->code == SCN_OP_CALL || sp->code == SCN_OP_REPLY;
-    const char *hkeys[] = {"port", "reply", "notif", "cap", "region", "topic", "socket", "chan"};
-    for (size_t i = 0; i < 8; i++) {
-        uint16_t slot;
-        if (!use_handle(c, p, op, hkeys[i], &slot))
+    for (const struct scn_field *f = sp->fields; f->name; f++)
+        if (f->kind != SCN_FIELD_AS && f->kind != SCN_FIELD_AS_LIST && f->kind != SCN_FIELD_BODY &&
+            !compile_field(c, p, op, f, &o))
             return false;
-        if (slot == SCN_NO_SLOT)
-            continue;
-        /* reply_recv: a = the reply, b = the port; subscribe: a = the
-         * topic, b = the port; chan_give: a = the channel, b = the port */
-        if ((sp->code == SCN_OP_REPLY_RECV || sp->code == SCN_OP_SUBSCRIBE ||
-             sp->code == SCN_OP_CHAN_GIVE) &&
-            i == 0)
-            o.b = slot;
-        else
-            o.a = slot;
-    }
-    bool region_bytes = sp->code == SCN_OP_REGION_CREATE || sp->code == SCN_OP_TOUCH;
-    /* chan_send's bytes (per slot) are read below */
-    if (sp->code != SCN_OP_CHAN_SEND) {
-        if (!get_uint(c, op, "bytes", region_bytes ? 1 : 0,
-                      region_bytes ? 1048576
-                      : call_like  ? 48
-                                   : IPC_MSG_MAX,
-                      false, 8, &u))
-            return false;
-        o.n = (uint32_t)u;
-    }
-    if (!get_uint(c, op, "opcode", 0, 63, false, 1, &u))
-        return false;
-    o.m = (uint32_t)u;
-    if (!get_uint(c, op, "timeout", 0, 1000000000000ULL, false, 0, &o.v))
-        return false;
-    switch (sp->code) {
-    case SCN_OP_PORT_CREATE:
-        if (!get_uint(c, op, "capacity", 1, 64, false, 8, &u))
-            return false;
-        o.n = (uint32_t)u;
-        break;
-    case SCN_OP_PX_CLOSE:
-        if (!cJSON_GetObjectItemCaseSensitive(op, "name")) {
-            o.m = UINT32_MAX;
-            break;
-        }
-        __attribute__((fallthrough));
-    case SCN_OP_BIND:
-    case SCN_OP_LOOKUP:
-    case SCN_OP_PX_BIND:
-    case SCN_OP_PX_CONNECT: {
-        const char *nm;
-        if (!get_string(c, op, "name", true, 31, &nm))
-            return false;
-        size_t len = strlen(nm) + 1;
-        if (p->nstr + len > SCN_MAX_STRINGS) {
-            push_key(c, "name");
-            return fail(c, "more than %d bytes of names in one process", SCN_MAX_STRINGS);
-        }
-        memcpy(p->strings + p->nstr, nm, len);
-        o.m = p->nstr;
-        p->nstr += (unsigned)len;
-        break;
-    }
-    case SCN_OP_SEND:
-    case SCN_OP_TRY_SEND: {
-        bool move;
-        if (!get_bool(c, op, "move", &move))
-            return false;
-        o.w = move ? 1 : 0; /* IPC_UMSG_MOVE */
-        const cJSON *caps = cJSON_GetObjectItemCaseSensitive(op, "caps");
-        if (caps) {
-            push_key(c, "caps");
-            if (!cJSON_IsArray(caps) || cJSON_GetArraySize(caps) > 1)
-                return fail(c, "must be an array of at most one handle");
-            if (caps->child) {
-                push_index(c, 0);
-                if (!cJSON_IsString(caps->child) ||
-                    (o.b = handle_find(p, caps->child->valuestring)) == SCN_NO_SLOT)
-                    return fail(c, "not a handle of this process");
-                pop(c);
-            }
-            pop(c);
-        }
-        break;
-    }
-    case SCN_OP_NOTIFY:
-        if (!get_uint(c, op, "bits", 1, UINT64_MAX, true, 0, &o.v))
-            return false;
-        break;
-    case SCN_OP_CHAN_CREATE:
-        if (!get_uint(c, op, "slots", 2, 256, false, 16, &u))
-            return false;
-        if (u & (u - 1)) {
-            push_key(c, "slots");
-            return fail(c, "must be a power of two");
-        }
-        o.n = (uint32_t)u;
-        if (!get_uint(c, op, "slot_size", 8, 1024, false, 64, &o.w))
-            return false;
-        break;
-    case SCN_OP_CHAN_SEND:
-        if (!get_uint(c, op, "count", 1, 64, false, 1, &u))
-            return false;
-        o.n = (uint32_t)u;
-        if (!get_uint(c, op, "bytes", 1, 252, false, 8, &o.w))
-            return false;
-        break;
-    case SCN_OP_TOUCH: {
-        bool write;
-        if (!get_bool(c, op, "write", &write))
-            return false;
-        o.m = write;
-        break;
-    }
-    case SCN_OP_DERIVE:
-        push_key(c, "rights");
-        if (!parse_rights(c, cJSON_GetObjectItemCaseSensitive(op, "rights"), &o.n))
-            return false;
-        pop(c);
-        break;
-    case SCN_OP_LIMIT: {
-        const cJSON *codes = cJSON_GetObjectItemCaseSensitive(op, "opcodes");
-        o.w = UINT64_MAX;
-        if (codes) {
-            push_key(c, "opcodes");
-            if (!cJSON_IsArray(codes))
-                return fail(c, "must be an array of opcodes 0..63");
-            o.w = 0;
-            int i = 0;
-            for (const cJSON *it = codes->child; it; it = it->next, i++) {
-                push_index(c, i);
-                double d = cJSON_IsNumber(it) ? it->valuedouble : -1;
-                if (d != (double)(int)d || d < 0 || d > 63)
-                    return fail(c, "must be an opcode 0..63");
-                o.w |= 1ULL << (int)d;
-                pop(c);
-            }
-            pop(c);
-        }
-        if (!get_uint(c, op, "max_bytes", 0, IPC_MSG_MAX, false, IPC_MSG_MAX, &u))
-            return false;
-        o.n = (uint32_t)u;
-        break;
-    }
-    case SCN_OP_RATE:
-        if (!get_uint(c, op, "period", 1, 1000000000000ULL, true, 0, &o.v) ||
-            !get_uint(c, op, "burst", 1, UINT32_MAX, true, 0, &o.w))
-            return false;
-        break;
-    case SCN_OP_COMPUTE:
-        if (!get_uint(c, op, "cycles", 1, 10000000000ULL, true, 0, &o.v))
-            return false;
-        break;
-    case SCN_OP_SLEEP:
-        if (!get_uint(c, op, "cycles", 1, 1000000000000ULL, true, 0, &o.v))
-            return false;
-        break;
-    case SCN_OP_EXIT:
-        if (!get_uint(c, op, "code", 0, 255, false, 0, &u))
-            return false;
-        o.n = (uint32_t)u;
-        break;
-    case SCN_OP_REPEAT: {
-        if (!get_uint(c, op, "count", 1, 1000000000ULL, true, 0, &o.v))
-            return false;
+    if (repeat) {
         if (depth >= SCN_MAX_DEPTH) {
             push_key(c, "body");
             return fail(c, "repeats nested more than %d deep", SCN_MAX_DEPTH);
         }
         unsigned at = p->nops++;
+        place_here(p, at, depth, SCN_OP_REPEAT);
         push_key(c, "body");
         const cJSON *body = cJSON_GetObjectItemCaseSensitive(op, "body");
         if (!cJSON_IsArray(body) || cJSON_GetArraySize(body) == 0)
@@ -800,38 +1279,36 @@ static bool compile_op(struct ctx *c, struct build *b, struct proc_build *p, con
                         SCN_MAX_OPS);
         o.m = p->nops;
         p->ops[at] = o;
+        place_here(p, p->nops, depth, SCN_OP_LOOP_END);
         p->ops[p->nops++] = (struct scn_op){.code = SCN_OP_LOOP_END,
                                             .a = SCN_NO_SLOT,
                                             .b = SCN_NO_SLOT,
                                             .c = SCN_NO_SLOT,
                                             .m = at,
-                                            .expect = SCN_EXPECT_ANY};
+                                            .expect = SCN_EXPECT_ANY,
+                                            .x = SCN_NO_SLOTS};
         return true;
-    }
-    default:
-        break;
     }
     /* "as" last: an operation may use a name it redefines (reply_recv's
      * reply capability). */
-    const char *as;
-    if (!get_ident(c, op, "as", false, &as))
-        return false;
-    if (as) {
-        push_key(c, "as");
-        if (!handle_define(c, p, as, &o.c))
+    for (const struct scn_field *f = sp->fields; f->name; f++)
+        if ((f->kind == SCN_FIELD_AS || f->kind == SCN_FIELD_AS_LIST) &&
+            !compile_as(c, p, op, f, &o))
             return false;
-        pop(c);
-    }
+    place_here(p, p->nops, depth, sp->code);
     p->ops[p->nops++] = o;
     return true;
 }
 
+/* Compiles the operations of array `arr` (a program or a repeat's body, at
+ * nesting `depth`). */
 static bool compile_ops(struct ctx *c, struct build *b, struct proc_build *p, const cJSON *arr,
                         int depth)
 {
     int i = 0;
     for (const cJSON *op = arr->child; op; op = op->next, i++) {
         push_index(c, i);
+        p->at[depth] = (uint32_t)i;
         if (!compile_op(c, b, p, op, depth))
             return false;
         pop(c);
@@ -841,35 +1318,26 @@ static bool compile_ops(struct ctx *c, struct build *b, struct proc_build *p, co
 
 /* ---- the top level ------------------------------------------------------- */
 
+/* Reads "machine" into s; false with the error when it is wrong. */
 static bool load_machine(struct ctx *c, struct scn *s, const cJSON *root)
 {
     const cJSON *m = cJSON_GetObjectItemCaseSensitive(root, "machine");
     if (!m)
         return true;
     push_key(c, "machine");
-    static const char *const allowed[] = {"arch",    "cpu",          "cap_cache",
-                                          "quantum", "exact_caches", NULL};
-    const char *arch, *cpu;
+    const char *cpu;
+    int arch;
     uint64_t u;
-    if (!check_object(c, m, allowed, NULL) || !get_string(c, m, "arch", false, 15, &arch) ||
-        !get_string(c, m, "cpu", false, 63, &cpu))
+    if (!check_fields(c, m, machine_fields, NULL) ||
+        !get_enum(c, m, machine_fields, "arch", &arch) || !get_s(c, m, machine_fields, "cpu", &cpu))
         return false;
-    if (arch && strcmp(arch, "x86_64") && strcmp(arch, "aarch64") && strcmp(arch, "riscv64")) {
-        push_key(c, "arch");
-        return fail(c, "unknown architecture \"%s\" (x86_64, aarch64, riscv64)", arch);
-    }
-    snprintf(s->arch, sizeof s->arch, "%s", arch ? arch : "");
+    snprintf(s->arch, sizeof s->arch, "%s", arch >= 0 ? arch_values[arch] : "");
     snprintf(s->cpu, sizeof s->cpu, "%s", cpu ? cpu : "");
-    if (!get_uint(c, m, "cap_cache", 1, 65536, false, 0, &u))
+    if (!get_u(c, m, machine_fields, "cap_cache", &u))
         return false;
-    if (u & (u - 1)) {
-        push_key(c, "cap_cache");
-        return fail(c, "must be a power of two");
-    }
     s->cap_cache = (uint32_t)u;
-    if (!get_uint(c, m, "quantum", 1000, 1000000000ULL, false, 0, &s->quantum))
-        return false;
-    if (!get_bool(c, m, "exact_caches", &s->exact_caches))
+    if (!get_u(c, m, machine_fields, "quantum", &s->quantum) ||
+        !get_bool(c, m, "exact_caches", &s->exact_caches))
         return false;
     pop(c);
     return true;
@@ -884,14 +1352,33 @@ static unsigned digits(uint32_t n)
     return d;
 }
 
+/* The top-level array `key` (field of top_fields): *out is it, with `key`
+ * pushed, or NULL when it is absent (then nothing is pushed). */
+static bool get_array(struct ctx *c, const cJSON *root, const char *key, const cJSON **out)
+{
+    const struct scn_field *f = field_in(top_fields, key);
+    *out = cJSON_GetObjectItemCaseSensitive(root, key);
+    if (!*out)
+        return true;
+    push_key(c, key);
+    if (!cJSON_IsArray(*out) || (f->min && cJSON_GetArraySize(*out) == 0))
+        return fail(c, f->min ? "must be a non-empty array" : "must be an array");
+    if ((uint64_t)cJSON_GetArraySize(*out) > f->max)
+        return fail(c, "more than %llu %s", (unsigned long long)f->max, key);
+    return true;
+}
+
+/* Reads "processes" (names, priorities, replicas; the programs come
+ * later) and names every process; false with the error. */
 static bool load_processes(struct ctx *c, struct build *b, const cJSON *root)
 {
-    const cJSON *procs = cJSON_GetObjectItemCaseSensitive(root, "processes");
-    push_key(c, "processes");
-    if (!cJSON_IsArray(procs) || cJSON_GetArraySize(procs) == 0)
-        return fail(c, "must be a non-empty array");
-    if (cJSON_GetArraySize(procs) > SCN_MAX_PROCS)
-        return fail(c, "more than %d processes", SCN_MAX_PROCS);
+    const cJSON *procs;
+    if (!get_array(c, root, "processes", &procs))
+        return false;
+    if (!procs) {
+        push_key(c, "processes");
+        return fail(c, "missing");
+    }
     size_t n = (size_t)cJSON_GetArraySize(procs);
     if (!(b->entries = calloc(n, sizeof *b->entries)))
         return fail(c, "out of memory");
@@ -899,13 +1386,11 @@ static bool load_processes(struct ctx *c, struct build *b, const cJSON *root)
     int i = 0;
     for (const cJSON *p = procs->child; p; p = p->next, i++) {
         push_index(c, i);
-        static const char *const allowed[] = {"name", "priority", "count", "program", NULL};
-        static const char *const required[] = {"name", "program", NULL};
         const char *name;
         uint64_t prio, count;
-        if (!check_object(c, p, allowed, required) || !get_ident(c, p, "name", true, &name) ||
-            !get_uint(c, p, "priority", 0, 7, false, 1, &prio) ||
-            !get_uint(c, p, "count", 1, SCN_MAX_PROCS, false, 1, &count))
+        if (!check_fields(c, p, process_fields, NULL) || !get_ident(c, p, "name", true, &name) ||
+            !get_u(c, p, process_fields, "priority", &prio) ||
+            !get_u(c, p, process_fields, "count", &count))
             return false;
         if (entry_index(b, name) >= 0) {
             push_key(c, "name");
@@ -946,6 +1431,7 @@ static bool load_processes(struct ctx *c, struct build *b, const cJSON *root)
             struct scn_proc *sp = &b->procs[e->first + k];
             memcpy(sp->name, pn, strlen(pn)); /* at most 16: NUL-padded, not terminated */
             sp->priority = e->priority;
+            s->expect.procs[e->first + k].key = -1;
         }
     }
     s->nprocs = total;
@@ -953,26 +1439,12 @@ static bool load_processes(struct ctx *c, struct build *b, const cJSON *root)
     return true;
 }
 
-/* The optional top-level array `key` of at most `max` items: *out is it,
- * or NULL when absent (then nothing is pushed). On success the path has
- * `key` pushed. */
-static bool get_array(struct ctx *c, const cJSON *root, const char *key, int max, const cJSON **out)
-{
-    *out = cJSON_GetObjectItemCaseSensitive(root, key);
-    if (!*out)
-        return true;
-    push_key(c, key);
-    if (!cJSON_IsArray(*out))
-        return fail(c, "must be an array");
-    if (cJSON_GetArraySize(*out) > max)
-        return fail(c, "more than %d %s", max, key);
-    return true;
-}
-
+/* Reads "objects": one per replica of its owner, within the kernel's
+ * tables; false with the error. */
 static bool load_objects(struct ctx *c, struct build *b, const cJSON *root)
 {
     const cJSON *objs;
-    if (!get_array(c, root, "objects", SCN_MAX_OBJECTS, &objs) || !objs)
+    if (!get_array(c, root, "objects", &objs) || !objs)
         return !c->failed;
     size_t n = (size_t)cJSON_GetArraySize(objs);
     b->objdecls = calloc(n ? n : 1, sizeof *b->objdecls);
@@ -982,20 +1454,15 @@ static bool load_objects(struct ctx *c, struct build *b, const cJSON *root)
     int i = 0;
     for (const cJSON *o = objs->child; o; o = o->next, i++) {
         push_index(c, i);
-        static const char *const allowed[] = {"name", "type", "owner", "capacity", NULL};
-        static const char *const required[] = {"name", "type", "owner", NULL};
-        const char *name, *type, *owner;
+        const char *name, *owner;
+        int type;
         uint64_t cap;
-        if (!check_object(c, o, allowed, required) || !get_ident(c, o, "name", true, &name) ||
-            !get_string(c, o, "type", true, 16, &type) || !get_ident(c, o, "owner", true, &owner))
+        if (!check_fields(c, o, object_fields, NULL) || !get_ident(c, o, "name", true, &name) ||
+            !get_enum(c, o, object_fields, "type", &type) ||
+            !get_ident(c, o, "owner", true, &owner) ||
+            !get_u(c, o, object_fields, "capacity", &cap))
             return false;
-        bool port = strcmp(type, "port") == 0;
-        if (!port && strcmp(type, "notification") != 0) {
-            push_key(c, "type");
-            return fail(c, "must be \"port\" or \"notification\"");
-        }
-        if (!get_uint(c, o, "capacity", 1, 64, false, 8, &cap))
-            return false;
+        bool port = type == 0;
         if (!port && cJSON_GetObjectItemCaseSensitive(o, "capacity")) {
             push_key(c, "capacity");
             return fail(c, "only ports have a capacity");
@@ -1015,15 +1482,26 @@ static bool load_objects(struct ctx *c, struct build *b, const cJSON *root)
             return fail(c, "more than %d objects in all (one per replica of the owner)",
                         SCN_MAX_OBJECTS);
         }
+        if (!port && b->nnotifs + e->count > SCN_KERNEL_NOTIFS) {
+            push_key(c, "owner");
+            return fail(c,
+                        "more than %d notifications in all (one per replica of the owner): the "
+                        "kernel holds %d",
+                        SCN_KERNEL_NOTIFS, SCN_KERNEL_NOTIFS);
+        }
         uint16_t slot;
+        push_key(c, "name");
         if (!handle_define(c, &b->entries[ow].pb, name, &slot))
             return false;
+        pop(c);
         for (uint32_t k = 0; k < e->count; k++)
             b->objects[b->nobjects++] =
                 (struct scn_object){.type = port ? SCN_OBJ_PORT : SCN_OBJ_NOTIFICATION,
                                     .owner = (uint16_t)(e->first + k),
                                     .owner_slot = slot,
                                     .capacity = (uint32_t)cap};
+        if (!port)
+            b->nnotifs += e->count;
         snprintf(b->objdecls[b->nobjdecls++].name, sizeof b->objdecls[0].name, "%s", name);
         pop(c);
     }
@@ -1031,25 +1509,23 @@ static bool load_objects(struct ctx *c, struct build *b, const cJSON *root)
     return true;
 }
 
+/* Reads "capabilities" (grants at start, pairwise between replicas);
+ * false with the error. */
 static bool load_caps(struct ctx *c, struct build *b, const cJSON *root)
 {
     const cJSON *caps;
-    if (!get_array(c, root, "capabilities", SCN_MAX_CAPS, &caps) || !caps)
+    if (!get_array(c, root, "capabilities", &caps) || !caps)
         return !c->failed;
     if (!(b->caps = calloc(SCN_MAX_CAPS, sizeof *b->caps)))
         return fail(c, "out of memory");
     int i = 0;
     for (const cJSON *g = caps->child; g; g = g->next, i++) {
         push_index(c, i);
-        static const char *const allowed[] = {"from", "object", "to", "rights",
-                                              "as",   "shift",  NULL};
-        static const char *const required[] = {"from", "object", "to", "rights", NULL};
         const char *from, *object, *to, *as;
         uint64_t shift;
-        if (!check_object(c, g, allowed, required) || !get_ident(c, g, "from", true, &from) ||
+        if (!check_fields(c, g, cap_fields, NULL) || !get_ident(c, g, "from", true, &from) ||
             !get_ident(c, g, "object", true, &object) || !get_ident(c, g, "to", true, &to) ||
-            !get_ident(c, g, "as", false, &as) ||
-            !get_uint(c, g, "shift", 0, SCN_MAX_PROCS - 1, false, 0, &shift))
+            !get_ident(c, g, "as", false, &as) || !get_u(c, g, cap_fields, "shift", &shift))
             return false;
         int f = entry_index(b, from), t = entry_index(b, to);
         if (f < 0 || t < 0) {
@@ -1099,12 +1575,19 @@ static bool load_caps(struct ctx *c, struct build *b, const cJSON *root)
             return fail(c, "the copy would replace \"%s\"'s own handle \"%s\": name it with \"as\"",
                         from, object);
         }
+        if (handle_find(&et->pb, hname) != SCN_NO_SLOT) {
+            push_key(c, as ? "as" : "object");
+            return fail(c, "\"%s\" already has a handle \"%s\": name this one with \"as\"", to,
+                        hname);
+        }
         if (b->ncaps + et->count > SCN_MAX_CAPS) {
             push_key(c, "to");
             return fail(c, "more than %d capabilities in all (one per replica)", SCN_MAX_CAPS);
         }
+        push_key(c, as ? "as" : "to");
         if (!handle_define(c, &et->pb, hname, &ts))
             return false;
+        pop(c);
         for (uint32_t k = 0; k < et->count; k++) {
             uint32_t src =
                 pairwise ? ef->first + (k + et->count - (uint32_t)shift) % et->count : ef->first;
@@ -1117,6 +1600,7 @@ static bool load_caps(struct ctx *c, struct build *b, const cJSON *root)
     return true;
 }
 
+/* Compiles every process's program; false with the error. */
 static bool load_programs(struct ctx *c, struct build *b, const cJSON *root)
 {
     const cJSON *procs = cJSON_GetObjectItemCaseSensitive(root, "processes");
@@ -1137,6 +1621,62 @@ static bool load_programs(struct ctx *c, struct build *b, const cJSON *root)
     return true;
 }
 
+/* Reads expect.processes (`procs`, at the current path): each key a
+ * process (every replica) or one replica, once each. A replica's own key
+ * says what it must become whatever its process's key says. */
+static bool load_expect_procs(struct ctx *c, struct build *b, const cJSON *procs)
+{
+    struct scn *s = b->s;
+    struct scn_expect *e = &s->expect;
+    if (!cJSON_IsObject(procs))
+        return fail(c, "must be an object keyed by process name");
+    size_t n = (size_t)cJSON_GetArraySize(procs);
+    if (!(e->keys = calloc(n ? n : 1, sizeof *e->keys)))
+        return fail(c, "out of memory");
+    for (const cJSON *it = procs->child; it; it = it->next) {
+        if (!not_repeated(c, procs, it))
+            return false;
+        push_key(c, it->string);
+        bool known = entry_index(b, it->string) >= 0;
+        for (size_t k = 0; k < s->nprocs && !known; k++)
+            known = strcmp(s->proc_names[k], it->string) == 0;
+        if (!known)
+            return fail_key(c, "no process named \"%s\"", it->string);
+        int state;
+        uint64_t code;
+        if (!check_fields(c, it, expect_proc_fields, NULL) ||
+            !get_enum(c, it, expect_proc_fields, "state", &state) ||
+            !get_u(c, it, expect_proc_fields, "code", &code))
+            return false;
+        pop(c);
+        struct scn_expect_key *ek = &e->keys[e->nkeys++];
+        snprintf(ek->name, sizeof ek->name, "%s", it->string);
+        ek->killed = state == 1;
+        ek->blocked = state == 2;
+        ek->code = (int)code;
+    }
+    /* processes first, then single replicas over them */
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t k = 0; k < e->nkeys; k++) {
+            int ei = entry_index(b, e->keys[k].name);
+            if ((ei >= 0) != (pass == 0))
+                continue;
+            for (size_t i = 0; i < s->nprocs; i++) {
+                bool mine = ei >= 0 ? i >= b->entries[ei].first &&
+                                          i < b->entries[ei].first + b->entries[ei].count
+                                    : strcmp(s->proc_names[i], e->keys[k].name) == 0;
+                if (!mine)
+                    continue;
+                e->procs[i].killed = e->keys[k].killed;
+                e->procs[i].blocked = e->keys[k].blocked;
+                e->procs[i].code = e->keys[k].code;
+                e->procs[i].key = (int)k;
+            }
+        }
+    return true;
+}
+
+/* Reads "expect" into b->s->expect; false with the error. */
 static bool load_expect(struct ctx *c, struct build *b, const cJSON *root)
 {
     struct scn_expect *e = &b->s->expect;
@@ -1144,68 +1684,27 @@ static bool load_expect(struct ctx *c, struct build *b, const cJSON *root)
     if (!ex)
         return true;
     push_key(c, "expect");
-    static const char *const allowed[] = {"outcome", "processes", "messages",
-                                          "paths",   "cycles",    NULL};
-    const char *outcome;
-    if (!check_object(c, ex, allowed, NULL) || !get_string(c, ex, "outcome", false, 16, &outcome))
+    int outcome;
+    if (!check_fields(c, ex, expect_fields, NULL) ||
+        !get_enum(c, ex, expect_fields, "outcome", &outcome))
         return false;
-    if (outcome && strcmp(outcome, "ok") != 0 && strcmp(outcome, "deadlock") != 0) {
-        push_key(c, "outcome");
-        return fail(c, "must be \"ok\" or \"deadlock\"");
-    }
-    e->deadlock = outcome && strcmp(outcome, "deadlock") == 0;
+    e->deadlock = outcome == 1;
     const cJSON *procs = cJSON_GetObjectItemCaseSensitive(ex, "processes");
     if (procs) {
         push_key(c, "processes");
-        if (!cJSON_IsObject(procs))
-            return fail(c, "must be an object keyed by process name");
-        for (const cJSON *it = procs->child; it; it = it->next) {
-            /* A process, every replica of one, or one replica ("worker.3"). */
-            uint32_t first = 0, count = 0;
-            int ei = entry_index(b, it->string);
-            if (ei >= 0) {
-                first = b->entries[ei].first;
-                count = b->entries[ei].count;
-            } else {
-                for (uint32_t k = 0; k < b->s->nprocs && !count; k++)
-                    if (strcmp(b->s->proc_names[k], it->string) == 0)
-                        first = k, count = 1;
-            }
-            push_key(c, it->string);
-            if (!count)
-                return fail_key(c, "no process named \"%s\"", it->string);
-            static const char *const pallowed[] = {"state", "code", NULL};
-            static const char *const prequired[] = {"state", NULL};
-            const char *state;
-            uint64_t code;
-            if (!check_object(c, it, pallowed, prequired) ||
-                !get_string(c, it, "state", true, 16, &state) ||
-                !get_uint(c, it, "code", 0, 255, false, 0, &code))
-                return false;
-            bool killed = strcmp(state, "killed") == 0;
-            if (!killed && strcmp(state, "exited") != 0) {
-                push_key(c, "state");
-                return fail(c, "must be \"exited\" or \"killed\"");
-            }
-            for (uint32_t k = first; k < first + count; k++) {
-                e->procs[k].killed = killed;
-                e->procs[k].code = (int)code;
-            }
-            pop(c);
-        }
+        if (!load_expect_procs(c, b, procs))
+            return false;
         pop(c);
     }
     const cJSON *msgs = cJSON_GetObjectItemCaseSensitive(ex, "messages");
     if (msgs) {
         push_key(c, "messages");
-        static const char *const mallowed[] = {"sent",      "received", "fast_path",
-                                               "slow_path", "refused",  NULL};
-        if (!check_object(c, msgs, mallowed, NULL))
+        if (!check_fields(c, msgs, messages_fields, NULL))
             return false;
         for (int f = 0; f < SCN_MSG_COUNT; f++) {
             const char *key = scn_msg_field_name((enum scn_msg_field)f);
             e->has_msg[f] = cJSON_GetObjectItemCaseSensitive(msgs, key) != NULL;
-            if (!get_uint(c, msgs, key, 0, 1000000000000ULL, false, 0, &e->msg[f]))
+            if (!get_u(c, msgs, messages_fields, key, &e->msg[f]))
                 return false;
         }
         pop(c);
@@ -1216,6 +1715,8 @@ static bool load_expect(struct ctx *c, struct build *b, const cJSON *root)
         if (!cJSON_IsObject(paths))
             return fail(c, "must be an object keyed by path name");
         for (const cJSON *it = paths->child; it; it = it->next) {
+            if (!not_repeated(c, paths, it))
+                return false;
             push_key(c, it->string);
             unsigned id = 0;
             while (id < TRC_PATH_COUNT && strcmp(trc_path_name(id), it->string) != 0)
@@ -1224,12 +1725,11 @@ static bool load_expect(struct ctx *c, struct build *b, const cJSON *root)
                 return fail_key(c, "no path named \"%s\"", it->string);
             if (e->npaths == SCN_MAX_PATH_EXPECTS)
                 return fail_key(c, "more than %d paths", SCN_MAX_PATH_EXPECTS);
-            static const char *const pallowed[] = {"count", "min_count", "max_count", NULL};
             struct scn_expect_path *pe = &e->paths[e->npaths];
-            if (!check_object(c, it, pallowed, NULL) ||
-                !get_uint(c, it, "count", 0, UINT32_MAX, false, 0, &pe->count) ||
-                !get_uint(c, it, "min_count", 0, UINT32_MAX, false, 0, &pe->min) ||
-                !get_uint(c, it, "max_count", 0, UINT32_MAX, false, 0, &pe->max))
+            if (!check_fields(c, it, path_fields, NULL) ||
+                !get_u(c, it, path_fields, "count", &pe->count) ||
+                !get_u(c, it, path_fields, "min_count", &pe->min) ||
+                !get_u(c, it, path_fields, "max_count", &pe->max))
                 return false;
             snprintf(pe->name, sizeof pe->name, "%s", it->string);
             pe->has_count = cJSON_GetObjectItemCaseSensitive(it, "count") != NULL;
@@ -1243,10 +1743,9 @@ static bool load_expect(struct ctx *c, struct build *b, const cJSON *root)
     const cJSON *cyc = cJSON_GetObjectItemCaseSensitive(ex, "cycles");
     if (cyc) {
         push_key(c, "cycles");
-        static const char *const callowed[] = {"min", "max", NULL};
-        if (!check_object(c, cyc, callowed, NULL) ||
-            !get_uint(c, cyc, "min", 0, 1000000000000ULL, false, 0, &e->cycles_min) ||
-            !get_uint(c, cyc, "max", 1, 1000000000000ULL, false, 0, &e->cycles_max))
+        if (!check_fields(c, cyc, cycles_fields, NULL) ||
+            !get_u(c, cyc, cycles_fields, "min", &e->cycles_min) ||
+            !get_u(c, cyc, cycles_fields, "max", &e->cycles_max))
             return false;
         e->has_cycles_min = cJSON_GetObjectItemCaseSensitive(cyc, "min") != NULL;
         e->has_cycles_max = cJSON_GetObjectItemCaseSensitive(cyc, "max") != NULL;
@@ -1256,11 +1755,13 @@ static bool load_expect(struct ctx *c, struct build *b, const cJSON *root)
     return true;
 }
 
-/* Lays the compiled scenario out as one blob (scenario_abi.h). */
+/* Lays the compiled scenario out as one blob (scenario_abi.h) and keeps
+ * each program's places in s->entries. */
 static bool emit(struct ctx *c, struct build *b)
 {
+    struct scn *s = b->s;
     struct scn_blob hdr = {.magic = SCN_MAGIC,
-                           .nprocs = (uint32_t)b->s->nprocs,
+                           .nprocs = (uint32_t)s->nprocs,
                            .nobjects = b->nobjects,
                            .ncaps = b->ncaps};
     size_t size = sizeof hdr;
@@ -1276,8 +1777,12 @@ static bool emit(struct ctx *c, struct build *b)
         return fail(c, "the compiled scenario is too large (%zu bytes, at most %llu)", size,
                     (unsigned long long)MM_SCENARIO_SIZE);
     char *blob = calloc(1, size);
-    if (!blob)
+    s->entries = calloc(b->nentries, sizeof *s->entries);
+    if (!blob || !s->entries) {
+        free(blob);
         return fail(c, "out of memory");
+    }
+    s->nentries = b->nentries;
     hdr.size = (uint32_t)size;
     memcpy(blob, &hdr, sizeof hdr);
     struct scn_proc *procs = (struct scn_proc *)(blob + hdr.proc_offset);
@@ -1287,9 +1792,20 @@ static bool emit(struct ctx *c, struct build *b)
     if (hdr.ncaps)
         memcpy(blob + hdr.cap_offset, b->caps, hdr.ncaps * sizeof(struct scn_cap));
     size_t off = hdr.cap_offset + hdr.ncaps * sizeof(struct scn_cap);
+    s->blob = (struct scn_blob *)blob;
+    s->blob_size = size;
     for (size_t i = 0; i < b->nentries; i++) {
         const struct entry *e = &b->entries[i];
         const struct proc_build *p = &e->pb;
+        struct scn_entry *se = &s->entries[i];
+        snprintf(se->name, sizeof se->name, "%s", e->name);
+        se->first = e->first;
+        se->count = e->count;
+        se->nops = p->nops;
+        se->ops = (const struct scn_op *)(blob + off);
+        if (!(se->places = malloc((p->nops ? p->nops : 1) * sizeof *se->places)))
+            return fail(c, "out of memory");
+        memcpy(se->places, p->places, p->nops * sizeof *se->places);
         uint32_t op_offset = (uint32_t)off;
         memcpy(blob + off, p->ops, p->nops * sizeof(struct scn_op));
         off += p->nops * sizeof(struct scn_op);
@@ -1303,8 +1819,6 @@ static bool emit(struct ctx *c, struct build *b)
             procs[k].nstr = p->nstr;
         }
     }
-    b->s->blob = (struct scn_blob *)blob;
-    b->s->blob_size = size;
     return true;
 }
 
@@ -1350,7 +1864,8 @@ static size_t utf8_len(const unsigned char *t, size_t i, size_t n)
 
 /* What cJSON lets through but JSON (RFC 8259) does not: bytes that are not
  * UTF-8, NUL, control characters inside strings, numbers with a leading
- * zero. On failure records where. */
+ * zero. On failure records where. Notes the first \u0000 inside a string
+ * in c->nul_at (refused once its path is known). */
 static bool check_bytes(struct ctx *c)
 {
     const unsigned char *t = (const unsigned char *)c->text;
@@ -1364,10 +1879,13 @@ static bool check_bytes(struct ctx *c)
         if (in_string) {
             if (t[i] < 0x20)
                 return syntax_error(c, i, "not valid JSON (a control character inside a string)");
-            if (t[i] == '\\')
+            if (t[i] == '\\') {
                 n = i + 1 < c->len && t[i + 1] < 0x80 ? 2 : 1;
-            else if (t[i] == '"')
+                if (c->nul_at == SIZE_MAX && i + 6 <= c->len && memcmp(t + i + 1, "u0000", 5) == 0)
+                    c->nul_at = i;
+            } else if (t[i] == '"') {
                 in_string = false;
+            }
         } else if (t[i] == '"') {
             in_string = true;
         } else if ((t[i] == '-' || t[i] == '0') &&
@@ -1381,12 +1899,99 @@ static bool check_bytes(struct ctx *c)
     return true;
 }
 
+/* Pushes the path of the value `v` (at text offset i) down to the string
+ * that holds byte `target`; *at_key when that string is a member's key.
+ * Walks the text and the parsed tree side by side (same order). */
+static void path_to(struct ctx *c, const cJSON *v, size_t i, size_t target, bool *at_key)
+{
+    const char *t = c->text;
+    size_t n = c->len;
+    i = skip_ws(t, i, n);
+    if (i < n && t[i] == '{' && cJSON_IsObject(v)) {
+        i = skip_ws(t, i + 1, n);
+        for (const cJSON *it = v->child; it && i < n && t[i] == '"'; it = it->next) {
+            size_t kend = skip_string(t, i, n);
+            if (target >= i && target < kend) {
+                push_key(c, it->string);
+                *at_key = true;
+                return;
+            }
+            i = skip_ws(t, skip_ws(t, kend, n) + 1, n); /* past ':' */
+            size_t vend = skip_value(t, i, n);
+            if (target >= i && target < vend) {
+                push_key(c, it->string);
+                path_to(c, it, i, target, at_key);
+                return;
+            }
+            i = skip_ws(t, vend, n);
+            if (i < n && t[i] == ',')
+                i = skip_ws(t, i + 1, n);
+        }
+    } else if (i < n && t[i] == '[' && cJSON_IsArray(v)) {
+        i = skip_ws(t, i + 1, n);
+        int idx = 0;
+        for (const cJSON *it = v->child; it && i < n; it = it->next, idx++) {
+            size_t vend = skip_value(t, i, n);
+            if (target >= i && target < vend) {
+                push_index(c, idx);
+                path_to(c, it, i, target, at_key);
+                return;
+            }
+            i = skip_ws(t, vend, n);
+            if (i < n && t[i] == ',')
+                i = skip_ws(t, i + 1, n);
+        }
+    }
+}
+
+/* Notes in each number of the parsed tree `v` (at text offset i) where
+ * its text starts, in its valueint, which nothing else reads: the loader
+ * reads integers from the text (exactly, and refusing fractions and
+ * exponents), and this keeps that linear in the size of the file. Walks
+ * the text and the tree side by side (same order). Returns the offset
+ * past the value. */
+static size_t mark_numbers(const struct ctx *c, cJSON *v, size_t i)
+{
+    const char *t = c->text;
+    size_t n = c->len;
+    i = skip_ws(t, i, n);
+    if (i < n && t[i] == '{' && cJSON_IsObject(v)) {
+        i = skip_ws(t, i + 1, n);
+        for (cJSON *it = v->child; it && i < n && t[i] == '"'; it = it->next) {
+            i = skip_ws(t, skip_ws(t, skip_string(t, i, n), n) + 1, n); /* past ':' */
+            i = skip_ws(t, mark_numbers(c, it, i), n);
+            if (i < n && t[i] == ',')
+                i = skip_ws(t, i + 1, n);
+        }
+        return i < n ? i + 1 : n; /* past '}' */
+    }
+    if (i < n && t[i] == '[' && cJSON_IsArray(v)) {
+        i = skip_ws(t, i + 1, n);
+        for (cJSON *it = v->child; it && i < n; it = it->next) {
+            i = skip_ws(t, mark_numbers(c, it, i), n);
+            if (i < n && t[i] == ',')
+                i = skip_ws(t, i + 1, n);
+        }
+        return i < n ? i + 1 : n; /* past ']' */
+    }
+    if (cJSON_IsNumber(v))
+        v->valueint = (int)i; /* the file is at most SCN_FILE_MAX bytes */
+    return skip_value(t, i, n);
+}
+
 int scn_load_text(const char *path, const char *text, size_t len, struct scn *s, char *err,
                   size_t errn)
 {
     memset(s, 0, sizeof *s);
     snprintf(s->path, sizeof s->path, "%s", path);
-    struct ctx c = {.file = path, .text = text, .len = len, .err = err, .errn = errn};
+    if (len > SCN_FILE_MAX) {
+        snprintf(err, errn, "%s: larger than 4 MiB", path);
+        return -1;
+    }
+    struct ctx c = {
+        .file = path, .text = text, .len = len, .err = err, .errn = errn, .nul_at = SIZE_MAX};
+    if (errn)
+        err[0] = '\0';
     if (!check_bytes(&c))
         return -1;
     const char *end = NULL;
@@ -1413,25 +2018,28 @@ int scn_load_text(const char *path, const char *text, size_t len, struct scn *s,
         snprintf(err, errn, "%s: out of memory", path);
         goto out;
     }
+    if (c.nul_at != SIZE_MAX) {
+        /* cJSON would cut the string there: refuse it, naming where */
+        bool at_key = false;
+        path_to(&c, root, 0, c.nul_at, &at_key);
+        fail_at(&c, c.nul_at, "%s holds \\u0000 (a NUL character), which ipcemu refuses",
+                at_key ? "the key" : "the string");
+        goto out;
+    }
     b->s = s;
-    s->seed = 1;
-    static const char *const allowed[] = {"name",    "description", "seed",         "limits",
-                                          "machine", "objects",     "capabilities", "processes",
-                                          "expect",  NULL};
-    static const char *const required[] = {"name", "description", "processes", NULL};
+    mark_numbers(&c, root, 0);
     const char *name, *desc;
-    if (!check_object(&c, root, allowed, required) ||
-        !get_string(&c, root, "name", true, 63, &name) ||
-        !get_string(&c, root, "description", true, 100000, &desc) ||
-        !get_uint(&c, root, "seed", 0, INT64_MAX, false, 1, &s->seed))
+    if (!check_fields(&c, root, top_fields, NULL) || !get_s(&c, root, top_fields, "name", &name) ||
+        !get_s(&c, root, top_fields, "description", &desc) ||
+        !get_u(&c, root, top_fields, "seed", &s->seed))
         goto out;
     snprintf(s->name, sizeof s->name, "%s", name);
     const cJSON *limits = cJSON_GetObjectItemCaseSensitive(root, "limits");
+    s->max_cycles = field_in(limits_fields, "max_cycles")->def;
     if (limits) {
         push_key(&c, "limits");
-        static const char *const lallowed[] = {"max_cycles", NULL};
-        if (!check_object(&c, limits, lallowed, NULL) ||
-            !get_uint(&c, limits, "max_cycles", 1, 1000000000000ULL, false, 0, &s->max_cycles))
+        if (!check_fields(&c, limits, limits_fields, NULL) ||
+            !get_u(&c, limits, limits_fields, "max_cycles", &s->max_cycles))
             goto out;
         pop(&c);
     }
@@ -1448,7 +2056,7 @@ int scn_load_text(const char *path, const char *text, size_t len, struct scn *s,
     s->source_len = len;
     rc = 0;
 out:
-    if (rc != 0 && !c.failed && !err[0])
+    if (rc != 0 && !c.failed && errn && !err[0])
         snprintf(err, errn, "%s: invalid scenario", path);
     build_free(b);
     cJSON_Delete(root);
@@ -1495,6 +2103,14 @@ void scn_free(struct scn *s)
     s->proc_names = NULL;
     free(s->expect.procs);
     s->expect.procs = NULL;
+    free(s->expect.keys);
+    s->expect.keys = NULL;
+    s->expect.nkeys = 0;
+    for (size_t i = 0; s->entries && i < s->nentries; i++)
+        free(s->entries[i].places);
+    free(s->entries);
+    s->entries = NULL;
+    s->nentries = 0;
     s->nprocs = 0;
 }
 
@@ -1505,48 +2121,301 @@ const char *scn_msg_field_name(enum scn_msg_field f)
     return f < SCN_MSG_COUNT ? names[f] : "?";
 }
 
-int scn_check(const struct scn *s, const struct trc_log *log, uint64_t cycles, char *why, size_t n)
+/* ---- places of compiled operations --------------------------------------- */
+
+/* The element of "processes" process `proc` belongs to, or NULL. */
+static const struct scn_entry *entry_of(const struct scn *s, size_t proc)
+{
+    for (size_t i = 0; i < s->nentries; i++)
+        if (proc >= s->entries[i].first && proc < s->entries[i].first + s->entries[i].count)
+            return &s->entries[i];
+    return NULL;
+}
+
+/* Returns the name of operation code `code`, or NULL. */
+static const char *op_name(uint16_t code)
+{
+    if (code == SCN_OP_LOOP_END)
+        code = SCN_OP_REPEAT;
+    for (size_t k = 0; k < sizeof op_specs / sizeof op_specs[0]; k++)
+        if (op_specs[k].code == code)
+            return op_specs[k].name;
+    return NULL;
+}
+
+const char *scn_place_text(const struct scn *s, size_t proc, uint32_t slot, char *out, size_t n)
+{
+    const struct scn_entry *e = entry_of(s, proc);
+    if (n)
+        out[0] = '\0';
+    if (!e || slot >= e->nops)
+        return NULL;
+    const struct scn_place *pl = &e->places[slot];
+    int w = snprintf(out, n, "processes[%zu].program[%u]", (size_t)(e - s->entries), pl->idx[0]);
+    size_t k = w > 0 ? (size_t)w : 0;
+    for (unsigned d = 1; d < pl->depth && k < n; d++) {
+        w = snprintf(out + k, n - k, ".body[%u]", pl->idx[d]);
+        if (w < 0)
+            break;
+        k += (size_t)w;
+    }
+    return op_name(pl->code);
+}
+
+/* ---- checking a run ------------------------------------------------------ */
+
+/* A growing array of checks. */
+struct checks {
+    struct trc_check *v;
+    size_t n, cap;
+    bool oom;
+};
+
+/* Appends an empty check; returns it, or NULL when out of memory. */
+static struct trc_check *check_add(struct checks *cs)
+{
+    if (cs->n == cs->cap) {
+        size_t cap = cs->cap ? cs->cap * 2 : 16;
+        struct trc_check *v = realloc(cs->v, cap * sizeof *v);
+        if (!v) {
+            cs->oom = true;
+            return NULL;
+        }
+        cs->v = v;
+        cs->cap = cap;
+    }
+    struct trc_check *c = &cs->v[cs->n++];
+    memset(c, 0, sizeof *c);
+    return c;
+}
+
+/* Appends a check with its texts (printf-style `got`). */
+static void check_row(struct checks *cs, bool held, const char *path, const char *expected,
+                      const char *got_fmt, ...)
+{
+    struct trc_check *c = check_add(cs);
+    if (!c)
+        return;
+    c->held = held;
+    snprintf(c->path, sizeof c->path, "%s", path);
+    snprintf(c->expected, sizeof c->expected, "%s", expected);
+    va_list ap;
+    va_start(ap, got_fmt);
+    vsnprintf(c->got, sizeof c->got, got_fmt, ap);
+    va_end(ap);
+}
+
+/* Writes the name of result r ("ok", "timeout", or "error -5") to out[n]. */
+static void result_text(int32_t r, char *out, size_t n)
+{
+    const char *name = scn_error_name(r);
+    if (name)
+        snprintf(out, n, "%s", name);
+    else
+        snprintf(out, n, "error %d", (int)r);
+}
+
+/* Parses the unsigned decimal at *p (moving past it) into *v; false when
+ * there is none. */
+static bool parse_dec(const char **p, const char *end, uint64_t *v)
+{
+    const char *q = *p;
+    *v = 0;
+    while (q < end && *q >= '0' && *q <= '9' && *v <= UINT64_MAX / 10)
+        *v = *v * 10 + (uint64_t)(*q++ - '0');
+    if (q == *p)
+        return false;
+    *p = q;
+    return true;
+}
+
+/* Parses a signed decimal (see parse_dec). */
+static bool parse_int(const char **p, const char *end, int64_t *v)
+{
+    bool neg = *p < end && **p == '-';
+    uint64_t u;
+    if (neg)
+        (*p)++;
+    if (!parse_dec(p, end, &u) || u > INT32_MAX)
+        return false;
+    *v = neg ? -(int64_t)u : (int64_t)u;
+    return true;
+}
+
+/* Returns true when text [*p, end) starts with `lit` (moving past it). */
+static bool eat(const char **p, const char *end, const char *lit)
+{
+    size_t n = strlen(lit);
+    if ((size_t)(end - *p) < n || memcmp(*p, lit, n) != 0)
+        return false;
+    *p += n;
+    return true;
+}
+
+/* The index of the scenario process the log's process `pid` is, or
+ * SIZE_MAX. */
+static size_t proc_of_pid(const struct scn *s, const struct trc_log *log, uint32_t pid)
+{
+    const struct trc_proc *tp = trc_log_proc(log, pid);
+    for (size_t i = 0; tp && i < s->nprocs; i++)
+        if (strcmp(s->proc_names[i], tp->name) == 0)
+            return i;
+    return SIZE_MAX;
+}
+
+/* Reads one runner line (scenario_abi.h SCN_FAIL_LINE, without its
+ * prefix: [p, end)) into a failed-operation check; false when it is not
+ * one. */
+static bool failed_op(const struct scn *s, const struct trc_log *log, const char *p,
+                      const char *end, struct trc_check *fc, size_t *proc)
+{
+    uint64_t pid, slot, it;
+    int64_t got, want;
+    if (!parse_dec(&p, end, &pid) || !eat(&p, end, ": operation ") || !parse_dec(&p, end, &slot) ||
+        !eat(&p, end, " returned ") || !parse_int(&p, end, &got) || !eat(&p, end, ", expected ") ||
+        !parse_int(&p, end, &want) || !eat(&p, end, "; iterations"))
+        return false;
+    *proc = proc_of_pid(s, log, (uint32_t)pid);
+    const struct scn_entry *e = *proc == SIZE_MAX ? NULL : entry_of(s, *proc);
+    if (!e || slot >= e->nops)
+        return false;
+    memset(fc, 0, sizeof *fc);
+    const char *name = scn_place_text(s, *proc, (uint32_t)slot, fc->path, sizeof fc->path);
+    snprintf(fc->op, sizeof fc->op, "%s", name ? name : "?");
+    snprintf(fc->process, sizeof fc->process, "%s", s->proc_names[*proc]);
+    result_text((int32_t)want, fc->expected, sizeof fc->expected);
+    result_text((int32_t)got, fc->got, sizeof fc->got);
+    /* the repeats around it: each REPEAT up to it whose LOOP_END is after it */
+    for (uint32_t k = 0; k < slot && fc->niterations < TRC_CHECK_DEPTH; k++)
+        if (e->ops[k].code == SCN_OP_REPEAT && e->ops[k].m > slot)
+            fc->of[fc->niterations++] = e->ops[k].v;
+    for (unsigned d = 0; d < fc->niterations; d++) {
+        if (!eat(&p, end, " ") || !parse_dec(&p, end, &it))
+            break;
+        fc->iteration[d] = it;
+    }
+    return true;
+}
+
+/* Describes how process i of the run ended ("exited with code 3", ...) in
+ * out[n]; returns whether that is what the scenario expects of it. */
+static bool proc_ended(const struct scn *s, const struct trc_proc *p, size_t i,
+                       const struct checks *ops, char *out, size_t n)
+{
+    const struct scn_expect_proc *ep = &s->expect.procs[i];
+    if (!p) {
+        snprintf(out, n, "never ran");
+        return false;
+    }
+    switch (p->state) {
+    case TRC_PROC_EXITED: {
+        int k = snprintf(out, n, "exited with code %lld", (long long)p->exit_code);
+        for (size_t f = 0; f < ops->n && k >= 0 && (size_t)k < n; f++)
+            if (strcmp(ops->v[f].process, s->proc_names[i]) == 0)
+                snprintf(out + k, n - (size_t)k, " (its operation %s failed)", ops->v[f].path);
+        return !ep->killed && !ep->blocked && p->exit_code == ep->code;
+    }
+    case TRC_PROC_KILLED:
+        snprintf(out, n, "was killed (%s fault)", trc_fault_name(p->fault));
+        return ep->killed;
+    case TRC_PROC_BLOCKED:
+        snprintf(out, n, "blocked");
+        return ep->blocked;
+    default:
+        snprintf(out, n, "still running");
+        return false;
+    }
+}
+
+/* Adds the rows of expect.processes: one per key, then one for the
+ * processes no key names (unless the run is meant to deadlock). */
+static void check_procs(const struct scn *s, const struct trc_log *log, const struct checks *ops,
+                        struct checks *cs)
 {
     const struct scn_expect *e = &s->expect;
-    if (e->deadlock) {
-        snprintf(why, n, "expectation failed: the run should end in a deadlock; it ended ok");
-        return -1;
+    const struct trc_proc **found = calloc(s->nprocs ? s->nprocs : 1, sizeof *found);
+    if (!found) {
+        cs->oom = true;
+        return;
     }
-    for (size_t i = 0; i < s->nprocs; i++) {
-        const struct trc_proc *p = NULL;
-        for (size_t k = 0; k < log->nprocs && !p; k++)
-            if (strcmp(log->procs[k].name, s->proc_names[i]) == 0)
-                p = &log->procs[k];
-        bool killed = p && p->state == TRC_PROC_KILLED;
-        bool exited = p && p->state == TRC_PROC_EXITED;
-        if (!p || (e->procs[i].killed ? !killed : !exited) ||
-            (exited && p->exit_code != e->procs[i].code)) {
-            if (!e->procs[i].killed)
-                snprintf(why, n, "expectation failed: process %s should exit with code %d; %s %lld",
-                         s->proc_names[i], e->procs[i].code,
-                         !p       ? "it never ran, code"
-                         : exited ? "it exited with code"
-                         : killed ? "it was killed, code"
-                                  : "it is still running, code",
-                         p ? (long long)p->exit_code : 0LL);
-            else
-                snprintf(why, n, "expectation failed: process %s should be killed; it %s",
-                         s->proc_names[i],
-                         !p       ? "never ran"
-                         : exited ? "exited"
-                                  : "is still running");
-            return -1;
+    /* the log's processes by name, once */
+    for (size_t k = 0; k < log->nprocs; k++)
+        for (size_t i = 0; i < s->nprocs; i++)
+            if (!found[i] && strcmp(log->procs[k].name, s->proc_names[i]) == 0) {
+                found[i] = &log->procs[k];
+                break;
+            }
+    for (size_t r = 0; r <= e->nkeys; r++) {
+        long key = r < e->nkeys ? (long)r : -1; /* the processes not named last */
+        size_t covered = 0, bad = 0;
+        char first[TRC_CHECK_TEXT] = "", first_bad[TRC_CHECK_TEXT] = "", text[TRC_CHECK_TEXT];
+        for (size_t i = 0; i < s->nprocs; i++) {
+            if (e->procs[i].key != key)
+                continue;
+            bool ok = proc_ended(s, found[i], i, ops, text, sizeof text);
+            if (!covered++)
+                snprintf(first, sizeof first, "%s", text);
+            if (!ok && bad++ == 0)
+                snprintf(first_bad, sizeof first_bad, "%.16s %.170s", s->proc_names[i], text);
         }
+        if (!covered || (key < 0 && e->deadlock))
+            continue;
+        char path[64], expected[TRC_CHECK_TEXT];
+        const struct scn_expect_key *k = key >= 0 ? &e->keys[key] : NULL;
+        snprintf(path, sizeof path, "expect.processes%s%s", k ? "." : "", k ? k->name : "");
+        if (!k)
+            snprintf(expected, sizeof expected, "exited with code 0 (every process not named)");
+        else if (k->killed || k->blocked)
+            snprintf(expected, sizeof expected, "%s", k->killed ? "killed" : "blocked");
+        else
+            snprintf(expected, sizeof expected, "exited with code %d", k->code);
+        if (!bad && covered > 1)
+            check_row(cs, true, path, expected, "all %zu %s", covered, first);
+        else if (!bad)
+            check_row(cs, true, path, expected, "%s", first);
+        else if (bad > 1)
+            check_row(cs, false, path, expected, "%s, and %zu more did not", first_bad, bad - 1);
+        else
+            check_row(cs, false, path, expected, "%s", first_bad);
     }
+    free(found);
+}
+
+int scn_check(const struct scn *s, const struct trc_log *log, uint64_t cycles, const char *outcome,
+              struct scn_verdict *v, char *why, size_t n)
+{
+    const struct scn_expect *e = &s->expect;
+    struct checks cs = {0}, ops = {0};
+    memset(v, 0, sizeof *v);
+    /* the operations the runner reported (scenario_abi.h SCN_FAIL_LINE) */
+    const char *con = log->console, *cend = con ? con + log->console_len : NULL;
+    size_t plen = strlen(SCN_FAIL_LINE);
+    for (const char *line = con; con && line < cend;) {
+        const char *nl = memchr(line, '\n', (size_t)(cend - line));
+        const char *lend = nl ? nl : cend;
+        struct trc_check fc;
+        size_t proc;
+        if ((size_t)(lend - line) > plen && memcmp(line, SCN_FAIL_LINE, plen) == 0 &&
+            failed_op(s, log, line + plen, lend, &fc, &proc)) {
+            struct trc_check *c = check_add(&ops);
+            if (c)
+                *c = fc;
+        }
+        line = nl ? nl + 1 : cend;
+    }
+    check_row(&cs, strcmp(outcome, e->deadlock ? "deadlock" : "ok") == 0, "expect.outcome",
+              e->deadlock ? "deadlock" : "ok", "%s", outcome);
+    check_procs(s, log, &ops, &cs);
     const uint64_t got[SCN_MSG_COUNT] = {log->messages.sent, log->messages.received,
                                          log->messages.fast_path, log->messages.slow_path,
                                          log->messages.refused};
     for (int f = 0; f < SCN_MSG_COUNT; f++)
-        if (e->has_msg[f] && got[f] != e->msg[f]) {
-            snprintf(why, n, "expectation failed: messages.%s is %llu, expected %llu",
-                     scn_msg_field_name((enum scn_msg_field)f), (unsigned long long)got[f],
-                     (unsigned long long)e->msg[f]);
-            return -1;
+        if (e->has_msg[f]) {
+            char path[64], expected[32];
+            snprintf(path, sizeof path, "expect.messages.%s",
+                     scn_msg_field_name((enum scn_msg_field)f));
+            snprintf(expected, sizeof expected, "%llu", (unsigned long long)e->msg[f]);
+            check_row(&cs, got[f] == e->msg[f], path, expected, "%llu", (unsigned long long)got[f]);
         }
     for (size_t i = 0; i < e->npaths; i++) {
         const struct scn_expect_path *pe = &e->paths[i];
@@ -1554,18 +2423,78 @@ int scn_check(const struct scn *s, const struct trc_log *log, uint64_t cycles, c
         while (id < TRC_PATH_COUNT && strcmp(trc_path_name(id), pe->name) != 0)
             id++;
         uint64_t count = id < TRC_PATH_COUNT ? log->paths[id].n : 0;
-        if ((pe->has_count && count != pe->count) || (pe->has_min && count < pe->min) ||
-            (pe->has_max && count > pe->max)) {
-            snprintf(why, n, "expectation failed: path %s ran %llu times", pe->name,
-                     (unsigned long long)count);
-            return -1;
-        }
+        char path[64], expected[96];
+        int k = 0;
+        snprintf(path, sizeof path, "expect.paths.%s", pe->name);
+        expected[0] = '\0';
+        if (pe->has_count)
+            k += snprintf(expected + k, sizeof expected - (size_t)k, "count %llu",
+                          (unsigned long long)pe->count);
+        if (pe->has_min)
+            k += snprintf(expected + k, sizeof expected - (size_t)k, "%smin_count %llu",
+                          k ? ", " : "", (unsigned long long)pe->min);
+        if (pe->has_max)
+            snprintf(expected + k, sizeof expected - (size_t)k, "%smax_count %llu", k ? ", " : "",
+                     (unsigned long long)pe->max);
+        bool held = !((pe->has_count && count != pe->count) || (pe->has_min && count < pe->min) ||
+                      (pe->has_max && count > pe->max));
+        check_row(&cs, held, path, expected[0] ? expected : "any count", "%llu",
+                  (unsigned long long)count);
     }
-    if ((e->has_cycles_min && cycles < e->cycles_min) ||
-        (e->has_cycles_max && cycles > e->cycles_max)) {
-        snprintf(why, n, "expectation failed: the run took %llu cycles",
-                 (unsigned long long)cycles);
+    if (e->has_cycles_min || e->has_cycles_max) {
+        char expected[96];
+        if (e->has_cycles_min && e->has_cycles_max)
+            snprintf(expected, sizeof expected, "min %llu, max %llu",
+                     (unsigned long long)e->cycles_min, (unsigned long long)e->cycles_max);
+        else
+            snprintf(expected, sizeof expected, "%s %llu", e->has_cycles_min ? "min" : "max",
+                     (unsigned long long)(e->has_cycles_min ? e->cycles_min : e->cycles_max));
+        bool held = !((e->has_cycles_min && cycles < e->cycles_min) ||
+                      (e->has_cycles_max && cycles > e->cycles_max));
+        check_row(&cs, held, "expect.cycles", expected, "%llu", (unsigned long long)cycles);
+    }
+    v->checks = cs.v;
+    v->nchecks = cs.n;
+    v->failed_ops = ops.v;
+    v->nfailed_ops = ops.n;
+    if (cs.oom || ops.oom) {
+        snprintf(why, n, "out of memory checking the expectations");
         return -1;
     }
-    return 0;
+    size_t failed = ops.n;
+    const struct trc_check *first = NULL;
+    for (size_t i = 0; i < cs.n; i++)
+        if (!cs.v[i].held && failed++ == 0)
+            first = &cs.v[i];
+    if (!failed)
+        return 0;
+    char more[48] = "";
+    if (failed > 1)
+        snprintf(more, sizeof more, " (and %zu more)", failed - 1);
+    if (ops.n) {
+        const struct trc_check *f = &ops.v[0];
+        char iters[160] = "";
+        size_t k = 0;
+        for (unsigned d = 0; d < f->niterations && k < sizeof iters; d++) {
+            int w =
+                snprintf(iters + k, sizeof iters - k, "%s%llu of %llu", d ? ", " : ", iteration ",
+                         (unsigned long long)f->iteration[d], (unsigned long long)f->of[d]);
+            if (w < 0)
+                break;
+            k += (size_t)w;
+        }
+        snprintf(why, n, "operation failed: %s (%s) in %s%s: expected %s, returned %s%s", f->path,
+                 f->op, f->process, iters, f->expected, f->got, more);
+    } else {
+        snprintf(why, n, "expectation failed: %s: expected %s, got %s%s", first->path,
+                 first->expected, first->got, more);
+    }
+    return -1;
+}
+
+void scn_verdict_free(struct scn_verdict *v)
+{
+    free(v->checks);
+    free(v->failed_ops);
+    memset(v, 0, sizeof *v);
 }

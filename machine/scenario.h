@@ -1,7 +1,11 @@
 /* machine/scenario.h: loading JSON scenarios (docs/scenarios.md). The
  * loader checks everything before a machine starts and compiles the
  * processes' programs into the blob of machine/scenario_abi.h, which the
- * kernel and the guest's workload runner execute. */
+ * kernel and the guest's workload runner execute. One table (scn_op_specs,
+ * scn_sections, scn_error_names) says which operations, fields, ranges and
+ * error names there are: the loader reads scenarios with it, and
+ * tests/machine/test_scenario.c checks docs/scenario.schema.json and
+ * docs/scenarios.md against it. */
 #ifndef IPCEMU_MACHINE_SCENARIO_H
 #define IPCEMU_MACHINE_SCENARIO_H
 
@@ -10,8 +14,88 @@
 #include <stdint.h>
 
 #include "machine/scenario_abi.h"
+#include "tracer/report.h"
 
 #define SCN_MAX_PATH_EXPECTS 16
+
+/* ---- the table ----------------------------------------------------------- */
+
+enum scn_field_kind {
+    SCN_FIELD_HANDLE,  /* a handle the operation uses (an identifier defined before) */
+    SCN_FIELD_AS,      /* an identifier: a handle the operation (or grant) defines */
+    SCN_FIELD_AS_LIST, /* an identifier, or an array of 1..SCN_MAX_MSG_CAPS of them */
+    SCN_FIELD_IDENT,   /* an identifier naming a process or an object */
+    SCN_FIELD_UINT,    /* an integer in [min, max] */
+    SCN_FIELD_POW2,    /* a power of two in [min, max] */
+    SCN_FIELD_BOOL,    /* true or false (default false) */
+    SCN_FIELD_STRING,  /* a string of min..max characters */
+    SCN_FIELD_ENUM,    /* one of `values` */
+    SCN_FIELD_RIGHTS,  /* a non-empty array of "send", "receive", "grant", "manage" */
+    SCN_FIELD_OPCODES, /* an array of opcodes 0..63 */
+    SCN_FIELD_CAPS,    /* an array of at most SCN_MAX_MSG_CAPS handles */
+    SCN_FIELD_BODY,    /* an array of operations (a program, a repeat's body) */
+    SCN_FIELD_OBJECT,  /* an object described by its own section */
+    SCN_FIELD_ARRAY,   /* an array of min..max objects of its own section */
+    SCN_FIELD_MAP,     /* an object keyed by names, each value of its own section */
+};
+
+/* Where an operation's field goes in its struct scn_op. */
+enum scn_field_dst {
+    SCN_TO_NONE,
+    SCN_TO_A,
+    SCN_TO_B,
+    SCN_TO_C,
+    SCN_TO_N,
+    SCN_TO_M,
+    SCN_TO_V,
+    SCN_TO_W,
+    SCN_TO_X
+};
+
+struct scn_field {
+    const char *name; /* NULL after a table's last field */
+    enum scn_field_kind kind;
+    bool required;
+    bool has_def;              /* UINT / POW2: `def` when absent (else "not given") */
+    uint64_t min, max, def;    /* UINT, POW2, STRING (characters), ARRAY (items) */
+    const char *const *values; /* ENUM: NULL-terminated */
+    enum scn_field_dst dst;    /* operations: where it goes */
+};
+
+#define SCN_OP_MAX_FIELDS 6
+
+/* An operation: its name, its compiled code and its fields (besides "op"
+ * and "expect", which every operation but repeat takes). */
+struct scn_op_spec {
+    const char *name;
+    uint16_t code; /* enum scn_opcode */
+    struct scn_field fields[SCN_OP_MAX_FIELDS + 1];
+};
+
+/* A JSON object of a scenario other than an operation: `path` says where
+ * ("" the top level, "limits", "objects[]", "expect.processes.*", ...),
+ * `schema` its JSON pointer in docs/scenario.schema.json. */
+struct scn_section {
+    const char *path;
+    const char *schema;
+    const struct scn_field *fields; /* name NULL after the last */
+};
+
+/* "ok" or an error name an operation's "expect" takes, and its result. */
+struct scn_error_name {
+    const char *name;
+    int32_t value; /* 0 or a negative ipc_err */
+};
+
+/* Each returns its table and its length in *n. */
+const struct scn_op_spec *scn_op_specs(size_t *n);
+const struct scn_section *scn_sections(size_t *n);
+const struct scn_error_name *scn_error_names(size_t *n);
+/* Returns the name of result `r` ("ok", "timeout", ...), or NULL when it
+ * is no name of the table. */
+const char *scn_error_name(int32_t r);
+
+/* ---- a loaded scenario --------------------------------------------------- */
 
 enum scn_msg_field {
     SCN_MSG_SENT,
@@ -28,13 +112,25 @@ struct scn_expect_path {
     uint64_t count, min, max;
 };
 
+/* A key of expect.processes: a process (every replica of it) or one
+ * replica, and what it must have become. */
+struct scn_expect_key {
+    char name[24];
+    bool killed, blocked; /* else exited */
+    int code;             /* exited: its exit code */
+};
+
 /* What must hold at the end of a run. */
 struct scn_expect {
-    bool deadlock; /* the run must end in a deadlock (outcome "deadlock", exit 1) */
+    bool deadlock; /* the run must end in a deadlock */
     struct scn_expect_proc {
-        bool killed; /* else exited */
-        int code;    /* exited: its exit code */
-    } * procs;       /* one per process (owned); default: exited with 0 */
+        bool killed;             /* else exited (or blocked) */
+        bool blocked;            /* it must end blocked (in a deadlock) */
+        int code;                /* exited: its exit code */
+        int key;                 /* the key of `keys` that says so, -1: the default */
+    } * procs;                   /* one per process (owned); default: exited with 0 */
+    struct scn_expect_key *keys; /* owned, in the scenario's order */
+    size_t nkeys;
     bool has_msg[SCN_MSG_COUNT];
     uint64_t msg[SCN_MSG_COUNT];
     struct scn_expect_path paths[SCN_MAX_PATH_EXPECTS];
@@ -43,18 +139,37 @@ struct scn_expect {
     uint64_t cycles_min, cycles_max;
 };
 
+/* Where compiled operation `slot` of a program came from: the indices of
+ * its place, processes[entry].program[idx[0]].body[idx[1]]... */
+struct scn_place {
+    uint16_t depth; /* indices in idx: 1 at the top of the program */
+    uint16_t code;  /* enum scn_opcode (a SCN_OP_LOOP_END: its repeat's place) */
+    uint32_t idx[SCN_MAX_DEPTH + 1];
+};
+
+/* An element of "processes": `count` processes from `first`, one program. */
+struct scn_entry {
+    char name[17];
+    uint32_t first, count;
+    uint32_t nops;
+    struct scn_place *places; /* owned: one per compiled operation */
+    const struct scn_op *ops; /* its compiled program, in the blob */
+};
+
 struct scn {
     char path[512]; /* the file it came from */
     char name[64];
     uint64_t seed;
-    uint64_t max_cycles;    /* 0: not given */
-    char arch[16];          /* "" when not given */
-    char cpu[64];           /* "" when not given */
-    uint32_t cap_cache;     /* 0: not given */
-    uint64_t quantum;       /* 0: not given */
-    bool exact_caches;      /* machine.exact_caches: simulate every data access */
-    size_t nprocs;          /* processes, each replica counted */
-    char (*proc_names)[17]; /* owned: replica i of "w" (count > 1) is "w.i" */
+    uint64_t max_cycles;       /* limits.max_cycles (default 2,000,000,000) */
+    char arch[16];             /* "" when not given */
+    char cpu[64];              /* "" when not given */
+    uint32_t cap_cache;        /* 0: not given */
+    uint64_t quantum;          /* 0: not given */
+    bool exact_caches;         /* machine.exact_caches: simulate every data access */
+    size_t nprocs;             /* processes, each replica counted */
+    char (*proc_names)[17];    /* owned: replica i of "w" (count > 1) is "w.i" */
+    struct scn_entry *entries; /* owned: the elements of "processes" */
+    size_t nentries;
     struct scn_expect expect;
     char *source; /* owned: the JSON text it was loaded from (for traces) */
     size_t source_len;
@@ -71,10 +186,32 @@ int scn_load_text(const char *path, const char *text, size_t len, struct scn *s,
                   size_t errn);
 void scn_free(struct scn *s);
 
+/* Writes the place in the scenario of compiled operation `slot` of
+ * process `proc` ("processes[1].program[2].body[0]") to out[n]. Returns
+ * the operation's name, or NULL (and writes "") when there is no such
+ * process or slot. */
+const char *scn_place_text(const struct scn *s, size_t proc, uint32_t slot, char *out, size_t n);
+
+/* What scn_check found: every expectation of the scenario with what it
+ * asked, what the run gave and whether it held, and every operation that
+ * did not return the result its "expect" named. */
+struct scn_verdict {
+    struct trc_check *checks; /* owned, in the scenario's order */
+    size_t nchecks;
+    struct trc_check *failed_ops; /* owned, in the order the processes were created */
+    size_t nfailed_ops;
+};
+
 struct trc_log;
-/* Checks the expectations against a finished run (its log and clock).
- * Returns 0, or -1 with the first one that failed in why[n]. */
-int scn_check(const struct scn *s, const struct trc_log *log, uint64_t cycles, char *why, size_t n);
+/* Checks every expectation against a finished run (its log, clock and
+ * the machine's outcome: "ok", "deadlock", "fault", "max_cycles" or
+ * "expect_failed"), whatever that outcome, into *v (free it with
+ * scn_verdict_free). Returns 0 when every one held and no operation
+ * failed, or -1 with the first failure in why[n] (a failed operation
+ * first: it explains the rest). */
+int scn_check(const struct scn *s, const struct trc_log *log, uint64_t cycles, const char *outcome,
+              struct scn_verdict *v, char *why, size_t n);
+void scn_verdict_free(struct scn_verdict *v);
 
 /* Returns "sent", "received", "fast_path", "slow_path", "refused". */
 const char *scn_msg_field_name(enum scn_msg_field f);

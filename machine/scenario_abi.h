@@ -21,17 +21,48 @@
 #define SCN_MAX_CHANS 2             /* channels per process */
 #define SCN_NO_SLOT 0xffffu
 #define SCN_EXPECT_ANY INT32_MIN /* the operation's result is not checked */
-#define SCN_EXIT_EXPECT_BASE 100 /* exit code of a failed expectation: + op index */
+#define SCN_MAX_MSG_CAPS 4       /* capabilities a send carries (ipc/port.h IPC_MSG_CAPS) */
+#define SCN_NO_SLOTS 0xffffffffu /* scn_op.x: no handle slot in any of its four bytes */
+
+/* The kernel's tables (guest-kernel/kernel.h NPROC and KIPC_SLOTS,
+ * kipc.c KIPC_PORTS, knotify.c KIPC_NOTIFS, KIPC_NAMES and KIPC_TOPICS,
+ * kregion.c KIPC_REGIONS and REGION_MAX_PAGES). The loader checks what a scenario creates at
+ * start against them (what programs create later gets no_memory or
+ * no_slot when a table is full); guest-kernel/scenario.c asserts the
+ * ones it can see and tests/machine/test_scenario.c checks the others
+ * against the kernel's sources. */
+#define SCN_KERNEL_PROCS 1024
+#define SCN_KERNEL_SLOTS 64 /* capabilities per process */
+#define SCN_KERNEL_PORTS 16384
+#define SCN_KERNEL_NOTIFS 1024
+#define SCN_KERNEL_NAMES 32
+#define SCN_KERNEL_TOPICS 16
+#define SCN_KERNEL_REGIONS 1024
+#define SCN_KERNEL_REGION_BYTES 65536 /* kregion.c: REGION_MAX_PAGES (16) pages of 4 KiB */
+
+/* An operation whose result is not the one its "expect" names makes the
+ * runner print one console line and exit with SCN_EXIT_EXPECT:
+ *   "[runner] pid P: operation S returned R, expected E; iterations I1 I2 ...\n"
+ * P is the process's pid, S the compiled operation's index in its
+ * program, R and E results (0, or a negative ipc_err: the runner counts
+ * any non-negative result as 0), and Ik the iteration (from 1) of each
+ * repeat around the operation, outermost first ("iterations" and nothing
+ * after it when there is none). The host (machine/scenario.c,
+ * scn_check) maps S back to the operation's place in the scenario. */
+#define SCN_FAIL_LINE "[runner] pid "
+#define SCN_EXIT_EXPECT 100
 
 enum scn_opcode {
     SCN_OP_PORT_CREATE = 1, /* c = as, n = capacity */
     SCN_OP_BIND,            /* a = port, m = name offset */
     SCN_OP_LOOKUP,          /* c = as, m = name offset */
-    SCN_OP_SEND,            /* a = port, n = bytes, m = opcode, v = timeout, b = cap slot,
-                               w = ipc_umsg flags (IPC_UMSG_MOVE) */
+    SCN_OP_SEND,            /* a = port, n = bytes, m = opcode, v = timeout, x = the slots
+                               of the capabilities it carries, w = ipc_umsg flags
+                               (IPC_UMSG_MOVE) */
     SCN_OP_TRY_SEND,        /* as send, no timeout */
-    SCN_OP_RECV,            /* a = port, v = timeout, c = as (a capability it carries) */
-    SCN_OP_TRY_RECV,        /* a = port, c = as */
+    SCN_OP_RECV,            /* a = port, v = timeout, c = as (the first capability it
+                               carries), x = the slots of every capability it names */
+    SCN_OP_TRY_RECV,        /* a = port, c = as, x = as lists */
     SCN_OP_CALL,            /* a = port, n = bytes, m = opcode, v = timeout */
     SCN_OP_RECV_CALL,       /* a = port, c = as (reply capability), v = timeout */
     SCN_OP_REPLY,           /* a = reply, n = bytes */
@@ -83,7 +114,8 @@ struct scn_op {
     uint32_t n, m;
     uint64_t v, w;
     int32_t expect; /* SCN_EXPECT_ANY, 0, or a negative ipc_err */
-    uint32_t reserved;
+    uint32_t x;     /* up to four handle slots, one a byte from the lowest, 0xff for none
+                       (SCN_NO_SLOTS: none at all); see the opcodes */
 };
 
 _Static_assert(sizeof(struct scn_op) == 40, "scn_op is an ABI");

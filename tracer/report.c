@@ -240,6 +240,52 @@ static bool add_ipc_json(cJSON *r, const struct trc_log *log)
     return true;
 }
 
+/* Returns a report's JSON for check c (an expectation, or with
+ * `operation` a failed operation), or NULL when out of memory. */
+static cJSON *check_json(const struct trc_check *c, bool operation)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    cJSON_AddStringToObject(o, operation ? "place" : "path", c->path);
+    if (operation) {
+        cJSON_AddStringToObject(o, "op", c->op);
+        cJSON_AddStringToObject(o, "process", c->process);
+        cJSON *it = cJSON_AddArrayToObject(o, "iterations");
+        cJSON *of = cJSON_AddArrayToObject(o, "repeat_counts");
+        for (unsigned d = 0; it && of && d < c->niterations; d++) {
+            cJSON_AddItemToArray(it, cJSON_CreateNumber((double)c->iteration[d]));
+            cJSON_AddItemToArray(of, cJSON_CreateNumber((double)c->of[d]));
+        }
+    }
+    cJSON_AddStringToObject(o, "expected", c->expected);
+    cJSON_AddStringToObject(o, operation ? "returned" : "got", c->got);
+    if (!operation)
+        cJSON_AddBoolToObject(o, "held", c->held);
+    return o;
+}
+
+/* Adds "expectations" and "failed_operations" (`ipcemu run`) to report r. */
+static void add_checks_json(cJSON *r, const struct trc_run_info *run)
+{
+    cJSON *ex = cJSON_AddArrayToObject(r, "expectations");
+    for (size_t i = 0; ex && i < run->nchecks; i++)
+        cJSON_AddItemToArray(ex, check_json(&run->checks[i], false));
+    cJSON *ops = cJSON_AddArrayToObject(r, "failed_operations");
+    for (size_t i = 0; ops && i < run->nfailed_ops; i++)
+        cJSON_AddItemToArray(ops, check_json(&run->failed_ops[i], true));
+}
+
+/* Prints failed operation c to `out` ("   operation failed: processes[1]..."). */
+static void print_failed_op(FILE *out, const struct trc_check *c)
+{
+    fprintf(out, "   operation failed: %s (%s) in %s", c->path, c->op, c->process);
+    for (unsigned d = 0; d < c->niterations; d++)
+        fprintf(out, "%s%llu of %llu", d ? ", " : ", iteration ",
+                (unsigned long long)c->iteration[d], (unsigned long long)c->of[d]);
+    fprintf(out, ": expected %s, returned %s\n", c->expected, c->got);
+}
+
 char *trc_report_json(const struct trc_run_info *run, const struct trc_log *log)
 {
     cJSON *r = cJSON_CreateObject();
@@ -254,7 +300,10 @@ char *trc_report_json(const struct trc_run_info *run, const struct trc_log *log)
     cJSON_AddStringToObject(r, "outcome", run->outcome);
     if (run->why && run->why[0])
         cJSON_AddStringToObject(r, "why", run->why);
-    add_u64(r, "exit_code", run->exit_code);
+    cJSON_AddNumberToObject(r, "exit_status", run->exit_status);
+    add_u64(r, "kernel_exit_code", run->kernel_exit_code);
+    if (run->scenario)
+        add_checks_json(r, run);
     if (run->program)
         cJSON_AddStringToObject(r, "program", run->program);
     if (run->scenario)
@@ -419,6 +468,23 @@ void trc_report_print(FILE *out, const struct trc_run_info *run, const struct tr
     fprintf(out, "\n== ipcemu %s (cpu %s): outcome %s\n", run->arch, run->cpu, run->outcome);
     if (run->why && run->why[0])
         fprintf(out, "   %s\n", run->why);
+    if (run->scenario) {
+        size_t held = 0;
+        for (size_t i = 0; i < run->nchecks; i++)
+            held += run->checks[i].held;
+        fprintf(out, "   expectations: %zu of %zu held; %zu failed operation%s; exit status %d\n",
+                held, run->nchecks, run->nfailed_ops, run->nfailed_ops == 1 ? "" : "s",
+                run->exit_status);
+        for (size_t i = 0; i < run->nfailed_ops && i < 20; i++)
+            print_failed_op(out, &run->failed_ops[i]);
+        if (run->nfailed_ops > 20)
+            fprintf(out, "   (and %zu more failed operations: see the report)\n",
+                    run->nfailed_ops - 20);
+        for (size_t i = 0; i < run->nchecks; i++)
+            if (!run->checks[i].held)
+                fprintf(out, "   expectation failed: %s: expected %s, got %s\n",
+                        run->checks[i].path, run->checks[i].expected, run->checks[i].got);
+    }
     fprintf(out, "   cycles %llu, instructions %llu, idle %llu, interrupts %llu, trace_hash %s\n",
             (unsigned long long)run->cycles, (unsigned long long)run->instructions,
             (unsigned long long)run->idle_cycles, (unsigned long long)run->interrupts, hash);

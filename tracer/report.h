@@ -3,6 +3,8 @@
 #ifndef IPCEMU_TRACER_REPORT_H
 #define IPCEMU_TRACER_REPORT_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -14,6 +16,25 @@ struct trc_kv {
     uint64_t value;
 };
 
+#define TRC_CHECK_TEXT 192
+#define TRC_CHECK_DEPTH 8
+
+/* `ipcemu run`: an expectation of the scenario checked at the end of the
+ * run, or an operation whose result was not the one it expected. */
+struct trc_check {
+    char path[TRC_CHECK_TEXT];     /* where the scenario says it ("expect.messages.sent"), or
+                                      the operation's place ("processes[1].program[2].body[0]") */
+    char expected[TRC_CHECK_TEXT]; /* what it asked ("99", "ok", "exited with code 0") */
+    char got[TRC_CHECK_TEXT];      /* what the run gave */
+    bool held;
+    /* A failed operation: */
+    char process[TRC_NAME_MAX + 1];      /* the process (replica) that ran it */
+    char op[24];                         /* its name ("recv") */
+    unsigned niterations;                /* the repeats around it, outermost first: */
+    uint64_t iteration[TRC_CHECK_DEPTH]; /* the iteration it failed in, from 1 */
+    uint64_t of[TRC_CHECK_DEPTH];        /* the repeat's count */
+};
+
 struct trc_run_info {
     const char *arch;
     const char *cpu;     /* CPU profile name */
@@ -23,7 +44,14 @@ struct trc_run_info {
     uint64_t instructions;
     uint64_t idle_cycles;
     uint64_t interrupts;
-    uint32_t exit_code;
+    uint32_t kernel_exit_code;      /* what the guest kernel powered off with (0: it ended well) */
+    int exit_status;                /* what ipcemu exits with for this run: 0 it ran and every
+                                       expectation held, 1 not (writing an output can still
+                                       make it 2) */
+    const struct trc_check *checks; /* `ipcemu run`: the scenario's expectations */
+    size_t nchecks;
+    const struct trc_check *failed_ops; /* ... and the operations that failed */
+    size_t nfailed_ops;
     const char *program;            /* `ipcemu exec`: the program's path, else NULL */
     const char *scenario;           /* `ipcemu run`: the scenario's name, else NULL */
     const struct trc_kv *breakdown; /* where the cycles went; sums to cycles */
@@ -43,8 +71,9 @@ struct trc_run_info {
  * slow_path, direct, queued, refused) and "cap_cache" (hits, misses, invalidations), zeros
  * when no IPC happened. */
 char *trc_report_json(const struct trc_run_info *run, const struct trc_log *log);
-/* Writes the report JSON to `path`. Returns 0, or -1 with the reason in
- * err[n]. */
+/* Writes the report JSON to `path` through a temporary file renamed over
+ * it (a failed write leaves no new file and `path` as it was). Returns 0,
+ * or -1 with the reason in err[n]. */
 int trc_report_write(const char *path, const struct trc_run_info *run, const struct trc_log *log,
                      char *err, size_t n);
 /* Writes the report JSON to the open stream `f` (not closed). Returns 0,

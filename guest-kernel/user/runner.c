@@ -12,6 +12,39 @@ static int32_t normalize(long r)
     return r >= 0 ? 0 : (int32_t)r;
 }
 
+/* Writes v in decimal at out[*k] (out has room for 20 more characters)
+ * and moves *k past it. */
+static void put_dec(char *out, unsigned *k, uint64_t v)
+{
+    char tmp[20];
+    unsigned n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (n)
+        out[(*k)++] = tmp[--n];
+}
+
+/* Reports operation `pc`, which returned `got` where `want` was expected,
+ * with the iteration of each open repeat (scenario_abi.h's
+ * SCN_FAIL_LINE), and exits with SCN_EXIT_EXPECT. Does not return. */
+__attribute__((noreturn)) static void fail_op(const struct scn_op *ops, uint32_t pc, int32_t want,
+                                              int32_t got, const uint32_t *opened,
+                                              const uint64_t *left, unsigned depth)
+{
+    char iters[SCN_MAX_DEPTH * 21 + 1];
+    unsigned k = 0;
+    for (unsigned d = 0; d < depth; d++) {
+        iters[k++] = ' ';
+        put_dec(iters, &k, ops[opened[d]].v - left[d] + 1);
+    }
+    iters[k] = '\0';
+    u_printf(SCN_FAIL_LINE "%u: operation %u returned %d, expected %d; iterations%s\n",
+             (unsigned)u_getpid(), (unsigned)pc, (int)got, (int)want, iters);
+    u_exit(SCN_EXIT_EXPECT);
+}
+
 /* Busy work until the cycle clock has moved `cycles` on. */
 static void compute(uint64_t cycles)
 {
@@ -28,7 +61,8 @@ int prog_scenario(long image)
     const struct scn_op *ops = (const struct scn_op *)(img + 1);
     const char *strs = (const char *)(ops + img->nops);
     int64_t *h = img->handles;
-    uint64_t left[SCN_MAX_DEPTH]; /* iterations left of each open repeat */
+    uint64_t left[SCN_MAX_DEPTH];   /* iterations left of each open repeat */
+    uint32_t opened[SCN_MAX_DEPTH]; /* ... and its index */
     unsigned depth = 0;
     long sleeper = -1;                       /* a notification nobody signals, for sleep */
     uintptr_t mapped[SCN_MAX_HANDLES];       /* where each mapped region handle is */
@@ -60,8 +94,12 @@ int prog_scenario(long image)
         case SCN_OP_TRY_SEND:
             m.opcode = o->m;
             m.len = o->n;
-            m.ncaps = o->b < SCN_MAX_HANDLES ? 1 : 0;
-            m.caps[0] = b;
+            m.ncaps = 0;
+            for (unsigned k = 0; k < SCN_MAX_MSG_CAPS; k++) {
+                unsigned slot = (o->x >> (8 * k)) & 0xffu;
+                if (slot < SCN_MAX_HANDLES)
+                    m.caps[m.ncaps++] = (ipc_cap_t)h[slot];
+            }
             m.flags = (uint16_t)o->w;
             for (uint32_t i = 0; i < o->n && i < sizeof m.data; i++)
                 m.data[i] = (uint8_t)(pc + i);
@@ -71,8 +109,18 @@ int prog_scenario(long image)
         case SCN_OP_TRY_RECV:
             m.ncaps = 0;
             res = o->code == SCN_OP_RECV ? u_recv(a, &m, o->v) : u_try_recv(a, &m);
-            if (res >= 0 && o->c < SCN_MAX_HANDLES)
-                res = m.ncaps ? (long)m.caps[0] : IPC_ERR_INVALID_CAP; /* `as` wants one */
+            if (res >= 0 && o->c < SCN_MAX_HANDLES) {
+                /* `as` names the capabilities it carries: it must carry them */
+                for (unsigned k = 1; k < SCN_MAX_MSG_CAPS && res >= 0; k++) {
+                    unsigned slot = (o->x >> (8 * k)) & 0xffu;
+                    if (slot < SCN_MAX_HANDLES && k < m.ncaps)
+                        h[slot] = (int64_t)m.caps[k];
+                    else if (slot < SCN_MAX_HANDLES)
+                        res = IPC_ERR_INVALID_CAP;
+                }
+                if (res >= 0)
+                    res = m.ncaps ? (long)m.caps[0] : IPC_ERR_INVALID_CAP;
+            }
             break;
         case SCN_OP_CALL:
             r.info = IPC_INFO(o->m, o->n);
@@ -255,6 +303,7 @@ int prog_scenario(long image)
         case SCN_OP_REPEAT:
             if (depth == SCN_MAX_DEPTH)
                 u_exit(98);
+            opened[depth] = pc;
             left[depth++] = o->v;
             continue;
         case SCN_OP_LOOP_END:
@@ -269,7 +318,7 @@ int prog_scenario(long image)
         if (o->c < SCN_MAX_HANDLES && res >= 0)
             h[o->c] = res;
         if (o->expect != SCN_EXPECT_ANY && normalize(res) != o->expect)
-            u_exit(SCN_EXIT_EXPECT_BASE + (int)(pc < 155 ? pc : 155));
+            fail_op(ops, pc, o->expect, normalize(res), opened, left, depth);
     }
     return 0;
 }

@@ -1,8 +1,12 @@
 /* tests/integration/test_run.c: `ipcemu run` on the scenarios of
- * scenarios/ for one architecture: each ends "ok" (exit 0) and gives the
- * same trace hash twice; expectations that do not hold end the run with
- * "expect_failed" (exit 1); bad input exits 2 with one line.
- *   test_integration_run IPCEMU ARCH SCENARIO_DIR BAD_SCENARIO_DIR */
+ * scenarios/ for one architecture: each succeeds (exit 0: "ok", or the
+ * deadlock it expects, with every expectation held) and gives the same
+ * trace hash twice; the scenarios of tests/integration/scenarios_fail/ end
+ * as their NAME.want says, and the summary and the report name what
+ * failed; expectations that do not hold end the run with "expect_failed"
+ * (exit 1); bad input exits 2 with one line.
+ *   test_integration_run IPCEMU ARCH SCENARIO_DIR BAD_SCENARIO_DIR [FAIL_SCENARIO_DIR]
+ * (FAIL_SCENARIO_DIR defaults to BAD_SCENARIO_DIR/../../integration/scenarios_fail) */
 #include <dirent.h>
 #include <setjmp.h>
 #include <stdbool.h>
@@ -19,6 +23,7 @@
 #include "harness.h"
 
 static const char *arch, *dir, *bad_dir;
+static char fail_dir[1024];
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -133,9 +138,23 @@ static void check_perfetto(const char *path, bool want_flows)
     cJSON_Delete(root);
 }
 
-/* Every scenario: ok (or, if it says so, a deadlock with its wait-for
- * cycle, exit 1), twice the same hash; its Perfetto trace passes the
- * structural check. */
+/* Checks what every report of `ipcemu run` must say about its end: an
+ * exit_status equal to ipcemu's exit status, a kernel_exit_code, and the
+ * expectations and failed operations (arrays). */
+static void check_end(const char *name, const struct result *r)
+{
+    if (jnum(r->report, "exit_status") != r->status)
+        fail_msg("%s: the report says exit_status %g, ipcemu exited %d", name,
+                 jnum(r->report, "exit_status"), r->status);
+    assert_true(cJSON_IsNumber(cJSON_GetObjectItem(r->report, "kernel_exit_code")));
+    assert_null(cJSON_GetObjectItem(r->report, "exit_code"));
+    assert_true(cJSON_IsArray(cJSON_GetObjectItem(r->report, "expectations")));
+    assert_true(cJSON_IsArray(cJSON_GetObjectItem(r->report, "failed_operations")));
+}
+
+/* Every scenario: it succeeds (exit 0) with every expectation held: "ok",
+ * or, if it says so, "deadlock" with its wait-for cycle; twice the same
+ * hash; its Perfetto trace passes the structural check. */
 static void every_scenario_runs_ok_and_deterministically(void **state)
 {
     (void)state;
@@ -156,11 +175,19 @@ static void every_scenario_runs_ok_and_deterministically(void **state)
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
         bool deadlock = expects_deadlock(path);
         struct result a = run(1, "run", path, "--arch", arch, "--quiet", NULL);
-        if (a.status != (deadlock ? 1 : 0) || !a.report)
-            fail_msg("%s on %s: exit %d\nstderr: %s", names[i], arch, a.status, a.err);
+        if (a.status != 0 || !a.report)
+            fail_msg("%s on %s: exit %d (%s)\nstderr: %s", names[i], arch, a.status,
+                     a.report ? jstr(a.report, "why") : "no report", a.err);
         assert_string_equal(jstr(a.report, "outcome"), deadlock ? "deadlock" : "ok");
         if (deadlock)
             assert_non_null(strstr(jstr(a.report, "why"), "wait-for cycle: "));
+        check_end(names[i], &a);
+        const cJSON *ex;
+        cJSON_ArrayForEach(ex, cJSON_GetObjectItem(a.report, "expectations"))
+        {
+            assert_true(cJSON_IsTrue(cJSON_GetObjectItem(ex, "held")));
+        }
+        assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(a.report, "failed_operations")), 0);
         /* a fast call's phases add up to its mean span: between min and max */
         const cJSON *fast =
             cJSON_GetObjectItem(cJSON_GetObjectItem(a.report, "paths"), "ipc.call.fast");
@@ -219,9 +246,10 @@ static void a_failed_expectation_exits_1(void **state)
     struct result r = run(1, "run", path, "--arch", arch, "--quiet", NULL);
     assert_int_equal(r.status, 1);
     assert_string_equal(jstr(r.report, "outcome"), "expect_failed");
-    assert_non_null(strstr(jstr(r.report, "why"), "messages.sent is 0, expected 1"));
+    assert_non_null(strstr(jstr(r.report, "why"), "expect.messages.sent: expected 1, got 0"));
+    check_end("wrong.json", &r);
     result_free(&r);
-    /* an operation whose result is not the expected one: exit 100 + index */
+    /* an operation whose result is not the expected one: named by its place */
     path = write_scenario(
         "opfail.json", "{\"name\": \"opfail\", \"description\": \"a try_recv on an empty port\",\n"
                        " \"processes\": [{\"name\": \"solo\", \"program\": [\n"
@@ -229,7 +257,10 @@ static void a_failed_expectation_exits_1(void **state)
                        "   {\"op\": \"try_recv\", \"port\": \"p\", \"expect\": \"ok\"}]}]}\n");
     r = run(1, "run", path, "--arch", arch, "--quiet", NULL);
     assert_int_equal(r.status, 1);
-    assert_non_null(strstr(jstr(r.report, "why"), "exited with code 101"));
+    assert_non_null(strstr(jstr(r.report, "why"),
+                           "operation failed: processes[0].program[1] (try_recv) in solo: "
+                           "expected ok, returned would_block"));
+    check_end("opfail.json", &r);
     result_free(&r);
     /* a deadlock that does not happen */
     path = write_scenario(
@@ -239,8 +270,114 @@ static void a_failed_expectation_exits_1(void **state)
     r = run(1, "run", path, "--arch", arch, "--quiet", NULL);
     assert_int_equal(r.status, 1);
     assert_string_equal(jstr(r.report, "outcome"), "expect_failed");
-    assert_non_null(strstr(jstr(r.report, "why"), "should end in a deadlock"));
+    assert_non_null(strstr(jstr(r.report, "why"), "expect.outcome: expected deadlock, got ok"));
+    check_end("nodeadlock.json", &r);
     result_free(&r);
+}
+
+/* Whether `got` (a report's value) equals `want` (from a .want file):
+ * strings, numbers, booleans and arrays of numbers. */
+static bool same_value(const cJSON *got, const cJSON *want)
+{
+    return got && cJSON_Compare(got, want, true);
+}
+
+/* Checks run r of fail scenario `name` against its .want file (its
+ * summary too, unless the run was `quiet`). */
+static void check_want(const char *name, const struct result *r, const cJSON *want, bool quiet)
+{
+    if (r->status != jnum(want, "exit") || !r->report)
+        fail_msg("%s on %s: exit %d, want %g\nstderr: %s", name, arch, r->status,
+                 jnum(want, "exit"), r->err);
+    check_end(name, r);
+    if (strcmp(jstr(r->report, "outcome"), jstr(want, "outcome")) != 0)
+        fail_msg("%s on %s: outcome %s, want %s", name, arch, jstr(r->report, "outcome"),
+                 jstr(want, "outcome"));
+    const cJSON *w;
+    cJSON_ArrayForEach(w, cJSON_GetObjectItem(want, "why"))
+    {
+        if (!strstr(jstr(r->report, "why"), w->valuestring))
+            fail_msg("%s on %s: why '%s' lacks '%s'", name, arch, jstr(r->report, "why"),
+                     w->valuestring);
+    }
+    cJSON_ArrayForEach(w, cJSON_GetObjectItem(want, "summary"))
+    {
+        if (!quiet && !strstr(r->out, w->valuestring))
+            fail_msg("%s on %s: the summary lacks '%s':\n%s", name, arch, w->valuestring, r->out);
+    }
+    const cJSON *rows = cJSON_GetObjectItem(r->report, "expectations");
+    cJSON_ArrayForEach(w, cJSON_GetObjectItem(want, "expectations"))
+    {
+        const cJSON *row = NULL, *it;
+        cJSON_ArrayForEach(it, rows)
+        {
+            if (!strcmp(jstr(it, "path"), jstr(w, "path")))
+                row = it;
+        }
+        if (!row)
+            fail_msg("%s on %s: no expectation %s in the report", name, arch, jstr(w, "path"));
+        cJSON_ArrayForEach(it, w)
+        {
+            if (!same_value(cJSON_GetObjectItem(row, it->string), it))
+                fail_msg("%s on %s: expectation %s: %s is not as wanted", name, arch,
+                         jstr(w, "path"), it->string);
+        }
+    }
+    const cJSON *ops = cJSON_GetObjectItem(r->report, "failed_operations");
+    const cJSON *wops = cJSON_GetObjectItem(want, "failed_operations");
+    assert_int_equal(cJSON_GetArraySize(ops), cJSON_GetArraySize(wops));
+    int k = 0;
+    cJSON_ArrayForEach(w, wops)
+    {
+        const cJSON *op = cJSON_GetArrayItem(ops, k++), *it;
+        cJSON_ArrayForEach(it, w)
+        {
+            if (!same_value(cJSON_GetObjectItem(op, it->string), it))
+                fail_msg("%s on %s: failed operation %d: %s is not as wanted", name, arch, k - 1,
+                         it->string);
+        }
+    }
+}
+
+/* Every scenario of tests/integration/scenarios_fail/ ends as its .want
+ * says, twice with the same trace hash; its summary and report name the
+ * failed expectation or operation: where, what was expected, what came. */
+static void every_failing_scenario_fails_as_it_should(void **state)
+{
+    (void)state;
+    DIR *d = opendir(fail_dir);
+    if (!d)
+        fail_msg("cannot open %s", fail_dir);
+    unsigned n = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        size_t len = strlen(e->d_name);
+        if (len <= 5 || strcmp(e->d_name + len - 5, ".json") != 0)
+            continue;
+        char path[1400], wpath[1400];
+        snprintf(path, sizeof path, "%s/%s", fail_dir, e->d_name);
+        snprintf(wpath, sizeof wpath, "%s/%.*s.want", fail_dir, (int)(len - 5), e->d_name);
+        FILE *f = fopen(wpath, "r");
+        if (!f)
+            fail_msg("%s has no %s", path, wpath);
+        static char text[1 << 16];
+        size_t k = fread(text, 1, sizeof text - 1, f);
+        fclose(f);
+        text[k] = '\0';
+        cJSON *want = cJSON_Parse(text);
+        if (!want)
+            fail_msg("%s is not JSON", wpath);
+        struct result a = run(1, "run", path, "--arch", arch, NULL); /* with the summary */
+        check_want(e->d_name, &a, want, false);
+        struct result b = run(1, "run", path, "--arch", arch, "--quiet", NULL);
+        check_want(e->d_name, &b, want, true);
+        assert_string_equal(jstr(a.report, "trace_hash"), jstr(b.report, "trace_hash"));
+        result_free(&a);
+        result_free(&b);
+        cJSON_Delete(want);
+        n++;
+    }
+    closedir(d);
+    assert_true(n >= 5);
 }
 
 /* Bad input: one line naming the problem, exit 2. */
@@ -351,17 +488,23 @@ static void traces_replay_and_diff(void **state)
 
 int main(int argc, char **argv)
 {
-    if (argc != 5) {
-        fprintf(stderr, "usage: %s IPCEMU ARCH SCENARIO_DIR BAD_SCENARIO_DIR\n", argv[0]);
+    if (argc != 5 && argc != 6) {
+        fprintf(stderr, "usage: %s IPCEMU ARCH SCENARIO_DIR BAD_SCENARIO_DIR [FAIL_SCENARIO_DIR]\n",
+                argv[0]);
         return 2;
     }
     ipcemu = argv[1];
     arch = argv[2];
     dir = argv[3];
     bad_dir = argv[4];
+    if (argc == 6)
+        snprintf(fail_dir, sizeof fail_dir, "%s", argv[5]);
+    else
+        snprintf(fail_dir, sizeof fail_dir, "%s/../../integration/scenarios_fail", bad_dir);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_scenario_runs_ok_and_deterministically),
         cmocka_unit_test(a_failed_expectation_exits_1),
+        cmocka_unit_test(every_failing_scenario_fails_as_it_should),
         cmocka_unit_test(bad_input_exits_2),
         cmocka_unit_test(the_malformed_corpus_exits_2),
         cmocka_unit_test(traces_replay_and_diff),
