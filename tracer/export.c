@@ -77,18 +77,94 @@ struct pending_send {
     uint64_t msg, cycle;
     uint32_t pid;
     bool fast;
+    size_t next; /* the next pending send of the same message word + 1, 0: none */
 };
+
+/* The pending sends by message word: an open-addressing table keyed on the
+ * word's value (never iterated, so no order leaks out of it), each slot
+ * heading a FIFO of sends through pending_send.next. A receive pairs with
+ * the oldest pending send of its word in O(1), whatever the trace holds. */
+struct pending_index {
+    struct pend_slot {
+        uint64_t msg;
+        size_t head, tail; /* indices + 1 into the sends; head 0: empty FIFO */
+        bool used;
+    } * slots;
+    size_t cap, used; /* cap is a power of two */
+    struct pending_send *sends;
+    size_t nsends, cap_sends;
+};
+
+/* Returns the slot for `msg` (found or free) in a table of `cap` slots. */
+static struct pend_slot *pend_find(struct pend_slot *slots, size_t cap, uint64_t msg)
+{
+    uint64_t h = msg * 0x9e3779b97f4a7c15ull;
+    for (size_t i = (size_t)(h >> 20) & (cap - 1);; i = (i + 1) & (cap - 1))
+        if (!slots[i].used || slots[i].msg == msg)
+            return &slots[i];
+}
+
+/* Appends a pending send. Returns false when out of memory. */
+static bool pend_push(struct pending_index *x, struct pending_send ps)
+{
+    if ((x->used + 1) * 2 > x->cap) {
+        size_t cap = x->cap ? x->cap * 2 : 64;
+        struct pend_slot *slots = calloc(cap, sizeof *slots);
+        if (!slots)
+            return false;
+        for (size_t i = 0; i < x->cap; i++)
+            if (x->slots[i].used)
+                *pend_find(slots, cap, x->slots[i].msg) = x->slots[i];
+        free(x->slots);
+        x->slots = slots;
+        x->cap = cap;
+    }
+    if (x->nsends == x->cap_sends) {
+        size_t cap = x->cap_sends ? x->cap_sends * 2 : 64;
+        struct pending_send *n = realloc(x->sends, cap * sizeof *n);
+        if (!n)
+            return false;
+        x->sends = n;
+        x->cap_sends = cap;
+    }
+    ps.next = 0;
+    x->sends[x->nsends++] = ps;
+    struct pend_slot *sl = pend_find(x->slots, x->cap, ps.msg);
+    if (!sl->used) {
+        *sl = (struct pend_slot){.msg = ps.msg, .used = true};
+        x->used++;
+    }
+    if (sl->head)
+        x->sends[sl->tail - 1].next = x->nsends;
+    else
+        sl->head = x->nsends;
+    sl->tail = x->nsends;
+    return true;
+}
+
+/* Takes the oldest pending send of `msg`; returns it, or NULL. */
+static const struct pending_send *pend_pop(struct pending_index *x, uint64_t msg)
+{
+    if (!x->cap)
+        return NULL;
+    struct pend_slot *sl = pend_find(x->slots, x->cap, msg);
+    if (!sl->used || !sl->head)
+        return NULL;
+    const struct pending_send *ps = &x->sends[sl->head - 1];
+    sl->head = ps->next;
+    return ps;
+}
 
 char *trc_perfetto_json(const struct trc_log *log, uint64_t end_cycle)
 {
     cJSON *root = cJSON_CreateObject();
     cJSON *arr = root ? cJSON_AddArrayToObject(root, "traceEvents") : NULL;
-    size_t cap = log->nprocs + 1, nopen = 0, npend = 0, cap_pend = 64;
+    size_t cap = log->nprocs + 1, nopen = 0;
     struct open_slices *open = calloc(cap, sizeof *open);
-    struct pending_send *pend = malloc(cap_pend * sizeof *pend);
+    struct pending_index pend = {0};
     struct trc_pidmap index = {0};
     char *out = NULL;
-    if (!arr || !open || !pend)
+    if (!arr || !open)
         goto done;
     cJSON_AddStringToObject(root, "displayTimeUnit", "ns");
     for (size_t i = 0; i < log->nprocs; i++) {
@@ -136,36 +212,26 @@ char *trc_perfetto_json(const struct trc_log *log, uint64_t end_cycle)
         case TRC_EV_IPC_SEND:
             if (e->arg[3] != 0)
                 break;
-            if (npend == cap_pend) {
-                struct pending_send *n = realloc(pend, 2 * cap_pend * sizeof *n);
-                if (!n)
-                    goto done;
-                pend = n;
-                cap_pend *= 2;
-            }
-            pend[npend++] =
-                (struct pending_send){e->arg[1], e->cycle, e->pid, e->arg[2] == TRC_IPC_FAST};
+            if (!pend_push(&pend, (struct pending_send){e->arg[1], e->cycle, e->pid,
+                                                        e->arg[2] == TRC_IPC_FAST, 0}))
+                goto done;
             break;
-        case TRC_EV_IPC_RECV:
-            if ((uint32_t)e->arg[3] != 0)
+        case TRC_EV_IPC_RECV: {
+            const struct pending_send *ps;
+            if ((uint32_t)e->arg[3] != 0 || !(ps = pend_pop(&pend, e->arg[1])))
                 break;
-            for (size_t k = 0; k < npend; k++) {
-                if (pend[k].msg != e->arg[1])
-                    continue;
-                const char *name = pend[k].fast ? "message (fast path)" : "message";
-                cJSON *fs = event(arr, "s", name, pend[k].pid, TID_RUN, pend[k].cycle);
-                cJSON *ff = event(arr, "f", name, e->pid, TID_RUN, e->cycle);
-                if (fs && ff) {
-                    cJSON_AddNumberToObject(fs, "id", (double)++flow_id);
-                    cJSON_AddStringToObject(fs, "cat", "ipc");
-                    cJSON_AddNumberToObject(ff, "id", (double)flow_id);
-                    cJSON_AddStringToObject(ff, "cat", "ipc");
-                    cJSON_AddStringToObject(ff, "bp", "e");
-                }
-                pend[k] = pend[--npend];
-                break;
+            const char *name = ps->fast ? "message (fast path)" : "message";
+            cJSON *fs = event(arr, "s", name, ps->pid, TID_RUN, ps->cycle);
+            cJSON *ff = event(arr, "f", name, e->pid, TID_RUN, e->cycle);
+            if (fs && ff) {
+                cJSON_AddNumberToObject(fs, "id", (double)++flow_id);
+                cJSON_AddStringToObject(fs, "cat", "ipc");
+                cJSON_AddNumberToObject(ff, "id", (double)flow_id);
+                cJSON_AddStringToObject(ff, "cat", "ipc");
+                cJSON_AddStringToObject(ff, "bp", "e");
             }
             break;
+        }
         case TRC_EV_PROC_EXIT:
         case TRC_EV_PROC_FAULT: {
             cJSON *o = event(arr, "i", e->type == TRC_EV_PROC_EXIT ? "exit" : "killed", e->pid,
@@ -190,7 +256,8 @@ char *trc_perfetto_json(const struct trc_log *log, uint64_t end_cycle)
 done:
     trc_pidmap_free(&index);
     free(open);
-    free(pend);
+    free(pend.slots);
+    free(pend.sends);
     cJSON_Delete(root);
     return out;
 }
