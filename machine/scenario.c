@@ -2310,9 +2310,17 @@ static bool proc_ended(const struct scn *s, const struct trc_proc *p, size_t i,
     switch (p->state) {
     case TRC_PROC_EXITED: {
         int k = snprintf(out, n, "exited with code %lld", (long long)p->exit_code);
-        for (size_t f = 0; f < ops->n && k >= 0 && (size_t)k < n; f++)
-            if (strcmp(ops->v[f].process, s->proc_names[i]) == 0)
-                snprintf(out + k, n - (size_t)k, " (its operation %s failed)", ops->v[f].path);
+        for (size_t f = 0; f < ops->n && k >= 0 && (size_t)k < n; f++) {
+            if (strcmp(ops->v[f].process, s->proc_names[i]) != 0)
+                continue;
+            /* the first failed operation; a long path is cut at the end */
+            char tail[sizeof ops->v[f].path + 32];
+            snprintf(tail, sizeof tail, " (its operation %s failed)", ops->v[f].path);
+            size_t len = strlen(tail), room = n - (size_t)k - 1;
+            memcpy(out + k, tail, len < room ? len : room);
+            out[(size_t)k + (len < room ? len : room)] = '\0';
+            break;
+        }
         return !ep->killed && !ep->blocked && p->exit_code == ep->code;
     }
     case TRC_PROC_KILLED:
