@@ -69,8 +69,14 @@ static int load(struct ui_app *a, const char *trace, char *err, size_t n)
     }
     const char *what = meta.scenario_path[0] ? meta.scenario_path : trace;
     const char *slash = strrchr(what, '/');
-    snprintf(a->title, sizeof a->title, "%s on %s (%s)", slash ? slash + 1 : what, meta.arch,
-             meta.cpu[0] ? meta.cpu : "flat");
+    /* names from the trace may hold any byte: shown escaped, wherever the
+     * title goes (window, picture, terminal) */
+    char name[128], arch[48], cpu[96];
+    hf_printable(slash ? slash + 1 : what, strlen(slash ? slash + 1 : what), name, sizeof name);
+    hf_printable(meta.arch, strlen(meta.arch), arch, sizeof arch);
+    hf_printable(meta.cpu[0] ? meta.cpu : "flat", strlen(meta.cpu[0] ? meta.cpu : "flat"), cpu,
+                 sizeof cpu);
+    snprintf(a->title, sizeof a->title, "%s on %s (%s)", name, arch, cpu);
     trc_file_meta_free(&meta);
     return 0;
 }
