@@ -170,6 +170,8 @@ struct core_rec {
 struct queue {
     uint32_t head, tail; /* message indices; UINT32_MAX: empty */
     uint32_t gen;
+    uint32_t before_tail; /* the message queued before the tail (UINT32_MAX: none or
+                             not known), so that the tail can leave in O(1) */
 };
 
 /* The last pids looked up, by their low bits (a fixed-size cache: the
@@ -434,11 +436,11 @@ static struct queue *queue_of(struct tl_model *m, uint64_t port, size_t sender, 
             map_add(&b->queues, p, sender, b->nqueues, &m->work) != 0)
             return m->oom = true, NULL;
         q = b->nqueues++;
-        b->queue[q] = (struct queue){UINT32_MAX, UINT32_MAX, b->port_gen[p]};
+        b->queue[q] = (struct queue){UINT32_MAX, UINT32_MAX, b->port_gen[p], UINT32_MAX};
     }
     struct queue *qu = &b->queue[q];
     if (qu->gen != b->port_gen[p]) /* the port was closed since: nothing is queued */
-        *qu = (struct queue){UINT32_MAX, UINT32_MAX, b->port_gen[p]};
+        *qu = (struct queue){UINT32_MAX, UINT32_MAX, b->port_gen[p], UINT32_MAX};
     return qu;
 }
 
@@ -456,8 +458,36 @@ static int pend(struct tl_model *m, uint64_t port, size_t msg)
         q->head = (uint32_t)msg;
     else
         b->next[q->tail] = (uint32_t)msg;
+    q->before_tail = q->tail;
     q->tail = (uint32_t)msg;
     return 0;
+}
+
+/* A queued message of lane `sender` on `port` left the queue unreceived
+ * (TRC_EV_IPC_DROP: a call whose caller gave up, which is always the last
+ * thing that caller queued there): takes it off the queue, so that a later
+ * receive does not pair with it (never received, it gets no arrow). O(1);
+ * a drop the model cannot place (not the tail, as no real kernel trace has
+ * it) changes nothing. Returns nothing. */
+static void unpend_dropped(struct tl_model *m, uint64_t port, size_t sender, uint64_t word)
+{
+    struct build *b = m->build;
+    struct queue *q = queue_of(m, port, sender, false);
+    if (!q || q->tail == UINT32_MAX)
+        return;
+    const struct tl_msg *t = &m->msgs[q->tail];
+    if (t->opcode != (uint32_t)word || t->len != ((uint32_t)(word >> 32) & 0xffffu))
+        return;
+    if (q->head == q->tail) {
+        q->head = q->tail = UINT32_MAX;
+    } else if (q->before_tail != UINT32_MAX) {
+        b->next[q->before_tail] = UINT32_MAX;
+        q->tail = q->before_tail;
+    } else {
+        return;
+    }
+    q->before_tail = UINT32_MAX;
+    m->work++;
 }
 
 /* Pairs a receive from `port` of a message lane `sender` sent with the
@@ -473,6 +503,8 @@ static struct tl_msg *unpend(struct tl_model *m, uint64_t port, size_t sender)
     q->head = b->next[i];
     if (q->head == UINT32_MAX)
         q->tail = UINT32_MAX;
+    if (q->before_tail == i)
+        q->before_tail = UINT32_MAX;
     return &m->msgs[i];
 }
 
@@ -597,6 +629,10 @@ int tl_add(struct tl_model *m, const struct trc_event *ev)
             l->sent++;
             rc = pend(m, e->arg[0], i);
         }
+        break;
+    case TRC_EV_IPC_DROP:
+        if ((l = proc_lane(m, e->pid)))
+            unpend_dropped(m, e->arg[0], (size_t)(l - m->lanes), e->arg[1]);
         break;
     case TRC_EV_IPC_RECV:
         if ((int32_t)e->arg[3] == 0 && (l = proc_lane(m, e->pid))) {

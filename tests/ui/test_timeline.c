@@ -239,6 +239,42 @@ static void a_reused_port_id_starts_empty(void **state)
     tl_free(&m);
 }
 
+/* A call whose caller gave up leaves its port's queue (ipc.drop): like
+ * every message never received it gets no arrow, and the caller's next
+ * call pairs with the receive, not the dropped one. A plain send queued
+ * before it keeps its place. */
+static void a_dropped_call_is_never_received(void **state)
+{
+    (void)state;
+    struct tl_model m;
+    tl_init(&m);
+    struct trc_event e[] = {
+        {10, 0, TRC_EV_BOOT, 0, {1, 1, 0, 0}},
+        {20, 0, TRC_EV_PROC_CREATE, 1, {1, 'a', 0, 0}},
+        {30, 0, TRC_EV_PROC_CREATE, 2, {1, 'b', 0, 0}},
+        {40, 0, TRC_EV_PORT_CREATE, 2, {4, 8, 0, 0}},
+        {45, 0, TRC_EV_IPC_SEND, 1, {4, 9, TRC_IPC_QUEUED, 0}},
+        {50, 0, TRC_EV_IPC_SEND, 1, {4, 1, TRC_IPC_QUEUED, 0}},
+        {60, 0, TRC_EV_IPC_DROP, 1, {4, 1, TRC_DROP_CALLER_GAVE_UP, 0}},
+        {70, 0, TRC_EV_IPC_SEND, 1, {4, 2, TRC_IPC_QUEUED, 0}},
+        {80, 0, TRC_EV_IPC_RECV, 2, {4, 9, TRC_IPC_FROM_QUEUE, 1ull << 32}},
+        {90, 0, TRC_EV_IPC_RECV, 2, {4, 2, TRC_IPC_FROM_QUEUE, 1ull << 32}},
+        /* a drop the model cannot place (nothing queued) changes nothing */
+        {95, 0, TRC_EV_IPC_DROP, 1, {4, 7, TRC_DROP_CALLER_GAVE_UP, 0}},
+    };
+    for (size_t i = 0; i < sizeof e / sizeof e[0]; i++)
+        assert_int_equal(tl_add(&m, &e[i]), 0);
+    assert_int_equal(tl_finish(&m, 100), 0);
+    /* the dropped call, never received, gets no arrow; the second call's
+     * arrow starts at its own send (it started at the dropped one's) */
+    assert_int_equal(m.nmsgs, 2);
+    assert_int_equal(m.msgs[0].sent, 45);
+    assert_int_equal(m.msgs[0].received, 80);
+    assert_int_equal(m.msgs[1].sent, 70);
+    assert_int_equal(m.msgs[1].received, 90);
+    tl_free(&m);
+}
+
 /* Garbage in a trace (unknown pids, huge port ids, cores out of range,
  * events before any process) is skipped without a crash. */
 static void odd_events_are_survived(void **state)
@@ -494,6 +530,7 @@ int main(void)
         cmocka_unit_test(marks_count_in_ranges),
         cmocka_unit_test(odd_events_are_survived),
         cmocka_unit_test(a_reused_port_id_starts_empty),
+        cmocka_unit_test(a_dropped_call_is_never_received),
         cmocka_unit_test(huge_ids_take_memory_for_the_ids_seen),
         cmocka_unit_test(pairing_is_n_log_n),
         cmocka_unit_test(cycles_never_go_back),
