@@ -286,9 +286,13 @@ static const struct scn_field expect_fields[] = {F_ENUM("outcome", false, outcom
                                                  F_END};
 static const struct scn_field expect_proc_fields[] = {
     F_ENUM("state", true, state_values), F_UINT("code", 0, 255, 0, SCN_TO_NONE), F_END};
-static const struct scn_field messages_fields[] = {F_COUNT("sent", 0),      F_COUNT("received", 0),
-                                                   F_COUNT("fast_path", 0), F_COUNT("slow_path", 0),
-                                                   F_COUNT("refused", 0),   F_END};
+static const struct scn_field messages_fields[] = {F_COUNT("sent", 0),
+                                                   F_COUNT("received", 0),
+                                                   F_COUNT("fast_path", 0),
+                                                   F_COUNT("slow_path", 0),
+                                                   F_COUNT("refused", 0),
+                                                   F_COUNT("dropped", 0),
+                                                   F_END};
 static const struct scn_field path_fields[] = {F_COUNT("count", 0), F_COUNT("min_count", 0),
                                                F_COUNT("max_count", 0), F_END};
 static const struct scn_field cycles_fields[] = {F_COUNT("min", 0), F_COUNT("max", 1), F_END};
@@ -2116,8 +2120,8 @@ void scn_free(struct scn *s)
 
 const char *scn_msg_field_name(enum scn_msg_field f)
 {
-    static const char *const names[SCN_MSG_COUNT] = {"sent", "received", "fast_path", "slow_path",
-                                                     "refused"};
+    static const char *const names[SCN_MSG_COUNT] = {"sent",      "received", "fast_path",
+                                                     "slow_path", "refused",  "dropped"};
     return f < SCN_MSG_COUNT ? names[f] : "?";
 }
 
@@ -2414,9 +2418,9 @@ int scn_check(const struct scn *s, const struct trc_log *log, uint64_t cycles, c
     check_row(&cs, strcmp(outcome, e->deadlock ? "deadlock" : "ok") == 0, "expect.outcome",
               e->deadlock ? "deadlock" : "ok", "%s", outcome);
     check_procs(s, log, &ops, &cs);
-    const uint64_t got[SCN_MSG_COUNT] = {log->messages.sent, log->messages.received,
+    const uint64_t got[SCN_MSG_COUNT] = {log->messages.sent,      log->messages.received,
                                          log->messages.fast_path, log->messages.slow_path,
-                                         log->messages.refused};
+                                         log->messages.refused,   log->messages.dropped};
     for (int f = 0; f < SCN_MSG_COUNT; f++)
         if (e->has_msg[f]) {
             char path[64], expected[32];

@@ -103,6 +103,7 @@ enum scn_msg_field {
     SCN_MSG_FAST,
     SCN_MSG_SLOW,
     SCN_MSG_REFUSED,
+    SCN_MSG_DROPPED,
     SCN_MSG_COUNT
 };
 

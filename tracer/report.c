@@ -228,6 +228,7 @@ static bool add_ipc_json(cJSON *r, const struct trc_log *log)
     add_u64(m, "direct", log->messages.direct);
     add_u64(m, "queued", log->messages.queued);
     add_u64(m, "refused", log->messages.refused);
+    add_u64(m, "dropped", log->messages.dropped);
     cJSON *why = cJSON_AddObjectToObject(m, "slow_path_why");
     if (!why)
         return false;
@@ -519,11 +520,11 @@ void trc_report_print(FILE *out, const struct trc_run_info *run, const struct tr
         const struct trc_cap_totals *c = &log->cap_cache;
         fprintf(out,
                 "   messages: sent %llu, received %llu, fast path %llu, slow path %llu "
-                "(%llu direct, %llu queued), refused %llu\n",
+                "(%llu direct, %llu queued), refused %llu, dropped %llu\n",
                 (unsigned long long)m->sent, (unsigned long long)m->received,
                 (unsigned long long)m->fast_path, (unsigned long long)m->slow_path,
                 (unsigned long long)m->direct, (unsigned long long)m->queued,
-                (unsigned long long)m->refused);
+                (unsigned long long)m->refused, (unsigned long long)m->dropped);
         fprintf(out, "   cap cache: hits %llu, misses %llu, invalidations %llu\n",
                 (unsigned long long)c->hits, (unsigned long long)c->misses,
                 (unsigned long long)c->invalidations);

@@ -260,6 +260,9 @@ static void ipc_track(struct trc_log *log, const struct trc_event *e)
             log->messages.refused++;
         }
         break;
+    case TRC_EV_IPC_DROP:
+        log->messages.dropped++;
+        break;
     case TRC_EV_IPC_SLOW:
         if (e->arg[1] < TRC_SLOW_REASONS)
             log->messages.slow_why[e->arg[1]]++;
@@ -501,7 +504,7 @@ enum trc_err trc_log_event(struct trc_log *log, const struct trc_event *e)
         hash_u64(log, e->arg[i]);
     path_track(log, e);
     proc_track(log, e);
-    if (e->type >= TRC_EV_IPC_SEND && e->type <= TRC_EV_IPC_REPLY) {
+    if ((e->type >= TRC_EV_IPC_SEND && e->type <= TRC_EV_IPC_REPLY) || e->type == TRC_EV_IPC_DROP) {
         log->ipc_events++;
         ipc_track(log, e);
     }

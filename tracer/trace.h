@@ -72,6 +72,7 @@ struct trc_msg_totals {
     uint64_t direct;                     /*   of those, handed to a receiver that was waiting */
     uint64_t queued;                     /*   of those, put in the port's queue */
     uint64_t refused;                    /* sends and receives with a negative result */
+    uint64_t dropped;                    /* sent, then left their queue unreceived (ipc.drop) */
     uint64_t slow_why[TRC_SLOW_REASONS]; /* TRC_EV_IPC_SLOW by enum trc_slow_reason */
 };
 

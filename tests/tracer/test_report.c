@@ -58,7 +58,7 @@ static void the_json_carries_run_and_processes(void **state)
     /* No IPC happened: the objects are there, all zeros. */
     cJSON *m = cJSON_GetObjectItem(r, "messages");
     assert_true(cJSON_IsObject(m));
-    assert_int_equal(cJSON_GetArraySize(m), 8);
+    assert_int_equal(cJSON_GetArraySize(m), 9);
     for (cJSON *it = m->child; it; it = it->next)
         assert_true(cJSON_IsObject(it) || (cJSON_IsNumber(it) && it->valuedouble == 0));
     cJSON *why = cJSON_GetObjectItem(m, "slow_path_why");
@@ -102,6 +102,8 @@ static void play_ipc(struct trc_log *log)
     ev(log, 25, TRC_EV_CAP_LOOKUP, 2, 0x40, 1, 0, 0);
     ev(log, 26, TRC_EV_IPC_SEND, 2, 3, 1ULL << 40, TRC_IPC_REFUSED, (uint64_t)(int64_t)-25);
     ev(log, 27, TRC_EV_CAP_INVALIDATE, 0, 1, 0x40, 0, 0);
+    /* a call that left the queue unreceived (its caller timed out) */
+    ev(log, 28, TRC_EV_IPC_DROP, 2, 3, 5, TRC_DROP_CALLER_GAVE_UP, 0);
     ev(log, 30, TRC_EV_SCHED_SWITCH, 1, 2, TRC_SWITCH_YIELD, 0, 0);
     ev(log, 31, TRC_EV_IPC_RECV, 1, 3, 2, TRC_IPC_FROM_QUEUE, 2ULL << 32);
     ev(log, 32, TRC_EV_IPC_BLOCK, 1, 3, 1, 0, 0);
@@ -138,6 +140,7 @@ static void the_json_carries_messages_and_cap_cache(void **state)
     assert_int_equal(num(m, "direct"), 1);
     assert_int_equal(num(m, "queued"), 1);
     assert_int_equal(num(m, "refused"), 1);
+    assert_int_equal(num(m, "dropped"), 1);
     cJSON *c = cJSON_GetObjectItem(r, "cap_cache");
     assert_int_equal(num(c, "hits"), 2);
     assert_int_equal(num(c, "misses"), 1);
@@ -185,7 +188,7 @@ static void the_summary_shows_messages_when_ipc_happened(void **state)
     char *s = summary(&log);
     assert_non_null(
         strstr(s, "messages: sent 2, received 2, fast path 0, slow path 2 (1 direct, 1 queued), "
-                  "refused 1\n"));
+                  "refused 1, dropped 1\n"));
     assert_non_null(strstr(s, "cap cache: hits 2, misses 1, invalidations 1\n"));
     assert_non_null(strstr(s, "syscalls     sent received  state\n"));
     /* pid 1: 0 sent, 2 received, blocked; pid 2: 2 sent, 0 received. */
