@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "emu/timing.h"
+#include "util/hostfile.h"
 
 #define BLOCK_CACHE_INITIAL 4096u
 
@@ -107,15 +108,6 @@ static bool block_room(struct emu_block_cache *bc)
     return true;
 }
 
-/* FNV-1a of a block's code bytes. */
-static uint64_t code_hash(const uint8_t *code, size_t n)
-{
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ code[i]) * 0x100000001b3ULL;
-    return h;
-}
-
 /* Decodes and costs the block's code into *b. */
 static void block_analyse(struct emu_core *c, struct emu_block *b, const uint8_t *code)
 {
@@ -165,7 +157,7 @@ static struct emu_block *block_lookup(struct emu_core *c, uint64_t addr, uint32_
     if (!code)
         return NULL;
     bool readable = uc_mem_read(c->uc, addr, code, size) == UC_ERR_OK;
-    uint64_t hash = readable ? code_hash(code, size) : 0;
+    uint64_t hash = readable ? hf_fnv1a(code, size, HF_FNV_INIT) : 0;
     if (b && b->hash == hash) {
         b->gen = gen; /* a data store shared the page: the code is the same */
     } else {

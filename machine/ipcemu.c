@@ -343,9 +343,7 @@ static void build_id(enum emu_arch_id arch, char *out, size_t n)
 {
     size_t len;
     const uint8_t *img = machine_image(arch, MACHINE_IMAGE_KERNEL, &len);
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (size_t i = 0; img && i < len; i++)
-        h = (h ^ img[i]) * 0x100000001b3ULL;
+    uint64_t h = img ? hf_fnv1a(img, len, HF_FNV_INIT) : HF_FNV_INIT;
     snprintf(out, n, "ipcemu %s kernel %016llx", IPCEMU_VERSION, (unsigned long long)h);
 }
 

@@ -2,20 +2,19 @@
 #include "tracer/trace.h"
 
 #include "guest-kernel/syscall_nr.h" /* system-call numbers are part of the kernel's ABI */
+#include "util/hostfile.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define FNV_OFFSET 0xcbf29ce484222325ULL
-#define FNV_PRIME 0x100000001b3ULL
 /* Port ids at or above this are not followed (the kernel's are small). */
 #define PORT_ID_LIMIT (1u << 20)
 
 void trc_log_init(struct trc_log *log)
 {
     memset(log, 0, sizeof *log);
-    log->hash = FNV_OFFSET;
+    log->hash = HF_FNV_INIT;
 }
 
 void trc_log_free(struct trc_log *log)
@@ -63,10 +62,7 @@ static void attr_snapshot(struct trc_log *log, uint64_t **snap)
 /* Folds `n` bytes into the running hash. */
 static void hash_bytes(struct trc_log *log, const uint8_t *p, size_t n)
 {
-    uint64_t h = log->hash;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ p[i]) * FNV_PRIME;
-    log->hash = h;
+    log->hash = hf_fnv1a(p, n, log->hash);
 }
 
 /* Folds a 64-bit value into the hash, little-endian whatever the host. */

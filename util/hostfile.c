@@ -200,16 +200,6 @@ int hf_write_file(const char *path, const void *data, size_t n, char *why, size_
     return hf_out_commit(&o, why, wn);
 }
 
-uint64_t hf_fnv1a(const void *p, size_t n, uint64_t h)
-{
-    const uint8_t *b = p;
-    for (size_t i = 0; i < n; i++) {
-        h ^= b[i];
-        h *= 0x100000001b3ull;
-    }
-    return h;
-}
-
 char *hf_printable(const char *s, size_t len, char *out, size_t n)
 {
     static const char hex[] = "0123456789abcdef";

@@ -52,9 +52,15 @@ void hf_out_abort(struct hf_out *o);
 int hf_write_file(const char *path, const void *data, size_t n, char *why, size_t wn);
 
 /* FNV-1a, 64-bit: returns the hash of p[0..n) continued from `h` (start
- * with HF_FNV_INIT). */
+ * with HF_FNV_INIT). Inline: the trace hashes every event with it. */
 #define HF_FNV_INIT 0xcbf29ce484222325ull
-uint64_t hf_fnv1a(const void *p, size_t n, uint64_t h);
+static inline uint64_t hf_fnv1a(const void *p, size_t n, uint64_t h)
+{
+    const uint8_t *b = (const uint8_t *)p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 0x100000001b3ull;
+    return h;
+}
 
 /* Copies `s` into out[n] with every byte outside printable ASCII written as
  * \xHH, so that text taken from an input (a trace, a guest's console) cannot
