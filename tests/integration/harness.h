@@ -26,6 +26,10 @@ struct result run(int with_report, ...);
 struct result run_limited(unsigned seconds, long file_bytes, int with_report, ...);
 void result_free(struct result *r);
 
+/* Returns the whole file at `path` in a new buffer with a NUL after its
+ * *len bytes (len may be NULL), or NULL when it cannot be opened. */
+char *read_whole(const char *path, size_t *len);
+
 /* The report member `key` of `o`, which must be a string / a number. */
 const char *jstr(const cJSON *o, const char *key);
 double jnum(const cJSON *o, const char *key);

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "harness.h"
+#include "util/hostfile.h"
 
 static const char *arch;
 
@@ -420,34 +421,11 @@ static void put_file(const char *path, const void *text, size_t n)
     assert_int_equal(fclose(f), 0);
 }
 
-/* Reads the whole file at `path` into a new buffer (*n bytes, plus a NUL);
- * NULL when it does not exist. */
-static uint8_t *get_file(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    uint8_t *b = NULL;
-    size_t len = 0, k;
-    uint8_t chunk[65536];
-    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        b = realloc(b, len + k + 1);
-        memcpy(b + len, chunk, k);
-        len += k;
-    }
-    fclose(f);
-    if (!b)
-        b = malloc(1);
-    b[len] = 0;
-    *n = len;
-    return b;
-}
-
 /* Returns true when the file at `path` holds exactly `text`. */
 static bool file_is(const char *path, const char *text)
 {
     size_t n;
-    uint8_t *b = get_file(path, &n);
+    uint8_t *b = (uint8_t *)read_whole(path, &n);
     bool same = b && n == strlen(text) && !memcmp(b, text, n);
     free(b);
     return same;
@@ -477,22 +455,13 @@ static int lines(const char *s)
     return n;
 }
 
-/* FNV-1a 64 of b[n], the trace file's checksum. */
-static uint64_t fnv(const uint8_t *b, size_t n)
-{
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ b[i]) * 0x100000001b3ULL;
-    return h;
-}
-
 /* Copies the trace `src` to `dst` with its setting `key` replaced by the
  * line `line` (removed when ""), and the checksum made to match: a trace
  * whose only fault is that setting. */
 static void edit_trace(const char *src, const char *dst, const char *key, const char *line)
 {
     size_t n;
-    uint8_t *b = get_file(src, &n);
+    uint8_t *b = (uint8_t *)read_whole(src, &n);
     assert_non_null(b);
     size_t at = 12, len = 0;
     for (int shift = 0;; shift += 7) {
@@ -527,7 +496,7 @@ static void edit_trace(const char *src, const char *dst, const char *key, const 
     k += sl;
     memcpy(o + k, b + at + len, rest);
     k += rest;
-    uint64_t h = fnv(o, k);
+    uint64_t h = hf_fnv1a(o, k, HF_FNV_INIT);
     for (int i = 0; i < 8; i++)
         o[k++] = (uint8_t)(h >> (8 * i));
     put_file(dst, o, k);
@@ -598,7 +567,7 @@ static void bad_trace_settings_exit_2_naming_them(void **state)
     }
     /* bytes 9..11 are part of the version: not "version 1" */
     size_t n;
-    uint8_t *b = get_file(t, &n);
+    uint8_t *b = (uint8_t *)read_whole(t, &n);
     b[11] = 1;
     put_file(bad, b, n);
     free(b);
