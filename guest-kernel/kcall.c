@@ -406,7 +406,7 @@ void kipc_call_abandon(struct proc *c)
             if (is_call(&q->msg, &obj))
                 ktrace(TRC_EV_IPC_DROP, c->pid, port->id, kipc_msg_word(&q->msg),
                        TRC_DROP_CALLER_GAVE_UP, 0);
-        ipc_port_remove(port, is_call, &obj, kipc_wake_admitted, port);
+        ipc_port_remove(port, is_call, &obj, kipc_wake_waiter, port);
         c->call_port = NULL;
     }
     c->reply_wait = false; /* first: the deletion below must not end it again */

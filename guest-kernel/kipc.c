@@ -456,12 +456,10 @@ static long sys_recv(struct proc *p, ipc_cap_t tok, uintptr_t u, uint64_t timeou
     return r;
 }
 
-/* Wakes a waiter of the closed port *ctx (ipc_port_close callback). */
-static void wake_closed(void *ctx, struct ipc_waiter *w)
+void kipc_wake_waiter(void *ctx, struct ipc_waiter *w)
 {
     const struct ipc_port *port = ctx;
-    struct proc *wp = (struct proc *)((char *)w - __builtin_offsetof(struct proc, waiter));
-    kipc_wake(wp, port->id, w->status);
+    kipc_wake(kipc_waiter_proc(w), port->id, w->status);
 }
 
 /* Closes port `i` (waking its waiters with PortClosed) and, when `free`,
@@ -471,7 +469,7 @@ static unsigned port_close(uint32_t pid, unsigned i, bool free)
 {
     for (struct ipc_msgnode *q = ports[i].head; q; q = q->next)
         kipc_call_dropped(&q->msg, IPC_ERR_PORT_CLOSED);
-    unsigned n = ports[i].closed ? 0 : ipc_port_close(&ports[i], wake_closed, &ports[i]);
+    unsigned n = ports[i].closed ? 0 : ipc_port_close(&ports[i], kipc_wake_waiter, &ports[i]);
     ktrace(TRC_EV_PORT_CLOSE, pid, i + 1, n, 0, 0);
     if (free)
         kipc_obj_free(&port_table, i);
@@ -549,12 +547,6 @@ long kipc_syscall(struct proc *p, uintptr_t nr, struct arch_regs *r)
             return kobj_syscall(p, nr, a0, a1, a2);
         return sys_cap(p, nr, a0, a1, a2);
     }
-}
-
-void kipc_wake_admitted(void *ctx, struct ipc_waiter *w)
-{
-    const struct ipc_port *port = ctx;
-    kipc_wake(kipc_waiter_proc(w), port->id, IPC_OK);
 }
 
 void kipc_proc_exit(struct proc *p)

@@ -140,8 +140,9 @@ long kipc_sys_reply(struct proc *s, struct arch_regs *r, bool then_recv);
 void kipc_reply_cap_died(uint16_t cspace, ipc_cap_t tok);
 /* Ends `c`'s wait for a reply, if any (timeout). */
 void kipc_call_abandon(struct proc *c);
-/* Wakes the sender a port let in after removing messages (ipc_port_remove's
- * `admitted`; ctx is the port). */
-void kipc_wake_admitted(void *ctx, struct ipc_waiter *w);
+/* Wakes the process parked as `w` on port *ctx with w->status: the waiters
+ * a close wakes (ipc_port_close) and the senders let in when messages leave
+ * a queue (ipc_port_remove). */
+void kipc_wake_waiter(void *ctx, struct ipc_waiter *w);
 
 #endif

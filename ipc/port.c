@@ -183,6 +183,18 @@ const struct ipc_msg *ipc_port_peek(const struct ipc_port *p)
     return p->head ? &p->head->msg : NULL;
 }
 
+/* Lets the first parked sender's message into the queue, which has room.
+ * Returns that sender's waiter (status IPC_OK), or NULL when none waits. */
+static struct ipc_waiter *admit_sender(struct ipc_port *p)
+{
+    struct ipc_waiter *s = waitq_pop(p, &p->senders);
+    if (s) {
+        ipc_port_enqueue(p, s->msg); /* room was just made */
+        s->status = IPC_OK;
+    }
+    return s;
+}
+
 /* Takes the head of the queue (into out unless NULL) and lets the first
  * parked sender's message in. Returns as ipc_port_dequeue. */
 static int take_head(struct ipc_port *p, struct ipc_msg *out, struct ipc_waiter **woken)
@@ -200,13 +212,9 @@ static int take_head(struct ipc_port *p, struct ipc_msg *out, struct ipc_waiter 
     p->count--;
     pool_put(p->pool, n);
     p->dequeued++;
-    struct ipc_waiter *s = waitq_pop(p, &p->senders);
-    if (s) {
-        ipc_port_enqueue(p, s->msg); /* room was just made */
-        s->status = IPC_OK;
-        if (woken)
-            *woken = s;
-    }
+    struct ipc_waiter *s = admit_sender(p);
+    if (s && woken)
+        *woken = s;
     return IPC_OK;
 }
 
@@ -264,15 +272,10 @@ unsigned ipc_port_remove(struct ipc_port *p,
         }
     }
     p->tail = last;
-    for (unsigned k = 0; k < removed; k++) {
-        struct ipc_waiter *s = waitq_pop(p, &p->senders);
-        if (!s)
-            break;
-        ipc_port_enqueue(p, s->msg); /* room was just made */
-        s->status = IPC_OK;
+    struct ipc_waiter *s;
+    for (unsigned k = 0; k < removed && (s = admit_sender(p)) != NULL; k++)
         if (admitted)
             admitted(ctx, s);
-    }
     return removed;
 }
 
