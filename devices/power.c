@@ -1,7 +1,7 @@
 /* devices/power.c: power/exit device (see power.h). */
 #include "devices/power.h"
 
-#include "devices/regs.h"
+#include "abi/devregs.h"
 
 void dev_power_init(struct dev_power *p, void (*on_off)(void *ctx, uint32_t code), void *ctx)
 {

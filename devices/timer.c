@@ -1,7 +1,7 @@
 /* devices/timer.c: one-shot cycle timer (see timer.h). */
 #include "devices/timer.h"
 
-#include "devices/regs.h"
+#include "abi/devregs.h"
 
 void dev_timer_init(struct dev_timer *t, uint64_t (*now)(void *ctx), void *ctx)
 {

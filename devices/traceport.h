@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "devices/device.h"
-#include "devices/regs.h"
+#include "abi/devregs.h"
 
 struct dev_trace_record {
     uint32_t type;

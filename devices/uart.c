@@ -1,7 +1,7 @@
 /* devices/uart.c: transmit-only UART (see uart.h). */
 #include "devices/uart.h"
 
-#include "devices/regs.h"
+#include "abi/devregs.h"
 
 void dev_uart_init(struct dev_uart *u, void (*sink)(void *ctx, uint8_t byte), void *ctx)
 {

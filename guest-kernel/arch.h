@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 #include "arch_regs.h" /* guest-kernel/arch/<arch>/arch_regs.h: struct arch_regs */
-#include "machine/bootinfo.h"
+#include "abi/bootinfo.h"
 
 /* ---- provided by arch/<arch>/ ---- */
 

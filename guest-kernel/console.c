@@ -1,5 +1,5 @@
 /* guest-kernel/console.c: kernel console on the UART. */
-#include "devices/regs.h"
+#include "abi/devregs.h"
 #include "fmt.h"
 #include "kernel.h"
 

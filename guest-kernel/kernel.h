@@ -10,8 +10,8 @@
 #include "arch.h"
 #include "ipc/cap.h"
 #include "ipc/port.h"
-#include "syscall_nr.h"
-#include "tracer/events.h"
+#include "abi/syscall_nr.h"
+#include "abi/events.h"
 
 #define KPAGE_SIZE 4096u
 #define NPROC 1024 /* process table slots */

@@ -53,7 +53,7 @@ void kipc_wake(struct proc *p, uint32_t port_id, int status);
 /* Parks `p` on `port` until woken or `timeout` cycles pass; runs another. */
 __attribute__((noreturn)) void kipc_block(struct proc *p, struct ipc_port *port,
                                           enum ipc_wait_kind kind, uint64_t timeout);
-/* Returns the message word of the trace (tracer/events.h): opcode |
+/* Returns the message word of the trace (abi/events.h): opcode |
  * len << 32 | ncaps << 48 | moved << 56. */
 uint64_t kipc_msg_word(const struct ipc_msg *m);
 /* Returns the process a waiter is embedded in. */

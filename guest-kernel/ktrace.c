@@ -1,6 +1,6 @@
 /* guest-kernel/ktrace.c: the trace port, the timer and the power device as
- * the kernel drives them (register layouts in devices/regs.h). */
-#include "devices/regs.h"
+ * the kernel drives them (register layouts in abi/devregs.h). */
+#include "abi/devregs.h"
 #include "kernel.h"
 
 void ktrace(uint32_t type, uint32_t pid, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)

@@ -1,17 +1,17 @@
 /* guest-kernel/scenario.c: sets up a compiled scenario (machine/
- * scenario_abi.h, written by the host at boot-info's `scenario`): one
+ * abi/scenario.h, written by the host at boot-info's `scenario`): one
  * process per scenario process running the workload runner
  * (user/runner.c) on its own program, the objects created in their
  * owners' capability spaces and the capabilities granted at start. Each
  * process gets its program and handles at the top of its user stack. */
 #include "kernel.h"
-#include "machine/scenario_abi.h"
+#include "abi/scenario.h"
 #include "user/ulib.h"
 
 /* The host's loader checks scenarios against copies of the kernel's
- * limits (machine/scenario_abi.h); these are the ones visible here. */
-_Static_assert(SCN_KERNEL_PROCS == NPROC, "scenario_abi.h: the process table");
-_Static_assert(SCN_KERNEL_SLOTS == KIPC_SLOTS, "scenario_abi.h: capability slots per process");
+ * limits (abi/scenario.h); these are the ones visible here. */
+_Static_assert(SCN_KERNEL_PROCS == NPROC, "abi/scenario.h: the process table");
+_Static_assert(SCN_KERNEL_SLOTS == KIPC_SLOTS, "abi/scenario.h: capability slots per process");
 _Static_assert(SCN_MAX_PROCS <= NPROC, "every scenario process needs a process slot");
 _Static_assert(SCN_MAX_HANDLES <= KIPC_SLOTS, "every handle at start needs a capability slot");
 _Static_assert(SCN_MAX_MSG_CAPS == IPC_MSG_CAPS, "a send carries what a message holds");

@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "emu/timing.h"
-#include "machine/bootinfo.h"
+#include "abi/bootinfo.h"
 #include "machine/elf.h"
-#include "machine/memmap.h"
+#include "abi/memmap.h"
 
 /* Largest slice the core runs without the board looking at its devices. */
 #define MACHINE_SLICE_CYCLES 1000000ULL

@@ -16,7 +16,7 @@
 #include "ipc/ipc.h"
 #include "ipc/notify.h"
 #include "ipc/port.h"
-#include "machine/memmap.h"
+#include "abi/memmap.h"
 #include "tracer/trace.h"
 
 #define SCN_FILE_MAX (4u << 20)
@@ -1759,7 +1759,7 @@ static bool load_expect(struct ctx *c, struct build *b, const cJSON *root)
     return true;
 }
 
-/* Lays the compiled scenario out as one blob (scenario_abi.h) and keeps
+/* Lays the compiled scenario out as one blob (abi/scenario.h) and keeps
  * each program's places in s->entries. */
 static bool emit(struct ctx *c, struct build *b)
 {
@@ -2267,7 +2267,7 @@ static size_t proc_of_pid(const struct scn *s, const struct trc_log *log, uint32
     return SIZE_MAX;
 }
 
-/* Reads one runner line (scenario_abi.h SCN_FAIL_LINE, without its
+/* Reads one runner line (abi/scenario.h SCN_FAIL_LINE, without its
  * prefix: [p, end)) into a failed-operation check; false when it is not
  * one. */
 static bool failed_op(const struct scn *s, const struct trc_log *log, const char *p,
@@ -2399,7 +2399,7 @@ int scn_check(const struct scn *s, const struct trc_log *log, uint64_t cycles, c
     const struct scn_expect *e = &s->expect;
     struct checks cs = {0}, ops = {0};
     memset(v, 0, sizeof *v);
-    /* the operations the runner reported (scenario_abi.h SCN_FAIL_LINE) */
+    /* the operations the runner reported (abi/scenario.h SCN_FAIL_LINE) */
     const char *con = log->console, *cend = con ? con + log->console_len : NULL;
     size_t plen = strlen(SCN_FAIL_LINE);
     for (const char *line = con; con && line < cend;) {

@@ -1,6 +1,6 @@
 /* machine/scenario.h: loading JSON scenarios (docs/scenarios.md). The
  * loader checks everything before a machine starts and compiles the
- * processes' programs into the blob of machine/scenario_abi.h, which the
+ * processes' programs into the blob of abi/scenario.h, which the
  * kernel and the guest's workload runner execute. One table (scn_op_specs,
  * scn_sections, scn_error_names) says which operations, fields, ranges and
  * error names there are: the loader reads scenarios with it, and
@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "machine/scenario_abi.h"
+#include "abi/scenario.h"
 #include "tracer/report.h"
 
 #define SCN_MAX_PATH_EXPECTS 16

@@ -22,8 +22,8 @@
 #include "machine/arch.h"
 #include "machine/elf.h"
 #include "machine/machine.h"
-#include "machine/bootinfo.h"
-#include "machine/memmap.h"
+#include "abi/bootinfo.h"
+#include "abi/memmap.h"
 #include "machine/scenario.h"
 #include "tracer/trace.h"
 

@@ -24,10 +24,10 @@
 #include <capstone/capstone.h>
 
 #include "emu/timing.h"
-#include "machine/bootinfo.h"
+#include "abi/bootinfo.h"
 #include "machine/elf.h"
 #include "machine/machine.h"
-#include "machine/memmap.h"
+#include "abi/memmap.h"
 #include "tracer/trace.h"
 
 #define MAX_OUT (1u << 20)

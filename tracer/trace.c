@@ -1,7 +1,7 @@
 /* tracer/trace.c: the run's event log and content hash (see trace.h). */
 #include "tracer/trace.h"
 
-#include "guest-kernel/syscall_nr.h" /* system-call numbers are part of the kernel's ABI */
+#include "abi/syscall_nr.h" /* system-call numbers are part of the kernel's ABI */
 #include "util/hostfile.h"
 
 #include <stdio.h>

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tracer/events.h"
+#include "abi/events.h"
 
 #define TRC_NARGS 4
 #define TRC_NAME_MAX 16

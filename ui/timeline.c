@@ -404,7 +404,7 @@ static struct tl_msg *instant_msg(struct tl_model *m, const struct trc_event *e,
     return &m->msgs[i];
 }
 
-/* The header the trace's message word packs (tracer/events.h). */
+/* The header the trace's message word packs (abi/events.h). */
 static void msg_word(struct tl_msg *msg, uint64_t w)
 {
     msg->opcode = (uint32_t)w;

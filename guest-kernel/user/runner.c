@@ -1,9 +1,9 @@
 /* guest-kernel/user/runner.c: the workload runner. Every process of a
- * scenario runs it on its own compiled program (machine/scenario_abi.h),
+ * scenario runs it on its own compiled program (abi/scenario.h),
  * which the kernel put at the top of the process's stack with the handles
  * it starts with. User code has no writable globals: all state is here
  * and in the image. */
-#include "machine/scenario_abi.h"
+#include "abi/scenario.h"
 #include "ulib.h"
 
 /* A result that counts as "ok": 0, a token, a length or bits. */
@@ -27,7 +27,7 @@ static void put_dec(char *out, unsigned *k, uint64_t v)
 }
 
 /* Reports operation `pc`, which returned `got` where `want` was expected,
- * with the iteration of each open repeat (scenario_abi.h's
+ * with the iteration of each open repeat (abi/scenario.h's
  * SCN_FAIL_LINE), and exits with SCN_EXIT_EXPECT. Does not return. */
 __attribute__((noreturn)) static void fail_op(const struct scn_op *ops, uint32_t pc, int32_t want,
                                               int32_t got, const uint32_t *opened,

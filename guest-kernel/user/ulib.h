@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "ipc/uapi.h"
-#include "syscall_nr.h"
+#include "abi/syscall_nr.h"
 
 /* arch/<arch>/usys.S: the system-call instruction with nr and three args. */
 long usys_call(long nr, long a0, long a1, long a2);
@@ -26,7 +26,7 @@ long u_cycles(void); /* the core's cycle clock */
 __attribute__((noreturn)) void u_exit(int code);
 size_t u_strlen(const char *s);
 
-/* IPC (syscall_nr.h): results are 0, a token, or a negative ipc_err. */
+/* IPC (abi/syscall_nr.h): results are 0, a token, or a negative ipc_err. */
 long u_port_create(uint32_t capacity);
 long u_port_close(ipc_cap_t port);
 long u_port_limit(ipc_cap_t port, uint64_t types, uint32_t max_len);

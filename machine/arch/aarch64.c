@@ -54,7 +54,7 @@
 #include "emu/timing.h"
 #include "machine/arch.h"
 #include "machine/machine.h"
-#include "machine/memmap.h"
+#include "abi/memmap.h"
 
 /* CPUARMState layout of Unicorn 2.0.1 (aarch64-softmmu). The uc_context
  * holds a 16-byte header (size_t context_size; uc_mode; uc_arch), then

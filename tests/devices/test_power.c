@@ -7,7 +7,7 @@
 #include <cmocka.h>
 
 #include "devices/power.h"
-#include "devices/regs.h"
+#include "abi/devregs.h"
 
 static int calls;
 static uint32_t last_code;

@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "devices/regs.h"
+#include "abi/devregs.h"
 #include "devices/timer.h"
 
 static uint64_t fake_now;

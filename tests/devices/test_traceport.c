@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "devices/regs.h"
+#include "abi/devregs.h"
 #include "devices/traceport.h"
 
 static struct dev_trace_record got[4];

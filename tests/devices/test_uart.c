@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "devices/regs.h"
+#include "abi/devregs.h"
 #include "devices/uart.h"
 
 struct sink {

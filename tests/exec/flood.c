@@ -1,7 +1,7 @@
 /* tests/exec/flood.c: a bare-metal program for `ipcemu exec` that writes
  * trace events to the trace port (a few instructions each, nothing else)
  * forever: the run must end on the trace bound (outcome max_events), not
- * grow the host's memory until --max-cycles. Registers: devices/regs.h. */
+ * grow the host's memory until --max-cycles. Registers: abi/devregs.h. */
 #define TRACE_BASE 0x10003000UL
 #define TRACE_TYPE 0x00
 #define TRACE_PID 0x04

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "machine/elf.h"
-#include "machine/memmap.h"
+#include "abi/memmap.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
         /* the expectations check against a run that did nothing, its
          * console the scenario's own text with each "\n" a new line (so a
-         * description can hold runner lines: scenario_abi.h SCN_FAIL_LINE) */
+         * description can hold runner lines: abi/scenario.h SCN_FAIL_LINE) */
         struct trc_log log;
         trc_log_init(&log);
         for (uint32_t i = 0; i < s.nprocs && i < 8; i++) {

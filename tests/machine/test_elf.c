@@ -13,7 +13,7 @@
 
 #include "machine/elf.h"
 #include "machine/machine.h"
-#include "machine/memmap.h"
+#include "abi/memmap.h"
 
 #define LO 0x40001000ULL
 #define HI 0x48000000ULL

@@ -1368,16 +1368,16 @@ static long long define_in(const char *rel, const char *name)
 }
 
 /* Fails unless "#define NAME" in repository file `rel`, times `scale`, is
- * `want` (scenario_abi.h's copy of it). */
+ * `want` (abi/scenario.h's copy of it). */
 static void same_limit(const char *rel, const char *name, long long scale, long long want)
 {
     long long v = define_in(rel, name);
     if (v < 0 || v * scale != want)
-        fail_msg("%s: %s is %lld (x %lld); machine/scenario_abi.h says %lld: update its copy", rel,
-                 name, v, scale, want);
+        fail_msg("%s: %s is %lld (x %lld); abi/scenario.h says %lld: update its copy", rel, name, v,
+                 scale, want);
 }
 
-/* scenario_abi.h's copies of the kernel's limits are the kernel's. */
+/* abi/scenario.h's copies of the kernel's limits are the kernel's. */
 static void the_kernel_limits_are_the_kernels(void **state)
 {
     (void)state;

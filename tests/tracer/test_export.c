@@ -13,7 +13,7 @@
 #include <cjson/cJSON.h>
 #include <cmocka.h>
 
-#include "tracer/events.h"
+#include "abi/events.h"
 #include "tracer/export.h"
 #include "tracer/trace.h"
 

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "guest-kernel/syscall_nr.h"
+#include "abi/syscall_nr.h"
 #include "tracer/trace.h"
 
 static void ev(struct trc_log *log, uint64_t cycle, uint32_t type, uint32_t pid, uint64_t a0,

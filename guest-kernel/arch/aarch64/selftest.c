@@ -6,7 +6,7 @@
  * privileged instruction, (4) a timer interrupt in a user loop. One console
  * line per passed step; power-off code 0, or the failed step's number. */
 #include "arch.h"
-#include "devices/regs.h"
+#include "abi/devregs.h"
 #include "user/ulib.h"
 
 #define USER __attribute__((section(".user.text"), noinline))

@@ -13,7 +13,7 @@
  * One "selftest: <step> ok" line per step; the power device gets 0 when
  * all passed, else the failed step's number. */
 #include "arch.h"
-#include "devices/regs.h"
+#include "abi/devregs.h"
 #include "rv_csr.h"
 
 #define UTEXT __attribute__((section(".user.text"), noinline))

@@ -14,7 +14,7 @@
  * One console line per passed step, then power-off with 0; on a failure the
  * reason, then power-off with the step's number. */
 #include "arch.h"
-#include "devices/regs.h"
+#include "abi/devregs.h"
 #include "x86.h"
 
 #define USER __attribute__((section(".user.text"), noinline))

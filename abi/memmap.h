@@ -1,8 +1,8 @@
-/* machine/memmap.h: the board's physical memory map, the same on every
+/* abi/memmap.h: the board's physical memory map, the same on every
  * architecture. Shared by the host (machine/) and the guest kernel, so it
  * includes nothing and uses only integer constants. See docs/machine.md. */
-#ifndef IPCEMU_MACHINE_MEMMAP_H
-#define IPCEMU_MACHINE_MEMMAP_H
+#ifndef IPCEMU_ABI_MEMMAP_H
+#define IPCEMU_ABI_MEMMAP_H
 
 #define MM_RAM_BASE 0x40000000ULL
 #define MM_RAM_SIZE_DEFAULT 0x08000000ULL /* 128 MiB */
@@ -19,7 +19,7 @@
  * page, which bare-metal programs do not get). */
 #define MM_EXIT_STUB 0x40000f00ULL
 
-/* `ipcemu run`: the compiled scenario (machine/scenario_abi.h), below the
+/* `ipcemu run`: the compiled scenario (abi/scenario.h), below the
  * kernel; boot-info's `scenario` points here. */
 #define MM_SCENARIO 0x40010000ULL
 #define MM_SCENARIO_SIZE 0x000f0000ULL

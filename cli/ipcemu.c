@@ -1,4 +1,4 @@
-/* machine/ipcemu.c: the `ipcemu` program: subcommands, options, exit
+/* cli/ipcemu.c: the `ipcemu` program: subcommands, options, exit
  * status (0 ran and every expectation held; 1 ran but the outcome was not
  * ok; 2 bad usage or bad input). */
 #include <errno.h>
@@ -10,10 +10,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "machine/bootinfo.h"
+#include "abi/bootinfo.h"
 #include "emu/timing.h"
 #include "machine/machine.h"
-#include "machine/memmap.h"
+#include "abi/memmap.h"
 #include "machine/scenario.h"
 #include "tracer/export.h"
 #include "tracer/report.h"

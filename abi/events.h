@@ -1,7 +1,7 @@
-/* tracer/events.h: the event types the guest kernel stores through the
+/* abi/events.h: the event types the guest kernel stores through the
  * trace port. Shared by host and guest. Numbers are an ABI: append only. */
-#ifndef IPCEMU_TRACER_EVENTS_H
-#define IPCEMU_TRACER_EVENTS_H
+#ifndef IPCEMU_ABI_EVENTS_H
+#define IPCEMU_ABI_EVENTS_H
 
 enum trc_event_type {
     TRC_EV_BOOT = 1,         /* a0 = kernel ABI version, a1 = ncores */

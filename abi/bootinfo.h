@@ -1,8 +1,8 @@
-/* machine/bootinfo.h: the boot-info block the host writes at MM_BOOTINFO
+/* abi/bootinfo.h: the boot-info block the host writes at MM_BOOTINFO
  * before the kernel starts. Shared by host and guest: fixed-width fields
  * only, no pointers, little-endian on every architecture. */
-#ifndef IPCEMU_MACHINE_BOOTINFO_H
-#define IPCEMU_MACHINE_BOOTINFO_H
+#ifndef IPCEMU_ABI_BOOTINFO_H
+#define IPCEMU_ABI_BOOTINFO_H
 
 #include <stdint.h>
 

@@ -1,7 +1,7 @@
-/* guest-kernel/syscall_nr.h: system-call numbers, shared by the kernel and
+/* abi/syscall_nr.h: system-call numbers, shared by the kernel and
  * the user library. Results are >= 0 on success, a negative enum kerr. */
-#ifndef IPCEMU_KERNEL_SYSCALL_NR_H
-#define IPCEMU_KERNEL_SYSCALL_NR_H
+#ifndef IPCEMU_ABI_SYSCALL_NR_H
+#define IPCEMU_ABI_SYSCALL_NR_H
 
 #define SYS_PRINT 1  /* (const char *buf, size_t len) -> bytes printed */
 #define SYS_YIELD 2  /* () -> 0 */

@@ -1,8 +1,8 @@
-/* devices/regs.h: register layout of every device, as the guest sees it.
+/* abi/devregs.h: register layout of every device, as the guest sees it.
  * Shared by host devices and the guest kernel; all registers are 32 bits
  * wide at 4-byte aligned offsets (Unicorn splits 8-byte MMIO accesses). */
-#ifndef IPCEMU_DEVICES_REGS_H
-#define IPCEMU_DEVICES_REGS_H
+#ifndef IPCEMU_ABI_DEVREGS_H
+#define IPCEMU_ABI_DEVREGS_H
 
 /* UART: write a byte to DATA to print it; STATUS reads TX_READY always. */
 #define UART_DATA 0x00

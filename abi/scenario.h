@@ -1,10 +1,10 @@
-/* machine/scenario_abi.h: a compiled scenario, as the host writes it into
+/* abi/scenario.h: a compiled scenario, as the host writes it into
  * guest RAM (at MM_SCENARIO, boot-info's `scenario`) and the kernel and
  * the workload runner read it. Shared by host and guest: fixed-width
  * fields, offsets instead of pointers, little-endian. docs/scenarios.md
  * describes the JSON it is compiled from. */
-#ifndef IPCEMU_MACHINE_SCENARIO_ABI_H
-#define IPCEMU_MACHINE_SCENARIO_ABI_H
+#ifndef IPCEMU_ABI_SCENARIO_H
+#define IPCEMU_ABI_SCENARIO_H
 
 #include <stdint.h>
 
