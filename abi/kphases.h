@@ -125,8 +125,9 @@ enum kphase { KPHASES(KPHASE_ENUM_) KPHASE_COUNT };
     /* trace: the kernel's own tracepoints */                             \
     X(TRACE,   ALL,     EXTERN, ktrace)                                     \
     /* logic: the IPC operations' own work (queues, reply capabilities,    \
-       admission, the system calls' bodies). aarch64's arch_trap is its    \
-       trap handler, counted here as it always was */                      \
+       admission, timeouts, region moves, the system calls' bodies).       \
+       aarch64's arch_trap is its trap handler, counted here as it always  \
+       was */                                                              \
     X(LOGIC,   AARCH64, EXTERN, arch_trap)                                  \
     X(LOGIC,   ALL,     STATIC, sys_send)                                   \
     X(LOGIC,   ALL,     STATIC, sys_recv)                                   \
@@ -140,16 +141,21 @@ enum kphase { KPHASES(KPHASE_ENUM_) KPHASE_COUNT };
     X(LOGIC,   ALL,     EXTERN, kipc_post)                                  \
     X(LOGIC,   ALL,     EXTERN, kipc_admit_clock)                           \
     X(LOGIC,   ALL,     EXTERN, kipc_deadline)                              \
+    X(LOGIC,   ALL,     EXTERN, kipc_next_deadline)                         \
     X(LOGIC,   ALL,     STATIC, kipc_set_deadline)                          \
     X(LOGIC,   ALL,     EXTERN, kipc_pool_grow)                             \
     X(LOGIC,   ALL,     STATIC, obj_ref)                                    \
     X(LOGIC,   ALL,     EXTERN, kregion_cap_died)                           \
+    X(LOGIC,   ALL,     EXTERN, kregion_move)                               \
+    X(LOGIC,   ALL,     EXTERN, kregion_obj_ref)                            \
+    X(LOGIC,   ALL,     EXTERN, arch_pt_map)                                \
     X(LOGIC,   ALL,     EXTERN, kpage_alloc)                                \
     X(LOGIC,   ALL,     EXTERN, ipc_port_admit)                             \
     X(LOGIC,   ALL,     EXTERN, ipc_port_enqueue)                           \
     X(LOGIC,   ALL,     EXTERN, ipc_port_dequeue)                           \
     X(LOGIC,   ALL,     EXTERN, ipc_port_peek)                              \
     X(LOGIC,   ALL,     EXTERN, ipc_port_wait)                              \
+    X(LOGIC,   ALL,     EXTERN, ipc_port_cancel)                            \
     X(LOGIC,   ALL,     STATIC, take_head)                                  \
     X(LOGIC,   ALL,     EXTERN, ipc_msgpool_add)                            \
     X(LOGIC,   ALL,     EXTERN, proc_by_pid)                                \
