@@ -26,13 +26,8 @@
 
 #define IPCEMU_VERSION "0.1.0"
 
-/* The largest input files read whole: a scenario (as machine/scenario.c
- * takes it) and a bare-metal program. */
-#define SCENARIO_FILE_MAX (4u << 20)
+/* The largest bare-metal program read whole (a scenario: SCN_FILE_MAX). */
 #define PROGRAM_FILE_MAX (256u << 20)
-/* The capability cache's lines when nothing says (as machine/machine.c);
- * a trace records the number in effect. */
-#define CAP_CACHE_DEFAULT 64u
 
 /* The demos `ipcemu boot --demo` names, by enum boot_demo (NULL: none). */
 extern const char *const cli_demo_names[BOOT_DEMO_COUNT];

@@ -5,9 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <unicorn/unicorn.h>
-
 #include "cli/cli.h"
+#include "emu/cpu.h"
 
 /* A command: its name (and other spellings), the line `ipcemu --help`
  * gives it, and the function that runs it (argv[0] is its name; returns
@@ -82,7 +81,7 @@ static int cmd_version(int argc, char **argv)
     (void)argc;
     (void)argv;
     unsigned major, minor;
-    uc_version(&major, &minor);
+    emu_engine_version(&major, &minor);
     printf("ipcemu %s (unicorn %u.%u)\n", IPCEMU_VERSION, major, minor);
     return EXIT_OK;
 }

@@ -258,7 +258,8 @@ int cli_run_image(const char *cmd, struct machine_config *cfg, const uint8_t *im
                 .seed = cfg->seed,
                 .quantum = m.cfg.quantum,
                 .ram = m.cfg.ram_size,
-                .cap_cache = cfg->cap_cache_lines ? cfg->cap_cache_lines : CAP_CACHE_DEFAULT,
+                .cap_cache =
+                    cfg->cap_cache_lines ? cfg->cap_cache_lines : MACHINE_CAP_CACHE_DEFAULT,
                 .demo = cfg->demo,
                 /* the run's input: the scenario, or the program's image */
                 .scenario = scn       ? scn->source
@@ -375,7 +376,7 @@ int cli_run(int argc, char **argv)
     char err[600];
     size_t len;
     /* a regular file only: a FIFO or a directory is refused at once */
-    uint8_t *text = hf_read_input(path, SCENARIO_FILE_MAX, &len, err, sizeof err);
+    uint8_t *text = hf_read_input(path, SCN_FILE_MAX, &len, err, sizeof err);
     if (!text) {
         fprintf(stderr, "ipcemu run: %s\n", err);
         return EXIT_USAGE;

@@ -394,3 +394,8 @@ uint64_t emu_pc(struct emu_core *c)
 {
     return emu_reg_read(c, c->arch->reg_pc);
 }
+
+void emu_engine_version(unsigned *major, unsigned *minor)
+{
+    uc_version(major, minor);
+}

@@ -260,4 +260,8 @@ uint64_t emu_reg_read(struct emu_core *c, int reg);
 uc_err emu_reg_write(struct emu_core *c, int reg, uint64_t value);
 uint64_t emu_pc(struct emu_core *c);
 
+/* The version of the Unicorn library in use (its run-time version, not
+ * the one built against). */
+void emu_engine_version(unsigned *major, unsigned *minor);
+
 #endif
