@@ -152,64 +152,6 @@ uint64_t tm_uarch_data(struct tm_uarch *u, uint64_t addr, uint32_t size, bool wr
     return penalty;
 }
 
-/* Returns whether the branch ending at `fall` that went to `next` was
- * predicted, updating the predictor either way. */
-static bool predicted(struct tm_uarch *u, enum emu_flow flow, uint64_t fall, uint64_t next)
-{
-    const struct tm_profile *p = u->p;
-    /* any address inside the last instruction identifies the branch */
-    uint64_t pc = fall - 1;
-    uint64_t *btb = &u->btb[((pc >> 1) & (p->btb_entries - 1)) * 2];
-    switch (flow) {
-    case EMU_FLOW_COND: {
-        bool taken = next != fall;
-        uint32_t mask = p->bp_entries - 1;
-        uint32_t hist = u->history & ((1u << p->bp_history) - 1);
-        uint8_t *ctr = &u->bp[((uint32_t)(pc >> 1) ^ hist) & mask];
-        bool guess = *ctr >= 2;
-        if (taken && *ctr < 3)
-            (*ctr)++;
-        if (!taken && *ctr > 0)
-            (*ctr)--;
-        u->history = (u->history << 1) | taken;
-        return guess == taken;
-    }
-    case EMU_FLOW_CALL:
-    case EMU_FLOW_CALL_INDIRECT:
-        u->ras[u->ras_top] = fall;
-        u->ras_top = (u->ras_top + 1) % p->ras_depth;
-        u->ras_count += u->ras_count < p->ras_depth;
-        if (flow == EMU_FLOW_CALL)
-            return true;
-        /* an indirect call predicts its target like an indirect jump */
-        __attribute__((fallthrough));
-    case EMU_FLOW_INDIRECT: {
-        bool hit = btb[0] == pc + 1 && btb[1] == next;
-        btb[0] = pc + 1;
-        btb[1] = next;
-        return hit;
-    }
-    case EMU_FLOW_RET: {
-        if (u->ras_count == 0)
-            return false;
-        u->ras_top = (u->ras_top + p->ras_depth - 1) % p->ras_depth;
-        u->ras_count--;
-        return u->ras[u->ras_top] == next;
-    }
-    default:
-        return true; /* direct jumps: the target is in the instruction */
-    }
-}
-
-uint32_t tm_uarch_branch(struct tm_uarch *u, enum emu_flow flow, uint64_t fall, uint64_t next)
-{
-    u->st.branches++;
-    if (predicted(u, flow, fall, next))
-        return 0;
-    u->st.mispredicts++;
-    return u->p->mispredict;
-}
-
 uint32_t tm_uarch_switch_as(struct tm_uarch *u, uint16_t asid)
 {
     u->st.as_switches++;

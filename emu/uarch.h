@@ -7,7 +7,10 @@
  * branch) and returns the cycles it costs beyond the block's static cost,
  * counting it in the statistics. emu/timing.c (the engine hooks) owns one
  * struct tm_uarch per core, feeds it and charges what it returns; the unit
- * tests (tests/emu/test_uarch.c) drive it directly. */
+ * tests (tests/emu/test_uarch.c) drive it directly. What the block hook
+ * calls for every block (the cache's last-line check, the fetch of a line
+ * just used, the branch predictor) is inline here; the rest is in
+ * emu/uarch.c. */
 #ifndef IPCEMU_EMU_UARCH_H
 #define IPCEMU_EMU_UARCH_H
 
@@ -94,17 +97,77 @@ uint32_t tm_uarch_tlb(struct tm_uarch *u, uint64_t addr);
  * a store's misses allocate lines but cost nothing (the store buffer hides
  * them), so a store returns 0. */
 uint64_t tm_uarch_data(struct tm_uarch *u, uint64_t addr, uint32_t size, bool write);
-/* The branch that ended at `fall` (the address after its last byte), of
- * kind `flow` (COND, JUMP, INDIRECT, CALL, CALL_INDIRECT or RET), went to
- * `next`. Counts it, checks it against the predictor and
- * updates the predictor. Returns the mispredict penalty, or 0 when it was
- * predicted (direct jumps and calls always are). */
-uint32_t tm_uarch_branch(struct tm_uarch *u, enum emu_flow flow, uint64_t fall, uint64_t next);
 /* The translation root now selects address space `asid` (0: untagged).
  * Keeps the TLB when the profile tags entries and asid != 0, else flushes
  * it. Returns the switch's cycles (as_switch_asid or as_switch). */
 uint32_t tm_uarch_switch_as(struct tm_uarch *u, uint16_t asid);
 /* Empties the TLB (invlpg, tlbi, sfence.vma). */
 void tm_uarch_flush_tlb(struct tm_uarch *u);
+
+/* Returns whether the branch ending at `fall` that went to `next` was
+ * predicted, updating the predictor either way. */
+static inline bool tm_uarch_predicted(struct tm_uarch *u, enum emu_flow flow, uint64_t fall,
+                                      uint64_t next)
+{
+    const struct tm_profile *p = u->p;
+    /* any address inside the last instruction identifies the branch */
+    uint64_t pc = fall - 1;
+    uint64_t *btb = &u->btb[((pc >> 1) & (p->btb_entries - 1)) * 2];
+    switch (flow) {
+    case EMU_FLOW_COND: {
+        bool taken = next != fall;
+        uint32_t mask = p->bp_entries - 1;
+        uint32_t hist = u->history & ((1u << p->bp_history) - 1);
+        uint8_t *ctr = &u->bp[((uint32_t)(pc >> 1) ^ hist) & mask];
+        bool guess = *ctr >= 2;
+        if (taken && *ctr < 3)
+            (*ctr)++;
+        if (!taken && *ctr > 0)
+            (*ctr)--;
+        u->history = (u->history << 1) | taken;
+        return guess == taken;
+    }
+    case EMU_FLOW_CALL:
+    case EMU_FLOW_CALL_INDIRECT:
+        u->ras[u->ras_top] = fall;
+        u->ras_top = (u->ras_top + 1) % p->ras_depth;
+        u->ras_count += u->ras_count < p->ras_depth;
+        if (flow == EMU_FLOW_CALL)
+            return true;
+        /* an indirect call predicts its target like an indirect jump */
+        __attribute__((fallthrough));
+    case EMU_FLOW_INDIRECT: {
+        bool hit = btb[0] == pc + 1 && btb[1] == next;
+        btb[0] = pc + 1;
+        btb[1] = next;
+        return hit;
+    }
+    case EMU_FLOW_RET: {
+        if (u->ras_count == 0)
+            return false;
+        u->ras_top = (u->ras_top + p->ras_depth - 1) % p->ras_depth;
+        u->ras_count--;
+        return u->ras[u->ras_top] == next;
+    }
+    default:
+        return true; /* direct jumps: the target is in the instruction */
+    }
+}
+
+/* The branch that ended at `fall` (the address after its last byte), of
+ * kind `flow` (COND, JUMP, INDIRECT, CALL, CALL_INDIRECT or RET), went to
+ * `next`. Counts it, checks it against the predictor and updates the
+ * predictor. Returns the mispredict penalty, or 0 when it was predicted
+ * (direct jumps and calls always are). Inline, with the predictor: the
+ * block hook calls it for nearly every block. */
+static inline uint32_t tm_uarch_branch(struct tm_uarch *u, enum emu_flow flow, uint64_t fall,
+                                       uint64_t next)
+{
+    u->st.branches++;
+    if (tm_uarch_predicted(u, flow, fall, next))
+        return 0;
+    u->st.mispredicts++;
+    return u->p->mispredict;
+}
 
 #endif
