@@ -135,30 +135,18 @@ static void block_estimate(struct emu_block *b)
     b->est_tlb = et < UINT32_MAX ? (uint32_t)et : UINT32_MAX;
 }
 
-/* Charges a TLB walk of `cycles` (0: a hit) and, in a measured window,
- * adds it to the running block's measurement. */
-static void charge_tlb(struct emu_core *c, struct tm_state *s, uint32_t cycles)
+/* Charges `cycles` (0: none) of TLB walks (k = EMU_CHARGE_TLB) or load
+ * misses (EMU_CHARGE_CACHE) and, in a measured window, adds them to the
+ * running block's measurement. */
+static void charge_data(struct emu_core *c, struct tm_state *s, enum emu_charge k, uint64_t cycles)
 {
     if (!cycles)
         return;
-    emu_core_charge(c, EMU_CHARGE_TLB, cycles);
+    emu_core_charge(c, k, cycles);
     if (s->mode == TM_MEASURING && s->cur) {
-        s->cur->dtlb += cycles;
-        s->meas_tlb += cycles;
-        block_estimate(s->cur);
-    }
-}
-
-/* Charges load misses of `cycles` (0: none) and, in a measured window,
- * adds them to the running block's measurement. */
-static void charge_loads(struct emu_core *c, struct tm_state *s, uint64_t cycles)
-{
-    if (!cycles)
-        return;
-    emu_core_charge(c, EMU_CHARGE_CACHE, cycles);
-    if (s->mode == TM_MEASURING && s->cur) {
-        s->cur->dcache += cycles;
-        s->meas_cache += cycles;
+        bool tlb = k == EMU_CHARGE_TLB;
+        *(tlb ? &s->cur->dtlb : &s->cur->dcache) += cycles;
+        *(tlb ? &s->meas_tlb : &s->meas_cache) += cycles;
         block_estimate(s->cur);
     }
 }
@@ -259,8 +247,9 @@ static void mem_hook(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, i
     if (write)
         if (s->code_pages[page_bit(addr) / 64] & (1ULL << (page_bit(addr) % 64)))
             c->code_gen++; /* maybe code: blocks compare their bytes again */
-    charge_tlb(c, s, tm_uarch_tlb(&s->u, addr));
-    charge_loads(c, s, tm_uarch_data(&s->u, addr, size > 0 ? (uint32_t)size : 1, write));
+    charge_data(c, s, EMU_CHARGE_TLB, tm_uarch_tlb(&s->u, addr));
+    charge_data(c, s, EMU_CHARGE_CACHE,
+                tm_uarch_data(&s->u, addr, size > 0 ? (uint32_t)size : 1, write));
 }
 
 static int u64_cmp(const void *a, const void *b)
