@@ -116,7 +116,7 @@ struct tm_stats {
     uint64_t l1i_access, l1i_miss, l1d_access, l1d_miss, l2_access, l2_miss;
     uint64_t tlb_access, tlb_miss;
     uint64_t branches, mispredicts;
-    uint64_t traps, as_switches, mmio;
+    uint64_t as_switches, mmio;
     uint64_t windows; /* sampling windows measured after the exact start */
 };
 
