@@ -48,7 +48,7 @@ void trap_from_user(struct arch_regs *frame, const struct trap *t)
             timer_ack();
             uint64_t now = timer_now();
             ktrace(TRC_EV_TIMER_IRQ, p->pid, 0, 0, 0, 0);
-            kipc_expire(now);
+            ktimeout_expire(now);
             if (sched_slice_over(now) || sched_ready_above(p->prio)) {
                 sched_enqueue(p);
                 sched_next(TRC_SWITCH_PREEMPT);
