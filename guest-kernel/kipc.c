@@ -89,6 +89,15 @@ bool kipc_pool_grow(void)
     return true;
 }
 
+int kipc_obj_decode(struct proc *p, const struct arch_regs *r, enum ipc_obj_type type,
+                    unsigned rights, const struct kobj_table *t, struct ksys_args *a)
+{
+    int err;
+    int i = kipc_obj_find(p, arch_syscall_arg(r, 0), type, rights, t, &err);
+    a->a1 = arch_syscall_arg(r, 1);
+    return i < 0 ? err : i;
+}
+
 long kipc_obj_new(struct proc *p, enum ipc_obj_type type, struct kobj_table *t, unsigned *index)
 {
     unsigned i = t->hint;

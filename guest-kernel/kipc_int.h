@@ -49,6 +49,12 @@ struct kobj_table {
  * capability with every right to it. Returns the token with *index = i,
  * or an error (NoMemory: the table is full). */
 long kipc_obj_new(struct proc *p, enum ipc_obj_type type, struct kobj_table *t, unsigned *index);
+struct ksys_args;
+/* Decodes a system call on an object of table `t` (ksys.h): argument 0 a
+ * capability of `p` to one as `type` with `rights`, argument 1 into
+ * a->a1. Returns the object's index, or the lookup's error (< 0). */
+int kipc_obj_decode(struct proc *p, const struct arch_regs *r, enum ipc_obj_type type,
+                    unsigned rights, const struct kobj_table *t, struct ksys_args *a);
 /* Returns IPC_OK if kipc_obj_new(p, ..., t, ...) would succeed now (a free
  * entry: else NoMemory; a free slot in p's space: else NoSlot). */
 int kipc_obj_room(const struct proc *p, struct kobj_table *t);

@@ -27,14 +27,9 @@ long knotif_create(struct proc *p)
 static int knotif_decode_cap(struct proc *p, const struct arch_regs *r, struct ksys_args *a,
                              unsigned rights)
 {
-    int err;
-    int i =
-        kipc_obj_find(p, arch_syscall_arg(r, 0), IPC_OBJ_NOTIFICATION, rights, &notif_table, &err);
-    if (i < 0)
-        return err;
-    a->obj = &notifs[i];
-    a->a1 = arch_syscall_arg(r, 1);
-    return 0;
+    int i = kipc_obj_decode(p, r, IPC_OBJ_NOTIFICATION, rights, &notif_table, a);
+    a->obj = i < 0 ? NULL : &notifs[i];
+    return i < 0 ? i : 0;
 }
 
 /* SYS_NOTIF_CREATE: room for it and its capability. Returns 0 or NoMemory

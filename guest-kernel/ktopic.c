@@ -47,13 +47,9 @@ static struct ipc_port *ktopic_sub_port(const struct ktopic_sub *sub)
 static int ktopic_decode_cap(struct proc *p, const struct arch_regs *r, struct ksys_args *a,
                              unsigned rights)
 {
-    int err;
-    int i = kipc_obj_find(p, arch_syscall_arg(r, 0), IPC_OBJ_TOPIC, rights, &topic_table, &err);
-    if (i < 0)
-        return err;
-    a->obj = &topics[i];
-    a->a1 = arch_syscall_arg(r, 1);
-    return 0;
+    int i = kipc_obj_decode(p, r, IPC_OBJ_TOPIC, rights, &topic_table, a);
+    a->obj = i < 0 ? NULL : &topics[i];
+    return i < 0 ? i : 0;
 }
 
 /* SYS_TOPIC_CREATE: room for it and its capability. Returns 0 or NoMemory
