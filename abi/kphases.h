@@ -63,7 +63,7 @@ enum kphase { KPHASES(KPHASE_ENUM_) KPHASE_COUNT };
     /* decode: the system call's number and arguments */                  \
     X(DECODE,  ALL,     EXTERN, arch_syscall_nr)                            \
     X(DECODE,  ALL,     EXTERN, arch_syscall_arg)                           \
-    X(DECODE,  ALL,     EXTERN, kipc_syscall)                               \
+    X(DECODE,  ALL,     STATIC, reply_check)                                \
     /* lookup: capabilities (cache and capability space) and objects */    \
     X(LOOKUP,  ALL,     EXTERN, ipc_cap_lookup)                             \
     X(LOOKUP,  ALL,     EXTERN, ipc_cap_lookup_cached)                      \
@@ -80,10 +80,10 @@ enum kphase { KPHASES(KPHASE_ENUM_) KPHASE_COUNT };
     X(LOOKUP,  ALL,     STATIC, cap_empty)                                  \
     X(LOOKUP,  ALL,     STATIC, cap_event)                                  \
     X(LOOKUP,  ALL,     STATIC, cap_fill)                                   \
-    X(LOOKUP,  ALL,     EXTERN, kipc_cap_find)                              \
-    X(LOOKUP,  ALL,     EXTERN, kipc_port_lookup)                           \
-    X(LOOKUP,  ALL,     EXTERN, kipc_port_deref)                            \
-    X(LOOKUP,  ALL,     EXTERN, kipc_obj_find)                              \
+    X(LOOKUP,  ALL,     EXTERN, kport_lookup)                               \
+    X(LOOKUP,  ALL,     STATIC, kport_decode_cap)                           \
+    X(LOOKUP,  ALL,     EXTERN, kipc_obj_decode)                            \
+    X(LOOKUP,  ALL,     EXTERN, kport_deref)                                \
     /* copy: the message registers and buffers */                         \
     X(COPY,    ALL,     EXTERN, memcpy)                                     \
     X(COPY,    ALL,     EXTERN, memset)                                     \
@@ -129,20 +129,25 @@ enum kphase { KPHASES(KPHASE_ENUM_) KPHASE_COUNT };
        aarch64's arch_trap is its trap handler, counted here as it always  \
        was */                                                              \
     X(LOGIC,   AARCH64, EXTERN, arch_trap)                                  \
-    X(LOGIC,   ALL,     STATIC, sys_send)                                   \
-    X(LOGIC,   ALL,     STATIC, sys_recv)                                   \
-    X(LOGIC,   ALL,     EXTERN, kipc_sys_call)                              \
-    X(LOGIC,   ALL,     EXTERN, kipc_sys_reply)                             \
+    X(LOGIC,   ALL,     EXTERN, kipc_send_run)                              \
+    X(LOGIC,   ALL,     EXTERN, kipc_try_send_run)                          \
+    X(LOGIC,   ALL,     EXTERN, kipc_recv_run)                              \
+    X(LOGIC,   ALL,     EXTERN, kipc_try_recv_run)                          \
+    X(LOGIC,   ALL,     EXTERN, kipc_call_run)                              \
+    X(LOGIC,   ALL,     EXTERN, kipc_reply_run)                             \
+    X(LOGIC,   ALL,     EXTERN, kipc_reply_recv_run)                        \
+    X(LOGIC,   ALL,     EXTERN, kipc_recv_call_run)                         \
+    X(LOGIC,   ALL,     STATIC, reply_give)                                 \
     X(LOGIC,   ALL,     EXTERN, kipc_call_received)                         \
     X(LOGIC,   ALL,     EXTERN, kipc_reply_cap_died)                        \
     X(LOGIC,   ALL,     STATIC, make_reply_cap)                             \
     X(LOGIC,   ALL,     STATIC, regs_copy)                                  \
     X(LOGIC,   ALL,     STATIC, handoff)                                    \
     X(LOGIC,   ALL,     EXTERN, kipc_post)                                  \
-    X(LOGIC,   ALL,     EXTERN, kipc_admit_clock)                           \
-    X(LOGIC,   ALL,     EXTERN, kipc_deadline)                              \
-    X(LOGIC,   ALL,     EXTERN, kipc_next_deadline)                         \
-    X(LOGIC,   ALL,     STATIC, kipc_set_deadline)                          \
+    X(LOGIC,   ALL,     EXTERN, kport_admit_clock)                          \
+    X(LOGIC,   ALL,     EXTERN, ktimeout_deadline)                          \
+    X(LOGIC,   ALL,     EXTERN, ktimeout_next)                              \
+    X(LOGIC,   ALL,     STATIC, ktimeout_set)                               \
     X(LOGIC,   ALL,     EXTERN, kipc_pool_grow)                             \
     X(LOGIC,   ALL,     STATIC, obj_ref)                                    \
     X(LOGIC,   ALL,     EXTERN, kregion_cap_died)                           \
