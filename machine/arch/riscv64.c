@@ -36,14 +36,18 @@
  * architectures. */
 #include "machine/arch.h"
 
+#include <elf.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicorn/riscv.h>
 
-/* struct uc_context (uc_priv.h): size_t context_size; uc_mode; uc_arch;
- * then the CPU state. */
-#define CTX_HEADER 16u
-/* Offsets into CPURISCVState (RV64: target_ulong is 8 bytes). */
+#include "machine/arch/uc_ctx.h"
+
+/* ---- Unicorn 2.0.1 internals (see machine/arch/uc_ctx.h) ----
+ * Offsets into CPURISCVState (RV64: target_ulong is 8 bytes), after the
+ * uc_context header. Verified at boot by rv_verify_layout (size, reset
+ * values, API registers, the mode) and rv_probe_traps (a real trap on a
+ * scratch engine), both in the section "start-up verification" below. */
 #define OFF_GPR 0u  /* target_ulong gpr[32] */
 #define OFF_PC 512u /* after uint64_t fpr[32] */
 #define OFF_LOAD_RES 520u
@@ -64,6 +68,7 @@
 #define OFF_MSCRATCH 976u
 /* offsetof(CPURISCVState, rdtime_fn): what uc_context_save copies. */
 #define STATE_SIZE 1528u
+/* ---- end of Unicorn 2.0.1 internals ---- */
 
 #define PRV_U 0u
 #define PRV_S 1u
@@ -92,15 +97,13 @@ struct rv_board {
 /* Returns the 64-bit field at `off` of the CPU state in ctx. */
 static uint64_t ctx_get(const uc_context *ctx, unsigned off)
 {
-    uint64_t v;
-    memcpy(&v, (const unsigned char *)ctx + CTX_HEADER + off, sizeof v);
-    return v;
+    return uc_ctx_get64(ctx, off);
 }
 
 /* Returns nothing: stores v into the field at `off` of ctx. */
 static void ctx_put(uc_context *ctx, unsigned off, uint64_t v)
 {
-    memcpy((unsigned char *)ctx + CTX_HEADER + off, &v, sizeof v);
+    uc_ctx_put64(ctx, off, v);
 }
 
 /* Returns the name of exception `cause` (0..15), for fault reports. */
@@ -157,12 +160,11 @@ static struct rv_board *rv_board(struct emu_core *c)
  * it and returns false. */
 static bool rv_save(struct machine *m, struct emu_core *c)
 {
-    uc_err err = uc_context_save(c->uc, rv_board(c)->ctx);
-    if (err != UC_ERR_OK) {
-        machine_emu_failure(m, c, "uc_context_save: %s", uc_strerror(err));
-        return false;
-    }
+    (void)m;
+    EMU_UC(c, uc_context_save(c->uc, rv_board(c)->ctx), fail);
     return true;
+fail:
+    return false;
 }
 
 /* Returns true after taking the trap `cause` (interrupt bit included)
@@ -187,26 +189,24 @@ static bool rv_enter_s(struct machine *m, struct emu_core *c, uint64_t cause, ui
     ctx_put(ctx, OFF_PRIV, PRV_S);
     ctx_put(ctx, OFF_PC, vector);
     ctx_put(ctx, OFF_LOAD_RES, UINT64_MAX); /* riscv_cpu_set_mode drops it */
-    uc_err err = uc_context_restore(c->uc, ctx);
-    if (err != UC_ERR_OK) {
-        machine_emu_failure(m, c, "uc_context_restore: %s", uc_strerror(err));
-        return false;
-    }
+    EMU_UC(c, uc_context_restore(c->uc, ctx), fail);
     /* Now in S-mode, the CSR writes are allowed. */
-    int ids[] = {UC_RISCV_REG_SEPC, UC_RISCV_REG_SCAUSE, UC_RISCV_REG_STVAL, UC_RISCV_REG_SSTATUS};
-    uint64_t vals[] = {epc, cause, tval, sstatus};
-    void *ptrs[] = {&vals[0], &vals[1], &vals[2], &vals[3]};
-    err = uc_reg_write_batch(c->uc, ids, ptrs, 4);
-    uint64_t back = 0;
-    if (err == UC_ERR_OK)
-        err = uc_reg_read(c->uc, UC_RISCV_REG_SEPC, &back);
-    if (err != UC_ERR_OK || back != epc) {
-        machine_emu_failure(m, c, "S-mode trap entry: sepc write %s (read back 0x%llx)",
-                            uc_strerror(err), (unsigned long long)back);
+    uint64_t back;
+    if (!emu_reg_write(c, UC_RISCV_REG_SEPC, epc) ||
+        !emu_reg_write(c, UC_RISCV_REG_SCAUSE, cause) ||
+        !emu_reg_write(c, UC_RISCV_REG_STVAL, tval) ||
+        !emu_reg_write(c, UC_RISCV_REG_SSTATUS, sstatus) ||
+        !emu_reg_get(c, UC_RISCV_REG_SEPC, &back))
+        return false;
+    if (back != epc) { /* Unicorn refused the CSR write silently: not in S-mode */
+        machine_emu_failure(m, c, "S-mode trap entry: sepc written 0x%llx, reads back 0x%llx",
+                            (unsigned long long)epc, (unsigned long long)back);
         return false;
     }
     machine_trap_entry(m, c, (cause >> 63) != 0);
     return true;
+fail:
+    return false;
 }
 
 /* Returns true after taking exception `cause` raised at `pc` with fault
@@ -286,19 +286,15 @@ static bool rv_hook_invalid(uc_engine *uc, void *user)
 /* ---- start-up verification of the facts above ---- */
 
 /* Returns true if every API register write/read of ids/vals succeeds
- * (reads go to vals); reports the failure and returns false otherwise. */
+ * (reads go to vals); returns false after the failure was recorded on the
+ * core (emu/cpu.h) otherwise. */
 static bool rv_api(struct machine *m, struct emu_core *c, bool write, const int *ids,
                    uint64_t *vals, int n)
 {
-    for (int i = 0; i < n; i++) {
-        uc_err err =
-            write ? uc_reg_write(c->uc, ids[i], &vals[i]) : uc_reg_read(c->uc, ids[i], &vals[i]);
-        if (err != UC_ERR_OK) {
-            machine_emu_failure(m, c, "uc_reg_%s(%d): %s", write ? "write" : "read", ids[i],
-                                uc_strerror(err));
+    (void)m;
+    for (int i = 0; i < n; i++)
+        if (!(write ? emu_reg_write(c, ids[i], vals[i]) : emu_reg_get(c, ids[i], &vals[i])))
             return false;
-        }
-    }
     return true;
 }
 
@@ -311,23 +307,11 @@ static bool rv_api(struct machine *m, struct emu_core *c, bool write, const int 
  * state as it found it. Reports a mismatch and returns false. */
 static bool rv_verify_layout(struct machine *m, struct emu_core *c)
 {
-    size_t size = uc_context_size(c->uc);
-    if (size != CTX_HEADER + STATE_SIZE) {
-        machine_emu_failure(m, c,
-                            "uc_context_size is %zu, expected %u: not Unicorn 2.0.1's "
-                            "CPURISCVState",
-                            size, CTX_HEADER + STATE_SIZE);
-        return false;
-    }
     uc_context *orig = NULL, *ctx = rv_board(c)->ctx;
-    uc_err err = uc_context_alloc(c->uc, &orig);
-    if (err == UC_ERR_OK)
-        err = uc_context_save(c->uc, orig);
-    if (err != UC_ERR_OK) {
-        machine_emu_failure(m, c, "uc_context_alloc/save: %s", uc_strerror(err));
-        uc_context_free(orig);
+    if (!uc_ctx_check_size(m, c, ctx, STATE_SIZE))
         return false;
-    }
+    EMU_UC(c, uc_context_alloc(c->uc, &orig), fail_quiet);
+    EMU_UC(c, uc_context_save(c->uc, orig), fail_quiet);
     const char *bad = NULL;
     uint64_t got = 0;
     int rd_ids[] = {UC_RISCV_REG_MISA, UC_RISCV_REG_PC};
@@ -387,43 +371,36 @@ static bool rv_verify_layout(struct machine *m, struct emu_core *c)
     int scr[] = {UC_RISCV_REG_MSCRATCH, UC_RISCV_REG_SSCRATCH};
     uint64_t s_vals[] = {0x11111111, 0x22222222}, u_vals[] = {0x33333333, 0x44444444};
     ctx_put(ctx, OFF_PRIV, PRV_S);
-    if ((err = uc_context_restore(c->uc, ctx)) != UC_ERR_OK || !rv_api(m, c, true, scr, s_vals, 2))
-        goto fail_err;
+    EMU_UC(c, uc_context_restore(c->uc, ctx), fail_quiet);
+    if (!rv_api(m, c, true, scr, s_vals, 2))
+        goto fail_quiet;
     if (!rv_save(m, c))
         goto fail_quiet;
     if (ctx_get(ctx, OFF_MSCRATCH) != vals[i_mscratch] || ctx_get(ctx, OFF_SSCRATCH) != s_vals[1]) {
         bad = "priv (an S-mode context accepted an M-mode CSR write or refused an S-mode one)";
         got = ctx_get(ctx, OFF_SSCRATCH);
     }
+    if (bad)
+        goto fail;
     ctx_put(ctx, OFF_PRIV, PRV_U);
-    if (!bad && ((err = uc_context_restore(c->uc, ctx)) != UC_ERR_OK ||
-                 !rv_api(m, c, true, scr, u_vals, 2)))
-        goto fail_err;
-    if (!bad && !rv_save(m, c))
+    EMU_UC(c, uc_context_restore(c->uc, ctx), fail_quiet);
+    if (!rv_api(m, c, true, scr, u_vals, 2) || !rv_save(m, c))
         goto fail_quiet;
-    if (!bad && (ctx_get(ctx, OFF_MSCRATCH) != vals[i_mscratch] ||
-                 ctx_get(ctx, OFF_SSCRATCH) != s_vals[1])) {
+    if (ctx_get(ctx, OFF_MSCRATCH) != vals[i_mscratch] || ctx_get(ctx, OFF_SSCRATCH) != s_vals[1]) {
         bad = "priv (a U-mode context accepted a CSR write)";
         got = ctx_get(ctx, OFF_SSCRATCH);
     }
     if (bad)
         goto fail;
-    err = uc_context_restore(c->uc, orig);
-    uc_context_free(orig);
-    if (err != UC_ERR_OK) {
-        machine_emu_failure(m, c, "uc_context_restore: %s", uc_strerror(err));
-        return false;
-    }
+    EMU_UC(c, uc_context_restore(c->uc, orig), fail_quiet);
+    (void)uc_context_free(orig); /* frees memory: cannot fail */
     return true;
-fail_err:
-    if (err != UC_ERR_OK)
-        machine_emu_failure(m, c, "uc_context_restore: %s", uc_strerror(err));
-    goto fail_quiet;
 fail:
     machine_emu_failure(m, c, "Unicorn's RISC-V context layout differs from 2.0.1's: %s (0x%llx)",
                         bad, (unsigned long long)got);
 fail_quiet:
-    uc_context_free(orig);
+    if (orig)
+        (void)uc_context_free(orig);
     return false;
 }
 
@@ -456,27 +433,28 @@ static const uint8_t rv_probe_code[] = {
 
 /* What the scratch engine's UC_HOOK_INTR saw. */
 struct rv_probe {
+    struct emu_core *c; /* where a failed Unicorn call is recorded */
     uc_context *ctx;
     unsigned n;
     uint64_t intno[3], pc[3], priv[3], badaddr[3];
-    uc_err err;
 };
 
 /* UC_HOOK_INTR of the scratch engine: records the trap and stops. */
 static void rv_probe_hook(uc_engine *uc, uint32_t intno, void *user)
 {
     struct rv_probe *p = user;
-    uc_err err = uc_context_save(uc, p->ctx);
-    if (err != UC_ERR_OK)
-        p->err = err;
-    if (p->n < 3 && err == UC_ERR_OK) {
+    EMU_UC(p->c, uc_context_save(uc, p->ctx), stop);
+    if (p->n < 3) {
         p->intno[p->n] = intno;
         p->pc[p->n] = ctx_get(p->ctx, OFF_PC);
         p->priv[p->n] = ctx_get(p->ctx, OFF_PRIV);
         p->badaddr[p->n] = ctx_get(p->ctx, OFF_BADADDR);
         p->n++;
     }
-    uc_emu_stop(uc);
+stop:
+    EMU_UC(p->c, uc_emu_stop(uc), out);
+out:
+    return;
 }
 
 /* Returns true if a real U-mode page fault on a scratch engine shows what
@@ -489,34 +467,28 @@ static bool rv_probe_traps(struct machine *m, struct emu_core *c)
     static const uint64_t insn[3] = {PROBE_CODE + 0x34, PROBE_CODE + 0x38, PROBE_CODE + 0x3a};
     static const uint64_t want_cause[3] = {13, 13, EXC_ECALL_U};
     static const uint64_t want_addr[3] = {PROBE_ADDR + 8, PROBE_ADDR + 16, 0};
-    struct rv_probe p = {0};
+    struct rv_probe p = {.c = c};
     uc_engine *uc = NULL;
     uc_hook h;
     uint64_t root_pte = 0xdf; /* V R W X U A D, PPN 0: the first GiB */
     uint64_t a1 = PROBE_ADDR;
     const char *bad = NULL;
-    uc_err err = uc_open(UC_ARCH_RISCV, UC_MODE_RISCV64, &uc);
-    if (err == UC_ERR_OK)
-        err = uc_mem_map(uc, PROBE_CODE, 0x2000, UC_PROT_ALL);
-    if (err == UC_ERR_OK) /* memory there, but not in the page tables */
-        err = uc_mem_map(uc, PROBE_ADDR & ~0xfffULL, 0x1000, UC_PROT_ALL);
-    if (err == UC_ERR_OK)
-        err = uc_mem_write(uc, PROBE_CODE, rv_probe_code, sizeof rv_probe_code);
-    if (err == UC_ERR_OK)
-        err = uc_mem_write(uc, PROBE_ROOT, &root_pte, sizeof root_pte);
-    if (err == UC_ERR_OK)
-        err = uc_reg_write(uc, UC_RISCV_REG_A1, &a1);
-    if (err == UC_ERR_OK)
-        err = uc_context_alloc(uc, &p.ctx);
-    if (err == UC_ERR_OK)
-        err = uc_hook_add(uc, &h, UC_HOOK_INTR, (void *)rv_probe_hook, &p, 1, 0);
-    for (unsigned i = 0; i < 3 && err == UC_ERR_OK && !bad; i++) {
+    /* Unicorn calls on the scratch engine are recorded on the machine's
+     * core c: a failure ends the boot with its call site. */
+    EMU_UC(c, uc_open(UC_ARCH_RISCV, UC_MODE_RISCV64, &uc), out);
+    EMU_UC(c, uc_mem_map(uc, PROBE_CODE, 0x2000, UC_PROT_ALL), out);
+    /* memory there, but not in the page tables */
+    EMU_UC(c, uc_mem_map(uc, PROBE_ADDR & ~0xfffULL, 0x1000, UC_PROT_ALL), out);
+    EMU_UC(c, uc_mem_write(uc, PROBE_CODE, rv_probe_code, sizeof rv_probe_code), out);
+    EMU_UC(c, uc_mem_write(uc, PROBE_ROOT, &root_pte, sizeof root_pte), out);
+    EMU_UC(c, uc_reg_write(uc, UC_RISCV_REG_A1, &a1), out);
+    EMU_UC(c, uc_context_alloc(uc, &p.ctx), out);
+    EMU_UC(c, uc_hook_add(uc, &h, UC_HOOK_INTR, (void *)rv_probe_hook, &p, 1, 0), out);
+    for (unsigned i = 0; i < 3 && !bad; i++) {
         /* Each run stops in the hook at trap i; nothing else may happen. */
-        err = uc_emu_start(uc, starts[i], PROBE_CODE + 0x1000, 0, 0);
-        if (err == UC_ERR_OK)
-            err = p.err;
-        if (err != UC_ERR_OK)
-            break;
+        EMU_UC(c, uc_emu_start(uc, starts[i], PROBE_CODE + 0x1000, 0, 0), out);
+        if (c->host_error != UC_ERR_OK)
+            goto out; /* the hook's own call failed */
         if (p.n != i + 1)
             bad = "no trap where one was due";
         else if (p.intno[i] != want_cause[i])
@@ -528,9 +500,7 @@ static bool rv_probe_traps(struct machine *m, struct emu_core *c)
         else if (i < 2 && p.badaddr[i] != want_addr[i])
             bad = "badaddr (the fault address)";
     }
-    if (err != UC_ERR_OK)
-        machine_emu_failure(m, c, "RISC-V trap probe: %s", uc_strerror(err));
-    else if (bad)
+    if (bad)
         machine_emu_failure(m, c,
                             "RISC-V trap probe on this Unicorn: unexpected %s at trap %u "
                             "(cause %llu, pc 0x%llx, priv %llu, badaddr 0x%llx)",
@@ -538,11 +508,13 @@ static bool rv_probe_traps(struct machine *m, struct emu_core *c)
                             (unsigned long long)p.pc[p.n ? p.n - 1 : 0],
                             (unsigned long long)p.priv[p.n ? p.n - 1 : 0],
                             (unsigned long long)p.badaddr[p.n ? p.n - 1 : 0]);
+out:
+    /* Tearing down the scratch engine: nothing is left to report to. */
     if (p.ctx)
-        uc_context_free(p.ctx);
+        (void)uc_context_free(p.ctx);
     if (uc)
-        uc_close(uc);
-    return err == UC_ERR_OK && !bad;
+        (void)uc_close(uc);
+    return c->host_error == UC_ERR_OK && !bad;
 }
 
 /* ---- struct machine_arch ---- */
@@ -559,32 +531,24 @@ static int rv_boot(struct machine *m, struct emu_core *c, uint64_t entry, uint64
         return -1;
     }
     c->board = b;
-    uc_err err = uc_context_alloc(c->uc, &b->ctx);
-    if (err != UC_ERR_OK) {
-        machine_emu_failure(m, c, "uc_context_alloc: %s", uc_strerror(err));
-        return -1;
-    }
+    EMU_UC(c, uc_context_alloc(c->uc, &b->ctx), fail);
     if (!rv_verify_layout(m, c) || !rv_probe_traps(m, c))
         return -1;
     /* No exit addresses at all: a jump to 0 is an ordinary fetch (a page
      * fault), not the end of uc_emu_start(..., until = 0, ...). */
-    if ((err = uc_ctl_exits_enable(c->uc)) != UC_ERR_OK) {
-        machine_emu_failure(m, c, "uc_ctl_exits_enable: %s", uc_strerror(err));
-        return -1;
-    }
+    EMU_UC(c, uc_ctl_exits_enable(c->uc), fail);
     int ids[] = {UC_RISCV_REG_PC, UC_RISCV_REG_SP, UC_RISCV_REG_A0};
     uint64_t vals[] = {entry, sp, arg0};
     if (!rv_api(m, c, true, ids, vals, 3))
         return -1;
-    err = uc_hook_add(c->uc, &b->intr_hook, UC_HOOK_INTR, (void *)rv_hook_intr, c, 1, 0);
-    if (err == UC_ERR_OK)
-        err = uc_hook_add(c->uc, &b->invalid_hook, UC_HOOK_INSN_INVALID, (void *)rv_hook_invalid, c,
-                          1, 0);
-    if (err != UC_ERR_OK) {
-        machine_emu_failure(m, c, "uc_hook_add: %s", uc_strerror(err));
-        return -1;
-    }
+    EMU_UC(c, uc_hook_add(c->uc, &b->intr_hook, UC_HOOK_INTR, (void *)rv_hook_intr, c, 1, 0), fail);
+    EMU_UC(c,
+           uc_hook_add(c->uc, &b->invalid_hook, UC_HOOK_INSN_INVALID, (void *)rv_hook_invalid, c, 1,
+                       0),
+           fail);
     return 0;
+fail:
+    return -1;
 }
 
 /* Returns true after delivering the supervisor timer interrupt into
@@ -616,18 +580,20 @@ static void rv_shutdown(struct machine *m, struct emu_core *c)
     (void)m;
     if (!b)
         return;
+    /* Tearing down: a failure has nowhere to go, the engine closes next. */
     if (b->intr_hook)
-        uc_hook_del(c->uc, b->intr_hook);
+        (void)uc_hook_del(c->uc, b->intr_hook);
     if (b->invalid_hook)
-        uc_hook_del(c->uc, b->invalid_hook);
+        (void)uc_hook_del(c->uc, b->invalid_hook);
     if (b->ctx)
-        uc_context_free(b->ctx);
+        (void)uc_context_free(b->ctx);
     free(b);
     c->board = NULL;
 }
 
 const struct machine_arch machine_arch_riscv64 = {
     .cpu = &emu_arch_riscv64,
+    .elf_machine = EM_RISCV,
     .boot = rv_boot,
     .interrupt = rv_interrupt,
     .user_mode = rv_user_mode,

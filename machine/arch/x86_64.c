@@ -17,6 +17,7 @@
  * state (CPUX86State of unicorn 2.0.1, qemu/target/i386/cpu.h) is mirrored
  * below and checked when the core boots (against registers read and written
  * through the API) and at every trap (fields QEMU has just set). */
+#include <elf.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -26,10 +27,13 @@
 #include <unicorn/x86.h>
 
 #include "machine/arch.h"
+#include "machine/arch/uc_ctx.h"
 
-/* The uc_context header before the CPU state (uc_priv.h: size_t
- * context_size; uc_mode mode; uc_arch arch; char data[]). */
-#define X86_CTX_HEADER 16
+/* ---- Unicorn 2.0.1 internals (see machine/arch/uc_ctx.h) ----
+ * The CPU state after the uc_context header: the start and the end of
+ * CPUX86State, mirrored as structs. Verified at boot by x86_verify_layout
+ * (reset values, registers written through the API) and at every trap by
+ * the hooks (fields QEMU has just set). */
 
 /* SegmentCache (cpu.h), target_ulong = uint64_t on x86_64. */
 struct x86q_seg {
@@ -81,6 +85,7 @@ struct x86q_tail {
 
 /* Bytes of struct x86q_tail inside the saved state (retaddr is not). */
 #define X86_TAIL_LEN offsetof(struct x86q_tail, retaddr)
+/* ---- end of Unicorn 2.0.1 internals ---- */
 
 enum { X86_ES, X86_CS, X86_SS, X86_DS, X86_FS, X86_GS };
 enum { X86_RAX, X86_RCX, X86_RDX, X86_RBX, X86_RSP };
@@ -150,21 +155,20 @@ struct x86_board {
 /* Returns the CPU state inside the context. */
 static uint8_t *ctx_data(struct x86_board *b)
 {
-    return (uint8_t *)b->ctx + X86_CTX_HEADER;
+    return uc_ctx_state(b->ctx);
 }
 
 /* Saves the CPU state into b->head / b->tail; returns false (after
  * machine_emu_failure) when Unicorn refuses. */
 static bool x86_state_load(struct machine *m, struct emu_core *c, struct x86_board *b)
 {
-    uc_err err = uc_context_save(c->uc, b->ctx);
-    if (err != UC_ERR_OK) {
-        machine_emu_failure(m, c, "x86_64: uc_context_save: %s", uc_strerror(err));
-        return false;
-    }
+    (void)m;
+    EMU_UC(c, uc_context_save(c->uc, b->ctx), fail);
     memcpy(&b->head, ctx_data(b), sizeof b->head);
     memcpy(&b->tail, ctx_data(b) + b->tail_off, X86_TAIL_LEN);
     return true;
+fail:
+    return false;
 }
 
 /* Writes b->head / b->tail back into the CPU; returns false on failure. */
@@ -172,36 +176,19 @@ static bool x86_state_store(struct machine *m, struct emu_core *c, struct x86_bo
 {
     memcpy(ctx_data(b), &b->head, sizeof b->head);
     memcpy(ctx_data(b) + b->tail_off, &b->tail, X86_TAIL_LEN);
-    uc_err err = uc_context_restore(c->uc, b->ctx);
-    if (err != UC_ERR_OK) {
-        machine_emu_failure(m, c, "x86_64: uc_context_restore: %s", uc_strerror(err));
-        return false;
-    }
+    (void)m;
+    EMU_UC(c, uc_context_restore(c->uc, b->ctx), fail);
     return true;
+fail:
+    return false;
 }
 
-/* Reads a register through the API into *v; returns false on failure. */
-static bool x86_read(struct machine *m, struct emu_core *c, int reg, void *v)
-{
-    uc_err err = uc_reg_read(c->uc, reg, v);
-    if (err != UC_ERR_OK) {
-        machine_emu_failure(m, c, "x86_64: uc_reg_read(%d): %s", reg, uc_strerror(err));
-        return false;
-    }
-    return true;
-}
-
-/* Writes a register through the API; returns false on failure. Never used
- * for RIP inside a hook (that would drop a pending stop request). */
-static bool x86_write(struct machine *m, struct emu_core *c, int reg, const void *v)
-{
-    uc_err err = uc_reg_write(c->uc, reg, v);
-    if (err != UC_ERR_OK) {
-        machine_emu_failure(m, c, "x86_64: uc_reg_write(%d): %s", reg, uc_strerror(err));
-        return false;
-    }
-    return true;
-}
+/* Reads a register through the API into *v / writes it: the checked
+ * wrappers of emu/cpu.h, with the caller's call site; false after the
+ * failure was recorded on the core. Never write RIP inside a hook with
+ * x86_write (that would drop a pending stop request). */
+#define x86_read(m, c, reg, v) ((void)(m), emu_reg_get_raw((c), (reg), (v)))
+#define x86_write(m, c, reg, v) ((void)(m), emu_reg_set_raw((c), (reg), (v)))
 
 /* Returns true if QEMU pushes an error code for exception `vec`
  * (exception_has_error_code in seg_helper.c). */
@@ -264,6 +251,8 @@ static void x86_bad_tables(struct machine *m, struct emu_core *c, uint64_t pc, c
 static void x86_bad_tables(struct machine *m, struct emu_core *c, uint64_t pc, const char *fmt, ...)
 {
     char cause[160];
+    if (c->host_error != UC_ERR_OK)
+        return; /* a Unicorn call failed, not the guest: already recorded */
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(cause, sizeof cause, fmt, ap);
@@ -300,11 +289,9 @@ static void x86_load_seg_cache(struct x86q_head *h, int seg, uint32_t selector, 
     h->hflags = (h->hflags & ~(HF_SS32_MASK | HF_ADDSEG_MASK)) | nh;
 }
 
-/* Reads guest memory (identity-mapped: VA == PA); false if it is not RAM. */
-static bool x86_mem_read(struct emu_core *c, uint64_t addr, void *buf, size_t n)
-{
-    return uc_mem_read(c->uc, addr, buf, n) == UC_ERR_OK;
-}
+/* Reads guest memory (identity-mapped: VA == PA); false if it is not RAM
+ * (or after a recorded Unicorn failure). */
+#define x86_mem_read(c, addr, buf, n) emu_mem_peek((c), (addr), (buf), (n))
 
 /* One delivery attempt's verdict. */
 enum x86_gate_result {
@@ -387,7 +374,9 @@ static enum x86_gate_result x86_gate(struct machine *m, struct emu_core *c, stru
     frame[n++] = h->regs[X86_RSP];
     frame[n++] = h->segs[X86_SS].selector;
     rsp -= 8 * n;
-    if (uc_mem_write(c->uc, rsp, frame, 8 * n) != UC_ERR_OK) {
+    if (!emu_mem_poke(c, rsp, frame, 8 * n)) {
+        if (c->host_error != UC_ERR_OK)
+            return X86_GATE_BAD; /* not the guest's fault: recorded */
         x86_bad_tables(m, c, ret_rip, "x86_64: kernel stack 0x%llx (TSS RSP%u) is not in RAM",
                        (unsigned long long)rsp, tss_index);
         return X86_GATE_BAD;
@@ -592,9 +581,10 @@ static void x86_syscall_hook(uc_engine *uc, void *user)
 
 /* Checks the mirrored layout against the register API on a stopped core:
  * writes known values through the API, saves the state and compares.
- * Returns true when every field matched; else says why in msg. The state
- * is restored afterwards. */
-static bool x86_verify_layout(struct emu_core *c, struct x86_board *b, char *msg, size_t n)
+ * Returns true when every field matched; else says which in *what (a
+ * failed Unicorn call is recorded on the core). The state is restored
+ * afterwards. */
+static bool x86_verify_layout(struct emu_core *c, struct x86_board *b, const char **what)
 {
     static const int gprs[16] = {
         UC_X86_REG_RAX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RBX,
@@ -603,94 +593,73 @@ static bool x86_verify_layout(struct emu_core *c, struct x86_board *b, char *msg
         UC_X86_REG_R12, UC_X86_REG_R13, UC_X86_REG_R14, UC_X86_REG_R15,
     };
     uc_context *orig = NULL;
-    uc_err err = uc_context_alloc(c->uc, &orig);
-    if (err == UC_ERR_OK)
-        err = uc_context_save(c->uc, orig);
-    if (err != UC_ERR_OK) {
-        snprintf(msg, n, "uc_context_alloc/save: %s", uc_strerror(err));
-        if (orig)
-            uc_context_free(orig);
-        return false;
-    }
     bool ok = false;
-    const char *what = "the context header";
-    if (*(size_t *)(void *)orig != b->ctx_size)
-        goto out;
+    *what = "the saved state";
+    EMU_UC(c, uc_context_alloc(c->uc, &orig), out);
+    EMU_UC(c, uc_context_save(c->uc, orig), out);
     /* Reset state: CPL 0, protected long mode, nothing in flight. */
     struct x86q_head h0;
     struct x86q_tail t0;
-    memcpy(&h0, (uint8_t *)orig + X86_CTX_HEADER, sizeof h0);
-    memcpy(&t0, (uint8_t *)orig + X86_CTX_HEADER + b->tail_off, X86_TAIL_LEN);
+    memcpy(&h0, uc_ctx_state(orig), sizeof h0);
+    memcpy(&t0, uc_ctx_state(orig) + b->tail_off, X86_TAIL_LEN);
     uint32_t need = HF_PE_MASK | HF_LMA_MASK | HF_CS64_MASK | HF_CS32_MASK | HF_SS32_MASK;
-    what = "hflags at reset";
+    *what = "hflags at reset";
     if ((h0.hflags & need) != need || (h0.hflags & HF_CPL_MASK) != 0)
         goto out;
-    what = "error_code/exception_is_int/old_exception at reset";
+    *what = "error_code/exception_is_int/old_exception at reset";
     if (t0.old_exception != -1 || t0.exception_is_int != 0 || t0.error_code != 0)
         goto out;
     uc_x86_msr efer = {.rid = MSR_EFER};
-    uint64_t cr0 = 0;
-    what = "efer / cr0";
-    if (uc_reg_read(c->uc, UC_X86_REG_MSR, &efer) != UC_ERR_OK ||
-        uc_reg_read(c->uc, UC_X86_REG_CR0, &cr0) != UC_ERR_OK || efer.value != h0.efer ||
-        !(h0.efer & EFER_LMA) || !(h0.efer & EFER_LME) || cr0 != h0.cr[0])
+    uint64_t cr0;
+    if (!emu_reg_get_raw(c, UC_X86_REG_MSR, &efer) || !emu_reg_get(c, UC_X86_REG_CR0, &cr0))
+        goto out;
+    *what = "efer / cr0";
+    if (efer.value != h0.efer || !(h0.efer & EFER_LMA) || !(h0.efer & EFER_LME) || cr0 != h0.cr[0])
         goto out;
     /* Known values through the API, read back from the saved state. */
-    what = "writing test values through the register API";
-    uint64_t v;
-    for (int i = 0; i < 16; i++) {
-        v = 0x1000000000000001ULL * (uint64_t)(i + 1) + 0x10ULL * (uint64_t)i;
-        if (uc_reg_write(c->uc, gprs[i], &v) != UC_ERR_OK)
+    for (int i = 0; i < 16; i++)
+        if (!emu_reg_write(c, gprs[i],
+                           0x1000000000000001ULL * (uint64_t)(i + 1) + 0x10ULL * (uint64_t)i))
             goto out;
-    }
     uint64_t rip = 0x4012345678ULL, rflags = 0x2 | 0x1 | 0x40 | 0x800, cr2 = 0x7654321000ULL;
     uint16_t cs = 0x1234, ss = 0x2345;
     uc_x86_mmr idtr = {.base = 0x11223344556600ULL, .limit = 0xfff};
     uc_x86_mmr gdtr = {.base = 0x66554433221100ULL, .limit = 0x37};
     uc_x86_mmr tr = {.selector = 0x28, .base = 0x99887766554400ULL, .limit = 0x67, .flags = 0x8b00};
-    if (uc_reg_write(c->uc, UC_X86_REG_RIP, &rip) != UC_ERR_OK ||
-        uc_reg_write(c->uc, UC_X86_REG_RFLAGS, &rflags) != UC_ERR_OK ||
-        uc_reg_write(c->uc, UC_X86_REG_CR2, &cr2) != UC_ERR_OK ||
-        uc_reg_write(c->uc, UC_X86_REG_CS, &cs) != UC_ERR_OK ||
-        uc_reg_write(c->uc, UC_X86_REG_SS, &ss) != UC_ERR_OK ||
-        uc_reg_write(c->uc, UC_X86_REG_IDTR, &idtr) != UC_ERR_OK ||
-        uc_reg_write(c->uc, UC_X86_REG_GDTR, &gdtr) != UC_ERR_OK ||
-        uc_reg_write(c->uc, UC_X86_REG_TR, &tr) != UC_ERR_OK)
+    if (!emu_reg_write(c, UC_X86_REG_RIP, rip) || !emu_reg_write(c, UC_X86_REG_RFLAGS, rflags) ||
+        !emu_reg_write(c, UC_X86_REG_CR2, cr2) || !emu_reg_set_raw(c, UC_X86_REG_CS, &cs) ||
+        !emu_reg_set_raw(c, UC_X86_REG_SS, &ss) || !emu_reg_set_raw(c, UC_X86_REG_IDTR, &idtr) ||
+        !emu_reg_set_raw(c, UC_X86_REG_GDTR, &gdtr) || !emu_reg_set_raw(c, UC_X86_REG_TR, &tr))
         goto out;
-    what = "uc_context_save";
-    if (uc_context_save(c->uc, b->ctx) != UC_ERR_OK)
-        goto out;
+    EMU_UC(c, uc_context_save(c->uc, b->ctx), out);
     struct x86q_head h;
     memcpy(&h, ctx_data(b), sizeof h);
-    what = "general registers";
+    *what = "general registers";
     for (int i = 0; i < 16; i++)
         if (h.regs[i] != 0x1000000000000001ULL * (uint64_t)(i + 1) + 0x10ULL * (uint64_t)i)
             goto out;
-    what = "rip / rflags / cr2";
+    *what = "rip / rflags / cr2";
     if (h.eip != rip || h.eflags != rflags || h.cr[2] != cr2)
         goto out;
-    what = "CS / SS selectors";
+    *what = "CS / SS selectors";
     if (h.segs[X86_CS].selector != cs || h.segs[X86_SS].selector != ss)
         goto out;
-    what = "IDTR / GDTR / TR";
+    *what = "IDTR / GDTR / TR";
     if (h.idt.base != idtr.base || h.idt.limit != idtr.limit || h.gdt.base != gdtr.base ||
         h.gdt.limit != gdtr.limit || h.tr.base != tr.base || h.tr.limit != tr.limit ||
         h.tr.selector != tr.selector || h.tr.flags != tr.flags)
         goto out;
-    what = "hflags after the writes";
+    *what = "hflags after the writes";
     if (h.hflags != h0.hflags || h.efer != h0.efer)
         goto out;
     ok = true;
 out:
-    if (!ok)
-        snprintf(msg, n, "%s", what);
-    err = uc_context_restore(c->uc, orig);
-    uc_context_free(orig);
-    if (err != UC_ERR_OK) {
-        snprintf(msg, n, "uc_context_restore: %s", uc_strerror(err));
-        return false;
+    if (orig) {
+        EMU_UC(c, uc_context_restore(c->uc, orig), restored);
+    restored:
+        (void)uc_context_free(orig); /* frees memory: cannot fail */
     }
-    return ok;
+    return ok && c->host_error == UC_ERR_OK;
 }
 
 /* Releases the board of core c (hooks, context). */
@@ -700,16 +669,17 @@ static void x86_shutdown(struct machine *m, struct emu_core *c)
     (void)m;
     if (!b)
         return;
+    /* Tearing down: a failure has nowhere to go, the engine closes next. */
     if (b->hooks_added) {
         if (b->intr_hook)
-            uc_hook_del(c->uc, b->intr_hook);
+            (void)uc_hook_del(c->uc, b->intr_hook);
         if (b->sys_hook)
-            uc_hook_del(c->uc, b->sys_hook);
+            (void)uc_hook_del(c->uc, b->sys_hook);
         if (b->ud_hook)
-            uc_hook_del(c->uc, b->ud_hook);
+            (void)uc_hook_del(c->uc, b->ud_hook);
     }
     if (b->ctx)
-        uc_context_free(b->ctx);
+        (void)uc_context_free(b->ctx);
     free(b);
     c->board = NULL;
 }
@@ -726,20 +696,19 @@ static int x86_boot(struct machine *m, struct emu_core *c, uint64_t entry, uint6
         return -1;
     }
     c->board = b;
-    uc_err err = uc_context_alloc(c->uc, &b->ctx);
-    if (err != UC_ERR_OK) {
-        b->ctx = NULL;
-        machine_emu_failure(m, c, "x86_64: uc_context_alloc: %s", uc_strerror(err));
+    EMU_UC(c, uc_context_alloc(c->uc, &b->ctx), fail);
+    /* The size is not pinned: the tail is found from the end. */
+    if (!(b->ctx_size = uc_ctx_check_size(m, c, b->ctx, 0)))
         return -1;
-    }
-    b->ctx_size = uc_context_size(c->uc) - X86_CTX_HEADER;
     if (b->ctx_size < sizeof(struct x86q_head) + X86_TAIL_LEN) {
         machine_emu_failure(m, c, "x86_64: saved CPU state of %zu bytes is too small", b->ctx_size);
         return -1;
     }
     b->tail_off = b->ctx_size - X86_TAIL_LEN;
-    char why[128];
-    if (!x86_verify_layout(c, b, why, sizeof why)) {
+    const char *why;
+    if (!x86_verify_layout(c, b, &why)) {
+        if (c->host_error != UC_ERR_OK)
+            return -1;
         machine_emu_failure(m, c,
                             "x86_64: the installed Unicorn's CPU state layout is not unicorn "
                             "2.0.1's (%s); trap entry cannot be emulated",
@@ -750,26 +719,26 @@ static int x86_boot(struct machine *m, struct emu_core *c, uint64_t entry, uint6
         !x86_write(m, c, UC_X86_REG_RDI, &arg0))
         return -1;
     b->hooks_added = true;
-    err = uc_hook_add(c->uc, &b->intr_hook, UC_HOOK_INTR, (void *)x86_intr_hook, c, 1, 0);
-    if (err == UC_ERR_OK)
-        err = uc_hook_add(c->uc, &b->sys_hook, UC_HOOK_INSN, (void *)x86_syscall_hook, c, 1, 0,
-                          UC_X86_INS_SYSCALL);
-    if (err == UC_ERR_OK)
-        err = uc_hook_add(c->uc, &b->ud_hook, UC_HOOK_INSN_INVALID, (void *)x86_invalid_hook, c, 1,
-                          0);
-    if (err != UC_ERR_OK) {
-        machine_emu_failure(m, c, "x86_64: uc_hook_add: %s", uc_strerror(err));
-        return -1;
-    }
+    EMU_UC(c, uc_hook_add(c->uc, &b->intr_hook, UC_HOOK_INTR, (void *)x86_intr_hook, c, 1, 0),
+           fail);
+    EMU_UC(c,
+           uc_hook_add(c->uc, &b->sys_hook, UC_HOOK_INSN, (void *)x86_syscall_hook, c, 1, 0,
+                       UC_X86_INS_SYSCALL),
+           fail);
+    EMU_UC(c,
+           uc_hook_add(c->uc, &b->ud_hook, UC_HOOK_INSN_INVALID, (void *)x86_invalid_hook, c, 1, 0),
+           fail);
     return 0;
+fail:
+    return -1;
 }
 
 /* Returns true if core c runs at CPL 3 (CS.RPL is the CPL in long mode). */
 static bool x86_user_mode(struct emu_core *c)
 {
-    uint64_t cs = 0;
-    if (uc_reg_read(c->uc, UC_X86_REG_CS, &cs) != UC_ERR_OK)
-        return false;
+    uint64_t cs;
+    if (!emu_reg_get(c, UC_X86_REG_CS, &cs))
+        return false; /* recorded: the run ends with the error */
     return (cs & 3) == 3;
 }
 
@@ -795,6 +764,7 @@ static bool x86_interrupt(struct machine *m, struct emu_core *c)
 
 const struct machine_arch machine_arch_x86_64 = {
     .cpu = &emu_arch_x86_64,
+    .elf_machine = EM_X86_64,
     .boot = x86_boot,
     .interrupt = x86_interrupt,
     .user_mode = x86_user_mode,
