@@ -54,59 +54,9 @@
 
 #include "emu/timing.h"
 #include "machine/arch.h"
-#include "machine/arch/uc_ctx.h"
+#include "machine/arch/aarch64_uc.h"
 #include "machine/machine.h"
 #include "abi/memmap.h"
-
-/* ---- Unicorn 2.0.1 internals (see machine/arch/uc_ctx.h) ----
- * CPUARMState layout of Unicorn 2.0.1 (aarch64-softmmu). After the
- * uc_context header (UC_CTX_HEADER), the context holds
- * offsetof(CPUARMState, cpu_watchpoint) bytes of the CPU state. Verified at
- * boot: the size by uc_ctx_check_size, the register fields by
- * a64_layout_probes (uc_ctx_check_probes) and verify_layout, the
- * exception fields by calibrate() and at every trap (excp_consistent). */
-#define A64_CTX_DATA_SIZE 12600u
-#define A64_OFF_XREGS 64u           /* uint64_t xregs[32] */
-#define A64_OFF_PC 320u             /* uint64_t pc */
-#define A64_OFF_PSTATE 328u         /* uint32_t pstate (M bits etc.) */
-#define A64_OFF_AARCH64 332u        /* uint32_t aarch64 */
-#define A64_OFF_ELR_EL 568u         /* uint64_t elr_el[4] */
-#define A64_OFF_SP_EL 600u          /* uint64_t sp_el[4] */
-#define A64_OFF_HCR_EL2 952u        /* cp15.hcr_el2 */
-#define A64_OFF_ESR_EL 984u         /* cp15.esr_el[4] */
-#define A64_OFF_FAR_EL 1048u        /* cp15.far_el[4] */
-#define A64_OFF_VBAR_EL 1216u       /* cp15.vbar_el[4] */
-#define A64_OFF_EXC_SYNDROME 3024u  /* exception.syndrome (uint32_t) */
-#define A64_OFF_EXC_VADDRESS 3032u  /* exception.vaddress (uint64_t) */
-#define A64_OFF_EXC_TARGET_EL 3040u /* exception.target_el (uint32_t) */
-
-/* API registers and where CPUARMState keeps them. */
-static const struct uc_ctx_probe a64_layout_probes[] = {
-    {UC_ARM64_REG_X0, "x0", A64_OFF_XREGS},
-    {UC_ARM64_REG_PC, "pc", A64_OFF_PC},
-    {UC_ARM64_REG_ELR_EL1, "ELR_EL1", A64_OFF_ELR_EL + 8},
-    {UC_ARM64_REG_SP_EL0, "SP_EL0", A64_OFF_SP_EL},
-    {UC_ARM64_REG_ESR_EL1, "ESR_EL1", A64_OFF_ESR_EL + 8},
-    {UC_ARM64_REG_FAR_EL1, "FAR_EL1", A64_OFF_FAR_EL + 8},
-    {UC_ARM64_REG_VBAR_EL1, "VBAR_EL1", A64_OFF_VBAR_EL + 8},
-};
-/* ---- end of Unicorn 2.0.1 internals ---- */
-
-/* QEMU's exception numbers (target/arm/cpu.h) as UC_HOOK_INTR reports them. */
-#define A64_EXCP_UDEF 1
-#define A64_EXCP_SWI 2
-#define A64_EXCP_PREFETCH_ABORT 3
-#define A64_EXCP_DATA_ABORT 4
-#define A64_EXCP_BKPT 7
-
-/* ESR exception classes the host checks. */
-#define A64_EC_SVC64 0x15u
-#define A64_EC_IABT_LOW 0x20u
-#define A64_EC_IABT_CUR 0x21u
-#define A64_EC_DABT_LOW 0x24u
-#define A64_EC_DABT_CUR 0x25u
-#define A64_ESR_EC(esr) (((esr) >> 26) & 0x3fu)
-#define A64_ESR_WNR (1u << 6)
 
 /* System registers written through UC_ARM64_REG_CP_REG. */
 #define A64_SCR_NS (1ULL << 0)
@@ -122,14 +72,6 @@ static const struct uc_ctx_probe a64_layout_probes[] = {
 
 #define A64_VEC_SYNC_LOWER 0x400u
 #define A64_VEC_IRQ_LOWER 0x480u
-
-/* Calibration code, two instruction pairs in the unused tail of the
- * boot-info page, restored afterwards. */
-#define A64_CAL_ADDR (MM_BOOTINFO + MM_BOOTINFO_SIZE - 0x100)
-#define A64_CAL_SIZE 16u
-#define A64_CAL_SVC_IMM 0x1234u
-#define A64_INSN_SVC(imm) (0xd4000001u | ((uint32_t)(imm) << 5))
-#define A64_INSN_LDXR_X1_X0 0xc85f7c01u
 
 /* What the vector hook has to finish. */
 enum a64_pending {
@@ -150,12 +92,7 @@ struct a64_board {
     uint64_t esr; /* for A64_PENDING_SYNC */
     uint64_t far;
     bool has_far;
-    bool calibrating;  /* boot's calibration run is in progress */
-    unsigned cal_seen; /* exceptions the calibration run saw */
-    uint32_t cal_intno;
-    uint32_t cal_syndrome;
-    uint64_t cal_vaddress;
-    uint32_t cal_target_el;
+    struct a64_uc_cal cal; /* boot's calibration run (aarch64_uc.c) */
 };
 
 static bool a64_vector_hook(struct emu_core *c, uint64_t addr, uint32_t size, void *user);
@@ -236,25 +173,6 @@ static const char *excp_name(uint32_t intno, uint32_t esr)
     }
 }
 
-/* Returns true if `intno`'s syndrome `esr` and target EL are what QEMU
- * gives for that exception: the run-time check of A64_OFF_EXC_*. */
-static bool excp_consistent(uint32_t intno, uint32_t esr, uint32_t target_el)
-{
-    if (target_el != 1)
-        return false;
-    uint32_t ec = A64_ESR_EC(esr);
-    switch (intno) {
-    case A64_EXCP_SWI:
-        return ec == A64_EC_SVC64;
-    case A64_EXCP_DATA_ABORT:
-        return ec == A64_EC_DABT_LOW || ec == A64_EC_DABT_CUR;
-    case A64_EXCP_PREFETCH_ABORT:
-        return ec == A64_EC_IABT_LOW || ec == A64_EC_IABT_CUR;
-    default:
-        return true;
-    }
-}
-
 /* Records VBAR_EL1 in b->vbar for the entry about to start (for a trap by
  * the instruction at `pc`); returns false after machine_kernel_fault (no
  * usable vector table) or machine_emu_failure. */
@@ -318,12 +236,12 @@ static void a64_intr_hook(uc_engine *uc, uint32_t intno, void *user)
     uint32_t syndrome = ctx_u32(b, A64_OFF_EXC_SYNDROME);
     uint64_t vaddress = ctx_u64(b, A64_OFF_EXC_VADDRESS);
     uint32_t target_el = ctx_u32(b, A64_OFF_EXC_TARGET_EL);
-    if (b->calibrating) {
-        b->cal_seen++;
-        b->cal_intno = intno;
-        b->cal_syndrome = syndrome;
-        b->cal_vaddress = vaddress;
-        b->cal_target_el = target_el;
+    if (b->cal.on) {
+        b->cal.seen++;
+        b->cal.intno = intno;
+        b->cal.syndrome = syndrome;
+        b->cal.vaddress = vaddress;
+        b->cal.target_el = target_el;
         EMU_UC(b->c, uc_emu_stop(b->c->uc), out);
     out:
         return;
@@ -332,7 +250,7 @@ static void a64_intr_hook(uc_engine *uc, uint32_t intno, void *user)
     if (!reg_get(b, UC_ARM64_REG_PC, &pc) || !reg_get(b, UC_ARM64_REG_PSTATE, &pstate))
         return;
     bool is_abort = intno == A64_EXCP_DATA_ABORT || intno == A64_EXCP_PREFETCH_ABORT;
-    if (!excp_consistent(intno, syndrome, target_el) ||
+    if (!a64_uc_excp_consistent(intno, syndrome, target_el) ||
         (intno == A64_EXCP_PREFETCH_ABORT && vaddress != pc)) {
         machine_emu_failure(b->m, b->c,
                             "aarch64: exception %u at pc 0x%llx has syndrome 0x%x, target EL %u, "
@@ -371,127 +289,6 @@ static void a64_intr_hook(uc_engine *uc, uint32_t intno, void *user)
     if (!set_vi(b, true))
         return;
     machine_trap_entry(b->m, b->c, false);
-}
-
-/* Verifies the uc_context size and the register offsets this file uses
- * against values written through the API. Returns false after
- * machine_emu_failure or a recorded Unicorn failure. */
-static bool verify_layout(struct a64_board *b)
-{
-    if (!uc_ctx_check_size(b->m, b->c, b->ctx, A64_CTX_DATA_SIZE) ||
-        !uc_ctx_check_probes(b->m, b->c, b->ctx, a64_layout_probes,
-                             sizeof a64_layout_probes / sizeof a64_layout_probes[0]))
-        return false;
-    uint64_t pstate;
-    if (!reg_get(b, UC_ARM64_REG_PSTATE, &pstate))
-        return false;
-    uint64_t hcr = ctx_u64(b, A64_OFF_HCR_EL2);
-    uint32_t mode = ctx_u32(b, A64_OFF_PSTATE) & 0xf, aarch64 = ctx_u32(b, A64_OFF_AARCH64);
-    if (hcr != A64_HCR_BASE || mode != (pstate & 0xf) || aarch64 != 1) {
-        machine_emu_failure(b->m, b->c,
-                            "aarch64: CPU state layout check failed for HCR_EL2/pstate/aarch64 "
-                            "at offsets %u/%u/%u (0x%llx, M 0x%x, aarch64 %u; PSTATE reads "
-                            "0x%llx): not the Unicorn 2.0.1 this was built for",
-                            A64_OFF_HCR_EL2, A64_OFF_PSTATE, A64_OFF_AARCH64,
-                            (unsigned long long)hcr, mode, aarch64, (unsigned long long)pstate);
-        return false;
-    }
-    return true;
-}
-
-/* Runs the instruction `insn` at `addr` (x0 = `x0`, a nop after it) and
- * records the exception it raised. Returns false after
- * machine_emu_failure. */
-static bool calibrate_one(struct a64_board *b, uint64_t addr, uint32_t insn, uint64_t x0)
-{
-    uint32_t code[2] = {insn, 0xd503201fu /* nop */};
-    if (!emu_mem_write(b->c, addr, code, sizeof code) || !reg_set(b, UC_ARM64_REG_X0, x0))
-        return false;
-    b->cal_seen = 0;
-    b->calibrating = true;
-    EMU_UC(b->c, uc_emu_start(b->c->uc, addr, addr + sizeof code, 0, 0), fail);
-    b->calibrating = false;
-    if (b->c->host_error != UC_ERR_OK)
-        return false; /* the hook's own Unicorn call failed */
-    if (b->cal_seen != 1) {
-        machine_emu_failure(b->m, b->c, "aarch64: calibration run: %u exceptions", b->cal_seen);
-        return false;
-    }
-    return true;
-fail:
-    b->calibrating = false;
-    return false;
-}
-
-/* Verifies the exception-field offsets by raising two exceptions whose
- * syndrome and address are known: svc #0x1234 and a misaligned ldxr
- * (alignment fault at EL1), at two addresses so neither runs a stale
- * translation. Restores memory, CPU state and clock and drops the two
- * translations. Returns false after machine_emu_failure. */
-static bool calibrate(struct a64_board *b)
-{
-    struct emu_core *c = b->c;
-    uint8_t saved_mem[A64_CAL_SIZE];
-    uc_context *saved = NULL;
-    if (!emu_mem_read(c, A64_CAL_ADDR, saved_mem, sizeof saved_mem))
-        return false;
-    EMU_UC(c, uc_context_alloc(c->uc, &saved), fail_saved);
-    EMU_UC(c, uc_context_save(c->uc, saved), fail_saved);
-    uint64_t cycles = c->cycles, insns = c->instructions, charged[EMU_CHARGE_COUNT];
-    uint32_t frac = c->frac;
-    memcpy(charged, c->charged, sizeof charged);
-    /* The calibration is not the guest's: nothing of it is attributed. */
-    uint64_t *attr = c->attr;
-    uint32_t attr_slot = c->attr_slot, attr_default = c->attr_default;
-    int32_t (*attr_of)(void *, uint64_t) = c->attr_of;
-    c->attr = &c->attr_none;
-    c->attr_slot = c->attr_default = 0;
-    c->attr_of = NULL;
-    bool ok = false;
-    uint64_t bad = A64_CAL_ADDR + 0x81;
-    if (!calibrate_one(b, A64_CAL_ADDR, A64_INSN_SVC(A64_CAL_SVC_IMM), 0))
-        goto out;
-    if (b->cal_intno != A64_EXCP_SWI || b->cal_target_el != 1 ||
-        b->cal_syndrome != ((A64_EC_SVC64 << 26) | (1u << 25) | A64_CAL_SVC_IMM)) {
-        machine_emu_failure(b->m, c,
-                            "aarch64: svc calibration: exception %u, syndrome 0x%x, target EL %u "
-                            "(offset %u): not Unicorn 2.0.1's CPU state layout",
-                            b->cal_intno, b->cal_syndrome, b->cal_target_el, A64_OFF_EXC_SYNDROME);
-        goto out;
-    }
-    if (!calibrate_one(b, A64_CAL_ADDR + 8, A64_INSN_LDXR_X1_X0, bad))
-        goto out;
-    if (b->cal_intno != A64_EXCP_DATA_ABORT || b->cal_target_el != 1 ||
-        A64_ESR_EC(b->cal_syndrome) != A64_EC_DABT_CUR || b->cal_vaddress != bad) {
-        machine_emu_failure(b->m, c,
-                            "aarch64: abort calibration: exception %u, syndrome 0x%x, address "
-                            "0x%llx (offset %u, expected 0x%llx): not Unicorn 2.0.1's layout",
-                            b->cal_intno, b->cal_syndrome, (unsigned long long)b->cal_vaddress,
-                            A64_OFF_EXC_VADDRESS, (unsigned long long)bad);
-        goto out;
-    }
-    ok = true;
-out:
-    c->cycles = cycles;
-    c->instructions = insns;
-    c->frac = frac;
-    memcpy(c->charged, charged, sizeof charged);
-    c->attr = attr;
-    c->attr_slot = attr_slot;
-    c->attr_default = attr_default;
-    c->attr_of = attr_of;
-    if (c->timing)
-        tm_break_flow(c->timing);
-    EMU_UC(c, uc_context_restore(c->uc, saved), fail_saved);
-    if (!emu_mem_write(c, A64_CAL_ADDR, saved_mem, sizeof saved_mem))
-        goto fail_saved;
-    EMU_UC(c, uc_ctl_remove_cache(c->uc, A64_CAL_ADDR, A64_CAL_ADDR + A64_CAL_SIZE), fail_saved);
-    (void)uc_context_free(saved); /* frees memory: cannot fail */
-    return ok;
-fail_saved:
-    if (saved)
-        (void)uc_context_free(saved);
-    return false;
 }
 
 /* Frees what a64_boot set up. */
@@ -545,7 +342,7 @@ static int a64_boot(struct machine *m, struct emu_core *c, uint64_t entry, uint6
     /* Called from the core's block hook, which exists before anything is
      * translated (see the file comment). */
     c->block_cb_arg = b; /* c->block_cb is set while an entry is pending */
-    if (!verify_layout(b) || !calibrate(b))
+    if (!a64_uc_verify_layout(m, c, b->ctx, A64_HCR_BASE) || !a64_uc_calibrate(m, c, &b->cal))
         return -1;
     if (!reg_set(b, UC_ARM64_REG_PC, entry) || !reg_set(b, UC_ARM64_REG_SP, sp) ||
         !reg_set(b, UC_ARM64_REG_X0, arg0))

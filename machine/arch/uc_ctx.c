@@ -7,6 +7,7 @@
 /* The probe value of probe i: distinct, never a reset value. */
 #define PROBE_VALUE(i) (0x5a5a000000000000ULL + 0x1000ULL * ((uint64_t)(i) + 1))
 
+/* Returns as uc_ctx.h says. */
 size_t uc_ctx_check_size(struct machine *m, struct emu_core *c, uc_context *ctx, size_t want)
 {
     size_t size = uc_context_size(c->uc), hdr;
@@ -25,6 +26,7 @@ size_t uc_ctx_check_size(struct machine *m, struct emu_core *c, uc_context *ctx,
     return size - UC_CTX_HEADER;
 }
 
+/* Returns as uc_ctx.h says. */
 bool uc_ctx_check_probes(struct machine *m, struct emu_core *c, uc_context *ctx,
                          const struct uc_ctx_probe *probes, size_t n)
 {
