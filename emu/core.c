@@ -255,22 +255,19 @@ uc_err emu_core_open(struct emu_core *c, const struct emu_arch *arch, unsigned i
     c->cycles_per_insn = 1;
     c->deadline = UINT64_MAX;
     c->attr = &c->attr_none;
-    uc_err err = uc_open(arch->uc_arch, arch->uc_mode, &c->uc);
-    if (err != UC_ERR_OK) { /* no engine yet to record it on: the caller reports it */
-        c->uc = NULL;
-        return err;
-    }
+    uc_err err;
+    EMU_UC(c, uc_open(arch->uc_arch, arch->uc_mode, &c->uc), fail);
     if (arch->uc_cpu_model >= 0)
         EMU_UC(c, uc_ctl_set_cpu_model(c->uc, arch->uc_cpu_model), fail);
     /* With exits enabled and none set, uc_emu_start(..., until = 0, ...)
      * does not stop when the guest jumps to address 0. */
     EMU_UC(c, uc_ctl_exits_enable(c->uc), fail);
     if (!block_index_grow(&c->blocks)) {
-        c->host_error = UC_ERR_NOMEM;
+        emu_core_host_error(c, UC_ERR_NOMEM, "allocating the block cache");
         goto fail;
     }
     if (arch->decoder_open && arch->decoder_open(c) != 0) {
-        c->host_error = UC_ERR_NOMEM;
+        emu_core_host_error(c, UC_ERR_NOMEM, "opening the decoder");
         goto fail;
     }
     EMU_UC(c, uc_hook_add(c->uc, &c->block_hook, UC_HOOK_BLOCK, (void *)block_hook, c, 1, 0), fail);

@@ -223,7 +223,8 @@ struct emu_core {
 
 /* Opens the engine, selects the CPU model and installs the block hook.
  * Memory is mapped by the caller afterwards. Returns UC_ERR_OK or the
- * Unicorn error; on error nothing stays allocated. */
+ * Unicorn error (c->host_error_why then names the failed call and its
+ * site); on error nothing stays allocated. */
 uc_err emu_core_open(struct emu_core *c, const struct emu_arch *arch, unsigned id, void *owner);
 /* Releases everything emu_core_open allocated. Safe on a zeroed core. */
 void emu_core_close(struct emu_core *c);

@@ -135,7 +135,7 @@ static void a_failed_register_access_is_an_error_with_its_call_site(void **state
     assert_int_equal(v, 0);
     assert_int_equal(c.host_error, UC_ERR_ARG);
     char site[64];
-    snprintf(site, sizeof site, "tests/emu/test_core.c:%d: ", line);
+    snprintf(site, sizeof site, "test_core.c:%d: ", line);
     assert_non_null(strstr(c.host_error_why, site));
     assert_non_null(strstr(c.host_error_why, "uc_reg_read"));
     assert_non_null(strstr(c.host_error_why, uc_strerror(UC_ERR_ARG)));
@@ -152,7 +152,7 @@ static void a_failed_register_access_is_an_error_with_its_call_site(void **state
     open_with_code(&c, EMU_ARCH_RISCV64, code, sizeof code);
     assert_int_equal(emu_reg_read(&c, 0), 0);
     assert_int_equal(c.host_error, UC_ERR_ARG);
-    assert_non_null(strstr(c.host_error_why, "tests/emu/test_core.c:"));
+    assert_non_null(strstr(c.host_error_why, "test_core.c:"));
     emu_core_close(&c);
 }
 
@@ -185,8 +185,7 @@ static void emu_uc_records_the_call_and_jumps_to_cleanup(void **state)
     assert_int_equal(write_through_emu_uc(&c, 0x1000, &line), -1);
     assert_int_equal(c.host_error, UC_ERR_WRITE_UNMAPPED);
     char site[96];
-    snprintf(site, sizeof site,
-             "tests/emu/test_core.c:%d: uc_mem_write(c->uc, addr, &byte, 1) failed", line);
+    snprintf(site, sizeof site, "test_core.c:%d: uc_mem_write(c->uc, addr, &byte, 1) failed", line);
     assert_non_null(strstr(c.host_error_why, site));
     assert_int_equal(emu_core_run(&c), EMU_STOP_ERROR);
     emu_core_close(&c);
@@ -195,6 +194,22 @@ static void emu_uc_records_the_call_and_jumps_to_cleanup(void **state)
     assert_false(emu_mem_write(&c, 0x1000, &b, 1));
     assert_int_equal(c.host_error, UC_ERR_WRITE_UNMAPPED);
     assert_non_null(strstr(c.host_error_why, "uc_mem_write(0x1000, 1 bytes)"));
+    emu_core_close(&c);
+}
+
+/* A core whose engine cannot open says which call failed, where (a path
+ * relative to the source tree), and why; nothing stays allocated. */
+static void a_failed_open_names_its_call_site(void **state)
+{
+    (void)state;
+    struct emu_arch bad = emu_arch_riscv64;
+    bad.uc_arch = UC_ARCH_MAX;
+    struct emu_core c;
+    assert_int_equal(emu_core_open(&c, &bad, 0, NULL), UC_ERR_ARCH);
+    assert_null(c.uc);
+    assert_int_equal(strncmp(c.host_error_why, "emu/core.c:", 11), 0);
+    assert_non_null(strstr(c.host_error_why, "uc_open("));
+    assert_non_null(strstr(c.host_error_why, uc_strerror(UC_ERR_ARCH)));
     emu_core_close(&c);
 }
 
@@ -218,6 +233,7 @@ int main(void)
         cmocka_unit_test(the_flat_cost_scales_the_clock),
         cmocka_unit_test(a_failed_register_access_is_an_error_with_its_call_site),
         cmocka_unit_test(emu_uc_records_the_call_and_jumps_to_cleanup),
+        cmocka_unit_test(a_failed_open_names_its_call_site),
         cmocka_unit_test(architectures_are_found_by_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
