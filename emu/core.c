@@ -394,39 +394,34 @@ void emu_core_host_error(struct emu_core *c, uc_err err, const char *what)
     emu_core_uc_failed(c, err, NULL, what);
 }
 
-/* Returns UC_ERR_OK if `reg` is one of the core's architecture's register
- * ids, else UC_ERR_ARG. */
-static uc_err reg_valid(const struct emu_core *c, int reg)
+/* Returns true if `err` (of the register access `what` to `reg`) is
+ * UC_ERR_OK; else records it with `site` and returns false. */
+static bool reg_checked(struct emu_core *c, uc_err err, const char *what, int reg, const char *site)
 {
-    return reg > 0 && reg < c->arch->reg_end ? UC_ERR_OK : UC_ERR_ARG;
+    if (!EMU_UC_UNLIKELY(err != UC_ERR_OK))
+        return true;
+    char call[48];
+    snprintf(call, sizeof call, "%s(register %d)", what, reg);
+    emu_core_uc_failed(c, err, site, call);
+    return false;
+}
+
+/* Returns true if `reg` is one of the core's architecture's register ids. */
+static bool reg_valid(const struct emu_core *c, int reg)
+{
+    return reg > 0 && reg < c->arch->reg_end;
 }
 
 bool emu_reg_get_raw_at(struct emu_core *c, int reg, void *v, const char *site)
 {
-    uc_err err = reg_valid(c, reg);
-    if (err == UC_ERR_OK)
-        err = uc_reg_read(c->uc, reg, v);
-    if (EMU_UC_UNLIKELY(err != UC_ERR_OK)) {
-        char call[48];
-        snprintf(call, sizeof call, "uc_reg_read(register %d)", reg);
-        emu_core_uc_failed(c, err, site, call);
-        return false;
-    }
-    return true;
+    uc_err err = reg_valid(c, reg) ? uc_reg_read(c->uc, reg, v) : UC_ERR_ARG;
+    return reg_checked(c, err, "uc_reg_read", reg, site);
 }
 
 bool emu_reg_set_raw_at(struct emu_core *c, int reg, const void *v, const char *site)
 {
-    uc_err err = reg_valid(c, reg);
-    if (err == UC_ERR_OK)
-        err = uc_reg_write(c->uc, reg, v);
-    if (EMU_UC_UNLIKELY(err != UC_ERR_OK)) {
-        char call[48];
-        snprintf(call, sizeof call, "uc_reg_write(register %d)", reg);
-        emu_core_uc_failed(c, err, site, call);
-        return false;
-    }
-    return true;
+    uc_err err = reg_valid(c, reg) ? uc_reg_write(c->uc, reg, v) : UC_ERR_ARG;
+    return reg_checked(c, err, "uc_reg_write", reg, site);
 }
 
 bool emu_reg_write_at(struct emu_core *c, int reg, uint64_t value, const char *site)

@@ -92,33 +92,29 @@ bool rv_uc_verify_layout(struct machine *m, struct emu_core *c, uc_context *ctx)
         }
     if (bad)
         goto fail;
-    /* The mode: as S, mscratch (M-only) is refused, sscratch lands. */
+    /* The mode: as S, mscratch (M-only) is refused, sscratch lands; as U
+     * both are refused. */
+    static const struct {
+        uint64_t priv, mscratch, sscratch;
+        const char *bad;
+    } modes[] = {
+        {PRV_S, 0x11111111, 0x22222222,
+         "priv (an S-mode context accepted an M-mode CSR write or refused an S-mode one)"},
+        {PRV_U, 0x33333333, 0x44444444, "priv (a U-mode context accepted a CSR write)"},
+    };
     int scr[] = {UC_RISCV_REG_MSCRATCH, UC_RISCV_REG_SSCRATCH};
-    uint64_t s_vals[] = {0x11111111, 0x22222222}, u_vals[] = {0x33333333, 0x44444444};
-    uc_ctx_put64(ctx, OFF_PRIV, PRV_S);
-    EMU_UC(c, uc_context_restore(c->uc, ctx), fail_quiet);
-    if (!rv_api(m, c, true, scr, s_vals, 2))
-        goto fail_quiet;
-    if (!rv_save(c, ctx))
-        goto fail_quiet;
-    if (uc_ctx_get64(ctx, OFF_MSCRATCH) != vals[i_mscratch] ||
-        uc_ctx_get64(ctx, OFF_SSCRATCH) != s_vals[1]) {
-        bad = "priv (an S-mode context accepted an M-mode CSR write or refused an S-mode one)";
+    for (unsigned i = 0; i < 2; i++) {
+        uint64_t w[] = {modes[i].mscratch, modes[i].sscratch};
+        uc_ctx_put64(ctx, OFF_PRIV, modes[i].priv);
+        EMU_UC(c, uc_context_restore(c->uc, ctx), fail_quiet);
+        if (!rv_api(m, c, true, scr, w, 2) || !rv_save(c, ctx))
+            goto fail_quiet;
         got = uc_ctx_get64(ctx, OFF_SSCRATCH);
+        if (uc_ctx_get64(ctx, OFF_MSCRATCH) != vals[i_mscratch] || got != modes[0].sscratch) {
+            bad = modes[i].bad;
+            goto fail;
+        }
     }
-    if (bad)
-        goto fail;
-    uc_ctx_put64(ctx, OFF_PRIV, PRV_U);
-    EMU_UC(c, uc_context_restore(c->uc, ctx), fail_quiet);
-    if (!rv_api(m, c, true, scr, u_vals, 2) || !rv_save(c, ctx))
-        goto fail_quiet;
-    if (uc_ctx_get64(ctx, OFF_MSCRATCH) != vals[i_mscratch] ||
-        uc_ctx_get64(ctx, OFF_SSCRATCH) != s_vals[1]) {
-        bad = "priv (a U-mode context accepted a CSR write)";
-        got = uc_ctx_get64(ctx, OFF_SSCRATCH);
-    }
-    if (bad)
-        goto fail;
     EMU_UC(c, uc_context_restore(c->uc, orig), fail_quiet);
     (void)uc_context_free(orig); /* frees memory: cannot fail */
     return true;
