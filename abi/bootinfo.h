@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #define BOOTINFO_MAGIC 0x4942554d45435049ULL /* "IPCEMUBI" */
-#define BOOTINFO_VERSION 1u
+#define BOOTINFO_VERSION 2u
 
 /* Built-in workloads `ipcemu boot --demo NAME` selects. */
 enum bootinfo_demo {
@@ -38,7 +38,8 @@ struct bootinfo {
     uint32_t reserved32;
     uint64_t scenario;      /* BOOT_DEMO_SCENARIO: address of the struct scn_blob */
     uint64_t scenario_size; /* its bytes */
-    uint64_t reserved[3];
+    uint64_t intc_base;     /* the interrupt controller (version 2) */
+    uint64_t reserved[2];
 };
 
 _Static_assert(sizeof(struct bootinfo) == 136, "bootinfo is an ABI");

@@ -10,8 +10,9 @@
 #define UART_STATUS_TX_READY 0x1u
 
 /* Timer: NOW is the core's cycle clock; CMP a deadline in cycles. Writing
- * CMP_HI arms the timer; the irq line rises when NOW >= CMP while armed
- * and stays up until CTRL_ACK is written (which also disarms). */
+ * CMP_HI arms the timer; its irq line (INTC_LINE_TIMER) rises when NOW >=
+ * CMP while armed and stays up until CTRL_ACK is written (which also
+ * disarms). */
 #define TIMER_NOW_LO 0x00
 #define TIMER_NOW_HI 0x04
 #define TIMER_CMP_LO 0x08
@@ -20,6 +21,33 @@
 #define TIMER_CTRL_ARMED 0x1u   /* read: armed */
 #define TIMER_CTRL_PENDING 0x2u /* read: irq line up */
 #define TIMER_CTRL_ACK 0x2u     /* write: lower the line and disarm */
+
+/* Interrupt controller: INTC_NLINES level-triggered input lines, one
+ * per device that interrupts (INTC_LINE_*). Global registers: PENDING
+ * (read: bit n = line n is up, enabled or not), SERVICE (read: lines
+ * claimed and not yet completed), NLINES (read: INTC_NLINES). Then one
+ * block of registers per target core, INTC_TGT_STRIDE bytes apart from
+ * INTC_TGT_BASE (only target 0 exists; SMP adds blocks and an
+ * inter-processor interrupt register in each):
+ *   ENABLE   read/write: bit n lets line n interrupt the target (reset 0);
+ *   CLAIM    read: the lowest line that is up, enabled and not in service,
+ *            which goes into service; INTC_CLAIM_NONE when there is none;
+ *   COMPLETE write a claimed line's number: its service ends (a line still
+ *            up then requests an interrupt again).
+ * The target's interrupt is requested while a line is up, enabled and not
+ * in service: the acknowledge order is claim, lower the line at its device,
+ * complete. */
+#define INTC_NLINES 32
+#define INTC_LINE_TIMER 0 /* the timer's irq line */
+#define INTC_CLAIM_NONE 0xffffffffu
+#define INTC_PENDING 0x00
+#define INTC_SERVICE 0x04
+#define INTC_NLINES_REG 0x08
+#define INTC_TGT_BASE 0x100
+#define INTC_TGT_STRIDE 0x10
+#define INTC_TGT_ENABLE(t) (INTC_TGT_BASE + INTC_TGT_STRIDE * (t) + 0x0)
+#define INTC_TGT_CLAIM(t) (INTC_TGT_BASE + INTC_TGT_STRIDE * (t) + 0x4)
+#define INTC_TGT_COMPLETE(t) (INTC_TGT_BASE + INTC_TGT_STRIDE * (t) + 0x8)
 
 /* Power: writing EXIT ends the run with the written exit code. */
 #define POWER_EXIT 0x00

@@ -30,11 +30,12 @@
 
 /* Devices: one 4 KiB page each, 32-bit registers. */
 #define MM_DEV_BASE 0x10000000ULL
-#define MM_DEV_SIZE 0x00004000ULL
+#define MM_DEV_SIZE 0x00005000ULL
 #define MM_UART 0x10000000ULL
 #define MM_TIMER 0x10001000ULL
 #define MM_POWER 0x10002000ULL
 #define MM_TRACE 0x10003000ULL
+#define MM_INTC 0x10004000ULL
 #define MM_DEV_PAGE 0x1000ULL
 
 #endif

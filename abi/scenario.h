@@ -8,6 +8,8 @@
 
 #include <stdint.h>
 
+#include "abi/scenario_ops.h"
+
 #define SCN_MAGIC 0x324e4353u       /* "SCN2" */
 #define SCN_IMAGE_MAGIC 0x474d4953u /* "SIMG" */
 #define SCN_MAX_PROCS 1000          /* processes, replicas counted */
@@ -29,7 +31,7 @@
  * kregion.c KIPC_REGIONS and REGION_MAX_PAGES). The loader checks what a scenario creates at
  * start against them (what programs create later gets no_memory or
  * no_slot when a table is full); guest-kernel/scenario.c asserts the
- * ones it can see and tests/machine/test_scenario.c checks the others
+ * ones it can see and tests/machine/test_scenario_load.c checks the others
  * against the kernel's sources. */
 #define SCN_KERNEL_PROCS 1024
 #define SCN_KERNEL_SLOTS 64 /* capabilities per process */
@@ -47,65 +49,26 @@
  * program, R and E results (0, or a negative ipc_err: the runner counts
  * any non-negative result as 0), and Ik the iteration (from 1) of each
  * repeat around the operation, outermost first ("iterations" and nothing
- * after it when there is none). The host (machine/scenario.c,
+ * after it when there is none). The host (machine/scenario_check.c,
  * scn_check) maps S back to the operation's place in the scenario. */
 #define SCN_FAIL_LINE "[runner] pid "
 #define SCN_EXIT_EXPECT 100
 
+/* The operations (abi/scenario_ops.h), numbered from 1; SCN_OP_LOOP_END,
+ * which no scenario names, closes a repeat's body. scn_opcode_index_
+ * only numbers them. */
+#define SCN_OP_INDEX_(tok, ...) SCN_OPI_##tok,
+#define SCN_OP_ENUM_(tok, ...) SCN_OP_##tok = SCN_OPI_##tok + 1,
+enum scn_opcode_index_ { SCN_OPS(SCN_OP_INDEX_) SCN_OPI_LOOP_END };
+/* clang-format off */
 enum scn_opcode {
-    SCN_OP_PORT_CREATE = 1, /* c = as, n = capacity */
-    SCN_OP_BIND,            /* a = port, m = name offset */
-    SCN_OP_LOOKUP,          /* c = as, m = name offset */
-    SCN_OP_SEND,            /* a = port, n = bytes, m = opcode, v = timeout, x = the slots
-                               of the capabilities it carries, w = ipc_umsg flags
-                               (IPC_UMSG_MOVE) */
-    SCN_OP_TRY_SEND,        /* as send, no timeout */
-    SCN_OP_RECV,            /* a = port, v = timeout, c = as (the first capability it
-                               carries), x = the slots of every capability it names */
-    SCN_OP_TRY_RECV,        /* a = port, c = as, x = as lists */
-    SCN_OP_CALL,            /* a = port, n = bytes, m = opcode, v = timeout */
-    SCN_OP_RECV_CALL,       /* a = port, c = as (reply capability), v = timeout */
-    SCN_OP_REPLY,           /* a = reply, n = bytes */
-    SCN_OP_REPLY_RECV,      /* a = reply, b = port, c = as (next reply capability) */
-    SCN_OP_NOTIF_CREATE,    /* c = as */
-    SCN_OP_NOTIFY,          /* a = notification, v = bits */
-    SCN_OP_WAIT,            /* a = notification, v = timeout */
-    SCN_OP_POLL,            /* a = notification */
-    SCN_OP_PEEK,            /* a = port */
-    SCN_OP_PULL,            /* a = port */
-    SCN_OP_DISCARD,         /* a = port */
-    SCN_OP_DERIVE,          /* a = cap, n = rights, c = as */
-    SCN_OP_REVOKE,          /* a = cap */
-    SCN_OP_DELETE,          /* a = cap */
-    SCN_OP_LIMIT,           /* a = port, w = opcode mask, n = max bytes */
-    SCN_OP_RATE,            /* a = port, v = period, w = burst */
-    SCN_OP_COMPUTE,         /* v = cycles */
-    SCN_OP_SLEEP,           /* v = cycles */
-    SCN_OP_YIELD,
-    SCN_OP_EXIT,          /* n = code */
-    SCN_OP_PX_SOCKET,     /* c = as (the runner's socket index goes in the handle) */
-    SCN_OP_PX_BIND,       /* a = socket, m = name offset */
-    SCN_OP_PX_CONNECT,    /* a = socket, m = name offset */
-    SCN_OP_PX_SEND,       /* a = socket, n = bytes */
-    SCN_OP_PX_RECV,       /* a = socket */
-    SCN_OP_PX_CLOSE,      /* a = socket, m = name offset or UINT32_MAX */
-    SCN_OP_CHAN_CREATE,   /* c = as, n = slots, w = slot size */
-    SCN_OP_CHAN_GIVE,     /* a = chan, b = port */
-    SCN_OP_CHAN_ACCEPT,   /* a = port (receives the end chan_give sent), c = as */
-    SCN_OP_CHAN_SEND,     /* a = chan, n = messages in the batch, w = bytes each */
-    SCN_OP_CHAN_RECV,     /* a = chan */
-    SCN_OP_TOPIC_CREATE,  /* c = as */
-    SCN_OP_SUBSCRIBE,     /* a = topic, b = port */
-    SCN_OP_PUBLISH,       /* a = topic, n = bytes, m = opcode */
-    SCN_OP_REGION_CREATE, /* c = as, n = bytes */
-    SCN_OP_MAP,           /* a = region (maps it; the runner keeps the address) */
-    SCN_OP_UNMAP,         /* a = region */
-    SCN_OP_REGION_COPY,   /* a = region, c = as (a new region, same contents) */
-    SCN_OP_TOUCH,         /* a = a mapped region, n = bytes, m = 1 write / 0 read */
-    SCN_OP_REPEAT,        /* v = count, m = index of its SCN_OP_LOOP_END */
-    SCN_OP_LOOP_END,      /* m = index of its SCN_OP_REPEAT */
-    SCN_OP_COUNT
+    SCN_OPS(SCN_OP_ENUM_)
+    SCN_OP_LOOP_END = SCN_OPI_LOOP_END + 1 /* m = index of its SCN_OP_REPEAT */
 };
+/* clang-format on */
+#undef SCN_OP_INDEX_
+#undef SCN_OP_ENUM_
+#define SCN_OP_COUNT (SCN_OP_LOOP_END + 1) /* opcodes are below it */
 
 /* One operation (40 bytes). */
 struct scn_op {
@@ -115,7 +78,7 @@ struct scn_op {
     uint64_t v, w;
     int32_t expect; /* SCN_EXPECT_ANY, 0, or a negative ipc_err */
     uint32_t x;     /* up to four handle slots, one a byte from the lowest, 0xff for none
-                       (SCN_NO_SLOTS: none at all); see the opcodes */
+                       (SCN_NO_SLOTS: none at all); see abi/scenario_ops.h */
 };
 
 _Static_assert(sizeof(struct scn_op) == 40, "scn_op is an ABI");

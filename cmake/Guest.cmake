@@ -47,11 +47,14 @@ function(ipcemu_guest_objects out arch tag)
     set(${out} ${objs} PARENT_SCOPE)
 endfunction()
 
-# ipcemu_guest_elf(ARCH NAME KERNEL_SOURCES... USER user-sources...): links
-# build/guest/ARCH/NAME.elf from the kernel objects and a libuser.a of the user
-# objects (kernel.ld puts libuser.a in user-accessible pages).
+# ipcemu_guest_elf(ARCH NAME KERNEL_SOURCES... USER user-sources...
+# [CHECK check-sources...]): links build/guest/ARCH/NAME.elf from the kernel
+# objects and a libuser.a of the user objects (kernel.ld puts libuser.a in
+# user-accessible pages). CHECK sources are linked with the same objects into a
+# throw-away obj/NAME-kphases.check only (NAME.elf stays as it is), which the
+# guest target builds: a symbol they reference that the kernel lacks fails it.
 function(ipcemu_guest_elf arch name)
-    cmake_parse_arguments(G "" "" "KERNEL;USER" ${ARGN})
+    cmake_parse_arguments(G "" "" "KERNEL;USER;CHECK" ${ARGN})
     set(dir ${CMAKE_BINARY_DIR}/guest/${arch})
     ipcemu_guest_objects(kobjs ${arch} ${name} ${G_KERNEL})
     ipcemu_guest_objects(uobjs ${arch} ${name}-user ${G_USER})
@@ -75,6 +78,18 @@ function(ipcemu_guest_elf arch name)
         COMMENT "guest ${arch}: link ${name}.elf"
         VERBATIM)
     set_property(GLOBAL APPEND PROPERTY IPCEMU_GUEST_ELFS ${elf})
+    if(G_CHECK)
+        ipcemu_guest_objects(cobjs ${arch} ${name}-check ${G_CHECK})
+        set(check ${dir}/obj/${name}-kphases.check)
+        add_custom_command(
+            OUTPUT ${check}
+            COMMAND ${IPCEMU_GUEST_LD} -T ${CMAKE_SOURCE_DIR}/guest-kernel/kernel.ld
+                    --no-dynamic-linker -static -o ${check} ${kobjs} ${cobjs} ${libdir}/libuser.a
+            DEPENDS ${kobjs} ${cobjs} ${elf}
+            COMMENT "guest ${arch}: check ${name}.elf against the functions abi/kphases.h lists"
+            VERBATIM)
+        set_property(GLOBAL APPEND PROPERTY IPCEMU_GUEST_CHECKS ${check})
+    endif()
 endfunction()
 
 # ipcemu_guest_bare(ARCH NAME SOURCES...): a bare-metal program for `ipcemu
@@ -97,7 +112,7 @@ set(IPCEMU_KERNEL_SOURCES
     guest-kernel/main.c guest-kernel/proc.c guest-kernel/sched.c guest-kernel/syscall.c
     guest-kernel/trap.c guest-kernel/console.c guest-kernel/lib.c guest-kernel/kpage.c
     guest-kernel/ktrace.c guest-kernel/demo.c guest-kernel/kipc.c guest-kernel/kcall.c guest-kernel/knotify.c guest-kernel/kregion.c guest-kernel/scenario.c ipc/cap.c
-    ipc/port.c ipc/notify.c)
+    ipc/port.c ipc/notify.c guest-kernel/irq.c)
 set(IPCEMU_USER_SOURCES guest-kernel/user/ulib.c guest-kernel/user/programs.c
     guest-kernel/user/chan.c guest-kernel/user/posix.c guest-kernel/user/programs_async.c
     guest-kernel/user/runner.c)
@@ -106,7 +121,8 @@ foreach(arch ${IPCEMU_GUEST_ARCHES})
     set(a guest-kernel/arch/${arch})
     ipcemu_guest_elf(${arch} kernel
         KERNEL ${a}/entry.S ${a}/trap.S ${a}/arch.c ${a}/mmu.c ${IPCEMU_KERNEL_SOURCES}
-        USER ${a}/usys.S ${IPCEMU_USER_SOURCES})
+        USER ${a}/usys.S ${IPCEMU_USER_SOURCES}
+        CHECK guest-kernel/kphases_check.c)
     foreach(prog sum bkpt spin bench mix chain-add8 chain-add16 chain-mul8 chain-mul16 chain-div8
                  chain-div16 chain-load8 chain-load16 ring-16k ring-64k ring-4m branch-random
                  branch-fixed flood)
@@ -118,7 +134,8 @@ foreach(arch ${IPCEMU_GUEST_ARCHES})
 endforeach()
 
 get_property(IPCEMU_GUEST_ELFS GLOBAL PROPERTY IPCEMU_GUEST_ELFS)
-add_custom_target(guest ALL DEPENDS ${IPCEMU_GUEST_ELFS})
+get_property(IPCEMU_GUEST_CHECKS GLOBAL PROPERTY IPCEMU_GUEST_CHECKS)
+add_custom_target(guest ALL DEPENDS ${IPCEMU_GUEST_ELFS} ${IPCEMU_GUEST_CHECKS})
 
 # The images, embedded: ipcemu_img_<arch>_<name>_start / _end.
 set(IPCEMU_IMAGES_S ${CMAKE_BINARY_DIR}/guest/images.S)

@@ -15,6 +15,7 @@ bool dev_timer_update(struct dev_timer *t, uint64_t now)
         t->fired++;
         /* a deadline armed in the past rises when it is written */
         t->rose_at = t->cmp > t->armed_at ? t->cmp : t->armed_at;
+        dev_irq_set(&t->irq, true);
     }
     return t->pending;
 }
@@ -24,6 +25,15 @@ uint64_t dev_timer_deadline(const struct dev_timer *t)
     /* A pending line keeps its deadline (now in the past): whoever runs the
      * core must stop it at once to deliver the interrupt. */
     return t->armed ? t->cmp : DEV_TIMER_NEVER;
+}
+
+/* Lowers the irq line if it is up. */
+static void timer_lower(struct dev_timer *t)
+{
+    if (t->pending) {
+        t->pending = false;
+        dev_irq_set(&t->irq, false);
+    }
 }
 
 /* Returns the clock halves, the deadline halves, or the CTRL bits. */
@@ -60,14 +70,14 @@ static void timer_write(void *dev, uint64_t off, uint32_t value)
     case TIMER_CMP_HI:
         t->cmp = ((uint64_t)value << 32) | t->cmp_lo;
         t->armed = true;
-        t->pending = false;
+        timer_lower(t);
         t->armed_at = t->now ? t->now(t->ctx) : 0;
         dev_timer_update(t, t->armed_at);
         break;
     case TIMER_CTRL:
         if (value & TIMER_CTRL_ACK) {
-            t->pending = false;
             t->armed = false;
+            timer_lower(t);
         }
         break;
     default:

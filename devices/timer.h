@@ -1,8 +1,9 @@
 /* devices/timer.h: a one-shot timer on the core's cycle clock. The guest
  * writes a deadline (CMP_LO then CMP_HI, which arms it); the irq line rises
  * once the clock reaches the deadline and stays up until the guest writes
- * TIMER_CTRL_ACK. The clock is read through a callback, so the device is
- * testable without a CPU. */
+ * TIMER_CTRL_ACK; the device drives `irq` (wired by the machine to the
+ * interrupt controller's INTC_LINE_TIMER) with it. The clock is read through a callback, so the
+ * device is testable without a CPU. */
 #ifndef IPCEMU_DEVICES_TIMER_H
 #define IPCEMU_DEVICES_TIMER_H
 
@@ -19,11 +20,12 @@ struct dev_timer {
     uint64_t cmp;    /* deadline in cycles */
     uint32_t cmp_lo; /* latched low half until CMP_HI is written */
     bool armed;
-    bool pending;      /* the irq line */
-    uint64_t fired;    /* how many times the line rose */
-    uint64_t armed_at; /* the clock when the deadline was last written */
-    uint64_t rose_at;  /* the cycle the line last rose: the deadline, or the
-                          write that armed a deadline already past */
+    bool pending;       /* the irq line */
+    struct dev_irq irq; /* where the line goes; unwired after init */
+    uint64_t fired;     /* how many times the line rose */
+    uint64_t armed_at;  /* the clock when the deadline was last written */
+    uint64_t rose_at;   /* the cycle the line last rose: the deadline, or the
+                           write that armed a deadline already past */
 };
 
 extern const struct dev_ops dev_timer_ops;

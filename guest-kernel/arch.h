@@ -84,7 +84,7 @@ __attribute__((noreturn)) void arch_halt(void);
 
 enum trap_kind {
     TRAP_SYSCALL,    /* the system-call instruction */
-    TRAP_IRQ,        /* the timer interrupt */
+    TRAP_IRQ,        /* an interrupt from the interrupt controller (irq.c) */
     TRAP_PAGE_FAULT, /* access the page tables refuse (or unmapped) */
     TRAP_UNDEF,      /* undefined or privileged instruction */
     TRAP_OTHER,      /* anything else the architecture can raise */

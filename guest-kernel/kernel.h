@@ -75,7 +75,7 @@ struct proc {
 /* Machine facts from the boot-info block. */
 struct kconfig {
     uintptr_t ram_base, ram_end;
-    uintptr_t uart, timer, power, trace;
+    uintptr_t uart, timer, power, trace, intc;
     uint64_t quantum;
     uint64_t seed;
     uint32_t demo;
@@ -121,6 +121,15 @@ bool timer_pending(void);
 void timer_ack(void);
 /* Powers the machine off with `code`. */
 __attribute__((noreturn)) void power_off(uint32_t code);
+
+/* irq.c: the interrupt controller. */
+/* Enables the controller lines the kernel has handlers for. */
+void irq_init(void);
+/* Handles an interrupt taken from user mode while `p` ran: claims the line,
+ * runs its handler, completes it; never returns (leaves to `p` or, when
+ * the handler preempts it, to the next process). */
+__attribute__((noreturn)) void irq_from_user(struct proc *p);
+extern uint64_t irq_spurious; /* claims that found no line */
 
 /* proc.c */
 /* Creates a ready process that runs the user function entry(arg) (through

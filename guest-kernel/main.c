@@ -23,6 +23,7 @@ void kmain(const struct bootinfo *bi)
         .timer = bi->timer_base,
         .power = bi->power_base,
         .trace = bi->trace_base,
+        .intc = bi->intc_base,
         .quantum = bi->quantum,
         .seed = bi->seed,
         .demo = bi->demo,
@@ -42,9 +43,11 @@ void kmain(const struct bootinfo *bi)
         arch_pt_map(kernel_root, kcfg.uart, KPAGE_SIZE, PT_R | PT_W | PT_DEV) ||
         arch_pt_map(kernel_root, kcfg.timer, KPAGE_SIZE, PT_R | PT_W | PT_DEV) ||
         arch_pt_map(kernel_root, kcfg.power, KPAGE_SIZE, PT_R | PT_W | PT_DEV) ||
-        arch_pt_map(kernel_root, kcfg.trace, KPAGE_SIZE, PT_R | PT_W | PT_DEV))
+        arch_pt_map(kernel_root, kcfg.trace, KPAGE_SIZE, PT_R | PT_W | PT_DEV) ||
+        arch_pt_map(kernel_root, kcfg.intc, KPAGE_SIZE, PT_R | PT_W | PT_DEV))
         panic("kmain: out of memory for the kernel page tables");
     arch_pt_activate(kernel_root, 0);
+    irq_init();
 
     kipc_init(kcfg.cap_cache_lines);
     demo_start(kcfg.demo);

@@ -1,5 +1,5 @@
 /* guest-kernel/trap.c: what the kernel does with a trap from user mode:
- * system calls, the timer, and faults (the process is killed with a fault
+ * system calls, interrupts (irq.c), and faults (the process is killed with a fault
  * record, the kernel goes on). */
 #include "kernel.h"
 
@@ -44,18 +44,7 @@ void trap_from_user(struct arch_regs *frame, const struct trap *t)
         arch_enter_user(&p->regs);
     }
     case TRAP_IRQ:
-        if (timer_pending()) {
-            timer_ack();
-            uint64_t now = timer_now();
-            ktrace(TRC_EV_TIMER_IRQ, p->pid, 0, 0, 0, 0);
-            kipc_expire(now);
-            if (sched_slice_over(now) || sched_ready_above(p->prio)) {
-                sched_enqueue(p);
-                sched_next(TRC_SWITCH_PREEMPT);
-            }
-            sched_arm_timer(); /* an IPC deadline came first: the slice goes on */
-        }
-        arch_enter_user(&p->regs); /* or spurious: nothing is pending */
+        irq_from_user(p); /* irq.c: claim, dispatch by line, complete */
     case TRAP_PAGE_FAULT:
     case TRAP_UNDEF:
     case TRAP_OTHER:

@@ -28,10 +28,12 @@ struct machine_arch {
      * PC = entry, SP = sp, first argument register = arg0; installs the trap
      * hooks. Returns 0, or -1 after machine_emu_failure() said why. */
     int (*boot)(struct machine *m, struct emu_core *c, uint64_t entry, uint64_t sp, uint64_t arg0);
-    /* Called with the core stopped while the interrupt line is up. Delivers
-     * the interrupt into the kernel's vector if the core can take it now
-     * (user mode with interrupts enabled) and returns true; returns false
-     * (nothing changed) when it is masked. */
+    /* Called with the core stopped while the interrupt controller's output
+     * is up (devices/intc.h; the kernel claims the line from it). Delivers
+     * the interrupt into the kernel's vector (x86 vector 32, the AArch64
+     * IRQ, the RISC-V supervisor external interrupt) if the core can take
+     * it now (user mode with interrupts enabled) and returns true; returns
+     * false (nothing changed) when it is masked. */
     bool (*interrupt)(struct machine *m, struct emu_core *c);
     /* Returns true if the core runs unprivileged (ring 3 / EL0 / U-mode). */
     bool (*user_mode)(struct emu_core *c);

@@ -153,10 +153,11 @@ void machine_emu_failure(struct machine *m, struct emu_core *c, const char *fmt,
     emu_core_request_stop(c);
 }
 
-/* Records that the timer interrupt reached the kernel (TRC_EV_IRQ): taken
- * as a trap (`idle` false) or by waking the idle core; with when the line
- * rose and how long it waited masked, so that every interrupt's latency is
- * explained by the trace. Marks this rise of the line as delivered. */
+/* Records that an interrupt reached the kernel (TRC_EV_IRQ): taken as a
+ * trap (`idle` false) or by waking the idle core; with when the timer's
+ * line (the only line wired today) rose and how long it waited masked, so
+ * that every interrupt's latency is explained by the trace. Marks this
+ * rise of the controller's output as delivered. */
 static void irq_reached(struct machine *m, struct emu_core *c, bool idle)
 {
     uint64_t masked = m->irq_masked_rise == m->timer.fired ? c->cycles - m->irq_masked_at : 0;
@@ -165,7 +166,24 @@ static void irq_reached(struct machine *m, struct emu_core *c, bool idle)
                           .type = TRC_EV_IRQ,
                           .arg = {idle ? 1 : 0, m->timer.rose_at, masked, m->timer.cmp}};
     log_event(m, &e);
-    m->irq_rise = m->timer.fired;
+    m->irq_rise = m->intc.rises;
+}
+
+/* Returns true while the controller requests an interrupt whose rise has
+ * not been delivered yet (once delivered, the kernel claims it). */
+static bool irq_requested(const struct machine *m)
+{
+    return dev_intc_output(&m->intc) && m->intc.rises != m->irq_rise;
+}
+
+/* Notes the cycle the board first found this rise of the timer's line up
+ * and could not deliver it (for TRC_EV_IRQ's masked wait). */
+static void irq_note_masked(struct machine *m, struct emu_core *c)
+{
+    if (m->irq_masked_rise != m->timer.fired) {
+        m->irq_masked_rise = m->timer.fired;
+        m->irq_masked_at = c->cycles;
+    }
 }
 
 void machine_trap_entry(struct machine *m, struct emu_core *c, bool interrupt)
@@ -216,6 +234,10 @@ static void mmio_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t valu
     uint64_t t = dev_timer_deadline(&d->m->timer);
     if (t < d->m->core.deadline)
         d->m->core.deadline = t;
+    /* A write to the controller (ENABLE, COMPLETE) may have raised its
+     * output: the same, the core stops at the end of this block. */
+    if (irq_requested(d->m) && d->m->core.cycles < d->m->core.deadline)
+        d->m->core.deadline = d->m->core.cycles;
 }
 
 /* The cycle clock, for the timer. */
@@ -353,11 +375,12 @@ int machine_init(struct machine *m, const struct machine_config *cfg, struct trc
     dev_timer_init(&m->timer, clock_now, m);
     dev_power_init(&m->power, power_off, m);
     dev_traceport_init(&m->trace, trace_emit, m);
+    dev_intc_init(&m->intc);
+    m->timer.irq = dev_intc_irq(&m->intc, INTC_LINE_TIMER);
     const struct machine_dev devs[] = {
-        {m, &dev_uart_ops, &m->uart, MM_UART},
-        {m, &dev_timer_ops, &m->timer, MM_TIMER},
-        {m, &dev_power_ops, &m->power, MM_POWER},
-        {m, &dev_traceport_ops, &m->trace, MM_TRACE},
+        {m, &dev_uart_ops, &m->uart, MM_UART},    {m, &dev_timer_ops, &m->timer, MM_TIMER},
+        {m, &dev_power_ops, &m->power, MM_POWER}, {m, &dev_traceport_ops, &m->trace, MM_TRACE},
+        {m, &dev_intc_ops, &m->intc, MM_INTC},
     };
     size_t ndev = sizeof devs / sizeof devs[0];
     m->mmio = malloc(sizeof devs);
@@ -546,6 +569,7 @@ int machine_boot_elf(struct machine *m, const uint8_t *img, size_t n)
         .timer_base = MM_TIMER,
         .power_base = MM_POWER,
         .trace_base = MM_TRACE,
+        .intc_base = MM_INTC,
         .quantum = m->cfg.quantum,
         .seed = m->cfg.seed,
         .ncores = 1,
@@ -587,21 +611,24 @@ enum machine_outcome machine_run(struct machine *m)
             break;
         }
         uint64_t deadline = min_u64(limit, c->cycles + MACHINE_SLICE_CYCLES);
-        if (dev_timer_update(&m->timer, c->cycles)) {
-            if (m->timer.fired == m->irq_rise) {
-                /* delivered; the kernel has not acknowledged it yet */
-            } else if (m->arch->interrupt(m, c)) {
+        dev_timer_update(&m->timer, c->cycles); /* drives its controller line */
+        if (irq_requested(m)) {
+            if (m->arch->interrupt(m, c)) {
                 m->interrupts++;
             } else {
                 /* masked: the kernel runs. Look again after every block. */
-                if (m->irq_masked_rise != m->timer.fired) {
-                    m->irq_masked_rise = m->timer.fired;
-                    m->irq_masked_at = c->cycles;
-                }
+                irq_note_masked(m, c);
                 deadline = min_u64(deadline, c->cycles + MACHINE_IRQ_RECHECK_CYCLES);
             }
             if (m->outcome != MACHINE_RUNNING)
                 break;
+        } else if (m->timer.pending) {
+            /* Delivered and not claimed yet, or held by the controller (in
+             * service, or disabled): the guest's next write to the
+             * controller or the timer changes that and stops the core
+             * (mmio_write). */
+            if (!dev_intc_output(&m->intc))
+                irq_note_masked(m, c);
         } else {
             deadline = min_u64(deadline, dev_timer_deadline(&m->timer));
         }
@@ -616,18 +643,31 @@ enum machine_outcome machine_run(struct machine *m)
                    c->host_error ? c->host_error_why : uc_strerror(c->uc_error));
             break;
         case EMU_STOP_IDLE: {
-            /* hlt / wfi: sleep until the timer fires, if it ever will. The
-             * kernel polls the line after its wait (it runs masked). */
-            if (dev_timer_update(&m->timer, c->cycles)) {
-                if (m->timer.fired != m->irq_rise)
+            /* hlt / wfi: sleep until the controller requests an interrupt,
+             * if it ever will: the timer's line rises, enabled and not in
+             * service. The kernel polls the timer after its wait (it runs
+             * masked). */
+            dev_timer_update(&m->timer, c->cycles);
+            if (dev_intc_output(&m->intc)) {
+                if (irq_requested(m))
                     irq_reached(m, c, true);
                 break;
             }
             uint64_t wake = dev_timer_deadline(&m->timer);
+            const char *held = !(m->intc.enable & (1u << INTC_LINE_TIMER)) ? "disabled"
+                               : m->intc.service & (1u << INTC_LINE_TIMER) ? "in service"
+                                                                           : NULL;
             if (wake == DEV_TIMER_NEVER) {
                 finish(m, MACHINE_DEADLOCK,
                        "core %u waits for an interrupt at pc 0x%llx and no timer is armed", c->id,
                        (unsigned long long)emu_pc(c));
+                break;
+            }
+            if (held) {
+                finish(m, MACHINE_DEADLOCK,
+                       "core %u waits for an interrupt at pc 0x%llx and the timer's line is %s "
+                       "at the interrupt controller",
+                       c->id, (unsigned long long)emu_pc(c), held);
                 break;
             }
             wake = min_u64(wake, limit);
@@ -637,7 +677,8 @@ enum machine_outcome machine_run(struct machine *m)
                     c->attr_slot = (uint32_t)MACHINE_SLOT_IDLE(m);
                 emu_core_charge(c, EMU_CHARGE_IDLE, wake - c->cycles);
             }
-            if (dev_timer_update(&m->timer, c->cycles))
+            dev_timer_update(&m->timer, c->cycles);
+            if (irq_requested(m))
                 irq_reached(m, c, true);
             break;
         }

@@ -2,8 +2,9 @@
  * for more), RAM at MM_RAM_BASE, the devices of devices/ on MMIO, the
  * boot-info block, the ELF loader, and the run loop: the core runs until the
  * next deadline (timer, end of slice, --max-cycles), then the board updates
- * its devices and delivers the timer interrupt through the architecture's
- * trap emulation (machine/arch.h). Emulated time is the core's cycle clock
+ * its devices (the timer drives its line of the interrupt controller) and,
+ * while the controller's output is up, delivers an interrupt through the
+ * architecture's trap emulation (machine/arch.h). Emulated time is the core's cycle clock
  * and nothing else. */
 #ifndef IPCEMU_MACHINE_MACHINE_H
 #define IPCEMU_MACHINE_MACHINE_H
@@ -12,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "devices/intc.h"
 #include "devices/power.h"
 #include "devices/timer.h"
 #include "devices/traceport.h"
@@ -79,16 +81,20 @@ struct machine {
     struct dev_timer timer;
     struct dev_power power;
     struct dev_traceport trace;
+    struct dev_intc intc;     /* the timer is its line INTC_LINE_TIMER */
     struct machine_dev *mmio; /* owned, one per device */
     struct trc_log *log;      /* not owned */
     enum machine_outcome outcome;
     uint32_t exit_code;       /* what the guest wrote to the power device */
     char why[512];            /* for MACHINE_FAULT / DEADLOCK: what happened */
     uint64_t idle_cycles;     /* cycles the core spent waiting */
-    uint64_t interrupts;      /* timer interrupts delivered */
-    uint64_t irq_rise;        /* timer.fired of the rise of the line last delivered */
-    uint64_t irq_masked_at;   /* cycle the board first found the line up while
-                                 the kernel ran (interrupts masked) ... */
+    uint64_t interrupts;      /* interrupts delivered as traps */
+    uint64_t irq_rise;        /* intc.rises of the controller output's rise last
+                                 delivered (as a trap or by waking the idle core) */
+    uint64_t irq_masked_at;   /* cycle the board first found the timer's line up
+                                 and could not deliver it (the kernel ran with
+                                 interrupts masked, or the controller held the
+                                 line: in service or disabled) ... */
     uint64_t irq_masked_rise; /* ... for this rise of it (timer.fired) */
     unsigned shadow_pages;    /* inaccessible pages standing in for nothing */
     /* Attribution slots (core->attr): the image's kernel functions by

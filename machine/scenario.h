@@ -1,11 +1,13 @@
 /* machine/scenario.h: loading JSON scenarios (docs/scenarios.md). The
  * loader checks everything before a machine starts and compiles the
  * processes' programs into the blob of abi/scenario.h, which the
- * kernel and the guest's workload runner execute. One table (scn_op_specs,
- * scn_sections, scn_error_names) says which operations, fields, ranges and
- * error names there are: the loader reads scenarios with it, and
- * tests/machine/test_scenario.c checks docs/scenario.schema.json and
- * docs/scenarios.md against it. */
+ * kernel and the guest's workload runner execute. The operations come from
+ * one table, abi/scenario_ops.h (scn_op_specs); scn_sections and
+ * scn_error_names say which other fields, ranges and error names there
+ * are: the loader reads scenarios with them, and
+ * tests/machine/test_scenario_table.c checks docs/scenario.schema.json and
+ * docs/scenarios.md against them. The loader's files: see
+ * machine/scenario_int.h. */
 #ifndef IPCEMU_MACHINE_SCENARIO_H
 #define IPCEMU_MACHINE_SCENARIO_H
 

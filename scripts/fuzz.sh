@@ -2,7 +2,7 @@
 # scripts/fuzz.sh [SECONDS] [TARGET...]: builds the libFuzzer targets of
 # ipcemu's input readers with clang (AddressSanitizer + UBSan) and runs each
 # for SECONDS (default 60, split among the targets), starting from its seed
-# corpus. Targets: scenario (machine/scenario.c), and each further
+# corpus. Targets: scenario (machine/scenario_*.c), and each further
 # tests/fuzz/fuzz_NAME.c listed below. New inputs it finds go to
 # build-fuzz/corpus-NAME (not committed); a crash leaves its input in
 # build-fuzz/ and fails the script. Regressions found earlier live in
@@ -28,7 +28,7 @@ libs="$(pkg-config --libs libcjson) -lm"
 # TARGET: the directories of its seed corpus.
 sources_of() {
     case "$1" in
-    scenario) echo "machine/scenario.c tracer/trace.c util/hostfile.c" ;;
+    scenario) echo "machine/scenario_json.c machine/scenario_fields.c machine/scenario_compile.c machine/scenario_load.c machine/scenario_check.c tracer/trace.c util/hostfile.c" ;;
     profile) echo "emu/profile.c util/hostfile.c" ;;
     elf) echo "machine/elf.c" ;;
     trace) echo "tracer/tracefile.c tracer/trace.c util/hostfile.c" ;;

@@ -45,7 +45,7 @@ static void slice(cJSON *arr, const char *name, uint32_t pid, uint32_t tid, uint
 {
     cJSON *o = event(arr, "X", name, pid, tid, from);
     if (o)
-        cJSON_AddNumberToObject(o, "dur", us(to) - us(from));
+        cJSON_AddNumberToObject(o, "dur", us(to - from));
 }
 
 enum { TID_RUN = 1, TID_BLOCKED = 2 };

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abi/kphases.h"
 #include "util/hostfile.h"
 
 /* Adds a 64-bit counter. cJSON stores doubles: exact up to 2^53, far beyond
@@ -51,90 +52,58 @@ static cJSON *top_slots(const struct trc_run_info *run, const uint64_t *v, size_
     return a;
 }
 
-/* The phases an IPC path's cycles are split into, by the kernel function
- * they were spent in (docs/scenarios.md lists the rules). */
-enum phase {
-    PH_TRAP,
-    PH_DECODE,
-    PH_LOOKUP,
-    PH_COPY,
-    PH_HANDOFF,
-    PH_SWITCH,
-    PH_RETURN,
-    PH_TIMER,
-    PH_TRACE,
-    PH_LOGIC,
-    PH_USER,
-    PH_COUNT
+/* The phase names, by enum kphase (abi/kphases.h). */
+static const char *const phase_names[KPHASE_COUNT] = {
+#define PHASE_NAME(id, name) [KPHASE_##id] = name,
+    KPHASES(PHASE_NAME)
+#undef PHASE_NAME
 };
 
-static const char *const phase_names[PH_COUNT] = {"trap",    "decode", "lookup", "copy",
-                                                  "handoff", "switch", "return", "timer",
-                                                  "trace",   "logic",  "user"};
+/* The table's rows: which phase a kernel function belongs to, where. */
+static const struct {
+    enum kphase phase;
+    unsigned arches; /* KPHASE_ARCH_* mask */
+    const char *name;
+} phase_funcs[] = {
+#define PHASE_FUNC(ph, arch, link, name) {KPHASE_##ph, KPHASE_ARCH_##arch, #name},
+    KPHASE_FUNCS(PHASE_FUNC)
+#undef PHASE_FUNC
+};
 
-static bool starts(const char *s, const char *prefix)
-{
-    return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
-static enum phase phase_of(const char *f)
+int trc_kphase_of(const char *arch, const char *fn)
 {
     static const struct {
-        const char *prefix;
-        enum phase ph;
-    } rules[] = {
-        {"trap_", PH_TRAP},
-        {"x86_trap", PH_TRAP},
-        {"a64_trap", PH_TRAP},
-        {"rv_trap", PH_TRAP},
-        {"syscall_dispatch", PH_TRAP},
-        {"arch_syscall_nr", PH_DECODE},
-        {"arch_syscall_arg", PH_DECODE},
-        {"kipc_syscall", PH_DECODE},
-        {"ipc_cap_", PH_LOOKUP},
-        {"cap_", PH_LOOKUP},
-        {"kipc_cap_find", PH_LOOKUP},
-        {"kipc_port_lookup", PH_LOOKUP},
-        {"kipc_port_deref", PH_LOOKUP},
-        {"kipc_obj_find", PH_LOOKUP},
-        {"ipc_cspace", PH_LOOKUP},
-        {"memcpy", PH_COPY},
-        {"memset", PH_COPY},
-        {"arch_ipc_reg", PH_COPY},
-        {"arch_set_ipc_reg", PH_COPY},
-        {"kipc_copy", PH_COPY},
-        {"kipc_deliver", PH_COPY},
-        {"kipc_msg_word", PH_COPY},
-        {"kipc_recv_regs", PH_COPY},
-        {"sched_switch_aspace", PH_SWITCH},
-        {"arch_pt_activate", PH_SWITCH},
-        {"sched_", PH_HANDOFF},
-        {"kipc_hand_over", PH_HANDOFF},
-        {"kipc_wake", PH_HANDOFF},
-        {"kipc_block", PH_HANDOFF},
-        {"kipc_waiter", PH_HANDOFF},
-        {"kipc_yield", PH_HANDOFF},
-        {"ipc_port_take_receiver", PH_HANDOFF},
-        {"ipc_waitq", PH_HANDOFF},
-        {"arch_enter_user", PH_RETURN},
-        {"arch_syscall_set_ret", PH_RETURN},
-        {"timer_", PH_TIMER},
-        {"ktrace", PH_TRACE},
-    };
-    for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
-        if (starts(f, rules[i].prefix))
-            return rules[i].ph;
-    return PH_LOGIC;
+        const char *name;
+        unsigned bit;
+    } arches[] = {{"x86_64", KPHASE_ARCH_X86_64},
+                  {"aarch64", KPHASE_ARCH_AARCH64},
+                  {"riscv64", KPHASE_ARCH_RISCV64}};
+    unsigned bit = KPHASE_ARCH_ALL;
+    for (size_t i = 0; arch && i < sizeof arches / sizeof arches[0]; i++)
+        if (!strcmp(arch, arches[i].name))
+            bit = arches[i].bit;
+    for (size_t i = 0; fn && i < sizeof phase_funcs / sizeof phase_funcs[0]; i++)
+        if ((phase_funcs[i].arches & bit) && !strcmp(fn, phase_funcs[i].name))
+            return (int)phase_funcs[i].phase;
+    return -1;
 }
 
-/* A path's cycles per span by phase. */
-static void path_phases(const struct trc_run_info *run, const uint64_t *v, double per,
-                        double out[PH_COUNT])
+const char *trc_kphase_name(int phase)
 {
-    for (int k = 0; k < PH_COUNT; k++)
+    return phase >= 0 && phase < KPHASE_COUNT ? phase_names[phase] : "unassigned";
+}
+
+/* A path's cycles per span by phase (abi/kphases.h). A kernel function
+ * the table does not list (unassigned) counts as "logic". */
+static void path_phases(const struct trc_run_info *run, const uint64_t *v, double per,
+                        double out[KPHASE_COUNT])
+{
+    for (int k = 0; k < KPHASE_COUNT; k++)
         out[k] = 0;
-    for (size_t i = 0; i < run->nattr; i++)
-        out[i < run->nkernel ? phase_of(run->attr_names[i]) : PH_USER] += (double)v[i] / per;
+    for (size_t i = 0; i < run->nattr; i++) {
+        int ph = i < run->nkernel ? trc_kphase_of(run->arch, run->attr_names[i]) : KPHASE_USER;
+        out[ph < 0 ? KPHASE_LOGIC : ph] += (double)v[i] / per;
+    }
 }
 
 static bool add_paths_json(cJSON *r, const struct trc_log *log, const struct trc_run_info *run)
@@ -161,10 +130,10 @@ static bool add_paths_json(cJSON *r, const struct trc_log *log, const struct trc
             if (!f)
                 return false;
             cJSON_AddItemToObject(o, "functions", f);
-            double ph[PH_COUNT];
+            double ph[KPHASE_COUNT];
             path_phases(run, log->path_attr[i], (double)st.count, ph);
             cJSON *po = cJSON_AddObjectToObject(o, "phases");
-            for (int k = 0; po && k < PH_COUNT; k++)
+            for (int k = 0; po && k < KPHASE_COUNT; k++)
                 cJSON_AddNumberToObject(po, phase_names[k], ph[k]);
         }
     }
@@ -545,10 +514,10 @@ void trc_report_print(FILE *out, const struct trc_run_info *run, const struct tr
         /* the fast paths' phases, per span: where their cycles go */
         if (run->nattr && log->path_attr[i] && log->nattr == run->nattr &&
             (i == TRC_PATH_CALL_FAST || i == TRC_PATH_REPLY_FAST)) {
-            double ph[PH_COUNT];
+            double ph[KPHASE_COUNT];
             path_phases(run, log->path_attr[i], (double)st.count, ph);
             fprintf(out, "      phases:");
-            for (int k = 0; k < PH_COUNT; k++)
+            for (int k = 0; k < KPHASE_COUNT; k++)
                 if (ph[k] >= 0.5)
                     fprintf(out, " %s %.0f", phase_names[k], ph[k]);
             fputc('\n', out);

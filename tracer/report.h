@@ -66,6 +66,15 @@ struct trc_run_info {
     size_t nattr, nkernel;
 };
 
+/* Returns the phase (enum kphase) abi/kphases.h gives kernel function `fn`
+ * on architecture `arch` ("x86_64", "aarch64", "riscv64"; any row for NULL
+ * or another name), or -1 when the table lists it nowhere there
+ * (unassigned; the report counts it as "logic"). */
+int trc_kphase_of(const char *arch, const char *fn);
+/* Returns the name of phase `phase` ("trap", ...), "unassigned" for -1 or
+ * any other number. */
+const char *trc_kphase_name(int phase);
+
 /* Returns the report as a JSON string (caller frees with free()), or NULL
  * when out of memory. It always has "messages" (sent, received, fast_path,
  * slow_path, direct, queued, refused) and "cap_cache" (hits, misses, invalidations), zeros

@@ -12,15 +12,21 @@
 /* The largest phase a report may give: 2^64 cycles. */
 #define PHASE_MAX 18446744073709551616.0
 
-/* The report's phases (tracer/report.c), in its order. */
-const char *const ui_phase_names[UI_PHASE_COUNT] = {"trap",    "decode", "lookup", "copy",
-                                                    "handoff", "switch", "return", "timer",
-                                                    "trace",   "logic",  "user"};
-const SDL_Color ui_phase_color[UI_PHASE_COUNT] = {
+/* The report's phases, in its order (abi/kphases.h). */
+const char *const ui_phase_names[UI_PHASE_COUNT] = {
+#define UI_PHASE_NAME(id, name) [KPHASE_##id] = name,
+    KPHASES(UI_PHASE_NAME)
+#undef UI_PHASE_NAME
+};
+/* One colour per phase, by enum kphase: trap, decode, lookup, copy,
+ * handoff, switch, return, timer, trace, logic, user. */
+const SDL_Color ui_phase_color[] = {
     {31, 119, 180, 255},  {255, 127, 14, 255}, {44, 160, 44, 255},   {214, 39, 40, 255},
     {148, 103, 189, 255}, {140, 86, 75, 255},  {227, 119, 194, 255}, {127, 127, 127, 255},
     {188, 189, 34, 255},  {23, 190, 207, 255}, {57, 59, 121, 255},
 };
+_Static_assert(sizeof ui_phase_color / sizeof ui_phase_color[0] == KPHASE_COUNT,
+               "ui/phases.c: one colour per phase of abi/kphases.h");
 
 int ui_phases_load(struct ui_phase_set *s, const char *path, const char *const *reports,
                    size_t nreports, char *err, size_t n)

@@ -9,13 +9,15 @@
 #include <SDL.h>
 #include <stddef.h>
 
+#include "abi/kphases.h"
 #include "ui/font.h"
 
 #define UI_PHASES_MAX_RUNS 8
-#define UI_PHASE_COUNT 11
+#define UI_PHASE_COUNT KPHASE_COUNT
 
+/* The phases' names and colours, by enum kphase (abi/kphases.h). */
 extern const char *const ui_phase_names[UI_PHASE_COUNT];
-extern const SDL_Color ui_phase_color[UI_PHASE_COUNT];
+extern const SDL_Color ui_phase_color[]; /* UI_PHASE_COUNT of them */
 
 struct ui_phase_run {
     char label[96];    /* "x86_64 (skylake)" */

@@ -6,6 +6,10 @@
 #include "abi/scenario.h"
 #include "ulib.h"
 
+/* Every operation of abi/scenario_ops.h has its case in prog_scenario's
+ * switch: one without a case does not compile. */
+#pragma GCC diagnostic error "-Wswitch-enum"
+
 /* A result that counts as "ok": 0, a token, a length or bits. */
 static int32_t normalize(long r)
 {
@@ -80,7 +84,7 @@ int prog_scenario(long image)
         ipc_cap_t a = o->a < SCN_MAX_HANDLES ? (ipc_cap_t)h[o->a] : 0;
         ipc_cap_t b = o->b < SCN_MAX_HANDLES ? (ipc_cap_t)h[o->b] : 0;
         long res = 0;
-        switch (o->code) {
+        switch ((enum scn_opcode)o->code) {
         case SCN_OP_PORT_CREATE:
             res = u_port_create(o->n);
             break;

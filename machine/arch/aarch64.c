@@ -19,13 +19,14 @@
  *    the block's exit check, and a PC write stops the block (quit_request),
  *    so none of the IRQ vector's instructions run and the PC is not resynced
  *    from the block. What the kernel sees is exactly what hardware gives.
- *  - the timer interrupt (interrupt(), core stopped, EL0 with PSTATE.I
- *    clear): HCR_EL2.VI is raised and QEMU takes the IRQ at VBAR_EL1+0x480
- *    on resume; the same block hook lowers VI as the vector is entered. So VI
- *    is one-shot per delivery and the kernel never clears anything but the
- *    timer device itself: while the device's line stays up (no CTRL_ACK),
- *    the machine's run loop calls interrupt() again the next time the core
- *    is in user mode, which is exactly a level-triggered line.
+ *  - the interrupt controller's interrupt (interrupt(), core stopped, EL0
+ *    with PSTATE.I clear): HCR_EL2.VI is raised and QEMU takes the IRQ at
+ *    VBAR_EL1+0x480 on resume; the same block hook lowers VI as the vector
+ *    is entered. So VI is one-shot per delivery and the kernel clears
+ *    nothing but the controller and the device: while the controller's
+ *    output stays up, the machine's run loop calls interrupt() again the
+ *    next time the core is in user mode, which is exactly a level-triggered
+ *    line.
  *
  * No UC_HOOK_CODE is used on purpose: while any code hook exists, Unicorn
  * 2.0.1 does not resynchronise the PC when it leaves a chain of translated
@@ -77,7 +78,7 @@
 enum a64_pending {
     A64_PENDING_NONE,
     A64_PENDING_SYNC, /* a synchronous exception travels through the IRQ entry */
-    A64_PENDING_IRQ,  /* the timer interrupt */
+    A64_PENDING_IRQ,  /* the interrupt controller's interrupt */
 };
 
 /* Per-core state, owned by the core (c->board); only the core's own hooks
@@ -358,7 +359,7 @@ static bool a64_user_mode(struct emu_core *c)
     return A64_PSTATE_EL(emu_reg_read(c, UC_ARM64_REG_PSTATE)) == 0;
 }
 
-/* Delivers the timer interrupt through HCR_EL2.VI when the core is at EL0
+/* Delivers the controller's interrupt through HCR_EL2.VI when the core is at EL0
  * with PSTATE.I clear and no other entry is under way; returns whether it
  * did (false changes nothing). */
 static bool a64_interrupt(struct machine *m, struct emu_core *c)

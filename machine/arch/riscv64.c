@@ -24,12 +24,13 @@
  * faults through machine.c's unmapped-memory hook, which maps a stand-in
  * page so that QEMU walks the page tables and raises the fault.)
  *
- * The timer interrupt is delivered the same way (scause = interrupt bit |
- * 5), by the host, when the core is in U-mode with sie.STIE set: in
+ * The interrupt controller's output is delivered the same way, as the
+ * supervisor external interrupt (scause = interrupt bit | 9, as a PLIC
+ * does), by the host, when the core is in U-mode with sie.SEIE set: in
  * U-mode supervisor interrupts are enabled whatever sstatus.SIE says; in
  * S-mode the kernel keeps SIE = 0, so they are masked there. Not through
- * mip.STIP: that bit is writable only at M-mode privilege and the kernel
- * acknowledges the timer at the device, so the host would have to mirror
+ * mip.SEIP: the kernel acknowledges at the controller and the device, so
+ * the host would have to mirror
  * the device line into mip by context patches that QEMU's interrupt
  * bookkeeping (cpu->interrupt_request) does not see; host delivery
  * happens exactly at the stop the board chose, as on the other
@@ -42,6 +43,16 @@
 #include <unicorn/riscv.h>
 
 #include "machine/arch/riscv64_uc.h"
+
+/* Architectural values only the board uses (riscv64_uc.h has the ones the
+ * checks share). */
+#define MSTATUS_SIE 0x2ULL
+#define SSTATUS_MASK 0x80000000000de133ULL /* sstatus_v1_10_mask in csr.c */
+#define MIP_SEIP 0x200ULL
+#define CAUSE_INTERRUPT (1ULL << 63)
+#define IRQ_S_EXTERNAL 9u
+#define EXC_BREAKPOINT 3u
+#define RISCV_EXCP_MAX 24u
 
 /* Per-core state (c->board), owned by the core: boot() allocates it,
  * shutdown() frees it; used only from the thread that runs the core. */
@@ -273,18 +284,19 @@ fail:
     return -1;
 }
 
-/* Returns true after delivering the supervisor timer interrupt into
- * stvec: only in U-mode with sie.STIE (mie & mideleg) set. Returns false,
- * changing nothing, otherwise (S- or M-mode: the kernel runs masked). */
+/* Returns true after delivering the supervisor external interrupt (the
+ * interrupt controller's output) into stvec: only in U-mode with sie.SEIE
+ * (mie & mideleg) set. Returns false, changing nothing, otherwise (S- or
+ * M-mode: the kernel runs masked). */
 static bool rv_interrupt(struct machine *m, struct emu_core *c)
 {
     if (!c->board || !rv_save(m, c))
         return false;
     uc_context *ctx = rv_board(c)->ctx;
     uint64_t sie = ctx_get(ctx, OFF_MIE) & ctx_get(ctx, OFF_MIDELEG);
-    if (ctx_get(ctx, OFF_PRIV) != PRV_U || !(sie & MIP_STIP))
+    if (ctx_get(ctx, OFF_PRIV) != PRV_U || !(sie & MIP_SEIP))
         return false;
-    return rv_enter_s(m, c, CAUSE_INTERRUPT | IRQ_S_TIMER, ctx_get(ctx, OFF_PC), 0);
+    return rv_enter_s(m, c, CAUSE_INTERRUPT | IRQ_S_EXTERNAL, ctx_get(ctx, OFF_PC), 0);
 }
 
 /* Returns true if the core runs in U-mode. */

@@ -35,7 +35,7 @@
 #define X86_VEC_NP 11
 #define X86_VEC_GP 13
 #define X86_VEC_PF 14
-#define X86_VEC_TIMER 32
+#define X86_VEC_INTC 32 /* the interrupt controller's output */
 
 /* How a vector is raised. */
 enum x86_src {
@@ -518,7 +518,8 @@ static bool x86_user_mode(struct emu_core *c)
     return (cs & 3) == 3;
 }
 
-/* Delivers the timer interrupt (vector 32) if the core runs user code with
+/* Delivers the interrupt controller's interrupt (vector 32: the kernel
+ * claims the line from the controller) if the core runs user code with
  * IF set and no interrupt shadow; returns true when delivered, false (no
  * change) otherwise. */
 static bool x86_interrupt(struct machine *m, struct emu_core *c)
@@ -535,7 +536,7 @@ static bool x86_interrupt(struct machine *m, struct emu_core *c)
     }
     if (b->head.hflags & HF_INHIBIT_IRQ_MASK)
         return false;
-    return x86_enter(m, c, b, X86_VEC_TIMER, X86_SRC_HW, 0, b->head.eip, 0);
+    return x86_enter(m, c, b, X86_VEC_INTC, X86_SRC_HW, 0, b->head.eip, 0);
 }
 
 const struct machine_arch machine_arch_x86_64 = {

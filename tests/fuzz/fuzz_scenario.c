@@ -1,5 +1,5 @@
 /* tests/fuzz/fuzz_scenario.c: libFuzzer target for the scenario loader
- * (machine/scenario.c): any bytes must load or give one line of error,
+ * (machine/scenario_*.c): any bytes must load or give one line of error,
  * without a crash, a leak or undefined behaviour; a loaded one maps its
  * compiled operations back to places and checks its expectations against
  * an empty run. Built and run by

@@ -1,7 +1,8 @@
 /* tests/machine/test_machine.c: the board's run loop and outcomes, on tiny
  * hand-assembled RISC-V programs run as the kernel (M-mode, no kernel):
  * power-off codes, a kernel fault, an endless loop against --max-cycles, a
- * wait with nothing to wake it (deadlock), a timer that wakes a wait, and
+ * wait with nothing to wake it (deadlock), a timer that wakes a wait (and
+ * one whose controller line is disabled, which cannot), and
  * trace-port records stamped with the clock. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -129,19 +130,35 @@ static void waiting_with_nothing_armed_is_a_deadlock(void **state)
     done(&m, &log);
 }
 
-/* Arms the timer 500 cycles ahead, waits, then powers off: the clock jumps
- * to the deadline while idle. */
+/* Enables the timer's line at the interrupt controller, arms the timer for
+ * cycle 500, waits, then powers off: the clock jumps to the deadline while
+ * idle. */
 static void the_timer_wakes_a_waiting_core(void **state)
 {
     (void)state;
     struct machine m;
     struct trc_log log;
-    const uint32_t prog[] = {LUI_T0(0x10001), LI_T1(500),    SW_T1_T0(8), SW_ZERO_T0(12), WFI,
+    const uint32_t prog[] = {LUI_T0(0x10004), LI_T1(1),      SW_T1_T0(0x100), LUI_T0(0x10001),
+                             LI_T1(500),      SW_T1_T0(8),   SW_ZERO_T0(12),  WFI,
                              LUI_T0(0x10002), SW_ZERO_T0(0), J_SELF};
-    assert_int_equal(run(prog, 8, 100000, &m, &log), MACHINE_OK);
+    assert_int_equal(run(prog, 11, 100000, &m, &log), MACHINE_OK);
     assert_true(m.core.cycles >= 500 && m.core.cycles < 520);
     assert_true(m.idle_cycles > 400);
     assert_int_equal(m.timer.fired, 1);
+    done(&m, &log);
+}
+
+/* The same wait with the timer's line left disabled at the controller:
+ * nothing can wake the core. */
+static void a_wait_on_a_disabled_line_is_a_deadlock(void **state)
+{
+    (void)state;
+    struct machine m;
+    struct trc_log log;
+    const uint32_t prog[] = {LUI_T0(0x10001), LI_T1(500), SW_T1_T0(8), SW_ZERO_T0(12), WFI, J_SELF};
+    assert_int_equal(run(prog, 6, 100000, &m, &log), MACHINE_DEADLOCK);
+    assert_non_null(strstr(m.why, "the timer's line is disabled at the interrupt controller"));
+    assert_int_equal(m.timer.fired, 0);
     done(&m, &log);
 }
 
@@ -175,6 +192,7 @@ int main(void)
         cmocka_unit_test(an_endless_loop_ends_at_max_cycles),
         cmocka_unit_test(waiting_with_nothing_armed_is_a_deadlock),
         cmocka_unit_test(the_timer_wakes_a_waiting_core),
+        cmocka_unit_test(a_wait_on_a_disabled_line_is_a_deadlock),
         cmocka_unit_test(trace_records_are_stamped_with_the_clock),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

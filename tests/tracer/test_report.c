@@ -1,5 +1,6 @@
 /* tests/tracer/test_report.c: the report JSON has ARCHITECTURE.md's keys
- * with the run's values. */
+ * with the run's values; kernel functions get their phase from
+ * abi/kphases.h. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 #include <cjson/cJSON.h>
 #include <cmocka.h>
 
+#include "abi/kphases.h"
 #include "tracer/report.h"
 
 static void the_json_carries_run_and_processes(void **state)
@@ -220,6 +222,30 @@ static void writing_to_a_bad_path_says_so(void **state)
     trc_log_free(&log);
 }
 
+/* Phases come from abi/kphases.h by exact name and architecture; a name it
+ * does not list is unassigned (-1), whatever it starts with. */
+static void a_function_s_phase_is_its_row_in_the_table(void **state)
+{
+    (void)state;
+    assert_int_equal(trc_kphase_of("x86_64", "memcpy"), KPHASE_COPY);
+    assert_int_equal(trc_kphase_of("riscv64", "ipc_cap_lookup_cached"), KPHASE_LOOKUP);
+    assert_int_equal(trc_kphase_of("aarch64", "kipc_sys_call"), KPHASE_LOGIC);
+    /* per architecture: x86_trap is x86_64's, rv_trap riscv64's */
+    assert_int_equal(trc_kphase_of("x86_64", "x86_trap"), KPHASE_TRAP);
+    assert_int_equal(trc_kphase_of("riscv64", "x86_trap"), -1);
+    assert_int_equal(trc_kphase_of("riscv64", "rv_trap"), KPHASE_TRAP);
+    assert_int_equal(trc_kphase_of(NULL, "rv_trap"), KPHASE_TRAP); /* any row */
+    /* exact names, no prefixes */
+    assert_int_equal(trc_kphase_of("x86_64", "memcpy_fast"), -1);
+    assert_int_equal(trc_kphase_of("x86_64", "sched_something_new"), -1);
+    assert_int_equal(trc_kphase_of("x86_64", "user"), -1);
+    assert_int_equal(trc_kphase_of("x86_64", NULL), -1);
+    assert_string_equal(trc_kphase_name(KPHASE_TRAP), "trap");
+    assert_string_equal(trc_kphase_name(KPHASE_USER), "user");
+    assert_string_equal(trc_kphase_name(-1), "unassigned");
+    assert_string_equal(trc_kphase_name(KPHASE_COUNT), "unassigned");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -227,6 +253,7 @@ int main(void)
         cmocka_unit_test(the_json_carries_messages_and_cap_cache),
         cmocka_unit_test(the_summary_shows_messages_when_ipc_happened),
         cmocka_unit_test(writing_to_a_bad_path_says_so),
+        cmocka_unit_test(a_function_s_phase_is_its_row_in_the_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,7 +25,7 @@ extern char __user_start[], __user_end[], __kstack_top[];
 /* Labels inside the user code below (inline assembly). */
 extern char st_svc_ret[], st_pf_insn[], st_spin_loop[], st_spin_end[];
 
-static uintptr_t st_uart, st_timer, st_power;
+static uintptr_t st_uart, st_timer, st_power, st_intc;
 static unsigned st_step = 1;
 static uint64_t st_irq_count; /* loop count the interrupt saw */
 static int st_irq_seen;
@@ -275,12 +275,16 @@ void trap_from_user(struct arch_regs *frame, const struct trap *t)
     } else if (st_step == 4 && !st_irq_seen) {
         if (t->kind != TRAP_IRQ)
             st_fail("timer: expected an interrupt", t);
+        uint32_t line = st_mmio_read(st_intc + INTC_TGT_CLAIM(0));
+        if (line != INTC_LINE_TIMER)
+            st_fail("timer: the controller did not give the timer's line", t);
         if (!(st_mmio_read(st_timer + TIMER_CTRL) & TIMER_CTRL_PENDING))
             st_fail("timer: interrupt without a pending timer", t);
         if (frame->pc < (uintptr_t)st_spin_loop || frame->pc >= (uintptr_t)st_spin_end ||
             (frame->pstate & 0x3cf) != 0)
             st_fail("timer: not taken from the user loop at EL0 with DAIF clear", t);
         st_mmio_write(st_timer + TIMER_CTRL, TIMER_CTRL_ACK);
+        st_mmio_write(st_intc + INTC_TGT_COMPLETE(0), line);
         st_irq_count = frame->x[10];
         frame->x[9] = 1; /* ends the loop */
         st_irq_seen = 1;
@@ -299,6 +303,7 @@ void kmain(const struct bootinfo *bi)
     st_uart = bi->uart_base;
     st_timer = bi->timer_base;
     st_power = bi->power_base;
+    st_intc = bi->intc_base;
     arch_init(bi);
     uintptr_t root = arch_pt_create();
     uintptr_t ustack = (uintptr_t)st_ustack;
@@ -306,11 +311,13 @@ void kmain(const struct bootinfo *bi)
         arch_pt_map(root, st_uart, 4096, PT_R | PT_W | PT_DEV) ||
         arch_pt_map(root, st_timer, 4096, PT_R | PT_W | PT_DEV) ||
         arch_pt_map(root, st_power, 4096, PT_R | PT_W | PT_DEV) ||
+        arch_pt_map(root, st_intc, 4096, PT_R | PT_W | PT_DEV) ||
         arch_pt_map(root, (uintptr_t)__user_start, (uintptr_t)(__user_end - __user_start),
                     PT_R | PT_X | PT_U) ||
         arch_pt_map(root, ustack, sizeof st_ustack, PT_R | PT_W | PT_U))
         panic("kmain: out of page-table pages");
     arch_pt_activate(root, 1);
+    st_mmio_write(st_intc + INTC_TGT_ENABLE(0), 1u << INTC_LINE_TIMER);
     st_puts("selftest: aarch64 trap self-test at EL0\n");
     struct arch_regs r;
     arch_regs_init(&r, (uintptr_t)st_user_main, ustack + sizeof st_ustack - 16,

@@ -15,8 +15,9 @@ const char *arch_name(void)
 }
 
 /* Returns nothing: installs the trap vector (sscratch = kernel stack top
- * for it), lets the kernel read user pages (SUM) and enables the timer
- * interrupt source (sie.STIE; sstatus.SIE stays 0 in the kernel). */
+ * for it), lets the kernel read user pages (SUM) and enables the external
+ * interrupt, the interrupt controller's (sie.SEIE; sstatus.SIE stays 0 in
+ * the kernel). */
 void arch_init(const struct bootinfo *bi)
 {
     extern char __kstack_top[];
@@ -25,7 +26,7 @@ void arch_init(const struct bootinfo *bi)
     rv_csr_write(sscratch, (uintptr_t)__kstack_top);
     rv_csr_clear(sstatus, RV_SSTATUS_SIE);
     rv_csr_set(sstatus, RV_SSTATUS_SUM);
-    rv_csr_set(sie, RV_SIE_STIE);
+    rv_csr_set(sie, RV_SIE_SEIE);
 }
 
 /* Returns nothing: r starts at pc with sp, a0, a1 and zero elsewhere. */
@@ -115,7 +116,7 @@ void rv_trap(struct arch_regs *frame)
         panic("rv_trap: trap taken in S-mode");
     struct trap t = {.kind = TRAP_OTHER, .pc = frame->pc, .addr = 0, .cause = cause};
     if (cause & RV_SCAUSE_INTERRUPT) {
-        if ((cause & ~RV_SCAUSE_INTERRUPT) == RV_IRQ_S_TIMER)
+        if ((cause & ~RV_SCAUSE_INTERRUPT) == RV_IRQ_S_EXTERNAL)
             t.kind = TRAP_IRQ;
     } else if (cause == RV_EXC_ECALL_U) {
         t.kind = TRAP_SYSCALL;

@@ -12,8 +12,8 @@
 #define RV_MSTATUS_MPP 0x1800
 #define RV_MSTATUS_MPP_S 0x800
 
-/* sie / sip: the supervisor timer interrupt */
-#define RV_SIE_STIE 0x20
+/* sie / sip: the supervisor external interrupt (the interrupt controller) */
+#define RV_SIE_SEIE 0x200
 
 /* PMP configuration: NAPOT region with read, write and execute. */
 #define RV_PMP_NAPOT_RWX 0x1f
@@ -31,7 +31,7 @@
 
 /* scause */
 #define RV_SCAUSE_INTERRUPT (1ULL << 63)
-#define RV_IRQ_S_TIMER 5
+#define RV_IRQ_S_EXTERNAL 9
 #define RV_EXC_INSN_MISALIGNED 0
 #define RV_EXC_INSN_ACCESS 1
 #define RV_EXC_ILLEGAL 2

@@ -314,10 +314,14 @@ __attribute__((noreturn)) static void st_undef(struct arch_regs *f, const struct
 __attribute__((noreturn)) static void st_timer(struct arch_regs *f, const struct trap *t)
 {
     volatile uint32_t *timer = (volatile uint32_t *)(uintptr_t)bi->timer_base;
+    volatile uint32_t *intc = (volatile uint32_t *)(uintptr_t)bi->intc_base;
     if (phase < 2) {
         uintptr_t lo = phase == 0 ? (uintptr_t)user_spin : (uintptr_t)st_spin_loop;
-        if (t->kind != TRAP_IRQ || t->cause != (RV_SCAUSE_INTERRUPT | RV_IRQ_S_TIMER))
-            st_fail("not a supervisor timer interrupt: scause", t->cause);
+        if (t->kind != TRAP_IRQ || t->cause != (RV_SCAUSE_INTERRUPT | RV_IRQ_S_EXTERNAL))
+            st_fail("not a supervisor external interrupt: scause", t->cause);
+        uint32_t line = intc[INTC_TGT_CLAIM(0) / 4];
+        if (line != INTC_LINE_TIMER)
+            st_fail("the controller did not give the timer's line", line);
         if (t->pc < lo || t->pc >= (uintptr_t)st_spin_end)
             st_fail("sepc is not in the user loop", t->pc);
         if (rv_csr_read(stval) != 0)
@@ -325,6 +329,7 @@ __attribute__((noreturn)) static void st_timer(struct arch_regs *f, const struct
         if (!(timer[TIMER_CTRL / 4] & TIMER_CTRL_PENDING))
             st_fail("the timer line is not up", timer[TIMER_CTRL / 4]);
         timer[TIMER_CTRL / 4] = TIMER_CTRL_ACK;
+        intc[INTC_TGT_COMPLETE(0) / 4] = line;
         if (phase++ == 0)
             st_arm_timer(300);
         else
@@ -372,10 +377,12 @@ void kmain(const struct bootinfo *b)
         arch_pt_map(root, b->uart_base, 4096, PT_R | PT_W | PT_DEV) ||
         arch_pt_map(root, b->timer_base, 4096, PT_R | PT_W | PT_DEV) ||
         arch_pt_map(root, b->power_base, 4096, PT_R | PT_W | PT_DEV) ||
+        arch_pt_map(root, b->intc_base, 4096, PT_R | PT_W | PT_DEV) ||
         arch_pt_map(root, (uintptr_t)__user_start, (uintptr_t)(__user_end - __user_start),
                     PT_R | PT_X | PT_U) ||
         arch_pt_map(root, (uintptr_t)ustack, sizeof ustack, PT_R | PT_W | PT_U))
         panic("kmain: out of page-table pages");
     arch_pt_activate(root, 1);
+    ((volatile uint32_t *)(uintptr_t)b->intc_base)[INTC_TGT_ENABLE(0) / 4] = 1u << INTC_LINE_TIMER;
     st_run_user(user_syscall, 0);
 }

@@ -170,7 +170,7 @@ void x86_trap(struct arch_regs *frame)
         t.kind = TRAP_SYSCALL;
         t.pc = frame->rip - 2;
         break;
-    case X86_VEC_TIMER:
+    case X86_VEC_INTC:
         t.kind = TRAP_IRQ;
         break;
     case X86_VEC_PF:

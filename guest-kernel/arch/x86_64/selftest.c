@@ -39,7 +39,7 @@ __attribute__((noreturn)) void kmain(const struct bootinfo *bi);
 void *memset(void *d, int c, size_t n);
 void *memcpy(void *d, const void *s, size_t n);
 
-static uintptr_t uart, timer, power;
+static uintptr_t uart, timer, power, intc;
 static uint8_t pool[ST_POOL_PAGES][PAGE] __attribute__((aligned(PAGE)));
 static unsigned pool_used;
 static uint8_t ustack[PAGE] __attribute__((aligned(PAGE)));
@@ -281,13 +281,17 @@ void trap_from_user(struct arch_regs *f, const struct trap *t)
         start_user(st_user_spin, 0);
     case 4: /* the interrupt in the loop, then the loop's report */
         if (t->kind == TRAP_IRQ) {
-            if (f->vector != X86_VEC_TIMER || irqs++ != 0)
+            if (f->vector != X86_VEC_INTC || irqs++ != 0)
                 fail("unexpected interrupt vector", f->vector);
+            uint32_t line = *(volatile uint32_t *)(intc + INTC_TGT_CLAIM(0));
+            if (line != INTC_LINE_TIMER)
+                fail("the controller did not give the timer's line", line);
             if (!(*(volatile uint32_t *)(timer + TIMER_CTRL) & TIMER_CTRL_PENDING))
                 fail("interrupt without the timer pending", 0);
             if (f->rip < (uintptr_t)st_spin_start || f->rip >= (uintptr_t)st_spin_end)
                 fail("interrupted RIP is not in the user loop", f->rip);
             *(volatile uint32_t *)(timer + TIMER_CTRL) = TIMER_CTRL_ACK;
+            *(volatile uint32_t *)(intc + INTC_TGT_COMPLETE(0)) = line;
             f->rax = ST_MAGIC;
             arch_enter_user(f);
         }
@@ -308,6 +312,7 @@ void kmain(const struct bootinfo *bi)
     uart = bi->uart_base;
     timer = bi->timer_base;
     power = bi->power_base;
+    intc = bi->intc_base;
     step = 0;
     arch_init(bi);
     /* The image kernel-only (2 MiB pages), the devices, the user code and
@@ -318,11 +323,13 @@ void kmain(const struct bootinfo *bi)
         arch_pt_map(root, uart, PAGE, PT_R | PT_W | PT_DEV) ||
         arch_pt_map(root, timer, PAGE, PT_R | PT_W | PT_DEV) ||
         arch_pt_map(root, power, PAGE, PT_R | PT_W | PT_DEV) ||
+        arch_pt_map(root, intc, PAGE, PT_R | PT_W | PT_DEV) ||
         arch_pt_map(root, (uintptr_t)__user_start, (uintptr_t)(__user_end - __user_start),
                     PT_R | PT_X | PT_U) ||
         arch_pt_map(root, (uintptr_t)ustack, PAGE, PT_R | PT_W | PT_U))
         fail("out of page-table pages", pool_used);
     arch_pt_activate(root, 0);
+    *(volatile uint32_t *)(intc + INTC_TGT_ENABLE(0)) = 1u << INTC_LINE_TIMER;
     secret[0] = 0x5ec7e7;
     step = 1;
     start_user(st_user_syscall, 0);

@@ -27,7 +27,7 @@
 #define X86_VEC_UD 6
 #define X86_VEC_GP 13
 #define X86_VEC_PF 14
-#define X86_VEC_TIMER 32
+#define X86_VEC_INTC 32 /* the interrupt controller */
 #define X86_VEC_SYSCALL 0x80
 
 /* #PF error-code bits. */

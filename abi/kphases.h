@@ -1,0 +1,166 @@
+/* abi/kphases.h: the phases an IPC path's cycles are split into, and the
+ * kernel functions that belong to each, in one table. Shared by host and
+ * guest:
+ *   - tracer/report.c groups a path's per-function cycles by phase with it
+ *     (an exact name lookup; the report's "phases" object, in this order);
+ *   - ui/phases.c draws the phases in this order (its colours are indexed
+ *     by enum kphase);
+ *   - the guest build links guest-kernel/kphases_check.c, which references
+ *     every EXTERN function listed here for its architecture (a separate,
+ *     check-only link: renaming one is an undefined symbol there);
+ *   - tests/tracer/test_kphases.c checks that every function listed here
+ *     is a sized function symbol of that architecture's kernel.elf, of the
+ *     linkage given, and that every kernel function hot on an IPC path
+ *     (1% or more of its kernel cycles) is listed.
+ * A kernel function not listed is "unassigned"; the report counts it as
+ * "logic" (docs/scenarios.md, "Phases of a path").
+ *
+ * To move a function to another phase, change its row's phase. To add a
+ * function, add a row: phase, architectures (ALL, X86_64, AARCH64 or
+ * RISCV64; one row per architecture when it exists on two), linkage
+ * (EXTERN for a global symbol, STATIC for a file-local one, which only
+ * the test can check) and its exact ELF symbol name. To add a phase, add
+ * it to KPHASES and a colour to ui/phases.c. */
+#ifndef IPCEMU_ABI_KPHASES_H
+#define IPCEMU_ABI_KPHASES_H
+
+/* KPHASES(X): X(ID, "name"), in the report's order. */
+#define KPHASES(X)                                                                                 \
+    X(TRAP, "trap")                                                                                \
+    X(DECODE, "decode")                                                                            \
+    X(LOOKUP, "lookup")                                                                            \
+    X(COPY, "copy")                                                                                \
+    X(HANDOFF, "handoff")                                                                          \
+    X(SWITCH, "switch")                                                                            \
+    X(RETURN, "return")                                                                            \
+    X(TIMER, "timer")                                                                              \
+    X(TRACE, "trace")                                                                              \
+    X(LOGIC, "logic")                                                                              \
+    X(USER, "user")
+
+/* enum kphase: KPHASE_TRAP, ..., KPHASE_USER, then KPHASE_COUNT. */
+#define KPHASE_ENUM_(id, name) KPHASE_##id,
+enum kphase { KPHASES(KPHASE_ENUM_) KPHASE_COUNT };
+#undef KPHASE_ENUM_
+
+/* The architectures a row applies to (KPHASE_ARCH_<column>), as a mask. */
+#define KPHASE_ARCH_X86_64 1u
+#define KPHASE_ARCH_AARCH64 2u
+#define KPHASE_ARCH_RISCV64 4u
+#define KPHASE_ARCH_ALL 7u
+
+/* KPHASE_FUNCS(X): X(PHASE, ARCH, LINKAGE, symbol), one row per kernel
+ * function (USER holds none: it is every cycle outside the kernel). */
+// clang-format off
+#define KPHASE_FUNCS(X)                                                        \
+    /* trap: from the trapping user instruction to the system call's       \
+       dispatch (the entry stubs and the arch trap handlers) */             \
+    X(TRAP,    X86_64,  STATIC, trap_common)                                \
+    X(TRAP,    X86_64,  EXTERN, x86_trap)                                   \
+    X(TRAP,    RISCV64, EXTERN, rv_trap)                                    \
+    X(TRAP,    ALL,     EXTERN, trap_from_user)                             \
+    X(TRAP,    ALL,     EXTERN, syscall_dispatch)                           \
+    /* decode: the system call's number and arguments */                  \
+    X(DECODE,  ALL,     EXTERN, arch_syscall_nr)                            \
+    X(DECODE,  ALL,     EXTERN, arch_syscall_arg)                           \
+    X(DECODE,  ALL,     EXTERN, kipc_syscall)                               \
+    /* lookup: capabilities (cache and capability space) and objects */    \
+    X(LOOKUP,  ALL,     EXTERN, ipc_cap_lookup)                             \
+    X(LOOKUP,  ALL,     EXTERN, ipc_cap_lookup_cached)                      \
+    X(LOOKUP,  ALL,     EXTERN, ipc_cap_create)                             \
+    X(LOOKUP,  ALL,     EXTERN, ipc_cap_delete)                             \
+    X(LOOKUP,  ALL,     EXTERN, ipc_cap_derive)                             \
+    X(LOOKUP,  ALL,     EXTERN, ipc_cap_descendants)                        \
+    X(LOOKUP,  ALL,     EXTERN, ipc_cap_grant)                              \
+    X(LOOKUP,  ALL,     EXTERN, ipc_cap_move)                               \
+    X(LOOKUP,  ALL,     EXTERN, ipc_cap_revoke)                             \
+    X(LOOKUP,  ALL,     EXTERN, ipc_cspace_attach)                          \
+    X(LOOKUP,  ALL,     EXTERN, ipc_cspace_detach)                          \
+    X(LOOKUP,  ALL,     STATIC, cap_child)                                  \
+    X(LOOKUP,  ALL,     STATIC, cap_empty)                                  \
+    X(LOOKUP,  ALL,     STATIC, cap_event)                                  \
+    X(LOOKUP,  ALL,     STATIC, cap_fill)                                   \
+    X(LOOKUP,  ALL,     EXTERN, kipc_cap_find)                              \
+    X(LOOKUP,  ALL,     EXTERN, kipc_port_lookup)                           \
+    X(LOOKUP,  ALL,     EXTERN, kipc_port_deref)                            \
+    X(LOOKUP,  ALL,     EXTERN, kipc_obj_find)                              \
+    /* copy: the message registers and buffers */                         \
+    X(COPY,    ALL,     EXTERN, memcpy)                                     \
+    X(COPY,    ALL,     EXTERN, memset)                                     \
+    X(COPY,    ALL,     EXTERN, arch_ipc_reg)                               \
+    X(COPY,    ALL,     EXTERN, arch_set_ipc_reg)                           \
+    X(COPY,    ALL,     EXTERN, kipc_copy_in)                               \
+    X(COPY,    ALL,     EXTERN, kipc_deliver)                               \
+    X(COPY,    ALL,     EXTERN, kipc_deliver_regs)                          \
+    X(COPY,    ALL,     EXTERN, kipc_msg_word)                              \
+    X(COPY,    ALL,     EXTERN, kipc_recv_regs)                             \
+    /* handoff: waking, blocking and picking who runs next */             \
+    X(HANDOFF, ALL,     EXTERN, sched_arm_timer)                            \
+    X(HANDOFF, ALL,     EXTERN, sched_enqueue)                              \
+    X(HANDOFF, ALL,     EXTERN, sched_next)                                 \
+    X(HANDOFF, ALL,     EXTERN, sched_ready_above)                          \
+    X(HANDOFF, ALL,     EXTERN, sched_slice_over)                           \
+    X(HANDOFF, ALL,     EXTERN, kipc_hand_over)                             \
+    X(HANDOFF, ALL,     EXTERN, kipc_wake)                                  \
+    X(HANDOFF, ALL,     EXTERN, kipc_wake_waiter)                           \
+    X(HANDOFF, ALL,     EXTERN, kipc_block)                                 \
+    X(HANDOFF, ALL,     EXTERN, kipc_waiter_proc)                           \
+    X(HANDOFF, ALL,     EXTERN, kipc_yield_to_higher)                       \
+    X(HANDOFF, ALL,     EXTERN, ipc_port_take_receiver)                     \
+    X(HANDOFF, ALL,     EXTERN, ipc_waitq_push)                             \
+    X(HANDOFF, ALL,     EXTERN, ipc_waitq_remove)                           \
+    /* switch: the address-space switch */                                \
+    X(SWITCH,  ALL,     EXTERN, sched_switch_aspace)                        \
+    X(SWITCH,  ALL,     EXTERN, arch_pt_activate)                           \
+    /* return: the result and the way back to user mode (riscv64's         \
+       arch_enter_user has no symbol size: its cycles count as user) */    \
+    X(RETURN,  X86_64,  EXTERN, arch_enter_user)                            \
+    X(RETURN,  AARCH64, EXTERN, arch_enter_user)                            \
+    X(RETURN,  ALL,     EXTERN, arch_syscall_set_ret)                       \
+    /* timer: clock reads and timer programming (timeouts) */             \
+    X(TIMER,   ALL,     EXTERN, timer_now)                                  \
+    X(TIMER,   ALL,     EXTERN, timer_arm)                                  \
+    X(TIMER,   ALL,     EXTERN, timer_ack)                                  \
+    X(TIMER,   ALL,     EXTERN, timer_pending)                              \
+    /* trace: the kernel's own tracepoints */                             \
+    X(TRACE,   ALL,     EXTERN, ktrace)                                     \
+    /* logic: the IPC operations' own work (queues, reply capabilities,    \
+       admission, timeouts, region moves, the system calls' bodies).       \
+       aarch64's arch_trap is its trap handler, counted here as it always  \
+       was */                                                              \
+    X(LOGIC,   AARCH64, EXTERN, arch_trap)                                  \
+    X(LOGIC,   ALL,     STATIC, sys_send)                                   \
+    X(LOGIC,   ALL,     STATIC, sys_recv)                                   \
+    X(LOGIC,   ALL,     EXTERN, kipc_sys_call)                              \
+    X(LOGIC,   ALL,     EXTERN, kipc_sys_reply)                             \
+    X(LOGIC,   ALL,     EXTERN, kipc_call_received)                         \
+    X(LOGIC,   ALL,     EXTERN, kipc_reply_cap_died)                        \
+    X(LOGIC,   ALL,     STATIC, make_reply_cap)                             \
+    X(LOGIC,   ALL,     STATIC, regs_copy)                                  \
+    X(LOGIC,   ALL,     STATIC, handoff)                                    \
+    X(LOGIC,   ALL,     EXTERN, kipc_post)                                  \
+    X(LOGIC,   ALL,     EXTERN, kipc_admit_clock)                           \
+    X(LOGIC,   ALL,     EXTERN, kipc_deadline)                              \
+    X(LOGIC,   ALL,     EXTERN, kipc_next_deadline)                         \
+    X(LOGIC,   ALL,     STATIC, kipc_set_deadline)                          \
+    X(LOGIC,   ALL,     EXTERN, kipc_pool_grow)                             \
+    X(LOGIC,   ALL,     STATIC, obj_ref)                                    \
+    X(LOGIC,   ALL,     EXTERN, kregion_cap_died)                           \
+    X(LOGIC,   ALL,     EXTERN, kregion_move)                               \
+    X(LOGIC,   ALL,     EXTERN, kregion_obj_ref)                            \
+    X(LOGIC,   ALL,     EXTERN, arch_pt_map)                                \
+    X(LOGIC,   ALL,     EXTERN, kpage_alloc)                                \
+    X(LOGIC,   ALL,     EXTERN, ipc_port_admit)                             \
+    X(LOGIC,   ALL,     EXTERN, ipc_port_enqueue)                           \
+    X(LOGIC,   ALL,     EXTERN, ipc_port_dequeue)                           \
+    X(LOGIC,   ALL,     EXTERN, ipc_port_peek)                              \
+    X(LOGIC,   ALL,     EXTERN, ipc_port_wait)                              \
+    X(LOGIC,   ALL,     EXTERN, ipc_port_cancel)                            \
+    X(LOGIC,   ALL,     STATIC, take_head)                                  \
+    X(LOGIC,   ALL,     EXTERN, ipc_msgpool_add)                            \
+    X(LOGIC,   ALL,     EXTERN, proc_by_pid)                                \
+    X(LOGIC,   ALL,     EXTERN, proc_slot)                                  \
+    X(LOGIC,   ALL,     EXTERN, proc_user_range_ok)
+// clang-format on
+
+#endif

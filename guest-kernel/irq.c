@@ -1,0 +1,66 @@
+/* guest-kernel/irq.c: the kernel's interrupt-controller driver (register
+ * layout in abi/devregs.h). The architectures' trap code reports "an
+ * interrupt from the controller happened" as TRAP_IRQ; trap_from_user()
+ * calls irq_from_user(), which claims the line, dispatches it through the
+ * table below and completes it.
+ *
+ * A claim that finds no line (INTC_CLAIM_NONE: the line dropped between
+ * delivery and claim) is a spurious interrupt: counted in irq_spurious and
+ * the process resumes. A claimed line without a handler is a broken
+ * invariant (the kernel enables only lines it handles): a panic naming the
+ * line. Adding a device's interrupt: a line constant in abi/devregs.h, a
+ * handler here, its bit in irq_init(). */
+#include "abi/devregs.h"
+#include "kernel.h"
+
+uint64_t irq_spurious;
+
+/* The timer's line: lower it at the device, expire IPC timeouts. Returns
+ * true when the interrupted process `p` must give up the CPU (its slice is
+ * over or a higher priority is ready); else re-arms the timer for the rest
+ * of the slice (an IPC deadline came first) and returns false. */
+static bool irq_timer(struct proc *p)
+{
+    timer_ack();
+    uint64_t now = timer_now();
+    ktrace(TRC_EV_TIMER_IRQ, p->pid, 0, 0, 0, 0);
+    kipc_expire(now);
+    if (sched_slice_over(now) || sched_ready_above(p->prio))
+        return true;
+    sched_arm_timer();
+    return false;
+}
+
+/* One handler per line that interrupts; NULL: the line is never enabled. */
+static bool (*const irq_handlers[INTC_NLINES])(struct proc *p) = {
+    [INTC_LINE_TIMER] = irq_timer,
+};
+
+void irq_init(void)
+{
+    uint32_t enable = 0;
+    for (unsigned line = 0; line < INTC_NLINES; line++)
+        if (irq_handlers[line])
+            enable |= 1u << line;
+    mmio_write32(kcfg.intc + INTC_TGT_ENABLE(0), enable);
+}
+
+void irq_from_user(struct proc *p)
+{
+    uint32_t line = mmio_read32(kcfg.intc + INTC_TGT_CLAIM(0));
+    if (line == INTC_CLAIM_NONE) {
+        irq_spurious++;
+        arch_enter_user(&p->regs);
+    }
+    if (line >= INTC_NLINES || !irq_handlers[line]) {
+        kprintf("[kernel] interrupt on line %u, which has no handler\n", line);
+        panic("irq_from_user: interrupt on a line without a handler");
+    }
+    bool preempt = irq_handlers[line](p);
+    mmio_write32(kcfg.intc + INTC_TGT_COMPLETE(0), line);
+    if (preempt) {
+        sched_enqueue(p);
+        sched_next(TRC_SWITCH_PREEMPT);
+    }
+    arch_enter_user(&p->regs);
+}

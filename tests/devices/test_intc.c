@@ -1,0 +1,168 @@
+/* tests/devices/test_intc.c: the interrupt controller: lines up and down,
+ * the enable mask, claims in line order, complete, nothing pending, and a
+ * device irq wired to a line. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "abi/devregs.h"
+#include "devices/intc.h"
+#include "devices/timer.h"
+
+/* Register accessors, as the guest sees them. */
+static uint32_t rd(struct dev_intc *ic, uint64_t off)
+{
+    return dev_intc_ops.read(ic, off);
+}
+
+static void wr(struct dev_intc *ic, uint64_t off, uint32_t v)
+{
+    dev_intc_ops.write(ic, off, v);
+}
+
+static void starts_with_every_line_low_and_disabled(void **state)
+{
+    (void)state;
+    struct dev_intc ic;
+    dev_intc_init(&ic);
+    assert_int_equal(rd(&ic, INTC_PENDING), 0);
+    assert_int_equal(rd(&ic, INTC_TGT_ENABLE(0)), 0);
+    assert_int_equal(rd(&ic, INTC_NLINES_REG), INTC_NLINES);
+    assert_false(dev_intc_output(&ic));
+    assert_int_equal(rd(&ic, INTC_TGT_CLAIM(0)), INTC_CLAIM_NONE);
+    /* a disabled line is pending but requests nothing */
+    dev_intc_set_line(&ic, 3, true);
+    assert_int_equal(rd(&ic, INTC_PENDING), 1u << 3);
+    assert_false(dev_intc_output(&ic));
+    assert_int_equal(rd(&ic, INTC_TGT_CLAIM(0)), INTC_CLAIM_NONE);
+    assert_int_equal(ic.rises, 0);
+}
+
+static void a_level_line_requests_while_up_and_enabled(void **state)
+{
+    (void)state;
+    struct dev_intc ic;
+    dev_intc_init(&ic);
+    wr(&ic, INTC_TGT_ENABLE(0), 1u << 5);
+    assert_int_equal(rd(&ic, INTC_TGT_ENABLE(0)), 1u << 5);
+    dev_intc_set_line(&ic, 5, true);
+    assert_true(dev_intc_output(&ic));
+    assert_int_equal(ic.rises, 1);
+    dev_intc_set_line(&ic, 5, true); /* still up: no new rise */
+    assert_int_equal(ic.rises, 1);
+    /* lowered before anyone claimed it: nothing is pending any more */
+    dev_intc_set_line(&ic, 5, false);
+    assert_false(dev_intc_output(&ic));
+    assert_int_equal(rd(&ic, INTC_PENDING), 0);
+    assert_int_equal(rd(&ic, INTC_TGT_CLAIM(0)), INTC_CLAIM_NONE);
+    /* masking and unmasking an up line drops and raises the output */
+    dev_intc_set_line(&ic, 5, true);
+    wr(&ic, INTC_TGT_ENABLE(0), 0);
+    assert_false(dev_intc_output(&ic));
+    wr(&ic, INTC_TGT_ENABLE(0), 1u << 5);
+    assert_true(dev_intc_output(&ic));
+    assert_int_equal(ic.rises, 3);
+    /* lines past the last one are ignored */
+    dev_intc_set_line(&ic, INTC_NLINES, true);
+    assert_int_equal(rd(&ic, INTC_PENDING), 1u << 5);
+}
+
+static void claims_go_lowest_line_first(void **state)
+{
+    (void)state;
+    struct dev_intc ic;
+    dev_intc_init(&ic);
+    wr(&ic, INTC_TGT_ENABLE(0), 0xffffffffu & ~(1u << 2));
+    dev_intc_set_line(&ic, 31, true);
+    dev_intc_set_line(&ic, 7, true);
+    dev_intc_set_line(&ic, 2, true); /* disabled: never claimed */
+    dev_intc_set_line(&ic, INTC_LINE_TIMER, true);
+    assert_int_equal(rd(&ic, INTC_TGT_CLAIM(0)), INTC_LINE_TIMER);
+    assert_int_equal(rd(&ic, INTC_TGT_CLAIM(0)), 7);
+    assert_int_equal(rd(&ic, INTC_TGT_CLAIM(0)), 31);
+    /* all three in service: the output is down though the lines are up */
+    assert_false(dev_intc_output(&ic));
+    assert_int_equal(rd(&ic, INTC_SERVICE), (1u << 31) | (1u << 7) | 1u);
+    assert_int_equal(rd(&ic, INTC_PENDING), (1u << 31) | (1u << 7) | (1u << 2) | 1u);
+    assert_int_equal(rd(&ic, INTC_TGT_CLAIM(0)), INTC_CLAIM_NONE);
+    assert_int_equal(ic.claims, 4);
+}
+
+static void complete_ends_the_service_of_a_line(void **state)
+{
+    (void)state;
+    struct dev_intc ic;
+    dev_intc_init(&ic);
+    wr(&ic, INTC_TGT_ENABLE(0), (1u << 1) | (1u << 4));
+    dev_intc_set_line(&ic, 4, true);
+    assert_int_equal(rd(&ic, INTC_TGT_CLAIM(0)), 4);
+    assert_false(dev_intc_output(&ic));
+    /* acknowledged at the device, then completed: quiet */
+    dev_intc_set_line(&ic, 4, false);
+    wr(&ic, INTC_TGT_COMPLETE(0), 4);
+    assert_false(dev_intc_output(&ic));
+    assert_int_equal(rd(&ic, INTC_SERVICE), 0);
+    /* completed while the line is still up: it requests again */
+    dev_intc_set_line(&ic, 1, true);
+    uint64_t rises = ic.rises;
+    assert_int_equal(rd(&ic, INTC_TGT_CLAIM(0)), 1);
+    wr(&ic, INTC_TGT_COMPLETE(0), 1);
+    assert_true(dev_intc_output(&ic));
+    assert_int_equal(ic.rises, rises + 1);
+    assert_int_equal(rd(&ic, INTC_TGT_CLAIM(0)), 1);
+    /* completing a line not in service, or no line, changes nothing */
+    wr(&ic, INTC_TGT_COMPLETE(0), 4);
+    wr(&ic, INTC_TGT_COMPLETE(0), INTC_CLAIM_NONE);
+    assert_int_equal(rd(&ic, INTC_SERVICE), 1u << 1);
+}
+
+static uint64_t fake_now;
+
+static uint64_t now(void *ctx)
+{
+    (void)ctx;
+    return fake_now;
+}
+
+static void the_timer_drives_its_line(void **state)
+{
+    (void)state;
+    struct dev_intc ic;
+    struct dev_timer t;
+    dev_intc_init(&ic);
+    fake_now = 10;
+    dev_timer_init(&t, now, NULL);
+    t.irq = dev_intc_irq(&ic, INTC_LINE_TIMER);
+    wr(&ic, INTC_TGT_ENABLE(0), 1u << INTC_LINE_TIMER);
+    dev_timer_ops.write(&t, TIMER_CMP_LO, 100);
+    dev_timer_ops.write(&t, TIMER_CMP_HI, 0);
+    assert_false(dev_intc_output(&ic));
+    dev_timer_update(&t, 100);
+    assert_true(dev_intc_output(&ic));
+    assert_int_equal(rd(&ic, INTC_TGT_CLAIM(0)), INTC_LINE_TIMER);
+    dev_timer_ops.write(&t, TIMER_CTRL, TIMER_CTRL_ACK);
+    assert_int_equal(rd(&ic, INTC_PENDING), 0);
+    /* re-armed in the past while in service: held until complete */
+    fake_now = 200;
+    dev_timer_ops.write(&t, TIMER_CMP_LO, 150);
+    dev_timer_ops.write(&t, TIMER_CMP_HI, 0);
+    assert_int_equal(rd(&ic, INTC_PENDING), 1u << INTC_LINE_TIMER);
+    assert_false(dev_intc_output(&ic));
+    wr(&ic, INTC_TGT_COMPLETE(0), INTC_LINE_TIMER);
+    assert_true(dev_intc_output(&ic));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(starts_with_every_line_low_and_disabled),
+        cmocka_unit_test(a_level_line_requests_while_up_and_enabled),
+        cmocka_unit_test(claims_go_lowest_line_first),
+        cmocka_unit_test(complete_ends_the_service_of_a_line),
+        cmocka_unit_test(the_timer_drives_its_line),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
