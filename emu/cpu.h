@@ -302,4 +302,8 @@ uint64_t emu_reg_read_at(struct emu_core *c, int reg, const char *site);
 /* The program counter (emu_reg_read of the arch's PC register). */
 #define emu_pc(c) emu_reg_read_at((c), (c)->arch->reg_pc, EMU_UC_SITE)
 
+/* The version of the Unicorn library in use (its run-time version, not
+ * the one built against). */
+void emu_engine_version(unsigned *major, unsigned *minor);
+
 #endif

@@ -574,7 +574,8 @@ int machine_boot_elf(struct machine *m, const uint8_t *img, size_t n)
         .seed = m->cfg.seed,
         .ncores = 1,
         .demo = m->cfg.demo,
-        .cap_cache_lines = m->cfg.cap_cache_lines ? m->cfg.cap_cache_lines : 64,
+        .cap_cache_lines =
+            m->cfg.cap_cache_lines ? m->cfg.cap_cache_lines : MACHINE_CAP_CACHE_DEFAULT,
         .scenario = m->cfg.scenario ? MM_SCENARIO : 0,
         .scenario_size = m->cfg.scenario ? m->cfg.scenario_size : 0,
     };

@@ -41,6 +41,9 @@ enum machine_outcome {
  * on (tests/bench/timeline-10m.json), about 1.1 GB of host memory. */
 #define MACHINE_TRACE_EVENTS_MAX 20000000u
 #define MACHINE_CONSOLE_MAX (64u << 20)
+/* The capability cache's lines when nothing says (a trace records the
+ * number in effect). */
+#define MACHINE_CAP_CACHE_DEFAULT 64u
 
 struct machine;
 
@@ -51,7 +54,8 @@ struct machine_config {
     uint64_t quantum;    /* scheduler time slice handed to the kernel */
     uint64_t seed;
     uint32_t demo;                    /* enum bootinfo_demo */
-    uint32_t cap_cache_lines;         /* per-core capability cache (power of two), 0: 64 */
+    uint32_t cap_cache_lines;         /* per-core capability cache (power of two), 0:
+                                         MACHINE_CAP_CACHE_DEFAULT */
     FILE *console;                    /* guest console echo, NULL for none */
     const struct tm_profile *profile; /* the CPU timing model; NULL: 1 cycle per instruction */
     bool exact_caches; /* feed the data caches every access of the whole run (no sampling) */

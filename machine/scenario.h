@@ -18,6 +18,8 @@
 #include "abi/scenario.h"
 #include "tracer/report.h"
 
+/* The largest scenario file read. */
+#define SCN_FILE_MAX (4u << 20)
 #define SCN_MAX_PATH_EXPECTS 16
 
 /* ---- the table ----------------------------------------------------------- */

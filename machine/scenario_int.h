@@ -23,7 +23,6 @@
 
 #include "machine/scenario.h"
 
-#define SCN_FILE_MAX (4u << 20)
 #define SCN_PATH_DEPTH 48
 #define SCN_CYCLES_MAX 1000000000000ULL /* 10^12: timeouts, sleeps, limits, expectations */
 

@@ -25,6 +25,7 @@
 #include "abi/bootinfo.h"
 #include "abi/memmap.h"
 #include "machine/scenario.h"
+#include "tools/setup.h"
 #include "tracer/trace.h"
 
 static double now(void)
@@ -93,6 +94,23 @@ out:
     return t;
 }
 
+/* Boots img[n] with CPU profile `cpu` (tools/setup.h). Returns 0, or the
+ * exit status after printing why: 2 for a profile that cannot be loaded,
+ * 1 for a machine that cannot boot. */
+static int bench_open(struct tool_setup *su, const char *cpu, struct machine_config *cfg,
+                      const uint8_t *img, size_t n)
+{
+    switch (tool_setup_open(su, "ipcemu-bench", cpu, cfg, img, n)) {
+    case TOOL_SETUP_OK:
+        return 0;
+    case TOOL_SETUP_PROFILE:
+        return 2;
+    case TOOL_SETUP_BOOT:
+        break;
+    }
+    return 1;
+}
+
 /* The scenario mode: messages delivered per host second. */
 static int bench_scenario(const struct emu_arch *arch, const char *cpu, const char *path)
 {
@@ -102,15 +120,6 @@ static int bench_scenario(const struct emu_arch *arch, const char *cpu, const ch
         fprintf(stderr, "ipcemu-bench: %s\n", err);
         return 2;
     }
-    struct tm_profile prof;
-    if (tm_profile_load(&prof, cpu ? cpu : arch->default_cpu, err, sizeof err) != 0) {
-        fprintf(stderr, "ipcemu-bench: %s\n", err);
-        scn_free(&scn);
-        return 2;
-    }
-    struct trc_log log;
-    trc_log_init(&log);
-    struct machine m;
     struct machine_config cfg = {.arch = arch->id,
                                  .max_cycles = scn.max_cycles ? scn.max_cycles : 2000000000ULL,
                                  .seed = scn.seed,
@@ -118,33 +127,32 @@ static int bench_scenario(const struct emu_arch *arch, const char *cpu, const ch
                                  .cap_cache_lines = scn.cap_cache,
                                  .exact_caches = scn.exact_caches,
                                  .demo = BOOT_DEMO_SCENARIO,
-                                 .profile = &prof,
                                  .scenario = scn.blob,
                                  .scenario_size = scn.blob_size};
     size_t n;
     const uint8_t *img = machine_image(arch->id, MACHINE_IMAGE_KERNEL, &n);
-    int rc = 1;
-    if (machine_init(&m, &cfg, &log) != 0 || machine_boot_elf(&m, img, n) != 0) {
-        fprintf(stderr, "ipcemu-bench: %s\n", m.why);
+    struct tool_setup su = {0};
+    int rc = bench_open(&su, cpu, &cfg, img, n);
+    if (rc != 0)
         goto out;
-    }
+    rc = 1;
+    struct machine *m = &su.m;
+    const struct trc_log *log = &su.log;
     double t0 = now();
-    enum machine_outcome o = machine_run(&m);
+    enum machine_outcome o = machine_run(m);
     double t = now() - t0;
     if (o != MACHINE_OK) {
-        fprintf(stderr, "ipcemu-bench: %s ended %s: %s\n", path, machine_outcome_name(o), m.why);
+        fprintf(stderr, "ipcemu-bench: %s ended %s: %s\n", path, machine_outcome_name(o), m->why);
         goto out;
     }
     printf("%s (%s), %s: %llu messages delivered (%llu sent) in %llu cycles, %zu events\n"
            "  %.3f s: %.0f messages per host second with tracing on\n",
-           arch->name, prof.name, path, (unsigned long long)log.messages.received,
-           (unsigned long long)log.messages.sent, (unsigned long long)m.core.cycles, log.nev, t,
-           (double)log.messages.received / t);
+           arch->name, su.prof.name, path, (unsigned long long)log->messages.received,
+           (unsigned long long)log->messages.sent, (unsigned long long)m->core.cycles, log->nev, t,
+           (double)log->messages.received / t);
     rc = 0;
 out:
-    machine_destroy(&m);
-    trc_log_free(&log);
-    tm_profile_free(&prof);
+    tool_setup_close(&su);
     scn_free(&scn);
     return rc;
 }
@@ -179,31 +187,21 @@ int main(int argc, char **argv)
         fprintf(stderr, "ipcemu-bench: cannot read %s\n", path);
         return 2;
     }
-    struct tm_profile prof;
-    char why[600];
-    if (tm_profile_load(&prof, cpu ? cpu : arch->default_cpu, why, sizeof why) != 0) {
-        fprintf(stderr, "ipcemu-bench: %s\n", why);
-        return 2;
-    }
-    struct trc_log log;
-    trc_log_init(&log);
-    struct machine m;
-    struct machine_config cfg = {
-        .arch = arch->id, .max_cycles = 1ULL << 40, .bare = true, .profile = &prof};
-    int rc = 1;
-    if (machine_init(&m, &cfg, &log) != 0 || machine_boot_elf(&m, img, n) != 0) {
-        fprintf(stderr, "ipcemu-bench: %s\n", m.why);
+    struct machine_config cfg = {.arch = arch->id, .max_cycles = 1ULL << 40, .bare = true};
+    struct tool_setup su = {0};
+    int rc = bench_open(&su, cpu, &cfg, img, n);
+    if (rc != 0)
         goto out;
-    }
+    rc = 1;
     /* Both runs are timed from their first guest instruction to the end:
      * setting up an engine is not emulation speed. */
     double t0 = now();
-    if (machine_run(&m) != MACHINE_OK) {
-        fprintf(stderr, "ipcemu-bench: the program did not end ok: %s\n", m.why);
+    if (machine_run(&su.m) != MACHINE_OK) {
+        fprintf(stderr, "ipcemu-bench: the program did not end ok: %s\n", su.m.why);
         goto out;
     }
     double timed = now() - t0;
-    uint64_t insns = m.core.instructions;
+    uint64_t insns = su.m.core.instructions;
     double raw = run_raw(machine_arch_get(arch->id), img, n);
     if (raw <= 0) {
         fprintf(stderr, "ipcemu-bench: the bare run failed\n");
@@ -214,12 +212,10 @@ int main(int argc, char **argv)
            "  full timing model: %.3f s, %.1f M guest instructions per host second\n"
            "  no hooks:          %.3f s, %.1f M guest instructions per host second\n"
            "  ratio %.2f (target >= 0.5)\n",
-           arch->name, prof.name, path, (unsigned long long)insns,
-           (unsigned long long)m.core.cycles, timed, mips_t, raw, mips_r, mips_t / mips_r);
+           arch->name, su.prof.name, path, (unsigned long long)insns,
+           (unsigned long long)su.m.core.cycles, timed, mips_t, raw, mips_r, mips_t / mips_r);
     rc = 0;
 out:
-    machine_destroy(&m);
-    trc_log_free(&log);
-    tm_profile_free(&prof);
+    tool_setup_close(&su);
     return rc;
 }

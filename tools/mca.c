@@ -28,6 +28,7 @@
 #include "machine/elf.h"
 #include "machine/machine.h"
 #include "abi/memmap.h"
+#include "tools/setup.h"
 #include "tracer/trace.h"
 
 #define MAX_OUT (1u << 20)
@@ -435,25 +436,17 @@ static double check_block(struct machine *m, const struct tm_profile *p, const s
 
 static int cmd_check(const struct emu_arch *arch, const char *cpu, unsigned want, uint32_t demo)
 {
-    struct tm_profile prof;
-    char why[600];
-    if (tm_profile_load(&prof, cpu ? cpu : arch->default_cpu, why, sizeof why) != 0) {
-        fprintf(stderr, "ipcemu-mca: %s\n", why);
-        return 2;
-    }
-    struct trc_log log;
-    trc_log_init(&log);
-    struct machine m;
     struct machine_config cfg = {
-        .arch = arch->id, .max_cycles = 2000000000ULL, .seed = 1, .demo = demo, .profile = &prof};
+        .arch = arch->id, .max_cycles = 2000000000ULL, .seed = 1, .demo = demo};
     size_t n;
     const uint8_t *img = machine_image(arch->id, MACHINE_IMAGE_KERNEL, &n);
+    struct tool_setup su = {0};
     int rc = 2;
-    if (machine_init(&m, &cfg, &log) != 0 || machine_boot_elf(&m, img, n) != 0) {
-        fprintf(stderr, "ipcemu-mca: %s\n", m.why);
+    if (tool_setup_open(&su, "ipcemu-mca", cpu, &cfg, img, n) != TOOL_SETUP_OK)
         goto out;
-    }
-    machine_run(&m);
+    struct machine *m = &su.m;
+    const struct tm_profile *prof = &su.prof;
+    machine_run(m);
     /* Kernel blocks: in the kernel image but not in its user pages
      * [__user_start, __user_end). */
     struct elf_sym *syms;
@@ -468,7 +461,7 @@ static int cmd_check(const struct emu_arch *arch, const char *cpu, unsigned want
             kernel_end = syms[i].addr + syms[i].size;
     }
     free(syms);
-    const struct emu_block_cache *bc = &m.core.blocks;
+    const struct emu_block_cache *bc = &m->core.blocks;
     struct hot *hot = calloc(bc->used + 1, sizeof *hot);
     size_t nh = 0;
     for (size_t i = 0; hot && i < bc->used; i++) {
@@ -483,11 +476,11 @@ static int cmd_check(const struct emu_arch *arch, const char *cpu, unsigned want
     printf("ipcemu-mca check: %s, profile %s (llvm-mca -mcpu=%s), the kernel's %zu most executed "
            "blocks in the demo\n"
            "rank  address      execs insn  left unkn   ipcemu  llvm-mca   error\n",
-           arch->name, prof.name, prof.llvm_mcpu, nh);
+           arch->name, prof->name, prof->llvm_mcpu, nh);
     double *errs = calloc(nh + 1, sizeof *errs);
     size_t ne = 0;
     for (size_t i = 0; errs && i < nh; i++) {
-        double e = check_block(&m, &prof, &hot[i], (unsigned)i + 1);
+        double e = check_block(m, prof, &hot[i], (unsigned)i + 1);
         if (!isnan(e))
             errs[ne++] = fabs(e);
     }
@@ -497,15 +490,13 @@ static int cmd_check(const struct emu_arch *arch, const char *cpu, unsigned want
     } else {
         double med = percentile(errs, ne, 0.5), p90 = percentile(errs, ne, 0.9);
         printf("%s: %zu blocks compared, |error| median %.1f%%, p90 %.1f%% (limits 15%%, 35%%)\n",
-               prof.name, ne, 100 * med, 100 * p90);
+               prof->name, ne, 100 * med, 100 * p90);
         rc = med <= 0.15 && p90 <= 0.35 ? 0 : 1;
     }
     free(errs);
     free(hot);
 out:
-    machine_destroy(&m);
-    trc_log_free(&log);
-    tm_profile_free(&prof);
+    tool_setup_close(&su);
     return rc;
 }
 

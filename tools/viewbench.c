@@ -12,7 +12,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "ui/view.h"
+#include "ui/window.h"
 
 static double now(void)
 {

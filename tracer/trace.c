@@ -2,6 +2,7 @@
 #include "tracer/trace.h"
 
 #include "abi/syscall_nr.h" /* system-call numbers are part of the kernel's ABI */
+#include "util/grow.h"
 #include "util/hostfile.h"
 
 #include <stdio.h>
@@ -72,21 +73,6 @@ static void hash_u64(struct trc_log *log, uint64_t v)
     for (int i = 0; i < 8; i++)
         b[i] = (uint8_t)(v >> (8 * i));
     hash_bytes(log, b, 8);
-}
-
-/* Grows *p (element size `size`) to hold one more than `n`; returns false
- * when out of memory. */
-static bool grow(void **p, size_t *cap, size_t n, size_t size)
-{
-    if (n < *cap)
-        return true;
-    size_t nc = *cap ? *cap * 2 : 256;
-    void *q = realloc(*p, nc * size);
-    if (!q)
-        return false;
-    *p = q;
-    *cap = nc;
-    return true;
 }
 
 /* ---- the pid map (see trace.h) ------------------------------------------ */
@@ -289,7 +275,8 @@ static void proc_track(struct trc_log *log, const struct trc_event *e)
         if (proc_find(log, e->pid))
             return; /* the first creation of a pid stands */
         if (log->nprocs >= PIDMAP_MAX ||
-            !grow((void **)&log->procs, &log->cap_procs, log->nprocs, sizeof *log->procs) ||
+            !util_grow((void **)&log->procs, &log->cap_procs, log->nprocs + 1,
+                       sizeof *log->procs) ||
             !trc_pidmap_put(&log->proc_index, e->pid, (uint32_t)log->nprocs)) {
             log->oom = true;
             return;
@@ -365,7 +352,7 @@ static void proc_track(struct trc_log *log, const struct trc_event *e)
 static void path_add(struct trc_log *log, unsigned id, uint64_t cycles, const struct trc_proc *p)
 {
     struct trc_samples *sm = &log->paths[id];
-    if (!grow((void **)&sm->v, &sm->cap, sm->n, sizeof *sm->v)) {
+    if (!util_grow((void **)&sm->v, &sm->cap, sm->n + 1, sizeof *sm->v)) {
         log->oom = true;
         return;
     }
@@ -486,7 +473,7 @@ bool trc_path_stats(const struct trc_log *log, unsigned id, struct trc_path_stat
 
 enum trc_err trc_log_event(struct trc_log *log, const struct trc_event *e)
 {
-    if (!grow((void **)&log->ev, &log->cap_ev, log->nev, sizeof *log->ev)) {
+    if (!util_grow((void **)&log->ev, &log->cap_ev, log->nev + 1, sizeof *log->ev)) {
         log->oom = true;
         return TRC_ERR_NOMEM;
     }
@@ -509,7 +496,7 @@ enum trc_err trc_log_event(struct trc_log *log, const struct trc_event *e)
 
 enum trc_err trc_log_console(struct trc_log *log, uint8_t byte)
 {
-    if (!grow((void **)&log->console, &log->cap_console, log->console_len + 1, 1)) {
+    if (!util_grow((void **)&log->console, &log->cap_console, log->console_len + 2, 1)) {
         log->oom = true;
         return TRC_ERR_NOMEM;
     }

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "tracer/tracefile.h"
+#include "util/grow.h"
 
 /* ---- an ordered map of ids -------------------------------------------- */
 
@@ -35,29 +36,6 @@ struct idmap {
     size_t len, cap; /* nodes used (with n[0]), allocated */
     uint32_t root;
 };
-
-/* Grows *p (of *cap items of `size` bytes) to hold `need`, zeroing what
- * is new; returns false when out of memory (or the size overflows). */
-static bool grow(void **p, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return true;
-    size_t n = *cap ? *cap : 16;
-    while (n < need) {
-        if (n > SIZE_MAX / 2)
-            return false;
-        n *= 2;
-    }
-    if (n > SIZE_MAX / size)
-        return false;
-    void *q = realloc(*p, n * size);
-    if (!q)
-        return false;
-    memset((char *)q + *cap * size, 0, (n - *cap) * size);
-    *p = q;
-    *cap = n;
-    return true;
-}
 
 /* Returns <0, 0 or >0 as key (a0, a1) sorts before, with or after node x. */
 static int key_cmp(uint64_t a0, uint64_t a1, const struct idnode *x)
@@ -146,7 +124,7 @@ static uint32_t map_insert(struct idmap *t, uint32_t i, uint32_t x, uint64_t *wo
 static int map_add(struct idmap *t, uint64_t k0, uint64_t k1, size_t val, uint64_t *work)
 {
     size_t i = t->len ? t->len : 1;
-    if (i >= UINT32_MAX || !grow((void **)&t->n, &t->cap, i + 1, sizeof *t->n))
+    if (i >= UINT32_MAX || !util_grow((void **)&t->n, &t->cap, i + 1, sizeof *t->n))
         return -1;
     t->n[i] = (struct idnode){k0, k1, val, {0, 0}, 1};
     t->len = i + 1;
@@ -277,7 +255,7 @@ static enum tl_state cur_state(const struct tl_lane *l)
 static struct tl_lane *new_lane(struct tl_model *m)
 {
     if (m->nlanes >= UINT32_MAX - 1 ||
-        !grow((void **)&m->lanes, &m->cap_lanes, m->nlanes + 1, sizeof *m->lanes))
+        !util_grow((void **)&m->lanes, &m->cap_lanes, m->nlanes + 1, sizeof *m->lanes))
         return NULL;
     struct tl_lane *l = &m->lanes[m->nlanes++];
     memset(l, 0, sizeof *l);
@@ -295,7 +273,7 @@ static struct core_rec *core_of(struct tl_model *m, uint32_t core)
     size_t i = map_find(&b->cores, core, 0, &m->work);
     if (i != SIZE_MAX)
         return &b->core[i];
-    if (!grow((void **)&b->core, &b->cap_cores, b->ncores + 1, sizeof *b->core) ||
+    if (!util_grow((void **)&b->core, &b->cap_cores, b->ncores + 1, sizeof *b->core) ||
         map_add(&b->cores, core, 0, b->ncores, &m->work) != 0)
         return NULL;
     struct tl_lane *l = new_lane(m);
@@ -351,7 +329,7 @@ static struct tl_lane *new_proc_lane(struct tl_model *m, const struct trc_event 
 /* Adds a mark. Returns 0, or -1 when out of memory. */
 static int add_mark(struct tl_model *m, uint64_t at, size_t lane, enum tl_mark_kind kind)
 {
-    if (!grow((void **)&m->marks, &m->cap_marks, m->nmarks + 1, sizeof *m->marks))
+    if (!util_grow((void **)&m->marks, &m->cap_marks, m->nmarks + 1, sizeof *m->marks))
         return -1;
     m->marks[m->nmarks++] = (struct tl_mark){at, (uint32_t)lane, (uint8_t)kind};
     return 0;
@@ -364,8 +342,8 @@ static size_t add_msg(struct tl_model *m, const struct trc_event *e, const struc
 {
     struct build *b = m->build;
     if (m->nmsgs >= UINT32_MAX - 1 || /* queues link messages by 32-bit index */
-        !grow((void **)&m->msgs, &m->cap_msgs, m->nmsgs + 1, sizeof *m->msgs) ||
-        !grow((void **)&b->next, &b->cap_next, m->nmsgs + 1, sizeof *b->next))
+        !util_grow((void **)&m->msgs, &m->cap_msgs, m->nmsgs + 1, sizeof *m->msgs) ||
+        !util_grow((void **)&b->next, &b->cap_next, m->nmsgs + 1, sizeof *b->next))
         return SIZE_MAX;
     m->msgs[m->nmsgs] = (struct tl_msg){.sent = e->cycle,
                                         .from = (uint32_t)from,
@@ -423,7 +401,7 @@ static struct queue *queue_of(struct tl_model *m, uint64_t port, size_t sender, 
     if (p == SIZE_MAX) {
         if (!make)
             return NULL;
-        if (!grow((void **)&b->port_gen, &b->cap_ports, b->nports + 1, sizeof *b->port_gen) ||
+        if (!util_grow((void **)&b->port_gen, &b->cap_ports, b->nports + 1, sizeof *b->port_gen) ||
             map_add(&b->ports, port, 0, b->nports, &m->work) != 0)
             return m->oom = true, NULL;
         p = b->nports++;
@@ -432,7 +410,7 @@ static struct queue *queue_of(struct tl_model *m, uint64_t port, size_t sender, 
     if (q == SIZE_MAX) {
         if (!make)
             return NULL;
-        if (!grow((void **)&b->queue, &b->cap_queues, b->nqueues + 1, sizeof *b->queue) ||
+        if (!util_grow((void **)&b->queue, &b->cap_queues, b->nqueues + 1, sizeof *b->queue) ||
             map_add(&b->queues, p, sender, b->nqueues, &m->work) != 0)
             return m->oom = true, NULL;
         q = b->nqueues++;
@@ -653,7 +631,7 @@ int tl_add(struct tl_model *m, const struct trc_event *ev)
             size_t i = add_msg(m, e, c, (size_t)(l - m->lanes),
                                e->arg[2] == TRC_IPC_FAST ? TL_FAST : TL_SLOW);
             if (i == SIZE_MAX ||
-                !grow((void **)&b->reply, &b->cap_reply, caller + 1, sizeof *b->reply))
+                !util_grow((void **)&b->reply, &b->cap_reply, caller + 1, sizeof *b->reply))
                 return m->oom = true, -1;
             m->msgs[i].reply = true;
             msg_word(&m->msgs[i], e->arg[1]);

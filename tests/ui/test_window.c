@@ -18,7 +18,7 @@
 #include <cmocka.h>
 
 #include "tests/integration/harness.h"
-#include "ui/view.h"
+#include "ui/window.h"
 
 static const char *scenarios;
 static struct ui_app app;

@@ -1,5 +1,6 @@
-/* ui/render.c: the timeline's drawing (see render.h). */
-#include "ui/render.h"
+/* ui/viewport.c: the timeline's viewport (what a frame shows: cycles,
+ * lanes, filters, the selection) and its drawing (see viewport.h). */
+#include "ui/viewport.h"
 
 #include <limits.h>
 #include <math.h>

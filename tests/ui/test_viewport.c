@@ -1,4 +1,4 @@
-/* tests/ui/test_render.c: the timeline rendered headless from real traces
+/* tests/ui/test_viewport.c: the timeline rendered headless from real traces
  * (ipcemu run --trace on scenarios/), checked by what the picture shows,
  * not by a pixel hash: each lane's bar has the colour of the state the
  * model gives for those cycles, a message's arrow joins its sender's lane
@@ -12,7 +12,7 @@
  * without a float-to-int overflow (the sanitizer build stops on one) or
  * an endless loop, even on a run that ends near cycle 2^64.
  *
- * usage: test_ui_render IPCEMU ARCH SCENARIOS_DIR */
+ * usage: test_ui_viewport IPCEMU ARCH SCENARIOS_DIR */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -33,7 +33,7 @@
 #include "tests/integration/harness.h"
 #include "tracer/tracefile.h"
 #include "ui/phases.h"
-#include "ui/view.h"
+#include "ui/window.h"
 
 static const char *arch, *scenarios;
 
@@ -647,7 +647,7 @@ static void write_late_trace(const char *path)
     snprintf(meta.kind, sizeof meta.kind, "boot");
     snprintf(meta.arch, sizeof meta.arch, "x86_64");
     snprintf(meta.cpu, sizeof meta.cpu, "skylake");
-    snprintf(meta.build, sizeof meta.build, "test_render");
+    snprintf(meta.build, sizeof meta.build, "test_viewport");
     meta.max_cycles = 1000000000;
     meta.seed = 1;
     meta.quantum = 20000;

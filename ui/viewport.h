@@ -1,12 +1,13 @@
-/* ui/render.h: drawing the timeline (the same code for the window and for
- * headless PNGs). A view is a window onto the model: the cycle at the
- * plot's left edge and the cycles per pixel, the first lane row shown,
- * filters, the selected message. Drawing costs what the screen shows,
- * not what the trace holds: lane states are sampled per pixel column by
- * binary search, and when more messages fall in view than columns can
- * show, each column draws a few of its own (level of detail). */
-#ifndef IPCEMU_UI_RENDER_H
-#define IPCEMU_UI_RENDER_H
+/* ui/viewport.h: the timeline's viewport and its drawing (the same code
+ * for the window and for headless PNGs). A view is a window onto the
+ * model: the cycle at the plot's left edge and the cycles per pixel, the
+ * first lane row shown, filters, the selected message. Drawing costs what
+ * the screen shows, not what the trace holds: lane states are sampled per
+ * pixel column by binary search, and when more messages fall in view than
+ * columns can show, each column draws a few of its own (level of
+ * detail). */
+#ifndef IPCEMU_UI_VIEWPORT_H
+#define IPCEMU_UI_VIEWPORT_H
 
 #include <SDL.h>
 #include <stdbool.h>

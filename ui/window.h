@@ -1,14 +1,17 @@
-/* ui/view.h: `ipcemu view`: the timeline in a window (SDL2) or rendered
- * headless to a PNG. The window's input handling is a function of SDL
- * events, so tests drive the real window with synthesized events. */
-#ifndef IPCEMU_UI_VIEW_H
-#define IPCEMU_UI_VIEW_H
+/* ui/window.h: the timeline app: a trace's model and viewport in a window
+ * (SDL2) or in a headless frame written as a PNG; and the phase view
+ * shown the same two ways. The window's input handling is a function of
+ * SDL events, so tests drive the real window with synthesized events.
+ * The command line (`ipcemu view`) is cli/view.c's. */
+#ifndef IPCEMU_UI_WINDOW_H
+#define IPCEMU_UI_WINDOW_H
 
 #include <SDL.h>
 #include <stdbool.h>
 
 #include "ui/font.h"
-#include "ui/render.h"
+#include "ui/phases.h"
+#include "ui/viewport.h"
 #include "ui/timeline.h"
 
 struct ui_app {
@@ -35,6 +38,9 @@ int ui_app_open_headless(struct ui_app *a, const char *trace, int w, int h, floa
 /* Loads `trace` and opens a resizable, high-DPI-aware window. */
 int ui_app_open_window(struct ui_app *a, const char *trace, int w, int h, char *err, size_t n);
 void ui_app_close(struct ui_app *a);
+/* Shows only `pid`'s lane and the kernel lanes (pid 0: every lane) and
+ * lays the view out again (returns nothing). */
+void ui_app_filter_process(struct ui_app *a, uint32_t pid);
 /* Handles one input event (window: mouse, keys, resize). */
 void ui_app_event(struct ui_app *a, const SDL_Event *e);
 /* Draws the frame (and presents it in the window). */
@@ -50,7 +56,15 @@ void ui_app_pump(struct ui_app *a, int wait_ms);
 /* Runs the window until it is closed. */
 void ui_app_loop(struct ui_app *a);
 
-/* The `ipcemu view` command (argv[0] is "view"). Returns the exit status. */
-int ui_view_main(int argc, char **argv);
+/* Draws phase set `s` in a headless w x h frame at layout scale `scale`
+ * and writes it as a PNG to `png`. Returns 0, or -1 with one line in
+ * err[n]. */
+int ui_phases_png(const struct ui_phase_set *s, const char *png, int w, int h, float scale,
+                  char *err, size_t n);
+/* Shows phase set `s` in a resizable w x h window until it is closed (q,
+ * Escape). Returns 0 when a frame was shown, else -1; err[n] holds one
+ * line when something failed (also after frames were shown: a font that
+ * could not be opened at a new scale), else "". */
+int ui_phases_window(const struct ui_phase_set *s, int w, int h, char *err, size_t n);
 
 #endif

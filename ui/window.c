@@ -1,7 +1,7 @@
-/* ui/view.c: `ipcemu view` (see view.h). */
-#include "ui/view.h"
+/* ui/window.c: the timeline app in a window or a headless frame, and
+ * the phase view (see window.h). */
+#include "ui/window.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,8 +13,6 @@
 #include "util/hostfile.h"
 
 #define FONT_PX 13
-/* The largest picture --size allows: 2^26 pixels, a 256 MiB frame. */
-#define MAX_PIXELS (1L << 26)
 
 static int load_event(void *arg, const struct trc_event *e)
 {
@@ -249,6 +247,13 @@ int ui_app_png(struct ui_app *a, const char *path, char *err, size_t n)
     return save_png(a->renderer, a->view.w, a->view.h, path, err, n);
 }
 
+void ui_app_filter_process(struct ui_app *a, uint32_t pid)
+{
+    ui_view_filter_process(&a->view, pid);
+    char err[128];
+    relayout(a, err, sizeof err);
+}
+
 /* The lane row under pixel y (SIZE_MAX: none). */
 static size_t row_at(const struct ui_view *v, int y)
 {
@@ -271,9 +276,7 @@ static void click(struct ui_app *a, int x, int y)
         for (size_t i = 0; i < v->m->nlanes; i++)
             if (v->m->lanes[i].pid && v->m->lanes[i].pid != l->pid && !v->hidden[i])
                 alone = false;
-        ui_view_filter_process(v, alone || !l->pid ? 0 : l->pid);
-        char err[128];
-        relayout(a, err, sizeof err);
+        ui_app_filter_process(a, alone || !l->pid ? 0 : l->pid);
         return;
     }
     v->selected = ui_pick(v, x, y);
@@ -482,80 +485,42 @@ void ui_app_loop(struct ui_app *a)
         ui_app_pump(a, 100);
 }
 
-/* Reads a cycle count with an optional k, M or G suffix. */
-static bool parse_cycles(const char *s, double *out)
+int ui_phases_png(const struct ui_phase_set *set, const char *png, int w, int h, float scale,
+                  char *err, size_t n)
 {
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || errno || v < 0 || !isfinite(v))
-        return false;
-    double mul = *end == 'k' ? 1e3 : *end == 'M' ? 1e6 : *end == 'G' ? 1e9 : 1;
-    if (mul != 1)
-        end++;
-    if (*end || !isfinite(v * mul))
-        return false;
-    *out = v * mul;
-    return true;
-}
-
-static int usage_error(const char *fmt, const char *what)
-{
-    fprintf(stderr, "ipcemu view: ");
-    fprintf(stderr, fmt, what);
-    fprintf(stderr, " (see `ipcemu view --help`)\n");
-    return 2;
-}
-
-/* `ipcemu view --phases REPORT...`: the phase view, in a window or to a
- * PNG. */
-static int phases_main(const char *path, const char *const *reports, size_t nreports,
-                       const char *png, int w, int h, float scale)
-{
-    struct ui_phase_set set;
-    char err[512];
-    if (ui_phases_load(&set, path, reports, nreports, err, sizeof err) != 0) {
-        fprintf(stderr, "ipcemu view: %s\n", err);
-        return 2;
-    }
     struct ui_font font;
-    int rc = 2;
-    if (png) {
-        SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
-        SDL_Renderer *r = s ? SDL_CreateSoftwareRenderer(s) : NULL;
-        if (!r)
-            fprintf(stderr, "ipcemu view: SDL: %s\n", SDL_GetError());
-        else if (ui_font_open(&font, r, (int)lroundf(FONT_PX * scale), err, sizeof err) != 0)
-            fprintf(stderr, "ipcemu view: %s\n", err);
-        else {
-            ui_phases_draw(r, &font, &set, w, h, scale);
-            if (save_png(r, w, h, png, err, sizeof err) != 0)
-                fprintf(stderr, "ipcemu view: %s\n", err);
-            else {
-                printf("ipcemu view: wrote %s (%dx%d, %s on %zu runs)\n", png, w, h, path,
-                       set.nruns);
-                rc = 0;
-            }
-            ui_font_close(&font);
-        }
-        if (r)
-            SDL_DestroyRenderer(r);
-        if (s)
-            SDL_FreeSurface(s);
-        return rc;
+    int rc = -1;
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Renderer *r = s ? SDL_CreateSoftwareRenderer(s) : NULL;
+    if (!r)
+        snprintf(err, n, "SDL: %s", SDL_GetError());
+    else if (ui_font_open(&font, r, (int)lroundf(FONT_PX * scale), err, n) == 0) {
+        ui_phases_draw(r, &font, set, w, h, scale);
+        rc = save_png(r, w, h, png, err, n);
+        ui_font_close(&font);
     }
-    if (init_video(err, sizeof err) != 0) {
-        fprintf(stderr, "ipcemu view: %s\n", err);
-        return 2;
-    }
-    SDL_Window *win = SDL_CreateWindow(set.path, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w,
+    if (r)
+        SDL_DestroyRenderer(r);
+    if (s)
+        SDL_FreeSurface(s);
+    return rc;
+}
+
+int ui_phases_window(const struct ui_phase_set *set, int w, int h, char *err, size_t n)
+{
+    err[0] = '\0';
+    if (init_video(err, n) != 0)
+        return -1;
+    SDL_Window *win = SDL_CreateWindow(set->path, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w,
                                        h, SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
     SDL_Renderer *r = win ? SDL_CreateRenderer(win, -1, SDL_RENDERER_ACCELERATED) : NULL;
     if (win && !r)
         r = SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE);
+    struct ui_font font;
     bool quit = false, have_font = false;
+    int rc = -1;
     if (!r)
-        fprintf(stderr, "ipcemu view: cannot open a window: %s\n", SDL_GetError());
+        snprintf(err, n, "cannot open a window: %s", SDL_GetError());
     while (r && !quit) {
         int ww, wh, pw, ph;
         SDL_GetWindowSize(win, &ww, &wh);
@@ -566,13 +531,12 @@ static int phases_main(const char *path, const char *const *reports, size_t nrep
         if (!have_font || font.px != fpx) {
             if (have_font)
                 ui_font_close(&font);
-            if (ui_font_open(&font, r, fpx, err, sizeof err) != 0) {
-                fprintf(stderr, "ipcemu view: %s\n", err);
+            have_font = false;
+            if (ui_font_open(&font, r, fpx, err, n) != 0)
                 break;
-            }
             have_font = true;
         }
-        ui_phases_draw(r, &font, &set, pw, ph, sc);
+        ui_phases_draw(r, &font, set, pw, ph, sc);
         SDL_RenderPresent(r);
         SDL_Event e;
         if (SDL_WaitEvent(&e))
@@ -589,198 +553,4 @@ static int phases_main(const char *path, const char *const *reports, size_t nrep
         SDL_DestroyWindow(win);
     SDL_QuitSubSystem(SDL_INIT_VIDEO);
     return rc;
-}
-
-int ui_view_main(int argc, char **argv)
-{
-    const char *trace = NULL, *png = NULL, *process = NULL, *path = "ipc.call.fast", *range = NULL;
-    long select = 0;
-    const char *reports[UI_PHASES_MAX_RUNS];
-    size_t nreports = 0;
-    bool phases = false;
-    int w = 1600, h = 900;
-    double scale = 1, ra = -1, rb = -1;
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
-            fputs("usage: ipcemu view TRACE [--png FILE] [--size WxH] [--range A:B] [--scale S]\n"
-                  "                   [--process NAME|PID] [--select N]\n"
-                  "       ipcemu view --phases REPORT... [--path P] [--png FILE] [--size WxH]\n"
-                  "\n"
-                  "Shows a trace (`ipcemu run|boot --trace TRACE`) as a timeline: a lane per\n"
-                  "process (running, ready, blocked) and a kernel lane per core, an arrow per\n"
-                  "message coloured by kind, capability-cache hits and misses and scheduler\n"
-                  "handoffs. With --png it renders the same view to a PNG without a display.\n"
-                  "\n"
-                  "  --png FILE        render headless to FILE instead of opening a window\n"
-                  "  --size WxH        the picture's (or window's) size (default 1600x900;\n"
-                  "                    200x150 to 16384x16384, 2^26 pixels at most: 8192x8192)\n"
-                  "  --range A:B       the cycles shown (k, M, G suffixes; default: the run);\n"
-                  "                    A before the run's end, B at most twice the end\n"
-                  "  --scale S         layout scale, 1 to 4 (2 for high-DPI pictures)\n"
-                  "  --process P       show only this process's lane (and the kernel's)\n"
-                  "  --select N        select message N (as the details panel numbers them)\n"
-                  "                    and show it\n"
-                  "  --phases          the phase view: for one path, a stacked bar per report\n"
-                  "                    (`ipcemu run ... --report FILE`, e.g. one per\n"
-                  "                    architecture) of where its cycles go\n"
-                  "  --path P          the phase view's path (default ipc.call.fast)\n"
-                  "\n"
-                  "In the window: wheel zooms around the pointer (shift+wheel scrolls lanes),\n"
-                  "drag pans, arrows pan and scroll, + and - zoom, Home and End jump, f fits\n"
-                  "the run, click a message for its details, n and p step to the next and\n"
-                  "previous message, click a lane's name to show only that process, 1-5 hide\n"
-                  "or show a kind, / types an opcode to search for, a shows all, l the\n"
-                  "legend, q quits.\n",
-                  stdout);
-            return 0;
-        }
-        if (!strcmp(arg, "--phases")) {
-            phases = true;
-            continue;
-        }
-        if (!strcmp(arg, "--png") || !strcmp(arg, "--size") || !strcmp(arg, "--range") ||
-            !strcmp(arg, "--scale") || !strcmp(arg, "--process") || !strcmp(arg, "--path") ||
-            !strcmp(arg, "--select")) {
-            if (i + 1 >= argc)
-                return usage_error("%s needs a value", arg);
-            const char *val = argv[++i];
-            if (!strcmp(arg, "--png"))
-                png = val;
-            else if (!strcmp(arg, "--select")) {
-                char *end;
-                select = strtol(val, &end, 10);
-                if (*end || select < 1)
-                    return usage_error("--select %s: give a message number, 1 or more", val);
-            } else if (!strcmp(arg, "--path"))
-                path = val;
-            else if (!strcmp(arg, "--process"))
-                process = val;
-            else if (!strcmp(arg, "--size")) {
-                char *x;
-                long a = strtol(val, &x, 10), b = *x == 'x' ? strtol(x + 1, &x, 10) : 0;
-                if (*x || a < 200 || b < 150 || a > 16384 || b > 16384 || a * b > MAX_PIXELS)
-                    return usage_error("--size %s: give WxH, from 200x150 to 16384x16384 and at "
-                                       "most 2^26 pixels (8192x8192)",
-                                       val);
-                w = (int)a;
-                h = (int)b;
-            } else if (!strcmp(arg, "--scale")) {
-                char *end;
-                scale = strtod(val, &end);
-                if (*end || !(scale >= 1 && scale <= 4))
-                    return usage_error("--scale %s: give a number from 1 to 4", val);
-            } else {
-                const char *colon = strchr(val, ':');
-                char a[64];
-                if (!colon || (size_t)(colon - val) >= sizeof a)
-                    return usage_error("--range %s: give A:B in cycles", val);
-                memcpy(a, val, (size_t)(colon - val));
-                a[colon - val] = '\0';
-                if (!parse_cycles(a, &ra) || !parse_cycles(colon + 1, &rb) || rb <= ra)
-                    return usage_error("--range %s: give A:B in cycles, A < B", val);
-                range = val;
-            }
-            continue;
-        }
-        if (arg[0] == '-')
-            return usage_error("unknown option %s", arg);
-        if (nreports == UI_PHASES_MAX_RUNS)
-            return usage_error("too many files (%s): one TRACE, or up to 8 reports", arg);
-        reports[nreports++] = arg;
-    }
-    /* the picture must not replace what it is drawn from */
-    for (size_t i = 0; png && i < nreports; i++)
-        if (hf_same_file(png, reports[i])) {
-            fprintf(stderr,
-                    "ipcemu view: --png %s is the same file as %s, which it reads; give "
-                    "another file\n",
-                    png, reports[i]);
-            return 2;
-        }
-    if (phases) {
-        if (!nreports)
-            return usage_error("%s", "--phases needs reports (`ipcemu run ... --report FILE`)");
-        if (process || ra >= 0)
-            return usage_error("%s", "--process and --range are for traces, not --phases");
-        return phases_main(path, reports, nreports, png, w, h, (float)scale);
-    }
-    if (nreports > 1)
-        return usage_error("one TRACE, please (also got %s)", reports[1]);
-    trace = nreports ? reports[0] : NULL;
-    if (!trace)
-        return usage_error("%s", "which TRACE? (`ipcemu run SCENARIO --trace TRACE` writes one)");
-    struct ui_app a;
-    char err[512];
-    int rc = png ? ui_app_open_headless(&a, trace, w, h, (float)scale, err, sizeof err)
-                 : ui_app_open_window(&a, trace, w, h, err, sizeof err);
-    if (rc != 0) {
-        fprintf(stderr, "ipcemu view: %s\n", err);
-        return 2;
-    }
-    if (process) {
-        char *end;
-        unsigned long pid = strtoul(process, &end, 10);
-        size_t lane = SIZE_MAX;
-        for (size_t i = 0; i < a.model.nlanes && lane == SIZE_MAX; i++)
-            if (a.model.lanes[i].pid &&
-                (*end ? !strcmp(a.model.lanes[i].name, process) : a.model.lanes[i].pid == pid))
-                lane = i;
-        if (lane == SIZE_MAX) {
-            fprintf(stderr, "ipcemu view: --process %s: no such process in %s\n", process, trace);
-            ui_app_close(&a);
-            return 2;
-        }
-        ui_view_filter_process(&a.view, a.model.lanes[lane].pid);
-        relayout(&a, err, sizeof err);
-    }
-    if (select) {
-        if ((size_t)select > a.model.nmsgs) {
-            fprintf(stderr, "ipcemu view: --select %ld: %s has %zu messages\n", select, trace,
-                    a.model.nmsgs);
-            ui_app_close(&a);
-            return 2;
-        }
-        const struct tl_msg *m = &a.model.msgs[select - 1];
-        double d = (double)(m->received - m->sent) * 2 + 2000;
-        ui_view_range(&a.view, (double)m->sent - d, (double)m->received + d);
-        a.view.selected = (size_t)select - 1;
-    }
-    if (ra >= 0) {
-        /* a range must show the run: start before its end, and end at
-         * most one run's length after it (0:1e25 would squeeze the run
-         * out of sight) */
-        double end = (double)a.model.end;
-        if (!a.model.end) {
-            fprintf(stderr, "ipcemu view: --range %s: the run in %s has no cycles to show\n", range,
-                    trace);
-            ui_app_close(&a);
-            return 2;
-        }
-        if (!(ra < end) || rb > 2 * end) {
-            fprintf(stderr,
-                    "ipcemu view: --range %s: outside the run, which spans cycles 0 to %llu "
-                    "(give A below %llu and B at most %.0f)\n",
-                    range, (unsigned long long)a.model.end, (unsigned long long)a.model.end,
-                    2 * end);
-            ui_app_close(&a);
-            return 2;
-        }
-        ui_view_range(&a.view, ra, rb);
-    }
-    if (png) {
-        rc = ui_app_png(&a, png, err, sizeof err);
-        if (rc != 0)
-            fprintf(stderr, "ipcemu view: %s\n", err);
-        else
-            printf("ipcemu view: wrote %s (%dx%d, cycles %.0f to %.0f, %zu of %zu messages in "
-                   "view drawn)\n",
-                   png, a.view.w, a.view.h, a.view.t0, a.view.t0 + a.view.cpp * a.view.plot_w,
-                   a.view.arrows_drawn, a.view.arrows_in_view);
-        ui_app_close(&a);
-        return rc == 0 ? 0 : 2;
-    }
-    ui_app_loop(&a);
-    ui_app_close(&a);
-    return 0;
 }

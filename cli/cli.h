@@ -1,0 +1,116 @@
+/* cli/cli.h: what the `ipcemu` commands share (private to cli/): exit
+ * statuses, option parsing and number checks, the CPU profile of a run,
+ * and running an image with its outputs. One file per command or group of
+ * commands: main.c (dispatch, help, version), run.c (run, replay, and
+ * running an image), boot.c (boot, exec, selftest), diff.c, view.c;
+ * options.c holds the shared option helpers. */
+#ifndef IPCEMU_CLI_CLI_H
+#define IPCEMU_CLI_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "abi/bootinfo.h"
+#include "emu/timing.h"
+#include "machine/machine.h"
+#include "machine/scenario.h"
+#include "tracer/tracefile.h"
+
+/* Exit statuses: 0 ran and every expectation held; 1 ran but the outcome
+ * was not ok; 2 bad usage or bad input. */
+#define EXIT_OK 0
+#define EXIT_RAN_NOT_OK 1
+#define EXIT_USAGE 2
+
+#define IPCEMU_VERSION "0.1.0"
+
+/* The largest bare-metal program read whole (a scenario: SCN_FILE_MAX). */
+#define PROGRAM_FILE_MAX (256u << 20)
+
+/* The demos `ipcemu boot --demo` names, by enum boot_demo (NULL: none). */
+extern const char *const cli_demo_names[BOOT_DEMO_COUNT];
+
+/* Where a run writes what it saw besides the console; for `replay`, the
+ * recorded run to compare it with. */
+struct cli_outputs {
+    const char *report, *perfetto, *csv, *trace;
+    bool view; /* run: open the timeline on the trace afterwards */
+    const struct trc_file_meta *replay_meta;
+    const struct trc_log *replay_log;
+    /* the files the run reads (scenario or program, --cpu; NULL: none),
+     * which no output may overwrite */
+    const char *inputs[2];
+};
+
+/* ---- options (options.c) ------------------------------------------------ */
+
+/* Prints one usage error naming the option, returns EXIT_USAGE. */
+int cli_bad_usage(const char *cmd, const char *fmt, const char *what);
+
+/* Parses option `opt`'s value `val` as setting `s`, the way a trace's
+ * settings are read (tracer/tracefile.h). Returns 0 with *v, or
+ * EXIT_USAGE after printing why. */
+int cli_option_number(const char *cmd, const char *opt, const char *val, enum trc_setting s,
+                      uint64_t *v);
+
+/* Returns the option's value (argv[i+1]) and advances *i, or NULL. */
+const char *cli_opt_value(int argc, char **argv, int *i);
+
+/* Returns x86_64, or the first architecture this build has. */
+enum emu_arch_id cli_default_arch(void);
+
+/* Handles the options `boot` and `exec` share (--arch, --report,
+ * --max-cycles). Returns 1 when `o` is one of them (taken), 0 when it is
+ * not, or EXIT_USAGE + 10 after printing a usage error. */
+int cli_common_option(const char *cmd, const char *o, const char *val, struct machine_config *cfg,
+                      struct cli_outputs *out, const char **cpu);
+
+/* The options of the commands that run one file (`exec PROGRAM`, `run
+ * SCENARIO`): --help, --quiet, --exact-caches, the common ones, and the
+ * file. Returns -1 to go on, or the exit status (after --help or a usage
+ * error). given[0] / given[1] (when not NULL) say whether --arch /
+ * --max-cycles were on the command line. */
+int cli_parse_file_command(const char *cmd, const char *what, void (*usage)(FILE *), int argc,
+                           char **argv, struct machine_config *cfg, struct cli_outputs *outs,
+                           const char **cpu, bool *quiet, const char **file, bool given[2]);
+
+/* Loads the CPU profile `cpu` (NULL: the architecture's default; "flat":
+ * none, one cycle per instruction) into *p and points cfg at it; errors
+ * name where the profile was asked for (`label`: "--cpu", "TRACE: setting
+ * cpu"). Returns 0, or EXIT_USAGE after printing why. */
+int cli_load_cpu_from(const char *cmd, const char *label, const char *cpu,
+                      struct machine_config *cfg, struct tm_profile *p);
+
+/* Loads the CPU profile given by --cpu (see cli_load_cpu_from). */
+int cli_load_cpu(const char *cmd, const char *cpu, struct machine_config *cfg,
+                 struct tm_profile *p);
+
+/* ---- running an image (run.c, boot.c) ------------------------------------ */
+
+/* Runs the self-test of `arch`; prints the failure. Returns true if it
+ * passed. */
+bool cli_selftest_one(enum emu_arch_id arch, bool verbose);
+
+/* Runs image `img` on a machine configured by `cfg` (after the
+ * architecture's trap self-test), prints the summary unless quiet and
+ * writes the outputs `outs` names (checked first: a path that cannot be
+ * written is bad input). `program` names a bare-metal program, NULL for
+ * the kernel; `scn` is the scenario run, or NULL. Returns the exit
+ * status. */
+int cli_run_image(const char *cmd, struct machine_config *cfg, const uint8_t *img, size_t n,
+                  const struct cli_outputs *outs, bool quiet, const char *program,
+                  const struct scn *scn);
+
+/* ---- the commands: each returns the exit status (argv[0] is its name) -- */
+
+int cli_run(int argc, char **argv);      /* run.c */
+int cli_replay(int argc, char **argv);   /* run.c */
+int cli_boot(int argc, char **argv);     /* boot.c */
+int cli_exec(int argc, char **argv);     /* boot.c */
+int cli_selftest(int argc, char **argv); /* boot.c */
+int cli_diff(int argc, char **argv);     /* diff.c */
+int cli_view(int argc, char **argv);     /* view.c */
+
+#endif
