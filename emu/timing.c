@@ -7,6 +7,7 @@
  * charges the cycles they return to the core. See timing.h and
  * docs/timing-model.md. */
 #include "emu/timing.h"
+#include "emu/uc_check.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -289,12 +290,9 @@ static void drop_pages(struct emu_core *c, unsigned cls)
         if (i > 0 && pages[i] == pages[i - 1])
             continue;
         /* a missed drop would make the run depend on Unicorn's state */
-        uc_err err = uc_ctl_remove_cache(c->uc, pages[i] << 12, (pages[i] + 1) << 12);
-        if (err != UC_ERR_OK) {
-            emu_core_host_error(c, err, "uc_ctl_remove_cache");
-            break;
-        }
+        EMU_UC(c, uc_ctl_remove_cache(c->uc, pages[i] << 12, (pages[i] + 1) << 12), out);
     }
+out:
     free(pages);
 }
 
@@ -316,12 +314,11 @@ static int set_hooked(struct emu_core *c, bool on)
     }
     if (on == s->hooked)
         return 0;
-    uc_err err;
-    if (on && (err = uc_hook_add(c->uc, &s->hook, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
-                                 (void *)mem_hook, c, 1, 0)) != UC_ERR_OK) {
-        emu_core_host_error(c, err, "uc_hook_add");
-        return -1;
-    }
+    if (on)
+        EMU_UC(c,
+               uc_hook_add(c->uc, &s->hook, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, (void *)mem_hook,
+                           c, 1, 0),
+               failed);
     s->hooked = on;
     c->code_gen++; /* stores went unseen (or will): blocks re-check their code */
     if (on) {
@@ -331,13 +328,12 @@ static int set_hooked(struct emu_core *c, bool on)
     /* Unicorn 2.0.1 only forgets a deleted hook when uc_emu_start returns:
      * code translated before then still calls it. So this run ends after
      * its first block and the next one drops the translations. */
-    if ((err = uc_hook_del(c->uc, s->hook)) != UC_ERR_OK) {
-        emu_core_host_error(c, err, "uc_hook_del");
-        return -1;
-    }
+    EMU_UC(c, uc_hook_del(c->uc, s->hook), failed);
     s->drop_pending = true;
     c->deadline = c->cycles + 1;
     return 0;
+failed:
+    return -1;
 }
 
 void tm_unhook(struct emu_core *c)
