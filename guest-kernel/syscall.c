@@ -110,8 +110,7 @@ static int syscall_exit_decode(struct proc *p, const struct arch_regs *r, struct
     return 0;
 }
 
-/* Ends the caller; does not return. (trap.c takes SYS_EXIT before the
- * table: this is the same.) */
+/* Ends the caller; does not return. */
 static long syscall_exit_invoke(struct proc *p, struct ksys_args *a)
 {
     proc_exit(p, (int)a->a0);
@@ -120,7 +119,7 @@ static long syscall_exit_invoke(struct proc *p, struct ksys_args *a)
 KSYS_RUN(syscall_exit)
 
 /* SYS_YIELD: to the back of its run queue; does not return (0 when the
- * caller runs again). (trap.c takes SYS_YIELD before the table.) */
+ * caller runs again). */
 static long syscall_yield_invoke(struct proc *p, struct ksys_args *a)
 {
     (void)a;
