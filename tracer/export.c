@@ -265,16 +265,7 @@ done:
 int trc_perfetto_write(const char *path, const struct trc_log *log, uint64_t end_cycle, char *err,
                        size_t n)
 {
-    char *s = trc_perfetto_json(log, end_cycle);
-    if (!s) {
-        snprintf(err, n, "out of memory building the Perfetto trace");
-        return -1;
-    }
-    size_t len = strlen(s);
-    s[len] = '\n'; /* in place of the NUL: the file ends with a newline */
-    int rc = hf_write_file(path, s, len + 1, err, n);
-    free(s);
-    return rc;
+    return hf_write_text(path, trc_perfetto_json(log, end_cycle), "the Perfetto trace", err, n);
 }
 
 /* Writes `name` as a CSV field: as it is, or quoted when it holds a comma

@@ -334,16 +334,7 @@ int trc_report_fwrite(FILE *f, const struct trc_run_info *run, const struct trc_
 int trc_report_write(const char *path, const struct trc_run_info *run, const struct trc_log *log,
                      char *err, size_t n)
 {
-    char *s = trc_report_json(run, log);
-    if (!s) {
-        snprintf(err, n, "out of memory building the report");
-        return -1;
-    }
-    size_t len = strlen(s);
-    s[len] = '\n'; /* in place of the NUL: the file ends with a newline */
-    int rc = hf_write_file(path, s, len + 1, err, n);
-    free(s);
-    return rc;
+    return hf_write_text(path, trc_report_json(run, log), "the report", err, n);
 }
 
 /* Prints "   label: a 1, b 2\n", nothing when n is 0. */

@@ -224,3 +224,16 @@ char *hf_printable(const char *s, size_t len, char *out, size_t n)
     out[k] = 0;
     return out;
 }
+
+int hf_write_text(const char *path, char *s, const char *what, char *why, size_t wn)
+{
+    if (!s) {
+        snprintf(why, wn, "out of memory building %s", what);
+        return -1;
+    }
+    size_t len = strlen(s);
+    s[len] = '\n'; /* in place of the NUL: the file ends with a newline */
+    int rc = hf_write_file(path, s, len + 1, why, wn);
+    free(s);
+    return rc;
+}

@@ -51,6 +51,11 @@ void hf_out_abort(struct hf_out *o);
  * or -1 with the reason in why[wn]. */
 int hf_write_file(const char *path, const void *data, size_t n, char *why, size_t wn);
 
+/* Writes the text `s` (NUL-terminated, from malloc; this frees it) and a
+ * newline to `path` as hf_write_file does. A NULL `s` is a failure to build
+ * it: "out of memory building <what>". Returns 0 or -1 with why[wn]. */
+int hf_write_text(const char *path, char *s, const char *what, char *why, size_t wn);
+
 /* FNV-1a, 64-bit: returns the hash of p[0..n) continued from `h` (start
  * with HF_FNV_INIT). Inline: the trace hashes every event with it. */
 #define HF_FNV_INIT 0xcbf29ce484222325ull

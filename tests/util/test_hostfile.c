@@ -69,6 +69,28 @@ static void test_read_regular(void **state)
     assert_non_null(strstr(why, "larger than 4 bytes"));
 }
 
+/* hf_write_text: the text and a newline; a NULL text is the failure to
+ * build it, named, and leaves no file. */
+static void test_write_text(void **state)
+{
+    (void)state;
+    char p[128], why[200];
+    path_in(p, sizeof p, "t.json");
+    char *s = strdup("{\"a\":1}");
+    assert_non_null(s);
+    assert_int_equal(hf_write_text(p, s, "the report", why, sizeof why), 0);
+    size_t n = 0;
+    uint8_t *b = hf_read_input(p, 100, &n, why, sizeof why);
+    assert_non_null(b);
+    assert_int_equal(n, 8);
+    assert_memory_equal(b, "{\"a\":1}\n", 8);
+    free(b);
+    path_in(p, sizeof p, "u.json");
+    assert_int_equal(hf_write_text(p, NULL, "the report", why, sizeof why), -1);
+    assert_string_equal(why, "out of memory building the report");
+    assert_int_equal(access(p, F_OK), -1);
+}
+
 static void test_refuses_fifo_and_directory(void **state)
 {
     (void)state;
@@ -173,6 +195,7 @@ int main(void)
         cmocka_unit_test(test_read_regular),     cmocka_unit_test(test_refuses_fifo_and_directory),
         cmocka_unit_test(test_output_is_atomic), cmocka_unit_test(test_full_disk_leaves_nothing),
         cmocka_unit_test(test_same_file),        cmocka_unit_test(test_fnv_and_printable),
+        cmocka_unit_test(test_write_text),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
