@@ -11,8 +11,9 @@
  *     in ping-pong, notify-pull, zero-copy-vs-copy (a region moved with a
  *     message) and pipeline is in the table (else its cycles would land in
  *     "logic" unnoticed);
- *   - in those runs no IPC path spends a cycle in "user" (or idle): a span
- *     runs from the trap to a kernel trace point, so all of it is kernel;
+ *   - in those runs every block of kernel code that ran was charged to a
+ *     kernel function, and no path whose spans end in their own system
+ *     call spends a cycle in "user" (or idle);
  *   - the report's phases are those cycles grouped by the table.
  *   test_tracer_kphases ARCH GUEST_DIR SCENARIO_DIR */
 #include <elf.h>
@@ -419,12 +420,12 @@ static bool kernel_code_at(const uint8_t *img, size_t n, uint64_t addr, uint64_t
 
 /* Returns whether path p's spans all end at a trace point of the very
  * system call that opened them, run by the process itself. The others
- * (a send or call whose message is queued or taken later, by the
- * receiver's system call, while the sender waits) can span other
+ * (a send or call that waited for room in a full queue, whose message a
+ * receiver's system call queues later: kipc_recv_regs) can span other
  * processes' user code: tracer/trace.c's span, not the attribution. */
 static bool path_stays_in_kernel(unsigned p)
 {
-    return p != TRC_PATH_SEND_DIRECT && p != TRC_PATH_SEND_QUEUED && p != TRC_PATH_CALL_SLOW;
+    return p != TRC_PATH_SEND_QUEUED && p != TRC_PATH_CALL_SLOW;
 }
 
 /* No kernel cycle is attributed to user code: every block of kernel code
