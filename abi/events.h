@@ -3,50 +3,86 @@
 #ifndef IPCEMU_ABI_EVENTS_H
 #define IPCEMU_ABI_EVENTS_H
 
+/* The events, one row each: X(ID, number, "name"). The row gives the
+ * enum (TRC_EV_ID = number) and the name the tracer prints
+ * (trc_event_name); tests/tracer/test_trace.c checks the numbers run
+ * 1, 2, ... without a gap. Adding an event: docs/adding-things.md.
+ *
+ * The arguments of each (pid, a0..a3):
+ * BOOT            a0 = kernel ABI version, a1 = ncores
+ * PROC_CREATE     pid; a0 = priority; a1,a2 = name (16 bytes)
+ * PROC_EXIT       pid; a0 = exit code
+ * PROC_FAULT      pid; a0 = enum trc_fault; a1 = pc; a2 = addr
+ * SCHED_SWITCH    pid = to (0 idle); a0 = from; a1 = enum trc_switch_reason
+ * SYSCALL         pid; a0 = number
+ * TIMER_IRQ       pid interrupted (0 idle)
+ * HALT            a0 = exit code the kernel powers off with
+ * IPC. `port` is the port's kernel id; `msg` packs opcode | len << 32 |
+ * capabilities carried << 48 | 1 << 56 when a region moves with it.
+ * IPC_SEND        pid (sender); a0 = port; a1 = msg; a2 = enum trc_ipc_path;
+ *                 a3 = result (0 or a negative ipc_err)
+ * IPC_RECV        pid (receiver); a0 = port; a1 = msg; a2 = enum trc_ipc_path;
+ *                 a3 = result (low 32 bits, as int32) | sender pid << 32
+ * CAP_LOOKUP      pid; a0 = token; a1 = 1 cache hit, 0 miss; a2 = result
+ * CAP_INVALIDATE  a0 = space id; a1 = token whose cache line died
+ * IPC_BLOCK       pid; a0 = port; a1 = 1 receive, 2 send (queue full);
+ *                 a2 = deadline cycle (0: none)
+ * IPC_WAKE        pid; a0 = port; a1 = status (0 or a negative ipc_err)
+ * PORT_CREATE     pid (creator); a0 = port; a1 = capacity
+ * PORT_CLOSE      pid; a0 = port; a1 = waiters woken
+ * IPC_SLOW        pid; a0 = port; a1 = enum trc_slow_reason: why a call or
+ *                 reply left the fast path
+ * IPC_REPLY       pid (replier); a0 = caller pid; a1 = msg; a2 = path; a3 = result
+ * TRAP            written by the machine, not the guest: the core entered the
+ *                 kernel's vector; pid 0; a0 = 1 interrupt, 0 exception or
+ *                 system call
+ * NOTIFY          pid; a0 = notification; a1 = bits; a2 = pid woken (0)
+ * REGION          pid; a0 = region (0 for unmap); a1 = base; a2 = bytes (move:
+ *                 the receiving pid); a3 = enum trc_region_op
+ * ASPACE          pid = the process whose address space is now active;
+ *                 a0 = its page-table root; a1 = its ASID
+ * IRQ             written by the machine, not the guest: the timer's line
+ *                 (INTC_LINE_TIMER, the only line wired) reached the kernel;
+ *                 pid 0; a0 = 0 taken as a trap from user mode, 1 woke the
+ *                 idle core; a1 = cycle the line rose (the deadline, or the
+ *                 write that armed a deadline already past); a2 = cycles the
+ *                 line waited while the kernel ran with interrupts masked or
+ *                 the controller held it; a3 = the deadline armed
+ * IPC_DROP        pid (sender); a0 = port; a1 = msg; a2 = enum
+ *                 trc_drop_reason: a queued message left its queue without
+ *                 being received
+ */
+#define TRC_EVENTS(X)                                                                              \
+    X(BOOT, 1, "boot")                                                                             \
+    X(PROC_CREATE, 2, "proc.create")                                                               \
+    X(PROC_EXIT, 3, "proc.exit")                                                                   \
+    X(PROC_FAULT, 4, "proc.fault")                                                                 \
+    X(SCHED_SWITCH, 5, "sched.switch")                                                             \
+    X(SYSCALL, 6, "syscall")                                                                       \
+    X(TIMER_IRQ, 7, "timer.irq")                                                                   \
+    X(HALT, 8, "halt")                                                                             \
+    X(IPC_SEND, 9, "ipc.send")                                                                     \
+    X(IPC_RECV, 10, "ipc.recv")                                                                    \
+    X(CAP_LOOKUP, 11, "cap.lookup")                                                                \
+    X(CAP_INVALIDATE, 12, "cap.invalidate")                                                        \
+    X(IPC_BLOCK, 13, "ipc.block")                                                                  \
+    X(IPC_WAKE, 14, "ipc.wake")                                                                    \
+    X(PORT_CREATE, 15, "port.create")                                                              \
+    X(PORT_CLOSE, 16, "port.close")                                                                \
+    X(IPC_SLOW, 17, "ipc.slow")                                                                    \
+    X(IPC_REPLY, 18, "ipc.reply")                                                                  \
+    X(TRAP, 19, "trap")                                                                            \
+    X(NOTIFY, 20, "notify")                                                                        \
+    X(REGION, 21, "region")                                                                        \
+    X(ASPACE, 22, "aspace.switch")                                                                 \
+    X(IRQ, 23, "irq")                                                                              \
+    X(IPC_DROP, 24, "ipc.drop")
+
 enum trc_event_type {
-    TRC_EV_BOOT = 1,         /* a0 = kernel ABI version, a1 = ncores */
-    TRC_EV_PROC_CREATE = 2,  /* pid; a0 = priority; a1,a2 = name (16 bytes) */
-    TRC_EV_PROC_EXIT = 3,    /* pid; a0 = exit code */
-    TRC_EV_PROC_FAULT = 4,   /* pid; a0 = enum trc_fault; a1 = pc; a2 = addr */
-    TRC_EV_SCHED_SWITCH = 5, /* pid = to (0 idle); a0 = from; a1 = reason */
-    TRC_EV_SYSCALL = 6,      /* pid; a0 = number */
-    TRC_EV_TIMER_IRQ = 7,    /* pid interrupted (0 idle) */
-    TRC_EV_HALT = 8,         /* a0 = exit code the kernel powers off with */
-    /* IPC. `port` is the port's kernel id; `msg` packs opcode | len << 32 |
-       capabilities carried << 48 | 1 << 56 when a region moves with it. */
-    TRC_EV_IPC_SEND = 9,        /* pid (sender); a0 = port; a1 = msg; a2 = enum trc_ipc_path;
-                                   a3 = result (0 or a negative ipc_err) */
-    TRC_EV_IPC_RECV = 10,       /* pid (receiver); a0 = port; a1 = msg; a2 = enum trc_ipc_path;
-                                   a3 = result (low 32 bits, as int32) | sender pid << 32 */
-    TRC_EV_CAP_LOOKUP = 11,     /* pid; a0 = token; a1 = 1 cache hit, 0 miss; a2 = result */
-    TRC_EV_CAP_INVALIDATE = 12, /* a0 = space id; a1 = token whose cache line died */
-    TRC_EV_IPC_BLOCK = 13,      /* pid; a0 = port; a1 = 1 receive, 2 send (queue full);
-                                   a2 = deadline cycle (0: none) */
-    TRC_EV_IPC_WAKE = 14,       /* pid; a0 = port; a1 = status (0 or a negative ipc_err) */
-    TRC_EV_PORT_CREATE = 15,    /* pid (creator); a0 = port; a1 = capacity */
-    TRC_EV_PORT_CLOSE = 16,     /* pid; a0 = port; a1 = waiters woken */
-    TRC_EV_IPC_SLOW = 17,       /* pid; a0 = port; a1 = enum trc_slow_reason: why a call or
-                                   reply left the fast path */
-    TRC_EV_IPC_REPLY = 18,      /* pid (replier); a0 = caller pid; a1 = msg; a2 = path;
-                                   a3 = result */
-    TRC_EV_TRAP = 19,           /* written by the machine, not the guest: the core entered
-                                   the kernel's vector; pid 0; a0 = 1 interrupt, 0 exception
-                                   or system call */
-    TRC_EV_NOTIFY = 20,         /* pid; a0 = notification; a1 = bits; a2 = pid woken (0) */
-    TRC_EV_REGION = 21,         /* pid; a0 = region (0 for unmap); a1 = base; a2 = bytes (move: the
-                                   receiving pid); a3 = enum trc_region_op */
-    TRC_EV_ASPACE = 22,         /* pid = the process whose address space is now active; a0 = its
-                                   page-table root; a1 = its ASID */
-    TRC_EV_IRQ = 23,            /* written by the machine, not the guest: the timer
-                                   interrupt reached the kernel; pid 0; a0 = 0 taken as a
-                                   trap from user mode, 1 woke the idle core; a1 = cycle the
-                                   line rose (the deadline, or the write that armed a deadline
-                                   already past); a2 = cycles the line waited while the kernel
-                                   ran with interrupts masked; a3 = the deadline armed */
-    TRC_EV_IPC_DROP = 24,       /* pid (sender); a0 = port; a1 = msg; a2 = enum
-                                   trc_drop_reason: a queued message left its queue
-                                   without being received */
-    TRC_EV_COUNT
+#define TRC_EV_ENUM(id, n, name) TRC_EV_##id = n,
+    TRC_EVENTS(TRC_EV_ENUM)
+#undef TRC_EV_ENUM
+        TRC_EV_COUNT
 };
 
 enum trc_fault {
@@ -57,12 +93,12 @@ enum trc_fault {
     TRC_FAULT_OTHER = 5, /* anything else (alignment, bad syscall use...) */
 };
 
-/* How a message travelled. */
 /* Why a queued message was dropped (TRC_EV_IPC_DROP). */
 enum trc_drop_reason {
     TRC_DROP_CALLER_GAVE_UP = 1, /* a call whose caller timed out before it was received */
 };
 
+/* How a message travelled. */
 enum trc_ipc_path {
     TRC_IPC_DIRECT = 1,     /* straight to a receiver that was waiting */
     TRC_IPC_QUEUED = 2,     /* into the port's queue */

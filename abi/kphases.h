@@ -69,17 +69,17 @@ enum kphase { KPHASES(KPHASE_ENUM_) KPHASE_COUNT };
     /* decode: the system call's number and arguments */                    \
     X(DECODE,  ALL,     EXTERN, arch_syscall_nr)                            \
     X(DECODE,  ALL,     EXTERN, arch_syscall_arg)                           \
-    X(DECODE,  ALL,     EXTERN, kipc_syscall)                               \
+    X(DECODE,  ALL,     STATIC, reply_check)                                \
     /* lookup: finding what a capability token names (cache, capability     \
        space, the observer every lookup reports to) and the object behind   \
        it */                                                                \
     X(LOOKUP,  ALL,     EXTERN, ipc_cap_lookup)                             \
     X(LOOKUP,  ALL,     EXTERN, ipc_cap_lookup_cached)                      \
     X(LOOKUP,  ALL,     STATIC, cap_event)                                  \
-    X(LOOKUP,  ALL,     EXTERN, kipc_cap_find)                              \
-    X(LOOKUP,  ALL,     EXTERN, kipc_port_lookup)                           \
-    X(LOOKUP,  ALL,     EXTERN, kipc_port_deref)                            \
-    X(LOOKUP,  ALL,     EXTERN, kipc_obj_find)                              \
+    X(LOOKUP,  ALL,     EXTERN, kport_lookup)                               \
+    X(LOOKUP,  ALL,     STATIC, kport_decode_cap)                           \
+    X(LOOKUP,  ALL,     EXTERN, kipc_obj_decode)                            \
+    X(LOOKUP,  ALL,     EXTERN, kport_deref)                                \
     /* copy: the message registers and buffers */                           \
     X(COPY,    ALL,     EXTERN, memcpy)                                     \
     X(COPY,    ALL,     EXTERN, memset)                                     \
@@ -122,11 +122,11 @@ enum kphase { KPHASES(KPHASE_ENUM_) KPHASE_COUNT };
     X(TIMER,   ALL,     EXTERN, timer_ack)                                  \
     X(TIMER,   ALL,     EXTERN, timer_pending)                              \
     X(TIMER,   ALL,     EXTERN, sched_arm_timer)                            \
-    X(TIMER,   ALL,     EXTERN, kipc_admit_clock)                           \
-    X(TIMER,   ALL,     EXTERN, kipc_deadline)                              \
-    X(TIMER,   ALL,     STATIC, kipc_set_deadline)                          \
-    X(TIMER,   ALL,     EXTERN, kipc_timed_set)                             \
-    X(TIMER,   ALL,     EXTERN, kipc_next_deadline)                         \
+    X(TIMER,   ALL,     EXTERN, kport_admit_clock)                          \
+    X(TIMER,   ALL,     EXTERN, ktimeout_deadline)                          \
+    X(TIMER,   ALL,     STATIC, ktimeout_set)                               \
+    X(TIMER,   ALL,     EXTERN, ktimeout_update)                            \
+    X(TIMER,   ALL,     EXTERN, ktimeout_next)                              \
     /* trace: the kernel's own tracepoints */                               \
     X(TRACE,   ALL,     EXTERN, ktrace)                                     \
     /* logic: the IPC operations' own work: queues and admission, the       \
@@ -135,10 +135,15 @@ enum kphase { KPHASES(KPHASE_ENUM_) KPHASE_COUNT };
        call's one-shot reply capability, made by the call and deleted by    \
        the reply, capabilities that travel with a message, derive and       \
        revoke */                                                            \
-    X(LOGIC,   ALL,     STATIC, sys_send)                                   \
-    X(LOGIC,   ALL,     STATIC, sys_recv)                                   \
-    X(LOGIC,   ALL,     EXTERN, kipc_sys_call)                              \
-    X(LOGIC,   ALL,     EXTERN, kipc_sys_reply)                             \
+    X(LOGIC,   ALL,     EXTERN, kipc_send_run)                              \
+    X(LOGIC,   ALL,     EXTERN, kipc_try_send_run)                          \
+    X(LOGIC,   ALL,     EXTERN, kipc_recv_run)                              \
+    X(LOGIC,   ALL,     EXTERN, kipc_try_recv_run)                          \
+    X(LOGIC,   ALL,     EXTERN, kipc_call_run)                              \
+    X(LOGIC,   ALL,     EXTERN, kipc_reply_run)                             \
+    X(LOGIC,   ALL,     EXTERN, kipc_reply_recv_run)                        \
+    X(LOGIC,   ALL,     EXTERN, kipc_recv_call_run)                         \
+    X(LOGIC,   ALL,     STATIC, reply_give)                                 \
     X(LOGIC,   ALL,     EXTERN, kipc_call_received)                         \
     X(LOGIC,   ALL,     STATIC, make_reply_cap)                             \
     X(LOGIC,   ALL,     EXTERN, kipc_reply_cap_died)                        \

@@ -27,7 +27,7 @@
 #define SCN_NO_SLOTS 0xffffffffu /* scn_op.x: no handle slot in any of its four bytes */
 
 /* The kernel's tables (guest-kernel/kernel.h NPROC and KIPC_SLOTS,
- * kipc.c KIPC_PORTS, knotify.c KIPC_NOTIFS, KIPC_NAMES and KIPC_TOPICS,
+ * kport.c KIPC_PORTS, knotif.c KIPC_NOTIFS, kname.c KIPC_NAMES, ktopic.c KIPC_TOPICS,
  * kregion.c KIPC_REGIONS and REGION_MAX_PAGES). The loader checks what a scenario creates at
  * start against them (what programs create later gets no_memory or
  * no_slot when a table is full); guest-kernel/scenario.c asserts the

@@ -2,6 +2,7 @@
 #include "emu/cpu.h"
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -156,7 +157,8 @@ static struct emu_block *block_lookup(struct emu_core *c, uint64_t addr, uint32_
     uint8_t *code = size <= sizeof stack_buf ? stack_buf : malloc(size);
     if (!code)
         return NULL;
-    bool readable = uc_mem_read(c->uc, addr, code, size) == UC_ERR_OK;
+    /* code outside RAM (an MMIO page) is not readable: counted flat below */
+    bool readable = emu_mem_peek(c, addr, code, size);
     uint64_t hash = readable ? hf_fnv1a(code, size, HF_FNV_INIT) : 0;
     if (b && b->hash == hash) {
         b->gen = gen; /* a data store shared the page: the code is the same */
@@ -211,7 +213,8 @@ static void block_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
     }
     if (c->cycles >= c->deadline) {
         c->deadline_hit = true;
-        uc_emu_stop(c->uc);
+        EMU_UC(c, uc_emu_stop(c->uc), stopped);
+    stopped:
         if (c->block_cb)
             c->block_cb(c, addr, size, c->block_cb_arg);
         return;
@@ -252,31 +255,25 @@ uc_err emu_core_open(struct emu_core *c, const struct emu_arch *arch, unsigned i
     c->cycles_per_insn = 1;
     c->deadline = UINT64_MAX;
     c->attr = &c->attr_none;
-    uc_err err = uc_open(arch->uc_arch, arch->uc_mode, &c->uc);
-    if (err != UC_ERR_OK) {
-        c->uc = NULL;
-        return err;
-    }
-    if (arch->uc_cpu_model >= 0 &&
-        (err = uc_ctl_set_cpu_model(c->uc, arch->uc_cpu_model)) != UC_ERR_OK)
-        goto fail;
+    uc_err err;
+    EMU_UC(c, uc_open(arch->uc_arch, arch->uc_mode, &c->uc), fail);
+    if (arch->uc_cpu_model >= 0)
+        EMU_UC(c, uc_ctl_set_cpu_model(c->uc, arch->uc_cpu_model), fail);
     /* With exits enabled and none set, uc_emu_start(..., until = 0, ...)
      * does not stop when the guest jumps to address 0. */
-    if ((err = uc_ctl_exits_enable(c->uc)) != UC_ERR_OK)
-        goto fail;
+    EMU_UC(c, uc_ctl_exits_enable(c->uc), fail);
     if (!block_index_grow(&c->blocks)) {
-        err = UC_ERR_NOMEM;
+        emu_core_host_error(c, UC_ERR_NOMEM, "allocating the block cache");
         goto fail;
     }
     if (arch->decoder_open && arch->decoder_open(c) != 0) {
-        err = UC_ERR_NOMEM;
+        emu_core_host_error(c, UC_ERR_NOMEM, "opening the decoder");
         goto fail;
     }
-    err = uc_hook_add(c->uc, &c->block_hook, UC_HOOK_BLOCK, (void *)block_hook, c, 1, 0);
-    if (err != UC_ERR_OK)
-        goto fail;
+    EMU_UC(c, uc_hook_add(c->uc, &c->block_hook, UC_HOOK_BLOCK, (void *)block_hook, c, 1, 0), fail);
     return UC_ERR_OK;
 fail:
+    err = c->host_error;
     emu_core_close(c);
     return err;
 }
@@ -290,7 +287,7 @@ void emu_core_close(struct emu_core *c)
     if (c->timing && c->uc)
         tm_unhook(c);
     if (c->uc)
-        uc_close(c->uc);
+        (void)uc_close(c->uc); /* nothing is left to report a failure to */
     free(c->blocks.keys);
     free(c->blocks.blocks);
     tm_state_free(c->timing);
@@ -304,13 +301,24 @@ enum emu_stop emu_core_run(struct emu_core *c)
     c->deadline_hit = false;
     c->stop_requested = false;
     c->exception_taken = false;
+    if (c->host_error != UC_ERR_OK) { /* a checked call failed while it was stopped */
+        c->uc_error = c->host_error;
+        return EMU_STOP_ERROR;
+    }
     if (c->cycles >= c->deadline)
         return EMU_STOP_DEADLINE;
     if (c->timing && tm_before_run(c) != 0) {
         c->uc_error = c->host_error;
         return EMU_STOP_ERROR;
     }
-    c->uc_error = uc_emu_start(c->uc, emu_pc(c), 0, 0, 0);
+    uint64_t pc;
+    if (!emu_reg_get(c, c->arch->reg_pc, &pc)) {
+        c->uc_error = c->host_error;
+        return EMU_STOP_ERROR;
+    }
+    /* Not EMU_UC: what uc_emu_start returns is the guest's outcome (an
+     * unmapped fetch, an exception nobody took), reported by the caller. */
+    c->uc_error = uc_emu_start(c->uc, pc, 0, 0, 0);
     if (c->uc_error == UC_ERR_EXCEPTION && c->exception_taken)
         c->uc_error = UC_ERR_OK;
     if (c->uc_error == UC_ERR_OK && c->host_error != UC_ERR_OK)
@@ -327,7 +335,9 @@ enum emu_stop emu_core_run(struct emu_core *c)
 void emu_core_request_stop(struct emu_core *c)
 {
     c->stop_requested = true;
-    uc_emu_stop(c->uc);
+    EMU_UC(c, uc_emu_stop(c->uc), out);
+out:
+    return;
 }
 
 void emu_core_exception_taken(struct emu_core *c)
@@ -365,34 +375,111 @@ void emu_core_flush_blocks(struct emu_core *c)
     c->blocks.used = 0;
 }
 
-void emu_core_host_error(struct emu_core *c, uc_err err, const char *what)
+void emu_core_uc_failed(struct emu_core *c, uc_err err, const char *site, const char *call)
 {
     if (c->host_error == UC_ERR_OK) {
         c->host_error = err;
-        c->host_error_what = what;
+        snprintf(c->host_error_why, sizeof c->host_error_why, "%s%s%s failed: %s", site ? site : "",
+                 site ? ": " : "", call, uc_strerror(err));
     }
-    emu_core_request_stop(c);
+    c->stop_requested = true;
+    /* Not checked: this is the failure path already (and
+     * emu_core_request_stop would come back here). */
+    if (c->uc)
+        (void)uc_emu_stop(c->uc);
 }
 
-uint64_t emu_reg_read(struct emu_core *c, int reg)
+void emu_core_host_error(struct emu_core *c, uc_err err, const char *what)
 {
-    uint64_t v = 0;
-    uc_err err = uc_reg_read(c->uc, reg, &v);
-    if (err != UC_ERR_OK) {
-        emu_core_host_error(c, err, "uc_reg_read");
-        return 0;
-    }
-    return v;
+    emu_core_uc_failed(c, err, NULL, what);
 }
 
-uc_err emu_reg_write(struct emu_core *c, int reg, uint64_t value)
+/* Returns true if `err` (of the register access `what` to `reg`) is
+ * UC_ERR_OK; else records it with `site` and returns false. */
+static bool reg_checked(struct emu_core *c, uc_err err, const char *what, int reg, const char *site)
 {
-    return uc_reg_write(c->uc, reg, &value);
+    if (!EMU_UC_UNLIKELY(err != UC_ERR_OK))
+        return true;
+    char call[48];
+    snprintf(call, sizeof call, "%s(register %d)", what, reg);
+    emu_core_uc_failed(c, err, site, call);
+    return false;
 }
 
-uint64_t emu_pc(struct emu_core *c)
+/* Returns true if `reg` is one of the core's architecture's register ids. */
+static bool reg_valid(const struct emu_core *c, int reg)
 {
-    return emu_reg_read(c, c->arch->reg_pc);
+    return reg > 0 && reg < c->arch->reg_end;
+}
+
+bool emu_reg_get_raw_at(struct emu_core *c, int reg, void *v, const char *site)
+{
+    uc_err err = reg_valid(c, reg) ? uc_reg_read(c->uc, reg, v) : UC_ERR_ARG;
+    return reg_checked(c, err, "uc_reg_read", reg, site);
+}
+
+bool emu_reg_set_raw_at(struct emu_core *c, int reg, const void *v, const char *site)
+{
+    uc_err err = reg_valid(c, reg) ? uc_reg_write(c->uc, reg, v) : UC_ERR_ARG;
+    return reg_checked(c, err, "uc_reg_write", reg, site);
+}
+
+bool emu_reg_write_at(struct emu_core *c, int reg, uint64_t value, const char *site)
+{
+    return emu_reg_set_raw_at(c, reg, &value, site);
+}
+
+bool emu_reg_get_at(struct emu_core *c, int reg, uint64_t *v, const char *site)
+{
+    *v = 0;
+    return emu_reg_get_raw_at(c, reg, v, site);
+}
+
+uint64_t emu_reg_read_at(struct emu_core *c, int reg, const char *site)
+{
+    uint64_t v;
+    return emu_reg_get_at(c, reg, &v, site) ? v : 0;
+}
+
+/* Records a failed memory access `what` of n bytes at addr; returns false. */
+static bool mem_failed(struct emu_core *c, uc_err err, const char *site, const char *what,
+                       uint64_t addr, size_t n)
+{
+    char call[80];
+    snprintf(call, sizeof call, "%s(0x%llx, %zu bytes)", what, (unsigned long long)addr, n);
+    emu_core_uc_failed(c, err, site, call);
+    return false;
+}
+
+bool emu_mem_read_at(struct emu_core *c, uint64_t addr, void *buf, size_t n, const char *site)
+{
+    uc_err err = uc_mem_read(c->uc, addr, buf, n);
+    return EMU_UC_UNLIKELY(err != UC_ERR_OK) ? mem_failed(c, err, site, "uc_mem_read", addr, n)
+                                             : true;
+}
+
+bool emu_mem_write_at(struct emu_core *c, uint64_t addr, const void *buf, size_t n,
+                      const char *site)
+{
+    uc_err err = uc_mem_write(c->uc, addr, buf, n);
+    return EMU_UC_UNLIKELY(err != UC_ERR_OK) ? mem_failed(c, err, site, "uc_mem_write", addr, n)
+                                             : true;
+}
+
+bool emu_mem_peek_at(struct emu_core *c, uint64_t addr, void *buf, size_t n, const char *site)
+{
+    uc_err err = uc_mem_read(c->uc, addr, buf, n);
+    if (!EMU_UC_UNLIKELY(err != UC_ERR_OK))
+        return true;
+    return err == UC_ERR_READ_UNMAPPED ? false : mem_failed(c, err, site, "uc_mem_read", addr, n);
+}
+
+bool emu_mem_poke_at(struct emu_core *c, uint64_t addr, const void *buf, size_t n, const char *site)
+{
+    uc_err err = uc_mem_write(c->uc, addr, buf, n);
+    if (!EMU_UC_UNLIKELY(err != UC_ERR_OK))
+        return true;
+    return err == UC_ERR_WRITE_UNMAPPED ? false : mem_failed(c, err, site, "uc_mem_write", addr, n);
 }
 
 void emu_engine_version(unsigned *major, unsigned *minor)

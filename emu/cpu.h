@@ -15,6 +15,8 @@
 #include <stdint.h>
 #include <unicorn/unicorn.h>
 
+#include "emu/uc_check.h"
+
 enum emu_arch_id { EMU_ARCH_X86_64, EMU_ARCH_AARCH64, EMU_ARCH_RISCV64, EMU_ARCH_COUNT };
 
 struct emu_core;
@@ -69,6 +71,9 @@ struct emu_arch {
     uc_mode uc_mode;
     int uc_cpu_model;                       /* for uc_ctl_set_cpu_model, -1 for Unicorn's default */
     int reg_pc, reg_sp, reg_arg0, reg_arg1; /* Unicorn register ids */
+    int reg_end; /* Unicorn's register ids are 1..reg_end-1 (its *_REG_ENDING):
+                    Unicorn 2.0.1 accepts any other id silently, the checked
+                    wrappers refuse it */
     /* Open per-core decoder state; returns 0 or -1. May be NULL. */
     int (*decoder_open)(struct emu_core *c);
     void (*decoder_close)(struct emu_core *c);
@@ -182,8 +187,8 @@ struct emu_core {
     bool stop_requested;                /* set by emu_core_request_stop */
     bool exception_taken;               /* an arch hook took the trap Unicorn ends the run for */
     uc_err uc_error;                    /* last error of emu_core_run */
-    uc_err host_error;                  /* a Unicorn call of a hook failed (the run stops) */
-    const char *host_error_what;        /*   which call, for the report */
+    uc_err host_error;                  /* a Unicorn call failed (the run stops), see uc_check.h */
+    char host_error_why[240];           /*   "site: call failed: uc_strerror", for the report */
     struct emu_block_cache blocks;
     struct emu_block spare; /* stands in for a block when memory ran out */
     /* Attribution: every charge also goes to attr[attr_slot]. The block
@@ -218,7 +223,8 @@ struct emu_core {
 
 /* Opens the engine, selects the CPU model and installs the block hook.
  * Memory is mapped by the caller afterwards. Returns UC_ERR_OK or the
- * Unicorn error; on error nothing stays allocated. */
+ * Unicorn error (c->host_error_why then names the failed call and its
+ * site); on error nothing stays allocated. */
 uc_err emu_core_open(struct emu_core *c, const struct emu_arch *arch, unsigned id, void *owner);
 /* Releases everything emu_core_open allocated. Safe on a zeroed core. */
 void emu_core_close(struct emu_core *c);
@@ -227,9 +233,10 @@ void emu_core_close(struct emu_core *c);
 enum emu_stop emu_core_run(struct emu_core *c);
 /* Asks the running core to stop after the current instruction. */
 void emu_core_request_stop(struct emu_core *c);
-/* Records that the Unicorn call `what` failed with `err` inside a hook and
- * stops the core: emu_core_run then returns EMU_STOP_ERROR with uc_error =
- * err (the first such failure is kept). */
+/* Records that `what` (a Unicorn call, named without a call site) failed
+ * with `err` and stops the core, as emu_core_uc_failed does: emu_core_run
+ * then returns EMU_STOP_ERROR with uc_error = err (the first failure is
+ * kept). */
 void emu_core_host_error(struct emu_core *c, uc_err err, const char *what);
 /* For arch hooks on Unicorn's "stop" exceptions (UC_HOOK_INSN_INVALID):
  * the hook has delivered the trap into the guest, so the UC_ERR_EXCEPTION
@@ -255,10 +262,45 @@ int emu_core_set_profile(struct emu_core *c, const struct tm_profile *profile);
 /* Drops every cached block cost (code changed). */
 void emu_core_flush_blocks(struct emu_core *c);
 
-/* Register helpers; return the value read (0 on error) / the uc_err. */
-uint64_t emu_reg_read(struct emu_core *c, int reg);
-uc_err emu_reg_write(struct emu_core *c, int reg, uint64_t value);
-uint64_t emu_pc(struct emu_core *c);
+/* Checked register and memory access (see uc_check.h). Each returns true,
+ * or false after recording the failure on the core with the caller's call
+ * site (emu_core_uc_failed: the core stops, the run ends with that
+ * message). A register id outside the core's architecture (1..reg_end-1)
+ * fails with UC_ERR_ARG, which Unicorn 2.0.1 itself never reports.
+ * emu_reg_get reads 64 bits (zero-extended: *v is 0 before the read);
+ * the _raw forms take what Unicorn reads or writes for `reg`, a struct for
+ * some ids (uc_x86_mmr, uc_x86_msr, uc_arm64_cp_reg). */
+bool emu_reg_get_at(struct emu_core *c, int reg, uint64_t *v, const char *site);
+bool emu_reg_get_raw_at(struct emu_core *c, int reg, void *v, const char *site);
+bool emu_reg_set_raw_at(struct emu_core *c, int reg, const void *v, const char *site);
+bool emu_reg_write_at(struct emu_core *c, int reg, uint64_t value, const char *site);
+bool emu_mem_read_at(struct emu_core *c, uint64_t addr, void *buf, size_t n, const char *site);
+bool emu_mem_write_at(struct emu_core *c, uint64_t addr, const void *buf, size_t n,
+                      const char *site);
+/* Returns true after reading n bytes at physical `addr`, false when there
+ * is no RAM there (UC_ERR_READ_UNMAPPED: an answer, not an error); any
+ * other failure is recorded as above (and returns false too). */
+bool emu_mem_peek_at(struct emu_core *c, uint64_t addr, void *buf, size_t n, const char *site);
+/* Returns true after writing n bytes at physical `addr`, false when there
+ * is no RAM there (UC_ERR_WRITE_UNMAPPED); other failures as above. */
+bool emu_mem_poke_at(struct emu_core *c, uint64_t addr, const void *buf, size_t n,
+                     const char *site);
+/* Returns register `reg` (64 bits), or 0 after recording the failure as
+ * above: a caller that goes on after a failed read must not act on the 0
+ * (the core is stopping and the run ends with the error). */
+uint64_t emu_reg_read_at(struct emu_core *c, int reg, const char *site);
+
+#define emu_reg_get(c, reg, v) emu_reg_get_at((c), (reg), (v), EMU_UC_SITE)
+#define emu_reg_get_raw(c, reg, v) emu_reg_get_raw_at((c), (reg), (v), EMU_UC_SITE)
+#define emu_reg_set_raw(c, reg, v) emu_reg_set_raw_at((c), (reg), (v), EMU_UC_SITE)
+#define emu_reg_write(c, reg, value) emu_reg_write_at((c), (reg), (value), EMU_UC_SITE)
+#define emu_reg_read(c, reg) emu_reg_read_at((c), (reg), EMU_UC_SITE)
+#define emu_mem_read(c, addr, buf, n) emu_mem_read_at((c), (addr), (buf), (n), EMU_UC_SITE)
+#define emu_mem_write(c, addr, buf, n) emu_mem_write_at((c), (addr), (buf), (n), EMU_UC_SITE)
+#define emu_mem_peek(c, addr, buf, n) emu_mem_peek_at((c), (addr), (buf), (n), EMU_UC_SITE)
+#define emu_mem_poke(c, addr, buf, n) emu_mem_poke_at((c), (addr), (buf), (n), EMU_UC_SITE)
+/* The program counter (emu_reg_read of the arch's PC register). */
+#define emu_pc(c) emu_reg_read_at((c), (c)->arch->reg_pc, EMU_UC_SITE)
 
 /* The version of the Unicorn library in use (its run-time version, not
  * the one built against). */

@@ -1,268 +1,20 @@
-/* emu/timing.c: the static block scheduler and the dynamic models (caches,
- * TLB, branch predictor, traps, MMIO). See timing.h and
+/* emu/timing.c: the timing model's glue to the engine. The block hook's
+ * per-block work (branch outcome, instruction fetch, address-space
+ * switches, the data side's estimates), the Unicorn memory hook that feeds
+ * every load and store to the caches and TLB, and the sampling schedule
+ * that adds and removes that hook. The static block cost is in
+ * emu/block_cost.c, the caches, TLB and predictor in emu/uarch.c; this file
+ * charges the cycles they return to the core. See timing.h and
  * docs/timing-model.md. */
 #include "emu/timing.h"
+#include "emu/uc_check.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- static part: one block, scheduled once ---------------------------- */
+#include "emu/uarch.h"
 
-/* Iterations the scheduler simulates to find the steady state. */
-#define SCHED_ITERS 8
-
-static const struct tm_cost *insn_cost(const struct tm_profile *p, const struct emu_insn *in,
-                                       unsigned *unknown)
-{
-    bool exact = false;
-    const struct tm_row *r = tm_lookup(p, in->key, &exact);
-    if (!exact && unknown)
-        (*unknown)++;
-    return r ? &r->cost : &p->fallback;
-}
-
-/* The busiest port's cycles per execution of the block: the resource bound.
- * A form's pressure vector is what llvm-mca measured for it alone, spread
- * evenly over the ports that can take it; ports with the same share form
- * one group (one kind of micro-op). In a block, each group's cycles may go
- * to any port of the group: they are poured onto the least loaded ones
- * (water filling), the most constrained groups first. */
-struct pgroup {
-    uint32_t ports; /* bit mask */
-    unsigned nports;
-    double total;
-};
-
-static int pgroup_cmp(const void *a, const void *b)
-{
-    const struct pgroup *x = a, *y = b;
-    return x->nports != y->nports ? (x->nports < y->nports ? -1 : 1)
-                                  : (x->ports < y->ports ? -1 : x->ports > y->ports);
-}
-
-static void pour(double *load, const struct pgroup *g, unsigned nports)
-{
-    double left = g->total;
-    while (left > 1e-9) {
-        /* raise the lowest ports of the group to the next level */
-        double low = INFINITY, next = INFINITY;
-        unsigned at_low = 0;
-        for (unsigned k = 0; k < nports; k++)
-            if (g->ports & (1u << k))
-                low = load[k] < low ? load[k] : low;
-        for (unsigned k = 0; k < nports; k++) {
-            if (!(g->ports & (1u << k)))
-                continue;
-            if (load[k] <= low + 1e-9)
-                at_low++;
-            else if (load[k] < next)
-                next = load[k];
-        }
-        double step = left / at_low;
-        if (next - low < step)
-            step = next - low;
-        for (unsigned k = 0; k < nports; k++)
-            if ((g->ports & (1u << k)) && load[k] <= low + 1e-9)
-                load[k] += step;
-        left -= step * at_low;
-    }
-}
-
-static double port_bound(const struct tm_profile *p, const struct tm_cost *const *cost, size_t n)
-{
-    struct pgroup *g = malloc(n * TM_MAX_PORTS * sizeof *g);
-    double load[TM_MAX_PORTS] = {0}, max = 0;
-    size_t ng = 0;
-    if (!g)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        bool used[TM_MAX_PORTS] = {false};
-        for (unsigned k = 0; k < p->nports; k++) {
-            float v = cost[i]->pressure[k];
-            if (used[k] || v <= 0)
-                continue;
-            struct pgroup grp = {0};
-            for (unsigned j = k; j < p->nports; j++)
-                if (!used[j] && fabsf(cost[i]->pressure[j] - v) <= 0.02f) {
-                    used[j] = true;
-                    grp.ports |= 1u << j;
-                    grp.nports++;
-                    grp.total += cost[i]->pressure[j];
-                }
-            g[ng++] = grp;
-        }
-    }
-    qsort(g, ng, sizeof *g, pgroup_cmp);
-    for (size_t i = 0; i < ng; i++)
-        pour(load, &g[i], p->nports);
-    free(g);
-    for (unsigned k = 0; k < p->nports; k++)
-        max = load[k] > max ? load[k] : max;
-    return max;
-}
-
-static double src_ready(const struct emu_insn *in, const double *ready)
-{
-    double t = 0;
-    if (in->zero_idiom)
-        return 0;
-    for (unsigned k = 0; k < in->nsrc; k++)
-        t = ready[in->src[k]] > t ? ready[in->src[k]] : t;
-    return t;
-}
-
-/* The instruction started at `start`: its outputs are ready `latency`
- * later, except registers it also reads (rsp of push, pop, call, ret; the
- * accumulator of add), whose loop-carried latency llvm-mca measured as the
- * form's self cycles. */
-static void write_dsts(const struct emu_insn *in, const struct tm_cost *c, double *ready,
-                       double start)
-{
-    for (unsigned k = 0; k < in->ndst; k++) {
-        double lat = c->latency;
-        for (unsigned j = 0; j < in->nsrc && !in->zero_idiom; j++)
-            if (in->src[j] == in->dst[k] && c->self < lat)
-                lat = c->self;
-        ready[in->dst[k]] = start + lat;
-    }
-}
-
-/* Out of order: instructions dispatch in order, issue_width micro-ops a
- * cycle, into a reorder buffer of rob_size micro-ops; each starts when its
- * inputs are ready and retires in order. Returns the steady-state cycles
- * per iteration of the block run back to back. */
-static double sched_ooo(const struct tm_profile *p, const struct emu_insn *insns,
-                        const struct tm_cost *const *cost, size_t n, double *ready)
-{
-    size_t total = n * SCHED_ITERS;
-    double *retire = malloc(total * sizeof *retire);
-    double *uops_before = malloc(total * sizeof *uops_before);
-    if (!retire || !uops_before) {
-        free(retire);
-        free(uops_before);
-        return 0;
-    }
-    double dispatch = 0, last_retire = 0, uops = 0;
-    double mark[SCHED_ITERS];
-    size_t oldest = 0; /* first instruction still holding ROB entries */
-    for (size_t j = 0; j < total; j++) {
-        const struct emu_insn *in = &insns[j % n];
-        const struct tm_cost *c = cost[j % n];
-        double u = c->uops ? c->uops : 1;
-        /* Wait for ROB space: retire older instructions until this one fits. */
-        while (oldest < j && uops + u - uops_before[oldest] > p->rob_size) {
-            dispatch = retire[oldest] > dispatch ? retire[oldest] : dispatch;
-            oldest++;
-        }
-        uops_before[j] = uops;
-        double start = src_ready(in, ready);
-        start = start > dispatch ? start : dispatch;
-        double end = start + c->latency;
-        write_dsts(in, c, ready, start);
-        last_retire = end > last_retire ? end : last_retire;
-        retire[j] = last_retire;
-        dispatch += u / p->issue_width;
-        uops += u;
-        if (j % n == n - 1)
-            mark[j / n] = last_retire;
-    }
-    free(retire);
-    free(uops_before);
-    return (mark[SCHED_ITERS - 1] - mark[SCHED_ITERS / 2 - 1]) / (SCHED_ITERS - SCHED_ITERS / 2);
-}
-
-/* In order: each instruction issues after the one before it (up to
- * issue_width in a cycle), when its inputs are ready and its pipes free.
- * Pressure >= 1 on a port means the form needs that port for that many
- * cycles; fractions are alternatives (one of them, for their sum). */
-static double sched_inorder(const struct tm_profile *p, const struct emu_insn *insns,
-                            const struct tm_cost *const *cost, size_t n, double *ready)
-{
-    double free_at[TM_MAX_PORTS] = {0};
-    double cycle = 0, mark[SCHED_ITERS];
-    unsigned slots = 0;
-    for (size_t j = 0; j < n * SCHED_ITERS; j++) {
-        const struct emu_insn *in = &insns[j % n];
-        const struct tm_cost *c = cost[j % n];
-        double t = src_ready(in, ready);
-        t = t > cycle ? t : cycle;
-        double alt_sum = 0, alt_free = INFINITY;
-        int alt = -1;
-        for (unsigned k = 0; k < p->nports; k++) {
-            float pr = c->pressure[k];
-            if (pr >= 0.95f)
-                t = free_at[k] > t ? free_at[k] : t;
-            else if (pr > 0) {
-                alt_sum += pr;
-                if (free_at[k] < alt_free)
-                    alt_free = free_at[k], alt = (int)k;
-            }
-        }
-        if (alt >= 0)
-            t = alt_free > t ? alt_free : t;
-        t = ceil(t);
-        if (t == cycle && slots >= p->issue_width)
-            t += 1;
-        slots = t == cycle ? slots + 1 : 1;
-        cycle = t;
-        for (unsigned k = 0; k < p->nports; k++)
-            if (c->pressure[k] >= 0.95f)
-                free_at[k] = t + c->pressure[k];
-        if (alt >= 0)
-            free_at[alt] = t + alt_sum;
-        write_dsts(in, c, ready, t);
-        if (j % n == 0)
-            mark[j / n] = t;
-    }
-    return (mark[SCHED_ITERS - 1] - mark[SCHED_ITERS / 2 - 1]) / (SCHED_ITERS - SCHED_ITERS / 2);
-}
-
-uint64_t tm_block_cost(const struct tm_profile *p, const struct emu_insn *insns, size_t n,
-                       unsigned *unknown)
-{
-    if (n == 0)
-        return 0;
-    const struct tm_cost **cost = malloc(n * sizeof *cost);
-    double *ready = calloc(EMU_REG_LIMIT, sizeof *ready);
-    if (!cost || !ready) {
-        free(cost);
-        free(ready);
-        return (uint64_t)n * EMU_FRAC;
-    }
-    double uops = 0;
-    for (size_t i = 0; i < n; i++) {
-        cost[i] = insn_cost(p, &insns[i], unknown);
-        uops += cost[i]->uops ? cost[i]->uops : 1;
-    }
-    double cycles;
-    if (p->out_of_order) {
-        cycles = sched_ooo(p, insns, cost, n, ready);
-        double bound = port_bound(p, cost, n);
-        cycles = bound > cycles ? bound : cycles;
-        bound = uops / p->issue_width;
-        cycles = bound > cycles ? bound : cycles;
-    } else {
-        cycles = sched_inorder(p, insns, cost, n, ready);
-    }
-    free(cost);
-    free(ready);
-    uint64_t fp = (uint64_t)llround(cycles * EMU_FRAC);
-    return fp ? fp : 1;
-}
-
-/* ---- dynamic part ------------------------------------------------------- */
-
-/* A set-associative cache (or TLB) with LRU replacement. Tags are stored
- * plus one so that zero means empty. */
-struct cache {
-    uint64_t *mru; /* per set: the key it used last, plus one (0: none) */
-    uint32_t sets, ways, shift;
-    uint64_t *tag;
-    uint64_t *stamp; /* when each way was last used */
-    uint64_t clock;
-};
-
+/* code_pages has one bit per page of a 2^PAGE_GEN_BITS-page window (1 GiB). */
 #define PAGE_GEN_BITS 18
 
 /* The sampling schedule of the data side (docs/timing-model.md): every
@@ -281,16 +33,10 @@ struct cache {
 
 enum tm_mode { TM_OFF, TM_WARMING, TM_MEASURING };
 
+/* The dynamic state of one core, owned by the core (emu_core.timing). */
 struct tm_state {
-    const struct tm_profile *p;
-    struct tm_stats st;
-    struct cache l1i, l1d, l2, tlb;
-    uint8_t *bp;      /* 2-bit counters */
-    uint32_t history; /* global branch history */
-    uint64_t *btb;    /* pairs: branch address, target */
-    uint64_t *ras;    /* return address stack */
-    uint32_t ras_top, ras_count;
-    uint16_t asid;                 /* the address space the TLB looks up */
+    const struct tm_profile *p;    /* not owned; outlives the state */
+    struct tm_uarch u;             /* caches, TLB, predictor and their counters */
     bool root_pending;             /* a block wrote the root: read it at the next one */
     bool flow_broken;              /* a trap came between the last block and the next */
     uint64_t prev_addr, prev_size; /* the block that ran last (size 0: none) */
@@ -311,93 +57,18 @@ struct tm_state {
     uint64_t unmeasured_loads;             /* loads of unmeasured blocks since the window */
 };
 
-static int log2u(uint32_t v)
-{
-    int s = 0;
-    while ((1u << s) < v)
-        s++;
-    return s;
-}
-
-static int cache_init(struct cache *c, uint32_t entries, uint32_t ways, uint32_t unit)
-{
-    c->sets = entries / ways;
-    c->ways = ways;
-    c->shift = (uint32_t)log2u(unit);
-    c->tag = calloc((size_t)entries, sizeof *c->tag);
-    c->stamp = calloc((size_t)entries, sizeof *c->stamp);
-    c->mru = calloc((size_t)c->sets, sizeof *c->mru);
-    return c->tag && c->stamp && c->mru ? 0 : -1;
-}
-
-static void cache_free(struct cache *c)
-{
-    free(c->tag);
-    free(c->stamp);
-    free(c->mru);
-}
-
-static void cache_flush(struct cache *c)
-{
-    memset(c->tag, 0, (size_t)c->sets * c->ways * sizeof *c->tag);
-    memset(c->mru, 0, (size_t)c->sets * sizeof *c->mru);
-}
-
-/* Looks `key` (already shifted) up; on a miss fills the LRU way. Returns
- * whether it hit. */
-/* A lookup that is not its set's last one: scan the ways, fill on a miss. */
-static __attribute__((noinline)) bool cache_lookup(struct cache *c, uint32_t set, uint64_t want)
-{
-    c->mru[set] = want;
-    uint64_t *tag = &c->tag[(size_t)set * c->ways];
-    uint64_t *stamp = &c->stamp[(size_t)set * c->ways];
-    for (uint32_t w = 0; w < c->ways; w++)
-        if (tag[w] == want) {
-            stamp[w] = ++c->clock;
-            return true;
-        }
-    /* a miss: fill an empty way, else the least recently used one */
-    uint32_t victim = 0;
-    for (uint32_t w = 0; w < c->ways; w++) {
-        if (tag[w] == 0) {
-            victim = w;
-            break;
-        }
-        if (stamp[w] < stamp[victim])
-            victim = w;
-    }
-    tag[victim] = want;
-    stamp[victim] = ++c->clock;
-    return false;
-}
-
-static inline bool cache_access(struct cache *c, uint64_t key)
-{
-    uint32_t set = (uint32_t)(key & (c->sets - 1));
-    /* The line its set used last is a hit that changes nothing: its stamp
-     * is already the newest of the set. */
-    return c->mru[set] == key + 1 || cache_lookup(c, set, key + 1);
-}
-
 struct tm_state *tm_state_new(const struct tm_profile *p)
 {
     struct tm_state *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
     s->p = p;
-    int rc = cache_init(&s->l1i, p->l1i.size / p->l1i.line, p->l1i.ways, p->l1i.line);
-    rc |= cache_init(&s->l1d, p->l1d.size / p->l1d.line, p->l1d.ways, p->l1d.line);
-    rc |= cache_init(&s->l2, p->l2.size / p->l2.line, p->l2.ways, p->l2.line);
-    rc |= cache_init(&s->tlb, p->tlb_entries, p->tlb_ways, 1);
-    s->bp = malloc(p->bp_entries);
-    s->btb = calloc((size_t)p->btb_entries * 2, sizeof *s->btb);
-    s->ras = calloc(p->ras_depth, sizeof *s->ras);
     s->code_pages = calloc(((size_t)1 << PAGE_GEN_BITS) / 64, sizeof *s->code_pages);
-    if (rc || !s->bp || !s->btb || !s->ras || !s->code_pages) {
-        tm_state_free(s);
+    if (!s->code_pages || tm_uarch_init(&s->u, p) != 0) {
+        free(s->code_pages);
+        free(s);
         return NULL;
     }
-    memset(s->bp, 1, p->bp_entries); /* weakly not taken */
     return s;
 }
 
@@ -405,13 +76,7 @@ void tm_state_free(struct tm_state *s)
 {
     if (!s)
         return;
-    cache_free(&s->l1i);
-    cache_free(&s->l1d);
-    cache_free(&s->l2);
-    cache_free(&s->tlb);
-    free(s->bp);
-    free(s->btb);
-    free(s->ras);
+    tm_uarch_free(&s->u);
     free(s->code_pages);
     free(s);
 }
@@ -423,9 +88,10 @@ const struct tm_profile *tm_state_profile(const struct tm_state *s)
 
 const struct tm_stats *tm_state_stats(const struct tm_state *s)
 {
-    return &s->st;
+    return &s->u.st;
 }
 
+/* Returns the bit of `addr`'s page in code_pages. */
 static size_t page_bit(uint64_t addr)
 {
     return (size_t)(addr >> 12) & (((size_t)1 << PAGE_GEN_BITS) - 1);
@@ -446,7 +112,7 @@ void tm_set_mmio(struct tm_state *s, uint64_t base, uint64_t size)
 void tm_mmio(struct emu_core *c)
 {
     struct tm_state *s = c->timing;
-    s->st.mmio++;
+    s->u.st.mmio++;
     emu_core_charge(c, EMU_CHARGE_MMIO, s->p->mmio_latency);
 }
 
@@ -470,99 +136,19 @@ static void block_estimate(struct emu_block *b)
     b->est_tlb = et < UINT32_MAX ? (uint32_t)et : UINT32_MAX;
 }
 
-/* Returns the penalty of a miss in the first-level cache `l1` at `line`
- * (a line of l1's size), looking in L2 and memory. */
-static uint32_t miss_penalty(struct tm_state *s, const struct tm_cache_geom *l1, uint64_t addr)
+/* Charges `cycles` (0: none) of TLB walks (k = EMU_CHARGE_TLB) or load
+ * misses (EMU_CHARGE_CACHE) and, in a measured window, adds them to the
+ * running block's measurement. */
+static void charge_data(struct emu_core *c, struct tm_state *s, enum emu_charge k, uint64_t cycles)
 {
-    s->st.l2_access++;
-    if (cache_access(&s->l2, addr >> s->l2.shift))
-        return s->p->l2.latency - (l1->latency < s->p->l2.latency ? l1->latency : s->p->l2.latency);
-    s->st.l2_miss++;
-    return s->p->mem_latency - (l1->latency < s->p->mem_latency ? l1->latency : s->p->mem_latency);
-}
-
-static void tlb_access(struct emu_core *c, struct tm_state *s, uint64_t addr)
-{
-    s->st.tlb_access++;
-    /* the set index comes from the page number's low bits; the ASID tags
-     * it from above */
-    if (!cache_access(&s->tlb, (addr >> 12) | ((uint64_t)s->asid << 48))) {
-        s->st.tlb_miss++;
-        emu_core_charge(c, EMU_CHARGE_TLB, s->p->tlb_walk);
-        if (s->mode == TM_MEASURING && s->cur) {
-            s->cur->dtlb += s->p->tlb_walk;
-            s->meas_tlb += s->p->tlb_walk;
-            block_estimate(s->cur);
-        }
-    }
-}
-
-/* Fetches the block's lines through the L1 instruction cache. */
-static void fetch_block(struct emu_core *c, struct tm_state *s, uint64_t addr, uint32_t size)
-{
-    uint64_t first = addr >> s->l1i.shift, last = (addr + size - 1) >> s->l1i.shift;
-    if (first == last && s->l1i.mru[first & (s->l1i.sets - 1)] == first + 1) {
-        s->st.l1i_access++; /* the common case: its set's last line */
+    if (!cycles)
         return;
-    }
-    uint64_t penalty = 0;
-    for (uint64_t line = first; line <= last; line++) {
-        s->st.l1i_access++;
-        if (!cache_access(&s->l1i, line)) {
-            s->st.l1i_miss++;
-            penalty += miss_penalty(s, &s->p->l1i, line << s->l1i.shift);
-        }
-    }
-    if (penalty)
-        emu_core_charge(c, EMU_CHARGE_CACHE, penalty);
-}
-
-/* Was the branch that ended the previous block predicted? `next` is the
- * address control went to. Updates the predictor either way. */
-static bool predicted(struct tm_state *s, uint64_t next)
-{
-    /* any address inside the last instruction identifies the branch */
-    uint64_t fall = s->prev_addr + s->prev_size, pc = fall - 1;
-    uint32_t n = s->p->btb_entries;
-    uint64_t *btb = &s->btb[((pc >> 1) & (n - 1)) * 2];
-    switch (s->prev_flow) {
-    case EMU_FLOW_COND: {
-        bool taken = next != fall;
-        uint32_t mask = s->p->bp_entries - 1;
-        uint32_t hist = s->history & ((1u << s->p->bp_history) - 1);
-        uint8_t *ctr = &s->bp[((uint32_t)(pc >> 1) ^ hist) & mask];
-        bool guess = *ctr >= 2;
-        if (taken && *ctr < 3)
-            (*ctr)++;
-        if (!taken && *ctr > 0)
-            (*ctr)--;
-        s->history = (s->history << 1) | taken;
-        return guess == taken;
-    }
-    case EMU_FLOW_CALL:
-    case EMU_FLOW_CALL_INDIRECT:
-        s->ras[s->ras_top] = fall;
-        s->ras_top = (s->ras_top + 1) % s->p->ras_depth;
-        s->ras_count += s->ras_count < s->p->ras_depth;
-        if (s->prev_flow == EMU_FLOW_CALL)
-            return true;
-        /* an indirect call predicts its target like an indirect jump */
-        __attribute__((fallthrough));
-    case EMU_FLOW_INDIRECT: {
-        bool hit = btb[0] == pc + 1 && btb[1] == next;
-        btb[0] = pc + 1;
-        btb[1] = next;
-        return hit;
-    }
-    case EMU_FLOW_RET: {
-        if (s->ras_count == 0)
-            return false;
-        s->ras_top = (s->ras_top + s->p->ras_depth - 1) % s->p->ras_depth;
-        s->ras_count--;
-        return s->ras[s->ras_top] == next;
-    }
-    default:
-        return true; /* direct jumps: the target is in the instruction */
+    emu_core_charge(c, k, cycles);
+    if (s->mode == TM_MEASURING && s->cur) {
+        bool tlb = k == EMU_CHARGE_TLB;
+        *(tlb ? &s->cur->dtlb : &s->cur->dcache) += cycles;
+        *(tlb ? &s->meas_tlb : &s->meas_cache) += cycles;
+        block_estimate(s->cur);
     }
 }
 
@@ -571,14 +157,7 @@ static bool predicted(struct tm_state *s, uint64_t next)
 static void switch_root(struct emu_core *c, struct tm_state *s)
 {
     uint16_t asid = c->arch->asid_of ? c->arch->asid_of(emu_reg_read(c, c->arch->reg_root)) : 0;
-    s->st.as_switches++;
-    if (s->p->asid && asid != 0) {
-        emu_core_charge(c, EMU_CHARGE_TRAP, s->p->as_switch_asid);
-    } else {
-        cache_flush(&s->tlb);
-        emu_core_charge(c, EMU_CHARGE_TRAP, s->p->as_switch);
-    }
-    s->asid = asid;
+    emu_core_charge(c, EMU_CHARGE_TRAP, tm_uarch_switch_as(&s->u, asid));
     s->root_pending = false;
 }
 
@@ -629,12 +208,12 @@ void tm_on_block(struct emu_core *c, struct emu_block *b)
         case EMU_FLOW_XRET:
             emu_core_charge(c, EMU_CHARGE_TRAP, s->p->trap_return);
             break;
-        default:
-            s->st.branches++;
-            if (!predicted(s, b->addr)) {
-                s->st.mispredicts++;
-                emu_core_charge(c, EMU_CHARGE_BRANCH, s->p->mispredict);
-            }
+        default: {
+            uint32_t penalty = tm_uarch_branch(&s->u, (enum emu_flow)s->prev_flow,
+                                               s->prev_addr + s->prev_size, b->addr);
+            if (penalty)
+                emu_core_charge(c, EMU_CHARGE_BRANCH, penalty);
+        }
         }
     }
     s->flow_broken = false;
@@ -643,9 +222,11 @@ void tm_on_block(struct emu_core *c, struct emu_block *b)
         charge_estimate(c, s, b);
     else if (s->mode == TM_MEASURING)
         measure_block(s, b);
-    fetch_block(c, s, b->addr, b->size);
+    uint64_t fetch = tm_uarch_fetch(&s->u, b->addr, b->size);
+    if (fetch)
+        emu_core_charge(c, EMU_CHARGE_CACHE, fetch);
     if (b->tlb_flush)
-        cache_flush(&s->tlb);
+        tm_uarch_flush_tlb(&s->u);
     s->root_pending = b->root_write;
     s->prev_addr = b->addr;
     s->prev_size = b->size;
@@ -667,25 +248,9 @@ static void mem_hook(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, i
     if (write)
         if (s->code_pages[page_bit(addr) / 64] & (1ULL << (page_bit(addr) % 64)))
             c->code_gen++; /* maybe code: blocks compare their bytes again */
-    tlb_access(c, s, addr);
-    uint64_t first = addr >> s->l1d.shift,
-             last = (addr + (uint64_t)(size > 0 ? size : 1) - 1) >> s->l1d.shift;
-    for (uint64_t line = first; line <= last; line++) {
-        s->st.l1d_access++;
-        if (cache_access(&s->l1d, line))
-            continue;
-        s->st.l1d_miss++;
-        uint32_t penalty = miss_penalty(s, &s->p->l1d, line << s->l1d.shift);
-        /* Stores retire into the store buffer: their misses are hidden. */
-        if (!write) {
-            emu_core_charge(c, EMU_CHARGE_CACHE, penalty);
-            if (s->mode == TM_MEASURING && s->cur) {
-                s->cur->dcache += penalty;
-                s->meas_cache += penalty;
-                block_estimate(s->cur);
-            }
-        }
-    }
+    charge_data(c, s, EMU_CHARGE_TLB, tm_uarch_tlb(&s->u, addr));
+    charge_data(c, s, EMU_CHARGE_CACHE,
+                tm_uarch_data(&s->u, addr, size > 0 ? (uint32_t)size : 1, write));
 }
 
 static int u64_cmp(const void *a, const void *b)
@@ -725,12 +290,9 @@ static void drop_pages(struct emu_core *c, unsigned cls)
         if (i > 0 && pages[i] == pages[i - 1])
             continue;
         /* a missed drop would make the run depend on Unicorn's state */
-        uc_err err = uc_ctl_remove_cache(c->uc, pages[i] << 12, (pages[i] + 1) << 12);
-        if (err != UC_ERR_OK) {
-            emu_core_host_error(c, err, "uc_ctl_remove_cache");
-            break;
-        }
+        EMU_UC(c, uc_ctl_remove_cache(c->uc, pages[i] << 12, (pages[i] + 1) << 12), out);
     }
+out:
     free(pages);
 }
 
@@ -752,12 +314,11 @@ static int set_hooked(struct emu_core *c, bool on)
     }
     if (on == s->hooked)
         return 0;
-    uc_err err;
-    if (on && (err = uc_hook_add(c->uc, &s->hook, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
-                                 (void *)mem_hook, c, 1, 0)) != UC_ERR_OK) {
-        emu_core_host_error(c, err, "uc_hook_add");
-        return -1;
-    }
+    if (on)
+        EMU_UC(c,
+               uc_hook_add(c->uc, &s->hook, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, (void *)mem_hook,
+                           c, 1, 0),
+               failed);
     s->hooked = on;
     c->code_gen++; /* stores went unseen (or will): blocks re-check their code */
     if (on) {
@@ -767,13 +328,12 @@ static int set_hooked(struct emu_core *c, bool on)
     /* Unicorn 2.0.1 only forgets a deleted hook when uc_emu_start returns:
      * code translated before then still calls it. So this run ends after
      * its first block and the next one drops the translations. */
-    if ((err = uc_hook_del(c->uc, s->hook)) != UC_ERR_OK) {
-        emu_core_host_error(c, err, "uc_hook_del");
-        return -1;
-    }
+    EMU_UC(c, uc_hook_del(c->uc, s->hook), failed);
     s->drop_pending = true;
     c->deadline = c->cycles + 1;
     return 0;
+failed:
+    return -1;
 }
 
 void tm_unhook(struct emu_core *c)
@@ -809,7 +369,7 @@ int tm_before_run(struct emu_core *c)
             s->per_load_tlb = s->meas_tlb * EMU_FRAC / s->meas_loads;
         }
         if (mode == TM_MEASURING && c->cycles >= TM_EXACT_CYCLES) {
-            s->st.windows++;
+            s->u.st.windows++;
             s->unmeasured_loads = 0;
         }
         s->mode = mode;

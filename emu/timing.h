@@ -7,7 +7,20 @@
  * issue width, ports, latencies) into a cost in 1/EMU_FRAC cycles; the
  * dynamic part feeds the guest's real fetches, loads, stores and branches
  * through set-associative caches, a TLB and a predictor and charges what
- * they miss. */
+ * they miss.
+ *
+ * The public interface of the model (machine/, tools/, cli/ and emu/core.c
+ * use this header only). Who implements what:
+ *   emu/profile.c     reading profiles and instruction tables (tm_profile_*,
+ *                     tm_table_load_text, tm_lookup); the profile owns its rows.
+ *   emu/block_cost.c  the static block scheduler (tm_block_cost): pure, no
+ *                     state, no Unicorn.
+ *   emu/uarch.c       caches, TLB and branch predictor (emu/uarch.h, inside
+ *                     emu/ only): pure, no Unicorn; they return cycles.
+ *   emu/timing.c      the dynamic state of a core (struct tm_state, owned by
+ *                     emu_core.timing): the engine hooks that feed uarch.c and
+ *                     charge its cycles to the core, and the data side's
+ *                     sampling schedule (tm_state_*, tm_on_block, tm_mmio, ...). */
 #ifndef IPCEMU_EMU_TIMING_H
 #define IPCEMU_EMU_TIMING_H
 
@@ -103,7 +116,7 @@ struct tm_stats {
     uint64_t l1i_access, l1i_miss, l1d_access, l1d_miss, l2_access, l2_miss;
     uint64_t tlb_access, tlb_miss;
     uint64_t branches, mispredicts;
-    uint64_t traps, as_switches, mmio;
+    uint64_t as_switches, mmio;
     uint64_t windows; /* sampling windows measured after the exact start */
 };
 

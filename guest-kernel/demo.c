@@ -54,7 +54,7 @@ static void spawn_rpc_pair(void)
     struct proc *rc = spawn("rpcclient", PRIO_DEFAULT, prog_rpc_client, 0, PROC_EXITED, 0, 0, 0);
     struct proc *rs = spawn("rpcserver", PRIO_DEFAULT, prog_rpc_server, 0, PROC_EXITED, 0, 0, 0);
     if (rc && rs) {
-        long rpc = kipc_port_create(rs, 8);
+        long rpc = kport_create(rs, 8);
         hand(rs, rpc);
         hand(rc, kipc_grant(rs, (ipc_cap_t)rpc, rc, IPC_RIGHT_SEND));
     }
@@ -72,7 +72,7 @@ static void spawn_ladder(void)
     };
     if (!srv)
         return;
-    long port = kipc_port_create(srv, 4);
+    long port = kport_create(srv, 4);
     hand(srv, port);
     for (int i = 0; i < 3; i++)
         if (callers[i])
@@ -90,7 +90,7 @@ static void demo_ipc(void)
     struct proc *closer = spawn("closer", PRIO_DEFAULT, prog_ipc_closer, 0, PROC_EXITED, 0, 0, 0);
     if (!server || !client || !waiter || !closer)
         return;
-    long port = kipc_port_create(server, 16);
+    long port = kport_create(server, 16);
     hand(server, port);
     hand(client, kipc_grant(server, (ipc_cap_t)port, client, IPC_RIGHT_SEND));
     spawn_rpc_pair();
@@ -101,7 +101,7 @@ static void demo_ipc(void)
     struct proc *prod =
         spawn("producer", PRIO_DEFAULT, prog_pull_producer, 0, PROC_EXITED, 0, 0, 0);
     if (cons && prod) {
-        long n = kipc_notif_create(cons);
+        long n = knotif_create(cons);
         hand(cons, n);
         hand(prod, kipc_grant(cons, (ipc_cap_t)n, prod, IPC_RIGHT_SEND));
     }
@@ -111,7 +111,7 @@ static void demo_ipc(void)
     /* Topics: the publisher holds the topic; subscribers may only receive. */
     struct proc *pub = spawn("publisher", PRIO_DEFAULT, prog_publisher, 0, PROC_EXITED, 0, 0, 0);
     if (pub) {
-        long topic = kipc_topic_create(pub);
+        long topic = ktopic_create(pub);
         hand(pub, topic);
         for (int i = 0; i < 3; i++) {
             struct proc *sub =
@@ -134,12 +134,12 @@ static void demo_ipc(void)
     struct proc *hi =
         spawn("hicaller", PRIO_DEFAULT + 1, prog_high_caller, 0, PROC_EXITED, 0, 0, 0);
     if (low && hi) {
-        long lp = kipc_port_create(low, 2);
+        long lp = kport_create(low, 2);
         hand(low, lp);
         hand(hi, kipc_grant(low, (ipc_cap_t)lp, hi, IPC_RIGHT_SEND));
     }
     spawn_ladder();
-    long shut = kipc_port_create(closer, 4);
+    long shut = kport_create(closer, 4);
     hand(closer, shut);
     hand(waiter, kipc_grant(closer, (ipc_cap_t)shut, waiter, IPC_RIGHT_RECEIVE));
 }

@@ -24,7 +24,7 @@ static bool irq_timer(struct proc *p)
     timer_ack();
     uint64_t now = timer_now();
     ktrace(TRC_EV_TIMER_IRQ, p->pid, 0, 0, 0, 0);
-    kipc_expire(now);
+    ktimeout_expire(now);
     if (sched_slice_over(now) || sched_ready_above(p->prio))
         return true;
     sched_arm_timer();

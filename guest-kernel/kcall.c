@@ -8,6 +8,7 @@
  * caller's priority until it replies. */
 #include "ipc/uapi.h"
 #include "kipc_int.h"
+#include "ksys.h"
 
 /* Returns the reply-capability object naming `c`'s current call. */
 static uint32_t reply_obj(struct proc *c)
@@ -180,7 +181,7 @@ void kipc_deliver_regs(struct proc *rp, const struct ipc_msg *m)
 __attribute__((noreturn)) static void handoff(struct proc *from, struct proc *to)
 {
     to->state = PROC_RUNNING;
-    kipc_set_deadline(to, 0);
+    ktimeout_set(to, 0);
     ktrace(TRC_EV_SCHED_SWITCH, to->pid, from->pid, TRC_SWITCH_HANDOFF, 0, 0);
     sched_switch_aspace(to);
     current = to;
@@ -192,7 +193,7 @@ __attribute__((noreturn)) static void handoff(struct proc *from, struct proc *to
 __attribute__((noreturn)) static void block_for_reply(struct proc *p, uint32_t port_id,
                                                       uint64_t timeout)
 {
-    kipc_set_deadline(p, kipc_deadline(timeout));
+    ktimeout_set(p, ktimeout_deadline(timeout));
     p->state = PROC_BLOCKED;
     ktrace(TRC_EV_IPC_BLOCK, p->pid, port_id, 3, p->deadline, 0);
     sched_next(TRC_SWITCH_BLOCK);
@@ -231,23 +232,23 @@ long kipc_recv_regs(struct proc *p, struct ipc_port *port, uint64_t timeout)
     return r;
 }
 
-/* SYS_CALL: sends the message registers to a port and waits for the reply.
- * The fast path, seL4 style: a flat list of checks, each of which sends
- * the call down the slow path (and says why in the trace), then a point of
- * no return after which nothing can fail: registers copied, reply
- * capability made, straight switch to the server. */
-long kipc_sys_call(struct proc *p, struct arch_regs *r)
+/* SYS_CALL decode: a payload that fits the registers, SEND on the port,
+ * the message (built in p->kbuf) admitted by its filter and rate limit,
+ * and a receiver already waiting, if any, with a free slot for the reply
+ * capability (else it could take the call but never answer it). Returns 0
+ * with a->port, a->peer (the first receiver, or NULL) and a->timeout, or
+ * the error, traced as a refused send. */
+static int kipc_call_decode(struct proc *p, const struct arch_regs *r, struct ksys_args *a)
 {
-    ipc_cap_t tok = arch_ipc_reg(r, ARCH_IPC_CAP);
-    uint64_t timeout = arch_ipc_reg(r, ARCH_IPC_AUX);
     struct ipc_msg *m = &p->kbuf;
     int err = IPC_OK;
     struct ipc_port *port = NULL;
     if (IPC_INFO_LEN(arch_ipc_reg(r, ARCH_IPC_INFO)) > IPC_INLINE_MAX)
         err = IPC_ERR_MSG_TOO_LARGE;
-    else if ((port = kipc_port_lookup(p, tok, IPC_RIGHT_SEND, &err)) != NULL) {
+    else if ((port = kport_lookup(p, arch_ipc_reg(r, ARCH_IPC_CAP), IPC_RIGHT_SEND, &err)) !=
+             NULL) {
         msg_from_regs(m, r, p->pid);
-        err = ipc_port_admit(port, m, kipc_admit_clock(port));
+        err = ipc_port_admit(port, m, kport_admit_clock(port));
     }
     if (err != IPC_OK) {
         ktrace(TRC_EV_IPC_SEND, p->pid, port ? port->id : 0, 0, TRC_IPC_REFUSED,
@@ -257,11 +258,29 @@ long kipc_sys_call(struct proc *p, struct arch_regs *r)
     struct ipc_waiter *w = port->receivers.head;
     struct proc *rp = w ? kipc_waiter_proc(w) : NULL;
     if (rp && rp->cspace.used >= rp->cspace.nslots) {
-        /* The receiver could take it but never answer it. */
         ktrace(TRC_EV_IPC_SEND, p->pid, port->id, kipc_msg_word(m), TRC_IPC_REFUSED,
                (uint64_t)(int64_t)IPC_ERR_NO_SLOT);
         return IPC_ERR_NO_SLOT;
     }
+    a->port = port;
+    a->peer = rp;
+    a->timeout = arch_ipc_reg(r, ARCH_IPC_AUX);
+    return IPC_OK;
+}
+
+/* SYS_CALL invoke: sends the call and waits for the reply. The fast path,
+ * seL4 style: a flat list of checks, each of which sends the call down the
+ * slow path (and says why in the trace), then a point of no return after
+ * which nothing can fail: registers copied, reply capability made,
+ * straight switch to the server. Does not return, except with the outcome
+ * of a slow-path call the queue could not take (PortFull, NoMemory: a
+ * call does not wait for room). */
+static long kipc_call_invoke(struct proc *p, struct ksys_args *a)
+{
+    struct ipc_port *port = a->port;
+    struct proc *rp = a->peer;
+    struct ipc_msg *m = &p->kbuf;
+    struct ipc_waiter *w;
     p->call_seq++;
     p->reply_tok = IPC_CAP_NULL;
     m->flags = IPC_MSG_CALL;
@@ -278,14 +297,14 @@ long kipc_sys_call(struct proc *p, struct arch_regs *r)
     if (!why) {
         /* Point of no return. */
         ipc_port_take_receiver(port);
-        regs_copy(&rp->regs, r);
+        regs_copy(&rp->regs, &p->regs);
         arch_set_ipc_reg(&rp->regs, ARCH_IPC_BADGE, p->pid);
         arch_set_ipc_reg(&rp->regs, ARCH_IPC_AUX, make_reply_cap(rp, p)); /* slot checked */
         arch_syscall_set_ret(&rp->regs, IPC_OK);
         ktrace(TRC_EV_IPC_SEND, p->pid, port->id, kipc_msg_word(m), TRC_IPC_FAST, 0);
         ktrace(TRC_EV_IPC_RECV, rp->pid, port->id, kipc_msg_word(m), TRC_IPC_FAST,
                (uint64_t)p->pid << 32);
-        kipc_set_deadline(p, kipc_deadline(timeout));
+        ktimeout_set(p, ktimeout_deadline(a->timeout));
         ktrace(TRC_EV_IPC_BLOCK, p->pid, port->id, 3, p->deadline, 0);
         handoff(p, rp);
     }
@@ -312,48 +331,110 @@ long kipc_sys_call(struct proc *p, struct arch_regs *r)
         }
         p->call_port = port;
     }
-    block_for_reply(p, port->id, timeout);
+    block_for_reply(p, port->id, a->timeout);
+}
+KSYS_RUN(kipc_call)
+
+/* SYS_RECV_CALL decode: RECEIVE on the port. Returns 0 with a->port and
+ * a->timeout, or the lookup's error. */
+static int kipc_recv_call_decode(struct proc *p, const struct arch_regs *r, struct ksys_args *a)
+{
+    int err;
+    a->port = kport_lookup(p, arch_ipc_reg(r, ARCH_IPC_CAP), IPC_RIGHT_RECEIVE, &err);
+    a->timeout = arch_ipc_reg(r, ARCH_IPC_AUX);
+    return a->port ? IPC_OK : err;
 }
 
-/* SYS_REPLY / SYS_REPLY_RECV: answers the call a reply capability names
- * (it is used up), ends the priority the server inherited, and for
- * reply_recv waits for the next message on the port in AUX. The fast path
- * of reply_recv parks the server and switches straight back to the
- * caller. */
-long kipc_sys_reply(struct proc *s, struct arch_regs *r, bool then_recv)
+/* SYS_RECV_CALL invoke: returns as kipc_recv_regs, or blocks. */
+static long kipc_recv_call_invoke(struct proc *p, struct ksys_args *a)
 {
-    ipc_cap_t tok = arch_ipc_reg(r, ARCH_IPC_CAP);
-    uint64_t info = arch_ipc_reg(r, ARCH_IPC_INFO);
+    return kipc_recv_regs(p, a->port, a->timeout);
+}
+KSYS_RUN(kipc_recv_call)
+
+/* The reply's checks (SYS_REPLY and the first half of SYS_REPLY_RECV): a
+ * payload that fits the registers, a reply capability, its caller still
+ * waiting for that call. Returns 0 with a->peer = the caller (a->a0 the
+ * reply capability, a->a1 the info word), or the error (a->peer NULL),
+ * traced as a refused reply. */
+static int reply_check(struct proc *s, const struct arch_regs *r, struct ksys_args *a)
+{
     struct ipc_slot *slot;
-    int err = IPC_INFO_LEN(info) > IPC_INLINE_MAX ? IPC_ERR_MSG_TOO_LARGE : IPC_OK;
-    if (err == IPC_OK)
-        err = kipc_cap_find(s, tok, IPC_OBJ_REPLY, IPC_RIGHT_SEND, &slot);
-    struct proc *c = err == IPC_OK ? kipc_reply_caller(slot->obj) : NULL;
-    if (err == IPC_OK && !c)
+    a->a0 = arch_ipc_reg(r, ARCH_IPC_CAP);
+    a->a1 = arch_ipc_reg(r, ARCH_IPC_INFO);
+    int err = IPC_INFO_LEN(a->a1) > IPC_INLINE_MAX
+                  ? IPC_ERR_MSG_TOO_LARGE
+                  : kipc_cap_find(s, a->a0, IPC_OBJ_REPLY, IPC_RIGHT_SEND, &slot);
+    a->peer = err == IPC_OK ? kipc_reply_caller(slot->obj) : NULL;
+    if (err == IPC_OK && !a->peer)
         err = IPC_ERR_INVALID_CAP; /* the caller gave up */
-    if (err == IPC_OK) {
-        c->reply_tok = IPC_CAP_NULL; /* answered: its death below ends nothing */
-        c->reply_wait = false;
-        ipc_cap_delete(&kipc_capsys, &s->cspace, tok); /* one-shot */
-        server_prio_drop(s, c->prio);
-    }
-    struct ipc_port *next = NULL;
-    int nerr = IPC_OK;
-    if (then_recv)
-        next = kipc_port_lookup(s, arch_ipc_reg(r, ARCH_IPC_AUX), IPC_RIGHT_RECEIVE, &nerr);
-    if (err != IPC_OK) {
+    if (err != IPC_OK)
         ktrace(TRC_EV_IPC_REPLY, s->pid, 0, 0, TRC_IPC_REFUSED, (uint64_t)(int64_t)err);
-        if (!next)
-            return err;
-        return kipc_recv_regs(s, next, 0); /* reply_recv: still receive */
-    }
-    /* The caller gets the reply in its registers. */
-    regs_copy(&c->regs, r);
+    return err;
+}
+
+/* Answers caller `c` (checked by reply_check) from server `s`'s message
+ * registers: the reply capability `tok` is used up, the priority `s` inherited
+ * ends, the caller gets the reply in its registers (not yet runnable). */
+static void reply_give(struct proc *s, struct proc *c, ipc_cap_t tok)
+{
+    c->reply_tok = IPC_CAP_NULL; /* answered: its death below ends nothing */
+    c->reply_wait = false;
+    ipc_cap_delete(&kipc_capsys, &s->cspace, tok); /* one-shot */
+    server_prio_drop(s, c->prio);
+    regs_copy(&c->regs, &s->regs);
     arch_set_ipc_reg(&c->regs, ARCH_IPC_BADGE, s->pid);
     arch_syscall_set_ret(&c->regs, IPC_OK);
-    kipc_set_deadline(c, 0);
+    ktimeout_set(c, 0);
+}
+
+/* SYS_REPLY decode: as reply_check. */
+static int kipc_reply_decode(struct proc *s, const struct arch_regs *r, struct ksys_args *a)
+{
+    return reply_check(s, r, a);
+}
+
+/* SYS_REPLY invoke: answers the call; the caller runs first if its
+ * priority is higher. Returns 0. */
+static long kipc_reply_invoke(struct proc *s, struct ksys_args *a)
+{
+    struct proc *c = a->peer;
+    reply_give(s, c, a->a0);
+    ktrace(TRC_EV_IPC_REPLY, s->pid, c->pid, a->a1, TRC_IPC_DIRECT, 0);
+    ktrace(TRC_EV_IPC_WAKE, c->pid, 0, 0, 0, 0);
+    sched_enqueue(c);
+    kipc_yield_to_higher(s, c, IPC_OK);
+    return IPC_OK;
+}
+KSYS_RUN(kipc_reply)
+
+/* SYS_REPLY_RECV decode: the reply's checks (reply_check); their failure
+ * does not fail the call (the receive still happens), so this returns 0
+ * with a->status the reply's result and a->peer the caller or NULL. */
+static int kipc_reply_recv_decode(struct proc *s, const struct arch_regs *r, struct ksys_args *a)
+{
+    a->status = reply_check(s, r, a);
+    return IPC_OK;
+}
+
+/* SYS_REPLY_RECV invoke: the reply (if its checks held), then the receive
+ * on the port in AUX: its own decode (RECEIVE on the port: else the
+ * lookup's error, or the reply's) and invoke. The fast path parks the
+ * server and switches straight back to the caller. Returns as
+ * kipc_recv_regs, or does not return. */
+static long kipc_reply_recv_invoke(struct proc *s, struct ksys_args *a)
+{
+    struct proc *c = a->peer;
+    if (c)
+        reply_give(s, c, a->a0);
+    int nerr;
+    struct ipc_port *next =
+        kport_lookup(s, arch_ipc_reg(&s->regs, ARCH_IPC_AUX), IPC_RIGHT_RECEIVE, &nerr);
+    if (!c)
+        return next ? kipc_recv_regs(s, next, 0) : a->status;
+    uint64_t info = a->a1;
     enum trc_slow_reason why = 0;
-    if (!then_recv || !next)
+    if (!next)
         why = 0;
     else if (next->closed)
         why = TRC_SLOW_PORT_CLOSED;
@@ -363,28 +444,26 @@ long kipc_sys_reply(struct proc *s, struct arch_regs *r, bool then_recv)
         why = TRC_SLOW_CALLER_LOWER;
     else if (sched_ready_above(c->prio))
         why = TRC_SLOW_HIGHER_READY;
-    if (then_recv && next && !why) {
+    if (next && !why) {
         /* Fast path: park the server, straight back to the caller. */
         ktrace(TRC_EV_IPC_REPLY, s->pid, c->pid, info, TRC_IPC_FAST, 0);
         arch_syscall_set_ret(&s->regs, IPC_OK);
         s->recv_regs = true;
         if (ipc_port_wait(next, &s->waiter, IPC_WAIT_RECV, &s->kbuf) != IPC_OK)
-            panic("sys_reply: the server is already parked");
-        kipc_set_deadline(s, 0);
+            panic("kipc_reply_recv_invoke: the server is already parked");
+        ktimeout_set(s, 0);
         s->state = PROC_BLOCKED;
         ktrace(TRC_EV_IPC_BLOCK, s->pid, next->id, 1, 0, 0);
         handoff(s, c);
     }
     if (why)
-        ktrace(TRC_EV_IPC_SLOW, s->pid, next ? next->id : 0, why, 0, 0);
+        ktrace(TRC_EV_IPC_SLOW, s->pid, next->id, why, 0, 0);
     ktrace(TRC_EV_IPC_REPLY, s->pid, c->pid, info, TRC_IPC_DIRECT, 0);
     ktrace(TRC_EV_IPC_WAKE, c->pid, 0, 0, 0, 0);
     sched_enqueue(c);
-    if (then_recv)
-        return next ? kipc_recv_regs(s, next, 0) : nerr;
-    kipc_yield_to_higher(s, c, IPC_OK);
-    return IPC_OK;
+    return next ? kipc_recv_regs(s, next, 0) : nerr;
 }
+KSYS_RUN(kipc_reply_recv)
 
 /* Ends `c`'s wait for a reply, if it waits for one: the server's reply
  * capability dies and it gets its own priority back. */

@@ -64,8 +64,8 @@ struct proc {
     ipc_cap_t reply_tok;            /*   and its token (IPC_CAP_NULL: none yet) */
     unsigned base_prio;             /* its own priority (prio may be inherited) */
     uint16_t reply_for[KIPC_SLOTS]; /* slot holding a reply capability -> caller slot + 1 */
-    uint64_t deadline;              /* cycle its wait times out, 0: never */
-    struct proc *tprev, *tnext;     /* the list of processes with a deadline (kipc.c) */
+    uint64_t deadline;              /* cycle its wait times out, 0: never (ktimeout.c) */
+    struct proc *tprev, *tnext;     /* the list of processes with a deadline (ktimeout.c) */
     struct kmap maps[KIPC_MAPS];    /* regions it has mapped */
     uint32_t region_pages;          /* pages of regions it has created */
     uint32_t ports_owned;           /* the first port it created + 1 (kipc.c), 0: none */
@@ -173,32 +173,47 @@ int kipc_proc_init(struct proc *p);
 /* Takes `p` out of IPC for good: stops its wait, closes the ports it
  * created, deletes its capabilities (and what was derived from them). */
 void kipc_proc_exit(struct proc *p);
-/* Runs IPC system call `nr` for `p`; returns its result, or does not
- * return when `p` blocks (another process runs). */
-long kipc_syscall(struct proc *p, uintptr_t nr, struct arch_regs *r);
-/* Wakes every process whose wait timed out by cycle `now`. */
-void kipc_expire(uint64_t now);
-/* Returns the earliest wait deadline, or 0 when no wait can time out. */
-uint64_t kipc_next_deadline(void);
-/* Creates a port for `owner` with `capacity`; puts a capability with every
- * right in its space. Returns the token, or a negative ipc_err. */
-long kipc_port_create(struct proc *owner, uint32_t capacity);
-/* The `now` ipc_port_admit needs for `port`: the clock when the port has a
- * rate limit, else 0 (ignored). */
-uint64_t kipc_admit_clock(const struct ipc_port *port);
-/* Creates a topic for `owner`; returns the token (every right) or a
- * negative ipc_err. */
-long kipc_topic_create(struct proc *owner);
-/* Creates a notification for `owner`; returns the token (every right) or
- * a negative ipc_err. */
-long kipc_notif_create(struct proc *owner);
+/* The timed wait of blocked `p` is over (ktimeout.c): it stops waiting
+ * (port, notification, call) and becomes runnable with Timeout. */
+void kipc_wait_expired(struct proc *p);
+/* kport.c: creates a port for `owner` with `capacity`; puts a capability
+ * with every right in its space. Returns the token, or a negative ipc_err. */
+long kport_create(struct proc *owner, uint32_t capacity);
+/* ktopic.c: creates a topic for `owner`; returns the token (every right)
+ * or a negative ipc_err. */
+long ktopic_create(struct proc *owner);
+/* knotif.c: creates a notification for `owner`; returns the token (every
+ * right) or a negative ipc_err. */
+long knotif_create(struct proc *owner);
 /* Grants `to` a child of `owner`'s capability `tok` with `rights`. Returns
  * the new token in `to`'s space, or a negative ipc_err. */
 long kipc_grant(struct proc *owner, ipc_cap_t tok, struct proc *to, unsigned rights);
 
+/* ktimeout.c: timed waits. */
+/* Returns the cycle a wait of `timeout` cycles ends (0: never),
+ * saturating. */
+uint64_t ktimeout_deadline(uint64_t timeout);
+/* Sets p->deadline (0: none), keeping the list of timed waits. */
+void ktimeout_update(struct proc *p, uint64_t deadline);
+/* The same, at no cost when p had and gets no deadline (the fast path). */
+static inline void ktimeout_set(struct proc *p, uint64_t deadline)
+{
+    if (deadline || p->deadline)
+        ktimeout_update(p, deadline);
+}
+/* Ends every wait whose deadline is at or before cycle `now`, earliest
+ * first (kipc_wait_expired). */
+void ktimeout_expire(uint64_t now);
+/* Returns the earliest deadline of a blocked process, or 0 when no wait
+ * can time out. */
+uint64_t ktimeout_next(void);
+
 /* sched.c */
+/* Sets what the scheduler calls once every process has ended: it returns
+ * the exit code the machine powers off with (none set: 0). */
+void sched_on_all_ended(uint32_t (*verdict)(void));
 void sched_enqueue(struct proc *p);
-/* Arms the timer for the end of the running slice or the earliest IPC
+/* Arms the timer for the end of the running slice or the earliest wait
  * deadline, whichever comes first. */
 void sched_arm_timer(void);
 /* Makes `p`'s address space the active one (traced). */
@@ -211,7 +226,10 @@ bool sched_ready_above(unsigned prio);
  * none is left) and enters it. */
 __attribute__((noreturn)) void sched_next(enum trc_switch_reason why);
 
-/* syscall.c: runs system call `nr` for `current`; returns its result. */
+/* syscall.c */
+/* Runs the system call in `r` (current's saved registers) for `current`:
+ * its decode, then its invoke. Returns its result (KERR_NOSYS for an
+ * unknown number), or does not return when the caller blocks. */
 long syscall_dispatch(struct arch_regs *r);
 
 /* demo.c */

@@ -12,18 +12,13 @@
 #include "ipc/notify.h"
 #include "ipc/uapi.h"
 #include "kipc_int.h"
+#include "ksys.h"
 
-#define KIPC_PORTS 16384         /* 10,000 and more for scale scenarios */
 #define KIPC_POOL_MAX_PAGES 1024 /* 4 MiB of queued messages, about 12,000 */
 
 struct ipc_capsys kipc_capsys;
+struct ipc_msgpool kipc_pool;
 static struct ipc_capcache cache;
-static struct ipc_msgpool pool;
-static struct ipc_port ports[KIPC_PORTS];
-static uint32_t port_gen[KIPC_PORTS];
-static uint32_t port_owner[KIPC_PORTS];
-static struct kobj_table port_table = KOBJ_TABLE(port_owner, port_gen);
-static uint32_t port_next_owned[KIPC_PORTS]; /* the owner's next port + 1, 0: none */
 
 /* Capability-system observer: traces cache invalidations. */
 static void cap_event(void *ctx, enum ipc_cap_event ev, unsigned core, uint16_t cspace,
@@ -67,7 +62,7 @@ void kipc_init(uint32_t cache_lines)
     kipc_capsys.check_overlap = false; /* slots live in struct proc: disjoint */
     kipc_capsys.event = cap_event;
     kipc_capsys.obj_ref = obj_ref;
-    ipc_msgpool_init(&pool);
+    ipc_msgpool_init(&kipc_pool);
 }
 
 int kipc_proc_init(struct proc *p)
@@ -90,40 +85,17 @@ bool kipc_pool_grow(void)
     if (!pg)
         return false;
     pool_pages++;
-    ipc_msgpool_add(&pool, (struct ipc_msgnode *)pg, KPAGE_SIZE / sizeof(struct ipc_msgnode));
+    ipc_msgpool_add(&kipc_pool, (struct ipc_msgnode *)pg, KPAGE_SIZE / sizeof(struct ipc_msgnode));
     return true;
 }
 
-uint64_t kipc_deadline(uint64_t timeout)
+int kipc_obj_decode(struct proc *p, const struct arch_regs *r, enum ipc_obj_type type,
+                    unsigned rights, const struct kobj_table *t, struct ksys_args *a)
 {
-    if (!timeout)
-        return 0;
-    uint64_t now = timer_now();
-    return timeout > UINT64_MAX - now ? UINT64_MAX : now + timeout;
-}
-
-int kipc_cap_find(struct proc *p, ipc_cap_t tok, enum ipc_obj_type type, unsigned rights,
-                  struct ipc_slot **s)
-{
-    bool hit = false;
-    int r = ipc_cap_lookup_cached(&kipc_capsys, 0, &p->cspace, tok, type, rights, s, &hit);
-    ktrace(TRC_EV_CAP_LOOKUP, p->pid, tok, hit, (uint64_t)(int64_t)r, 0);
-    return r;
-}
-
-int kipc_obj_find(struct proc *p, ipc_cap_t tok, enum ipc_obj_type type, unsigned rights,
-                  const struct kobj_table *t, int *err)
-{
-    struct ipc_slot *s;
-    int r = kipc_cap_find(p, tok, type, rights, &s);
-    if (r == IPC_OK) {
-        uint32_t i = KOBJ_INDEX(s->obj);
-        if (i < t->n && t->owner[i] && t->gen[i] == KOBJ_GEN(s->obj))
-            return (int)i;
-        r = IPC_ERR_INVALID_CAP; /* the object is gone */
-    }
-    *err = r;
-    return -1;
+    int err;
+    int i = kipc_obj_find(p, arch_syscall_arg(r, 0), type, rights, t, &err);
+    a->a1 = arch_syscall_arg(r, 1);
+    return i < 0 ? err : i;
 }
 
 long kipc_obj_new(struct proc *p, enum ipc_obj_type type, struct kobj_table *t, unsigned *index)
@@ -147,37 +119,23 @@ long kipc_obj_new(struct proc *p, enum ipc_obj_type type, struct kobj_table *t, 
     return (long)tok;
 }
 
+int kipc_obj_room(const struct proc *p, struct kobj_table *t)
+{
+    unsigned i = t->hint;
+    while (i < t->n && t->owner[i])
+        i++;
+    t->hint = i; /* kipc_obj_new starts there */
+    if (i == t->n)
+        return IPC_ERR_NO_MEMORY;
+    return p->cspace.used < p->cspace.nslots ? IPC_OK : IPC_ERR_NO_SLOT;
+}
+
 void kipc_obj_free(struct kobj_table *t, unsigned i)
 {
     t->owner[i] = 0;
     t->gen[i] = (t->gen[i] + 1) & KOBJ_GEN_MASK;
     if (i < t->hint)
         t->hint = i;
-}
-
-/* Returns the port capability `tok` of `p` names with `rights`, looked up
- * through the cache (traced), or NULL with *err set. */
-struct ipc_port *kipc_port_lookup(struct proc *p, ipc_cap_t tok, unsigned rights, int *err)
-{
-    int i = kipc_obj_find(p, tok, IPC_OBJ_PORT, rights, &port_table, err);
-    return i < 0 ? NULL : &ports[i];
-}
-
-long kipc_port_create(struct proc *owner, uint32_t capacity)
-{
-    if (capacity == 0)
-        capacity = IPC_PORT_DEPTH;
-    if (capacity > 65536u)
-        return IPC_ERR_INVALID_ARG;
-    unsigned i;
-    long tok = kipc_obj_new(owner, IPC_OBJ_PORT, &port_table, &i);
-    if (tok < 0)
-        return tok;
-    port_next_owned[i] = owner->ports_owned; /* its ports close when it ends */
-    owner->ports_owned = i + 1;
-    ipc_port_init(&ports[i], i + 1, &pool, capacity); /* cannot fail: arguments checked */
-    ktrace(TRC_EV_PORT_CREATE, owner->pid, i + 1, capacity, 0, 0);
-    return tok;
 }
 
 long kipc_grant(struct proc *owner, ipc_cap_t tok, struct proc *to, unsigned rights)
@@ -192,7 +150,7 @@ long kipc_grant(struct proc *owner, ipc_cap_t tok, struct proc *to, unsigned rig
 void kipc_wake(struct proc *p, uint32_t port_id, int status)
 {
     ktrace(TRC_EV_IPC_WAKE, p->pid, port_id, (uint64_t)(int64_t)status, 0, 0);
-    kipc_set_deadline(p, 0);
+    ktimeout_set(p, 0);
     arch_syscall_set_ret(&p->regs, (uintptr_t)(intptr_t)status);
     sched_enqueue(p);
 }
@@ -204,7 +162,7 @@ __attribute__((noreturn)) void kipc_block(struct proc *p, struct ipc_port *port,
 {
     if (ipc_port_wait(port, &p->waiter, kind, &p->kbuf) != IPC_OK)
         panic("kipc block: the waiter is already parked");
-    kipc_set_deadline(p, kipc_deadline(timeout));
+    ktimeout_set(p, ktimeout_deadline(timeout));
     p->state = PROC_BLOCKED;
     ktrace(TRC_EV_IPC_BLOCK, p->pid, port->id, kind == IPC_WAIT_RECV ? 1 : 2, p->deadline, 0);
     sched_next(TRC_SWITCH_BLOCK);
@@ -292,14 +250,7 @@ bool kipc_deliver(struct proc *p, uintptr_t u, const struct ipc_msg *m)
     bool borrow = current && current != p && !(u >= p->stack_lo && u + sizeof *um <= p->stack_hi);
     if (borrow)
         arch_pt_activate(p->pt_root, p->asid);
-    um->opcode = m->opcode;
-    um->len = m->len;
-    um->sender = m->sender;
-    um->ncaps = m->ncaps;
-    um->flags = m->flags;
-    for (unsigned i = 0; i < IPC_MSG_CAPS; i++)
-        um->caps[i] = caps[i];
-    um->reply = reply;
+    ipc_umsg_put_head(um, m, caps, reply);
     memcpy(um->data, m->data, m->len);
     if (borrow)
         arch_pt_activate(current->pt_root, current->asid);
@@ -347,18 +298,10 @@ static struct ipc_waiter *first_fit(struct ipc_port *port, const struct ipc_msg 
     return w;
 }
 
-uint64_t kipc_admit_clock(const struct ipc_port *port)
-{
-    /* Only a rate limit needs the time: reading the timer is three device
-     * register reads (hi, lo, hi again), more than the rest of a fast call
-     * costs in some profiles. */
-    return port->bucket.period ? timer_now() : 0;
-}
-
 int kipc_post(struct proc *p, struct ipc_port *port, struct ipc_msg *m, struct proc **woken)
 {
     *woken = NULL;
-    int r = ipc_port_admit(port, m, kipc_admit_clock(port));
+    int r = ipc_port_admit(port, m, kport_admit_clock(port));
     if (r != IPC_OK) {
         ktrace(TRC_EV_IPC_SEND, p->pid, port->id, kipc_msg_word(m), TRC_IPC_REFUSED,
                (uint64_t)(int64_t)r);
@@ -385,21 +328,33 @@ int kipc_post(struct proc *p, struct ipc_port *port, struct ipc_msg *m, struct p
     return r;
 }
 
-/* SYS_SEND / SYS_TRY_SEND: kipc_post, and for a blocking send to a full
- * queue, park until there is room (or the timeout). */
-static long sys_send(struct proc *p, ipc_cap_t tok, uintptr_t u, uint64_t timeout, bool try)
+/* SYS_SEND / SYS_TRY_SEND: SEND on the port, a message the caller may
+ * read (copied into p->kbuf, with the capabilities it carries checked).
+ * Returns 0 or the error, traced as a refused send. */
+static inline __attribute__((always_inline)) int
+kipc_send_check(struct proc *p, const struct arch_regs *r, struct ksys_args *a)
 {
-    int r;
-    struct ipc_port *port = kipc_port_lookup(p, tok, IPC_RIGHT_SEND, &r);
-    struct ipc_msg *m = &p->kbuf;
-    if (port && (r = kipc_copy_in(p, u, m)) != IPC_OK)
-        port = NULL;
-    if (!port) {
-        ktrace(TRC_EV_IPC_SEND, p->pid, 0, 0, TRC_IPC_REFUSED, (uint64_t)(int64_t)r);
-        return r;
+    int err;
+    a->port = kport_lookup(p, arch_syscall_arg(r, 0), IPC_RIGHT_SEND, &err);
+    if (a->port && (err = kipc_copy_in(p, arch_syscall_arg(r, 1), &p->kbuf)) != IPC_OK)
+        a->port = NULL;
+    if (!a->port) {
+        ktrace(TRC_EV_IPC_SEND, p->pid, 0, 0, TRC_IPC_REFUSED, (uint64_t)(int64_t)err);
+        return err;
     }
+    return IPC_OK;
+}
+
+/* Sends p->kbuf to a->port (kipc_post); a full queue parks a blocking
+ * sender until there is room (or the timeout) and refuses a try. Returns
+ * 0, or the outcome (PortFull for a try, or admission's refusal). */
+static inline __attribute__((always_inline)) long kipc_send_do(struct proc *p, struct ksys_args *a,
+                                                               bool try)
+{
+    struct ipc_port *port = a->port;
+    struct ipc_msg *m = &p->kbuf;
     struct proc *woken;
-    r = kipc_post(p, port, m, &woken);
+    int r = kipc_post(p, port, m, &woken);
     if (woken) {
         kipc_yield_to_higher(p, woken, IPC_OK);
         return IPC_OK;
@@ -411,50 +366,114 @@ static long sys_send(struct proc *p, ipc_cap_t tok, uintptr_t u, uint64_t timeou
                (uint64_t)(int64_t)r);
         return r;
     }
-    kipc_block(p, port, IPC_WAIT_SEND, timeout);
+    kipc_block(p, port, IPC_WAIT_SEND, a->timeout);
 }
 
-struct ipc_port *kipc_port_deref(uint32_t ref)
+/* SYS_SEND decode: as kipc_send_check, and the timeout. */
+static int kipc_send_decode(struct proc *p, const struct arch_regs *r, struct ksys_args *a)
 {
-    uint32_t i = KOBJ_INDEX(ref);
-    return i < KIPC_PORTS && port_owner[i] && port_gen[i] == KOBJ_GEN(ref) ? &ports[i] : NULL;
+    a->timeout = arch_syscall_arg(r, 2);
+    return kipc_send_check(p, r, a);
 }
 
-/* SYS_RECV / SYS_TRY_RECV. */
-static long sys_recv(struct proc *p, ipc_cap_t tok, uintptr_t u, uint64_t timeout, bool try)
+/* SYS_SEND invoke: returns as kipc_send_do, or blocks. */
+static long kipc_send_invoke(struct proc *p, struct ksys_args *a)
 {
-    int r;
-    struct ipc_port *port = kipc_port_lookup(p, tok, IPC_RIGHT_RECEIVE, &r);
-    if (port && !proc_user_range_ok(p, u, sizeof(struct ipc_umsg), true))
-        r = IPC_ERR_BAD_POINTER;
-    else if (port) {
-        struct ipc_waiter *woken;
-        r = ipc_port_dequeue(port, &p->kbuf, &woken);
-        if (r == IPC_OK) {
-            /* Its buffer can vanish only if a region it carries unmapped it:
-             * then the message (its capabilities delivered) ends here. */
-            r = kipc_deliver(p, u, &p->kbuf) ? IPC_OK : IPC_ERR_BAD_POINTER;
-            ktrace(TRC_EV_IPC_RECV, p->pid, port->id, kipc_msg_word(&p->kbuf), TRC_IPC_FROM_QUEUE,
-                   (uint64_t)p->kbuf.sender << 32 | (uint32_t)r);
-            if (woken) { /* a sender parked on the full queue got in */
-                struct proc *sp =
-                    (struct proc *)((char *)woken - __builtin_offsetof(struct proc, waiter));
-                ktrace(TRC_EV_IPC_SEND, sp->pid, port->id, kipc_msg_word(&sp->kbuf), TRC_IPC_QUEUED,
-                       0);
-                kipc_wake(sp, port->id, IPC_OK);
-                kipc_yield_to_higher(p, sp, r);
-            }
-            return r;
+    return kipc_send_do(p, a, false);
+}
+KSYS_RUN(kipc_send)
+
+/* SYS_TRY_SEND decode: as kipc_send_check. */
+static int kipc_try_send_decode(struct proc *p, const struct arch_regs *r, struct ksys_args *a)
+{
+    return kipc_send_check(p, r, a);
+}
+
+/* SYS_TRY_SEND invoke: returns as kipc_send_do; never blocks. */
+static long kipc_try_send_invoke(struct proc *p, struct ksys_args *a)
+{
+    return kipc_send_do(p, a, true);
+}
+KSYS_RUN(kipc_try_send)
+
+/* SYS_RECV / SYS_TRY_RECV: RECEIVE on the port, a message buffer the
+ * caller may write (a->a1). Returns 0 or the error, traced as a refused
+ * receive. */
+static inline __attribute__((always_inline)) int
+kipc_recv_check(struct proc *p, const struct arch_regs *r, struct ksys_args *a)
+{
+    int err;
+    a->port = kport_lookup(p, arch_syscall_arg(r, 0), IPC_RIGHT_RECEIVE, &err);
+    a->a1 = arch_syscall_arg(r, 1);
+    if (a->port && !proc_user_range_ok(p, a->a1, sizeof(struct ipc_umsg), true))
+        err = IPC_ERR_BAD_POINTER;
+    else if (a->port)
+        return IPC_OK;
+    ktrace(TRC_EV_IPC_RECV, p->pid, a->port ? a->port->id : 0, 0, TRC_IPC_REFUSED,
+           (uint64_t)(uint32_t)err);
+    return err;
+}
+
+/* Receives the head of a->port's queue into the buffer at a->a1, or (a
+ * blocking receive on an empty queue) parks until a message comes.
+ * Returns 0, or the outcome: WouldBlock (try, empty), PortClosed, or
+ * BadPointer when a region the message carried took the buffer away. */
+static inline __attribute__((always_inline)) long kipc_recv_do(struct proc *p, struct ksys_args *a,
+                                                               bool try)
+{
+    struct ipc_port *port = a->port;
+    uintptr_t u = a->a1;
+    struct ipc_waiter *woken;
+    int r = ipc_port_dequeue(port, &p->kbuf, &woken);
+    if (r == IPC_OK) {
+        /* Its buffer can vanish only if a region it carries unmapped it:
+         * then the message (its capabilities delivered) ends here. */
+        r = kipc_deliver(p, u, &p->kbuf) ? IPC_OK : IPC_ERR_BAD_POINTER;
+        ktrace(TRC_EV_IPC_RECV, p->pid, port->id, kipc_msg_word(&p->kbuf), TRC_IPC_FROM_QUEUE,
+               (uint64_t)p->kbuf.sender << 32 | (uint32_t)r);
+        if (woken) { /* a sender parked on the full queue got in */
+            struct proc *sp = kipc_waiter_proc(woken);
+            ktrace(TRC_EV_IPC_SEND, sp->pid, port->id, kipc_msg_word(&sp->kbuf), TRC_IPC_QUEUED, 0);
+            kipc_wake(sp, port->id, IPC_OK);
+            kipc_yield_to_higher(p, sp, r);
         }
-        if (r == IPC_ERR_WOULD_BLOCK && !try) {
-            p->ubuf = u;
-            p->recv_regs = false;
-            kipc_block(p, port, IPC_WAIT_RECV, timeout);
-        }
+        return r;
     }
-    ktrace(TRC_EV_IPC_RECV, p->pid, port ? port->id : 0, 0, TRC_IPC_REFUSED, (uint64_t)(uint32_t)r);
+    if (r == IPC_ERR_WOULD_BLOCK && !try) {
+        p->ubuf = u;
+        p->recv_regs = false;
+        kipc_block(p, port, IPC_WAIT_RECV, a->timeout);
+    }
+    ktrace(TRC_EV_IPC_RECV, p->pid, port->id, 0, TRC_IPC_REFUSED, (uint64_t)(uint32_t)r);
     return r;
 }
+
+/* SYS_RECV decode: as kipc_recv_check, and the timeout. */
+static int kipc_recv_decode(struct proc *p, const struct arch_regs *r, struct ksys_args *a)
+{
+    a->timeout = arch_syscall_arg(r, 2);
+    return kipc_recv_check(p, r, a);
+}
+
+/* SYS_RECV invoke: returns as kipc_recv_do, or blocks. */
+static long kipc_recv_invoke(struct proc *p, struct ksys_args *a)
+{
+    return kipc_recv_do(p, a, false);
+}
+KSYS_RUN(kipc_recv)
+
+/* SYS_TRY_RECV decode: as kipc_recv_check. */
+static int kipc_try_recv_decode(struct proc *p, const struct arch_regs *r, struct ksys_args *a)
+{
+    return kipc_recv_check(p, r, a);
+}
+
+/* SYS_TRY_RECV invoke: returns as kipc_recv_do; never blocks. */
+static long kipc_try_recv_invoke(struct proc *p, struct ksys_args *a)
+{
+    return kipc_recv_do(p, a, true);
+}
+KSYS_RUN(kipc_try_recv)
 
 void kipc_wake_waiter(void *ctx, struct ipc_waiter *w)
 {
@@ -462,99 +481,71 @@ void kipc_wake_waiter(void *ctx, struct ipc_waiter *w)
     kipc_wake(kipc_waiter_proc(w), port->id, w->status);
 }
 
-/* Closes port `i` (waking its waiters with PortClosed) and, when `free`,
- * gives the slot back: capabilities naming it go stale. Returns how many
- * waiters were woken. */
-static unsigned port_close(uint32_t pid, unsigned i, bool free)
+/* SYS_CAP_DERIVE: a capability (not a reply capability: it answers one
+ * call and has no copies), rights it holds, a free slot. Returns 0 or
+ * InvalidCap / InvalidArg / InsufficientRights / NoSlot. */
+static int kipc_cap_derive_decode(struct proc *p, const struct arch_regs *r, struct ksys_args *a)
 {
-    for (struct ipc_msgnode *q = ports[i].head; q; q = q->next)
-        kipc_call_dropped(&q->msg, IPC_ERR_PORT_CLOSED);
-    unsigned n = ports[i].closed ? 0 : ipc_port_close(&ports[i], kipc_wake_waiter, &ports[i]);
-    ktrace(TRC_EV_PORT_CLOSE, pid, i + 1, n, 0, 0);
-    if (free)
-        kipc_obj_free(&port_table, i);
-    return n;
-}
-
-/* SYS_CAP_DERIVE / REVOKE / DELETE, SYS_PORT_CLOSE / LIMIT / RATE. */
-static long sys_cap(struct proc *p, uintptr_t nr, ipc_cap_t tok, uintptr_t a1, uintptr_t a2)
-{
-    int r;
     struct ipc_slot *s;
-    ipc_cap_t out;
-    struct ipc_port *port;
-    switch (nr) {
-    case SYS_CAP_DERIVE:
-        /* A reply capability answers one call: it has no copies. */
-        if (ipc_cap_lookup(&kipc_capsys, &p->cspace, tok, IPC_OBJ_REPLY, 0, &s) == IPC_OK)
-            return IPC_ERR_INVALID_ARG;
-        r = ipc_cap_derive(&kipc_capsys, &p->cspace, tok, (unsigned)a1, &out);
-        return r == IPC_OK ? (long)out : r;
-    case SYS_CAP_REVOKE:
-        r = ipc_cap_lookup(&kipc_capsys, &p->cspace, tok, IPC_OBJ_NONE, IPC_RIGHT_MANAGE, &s);
-        return r == IPC_OK ? ipc_cap_revoke(&kipc_capsys, &p->cspace, tok) : r;
-    case SYS_CAP_DELETE:
-        return ipc_cap_delete(&kipc_capsys, &p->cspace, tok);
-    case SYS_PORT_CLOSE:
-        if (!(port = kipc_port_lookup(p, tok, IPC_RIGHT_MANAGE, &r)))
-            return r;
-        port_close(p->pid, port->id - 1, false);
-        return IPC_OK;
-    case SYS_PORT_LIMIT:
-        if (!(port = kipc_port_lookup(p, tok, IPC_RIGHT_MANAGE, &r)))
-            return r;
-        return ipc_port_set_filter(port, a1, a1 == ~(uintptr_t)0 ? IPC_FILTER_ANY : 0,
-                                   (uint32_t)a2);
-    case SYS_PORT_RATE:
-        if (!(port = kipc_port_lookup(p, tok, IPC_RIGHT_MANAGE, &r)))
-            return r;
-        return ipc_port_set_rate(port, a1, a2, timer_now());
-    default:
-        return KERR_NOSYS;
-    }
+    a->a0 = arch_syscall_arg(r, 0);
+    a->a1 = (unsigned)arch_syscall_arg(r, 1);
+    int err = ipc_cap_lookup(&kipc_capsys, &p->cspace, a->a0, IPC_OBJ_NONE, 0, &s);
+    if (err != IPC_OK)
+        return err;
+    if (s->type == IPC_OBJ_REPLY)
+        return IPC_ERR_INVALID_ARG;
+    if (a->a1 & ~(unsigned)s->rights)
+        return IPC_ERR_INSUFFICIENT_RIGHTS;
+    return p->cspace.used < p->cspace.nslots ? IPC_OK : IPC_ERR_NO_SLOT;
 }
 
-long kipc_syscall(struct proc *p, uintptr_t nr, struct arch_regs *r)
+/* Returns the derived capability's token. */
+static long kipc_cap_derive_invoke(struct proc *p, struct ksys_args *a)
 {
-    uintptr_t a0 = arch_syscall_arg(r, 0), a1 = arch_syscall_arg(r, 1), a2 = arch_syscall_arg(r, 2);
-    switch (nr) {
-    case SYS_PORT_CREATE:
-        return kipc_port_create(p, (uint32_t)(a0 > 65536u ? 65537u : a0));
-    case SYS_SEND:
-        return sys_send(p, a0, a1, a2, false);
-    case SYS_TRY_SEND:
-        return sys_send(p, a0, a1, 0, true);
-    case SYS_RECV:
-        return sys_recv(p, a0, a1, a2, false);
-    case SYS_TRY_RECV:
-        return sys_recv(p, a0, a1, 0, true);
-    case SYS_CALL:
-        return kipc_sys_call(p, r);
-    case SYS_RECV_CALL: {
-        int err;
-        struct ipc_port *port =
-            kipc_port_lookup(p, arch_ipc_reg(r, ARCH_IPC_CAP), IPC_RIGHT_RECEIVE, &err);
-        return port ? kipc_recv_regs(p, port, arch_ipc_reg(r, ARCH_IPC_AUX)) : err;
-    }
-    case SYS_REPLY:
-        return kipc_sys_reply(p, r, false);
-    case SYS_REPLY_RECV:
-        return kipc_sys_reply(p, r, true);
-    default:
-        if (nr >= SYS_REGION_CREATE && nr <= SYS_REGION_COPY)
-            return kregion_syscall(p, nr, a0);
-        if (nr >= SYS_NOTIF_CREATE)
-            return kobj_syscall(p, nr, a0, a1, a2);
-        return sys_cap(p, nr, a0, a1, a2);
-    }
+    ipc_cap_t out;
+    int r = ipc_cap_derive(&kipc_capsys, &p->cspace, a->a0, (unsigned)a->a1, &out);
+    return r == IPC_OK ? (long)out : r; /* (r: cannot happen, checked) */
 }
+KSYS_RUN(kipc_cap_derive)
+
+/* SYS_CAP_REVOKE: a capability with MANAGE. Returns 0 or the error. */
+static int kipc_cap_revoke_decode(struct proc *p, const struct arch_regs *r, struct ksys_args *a)
+{
+    struct ipc_slot *s;
+    a->a0 = arch_syscall_arg(r, 0);
+    return ipc_cap_lookup(&kipc_capsys, &p->cspace, a->a0, IPC_OBJ_NONE, IPC_RIGHT_MANAGE, &s);
+}
+
+/* Kills every capability derived from it. Returns 0. */
+static long kipc_cap_revoke_invoke(struct proc *p, struct ksys_args *a)
+{
+    return ipc_cap_revoke(&kipc_capsys, &p->cspace, a->a0);
+}
+KSYS_RUN(kipc_cap_revoke)
+
+/* SYS_CAP_DELETE: a capability. Returns 0 or InvalidCap. */
+static int kipc_cap_delete_decode(struct proc *p, const struct arch_regs *r, struct ksys_args *a)
+{
+    struct ipc_slot *s;
+    a->a0 = arch_syscall_arg(r, 0);
+    return ipc_cap_lookup(&kipc_capsys, &p->cspace, a->a0, IPC_OBJ_NONE, 0, &s);
+}
+
+/* Deletes it and what was derived from it. Returns 0. */
+static long kipc_cap_delete_invoke(struct proc *p, struct ksys_args *a)
+{
+    return ipc_cap_delete(&kipc_capsys, &p->cspace, a->a0);
+}
+KSYS_RUN(kipc_cap_delete)
 
 void kipc_proc_exit(struct proc *p)
 {
     ipc_port_cancel(&p->waiter);
     kipc_call_abandon(p); /* (a caller cannot end while it waits: defensive) */
-    kobj_proc_exit(p);
-    kipc_set_deadline(p, 0);
+    ktopic_proc_exit(p);
+    knotif_proc_exit(p);
+    kname_proc_exit(p);
+    ktimeout_set(p, 0);
     /* Callers waiting for a reply only `p` could give get PortClosed: the
      * ones whose reply capabilities are in p's space. */
     for (unsigned k = 0; k < KIPC_SLOTS; k++) {
@@ -566,64 +557,15 @@ void kipc_proc_exit(struct proc *p)
             kipc_wake(c, 0, IPC_ERR_PORT_CLOSED);
         }
     }
-    while (p->ports_owned) {
-        unsigned i = p->ports_owned - 1;
-        p->ports_owned = port_next_owned[i];
-        port_close(p->pid, i, true);
-    }
+    kport_proc_exit(p);
     ipc_cspace_detach(&kipc_capsys, &p->cspace);
 }
 
-static struct proc *timed_head; /* processes with a deadline, unordered */
-
-void kipc_timed_set(struct proc *p, uint64_t deadline)
+void kipc_wait_expired(struct proc *p)
 {
-    bool listed = p->deadline != 0;
-    p->deadline = deadline;
-    if (deadline && !listed) {
-        p->tprev = NULL;
-        p->tnext = timed_head;
-        if (timed_head)
-            timed_head->tprev = p;
-        timed_head = p;
-    } else if (!deadline && listed) {
-        if (p->tprev)
-            p->tprev->tnext = p->tnext;
-        else
-            timed_head = p->tnext;
-        if (p->tnext)
-            p->tnext->tprev = p->tprev;
-        p->tprev = p->tnext = NULL;
-    }
-}
-
-/* Returns the blocked process whose deadline is the earliest (the lowest
- * pid among equals), or NULL. */
-static struct proc *timed_first(void)
-{
-    struct proc *best = NULL;
-    for (struct proc *p = timed_head; p; p = p->tnext)
-        if (p->state == PROC_BLOCKED && (!best || p->deadline < best->deadline ||
-                                         (p->deadline == best->deadline && p->pid < best->pid)))
-            best = p;
-    return best;
-}
-
-void kipc_expire(uint64_t now)
-{
-    /* Earliest first; waking one may change the others, so look again. */
-    struct proc *p;
-    while ((p = timed_first()) != NULL && p->deadline <= now) {
-        uint32_t port_id = p->waiter.port ? p->waiter.port->id : 0;
-        ipc_port_cancel(&p->waiter);
-        ipc_notif_cancel(&p->waiter);
-        kipc_call_abandon(p);
-        kipc_wake(p, port_id, IPC_ERR_TIMEOUT);
-    }
-}
-
-uint64_t kipc_next_deadline(void)
-{
-    struct proc *p = timed_first();
-    return p ? p->deadline : 0;
+    uint32_t port_id = p->waiter.port ? p->waiter.port->id : 0;
+    ipc_port_cancel(&p->waiter);
+    ipc_notif_cancel(&p->waiter);
+    kipc_call_abandon(p);
+    kipc_wake(p, port_id, IPC_ERR_TIMEOUT);
 }

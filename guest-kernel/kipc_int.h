@@ -1,5 +1,7 @@
-/* guest-kernel/kipc_int.h: what kipc.c (ports, messages in memory) and
- * kcall.c (call / reply in registers, the fast path) share. */
+/* guest-kernel/kipc_int.h: what the IPC files share: kipc.c (capabilities,
+ * object tables, messages in memory), kcall.c (call / reply in registers,
+ * the fast path), kport.c (ports), knotif.c (notifications), ktopic.c
+ * (topics), kname.c (the name registry), kregion.c (shared regions). */
 #ifndef IPCEMU_KERNEL_KIPC_INT_H
 #define IPCEMU_KERNEL_KIPC_INT_H
 
@@ -7,6 +9,7 @@
 #include "kernel.h"
 
 extern struct ipc_capsys kipc_capsys;
+extern struct ipc_msgpool kipc_pool; /* queued message nodes (kipc_pool_grow) */
 
 /* A capability's object word for an object table entry: a 16-bit index
  * and a 16-bit generation (bumped when the entry is freed, so older
@@ -19,9 +22,16 @@ extern struct ipc_capsys kipc_capsys;
 
 /* kipc.c */
 /* Looks `tok` up in `p`'s space through the core's capability cache
- * (traced as a hit or miss); returns IPC_OK with *s set, or the error. */
-int kipc_cap_find(struct proc *p, ipc_cap_t tok, enum ipc_obj_type type, unsigned rights,
-                  struct ipc_slot **s);
+ * (traced as a hit or miss); returns IPC_OK with *s set, or the error.
+ * (Inline: every system call's decode runs it.) */
+static inline int kipc_cap_find(struct proc *p, ipc_cap_t tok, enum ipc_obj_type type,
+                                unsigned rights, struct ipc_slot **s)
+{
+    bool hit = false;
+    int r = ipc_cap_lookup_cached(&kipc_capsys, 0, &p->cspace, tok, type, rights, s, &hit);
+    ktrace(TRC_EV_CAP_LOOKUP, p->pid, tok, hit, (uint64_t)(int64_t)r, 0);
+    return r;
+}
 /* Who owns the entries of an object table (ports, notifications, ...):
  * owner[i] is the creator's pid while entry i lives (0: free), gen[i] its
  * generation; capabilities name KOBJ_REF(gen[i], i). */
@@ -39,15 +49,33 @@ struct kobj_table {
  * capability with every right to it. Returns the token with *index = i,
  * or an error (NoMemory: the table is full). */
 long kipc_obj_new(struct proc *p, enum ipc_obj_type type, struct kobj_table *t, unsigned *index);
+struct ksys_args;
+/* Decodes a system call on an object of table `t` (ksys.h): argument 0 a
+ * capability of `p` to one as `type` with `rights`, argument 1 into
+ * a->a1. Returns the object's index, or the lookup's error (< 0). */
+int kipc_obj_decode(struct proc *p, const struct arch_regs *r, enum ipc_obj_type type,
+                    unsigned rights, const struct kobj_table *t, struct ksys_args *a);
+/* Returns IPC_OK if kipc_obj_new(p, ..., t, ...) would succeed now (a free
+ * entry: else NoMemory; a free slot in p's space: else NoSlot). */
+int kipc_obj_room(const struct proc *p, struct kobj_table *t);
 /* Frees entry i: capabilities naming it go stale. */
 void kipc_obj_free(struct kobj_table *t, unsigned i);
 /* Returns the index in `t` of the live object `tok` of `p` names as
  * `type` with `rights`, or -1 with *err set. */
-int kipc_obj_find(struct proc *p, ipc_cap_t tok, enum ipc_obj_type type, unsigned rights,
-                  const struct kobj_table *t, int *err);
-/* Returns the port capability `tok` of `p` names with `rights` (looked up
- * through the cache, traced), or NULL with *err set. */
-struct ipc_port *kipc_port_lookup(struct proc *p, ipc_cap_t tok, unsigned rights, int *err);
+static inline int kipc_obj_find(struct proc *p, ipc_cap_t tok, enum ipc_obj_type type,
+                                unsigned rights, const struct kobj_table *t, int *err)
+{
+    struct ipc_slot *s;
+    int r = kipc_cap_find(p, tok, type, rights, &s);
+    if (r == IPC_OK) {
+        uint32_t i = KOBJ_INDEX(s->obj);
+        if (i < t->n && t->owner[i] && t->gen[i] == KOBJ_GEN(s->obj))
+            return (int)i;
+        r = IPC_ERR_INVALID_CAP; /* the object is gone */
+    }
+    *err = r;
+    return -1;
+}
 /* Makes `p`, which waited on port `port_id`, runnable with result `status`. */
 void kipc_wake(struct proc *p, uint32_t port_id, int status);
 /* Parks `p` on `port` until woken or `timeout` cycles pass; runs another. */
@@ -70,18 +98,6 @@ bool kipc_deliver(struct proc *p, uintptr_t u, const struct ipc_msg *m);
  * buffer is no longer memory it may write. */
 bool kipc_hand_over(struct proc *p, struct ipc_port *port, struct proc *rp,
                     const struct ipc_msg *m);
-/* Returns the cycle a wait of `timeout` cycles ends (0: never),
- * saturating. */
-uint64_t kipc_deadline(uint64_t timeout);
-/* Sets p->deadline, keeping the list of timed waits that the scheduler
- * reads on every switch (so it costs the number of timed waits, not of
- * processes). */
-void kipc_timed_set(struct proc *p, uint64_t deadline);
-static inline void kipc_set_deadline(struct proc *p, uint64_t deadline)
-{
-    if (deadline || p->deadline)
-        kipc_timed_set(p, deadline);
-}
 /* Sends *m from `p` to `port` without blocking: admission (filter, size,
  * rate), then straight to a waiting receiver (*woken, already made
  * runnable) or into the queue. Returns IPC_OK or the error (PortFull is
@@ -89,22 +105,37 @@ static inline void kipc_set_deadline(struct proc *p, uint64_t deadline)
 int kipc_post(struct proc *p, struct ipc_port *port, struct ipc_msg *m, struct proc **woken);
 /* Copies and checks the user message at `u` (see SYS_SEND). */
 int kipc_copy_in(struct proc *p, uintptr_t u, struct ipc_msg *m);
-/* The port a port capability's object word (KOBJ_REF) names, or
- * NULL when that port is gone. */
-struct ipc_port *kipc_port_deref(uint32_t ref);
 /* Lets `woken` run first if its priority is above `p`'s: p's system call
  * then returns `result` when p runs again (this call does not return). */
 void kipc_yield_to_higher(struct proc *p, struct proc *woken, long result);
 
-/* knotify.c */
-/* Notifications, peek / pull / discard, the name registry. */
-long kobj_syscall(struct proc *p, uintptr_t nr, uintptr_t a0, uintptr_t a1, uintptr_t a2);
-/* Drops `p`'s names and notifications (their waiters get PortClosed). */
-void kobj_proc_exit(struct proc *p);
+/* Wakes the process parked as `w` on port *ctx with w->status: the waiters
+ * a close wakes (ipc_port_close) and the senders let in when messages leave
+ * a queue (ipc_port_remove). */
+void kipc_wake_waiter(void *ctx, struct ipc_waiter *w);
+
+/* kport.c */
+/* Returns the port capability `tok` of `p` names with `rights` (looked up
+ * through the cache, traced), or NULL with *err set. */
+struct ipc_port *kport_lookup(struct proc *p, ipc_cap_t tok, unsigned rights, int *err);
+/* The port a port capability's object word (KOBJ_REF) names, or
+ * NULL when that port is gone. */
+struct ipc_port *kport_deref(uint32_t ref);
+/* The `now` ipc_port_admit needs for `port`: the clock when the port has a
+ * rate limit, else 0 (ignored). */
+uint64_t kport_admit_clock(const struct ipc_port *port);
+/* Closes the ports `p` created for good (their waiters get PortClosed). */
+void kport_proc_exit(struct proc *p);
+
+/* knotif.c: ends `p`'s wait on a notification, if any, and frees the
+ * notifications it created (their waiters get PortClosed). */
+void knotif_proc_exit(struct proc *p);
+/* ktopic.c: frees the topics `p` created. */
+void ktopic_proc_exit(struct proc *p);
+/* kname.c: unbinds the names `p` bound. */
+void kname_proc_exit(struct proc *p);
 
 /* kregion.c */
-/* Shared regions: SYS_REGION_*. */
-long kregion_syscall(struct proc *p, uintptr_t nr, uintptr_t a0);
 /* A capability came to name region object `obj` (delta +1) or stopped
  * naming it (-1); the region goes with its last capability. */
 void kregion_obj_ref(uint32_t obj, int delta);
@@ -131,18 +162,10 @@ struct proc *kipc_reply_caller(uint32_t obj);
 void kipc_deliver_regs(struct proc *rp, const struct ipc_msg *m);
 /* Receives from `port` into `p`'s registers, parking if nothing is queued. */
 long kipc_recv_regs(struct proc *p, struct ipc_port *port, uint64_t timeout);
-/* SYS_CALL. */
-long kipc_sys_call(struct proc *p, struct arch_regs *r);
-/* SYS_REPLY (then_recv false) and SYS_REPLY_RECV. */
-long kipc_sys_reply(struct proc *s, struct arch_regs *r, bool then_recv);
 /* A capability of space `cspace` died: if it was a pending call's reply
  * capability, the call ends (its caller gets PortClosed). */
 void kipc_reply_cap_died(uint16_t cspace, ipc_cap_t tok);
 /* Ends `c`'s wait for a reply, if any (timeout). */
 void kipc_call_abandon(struct proc *c);
-/* Wakes the process parked as `w` on port *ctx with w->status: the waiters
- * a close wakes (ipc_port_close) and the senders let in when messages leave
- * a queue (ipc_port_remove). */
-void kipc_wake_waiter(void *ctx, struct ipc_waiter *w);
 
 #endif

@@ -8,6 +8,7 @@
  * copy to send. When a capability to a mapped region dies (delete, revoke,
  * move), the mapping goes with it. */
 #include "kipc_int.h"
+#include "ksys.h"
 
 #define KIPC_REGIONS 1024
 #define REGION_MAX_PAGES 16
@@ -61,7 +62,20 @@ void kregion_obj_ref(uint32_t obj, int delta)
         kipc_obj_free(&region_table, i);
 }
 
-/* Makes a region of `pages` pages for `p`; returns its token or an error. */
+/* Returns 0 if `p` may make a region of `pages` pages now (its quota, a
+ * table entry, a capability slot, the pages), else NoMemory or NoSlot. */
+static int region_room(struct proc *p, uint32_t pages)
+{
+    if (p->region_pages + pages > REGION_QUOTA_PAGES)
+        return IPC_ERR_NO_MEMORY;
+    int err = kipc_obj_room(p, &region_table);
+    if (!err && kpage_free_count() < pages)
+        err = IPC_ERR_NO_MEMORY;
+    return err;
+}
+
+/* Makes a region of `pages` pages for `p` (a copy of *copy_of unless
+ * NULL); returns its token or an error (none when region_room said yes). */
 static long region_new(struct proc *p, uint32_t pages, const struct region *copy_of)
 {
     /* The slot and the capability first: a caller whose space is full
@@ -106,13 +120,10 @@ static void map_remove(struct proc *p, struct kmap *m)
     m->len = 0;
 }
 
-/* SYS_REGION_MAP: maps the region into the caller; returns its address. */
-static long region_map(struct proc *p, ipc_cap_t tok)
+/* Maps region `rg`, which `p`'s capability `tok` names, into `p`; returns
+ * its address or NoMemory / Exists. */
+static long region_map(struct proc *p, ipc_cap_t tok, struct region *rg)
 {
-    int err;
-    struct region *rg = region_lookup(p, tok, IPC_RIGHT_RECEIVE, &err);
-    if (!rg)
-        return err;
     struct ipc_slot *s;
     kipc_cap_find(p, tok, IPC_OBJ_REGION, 0, &s);
     bool writable = (s->rights & IPC_RIGHT_SEND) != 0;
@@ -146,32 +157,81 @@ static long region_map(struct proc *p, ipc_cap_t tok)
     return (long)rg->base;
 }
 
-long kregion_syscall(struct proc *p, uintptr_t nr, uintptr_t a0)
+/* SYS_REGION_CREATE: 1 byte .. REGION_MAX_PAGES pages, and room
+ * (region_room). Returns 0 with a->a0 the pages, or the error. */
+static int kregion_create_decode(struct proc *p, const struct arch_regs *r, struct ksys_args *a)
+{
+    uintptr_t bytes = arch_syscall_arg(r, 0);
+    if (bytes == 0 || bytes > REGION_MAX_PAGES * KPAGE_SIZE)
+        return IPC_ERR_INVALID_ARG;
+    a->a0 = (bytes + KPAGE_SIZE - 1) / KPAGE_SIZE;
+    return region_room(p, (uint32_t)a->a0);
+}
+
+/* Returns the new region's token (every right). */
+static long kregion_create_invoke(struct proc *p, struct ksys_args *a)
+{
+    return region_new(p, (uint32_t)a->a0, NULL);
+}
+KSYS_RUN(kregion_create)
+
+/* Decodes the region capability (argument 0) with `rights`: a->obj the
+ * region, a->a0 the token. Returns 0 or the lookup's error. */
+static int region_decode_cap(struct proc *p, const struct arch_regs *r, struct ksys_args *a,
+                             unsigned rights)
 {
     int err;
-    struct region *rg;
-    struct kmap *m;
-    switch (nr) {
-    case SYS_REGION_CREATE:
-        if (a0 == 0 || a0 > REGION_MAX_PAGES * KPAGE_SIZE)
-            return IPC_ERR_INVALID_ARG;
-        return region_new(p, (uint32_t)((a0 + KPAGE_SIZE - 1) / KPAGE_SIZE), NULL);
-    case SYS_REGION_MAP:
-        return region_map(p, a0);
-    case SYS_REGION_UNMAP:
-        if (!region_lookup(p, a0, 0, &err))
-            return err;
-        if ((m = map_of(p, a0)) != NULL)
-            map_remove(p, m);
-        return IPC_OK;
-    case SYS_REGION_COPY:
-        if (!(rg = region_lookup(p, a0, IPC_RIGHT_RECEIVE, &err)))
-            return err;
-        return region_new(p, rg->pages, rg);
-    default:
-        return KERR_NOSYS;
-    }
+    a->a0 = arch_syscall_arg(r, 0);
+    a->obj = region_lookup(p, a->a0, rights, &err);
+    return a->obj ? 0 : err;
 }
+
+/* SYS_REGION_MAP: RECEIVE on the region. Returns 0 or the error. */
+static int kregion_map_decode(struct proc *p, const struct arch_regs *r, struct ksys_args *a)
+{
+    return region_decode_cap(p, r, a, IPC_RIGHT_RECEIVE);
+}
+
+/* Returns the address the region is mapped at, or the outcome: Exists
+ * (mapped through another capability), NoMemory (no mapping slot, no page
+ * for the page tables). */
+static long kregion_map_invoke(struct proc *p, struct ksys_args *a)
+{
+    return region_map(p, a->a0, a->obj);
+}
+KSYS_RUN(kregion_map)
+
+/* SYS_REGION_UNMAP: a region capability. Returns 0 or the error. */
+static int kregion_unmap_decode(struct proc *p, const struct arch_regs *r, struct ksys_args *a)
+{
+    return region_decode_cap(p, r, a, 0);
+}
+
+/* Removes the mapping made through it, if any. Returns 0. */
+static long kregion_unmap_invoke(struct proc *p, struct ksys_args *a)
+{
+    struct kmap *m = map_of(p, a->a0);
+    if (m)
+        map_remove(p, m);
+    return IPC_OK;
+}
+KSYS_RUN(kregion_unmap)
+
+/* SYS_REGION_COPY: RECEIVE on the region, room for a copy. Returns 0 or
+ * the error. */
+static int kregion_copy_decode(struct proc *p, const struct arch_regs *r, struct ksys_args *a)
+{
+    int err = region_decode_cap(p, r, a, IPC_RIGHT_RECEIVE);
+    return err ? err : region_room(p, ((const struct region *)a->obj)->pages);
+}
+
+/* Returns the copy's token (every right). */
+static long kregion_copy_invoke(struct proc *p, struct ksys_args *a)
+{
+    const struct region *rg = a->obj;
+    return region_new(p, rg->pages, rg);
+}
+KSYS_RUN(kregion_copy)
 
 void kregion_cap_died(uint16_t cspace, ipc_cap_t tok)
 {

@@ -51,5 +51,6 @@ void kmain(const struct bootinfo *bi)
 
     kipc_init(kcfg.cap_cache_lines);
     demo_start(kcfg.demo);
+    sched_on_all_ended(demo_verdict);
     sched_next(TRC_SWITCH_START);
 }

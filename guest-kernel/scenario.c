@@ -87,8 +87,8 @@ int scenario_start(uintptr_t addr, uint64_t size)
         const struct scn_object *o = &objects[i];
         if (o->owner >= b->nprocs || o->owner_slot >= SCN_MAX_HANDLES)
             return bad("an object with a bad owner");
-        long tok = o->type == SCN_OBJ_PORT ? kipc_port_create(procs[o->owner], o->capacity)
-                                           : kipc_notif_create(procs[o->owner]);
+        long tok = o->type == SCN_OBJ_PORT ? kport_create(procs[o->owner], o->capacity)
+                                           : knotif_create(procs[o->owner]);
         if (tok < 0)
             return bad("cannot create an object");
         imgs[o->owner]->handles[o->owner_slot] = tok;

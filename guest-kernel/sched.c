@@ -9,7 +9,13 @@ struct runq {
 
 static struct runq runq[NPRIO];
 struct proc *current;
-static uint64_t slice_end; /* cycle the running process's time slice ends */
+static uint64_t slice_end;          /* cycle the running process's time slice ends */
+static uint32_t (*all_ended)(void); /* sched_on_all_ended: the exit code */
+
+void sched_on_all_ended(uint32_t (*verdict)(void))
+{
+    all_ended = verdict;
+}
 
 void sched_enqueue(struct proc *p)
 {
@@ -40,14 +46,14 @@ static struct proc *sched_pick(void)
     return NULL;
 }
 
-/* Handles a timer interrupt that arrived while idle: IPC waits that timed
- * out become ready. */
+/* Handles a timer interrupt that arrived while idle: waits that timed out
+ * end (their processes become ready). */
 static void sched_idle_tick(void)
 {
     if (timer_pending()) {
         timer_ack();
         ktrace(TRC_EV_TIMER_IRQ, 0, 0, 0, 0, 0);
-        kipc_expire(timer_now());
+        ktimeout_expire(timer_now());
     }
 }
 
@@ -59,7 +65,7 @@ void sched_switch_aspace(struct proc *p)
 
 void sched_arm_timer(void)
 {
-    uint64_t when = slice_end, d = kipc_next_deadline();
+    uint64_t when = slice_end, d = ktimeout_next();
     if (d && d < when)
         when = d;
     timer_arm(when);
@@ -84,14 +90,14 @@ void sched_next(enum trc_switch_reason why)
     struct proc *p;
     while ((p = sched_pick()) == NULL) {
         if (proc_live_count() == 0) {
-            uint32_t code = demo_verdict();
+            uint32_t code = all_ended ? all_ended() : 0;
             kprintf("[kernel] all processes ended; powering off (exit code %u)\n", code);
             power_off(code);
         }
         /* Only a timed-out wait can make a process ready now: wake up for
          * the first one. With none, nothing can: the machine sees a core
          * waiting with no timer armed (a deadlock). */
-        uint64_t d = kipc_next_deadline();
+        uint64_t d = ktimeout_next();
         if (d)
             timer_arm(d);
         arch_wait();

@@ -27,22 +27,9 @@ void trap_from_user(struct arch_regs *frame, const struct trap *t)
         panic("trap_from_user: no running process");
     p->regs = *frame;
     switch (t->kind) {
-    case TRAP_SYSCALL: {
-        uintptr_t nr = arch_syscall_nr(&p->regs);
-        if (nr == SYS_EXIT) {
-            ktrace(TRC_EV_SYSCALL, p->pid, nr, 0, 0, 0);
-            proc_exit(p, (int)arch_syscall_arg(&p->regs, 0));
-            sched_next(TRC_SWITCH_EXIT);
-        }
-        if (nr == SYS_YIELD) {
-            ktrace(TRC_EV_SYSCALL, p->pid, nr, 0, 0, 0);
-            arch_syscall_set_ret(&p->regs, 0);
-            sched_enqueue(p);
-            sched_next(TRC_SWITCH_YIELD);
-        }
+    case TRAP_SYSCALL: /* syscall.c: one table by number */
         arch_syscall_set_ret(&p->regs, (uintptr_t)syscall_dispatch(&p->regs));
         arch_enter_user(&p->regs);
-    }
     case TRAP_IRQ:
         irq_from_user(p); /* irq.c: claim, dispatch by line, complete */
     case TRAP_PAGE_FAULT:

@@ -4,11 +4,7 @@
 /* Copies a message; only the used part of the payload. */
 static void msg_copy(struct ipc_msg *d, const struct ipc_msg *s)
 {
-    d->opcode = s->opcode;
-    d->len = s->len;
-    d->sender = s->sender;
-    d->ncaps = s->ncaps;
-    d->flags = s->flags;
+    IPC_MSG_HEAD_COPY(d, s);
     for (unsigned i = 0; i < IPC_MSG_CAPS; i++)
         d->caps[i] = s->caps[i];
     d->reply = s->reply;

@@ -32,6 +32,14 @@ struct ipc_msg {
     uint8_t data[IPC_MSG_MAX];
 };
 
+/* Copies the header of a message, the fields struct ipc_msg and the user's
+ * struct ipc_umsg (ipc/uapi.h) both begin with: opcode, len, sender, ncaps,
+ * flags, from *s to *d (either type; capabilities, reply and payload are
+ * the caller's). The one header copy: queues, delivery and peek use it. */
+#define IPC_MSG_HEAD_COPY(d, s)                                                                    \
+    ((d)->opcode = (s)->opcode, (d)->len = (s)->len, (d)->sender = (s)->sender,                    \
+     (d)->ncaps = (s)->ncaps, (d)->flags = (s)->flags)
+
 /* A port's filter: which opcodes it takes and how large. */
 struct ipc_filter {
     uint64_t types;   /* bit n: opcode n (< 64) is allowed; opcodes >= 64 only if

@@ -26,6 +26,18 @@ struct ipc_umsg {
 #define IPC_UMSG_HEADER 56
 _Static_assert(sizeof(struct ipc_umsg) == IPC_UMSG_HEADER + IPC_MSG_MAX, "user ABI");
 
+/* Writes the header of *m into the user's *um: the header fields, the
+ * capabilities `caps` (IPC_MSG_CAPS of them, all IPC_CAP_NULL when `caps`
+ * is NULL) and `reply`; not the payload. */
+static inline void ipc_umsg_put_head(struct ipc_umsg *um, const struct ipc_msg *m,
+                                     const ipc_cap_t *caps, ipc_cap_t reply)
+{
+    IPC_MSG_HEAD_COPY(um, m);
+    for (unsigned i = 0; i < IPC_MSG_CAPS; i++)
+        um->caps[i] = caps ? caps[i] : IPC_CAP_NULL;
+    um->reply = reply;
+}
+
 /* The message registers of call / reply / receive-call (usys_ipc): what
  * the fast path copies from one process's registers to another's. */
 struct ipc_regs {

@@ -22,6 +22,7 @@ struct machine;
 
 struct machine_arch {
     const struct emu_arch *cpu;
+    uint16_t elf_machine; /* the e_machine of its ELF images (EM_X86_64, ...) */
     /* Puts core `c` (engine open, memory mapped, ELF loaded) into the state
      * the kernel's entry expects: the privileged mode the kernel starts in,
      * PC = entry, SP = sp, first argument register = arg0; installs the trap

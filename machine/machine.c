@@ -130,6 +130,18 @@ void machine_kernel_breakpoint(struct machine *m, struct emu_core *c, uint64_t p
     machine_kernel_fault(m, c, "breakpoint instruction", pc, 0);
 }
 
+/* Returns -1 after putting the failed Unicorn call core `c` recorded (see
+ * emu/uc_check.h) into m->why, or `fallback` when none was recorded. */
+static int core_failed(struct machine *m, struct emu_core *c, const char *fallback)
+{
+    if (c->host_error != UC_ERR_OK)
+        snprintf(m->why, sizeof m->why, "emulation failure on core %u: %s", c->id,
+                 c->host_error_why);
+    else if (!m->why[0])
+        snprintf(m->why, sizeof m->why, "%s", fallback);
+    return -1;
+}
+
 void machine_emu_failure(struct machine *m, struct emu_core *c, const char *fmt, ...)
 {
     char buf[256];
@@ -304,12 +316,12 @@ static bool unmapped_hook(uc_engine *uc, uc_mem_type type, uint64_t addr, int si
             emu_core_request_stop(c);
             return false;
         }
+        /* Not EMU_UC: UC_ERR_MAP is an answer (the other half was there). */
         uc_err err = uc_mem_map(uc, page, MM_DEV_PAGE, UC_PROT_ALL);
-        if (err == UC_ERR_OK)
+        if (err == UC_ERR_OK) {
             m->shadow_pages++;
-        else if (err != UC_ERR_MAP) { /* UC_ERR_MAP: the other half was there */
-            machine_emu_failure(m, c, "cannot stand in for unmapped 0x%llx: %s",
-                                (unsigned long long)page, uc_strerror(err));
+        } else if (err != UC_ERR_MAP) {
+            emu_core_uc_failed(c, err, EMU_UC_SITE, "uc_mem_map(stand-in page)");
             return false;
         }
         if (page == last)
@@ -343,7 +355,7 @@ int machine_init(struct machine *m, const struct machine_config *cfg, struct trc
     uc_err err = emu_core_open(&m->core, m->arch->cpu, 0, m);
     if (err != UC_ERR_OK) {
         snprintf(m->why, sizeof m->why, "cannot open the %s core: %s", m->arch->cpu->name,
-                 uc_strerror(err));
+                 m->core.host_error ? m->core.host_error_why : uc_strerror(err));
         return -1;
     }
     if (m->cfg.profile) {
@@ -354,17 +366,11 @@ int machine_init(struct machine *m, const struct machine_config *cfg, struct trc
         tm_set_mmio(m->core.timing, MM_DEV_BASE, MM_DEV_SIZE);
         tm_set_exact(m->core.timing, m->cfg.exact_caches);
     }
-    err = uc_mem_map(m->core.uc, MM_RAM_BASE, m->cfg.ram_size, UC_PROT_ALL);
-    if (err != UC_ERR_OK) {
-        snprintf(m->why, sizeof m->why, "cannot map RAM: %s", uc_strerror(err));
-        return -1;
-    }
+    struct emu_core *c = &m->core;
+    EMU_UC(c, uc_mem_map(c->uc, MM_RAM_BASE, m->cfg.ram_size, UC_PROT_ALL), fail);
     uc_hook unmapped;
-    err = uc_hook_add(m->core.uc, &unmapped, UC_HOOK_MEM_UNMAPPED, (void *)unmapped_hook, m, 1, 0);
-    if (err != UC_ERR_OK) {
-        snprintf(m->why, sizeof m->why, "cannot hook unmapped accesses: %s", uc_strerror(err));
-        return -1;
-    }
+    EMU_UC(c, uc_hook_add(c->uc, &unmapped, UC_HOOK_MEM_UNMAPPED, (void *)unmapped_hook, m, 1, 0),
+           fail);
     dev_uart_init(&m->uart, console_byte, m);
     dev_timer_init(&m->timer, clock_now, m);
     dev_power_init(&m->power, power_off, m);
@@ -383,16 +389,14 @@ int machine_init(struct machine *m, const struct machine_config *cfg, struct trc
         return -1;
     }
     memcpy(m->mmio, devs, sizeof devs);
-    for (size_t i = 0; i < ndev; i++) {
-        err = uc_mmio_map(m->core.uc, m->mmio[i].base, MM_DEV_PAGE, mmio_read, &m->mmio[i],
-                          mmio_write, &m->mmio[i]);
-        if (err != UC_ERR_OK) {
-            snprintf(m->why, sizeof m->why, "cannot map the %s device: %s", m->mmio[i].ops->name,
-                     uc_strerror(err));
-            return -1;
-        }
-    }
+    for (size_t i = 0; i < ndev; i++)
+        EMU_UC(c,
+               uc_mmio_map(c->uc, m->mmio[i].base, MM_DEV_PAGE, mmio_read, &m->mmio[i], mmio_write,
+                           &m->mmio[i]),
+               fail);
     return 0;
+fail:
+    return core_failed(m, c, "cannot set up the machine");
 }
 
 void machine_destroy(struct machine *m)
@@ -485,29 +489,16 @@ static int elf_write(void *ctx, uint64_t addr, const void *data, size_t len)
 {
     struct machine *m = ctx;
     if (data)
-        return uc_mem_write(m->core.uc, addr, data, len) == UC_ERR_OK ? 0 : -1;
+        return emu_mem_write(&m->core, addr, data, len) ? 0 : -1;
     static const uint8_t zero[4096];
     while (len > 0) {
         size_t k = len < sizeof zero ? len : sizeof zero;
-        if (uc_mem_write(m->core.uc, addr, zero, k) != UC_ERR_OK)
+        if (!emu_mem_write(&m->core, addr, zero, k))
             return -1;
         addr += k;
         len -= k;
     }
     return 0;
-}
-
-/* Returns the ELF e_machine value of `arch`. */
-static uint16_t elf_machine_of(enum emu_arch_id arch)
-{
-    switch (arch) {
-    case EMU_ARCH_X86_64:
-        return EM_X86_64;
-    case EMU_ARCH_AARCH64:
-        return EM_AARCH64;
-    default:
-        return EM_RISCV;
-    }
 }
 
 /* Starts a bare-metal program at `entry` with the stack pointer at `sp`:
@@ -518,27 +509,18 @@ static int boot_bare(struct machine *m, uint64_t entry, uint64_t sp)
 {
     struct emu_core *c = &m->core;
     const struct machine_arch *a = m->arch;
-    if (uc_mem_write(c->uc, MM_EXIT_STUB, a->breakpoint_insn, a->breakpoint_len) != UC_ERR_OK) {
-        snprintf(m->why, sizeof m->why, "cannot write the exit stub");
-        return -1;
-    }
+    if (!emu_mem_write(c, MM_EXIT_STUB, a->breakpoint_insn, a->breakpoint_len))
+        return core_failed(m, c, "cannot write the exit stub");
     if (a->reg_return < 0) { /* pushed, as a call would */
         uint64_t ret = MM_EXIT_STUB;
         sp -= 8;
-        if (uc_mem_write(c->uc, sp, &ret, sizeof ret) != UC_ERR_OK) {
-            snprintf(m->why, sizeof m->why, "cannot push the return address");
-            return -1;
-        }
+        if (!emu_mem_write(c, sp, &ret, sizeof ret))
+            return core_failed(m, c, "cannot push the return address");
     }
-    if (a->boot(m, c, entry, sp, 0) != 0) {
-        if (!m->why[0])
-            snprintf(m->why, sizeof m->why, "%s boot failed", a->cpu->name);
-        return -1;
-    }
-    if (a->reg_return >= 0 && emu_reg_write(c, a->reg_return, MM_EXIT_STUB) != UC_ERR_OK) {
-        snprintf(m->why, sizeof m->why, "cannot set the return address");
-        return -1;
-    }
+    if (a->boot(m, c, entry, sp, 0) != 0)
+        return core_failed(m, c, "boot failed");
+    if (a->reg_return >= 0 && !emu_reg_write(c, a->reg_return, MM_EXIT_STUB))
+        return core_failed(m, c, "cannot set the return address");
     return m->outcome == MACHINE_RUNNING ? 0 : -1;
 }
 
@@ -546,7 +528,12 @@ int machine_check_elf(enum emu_arch_id arch, const uint8_t *img, size_t n, uint6
                       char *why, size_t wn)
 {
     char detail[200];
-    enum elf_err e = elf_load(img, n, elf_machine_of(arch), MM_LOAD_MIN,
+    const struct machine_arch *a = machine_arch_get(arch);
+    if (!a) { /* left out of this build, or not an architecture */
+        snprintf(why, wn, "no such architecture (%d) in this build", (int)arch);
+        return -1;
+    }
+    enum elf_err e = elf_load(img, n, a->elf_machine, MM_LOAD_MIN,
                               MM_RAM_BASE + (ram_size ? ram_size : MM_RAM_SIZE_DEFAULT), NULL, NULL,
                               NULL, detail, sizeof detail);
     if (e != ELF_OK) {
@@ -561,7 +548,7 @@ int machine_boot_elf(struct machine *m, const uint8_t *img, size_t n)
     struct elf_info info;
     char detail[200];
     enum elf_err e =
-        elf_load(img, n, elf_machine_of(m->cfg.arch), MM_LOAD_MIN, MM_RAM_BASE + m->cfg.ram_size,
+        elf_load(img, n, m->arch->elf_machine, MM_LOAD_MIN, MM_RAM_BASE + m->cfg.ram_size,
                  elf_write, m, &info, detail, sizeof detail);
     if (e != ELF_OK) {
         snprintf(m->why, sizeof m->why, "%s: %s", elf_strerror(e), detail);
@@ -592,21 +579,17 @@ int machine_boot_elf(struct machine *m, const uint8_t *img, size_t n)
         .scenario = m->cfg.scenario ? MM_SCENARIO : 0,
         .scenario_size = m->cfg.scenario ? m->cfg.scenario_size : 0,
     };
-    if (m->cfg.scenario && (m->cfg.scenario_size > MM_SCENARIO_SIZE ||
-                            uc_mem_write(m->core.uc, MM_SCENARIO, m->cfg.scenario,
-                                         m->cfg.scenario_size) != UC_ERR_OK)) {
-        snprintf(m->why, sizeof m->why, "cannot write the scenario into RAM");
+    if (m->cfg.scenario && m->cfg.scenario_size > MM_SCENARIO_SIZE) {
+        snprintf(m->why, sizeof m->why, "the scenario does not fit into RAM");
         return -1;
     }
-    if (uc_mem_write(m->core.uc, MM_BOOTINFO, &bi, sizeof bi) != UC_ERR_OK) {
-        snprintf(m->why, sizeof m->why, "cannot write the boot-info block");
-        return -1;
-    }
-    if (m->arch->boot(m, &m->core, info.entry, sp, MM_BOOTINFO) != 0) {
-        if (!m->why[0])
-            snprintf(m->why, sizeof m->why, "%s boot failed", m->arch->cpu->name);
-        return -1;
-    }
+    if (m->cfg.scenario &&
+        !emu_mem_write(&m->core, MM_SCENARIO, m->cfg.scenario, m->cfg.scenario_size))
+        return core_failed(m, &m->core, "cannot write the scenario into RAM");
+    if (!emu_mem_write(&m->core, MM_BOOTINFO, &bi, sizeof bi))
+        return core_failed(m, &m->core, "cannot write the boot-info block");
+    if (m->arch->boot(m, &m->core, info.entry, sp, MM_BOOTINFO) != 0)
+        return core_failed(m, &m->core, "boot failed");
     return m->outcome == MACHINE_RUNNING ? 0 : -1;
 }
 
@@ -656,9 +639,9 @@ enum machine_outcome machine_run(struct machine *m)
             break;
         switch (why) {
         case EMU_STOP_ERROR:
-            finish(m, MACHINE_FAULT, "the %s core stopped at pc 0x%llx: %s%s%s", c->arch->name,
-                   (unsigned long long)emu_pc(c), c->host_error ? c->host_error_what : "",
-                   c->host_error ? " failed: " : "", uc_strerror(c->uc_error));
+            finish(m, MACHINE_FAULT, "the %s core stopped at pc 0x%llx: %s", c->arch->name,
+                   (unsigned long long)emu_pc(c),
+                   c->host_error ? c->host_error_why : uc_strerror(c->uc_error));
             break;
         case EMU_STOP_IDLE: {
             /* hlt / wfi: sleep until the controller requests an interrupt,

@@ -13,7 +13,6 @@
  *
  * Runs a scenario on the kernel (tracing on, as always) and prints the IPC
  * messages it delivered per host second. */
-#include <elf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,11 +37,11 @@ static double now(void)
 
 static int raw_write(void *ctx, uint64_t addr, const void *data, size_t len)
 {
-    uc_engine *uc = ctx;
+    struct emu_core *rec = ctx;
     if (data)
-        return uc_mem_write(uc, addr, data, len) == UC_ERR_OK ? 0 : -1;
+        return emu_mem_write(rec, addr, data, len) ? 0 : -1;
     void *z = calloc(1, len ? len : 1);
-    int rc = z && uc_mem_write(uc, addr, z, len) == UC_ERR_OK ? 0 : -1;
+    int rc = z && emu_mem_write(rec, addr, z, len) ? 0 : -1;
     free(z);
     return rc;
 }
@@ -51,42 +50,47 @@ static int raw_write(void *ctx, uint64_t addr, const void *data, size_t len)
 static double run_raw(const struct machine_arch *ma, const uint8_t *img, size_t n)
 {
     const struct emu_arch *a = ma->cpu;
-    uc_engine *uc;
-    if (uc_open(a->uc_arch, a->uc_mode, &uc) != UC_ERR_OK)
-        return -1;
-    if (a->uc_cpu_model >= 0)
-        uc_ctl_set_cpu_model(uc, a->uc_cpu_model);
+    /* No emu_core runs here (no hooks): `rec` only records a failed
+     * Unicorn call (EMU_UC, the checked wrappers) for the message. */
+    struct emu_core rec = {.arch = a};
     uint64_t top = MM_RAM_BASE + MM_RAM_SIZE_DEFAULT, sp = top, ret = MM_EXIT_STUB;
     struct elf_info info;
     char detail[200];
     double t = -1;
-    if (uc_mem_map(uc, MM_RAM_BASE, MM_RAM_SIZE_DEFAULT, UC_PROT_ALL) != UC_ERR_OK ||
-        elf_load(img, n,
-                 a->id == EMU_ARCH_X86_64    ? EM_X86_64
-                 : a->id == EMU_ARCH_AARCH64 ? EM_AARCH64
-                                             : EM_RISCV,
-                 MM_LOAD_MIN, top, raw_write, uc, &info, detail, sizeof detail) != ELF_OK ||
-        uc_mem_write(uc, MM_EXIT_STUB, ma->breakpoint_insn, ma->breakpoint_len) != UC_ERR_OK)
+    EMU_UC(&rec, uc_open(a->uc_arch, a->uc_mode, &rec.uc), out);
+    if (a->uc_cpu_model >= 0)
+        EMU_UC(&rec, uc_ctl_set_cpu_model(rec.uc, a->uc_cpu_model), out);
+    EMU_UC(&rec, uc_mem_map(rec.uc, MM_RAM_BASE, MM_RAM_SIZE_DEFAULT, UC_PROT_ALL), out);
+    if (elf_load(img, n, ma->elf_machine, MM_LOAD_MIN, top, raw_write, &rec, &info, detail,
+                 sizeof detail) != ELF_OK ||
+        !emu_mem_write(&rec, MM_EXIT_STUB, ma->breakpoint_insn, ma->breakpoint_len))
         goto out;
     if (ma->reg_return < 0) {
         sp -= 8;
-        uc_mem_write(uc, sp, &ret, sizeof ret);
-    } else {
-        uc_reg_write(uc, ma->reg_return, &ret);
+        if (!emu_mem_write(&rec, sp, &ret, sizeof ret))
+            goto out;
+    } else if (!emu_reg_write(&rec, ma->reg_return, ret)) {
+        goto out;
     }
-    uc_reg_write(uc, a->reg_sp, &sp);
+    if (!emu_reg_write(&rec, a->reg_sp, sp))
+        goto out;
     double t0 = now();
-    uc_err e = uc_emu_start(uc, info.entry, MM_EXIT_STUB, 0, 0);
+    /* Not EMU_UC: the program ends on the breakpoint (UC_ERR_EXCEPTION). */
+    uc_err e = uc_emu_start(rec.uc, info.entry, MM_EXIT_STUB, 0, 0);
     t = now() - t0;
-    uint64_t pc = 0;
-    uc_reg_read(uc, a->reg_pc, &pc);
+    uint64_t pc;
+    if (!emu_reg_get(&rec, a->reg_pc, &pc))
+        t = -1;
     /* It ends at the stub (or on the breakpoint there). */
     if (e != UC_ERR_OK && e != UC_ERR_EXCEPTION)
         t = -1;
     if (pc < MM_EXIT_STUB || pc > MM_EXIT_STUB + 4)
         t = -1;
 out:
-    uc_close(uc);
+    if (rec.host_error != UC_ERR_OK)
+        fprintf(stderr, "ipcemu-bench: %s\n", rec.host_error_why);
+    if (rec.uc)
+        (void)uc_close(rec.uc); /* nothing is left to report a failure to */
     return t;
 }
 

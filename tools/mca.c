@@ -381,8 +381,8 @@ static double check_block(struct machine *m, const struct tm_profile *p, const s
     struct emu_core *c = &m->core;
     uint8_t code[4096];
     uint32_t size = h->size < sizeof code ? h->size : sizeof code;
-    if (uc_mem_read(c->uc, h->addr, code, size) != UC_ERR_OK)
-        return NAN;
+    if (!emu_mem_peek(c, h->addr, code, size))
+        return NAN; /* not RAM (or a recorded failure) */
     struct emu_insn insns[1024];
     size_t n = 0;
     for (uint32_t off = 0; off < size && n < 1024;) {

@@ -580,30 +580,9 @@ const char *trc_slow_reason_name(uint32_t why)
 const char *trc_event_name(uint32_t type)
 {
     static const char *const names[TRC_EV_COUNT] = {
-        [TRC_EV_BOOT] = "boot",
-        [TRC_EV_PROC_CREATE] = "proc.create",
-        [TRC_EV_PROC_EXIT] = "proc.exit",
-        [TRC_EV_PROC_FAULT] = "proc.fault",
-        [TRC_EV_SCHED_SWITCH] = "sched.switch",
-        [TRC_EV_SYSCALL] = "syscall",
-        [TRC_EV_TIMER_IRQ] = "timer.irq",
-        [TRC_EV_HALT] = "halt",
-        [TRC_EV_IPC_SEND] = "ipc.send",
-        [TRC_EV_IPC_RECV] = "ipc.recv",
-        [TRC_EV_CAP_LOOKUP] = "cap.lookup",
-        [TRC_EV_CAP_INVALIDATE] = "cap.invalidate",
-        [TRC_EV_IPC_BLOCK] = "ipc.block",
-        [TRC_EV_IPC_WAKE] = "ipc.wake",
-        [TRC_EV_PORT_CREATE] = "port.create",
-        [TRC_EV_PORT_CLOSE] = "port.close",
-        [TRC_EV_IPC_SLOW] = "ipc.slow",
-        [TRC_EV_IPC_REPLY] = "ipc.reply",
-        [TRC_EV_TRAP] = "trap",
-        [TRC_EV_NOTIFY] = "notify",
-        [TRC_EV_REGION] = "region",
-        [TRC_EV_ASPACE] = "aspace.switch",
-        [TRC_EV_IRQ] = "irq",
-        [TRC_EV_IPC_DROP] = "ipc.drop",
+#define TRC_EV_NAME(id, n, name) [TRC_EV_##id] = name,
+        TRC_EVENTS(TRC_EV_NAME)
+#undef TRC_EV_NAME
     };
     return type < TRC_EV_COUNT && names[type] ? names[type] : "unknown";
 }

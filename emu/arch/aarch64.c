@@ -172,6 +172,7 @@ const struct emu_arch emu_arch_aarch64 = {
     .reg_sp = UC_ARM64_REG_SP,
     .reg_arg0 = UC_ARM64_REG_X0,
     .reg_arg1 = UC_ARM64_REG_X1,
+    .reg_end = UC_ARM64_REG_ENDING,
     .decoder_open = a64_decoder_open,
     .decoder_close = emu_cs_decoder_close,
     .decode = a64_decode,

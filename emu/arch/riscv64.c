@@ -85,6 +85,7 @@ const struct emu_arch emu_arch_riscv64 = {
     .reg_sp = UC_RISCV_REG_SP,
     .reg_arg0 = UC_RISCV_REG_A0,
     .reg_arg1 = UC_RISCV_REG_A1,
+    .reg_end = UC_RISCV_REG_ENDING,
     .decode = rv_decode,
     .reg_root = UC_RISCV_REG_SATP,
     .asid_of = rv_asid_of,

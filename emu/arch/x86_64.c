@@ -201,6 +201,7 @@ const struct emu_arch emu_arch_x86_64 = {
     .reg_sp = UC_X86_REG_RSP,
     .reg_arg0 = UC_X86_REG_RDI,
     .reg_arg1 = UC_X86_REG_RSI,
+    .reg_end = UC_X86_REG_ENDING,
     .decoder_open = x86_decoder_open,
     .decoder_close = emu_cs_decoder_close,
     .decode = x86_decode,

@@ -49,48 +49,15 @@
  * compiled with Unicorn's own aarch64 configuration); boot() verifies them
  * against API registers and by a calibration run of an svc and a misaligned
  * exclusive load, and fails loudly if they do not match. */
+#include <elf.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "emu/timing.h"
 #include "machine/arch.h"
+#include "machine/arch/aarch64_uc.h"
 #include "machine/machine.h"
 #include "abi/memmap.h"
-
-/* CPUARMState layout of Unicorn 2.0.1 (aarch64-softmmu). The uc_context
- * holds a 16-byte header (size_t context_size; uc_mode; uc_arch), then
- * offsetof(CPUARMState, cpu_watchpoint) bytes of the CPU state. */
-#define A64_CTX_HEADER 16u
-#define A64_CTX_DATA_SIZE 12600u
-#define A64_OFF_XREGS 64u           /* uint64_t xregs[32] */
-#define A64_OFF_PC 320u             /* uint64_t pc */
-#define A64_OFF_PSTATE 328u         /* uint32_t pstate (M bits etc.) */
-#define A64_OFF_AARCH64 332u        /* uint32_t aarch64 */
-#define A64_OFF_ELR_EL 568u         /* uint64_t elr_el[4] */
-#define A64_OFF_SP_EL 600u          /* uint64_t sp_el[4] */
-#define A64_OFF_HCR_EL2 952u        /* cp15.hcr_el2 */
-#define A64_OFF_ESR_EL 984u         /* cp15.esr_el[4] */
-#define A64_OFF_FAR_EL 1048u        /* cp15.far_el[4] */
-#define A64_OFF_VBAR_EL 1216u       /* cp15.vbar_el[4] */
-#define A64_OFF_EXC_SYNDROME 3024u  /* exception.syndrome (uint32_t) */
-#define A64_OFF_EXC_VADDRESS 3032u  /* exception.vaddress (uint64_t) */
-#define A64_OFF_EXC_TARGET_EL 3040u /* exception.target_el (uint32_t) */
-
-/* QEMU's exception numbers (target/arm/cpu.h) as UC_HOOK_INTR reports them. */
-#define A64_EXCP_UDEF 1
-#define A64_EXCP_SWI 2
-#define A64_EXCP_PREFETCH_ABORT 3
-#define A64_EXCP_DATA_ABORT 4
-#define A64_EXCP_BKPT 7
-
-/* ESR exception classes the host checks. */
-#define A64_EC_SVC64 0x15u
-#define A64_EC_IABT_LOW 0x20u
-#define A64_EC_IABT_CUR 0x21u
-#define A64_EC_DABT_LOW 0x24u
-#define A64_EC_DABT_CUR 0x25u
-#define A64_ESR_EC(esr) (((esr) >> 26) & 0x3fu)
-#define A64_ESR_WNR (1u << 6)
 
 /* System registers written through UC_ARM64_REG_CP_REG. */
 #define A64_SCR_NS (1ULL << 0)
@@ -106,14 +73,6 @@
 
 #define A64_VEC_SYNC_LOWER 0x400u
 #define A64_VEC_IRQ_LOWER 0x480u
-
-/* Calibration code, two instruction pairs in the unused tail of the
- * boot-info page, restored afterwards. */
-#define A64_CAL_ADDR (MM_BOOTINFO + MM_BOOTINFO_SIZE - 0x100)
-#define A64_CAL_SIZE 16u
-#define A64_CAL_SVC_IMM 0x1234u
-#define A64_INSN_SVC(imm) (0xd4000001u | ((uint32_t)(imm) << 5))
-#define A64_INSN_LDXR_X1_X0 0xc85f7c01u
 
 /* What the vector hook has to finish. */
 enum a64_pending {
@@ -134,12 +93,7 @@ struct a64_board {
     uint64_t esr; /* for A64_PENDING_SYNC */
     uint64_t far;
     bool has_far;
-    bool calibrating;  /* boot's calibration run is in progress */
-    unsigned cal_seen; /* exceptions the calibration run saw */
-    uint32_t cal_intno;
-    uint32_t cal_syndrome;
-    uint64_t cal_vaddress;
-    uint32_t cal_target_el;
+    struct a64_uc_cal cal; /* boot's calibration run (aarch64_uc.c) */
 };
 
 static bool a64_vector_hook(struct emu_core *c, uint64_t addr, uint32_t size, void *user);
@@ -147,41 +101,20 @@ static bool a64_vector_hook(struct emu_core *c, uint64_t addr, uint32_t size, vo
 /* Returns the 64-bit field at `off` of the saved CPU state. */
 static uint64_t ctx_u64(const struct a64_board *b, size_t off)
 {
-    uint64_t v;
-    memcpy(&v, (const char *)b->ctx + A64_CTX_HEADER + off, sizeof v);
-    return v;
+    return uc_ctx_get64(b->ctx, off);
 }
 
 /* Returns the 32-bit field at `off` of the saved CPU state. */
 static uint32_t ctx_u32(const struct a64_board *b, size_t off)
 {
-    uint32_t v;
-    memcpy(&v, (const char *)b->ctx + A64_CTX_HEADER + off, sizeof v);
-    return v;
+    return uc_ctx_get32(b->ctx, off);
 }
 
-/* Reads register `reg` into *v; returns false after machine_emu_failure. */
-static bool reg_get(struct a64_board *b, int reg, uint64_t *v)
-{
-    *v = 0;
-    uc_err e = uc_reg_read(b->c->uc, reg, v);
-    if (e != UC_ERR_OK) {
-        machine_emu_failure(b->m, b->c, "aarch64: reading register %d: %s", reg, uc_strerror(e));
-        return false;
-    }
-    return true;
-}
-
-/* Writes register `reg`; returns false after machine_emu_failure. */
-static bool reg_set(struct a64_board *b, int reg, uint64_t v)
-{
-    uc_err e = uc_reg_write(b->c->uc, reg, &v);
-    if (e != UC_ERR_OK) {
-        machine_emu_failure(b->m, b->c, "aarch64: writing register %d: %s", reg, uc_strerror(e));
-        return false;
-    }
-    return true;
-}
+/* Reads register `reg` into *v / writes it: the checked wrappers of
+ * emu/cpu.h, with the caller's call site. Return false after the failure
+ * was recorded on the core. */
+#define reg_get(b, reg, v) emu_reg_get((b)->c, (reg), (v))
+#define reg_set(b, reg, v) emu_reg_write((b)->c, (reg), (v))
 
 /* Writes a system register given by its encoding; returns false after
  * machine_emu_failure. */
@@ -189,12 +122,8 @@ static bool sysreg_set(struct a64_board *b, const char *name, uint32_t op0, uint
                        uint32_t crn, uint32_t crm, uint32_t op2, uint64_t v)
 {
     uc_arm64_cp_reg r = {.crn = crn, .crm = crm, .op0 = op0, .op1 = op1, .op2 = op2, .val = v};
-    uc_err e = uc_reg_write(b->c->uc, UC_ARM64_REG_CP_REG, &r);
-    if (e != UC_ERR_OK) {
-        machine_emu_failure(b->m, b->c, "aarch64: writing %s: %s", name, uc_strerror(e));
-        return false;
-    }
-    return true;
+    (void)name; /* the call site names it */
+    return emu_reg_set_raw(b->c, UC_ARM64_REG_CP_REG, &r);
 }
 
 /* Reads a system register given by its encoding into *v; returns false
@@ -203,13 +132,10 @@ static bool sysreg_get(struct a64_board *b, const char *name, uint32_t op0, uint
                        uint32_t crn, uint32_t crm, uint32_t op2, uint64_t *v)
 {
     uc_arm64_cp_reg r = {.crn = crn, .crm = crm, .op0 = op0, .op1 = op1, .op2 = op2};
-    uc_err e = uc_reg_read(b->c->uc, UC_ARM64_REG_CP_REG, &r);
+    (void)name; /* the call site names it */
+    bool ok = emu_reg_get_raw(b->c, UC_ARM64_REG_CP_REG, &r);
     *v = r.val;
-    if (e != UC_ERR_OK) {
-        machine_emu_failure(b->m, b->c, "aarch64: reading %s: %s", name, uc_strerror(e));
-        return false;
-    }
-    return true;
+    return ok;
 }
 
 /* Sets HCR_EL2 to its base value, with VI raised if `vi`; returns false
@@ -223,12 +149,10 @@ static bool set_vi(struct a64_board *b, bool vi)
  * machine_emu_failure. */
 static bool ctx_save(struct a64_board *b)
 {
-    uc_err e = uc_context_save(b->c->uc, b->ctx);
-    if (e != UC_ERR_OK) {
-        machine_emu_failure(b->m, b->c, "aarch64: uc_context_save: %s", uc_strerror(e));
-        return false;
-    }
+    EMU_UC(b->c, uc_context_save(b->c->uc, b->ctx), fail);
     return true;
+fail:
+    return false;
 }
 
 /* Returns a name for exception `intno` with syndrome `esr`. */
@@ -247,25 +171,6 @@ static const char *excp_name(uint32_t intno, uint32_t esr)
         return "breakpoint";
     default:
         return "exception";
-    }
-}
-
-/* Returns true if `intno`'s syndrome `esr` and target EL are what QEMU
- * gives for that exception: the run-time check of A64_OFF_EXC_*. */
-static bool excp_consistent(uint32_t intno, uint32_t esr, uint32_t target_el)
-{
-    if (target_el != 1)
-        return false;
-    uint32_t ec = A64_ESR_EC(esr);
-    switch (intno) {
-    case A64_EXCP_SWI:
-        return ec == A64_EC_SVC64;
-    case A64_EXCP_DATA_ABORT:
-        return ec == A64_EC_DABT_LOW || ec == A64_EC_DABT_CUR;
-    case A64_EXCP_PREFETCH_ABORT:
-        return ec == A64_EC_IABT_LOW || ec == A64_EC_IABT_CUR;
-    default:
-        return true;
     }
 }
 
@@ -332,20 +237,21 @@ static void a64_intr_hook(uc_engine *uc, uint32_t intno, void *user)
     uint32_t syndrome = ctx_u32(b, A64_OFF_EXC_SYNDROME);
     uint64_t vaddress = ctx_u64(b, A64_OFF_EXC_VADDRESS);
     uint32_t target_el = ctx_u32(b, A64_OFF_EXC_TARGET_EL);
-    if (b->calibrating) {
-        b->cal_seen++;
-        b->cal_intno = intno;
-        b->cal_syndrome = syndrome;
-        b->cal_vaddress = vaddress;
-        b->cal_target_el = target_el;
-        uc_emu_stop(b->c->uc);
+    if (b->cal.on) {
+        b->cal.seen++;
+        b->cal.intno = intno;
+        b->cal.syndrome = syndrome;
+        b->cal.vaddress = vaddress;
+        b->cal.target_el = target_el;
+        EMU_UC(b->c, uc_emu_stop(b->c->uc), out);
+    out:
         return;
     }
     uint64_t pc, pstate;
     if (!reg_get(b, UC_ARM64_REG_PC, &pc) || !reg_get(b, UC_ARM64_REG_PSTATE, &pstate))
         return;
     bool is_abort = intno == A64_EXCP_DATA_ABORT || intno == A64_EXCP_PREFETCH_ABORT;
-    if (!excp_consistent(intno, syndrome, target_el) ||
+    if (!a64_uc_excp_consistent(intno, syndrome, target_el) ||
         (intno == A64_EXCP_PREFETCH_ABORT && vaddress != pc)) {
         machine_emu_failure(b->m, b->c,
                             "aarch64: exception %u at pc 0x%llx has syndrome 0x%x, target EL %u, "
@@ -386,181 +292,6 @@ static void a64_intr_hook(uc_engine *uc, uint32_t intno, void *user)
     machine_trap_entry(b->m, b->c, false);
 }
 
-/* Returns true if the saved state at `off` holds `want`, else fails with
- * machine_emu_failure naming `what`. */
-static bool layout_check(struct a64_board *b, const char *what, size_t off, uint64_t want)
-{
-    uint64_t got = ctx_u64(b, off);
-    if (got == want)
-        return true;
-    machine_emu_failure(b->m, b->c,
-                        "aarch64: CPU state layout check failed for %s at offset %zu "
-                        "(0x%llx, expected 0x%llx): not the Unicorn 2.0.1 this was built for",
-                        what, off, (unsigned long long)got, (unsigned long long)want);
-    return false;
-}
-
-/* Verifies the uc_context header and the register offsets this file uses
- * against values written through the API. Returns false after
- * machine_emu_failure. */
-static bool verify_layout(struct a64_board *b)
-{
-    uc_engine *uc = b->c->uc;
-    size_t size = uc_context_size(uc);
-    size_t hdr_size;
-    memcpy(&hdr_size, b->ctx, sizeof hdr_size);
-    if (size != A64_CTX_HEADER + A64_CTX_DATA_SIZE || hdr_size != A64_CTX_DATA_SIZE) {
-        unsigned major, minor;
-        uc_version(&major, &minor);
-        machine_emu_failure(b->m, b->c,
-                            "aarch64: uc_context is %zu bytes (header says %zu), expected %u: "
-                            "Unicorn %u.%u is not the 2.0.1 whose CPU state this file knows",
-                            size, hdr_size, A64_CTX_HEADER + A64_CTX_DATA_SIZE, major, minor);
-        return false;
-    }
-    static const struct {
-        int reg;
-        const char *name;
-        size_t off;
-    } probes[] = {
-        {UC_ARM64_REG_X0, "x0", A64_OFF_XREGS},
-        {UC_ARM64_REG_PC, "pc", A64_OFF_PC},
-        {UC_ARM64_REG_ELR_EL1, "ELR_EL1", A64_OFF_ELR_EL + 8},
-        {UC_ARM64_REG_SP_EL0, "SP_EL0", A64_OFF_SP_EL},
-        {UC_ARM64_REG_ESR_EL1, "ESR_EL1", A64_OFF_ESR_EL + 8},
-        {UC_ARM64_REG_FAR_EL1, "FAR_EL1", A64_OFF_FAR_EL + 8},
-        {UC_ARM64_REG_VBAR_EL1, "VBAR_EL1", A64_OFF_VBAR_EL + 8},
-    };
-    size_t n = sizeof probes / sizeof probes[0];
-    for (size_t i = 0; i < n; i++)
-        if (!reg_set(b, probes[i].reg, 0x5a5a000000000000ULL + 0x1000 * (i + 1)))
-            return false;
-    if (!ctx_save(b))
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (!layout_check(b, probes[i].name, probes[i].off,
-                          0x5a5a000000000000ULL + 0x1000 * (i + 1)))
-            return false;
-    uint64_t pstate;
-    if (!reg_get(b, UC_ARM64_REG_PSTATE, &pstate) ||
-        !layout_check(b, "HCR_EL2", A64_OFF_HCR_EL2, A64_HCR_BASE))
-        return false;
-    uint32_t mode = ctx_u32(b, A64_OFF_PSTATE) & 0xf, aarch64 = ctx_u32(b, A64_OFF_AARCH64);
-    if (mode != (pstate & 0xf) || aarch64 != 1) {
-        machine_emu_failure(b->m, b->c,
-                            "aarch64: CPU state layout check failed for pstate/aarch64 at "
-                            "offsets %u/%u (M 0x%x, aarch64 %u; PSTATE reads 0x%llx)",
-                            A64_OFF_PSTATE, A64_OFF_AARCH64, mode, aarch64,
-                            (unsigned long long)pstate);
-        return false;
-    }
-    for (size_t i = 0; i < n; i++)
-        if (!reg_set(b, probes[i].reg, 0))
-            return false;
-    return true;
-}
-
-/* Runs the instruction `insn` at `addr` (x0 = `x0`, a nop after it) and
- * records the exception it raised. Returns false after
- * machine_emu_failure. */
-static bool calibrate_one(struct a64_board *b, uint64_t addr, uint32_t insn, uint64_t x0)
-{
-    uc_engine *uc = b->c->uc;
-    uint32_t code[2] = {insn, 0xd503201fu /* nop */};
-    uc_err e = uc_mem_write(uc, addr, code, sizeof code);
-    if (e != UC_ERR_OK) {
-        machine_emu_failure(b->m, b->c, "aarch64: calibration write: %s", uc_strerror(e));
-        return false;
-    }
-    if (!reg_set(b, UC_ARM64_REG_X0, x0))
-        return false;
-    b->cal_seen = 0;
-    b->calibrating = true;
-    e = uc_emu_start(uc, addr, addr + sizeof code, 0, 0);
-    b->calibrating = false;
-    if (e != UC_ERR_OK || b->cal_seen != 1) {
-        machine_emu_failure(b->m, b->c, "aarch64: calibration run: %s, %u exceptions",
-                            uc_strerror(e), b->cal_seen);
-        return false;
-    }
-    return true;
-}
-
-/* Verifies the exception-field offsets by raising two exceptions whose
- * syndrome and address are known: svc #0x1234 and a misaligned ldxr
- * (alignment fault at EL1), at two addresses so neither runs a stale
- * translation. Restores memory, CPU state and clock and drops the two
- * translations. Returns false after machine_emu_failure. */
-static bool calibrate(struct a64_board *b)
-{
-    struct emu_core *c = b->c;
-    uint8_t saved_mem[A64_CAL_SIZE];
-    uc_err e = uc_mem_read(c->uc, A64_CAL_ADDR, saved_mem, sizeof saved_mem);
-    if (e != UC_ERR_OK) {
-        machine_emu_failure(b->m, c, "aarch64: calibration read: %s", uc_strerror(e));
-        return false;
-    }
-    uc_context *saved;
-    if ((e = uc_context_alloc(c->uc, &saved)) != UC_ERR_OK ||
-        (e = uc_context_save(c->uc, saved)) != UC_ERR_OK) {
-        machine_emu_failure(b->m, c, "aarch64: calibration context: %s", uc_strerror(e));
-        return false;
-    }
-    uint64_t cycles = c->cycles, insns = c->instructions, charged[EMU_CHARGE_COUNT];
-    uint32_t frac = c->frac;
-    memcpy(charged, c->charged, sizeof charged);
-    /* The calibration is not the guest's: nothing of it is attributed. */
-    uint64_t *attr = c->attr;
-    uint32_t attr_slot = c->attr_slot, attr_default = c->attr_default;
-    int32_t (*attr_of)(void *, uint64_t) = c->attr_of;
-    c->attr = &c->attr_none;
-    c->attr_slot = c->attr_default = 0;
-    c->attr_of = NULL;
-    bool ok = false;
-    uint64_t bad = A64_CAL_ADDR + 0x81;
-    if (!calibrate_one(b, A64_CAL_ADDR, A64_INSN_SVC(A64_CAL_SVC_IMM), 0))
-        goto out;
-    if (b->cal_intno != A64_EXCP_SWI || b->cal_target_el != 1 ||
-        b->cal_syndrome != ((A64_EC_SVC64 << 26) | (1u << 25) | A64_CAL_SVC_IMM)) {
-        machine_emu_failure(b->m, c,
-                            "aarch64: svc calibration: exception %u, syndrome 0x%x, target EL %u "
-                            "(offset %u): not Unicorn 2.0.1's CPU state layout",
-                            b->cal_intno, b->cal_syndrome, b->cal_target_el, A64_OFF_EXC_SYNDROME);
-        goto out;
-    }
-    if (!calibrate_one(b, A64_CAL_ADDR + 8, A64_INSN_LDXR_X1_X0, bad))
-        goto out;
-    if (b->cal_intno != A64_EXCP_DATA_ABORT || b->cal_target_el != 1 ||
-        A64_ESR_EC(b->cal_syndrome) != A64_EC_DABT_CUR || b->cal_vaddress != bad) {
-        machine_emu_failure(b->m, c,
-                            "aarch64: abort calibration: exception %u, syndrome 0x%x, address "
-                            "0x%llx (offset %u, expected 0x%llx): not Unicorn 2.0.1's layout",
-                            b->cal_intno, b->cal_syndrome, (unsigned long long)b->cal_vaddress,
-                            A64_OFF_EXC_VADDRESS, (unsigned long long)bad);
-        goto out;
-    }
-    ok = true;
-out:
-    c->cycles = cycles;
-    c->instructions = insns;
-    c->frac = frac;
-    memcpy(c->charged, charged, sizeof charged);
-    c->attr = attr;
-    c->attr_slot = attr_slot;
-    c->attr_default = attr_default;
-    c->attr_of = attr_of;
-    if (c->timing)
-        tm_break_flow(c->timing);
-    if ((e = uc_context_restore(c->uc, saved)) != UC_ERR_OK ||
-        (e = uc_mem_write(c->uc, A64_CAL_ADDR, saved_mem, sizeof saved_mem)) != UC_ERR_OK ||
-        (e = uc_ctl_remove_cache(c->uc, A64_CAL_ADDR, A64_CAL_ADDR + A64_CAL_SIZE)) != UC_ERR_OK) {
-        machine_emu_failure(b->m, c, "aarch64: after calibration: %s", uc_strerror(e));
-        ok = false;
-    }
-    uc_context_free(saved);
-    return ok;
-}
-
 /* Frees what a64_boot set up. */
 static void a64_shutdown(struct machine *m, struct emu_core *c)
 {
@@ -569,10 +300,11 @@ static void a64_shutdown(struct machine *m, struct emu_core *c)
     if (!b)
         return;
     c->block_cb = NULL;
+    /* Tearing down: a failure has nowhere to go, the engine closes next. */
     if (b->intr_hook)
-        uc_hook_del(c->uc, b->intr_hook);
+        (void)uc_hook_del(c->uc, b->intr_hook);
     if (b->ctx)
-        uc_context_free(b->ctx);
+        (void)uc_context_free(b->ctx);
     free(b);
     c->board = NULL;
 }
@@ -592,12 +324,7 @@ static int a64_boot(struct machine *m, struct emu_core *c, uint64_t entry, uint6
     b->m = m;
     b->c = c;
     c->board = b;
-    uc_err e = uc_context_alloc(c->uc, &b->ctx);
-    if (e != UC_ERR_OK) {
-        b->ctx = NULL;
-        machine_emu_failure(m, c, "aarch64: uc_context_alloc: %s", uc_strerror(e));
-        return -1;
-    }
+    EMU_UC(c, uc_context_alloc(c->uc, &b->ctx), fail);
     if (!sysreg_set(b, "SCR_EL3", 3, 6, 1, 1, 0, A64_SCR_NS | A64_SCR_RW) || !set_vi(b, false))
         return -1;
     uint64_t scr, pstate;
@@ -611,21 +338,19 @@ static int a64_boot(struct machine *m, struct emu_core *c, uint64_t entry, uint6
                             (unsigned long long)pstate, (unsigned long long)scr);
         return -1;
     }
-    e = uc_hook_add(c->uc, &b->intr_hook, UC_HOOK_INTR, (void *)a64_intr_hook, b, 1, 0);
-    if (e != UC_ERR_OK) {
-        b->intr_hook = 0;
-        machine_emu_failure(m, c, "aarch64: uc_hook_add (intr): %s", uc_strerror(e));
-        return -1;
-    }
+    EMU_UC(c, uc_hook_add(c->uc, &b->intr_hook, UC_HOOK_INTR, (void *)a64_intr_hook, b, 1, 0),
+           fail);
     /* Called from the core's block hook, which exists before anything is
      * translated (see the file comment). */
     c->block_cb_arg = b; /* c->block_cb is set while an entry is pending */
-    if (!verify_layout(b) || !calibrate(b))
+    if (!a64_uc_verify_layout(m, c, b->ctx, A64_HCR_BASE) || !a64_uc_calibrate(m, c, &b->cal))
         return -1;
     if (!reg_set(b, UC_ARM64_REG_PC, entry) || !reg_set(b, UC_ARM64_REG_SP, sp) ||
         !reg_set(b, UC_ARM64_REG_X0, arg0))
         return -1;
     return 0;
+fail:
+    return -1;
 }
 
 /* Returns true if the core runs at EL0. */
@@ -661,6 +386,7 @@ static bool a64_interrupt(struct machine *m, struct emu_core *c)
 
 const struct machine_arch machine_arch_aarch64 = {
     .cpu = &emu_arch_aarch64,
+    .elf_machine = EM_AARCH64,
     .boot = a64_boot,
     .interrupt = a64_interrupt,
     .user_mode = a64_user_mode,

@@ -37,50 +37,21 @@
  * architectures. */
 #include "machine/arch.h"
 
+#include <elf.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicorn/riscv.h>
 
-/* struct uc_context (uc_priv.h): size_t context_size; uc_mode; uc_arch;
- * then the CPU state. */
-#define CTX_HEADER 16u
-/* Offsets into CPURISCVState (RV64: target_ulong is 8 bytes). */
-#define OFF_GPR 0u  /* target_ulong gpr[32] */
-#define OFF_PC 512u /* after uint64_t fpr[32] */
-#define OFF_LOAD_RES 520u
-#define OFF_BADADDR 544u /* fault address of the last trap */
-#define OFF_PRIV_VER 560u
-#define OFF_MISA 568u
-#define OFF_PRIV 592u /* after uint32_t features (+4 padding) */
-#define OFF_VIRT 600u
-#define OFF_MSTATUS 624u
-#define OFF_MIE 648u /* after uint32_t miclaim (+4 padding) */
-#define OFF_MIDELEG 656u
-#define OFF_SBADADDR 680u /* stval */
-#define OFF_MEDELEG 696u
-#define OFF_STVEC 704u
-#define OFF_SEPC 712u
-#define OFF_SCAUSE 720u
-#define OFF_SSCRATCH 968u
-#define OFF_MSCRATCH 976u
-/* offsetof(CPURISCVState, rdtime_fn): what uc_context_save copies. */
-#define STATE_SIZE 1528u
+#include "machine/arch/riscv64_uc.h"
 
-#define PRV_U 0u
-#define PRV_S 1u
-#define PRV_M 3u
-#define PRIV_VERSION_1_11_0 0x00011100u
-
+/* Architectural values only the board uses (riscv64_uc.h has the ones the
+ * checks share). */
 #define MSTATUS_SIE 0x2ULL
-#define MSTATUS_SPIE 0x20ULL
-#define MSTATUS_SPP 0x100ULL
 #define SSTATUS_MASK 0x80000000000de133ULL /* sstatus_v1_10_mask in csr.c */
-#define MIP_STIP 0x20ULL
 #define MIP_SEIP 0x200ULL
 #define CAUSE_INTERRUPT (1ULL << 63)
 #define IRQ_S_EXTERNAL 9u
 #define EXC_BREAKPOINT 3u
-#define EXC_ECALL_U 8u /* QEMU raises every ecall as 8, translated by mode */
 #define RISCV_EXCP_MAX 24u
 
 /* Per-core state (c->board), owned by the core: boot() allocates it,
@@ -94,15 +65,13 @@ struct rv_board {
 /* Returns the 64-bit field at `off` of the CPU state in ctx. */
 static uint64_t ctx_get(const uc_context *ctx, unsigned off)
 {
-    uint64_t v;
-    memcpy(&v, (const unsigned char *)ctx + CTX_HEADER + off, sizeof v);
-    return v;
+    return uc_ctx_get64(ctx, off);
 }
 
 /* Returns nothing: stores v into the field at `off` of ctx. */
 static void ctx_put(uc_context *ctx, unsigned off, uint64_t v)
 {
-    memcpy((unsigned char *)ctx + CTX_HEADER + off, &v, sizeof v);
+    uc_ctx_put64(ctx, off, v);
 }
 
 /* Returns the name of exception `cause` (0..15), for fault reports. */
@@ -159,12 +128,11 @@ static struct rv_board *rv_board(struct emu_core *c)
  * it and returns false. */
 static bool rv_save(struct machine *m, struct emu_core *c)
 {
-    uc_err err = uc_context_save(c->uc, rv_board(c)->ctx);
-    if (err != UC_ERR_OK) {
-        machine_emu_failure(m, c, "uc_context_save: %s", uc_strerror(err));
-        return false;
-    }
+    (void)m;
+    EMU_UC(c, uc_context_save(c->uc, rv_board(c)->ctx), fail);
     return true;
+fail:
+    return false;
 }
 
 /* Returns true after taking the trap `cause` (interrupt bit included)
@@ -189,26 +157,24 @@ static bool rv_enter_s(struct machine *m, struct emu_core *c, uint64_t cause, ui
     ctx_put(ctx, OFF_PRIV, PRV_S);
     ctx_put(ctx, OFF_PC, vector);
     ctx_put(ctx, OFF_LOAD_RES, UINT64_MAX); /* riscv_cpu_set_mode drops it */
-    uc_err err = uc_context_restore(c->uc, ctx);
-    if (err != UC_ERR_OK) {
-        machine_emu_failure(m, c, "uc_context_restore: %s", uc_strerror(err));
-        return false;
-    }
+    EMU_UC(c, uc_context_restore(c->uc, ctx), fail);
     /* Now in S-mode, the CSR writes are allowed. */
-    int ids[] = {UC_RISCV_REG_SEPC, UC_RISCV_REG_SCAUSE, UC_RISCV_REG_STVAL, UC_RISCV_REG_SSTATUS};
-    uint64_t vals[] = {epc, cause, tval, sstatus};
-    void *ptrs[] = {&vals[0], &vals[1], &vals[2], &vals[3]};
-    err = uc_reg_write_batch(c->uc, ids, ptrs, 4);
-    uint64_t back = 0;
-    if (err == UC_ERR_OK)
-        err = uc_reg_read(c->uc, UC_RISCV_REG_SEPC, &back);
-    if (err != UC_ERR_OK || back != epc) {
-        machine_emu_failure(m, c, "S-mode trap entry: sepc write %s (read back 0x%llx)",
-                            uc_strerror(err), (unsigned long long)back);
+    uint64_t back;
+    if (!emu_reg_write(c, UC_RISCV_REG_SEPC, epc) ||
+        !emu_reg_write(c, UC_RISCV_REG_SCAUSE, cause) ||
+        !emu_reg_write(c, UC_RISCV_REG_STVAL, tval) ||
+        !emu_reg_write(c, UC_RISCV_REG_SSTATUS, sstatus) ||
+        !emu_reg_get(c, UC_RISCV_REG_SEPC, &back))
+        return false;
+    if (back != epc) { /* Unicorn refused the CSR write silently: not in S-mode */
+        machine_emu_failure(m, c, "S-mode trap entry: sepc written 0x%llx, reads back 0x%llx",
+                            (unsigned long long)epc, (unsigned long long)back);
         return false;
     }
     machine_trap_entry(m, c, (cause >> 63) != 0);
     return true;
+fail:
+    return false;
 }
 
 /* Returns true after taking exception `cause` raised at `pc` with fault
@@ -285,268 +251,6 @@ static bool rv_hook_invalid(uc_engine *uc, void *user)
     return true;
 }
 
-/* ---- start-up verification of the facts above ---- */
-
-/* Returns true if every API register write/read of ids/vals succeeds
- * (reads go to vals); reports the failure and returns false otherwise. */
-static bool rv_api(struct machine *m, struct emu_core *c, bool write, const int *ids,
-                   uint64_t *vals, int n)
-{
-    for (int i = 0; i < n; i++) {
-        uc_err err =
-            write ? uc_reg_write(c->uc, ids[i], &vals[i]) : uc_reg_read(c->uc, ids[i], &vals[i]);
-        if (err != UC_ERR_OK) {
-            machine_emu_failure(m, c, "uc_reg_%s(%d): %s", write ? "write" : "read", ids[i],
-                                uc_strerror(err));
-            return false;
-        }
-    }
-    return true;
-}
-
-/* Returns true if the saved-context layout is the one this file assumes,
- * checked on the machine's engine in its reset state (M-mode, nothing run
- * yet): the context size; reset values (mode M, load_res -1, privilege
- * spec, misa and pc as the API reads them); CSRs written through the API
- * appear at their offsets; with `priv` patched to S an M-mode CSR write is
- * refused and an S-mode one lands, with U both are refused. Leaves the
- * state as it found it. Reports a mismatch and returns false. */
-static bool rv_verify_layout(struct machine *m, struct emu_core *c)
-{
-    size_t size = uc_context_size(c->uc);
-    if (size != CTX_HEADER + STATE_SIZE) {
-        machine_emu_failure(m, c,
-                            "uc_context_size is %zu, expected %u: not Unicorn 2.0.1's "
-                            "CPURISCVState",
-                            size, CTX_HEADER + STATE_SIZE);
-        return false;
-    }
-    uc_context *orig = NULL, *ctx = rv_board(c)->ctx;
-    uc_err err = uc_context_alloc(c->uc, &orig);
-    if (err == UC_ERR_OK)
-        err = uc_context_save(c->uc, orig);
-    if (err != UC_ERR_OK) {
-        machine_emu_failure(m, c, "uc_context_alloc/save: %s", uc_strerror(err));
-        uc_context_free(orig);
-        return false;
-    }
-    const char *bad = NULL;
-    uint64_t got = 0;
-    int rd_ids[] = {UC_RISCV_REG_MISA, UC_RISCV_REG_PC};
-    uint64_t rd[2];
-    /* Distinct values, each accepted unchanged by its CSR's write. */
-    int ids[] = {UC_RISCV_REG_T0,    UC_RISCV_REG_PC,       UC_RISCV_REG_MSTATUS,
-                 UC_RISCV_REG_MIE,   UC_RISCV_REG_MIDELEG,  UC_RISCV_REG_MEDELEG,
-                 UC_RISCV_REG_STVEC, UC_RISCV_REG_SEPC,     UC_RISCV_REG_SCAUSE,
-                 UC_RISCV_REG_STVAL, UC_RISCV_REG_SSCRATCH, UC_RISCV_REG_MSCRATCH};
-    unsigned offs[] = {OFF_GPR + 8 * 5, OFF_PC,       OFF_MSTATUS,  OFF_MIE,
-                       OFF_MIDELEG,     OFF_MEDELEG,  OFF_STVEC,    OFF_SEPC,
-                       OFF_SCAUSE,      OFF_SBADADDR, OFF_SSCRATCH, OFF_MSCRATCH};
-    uint64_t vals[] = {0x1234567890abcdefULL,
-                       0x40123458ULL,
-                       MSTATUS_SPIE | MSTATUS_SPP,
-                       MIP_STIP,
-                       0x222,
-                       0xb1ff,
-                       0x40123400ULL,
-                       0x40123404ULL,
-                       13,
-                       0x40127777ULL,
-                       0x5c5c5c5cULL,
-                       0x6d6d6d6dULL};
-    const unsigned n_vals = sizeof vals / sizeof vals[0], i_mscratch = n_vals - 1;
-    if (!rv_api(m, c, false, rd_ids, rd, 2))
-        goto fail_quiet;
-    const struct {
-        const char *what;
-        unsigned off;
-        uint64_t want;
-    } reset[] = {
-        {"priv (reset mode M)", OFF_PRIV, PRV_M},
-        {"virt", OFF_VIRT, 0},
-        {"load_res (reset -1)", OFF_LOAD_RES, UINT64_MAX},
-        {"priv_ver (1.11)", OFF_PRIV_VER, PRIV_VERSION_1_11_0},
-        {"misa", OFF_MISA, rd[0]},
-        {"pc", OFF_PC, rd[1]},
-    };
-    for (unsigned i = 0; i < sizeof reset / sizeof reset[0] && !bad; i++)
-        if (ctx_get(orig, reset[i].off) != reset[i].want) {
-            bad = reset[i].what;
-            got = ctx_get(orig, reset[i].off);
-        }
-    if (bad)
-        goto fail;
-    if (!rv_api(m, c, true, ids, vals, (int)n_vals) || !rv_save(m, c))
-        goto fail_quiet;
-    for (unsigned i = 0; i < n_vals && !bad; i++)
-        if (ctx_get(ctx, offs[i]) != vals[i]) {
-            bad = "a register written through the API, at offset";
-            got = offs[i];
-        }
-    if (bad)
-        goto fail;
-    /* The mode: as S, mscratch (M-only) is refused, sscratch lands. */
-    int scr[] = {UC_RISCV_REG_MSCRATCH, UC_RISCV_REG_SSCRATCH};
-    uint64_t s_vals[] = {0x11111111, 0x22222222}, u_vals[] = {0x33333333, 0x44444444};
-    ctx_put(ctx, OFF_PRIV, PRV_S);
-    if ((err = uc_context_restore(c->uc, ctx)) != UC_ERR_OK || !rv_api(m, c, true, scr, s_vals, 2))
-        goto fail_err;
-    if (!rv_save(m, c))
-        goto fail_quiet;
-    if (ctx_get(ctx, OFF_MSCRATCH) != vals[i_mscratch] || ctx_get(ctx, OFF_SSCRATCH) != s_vals[1]) {
-        bad = "priv (an S-mode context accepted an M-mode CSR write or refused an S-mode one)";
-        got = ctx_get(ctx, OFF_SSCRATCH);
-    }
-    ctx_put(ctx, OFF_PRIV, PRV_U);
-    if (!bad && ((err = uc_context_restore(c->uc, ctx)) != UC_ERR_OK ||
-                 !rv_api(m, c, true, scr, u_vals, 2)))
-        goto fail_err;
-    if (!bad && !rv_save(m, c))
-        goto fail_quiet;
-    if (!bad && (ctx_get(ctx, OFF_MSCRATCH) != vals[i_mscratch] ||
-                 ctx_get(ctx, OFF_SSCRATCH) != s_vals[1])) {
-        bad = "priv (a U-mode context accepted a CSR write)";
-        got = ctx_get(ctx, OFF_SSCRATCH);
-    }
-    if (bad)
-        goto fail;
-    err = uc_context_restore(c->uc, orig);
-    uc_context_free(orig);
-    if (err != UC_ERR_OK) {
-        machine_emu_failure(m, c, "uc_context_restore: %s", uc_strerror(err));
-        return false;
-    }
-    return true;
-fail_err:
-    if (err != UC_ERR_OK)
-        machine_emu_failure(m, c, "uc_context_restore: %s", uc_strerror(err));
-    goto fail_quiet;
-fail:
-    machine_emu_failure(m, c, "Unicorn's RISC-V context layout differs from 2.0.1's: %s (0x%llx)",
-                        bad, (unsigned long long)got);
-fail_quiet:
-    uc_context_free(orig);
-    return false;
-}
-
-/* The scratch engine's program, at PROBE_CODE (M-mode): PMP open, Sv39 with
- * the root at PROBE_ROOT mapping only the first GiB (user, RWX), mret to
- * U-mode (mstatus.MPP = 0 at reset), then three traps:
- *   +0x34 ld a0, 8(a1)   +0x38 c.ld a0, 16(a1)   +0x3a ecall
- * with a1 = PROBE_ADDR, outside the mapped GiB. */
-#define PROBE_CODE 0x1000u
-#define PROBE_ROOT 0x2000u
-#define PROBE_ADDR 0x40000100u
-static const uint8_t rv_probe_code[] = {
-    0x93, 0x02, 0xf0, 0xff, /* li t0, -1 */
-    0x73, 0x90, 0x02, 0x3b, /* csrw pmpaddr0, t0 */
-    0x93, 0x02, 0xf0, 0x01, /* li t0, 0x1f */
-    0x73, 0x90, 0x02, 0x3a, /* csrw pmpcfg0, t0 */
-    0x93, 0x02, 0x80, 0x00, /* li t0, 8 */
-    0x93, 0x92, 0xc2, 0x03, /* slli t0, t0, 60 */
-    0x93, 0x82, 0x22, 0x00, /* addi t0, t0, 2 */
-    0x73, 0x90, 0x02, 0x18, /* csrw satp, t0 */
-    0x73, 0x00, 0x00, 0x12, /* sfence.vma */
-    0x97, 0x02, 0x00, 0x00, /* auipc t0, 0 */
-    0x93, 0x82, 0x02, 0x01, /* addi t0, t0, 16 */
-    0x73, 0x90, 0x12, 0x34, /* csrw mepc, t0 */
-    0x73, 0x00, 0x20, 0x30, /* mret */
-    0x03, 0xb5, 0x85, 0x00, /* ld a0, 8(a1) */
-    0x88, 0x69,             /* c.ld a0, 16(a1) */
-    0x73, 0x00, 0x00, 0x00, /* ecall */
-};
-
-/* What the scratch engine's UC_HOOK_INTR saw. */
-struct rv_probe {
-    uc_context *ctx;
-    unsigned n;
-    uint64_t intno[3], pc[3], priv[3], badaddr[3];
-    uc_err err;
-};
-
-/* UC_HOOK_INTR of the scratch engine: records the trap and stops. */
-static void rv_probe_hook(uc_engine *uc, uint32_t intno, void *user)
-{
-    struct rv_probe *p = user;
-    uc_err err = uc_context_save(uc, p->ctx);
-    if (err != UC_ERR_OK)
-        p->err = err;
-    if (p->n < 3 && err == UC_ERR_OK) {
-        p->intno[p->n] = intno;
-        p->pc[p->n] = ctx_get(p->ctx, OFF_PC);
-        p->priv[p->n] = ctx_get(p->ctx, OFF_PRIV);
-        p->badaddr[p->n] = ctx_get(p->ctx, OFF_BADADDR);
-        p->n++;
-    }
-    uc_emu_stop(uc);
-}
-
-/* Returns true if a real U-mode page fault on a scratch engine shows what
- * rv_hook_intr relies on: cause 13 then 8 (ecall), PC reported = trapping
- * instruction + 4 for a 4-byte and a 2-byte load alike, mode U at
- * OFF_PRIV, the fault address at OFF_BADADDR. Reports otherwise. */
-static bool rv_probe_traps(struct machine *m, struct emu_core *c)
-{
-    static const uint64_t starts[3] = {PROBE_CODE, PROBE_CODE + 0x38, PROBE_CODE + 0x3a};
-    static const uint64_t insn[3] = {PROBE_CODE + 0x34, PROBE_CODE + 0x38, PROBE_CODE + 0x3a};
-    static const uint64_t want_cause[3] = {13, 13, EXC_ECALL_U};
-    static const uint64_t want_addr[3] = {PROBE_ADDR + 8, PROBE_ADDR + 16, 0};
-    struct rv_probe p = {0};
-    uc_engine *uc = NULL;
-    uc_hook h;
-    uint64_t root_pte = 0xdf; /* V R W X U A D, PPN 0: the first GiB */
-    uint64_t a1 = PROBE_ADDR;
-    const char *bad = NULL;
-    uc_err err = uc_open(UC_ARCH_RISCV, UC_MODE_RISCV64, &uc);
-    if (err == UC_ERR_OK)
-        err = uc_mem_map(uc, PROBE_CODE, 0x2000, UC_PROT_ALL);
-    if (err == UC_ERR_OK) /* memory there, but not in the page tables */
-        err = uc_mem_map(uc, PROBE_ADDR & ~0xfffULL, 0x1000, UC_PROT_ALL);
-    if (err == UC_ERR_OK)
-        err = uc_mem_write(uc, PROBE_CODE, rv_probe_code, sizeof rv_probe_code);
-    if (err == UC_ERR_OK)
-        err = uc_mem_write(uc, PROBE_ROOT, &root_pte, sizeof root_pte);
-    if (err == UC_ERR_OK)
-        err = uc_reg_write(uc, UC_RISCV_REG_A1, &a1);
-    if (err == UC_ERR_OK)
-        err = uc_context_alloc(uc, &p.ctx);
-    if (err == UC_ERR_OK)
-        err = uc_hook_add(uc, &h, UC_HOOK_INTR, (void *)rv_probe_hook, &p, 1, 0);
-    for (unsigned i = 0; i < 3 && err == UC_ERR_OK && !bad; i++) {
-        /* Each run stops in the hook at trap i; nothing else may happen. */
-        err = uc_emu_start(uc, starts[i], PROBE_CODE + 0x1000, 0, 0);
-        if (err == UC_ERR_OK)
-            err = p.err;
-        if (err != UC_ERR_OK)
-            break;
-        if (p.n != i + 1)
-            bad = "no trap where one was due";
-        else if (p.intno[i] != want_cause[i])
-            bad = "the exception number";
-        else if (p.pc[i] != insn[i] + 4)
-            bad = "the PC reported to UC_HOOK_INTR (expected trapping instruction + 4)";
-        else if (p.priv[i] != PRV_U)
-            bad = "priv (the mode at the trap, expected U)";
-        else if (i < 2 && p.badaddr[i] != want_addr[i])
-            bad = "badaddr (the fault address)";
-    }
-    if (err != UC_ERR_OK)
-        machine_emu_failure(m, c, "RISC-V trap probe: %s", uc_strerror(err));
-    else if (bad)
-        machine_emu_failure(m, c,
-                            "RISC-V trap probe on this Unicorn: unexpected %s at trap %u "
-                            "(cause %llu, pc 0x%llx, priv %llu, badaddr 0x%llx)",
-                            bad, p.n, (unsigned long long)p.intno[p.n ? p.n - 1 : 0],
-                            (unsigned long long)p.pc[p.n ? p.n - 1 : 0],
-                            (unsigned long long)p.priv[p.n ? p.n - 1 : 0],
-                            (unsigned long long)p.badaddr[p.n ? p.n - 1 : 0]);
-    if (p.ctx)
-        uc_context_free(p.ctx);
-    if (uc)
-        uc_close(uc);
-    return err == UC_ERR_OK && !bad;
-}
-
 /* ---- struct machine_arch ---- */
 
 /* Returns 0 once the core starts at `entry` in M-mode (reset state) with
@@ -561,32 +265,23 @@ static int rv_boot(struct machine *m, struct emu_core *c, uint64_t entry, uint64
         return -1;
     }
     c->board = b;
-    uc_err err = uc_context_alloc(c->uc, &b->ctx);
-    if (err != UC_ERR_OK) {
-        machine_emu_failure(m, c, "uc_context_alloc: %s", uc_strerror(err));
-        return -1;
-    }
-    if (!rv_verify_layout(m, c) || !rv_probe_traps(m, c))
+    EMU_UC(c, uc_context_alloc(c->uc, &b->ctx), fail);
+    if (!rv_uc_verify_layout(m, c, b->ctx) || !rv_uc_probe_traps(m, c))
         return -1;
     /* No exit addresses at all: a jump to 0 is an ordinary fetch (a page
      * fault), not the end of uc_emu_start(..., until = 0, ...). */
-    if ((err = uc_ctl_exits_enable(c->uc)) != UC_ERR_OK) {
-        machine_emu_failure(m, c, "uc_ctl_exits_enable: %s", uc_strerror(err));
+    EMU_UC(c, uc_ctl_exits_enable(c->uc), fail);
+    if (!emu_reg_write(c, UC_RISCV_REG_PC, entry) || !emu_reg_write(c, UC_RISCV_REG_SP, sp) ||
+        !emu_reg_write(c, UC_RISCV_REG_A0, arg0))
         return -1;
-    }
-    int ids[] = {UC_RISCV_REG_PC, UC_RISCV_REG_SP, UC_RISCV_REG_A0};
-    uint64_t vals[] = {entry, sp, arg0};
-    if (!rv_api(m, c, true, ids, vals, 3))
-        return -1;
-    err = uc_hook_add(c->uc, &b->intr_hook, UC_HOOK_INTR, (void *)rv_hook_intr, c, 1, 0);
-    if (err == UC_ERR_OK)
-        err = uc_hook_add(c->uc, &b->invalid_hook, UC_HOOK_INSN_INVALID, (void *)rv_hook_invalid, c,
-                          1, 0);
-    if (err != UC_ERR_OK) {
-        machine_emu_failure(m, c, "uc_hook_add: %s", uc_strerror(err));
-        return -1;
-    }
+    EMU_UC(c, uc_hook_add(c->uc, &b->intr_hook, UC_HOOK_INTR, (void *)rv_hook_intr, c, 1, 0), fail);
+    EMU_UC(c,
+           uc_hook_add(c->uc, &b->invalid_hook, UC_HOOK_INSN_INVALID, (void *)rv_hook_invalid, c, 1,
+                       0),
+           fail);
     return 0;
+fail:
+    return -1;
 }
 
 /* Returns true after delivering the supervisor external interrupt (the
@@ -619,18 +314,20 @@ static void rv_shutdown(struct machine *m, struct emu_core *c)
     (void)m;
     if (!b)
         return;
+    /* Tearing down: a failure has nowhere to go, the engine closes next. */
     if (b->intr_hook)
-        uc_hook_del(c->uc, b->intr_hook);
+        (void)uc_hook_del(c->uc, b->intr_hook);
     if (b->invalid_hook)
-        uc_hook_del(c->uc, b->invalid_hook);
+        (void)uc_hook_del(c->uc, b->invalid_hook);
     if (b->ctx)
-        uc_context_free(b->ctx);
+        (void)uc_context_free(b->ctx);
     free(b);
     c->board = NULL;
 }
 
 const struct machine_arch machine_arch_riscv64 = {
     .cpu = &emu_arch_riscv64,
+    .elf_machine = EM_RISCV,
     .boot = rv_boot,
     .interrupt = rv_interrupt,
     .user_mode = rv_user_mode,

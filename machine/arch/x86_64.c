@@ -15,8 +15,10 @@
  * CPU state is saved with uc_context_save, patched (hflags, CS/SS segment
  * caches, RIP, RSP, RFLAGS, old_exception) and restored. The layout of that
  * state (CPUX86State of unicorn 2.0.1, qemu/target/i386/cpu.h) is mirrored
- * below and checked when the core boots (against registers read and written
- * through the API) and at every trap (fields QEMU has just set). */
+ * in x86_64_uc.h and checked when the core boots (x86_64_uc.c: against
+ * registers read and written through the API) and at every trap (fields
+ * QEMU has just set). */
+#include <elf.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -26,99 +28,7 @@
 #include <unicorn/x86.h>
 
 #include "machine/arch.h"
-
-/* The uc_context header before the CPU state (uc_priv.h: size_t
- * context_size; uc_mode mode; uc_arch arch; char data[]). */
-#define X86_CTX_HEADER 16
-
-/* SegmentCache (cpu.h), target_ulong = uint64_t on x86_64. */
-struct x86q_seg {
-    uint32_t selector;
-    uint64_t base;
-    uint32_t limit;
-    uint32_t flags;
-};
-
-/* The start of CPUX86State, up to efer. */
-struct x86q_head {
-    uint64_t regs[16]; /* RAX RCX RDX RBX RSP RBP RSI RDI R8..R15 */
-    uint64_t eip;
-    uint64_t eflags; /* in a hook: without the CC bits and DF (QEMU keeps those apart) */
-    uint64_t cc_dst, cc_src, cc_src2;
-    uint32_t cc_op;
-    int32_t df;
-    uint32_t hflags;
-    uint32_t hflags2;
-    struct x86q_seg segs[6]; /* ES CS SS DS FS GS */
-    struct x86q_seg ldt, tr, gdt, idt;
-    uint64_t cr[5];
-    int32_t a20_mask;
-    uint64_t bnd_regs[4][2];
-    uint64_t bndcs_regs[2];
-    uint64_t msr_bndcfgs;
-    uint64_t efer;
-};
-
-/* The end of the saved part of CPUX86State: from error_code to retaddr
- * (uc_context_save copies offsetof(CPUX86State, retaddr) bytes). */
-struct x86q_tail {
-    int32_t error_code;
-    int32_t exception_is_int;
-    uint64_t exception_next_eip;
-    uint64_t dr[8];
-    void *cpu_breakpoint[4];
-    int32_t old_exception;
-    uint64_t vm_vmcb;
-    uint64_t tsc_offset;
-    uint64_t intercept;
-    uint16_t intercept_cr_read, intercept_cr_write, intercept_dr_read, intercept_dr_write;
-    uint32_t intercept_exceptions;
-    uint64_t nested_cr3;
-    uint32_t nested_pg_mode;
-    uint8_t v_tpr;
-    uintptr_t retaddr;
-};
-
-/* Bytes of struct x86q_tail inside the saved state (retaddr is not). */
-#define X86_TAIL_LEN offsetof(struct x86q_tail, retaddr)
-
-enum { X86_ES, X86_CS, X86_SS, X86_DS, X86_FS, X86_GS };
-enum { X86_RAX, X86_RCX, X86_RDX, X86_RBX, X86_RSP };
-
-/* QEMU's hflags bits (cpu.h). */
-#define HF_CPL_MASK 0x3u
-#define HF_INHIBIT_IRQ_MASK (1u << 3)
-#define HF_CS32_MASK (1u << 4)
-#define HF_SS32_MASK (1u << 5)
-#define HF_ADDSEG_MASK (1u << 6)
-#define HF_PE_MASK (1u << 7)
-#define HF_LMA_MASK (1u << 14)
-#define HF_CS64_MASK (1u << 15)
-#define HF_MPX_EN_MASK (1u << 25)
-
-/* Descriptor bits, in the high dword of a segment descriptor. */
-#define DESC_TYPE_SHIFT 8
-#define DESC_CS_MASK (1u << 11)
-#define DESC_C_MASK (1u << 10)
-#define DESC_S_MASK (1u << 12)
-#define DESC_DPL_SHIFT 13
-#define DESC_P_MASK (1u << 15)
-#define DESC_L_MASK (1u << 21)
-#define DESC_B_MASK (1u << 22)
-#define DESC_G_MASK (1u << 23)
-
-/* RFLAGS bits. */
-#define FL_TF 0x100u
-#define FL_IF 0x200u
-#define FL_NT 0x4000u
-#define FL_RF 0x10000u
-#define FL_VM 0x20000u
-
-#define CR0_PE 0x1u
-#define EFER_SCE 0x1u
-#define EFER_LME 0x100u
-#define EFER_LMA 0x400u
-#define MSR_EFER 0xc0000080u
+#include "machine/arch/x86_64_uc.h"
 
 #define X86_VEC_BP 3
 #define X86_VEC_UD 6
@@ -137,7 +47,6 @@ enum x86_src {
 /* Per-core state (c->board). */
 struct x86_board {
     uc_context *ctx;   /* scratch context, patched at each trap entry */
-    size_t ctx_size;   /* bytes of CPU state in ctx */
     size_t tail_off;   /* offset of struct x86q_tail in the state */
     uc_hook intr_hook; /* UC_HOOK_INTR */
     uc_hook sys_hook;  /* UC_HOOK_INSN, UC_X86_INS_SYSCALL */
@@ -150,21 +59,20 @@ struct x86_board {
 /* Returns the CPU state inside the context. */
 static uint8_t *ctx_data(struct x86_board *b)
 {
-    return (uint8_t *)b->ctx + X86_CTX_HEADER;
+    return uc_ctx_state(b->ctx);
 }
 
 /* Saves the CPU state into b->head / b->tail; returns false (after
  * machine_emu_failure) when Unicorn refuses. */
 static bool x86_state_load(struct machine *m, struct emu_core *c, struct x86_board *b)
 {
-    uc_err err = uc_context_save(c->uc, b->ctx);
-    if (err != UC_ERR_OK) {
-        machine_emu_failure(m, c, "x86_64: uc_context_save: %s", uc_strerror(err));
-        return false;
-    }
+    (void)m;
+    EMU_UC(c, uc_context_save(c->uc, b->ctx), fail);
     memcpy(&b->head, ctx_data(b), sizeof b->head);
     memcpy(&b->tail, ctx_data(b) + b->tail_off, X86_TAIL_LEN);
     return true;
+fail:
+    return false;
 }
 
 /* Writes b->head / b->tail back into the CPU; returns false on failure. */
@@ -172,36 +80,19 @@ static bool x86_state_store(struct machine *m, struct emu_core *c, struct x86_bo
 {
     memcpy(ctx_data(b), &b->head, sizeof b->head);
     memcpy(ctx_data(b) + b->tail_off, &b->tail, X86_TAIL_LEN);
-    uc_err err = uc_context_restore(c->uc, b->ctx);
-    if (err != UC_ERR_OK) {
-        machine_emu_failure(m, c, "x86_64: uc_context_restore: %s", uc_strerror(err));
-        return false;
-    }
+    (void)m;
+    EMU_UC(c, uc_context_restore(c->uc, b->ctx), fail);
     return true;
+fail:
+    return false;
 }
 
-/* Reads a register through the API into *v; returns false on failure. */
-static bool x86_read(struct machine *m, struct emu_core *c, int reg, void *v)
-{
-    uc_err err = uc_reg_read(c->uc, reg, v);
-    if (err != UC_ERR_OK) {
-        machine_emu_failure(m, c, "x86_64: uc_reg_read(%d): %s", reg, uc_strerror(err));
-        return false;
-    }
-    return true;
-}
-
-/* Writes a register through the API; returns false on failure. Never used
- * for RIP inside a hook (that would drop a pending stop request). */
-static bool x86_write(struct machine *m, struct emu_core *c, int reg, const void *v)
-{
-    uc_err err = uc_reg_write(c->uc, reg, v);
-    if (err != UC_ERR_OK) {
-        machine_emu_failure(m, c, "x86_64: uc_reg_write(%d): %s", reg, uc_strerror(err));
-        return false;
-    }
-    return true;
-}
+/* Reads a register through the API into *v / writes it: the checked
+ * wrappers of emu/cpu.h, with the caller's call site; false after the
+ * failure was recorded on the core. Never write RIP inside a hook with
+ * x86_write (that would drop a pending stop request). */
+#define x86_read(m, c, reg, v) ((void)(m), emu_reg_get_raw((c), (reg), (v)))
+#define x86_write(m, c, reg, v) ((void)(m), emu_reg_set_raw((c), (reg), (v)))
 
 /* Returns true if QEMU pushes an error code for exception `vec`
  * (exception_has_error_code in seg_helper.c). */
@@ -264,6 +155,8 @@ static void x86_bad_tables(struct machine *m, struct emu_core *c, uint64_t pc, c
 static void x86_bad_tables(struct machine *m, struct emu_core *c, uint64_t pc, const char *fmt, ...)
 {
     char cause[160];
+    if (c->host_error != UC_ERR_OK)
+        return; /* a Unicorn call failed, not the guest: already recorded */
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(cause, sizeof cause, fmt, ap);
@@ -271,40 +164,9 @@ static void x86_bad_tables(struct machine *m, struct emu_core *c, uint64_t pc, c
     machine_kernel_fault(m, c, cause, pc, 0);
 }
 
-/* Port of QEMU's cpu_x86_load_seg_cache (cpu.h) onto the saved state:
- * loads segment `seg` and updates the hidden flags (CPL from SS.DPL, the
- * 64-bit code flags from CS). */
-static void x86_load_seg_cache(struct x86q_head *h, int seg, uint32_t selector, uint64_t base,
-                               uint32_t limit, uint32_t flags)
-{
-    h->segs[seg] = (struct x86q_seg){selector, base, limit, flags};
-    if (seg == X86_CS) {
-        if ((h->hflags & HF_LMA_MASK) && (flags & DESC_L_MASK)) {
-            h->hflags |= HF_CS32_MASK | HF_SS32_MASK | HF_CS64_MASK;
-            h->hflags &= ~HF_ADDSEG_MASK;
-        } else {
-            uint32_t cs32 = (h->segs[X86_CS].flags & DESC_B_MASK) ? HF_CS32_MASK : 0;
-            h->hflags = (h->hflags & ~(HF_CS32_MASK | HF_CS64_MASK)) | cs32;
-        }
-    }
-    if (seg == X86_SS)
-        h->hflags = (h->hflags & ~HF_CPL_MASK) | ((flags >> DESC_DPL_SHIFT) & 3);
-    uint32_t nh = (h->segs[X86_SS].flags & DESC_B_MASK) ? HF_SS32_MASK : 0;
-    if (h->hflags & HF_CS64_MASK) {
-        /* zero base assumed for DS, ES and SS in long mode */
-    } else if (!(h->cr[0] & CR0_PE) || (h->eflags & FL_VM) || !(h->hflags & HF_CS32_MASK)) {
-        nh |= HF_ADDSEG_MASK;
-    } else if ((h->segs[X86_DS].base | h->segs[X86_ES].base | h->segs[X86_SS].base) != 0) {
-        nh |= HF_ADDSEG_MASK;
-    }
-    h->hflags = (h->hflags & ~(HF_SS32_MASK | HF_ADDSEG_MASK)) | nh;
-}
-
-/* Reads guest memory (identity-mapped: VA == PA); false if it is not RAM. */
-static bool x86_mem_read(struct emu_core *c, uint64_t addr, void *buf, size_t n)
-{
-    return uc_mem_read(c->uc, addr, buf, n) == UC_ERR_OK;
-}
+/* Reads guest memory (identity-mapped: VA == PA); false if it is not RAM
+ * (or after a recorded Unicorn failure). */
+#define x86_mem_read(c, addr, buf, n) emu_mem_peek((c), (addr), (buf), (n))
 
 /* One delivery attempt's verdict. */
 enum x86_gate_result {
@@ -387,7 +249,9 @@ static enum x86_gate_result x86_gate(struct machine *m, struct emu_core *c, stru
     frame[n++] = h->regs[X86_RSP];
     frame[n++] = h->segs[X86_SS].selector;
     rsp -= 8 * n;
-    if (uc_mem_write(c->uc, rsp, frame, 8 * n) != UC_ERR_OK) {
+    if (!emu_mem_poke(c, rsp, frame, 8 * n)) {
+        if (c->host_error != UC_ERR_OK)
+            return X86_GATE_BAD; /* not the guest's fault: recorded */
         x86_bad_tables(m, c, ret_rip, "x86_64: kernel stack 0x%llx (TSS RSP%u) is not in RAM",
                        (unsigned long long)rsp, tss_index);
         return X86_GATE_BAD;
@@ -395,13 +259,13 @@ static enum x86_gate_result x86_gate(struct machine *m, struct emu_core *c, stru
     if (type == 14)
         h->eflags &= ~(uint64_t)FL_IF;
     h->eflags &= ~(uint64_t)(FL_TF | FL_VM | FL_RF | FL_NT);
-    x86_load_seg_cache(h, X86_SS, cs_dpl, 0, 0, cs_dpl << DESC_DPL_SHIFT);
+    x86_uc_load_seg_cache(h, X86_SS, cs_dpl, 0, 0, cs_dpl << DESC_DPL_SHIFT);
     h->regs[X86_RSP] = rsp;
     uint32_t limit = (e1 & 0xffff) | (e2 & 0x000f0000);
     if (e2 & DESC_G_MASK)
         limit = (limit << 12) | 0xfff;
     uint64_t base = (e1 >> 16) | ((e2 & 0xff) << 16) | (e2 & 0xff000000);
-    x86_load_seg_cache(h, X86_CS, (sel & ~3u) | cs_dpl, base, limit, e2);
+    x86_uc_load_seg_cache(h, X86_CS, (sel & ~3u) | cs_dpl, base, limit, e2);
     h->eip = offset;
     return X86_GATE_OK;
 }
@@ -590,109 +454,6 @@ static void x86_syscall_hook(uc_engine *uc, void *user)
     x86_enter(m, c, b, X86_VEC_UD, X86_SRC_EXC, 0, h->eip, len);
 }
 
-/* Checks the mirrored layout against the register API on a stopped core:
- * writes known values through the API, saves the state and compares.
- * Returns true when every field matched; else says why in msg. The state
- * is restored afterwards. */
-static bool x86_verify_layout(struct emu_core *c, struct x86_board *b, char *msg, size_t n)
-{
-    static const int gprs[16] = {
-        UC_X86_REG_RAX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RBX,
-        UC_X86_REG_RSP, UC_X86_REG_RBP, UC_X86_REG_RSI, UC_X86_REG_RDI,
-        UC_X86_REG_R8,  UC_X86_REG_R9,  UC_X86_REG_R10, UC_X86_REG_R11,
-        UC_X86_REG_R12, UC_X86_REG_R13, UC_X86_REG_R14, UC_X86_REG_R15,
-    };
-    uc_context *orig = NULL;
-    uc_err err = uc_context_alloc(c->uc, &orig);
-    if (err == UC_ERR_OK)
-        err = uc_context_save(c->uc, orig);
-    if (err != UC_ERR_OK) {
-        snprintf(msg, n, "uc_context_alloc/save: %s", uc_strerror(err));
-        if (orig)
-            uc_context_free(orig);
-        return false;
-    }
-    bool ok = false;
-    const char *what = "the context header";
-    if (*(size_t *)(void *)orig != b->ctx_size)
-        goto out;
-    /* Reset state: CPL 0, protected long mode, nothing in flight. */
-    struct x86q_head h0;
-    struct x86q_tail t0;
-    memcpy(&h0, (uint8_t *)orig + X86_CTX_HEADER, sizeof h0);
-    memcpy(&t0, (uint8_t *)orig + X86_CTX_HEADER + b->tail_off, X86_TAIL_LEN);
-    uint32_t need = HF_PE_MASK | HF_LMA_MASK | HF_CS64_MASK | HF_CS32_MASK | HF_SS32_MASK;
-    what = "hflags at reset";
-    if ((h0.hflags & need) != need || (h0.hflags & HF_CPL_MASK) != 0)
-        goto out;
-    what = "error_code/exception_is_int/old_exception at reset";
-    if (t0.old_exception != -1 || t0.exception_is_int != 0 || t0.error_code != 0)
-        goto out;
-    uc_x86_msr efer = {.rid = MSR_EFER};
-    uint64_t cr0 = 0;
-    what = "efer / cr0";
-    if (uc_reg_read(c->uc, UC_X86_REG_MSR, &efer) != UC_ERR_OK ||
-        uc_reg_read(c->uc, UC_X86_REG_CR0, &cr0) != UC_ERR_OK || efer.value != h0.efer ||
-        !(h0.efer & EFER_LMA) || !(h0.efer & EFER_LME) || cr0 != h0.cr[0])
-        goto out;
-    /* Known values through the API, read back from the saved state. */
-    what = "writing test values through the register API";
-    uint64_t v;
-    for (int i = 0; i < 16; i++) {
-        v = 0x1000000000000001ULL * (uint64_t)(i + 1) + 0x10ULL * (uint64_t)i;
-        if (uc_reg_write(c->uc, gprs[i], &v) != UC_ERR_OK)
-            goto out;
-    }
-    uint64_t rip = 0x4012345678ULL, rflags = 0x2 | 0x1 | 0x40 | 0x800, cr2 = 0x7654321000ULL;
-    uint16_t cs = 0x1234, ss = 0x2345;
-    uc_x86_mmr idtr = {.base = 0x11223344556600ULL, .limit = 0xfff};
-    uc_x86_mmr gdtr = {.base = 0x66554433221100ULL, .limit = 0x37};
-    uc_x86_mmr tr = {.selector = 0x28, .base = 0x99887766554400ULL, .limit = 0x67, .flags = 0x8b00};
-    if (uc_reg_write(c->uc, UC_X86_REG_RIP, &rip) != UC_ERR_OK ||
-        uc_reg_write(c->uc, UC_X86_REG_RFLAGS, &rflags) != UC_ERR_OK ||
-        uc_reg_write(c->uc, UC_X86_REG_CR2, &cr2) != UC_ERR_OK ||
-        uc_reg_write(c->uc, UC_X86_REG_CS, &cs) != UC_ERR_OK ||
-        uc_reg_write(c->uc, UC_X86_REG_SS, &ss) != UC_ERR_OK ||
-        uc_reg_write(c->uc, UC_X86_REG_IDTR, &idtr) != UC_ERR_OK ||
-        uc_reg_write(c->uc, UC_X86_REG_GDTR, &gdtr) != UC_ERR_OK ||
-        uc_reg_write(c->uc, UC_X86_REG_TR, &tr) != UC_ERR_OK)
-        goto out;
-    what = "uc_context_save";
-    if (uc_context_save(c->uc, b->ctx) != UC_ERR_OK)
-        goto out;
-    struct x86q_head h;
-    memcpy(&h, ctx_data(b), sizeof h);
-    what = "general registers";
-    for (int i = 0; i < 16; i++)
-        if (h.regs[i] != 0x1000000000000001ULL * (uint64_t)(i + 1) + 0x10ULL * (uint64_t)i)
-            goto out;
-    what = "rip / rflags / cr2";
-    if (h.eip != rip || h.eflags != rflags || h.cr[2] != cr2)
-        goto out;
-    what = "CS / SS selectors";
-    if (h.segs[X86_CS].selector != cs || h.segs[X86_SS].selector != ss)
-        goto out;
-    what = "IDTR / GDTR / TR";
-    if (h.idt.base != idtr.base || h.idt.limit != idtr.limit || h.gdt.base != gdtr.base ||
-        h.gdt.limit != gdtr.limit || h.tr.base != tr.base || h.tr.limit != tr.limit ||
-        h.tr.selector != tr.selector || h.tr.flags != tr.flags)
-        goto out;
-    what = "hflags after the writes";
-    if (h.hflags != h0.hflags || h.efer != h0.efer)
-        goto out;
-    ok = true;
-out:
-    if (!ok)
-        snprintf(msg, n, "%s", what);
-    err = uc_context_restore(c->uc, orig);
-    uc_context_free(orig);
-    if (err != UC_ERR_OK) {
-        snprintf(msg, n, "uc_context_restore: %s", uc_strerror(err));
-        return false;
-    }
-    return ok;
-}
-
 /* Releases the board of core c (hooks, context). */
 static void x86_shutdown(struct machine *m, struct emu_core *c)
 {
@@ -700,16 +461,17 @@ static void x86_shutdown(struct machine *m, struct emu_core *c)
     (void)m;
     if (!b)
         return;
+    /* Tearing down: a failure has nowhere to go, the engine closes next. */
     if (b->hooks_added) {
         if (b->intr_hook)
-            uc_hook_del(c->uc, b->intr_hook);
+            (void)uc_hook_del(c->uc, b->intr_hook);
         if (b->sys_hook)
-            uc_hook_del(c->uc, b->sys_hook);
+            (void)uc_hook_del(c->uc, b->sys_hook);
         if (b->ud_hook)
-            uc_hook_del(c->uc, b->ud_hook);
+            (void)uc_hook_del(c->uc, b->ud_hook);
     }
     if (b->ctx)
-        uc_context_free(b->ctx);
+        (void)uc_context_free(b->ctx);
     free(b);
     c->board = NULL;
 }
@@ -726,50 +488,33 @@ static int x86_boot(struct machine *m, struct emu_core *c, uint64_t entry, uint6
         return -1;
     }
     c->board = b;
-    uc_err err = uc_context_alloc(c->uc, &b->ctx);
-    if (err != UC_ERR_OK) {
-        b->ctx = NULL;
-        machine_emu_failure(m, c, "x86_64: uc_context_alloc: %s", uc_strerror(err));
+    EMU_UC(c, uc_context_alloc(c->uc, &b->ctx), fail);
+    if (!x86_uc_verify_layout(m, c, b->ctx, &b->tail_off))
         return -1;
-    }
-    b->ctx_size = uc_context_size(c->uc) - X86_CTX_HEADER;
-    if (b->ctx_size < sizeof(struct x86q_head) + X86_TAIL_LEN) {
-        machine_emu_failure(m, c, "x86_64: saved CPU state of %zu bytes is too small", b->ctx_size);
-        return -1;
-    }
-    b->tail_off = b->ctx_size - X86_TAIL_LEN;
-    char why[128];
-    if (!x86_verify_layout(c, b, why, sizeof why)) {
-        machine_emu_failure(m, c,
-                            "x86_64: the installed Unicorn's CPU state layout is not unicorn "
-                            "2.0.1's (%s); trap entry cannot be emulated",
-                            why);
-        return -1;
-    }
     if (!x86_write(m, c, UC_X86_REG_RIP, &entry) || !x86_write(m, c, UC_X86_REG_RSP, &sp) ||
         !x86_write(m, c, UC_X86_REG_RDI, &arg0))
         return -1;
     b->hooks_added = true;
-    err = uc_hook_add(c->uc, &b->intr_hook, UC_HOOK_INTR, (void *)x86_intr_hook, c, 1, 0);
-    if (err == UC_ERR_OK)
-        err = uc_hook_add(c->uc, &b->sys_hook, UC_HOOK_INSN, (void *)x86_syscall_hook, c, 1, 0,
-                          UC_X86_INS_SYSCALL);
-    if (err == UC_ERR_OK)
-        err = uc_hook_add(c->uc, &b->ud_hook, UC_HOOK_INSN_INVALID, (void *)x86_invalid_hook, c, 1,
-                          0);
-    if (err != UC_ERR_OK) {
-        machine_emu_failure(m, c, "x86_64: uc_hook_add: %s", uc_strerror(err));
-        return -1;
-    }
+    EMU_UC(c, uc_hook_add(c->uc, &b->intr_hook, UC_HOOK_INTR, (void *)x86_intr_hook, c, 1, 0),
+           fail);
+    EMU_UC(c,
+           uc_hook_add(c->uc, &b->sys_hook, UC_HOOK_INSN, (void *)x86_syscall_hook, c, 1, 0,
+                       UC_X86_INS_SYSCALL),
+           fail);
+    EMU_UC(c,
+           uc_hook_add(c->uc, &b->ud_hook, UC_HOOK_INSN_INVALID, (void *)x86_invalid_hook, c, 1, 0),
+           fail);
     return 0;
+fail:
+    return -1;
 }
 
 /* Returns true if core c runs at CPL 3 (CS.RPL is the CPL in long mode). */
 static bool x86_user_mode(struct emu_core *c)
 {
-    uint64_t cs = 0;
-    if (uc_reg_read(c->uc, UC_X86_REG_CS, &cs) != UC_ERR_OK)
-        return false;
+    uint64_t cs;
+    if (!emu_reg_get(c, UC_X86_REG_CS, &cs))
+        return false; /* recorded: the run ends with the error */
     return (cs & 3) == 3;
 }
 
@@ -796,6 +541,7 @@ static bool x86_interrupt(struct machine *m, struct emu_core *c)
 
 const struct machine_arch machine_arch_x86_64 = {
     .cpu = &emu_arch_x86_64,
+    .elf_machine = EM_X86_64,
     .boot = x86_boot,
     .interrupt = x86_interrupt,
     .user_mode = x86_user_mode,

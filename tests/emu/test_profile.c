@@ -222,6 +222,30 @@ static const struct bad {
     {"79-table-nul-byte.json", "{D}/79-table-nul-byte.insns:4: a control character (byte 0x00)"},
     {"80-table-too-many-ports.json",
      "{D}/80-table-too-many-ports.insns:1: ports: more than 16 ports"},
+    {"81-arch-missing.json", "{D}/81-arch-missing.json: $.arch: missing"},
+    {"82-mcpu-missing.json", "{D}/82-mcpu-missing.json: $.llvm_mcpu: missing"},
+    {"83-table-field-missing.json",
+     "{D}/83-table-field-missing.json: $.instruction_table: missing"},
+    {"84-sources-duplicate.json", "{D}/84-sources-duplicate.json: $.sources.test: appears twice"},
+    {"85-tlb-entries-not-pow2.json",
+     "{D}/85-tlb-entries-not-pow2.json: $.parameters.tlb_entries.value: must be a power of two"},
+    {"86-tlb-ways-not-pow2.json",
+     "{D}/86-tlb-ways-not-pow2.json: $.parameters.tlb_ways.value: must be a power of two"},
+    {"87-btb-entries-not-pow2.json",
+     "{D}/87-btb-entries-not-pow2.json: $.parameters.btb_entries.value: must be a power of two"},
+    {"88-l1i-line-not-pow2.json",
+     "{D}/88-l1i-line-not-pow2.json: $.parameters.l1i_line.value: must be a power of two"},
+    {"89-l2-line-not-pow2.json",
+     "{D}/89-l2-line-not-pow2.json: $.parameters.l2_line.value: must be a power of two"},
+    {"90-l1d-sets-not-pow2.json",
+     "{D}/90-l1d-sets-not-pow2.json: $.parameters.l1d_size.value: l1d_size / (l1d_ways * "
+     "l1d_line) must be a power of two (the sets)"},
+    {"91-table-bad-self.json",
+     "{D}/91-table-bad-self.insns:4: self: must be a decimal number from 0 to 10000"},
+    {"92-table-port-name-space.json",
+     "{D}/92-table-port-name-space.insns:2: ports: a port name is 1 to 31 characters without "
+     "spaces"},
+    {"93-table-empty-key.json", "{D}/93-table-empty-key.insns:4: key: must be 1 to 47 characters"},
 };
 #define NBADS (sizeof bads / sizeof bads[0])
 

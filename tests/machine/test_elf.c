@@ -494,6 +494,37 @@ static void the_built_guest_images_are_valid(void **state)
     }
 }
 
+/* The e_machine of an architecture lives with it (struct machine_arch);
+ * machine_check_elf takes each built image on its own architecture only
+ * and refuses an architecture it does not know, with a message. */
+static void the_elf_machine_is_the_architectures(void **state)
+{
+    (void)state;
+    static const uint16_t machines[EMU_ARCH_COUNT] = {EM_X86_64, EM_AARCH64, EM_RISCV};
+    char why[300];
+    for (int a = 0; a < EMU_ARCH_COUNT; a++) {
+        const struct machine_arch *ma = machine_arch_get((enum emu_arch_id)a);
+        if (!ma)
+            continue; /* not built (cmake -DIPCEMU_ARCHES) */
+        assert_int_equal(ma->elf_machine, machines[a]);
+        size_t n;
+        const uint8_t *img = machine_image((enum emu_arch_id)a, MACHINE_IMAGE_KERNEL, &n);
+        assert_non_null(img);
+        assert_int_equal(machine_check_elf((enum emu_arch_id)a, img, n, 0, why, sizeof why), 0);
+        for (int other = 0; other < EMU_ARCH_COUNT; other++) {
+            if (other == a || !machine_arch_get((enum emu_arch_id)other))
+                continue;
+            why[0] = '\0';
+            assert_int_equal(machine_check_elf((enum emu_arch_id)other, img, n, 0, why, sizeof why),
+                             -1);
+            assert_non_null(strstr(why, elf_strerror(ELF_ERR_MACHINE)));
+        }
+        why[0] = '\0';
+        assert_int_equal(machine_check_elf(EMU_ARCH_COUNT, img, n, 0, why, sizeof why), -1);
+        assert_non_null(strstr(why, "no such architecture"));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -506,6 +537,7 @@ int main(void)
         cmocka_unit_test(rejects_every_bad_section_table),
         cmocka_unit_test(elf_symbols_takes_any_bytes),
         cmocka_unit_test(the_built_guest_images_are_valid),
+        cmocka_unit_test(the_elf_machine_is_the_architectures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -452,10 +452,10 @@ static void the_kernel_limits_are_the_kernels(void **state)
     (void)state;
     same_limit("guest-kernel/kernel.h", "NPROC", 1, SCN_KERNEL_PROCS);
     same_limit("guest-kernel/kernel.h", "KIPC_SLOTS", 1, SCN_KERNEL_SLOTS);
-    same_limit("guest-kernel/kipc.c", "KIPC_PORTS", 1, SCN_KERNEL_PORTS);
-    same_limit("guest-kernel/knotify.c", "KIPC_NOTIFS", 1, SCN_KERNEL_NOTIFS);
-    same_limit("guest-kernel/knotify.c", "KIPC_NAMES", 1, SCN_KERNEL_NAMES);
-    same_limit("guest-kernel/knotify.c", "KIPC_TOPICS", 1, SCN_KERNEL_TOPICS);
+    same_limit("guest-kernel/kport.c", "KIPC_PORTS", 1, SCN_KERNEL_PORTS);
+    same_limit("guest-kernel/knotif.c", "KIPC_NOTIFS", 1, SCN_KERNEL_NOTIFS);
+    same_limit("guest-kernel/kname.c", "KIPC_NAMES", 1, SCN_KERNEL_NAMES);
+    same_limit("guest-kernel/ktopic.c", "KIPC_TOPICS", 1, SCN_KERNEL_TOPICS);
     same_limit("guest-kernel/kregion.c", "KIPC_REGIONS", 1, SCN_KERNEL_REGIONS);
     same_limit("guest-kernel/kregion.c", "REGION_MAX_PAGES", 4096, SCN_KERNEL_REGION_BYTES);
     same_limit("ipc/port.h", "IPC_MSG_CAPS", 1, SCN_MAX_MSG_CAPS);

@@ -229,7 +229,7 @@ static void a_function_s_phase_is_its_row_in_the_table(void **state)
     (void)state;
     assert_int_equal(trc_kphase_of("x86_64", "memcpy"), KPHASE_COPY);
     assert_int_equal(trc_kphase_of("riscv64", "ipc_cap_lookup_cached"), KPHASE_LOOKUP);
-    assert_int_equal(trc_kphase_of("aarch64", "kipc_sys_call"), KPHASE_LOGIC);
+    assert_int_equal(trc_kphase_of("aarch64", "kipc_call_run"), KPHASE_LOGIC);
     /* per architecture: x86_trap is x86_64's, rv_trap riscv64's */
     assert_int_equal(trc_kphase_of("x86_64", "x86_trap"), KPHASE_TRAP);
     assert_int_equal(trc_kphase_of("riscv64", "x86_trap"), -1);

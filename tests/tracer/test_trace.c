@@ -286,6 +286,30 @@ static void block_and_wake_edge_cases(void **state)
     trc_log_free(&log);
 }
 
+/* Every event of abi/events.h's table has its own number, numbered from 1
+ * without a gap (numbers are an ABI: append only), and its own name. */
+static void every_event_has_a_number_and_a_name(void **state)
+{
+    (void)state;
+    static const struct {
+        uint32_t n;
+        const char *name;
+    } rows[] = {
+#define ROW(id, n, name) {n, name},
+        TRC_EVENTS(ROW)
+#undef ROW
+    };
+    size_t count = sizeof rows / sizeof rows[0];
+    assert_int_equal(count + 1, TRC_EV_COUNT);
+    for (size_t i = 0; i < count; i++) {
+        assert_int_equal(rows[i].n, i + 1);
+        assert_string_equal(trc_event_name(rows[i].n), rows[i].name);
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(rows[i].name, rows[j].name) == 0)
+                fail_msg("events %u and %u are both named %s", rows[j].n, rows[i].n, rows[i].name);
+    }
+}
+
 static void ipc_events_have_names(void **state)
 {
     (void)state;
@@ -526,6 +550,7 @@ int main(void)
         cmocka_unit_test(a_blocked_process_is_switched_out_and_woken),
         cmocka_unit_test(block_and_wake_edge_cases),
         cmocka_unit_test(ipc_events_have_names),
+        cmocka_unit_test(every_event_has_a_number_and_a_name),
         cmocka_unit_test(the_hash_is_unchanged_by_ipc_tracking),
         cmocka_unit_test(the_pid_map_finds_every_key),
         cmocka_unit_test(many_processes_cost_linear_time),

@@ -1,0 +1,173 @@
+/* emu/uarch.h: the micro-architecture state of one core, inside emu/ (the
+ * public interface is timing.h). Set-associative caches and a TLB with LRU
+ * replacement, and the branch predictor (gshare counters, a BTB for
+ * indirect jumps and calls, a return stack), sized by a CPU profile.
+ *
+ * Pure C, no Unicorn and no emu_core: each function takes an access (or a
+ * branch) and returns the cycles it costs beyond the block's static cost,
+ * counting it in the statistics. emu/timing.c (the engine hooks) owns one
+ * struct tm_uarch per core, feeds it and charges what it returns; the unit
+ * tests (tests/emu/test_uarch.c) drive it directly. What the block hook
+ * calls for every block (the cache's last-line check, the fetch of a line
+ * just used, the branch predictor) is inline here; the rest is in
+ * emu/uarch.c. */
+#ifndef IPCEMU_EMU_UARCH_H
+#define IPCEMU_EMU_UARCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "emu/timing.h"
+
+/* A set-associative cache (or TLB) with LRU replacement, over keys that are
+ * addresses already shifted to lines (or pages). Tags are stored plus one
+ * so that zero means empty. All arrays are owned. */
+struct tm_cache {
+    uint64_t *mru; /* per set: the key it used last, plus one (0: none) */
+    uint32_t sets, ways, shift;
+    uint64_t *tag;   /* sets * ways */
+    uint64_t *stamp; /* when each way was last used */
+    uint64_t clock;
+};
+
+/* Sets up an empty cache of `entries` entries in sets of `ways`, with
+ * `unit`-byte lines (1 for a TLB keyed by page). Returns 0, or -1 when
+ * memory ran out (then tm_cache_free frees what was allocated). */
+int tm_cache_init(struct tm_cache *c, uint32_t entries, uint32_t ways, uint32_t unit);
+/* Frees the arrays (safe on a zeroed cache). */
+void tm_cache_free(struct tm_cache *c);
+/* Empties the cache. */
+void tm_cache_flush(struct tm_cache *c);
+/* A lookup of `want` (key plus one) in `set` that is not the set's last
+ * one: scans the ways and on a miss fills an empty way, else the least
+ * recently used one. Returns whether it hit. */
+bool tm_cache_lookup(struct tm_cache *c, uint32_t set, uint64_t want);
+
+/* Looks `key` up, filling it on a miss. Returns whether it hit. Inline:
+ * the hooks call it for every access. */
+static inline bool tm_cache_access(struct tm_cache *c, uint64_t key)
+{
+    uint32_t set = (uint32_t)(key & (c->sets - 1));
+    /* The line its set used last is a hit that changes nothing: its stamp
+     * is already the newest of the set. */
+    return c->mru[set] == key + 1 || tm_cache_lookup(c, set, key + 1);
+}
+
+/* One core's caches, TLB and branch predictor. */
+struct tm_uarch {
+    const struct tm_profile *p;        /* not owned; outlives the state */
+    struct tm_stats st;                /* cache, TLB, branch and address-space counters
+                                          (the hooks add mmio and windows) */
+    struct tm_cache l1i, l1d, l2, tlb; /* the TLB's keys: page number | asid << 48 */
+    uint8_t *bp;                       /* owned: bp_entries 2-bit counters */
+    uint32_t history;                  /* global branch history */
+    uint64_t *btb;                     /* owned: btb_entries pairs (branch address + 1, target) */
+    uint64_t *ras;                     /* owned: the return address stack, ras_depth deep */
+    uint32_t ras_top, ras_count;
+    uint16_t asid; /* the address space the TLB looks up */
+};
+
+/* Sets up the empty caches, TLB and predictor of profile `p` (counters
+ * weakly not taken). Returns 0, or -1 when memory ran out (nothing stays
+ * allocated). */
+int tm_uarch_init(struct tm_uarch *u, const struct tm_profile *p);
+/* Frees what tm_uarch_init allocated (safe on a zeroed state). */
+void tm_uarch_free(struct tm_uarch *u);
+
+/* Fetches the instruction lines of [addr, addr + size) (size >= 1) through
+ * the L1I and L2. Returns the miss cycles (0 when every line hit). */
+uint64_t tm_uarch_fetch_lines(struct tm_uarch *u, uint64_t addr, uint32_t size);
+/* The same, with the common case inline: one line, its set's last one. */
+static inline uint64_t tm_uarch_fetch(struct tm_uarch *u, uint64_t addr, uint32_t size)
+{
+    uint64_t first = addr >> u->l1i.shift;
+    if (first == (addr + size - 1) >> u->l1i.shift &&
+        u->l1i.mru[first & (u->l1i.sets - 1)] == first + 1) {
+        u->st.l1i_access++;
+        return 0;
+    }
+    return tm_uarch_fetch_lines(u, addr, size);
+}
+
+/* Translates the page of `addr` in the current address space. Returns the
+ * walk cycles of a TLB miss, 0 on a hit. */
+uint32_t tm_uarch_tlb(struct tm_uarch *u, uint64_t addr);
+/* A data access of `size` bytes (0 counts as 1) at `addr` through the L1D
+ * and L2 (not the TLB: tm_uarch_tlb). Returns the miss cycles of a load;
+ * a store's misses allocate lines but cost nothing (the store buffer hides
+ * them), so a store returns 0. */
+uint64_t tm_uarch_data(struct tm_uarch *u, uint64_t addr, uint32_t size, bool write);
+/* The translation root now selects address space `asid` (0: untagged).
+ * Keeps the TLB when the profile tags entries and asid != 0, else flushes
+ * it. Returns the switch's cycles (as_switch_asid or as_switch). */
+uint32_t tm_uarch_switch_as(struct tm_uarch *u, uint16_t asid);
+/* Empties the TLB (invlpg, tlbi, sfence.vma). */
+void tm_uarch_flush_tlb(struct tm_uarch *u);
+
+/* Returns whether the branch ending at `fall` that went to `next` was
+ * predicted, updating the predictor either way. */
+static inline bool tm_uarch_predicted(struct tm_uarch *u, enum emu_flow flow, uint64_t fall,
+                                      uint64_t next)
+{
+    const struct tm_profile *p = u->p;
+    /* any address inside the last instruction identifies the branch */
+    uint64_t pc = fall - 1;
+    uint64_t *btb = &u->btb[((pc >> 1) & (p->btb_entries - 1)) * 2];
+    switch (flow) {
+    case EMU_FLOW_COND: {
+        bool taken = next != fall;
+        uint32_t mask = p->bp_entries - 1;
+        uint32_t hist = u->history & ((1u << p->bp_history) - 1);
+        uint8_t *ctr = &u->bp[((uint32_t)(pc >> 1) ^ hist) & mask];
+        bool guess = *ctr >= 2;
+        if (taken && *ctr < 3)
+            (*ctr)++;
+        if (!taken && *ctr > 0)
+            (*ctr)--;
+        u->history = (u->history << 1) | taken;
+        return guess == taken;
+    }
+    case EMU_FLOW_CALL:
+    case EMU_FLOW_CALL_INDIRECT:
+        u->ras[u->ras_top] = fall;
+        u->ras_top = (u->ras_top + 1) % p->ras_depth;
+        u->ras_count += u->ras_count < p->ras_depth;
+        if (flow == EMU_FLOW_CALL)
+            return true;
+        /* an indirect call predicts its target like an indirect jump */
+        __attribute__((fallthrough));
+    case EMU_FLOW_INDIRECT: {
+        bool hit = btb[0] == pc + 1 && btb[1] == next;
+        btb[0] = pc + 1;
+        btb[1] = next;
+        return hit;
+    }
+    case EMU_FLOW_RET: {
+        if (u->ras_count == 0)
+            return false;
+        u->ras_top = (u->ras_top + p->ras_depth - 1) % p->ras_depth;
+        u->ras_count--;
+        return u->ras[u->ras_top] == next;
+    }
+    default:
+        return true; /* direct jumps: the target is in the instruction */
+    }
+}
+
+/* The branch that ended at `fall` (the address after its last byte), of
+ * kind `flow` (COND, JUMP, INDIRECT, CALL, CALL_INDIRECT or RET), went to
+ * `next`. Counts it, checks it against the predictor and updates the
+ * predictor. Returns the mispredict penalty, or 0 when it was predicted
+ * (direct jumps and calls always are). Inline, with the predictor: the
+ * block hook calls it for nearly every block. */
+static inline uint32_t tm_uarch_branch(struct tm_uarch *u, enum emu_flow flow, uint64_t fall,
+                                       uint64_t next)
+{
+    u->st.branches++;
+    if (tm_uarch_predicted(u, flow, fall, next))
+        return 0;
+    u->st.mispredicts++;
+    return u->p->mispredict;
+}
+
+#endif
