@@ -52,50 +52,48 @@ enum kphase { KPHASES(KPHASE_ENUM_) KPHASE_COUNT };
 /* KPHASE_FUNCS(X): X(PHASE, ARCH, LINKAGE, symbol), one row per kernel
  * function (USER holds none: it is every cycle outside the kernel). */
 // clang-format off
-#define KPHASE_FUNCS(X)                                                        \
-    /* trap: from the trapping user instruction to the system call's       \
-       dispatch (the entry stubs and the arch trap handlers) */             \
+#define KPHASE_FUNCS(X)                                                     \
+    /* trap: from the trapping user instruction to the system call's        \
+       dispatch (the vectors and entry stubs, the register save, the arch   \
+       trap handlers) */                                                    \
+    X(TRAP,    X86_64,  STATIC, x86_stub_128)                               \
     X(TRAP,    X86_64,  STATIC, trap_common)                                \
     X(TRAP,    X86_64,  EXTERN, x86_trap)                                   \
+    X(TRAP,    AARCH64, EXTERN, a64_vectors)                                \
+    X(TRAP,    AARCH64, STATIC, a64_trap_save)                              \
+    X(TRAP,    AARCH64, EXTERN, arch_trap)                                  \
+    X(TRAP,    RISCV64, EXTERN, rv_trap_entry)                              \
     X(TRAP,    RISCV64, EXTERN, rv_trap)                                    \
     X(TRAP,    ALL,     EXTERN, trap_from_user)                             \
     X(TRAP,    ALL,     EXTERN, syscall_dispatch)                           \
-    /* decode: the system call's number and arguments */                  \
+    /* decode: the system call's number and arguments */                    \
     X(DECODE,  ALL,     EXTERN, arch_syscall_nr)                            \
     X(DECODE,  ALL,     EXTERN, arch_syscall_arg)                           \
     X(DECODE,  ALL,     STATIC, reply_check)                                \
-    /* lookup: capabilities (cache and capability space) and objects */    \
+    /* lookup: finding what a capability token names (cache, capability     \
+       space, the observer every lookup reports to) and the object behind   \
+       it */                                                                \
     X(LOOKUP,  ALL,     EXTERN, ipc_cap_lookup)                             \
     X(LOOKUP,  ALL,     EXTERN, ipc_cap_lookup_cached)                      \
-    X(LOOKUP,  ALL,     EXTERN, ipc_cap_create)                             \
-    X(LOOKUP,  ALL,     EXTERN, ipc_cap_delete)                             \
-    X(LOOKUP,  ALL,     EXTERN, ipc_cap_derive)                             \
-    X(LOOKUP,  ALL,     EXTERN, ipc_cap_descendants)                        \
-    X(LOOKUP,  ALL,     EXTERN, ipc_cap_grant)                              \
-    X(LOOKUP,  ALL,     EXTERN, ipc_cap_move)                               \
-    X(LOOKUP,  ALL,     EXTERN, ipc_cap_revoke)                             \
-    X(LOOKUP,  ALL,     EXTERN, ipc_cspace_attach)                          \
-    X(LOOKUP,  ALL,     EXTERN, ipc_cspace_detach)                          \
-    X(LOOKUP,  ALL,     STATIC, cap_child)                                  \
-    X(LOOKUP,  ALL,     STATIC, cap_empty)                                  \
     X(LOOKUP,  ALL,     STATIC, cap_event)                                  \
-    X(LOOKUP,  ALL,     STATIC, cap_fill)                                   \
     X(LOOKUP,  ALL,     EXTERN, kport_lookup)                               \
     X(LOOKUP,  ALL,     STATIC, kport_decode_cap)                           \
     X(LOOKUP,  ALL,     EXTERN, kipc_obj_decode)                            \
     X(LOOKUP,  ALL,     EXTERN, kport_deref)                                \
-    /* copy: the message registers and buffers */                         \
+    /* copy: the message registers and buffers */                           \
     X(COPY,    ALL,     EXTERN, memcpy)                                     \
     X(COPY,    ALL,     EXTERN, memset)                                     \
     X(COPY,    ALL,     EXTERN, arch_ipc_reg)                               \
     X(COPY,    ALL,     EXTERN, arch_set_ipc_reg)                           \
+    X(COPY,    ALL,     STATIC, regs_copy)                                  \
     X(COPY,    ALL,     EXTERN, kipc_copy_in)                               \
     X(COPY,    ALL,     EXTERN, kipc_deliver)                               \
     X(COPY,    ALL,     EXTERN, kipc_deliver_regs)                          \
     X(COPY,    ALL,     EXTERN, kipc_msg_word)                              \
     X(COPY,    ALL,     EXTERN, kipc_recv_regs)                             \
-    /* handoff: waking, blocking and picking who runs next */             \
-    X(HANDOFF, ALL,     EXTERN, sched_arm_timer)                            \
+    /* handoff: waking, blocking (parking on a port) and picking who runs   \
+       next, and the fast path's direct switch to the receiver */           \
+    X(HANDOFF, ALL,     STATIC, handoff)                                    \
     X(HANDOFF, ALL,     EXTERN, sched_enqueue)                              \
     X(HANDOFF, ALL,     EXTERN, sched_next)                                 \
     X(HANDOFF, ALL,     EXTERN, sched_ready_above)                          \
@@ -107,28 +105,36 @@ enum kphase { KPHASES(KPHASE_ENUM_) KPHASE_COUNT };
     X(HANDOFF, ALL,     EXTERN, kipc_waiter_proc)                           \
     X(HANDOFF, ALL,     EXTERN, kipc_yield_to_higher)                       \
     X(HANDOFF, ALL,     EXTERN, ipc_port_take_receiver)                     \
+    X(HANDOFF, ALL,     EXTERN, ipc_port_wait)                              \
+    X(HANDOFF, ALL,     EXTERN, ipc_port_cancel)                            \
     X(HANDOFF, ALL,     EXTERN, ipc_waitq_push)                             \
     X(HANDOFF, ALL,     EXTERN, ipc_waitq_remove)                           \
-    /* switch: the address-space switch */                                \
+    /* switch: the address-space switch */                                  \
     X(SWITCH,  ALL,     EXTERN, sched_switch_aspace)                        \
     X(SWITCH,  ALL,     EXTERN, arch_pt_activate)                           \
-    /* return: the result and the way back to user mode (riscv64's         \
-       arch_enter_user has no symbol size: its cycles count as user) */    \
-    X(RETURN,  X86_64,  EXTERN, arch_enter_user)                            \
-    X(RETURN,  AARCH64, EXTERN, arch_enter_user)                            \
+    /* return: the result and the way back to user mode */                  \
     X(RETURN,  ALL,     EXTERN, arch_syscall_set_ret)                       \
-    /* timer: clock reads and timer programming (timeouts) */             \
+    X(RETURN,  ALL,     EXTERN, arch_enter_user)                            \
+    /* timer: clock reads, timer programming and timeouts (deadlines, the   \
+       list of timed waits) */                                              \
     X(TIMER,   ALL,     EXTERN, timer_now)                                  \
     X(TIMER,   ALL,     EXTERN, timer_arm)                                  \
     X(TIMER,   ALL,     EXTERN, timer_ack)                                  \
     X(TIMER,   ALL,     EXTERN, timer_pending)                              \
-    /* trace: the kernel's own tracepoints */                             \
+    X(TIMER,   ALL,     EXTERN, sched_arm_timer)                            \
+    X(TIMER,   ALL,     EXTERN, kport_admit_clock)                          \
+    X(TIMER,   ALL,     EXTERN, ktimeout_deadline)                          \
+    X(TIMER,   ALL,     STATIC, ktimeout_set)                               \
+    X(TIMER,   ALL,     EXTERN, ktimeout_update)                            \
+    X(TIMER,   ALL,     EXTERN, ktimeout_next)                              \
+    /* trace: the kernel's own tracepoints */                               \
     X(TRACE,   ALL,     EXTERN, ktrace)                                     \
-    /* logic: the IPC operations' own work (queues, reply capabilities,    \
-       admission, timeouts, region moves, the system calls' bodies).       \
-       aarch64's arch_trap is its trap handler, counted here as it always  \
-       was */                                                              \
-    X(LOGIC,   AARCH64, EXTERN, arch_trap)                                  \
+    /* logic: the IPC operations' own work: queues and admission, the       \
+       system calls' bodies, region moves, and every change to a            \
+       capability space (there is no capability-management phase): the      \
+       call's one-shot reply capability, made by the call and deleted by    \
+       the reply, capabilities that travel with a message, derive and       \
+       revoke */                                                            \
     X(LOGIC,   ALL,     EXTERN, kipc_send_run)                              \
     X(LOGIC,   ALL,     EXTERN, kipc_try_send_run)                          \
     X(LOGIC,   ALL,     EXTERN, kipc_recv_run)                              \
@@ -139,15 +145,21 @@ enum kphase { KPHASES(KPHASE_ENUM_) KPHASE_COUNT };
     X(LOGIC,   ALL,     EXTERN, kipc_recv_call_run)                         \
     X(LOGIC,   ALL,     STATIC, reply_give)                                 \
     X(LOGIC,   ALL,     EXTERN, kipc_call_received)                         \
-    X(LOGIC,   ALL,     EXTERN, kipc_reply_cap_died)                        \
     X(LOGIC,   ALL,     STATIC, make_reply_cap)                             \
-    X(LOGIC,   ALL,     STATIC, regs_copy)                                  \
-    X(LOGIC,   ALL,     STATIC, handoff)                                    \
+    X(LOGIC,   ALL,     EXTERN, kipc_reply_cap_died)                        \
+    X(LOGIC,   ALL,     EXTERN, ipc_cap_create)                             \
+    X(LOGIC,   ALL,     EXTERN, ipc_cap_delete)                             \
+    X(LOGIC,   ALL,     EXTERN, ipc_cap_derive)                             \
+    X(LOGIC,   ALL,     EXTERN, ipc_cap_descendants)                        \
+    X(LOGIC,   ALL,     EXTERN, ipc_cap_grant)                              \
+    X(LOGIC,   ALL,     EXTERN, ipc_cap_move)                               \
+    X(LOGIC,   ALL,     EXTERN, ipc_cap_revoke)                             \
+    X(LOGIC,   ALL,     EXTERN, ipc_cspace_attach)                          \
+    X(LOGIC,   ALL,     EXTERN, ipc_cspace_detach)                          \
+    X(LOGIC,   ALL,     STATIC, cap_child)                                  \
+    X(LOGIC,   ALL,     STATIC, cap_empty)                                  \
+    X(LOGIC,   ALL,     STATIC, cap_fill)                                   \
     X(LOGIC,   ALL,     EXTERN, kipc_post)                                  \
-    X(LOGIC,   ALL,     EXTERN, kport_admit_clock)                          \
-    X(LOGIC,   ALL,     EXTERN, ktimeout_deadline)                          \
-    X(LOGIC,   ALL,     EXTERN, ktimeout_next)                              \
-    X(LOGIC,   ALL,     STATIC, ktimeout_set)                               \
     X(LOGIC,   ALL,     EXTERN, kipc_pool_grow)                             \
     X(LOGIC,   ALL,     STATIC, obj_ref)                                    \
     X(LOGIC,   ALL,     EXTERN, kregion_cap_died)                           \
@@ -159,8 +171,6 @@ enum kphase { KPHASES(KPHASE_ENUM_) KPHASE_COUNT };
     X(LOGIC,   ALL,     EXTERN, ipc_port_enqueue)                           \
     X(LOGIC,   ALL,     EXTERN, ipc_port_dequeue)                           \
     X(LOGIC,   ALL,     EXTERN, ipc_port_peek)                              \
-    X(LOGIC,   ALL,     EXTERN, ipc_port_wait)                              \
-    X(LOGIC,   ALL,     EXTERN, ipc_port_cancel)                            \
     X(LOGIC,   ALL,     STATIC, take_head)                                  \
     X(LOGIC,   ALL,     EXTERN, ipc_msgpool_add)                            \
     X(LOGIC,   ALL,     EXTERN, proc_by_pid)                                \

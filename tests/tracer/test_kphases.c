@@ -3,10 +3,17 @@
  *   - every function the table lists there is a sized function symbol of
  *     build/guest/<arch>/kernel.elf, with the linkage its row gives (EXTERN
  *     global, STATIC local): a renamed or removed one fails here by name;
+ *   - every byte of the kernel's code (its executable sections outside the
+ *     user pages) is inside a sized function symbol, but for alignment
+ *     padding: code without one (an asm routine missing .type/.size) would
+ *     have its cycles attributed to "user";
  *   - every kernel function with 1% or more of an IPC path's kernel cycles
  *     in ping-pong, notify-pull, zero-copy-vs-copy (a region moved with a
  *     message) and pipeline is in the table (else its cycles would land in
  *     "logic" unnoticed);
+ *   - in those runs every block of kernel code that ran was charged to a
+ *     kernel function, and no path whose spans end in their own system
+ *     call spends a cycle in "user" (or idle);
  *   - the report's phases are those cycles grouped by the table.
  *   test_tracer_kphases ARCH GUEST_DIR SCENARIO_DIR */
 #include <elf.h>
@@ -59,30 +66,60 @@ static unsigned arch_bit(void)
     return KPHASE_ARCH_RISCV64;
 }
 
-/* The sized function symbols of an ELF64 image: name and binding. */
+/* A named symbol of an ELF64 image: name, binding, type and the bytes
+ * [addr, addr + size) it holds. */
 struct ksym {
     const char *name;
-    unsigned char bind;
+    unsigned char bind, type;
+    uint64_t addr, size;
 };
 
-/* Reads the sized STT_FUNC symbols of the (trusted, but bounds-checked)
- * image img[n] into a malloc'd array; returns how many. */
-static size_t func_symbols(const uint8_t *img, size_t n, struct ksym **out)
+/* Returns whether s is a sized function symbol (what the emulator
+ * attributes cycles to). */
+static bool is_func(const struct ksym *s)
+{
+    return s->type == STT_FUNC && s->size > 0;
+}
+
+/* Reads the ELF header of the (trusted, but bounds-checked) image img[n]
+ * into *eh. */
+static void elf_header(const uint8_t *img, size_t n, Elf64_Ehdr *eh)
+{
+    assert_true(n >= sizeof *eh);
+    memcpy(eh, img, sizeof *eh);
+    assert_memory_equal(eh->e_ident, ELFMAG, SELFMAG);
+    assert_true(eh->e_shoff < n && eh->e_shnum <= (n - eh->e_shoff) / sizeof(Elf64_Shdr));
+}
+
+/* Reads section header `i` of img (its ELF header eh). */
+static Elf64_Shdr elf_section(const uint8_t *img, const Elf64_Ehdr *eh, unsigned i)
+{
+    Elf64_Shdr sh;
+    assert_true(i < eh->e_shnum);
+    memcpy(&sh, img + eh->e_shoff + (size_t)i * sizeof sh, sizeof sh);
+    return sh;
+}
+
+/* qsort order of symbols: by address. */
+static int ksym_cmp(const void *a, const void *b)
+{
+    const struct ksym *x = a, *y = b;
+    return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* Reads the named, defined symbols of the (trusted, but bounds-checked)
+ * image img[n] into a malloc'd array sorted by address; returns how many. */
+static size_t elf_syms(const uint8_t *img, size_t n, struct ksym **out)
 {
     *out = NULL;
     Elf64_Ehdr eh;
-    assert_true(n >= sizeof eh);
-    memcpy(&eh, img, sizeof eh);
-    assert_memory_equal(eh.e_ident, ELFMAG, SELFMAG);
-    assert_true(eh.e_shoff < n && eh.e_shnum <= (n - eh.e_shoff) / sizeof(Elf64_Shdr));
+    elf_header(img, n, &eh);
     size_t k = 0;
     for (unsigned s = 0; s < eh.e_shnum; s++) {
-        Elf64_Shdr sh, strh;
-        memcpy(&sh, img + eh.e_shoff + s * sizeof sh, sizeof sh);
+        Elf64_Shdr sh = elf_section(img, &eh, s);
         if (sh.sh_type != SHT_SYMTAB)
             continue;
-        assert_true(sh.sh_link < eh.e_shnum);
-        memcpy(&strh, img + eh.e_shoff + sh.sh_link * sizeof strh, sizeof strh);
+        Elf64_Shdr strh = elf_section(img, &eh, sh.sh_link);
         assert_true(sh.sh_offset <= n && sh.sh_size <= n - sh.sh_offset);
         assert_true(strh.sh_offset <= n && strh.sh_size <= n - strh.sh_offset);
         size_t nsym = sh.sh_size / sizeof(Elf64_Sym);
@@ -91,49 +128,72 @@ static size_t func_symbols(const uint8_t *img, size_t n, struct ksym **out)
         for (size_t i = 0; i < nsym; i++) {
             Elf64_Sym sym;
             memcpy(&sym, img + sh.sh_offset + i * sizeof sym, sizeof sym);
-            if (ELF64_ST_TYPE(sym.st_info) != STT_FUNC || sym.st_size == 0 ||
-                sym.st_name >= strh.sh_size ||
+            if (sym.st_name == 0 || sym.st_shndx == SHN_UNDEF || sym.st_name >= strh.sh_size ||
                 !memchr(img + strh.sh_offset + sym.st_name, 0, strh.sh_size - sym.st_name))
                 continue;
             (*out)[k++] = (struct ksym){(const char *)img + strh.sh_offset + sym.st_name,
-                                        ELF64_ST_BIND(sym.st_info)};
+                                        ELF64_ST_BIND(sym.st_info), ELF64_ST_TYPE(sym.st_info),
+                                        sym.st_value, sym.st_size};
         }
         break;
     }
+    if (k)
+        qsort(*out, k, sizeof **out, ksym_cmp);
     return k;
+}
+
+/* Returns the address of symbol `name` in syms[n], failing without it. */
+static uint64_t sym_addr(const struct ksym *syms, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(syms[i].name, name))
+            return syms[i].addr;
+    fail_msg("%s: kernel.elf has no symbol %s", arch, name);
+    return 0;
+}
+
+/* Reads build/guest/<arch>/kernel.elf (malloc'd, size *n) into *img and
+ * its symbols into *syms; returns how many symbols. */
+static size_t kernel_elf(uint8_t **img, size_t *n, struct ksym **syms)
+{
+    char path[4096], err[300];
+    snprintf(path, sizeof path, "%s/%s/kernel.elf", guest_dir, arch);
+    *img = hf_read_input(path, 64u << 20, n, err, sizeof err);
+    if (!*img)
+        fail_msg("%s", err);
+    return elf_syms(*img, *n, syms);
 }
 
 static void every_listed_function_is_in_the_kernel(void **state)
 {
     (void)state;
-    char path[4096], err[300];
-    snprintf(path, sizeof path, "%s/%s/kernel.elf", guest_dir, arch);
+    uint8_t *img;
     size_t n;
-    uint8_t *img = hf_read_input(path, 64u << 20, &n, err, sizeof err);
-    if (!img)
-        fail_msg("%s", err);
     struct ksym *syms;
-    size_t nsyms = func_symbols(img, n, &syms);
-    assert_true(nsyms > 50);
+    size_t nsyms = kernel_elf(&img, &n, &syms), nfuncs = 0;
     unsigned bit = arch_bit(), checked = 0, bad = 0;
+    for (size_t i = 0; i < nsyms; i++)
+        nfuncs += is_func(&syms[i]);
+    assert_true(nfuncs > 50);
     for (size_t r = 0; r < NROWS; r++) {
         if (!(rows[r].arches & bit))
             continue;
         checked++;
         bool global = false, local = false;
         for (size_t i = 0; i < nsyms; i++)
-            if (!strcmp(syms[i].name, rows[r].name)) {
+            if (is_func(&syms[i]) && !strcmp(syms[i].name, rows[r].name)) {
                 global |= syms[i].bind == STB_GLOBAL;
                 local |= syms[i].bind == STB_LOCAL;
             }
         if (!global && !local) {
-            print_error("%s: abi/kphases.h lists %s (%s) but %s has no function of that name: "
-                        "renamed or removed? update its row\n",
-                        arch, rows[r].name, trc_kphase_name((int)rows[r].phase), path);
+            print_error("%s: abi/kphases.h lists %s (%s) but %s/%s/kernel.elf has no sized "
+                        "function of that name: renamed or removed? update its row\n",
+                        arch, rows[r].name, trc_kphase_name((int)rows[r].phase), guest_dir, arch);
             bad++;
         } else if (rows[r].global ? !global : !local) {
-            print_error("%s: abi/kphases.h marks %s %s, but in %s it is %s: change its row to %s\n",
-                        arch, rows[r].name, rows[r].global ? "EXTERN" : "STATIC", path,
+            print_error("%s: abi/kphases.h marks %s %s, but in kernel.elf it is %s: change its "
+                        "row to %s\n",
+                        arch, rows[r].name, rows[r].global ? "EXTERN" : "STATIC",
                         global ? "global" : "file-local", global ? "EXTERN" : "STATIC");
             bad++;
         }
@@ -143,6 +203,87 @@ static void every_listed_function_is_in_the_kernel(void **state)
     assert_true(checked > 50);
     if (bad)
         fail_msg("%u of %u rows of abi/kphases.h do not match %s's kernel", bad, checked, arch);
+}
+
+/* The longest run of bytes between two functions that can be alignment
+ * padding (no kernel function is aligned to more than 16 bytes). */
+#define KPAD_MAX 16u
+
+/* Returns whether the gap [lo, hi) between two functions is alignment
+ * padding: shorter than KPAD_MAX and ending at a multiple of the smallest
+ * power of two above its length (where an aligned function starts). */
+static bool is_padding(uint64_t lo, uint64_t hi)
+{
+    uint64_t len = hi - lo, align = 1;
+    while (align <= len)
+        align <<= 1;
+    return len < KPAD_MAX && hi % align == 0;
+}
+
+/* Returns how many gaps of [lo, hi) that no sized function of syms[n]
+ * covers are more than alignment padding, printing each with the symbol
+ * (a label without .type/.size) it starts at. */
+static unsigned uncovered(const struct ksym *syms, size_t n, uint64_t lo, uint64_t hi)
+{
+    unsigned bad = 0;
+    uint64_t pos = lo;
+    for (size_t i = 0; i <= n && pos < hi; i++) {
+        uint64_t next = i < n ? syms[i].addr : hi;
+        if (i < n && (!is_func(&syms[i]) || syms[i].addr + syms[i].size <= pos))
+            continue;
+        if (next > hi)
+            next = hi;
+        if (next > pos && !is_padding(pos, next)) {
+            const char *at = "no symbol";
+            for (size_t j = 0; j < n; j++) /* a label, rather than a linker mark (__...) */
+                if (syms[j].addr == pos && syms[j].name[0] != '$' && syms[j].name[0] != '.' &&
+                    (!strcmp(at, "no symbol") || !strncmp(at, "__", 2)))
+                    at = syms[j].name;
+            print_error("%s: kernel code [0x%llx, 0x%llx) (%llu bytes, at %s) is in no sized "
+                        "function: its cycles would count as \"user\"; give it .type and "
+                        ".size\n",
+                        arch, (unsigned long long)pos, (unsigned long long)next,
+                        (unsigned long long)(next - pos), at);
+            bad++;
+        }
+        if (i < n && syms[i].addr + syms[i].size > pos)
+            pos = syms[i].addr + syms[i].size;
+    }
+    return bad;
+}
+
+/* Every byte of the kernel's executable sections, outside the user pages
+ * [__user_start, __user_end), is in a sized function symbol or is
+ * alignment padding. */
+static void kernel_code_is_all_in_functions(void **state)
+{
+    (void)state;
+    uint8_t *img;
+    size_t n;
+    struct ksym *syms;
+    size_t nsyms = kernel_elf(&img, &n, &syms);
+    uint64_t ulo = sym_addr(syms, nsyms, "__user_start"), uhi = sym_addr(syms, nsyms, "__user_end");
+    assert_true(ulo < uhi);
+    Elf64_Ehdr eh;
+    elf_header(img, n, &eh);
+    unsigned bad = 0, sections = 0;
+    for (unsigned s = 0; s < eh.e_shnum; s++) {
+        Elf64_Shdr sh = elf_section(img, &eh, s);
+        if (sh.sh_type != SHT_PROGBITS ||
+            (sh.sh_flags & (SHF_ALLOC | SHF_EXECINSTR)) != (SHF_ALLOC | SHF_EXECINSTR))
+            continue;
+        sections++;
+        uint64_t lo = sh.sh_addr, hi = sh.sh_addr + sh.sh_size;
+        if (lo < ulo) /* the part below the user pages */
+            bad += uncovered(syms, nsyms, lo, hi < ulo ? hi : ulo);
+        if (hi > uhi) /* the part above them */
+            bad += uncovered(syms, nsyms, lo > uhi ? lo : uhi, hi);
+    }
+    free(syms);
+    free(img);
+    assert_true(sections > 0);
+    if (bad)
+        fail_msg("%u stretches of %s's kernel code are in no sized function", bad, arch);
 }
 
 /* No function is listed twice for one architecture, and none is in USER
@@ -161,6 +302,11 @@ static void the_table_is_well_formed(void **state)
             assert_int_equal(trc_kphase_of(arch, rows[r].name), rows[r].phase);
     }
 }
+
+/* The scenarios whose IPC paths the run tests look at. */
+static const char *const path_scns[] = {"ping-pong", "notify-pull", "zero-copy-vs-copy",
+                                        "pipeline"};
+#define NPATH_SCNS (sizeof path_scns / sizeof path_scns[0])
 
 /* One scenario's run with attribution, on the arch's default CPU. */
 struct krun {
@@ -241,20 +387,95 @@ static unsigned unassigned_hot(const struct krun *k, const char *scn, unsigned p
 static void hot_kernel_functions_have_a_phase(void **state)
 {
     (void)state;
-    static const char *const scns[] = {"ping-pong", "notify-pull", "zero-copy-vs-copy", "pipeline"};
     unsigned bad = 0;
-    for (size_t s = 0; s < sizeof scns / sizeof scns[0]; s++) {
+    for (size_t s = 0; s < NPATH_SCNS; s++) {
         struct krun k;
-        krun_start(&k, scns[s]);
+        krun_start(&k, path_scns[s]);
         uint64_t kernel = 0;
         for (unsigned p = 0; p < TRC_PATH_COUNT; p++)
-            bad += unassigned_hot(&k, scns[s], p, &kernel);
+            bad += unassigned_hot(&k, path_scns[s], p, &kernel);
         if (kernel == 0)
-            fail_msg("%s %s: no IPC path spent kernel cycles", arch, scns[s]);
+            fail_msg("%s %s: no IPC path spent kernel cycles", arch, path_scns[s]);
         krun_end(&k);
     }
     if (bad)
         fail_msg("%u hot kernel functions are in no phase", bad);
+}
+
+/* Returns whether addr is kernel code of image img[n]: in an executable
+ * section, outside the user pages [ulo, uhi). */
+static bool kernel_code_at(const uint8_t *img, size_t n, uint64_t addr, uint64_t ulo, uint64_t uhi)
+{
+    if (addr >= ulo && addr < uhi)
+        return false;
+    Elf64_Ehdr eh;
+    elf_header(img, n, &eh);
+    for (unsigned s = 0; s < eh.e_shnum; s++) {
+        Elf64_Shdr sh = elf_section(img, &eh, s);
+        if ((sh.sh_flags & SHF_EXECINSTR) && addr >= sh.sh_addr && addr - sh.sh_addr < sh.sh_size)
+            return true;
+    }
+    return false;
+}
+
+/* Returns whether path p's spans all end at a trace point of the very
+ * system call that opened them, run by the process itself. The others
+ * (a send or call that waited for room in a full queue, whose message a
+ * receiver's system call queues later: kipc_recv_regs) can span other
+ * processes' user code: tracer/trace.c's span, not the attribution. */
+static bool path_stays_in_kernel(unsigned p)
+{
+    return p != TRC_PATH_SEND_QUEUED && p != TRC_PATH_CALL_SLOW;
+}
+
+/* No kernel cycle is attributed to user code: every block of kernel code
+ * that ran is attributed to a kernel function, and the paths whose spans
+ * stay in the kernel (trap to a trace point of the same system call,
+ * interrupts masked all along) spend no cycle in user code or idle. */
+static void kernel_cycles_never_count_as_user(void **state)
+{
+    (void)state;
+    unsigned bad = 0, seen = 0;
+    for (size_t s = 0; s < NPATH_SCNS; s++) {
+        struct krun k;
+        krun_start(&k, path_scns[s]);
+        size_t n;
+        const uint8_t *img = machine_image(k.m.core.arch->id, MACHINE_IMAGE_KERNEL, &n);
+        const struct emu_block_cache *bc = &k.m.core.blocks;
+        size_t kblocks = 0;
+        for (size_t i = 0; i < bc->used; i++) {
+            const struct emu_block *b = &bc->blocks[i];
+            if (!b->execs || !kernel_code_at(img, n, b->addr, k.m.core.user_lo, k.m.core.user_hi))
+                continue;
+            kblocks++;
+            if (b->func < 0) {
+                print_error("%s %s: the kernel block at 0x%llx ran %llu times in no kernel "
+                            "function: its cycles counted as user\n",
+                            arch, path_scns[s], (unsigned long long)b->addr,
+                            (unsigned long long)b->execs);
+                bad++;
+            }
+        }
+        assert_true(kblocks > 100);
+        for (unsigned p = 0; p < TRC_PATH_COUNT; p++) {
+            const uint64_t *v = k.log.path_attr[p];
+            if (!v || k.log.paths[p].n == 0 || !path_stays_in_kernel(p))
+                continue;
+            seen++;
+            uint64_t user = v[MACHINE_SLOT_USER(&k.m)], idle = v[MACHINE_SLOT_IDLE(&k.m)];
+            if (user || idle) {
+                print_error("%s %s %s: %llu cycles in user code and %llu idle over %zu spans "
+                            "that never leave the kernel\n",
+                            arch, path_scns[s], trc_path_name(p), (unsigned long long)user,
+                            (unsigned long long)idle, k.log.paths[p].n);
+                bad++;
+            }
+        }
+        krun_end(&k);
+    }
+    assert_true(seen >= NPATH_SCNS);
+    if (bad)
+        fail_msg("%u times kernel cycles counted as user code", bad);
 }
 
 /* ping-pong's report: each path's phases are its kernel functions' cycles
@@ -314,7 +535,9 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(the_table_is_well_formed),
         cmocka_unit_test(every_listed_function_is_in_the_kernel),
+        cmocka_unit_test(kernel_code_is_all_in_functions),
         cmocka_unit_test(hot_kernel_functions_have_a_phase),
+        cmocka_unit_test(kernel_cycles_never_count_as_user),
         cmocka_unit_test(the_report_groups_cycles_by_the_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,6 +4,7 @@
  * kernel stack and calls kmain(bi), which never returns. */
     .section .text.boot, "ax"
     .globl _start
+    .type _start, %function
 _start:
     msr     daifset, #0xf
     msr     spsel, #1
@@ -15,3 +16,4 @@ _start:
     bl      kmain
 1:  wfi
     b       1b
+    .size _start, . - _start

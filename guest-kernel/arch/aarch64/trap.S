@@ -28,6 +28,7 @@
     .section .text, "ax"
     .balign 2048
     .globl a64_vectors
+    .type a64_vectors, %function
 a64_vectors:
     KVEC    0x000                   /* current EL, SP_EL0 */
     KVEC    0x080
@@ -45,8 +46,10 @@ a64_vectors:
     KVEC    0x680
     KVEC    0x700
     KVEC    0x780
+    .size a64_vectors, . - a64_vectors
 
 /* x0/x1 are saved, x1 = vector kind, sp = the frame. */
+    .type a64_trap_save, %function
 a64_trap_save:
     stp     x2, x3, [sp, #16]
     stp     x4, x5, [sp, #32]
@@ -72,6 +75,7 @@ a64_trap_save:
     mov     x30, xzr
     bl      arch_trap
     b       arch_halt
+    .size a64_trap_save, . - a64_trap_save
 
 /* void arch_enter_user(const struct arch_regs *r): resets the kernel stack,
  * restores every register of r and erets to EL0t with DAIF clear (only the

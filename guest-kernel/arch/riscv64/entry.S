@@ -7,6 +7,7 @@
 
     .section .text.boot, "ax"
     .globl _start
+    .type _start, @function
 _start:
     la      sp, __kstack_top
     /* Any trap into M-mode would be a bug: park it where the host sees it. */
@@ -36,8 +37,11 @@ _start:
 2:
     wfi
     j       2b
+    .size _start, . - _start
 
     .balign 4
+    .type rv_m_trap, @function
 rv_m_trap:
     wfi
     j       rv_m_trap
+    .size rv_m_trap, . - rv_m_trap

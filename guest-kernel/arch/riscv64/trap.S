@@ -12,6 +12,7 @@
  * returns. */
     .balign 4
     .globl rv_trap_entry
+    .type rv_trap_entry, @function
 rv_trap_entry:
     csrrw   sp, sscratch, sp        /* sp = kernel stack top, sscratch = user sp */
     addi    sp, sp, -ARCH_REGS_FRAME
@@ -56,11 +57,13 @@ rv_trap_entry:
 1:
     wfi
     j       1b
+    .size rv_trap_entry, . - rv_trap_entry
 
 /* void arch_enter_user(const struct arch_regs *r): resets the kernel stack
  * (sscratch = its top), returns to U-mode at r->pc with every register of
  * r and interrupts enabled (SPP = U, SPIE = 1). */
     .globl arch_enter_user
+    .type arch_enter_user, @function
 arch_enter_user:
     la      t0, __kstack_top
     csrw    sscratch, t0
@@ -102,3 +105,4 @@ arch_enter_user:
     ld      x31, 248(a0)
     ld      x10, 80(a0)
     sret
+    .size arch_enter_user, . - arch_enter_user

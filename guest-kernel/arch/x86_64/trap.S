@@ -11,9 +11,11 @@
     .code64
 
 /* STUB v: the entry of vector v (an error code is pushed by the CPU for
- * 8, 10-14, 17, 21, 29 and 30). */
+ * 8, 10-14, 17, 21, 29 and 30), a sized function so that the emulator
+ * attributes its cycles to the kernel (x86_stub_128 is the system call's). */
 .macro STUB v
     .balign 16
+    .type x86_stub_\v, @function
 x86_stub_\v:
     .if (\v == 8) || ((\v >= 10) && (\v <= 14)) || (\v == 17) || (\v == 21) || (\v == 29) || (\v == 30)
     .else
@@ -21,6 +23,7 @@ x86_stub_\v:
     .endif
     pushq $\v
     jmp trap_common
+    .size x86_stub_\v, . - x86_stub_\v
 .endm
 
     .globl x86_stub_syscall
