@@ -521,6 +521,7 @@ static void subscription_changes_are_traced(void **state)
     assert_true(ev[0][0] != 0 && ev[1][0] == ev[0][0] && ev[2][0] == ev[0][0]);
     assert_true(ev[0][1] != ev[1][1] && ev[2][1] == ev[0][1]);
     assert_true(ev[0][2] == 1 && ev[1][2] == 1 && ev[2][2] == 0);
+    assert_true(ev[0][3] == 0 && ev[1][3] == 0 && ev[2][3] == 0);
 }
 
 int main(int argc, char **argv)
