@@ -51,6 +51,9 @@
  * IPC_DROP        pid (sender); a0 = port; a1 = msg; a2 = enum
  *                 trc_drop_reason: a queued message left its queue without
  *                 being received
+ * TOPIC_SUBSCRIBE pid (the caller); a0 = topic (its kernel id); a1 = port;
+ *                 a2 = 1 subscribed, 0 unsubscribed (a subscription that
+ *                 ends with its capability or its process is not traced)
  */
 #define TRC_EVENTS(X)                                                                              \
     X(BOOT, 1, "boot")                                                                             \
@@ -76,7 +79,8 @@
     X(REGION, 21, "region")                                                                        \
     X(ASPACE, 22, "aspace.switch")                                                                 \
     X(IRQ, 23, "irq")                                                                              \
-    X(IPC_DROP, 24, "ipc.drop")
+    X(IPC_DROP, 24, "ipc.drop")                                                                    \
+    X(TOPIC_SUBSCRIBE, 25, "topic.subscribe")
 
 enum trc_event_type {
 #define TRC_EV_ENUM(id, n, name) TRC_EV_##id = n,

@@ -81,6 +81,7 @@
     X(CHAN_RECV, "chan_recv", F_HANDLE("chan", A))                                                 \
     X(TOPIC_CREATE, "topic_create", F_AS)                                                          \
     X(SUBSCRIBE, "subscribe", F_HANDLE("topic", A), F_HANDLE("port", B))                           \
+    X(UNSUBSCRIBE, "unsubscribe", F_HANDLE("topic", A), F_HANDLE("port", B))                       \
     X(PUBLISH, "publish", F_HANDLE("topic", A), F_BYTES(IPC_MSG_MAX), F_OPCODE)                    \
     X(REGION_CREATE, "region_create", F_AS, F_NEED("bytes", 1, SCN_KERNEL_REGION_BYTES, N))        \
     X(MAP, "map", F_HANDLE("region", A)) /* the runner keeps the address */                        \

@@ -61,10 +61,11 @@
     X(REGION_COPY, 38, "region_copy")         /* (token) -> a new region's token, same contents */ \
     X(TOPIC_CREATE, 39, "topic_create")       /* () -> token with every right */                   \
     X(TOPIC_SUBSCRIBE, 40, "topic_subscribe") /* (topic, port) -> 0; RECEIVE on both */            \
-    X(PUBLISH, 41, "publish") /* (topic, const struct ipc_umsg *) -> copies delivered; SEND */
+    X(PUBLISH, 41, "publish") /* (topic, const struct ipc_umsg *) -> copies delivered; SEND */     \
+    X(TOPIC_UNSUBSCRIBE, 42, "topic_unsubscribe") /* (topic, port) -> 0 or NotFound; RECEIVE */
 
 /* One above the highest number: tables indexed by number have this size. */
-#define SYS_COUNT 42
+#define SYS_COUNT 43
 
 #define SYS_ENUM_(name, nr, text) SYS_##name = (nr),
 enum sys_nr { SYS_LIST(SYS_ENUM_) };

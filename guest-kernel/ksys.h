@@ -102,6 +102,7 @@ KSYS_DECL(kregion_copy)
 KSYS_DECL(ktopic_create)
 KSYS_DECL(ktopic_subscribe)
 KSYS_DECL(ktopic_publish)
+KSYS_DECL(ktopic_unsubscribe)
 
 #undef KSYS_DECL
 

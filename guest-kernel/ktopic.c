@@ -87,14 +87,63 @@ static int ktopic_subscribe_decode(struct proc *p, const struct arch_regs *r, st
     return t->nsubs == KTOPIC_SUBS ? IPC_ERR_NO_MEMORY : 0;
 }
 
+/* Traces that `p` subscribed (on = 1) or unsubscribed (on = 0) `port` to
+ * topic `t` (TRC_EV_TOPIC_SUBSCRIBE). */
+static void ktopic_trace_sub(const struct proc *p, const struct ktopic *t,
+                             const struct ipc_port *port, unsigned on)
+{
+    ktrace(TRC_EV_TOPIC_SUBSCRIBE, p->pid, (uint64_t)(t - topics) + 1, port->id, on, 0);
+}
+
 /* The port gets every later publication. Returns 0. */
 static long ktopic_subscribe_invoke(struct proc *p, struct ksys_args *a)
 {
     struct ktopic *t = a->obj;
     t->subs[t->nsubs++] = (struct ktopic_sub){.cspace = p->cspace.id, .tok = a->a1};
+    ktopic_trace_sub(p, t, a->port, 1);
     return IPC_OK;
 }
 KSYS_RUN(ktopic_subscribe)
+
+/* Ends subscription k of `t`: the last one takes its place (returns
+ * nothing). */
+static inline void ktopic_sub_remove(struct ktopic *t, unsigned k)
+{
+    t->subs[k] = t->subs[--t->nsubs];
+}
+
+/* SYS_TOPIC_UNSUBSCRIBE: RECEIVE on the topic and on the port (its
+ * receiver may end what it agreed to, whoever subscribed it), and a
+ * subscription of that port to the topic, whose index goes in a->a2.
+ * Returns 0 or the error (NotFound: the port is not subscribed, or its
+ * subscription already ended with its capability). */
+static int ktopic_unsubscribe_decode(struct proc *p, const struct arch_regs *r, struct ksys_args *a)
+{
+    int err = ktopic_decode_cap(p, r, a, IPC_RIGHT_RECEIVE);
+    if (err)
+        return err;
+    a->port = kport_lookup(p, a->a1, IPC_RIGHT_RECEIVE, &err);
+    if (!a->port)
+        return err;
+    struct ktopic *t = a->obj;
+    for (unsigned k = 0; k < t->nsubs; k++)
+        if (ktopic_sub_port(&t->subs[k]) == a->port) {
+            a->a2 = k;
+            return 0;
+        }
+    return IPC_ERR_NOT_FOUND;
+}
+
+/* The port gets no later publication (messages already queued stay).
+ * Returns 0. */
+static long ktopic_unsubscribe_invoke(struct proc *p, struct ksys_args *a)
+{
+    struct ktopic *t = a->obj;
+    ktopic_sub_remove(t, (unsigned)a->a2);
+    ktopic_trace_sub(p, t, a->port, 0);
+    return IPC_OK;
+}
+KSYS_RUN(ktopic_unsubscribe)
 
 /* SYS_PUBLISH: SEND on the topic, a message the caller may read (copied
  * into p->kbuf) without capabilities (they are not multicast). Returns 0
@@ -120,7 +169,7 @@ static long ktopic_publish_invoke(struct proc *p, struct ksys_args *a)
     for (unsigned k = 0; k < t->nsubs;) {
         struct ipc_port *port = ktopic_sub_port(&t->subs[k]);
         if (!port) { /* its capability is gone: so is the subscription */
-            t->subs[k] = t->subs[--t->nsubs];
+            ktopic_sub_remove(t, k);
             continue;
         }
         struct proc *woken;

@@ -42,7 +42,8 @@
     X(SYS_REGION_COPY, kregion_copy)                                                               \
     X(SYS_TOPIC_CREATE, ktopic_create)                                                             \
     X(SYS_TOPIC_SUBSCRIBE, ktopic_subscribe)                                                       \
-    X(SYS_PUBLISH, ktopic_publish)
+    X(SYS_PUBLISH, ktopic_publish)                                                                 \
+    X(SYS_TOPIC_UNSUBSCRIBE, ktopic_unsubscribe)
 
 /* Checked when compiled: each number is in SYSCALL_HANDLERS once (a
  * duplicate case does not compile), and it has as many entries as

@@ -250,6 +250,9 @@ int prog_scenario(long image)
         case SCN_OP_SUBSCRIBE:
             res = u_topic_subscribe(a, b);
             break;
+        case SCN_OP_UNSUBSCRIBE:
+            res = u_topic_unsubscribe(a, b);
+            break;
         case SCN_OP_PUBLISH:
             m.opcode = o->m;
             m.len = o->n;

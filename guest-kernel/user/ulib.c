@@ -199,6 +199,11 @@ long u_topic_subscribe(ipc_cap_t topic, ipc_cap_t port)
     return usys_call(SYS_TOPIC_SUBSCRIBE, (long)topic, (long)port, 0);
 }
 
+long u_topic_unsubscribe(ipc_cap_t topic, ipc_cap_t port)
+{
+    return usys_call(SYS_TOPIC_UNSUBSCRIBE, (long)topic, (long)port, 0);
+}
+
 long u_publish(ipc_cap_t topic, const struct ipc_umsg *m)
 {
     return usys_call(SYS_PUBLISH, (long)topic, (long)m, 0);

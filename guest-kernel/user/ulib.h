@@ -63,6 +63,7 @@ long u_region_copy(ipc_cap_t region);
 /* Topics. */
 long u_topic_create(void);
 long u_topic_subscribe(ipc_cap_t topic, ipc_cap_t port);
+long u_topic_unsubscribe(ipc_cap_t topic, ipc_cap_t port);
 long u_publish(ipc_cap_t topic, const struct ipc_umsg *m);
 
 /* Asynchronous channels (user/chan.c): a ring of fixed-size slots in a

@@ -486,6 +486,44 @@ static void traces_replay_and_diff(void **state)
     }
 }
 
+/* scenarios/publish-unsubscribe.json: the trace shows each change of a
+ * subscription as a topic.subscribe event of the process that made it
+ * (a0 the topic, a1 the port, a2 1 subscribe / 0 unsubscribe): s1 and s2
+ * subscribed, then s1 unsubscribed; the refused second unsubscribe is not
+ * an event. */
+static void subscription_changes_are_traced(void **state)
+{
+    (void)state;
+    char path[1024], csv[1100];
+    snprintf(path, sizeof path, "%s/publish-unsubscribe.json", dir);
+    snprintf(csv, sizeof csv, "%s/publish-unsubscribe.csv", tmpdir);
+    struct result r = run(0, "run", path, "--arch", arch, "--quiet", "--csv", csv, NULL);
+    assert_int_equal(r.status, 0);
+    result_free(&r);
+    char *text = read_whole(csv, NULL);
+    assert_non_null(text);
+    unsigned long long ev[4][4]; /* topic, port, on, a3 */
+    int n = 0;
+    for (char *line = strstr(text, ",topic.subscribe,"); line;
+         line = strstr(line + 1, ",topic.subscribe,")) {
+        char who[32];
+        unsigned pid;
+        if (n == 4)
+            fail_msg("more than 3 topic.subscribe events");
+        assert_int_equal(sscanf(line, ",topic.subscribe,%u,%31[^,],%llu,%llu,%llu,%llu", &pid, who,
+                                &ev[n][0], &ev[n][1], &ev[n][2], &ev[n][3]),
+                         6);
+        assert_string_equal(who, "publisher");
+        n++;
+    }
+    free(text);
+    assert_int_equal(n, 3);
+    assert_true(ev[0][0] != 0 && ev[1][0] == ev[0][0] && ev[2][0] == ev[0][0]);
+    assert_true(ev[0][1] != ev[1][1] && ev[2][1] == ev[0][1]);
+    assert_true(ev[0][2] == 1 && ev[1][2] == 1 && ev[2][2] == 0);
+    assert_true(ev[0][3] == 0 && ev[1][3] == 0 && ev[2][3] == 0);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 5 && argc != 6) {
@@ -508,6 +546,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(bad_input_exits_2),
         cmocka_unit_test(the_malformed_corpus_exits_2),
         cmocka_unit_test(traces_replay_and_diff),
+        cmocka_unit_test(subscription_changes_are_traced),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -167,6 +167,7 @@ static const struct bad {
     {"131-right-twice.json", "capabilities[0].rights[1]"},
     {"132-duplicate-escaped-expect-process.json", "expect.processes.ping"},
     {"133-escaped-key-unknown-op-field.json", "processes[0].program[0].color"},
+    {"134-unsubscribe-without-port.json", "processes[0].program[2].port"},
 };
 
 #define NCORPUS (sizeof corpus / sizeof corpus[0])
