@@ -60,12 +60,17 @@
     X(REGION_UNMAP, 37, "region_unmap")       /* (token) -> 0 */                                   \
     X(REGION_COPY, 38, "region_copy")         /* (token) -> a new region's token, same contents */ \
     X(TOPIC_CREATE, 39, "topic_create")       /* () -> token with every right */                   \
-    X(TOPIC_SUBSCRIBE, 40, "topic_subscribe") /* (topic, port) -> 0; RECEIVE on both */            \
+    X(TOPIC_SUBSCRIBE, 40, "topic_subscribe") /* (topic, port) -> 0; RECEIVE; port SEND too */     \
     X(PUBLISH, 41, "publish") /* (topic, const struct ipc_umsg *) -> copies delivered; SEND */     \
     X(TOPIC_UNSUBSCRIBE, 42, "topic_unsubscribe") /* (topic, port) -> 0 or NotFound; RECEIVE */
 
-/* One above the highest number: tables indexed by number have this size. */
-#define SYS_COUNT 43
+/* One above the highest number: tables indexed by number have this size.
+ * Numbers are appended in increasing order, so it is the last row's number
+ * plus one: `0 * 0 + 1 * 0 + ... + last` leaves only the last (a row out
+ * of order fails the range check below). */
+#define SYS_LAST_(name, nr, text) *0 + (nr)
+enum { SYS_COUNT = (0 SYS_LIST(SYS_LAST_)) + 1 };
+#undef SYS_LAST_
 
 #define SYS_ENUM_(name, nr, text) SYS_##name = (nr),
 enum sys_nr { SYS_LIST(SYS_ENUM_) };

@@ -21,7 +21,7 @@ awk '
     /^## / { flush(); title = substr($0, 4); probe = ""; want = -1; n = 0; listed = ""
              also = ""; inalso = 0; next }
     /^Probe: `/ { p = $0; sub(/^Probe: `/, "", p); sub(/`[^`]*$/, "", p); probe = p; next }
-    /^Touches [0-9]+ file/ { want = $2; next }
+    /[Tt]ouches [0-9]+ file/ { m = $0; sub(/.*[Tt]ouches /, "", m); want = m + 0; next }
     /^Also names it:/ { inalso = 1; next }
     /^- `/ || (inalso && /^  /) {
         line = $0
