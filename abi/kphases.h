@@ -120,7 +120,6 @@ enum kphase { KPHASES(KPHASE_ENUM_) KPHASE_COUNT };
     X(TIMER,   ALL,     EXTERN, timer_now)                                  \
     X(TIMER,   ALL,     EXTERN, timer_arm)                                  \
     X(TIMER,   ALL,     EXTERN, timer_ack)                                  \
-    X(TIMER,   ALL,     EXTERN, timer_pending)                              \
     X(TIMER,   ALL,     EXTERN, sched_arm_timer)                            \
     X(TIMER,   ALL,     EXTERN, kport_admit_clock)                          \
     X(TIMER,   ALL,     EXTERN, ktimeout_deadline)                          \

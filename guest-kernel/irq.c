@@ -8,8 +8,8 @@
  * delivery and claim) is a spurious interrupt: counted in irq_spurious and
  * the process resumes. A claimed line without a handler is a broken
  * invariant (the kernel enables only lines it handles): a panic naming the
- * line. Adding a device's interrupt: a line constant in abi/devregs.h, a
- * handler here, its bit in irq_init(). */
+ * line. The idle loop claims the same way (irq_idle). Adding a device's interrupt: a line constant
+ * in abi/devregs.h, a handler here, its bit in irq_init(). */
 #include "abi/devregs.h"
 #include "kernel.h"
 
@@ -18,13 +18,17 @@ uint64_t irq_spurious;
 /* The timer's line: lower it at the device, expire IPC timeouts. Returns
  * true when the interrupted process `p` must give up the CPU (its slice is
  * over or a higher priority is ready); else re-arms the timer for the rest
- * of the slice (an IPC deadline came first) and returns false. */
+ * of the slice (an IPC deadline came first) and returns false. While idle
+ * (`p` NULL) returns false and arms nothing: the scheduler's idle loop
+ * does. */
 static bool irq_timer(struct proc *p)
 {
     timer_ack();
     uint64_t now = timer_now();
-    ktrace(TRC_EV_TIMER_IRQ, p->pid, 0, 0, 0, 0);
+    ktrace(TRC_EV_TIMER_IRQ, p ? p->pid : 0, 0, 0, 0, 0);
     ktimeout_expire(now);
+    if (!p)
+        return false;
     if (sched_slice_over(now) || sched_ready_above(p->prio))
         return true;
     sched_arm_timer();
@@ -45,6 +49,27 @@ void irq_init(void)
     mmio_write32(kcfg.intc + INTC_TGT_ENABLE(0), enable);
 }
 
+/* Runs the handler of a claimed `line` for `p` (NULL: idle) and completes
+ * the line. Returns the handler's answer: whether `p` must give up the CPU.
+ * A line without a handler is a broken invariant: a panic naming it. */
+static bool irq_handle(uint32_t line, struct proc *p)
+{
+    if (line >= INTC_NLINES || !irq_handlers[line]) {
+        kprintf("[kernel] interrupt on line %u, which has no handler\n", line);
+        panic("irq_handle: interrupt on a line without a handler");
+    }
+    bool preempt = irq_handlers[line](p);
+    mmio_write32(kcfg.intc + INTC_TGT_COMPLETE(0), line);
+    return preempt;
+}
+
+void irq_idle(void)
+{
+    uint32_t line;
+    while ((line = mmio_read32(kcfg.intc + INTC_TGT_CLAIM(0))) != INTC_CLAIM_NONE)
+        irq_handle(line, NULL);
+}
+
 void irq_from_user(struct proc *p)
 {
     uint32_t line = mmio_read32(kcfg.intc + INTC_TGT_CLAIM(0));
@@ -52,12 +77,7 @@ void irq_from_user(struct proc *p)
         irq_spurious++;
         arch_enter_user(&p->regs);
     }
-    if (line >= INTC_NLINES || !irq_handlers[line]) {
-        kprintf("[kernel] interrupt on line %u, which has no handler\n", line);
-        panic("irq_from_user: interrupt on a line without a handler");
-    }
-    bool preempt = irq_handlers[line](p);
-    mmio_write32(kcfg.intc + INTC_TGT_COMPLETE(0), line);
+    bool preempt = irq_handle(line, p);
     if (preempt) {
         sched_enqueue(p);
         sched_next(TRC_SWITCH_PREEMPT);

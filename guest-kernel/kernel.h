@@ -117,7 +117,6 @@ void ktrace(uint32_t type, uint32_t pid, uint64_t a0, uint64_t a1, uint64_t a2, 
 /* The timer device. */
 uint64_t timer_now(void);
 void timer_arm(uint64_t deadline);
-bool timer_pending(void);
 void timer_ack(void);
 /* Powers the machine off with `code`. */
 __attribute__((noreturn)) void power_off(uint32_t code);
@@ -129,6 +128,9 @@ void irq_init(void);
  * runs its handler, completes it; never returns (leaves to `p` or, when
  * the handler preempts it, to the next process). */
 __attribute__((noreturn)) void irq_from_user(struct proc *p);
+/* Handles what woke the idle core (interrupts masked): claims, handles and
+ * completes every pending line. */
+void irq_idle(void);
 extern uint64_t irq_spurious; /* claims that found no line */
 
 /* proc.c */

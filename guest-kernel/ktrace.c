@@ -32,11 +32,6 @@ void timer_arm(uint64_t deadline)
     mmio_write32(kcfg.timer + TIMER_CMP_HI, (uint32_t)(deadline >> 32));
 }
 
-bool timer_pending(void)
-{
-    return (mmio_read32(kcfg.timer + TIMER_CTRL) & TIMER_CTRL_PENDING) != 0;
-}
-
 void timer_ack(void)
 {
     mmio_write32(kcfg.timer + TIMER_CTRL, TIMER_CTRL_ACK);

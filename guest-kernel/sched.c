@@ -46,17 +46,6 @@ static struct proc *sched_pick(void)
     return NULL;
 }
 
-/* Handles a timer interrupt that arrived while idle: waits that timed out
- * end (their processes become ready). */
-static void sched_idle_tick(void)
-{
-    if (timer_pending()) {
-        timer_ack();
-        ktrace(TRC_EV_TIMER_IRQ, 0, 0, 0, 0, 0);
-        ktimeout_expire(timer_now());
-    }
-}
-
 void sched_switch_aspace(struct proc *p)
 {
     ktrace(TRC_EV_ASPACE, p->pid, p->pt_root, p->asid, 0, 0);
@@ -101,7 +90,8 @@ void sched_next(enum trc_switch_reason why)
         if (d)
             timer_arm(d);
         arch_wait();
-        sched_idle_tick();
+        irq_idle(); /* through the controller, as from user mode: waits that
+                       timed out end (their processes become ready) */
     }
     p->state = PROC_RUNNING;
     if (p != prev) {
