@@ -82,10 +82,16 @@ static double run_raw(const struct machine_arch *ma, const uint8_t *img, size_t 
     if (!emu_reg_get(&rec, a->reg_pc, &pc))
         t = -1;
     /* It ends at the stub (or on the breakpoint there). */
-    if (e != UC_ERR_OK && e != UC_ERR_EXCEPTION)
+    if (t >= 0 &&
+        ((e != UC_ERR_OK && e != UC_ERR_EXCEPTION) || pc < MM_EXIT_STUB || pc > MM_EXIT_STUB + 4)) {
+        /* The bare engine maps RAM only: a program that touches a device
+         * (the UART, the power device) stops here. */
+        fprintf(stderr,
+                "ipcemu-bench: the bare engine stopped at pc 0x%llx: %s (the benchmark runs "
+                "programs that use no device: RAM only)\n",
+                (unsigned long long)pc, uc_strerror(e));
         t = -1;
-    if (pc < MM_EXIT_STUB || pc > MM_EXIT_STUB + 4)
-        t = -1;
+    }
 out:
     if (rec.host_error != UC_ERR_OK)
         fprintf(stderr, "ipcemu-bench: %s\n", rec.host_error_why);
