@@ -20,14 +20,7 @@ static void usage_boot(FILE *out)
           "x86_64) and runs a built-in demo: user processes printing interleaved lines\n"
           "under timer preemption, and one that reads kernel memory and is killed.\n"
           "\n"
-          "  --arch A          x86_64 | aarch64 | riscv64\n"
-          "  --cpu P           CPU profile: a name in the profile directory (skylake,\n"
-          "                    cortex-a72, sifive-u74, ...), a path to a profile .json, or\n"
-          "                    flat (one cycle per instruction); default: the arch's own\n"
-          "  --report FILE     write the JSON report to FILE\n"
-          "  --exact-caches    feed the data caches and TLB every access of the run; by\n"
-          "                    default, after 10M cycles, 1M of every 40M are simulated\n"
-          "                    and the rest charged per block from them (faster)\n"
+          "  --arch A          x86_64 | aarch64 | riscv64\n" CLI_HELP_CPU_REPORT_CACHES
           "  --max-cycles N    stop with outcome max_cycles when the clock reaches N\n"
           "                    (default 2000000000)\n"
           "  --quiet           print neither the guest console nor the summary\n"
@@ -55,14 +48,8 @@ static void usage_exec(FILE *out)
           "(0x10000000) are its output. Prints cycles, instructions and where the\n"
           "cycles went (base, cache, TLB, branch, trap, MMIO).\n"
           "\n"
-          "  --arch A          x86_64 | aarch64 | riscv64 (default x86_64)\n"
-          "  --cpu P           CPU profile: a name in the profile directory (skylake,\n"
-          "                    cortex-a72, sifive-u74, ...), a path to a profile .json, or\n"
-          "                    flat (one cycle per instruction); default: the arch's own\n"
-          "  --report FILE     write the JSON report to FILE\n"
-          "  --exact-caches    feed the data caches and TLB every access of the run; by\n"
-          "                    default, after 10M cycles, 1M of every 40M are simulated\n"
-          "                    and the rest charged per block from them (faster)\n"
+          "  --arch A          x86_64 | aarch64 | riscv64 (default "
+          "x86_64)\n" CLI_HELP_CPU_REPORT_CACHES
           "  --max-cycles N    stop with outcome max_cycles at N cycles (default 10000000000)\n"
           "  --quiet           print neither the program's output nor the summary\n",
           out);

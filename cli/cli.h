@@ -26,6 +26,17 @@
 
 #define IPCEMU_VERSION "0.1.0"
 
+/* The help lines of --cpu, --report and --exact-caches, as `boot` and
+ * `exec` give them. */
+#define CLI_HELP_CPU_REPORT_CACHES                                                                 \
+    "  --cpu P           CPU profile: a name in the profile directory (skylake,\n"                 \
+    "                    cortex-a72, sifive-u74, ...), a path to a profile .json, or\n"            \
+    "                    flat (one cycle per instruction); default: the arch's own\n"              \
+    "  --report FILE     write the JSON report to FILE\n"                                          \
+    "  --exact-caches    feed the data caches and TLB every access of the run; by\n"               \
+    "                    default, after 10M cycles, 1M of every 40M are simulated\n"               \
+    "                    and the rest charged per block from them (faster)\n"
+
 /* The largest bare-metal program read whole (a scenario: SCN_FILE_MAX). */
 #define PROGRAM_FILE_MAX (256u << 20)
 
