@@ -374,34 +374,15 @@ static void x86_intr_hook(uc_engine *uc, uint32_t intno, void *user)
               0);
 }
 
-/* UC_HOOK_INSN_INVALID: #UD. Unicorn 2.0.1 stops the emulation after this
- * hook (as if for hlt) instead of calling UC_HOOK_INTR, so after entering
- * the kernel's handler the core is asked to stop: the run loop then resumes
- * it at the handler. Returns true: the instruction was handled. */
+/* UC_HOOK_INSN_INVALID: #UD. Without a hook that returns true Unicorn
+ * 2.1.1 stops with UC_ERR_INSN_INVALID; with one, it goes on to raise the
+ * exception (vector 6) through UC_HOOK_INTR, which enters the handler like
+ * any other exception. (2.0.1 stopped here instead, so this hook used to
+ * enter the handler itself.) Returns true: let the exception be raised. */
 static bool x86_invalid_hook(uc_engine *uc, void *user)
 {
-    struct emu_core *c = user;
-    struct machine *m = c->owner;
-    struct x86_board *b = c->board;
     (void)uc;
-    if (!x86_state_load(m, c, b))
-        return true;
-    const struct x86q_head *h = &b->head;
-    if (b->tail.exception_is_int != 0 || b->tail.old_exception != -1 ||
-        (h->hflags & HF_CPL_MASK) != (h->segs[X86_CS].selector & 3)) {
-        machine_emu_failure(
-            m, c,
-            "x86_64: the saved CPU state does not match unicorn 2.0.1's CPUX86State "
-            "(#UD, is_int %d, old_exception %d, hflags 0x%x)",
-            b->tail.exception_is_int, b->tail.old_exception, h->hflags);
-        return true;
-    }
-    if ((h->hflags & HF_CPL_MASK) != 3) {
-        x86_kernel_trap(m, c, X86_VEC_UD, false, h->eip, 0, 0);
-        return true;
-    }
-    if (x86_enter(m, c, b, X86_VEC_UD, X86_SRC_EXC, 0, h->eip, 0))
-        emu_core_request_stop(c);
+    (void)user;
     return true;
 }
 
