@@ -207,10 +207,14 @@ static bool rv_exception(struct machine *m, struct emu_core *c, uint64_t cause, 
     return rv_enter_s(m, c, cause, pc, tval);
 }
 
-/* UC_HOOK_INTR: a synchronous exception. Unicorn 2.0.1 has already added
+/* UC_HOOK_INTR: a synchronous exception. Unicorn 2.1.1 has already added
  * 4 to env->pc (cpu-exec.c, for every RISC-V exception, whatever the
  * instruction's length), and QEMU had set env->pc to the trapping
- * instruction: that instruction is at PC - 4. */
+ * instruction: that instruction is at PC - 4. An ebreak
+ * (RISCV_EXCP_BREAKPOINT) comes here too, after rv_hook_invalid, but
+ * Unicorn has recorded UC_ERR_EXCEPTION for it (riscv_stop_interrupt) and
+ * ends the run with that error once the CPU loop exits:
+ * emu_core_exception_taken says it was handled and stops at once. */
 static void rv_hook_intr(uc_engine *uc, uint32_t intno, void *user)
 {
     struct emu_core *c = user;
@@ -229,25 +233,20 @@ static void rv_hook_intr(uc_engine *uc, uint32_t intno, void *user)
     if (cause == EXC_ECALL_U)
         cause = EXC_ECALL_U + (priv == PRV_M ? 3 : priv);
     uint64_t tval = rv_cause_has_addr(cause) ? ctx_get(ctx, OFF_BADADDR) : 0;
-    (void)rv_exception(m, c, cause, pc, tval);
+    if (rv_exception(m, c, cause, pc, tval) && cause == EXC_BREAKPOINT)
+        emu_core_exception_taken(c);
 }
 
 /* UC_HOOK_INSN_INVALID: Unicorn's "stop" exceptions. With the exits
- * mechanism on and no exits set (boot), the only one left is ebreak
- * (RISCV_EXCP_BREAKPOINT), with env->pc on it. Unicorn 2.0.1 has already
- * recorded UC_ERR_EXCEPTION for it (riscv_stop_interrupt) and stops the
- * CPU whatever this hook does: so the breakpoint trap is taken here, and
- * emu_core_exception_taken tells the core that error was handled. Returns
- * true. */
+ * mechanism on and no exits set (boot), the only one left is ebreak.
+ * Unicorn 2.1.1 raises it through UC_HOOK_INTR (rv_hook_intr) once this
+ * hook returns true; without the hook it would end the run. (2.0.1 ended
+ * the run whatever the hook did, so this hook used to take the trap.)
+ * Returns true. */
 static bool rv_hook_invalid(uc_engine *uc, void *user)
 {
-    struct emu_core *c = user;
-    struct machine *m = c->owner;
     (void)uc;
-    if (!rv_save(m, c))
-        return true;
-    if (rv_exception(m, c, EXC_BREAKPOINT, ctx_get(rv_board(c)->ctx, OFF_PC), 0))
-        emu_core_exception_taken(c);
+    (void)user;
     return true;
 }
 
