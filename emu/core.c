@@ -481,8 +481,3 @@ bool emu_mem_poke_at(struct emu_core *c, uint64_t addr, const void *buf, size_t 
         return true;
     return err == UC_ERR_WRITE_UNMAPPED ? false : mem_failed(c, err, site, "uc_mem_write", addr, n);
 }
-
-void emu_engine_version(unsigned *major, unsigned *minor)
-{
-    uc_version(major, minor);
-}

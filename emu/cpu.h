@@ -302,8 +302,15 @@ uint64_t emu_reg_read_at(struct emu_core *c, int reg, const char *site);
 /* The program counter (emu_reg_read of the arch's PC register). */
 #define emu_pc(c) emu_reg_read_at((c), (c)->arch->reg_pc, EMU_UC_SITE)
 
-/* The version of the Unicorn library in use (its run-time version, not
- * the one built against). */
-void emu_engine_version(unsigned *major, unsigned *minor);
+/* Writes the version of the Unicorn library in use (its run-time
+ * version, not the one built against) into out[n], as "2.1.1". */
+void emu_engine_version_text(char *out, size_t n);
+/* Writes the version of the Capstone library in use into out[n], as
+ * "5.0" (Capstone reports no patch level). */
+void emu_decoder_version_text(char *out, size_t n);
+/* Returns true if the Unicorn in use is the one version ipcemu supports
+ * (2.1.1: machine/arch/ knows its CPU-state layout); otherwise false with
+ * one sentence naming the version found and the one needed in why[n]. */
+bool emu_engine_supported(char *why, size_t n);
 
 #endif

@@ -352,6 +352,8 @@ int machine_init(struct machine *m, const struct machine_config *cfg, struct trc
                  (unsigned long long)MM_RAM_SIZE_MAX);
         return -1;
     }
+    if (!emu_engine_supported(m->why, sizeof m->why))
+        return -1;
     uc_err err = emu_core_open(&m->core, m->arch->cpu, 0, m);
     if (err != UC_ERR_OK) {
         snprintf(m->why, sizeof m->why, "cannot open the %s core: %s", m->arch->cpu->name,
