@@ -12,30 +12,13 @@
 
 #include <capstone/capstone.h>
 
-#include "emu/cpu.h"
+#include "decode_fixture.h"
 
-/* Decodes the little-endian A64 word `w` into *in; fails the test when it
- * does not decode. */
+/* Decodes the A64 word `w` (stored little-endian) into *in. */
 static void decode(uint32_t w, struct emu_insn *in)
 {
-    const struct emu_arch *a = emu_arch_get(EMU_ARCH_AARCH64);
-    struct emu_core c;
-    memset(&c, 0, sizeof c);
-    c.arch = a;
-    assert_int_equal(a->decoder_open(&c), 0);
     uint8_t code[4] = {(uint8_t)w, (uint8_t)(w >> 8), (uint8_t)(w >> 16), (uint8_t)(w >> 24)};
-    memset(in, 0, sizeof *in);
-    assert_int_equal(a->decode(&c, 0x40000000, code, sizeof code, in), 4);
-    a->decoder_close(&c);
-}
-
-/* Returns true when `reg` is among regs[n]. */
-static bool has(const uint16_t *regs, unsigned n, unsigned reg)
-{
-    for (unsigned i = 0; i < n; i++)
-        if (regs[i] == reg)
-            return true;
-    return false;
+    fixture_decode(EMU_ARCH_AARCH64, code, sizeof code, in);
 }
 
 /* stp x29, x30, [sp, #-16]!: Capstone 5 names x29 and x30 "fp" and "lr"
@@ -46,12 +29,15 @@ static void frame_push_keys_as_x_registers(void **state)
     struct emu_insn in;
     decode(0xa9bf7bfd, &in);
     assert_string_equal(in.key, "stp x,x,m!");
-    assert_true(has(in.src, in.nsrc, ARM64_REG_X29) && has(in.src, in.nsrc, ARM64_REG_X30));
-    assert_true(has(in.src, in.nsrc, ARM64_REG_SP) && has(in.dst, in.ndst, ARM64_REG_SP));
+    assert_true(fixture_has(in.src, in.nsrc, ARM64_REG_X29) &&
+                fixture_has(in.src, in.nsrc, ARM64_REG_X30));
+    assert_true(fixture_has(in.src, in.nsrc, ARM64_REG_SP) &&
+                fixture_has(in.dst, in.ndst, ARM64_REG_SP));
     assert_true(in.store);
     decode(0xa8c17bfd, &in); /* ldp x29, x30, [sp], #16 */
     assert_string_equal(in.key, "ldp x,x,m!,i");
-    assert_true(has(in.dst, in.ndst, ARM64_REG_X29) && has(in.dst, in.ndst, ARM64_REG_X30));
+    assert_true(fixture_has(in.dst, in.ndst, ARM64_REG_X29) &&
+                fixture_has(in.dst, in.ndst, ARM64_REG_X30));
     decode(0xf94003fe, &in); /* ldr x30, [sp] */
     assert_string_equal(in.key, "ldr x,m");
     decode(0xd10043fd, &in); /* sub x29, sp, #16 */
@@ -68,9 +54,9 @@ static void w29_folds_onto_x29(void **state)
     assert_string_equal(in.key, "orr w,w,w");
     assert_int_equal(in.ndst, 1);
     assert_int_equal(in.dst[0], ARM64_REG_X29);
-    assert_true(has(in.src, in.nsrc, ARM64_REG_X0));
+    assert_true(fixture_has(in.src, in.nsrc, ARM64_REG_X0));
     decode(0x0b1e03c0, &in); /* add w0, w30, w30 */
-    assert_true(has(in.src, in.nsrc, ARM64_REG_X30));
+    assert_true(fixture_has(in.src, in.nsrc, ARM64_REG_X30));
 }
 
 /* Capstone 5 prints movz, movn, orr and add as "mov"; the key names the
@@ -111,22 +97,23 @@ static void corrected_register_accesses(void **state)
     (void)state;
     struct emu_insn in;
     decode(0xf100003f, &in); /* cmp x1, #0 */
-    assert_true(has(in.src, in.nsrc, ARM64_REG_X1));
+    assert_true(fixture_has(in.src, in.nsrc, ARM64_REG_X1));
     assert_int_equal(in.ndst, 1);
     assert_int_equal(in.dst[0], ARM64_REG_NZCV);
     decode(0x6a08003f, &in); /* tst w1, w8 */
-    assert_true(has(in.src, in.nsrc, ARM64_REG_X1) && has(in.src, in.nsrc, ARM64_REG_X8));
-    assert_false(has(in.dst, in.ndst, ARM64_REG_X1));
+    assert_true(fixture_has(in.src, in.nsrc, ARM64_REG_X1) &&
+                fixture_has(in.src, in.nsrc, ARM64_REG_X8));
+    assert_false(fixture_has(in.dst, in.ndst, ARM64_REG_X1));
     decode(0xb4000000, &in); /* cbz x0, . */
-    assert_false(has(in.src, in.nsrc, ARM64_REG_NZCV));
-    assert_true(has(in.src, in.nsrc, ARM64_REG_X0));
+    assert_false(fixture_has(in.src, in.nsrc, ARM64_REG_NZCV));
+    assert_true(fixture_has(in.src, in.nsrc, ARM64_REG_X0));
     decode(0x54000001, &in); /* b.ne . */
-    assert_true(has(in.src, in.nsrc, ARM64_REG_NZCV));
+    assert_true(fixture_has(in.src, in.nsrc, ARM64_REG_NZCV));
     decode(0xd65f03c0, &in); /* ret */
-    assert_true(has(in.src, in.nsrc, ARM64_REG_X30));
+    assert_true(fixture_has(in.src, in.nsrc, ARM64_REG_X30));
     assert_int_equal(in.flow, EMU_FLOW_RET);
     decode(0xd4000001, &in); /* svc #0 */
-    assert_false(has(in.dst, in.ndst, ARM64_REG_X30));
+    assert_false(fixture_has(in.dst, in.ndst, ARM64_REG_X30));
 }
 
 int main(void)

@@ -10,29 +10,12 @@
 
 #include <capstone/capstone.h>
 
-#include "emu/cpu.h"
+#include "decode_fixture.h"
 
-/* Decodes code[n] (one instruction) into *in; fails the test when it does
- * not decode to exactly n bytes. */
+/* Decodes code[n] (one x86-64 instruction) into *in. */
 static void decode(const uint8_t *code, size_t n, struct emu_insn *in)
 {
-    const struct emu_arch *a = emu_arch_get(EMU_ARCH_X86_64);
-    struct emu_core c;
-    memset(&c, 0, sizeof c);
-    c.arch = a;
-    assert_int_equal(a->decoder_open(&c), 0);
-    memset(in, 0, sizeof *in);
-    assert_int_equal(a->decode(&c, 0x40000000, code, n, in), n);
-    a->decoder_close(&c);
-}
-
-/* Returns true when `reg` is among regs[n]. */
-static bool has(const uint16_t *regs, unsigned n, unsigned reg)
-{
-    for (unsigned i = 0; i < n; i++)
-        if (regs[i] == reg)
-            return true;
-    return false;
+    fixture_decode(EMU_ARCH_X86_64, code, n, in);
 }
 
 /* cmove eax, ecx keeps eax when ZF is clear: it reads rax (Capstone 5.0.7
@@ -44,12 +27,13 @@ static void cmov_reads_its_destination(void **state)
     struct emu_insn in;
     decode(cmove, sizeof cmove, &in);
     assert_string_equal(in.key, "cmove r32,r32");
-    assert_true(has(in.src, in.nsrc, X86_REG_RAX) && has(in.src, in.nsrc, X86_REG_RCX));
-    assert_true(has(in.src, in.nsrc, X86_REG_EFLAGS));
-    assert_true(has(in.dst, in.ndst, X86_REG_RAX));
+    assert_true(fixture_has(in.src, in.nsrc, X86_REG_RAX) &&
+                fixture_has(in.src, in.nsrc, X86_REG_RCX));
+    assert_true(fixture_has(in.src, in.nsrc, X86_REG_EFLAGS));
+    assert_true(fixture_has(in.dst, in.ndst, X86_REG_RAX));
     static const uint8_t mov[] = {0x89, 0xc8}; /* mov eax, ecx: writes only */
     decode(mov, sizeof mov, &in);
-    assert_false(has(in.src, in.nsrc, X86_REG_RAX));
+    assert_false(fixture_has(in.src, in.nsrc, X86_REG_RAX));
 }
 
 /* push imm8 and push imm32 are different instructions to LLVM's models. */
