@@ -14,10 +14,14 @@
 /* Largest slice the core runs without the board looking at its devices. */
 #define MACHINE_SLICE_CYCLES 1000000ULL
 /* While the interrupt line is up but the core has it masked (the kernel
- * runs), the board looks again after every block, so the interrupt is taken
- * at the first block the core runs with it enabled (the return to user
- * mode starts a new block). */
+ * runs), the core stops before the first block of user code (the return to
+ * user mode starts a new block; the image's user code is the class-1 code of
+ * emu/cpu.h, which runs only in user mode), so the interrupt is taken there.
+ * Where that cannot tell (an image without user code, or user-range code the
+ * core reached in kernel mode), the board looks again after every block. */
 #define MACHINE_IRQ_RECHECK_CYCLES 1ULL
+/* The code class of user code (emu/cpu.h: c->stop_due). */
+#define MACHINE_CLASS_USER 1u
 /* Most pages of never-mapped address space the board stands in for (see
  * unmapped_hook) before it gives up on a guest. */
 #define MACHINE_SHADOW_PAGES_MAX 4096u
@@ -603,6 +607,7 @@ enum machine_outcome machine_run(struct machine *m)
 {
     struct emu_core *c = &m->core;
     uint64_t limit = m->cfg.max_cycles ? m->cfg.max_cycles : UINT64_MAX;
+    bool stop_asked = false; /* c->stop_due was set for the last run */
     while (m->outcome == MACHINE_RUNNING) {
         if (m->cfg.progress)
             m->cfg.progress(m->cfg.progress_arg, m);
@@ -612,12 +617,22 @@ enum machine_outcome machine_run(struct machine *m)
             break;
         }
         uint64_t deadline = min_u64(limit, c->cycles + MACHINE_SLICE_CYCLES);
-        dev_timer_update(&m->timer, c->cycles); /* drives its controller line */
+        dev_timer_update(&m->timer, c->cycles);          /* drives its controller line */
+        bool user_stop = c->stop_due == 0 && stop_asked; /* stopped before user code */
+        c->stop_due = 0;
+        stop_asked = false;
         if (irq_requested(m)) {
             if (m->arch->interrupt(m, c)) {
                 m->interrupts++;
+            } else if (!user_stop && c->user_lo < c->user_hi) {
+                /* masked: the kernel runs. Stop before the first block of
+                 * user code and look again there. */
+                irq_note_masked(m, c);
+                c->stop_due = 1u << MACHINE_CLASS_USER;
+                stop_asked = true;
             } else {
-                /* masked: the kernel runs. Look again after every block. */
+                /* masked where user code starts, or no user code is known:
+                 * look again after every block. */
                 irq_note_masked(m, c);
                 deadline = min_u64(deadline, c->cycles + MACHINE_IRQ_RECHECK_CYCLES);
             }
