@@ -1,10 +1,12 @@
 /* machine/machine.c: the board (see machine.h). */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
 #include "machine/machine.h"
 
 #include <elf.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "emu/timing.h"
 #include "abi/bootinfo.h"
@@ -273,6 +275,20 @@ static void trace_emit(void *ctx, const struct dev_trace_record *r)
     log_event(m, &e);
 }
 
+/* Trace port: copies the posted record at guest physical `addr` out of
+ * RAM. Returns false, ending the run as a kernel fault, when it is not
+ * there. */
+static bool trace_read(void *ctx, uint64_t addr, void *buf, size_t n)
+{
+    struct machine *m = ctx;
+    if (addr >= MM_RAM_BASE && n <= m->cfg.ram_size && addr - MM_RAM_BASE <= m->cfg.ram_size - n) {
+        memcpy(buf, m->ram + (addr - MM_RAM_BASE), n);
+        return true;
+    }
+    machine_kernel_fault(m, &m->core, "trace port: record outside RAM", emu_pc(&m->core), addr);
+    return false;
+}
+
 /* Power device: the guest is done. */
 static void power_off(void *ctx, uint32_t code)
 {
@@ -371,14 +387,23 @@ int machine_init(struct machine *m, const struct machine_config *cfg, struct trc
         tm_set_exact(m->core.timing, m->cfg.exact_caches);
     }
     struct emu_core *c = &m->core;
-    EMU_UC(c, uc_mem_map(c->uc, MM_RAM_BASE, m->cfg.ram_size, UC_PROT_ALL), fail);
+    /* RAM is host memory the board reads directly (trace records). */
+    void *ram =
+        mmap(NULL, m->cfg.ram_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (ram == MAP_FAILED) {
+        snprintf(m->why, sizeof m->why, "cannot allocate %llu bytes of RAM",
+                 (unsigned long long)m->cfg.ram_size);
+        return -1;
+    }
+    m->ram = ram;
+    EMU_UC(c, uc_mem_map_ptr(c->uc, MM_RAM_BASE, m->cfg.ram_size, UC_PROT_ALL, m->ram), fail);
     uc_hook unmapped;
     EMU_UC(c, uc_hook_add(c->uc, &unmapped, UC_HOOK_MEM_UNMAPPED, (void *)unmapped_hook, m, 1, 0),
            fail);
     dev_uart_init(&m->uart, console_byte, m);
     dev_timer_init(&m->timer, clock_now, m);
     dev_power_init(&m->power, power_off, m);
-    dev_traceport_init(&m->trace, trace_emit, m);
+    dev_traceport_init(&m->trace, trace_emit, trace_read, m);
     dev_intc_init(&m->intc);
     m->timer.irq = dev_intc_irq(&m->intc, INTC_LINE_TIMER);
     const struct machine_dev devs[] = {
@@ -408,6 +433,9 @@ void machine_destroy(struct machine *m)
     if (m->arch && m->arch->shutdown && m->core.uc)
         m->arch->shutdown(m, &m->core);
     emu_core_close(&m->core);
+    if (m->ram)
+        munmap(m->ram, m->cfg.ram_size);
+    m->ram = NULL;
     free(m->mmio);
     m->mmio = NULL;
     for (size_t i = 0; m->attr_names && i < m->nfuncs + 2; i++)
