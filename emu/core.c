@@ -203,13 +203,19 @@ static void block_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
 {
     struct emu_core *c = user;
     (void)uc;
-    if (c->drop_due && c->cycles < c->deadline &&
-        (c->drop_due & (1u << (addr >= c->user_lo && addr < c->user_hi)))) {
-        /* In this block's privilege mode Unicorn can find its class's
-         * pages: drop their translations, and stop before the block so
-         * that it is translated again. */
-        tm_drop_class(c, addr >= c->user_lo && addr < c->user_hi);
-        c->deadline = c->cycles;
+    if ((c->drop_due | c->stop_due) && c->cycles < c->deadline) {
+        unsigned cls = addr >= c->user_lo && addr < c->user_hi;
+        if (c->drop_due & (1u << cls)) {
+            /* In this block's privilege mode Unicorn can find its class's
+             * pages: drop their translations, and stop before the block so
+             * that it is translated again. */
+            tm_drop_class(c, cls);
+            c->deadline = c->cycles;
+        }
+        if (c->stop_due & (1u << cls)) {
+            c->stop_due = 0; /* asked for: stop before this block */
+            c->deadline = c->cycles;
+        }
     }
     if (c->cycles >= c->deadline) {
         c->deadline_hit = true;

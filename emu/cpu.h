@@ -208,6 +208,9 @@ struct emu_core {
     uint64_t user_lo, user_hi;
     uint8_t drop_due; /* classes whose translations the timing model must drop
                          (tm_drop_class) at the next block of that class */
+    uint8_t stop_due; /* classes before whose next block the core stops, as at
+                         its deadline (the machine waits for user code to
+                         deliver an interrupt); cleared when it stops */
     uc_hook block_hook;
     void *decoder; /* per-arch decoder state (capstone handle) */
     void *board;   /* machine/arch/<arch>.c per-core state */

@@ -1,10 +1,12 @@
 /* machine/machine.c: the board (see machine.h). */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
 #include "machine/machine.h"
 
 #include <elf.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "emu/timing.h"
 #include "abi/bootinfo.h"
@@ -14,10 +16,14 @@
 /* Largest slice the core runs without the board looking at its devices. */
 #define MACHINE_SLICE_CYCLES 1000000ULL
 /* While the interrupt line is up but the core has it masked (the kernel
- * runs), the board looks again after every block, so the interrupt is taken
- * at the first block the core runs with it enabled (the return to user
- * mode starts a new block). */
+ * runs), the core stops before the first block of user code (the return to
+ * user mode starts a new block; the image's user code is the class-1 code of
+ * emu/cpu.h, which runs only in user mode), so the interrupt is taken there.
+ * Where that cannot tell (an image without user code, or user-range code the
+ * core reached in kernel mode), the board looks again after every block. */
 #define MACHINE_IRQ_RECHECK_CYCLES 1ULL
+/* The code class of user code (emu/cpu.h: c->stop_due). */
+#define MACHINE_CLASS_USER 1u
 /* Most pages of never-mapped address space the board stands in for (see
  * unmapped_hook) before it gives up on a guest. */
 #define MACHINE_SHADOW_PAGES_MAX 4096u
@@ -269,6 +275,20 @@ static void trace_emit(void *ctx, const struct dev_trace_record *r)
     log_event(m, &e);
 }
 
+/* Trace port: copies the posted record at guest physical `addr` out of
+ * RAM. Returns false, ending the run as a kernel fault, when it is not
+ * there. */
+static bool trace_read(void *ctx, uint64_t addr, void *buf, size_t n)
+{
+    struct machine *m = ctx;
+    if (addr >= MM_RAM_BASE && n <= m->cfg.ram_size && addr - MM_RAM_BASE <= m->cfg.ram_size - n) {
+        memcpy(buf, m->ram + (addr - MM_RAM_BASE), n);
+        return true;
+    }
+    machine_kernel_fault(m, &m->core, "trace port: record outside RAM", emu_pc(&m->core), addr);
+    return false;
+}
+
 /* Power device: the guest is done. */
 static void power_off(void *ctx, uint32_t code)
 {
@@ -369,14 +389,23 @@ int machine_init(struct machine *m, const struct machine_config *cfg, struct trc
         tm_set_exact(m->core.timing, m->cfg.exact_caches);
     }
     struct emu_core *c = &m->core;
-    EMU_UC(c, uc_mem_map(c->uc, MM_RAM_BASE, m->cfg.ram_size, UC_PROT_ALL), fail);
+    /* RAM is host memory the board reads directly (trace records). */
+    void *ram =
+        mmap(NULL, m->cfg.ram_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (ram == MAP_FAILED) {
+        snprintf(m->why, sizeof m->why, "cannot allocate %llu bytes of RAM",
+                 (unsigned long long)m->cfg.ram_size);
+        return -1;
+    }
+    m->ram = ram;
+    EMU_UC(c, uc_mem_map_ptr(c->uc, MM_RAM_BASE, m->cfg.ram_size, UC_PROT_ALL, m->ram), fail);
     uc_hook unmapped;
     EMU_UC(c, uc_hook_add(c->uc, &unmapped, UC_HOOK_MEM_UNMAPPED, (void *)unmapped_hook, m, 1, 0),
            fail);
     dev_uart_init(&m->uart, console_byte, m);
     dev_timer_init(&m->timer, clock_now, m);
     dev_power_init(&m->power, power_off, m);
-    dev_traceport_init(&m->trace, trace_emit, m);
+    dev_traceport_init(&m->trace, trace_emit, trace_read, m);
     dev_intc_init(&m->intc);
     m->timer.irq = dev_intc_irq(&m->intc, INTC_LINE_TIMER);
     const struct machine_dev devs[] = {
@@ -406,6 +435,9 @@ void machine_destroy(struct machine *m)
     if (m->arch && m->arch->shutdown && m->core.uc)
         m->arch->shutdown(m, &m->core);
     emu_core_close(&m->core);
+    if (m->ram)
+        munmap(m->ram, m->cfg.ram_size);
+    m->ram = NULL;
     free(m->mmio);
     m->mmio = NULL;
     for (size_t i = 0; m->attr_names && i < m->nfuncs + 2; i++)
@@ -605,6 +637,7 @@ enum machine_outcome machine_run(struct machine *m)
 {
     struct emu_core *c = &m->core;
     uint64_t limit = m->cfg.max_cycles ? m->cfg.max_cycles : UINT64_MAX;
+    bool stop_asked = false; /* c->stop_due was set for the last run */
     while (m->outcome == MACHINE_RUNNING) {
         if (m->cfg.progress)
             m->cfg.progress(m->cfg.progress_arg, m);
@@ -614,12 +647,22 @@ enum machine_outcome machine_run(struct machine *m)
             break;
         }
         uint64_t deadline = min_u64(limit, c->cycles + MACHINE_SLICE_CYCLES);
-        dev_timer_update(&m->timer, c->cycles); /* drives its controller line */
+        dev_timer_update(&m->timer, c->cycles);          /* drives its controller line */
+        bool user_stop = c->stop_due == 0 && stop_asked; /* stopped before user code */
+        c->stop_due = 0;
+        stop_asked = false;
         if (irq_requested(m)) {
             if (m->arch->interrupt(m, c)) {
                 m->interrupts++;
+            } else if (!user_stop && c->user_lo < c->user_hi) {
+                /* masked: the kernel runs. Stop before the first block of
+                 * user code and look again there. */
+                irq_note_masked(m, c);
+                c->stop_due = 1u << MACHINE_CLASS_USER;
+                stop_asked = true;
             } else {
-                /* masked: the kernel runs. Look again after every block. */
+                /* masked where user code starts, or no user code is known:
+                 * look again after every block. */
                 irq_note_masked(m, c);
                 deadline = min_u64(deadline, c->cycles + MACHINE_IRQ_RECHECK_CYCLES);
             }

@@ -87,6 +87,7 @@ struct machine {
     struct dev_traceport trace;
     struct dev_intc intc;     /* the timer is its line INTC_LINE_TIMER */
     struct machine_dev *mmio; /* owned, one per device */
+    uint8_t *ram;             /* owned: the host memory behind guest RAM */
     struct trc_log *log;      /* not owned */
     enum machine_outcome outcome;
     uint32_t exit_code;       /* what the guest wrote to the power device */
