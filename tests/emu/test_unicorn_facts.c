@@ -557,6 +557,34 @@ static void rv_no_privilege_register(void **state)
     uc_close(uc);
 }
 
+/* Runs the 4-byte instruction `insn`, then c.addi a1, 1; wfi, with
+ * UC_HOOK_INTR (and UC_HOOK_INSN_INVALID returning true when `invalid`)
+ * installed; checks that uc_emu_start returned `err`, that UC_HOOK_INTR
+ * ran once with the PC 4 past `insn` and that the run went on there.
+ * Returns the number UC_HOOK_INTR got; *invalid_calls = the
+ * UC_HOOK_INSN_INVALID calls. */
+static uint32_t rv_trap_and_go_on(uint32_t insn, bool invalid, uc_err err, unsigned *invalid_calls)
+{
+    uint8_t code[] = {
+        0,    0,    0,    0,    /* insn */
+        0x85, 0x05,             /* c.addi a1, 1 */
+        0x73, 0x00, 0x50, 0x10, /* wfi */
+    };
+    memcpy(code, &insn, 4);
+    struct probe p = {.pc_reg = UC_RISCV_REG_PC};
+    uc_engine *uc = open_rv(code, sizeof code);
+    add_hook(uc, UC_HOOK_INTR, hook_intr, &p);
+    if (invalid)
+        add_hook(uc, UC_HOOK_INSN_INVALID, hook_invalid, &p);
+    assert_int_equal(uc_emu_start(uc, BASE, 0, 0, 0), err);
+    assert_int_equal(p.intr_calls, 1);
+    assert_int_equal(p.hook_pc, BASE + 4);
+    assert_int_equal(reg(uc, UC_RISCV_REG_A1), 1);
+    uc_close(uc);
+    *invalid_calls = p.invalid_calls;
+    return p.intno;
+}
+
 /* machine/arch/riscv64.c (rv_hook_intr): ecall calls UC_HOOK_INTR with
  * the PC 4 past the instruction and the run goes on there. The number is
  * 8 (RISCV_EXCP_U_ECALL) from every mode, M-mode here: the board adds
@@ -564,20 +592,9 @@ static void rv_no_privilege_register(void **state)
 static void rv_ecall_pc_plus_4_and_continues(void **state)
 {
     (void)state;
-    static const uint8_t code[] = {
-        0x73, 0x00, 0x00, 0x00, /* ecall */
-        0x85, 0x05,             /* c.addi a1, 1 */
-        0x73, 0x00, 0x50, 0x10, /* wfi */
-    };
-    struct probe p = {.pc_reg = UC_RISCV_REG_PC};
-    uc_engine *uc = open_rv(code, sizeof code);
-    add_hook(uc, UC_HOOK_INTR, hook_intr, &p);
-    assert_int_equal(uc_emu_start(uc, BASE, 0, 0, 0), UC_ERR_OK);
-    assert_int_equal(p.intr_calls, 1);
-    assert_int_equal(p.intno, 8);
-    assert_int_equal(p.hook_pc, BASE + 4);
-    assert_int_equal(reg(uc, UC_RISCV_REG_A1), 1);
-    uc_close(uc);
+    unsigned invalid_calls = 0;
+    assert_int_equal(rv_trap_and_go_on(0x00000073 /* ecall */, false, UC_ERR_OK, &invalid_calls),
+                     8);
 }
 
 /* machine/arch/riscv64.c (rv_hook_intr: trapping PC = PC - 4): 2.1.1 adds
@@ -610,22 +627,10 @@ static void rv_fault_pc_plus_4_whatever_length(void **state)
 static void rv_ebreak_invalid_then_intr(void **state)
 {
     (void)state;
-    static const uint8_t code[] = {
-        0x73, 0x00, 0x10, 0x00, /* ebreak */
-        0x85, 0x05,             /* c.addi a1, 1 */
-        0x73, 0x00, 0x50, 0x10, /* wfi */
-    };
-    struct probe p = {.pc_reg = UC_RISCV_REG_PC};
-    uc_engine *uc = open_rv(code, sizeof code);
-    add_hook(uc, UC_HOOK_INTR, hook_intr, &p);
-    add_hook(uc, UC_HOOK_INSN_INVALID, hook_invalid, &p);
-    assert_int_equal(uc_emu_start(uc, BASE, 0, 0, 0), UC_ERR_EXCEPTION);
-    assert_int_equal(p.invalid_calls, 1);
-    assert_int_equal(p.intr_calls, 1);
-    assert_int_equal(p.intno, 3);
-    assert_int_equal(p.hook_pc, BASE + 4);
-    assert_int_equal(reg(uc, UC_RISCV_REG_A1), 1);
-    uc_close(uc);
+    unsigned invalid_calls = 0;
+    assert_int_equal(
+        rv_trap_and_go_on(0x00100073 /* ebreak */, true, UC_ERR_EXCEPTION, &invalid_calls), 3);
+    assert_int_equal(invalid_calls, 1);
 }
 
 /* machine/arch/riscv64.c (rv_enter_s: the mode is patched before the CSRs
