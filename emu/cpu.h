@@ -72,8 +72,8 @@ struct emu_arch {
     int uc_cpu_model;                       /* for uc_ctl_set_cpu_model, -1 for Unicorn's default */
     int reg_pc, reg_sp, reg_arg0, reg_arg1; /* Unicorn register ids */
     int reg_end; /* Unicorn's register ids are 1..reg_end-1 (its *_REG_ENDING):
-                    Unicorn 2.0.1 accepts any other id silently, the checked
-                    wrappers refuse it */
+                    the checked wrappers refuse any other id with the call
+                    site (Unicorn 2.1.1 answers UC_ERR_ARG too; 2.0.1 did not) */
     /* Open per-core decoder state; returns 0 or -1. May be NULL. */
     int (*decoder_open)(struct emu_core *c);
     void (*decoder_close)(struct emu_core *c);
@@ -269,7 +269,8 @@ void emu_core_flush_blocks(struct emu_core *c);
  * or false after recording the failure on the core with the caller's call
  * site (emu_core_uc_failed: the core stops, the run ends with that
  * message). A register id outside the core's architecture (1..reg_end-1)
- * fails with UC_ERR_ARG, which Unicorn 2.0.1 itself never reports.
+ * fails with UC_ERR_ARG before Unicorn is called (2.1.1 would refuse it
+ * too, tests/emu/test_unicorn_facts.c).
  * emu_reg_get reads 64 bits (zero-extended: *v is 0 before the read);
  * the _raw forms take what Unicorn reads or writes for `reg`, a struct for
  * some ids (uc_x86_mmr, uc_x86_msr, uc_arm64_cp_reg). */
