@@ -636,7 +636,8 @@ static void rv_ebreak_invalid_then_intr(void **state)
 /* machine/arch/riscv64.c (rv_enter_s: the mode is patched before the CSRs
  * are written): host CSR accesses are checked against the guest's current
  * mode. From U-mode (entered natively by mret) a write of sscratch
- * reports success and changes nothing, and a read gives 0. */
+ * reports success and does not land, and a read reports success with an
+ * undefined value. */
 static void rv_csr_access_checked_against_mode(void **state)
 {
     (void)state;
@@ -650,7 +651,10 @@ static void rv_csr_access_checked_against_mode(void **state)
     set_reg(uc, UC_RISCV_REG_MEPC, BASE + 0x100);
     assert_int_equal(uc_emu_start(uc, BASE, BASE + 0x100, 0, 0), UC_ERR_OK);
     set_reg(uc, UC_RISCV_REG_SSCRATCH, 0x1234);
-    assert_int_equal(reg(uc, UC_RISCV_REG_SSCRATCH), 0);
+    /* The write reported success but did not land. The read reports
+     * success too, but its value is whatever Unicorn's own stack held (0 in
+     * the RelWithDebInfo build, a heap address under ASan): never the CSR. */
+    assert_int_not_equal(reg(uc, UC_RISCV_REG_SSCRATCH), 0x1234);
     uc_close(uc);
 }
 
