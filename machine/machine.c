@@ -301,11 +301,14 @@ static void power_off(void *ctx, uint32_t code)
     emu_core_request_stop(&m->core);
 }
 
-/* UC_HOOK_MEM_*_UNMAPPED. Unicorn 2.0.1 checks every virtual address
+/* UC_HOOK_MEM_*_UNMAPPED. Unicorn 2.0.1 checked every virtual address
  * against its own memory map before the guest's page tables, so a user
  * process touching an address where nothing exists (NULL, far away) would
- * stop the emulator instead of faulting. For user mode, the board maps an
- * inaccessible page there and lets the access go on: the page-table walk
+ * have stopped the emulator instead of faulting. Unicorn 2.1.1 walks the
+ * page tables first and raises the page fault itself
+ * (emu/unicorn-facts: unmapped_virtual_address_faults_without_hook), so
+ * for user mode this hook is now only a fallback: the board maps an
+ * inaccessible page there and lets the access go on, the page-table walk
  * then fails and the CPU raises the page fault a real machine would, with
  * the exact PC and address. The kernel identity-maps only RAM and devices,
  * so those pages are never reachable. A kernel-mode access is a kernel

@@ -1,21 +1,21 @@
 /* machine/arch/riscv64.c: RV64 board support: trap entry into S-mode.
  *
- * Unicorn 2.0.1 never takes a synchronous exception itself: it calls
+ * Unicorn 2.1.1 never takes a synchronous exception itself: it calls
  * UC_HOOK_INTR with the cause and then continues after the instruction
- * (ebreak instead ends uc_emu_start with UC_ERR_EXCEPTION after calling
- * UC_HOOK_INSN_INVALID: see rv_hook_invalid). This file does what the
+ * (ebreak too, after UC_HOOK_INSN_INVALID, but uc_emu_start then returns
+ * UC_ERR_EXCEPTION: see rv_hook_intr and rv_hook_invalid). This file does what the
  * hardware (and QEMU's riscv_cpu_do_interrupt) does for a trap delegated
  * to S-mode: sepc = the trapping PC, scause, stval (the fault address for
  * access/page faults and misaligned accesses, else 0),
  * sstatus.SPP = previous mode, SPIE = SIE, SIE = 0, mode = S, PC = stvec,
  * load reservation dropped.
  *
- * Unicorn 2.0.1 has no register for the privilege mode, and it checks
+ * Unicorn 2.1.1 has no register for the privilege mode, and it checks
  * host CSR accesses against the guest's current mode. So the mode is
  * switched by patching `priv` in a saved context (uc_context_save /
  * uc_context_restore), then the S-mode CSRs are written through the API.
  * The raw offsets into the context come from CPURISCVState in
- * qemu/target/riscv/cpu.h of 2.0.1; boot() verifies them before use, on
+ * qemu/target/riscv/cpu.h of 2.1.1; boot() verifies them before use, on
  * the machine's own engine (values written through the API, the mode
  * change refusing M-mode CSR writes) and on a small scratch engine (a
  * real page fault: cause, badaddr, mode, reported PC).
@@ -99,7 +99,7 @@ static const char *rv_cause_name(uint64_t cause)
 }
 
 /* Returns true if exception `cause` reports its address in stval (the
- * list of riscv_cpu_do_interrupt in 2.0.1). */
+ * list of riscv_cpu_do_interrupt in 2.1.1). */
 static bool rv_cause_has_addr(uint64_t cause)
 {
     switch (cause) {
