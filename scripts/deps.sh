@@ -10,16 +10,23 @@
 # pins it so that apt takes exactly those four packages from it and
 # nothing else (they need only libc6 >= 2.34; Debian 12 has 2.36). The two
 # files it writes are shown in docs/machine.md ("The engine").
+#
+# The guest toolchain is LLVM 14 (clang-14, lld-14, llvm-14, clang-format-14):
+# the kernel image, and so every cycle count and trace, must be the same
+# bits on every host. Debian 12 ships it; on Debian 13 it comes the other
+# way, from Debian 12's archive, pinned the same way to just those packages.
 set -eu
-PKGS="cmake make gcc pkg-config clang lld llvm clang-format
+PKGS="git cmake make gcc pkg-config clang clang-14 lld-14 llvm-14 clang-format-14
 libunicorn-dev libcapstone-dev libcjson-dev libcmocka-dev libsdl2-dev
 libsdl2-ttf-dev libpng-dev fonts-dejavu-core xvfb xauth valgrind"
 # The engine's packages: the version each must start with.
 UNICORN_WANT="2.1.1"
 CAPSTONE_WANT="5."
 ENGINE_PKGS="libunicorn-dev libunicorn2t64 libcapstone-dev libcapstone5"
-SOURCES=/etc/apt/sources.list.d/ipcemu-trixie.sources
-PREFS=/etc/apt/preferences.d/ipcemu-trixie
+# LLVM 14 and what it needs that Debian 13 does not have.
+LLVM14_PKGS="clang-14 lld-14 llvm-14 clang-format-14 libllvm14 libclang-cpp14
+libclang-common-14-dev libclang1-14 libclang-rt-14-dev llvm-14-linker-tools
+llvm-14-runtime llvm-14-tools llvm-14-dev libldap-2.5-0 libcurl3-nss"
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -52,34 +59,41 @@ codename=""
 echo "scripts/deps.sh: installing:$missing"
 $SUDO apt-get update -qq
 
-if [ "$codename" = "bookworm" ]; then
-    # Debian 12: take the engine from Debian 13's archive, pinned. The
-    # archive's key is in Debian 12's own debian-archive-keyring (its
-    # current update); the mirror is the one this machine already uses.
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq debian-archive-keyring >/dev/null
+# Adds Debian release $1's archive (the mirror this machine already uses)
+# as an apt source that apt takes only packages $2 from (priority 600;
+# everything else there -10: never, not even as a dependency).
+pin_release() {
+    rel="$1"
     uri="$(sed -n 's/^URIs:[[:space:]]*\([^[:space:]]*debian\)\/*$/\1/p' \
         /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n 1)"
-    [ -n "$uri" ] || uri="$(sed -n 's/^deb[[:space:]]\{1,\}\(\[[^]]*\][[:space:]]\{1,\}\)\{0,1\}\([^[:space:]]*debian\)\/*[[:space:]]\{1,\}bookworm[[:space:]].*/\2/p' \
+    [ -n "$uri" ] || uri="$(sed -n 's/^deb[[:space:]]\{1,\}\(\[[^]]*\][[:space:]]\{1,\}\)\{0,1\}\([^[:space:]]*debian\)\/*[[:space:]]\{1,\}[a-z]\{1,\}[[:space:]].*/\2/p' \
         /etc/apt/sources.list 2>/dev/null | head -n 1)"
     [ -n "$uri" ] || uri="http://deb.debian.org/debian"
     tmp="$(mktemp)"
-    printf 'Types: deb\nURIs: %s\nSuites: trixie\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-        "$uri" >"$tmp"
-    $SUDO install -m 0644 "$tmp" "$SOURCES"
-    cat >"$tmp" <<EOF
-# ipcemu (scripts/deps.sh): from Debian 13 "trixie", only the engine.
-Package: *
-Pin: release n=trixie
-Pin-Priority: -10
-
-Package: $ENGINE_PKGS
-Pin: release n=trixie
-Pin-Priority: 600
-EOF
-    $SUDO install -m 0644 "$tmp" "$PREFS"
+    printf 'Types: deb\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+        "$uri" "$rel" >"$tmp"
+    $SUDO install -m 0644 "$tmp" "/etc/apt/sources.list.d/ipcemu-$rel.sources"
+    {
+        echo "# ipcemu (scripts/deps.sh): from Debian \"$rel\", only these packages."
+        echo "Package: *"
+        echo "Pin: release n=$rel"
+        echo "Pin-Priority: -10"
+        echo
+        echo "Package: $(echo $2)"
+        echo "Pin: release n=$rel"
+        echo "Pin-Priority: 600"
+    } >"$tmp"
+    $SUDO install -m 0644 "$tmp" "/etc/apt/preferences.d/ipcemu-$rel"
     rm -f "$tmp"
     $SUDO apt-get update -qq
-fi
+}
+
+# The archives' keys are in debian-archive-keyring (its current update).
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq debian-archive-keyring >/dev/null
+case "$codename" in
+bookworm) pin_release trixie "$ENGINE_PKGS" ;;
+trixie) pin_release bookworm "$LLVM14_PKGS" ;;
+esac
 
 # shellcheck disable=SC2086
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
