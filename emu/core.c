@@ -222,7 +222,9 @@ static inline __attribute__((always_inline)) void block_charge(struct emu_core *
                                                                struct emu_block *b)
 {
     b->execs++;
-    c->attr_slot = b->func >= 0 ? (uint32_t)b->func : c->attr_default;
+    uint32_t slot = b->func >= 0 ? (uint32_t)b->func : c->attr_default;
+    if (slot != c->attr_slot) /* mostly the same: spare the store */
+        c->attr_slot = slot;
     c->instructions += b->insns;
     uint64_t owed = c->frac + b->cost;
     c->frac = (uint32_t)(owed & (EMU_FRAC - 1));

@@ -98,7 +98,7 @@ void tm_set_exact(struct tm_state *s, bool exact)
 
 void tm_break_flow(struct tm_state *s)
 {
-    s->pending |= TM_PENDING_BROKEN;
+    s->prev |= TM_PREV_BROKEN;
 }
 
 /* The block's estimates: the averages of its measured runs so far. */

@@ -20,15 +20,19 @@
 
 enum tm_mode { TM_OFF, TM_WARMING, TM_MEASURING };
 
-/* tm_state.pending: what the next block must do first. */
-#define TM_PENDING_BROKEN 0x01u              /* a trap came: no prediction applies */
-#define TM_PENDING_ROOT EMU_BLOCK_ROOT_WRITE /* the last block wrote the root */
+/* tm_state.prev: the flags of the block that ran last (its flow in
+ * EMU_BLOCK_FLOW_MASK, whether it wrote the root) and whether a trap came
+ * since, in one byte (one store per block). */
+#define TM_PREV_ROOT EMU_BLOCK_ROOT_WRITE /* it wrote the root: switch at the next block */
+#define TM_PREV_BROKEN 0x80u              /* a trap came: no prediction applies */
+_Static_assert(!((EMU_BLOCK_FLOW_MASK | EMU_BLOCK_ROOT_WRITE | EMU_BLOCK_TLB_FLUSH) &
+                 TM_PREV_BROKEN),
+               "TM_PREV_BROKEN is not a block flag");
 
 /* The dynamic state of one core, owned by the core (emu_core.timing). */
 struct tm_state {
     /* Read or written for every block. */
-    uint8_t pending;            /* TM_PENDING_* */
-    uint8_t prev_flow;          /* enum emu_flow that ended the last block */
+    uint8_t prev;               /* TM_PREV_* | the last block's flow (0: none) */
     uint8_t mode;               /* enum tm_mode */
     uint64_t prev_fall;         /* the address after the last block (0: none) */
     struct emu_block *cur;      /* the block running now (valid until the next block) */
@@ -70,7 +74,8 @@ tm_flow_cost(struct emu_core *c, struct tm_state *s, uint64_t next)
 {
     /* The common kinds are spelled out so that the predictor's own switch
      * folds away. */
-    switch (s->prev_flow) {
+    enum emu_flow flow = (enum emu_flow)(s->prev & EMU_BLOCK_FLOW_MASK);
+    switch (flow) {
     case EMU_FLOW_NONE:
     case EMU_FLOW_TRAP:
         return 0;
@@ -83,44 +88,63 @@ tm_flow_cost(struct emu_core *c, struct tm_state *s, uint64_t next)
         s->u.st.branches++; /* a direct jump is always predicted */
         return 0;
     default:
-        return tm_uarch_branch(&s->u, (enum emu_flow)s->prev_flow, s->prev_fall, next);
+        return tm_uarch_branch(&s->u, flow, s->prev_fall, next);
     }
 }
 
 /* Called by the core's block hook for block `b`, which starts now: charges
  * `base` (its static cost, whole cycles) and what the model adds. The
- * static cost and a mispredict penalty reach the clock and the
- * attribution in one addition (each is a chain from block to block
- * through memory), the penalty even when it is 0 (no host branch on the
- * guest's outcome). */
+ * static cost, a mispredict penalty and the data side's estimates reach
+ * the clock and the attribution in one addition (each is a chain from
+ * block to block through memory; stores are what the hook is bound by),
+ * the penalty even when it is 0 (no host branch on the guest's outcome). */
 static inline __attribute__((always_inline)) void tm_on_block(struct emu_core *c,
                                                               struct emu_block *b, uint64_t base)
 {
     struct tm_state *s = c->timing;
-    uint8_t pending = s->pending;
-    if (__builtin_expect(pending & TM_PENDING_ROOT, 0))
+    uint8_t prev = s->prev;
+    if (__builtin_expect(prev & TM_PREV_ROOT, 0))
         tm_switch_root(c, s);
     uint32_t penalty = 0;
-    if (__builtin_expect(!(pending & TM_PENDING_BROKEN), 1))
+    if (__builtin_expect(!(prev & TM_PREV_BROKEN), 1))
         penalty = tm_flow_cost(c, s, b->addr);
-    c->cycles += base + penalty;
+    /* base, penalty and the estimates owed reach the clock and the
+     * attribution in one addition each */
+    uint64_t add = base + penalty;
     c->charged[EMU_CHARGE_BASE] += base;
     c->charged[EMU_CHARGE_BRANCH] += penalty;
-    c->attr[c->attr_slot] += base + penalty;
     s->cur = b;
     if (s->mode == TM_OFF) {
-        /* hooks off: what this block's loads cost when it was measured */
+        /* hooks off: what this block's loads cost when it was measured
+         * (adding nothing when that was nothing) */
         if (__builtin_expect(b->dexecs != 0, 1)) {
-            s->est_cache_frac += b->est_cache;
-            s->est_tlb_frac += b->est_tlb;
+            if (b->est_cache | b->est_tlb) {
+                uint64_t ec = s->est_cache_frac + b->est_cache;
+                uint64_t et = s->est_tlb_frac + b->est_tlb;
+                if ((ec | et) >= EMU_FRAC) {
+                    c->charged[EMU_CHARGE_CACHE] += ec >> EMU_FRAC_BITS;
+                    c->charged[EMU_CHARGE_TLB] += et >> EMU_FRAC_BITS;
+                    add += (ec >> EMU_FRAC_BITS) + (et >> EMU_FRAC_BITS);
+                    ec &= EMU_FRAC - 1;
+                    et &= EMU_FRAC - 1;
+                }
+                s->est_cache_frac = ec;
+                s->est_tlb_frac = et;
+            }
         } else {
+            /* reads the clock: bring it up to date first */
+            c->cycles += add;
+            c->attr[c->attr_slot] += add;
+            add = 0;
             tm_charge_unmeasured(c, s, b);
+            if ((s->est_cache_frac | s->est_tlb_frac) >= EMU_FRAC)
+                tm_charge_owed(c, s);
         }
-        if (__builtin_expect((s->est_cache_frac | s->est_tlb_frac) >= EMU_FRAC, 0))
-            tm_charge_owed(c, s);
     } else if (s->mode == TM_MEASURING) {
         tm_measure_block(s, b);
     }
+    c->cycles += add;
+    c->attr[c->attr_slot] += add;
     /* No L1I set changed since b's lines were the last used of theirs:
      * each is a hit that changes nothing. */
     if (__builtin_expect(b->l1i_epoch == s->u.l1i_epoch, 1))
@@ -130,9 +154,8 @@ static inline __attribute__((always_inline)) void tm_on_block(struct emu_core *c
     uint8_t flags = b->flags;
     if (__builtin_expect(flags & EMU_BLOCK_TLB_FLUSH, 0))
         tm_uarch_flush_tlb(&s->u);
-    s->pending = flags & TM_PENDING_ROOT;
+    s->prev = flags & (EMU_BLOCK_FLOW_MASK | TM_PREV_ROOT);
     s->prev_fall = b->addr + b->size;
-    s->prev_flow = flags & EMU_BLOCK_FLOW_MASK;
 }
 
 #endif
