@@ -217,9 +217,9 @@ static struct emu_block *block_lookup(struct emu_core *c, uint64_t addr, uint32_
 
 /* Charges block b, which starts now: its instructions, its static cost
  * (to the block's attribution slot) and, with a timing model, its dynamic
- * part (tm_on_block). */
+ * part (tm_on_block; `plain` as there). */
 static inline __attribute__((always_inline)) void block_charge(struct emu_core *c,
-                                                               struct emu_block *b)
+                                                               struct emu_block *b, bool plain)
 {
     b->execs++;
     uint32_t slot = b->func >= 0 ? (uint32_t)b->func : c->attr_default;
@@ -229,7 +229,7 @@ static inline __attribute__((always_inline)) void block_charge(struct emu_core *
     uint64_t owed = c->frac + b->cost;
     c->frac = (uint32_t)(owed & (EMU_FRAC - 1));
     if (c->timing)
-        tm_on_block(c, b, owed >> EMU_FRAC_BITS);
+        tm_on_block(c, b, owed >> EMU_FRAC_BITS, plain);
     else
         emu_core_charge(c, EMU_CHARGE_BASE, owed >> EMU_FRAC_BITS);
 }
@@ -276,7 +276,7 @@ static __attribute__((noinline)) void block_hook_slow(struct emu_core *c, uint64
     } else {
         c->blocks.dm[dm_slot(addr)] = b;
     }
-    block_charge(c, b);
+    block_charge(c, b, false);
 }
 
 /* UC_HOOK_BLOCK: charges the block that starts now, or, once the clock
@@ -295,9 +295,10 @@ static void block_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
     if (__builtin_expect(b->addr == addr && b->size == size && b->gen == c->code_gen &&
                              c->cycles < c->deadline && !c->block_cb &&
                              (!c->drop_due ||
-                              !(c->drop_due & (1u << (addr >= c->user_lo && addr < c->user_hi)))),
+                              !(c->drop_due & (1u << (addr >= c->user_lo && addr < c->user_hi)))) &&
+                             (!c->timing || tm_block_is_plain(c->timing, b)),
                          1))
-        block_charge(c, b);
+        block_charge(c, b, true);
     else
         block_hook_slow(c, addr, size);
 }

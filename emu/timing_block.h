@@ -37,8 +37,9 @@ struct tm_state {
     uint64_t prev_fall;         /* the address after the last block (0: none) */
     struct emu_block *cur;      /* the block running now (valid until the next block) */
     uint64_t est_cache_frac;    /* estimates owed, 1/EMU_FRAC cycles */
-    uint64_t est_tlb_frac;      /* ... */
     const struct tm_profile *p; /* not owned; outlives the state */
+    uint64_t est_tlb_frac;      /* ... (apart from est_cache_frac: paired, GCC makes them one
+                                   vector, whose loads cannot take the stores before) */
     struct tm_uarch u;          /* caches, TLB, predictor and their counters */
     /* The rest. */
     uint64_t mmio_base, mmio_size;
@@ -87,23 +88,44 @@ tm_flow_cost(struct emu_core *c, struct tm_state *s, uint64_t next)
     case EMU_FLOW_JUMP:
         s->u.st.branches++; /* a direct jump is always predicted */
         return 0;
-    default:
+    case EMU_FLOW_CALL:
+        return tm_uarch_branch(&s->u, EMU_FLOW_CALL, s->prev_fall, next);
+    case EMU_FLOW_CALL_INDIRECT:
+        return tm_uarch_branch(&s->u, EMU_FLOW_CALL_INDIRECT, s->prev_fall, next);
+    case EMU_FLOW_INDIRECT:
+        return tm_uarch_branch(&s->u, EMU_FLOW_INDIRECT, s->prev_fall, next);
+    case EMU_FLOW_RET:
+        return tm_uarch_branch(&s->u, EMU_FLOW_RET, s->prev_fall, next);
+    default: /* no other kind ends a block */
         return tm_uarch_branch(&s->u, flow, s->prev_fall, next);
     }
 }
 
+/* Returns whether block b, starting now, is plain: it needs none of the
+ * out-of-line cases of tm_on_block (the last block wrote the root; a
+ * measured window, or an estimate for a block never measured; an L1I set
+ * changed since its last fetch; it flushes the TLB). */
+static inline bool tm_block_is_plain(const struct tm_state *s, const struct emu_block *b)
+{
+    return !(s->prev & TM_PREV_ROOT) && b->l1i_epoch == s->u.l1i_epoch &&
+           !(b->flags & EMU_BLOCK_TLB_FLUSH) &&
+           (s->mode == TM_OFF ? b->dexecs != 0 : s->mode == TM_WARMING);
+}
+
 /* Called by the core's block hook for block `b`, which starts now: charges
- * `base` (its static cost, whole cycles) and what the model adds. The
+ * `base` (its static cost, whole cycles) and what the model adds. `plain`
+ * (a constant at each call) is tm_block_is_plain(s, b): the block hook's
+ * common path then calls nothing, and needs no registers saved. The
  * static cost, a mispredict penalty and the data side's estimates reach
  * the clock and the attribution in one addition (each is a chain from
  * block to block through memory; stores are what the hook is bound by),
  * the penalty even when it is 0 (no host branch on the guest's outcome). */
-static inline __attribute__((always_inline)) void tm_on_block(struct emu_core *c,
-                                                              struct emu_block *b, uint64_t base)
+static inline __attribute__((always_inline)) void
+tm_on_block(struct emu_core *c, struct emu_block *b, uint64_t base, bool plain)
 {
     struct tm_state *s = c->timing;
     uint8_t prev = s->prev;
-    if (__builtin_expect(prev & TM_PREV_ROOT, 0))
+    if (!plain && (prev & TM_PREV_ROOT))
         tm_switch_root(c, s);
     uint32_t penalty = 0;
     if (__builtin_expect(!(prev & TM_PREV_BROKEN), 1))
@@ -117,7 +139,7 @@ static inline __attribute__((always_inline)) void tm_on_block(struct emu_core *c
     if (s->mode == TM_OFF) {
         /* hooks off: what this block's loads cost when it was measured
          * (adding nothing when that was nothing) */
-        if (__builtin_expect(b->dexecs != 0, 1)) {
+        if (plain || b->dexecs != 0) {
             if (b->est_cache | b->est_tlb) {
                 uint64_t ec = s->est_cache_frac + b->est_cache;
                 uint64_t et = s->est_tlb_frac + b->est_tlb;
@@ -140,19 +162,19 @@ static inline __attribute__((always_inline)) void tm_on_block(struct emu_core *c
             if ((s->est_cache_frac | s->est_tlb_frac) >= EMU_FRAC)
                 tm_charge_owed(c, s);
         }
-    } else if (s->mode == TM_MEASURING) {
+    } else if (!plain && s->mode == TM_MEASURING) {
         tm_measure_block(s, b);
     }
     c->cycles += add;
     c->attr[c->attr_slot] += add;
     /* No L1I set changed since b's lines were the last used of theirs:
      * each is a hit that changes nothing. */
-    if (__builtin_expect(b->l1i_epoch == s->u.l1i_epoch, 1))
+    if (plain || b->l1i_epoch == s->u.l1i_epoch)
         s->u.st.l1i_access += b->l1i_lines;
     else
         tm_fetch_block(c, s, b);
     uint8_t flags = b->flags;
-    if (__builtin_expect(flags & EMU_BLOCK_TLB_FLUSH, 0))
+    if (!plain && (flags & EMU_BLOCK_TLB_FLUSH))
         tm_uarch_flush_tlb(&s->u);
     s->prev = flags & (EMU_BLOCK_FLOW_MASK | TM_PREV_ROOT);
     s->prev_fall = b->addr + b->size;

@@ -127,8 +127,8 @@ void tm_uarch_flush_tlb(struct tm_uarch *u);
 
 /* Returns whether the branch ending at `fall` that went to `next` was
  * predicted, updating the predictor either way. */
-static inline bool tm_uarch_predicted(struct tm_uarch *u, enum emu_flow flow, uint64_t fall,
-                                      uint64_t next)
+static inline __attribute__((always_inline)) bool
+tm_uarch_predicted(struct tm_uarch *u, enum emu_flow flow, uint64_t fall, uint64_t next)
 {
     const struct tm_profile *p = u->p;
     /* any address inside the last instruction identifies the branch */
@@ -180,8 +180,8 @@ static inline bool tm_uarch_predicted(struct tm_uarch *u, enum emu_flow flow, ui
  * predictor. Returns the mispredict penalty, or 0 when it was predicted
  * (direct jumps and calls always are). Inline, with the predictor: the
  * block hook calls it for nearly every block. */
-static inline uint32_t tm_uarch_branch(struct tm_uarch *u, enum emu_flow flow, uint64_t fall,
-                                       uint64_t next)
+static inline __attribute__((always_inline)) uint32_t
+tm_uarch_branch(struct tm_uarch *u, enum emu_flow flow, uint64_t fall, uint64_t next)
 {
     u->st.branches++;
     unsigned missed = !tm_uarch_predicted(u, flow, fall, next);
