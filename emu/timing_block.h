@@ -102,14 +102,17 @@ tm_flow_cost(struct emu_core *c, struct tm_state *s, uint64_t next)
 }
 
 /* Returns whether block b, starting now, is plain: it needs none of the
- * out-of-line cases of tm_on_block (the last block wrote the root; a
- * measured window, or an estimate for a block never measured; an L1I set
- * changed since its last fetch; it flushes the TLB). */
+ * out-of-line cases of tm_on_block (the last block wrote the root; an
+ * estimate for a block never measured; a measured run of a block whose
+ * loads missed, whose estimates follow; an L1I set changed since its last
+ * fetch; it flushes the TLB). */
 static inline bool tm_block_is_plain(const struct tm_state *s, const struct emu_block *b)
 {
     return !(s->prev & TM_PREV_ROOT) && b->l1i_epoch == s->u.l1i_epoch &&
            !(b->flags & EMU_BLOCK_TLB_FLUSH) &&
-           (s->mode == TM_OFF ? b->dexecs != 0 : s->mode == TM_WARMING);
+           (s->mode == TM_OFF       ? b->dexecs != 0
+            : s->mode == TM_WARMING ? true
+                                    : !(b->dcache | b->dtlb));
 }
 
 /* Called by the core's block hook for block `b`, which starts now: charges
@@ -162,8 +165,14 @@ tm_on_block(struct emu_core *c, struct emu_block *b, uint64_t base, bool plain)
             if ((s->est_cache_frac | s->est_tlb_frac) >= EMU_FRAC)
                 tm_charge_owed(c, s);
         }
-    } else if (!plain && s->mode == TM_MEASURING) {
-        tm_measure_block(s, b);
+    } else if (s->mode == TM_MEASURING) {
+        if (plain) {
+            /* its loads never missed: its estimates stay 0 */
+            b->dexecs++;
+            s->meas_loads += b->loads;
+        } else {
+            tm_measure_block(s, b);
+        }
     }
     c->cycles += add;
     c->attr[c->attr_slot] += add;
