@@ -9,8 +9,10 @@
  * counter, the attribution to kernel functions, the trace hash) with the
  * values recorded in GOLDEN.json (tests/emu/timing-golden.json) before the
  * model was made faster. A change meant only to make the model faster must
- * leave all of them as they are; a change to the model itself records the
- * file again (--record, every architecture) and says why in its commit. */
+ * leave all of them as they are; a change to the model itself, or to what
+ * runs (guest code, the machine, the scenarios), records the file again
+ * (--record, every architecture, with a build whose model is unchanged)
+ * and says why in its commit. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
