@@ -97,14 +97,22 @@ const struct emu_arch *emu_arch_by_name(const char *name);
 /* Returns the architecture with id `id` (id < EMU_ARCH_COUNT). */
 const struct emu_arch *emu_arch_get(enum emu_arch_id id);
 
+/* What a block does besides its cost (struct emu_block.flags, above its
+ * flow in the low bits). */
+#define EMU_BLOCK_FLOW_MASK 0x0fu
+#define EMU_BLOCK_ROOT_WRITE 0x10u /* writes the translation root */
+#define EMU_BLOCK_TLB_FLUSH 0x20u  /* flushes the TLB */
+
 /* One cached block cost. Open addressing, keyed by address and size. */
 struct emu_block {
     /* What the block hook reads every time, in the first 64 bytes (the
      * block array is 64-byte aligned and blocks are 128 bytes long: one
      * host cache line). */
     uint64_t addr;
-    uint64_t cost;  /* static cost, in 1/EMU_FRAC cycles */
-    uint64_t execs; /* times it started */
+    uint64_t cost;      /* static cost, in 1/EMU_FRAC cycles */
+    uint64_t execs;     /* times it started */
+    uint64_t l1i_epoch; /* the timing model's L1I epoch at its last fetch, when
+                           its lines were all the last used of their sets */
     uint32_t size;
     uint32_t insns;
     uint32_t gen; /* core->code_gen when its bytes were last checked */
@@ -114,10 +122,9 @@ struct emu_block {
      * cycles, and how many runs were measured. */
     uint32_t est_cache, est_tlb;
     uint32_t dexecs;
-    uint16_t loads;  /* instructions that load */
-    uint8_t flow;    /* enum emu_flow of the last instruction */
-    bool root_write; /* writes the translation root */
-    bool tlb_flush;  /* flushes the TLB */
+    uint16_t loads;    /* instructions that load */
+    uint8_t flags;     /* enum emu_flow of the last instruction | EMU_BLOCK_* */
+    uint8_t l1i_lines; /* L1I lines it spans (0: not known yet, or too many) */
     /* The rest. */
     uint64_t target;       /* direct target of the last instruction, 0 if none */
     uint64_t hash;         /* of its code bytes, to tell a rewrite from a data store */
@@ -148,20 +155,27 @@ void emu_insn_writes(struct emu_insn *in, uint16_t reg);
 /* Returns "base", "cache", ... for a charge kind. */
 const char *emu_charge_name(enum emu_charge k);
 
-/* The block cache: an open-addressing index of compact keys (so that the
- * lookup the block hook does for every block touches little host memory)
- * over a dense array of blocks in the order they were first seen. */
+/* The block cache: an open-addressing index of compact keys over a dense
+ * array of blocks in the order they were first seen, and in front of it a
+ * direct-mapped table of the blocks seen last (by address), which the
+ * block hook reads first: one load and a tag check per block. */
 struct emu_block_key {
     uint64_t addr;
     uint32_t size;  /* 0: empty */
     uint32_t index; /* into blocks */
 };
 
+#define EMU_BLOCK_DM_BITS 12
+#define EMU_BLOCK_DM (1u << EMU_BLOCK_DM_BITS)
+
 struct emu_block_cache {
     struct emu_block_key *keys; /* owned; capacity is a power of two */
     size_t capacity;
     struct emu_block *blocks; /* owned; `used` of them, room for `room` */
     size_t used, room;
+    /* owned: EMU_BLOCK_DM entries, each a block of `blocks` or a stand-in
+     * that matches no address (emptied when `blocks` moves or is flushed) */
+    struct emu_block **dm;
 };
 
 /* Why emu_core_run returned. */
