@@ -289,8 +289,9 @@ static __attribute__((noinline)) void block_hook_slow(struct emu_core *c, uint64
  * has reached the deadline, stops the core before it. (A stop requested
  * from this hook keeps the block from running: it runs, and is charged,
  * when the core is started again.) The stop is asked again at every block
- * past the deadline, because a PC write from another hook (quit_request)
- * cancels a pending stop in Unicorn 2.0.1. The timing model plugs in
+ * past the deadline: a PC write from another hook (quit_request) cancelled
+ * a pending stop in Unicorn 2.0.1; 2.1.1 keeps it (emu/unicorn-facts:
+ * pc_write_keeps_pending_stop), and asking again is harmless. The timing model plugs in
  * here. Most blocks take the first branch: the block is in the
  * direct-mapped table with the same code, and nothing else is due. */
 static void block_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *user)

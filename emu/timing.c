@@ -204,7 +204,7 @@ static int u64_cmp(const void *a, const void *b)
 
 /* Drops Unicorn's translations of every page holding a block of class
  * `cls` the core has seen, one call per page. (A full tb flush would do,
- * but costs about 0.1 s in Unicorn 2.0.1.) uc_ctl_remove_cache finds a
+ * but cost about 0.1 s in Unicorn 2.0.1.) uc_ctl_remove_cache finds a
  * page through the CPU's current MMU context and silently does nothing
  * when it cannot fetch from it there: kernel pages from user mode, and on
  * AArch64 (PXN) and RISC-V user pages from the kernel. Translations it
@@ -245,7 +245,7 @@ void tm_drop_class(struct emu_core *c, unsigned cls)
     c->drop_due &= (uint8_t) ~(1u << cls);
 }
 
-/* Adds or removes the memory hooks. Unicorn 2.0.1 decides at translation
+/* Adds or removes the memory hooks. Unicorn (2.0.1 and 2.1.1) decides at translation
  * time whether a block's loads and stores call hooks, so the translated
  * code is dropped either way. */
 static int set_hooked(struct emu_core *c, bool on)
@@ -268,7 +268,7 @@ static int set_hooked(struct emu_core *c, bool on)
         c->drop_due = 3; /* each class at its next block */
         return 0;
     }
-    /* Unicorn 2.0.1 only forgets a deleted hook when uc_emu_start returns:
+    /* Unicorn (2.1.1 too) only forgets a deleted hook when uc_emu_start returns:
      * code translated before then still calls it. So this run ends after
      * its first block and the next one drops the translations. */
     EMU_UC(c, uc_hook_del(c->uc, s->hook), failed);
