@@ -101,15 +101,33 @@ tm_flow_cost(struct emu_core *c, struct tm_state *s, uint64_t next)
     }
 }
 
+/* Returns whether fetching block b now changes nothing in the L1I: every
+ * line it spans is the last used of its set (a hit that moves nothing).
+ * True at once while no L1I set changed since b's last fetch (the epoch);
+ * otherwise each of its lines (at most 4, known after a first fetch) is
+ * checked against its set's last line, as tm_uarch_fetch_lines would. */
+static inline bool tm_l1i_quiet(const struct tm_state *s, const struct emu_block *b)
+{
+    if (b->l1i_epoch == s->u.l1i_epoch)
+        return true;
+    uint32_t n = b->l1i_lines;
+    if (n == 0 || n > 4)
+        return false;
+    uint64_t line = b->addr >> s->u.l1i.shift, mask = s->u.l1i.sets - 1;
+    for (uint32_t i = 0; i < n; i++)
+        if (s->u.l1i.mru[(line + i) & mask] != line + i + 1)
+            return false;
+    return true;
+}
+
 /* Returns whether block b, starting now, is plain: it needs none of the
  * out-of-line cases of tm_on_block (the last block wrote the root; an
  * estimate for a block never measured; a measured run of a block whose
- * loads missed, whose estimates follow; an L1I set changed since its last
- * fetch; it flushes the TLB). */
+ * loads missed, whose estimates follow; an L1I line of it not the last
+ * used of its set; it flushes the TLB). */
 static inline bool tm_block_is_plain(const struct tm_state *s, const struct emu_block *b)
 {
-    return !(s->prev & TM_PREV_ROOT) && b->l1i_epoch == s->u.l1i_epoch &&
-           !(b->flags & EMU_BLOCK_TLB_FLUSH) &&
+    return !(s->prev & TM_PREV_ROOT) && tm_l1i_quiet(s, b) && !(b->flags & EMU_BLOCK_TLB_FLUSH) &&
            (s->mode == TM_OFF       ? b->dexecs != 0
             : s->mode == TM_WARMING ? true
                                     : !(b->dcache | b->dtlb));
@@ -176,9 +194,9 @@ tm_on_block(struct emu_core *c, struct emu_block *b, uint64_t base, bool plain)
     }
     c->cycles += add;
     c->attr[c->attr_slot] += add;
-    /* No L1I set changed since b's lines were the last used of theirs:
-     * each is a hit that changes nothing. */
-    if (plain || b->l1i_epoch == s->u.l1i_epoch)
+    /* b's lines are the last used of their sets: each is a hit that
+     * changes nothing. */
+    if (plain || tm_l1i_quiet(s, b))
         s->u.st.l1i_access += b->l1i_lines;
     else
         tm_fetch_block(c, s, b);
