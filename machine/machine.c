@@ -24,9 +24,6 @@
 #define MACHINE_IRQ_RECHECK_CYCLES 1ULL
 /* The code class of user code (emu/cpu.h: c->stop_due). */
 #define MACHINE_CLASS_USER 1u
-/* Most pages of never-mapped address space the board stands in for (see
- * unmapped_hook) before it gives up on a guest. */
-#define MACHINE_SHADOW_PAGES_MAX 4096u
 /* Default scheduler quantum handed to the kernel. */
 #define MACHINE_QUANTUM_DEFAULT 20000ULL
 
@@ -301,56 +298,30 @@ static void power_off(void *ctx, uint32_t code)
     emu_core_request_stop(&m->core);
 }
 
-/* UC_HOOK_MEM_*_UNMAPPED. Unicorn 2.0.1 checked every virtual address
- * against its own memory map before the guest's page tables, so a user
- * process touching an address where nothing exists (NULL, far away) would
- * have stopped the emulator instead of faulting. Unicorn 2.1.1 walks the
- * page tables first and raises the page fault itself
- * (emu/unicorn-facts: unmapped_virtual_address_faults_without_hook), so
- * for user mode this hook is now only a fallback: the board maps an
- * inaccessible page there and lets the access go on, the page-table walk
- * then fails and the CPU raises the page fault a real machine would, with
- * the exact PC and address. The kernel identity-maps only RAM and devices,
- * so those pages are never reachable. A kernel-mode access is a kernel
- * fault. Returns true when the access may go on. */
+/* UC_HOOK_MEM_*_UNMAPPED: an access to a physical address where the
+ * machine has nothing. Unicorn 2.1.1 walks the guest's page tables before
+ * it checks its memory map (emu/unicorn-facts:
+ * unmapped_virtual_address_faults_without_hook), so a user process
+ * touching an address its tables do not map (NULL, far away) gets the page
+ * fault a real machine gives without reaching this hook. (2.0.1 checked
+ * the virtual address first: the board used to map a stand-in page here
+ * for user accesses so that the walk could fault.) What reaches it is a
+ * kernel or bare program touching nothing, or page tables that map a
+ * user address to nothing: both a kernel fault. Returns false. */
 static bool unmapped_hook(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
                           void *user)
 {
     struct machine *m = user;
     struct emu_core *c = &m->core;
-    (void)value;
+    (void)uc, (void)size, (void)value;
     const char *what = type == UC_MEM_FETCH_UNMAPPED   ? "instruction fetch"
                        : type == UC_MEM_WRITE_UNMAPPED ? "write"
                                                        : "read";
-    if (!m->arch->user_mode(c)) {
-        char cause[64];
-        snprintf(cause, sizeof cause, "%s of unmapped memory", what);
-        machine_kernel_fault(m, c, cause, emu_pc(c), addr);
-        return false;
-    }
-    uint64_t first = addr & ~(MM_DEV_PAGE - 1);
-    uint64_t last = (addr + (uint64_t)(size > 0 ? size - 1 : 0)) & ~(MM_DEV_PAGE - 1);
-    for (uint64_t page = first;; page += MM_DEV_PAGE) {
-        if (m->shadow_pages >= MACHINE_SHADOW_PAGES_MAX) {
-            finish(m, MACHINE_FAULT,
-                   "user code touched more than %u pages of unmapped address space "
-                   "(last: %s at 0x%llx)",
-                   MACHINE_SHADOW_PAGES_MAX, what, (unsigned long long)addr);
-            emu_core_request_stop(c);
-            return false;
-        }
-        /* Not EMU_UC: UC_ERR_MAP is an answer (the other half was there). */
-        uc_err err = uc_mem_map(uc, page, MM_DEV_PAGE, UC_PROT_ALL);
-        if (err == UC_ERR_OK) {
-            m->shadow_pages++;
-        } else if (err != UC_ERR_MAP) {
-            emu_core_uc_failed(c, err, EMU_UC_SITE, "uc_mem_map(stand-in page)");
-            return false;
-        }
-        if (page == last)
-            break;
-    }
-    return true;
+    char cause[96];
+    snprintf(cause, sizeof cause, "%s of unmapped memory%s", what,
+             m->arch->user_mode(c) ? " (a user access the page tables map to nothing)" : "");
+    machine_kernel_fault(m, c, cause, emu_pc(c), addr);
+    return false;
 }
 
 int machine_init(struct machine *m, const struct machine_config *cfg, struct trc_log *log)

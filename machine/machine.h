@@ -101,7 +101,6 @@ struct machine {
                                  interrupts masked, or the controller held the
                                  line: in service or disabled) ... */
     uint64_t irq_masked_rise; /* ... for this rise of it (timer.fired) */
-    unsigned shadow_pages;    /* inaccessible pages standing in for nothing */
     /* Attribution slots (core->attr): the image's kernel functions by
      * address, then "user" (code outside them: user pages, no symbol) and
      * "idle". */
