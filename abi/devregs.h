@@ -4,6 +4,8 @@
 #ifndef IPCEMU_ABI_DEVREGS_H
 #define IPCEMU_ABI_DEVREGS_H
 
+#include <stdint.h>
+
 /* UART: write a byte to DATA to print it; STATUS reads TX_READY always. */
 #define UART_DATA 0x00
 #define UART_STATUS 0x04
@@ -53,12 +55,27 @@
 #define POWER_EXIT 0x00
 
 /* Trace port: fill TYPE, PID and ARG0..3 (as LO/HI halves), then write
- * COMMIT; the emulator stamps the record with the cycle clock. */
+ * COMMIT; the emulator stamps the record with the cycle clock. Or, one
+ * device write per event: write the physical address of a struct
+ * trace_rec in RAM to REC_LO/REC_HI once, then for each event fill the
+ * record and write POST (any value): the port reads the record from RAM at
+ * that write and stamps it the same way. */
 #define TRACE_TYPE 0x00
 #define TRACE_PID 0x04
 #define TRACE_ARG_LO(i) (0x08 + 8 * (i))
 #define TRACE_ARG_HI(i) (0x0c + 8 * (i))
 #define TRACE_NARGS 4
 #define TRACE_COMMIT 0x28
+#define TRACE_REC_LO 0x2c
+#define TRACE_REC_HI 0x30
+#define TRACE_POST 0x34
+
+/* The record TRACE_POST reads, little-endian as every supported core. */
+struct trace_rec {
+    uint32_t type;
+    uint32_t pid;
+    uint64_t arg[TRACE_NARGS];
+};
+_Static_assert(sizeof(struct trace_rec) == 40, "trace_rec is 40 bytes");
 
 #endif

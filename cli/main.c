@@ -2,6 +2,7 @@
  * exit status 0 ran and every expectation held, 1 ran but the outcome was
  * not ok, 2 bad usage or bad input. A command is a function in its own
  * file (cli.h) and a row of `commands` below. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,6 +16,7 @@ struct command {
     const char *name, *alias[2];
     const char *summary;
     int (*main)(int argc, char **argv);
+    bool engine; /* it runs the emulator: needs the supported Unicorn */
 };
 
 static int cmd_help(int argc, char **argv);
@@ -22,18 +24,27 @@ static int cmd_version(int argc, char **argv);
 
 /* Every command, in the order `ipcemu --help` lists them. */
 static const struct command commands[] = {
-    {"run", {NULL}, "run a JSON scenario (docs/scenarios.md) and check its expectations", cli_run},
-    {"replay", {NULL}, "re-run a recorded trace and check it gives the same events", cli_replay},
-    {"diff", {NULL}, "compare two traces: first difference, paths side by side", cli_diff},
-    {"view", {NULL}, "show a trace as a timeline (a window, or a PNG with --png)", cli_view},
-    {"boot", {NULL}, "boot the kernel and run a built-in demo workload", cli_boot},
-    {"exec", {NULL}, "run a bare-metal program on the machine, no kernel", cli_exec},
+    {"run",
+     {NULL},
+     "run a JSON scenario (docs/scenarios.md) and check its expectations",
+     cli_run,
+     true},
+    {"replay",
+     {NULL},
+     "re-run a recorded trace and check it gives the same events",
+     cli_replay,
+     true},
+    {"diff", {NULL}, "compare two traces: first difference, paths side by side", cli_diff, false},
+    {"view", {NULL}, "show a trace as a timeline (a window, or a PNG with --png)", cli_view, false},
+    {"boot", {NULL}, "boot the kernel and run a built-in demo workload", cli_boot, true},
+    {"exec", {NULL}, "run a bare-metal program on the machine, no kernel", cli_exec, true},
     {"selftest",
      {NULL},
      "check that trap entry and return work on the installed Unicorn",
-     cli_selftest},
-    {"help", {"--help", "-h"}, "show this help (or `ipcemu COMMAND --help`)", cmd_help},
-    {"version", {"--version"}, "print the version", cmd_version},
+     cli_selftest,
+     true},
+    {"help", {"--help", "-h"}, "show this help (or `ipcemu COMMAND --help`)", cmd_help, false},
+    {"version", {"--version"}, "print the version", cmd_version, false},
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 
@@ -70,19 +81,21 @@ static int cmd_help(int argc, char **argv)
           "exit status: 0 ran and every expectation held (a scenario may expect its\n"
           "deadlock); 1 ran but something did not hold: a failed expectation or operation,\n"
           "a fault, a deadlock nobody expected, max_cycles or max_events; 2 bad usage or\n"
-          "input.\n",
+          "input, or a Unicorn other than the 2.1.1 ipcemu supports.\n",
           stdout);
     return EXIT_OK;
 }
 
-/* `ipcemu version`: ipcemu's and Unicorn's versions. Returns EXIT_OK. */
+/* `ipcemu version`: ipcemu's version and those of the Unicorn and
+ * Capstone libraries it runs on. Returns EXIT_OK. */
 static int cmd_version(int argc, char **argv)
 {
     (void)argc;
     (void)argv;
-    unsigned major, minor;
-    emu_engine_version(&major, &minor);
-    printf("ipcemu %s (unicorn %u.%u)\n", IPCEMU_VERSION, major, minor);
+    char uc[32], cs[32];
+    emu_engine_version_text(uc, sizeof uc);
+    emu_decoder_version_text(cs, sizeof cs);
+    printf("ipcemu %s\nunicorn %s\ncapstone %s\n", IPCEMU_VERSION, uc, cs);
     return EXIT_OK;
 }
 
@@ -98,8 +111,14 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < NCOMMANDS; i++) {
         const struct command *c = &commands[i];
         if (!strcmp(cmd, c->name) || (c->alias[0] && !strcmp(cmd, c->alias[0])) ||
-            (c->alias[1] && !strcmp(cmd, c->alias[1])))
+            (c->alias[1] && !strcmp(cmd, c->alias[1]))) {
+            char why[240];
+            if (c->engine && !emu_engine_supported(why, sizeof why)) {
+                fprintf(stderr, "ipcemu %s: %s\n", c->name, why);
+                return EXIT_USAGE;
+            }
             return c->main(argc - 1, argv + 1);
+        }
     }
     fprintf(stderr, "ipcemu: unknown command '%s' (see `ipcemu --help`)\n", cmd);
     return EXIT_USAGE;

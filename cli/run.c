@@ -91,13 +91,32 @@ static int check_outputs(const char *cmd, const struct cli_outputs *outs)
     return 0;
 }
 
-/* The build a trace records: ipcemu's version and the kernel's hash. */
+/* The build a trace records: ipcemu's version, the engine's and the
+ * kernel's hash ("ipcemu 0.1.0 unicorn 2.1.1 kernel 0123..."). */
 static void build_id(enum emu_arch_id arch, char *out, size_t n)
 {
     size_t len;
     const uint8_t *img = machine_image(arch, MACHINE_IMAGE_KERNEL, &len);
     uint64_t h = img ? hf_fnv1a(img, len, HF_FNV_INIT) : HF_FNV_INIT;
-    snprintf(out, n, "ipcemu %s kernel %016llx", IPCEMU_VERSION, (unsigned long long)h);
+    char uc[32];
+    emu_engine_version_text(uc, sizeof uc);
+    snprintf(out, n, "ipcemu %s unicorn %s kernel %016llx", IPCEMU_VERSION, uc,
+             (unsigned long long)h);
+}
+
+/* Writes the engine version a build string names into out[n]: the word
+ * after "unicorn ", or "an unnamed version" for a trace recorded before
+ * builds named it (they ran on Unicorn 2.0.1). */
+static void build_engine(const char *build, char *out, size_t n)
+{
+    const char *p = strstr(build, " unicorn ");
+    if (!p) {
+        snprintf(out, n, "an unnamed version (2.0.1 or older)");
+        return;
+    }
+    p += strlen(" unicorn ");
+    size_t len = strcspn(p, " ");
+    snprintf(out, n, "%.*s", (int)(len < 31 ? len : 31), p);
 }
 
 /* Progress on a terminal for runs longer than a second: cycles, events,
@@ -207,9 +226,14 @@ int cli_run_image(const char *cmd, struct machine_config *cfg, const uint8_t *im
             ncounters = sizeof all / sizeof all[0];
             memcpy(counters, all, sizeof all);
         }
+        char uc_version[32], cs_version[32];
+        emu_engine_version_text(uc_version, sizeof uc_version);
+        emu_decoder_version_text(cs_version, sizeof cs_version);
         struct trc_run_info run = {
             .arch = m.arch->cpu->name,
             .cpu = cfg->profile ? cfg->profile->name : "flat",
+            .unicorn = uc_version,
+            .capstone = cs_version,
             .breakdown = breakdown,
             .nbreakdown = EMU_CHARGE_COUNT,
             .counters = counters,
@@ -300,7 +324,14 @@ int cli_run_image(const char *cmd, struct machine_config *cfg, const uint8_t *im
                 if (rc != EXIT_USAGE)
                     rc = EXIT_OK;
             } else {
-                if (at == SIZE_MAX && log.hash == rm->hash)
+                char was[40], now[40];
+                build_engine(rm->build, was, sizeof was);
+                emu_engine_version_text(now, sizeof now);
+                if (strcmp(was, now) != 0)
+                    printf("replay: not the same run: recorded on Unicorn %s, replayed on Unicorn "
+                           "%s, and another engine version runs the guest differently\n",
+                           was, now);
+                else if (at == SIZE_MAX && log.hash == rm->hash)
                     printf("replay: the events and the console are the same but the run ended "
                            "at cycle %llu after %llu instructions (recorded: %llu, %llu)\n",
                            (unsigned long long)m.core.cycles,
@@ -501,7 +532,10 @@ int cli_replay(int argc, char **argv)
         goto out;
     }
     build_id(cfg.arch, build, sizeof build);
-    if (strcmp(build, meta.build) != 0)
+    char was[40], now[40];
+    build_engine(meta.build, was, sizeof was);
+    emu_engine_version_text(now, sizeof now);
+    if (strcmp(build, meta.build) != 0 && !strcmp(was, now))
         fprintf(stderr, "ipcemu replay: warning: recorded by %s, this is %s\n", SHOWN(meta.build),
                 build);
     char path[sizeof meta.scenario_path * 4];

@@ -3,9 +3,16 @@
 # build/guest/<arch>/{kernel,selftest}.elf, and embeds those images into the
 # host program through one generated assembly file (.incbin).
 
-find_program(IPCEMU_GUEST_CC NAMES clang-14 clang REQUIRED)
-find_program(IPCEMU_GUEST_LD NAMES ld.lld-14 ld.lld REQUIRED)
-find_program(IPCEMU_GUEST_AR NAMES llvm-ar-14 llvm-ar REQUIRED)
+# The guest toolchain is LLVM 14 on every host: the kernel image, and with
+# it every cycle count and trace hash, must be the same bits everywhere
+# (scripts/deps.sh installs it on Debian 12 and 13; docs/machine.md).
+find_program(IPCEMU_GUEST_CC NAMES clang-14)
+find_program(IPCEMU_GUEST_LD NAMES ld.lld-14)
+find_program(IPCEMU_GUEST_AR NAMES llvm-ar-14)
+if(NOT IPCEMU_GUEST_CC OR NOT IPCEMU_GUEST_LD OR NOT IPCEMU_GUEST_AR)
+    message(FATAL_ERROR "the guest is built with LLVM 14 (clang-14, ld.lld-14, llvm-ar-14), "
+                        "which this machine lacks: run scripts/deps.sh")
+endif()
 
 set(IPCEMU_ARCHES "x86_64;aarch64;riscv64" CACHE STRING
     "Architectures to build the guest for and support in ipcemu")

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "emu/timing.h"
+#include "emu/timing_block.h"
 #include "util/hostfile.h"
 
 #define BLOCK_CACHE_INITIAL 4096u
@@ -14,6 +15,25 @@
 /* The block hook's fields fill one host cache line (see struct emu_block). */
 _Static_assert(sizeof(struct emu_block) == 128 && offsetof(struct emu_block, target) == 64,
                "struct emu_block: hot fields in the first 64 of 128 bytes");
+_Static_assert(EMU_FLOW_XRET <= EMU_BLOCK_FLOW_MASK, "enum emu_flow fits struct emu_block.flags");
+
+/* What an empty entry of the direct-mapped table points to: a size no
+ * block has (the hook's own size 0 is taken as 1), so no tag matches. It
+ * is never written. */
+static struct emu_block dm_absent = {.size = UINT32_MAX};
+
+/* Returns the entry of the direct-mapped table for a block at addr. */
+static inline size_t dm_slot(uint64_t addr)
+{
+    return (size_t)((addr >> 1) ^ (addr >> (EMU_BLOCK_DM_BITS + 1))) & (EMU_BLOCK_DM - 1);
+}
+
+/* Empties the direct-mapped table (the blocks moved or went). */
+static void dm_clear(struct emu_block_cache *bc)
+{
+    for (size_t i = 0; i < EMU_BLOCK_DM; i++)
+        bc->dm[i] = &dm_absent;
+}
 
 const struct emu_arch *emu_arch_get(enum emu_arch_id id)
 {
@@ -106,6 +126,7 @@ static bool block_room(struct emu_block_cache *bc)
     free(bc->blocks);
     bc->blocks = n;
     bc->room = room;
+    dm_clear(bc); /* it pointed into the old array */
     return true;
 }
 
@@ -130,12 +151,14 @@ static void block_analyse(struct emu_core *c, struct emu_block *b, const uint8_t
     if (insns && n > 0) {
         const struct emu_insn *last = &insns[n - 1];
         b->cost = tm_block_cost(tm_state_profile(c->timing), insns, n, NULL);
-        b->flow = last->flow;
+        b->flags = last->flow & EMU_BLOCK_FLOW_MASK;
         b->target = last->target;
         for (uint32_t i = 0; i < n; i++) {
             b->loads += insns[i].load;
-            b->root_write |= insns[i].special == EMU_SPECIAL_ROOT;
-            b->tlb_flush |= insns[i].special == EMU_SPECIAL_TLB_FLUSH;
+            if (insns[i].special == EMU_SPECIAL_ROOT)
+                b->flags |= EMU_BLOCK_ROOT_WRITE;
+            if (insns[i].special == EMU_SPECIAL_TLB_FLUSH)
+                b->flags |= EMU_BLOCK_TLB_FLUSH;
         }
     } else {
         b->cost = (uint64_t)b->insns * c->cycles_per_insn * EMU_FRAC;
@@ -192,24 +215,45 @@ static struct emu_block *block_lookup(struct emu_core *c, uint64_t addr, uint32_
     return b;
 }
 
-/* UC_HOOK_BLOCK: charges the block that starts now, or, once the clock
- * has reached the deadline, stops the core before it. (A stop requested
- * from this hook keeps the block from running: it runs, and is charged,
- * when the core is started again.) The stop is asked again at every block
- * past the deadline, because a PC write from another hook (quit_request)
- * cancels a pending stop in Unicorn 2.0.1. The timing model plugs in
- * here. */
-static void block_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
+/* Charges block b, which starts now: its instructions, its static cost
+ * (to the block's attribution slot) and, with a timing model, its dynamic
+ * part (tm_on_block; `plain` as there). */
+static inline __attribute__((always_inline)) void block_charge(struct emu_core *c,
+                                                               struct emu_block *b, bool plain)
 {
-    struct emu_core *c = user;
-    (void)uc;
-    if (c->drop_due && c->cycles < c->deadline &&
-        (c->drop_due & (1u << (addr >= c->user_lo && addr < c->user_hi)))) {
-        /* In this block's privilege mode Unicorn can find its class's
-         * pages: drop their translations, and stop before the block so
-         * that it is translated again. */
-        tm_drop_class(c, addr >= c->user_lo && addr < c->user_hi);
-        c->deadline = c->cycles;
+    b->execs++;
+    uint32_t slot = b->func >= 0 ? (uint32_t)b->func : c->attr_default;
+    if (slot != c->attr_slot) /* mostly the same: spare the store */
+        c->attr_slot = slot;
+    c->instructions += b->insns;
+    uint64_t owed = c->frac + b->cost;
+    c->frac = (uint32_t)(owed & (EMU_FRAC - 1));
+    if (c->timing)
+        tm_on_block(c, b, owed >> EMU_FRAC_BITS, plain);
+    else
+        emu_core_charge(c, EMU_CHARGE_BASE, owed >> EMU_FRAC_BITS);
+}
+
+/* The block hook's way for everything but a block found in the
+ * direct-mapped table with nothing else to do: translations to drop, the
+ * deadline, the machine's block callback, a block not seen lately (or
+ * whose code may have changed), a size of 0. */
+static __attribute__((noinline)) void block_hook_slow(struct emu_core *c, uint64_t addr,
+                                                      uint32_t size)
+{
+    if ((c->drop_due | c->stop_due) && c->cycles < c->deadline) {
+        unsigned cls = addr >= c->user_lo && addr < c->user_hi;
+        if (c->drop_due & (1u << cls)) {
+            /* In this block's privilege mode Unicorn can find its class's
+             * pages: drop their translations, and stop before the block so
+             * that it is translated again. */
+            tm_drop_class(c, cls);
+            c->deadline = c->cycles;
+        }
+        if (c->stop_due & (1u << cls)) {
+            c->stop_due = 0; /* asked for: stop before this block */
+            c->deadline = c->cycles;
+        }
     }
     if (c->cycles >= c->deadline) {
         c->deadline_hit = true;
@@ -235,15 +279,36 @@ static void block_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
                                   .func = -1,
                                   .cost = (uint64_t)c->cycles_per_insn * EMU_FRAC};
         b = &none;
+    } else {
+        c->blocks.dm[dm_slot(addr)] = b;
     }
-    b->execs++;
-    c->attr_slot = b->func >= 0 ? (uint32_t)b->func : c->attr_default;
-    c->instructions += b->insns;
-    uint64_t owed = c->frac + b->cost;
-    c->frac = (uint32_t)(owed & (EMU_FRAC - 1));
-    emu_core_charge(c, EMU_CHARGE_BASE, owed >> EMU_FRAC_BITS);
-    if (c->timing)
-        tm_on_block(c, b);
+    block_charge(c, b, false);
+}
+
+/* UC_HOOK_BLOCK: charges the block that starts now, or, once the clock
+ * has reached the deadline, stops the core before it. (A stop requested
+ * from this hook keeps the block from running: it runs, and is charged,
+ * when the core is started again.) The stop is asked again at every block
+ * past the deadline: a PC write from another hook (quit_request) cancelled
+ * a pending stop in Unicorn 2.0.1; 2.1.1 keeps it (emu/unicorn-facts:
+ * pc_write_keeps_pending_stop), and asking again is harmless. The timing model plugs in
+ * here. Most blocks take the first branch: the block is in the
+ * direct-mapped table with the same code, and nothing else is due. */
+static void block_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
+{
+    struct emu_core *c = user;
+    (void)uc;
+    struct emu_block *b = c->blocks.dm[dm_slot(addr)];
+    if (__builtin_expect(b->addr == addr && b->size == size && b->gen == c->code_gen &&
+                             c->cycles < c->deadline && !c->block_cb &&
+                             (!(c->drop_due | c->stop_due) ||
+                              !((c->drop_due | c->stop_due) &
+                                (1u << (addr >= c->user_lo && addr < c->user_hi)))) &&
+                             (!c->timing || tm_block_is_plain(c->timing, b)),
+                         1))
+        block_charge(c, b, true);
+    else
+        block_hook_slow(c, addr, size);
 }
 
 uc_err emu_core_open(struct emu_core *c, const struct emu_arch *arch, unsigned id, void *owner)
@@ -262,10 +327,12 @@ uc_err emu_core_open(struct emu_core *c, const struct emu_arch *arch, unsigned i
     /* With exits enabled and none set, uc_emu_start(..., until = 0, ...)
      * does not stop when the guest jumps to address 0. */
     EMU_UC(c, uc_ctl_exits_enable(c->uc), fail);
-    if (!block_index_grow(&c->blocks)) {
+    c->blocks.dm = malloc(EMU_BLOCK_DM * sizeof *c->blocks.dm);
+    if (!c->blocks.dm || !block_index_grow(&c->blocks)) {
         emu_core_host_error(c, UC_ERR_NOMEM, "allocating the block cache");
         goto fail;
     }
+    dm_clear(&c->blocks);
     if (arch->decoder_open && arch->decoder_open(c) != 0) {
         emu_core_host_error(c, UC_ERR_NOMEM, "opening the decoder");
         goto fail;
@@ -290,6 +357,7 @@ void emu_core_close(struct emu_core *c)
         (void)uc_close(c->uc); /* nothing is left to report a failure to */
     free(c->blocks.keys);
     free(c->blocks.blocks);
+    free(c->blocks.dm);
     tm_state_free(c->timing);
     c->timing = NULL;
     c->uc = NULL;
@@ -373,6 +441,8 @@ void emu_core_flush_blocks(struct emu_core *c)
 {
     memset(c->blocks.keys, 0, c->blocks.capacity * sizeof *c->blocks.keys);
     c->blocks.used = 0;
+    if (c->blocks.dm)
+        dm_clear(&c->blocks);
 }
 
 void emu_core_uc_failed(struct emu_core *c, uc_err err, const char *site, const char *call)
@@ -480,9 +550,4 @@ bool emu_mem_poke_at(struct emu_core *c, uint64_t addr, const void *buf, size_t 
     if (!EMU_UC_UNLIKELY(err != UC_ERR_OK))
         return true;
     return err == UC_ERR_WRITE_UNMAPPED ? false : mem_failed(c, err, site, "uc_mem_write", addr, n);
-}
-
-void emu_engine_version(unsigned *major, unsigned *minor)
-{
-    uc_version(major, minor);
 }

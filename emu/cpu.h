@@ -72,8 +72,8 @@ struct emu_arch {
     int uc_cpu_model;                       /* for uc_ctl_set_cpu_model, -1 for Unicorn's default */
     int reg_pc, reg_sp, reg_arg0, reg_arg1; /* Unicorn register ids */
     int reg_end; /* Unicorn's register ids are 1..reg_end-1 (its *_REG_ENDING):
-                    Unicorn 2.0.1 accepts any other id silently, the checked
-                    wrappers refuse it */
+                    the checked wrappers refuse any other id with the call
+                    site (Unicorn 2.1.1 answers UC_ERR_ARG too; 2.0.1 did not) */
     /* Open per-core decoder state; returns 0 or -1. May be NULL. */
     int (*decoder_open)(struct emu_core *c);
     void (*decoder_close)(struct emu_core *c);
@@ -97,14 +97,22 @@ const struct emu_arch *emu_arch_by_name(const char *name);
 /* Returns the architecture with id `id` (id < EMU_ARCH_COUNT). */
 const struct emu_arch *emu_arch_get(enum emu_arch_id id);
 
+/* What a block does besides its cost (struct emu_block.flags, above its
+ * flow in the low bits). */
+#define EMU_BLOCK_FLOW_MASK 0x0fu
+#define EMU_BLOCK_ROOT_WRITE 0x10u /* writes the translation root */
+#define EMU_BLOCK_TLB_FLUSH 0x20u  /* flushes the TLB */
+
 /* One cached block cost. Open addressing, keyed by address and size. */
 struct emu_block {
     /* What the block hook reads every time, in the first 64 bytes (the
      * block array is 64-byte aligned and blocks are 128 bytes long: one
      * host cache line). */
     uint64_t addr;
-    uint64_t cost;  /* static cost, in 1/EMU_FRAC cycles */
-    uint64_t execs; /* times it started */
+    uint64_t cost;      /* static cost, in 1/EMU_FRAC cycles */
+    uint64_t execs;     /* times it started */
+    uint64_t l1i_epoch; /* the timing model's L1I epoch at its last fetch, when
+                           its lines were all the last used of their sets */
     uint32_t size;
     uint32_t insns;
     uint32_t gen; /* core->code_gen when its bytes were last checked */
@@ -114,10 +122,9 @@ struct emu_block {
      * cycles, and how many runs were measured. */
     uint32_t est_cache, est_tlb;
     uint32_t dexecs;
-    uint16_t loads;  /* instructions that load */
-    uint8_t flow;    /* enum emu_flow of the last instruction */
-    bool root_write; /* writes the translation root */
-    bool tlb_flush;  /* flushes the TLB */
+    uint16_t loads;    /* instructions that load */
+    uint8_t flags;     /* enum emu_flow of the last instruction | EMU_BLOCK_* */
+    uint8_t l1i_lines; /* L1I lines it spans (0: not known yet, or too many) */
     /* The rest. */
     uint64_t target;       /* direct target of the last instruction, 0 if none */
     uint64_t hash;         /* of its code bytes, to tell a rewrite from a data store */
@@ -148,20 +155,27 @@ void emu_insn_writes(struct emu_insn *in, uint16_t reg);
 /* Returns "base", "cache", ... for a charge kind. */
 const char *emu_charge_name(enum emu_charge k);
 
-/* The block cache: an open-addressing index of compact keys (so that the
- * lookup the block hook does for every block touches little host memory)
- * over a dense array of blocks in the order they were first seen. */
+/* The block cache: an open-addressing index of compact keys over a dense
+ * array of blocks in the order they were first seen, and in front of it a
+ * direct-mapped table of the blocks seen last (by address), which the
+ * block hook reads first: one load and a tag check per block. */
 struct emu_block_key {
     uint64_t addr;
     uint32_t size;  /* 0: empty */
     uint32_t index; /* into blocks */
 };
 
+#define EMU_BLOCK_DM_BITS 12
+#define EMU_BLOCK_DM (1u << EMU_BLOCK_DM_BITS)
+
 struct emu_block_cache {
     struct emu_block_key *keys; /* owned; capacity is a power of two */
     size_t capacity;
     struct emu_block *blocks; /* owned; `used` of them, room for `room` */
     size_t used, room;
+    /* owned: EMU_BLOCK_DM entries, each a block of `blocks` or a stand-in
+     * that matches no address (emptied when `blocks` moves or is flushed) */
+    struct emu_block **dm;
 };
 
 /* Why emu_core_run returned. */
@@ -208,6 +222,9 @@ struct emu_core {
     uint64_t user_lo, user_hi;
     uint8_t drop_due; /* classes whose translations the timing model must drop
                          (tm_drop_class) at the next block of that class */
+    uint8_t stop_due; /* classes before whose next block the core stops, as at
+                         its deadline (the machine waits for user code to
+                         deliver an interrupt); cleared when it stops */
     uc_hook block_hook;
     void *decoder; /* per-arch decoder state (capstone handle) */
     void *board;   /* machine/arch/<arch>.c per-core state */
@@ -266,7 +283,8 @@ void emu_core_flush_blocks(struct emu_core *c);
  * or false after recording the failure on the core with the caller's call
  * site (emu_core_uc_failed: the core stops, the run ends with that
  * message). A register id outside the core's architecture (1..reg_end-1)
- * fails with UC_ERR_ARG, which Unicorn 2.0.1 itself never reports.
+ * fails with UC_ERR_ARG before Unicorn is called (2.1.1 would refuse it
+ * too, tests/emu/test_unicorn_facts.c).
  * emu_reg_get reads 64 bits (zero-extended: *v is 0 before the read);
  * the _raw forms take what Unicorn reads or writes for `reg`, a struct for
  * some ids (uc_x86_mmr, uc_x86_msr, uc_arm64_cp_reg). */
@@ -302,8 +320,15 @@ uint64_t emu_reg_read_at(struct emu_core *c, int reg, const char *site);
 /* The program counter (emu_reg_read of the arch's PC register). */
 #define emu_pc(c) emu_reg_read_at((c), (c)->arch->reg_pc, EMU_UC_SITE)
 
-/* The version of the Unicorn library in use (its run-time version, not
- * the one built against). */
-void emu_engine_version(unsigned *major, unsigned *minor);
+/* Writes the version of the Unicorn library in use (its run-time
+ * version, not the one built against) into out[n], as "2.1.1". */
+void emu_engine_version_text(char *out, size_t n);
+/* Writes the version of the Capstone library in use into out[n], as
+ * "5.0" (Capstone reports no patch level). */
+void emu_decoder_version_text(char *out, size_t n);
+/* Returns true if the Unicorn in use is the one version ipcemu supports
+ * (2.1.1: machine/arch/ knows its CPU-state layout); otherwise false with
+ * one sentence naming the version found and the one needed in why[n]. */
+bool emu_engine_supported(char *why, size_t n);
 
 #endif

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "emu/timing_block.h"
 #include "emu/uarch.h"
 
 /* code_pages has one bit per page of a 2^PAGE_GEN_BITS-page window (1 GiB). */
@@ -30,32 +31,6 @@
  * run this many loads since the last window: the program entered a new
  * phase, which the old measurements (or their average) do not describe. */
 #define TM_UNMEASURED_LOADS 20000ULL
-
-enum tm_mode { TM_OFF, TM_WARMING, TM_MEASURING };
-
-/* The dynamic state of one core, owned by the core (emu_core.timing). */
-struct tm_state {
-    const struct tm_profile *p;    /* not owned; outlives the state */
-    struct tm_uarch u;             /* caches, TLB, predictor and their counters */
-    bool root_pending;             /* a block wrote the root: read it at the next one */
-    bool flow_broken;              /* a trap came between the last block and the next */
-    uint64_t prev_addr, prev_size; /* the block that ran last (size 0: none) */
-    uint8_t prev_flow;
-    uint64_t mmio_base, mmio_size;
-    uint64_t *code_pages; /* bitmap: pages holding decoded code (aliased mod 1 GiB) */
-    bool exact;           /* no sampling */
-    bool hooked;
-    bool drop_pending; /* the hooks went: drop the code translated with them */
-    uc_hook hook;
-    enum tm_mode mode;
-    struct emu_block *cur;                 /* the block running now (valid until the next block) */
-    uint64_t meas_loads;                   /* loads run in measured windows */
-    uint64_t meas_cache, meas_tlb;         /* and what they cost, in cycles */
-    uint64_t per_load_cache, per_load_tlb; /* their average, 1/EMU_FRAC cycles */
-    uint64_t est_cache_frac, est_tlb_frac; /* estimates owed, 1/EMU_FRAC cycles */
-    uint64_t period_start;                 /* the cycle the current period began */
-    uint64_t unmeasured_loads;             /* loads of unmeasured blocks since the window */
-};
 
 struct tm_state *tm_state_new(const struct tm_profile *p)
 {
@@ -123,7 +98,7 @@ void tm_set_exact(struct tm_state *s, bool exact)
 
 void tm_break_flow(struct tm_state *s)
 {
-    s->flow_broken = true;
+    s->prev |= TM_PREV_BROKEN;
 }
 
 /* The block's estimates: the averages of its measured runs so far. */
@@ -152,85 +127,51 @@ static void charge_data(struct emu_core *c, struct tm_state *s, enum emu_charge 
     }
 }
 
-/* The previous block wrote the translation root: switch the TLB to the
- * new address space (tagged) or flush it. */
-static void switch_root(struct emu_core *c, struct tm_state *s)
+void tm_switch_root(struct emu_core *c, struct tm_state *s)
 {
     uint16_t asid = c->arch->asid_of ? c->arch->asid_of(emu_reg_read(c, c->arch->reg_root)) : 0;
     emu_core_charge(c, EMU_CHARGE_TRAP, tm_uarch_switch_as(&s->u, asid));
-    s->root_pending = false;
 }
 
-/* Hooks off: charges what this block's loads cost when it was measured,
- * else what an average load cost (and counts those loads: enough of them
- * start a new period early). */
-static void charge_estimate(struct emu_core *c, struct tm_state *s, const struct emu_block *b)
+void tm_charge_unmeasured(struct emu_core *c, struct tm_state *s, const struct emu_block *b)
 {
-    if (__builtin_expect(b->dexecs != 0, 1)) {
-        s->est_cache_frac += b->est_cache;
-        s->est_tlb_frac += b->est_tlb;
-    } else {
-        s->est_cache_frac += b->loads * s->per_load_cache;
-        s->est_tlb_frac += b->loads * s->per_load_tlb;
-        s->unmeasured_loads += b->loads;
-        if (s->unmeasured_loads >= TM_UNMEASURED_LOADS && c->deadline > c->cycles) {
-            s->period_start = c->cycles; /* warm up and measure from here */
-            c->deadline = c->cycles;
-        }
+    s->est_cache_frac += b->loads * s->per_load_cache;
+    s->est_tlb_frac += b->loads * s->per_load_tlb;
+    s->unmeasured_loads += b->loads;
+    if (s->unmeasured_loads >= TM_UNMEASURED_LOADS && c->deadline > c->cycles) {
+        s->period_start = c->cycles; /* warm up and measure from here */
+        c->deadline = c->cycles;
     }
-    if (__builtin_expect((s->est_cache_frac | s->est_tlb_frac) < EMU_FRAC, 0))
-        return;
+}
+
+void tm_charge_owed(struct emu_core *c, struct tm_state *s)
+{
     emu_core_charge(c, EMU_CHARGE_CACHE, s->est_cache_frac >> EMU_FRAC_BITS);
     emu_core_charge(c, EMU_CHARGE_TLB, s->est_tlb_frac >> EMU_FRAC_BITS);
     s->est_cache_frac &= EMU_FRAC - 1;
     s->est_tlb_frac &= EMU_FRAC - 1;
 }
 
-/* Measuring: one more run of this block (its misses are added to its
- * dcache / dtlb as they happen, and its estimates follow). */
-static void measure_block(struct tm_state *s, struct emu_block *b)
+void tm_measure_block(struct tm_state *s, struct emu_block *b)
 {
     b->dexecs++;
     block_estimate(b);
     s->meas_loads += b->loads;
 }
 
-void tm_on_block(struct emu_core *c, struct emu_block *b)
+void tm_fetch_block(struct emu_core *c, struct tm_state *s, struct emu_block *b)
 {
-    struct tm_state *s = c->timing;
-    if (s->root_pending)
-        switch_root(c, s);
-    if (!s->flow_broken) {
-        switch (s->prev_flow) {
-        case EMU_FLOW_NONE:
-        case EMU_FLOW_TRAP:
-            break;
-        case EMU_FLOW_XRET:
-            emu_core_charge(c, EMU_CHARGE_TRAP, s->p->trap_return);
-            break;
-        default: {
-            uint32_t penalty = tm_uarch_branch(&s->u, (enum emu_flow)s->prev_flow,
-                                               s->prev_addr + s->prev_size, b->addr);
-            if (penalty)
-                emu_core_charge(c, EMU_CHARGE_BRANCH, penalty);
-        }
-        }
-    }
-    s->flow_broken = false;
-    s->cur = b;
-    if (s->mode == TM_OFF)
-        charge_estimate(c, s, b);
-    else if (s->mode == TM_MEASURING)
-        measure_block(s, b);
     uint64_t fetch = tm_uarch_fetch(&s->u, b->addr, b->size);
     if (fetch)
         emu_core_charge(c, EMU_CHARGE_CACHE, fetch);
-    if (b->tlb_flush)
-        tm_uarch_flush_tlb(&s->u);
-    s->root_pending = b->root_write;
-    s->prev_addr = b->addr;
-    s->prev_size = b->size;
-    s->prev_flow = b->flow;
+    /* Its lines are now the last used of their sets (distinct sets: a
+     * block spans fewer lines than the L1I has sets), until the epoch
+     * moves. */
+    uint64_t lines = ((b->addr + b->size - 1) >> s->u.l1i.shift) - (b->addr >> s->u.l1i.shift) + 1;
+    if (lines <= s->u.l1i.sets && lines <= UINT8_MAX) {
+        b->l1i_lines = (uint8_t)lines;
+        b->l1i_epoch = s->u.l1i_epoch;
+    }
 }
 
 /* UC_HOOK_MEM_READ / UC_HOOK_MEM_WRITE: every guest data access. */
@@ -248,9 +189,11 @@ static void mem_hook(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, i
     if (write)
         if (s->code_pages[page_bit(addr) / 64] & (1ULL << (page_bit(addr) % 64)))
             c->code_gen++; /* maybe code: blocks compare their bytes again */
+    uint32_t n = size > 0 ? (uint32_t)size : 1;
+    if (tm_uarch_data_hit(&s->u, addr, n))
+        return; /* nothing to charge */
     charge_data(c, s, EMU_CHARGE_TLB, tm_uarch_tlb(&s->u, addr));
-    charge_data(c, s, EMU_CHARGE_CACHE,
-                tm_uarch_data(&s->u, addr, size > 0 ? (uint32_t)size : 1, write));
+    charge_data(c, s, EMU_CHARGE_CACHE, tm_uarch_data(&s->u, addr, n, write));
 }
 
 static int u64_cmp(const void *a, const void *b)
@@ -261,7 +204,7 @@ static int u64_cmp(const void *a, const void *b)
 
 /* Drops Unicorn's translations of every page holding a block of class
  * `cls` the core has seen, one call per page. (A full tb flush would do,
- * but costs about 0.1 s in Unicorn 2.0.1.) uc_ctl_remove_cache finds a
+ * but cost about 0.1 s in Unicorn 2.0.1.) uc_ctl_remove_cache finds a
  * page through the CPU's current MMU context and silently does nothing
  * when it cannot fetch from it there: kernel pages from user mode, and on
  * AArch64 (PXN) and RISC-V user pages from the kernel. Translations it
@@ -302,7 +245,7 @@ void tm_drop_class(struct emu_core *c, unsigned cls)
     c->drop_due &= (uint8_t) ~(1u << cls);
 }
 
-/* Adds or removes the memory hooks. Unicorn 2.0.1 decides at translation
+/* Adds or removes the memory hooks. Unicorn (2.0.1 and 2.1.1) decides at translation
  * time whether a block's loads and stores call hooks, so the translated
  * code is dropped either way. */
 static int set_hooked(struct emu_core *c, bool on)
@@ -325,7 +268,7 @@ static int set_hooked(struct emu_core *c, bool on)
         c->drop_due = 3; /* each class at its next block */
         return 0;
     }
-    /* Unicorn 2.0.1 only forgets a deleted hook when uc_emu_start returns:
+    /* Unicorn (2.1.1 too) only forgets a deleted hook when uc_emu_start returns:
      * code translated before then still calls it. So this run ends after
      * its first block and the next one drops the translations. */
     EMU_UC(c, uc_hook_del(c->uc, s->hook), failed);

@@ -20,7 +20,9 @@
  *   emu/timing.c      the dynamic state of a core (struct tm_state, owned by
  *                     emu_core.timing): the engine hooks that feed uarch.c and
  *                     charge its cycles to the core, and the data side's
- *                     sampling schedule (tm_state_*, tm_on_block, tm_mmio, ...). */
+ *                     sampling schedule (tm_state_*, tm_mmio, ...).
+ *   emu/timing_block.h  its per-block part (tm_on_block), inline in the
+ *                     core's block hook (emu/ only). */
 #ifndef IPCEMU_EMU_TIMING_H
 #define IPCEMU_EMU_TIMING_H
 
@@ -129,8 +131,6 @@ const struct tm_stats *tm_state_stats(const struct tm_state *s);
 /* Marks the pages of [addr, addr + size) as holding decoded code: a guest
  * store there bumps the core's code_gen. */
 void tm_mark_code(struct tm_state *s, uint64_t addr, uint32_t size);
-/* Called by the core's block hook for block `b`, which starts now. */
-void tm_on_block(struct emu_core *c, struct emu_block *b);
 /* Control flow left the code (trap, interrupt): no prediction applies. */
 void tm_break_flow(struct tm_state *s);
 /* Called before each run of the core: follows the sampling schedule of

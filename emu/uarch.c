@@ -83,6 +83,9 @@ int tm_uarch_init(struct tm_uarch *u, const struct tm_profile *p)
         return -1;
     }
     memset(u->bp, 1, p->bp_entries); /* weakly not taken */
+    u->l1i_epoch = 1;
+    u->bp_mask = p->bp_entries - 1;
+    u->bp_hist_mask = (1u << p->bp_history) - 1;
     return 0;
 }
 
@@ -117,7 +120,10 @@ uint64_t tm_uarch_fetch_lines(struct tm_uarch *u, uint64_t addr, uint32_t size)
     uint64_t penalty = 0;
     for (uint64_t line = first; line <= last; line++) {
         u->st.l1i_access++;
-        if (!tm_cache_access(&u->l1i, line)) {
+        if (u->l1i.mru[line & (u->l1i.sets - 1)] == line + 1)
+            continue; /* the set's last line: a hit that changes nothing */
+        u->l1i_epoch++;
+        if (!tm_cache_lookup(&u->l1i, (uint32_t)(line & (u->l1i.sets - 1)), line + 1)) {
             u->st.l1i_miss++;
             penalty += miss_penalty(u, &u->p->l1i, line << u->l1i.shift);
         }

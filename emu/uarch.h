@@ -59,12 +59,16 @@ struct tm_uarch {
     struct tm_stats st;                /* cache, TLB, branch and address-space counters
                                           (the hooks add mmio and windows) */
     struct tm_cache l1i, l1d, l2, tlb; /* the TLB's keys: page number | asid << 48 */
-    uint8_t *bp;                       /* owned: bp_entries 2-bit counters */
+    uint8_t *bp;                       /* owned: bp_entries 2-bit counters (0 to 3) */
+    uint32_t bp_mask, bp_hist_mask;    /* bp_entries - 1, 2^bp_history - 1 */
     uint32_t history;                  /* global branch history */
     uint64_t *btb;                     /* owned: btb_entries pairs (branch address + 1, target) */
     uint64_t *ras;                     /* owned: the return address stack, ras_depth deep */
     uint32_t ras_top, ras_count;
     uint16_t asid; /* the address space the TLB looks up */
+    /* Bumped whenever the L1I changes: a fetch of a line that is not the
+     * last used of its set (the L1I is never flushed). Starts at 1. */
+    uint64_t l1i_epoch;
 };
 
 /* Sets up the empty caches, TLB and predictor of profile `p` (counters
@@ -97,6 +101,23 @@ uint32_t tm_uarch_tlb(struct tm_uarch *u, uint64_t addr);
  * a store's misses allocate lines but cost nothing (the store buffer hides
  * them), so a store returns 0. */
 uint64_t tm_uarch_data(struct tm_uarch *u, uint64_t addr, uint32_t size, bool write);
+/* The common data access, inline: when the page of `addr` is the one its
+ * TLB set used last and [addr, addr + size) (size >= 1) is one line that
+ * its L1D set used last, counts the TLB and L1D accesses (hits that
+ * change nothing, as tm_uarch_tlb and tm_uarch_data would find) and
+ * returns true; else returns false and changes nothing. */
+static inline bool tm_uarch_data_hit(struct tm_uarch *u, uint64_t addr, uint32_t size)
+{
+    uint64_t page = (addr >> 12) | ((uint64_t)u->asid << 48); /* as tm_uarch_tlb */
+    uint64_t line = addr >> u->l1d.shift;
+    if (line != (addr + size - 1) >> u->l1d.shift ||
+        u->tlb.mru[page & (u->tlb.sets - 1)] != page + 1 ||
+        u->l1d.mru[line & (u->l1d.sets - 1)] != line + 1)
+        return false;
+    u->st.tlb_access++;
+    u->st.l1d_access++;
+    return true;
+}
 /* The translation root now selects address space `asid` (0: untagged).
  * Keeps the TLB when the profile tags entries and asid != 0, else flushes
  * it. Returns the switch's cycles (as_switch_asid or as_switch). */
@@ -106,8 +127,8 @@ void tm_uarch_flush_tlb(struct tm_uarch *u);
 
 /* Returns whether the branch ending at `fall` that went to `next` was
  * predicted, updating the predictor either way. */
-static inline bool tm_uarch_predicted(struct tm_uarch *u, enum emu_flow flow, uint64_t fall,
-                                      uint64_t next)
+static inline __attribute__((always_inline)) bool
+tm_uarch_predicted(struct tm_uarch *u, enum emu_flow flow, uint64_t fall, uint64_t next)
 {
     const struct tm_profile *p = u->p;
     /* any address inside the last instruction identifies the branch */
@@ -115,17 +136,16 @@ static inline bool tm_uarch_predicted(struct tm_uarch *u, enum emu_flow flow, ui
     uint64_t *btb = &u->btb[((pc >> 1) & (p->btb_entries - 1)) * 2];
     switch (flow) {
     case EMU_FLOW_COND: {
-        bool taken = next != fall;
-        uint32_t mask = p->bp_entries - 1;
-        uint32_t hist = u->history & ((1u << p->bp_history) - 1);
-        uint8_t *ctr = &u->bp[((uint32_t)(pc >> 1) ^ hist) & mask];
-        bool guess = *ctr >= 2;
-        if (taken && *ctr < 3)
-            (*ctr)++;
-        if (!taken && *ctr > 0)
-            (*ctr)--;
-        u->history = (u->history << 1) | taken;
-        return guess == taken;
+        /* Without host branches on the outcome: the guest's branches are
+         * what the host would mispredict here. */
+        static const uint8_t next_ctr[8] = {0, 1, 0, 2, 1, 3, 2, 3}; /* [ctr * 2 + taken] */
+        unsigned taken = next != fall;
+        uint32_t history = u->history; /* read once: the byte store below may alias it */
+        uint8_t *ctr = &u->bp[((uint32_t)(pc >> 1) ^ (history & u->bp_hist_mask)) & u->bp_mask];
+        u->history = (history << 1) | taken;
+        unsigned v = *ctr;
+        *ctr = next_ctr[v * 2 + taken];
+        return (v >> 1) == taken;
     }
     case EMU_FLOW_CALL:
     case EMU_FLOW_CALL_INDIRECT:
@@ -160,14 +180,13 @@ static inline bool tm_uarch_predicted(struct tm_uarch *u, enum emu_flow flow, ui
  * predictor. Returns the mispredict penalty, or 0 when it was predicted
  * (direct jumps and calls always are). Inline, with the predictor: the
  * block hook calls it for nearly every block. */
-static inline uint32_t tm_uarch_branch(struct tm_uarch *u, enum emu_flow flow, uint64_t fall,
-                                       uint64_t next)
+static inline __attribute__((always_inline)) uint32_t
+tm_uarch_branch(struct tm_uarch *u, enum emu_flow flow, uint64_t fall, uint64_t next)
 {
     u->st.branches++;
-    if (tm_uarch_predicted(u, flow, fall, next))
-        return 0;
-    u->st.mispredicts++;
-    return u->p->mispredict;
+    unsigned missed = !tm_uarch_predicted(u, flow, fall, next);
+    u->st.mispredicts += missed;
+    return u->p->mispredict & -(uint32_t)missed;
 }
 
 #endif

@@ -112,7 +112,9 @@ void kvprintf(const char *fmt, va_list ap);
 void kpage_init(uintptr_t start, uintptr_t end);
 size_t kpage_free_count(void);
 
-/* ktrace.c: one trace-port record. */
+/* ktrace.c: gives the trace port the kernel's record (before the first
+ * ktrace), then one trace-port record per ktrace. */
+void ktrace_init(void);
 void ktrace(uint32_t type, uint32_t pid, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3);
 /* The timer device. */
 uint64_t timer_now(void);

@@ -3,17 +3,29 @@
 #include "abi/devregs.h"
 #include "kernel.h"
 
+/* The record the trace port reads at each TRACE_POST (one core). */
+static struct trace_rec ktrace_rec;
+
+void ktrace_init(void)
+{
+    uintptr_t r = (uintptr_t)&ktrace_rec; /* identity-mapped: VA == PA */
+    mmio_write32(kcfg.trace + TRACE_REC_LO, (uint32_t)r);
+    mmio_write32(kcfg.trace + TRACE_REC_HI, (uint32_t)((uint64_t)r >> 32));
+}
+
 void ktrace(uint32_t type, uint32_t pid, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
 {
-    uintptr_t t = kcfg.trace;
-    uint64_t a[TRACE_NARGS] = {a0, a1, a2, a3};
-    mmio_write32(t + TRACE_TYPE, type);
-    mmio_write32(t + TRACE_PID, pid);
-    for (int i = 0; i < TRACE_NARGS; i++) {
-        mmio_write32(t + TRACE_ARG_LO(i), (uint32_t)a[i]);
-        mmio_write32(t + TRACE_ARG_HI(i), (uint32_t)(a[i] >> 32));
-    }
-    mmio_write32(t + TRACE_COMMIT, 1);
+    ktrace_rec.type = type;
+    ktrace_rec.pid = pid;
+    ktrace_rec.arg[0] = a0;
+    ktrace_rec.arg[1] = a1;
+    ktrace_rec.arg[2] = a2;
+    ktrace_rec.arg[3] = a3;
+    /* The port reads the record when the POST store reaches it: the
+     * record's stores come first in program order (one core; the port is
+     * the emulator's, which sees stores in that order). */
+    __asm__ volatile("" ::: "memory");
+    mmio_write32(kcfg.trace + TRACE_POST, 1);
 }
 
 uint64_t timer_now(void)

@@ -31,6 +31,7 @@ void kmain(const struct bootinfo *bi)
         .scenario = (uintptr_t)bi->scenario,
         .scenario_size = bi->scenario_size,
     };
+    ktrace_init();
     arch_init(bi);
     kpage_init((uintptr_t)__kernel_end, kcfg.ram_end);
     kprintf("[kernel] ipcemu kernel on %s: %lu MiB RAM, quantum %lu cycles\n", arch_name(),

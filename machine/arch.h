@@ -1,6 +1,6 @@
 /* machine/arch.h: what each architecture supplies to the board.
  *
- * Unicorn 2.0.1 never delivers a synchronous exception into the guest's own
+ * Unicorn 2.1.1 never delivers a synchronous exception into the guest's own
  * vector (../shared/notes/unicorn-2.0.1.md), so each architecture emulates
  * trap entry as its hardware would: a syscall, page fault or undefined
  * instruction taken in user mode enters the kernel's vector (x86 IDT gate,

@@ -1,10 +1,12 @@
 /* machine/machine.c: the board (see machine.h). */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
 #include "machine/machine.h"
 
 #include <elf.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "emu/timing.h"
 #include "abi/bootinfo.h"
@@ -14,13 +16,14 @@
 /* Largest slice the core runs without the board looking at its devices. */
 #define MACHINE_SLICE_CYCLES 1000000ULL
 /* While the interrupt line is up but the core has it masked (the kernel
- * runs), the board looks again after every block, so the interrupt is taken
- * at the first block the core runs with it enabled (the return to user
- * mode starts a new block). */
+ * runs), the core stops before the first block of user code (the return to
+ * user mode starts a new block; the image's user code is the class-1 code of
+ * emu/cpu.h, which runs only in user mode), so the interrupt is taken there.
+ * Where that cannot tell (an image without user code, or user-range code the
+ * core reached in kernel mode), the board looks again after every block. */
 #define MACHINE_IRQ_RECHECK_CYCLES 1ULL
-/* Most pages of never-mapped address space the board stands in for (see
- * unmapped_hook) before it gives up on a guest. */
-#define MACHINE_SHADOW_PAGES_MAX 4096u
+/* The code class of user code (emu/cpu.h: c->stop_due). */
+#define MACHINE_CLASS_USER 1u
 /* Default scheduler quantum handed to the kernel. */
 #define MACHINE_QUANTUM_DEFAULT 20000ULL
 
@@ -269,6 +272,20 @@ static void trace_emit(void *ctx, const struct dev_trace_record *r)
     log_event(m, &e);
 }
 
+/* Trace port: copies the posted record at guest physical `addr` out of
+ * RAM. Returns false, ending the run as a kernel fault, when it is not
+ * there. */
+static bool trace_read(void *ctx, uint64_t addr, void *buf, size_t n)
+{
+    struct machine *m = ctx;
+    if (addr >= MM_RAM_BASE && n <= m->cfg.ram_size && addr - MM_RAM_BASE <= m->cfg.ram_size - n) {
+        memcpy(buf, m->ram + (addr - MM_RAM_BASE), n);
+        return true;
+    }
+    machine_kernel_fault(m, &m->core, "trace port: record outside RAM", emu_pc(&m->core), addr);
+    return false;
+}
+
 /* Power device: the guest is done. */
 static void power_off(void *ctx, uint32_t code)
 {
@@ -281,53 +298,30 @@ static void power_off(void *ctx, uint32_t code)
     emu_core_request_stop(&m->core);
 }
 
-/* UC_HOOK_MEM_*_UNMAPPED. Unicorn 2.0.1 checks every virtual address
- * against its own memory map before the guest's page tables, so a user
- * process touching an address where nothing exists (NULL, far away) would
- * stop the emulator instead of faulting. For user mode, the board maps an
- * inaccessible page there and lets the access go on: the page-table walk
- * then fails and the CPU raises the page fault a real machine would, with
- * the exact PC and address. The kernel identity-maps only RAM and devices,
- * so those pages are never reachable. A kernel-mode access is a kernel
- * fault. Returns true when the access may go on. */
+/* UC_HOOK_MEM_*_UNMAPPED: an access to a physical address where the
+ * machine has nothing. Unicorn 2.1.1 walks the guest's page tables before
+ * it checks its memory map (emu/unicorn-facts:
+ * unmapped_virtual_address_faults_without_hook), so a user process
+ * touching an address its tables do not map (NULL, far away) gets the page
+ * fault a real machine gives without reaching this hook. (2.0.1 checked
+ * the virtual address first: the board used to map a stand-in page here
+ * for user accesses so that the walk could fault.) What reaches it is a
+ * kernel or bare program touching nothing, or page tables that map a
+ * user address to nothing: both a kernel fault. Returns false. */
 static bool unmapped_hook(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
                           void *user)
 {
     struct machine *m = user;
     struct emu_core *c = &m->core;
-    (void)value;
+    (void)uc, (void)size, (void)value;
     const char *what = type == UC_MEM_FETCH_UNMAPPED   ? "instruction fetch"
                        : type == UC_MEM_WRITE_UNMAPPED ? "write"
                                                        : "read";
-    if (!m->arch->user_mode(c)) {
-        char cause[64];
-        snprintf(cause, sizeof cause, "%s of unmapped memory", what);
-        machine_kernel_fault(m, c, cause, emu_pc(c), addr);
-        return false;
-    }
-    uint64_t first = addr & ~(MM_DEV_PAGE - 1);
-    uint64_t last = (addr + (uint64_t)(size > 0 ? size - 1 : 0)) & ~(MM_DEV_PAGE - 1);
-    for (uint64_t page = first;; page += MM_DEV_PAGE) {
-        if (m->shadow_pages >= MACHINE_SHADOW_PAGES_MAX) {
-            finish(m, MACHINE_FAULT,
-                   "user code touched more than %u pages of unmapped address space "
-                   "(last: %s at 0x%llx)",
-                   MACHINE_SHADOW_PAGES_MAX, what, (unsigned long long)addr);
-            emu_core_request_stop(c);
-            return false;
-        }
-        /* Not EMU_UC: UC_ERR_MAP is an answer (the other half was there). */
-        uc_err err = uc_mem_map(uc, page, MM_DEV_PAGE, UC_PROT_ALL);
-        if (err == UC_ERR_OK) {
-            m->shadow_pages++;
-        } else if (err != UC_ERR_MAP) {
-            emu_core_uc_failed(c, err, EMU_UC_SITE, "uc_mem_map(stand-in page)");
-            return false;
-        }
-        if (page == last)
-            break;
-    }
-    return true;
+    char cause[96];
+    snprintf(cause, sizeof cause, "%s of unmapped memory%s", what,
+             m->arch->user_mode(c) ? " (a user access the page tables map to nothing)" : "");
+    machine_kernel_fault(m, c, cause, emu_pc(c), addr);
+    return false;
 }
 
 int machine_init(struct machine *m, const struct machine_config *cfg, struct trc_log *log)
@@ -352,6 +346,8 @@ int machine_init(struct machine *m, const struct machine_config *cfg, struct trc
                  (unsigned long long)MM_RAM_SIZE_MAX);
         return -1;
     }
+    if (!emu_engine_supported(m->why, sizeof m->why))
+        return -1;
     uc_err err = emu_core_open(&m->core, m->arch->cpu, 0, m);
     if (err != UC_ERR_OK) {
         snprintf(m->why, sizeof m->why, "cannot open the %s core: %s", m->arch->cpu->name,
@@ -367,14 +363,23 @@ int machine_init(struct machine *m, const struct machine_config *cfg, struct trc
         tm_set_exact(m->core.timing, m->cfg.exact_caches);
     }
     struct emu_core *c = &m->core;
-    EMU_UC(c, uc_mem_map(c->uc, MM_RAM_BASE, m->cfg.ram_size, UC_PROT_ALL), fail);
+    /* RAM is host memory the board reads directly (trace records). */
+    void *ram =
+        mmap(NULL, m->cfg.ram_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (ram == MAP_FAILED) {
+        snprintf(m->why, sizeof m->why, "cannot allocate %llu bytes of RAM",
+                 (unsigned long long)m->cfg.ram_size);
+        return -1;
+    }
+    m->ram = ram;
+    EMU_UC(c, uc_mem_map_ptr(c->uc, MM_RAM_BASE, m->cfg.ram_size, UC_PROT_ALL, m->ram), fail);
     uc_hook unmapped;
     EMU_UC(c, uc_hook_add(c->uc, &unmapped, UC_HOOK_MEM_UNMAPPED, (void *)unmapped_hook, m, 1, 0),
            fail);
     dev_uart_init(&m->uart, console_byte, m);
     dev_timer_init(&m->timer, clock_now, m);
     dev_power_init(&m->power, power_off, m);
-    dev_traceport_init(&m->trace, trace_emit, m);
+    dev_traceport_init(&m->trace, trace_emit, trace_read, m);
     dev_intc_init(&m->intc);
     m->timer.irq = dev_intc_irq(&m->intc, INTC_LINE_TIMER);
     const struct machine_dev devs[] = {
@@ -404,6 +409,9 @@ void machine_destroy(struct machine *m)
     if (m->arch && m->arch->shutdown && m->core.uc)
         m->arch->shutdown(m, &m->core);
     emu_core_close(&m->core);
+    if (m->ram)
+        munmap(m->ram, m->cfg.ram_size);
+    m->ram = NULL;
     free(m->mmio);
     m->mmio = NULL;
     for (size_t i = 0; m->attr_names && i < m->nfuncs + 2; i++)
@@ -603,6 +611,7 @@ enum machine_outcome machine_run(struct machine *m)
 {
     struct emu_core *c = &m->core;
     uint64_t limit = m->cfg.max_cycles ? m->cfg.max_cycles : UINT64_MAX;
+    bool stop_asked = false; /* c->stop_due was set for the last run */
     while (m->outcome == MACHINE_RUNNING) {
         if (m->cfg.progress)
             m->cfg.progress(m->cfg.progress_arg, m);
@@ -612,12 +621,22 @@ enum machine_outcome machine_run(struct machine *m)
             break;
         }
         uint64_t deadline = min_u64(limit, c->cycles + MACHINE_SLICE_CYCLES);
-        dev_timer_update(&m->timer, c->cycles); /* drives its controller line */
+        dev_timer_update(&m->timer, c->cycles);          /* drives its controller line */
+        bool user_stop = c->stop_due == 0 && stop_asked; /* stopped before user code */
+        c->stop_due = 0;
+        stop_asked = false;
         if (irq_requested(m)) {
             if (m->arch->interrupt(m, c)) {
                 m->interrupts++;
+            } else if (!user_stop && c->user_lo < c->user_hi) {
+                /* masked: the kernel runs. Stop before the first block of
+                 * user code and look again there. */
+                irq_note_masked(m, c);
+                c->stop_due = 1u << MACHINE_CLASS_USER;
+                stop_asked = true;
             } else {
-                /* masked: the kernel runs. Look again after every block. */
+                /* masked where user code starts, or no user code is known:
+                 * look again after every block. */
                 irq_note_masked(m, c);
                 deadline = min_u64(deadline, c->cycles + MACHINE_IRQ_RECHECK_CYCLES);
             }

@@ -87,6 +87,7 @@ struct machine {
     struct dev_traceport trace;
     struct dev_intc intc;     /* the timer is its line INTC_LINE_TIMER */
     struct machine_dev *mmio; /* owned, one per device */
+    uint8_t *ram;             /* owned: the host memory behind guest RAM */
     struct trc_log *log;      /* not owned */
     enum machine_outcome outcome;
     uint32_t exit_code;       /* what the guest wrote to the power device */
@@ -100,7 +101,6 @@ struct machine {
                                  interrupts masked, or the controller held the
                                  line: in service or disabled) ... */
     uint64_t irq_masked_rise; /* ... for this rise of it (timer.fired) */
-    unsigned shadow_pages;    /* inaccessible pages standing in for nothing */
     /* Attribution slots (core->attr): the image's kernel functions by
      * address, then "user" (code outside them: user pages, no symbol) and
      * "idle". */

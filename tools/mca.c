@@ -73,9 +73,9 @@ static void run_mca(const struct emu_arch *arch, const char *mcpu, char **lines,
     fclose(f);
     char cmd[1024];
     snprintf(cmd, sizeof cmd,
-             "llvm-mca -mtriple=%s -mcpu=%s -iterations=100 -instruction-info "
+             "%s -mtriple=%s -mcpu=%s -iterations=100 -instruction-info "
              "-resource-pressure -timeline=false -all-stats=false %s 2>&1",
-             llvm_triple(arch), mcpu, path);
+             IPCEMU_LLVM_MCA, llvm_triple(arch), mcpu, path);
     FILE *p = popen(cmd, "r");
     char *out = malloc(MAX_OUT + 1);
     size_t len = 0;

@@ -265,6 +265,13 @@ char *trc_report_json(const struct trc_run_info *run, const struct trc_log *log)
     trc_log_hash_hex(log, hash);
     cJSON_AddStringToObject(r, "arch", run->arch);
     cJSON_AddStringToObject(r, "cpu", run->cpu);
+    if (run->unicorn && run->capstone) {
+        cJSON *e = cJSON_AddObjectToObject(r, "engine");
+        if (e) {
+            cJSON_AddStringToObject(e, "unicorn", run->unicorn);
+            cJSON_AddStringToObject(e, "capstone", run->capstone);
+        }
+    }
     add_u64(r, "cycles", run->cycles);
     add_u64(r, "instructions", run->instructions);
     cJSON_AddStringToObject(r, "outcome", run->outcome);

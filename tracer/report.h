@@ -37,9 +37,11 @@ struct trc_check {
 
 struct trc_run_info {
     const char *arch;
-    const char *cpu;     /* CPU profile name */
-    const char *outcome; /* "ok", "expect_failed", "fault", "deadlock", "max_cycles" */
-    const char *why;     /* what ended the run when not ok, or "" */
+    const char *cpu;      /* CPU profile name */
+    const char *unicorn;  /* the engine's version ("2.1.1"), or NULL */
+    const char *capstone; /* the decoder's version ("5.0"), or NULL */
+    const char *outcome;  /* "ok", "expect_failed", "fault", "deadlock", "max_cycles" */
+    const char *why;      /* what ended the run when not ok, or "" */
     uint64_t cycles;
     uint64_t instructions;
     uint64_t idle_cycles;

@@ -99,10 +99,15 @@ static bool is_gpr(uint16_t canon)
     }
 }
 
-/* The operand kind in a table key: r64, m32, i, cr, sr, xmm, ... */
-static void operand_kind(const struct x86_decoder *d, const cs_x86_op *op, char *out, size_t n)
+/* The operand kind in a table key: r64, m32, i, cr, sr, xmm, ... The
+ * immediate of push carries its size (i8, i32): LLVM's scheduling models
+ * cost push imm8 and push imm32 differently. */
+static void operand_kind(const struct x86_decoder *d, const cs_insn *insn, const cs_x86_op *op,
+                         char *out, size_t n)
 {
-    if (op->type == X86_OP_IMM) {
+    if (op->type == X86_OP_IMM && insn->id == X86_INS_PUSH) {
+        snprintf(out, n, "i%u", insn->detail->x86.encoding.imm_size * 8u);
+    } else if (op->type == X86_OP_IMM) {
         snprintf(out, n, "i");
     } else if (op->type == X86_OP_MEM) {
         snprintf(out, n, "m%u", op->size * 8u);
@@ -145,6 +150,32 @@ static void x86_flow(const struct x86_decoder *d, const cs_insn *insn, struct em
         out->target = (uint64_t)x->operands[0].imm;
 }
 
+/* Returns true when `id` is a cmovcc. */
+static bool x86_is_cmov(unsigned id)
+{
+    switch (id) {
+    case X86_INS_CMOVA:
+    case X86_INS_CMOVAE:
+    case X86_INS_CMOVB:
+    case X86_INS_CMOVBE:
+    case X86_INS_CMOVE:
+    case X86_INS_CMOVG:
+    case X86_INS_CMOVGE:
+    case X86_INS_CMOVL:
+    case X86_INS_CMOVLE:
+    case X86_INS_CMOVNE:
+    case X86_INS_CMOVNO:
+    case X86_INS_CMOVNP:
+    case X86_INS_CMOVNS:
+    case X86_INS_CMOVO:
+    case X86_INS_CMOVP:
+    case X86_INS_CMOVS:
+        return true;
+    default:
+        return false;
+    }
+}
+
 static unsigned x86_decode(struct emu_core *c, uint64_t addr, const uint8_t *code, size_t size,
                            struct emu_insn *out)
 {
@@ -161,7 +192,7 @@ static unsigned x86_decode(struct emu_core *c, uint64_t addr, const uint8_t *cod
     int k = snprintf(out->key, sizeof out->key, "%s", insn->mnemonic);
     for (uint8_t i = 0; i < x->op_count && k > 0 && (size_t)k < sizeof out->key; i++) {
         char kind[16];
-        operand_kind(d, &x->operands[i], kind, sizeof kind);
+        operand_kind(d, insn, &x->operands[i], kind, sizeof kind);
         k += snprintf(out->key + k, sizeof out->key - (size_t)k, "%s%s", i ? "," : " ", kind);
         if (x->operands[i].type == X86_OP_MEM) {
             out->load |= (x->operands[i].access & CS_AC_READ) != 0;
@@ -169,6 +200,10 @@ static unsigned x86_decode(struct emu_core *c, uint64_t addr, const uint8_t *cod
         }
     }
     emu_cs_text_and_regs(&d->cs, insn, out);
+    /* cmovcc keeps its destination when the condition fails: it reads it
+     * (Capstone 5.0.7 reports the destination written only). */
+    if (x86_is_cmov(insn->id) && x->op_count && x->operands[0].type == X86_OP_REG)
+        emu_insn_reads(out, d->cs.canon[x->operands[0].reg]);
     x86_flow(d, insn, out);
     if (insn->id == X86_INS_MOV && x->op_count == 2 && x->operands[0].type == X86_OP_REG &&
         x->operands[0].reg == X86_REG_CR3)

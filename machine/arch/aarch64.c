@@ -1,6 +1,6 @@
 /* machine/arch/aarch64.c: AArch64 board support: boot state and trap entry.
  *
- * Unicorn 2.0.1 stops a synchronous exception (svc, abort, undefined
+ * Unicorn 2.1.1 stops a synchronous exception (svc, abort, undefined
  * instruction) at UC_HOOK_INTR and never enters the guest's vector, and
  * writing PSTATE from the host leaves QEMU's cached hflags stale. So trap
  * entry is emulated the way ../shared/notes/unicorn-2.0.1.md measured:
@@ -29,7 +29,7 @@
  *    line.
  *
  * No UC_HOOK_CODE is used on purpose: while any code hook exists, Unicorn
- * 2.0.1 does not resynchronise the PC when it leaves a chain of translated
+ * 2.1.1 does not resynchronise the PC when it leaves a chain of translated
  * blocks at a block boundary (cpu_tb_exec skips synchronize_from_tb), so a
  * stop at a deadline resumes at a stale PC and re-executes guest code.
  *
@@ -45,7 +45,7 @@
  * The exception fields are not in any API register when UC_HOOK_INTR runs
  * (ESR_EL1/FAR_EL1 are written only by QEMU's own exception entry, which
  * Unicorn skips), so they are read from the CPU state in a uc_context. The
- * offsets come from the 2.0.1 sources (CPUARMState, target/arm/cpu.h,
+ * offsets come from the 2.1.1 sources (CPUARMState, target/arm/cpu.h,
  * compiled with Unicorn's own aarch64 configuration); boot() verifies them
  * against API registers and by a calibration run of an svc and a misaligned
  * exclusive load, and fails loudly if they do not match. */
@@ -255,7 +255,7 @@ static void a64_intr_hook(uc_engine *uc, uint32_t intno, void *user)
         (intno == A64_EXCP_PREFETCH_ABORT && vaddress != pc)) {
         machine_emu_failure(b->m, b->c,
                             "aarch64: exception %u at pc 0x%llx has syndrome 0x%x, target EL %u, "
-                            "address 0x%llx: the CPU state layout is not Unicorn 2.0.1's",
+                            "address 0x%llx: the CPU state layout is not Unicorn 2.1.1's",
                             intno, (unsigned long long)pc, syndrome, target_el,
                             (unsigned long long)vaddress);
         return;

@@ -1,5 +1,5 @@
 /* machine/arch/aarch64_uc.c: start-up and run-time checks of what the
- * AArch64 board relies on inside Unicorn 2.0.1 (see aarch64_uc.h). */
+ * AArch64 board relies on inside Unicorn 2.1.1 (see aarch64_uc.h). */
 #include "machine/arch/aarch64_uc.h"
 
 #include <unicorn/arm64.h>
@@ -62,7 +62,7 @@ bool a64_uc_verify_layout(struct machine *m, struct emu_core *c, uc_context *ctx
         machine_emu_failure(m, c,
                             "aarch64: CPU state layout check failed for HCR_EL2/pstate/aarch64 "
                             "at offsets %u/%u/%u (0x%llx, M 0x%x, aarch64 %u; PSTATE reads "
-                            "0x%llx): not the Unicorn 2.0.1 this was built for",
+                            "0x%llx): not the Unicorn 2.1.1 this was built for",
                             A64_OFF_HCR_EL2, A64_OFF_PSTATE, A64_OFF_AARCH64,
                             (unsigned long long)hcr, mode, aarch64, (unsigned long long)pstate);
         return false;
@@ -122,7 +122,7 @@ bool a64_uc_calibrate(struct machine *m, struct emu_core *c, struct a64_uc_cal *
         cal->syndrome != ((A64_EC_SVC64 << 26) | (1u << 25) | A64_CAL_SVC_IMM)) {
         machine_emu_failure(m, c,
                             "aarch64: svc calibration: exception %u, syndrome 0x%x, target EL %u "
-                            "(offset %u): not Unicorn 2.0.1's CPU state layout",
+                            "(offset %u): not Unicorn 2.1.1's CPU state layout",
                             cal->intno, cal->syndrome, cal->target_el, A64_OFF_EXC_SYNDROME);
         goto out;
     }
@@ -132,7 +132,7 @@ bool a64_uc_calibrate(struct machine *m, struct emu_core *c, struct a64_uc_cal *
         A64_ESR_EC(cal->syndrome) != A64_EC_DABT_CUR || cal->vaddress != bad) {
         machine_emu_failure(m, c,
                             "aarch64: abort calibration: exception %u, syndrome 0x%x, address "
-                            "0x%llx (offset %u, expected 0x%llx): not Unicorn 2.0.1's layout",
+                            "0x%llx (offset %u, expected 0x%llx): not Unicorn 2.1.1's layout",
                             cal->intno, cal->syndrome, (unsigned long long)cal->vaddress,
                             A64_OFF_EXC_VADDRESS, (unsigned long long)bad);
         goto out;

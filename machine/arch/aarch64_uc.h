@@ -1,5 +1,5 @@
 /* machine/arch/aarch64_uc.h: what the AArch64 board knows of Unicorn
- * 2.0.1's insides: the CPUARMState offsets inside a saved uc_context,
+ * 2.1.1's insides: the CPUARMState offsets inside a saved uc_context,
  * QEMU's exception numbers as UC_HOOK_INTR reports them, and the start-up
  * checks of both (aarch64_uc.c). With machine/arch/uc_ctx.h, the only
  * places an engine upgrade changes for AArch64. */
@@ -13,7 +13,7 @@
 
 struct machine;
 
-/* CPUARMState layout of Unicorn 2.0.1 (aarch64-softmmu). After the
+/* CPUARMState layout of Unicorn 2.1.1 (aarch64-softmmu). After the
  * uc_context header (UC_CTX_HEADER), the context holds
  * offsetof(CPUARMState, cpu_watchpoint) bytes of the CPU state. Verified at
  * boot: the size by uc_ctx_check_size, the register fields by

@@ -1,21 +1,21 @@
 /* machine/arch/riscv64.c: RV64 board support: trap entry into S-mode.
  *
- * Unicorn 2.0.1 never takes a synchronous exception itself: it calls
+ * Unicorn 2.1.1 never takes a synchronous exception itself: it calls
  * UC_HOOK_INTR with the cause and then continues after the instruction
- * (ebreak instead ends uc_emu_start with UC_ERR_EXCEPTION after calling
- * UC_HOOK_INSN_INVALID: see rv_hook_invalid). This file does what the
+ * (ebreak too, after UC_HOOK_INSN_INVALID, but uc_emu_start then returns
+ * UC_ERR_EXCEPTION: see rv_hook_intr and rv_hook_invalid). This file does what the
  * hardware (and QEMU's riscv_cpu_do_interrupt) does for a trap delegated
  * to S-mode: sepc = the trapping PC, scause, stval (the fault address for
  * access/page faults and misaligned accesses, else 0),
  * sstatus.SPP = previous mode, SPIE = SIE, SIE = 0, mode = S, PC = stvec,
  * load reservation dropped.
  *
- * Unicorn 2.0.1 has no register for the privilege mode, and it checks
+ * Unicorn 2.1.1 has no register for the privilege mode, and it checks
  * host CSR accesses against the guest's current mode. So the mode is
  * switched by patching `priv` in a saved context (uc_context_save /
  * uc_context_restore), then the S-mode CSRs are written through the API.
  * The raw offsets into the context come from CPURISCVState in
- * qemu/target/riscv/cpu.h of 2.0.1; boot() verifies them before use, on
+ * qemu/target/riscv/cpu.h of 2.1.1; boot() verifies them before use, on
  * the machine's own engine (values written through the API, the mode
  * change refusing M-mode CSR writes) and on a small scratch engine (a
  * real page fault: cause, badaddr, mode, reported PC).
@@ -99,7 +99,7 @@ static const char *rv_cause_name(uint64_t cause)
 }
 
 /* Returns true if exception `cause` reports its address in stval (the
- * list of riscv_cpu_do_interrupt in 2.0.1). */
+ * list of riscv_cpu_do_interrupt in 2.1.1). */
 static bool rv_cause_has_addr(uint64_t cause)
 {
     switch (cause) {
@@ -207,10 +207,14 @@ static bool rv_exception(struct machine *m, struct emu_core *c, uint64_t cause, 
     return rv_enter_s(m, c, cause, pc, tval);
 }
 
-/* UC_HOOK_INTR: a synchronous exception. Unicorn 2.0.1 has already added
+/* UC_HOOK_INTR: a synchronous exception. Unicorn 2.1.1 has already added
  * 4 to env->pc (cpu-exec.c, for every RISC-V exception, whatever the
  * instruction's length), and QEMU had set env->pc to the trapping
- * instruction: that instruction is at PC - 4. */
+ * instruction: that instruction is at PC - 4. An ebreak
+ * (RISCV_EXCP_BREAKPOINT) comes here too, after rv_hook_invalid, but
+ * Unicorn has recorded UC_ERR_EXCEPTION for it (riscv_stop_interrupt) and
+ * ends the run with that error once the CPU loop exits:
+ * emu_core_exception_taken says it was handled and stops at once. */
 static void rv_hook_intr(uc_engine *uc, uint32_t intno, void *user)
 {
     struct emu_core *c = user;
@@ -229,25 +233,20 @@ static void rv_hook_intr(uc_engine *uc, uint32_t intno, void *user)
     if (cause == EXC_ECALL_U)
         cause = EXC_ECALL_U + (priv == PRV_M ? 3 : priv);
     uint64_t tval = rv_cause_has_addr(cause) ? ctx_get(ctx, OFF_BADADDR) : 0;
-    (void)rv_exception(m, c, cause, pc, tval);
+    if (rv_exception(m, c, cause, pc, tval) && cause == EXC_BREAKPOINT)
+        emu_core_exception_taken(c);
 }
 
 /* UC_HOOK_INSN_INVALID: Unicorn's "stop" exceptions. With the exits
- * mechanism on and no exits set (boot), the only one left is ebreak
- * (RISCV_EXCP_BREAKPOINT), with env->pc on it. Unicorn 2.0.1 has already
- * recorded UC_ERR_EXCEPTION for it (riscv_stop_interrupt) and stops the
- * CPU whatever this hook does: so the breakpoint trap is taken here, and
- * emu_core_exception_taken tells the core that error was handled. Returns
- * true. */
+ * mechanism on and no exits set (boot), the only one left is ebreak.
+ * Unicorn 2.1.1 raises it through UC_HOOK_INTR (rv_hook_intr) once this
+ * hook returns true; without the hook it would end the run. (2.0.1 ended
+ * the run whatever the hook did, so this hook used to take the trap.)
+ * Returns true. */
 static bool rv_hook_invalid(uc_engine *uc, void *user)
 {
-    struct emu_core *c = user;
-    struct machine *m = c->owner;
     (void)uc;
-    if (!rv_save(m, c))
-        return true;
-    if (rv_exception(m, c, EXC_BREAKPOINT, ctx_get(rv_board(c)->ctx, OFF_PC), 0))
-        emu_core_exception_taken(c);
+    (void)user;
     return true;
 }
 

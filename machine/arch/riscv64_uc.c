@@ -1,5 +1,5 @@
 /* machine/arch/riscv64_uc.c: start-up checks of what the RV64 board relies
- * on inside Unicorn 2.0.1 (see riscv64_uc.h). */
+ * on inside Unicorn 2.1.1 (see riscv64_uc.h). */
 #include "machine/arch/riscv64_uc.h"
 
 #include <unicorn/riscv.h>
@@ -119,7 +119,7 @@ bool rv_uc_verify_layout(struct machine *m, struct emu_core *c, uc_context *ctx)
     (void)uc_context_free(orig); /* frees memory: cannot fail */
     return true;
 fail:
-    machine_emu_failure(m, c, "Unicorn's RISC-V context layout differs from 2.0.1's: %s (0x%llx)",
+    machine_emu_failure(m, c, "Unicorn's RISC-V context layout differs from 2.1.1's: %s (0x%llx)",
                         bad, (unsigned long long)got);
 fail_quiet:
     if (orig)

@@ -1,4 +1,4 @@
-/* machine/arch/riscv64_uc.h: what the RV64 board knows of Unicorn 2.0.1's
+/* machine/arch/riscv64_uc.h: what the RV64 board knows of Unicorn 2.1.1's
  * insides: the CPURISCVState offsets inside a saved uc_context, and the
  * start-up checks of them (riscv64_uc.c). With machine/arch/uc_ctx.h, the
  * only places an engine upgrade changes for RISC-V. */

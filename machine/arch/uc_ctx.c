@@ -12,18 +12,18 @@ size_t uc_ctx_check_size(struct machine *m, struct emu_core *c, uc_context *ctx,
 {
     size_t size = uc_context_size(c->uc), hdr;
     memcpy(&hdr, ctx, sizeof hdr);
-    if (size < UC_CTX_HEADER || hdr != size - UC_CTX_HEADER ||
-        (want && size != UC_CTX_HEADER + want)) {
+    if (size < UC_CTX_ALLOC_HEAD || hdr != size - UC_CTX_ALLOC_HEAD || (want && hdr != want)) {
         unsigned major, minor;
         uc_version(&major, &minor);
         machine_emu_failure(m, c,
                             "%s: uc_context is %zu bytes (its header says %zu of CPU state), "
-                            "expected %zu + %zu: Unicorn %u.%u is not the 2.0.1 whose CPU state "
+                            "expected %zu + %zu: Unicorn %u.%u is not the 2.1.1 whose CPU state "
                             "this build knows",
-                            c->arch->name, size, hdr, (size_t)UC_CTX_HEADER, want, major, minor);
+                            c->arch->name, size, hdr, (size_t)UC_CTX_ALLOC_HEAD, want, major,
+                            minor);
         return 0;
     }
-    return size - UC_CTX_HEADER;
+    return hdr;
 }
 
 /* Returns as uc_ctx.h says. */
@@ -39,7 +39,7 @@ bool uc_ctx_check_probes(struct machine *m, struct emu_core *c, uc_context *ctx,
         if (got != PROBE_VALUE(i)) {
             machine_emu_failure(m, c,
                                 "%s: CPU state layout check failed for %s at offset %zu (0x%llx, "
-                                "expected 0x%llx): not the Unicorn 2.0.1 this was built for",
+                                "expected 0x%llx): not the Unicorn 2.1.1 this was built for",
                                 c->arch->name, probes[i].name, probes[i].off,
                                 (unsigned long long)got, (unsigned long long)PROBE_VALUE(i));
             return false;

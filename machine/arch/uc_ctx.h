@@ -6,7 +6,7 @@
  * That layout belongs to one build of Unicorn. What is common to every arch
  * is here: the context header (defined once) and the start-up checks; each
  * arch file keeps its own CPU-state offsets in one section at its top
- * ("Unicorn 2.0.1 internals"), each offset verified at boot through
+ * ("Unicorn 2.1.1 internals"), each offset verified at boot through
  * uc_ctx_check_size / uc_ctx_check_probes or an arch-specific probe. An
  * engine upgrade changes this header and those sections (docs/machine.md,
  * "Where Unicorn's internals live"). */
@@ -23,11 +23,23 @@
 
 struct machine;
 
-/* struct uc_context of Unicorn 2.0.1 (uc_priv.h): size_t context_size (the
- * bytes of CPU state that follow); uc_mode mode; uc_arch arch; char data[]. */
-#define UC_CTX_HEADER 16u
-_Static_assert(sizeof(size_t) + sizeof(uc_mode) + sizeof(uc_arch) == UC_CTX_HEADER,
-               "the uc_context header of Unicorn 2.0.1 is 16 bytes on this host");
+/* struct uc_context of Unicorn 2.1.1 (include/uc_priv.h): size_t
+ * context_size (the bytes of CPU state that follow); uc_mode mode; uc_arch
+ * arch; int snapshot_level; char data[] (the CPU state, copied from
+ * CPUArchState, at offset 20: a char array is not padded to 8). The
+ * allocation is sizeof (24 bytes, padded) + context_size. 2.0.1 had no
+ * snapshot_level: its state began at 16. */
+struct uc_ctx_head {
+    size_t context_size;
+    uc_mode mode;
+    uc_arch arch;
+    int snapshot_level;
+    char data[];
+};
+#define UC_CTX_HEADER offsetof(struct uc_ctx_head, data)
+#define UC_CTX_ALLOC_HEAD sizeof(struct uc_ctx_head)
+_Static_assert(offsetof(struct uc_ctx_head, data) == 20 && sizeof(struct uc_ctx_head) == 24,
+               "the uc_context header of Unicorn 2.1.1 is 20 bytes (24 allocated) on this host");
 
 /* Returns the CPU state inside a saved context. */
 static inline uint8_t *uc_ctx_state(uc_context *ctx)

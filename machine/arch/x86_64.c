@@ -1,6 +1,6 @@
 /* machine/arch/x86_64.c: x86_64 trap and interrupt entry.
  *
- * Unicorn 2.0.1 never delivers an exception into the guest's IDT: `int n`,
+ * Unicorn 2.1.1 never delivers an exception into the guest's IDT: `int n`,
  * #PF, #UD, #GP... call UC_HOOK_INTR instead, and `syscall` calls
  * UC_HOOK_INSN. This file does what the CPU's long-mode delivery does (Intel
  * SDM vol. 3A 6.14; QEMU's do_interrupt64 in qemu/target/i386/seg_helper.c):
@@ -14,7 +14,7 @@
  * or SS changes only the selector; the CPL lives in QEMU's hflags), so the
  * CPU state is saved with uc_context_save, patched (hflags, CS/SS segment
  * caches, RIP, RSP, RFLAGS, old_exception) and restored. The layout of that
- * state (CPUX86State of unicorn 2.0.1, qemu/target/i386/cpu.h) is mirrored
+ * state (CPUX86State of unicorn 2.1.1, qemu/target/i386/cpu.h) is mirrored
  * in x86_64_uc.h and checked when the core boots (x86_64_uc.c: against
  * registers read and written through the API) and at every trap (fields
  * QEMU has just set). */
@@ -353,7 +353,7 @@ static void x86_intr_hook(uc_engine *uc, uint32_t intno, void *user)
     if (!layout_ok || (h->hflags & HF_CPL_MASK) != (h->segs[X86_CS].selector & 3)) {
         machine_emu_failure(
             m, c,
-            "x86_64: the saved CPU state does not match unicorn 2.0.1's CPUX86State "
+            "x86_64: the saved CPU state does not match unicorn 2.1.1's CPUX86State "
             "(vector %u, is_int %d, old_exception %d, hflags 0x%x)",
             intno, t->exception_is_int, t->old_exception, h->hflags);
         return;
@@ -374,34 +374,15 @@ static void x86_intr_hook(uc_engine *uc, uint32_t intno, void *user)
               0);
 }
 
-/* UC_HOOK_INSN_INVALID: #UD. Unicorn 2.0.1 stops the emulation after this
- * hook (as if for hlt) instead of calling UC_HOOK_INTR, so after entering
- * the kernel's handler the core is asked to stop: the run loop then resumes
- * it at the handler. Returns true: the instruction was handled. */
+/* UC_HOOK_INSN_INVALID: #UD. Without a hook that returns true Unicorn
+ * 2.1.1 stops with UC_ERR_INSN_INVALID; with one, it goes on to raise the
+ * exception (vector 6) through UC_HOOK_INTR, which enters the handler like
+ * any other exception. (2.0.1 stopped here instead, so this hook used to
+ * enter the handler itself.) Returns true: let the exception be raised. */
 static bool x86_invalid_hook(uc_engine *uc, void *user)
 {
-    struct emu_core *c = user;
-    struct machine *m = c->owner;
-    struct x86_board *b = c->board;
     (void)uc;
-    if (!x86_state_load(m, c, b))
-        return true;
-    const struct x86q_head *h = &b->head;
-    if (b->tail.exception_is_int != 0 || b->tail.old_exception != -1 ||
-        (h->hflags & HF_CPL_MASK) != (h->segs[X86_CS].selector & 3)) {
-        machine_emu_failure(
-            m, c,
-            "x86_64: the saved CPU state does not match unicorn 2.0.1's CPUX86State "
-            "(#UD, is_int %d, old_exception %d, hflags 0x%x)",
-            b->tail.exception_is_int, b->tail.old_exception, h->hflags);
-        return true;
-    }
-    if ((h->hflags & HF_CPL_MASK) != 3) {
-        x86_kernel_trap(m, c, X86_VEC_UD, false, h->eip, 0, 0);
-        return true;
-    }
-    if (x86_enter(m, c, b, X86_VEC_UD, X86_SRC_EXC, 0, h->eip, 0))
-        emu_core_request_stop(c);
+    (void)user;
     return true;
 }
 
@@ -426,8 +407,9 @@ static unsigned x86_syscall_length(struct emu_core *c, uint64_t rip)
 }
 
 /* UC_HOOK_INSN for `syscall`: Unicorn skips the instruction, the CPU raises
- * #UD while EFER.SCE is clear (it is: the kernel uses `int $0x80`, and
- * Unicorn 2.0.1 cannot set SCE). Deliver that #UD. */
+ * #UD while EFER.SCE is clear (it is: the kernel uses `int $0x80`; 2.1.1
+ * could set SCE, but `syscall` would still never enter LSTAR, see
+ * docs/machine.md). Deliver that #UD. */
 static void x86_syscall_hook(uc_engine *uc, void *user)
 {
     struct emu_core *c = user;

@@ -1,4 +1,4 @@
-/* machine/arch/x86_64_uc.c: the x86_64 board's use of Unicorn 2.0.1's
+/* machine/arch/x86_64_uc.c: the x86_64 board's use of Unicorn 2.1.1's
  * CPUX86State (see x86_64_uc.h). */
 #include "machine/arch/x86_64_uc.h"
 
@@ -134,7 +134,7 @@ bool x86_uc_verify_layout(struct machine *m, struct emu_core *c, uc_context *ctx
     if (c->host_error == UC_ERR_OK)
         machine_emu_failure(m, c,
                             "x86_64: the installed Unicorn's CPU state layout is not unicorn "
-                            "2.0.1's (%s); trap entry cannot be emulated",
+                            "2.1.1's (%s); trap entry cannot be emulated",
                             why);
     return false;
 }

@@ -1,4 +1,4 @@
-/* machine/arch/x86_64_uc.h: what the x86_64 board knows of Unicorn 2.0.1's
+/* machine/arch/x86_64_uc.h: what the x86_64 board knows of Unicorn 2.1.1's
  * insides: CPUX86State mirrored as the start and the end of the CPU state
  * in a saved uc_context, QEMU's hidden flags, and the start-up check of
  * that mirror (x86_64_uc.c). With machine/arch/uc_ctx.h, the only places

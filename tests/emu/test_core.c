@@ -62,6 +62,25 @@ static void riscv_counts_compressed_instructions(void **state)
     emu_core_close(&c);
 }
 
+/* AArch64: two blocks that share an entry of the block hook's
+ * direct-mapped table (BASE and BASE + 0x4004) jumping to each other: each
+ * pushes the other out, and every block is still found and charged once. */
+static void blocks_sharing_a_table_entry_are_both_charged(void **state)
+{
+    (void)state;
+    static const uint8_t there[] = {0x01, 0x10, 0x00, 0x14}; /* b .+0x4004 */
+    static const uint8_t back[] = {0xff, 0xef, 0xff, 0x17};  /* b .-0x4004 */
+    struct emu_core c;
+    open_with_code(&c, EMU_ARCH_AARCH64, there, sizeof there);
+    assert_int_equal(uc_mem_write(c.uc, BASE + 0x4004, back, sizeof back), UC_ERR_OK);
+    c.deadline = 10001;
+    assert_int_equal(emu_core_run(&c), EMU_STOP_DEADLINE);
+    assert_true(c.cycles == 10001 && c.instructions == 10001);
+    assert_int_equal(c.blocks.used, 2);
+    assert_true(c.blocks.blocks[0].execs == 5001 && c.blocks.blocks[1].execs == 5000);
+    emu_core_close(&c);
+}
+
 /* AArch64: an endless loop `b .` stops at the deadline, deterministically. */
 static void an_endless_loop_stops_at_the_deadline(void **state)
 {
@@ -229,6 +248,7 @@ int main(void)
         cmocka_unit_test(x86_counts_variable_length_instructions),
         cmocka_unit_test(riscv_counts_compressed_instructions),
         cmocka_unit_test(an_endless_loop_stops_at_the_deadline),
+        cmocka_unit_test(blocks_sharing_a_table_entry_are_both_charged),
         cmocka_unit_test(charged_blocks_are_exactly_the_blocks_that_ran),
         cmocka_unit_test(the_flat_cost_scales_the_clock),
         cmocka_unit_test(a_failed_register_access_is_an_error_with_its_call_site),

@@ -190,6 +190,54 @@ static void predictor_calls_returns_indirect(void **state)
     assert_int_equal(u->st.mispredicts, 4);
 }
 
+/* The L1I epoch moves exactly when the L1I changes: a fetch of a line that
+ * is not the last its set used. (The block hook skips a block's fetch
+ * while the epoch stays what it was after that block's last fetch.) */
+static void l1i_epoch_moves_on_changes_only(void **state)
+{
+    struct tm_uarch *u = &((struct fixture *)*state)->u;
+    uint64_t e = u->l1i_epoch;
+    assert_int_equal(tm_uarch_fetch_lines(u, 0x1030, 0x20), 96 + 96); /* lines 0x40, 0x41 */
+    assert_true(u->l1i_epoch > e);
+    e = u->l1i_epoch;
+    /* both lines are now the last of their sets: hits that change nothing */
+    assert_int_equal(tm_uarch_fetch_lines(u, 0x1030, 0x20), 0);
+    assert_int_equal(tm_uarch_fetch(u, 0x1000, 4), 0);
+    assert_true(u->l1i_epoch == e);
+    assert_int_equal(u->st.l1i_access, 5);
+    /* line 0x42 (set 0) replaces line 0x40 as set 0's last: a change */
+    assert_int_equal(tm_uarch_fetch(u, 0x1080, 4), 96);
+    assert_true(u->l1i_epoch > e);
+    e = u->l1i_epoch;
+    /* line 0x40 hits (two ways) but is not set 0's last: still a change */
+    assert_int_equal(tm_uarch_fetch(u, 0x1000, 4), 0);
+    assert_true(u->l1i_epoch > e);
+    assert_int_equal(u->st.l1i_miss, 3);
+}
+
+/* tm_uarch_data_hit answers only for an access that tm_uarch_tlb and
+ * tm_uarch_data would find a hit changing nothing, and counts it as they
+ * would. */
+static void data_hit_is_the_unchanging_hit(void **state)
+{
+    struct tm_uarch *u = &((struct fixture *)*state)->u;
+    assert_false(tm_uarch_data_hit(u, 0x2000, 8)); /* cold */
+    assert_int_equal(u->st.tlb_access + u->st.l1d_access, 0);
+    assert_int_equal(tm_uarch_tlb(u, 0x2000), 30);
+    assert_int_equal(LOAD(u, 0x2000), 96);
+    assert_true(tm_uarch_data_hit(u, 0x2008, 8));
+    assert_int_equal(u->st.tlb_access, 2);
+    assert_int_equal(u->st.l1d_access, 2);
+    assert_false(tm_uarch_data_hit(u, 0x203c, 8)); /* spans two lines */
+    assert_false(tm_uarch_data_hit(u, 0x2040, 8)); /* another line */
+    assert_false(tm_uarch_data_hit(u, 0x3000, 8)); /* another page */
+    assert_int_equal(u->st.tlb_access, 2);
+    /* another address space: the same page is another TLB key */
+    assert_int_equal(tm_uarch_switch_as(u, 7), 5);
+    assert_false(tm_uarch_data_hit(u, 0x2000, 8));
+    assert_int_equal(u->st.l1d_access, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -199,6 +247,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(tlb_miss_then_hit, setup, teardown),
         cmocka_unit_test_setup_teardown(predictor_learns_taken_branch, setup, teardown),
         cmocka_unit_test_setup_teardown(predictor_calls_returns_indirect, setup, teardown),
+        cmocka_unit_test_setup_teardown(l1i_epoch_moves_on_changes_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(data_hit_is_the_unchanging_hit, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

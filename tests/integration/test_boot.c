@@ -504,6 +504,50 @@ static void edit_trace(const char *src, const char *dst, const char *key, const 
     free(b);
 }
 
+/* A trace records the engine it ran on; replaying it on another engine
+ * version says so in one line (stdout, exit 1) instead of "diverged",
+ * and a run that comes out the same on it is still "identical". */
+static void replay_names_another_engine(void **state)
+{
+    (void)state;
+    const char *t = tmp("engine.trace"), *other = tmp("engine-other.trace");
+    struct result r = run_limited(120, 0, 0, "boot", "--demo", "spin", "--max-cycles", "3000000",
+                                  "--quiet", "--trace", t, NULL);
+    assert_int_equal(r.status, 1); /* max_cycles */
+    result_free(&r);
+    r = run_limited(60, 0, 0, "version", NULL);
+    const char *v = strstr(r.out, "unicorn ");
+    assert_non_null(v);
+    char engine[32];
+    snprintf(engine, sizeof engine, "%.*s", (int)strcspn(v + 8, "\n"), v + 8);
+    result_free(&r);
+    /* the same run recorded on "2.0.1": identical all the same */
+    edit_trace(t, other, "build", "build=ipcemu 0.1.0 unicorn 2.0.1 kernel 0000000000000000");
+    r = run_limited(120, 0, 0, "replay", other, NULL);
+    if (r.status != 0 || !strstr(r.out, "replay: identical") || r.err[0])
+        fail_msg("same run, other engine: exit %d\n%s%s", r.status, r.out, r.err);
+    result_free(&r);
+    /* a run that differs (it was cut at another cycle): one line, naming both */
+    static const char *const builds[] = {
+        "build=ipcemu 0.1.0 unicorn 2.0.1 kernel 0000000000000000",
+        "build=ipcemu 0.1.0 kernel 0000000000000000", /* before traces named it */
+    };
+    for (size_t i = 0; i < 2; i++) {
+        const char *mid = tmp("engine-mid.trace");
+        edit_trace(t, mid, "max_cycles", "max_cycles=2000000");
+        edit_trace(mid, other, "build", builds[i]);
+        r = run_limited(120, 0, 0, "replay", other, NULL);
+        char want[120];
+        snprintf(want, sizeof want, "recorded on Unicorn %s, replayed on Unicorn %s",
+                 i == 0 ? "2.0.1" : "an unnamed version (2.0.1 or older)", engine);
+        if (r.status != 1 || !strstr(r.out, want) || lines(r.out) != 1 || r.err[0] ||
+            strstr(r.out, "diverged"))
+            fail_msg("%s: exit %d\nstdout '%s'\nstderr '%s'\nwant exit 1 and one line '%s'",
+                     builds[i], r.status, r.out, r.err, want);
+        result_free(&r);
+    }
+}
+
 /* A small scenario: one process that yields and exits. */
 static const char scenario_text[] =
     "{\"name\": \"tiny\", \"description\": \"one process that yields and exits\",\n"
@@ -819,6 +863,7 @@ int main(int argc, char **argv)
             cmocka_unit_test(a_failed_write_leaves_no_half_file),
             cmocka_unit_test(bad_trace_settings_exit_2_naming_them),
             cmocka_unit_test(trace_text_is_printed_escaped),
+            cmocka_unit_test(replay_names_another_engine),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
     }

@@ -236,10 +236,8 @@ static void check_object_schema(const cJSON *root, const char *where, const cJSO
     }
     names[n] = required[r] = NULL;
     const cJSON *props = cJSON_GetObjectItemCaseSensitive(obj, "properties"), *it;
-    int nprops = 0;
     cJSON_ArrayForEach(it, props)
     {
-        nprops++;
         size_t k = 0;
         while (names[k] && strcmp(names[k], it->string) != 0)
             k++;
