@@ -90,9 +90,16 @@ pin_release() {
 
 # The archives' keys are in debian-archive-keyring (its current update).
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq debian-archive-keyring >/dev/null
+# Returns true if one of the packages $1 is among the missing ones.
+needs_any() {
+    for p in $1; do
+        case " $missing " in *" $p "*) return 0 ;; esac
+    done
+    return 1
+}
 case "$codename" in
-bookworm) pin_release trixie "$ENGINE_PKGS" ;;
-trixie) pin_release bookworm "$LLVM14_PKGS" ;;
+bookworm) needs_any "$ENGINE_PKGS" && pin_release trixie "$ENGINE_PKGS" ;;
+trixie) needs_any "$LLVM14_PKGS" && pin_release bookworm "$LLVM14_PKGS" ;;
 esac
 
 # shellcheck disable=SC2086
