@@ -113,9 +113,9 @@ static inline bool tm_l1i_quiet(const struct tm_state *s, const struct emu_block
     uint32_t n = b->l1i_lines;
     if (n == 0 || n > 4)
         return false;
-    uint64_t line = b->addr >> s->u.l1i.shift, mask = s->u.l1i.sets - 1;
+    uint64_t line = b->addr >> s->u.l1i.shift;
     for (uint32_t i = 0; i < n; i++)
-        if (s->u.l1i.mru[(line + i) & mask] != line + i + 1)
+        if (!tm_uarch_l1i_is_last(&s->u, line + i))
             return false;
     return true;
 }

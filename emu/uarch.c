@@ -120,8 +120,8 @@ uint64_t tm_uarch_fetch_lines(struct tm_uarch *u, uint64_t addr, uint32_t size)
     uint64_t penalty = 0;
     for (uint64_t line = first; line <= last; line++) {
         u->st.l1i_access++;
-        if (u->l1i.mru[line & (u->l1i.sets - 1)] == line + 1)
-            continue; /* the set's last line: a hit that changes nothing */
+        if (tm_uarch_l1i_is_last(u, line))
+            continue; /* a hit that changes nothing */
         u->l1i_epoch++;
         if (!tm_cache_lookup(&u->l1i, (uint32_t)(line & (u->l1i.sets - 1)), line + 1)) {
             u->st.l1i_miss++;

@@ -78,6 +78,13 @@ int tm_uarch_init(struct tm_uarch *u, const struct tm_profile *p);
 /* Frees what tm_uarch_init allocated (safe on a zeroed state). */
 void tm_uarch_free(struct tm_uarch *u);
 
+/* Returns whether L1I line number `line` (address >> l1i.shift) is the
+ * last its set used: fetching it is a hit that changes nothing. */
+static inline bool tm_uarch_l1i_is_last(const struct tm_uarch *u, uint64_t line)
+{
+    return u->l1i.mru[line & (u->l1i.sets - 1)] == line + 1;
+}
+
 /* Fetches the instruction lines of [addr, addr + size) (size >= 1) through
  * the L1I and L2. Returns the miss cycles (0 when every line hit). */
 uint64_t tm_uarch_fetch_lines(struct tm_uarch *u, uint64_t addr, uint32_t size);
@@ -85,8 +92,7 @@ uint64_t tm_uarch_fetch_lines(struct tm_uarch *u, uint64_t addr, uint32_t size);
 static inline uint64_t tm_uarch_fetch(struct tm_uarch *u, uint64_t addr, uint32_t size)
 {
     uint64_t first = addr >> u->l1i.shift;
-    if (first == (addr + size - 1) >> u->l1i.shift &&
-        u->l1i.mru[first & (u->l1i.sets - 1)] == first + 1) {
+    if (first == (addr + size - 1) >> u->l1i.shift && tm_uarch_l1i_is_last(u, first)) {
         u->st.l1i_access++;
         return 0;
     }
