@@ -104,19 +104,23 @@ static void build_id(enum emu_arch_id arch, char *out, size_t n)
              (unsigned long long)h);
 }
 
-/* Writes the engine version a build string names into out[n]: the word
- * after "unicorn ", or "an unnamed version" for a trace recorded before
- * builds named it (they ran on Unicorn 2.0.1). */
-static void build_engine(const char *build, char *out, size_t n)
+/* Returns whether the build string `build` a trace recorded names the
+ * Unicorn this ipcemu runs on. Writes the one it names into was[n] (the
+ * word after "unicorn ", or "an unnamed version" for a trace recorded
+ * before builds named it: they ran on Unicorn 2.0.1) and this one into
+ * now[n]. */
+static bool same_engine(const char *build, char *was, size_t wn, char *now, size_t nn)
 {
     const char *p = strstr(build, " unicorn ");
     if (!p) {
-        snprintf(out, n, "an unnamed version (2.0.1 or older)");
-        return;
+        snprintf(was, wn, "an unnamed version (2.0.1 or older)");
+    } else {
+        p += strlen(" unicorn ");
+        size_t len = strcspn(p, " ");
+        snprintf(was, wn, "%.*s", (int)(len < 31 ? len : 31), p);
     }
-    p += strlen(" unicorn ");
-    size_t len = strcspn(p, " ");
-    snprintf(out, n, "%.*s", (int)(len < 31 ? len : 31), p);
+    emu_engine_version_text(now, nn);
+    return !strcmp(was, now);
 }
 
 /* Progress on a terminal for runs longer than a second: cycles, events,
@@ -325,9 +329,7 @@ int cli_run_image(const char *cmd, struct machine_config *cfg, const uint8_t *im
                     rc = EXIT_OK;
             } else {
                 char was[40], now[40];
-                build_engine(rm->build, was, sizeof was);
-                emu_engine_version_text(now, sizeof now);
-                if (strcmp(was, now) != 0)
+                if (!same_engine(rm->build, was, sizeof was, now, sizeof now))
                     printf("replay: not the same run: recorded on Unicorn %s, replayed on Unicorn "
                            "%s, and another engine version runs the guest differently\n",
                            was, now);
@@ -533,9 +535,7 @@ int cli_replay(int argc, char **argv)
     }
     build_id(cfg.arch, build, sizeof build);
     char was[40], now[40];
-    build_engine(meta.build, was, sizeof was);
-    emu_engine_version_text(now, sizeof now);
-    if (strcmp(build, meta.build) != 0 && !strcmp(was, now))
+    if (strcmp(build, meta.build) != 0 && same_engine(meta.build, was, sizeof was, now, sizeof now))
         fprintf(stderr, "ipcemu replay: warning: recorded by %s, this is %s\n", SHOWN(meta.build),
                 build);
     char path[sizeof meta.scenario_path * 4];

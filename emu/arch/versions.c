@@ -13,7 +13,8 @@
 #define SUPPORTED_MINOR 1u
 #define SUPPORTED_PATCH 1u
 
-#if UC_API_MAJOR != 2 || UC_API_MINOR != 1 || UC_API_PATCH != 1
+#if UC_API_MAJOR != SUPPORTED_MAJOR || UC_API_MINOR != SUPPORTED_MINOR ||                          \
+    UC_API_PATCH != SUPPORTED_PATCH
 #error                                                                                             \
     "ipcemu is built for Unicorn 2.1.1 (libunicorn-dev from Debian 13; scripts/deps.sh installs it)"
 #endif
