@@ -36,22 +36,25 @@ installed_version() {
         sed -n 's/^install ok installed //p'
 }
 
+# Returns true if package $1 is installed at a version starting with $2.
+has_version() {
+    case "$(installed_version "$1")" in
+    "$2"*) return 0 ;;
+    *) return 1 ;;
+    esac
+}
+
 missing=""
 for p in $PKGS; do
     [ -n "$(installed_version "$p")" ] || missing="$missing $p"
 done
 # An engine package that is there but not the version ipcemu needs counts
 # as missing too (a Debian 12 machine with Unicorn 2.0.1, say).
-case "$(installed_version libunicorn-dev)" in
-"$UNICORN_WANT"*) ;;
-"") ;;
-*) missing="$missing libunicorn-dev" ;;
-esac
-case "$(installed_version libcapstone-dev)" in
-"$CAPSTONE_WANT"*) ;;
-"") ;;
-*) missing="$missing libcapstone-dev" ;;
-esac
+for want in "libunicorn-dev $UNICORN_WANT" "libcapstone-dev $CAPSTONE_WANT"; do
+    # shellcheck disable=SC2086
+    set -- $want
+    [ -z "$(installed_version "$1")" ] || has_version "$1" "$2" || missing="$missing $1"
+done
 [ -z "$missing" ] && exit 0
 
 codename=""
@@ -107,11 +110,8 @@ DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
 
 # Say plainly when the engine is still not the one ipcemu needs (another
 # distribution, or a Debian whose archive has another version).
-case "$(installed_version libunicorn-dev)" in
-"$UNICORN_WANT"*) ;;
-*)
+if ! has_version libunicorn-dev "$UNICORN_WANT"; then
     echo "scripts/deps.sh: ipcemu needs Unicorn $UNICORN_WANT (libunicorn-dev);" \
         "this machine has '$(installed_version libunicorn-dev)' (Debian 12 and 13 are supported)" >&2
     exit 1
-    ;;
-esac
+fi
