@@ -354,6 +354,19 @@ static void krun_start(struct krun *k, const char *name)
     assert_int_equal(k->log.nattr, MACHINE_SLOTS(&k->m));
 }
 
+/* Returns what the report needs of run k: its attribution slots. */
+static struct trc_run_info krun_info(const struct krun *k)
+{
+    return (struct trc_run_info){.arch = arch,
+                                 .cpu = k->prof.name,
+                                 .outcome = "ok",
+                                 .why = "",
+                                 .attr_names = (const char *const *)k->m.attr_names,
+                                 .attr = k->m.attr,
+                                 .nattr = MACHINE_SLOTS(&k->m),
+                                 .nkernel = k->m.nfuncs};
+}
+
 static void krun_end(struct krun *k)
 {
     machine_destroy(&k->m);
@@ -489,14 +502,7 @@ static void the_report_groups_cycles_by_the_table(void **state)
     struct krun k;
     krun_start(&k, "ping-pong");
     size_t nattr = MACHINE_SLOTS(&k.m);
-    struct trc_run_info run = {.arch = arch,
-                               .cpu = k.prof.name,
-                               .outcome = "ok",
-                               .why = "",
-                               .attr_names = (const char *const *)k.m.attr_names,
-                               .attr = k.m.attr,
-                               .nattr = nattr,
-                               .nkernel = k.m.nfuncs};
+    struct trc_run_info run = krun_info(&k);
     char *text = trc_report_json(&run, &k.log);
     assert_non_null(text);
     cJSON *r = cJSON_Parse(text);
@@ -543,14 +549,7 @@ static void phases_add_up_to_the_mean_span(void **state)
     for (size_t s = 0; s < NPATH_SCNS; s++) {
         struct krun k;
         krun_start(&k, path_scns[s]);
-        struct trc_run_info run = {.arch = arch,
-                                   .cpu = k.prof.name,
-                                   .outcome = "ok",
-                                   .why = "",
-                                   .attr_names = (const char *const *)k.m.attr_names,
-                                   .attr = k.m.attr,
-                                   .nattr = MACHINE_SLOTS(&k.m),
-                                   .nkernel = k.m.nfuncs};
+        struct trc_run_info run = krun_info(&k);
         char *text = trc_report_json(&run, &k.log);
         assert_non_null(text);
         cJSON *r = cJSON_Parse(text);

@@ -380,6 +380,14 @@ static void user_enter(struct trc_log *log, uint64_t cycle, uint32_t pid)
     ev(log, cycle, TRC_EV_USER_ENTER, pid, 0x1000, 0, 0);
 }
 
+/* Client 1 and server 2, the client running. */
+static void client_and_server(struct trc_log *log)
+{
+    ev(log, 1, TRC_EV_PROC_CREATE, 1, 1, 0x63, 0);
+    ev(log, 2, TRC_EV_PROC_CREATE, 2, 1, 0x73, 0);
+    ev(log, 3, TRC_EV_SCHED_SWITCH, 1, 0, TRC_SWITCH_START, 0);
+}
+
 /* Client 1 calls server 2 and gets its answer: a slow call (no receiver
  * yet), the server's receive from the queue and fast reply_recv, a fast
  * call with an interrupt before it and one on the way back to the caller,
@@ -391,9 +399,7 @@ static void paths_run_from_the_trap_to_the_next_user_instruction(void **state)
     (void)state;
     struct trc_log log;
     trc_log_init(&log);
-    ev(&log, 1, TRC_EV_PROC_CREATE, 1, 1, 0x63, 0);
-    ev(&log, 2, TRC_EV_PROC_CREATE, 2, 1, 0x73, 0);
-    ev(&log, 3, TRC_EV_SCHED_SWITCH, 1, 0, TRC_SWITCH_START, 0);
+    client_and_server(&log);
     user_enter(&log, 5, 1); /* boot: no stretch open */
     /* call #1: slow (no receiver), queued; the server runs next at 600 */
     trap(&log, 100, false);
@@ -494,9 +500,7 @@ static void resume_spans_need_what_was_waited_for(void **state)
     (void)state;
     struct trc_log log;
     trc_log_init(&log);
-    ev(&log, 1, TRC_EV_PROC_CREATE, 1, 1, 0x63, 0);
-    ev(&log, 2, TRC_EV_PROC_CREATE, 2, 1, 0x73, 0);
-    ev(&log, 3, TRC_EV_SCHED_SWITCH, 1, 0, TRC_SWITCH_START, 0);
+    client_and_server(&log);
     /* a call queued, then the caller times out */
     trap(&log, 100, false);
     ev(&log, 110, TRC_EV_SYSCALL, 1, SYS_CALL, 0, 0);
@@ -557,9 +561,7 @@ static void spans_split_their_cycles_among_the_counters(void **state)
     trc_log_init(&log);
     uint64_t c[3] = {0, 0, 0}; /* kernel, user, trap return (say) */
     assert_int_equal(trc_log_attach_attribution(&log, c, 3), TRC_OK);
-    ev(&log, 1, TRC_EV_PROC_CREATE, 1, 1, 0x63, 0);
-    ev(&log, 2, TRC_EV_PROC_CREATE, 2, 1, 0x73, 0);
-    ev(&log, 3, TRC_EV_SCHED_SWITCH, 1, 0, TRC_SWITCH_START, 0);
+    client_and_server(&log);
     c[1] = 100; /* user code ran to cycle 100 */
     trap(&log, 100, false);
     c[0] += 30;
