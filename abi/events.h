@@ -33,8 +33,9 @@
  * IPC_SLOW        pid; a0 = port; a1 = enum trc_slow_reason: why a call or
  *                 reply left the fast path
  * IPC_REPLY       pid (replier); a0 = caller pid; a1 = msg; a2 = path; a3 = result
- * TRAP            written by the machine, not the guest: the core entered the
- *                 kernel's vector; pid 0; a0 = 1 interrupt, 0 exception or
+ * TRAP            written by the machine, not the guest: the core enters the
+ *                 kernel's vector (stamped before the trap entry's cycles
+ *                 are charged); pid 0; a0 = 1 interrupt, 0 exception or
  *                 system call
  * NOTIFY          pid; a0 = notification; a1 = bits; a2 = pid woken (0)
  * REGION          pid; a0 = region (0 for unmap); a1 = base; a2 = bytes (move:
@@ -54,6 +55,11 @@
  * TOPIC_SUBSCRIBE pid (the caller); a0 = topic (its kernel id); a1 = port;
  *                 a2 = 1 subscribed, 0 unsubscribed (a subscription that
  *                 ends with its capability or its process is not traced)
+ * USER_ENTER      written by the machine, not the guest: the first block of
+ *                 user code after the kernel ran (from a trap, or from boot)
+ *                 starts now, its trap return charged, the block not yet;
+ *                 pid = the process the kernel last switched to (its
+ *                 sched.switch); a0 = the block's address
  */
 #define TRC_EVENTS(X)                                                                              \
     X(BOOT, 1, "boot")                                                                             \
@@ -80,7 +86,8 @@
     X(ASPACE, 22, "aspace.switch")                                                                 \
     X(IRQ, 23, "irq")                                                                              \
     X(IPC_DROP, 24, "ipc.drop")                                                                    \
-    X(TOPIC_SUBSCRIBE, 25, "topic.subscribe")
+    X(TOPIC_SUBSCRIBE, 25, "topic.subscribe")                                                      \
+    X(USER_ENTER, 26, "user.enter")
 
 enum trc_event_type {
 #define TRC_EV_ENUM(id, n, name) TRC_EV_##id = n,

@@ -36,9 +36,10 @@
     X(TIMER, "timer")                                                                              \
     X(TRACE, "trace")                                                                              \
     X(LOGIC, "logic")                                                                              \
-    X(USER, "user")
+    X(USER, "user")                                                                                \
+    X(IDLE, "idle")
 
-/* enum kphase: KPHASE_TRAP, ..., KPHASE_USER, then KPHASE_COUNT. */
+/* enum kphase: KPHASE_TRAP, ..., KPHASE_IDLE, then KPHASE_COUNT. */
 #define KPHASE_ENUM_(id, name) KPHASE_##id,
 enum kphase { KPHASES(KPHASE_ENUM_) KPHASE_COUNT };
 #undef KPHASE_ENUM_
@@ -50,12 +51,15 @@ enum kphase { KPHASES(KPHASE_ENUM_) KPHASE_COUNT };
 #define KPHASE_ARCH_ALL 7u
 
 /* KPHASE_FUNCS(X): X(PHASE, ARCH, LINKAGE, symbol), one row per kernel
- * function (USER holds none: it is every cycle outside the kernel). */
+ * function. USER and IDLE hold none: they are the cycles of user code and
+ * of the core waiting for an interrupt. TRAP also holds the hardware's
+ * trap entry and RETURN its trap return (the machine charges both to slots
+ * of their own, tracer/report.h enum trc_slot). */
 // clang-format off
 #define KPHASE_FUNCS(X)                                                     \
     /* trap: from the trapping user instruction to the system call's        \
-       dispatch (the vectors and entry stubs, the register save, the arch   \
-       trap handlers) */                                                    \
+       dispatch (the hardware's trap entry, the vectors and entry stubs,    \
+       the register save, the arch trap handlers; an interrupt's too) */    \
     X(TRAP,    X86_64,  STATIC, x86_stub_128)                               \
     X(TRAP,    X86_64,  STATIC, trap_common)                                \
     X(TRAP,    X86_64,  EXTERN, x86_trap)                                   \
@@ -65,6 +69,7 @@ enum kphase { KPHASES(KPHASE_ENUM_) KPHASE_COUNT };
     X(TRAP,    RISCV64, EXTERN, rv_trap_entry)                              \
     X(TRAP,    RISCV64, EXTERN, rv_trap)                                    \
     X(TRAP,    ALL,     EXTERN, trap_from_user)                             \
+    X(TRAP,    ALL,     EXTERN, irq_from_user)                              \
     X(TRAP,    ALL,     EXTERN, syscall_dispatch)                           \
     /* decode: the system call's number and arguments */                    \
     X(DECODE,  ALL,     EXTERN, arch_syscall_nr)                            \
@@ -102,6 +107,7 @@ enum kphase { KPHASES(KPHASE_ENUM_) KPHASE_COUNT };
     X(HANDOFF, ALL,     EXTERN, kipc_wake)                                  \
     X(HANDOFF, ALL,     EXTERN, kipc_wake_waiter)                           \
     X(HANDOFF, ALL,     EXTERN, kipc_block)                                 \
+    X(HANDOFF, ALL,     STATIC, block_for_reply)                            \
     X(HANDOFF, ALL,     EXTERN, kipc_waiter_proc)                           \
     X(HANDOFF, ALL,     EXTERN, kipc_yield_to_higher)                       \
     X(HANDOFF, ALL,     EXTERN, ipc_port_take_receiver)                     \
@@ -112,7 +118,8 @@ enum kphase { KPHASES(KPHASE_ENUM_) KPHASE_COUNT };
     /* switch: the address-space switch */                                  \
     X(SWITCH,  ALL,     EXTERN, sched_switch_aspace)                        \
     X(SWITCH,  ALL,     EXTERN, arch_pt_activate)                           \
-    /* return: the result and the way back to user mode */                  \
+    /* return: the result and the way back to user mode (the hardware's     \
+       trap return included) */                                             \
     X(RETURN,  ALL,     EXTERN, arch_syscall_set_ret)                       \
     X(RETURN,  ALL,     EXTERN, arch_enter_user)                            \
     /* timer: clock reads, timer programming and timeouts (deadlines, the   \
@@ -126,6 +133,7 @@ enum kphase { KPHASES(KPHASE_ENUM_) KPHASE_COUNT };
     X(TIMER,   ALL,     STATIC, ktimeout_set)                               \
     X(TIMER,   ALL,     EXTERN, ktimeout_update)                            \
     X(TIMER,   ALL,     EXTERN, ktimeout_next)                              \
+    X(TIMER,   ALL,     STATIC, irq_timer)                                  \
     /* trace: the kernel's own tracepoints */                               \
     X(TRACE,   ALL,     EXTERN, ktrace)                                     \
     /* logic: the IPC operations' own work: queues and admission, the       \
@@ -142,6 +150,8 @@ enum kphase { KPHASES(KPHASE_ENUM_) KPHASE_COUNT };
     X(LOGIC,   ALL,     EXTERN, kipc_reply_run)                             \
     X(LOGIC,   ALL,     EXTERN, kipc_reply_recv_run)                        \
     X(LOGIC,   ALL,     EXTERN, kipc_recv_call_run)                         \
+    X(LOGIC,   ALL,     EXTERN, knotif_notify_run)                          \
+    X(LOGIC,   ALL,     EXTERN, ipc_notif_signal)                           \
     X(LOGIC,   ALL,     STATIC, reply_give)                                 \
     X(LOGIC,   ALL,     EXTERN, kipc_call_received)                         \
     X(LOGIC,   ALL,     STATIC, make_reply_cap)                             \

@@ -244,7 +244,7 @@ int cli_run_image(const char *cmd, struct machine_config *cfg, const uint8_t *im
             .ncounters = ncounters,
             .attr_names = (const char *const *)m.attr_names,
             .attr = m.attr,
-            .nattr = m.attr ? m.nfuncs + 2 : 0,
+            .nattr = m.attr ? MACHINE_SLOTS(&m) : 0,
             .nkernel = m.nfuncs,
             .outcome = machine_outcome_name(o),
             .why = m.why,

@@ -236,8 +236,8 @@ static inline __attribute__((always_inline)) void block_charge(struct emu_core *
 
 /* The block hook's way for everything but a block found in the
  * direct-mapped table with nothing else to do: translations to drop, the
- * deadline, the machine's block callback, a block not seen lately (or
- * whose code may have changed), a size of 0. */
+ * deadline, the machine's block callback, a note due (note_due), a block
+ * not seen lately (or whose code may have changed), a size of 0. */
 static __attribute__((noinline)) void block_hook_slow(struct emu_core *c, uint64_t addr,
                                                       uint32_t size)
 {
@@ -270,6 +270,14 @@ static __attribute__((noinline)) void block_hook_slow(struct emu_core *c, uint64
             tm_break_flow(c->timing); /* control went elsewhere */
         return;
     }
+    if (c->note_due & (1u << (addr >= c->user_lo && addr < c->user_hi))) {
+        /* the block runs now: the trap return before it, then the note */
+        c->note_due = 0;
+        if (c->timing)
+            tm_charge_return(c);
+        if (c->note_cb)
+            c->note_cb(c, addr);
+    }
     struct emu_block *b = block_lookup(c, addr, size);
     struct emu_block none; /* out of memory: one flat instruction */
     if (!b) {
@@ -301,8 +309,8 @@ static void block_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
     struct emu_block *b = c->blocks.dm[dm_slot(addr)];
     if (__builtin_expect(b->addr == addr && b->size == size && b->gen == c->code_gen &&
                              c->cycles < c->deadline && !c->block_cb &&
-                             (!(c->drop_due | c->stop_due) ||
-                              !((c->drop_due | c->stop_due) &
+                             (!(c->drop_due | c->stop_due | c->note_due) ||
+                              !((c->drop_due | c->stop_due | c->note_due) &
                                 (1u << (addr >= c->user_lo && addr < c->user_hi)))) &&
                              (!c->timing || tm_block_is_plain(c->timing, b)),
                          1))
@@ -416,12 +424,15 @@ void emu_core_exception_taken(struct emu_core *c)
 
 void emu_core_trap(struct emu_core *c, uint64_t flat)
 {
+    uint32_t slot = c->attr_slot;
+    c->attr_slot = c->attr_trap_entry;
     if (!c->timing) {
         emu_core_charge(c, EMU_CHARGE_TRAP, flat);
-        return;
+    } else {
+        tm_break_flow(c->timing);
+        emu_core_charge(c, EMU_CHARGE_TRAP, tm_state_profile(c->timing)->trap_entry);
     }
-    tm_break_flow(c->timing);
-    emu_core_charge(c, EMU_CHARGE_TRAP, tm_state_profile(c->timing)->trap_entry);
+    c->attr_slot = slot;
 }
 
 int emu_core_set_profile(struct emu_core *c, const struct tm_profile *profile)

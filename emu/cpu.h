@@ -212,6 +212,11 @@ struct emu_core {
     uint64_t *attr; /* not owned; &attr_none until the machine sets one */
     uint64_t attr_none;
     uint32_t attr_slot, attr_default;
+    /* The slots a trap's entry (emu_core_trap) and its return (at the
+     * first block of the note_due class after it, see tm_charge_return)
+     * are charged to, whatever block runs around them; 0 until the
+     * machine sets them. */
+    uint32_t attr_trap_entry, attr_trap_return;
     int32_t (*attr_of)(void *arg, uint64_t addr);
     void *attr_arg;
     uint32_t code_gen; /* bumped when a store may have changed decoded code:
@@ -225,6 +230,10 @@ struct emu_core {
     uint8_t stop_due; /* classes before whose next block the core stops, as at
                          its deadline (the machine waits for user code to
                          deliver an interrupt); cleared when it stops */
+    uint8_t note_due; /* classes at whose next block that runs the core charges
+                         a pending trap return (to attr_trap_return) and calls
+                         note_cb, before it charges the block; cleared then
+                         (the machine: the first user block after the kernel) */
     uc_hook block_hook;
     void *decoder; /* per-arch decoder state (capstone handle) */
     void *board;   /* machine/arch/<arch>.c per-core state */
@@ -235,6 +244,9 @@ struct emu_core {
      * then nothing is charged for it. */
     bool (*block_cb)(struct emu_core *c, uint64_t addr, uint32_t size, void *arg);
     void *block_cb_arg;
+    /* Called for the block at `addr` that note_due asked for, before it is
+     * charged (the clock then holds every cycle before the block). */
+    void (*note_cb)(struct emu_core *c, uint64_t addr);
     void *owner; /* the machine that drives this core */
 };
 
@@ -269,8 +281,9 @@ static inline void emu_core_charge(struct emu_core *c, enum emu_charge k, uint64
     c->attr[c->attr_slot] += cycles;
 }
 /* A trap (exception or interrupt) enters the kernel: charges the profile's
- * trap entry (or `flat` cycles without a profile) and tells the branch
- * predictor that control flow did not follow the code. */
+ * trap entry (or `flat` cycles without a profile) to the slot
+ * attr_trap_entry and tells the branch predictor that control flow did not
+ * follow the code. */
 void emu_core_trap(struct emu_core *c, uint64_t flat);
 /* Selects the timing model of `profile` for the core (NULL: flat). The
  * core owns the dynamic state; the profile must outlive the core. Returns

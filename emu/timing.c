@@ -127,6 +127,20 @@ static void charge_data(struct emu_core *c, struct tm_state *s, enum emu_charge 
     }
 }
 
+void tm_charge_return(struct emu_core *c)
+{
+    struct tm_state *s = c->timing;
+    /* what tm_flow_cost would charge at this block: the trap return of
+     * an xret, unless a trap came since */
+    if ((s->prev & (TM_PREV_BROKEN | EMU_BLOCK_FLOW_MASK)) != EMU_FLOW_XRET)
+        return;
+    uint32_t slot = c->attr_slot;
+    c->attr_slot = c->attr_trap_return;
+    emu_core_charge(c, EMU_CHARGE_TRAP, s->p->trap_return);
+    c->attr_slot = slot;
+    s->prev &= (uint8_t)~EMU_BLOCK_FLOW_MASK; /* charged: no flow left to charge */
+}
+
 void tm_switch_root(struct emu_core *c, struct tm_state *s)
 {
     uint16_t asid = c->arch->asid_of ? c->arch->asid_of(emu_reg_read(c, c->arch->reg_root)) : 0;

@@ -133,6 +133,11 @@ const struct tm_stats *tm_state_stats(const struct tm_state *s);
 void tm_mark_code(struct tm_state *s, uint64_t addr, uint32_t size);
 /* Control flow left the code (trap, interrupt): no prediction applies. */
 void tm_break_flow(struct tm_state *s);
+/* Called before the block that starts now is charged: if the last block
+ * returned from a trap (and no trap came since), charges the profile's
+ * trap return now, to the slot c->attr_trap_return, instead of with the
+ * block (the clock adds the same cycles). Returns nothing. */
+void tm_charge_return(struct emu_core *c);
 /* Called before each run of the core: follows the sampling schedule of
  * the data side (hooks on: exact; off: per-block estimates), adding or
  * removing the memory hooks (and dropping translated code, which Unicorn

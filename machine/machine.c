@@ -193,9 +193,26 @@ void machine_trap_entry(struct machine *m, struct emu_core *c, bool interrupt)
 {
     if (interrupt)
         irq_reached(m, c, false);
-    emu_core_trap(c, MACHINE_TRAP_ENTRY_CYCLES);
+    /* stamped before the entry is charged: a span from here holds it */
     struct trc_event e = {
         .cycle = c->cycles, .core = c->id, .type = TRC_EV_TRAP, .arg = {interrupt ? 1 : 0}};
+    log_event(m, &e);
+    emu_core_trap(c, MACHINE_TRAP_ENTRY_CYCLES);
+    if (c->user_lo < c->user_hi)
+        c->note_due = 1u << MACHINE_CLASS_USER; /* user_entered at the way back */
+}
+
+/* core->note_cb: the first block of user code after the kernel ran starts
+ * now (its trap return charged, the block not yet): records
+ * TRC_EV_USER_ENTER, the end of the tracer's user-to-user spans. */
+static void user_entered(struct emu_core *c, uint64_t addr)
+{
+    struct machine *m = c->owner;
+    struct trc_event e = {.cycle = c->cycles,
+                          .core = c->id,
+                          .type = TRC_EV_USER_ENTER,
+                          .pid = m->log->running,
+                          .arg = {addr}};
     log_event(m, &e);
 }
 
@@ -414,7 +431,7 @@ void machine_destroy(struct machine *m)
     m->ram = NULL;
     free(m->mmio);
     m->mmio = NULL;
-    for (size_t i = 0; m->attr_names && i < m->nfuncs + 2; i++)
+    for (size_t i = 0; m->attr_names && i < MACHINE_SLOTS(m); i++)
         free(m->attr_names[i]);
     free(m->attr_names);
     free(m->attr);
@@ -458,7 +475,7 @@ static int attribution_init(struct machine *m, const uint8_t *img, size_t n)
     m->core.user_lo = user_lo; /* the timing model drops translations per class */
     m->core.user_hi = user_hi;
     m->funcs = calloc(nsyms + 1, sizeof *m->funcs);
-    m->attr_names = calloc(nsyms + 2, sizeof *m->attr_names);
+    m->attr_names = calloc(nsyms + 4, sizeof *m->attr_names);
     if (!m->funcs || !m->attr_names)
         goto nomem;
     for (size_t i = 0; i < nsyms; i++) {
@@ -473,15 +490,19 @@ static int attribution_init(struct machine *m, const uint8_t *img, size_t n)
         k++;
     }
     m->nfuncs = k;
-    m->attr = calloc(k + 2, sizeof *m->attr);
+    m->attr = calloc(MACHINE_SLOTS(m), sizeof *m->attr);
     if (!m->attr || !(m->attr_names[k] = strdup("user")) ||
-        !(m->attr_names[k + 1] = strdup("idle")))
+        !(m->attr_names[k + 1] = strdup("idle")) ||
+        !(m->attr_names[k + 2] = strdup("trap_entry")) ||
+        !(m->attr_names[k + 3] = strdup("trap_return")))
         goto nomem;
     free(syms);
-    if (m->log && trc_log_attach_attribution(m->log, m->attr, k + 2) != TRC_OK)
+    if (m->log && trc_log_attach_attribution(m->log, m->attr, MACHINE_SLOTS(m)) != TRC_OK)
         return -1;
     m->core.attr = m->attr;
     m->core.attr_slot = m->core.attr_default = (uint32_t)MACHINE_SLOT_USER(m);
+    m->core.attr_trap_entry = (uint32_t)MACHINE_SLOT_TRAP_ENTRY(m);
+    m->core.attr_trap_return = (uint32_t)MACHINE_SLOT_TRAP_RETURN(m);
     m->core.attr_of = attr_of;
     m->core.attr_arg = m;
     return 0;
@@ -598,6 +619,10 @@ int machine_boot_elf(struct machine *m, const uint8_t *img, size_t n)
         return core_failed(m, &m->core, "cannot write the boot-info block");
     if (m->arch->boot(m, &m->core, info.entry, sp, MM_BOOTINFO) != 0)
         return core_failed(m, &m->core, "boot failed");
+    /* the kernel's first entry into user code ends its boot stretch */
+    m->core.note_cb = user_entered;
+    if (m->core.user_lo < m->core.user_hi)
+        m->core.note_due = 1u << MACHINE_CLASS_USER;
     return m->outcome == MACHINE_RUNNING ? 0 : -1;
 }
 

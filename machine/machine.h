@@ -74,8 +74,12 @@ struct machine_func {
     uint64_t addr, end;
 };
 
+/* The slots after the kernel functions, in this order (tracer/report.h). */
 #define MACHINE_SLOT_USER(m) ((m)->nfuncs)
 #define MACHINE_SLOT_IDLE(m) ((m)->nfuncs + 1)
+#define MACHINE_SLOT_TRAP_ENTRY(m) ((m)->nfuncs + 2)
+#define MACHINE_SLOT_TRAP_RETURN(m) ((m)->nfuncs + 3)
+#define MACHINE_SLOTS(m) ((m)->nfuncs + 4)
 
 struct machine {
     struct machine_config cfg;
@@ -102,12 +106,13 @@ struct machine {
                                  line: in service or disabled) ... */
     uint64_t irq_masked_rise; /* ... for this rise of it (timer.fired) */
     /* Attribution slots (core->attr): the image's kernel functions by
-     * address, then "user" (code outside them: user pages, no symbol) and
-     * "idle". */
+     * address, then "user" (code outside them: user pages, no symbol),
+     * "idle", "trap_entry" and "trap_return" (the hardware's trap entry
+     * and return, whatever code runs around them). */
     struct machine_func *funcs; /* owned, sorted by address */
     size_t nfuncs;
-    char **attr_names; /* owned: nfuncs + 2 names */
-    uint64_t *attr;    /* owned: nfuncs + 2 cycle counters */
+    char **attr_names; /* owned: MACHINE_SLOTS names */
+    uint64_t *attr;    /* owned: MACHINE_SLOTS cycle counters */
 };
 
 /* Opens the core and maps RAM and devices. Returns 0, or -1 with the reason

@@ -93,17 +93,30 @@ const char *trc_kphase_name(int phase)
     return phase >= 0 && phase < KPHASE_COUNT ? phase_names[phase] : "unassigned";
 }
 
-/* A path's cycles per span by phase (abi/kphases.h). A kernel function
- * the table does not list (unassigned) counts as "logic". */
+int trc_slot_phase(const struct trc_run_info *run, size_t i)
+{
+    static const int after[TRC_SLOT_COUNT] = {
+        [TRC_SLOT_USER] = KPHASE_USER,
+        [TRC_SLOT_IDLE] = KPHASE_IDLE,
+        [TRC_SLOT_TRAP_ENTRY] = KPHASE_TRAP,
+        [TRC_SLOT_TRAP_RETURN] = KPHASE_RETURN,
+    };
+    if (i >= run->nkernel)
+        return i - run->nkernel < TRC_SLOT_COUNT ? after[i - run->nkernel] : KPHASE_LOGIC;
+    int ph = trc_kphase_of(run->arch, run->attr_names[i]);
+    return ph < 0 ? KPHASE_LOGIC : ph;
+}
+
+/* A path's cycles per span by phase (abi/kphases.h): its slots' cycles
+ * `v` over `per` spans, grouped by trc_slot_phase. They add up to the
+ * path's cycles_mean. */
 static void path_phases(const struct trc_run_info *run, const uint64_t *v, double per,
                         double out[KPHASE_COUNT])
 {
     for (int k = 0; k < KPHASE_COUNT; k++)
         out[k] = 0;
-    for (size_t i = 0; i < run->nattr; i++) {
-        int ph = i < run->nkernel ? trc_kphase_of(run->arch, run->attr_names[i]) : KPHASE_USER;
-        out[ph < 0 ? KPHASE_LOGIC : ph] += (double)v[i] / per;
-    }
+    for (size_t i = 0; i < run->nattr; i++)
+        out[trc_slot_phase(run, i)] += (double)v[i] / per;
 }
 
 static bool add_paths_json(cJSON *r, const struct trc_log *log, const struct trc_run_info *run)
@@ -123,8 +136,10 @@ static bool add_paths_json(cJSON *r, const struct trc_log *log, const struct trc
         add_u64(o, "cycles_median", st.median);
         add_u64(o, "cycles_p99", st.p99);
         add_u64(o, "cycles_max", st.max);
+        cJSON_AddNumberToObject(o, "cycles_mean", (double)st.sum / (double)st.count);
         /* where its cycles go: the slots (kernel functions, user code)
-         * its spans added the most to, per span */
+         * its spans added the most to, per span; the phases add up to
+         * cycles_mean */
         if (run->nattr && log->path_attr[i] && log->nattr == run->nattr) {
             cJSON *f = top_slots(run, log->path_attr[i], run->nattr, 8, st.count, false);
             if (!f)
@@ -305,8 +320,12 @@ char *trc_report_json(const struct trc_run_info *run, const struct trc_log *log)
         cJSON *a = cJSON_AddObjectToObject(r, "attribution");
         if (a) {
             add_u64(a, "kernel", k);
-            add_u64(a, "user", run->attr[run->nkernel]);
-            add_u64(a, "idle", run->attr[run->nkernel + 1]);
+            add_u64(a, "user", run->attr[run->nkernel + TRC_SLOT_USER]);
+            add_u64(a, "idle", run->attr[run->nkernel + TRC_SLOT_IDLE]);
+            if (run->nattr >= run->nkernel + TRC_SLOT_COUNT) {
+                add_u64(a, "trap_entry", run->attr[run->nkernel + TRC_SLOT_TRAP_ENTRY]);
+                add_u64(a, "trap_return", run->attr[run->nkernel + TRC_SLOT_TRAP_RETURN]);
+            }
             cJSON *f = top_slots(run, run->attr, run->nattr, 20, 1, true);
             if (f)
                 cJSON_AddItemToObject(a, "kernel_functions", f);
@@ -464,11 +483,16 @@ void trc_report_print(FILE *out, const struct trc_run_info *run, const struct tr
             k += run->attr[i];
         /* `ipcemu exec`: the program runs in the kernel's mode; its
          * functions are the "kernel" slots */
-        fprintf(out, "   cycles by owner: %s %llu, %s %llu, idle %llu\n",
+        fprintf(out, "   cycles by owner: %s %llu, %s %llu, idle %llu",
                 run->program ? "program functions" : "kernel", (unsigned long long)k,
                 run->program ? "outside its functions" : "user",
-                (unsigned long long)run->attr[run->nkernel],
-                (unsigned long long)run->attr[run->nkernel + 1]);
+                (unsigned long long)run->attr[run->nkernel + TRC_SLOT_USER],
+                (unsigned long long)run->attr[run->nkernel + TRC_SLOT_IDLE]);
+        if (run->nattr >= run->nkernel + TRC_SLOT_COUNT)
+            fprintf(out, ", trap entry %llu, trap return %llu",
+                    (unsigned long long)run->attr[run->nkernel + TRC_SLOT_TRAP_ENTRY],
+                    (unsigned long long)run->attr[run->nkernel + TRC_SLOT_TRAP_RETURN]);
+        fputc('\n', out);
         cJSON *top = top_slots(run, run->attr, run->nattr, 5, 1, true);
         if (top && cJSON_GetArraySize(top) > 0) {
             fprintf(out, "   busiest %sfunctions:", run->program ? "" : "kernel ");
@@ -502,19 +526,20 @@ void trc_report_print(FILE *out, const struct trc_run_info *run, const struct tr
         if (!trc_path_stats(log, i, &st))
             continue;
         if (!header)
-            fprintf(out, "   %-18s %8s %8s %8s %8s %8s  (cycles)\n", "path", "count", "min",
-                    "median", "p99", "max");
+            fprintf(out, "   %-18s %8s %8s %8s %8s %8s %8s  (cycles)\n", "path", "count", "min",
+                    "median", "mean", "p99", "max");
         header = true;
-        fprintf(out, "   %-18s %8llu %8llu %8llu %8llu %8llu\n", trc_path_name(i),
+        fprintf(out, "   %-18s %8llu %8llu %8llu %8.0f %8llu %8llu\n", trc_path_name(i),
                 (unsigned long long)st.count, (unsigned long long)st.min,
-                (unsigned long long)st.median, (unsigned long long)st.p99,
-                (unsigned long long)st.max);
-        /* the fast paths' phases, per span: where their cycles go */
+                (unsigned long long)st.median, (double)st.sum / (double)st.count,
+                (unsigned long long)st.p99, (unsigned long long)st.max);
+        /* the fast paths' phases, per span (they add up to the mean):
+         * where their cycles go */
         if (run->nattr && log->path_attr[i] && log->nattr == run->nattr &&
             (i == TRC_PATH_CALL_FAST || i == TRC_PATH_REPLY_FAST)) {
             double ph[KPHASE_COUNT];
             path_phases(run, log->path_attr[i], (double)st.count, ph);
-            fprintf(out, "      phases:");
+            fprintf(out, "      phases (mean):");
             for (int k = 0; k < KPHASE_COUNT; k++)
                 if (ph[k] >= 0.5)
                     fprintf(out, " %s %.0f", phase_names[k], ph[k]);

@@ -61,12 +61,29 @@ struct trc_run_info {
     const struct trc_kv *counters; /* cache, TLB, branch counters of the timing model */
     unsigned ncounters;
     /* Attribution slots (the log's attribution counters): nattr names and
-     * cycles, of which the first nkernel are kernel functions, then "user"
-     * and "idle". nattr 0: none. */
+     * cycles, of which the first nkernel are kernel functions, then those
+     * of enum trc_slot ("user", "idle", "trap_entry", "trap_return"; a run
+     * may have fewer). nattr 0: none. */
     const char *const *attr_names;
     const uint64_t *attr;
     size_t nattr, nkernel;
 };
+
+/* The attribution slots after the kernel functions, at nkernel + these
+ * (machine/machine.h). */
+enum trc_slot {
+    TRC_SLOT_USER,        /* user code */
+    TRC_SLOT_IDLE,        /* the core waited for an interrupt */
+    TRC_SLOT_TRAP_ENTRY,  /* the hardware's trap entry */
+    TRC_SLOT_TRAP_RETURN, /* the hardware's return from a trap */
+    TRC_SLOT_COUNT
+};
+
+/* Returns the phase (enum kphase) the cycles of attribution slot `i` of
+ * `run` belong to: a kernel function's from abi/kphases.h (logic when it
+ * lists it nowhere), then user, idle, trap (the trap entry) and return
+ * (the trap return). */
+int trc_slot_phase(const struct trc_run_info *run, size_t i);
 
 /* Returns the phase (enum kphase) abi/kphases.h gives kernel function `fn`
  * on architecture `arch` ("x86_64", "aarch64", "riscv64"; any row for NULL

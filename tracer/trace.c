@@ -1,7 +1,6 @@
 /* tracer/trace.c: the run's event log and content hash (see trace.h). */
 #include "tracer/trace.h"
 
-#include "abi/syscall_nr.h" /* system-call numbers are part of the kernel's ABI */
 #include "util/grow.h"
 #include "util/hostfile.h"
 
@@ -22,17 +21,10 @@ void trc_log_free(struct trc_log *log)
 {
     free(log->ev);
     free(log->console);
-    for (size_t i = 0; i < log->nprocs; i++) {
-        free(log->procs[i].attr_trap);
-        free(log->procs[i].attr_span);
-    }
     free(log->procs);
     trc_pidmap_free(&log->proc_index);
     trc_pidmap_free(&log->port_owner);
-    for (int i = 0; i < TRC_PATH_COUNT; i++) {
-        free(log->paths[i].v);
-        free(log->path_attr[i]);
-    }
+    trc_path_free(log);
     memset(log, 0, sizeof *log);
 }
 
@@ -44,20 +36,6 @@ enum trc_err trc_log_attach_attribution(struct trc_log *log, const uint64_t *cou
     log->attr = counters;
     log->nattr = n;
     return TRC_OK;
-}
-
-/* Copies the live attribution counters into *snap (allocated on first
- * use); on failure the log loses its attribution, not its events. */
-static void attr_snapshot(struct trc_log *log, uint64_t **snap)
-{
-    if (!log->attr)
-        return;
-    if (!*snap && !(*snap = malloc(log->nattr * sizeof **snap))) {
-        log->oom = true;
-        log->attr = NULL;
-        return;
-    }
-    memcpy(*snap, log->attr, log->nattr * sizeof **snap);
 }
 
 /* Folds `n` bytes into the running hash. */
@@ -292,7 +270,6 @@ static void proc_track(struct trc_log *log, const struct trc_event *e)
                 break;
         }
         p->state = TRC_PROC_READY;
-        p->pending_path = -1;
         break;
     case TRC_EV_SCHED_SWITCH:
         proc_switch_out(log, e->cycle);
@@ -347,130 +324,6 @@ static void proc_track(struct trc_log *log, const struct trc_event *e)
     }
 }
 
-/* Records a span of `cycles` for path `id`, of process `p`'s span that
- * started at p->span_start: what it added to each attribution counter. */
-static void path_add(struct trc_log *log, unsigned id, uint64_t cycles, const struct trc_proc *p)
-{
-    struct trc_samples *sm = &log->paths[id];
-    if (!util_grow((void **)&sm->v, &sm->cap, sm->n + 1, sizeof *sm->v)) {
-        log->oom = true;
-        return;
-    }
-    sm->v[sm->n++] = cycles;
-    if (log->attr && p->attr_span)
-        for (size_t i = 0; i < log->nattr; i++)
-            log->path_attr[id][i] += log->attr[i] - p->attr_span[i];
-}
-
-/* Opens, ends or records the path spans event `e` marks. */
-static void path_track(struct trc_log *log, const struct trc_event *e)
-{
-    struct trc_proc *p;
-    switch (e->type) {
-    case TRC_EV_TRAP: /* the machine's: the running process trapped */
-        if (e->arg[0] == 0 && (p = proc_find(log, log->running)) != NULL) {
-            p->trap_at = e->cycle;
-            p->trap_open = true;
-            attr_snapshot(log, &p->attr_trap);
-        }
-        break;
-    case TRC_EV_SYSCALL:
-        if ((p = proc_find(log, e->pid)) == NULL)
-            break;
-        p->sys_nr = (uint32_t)e->arg[0];
-        p->span_start = p->trap_open ? p->trap_at : e->cycle;
-        if (p->trap_open && log->attr && p->attr_trap) {
-            /* the span began at the trap: its counters then */
-            uint64_t *t = p->attr_span;
-            p->attr_span = p->attr_trap;
-            p->attr_trap = t;
-        } else {
-            attr_snapshot(log, &p->attr_span);
-        }
-        if (p->trap_open)
-            path_add(log, TRC_PATH_TRAP_ENTRY, e->cycle - p->trap_at, p);
-        p->trap_open = false;
-        p->pending_path = -1;
-        break;
-    case TRC_EV_IPC_SEND:
-        if (e->arg[3] != 0 || (p = proc_find(log, e->pid)) == NULL)
-            break;
-        if (p->sys_nr == SYS_CALL && e->arg[2] == TRC_IPC_FAST)
-            p->pending_path = TRC_PATH_CALL_FAST;
-        else if (p->sys_nr == SYS_CALL)
-            path_add(log, TRC_PATH_CALL_SLOW, e->cycle - p->span_start, p);
-        else if ((p->sys_nr == SYS_SEND || p->sys_nr == SYS_TRY_SEND) &&
-                 e->arg[2] == TRC_IPC_DIRECT)
-            path_add(log, TRC_PATH_SEND_DIRECT, e->cycle - p->span_start, p);
-        else if ((p->sys_nr == SYS_SEND || p->sys_nr == SYS_TRY_SEND) &&
-                 e->arg[2] == TRC_IPC_QUEUED)
-            path_add(log, TRC_PATH_SEND_QUEUED, e->cycle - p->span_start, p);
-        break;
-    case TRC_EV_IPC_RECV:
-        if ((uint32_t)e->arg[3] != 0 || e->arg[2] != TRC_IPC_FROM_QUEUE ||
-            (p = proc_find(log, e->pid)) == NULL)
-            break;
-        if (p->sys_nr == SYS_RECV || p->sys_nr == SYS_TRY_RECV || p->sys_nr == SYS_RECV_CALL ||
-            p->sys_nr == SYS_REPLY_RECV)
-            path_add(log, TRC_PATH_RECV_QUEUED, e->cycle - p->span_start, p);
-        break;
-    case TRC_EV_IPC_REPLY:
-        if (e->arg[3] != 0 || (p = proc_find(log, e->pid)) == NULL)
-            break;
-        if (e->arg[2] == TRC_IPC_FAST)
-            p->pending_path = TRC_PATH_REPLY_FAST;
-        else
-            path_add(log, TRC_PATH_REPLY_SLOW, e->cycle - p->span_start, p);
-        break;
-    case TRC_EV_SCHED_SWITCH:
-        if (e->arg[1] == TRC_SWITCH_HANDOFF && (p = proc_find(log, (uint32_t)e->arg[0])) &&
-            p->pending_path >= 0) {
-            path_add(log, (unsigned)p->pending_path, e->cycle - p->span_start, p);
-            p->pending_path = -1;
-        }
-        break;
-    default:
-        break;
-    }
-}
-
-const char *trc_path_name(unsigned id)
-{
-    static const char *const names[TRC_PATH_COUNT] = {
-        [TRC_PATH_TRAP_ENTRY] = "trap.entry",       [TRC_PATH_SEND_DIRECT] = "ipc.send.direct",
-        [TRC_PATH_SEND_QUEUED] = "ipc.send.queued", [TRC_PATH_RECV_QUEUED] = "ipc.recv.queued",
-        [TRC_PATH_CALL_FAST] = "ipc.call.fast",     [TRC_PATH_CALL_SLOW] = "ipc.call.slow",
-        [TRC_PATH_REPLY_FAST] = "ipc.reply.fast",   [TRC_PATH_REPLY_SLOW] = "ipc.reply.slow",
-    };
-    return id < TRC_PATH_COUNT ? names[id] : NULL;
-}
-
-/* qsort order for cycle counts. */
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-bool trc_path_stats(const struct trc_log *log, unsigned id, struct trc_path_stats *st)
-{
-    if (id >= TRC_PATH_COUNT || log->paths[id].n == 0)
-        return false;
-    size_t n = log->paths[id].n;
-    uint64_t *v = malloc(n * sizeof *v);
-    if (!v)
-        return false;
-    memcpy(v, log->paths[id].v, n * sizeof *v);
-    qsort(v, n, sizeof *v, cmp_u64);
-    st->count = n;
-    st->min = v[0];
-    st->max = v[n - 1];
-    st->median = v[(n - 1) / 2];
-    st->p99 = v[(n * 99 + 99) / 100 - 1]; /* nearest rank: ceil(0.99 n) */
-    free(v);
-    return true;
-}
-
 enum trc_err trc_log_event(struct trc_log *log, const struct trc_event *e)
 {
     if (!util_grow((void **)&log->ev, &log->cap_ev, log->nev + 1, sizeof *log->ev)) {
@@ -485,7 +338,7 @@ enum trc_err trc_log_event(struct trc_log *log, const struct trc_event *e)
     hash_u64(log, e->pid);
     for (int i = 0; i < TRC_NARGS; i++)
         hash_u64(log, e->arg[i]);
-    path_track(log, e);
+    trc_path_track(log, e);
     proc_track(log, e);
     if ((e->type >= TRC_EV_IPC_SEND && e->type <= TRC_EV_IPC_REPLY) || e->type == TRC_EV_IPC_DROP) {
         log->ipc_events++;

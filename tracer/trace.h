@@ -48,16 +48,8 @@ struct trc_proc {
     uint64_t messages_sent;     /* TRC_EV_IPC_SEND with result 0 */
     uint64_t messages_received; /* TRC_EV_IPC_RECV with result 0 */
     uint64_t switched_in;       /* cycle of the last switch to it */
-    /* Path spans (see trc_path_name): where the open one started. */
-    uint64_t trap_at;    /* cycle of its last trap entry (system call or exception) */
-    bool trap_open;      /* trap_at not yet matched with a system call */
-    uint32_t sys_nr;     /* its current system call */
-    uint64_t span_start; /* cycle its current system call's span started */
-    int pending_path;    /* a span ending at its next handoff switch, or -1 */
-    uint64_t wait_port;  /* TRC_PROC_BLOCKED: the port (0: a notification) */
-    uint32_t wait_kind;  /* ... 1 receive, 2 send (queue full), 3 call, 4 notification */
-    uint64_t *attr_trap; /* owned: the attribution counters at trap_at */
-    uint64_t *attr_span; /* owned: ... at span_start */
+    uint64_t wait_port;         /* TRC_PROC_BLOCKED: the port (0: a notification) */
+    uint32_t wait_kind;         /* ... 1 receive, 2 send (queue full), 3 call, 4 notification */
 };
 
 /* The run's message traffic. A result is the low 32 bits of a3 read as
@@ -85,18 +77,55 @@ struct trc_cap_totals {
 
 enum trc_err { TRC_OK, TRC_ERR_NOMEM };
 
-/* Kernel paths whose cycles the tracer measures (spans from the trap entry
- * of a system call to the kernel's last trace point of that path). */
+/* The paths whose cycles the tracer measures (tracer/paths.c,
+ * docs/ipc.md "What each path measures"). Every IPC path is measured user
+ * to user, as sel4bench does: a one-way path from the machine's trap
+ * event of the system call that took it (before the trap entry is
+ * charged) to the first user instruction that runs after it, whoever runs
+ * it (TRC_EV_USER_ENTER, after the trap return is charged); a resume path
+ * from that trap to the first user instruction of the process itself once
+ * what it waited for came. A system call that took no IPC path, and an
+ * interrupt, opens nothing. */
 enum trc_path_id {
-    TRC_PATH_TRAP_ENTRY,  /* "trap.entry": trap entry to the system-call dispatch */
-    TRC_PATH_SEND_DIRECT, /* "ipc.send.direct": send handed to a waiting receiver */
-    TRC_PATH_SEND_QUEUED, /* "ipc.send.queued": send into the port's queue */
-    TRC_PATH_RECV_QUEUED, /* "ipc.recv.queued": receive of a queued message */
-    TRC_PATH_CALL_FAST,   /* "ipc.call.fast": to the switch into the server */
-    TRC_PATH_CALL_SLOW,   /* "ipc.call.slow": to the message's delivery or queueing */
-    TRC_PATH_REPLY_FAST,  /* "ipc.reply.fast": reply_recv to the switch into the caller */
-    TRC_PATH_REPLY_SLOW,  /* "ipc.reply.slow": to the reply's delivery */
+    TRC_PATH_TRAP_ENTRY,     /* "trap.entry": the trap to the system-call dispatch */
+    TRC_PATH_SEND_DIRECT,    /* "ipc.send.direct": a send handed to a waiting receiver */
+    TRC_PATH_SEND_QUEUED,    /* "ipc.send.queued": a send into the port's queue */
+    TRC_PATH_RECV_QUEUED,    /* "ipc.recv.queued": a receive of a queued message */
+    TRC_PATH_CALL_FAST,      /* "ipc.call.fast": a call on the fast path */
+    TRC_PATH_CALL_SLOW,      /* "ipc.call.slow": a call on the slow path */
+    TRC_PATH_REPLY_FAST,     /* "ipc.reply.fast": a reply (reply_recv) on the fast path */
+    TRC_PATH_REPLY_SLOW,     /* "ipc.reply.slow": a reply on the slow path */
+    TRC_PATH_NOTIFY,         /* "ipc.notify": a notification signalled */
+    TRC_PATH_ROUNDTRIP_FAST, /* "ipc.roundtrip.fast": resume: a call to the caller's
+                                return with the answer, call and reply both fast */
+    TRC_PATH_ROUNDTRIP_SLOW, /* "ipc.roundtrip.slow": ... either of them slow */
+    TRC_PATH_SEND_BLOCKED,   /* "ipc.send.blocked": resume: a send that waited for room
+                                in a full queue, to the sender's return once it went in */
     TRC_PATH_COUNT
+};
+
+/* The kernel stretch open on the core: from a trap to the first user
+ * instruction after it (tracer/paths.c). */
+struct trc_stretch {
+    bool open;
+    bool sys;       /* a system call's (its SYSCALL event came); else an interrupt's
+                       or an exception's: it takes no path */
+    uint32_t pid;   /* the process whose system call it is */
+    uint32_t nr;    /* the system call's number */
+    uint32_t paths; /* 1 << id for each path it took */
+    uint64_t start; /* cycle of its trap event */
+    uint64_t *attr; /* owned: the attribution counters at start */
+};
+
+/* A resume span of one process (tracer/paths.c): open from its call (or
+ * its send that blocked) until it runs again. */
+struct trc_resume {
+    uint32_t pid;
+    uint8_t kind;   /* 0 none open, else TRC_PATH_ROUNDTRIP_FAST or TRC_PATH_SEND_BLOCKED */
+    bool done;      /* the call was answered (result 0) / the send went in */
+    bool fast;      /* a call: it and its reply took the fast path */
+    uint64_t start; /* cycle of the call's (send's) trap event */
+    uint64_t *attr; /* owned: the attribution counters then */
 };
 
 struct trc_samples {
@@ -106,6 +135,7 @@ struct trc_samples {
 
 struct trc_path_stats {
     uint64_t count, min, median, p99, max;
+    uint64_t sum; /* of all its spans: cycles_mean is sum / count */
 };
 
 /* A map from 32-bit keys (pids, port ids) to 32-bit values: a crit-bit
@@ -157,6 +187,12 @@ struct trc_log {
     const uint64_t *attr; /* not owned */
     size_t nattr;
     uint64_t *path_attr[TRC_PATH_COUNT]; /* owned, nattr each */
+    /* Path spans being measured (tracer/paths.c). The machine has one
+     * core: one stretch. */
+    struct trc_stretch stretch;
+    struct trc_resume *resume; /* owned, one per process that ever called */
+    size_t nresume, cap_resume;
+    struct trc_pidmap resume_index; /* owned: pid -> index in resume */
 };
 
 /* Lets the log read `n` live cycle counters (one per attribution slot:
@@ -197,8 +233,14 @@ const char *trc_proc_state_name(enum trc_proc_state s);
 /* Returns the name of path `id` ("ipc.call.fast", ...), or NULL. */
 const char *trc_path_name(unsigned id);
 /* Fills *st with count, min, median, p99 and max of path `id` (nearest
- * rank). Returns false when it has no sample or memory ran out. */
+ * rank) and the sum of its spans. Returns false when it has no sample or
+ * memory ran out. */
 bool trc_path_stats(const struct trc_log *log, unsigned id, struct trc_path_stats *st);
+/* For trc_log_event (tracer/paths.c): opens, ends or records the path
+ * spans event `e` marks. Returns nothing (out of memory sets log->oom). */
+void trc_path_track(struct trc_log *log, const struct trc_event *e);
+/* Frees what the path tracking owns (returns nothing). */
+void trc_path_free(struct trc_log *log);
 /* Returns the name of a slow-path reason ("no_receiver", ...), or NULL. */
 const char *trc_slow_reason_name(uint32_t why);
 /* Returns "read", "write", "exec", "undefined-instruction" or "other". */

@@ -19,11 +19,11 @@ const char *const ui_phase_names[UI_PHASE_COUNT] = {
 #undef UI_PHASE_NAME
 };
 /* One colour per phase, by enum kphase: trap, decode, lookup, copy,
- * handoff, switch, return, timer, trace, logic, user. */
+ * handoff, switch, return, timer, trace, logic, user, idle. */
 const SDL_Color ui_phase_color[] = {
     {31, 119, 180, 255},  {255, 127, 14, 255}, {44, 160, 44, 255},   {214, 39, 40, 255},
     {148, 103, 189, 255}, {140, 86, 75, 255},  {227, 119, 194, 255}, {127, 127, 127, 255},
-    {188, 189, 34, 255},  {23, 190, 207, 255}, {57, 59, 121, 255},
+    {188, 189, 34, 255},  {23, 190, 207, 255}, {57, 59, 121, 255},   {199, 199, 199, 255},
 };
 _Static_assert(sizeof ui_phase_color / sizeof ui_phase_color[0] == KPHASE_COUNT,
                "ui/phases.c: one colour per phase of abi/kphases.h");
@@ -136,7 +136,9 @@ void ui_phases_draw(SDL_Renderer *r, const struct ui_font *f, const struct ui_ph
         const struct ui_phase_run *run = &s->runs[i];
         int y = L.first_y + (int)i * L.row_h;
         ui_text(r, f, px(scale, 8), y + (L.bar_h - f->h) / 2, ink, run->label);
-        snprintf(line, sizeof line, "%.0f spans, median %.0f", run->count, run->median);
+        /* the phases add up to the mean span (the report's cycles_mean) */
+        snprintf(line, sizeof line, "%.0f spans, mean %.0f, median %.0f", run->count, run->total,
+                 run->median);
         ui_text(r, f, px(scale, 8), y + L.bar_h, faint, line);
         double x = L.bar_x;
         for (int k = 0; k < UI_PHASE_COUNT; k++) {

@@ -193,14 +193,18 @@ static void ipc_demo_exercises_ports_and_capabilities(void **state)
     if (timed.status != 0)
         fail_msg("with the default CPU profile: exit %d\nstderr: %s", timed.status, timed.err);
     assert_true(jnum(cJSON_GetObjectItem(timed.report, "messages"), "fast_path") > 0);
-    /* Every cycle has an owner: kernel functions, user code, idle. */
+    /* Every cycle has an owner: kernel functions, user code, idle, the
+     * hardware's trap entry and return. */
     const cJSON *at = cJSON_GetObjectItem(timed.report, "attribution");
-    assert_true(jnum(at, "kernel") + jnum(at, "user") + jnum(at, "idle") ==
+    assert_true(jnum(at, "kernel") + jnum(at, "user") + jnum(at, "idle") + jnum(at, "trap_entry") +
+                    jnum(at, "trap_return") ==
                 jnum(timed.report, "cycles"));
     assert_true(jnum(at, "kernel") > 0 && jnum(at, "user") > 0);
+    assert_true(jnum(at, "trap_entry") > 0 && jnum(at, "trap_return") > 0);
     assert_true(cJSON_GetArraySize(cJSON_GetObjectItem(at, "kernel_functions")) > 5);
-    /* The fast call spends its cycles in the kernel's call handler, among
-     * others; the per-span shares add up to at most the median span. */
+    /* The fast call (its trap to the server's first instruction) spends
+     * its cycles in the kernel's call handler, among others; the per-span
+     * shares of its top functions add up to at most its longest span. */
     const cJSON *fast =
         cJSON_GetObjectItem(cJSON_GetObjectItem(timed.report, "paths"), "ipc.call.fast");
     const cJSON *fn, *funcs = cJSON_GetObjectItem(fast, "functions");

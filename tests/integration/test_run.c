@@ -8,6 +8,7 @@
  *   test_integration_run IPCEMU ARCH SCENARIO_DIR BAD_SCENARIO_DIR [FAIL_SCENARIO_DIR]
  * (FAIL_SCENARIO_DIR defaults to BAD_SCENARIO_DIR/../../integration/scenarios_fail) */
 #include <dirent.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdbool.h>
 #include <stdarg.h>
@@ -188,17 +189,23 @@ static void every_scenario_runs_ok_and_deterministically(void **state)
             assert_true(cJSON_IsTrue(cJSON_GetObjectItem(ex, "held")));
         }
         assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(a.report, "failed_operations")), 0);
-        /* a fast call's phases add up to its mean span: between min and max */
-        const cJSON *fast =
-            cJSON_GetObjectItem(cJSON_GetObjectItem(a.report, "paths"), "ipc.call.fast");
-        if (fast) {
-            const cJSON *ph = cJSON_GetObjectItem(fast, "phases"), *it;
-            double sum = 0;
+        /* every path's phases add up to its mean span, which lies between
+         * its shortest and longest */
+        const cJSON *pt;
+        cJSON_ArrayForEach(pt, cJSON_GetObjectItem(a.report, "paths"))
+        {
+            const cJSON *ph = cJSON_GetObjectItem(pt, "phases"), *it;
+            double sum = 0, mean = jnum(pt, "cycles_mean");
             cJSON_ArrayForEach(it, ph) sum += it->valuedouble;
-            assert_true(jnum(ph, "lookup") > 0 && jnum(ph, "copy") > 0 && jnum(ph, "trap") > 0);
-            if (sum < jnum(fast, "cycles_min") - 1 || sum > jnum(fast, "cycles_max") + 1)
-                fail_msg("%s: phases sum to %.0f, spans %.0f..%.0f", names[i], sum,
-                         jnum(fast, "cycles_min"), jnum(fast, "cycles_max"));
+            if (fabs(sum - mean) > 1e-9 * mean || mean < jnum(pt, "cycles_min") ||
+                mean > jnum(pt, "cycles_max"))
+                fail_msg("%s on %s: %s: phases sum to %.3f, cycles_mean %.3f, spans %.0f..%.0f",
+                         names[i], arch, pt->string, sum, mean, jnum(pt, "cycles_min"),
+                         jnum(pt, "cycles_max"));
+            if (!strcmp(pt->string, "ipc.call.fast"))
+                assert_true(jnum(ph, "lookup") > 0 && jnum(ph, "copy") > 0 &&
+                            jnum(ph, "trap") > 0 && jnum(ph, "switch") > 0 &&
+                            jnum(ph, "return") > 0);
         }
         char trace[1100], bin[1100];
         snprintf(trace, sizeof trace, "%s/%s.perfetto.json", tmpdir, names[i]);

@@ -350,62 +350,241 @@ static void the_hash_is_unchanged_by_ipc_tracking(void **state)
     trc_log_free(&log);
 }
 
-/* Spans: trap entry -> dispatch, a fast call ending at the handoff, a slow
- * call ending at its queueing, a fast reply_recv; interrupts and other
- * processes' switches do not end them. */
-static void paths_are_measured_from_trap_entry(void **state)
+/* Returns path `id`'s statistics, failing when it has none. */
+static struct trc_path_stats stats(const struct trc_log *log, unsigned id)
+{
+    struct trc_path_stats st;
+    if (!trc_path_stats(log, id, &st))
+        fail_msg("%s has no span", trc_path_name(id));
+    return st;
+}
+
+/* Asserts that path `id` has exactly one span, of `cycles`. */
+static void one_span(const struct trc_log *log, unsigned id, uint64_t cycles)
+{
+    struct trc_path_stats st = stats(log, id);
+    if (st.count != 1 || st.min != cycles)
+        fail_msg("%s: %llu spans, the first %llu cycles; expected one of %llu", trc_path_name(id),
+                 (unsigned long long)st.count, (unsigned long long)st.min,
+                 (unsigned long long)cycles);
+}
+
+/* The machine's events around a system call: its trap and the first user
+ * instruction after it (pid: the process the kernel last switched to). */
+static void trap(struct trc_log *log, uint64_t cycle, bool interrupt)
+{
+    ev(log, cycle, TRC_EV_TRAP, 0, interrupt ? 1 : 0, 0, 0);
+}
+static void user_enter(struct trc_log *log, uint64_t cycle, uint32_t pid)
+{
+    ev(log, cycle, TRC_EV_USER_ENTER, pid, 0x1000, 0, 0);
+}
+
+/* Client 1 and server 2, the client running. */
+static void client_and_server(struct trc_log *log)
+{
+    ev(log, 1, TRC_EV_PROC_CREATE, 1, 1, 0x63, 0);
+    ev(log, 2, TRC_EV_PROC_CREATE, 2, 1, 0x73, 0);
+    ev(log, 3, TRC_EV_SCHED_SWITCH, 1, 0, TRC_SWITCH_START, 0);
+}
+
+/* Client 1 calls server 2 and gets its answer: a slow call (no receiver
+ * yet), the server's receive from the queue and fast reply_recv, a fast
+ * call with an interrupt before it and one on the way back to the caller,
+ * a refused call, a notification. Each IPC span runs from the trap to the
+ * first user instruction after it, whoever runs it; a round trip from the
+ * call's trap to the caller's own return with the answer. */
+static void paths_run_from_the_trap_to_the_next_user_instruction(void **state)
 {
     (void)state;
     struct trc_log log;
     trc_log_init(&log);
-    ev(&log, 1, TRC_EV_PROC_CREATE, 1, 1, 0x63, 0);
-    ev(&log, 2, TRC_EV_PROC_CREATE, 2, 1, 0x73, 0);
-    ev(&log, 10, TRC_EV_SCHED_SWITCH, 1, 0, TRC_SWITCH_START, 0);
-    /* call #1: slow (no receiver), queued at 400 */
-    ev(&log, 100, TRC_EV_TRAP, 0, 0, 0, 0);
+    client_and_server(&log);
+    user_enter(&log, 5, 1); /* boot: no stretch open */
+    /* call #1: slow (no receiver), queued; the server runs next at 600 */
+    trap(&log, 100, false);
     ev(&log, 130, TRC_EV_SYSCALL, 1, SYS_CALL, 0, 0);
     ev(&log, 300, TRC_EV_IPC_SLOW, 1, 7, TRC_SLOW_NO_RECEIVER, 0);
     ev4(&log, 400, TRC_EV_IPC_SEND, 1, 7, 1, TRC_IPC_QUEUED, 0);
+    ev(&log, 410, TRC_EV_IPC_BLOCK, 1, 7, 3, 0);
     ev(&log, 500, TRC_EV_SCHED_SWITCH, 2, 1, TRC_SWITCH_BLOCK, 0);
-    /* the server: reply_recv, fast, handoff back at 1700 */
-    ev(&log, 1000, TRC_EV_TRAP, 0, 0, 0, 0);
+    user_enter(&log, 600, 2);
+    /* the server takes it from the queue */
+    trap(&log, 700, false);
+    ev(&log, 720, TRC_EV_SYSCALL, 2, SYS_RECV_CALL, 0, 0);
+    ev4(&log, 800, TRC_EV_IPC_RECV, 2, 7, 1, TRC_IPC_FROM_QUEUE, (uint64_t)1 << 32);
+    user_enter(&log, 900, 2);
+    /* ... and answers with a fast reply_recv: the caller runs at 1800 */
+    trap(&log, 1000, false);
     ev(&log, 1040, TRC_EV_SYSCALL, 2, SYS_REPLY_RECV, 0, 0);
     ev4(&log, 1500, TRC_EV_IPC_REPLY, 2, 1, 1, TRC_IPC_FAST, 0);
+    ev(&log, 1600, TRC_EV_IPC_BLOCK, 2, 7, 1, 0);
     ev(&log, 1700, TRC_EV_SCHED_SWITCH, 1, 2, TRC_SWITCH_HANDOFF, 0);
-    /* call #2: fast; a timer interrupt in between is not a span start */
-    ev(&log, 1800, TRC_EV_TRAP, 0, 1, 0, 0);
-    ev(&log, 2000, TRC_EV_TRAP, 0, 0, 0, 0);
+    user_enter(&log, 1800, 1);
+    one_span(&log, TRC_PATH_CALL_SLOW, 500);
+    one_span(&log, TRC_PATH_RECV_QUEUED, 200);
+    one_span(&log, TRC_PATH_REPLY_FAST, 800);
+    one_span(&log, TRC_PATH_ROUNDTRIP_SLOW, 1700); /* the call was slow */
+    /* an interrupt opens no path, and its stretch ends at 1950 */
+    trap(&log, 1900, true);
+    ev(&log, 1910, TRC_EV_TIMER_IRQ, 1, 0, 0, 0);
+    user_enter(&log, 1950, 1);
+    /* call #2: fast, straight to the server (3000) */
+    trap(&log, 2000, false);
     ev(&log, 2020, TRC_EV_SYSCALL, 1, SYS_CALL, 0, 0);
     ev4(&log, 2600, TRC_EV_IPC_SEND, 1, 7, 1, TRC_IPC_FAST, 0);
+    ev4(&log, 2610, TRC_EV_IPC_RECV, 2, 7, 1, TRC_IPC_FAST, (uint64_t)1 << 32);
     ev(&log, 2900, TRC_EV_SCHED_SWITCH, 2, 1, TRC_SWITCH_HANDOFF, 0);
-    struct trc_path_stats st;
-    assert_true(trc_path_stats(&log, TRC_PATH_TRAP_ENTRY, &st));
-    assert_int_equal(st.count, 3);
-    assert_int_equal(st.min, 20);
-    assert_int_equal(st.max, 40);
-    assert_int_equal(st.median, 30);
-    assert_true(trc_path_stats(&log, TRC_PATH_CALL_SLOW, &st));
+    user_enter(&log, 3000, 2);
+    /* the fast reply; an interrupt taken on the way back to the caller
+     * belongs to the stretch (the caller's first instruction is at 3600) */
+    trap(&log, 3100, false);
+    ev(&log, 3120, TRC_EV_SYSCALL, 2, SYS_REPLY_RECV, 0, 0);
+    ev4(&log, 3300, TRC_EV_IPC_REPLY, 2, 1, 1, TRC_IPC_FAST, 0);
+    ev(&log, 3400, TRC_EV_SCHED_SWITCH, 1, 2, TRC_SWITCH_HANDOFF, 0);
+    trap(&log, 3450, true);
+    user_enter(&log, 3600, 1);
+    struct trc_path_stats st = stats(&log, TRC_PATH_CALL_FAST);
     assert_int_equal(st.count, 1);
-    assert_int_equal(st.max, 300); /* 100 -> 400 */
-    assert_true(trc_path_stats(&log, TRC_PATH_REPLY_FAST, &st));
-    assert_int_equal(st.min, 700); /* 1000 -> 1700 */
-    assert_true(trc_path_stats(&log, TRC_PATH_CALL_FAST, &st));
-    assert_int_equal(st.min, 900); /* 2000 -> 2900 */
+    assert_int_equal(st.min, 1000);
+    st = stats(&log, TRC_PATH_REPLY_FAST);
+    assert_int_equal(st.count, 2);
+    assert_int_equal(st.min, 500);
+    assert_int_equal(st.sum, 1300);
+    one_span(&log, TRC_PATH_ROUNDTRIP_FAST, 1600);
+    /* a refused call: no path, no round trip */
+    trap(&log, 3700, false);
+    ev(&log, 3720, TRC_EV_SYSCALL, 1, SYS_CALL, 0, 0);
+    ev4(&log, 3750, TRC_EV_IPC_SEND, 1, 9, 0, TRC_IPC_REFUSED, sx(-3));
+    user_enter(&log, 3800, 1);
+    /* a notification */
+    trap(&log, 3900, false);
+    ev(&log, 3910, TRC_EV_SYSCALL, 1, SYS_NOTIFY, 0, 0);
+    ev(&log, 3950, TRC_EV_NOTIFY, 1, 4, 1, 0);
+    user_enter(&log, 4000, 1);
+    one_span(&log, TRC_PATH_NOTIFY, 100);
+    one_span(&log, TRC_PATH_CALL_FAST, 1000);
+    one_span(&log, TRC_PATH_ROUNDTRIP_FAST, 1600);
+    one_span(&log, TRC_PATH_ROUNDTRIP_SLOW, 1700);
     assert_false(trc_path_stats(&log, TRC_PATH_SEND_DIRECT, &st));
     assert_false(trc_path_stats(&log, TRC_PATH_COUNT, &st));
+    /* trap to dispatch, for each of the 7 system calls */
+    st = stats(&log, TRC_PATH_TRAP_ENTRY);
+    assert_int_equal(st.count, 7);
+    assert_int_equal(st.min, 10);
+    assert_int_equal(st.max, 40);
     assert_string_equal(trc_path_name(TRC_PATH_CALL_FAST), "ipc.call.fast");
+    assert_string_equal(trc_path_name(TRC_PATH_ROUNDTRIP_FAST), "ipc.roundtrip.fast");
     assert_null(trc_path_name(TRC_PATH_COUNT));
     /* p99 and median by nearest rank over 1..100. */
     for (uint64_t v = 100; v >= 1; v--) {
-        ev(&log, 3000 + v, TRC_EV_TRAP, 0, 0, 0, 0);
-        ev(&log, 3000 + 2 * v, TRC_EV_SYSCALL, 2, SYS_GETPID, 0, 0); /* 2 runs now */
+        trap(&log, 5000 + 1000 * v, false);
+        ev(&log, 5000 + 1000 * v + v, TRC_EV_SYSCALL, 2, SYS_GETPID, 0, 0);
+        user_enter(&log, 5000 + 1000 * v + 500, 2);
     }
-    assert_true(trc_path_stats(&log, TRC_PATH_TRAP_ENTRY, &st));
-    assert_int_equal(st.count, 103); /* 1..100 and 20, 30, 40 */
+    st = stats(&log, TRC_PATH_TRAP_ENTRY);
+    assert_int_equal(st.count, 107); /* 1..100 and the 7 above */
     assert_int_equal(st.min, 1);
     assert_int_equal(st.max, 100);
-    assert_int_equal(st.median, 49); /* the 52nd of 103 */
-    assert_int_equal(st.p99, 99);    /* the 102nd of 103 */
+    assert_int_equal(st.median, 47); /* the 54th of 107 (7 of them at most 40) */
+    assert_int_equal(st.p99, 99);    /* the 106th of 107 */
+    trc_log_free(&log);
+}
+
+/* Resume spans end only when what the process waited for came: a call
+ * whose caller timed out and a caller that exited record no round trip; a
+ * send that waited for room in a full queue is measured to the sender's
+ * return once a receive took it in. */
+static void resume_spans_need_what_was_waited_for(void **state)
+{
+    (void)state;
+    struct trc_log log;
+    trc_log_init(&log);
+    client_and_server(&log);
+    /* a call queued, then the caller times out */
+    trap(&log, 100, false);
+    ev(&log, 110, TRC_EV_SYSCALL, 1, SYS_CALL, 0, 0);
+    ev4(&log, 150, TRC_EV_IPC_SEND, 1, 7, 1, TRC_IPC_QUEUED, 0);
+    ev(&log, 160, TRC_EV_SCHED_SWITCH, 2, 1, TRC_SWITCH_BLOCK, 0);
+    user_enter(&log, 200, 2);
+    trap(&log, 300, true);
+    ev(&log, 310, TRC_EV_IPC_WAKE, 1, 0, sx(-6), 0);
+    ev(&log, 320, TRC_EV_SCHED_SWITCH, 1, 2, TRC_SWITCH_PREEMPT, 0);
+    user_enter(&log, 400, 1);
+    one_span(&log, TRC_PATH_CALL_SLOW, 100);
+    struct trc_path_stats st;
+    assert_false(trc_path_stats(&log, TRC_PATH_ROUNDTRIP_SLOW, &st));
+    /* a send into a full queue blocks; the server's receive takes it in */
+    trap(&log, 1000, false);
+    ev(&log, 1010, TRC_EV_SYSCALL, 1, SYS_SEND, 0, 0);
+    ev(&log, 1050, TRC_EV_IPC_BLOCK, 1, 7, 2, 0);
+    ev(&log, 1060, TRC_EV_SCHED_SWITCH, 2, 1, TRC_SWITCH_BLOCK, 0);
+    user_enter(&log, 1100, 2);
+    trap(&log, 1200, false);
+    ev(&log, 1210, TRC_EV_SYSCALL, 2, SYS_RECV, 0, 0);
+    ev4(&log, 1250, TRC_EV_IPC_RECV, 2, 7, 1, TRC_IPC_FROM_QUEUE, (uint64_t)1 << 32);
+    ev4(&log, 1260, TRC_EV_IPC_SEND, 1, 7, 1, TRC_IPC_QUEUED, 0); /* the woken sender's */
+    ev(&log, 1270, TRC_EV_IPC_WAKE, 1, 7, 0, 0);
+    user_enter(&log, 1300, 2);
+    assert_false(trc_path_stats(&log, TRC_PATH_SEND_QUEUED, &st)); /* not the receiver's */
+    assert_false(trc_path_stats(&log, TRC_PATH_SEND_BLOCKED, &st));
+    trap(&log, 1400, false);
+    ev(&log, 1410, TRC_EV_SYSCALL, 2, SYS_YIELD, 0, 0);
+    ev(&log, 1450, TRC_EV_SCHED_SWITCH, 1, 2, TRC_SWITCH_YIELD, 0);
+    user_enter(&log, 1500, 1);
+    one_span(&log, TRC_PATH_SEND_BLOCKED, 500);
+    one_span(&log, TRC_PATH_RECV_QUEUED, 100);
+    /* a fast call whose caller exits before the answer */
+    trap(&log, 2000, false);
+    ev(&log, 2010, TRC_EV_SYSCALL, 1, SYS_CALL, 0, 0);
+    ev4(&log, 2050, TRC_EV_IPC_SEND, 1, 7, 1, TRC_IPC_FAST, 0);
+    ev(&log, 2060, TRC_EV_SCHED_SWITCH, 2, 1, TRC_SWITCH_HANDOFF, 0);
+    user_enter(&log, 2100, 2);
+    ev(&log, 2200, TRC_EV_PROC_EXIT, 1, 0, 0, 0);
+    trap(&log, 2300, false);
+    ev(&log, 2310, TRC_EV_SYSCALL, 2, SYS_REPLY, 0, 0);
+    ev4(&log, 2350, TRC_EV_IPC_REPLY, 2, 1, 1, TRC_IPC_DIRECT, 0);
+    user_enter(&log, 2400, 1);
+    one_span(&log, TRC_PATH_CALL_FAST, 100);
+    one_span(&log, TRC_PATH_REPLY_SLOW, 100);
+    assert_false(trc_path_stats(&log, TRC_PATH_ROUNDTRIP_FAST, &st));
+    assert_false(trc_path_stats(&log, TRC_PATH_ROUNDTRIP_SLOW, &st));
+    trc_log_free(&log);
+}
+
+/* With attribution counters attached, each span adds what each counter
+ * grew by over it: the counters' growth adds up to the span. */
+static void spans_split_their_cycles_among_the_counters(void **state)
+{
+    (void)state;
+    struct trc_log log;
+    trc_log_init(&log);
+    uint64_t c[3] = {0, 0, 0}; /* kernel, user, trap return (say) */
+    assert_int_equal(trc_log_attach_attribution(&log, c, 3), TRC_OK);
+    client_and_server(&log);
+    c[1] = 100; /* user code ran to cycle 100 */
+    trap(&log, 100, false);
+    c[0] += 30;
+    ev(&log, 130, TRC_EV_SYSCALL, 1, SYS_CALL, 0, 0);
+    ev4(&log, 130, TRC_EV_IPC_SEND, 1, 7, 1, TRC_IPC_FAST, 0);
+    c[0] += 50, c[2] += 20;
+    user_enter(&log, 200, 2);
+    c[1] += 300; /* the server's user code */
+    trap(&log, 500, false);
+    c[0] += 10;
+    ev(&log, 510, TRC_EV_SYSCALL, 2, SYS_REPLY_RECV, 0, 0);
+    ev4(&log, 520, TRC_EV_IPC_REPLY, 2, 1, 1, TRC_IPC_FAST, 0);
+    c[0] += 70, c[2] += 20;
+    user_enter(&log, 600, 1);
+    assert_int_equal(log.path_attr[TRC_PATH_CALL_FAST][0], 80);
+    assert_int_equal(log.path_attr[TRC_PATH_CALL_FAST][1], 0);
+    assert_int_equal(log.path_attr[TRC_PATH_CALL_FAST][2], 20);
+    assert_int_equal(log.path_attr[TRC_PATH_REPLY_FAST][0], 80);
+    assert_int_equal(log.path_attr[TRC_PATH_ROUNDTRIP_FAST][0], 160);
+    assert_int_equal(log.path_attr[TRC_PATH_ROUNDTRIP_FAST][1], 300);
+    assert_int_equal(log.path_attr[TRC_PATH_ROUNDTRIP_FAST][2], 40);
+    assert_int_equal(stats(&log, TRC_PATH_ROUNDTRIP_FAST).sum, 500);
+    assert_int_equal(log.path_attr[TRC_PATH_TRAP_ENTRY][0], 30 + 10);
     trc_log_free(&log);
 }
 
@@ -542,7 +721,9 @@ static void a_long_wait_for_chain_costs_linear_time(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(paths_are_measured_from_trap_entry),
+        cmocka_unit_test(paths_run_from_the_trap_to_the_next_user_instruction),
+        cmocka_unit_test(resume_spans_need_what_was_waited_for),
+        cmocka_unit_test(spans_split_their_cycles_among_the_counters),
         cmocka_unit_test(processes_follow_the_events),
         cmocka_unit_test(the_hash_is_a_function_of_content_and_order),
         cmocka_unit_test(many_events_grow_the_log),
