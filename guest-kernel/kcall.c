@@ -177,7 +177,11 @@ void kipc_deliver_regs(struct proc *rp, const struct ipc_msg *m)
 }
 
 /* Switches straight from `from` to `to` (the fast path's direct handoff:
- * no run-queue round trip); `to` runs the rest of the time slice. */
+ * no run-queue round trip); `to` runs the rest of the time slice. The timer
+ * is re-armed only when `from` now waits with a deadline (the earliest one
+ * may have come closer); a deadline that ended (`to`'s) leaves it armed
+ * early, which costs at most one interrupt that finds nothing due (an
+ * early timer interrupt is harmless, a late one would not be). */
 __attribute__((noreturn)) static void handoff(struct proc *from, struct proc *to)
 {
     to->state = PROC_RUNNING;
@@ -185,7 +189,8 @@ __attribute__((noreturn)) static void handoff(struct proc *from, struct proc *to
     ktrace(TRC_EV_SCHED_SWITCH, to->pid, from->pid, TRC_SWITCH_HANDOFF, 0, 0);
     sched_switch_aspace(to);
     current = to;
-    sched_arm_timer();
+    if (from->deadline)
+        sched_arm_timer();
     arch_enter_user(&to->regs);
 }
 

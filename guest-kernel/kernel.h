@@ -118,7 +118,10 @@ void ktrace_init(void);
 void ktrace(uint32_t type, uint32_t pid, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3);
 /* The timer device. */
 uint64_t timer_now(void);
+/* Arms the timer for cycle `deadline` (not 0); costs no device write when
+ * it is already armed for it. */
 void timer_arm(uint64_t deadline);
+/* Lowers the timer's line and disarms it. */
 void timer_ack(void);
 /* Powers the machine off with `code`. */
 __attribute__((noreturn)) void power_off(uint32_t code);
