@@ -83,8 +83,6 @@ enum kphase { KPHASES(KPHASE_ENUM_) KPHASE_COUNT };
     /* copy: the message registers and buffers */                           \
     X(COPY,    ALL,     EXTERN, memcpy)                                     \
     X(COPY,    ALL,     EXTERN, memset)                                     \
-    X(COPY,    ALL,     EXTERN, arch_ipc_reg)                               \
-    X(COPY,    ALL,     EXTERN, arch_set_ipc_reg)                           \
     X(COPY,    ALL,     STATIC, regs_copy)                                  \
     X(COPY,    ALL,     EXTERN, kipc_copy_in)                               \
     X(COPY,    ALL,     EXTERN, kipc_deliver)                               \

@@ -69,8 +69,19 @@ enum arch_ipc_reg {
     ARCH_IPC_BADGE = 11,
     ARCH_IPC_NREGS = 12
 };
-uintptr_t arch_ipc_reg(const struct arch_regs *r, unsigned which);
-void arch_set_ipc_reg(struct arch_regs *r, unsigned which, uintptr_t value);
+/* Returns IPC register `which` of `r`, 0 when there is no such register.
+ * Inline: a constant `which` is one load at a constant offset. */
+static inline uintptr_t arch_ipc_reg(const struct arch_regs *r, unsigned which)
+{
+    return which < ARCH_IPC_NREGS ? ((const uint64_t *)r)[ARCH_IPC_WORD(which)] : 0;
+}
+/* Sets IPC register `which` of `r` (nothing when there is no such
+ * register). Returns nothing. */
+static inline void arch_set_ipc_reg(struct arch_regs *r, unsigned which, uintptr_t value)
+{
+    if (which < ARCH_IPC_NREGS)
+        ((uint64_t *)r)[ARCH_IPC_WORD(which)] = value;
+}
 
 /* Restores `r` and drops to user mode. Never returns. */
 __attribute__((noreturn)) void arch_enter_user(const struct arch_regs *r);

@@ -134,24 +134,77 @@ void kipc_reply_cap_died(uint16_t cspace, ipc_cap_t tok)
         call_end(c, IPC_ERR_PORT_CLOSED); /* the server dropped the call */
 }
 
-/* Copies the info word and the eight message registers. */
-static void regs_copy(struct arch_regs *to, const struct arch_regs *from)
+/* Returns how many message registers a payload of `len` bytes (at most
+ * IPC_INLINE_MAX) fills. */
+static inline unsigned mr_count(uint64_t len)
 {
-    for (unsigned i = ARCH_IPC_INFO; i < ARCH_IPC_MR0 + 8; i++)
-        arch_set_ipc_reg(to, i, arch_ipc_reg(from, i));
+    return (unsigned)((len + 7) / 8);
 }
 
-/* Builds a queueable message from the message registers of `r`. */
-static void msg_from_regs(struct ipc_msg *m, const struct arch_regs *r, uint32_t sender)
+/* Copies the first `n` (0..8) message registers from `s` to `d`, each one
+ * load and one store at constant offsets (seL4's fastpath_copy_mrs): the
+ * registers beyond `n` keep `d`'s own values. */
+static inline void kipc_copy_mrs(struct arch_regs *d, const struct arch_regs *s, unsigned n)
 {
-    uint64_t info = arch_ipc_reg(r, ARCH_IPC_INFO);
+#define KIPC_COPY_MR(i) arch_set_ipc_reg(d, ARCH_IPC_MR0 + (i), arch_ipc_reg(s, ARCH_IPC_MR0 + (i)))
+    switch (n) {
+    case 8:
+        KIPC_COPY_MR(7);
+        __attribute__((fallthrough));
+    case 7:
+        KIPC_COPY_MR(6);
+        __attribute__((fallthrough));
+    case 6:
+        KIPC_COPY_MR(5);
+        __attribute__((fallthrough));
+    case 5:
+        KIPC_COPY_MR(4);
+        __attribute__((fallthrough));
+    case 4:
+        KIPC_COPY_MR(3);
+        __attribute__((fallthrough));
+    case 3:
+        KIPC_COPY_MR(2);
+        __attribute__((fallthrough));
+    case 2:
+        KIPC_COPY_MR(1);
+        __attribute__((fallthrough));
+    case 1:
+        KIPC_COPY_MR(0);
+        __attribute__((fallthrough));
+    default:
+        break;
+    }
+#undef KIPC_COPY_MR
+}
+
+/* Copies the info word and the message registers its length fills (it
+ * was checked to be at most IPC_INLINE_MAX). */
+static void regs_copy(struct arch_regs *to, const struct arch_regs *from)
+{
+    uint64_t info = arch_ipc_reg(from, ARCH_IPC_INFO);
+    arch_set_ipc_reg(to, ARCH_IPC_INFO, info);
+    kipc_copy_mrs(to, from, mr_count(IPC_INFO_LEN(info)));
+}
+
+/* Fills the header of a queueable message (what admission checks: opcode,
+ * length, no capabilities) from info word `info`; the payload comes later,
+ * on the slow path only (msg_payload_from_regs). */
+static void msg_head_from_info(struct ipc_msg *m, uint64_t info, uint32_t sender)
+{
     m->opcode = IPC_INFO_OPCODE(info);
     m->len = IPC_INFO_LEN(info);
     m->sender = sender;
     m->ncaps = 0;
     m->flags = 0;
     m->reply = 0;
-    for (unsigned i = 0; i < 8; i++) {
+}
+
+/* Packs the payload of *m (m->len bytes, at most IPC_INLINE_MAX) from the
+ * message registers of `r`. */
+static void msg_payload_from_regs(struct ipc_msg *m, const struct arch_regs *r)
+{
+    for (unsigned i = 0, n = mr_count(m->len); i < n; i++) {
         uint64_t w = arch_ipc_reg(r, ARCH_IPC_MR0 + i);
         for (unsigned b = 0; b < 8; b++)
             m->data[8 * i + b] = (uint8_t)(w >> (8 * b));
@@ -159,13 +212,14 @@ static void msg_from_regs(struct ipc_msg *m, const struct arch_regs *r, uint32_t
 }
 
 /* Puts message *m (at most IPC_INLINE_MAX bytes) into the message
- * registers of receiver `rp`, with the sender as badge and, for a call whose
- * caller still waits, a reply capability in AUX. */
+ * registers of receiver `rp` (those its length fills; the others keep rp's
+ * values), with the sender as badge and, for a call whose caller still
+ * waits, a reply capability in AUX. */
 void kipc_deliver_regs(struct proc *rp, const struct ipc_msg *m)
 {
     struct arch_regs *r = &rp->regs;
     arch_set_ipc_reg(r, ARCH_IPC_INFO, IPC_INFO(m->opcode, m->len));
-    for (unsigned i = 0; i < 8; i++) {
+    for (unsigned i = 0, n = mr_count(m->len); i < n; i++) {
         uint64_t w = 0;
         for (unsigned b = 0; b < 8 && 8 * i + b < m->len; b++)
             w |= (uint64_t)m->data[8 * i + b] << (8 * b);
@@ -238,7 +292,7 @@ long kipc_recv_regs(struct proc *p, struct ipc_port *port, uint64_t timeout)
 }
 
 /* SYS_CALL decode: a payload that fits the registers, SEND on the port,
- * the message (built in p->kbuf) admitted by its filter and rate limit,
+ * the message (its header built in p->kbuf) admitted by its filter and rate limit,
  * and a receiver already waiting, if any, with a free slot for the reply
  * capability (else it could take the call but never answer it). Returns 0
  * with a->port, a->peer (the first receiver, or NULL) and a->timeout, or
@@ -248,11 +302,12 @@ static int kipc_call_decode(struct proc *p, const struct arch_regs *r, struct ks
     struct ipc_msg *m = &p->kbuf;
     int err = IPC_OK;
     struct ipc_port *port = NULL;
-    if (IPC_INFO_LEN(arch_ipc_reg(r, ARCH_IPC_INFO)) > IPC_INLINE_MAX)
+    uint64_t info = arch_ipc_reg(r, ARCH_IPC_INFO);
+    if (IPC_INFO_LEN(info) > IPC_INLINE_MAX)
         err = IPC_ERR_MSG_TOO_LARGE;
     else if ((port = kport_lookup(p, arch_ipc_reg(r, ARCH_IPC_CAP), IPC_RIGHT_SEND, &err)) !=
              NULL) {
-        msg_from_regs(m, r, p->pid);
+        msg_head_from_info(m, info, p->pid);
         err = ipc_port_admit(port, m, kport_admit_clock(port));
     }
     if (err != IPC_OK) {
@@ -314,6 +369,7 @@ static long kipc_call_invoke(struct proc *p, struct ksys_args *a)
         handoff(p, rp);
     }
     ktrace(TRC_EV_IPC_SLOW, p->pid, port->id, why, 0, 0);
+    msg_payload_from_regs(m, &p->regs); /* the slow path queues or hands over *m */
     /* To the first parked receiver that can take it (one whose buffer has
      * gone is woken with BadPointer on the way), else into the queue. */
     bool handed = false;
