@@ -10,6 +10,10 @@
 #include "kipc_int.h"
 #include "ksys.h"
 
+/* cap.lookup's a1 (abi/events.h) for a lookup of the fixed reply slot,
+ * which has no cache: neither a hit (1) nor a miss (0). */
+#define KCALL_LOOKUP_FIXED 2
+
 /* Returns the reply-capability object naming `c`'s current call. */
 static uint32_t reply_obj(struct proc *c)
 {
@@ -25,6 +29,41 @@ struct proc *kipc_reply_caller(uint32_t obj)
         return NULL;
     struct proc *c = proc_slot(i);
     return c->state == PROC_BLOCKED && c->reply_wait && reply_obj(c) == obj ? c : NULL;
+}
+
+/* Returns the token of the fixed reply slot holding reply object `obj`:
+ * the reserved index no capability space has, so nothing but
+ * kipc_reply_fixed_lookup() ever resolves it; the generation is the reply
+ * object (the caller and its call number), so the token of an older call
+ * (answered, timed out) never names a newer one. */
+static ipc_cap_t fixed_tok(uint32_t obj)
+{
+    return ipc_tok_make(IPC_TOK_INDEX_REPLY, IPC_OBJ_REPLY, obj);
+}
+
+/* Returns the caller whose reply capability `s`'s fixed slot holds under
+ * token `tok`, if that caller still waits for that very call, else NULL. */
+static struct proc *fixed_caller(const struct proc *s, ipc_cap_t tok)
+{
+    if (!s->caller || !ipc_tok_well_formed(tok) || tok != fixed_tok(s->caller_obj))
+        return NULL;
+    struct proc *c = kipc_reply_caller(s->caller_obj);
+    return c == s->caller && c->reply_tok == tok && c->reply_cspace == s->cspace.id ? c : NULL;
+}
+
+int kipc_reply_fixed_lookup(const struct proc *s, ipc_cap_t tok, enum ipc_obj_type type,
+                            unsigned rights)
+{
+    if (!fixed_caller(s, tok) || (type != IPC_OBJ_NONE && type != IPC_OBJ_REPLY))
+        return IPC_ERR_INVALID_CAP;
+    return rights & ~(unsigned)IPC_RIGHT_SEND ? IPC_ERR_INSUFFICIENT_RIGHTS : IPC_OK;
+}
+
+/* Returns true if `s` can take a call's reply capability: its fixed slot
+ * is free (or holds a call that is over), or its space has a free slot. */
+static bool reply_room(const struct proc *s)
+{
+    return !s->caller || !kipc_reply_caller(s->caller_obj) || s->cspace.used < s->cspace.nslots;
 }
 
 /* Returns the server holding the reply capability of `c`'s pending call,
@@ -69,17 +108,26 @@ static void server_prio_drop(struct proc *s, unsigned gone)
 }
 
 /* Gives server `s` the one-shot reply capability for caller `c`'s call
- * (with c's priority, if higher). Returns the token, or IPC_CAP_NULL when
- * `s` has no free slot. */
+ * (with c's priority, if higher): in its fixed reply slot (two stores, no
+ * capability space, no cache) when that is free, else (s holds another
+ * unanswered call) in a slot of its space. Returns the token, or
+ * IPC_CAP_NULL when `s` has no room (reply_room). */
 static ipc_cap_t make_reply_cap(struct proc *s, struct proc *c)
 {
     ipc_cap_t tok;
-    if (ipc_cap_create(&kipc_capsys, &s->cspace, IPC_OBJ_REPLY, reply_obj(c), IPC_RIGHT_SEND,
-                       IPC_SLOT_ONESHOT, &tok) != IPC_OK)
+    uint32_t obj = reply_obj(c);
+    if (!s->caller || !kipc_reply_caller(s->caller_obj)) {
+        s->caller = c;
+        s->caller_obj = obj;
+        tok = fixed_tok(obj);
+    } else if (ipc_cap_create(&kipc_capsys, &s->cspace, IPC_OBJ_REPLY, obj, IPC_RIGHT_SEND,
+                              IPC_SLOT_ONESHOT, &tok) == IPC_OK) {
+        s->reply_for[ipc_tok_index(tok) % KIPC_SLOTS] = (uint16_t)(c - proc_slot(0) + 1);
+    } else {
         return IPC_CAP_NULL;
+    }
     c->reply_cspace = s->cspace.id;
     c->reply_tok = tok;
-    s->reply_for[ipc_tok_index(tok) % KIPC_SLOTS] = (uint16_t)(c - proc_slot(0) + 1);
     if (c->prio > s->prio) { /* one more caller: the maximum can only rise */
         s->prio = c->prio;
         if (server_of(s)) /* s waits in a call itself: pass it on */
@@ -119,6 +167,20 @@ void kipc_call_dropped(const struct ipc_msg *m, int status)
     struct proc *c;
     if ((m->flags & IPC_MSG_CALL) && (c = kipc_reply_caller((uint32_t)m->reply)) != NULL)
         call_end(c, status);
+}
+
+void kipc_reply_fixed_drop(struct proc *s, ipc_cap_t tok)
+{
+    if (!s->caller)
+        return;
+    if (tok == IPC_CAP_NULL)
+        tok = fixed_tok(s->caller_obj);
+    else if (tok != fixed_tok(s->caller_obj))
+        return; /* names an older call: nothing to drop */
+    struct proc *c = fixed_caller(s, tok);
+    s->caller = NULL;
+    if (c)
+        call_end(c, IPC_ERR_PORT_CLOSED); /* the server dropped the call */
 }
 
 void kipc_reply_cap_died(uint16_t cspace, ipc_cap_t tok)
@@ -317,7 +379,7 @@ static int kipc_call_decode(struct proc *p, const struct arch_regs *r, struct ks
     }
     struct ipc_waiter *w = port->receivers.head;
     struct proc *rp = w ? kipc_waiter_proc(w) : NULL;
-    if (rp && rp->cspace.used >= rp->cspace.nslots) {
+    if (rp && !reply_room(rp)) {
         ktrace(TRC_EV_IPC_SEND, p->pid, port->id, kipc_msg_word(m), TRC_IPC_REFUSED,
                (uint64_t)(int64_t)IPC_ERR_NO_SLOT);
         return IPC_ERR_NO_SLOT;
@@ -375,7 +437,7 @@ static long kipc_call_invoke(struct proc *p, struct ksys_args *a)
     bool handed = false;
     while (!handed && (w = port->receivers.head) != NULL) {
         rp = kipc_waiter_proc(w);
-        if (rp->cspace.used >= rp->cspace.nslots)
+        if (!reply_room(rp))
             break; /* could not answer: leave it for another receiver */
         handed = kipc_hand_over(p, port, rp, m);
     }
@@ -423,12 +485,22 @@ static int reply_check(struct proc *s, const struct arch_regs *r, struct ksys_ar
     struct ipc_slot *slot;
     a->a0 = arch_ipc_reg(r, ARCH_IPC_CAP);
     a->a1 = arch_ipc_reg(r, ARCH_IPC_INFO);
-    int err = IPC_INFO_LEN(a->a1) > IPC_INLINE_MAX
-                  ? IPC_ERR_MSG_TOO_LARGE
-                  : kipc_cap_find(s, a->a0, IPC_OBJ_REPLY, IPC_RIGHT_SEND, &slot);
-    a->peer = err == IPC_OK ? kipc_reply_caller(slot->obj) : NULL;
-    if (err == IPC_OK && !a->peer)
-        err = IPC_ERR_INVALID_CAP; /* the caller gave up */
+    int err;
+    a->peer = NULL;
+    if (IPC_INFO_LEN(a->a1) > IPC_INLINE_MAX) {
+        err = IPC_ERR_MSG_TOO_LARGE;
+    } else if (kipc_tok_is_fixed_reply(a->a0)) {
+        /* The fixed slot: no capability space, no cache (the lookup is
+         * traced as neither hit nor miss). Stale or forged: InvalidCap. */
+        a->peer = fixed_caller(s, a->a0);
+        err = a->peer ? IPC_OK : IPC_ERR_INVALID_CAP;
+        ktrace(TRC_EV_CAP_LOOKUP, s->pid, a->a0, KCALL_LOOKUP_FIXED, (uint64_t)(int64_t)err, 0);
+    } else {
+        err = kipc_cap_find(s, a->a0, IPC_OBJ_REPLY, IPC_RIGHT_SEND, &slot);
+        a->peer = err == IPC_OK ? kipc_reply_caller(slot->obj) : NULL;
+        if (err == IPC_OK && !a->peer)
+            err = IPC_ERR_INVALID_CAP; /* the caller gave up */
+    }
     if (err != IPC_OK)
         ktrace(TRC_EV_IPC_REPLY, s->pid, 0, 0, TRC_IPC_REFUSED, (uint64_t)(int64_t)err);
     return err;
@@ -441,7 +513,10 @@ static void reply_give(struct proc *s, struct proc *c, ipc_cap_t tok)
 {
     c->reply_tok = IPC_CAP_NULL; /* answered: its death below ends nothing */
     c->reply_wait = false;
-    ipc_cap_delete(&kipc_capsys, &s->cspace, tok); /* one-shot */
+    if (kipc_tok_is_fixed_reply(tok))
+        s->caller = NULL; /* one-shot: the fixed slot empties */
+    else
+        ipc_cap_delete(&kipc_capsys, &s->cspace, tok); /* one-shot */
     server_prio_drop(s, c->prio);
     regs_copy(&c->regs, &s->regs);
     arch_set_ipc_reg(&c->regs, ARCH_IPC_BADGE, s->pid);
@@ -553,9 +628,14 @@ void kipc_call_abandon(struct proc *c)
     ipc_cap_t tok = c->reply_tok;
     c->reply_tok = IPC_CAP_NULL;
     if (tok != IPC_CAP_NULL && c->reply_cspace >= 1 && c->reply_cspace <= NPROC) {
+        struct proc *s = proc_slot(c->reply_cspace - 1u);
         struct ipc_cspace *cs = kipc_capsys.spaces[c->reply_cspace];
-        if (cs)
+        if (kipc_tok_is_fixed_reply(tok)) {
+            if (s->caller == c && fixed_tok(s->caller_obj) == tok)
+                s->caller = NULL;
+        } else if (cs) {
             ipc_cap_delete(&kipc_capsys, cs, tok);
-        server_prio_drop(proc_slot(c->reply_cspace - 1u), c->prio);
+        }
+        server_prio_drop(s, c->prio);
     }
 }

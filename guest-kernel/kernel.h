@@ -70,6 +70,10 @@ struct proc {
     uint32_t region_pages;          /* pages of regions it has created */
     uint32_t ports_owned;           /* the first port it created + 1 (kipc.c), 0: none */
     struct ipc_port *call_port;     /* where its call waits queued (NULL: not queued) */
+    /* Its fixed reply slot (seL4 tcbCaller, kcall.c): the reply capability
+     * of a call it received, without a capability-space slot; NULL: empty. */
+    struct proc *caller;
+    uint32_t caller_obj; /* that call's reply object (the token's generation) */
 };
 
 /* Machine facts from the boot-info block. */
