@@ -110,6 +110,7 @@ enum kphase { KPHASES(KPHASE_ENUM_) KPHASE_COUNT };
     /* switch: the address-space switch */                                  \
     X(SWITCH,  ALL,     EXTERN, sched_switch_aspace)                        \
     X(SWITCH,  ALL,     EXTERN, arch_pt_activate)                           \
+    X(SWITCH,  ALL,     EXTERN, arch_pt_switch)                             \
     /* return: the result and the way back to user mode */                  \
     X(RETURN,  ALL,     EXTERN, arch_syscall_set_ret)                       \
     X(RETURN,  ALL,     EXTERN, arch_enter_user)                            \

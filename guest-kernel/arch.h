@@ -47,6 +47,12 @@ int arch_pt_map(uintptr_t root, uintptr_t va, size_t len, unsigned flags);
 /* Makes `root` the active address space (asid tags the TLB where the
  * architecture has tags; 0 is the kernel's). */
 void arch_pt_activate(uintptr_t root, unsigned asid);
+/* The scheduler's switch to `root` / `asid` (a process's address space,
+ * asid its pid, never reused): the same, minus what only the first
+ * activation or a page-table change needs (turning the MMU on, flushing
+ * translations: arch_pt_map and arch_pt_activate do that where the
+ * tables change). Returns nothing. */
+void arch_pt_switch(uintptr_t root, unsigned asid);
 
 /* Fills `r` so that arch_enter_user(r) starts user code at `pc` with stack
  * pointer `sp`, first two argument registers a0 and a1, interrupts on. */
