@@ -23,7 +23,8 @@
  *                 a3 = result (0 or a negative ipc_err)
  * IPC_RECV        pid (receiver); a0 = port; a1 = msg; a2 = enum trc_ipc_path;
  *                 a3 = result (low 32 bits, as int32) | sender pid << 32
- * CAP_LOOKUP      pid; a0 = token; a1 = 1 cache hit, 0 miss; a2 = result
+ * CAP_LOOKUP      pid; a0 = token; a1 = 1 cache hit, 0 miss, 2 no cache (the
+ *                 kernel's fixed reply slot); a2 = result
  * CAP_INVALIDATE  a0 = space id; a1 = token whose cache line died
  * IPC_BLOCK       pid; a0 = port; a1 = 1 receive, 2 send (queue full);
  *                 a2 = deadline cycle (0: none)

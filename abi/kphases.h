@@ -88,8 +88,6 @@ enum kphase { KPHASES(KPHASE_ENUM_) KPHASE_COUNT };
     /* copy: the message registers and buffers */                           \
     X(COPY,    ALL,     EXTERN, memcpy)                                     \
     X(COPY,    ALL,     EXTERN, memset)                                     \
-    X(COPY,    ALL,     EXTERN, arch_ipc_reg)                               \
-    X(COPY,    ALL,     EXTERN, arch_set_ipc_reg)                           \
     X(COPY,    ALL,     STATIC, regs_copy)                                  \
     X(COPY,    ALL,     EXTERN, kipc_copy_in)                               \
     X(COPY,    ALL,     EXTERN, kipc_deliver)                               \
@@ -118,6 +116,7 @@ enum kphase { KPHASES(KPHASE_ENUM_) KPHASE_COUNT };
     /* switch: the address-space switch */                                  \
     X(SWITCH,  ALL,     EXTERN, sched_switch_aspace)                        \
     X(SWITCH,  ALL,     EXTERN, arch_pt_activate)                           \
+    X(SWITCH,  ALL,     EXTERN, arch_pt_switch)                             \
     /* return: the result and the way back to user mode (the hardware's     \
        trap return included) */                                             \
     X(RETURN,  ALL,     EXTERN, arch_syscall_set_ret)                       \

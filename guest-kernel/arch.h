@@ -47,6 +47,12 @@ int arch_pt_map(uintptr_t root, uintptr_t va, size_t len, unsigned flags);
 /* Makes `root` the active address space (asid tags the TLB where the
  * architecture has tags; 0 is the kernel's). */
 void arch_pt_activate(uintptr_t root, unsigned asid);
+/* The scheduler's switch to `root` / `asid` (a process's address space,
+ * asid its pid, never reused): the same, minus what only the first
+ * activation or a page-table change needs (turning the MMU on, flushing
+ * translations: arch_pt_map and arch_pt_activate do that where the
+ * tables change). Returns nothing. */
+void arch_pt_switch(uintptr_t root, unsigned asid);
 
 /* Fills `r` so that arch_enter_user(r) starts user code at `pc` with stack
  * pointer `sp`, first two argument registers a0 and a1, interrupts on. */
@@ -69,8 +75,19 @@ enum arch_ipc_reg {
     ARCH_IPC_BADGE = 11,
     ARCH_IPC_NREGS = 12
 };
-uintptr_t arch_ipc_reg(const struct arch_regs *r, unsigned which);
-void arch_set_ipc_reg(struct arch_regs *r, unsigned which, uintptr_t value);
+/* Returns IPC register `which` of `r`, 0 when there is no such register.
+ * Inline: a constant `which` is one load at a constant offset. */
+static inline uintptr_t arch_ipc_reg(const struct arch_regs *r, unsigned which)
+{
+    return which < ARCH_IPC_NREGS ? ((const uint64_t *)r)[ARCH_IPC_WORD(which)] : 0;
+}
+/* Sets IPC register `which` of `r` (nothing when there is no such
+ * register). Returns nothing. */
+static inline void arch_set_ipc_reg(struct arch_regs *r, unsigned which, uintptr_t value)
+{
+    if (which < ARCH_IPC_NREGS)
+        ((uint64_t *)r)[ARCH_IPC_WORD(which)] = value;
+}
 
 /* Restores `r` and drops to user mode. Never returns. */
 __attribute__((noreturn)) void arch_enter_user(const struct arch_regs *r);

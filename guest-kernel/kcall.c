@@ -10,6 +10,10 @@
 #include "kipc_int.h"
 #include "ksys.h"
 
+/* cap.lookup's a1 (abi/events.h) for a lookup of the fixed reply slot,
+ * which has no cache: neither a hit (1) nor a miss (0). */
+#define KCALL_LOOKUP_FIXED 2
+
 /* Returns the reply-capability object naming `c`'s current call. */
 static uint32_t reply_obj(struct proc *c)
 {
@@ -25,6 +29,41 @@ struct proc *kipc_reply_caller(uint32_t obj)
         return NULL;
     struct proc *c = proc_slot(i);
     return c->state == PROC_BLOCKED && c->reply_wait && reply_obj(c) == obj ? c : NULL;
+}
+
+/* Returns the token of the fixed reply slot holding reply object `obj`:
+ * the reserved index no capability space has, so nothing but
+ * kipc_reply_fixed_lookup() ever resolves it; the generation is the reply
+ * object (the caller and its call number), so the token of an older call
+ * (answered, timed out) never names a newer one. */
+static ipc_cap_t fixed_tok(uint32_t obj)
+{
+    return ipc_tok_make(IPC_TOK_INDEX_REPLY, IPC_OBJ_REPLY, obj);
+}
+
+/* Returns the caller whose reply capability `s`'s fixed slot holds under
+ * token `tok`, if that caller still waits for that very call, else NULL. */
+static struct proc *fixed_caller(const struct proc *s, ipc_cap_t tok)
+{
+    if (!s->caller || !ipc_tok_well_formed(tok) || tok != fixed_tok(s->caller_obj))
+        return NULL;
+    struct proc *c = kipc_reply_caller(s->caller_obj);
+    return c == s->caller && c->reply_tok == tok && c->reply_cspace == s->cspace.id ? c : NULL;
+}
+
+int kipc_reply_fixed_lookup(const struct proc *s, ipc_cap_t tok, enum ipc_obj_type type,
+                            unsigned rights)
+{
+    if (!fixed_caller(s, tok) || (type != IPC_OBJ_NONE && type != IPC_OBJ_REPLY))
+        return IPC_ERR_INVALID_CAP;
+    return rights & ~(unsigned)IPC_RIGHT_SEND ? IPC_ERR_INSUFFICIENT_RIGHTS : IPC_OK;
+}
+
+/* Returns true if `s` can take a call's reply capability: its fixed slot
+ * is free (or holds a call that is over), or its space has a free slot. */
+static bool reply_room(const struct proc *s)
+{
+    return !s->caller || !kipc_reply_caller(s->caller_obj) || s->cspace.used < s->cspace.nslots;
 }
 
 /* Returns the server holding the reply capability of `c`'s pending call,
@@ -69,17 +108,26 @@ static void server_prio_drop(struct proc *s, unsigned gone)
 }
 
 /* Gives server `s` the one-shot reply capability for caller `c`'s call
- * (with c's priority, if higher). Returns the token, or IPC_CAP_NULL when
- * `s` has no free slot. */
+ * (with c's priority, if higher): in its fixed reply slot (two stores, no
+ * capability space, no cache) when that is free, else (s holds another
+ * unanswered call) in a slot of its space. Returns the token, or
+ * IPC_CAP_NULL when `s` has no room (reply_room). */
 static ipc_cap_t make_reply_cap(struct proc *s, struct proc *c)
 {
     ipc_cap_t tok;
-    if (ipc_cap_create(&kipc_capsys, &s->cspace, IPC_OBJ_REPLY, reply_obj(c), IPC_RIGHT_SEND,
-                       IPC_SLOT_ONESHOT, &tok) != IPC_OK)
+    uint32_t obj = reply_obj(c);
+    if (!s->caller || !kipc_reply_caller(s->caller_obj)) {
+        s->caller = c;
+        s->caller_obj = obj;
+        tok = fixed_tok(obj);
+    } else if (ipc_cap_create(&kipc_capsys, &s->cspace, IPC_OBJ_REPLY, obj, IPC_RIGHT_SEND,
+                              IPC_SLOT_ONESHOT, &tok) == IPC_OK) {
+        s->reply_for[ipc_tok_index(tok) % KIPC_SLOTS] = (uint16_t)(c - proc_slot(0) + 1);
+    } else {
         return IPC_CAP_NULL;
+    }
     c->reply_cspace = s->cspace.id;
     c->reply_tok = tok;
-    s->reply_for[ipc_tok_index(tok) % KIPC_SLOTS] = (uint16_t)(c - proc_slot(0) + 1);
     if (c->prio > s->prio) { /* one more caller: the maximum can only rise */
         s->prio = c->prio;
         if (server_of(s)) /* s waits in a call itself: pass it on */
@@ -121,6 +169,20 @@ void kipc_call_dropped(const struct ipc_msg *m, int status)
         call_end(c, status);
 }
 
+void kipc_reply_fixed_drop(struct proc *s, ipc_cap_t tok)
+{
+    if (!s->caller)
+        return;
+    if (tok == IPC_CAP_NULL)
+        tok = fixed_tok(s->caller_obj);
+    else if (tok != fixed_tok(s->caller_obj))
+        return; /* names an older call: nothing to drop */
+    struct proc *c = fixed_caller(s, tok);
+    s->caller = NULL;
+    if (c)
+        call_end(c, IPC_ERR_PORT_CLOSED); /* the server dropped the call */
+}
+
 void kipc_reply_cap_died(uint16_t cspace, ipc_cap_t tok)
 {
     if (ipc_tok_type(tok) != IPC_OBJ_REPLY || cspace == 0 || cspace > NPROC)
@@ -134,24 +196,77 @@ void kipc_reply_cap_died(uint16_t cspace, ipc_cap_t tok)
         call_end(c, IPC_ERR_PORT_CLOSED); /* the server dropped the call */
 }
 
-/* Copies the info word and the eight message registers. */
-static void regs_copy(struct arch_regs *to, const struct arch_regs *from)
+/* Returns how many message registers a payload of `len` bytes (at most
+ * IPC_INLINE_MAX) fills. */
+static inline unsigned mr_count(uint64_t len)
 {
-    for (unsigned i = ARCH_IPC_INFO; i < ARCH_IPC_MR0 + 8; i++)
-        arch_set_ipc_reg(to, i, arch_ipc_reg(from, i));
+    return (unsigned)((len + 7) / 8);
 }
 
-/* Builds a queueable message from the message registers of `r`. */
-static void msg_from_regs(struct ipc_msg *m, const struct arch_regs *r, uint32_t sender)
+/* Copies the first `n` (0..8) message registers from `s` to `d`, each one
+ * load and one store at constant offsets (seL4's fastpath_copy_mrs): the
+ * registers beyond `n` keep `d`'s own values. */
+static inline void kipc_copy_mrs(struct arch_regs *d, const struct arch_regs *s, unsigned n)
 {
-    uint64_t info = arch_ipc_reg(r, ARCH_IPC_INFO);
+#define KIPC_COPY_MR(i) arch_set_ipc_reg(d, ARCH_IPC_MR0 + (i), arch_ipc_reg(s, ARCH_IPC_MR0 + (i)))
+    switch (n) {
+    case 8:
+        KIPC_COPY_MR(7);
+        __attribute__((fallthrough));
+    case 7:
+        KIPC_COPY_MR(6);
+        __attribute__((fallthrough));
+    case 6:
+        KIPC_COPY_MR(5);
+        __attribute__((fallthrough));
+    case 5:
+        KIPC_COPY_MR(4);
+        __attribute__((fallthrough));
+    case 4:
+        KIPC_COPY_MR(3);
+        __attribute__((fallthrough));
+    case 3:
+        KIPC_COPY_MR(2);
+        __attribute__((fallthrough));
+    case 2:
+        KIPC_COPY_MR(1);
+        __attribute__((fallthrough));
+    case 1:
+        KIPC_COPY_MR(0);
+        __attribute__((fallthrough));
+    default:
+        break;
+    }
+#undef KIPC_COPY_MR
+}
+
+/* Copies the info word and the message registers its length fills (it
+ * was checked to be at most IPC_INLINE_MAX). */
+static void regs_copy(struct arch_regs *to, const struct arch_regs *from)
+{
+    uint64_t info = arch_ipc_reg(from, ARCH_IPC_INFO);
+    arch_set_ipc_reg(to, ARCH_IPC_INFO, info);
+    kipc_copy_mrs(to, from, mr_count(IPC_INFO_LEN(info)));
+}
+
+/* Fills the header of a queueable message (what admission checks: opcode,
+ * length, no capabilities) from info word `info`; the payload comes later,
+ * on the slow path only (msg_payload_from_regs). */
+static void msg_head_from_info(struct ipc_msg *m, uint64_t info, uint32_t sender)
+{
     m->opcode = IPC_INFO_OPCODE(info);
     m->len = IPC_INFO_LEN(info);
     m->sender = sender;
     m->ncaps = 0;
     m->flags = 0;
     m->reply = 0;
-    for (unsigned i = 0; i < 8; i++) {
+}
+
+/* Packs the payload of *m (m->len bytes, at most IPC_INLINE_MAX) from the
+ * message registers of `r`. */
+static void msg_payload_from_regs(struct ipc_msg *m, const struct arch_regs *r)
+{
+    for (unsigned i = 0, n = mr_count(m->len); i < n; i++) {
         uint64_t w = arch_ipc_reg(r, ARCH_IPC_MR0 + i);
         for (unsigned b = 0; b < 8; b++)
             m->data[8 * i + b] = (uint8_t)(w >> (8 * b));
@@ -159,13 +274,14 @@ static void msg_from_regs(struct ipc_msg *m, const struct arch_regs *r, uint32_t
 }
 
 /* Puts message *m (at most IPC_INLINE_MAX bytes) into the message
- * registers of receiver `rp`, with the sender as badge and, for a call whose
- * caller still waits, a reply capability in AUX. */
+ * registers of receiver `rp` (those its length fills; the others keep rp's
+ * values), with the sender as badge and, for a call whose caller still
+ * waits, a reply capability in AUX. */
 void kipc_deliver_regs(struct proc *rp, const struct ipc_msg *m)
 {
     struct arch_regs *r = &rp->regs;
     arch_set_ipc_reg(r, ARCH_IPC_INFO, IPC_INFO(m->opcode, m->len));
-    for (unsigned i = 0; i < 8; i++) {
+    for (unsigned i = 0, n = mr_count(m->len); i < n; i++) {
         uint64_t w = 0;
         for (unsigned b = 0; b < 8 && 8 * i + b < m->len; b++)
             w |= (uint64_t)m->data[8 * i + b] << (8 * b);
@@ -177,7 +293,11 @@ void kipc_deliver_regs(struct proc *rp, const struct ipc_msg *m)
 }
 
 /* Switches straight from `from` to `to` (the fast path's direct handoff:
- * no run-queue round trip); `to` runs the rest of the time slice. */
+ * no run-queue round trip); `to` runs the rest of the time slice. The timer
+ * is re-armed only when `from` now waits with a deadline (the earliest one
+ * may have come closer); a deadline that ended (`to`'s) leaves it armed
+ * early, which costs at most one interrupt that finds nothing due (an
+ * early timer interrupt is harmless, a late one would not be). */
 __attribute__((noreturn)) static void handoff(struct proc *from, struct proc *to)
 {
     to->state = PROC_RUNNING;
@@ -185,7 +305,8 @@ __attribute__((noreturn)) static void handoff(struct proc *from, struct proc *to
     ktrace(TRC_EV_SCHED_SWITCH, to->pid, from->pid, TRC_SWITCH_HANDOFF, 0, 0);
     sched_switch_aspace(to);
     current = to;
-    sched_arm_timer();
+    if (from->deadline)
+        sched_arm_timer();
     arch_enter_user(&to->regs);
 }
 
@@ -233,7 +354,7 @@ long kipc_recv_regs(struct proc *p, struct ipc_port *port, uint64_t timeout)
 }
 
 /* SYS_CALL decode: a payload that fits the registers, SEND on the port,
- * the message (built in p->kbuf) admitted by its filter and rate limit,
+ * the message (its header built in p->kbuf) admitted by its filter and rate limit,
  * and a receiver already waiting, if any, with a free slot for the reply
  * capability (else it could take the call but never answer it). Returns 0
  * with a->port, a->peer (the first receiver, or NULL) and a->timeout, or
@@ -243,11 +364,12 @@ static int kipc_call_decode(struct proc *p, const struct arch_regs *r, struct ks
     struct ipc_msg *m = &p->kbuf;
     int err = IPC_OK;
     struct ipc_port *port = NULL;
-    if (IPC_INFO_LEN(arch_ipc_reg(r, ARCH_IPC_INFO)) > IPC_INLINE_MAX)
+    uint64_t info = arch_ipc_reg(r, ARCH_IPC_INFO);
+    if (IPC_INFO_LEN(info) > IPC_INLINE_MAX)
         err = IPC_ERR_MSG_TOO_LARGE;
     else if ((port = kport_lookup(p, arch_ipc_reg(r, ARCH_IPC_CAP), IPC_RIGHT_SEND, &err)) !=
              NULL) {
-        msg_from_regs(m, r, p->pid);
+        msg_head_from_info(m, info, p->pid);
         err = ipc_port_admit(port, m, kport_admit_clock(port));
     }
     if (err != IPC_OK) {
@@ -257,7 +379,7 @@ static int kipc_call_decode(struct proc *p, const struct arch_regs *r, struct ks
     }
     struct ipc_waiter *w = port->receivers.head;
     struct proc *rp = w ? kipc_waiter_proc(w) : NULL;
-    if (rp && rp->cspace.used >= rp->cspace.nslots) {
+    if (rp && !reply_room(rp)) {
         ktrace(TRC_EV_IPC_SEND, p->pid, port->id, kipc_msg_word(m), TRC_IPC_REFUSED,
                (uint64_t)(int64_t)IPC_ERR_NO_SLOT);
         return IPC_ERR_NO_SLOT;
@@ -309,12 +431,13 @@ static long kipc_call_invoke(struct proc *p, struct ksys_args *a)
         handoff(p, rp);
     }
     ktrace(TRC_EV_IPC_SLOW, p->pid, port->id, why, 0, 0);
+    msg_payload_from_regs(m, &p->regs); /* the slow path queues or hands over *m */
     /* To the first parked receiver that can take it (one whose buffer has
      * gone is woken with BadPointer on the way), else into the queue. */
     bool handed = false;
     while (!handed && (w = port->receivers.head) != NULL) {
         rp = kipc_waiter_proc(w);
-        if (rp->cspace.used >= rp->cspace.nslots)
+        if (!reply_room(rp))
             break; /* could not answer: leave it for another receiver */
         handed = kipc_hand_over(p, port, rp, m);
     }
@@ -362,12 +485,22 @@ static int reply_check(struct proc *s, const struct arch_regs *r, struct ksys_ar
     struct ipc_slot *slot;
     a->a0 = arch_ipc_reg(r, ARCH_IPC_CAP);
     a->a1 = arch_ipc_reg(r, ARCH_IPC_INFO);
-    int err = IPC_INFO_LEN(a->a1) > IPC_INLINE_MAX
-                  ? IPC_ERR_MSG_TOO_LARGE
-                  : kipc_cap_find(s, a->a0, IPC_OBJ_REPLY, IPC_RIGHT_SEND, &slot);
-    a->peer = err == IPC_OK ? kipc_reply_caller(slot->obj) : NULL;
-    if (err == IPC_OK && !a->peer)
-        err = IPC_ERR_INVALID_CAP; /* the caller gave up */
+    int err;
+    a->peer = NULL;
+    if (IPC_INFO_LEN(a->a1) > IPC_INLINE_MAX) {
+        err = IPC_ERR_MSG_TOO_LARGE;
+    } else if (kipc_tok_is_fixed_reply(a->a0)) {
+        /* The fixed slot: no capability space, no cache (the lookup is
+         * traced as neither hit nor miss). Stale or forged: InvalidCap. */
+        a->peer = fixed_caller(s, a->a0);
+        err = a->peer ? IPC_OK : IPC_ERR_INVALID_CAP;
+        ktrace(TRC_EV_CAP_LOOKUP, s->pid, a->a0, KCALL_LOOKUP_FIXED, (uint64_t)(int64_t)err, 0);
+    } else {
+        err = kipc_cap_find(s, a->a0, IPC_OBJ_REPLY, IPC_RIGHT_SEND, &slot);
+        a->peer = err == IPC_OK ? kipc_reply_caller(slot->obj) : NULL;
+        if (err == IPC_OK && !a->peer)
+            err = IPC_ERR_INVALID_CAP; /* the caller gave up */
+    }
     if (err != IPC_OK)
         ktrace(TRC_EV_IPC_REPLY, s->pid, 0, 0, TRC_IPC_REFUSED, (uint64_t)(int64_t)err);
     return err;
@@ -380,7 +513,10 @@ static void reply_give(struct proc *s, struct proc *c, ipc_cap_t tok)
 {
     c->reply_tok = IPC_CAP_NULL; /* answered: its death below ends nothing */
     c->reply_wait = false;
-    ipc_cap_delete(&kipc_capsys, &s->cspace, tok); /* one-shot */
+    if (kipc_tok_is_fixed_reply(tok))
+        s->caller = NULL; /* one-shot: the fixed slot empties */
+    else
+        ipc_cap_delete(&kipc_capsys, &s->cspace, tok); /* one-shot */
     server_prio_drop(s, c->prio);
     regs_copy(&c->regs, &s->regs);
     arch_set_ipc_reg(&c->regs, ARCH_IPC_BADGE, s->pid);
@@ -492,9 +628,14 @@ void kipc_call_abandon(struct proc *c)
     ipc_cap_t tok = c->reply_tok;
     c->reply_tok = IPC_CAP_NULL;
     if (tok != IPC_CAP_NULL && c->reply_cspace >= 1 && c->reply_cspace <= NPROC) {
+        struct proc *s = proc_slot(c->reply_cspace - 1u);
         struct ipc_cspace *cs = kipc_capsys.spaces[c->reply_cspace];
-        if (cs)
+        if (kipc_tok_is_fixed_reply(tok)) {
+            if (s->caller == c && fixed_tok(s->caller_obj) == tok)
+                s->caller = NULL;
+        } else if (cs) {
             ipc_cap_delete(&kipc_capsys, cs, tok);
-        server_prio_drop(proc_slot(c->reply_cspace - 1u), c->prio);
+        }
+        server_prio_drop(s, c->prio);
     }
 }

@@ -70,6 +70,10 @@ struct proc {
     uint32_t region_pages;          /* pages of regions it has created */
     uint32_t ports_owned;           /* the first port it created + 1 (kipc.c), 0: none */
     struct ipc_port *call_port;     /* where its call waits queued (NULL: not queued) */
+    /* Its fixed reply slot (seL4 tcbCaller, kcall.c): the reply capability
+     * of a call it received, without a capability-space slot; NULL: empty. */
+    struct proc *caller;
+    uint32_t caller_obj; /* that call's reply object (the token's generation) */
 };
 
 /* Machine facts from the boot-info block. */
@@ -118,7 +122,10 @@ void ktrace_init(void);
 void ktrace(uint32_t type, uint32_t pid, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3);
 /* The timer device. */
 uint64_t timer_now(void);
+/* Arms the timer for cycle `deadline` (not 0); costs no device write when
+ * it is already armed for it. */
 void timer_arm(uint64_t deadline);
+/* Lowers the timer's line and disarms it. */
 void timer_ack(void);
 /* Powers the machine off with `code`. */
 __attribute__((noreturn)) void power_off(uint32_t code);

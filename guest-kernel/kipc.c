@@ -72,6 +72,18 @@ int kipc_proc_init(struct proc *p)
     return ipc_cspace_attach(&kipc_capsys, &p->cspace, id, p->slots, KIPC_SLOTS);
 }
 
+/* Looks `tok` up in `p`'s space as ipc_cap_lookup() does (any type, with
+ * `rights`), the fixed reply slot included (then *s is NULL). Returns
+ * IPC_OK or the lookup's error. */
+static int cap_lookup_any(const struct proc *p, ipc_cap_t tok, unsigned rights, struct ipc_slot **s)
+{
+    if (kipc_tok_is_fixed_reply(tok)) {
+        *s = NULL;
+        return kipc_reply_fixed_lookup(p, tok, IPC_OBJ_NONE, rights);
+    }
+    return ipc_cap_lookup(&kipc_capsys, &p->cspace, tok, IPC_OBJ_NONE, rights, s);
+}
+
 /* Adds a page of message nodes to the pool; returns false when out of
  * memory. */
 bool kipc_pool_grow(void)
@@ -205,9 +217,7 @@ int kipc_copy_in(struct proc *p, uintptr_t u, struct ipc_msg *m)
     for (unsigned i = 0; i < IPC_MSG_CAPS; i++) {
         m->caps[i] = i < ncaps ? um->caps[i] : IPC_CAP_NULL;
         struct ipc_slot *s;
-        int r = i < ncaps ? ipc_cap_lookup(&kipc_capsys, &p->cspace, m->caps[i], IPC_OBJ_NONE,
-                                           IPC_RIGHT_GRANT, &s)
-                          : IPC_OK;
+        int r = i < ncaps ? cap_lookup_any(p, m->caps[i], IPC_RIGHT_GRANT, &s) : IPC_OK;
         if (r != IPC_OK)
             return r;
     }
@@ -489,10 +499,10 @@ static int kipc_cap_derive_decode(struct proc *p, const struct arch_regs *r, str
     struct ipc_slot *s;
     a->a0 = arch_syscall_arg(r, 0);
     a->a1 = (unsigned)arch_syscall_arg(r, 1);
-    int err = ipc_cap_lookup(&kipc_capsys, &p->cspace, a->a0, IPC_OBJ_NONE, 0, &s);
+    int err = cap_lookup_any(p, a->a0, 0, &s);
     if (err != IPC_OK)
         return err;
-    if (s->type == IPC_OBJ_REPLY)
+    if (!s || s->type == IPC_OBJ_REPLY) /* (!s: the fixed reply slot) */
         return IPC_ERR_INVALID_ARG;
     if (a->a1 & ~(unsigned)s->rights)
         return IPC_ERR_INSUFFICIENT_RIGHTS;
@@ -513,7 +523,7 @@ static int kipc_cap_revoke_decode(struct proc *p, const struct arch_regs *r, str
 {
     struct ipc_slot *s;
     a->a0 = arch_syscall_arg(r, 0);
-    return ipc_cap_lookup(&kipc_capsys, &p->cspace, a->a0, IPC_OBJ_NONE, IPC_RIGHT_MANAGE, &s);
+    return cap_lookup_any(p, a->a0, IPC_RIGHT_MANAGE, &s);
 }
 
 /* Kills every capability derived from it. Returns 0. */
@@ -528,12 +538,17 @@ static int kipc_cap_delete_decode(struct proc *p, const struct arch_regs *r, str
 {
     struct ipc_slot *s;
     a->a0 = arch_syscall_arg(r, 0);
-    return ipc_cap_lookup(&kipc_capsys, &p->cspace, a->a0, IPC_OBJ_NONE, 0, &s);
+    return cap_lookup_any(p, a->a0, 0, &s);
 }
 
-/* Deletes it and what was derived from it. Returns 0. */
+/* Deletes it and what was derived from it (the fixed reply slot: empties
+ * it, the call ends with PortClosed). Returns 0. */
 static long kipc_cap_delete_invoke(struct proc *p, struct ksys_args *a)
 {
+    if (kipc_tok_is_fixed_reply(a->a0)) {
+        kipc_reply_fixed_drop(p, a->a0);
+        return IPC_OK;
+    }
     return ipc_cap_delete(&kipc_capsys, &p->cspace, a->a0);
 }
 KSYS_RUN(kipc_cap_delete)
@@ -547,7 +562,9 @@ void kipc_proc_exit(struct proc *p)
     kname_proc_exit(p);
     ktimeout_set(p, 0);
     /* Callers waiting for a reply only `p` could give get PortClosed: the
-     * ones whose reply capabilities are in p's space. */
+     * one in its fixed reply slot, the ones whose reply capabilities are in
+     * p's space. */
+    kipc_reply_fixed_drop(p, IPC_CAP_NULL);
     for (unsigned k = 0; k < KIPC_SLOTS; k++) {
         struct proc *c = p->reply_for[k] ? proc_slot(p->reply_for[k] - 1u) : NULL;
         if (c && c->state == PROC_BLOCKED && c->reply_wait && c->reply_tok != IPC_CAP_NULL &&

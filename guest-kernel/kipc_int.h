@@ -165,6 +165,23 @@ long kipc_recv_regs(struct proc *p, struct ipc_port *port, uint64_t timeout);
 /* A capability of space `cspace` died: if it was a pending call's reply
  * capability, the call ends (its caller gets PortClosed). */
 void kipc_reply_cap_died(uint16_t cspace, ipc_cap_t tok);
+/* Returns true if `tok` names a fixed reply slot (index
+ * IPC_TOK_INDEX_REPLY, ipc/ipc.h), which no capability space resolves. */
+static inline bool kipc_tok_is_fixed_reply(ipc_cap_t tok)
+{
+    return ipc_tok_index(tok) == IPC_TOK_INDEX_REPLY;
+}
+/* Returns what ipc_cap_lookup() would return for a reply capability in a
+ * slot of `s`'s space, for the fixed-slot token `tok`: IPC_OK while it
+ * names the call `s` holds there (type REPLY, right SEND), else
+ * InvalidCap (empty, stale, forged, another type) or InsufficientRights. */
+int kipc_reply_fixed_lookup(const struct proc *s, ipc_cap_t tok, enum ipc_obj_type type,
+                            unsigned rights);
+/* Deletes `s`'s fixed-slot reply capability `tok` (SYS_CAP_DELETE; the
+ * server ending: IPC_CAP_NULL, whatever it holds): if `tok` names what the
+ * slot holds, the slot empties and the caller, if it still waits for that
+ * call, gets PortClosed. */
+void kipc_reply_fixed_drop(struct proc *s, ipc_cap_t tok);
 /* Ends `c`'s wait for a reply, if any (timeout). */
 void kipc_call_abandon(struct proc *c);
 

@@ -49,7 +49,7 @@ static struct proc *sched_pick(void)
 void sched_switch_aspace(struct proc *p)
 {
     ktrace(TRC_EV_ASPACE, p->pid, p->pt_root, p->asid, 0, 0);
-    arch_pt_activate(p->pt_root, p->asid);
+    arch_pt_switch(p->pt_root, p->asid);
 }
 
 void sched_arm_timer(void)

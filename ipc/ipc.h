@@ -101,6 +101,11 @@ typedef uint64_t ipc_cap_t;
 #define IPC_TOK_TYPE_SHIFT 16
 #define IPC_TOK_GEN_SHIFT 32
 #define IPC_CAP_NULL ((ipc_cap_t)0)
+/* The all-ones index, which no capability-space slot has (nslots <=
+ * 65535): reserved for the kernel's fixed reply slot (seL4's tcbCaller),
+ * which is no slot of any space, so a token naming it never enters a
+ * space's lookup or the capability cache. */
+#define IPC_TOK_INDEX_REPLY 0xffffu
 
 _Static_assert(sizeof(ipc_cap_t) == 8, "capability tokens are 64-bit");
 

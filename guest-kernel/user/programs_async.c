@@ -210,9 +210,19 @@ int prog_rude_server(long unused)
         demo_expect("rudeserver", "pull a call", u_pull(b, &h, sizeof h.data), IPC_ERR_INVALID_ARG);
     bad += demo_expect("rudeserver", "discard a call", u_discard(b), 0);
     bad += demo_expect("rudeserver", "recv_call on c", u_recv_call(c, &io, IPC_FOREVER), 0);
-    bad += demo_expect("rudeserver", "derive a reply capability", u_cap_derive(io.aux, 1),
+    /* The kernel's fixed reply slot (kcall.c) refuses a token of another
+     * generation (forged) and the one of the call already answered (stale). */
+    ipc_cap_t r3 = io.aux;
+    io.info = IPC_INFO(1, 0);
+    bad += demo_expect("rudeserver", "reply with a forged reply capability",
+                       u_reply(r3 + ((ipc_cap_t)1 << IPC_TOK_GEN_SHIFT), &io), IPC_ERR_INVALID_CAP);
+    bad += demo_expect("rudeserver", "reply with the answered call's", u_reply(r1, &io),
+                       IPC_ERR_INVALID_CAP);
+    bad += demo_expect("rudeserver", "derive a reply capability", u_cap_derive(r3, 1),
                        IPC_ERR_INVALID_ARG);
-    bad += demo_expect("rudeserver", "delete it unanswered", u_cap_delete(io.aux), 0);
+    bad += demo_expect("rudeserver", "delete it unanswered", u_cap_delete(r3), 0);
+    bad += demo_expect("rudeserver", "reply with it after the delete", u_reply(r3, &io),
+                       IPC_ERR_INVALID_CAP);
     return bad;
 }
 

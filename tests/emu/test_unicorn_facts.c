@@ -836,6 +836,16 @@ static uc_engine *x86_paged(const void *code, size_t n)
     return uc;
 }
 
+/* Returns x86_paged(code, n) after running it from 0x10000 to its hlt or
+ * to the first trap, which `p` records (and which stops the run). */
+static uc_engine *x86_paged_run(const void *code, size_t n, struct probe *p)
+{
+    uc_engine *uc = x86_paged(code, n);
+    add_hook(uc, UC_HOOK_INTR, hook_intr, p);
+    assert_int_equal(uc_emu_start(uc, 0x10000, 0, 0, 0), UC_ERR_OK);
+    return uc;
+}
+
 /* docs/machine.md ("the kernel identity-maps it, VA == PA") and
  * guest-kernel's x86 page tables: 2.0.1 forced PA = VA on x86, so only
  * identity maps worked. 2.1.1 uses the physical address the page walk
@@ -864,6 +874,35 @@ static void x86_page_walk_gives_physical_address(void **state)
     uc_close(uc);
 }
 
+/* guest-kernel/arch/x86_64/mmu.c (arch_pt_activate, arch_pt_switch): on
+ * the CPU model the machine uses (the engine's default, qemu64), the guest
+ * can set CR4.PCIDE with paging on (no #GP), and a CR3 write carrying a
+ * PCID and the no-flush bit 63 is accepted and translation goes on. (The
+ * engine flushes its own TLB on every CR3 write regardless; the timing
+ * model's tagging is emu/arch/x86_64.c's x86_asid_of.) */
+static void x86_pcid_can_be_enabled(void **state)
+{
+    (void)state;
+    static const uint8_t code[] = {
+        0x0f, 0x20, 0xe0,                               /* mov rax, cr4 */
+        0x48, 0x0d, 0x00, 0x00, 0x02, 0x00,             /* or rax, 0x20000 (PCIDE) */
+        0x0f, 0x22, 0xe0,                               /* mov cr4, rax */
+        0x0f, 0x20, 0xd8,                               /* mov rax, cr3 */
+        0x48, 0x0f, 0xba, 0xe8, 0x3f,                   /* bts rax, 63 */
+        0x48, 0x83, 0xc8, 0x01,                         /* or rax, 1 (PCID 1) */
+        0x0f, 0x22, 0xd8,                               /* mov cr3, rax */
+        0x48, 0x8b, 0x04, 0x25, 0x00, 0x00, 0x20, 0x00, /* mov rax, [0x200000] */
+        0xf4,                                           /* hlt */
+    };
+    struct probe p = {.pc_reg = UC_X86_REG_RIP, .stop_in_intr = true};
+    uc_engine *uc = x86_paged_run(code, sizeof code, &p);
+    assert_int_equal(p.intr_calls, 0);
+    assert_int_equal(reg(uc, UC_X86_REG_CR4) & 0x20000, 0x20000);
+    assert_int_equal(reg(uc, UC_X86_REG_CR3) & 0xfff, 1);
+    assert_int_equal(reg(uc, UC_X86_REG_RAX), 0x2222); /* VA 2M -> PA 4M still */
+    uc_close(uc);
+}
+
 /* machine/arch/x86_64.c (#PF entry: "CR2 is already set by Unicorn's page
  * walk"): a page fault calls UC_HOOK_INTR (vector 14) with RIP at the
  * instruction and CR2 = the address. */
@@ -876,9 +915,7 @@ static void x86_page_fault_rip_at_instruction_cr2_set(void **state)
         0xf4,                                           /* hlt */
     };
     struct probe p = {.pc_reg = UC_X86_REG_RIP, .stop_in_intr = true};
-    uc_engine *uc = x86_paged(code, sizeof code);
-    add_hook(uc, UC_HOOK_INTR, hook_intr, &p);
-    assert_int_equal(uc_emu_start(uc, 0x10000, 0, 0, 0), UC_ERR_OK);
+    uc_engine *uc = x86_paged_run(code, sizeof code, &p);
     assert_int_equal(p.intr_calls, 1);
     assert_int_equal(p.intno, 14);
     assert_int_equal(p.hook_pc, 0x10001);
@@ -933,6 +970,7 @@ int main(void)
         cmocka_unit_test(rv_ebreak_invalid_then_intr),
         cmocka_unit_test(rv_csr_access_checked_against_mode),
         cmocka_unit_test(x86_reset_state),
+        cmocka_unit_test(x86_pcid_can_be_enabled),
         cmocka_unit_test(x86_int_calls_hook_rip_after),
         cmocka_unit_test(x86_ud_invalid_then_intr),
         cmocka_unit_test(x86_syscall_hook_rip_then_plus_2),

@@ -77,20 +77,6 @@ void arch_syscall_set_ret(struct arch_regs *r, uintptr_t value)
     r->x[0] = value;
 }
 
-/* The x register IPC register `which` lives in (usys.S). */
-static const uint8_t ipc_map[ARCH_IPC_NREGS] = {0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12};
-
-uintptr_t arch_ipc_reg(const struct arch_regs *r, unsigned which)
-{
-    return which < ARCH_IPC_NREGS ? r->x[ipc_map[which]] : 0;
-}
-
-void arch_set_ipc_reg(struct arch_regs *r, unsigned which, uintptr_t value)
-{
-    if (which < ARCH_IPC_NREGS)
-        r->x[ipc_map[which]] = value;
-}
-
 /* Returns once an interrupt is pending (wfi with DAIF masked). */
 void arch_wait(void)
 {

@@ -23,6 +23,13 @@ _Static_assert(sizeof(struct arch_regs) == ARCH_REGS_SIZE, "trap.S saves this la
 _Static_assert(__builtin_offsetof(struct arch_regs, sp) == ARCH_REGS_SP, "trap.S layout");
 _Static_assert(__builtin_offsetof(struct arch_regs, pc) == ARCH_REGS_PC, "trap.S layout");
 _Static_assert(__builtin_offsetof(struct arch_regs, pstate) == ARCH_REGS_PSTATE, "trap.S layout");
+
+/* The 64-bit word of struct arch_regs IPC register `which` (enum
+ * arch_ipc_reg, arch.h; < ARCH_IPC_NREGS) lives in: x[n] is word n
+ * (usys.S: cap x0, info x1, MR0..7 x2..x7 x9 x10, aux x11, badge x12). A
+ * constant `which` folds to a constant offset. */
+#define ARCH_IPC_WORD(which)                                                                       \
+    ((unsigned)(unsigned char)"\x00\x01\x02\x03\x04\x05\x06\x07\x09\x0a\x0b\x0c"[(which)])
 #endif
 
 /* Vector kinds trap.S passes to arch_trap(). */

@@ -137,3 +137,13 @@ void arch_pt_activate(uintptr_t root, unsigned asid)
                          : "memory");
     }
 }
+
+/* Switches TTBR0_EL1 to root with `asid`: the MMU is on (arch_pt_activate
+ * at boot) and every page-table change ended with pt_sync() (its dsb
+ * made the tables visible to the walker), so only the write and the isb
+ * remain. */
+void arch_pt_switch(uintptr_t root, unsigned asid)
+{
+    uint64_t ttbr = (uint64_t)root | ((uint64_t)(asid & 0xffffu) << 48);
+    __asm__ volatile("msr ttbr0_el1, %0\n\tisb" : : "r"(ttbr) : "memory");
+}

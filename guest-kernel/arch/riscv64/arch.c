@@ -58,21 +58,6 @@ void arch_syscall_set_ret(struct arch_regs *r, uintptr_t value)
     r->x[RV_REG_A0] = value;
 }
 
-/* The x register IPC register `which` lives in (usys.S: a0 a1, a2..a6 t0
- * t1 t2, t3, t4). */
-static const uint8_t ipc_map[ARCH_IPC_NREGS] = {10, 11, 12, 13, 14, 15, 16, 5, 6, 7, 28, 29};
-
-uintptr_t arch_ipc_reg(const struct arch_regs *r, unsigned which)
-{
-    return which < ARCH_IPC_NREGS ? r->x[ipc_map[which]] : 0;
-}
-
-void arch_set_ipc_reg(struct arch_regs *r, unsigned which, uintptr_t value)
-{
-    if (which < ARCH_IPC_NREGS)
-        r->x[ipc_map[which]] = value;
-}
-
 /* Returns once an interrupt is pending: wfi ignores sstatus.SIE (which is
  * 0 in the kernel), so no handler runs; the caller polls the device. */
 void arch_wait(void)

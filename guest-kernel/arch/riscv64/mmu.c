@@ -113,3 +113,14 @@ void arch_pt_activate(uintptr_t root, unsigned asid)
                     (uint64_t)root >> 12;
     __asm__ volatile("csrw satp, %0\n\tsfence.vma zero, zero" ::"r"(satp) : "memory");
 }
+
+/* Returns nothing: root becomes the active address space, its ASID (the
+ * pid, never reused) keeping its translations. No sfence.vma: every
+ * page-table change (arch_pt_map) ends with a global one, so no TLB entry
+ * of any ASID can be stale here. */
+void arch_pt_switch(uintptr_t root, unsigned asid)
+{
+    uint64_t satp = RV_SATP_SV39 | ((uint64_t)asid & RV_SATP_ASID_MASK) << RV_SATP_ASID_SHIFT |
+                    (uint64_t)root >> 12;
+    __asm__ volatile("csrw satp, %0" ::"r"(satp) : "memory");
+}

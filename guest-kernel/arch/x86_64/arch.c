@@ -232,28 +232,6 @@ void arch_syscall_set_ret(struct arch_regs *r, uintptr_t value)
     r->rax = value;
 }
 
-/* Returns where IPC register `which` lives in `r` (usys.S: rdi rsi, rdx
- * r10 r8 r9 rbx rbp r12 r13, r14, r15), or NULL. */
-static uint64_t *ipc_slot(struct arch_regs *r, unsigned which)
-{
-    uint64_t *const map[ARCH_IPC_NREGS] = {&r->rdi, &r->rsi, &r->rdx, &r->r10, &r->r8,  &r->r9,
-                                           &r->rbx, &r->rbp, &r->r12, &r->r13, &r->r14, &r->r15};
-    return which < ARCH_IPC_NREGS ? map[which] : 0;
-}
-
-uintptr_t arch_ipc_reg(const struct arch_regs *r, unsigned which)
-{
-    uint64_t *p = ipc_slot((struct arch_regs *)r, which);
-    return p ? *p : 0;
-}
-
-void arch_set_ipc_reg(struct arch_regs *r, unsigned which, uintptr_t value)
-{
-    uint64_t *p = ipc_slot(r, which);
-    if (p)
-        *p = value;
-}
-
 void arch_wait(void)
 {
     /* IF stays clear: the machine resumes after hlt once an interrupt is

@@ -17,6 +17,16 @@ struct arch_regs {
 };
 
 _Static_assert(sizeof(struct arch_regs) == 22 * 8, "trap.S builds this frame");
+
+/* The 64-bit word of struct arch_regs IPC register `which` (enum
+ * arch_ipc_reg, arch.h; < ARCH_IPC_NREGS) lives in (usys.S: cap rdi, info
+ * rsi, MR0..7 rdx r10 r8 r9 rbx rbp r12 r13, aux r14, badge r15). A
+ * constant `which` folds to a constant offset. */
+#define ARCH_IPC_WORD(which)                                                                       \
+    ((unsigned)(unsigned char)"\x09\x0a\x0b\x05\x07\x06\x0d\x08\x03\x02\x01\x00"[(which)])
+_Static_assert(__builtin_offsetof(struct arch_regs, rdi) == 9 * 8, "ARCH_IPC_WORD: cap");
+_Static_assert(__builtin_offsetof(struct arch_regs, rdx) == 11 * 8, "ARCH_IPC_WORD: MR0");
+_Static_assert(__builtin_offsetof(struct arch_regs, rbx) == 13 * 8, "ARCH_IPC_WORD: MR4");
 _Static_assert(sizeof(struct arch_regs) % 16 == 0, "the frame keeps RSP 16-byte aligned");
 
 #endif

@@ -114,11 +114,42 @@ int arch_pt_map(uintptr_t root, uintptr_t va, size_t len, unsigned flags)
     return 0;
 }
 
+/* The CR3 value last loaded (PCID and no-flush bit included); 0 before
+ * paging is on. */
+static uint64_t cr3_loaded;
+
+/* Returns the PCID of address space `asid`: itself while it fits the 12
+ * bits (pids are never reused, so neither is such a PCID), else 0, which
+ * is the kernel's and is never loaded without a flush. */
+static uint64_t pcid_of(unsigned asid)
+{
+    return asid <= X86_PCID_MASK ? asid : 0;
+}
+
 void arch_pt_activate(uintptr_t root, unsigned asid)
 {
-    (void)asid; /* no PCID: loading CR3 flushes the TLB */
-    x86_write_cr3(root);
-    uint64_t cr0 = x86_read_cr0();
-    if (!(cr0 & X86_CR0_PG))
-        x86_write_cr0(cr0 | X86_CR0_PG | X86_CR0_WP);
+    if (!cr3_loaded) {
+        /* First activation: paging on, then PCIDs (CR4.PCIDE needs long
+         * mode with paging and CR3[11:0] = 0; tests/emu/
+         * test_unicorn_facts.c x86_pcid_can_be_enabled: the engine's CPU
+         * model accepts it). */
+        x86_write_cr3(root);
+        x86_write_cr0(x86_read_cr0() | X86_CR0_PG | X86_CR0_WP);
+        x86_write_cr4(x86_read_cr4() | X86_CR4_PCIDE);
+    }
+    /* Without the no-flush bit: the PCID's translations go (the caller
+     * changed its tables, or borrows the space). */
+    cr3_loaded = root | pcid_of(asid);
+    x86_write_cr3(cr3_loaded);
+}
+
+void arch_pt_switch(uintptr_t root, unsigned asid)
+{
+    uint64_t cr3 = root | pcid_of(asid);
+    if (cr3 == cr3_loaded)
+        return; /* the same address space (seL4 switchToThread_fp) */
+    cr3_loaded = cr3;
+    /* A process's PCID keeps its translations across switches; PCID 0
+     * (shared beyond 4095 processes) is flushed on every load. */
+    x86_write_cr3(cr3 | (pcid_of(asid) ? X86_CR3_NOFLUSH : 0));
 }

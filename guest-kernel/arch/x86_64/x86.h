@@ -20,6 +20,9 @@
 #define X86_CR0_WP (1ULL << 16)
 #define X86_CR0_PG (1ULL << 31)
 #define X86_CR4_PAE (1ULL << 5)
+#define X86_CR4_PCIDE (1ULL << 17)
+#define X86_CR3_NOFLUSH (1ULL << 63) /* with PCIDE: keep the PCID's TLB entries */
+#define X86_PCID_MASK 0xfffULL
 #define X86_MSR_EFER 0xc0000080u
 #define X86_EFER_NXE (1ULL << 11)
 
