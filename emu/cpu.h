@@ -82,10 +82,12 @@ struct emu_arch {
      * decode (the CPU will trap on them). */
     unsigned (*decode)(struct emu_core *c, uint64_t addr, const uint8_t *code, size_t size,
                        struct emu_insn *out);
-    int reg_root;                       /* the translation-root register (Unicorn id) */
-    uint16_t (*asid_of)(uint64_t root); /* the address-space id a root value selects */
-    const char *default_cpu;            /* the CPU profile used without --cpu */
-    const char *llvm_triple;            /* for llvm-mca */
+    int reg_root; /* the translation-root register (Unicorn id) */
+    /* The address-space id that root value `root`, just written on core `c`,
+     * selects; 0: untagged (the write flushes the TLB). */
+    uint16_t (*asid_of)(struct emu_core *c, uint64_t root);
+    const char *default_cpu; /* the CPU profile used without --cpu */
+    const char *llvm_triple; /* for llvm-mca */
 };
 
 extern const struct emu_arch emu_arch_x86_64;

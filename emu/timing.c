@@ -143,7 +143,7 @@ void tm_charge_return(struct emu_core *c)
 
 void tm_switch_root(struct emu_core *c, struct tm_state *s)
 {
-    uint16_t asid = c->arch->asid_of ? c->arch->asid_of(emu_reg_read(c, c->arch->reg_root)) : 0;
+    uint16_t asid = c->arch->asid_of ? c->arch->asid_of(c, emu_reg_read(c, c->arch->reg_root)) : 0;
     emu_core_charge(c, EMU_CHARGE_TRAP, tm_uarch_switch_as(&s->u, asid));
 }
 

@@ -285,8 +285,9 @@ static unsigned a64_decode(struct emu_core *c, uint64_t addr, const uint8_t *cod
 }
 
 /* TTBR0_EL1[63:48] is the ASID. */
-static uint16_t a64_asid_of(uint64_t root)
+static uint16_t a64_asid_of(struct emu_core *c, uint64_t root)
 {
+    (void)c;
     return (uint16_t)(root >> 48);
 }
 

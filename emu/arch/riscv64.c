@@ -70,8 +70,9 @@ static unsigned rv_decode(struct emu_core *c, uint64_t addr, const uint8_t *code
 }
 
 /* satp[59:44] is the ASID. */
-static uint16_t rv_asid_of(uint64_t root)
+static uint16_t rv_asid_of(struct emu_core *c, uint64_t root)
 {
+    (void)c;
     return (uint16_t)(root >> 44);
 }
 

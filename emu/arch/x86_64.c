@@ -219,11 +219,20 @@ static unsigned x86_decode(struct emu_core *c, uint64_t addr, const uint8_t *cod
     return out->len;
 }
 
-/* x86 without PCID: CR3 selects no tagged address space. */
-static uint16_t x86_asid_of(uint64_t root)
+#define X86_CR4_PCIDE (1ull << 17)
+#define X86_CR3_NOFLUSH (1ull << 63)
+
+/* x86: CR3[11:0], the PCID, when CR4.PCIDE is set and the write kept the
+ * PCID's translations (bit 63, which the engine leaves in CR3 where
+ * hardware would clear it: tests/emu/test_unicorn_facts.c
+ * x86_pcid_can_be_enabled). Else 0: the write flushed the TLB (a write
+ * without bit 63 flushes only its PCID's entries on hardware; the model
+ * flushes all, which the kernel does only when its tables change). */
+static uint16_t x86_asid_of(struct emu_core *c, uint64_t root)
 {
-    (void)root;
-    return 0;
+    if (!(root & X86_CR3_NOFLUSH) || !(emu_reg_read(c, UC_X86_REG_CR4) & X86_CR4_PCIDE))
+        return 0;
+    return (uint16_t)(root & 0xfff);
 }
 
 const struct emu_arch emu_arch_x86_64 = {

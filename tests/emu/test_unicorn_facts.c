@@ -879,7 +879,8 @@ static void x86_page_walk_gives_physical_address(void **state)
  * can set CR4.PCIDE with paging on (no #GP), and a CR3 write carrying a
  * PCID and the no-flush bit 63 is accepted and translation goes on. (The
  * engine flushes its own TLB on every CR3 write regardless; the timing
- * model's tagging is emu/arch/x86_64.c's x86_asid_of.) */
+ * model's tagging is emu/arch/x86_64.c's x86_asid_of, which reads bit 63
+ * back from CR3.) */
 static void x86_pcid_can_be_enabled(void **state)
 {
     (void)state;
@@ -899,6 +900,9 @@ static void x86_pcid_can_be_enabled(void **state)
     assert_int_equal(p.intr_calls, 0);
     assert_int_equal(reg(uc, UC_X86_REG_CR4) & 0x20000, 0x20000);
     assert_int_equal(reg(uc, UC_X86_REG_CR3) & 0xfff, 1);
+    /* Bit 63 stays in CR3 (hardware reads it as 0): the timing model
+     * (x86_asid_of) reads it to tell a no-flush switch from a flush. */
+    assert_int_equal(reg(uc, UC_X86_REG_CR3) >> 63, 1);
     assert_int_equal(reg(uc, UC_X86_REG_RAX), 0x2222); /* VA 2M -> PA 4M still */
     uc_close(uc);
 }
