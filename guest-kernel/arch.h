@@ -3,11 +3,11 @@
  * no #ifdef ARCH outside arch/.
  *
  * The kernel has one kernel stack per core (seL4 style): a trap from user
- * mode saves the user registers into a struct arch_regs on that stack and
- * the architecture's C handler decodes the cause and calls trap_from_user();
- * neutral code copies the frame into the current
- * process, handles the trap, and leaves through arch_enter_user(), which
- * resets the kernel stack. The kernel runs with interrupts masked; only user
+ * mode saves the user registers straight into the struct arch_regs that
+ * arch_enter_user() last restored (the running process's struct proc.regs),
+ * switches to the top of the kernel stack and the architecture's C handler
+ * decodes the cause and calls trap_from_user(); neutral code handles the
+ * trap and leaves through arch_enter_user(). The kernel runs with interrupts masked; only user
  * mode takes interrupts. Memory is identity-mapped (VA == PA) in every
  * address space; page tables decide what user mode may touch. */
 #ifndef IPCEMU_KERNEL_ARCH_H
@@ -89,7 +89,8 @@ static inline void arch_set_ipc_reg(struct arch_regs *r, unsigned which, uintptr
         ((uint64_t *)r)[ARCH_IPC_WORD(which)] = value;
 }
 
-/* Restores `r` and drops to user mode. Never returns. */
+/* Restores `r` (16-byte aligned) and drops to user mode; the next trap from
+ * user mode saves the registers into `r` again. Never returns. */
 __attribute__((noreturn)) void arch_enter_user(const struct arch_regs *r);
 /* Waits (hlt / wfi) with interrupts masked; returns once the machine has an
  * interrupt pending (or at once if one already is). */

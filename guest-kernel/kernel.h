@@ -37,10 +37,12 @@ struct kmap {
 };
 
 /* A user process. The kernel is single-core and runs with interrupts
- * masked, so no field needs a lock; `regs` is written only at trap entry. */
+ * masked, so no field needs a lock. `regs` comes first and is 16-byte
+ * aligned: the trap entry stubs save the user registers straight into it
+ * (arch_enter_user points TSS.RSP0 / SP_EL1 at its end, sscratch at it). */
 struct proc {
-    struct arch_regs regs; /* user registers while not running */
-    uint32_t pid;          /* 1.. ; 0 is "none / idle" */
+    struct arch_regs regs __attribute__((aligned(16))); /* user registers, saved at trap entry */
+    uint32_t pid;                                       /* 1.. ; 0 is "none / idle" */
     char name[PROC_NAME_MAX + 1];
     unsigned prio;
     enum proc_state state;

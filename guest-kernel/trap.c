@@ -23,9 +23,10 @@ static enum trc_fault fault_of(const struct trap *t)
 void trap_from_user(struct arch_regs *frame, const struct trap *t)
 {
     struct proc *p = current;
-    if (!p || p->state != PROC_RUNNING)
-        panic("trap_from_user: no running process");
-    p->regs = *frame;
+    /* The entry stub saved the registers straight into current->regs, where
+     * arch_enter_user pointed the save (TSS.RSP0, SP_EL1, sscratch). */
+    if (!p || p->state != PROC_RUNNING || frame != &p->regs)
+        panic("trap_from_user: no running process, or its registers not saved in it");
     switch (t->kind) {
     case TRAP_SYSCALL: /* syscall.c: one table by number */
         arch_syscall_set_ret(&p->regs, (uintptr_t)syscall_dispatch(&p->regs));

@@ -1,5 +1,6 @@
 /* guest-kernel/arch/aarch64/arch_regs.h: the user registers saved at trap
- * entry (trap.S writes exactly this layout, arch_enter_user reads it), and
+ * entry into the process's control block (trap.S writes exactly this
+ * layout, arch_enter_user reads it), and
  * the architectural constants trap.S and arch.c share. Assembly-safe. */
 #ifndef IPCEMU_AARCH64_ARCH_REGS_H
 #define IPCEMU_AARCH64_ARCH_REGS_H

@@ -21,7 +21,7 @@
 
 #define ST_POOL_PAGES 8
 
-extern char __user_start[], __user_end[], __kstack_top[];
+extern char __user_start[], __user_end[], __kstack_bottom[], __kstack_top[];
 /* Labels inside the user code below (inline assembly). */
 extern char st_svc_ret[], st_pf_insn[], st_spin_loop[], st_spin_end[];
 
@@ -33,6 +33,7 @@ static volatile uint64_t st_secret = 0x5ec7e7;
 static uint8_t st_ustack[4096] __attribute__((aligned(4096)));
 static uint8_t st_pool[ST_POOL_PAGES][4096] __attribute__((aligned(4096)));
 static unsigned st_pool_used;
+static struct arch_regs st_regs __attribute__((aligned(16))); /* the user's, saved at entry */
 
 /* The compiler may call these for struct copies. */
 void *memset(void *d, int c, size_t n);
@@ -214,10 +215,12 @@ __attribute__((noreturn)) static void st_syscall(struct arch_regs *frame, const 
         st_fail("svc: wrong ESR_EL1", t);
     if (frame->pc != t->pc + 4)
         st_fail("svc: saved pc is not past the svc", t);
-    /* One frame on the kernel stack (the IRQ vector ran no instruction) and
-     * SPSR_EL1 = EL0t with DAIF clear. */
-    if ((uintptr_t)frame != (uintptr_t)__kstack_top - sizeof *frame || (frame->pstate & 0x3cf))
-        st_fail("svc: wrong kernel stack or SPSR_EL1 at entry", t);
+    /* The frame in the registers entered with (SP_EL1 at their end), the
+     * handler on the kernel stack, and SPSR_EL1 = EL0t with DAIF clear. */
+    uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+    if (frame != &st_regs || sp >= (uintptr_t)__kstack_top || sp < (uintptr_t)__kstack_bottom ||
+        (frame->pstate & 0x3cf))
+        st_fail("svc: wrong save area, kernel stack or SPSR_EL1 at entry", t);
     if (st_step == 1 && nr == ST_SYS_CHECK) {
         if (t->pc != (uintptr_t)st_svc_ret - 4)
             st_fail("svc: wrong pc", t);
@@ -319,8 +322,7 @@ void kmain(const struct bootinfo *bi)
     arch_pt_activate(root, 1);
     st_mmio_write(st_intc + INTC_TGT_ENABLE(0), 1u << INTC_LINE_TIMER);
     st_puts("selftest: aarch64 trap self-test at EL0\n");
-    struct arch_regs r;
-    arch_regs_init(&r, (uintptr_t)st_user_main, ustack + sizeof st_ustack - 16,
+    arch_regs_init(&st_regs, (uintptr_t)st_user_main, ustack + sizeof st_ustack - 16,
                    (uintptr_t)&st_secret, 0);
-    arch_enter_user(&r);
+    arch_enter_user(&st_regs);
 }

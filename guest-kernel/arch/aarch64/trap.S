@@ -1,9 +1,12 @@
 /* guest-kernel/arch/aarch64/trap.S: the exception vector table (VBAR_EL1)
  * and the way back to user mode.
  *
- * An exception from EL0 lands on SP_EL1, which arch_enter_user left at
- * __kstack_top: the entry pushes a struct arch_regs (arch_regs.h) there and
- * calls arch_trap(frame, kind) in arch.c, which never returns. The kernel runs
+ * An exception from EL0 lands on SP_EL1, which arch_enter_user left at the
+ * end of the registers it restored (the running process's struct
+ * proc.regs, 16-byte aligned), as seL4 does: the entry saves a struct
+ * arch_regs (arch_regs.h) straight into the process's control block, moves
+ * SP to the top of the kernel stack and calls arch_trap(frame, kind) in
+ * arch.c, which never returns. The kernel runs
  * with DAIF masked, so the current-EL entries only catch what should never
  * happen; they call arch_kernel_exception(), which panics. */
 #include "arch_regs.h"
@@ -48,7 +51,7 @@ a64_vectors:
     KVEC    0x780
     .size a64_vectors, . - a64_vectors
 
-/* x0/x1 are saved, x1 = vector kind, sp = the frame. */
+/* x0/x1 are saved, x1 = vector kind, sp = the frame (current->regs). */
     .type a64_trap_save, %function
 a64_trap_save:
     stp     x2, x3, [sp, #16]
@@ -71,20 +74,24 @@ a64_trap_save:
     mrs     x3, spsr_el1
     stp     x2, x3, [sp, #ARCH_REGS_PC]
     mov     x0, sp
+    adrp    x2, __kstack_top
+    add     x2, x2, :lo12:__kstack_top
+    mov     sp, x2
     mov     x29, xzr
     mov     x30, xzr
     bl      arch_trap
     b       arch_halt
     .size a64_trap_save, . - a64_trap_save
 
-/* void arch_enter_user(const struct arch_regs *r): resets the kernel stack,
- * restores every register of r and erets to EL0t with DAIF clear (only the
- * NZCV flags of r->pstate are kept, so a frame can never return to EL1). */
+/* void arch_enter_user(const struct arch_regs *r): leaves SP_EL1 at the
+ * end of r (the next exception from EL0 saves the registers into r; r must
+ * be 16-byte aligned), restores every register of r and erets to EL0t with
+ * DAIF clear (only the NZCV flags of r->pstate are kept, so a frame can
+ * never return to EL1). */
     .globl arch_enter_user
     .type arch_enter_user, %function
 arch_enter_user:
-    adrp    x1, __kstack_top
-    add     x1, x1, :lo12:__kstack_top
+    add     x1, x0, #ARCH_REGS_SIZE
     mov     sp, x1
     ldp     x2, x3, [x0, #ARCH_REGS_SP]
     ldr     x4, [x0, #ARCH_REGS_PSTATE]

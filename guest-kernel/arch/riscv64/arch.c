@@ -14,16 +14,20 @@ const char *arch_name(void)
     return "riscv64";
 }
 
-/* Returns nothing: installs the trap vector (sscratch = kernel stack top
- * for it), lets the kernel read user pages (SUM) and enables the external
- * interrupt, the interrupt controller's (sie.SEIE; sstatus.SIE stays 0 in
- * the kernel). */
+/* Where rv_trap_entry saves the registers of a trap the kernel itself
+ * takes before the first return to user mode (then rv_trap panics); after
+ * it, sscratch points at the running process's registers. */
+static struct arch_regs rv_boot_regs;
+
+/* Returns nothing: installs the trap vector (sscratch = a save area for
+ * it until arch_enter_user sets the process's), lets the kernel read user
+ * pages (SUM) and enables the external interrupt, the interrupt
+ * controller's (sie.SEIE; sstatus.SIE stays 0 in the kernel). */
 void arch_init(const struct bootinfo *bi)
 {
-    extern char __kstack_top[];
     (void)bi;
     rv_csr_write(stvec, (uintptr_t)rv_trap_entry);
-    rv_csr_write(sscratch, (uintptr_t)__kstack_top);
+    rv_csr_write(sscratch, (uintptr_t)&rv_boot_regs);
     rv_csr_clear(sstatus, RV_SSTATUS_SIE);
     rv_csr_set(sstatus, RV_SSTATUS_SUM);
     rv_csr_set(sie, RV_SIE_SEIE);

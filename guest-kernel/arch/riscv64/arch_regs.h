@@ -1,5 +1,6 @@
 /* guest-kernel/arch/riscv64/arch_regs.h: the user registers the RV64 trap
- * entry (trap.S) saves on the kernel stack and arch_enter_user restores.
+ * entry (trap.S) saves into the process's control block and
+ * arch_enter_user restores.
  * Shared with the assembly through the ARCH_REGS_* offsets below. */
 #ifndef IPCEMU_KERNEL_RISCV64_ARCH_REGS_H
 #define IPCEMU_KERNEL_RISCV64_ARCH_REGS_H
@@ -7,8 +8,6 @@
 /* Byte offsets, for trap.S: x[i] is at 8 * i, the PC after the 32 slots. */
 #define ARCH_REGS_PC 256
 #define ARCH_REGS_SIZE 264
-/* Bytes trap.S reserves on the kernel stack (16-byte aligned). */
-#define ARCH_REGS_FRAME 272
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -21,8 +20,8 @@ enum rv_reg {
     RV_REG_A7 = 17,
 };
 
-/* Owned by whoever holds it: the trap frame on the kernel stack, or a
- * process's saved state (written only at trap entry). */
+/* A process's saved state (struct proc.regs), written by trap entry and
+ * by the kernel while the process does not run. */
 struct arch_regs {
     uintptr_t x[32]; /* x[i] = register xi; x[0] (always zero) is unused */
     uintptr_t pc;    /* where user mode resumes (sepc) */

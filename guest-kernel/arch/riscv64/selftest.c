@@ -32,16 +32,16 @@ void usys_privileged_insn(void);
 void kmain(const struct bootinfo *b);
 extern char usys_ecall[], st_ld[], st_cld[], st_ld_nomem[], st_sd_nomem[];
 extern char st_spin_loop[], st_spin_end[];
-extern char __kernel_end[], __user_start[], __user_end[];
+extern char __kernel_end[], __user_start[], __user_end[], __kstack_bottom[], __kstack_top[];
 
 static const struct bootinfo *bi;
 static uint8_t pages[ST_PAGES][4096] __attribute__((aligned(4096)));
 static unsigned npages;
 static uint8_t ustack[4096] __attribute__((aligned(4096)));
 static volatile uint64_t secret[4] = {0x5ec2e7, 0x5ec2e7, 0x5ec2e7, 0x5ec2e7};
-static struct arch_regs start_regs;
-static unsigned step;  /* the step under test, 1..4 */
-static unsigned phase; /* traps seen so far within the step */
+static struct arch_regs start_regs; /* the user's, saved at entry (sscratch) */
+static unsigned step;               /* the step under test, 1..4 */
+static unsigned phase;              /* traps seen so far within the step */
 
 /* Returns a zeroed page of the static pool (.bss, zero-filled by the
  * loader, each page handed out once), 0 when it is used up. */
@@ -188,9 +188,16 @@ __attribute__((noreturn)) static void st_run_user(void (*fn)(long), long arg)
 
 /* Returns nothing: checks what every trap entry must look like: S-mode
  * (reading sstatus did not trap), previous mode U, SPIE = the user's SIE
- * (1), SIE = 0, sepc = the trap's PC, scause as decoded. */
+ * (1), SIE = 0, sepc = the trap's PC, scause as decoded, the registers
+ * saved where sscratch pointed (the ones entered with), the handler on the
+ * kernel stack. */
 static void st_check_entry(const struct arch_regs *f, const struct trap *t)
 {
+    uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+    if (f != &start_regs || rv_csr_read(sscratch) != (uintptr_t)f)
+        st_fail("registers not saved where sscratch points", (uintptr_t)f);
+    if (sp < (uintptr_t)__kstack_bottom || sp >= (uintptr_t)__kstack_top)
+        st_fail("trap handler not on the kernel stack", sp);
     uint64_t st = rv_csr_read(sstatus);
     if (st & RV_SSTATUS_SPP)
         st_fail("sstatus.SPP says the trap came from S-mode", st);

@@ -1,72 +1,73 @@
 /* guest-kernel/arch/riscv64/trap.S: trap entry from user mode and the way
- * back (seL4 style: one kernel stack, reset at every entry). While user
- * code runs, sscratch holds the top of the kernel stack; the kernel runs
- * with sstatus.SIE = 0 and never takes a trap itself. */
+ * back (seL4 style: the registers go straight into the running process's
+ * control block, then one kernel stack, reset at every entry). While user
+ * code runs, sscratch holds the address of the struct arch_regs that
+ * arch_enter_user restored (current->regs); while the kernel runs it holds
+ * the same address (the kernel runs with sstatus.SIE = 0 and never takes a
+ * trap itself; if it did, rv_trap would panic). */
 #include "arch_regs.h"
 #include "rv_csr.h"
 
     .section .text, "ax"
 
-/* stvec (direct mode): save every user register into a struct arch_regs
- * at the top of the kernel stack, then rv_trap(frame), which never
+/* stvec (direct mode): save every user register into the struct arch_regs
+ * sscratch points at, then rv_trap(frame) on the kernel stack, which never
  * returns. */
     .balign 4
     .globl rv_trap_entry
     .type rv_trap_entry, @function
 rv_trap_entry:
-    csrrw   sp, sscratch, sp        /* sp = kernel stack top, sscratch = user sp */
-    addi    sp, sp, -ARCH_REGS_FRAME
-    sd      x1, 8(sp)
-    sd      x3, 24(sp)
-    sd      x4, 32(sp)
-    sd      x5, 40(sp)
-    sd      x6, 48(sp)
-    sd      x7, 56(sp)
-    sd      x8, 64(sp)
-    sd      x9, 72(sp)
-    sd      x10, 80(sp)
-    sd      x11, 88(sp)
-    sd      x12, 96(sp)
-    sd      x13, 104(sp)
-    sd      x14, 112(sp)
-    sd      x15, 120(sp)
-    sd      x16, 128(sp)
-    sd      x17, 136(sp)
-    sd      x18, 144(sp)
-    sd      x19, 152(sp)
-    sd      x20, 160(sp)
-    sd      x21, 168(sp)
-    sd      x22, 176(sp)
-    sd      x23, 184(sp)
-    sd      x24, 192(sp)
-    sd      x25, 200(sp)
-    sd      x26, 208(sp)
-    sd      x27, 216(sp)
-    sd      x28, 224(sp)
-    sd      x29, 232(sp)
-    sd      x30, 240(sp)
-    sd      x31, 248(sp)
-    csrr    t0, sscratch
-    sd      t0, 16(sp)              /* the user's sp */
-    csrr    t0, sepc
-    sd      t0, ARCH_REGS_PC(sp)
-    addi    t0, sp, ARCH_REGS_FRAME
-    csrw    sscratch, t0            /* the kernel stack top again */
-    mv      a0, sp
+    csrrw   t0, sscratch, t0        /* t0 = current->regs, sscratch = user t0 */
+    sd      x1, 8(t0)
+    sd      x2, 16(t0)
+    sd      x3, 24(t0)
+    sd      x4, 32(t0)
+    sd      x6, 48(t0)
+    sd      x7, 56(t0)
+    sd      x8, 64(t0)
+    sd      x9, 72(t0)
+    sd      x10, 80(t0)
+    sd      x11, 88(t0)
+    sd      x12, 96(t0)
+    sd      x13, 104(t0)
+    sd      x14, 112(t0)
+    sd      x15, 120(t0)
+    sd      x16, 128(t0)
+    sd      x17, 136(t0)
+    sd      x18, 144(t0)
+    sd      x19, 152(t0)
+    sd      x20, 160(t0)
+    sd      x21, 168(t0)
+    sd      x22, 176(t0)
+    sd      x23, 184(t0)
+    sd      x24, 192(t0)
+    sd      x25, 200(t0)
+    sd      x26, 208(t0)
+    sd      x27, 216(t0)
+    sd      x28, 224(t0)
+    sd      x29, 232(t0)
+    sd      x30, 240(t0)
+    sd      x31, 248(t0)
+    csrr    t1, sscratch
+    sd      t1, 40(t0)              /* the user's t0 (x5) */
+    csrr    t1, sepc
+    sd      t1, ARCH_REGS_PC(t0)
+    csrw    sscratch, t0            /* current->regs again */
+    la      sp, __kstack_top
+    mv      a0, t0
     call    rv_trap
 1:
     wfi
     j       1b
     .size rv_trap_entry, . - rv_trap_entry
 
-/* void arch_enter_user(const struct arch_regs *r): resets the kernel stack
- * (sscratch = its top), returns to U-mode at r->pc with every register of
- * r and interrupts enabled (SPP = U, SPIE = 1). */
+/* void arch_enter_user(const struct arch_regs *r): sscratch = r (the next
+ * trap saves the registers into r), returns to U-mode at r->pc with every
+ * register of r and interrupts enabled (SPP = U, SPIE = 1). */
     .globl arch_enter_user
     .type arch_enter_user, @function
 arch_enter_user:
-    la      t0, __kstack_top
-    csrw    sscratch, t0
+    csrw    sscratch, a0
     ld      t0, ARCH_REGS_PC(a0)
     csrw    sepc, t0
     li      t0, RV_SSTATUS_SPP

@@ -2,8 +2,9 @@
  * control registers), trap decoding and the small arch hooks.
  *
  * Segments: kernel code 0x08 / data 0x10 (DPL 0), user data 0x1b and code
- * 0x23 (DPL 3), the TSS at 0x28. The TSS only supplies RSP0, the top of the
- * one kernel stack, where every trap from user mode starts. IDT: vectors
+ * 0x23 (DPL 3), the TSS at 0x28. The TSS only supplies RSP0, the end of
+ * the running process's saved registers (struct proc.regs), where every
+ * trap from user mode pushes its frame (trap.S). IDT: vectors
  * 0-31 (exceptions) and 32 (the timer) are DPL-0 interrupt gates (IF is
  * cleared on entry: the kernel runs with interrupts masked); vector 0x80,
  * the system call, is a DPL-3 interrupt gate. */
@@ -24,6 +25,8 @@ struct x86_tss {
 } __attribute__((packed));
 
 _Static_assert(sizeof(struct x86_tss) == 104, "64-bit TSS");
+_Static_assert(offsetof(struct x86_tss, rsp) == 4, "trap.S X86_TSS_RSP0");
+_Static_assert(sizeof(struct arch_regs) == 176, "trap.S X86_REGS_SIZE");
 
 /* A 64-bit IDT gate. */
 struct x86_gate {
@@ -55,7 +58,10 @@ extern const uint64_t x86_stub_table[X86_NSTUBS]; /* trap.S */
 extern char x86_stub_syscall[];                   /* trap.S */
 
 static uint64_t gdt[X86_GDT_ENTRIES] __attribute__((aligned(16)));
-static struct x86_tss tss __attribute__((aligned(16)));
+/* Global for arch_enter_user (trap.S), which points RSP0 at the end of the
+ * registers it restores. */
+extern struct x86_tss x86_tss;
+struct x86_tss x86_tss __attribute__((aligned(16)));
 static struct x86_gate idt[X86_IDT_ENTRIES] __attribute__((aligned(16)));
 bool x86_nx_enabled;
 
@@ -97,8 +103,8 @@ void arch_init(const struct bootinfo *bi)
 {
     (void)bi;
     /* GDT: flat 64-bit code and data segments for both rings, the TSS. */
-    uintptr_t t = (uintptr_t)&tss;
-    uint64_t limit = sizeof tss - 1;
+    uintptr_t t = (uintptr_t)&x86_tss;
+    uint64_t limit = sizeof x86_tss - 1;
     gdt[0] = 0;
     gdt[1] = 0x00af9a000000ffffULL; /* kernel code: P, DPL 0, L */
     gdt[2] = 0x00cf92000000ffffULL; /* kernel data: P, DPL 0, W */
@@ -107,8 +113,8 @@ void arch_init(const struct bootinfo *bi)
     gdt[5] = (limit & 0xffff) | ((t & 0xffffffULL) << 16) | (0x89ULL << 40) |
              ((limit >> 16 & 0xf) << 48) | ((t >> 24 & 0xff) << 56);
     gdt[6] = t >> 32;
-    tss.rsp[0] = (uintptr_t)__kstack_top;
-    tss.iomap_base = sizeof tss; /* no I/O permission bitmap */
+    x86_tss.rsp[0] = (uintptr_t)__kstack_top; /* until arch_enter_user */
+    x86_tss.iomap_base = sizeof x86_tss;      /* no I/O permission bitmap */
     struct x86_dtr gdtr = {sizeof gdt - 1, (uintptr_t)gdt};
     __asm__ volatile("lgdt %0\n\t"
                      "pushq %1\n\t"

@@ -1,5 +1,6 @@
 /* guest-kernel/arch/x86_64/arch_regs.h: the user registers saved at trap
- * entry. The layout is the kernel stack frame trap.S builds: the general
+ * entry. The layout is the frame trap.S builds in the process's control
+ * block (TSS.RSP0 points at its end while user code runs): the general
  * registers it pushes, the vector and error code the stubs push (a zero
  * error code where the CPU pushes none), then the frame the CPU pushes
  * (RIP, CS, RFLAGS, RSP, SS). trap.S and arch_enter_user depend on it. */

@@ -44,7 +44,7 @@ static uint8_t pool[ST_POOL_PAGES][PAGE] __attribute__((aligned(PAGE)));
 static unsigned pool_used;
 static uint8_t ustack[PAGE] __attribute__((aligned(PAGE)));
 static volatile uint64_t secret[PAGE / 8] __attribute__((aligned(PAGE))); /* kernel-only */
-static struct arch_regs regs;
+static struct arch_regs regs __attribute__((aligned(16))); /* the user's, saved at entry */
 static unsigned step; /* 1..4: the step in progress; 10 * step + n: its phase n */
 static unsigned irqs;
 
@@ -198,15 +198,19 @@ __attribute__((noreturn)) static void start_user(void (*fn)(long), long arg)
 }
 
 /* Checks that a trap entered as the hardware would: ring 0, interrupts
- * off, the frame on top of the kernel stack (TSS.RSP0), a ring-3 frame. */
+ * off, the frame in the registers arch_enter_user restored (TSS.RSP0 at
+ * their end), the handler on the kernel stack, a ring-3 frame. */
 static void check_entry(const struct arch_regs *f)
 {
     if (x86_read_cs() != X86_SEL_KCODE)
         fail("trap handler not in ring 0 (CS)", x86_read_cs());
     if (x86_read_rflags() & X86_RFLAGS_IF)
         fail("interrupts enabled in the trap handler", x86_read_rflags());
-    if ((uintptr_t)f != (uintptr_t)__kstack_top - sizeof *f)
-        fail("frame not on top of the kernel stack", (uintptr_t)f);
+    if (f != &regs)
+        fail("frame not in the registers entered with (TSS.RSP0)", (uintptr_t)f);
+    uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+    if (sp < (uintptr_t)__kstack_bottom || sp >= (uintptr_t)__kstack_top)
+        fail("trap handler not on the kernel stack", sp);
     if (f->cs != X86_SEL_UCODE || f->ss != X86_SEL_UDATA)
         fail("pushed CS/SS are not the user's", f->cs << 16 | f->ss);
     if (!(f->rflags & X86_RFLAGS_IF))

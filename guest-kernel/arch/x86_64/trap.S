@@ -1,14 +1,24 @@
 /* guest-kernel/arch/x86_64/trap.S: the IDT entry stubs, the common trap
  * entry and the return to user mode.
  *
- * The CPU (emulated by machine/arch/x86_64.c) enters a stub at CPL 0 on the
- * TSS's RSP0 stack (the top of the one kernel stack) with SS, RSP, RFLAGS,
- * CS, RIP and, for some vectors, an error code pushed. Each stub pushes a
- * zero error code where the CPU pushes none, then its vector; trap_common
- * pushes the general registers, so the stack holds a struct arch_regs
- * (arch_regs.h), and calls x86_trap(frame), which never returns. */
+ * The registers are saved straight into the running process's control
+ * block, as seL4 does: while user code runs, TSS.RSP0 points at the end of
+ * the struct arch_regs that arch_enter_user restored (current->regs). The
+ * CPU (emulated by machine/arch/x86_64.c, which aligns RSP0 down to 16:
+ * struct proc is 16-aligned and struct arch_regs 176 bytes) enters a stub
+ * at CPL 0 with SS, RSP, RFLAGS, CS, RIP and, for some vectors, an error
+ * code pushed there. Each stub pushes a zero error code where the CPU
+ * pushes none, then its vector; trap_common pushes the general registers,
+ * so the pushes fill the whole struct arch_regs (arch_regs.h), then moves
+ * to the top of the kernel stack and calls x86_trap(frame), which never
+ * returns. */
     .text
     .code64
+
+/* sizeof(struct arch_regs) (arch_regs.h) and the offset of RSP0 in the
+ * TSS (arch.c); both checked in arch.c. */
+    .set X86_REGS_SIZE, 176
+    .set X86_TSS_RSP0, 4
 
 /* STUB v: the entry of vector v (an error code is pushed by the CPU for
  * 8, 10-14, 17, 21, 29 and 30), a sized function so that the emulator
@@ -52,18 +62,21 @@ trap_common:
     pushq %r15
     cld                     /* user code may have left DF set */
     xor %ebp, %ebp
-    mov %rsp, %rdi          /* struct arch_regs *, 16-byte aligned */
+    mov %rsp, %rdi          /* struct arch_regs * (current->regs) */
+    lea __kstack_top(%rip), %rsp
     call x86_trap
     ud2                     /* x86_trap never returns */
     .size trap_common, . - trap_common
 
-/* void arch_enter_user(const struct arch_regs *r): pops the registers of r
- * and returns to user mode with iretq (r's RIP, CS, RFLAGS, RSP, SS). The
- * next trap starts again at the top of the kernel stack (TSS.RSP0), so the
- * kernel stack is reset. */
+/* void arch_enter_user(const struct arch_regs *r): points TSS.RSP0 at the
+ * end of r (the next trap saves the registers into r), pops the registers
+ * of r and returns to user mode with iretq (r's RIP, CS, RFLAGS, RSP, SS).
+ * r must be 16-byte aligned (a struct proc's regs). */
     .globl arch_enter_user
     .type arch_enter_user, @function
 arch_enter_user:
+    lea X86_REGS_SIZE(%rdi), %rax
+    mov %rax, x86_tss+X86_TSS_RSP0(%rip)
     mov %rdi, %rsp
     popq %r15
     popq %r14
