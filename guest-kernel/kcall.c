@@ -79,7 +79,6 @@ static ipc_cap_t make_reply_cap(struct proc *s, struct proc *c)
         return IPC_CAP_NULL;
     c->reply_cspace = s->cspace.id;
     c->reply_tok = tok;
-    s->reply_for[ipc_tok_index(tok) % KIPC_SLOTS] = (uint16_t)(c - proc_slot(0) + 1);
     if (c->prio > s->prio) { /* one more caller: the maximum can only rise */
         s->prio = c->prio;
         if (server_of(s)) /* s waits in a call itself: pass it on */
@@ -121,16 +120,12 @@ void kipc_call_dropped(const struct ipc_msg *m, int status)
         call_end(c, status);
 }
 
-void kipc_reply_cap_died(uint16_t cspace, ipc_cap_t tok)
+void kipc_reply_cap_died(uint16_t cspace, ipc_cap_t tok, uint32_t obj)
 {
     if (ipc_tok_type(tok) != IPC_OBJ_REPLY || cspace == 0 || cspace > NPROC)
         return;
-    uint16_t *slot = &proc_slot(cspace - 1u)->reply_for[ipc_tok_index(tok) % KIPC_SLOTS];
-    unsigned ci = *slot;
-    *slot = 0;
-    struct proc *c = ci ? proc_slot(ci - 1) : NULL;
-    if (c && c->state == PROC_BLOCKED && c->reply_wait && c->reply_tok == tok &&
-        c->reply_cspace == cspace)
+    struct proc *c = kipc_reply_caller(obj);
+    if (c && c->reply_tok == tok && c->reply_cspace == cspace)
         call_end(c, IPC_ERR_PORT_CLOSED); /* the server dropped the call */
 }
 
