@@ -19,6 +19,9 @@ _Static_assert((((IPC_MAX_CNODES - 1u) << 16) | 0xffffu) != IPC_SLOT_NIL,
 _Static_assert(IPC_CNODE_RADIX_MAX <= 16u, "a slot index fits a reference's 16 bits");
 _Static_assert(IPC_OBJ_COUNT <= 0x100, "object types fit a slot's type byte");
 _Static_assert(IPC_RIGHTS_ALL <= 0xffu, "rights fit a slot's rights byte");
+_Static_assert(offsetof(struct ipc_cnode, base) <= 32, "a CNode's hot fields fit 32 bytes");
+_Static_assert(offsetof(struct ipc_cspace, own) + offsetof(struct ipc_cnode, base) <= 64,
+               "a space's header and its root's hot fields fit a cache line");
 
 /* Returns the reference of slot `index` of CNode `cn`. */
 static ipc_slotref_t cap_ref(const struct ipc_cnode *cn, uint32_t index)
@@ -94,17 +97,19 @@ static void cap_event(const struct ipc_capsys *sys, enum ipc_cap_event ev, unsig
  * the bits left. Returns the slot where it ends, with *ref set, or NULL
  * when a guard differs, an index is beyond a CNode's slots, the walk ends
  * on a CNode capability, or bits are left after a capability that are
- * not zero. (CNodes are added only where their guard and radix fit the
- * bits left, so the count never goes below zero.) */
-static struct ipc_slot *cap_walk(const struct ipc_capsys *sys, const struct ipc_cnode *cn,
-                                 uint32_t addr, ipc_slotref_t *ref)
+ * not zero. Each CNode's place in the address (its `shift`, the bits
+ * below its index) is fixed when it is attached, where its guard and
+ * radix fit the bits its parent leaves, so a level costs two shifts, two
+ * masks and three compares. */
+static inline __attribute__((always_inline)) struct ipc_slot *cap_walk(const struct ipc_capsys *sys,
+                                                                       const struct ipc_cnode *cn,
+                                                                       uint32_t addr,
+                                                                       ipc_slotref_t *ref)
 {
-    unsigned n = IPC_TOK_INDEX_BITS;
     for (;;) {
-        n -= cn->guard_bits;
-        if (((addr >> n) & cap_mask(cn->guard_bits)) != cn->guard)
+        unsigned n = cn->shift; /* the bits left below this level */
+        if (((addr >> (n + cn->radix)) & cap_mask(cn->guard_bits)) != cn->guard)
             return NULL;
-        n -= cn->radix;
         uint32_t i = (addr >> n) & cap_mask(cn->radix);
         if (i >= cn->nslots)
             return NULL;
@@ -383,6 +388,19 @@ int ipc_cnode_init(struct ipc_cnode *cn, struct ipc_slot *slots, uint32_t nslots
     return IPC_OK;
 }
 
+/* Keeps the reserved address IPC_TOK_INDEX_REPLY out of CNode `cn`, now
+ * placed (shift and base set): if its last slot has that address, the
+ * slot is dropped (nslots - 1). Returns false if that was its only slot. */
+static bool cap_reserve_reply(struct ipc_cnode *cn)
+{
+    if (cn->shift != 0 || cap_addr(cn, cn->nslots - 1u) != IPC_TOK_INDEX_REPLY)
+        return true;
+    if (cn->nslots == 1)
+        return false;
+    cn->nslots--;
+    return true;
+}
+
 /* Returns a free CNode id of `sys`, or 0 when there is none: the first
  * free one from the hint up to cnode_top, else the one above cnode_top. */
 static uint16_t cap_cnode_id(const struct ipc_capsys *sys)
@@ -447,6 +465,8 @@ int ipc_cspace_attach_root(struct ipc_capsys *sys, struct ipc_cspace *cs, uint16
         return IPC_ERR_INVALID_ARG;
     root->shift = (uint8_t)(IPC_TOK_INDEX_BITS - root->guard_bits - root->radix);
     root->base = root->guard << (root->shift + root->radix);
+    if (!cap_reserve_reply(root))
+        return IPC_ERR_INVALID_ARG;
     root->next = NULL;
     root->interior = false;
     cs->id = id;
@@ -502,6 +522,8 @@ int ipc_cnode_add(struct ipc_capsys *sys, struct ipc_cspace *cs, struct ipc_cnod
         return IPC_ERR_INVALID_ARG;
     child->shift = (uint8_t)(parent->shift - child->guard_bits - child->radix);
     child->base = cap_addr(parent, index) | child->guard << (child->shift + child->radix);
+    if (!cap_reserve_reply(child))
+        return IPC_ERR_INVALID_ARG;
     child->interior = false;
     child->next = NULL;
     cap_cnode_attach(sys, cs, child, cid);
@@ -554,7 +576,7 @@ bool ipc_cspace_next(const struct ipc_capsys *sys, const struct ipc_cspace *cs, 
     for (uint32_t n = 0; n < k && cn != NULL; n++)
         cn = cn->next;
     for (; cn != NULL; cn = cn->next, k++, i = 0) {
-        for (; !cn->interior && i < cn->nslots; i++) {
+        for (; !cn->interior && cn->used != 0 && i < cn->nslots; i++) {
             struct ipc_slot *s = &cn->slots[i];
             if (s->type == IPC_OBJ_NONE)
                 continue;
@@ -579,7 +601,7 @@ void ipc_cspace_detach(struct ipc_capsys *sys, struct ipc_cspace *cs)
     if (!cap_attached(sys, cs))
         return;
     for (struct ipc_cnode *cn = cs->root; cn != NULL; cn = cn->next) {
-        for (uint32_t i = 0; !cn->interior && i < cn->nslots; i++) {
+        for (uint32_t i = 0; !cn->interior && cn->used != 0 && i < cn->nslots; i++) {
             if (cn->slots[i].type == IPC_OBJ_NONE)
                 continue;
             ipc_slotref_t r = cap_ref(cn, i);

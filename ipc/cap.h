@@ -10,6 +10,8 @@
  * capability continues the walk in that CNode with the bits left, any
  * other slot ends it (and the bits left must be zero: every slot has
  * exactly one address, so a token names one slot and one cache line).
+ * The all-ones address (IPC_TOK_INDEX_REPLY) is never a slot: a CNode
+ * whose last slot would have it loses that slot when it is attached.
  * A CNode holds either CNode capabilities (interior) or capabilities
  * (leaf); new capabilities go to the first free slot of a leaf CNode, in
  * the order the CNodes were added. The caller gives all memory (slots and
@@ -70,31 +72,36 @@ struct ipc_slot {
  * root (ipc_cspace_attach_root) or put under another CNode (ipc_cnode_add).
  * Owned by the caller; the fields are the capability system's. */
 struct ipc_cnode {
+    /* What a lookup and an allocation read: the first 32 bytes. */
     struct ipc_slot *slots; /* nslots, owned by the caller */
     uint32_t nslots;        /* 1..2^radix */
+    uint32_t guard;         /* what the guard_bits bits above the index hold */
     uint32_t used;          /* non-empty slots */
     uint32_t hint;          /* where the search for a free slot starts */
-    uint32_t base;          /* the address of slot 0 (guard included) */
-    uint32_t guard;         /* what the guard_bits bits above the index hold */
     uint16_t id;            /* 1..IPC_MAX_CNODES-1 while attached, else 0 */
-    uint16_t space;         /* the space it belongs to */
     uint8_t radix;          /* index bits, 0..IPC_CNODE_RADIX_MAX */
     uint8_t guard_bits;     /* 0..IPC_TOK_INDEX_BITS */
-    uint8_t shift;          /* address bits below this level */
+    uint8_t shift;          /* address bits below this level (set when attached) */
     bool interior;          /* holds CNode capabilities (and nothing else) */
+    uint16_t space;         /* the space it belongs to */
+    /* The rest. */
+    uint32_t base;          /* the address of slot 0 (guard included) */
     struct ipc_cnode *next; /* the space's next CNode, in the order added */
 };
 
+/* A space. Its header and its own root's first 32 bytes fill one 64-byte
+ * cache line, so a lookup or an allocation in a one-level space reads one
+ * line besides the slot. */
 struct ipc_cspace {
-    uint16_t id;            /* 1..IPC_MAX_CSPACES-1, unique while attached */
-    uint32_t nslots;        /* capability slots: the leaf CNodes' */
-    uint32_t used;          /* capabilities held */
-    uint32_t cnodes;        /* CNodes attached */
     struct ipc_cnode *root; /* the first CNode of the walk */
     struct ipc_cnode *hint; /* where the search for a free slot starts */
-    struct ipc_slot *slots; /* the root's slots */
+    uint32_t nslots;        /* capability slots: the leaf CNodes' */
+    uint32_t used;          /* capabilities held */
+    uint16_t id;            /* 1..IPC_MAX_CSPACES-1, unique while attached */
+    uint16_t cnodes;        /* CNodes attached */
     struct ipc_cnode own;   /* the root ipc_cspace_attach makes */
-};
+    struct ipc_slot *slots; /* the root's slots */
+} __attribute__((aligned(64)));
 
 struct ipc_capcache_line {
     ipc_cap_t tok;   /* the token looked up */
