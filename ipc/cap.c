@@ -475,6 +475,7 @@ int ipc_cspace_attach_root(struct ipc_capsys *sys, struct ipc_cspace *cs, uint16
     cs->cnodes = 0;
     cs->root = root;
     cs->hint = root;
+    cs->tail = root;
     cs->slots = root->slots;
     cap_cnode_attach(sys, cs, root, cid);
     sys->spaces[id] = cs;
@@ -536,10 +537,8 @@ int ipc_cnode_add(struct ipc_capsys *sys, struct ipc_cspace *cs, struct ipc_cnod
     s->type = IPC_OBJ_CNODE;
     s->obj = cid;
     parent->used++;
-    struct ipc_cnode *last = cs->root;
-    while (last->next != NULL)
-        last = last->next;
-    last->next = child;
+    cs->tail->next = child;
+    cs->tail = child;
     return IPC_OK;
 }
 
@@ -564,18 +563,21 @@ struct ipc_slot *ipc_cspace_slot(const struct ipc_capsys *sys, const struct ipc_
     return s != NULL && s->type != IPC_OBJ_NONE ? s : NULL;
 }
 
-/* Returns true with the next capability of `cs` after *cursor (CNode
- * ordinal << 32 | slot index), as cap.h says; false after the last. */
+/* Returns true with the next capability of `cs` after *cursor (0, or the
+ * CNode id << 32 | the next slot index), as cap.h says; false after the
+ * last. */
 bool ipc_cspace_next(const struct ipc_capsys *sys, const struct ipc_cspace *cs, uint64_t *cursor,
                      ipc_cap_t *tok, struct ipc_slot **slot)
 {
     if (!cap_attached(sys, cs) || cursor == NULL)
         return false;
+    if (*cursor == UINT64_MAX)
+        return false;
     uint32_t k = (uint32_t)(*cursor >> 32), i = (uint32_t)*cursor;
-    const struct ipc_cnode *cn = cs->root;
-    for (uint32_t n = 0; n < k && cn != NULL; n++)
-        cn = cn->next;
-    for (; cn != NULL; cn = cn->next, k++, i = 0) {
+    const struct ipc_cnode *cn = k == 0 ? cs->root : k <= sys->cnode_top ? sys->cnodes[k] : NULL;
+    if (cn == NULL || cn->space != cs->id)
+        return false;
+    for (; cn != NULL; cn = cn->next, i = 0) {
         for (; !cn->interior && cn->used != 0 && i < cn->nslots; i++) {
             struct ipc_slot *s = &cn->slots[i];
             if (s->type == IPC_OBJ_NONE)
@@ -584,7 +586,7 @@ bool ipc_cspace_next(const struct ipc_capsys *sys, const struct ipc_cspace *cs, 
                 *tok = ipc_tok_make(cap_addr(cn, i), s->type, s->gen);
             if (slot != NULL)
                 *slot = s;
-            *cursor = (uint64_t)k << 32 | (i + 1u);
+            *cursor = (uint64_t)cn->id << 32 | (i + 1u);
             return true;
         }
     }

@@ -101,6 +101,7 @@ struct ipc_cspace {
     uint16_t cnodes;        /* CNodes attached */
     struct ipc_cnode own;   /* the root ipc_cspace_attach makes */
     struct ipc_slot *slots; /* the root's slots */
+    struct ipc_cnode *tail; /* the CNode added last */
 } __attribute__((aligned(64)));
 
 struct ipc_capcache_line {
