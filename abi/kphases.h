@@ -75,6 +75,7 @@ enum kphase { KPHASES(KPHASE_ENUM_) KPHASE_COUNT };
        it */                                                                \
     X(LOOKUP,  ALL,     EXTERN, ipc_cap_lookup)                             \
     X(LOOKUP,  ALL,     EXTERN, ipc_cap_lookup_cached)                      \
+    X(LOOKUP,  ALL,     STATIC, cap_find)                                   \
     X(LOOKUP,  ALL,     STATIC, cap_event)                                  \
     X(LOOKUP,  ALL,     EXTERN, kport_lookup)                               \
     X(LOOKUP,  ALL,     STATIC, kport_decode_cap)                           \
