@@ -80,6 +80,7 @@ enum kphase { KPHASES(KPHASE_ENUM_) KPHASE_COUNT };
        it */                                                                \
     X(LOOKUP,  ALL,     EXTERN, ipc_cap_lookup)                             \
     X(LOOKUP,  ALL,     EXTERN, ipc_cap_lookup_cached)                      \
+    X(LOOKUP,  ALL,     STATIC, cap_find)                                   \
     X(LOOKUP,  ALL,     STATIC, cap_event)                                  \
     X(LOOKUP,  ALL,     EXTERN, kport_lookup)                               \
     X(LOOKUP,  ALL,     STATIC, kport_decode_cap)                           \
@@ -132,6 +133,7 @@ enum kphase { KPHASES(KPHASE_ENUM_) KPHASE_COUNT };
     X(TIMER,   ALL,     STATIC, ktimeout_set)                               \
     X(TIMER,   ALL,     EXTERN, ktimeout_update)                            \
     X(TIMER,   ALL,     EXTERN, ktimeout_next)                              \
+    X(TIMER,   ALL,     EXTERN, ktimeout_expire)                            \
     X(TIMER,   ALL,     STATIC, irq_timer)                                  \
     /* trace: the kernel's own tracepoints */                               \
     X(TRACE,   ALL,     EXTERN, ktrace)                                     \

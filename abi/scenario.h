@@ -15,7 +15,7 @@
 #define SCN_MAX_PROCS 1000          /* processes, replicas counted */
 #define SCN_MAX_OBJECTS 16384       /* objects created at start, replicas counted */
 #define SCN_MAX_CAPS 16384          /* capabilities granted at start, replicas counted */
-#define SCN_MAX_HANDLES 32          /* per process */
+#define SCN_MAX_HANDLES 256         /* per process */
 #define SCN_MAX_OPS 192             /* per process, compiled (a repeat takes two) */
 #define SCN_MAX_STRINGS 1024        /* bytes of names per process */
 #define SCN_MAX_DEPTH 8             /* repeat nesting */
@@ -34,7 +34,13 @@
  * ones it can see and tests/machine/test_scenario_load.c checks the others
  * against the kernel's sources. */
 #define SCN_KERNEL_PROCS 1024
-#define SCN_KERNEL_SLOTS 64 /* capabilities per process */
+#define SCN_KERNEL_SLOTS 64 /* capabilities per process by default: its root CNode */
+/* A process's "cap_slots" (scn_proc.cap_slots): up to 2^20 slots in CNodes
+ * of 128 slots, one page each (guest-kernel/kipc.c KCNODE_SLOTS), from a
+ * pool of SCN_KERNEL_CNODE_PAGES pages shared by every process. */
+#define SCN_KERNEL_CAP_SLOTS_MAX 1048576
+#define SCN_KERNEL_CNODE_SLOTS 128
+#define SCN_KERNEL_CNODE_PAGES 4096
 #define SCN_KERNEL_PORTS 16384
 #define SCN_KERNEL_NOTIFS 1024
 #define SCN_KERNEL_NAMES 32
@@ -77,8 +83,9 @@ struct scn_op {
     uint32_t n, m;
     uint64_t v, w;
     int32_t expect; /* SCN_EXPECT_ANY, 0, or a negative ipc_err */
-    uint32_t x;     /* up to four handle slots, one a byte from the lowest, 0xff for none
-                       (SCN_NO_SLOTS: none at all); see abi/scenario_ops.h */
+    uint32_t x;     /* up to four handle slots, one a byte from the lowest (0xff past
+                       the last: SCN_NO_SLOTS, none at all); b says how many when the
+                       operation has a list; see abi/scenario_ops.h */
 };
 
 _Static_assert(sizeof(struct scn_op) == 40, "scn_op is an ABI");
@@ -111,7 +118,7 @@ struct scn_proc {
     uint32_t op_offset;  /* bytes from the blob's start to its ops */
     uint32_t str_offset; /* ... to its strings */
     uint32_t nstr;       /* bytes of strings */
-    uint32_t reserved;
+    uint32_t cap_slots;  /* capability slots (0: SCN_KERNEL_SLOTS) */
 };
 
 /* The blob: this header, then struct scn_proc procs[nprocs], struct

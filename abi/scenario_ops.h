@@ -12,8 +12,8 @@
  *   F_HANDLE(name, to)       a handle the operation uses, its slot
  *   F_PORT                   F_HANDLE("port", A)
  *   F_AS                     "as": the handle it defines, its slot in c
- *   F_AS_LIST                "as": a name or up to SCN_MAX_MSG_CAPS of them (c the first,
- *                            x every one, a byte each from the lowest)
+ *   F_AS_LIST                "as": a name or up to SCN_MAX_MSG_CAPS of them (c the first;
+ *                            an array: x every one, a byte each from the lowest, b how many)
  *   F_UINT(name, lo, hi, default, to), F_NEED(name, lo, hi, to) (required),
  *   F_POW2(name, lo, hi, default, to), F_BOOL(name, to), F_RIGHTS(to),
  *   F_OPCODES(to)            an opcode mask, all ones when absent
@@ -21,7 +21,7 @@
  *                            (UINT32_MAX when absent)
  *   F_BYTES(hi)              "bytes" 0..hi (default 8) in n
  *   F_OPCODE, F_TIMEOUT      "opcode" 0..63 (default 1) in m, "timeout" in v (0: forever)
- *   F_CAPS                   up to SCN_MAX_MSG_CAPS handles, a byte each in x
+ *   F_CAPS                   up to SCN_MAX_MSG_CAPS handles, a byte each in x, b how many
  *   F_BODY                   a repeat's operations
  *
  * Adding an operation: a line here (its number follows), a case in

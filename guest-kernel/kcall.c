@@ -45,7 +45,7 @@ static ipc_cap_t fixed_tok(uint32_t obj)
  * token `tok`, if that caller still waits for that very call, else NULL. */
 static struct proc *fixed_caller(const struct proc *s, ipc_cap_t tok)
 {
-    if (!s->caller || !ipc_tok_well_formed(tok) || tok != fixed_tok(s->caller_obj))
+    if (!s->caller || tok != fixed_tok(s->caller_obj))
         return NULL;
     struct proc *c = kipc_reply_caller(s->caller_obj);
     return c == s->caller && c->reply_tok == tok && c->reply_cspace == s->cspace.id ? c : NULL;
@@ -121,9 +121,7 @@ static ipc_cap_t make_reply_cap(struct proc *s, struct proc *c)
         s->caller_obj = obj;
         tok = fixed_tok(obj);
     } else if (ipc_cap_create(&kipc_capsys, &s->cspace, IPC_OBJ_REPLY, obj, IPC_RIGHT_SEND,
-                              IPC_SLOT_ONESHOT, &tok) == IPC_OK) {
-        s->reply_for[ipc_tok_index(tok) % KIPC_SLOTS] = (uint16_t)(c - proc_slot(0) + 1);
-    } else {
+                              IPC_SLOT_ONESHOT, &tok) != IPC_OK) {
         return IPC_CAP_NULL;
     }
     c->reply_cspace = s->cspace.id;
@@ -183,16 +181,12 @@ void kipc_reply_fixed_drop(struct proc *s, ipc_cap_t tok)
         call_end(c, IPC_ERR_PORT_CLOSED); /* the server dropped the call */
 }
 
-void kipc_reply_cap_died(uint16_t cspace, ipc_cap_t tok)
+void kipc_reply_cap_died(uint16_t cspace, ipc_cap_t tok, uint32_t obj)
 {
     if (ipc_tok_type(tok) != IPC_OBJ_REPLY || cspace == 0 || cspace > NPROC)
         return;
-    uint16_t *slot = &proc_slot(cspace - 1u)->reply_for[ipc_tok_index(tok) % KIPC_SLOTS];
-    unsigned ci = *slot;
-    *slot = 0;
-    struct proc *c = ci ? proc_slot(ci - 1) : NULL;
-    if (c && c->state == PROC_BLOCKED && c->reply_wait && c->reply_tok == tok &&
-        c->reply_cspace == cspace)
+    struct proc *c = kipc_reply_caller(obj);
+    if (c && c->reply_tok == tok && c->reply_cspace == cspace)
         call_end(c, IPC_ERR_PORT_CLOSED); /* the server dropped the call */
 }
 

@@ -65,7 +65,6 @@ struct proc {
     uint16_t reply_cspace;          /* where its call's reply capability is */
     ipc_cap_t reply_tok;            /*   and its token (IPC_CAP_NULL: none yet) */
     unsigned base_prio;             /* its own priority (prio may be inherited) */
-    uint16_t reply_for[KIPC_SLOTS]; /* slot holding a reply capability -> caller slot + 1 */
     uint64_t deadline;              /* cycle its wait times out, 0: never (ktimeout.c) */
     struct proc *tprev, *tnext;     /* the list of processes with a deadline (ktimeout.c) */
     struct kmap maps[KIPC_MAPS];    /* regions it has mapped */
@@ -183,6 +182,11 @@ unsigned proc_live_count(void);
 void kipc_init(uint32_t cache_lines);
 /* Gives `p` an empty capability space. Returns 0 or a negative ipc_err. */
 int kipc_proc_init(struct proc *p);
+/* Makes the empty space of `p` hold at least `nslots` capabilities (up to
+ * 2^20): more than KIPC_SLOTS takes CNodes of the kernel's pool (2 or 3
+ * levels). Returns 0, InvalidArg (too many, or the space is not empty) or
+ * NoMemory (the pool or memory is used up). */
+int kipc_cspace_size(struct proc *p, uint32_t nslots);
 /* Takes `p` out of IPC for good: stops its wait, closes the ports it
  * created, deletes its capabilities (and what was derived from them). */
 void kipc_proc_exit(struct proc *p);

@@ -22,14 +22,14 @@ static struct ipc_capcache cache;
 
 /* Capability-system observer: traces cache invalidations. */
 static void cap_event(void *ctx, enum ipc_cap_event ev, unsigned core, uint16_t cspace,
-                      ipc_cap_t tok)
+                      ipc_cap_t tok, uint32_t obj)
 {
     (void)ctx, (void)core;
     if (ev == IPC_CAP_EV_INVALIDATE)
         ktrace(TRC_EV_CAP_INVALIDATE, 0, cspace, tok, 0, 0);
     if (ev == IPC_CAP_EV_DELETE) {
         kregion_cap_died(cspace, tok);
-        kipc_reply_cap_died(cspace, tok);
+        kipc_reply_cap_died(cspace, tok, obj);
     }
 }
 
@@ -59,7 +59,7 @@ void kipc_init(uint32_t cache_lines)
     if (ipc_capcache_init(&cache, (struct ipc_capcache_line *)first, cache_lines) != IPC_OK)
         panic("kipc_init: bad capability cache");
     ipc_capsys_init(&kipc_capsys, &cache, 1);
-    kipc_capsys.check_overlap = false; /* slots live in struct proc: disjoint */
+    kipc_capsys.check_overlap = false; /* slots live in struct proc or own pages: disjoint */
     kipc_capsys.event = cap_event;
     kipc_capsys.obj_ref = obj_ref;
     ipc_msgpool_init(&kipc_pool);
@@ -82,6 +82,69 @@ static int cap_lookup_any(const struct proc *p, ipc_cap_t tok, unsigned rights, 
         return kipc_reply_fixed_lookup(p, tok, IPC_OBJ_NONE, rights);
     }
     return ipc_cap_lookup(&kipc_capsys, &p->cspace, tok, IPC_OBJ_NONE, rights, s);
+}
+
+/* CNodes beyond each process's own root: one page each, KCNODE_SLOTS
+ * slots and the descriptor, from at most KCNODE_MAX_PAGES pages in all
+ * (pages are not given back: the page allocator frees nothing). */
+#define KCNODE_RADIX 7
+#define KCNODE_SLOTS 128
+#define KCNODE_MAX_PAGES 4096
+#define KIPC_ROOT_RADIX 6
+_Static_assert(KIPC_SLOTS == 1u << KIPC_ROOT_RADIX, "the root CNode is a power of two");
+_Static_assert(KCNODE_SLOTS == 1u << KCNODE_RADIX, "a CNode is a power of two");
+_Static_assert(KCNODE_SLOTS * sizeof(struct ipc_slot) + sizeof(struct ipc_cnode) <= KPAGE_SIZE,
+               "a CNode and its descriptor fit a page");
+
+/* Returns a new unattached CNode of KCNODE_SLOTS slots on a fresh page, or
+ * NULL when the pool or memory is used up. */
+static struct ipc_cnode *kcnode_new(void)
+{
+    static unsigned pages;
+    uintptr_t pg = pages < KCNODE_MAX_PAGES ? kpage_alloc() : 0;
+    if (!pg)
+        return NULL;
+    pages++;
+    struct ipc_cnode *cn = (struct ipc_cnode *)(pg + KCNODE_SLOTS * sizeof(struct ipc_slot));
+    if (ipc_cnode_init(cn, (struct ipc_slot *)pg, KCNODE_SLOTS, KCNODE_RADIX, 0, 0) != IPC_OK)
+        return NULL;
+    return cn;
+}
+
+int kipc_cspace_size(struct proc *p, uint32_t nslots)
+{
+    if (nslots <= KIPC_SLOTS)
+        return IPC_OK;
+    /* Two levels (root, leaves) up to 64 x 128 slots, else three (root,
+     * interior CNodes, leaves); the root's guard takes the bits left. */
+    uint32_t leaves = (nslots + KCNODE_SLOTS - 1) / KCNODE_SLOTS;
+    uint32_t mids = leaves > KIPC_SLOTS ? (leaves + KCNODE_SLOTS - 1) / KCNODE_SLOTS : 0;
+    if (mids > KIPC_SLOTS || p->cspace.used != 0)
+        return IPC_ERR_INVALID_ARG;
+    unsigned levels = mids ? 3 : 2;
+    uint16_t id = p->cspace.id;
+    ipc_cspace_detach(&kipc_capsys, &p->cspace);
+    struct ipc_cnode *root = &p->cspace.own;
+    unsigned below = KCNODE_RADIX * (levels - 1);
+    if (ipc_cnode_init(root, p->slots, KIPC_SLOTS, KIPC_ROOT_RADIX,
+                       IPC_TOK_INDEX_BITS - KIPC_ROOT_RADIX - below, 0) != IPC_OK ||
+        ipc_cspace_attach_root(&kipc_capsys, &p->cspace, id, root) != IPC_OK)
+        panic("kipc_cspace_size: cannot re-root a space");
+    for (uint32_t m = 0; m < (mids ? mids : 1); m++) {
+        struct ipc_cnode *parent = root;
+        if (mids) {
+            if (!(parent = kcnode_new()) ||
+                ipc_cnode_add(&kipc_capsys, &p->cspace, root, m, parent) != IPC_OK)
+                return IPC_ERR_NO_MEMORY;
+        }
+        uint32_t n = mids ? leaves - m * KCNODE_SLOTS : leaves;
+        for (uint32_t l = 0; l < n && l < (mids ? KCNODE_SLOTS : KIPC_SLOTS); l++) {
+            struct ipc_cnode *leaf = kcnode_new();
+            if (!leaf || ipc_cnode_add(&kipc_capsys, &p->cspace, parent, l, leaf) != IPC_OK)
+                return IPC_ERR_NO_MEMORY;
+        }
+    }
+    return IPC_OK;
 }
 
 /* Adds a page of message nodes to the pool; returns false when out of
@@ -565,10 +628,11 @@ void kipc_proc_exit(struct proc *p)
      * one in its fixed reply slot, the ones whose reply capabilities are in
      * p's space. */
     kipc_reply_fixed_drop(p, IPC_CAP_NULL);
-    for (unsigned k = 0; k < KIPC_SLOTS; k++) {
-        struct proc *c = p->reply_for[k] ? proc_slot(p->reply_for[k] - 1u) : NULL;
-        if (c && c->state == PROC_BLOCKED && c->reply_wait && c->reply_tok != IPC_CAP_NULL &&
-            c->reply_cspace == p->cspace.id) {
+    uint64_t at = 0;
+    struct ipc_slot *s;
+    while (ipc_cspace_next(&kipc_capsys, &p->cspace, &at, NULL, &s)) {
+        struct proc *c = s->type == IPC_OBJ_REPLY ? kipc_reply_caller(s->obj) : NULL;
+        if (c && c->reply_tok != IPC_CAP_NULL && c->reply_cspace == p->cspace.id) {
             c->reply_wait = false;
             c->reply_tok = IPC_CAP_NULL;
             kipc_wake(c, 0, IPC_ERR_PORT_CLOSED);

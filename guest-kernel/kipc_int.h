@@ -164,7 +164,7 @@ void kipc_deliver_regs(struct proc *rp, const struct ipc_msg *m);
 long kipc_recv_regs(struct proc *p, struct ipc_port *port, uint64_t timeout);
 /* A capability of space `cspace` died: if it was a pending call's reply
  * capability, the call ends (its caller gets PortClosed). */
-void kipc_reply_cap_died(uint16_t cspace, ipc_cap_t tok);
+void kipc_reply_cap_died(uint16_t cspace, ipc_cap_t tok, uint32_t obj);
 /* Returns true if `tok` names a fixed reply slot (index
  * IPC_TOK_INDEX_REPLY, ipc/ipc.h), which no capability space resolves. */
 static inline bool kipc_tok_is_fixed_reply(ipc_cap_t tok)

@@ -13,7 +13,6 @@
 _Static_assert(SCN_KERNEL_PROCS == NPROC, "abi/scenario.h: the process table");
 _Static_assert(SCN_KERNEL_SLOTS == KIPC_SLOTS, "abi/scenario.h: capability slots per process");
 _Static_assert(SCN_MAX_PROCS <= NPROC, "every scenario process needs a process slot");
-_Static_assert(SCN_MAX_HANDLES <= KIPC_SLOTS, "every handle at start needs a capability slot");
 _Static_assert(SCN_MAX_MSG_CAPS == IPC_MSG_CAPS, "a send carries what a message holds");
 
 /* Prints why the scenario cannot start; returns -1. */
@@ -80,6 +79,8 @@ int scenario_start(uintptr_t addr, uint64_t size)
         procs[i] = proc_create(name, sp->priority, (uintptr_t)prog_scenario, 0);
         if (!procs[i])
             return bad("cannot create a process (out of slots or memory)");
+        if (kipc_cspace_size(procs[i], sp->cap_slots) != 0)
+            return bad("cannot give a process its capability slots (out of CNodes or memory)");
         if (!(imgs[i] = place_image(procs[i], b, sp)))
             return bad("a process's program does not fit its stack");
     }

@@ -88,49 +88,61 @@ enum ipc_obj_type {
     IPC_OBJ_CHANNEL = 4,
     IPC_OBJ_REGION = 5,
     IPC_OBJ_TOPIC = 6,
+    IPC_OBJ_CNODE = 7, /* a CNode of a capability space (ipc/cap.h): never in a token */
     IPC_OBJ_COUNT
 };
 
-/* A capability token: what user code holds and passes. Bits 0..15 slot
- * index in the holder's capability space, 16..23 object type, 24..31 zero,
- * 32..63 the slot's generation when the token was made. A token is only a
- * name: every use is checked against the slot it names. */
+/* A capability token: what user code holds and passes. Bits 0..23 the
+ * slot's address in the holder's capability space (resolved level by level
+ * through its CNodes, ipc/cap.h), 24..31 object type, 32..63 the slot's
+ * generation when the token was made. A token is only a name: every use is
+ * checked against the slot it names. The all-ones address,
+ * IPC_TOK_INDEX_REPLY, is reserved for the kernel's fixed reply slot
+ * (seL4's tcbCaller), which is no slot of any space: no lookup in a
+ * capability space ever resolves it, so a token naming it never enters a
+ * space's lookup or the capability cache. */
 typedef uint64_t ipc_cap_t;
 
-#define IPC_TOK_INDEX_BITS 16
-#define IPC_TOK_TYPE_SHIFT 16
+#define IPC_TOK_INDEX_BITS 24
+#define IPC_TOK_INDEX_MASK ((1u << IPC_TOK_INDEX_BITS) - 1u)
+#define IPC_TOK_INDEX_REPLY IPC_TOK_INDEX_MASK
+#define IPC_TOK_TYPE_SHIFT 24
 #define IPC_TOK_GEN_SHIFT 32
 #define IPC_CAP_NULL ((ipc_cap_t)0)
-/* The all-ones index, which no capability-space slot has (nslots <=
- * 65535): reserved for the kernel's fixed reply slot (seL4's tcbCaller),
- * which is no slot of any space, so a token naming it never enters a
- * space's lookup or the capability cache. */
-#define IPC_TOK_INDEX_REPLY 0xffffu
 
 _Static_assert(sizeof(ipc_cap_t) == 8, "capability tokens are 64-bit");
+_Static_assert(IPC_TOK_TYPE_SHIFT == IPC_TOK_INDEX_BITS, "the type follows the address");
 
-/* Returns the token for slot `index` of type `type` at generation `gen`. */
+/* Returns the token for slot address `index` of type `type` at generation
+ * `gen`. */
 static inline ipc_cap_t ipc_tok_make(uint32_t index, uint32_t type, uint32_t gen)
 {
-    return (ipc_cap_t)(index & 0xffffu) | ((ipc_cap_t)(type & 0xffu) << IPC_TOK_TYPE_SHIFT) |
+    return (ipc_cap_t)(index & IPC_TOK_INDEX_MASK) |
+           ((ipc_cap_t)(type & 0xffu) << IPC_TOK_TYPE_SHIFT) |
            ((ipc_cap_t)gen << IPC_TOK_GEN_SHIFT);
 }
+/* Returns the slot address of token `t`. */
 static inline uint32_t ipc_tok_index(ipc_cap_t t)
 {
-    return (uint32_t)(t & 0xffffu);
+    return (uint32_t)(t & IPC_TOK_INDEX_MASK);
 }
+/* Returns the object type of token `t`. */
 static inline uint32_t ipc_tok_type(ipc_cap_t t)
 {
     return (uint32_t)((t >> IPC_TOK_TYPE_SHIFT) & 0xffu);
 }
+/* Returns the generation of token `t`. */
 static inline uint32_t ipc_tok_gen(ipc_cap_t t)
 {
     return (uint32_t)(t >> IPC_TOK_GEN_SHIFT);
 }
-/* Returns true if the reserved bits are zero (a forged token may not be). */
+/* Returns true if `t` could name a slot of a capability space: a type a
+ * capability can have and not the reserved reply address (a forged token
+ * may fail this). */
 static inline bool ipc_tok_well_formed(ipc_cap_t t)
 {
-    return ((t >> 24) & 0xffu) == 0;
+    uint32_t type = ipc_tok_type(t);
+    return type != 0 && type < IPC_OBJ_CNODE && ipc_tok_index(t) != IPC_TOK_INDEX_REPLY;
 }
 
 #endif

@@ -214,6 +214,7 @@ static bool compile_field(struct scn_ctx *c, struct scn_proc_build *p, const cJS
         break;
     case SCN_FIELD_CAPS:
         u = SCN_NO_SLOTS;
+        o->b = 0;
         if (v) {
             scn_push_key(c, f->name);
             if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) > (int)f->max)
@@ -229,6 +230,7 @@ static bool compile_field(struct scn_ctx *c, struct scn_proc_build *p, const cJS
                 scn_pop(c);
             }
             scn_pop(c);
+            o->b = (uint16_t)i; /* how many: a slot may be 0xff */
         }
         break;
     default:
@@ -240,7 +242,7 @@ static bool compile_field(struct scn_ctx *c, struct scn_proc_build *p, const cJS
 
 /* Reads the "as" of `op` (field `f`: one name, or for AS_LIST an array of
  * up to f->max) and defines its handles: o->c the first, o->x (AS_LIST)
- * every one, a byte each. */
+ * every one, a byte each, and o->b how many. */
 static bool compile_as(struct scn_ctx *c, struct scn_proc_build *p, const cJSON *op,
                        const struct scn_field *f, struct scn_op *o)
 {
@@ -268,6 +270,7 @@ static bool compile_as(struct scn_ctx *c, struct scn_proc_build *p, const cJSON 
             scn_pop(c);
         }
         o->x = x;
+        o->b = (uint16_t)n; /* how many: a slot may be 0xff */
         scn_pop(c);
         return true;
     }

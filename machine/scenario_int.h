@@ -170,6 +170,7 @@ struct scn_build_entry {
     char name[17];
     uint32_t first, count; /* its processes: first .. first + count - 1 */
     uint32_t priority;
+    uint32_t cap_slots; /* "cap_slots" */
     struct scn_proc_build pb;
 };
 
@@ -194,6 +195,7 @@ struct scn_build {
 };
 
 uint16_t scn_handle_find(const struct scn_proc_build *p, const char *name);
+uint32_t scn_cnode_pages(uint32_t slots);
 bool scn_handle_define(struct scn_ctx *c, struct scn_proc_build *p, const char *name,
                        uint16_t *slot);
 bool scn_compile_ops(struct scn_ctx *c, struct scn_build *b, struct scn_proc_build *p,

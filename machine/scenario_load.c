@@ -13,8 +13,7 @@
 #include "machine/scenario_int.h"
 #include "tracer/trace.h"
 
-_Static_assert(SCN_MAX_HANDLES < 0xff, "a handle slot fits a byte of scn_op.x");
-_Static_assert(SCN_MAX_HANDLES <= SCN_KERNEL_SLOTS, "every handle at start has a capability slot");
+_Static_assert(SCN_MAX_HANDLES <= 0x100, "a handle slot fits a byte of scn_op.x");
 _Static_assert(SCN_MAX_PROCS <= SCN_KERNEL_PROCS, "every process has a process slot");
 _Static_assert(SCN_MAX_OBJECTS <= SCN_KERNEL_PORTS, "every object at start can be a port");
 
@@ -85,6 +84,7 @@ static const struct scn_field process_fields[] = {
     F_IDENT("name", true),
     F_UINT("priority", 0, 7, 1, NONE),
     F_UINT("count", 1, SCN_MAX_PROCS, 1, NONE),
+    F_UINT("cap_slots", SCN_KERNEL_SLOTS, SCN_KERNEL_CAP_SLOTS_MAX, SCN_KERNEL_SLOTS, NONE),
     {.name = "program", .kind = SCN_FIELD_BODY, .required = true},
     F_END};
 static const struct scn_field expect_fields[] = {F_ENUM("outcome", false, outcome_values),
@@ -211,6 +211,22 @@ static bool get_array(struct scn_ctx *c, const cJSON *root, const char *key, con
 
 /* Reads "processes" (names, priorities, replicas; the programs come
  * later) and names every process; false with the error. */
+/* Returns how many pages of the kernel's CNode pool a process with
+ * `slots` capability slots takes (guest-kernel/kipc.c kipc_cspace_size):
+ * none up to its root's SCN_KERNEL_SLOTS, else a page per leaf CNode of
+ * SCN_KERNEL_CNODE_SLOTS and, past SCN_KERNEL_SLOTS leaves, a page per
+ * interior CNode over them. */
+uint32_t scn_cnode_pages(uint32_t slots)
+{
+    if (slots <= SCN_KERNEL_SLOTS)
+        return 0;
+    uint32_t leaves = (slots + SCN_KERNEL_CNODE_SLOTS - 1) / SCN_KERNEL_CNODE_SLOTS;
+    uint32_t mids = leaves > SCN_KERNEL_SLOTS
+                        ? (leaves + SCN_KERNEL_CNODE_SLOTS - 1) / SCN_KERNEL_CNODE_SLOTS
+                        : 0;
+    return leaves + mids;
+}
+
 static bool load_processes(struct scn_ctx *c, struct scn_build *b, const cJSON *root)
 {
     const cJSON *procs;
@@ -224,15 +240,17 @@ static bool load_processes(struct scn_ctx *c, struct scn_build *b, const cJSON *
     if (!(b->entries = calloc(n, sizeof *b->entries)))
         return scn_fail(c, "out of memory");
     uint32_t total = 0;
+    uint64_t cnode_pages = 0;
     int i = 0;
     for (const cJSON *p = procs->child; p; p = p->next, i++) {
         scn_push_index(c, i);
         const char *name;
-        uint64_t prio, count;
+        uint64_t prio, count, slots;
         if (!scn_check_fields(c, p, process_fields, NULL) ||
             !scn_get_ident(c, p, "name", true, &name) ||
             !scn_get_u(c, p, process_fields, "priority", &prio) ||
-            !scn_get_u(c, p, process_fields, "count", &count))
+            !scn_get_u(c, p, process_fields, "count", &count) ||
+            !scn_get_u(c, p, process_fields, "cap_slots", &slots))
             return false;
         if (entry_index(b, name) >= 0) {
             scn_push_key(c, "name");
@@ -248,8 +266,18 @@ static bool load_processes(struct scn_ctx *c, struct scn_build *b, const cJSON *
             scn_push_key(c, "count");
             return scn_fail(c, "more than %d processes in all", SCN_MAX_PROCS);
         }
+        if (cnode_pages + count * scn_cnode_pages((uint32_t)slots) > SCN_KERNEL_CNODE_PAGES) {
+            scn_push_key(c, "cap_slots");
+            return scn_fail(c,
+                            "the kernel's CNodes are used up: %d pages of %d slots for every "
+                            "process together, %llu already taken",
+                            SCN_KERNEL_CNODE_PAGES, SCN_KERNEL_CNODE_SLOTS,
+                            (unsigned long long)cnode_pages);
+        }
+        cnode_pages += count * scn_cnode_pages((uint32_t)slots);
         struct scn_build_entry *e = &b->entries[b->nentries++];
         snprintf(e->name, sizeof e->name, "%s", name);
+        e->cap_slots = (uint32_t)slots;
         e->first = total;
         e->count = (uint32_t)count;
         e->priority = (uint32_t)prio;
@@ -274,6 +302,7 @@ static bool load_processes(struct scn_ctx *c, struct scn_build *b, const cJSON *
             struct scn_proc *sp = &b->procs[e->first + k];
             memcpy(sp->name, pn, strlen(pn)); /* at most 16: NUL-padded, not terminated */
             sp->priority = e->priority;
+            sp->cap_slots = e->cap_slots;
             s->expect.procs[e->first + k].key = -1;
         }
     }
@@ -456,6 +485,12 @@ static bool load_programs(struct scn_ctx *c, struct scn_build *b, const cJSON *r
     int i = 0;
     for (const cJSON *p = procs->child; p; p = p->next, i++) {
         scn_push_index(c, i);
+        const struct scn_build_entry *e = &b->entries[i];
+        if (e->pb.nhandles > e->cap_slots) {
+            scn_push_key(c, "cap_slots");
+            return scn_fail(c, "%u capabilities at start do not fit %u slots", e->pb.nhandles,
+                            e->cap_slots);
+        }
         scn_push_key(c, "program");
         const cJSON *prog = cJSON_GetObjectItemCaseSensitive(p, "program");
         if (!cJSON_IsArray(prog))

@@ -99,11 +99,8 @@ int prog_scenario(long image)
             m.opcode = o->m;
             m.len = o->n;
             m.ncaps = 0;
-            for (unsigned k = 0; k < SCN_MAX_MSG_CAPS; k++) {
-                unsigned slot = (o->x >> (8 * k)) & 0xffu;
-                if (slot < SCN_MAX_HANDLES)
-                    m.caps[m.ncaps++] = (ipc_cap_t)h[slot];
-            }
+            for (unsigned k = 0; k < SCN_MAX_MSG_CAPS && k < o->b; k++)
+                m.caps[m.ncaps++] = (ipc_cap_t)h[(o->x >> (8 * k)) & 0xffu];
             m.flags = (uint16_t)o->w;
             for (uint32_t i = 0; i < o->n && i < sizeof m.data; i++)
                 m.data[i] = (uint8_t)(pc + i);
@@ -115,11 +112,12 @@ int prog_scenario(long image)
             res = o->code == SCN_OP_RECV ? u_recv(a, &m, o->v) : u_try_recv(a, &m);
             if (res >= 0 && o->c < SCN_MAX_HANDLES) {
                 /* `as` names the capabilities it carries: it must carry them */
-                for (unsigned k = 1; k < SCN_MAX_MSG_CAPS && res >= 0; k++) {
+                unsigned named = o->b <= SCN_MAX_MSG_CAPS ? o->b : 1;
+                for (unsigned k = 1; k < named && res >= 0; k++) {
                     unsigned slot = (o->x >> (8 * k)) & 0xffu;
-                    if (slot < SCN_MAX_HANDLES && k < m.ncaps)
+                    if (k < m.ncaps)
                         h[slot] = (int64_t)m.caps[k];
-                    else if (slot < SCN_MAX_HANDLES)
+                    else
                         res = IPC_ERR_INVALID_CAP;
                 }
                 if (res >= 0)

@@ -11,9 +11,12 @@
 
 #include "cap_fixture.h"
 
-void on_event(void *ctx, enum ipc_cap_event ev, unsigned core, uint16_t cspace, ipc_cap_t tok)
+void on_event(void *ctx, enum ipc_cap_event ev, unsigned core, uint16_t cspace, ipc_cap_t tok,
+              uint32_t obj)
 {
     struct fx *f = ctx;
+    if (ev != IPC_CAP_EV_DELETE)
+        assert_int_equal(obj, 0);
     assert_true((unsigned)ev < 4);
     f->nev[ev]++;
     if (f->nlog < NLOG)
@@ -47,37 +50,38 @@ int teardown(void **state)
     return 0;
 }
 
-/* Returns the slot reference `r` names, checking it names an attached space. */
+/* Returns the slot reference `r` names, checking it names a leaf CNode
+ * of an attached space. */
 static const struct ipc_slot *ref_slot(const struct ipc_capsys *sys, ipc_slotref_t r)
 {
     assert_int_not_equal(r, IPC_SLOT_NIL);
     unsigned id = r >> 16, index = r & 0xffffu;
-    assert_true(id >= 1 && id < IPC_MAX_CSPACES);
-    const struct ipc_cspace *cs = sys->spaces[id];
-    assert_non_null(cs);
-    assert_true(index < cs->nslots);
-    return &cs->slots[index];
+    assert_true(id >= 1 && id < IPC_MAX_CNODES);
+    const struct ipc_cnode *cn = sys->cnodes[id];
+    assert_non_null(cn);
+    assert_int_equal(cn->id, id);
+    assert_false(cn->interior);
+    assert_non_null(sys->spaces[cn->space]);
+    assert_true(index < cn->nslots);
+    return &cn->slots[index];
 }
 
-/* Checks every slot of `cs`: empty slots have no links; links of full slots
- * name full slots of attached spaces and agree with each other; `used` is
- * right. */
-void check_space(const struct ipc_capsys *sys, const struct ipc_cspace *cs)
+/* Checks slot `i` of leaf CNode `cn` (see check_space); returns 1 if it
+ * holds a capability, else 0. */
+static unsigned check_slot(const struct ipc_capsys *sys, const struct ipc_cnode *cn, unsigned i)
 {
-    unsigned used = 0;
-    for (unsigned i = 0; i < cs->nslots; i++) {
-        const struct ipc_slot *s = &cs->slots[i];
-        ipc_slotref_t self = ((ipc_slotref_t)cs->id << 16) | i;
+    {
+        const struct ipc_slot *s = &cn->slots[i];
+        ipc_slotref_t self = ((ipc_slotref_t)cn->id << 16) | i;
         assert_int_not_equal(s->gen, 0);
         if (s->type == IPC_OBJ_NONE) {
             assert_int_equal(s->parent, IPC_SLOT_NIL);
             assert_int_equal(s->first_child, IPC_SLOT_NIL);
             assert_int_equal(s->next_sibling, IPC_SLOT_NIL);
             assert_int_equal(s->prev_sibling, IPC_SLOT_NIL);
-            continue;
+            return 0;
         }
-        used++;
-        assert_true(s->type < IPC_OBJ_COUNT);
+        assert_true(s->type < IPC_OBJ_CNODE);
         assert_int_equal(s->rights & ~IPC_RIGHTS_ALL, 0);
         if (s->parent == IPC_SLOT_NIL) {
             assert_int_equal(s->prev_sibling, IPC_SLOT_NIL);
@@ -107,6 +111,37 @@ void check_space(const struct ipc_capsys *sys, const struct ipc_cspace *cs)
             assert_int_equal(c->prev_sibling, IPC_SLOT_NIL);
         }
     }
+    return 1;
+}
+
+/* Checks every slot of `cs`: empty slots have no links; links of full slots
+ * name full slots of attached spaces and agree with each other; `used` is
+ * right. */
+void check_space(const struct ipc_capsys *sys, const struct ipc_cspace *cs)
+{
+    unsigned used = 0, nslots = 0, ncnodes = 0;
+    for (const struct ipc_cnode *cn = cs->root; cn != NULL; cn = cn->next) {
+        ncnodes++;
+        assert_int_equal(cn->space, cs->id);
+        assert_ptr_equal(sys->cnodes[cn->id], cn);
+        unsigned cused = 0;
+        for (unsigned i = 0; i < cn->nslots; i++) {
+            const struct ipc_slot *s = &cn->slots[i];
+            cused += s->type != IPC_OBJ_NONE;
+            if (cn->interior)
+                assert_true(s->type == IPC_OBJ_NONE || s->type == IPC_OBJ_CNODE);
+            else
+                assert_int_not_equal(s->type, IPC_OBJ_CNODE);
+        }
+        assert_int_equal(cn->used, cused);
+        if (!cn->interior)
+            nslots += cn->nslots;
+    }
+    assert_int_equal(cs->cnodes, ncnodes);
+    assert_int_equal(cs->nslots, nslots);
+    for (const struct ipc_cnode *cn = cs->root; cn != NULL; cn = cn->next)
+        for (unsigned i = 0; !cn->interior && i < cn->nslots; i++)
+            used += check_slot(sys, cn, i);
     assert_int_equal(cs->used, used);
 }
 

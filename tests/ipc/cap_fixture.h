@@ -39,7 +39,8 @@ struct fx {
 
 /* The observer fx_new installs: counts events by kind and records the
  * first NLOG in the fixture `ctx` (returns nothing). */
-void on_event(void *ctx, enum ipc_cap_event ev, unsigned core, uint16_t cspace, ipc_cap_t tok);
+void on_event(void *ctx, enum ipc_cap_event ev, unsigned core, uint16_t cspace, ipc_cap_t tok,
+              uint32_t obj);
 /* Returns a fresh fixture (free() it) whose core caches have `l0` and `l1`
  * lines. */
 struct fx *fx_new(uint32_t l0, uint32_t l1);

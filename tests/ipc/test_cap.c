@@ -198,7 +198,8 @@ static void create_validates_and_fills_a_slot(void **state)
     FAILS(ipc_cap_create(&f->sys, &loose, IPC_OBJ_PORT, 1, 0, 0, &t), IPC_ERR_INVALID_ARG);
     assert_int_equal(cs->used, 0);
 
-    for (unsigned type = IPC_OBJ_PORT; type < IPC_OBJ_COUNT; type++) {
+    FAILS(ipc_cap_create(&f->sys, cs, IPC_OBJ_CNODE, 1, 0, 0, &t), IPC_ERR_INVALID_ARG);
+    for (unsigned type = IPC_OBJ_PORT; type < IPC_OBJ_CNODE; type++) {
         unsigned flags = type == IPC_OBJ_REPLY ? IPC_SLOT_ONESHOT : 0;
         OK(ipc_cap_create(&f->sys, cs, (enum ipc_obj_type)type, 1000 + type, type & 0xf, flags,
                           &t));
@@ -214,7 +215,7 @@ static void create_validates_and_fills_a_slot(void **state)
         assert_int_equal(s->flags, flags);
         assert_int_equal(s->parent, IPC_SLOT_NIL);
     }
-    assert_int_equal(cs->used, IPC_OBJ_COUNT - 1);
+    assert_int_equal(cs->used, IPC_OBJ_CNODE - 1);
     OK(ipc_cap_create(&f->sys, cs, IPC_OBJ_PORT, UINT32_MAX, IPC_RIGHTS_ALL, 0, &t));
     assert_int_equal(cs->slots[ipc_tok_index(t)].obj, UINT32_MAX);
     check_trees(&f->sys);
@@ -236,9 +237,17 @@ static void lookup_rejects_forged_and_wrong_tokens(void **state)
 
     FAILS(ipc_cap_lookup(&f->sys, cs, IPC_CAP_NULL, IPC_OBJ_NONE, 0, &s), IPC_ERR_INVALID_CAP);
     assert_null(s);
-    for (unsigned bit = 24; bit < 32; bit++) /* reserved bits */
+    for (unsigned bit = 5; bit < 24; bit++) /* the root's guard (32 slots: 19 bits of 0) */
         FAILS(ipc_cap_lookup(&f->sys, cs, t | (1ull << bit), IPC_OBJ_NONE, 0, &s),
               IPC_ERR_INVALID_CAP);
+    for (unsigned bit = 25; bit < 32; bit++) /* other types */
+        FAILS(ipc_cap_lookup(&f->sys, cs, t | (1ull << bit), IPC_OBJ_NONE, 0, &s),
+              IPC_ERR_INVALID_CAP);
+    FAILS(ipc_cap_lookup(&f->sys, cs, ipc_tok_make(IPC_TOK_INDEX_REPLY, IPC_OBJ_REPLY, 1),
+                         IPC_OBJ_NONE, 0, &s),
+          IPC_ERR_INVALID_CAP);
+    FAILS(ipc_cap_lookup(&f->sys, cs, ipc_tok_make(i, IPC_OBJ_CNODE, 1), IPC_OBJ_NONE, 0, &s),
+          IPC_ERR_INVALID_CAP);
     FAILS(ipc_cap_lookup(&f->sys, cs, ipc_tok_make(NSLOTS, IPC_OBJ_PORT, 1), IPC_OBJ_NONE, 0, &s),
           IPC_ERR_INVALID_CAP);
     FAILS(ipc_cap_lookup(&f->sys, cs, ipc_tok_make(0xffff, IPC_OBJ_PORT, 1), IPC_OBJ_NONE, 0, &s),
@@ -322,7 +331,7 @@ static void derive_may_only_drop_rights(void **state)
     assert_int_equal(s->obj, 5);
     assert_int_equal(s->flags, IPC_SLOT_ONESHOT); /* a child keeps the flags */
     assert_int_equal(s->rights, IPC_RIGHT_SEND);
-    assert_int_equal(s->parent, ((ipc_slotref_t)cs->id << 16) | ipc_tok_index(c1));
+    assert_int_equal(s->parent, ((ipc_slotref_t)cs->root->id << 16) | ipc_tok_index(c1));
     FAILS(ipc_cap_lookup(&f->sys, cs, c2, IPC_OBJ_REPLY, IPC_RIGHT_MANAGE, &s),
           IPC_ERR_INSUFFICIENT_RIGHTS);
     FAILS(ipc_cap_derive(&f->sys, cs, c2, IPC_RIGHT_MANAGE, &t), IPC_ERR_INSUFFICIENT_RIGHTS);
@@ -343,7 +352,7 @@ static void grant_needs_grant_and_drops_rights(void **state)
     FAILS(ipc_cap_grant(&f->sys, a, nogrant, b, IPC_RIGHT_SEND, &t), IPC_ERR_INSUFFICIENT_RIGHTS);
     assert_int_equal(t, IPC_CAP_NULL);
     FAILS(ipc_cap_grant(&f->sys, a, nogrant, b, 0, &t), IPC_ERR_INSUFFICIENT_RIGHTS);
-    FAILS(ipc_cap_grant(&f->sys, a, nogrant | (1ull << 24), b, 0, &t), IPC_ERR_INVALID_CAP);
+    FAILS(ipc_cap_grant(&f->sys, a, nogrant | (1ull << 23), b, 0, &t), IPC_ERR_INVALID_CAP);
     FAILS(ipc_cap_grant(&f->sys, a, full, b, 0x1f, &t), IPC_ERR_INSUFFICIENT_RIGHTS);
     FAILS(ipc_cap_grant(&f->sys, a, full, NULL, IPC_RIGHT_SEND, &t), IPC_ERR_INVALID_ARG);
     FAILS(ipc_cap_grant(&f->sys, NULL, full, b, IPC_RIGHT_SEND, &t), IPC_ERR_INVALID_ARG);
@@ -359,7 +368,7 @@ static void grant_needs_grant_and_drops_rights(void **state)
     assert_ptr_equal(s, &b->slots[ipc_tok_index(g)]);
     assert_int_equal(s->obj, 2);
     assert_int_equal(s->rights, IPC_RIGHT_SEND);
-    assert_int_equal(s->parent, ((ipc_slotref_t)a->id << 16) | ipc_tok_index(full));
+    assert_int_equal(s->parent, ((ipc_slotref_t)a->root->id << 16) | ipc_tok_index(full));
     FAILS(ipc_cap_lookup(&f->sys, b, g, IPC_OBJ_PORT, IPC_RIGHT_RECEIVE, &s),
           IPC_ERR_INSUFFICIENT_RIGHTS);
     /* The granted copy lacks GRANT, so it cannot be passed on; derive works. */

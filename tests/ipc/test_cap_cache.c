@@ -264,13 +264,11 @@ static int m_find(const struct model *m, int sp, ipc_cap_t tok, unsigned type, u
 {
     if (!m->attached[sp])
         return IPC_ERR_INVALID_ARG;
-    if ((tok >> 24) & 0xff)
-        return IPC_ERR_INVALID_CAP;
-    unsigned i = tok & 0xffff;
+    unsigned i = tok & 0xffffff; /* one level: a guard of 19 zero bits, 5 index bits */
     if (i >= RN)
         return IPC_ERR_INVALID_CAP;
     const struct mslot *s = &m->s[sp][i];
-    if (!s->alive || s->gen != (uint32_t)(tok >> 32) || s->type != ((tok >> 16) & 0xff))
+    if (!s->alive || s->gen != (uint32_t)(tok >> 32) || s->type != ((tok >> 24) & 0xff))
         return IPC_ERR_INVALID_CAP;
     if (type != 0 && type != s->type)
         return IPC_ERR_INVALID_CAP;
@@ -388,7 +386,8 @@ static void m_compare(const struct model *m, const struct fx *f)
             assert_int_equal(s->obj, ms->obj);
             assert_int_equal(s->flags, ms->flags);
             ipc_slotref_t p =
-                ms->psp < 0 ? IPC_SLOT_NIL : ((ipc_slotref_t)(ms->psp + 1) << 16) | ms->pix;
+                ms->psp < 0 ? IPC_SLOT_NIL
+                            : ((ipc_slotref_t)f->cs[ms->psp].root->id << 16) | (unsigned)ms->pix;
             assert_int_equal(s->parent, p);
         }
         check_space(&f->sys, cs);
@@ -423,7 +422,7 @@ static void random_operations_agree_with_a_model(void **state)
             unsigned rights = pick_rights(), flags = rng_below(10) == 0 ? rng_below(4) : 0;
             uint32_t obj = (uint32_t)rng();
             int want = !m->attached[sp] ? IPC_ERR_INVALID_ARG
-                       : type == 0 || type >= IPC_OBJ_COUNT || rights > IPC_RIGHTS_ALL ||
+                       : type == 0 || type >= IPC_OBJ_CNODE || rights > IPC_RIGHTS_ALL ||
                                flags > IPC_SLOT_ONESHOT
                            ? IPC_ERR_INVALID_ARG
                        : m->used[sp] == RN ? IPC_ERR_NO_SLOT
@@ -440,7 +439,7 @@ static void random_operations_agree_with_a_model(void **state)
             int want =
                 !m->attached[sp] || !m->attached[to] ? IPC_ERR_INVALID_ARG : m_find(m, sp, t, 0, 0);
             if (want == IPC_OK) {
-                const struct mslot *p = &m->s[sp][t & 0xffff];
+                const struct mslot *p = &m->s[sp][t & 0xffffff];
                 if ((grant && !(p->rights & IPC_RIGHT_GRANT)) || (rights & ~(unsigned)p->rights))
                     want = IPC_ERR_INSUFFICIENT_RIGHTS;
                 else if (m->used[to] == RN)
@@ -450,8 +449,8 @@ static void random_operations_agree_with_a_model(void **state)
                           : ipc_cap_derive(&f->sys, cs, t, rights, &out);
             FAILS(r, want);
             if (want == IPC_OK) {
-                const struct mslot *p = &m->s[sp][t & 0xffff];
-                m_made(m, to, out, p->type, p->obj, rights, p->flags, sp, (int)(t & 0xffff));
+                const struct mslot *p = &m->s[sp][t & 0xffffff];
+                m_made(m, to, out, p->type, p->obj, rights, p->flags, sp, (int)(t & 0xffffff));
             } else {
                 assert_int_equal(out, IPC_CAP_NULL);
             }
@@ -461,7 +460,7 @@ static void random_operations_agree_with_a_model(void **state)
             int want = m_find(m, sp, t, 0, 0);
             FAILS(del ? ipc_cap_delete(&f->sys, cs, t) : ipc_cap_revoke(&f->sys, cs, t), want);
             if (want == IPC_OK)
-                m_kill_below(m, sp, (int)(t & 0xffff), del);
+                m_kill_below(m, sp, (int)(t & 0xffffff), del);
             counts[del ? 4 : 3]++;
         } else if (op < 94) { /* lookup, full and cached */
             unsigned type = rng_below(4) == 0 ? rng_below(9) : 0;
@@ -478,7 +477,7 @@ static void random_operations_agree_with_a_model(void **state)
                   want);
             assert_ptr_equal(s1, s2);
             if (want == IPC_OK) {
-                assert_ptr_equal(s1, &cs->slots[t & 0xffff]);
+                assert_ptr_equal(s1, &cs->slots[t & 0xffffff]);
             } else {
                 assert_null(s1);
             }
@@ -491,7 +490,7 @@ static void random_operations_agree_with_a_model(void **state)
             counts[5]++;
         } else if (op < 99) { /* descendants */
             unsigned want =
-                m_find(m, sp, t, 0, 0) == IPC_OK ? m_count_below(m, sp, (int)(t & 0xffff)) : 0;
+                m_find(m, sp, t, 0, 0) == IPC_OK ? m_count_below(m, sp, (int)(t & 0xffffff)) : 0;
             assert_int_equal(ipc_cap_descendants(&f->sys, cs, t), want);
             counts[6]++;
         } else if (m->attached[sp] && rng_below(8) == 0) { /* detach */

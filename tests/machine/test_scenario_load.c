@@ -126,7 +126,7 @@ static const struct bad {
     {"91-name-empty.json", "name"},
     {"92-no-processes.json", "processes"},
     {"93-1001-processes.json", "processes[1].count"},
-    {"94-33-handles.json", "processes[0].program[32].as"},
+    {"94-257-handles.json", "processes[0].program[56].as"},
     {"95-repeat-nested-9.json", "processes[0].program[0].body[0].body[0].body[0].body[0].body[0]."
                                 "body[0].body[0].body[0].body"},
     {"96-identifier-17-chars.json", "processes[0].program[0].as"},
@@ -168,6 +168,9 @@ static const struct bad {
     {"132-duplicate-escaped-expect-process.json", "expect.processes.ping"},
     {"133-escaped-key-unknown-op-field.json", "processes[0].program[0].color"},
     {"134-unsubscribe-without-port.json", "processes[0].program[2].port"},
+    {"135-caps-over-cap-slots.json", "processes[0].cap_slots"},
+    {"136-cnode-pool.json", "processes[1].cap_slots"},
+    {"137-cap-slots-range.json", "processes[0].cap_slots"},
 };
 
 #define NCORPUS (sizeof corpus / sizeof corpus[0])
@@ -453,6 +456,8 @@ static void the_kernel_limits_are_the_kernels(void **state)
     (void)state;
     same_limit("guest-kernel/kernel.h", "NPROC", 1, SCN_KERNEL_PROCS);
     same_limit("guest-kernel/kernel.h", "KIPC_SLOTS", 1, SCN_KERNEL_SLOTS);
+    same_limit("guest-kernel/kipc.c", "KCNODE_SLOTS", 1, SCN_KERNEL_CNODE_SLOTS);
+    same_limit("guest-kernel/kipc.c", "KCNODE_MAX_PAGES", 1, SCN_KERNEL_CNODE_PAGES);
     same_limit("guest-kernel/kport.c", "KIPC_PORTS", 1, SCN_KERNEL_PORTS);
     same_limit("guest-kernel/knotif.c", "KIPC_NOTIFS", 1, SCN_KERNEL_NOTIFS);
     same_limit("guest-kernel/kname.c", "KIPC_NAMES", 1, SCN_KERNEL_NAMES);
