@@ -56,21 +56,21 @@ struct proc {
     /* IPC (kipc.c). */
     struct ipc_cspace cspace; /* its capabilities */
     struct ipc_slot slots[KIPC_SLOTS];
-    struct ipc_waiter waiter;       /* parked on a port while PROC_BLOCKED */
-    struct ipc_msg kbuf;            /* a parked sender's message / delivery buffer */
-    uintptr_t ubuf;                 /* a parked receiver's user buffer */
-    bool recv_regs;                 /* parked to receive into its registers */
-    bool reply_wait;                /* blocked in a call, waiting for the reply */
-    uint32_t call_seq;              /* numbers its calls: a reply names one */
-    uint16_t reply_cspace;          /* where its call's reply capability is */
-    ipc_cap_t reply_tok;            /*   and its token (IPC_CAP_NULL: none yet) */
-    unsigned base_prio;             /* its own priority (prio may be inherited) */
-    uint64_t deadline;              /* cycle its wait times out, 0: never (ktimeout.c) */
-    struct proc *tprev, *tnext;     /* the list of processes with a deadline (ktimeout.c) */
-    struct kmap maps[KIPC_MAPS];    /* regions it has mapped */
-    uint32_t region_pages;          /* pages of regions it has created */
-    uint32_t ports_owned;           /* the first port it created + 1 (kipc.c), 0: none */
-    struct ipc_port *call_port;     /* where its call waits queued (NULL: not queued) */
+    struct ipc_waiter waiter;    /* parked on a port while PROC_BLOCKED */
+    struct ipc_msg kbuf;         /* a parked sender's message / delivery buffer */
+    uintptr_t ubuf;              /* a parked receiver's user buffer */
+    bool recv_regs;              /* parked to receive into its registers */
+    bool reply_wait;             /* blocked in a call, waiting for the reply */
+    uint32_t call_seq;           /* numbers its calls: a reply names one */
+    uint16_t reply_cspace;       /* where its call's reply capability is */
+    ipc_cap_t reply_tok;         /*   and its token (IPC_CAP_NULL: none yet) */
+    unsigned base_prio;          /* its own priority (prio may be inherited) */
+    uint64_t deadline;           /* cycle its wait times out, 0: never (ktimeout.c) */
+    struct proc *tprev, *tnext;  /* the list of processes with a deadline (ktimeout.c) */
+    struct kmap maps[KIPC_MAPS]; /* regions it has mapped */
+    uint32_t region_pages;       /* pages of regions it has created */
+    uint32_t ports_owned;        /* the first port it created + 1 (kipc.c), 0: none */
+    struct ipc_port *call_port;  /* where its call waits queued (NULL: not queued) */
     /* Its fixed reply slot (seL4 tcbCaller, kcall.c): the reply capability
      * of a call it received, without a capability-space slot; NULL: empty. */
     struct proc *caller;
