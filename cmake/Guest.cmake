@@ -121,7 +121,7 @@ set(IPCEMU_KERNEL_SOURCES
     guest-kernel/ktrace.c guest-kernel/demo.c guest-kernel/kipc.c guest-kernel/kcall.c
     guest-kernel/kport.c guest-kernel/knotif.c guest-kernel/ktopic.c guest-kernel/kname.c
     guest-kernel/kregion.c guest-kernel/ktimeout.c guest-kernel/scenario.c ipc/cap.c
-    ipc/port.c ipc/notify.c guest-kernel/irq.c)
+    ipc/port.c ipc/notify.c guest-kernel/irq.c guest-kernel/klayout.c)
 set(IPCEMU_USER_SOURCES guest-kernel/user/ulib.c guest-kernel/user/programs.c
     guest-kernel/user/chan.c guest-kernel/user/posix.c guest-kernel/user/programs_async.c
     guest-kernel/user/runner.c)
@@ -131,10 +131,10 @@ foreach(arch ${IPCEMU_GUEST_ARCHES})
     ipcemu_guest_elf(${arch} kernel
         KERNEL ${a}/entry.S ${a}/trap.S ${a}/arch.c ${a}/mmu.c ${IPCEMU_KERNEL_SOURCES}
         USER ${a}/usys.S ${IPCEMU_USER_SOURCES}
-        CHECK guest-kernel/kphases_check.c)
+        CHECK guest-kernel/kphases_check.c guest-kernel/kprobes_check.c)
     foreach(prog sum bkpt spin bench mix chain-add8 chain-add16 chain-mul8 chain-mul16 chain-div8
                  chain-div16 chain-load8 chain-load16 ring-16k ring-64k ring-4m branch-random
-                 branch-fixed flood)
+                 branch-fixed flood probe)
         ipcemu_guest_bare(${arch} exec-${prog} tests/exec/${prog}.c)
     endforeach()
     ipcemu_guest_elf(${arch} selftest

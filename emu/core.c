@@ -166,6 +166,127 @@ static void block_analyse(struct emu_core *c, struct emu_block *b, const uint8_t
     free(insns);
 }
 
+/* Returns 1 + the index of the probe at addr in the core's table, or 0. */
+static uint32_t probe_index(const struct emu_probes *p, uint64_t addr)
+{
+    size_t lo = 0, hi = p->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (p->tab[mid].addr < addr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < p->n && p->tab[lo].addr == addr ? (uint32_t)lo + 1 : 0;
+}
+
+/* Returns true if a pending return probe waits for a block at addr. */
+static bool probe_return_due(const struct emu_probes *p, uint64_t addr)
+{
+    for (size_t i = 0; i < p->npending; i++)
+        if (p->pending[i].ret_addr == addr)
+            return true;
+    return false;
+}
+
+/* Fires the entry probe `pr` for the block starting now and, for a return
+ * probe, pushes the frame its return will match. Returns nothing; a failed
+ * register or memory read stops the core (emu_core_uc_failed) and fires
+ * nothing. */
+static void probe_entry(struct emu_core *c, const struct emu_probe *pr)
+{
+    const struct emu_arch *a = c->arch;
+    struct emu_probes *p = &c->probes;
+    struct emu_probe_hit h = {
+        .id = pr->id, .kind = EMU_PROBE_ENTRY, .cycle = c->cycles, .entry_cycle = c->cycles};
+    if (!emu_reg_get(c, a->reg_sp, &h.sp))
+        return;
+    uint64_t on_stack = h.sp + a->stack_arg_off;
+    for (unsigned i = 0; i < pr->nargs; i++) {
+        bool ok = a->reg_args[i] ? emu_reg_get(c, a->reg_args[i], &h.args[i])
+                                 : emu_mem_read(c, on_stack, &h.args[i], 8);
+        if (!ok)
+            return;
+        on_stack += a->reg_args[i] ? 0 : 8;
+    }
+    if (pr->on_return) {
+        uint64_t ret = 0;
+        if (a->reg_link ? !emu_reg_get(c, a->reg_link, &ret) : !emu_mem_read(c, h.sp, &ret, 8))
+            return;
+        /* frames entered deeper than this one (a lower stack pointer)
+         * never returned: their stack is gone */
+        size_t keep = p->npending;
+        while (keep > 0 && p->pending[keep - 1].hit.sp < h.sp)
+            keep--;
+        p->dropped += p->npending - keep;
+        p->npending = keep;
+        if (p->npending == EMU_PROBE_PENDING) { /* the oldest gives way */
+            memmove(&p->pending[0], &p->pending[1], (EMU_PROBE_PENDING - 1) * sizeof p->pending[0]);
+            p->npending--;
+            p->dropped++;
+        }
+        p->pending[p->npending++] =
+            (struct emu_probe_frame){.ret_addr = ret, .sp_back = h.sp + a->ret_pop, .hit = h};
+        /* the block at the return address must take the slow path */
+        if (c->blocks.dm[dm_slot(ret)]->addr == ret)
+            c->blocks.dm[dm_slot(ret)] = &dm_absent;
+    }
+    p->hits++;
+    p->cb(c, &h, p->arg);
+}
+
+/* Fires the return probes whose function returns to the block at addr,
+ * which starts now: the innermost pending frame for addr whose stack
+ * pointer matches, then (a tail call: two frames returning at once) the
+ * next. Frames above a matching one never returned and are dropped. */
+static void probe_returns(struct emu_core *c, uint64_t addr)
+{
+    struct emu_probes *p = &c->probes;
+    uint64_t sp;
+    if (!emu_reg_get(c, c->arch->reg_sp, &sp))
+        return;
+    for (;;) {
+        size_t k = p->npending;
+        while (k > 0 && !(p->pending[k - 1].ret_addr == addr && p->pending[k - 1].sp_back == sp))
+            k--;
+        if (k == 0)
+            return;
+        struct emu_probe_hit h = p->pending[k - 1].hit;
+        p->dropped += p->npending - k;
+        p->npending = k - 1;
+        h.kind = EMU_PROBE_RETURN;
+        h.cycle = c->cycles;
+        if (!emu_reg_get(c, c->arch->reg_ret, &h.ret))
+            return;
+        p->hits++;
+        p->cb(c, &h, p->arg);
+    }
+}
+
+int emu_core_set_probes(struct emu_core *c, const struct emu_probe *tab, size_t n, emu_probe_fn cb,
+                        void *arg)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((i > 0 && tab[i].addr <= tab[i - 1].addr) || tab[i].nargs > EMU_PROBE_ARGS)
+            return -1;
+    c->probes.tab = n ? tab : NULL;
+    c->probes.n = n;
+    c->probes.cb = cb;
+    c->probes.arg = arg;
+    c->probes.npending = 0;
+    for (size_t i = 0; i < c->blocks.used; i++)
+        c->blocks.blocks[i].probe = probe_index(&c->probes, c->blocks.blocks[i].addr);
+    if (c->blocks.dm)
+        dm_clear(&c->blocks); /* a probed block may be in it */
+    return 0;
+}
+
+void emu_core_probes_reset(struct emu_core *c)
+{
+    c->probes.dropped += c->probes.npending;
+    c->probes.npending = 0;
+}
+
 /* Returns the cost entry of the block at addr, decoding it on first sight
  * (and again when a store changed its code), or NULL when memory ran out. */
 static struct emu_block *block_lookup(struct emu_core *c, uint64_t addr, uint32_t size)
@@ -200,7 +321,8 @@ static struct emu_block *block_lookup(struct emu_core *c, uint64_t addr, uint32_
                                 .size = size,
                                 .gen = gen,
                                 .hash = hash,
-                                .func = c->attr_of ? c->attr_of(c->attr_arg, addr) : -1};
+                                .func = c->attr_of ? c->attr_of(c->attr_arg, addr) : -1,
+                                .probe = probe_index(&c->probes, addr)};
         if (readable) {
             block_analyse(c, b, code);
             if (c->timing)
@@ -237,7 +359,8 @@ static inline __attribute__((always_inline)) void block_charge(struct emu_core *
 /* The block hook's way for everything but a block found in the
  * direct-mapped table with nothing else to do: translations to drop, the
  * deadline, the machine's block callback, a note due (note_due), a block
- * not seen lately (or whose code may have changed), a size of 0. */
+ * not seen lately (or whose code may have changed), a size of 0, a probed
+ * block or a pending return probe's address. */
 static __attribute__((noinline)) void block_hook_slow(struct emu_core *c, uint64_t addr,
                                                       uint32_t size)
 {
@@ -287,9 +410,15 @@ static __attribute__((noinline)) void block_hook_slow(struct emu_core *c, uint64
                                   .func = -1,
                                   .cost = (uint64_t)c->cycles_per_insn * EMU_FRAC};
         b = &none;
-    } else {
-        c->blocks.dm[dm_slot(addr)] = b;
     }
+    if (c->probes.npending && probe_return_due(&c->probes, addr))
+        probe_returns(c, addr);
+    if (b->probe)
+        probe_entry(c, &c->probes.tab[b->probe - 1]);
+    /* probed blocks, and those a return probe waits for, stay out of the
+     * table: they always come here */
+    if (b != &none && !b->probe && !(c->probes.npending && probe_return_due(&c->probes, addr)))
+        c->blocks.dm[dm_slot(addr)] = b;
     block_charge(c, b, false);
 }
 

@@ -88,6 +88,16 @@ struct emu_arch {
     uint16_t (*asid_of)(struct emu_core *c, uint64_t root);
     const char *default_cpu; /* the CPU profile used without --cpu */
     const char *llvm_triple; /* for llvm-mca */
+    /* The C calling convention, for probes (emu_core_set_probes): the
+     * return-value register, the register holding the return address at a
+     * function's first instruction (0: it is in memory at the stack
+     * pointer, x86), the integer argument registers (0: that argument is
+     * on the stack, the first such at sp + stack_arg_off at entry), and
+     * the bytes the return pops (the stack pointer after the return is
+     * the one at entry plus this). */
+    int reg_ret, reg_link;
+    int reg_args[8];
+    uint8_t stack_arg_off, ret_pop;
 };
 
 extern const struct emu_arch emu_arch_x86_64;
@@ -131,7 +141,8 @@ struct emu_block {
     uint64_t target;       /* direct target of the last instruction, 0 if none */
     uint64_t hash;         /* of its code bytes, to tell a rewrite from a data store */
     uint64_t dcache, dtlb; /* what its loads cost in measured windows, cycles */
-    uint8_t pad[32];
+    uint32_t probe;        /* 1 + its index in core->probes.tab, 0: not probed */
+    uint8_t pad[28];
 };
 
 #define EMU_FRAC_BITS 8
@@ -181,6 +192,56 @@ struct emu_block_cache {
 };
 
 /* Why emu_core_run returned. */
+/* Probes: host callbacks at kernel code addresses, which read registers
+ * and guest memory but never change guest state or the clock
+ * (docs/machine.md, "Probes"). An entry probe fires when a block starting
+ * at its address runs (after the deadline check and the machine's block
+ * callback, before the block is charged: the stamp is the clock at the
+ * block's start). A return probe fires when a block starts at the return
+ * address recorded at entry with the stack pointer back where the return
+ * puts it. Probed blocks and pending return addresses never enter the
+ * direct-mapped table, so every other block keeps the hook's fast path. */
+#define EMU_PROBE_ARGS 8
+#define EMU_PROBE_PENDING 64
+
+struct emu_probe {
+    uint64_t addr;  /* a function's first instruction */
+    uint32_t id;    /* the caller's, handed back in each hit */
+    uint8_t nargs;  /* arguments read at entry, at most EMU_PROBE_ARGS */
+    bool on_return; /* also a return probe */
+};
+
+enum emu_probe_kind { EMU_PROBE_ENTRY, EMU_PROBE_RETURN };
+
+/* What a probe saw. */
+struct emu_probe_hit {
+    uint32_t id;
+    uint8_t kind;                  /* enum emu_probe_kind */
+    uint64_t cycle;                /* the clock at the block's start */
+    uint64_t entry_cycle;          /* the clock at the function's entry */
+    uint64_t sp;                   /* the stack pointer at entry */
+    uint64_t args[EMU_PROBE_ARGS]; /* read at entry (a return hands back the entry's) */
+    uint64_t ret;                  /* EMU_PROBE_RETURN: the return-value register */
+};
+
+typedef void (*emu_probe_fn)(struct emu_core *c, const struct emu_probe_hit *h, void *arg);
+
+/* A return probe waiting for its function to return. */
+struct emu_probe_frame {
+    uint64_t ret_addr, sp_back; /* where and with which stack pointer it returns */
+    struct emu_probe_hit hit;   /* as seen at entry */
+};
+
+struct emu_probes {
+    const struct emu_probe *tab; /* not owned, sorted by address, addresses unique */
+    size_t n;
+    emu_probe_fn cb;
+    void *arg;
+    struct emu_probe_frame pending[EMU_PROBE_PENDING]; /* a stack, innermost last */
+    size_t npending;
+    uint64_t hits, dropped; /* probes fired; pending returns dropped (stale or overflow) */
+};
+
 enum emu_stop {
     EMU_STOP_DEADLINE, /* the clock reached core->deadline */
     EMU_STOP_REQUEST,  /* emu_core_request_stop (a device, a trap hook) */
@@ -249,7 +310,8 @@ struct emu_core {
     /* Called for the block at `addr` that note_due asked for, before it is
      * charged (the clock then holds every cycle before the block). */
     void (*note_cb)(struct emu_core *c, uint64_t addr);
-    void *owner; /* the machine that drives this core */
+    void *owner;              /* the machine that drives this core */
+    struct emu_probes probes; /* none until emu_core_set_probes */
 };
 
 /* Opens the engine, selects the CPU model and installs the block hook.
@@ -293,6 +355,16 @@ void emu_core_trap(struct emu_core *c, uint64_t flat);
 int emu_core_set_profile(struct emu_core *c, const struct tm_profile *profile);
 /* Drops every cached block cost (code changed). */
 void emu_core_flush_blocks(struct emu_core *c);
+/* Installs probe table `tab` (n entries sorted by address, unique
+ * addresses, kept by the caller while installed; n = 0: none) with the
+ * callback cb(c, hit, arg), and forgets pending returns. Returns 0, or -1
+ * when the table is not sorted or an entry asks for too many arguments.
+ * Changes no cycle: cached blocks are marked again, not dropped. */
+int emu_core_set_probes(struct emu_core *c, const struct emu_probe *tab, size_t n, emu_probe_fn cb,
+                        void *arg);
+/* Forgets every pending return probe (the machine: the kernel's stack
+ * starts over at each trap). */
+void emu_core_probes_reset(struct emu_core *c);
 
 /* Checked register and memory access (see uc_check.h). Each returns true,
  * or false after recording the failure on the core with the caller's call

@@ -367,6 +367,39 @@ size_t elf_symbols(const uint8_t *buf, size_t n, struct elf_sym **out)
     return 0;
 }
 
+bool elf_section(const uint8_t *buf, size_t n, const char *name, const uint8_t **data, size_t *size)
+{
+    if (!is_elf64le(buf, n))
+        return false;
+    struct ehdr eh;
+    read_ehdr(buf, &eh);
+    if (!sections_fit(&eh, n))
+        return false;
+    unsigned strndx = RD(16, buf, Elf64_Ehdr, e_shstrndx);
+    if (strndx >= eh.shnum)
+        return false;
+    struct shdr str;
+    read_shdr(buf, &eh, strndx, &str);
+    if (str.type != SHT_STRTAB || !in_file(str.offset, str.size, n))
+        return false;
+    size_t len = strlen(name);
+    for (unsigned s = 0; s < eh.shnum; s++) {
+        const uint8_t *p = buf + eh.shoff + (uint64_t)s * sizeof(Elf64_Shdr);
+        uint32_t name_off = RD(32, p, Elf64_Shdr, sh_name);
+        struct shdr sh;
+        read_shdr(buf, &eh, s, &sh);
+        if (name_off >= str.size || str.size - name_off <= len ||
+            memcmp(buf + str.offset + name_off, name, len + 1) != 0)
+            continue;
+        if (sh.type == SHT_NOBITS || !in_file(sh.offset, sh.size, n))
+            return false;
+        *data = buf + sh.offset;
+        *size = (size_t)sh.size;
+        return true;
+    }
+    return false;
+}
+
 const struct elf_sym *elf_symbol_at(const struct elf_sym *syms, size_t n, uint64_t addr)
 {
     size_t lo = 0, hi = n;

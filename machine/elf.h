@@ -63,6 +63,13 @@ size_t elf_symbols(const uint8_t *buf, size_t n, struct elf_sym **out);
  * function starting at or below it when sizes are 0), or NULL. */
 const struct elf_sym *elf_symbol_at(const struct elf_sym *syms, size_t n, uint64_t addr);
 
+/* Finds the section called `name` of a 64-bit little-endian ELF image
+ * (any bytes: every offset is checked against n). Returns true with its
+ * file bytes in *data and *size, false when there is none, it has no file
+ * bytes (SHT_NOBITS) or the headers are malformed. */
+bool elf_section(const uint8_t *buf, size_t n, const char *name, const uint8_t **data,
+                 size_t *size);
+
 /* Returns a short description of `e`. */
 const char *elf_strerror(enum elf_err e);
 

@@ -11,6 +11,7 @@
 #include "emu/timing.h"
 #include "abi/bootinfo.h"
 #include "machine/elf.h"
+#include "machine/probes.h"
 #include "abi/memmap.h"
 
 /* Largest slice the core runs without the board looking at its devices. */
@@ -198,6 +199,7 @@ void machine_trap_entry(struct machine *m, struct emu_core *c, bool interrupt)
         .cycle = c->cycles, .core = c->id, .type = TRC_EV_TRAP, .arg = {interrupt ? 1 : 0}};
     log_event(m, &e);
     emu_core_trap(c, MACHINE_TRAP_ENTRY_CYCLES);
+    emu_core_probes_reset(c); /* the kernel's stack starts over */
     if (c->user_lo < c->user_hi)
         c->note_due = 1u << MACHINE_CLASS_USER; /* user_entered at the way back */
 }
@@ -425,6 +427,7 @@ void machine_destroy(struct machine *m)
 {
     if (m->arch && m->arch->shutdown && m->core.uc)
         m->arch->shutdown(m, &m->core);
+    machine_probes_free(m);
     emu_core_close(&m->core);
     if (m->ram)
         munmap(m->ram, m->cfg.ram_size);
@@ -588,6 +591,8 @@ int machine_boot_elf(struct machine *m, const uint8_t *img, size_t n)
     uint64_t sp = MM_RAM_BASE + m->cfg.ram_size;
     if (m->cfg.bare)
         return boot_bare(m, info.entry, sp);
+    if (m->cfg.shadow_probes && machine_probes_install(m, img, n) != 0)
+        return -1;
     struct bootinfo bi = {
         .magic = BOOTINFO_MAGIC,
         .version = BOOTINFO_VERSION,

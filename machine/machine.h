@@ -65,11 +65,14 @@ struct machine_config {
     void *progress_arg;
     const void *scenario; /* BOOT_DEMO_SCENARIO: the compiled scenario (not owned) */
     size_t scenario_size;
-    bool bare; /* `ipcemu exec`: a bare-metal program without boot-info; it ends at a
-                  breakpoint or by returning from its entry */
+    bool bare;          /* `ipcemu exec`: a bare-metal program without boot-info; it ends at a
+                           breakpoint or by returning from its entry */
+    bool shadow_probes; /* decode the kernel's events from probes too, into a log of
+                           their own (machine/probes.h); changes no cycle */
 };
 
-struct machine_dev; /* an MMIO binding, machine.c */
+struct machine_dev;    /* an MMIO binding, machine.c */
+struct machine_probes; /* machine/probes.c */
 struct machine_func {
     uint64_t addr, end;
 };
@@ -111,8 +114,9 @@ struct machine {
      * and return, whatever code runs around them). */
     struct machine_func *funcs; /* owned, sorted by address */
     size_t nfuncs;
-    char **attr_names; /* owned: MACHINE_SLOTS names */
-    uint64_t *attr;    /* owned: MACHINE_SLOTS cycle counters */
+    char **attr_names;             /* owned: MACHINE_SLOTS names */
+    uint64_t *attr;                /* owned: MACHINE_SLOTS cycle counters */
+    struct machine_probes *probes; /* owned, NULL unless cfg.shadow_probes */
 };
 
 /* Opens the core and maps RAM and devices. Returns 0, or -1 with the reason

@@ -309,4 +309,8 @@ const struct emu_arch emu_arch_aarch64 = {
     .asid_of = a64_asid_of,
     .default_cpu = "cortex-a72",
     .llvm_triple = "aarch64-unknown-none-elf",
+    .reg_ret = UC_ARM64_REG_X0,
+    .reg_link = UC_ARM64_REG_X30,
+    .reg_args = {UC_ARM64_REG_X0, UC_ARM64_REG_X1, UC_ARM64_REG_X2, UC_ARM64_REG_X3,
+                 UC_ARM64_REG_X4, UC_ARM64_REG_X5, UC_ARM64_REG_X6, UC_ARM64_REG_X7},
 };

@@ -92,4 +92,8 @@ const struct emu_arch emu_arch_riscv64 = {
     .asid_of = rv_asid_of,
     .default_cpu = "sifive-u74",
     .llvm_triple = "riscv64-unknown-none-elf",
+    .reg_ret = UC_RISCV_REG_A0,
+    .reg_link = UC_RISCV_REG_RA,
+    .reg_args = {UC_RISCV_REG_A0, UC_RISCV_REG_A1, UC_RISCV_REG_A2, UC_RISCV_REG_A3,
+                 UC_RISCV_REG_A4, UC_RISCV_REG_A5, UC_RISCV_REG_A6, UC_RISCV_REG_A7},
 };

@@ -253,4 +253,10 @@ const struct emu_arch emu_arch_x86_64 = {
     .asid_of = x86_asid_of,
     .default_cpu = "skylake",
     .llvm_triple = "x86_64-unknown-none-elf",
+    .reg_ret = UC_X86_REG_RAX,
+    .reg_link = 0, /* the call pushed it: [rsp] */
+    .reg_args = {UC_X86_REG_RDI, UC_X86_REG_RSI, UC_X86_REG_RDX, UC_X86_REG_RCX, UC_X86_REG_R8,
+                 UC_X86_REG_R9},
+    .stack_arg_off = 8,
+    .ret_pop = 8,
 };

@@ -1,0 +1,42 @@
+/* abi/kprobes.h: the kernel functions the host probes (machine/probes.c),
+ * one row each, so that a renamed or inlined anchor fails the build or a
+ * test instead of silently losing events. Shared by host and guest:
+ *   - machine/probes.c resolves each row's symbol in kernel.elf and runs
+ *     the decoder of its ID (an entry probe with `nargs` arguments read,
+ *     and with on_return 1 also a return probe, which sees the return
+ *     value and those arguments);
+ *   - the guest build links guest-kernel/kprobes_check.c, which
+ *     references every EXTERN row (renaming one is an undefined symbol);
+ *   - tests/integration/test_probe_events.c checks that every row
+ *     resolves to a function symbol of each architecture's kernel.elf
+ *     (STATIC rows too) and that the events decoded from the probes equal
+ *     those the kernel's ktrace() writes.
+ * Columns: X(ID, linkage EXTERN or STATIC, symbol, nargs, on_return). The
+ * events each decoder writes: docs/machine.md, "Probes". */
+#ifndef IPCEMU_ABI_KPROBES_H
+#define IPCEMU_ABI_KPROBES_H
+
+#define KPROBES(X)                                                                                 \
+    X(KMAIN, EXTERN, kmain, 1, 0)                                                                  \
+    X(PROC_CREATE, EXTERN, proc_create, 0, 1)                                                      \
+    X(PROC_EXIT, EXTERN, proc_exit, 2, 1)                                                          \
+    X(PROC_KILL, EXTERN, proc_kill, 4, 1)                                                          \
+    X(SCHED_NEXT, EXTERN, sched_next, 1, 0)                                                        \
+    X(HANDOFF, STATIC, handoff, 2, 0)                                                              \
+    X(PT_SWITCH, EXTERN, arch_pt_switch, 2, 0)                                                     \
+    X(ENTER_USER, EXTERN, arch_enter_user, 1, 0)                                                   \
+    X(SYSCALL, EXTERN, syscall_dispatch, 1, 0)                                                     \
+    X(IRQ_TIMER, STATIC, irq_timer, 1, 0)                                                          \
+    X(HALT, EXTERN, power_off, 1, 0)                                                               \
+    X(CAP_EVENT, STATIC, cap_event, 5, 0)                                                          \
+    X(PORT_CREATE, EXTERN, kport_create, 2, 1)                                                     \
+    X(PORT_CREATE_RUN, EXTERN, kport_create_run, 2, 1)
+
+enum kprobe_id {
+#define KPROBE_ENUM(id, link, sym, nargs, ret) KPROBE_##id,
+    KPROBES(KPROBE_ENUM)
+#undef KPROBE_ENUM
+        KPROBE_COUNT
+};
+
+#endif

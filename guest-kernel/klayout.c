@@ -1,0 +1,44 @@
+/* guest-kernel/klayout.c: the kernel's layout record for the host's probes
+ * (abi/klayout.h). It is data in a non-allocated section (kernel.ld):
+ * never loaded, never executed, so it changes no address and no cycle. */
+#include <stddef.h>
+
+#include "abi/bootinfo.h"
+#include "abi/klayout.h"
+#include "kernel.h"
+
+/* The words of struct arch_regs holding the system-call number
+ * (arch_syscall_nr) and its argument 0 (arch_syscall_arg). */
+#if defined(__x86_64__)
+#define KLAYOUT_REGS_NR offsetof(struct arch_regs, rax)
+#define KLAYOUT_REGS_ARG0 offsetof(struct arch_regs, rdi)
+#elif defined(__aarch64__)
+#define KLAYOUT_REGS_NR offsetof(struct arch_regs, x[8])
+#define KLAYOUT_REGS_ARG0 offsetof(struct arch_regs, x[0])
+#elif defined(__riscv)
+#define KLAYOUT_REGS_NR offsetof(struct arch_regs, x[17])   /* a7 */
+#define KLAYOUT_REGS_ARG0 offsetof(struct arch_regs, x[10]) /* a0 */
+#else
+#error "klayout.c: an architecture without a system-call number word"
+#endif
+
+__attribute__((used, section(".klayout"))) const struct klayout klayout = {
+    .magic = KLAYOUT_MAGIC,
+    .version = KLAYOUT_VERSION,
+    .size = sizeof(struct klayout),
+    .proc_size = sizeof(struct proc),
+    .proc_pid = offsetof(struct proc, pid),
+    .proc_name = offsetof(struct proc, name),
+    .proc_name_max = PROC_NAME_MAX,
+    .proc_prio = offsetof(struct proc, prio),
+    .proc_pt_root = offsetof(struct proc, pt_root),
+    .proc_asid = offsetof(struct proc, asid),
+    .proc_ports_owned = offsetof(struct proc, ports_owned),
+    .proc_deadline = offsetof(struct proc, deadline),
+    .proc_exit_code = offsetof(struct proc, exit_code),
+    .proc_regs = offsetof(struct proc, regs),
+    .regs_nr = KLAYOUT_REGS_NR,
+    .regs_arg0 = KLAYOUT_REGS_ARG0,
+    .bootinfo_ncores = offsetof(struct bootinfo, ncores),
+    .current = (uintptr_t)&current,
+};
