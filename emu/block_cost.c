@@ -17,6 +17,14 @@
 static const struct tm_cost *insn_cost(const struct tm_profile *p, const struct emu_insn *in,
                                        unsigned *unknown)
 {
+    /* What the profile prices itself: the trap (trap_entry), the return
+     * from it (trap_return) and the translation-root write (as_switch).
+     * LLVM's tables give most of these a placeholder (x86 WriteSystem:
+     * latency 100 for syscall's sysretq, mov to CR3) that would charge
+     * them a second time; in a block they are one plain micro-op. */
+    static const struct tm_cost priced = {.uops = 1, .latency = 1, .rthroughput = 1, .self = 1};
+    if (in->flow == EMU_FLOW_TRAP || in->flow == EMU_FLOW_XRET || in->special == EMU_SPECIAL_ROOT)
+        return &priced;
     bool exact = false;
     const struct tm_row *r = tm_lookup(p, in->key, &exact);
     if (!exact && unknown)

@@ -62,6 +62,8 @@ static void fill(struct tm_profile *p, struct tm_row *rows, bool ooo)
     rows[n++] = row("mov r,m", 1, ooo ? 5 : 3, ooo ? 5 : 3, 0, 0, 0, 1);
     /* div: latency 20; the divider on p0 is busy 6 cycles per divide */
     rows[n++] = row("div r,r", 1, 20, 20, 6, 0, 0, 0);
+    /* sys: a placeholder as LLVM gives x86 system instructions (latency 100) */
+    rows[n++] = row("sys", 1, 100, 100, 0.25f, 0.25f, 0.25f, 0.25f);
     qsort(rows, n, sizeof *rows, row_cmp);
     p->rows = rows;
     p->nrows = n;
@@ -186,6 +188,27 @@ static void mix_with_divide(void **state)
     assert_int_equal(cost(false, b, 4), CYCLES(21));
 }
 
+/* What the profile prices itself (a trap, the return from one, the
+ * translation-root write) is one plain micro-op in a block, whatever
+ * latency the table gives its form. */
+static void profile_priced_forms_are_plain(void **state)
+{
+    (void)state;
+    /* sys r1 = f(r1): as a table form, a chain of its latency, 100. */
+    struct emu_insn b[1] = {insn("sys", R1, R1, 0)};
+    assert_int_equal(cost(true, b, 1), CYCLES(100));
+    assert_int_equal(cost(false, b, 1), CYCLES(100));
+    /* As a trap return, a trap or a root write: 1 cycle an iteration. */
+    b[0].flow = EMU_FLOW_XRET;
+    assert_int_equal(cost(true, b, 1), CYCLES(1));
+    assert_int_equal(cost(false, b, 1), CYCLES(1));
+    b[0].flow = EMU_FLOW_TRAP;
+    assert_int_equal(cost(true, b, 1), CYCLES(1));
+    b[0].flow = 0;
+    b[0].special = EMU_SPECIAL_ROOT;
+    assert_int_equal(cost(false, b, 1), CYCLES(1));
+}
+
 /* A form the table does not know takes the fallback and is counted. */
 static void unknown_form_is_counted(void **state)
 {
@@ -206,7 +229,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(dependency_chain),        cmocka_unit_test(independent_issue_width),
         cmocka_unit_test(load_then_use),           cmocka_unit_test(mix_with_divide),
-        cmocka_unit_test(unknown_form_is_counted),
+        cmocka_unit_test(unknown_form_is_counted), cmocka_unit_test(profile_priced_forms_are_plain),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
