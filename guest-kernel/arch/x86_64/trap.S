@@ -12,6 +12,8 @@
  * so the pushes fill the whole struct arch_regs (arch_regs.h), then moves
  * to the top of the kernel stack and calls x86_trap(frame), which never
  * returns. */
+#include "kfastpath.h"
+
     .text
     .code64
 
@@ -36,15 +38,8 @@ x86_stub_\v:
     .size x86_stub_\v, . - x86_stub_\v
 .endm
 
-    .globl x86_stub_syscall
-.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32
-    STUB \v
-.endr
-    STUB 128
-    .set x86_stub_syscall, x86_stub_128
-
-    .type trap_common, @function
-trap_common:
+/* SAVE_GPRS: the general registers, in struct arch_regs order (reversed). */
+.macro SAVE_GPRS
     pushq %rax
     pushq %rbx
     pushq %rcx
@@ -60,6 +55,44 @@ trap_common:
     pushq %r13
     pushq %r14
     pushq %r15
+.endm
+
+.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32
+    STUB \v
+.endr
+
+/* x86_stub_128, the system call (int $0x80): the whole save, then the
+ * fast-path dispatch (seL4's c_handle_syscall): SYS_CALL and
+ * SYS_REPLY_RECV go to kfastpath.c with the capability (rdi) and the info
+ * word (rsi) still in the first two argument registers; anything else to
+ * x86_trap(frame). `call`, not `jmp`: the C entries see the stack
+ * alignment of a call (they never return). */
+    .balign 16
+    .globl x86_stub_syscall
+    .type x86_stub_128, @function
+x86_stub_128:
+    pushq $0
+    pushq $128
+    SAVE_GPRS
+    cld                     /* user code may have left DF set */
+    xor %ebp, %ebp
+    mov %rsp, %rbx          /* struct arch_regs * (current->regs) */
+    lea __kstack_top(%rip), %rsp
+    cmp $KFP_SYS_CALL, %rax
+    jne 1f
+    call fastpath_call
+1:  cmp $KFP_SYS_REPLY_RECV, %rax
+    jne 2f
+    call fastpath_reply_recv
+2:  mov %rbx, %rdi
+    call x86_trap
+    ud2                     /* none of them returns */
+    .size x86_stub_128, . - x86_stub_128
+    .set x86_stub_syscall, x86_stub_128
+
+    .type trap_common, @function
+trap_common:
+    SAVE_GPRS
     cld                     /* user code may have left DF set */
     xor %ebp, %ebp
     mov %rsp, %rdi          /* struct arch_regs * (current->regs) */
