@@ -60,6 +60,7 @@ enum kphase { KPHASES(KPHASE_ENUM_) KPHASE_COUNT };
     /* trap: from the trapping user instruction to the system call's        \
        dispatch (the hardware's trap entry, the vectors and entry stubs,    \
        the register save, the arch trap handlers; an interrupt's too) */    \
+    X(TRAP,    X86_64,  EXTERN, x86_syscall_entry)                          \
     X(TRAP,    X86_64,  STATIC, x86_stub_128)                               \
     X(TRAP,    X86_64,  STATIC, trap_common)                                \
     X(TRAP,    X86_64,  EXTERN, x86_trap)                                   \

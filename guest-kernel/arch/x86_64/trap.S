@@ -21,6 +21,16 @@
  * TSS (arch.c); both checked in arch.c. */
     .set X86_REGS_SIZE, 176
     .set X86_TSS_RSP0, 4
+/* The user selectors (x86.h), the offsets of error, rip and rflags in
+ * struct arch_regs, and the error code that marks a `syscall` frame
+ * (arch_regs.h); checked in arch.c. */
+    .set X86_SEL_UDATA_, 0x1b
+    .set X86_SEL_UCODE_, 0x23
+    .set X86_REGS_ERROR, 128
+    .set X86_REGS_RIP, 136
+    .set X86_REGS_RFLAGS, 152
+    .set X86_REGS_RSP, 160
+    .set X86_ERROR_SYSRET, -1
 
 /* STUB v: the entry of vector v (an error code is pushed by the CPU for
  * 8, 10-14, 17, 21, 29 and 30), a sized function so that the emulator
@@ -61,8 +71,35 @@ x86_stub_\v:
     STUB \v
 .endr
 
-/* x86_stub_128, the system call (int $0x80): the whole save, then the
- * fast-path dispatch (seL4's c_handle_syscall): SYS_CALL and
+/* x86_syscall_entry (LSTAR), the system call: `syscall` (EFER.SCE, STAR,
+ * LSTAR and FMASK set by arch_init) left RCX = the user's RIP after it,
+ * R11 = its RFLAGS, CS/SS the kernel's and IF, TF, DF, AC clear, but did
+ * not switch stacks (seL4's handle_fastsyscall): the user's RSP goes to a
+ * scratch word, RSP to the end of the registers arch_enter_user restored
+ * (TSS.RSP0, as for an interrupt), and the pushes build the same struct
+ * arch_regs an `int $0x80` frame is (vector 0x80), with error code -1:
+ * the mark that arch_enter_user may return with sysretq. Then the
+ * fast-path dispatch (x86_syscall_common). */
+    .balign 16
+    .globl x86_syscall_entry
+    .type x86_syscall_entry, @function
+x86_syscall_entry:
+    mov %rsp, x86_user_rsp(%rip)
+    mov x86_tss+X86_TSS_RSP0(%rip), %rsp
+    pushq $X86_SEL_UDATA_
+    pushq x86_user_rsp(%rip)
+    pushq %r11              /* RFLAGS */
+    pushq $X86_SEL_UCODE_
+    pushq %rcx              /* RIP */
+    pushq $X86_ERROR_SYSRET
+    pushq $128
+    SAVE_GPRS
+    jmp x86_syscall_common
+    .size x86_syscall_entry, . - x86_syscall_entry
+
+/* x86_stub_128, `int $0x80` (kept for programs that use it; it returns with
+ * iretq): the CPU frame, a zero error code, the vector, the registers; then
+ * the fast-path dispatch (seL4's c_handle_syscall): SYS_CALL and
  * SYS_REPLY_RECV go to kfastpath.c with the capability (rdi) and the info
  * word (rsi) still in the first two argument registers; anything else to
  * x86_trap(frame). `call`, not `jmp`: the C entries see the stack
@@ -74,6 +111,7 @@ x86_stub_128:
     pushq $0
     pushq $128
     SAVE_GPRS
+x86_syscall_common:
     cld                     /* user code may have left DF set */
     xor %ebp, %ebp
     mov %rsp, %rbx          /* struct arch_regs * (current->regs) */
@@ -102,8 +140,12 @@ trap_common:
     .size trap_common, . - trap_common
 
 /* void arch_enter_user(const struct arch_regs *r): points TSS.RSP0 at the
- * end of r (the next trap saves the registers into r), pops the registers
- * of r and returns to user mode with iretq (r's RIP, CS, RFLAGS, RSP, SS).
+ * end of r (the next trap saves the registers into r) and returns to user
+ * mode with r's registers: with sysretq when r was saved by `syscall`
+ * (error code X86_ERROR_SYSRET) and its RIP is canonical (sysretq to a
+ * non-canonical RIP faults in ring 0), which takes RIP from RCX and RFLAGS
+ * from R11, so those two come back with the values `syscall` gave them;
+ * else with iretq (interrupts, faults, `int $0x80`, a new process).
  * r must be 16-byte aligned (a struct proc's regs). */
     .globl arch_enter_user
     .type arch_enter_user, @function
@@ -111,7 +153,33 @@ arch_enter_user:
     lea X86_REGS_SIZE(%rdi), %rax
     mov %rax, x86_tss+X86_TSS_RSP0(%rip)
     mov %rdi, %rsp
+    cmpq $X86_ERROR_SYSRET, X86_REGS_ERROR(%rdi)
+    jne 2f
+    mov X86_REGS_RIP(%rdi), %rax
+    sar $47, %rax
+    inc %rax
+    cmp $1, %rax            /* canonical: bits 63..47 all 0 or all 1 */
+    ja 2f
     popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    add $8, %rsp            /* r11: RFLAGS below */
+    popq %r10
+    popq %r9
+    popq %r8
+    popq %rbp
+    popq %rdi
+    popq %rsi
+    popq %rdx
+    add $8, %rsp            /* rcx: RIP below */
+    popq %rbx
+    popq %rax
+    mov X86_REGS_RIP-120(%rsp), %rcx
+    mov X86_REGS_RFLAGS-120(%rsp), %r11
+    mov X86_REGS_RSP-120(%rsp), %rsp
+    sysretq
+2:  popq %r15
     popq %r14
     popq %r13
     popq %r12
@@ -129,6 +197,13 @@ arch_enter_user:
     add $16, %rsp           /* vector, error code */
     iretq
     .size arch_enter_user, . - arch_enter_user
+
+/* The user's RSP between `syscall` and the save (one core). */
+    .bss
+    .balign 8
+x86_user_rsp:
+    .quad 0
+    .text
 
 /* The stub addresses by vector, for the IDT (arch.c). */
     .section .rodata
