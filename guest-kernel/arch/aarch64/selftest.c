@@ -6,6 +6,7 @@
  * privileged instruction, (4) a timer interrupt in a user loop. One console
  * line per passed step; power-off code 0, or the failed step's number. */
 #include "arch.h"
+#include "kfastpath.h"
 #include "abi/devregs.h"
 #include "user/ulib.h"
 
@@ -327,18 +328,5 @@ void kmain(const struct bootinfo *bi)
     arch_enter_user(&st_regs);
 }
 
-/* The entry stub sends SYS_CALL and SYS_REPLY_RECV to the kernel's fast
- * path (kfastpath.c), which the self-test does not link: it makes neither
- * call, so reaching one is a failure. Never return. */
-__attribute__((noreturn)) void fastpath_call(uintptr_t cap, uintptr_t info);
-__attribute__((noreturn)) void fastpath_reply_recv(uintptr_t tok, uintptr_t info);
-void fastpath_call(uintptr_t cap, uintptr_t info)
-{
-    (void)cap, (void)info;
-    panic("selftest: the fast path was entered");
-}
-void fastpath_reply_recv(uintptr_t tok, uintptr_t info)
-{
-    (void)tok, (void)info;
-    panic("selftest: the fast path was entered");
-}
+/* The fast path's entries, which the self-test does not link (kfastpath.h). */
+KFP_SELFTEST_STUBS

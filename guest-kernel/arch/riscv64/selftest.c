@@ -13,6 +13,7 @@
  * One "selftest: <step> ok" line per step; the power device gets 0 when
  * all passed, else the failed step's number. */
 #include "arch.h"
+#include "kfastpath.h"
 #include "abi/devregs.h"
 #include "rv_csr.h"
 
@@ -394,18 +395,5 @@ void kmain(const struct bootinfo *b)
     st_run_user(user_syscall, 0);
 }
 
-/* The entry stub sends SYS_CALL and SYS_REPLY_RECV to the kernel's fast
- * path (kfastpath.c), which the self-test does not link: it makes neither
- * call, so reaching one is a failure. Never return. */
-__attribute__((noreturn)) void fastpath_call(uintptr_t cap, uintptr_t info);
-__attribute__((noreturn)) void fastpath_reply_recv(uintptr_t tok, uintptr_t info);
-void fastpath_call(uintptr_t cap, uintptr_t info)
-{
-    (void)cap, (void)info;
-    panic("selftest: the fast path was entered");
-}
-void fastpath_reply_recv(uintptr_t tok, uintptr_t info)
-{
-    (void)tok, (void)info;
-    panic("selftest: the fast path was entered");
-}
+/* The fast path's entries, which the self-test does not link (kfastpath.h). */
+KFP_SELFTEST_STUBS

@@ -21,15 +21,15 @@
  * TSS (arch.c); both checked in arch.c. */
     .set X86_REGS_SIZE, 176
     .set X86_TSS_RSP0, 4
-/* The user selectors (x86.h), the offsets of error, rip and rflags in
- * struct arch_regs, and the error code that marks a `syscall` frame
+/* The user selectors (x86.h), the offsets of error and rip in
+ * struct arch_regs (RFLAGS and RSP follow RIP at +16, +24; the sysretq
+ * path reads them relative to the vector, at 120), and the error
+ * code that marks a `syscall` frame
  * (arch_regs.h); checked in arch.c. */
     .set X86_SEL_UDATA_, 0x1b
     .set X86_SEL_UCODE_, 0x23
     .set X86_REGS_ERROR, 128
     .set X86_REGS_RIP, 136
-    .set X86_REGS_RFLAGS, 152
-    .set X86_REGS_RSP, 160
     .set X86_ERROR_SYSRET, -1
 
 /* STUB v: the entry of vector v (an error code is pushed by the CPU for
@@ -46,6 +46,13 @@ x86_stub_\v:
     pushq $\v
     jmp trap_common
     .size x86_stub_\v, . - x86_stub_\v
+.endm
+
+/* POPQ r, ...: pops the registers named, in order. */
+.macro POPQ regs:vararg
+    .irp r, \regs
+    popq %\r
+    .endr
 .endm
 
 /* SAVE_GPRS: the general registers, in struct arch_regs order (reversed). */
@@ -160,40 +167,16 @@ arch_enter_user:
     inc %rax
     cmp $1, %rax            /* canonical: bits 63..47 all 0 or all 1 */
     ja 2f
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
+    POPQ r15, r14, r13, r12
     add $8, %rsp            /* r11: RFLAGS below */
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rbp
-    popq %rdi
-    popq %rsi
-    popq %rdx
+    POPQ r10, r9, r8, rbp, rdi, rsi, rdx
     add $8, %rsp            /* rcx: RIP below */
-    popq %rbx
-    popq %rax
-    mov X86_REGS_RIP-120(%rsp), %rcx
-    mov X86_REGS_RFLAGS-120(%rsp), %r11
-    mov X86_REGS_RSP-120(%rsp), %rsp
+    POPQ rbx, rax
+    mov 16(%rsp), %rcx      /* RIP (past vector, error code) */
+    mov 32(%rsp), %r11      /* RFLAGS */
+    mov 40(%rsp), %rsp      /* RSP */
     sysretq
-2:  popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %r11
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rbp
-    popq %rdi
-    popq %rsi
-    popq %rdx
-    popq %rcx
-    popq %rbx
-    popq %rax
+2:  POPQ r15, r14, r13, r12, r11, r10, r9, r8, rbp, rdi, rsi, rdx, rcx, rbx, rax
     add $16, %rsp           /* vector, error code */
     iretq
     .size arch_enter_user, . - arch_enter_user
