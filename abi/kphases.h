@@ -60,6 +60,7 @@ enum kphase { KPHASES(KPHASE_ENUM_) KPHASE_COUNT };
     /* trap: from the trapping user instruction to the system call's        \
        dispatch (the hardware's trap entry, the vectors and entry stubs,    \
        the register save, the arch trap handlers; an interrupt's too) */    \
+    X(TRAP,    X86_64,  EXTERN, x86_syscall_entry)                          \
     X(TRAP,    X86_64,  STATIC, x86_stub_128)                               \
     X(TRAP,    X86_64,  STATIC, trap_common)                                \
     X(TRAP,    X86_64,  EXTERN, x86_trap)                                   \
@@ -85,7 +86,6 @@ enum kphase { KPHASES(KPHASE_ENUM_) KPHASE_COUNT };
     X(LOOKUP,  ALL,     EXTERN, kport_lookup)                               \
     X(LOOKUP,  ALL,     STATIC, kport_decode_cap)                           \
     X(LOOKUP,  ALL,     EXTERN, kipc_obj_decode)                            \
-    X(LOOKUP,  ALL,     EXTERN, kport_deref)                                \
     /* copy: the message registers and buffers */                           \
     X(COPY,    ALL,     EXTERN, memcpy)                                     \
     X(COPY,    ALL,     EXTERN, memset)                                     \
@@ -143,6 +143,12 @@ enum kphase { KPHASES(KPHASE_ENUM_) KPHASE_COUNT };
        call's one-shot reply capability, made by the call and deleted by    \
        the reply, capabilities that travel with a message, derive and       \
        revoke */                                                            \
+    /* the fast path (kfastpath.c): its checks, lookup, register copy      \
+       and direct switch, all inlined into one function per call; its       \
+       slow-path exit re-runs the generic system call */                    \
+    X(LOGIC,   ALL,     EXTERN, fastpath_call)                              \
+    X(LOGIC,   ALL,     EXTERN, fastpath_reply_recv)                        \
+    X(TRAP,    ALL,     STATIC, fastpath_slow)                              \
     X(LOGIC,   ALL,     EXTERN, kipc_send_run)                              \
     X(LOGIC,   ALL,     EXTERN, kipc_try_send_run)                          \
     X(LOGIC,   ALL,     EXTERN, kipc_recv_run)                              \

@@ -118,7 +118,7 @@ endfunction()
 set(IPCEMU_KERNEL_SOURCES
     guest-kernel/main.c guest-kernel/proc.c guest-kernel/sched.c guest-kernel/syscall.c
     guest-kernel/trap.c guest-kernel/console.c guest-kernel/lib.c guest-kernel/kpage.c
-    guest-kernel/ktrace.c guest-kernel/demo.c guest-kernel/kipc.c guest-kernel/kcall.c
+    guest-kernel/ktrace.c guest-kernel/demo.c guest-kernel/kipc.c guest-kernel/kcall.c guest-kernel/kfastpath.c
     guest-kernel/kport.c guest-kernel/knotif.c guest-kernel/ktopic.c guest-kernel/kname.c
     guest-kernel/kregion.c guest-kernel/ktimeout.c guest-kernel/scenario.c ipc/cap.c
     ipc/port.c ipc/notify.c guest-kernel/irq.c guest-kernel/klayout.c)

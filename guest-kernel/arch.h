@@ -89,6 +89,13 @@ static inline void arch_set_ipc_reg(struct arch_regs *r, unsigned which, uintptr
         ((uint64_t *)r)[ARCH_IPC_WORD(which)] = value;
 }
 
+/* Sets the system-call result of `r`, as arch_syscall_set_ret does, inline
+ * (one store at a constant offset, for the fast path). Returns nothing. */
+static inline void arch_set_ret_inline(struct arch_regs *r, uintptr_t value)
+{
+    ((uint64_t *)r)[ARCH_RET_WORD] = value;
+}
+
 /* Restores `r` (16-byte aligned) and drops to user mode; the next trap from
  * user mode saves the registers into `r` again. Never returns. */
 __attribute__((noreturn)) void arch_enter_user(const struct arch_regs *r);

@@ -1,7 +1,8 @@
-/* guest-kernel/kcall.c: call / reply with the message registers, and the
- * IPC fast path (seL4 style): a call copies the info word and eight message
- * registers from the caller's saved registers into a server that waits in
- * its registers, makes the one-shot reply capability and switches straight
+/* guest-kernel/kcall.c: call / reply with the message registers, the
+ * generic path (kfastpath.c is the fast path proper, which declines to
+ * here): a call copies the info word and the message registers its length
+ * fills from the caller's saved registers into a server that waits in its
+ * registers, gives it the one-shot reply capability and switches straight
  * to it (no run-queue round trip); reply_recv answers the same way and
  * parks the server. Each check that sends a call or reply down the slow
  * path says why in the trace (TRC_EV_IPC_SLOW). The server inherits the
@@ -14,12 +15,6 @@
  * which has no cache: neither a hit (1) nor a miss (0). */
 #define KCALL_LOOKUP_FIXED 2
 
-/* Returns the reply-capability object naming `c`'s current call. */
-static uint32_t reply_obj(struct proc *c)
-{
-    return KOBJ_REF(c->call_seq & KOBJ_GEN_MASK, c - proc_slot(0));
-}
-
 /* Returns the caller a reply object names, if it still waits for that
  * very call, else NULL (it timed out, or ended). */
 struct proc *kipc_reply_caller(uint32_t obj)
@@ -28,24 +23,14 @@ struct proc *kipc_reply_caller(uint32_t obj)
     if (i >= NPROC)
         return NULL;
     struct proc *c = proc_slot(i);
-    return c->state == PROC_BLOCKED && c->reply_wait && reply_obj(c) == obj ? c : NULL;
-}
-
-/* Returns the token of the fixed reply slot holding reply object `obj`:
- * the reserved index no capability space has, so nothing but
- * kipc_reply_fixed_lookup() ever resolves it; the generation is the reply
- * object (the caller and its call number), so the token of an older call
- * (answered, timed out) never names a newer one. */
-static ipc_cap_t fixed_tok(uint32_t obj)
-{
-    return ipc_tok_make(IPC_TOK_INDEX_REPLY, IPC_OBJ_REPLY, obj);
+    return c->state == PROC_BLOCKED && c->reply_wait && kipc_reply_obj(c) == obj ? c : NULL;
 }
 
 /* Returns the caller whose reply capability `s`'s fixed slot holds under
  * token `tok`, if that caller still waits for that very call, else NULL. */
 static struct proc *fixed_caller(const struct proc *s, ipc_cap_t tok)
 {
-    if (!s->caller || tok != fixed_tok(s->caller_obj))
+    if (!s->caller || tok != kipc_fixed_tok(s->caller_obj))
         return NULL;
     struct proc *c = kipc_reply_caller(s->caller_obj);
     return c == s->caller && c->reply_tok == tok && c->reply_cspace == s->cspace.id ? c : NULL;
@@ -115,11 +100,11 @@ static void server_prio_drop(struct proc *s, unsigned gone)
 static ipc_cap_t make_reply_cap(struct proc *s, struct proc *c)
 {
     ipc_cap_t tok;
-    uint32_t obj = reply_obj(c);
+    uint32_t obj = kipc_reply_obj(c);
     if (!s->caller || !kipc_reply_caller(s->caller_obj)) {
         s->caller = c;
         s->caller_obj = obj;
-        tok = fixed_tok(obj);
+        tok = kipc_fixed_tok(obj);
     } else if (ipc_cap_create(&kipc_capsys, &s->cspace, IPC_OBJ_REPLY, obj, IPC_RIGHT_SEND,
                               IPC_SLOT_ONESHOT, &tok) != IPC_OK) {
         return IPC_CAP_NULL;
@@ -172,8 +157,8 @@ void kipc_reply_fixed_drop(struct proc *s, ipc_cap_t tok)
     if (!s->caller)
         return;
     if (tok == IPC_CAP_NULL)
-        tok = fixed_tok(s->caller_obj);
-    else if (tok != fixed_tok(s->caller_obj))
+        tok = kipc_fixed_tok(s->caller_obj);
+    else if (tok != kipc_fixed_tok(s->caller_obj))
         return; /* names an older call: nothing to drop */
     struct proc *c = fixed_caller(s, tok);
     s->caller = NULL;
@@ -190,57 +175,13 @@ void kipc_reply_cap_died(uint16_t cspace, ipc_cap_t tok, uint32_t obj)
         call_end(c, IPC_ERR_PORT_CLOSED); /* the server dropped the call */
 }
 
-/* Returns how many message registers a payload of `len` bytes (at most
- * IPC_INLINE_MAX) fills. */
-static inline unsigned mr_count(uint64_t len)
-{
-    return (unsigned)((len + 7) / 8);
-}
-
-/* Copies the first `n` (0..8) message registers from `s` to `d`, each one
- * load and one store at constant offsets (seL4's fastpath_copy_mrs): the
- * registers beyond `n` keep `d`'s own values. */
-static inline void kipc_copy_mrs(struct arch_regs *d, const struct arch_regs *s, unsigned n)
-{
-#define KIPC_COPY_MR(i) arch_set_ipc_reg(d, ARCH_IPC_MR0 + (i), arch_ipc_reg(s, ARCH_IPC_MR0 + (i)))
-    switch (n) {
-    case 8:
-        KIPC_COPY_MR(7);
-        __attribute__((fallthrough));
-    case 7:
-        KIPC_COPY_MR(6);
-        __attribute__((fallthrough));
-    case 6:
-        KIPC_COPY_MR(5);
-        __attribute__((fallthrough));
-    case 5:
-        KIPC_COPY_MR(4);
-        __attribute__((fallthrough));
-    case 4:
-        KIPC_COPY_MR(3);
-        __attribute__((fallthrough));
-    case 3:
-        KIPC_COPY_MR(2);
-        __attribute__((fallthrough));
-    case 2:
-        KIPC_COPY_MR(1);
-        __attribute__((fallthrough));
-    case 1:
-        KIPC_COPY_MR(0);
-        __attribute__((fallthrough));
-    default:
-        break;
-    }
-#undef KIPC_COPY_MR
-}
-
 /* Copies the info word and the message registers its length fills (it
  * was checked to be at most IPC_INLINE_MAX). */
 static void regs_copy(struct arch_regs *to, const struct arch_regs *from)
 {
     uint64_t info = arch_ipc_reg(from, ARCH_IPC_INFO);
     arch_set_ipc_reg(to, ARCH_IPC_INFO, info);
-    kipc_copy_mrs(to, from, mr_count(IPC_INFO_LEN(info)));
+    kipc_copy_mrs(to, from, kipc_mr_count(IPC_INFO_LEN(info)));
 }
 
 /* Fills the header of a queueable message (what admission checks: opcode,
@@ -260,7 +201,7 @@ static void msg_head_from_info(struct ipc_msg *m, uint64_t info, uint32_t sender
  * message registers of `r`. */
 static void msg_payload_from_regs(struct ipc_msg *m, const struct arch_regs *r)
 {
-    for (unsigned i = 0, n = mr_count(m->len); i < n; i++) {
+    for (unsigned i = 0, n = kipc_mr_count(m->len); i < n; i++) {
         uint64_t w = arch_ipc_reg(r, ARCH_IPC_MR0 + i);
         for (unsigned b = 0; b < 8; b++)
             m->data[8 * i + b] = (uint8_t)(w >> (8 * b));
@@ -275,7 +216,7 @@ void kipc_deliver_regs(struct proc *rp, const struct ipc_msg *m)
 {
     struct arch_regs *r = &rp->regs;
     arch_set_ipc_reg(r, ARCH_IPC_INFO, IPC_INFO(m->opcode, m->len));
-    for (unsigned i = 0, n = mr_count(m->len); i < n; i++) {
+    for (unsigned i = 0, n = kipc_mr_count(m->len); i < n; i++) {
         uint64_t w = 0;
         for (unsigned b = 0; b < 8 && 8 * i + b < m->len; b++)
             w |= (uint64_t)m->data[8 * i + b] << (8 * b);
@@ -400,7 +341,7 @@ static long kipc_call_invoke(struct proc *p, struct ksys_args *a)
     p->call_seq++;
     p->reply_tok = IPC_CAP_NULL;
     m->flags = IPC_MSG_CALL;
-    m->reply = reply_obj(p);
+    m->reply = kipc_reply_obj(p);
     enum trc_slow_reason why = 0;
     if (!rp)
         why = TRC_SLOW_NO_RECEIVER;
@@ -610,7 +551,7 @@ void kipc_call_abandon(struct proc *c)
     if (c->call_port) {
         /* Not received yet: the call leaves the queue with its caller. */
         struct ipc_port *port = c->call_port;
-        uint64_t obj = reply_obj(c);
+        uint64_t obj = kipc_reply_obj(c);
         for (struct ipc_msgnode *q = port->head; q; q = q->next)
             if (is_call(&q->msg, &obj))
                 ktrace(TRC_EV_IPC_DROP, c->pid, port->id, kipc_msg_word(&q->msg),
@@ -625,7 +566,7 @@ void kipc_call_abandon(struct proc *c)
         struct proc *s = proc_slot(c->reply_cspace - 1u);
         struct ipc_cspace *cs = kipc_capsys.spaces[c->reply_cspace];
         if (kipc_tok_is_fixed_reply(tok)) {
-            if (s->caller == c && fixed_tok(s->caller_obj) == tok)
+            if (s->caller == c && kipc_fixed_tok(s->caller_obj) == tok)
                 s->caller = NULL;
         } else if (cs) {
             ipc_cap_delete(&kipc_capsys, cs, tok);

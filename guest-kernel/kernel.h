@@ -166,6 +166,8 @@ bool proc_user_range_ok(const struct proc *p, uintptr_t addr, size_t len, bool w
 /* kregion.c: true if [addr, addr + len) lies in a region `p` has mapped
  * (writable, if `write`). */
 bool kregion_user_range_ok(const struct proc *p, uintptr_t addr, size_t len, bool write);
+/* The process table (proc.c); proc_slot(i) is &proc_table[i]. */
+extern struct proc proc_table[NPROC];
 /* Returns the process table slot i (0..NPROC-1). */
 struct proc *proc_slot(unsigned i);
 /* Returns how many slots were ever used: every process is in a slot below
@@ -239,6 +241,14 @@ void sched_switch_aspace(struct proc *p);
 bool sched_slice_over(uint64_t now);
 /* Returns true if a process of priority above `prio` is ready. */
 bool sched_ready_above(unsigned prio);
+/* Bit q set: a process of priority q is ready (seL4's ready-queue
+ * bitmap). */
+extern uint32_t sched_ready_bits;
+/* The same as sched_ready_above, inline (the fast path): one shift. */
+static inline bool sched_ready_above_inline(unsigned prio)
+{
+    return (sched_ready_bits >> prio >> 1) != 0;
+}
 /* Picks the next process (or idles until one is ready, or powers off when
  * none is left) and enters it. */
 __attribute__((noreturn)) void sched_next(enum trc_switch_reason why);

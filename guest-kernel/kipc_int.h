@@ -118,9 +118,18 @@ void kipc_wake_waiter(void *ctx, struct ipc_waiter *w);
 /* Returns the port capability `tok` of `p` names with `rights` (looked up
  * through the cache, traced), or NULL with *err set. */
 struct ipc_port *kport_lookup(struct proc *p, ipc_cap_t tok, unsigned rights, int *err);
-/* The port a port capability's object word (KOBJ_REF) names, or
- * NULL when that port is gone. */
-struct ipc_port *kport_deref(uint32_t ref);
+#define KPORT_SLOTS 16384 /* kport.c KIPC_PORTS */
+/* The port table: entry i, its generation and its owner's pid (0: free). */
+extern struct ipc_port kport_ports[KPORT_SLOTS];
+extern uint32_t kport_gen[KPORT_SLOTS], kport_owner[KPORT_SLOTS];
+/* Returns the port a port capability's object word (KOBJ_REF) names, or
+ * NULL when that port is gone. (Inline: the fast path runs it.) */
+static inline struct ipc_port *kport_deref(uint32_t ref)
+{
+    uint32_t i = KOBJ_INDEX(ref);
+    return i < KPORT_SLOTS && kport_owner[i] && kport_gen[i] == KOBJ_GEN(ref) ? &kport_ports[i]
+                                                                              : NULL;
+}
 /* The `now` ipc_port_admit needs for `port`: the clock when the port has a
  * rate limit, else 0 (ignored). */
 uint64_t kport_admit_clock(const struct ipc_port *port);
@@ -147,6 +156,67 @@ void kregion_cap_died(uint16_t cspace, ipc_cap_t tok);
 bool kregion_move(struct proc *from, ipc_cap_t tok, struct proc *to, ipc_cap_t *out);
 
 /* kcall.c */
+/* Returns the reply-capability object naming `c`'s current call. */
+static inline uint32_t kipc_reply_obj(const struct proc *c)
+{
+    return KOBJ_REF(c->call_seq & KOBJ_GEN_MASK, c - proc_table);
+}
+
+/* Returns the token of the fixed reply slot holding reply object `obj`:
+ * the reserved index no capability space has, so nothing but
+ * kipc_reply_fixed_lookup() ever resolves it; the generation is the reply
+ * object (the caller and its call number), so the token of an older call
+ * (answered, timed out) never names a newer one. */
+static inline ipc_cap_t kipc_fixed_tok(uint32_t obj)
+{
+    return ipc_tok_make(IPC_TOK_INDEX_REPLY, IPC_OBJ_REPLY, obj);
+}
+
+/* Returns how many message registers a payload of `len` bytes (at most
+ * IPC_INLINE_MAX) fills. */
+static inline unsigned kipc_mr_count(uint64_t len)
+{
+    return (unsigned)((len + 7) / 8);
+}
+
+/* Copies the first `n` (0..8) message registers from `s` to `d`, each one
+ * load and one store at constant offsets (seL4's fastpath_copy_mrs): the
+ * registers beyond `n` keep `d`'s own values. */
+static inline __attribute__((always_inline)) void
+kipc_copy_mrs(struct arch_regs *d, const struct arch_regs *s, unsigned n)
+{
+#define KIPC_COPY_MR(i) arch_set_ipc_reg(d, ARCH_IPC_MR0 + (i), arch_ipc_reg(s, ARCH_IPC_MR0 + (i)))
+    switch (n) {
+    case 8:
+        KIPC_COPY_MR(7);
+        __attribute__((fallthrough));
+    case 7:
+        KIPC_COPY_MR(6);
+        __attribute__((fallthrough));
+    case 6:
+        KIPC_COPY_MR(5);
+        __attribute__((fallthrough));
+    case 5:
+        KIPC_COPY_MR(4);
+        __attribute__((fallthrough));
+    case 4:
+        KIPC_COPY_MR(3);
+        __attribute__((fallthrough));
+    case 3:
+        KIPC_COPY_MR(2);
+        __attribute__((fallthrough));
+    case 2:
+        KIPC_COPY_MR(1);
+        __attribute__((fallthrough));
+    case 1:
+        KIPC_COPY_MR(0);
+        __attribute__((fallthrough));
+    default:
+        break;
+    }
+#undef KIPC_COPY_MR
+}
+
 /* Call message *m reached receiver `s`: returns the reply capability made
  * in s's space (priority inheritance included), or IPC_CAP_NULL when the
  * caller no longer waits or `s` has no free slot (then the caller's call

@@ -8,11 +8,12 @@
 #include "ksys.h"
 
 #define KIPC_PORTS 16384 /* 10,000 and more for scale scenarios */
+_Static_assert(KIPC_PORTS == KPORT_SLOTS, "kipc_int.h declares the port table");
 
-static struct ipc_port ports[KIPC_PORTS];
-static uint32_t port_gen[KIPC_PORTS];
-static uint32_t port_owner[KIPC_PORTS];
-static struct kobj_table port_table = KOBJ_TABLE(port_owner, port_gen);
+struct ipc_port kport_ports[KIPC_PORTS];
+uint32_t kport_gen[KIPC_PORTS];
+uint32_t kport_owner[KIPC_PORTS];
+static struct kobj_table port_table = KOBJ_TABLE(kport_owner, kport_gen);
 static uint32_t port_next_owned[KIPC_PORTS]; /* the owner's next port + 1, 0: none */
 
 /* Returns the port capability `tok` of `p` names with `rights`, looked up
@@ -20,13 +21,7 @@ static uint32_t port_next_owned[KIPC_PORTS]; /* the owner's next port + 1, 0: no
 struct ipc_port *kport_lookup(struct proc *p, ipc_cap_t tok, unsigned rights, int *err)
 {
     int i = kipc_obj_find(p, tok, IPC_OBJ_PORT, rights, &port_table, err);
-    return i < 0 ? NULL : &ports[i];
-}
-
-struct ipc_port *kport_deref(uint32_t ref)
-{
-    uint32_t i = KOBJ_INDEX(ref);
-    return i < KIPC_PORTS && port_owner[i] && port_gen[i] == KOBJ_GEN(ref) ? &ports[i] : NULL;
+    return i < 0 ? NULL : &kport_ports[i];
 }
 
 uint64_t kport_admit_clock(const struct ipc_port *port)
@@ -49,7 +44,8 @@ long kport_create(struct proc *owner, uint32_t capacity)
         return tok;
     port_next_owned[i] = owner->ports_owned; /* its ports close when it ends */
     owner->ports_owned = i + 1;
-    ipc_port_init(&ports[i], i + 1, &kipc_pool, capacity); /* cannot fail: arguments checked */
+    ipc_port_init(&kport_ports[i], i + 1, &kipc_pool,
+                  capacity); /* cannot fail: arguments checked */
     ktrace(TRC_EV_PORT_CREATE, owner->pid, i + 1, capacity, 0, 0);
     return tok;
 }
@@ -59,9 +55,11 @@ long kport_create(struct proc *owner, uint32_t capacity)
  * waiters were woken. */
 static unsigned kport_shut(uint32_t pid, unsigned i, bool free)
 {
-    for (struct ipc_msgnode *q = ports[i].head; q; q = q->next)
+    for (struct ipc_msgnode *q = kport_ports[i].head; q; q = q->next)
         kipc_call_dropped(&q->msg, IPC_ERR_PORT_CLOSED);
-    unsigned n = ports[i].closed ? 0 : ipc_port_close(&ports[i], kipc_wake_waiter, &ports[i]);
+    unsigned n = kport_ports[i].closed
+                     ? 0
+                     : ipc_port_close(&kport_ports[i], kipc_wake_waiter, &kport_ports[i]);
     ktrace(TRC_EV_PORT_CLOSE, pid, i + 1, n, 0, 0);
     if (free)
         kipc_obj_free(&port_table, i);

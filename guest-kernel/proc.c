@@ -5,14 +5,14 @@
 #include "kernel.h"
 #include "user/ulib.h"
 
-static struct proc procs[NPROC]; /* .bss: zero-filled by the host's loader */
+struct proc proc_table[NPROC]; /* .bss: zero-filled by the host's loader */
 static uint32_t next_pid = 1;
 static unsigned slots_used; /* slots at or above it were never used */
 static unsigned free_hint;  /* no slot below it is free */
 
 struct proc *proc_slot(unsigned i)
 {
-    return i < NPROC ? &procs[i] : NULL;
+    return i < NPROC ? &proc_table[i] : NULL;
 }
 
 unsigned proc_slots_used(void)
@@ -25,10 +25,11 @@ struct proc *proc_by_pid(uint32_t pid)
     /* Slots are not reused (an ended process keeps its slot), so pid n
      * is in slot n - 1 unless a creation failed half-way; look there
      * first. */
-    struct proc *p = pid && pid <= slots_used && procs[pid - 1].pid == pid ? &procs[pid - 1] : NULL;
+    struct proc *p =
+        pid && pid <= slots_used && proc_table[pid - 1].pid == pid ? &proc_table[pid - 1] : NULL;
     for (unsigned i = 0; !p && pid && i < slots_used; i++)
-        if (procs[i].pid == pid)
-            p = &procs[i];
+        if (proc_table[i].pid == pid)
+            p = &proc_table[i];
     if (p && (p->state == PROC_READY || p->state == PROC_RUNNING || p->state == PROC_BLOCKED))
         return p;
     return NULL;
@@ -38,8 +39,8 @@ unsigned proc_live_count(void)
 {
     unsigned n = 0;
     for (unsigned i = 0; i < slots_used; i++)
-        if (procs[i].state == PROC_READY || procs[i].state == PROC_RUNNING ||
-            procs[i].state == PROC_BLOCKED)
+        if (proc_table[i].state == PROC_READY || proc_table[i].state == PROC_RUNNING ||
+            proc_table[i].state == PROC_BLOCKED)
             n++;
     return n;
 }
@@ -68,13 +69,13 @@ struct proc *proc_create(const char *name, unsigned prio, uintptr_t entry, uintp
 {
     struct proc *p = NULL;
     for (unsigned i = free_hint; i < NPROC && !p; i++)
-        if (procs[i].state == PROC_FREE)
-            p = &procs[i];
+        if (proc_table[i].state == PROC_FREE)
+            p = &proc_table[i];
     if (!p || prio >= NPRIO)
         return NULL;
-    free_hint = (unsigned)(p - procs); /* stays if this creation fails */
-    if ((unsigned)(p - procs) >= slots_used)
-        slots_used = (unsigned)(p - procs) + 1;
+    free_hint = (unsigned)(p - proc_table); /* stays if this creation fails */
+    if ((unsigned)(p - proc_table) >= slots_used)
+        slots_used = (unsigned)(p - proc_table) + 1;
     /* The stack pages must be contiguous: allocate them in a row. */
     uintptr_t lo = 0, prev = 0;
     for (unsigned i = 0; i < USTACK_PAGES; i++) {

@@ -8,6 +8,7 @@ struct runq {
 };
 
 static struct runq runq[NPRIO];
+uint32_t sched_ready_bits; /* bit q: runq[q] is not empty */
 struct proc *current;
 static uint64_t slice_end;          /* cycle the running process's time slice ends */
 static uint32_t (*all_ended)(void); /* sched_on_all_ended: the exit code */
@@ -27,6 +28,7 @@ void sched_enqueue(struct proc *p)
     else
         q->head = p;
     q->tail = p;
+    sched_ready_bits |= 1u << p->prio;
 }
 
 /* Returns the next ready process, off its queue, or NULL. */
@@ -37,8 +39,10 @@ static struct proc *sched_pick(void)
         struct proc *p = q->head;
         if (p) {
             q->head = p->next;
-            if (!q->head)
+            if (!q->head) {
                 q->tail = NULL;
+                sched_ready_bits &= ~(1u << prio);
+            }
             p->next = NULL;
             return p;
         }
@@ -67,10 +71,7 @@ bool sched_slice_over(uint64_t now)
 
 bool sched_ready_above(unsigned prio)
 {
-    for (unsigned q = prio + 1; q < NPRIO; q++)
-        if (runq[q].head)
-            return true;
-    return false;
+    return sched_ready_above_inline(prio);
 }
 
 void sched_next(enum trc_switch_reason why)

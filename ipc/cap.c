@@ -26,7 +26,7 @@ _Static_assert(offsetof(struct ipc_cspace, own) + offsetof(struct ipc_cnode, bas
 /* Returns the reference of slot `index` of CNode `cn`. */
 static ipc_slotref_t cap_ref(const struct ipc_cnode *cn, uint32_t index)
 {
-    return ((ipc_slotref_t)cn->id << 16) | (index & 0xffffu);
+    return ipc_cap_ref(cn, index);
 }
 
 /* Returns the CNode of reference `r`. */
@@ -51,7 +51,7 @@ static uint32_t cap_addr(const struct ipc_cnode *cn, uint32_t index)
 /* Returns a mask of the `bits` low bits (bits <= 24). */
 static uint32_t cap_mask(unsigned bits)
 {
-    return (1u << bits) - 1u;
+    return ipc_cap_mask(bits);
 }
 
 /* Returns true if `sys` and `cs` are non-NULL and `cs` is attached to
@@ -69,61 +69,12 @@ static bool cap_cache_ok(const struct ipc_capcache *c)
     return c->lines != NULL && c->size != 0 && (c->size & (c->size - 1u)) == 0;
 }
 
-/* Returns the line of cache `c` that token `tok` of space `id` uses: a
- * fixed function of (id, tok) only. Consecutive slots of one CNode at one
- * generation land on consecutive lines, so a working set no larger than
- * the cache does not conflict with itself; slots whose addresses differ
- * by a multiple of the cache size (the same index in two CNodes of 2^k
- * slots, k >= log2(size)) share a line. */
-static uint32_t cap_line(const struct ipc_capcache *c, uint16_t id, ipc_cap_t tok)
-{
-    uint32_t h = ipc_tok_index(tok);
-    h += (uint32_t)id * 0x9e3779b1u;
-    h += ipc_tok_gen(tok) * 0x85ebca6bu;
-    return h & (c->size - 1u);
-}
-
 /* Reports event `ev` to the observer, if there is one. */
 static void cap_event(const struct ipc_capsys *sys, enum ipc_cap_event ev, unsigned core,
                       uint16_t id, ipc_cap_t tok, uint32_t obj)
 {
     if (sys->event != NULL)
         sys->event(sys->ctx, ev, core, id, tok, obj);
-}
-
-/* The walk (seL4's resolveAddressBits): resolves the 24-bit address
- * `addr` from `cn`, level by level: the guard bits must equal the CNode's
- * guard, the index bits pick a slot, a CNode capability continues with
- * the bits left. Returns the slot where it ends, with *ref set, or NULL
- * when a guard differs, an index is beyond a CNode's slots, the walk ends
- * on a CNode capability, or bits are left after a capability that are
- * not zero. Each CNode's place in the address (its `shift`, the bits
- * below its index) is fixed when it is attached, where its guard and
- * radix fit the bits its parent leaves, so a level costs two shifts, two
- * masks and three compares. */
-static inline __attribute__((always_inline)) struct ipc_slot *cap_walk(const struct ipc_capsys *sys,
-                                                                       const struct ipc_cnode *cn,
-                                                                       uint32_t addr,
-                                                                       ipc_slotref_t *ref)
-{
-    for (;;) {
-        unsigned n = cn->shift; /* the bits left below this level */
-        if (((addr >> (n + cn->radix)) & cap_mask(cn->guard_bits)) != cn->guard)
-            return NULL;
-        uint32_t i = (addr >> n) & cap_mask(cn->radix);
-        if (i >= cn->nslots)
-            return NULL;
-        struct ipc_slot *s = &cn->slots[i];
-        if (s->type != IPC_OBJ_CNODE) {
-            if ((addr & cap_mask(n)) != 0)
-                return NULL;
-            *ref = cap_ref(cn, i);
-            return s;
-        }
-        if (n == 0)
-            return NULL;
-        cn = sys->cnodes[s->obj];
-    }
 }
 
 /* The full lookup behind every public entry: returns IPC_OK with *out set
@@ -138,9 +89,8 @@ static int cap_find(const struct ipc_capsys *sys, const struct ipc_cspace *cs, i
 {
     if (!ipc_tok_well_formed(tok))
         return IPC_ERR_INVALID_CAP;
-    struct ipc_slot *s = cap_walk(sys, cs->root, ipc_tok_index(tok), ref);
-    if (s == NULL || s->type == IPC_OBJ_NONE || s->gen != ipc_tok_gen(tok) ||
-        s->type != ipc_tok_type(tok))
+    struct ipc_slot *s = ipc_cap_walk(sys, cs->root, ipc_tok_index(tok), ref);
+    if (!ipc_cap_slot_holds(s, tok))
         return IPC_ERR_INVALID_CAP;
     if (type != IPC_OBJ_NONE && type != s->type)
         return IPC_ERR_INVALID_CAP;
@@ -218,7 +168,7 @@ static void cap_invalidate(struct ipc_capsys *sys, uint16_t id, ipc_cap_t tok)
         struct ipc_capcache *c = &sys->caches[i];
         if (!cap_cache_ok(c))
             continue;
-        struct ipc_capcache_line *l = &c->lines[cap_line(c, id, tok)];
+        struct ipc_capcache_line *l = &c->lines[ipc_capcache_line_of(c, id, tok)];
         if (l->cspace != id || l->tok != tok)
             continue;
         l->cspace = 0;
@@ -551,7 +501,7 @@ struct ipc_slot *ipc_cspace_slot(const struct ipc_capsys *sys, const struct ipc_
     if (!cap_attached(sys, cs) || addr > IPC_TOK_INDEX_MASK || addr == IPC_TOK_INDEX_REPLY)
         return NULL;
     ipc_slotref_t ref;
-    struct ipc_slot *s = cap_walk(sys, cs->root, addr, &ref);
+    struct ipc_slot *s = ipc_cap_walk(sys, cs->root, addr, &ref);
     if (levels != NULL && s != NULL) {
         /* Count the CNodes from the root to the slot's, along the path. */
         const struct ipc_cnode *cn = cap_ref_cnode(sys, ref), *c = cs->root;
@@ -688,7 +638,7 @@ int ipc_cap_lookup_cached(struct ipc_capsys *sys, unsigned core, const struct ip
         !cap_cache_ok(&sys->caches[core]))
         return IPC_ERR_INVALID_ARG;
     struct ipc_capcache *c = &sys->caches[core];
-    struct ipc_capcache_line *l = &c->lines[cap_line(c, cs->id, tok)];
+    struct ipc_capcache_line *l = &c->lines[ipc_capcache_line_of(c, cs->id, tok)];
     unsigned t = (unsigned)type;
     if (l->cspace == cs->id && l->tok == tok) {
         struct ipc_slot *s = l->slot;

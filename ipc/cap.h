@@ -248,4 +248,127 @@ int ipc_cap_delete(struct ipc_capsys *sys, struct ipc_cspace *cs, ipc_cap_t tok)
 unsigned ipc_cap_descendants(const struct ipc_capsys *sys, const struct ipc_cspace *cs,
                              ipc_cap_t tok);
 
+/* ---- The walk and the cache's line, shared by the lookups in cap.c and
+ * the kernel's fast path (ipc_cap_lookup_fast, inlined there). ---- */
+
+/* Returns a mask of the `bits` low bits (bits <= 24). */
+static inline uint32_t ipc_cap_mask(unsigned bits)
+{
+    return (1u << bits) - 1u;
+}
+
+/* Returns the reference of slot `index` of CNode `cn`. */
+static inline ipc_slotref_t ipc_cap_ref(const struct ipc_cnode *cn, uint32_t index)
+{
+    return ((ipc_slotref_t)cn->id << 16) | (index & 0xffffu);
+}
+
+/* The walk (seL4's resolveAddressBits): resolves the 24-bit address
+ * `addr` from `cn`, level by level: the guard bits must equal the CNode's
+ * guard, the index bits pick a slot, a CNode capability continues with
+ * the bits left. Returns the slot where it ends, with *ref set, or NULL
+ * when a guard differs, an index is beyond a CNode's slots, the walk ends
+ * on a CNode capability, or bits are left after a capability that are
+ * not zero. Each CNode's place in the address (its `shift`, the bits
+ * below its index) is fixed when it is attached, where its guard and
+ * radix fit the bits its parent leaves, so a level costs two shifts, two
+ * masks and three compares. */
+static inline __attribute__((always_inline)) struct ipc_slot *
+ipc_cap_walk(const struct ipc_capsys *sys, const struct ipc_cnode *cn, uint32_t addr,
+             ipc_slotref_t *ref)
+{
+    for (;;) {
+        unsigned n = cn->shift; /* the bits left below this level */
+        if (((addr >> (n + cn->radix)) & ipc_cap_mask(cn->guard_bits)) != cn->guard)
+            return NULL;
+        uint32_t i = (addr >> n) & ipc_cap_mask(cn->radix);
+        if (i >= cn->nslots)
+            return NULL;
+        struct ipc_slot *s = &cn->slots[i];
+        if (s->type != IPC_OBJ_CNODE) {
+            if ((addr & ipc_cap_mask(n)) != 0)
+                return NULL;
+            *ref = ipc_cap_ref(cn, i);
+            return s;
+        }
+        if (n == 0)
+            return NULL;
+        cn = sys->cnodes[s->obj];
+    }
+}
+
+/* Returns true if slot `s` (where the walk for `tok` ended, or NULL) holds
+ * what `tok` names: not empty, the token's generation and type. */
+static inline bool ipc_cap_slot_holds(const struct ipc_slot *s, ipc_cap_t tok)
+{
+    return s != NULL && s->type != IPC_OBJ_NONE && s->gen == ipc_tok_gen(tok) &&
+           s->type == ipc_tok_type(tok);
+}
+
+/* Returns the line of cache `c` that token `tok` of space `id` uses: a
+ * fixed function of (id, tok) only. Consecutive slots of one CNode at one
+ * generation land on consecutive lines, so a working set no larger than
+ * the cache does not conflict with itself; slots whose addresses differ
+ * by a multiple of the cache size (the same index in two CNodes of 2^k
+ * slots, k >= log2(size)) share a line. */
+static inline uint32_t ipc_capcache_line_of(const struct ipc_capcache *c, uint16_t id,
+                                            ipc_cap_t tok)
+{
+    uint32_t h = ipc_tok_index(tok);
+    h += (uint32_t)id * 0x9e3779b1u;
+    h += ipc_tok_gen(tok) * 0x85ebca6bu;
+    return h & (c->size - 1u);
+}
+
+/* The kernel fast path's lookup (seL4's lookup_fp, with this kernel's
+ * cache in front): what ipc_cap_lookup_cached(sys, core, cs, tok, type,
+ * rights) answers with IPC_OK, from cache `c` (the core's, usable) and the
+ * attached space `cs`, but without changing anything: returns the slot
+ * with *line the cache line and *hit whether it answered, or NULL where
+ * the cached lookup would fail (the caller then takes its slow path, which
+ * looks up again and reports the error). Neither counts nor fills: the
+ * caller does that with ipc_cap_lookup_fast_commit once it is past its
+ * last check, so a lookup is counted once whichever path ends up doing it.
+ * Observers hear nothing (hits and misses are only counted). */
+static inline __attribute__((always_inline)) struct ipc_slot *
+ipc_cap_lookup_fast(const struct ipc_capsys *sys, const struct ipc_capcache *c,
+                    const struct ipc_cspace *cs, ipc_cap_t tok, enum ipc_obj_type type,
+                    unsigned rights, struct ipc_capcache_line **line, bool *hit)
+{
+    struct ipc_capcache_line *l = &c->lines[ipc_capcache_line_of(c, cs->id, tok)];
+    struct ipc_slot *s;
+    *hit = l->cspace == cs->id && l->tok == tok;
+    if (*hit) {
+        s = l->slot;
+    } else {
+        ipc_slotref_t ref;
+        if (!ipc_tok_well_formed(tok))
+            return NULL;
+        s = ipc_cap_walk(sys, cs->root, ipc_tok_index(tok), &ref);
+        if (!ipc_cap_slot_holds(s, tok))
+            return NULL;
+    }
+    if (s->type != (unsigned)type || (rights & ~(unsigned)s->rights) != 0)
+        return NULL;
+    *line = l;
+    return s;
+}
+
+/* Counts the lookup ipc_cap_lookup_fast answered with slot `s` from line
+ * `l` of cache `c` (hit or miss) and, on a miss, fills the line, exactly
+ * as ipc_cap_lookup_cached does. Returns nothing. */
+static inline void ipc_cap_lookup_fast_commit(struct ipc_capcache *c, struct ipc_capcache_line *l,
+                                              const struct ipc_cspace *cs, ipc_cap_t tok,
+                                              struct ipc_slot *s, bool hit)
+{
+    if (hit) {
+        c->hits++;
+        return;
+    }
+    c->misses++;
+    l->tok = tok;
+    l->cspace = cs->id;
+    l->slot = s;
+}
+
 #endif

@@ -406,10 +406,67 @@ static unsigned x86_syscall_length(struct emu_core *c, uint64_t rip)
     return 0;
 }
 
-/* UC_HOOK_INSN for `syscall`: Unicorn skips the instruction, the CPU raises
- * #UD while EFER.SCE is clear (it is: the kernel uses `int $0x80`; 2.1.1
- * could set SCE, but `syscall` would still never enter LSTAR, see
- * docs/machine.md). Deliver that #UD. */
+/* The MSRs `syscall` reads, and the RFLAGS bits it may clear here. */
+#define X86_MSR_STAR 0xc0000081u
+#define X86_MSR_LSTAR 0xc0000082u
+#define X86_MSR_FMASK 0xc0000084u
+#define FL_DF 0x400u
+#define FL_ARITH 0x8d5u /* CF PF AF ZF SF OF: QEMU keeps them in cc_src */
+/* Segment-descriptor type bits QEMU's helper_syscall sets (cpu.h). */
+#define DESC_A_MASK (1u << 8)
+#define DESC_R_MASK (1u << 9) /* code: readable */
+#define DESC_W_MASK (1u << 9) /* data: writable */
+
+/* Does what the CPU does for a `syscall` of `len` bytes at b->head.eip
+ * from CPL 3 in 64-bit mode with EFER.SCE set (Intel SDM vol. 2B SYSCALL;
+ * QEMU's helper_syscall, which Unicorn 2.1.1 replaces by the hook): RCX =
+ * the next RIP, R11 = RFLAGS (RF clear), RFLAGS &= ~(FMASK | RF), CS =
+ * STAR[47:32] & ~3 and SS = that + 8, both flat with DPL 0 (so CPL 0),
+ * RIP = LSTAR. No descriptor table, no stack switch, nothing in memory.
+ * Stores the state back and reports the trap entry; returns nothing (a
+ * failure is recorded on the core). */
+static void x86_syscall_enter(struct machine *m, struct emu_core *c, struct x86_board *b,
+                              unsigned len)
+{
+    struct x86q_head *h = &b->head;
+    uc_x86_msr star = {.rid = X86_MSR_STAR}, lstar = {.rid = X86_MSR_LSTAR},
+               fmask = {.rid = X86_MSR_FMASK};
+    uint64_t rflags;
+    if (!x86_read(m, c, UC_X86_REG_MSR, &star) || !x86_read(m, c, UC_X86_REG_MSR, &lstar) ||
+        !x86_read(m, c, UC_X86_REG_MSR, &fmask) || !x86_read(m, c, UC_X86_REG_RFLAGS, &rflags))
+        return;
+    if (!(h->hflags & HF_CS64_MASK) || (h->hflags & HF_MPX_EN_MASK)) {
+        machine_emu_failure(m, c, "x86_64: `syscall` outside 64-bit mode is not emulated");
+        return;
+    }
+    if (fmask.value & FL_ARITH) {
+        machine_emu_failure(m, c, "x86_64: an FMASK that clears arithmetic flags is not emulated");
+        return;
+    }
+    h->regs[X86_RCX] = h->eip + len;
+    h->regs[11] = rflags & ~(uint64_t)FL_RF; /* R11 */
+    h->eflags &= ~(fmask.value | FL_RF);
+    if (fmask.value & FL_DF)
+        h->df = 1; /* QEMU keeps DF apart: +1 is clear */
+    uint32_t sel = (uint32_t)(star.value >> 32) & 0xfffcu;
+    const uint32_t flat = DESC_G_MASK | DESC_P_MASK | DESC_S_MASK | DESC_A_MASK;
+    x86_uc_load_seg_cache(h, X86_CS, sel, 0, 0xffffffffu,
+                          flat | DESC_CS_MASK | DESC_R_MASK | DESC_L_MASK);
+    x86_uc_load_seg_cache(h, X86_SS, (sel + 8) & 0xfffcu, 0, 0xffffffffu,
+                          flat | DESC_B_MASK | DESC_W_MASK);
+    /* Unicorn adds the instruction's length to RIP after the hook. */
+    h->eip = lstar.value - len;
+    if (!x86_state_store(m, c, b))
+        return;
+    machine_trap_entry(m, c, false);
+}
+
+/* UC_HOOK_INSN for `syscall`: Unicorn 2.1.1 calls only the hook (never
+ * LSTAR, never #UD) and adds the instruction's length to RIP after it
+ * (tests/emu/test_unicorn_facts.c). As the CPU: from CPL 3 with EFER.SCE
+ * set, enter the kernel at LSTAR (x86_syscall_enter); with SCE clear, #UD
+ * (bare programs of `ipcemu exec`, and a kernel that does not use it);
+ * from the kernel, a kernel fault (the kernel never makes one). */
 static void x86_syscall_hook(uc_engine *uc, void *user)
 {
     struct emu_core *c = user;
@@ -419,10 +476,6 @@ static void x86_syscall_hook(uc_engine *uc, void *user)
     if (!x86_state_load(m, c, b))
         return;
     const struct x86q_head *h = &b->head;
-    if (h->efer & EFER_SCE) {
-        machine_emu_failure(m, c, "x86_64: `syscall` with EFER.SCE set is not emulated");
-        return;
-    }
     if ((h->hflags & HF_CPL_MASK) != 3) {
         x86_kernel_trap(m, c, X86_VEC_UD, false, h->eip, 0, 0);
         return;
@@ -433,7 +486,10 @@ static void x86_syscall_hook(uc_engine *uc, void *user)
                             (unsigned long long)h->eip);
         return;
     }
-    x86_enter(m, c, b, X86_VEC_UD, X86_SRC_EXC, 0, h->eip, len);
+    if (h->efer & EFER_SCE)
+        x86_syscall_enter(m, c, b, len);
+    else
+        x86_enter(m, c, b, X86_VEC_UD, X86_SRC_EXC, 0, h->eip, len);
 }
 
 /* Releases the board of core c (hooks, context). */

@@ -721,14 +721,16 @@ static void hook_syscall(uc_engine *uc, void *user)
     struct probe *p = user;
     p->insn_calls++;
     p->hook_pc = reg(uc, UC_X86_REG_RIP);
+    uc_x86_msr lstar = {.rid = 0xc0000082};
+    p->mem_addr[0] = uc_reg_read(uc, UC_X86_REG_MSR, &lstar) == UC_ERR_OK ? lstar.value : 0;
     if (p->redirect_to)
         set_reg(uc, UC_X86_REG_RIP, p->redirect_to);
 }
 
-/* machine/arch/x86_64.c (x86_syscall_hook, x86_enter's `len`): `syscall`
- * calls UC_HOOK_INSN with RIP at the instruction, and Unicorn adds the
- * instruction's length (2) to RIP after the hook, also to a RIP the hook
- * wrote. */
+/* machine/arch/x86_64.c (x86_syscall_hook, x86_syscall_enter): `syscall`
+ * calls UC_HOOK_INSN, RIP at it, LSTAR readable, then adds its length (2)
+ * to RIP, even to one the hook wrote; with EFER.SCE clear or set alike it
+ * never enters LSTAR, raises no #UD, leaves RCX, R11 and CS alone. */
 static void x86_syscall_hook_rip_then_plus_2(void **state)
 {
     (void)state;
@@ -739,17 +741,26 @@ static void x86_syscall_hook_rip_then_plus_2(void **state)
         0x48, 0xff, 0xc1, /* inc rcx (BASE+6) */
         0xf4,             /* hlt */
     };
-    struct probe p = {.redirect_to = BASE + 6 - 2};
-    uc_engine *uc = open_x86(code, sizeof code);
-    uc_hook h;
-    assert_int_equal(uc_hook_add(uc, &h, UC_HOOK_INSN, hook_syscall, &p, 1, 0, UC_X86_INS_SYSCALL),
-                     UC_ERR_OK);
-    assert_int_equal(uc_emu_start(uc, BASE, 0, 0, 0), UC_ERR_OK);
-    assert_int_equal(p.insn_calls, 1);
-    assert_int_equal(p.hook_pc, BASE);
-    assert_int_equal(reg(uc, UC_X86_REG_RBX), 0);
-    assert_int_equal(reg(uc, UC_X86_REG_RCX), 1);
-    uc_close(uc);
+    for (uint64_t sce = 0; sce <= 1; sce++) {
+        struct probe p = {.redirect_to = BASE + 6 - 2};
+        uc_engine *uc = open_x86(code, sizeof code);
+        uc_hook h;
+        uc_x86_msr efer = {.rid = 0xc0000080, .value = 0x500 | sce}, /* LME, LMA (reset) */
+            lstar = {.rid = 0xc0000082, .value = BASE + 2};
+        assert_int_equal(uc_reg_write(uc, UC_X86_REG_MSR, &efer), UC_ERR_OK);
+        assert_int_equal(uc_reg_write(uc, UC_X86_REG_MSR, &lstar), UC_ERR_OK);
+        set_reg(uc, UC_X86_REG_R11, 0x77);
+        assert_int_equal(
+            uc_hook_add(uc, &h, UC_HOOK_INSN, hook_syscall, &p, 1, 0, UC_X86_INS_SYSCALL),
+            UC_ERR_OK);
+        add_hook(uc, UC_HOOK_INTR, hook_intr, &p);
+        assert_int_equal(uc_emu_start(uc, BASE, 0, 0, 0), UC_ERR_OK);
+        assert_true(p.insn_calls == 1 && p.intr_calls == 0 && p.hook_pc == BASE);
+        assert_int_equal(p.mem_addr[0], BASE + 2);
+        assert_true(reg(uc, UC_X86_REG_RBX) == 0 && reg(uc, UC_X86_REG_RCX) == 1);
+        assert_true(reg(uc, UC_X86_REG_R11) == 0x77 && (reg(uc, UC_X86_REG_CS) & 3) == 0);
+        uc_close(uc);
+    }
 }
 
 /* machine/arch/x86_64.c (x86_state_store patches hflags and the CS/SS

@@ -29,6 +29,8 @@ _Static_assert(__builtin_offsetof(struct arch_regs, pstate) == ARCH_REGS_PSTATE,
  * arch_ipc_reg, arch.h; < ARCH_IPC_NREGS) lives in: x[n] is word n
  * (usys.S: cap x0, info x1, MR0..7 x2..x7 x9 x10, aux x11, badge x12). A
  * constant `which` folds to a constant offset. */
+/* The word of struct arch_regs the system-call result goes in (x0). */
+#define ARCH_RET_WORD 0u
 #define ARCH_IPC_WORD(which)                                                                       \
     ((unsigned)(unsigned char)"\x00\x01\x02\x03\x04\x05\x06\x07\x09\x0a\x0b\x0c"[(which)])
 #endif

@@ -6,6 +6,7 @@
  * privileged instruction, (4) a timer interrupt in a user loop. One console
  * line per passed step; power-off code 0, or the failed step's number. */
 #include "arch.h"
+#include "kfastpath.h"
 #include "abi/devregs.h"
 #include "user/ulib.h"
 
@@ -326,3 +327,6 @@ void kmain(const struct bootinfo *bi)
                    (uintptr_t)&st_secret, 0);
     arch_enter_user(&st_regs);
 }
+
+/* The fast path's entries, which the self-test does not link (kfastpath.h). */
+KFP_SELFTEST_STUBS

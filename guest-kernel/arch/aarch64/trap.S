@@ -10,6 +10,7 @@
  * with DAIF masked, so the current-EL entries only catch what should never
  * happen; they call arch_kernel_exception(), which panics. */
 #include "arch_regs.h"
+#include "kfastpath.h"
 
 /* A current-EL or AArch32 entry: the kernel itself got an exception. */
 .macro KVEC offset
@@ -79,7 +80,26 @@ a64_trap_save:
     mov     sp, x2
     mov     x29, xzr
     mov     x30, xzr
-    bl      arch_trap
+    /* The fast-path dispatch (seL4's lel_syscall): an svc with x8 =
+     * SYS_CALL or SYS_REPLY_RECV goes to kfastpath.c with x0 and x1 (the
+     * capability and the info word, reloaded: UVEC used them) as its
+     * arguments; anything else to arch_trap(frame, kind). */
+    cbnz    x1, 1f                  /* not A64_VEC_SYNC */
+    mrs     x2, esr_el1
+    lsr     x2, x2, #26
+    cmp     x2, #A64_EC_SVC64
+    b.ne    1f
+    cmp     x8, #KFP_SYS_CALL
+    b.eq    2f
+    cmp     x8, #KFP_SYS_REPLY_RECV
+    b.eq    3f
+1:  bl      arch_trap
+    b       arch_halt
+2:  ldp     x0, x1, [x0]
+    bl      fastpath_call
+    b       arch_halt
+3:  ldp     x0, x1, [x0]
+    bl      fastpath_reply_recv
     b       arch_halt
     .size a64_trap_save, . - a64_trap_save
 

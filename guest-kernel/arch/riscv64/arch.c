@@ -109,7 +109,7 @@ void rv_trap(struct arch_regs *frame)
             t.kind = TRAP_IRQ;
     } else if (cause == RV_EXC_ECALL_U) {
         t.kind = TRAP_SYSCALL;
-        frame->pc += 4; /* ecall has no compressed form */
+        t.pc = frame->pc - 4; /* trap.S stepped past the ecall (no compressed form) */
     } else if (cause == RV_EXC_ILLEGAL) {
         t.kind = TRAP_UNDEF;
     } else if (fault_access(cause)) {

@@ -34,6 +34,8 @@ _Static_assert(__builtin_offsetof(struct arch_regs, pc) == ARCH_REGS_PC, "trap.S
  * arch_ipc_reg, arch.h; < ARCH_IPC_NREGS) lives in: x[n] is word n
  * (usys.S: cap a0, info a1, MR0..7 a2..a6 t0 t1 t2, aux t3, badge t4). A
  * constant `which` folds to a constant offset. */
+/* The word of struct arch_regs the system-call result goes in (a0). */
+#define ARCH_RET_WORD 10u
 #define ARCH_IPC_WORD(which)                                                                       \
     ((unsigned)(unsigned char)"\x0a\x0b\x0c\x0d\x0e\x0f\x10\x05\x06\x07\x1c\x1d"[(which)])
 #endif

@@ -13,6 +13,7 @@
  * One "selftest: <step> ok" line per step; the power device gets 0 when
  * all passed, else the failed step's number. */
 #include "arch.h"
+#include "kfastpath.h"
 #include "abi/devregs.h"
 #include "rv_csr.h"
 
@@ -393,3 +394,6 @@ void kmain(const struct bootinfo *b)
     ((volatile uint32_t *)(uintptr_t)b->intc_base)[INTC_TGT_ENABLE(0) / 4] = 1u << INTC_LINE_TIMER;
     st_run_user(user_syscall, 0);
 }
+
+/* The fast path's entries, which the self-test does not link (kfastpath.h). */
+KFP_SELFTEST_STUBS

@@ -7,6 +7,7 @@
  * trap itself; if it did, rv_trap would panic). */
 #include "arch_regs.h"
 #include "rv_csr.h"
+#include "kfastpath.h"
 
     .section .text, "ax"
 
@@ -51,14 +52,32 @@ rv_trap_entry:
     csrr    t1, sscratch
     sd      t1, 40(t0)              /* the user's t0 (x5) */
     csrr    t1, sepc
-    sd      t1, ARCH_REGS_PC(t0)
     csrw    sscratch, t0            /* current->regs again */
     la      sp, __kstack_top
-    mv      a0, t0
+    /* The fast-path dispatch (seL4's handle_syscall): an ecall's return
+     * address is past it (it has no compressed form); a7 = SYS_CALL or
+     * SYS_REPLY_RECV goes to kfastpath.c with a0 and a1 (the capability
+     * and the info word) untouched; anything else to rv_trap(frame). */
+    csrr    t2, scause
+    li      t3, RV_EXC_ECALL_U
+    bne     t2, t3, 1f
+    addi    t1, t1, 4
+    sd      t1, ARCH_REGS_PC(t0)
+    li      t3, KFP_SYS_CALL
+    beq     a7, t3, 2f
+    li      t3, KFP_SYS_REPLY_RECV
+    beq     a7, t3, 3f
+    j       4f
+1:  sd      t1, ARCH_REGS_PC(t0)
+4:  mv      a0, t0
     call    rv_trap
-1:
+    j       5f
+2:  call    fastpath_call
+    j       5f
+3:  call    fastpath_reply_recv
+5:
     wfi
-    j       1b
+    j       5b
     .size rv_trap_entry, . - rv_trap_entry
 
 /* void arch_enter_user(const struct arch_regs *r): sscratch = r (the next

@@ -6,8 +6,11 @@
  * the running process's saved registers (struct proc.regs), where every
  * trap from user mode pushes its frame (trap.S). IDT: vectors
  * 0-31 (exceptions) and 32 (the timer) are DPL-0 interrupt gates (IF is
- * cleared on entry: the kernel runs with interrupts masked); vector 0x80,
- * the system call, is a DPL-3 interrupt gate. */
+ * cleared on entry: the kernel runs with interrupts masked); vector 0x80
+ * (`int $0x80`) is a DPL-3 interrupt gate. The system call is `syscall`
+ * (EFER.SCE, STAR, LSTAR = x86_syscall_entry, FMASK clears IF), whose
+ * frame trap.S builds in the same place with vector 0x80, and returns with
+ * sysretq. */
 #include <stddef.h>
 
 #include "arch.h"
@@ -27,6 +30,11 @@ struct x86_tss {
 _Static_assert(sizeof(struct x86_tss) == 104, "64-bit TSS");
 _Static_assert(offsetof(struct x86_tss, rsp) == 4, "trap.S X86_TSS_RSP0");
 _Static_assert(sizeof(struct arch_regs) == 176, "trap.S X86_REGS_SIZE");
+_Static_assert(offsetof(struct arch_regs, error) == 128 && offsetof(struct arch_regs, rip) == 136 &&
+                   offsetof(struct arch_regs, rflags) == 152 &&
+                   offsetof(struct arch_regs, rsp) == 160,
+               "trap.S X86_REGS_ERROR, _RIP, _RFLAGS, _RSP");
+_Static_assert(X86_SEL_UDATA == 0x1b && X86_SEL_UCODE == 0x23, "trap.S X86_SEL_UDATA_, _UCODE_");
 
 /* A 64-bit IDT gate. */
 struct x86_gate {
@@ -56,6 +64,7 @@ struct x86_dtr {
 extern char __kstack_top[];
 extern const uint64_t x86_stub_table[X86_NSTUBS]; /* trap.S */
 extern char x86_stub_syscall[];                   /* trap.S */
+extern char x86_syscall_entry[];                  /* trap.S, LSTAR */
 
 static uint64_t gdt[X86_GDT_ENTRIES] __attribute__((aligned(16)));
 /* Global for arch_enter_user (trap.S), which points RSP0 at the end of the
@@ -147,6 +156,12 @@ void arch_init(const struct bootinfo *bi)
     if (cpu_has_nx())
         x86_wrmsr(X86_MSR_EFER, x86_rdmsr(X86_MSR_EFER) | X86_EFER_NXE);
     x86_nx_enabled = (x86_rdmsr(X86_MSR_EFER) & X86_EFER_NXE) != 0;
+
+    /* `syscall` / `sysretq` (trap.S x86_syscall_entry, arch_enter_user). */
+    x86_wrmsr(X86_MSR_STAR, X86_STAR);
+    x86_wrmsr(X86_MSR_LSTAR, (uintptr_t)x86_syscall_entry);
+    x86_wrmsr(X86_MSR_FMASK, X86_FMASK);
+    x86_wrmsr(X86_MSR_EFER, x86_rdmsr(X86_MSR_EFER) | X86_EFER_SCE);
 }
 
 /* Returns the access a page fault with error code `err` at `pc` made.
@@ -172,7 +187,7 @@ void x86_trap(struct arch_regs *frame)
     };
     switch (frame->vector) {
     case X86_VEC_SYSCALL:
-        /* The CPU pushed the address after `int $0x80` (2 bytes). */
+        /* The saved RIP is after `syscall` or `int $0x80` (2 bytes each). */
         t.kind = TRAP_SYSCALL;
         t.pc = frame->rip - 2;
         break;

@@ -28,6 +28,9 @@ _Static_assert(sizeof(struct arch_regs) == 22 * 8, "trap.S builds this frame");
 _Static_assert(__builtin_offsetof(struct arch_regs, rdi) == 9 * 8, "ARCH_IPC_WORD: cap");
 _Static_assert(__builtin_offsetof(struct arch_regs, rdx) == 11 * 8, "ARCH_IPC_WORD: MR0");
 _Static_assert(__builtin_offsetof(struct arch_regs, rbx) == 13 * 8, "ARCH_IPC_WORD: MR4");
+/* The word of struct arch_regs the system-call result goes in (rax). */
+#define ARCH_RET_WORD 14u
+_Static_assert(__builtin_offsetof(struct arch_regs, rax) == ARCH_RET_WORD * 8, "ARCH_RET_WORD");
 _Static_assert(sizeof(struct arch_regs) % 16 == 0, "the frame keeps RSP 16-byte aligned");
 
 #endif

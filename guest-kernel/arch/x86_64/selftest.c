@@ -3,9 +3,10 @@
  * (not with the neutral kernel). It proves on the installed Unicorn that
  * the host's trap emulation (machine/arch/x86_64.c) and the kernel's entry
  * and return agree with the hardware:
- *   1. `int $0x80` from ring 3 enters vector 0x80 in ring 0 on the TSS
- *      stack, RIP after the instruction, argument registers intact; iretq
- *      resumes after it with the result in RAX;
+ *   1. `syscall` from ring 3 enters x86_syscall_entry (LSTAR) in ring 0,
+ *      which saves a vector-0x80 frame where TSS.RSP0 points, RIP after
+ *      the instruction, argument registers intact; sysretq resumes after
+ *      it with the result in RAX;
  *   2. a load from a kernel-only page is #PF with error code P|U, CR2 = the
  *      address, RIP = the load (and a jump there faults as a fetch);
  *   3. ud2 is #UD and hlt is #GP(0), RIP = the instruction;
@@ -14,6 +15,7 @@
  * One console line per passed step, then power-off with 0; on a failure the
  * reason, then power-off with the step's number. */
 #include "arch.h"
+#include "kfastpath.h"
 #include "abi/devregs.h"
 #include "x86.h"
 
@@ -29,7 +31,7 @@
 #define MIB2 0x200000ULL
 
 long usys_call(long nr, long a0, long a1, long a2); /* usys.S, in libuser.a */
-extern char usys_call_trap[];                       /* the `int $0x80` in it */
+extern char usys_call_trap[];                       /* the `syscall` in it */
 extern char __user_start[], __user_end[], __kernel_end[];
 extern char __kstack_bottom[], __kstack_top[];
 /* Labels inside the user functions below. */
@@ -238,7 +240,7 @@ void trap_from_user(struct arch_regs *f, const struct trap *t)
     case 1: /* the probe call */
         expect(f, t, TRAP_SYSCALL, X86_VEC_SYSCALL, (uintptr_t)usys_call_trap);
         if (f->rip != (uintptr_t)usys_call_trap + 2)
-            fail("pushed RIP is not after int $0x80", f->rip);
+            fail("saved RIP is not after the syscall", f->rip);
         if (arch_syscall_nr(f) != ST_NR_PROBE || arch_syscall_arg(f, 0) != 0xa0 ||
             arch_syscall_arg(f, 1) != 0xa1 || arch_syscall_arg(f, 2) != 0xa2)
             fail("system-call number or arguments changed", arch_syscall_nr(f));
@@ -338,3 +340,6 @@ void kmain(const struct bootinfo *bi)
     step = 1;
     start_user(st_user_syscall, 0);
 }
+
+/* The fast path's entries, which the self-test does not link (kfastpath.h). */
+KFP_SELFTEST_STUBS

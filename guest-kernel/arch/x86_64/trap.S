@@ -12,6 +12,8 @@
  * so the pushes fill the whole struct arch_regs (arch_regs.h), then moves
  * to the top of the kernel stack and calls x86_trap(frame), which never
  * returns. */
+#include "kfastpath.h"
+
     .text
     .code64
 
@@ -19,6 +21,16 @@
  * TSS (arch.c); both checked in arch.c. */
     .set X86_REGS_SIZE, 176
     .set X86_TSS_RSP0, 4
+/* The user selectors (x86.h), the offsets of error and rip in
+ * struct arch_regs (RFLAGS and RSP follow RIP at +16, +24; the sysretq
+ * path reads them relative to the vector, at 120), and the error
+ * code that marks a `syscall` frame
+ * (arch_regs.h); checked in arch.c. */
+    .set X86_SEL_UDATA_, 0x1b
+    .set X86_SEL_UCODE_, 0x23
+    .set X86_REGS_ERROR, 128
+    .set X86_REGS_RIP, 136
+    .set X86_ERROR_SYSRET, -1
 
 /* STUB v: the entry of vector v (an error code is pushed by the CPU for
  * 8, 10-14, 17, 21, 29 and 30), a sized function so that the emulator
@@ -36,15 +48,15 @@ x86_stub_\v:
     .size x86_stub_\v, . - x86_stub_\v
 .endm
 
-    .globl x86_stub_syscall
-.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32
-    STUB \v
-.endr
-    STUB 128
-    .set x86_stub_syscall, x86_stub_128
+/* POPQ r, ...: pops the registers named, in order. */
+.macro POPQ regs:vararg
+    .irp r, \regs
+    popq %\r
+    .endr
+.endm
 
-    .type trap_common, @function
-trap_common:
+/* SAVE_GPRS: the general registers, in struct arch_regs order (reversed). */
+.macro SAVE_GPRS
     pushq %rax
     pushq %rbx
     pushq %rcx
@@ -60,6 +72,72 @@ trap_common:
     pushq %r13
     pushq %r14
     pushq %r15
+.endm
+
+.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32
+    STUB \v
+.endr
+
+/* x86_syscall_entry (LSTAR), the system call: `syscall` (EFER.SCE, STAR,
+ * LSTAR and FMASK set by arch_init) left RCX = the user's RIP after it,
+ * R11 = its RFLAGS, CS/SS the kernel's and IF, TF, DF, AC clear, but did
+ * not switch stacks (seL4's handle_fastsyscall): the user's RSP goes to a
+ * scratch word, RSP to the end of the registers arch_enter_user restored
+ * (TSS.RSP0, as for an interrupt), and the pushes build the same struct
+ * arch_regs an `int $0x80` frame is (vector 0x80), with error code -1:
+ * the mark that arch_enter_user may return with sysretq. Then the
+ * fast-path dispatch (x86_syscall_common). */
+    .balign 16
+    .globl x86_syscall_entry
+    .type x86_syscall_entry, @function
+x86_syscall_entry:
+    mov %rsp, x86_user_rsp(%rip)
+    mov x86_tss+X86_TSS_RSP0(%rip), %rsp
+    pushq $X86_SEL_UDATA_
+    pushq x86_user_rsp(%rip)
+    pushq %r11              /* RFLAGS */
+    pushq $X86_SEL_UCODE_
+    pushq %rcx              /* RIP */
+    pushq $X86_ERROR_SYSRET
+    pushq $128
+    SAVE_GPRS
+    jmp x86_syscall_common
+    .size x86_syscall_entry, . - x86_syscall_entry
+
+/* x86_stub_128, `int $0x80` (kept for programs that use it; it returns with
+ * iretq): the CPU frame, a zero error code, the vector, the registers; then
+ * the fast-path dispatch (seL4's c_handle_syscall): SYS_CALL and
+ * SYS_REPLY_RECV go to kfastpath.c with the capability (rdi) and the info
+ * word (rsi) still in the first two argument registers; anything else to
+ * x86_trap(frame). `call`, not `jmp`: the C entries see the stack
+ * alignment of a call (they never return). */
+    .balign 16
+    .globl x86_stub_syscall
+    .type x86_stub_128, @function
+x86_stub_128:
+    pushq $0
+    pushq $128
+    SAVE_GPRS
+x86_syscall_common:
+    cld                     /* user code may have left DF set */
+    xor %ebp, %ebp
+    mov %rsp, %rbx          /* struct arch_regs * (current->regs) */
+    lea __kstack_top(%rip), %rsp
+    cmp $KFP_SYS_CALL, %rax
+    jne 1f
+    call fastpath_call
+1:  cmp $KFP_SYS_REPLY_RECV, %rax
+    jne 2f
+    call fastpath_reply_recv
+2:  mov %rbx, %rdi
+    call x86_trap
+    ud2                     /* none of them returns */
+    .size x86_stub_128, . - x86_stub_128
+    .set x86_stub_syscall, x86_stub_128
+
+    .type trap_common, @function
+trap_common:
+    SAVE_GPRS
     cld                     /* user code may have left DF set */
     xor %ebp, %ebp
     mov %rsp, %rdi          /* struct arch_regs * (current->regs) */
@@ -69,8 +147,12 @@ trap_common:
     .size trap_common, . - trap_common
 
 /* void arch_enter_user(const struct arch_regs *r): points TSS.RSP0 at the
- * end of r (the next trap saves the registers into r), pops the registers
- * of r and returns to user mode with iretq (r's RIP, CS, RFLAGS, RSP, SS).
+ * end of r (the next trap saves the registers into r) and returns to user
+ * mode with r's registers: with sysretq when r was saved by `syscall`
+ * (error code X86_ERROR_SYSRET) and its RIP is canonical (sysretq to a
+ * non-canonical RIP faults in ring 0), which takes RIP from RCX and RFLAGS
+ * from R11, so those two come back with the values `syscall` gave them;
+ * else with iretq (interrupts, faults, `int $0x80`, a new process).
  * r must be 16-byte aligned (a struct proc's regs). */
     .globl arch_enter_user
     .type arch_enter_user, @function
@@ -78,24 +160,33 @@ arch_enter_user:
     lea X86_REGS_SIZE(%rdi), %rax
     mov %rax, x86_tss+X86_TSS_RSP0(%rip)
     mov %rdi, %rsp
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %r11
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rbp
-    popq %rdi
-    popq %rsi
-    popq %rdx
-    popq %rcx
-    popq %rbx
-    popq %rax
+    cmpq $X86_ERROR_SYSRET, X86_REGS_ERROR(%rdi)
+    jne 2f
+    mov X86_REGS_RIP(%rdi), %rax
+    sar $47, %rax
+    inc %rax
+    cmp $1, %rax            /* canonical: bits 63..47 all 0 or all 1 */
+    ja 2f
+    POPQ r15, r14, r13, r12
+    add $8, %rsp            /* r11: RFLAGS below */
+    POPQ r10, r9, r8, rbp, rdi, rsi, rdx
+    add $8, %rsp            /* rcx: RIP below */
+    POPQ rbx, rax
+    mov 16(%rsp), %rcx      /* RIP (past vector, error code) */
+    mov 32(%rsp), %r11      /* RFLAGS */
+    mov 40(%rsp), %rsp      /* RSP */
+    sysretq
+2:  POPQ r15, r14, r13, r12, r11, r10, r9, r8, rbp, rdi, rsi, rdx, rcx, rbx, rax
     add $16, %rsp           /* vector, error code */
     iretq
     .size arch_enter_user, . - arch_enter_user
+
+/* The user's RSP between `syscall` and the save (one core). */
+    .bss
+    .balign 8
+x86_user_rsp:
+    .quad 0
+    .text
 
 /* The stub addresses by vector, for the IDT (arch.c). */
     .section .rodata

@@ -2,7 +2,8 @@
  * instructions the fault demos execute. Linked into libuser.a (user pages).
  *
  * ABI: rax = number, rdi, rsi, rdx, r10, r8, r9 = arguments, result in rax;
- * the system-call instruction is `int $0x80` (gate DPL 3). */
+ * the system-call instruction is `syscall` (it clobbers rcx and r11, which
+ * carry neither arguments nor IPC registers). */
     .text
     .code64
 
@@ -16,7 +17,7 @@ usys_call:
     mov %rcx, %rdx
     .globl usys_call_trap
 usys_call_trap:             /* the selftest checks the trap PC against this */
-    int $0x80
+    syscall
     ret
     .size usys_call, . - usys_call
 
@@ -64,7 +65,7 @@ usys_ipc:
     mov     72(%r11), %r13
     mov     80(%r11), %r14
     mov     88(%r11), %r15
-    int     $0x80
+    syscall
     pop     %r11
     mov     %rdi, 0(%r11)
     mov     %rsi, 8(%r11)

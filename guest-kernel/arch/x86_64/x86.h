@@ -25,6 +25,18 @@
 #define X86_PCID_MASK 0xfffULL
 #define X86_MSR_EFER 0xc0000080u
 #define X86_EFER_NXE (1ULL << 11)
+#define X86_EFER_SCE (1ULL << 0)
+#define X86_MSR_STAR 0xc0000081u  /* syscall/sysret selectors */
+#define X86_MSR_LSTAR 0xc0000082u /* syscall's 64-bit entry */
+#define X86_MSR_FMASK 0xc0000084u /* RFLAGS bits syscall clears */
+/* STAR: syscall loads CS = 0x08, SS = 0x10; sysretq CS = 0x10 + 16 | 3
+ * (0x23), SS = 0x10 + 8 | 3 (0x1b): the GDT's order. */
+#define X86_STAR ((0x10ULL << 48) | (0x08ULL << 32))
+/* FMASK: IF (the kernel runs with interrupts masked), TF, DF, AC. */
+#define X86_FMASK 0x40700ULL
+/* struct arch_regs.error of a frame `syscall` saved (trap.S): arch_enter_user
+ * returns with sysretq. */
+#define X86_ERROR_SYSRET ((uint64_t)-1)
 
 /* Vectors. */
 #define X86_VEC_UD 6

@@ -1,0 +1,192 @@
+/* guest-kernel/kfastpath.c: the IPC fast path, written as seL4 writes its
+ * own (src/fastpath/fastpath.c). The entry stubs (arch/<arch>/trap.S) save
+ * the user registers straight into the running process's control block
+ * and, for SYS_CALL and SYS_REPLY_RECV, jump here on the kernel stack with
+ * the capability and the info word as the two C arguments; every other
+ * trap goes to the generic path (trap_from_user).
+ *
+ * Each entry is a flat list of checks, each of which falls to the slow
+ * path: today's full system call (syscall_dispatch) re-run from the saved
+ * registers, so every outcome, slow-path reason and trace event of a case
+ * the fast path declines is the generic code's own. Nothing is written
+ * before the POINT OF NO RETURN; after it come only stores that cannot
+ * fail, inlined: the capability cache's count, the message registers the
+ * length fills, the fixed reply slot, the queue link, the switch. What a
+ * case the fast path takes ends in (registers, states, counters, trace
+ * events and their values) is exactly what the generic code's fast
+ * handoff (kcall.c) makes of it. */
+#include "ipc/uapi.h"
+#include "kfastpath.h"
+#include "kipc_int.h"
+
+_Static_assert(KFP_SYS_CALL == SYS_CALL && KFP_SYS_REPLY_RECV == SYS_REPLY_RECV,
+               "kfastpath.h: the numbers the entry stubs compare with");
+
+/* The fast path's trace events (the same ktrace calls, in the same order
+ * and with the same values, as the generic path's for the same call):
+ * one macro, so that they go in one change once the host synthesises
+ * them. */
+#define FP_TRACE(...) ktrace(__VA_ARGS__)
+
+/* cap.lookup's a1 (abi/events.h) for the fixed reply slot (kcall.c). */
+#define FP_LOOKUP_FIXED 2
+
+#define FP_INLINE static inline __attribute__((always_inline))
+
+__attribute__((noreturn)) void fastpath_call(uintptr_t cap, uintptr_t info);
+__attribute__((noreturn)) void fastpath_reply_recv(uintptr_t tok, uintptr_t info);
+
+/* The slow path: the system call in `p`'s saved registers, run by the
+ * generic code from its start (decode, checks, tracing), then back to
+ * user mode (whoever runs next). Never returns. */
+__attribute__((noreturn, noinline, cold)) static void fastpath_slow(struct proc *p)
+{
+    arch_syscall_set_ret(&p->regs, (uintptr_t)syscall_dispatch(&p->regs));
+    arch_enter_user(&p->regs);
+}
+
+/* Returns the trace's message word (kipc_msg_word) of a register message
+ * with info word `info`: opcode and length, no capabilities. */
+FP_INLINE uint64_t fp_msg_word(uint64_t info)
+{
+    return IPC_INFO_OPCODE(info) | (uint64_t)(IPC_INFO_LEN(info) & 0xffffu) << 32;
+}
+
+/* Returns the process whose waiter `w` is. */
+FP_INLINE struct proc *fp_waiter_proc(struct ipc_waiter *w)
+{
+    return (struct proc *)((char *)w - offsetof(struct proc, waiter));
+}
+
+/* Switches straight from `from` to `to` (kcall.c handoff, inlined): `to`
+ * runs the rest of the slice; the timer is re-armed only when `from` now
+ * waits with a deadline. Never returns. */
+FP_INLINE __attribute__((noreturn)) void fp_switch(struct proc *from, struct proc *to)
+{
+    to->state = PROC_RUNNING;
+    ktimeout_set(to, 0);
+    FP_TRACE(TRC_EV_SCHED_SWITCH, to->pid, from->pid, TRC_SWITCH_HANDOFF, 0, 0);
+    FP_TRACE(TRC_EV_ASPACE, to->pid, to->pt_root, to->asid, 0, 0);
+    arch_pt_switch(to->pt_root, to->asid);
+    current = to;
+    if (from->deadline)
+        sched_arm_timer();
+    arch_enter_user(&to->regs);
+}
+
+/* SYS_CALL: the caller `current` sends the message in its registers on
+ * port capability `cap` (info word `info`) to a receiver parked in its
+ * registers, and waits for the reply. Never returns. */
+__attribute__((noreturn)) void fastpath_call(uintptr_t cap, uintptr_t info)
+{
+    struct proc *p = current;
+    struct ipc_capcache *cache = &kipc_capsys.caches[0];
+    struct ipc_capcache_line *line;
+    bool hit;
+    uint64_t len = IPC_INFO_LEN(info);
+    if (len > IPC_INLINE_MAX)
+        fastpath_slow(p);
+    /* The port: SEND on it, open, a filter that takes anything this long,
+     * no rate limit (admission, trivially true). */
+    struct ipc_slot *slot = ipc_cap_lookup_fast(&kipc_capsys, cache, &p->cspace, cap, IPC_OBJ_PORT,
+                                                IPC_RIGHT_SEND, &line, &hit);
+    if (!slot)
+        fastpath_slow(p);
+    struct ipc_port *port = kport_deref(slot->obj);
+    if (!port || port->closed || !(port->filter.flags & IPC_FILTER_ANY) ||
+        len > port->filter.max_len || port->bucket.period)
+        fastpath_slow(p);
+    /* A receiver parked in its registers, not below the caller's
+     * priority, its fixed reply slot free. */
+    struct ipc_waiter *w = port->receivers.head;
+    if (!w)
+        fastpath_slow(p);
+    struct proc *rp = fp_waiter_proc(w);
+    if (!rp->recv_regs || rp->prio < p->prio || rp->caller)
+        fastpath_slow(p);
+
+    /* POINT OF NO RETURN: only stores from here on. */
+    ipc_cap_lookup_fast_commit(cache, line, &p->cspace, cap, slot, hit);
+    FP_TRACE(TRC_EV_SYSCALL, p->pid, SYS_CALL, 0, 0, 0);
+    FP_TRACE(TRC_EV_CAP_LOOKUP, p->pid, cap, hit, 0, 0);
+    ipc_port_take_receiver(port);
+    p->call_seq++;
+    uint32_t obj = kipc_reply_obj(p);
+    ipc_cap_t reply = kipc_fixed_tok(obj);
+    p->reply_wait = true;
+    p->state = PROC_BLOCKED;
+    rp->caller = p; /* the reply capability: the fixed slot */
+    rp->caller_obj = obj;
+    p->reply_cspace = rp->cspace.id;
+    p->reply_tok = reply;
+    arch_set_ipc_reg(&rp->regs, ARCH_IPC_INFO, info);
+    kipc_copy_mrs(&rp->regs, &p->regs, kipc_mr_count(len));
+    arch_set_ipc_reg(&rp->regs, ARCH_IPC_BADGE, p->pid);
+    arch_set_ipc_reg(&rp->regs, ARCH_IPC_AUX, reply);
+    arch_set_ret_inline(&rp->regs, IPC_OK);
+    uint64_t word = fp_msg_word(info);
+    FP_TRACE(TRC_EV_IPC_SEND, p->pid, port->id, word, TRC_IPC_FAST, 0);
+    FP_TRACE(TRC_EV_IPC_RECV, rp->pid, port->id, word, TRC_IPC_FAST, (uint64_t)p->pid << 32);
+    uint64_t timeout = arch_ipc_reg(&p->regs, ARCH_IPC_AUX);
+    ktimeout_set(p, timeout ? ktimeout_deadline(timeout) : 0);
+    FP_TRACE(TRC_EV_IPC_BLOCK, p->pid, port->id, 3, p->deadline, 0);
+    fp_switch(p, rp);
+}
+
+/* SYS_REPLY_RECV: the server `current` answers the call whose reply
+ * capability its fixed slot holds under token `tok` with the message in
+ * its registers (info word `info`), parks on the port in AUX to receive
+ * the next one into its registers, and the caller runs. Never returns. */
+__attribute__((noreturn)) void fastpath_reply_recv(uintptr_t tok, uintptr_t info)
+{
+    struct proc *s = current;
+    struct proc *c = s->caller;
+    struct ipc_capcache *cache = &kipc_capsys.caches[0];
+    struct ipc_capcache_line *line;
+    bool hit;
+    uint64_t len = IPC_INFO_LEN(info);
+    if (len > IPC_INLINE_MAX || !c)
+        fastpath_slow(s);
+    /* The fixed slot holds `tok`'s call and its caller still waits for
+     * it (kcall.c fixed_caller); the server inherits no priority. */
+    uint32_t obj = s->caller_obj;
+    if (tok != kipc_fixed_tok(obj) || c->state != PROC_BLOCKED || !c->reply_wait ||
+        kipc_reply_obj(c) != obj || c->reply_tok != tok || c->reply_cspace != s->cspace.id ||
+        s->prio != s->base_prio)
+        fastpath_slow(s);
+    /* The port to wait on: RECEIVE on it, open, nothing queued; the
+     * server not parked anywhere yet. */
+    ipc_cap_t ptok = arch_ipc_reg(&s->regs, ARCH_IPC_AUX);
+    struct ipc_slot *slot = ipc_cap_lookup_fast(&kipc_capsys, cache, &s->cspace, ptok, IPC_OBJ_PORT,
+                                                IPC_RIGHT_RECEIVE, &line, &hit);
+    if (!slot)
+        fastpath_slow(s);
+    struct ipc_port *port = kport_deref(slot->obj);
+    if (!port || port->closed || port->head || s->waiter.port || s->waiter.notif)
+        fastpath_slow(s);
+    /* The caller runs next: nothing ready above it. */
+    if (c->prio < s->base_prio || sched_ready_above_inline(c->prio))
+        fastpath_slow(s);
+
+    /* POINT OF NO RETURN: only stores from here on. */
+    FP_TRACE(TRC_EV_SYSCALL, s->pid, SYS_REPLY_RECV, 0, 0, 0);
+    FP_TRACE(TRC_EV_CAP_LOOKUP, s->pid, tok, FP_LOOKUP_FIXED, 0, 0);
+    c->reply_tok = IPC_CAP_NULL; /* answered */
+    c->reply_wait = false;
+    s->caller = NULL; /* one-shot: the fixed slot empties */
+    arch_set_ipc_reg(&c->regs, ARCH_IPC_INFO, info);
+    kipc_copy_mrs(&c->regs, &s->regs, kipc_mr_count(len));
+    arch_set_ipc_reg(&c->regs, ARCH_IPC_BADGE, s->pid);
+    arch_set_ret_inline(&c->regs, IPC_OK);
+    ktimeout_set(c, 0);
+    ipc_cap_lookup_fast_commit(cache, line, &s->cspace, ptok, slot, hit);
+    FP_TRACE(TRC_EV_CAP_LOOKUP, s->pid, ptok, hit, 0, 0);
+    FP_TRACE(TRC_EV_IPC_REPLY, s->pid, c->pid, info, TRC_IPC_FAST, 0);
+    arch_set_ret_inline(&s->regs, IPC_OK);
+    s->recv_regs = true;
+    ipc_port_wait(port, &s->waiter, IPC_WAIT_RECV, &s->kbuf); /* checked: cannot fail */
+    ktimeout_set(s, 0);
+    s->state = PROC_BLOCKED;
+    FP_TRACE(TRC_EV_IPC_BLOCK, s->pid, port->id, 1, 0, 0);
+    fp_switch(s, c);
+}
