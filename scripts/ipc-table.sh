@@ -7,11 +7,16 @@
 # the median of each path in cycles, measured user to user (docs/ipc.md,
 # "What each path measures"), next to seL4's published figure for the
 # nearest core (sel4bench, hot cache, fastpath; "—" where seL4 publishes
-# none). Exits 1 when a run fails or a path is missing.
-#   sh scripts/ipc-table.sh build/ipcemu
+# none). Exits 1 when a run fails or a path is missing. With --update it
+# also writes the table into docs/ipc.md and README.md (in place of the
+# table that starts with the same header line there).
+#   sh scripts/ipc-table.sh build/ipcemu [--update]
 set -u
+update=0
+case "${2:-} ${3:-}" in *--update*) update=1 ;; esac
 ipcemu="$1"
-dir="${2:-$(dirname "$0")/../scenarios}"
+dir="$(dirname "$0")/../scenarios"
+case "${2:-}" in --update | "") ;; *) dir="$2" ;; esac
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 for arch in x86_64 aarch64 riscv64; do
@@ -23,7 +28,7 @@ for arch in x86_64 aarch64 riscv64; do
         fi
     done
 done
-python3 - "$tmp" <<'PY'
+python3 - "$tmp" >"$tmp/table.md" <<'PY'
 import json, sys
 tmp = sys.argv[1]
 # seL4's published one-way figures (cycles; sel4bench on the seL4 website's
@@ -59,4 +64,23 @@ print("Cycles, median over each path's spans, measured user to user; round trips
       "trap to the caller's return with the answer (seL4 publishes no round trip). "
       "Made by `sh scripts/ipc-table.sh build/ipcemu`.")
 sys.exit(1 if bad else 0)
+PY
+status=$?
+cat "$tmp/table.md"
+[ "$status" -eq 0 ] || exit "$status"
+[ "$update" -eq 1 ] || exit 0
+python3 - "$tmp/table.md" "$(dirname "$0")/../docs/ipc.md" "$(dirname "$0")/../README.md" <<'PY'
+import sys
+table = [l for l in open(sys.argv[1]).read().splitlines() if l.startswith("|")]
+for path in sys.argv[2:]:
+    lines = open(path).read().split("\n")
+    at = [i for i, l in enumerate(lines) if l == table[0]]
+    if len(at) != 1:
+        sys.exit("ipc-table: %s: %d tables with the header line, expected 1" % (path, len(at)))
+    end = at[0]
+    while end < len(lines) and lines[end].startswith("|"):
+        end += 1
+    lines[at[0]:end] = table
+    open(path, "w").write("\n".join(lines))
+    print("ipc-table: wrote %s" % path, file=sys.stderr)
 PY
