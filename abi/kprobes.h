@@ -26,6 +26,8 @@
     X(PT_SWITCH, EXTERN, arch_pt_switch, 2, 0)                                                     \
     X(ENTER_USER, EXTERN, arch_enter_user, 1, 0)                                                   \
     X(SYSCALL, EXTERN, syscall_dispatch, 1, 0)                                                     \
+    X(FASTPATH_CALL, EXTERN, fastpath_call, 0, 0)                                                  \
+    X(FASTPATH_REPLY_RECV, EXTERN, fastpath_reply_recv, 0, 0)                                      \
     X(IRQ_TIMER, STATIC, irq_timer, 1, 0)                                                          \
     X(HALT, EXTERN, power_off, 1, 0)                                                               \
     X(CAP_EVENT, STATIC, cap_event, 5, 0)                                                          \

@@ -9,6 +9,7 @@
 #include "abi/bootinfo.h"
 #include "abi/klayout.h"
 #include "abi/memmap.h"
+#include "abi/syscall_nr.h"
 #include "ipc/cap.h"
 #include "ipc/port.h"
 #include "machine/elf.h"
@@ -21,6 +22,7 @@ struct probe_ctx {
     bool switched;         /* arch_pt_switch ran since: the switch is written when */
     uint64_t root, asid;   /*   arch_enter_user names the process, with this root */
     uint64_t port_created; /* the clock at kport_create's last return (+1), 0: none */
+    bool fastpath;         /* a fast-path entry wrote SYSCALL: its fallback's is the same */
 };
 
 struct machine_probes {
@@ -144,6 +146,7 @@ static void dec_pt_switch(struct machine *m, const struct emu_probe_hit *h)
 static void dec_enter_user(struct machine *m, const struct emu_probe_hit *h)
 {
     struct probe_ctx *x = &m->probes->ctx;
+    x->fastpath = false; /* the system call is over */
     if (!x->switched)
         return;
     x->switched = false;
@@ -153,11 +156,44 @@ static void dec_enter_user(struct machine *m, const struct emu_probe_hit *h)
 }
 
 /* E syscall_dispatch(frame): SYSCALL of `current` with the frame's
- * number. */
+ * number, unless it is the fast path's fallback (fastpath_slow), whose
+ * SYSCALL the fast path's entry wrote. */
 static void dec_syscall(struct machine *m, const struct emu_probe_hit *h)
 {
+    if (m->probes->ctx.fastpath) {
+        m->probes->ctx.fastpath = false;
+        return;
+    }
     emit(m, h, TRC_EV_SYSCALL, current_pid(m), rd(m, h->args[0] + m->probes->lay.regs_nr, 8), 0, 0,
          0);
+}
+
+/* E fastpath_call / fastpath_reply_recv: the SYSCALL (number `nr`) of
+ * `current`, which the fast path writes after its checks and its fallback
+ * (fastpath_slow -> syscall_dispatch) before anything else: no event comes
+ * between the entry and either. The switch it may make is a handoff from
+ * `current` (kfastpath.c fp_switch, with handoff inlined); the fallback's
+ * own sched_next / handoff overrides it. */
+static void dec_fastpath(struct machine *m, const struct emu_probe_hit *h, uint64_t nr)
+{
+    struct probe_ctx *x = &m->probes->ctx;
+    uint32_t pid = current_pid(m);
+    emit(m, h, TRC_EV_SYSCALL, pid, nr, 0, 0, 0);
+    x->fastpath = true;
+    x->switch_from = pid;
+    x->switch_why = TRC_SWITCH_HANDOFF;
+}
+
+/* E fastpath_call(cap, info): SYSCALL SYS_CALL (dec_fastpath). */
+static void dec_fastpath_call(struct machine *m, const struct emu_probe_hit *h)
+{
+    dec_fastpath(m, h, SYS_CALL);
+}
+
+/* E fastpath_reply_recv(tok, info): SYSCALL SYS_REPLY_RECV (dec_fastpath). */
+static void dec_fastpath_reply_recv(struct machine *m, const struct emu_probe_hit *h)
+{
+    dec_fastpath(m, h, SYS_REPLY_RECV);
 }
 
 /* E irq_timer(p): TIMER_IRQ of the interrupted process (0: idle). */
@@ -215,6 +251,8 @@ static const probe_decoder decoders[KPROBE_COUNT] = {
     [KPROBE_PT_SWITCH] = dec_pt_switch,
     [KPROBE_ENTER_USER] = dec_enter_user,
     [KPROBE_SYSCALL] = dec_syscall,
+    [KPROBE_FASTPATH_CALL] = dec_fastpath_call,
+    [KPROBE_FASTPATH_REPLY_RECV] = dec_fastpath_reply_recv,
     [KPROBE_IRQ_TIMER] = dec_irq_timer,
     [KPROBE_HALT] = dec_halt,
     [KPROBE_CAP_EVENT] = dec_cap_event,
