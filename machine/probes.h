@@ -22,8 +22,16 @@ struct machine;
  * (the others are not decoded yet: docs/machine.md, "Probes"). */
 #define MACHINE_PROBED_EVENTS(X)                                                                   \
     X(BOOT)                                                                                        \
-    X(PROC_CREATE) X(PROC_EXIT) X(PROC_FAULT) X(SCHED_SWITCH) X(ASPACE) X(SYSCALL) X(TIMER_IRQ)    \
-        X(HALT) X(CAP_INVALIDATE) X(PORT_CREATE)
+    X(PROC_CREATE)                                                                                 \
+    X(PROC_EXIT)                                                                                   \
+    X(PROC_FAULT)                                                                                  \
+    X(SCHED_SWITCH)                                                                                \
+    X(ASPACE)                                                                                      \
+    X(SYSCALL)                                                                                     \
+    X(TIMER_IRQ)                                                                                   \
+    X(HALT)                                                                                        \
+    X(CAP_INVALIDATE)                                                                              \
+    X(PORT_CREATE)
 
 /* Returns true if the decoders write events of type `type`. */
 bool machine_probes_cover(uint32_t type);
