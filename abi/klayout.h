@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #define KLAYOUT_MAGIC 0x4b4c4159u /* "KLAY" */
-#define KLAYOUT_VERSION 1u
+#define KLAYOUT_VERSION 3u
 
 struct klayout {
     uint32_t magic, version, size; /* KLAYOUT_MAGIC, KLAYOUT_VERSION, sizeof */
@@ -24,6 +24,26 @@ struct klayout {
     uint16_t bootinfo_ncores;
     /* addresses of kernel globals */
     uint64_t current; /* struct proc *current */
+    /* version 2: what the decoders of waits, notifications, ports,
+     * regions, topics and capability lookups read */
+    uint32_t proc_count, proc_cspace, proc_waiter, proc_reply_wait, proc_call_port, proc_call_seq,
+        proc_maps, proc_maps_max;
+    uint16_t kmap_size, kmap_base, kmap_len; /* struct kmap */
+    uint16_t port_id, port_head;             /* struct ipc_port */
+    uint16_t msgnode_next, msgnode_msg;      /* struct ipc_msgnode */
+    uint16_t msg_opcode, msg_sender, msg_len, msg_ncaps, msg_flags, msg_reply; /* struct ipc_msg */
+    uint16_t notif_id;        /* struct ipc_notif */
+    uint16_t slot_obj;        /* struct ipc_slot */
+    uint16_t page_size;       /* KPAGE_SIZE */
+    uint16_t kobj_index_bits; /* an object word's index bits */
+    uint32_t capsys_caches;   /* struct ipc_capsys: per-core caches */
+    uint16_t capcache_hits, capcache_misses, capcache_invalidations; /* struct ipc_capcache */
+    uint64_t capsys; /* struct ipc_capsys kipc_capsys */
+    /* version 3: what the fast path's capability lookup reads */
+    uint16_t capcache_lines, capcache_size;             /* struct ipc_capcache */
+    uint16_t capline_size, capline_tok, capline_cspace; /* struct ipc_capcache_line */
+    uint16_t cspace_id;                                 /* struct ipc_cspace */
+    uint16_t regs_aux; /* struct arch_regs: IPC register ARCH_IPC_AUX's word */
 };
 
 #endif

@@ -12,7 +12,11 @@
  *     (STATIC rows too) and that the events decoded from the probes equal
  *     those the kernel's ktrace() writes.
  * Columns: X(ID, linkage EXTERN or STATIC, symbol, nargs, on_return). The
- * events each decoder writes: docs/machine.md, "Probes". */
+ * events each decoder writes: docs/machine.md, "Probes".
+ * Anchors the kernel marks __attribute__((noinline, used)) for the probes
+ * alone (a static the compiler would inline, or whose arguments it could
+ * rewrite): kport_shut (kport.c), region_new, region_map, map_remove
+ * (kregion.c), ktopic_trace_sub (ktopic.c). */
 #ifndef IPCEMU_ABI_KPROBES_H
 #define IPCEMU_ABI_KPROBES_H
 
@@ -26,13 +30,25 @@
     X(PT_SWITCH, EXTERN, arch_pt_switch, 2, 0)                                                     \
     X(ENTER_USER, EXTERN, arch_enter_user, 1, 0)                                                   \
     X(SYSCALL, EXTERN, syscall_dispatch, 1, 0)                                                     \
-    X(FASTPATH_CALL, EXTERN, fastpath_call, 0, 0)                                                  \
+    X(FASTPATH_CALL, EXTERN, fastpath_call, 1, 0)                                                  \
     X(FASTPATH_REPLY_RECV, EXTERN, fastpath_reply_recv, 0, 0)                                      \
     X(IRQ_TIMER, STATIC, irq_timer, 1, 0)                                                          \
     X(HALT, EXTERN, power_off, 1, 0)                                                               \
     X(CAP_EVENT, STATIC, cap_event, 5, 0)                                                          \
     X(PORT_CREATE, EXTERN, kport_create, 2, 1)                                                     \
-    X(PORT_CREATE_RUN, EXTERN, kport_create_run, 2, 1)
+    X(PORT_CREATE_RUN, EXTERN, kport_create_run, 2, 1)                                             \
+    X(KIPC_WAKE, EXTERN, kipc_wake, 3, 0)                                                          \
+    X(NOTIF_SIGNAL, EXTERN, ipc_notif_signal, 2, 1)                                                \
+    X(CAP_LOOKUP_CACHED, EXTERN, ipc_cap_lookup_cached, 8, 1)                                      \
+    X(CAP_LOOKUP, EXTERN, ipc_cap_lookup, 6, 1)                                                    \
+    X(PORT_SHUT, STATIC, kport_shut, 2, 1)                                                         \
+    X(OBJ_NEW, EXTERN, kipc_obj_new, 4, 1)                                                         \
+    X(REGION_NEW, STATIC, region_new, 3, 1)                                                        \
+    X(REGION_MAP, STATIC, region_map, 3, 1)                                                        \
+    X(MAP_REMOVE, STATIC, map_remove, 2, 0)                                                        \
+    X(REGION_MOVE, EXTERN, kregion_move, 3, 1)                                                     \
+    X(TOPIC_SUB, STATIC, ktopic_trace_sub, 4, 0)                                                   \
+    X(CALL_ABANDON, EXTERN, kipc_call_abandon, 1, 0)
 
 enum kprobe_id {
 #define KPROBE_ENUM(id, link, sym, nargs, ret) KPROBE_##id,

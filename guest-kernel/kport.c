@@ -53,7 +53,7 @@ long kport_create(struct proc *owner, uint32_t capacity)
 /* Closes port `i` (waking its waiters with PortClosed) and, when `free`,
  * gives the slot back: capabilities naming it go stale. Returns how many
  * waiters were woken. */
-static unsigned kport_shut(uint32_t pid, unsigned i, bool free)
+__attribute__((noinline, used)) static unsigned kport_shut(uint32_t pid, unsigned i, bool free)
 {
     for (struct ipc_msgnode *q = kport_ports[i].head; q; q = q->next)
         kipc_call_dropped(&q->msg, IPC_ERR_PORT_CLOSED);

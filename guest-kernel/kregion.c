@@ -76,7 +76,8 @@ static int region_room(struct proc *p, uint32_t pages)
 
 /* Makes a region of `pages` pages for `p` (a copy of *copy_of unless
  * NULL); returns its token or an error (none when region_room said yes). */
-static long region_new(struct proc *p, uint32_t pages, const struct region *copy_of)
+__attribute__((noinline, used)) static long region_new(struct proc *p, uint32_t pages,
+                                                       const struct region *copy_of)
 {
     /* The slot and the capability first: a caller whose space is full
      * must not cost the machine any pages (they are never given back). */
@@ -111,7 +112,7 @@ static struct kmap *map_of(struct proc *p, ipc_cap_t tok)
 
 /* Removes mapping `m` of `p` from its page tables (the kernel keeps its
  * own view of the pages) and forgets it. */
-static void map_remove(struct proc *p, struct kmap *m)
+__attribute__((noinline, used)) static void map_remove(struct proc *p, struct kmap *m)
 {
     arch_pt_map(p->pt_root, m->base, m->len, PT_R | PT_W | PT_X);
     if (p == current)
@@ -122,7 +123,8 @@ static void map_remove(struct proc *p, struct kmap *m)
 
 /* Maps region `rg`, which `p`'s capability `tok` names, into `p`; returns
  * its address or NoMemory / Exists. */
-static long region_map(struct proc *p, ipc_cap_t tok, struct region *rg)
+__attribute__((noinline, used)) static long region_map(struct proc *p, ipc_cap_t tok,
+                                                       struct region *rg)
 {
     struct ipc_slot *s;
     kipc_cap_find(p, tok, IPC_OBJ_REGION, 0, &s);

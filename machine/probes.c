@@ -3,6 +3,7 @@
  * ID: an anchor renamed in the kernel is a one-line change there. */
 #include "machine/probes.h"
 
+#include <elf.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,27 @@ struct probe_ctx {
     uint64_t root, asid;   /*   arch_enter_user names the process, with this root */
     uint64_t port_created; /* the clock at kport_create's last return (+1), 0: none */
     bool fastpath;         /* a fast-path entry wrote SYSCALL: its fallback's is the same */
+    uint32_t fp_pid;       /*   and its CAP_LOOKUP, written if it commits: */
+    uint64_t fp_tok;       /*   of this process and token, */
+    bool fp_hit;           /*   a hit in core 0's cache at the entry */
+    uint64_t obj_new;      /* the clock at kipc_obj_new's last success (+1), 0: none */
+    uint32_t obj_index;    /*   and the table entry it took */
+    uint32_t maps_before;  /* region_map: p's mappings at its entry */
+    bool in_move;          /* kregion_move under way: */
+    bool move_found;       /*   its lookup (ipc_cap_lookup) returned, */
+    uint32_t move_obj;     /*   with this object word */
+};
+
+/* The kernel's capability-cache counters against the decoded events. */
+struct probe_cache_check {
+    uint64_t hits, misses, invalidations; /* decoded: CAP_LOOKUP hit / miss, CAP_INVALIDATE */
+    uint64_t checks, bad;                 /* comparisons made, failed */
+    char first_bad[160];                  /* the first failure */
+};
+
+/* A table of kernel objects private to one kernel file, found by symbol. */
+struct probe_table {
+    uint64_t addr, elem; /* its address and the size of one entry (0: not found) */
 };
 
 struct machine_probes {
@@ -30,6 +52,8 @@ struct machine_probes {
     struct emu_probe tab[KPROBE_COUNT]; /* the anchors found, sorted by address */
     size_t ntab;
     struct probe_ctx ctx;
+    struct probe_cache_check cache;
+    struct probe_table regions, topics;
     struct trc_event *ev; /* owned: the shadow log */
     size_t nev, cap;
     bool oom;
@@ -77,6 +101,8 @@ static void emit(struct machine *m, const struct emu_probe_hit *h, uint32_t type
     p->ev[p->nev++] = (struct trc_event){
         .cycle = h->cycle, .core = m->core.id, .type = type, .pid = pid, .arg = {a0, a1, a2, a3}};
 }
+
+static void cache_check(struct machine *m, uint64_t cycle);
 
 /* One decoder: what the probe of one anchor writes (at its entry, or at
  * its return when the row asks for one). */
@@ -140,13 +166,33 @@ static void dec_pt_switch(struct machine *m, const struct emu_probe_hit *h)
     x->asid = (uint32_t)h->args[1];
 }
 
-/* E arch_enter_user(&p->regs) after a switch: SCHED_SWITCH to p, then
+/* The fast path committed (arch_enter_user with no syscall_dispatch since
+ * its entry): its CAP_LOOKUP of the port (kfastpath.c writes it after
+ * SYSCALL, before the switch), counted as ipc_cap_lookup_fast_commit
+ * counts it. (The reply's lookup of the fixed slot, a1 = 2, is not
+ * decoded, as the generic path's is not.) */
+static void fp_commit(struct machine *m, const struct emu_probe_hit *h)
+{
+    struct machine_probes *p = m->probes;
+    const struct probe_ctx *x = &p->ctx;
+    emit(m, h, TRC_EV_CAP_LOOKUP, x->fp_pid, x->fp_tok, x->fp_hit, IPC_OK, 0);
+    if (x->fp_hit)
+        p->cache.hits++;
+    else
+        p->cache.misses++;
+}
+
+/* E arch_enter_user(&p->regs): the capability-cache cross-check; after a
+ * switch, SCHED_SWITCH to p, then
  * ASPACE (the kernel writes both before the root write; no event comes
  * between them and this). */
 static void dec_enter_user(struct machine *m, const struct emu_probe_hit *h)
 {
     struct probe_ctx *x = &m->probes->ctx;
+    if (x->fastpath) /* the fast path committed (no syscall_dispatch since its entry) */
+        fp_commit(m, h);
     x->fastpath = false; /* the system call is over */
+    cache_check(m, h->cycle);
     if (!x->switched)
         return;
     x->switched = false;
@@ -168,32 +214,61 @@ static void dec_syscall(struct machine *m, const struct emu_probe_hit *h)
          0);
 }
 
+/* Returns whether core 0's capability cache holds token `tok` of process
+ * p's space: what ipc_cap_lookup_fast reads (the line ipc_capcache_line_of
+ * picks names p's space and tok); false before the cache exists. */
+static bool fp_cache_hit(const struct machine *m, uint64_t p, uint64_t tok)
+{
+    const struct klayout *l = &m->probes->lay;
+    uint64_t c = rd(m, l->capsys + l->capsys_caches, 8);
+    if (!c)
+        return false;
+    struct ipc_capcache geo = {.size = (uint32_t)rd(m, c + l->capcache_size, 4)};
+    uint16_t id = (uint16_t)rd(m, p + l->proc_cspace + l->cspace_id, 2);
+    uint64_t line = rd(m, c + l->capcache_lines, 8) +
+                    (uint64_t)ipc_capcache_line_of(&geo, id, tok) * l->capline_size;
+    return geo.size && rd(m, line + l->capline_cspace, 2) == id &&
+           rd(m, line + l->capline_tok, 8) == tok;
+}
+
 /* E fastpath_call / fastpath_reply_recv: the SYSCALL (number `nr`) of
  * `current`, which the fast path writes after its checks and its fallback
  * (fastpath_slow -> syscall_dispatch) before anything else: no event comes
- * between the entry and either. The switch it may make is a handoff from
- * `current` (kfastpath.c fp_switch, with handoff inlined); the fallback's
- * own sched_next / handoff overrides it. */
-static void dec_fastpath(struct machine *m, const struct emu_probe_hit *h, uint64_t nr)
+ * between the entry and either. Also the CAP_LOOKUP of port token `tok`
+ * it writes if it commits, whether a hit read now: nothing changes the
+ * cache before its commit (kfastpath.c writes nothing before the point of
+ * no return). The switch it may make is a handoff from `current`
+ * (kfastpath.c fp_switch, with handoff inlined); the fallback's own
+ * sched_next / handoff overrides it. */
+static void dec_fastpath(struct machine *m, const struct emu_probe_hit *h, uint64_t nr,
+                         uint64_t tok)
 {
     struct probe_ctx *x = &m->probes->ctx;
-    uint32_t pid = current_pid(m);
+    uint64_t cur = rd(m, m->probes->lay.current, 8);
+    uint32_t pid = pid_of(m, cur);
     emit(m, h, TRC_EV_SYSCALL, pid, nr, 0, 0, 0);
     x->fastpath = true;
+    x->fp_pid = pid;
+    x->fp_tok = tok;
+    x->fp_hit = fp_cache_hit(m, cur, tok);
     x->switch_from = pid;
     x->switch_why = TRC_SWITCH_HANDOFF;
 }
 
-/* E fastpath_call(cap, info): SYSCALL SYS_CALL (dec_fastpath). */
+/* E fastpath_call(cap, info): SYSCALL SYS_CALL, lookup of `cap`
+ * (dec_fastpath). */
 static void dec_fastpath_call(struct machine *m, const struct emu_probe_hit *h)
 {
-    dec_fastpath(m, h, SYS_CALL);
+    dec_fastpath(m, h, SYS_CALL, h->args[0]);
 }
 
-/* E fastpath_reply_recv(tok, info): SYSCALL SYS_REPLY_RECV (dec_fastpath). */
+/* E fastpath_reply_recv(tok, info): SYSCALL SYS_REPLY_RECV, lookup of the
+ * port token in the server's AUX register (dec_fastpath). */
 static void dec_fastpath_reply_recv(struct machine *m, const struct emu_probe_hit *h)
 {
-    dec_fastpath(m, h, SYS_REPLY_RECV);
+    const struct klayout *l = &m->probes->lay;
+    uint64_t cur = rd(m, l->current, 8);
+    dec_fastpath(m, h, SYS_REPLY_RECV, rd(m, cur + l->proc_regs + l->regs_aux, 8));
 }
 
 /* E irq_timer(p): TIMER_IRQ of the interrupted process (0: idle). */
@@ -212,8 +287,10 @@ static void dec_halt(struct machine *m, const struct emu_probe_hit *h)
  * invalidation. */
 static void dec_cap_event(struct machine *m, const struct emu_probe_hit *h)
 {
-    if ((uint32_t)h->args[1] == IPC_CAP_EV_INVALIDATE)
-        emit(m, h, TRC_EV_CAP_INVALIDATE, 0, (uint16_t)h->args[3], h->args[4], 0, 0);
+    if ((uint32_t)h->args[1] != IPC_CAP_EV_INVALIDATE)
+        return;
+    emit(m, h, TRC_EV_CAP_INVALIDATE, 0, (uint16_t)h->args[3], h->args[4], 0, 0);
+    m->probes->cache.invalidations++;
 }
 
 /* R kport_create(owner, capacity) = token: PORT_CREATE when it made one
@@ -240,24 +317,255 @@ static void dec_port_create_run(struct machine *m, const struct emu_probe_hit *h
     dec_port_create(m, &inner);
 }
 
-/* The decoder of each anchor, by enum kprobe_id. */
-static const probe_decoder decoders[KPROBE_COUNT] = {
-    [KPROBE_KMAIN] = dec_kmain,
-    [KPROBE_PROC_CREATE] = dec_proc_create,
-    [KPROBE_PROC_EXIT] = dec_proc_exit,
-    [KPROBE_PROC_KILL] = dec_proc_kill,
-    [KPROBE_SCHED_NEXT] = dec_sched_next,
-    [KPROBE_HANDOFF] = dec_handoff,
-    [KPROBE_PT_SWITCH] = dec_pt_switch,
-    [KPROBE_ENTER_USER] = dec_enter_user,
-    [KPROBE_SYSCALL] = dec_syscall,
-    [KPROBE_FASTPATH_CALL] = dec_fastpath_call,
-    [KPROBE_FASTPATH_REPLY_RECV] = dec_fastpath_reply_recv,
-    [KPROBE_IRQ_TIMER] = dec_irq_timer,
-    [KPROBE_HALT] = dec_halt,
-    [KPROBE_CAP_EVENT] = dec_cap_event,
-    [KPROBE_PORT_CREATE] = dec_port_create,
-    [KPROBE_PORT_CREATE_RUN] = dec_port_create_run,
+/* Compares the kernel's capability-cache counters (core 0's struct
+ * ipc_capcache, read through kipc_capsys.caches) with the lookups and
+ * invalidations decoded so far; a difference is counted and the first
+ * one described. Before the cache exists both are 0. */
+static void cache_check(struct machine *m, uint64_t cycle)
+{
+    struct machine_probes *p = m->probes;
+    const struct klayout *l = &p->lay;
+    struct probe_cache_check *k = &p->cache;
+    uint64_t c = rd(m, l->capsys + l->capsys_caches, 8);
+    uint64_t hits = c ? rd(m, c + l->capcache_hits, 8) : 0;
+    uint64_t misses = c ? rd(m, c + l->capcache_misses, 8) : 0;
+    uint64_t inval = c ? rd(m, c + l->capcache_invalidations, 8) : 0;
+    k->checks++;
+    if (hits == k->hits && misses == k->misses && inval == k->invalidations)
+        return;
+    if (k->bad++ == 0)
+        snprintf(k->first_bad, sizeof k->first_bad,
+                 "at cycle %llu: cache counts hits %llu misses %llu invalidations %llu, "
+                 "events %llu %llu %llu",
+                 (unsigned long long)cycle, (unsigned long long)hits, (unsigned long long)misses,
+                 (unsigned long long)inval, (unsigned long long)k->hits,
+                 (unsigned long long)k->misses, (unsigned long long)k->invalidations);
+}
+
+/* E kipc_wake(p, port_id, status): IPC_WAKE. */
+static void dec_kipc_wake(struct machine *m, const struct emu_probe_hit *h)
+{
+    emit(m, h, TRC_EV_IPC_WAKE, pid_of(m, h->args[0]), (uint32_t)h->args[1],
+         (uint64_t)(int64_t)(int32_t)h->args[2], 0, 0);
+}
+
+/* R ipc_notif_signal(n, bits, &taken) = w: NOTIFY by `current` (the only
+ * caller is its SYS_NOTIFY), and IPC_WAKE of the waiter w took. */
+static void dec_notif_signal(struct machine *m, const struct emu_probe_hit *h)
+{
+    const struct klayout *l = &m->probes->lay;
+    uint32_t woken = h->ret ? pid_of(m, h->ret - l->proc_waiter) : 0;
+    emit(m, h, TRC_EV_NOTIFY, current_pid(m), rd(m, h->args[0] + l->notif_id, 4), h->args[1], woken,
+         0);
+    if (h->ret)
+        emit(m, h, TRC_EV_IPC_WAKE, woken, 0, 0, 0, 0);
+}
+
+/* R ipc_cap_lookup_cached(sys, core, cs, tok, type, rights, &s, &hit) = r:
+ * CAP_LOOKUP of the process whose space cs is, hit read from *hit. */
+static void dec_cap_lookup_cached(struct machine *m, const struct emu_probe_hit *h)
+{
+    struct machine_probes *p = m->probes;
+    uint32_t hit = h->args[7] ? (uint8_t)rd(m, h->args[7], 1) : 0;
+    emit(m, h, TRC_EV_CAP_LOOKUP, pid_of(m, h->args[2] - p->lay.proc_cspace), h->args[3], hit,
+         (uint64_t)(int64_t)(int32_t)h->ret, 0);
+    if (hit)
+        p->cache.hits++;
+    else if ((int32_t)h->ret != IPC_ERR_INVALID_ARG) /* refused before the cache counts */
+        p->cache.misses++;
+}
+
+/* R ipc_cap_lookup(sys, cs, tok, type, rights, &s) = r: inside
+ * kregion_move, the object its capability names (the first lookup). */
+static void dec_cap_lookup(struct machine *m, const struct emu_probe_hit *h)
+{
+    struct probe_ctx *x = &m->probes->ctx;
+    if (!x->in_move || x->move_found || (int32_t)h->ret != IPC_OK)
+        return;
+    uint64_t slot = rd(m, h->args[5], 8);
+    x->move_obj = (uint32_t)rd(m, slot + m->probes->lay.slot_obj, 4);
+    x->move_found = true;
+}
+
+/* R kport_shut(pid, i, free) = woken: PORT_CLOSE, after the wakes. */
+static void dec_port_shut(struct machine *m, const struct emu_probe_hit *h)
+{
+    emit(m, h, TRC_EV_PORT_CLOSE, (uint32_t)h->args[0], (uint32_t)(h->args[1] + 1),
+         (uint32_t)h->ret, 0, 0);
+}
+
+/* R kipc_obj_new(p, type, t, &i) = token: the entry a success took. */
+static void dec_obj_new(struct machine *m, const struct emu_probe_hit *h)
+{
+    if ((int64_t)h->ret < 0)
+        return;
+    m->probes->ctx.obj_index = (uint32_t)rd(m, h->args[3], 4);
+    m->probes->ctx.obj_new = h->cycle + 1;
+}
+
+/* Returns the base address of region i (struct region's first member). */
+static uint64_t region_base(const struct machine *m, uint64_t i)
+{
+    const struct probe_table *t = &m->probes->regions;
+    return rd(m, t->addr + i * t->elem, 8);
+}
+
+/* R region_new(p, pages, copy_of) = token: REGION CREATE or COPY, of the
+ * entry kipc_obj_new took inside it. */
+static void dec_region_new(struct machine *m, const struct emu_probe_hit *h)
+{
+    const struct probe_ctx *x = &m->probes->ctx;
+    if ((int64_t)h->ret < 0 || x->obj_new <= h->entry_cycle)
+        return;
+    emit(m, h, TRC_EV_REGION, pid_of(m, h->args[0]), x->obj_index + 1, region_base(m, x->obj_index),
+         (uint64_t)(uint32_t)h->args[1] * m->probes->lay.page_size,
+         h->args[2] ? TRC_REGION_COPY : TRC_REGION_CREATE);
+}
+
+/* Returns how many mappings process p has; *len_of_base the length of the
+ * one at `base` (0: none). */
+static uint32_t maps_of(const struct machine *m, uint64_t p, uint64_t base, uint64_t *len_of_base)
+{
+    const struct klayout *l = &m->probes->lay;
+    uint32_t n = 0;
+    *len_of_base = 0;
+    for (uint32_t i = 0; i < l->proc_maps_max; i++) {
+        uint64_t k = p + l->proc_maps + (uint64_t)i * l->kmap_size;
+        uint64_t len = rd(m, k + l->kmap_len, 8);
+        if (!len)
+            continue;
+        n++;
+        if (rd(m, k + l->kmap_base, 8) == base)
+            *len_of_base = len;
+    }
+    return n;
+}
+
+/* E region_map(p, tok, rg): p's mappings before. */
+static void dec_region_map_entry(struct machine *m, const struct emu_probe_hit *h)
+{
+    uint64_t len;
+    m->probes->ctx.maps_before = maps_of(m, h->args[0], 0, &len);
+}
+
+/* R region_map(p, tok, rg) = base: REGION MAP when it made a mapping (it
+ * also returns the base for one that existed). */
+static void dec_region_map(struct machine *m, const struct emu_probe_hit *h)
+{
+    uint64_t len;
+    if ((int64_t)h->ret < 0 || maps_of(m, h->args[0], h->ret, &len) <= m->probes->ctx.maps_before ||
+        !len)
+        return;
+    const struct probe_table *t = &m->probes->regions;
+    emit(m, h, TRC_EV_REGION, pid_of(m, h->args[0]), (h->args[2] - t->addr) / t->elem + 1, h->ret,
+         len, TRC_REGION_MAP);
+}
+
+/* E map_remove(p, map): REGION UNMAP of the mapping. */
+static void dec_map_remove(struct machine *m, const struct emu_probe_hit *h)
+{
+    const struct klayout *l = &m->probes->lay;
+    emit(m, h, TRC_EV_REGION, pid_of(m, h->args[0]), 0, rd(m, h->args[1] + l->kmap_base, 8),
+         rd(m, h->args[1] + l->kmap_len, 8), TRC_REGION_UNMAP);
+}
+
+/* E kregion_move(from, tok, to, &out): its lookup is watched. */
+static void dec_region_move_entry(struct machine *m, const struct emu_probe_hit *h)
+{
+    (void)h;
+    m->probes->ctx.in_move = true;
+    m->probes->ctx.move_found = false;
+}
+
+/* R kregion_move(from, tok, to, &out) = moved: REGION MOVE of the region
+ * its lookup found. */
+static void dec_region_move(struct machine *m, const struct emu_probe_hit *h)
+{
+    struct probe_ctx *x = &m->probes->ctx;
+    x->in_move = false;
+    if (!(uint8_t)h->ret || !x->move_found)
+        return;
+    uint32_t i = x->move_obj & ((1u << m->probes->lay.kobj_index_bits) - 1u);
+    emit(m, h, TRC_EV_REGION, pid_of(m, h->args[0]), i + 1, region_base(m, i),
+         pid_of(m, h->args[2]), TRC_REGION_MOVE);
+}
+
+/* E ktopic_trace_sub(p, t, port, on): TOPIC_SUBSCRIBE. */
+static void dec_topic_sub(struct machine *m, const struct emu_probe_hit *h)
+{
+    const struct probe_table *t = &m->probes->topics;
+    emit(m, h, TRC_EV_TOPIC_SUBSCRIBE, pid_of(m, h->args[0]), (h->args[1] - t->addr) / t->elem + 1,
+         rd(m, h->args[2] + m->probes->lay.port_id, 4), (uint32_t)h->args[3], 0);
+}
+
+/* Returns the trace's word for the message at msg (kipc_msg_word). */
+static uint64_t msg_word(const struct machine *m, uint64_t msg)
+{
+    const struct klayout *l = &m->probes->lay;
+    uint64_t flags = rd(m, msg + l->msg_flags, 2);
+    return rd(m, msg + l->msg_opcode, 4) | (rd(m, msg + l->msg_len, 4) & 0xffffu) << 32 |
+           (rd(m, msg + l->msg_ncaps, 2) & 0xffu) << 48 |
+           (uint64_t)((flags & IPC_MSG_MOVE) != 0) << 56;
+}
+
+/* E kipc_call_abandon(c): IPC_DROP of each queued call of c's that has
+ * not been received: a call c sent whose reply object names c's current
+ * call (its generation is c's call number; its index is c's slot, which
+ * the sender's pid already says). */
+static void dec_call_abandon(struct machine *m, const struct emu_probe_hit *h)
+{
+    const struct machine_probes *p = m->probes;
+    const struct klayout *l = &p->lay;
+    uint64_t c = h->args[0];
+    uint64_t port = rd(m, c + l->proc_call_port, 8);
+    if (!rd(m, c + l->proc_reply_wait, 1) || !port)
+        return;
+    uint32_t pid = pid_of(m, c);
+    uint64_t gen = rd(m, c + l->proc_call_seq, 4) & 0xffffu;
+    uint32_t port_id = (uint32_t)rd(m, port + l->port_id, 4);
+    uint64_t q = rd(m, port + l->port_head, 8);
+    for (uint32_t guard = 0; q && guard < (1u << 24); guard++) {
+        uint64_t msg = q + l->msgnode_msg;
+        if ((rd(m, msg + l->msg_flags, 2) & IPC_MSG_CALL) && rd(m, msg + l->msg_sender, 4) == pid &&
+            rd(m, msg + l->msg_reply, 8) >> l->kobj_index_bits == gen)
+            emit(m, h, TRC_EV_IPC_DROP, pid, port_id, msg_word(m, msg), TRC_DROP_CALLER_GAVE_UP, 0);
+        q = rd(m, q + l->msgnode_next, 8);
+    }
+}
+
+/* The decoders of each anchor, by enum kprobe_id: at its entry, and at
+ * its return for a row with a return probe (either may be NULL). */
+static const struct {
+    probe_decoder entry, ret;
+} decoders[KPROBE_COUNT] = {
+    [KPROBE_KMAIN] = {dec_kmain, NULL},
+    [KPROBE_PROC_CREATE] = {NULL, dec_proc_create},
+    [KPROBE_PROC_EXIT] = {NULL, dec_proc_exit},
+    [KPROBE_PROC_KILL] = {NULL, dec_proc_kill},
+    [KPROBE_SCHED_NEXT] = {dec_sched_next, NULL},
+    [KPROBE_HANDOFF] = {dec_handoff, NULL},
+    [KPROBE_PT_SWITCH] = {dec_pt_switch, NULL},
+    [KPROBE_ENTER_USER] = {dec_enter_user, NULL},
+    [KPROBE_SYSCALL] = {dec_syscall, NULL},
+    [KPROBE_FASTPATH_CALL] = {dec_fastpath_call, NULL},
+    [KPROBE_FASTPATH_REPLY_RECV] = {dec_fastpath_reply_recv, NULL},
+    [KPROBE_IRQ_TIMER] = {dec_irq_timer, NULL},
+    [KPROBE_HALT] = {dec_halt, NULL},
+    [KPROBE_CAP_EVENT] = {dec_cap_event, NULL},
+    [KPROBE_PORT_CREATE] = {NULL, dec_port_create},
+    [KPROBE_PORT_CREATE_RUN] = {NULL, dec_port_create_run},
+    [KPROBE_KIPC_WAKE] = {dec_kipc_wake, NULL},
+    [KPROBE_NOTIF_SIGNAL] = {NULL, dec_notif_signal},
+    [KPROBE_CAP_LOOKUP_CACHED] = {NULL, dec_cap_lookup_cached},
+    [KPROBE_CAP_LOOKUP] = {NULL, dec_cap_lookup},
+    [KPROBE_PORT_SHUT] = {NULL, dec_port_shut},
+    [KPROBE_OBJ_NEW] = {NULL, dec_obj_new},
+    [KPROBE_REGION_NEW] = {NULL, dec_region_new},
+    [KPROBE_REGION_MAP] = {dec_region_map_entry, dec_region_map},
+    [KPROBE_MAP_REMOVE] = {dec_map_remove, NULL},
+    [KPROBE_REGION_MOVE] = {dec_region_move_entry, dec_region_move},
+    [KPROBE_TOPIC_SUB] = {dec_topic_sub, NULL},
+    [KPROBE_CALL_ABANDON] = {dec_call_abandon, NULL},
 };
 
 /* The row of each anchor: symbol, arguments, return probe. */
@@ -271,14 +579,15 @@ static const struct {
 #undef KPROBE_ROW
 };
 
-/* core->probes.cb: runs the anchor's decoder, at its entry, or at its
- * return for a row with a return probe. */
+/* core->probes.cb: runs the anchor's decoder for its entry or its
+ * return. */
 static void on_probe(struct emu_core *c, const struct emu_probe_hit *h, void *arg)
 {
     struct machine *m = arg;
     (void)c;
-    if ((h->kind == EMU_PROBE_RETURN) == rows[h->id].on_return)
-        decoders[h->id](m, h);
+    probe_decoder d = h->kind == EMU_PROBE_RETURN ? decoders[h->id].ret : decoders[h->id].entry;
+    if (d)
+        d(m, h);
 }
 
 bool machine_probes_cover(uint32_t type)
@@ -298,6 +607,49 @@ static int probe_cmp(const void *a, const void *b)
 {
     const struct emu_probe *x = a, *y = b;
     return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* Returns the size of the data object symbol `name` of kernel image
+ * img[n] whose size satisfies `fits` (NULL: any), with its address in
+ * *addr; 0 when there is none. (elf_symbols lists functions only.) */
+static uint64_t object_symbol(const uint8_t *img, size_t n, const char *name,
+                              bool (*fits)(uint64_t size, uint64_t arg), uint64_t arg,
+                              uint64_t *addr)
+{
+    const uint8_t *sym, *str;
+    size_t nsym, nstr;
+    if (!elf_section(img, n, ".symtab", &sym, &nsym) ||
+        !elf_section(img, n, ".strtab", &str, &nstr))
+        return 0;
+    size_t len = strlen(name);
+    for (size_t i = 0; i + sizeof(Elf64_Sym) <= nsym; i += sizeof(Elf64_Sym)) {
+        Elf64_Sym e;
+        memcpy(&e, sym + i, sizeof e);
+        if (ELF64_ST_TYPE(e.st_info) != STT_OBJECT || !e.st_size || e.st_name >= nstr ||
+            nstr - e.st_name <= len || memcmp(str + e.st_name, name, len + 1) ||
+            (fits && !fits(e.st_size, arg)))
+            continue;
+        *addr = e.st_value;
+        return e.st_size;
+    }
+    return 0;
+}
+
+/* Whether an array of `size` bytes holds whole entries of `elem` bytes. */
+static bool holds_entries_of(uint64_t size, uint64_t elem)
+{
+    return elem && size % elem == 0;
+}
+
+/* Returns the kernel's object table `name` (private to one kernel file),
+ * its entry size the table's size over the entries of its uint32_t
+ * generation array `gen` (of the same file); {0, 0} when either is not in
+ * img[n]. */
+static struct probe_table table_of(const uint8_t *img, size_t n, const char *name, const char *gen)
+{
+    uint64_t at, entries = object_symbol(img, n, gen, NULL, 0, &at) / sizeof(uint32_t);
+    uint64_t size = entries ? object_symbol(img, n, name, holds_entries_of, entries, &at) : 0;
+    return size ? (struct probe_table){at, size / entries} : (struct probe_table){0, 0};
 }
 
 int machine_probes_install(struct machine *m, const uint8_t *img, size_t n)
@@ -337,6 +689,8 @@ int machine_probes_install(struct machine *m, const uint8_t *img, size_t n)
         p->tab[p->ntab++] = (struct emu_probe){
             .addr = addr, .id = id, .nargs = rows[id].nargs, .on_return = rows[id].on_return};
     }
+    p->regions = table_of(img, n, "regions", "region_gen");
+    p->topics = table_of(img, n, "topics", "topic_gen");
     free(syms);
     qsort(p->tab, p->ntab, sizeof p->tab[0], probe_cmp);
     m->probes = p;
@@ -361,6 +715,18 @@ const struct trc_event *machine_probes_events(const struct machine *m, size_t *n
 {
     *n = m->probes ? m->probes->nev : 0;
     return m->probes ? m->probes->ev : NULL;
+}
+
+int machine_probes_cache_check(struct machine *m, char *why, size_t n)
+{
+    if (!m->probes)
+        return 0;
+    cache_check(m, m->core.cycles);
+    const struct probe_cache_check *k = &m->probes->cache;
+    if (k->bad)
+        snprintf(why, n, "%llu of %llu checks failed, first %s", (unsigned long long)k->bad,
+                 (unsigned long long)k->checks, k->first_bad);
+    return k->bad ? -1 : 0;
 }
 
 const char *machine_probes_missing(const struct machine *m)
