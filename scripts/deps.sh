@@ -18,7 +18,7 @@
 set -eu
 PKGS="git cmake make gcc pkg-config clang clang-14 lld-14 llvm-14 clang-format-14
 libunicorn-dev libcapstone-dev libcjson-dev libcmocka-dev libsdl2-dev
-libsdl2-ttf-dev libpng-dev fonts-dejavu-core xvfb xauth valgrind"
+libsdl2-ttf-dev libpng-dev fonts-dejavu-core xvfb xauth valgrind python3"
 # The engine's packages: the version each must start with.
 UNICORN_WANT="2.1.1"
 CAPSTONE_WANT="5."
