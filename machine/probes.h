@@ -45,6 +45,16 @@ struct machine;
 /* Returns true if the decoders write events of type `type`. */
 bool machine_probes_cover(uint32_t type);
 
+/* The system call an event happens in, for machine_probes_cover_in: the
+ * number of the latest SYSCALL event, none (this) after a TIMER_IRQ or a
+ * PROC_FAULT or before any system call. */
+#define MACHINE_PROBES_NO_SYSCALL 0u
+/* Returns true if the decoders write the events of type `type` that
+ * happen inside system call `nr` (a SYS_* number or
+ * MACHINE_PROBES_NO_SYSCALL), as machine_probes_cover for all of them:
+ * for the types decoded one family of system calls at a time. */
+bool machine_probes_cover_in(uint32_t type, uint32_t nr);
+
 /* Installs the probes of abi/kprobes.h on the machine's core for kernel
  * image img[n] (its symbols and its .klayout section). Returns 0, or -1
  * with the reason in m->why (no layout record, a layout of another

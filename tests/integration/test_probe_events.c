@@ -52,16 +52,25 @@ static bool kcall_only(const struct trc_event *ev, size_t i)
 }
 
 /* Appends the events of ev[n] the decoders cover to *out (*nout): of the
- * kernel's (`kernel`), not those kcall_only names. */
+ * kernel's (`kernel`), not those kcall_only names; a type covered only
+ * inside some system calls (machine_probes_cover_in) there, each event
+ * taken to happen in the system call of the latest SYSCALL event (in both
+ * sequences alike: SYSCALL, TIMER_IRQ and PROC_FAULT are covered). */
 static void project(const struct trc_event *ev, size_t n, bool kernel, struct trc_event **out,
                     size_t *nout)
 {
     *out = malloc((n ? n : 1) * sizeof **out);
     assert_non_null(*out);
     *nout = 0;
-    for (size_t i = 0; i < n; i++)
-        if (machine_probes_cover(ev[i].type) && !(kernel && kcall_only(ev, i)))
+    uint32_t nr = MACHINE_PROBES_NO_SYSCALL; /* the system call each event happens in */
+    for (size_t i = 0; i < n; i++) {
+        if (ev[i].type == TRC_EV_SYSCALL)
+            nr = (uint32_t)ev[i].arg[0];
+        else if (ev[i].type == TRC_EV_TIMER_IRQ || ev[i].type == TRC_EV_PROC_FAULT)
+            nr = MACHINE_PROBES_NO_SYSCALL;
+        if (machine_probes_cover_in(ev[i].type, nr) && !(kernel && kcall_only(ev, i)))
             (*out)[(*nout)++] = ev[i];
+    }
 }
 
 /* Runs the kernel with `demo` (and the compiled scenario `s`, or NULL)

@@ -1,0 +1,78 @@
+/* machine/probes_int.h: what the decoder files of machine/probes*.c
+ * share: the per-machine state and the helpers that read guest memory and
+ * write events. Not part of the machine's interface (probes.h is). */
+#ifndef IPCEMU_MACHINE_PROBES_INT_H
+#define IPCEMU_MACHINE_PROBES_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "abi/klayout.h"
+#include "emu/cpu.h"
+#include "machine/probes.h"
+#include "tracer/trace.h"
+
+struct machine;
+
+/* What the decoders keep between probes (one core). */
+struct probe_ctx {
+    uint32_t switch_from;  /* sched_next / handoff: the process switched away from */
+    uint32_t switch_why;   /*   and why (enum trc_switch_reason) */
+    bool switched;         /* arch_pt_switch ran since: the switch is written when */
+    uint64_t root, asid;   /*   arch_enter_user names the process, with this root */
+    uint64_t port_created; /* the clock at kport_create's last return (+1), 0: none */
+    bool fastpath;         /* a fast-path entry wrote SYSCALL: its fallback's is the same */
+    uint32_t fp_pid;       /*   and its CAP_LOOKUP, written if it commits: */
+    uint64_t fp_tok;       /*   of this process and token, */
+    bool fp_hit;           /*   a hit in core 0's cache at the entry */
+    uint64_t obj_new;      /* the clock at kipc_obj_new's last success (+1), 0: none */
+    uint32_t obj_index;    /*   and the table entry it took */
+    uint32_t maps_before;  /* region_map: p's mappings at its entry */
+    bool in_move;          /* kregion_move under way: */
+    bool move_found;       /*   its lookup (ipc_cap_lookup) returned, */
+    uint32_t move_obj;     /*   with this object word */
+};
+
+/* The kernel's capability-cache counters against the decoded events. */
+struct probe_cache_check {
+    uint64_t hits, misses, invalidations; /* decoded: CAP_LOOKUP hit / miss, CAP_INVALIDATE */
+    uint64_t checks, bad;                 /* comparisons made, failed */
+    char first_bad[160];                  /* the first failure */
+};
+
+/* A table of kernel objects private to one kernel file, found by symbol. */
+struct probe_table {
+    uint64_t addr, elem; /* its address and the size of one entry (0: not found) */
+};
+
+struct machine_probes {
+    struct klayout lay;
+    struct emu_probe tab[KPROBE_COUNT]; /* the anchors found, sorted by address */
+    size_t ntab;
+    struct probe_ctx ctx;
+    struct probe_cache_check cache;
+    struct probe_table regions, topics;
+    struct trc_event *ev; /* owned: the shadow log */
+    size_t nev, cap;
+    bool oom;
+    char missing[256];
+};
+
+/* One decoder: what the probe of one anchor writes (at its entry, or at
+ * its return when the row asks for one). */
+typedef void (*probe_decoder)(struct machine *m, const struct emu_probe_hit *h);
+
+/* Returns the guest RAM word of `bytes` (1..8) bytes at kernel address
+ * `addr` (identity-mapped: VA == PA), or 0 outside RAM. */
+uint64_t probes_rd(const struct machine *m, uint64_t addr, unsigned bytes);
+/* Returns the pid of the struct proc at `p` (0 for NULL). */
+uint32_t probes_pid_of(const struct machine *m, uint64_t p);
+/* Returns the pid of the kernel's `current` (0: none yet). */
+uint32_t probes_current_pid(const struct machine *m);
+/* Appends an event to the decoded log, stamped with the probe's clock. */
+void probes_emit(struct machine *m, const struct emu_probe_hit *h, uint32_t type, uint32_t pid,
+                 uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3);
+/* Returns the trace's word for the message at msg (kipc_msg_word). */
+uint64_t probes_msg_word(const struct machine *m, uint64_t msg);
+
+#endif
