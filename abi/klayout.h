@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #define KLAYOUT_MAGIC 0x4b4c4159u /* "KLAY" */
-#define KLAYOUT_VERSION 3u
+#define KLAYOUT_VERSION 4u
 
 struct klayout {
     uint32_t magic, version, size; /* KLAYOUT_MAGIC, KLAYOUT_VERSION, sizeof */
@@ -44,6 +44,10 @@ struct klayout {
     uint16_t capline_size, capline_tok, capline_cspace; /* struct ipc_capcache_line */
     uint16_t cspace_id;                                 /* struct ipc_cspace */
     uint16_t regs_aux; /* struct arch_regs: IPC register ARCH_IPC_AUX's word */
+    /* version 4: what the decoders of the IPC events read */
+    uint16_t regs_info; /* struct arch_regs: IPC register ARCH_IPC_INFO's word */
+    uint16_t regs_cap;  /* struct arch_regs: IPC register ARCH_IPC_CAP's word */
+    uint32_t proc_kbuf; /* struct proc: the kernel's message buffer */
 };
 
 #endif

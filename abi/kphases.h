@@ -84,7 +84,6 @@ enum kphase { KPHASES(KPHASE_ENUM_) KPHASE_COUNT };
     X(LOOKUP,  ALL,     STATIC, cap_find)                                   \
     X(LOOKUP,  ALL,     STATIC, cap_event)                                  \
     X(LOOKUP,  ALL,     EXTERN, kport_lookup)                               \
-    X(LOOKUP,  ALL,     STATIC, kport_decode_cap)                           \
     X(LOOKUP,  ALL,     EXTERN, kipc_obj_decode)                            \
     /* copy: the message registers and buffers */                           \
     X(COPY,    ALL,     EXTERN, memcpy)                                     \
@@ -154,6 +153,8 @@ enum kphase { KPHASES(KPHASE_ENUM_) KPHASE_COUNT };
     X(LOGIC,   ALL,     EXTERN, kipc_recv_run)                              \
     X(LOGIC,   ALL,     EXTERN, kipc_try_recv_run)                          \
     X(LOGIC,   ALL,     EXTERN, kipc_call_run)                              \
+    X(LOGIC,   ALL,     STATIC, kipc_call_slow)                             \
+    X(LOGIC,   ALL,     STATIC, reply_recv_slow)                            \
     X(LOGIC,   ALL,     EXTERN, kipc_reply_run)                             \
     X(LOGIC,   ALL,     EXTERN, kipc_reply_recv_run)                        \
     X(LOGIC,   ALL,     EXTERN, kipc_recv_call_run)                         \

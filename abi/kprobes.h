@@ -30,8 +30,8 @@
     X(PT_SWITCH, EXTERN, arch_pt_switch, 2, 0)                                                     \
     X(ENTER_USER, EXTERN, arch_enter_user, 1, 0)                                                   \
     X(SYSCALL, EXTERN, syscall_dispatch, 1, 0)                                                     \
-    X(FASTPATH_CALL, EXTERN, fastpath_call, 1, 0)                                                  \
-    X(FASTPATH_REPLY_RECV, EXTERN, fastpath_reply_recv, 0, 0)                                      \
+    X(FASTPATH_CALL, EXTERN, fastpath_call, 2, 0)                                                  \
+    X(FASTPATH_REPLY_RECV, EXTERN, fastpath_reply_recv, 2, 0)                                      \
     X(IRQ_TIMER, STATIC, irq_timer, 1, 0)                                                          \
     X(HALT, EXTERN, power_off, 1, 0)                                                               \
     X(CAP_EVENT, STATIC, cap_event, 5, 0)                                                          \
@@ -48,7 +48,28 @@
     X(MAP_REMOVE, STATIC, map_remove, 2, 0)                                                        \
     X(REGION_MOVE, EXTERN, kregion_move, 3, 1)                                                     \
     X(TOPIC_SUB, STATIC, ktopic_trace_sub, 4, 0)                                                   \
-    X(CALL_ABANDON, EXTERN, kipc_call_abandon, 1, 0)
+    X(CALL_ABANDON, EXTERN, kipc_call_abandon, 1, 0)                                               \
+    X(KPORT_LOOKUP, EXTERN, kport_lookup, 0, 1)                                                    \
+    X(TAKE_RECEIVER, EXTERN, ipc_port_take_receiver, 1, 0)                                         \
+    X(PORT_WAIT, EXTERN, ipc_port_wait, 1, 0)                                                      \
+    X(PORT_DEQUEUE, EXTERN, ipc_port_dequeue, 3, 1)                                                \
+    X(NOTIF_WAIT, EXTERN, ipc_notif_wait, 2, 0)                                                    \
+    X(KIPC_BLOCK, EXTERN, kipc_block, 3, 0)                                                        \
+    X(HAND_OVER, EXTERN, kipc_hand_over, 4, 0)                                                     \
+    X(POST, EXTERN, kipc_post, 4, 1)                                                               \
+    X(DELIVER, EXTERN, kipc_deliver, 3, 1)                                                         \
+    X(DELIVER_REGS, EXTERN, kipc_deliver_regs, 2, 1)                                               \
+    X(RECV_REGS, EXTERN, kipc_recv_regs, 2, 1)                                                     \
+    X(CALL_SLOW, STATIC, kipc_call_slow, 3, 1)                                                     \
+    X(BLOCK_FOR_REPLY, STATIC, block_for_reply, 2, 0)                                              \
+    X(REPLY_CHECK, STATIC, reply_check, 2, 1)                                                      \
+    X(REPLY_GIVE, STATIC, reply_give, 2, 1)                                                        \
+    X(REPLY_RECV_SLOW, STATIC, reply_recv_slow, 5, 0)                                              \
+    X(CALL_RUN, EXTERN, kipc_call_run, 1, 1)                                                       \
+    X(SEND_RUN, EXTERN, kipc_send_run, 1, 1)                                                       \
+    X(TRY_SEND_RUN, EXTERN, kipc_try_send_run, 1, 1)                                               \
+    X(RECV_RUN, EXTERN, kipc_recv_run, 1, 1)                                                       \
+    X(TRY_RECV_RUN, EXTERN, kipc_try_recv_run, 1, 1)
 
 enum kprobe_id {
 #define KPROBE_ENUM(id, link, sym, nargs, ret) KPROBE_##id,

@@ -218,7 +218,7 @@ static void probe_entry(struct emu_core *c, const struct emu_probe *pr)
         size_t keep = p->npending;
         while (keep > 0 && p->pending[keep - 1].hit.sp < h.sp)
             keep--;
-        p->dropped += p->npending - keep;
+        p->abandoned += p->npending - keep;
         p->npending = keep;
         if (p->npending == EMU_PROBE_PENDING) { /* the oldest gives way */
             memmove(&p->pending[0], &p->pending[1], (EMU_PROBE_PENDING - 1) * sizeof p->pending[0]);
@@ -238,7 +238,7 @@ static void probe_entry(struct emu_core *c, const struct emu_probe *pr)
 /* Fires the return probes whose function returns to the block at addr,
  * which starts now: the innermost pending frame for addr whose stack
  * pointer matches, then (a tail call: two frames returning at once) the
- * next. Frames above a matching one never returned and are dropped. */
+ * next. Frames above a matching one never returned and are abandoned. */
 static void probe_returns(struct emu_core *c, uint64_t addr)
 {
     struct emu_probes *p = &c->probes;
@@ -252,7 +252,7 @@ static void probe_returns(struct emu_core *c, uint64_t addr)
         if (k == 0)
             return;
         struct emu_probe_hit h = p->pending[k - 1].hit;
-        p->dropped += p->npending - k;
+        p->abandoned += p->npending - k;
         p->npending = k - 1;
         h.kind = EMU_PROBE_RETURN;
         h.cycle = c->cycles;
@@ -283,7 +283,7 @@ int emu_core_set_probes(struct emu_core *c, const struct emu_probe *tab, size_t 
 
 void emu_core_probes_reset(struct emu_core *c)
 {
-    c->probes.dropped += c->probes.npending;
+    c->probes.abandoned += c->probes.npending;
     c->probes.npending = 0;
 }
 

@@ -239,7 +239,9 @@ struct emu_probes {
     void *arg;
     struct emu_probe_frame pending[EMU_PROBE_PENDING]; /* a stack, innermost last */
     size_t npending;
-    uint64_t hits, dropped; /* probes fired; pending returns dropped (stale or overflow) */
+    uint64_t hits;      /* probes fired */
+    uint64_t abandoned; /* pending returns whose function never returned (a noreturn path) */
+    uint64_t dropped;   /* pending returns lost to overflow: their return events are missing */
 };
 
 enum emu_stop {

@@ -19,6 +19,11 @@
 #include "arch_regs.h" /* guest-kernel/arch/<arch>/arch_regs.h: struct arch_regs */
 #include "abi/bootinfo.h"
 
+/* A function the host probes (abi/kprobes.h): never inlined, so every call
+ * of it runs its first block, and kept with the C calling convention, so
+ * the probe reads its arguments where the ABI puts them. */
+#define KPROBE_ANCHOR __attribute__((noinline, used))
+
 /* ---- provided by arch/<arch>/ ---- */
 
 /* Returns the architecture's name ("x86_64", "aarch64", "riscv64"). */

@@ -21,7 +21,7 @@ uint64_t irq_spurious;
  * of the slice (an IPC deadline came first) and returns false. While idle
  * (`p` NULL) returns false and arms nothing: the scheduler's idle loop
  * does. */
-static bool irq_timer(struct proc *p)
+KPROBE_ANCHOR static bool irq_timer(struct proc *p)
 {
     timer_ack();
     uint64_t now = timer_now();

@@ -212,7 +212,7 @@ static void msg_payload_from_regs(struct ipc_msg *m, const struct arch_regs *r)
  * registers of receiver `rp` (those its length fills; the others keep rp's
  * values), with the sender as badge and, for a call whose caller still
  * waits, a reply capability in AUX. */
-void kipc_deliver_regs(struct proc *rp, const struct ipc_msg *m)
+KPROBE_ANCHOR void kipc_deliver_regs(struct proc *rp, const struct ipc_msg *m)
 {
     struct arch_regs *r = &rp->regs;
     arch_set_ipc_reg(r, ARCH_IPC_INFO, IPC_INFO(m->opcode, m->len));
@@ -233,7 +233,7 @@ void kipc_deliver_regs(struct proc *rp, const struct ipc_msg *m)
  * may have come closer); a deadline that ended (`to`'s) leaves it armed
  * early, which costs at most one interrupt that finds nothing due (an
  * early timer interrupt is harmless, a late one would not be). */
-__attribute__((noreturn)) static void handoff(struct proc *from, struct proc *to)
+KPROBE_ANCHOR __attribute__((noreturn)) static void handoff(struct proc *from, struct proc *to)
 {
     to->state = PROC_RUNNING;
     ktimeout_set(to, 0);
@@ -246,8 +246,8 @@ __attribute__((noreturn)) static void handoff(struct proc *from, struct proc *to
 }
 
 /* Blocks caller `p` until the reply to its call comes (or `timeout`). */
-__attribute__((noreturn)) static void block_for_reply(struct proc *p, uint32_t port_id,
-                                                      uint64_t timeout)
+KPROBE_ANCHOR __attribute__((noreturn)) static void
+block_for_reply(struct proc *p, uint32_t port_id, uint64_t timeout)
 {
     ktimeout_set(p, ktimeout_deadline(timeout));
     p->state = PROC_BLOCKED;
@@ -258,7 +258,7 @@ __attribute__((noreturn)) static void block_for_reply(struct proc *p, uint32_t p
 /* Receives the next message of `port` into `p`'s registers (SYS_RECV_CALL
  * and the second half of SYS_REPLY_RECV): from the queue, or by parking
  * until one comes. Returns the status, or does not return. */
-long kipc_recv_regs(struct proc *p, struct ipc_port *port, uint64_t timeout)
+KPROBE_ANCHOR long kipc_recv_regs(struct proc *p, struct ipc_port *port, uint64_t timeout)
 {
     const struct ipc_msg *head = ipc_port_peek(port);
     int r;
@@ -332,12 +332,13 @@ static int kipc_call_decode(struct proc *p, const struct arch_regs *r, struct ks
  * straight switch to the server. Does not return, except with the outcome
  * of a slow-path call the queue could not take (PortFull, NoMemory: a
  * call does not wait for room). */
+static long kipc_call_slow(struct proc *p, struct ipc_port *port, enum trc_slow_reason why,
+                           uint64_t timeout);
 static long kipc_call_invoke(struct proc *p, struct ksys_args *a)
 {
     struct ipc_port *port = a->port;
     struct proc *rp = a->peer;
     struct ipc_msg *m = &p->kbuf;
-    struct ipc_waiter *w;
     p->call_seq++;
     p->reply_tok = IPC_CAP_NULL;
     m->flags = IPC_MSG_CALL;
@@ -365,10 +366,22 @@ static long kipc_call_invoke(struct proc *p, struct ksys_args *a)
         ktrace(TRC_EV_IPC_BLOCK, p->pid, port->id, 3, p->deadline, 0);
         handoff(p, rp);
     }
+    return kipc_call_slow(p, port, why, a->timeout);
+}
+
+/* SYS_CALL's slow path, for reason `why` (the first check the fast
+ * branch failed): the message goes to the first parked receiver that can
+ * take it (one whose buffer has gone is woken with BadPointer on the way),
+ * else into the queue, and the caller waits for the reply. Does not
+ * return, except with the outcome of a call the queue could not take. */
+KPROBE_ANCHOR static long kipc_call_slow(struct proc *p, struct ipc_port *port,
+                                         enum trc_slow_reason why, uint64_t timeout)
+{
+    struct ipc_msg *m = &p->kbuf;
+    struct ipc_waiter *w;
+    struct proc *rp;
     ktrace(TRC_EV_IPC_SLOW, p->pid, port->id, why, 0, 0);
     msg_payload_from_regs(m, &p->regs); /* the slow path queues or hands over *m */
-    /* To the first parked receiver that can take it (one whose buffer has
-     * gone is woken with BadPointer on the way), else into the queue. */
     bool handed = false;
     while (!handed && (w = port->receivers.head) != NULL) {
         rp = kipc_waiter_proc(w);
@@ -389,7 +402,7 @@ static long kipc_call_invoke(struct proc *p, struct ksys_args *a)
         }
         p->call_port = port;
     }
-    block_for_reply(p, port->id, a->timeout);
+    block_for_reply(p, port->id, timeout);
 }
 KSYS_RUN(kipc_call)
 
@@ -415,7 +428,7 @@ KSYS_RUN(kipc_recv_call)
  * waiting for that call. Returns 0 with a->peer = the caller (a->a0 the
  * reply capability, a->a1 the info word), or the error (a->peer NULL),
  * traced as a refused reply. */
-static int reply_check(struct proc *s, const struct arch_regs *r, struct ksys_args *a)
+KPROBE_ANCHOR static int reply_check(struct proc *s, const struct arch_regs *r, struct ksys_args *a)
 {
     struct ipc_slot *slot;
     a->a0 = arch_ipc_reg(r, ARCH_IPC_CAP);
@@ -444,7 +457,7 @@ static int reply_check(struct proc *s, const struct arch_regs *r, struct ksys_ar
 /* Answers caller `c` (checked by reply_check) from server `s`'s message
  * registers: the reply capability `tok` is used up, the priority `s` inherited
  * ends, the caller gets the reply in its registers (not yet runnable). */
-static void reply_give(struct proc *s, struct proc *c, ipc_cap_t tok)
+KPROBE_ANCHOR static void reply_give(struct proc *s, struct proc *c, ipc_cap_t tok)
 {
     c->reply_tok = IPC_CAP_NULL; /* answered: its death below ends nothing */
     c->reply_wait = false;
@@ -488,6 +501,19 @@ static int kipc_reply_recv_decode(struct proc *s, const struct arch_regs *r, str
     return IPC_OK;
 }
 
+/* SYS_REPLY_RECV's slow path, for reason `why` (0: there is no port to
+ * receive on): the caller `c`, answered with info word `info`, is made
+ * runnable; the receive follows. */
+KPROBE_ANCHOR static void reply_recv_slow(struct proc *s, struct proc *c, struct ipc_port *next,
+                                          enum trc_slow_reason why, uint64_t info)
+{
+    if (why)
+        ktrace(TRC_EV_IPC_SLOW, s->pid, next->id, why, 0, 0);
+    ktrace(TRC_EV_IPC_REPLY, s->pid, c->pid, info, TRC_IPC_DIRECT, 0);
+    ktrace(TRC_EV_IPC_WAKE, c->pid, 0, 0, 0, 0);
+    sched_enqueue(c);
+}
+
 /* SYS_REPLY_RECV invoke: the reply (if its checks held), then the receive
  * on the port in AUX: its own decode (RECEIVE on the port: else the
  * lookup's error, or the reply's) and invoke. The fast path parks the
@@ -527,11 +553,7 @@ static long kipc_reply_recv_invoke(struct proc *s, struct ksys_args *a)
         ktrace(TRC_EV_IPC_BLOCK, s->pid, next->id, 1, 0, 0);
         handoff(s, c);
     }
-    if (why)
-        ktrace(TRC_EV_IPC_SLOW, s->pid, next->id, why, 0, 0);
-    ktrace(TRC_EV_IPC_REPLY, s->pid, c->pid, info, TRC_IPC_DIRECT, 0);
-    ktrace(TRC_EV_IPC_WAKE, c->pid, 0, 0, 0, 0);
-    sched_enqueue(c);
+    reply_recv_slow(s, c, next, why, info);
     return next ? kipc_recv_regs(s, next, 0) : nerr;
 }
 KSYS_RUN(kipc_reply_recv)
@@ -544,7 +566,7 @@ static bool is_call(const struct ipc_msg *m, const void *arg)
     return (m->flags & IPC_MSG_CALL) && m->reply == *(const uint64_t *)arg;
 }
 
-void kipc_call_abandon(struct proc *c)
+KPROBE_ANCHOR void kipc_call_abandon(struct proc *c)
 {
     if (!c->reply_wait)
         return;

@@ -21,8 +21,8 @@ struct ipc_msgpool kipc_pool;
 static struct ipc_capcache cache;
 
 /* Capability-system observer: traces cache invalidations. */
-static void cap_event(void *ctx, enum ipc_cap_event ev, unsigned core, uint16_t cspace,
-                      ipc_cap_t tok, uint32_t obj)
+KPROBE_ANCHOR static void cap_event(void *ctx, enum ipc_cap_event ev, unsigned core,
+                                    uint16_t cspace, ipc_cap_t tok, uint32_t obj)
 {
     (void)ctx, (void)core;
     if (ev == IPC_CAP_EV_INVALIDATE)
@@ -173,7 +173,8 @@ int kipc_obj_decode(struct proc *p, const struct arch_regs *r, enum ipc_obj_type
     return i < 0 ? err : i;
 }
 
-long kipc_obj_new(struct proc *p, enum ipc_obj_type type, struct kobj_table *t, unsigned *index)
+KPROBE_ANCHOR long kipc_obj_new(struct proc *p, enum ipc_obj_type type, struct kobj_table *t,
+                                unsigned *index)
 {
     unsigned i = t->hint;
     while (i < t->n && t->owner[i])
@@ -222,7 +223,7 @@ long kipc_grant(struct proc *owner, ipc_cap_t tok, struct proc *to, unsigned rig
 
 /* Makes `p`, which waited on port `port_id`, runnable again with
  * system-call result `status`. */
-void kipc_wake(struct proc *p, uint32_t port_id, int status)
+KPROBE_ANCHOR void kipc_wake(struct proc *p, uint32_t port_id, int status)
 {
     ktrace(TRC_EV_IPC_WAKE, p->pid, port_id, (uint64_t)(int64_t)status, 0, 0);
     ktimeout_set(p, 0);
@@ -232,8 +233,8 @@ void kipc_wake(struct proc *p, uint32_t port_id, int status)
 
 /* Parks `p` on `port` (RECV or SEND) until woken or `timeout` cycles pass,
  * and runs something else. */
-__attribute__((noreturn)) void kipc_block(struct proc *p, struct ipc_port *port,
-                                          enum ipc_wait_kind kind, uint64_t timeout)
+KPROBE_ANCHOR __attribute__((noreturn)) void kipc_block(struct proc *p, struct ipc_port *port,
+                                                        enum ipc_wait_kind kind, uint64_t timeout)
 {
     if (ipc_port_wait(port, &p->waiter, kind, &p->kbuf) != IPC_OK)
         panic("kipc block: the waiter is already parked");
@@ -290,7 +291,7 @@ int kipc_copy_in(struct proc *p, uintptr_t u, struct ipc_msg *m)
 
 /* Writes *m into receiver `p`'s user buffer (checked when it asked),
  * granting the capabilities it carries from the sender's space into `p`'s. */
-bool kipc_deliver(struct proc *p, uintptr_t u, const struct ipc_msg *m)
+KPROBE_ANCHOR bool kipc_deliver(struct proc *p, uintptr_t u, const struct ipc_msg *m)
 {
     /* First everything that touches capabilities: moving a region can
      * unmap memory (and reload page tables), so none of it may happen
@@ -340,7 +341,8 @@ void kipc_yield_to_higher(struct proc *p, struct proc *woken, long result)
     }
 }
 
-bool kipc_hand_over(struct proc *p, struct ipc_port *port, struct proc *rp, const struct ipc_msg *m)
+KPROBE_ANCHOR bool kipc_hand_over(struct proc *p, struct ipc_port *port, struct proc *rp,
+                                  const struct ipc_msg *m)
 {
     ipc_port_cancel(&rp->waiter); /* unpark it, wherever it is in the queue */
     /* Its buffer was checked when it parked; a region mapping may have gone
@@ -371,7 +373,8 @@ static struct ipc_waiter *first_fit(struct ipc_port *port, const struct ipc_msg 
     return w;
 }
 
-int kipc_post(struct proc *p, struct ipc_port *port, struct ipc_msg *m, struct proc **woken)
+KPROBE_ANCHOR int kipc_post(struct proc *p, struct ipc_port *port, struct ipc_msg *m,
+                            struct proc **woken)
 {
     *woken = NULL;
     int r = ipc_port_admit(port, m, kport_admit_clock(port));

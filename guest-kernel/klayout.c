@@ -82,4 +82,7 @@ __attribute__((used, section(".klayout"))) const struct klayout klayout = {
     .capline_cspace = offsetof(struct ipc_capcache_line, cspace),
     .cspace_id = offsetof(struct ipc_cspace, id),
     .regs_aux = ARCH_IPC_WORD(ARCH_IPC_AUX) * sizeof(uint64_t),
+    .regs_info = ARCH_IPC_WORD(ARCH_IPC_INFO) * sizeof(uint64_t),
+    .regs_cap = ARCH_IPC_WORD(ARCH_IPC_CAP) * sizeof(uint64_t),
+    .proc_kbuf = offsetof(struct proc, kbuf),
 };

@@ -18,7 +18,8 @@ static uint32_t port_next_owned[KIPC_PORTS]; /* the owner's next port + 1, 0: no
 
 /* Returns the port capability `tok` of `p` names with `rights`, looked up
  * through the cache (traced), or NULL with *err set. */
-struct ipc_port *kport_lookup(struct proc *p, ipc_cap_t tok, unsigned rights, int *err)
+KPROBE_ANCHOR struct ipc_port *kport_lookup(struct proc *p, ipc_cap_t tok, unsigned rights,
+                                            int *err)
 {
     int i = kipc_obj_find(p, tok, IPC_OBJ_PORT, rights, &port_table, err);
     return i < 0 ? NULL : &kport_ports[i];
@@ -32,7 +33,7 @@ uint64_t kport_admit_clock(const struct ipc_port *port)
     return port->bucket.period ? timer_now() : 0;
 }
 
-long kport_create(struct proc *owner, uint32_t capacity)
+KPROBE_ANCHOR long kport_create(struct proc *owner, uint32_t capacity)
 {
     if (capacity == 0)
         capacity = IPC_PORT_DEPTH;

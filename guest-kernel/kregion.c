@@ -255,7 +255,7 @@ bool kregion_user_range_ok(const struct proc *p, uintptr_t addr, size_t len, boo
     return false;
 }
 
-bool kregion_move(struct proc *from, ipc_cap_t tok, struct proc *to, ipc_cap_t *out)
+KPROBE_ANCHOR bool kregion_move(struct proc *from, ipc_cap_t tok, struct proc *to, ipc_cap_t *out)
 {
     struct ipc_slot *s;
     if (ipc_cap_lookup(&kipc_capsys, &from->cspace, tok, IPC_OBJ_REGION, IPC_RIGHT_GRANT, &s) !=

@@ -60,7 +60,7 @@ void timer_ack(void)
     mmio_write32(kcfg.timer + TIMER_CTRL, TIMER_CTRL_ACK);
 }
 
-void power_off(uint32_t code)
+KPROBE_ANCHOR void power_off(uint32_t code)
 {
     ktrace(TRC_EV_HALT, 0, code, 0, 0, 0);
     mmio_write32(kcfg.power + POWER_EXIT, code);

@@ -65,7 +65,8 @@ static uintptr_t proc_address_space(uintptr_t lo, uintptr_t hi)
     return root;
 }
 
-struct proc *proc_create(const char *name, unsigned prio, uintptr_t entry, uintptr_t arg)
+KPROBE_ANCHOR struct proc *proc_create(const char *name, unsigned prio, uintptr_t entry,
+                                       uintptr_t arg)
 {
     struct proc *p = NULL;
     for (unsigned i = free_hint; i < NPROC && !p; i++)
@@ -125,7 +126,7 @@ void proc_set_arg_sp(struct proc *p, uintptr_t arg, uintptr_t sp)
     arch_regs_init(&p->regs, (uintptr_t)u_start, sp, p->entry, arg);
 }
 
-void proc_exit(struct proc *p, int code)
+KPROBE_ANCHOR void proc_exit(struct proc *p, int code)
 {
     p->state = PROC_EXITED;
     p->exit_code = code;
@@ -150,7 +151,7 @@ static const char *fault_name(enum trc_fault cause)
     }
 }
 
-void proc_kill(struct proc *p, enum trc_fault cause, uintptr_t pc, uintptr_t addr)
+KPROBE_ANCHOR void proc_kill(struct proc *p, enum trc_fault cause, uintptr_t pc, uintptr_t addr)
 {
     p->state = PROC_KILLED;
     p->exit_code = -1;

@@ -74,7 +74,7 @@ bool sched_ready_above(unsigned prio)
     return sched_ready_above_inline(prio);
 }
 
-void sched_next(enum trc_switch_reason why)
+KPROBE_ANCHOR void sched_next(enum trc_switch_reason why)
 {
     struct proc *prev = current;
     struct proc *p;

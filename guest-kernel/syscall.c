@@ -71,7 +71,7 @@ _Static_assert(0 SYSCALL_HANDLERS(SYSCALL_ONE_) == 0 SYS_LIST(SYSCALL_ONE_),
 static const ksys_run_fn syscall_table[SYS_COUNT] = {SYSCALL_HANDLERS(SYSCALL_SLOT_)};
 #undef SYSCALL_SLOT_
 
-long syscall_dispatch(struct arch_regs *r)
+KPROBE_ANCHOR long syscall_dispatch(struct arch_regs *r)
 {
     uintptr_t nr = arch_syscall_nr(r);
     struct proc *p = current;

@@ -98,6 +98,7 @@ static void dec_proc_kill(struct machine *m, const struct emu_probe_hit *h)
  * itself is written at sched_switch_aspace). */
 static void dec_sched_next(struct machine *m, const struct emu_probe_hit *h)
 {
+    probes_ipc_sched_next(m, h);
     m->probes->ctx.switch_from = probes_current_pid(m);
     m->probes->ctx.switch_why = (uint32_t)h->args[0];
 }
@@ -105,6 +106,7 @@ static void dec_sched_next(struct machine *m, const struct emu_probe_hit *h)
 /* E handoff(from, to): the same for the fast path's direct switch. */
 static void dec_handoff(struct machine *m, const struct emu_probe_hit *h)
 {
+    probes_ipc_handoff(m, h, h->args[0], h->args[1]);
     m->probes->ctx.switch_from = probes_pid_of(m, h->args[0]);
     m->probes->ctx.switch_why = TRC_SWITCH_HANDOFF;
 }
@@ -129,11 +131,14 @@ static void fp_commit(struct machine *m, const struct emu_probe_hit *h)
 {
     struct machine_probes *p = m->probes;
     const struct probe_ctx *x = &p->ctx;
+    if (x->ipc.nr == SYS_REPLY_RECV) /* first the fixed slot's (no cache) */
+        probes_emit(m, h, TRC_EV_CAP_LOOKUP, x->fp_pid, x->fp_reply_tok, PROBES_LOOKUP_FIXED, 0, 0);
     probes_emit(m, h, TRC_EV_CAP_LOOKUP, x->fp_pid, x->fp_tok, x->fp_hit, IPC_OK, 0);
     if (x->fp_hit)
         p->cache.hits++;
     else
         p->cache.misses++;
+    probes_ipc_fast_commit(m, h, h->args[0] - p->lay.proc_regs);
 }
 
 /* E arch_enter_user(&p->regs): the capability-cache cross-check; after a
@@ -164,8 +169,10 @@ static void dec_syscall(struct machine *m, const struct emu_probe_hit *h)
         m->probes->ctx.fastpath = false;
         return;
     }
-    probes_emit(m, h, TRC_EV_SYSCALL, probes_current_pid(m),
-                probes_rd(m, h->args[0] + m->probes->lay.regs_nr, 8), 0, 0, 0);
+    const struct klayout *l = &m->probes->lay;
+    uint64_t nr = probes_rd(m, h->args[0] + l->regs_nr, 8);
+    probes_emit(m, h, TRC_EV_SYSCALL, probes_current_pid(m), nr, 0, 0, 0);
+    probes_ipc_syscall(m, (uint32_t)nr, probes_rd(m, h->args[0] + l->regs_info, 8));
 }
 
 /* Returns whether core 0's capability cache holds token `tok` of process
@@ -195,13 +202,15 @@ static bool fp_cache_hit(const struct machine *m, uint64_t p, uint64_t tok)
  * (kfastpath.c fp_switch, with handoff inlined); the fallback's own
  * sched_next / handoff overrides it. */
 static void dec_fastpath(struct machine *m, const struct emu_probe_hit *h, uint64_t nr,
-                         uint64_t tok)
+                         uint64_t tok, uint64_t info)
 {
     struct probe_ctx *x = &m->probes->ctx;
     uint64_t cur = probes_rd(m, m->probes->lay.current, 8);
     uint32_t pid = probes_pid_of(m, cur);
     probes_emit(m, h, TRC_EV_SYSCALL, pid, nr, 0, 0, 0);
     x->fastpath = true;
+    x->fp_proc = cur;
+    probes_ipc_syscall(m, (uint32_t)nr, info);
     x->fp_pid = pid;
     x->fp_tok = tok;
     x->fp_hit = fp_cache_hit(m, cur, tok);
@@ -213,16 +222,18 @@ static void dec_fastpath(struct machine *m, const struct emu_probe_hit *h, uint6
  * (dec_fastpath). */
 static void dec_fastpath_call(struct machine *m, const struct emu_probe_hit *h)
 {
-    dec_fastpath(m, h, SYS_CALL, h->args[0]);
+    dec_fastpath(m, h, SYS_CALL, h->args[0], h->args[1]);
 }
 
 /* E fastpath_reply_recv(tok, info): SYSCALL SYS_REPLY_RECV, lookup of the
  * port token in the server's AUX register (dec_fastpath). */
 static void dec_fastpath_reply_recv(struct machine *m, const struct emu_probe_hit *h)
 {
+    m->probes->ctx.fp_reply_tok = h->args[0];
     const struct klayout *l = &m->probes->lay;
     uint64_t cur = probes_rd(m, l->current, 8);
-    dec_fastpath(m, h, SYS_REPLY_RECV, probes_rd(m, cur + l->proc_regs + l->regs_aux, 8));
+    dec_fastpath(m, h, SYS_REPLY_RECV, probes_rd(m, cur + l->proc_regs + l->regs_aux, 8),
+                 h->args[1]);
 }
 
 /* E irq_timer(p): TIMER_IRQ of the interrupted process (0: idle). */
@@ -300,6 +311,7 @@ static void cache_check(struct machine *m, uint64_t cycle)
 /* E kipc_wake(p, port_id, status): IPC_WAKE. */
 static void dec_kipc_wake(struct machine *m, const struct emu_probe_hit *h)
 {
+    probes_ipc_wake(m, h);
     probes_emit(m, h, TRC_EV_IPC_WAKE, probes_pid_of(m, h->args[0]), (uint32_t)h->args[1],
                 (uint64_t)(int64_t)(int32_t)h->args[2], 0, 0);
 }
@@ -546,7 +558,10 @@ static void on_probe(struct emu_core *c, const struct emu_probe_hit *h, void *ar
 {
     struct machine *m = arg;
     (void)c;
-    probe_decoder d = h->kind == EMU_PROBE_RETURN ? decoders[h->id].ret : decoders[h->id].entry;
+    bool ret = h->kind == EMU_PROBE_RETURN;
+    probe_decoder d = ret ? decoders[h->id].ret : decoders[h->id].entry;
+    if (!d)
+        d = ret ? probes_ipc_return[h->id] : probes_ipc_entry[h->id];
     if (d)
         d(m, h);
 }
@@ -561,24 +576,6 @@ bool machine_probes_cover(uint32_t type)
         return false;
     }
 #undef PROBED_CASE
-}
-
-/* The (event type, system call) pairs covered beyond machine_probes_cover:
- * a type some of whose sites are decoded (docs/machine.md, "Probes"). */
-static const struct {
-    uint32_t type, nr;
-} cover_in[] = {
-    {0, 0}, /* (none yet) */
-};
-
-bool machine_probes_cover_in(uint32_t type, uint32_t nr)
-{
-    if (machine_probes_cover(type))
-        return true;
-    for (size_t i = 0; i < sizeof cover_in / sizeof cover_in[0]; i++)
-        if (cover_in[i].type && cover_in[i].type == type && cover_in[i].nr == nr)
-            return true;
-    return false;
 }
 
 /* qsort order of probes: by address. */

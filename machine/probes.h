@@ -18,11 +18,9 @@
 
 struct machine;
 
-/* The event types the decoders write for the kernel's every site of each
- * (but the CAP_LOOKUP of the fixed reply slot, a1 = 2, which kcall.c
- * writes itself). IPC_WAKE is also written, for the sites the probes see
- * (not all of them: it is not listed); the others are not decoded yet:
- * docs/machine.md, "Probes". */
+/* The event types the decoders write, for every site of the kernel that
+ * writes one with ktrace(): every type but the machine's own (TRAP, IRQ,
+ * USER_ENTER). docs/machine.md, "Probes". */
 #define MACHINE_PROBED_EVENTS(X)                                                                   \
     X(BOOT)                                                                                        \
     X(PROC_CREATE)                                                                                 \
@@ -40,20 +38,16 @@ struct machine;
     X(REGION)                                                                                      \
     X(TOPIC_SUBSCRIBE)                                                                             \
     X(IPC_DROP)                                                                                    \
-    X(CAP_LOOKUP)
+    X(CAP_LOOKUP)                                                                                  \
+    X(IPC_SEND)                                                                                    \
+    X(IPC_RECV)                                                                                    \
+    X(IPC_BLOCK)                                                                                   \
+    X(IPC_REPLY)                                                                                   \
+    X(IPC_SLOW)                                                                                    \
+    X(IPC_WAKE)
 
 /* Returns true if the decoders write events of type `type`. */
 bool machine_probes_cover(uint32_t type);
-
-/* The system call an event happens in, for machine_probes_cover_in: the
- * number of the latest SYSCALL event, none (this) after a TIMER_IRQ or a
- * PROC_FAULT or before any system call. */
-#define MACHINE_PROBES_NO_SYSCALL 0u
-/* Returns true if the decoders write the events of type `type` that
- * happen inside system call `nr` (a SYS_* number or
- * MACHINE_PROBES_NO_SYSCALL), as machine_probes_cover for all of them:
- * for the types decoded one family of system calls at a time. */
-bool machine_probes_cover_in(uint32_t type, uint32_t nr);
 
 /* Installs the probes of abi/kprobes.h on the machine's core for kernel
  * image img[n] (its symbols and its .klayout section). Returns 0, or -1

@@ -3,8 +3,7 @@
  * writes, for every scenario of scenarios/ and the boot demos ipc, wild and
  * hello, on one architecture: as sequences of (type, pid, a0..a3) over the
  * event types the decoders cover (machine_probes_cover; the others are
- * listed in docs/machine.md, "Probes"; kcall_only names the kernel's
- * events of covered types the decoders do not write yet). Also, at every
+ * listed in docs/machine.md, "Probes"). Also, at every
  * arch_enter_user and at the end, the capability cache's own counters
  * equal the decoded lookups and invalidations. Stamps are not compared: an
  * entry probe fires before the kernel's ktrace() call, a return probe
@@ -40,36 +39,21 @@ struct run {
     size_t nkernel, nshadow;
 };
 
-/* Returns true if kernel event ev[i] is one the decoders do not write
- * although its type is compared: a CAP_LOOKUP with a1 = 2
- * (KCALL_LOOKUP_FIXED, kfastpath.c's FP_LOOKUP_FIXED), a lookup of the
- * fixed reply slot, which kcall.c and the fast path's fastpath_reply_recv
- * make without the cache and without an out-of-line function to probe. (IPC_WAKE is not
- * compared at all: docs/machine.md, "Probes".) */
-static bool kcall_only(const struct trc_event *ev, size_t i)
-{
-    return ev[i].type == TRC_EV_CAP_LOOKUP && ev[i].arg[1] == 2;
-}
-
-/* Appends the events of ev[n] the decoders cover to *out (*nout): of the
- * kernel's (`kernel`), not those kcall_only names; a type covered only
- * inside some system calls (machine_probes_cover_in) there, each event
- * taken to happen in the system call of the latest SYSCALL event (in both
- * sequences alike: SYSCALL, TIMER_IRQ and PROC_FAULT are covered). */
-static void project(const struct trc_event *ev, size_t n, bool kernel, struct trc_event **out,
-                    size_t *nout)
+/* Appends the events of ev[n] the decoders cover to *out (*nout); fails
+ * on an event of the kernel's of a type they do not (every type is
+ * decoded but the machine's own). */
+static void project(const struct trc_event *ev, size_t n, struct trc_event **out, size_t *nout)
 {
     *out = malloc((n ? n : 1) * sizeof **out);
     assert_non_null(*out);
     *nout = 0;
-    uint32_t nr = MACHINE_PROBES_NO_SYSCALL; /* the system call each event happens in */
     for (size_t i = 0; i < n; i++) {
-        if (ev[i].type == TRC_EV_SYSCALL)
-            nr = (uint32_t)ev[i].arg[0];
-        else if (ev[i].type == TRC_EV_TIMER_IRQ || ev[i].type == TRC_EV_PROC_FAULT)
-            nr = MACHINE_PROBES_NO_SYSCALL;
-        if (machine_probes_cover_in(ev[i].type, nr) && !(kernel && kcall_only(ev, i)))
+        if (machine_probes_cover(ev[i].type))
             (*out)[(*nout)++] = ev[i];
+        else if (ev[i].type != TRC_EV_TRAP && ev[i].type != TRC_EV_IRQ &&
+                 ev[i].type != TRC_EV_USER_ENTER)
+            fail_msg("event type %s is written by the kernel but not decoded",
+                     trc_event_name(ev[i].type));
     }
 }
 
@@ -112,10 +96,10 @@ static void run_kernel(uint32_t demo, const struct scn *s, bool shadow, struct r
     r->outcome = machine_run(&m);
     r->cycles = m.core.cycles;
     r->cache_check = machine_probes_cache_check(&m, r->cache_why, sizeof r->cache_why);
-    project(log.ev, log.nev, true, &r->kernel, &r->nkernel);
+    project(log.ev, log.nev, &r->kernel, &r->nkernel);
     size_t ns;
     const struct trc_event *sev = machine_probes_events(&m, &ns);
-    project(sev, ns, false, &r->shadow, &r->nshadow);
+    project(sev, ns, &r->shadow, &r->nshadow);
     assert_int_equal(m.core.probes.dropped == 0 || !shadow, true);
     machine_destroy(&m);
     trc_log_free(&log);

@@ -142,7 +142,7 @@ void arch_pt_activate(uintptr_t root, unsigned asid)
  * at boot) and every page-table change ended with pt_sync() (its dsb
  * made the tables visible to the walker), so only the write and the isb
  * remain. */
-void arch_pt_switch(uintptr_t root, unsigned asid)
+KPROBE_ANCHOR void arch_pt_switch(uintptr_t root, unsigned asid)
 {
     uint64_t ttbr = (uint64_t)root | ((uint64_t)(asid & 0xffffu) << 48);
     __asm__ volatile("msr ttbr0_el1, %0\n\tisb" : : "r"(ttbr) : "memory");

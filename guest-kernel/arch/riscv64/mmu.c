@@ -118,7 +118,7 @@ void arch_pt_activate(uintptr_t root, unsigned asid)
  * pid, never reused) keeping its translations. No sfence.vma: every
  * page-table change (arch_pt_map) ends with a global one, so no TLB entry
  * of any ASID can be stale here. */
-void arch_pt_switch(uintptr_t root, unsigned asid)
+KPROBE_ANCHOR void arch_pt_switch(uintptr_t root, unsigned asid)
 {
     uint64_t satp = RV_SATP_SV39 | ((uint64_t)asid & RV_SATP_ASID_MASK) << RV_SATP_ASID_SHIFT |
                     (uint64_t)root >> 12;

@@ -143,7 +143,7 @@ void arch_pt_activate(uintptr_t root, unsigned asid)
     x86_write_cr3(cr3_loaded);
 }
 
-void arch_pt_switch(uintptr_t root, unsigned asid)
+KPROBE_ANCHOR void arch_pt_switch(uintptr_t root, unsigned asid)
 {
     uint64_t cr3 = root | pcid_of(asid);
     if (cr3 == cr3_loaded)
