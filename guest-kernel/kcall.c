@@ -26,20 +26,10 @@ struct proc *kipc_reply_caller(uint32_t obj)
     return c->state == PROC_BLOCKED && c->reply_wait && kipc_reply_obj(c) == obj ? c : NULL;
 }
 
-/* Returns the caller whose reply capability `s`'s fixed slot holds under
- * token `tok`, if that caller still waits for that very call, else NULL. */
-static struct proc *fixed_caller(const struct proc *s, ipc_cap_t tok)
-{
-    if (!s->caller || tok != kipc_fixed_tok(s->caller_obj))
-        return NULL;
-    struct proc *c = kipc_reply_caller(s->caller_obj);
-    return c == s->caller && c->reply_tok == tok && c->reply_cspace == s->cspace.id ? c : NULL;
-}
-
 int kipc_reply_fixed_lookup(const struct proc *s, ipc_cap_t tok, enum ipc_obj_type type,
                             unsigned rights)
 {
-    if (!fixed_caller(s, tok) || (type != IPC_OBJ_NONE && type != IPC_OBJ_REPLY))
+    if (!kipc_fixed_caller(s, tok) || (type != IPC_OBJ_NONE && type != IPC_OBJ_REPLY))
         return IPC_ERR_INVALID_CAP;
     return rights & ~(unsigned)IPC_RIGHT_SEND ? IPC_ERR_INSUFFICIENT_RIGHTS : IPC_OK;
 }
@@ -160,7 +150,7 @@ void kipc_reply_fixed_drop(struct proc *s, ipc_cap_t tok)
         tok = kipc_fixed_tok(s->caller_obj);
     else if (tok != kipc_fixed_tok(s->caller_obj))
         return; /* names an older call: nothing to drop */
-    struct proc *c = fixed_caller(s, tok);
+    struct proc *c = kipc_fixed_caller(s, tok);
     s->caller = NULL;
     if (c)
         call_end(c, IPC_ERR_PORT_CLOSED); /* the server dropped the call */
@@ -440,7 +430,7 @@ KPROBE_ANCHOR static int reply_check(struct proc *s, const struct arch_regs *r, 
     } else if (kipc_tok_is_fixed_reply(a->a0)) {
         /* The fixed slot: no capability space, no cache (the lookup is
          * traced as neither hit nor miss). Stale or forged: InvalidCap. */
-        a->peer = fixed_caller(s, a->a0);
+        a->peer = kipc_fixed_caller(s, a->a0);
         err = a->peer ? IPC_OK : IPC_ERR_INVALID_CAP;
         ktrace(TRC_EV_CAP_LOOKUP, s->pid, a->a0, KCALL_LOOKUP_FIXED, (uint64_t)(int64_t)err, 0);
     } else {

@@ -140,19 +140,14 @@ __attribute__((noreturn)) void fastpath_call(uintptr_t cap, uintptr_t info)
 __attribute__((noreturn)) void fastpath_reply_recv(uintptr_t tok, uintptr_t info)
 {
     struct proc *s = current;
-    struct proc *c = s->caller;
     struct ipc_capcache *cache = &kipc_capsys.caches[0];
     struct ipc_capcache_line *line;
     bool hit;
     uint64_t len = IPC_INFO_LEN(info);
-    if (len > IPC_INLINE_MAX || !c)
-        fastpath_slow(s);
     /* The fixed slot holds `tok`'s call and its caller still waits for
-     * it (kcall.c fixed_caller); the server inherits no priority. */
-    uint32_t obj = s->caller_obj;
-    if (tok != kipc_fixed_tok(obj) || c->state != PROC_BLOCKED || !c->reply_wait ||
-        kipc_reply_obj(c) != obj || c->reply_tok != tok || c->reply_cspace != s->cspace.id ||
-        s->prio != s->base_prio)
+     * it; the server inherits no priority. */
+    struct proc *c = kipc_fixed_caller(s, tok);
+    if (len > IPC_INLINE_MAX || !c || s->prio != s->base_prio)
         fastpath_slow(s);
     /* The port to wait on: RECEIVE on it, open, nothing queued; the
      * server not parked anywhere yet. */

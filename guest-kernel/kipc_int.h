@@ -172,6 +172,22 @@ static inline ipc_cap_t kipc_fixed_tok(uint32_t obj)
     return ipc_tok_make(IPC_TOK_INDEX_REPLY, IPC_OBJ_REPLY, obj);
 }
 
+/* Returns the caller whose reply capability `s`'s fixed slot holds under
+ * token `tok`, if that caller still waits for that very call (blocked in
+ * it, its reply not given, the capability in `s`'s space), else NULL.
+ * The one definition of a valid fixed reply: the generic reply's checks
+ * (kcall.c) and the fast path's (kfastpath.c) both use it. */
+static inline struct proc *kipc_fixed_caller(const struct proc *s, ipc_cap_t tok)
+{
+    struct proc *c = s->caller;
+    uint32_t obj = s->caller_obj;
+    return c && tok == kipc_fixed_tok(obj) && c->state == PROC_BLOCKED && c->reply_wait &&
+                   kipc_reply_obj(c) == obj && c->reply_tok == tok &&
+                   c->reply_cspace == s->cspace.id
+               ? c
+               : NULL;
+}
+
 /* Returns how many message registers a payload of `len` bytes (at most
  * IPC_INLINE_MAX) fills. */
 static inline unsigned kipc_mr_count(uint64_t len)
