@@ -1,7 +1,9 @@
 /* tests/integration/test_probe_events.c: the events the host decodes from
  * probes (machine/probes.c, shadow mode) equal those the kernel's ktrace()
  * writes, for every scenario of scenarios/ and the boot demos ipc, wild and
- * hello, on one architecture: as sequences of (type, pid, a0..a3) over the
+ * hello, on one architecture, booting kernel-ktrace.elf (the kernel built
+ * with its tracepoints whatever IPCEMU_GUEST_KTRACE says, read from
+ * GUEST_DIR/ARCH/): as sequences of (type, pid, a0..a3) over the
  * event types the decoders cover (machine_probes_cover; the others are
  * listed in docs/machine.md, "Probes"; kcall_only names the kernel's
  * events of covered types the decoders do not write yet). Also, at every
@@ -9,8 +11,12 @@
  * equal the decoded lookups and invalidations. Stamps are not compared: an
  * entry probe fires before the kernel's ktrace() call, a return probe
  * after it. Also: every anchor of abi/kprobes.h is a function
- * of the kernel, and the shadow log changes no cycle.
- * Usage: test_integration_probe_events ARCH SCENARIOS_DIR. */
+ * of the kernel, and the shadow log changes no cycle; with the probes as
+ * the trace source, the trace holds exactly the decoded events (at their
+ * stamps, between the machine's own) and drops the kernel's trace-port
+ * records, of which the embedded kernel posts none when it is built
+ * without ktrace.
+ * Usage: test_integration_probe_events ARCH SCENARIOS_DIR GUEST_DIR. */
 #include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -27,8 +33,11 @@
 #include "machine/machine.h"
 #include "machine/probes.h"
 #include "machine/scenario.h"
+#include "util/hostfile.h"
 
 static const char *arch_name, *scenarios_dir;
+static uint8_t *ktrace_img; /* GUEST_DIR/ARCH/kernel-ktrace.elf */
+static size_t ktrace_len;
 
 /* One run's outcome and its two event sequences, projected. */
 struct run {
@@ -73,38 +82,45 @@ static void project(const struct trc_event *ev, size_t n, bool kernel, struct tr
     }
 }
 
-/* Runs the kernel with `demo` (and the compiled scenario `s`, or NULL)
- * on the test's architecture, with shadow probes when `shadow`. */
-static void run_kernel(uint32_t demo, const struct scn *s, bool shadow, struct run *r)
+/* Fills *cfg for a run of `demo` (and the compiled scenario `s`, or
+ * NULL) on the test's architecture with CPU profile *prof (loaded here;
+ * the caller frees it). */
+static void config_for(uint32_t demo, const struct scn *s, struct machine_config *cfg,
+                       struct tm_profile *prof)
 {
     const struct emu_arch *a = emu_arch_by_name(arch_name);
     assert_non_null(a);
-    static struct tm_profile prof;
     char why[600];
     const char *cpu = s && s->cpu[0] ? s->cpu : a->default_cpu;
-    if (tm_profile_load(&prof, cpu, why, sizeof why) != 0)
+    if (tm_profile_load(prof, cpu, why, sizeof why) != 0)
         fail_msg("%s", why);
-    struct machine_config cfg = {.arch = a->id,
-                                 .demo = demo,
-                                 .profile = &prof,
-                                 .max_cycles = 2000000000ULL,
-                                 .shadow_probes = shadow};
+    *cfg = (struct machine_config){
+        .arch = a->id, .demo = demo, .profile = prof, .max_cycles = 2000000000ULL};
     if (s) {
-        cfg.max_cycles = s->max_cycles ? s->max_cycles : cfg.max_cycles;
-        cfg.seed = s->seed;
-        cfg.quantum = s->quantum;
-        cfg.cap_cache_lines = s->cap_cache;
-        cfg.exact_caches = s->exact_caches;
-        cfg.scenario = s->blob;
-        cfg.scenario_size = s->blob_size;
+        cfg->max_cycles = s->max_cycles ? s->max_cycles : cfg->max_cycles;
+        cfg->seed = s->seed;
+        cfg->quantum = s->quantum;
+        cfg->cap_cache_lines = s->cap_cache;
+        cfg->exact_caches = s->exact_caches;
+        cfg->scenario = s->blob;
+        cfg->scenario_size = s->blob_size;
     }
-    size_t n;
-    const uint8_t *img = machine_image(a->id, MACHINE_IMAGE_KERNEL, &n);
-    assert_non_null(img);
+}
+
+/* Runs kernel-ktrace.elf with `demo` (and the compiled scenario `s`, or
+ * NULL) on the test's architecture, its ktrace the trace's source, with
+ * shadow probes when `shadow`. */
+static void run_kernel(uint32_t demo, const struct scn *s, bool shadow, struct run *r)
+{
+    static struct tm_profile prof;
+    struct machine_config cfg;
+    config_for(demo, s, &cfg, &prof);
+    cfg.shadow_probes = shadow;
+    cfg.trace_source = MACHINE_TRACE_KERNEL;
     struct trc_log log;
     trc_log_init(&log);
     struct machine m;
-    if (machine_init(&m, &cfg, &log) != 0 || machine_boot_elf(&m, img, n) != 0)
+    if (machine_init(&m, &cfg, &log) != 0 || machine_boot_elf(&m, ktrace_img, ktrace_len) != 0)
         fail_msg("boot: %s", m.why);
     if (shadow && machine_probes_missing(&m)[0])
         fail_msg("abi/kprobes.h anchors missing from the %s kernel: %s", arch_name,
@@ -236,17 +252,102 @@ static void shadow_events_equal_kernel_events_in_the_demos(void **state)
     assert_int_equal(bad, 0);
 }
 
+/* Returns true for the events the machine writes itself (with every
+ * trace source). */
+static bool machine_own(uint32_t type)
+{
+    return type == TRC_EV_TRAP || type == TRC_EV_IRQ || type == TRC_EV_USER_ENTER;
+}
+
+/* Runs image img[n] with `demo` on the test's architecture with the probes
+ * as the trace source (and shadow probes): the trace's events other than
+ * the machine's own are the shadow log, stamps included, in order, and
+ * the stamps never go back. Returns the trace-port records the machine
+ * dropped; the run's cycles in *cycles. */
+static uint64_t run_probes_source(uint32_t demo, const uint8_t *img, size_t n, uint64_t *cycles)
+{
+    static struct tm_profile prof;
+    struct machine_config cfg;
+    config_for(demo, NULL, &cfg, &prof);
+    cfg.shadow_probes = true;
+    cfg.trace_source = MACHINE_TRACE_PROBES;
+    struct trc_log log;
+    trc_log_init(&log);
+    struct machine m;
+    if (machine_init(&m, &cfg, &log) != 0 || machine_boot_elf(&m, img, n) != 0)
+        fail_msg("boot: %s", m.why);
+    machine_run(&m);
+    *cycles = m.core.cycles;
+    size_t ns, k = 0;
+    const struct trc_event *sev = machine_probes_events(&m, &ns);
+    assert_true(ns > 0);
+    for (size_t i = 0; i < log.nev; i++) {
+        const struct trc_event *e = &log.ev[i];
+        if (i > 0)
+            assert_true(e->cycle >= log.ev[i - 1].cycle);
+        if (machine_own(e->type))
+            continue;
+        assert_true(k < ns);
+        if (memcmp(e, &sev[k], sizeof *e) != 0) {
+            print_event("trace", i, e);
+            print_event("shadow", k, &sev[k]);
+            fail_msg("%s: the trace's decoded event %zu is not the shadow log's", arch_name, k);
+        }
+        k++;
+    }
+    assert_int_equal(k, ns);
+    uint64_t dropped = m.port_dropped;
+    machine_destroy(&m);
+    trc_log_free(&log);
+    tm_profile_free(&prof);
+    return dropped;
+}
+
+static void probes_source_writes_the_decoded_events_into_the_trace(void **state)
+{
+    (void)state;
+    /* the kernel with ktrace: its records dropped, its cycles unchanged */
+    struct run kernel;
+    run_kernel(BOOT_DEMO_IPC, NULL, false, &kernel);
+    uint64_t cycles;
+    assert_true(run_probes_source(BOOT_DEMO_IPC, ktrace_img, ktrace_len, &cycles) > 0);
+    assert_int_equal(cycles, kernel.cycles);
+    free(kernel.kernel);
+    free(kernel.shadow);
+    /* the embedded kernel posts records only when built with ktrace */
+    size_t n;
+    const struct emu_arch *a = emu_arch_by_name(arch_name);
+    const uint8_t *img = machine_image(a->id, MACHINE_IMAGE_KERNEL, &n);
+    assert_non_null(img);
+    uint64_t dropped = run_probes_source(BOOT_DEMO_IPC, img, n, &cycles);
+#ifdef IPCEMU_GUEST_KTRACE
+    assert_true(dropped > 0);
+#else
+    assert_int_equal(dropped, 0);
+#endif
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: %s ARCH SCENARIOS_DIR\n", argv[0]);
+    if (argc != 4) {
+        fprintf(stderr, "usage: %s ARCH SCENARIOS_DIR GUEST_DIR\n", argv[0]);
         return 2;
     }
     arch_name = argv[1];
     scenarios_dir = argv[2];
+    char path[4096], why[600];
+    snprintf(path, sizeof path, "%s/%s/kernel-ktrace.elf", argv[3], arch_name);
+    ktrace_img = hf_read_input(path, 64u << 20, &ktrace_len, why, sizeof why);
+    if (!ktrace_img) {
+        fprintf(stderr, "%s: %s\n", argv[0], why);
+        return 2;
+    }
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(probes_source_writes_the_decoded_events_into_the_trace),
         cmocka_unit_test(shadow_events_equal_kernel_events_in_the_demos),
         cmocka_unit_test(shadow_events_equal_kernel_events_in_every_scenario),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    free(ktrace_img);
+    return rc;
 }
