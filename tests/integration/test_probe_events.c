@@ -17,7 +17,6 @@
  * records, of which the embedded kernel posts none when it is built
  * without ktrace.
  * Usage: test_integration_probe_events ARCH SCENARIOS_DIR GUEST_DIR. */
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -34,6 +33,8 @@
 #include "machine/probes.h"
 #include "machine/scenario.h"
 #include "util/hostfile.h"
+
+#include "harness.h"
 
 static const char *arch_name, *scenarios_dir;
 static uint8_t *ktrace_img; /* GUEST_DIR/ARCH/kernel-ktrace.elf */
@@ -82,11 +83,13 @@ static void project(const struct trc_event *ev, size_t n, bool kernel, struct tr
     }
 }
 
-/* Fills *cfg for a run of `demo` (and the compiled scenario `s`, or
- * NULL) on the test's architecture with CPU profile *prof (loaded here;
- * the caller frees it). */
-static void config_for(uint32_t demo, const struct scn *s, struct machine_config *cfg,
-                       struct tm_profile *prof)
+/* Boots image img[n] with `demo` (and the compiled scenario `s`, or NULL)
+ * on the test's architecture into *m (logging into *log, initialised
+ * here) with trace source `source`, shadow probes when `shadow`, and CPU
+ * profile *prof (loaded here: the caller frees it after machine_destroy). */
+static void boot(struct machine *m, struct trc_log *log, struct tm_profile *prof, uint32_t demo,
+                 const struct scn *s, bool shadow, enum machine_trace_source source,
+                 const uint8_t *img, size_t n)
 {
     const struct emu_arch *a = emu_arch_by_name(arch_name);
     assert_non_null(a);
@@ -94,17 +97,24 @@ static void config_for(uint32_t demo, const struct scn *s, struct machine_config
     const char *cpu = s && s->cpu[0] ? s->cpu : a->default_cpu;
     if (tm_profile_load(prof, cpu, why, sizeof why) != 0)
         fail_msg("%s", why);
-    *cfg = (struct machine_config){
-        .arch = a->id, .demo = demo, .profile = prof, .max_cycles = 2000000000ULL};
+    struct machine_config cfg = {.arch = a->id,
+                                 .demo = demo,
+                                 .profile = prof,
+                                 .max_cycles = 2000000000ULL,
+                                 .shadow_probes = shadow,
+                                 .trace_source = source};
     if (s) {
-        cfg->max_cycles = s->max_cycles ? s->max_cycles : cfg->max_cycles;
-        cfg->seed = s->seed;
-        cfg->quantum = s->quantum;
-        cfg->cap_cache_lines = s->cap_cache;
-        cfg->exact_caches = s->exact_caches;
-        cfg->scenario = s->blob;
-        cfg->scenario_size = s->blob_size;
+        cfg.max_cycles = s->max_cycles ? s->max_cycles : cfg.max_cycles;
+        cfg.seed = s->seed;
+        cfg.quantum = s->quantum;
+        cfg.cap_cache_lines = s->cap_cache;
+        cfg.exact_caches = s->exact_caches;
+        cfg.scenario = s->blob;
+        cfg.scenario_size = s->blob_size;
     }
+    trc_log_init(log);
+    if (machine_init(m, &cfg, log) != 0 || machine_boot_elf(m, img, n) != 0)
+        fail_msg("boot: %s", m->why);
 }
 
 /* Runs kernel-ktrace.elf with `demo` (and the compiled scenario `s`, or
@@ -113,15 +123,9 @@ static void config_for(uint32_t demo, const struct scn *s, struct machine_config
 static void run_kernel(uint32_t demo, const struct scn *s, bool shadow, struct run *r)
 {
     static struct tm_profile prof;
-    struct machine_config cfg;
-    config_for(demo, s, &cfg, &prof);
-    cfg.shadow_probes = shadow;
-    cfg.trace_source = MACHINE_TRACE_KERNEL;
     struct trc_log log;
-    trc_log_init(&log);
     struct machine m;
-    if (machine_init(&m, &cfg, &log) != 0 || machine_boot_elf(&m, ktrace_img, ktrace_len) != 0)
-        fail_msg("boot: %s", m.why);
+    boot(&m, &log, &prof, demo, s, shadow, MACHINE_TRACE_KERNEL, ktrace_img, ktrace_len);
     if (shadow && machine_probes_missing(&m)[0])
         fail_msg("abi/kprobes.h anchors missing from the %s kernel: %s", arch_name,
                  machine_probes_missing(&m));
@@ -207,27 +211,11 @@ static int check_case(const char *what, uint32_t demo, const struct scn *s)
     return bad;
 }
 
-/* qsort order of names. */
-static int name_cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static void shadow_events_equal_kernel_events_in_every_scenario(void **state)
 {
     (void)state;
-    DIR *d = opendir(scenarios_dir);
-    assert_non_null(d);
     char *names[256];
-    size_t nn = 0;
-    for (struct dirent *e; (e = readdir(d)) && nn < 256;) {
-        size_t len = strlen(e->d_name);
-        if (len > 5 && !strcmp(e->d_name + len - 5, ".json"))
-            names[nn++] = strdup(e->d_name);
-    }
-    closedir(d);
-    qsort(names, nn, sizeof names[0], name_cmp);
-    assert_true(nn > 0);
+    size_t nn = scenario_names(scenarios_dir, names, 256);
     int bad = 0;
     for (size_t i = 0; i < nn; i++) {
         char path[1024], err[1024];
@@ -267,15 +255,9 @@ static bool machine_own(uint32_t type)
 static uint64_t run_probes_source(uint32_t demo, const uint8_t *img, size_t n, uint64_t *cycles)
 {
     static struct tm_profile prof;
-    struct machine_config cfg;
-    config_for(demo, NULL, &cfg, &prof);
-    cfg.shadow_probes = true;
-    cfg.trace_source = MACHINE_TRACE_PROBES;
     struct trc_log log;
-    trc_log_init(&log);
     struct machine m;
-    if (machine_init(&m, &cfg, &log) != 0 || machine_boot_elf(&m, img, n) != 0)
-        fail_msg("boot: %s", m.why);
+    boot(&m, &log, &prof, demo, NULL, true, MACHINE_TRACE_PROBES, img, n);
     machine_run(&m);
     *cycles = m.core.cycles;
     size_t ns, k = 0;

@@ -27,7 +27,6 @@
 
 #include <cjson/cJSON.h>
 #include <cmocka.h>
-#include <dirent.h>
 #include <sys/stat.h>
 
 #include "harness.h"
@@ -132,27 +131,11 @@ static int check_scenario(const char *name)
     return bad;
 }
 
-/* qsort order of names. */
-static int name_cmp(const void *x, const void *y)
-{
-    return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
 static void tracing_changes_no_cycle_in_any_scenario(void **state)
 {
     (void)state;
-    DIR *d = opendir(scenario_dir);
-    assert_non_null(d);
     char *names[256];
-    size_t nn = 0;
-    for (struct dirent *e; (e = readdir(d)) && nn < 256;) {
-        size_t len = strlen(e->d_name);
-        if (len > 5 && !strcmp(e->d_name + len - 5, ".json"))
-            names[nn++] = strdup(e->d_name);
-    }
-    closedir(d);
-    qsort(names, nn, sizeof names[0], name_cmp);
-    assert_true(nn > 0);
+    size_t nn = scenario_names(scenario_dir, names, 256);
     int bad = 0;
     for (size_t i = 0; i < nn; i++) {
         bad += check_scenario(names[i]);
