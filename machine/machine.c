@@ -384,8 +384,6 @@ int machine_init(struct machine *m, const struct machine_config *cfg, struct trc
         m->cfg.ram_size = MM_RAM_SIZE_DEFAULT;
     if (!m->cfg.quantum)
         m->cfg.quantum = MACHINE_QUANTUM_DEFAULT;
-    if (m->cfg.trace_source == MACHINE_TRACE_DEFAULT)
-        m->cfg.trace_source = MACHINE_TRACE_BUILD;
     m->arch = machine_arch_get(cfg->arch);
     if (!m->arch) {
         snprintf(m->why, sizeof m->why, "no such architecture (%d)", (int)cfg->arch);
@@ -624,6 +622,15 @@ int machine_boot_elf(struct machine *m, const uint8_t *img, size_t n)
     uint64_t sp = MM_RAM_BASE + m->cfg.ram_size;
     if (m->cfg.bare)
         return boot_bare(m, info.entry, sp);
+    /* the build's source; an image the probes cannot decode (no layout
+     * record: the trap self-test, a test's own kernel) keeps its records */
+    const uint8_t *lay;
+    size_t nlay;
+    if (m->cfg.trace_source == MACHINE_TRACE_DEFAULT)
+        m->cfg.trace_source = MACHINE_TRACE_BUILD == MACHINE_TRACE_PROBES &&
+                                      !elf_section(img, n, ".klayout", &lay, &nlay)
+                                  ? MACHINE_TRACE_KERNEL
+                                  : MACHINE_TRACE_BUILD;
     if ((m->cfg.shadow_probes || m->cfg.trace_source == MACHINE_TRACE_PROBES) &&
         machine_probes_install(m, img, n) != 0)
         return -1;

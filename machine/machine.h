@@ -52,7 +52,9 @@ struct machine;
  * with every source; the guest's cycles are the same with every one. */
 enum machine_trace_source {
     MACHINE_TRACE_DEFAULT, /* the build's: KERNEL while the kernel has ktrace
-                              (IPCEMU_GUEST_KTRACE), else PROBES */
+                              (IPCEMU_GUEST_KTRACE), else PROBES (KERNEL for an
+                              image without a layout record, which no probe
+                              decodes) */
     MACHINE_TRACE_KERNEL,  /* the kernel's ktrace() records, through the trace port */
     MACHINE_TRACE_PROBES,  /* decoded from probes (machine/probes.h); trace-port
                               records dropped (counted: port_dropped) */
@@ -84,8 +86,8 @@ struct machine_config {
                            breakpoint or by returning from its entry */
     bool shadow_probes; /* decode the kernel's events from probes too, into a log of
                            their own (machine/probes.h); changes no cycle */
-    enum machine_trace_source trace_source; /* for a kernel boot (not `bare`); machine_init
-                                               resolves DEFAULT */
+    enum machine_trace_source trace_source; /* for a kernel boot (not `bare`);
+                                               machine_boot_elf resolves DEFAULT */
 };
 
 struct machine_dev;    /* an MMIO binding, machine.c */

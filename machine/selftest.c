@@ -52,9 +52,7 @@ int machine_selftest(enum emu_arch_id arch, char *why, size_t n)
     struct trc_log log;
     trc_log_init(&log);
     struct machine m;
-    /* not the kernel: no probes to decode it (it has no layout record) */
-    struct machine_config cfg = {
-        .arch = arch, .max_cycles = SELFTEST_MAX_CYCLES, .trace_source = MACHINE_TRACE_KERNEL};
+    struct machine_config cfg = {.arch = arch, .max_cycles = SELFTEST_MAX_CYCLES};
     int rc = -1;
     if (machine_init(&m, &cfg, &log) != 0 || machine_boot_elf(&m, img, len) != 0) {
         snprintf(why, n, "%s", m.why);
