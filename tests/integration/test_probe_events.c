@@ -182,15 +182,80 @@ static int compare(const char *what, const struct run *r)
     return 0;
 }
 
+/* The event types whose number in a run does not depend on its timing,
+ * and whether their pid always names a process. */
+static const struct {
+    uint32_t type;
+    bool pid;
+} counted[] = {
+    {TRC_EV_BOOT, false},      {TRC_EV_HALT, false},      {TRC_EV_PROC_CREATE, true},
+    {TRC_EV_PROC_EXIT, true},  {TRC_EV_PROC_FAULT, true}, {TRC_EV_PORT_CREATE, true},
+    {TRC_EV_PORT_CLOSE, true}, {TRC_EV_REGION, true},     {TRC_EV_TOPIC_SUBSCRIBE, true},
+    {TRC_EV_NOTIFY, true},     {TRC_EV_IPC_SEND, true},   {TRC_EV_IPC_RECV, true},
+    {TRC_EV_IPC_REPLY, true},  {TRC_EV_IPC_DROP, true},
+};
+
+/* Runs the embedded kernel (kernel.elf: without ktrace once
+ * IPCEMU_GUEST_KTRACE is OFF, so another image with other timing) on the
+ * same case with the probes as the trace source: of each type of
+ * `counted` the decoders cover, as many events as kernel-ktrace.elf's
+ * ktrace wrote (`k`, projected), each with a process's pid where the type
+ * has one. This catches an anchor the kernel without ktrace lost (a
+ * function whose only work was a ktrace, its calls deleted) or an
+ * argument it no longer computes. Returns the number of failures (0, 1). */
+static int check_embedded(const char *what, uint32_t demo, const struct scn *s, const struct run *k)
+{
+    static struct tm_profile prof;
+    size_t n;
+    const uint8_t *img = machine_image(emu_arch_by_name(arch_name)->id, MACHINE_IMAGE_KERNEL, &n);
+    assert_non_null(img);
+    struct trc_log log;
+    struct machine m;
+    boot(&m, &log, &prof, demo, s, false, MACHINE_TRACE_PROBES, img, n);
+    machine_run(&m);
+    int bad = 0;
+    for (size_t t = 0; t < sizeof counted / sizeof counted[0] && !bad; t++) {
+        if (!machine_probes_cover(counted[t].type))
+            continue;
+        size_t nk = 0, ne = 0;
+        for (size_t i = 0; i < k->nkernel; i++)
+            nk += k->kernel[i].type == counted[t].type;
+        for (size_t i = 0; i < log.nev && !bad; i++) {
+            const struct trc_event *e = &log.ev[i];
+            if (e->type != counted[t].type)
+                continue;
+            ne++;
+            if (counted[t].pid && e->pid == 0) {
+                fprintf(stderr, "%s/%s: kernel.elf's decoded event %zu has no pid\n", arch_name,
+                        what, i);
+                print_event("kernel.elf", i, e);
+                bad = 1;
+            }
+        }
+        if (!bad && nk != ne) {
+            fprintf(stderr,
+                    "%s/%s: %zu %s events from kernel.elf's probes, %zu from "
+                    "kernel-ktrace.elf's ktrace\n",
+                    arch_name, what, ne, trc_event_name(counted[t].type), nk);
+            bad = 1;
+        }
+    }
+    machine_destroy(&m);
+    trc_log_free(&log);
+    tm_profile_free(&prof);
+    return bad;
+}
+
 /* Runs one case with and without shadow probes: same outcome and cycles,
- * same kernel events, and the shadow sequence equal to them. Returns the
+ * same kernel events, and the shadow sequence equal to them; and the
+ * embedded kernel's decoded events as check_embedded says. Returns the
  * number of failures (0 or 1). */
 static int check_case(const char *what, uint32_t demo, const struct scn *s)
 {
     struct run off, on;
     run_kernel(demo, s, false, &off);
     run_kernel(demo, s, true, &on);
-    int bad = 0;
+    int bad = check_embedded(what, demo, s, &off);
     if (off.outcome != on.outcome || off.cycles != on.cycles || off.nkernel != on.nkernel) {
         fprintf(stderr, "%s/%s: shadow probes changed the run (cycles %llu -> %llu)\n", arch_name,
                 what, (unsigned long long)off.cycles, (unsigned long long)on.cycles);
