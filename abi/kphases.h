@@ -55,6 +55,15 @@ enum kphase { KPHASES(KPHASE_ENUM_) KPHASE_COUNT };
  * of the core waiting for an interrupt. TRAP also holds the hardware's
  * trap entry and RETURN its trap return (the machine charges both to slots
  * of their own, tracer/report.h enum trc_slot). */
+/* The kernel's own tracepoints exist only in a kernel built with them
+ * (guest-kernel/kernel.h: IPCEMU_KTRACE; the host is told by
+ * IPCEMU_GUEST_KTRACE, cmake/Guest.cmake). */
+#if defined(IPCEMU_KTRACE) || defined(IPCEMU_GUEST_KTRACE)
+#define KPHASE_KTRACE_ROWS(X) X(TRACE, ALL, EXTERN, ktrace)
+#else
+#define KPHASE_KTRACE_ROWS(X)
+#endif
+
 // clang-format off
 #define KPHASE_FUNCS(X)                                                     \
     /* trap: from the trapping user instruction to the system call's        \
@@ -135,7 +144,7 @@ enum kphase { KPHASES(KPHASE_ENUM_) KPHASE_COUNT };
     X(TIMER,   ALL,     EXTERN, ktimeout_expire)                            \
     X(TIMER,   ALL,     STATIC, irq_timer)                                  \
     /* trace: the kernel's own tracepoints */                               \
-    X(TRACE,   ALL,     EXTERN, ktrace)                                     \
+    KPHASE_KTRACE_ROWS(X)                                                   \
     /* logic: the IPC operations' own work: queues and admission, the       \
        system calls' bodies, region moves, and every change to a            \
        capability space (there is no capability-management phase): the      \

@@ -13,7 +13,7 @@ static void usage_boot(FILE *out)
 {
     fputs("usage: ipcemu boot [--arch A] [--cpu P] [--report FILE] [--max-cycles N] [--quiet]\n"
           "                   [--demo NAME] [--quantum N] [--ram-mib N] [--seed N]\n"
-          "                   [--exact-caches]\n"
+          "                   [--exact-caches] [--no-probes]\n"
           "                   [--cap-cache N]\n"
           "\n"
           "Boots the kernel on architecture A (x86_64, aarch64 or riscv64; default\n"
@@ -23,7 +23,7 @@ static void usage_boot(FILE *out)
           "  --arch A          x86_64 | aarch64 | riscv64\n" CLI_HELP_CPU_REPORT_CACHES
           "  --max-cycles N    stop with outcome max_cycles when the clock reaches N\n"
           "                    (default 2000000000)\n"
-          "  --quiet           print neither the guest console nor the summary\n"
+          "  --quiet           print neither the guest console nor the summary\n" CLI_HELP_NO_PROBES
           "  --demo NAME       hello (default) | spin (a process that never ends) |\n"
           "                    storm (system-call and fault storms) | wild (wild pointers\n"
           "                    and bad instructions) | ipc (ports and capabilities:\n"
@@ -176,6 +176,9 @@ int cli_boot(int argc, char **argv)
             continue;
         } else if (!strcmp(o, "--exact-caches")) {
             cfg.exact_caches = true;
+            continue;
+        } else if (!strcmp(o, "--no-probes")) {
+            cfg.trace_source = MACHINE_TRACE_NONE;
             continue;
         }
         if (strncmp(o, "--", 2) != 0)

@@ -37,6 +37,15 @@
     "                    default, after 10M cycles, 1M of every 40M are simulated\n"               \
     "                    and the rest charged per block from them (faster)\n"
 
+/* `--no-probes` (run, boot): trace source none (machine/machine.h). */
+#define CLI_HELP_NO_PROBES                                                                         \
+    "  --no-probes       record no kernel events (no probes; the kernel's own trace\n"             \
+    "                    records are dropped): the same run, cycle for cycle, but\n"               \
+    "                    the report and summary have no event-derived figures (no\n"               \
+    "                    paths, processes, messages, cap_cache keys), expectations\n"              \
+    "                    on processes, messages and paths are not checked, and\n"                  \
+    "                    --trace and --view are refused (nothing to replay or show)\n"
+
 /* The largest bare-metal program read whole (a scenario: SCN_FILE_MAX). */
 #define PROGRAM_FILE_MAX (256u << 20)
 

@@ -94,9 +94,9 @@ int cli_common_option(const char *cmd, const char *o, const char *val, struct ma
 }
 
 /* The options of the commands that run one file (`exec PROGRAM`, `run
- * SCENARIO`): --help, --quiet, --exact-caches, the common ones, and the
- * file. Returns -1 to go on, or the exit status (after --help or a usage
- * error). given[0] / given[1] (when not NULL) say whether --arch /
+ * SCENARIO`): --help, --quiet, --exact-caches, (run) --view and
+ * --no-probes, the common ones, and the file. Returns -1 to go on, or the exit status (after --help
+ * or a usage error). given[0] / given[1] (when not NULL) say whether --arch /
  * --max-cycles were on the command line. */
 int cli_parse_file_command(const char *cmd, const char *what, void (*usage)(FILE *), int argc,
                            char **argv, struct machine_config *cfg, struct cli_outputs *outs,
@@ -115,6 +115,9 @@ int cli_parse_file_command(const char *cmd, const char *what, void (*usage)(FILE
             continue;
         } else if (!strcmp(o, "--view") && !strcmp(cmd, "run")) {
             outs->view = true;
+            continue;
+        } else if (!strcmp(o, "--no-probes") && !strcmp(cmd, "run")) {
+            cfg->trace_source = MACHINE_TRACE_NONE;
             continue;
         } else if (strncmp(o, "--", 2) != 0) {
             if (*file) {

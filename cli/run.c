@@ -151,11 +151,45 @@ static void show_progress(void *arg, const struct machine *m)
     fflush(stderr);
 }
 
+/* Sets a kernel boot's trace source from the environment's
+ * IPCEMU_TRACE_SOURCE (kernel, probes or none; for tests, docs/machine.md)
+ * unless the command line chose one. Returns 0, or EXIT_USAGE after
+ * printing why (a bad value; --trace or --view without kernel events). */
+static int trace_source_from_env(const char *cmd, struct machine_config *cfg,
+                                 const struct cli_outputs *outs)
+{
+    if (cfg->bare)
+        return 0;
+    const char *env = getenv("IPCEMU_TRACE_SOURCE");
+    if (cfg->trace_source == MACHINE_TRACE_DEFAULT && env && *env) {
+        static const enum machine_trace_source all[] = {MACHINE_TRACE_KERNEL, MACHINE_TRACE_PROBES,
+                                                        MACHINE_TRACE_NONE};
+        size_t i = 0;
+        while (i < 3 && strcmp(env, machine_trace_source_name(all[i])) != 0)
+            i++;
+        if (i == 3) {
+            char p[100];
+            fprintf(stderr, "ipcemu %s: IPCEMU_TRACE_SOURCE '%s': not kernel, probes or none\n",
+                    cmd, hf_printable(env, strlen(env), p, sizeof p));
+            return EXIT_USAGE;
+        }
+        cfg->trace_source = all[i];
+    }
+    if (cfg->trace_source == MACHINE_TRACE_NONE && outs->trace && !outs->replay_log) {
+        fprintf(stderr,
+                "ipcemu %s: --no-probes records no kernel events: --trace and --view "
+                "would have nothing to replay or show\n",
+                cmd);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
 int cli_run_image(const char *cmd, struct machine_config *cfg, const uint8_t *img, size_t n,
                   const struct cli_outputs *outs, bool quiet, const char *program,
                   const struct scn *scn)
 {
-    if (check_outputs(cmd, outs) != 0)
+    if (check_outputs(cmd, outs) != 0 || trace_source_from_env(cmd, cfg, outs) != 0)
         return EXIT_USAGE;
     int rc = EXIT_RAN_NOT_OK;
     if (!cli_selftest_one(cfg->arch, false))
@@ -196,10 +230,12 @@ int cli_run_image(const char *cmd, struct machine_config *cfg, const uint8_t *im
          * with exit status 0. */
         struct scn_verdict verdict = {0};
         bool held = true;
+        bool no_events = !cfg->bare && m.cfg.trace_source == MACHINE_TRACE_NONE;
         if (scn) {
             char cwhy[sizeof m.why];
-            held = scn_check(scn, &log, m.core.cycles, machine_outcome_name(o), &verdict, cwhy,
-                             sizeof cwhy) == 0;
+            held = (no_events ? scn_check_no_events : scn_check)(scn, &log, m.core.cycles,
+                                                                 machine_outcome_name(o), &verdict,
+                                                                 cwhy, sizeof cwhy) == 0;
             if (!held && (o == MACHINE_OK || (o == MACHINE_DEADLOCK && scn->expect.deadlock))) {
                 char end[sizeof m.why];
                 snprintf(end, sizeof end, "%s", o == MACHINE_DEADLOCK ? m.why : "");
@@ -260,6 +296,8 @@ int cli_run_image(const char *cmd, struct machine_config *cfg, const uint8_t *im
             .nfailed_ops = verdict.nfailed_ops,
             .program = program,
             .scenario = scn ? scn->name : NULL,
+            .trace_source = cfg->bare ? NULL : machine_trace_source_name(m.cfg.trace_source),
+            .no_kernel_events = no_events,
         };
         if (!quiet)
             trc_report_print(stdout, &run, &log);
@@ -368,7 +406,7 @@ static void usage_run(FILE *out)
 {
     fputs("usage: ipcemu run SCENARIO [--arch A] [--cpu P] [--report FILE] [--perfetto FILE]\n"
           "                  [--csv FILE] [--trace FILE] [--view] [--max-cycles N] [--quiet]\n"
-          "                  [--exact-caches]\n"
+          "                  [--exact-caches] [--no-probes]\n"
           "\n"
           "Runs a JSON scenario (docs/scenarios.md) on the kernel: its processes, their\n"
           "message workloads, the capabilities they start with; then checks its\n"
@@ -387,7 +425,7 @@ static void usage_run(FILE *out)
           "  --max-cycles N    stop with outcome max_cycles at N cycles (default: the\n"
           "                    scenario's limits.max_cycles, else 2000000000)\n"
           "  --quiet           print neither the guest console nor the summary\n"
-          "  --exact-caches    simulate every data access (no sampling)\n",
+          "  --exact-caches    simulate every data access (no sampling)\n" CLI_HELP_NO_PROBES,
           out);
 }
 

@@ -31,18 +31,24 @@ if(IPCEMU_WERROR)
     list(APPEND IPCEMU_GUEST_CFLAGS_COMMON -Werror)
 endif()
 
-# ipcemu_guest_objects(OUT ARCH TAG SOURCES...): compiles each source for ARCH
-# and appends the object paths to OUT.
+# ipcemu_guest_objects(OUT ARCH TAG SOURCES... [DEFINES NAME...]): compiles
+# each source for ARCH (with -DNAME for each DEFINES) and appends the object
+# paths to OUT.
 function(ipcemu_guest_objects out arch tag)
+    cmake_parse_arguments(O "" "" "DEFINES" ${ARGN})
+    set(defs)
+    foreach(d ${O_DEFINES})
+        list(APPEND defs -D${d})
+    endforeach()
     set(objs)
     file(MAKE_DIRECTORY ${CMAKE_BINARY_DIR}/guest/${arch}/obj/${tag})
-    foreach(src ${ARGN})
+    foreach(src ${O_UNPARSED_ARGUMENTS})
         get_filename_component(name ${src} NAME)
         set(obj ${CMAKE_BINARY_DIR}/guest/${arch}/obj/${tag}/${name}.o)
         add_custom_command(
             OUTPUT ${obj}
             COMMAND ${IPCEMU_GUEST_CC} ${IPCEMU_GUEST_CFLAGS_COMMON} ${IPCEMU_GUEST_CFLAGS_${arch}}
-                    -I${CMAKE_SOURCE_DIR} -I${CMAKE_SOURCE_DIR}/guest-kernel
+                    ${defs} -I${CMAKE_SOURCE_DIR} -I${CMAKE_SOURCE_DIR}/guest-kernel
                     -I${CMAKE_SOURCE_DIR}/guest-kernel/arch/${arch}
                     -MD -MF ${obj}.d -c ${CMAKE_SOURCE_DIR}/${src} -o ${obj}
             DEPENDS ${CMAKE_SOURCE_DIR}/${src}
@@ -55,15 +61,16 @@ function(ipcemu_guest_objects out arch tag)
 endfunction()
 
 # ipcemu_guest_elf(ARCH NAME KERNEL_SOURCES... USER user-sources...
-# [CHECK check-sources...]): links build/guest/ARCH/NAME.elf from the kernel
-# objects and a libuser.a of the user objects (kernel.ld puts libuser.a in
-# user-accessible pages). CHECK sources are linked with the same objects into a
-# throw-away obj/NAME-kphases.check only (NAME.elf stays as it is), which the
-# guest target builds: a symbol they reference that the kernel lacks fails it.
+# [CHECK check-sources...] [DEFINES NAME...]): links build/guest/ARCH/NAME.elf
+# from the kernel objects and a libuser.a of the user objects (kernel.ld puts
+# libuser.a in user-accessible pages). CHECK sources are linked with the same
+# objects into a throw-away obj/NAME-kphases.check only (NAME.elf stays as it
+# is), which the guest target builds: a symbol they reference that the kernel
+# lacks fails it. DEFINES are -D flags of the kernel and check objects.
 function(ipcemu_guest_elf arch name)
-    cmake_parse_arguments(G "" "" "KERNEL;USER;CHECK" ${ARGN})
+    cmake_parse_arguments(G "" "" "KERNEL;USER;CHECK;DEFINES" ${ARGN})
     set(dir ${CMAKE_BINARY_DIR}/guest/${arch})
-    ipcemu_guest_objects(kobjs ${arch} ${name} ${G_KERNEL})
+    ipcemu_guest_objects(kobjs ${arch} ${name} ${G_KERNEL} DEFINES ${G_DEFINES})
     ipcemu_guest_objects(uobjs ${arch} ${name}-user ${G_USER})
     set(lib ${dir}/${name}-libuser.a)
     set(elf ${dir}/${name}.elf)
@@ -86,7 +93,7 @@ function(ipcemu_guest_elf arch name)
         VERBATIM)
     set_property(GLOBAL APPEND PROPERTY IPCEMU_GUEST_ELFS ${elf})
     if(G_CHECK)
-        ipcemu_guest_objects(cobjs ${arch} ${name}-check ${G_CHECK})
+        ipcemu_guest_objects(cobjs ${arch} ${name}-check ${G_CHECK} DEFINES ${G_DEFINES})
         set(check ${dir}/obj/${name}-kphases.check)
         add_custom_command(
             OUTPUT ${check}
@@ -126,12 +133,34 @@ set(IPCEMU_USER_SOURCES guest-kernel/user/ulib.c guest-kernel/user/programs.c
     guest-kernel/user/chan.c guest-kernel/user/posix.c guest-kernel/user/programs_async.c
     guest-kernel/user/runner.c)
 
+# Where the kernel's trace events come from (docs/machine.md, "Trace
+# sources"). ON: kernel.elf is built with IPCEMU_KTRACE, its own tracepoints
+# (guest-kernel/ktrace.c) write the events through the trace port, as
+# before. OFF: kernel.elf has no tracepoint and does not touch the trace
+# port; the host decodes the events from probes. The lead turns it OFF (and
+# makes the probes the default trace source, cli/) once the probe decoders
+# cover every event. kernel-ktrace.elf is always built with IPCEMU_KTRACE
+# (not embedded): tests/integration/test_probe_events.c compares its ktrace
+# events with the probes'. The host sees IPCEMU_GUEST_KTRACE=1 when ON
+# (abi/kphases.h lists `ktrace` then).
+option(IPCEMU_GUEST_KTRACE "Build the embedded kernel with its own tracepoints (ktrace)" ON)
+set(IPCEMU_GUEST_KERNEL_DEFINES)
+if(IPCEMU_GUEST_KTRACE)
+    set(IPCEMU_GUEST_KERNEL_DEFINES IPCEMU_KTRACE)
+    add_compile_definitions(IPCEMU_GUEST_KTRACE=1)
+endif()
+
 foreach(arch ${IPCEMU_GUEST_ARCHES})
     set(a guest-kernel/arch/${arch})
     ipcemu_guest_elf(${arch} kernel
         KERNEL ${a}/entry.S ${a}/trap.S ${a}/arch.c ${a}/mmu.c ${IPCEMU_KERNEL_SOURCES}
         USER ${a}/usys.S ${IPCEMU_USER_SOURCES}
-        CHECK guest-kernel/kphases_check.c guest-kernel/kprobes_check.c)
+        CHECK guest-kernel/kphases_check.c guest-kernel/kprobes_check.c
+        DEFINES ${IPCEMU_GUEST_KERNEL_DEFINES})
+    ipcemu_guest_elf(${arch} kernel-ktrace
+        KERNEL ${a}/entry.S ${a}/trap.S ${a}/arch.c ${a}/mmu.c ${IPCEMU_KERNEL_SOURCES}
+        USER ${a}/usys.S ${IPCEMU_USER_SOURCES}
+        DEFINES IPCEMU_KTRACE)
     foreach(prog sum bkpt spin bench mix chain-add8 chain-add16 chain-mul8 chain-mul16 chain-div8
                  chain-div16 chain-load8 chain-load16 ring-16k ring-64k ring-4m branch-random
                  branch-fixed flood probe)

@@ -117,10 +117,29 @@ void kvprintf(const char *fmt, va_list ap);
 void kpage_init(uintptr_t start, uintptr_t end);
 size_t kpage_free_count(void);
 
-/* ktrace.c: gives the trace port the kernel's record (before the first
- * ktrace), then one trace-port record per ktrace. */
+/* ktrace.c: the kernel's own tracepoints, built in only with IPCEMU_KTRACE
+ * (cmake/Guest.cmake: kernel-ktrace.elf always, kernel.elf while
+ * IPCEMU_GUEST_KTRACE is ON). ktrace_init gives the trace port the
+ * kernel's record (before the first ktrace), then each ktrace posts one
+ * trace-port record. Without IPCEMU_KTRACE the kernel neither maps nor
+ * touches the trace port (KTRACE_ON 0), and `ktrace(...)` is no code at
+ * all: its arguments are only type-checked (sizeof, never evaluated), which
+ * also keeps a variable used only by a tracepoint "used". The host decodes
+ * the same events from probes (docs/machine.md, "Trace sources"). */
+#ifdef IPCEMU_KTRACE
+#define KTRACE_ON 1
 void ktrace_init(void);
 void ktrace(uint32_t type, uint32_t pid, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3);
+#else
+#define KTRACE_ON 0
+/* Does nothing: there is no trace port to set up. */
+static inline void ktrace_init(void)
+{
+}
+/* Declared only, never defined nor called: ktrace's signature for sizeof. */
+int ktrace_unbuilt(uint32_t type, uint32_t pid, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3);
+#define ktrace(...) ((void)sizeof(ktrace_unbuilt(__VA_ARGS__)))
+#endif
 /* The timer device. */
 uint64_t timer_now(void);
 /* Arms the timer for cycle `deadline` (not 0); costs no device write when

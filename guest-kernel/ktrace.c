@@ -3,6 +3,7 @@
 #include "abi/devregs.h"
 #include "kernel.h"
 
+#ifdef IPCEMU_KTRACE /* kernel.h: without it, no tracepoints and no trace port */
 /* The record the trace port reads at each TRACE_POST (one core). */
 static struct trace_rec ktrace_rec;
 
@@ -27,6 +28,7 @@ void ktrace(uint32_t type, uint32_t pid, uint64_t a0, uint64_t a1, uint64_t a2, 
     __asm__ volatile("" ::: "memory");
     mmio_write32(kcfg.trace + TRACE_POST, 1);
 }
+#endif
 
 uint64_t timer_now(void)
 {

@@ -44,7 +44,7 @@ void kmain(const struct bootinfo *bi)
         arch_pt_map(kernel_root, kcfg.uart, KPAGE_SIZE, PT_R | PT_W | PT_DEV) ||
         arch_pt_map(kernel_root, kcfg.timer, KPAGE_SIZE, PT_R | PT_W | PT_DEV) ||
         arch_pt_map(kernel_root, kcfg.power, KPAGE_SIZE, PT_R | PT_W | PT_DEV) ||
-        arch_pt_map(kernel_root, kcfg.trace, KPAGE_SIZE, PT_R | PT_W | PT_DEV) ||
+        (KTRACE_ON && arch_pt_map(kernel_root, kcfg.trace, KPAGE_SIZE, PT_R | PT_W | PT_DEV)) ||
         arch_pt_map(kernel_root, kcfg.intc, KPAGE_SIZE, PT_R | PT_W | PT_DEV))
         panic("kmain: out of memory for the kernel page tables");
     arch_pt_activate(kernel_root, 0);

@@ -56,7 +56,7 @@ static uintptr_t proc_address_space(uintptr_t lo, uintptr_t hi)
         arch_pt_map(root, kcfg.uart, KPAGE_SIZE, PT_R | PT_W | PT_DEV) ||
         arch_pt_map(root, kcfg.timer, KPAGE_SIZE, PT_R | PT_W | PT_DEV) ||
         arch_pt_map(root, kcfg.power, KPAGE_SIZE, PT_R | PT_W | PT_DEV) ||
-        arch_pt_map(root, kcfg.trace, KPAGE_SIZE, PT_R | PT_W | PT_DEV) ||
+        (KTRACE_ON && arch_pt_map(root, kcfg.trace, KPAGE_SIZE, PT_R | PT_W | PT_DEV)) ||
         arch_pt_map(root, kcfg.intc, KPAGE_SIZE, PT_R | PT_W | PT_DEV) ||
         arch_pt_map(root, (uintptr_t)__user_start, (uintptr_t)(__user_end - __user_start),
                     PT_R | PT_X | PT_U) ||

@@ -57,6 +57,25 @@ const char *machine_outcome_name(enum machine_outcome o)
     return "unknown";
 }
 
+/* The trace source a config without one gets. */
+#ifdef IPCEMU_GUEST_KTRACE
+#define MACHINE_TRACE_BUILD MACHINE_TRACE_KERNEL
+#else
+#define MACHINE_TRACE_BUILD MACHINE_TRACE_PROBES
+#endif
+
+const char *machine_trace_source_name(enum machine_trace_source s)
+{
+    switch (s == MACHINE_TRACE_DEFAULT ? MACHINE_TRACE_BUILD : s) {
+    case MACHINE_TRACE_KERNEL:
+        return "kernel";
+    case MACHINE_TRACE_PROBES:
+        return "probes";
+    default:
+        return "none";
+    }
+}
+
 const struct machine_arch *machine_arch_get(enum emu_arch_id arch)
 {
     /* The build may leave architectures out (cmake -DIPCEMU_ARCHES=...). */
@@ -281,10 +300,22 @@ static void console_byte(void *ctx, uint8_t byte)
     check_trace_bounds(m);
 }
 
-/* Trace port: stamp the record with the core's clock and log it. */
+void machine_probe_event(struct machine *m, const struct trc_event *e)
+{
+    if (m->cfg.trace_source == MACHINE_TRACE_PROBES)
+        log_event(m, e);
+}
+
+/* Trace port: stamp the record with the core's clock and log it; a
+ * kernel's record is dropped (and counted) unless the kernel is the trace
+ * source (a bare program's are its own: always logged). */
 static void trace_emit(void *ctx, const struct dev_trace_record *r)
 {
     struct machine *m = ctx;
+    if (!m->cfg.bare && m->cfg.trace_source != MACHINE_TRACE_KERNEL) {
+        m->port_dropped++;
+        return;
+    }
     struct trc_event e = {
         .cycle = m->core.cycles, .core = m->core.id, .type = r->type, .pid = r->pid};
     memcpy(e.arg, r->arg, sizeof e.arg);
@@ -591,7 +622,17 @@ int machine_boot_elf(struct machine *m, const uint8_t *img, size_t n)
     uint64_t sp = MM_RAM_BASE + m->cfg.ram_size;
     if (m->cfg.bare)
         return boot_bare(m, info.entry, sp);
-    if (m->cfg.shadow_probes && machine_probes_install(m, img, n) != 0)
+    /* the build's source; an image the probes cannot decode (no layout
+     * record: the trap self-test, a test's own kernel) keeps its records */
+    const uint8_t *lay;
+    size_t nlay;
+    if (m->cfg.trace_source == MACHINE_TRACE_DEFAULT)
+        m->cfg.trace_source = MACHINE_TRACE_BUILD == MACHINE_TRACE_PROBES &&
+                                      !elf_section(img, n, ".klayout", &lay, &nlay)
+                                  ? MACHINE_TRACE_KERNEL
+                                  : MACHINE_TRACE_BUILD;
+    if ((m->cfg.shadow_probes || m->cfg.trace_source == MACHINE_TRACE_PROBES) &&
+        machine_probes_install(m, img, n) != 0)
         return -1;
     struct bootinfo bi = {
         .magic = BOOTINFO_MAGIC,

@@ -47,6 +47,23 @@ enum machine_outcome {
 
 struct machine;
 
+/* Where a kernel boot's trace events come from (docs/machine.md, "Trace
+ * sources"). The machine's own events (TRAP, IRQ, USER_ENTER) are recorded
+ * with every source; the guest's cycles are the same with every one. */
+enum machine_trace_source {
+    MACHINE_TRACE_DEFAULT, /* the build's: KERNEL while the kernel has ktrace
+                              (IPCEMU_GUEST_KTRACE), else PROBES (KERNEL for an
+                              image without a layout record, which no probe
+                              decodes) */
+    MACHINE_TRACE_KERNEL,  /* the kernel's ktrace() records, through the trace port */
+    MACHINE_TRACE_PROBES,  /* decoded from probes (machine/probes.h); trace-port
+                              records dropped (counted: port_dropped) */
+    MACHINE_TRACE_NONE,    /* none: no probes, trace-port records dropped */
+};
+
+/* Returns "kernel", "probes" or "none" (the build's for DEFAULT). */
+const char *machine_trace_source_name(enum machine_trace_source s);
+
 struct machine_config {
     enum emu_arch_id arch;
     uint64_t ram_size;   /* bytes, MM_RAM_SIZE_MIN..MM_RAM_SIZE_MAX */
@@ -69,6 +86,8 @@ struct machine_config {
                            breakpoint or by returning from its entry */
     bool shadow_probes; /* decode the kernel's events from probes too, into a log of
                            their own (machine/probes.h); changes no cycle */
+    enum machine_trace_source trace_source; /* for a kernel boot (not `bare`);
+                                               machine_boot_elf resolves DEFAULT */
 };
 
 struct machine_dev;    /* an MMIO binding, machine.c */
@@ -116,7 +135,10 @@ struct machine {
     size_t nfuncs;
     char **attr_names;             /* owned: MACHINE_SLOTS names */
     uint64_t *attr;                /* owned: MACHINE_SLOTS cycle counters */
-    struct machine_probes *probes; /* owned, NULL unless cfg.shadow_probes */
+    struct machine_probes *probes; /* owned, NULL unless cfg.shadow_probes or the
+                                      trace source is PROBES */
+    uint64_t port_dropped;         /* trace-port records dropped: the trace source
+                                      is not KERNEL */
 };
 
 /* Opens the core and maps RAM and devices. Returns 0, or -1 with the reason
@@ -129,6 +151,10 @@ int machine_boot_elf(struct machine *m, const uint8_t *elf, size_t n);
  * default) without loading it. Returns 0, or -1 with the reason in why[wn]. */
 int machine_check_elf(enum emu_arch_id arch, const uint8_t *img, size_t n, uint64_t ram_size,
                       char *why, size_t wn);
+/* Records decoded kernel event `e` (stamped with its probe's clock) in the
+ * run's trace as the trace port's records are, when the trace source is
+ * PROBES (machine/probes.c, probes_emit); nothing otherwise. */
+void machine_probe_event(struct machine *m, const struct trc_event *e);
 /* Runs until the outcome is known and returns it. */
 enum machine_outcome machine_run(struct machine *m);
 /* Frees everything machine_init took. */

@@ -40,11 +40,18 @@ uint32_t probes_current_pid(const struct machine *m)
     return probes_pid_of(m, probes_rd(m, m->probes->lay.current, 8));
 }
 
-/* Appends an event to the shadow log, stamped with the probe's clock. */
+/* Records an event, stamped with the probe's clock: in the trace when the
+ * probes are its source (machine_probe_event), in the shadow log in shadow
+ * mode. */
 void probes_emit(struct machine *m, const struct emu_probe_hit *h, uint32_t type, uint32_t pid,
                  uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
 {
     struct machine_probes *p = m->probes;
+    const struct trc_event ev = {
+        .cycle = h->cycle, .core = m->core.id, .type = type, .pid = pid, .arg = {a0, a1, a2, a3}};
+    machine_probe_event(m, &ev);
+    if (!m->cfg.shadow_probes)
+        return;
     if (p->nev == p->cap) {
         size_t cap = p->cap ? p->cap * 2 : 4096;
         struct trc_event *ev = realloc(p->ev, cap * sizeof *ev);
@@ -55,8 +62,7 @@ void probes_emit(struct machine *m, const struct emu_probe_hit *h, uint32_t type
         p->ev = ev;
         p->cap = cap;
     }
-    p->ev[p->nev++] = (struct trc_event){
-        .cycle = h->cycle, .core = m->core.id, .type = type, .pid = pid, .arg = {a0, a1, a2, a3}};
+    p->ev[p->nev++] = ev;
 }
 
 static void cache_check(struct machine *m, uint64_t cycle);

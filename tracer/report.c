@@ -331,11 +331,17 @@ char *trc_report_json(const struct trc_run_info *run, const struct trc_log *log)
                 cJSON_AddItemToObject(a, "kernel_functions", f);
         }
     }
-    bool ok = add_ipc_json(r, log) && add_paths_json(r, log, run);
-    cJSON *procs = processes_json(log);
-    if (procs)
-        cJSON_AddItemToObject(r, "processes", procs);
-    char *s = ok && procs ? cJSON_Print(r) : NULL;
+    if (run->trace_source)
+        cJSON_AddStringToObject(r, "trace_source", run->trace_source);
+    bool ok = true;
+    if (!run->no_kernel_events) { /* else no event-derived figures: none to give */
+        ok = add_ipc_json(r, log) && add_paths_json(r, log, run);
+        cJSON *procs = processes_json(log);
+        if (procs)
+            cJSON_AddItemToObject(r, "processes", procs);
+        ok = ok && procs;
+    }
+    char *s = ok ? cJSON_Print(r) : NULL;
     cJSON_Delete(r);
     return s;
 }
@@ -475,6 +481,9 @@ void trc_report_print(FILE *out, const struct trc_run_info *run, const struct tr
     fprintf(out, "   cycles %llu, instructions %llu, idle %llu, interrupts %llu, trace_hash %s\n",
             (unsigned long long)run->cycles, (unsigned long long)run->instructions,
             (unsigned long long)run->idle_cycles, (unsigned long long)run->interrupts, hash);
+    if (run->no_kernel_events)
+        fprintf(out, "   trace source %s: no kernel events, so no messages, paths or processes\n",
+                run->trace_source ? run->trace_source : "none");
     print_kvs(out, "cycles by cause", run->breakdown, run->nbreakdown);
     print_kvs(out, "timing model", run->counters, run->ncounters);
     if (run->nattr) {

@@ -67,6 +67,13 @@ struct trc_run_info {
     const char *const *attr_names;
     const uint64_t *attr;
     size_t nattr, nkernel;
+    /* A kernel boot: where its events came from ("kernel", "probes",
+     * "none"; machine/machine.h enum machine_trace_source), NULL for a
+     * bare program (no "trace_source" key). With none the trace holds no
+     * kernel event (`--no-probes`): the report then has no "paths",
+     * "processes", "messages" nor "cap_cache" (they would be made up). */
+    const char *trace_source;
+    bool no_kernel_events;
 };
 
 /* The attribution slots after the kernel functions, at nkernel + these
@@ -95,9 +102,9 @@ int trc_kphase_of(const char *arch, const char *fn);
 const char *trc_kphase_name(int phase);
 
 /* Returns the report as a JSON string (caller frees with free()), or NULL
- * when out of memory. It always has "messages" (sent, received, fast_path,
+ * when out of memory. It has "messages" (sent, received, fast_path,
  * slow_path, direct, queued, refused) and "cap_cache" (hits, misses, invalidations), zeros
- * when no IPC happened. */
+ * when no IPC happened, unless run->no_kernel_events. */
 char *trc_report_json(const struct trc_run_info *run, const struct trc_log *log);
 /* Writes the report JSON to `path` through a temporary file renamed over
  * it (a failed write leaves no new file and `path` as it was). Returns 0,

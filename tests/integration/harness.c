@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <dirent.h>
 
 #include "harness.h"
 
@@ -141,6 +142,28 @@ double jnum(const cJSON *o, const char *key)
     const cJSON *v = cJSON_GetObjectItem(o, key);
     assert_true(cJSON_IsNumber(v));
     return v->valuedouble;
+}
+
+/* qsort order of names. */
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+size_t scenario_names(const char *dir, char **names, size_t max)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    size_t n = 0;
+    for (struct dirent *e; (e = readdir(d)) && n < max;) {
+        size_t len = strlen(e->d_name);
+        if (len > 5 && !strcmp(e->d_name + len - 5, ".json"))
+            names[n++] = strdup(e->d_name);
+    }
+    closedir(d);
+    qsort(names, n, sizeof names[0], name_cmp);
+    assert_true(n > 0);
+    return n;
 }
 
 int setup(void **state)

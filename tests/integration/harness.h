@@ -4,6 +4,8 @@
 #ifndef IPCEMU_TESTS_INTEGRATION_HARNESS_H
 #define IPCEMU_TESTS_INTEGRATION_HARNESS_H
 
+#include <stddef.h>
+
 #include <cjson/cJSON.h>
 
 extern const char *ipcemu; /* the binary under test */
@@ -33,6 +35,11 @@ char *read_whole(const char *path, size_t *len);
 /* The report member `key` of `o`, which must be a string / a number. */
 const char *jstr(const cJSON *o, const char *key);
 double jnum(const cJSON *o, const char *key);
+
+/* Fills names[max] with the names of the *.json files in directory
+ * `dir`, sorted (new strings: the caller frees each). Returns their
+ * number; fails the test when the directory cannot be read or has none. */
+size_t scenario_names(const char *dir, char **names, size_t max);
 
 /* cmocka group set-up and tear-down: make and remove tmpdir. */
 int setup(void **state);
