@@ -23,6 +23,13 @@
  * of it runs its first block, and kept with the C calling convention, so
  * the probe reads its arguments where the ABI puts them. */
 #define KPROBE_ANCHOR __attribute__((noinline, used))
+/* The first statement of an anchor: keeps the arguments its probe reads
+ * (each as "r"(name)) live in their registers, and the anchor's calls in
+ * place. Without it an argument only the kernel's own tracing read would
+ * be dead, and the compiler may pass anything for it at a call in the
+ * same file (LLVM's dead-argument elimination), or drop the calls of an
+ * anchor left with no effect. It emits no instruction. */
+#define KPROBE_KEEP(...) __asm__ volatile("" ::__VA_ARGS__)
 
 /* ---- provided by arch/<arch>/ ---- */
 

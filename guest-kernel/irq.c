@@ -23,6 +23,7 @@ uint64_t irq_spurious;
  * does. */
 KPROBE_ANCHOR static bool irq_timer(struct proc *p)
 {
+    KPROBE_KEEP("r"(p));
     timer_ack();
     uint64_t now = timer_now();
     ktrace(TRC_EV_TIMER_IRQ, p ? p->pid : 0, 0, 0, 0, 0);

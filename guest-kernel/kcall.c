@@ -204,6 +204,7 @@ static void msg_payload_from_regs(struct ipc_msg *m, const struct arch_regs *r)
  * waits, a reply capability in AUX. */
 KPROBE_ANCHOR void kipc_deliver_regs(struct proc *rp, const struct ipc_msg *m)
 {
+    KPROBE_KEEP("r"(m));
     struct arch_regs *r = &rp->regs;
     arch_set_ipc_reg(r, ARCH_IPC_INFO, IPC_INFO(m->opcode, m->len));
     for (unsigned i = 0, n = kipc_mr_count(m->len); i < n; i++) {
@@ -225,6 +226,7 @@ KPROBE_ANCHOR void kipc_deliver_regs(struct proc *rp, const struct ipc_msg *m)
  * early timer interrupt is harmless, a late one would not be). */
 KPROBE_ANCHOR __attribute__((noreturn)) static void handoff(struct proc *from, struct proc *to)
 {
+    KPROBE_KEEP("r"(from), "r"(to));
     to->state = PROC_RUNNING;
     ktimeout_set(to, 0);
     ktrace(TRC_EV_SCHED_SWITCH, to->pid, from->pid, TRC_SWITCH_HANDOFF, 0, 0);
@@ -239,6 +241,7 @@ KPROBE_ANCHOR __attribute__((noreturn)) static void handoff(struct proc *from, s
 KPROBE_ANCHOR __attribute__((noreturn)) static void
 block_for_reply(struct proc *p, uint32_t port_id, uint64_t timeout)
 {
+    KPROBE_KEEP("r"(p), "r"(port_id));
     ktimeout_set(p, ktimeout_deadline(timeout));
     p->state = PROC_BLOCKED;
     ktrace(TRC_EV_IPC_BLOCK, p->pid, port_id, 3, p->deadline, 0);
@@ -250,6 +253,7 @@ block_for_reply(struct proc *p, uint32_t port_id, uint64_t timeout)
  * until one comes. Returns the status, or does not return. */
 KPROBE_ANCHOR long kipc_recv_regs(struct proc *p, struct ipc_port *port, uint64_t timeout)
 {
+    KPROBE_KEEP("r"(p), "r"(port));
     const struct ipc_msg *head = ipc_port_peek(port);
     int r;
     if (head && head->len > IPC_INLINE_MAX) {
@@ -367,6 +371,7 @@ static long kipc_call_invoke(struct proc *p, struct ksys_args *a)
 KPROBE_ANCHOR static long kipc_call_slow(struct proc *p, struct ipc_port *port,
                                          enum trc_slow_reason why, uint64_t timeout)
 {
+    KPROBE_KEEP("r"(p), "r"(port), "r"(why));
     struct ipc_msg *m = &p->kbuf;
     struct ipc_waiter *w;
     struct proc *rp;
@@ -420,6 +425,7 @@ KSYS_RUN(kipc_recv_call)
  * traced as a refused reply. */
 KPROBE_ANCHOR static int reply_check(struct proc *s, const struct arch_regs *r, struct ksys_args *a)
 {
+    KPROBE_KEEP("r"(s), "r"(r));
     struct ipc_slot *slot;
     a->a0 = arch_ipc_reg(r, ARCH_IPC_CAP);
     a->a1 = arch_ipc_reg(r, ARCH_IPC_INFO);
@@ -449,6 +455,7 @@ KPROBE_ANCHOR static int reply_check(struct proc *s, const struct arch_regs *r, 
  * ends, the caller gets the reply in its registers (not yet runnable). */
 KPROBE_ANCHOR static void reply_give(struct proc *s, struct proc *c, ipc_cap_t tok)
 {
+    KPROBE_KEEP("r"(s), "r"(c));
     c->reply_tok = IPC_CAP_NULL; /* answered: its death below ends nothing */
     c->reply_wait = false;
     if (kipc_tok_is_fixed_reply(tok))
@@ -497,6 +504,7 @@ static int kipc_reply_recv_decode(struct proc *s, const struct arch_regs *r, str
 KPROBE_ANCHOR static void reply_recv_slow(struct proc *s, struct proc *c, struct ipc_port *next,
                                           enum trc_slow_reason why, uint64_t info)
 {
+    KPROBE_KEEP("r"(s), "r"(c), "r"(next), "r"(why), "r"(info));
     if (why)
         ktrace(TRC_EV_IPC_SLOW, s->pid, next->id, why, 0, 0);
     ktrace(TRC_EV_IPC_REPLY, s->pid, c->pid, info, TRC_IPC_DIRECT, 0);
@@ -558,6 +566,7 @@ static bool is_call(const struct ipc_msg *m, const void *arg)
 
 KPROBE_ANCHOR void kipc_call_abandon(struct proc *c)
 {
+    KPROBE_KEEP("r"(c));
     if (!c->reply_wait)
         return;
     if (c->call_port) {

@@ -176,6 +176,7 @@ int kipc_obj_decode(struct proc *p, const struct arch_regs *r, enum ipc_obj_type
 KPROBE_ANCHOR long kipc_obj_new(struct proc *p, enum ipc_obj_type type, struct kobj_table *t,
                                 unsigned *index)
 {
+    KPROBE_KEEP("r"(index));
     unsigned i = t->hint;
     while (i < t->n && t->owner[i])
         i++;
@@ -225,6 +226,7 @@ long kipc_grant(struct proc *owner, ipc_cap_t tok, struct proc *to, unsigned rig
  * system-call result `status`. */
 KPROBE_ANCHOR void kipc_wake(struct proc *p, uint32_t port_id, int status)
 {
+    KPROBE_KEEP("r"(p), "r"(port_id), "r"(status));
     ktrace(TRC_EV_IPC_WAKE, p->pid, port_id, (uint64_t)(int64_t)status, 0, 0);
     ktimeout_set(p, 0);
     arch_syscall_set_ret(&p->regs, (uintptr_t)(intptr_t)status);
@@ -236,6 +238,7 @@ KPROBE_ANCHOR void kipc_wake(struct proc *p, uint32_t port_id, int status)
 KPROBE_ANCHOR __attribute__((noreturn)) void kipc_block(struct proc *p, struct ipc_port *port,
                                                         enum ipc_wait_kind kind, uint64_t timeout)
 {
+    KPROBE_KEEP("r"(p), "r"(port), "r"(kind));
     if (ipc_port_wait(port, &p->waiter, kind, &p->kbuf) != IPC_OK)
         panic("kipc block: the waiter is already parked");
     ktimeout_set(p, ktimeout_deadline(timeout));
@@ -293,6 +296,7 @@ int kipc_copy_in(struct proc *p, uintptr_t u, struct ipc_msg *m)
  * granting the capabilities it carries from the sender's space into `p`'s. */
 KPROBE_ANCHOR bool kipc_deliver(struct proc *p, uintptr_t u, const struct ipc_msg *m)
 {
+    KPROBE_KEEP("r"(m));
     /* First everything that touches capabilities: moving a region can
      * unmap memory (and reload page tables), so none of it may happen
      * while the receiver's tables are borrowed below. */
@@ -344,6 +348,7 @@ void kipc_yield_to_higher(struct proc *p, struct proc *woken, long result)
 KPROBE_ANCHOR bool kipc_hand_over(struct proc *p, struct ipc_port *port, struct proc *rp,
                                   const struct ipc_msg *m)
 {
+    KPROBE_KEEP("r"(p), "r"(port), "r"(rp), "r"(m));
     ipc_port_cancel(&rp->waiter); /* unpark it, wherever it is in the queue */
     /* Its buffer was checked when it parked; a region mapping may have gone
      * since (revoke, move, unmap): then it gets BadPointer, not the message. */
@@ -376,6 +381,7 @@ static struct ipc_waiter *first_fit(struct ipc_port *port, const struct ipc_msg 
 KPROBE_ANCHOR int kipc_post(struct proc *p, struct ipc_port *port, struct ipc_msg *m,
                             struct proc **woken)
 {
+    KPROBE_KEEP("r"(p), "r"(port), "r"(m), "r"(woken));
     *woken = NULL;
     int r = ipc_port_admit(port, m, kport_admit_clock(port));
     if (r != IPC_OK) {

@@ -35,6 +35,7 @@ uint64_t kport_admit_clock(const struct ipc_port *port)
 
 KPROBE_ANCHOR long kport_create(struct proc *owner, uint32_t capacity)
 {
+    KPROBE_KEEP("r"(owner), "r"(capacity));
     if (capacity == 0)
         capacity = IPC_PORT_DEPTH;
     if (capacity > 65536u)
@@ -54,8 +55,9 @@ KPROBE_ANCHOR long kport_create(struct proc *owner, uint32_t capacity)
 /* Closes port `i` (waking its waiters with PortClosed) and, when `free`,
  * gives the slot back: capabilities naming it go stale. Returns how many
  * waiters were woken. */
-__attribute__((noinline, used)) static unsigned kport_shut(uint32_t pid, unsigned i, bool free)
+KPROBE_ANCHOR static unsigned kport_shut(uint32_t pid, unsigned i, bool free)
 {
+    KPROBE_KEEP("r"(pid), "r"(i));
     for (struct ipc_msgnode *q = kport_ports[i].head; q; q = q->next)
         kipc_call_dropped(&q->msg, IPC_ERR_PORT_CLOSED);
     unsigned n = kport_ports[i].closed

@@ -76,9 +76,9 @@ static int region_room(struct proc *p, uint32_t pages)
 
 /* Makes a region of `pages` pages for `p` (a copy of *copy_of unless
  * NULL); returns its token or an error (none when region_room said yes). */
-__attribute__((noinline, used)) static long region_new(struct proc *p, uint32_t pages,
-                                                       const struct region *copy_of)
+KPROBE_ANCHOR static long region_new(struct proc *p, uint32_t pages, const struct region *copy_of)
 {
+    KPROBE_KEEP("r"(p), "r"(pages), "r"(copy_of));
     /* The slot and the capability first: a caller whose space is full
      * must not cost the machine any pages (they are never given back). */
     if (p->region_pages + pages > REGION_QUOTA_PAGES)
@@ -112,8 +112,9 @@ static struct kmap *map_of(struct proc *p, ipc_cap_t tok)
 
 /* Removes mapping `m` of `p` from its page tables (the kernel keeps its
  * own view of the pages) and forgets it. */
-__attribute__((noinline, used)) static void map_remove(struct proc *p, struct kmap *m)
+KPROBE_ANCHOR static void map_remove(struct proc *p, struct kmap *m)
 {
+    KPROBE_KEEP("r"(p), "r"(m));
     arch_pt_map(p->pt_root, m->base, m->len, PT_R | PT_W | PT_X);
     if (p == current)
         arch_pt_activate(p->pt_root, p->asid); /* drop stale translations */
@@ -123,9 +124,9 @@ __attribute__((noinline, used)) static void map_remove(struct proc *p, struct km
 
 /* Maps region `rg`, which `p`'s capability `tok` names, into `p`; returns
  * its address or NoMemory / Exists. */
-__attribute__((noinline, used)) static long region_map(struct proc *p, ipc_cap_t tok,
-                                                       struct region *rg)
+KPROBE_ANCHOR static long region_map(struct proc *p, ipc_cap_t tok, struct region *rg)
 {
+    KPROBE_KEEP("r"(p), "r"(rg));
     struct ipc_slot *s;
     kipc_cap_find(p, tok, IPC_OBJ_REGION, 0, &s);
     bool writable = (s->rights & IPC_RIGHT_SEND) != 0;
@@ -257,6 +258,7 @@ bool kregion_user_range_ok(const struct proc *p, uintptr_t addr, size_t len, boo
 
 KPROBE_ANCHOR bool kregion_move(struct proc *from, ipc_cap_t tok, struct proc *to, ipc_cap_t *out)
 {
+    KPROBE_KEEP("r"(from), "r"(to));
     struct ipc_slot *s;
     if (ipc_cap_lookup(&kipc_capsys, &from->cspace, tok, IPC_OBJ_REGION, IPC_RIGHT_GRANT, &s) !=
         IPC_OK)

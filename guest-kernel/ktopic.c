@@ -89,11 +89,10 @@ static int ktopic_subscribe_decode(struct proc *p, const struct arch_regs *r, st
 
 /* Traces that `p` subscribed (on = 1) or unsubscribed (on = 0) `port` to
  * topic `t` (TRC_EV_TOPIC_SUBSCRIBE). */
-__attribute__((noinline, used)) static void ktopic_trace_sub(const struct proc *p,
-                                                             const struct ktopic *t,
-                                                             const struct ipc_port *port,
-                                                             unsigned on)
+KPROBE_ANCHOR static void ktopic_trace_sub(const struct proc *p, const struct ktopic *t,
+                                           const struct ipc_port *port, unsigned on)
 {
+    KPROBE_KEEP("r"(p), "r"(t), "r"(port), "r"(on));
     ktrace(TRC_EV_TOPIC_SUBSCRIBE, p->pid, (uint64_t)(t - topics) + 1, port->id, on, 0);
 }
 

@@ -64,6 +64,7 @@ void timer_ack(void)
 
 KPROBE_ANCHOR void power_off(uint32_t code)
 {
+    KPROBE_KEEP("r"(code));
     ktrace(TRC_EV_HALT, 0, code, 0, 0, 0);
     mmio_write32(kcfg.power + POWER_EXIT, code);
     arch_halt();

@@ -128,6 +128,7 @@ void proc_set_arg_sp(struct proc *p, uintptr_t arg, uintptr_t sp)
 
 KPROBE_ANCHOR void proc_exit(struct proc *p, int code)
 {
+    KPROBE_KEEP("r"(p), "r"(code));
     p->state = PROC_EXITED;
     p->exit_code = code;
     kipc_proc_exit(p);
@@ -153,6 +154,7 @@ static const char *fault_name(enum trc_fault cause)
 
 KPROBE_ANCHOR void proc_kill(struct proc *p, enum trc_fault cause, uintptr_t pc, uintptr_t addr)
 {
+    KPROBE_KEEP("r"(p), "r"(cause), "r"(pc), "r"(addr));
     p->state = PROC_KILLED;
     p->exit_code = -1;
     p->fault = cause;

@@ -76,6 +76,7 @@ bool sched_ready_above(unsigned prio)
 
 KPROBE_ANCHOR void sched_next(enum trc_switch_reason why)
 {
+    KPROBE_KEEP("r"(why));
     struct proc *prev = current;
     struct proc *p;
     while ((p = sched_pick()) == NULL) {

@@ -73,6 +73,7 @@ static const ksys_run_fn syscall_table[SYS_COUNT] = {SYSCALL_HANDLERS(SYSCALL_SL
 
 KPROBE_ANCHOR long syscall_dispatch(struct arch_regs *r)
 {
+    KPROBE_KEEP("r"(r));
     uintptr_t nr = arch_syscall_nr(r);
     struct proc *p = current;
     ktrace(TRC_EV_SYSCALL, p->pid, nr, 0, 0, 0);

@@ -144,6 +144,7 @@ void arch_pt_activate(uintptr_t root, unsigned asid)
  * remain. */
 KPROBE_ANCHOR void arch_pt_switch(uintptr_t root, unsigned asid)
 {
+    KPROBE_KEEP("r"(root), "r"(asid));
     uint64_t ttbr = (uint64_t)root | ((uint64_t)(asid & 0xffffu) << 48);
     __asm__ volatile("msr ttbr0_el1, %0\n\tisb" : : "r"(ttbr) : "memory");
 }

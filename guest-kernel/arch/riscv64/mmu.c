@@ -120,6 +120,7 @@ void arch_pt_activate(uintptr_t root, unsigned asid)
  * of any ASID can be stale here. */
 KPROBE_ANCHOR void arch_pt_switch(uintptr_t root, unsigned asid)
 {
+    KPROBE_KEEP("r"(root), "r"(asid));
     uint64_t satp = RV_SATP_SV39 | ((uint64_t)asid & RV_SATP_ASID_MASK) << RV_SATP_ASID_SHIFT |
                     (uint64_t)root >> 12;
     __asm__ volatile("csrw satp, %0" ::"r"(satp) : "memory");

@@ -145,6 +145,7 @@ void arch_pt_activate(uintptr_t root, unsigned asid)
 
 KPROBE_ANCHOR void arch_pt_switch(uintptr_t root, unsigned asid)
 {
+    KPROBE_KEEP("r"(root), "r"(asid));
     uint64_t cr3 = root | pcid_of(asid);
     if (cr3 == cr3_loaded)
         return; /* the same address space (seL4 switchToThread_fp) */
