@@ -274,6 +274,19 @@ static void check_procs(const struct scn *s, const struct trc_log *log,
     free(found);
 }
 
+size_t scn_checks_failures(const struct scn_checks *cs, size_t failed,
+                           const struct trc_check **first, char *more, size_t mn)
+{
+    *first = NULL;
+    for (size_t i = 0; i < cs->n; i++)
+        if (!cs->v[i].held && failed++ == 0)
+            *first = &cs->v[i];
+    more[0] = '\0';
+    if (failed > 1)
+        snprintf(more, mn, " (and %zu more)", failed - 1);
+    return failed;
+}
+
 /* scn_check, or with `events` false scn_check_no_events. */
 static int check_run(const struct scn *s, const struct trc_log *log, bool events, uint64_t cycles,
                      const char *outcome, struct scn_verdict *v, char *why, size_t n)
@@ -360,16 +373,10 @@ static int check_run(const struct scn *s, const struct trc_log *log, bool events
         snprintf(why, n, "out of memory checking the expectations");
         return -1;
     }
-    size_t failed = ops.n;
-    const struct trc_check *first = NULL;
-    for (size_t i = 0; i < cs.n; i++)
-        if (!cs.v[i].held && failed++ == 0)
-            first = &cs.v[i];
-    if (!failed)
+    const struct trc_check *first;
+    char more[48];
+    if (!scn_checks_failures(&cs, ops.n, &first, more, sizeof more))
         return 0;
-    char more[48] = "";
-    if (failed > 1)
-        snprintf(more, sizeof more, " (and %zu more)", failed - 1);
     if (ops.n) {
         const struct trc_check *f = &ops.v[0];
         char iters[160] = "";

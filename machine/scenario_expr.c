@@ -563,16 +563,10 @@ int scn_check_runs(const struct scn *s, const struct scn_snap *snap, struct scn_
         snprintf(why, n, "out of memory checking the comparisons");
         return -1;
     }
-    size_t failed = 0;
-    const struct trc_check *first = NULL;
-    for (size_t i = 0; i < cs.n; i++)
-        if (!cs.v[i].held && failed++ == 0)
-            first = &cs.v[i];
-    if (!failed)
+    const struct trc_check *first;
+    char more[48];
+    if (!scn_checks_failures(&cs, 0, &first, more, sizeof more))
         return 0;
-    char more[48] = "";
-    if (failed > 1)
-        snprintf(more, sizeof more, " (and %zu more)", failed - 1);
     snprintf(why, n, "expectation failed: %s: expected %s, got %s%s", first->path, first->expected,
              first->got, more);
     return -1;

@@ -225,6 +225,12 @@ struct trc_check *scn_checks_add(struct scn_checks *cs);
 /* Appends a check with its texts (printf-style `got`). */
 void scn_checks_row(struct scn_checks *cs, bool held, const char *path, const char *expected,
                     const char *got_fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Counts the checks of cs that did not hold, after `failed` failures
+ * counted before (failed operations); returns the total, with *first the
+ * first check of cs that did not hold (NULL: none) and " (and N more)" in
+ * more[mn] when the total is above 1 (else ""). */
+size_t scn_checks_failures(const struct scn_checks *cs, size_t failed,
+                           const struct trc_check **first, char *more, size_t mn);
 /* Adds a row per comparison of expect.that that reads only the run
  * checked (with `events` false, only those that need no trace event). */
 void scn_check_thats(const struct scn *s, const struct trc_log *log, bool events, uint64_t cycles,

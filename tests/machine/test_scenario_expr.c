@@ -35,6 +35,15 @@ static void proc(struct trc_log *log, uint32_t pid, const char *name)
     assert_int_equal(trc_log_event(log, &e), TRC_OK);
 }
 
+/* Adds the processes of HEAD's scenario to log: server, spinner, w.0, w.1. */
+static void procs(struct trc_log *log)
+{
+    proc(log, 1, "server");
+    proc(log, 2, "spinner");
+    proc(log, 3, "w.0");
+    proc(log, 4, "w.1");
+}
+
 /* Gives path `id` of log the spans v[0..n). */
 static void spans(struct trc_log *log, unsigned id, const uint64_t *v, size_t n)
 {
@@ -77,10 +86,7 @@ static void comparisons_read_the_figures(void **state)
     assert_int_equal(s.expect.nthats, 11);
     struct trc_log log;
     trc_log_init(&log);
-    proc(&log, 1, "server");
-    proc(&log, 2, "spinner");
-    proc(&log, 3, "w.0");
-    proc(&log, 4, "w.1");
+    procs(&log);
     ev(&log, 10, TRC_EV_PROC_EXIT, 4, 0, 0);
     const uint64_t fast[] = {100, 120, 300}, slow[] = {600, 700, 900};
     spans(&log, TRC_PATH_CALL_FAST, fast, 3);
@@ -132,10 +138,7 @@ static void orders_compare_first_events(void **state)
                   &s);
     struct trc_log log;
     trc_log_init(&log);
-    proc(&log, 1, "server");
-    proc(&log, 2, "spinner");
-    proc(&log, 3, "w.0");
-    proc(&log, 4, "w.1");
+    procs(&log);
     ev(&log, 100, TRC_EV_SCHED_SWITCH, 1, 0, 0);
     ev(&log, 200, TRC_EV_SCHED_SWITCH, 2, 1, 0);
     ev(&log, 250, TRC_EV_IPC_SEND, 1, 5, (uint64_t)-3); /* refused: not a send */
