@@ -62,7 +62,22 @@ struct cli_outputs {
     /* the files the run reads (scenario or program, --cpu; NULL: none),
      * which no output may overwrite */
     const char *inputs[2];
+    /* run, a scenario with named runs (cli/runs.c): the report's JSON goes
+     * to *report_json (not to `report`), and the values of the comparisons
+     * between runs to *snap, as run `run_index` */
+    char **report_json;
+    struct scn_snap *snap;
+    size_t run_index;
 };
+
+/* `ipcemu run` on scenario s with named runs (cli/runs.c): each run (only
+ * the one named `only` when not NULL) on `base` with its own settings
+ * (`cpu`: the profile of runs that name neither a cpu nor an arch), its
+ * summary, then the comparisons between runs; the report (outs->report)
+ * holds them all, the other outputs the chosen run. Returns the exit
+ * status. */
+int cli_run_runs(const struct scn *s, const struct machine_config *base, const char *cpu,
+                 const char *only, const struct cli_outputs *outs, bool quiet);
 
 /* ---- options (options.c) ------------------------------------------------ */
 

@@ -303,7 +303,11 @@ int cli_run_image(const char *cmd, struct machine_config *cfg, const uint8_t *im
             trc_report_print(stdout, &run, &log);
         rc = status;
         char err[600];
-        if (outs->report && trc_report_write(outs->report, &run, &log, err, sizeof err) != 0) {
+        if (scn && outs->snap && !no_events)
+            scn_snap_take(scn, outs->run_index, &log, m.core.cycles, outs->snap);
+        if (outs->report_json)
+            *outs->report_json = trc_report_json(&run, &log);
+        else if (outs->report && trc_report_write(outs->report, &run, &log, err, sizeof err) != 0) {
             fprintf(stderr, "ipcemu %s: --report: %s\n", cmd, err);
             rc = EXIT_USAGE;
         }
@@ -406,7 +410,7 @@ static void usage_run(FILE *out)
 {
     fputs("usage: ipcemu run SCENARIO [--arch A] [--cpu P] [--report FILE] [--perfetto FILE]\n"
           "                  [--csv FILE] [--trace FILE] [--view] [--max-cycles N] [--quiet]\n"
-          "                  [--exact-caches] [--no-probes]\n"
+          "                  [--exact-caches] [--no-probes] [--run NAME]\n"
           "\n"
           "Runs a JSON scenario (docs/scenarios.md) on the kernel: its processes, their\n"
           "message workloads, the capabilities they start with; then checks its\n"
@@ -425,7 +429,10 @@ static void usage_run(FILE *out)
           "  --max-cycles N    stop with outcome max_cycles at N cycles (default: the\n"
           "                    scenario's limits.max_cycles, else 2000000000)\n"
           "  --quiet           print neither the guest console nor the summary\n"
-          "  --exact-caches    simulate every data access (no sampling)\n" CLI_HELP_NO_PROBES,
+          "  --exact-caches    simulate every data access (no sampling)\n"
+          "  --run NAME        a scenario with named runs: only that one (default: each in\n"
+          "                    turn, then the comparisons between them; --trace, --perfetto,\n"
+          "                    --csv and --view show the first)\n" CLI_HELP_NO_PROBES,
           out);
 }
 
@@ -436,8 +443,24 @@ int cli_run(int argc, char **argv)
     const char *cpu = NULL, *path = NULL;
     struct cli_outputs outs = {0};
     bool quiet = false, given[2] = {false, false}; /* --arch, --max-cycles */
-    int prc = cli_parse_file_command("run", "scenario", usage_run, argc, argv, &cfg, &outs, &cpu,
+    /* --run NAME is run's own: taken out before the common options */
+    const char *only = NULL;
+    char **args = calloc((size_t)argc + 1, sizeof *args);
+    int nargs = 0;
+    if (!args)
+        return EXIT_USAGE;
+    for (int i = 0; i < argc; i++) {
+        if (i > 0 && !strcmp(argv[i], "--run") && i + 1 < argc && !only)
+            only = argv[++i];
+        else if (i > 0 && !strcmp(argv[i], "--run")) {
+            free(args);
+            return cli_bad_usage("run", "%s", only ? "--run given twice" : "--run needs a value");
+        } else
+            args[nargs++] = argv[i];
+    }
+    int prc = cli_parse_file_command("run", "scenario", usage_run, nargs, args, &cfg, &outs, &cpu,
                                      &quiet, &path, given);
+    free(args);
     if (prc >= 0)
         return prc;
     bool arch_given = given[0], cycles_given = given[1];
@@ -498,8 +521,15 @@ int cli_run(int argc, char **argv)
         outs.trace = tmp;
     }
     struct tm_profile prof;
-    int rc = cli_load_cpu("run", cpu, &cfg, &prof);
-    if (rc == 0) {
+    int rc = 0;
+    if (only && !scn.nruns) {
+        char shown[200];
+        fprintf(stderr, "ipcemu run: --run %s: %s has no \"runs\"\n",
+                hf_printable(only, strlen(only), shown, sizeof shown), path);
+        rc = EXIT_USAGE;
+    } else if (scn.nruns) {
+        rc = cli_run_runs(&scn, &cfg, cpu, only, &outs, quiet);
+    } else if ((rc = cli_load_cpu("run", cpu, &cfg, &prof)) == 0) {
         rc = cli_run_image("run", &cfg, img, n, &outs, quiet, NULL, &scn);
         if (cfg.profile)
             tm_profile_free(&prof);

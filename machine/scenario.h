@@ -21,6 +21,10 @@
 /* The largest scenario file read. */
 #define SCN_FILE_MAX (4u << 20)
 #define SCN_MAX_PATH_EXPECTS 16
+#define SCN_MAX_THATS 32  /* expect.that: comparisons */
+#define SCN_MAX_ORDERS 16 /* expect.order: orders of events */
+#define SCN_MAX_RUNS 8    /* "runs": named configurations */
+#define SCN_TEXT_MAX 160  /* the longest comparison or order, in characters */
 
 /* ---- the table ----------------------------------------------------------- */
 
@@ -125,6 +129,81 @@ struct scn_expect_key {
     int code;             /* exited: its exit code */
 };
 
+/* A quantity of a run that expect.that compares (machine/scenario_expr.c,
+ * docs/scenarios.md "Comparisons"). */
+enum scn_qty_kind {
+    SCN_QTY_NUMBER, /* `factor` itself */
+    SCN_QTY_PATH,   /* a statistic of a path: `id` the path, `stat` enum scn_stat */
+    SCN_QTY_CACHE,  /* cap_cache.*: `id` 0 hits, 1 misses, 2 invalidations */
+    SCN_QTY_MSG,    /* messages.*: `id` indexes scn_msg_counter_names */
+    SCN_QTY_CYCLES, /* the run's cycles */
+    SCN_QTY_PROC,   /* processes.NAME.*: `proc` the process, `id` indexes scn_proc_counter_names */
+};
+
+/* The statistics of a path ("count", "min", "median", "p99", "max", "mean"). */
+enum scn_stat {
+    SCN_STAT_COUNT,
+    SCN_STAT_MIN,
+    SCN_STAT_MEDIAN,
+    SCN_STAT_P99,
+    SCN_STAT_MAX,
+    SCN_STAT_MEAN,
+    SCN_STAT_N
+};
+
+struct scn_qty {
+    enum scn_qty_kind kind;
+    int run;       /* the index in `runs` of the run it is read from; -1: the run checked */
+    unsigned id;   /* see enum scn_qty_kind */
+    unsigned stat; /* SCN_QTY_PATH: enum scn_stat */
+    uint32_t proc; /* SCN_QTY_PROC: the process (replicas counted) */
+    double factor; /* "2 * X" multiplies X by 2 (1 when not written); the NUMBER itself */
+};
+
+/* The comparisons of expect.that, "<", "<=", ">", ">=", "==". */
+enum scn_cmp { SCN_CMP_LT, SCN_CMP_LE, SCN_CMP_GT, SCN_CMP_GE, SCN_CMP_EQ };
+
+/* An element of expect.that: "ipc.roundtrip.fast.median < ipc.roundtrip.slow.median". */
+struct scn_that {
+    char text[SCN_TEXT_MAX + 1]; /* as written */
+    struct scn_qty q[2];         /* its left and right side */
+    enum scn_cmp cmp;
+    bool cross;  /* its sides name runs ("hot:..."): checked once every run is done */
+    bool events; /* it reads the trace (not only numbers and cycles) */
+};
+
+/* What a process does first that expect.order compares: the verbs. */
+enum scn_verb {
+    SCN_VERB_RUNS,
+    SCN_VERB_SENDS,
+    SCN_VERB_RECEIVES,
+    SCN_VERB_REPLIES,
+    SCN_VERB_NOTIFIES,
+    SCN_VERB_BLOCKS,
+    SCN_VERB_EXITS,
+    SCN_VERB_N
+};
+
+/* An element of expect.order: "server runs before spinner runs": the first
+ * event of verb[0] by a process named who[0] (a process: any of its
+ * replicas; or one replica) comes before the first of verb[1] by who[1]. */
+struct scn_order {
+    char text[SCN_TEXT_MAX + 1];
+    char who[2][24];
+    enum scn_verb verb[2];
+};
+
+/* A named configuration of "runs": settings over "machine" for one run of
+ * the scenario ("" / 0 / false: as "machine" says). */
+struct scn_run {
+    char name[17];
+    char arch[16];
+    char cpu[64];
+    uint32_t cap_cache;
+    uint64_t quantum;
+    bool exact_caches;
+};
+
 /* What must hold at the end of a run. */
 struct scn_expect {
     bool deadlock; /* the run must end in a deadlock */
@@ -142,6 +221,10 @@ struct scn_expect {
     size_t npaths;
     bool has_cycles_min, has_cycles_max;
     uint64_t cycles_min, cycles_max;
+    struct scn_that *thats; /* owned: expect.that, in order */
+    size_t nthats;
+    struct scn_order *orders; /* owned: expect.order, in order */
+    size_t norders;
 };
 
 /* Where compiled operation `slot` of a program came from: the indices of
@@ -165,12 +248,14 @@ struct scn {
     char path[512]; /* the file it came from */
     char name[64];
     uint64_t seed;
-    uint64_t max_cycles;       /* limits.max_cycles (default 2,000,000,000) */
-    char arch[16];             /* "" when not given */
-    char cpu[64];              /* "" when not given */
-    uint32_t cap_cache;        /* 0: not given */
-    uint64_t quantum;          /* 0: not given */
-    bool exact_caches;         /* machine.exact_caches: simulate every data access */
+    uint64_t max_cycles;               /* limits.max_cycles (default 2,000,000,000) */
+    char arch[16];                     /* "" when not given */
+    char cpu[64];                      /* "" when not given */
+    uint32_t cap_cache;                /* 0: not given */
+    uint64_t quantum;                  /* 0: not given */
+    bool exact_caches;                 /* machine.exact_caches: simulate every data access */
+    struct scn_run runs[SCN_MAX_RUNS]; /* "runs", in order (none: one run as "machine" says) */
+    size_t nruns;
     size_t nprocs;             /* processes, each replica counted */
     char (*proc_names)[17];    /* owned: replica i of "w" (count > 1) is "w.i" */
     struct scn_entry *entries; /* owned: the elements of "processes" */
@@ -223,6 +308,32 @@ int scn_check(const struct scn *s, const struct trc_log *log, uint64_t cycles, c
 int scn_check_no_events(const struct scn *s, const struct trc_log *log, uint64_t cycles,
                         const char *outcome, struct scn_verdict *v, char *why, size_t n);
 void scn_verdict_free(struct scn_verdict *v);
+
+/* The values of a scenario's cross-run comparisons (expect.that entries
+ * that name runs), taken from each run as it ends. */
+struct scn_snap {
+    double v[SCN_MAX_THATS][2];
+    bool have[SCN_MAX_THATS][2];  /* the side was read (its run ran) */
+    bool undef[SCN_MAX_THATS][2]; /* ... and had no value (a path without spans) */
+    bool ran[SCN_MAX_RUNS];       /* which runs ended */
+};
+/* Reads, into *snap, every side of a cross-run comparison that names run
+ * `run` (an index in s->runs) from that finished run (its log and cycles).
+ * Returns nothing. */
+void scn_snap_take(const struct scn *s, size_t run, const struct trc_log *log, uint64_t cycles,
+                   struct scn_snap *snap);
+/* Checks the cross-run comparisons against *snap into *v (free it with
+ * scn_verdict_free); one whose runs did not all run is not checked (and
+ * not in *v). Returns 0 when every one checked held, or -1 with the first
+ * failure in why[n]. */
+int scn_check_runs(const struct scn *s, const struct scn_snap *snap, struct scn_verdict *v,
+                   char *why, size_t n);
+/* Returns the names of the statistics, messages counters and process
+ * counters comparisons read (each NULL-terminated). */
+const char *const *scn_stat_names(void);
+const char *const *scn_msg_counter_names(void);
+const char *const *scn_proc_counter_names(void);
+const char *const *scn_verb_names(void);
 
 /* Returns "sent", "received", "fast_path", "slow_path", "refused". */
 const char *scn_msg_field_name(enum scn_msg_field f);

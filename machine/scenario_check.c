@@ -57,15 +57,7 @@ const char *scn_place_text(const struct scn *s, size_t proc, uint32_t slot, char
 
 /* ---- checking a run ------------------------------------------------------ */
 
-/* A growing array of checks. */
-struct checks {
-    struct trc_check *v;
-    size_t n, cap;
-    bool oom;
-};
-
-/* Appends an empty check; returns it, or NULL when out of memory. */
-static struct trc_check *check_add(struct checks *cs)
+struct trc_check *scn_checks_add(struct scn_checks *cs)
 {
     if (cs->n == cs->cap) {
         size_t cap = cs->cap ? cs->cap * 2 : 16;
@@ -82,11 +74,10 @@ static struct trc_check *check_add(struct checks *cs)
     return c;
 }
 
-/* Appends a check with its texts (printf-style `got`). */
-static void check_row(struct checks *cs, bool held, const char *path, const char *expected,
-                      const char *got_fmt, ...)
+void scn_checks_row(struct scn_checks *cs, bool held, const char *path, const char *expected,
+                    const char *got_fmt, ...)
 {
-    struct trc_check *c = check_add(cs);
+    struct trc_check *c = scn_checks_add(cs);
     if (!c)
         return;
     c->held = held;
@@ -193,7 +184,7 @@ static bool failed_op(const struct scn *s, const struct trc_log *log, const char
 /* Describes how process i of the run ended ("exited with code 3", ...) in
  * out[n]; returns whether that is what the scenario expects of it. */
 static bool proc_ended(const struct scn *s, const struct trc_proc *p, size_t i,
-                       const struct checks *ops, char *out, size_t n)
+                       const struct scn_checks *ops, char *out, size_t n)
 {
     const struct scn_expect_proc *ep = &s->expect.procs[i];
     if (!p) {
@@ -230,8 +221,8 @@ static bool proc_ended(const struct scn *s, const struct trc_proc *p, size_t i,
 
 /* Adds the rows of expect.processes: one per key, then one for the
  * processes no key names (unless the run is meant to deadlock). */
-static void check_procs(const struct scn *s, const struct trc_log *log, const struct checks *ops,
-                        struct checks *cs)
+static void check_procs(const struct scn *s, const struct trc_log *log,
+                        const struct scn_checks *ops, struct scn_checks *cs)
 {
     const struct scn_expect *e = &s->expect;
     const struct trc_proc **found = calloc(s->nprocs ? s->nprocs : 1, sizeof *found);
@@ -271,15 +262,29 @@ static void check_procs(const struct scn *s, const struct trc_log *log, const st
         else
             snprintf(expected, sizeof expected, "exited with code %d", k->code);
         if (!bad && covered > 1)
-            check_row(cs, true, path, expected, "all %zu %s", covered, first);
+            scn_checks_row(cs, true, path, expected, "all %zu %s", covered, first);
         else if (!bad)
-            check_row(cs, true, path, expected, "%s", first);
+            scn_checks_row(cs, true, path, expected, "%s", first);
         else if (bad > 1)
-            check_row(cs, false, path, expected, "%s, and %zu more did not", first_bad, bad - 1);
+            scn_checks_row(cs, false, path, expected, "%s, and %zu more did not", first_bad,
+                           bad - 1);
         else
-            check_row(cs, false, path, expected, "%s", first_bad);
+            scn_checks_row(cs, false, path, expected, "%s", first_bad);
     }
     free(found);
+}
+
+size_t scn_checks_failures(const struct scn_checks *cs, size_t failed,
+                           const struct trc_check **first, char *more, size_t mn)
+{
+    *first = NULL;
+    for (size_t i = 0; i < cs->n; i++)
+        if (!cs->v[i].held && failed++ == 0)
+            *first = &cs->v[i];
+    more[0] = '\0';
+    if (failed > 1)
+        snprintf(more, mn, " (and %zu more)", failed - 1);
+    return failed;
 }
 
 /* scn_check, or with `events` false scn_check_no_events. */
@@ -287,7 +292,7 @@ static int check_run(const struct scn *s, const struct trc_log *log, bool events
                      const char *outcome, struct scn_verdict *v, char *why, size_t n)
 {
     const struct scn_expect *e = &s->expect;
-    struct checks cs = {0}, ops = {0};
+    struct scn_checks cs = {0}, ops = {0};
     memset(v, 0, sizeof *v);
     /* the operations the runner reported (abi/scenario.h SCN_FAIL_LINE) */
     const char *con = log->console, *cend = con ? con + log->console_len : NULL;
@@ -299,14 +304,14 @@ static int check_run(const struct scn *s, const struct trc_log *log, bool events
         size_t proc;
         if ((size_t)(lend - line) > plen && memcmp(line, SCN_FAIL_LINE, plen) == 0 &&
             failed_op(s, log, line + plen, lend, &fc, &proc)) {
-            struct trc_check *c = check_add(&ops);
+            struct trc_check *c = scn_checks_add(&ops);
             if (c)
                 *c = fc;
         }
         line = nl ? nl + 1 : cend;
     }
-    check_row(&cs, strcmp(outcome, e->deadlock ? "deadlock" : "ok") == 0, "expect.outcome",
-              e->deadlock ? "deadlock" : "ok", "%s", outcome);
+    scn_checks_row(&cs, strcmp(outcome, e->deadlock ? "deadlock" : "ok") == 0, "expect.outcome",
+                   e->deadlock ? "deadlock" : "ok", "%s", outcome);
     if (events)
         check_procs(s, log, &ops, &cs);
     const uint64_t got[SCN_MSG_COUNT] = {log->messages.sent,      log->messages.received,
@@ -318,7 +323,8 @@ static int check_run(const struct scn *s, const struct trc_log *log, bool events
             snprintf(path, sizeof path, "expect.messages.%s",
                      scn_msg_field_name((enum scn_msg_field)f));
             snprintf(expected, sizeof expected, "%llu", (unsigned long long)e->msg[f]);
-            check_row(&cs, got[f] == e->msg[f], path, expected, "%llu", (unsigned long long)got[f]);
+            scn_checks_row(&cs, got[f] == e->msg[f], path, expected, "%llu",
+                           (unsigned long long)got[f]);
         }
     for (size_t i = 0; events && i < e->npaths; i++) {
         const struct scn_expect_path *pe = &e->paths[i];
@@ -341,9 +347,12 @@ static int check_run(const struct scn *s, const struct trc_log *log, bool events
                      (unsigned long long)pe->max);
         bool held = !((pe->has_count && count != pe->count) || (pe->has_min && count < pe->min) ||
                       (pe->has_max && count > pe->max));
-        check_row(&cs, held, path, expected[0] ? expected : "any count", "%llu",
-                  (unsigned long long)count);
+        scn_checks_row(&cs, held, path, expected[0] ? expected : "any count", "%llu",
+                       (unsigned long long)count);
     }
+    scn_check_thats(s, log, events, cycles, &cs);
+    if (events)
+        scn_check_orders(s, log, &cs);
     if (e->has_cycles_min || e->has_cycles_max) {
         char expected[96];
         if (e->has_cycles_min && e->has_cycles_max)
@@ -354,7 +363,7 @@ static int check_run(const struct scn *s, const struct trc_log *log, bool events
                      (unsigned long long)(e->has_cycles_min ? e->cycles_min : e->cycles_max));
         bool held = !((e->has_cycles_min && cycles < e->cycles_min) ||
                       (e->has_cycles_max && cycles > e->cycles_max));
-        check_row(&cs, held, "expect.cycles", expected, "%llu", (unsigned long long)cycles);
+        scn_checks_row(&cs, held, "expect.cycles", expected, "%llu", (unsigned long long)cycles);
     }
     v->checks = cs.v;
     v->nchecks = cs.n;
@@ -364,16 +373,10 @@ static int check_run(const struct scn *s, const struct trc_log *log, bool events
         snprintf(why, n, "out of memory checking the expectations");
         return -1;
     }
-    size_t failed = ops.n;
-    const struct trc_check *first = NULL;
-    for (size_t i = 0; i < cs.n; i++)
-        if (!cs.v[i].held && failed++ == 0)
-            first = &cs.v[i];
-    if (!failed)
+    const struct trc_check *first;
+    char more[48];
+    if (!scn_checks_failures(&cs, ops.n, &first, more, sizeof more))
         return 0;
-    char more[48] = "";
-    if (failed > 1)
-        snprintf(more, sizeof more, " (and %zu more)", failed - 1);
     if (ops.n) {
         const struct trc_check *f = &ops.v[0];
         char iters[160] = "";

@@ -12,6 +12,10 @@
  *                       capabilities, expect), the blob, scn_load_*
  *   scenario_check.c    places of compiled operations and the run-time
  *                       check of expectations against a trace
+ *   scenario_expr.c     expect.that (comparisons of a run's figures, of
+ *                       one run or between named runs) and expect.order
+ *                       (which process did something first): read and
+ *                       checked
  * Nothing here is for other modules. */
 #ifndef IPCEMU_MACHINE_SCENARIO_INT_H
 #define IPCEMU_MACHINE_SCENARIO_INT_H
@@ -200,5 +204,38 @@ bool scn_handle_define(struct scn_ctx *c, struct scn_proc_build *p, const char *
                        uint16_t *slot);
 bool scn_compile_ops(struct scn_ctx *c, struct scn_build *b, struct scn_proc_build *p,
                      const cJSON *arr, int depth);
+
+/* ---- comparisons and orders (scenario_expr.c) ----------------------------- */
+
+/* Reads expect.that (`arr`, with "that" pushed) into b->s->expect; false
+ * with the error. The runs must be read before. */
+bool scn_load_thats(struct scn_ctx *c, struct scn_build *b, const cJSON *arr);
+/* Reads expect.order (`arr`, with "order" pushed); false with the error. */
+bool scn_load_orders(struct scn_ctx *c, struct scn_build *b, const cJSON *arr);
+
+/* A growing array of checks (scenario_check.c). */
+struct scn_checks {
+    struct trc_check *v;
+    size_t n, cap;
+    bool oom;
+};
+struct trc_log;
+/* Appends an empty check; returns it, or NULL when out of memory. */
+struct trc_check *scn_checks_add(struct scn_checks *cs);
+/* Appends a check with its texts (printf-style `got`). */
+void scn_checks_row(struct scn_checks *cs, bool held, const char *path, const char *expected,
+                    const char *got_fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Counts the checks of cs that did not hold, after `failed` failures
+ * counted before (failed operations); returns the total, with *first the
+ * first check of cs that did not hold (NULL: none) and " (and N more)" in
+ * more[mn] when the total is above 1 (else ""). */
+size_t scn_checks_failures(const struct scn_checks *cs, size_t failed,
+                           const struct trc_check **first, char *more, size_t mn);
+/* Adds a row per comparison of expect.that that reads only the run
+ * checked (with `events` false, only those that need no trace event). */
+void scn_check_thats(const struct scn *s, const struct trc_log *log, bool events, uint64_t cycles,
+                     struct scn_checks *cs);
+/* Adds a row per order of expect.order. */
+void scn_check_orders(const struct scn *s, const struct trc_log *log, struct scn_checks *cs);
 
 #endif

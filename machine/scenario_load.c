@@ -40,6 +40,10 @@ static const char *const state_values[] = {"exited", "killed", "blocked", NULL};
     {                                                                                              \
         .name = nm, .kind = SCN_FIELD_MAP                                                          \
     }
+#define F_LIST(nm, hi)                                                                             \
+    {                                                                                              \
+        .name = nm, .kind = SCN_FIELD_ARRAY, .min = 1, .max = hi                                   \
+    }
 #define F_COUNT(nm, lo)                                                                            \
     {                                                                                              \
         .name = nm, .kind = SCN_FIELD_UINT, .min = lo, .max = SCN_CYCLES_MAX                       \
@@ -59,6 +63,7 @@ static const struct scn_field top_fields[] = {
      .min = 1,
      .max = SCN_MAX_PROCS},
     F_OBJECT("expect"),
+    F_MAP("runs"),
     F_END};
 static const struct scn_field limits_fields[] = {
     F_UINT("max_cycles", 1, SCN_CYCLES_MAX, 2000000000ULL, NONE), F_END};
@@ -92,6 +97,8 @@ static const struct scn_field expect_fields[] = {F_ENUM("outcome", false, outcom
                                                  F_OBJECT("messages"),
                                                  F_MAP("paths"),
                                                  F_OBJECT("cycles"),
+                                                 F_LIST("that", SCN_MAX_THATS),
+                                                 F_LIST("order", SCN_MAX_ORDERS),
                                                  F_END};
 static const struct scn_field expect_proc_fields[] = {F_ENUM("state", true, state_values),
                                                       F_UINT("code", 0, 255, 0, NONE), F_END};
@@ -110,6 +117,7 @@ static const struct scn_section sections[] = {
     {"", "", top_fields},
     {"limits", "/properties/limits", limits_fields},
     {"machine", "/properties/machine", machine_fields},
+    {"runs.*", "/$defs/run", machine_fields},
     {"objects[]", "/$defs/object", object_fields},
     {"capabilities[]", "/$defs/capability", cap_fields},
     {"processes[]", "/$defs/process", process_fields},
@@ -158,13 +166,10 @@ static int object_index(const struct scn_build *b, const char *name)
 
 /* ---- the top level ------------------------------------------------------- */
 
-/* Reads "machine" into s; false with the error when it is wrong. */
-static bool load_machine(struct scn_ctx *c, struct scn *s, const cJSON *root)
+/* Reads the machine settings of object `m` (at the current path:
+ * "machine" or a run of "runs") into *r; false with the error. */
+static bool read_settings(struct scn_ctx *c, const cJSON *m, struct scn_run *r)
 {
-    const cJSON *m = cJSON_GetObjectItemCaseSensitive(root, "machine");
-    if (!m)
-        return true;
-    scn_push_key(c, "machine");
     const char *cpu;
     int arch;
     uint64_t u;
@@ -172,14 +177,59 @@ static bool load_machine(struct scn_ctx *c, struct scn *s, const cJSON *root)
         !scn_get_enum(c, m, machine_fields, "arch", &arch) ||
         !scn_get_s(c, m, machine_fields, "cpu", &cpu))
         return false;
-    snprintf(s->arch, sizeof s->arch, "%s", arch >= 0 ? arch_values[arch] : "");
-    snprintf(s->cpu, sizeof s->cpu, "%s", cpu ? cpu : "");
+    snprintf(r->arch, sizeof r->arch, "%s", arch >= 0 ? arch_values[arch] : "");
+    snprintf(r->cpu, sizeof r->cpu, "%s", cpu ? cpu : "");
     if (!scn_get_u(c, m, machine_fields, "cap_cache", &u))
         return false;
-    s->cap_cache = (uint32_t)u;
-    if (!scn_get_u(c, m, machine_fields, "quantum", &s->quantum) ||
-        !scn_get_bool(c, m, "exact_caches", &s->exact_caches))
+    r->cap_cache = (uint32_t)u;
+    return scn_get_u(c, m, machine_fields, "quantum", &r->quantum) &&
+           scn_get_bool(c, m, "exact_caches", &r->exact_caches);
+}
+
+/* Reads "machine" into s; false with the error when it is wrong. */
+static bool load_machine(struct scn_ctx *c, struct scn *s, const cJSON *root)
+{
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(root, "machine");
+    if (!m)
+        return true;
+    scn_push_key(c, "machine");
+    struct scn_run r = {0};
+    if (!read_settings(c, m, &r))
         return false;
+    snprintf(s->arch, sizeof s->arch, "%s", r.arch);
+    snprintf(s->cpu, sizeof s->cpu, "%s", r.cpu);
+    s->cap_cache = r.cap_cache;
+    s->quantum = r.quantum;
+    s->exact_caches = r.exact_caches;
+    scn_pop(c);
+    return true;
+}
+
+/* Reads "runs": named configurations, each a "machine" of its own; false
+ * with the error. */
+static bool load_runs(struct scn_ctx *c, struct scn *s, const cJSON *root)
+{
+    const cJSON *runs = cJSON_GetObjectItemCaseSensitive(root, "runs");
+    if (!runs)
+        return true;
+    scn_push_key(c, "runs");
+    if (!cJSON_IsObject(runs) || !runs->child)
+        return scn_fail(c, "must be an object naming at least one run");
+    for (const cJSON *it = runs->child; it; it = it->next) {
+        if (!scn_not_repeated(c, runs, it))
+            return false;
+        scn_push_key(c, it->string);
+        if (!scn_is_ident(it->string))
+            return scn_fail_key(c, "a run's name is an identifier ([A-Za-z_][A-Za-z0-9_]{0,15})");
+        if (s->nruns == SCN_MAX_RUNS)
+            return scn_fail_key(c, "more than %d runs", SCN_MAX_RUNS);
+        struct scn_run *r = &s->runs[s->nruns];
+        if (!read_settings(c, it, r))
+            return false;
+        snprintf(r->name, sizeof r->name, "%s", it->string);
+        s->nruns++;
+        scn_pop(c);
+    }
     scn_pop(c);
     return true;
 }
@@ -623,6 +673,16 @@ static bool load_expect(struct scn_ctx *c, struct scn_build *b, const cJSON *roo
         }
         scn_pop(c);
     }
+    const char *const lists[] = {"that", "order"};
+    for (int k = 0; k < 2; k++) {
+        const cJSON *arr = cJSON_GetObjectItemCaseSensitive(ex, lists[k]);
+        if (!arr)
+            continue;
+        scn_push_key(c, lists[k]);
+        if (!(k ? scn_load_orders : scn_load_thats)(c, b, arr))
+            return false;
+        scn_pop(c);
+    }
     const cJSON *cyc = cJSON_GetObjectItemCaseSensitive(ex, "cycles");
     if (cyc) {
         scn_push_key(c, "cycles");
@@ -748,9 +808,9 @@ int scn_load_text(const char *path, const char *text, size_t len, struct scn *s,
             goto out;
         scn_pop(&c);
     }
-    if (!load_machine(&c, s, root) || !load_processes(&c, b, root) || !load_objects(&c, b, root) ||
-        !load_caps(&c, b, root) || !load_programs(&c, b, root) || !load_expect(&c, b, root) ||
-        !emit(&c, b))
+    if (!load_machine(&c, s, root) || !load_runs(&c, s, root) || !load_processes(&c, b, root) ||
+        !load_objects(&c, b, root) || !load_caps(&c, b, root) || !load_programs(&c, b, root) ||
+        !load_expect(&c, b, root) || !emit(&c, b))
         goto out;
     if (!(s->source = malloc(len + 1))) {
         snprintf(err, errn, "%s: out of memory", path);
@@ -811,6 +871,12 @@ void scn_free(struct scn *s)
     free(s->expect.keys);
     s->expect.keys = NULL;
     s->expect.nkeys = 0;
+    free(s->expect.thats);
+    s->expect.thats = NULL;
+    s->expect.nthats = 0;
+    free(s->expect.orders);
+    s->expect.orders = NULL;
+    s->expect.norders = 0;
     for (size_t i = 0; s->entries && i < s->nentries; i++)
         free(s->entries[i].places);
     free(s->entries);

@@ -313,22 +313,27 @@ static void check_want(const char *name, const struct result *r, const cJSON *wa
         if (!quiet && !strstr(r->out, w->valuestring))
             fail_msg("%s on %s: the summary lacks '%s':\n%s", name, arch, w->valuestring, r->out);
     }
-    const cJSON *rows = cJSON_GetObjectItem(r->report, "expectations");
-    cJSON_ArrayForEach(w, cJSON_GetObjectItem(want, "expectations"))
-    {
-        const cJSON *row = NULL, *it;
-        cJSON_ArrayForEach(it, rows)
+    /* the rows of the run's expectations, and of the comparisons between
+     * named runs (docs/scenarios.md "Named runs") */
+    for (int list = 0; list < 2; list++) {
+        const char *key = list ? "comparisons" : "expectations";
+        const cJSON *rows = cJSON_GetObjectItem(r->report, key);
+        cJSON_ArrayForEach(w, cJSON_GetObjectItem(want, key))
         {
-            if (!strcmp(jstr(it, "path"), jstr(w, "path")))
-                row = it;
-        }
-        if (!row)
-            fail_msg("%s on %s: no expectation %s in the report", name, arch, jstr(w, "path"));
-        cJSON_ArrayForEach(it, w)
-        {
-            if (!same_value(cJSON_GetObjectItem(row, it->string), it))
-                fail_msg("%s on %s: expectation %s: %s is not as wanted", name, arch,
-                         jstr(w, "path"), it->string);
+            const cJSON *row = NULL, *it;
+            cJSON_ArrayForEach(it, rows)
+            {
+                if (!strcmp(jstr(it, "path"), jstr(w, "path")))
+                    row = it;
+            }
+            if (!row)
+                fail_msg("%s on %s: no %s row %s in the report", name, arch, key, jstr(w, "path"));
+            cJSON_ArrayForEach(it, w)
+            {
+                if (!same_value(cJSON_GetObjectItem(row, it->string), it))
+                    fail_msg("%s on %s: expectation %s: %s is not as wanted", name, arch,
+                             jstr(w, "path"), it->string);
+            }
         }
     }
     const cJSON *ops = cJSON_GetObjectItem(r->report, "failed_operations");

@@ -171,6 +171,13 @@ static const struct bad {
     {"135-caps-over-cap-slots.json", "processes[0].cap_slots"},
     {"136-cnode-pool.json", "processes[1].cap_slots"},
     {"137-cap-slots-range.json", "processes[0].cap_slots"},
+    {"138-that-unknown-counter.json", "expect.that[1]"},
+    {"139-that-unknown-path.json", "expect.that[0]"},
+    {"140-that-run-without-runs.json", "expect.that[0]"},
+    {"141-that-one-side-names-a-run.json", "expect.that[0]"},
+    {"142-order-unknown-verb.json", "expect.order[0]"},
+    {"143-run-cap-cache-not-pow2.json", "runs.hot.cap_cache"},
+    {"144-that-process-with-replicas.json", "expect.that[0]"},
 };
 
 #define NCORPUS (sizeof corpus / sizeof corpus[0])
