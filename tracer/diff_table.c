@@ -312,11 +312,15 @@ void trc_diff_table_print(FILE *out, const struct trc_diff_table *t, bool all, c
         if (r->section != last)
             fprintf(out, "%s\n", r->section);
         last = r->section;
-        char change[48];
-        /* numbers right-aligned, text left */
-        fprintf(out, " %s %-*s  %*s  %*s  %s\n", r->differ ? "*" : " ", wn, r->name,
-                r->numeric ? wa : -wa, r->a, r->numeric ? wb : -wb, r->b,
-                change_text(r, change, sizeof change));
+        char change[48], line[256];
+        /* numbers right-aligned, text left; no space at the end */
+        int k = snprintf(line, sizeof line, " %s %-*s  %*s  %*s  %s", r->differ ? "*" : " ", wn,
+                         r->name, r->numeric ? wa : -wa, r->a, r->numeric ? wb : -wb, r->b,
+                         change_text(r, change, sizeof change));
+        size_t len = k < 0 ? 0 : (size_t)k < sizeof line ? (size_t)k : sizeof line - 1;
+        while (len > 0 && line[len - 1] == ' ')
+            len--;
+        fprintf(out, "%.*s\n", (int)len, line);
     }
     if (!all && same)
         fprintf(out, "(%zu row%s the same in both: --all shows them)\n", same,
