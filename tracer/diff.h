@@ -38,9 +38,10 @@ bool trc_event_same(const struct trc_event *x, const struct trc_event *y);
  * and arguments, stamps and addresses aside (see above). */
 bool trc_event_same_meaning(const struct trc_event *x, const struct trc_event *y);
 /* Returns true when events of `type` are IPC events (compared by
- * `ipcemu diff --events`): process create / exit / fault, ipc.send, recv,
- * reply, block, wake, slow, drop, notify, port create / close, region,
- * topic.subscribe and halt. */
+ * `ipcemu diff --events`): every known type but boot, sched.switch,
+ * syscall, timer.irq, cap.lookup, cap.invalidate, trap, aspace.switch, irq
+ * and user.enter (the sends, receives, replies, blocks, wakes, drops,
+ * notifications, ports, regions, processes' lives, halt, ...). */
 bool trc_event_is_ipc(uint32_t type);
 
 /* Writes event e of `log` as one line (no newline) to out[n]: "cycle
