@@ -299,7 +299,8 @@ int cli_run_image(const char *cmd, struct machine_config *cfg, const uint8_t *im
             .trace_source = cfg->bare ? NULL : machine_trace_source_name(m.cfg.trace_source),
             .no_kernel_events = no_events,
         };
-        if (!quiet)
+        /* `replay` prints the run's summary too, before its verdict */
+        if (!quiet || outs->replay_log)
             trc_report_print(stdout, &run, &log);
         rc = status;
         char err[600];
@@ -554,9 +555,12 @@ int cli_replay(int argc, char **argv)
               "\n"
               "Re-runs the run a trace recorded (`ipcemu run|boot|exec --trace TRACE`): the\n"
               "same scenario or program (from the trace), architecture, CPU profile and\n"
-              "settings. Prints \"identical\" when every event, the console and the content\n"
-              "hash match (exit 0), else the first event that differs (exit 1). A bad trace\n"
-              "file, or a setting in it the command line would refuse, exits 2.\n",
+              "settings. Prints the run's summary as `run` does (its outcome, expectations,\n"
+              "cycles, messages, paths, processes; not the guest's console), then the\n"
+              "verdict: \"identical\" when every event, the console and the content hash\n"
+              "match (exit 0, whatever the run's outcome), else the first event that\n"
+              "differs (exit 1). A bad trace file, or a setting in it the command line\n"
+              "would refuse, exits 2.\n",
               stdout);
         return EXIT_OK;
     }

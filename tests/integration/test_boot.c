@@ -514,8 +514,9 @@ static void edit_trace(const char *src, const char *dst, const char *key, const 
 }
 
 /* A trace records the engine it ran on; replaying it on another engine
- * version says so in one line (stdout, exit 1) instead of "diverged",
- * and a run that comes out the same on it is still "identical". */
+ * version says so in one line after the run's summary (stdout, exit 1)
+ * instead of "diverged", and a run that comes out the same on it is still
+ * "identical". */
 static void replay_names_another_engine(void **state)
 {
     (void)state;
@@ -549,8 +550,10 @@ static void replay_names_another_engine(void **state)
         char want[120];
         snprintf(want, sizeof want, "recorded on Unicorn %s, replayed on Unicorn %s",
                  i == 0 ? "2.0.1" : "an unnamed version (2.0.1 or older)", engine);
-        if (r.status != 1 || !strstr(r.out, want) || lines(r.out) != 1 || r.err[0] ||
-            strstr(r.out, "diverged"))
+        /* the run's summary, then one verdict line */
+        const char *verdict = strstr(r.out, "\nreplay: ");
+        if (r.status != 1 || !strstr(r.out, want) || !verdict || lines(verdict + 1) != 1 ||
+            strstr(verdict + 1, "\nreplay: ") || r.err[0] || strstr(r.out, "diverged"))
             fail_msg("%s: exit %d\nstdout '%s'\nstderr '%s'\nwant exit 1 and one line '%s'",
                      builds[i], r.status, r.out, r.err, want);
         result_free(&r);
