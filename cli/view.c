@@ -62,8 +62,8 @@ static int phases_main(const char *const *paths, size_t npaths,
             fprintf(stderr, "ipcemu view: %s\n", err);
             return EXIT_USAGE;
         }
-        printf("ipcemu view: wrote %s (%d wide, %zu bars in %zu groups on one axis)\n", png, w,
-               set.nbars, set.ngroups);
+        printf("ipcemu view: wrote %s (%d wide, %zu bar%s in %zu group%s on one axis)\n", png, w,
+               set.nbars, set.nbars == 1 ? "" : "s", set.ngroups, set.ngroups == 1 ? "" : "s");
         return EXIT_OK;
     }
     int rc = ui_phases_window(&set, w, h > 0 ? h : 900, err, sizeof err);

@@ -258,6 +258,35 @@ static int legend(SDL_Renderer *r, const struct ui_font *f, const struct ui_phas
     return lines;
 }
 
+/* Lays out (and with a renderer, draws) the subtitle from (x, y) in a
+ * frame w wide: what the bar, the tick and the axis (`axis` cycles) are,
+ * wrapped between its parts. Returns the number of lines it takes. */
+static int subtitle(SDL_Renderer *r, const struct ui_font *f, const struct ui_phase_set *s,
+                    double axis, int x, int y, int w)
+{
+    char end[32], last[96];
+    axis_label(end, sizeof end, axis);
+    snprintf(last, sizeof last, "one axis for every bar, 0 to %s cycles%s", end,
+             s->axis > 0 ? " (fixed)" : "");
+    const char *part[] = {"bar: the mean span (cycles_mean), split into phases",
+                          "tick: the median span", last};
+    int lines = 1, at = x;
+    for (size_t i = 0; i < sizeof part / sizeof part[0]; i++) {
+        const char *sep = i ? "; " : "";
+        if (i && at + ui_text_width(f, sep) + ui_text_width(f, part[i]) > w - x) {
+            lines++;
+            at = x;
+            sep = "";
+        }
+        if (r) {
+            at += ui_text(r, f, at, y + (lines - 1) * f->h, faint, sep);
+            at += ui_text(r, f, at, y + (lines - 1) * f->h, faint, part[i]);
+        } else
+            at += ui_text_width(f, sep) + ui_text_width(f, part[i]);
+    }
+    return lines;
+}
+
 void ui_phases_layout(const struct ui_phase_set *s, const struct ui_font *f, int w, int h,
                       float scale, struct ui_phase_layout *o)
 {
@@ -291,7 +320,7 @@ void ui_phases_layout(const struct ui_phase_set *s, const struct ui_font *f, int
     int above = f->h + px(scale, 2) + notch, below = notch + px(scale, 10);
     int legend_h = legend(NULL, f, s, 0, w, scale) * (f->h + px(scale, 6));
     o->bar_h = f->h * 3 / 2;
-    int y0 = m + 2 * f->h + px(scale, 12);
+    int y0 = m + (1 + subtitle(NULL, f, s, o->axis, m, 0, w)) * f->h + px(scale, 12);
     int need = y0 + f->h + px(scale, 4) + (int)s->ngroups * gh +
                (int)s->nbars * (above + o->bar_h + below) + legend_h + m;
     if (h > need && s->nbars) {
@@ -365,17 +394,6 @@ static void draw_segments(SDL_Renderer *r, const struct ui_font *f, const struct
     }
 }
 
-/* Copies s into buf[n], cut to `width` pixels of font f. Returns buf. */
-static const char *fit(const struct ui_font *f, const char *s, int width, char *buf, size_t n)
-{
-    size_t len = strlen(s), max = f->w > 0 && width > 0 ? (size_t)(width / f->w) : 0;
-    len = len < max ? len : max;
-    len = len < n - 1 ? len : n - 1;
-    memcpy(buf, s, len);
-    buf[len] = '\0';
-    return buf;
-}
-
 void ui_phases_draw(SDL_Renderer *r, const struct ui_font *f, const struct ui_phase_set *s, int w,
                     int h, float scale)
 {
@@ -392,13 +410,7 @@ void ui_phases_draw(SDL_Renderer *r, const struct ui_font *f, const struct ui_ph
                        s->paths[k]);
     snprintf(line + at, sizeof line - (size_t)at, ": where the cycles of a span go, by phase");
     ui_text(r, f, m, m, ink, line);
-    axis_label(buf, sizeof buf, L.axis);
-    snprintf(line, sizeof line,
-             "bar: the mean span (cycles_mean), split into phases; tick: the median span; "
-             "one axis for every bar, 0 to %s cycles%s",
-             buf, s->axis > 0 ? " (fixed)" : "");
-    char cut[512];
-    ui_text(r, f, m, m + f->h, faint, fit(f, line, w - 2 * m, cut, sizeof cut));
+    subtitle(r, f, s, L.axis, m, m + f->h, w);
     int bottom = s->nbars ? L.bar_y[s->nbars - 1] + L.bar_h : L.axis_y + f->h;
     draw_axis(r, f, &L, bottom, w, scale);
     for (size_t g = 0; g < s->ngroups; g++) {
