@@ -373,13 +373,11 @@ static void draw_segments(SDL_Renderer *r, const struct ui_font *f, const struct
 {
     char buf[64];
     double acc = 0;
-    int right = L->bar_x + L->bar_w;
     for (int k = 0; k < UI_PHASE_COUNT; k++) {
-        int x0 = L->bar_x + (int)lround(acc / L->axis * L->bar_w);
+        /* cut at the axis's end before converting (a bar may pass it by 2^64) */
+        int x0 = L->bar_x + (int)lround(fmin(acc / L->axis, 1) * L->bar_w);
         acc += b->cycles[k];
-        int x1 = L->bar_x + (int)lround(acc / L->axis * L->bar_w);
-        x0 = x0 < right ? x0 : right;
-        x1 = x1 < right ? x1 : right;
+        int x1 = L->bar_x + (int)lround(fmin(acc / L->axis, 1) * L->bar_w);
         if (x1 <= x0)
             continue;
         SDL_Color c = ui_phase_color[k];
