@@ -25,6 +25,7 @@
 
 #include "tests/integration/harness.h"
 #include "ui/phases.h"
+#include "util/hostfile.h"
 
 static const char *scenarios;
 static const char *const arches[3] = {"x86_64", "aarch64", "riscv64"};
@@ -358,11 +359,9 @@ static void groups_put_configurations_side_by_side(void **state)
 static const char *write_tmp(const char *name, const char *text)
 {
     static char path[4096];
+    char why[256];
     snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
+    assert_int_equal(hf_write_file(path, text, strlen(text), why, sizeof why), 0);
     return path;
 }
 
