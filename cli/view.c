@@ -110,13 +110,13 @@ int cli_view(int argc, char **argv)
                   "  --phases          the phase view: a stacked bar per report (`ipcemu run\n"
                   "                    ... --report FILE`, up to 12) and path of where the\n"
                   "                    cycles of its mean span go, labelled with that mean;\n"
-                  "                    a tick marks the median. All bars share one axis\n"
+                  "                    a tick marks the median. All bars share one axis.\n"
+                  "                    A PNG without --size is 1600 x S wide, as high as needed\n"
                   "  --path P          a path to draw (default ipc.call.fast); give up to 4\n"
-                  "  --axis N          fix the axis at N cycles (k, M suffixes), so that\n"
+                  "  --axis N          fix the axis at N cycles (k, M, G suffixes), so that\n"
                   "                    separate pictures compare; longer bars are cut, marked >\n"
                   "  --group NAME      the reports after it form a group headed NAME (a\n"
                   "                    configuration); without it, reports group by scenario\n"
-                  "                    (with --png and no --size: 1600 wide, as high as needed)\n"
                   "\n"
                   "In the window: wheel zooms around the pointer (shift+wheel scrolls lanes),\n"
                   "drag pans, arrows pan and scroll, + and - zoom, Home and End jump, f fits\n"
@@ -206,8 +206,10 @@ int cli_view(int argc, char **argv)
         if (process || ra >= 0 || select)
             return usage_error("%s",
                                "--process, --range and --select are for traces, not --phases");
-        return phases_main(paths, npaths ? npaths : 1, reports, nreports, axis, png, w,
-                           png && !sized ? 0 : h, (float)scale);
+        /* a PNG without --size: as wide as the layout scale asks, as high as needed */
+        return phases_main(paths, npaths ? npaths : 1, reports, nreports, axis, png,
+                           png && !sized ? (int)lround(w * scale) : w, png && !sized ? 0 : h,
+                           (float)scale);
     }
     if (npaths || axis > 0 || grouped)
         return usage_error("%s", "--path, --axis and --group are for --phases");
