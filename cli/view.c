@@ -117,6 +117,7 @@ int cli_view(int argc, char **argv)
                   "                    separate pictures compare; longer bars are cut, marked >\n"
                   "  --group NAME      the reports after it form a group headed NAME (a\n"
                   "                    configuration); without it, reports group by scenario\n"
+                  "                    and a report's named runs (\"runs\") by run\n"
                   "\n"
                   "In the window: wheel zooms around the pointer (shift+wheel scrolls lanes),\n"
                   "drag pans, arrows pan and scroll, + and - zoom, Home and End jump, f fits\n"

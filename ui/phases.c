@@ -69,14 +69,26 @@ static int read_bar(struct ui_phase_bar *b, const cJSON *p, const cJSON *ph, con
     return 0;
 }
 
-/* Reads report r's paths into bars of s (group started by the caller).
- * Returns 0, or -1 with err[n]. */
-static int load_report(struct ui_phase_set *s, const cJSON *root, const char *file, char *err,
-                       size_t n)
+/* What ui_phases_load gathers before it orders the bars by group. */
+struct gather {
+    struct ui_phase_bar bars[UI_PHASES_MAX_BARS];
+    char key[UI_PHASES_MAX_BARS][96]; /* each bar's group heading */
+    size_t file[UI_PHASES_MAX_BARS];  /* the report it came from */
+    size_t n;
+};
+
+/* Reads the paths of report `rep` (a run's report, or the whole file's)
+ * into bars of g headed `key`. Returns 0, or -1 with err[n]. */
+static int load_report(struct gather *g, const struct ui_phase_set *s, const cJSON *rep,
+                       const char *key, size_t fi, const char *file, char *err, size_t n)
 {
-    const cJSON *paths = cJSON_GetObjectItemCaseSensitive(root, "paths");
-    const cJSON *arch = cJSON_GetObjectItemCaseSensitive(root, "arch");
-    const cJSON *cpu = cJSON_GetObjectItemCaseSensitive(root, "cpu");
+    const cJSON *paths = cJSON_GetObjectItemCaseSensitive(rep, "paths");
+    const cJSON *arch = cJSON_GetObjectItemCaseSensitive(rep, "arch");
+    const cJSON *cpu = cJSON_GetObjectItemCaseSensitive(rep, "cpu");
+    if (!cJSON_IsString(arch)) {
+        snprintf(err, n, "%s: not an ipcemu report (JSON with \"arch\" and \"paths\")", file);
+        return -1;
+    }
     for (size_t k = 0; k < s->npaths; k++) {
         const cJSON *p = cJSON_GetObjectItemCaseSensitive(paths, s->paths[k]);
         const cJSON *ph = cJSON_GetObjectItemCaseSensitive(p, "phases");
@@ -85,12 +97,50 @@ static int load_report(struct ui_phase_set *s, const cJSON *root, const char *fi
                      s->paths[k]);
             return -1;
         }
-        struct ui_phase_bar *b = &s->bars[s->nbars++];
+        if (g->n == UI_PHASES_MAX_BARS) {
+            snprintf(err, n, "%s: more than %d bars (reports and their runs, times paths)", file,
+                     UI_PHASES_MAX_BARS);
+            return -1;
+        }
+        struct ui_phase_bar *b = &g->bars[g->n];
+        memset(b, 0, sizeof *b);
         snprintf(b->label, sizeof b->label, "%.40s (%.40s)", arch->valuestring,
                  cJSON_IsString(cpu) ? cpu->valuestring : "?");
         snprintf(b->path, sizeof b->path, "%s", s->paths[k]);
-        b->group = s->ngroups - 1;
+        snprintf(g->key[g->n], sizeof g->key[0], "%s", key);
+        g->file[g->n++] = fi;
         if (read_bar(b, p, ph, file, err, n) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Reads report file `fi` into g: its own paths, or with named runs
+ * ("runs": docs/scenarios.md "Named runs") each run's, headed by its
+ * name. Returns 0, or -1 with err[n]. */
+static int load_file(struct gather *g, const struct ui_phase_set *s, const cJSON *root,
+                     const struct ui_phase_report *r, size_t fi, char *err, size_t n)
+{
+    const cJSON *scn = cJSON_GetObjectItemCaseSensitive(root, "scenario");
+    const cJSON *runs = cJSON_GetObjectItemCaseSensitive(root, "runs");
+    const char *sn = cJSON_IsString(scn) ? scn->valuestring : "";
+    char key[96];
+    if (r->group)
+        snprintf(key, sizeof key, "%.95s", r->group);
+    else if (*sn)
+        snprintf(key, sizeof key, "scenario %.80s", sn);
+    else
+        snprintf(key, sizeof key, "%.95s", base_name(r->file));
+    if (!cJSON_IsArray(runs) || cJSON_GetArraySize(runs) == 0)
+        return load_report(g, s, root, key, fi, r->file, err, n);
+    const cJSON *one;
+    cJSON_ArrayForEach(one, runs)
+    {
+        const cJSON *name = cJSON_GetObjectItemCaseSensitive(one, "run");
+        char rk[96];
+        snprintf(rk, sizeof rk, "%.58s, run %.30s", key,
+                 cJSON_IsString(name) ? name->valuestring : "?");
+        if (load_report(g, s, one, rk, fi, r->file, err, n) != 0)
             return -1;
     }
     return 0;
@@ -104,12 +154,9 @@ int ui_phases_load(struct ui_phase_set *s, const char *const *paths, size_t npat
         snprintf(err, n, "give 1 to %d paths", UI_PHASES_MAX_PATHS);
         return -1;
     }
-    if (nreports == 0 || nreports > UI_PHASES_MAX_REPORTS ||
-        nreports * npaths > UI_PHASES_MAX_BARS) {
-        snprintf(err, n,
-                 "give 1 to %d reports (`ipcemu run ... --report FILE`), and at most %d "
-                 "bars (reports x paths)",
-                 UI_PHASES_MAX_REPORTS, UI_PHASES_MAX_BARS);
+    if (nreports == 0 || nreports > UI_PHASES_MAX_REPORTS) {
+        snprintf(err, n, "give 1 to %d reports (`ipcemu run ... --report FILE`)",
+                 UI_PHASES_MAX_REPORTS);
         return -1;
     }
     for (size_t k = 0; k < npaths; k++) {
@@ -120,45 +167,42 @@ int ui_phases_load(struct ui_phase_set *s, const char *const *paths, size_t npat
         snprintf(s->paths[k], sizeof s->paths[k], "%s", paths[k]);
     }
     s->npaths = npaths;
-    char prev_scn[64] = "";
-    size_t file_of[UI_PHASES_MAX_BARS];
+    struct gather g;
+    g.n = 0;
     for (size_t i = 0; i < nreports; i++) {
         /* a regular file only (a FIFO would block), of a report's size */
         size_t len;
-        const char *file = reports[i].file, *g = reports[i].group;
-        char *text = (char *)hf_read_input(file, 64u << 20, &len, err, n);
+        char *text = (char *)hf_read_input(reports[i].file, 64u << 20, &len, err, n);
         if (!text)
             return -1;
         cJSON *root = cJSON_ParseWithLength(text, len);
         free(text);
-        if (!cJSON_IsObject(root) ||
-            !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(root, "arch"))) {
-            snprintf(err, n, "%s: not an ipcemu report (JSON with \"arch\" and \"paths\")", file);
-            cJSON_Delete(root);
-            return -1;
-        }
-        const cJSON *scn = cJSON_GetObjectItemCaseSensitive(root, "scenario");
-        const char *sn = cJSON_IsString(scn) ? scn->valuestring : "";
-        const char *pg = i ? reports[i - 1].group : NULL;
-        bool fresh = i == 0 || (g ? !pg || strcmp(g, pg) != 0 : pg || strncmp(sn, prev_scn, 63));
-        if (fresh) {
-            char *head = s->groups[s->ngroups++];
-            if (g)
-                snprintf(head, sizeof s->groups[0], "%.95s", g);
-            else if (*sn)
-                snprintf(head, sizeof s->groups[0], "scenario %.80s", sn);
-            else
-                snprintf(head, sizeof s->groups[0], "%.95s", base_name(file));
-        }
-        snprintf(prev_scn, sizeof prev_scn, "%s", sn);
-        size_t first = s->nbars;
-        int rc = load_report(s, root, file, err, n);
+        int rc = -1;
+        if (!cJSON_IsObject(root))
+            snprintf(err, n, "%s: not an ipcemu report (JSON with \"arch\" and \"paths\")",
+                     reports[i].file);
+        else
+            rc = load_file(&g, s, root, &reports[i], i, err, n);
         cJSON_Delete(root);
         if (rc != 0)
             return -1;
-        for (size_t b = first; b < s->nbars; b++)
-            file_of[b] = i;
     }
+    /* the groups in the order they first appear, each with all its bars */
+    size_t file_of[UI_PHASES_MAX_BARS];
+    for (size_t b = 0; b < g.n; b++) {
+        size_t k = 0;
+        while (k < s->ngroups && strcmp(s->groups[k], g.key[b]) != 0)
+            k++;
+        if (k == s->ngroups)
+            snprintf(s->groups[s->ngroups++], sizeof s->groups[0], "%s", g.key[b]);
+        g.bars[b].group = k;
+    }
+    for (size_t k = 0; k < s->ngroups; k++)
+        for (size_t b = 0; b < g.n; b++)
+            if (g.bars[b].group == k) {
+                file_of[s->nbars] = g.file[b];
+                s->bars[s->nbars++] = g.bars[b];
+            }
     /* two bars of a group that would read the same get their files' names */
     bool same[UI_PHASES_MAX_BARS] = {false};
     for (size_t a = 0; a < s->nbars; a++)

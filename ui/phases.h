@@ -52,16 +52,17 @@ struct ui_phase_set {
     size_t npaths;
     struct ui_phase_bar bars[UI_PHASES_MAX_BARS]; /* by group, report, path */
     size_t nbars;
-    char groups[UI_PHASES_MAX_REPORTS][96]; /* each group's heading */
+    char groups[UI_PHASES_MAX_BARS][96]; /* each group's heading */
     size_t ngroups;
     double axis; /* the cycles the axis spans; 0: the largest bar's, rounded up */
 };
 
 /* Reads paths `paths` (npaths of them) of each report into s: a bar per
- * report and path, in that order. A report starts a new group when its
- * group name differs from the previous report's, or (no names) when its
- * scenario does. Returns 0, or -1 with one line naming the file and what
- * is wrong in err[n]. */
+ * report (or per named run of a report that has "runs") and path, in
+ * that order within a group. A report's group is its group name, else
+ * its scenario, and a named run's that and the run's name; the groups
+ * come in the order they first appear. Returns 0, or -1 with one line
+ * naming the file and what is wrong in err[n]. */
 int ui_phases_load(struct ui_phase_set *s, const char *const *paths, size_t npaths,
                    const struct ui_phase_report *reports, size_t nreports, char *err, size_t n);
 
@@ -69,14 +70,14 @@ int ui_phases_load(struct ui_phase_set *s, const char *const *paths, size_t npat
  * axis runs from 0 cycles at bar_x to `axis` cycles at bar_x + bar_w. */
 struct ui_phase_layout {
     int bar_x, bar_w, bar_h;
-    int label_y[UI_PHASES_MAX_BARS];    /* the top of the line above each bar */
-    int bar_y[UI_PHASES_MAX_BARS];      /* each bar's top */
-    int mean_x[UI_PHASES_MAX_BARS];     /* where its "mean N cycles" label starts */
-    int group_y[UI_PHASES_MAX_REPORTS]; /* each group heading's top */
-    int axis_y;                         /* the axis labels' top */
-    int legend_y;                       /* the legend's top */
-    int height;                         /* the height everything needs */
-    double axis, step;                  /* the axis's cycles, and its ticks' */
+    int label_y[UI_PHASES_MAX_BARS]; /* the top of the line above each bar */
+    int bar_y[UI_PHASES_MAX_BARS];   /* each bar's top */
+    int mean_x[UI_PHASES_MAX_BARS];  /* where its "mean N cycles" label starts */
+    int group_y[UI_PHASES_MAX_BARS]; /* each group heading's top */
+    int axis_y;                      /* the axis labels' top */
+    int legend_y;                    /* the legend's top */
+    int height;                      /* the height everything needs */
+    double axis, step;               /* the axis's cycles, and its ticks' */
 };
 /* Lays out set s in a w x h frame with font f at layout scale `scale`;
  * h = 0 gives the natural layout (L.height is then the picture's height

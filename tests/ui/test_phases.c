@@ -6,7 +6,8 @@
  * cycles" with that same N (compared with the text rendered alone); the
  * median is a separate tick; with a fixed axis two pictures draw equal
  * cycles with equal pixels, and a bar past the axis is cut and marked;
- * groups (by scenario or --group) put two configurations side by side;
+ * groups (by scenario, --group, or a report's named runs) put two
+ * configurations side by side;
  * bad input is refused with one line and exit status 2.
  *
  * usage: test_ui_phases IPCEMU SCENARIOS_DIR */
@@ -365,6 +366,72 @@ static const char *write_tmp(const char *name, const char *text)
     return path;
 }
 
+/* Returns report file `path` parsed (the caller deletes it). */
+static cJSON *parse_file(const char *path)
+{
+    char *text = read_whole(path, NULL);
+    assert_non_null(text);
+    cJSON *j = cJSON_Parse(text);
+    free(text);
+    assert_non_null(j);
+    return j;
+}
+
+/* A report with named runs (docs/scenarios.md "Named runs": the first
+ * run's report plus "run" and "runs", each run's report with its "run")
+ * gives a bar per run, grouped by run name across the architectures'
+ * files; a group named twice, not in a row, is one group. */
+static void named_runs_are_configurations_side_by_side(void **state)
+{
+    (void)state;
+    char files[2][4096];
+    for (int a = 0; a < 2; a++) {
+        cJSON *fit = parse_file(report_of("cap-cache-fit", arches[a]));
+        cJSON *thrash = parse_file(report_of("cap-cache-thrash", arches[a]));
+        cJSON *top = cJSON_Duplicate(fit, 1);
+        cJSON_AddStringToObject(top, "run", "fit");
+        cJSON_AddStringToObject(fit, "run", "fit");
+        cJSON_AddStringToObject(thrash, "run", "thrash");
+        cJSON *runs = cJSON_AddArrayToObject(top, "runs");
+        cJSON_AddItemToArray(runs, fit);
+        cJSON_AddItemToArray(runs, thrash);
+        char *text = cJSON_Print(top);
+        char name[64];
+        snprintf(name, sizeof name, "runs-%s.json", arches[a]);
+        snprintf(files[a], sizeof files[a], "%s", write_tmp(name, text));
+        free(text);
+        cJSON_Delete(top);
+    }
+    struct ui_phase_report r[2] = {{files[0], NULL}, {files[1], NULL}};
+    const char *paths[] = {"ipc.call.fast"};
+    struct ui_phase_set set;
+    char err[512];
+    assert_int_equal(ui_phases_load(&set, paths, 1, r, 2, err, sizeof err), 0);
+    assert_int_equal(set.ngroups, 2);
+    assert_int_equal(set.nbars, 4);
+    assert_string_equal(set.groups[0], "scenario cap-cache-fit, run fit");
+    assert_string_equal(set.groups[1], "scenario cap-cache-fit, run thrash");
+    const char *want[4] = {"x86_64", "aarch64", "x86_64", "aarch64"};
+    for (size_t b = 0; b < 4; b++) {
+        assert_int_equal(set.bars[b].group, b / 2);
+        assert_non_null(strstr(set.bars[b].label, want[b]));
+        double mean =
+            report_number(report_of(b < 2 ? "cap-cache-fit" : "cap-cache-thrash", arches[b % 2]),
+                          "ipc.call.fast", "cycles_mean");
+        assert_true(fabs(set.bars[b].mean - mean) < 1e-6);
+    }
+    /* --group a X --group b Y --group a Z: a holds X and Z */
+    char reps[3][4096];
+    for (int a = 0; a < 3; a++)
+        snprintf(reps[a], sizeof reps[a], "%s", report_of("ping-pong", arches[a]));
+    struct ui_phase_report g[3] = {{reps[0], "a"}, {reps[1], "b"}, {reps[2], "a"}};
+    assert_int_equal(ui_phases_load(&set, paths, 1, g, 3, err, sizeof err), 0);
+    assert_int_equal(set.ngroups, 2);
+    assert_non_null(strstr(set.bars[1].label, "riscv64"));
+    assert_int_equal(set.bars[1].group, 0);
+    assert_int_equal(set.bars[2].group, 1);
+}
+
 /* The PNG's height from its IHDR chunk. */
 static long png_height(const char *path)
 {
@@ -450,6 +517,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(bars_draw_the_mean_they_are_labelled_with),
         cmocka_unit_test(a_fixed_axis_makes_separate_pictures_compare),
         cmocka_unit_test(groups_put_configurations_side_by_side),
+        cmocka_unit_test(named_runs_are_configurations_side_by_side),
         cmocka_unit_test(the_command_draws_and_refuses_bad_input),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
