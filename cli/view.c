@@ -43,26 +43,30 @@ static int usage_error(const char *fmt, const char *what)
     return EXIT_USAGE;
 }
 
-/* `ipcemu view --phases REPORT...`: the phase view, in a window or to a
- * PNG. Returns the exit status. */
-static int phases_main(const char *path, const char *const *reports, size_t nreports,
+/* `ipcemu view --phases REPORT...`: the phase view of paths[npaths], in a
+ * window or to a PNG (h 0: as high as it needs), on an axis of `axis`
+ * cycles (0: the largest bar's). Returns the exit status. */
+static int phases_main(const char *const *paths, size_t npaths,
+                       const struct ui_phase_report *reports, size_t nreports, double axis,
                        const char *png, int w, int h, float scale)
 {
     struct ui_phase_set set;
     char err[512];
-    if (ui_phases_load(&set, path, reports, nreports, err, sizeof err) != 0) {
+    if (ui_phases_load(&set, paths, npaths, reports, nreports, err, sizeof err) != 0) {
         fprintf(stderr, "ipcemu view: %s\n", err);
         return EXIT_USAGE;
     }
+    set.axis = axis;
     if (png) {
         if (ui_phases_png(&set, png, w, h, scale, err, sizeof err) != 0) {
             fprintf(stderr, "ipcemu view: %s\n", err);
             return EXIT_USAGE;
         }
-        printf("ipcemu view: wrote %s (%dx%d, %s on %zu runs)\n", png, w, h, path, set.nruns);
+        printf("ipcemu view: wrote %s (%d wide, %zu bar%s in %zu group%s on one axis)\n", png, w,
+               set.nbars, set.nbars == 1 ? "" : "s", set.ngroups, set.ngroups == 1 ? "" : "s");
         return EXIT_OK;
     }
-    int rc = ui_phases_window(&set, w, h, err, sizeof err);
+    int rc = ui_phases_window(&set, w, h > 0 ? h : 900, err, sizeof err);
     if (err[0])
         fprintf(stderr, "ipcemu view: %s\n", err);
     return rc == 0 ? EXIT_OK : EXIT_USAGE;
@@ -72,19 +76,22 @@ static int phases_main(const char *path, const char *const *reports, size_t nrep
  * exit status. */
 int cli_view(int argc, char **argv)
 {
-    const char *trace = NULL, *png = NULL, *process = NULL, *path = "ipc.call.fast", *range = NULL;
+    const char *trace = NULL, *png = NULL, *process = NULL, *range = NULL, *group = NULL;
+    const char *paths[UI_PHASES_MAX_PATHS] = {"ipc.call.fast"};
+    size_t npaths = 0;
     long select = 0;
-    const char *reports[UI_PHASES_MAX_RUNS];
+    struct ui_phase_report reports[UI_PHASES_MAX_REPORTS];
     size_t nreports = 0;
-    bool phases = false;
+    bool phases = false, sized = false, grouped = false;
     int w = 1600, h = 900;
-    double scale = 1, ra = -1, rb = -1;
+    double scale = 1, ra = -1, rb = -1, axis = 0;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
             fputs("usage: ipcemu view TRACE [--png FILE] [--size WxH] [--range A:B] [--scale S]\n"
                   "                   [--process NAME|PID] [--select N]\n"
-                  "       ipcemu view --phases REPORT... [--path P] [--png FILE] [--size WxH]\n"
+                  "       ipcemu view --phases [--path P]... [--axis N] [--group NAME] REPORT...\n"
+                  "                   [--group NAME REPORT...]... [--png FILE] [--size WxH]\n"
                   "\n"
                   "Shows a trace (`ipcemu run|boot --trace TRACE`) as a timeline: a lane per\n"
                   "process (running, ready, blocked) and a kernel lane per core, an arrow per\n"
@@ -100,10 +107,17 @@ int cli_view(int argc, char **argv)
                   "  --process P       show only this process's lane (and the kernel's)\n"
                   "  --select N        select message N (as the details panel numbers them)\n"
                   "                    and show it\n"
-                  "  --phases          the phase view: for one path, a stacked bar per report\n"
-                  "                    (`ipcemu run ... --report FILE`, e.g. one per\n"
-                  "                    architecture) of where its cycles go\n"
-                  "  --path P          the phase view's path (default ipc.call.fast)\n"
+                  "  --phases          the phase view: a stacked bar per report (`ipcemu run\n"
+                  "                    ... --report FILE`, up to 12) and path of where the\n"
+                  "                    cycles of its mean span go, labelled with that mean;\n"
+                  "                    a tick marks the median. All bars share one axis.\n"
+                  "                    A PNG without --size is 1600 x S wide, as high as needed\n"
+                  "  --path P          a path to draw (default ipc.call.fast); give up to 4\n"
+                  "  --axis N          fix the axis at N cycles (k, M, G suffixes), so that\n"
+                  "                    separate pictures compare; longer bars are cut, marked >\n"
+                  "  --group NAME      the reports after it form a group headed NAME (a\n"
+                  "                    configuration); without it, reports group by scenario\n"
+                  "                    and a report's named runs (\"runs\") by run\n"
                   "\n"
                   "In the window: wheel zooms around the pointer (shift+wheel scrolls lanes),\n"
                   "drag pans, arrows pan and scroll, + and - zoom, Home and End jump, f fits\n"
@@ -120,7 +134,7 @@ int cli_view(int argc, char **argv)
         }
         if (!strcmp(arg, "--png") || !strcmp(arg, "--size") || !strcmp(arg, "--range") ||
             !strcmp(arg, "--scale") || !strcmp(arg, "--process") || !strcmp(arg, "--path") ||
-            !strcmp(arg, "--select")) {
+            !strcmp(arg, "--select") || !strcmp(arg, "--axis") || !strcmp(arg, "--group")) {
             if (i + 1 >= argc)
                 return usage_error("%s needs a value", arg);
             const char *val = argv[++i];
@@ -131,9 +145,18 @@ int cli_view(int argc, char **argv)
                 select = strtol(val, &end, 10);
                 if (*end || select < 1)
                     return usage_error("--select %s: give a message number, 1 or more", val);
-            } else if (!strcmp(arg, "--path"))
-                path = val;
-            else if (!strcmp(arg, "--process"))
+            } else if (!strcmp(arg, "--path")) {
+                if (npaths == UI_PHASES_MAX_PATHS)
+                    return usage_error("--path %s: at most 4 paths", val);
+                paths[npaths++] = val;
+            } else if (!strcmp(arg, "--axis")) {
+                if (!parse_cycles(val, &axis) || axis < 1 || axis >= 18446744073709551616.0)
+                    return usage_error("--axis %s: give the axis's cycles, 1 or more (k, M, G)",
+                                       val);
+            } else if (!strcmp(arg, "--group")) {
+                group = val;
+                grouped = true;
+            } else if (!strcmp(arg, "--process"))
                 process = val;
             else if (!strcmp(arg, "--size")) {
                 char *x;
@@ -144,6 +167,7 @@ int cli_view(int argc, char **argv)
                                        val);
                 w = (int)a;
                 h = (int)b;
+                sized = true;
             } else if (!strcmp(arg, "--scale")) {
                 char *end;
                 scale = strtod(val, &end);
@@ -164,29 +188,35 @@ int cli_view(int argc, char **argv)
         }
         if (arg[0] == '-')
             return usage_error("unknown option %s", arg);
-        if (nreports == UI_PHASES_MAX_RUNS)
-            return usage_error("too many files (%s): one TRACE, or up to 8 reports", arg);
-        reports[nreports++] = arg;
+        if (nreports == UI_PHASES_MAX_REPORTS)
+            return usage_error("too many files (%s): one TRACE, or up to 12 reports", arg);
+        reports[nreports++] = (struct ui_phase_report){arg, group};
     }
     /* the picture must not replace what it is drawn from */
     for (size_t i = 0; png && i < nreports; i++)
-        if (hf_same_file(png, reports[i])) {
+        if (hf_same_file(png, reports[i].file)) {
             fprintf(stderr,
                     "ipcemu view: --png %s is the same file as %s, which it reads; give "
                     "another file\n",
-                    png, reports[i]);
+                    png, reports[i].file);
             return EXIT_USAGE;
         }
     if (phases) {
         if (!nreports)
             return usage_error("%s", "--phases needs reports (`ipcemu run ... --report FILE`)");
-        if (process || ra >= 0)
-            return usage_error("%s", "--process and --range are for traces, not --phases");
-        return phases_main(path, reports, nreports, png, w, h, (float)scale);
+        if (process || ra >= 0 || select)
+            return usage_error("%s",
+                               "--process, --range and --select are for traces, not --phases");
+        /* a PNG without --size: as wide as the layout scale asks, as high as needed */
+        return phases_main(paths, npaths ? npaths : 1, reports, nreports, axis, png,
+                           png && !sized ? (int)lround(w * scale) : w, png && !sized ? 0 : h,
+                           (float)scale);
     }
+    if (npaths || axis > 0 || grouped)
+        return usage_error("%s", "--path, --axis and --group are for --phases");
     if (nreports > 1)
-        return usage_error("one TRACE, please (also got %s)", reports[1]);
-    trace = nreports ? reports[0] : NULL;
+        return usage_error("one TRACE, please (also got %s)", reports[1].file);
+    trace = nreports ? reports[0].file : NULL;
     if (!trace)
         return usage_error("%s", "which TRACE? (`ipcemu run SCENARIO --trace TRACE` writes one)");
     struct ui_app a;

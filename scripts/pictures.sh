@@ -13,7 +13,13 @@ mkdir -p docs/images
 "$B/ipcemu" view "$T/rpc.trace" --png docs/images/timeline-rpc-clients.png \
     --size 1400x360 --range 200k:330k
 for a in x86_64 aarch64 riscv64; do
-    "$B/ipcemu" run scenarios/ping-pong.json --arch $a --quiet --report "$T/$a.json"
+    for s in ping-pong cap-cache-fit cap-cache-thrash; do
+        "$B/ipcemu" run scenarios/$s.json --arch $a --quiet --report "$T/$s-$a.json"
+    done
 done
-"$B/ipcemu" view --phases "$T/x86_64.json" "$T/aarch64.json" "$T/riscv64.json" \
-    --png docs/images/phases-ping-pong.png --size 1400x260
+"$B/ipcemu" view --phases --axis 800 "$T"/ping-pong-x86_64.json "$T"/ping-pong-aarch64.json \
+    "$T"/ping-pong-riscv64.json --png docs/images/phases-ping-pong.png
+"$B/ipcemu" view --phases --axis 800 \
+    "$T"/cap-cache-fit-x86_64.json "$T"/cap-cache-fit-aarch64.json "$T"/cap-cache-fit-riscv64.json \
+    "$T"/cap-cache-thrash-x86_64.json "$T"/cap-cache-thrash-aarch64.json \
+    "$T"/cap-cache-thrash-riscv64.json --png docs/images/phases-cap-cache.png

@@ -489,12 +489,30 @@ int ui_phases_png(const struct ui_phase_set *set, const char *png, int w, int h,
                   char *err, size_t n)
 {
     struct ui_font font;
-    int rc = -1;
+    int rc = -1, fpx = (int)lroundf(UI_PHASES_FONT_PX * scale);
+    if (h <= 0) { /* the height the layout needs, measured with a scratch frame */
+        SDL_Surface *s0 = SDL_CreateRGBSurfaceWithFormat(0, 8, 8, 32, SDL_PIXELFORMAT_ARGB8888);
+        SDL_Renderer *r0 = s0 ? SDL_CreateSoftwareRenderer(s0) : NULL;
+        struct ui_phase_layout L = {.height = 0};
+        if (!r0)
+            snprintf(err, n, "SDL: %s", SDL_GetError());
+        else if (ui_font_open(&font, r0, fpx, err, n) == 0) {
+            ui_phases_layout(set, &font, w, 0, scale, &L);
+            ui_font_close(&font);
+        }
+        if (r0)
+            SDL_DestroyRenderer(r0);
+        if (s0)
+            SDL_FreeSurface(s0);
+        if (L.height <= 0)
+            return -1;
+        h = L.height < 150 ? 150 : L.height;
+    }
     SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
     SDL_Renderer *r = s ? SDL_CreateSoftwareRenderer(s) : NULL;
     if (!r)
         snprintf(err, n, "SDL: %s", SDL_GetError());
-    else if (ui_font_open(&font, r, (int)lroundf(FONT_PX * scale), err, n) == 0) {
+    else if (ui_font_open(&font, r, fpx, err, n) == 0) {
         ui_phases_draw(r, &font, set, w, h, scale);
         rc = save_png(r, w, h, png, err, n);
         ui_font_close(&font);
@@ -511,8 +529,9 @@ int ui_phases_window(const struct ui_phase_set *set, int w, int h, char *err, si
     err[0] = '\0';
     if (init_video(err, n) != 0)
         return -1;
-    SDL_Window *win = SDL_CreateWindow(set->path, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w,
-                                       h, SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
+    SDL_Window *win =
+        SDL_CreateWindow(set->paths[0], SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h,
+                         SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
     SDL_Renderer *r = win ? SDL_CreateRenderer(win, -1, SDL_RENDERER_ACCELERATED) : NULL;
     if (win && !r)
         r = SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE);
@@ -527,7 +546,7 @@ int ui_phases_window(const struct ui_phase_set *set, int w, int h, char *err, si
         if (SDL_GetRendererOutputSize(r, &pw, &ph) != 0)
             pw = ww, ph = wh;
         float sc = ww > 0 && pw > ww ? (float)pw / (float)ww : 1;
-        int fpx = (int)lroundf(FONT_PX * sc);
+        int fpx = (int)lroundf(UI_PHASES_FONT_PX * sc);
         if (!have_font || font.px != fpx) {
             if (have_font)
                 ui_font_close(&font);

@@ -57,8 +57,8 @@ void ui_app_pump(struct ui_app *a, int wait_ms);
 void ui_app_loop(struct ui_app *a);
 
 /* Draws phase set `s` in a headless w x h frame at layout scale `scale`
- * and writes it as a PNG to `png`. Returns 0, or -1 with one line in
- * err[n]. */
+ * (h <= 0: as high as its layout needs) and writes it as a PNG to `png`.
+ * Returns 0, or -1 with one line in err[n]. */
 int ui_phases_png(const struct ui_phase_set *s, const char *png, int w, int h, float scale,
                   char *err, size_t n);
 /* Shows phase set `s` in a resizable w x h window until it is closed (q,

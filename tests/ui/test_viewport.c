@@ -4,8 +4,8 @@
  * model gives for those cycles, a message's arrow joins its sender's lane
  * at its send cycle to its receiver's lane at its receive cycle in its
  * kind's colour (every kind, from the scenarios that have it), the legend
- * shows every colour; the phase view's bars have a segment per phase, in
- * its colour, as long as its cycles; and `ipcemu view --png` writes a PNG
+ * shows every colour (the phase view is tests/ui/test_phases.c); and
+ * `ipcemu view --png` writes a PNG
  * and refuses bad input with exit status 2: a --range outside the run, a
  * --png that is its own input; a PNG it cannot write leaves no partial
  * file and an earlier one intact. Views at any zoom, pan and range draw
@@ -32,7 +32,6 @@
 
 #include "tests/integration/harness.h"
 #include "tracer/tracefile.h"
-#include "ui/phases.h"
 #include "ui/window.h"
 
 static const char *arch, *scenarios;
@@ -280,88 +279,6 @@ static void the_legend_shows_every_colour(void **state)
     }
     free(f.px);
     ui_app_close(&a);
-}
-
-/* ping-pong's ipc.call.fast on the three architectures: each bar is
- * made of the phases' colours, in order, each segment as wide as its
- * cycles at the view's scale (within 2 pixels). */
-static void the_phase_view_draws_each_phase_to_scale(void **state)
-{
-    (void)state;
-    const char *arches[] = {"x86_64", "aarch64", "riscv64"};
-    char reports[3][4096], scn[4096];
-    const char *paths[3];
-    snprintf(scn, sizeof scn, "%s/ping-pong.json", scenarios);
-    for (int i = 0; i < 3; i++) {
-        snprintf(reports[i], sizeof reports[i], "%s/phases-%s.json", tmpdir, arches[i]);
-        struct result r =
-            run(0, "run", scn, "--arch", arches[i], "--quiet", "--report", reports[i], NULL);
-        assert_int_equal(r.status, 0);
-        result_free(&r);
-        paths[i] = reports[i];
-    }
-    struct ui_phase_set set;
-    char err[512];
-    assert_int_equal(ui_phases_load(&set, "ipc.call.fast", paths, 3, err, sizeof err), 0);
-    assert_int_equal(set.nruns, 3);
-    assert_non_null(strstr(set.runs[1].label, "aarch64"));
-    int w = 1200, h = 400;
-    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
-    SDL_Renderer *r = SDL_CreateSoftwareRenderer(s);
-    struct ui_font font;
-    assert_int_equal(ui_font_open(&font, r, 13, err, sizeof err), 0);
-    ui_phases_draw(r, &font, &set, w, h, 1);
-    struct frame f = {malloc((size_t)w * h * 4), w, h};
-    assert_int_equal(SDL_RenderReadPixels(r, NULL, SDL_PIXELFORMAT_ARGB8888, f.px, w * 4), 0);
-    struct ui_phase_layout L;
-    ui_phases_layout(&set, &font, w, h, 1, &L);
-    for (size_t i = 0; i < set.nruns; i++) {
-        int y = L.first_y + (int)i * L.row_h + 1; /* above any label text */
-        int last = -1;
-        double sum = 0;
-        for (int k = 0; k < UI_PHASE_COUNT; k++) {
-            double want = set.runs[i].cycles[k] / L.scale_max * L.bar_w;
-            int got = 0;
-            for (int xx = L.bar_x; xx < L.bar_x + L.bar_w; xx++)
-                got += at(&f, xx, y) == rgb(ui_phase_color[k]);
-            if (abs(got - (int)(want + 0.5)) > 2)
-                print_error("%s %s: %d pixels, %.1f expected\n", set.runs[i].label,
-                            ui_phase_names[k], got, want);
-            assert_true(abs(got - (int)(want + 0.5)) <= 2);
-            sum += set.runs[i].cycles[k];
-            if (want >= 3) { /* in order: its first pixel after the previous phase's */
-                int first = L.bar_x;
-                while (at(&f, first, y) != rgb(ui_phase_color[k]))
-                    first++;
-                assert_true(first > last);
-                last = first;
-            }
-        }
-        assert_true(fabs(sum - set.runs[i].total) < 1e-6);
-        assert_true(set.runs[i].total > 100);
-    }
-    free(f.px);
-    ui_font_close(&font);
-    SDL_DestroyRenderer(r);
-    SDL_FreeSurface(s);
-    /* a path a run never took, and a file that is no report */
-    assert_int_equal(ui_phases_load(&set, "ipc.no.such", paths, 3, err, sizeof err), -1);
-    assert_non_null(strstr(err, "ipc.no.such"));
-    const char *bad[] = {scn};
-    assert_int_equal(ui_phases_load(&set, "ipc.call.fast", bad, 1, err, sizeof err), -1);
-    assert_non_null(strstr(err, "not an ipcemu report"));
-    char png[4096];
-    snprintf(png, sizeof png, "%s/phases.png", tmpdir);
-    struct result rr = run(0, "view", "--phases", paths[0], paths[1], paths[2], "--png", png, NULL);
-    assert_int_equal(rr.status, 0);
-    result_free(&rr);
-    rr = run(0, "view", "--phases", "--png", png, NULL);
-    assert_int_equal(rr.status, 2);
-    result_free(&rr);
-    rr = run(0, "view", "--phases", scn, "--png", png, NULL);
-    assert_int_equal(rr.status, 2);
-    assert_non_null(strstr(rr.err, "not an ipcemu report"));
-    result_free(&rr);
 }
 
 /* The command: a PNG at the size asked; bad input exits 2 with one line. */
@@ -755,7 +672,6 @@ int main(int argc, char **argv)
         cmocka_unit_test(arrows_join_the_right_lanes_in_their_kind_colour),
         cmocka_unit_test(the_legend_shows_every_colour),
         cmocka_unit_test(scale_two_doubles_the_layout),
-        cmocka_unit_test(the_phase_view_draws_each_phase_to_scale),
         cmocka_unit_test(view_writes_a_png_and_refuses_bad_input),
         cmocka_unit_test(view_refuses_a_range_outside_the_run),
         cmocka_unit_test(view_never_overwrites_its_input),
