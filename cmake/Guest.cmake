@@ -131,7 +131,7 @@ set(IPCEMU_KERNEL_SOURCES
     ipc/port.c ipc/notify.c guest-kernel/irq.c guest-kernel/klayout.c)
 set(IPCEMU_USER_SOURCES guest-kernel/user/ulib.c guest-kernel/user/programs.c
     guest-kernel/user/chan.c guest-kernel/user/posix.c guest-kernel/user/programs_async.c
-    guest-kernel/user/runner.c)
+    guest-kernel/user/runner.c guest-kernel/user/compute.c)
 
 # Where the kernel's trace events come from (docs/machine.md, "Trace
 # sources"). OFF (the default): kernel.elf has no tracepoint and does not

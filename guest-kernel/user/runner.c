@@ -49,16 +49,6 @@ __attribute__((noreturn)) static void fail_op(const struct scn_op *ops, uint32_t
     u_exit(SCN_EXIT_EXPECT);
 }
 
-/* Busy work until the cycle clock has moved `cycles` on. */
-static void compute(uint64_t cycles)
-{
-    uint64_t end = (uint64_t)u_cycles() + cycles;
-    volatile uint64_t x = 1;
-    while ((uint64_t)u_cycles() < end)
-        for (int i = 0; i < 64; i++)
-            x = x * 6364136223846793005ULL + 1;
-}
-
 int prog_scenario(long image)
 {
     struct scn_image *img = (struct scn_image *)image;
@@ -69,6 +59,7 @@ int prog_scenario(long image)
     uint32_t opened[SCN_MAX_DEPTH]; /* ... and its index */
     unsigned depth = 0;
     long sleeper = -1;                       /* a notification nobody signals, for sleep */
+    uint64_t compute_cal = 0;                /* compute's loop cost (u_compute) */
     uintptr_t mapped[SCN_MAX_HANDLES];       /* where each mapped region handle is */
     struct px_socket socks[SCN_MAX_SOCKETS]; /* POSIX-shim sockets (their index is the handle) */
     struct chan chans[SCN_MAX_CHANS];        /* channels (likewise) */
@@ -291,7 +282,7 @@ int prog_scenario(long image)
             res = 0;
             break;
         case SCN_OP_COMPUTE:
-            compute(o->v);
+            (void)u_compute(o->v, &compute_cal);
             break;
         case SCN_OP_SLEEP:
             if (sleeper < 0)

@@ -23,6 +23,15 @@ long u_print(const char *s, size_t n);
 long u_getpid(void);
 long u_yield(void);
 long u_cycles(void); /* the core's cycle clock */
+/* user/compute.c: about `cycles` cycles of this process's own user-mode
+ * work (a multiply-add chain in registers: no memory access, no system
+ * call); returns the loop iterations it ran. *cal caches the loop's cost
+ * per 64 iterations on this core (0: not measured yet): the first call
+ * measures it with ten reads of the cycle clock, the only system calls it
+ * makes, and counts that measurement's iterations as part of its work.
+ * Time the process spends preempted or in interrupts is not work: it
+ * makes the compute longer in wall-clock cycles. */
+uint64_t u_compute(uint64_t cycles, uint64_t *cal);
 __attribute__((noreturn)) void u_exit(int code);
 size_t u_strlen(const char *s);
 
