@@ -62,6 +62,7 @@ struct cli_outputs {
     /* the files the run reads (scenario or program, --cpu; NULL: none),
      * which no output may overwrite */
     const char *inputs[2];
+    const char *toolchain; /* students' programs: what compiled them (the trace's build) */
 };
 
 /* ---- options (options.c) ------------------------------------------------ */

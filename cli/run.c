@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "machine/student.h"
 #include "tracer/diff.h"
 #include "tracer/export.h"
 #include "tracer/report.h"
@@ -346,6 +347,9 @@ int cli_run_image(const char *cmd, struct machine_config *cfg, const uint8_t *im
                      : program ? program
                                : "");
             build_id(cfg->arch, meta.build, sizeof meta.build);
+            if (outs->toolchain && outs->toolchain[0]) /* a replay compiles them again */
+                snprintf(meta.build + strlen(meta.build), sizeof meta.build - strlen(meta.build),
+                         " students %s", outs->toolchain);
             if (trc_file_write(outs->trace, &meta, &log, err, sizeof err) != 0) {
                 fprintf(stderr, "ipcemu %s: --trace: %s\n", cmd, err);
                 rc = EXIT_USAGE;
@@ -429,6 +433,23 @@ static void usage_run(FILE *out)
           out);
 }
 
+/* Compiles the students' programs of `scn` (machine/student.h) into *sb
+ * and hands them to cfg. Returns 0, or EXIT_USAGE after printing why
+ * (the compiler's own messages come first). */
+static int cli_students(const char *cmd, const char *path, struct scn *scn,
+                        struct machine_config *cfg, const uint8_t *kernel, size_t kn,
+                        struct student_build *sb)
+{
+    char err[1200];
+    if (student_build(scn, cfg->arch, kernel, kn, sb, err, sizeof err) != STUDENT_OK) {
+        fprintf(stderr, "ipcemu %s: %s: %s\n", cmd, path, err);
+        return EXIT_USAGE;
+    }
+    cfg->user_images = sb->images;
+    cfg->nuser_images = sb->n;
+    return 0;
+}
+
 /* `ipcemu run SCENARIO`. Returns the exit status. */
 int cli_run(int argc, char **argv)
 {
@@ -498,12 +519,17 @@ int cli_run(int argc, char **argv)
         outs.trace = tmp;
     }
     struct tm_profile prof;
-    int rc = cli_load_cpu("run", cpu, &cfg, &prof);
+    struct student_build sb;
+    int rc = cli_students("run", path, &scn, &cfg, img, n, &sb);
+    outs.toolchain = sb.toolchain;
+    if (rc == 0)
+        rc = cli_load_cpu("run", cpu, &cfg, &prof);
     if (rc == 0) {
         rc = cli_run_image("run", &cfg, img, n, &outs, quiet, NULL, &scn);
         if (cfg.profile)
             tm_profile_free(&prof);
     }
+    student_build_free(&sb);
     scn_free(&scn);
     if (outs.view && rc != EXIT_USAGE) {
         /* the run's exit status stands unless the window cannot open */
@@ -607,8 +633,13 @@ int cli_replay(int argc, char **argv)
         n = meta.scenario_len;
     }
     struct cli_outputs outs = {.replay_meta = &meta, .replay_log = &rec};
-    rc = cli_run_image("replay", &cfg, img, n, &outs, true, exec ? path : NULL,
-                       have_scn ? &scn : NULL);
+    struct student_build sb = {0};
+    if (have_scn && (rc = cli_students("replay", path, &scn, &cfg, img, n, &sb)) == 0)
+        outs.toolchain = sb.toolchain;
+    if (rc == 0)
+        rc = cli_run_image("replay", &cfg, img, n, &outs, true, exec ? path : NULL,
+                           have_scn ? &scn : NULL);
+    student_build_free(&sb);
     if (cfg.profile)
         tm_profile_free(&prof);
 out:
