@@ -599,7 +599,11 @@ int cli_replay(int argc, char **argv)
     }
     build_id(cfg.arch, build, sizeof build);
     char was[40], now[40];
-    if (strcmp(build, meta.build) != 0 && same_engine(meta.build, was, sizeof was, now, sizeof now))
+    /* the students' toolchain, if any, is checked once they are compiled */
+    const char *students = strstr(meta.build, " students ");
+    size_t blen = students ? (size_t)(students - meta.build) : strlen(meta.build);
+    if ((strlen(build) != blen || strncmp(build, meta.build, blen) != 0) &&
+        same_engine(meta.build, was, sizeof was, now, sizeof now))
         fprintf(stderr, "ipcemu replay: warning: recorded by %s, this is %s\n", SHOWN(meta.build),
                 build);
     char path[sizeof meta.scenario_path * 4];
@@ -625,7 +629,6 @@ int cli_replay(int argc, char **argv)
     snprintf(label, sizeof label, "%s: setting cpu", name);
     if ((rc = cli_load_cpu_from("replay", label, meta.cpu, &cfg, &prof)) != 0)
         goto out;
-#undef SHOWN
     size_t n;
     const uint8_t *img = machine_image(cfg.arch, MACHINE_IMAGE_KERNEL, &n);
     if (exec) {
@@ -636,6 +639,11 @@ int cli_replay(int argc, char **argv)
     struct student_build sb = {0};
     if (have_scn && (rc = cli_students("replay", path, &scn, &cfg, img, n, &sb)) == 0)
         outs.toolchain = sb.toolchain;
+    if (rc == 0 && students && strcmp(students + 10, sb.toolchain) != 0)
+        fprintf(stderr,
+                "ipcemu replay: warning: the students' programs were compiled by %s, now by %s\n",
+                SHOWN(students + 10), sb.toolchain[0] ? sb.toolchain : "nothing");
+#undef SHOWN
     if (rc == 0)
         rc = cli_run_image("replay", &cfg, img, n, &outs, true, exec ? path : NULL,
                            have_scn ? &scn : NULL);
