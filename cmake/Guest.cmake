@@ -174,13 +174,13 @@ endforeach()
 
 # Students' programs (docs/scenarios.md, "Students' programs"): `ipcemu
 # run` compiles them at run time against build/guest/<arch>/student/, the
-# student SDK: libipcemu.a (the user library and student.c), student.ld,
+# student SDK: libipcemu.a (the user library, lib.c and student.c), student.ld,
 # and `cflags`, the compiler's flags one a line (the guest's, without -g
 # and -Werror, and the include directories of ipcemu.h). ipcemu finds the
 # SDK at IPCEMU_STUDENT_SDK (this build's guest/ directory) unless the
 # environment's IPCEMU_SDK names another.
 set(IPCEMU_STUDENT_SOURCES guest-kernel/user/ulib.c guest-kernel/user/chan.c
-    guest-kernel/user/posix.c guest-kernel/student/student.c)
+    guest-kernel/user/posix.c guest-kernel/lib.c guest-kernel/student/student.c)
 foreach(arch ${IPCEMU_GUEST_ARCHES})
     set(sdk ${CMAKE_BINARY_DIR}/guest/${arch}/student)
     ipcemu_guest_objects(sobjs ${arch} student guest-kernel/arch/${arch}/usys.S

@@ -1,7 +1,7 @@
 /* guest-kernel/student/student.c: what a student's program gets besides
  * the user library (ipcemu.h): its entry, its handles by name, and the
- * few C library functions the compiler may call. Linked into
- * libipcemu.a, never into the kernel. */
+ * C library functions guest-kernel/lib.c (memset, memcpy, strlen, also in
+ * libipcemu.a) lacks. Linked into libipcemu.a, never into the kernel. */
 #include "ipcemu.h"
 
 #include "abi/scenario.h"
@@ -35,23 +35,6 @@ long ipcemu_cap(const char *name)
     return IPC_ERR_NOT_FOUND;
 }
 
-void *memset(void *d, int c, size_t n)
-{
-    unsigned char *p = d;
-    while (n--)
-        *p++ = (unsigned char)c;
-    return d;
-}
-
-void *memcpy(void *d, const void *s, size_t n)
-{
-    unsigned char *p = d;
-    const unsigned char *q = s;
-    while (n--)
-        *p++ = *q++;
-    return d;
-}
-
 void *memmove(void *d, const void *s, size_t n)
 {
     unsigned char *p = d;
@@ -70,11 +53,6 @@ int memcmp(const void *a, const void *b, size_t n)
         if (p[i] != q[i])
             return p[i] < q[i] ? -1 : 1;
     return 0;
-}
-
-size_t strlen(const char *s)
-{
-    return u_strlen(s);
 }
 
 int strcmp(const char *a, const char *b)

@@ -56,7 +56,7 @@ static void a_syntax_error_gets_the_compilers_message_and_exit_2(void **state)
     snprintf(path, sizeof path, "%s/syntax-error.json", bad_dir);
     struct result r = run(0, "run", path, "--arch", arch, NULL);
     assert_int_equal(r.status, 2);
-    assert_non_null(strstr(r.err, "syntax-error.c:8:33: error: expected ';'"));
+    assert_non_null(strstr(r.err, "syntax-error.c:9:33: error: expected ';'"));
     assert_non_null(strstr(r.err, "processes[0].source:"));
     assert_non_null(strstr(r.err, "the compiler refused it"));
     assert_null(strstr(r.out, "[kernel]")); /* the machine never started */
