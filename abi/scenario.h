@@ -119,7 +119,16 @@ struct scn_proc {
     uint32_t str_offset; /* ... to its strings */
     uint32_t nstr;       /* bytes of strings */
     uint32_t cap_slots;  /* capability slots (0: SCN_KERNEL_SLOTS) */
+    /* A student's program (docs/scenarios.md, "Students' programs"): the
+     * image the host loaded into a slot of the kernel's student area
+     * (kernel.ld), [image_base, image_end), page-aligned: code and
+     * read-only data below image_data, writable data from it. The process
+     * starts at image_entry with the struct scn_image as its argument
+     * (its strings: the names of its handles, a NUL after each, in slot
+     * order). image_base 0: the process runs the workload runner. */
+    uint64_t image_base, image_data, image_end, image_entry;
 };
+_Static_assert(sizeof(struct scn_proc) == 72, "scn_proc is an ABI");
 
 /* The blob: this header, then struct scn_proc procs[nprocs], struct
  * scn_object objects[nobjects] and struct scn_cap caps[ncaps] at the

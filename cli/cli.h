@@ -68,6 +68,7 @@ struct cli_outputs {
     char **report_json;
     struct scn_snap *snap;
     size_t run_index;
+    const char *toolchain; /* students' programs: what compiled them (the trace's build) */
 };
 
 /* `ipcemu run` on scenario s with named runs (cli/runs.c): each run (only

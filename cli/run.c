@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "machine/student.h"
 #include "tracer/diff.h"
 #include "tracer/export.h"
 #include "tracer/report.h"
@@ -351,6 +352,9 @@ int cli_run_image(const char *cmd, struct machine_config *cfg, const uint8_t *im
                      : program ? program
                                : "");
             build_id(cfg->arch, meta.build, sizeof meta.build);
+            if (outs->toolchain && outs->toolchain[0]) /* a replay compiles them again */
+                snprintf(meta.build + strlen(meta.build), sizeof meta.build - strlen(meta.build),
+                         " students %s", outs->toolchain);
             if (trc_file_write(outs->trace, &meta, &log, err, sizeof err) != 0) {
                 fprintf(stderr, "ipcemu %s: --trace: %s\n", cmd, err);
                 rc = EXIT_USAGE;
@@ -435,6 +439,23 @@ static void usage_run(FILE *out)
           "                    turn, then the comparisons between them; --trace, --perfetto,\n"
           "                    --csv and --view show the first)\n" CLI_HELP_NO_PROBES,
           out);
+}
+
+/* Compiles the students' programs of `scn` (machine/student.h) into *sb
+ * and hands them to cfg. Returns 0, or EXIT_USAGE after printing why
+ * (the compiler's own messages come first). */
+static int cli_students(const char *cmd, const char *path, struct scn *scn,
+                        struct machine_config *cfg, const uint8_t *kernel, size_t kn,
+                        struct student_build *sb)
+{
+    char err[1200];
+    if (student_build(scn, cfg->arch, kernel, kn, sb, err, sizeof err) != STUDENT_OK) {
+        fprintf(stderr, "ipcemu %s: %s: %s\n", cmd, path, err);
+        return EXIT_USAGE;
+    }
+    cfg->user_images = sb->images;
+    cfg->nuser_images = sb->n;
+    return 0;
 }
 
 /* `ipcemu run SCENARIO`. Returns the exit status. */
@@ -522,19 +543,25 @@ int cli_run(int argc, char **argv)
         outs.trace = tmp;
     }
     struct tm_profile prof;
+    struct student_build sb = {0};
     int rc = 0;
     if (only && !scn.nruns) {
         char shown[200];
         fprintf(stderr, "ipcemu run: --run %s: %s has no \"runs\"\n",
                 hf_printable(only, strlen(only), shown, sizeof shown), path);
         rc = EXIT_USAGE;
+    } else if ((rc = cli_students("run", path, &scn, &cfg, img, n, &sb)) != 0) {
+        /* the compiler's messages are out */
     } else if (scn.nruns) {
+        outs.toolchain = sb.toolchain;
         rc = cli_run_runs(&scn, &cfg, cpu, only, &outs, quiet);
     } else if ((rc = cli_load_cpu("run", cpu, &cfg, &prof)) == 0) {
+        outs.toolchain = sb.toolchain;
         rc = cli_run_image("run", &cfg, img, n, &outs, quiet, NULL, &scn);
         if (cfg.profile)
             tm_profile_free(&prof);
     }
+    student_build_free(&sb);
     scn_free(&scn);
     if (outs.view && rc != EXIT_USAGE) {
         /* the run's exit status stands unless the window cannot open */
@@ -607,7 +634,11 @@ int cli_replay(int argc, char **argv)
     }
     build_id(cfg.arch, build, sizeof build);
     char was[40], now[40];
-    if (strcmp(build, meta.build) != 0 && same_engine(meta.build, was, sizeof was, now, sizeof now))
+    /* the students' toolchain, if any, is checked once they are compiled */
+    const char *students = strstr(meta.build, " students ");
+    size_t blen = students ? (size_t)(students - meta.build) : strlen(meta.build);
+    if ((strlen(build) != blen || strncmp(build, meta.build, blen) != 0) &&
+        same_engine(meta.build, was, sizeof was, now, sizeof now))
         fprintf(stderr, "ipcemu replay: warning: recorded by %s, this is %s\n", SHOWN(meta.build),
                 build);
     char path[sizeof meta.scenario_path * 4];
@@ -633,7 +664,6 @@ int cli_replay(int argc, char **argv)
     snprintf(label, sizeof label, "%s: setting cpu", name);
     if ((rc = cli_load_cpu_from("replay", label, meta.cpu, &cfg, &prof)) != 0)
         goto out;
-#undef SHOWN
     size_t n;
     const uint8_t *img = machine_image(cfg.arch, MACHINE_IMAGE_KERNEL, &n);
     if (exec) {
@@ -641,8 +671,18 @@ int cli_replay(int argc, char **argv)
         n = meta.scenario_len;
     }
     struct cli_outputs outs = {.replay_meta = &meta, .replay_log = &rec};
-    rc = cli_run_image("replay", &cfg, img, n, &outs, true, exec ? path : NULL,
-                       have_scn ? &scn : NULL);
+    struct student_build sb = {0};
+    if (have_scn && (rc = cli_students("replay", path, &scn, &cfg, img, n, &sb)) == 0)
+        outs.toolchain = sb.toolchain;
+    if (rc == 0 && students && strcmp(students + 10, sb.toolchain) != 0)
+        fprintf(stderr,
+                "ipcemu replay: warning: the students' programs were compiled by %s, now by %s\n",
+                SHOWN(students + 10), sb.toolchain[0] ? sb.toolchain : "nothing");
+#undef SHOWN
+    if (rc == 0)
+        rc = cli_run_image("replay", &cfg, img, n, &outs, true, exec ? path : NULL,
+                           have_scn ? &scn : NULL);
+    student_build_free(&sb);
     if (cfg.profile)
         tm_profile_free(&prof);
 out:

@@ -100,6 +100,15 @@ int cli_run_runs(const struct scn *s, const struct machine_config *base, const c
                 status = EXIT_USAGE;
                 break;
             }
+            if (base->nuser_images && a->id != base->arch) {
+                /* students' programs were compiled for the base architecture */
+                fprintf(stderr,
+                        "ipcemu run: %s: runs.%s.arch: a scenario with students' programs runs "
+                        "on one architecture (give it with --arch instead)\n",
+                        s->path, run->name);
+                status = EXIT_USAGE;
+                break;
+            }
             cfg.arch = a->id;
         }
         if (run->cap_cache)

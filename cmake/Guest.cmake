@@ -172,6 +172,38 @@ foreach(arch ${IPCEMU_GUEST_ARCHES})
         USER ${a}/usys.S)
 endforeach()
 
+# Students' programs (docs/scenarios.md, "Students' programs"): `ipcemu
+# run` compiles them at run time against build/guest/<arch>/student/, the
+# student SDK: libipcemu.a (the user library, lib.c and student.c), student.ld,
+# and `cflags`, the compiler's flags one a line (the guest's, without -g
+# and -Werror, and the include directories of ipcemu.h). ipcemu finds the
+# SDK at IPCEMU_STUDENT_SDK (this build's guest/ directory) unless the
+# environment's IPCEMU_SDK names another.
+set(IPCEMU_STUDENT_SOURCES guest-kernel/user/ulib.c guest-kernel/user/chan.c
+    guest-kernel/user/posix.c guest-kernel/lib.c guest-kernel/student/student.c)
+foreach(arch ${IPCEMU_GUEST_ARCHES})
+    set(sdk ${CMAKE_BINARY_DIR}/guest/${arch}/student)
+    ipcemu_guest_objects(sobjs ${arch} student guest-kernel/arch/${arch}/usys.S
+        ${IPCEMU_STUDENT_SOURCES})
+    set(flags ${IPCEMU_GUEST_CFLAGS_COMMON} ${IPCEMU_GUEST_CFLAGS_${arch}}
+        -I${CMAKE_SOURCE_DIR}/guest-kernel/student -I${CMAKE_SOURCE_DIR}/guest-kernel
+        -I${CMAKE_SOURCE_DIR})
+    list(REMOVE_ITEM flags -g -Werror)
+    list(APPEND flags -g0)
+    string(REPLACE ";" "\n" flags "${flags}")
+    file(GENERATE OUTPUT ${sdk}/cflags CONTENT "${flags}\n")
+    add_custom_command(
+        OUTPUT ${sdk}/libipcemu.a ${sdk}/student.ld
+        COMMAND ${CMAKE_COMMAND} -E rm -f ${sdk}/libipcemu.a
+        COMMAND ${IPCEMU_GUEST_AR} rcs ${sdk}/libipcemu.a ${sobjs}
+        COMMAND ${CMAKE_COMMAND} -E copy ${CMAKE_SOURCE_DIR}/guest-kernel/student/student.ld
+                ${sdk}/student.ld
+        DEPENDS ${sobjs} ${CMAKE_SOURCE_DIR}/guest-kernel/student/student.ld
+        COMMENT "guest ${arch}: the student SDK"
+        VERBATIM)
+    set_property(GLOBAL APPEND PROPERTY IPCEMU_GUEST_ELFS ${sdk}/libipcemu.a)
+endforeach()
+
 get_property(IPCEMU_GUEST_ELFS GLOBAL PROPERTY IPCEMU_GUEST_ELFS)
 get_property(IPCEMU_GUEST_CHECKS GLOBAL PROPERTY IPCEMU_GUEST_CHECKS)
 add_custom_target(guest ALL DEPENDS ${IPCEMU_GUEST_ELFS} ${IPCEMU_GUEST_CHECKS})

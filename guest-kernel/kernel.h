@@ -23,6 +23,7 @@
 
 /* Linker symbols (kernel.ld). */
 extern char __kernel_start[], __kernel_end[], __user_start[], __user_end[];
+extern char __student_start[], __student_end[]; /* students' images (scn_proc) */
 
 enum proc_state { PROC_FREE, PROC_READY, PROC_RUNNING, PROC_BLOCKED, PROC_EXITED, PROC_KILLED };
 
@@ -50,6 +51,9 @@ struct proc {
     unsigned asid;
     uintptr_t stack_lo, stack_hi; /* its user stack, [lo, hi) */
     uintptr_t entry;              /* the user function it runs */
+    /* A student's image mapped for it alone (proc_map_image): code below
+     * img_data, writable data from it to img_hi; all 0: none. */
+    uintptr_t img_lo, img_data, img_hi;
     int exit_code;
     enum trc_fault fault; /* PROC_KILLED: why */
     struct proc *next;    /* run-queue link */
@@ -172,6 +176,11 @@ void proc_set_arg(struct proc *p, uintptr_t arg);
 /* The same with the user stack pointer starting at `sp` (below data the
  * kernel put at the top of the stack). */
 void proc_set_arg_sp(struct proc *p, uintptr_t arg, uintptr_t sp);
+/* Maps the student's image [lo, hi) into `p` (which has not run yet):
+ * [lo, data) user-readable and executable, [data, hi) user-writable.
+ * Returns 0, or -1 when the range is not page-aligned inside the student
+ * area (kernel.ld) or there is no memory for the page tables. */
+int proc_map_image(struct proc *p, uintptr_t lo, uintptr_t data, uintptr_t hi);
 /* scenario.c: creates the scenario's objects and processes; returns 0 or
  * -1 after printing why. */
 int scenario_start(uintptr_t blob, uint64_t size);

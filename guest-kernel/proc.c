@@ -1,7 +1,8 @@
 /* guest-kernel/proc.c: processes and their address spaces. Every address
  * space maps the kernel's RAM and the devices kernel-only, the user code
  * pages user-readable and executable, and the process's own stack pages
- * user-writable; nothing else is visible to user mode. */
+ * user-writable (and a student's process its own image, proc_map_image);
+ * nothing else is visible to user mode. */
 #include "kernel.h"
 #include "user/ulib.h"
 
@@ -116,6 +117,21 @@ KPROBE_ANCHOR struct proc *proc_create(const char *name, unsigned prio, uintptr_
     return p;
 }
 
+int proc_map_image(struct proc *p, uintptr_t lo, uintptr_t data, uintptr_t hi)
+{
+    uintptr_t mask = KPAGE_SIZE - 1;
+    if ((lo | data | hi) & mask || lo < (uintptr_t)__student_start || lo >= data || data > hi ||
+        hi > (uintptr_t)__student_end)
+        return -1;
+    if (arch_pt_map(p->pt_root, lo, data - lo, PT_R | PT_X | PT_U) ||
+        (hi > data && arch_pt_map(p->pt_root, data, hi - data, PT_R | PT_W | PT_U)))
+        return -1;
+    p->img_lo = lo;
+    p->img_data = data;
+    p->img_hi = hi;
+    return 0;
+}
+
 void proc_set_arg(struct proc *p, uintptr_t arg)
 {
     arch_regs_init(&p->regs, (uintptr_t)u_start, p->stack_hi - 16, p->entry, arg);
@@ -171,6 +187,8 @@ bool proc_user_range_ok(const struct proc *p, uintptr_t addr, size_t len, bool w
     if (addr >= p->stack_lo && addr + len <= p->stack_hi)
         return true;
     if (!write && addr >= (uintptr_t)__user_start && addr + len <= (uintptr_t)__user_end)
+        return true;
+    if (addr >= (write ? p->img_data : p->img_lo) && addr + len <= p->img_hi)
         return true;
     return kregion_user_range_ok(p, addr, len, write);
 }

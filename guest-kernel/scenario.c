@@ -1,7 +1,8 @@
 /* guest-kernel/scenario.c: sets up a compiled scenario (machine/
  * abi/scenario.h, written by the host at boot-info's `scenario`): one
  * process per scenario process running the workload runner
- * (user/runner.c) on its own program, the objects created in their
+ * (user/runner.c) on its own program, or a student's program from its
+ * image (scn_proc.image_base), the objects created in their
  * owners' capability spaces and the capabilities granted at start. Each
  * process gets its program and handles at the top of its user stack. */
 #include "kernel.h"
@@ -76,9 +77,15 @@ int scenario_start(uintptr_t addr, uint64_t size)
         char name[PROC_NAME_MAX + 1];
         memcpy(name, sp->name, PROC_NAME_MAX);
         name[PROC_NAME_MAX] = '\0';
-        procs[i] = proc_create(name, sp->priority, (uintptr_t)prog_scenario, 0);
+        uintptr_t entry = sp->image_base ? (uintptr_t)sp->image_entry : (uintptr_t)prog_scenario;
+        if (sp->image_base && (entry < sp->image_base || entry >= sp->image_data))
+            return bad("a student's program starts outside its code");
+        procs[i] = proc_create(name, sp->priority, entry, 0);
         if (!procs[i])
             return bad("cannot create a process (out of slots or memory)");
+        if (sp->image_base && proc_map_image(procs[i], (uintptr_t)sp->image_base,
+                                             (uintptr_t)sp->image_data, (uintptr_t)sp->image_end))
+            return bad("cannot map a student's program (outside the student area, or no memory)");
         if (kipc_cspace_size(procs[i], sp->cap_slots) != 0)
             return bad("cannot give a process its capability slots (out of CNodes or memory)");
         if (!(imgs[i] = place_image(procs[i], b, sp)))

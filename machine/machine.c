@@ -506,6 +506,12 @@ static int attribution_init(struct machine *m, const uint8_t *img, size_t n)
         if (!strcmp(syms[i].name, "__user_end"))
             user_hi = syms[i].addr;
     }
+    /* students' programs run right above the user library (kernel.ld) */
+    for (size_t i = 0; i < nsyms; i++)
+        if (!strcmp(syms[i].name, "__student_end") && user_hi && user_hi < syms[i].addr)
+            for (size_t k = 0; k < nsyms; k++)
+                if (!strcmp(syms[k].name, "__student_start") && syms[k].addr == user_hi)
+                    user_hi = syms[i].addr;
     m->core.user_lo = user_lo; /* the timing model drops translations per class */
     m->core.user_hi = user_hi;
     m->funcs = calloc(nsyms + 1, sizeof *m->funcs);
@@ -616,6 +622,16 @@ int machine_boot_elf(struct machine *m, const uint8_t *img, size_t n)
     if (e != ELF_OK) {
         snprintf(m->why, sizeof m->why, "%s: %s", elf_strerror(e), detail);
         return -1;
+    }
+    for (size_t i = 0; i < m->cfg.nuser_images; i++) {
+        const struct machine_user_image *u = &m->cfg.user_images[i];
+        struct elf_info ui;
+        e = elf_load(u->elf, u->n, m->arch->elf_machine, u->lo, u->hi, elf_write, m, &ui, detail,
+                     sizeof detail);
+        if (e != ELF_OK) {
+            snprintf(m->why, sizeof m->why, "a student's program: %s: %s", elf_strerror(e), detail);
+            return -1;
+        }
     }
     if (attribution_init(m, img, n) != 0)
         return -1;

@@ -64,6 +64,14 @@ enum machine_trace_source {
 /* Returns "kernel", "probes" or "none" (the build's for DEFAULT). */
 const char *machine_trace_source_name(enum machine_trace_source s);
 
+/* A student's program, linked for [lo, hi) of the kernel's student area
+ * (machine/student.h): the machine loads it after the kernel image. */
+struct machine_user_image {
+    const uint8_t *elf; /* not owned */
+    size_t n;
+    uint64_t lo, hi;
+};
+
 struct machine_config {
     enum emu_arch_id arch;
     uint64_t ram_size;   /* bytes, MM_RAM_SIZE_MIN..MM_RAM_SIZE_MAX */
@@ -82,6 +90,8 @@ struct machine_config {
     void *progress_arg;
     const void *scenario; /* BOOT_DEMO_SCENARIO: the compiled scenario (not owned) */
     size_t scenario_size;
+    const struct machine_user_image *user_images; /* not owned */
+    size_t nuser_images;
     bool bare;          /* `ipcemu exec`: a bare-metal program without boot-info; it ends at a
                            breakpoint or by returning from its entry */
     bool shadow_probes; /* decode the kernel's events from probes too, into a log of

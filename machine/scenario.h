@@ -45,6 +45,7 @@ enum scn_field_kind {
     SCN_FIELD_OBJECT,  /* an object described by its own section */
     SCN_FIELD_ARRAY,   /* an array of min..max objects of its own section */
     SCN_FIELD_MAP,     /* an object keyed by names, each value of its own section */
+    SCN_FIELD_SOURCES, /* a C file's path, or an array of 1..max of them (scenario_source.c) */
 };
 
 /* Where an operation's field goes in its struct scn_op. */
@@ -242,6 +243,11 @@ struct scn_entry {
     uint32_t nops;
     struct scn_place *places; /* owned: one per compiled operation */
     const struct scn_op *ops; /* its compiled program, in the blob */
+    /* A student's program instead ("source"): its C files, each path
+     * relative to the scenario file's directory resolved against it
+     * (owned); NULL when it runs a program. machine/student.h compiles them. */
+    char **sources;
+    unsigned nsources;
 };
 
 struct scn {

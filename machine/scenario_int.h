@@ -176,6 +176,8 @@ struct scn_build_entry {
     uint32_t priority;
     uint32_t cap_slots; /* "cap_slots" */
     struct scn_proc_build pb;
+    char **sources; /* "source" (owned until emit hands them to the scn_entry) */
+    unsigned nsources;
 };
 
 /* An element of "objects" (one object per replica of its owner). */
@@ -204,6 +206,13 @@ bool scn_handle_define(struct scn_ctx *c, struct scn_proc_build *p, const char *
                        uint16_t *slot);
 bool scn_compile_ops(struct scn_ctx *c, struct scn_build *b, struct scn_proc_build *p,
                      const cJSON *arr, int depth);
+/* scenario_source.c: reads process `p`'s "program" or "source" (exactly
+ * one; `f` the "source" field) into e: a program is compiled, a student's
+ * C files are resolved against scenario file `path`'s directory and the
+ * process's strings become its handles' names (abi/scenario.h, scn_proc).
+ * Returns false with the error. */
+bool scn_load_program_or_source(struct scn_ctx *c, struct scn_build *b, struct scn_build_entry *e,
+                                const cJSON *p, const struct scn_field *f, const char *path);
 
 /* ---- comparisons and orders (scenario_expr.c) ----------------------------- */
 

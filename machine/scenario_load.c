@@ -90,7 +90,8 @@ static const struct scn_field process_fields[] = {
     F_UINT("priority", 0, 7, 1, NONE),
     F_UINT("count", 1, SCN_MAX_PROCS, 1, NONE),
     F_UINT("cap_slots", SCN_KERNEL_SLOTS, SCN_KERNEL_CAP_SLOTS_MAX, SCN_KERNEL_SLOTS, NONE),
-    {.name = "program", .kind = SCN_FIELD_BODY, .required = true},
+    {.name = "program", .kind = SCN_FIELD_BODY},
+    {.name = "source", .kind = SCN_FIELD_SOURCES, .min = 1, .max = 8},
     F_END};
 static const struct scn_field expect_fields[] = {F_ENUM("outcome", false, outcome_values),
                                                  F_MAP("processes"),
@@ -138,6 +139,11 @@ static void build_free(struct scn_build *b)
 {
     if (!b)
         return;
+    for (size_t i = 0; b->entries && i < b->nentries; i++) {
+        for (unsigned k = 0; k < b->entries[i].nsources; k++)
+            free(b->entries[i].sources ? b->entries[i].sources[k] : NULL);
+        free(b->entries[i].sources);
+    }
     free(b->entries);
     free(b->procs);
     free(b->objdecls);
@@ -541,13 +547,9 @@ static bool load_programs(struct scn_ctx *c, struct scn_build *b, const cJSON *r
             return scn_fail(c, "%u capabilities at start do not fit %u slots", e->pb.nhandles,
                             e->cap_slots);
         }
-        scn_push_key(c, "program");
-        const cJSON *prog = cJSON_GetObjectItemCaseSensitive(p, "program");
-        if (!cJSON_IsArray(prog))
-            return scn_fail(c, "must be an array of operations");
-        if (!scn_compile_ops(c, b, &b->entries[i].pb, prog, 0))
+        if (!scn_load_program_or_source(c, b, &b->entries[i], p,
+                                        scn_field_in(process_fields, "source"), b->s->path))
             return false;
-        scn_pop(c);
         scn_pop(c);
     }
     scn_pop(c);
@@ -742,6 +744,9 @@ static bool emit(struct scn_ctx *c, struct scn_build *b)
         const struct scn_proc_build *p = &e->pb;
         struct scn_entry *se = &s->entries[i];
         snprintf(se->name, sizeof se->name, "%s", e->name);
+        se->sources = e->sources;
+        se->nsources = e->nsources;
+        b->entries[i].sources = NULL; /* the scn_entry owns them now */
         se->first = e->first;
         se->count = e->count;
         se->nops = p->nops;
@@ -877,8 +882,12 @@ void scn_free(struct scn *s)
     free(s->expect.orders);
     s->expect.orders = NULL;
     s->expect.norders = 0;
-    for (size_t i = 0; s->entries && i < s->nentries; i++)
+    for (size_t i = 0; s->entries && i < s->nentries; i++) {
         free(s->entries[i].places);
+        for (unsigned k = 0; k < s->entries[i].nsources; k++)
+            free(s->entries[i].sources[k]);
+        free(s->entries[i].sources);
+    }
     free(s->entries);
     s->entries = NULL;
     s->nentries = 0;

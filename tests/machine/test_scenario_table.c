@@ -204,6 +204,10 @@ static void check_field(const cJSON *root, const char *where, const struct scn_f
             !num_is(d, "maxItems", f->max))
             disagree(where, f->name, "another type or number of items");
         break;
+    case SCN_FIELD_SOURCES:
+        if (strcmp(ref_of(prop), "#/$defs/source") != 0)
+            disagree(where, f->name, "not a $ref to #/$defs/source");
+        break;
     case SCN_FIELD_OBJECT:
     case SCN_FIELD_MAP:
         if (!str_is(d, "type", "object"))
