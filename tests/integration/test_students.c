@@ -3,7 +3,8 @@
  * scenarios/students/ compiles its C files with `ipcemu run`, serves its
  * calls and holds its expectations, twice with the same trace hash (the
  * compiled images are the same bytes), and replays identically; a program
- * with a syntax error gets clang's message and exit status 2. */
+ * with a syntax error gets clang's message and exit status 2, and named
+ * runs on another architecture are refused. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -63,6 +64,20 @@ static void a_syntax_error_gets_the_compilers_message_and_exit_2(void **state)
     result_free(&r);
 }
 
+/* Named runs on another architecture than the one the students'
+ * programs were compiled for: refused, exit 2, naming the run. */
+static void a_run_on_another_architecture_is_refused(void **state)
+{
+    (void)state;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/runs-other-arch.json", bad_dir);
+    struct result r = run(0, "run", path, "--arch", arch, NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, ".arch: a scenario with students' programs runs on one "
+                                  "architecture"));
+    result_free(&r);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 5) {
@@ -76,6 +91,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_student_scenario_serves_its_calls),
         cmocka_unit_test(a_syntax_error_gets_the_compilers_message_and_exit_2),
+        cmocka_unit_test(a_run_on_another_architecture_is_refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
