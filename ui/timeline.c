@@ -316,6 +316,7 @@ static struct tl_lane *new_proc_lane(struct tl_model *m, const struct trc_event 
     if (!l)
         return NULL;
     l->pid = e->pid;
+    l->prio = (uint32_t)e->arg[0];
     char name[TRC_NAME_MAX + 1] = {0};
     for (int i = 0; i < TRC_NAME_MAX; i++)
         name[i] = (char)(e->arg[1 + i / 8] >> (8 * (i % 8)));

@@ -51,6 +51,7 @@ enum tl_mark_kind {
 struct tl_lane {
     uint32_t pid;  /* 0: a kernel lane */
     uint32_t core; /* kernel lanes: the core's id in the trace */
+    uint32_t prio; /* processes: the priority proc.create gave it */
     char name[TRC_NAME_MAX + 8];
     uint64_t *at;   /* owned: cycles of the state changes, ascending */
     uint8_t *state; /* owned: enum tl_state from at[i] on */

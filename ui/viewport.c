@@ -170,10 +170,7 @@ void ui_view_layout(struct ui_view *v, const struct ui_font *f)
 {
     v->top = f->h + px(v, 8);
     v->ruler_h = f->h + px(v, 10);
-    v->lane_h = f->h + px(v, 6);
-    if (v->lane_h < px(v, 18))
-        v->lane_h = px(v, 18);
-    v->gutter = f->w * 18 + px(v, 10);
+    v->gutter = f->w * 24 + px(v, 10);
     v->plot_x = v->gutter;
     v->plot_y = v->top + v->ruler_h;
     v->plot_w = v->w - v->plot_x > 1 ? v->w - v->plot_x : 1;
@@ -186,6 +183,15 @@ void ui_view_layout(struct ui_view *v, const struct ui_font *f)
     for (size_t i = 0; i < v->m->nlanes; i++)
         if (v->m->lanes[i].pid && !v->hidden[i])
             v->rows[v->nrows++] = i;
+    /* the lanes share the plot's height: between one line of text (then
+     * the lanes scroll) and UI_LANE_MAX layout pixels each */
+    int lo = f->h + px(v, 6), hi = px(v, UI_LANE_MAX);
+    if (lo < px(v, 18))
+        lo = px(v, 18);
+    if (hi < lo)
+        hi = lo;
+    int share = v->nrows ? (int)(v->plot_h / (long)v->nrows) : hi;
+    v->lane_h = share < lo ? lo : share > hi ? hi : share;
     if (v->scroll >= v->nrows)
         v->scroll = v->nrows ? v->nrows - 1 : 0;
     if (v->cpp <= 0)
@@ -430,6 +436,45 @@ static enum tl_state column_state(const struct tl_lane *l, double a, double b, s
     return state_after(l, tl_lane_seek(l, k, ua + (ub - ua) / 2));
 }
 
+/* Draws lane l's label at row top y: its name, and for a process its pid
+ * and priority (on a second line when the row has room). Returns
+ * nothing. */
+static void draw_label(SDL_Renderer *r, const struct ui_font *f, const struct ui_view *v,
+                       const struct tl_lane *l, int y)
+{
+    char name[64], ids[48];
+    if (!l->pid) {
+        ui_text(r, f, px(v, 4), y + (v->lane_h - f->h) / 2, faint, l->name);
+        return;
+    }
+    snprintf(ids, sizeof ids, "pid %u  prio %u", l->pid, l->prio);
+    if (v->lane_h >= 2 * f->h + px(v, 6)) {
+        int y0 = y + (v->lane_h - 2 * f->h) / 2;
+        snprintf(name, sizeof name, "%.23s", l->name);
+        ui_text(r, f, px(v, 4), y0, ink, name);
+        ui_text(r, f, px(v, 4), y0 + f->h, faint, ids);
+        return;
+    }
+    snprintf(name, sizeof name, "%-8.8s %u prio %u", l->name, l->pid, l->prio);
+    ui_text(r, f, px(v, 4), y + (v->lane_h - f->h) / 2, ink, name);
+}
+
+/* When the lanes do not all fit, a scroll bar along the gutter's right
+ * edge shows which rows are in view. Returns nothing. */
+static void draw_scrollbar(SDL_Renderer *r, const struct ui_view *v)
+{
+    size_t shown = (size_t)(v->plot_h / (v->lane_h > 0 ? v->lane_h : 1));
+    if (!v->nrows || (v->scroll == 0 && shown >= v->nrows))
+        return;
+    int x = v->plot_x - px(v, 5), w = px(v, 4);
+    fill(r, x, v->plot_y, w, v->plot_h, rule);
+    double a = (double)v->scroll / (double)v->nrows,
+           b = (double)(v->scroll + shown < v->nrows ? v->scroll + shown : v->nrows) /
+               (double)v->nrows;
+    int y0 = v->plot_y + (int)(a * v->plot_h), y1 = v->plot_y + (int)(b * v->plot_h);
+    fill(r, x, y0, w, y1 - y0 > px(v, 8) ? y1 - y0 : px(v, 8), faint);
+}
+
 static void draw_lanes(SDL_Renderer *r, const struct ui_font *f, const struct ui_view *v,
                        const size_t *row_of)
 {
@@ -442,12 +487,7 @@ static void draw_lanes(SDL_Renderer *r, const struct ui_font *f, const struct ui
         const struct tl_lane *l = &v->m->lanes[lane];
         if ((row & 1) == 0)
             fill(r, 0, y, v->w, v->lane_h, (SDL_Color){244, 244, 246, 255});
-        char name[48];
-        if (l->pid)
-            snprintf(name, sizeof name, "%-11.11s %5u", l->name, l->pid);
-        else
-            snprintf(name, sizeof name, "%s", l->name);
-        ui_text(r, f, px(v, 4), y + (v->lane_h - f->h) / 2, l->pid ? ink : faint, name);
+        draw_label(r, f, v, l, y);
         /* runs of columns in one state become one rectangle */
         int run_x = 0;
         enum tl_state run = TL_ABSENT;
@@ -802,6 +842,7 @@ void ui_draw(SDL_Renderer *r, const struct ui_font *f, struct ui_view *v)
     draw_msgs(r, v, row_of);
     SDL_RenderSetClipRect(r, NULL);
     fill(r, v->plot_x - 1, v->plot_y, 1, v->plot_h, rule);
+    draw_scrollbar(r, v);
     if (v->legend) {
         int y = v->h - v->legend_h;
         fill(r, 0, y, v->w, v->legend_h, (SDL_Color){238, 238, 238, 255});

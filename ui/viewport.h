@@ -52,6 +52,10 @@ struct ui_view {
     size_t arrows_drawn, arrows_in_view;
 };
 
+/* The tallest a lane row grows (layout pixels) when few lanes share the
+ * plot's height. */
+#define UI_LANE_MAX 120
+
 /* The largest layout scale a view takes (a larger one is clamped). */
 #define UI_SCALE_MAX 8
 

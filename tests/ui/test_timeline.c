@@ -102,6 +102,7 @@ static void lanes_follow_the_scheduler_and_ipc(void **state)
     assert_int_equal(ping, 1);
     assert_int_equal(pong, 2);
     assert_string_equal(model.lanes[ping].name, "ping");
+    assert_int_equal(model.lanes[ping].prio, 1); /* proc.create's a0 */
     const struct tl_lane *p = &model.lanes[ping];
     uint64_t next;
     assert_int_equal(tl_state_at(p, 150, &next), TL_ABSENT);

@@ -101,6 +101,42 @@ static int cycle_x(const struct ui_view *v, double cycle)
     return v->plot_x + (int)((cycle - v->t0) / v->cpp + 0.5);
 }
 
+/* Lanes share the plot's height: few lanes grow to UI_LANE_MAX, more
+ * split the height between them (the rows fill it), and when even the
+ * smallest row does not fit them all, a scroll bar along the gutter shows
+ * the rows in view. A process's priority comes from its proc.create. */
+static void lanes_share_the_height(void **state)
+{
+    (void)state;
+    const char *trace = trace_of("rpc-clients");
+    const int sizes[][2] = {{1200, 900}, {1200, 400}, {800, 200}};
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        struct ui_app a;
+        char err[512];
+        assert_int_equal(
+            ui_app_open_headless(&a, trace, sizes[k][0], sizes[k][1], 1, err, sizeof err), 0);
+        struct frame f = grab(&a);
+        const struct ui_view *v = &a.view;
+        assert_int_equal(v->nrows, 5); /* the kernel, the server and three clients */
+        long rows = (long)v->nrows * v->lane_h;
+        if (k == 0)
+            assert_int_equal(v->lane_h, UI_LANE_MAX);
+        else if (k == 1)
+            assert_true(rows <= v->plot_h && rows > v->plot_h - (long)v->nrows);
+        else /* too small: the lanes scroll, and the bar says so */
+            assert_true(rows > v->plot_h && at(&f, v->plot_x - 4, v->plot_y + 1) ==
+                                                rgb((SDL_Color){117, 117, 117, 255}));
+        free(f.px);
+        size_t server = SIZE_MAX;
+        for (size_t i = 0; i < a.model.nlanes; i++)
+            if (!strcmp(a.model.lanes[i].name, "server"))
+                server = i;
+        assert_true(server != SIZE_MAX);
+        assert_int_equal(a.model.lanes[server].prio, 1);
+        ui_app_close(&a);
+    }
+}
+
 /* Every process lane's bar shows, column by column, the colour of the
  * state the model has there (arrows hidden so that they cover nothing). */
 static void lanes_show_the_states_of_the_model(void **state)
@@ -669,6 +705,7 @@ int main(int argc, char **argv)
     scenarios = argv[3];
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(lanes_show_the_states_of_the_model),
+        cmocka_unit_test(lanes_share_the_height),
         cmocka_unit_test(arrows_join_the_right_lanes_in_their_kind_colour),
         cmocka_unit_test(the_legend_shows_every_colour),
         cmocka_unit_test(scale_two_doubles_the_layout),
