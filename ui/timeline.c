@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ipc/ipc.h"
 #include "tracer/tracefile.h"
 #include "util/grow.h"
 
@@ -589,12 +590,19 @@ int tl_add(struct tl_model *m, const struct trc_event *ev)
     case TRC_EV_IPC_WAKE:
         if ((l = proc_lane(m, e->pid)) && cur_state(l) == TL_BLOCKED)
             rc = set_state(l, e->cycle, TL_READY);
+        if (rc == 0 && l && (int32_t)e->arg[1] == IPC_ERR_TIMEOUT)
+            rc = add_mark(m, e->cycle, (size_t)(l - m->lanes), TL_MARK_TIMEOUT);
+        break;
+    case TRC_EV_TIMER_IRQ:
+        rc = add_mark(m, e->cycle, klane, TL_MARK_TIMER);
         break;
     case TRC_EV_CAP_LOOKUP:
         c->look_at = e->cycle;
         rc = add_mark(m, e->cycle, klane, e->arg[1] ? TL_MARK_CAP_HIT : TL_MARK_CAP_MISS);
         break;
     case TRC_EV_IPC_SEND:
+        if ((int32_t)e->arg[3] != 0 && (l = proc_lane(m, e->pid)))
+            rc = add_mark(m, e->cycle, (size_t)(l - m->lanes), TL_MARK_REFUSED);
         if ((int32_t)e->arg[3] == 0 && (l = proc_lane(m, e->pid))) {
             size_t from = (size_t)(l - m->lanes);
             enum tl_kind k = e->arg[2] == TRC_IPC_FAST     ? TL_FAST
@@ -610,8 +618,10 @@ int tl_add(struct tl_model *m, const struct trc_event *ev)
         }
         break;
     case TRC_EV_IPC_DROP:
-        if ((l = proc_lane(m, e->pid)))
+        if ((l = proc_lane(m, e->pid))) {
             unpend_dropped(m, e->arg[0], (size_t)(l - m->lanes), e->arg[1]);
+            rc = add_mark(m, e->cycle, (size_t)(l - m->lanes), TL_MARK_DROP);
+        }
         break;
     case TRC_EV_IPC_RECV:
         if ((int32_t)e->arg[3] == 0 && (l = proc_lane(m, e->pid))) {
@@ -627,6 +637,8 @@ int tl_add(struct tl_model *m, const struct trc_event *ev)
         break;
     case TRC_EV_IPC_REPLY: {
         struct tl_lane *cl = proc_lane(m, e->arg[0]);
+        if ((int32_t)e->arg[3] != 0 && (l = proc_lane(m, e->pid)))
+            rc = add_mark(m, e->cycle, (size_t)(l - m->lanes), TL_MARK_REFUSED);
         if ((int32_t)e->arg[3] == 0 && (l = proc_lane(m, e->pid)) && cl) {
             size_t caller = (size_t)(cl - m->lanes);
             size_t i = add_msg(m, e, c, (size_t)(l - m->lanes),
@@ -808,7 +820,14 @@ const char *tl_kind_name(enum tl_kind k)
 
 const char *tl_mark_name(enum tl_mark_kind k)
 {
-    static const char *const names[TL_MARK_COUNT] = {
-        "capability-cache hit", "capability-cache miss", "scheduler handoff", "exit", "killed"};
+    static const char *const names[TL_MARK_COUNT] = {"capability-cache hit",
+                                                     "capability-cache miss",
+                                                     "scheduler handoff",
+                                                     "exit",
+                                                     "killed",
+                                                     "timer interrupt",
+                                                     "timeout",
+                                                     "message dropped",
+                                                     "refused"};
     return (unsigned)k < TL_MARK_COUNT ? names[k] : "?";
 }

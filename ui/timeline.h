@@ -3,7 +3,8 @@
  * list of state changes; messages paired from their send to their
  * receive, with a kind (fast path, slow path, asynchronous, notification,
  * region transfer); and marks (capability-cache hits and misses, scheduler
- * handoffs, exits). Everything is sorted by cycle, so a view finds what
+ * handoffs, exits, timer interrupts, timeouts, dropped and refused
+ * messages). Everything is sorted by cycle, so a view finds what
  * lies in [t0, t1) by binary search, whatever the size of the trace.
  *
  * A trace is untrusted input: the memory the model takes is linear in
@@ -45,6 +46,10 @@ enum tl_mark_kind {
     TL_MARK_HANDOFF,  /* scheduler handoff: the fast path switched straight */
     TL_MARK_EXIT,     /* a process exited */
     TL_MARK_FAULT,    /* a process was killed */
+    TL_MARK_TIMER,    /* kernel lane: a timer interrupt (timer.irq) */
+    TL_MARK_TIMEOUT,  /* a process's wait ended by its timeout (ipc.wake, status timeout) */
+    TL_MARK_DROP,     /* a queued message of this sender left unreceived (ipc.drop) */
+    TL_MARK_REFUSED,  /* a send or reply of this process refused (its result an error) */
     TL_MARK_COUNT
 };
 

@@ -22,7 +22,9 @@ const SDL_Color ui_kind_color[TL_KIND_COUNT] = {
 const SDL_Color ui_mark_color[TL_MARK_COUNT] = {
     [TL_MARK_CAP_HIT] = {46, 125, 50, 255},  [TL_MARK_CAP_MISS] = {198, 40, 40, 255},
     [TL_MARK_HANDOFF] = {253, 216, 53, 255}, [TL_MARK_EXIT] = {33, 33, 33, 255},
-    [TL_MARK_FAULT] = {183, 28, 28, 255},
+    [TL_MARK_FAULT] = {183, 28, 28, 255},    [TL_MARK_TIMER] = {94, 53, 177, 255},
+    [TL_MARK_TIMEOUT] = {255, 143, 0, 255},  [TL_MARK_DROP] = {0, 0, 0, 255},
+    [TL_MARK_REFUSED] = {216, 27, 96, 255},
 };
 static const SDL_Color ink = {33, 33, 33, 255}, faint = {117, 117, 117, 255},
                        rule = {224, 224, 224, 255}, panel = {255, 255, 255, 240},
@@ -87,8 +89,9 @@ static int legend_entries(struct legend_entry *e)
         NULL, "ready", "running", "blocked in IPC", "core idle", "core busy"};
     static const char *const kind_label[TL_KIND_COUNT] = {"fast path", "slow path", "asynchronous",
                                                           "notification", "region transfer"};
-    static const char *const mark_label[TL_MARK_COUNT] = {"cap-cache hit", "cap-cache miss",
-                                                          "handoff", "exit", "killed"};
+    static const char *const mark_label[TL_MARK_COUNT] = {
+        "cap-cache hit", "cap-cache miss", "handoff", "exit",   "killed",
+        "timer irq",     "timeout",        "dropped", "refused"};
     int n = 0;
     for (int s = TL_READY; s < TL_STATE_COUNT; s++)
         e[n++] = (struct legend_entry){state_label[s], ui_state_color[s], LEG_BAR};
@@ -533,6 +536,13 @@ static void draw_marks(SDL_Renderer *r, const struct ui_view *v, const size_t *r
             case TL_MARK_HANDOFF:
                 fill(r, x, y + px(v, 1), w, v->lane_h - px(v, 2), ui_mark_color[mk->kind]);
                 break;
+            case TL_MARK_TIMER: /* a notch down from the lane's top edge */
+                fill(r, x - w, y, 2 * w, h / 2 + px(v, 3), ui_mark_color[mk->kind]);
+                break;
+            case TL_MARK_DROP:
+            case TL_MARK_REFUSED: /* a square at the top of the sender's bar */
+                fill(r, x - px(v, 4), y + px(v, 1), px(v, 8), px(v, 8), ui_mark_color[mk->kind]);
+                break;
             default:
                 fill(r, x - w, y + px(v, 1), 2 * w, v->lane_h - px(v, 2), ui_mark_color[mk->kind]);
                 break;
@@ -558,6 +568,8 @@ static void draw_marks(SDL_Renderer *r, const struct ui_view *v, const size_t *r
                 fill(r, x, y + px(v, 3), 1, h, ui_mark_color[TL_MARK_CAP_HIT]);
             if (tl_mark_count(m, TL_MARK_CAP_MISS, ua, ub))
                 fill(r, x, y + px(v, 3) + h, 1, h, ui_mark_color[TL_MARK_CAP_MISS]);
+            if (tl_mark_count(m, TL_MARK_TIMER, ua, ub))
+                fill(r, x, y, 1, h / 2 + px(v, 3), ui_mark_color[TL_MARK_TIMER]);
         }
         break; /* marks are kept per core only in counts: one kernel lane shows them */
     }
@@ -713,6 +725,52 @@ static void draw_msgs(SDL_Renderer *r, struct ui_view *v, const size_t *row_of)
         v->arrows_drawn++;
 }
 
+/* Draws an arrow's label `text` at (x, y) in its kind's colour on a pale
+ * panel (readable over any bar). Returns nothing. */
+static void label(SDL_Renderer *r, const struct ui_font *f, const struct ui_view *v, int x, int y,
+                  int kind, const char *text)
+{
+    fill(r, x - px(v, 2), y, ui_text_width(f, text) + px(v, 4), f->h,
+         (SDL_Color){255, 255, 255, 255});
+    ui_text(r, f, x, y, ui_kind_color[kind], text);
+}
+
+/* Labels the arrows the last pass drew with their header (opcode and
+ * bytes, a notification's bits, a moved region) where an arrow is long
+ * enough for its label, and only when few arrows are drawn (at a call's
+ * zoom, not at the run's). Returns nothing. */
+static void draw_arrow_labels(SDL_Renderer *r, const struct ui_font *f, const struct ui_view *v)
+{
+    if (v->ndrawn > (size_t)(v->plot_w / px(v, 24)))
+        return;
+    for (size_t i = 0; i < v->ndrawn; i++) {
+        const struct ui_drawn *d = &v->drawn[i];
+        const struct tl_msg *msg = &v->m->msgs[d->msg];
+        char text[48];
+        if (msg->kind == TL_NOTIFY)
+            snprintf(text, sizeof text, "bits 0x%x", msg->opcode);
+        else if (msg->kind == TL_REGION)
+            snprintf(text, sizeof text, "region %u", msg->port);
+        else
+            snprintf(text, sizeof text, "op %u, %u B", msg->opcode, msg->len);
+        int tw = ui_text_width(f, text), span = d->x1 > d->x0 ? d->x1 - d->x0 : d->x0 - d->x1;
+        int mx = (d->x0 + d->x1) / 2, my = (d->y0 + d->y1) / 2;
+        if (span >= tw + px(v, 12)) { /* over a long arrow */
+            label(r, f, v, mx - tw / 2, my - f->h - px(v, 2), msg->kind, text);
+            continue;
+        }
+        /* beside a steep one, when the next arrow to the right is far enough */
+        int gap = INT_MAX;
+        for (size_t k = 0; k < v->ndrawn; k++) {
+            int ox = (v->drawn[k].x0 + v->drawn[k].x1) / 2;
+            if (k != i && ox >= mx && ox - mx < gap)
+                gap = ox - mx;
+        }
+        if (gap >= tw + px(v, 16) && span < px(v, 8) && mx + tw + px(v, 8) < v->plot_x + v->plot_w)
+            label(r, f, v, mx + px(v, 5), my - f->h / 2, msg->kind, text);
+    }
+}
+
 /* The size of a box of n lines. */
 static void box_size(const struct ui_font *f, const struct ui_view *v, const char *const *lines,
                      bool swatch, int n, int *bw, int *bh)
@@ -840,6 +898,7 @@ void ui_draw(SDL_Renderer *r, const struct ui_font *f, struct ui_view *v)
     SDL_RenderSetClipRect(r, &plot);
     draw_marks(r, v, row_of);
     draw_msgs(r, v, row_of);
+    draw_arrow_labels(r, f, v);
     SDL_RenderSetClipRect(r, NULL);
     fill(r, v->plot_x - 1, v->plot_y, 1, v->plot_h, rule);
     draw_scrollbar(r, v);

@@ -79,6 +79,10 @@ static int setup(void **state)
     ev(960, TRC_EV_SCHED_SWITCH, 1, 2, TRC_SWITCH_PREEMPT, 0, 0);
     /* sent and never received: no arrow */
     ev(970, TRC_EV_IPC_SEND, 1, 6, 2, TRC_IPC_QUEUED, 0);
+    /* a timer interrupt, a wait that timed out, the queued message dropped */
+    ev(975, TRC_EV_TIMER_IRQ, 1, 0, 0, 0, 0);
+    ev(980, TRC_EV_IPC_WAKE, 1, 6, (uint64_t)(int64_t)-22, 0, 0); /* IPC_ERR_TIMEOUT */
+    ev(985, TRC_EV_IPC_DROP, 1, 6, 2, TRC_DROP_CALLER_GAVE_UP, 0);
     ev(990, TRC_EV_PROC_EXIT, 1, 0, 0, 0, 0);
     ev(995, TRC_EV_SCHED_SWITCH, 0, 1, TRC_SWITCH_EXIT, 0, 0);
     assert_int_equal(tl_finish(&model, 1000), 0);
@@ -134,7 +138,7 @@ static void lanes_follow_the_scheduler_and_ipc(void **state)
             assert_true(model.lanes[i].at[j] > model.lanes[i].at[j - 1]);
             assert_int_not_equal(model.lanes[i].state[j], model.lanes[i].state[j - 1]);
         }
-    assert_int_equal(model.events, 29);
+    assert_int_equal(model.events, 32);
     assert_int_equal(model.end, 1000);
 }
 
@@ -207,6 +211,16 @@ static void marks_count_in_ranges(void **state)
     assert_int_equal(tl_mark_count(&model, TL_MARK_EXIT, 0, 1000), 1);
     assert_int_equal(tl_mark_count(&model, TL_MARK_FAULT, 0, 1000), 0);
     assert_int_equal(tl_mark_count(&model, TL_MARK_EXIT, 1000, 0), 0);
+    /* timer interrupts on the kernel lane; timeouts, drops and refusals on
+     * the process's */
+    assert_int_equal(tl_mark_count(&model, TL_MARK_TIMER, 975, 976), 1);
+    assert_int_equal(model.marks[tl_mark_at(&model, 975)].lane, 0);
+    assert_int_equal(tl_mark_count(&model, TL_MARK_TIMEOUT, 0, 1000), 1);
+    assert_int_equal(model.marks[tl_mark_at(&model, 980)].lane, 1);
+    assert_int_equal(tl_mark_count(&model, TL_MARK_DROP, 985, 986), 1);
+    assert_int_equal(model.marks[tl_mark_at(&model, 985)].lane, 1);
+    assert_int_equal(tl_mark_count(&model, TL_MARK_REFUSED, 880, 881), 1);
+    assert_int_equal(model.marks[tl_mark_at(&model, 880)].lane, 2);
     for (size_t i = 1; i < model.nmarks; i++)
         assert_true(model.marks[i].at >= model.marks[i - 1].at);
     assert_int_equal(model.marks[tl_mark_at(&model, 990)].kind, TL_MARK_EXIT);

@@ -137,6 +137,64 @@ static void lanes_share_the_height(void **state)
     }
 }
 
+/* Timer interrupts (kernel lane), timeouts and dropped messages (the
+ * process's lane) are drawn where the model has them, in their colours;
+ * at a call's zoom a fast-path arrow is labelled with its header beside
+ * it. */
+static void marks_and_labels_appear_where_the_trace_says(void **state)
+{
+    (void)state;
+    struct ui_app a;
+    char err[512];
+    assert_int_equal(
+        ui_app_open_headless(&a, trace_of("call-timeout"), 1600, 900, 1, err, sizeof err), 0);
+    a.view.kinds = 0;
+    struct frame f = grab(&a);
+    const struct ui_view *v = &a.view;
+    size_t seen[TL_MARK_COUNT] = {0};
+    for (size_t i = 0; i < a.model.nmarks; i++) {
+        const struct tl_mark *mk = &a.model.marks[i];
+        if (mk->kind != TL_MARK_TIMER && mk->kind != TL_MARK_TIMEOUT && mk->kind != TL_MARK_DROP)
+            continue;
+        int y = lane_y(v, mk->lane) - v->lane_h / 2;
+        assert_true(near(&f, cycle_x(v, (double)mk->at), y + 3, 3, rgb(ui_mark_color[mk->kind])));
+        seen[mk->kind]++;
+    }
+    assert_true(seen[TL_MARK_TIMER] > 0 && seen[TL_MARK_TIMEOUT] > 0 && seen[TL_MARK_DROP] > 0);
+    free(f.px);
+    ui_app_close(&a);
+    /* ping-pong at a few calls' zoom: each fast-path arrow is steep, with
+     * its label (on a white panel) to its right */
+    struct tl_model m;
+    const char *trace = trace_of("ping-pong");
+    assert_int_equal(tl_load(trace, &m, err, sizeof err), 0);
+    size_t k = m.nmsgs / 2; /* mid-run, in the steady ping-pong */
+    while (k < m.nmsgs && m.msgs[k].kind != TL_FAST)
+        k++;
+    assert_true(k + 2 < m.nmsgs);
+    double t = (double)m.msgs[k].sent;
+    tl_free(&m);
+    assert_int_equal(ui_app_open_headless(&a, trace, 1600, 600, 1, err, sizeof err), 0);
+    ui_view_range(&a.view, t - 500, t + 2500);
+    f = grab(&a);
+    size_t labelled = 0;
+    for (size_t i = 0; i < a.view.ndrawn; i++) {
+        const struct ui_drawn *d = &a.view.drawn[i];
+        if (a.model.msgs[d->msg].kind != TL_FAST || abs(d->x1 - d->x0) >= 8)
+            continue;
+        int mx = (d->x0 + d->x1) / 2, my = (d->y0 + d->y1) / 2, ink = 0;
+        for (int y = my - 6; y <= my + 6; y++)
+            for (int x = mx + 6; x < mx + 60; x++)
+                ink += at(&f, x, y) == 0xffffff; /* the label's panel */
+        labelled += ink > 100;
+    }
+    if (labelled < 2)
+        print_error("labelled %zu of %zu drawn, range %f\n", labelled, a.view.ndrawn, t);
+    assert_true(labelled >= 2);
+    free(f.px);
+    ui_app_close(&a);
+}
+
 /* Every process lane's bar shows, column by column, the colour of the
  * state the model has there (arrows hidden so that they cover nothing). */
 static void lanes_show_the_states_of_the_model(void **state)
@@ -706,6 +764,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(lanes_show_the_states_of_the_model),
         cmocka_unit_test(lanes_share_the_height),
+        cmocka_unit_test(marks_and_labels_appear_where_the_trace_says),
         cmocka_unit_test(arrows_join_the_right_lanes_in_their_kind_colour),
         cmocka_unit_test(the_legend_shows_every_colour),
         cmocka_unit_test(scale_two_doubles_the_layout),
