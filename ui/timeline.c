@@ -140,6 +140,7 @@ static int map_add(struct idmap *t, uint64_t k0, uint64_t k1, size_t val, uint64
 struct core_rec {
     size_t lane;
     uint64_t trap_at, sys_at, look_at;
+    uint64_t pid; /* the process it last switched to (0: idle) */
 };
 
 /* The messages one sender sent on one port and that are not received
@@ -165,6 +166,7 @@ struct build {
     struct idmap cores; /* core id -> index into core[] */
     struct core_rec *core;
     size_t ncores, cap_cores;
+    bool user_enter;     /* a user.enter was seen: kernel stretches are known */
     bool booted;         /* a boot record was seen: */
     uint64_t boot_at;    /* its cycle */
     uint64_t boot_cores; /* the cores it counts (ids below this) */
@@ -282,7 +284,7 @@ static struct core_rec *core_of(struct tl_model *m, uint32_t core)
         return NULL;
     l->core = core;
     snprintf(l->name, sizeof l->name, "kernel core %u", core);
-    b->core[b->ncores] = (struct core_rec){m->nlanes - 1, 0, 0, 0};
+    b->core[b->ncores] = (struct core_rec){m->nlanes - 1, 0, 0, 0, 0};
     if (b->booted && core < b->boot_cores && set_state(l, b->boot_at, TL_BUSY) != 0)
         return NULL;
     return &b->core[b->ncores++];
@@ -543,8 +545,15 @@ int tl_add(struct tl_model *m, const struct trc_event *ev)
             if (m->lanes[b->core[k].lane].core < b->boot_cores)
                 rc = set_state(&m->lanes[b->core[k].lane], e->cycle, TL_BUSY);
         break;
-    case TRC_EV_TRAP:
+    case TRC_EV_TRAP: /* the process running on this core enters the kernel */
         c->trap_at = e->cycle;
+        if ((l = proc_lane(m, c->pid)) && cur_state(l) == TL_RUNNING)
+            rc = set_state(l, e->cycle, TL_KERNEL);
+        break;
+    case TRC_EV_USER_ENTER: /* ... and leaves it */
+        b->user_enter = true;
+        if ((l = proc_lane(m, e->pid)) && cur_state(l) == TL_KERNEL)
+            rc = set_state(l, e->cycle, TL_RUNNING);
         break;
     case TRC_EV_SYSCALL:
         c->sys_at = e->cycle;
@@ -565,10 +574,13 @@ int tl_add(struct tl_model *m, const struct trc_event *ev)
         }
         break;
     case TRC_EV_SCHED_SWITCH: {
-        if ((l = proc_lane(m, e->arg[0])) && cur_state(l) == TL_RUNNING)
+        if ((l = proc_lane(m, e->arg[0])) &&
+            (cur_state(l) == TL_RUNNING || cur_state(l) == TL_KERNEL))
             rc = set_state(l, e->cycle, TL_READY);
+        c->pid = e->pid;
+        /* switched to in the kernel: it runs in user mode from its user.enter */
         if (rc == 0 && (l = proc_lane(m, e->pid))) {
-            rc = set_state(l, e->cycle, TL_RUNNING);
+            rc = set_state(l, e->cycle, TL_KERNEL);
             deliver_reply(m, l, e->cycle);
         }
         if (rc == 0)
@@ -674,10 +686,30 @@ int tl_add(struct tl_model *m, const struct trc_event *ev)
     return m->oom ? -1 : 0;
 }
 
+/* A trace without user.enter events does not say when the kernel left:
+ * its processes' kernel stretches become running (returns nothing). */
+static void merge_kernel_into_running(struct tl_model *m)
+{
+    for (size_t i = 0; i < m->nlanes; i++) {
+        struct tl_lane *l = &m->lanes[i];
+        size_t k = 0;
+        for (size_t j = 0; j < l->n; j++) {
+            uint8_t s = l->state[j] == TL_KERNEL ? TL_RUNNING : l->state[j];
+            if (k && l->state[k - 1] == s)
+                continue;
+            l->at[k] = l->at[j];
+            l->state[k++] = s;
+        }
+        l->n = k;
+    }
+}
+
 int tl_finish(struct tl_model *m, uint64_t end)
 {
     if (end > m->end)
         m->end = end;
+    if (m->build && !((struct build *)m->build)->user_enter)
+        merge_kernel_into_running(m);
     /* messages never received (still queued at the end) have no arrow */
     size_t k = 0;
     for (size_t i = 0; i < m->nmsgs; i++)
@@ -806,8 +838,8 @@ size_t tl_lane_of(const struct tl_model *m, uint32_t pid)
 
 const char *tl_state_name(enum tl_state s)
 {
-    static const char *const names[TL_STATE_COUNT] = {"absent",  "ready", "running",
-                                                      "blocked", "idle",  "busy"};
+    static const char *const names[TL_STATE_COUNT] = {"absent", "ready", "running", "blocked",
+                                                      "idle",   "busy",  "kernel"};
     return (unsigned)s < TL_STATE_COUNT ? names[s] : "?";
 }
 

@@ -24,10 +24,13 @@
 enum tl_state {
     TL_ABSENT,  /* a process not created yet, or ended */
     TL_READY,   /* ready to run */
-    TL_RUNNING, /* running (in user mode or in the kernel on its behalf) */
+    TL_RUNNING, /* running in user mode (or, without user.enter events, at all) */
     TL_BLOCKED, /* waiting in IPC */
     TL_IDLE,    /* kernel lane: the core waits for an interrupt */
     TL_BUSY,    /* kernel lane: the core runs some process */
+    TL_KERNEL,  /* a process the kernel runs for: from its trap (or from being
+                   switched to) to its next user.enter. A trace without
+                   user.enter events shows it as TL_RUNNING throughout. */
     TL_STATE_COUNT
 };
 

@@ -13,6 +13,7 @@ const SDL_Color ui_state_color[TL_STATE_COUNT] = {
     [TL_ABSENT] = {250, 250, 250, 255}, [TL_READY] = {188, 170, 164, 255},
     [TL_RUNNING] = {67, 160, 71, 255},  [TL_BLOCKED] = {229, 57, 53, 255},
     [TL_IDLE] = {176, 190, 197, 255},   [TL_BUSY] = {84, 110, 122, 255},
+    [TL_KERNEL] = {27, 94, 32, 255},
 };
 const SDL_Color ui_kind_color[TL_KIND_COUNT] = {
     [TL_FAST] = {30, 136, 229, 255},  [TL_SLOW] = {142, 36, 170, 255},
@@ -86,7 +87,8 @@ struct legend_entry {
 static int legend_entries(struct legend_entry *e)
 {
     static const char *const state_label[TL_STATE_COUNT] = {
-        NULL, "ready", "running", "blocked in IPC", "core idle", "core busy"};
+        NULL,        "ready",     "running (user)",  "blocked in IPC",
+        "core idle", "core busy", "in kernel for it"};
     static const char *const kind_label[TL_KIND_COUNT] = {"fast path", "slow path", "asynchronous",
                                                           "notification", "region transfer"};
     static const char *const mark_label[TL_MARK_COUNT] = {

@@ -254,6 +254,50 @@ static void a_reused_port_id_starts_empty(void **state)
     tl_free(&m);
 }
 
+/* With user.enter events a process lane splits user time (running) from
+ * the kernel's time on its behalf: from being switched to, or from its
+ * trap, to its next user.enter. Another process's trap does not touch it;
+ * a trap on an idle core touches nobody. */
+static void kernel_time_is_split_from_user_time(void **state)
+{
+    (void)state;
+    struct tl_model m;
+    tl_init(&m);
+    struct trc_event e[] = {
+        {10, 0, TRC_EV_BOOT, 0, {1, 1, 0, 0}},
+        {20, 0, TRC_EV_PROC_CREATE, 1, {3, 'a', 0, 0}},
+        {30, 0, TRC_EV_PROC_CREATE, 2, {1, 'b', 0, 0}},
+        {40, 0, TRC_EV_SCHED_SWITCH, 1, {0, TRC_SWITCH_START, 0, 0}},
+        {60, 0, TRC_EV_USER_ENTER, 1, {0x1000, 0, 0, 0}},
+        {100, 0, TRC_EV_TRAP, 0, {0, 0, 0, 0}},
+        {130, 0, TRC_EV_USER_ENTER, 1, {0x1004, 0, 0, 0}},
+        {200, 0, TRC_EV_TRAP, 0, {0, 0, 0, 0}},
+        {220, 0, TRC_EV_IPC_BLOCK, 1, {4, 1, 0, 0}},
+        {230, 0, TRC_EV_SCHED_SWITCH, 2, {1, TRC_SWITCH_BLOCK, 0, 0}},
+        {250, 0, TRC_EV_USER_ENTER, 2, {0x2000, 0, 0, 0}},
+        {300, 0, TRC_EV_TRAP, 0, {0, 0, 0, 0}},
+        {320, 0, TRC_EV_SCHED_SWITCH, 0, {2, TRC_SWITCH_BLOCK, 0, 0}},
+        {330, 0, TRC_EV_TRAP, 0, {1, 0, 0, 0}},
+    };
+    for (size_t i = 0; i < sizeof e / sizeof e[0]; i++)
+        assert_int_equal(tl_add(&m, &e[i]), 0);
+    assert_int_equal(tl_finish(&m, 400), 0);
+    const struct tl_lane *a = &m.lanes[tl_lane_of(&m, 1)], *b = &m.lanes[tl_lane_of(&m, 2)];
+    assert_int_equal(a->prio, 3);
+    const struct {
+        const struct tl_lane *l;
+        uint64_t at;
+        enum tl_state s;
+    } want[] = {{a, 40, TL_KERNEL},   {a, 59, TL_KERNEL},   {a, 60, TL_RUNNING},
+                {a, 100, TL_KERNEL},  {a, 130, TL_RUNNING}, {a, 200, TL_KERNEL},
+                {a, 220, TL_BLOCKED}, {a, 350, TL_BLOCKED}, {b, 230, TL_KERNEL},
+                {b, 250, TL_RUNNING}, {b, 300, TL_KERNEL},  {b, 320, TL_READY},
+                {b, 350, TL_READY}};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        assert_int_equal(tl_state_at(want[i].l, want[i].at, NULL), want[i].s);
+    tl_free(&m);
+}
+
 /* A call whose caller gave up leaves its port's queue (ipc.drop): like
  * every message never received it gets no arrow, and the caller's next
  * call pairs with the receive, not the dropped one. A plain send queued
@@ -545,6 +589,7 @@ int main(void)
         cmocka_unit_test(marks_count_in_ranges),
         cmocka_unit_test(odd_events_are_survived),
         cmocka_unit_test(a_reused_port_id_starts_empty),
+        cmocka_unit_test(kernel_time_is_split_from_user_time),
         cmocka_unit_test(a_dropped_call_is_never_received),
         cmocka_unit_test(huge_ids_take_memory_for_the_ids_seen),
         cmocka_unit_test(pairing_is_n_log_n),
