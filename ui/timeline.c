@@ -178,6 +178,9 @@ struct build {
     size_t nqueues, cap_queues;
     uint32_t *next; /* per message: the next one queued behind it (UINT32_MAX: none) */
     size_t cap_next;
+    struct idmap recvs; /* (receiver lane, sender lane) -> index into recv_at[] */
+    uint64_t *recv_at;  /* the last cycle the receiver took a message of the sender */
+    size_t nrecvs, cap_recvs;
     size_t *reply; /* per lane: the reply waiting for it + 1 (0: none), delivered when it runs */
     size_t cap_reply;
 };
@@ -201,6 +204,8 @@ static void build_free(struct build *b)
     free(b->queue);
     free(b->next);
     free(b->reply);
+    free(b->recvs.n);
+    free(b->recv_at);
     free(b);
 }
 
@@ -213,6 +218,7 @@ void tl_free(struct tl_model *m)
     free(m->lanes);
     free(m->msgs);
     free(m->marks);
+    free(m->inherits);
     for (int k = 0; k < TL_MARK_COUNT; k++)
         free(m->mark_at[k]);
     build_free(m->build);
@@ -515,6 +521,41 @@ static void deliver_reply(struct tl_model *m, struct tl_lane *l, uint64_t at)
     b->reply[lane] = 0;
 }
 
+/* Notes that lane `to` took a message of lane `from` at `at` (for the
+ * inheritance its reply may close). Returns 0, or -1 when out of memory. */
+static int note_recv(struct tl_model *m, size_t to, size_t from, uint64_t at)
+{
+    struct build *b = m->build;
+    size_t i = map_find(&b->recvs, to, from, &m->work);
+    if (i == SIZE_MAX) {
+        if (!util_grow((void **)&b->recv_at, &b->cap_recvs, b->nrecvs + 1, sizeof *b->recv_at) ||
+            map_add(&b->recvs, to, from, b->nrecvs, &m->work) != 0)
+            return -1;
+        i = b->nrecvs++;
+    }
+    b->recv_at[i] = at;
+    return 0;
+}
+
+/* Server lane `s` replies to caller lane `c` at `at`: if it took c's call
+ * and c's priority is above its own, it ran at c's priority from that
+ * receive to now. Returns 0, or -1 when out of memory. */
+static int note_inherit(struct tl_model *m, size_t s, size_t c, uint64_t at)
+{
+    struct build *b = m->build;
+    struct tl_lane *sl = &m->lanes[s], *cl = &m->lanes[c];
+    size_t i = map_find(&b->recvs, s, c, &m->work);
+    if (i == SIZE_MAX || cl->prio <= sl->prio)
+        return 0;
+    if (!util_grow((void **)&m->inherits, &m->cap_inherits, m->ninherits + 1, sizeof *m->inherits))
+        return -1;
+    m->inherits[m->ninherits++] =
+        (struct tl_inherit){b->recv_at[i], at, (uint32_t)s, (uint32_t)c, cl->prio};
+    if (cl->prio > sl->inherited)
+        sl->inherited = cl->prio;
+    return 0;
+}
+
 int tl_add(struct tl_model *m, const struct trc_event *ev)
 {
     if (!m->build && !(m->build = calloc(1, sizeof(struct build))))
@@ -645,6 +686,8 @@ int tl_add(struct tl_model *m, const struct trc_event *ev)
                 msg->received = e->cycle;
                 m->lanes[to].received++;
             }
+            if (sl)
+                rc = note_recv(m, to, (size_t)(sl - m->lanes), e->cycle);
         }
         break;
     case TRC_EV_IPC_REPLY: {
@@ -662,6 +705,7 @@ int tl_add(struct tl_model *m, const struct trc_event *ev)
             msg_word(&m->msgs[i], e->arg[1]);
             l->sent++;
             b->reply[caller] = i + 1;
+            rc = note_inherit(m, (size_t)(l - m->lanes), caller, e->cycle);
         }
         break;
     }
@@ -821,6 +865,12 @@ size_t tl_mark_count(const struct tl_model *m, enum tl_mark_kind kind, uint64_t 
     const uint64_t *v = m->mark_at[kind];
     size_t n = m->nmark_at[kind];
     return lower_bound(v, n, sizeof *v, 0, t1) - lower_bound(v, n, sizeof *v, 0, t0);
+}
+
+size_t tl_inherit_at(const struct tl_model *m, uint64_t cycle)
+{
+    return lower_bound(m->inherits, m->ninherits, sizeof *m->inherits,
+                       offsetof(struct tl_inherit, to), cycle);
 }
 
 size_t tl_mark_at(const struct tl_model *m, uint64_t cycle)

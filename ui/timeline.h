@@ -65,6 +65,7 @@ struct tl_lane {
     uint8_t *state; /* owned: enum tl_state from at[i] on */
     size_t n, cap;
     uint64_t sent, received; /* messages */
+    uint32_t inherited;      /* the highest priority it inherited (0: none) */
 };
 
 struct tl_msg {
@@ -88,11 +89,25 @@ struct tl_mark {
     uint8_t kind; /* enum tl_mark_kind */
 };
 
+/* A stretch in which a server ran at a caller's higher priority: from
+ * its receive of that caller's call to its reply (priority inheritance,
+ * docs/scenarios.md). Inferred from the events (the kernel traces no
+ * priority change): a chain's second server, and a call that ends by a
+ * timeout rather than a reply, are not shown. */
+struct tl_inherit {
+    uint64_t from, to; /* cycles */
+    uint32_t lane;     /* the server's */
+    uint32_t caller;   /* the caller's lane */
+    uint32_t prio;     /* the caller's priority, above the server's own */
+};
+
 struct tl_model {
     struct tl_lane *lanes; /* kernel lanes (one per core) first, then processes */
     size_t nlanes, cap_lanes;
     struct tl_msg *msgs; /* sorted by `sent` */
     size_t nmsgs, cap_msgs;
+    struct tl_inherit *inherits; /* sorted by `to` */
+    size_t ninherits, cap_inherits;
     struct tl_mark *marks; /* sorted by `at` */
     size_t nmarks, cap_marks;
     /* per mark kind, the cycles alone (sorted): counts in a range are two
@@ -136,6 +151,8 @@ enum tl_state tl_state_at(const struct tl_lane *l, uint64_t cycle, uint64_t *nex
 size_t tl_msg_at(const struct tl_model *m, uint64_t cycle);
 /* How many marks of `kind` lie in [t0, t1). */
 size_t tl_mark_count(const struct tl_model *m, enum tl_mark_kind kind, uint64_t t0, uint64_t t1);
+/* The index of the first inheritance stretch that ends at or after `cycle`. */
+size_t tl_inherit_at(const struct tl_model *m, uint64_t cycle);
 /* The index of the first mark at or after `cycle`. */
 size_t tl_mark_at(const struct tl_model *m, uint64_t cycle);
 /* The lane of process `pid` (SIZE_MAX: none), by a search of the lanes

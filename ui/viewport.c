@@ -15,6 +15,7 @@ const SDL_Color ui_state_color[TL_STATE_COUNT] = {
     [TL_IDLE] = {176, 190, 197, 255},   [TL_BUSY] = {84, 110, 122, 255},
     [TL_KERNEL] = {27, 94, 32, 255},
 };
+const SDL_Color ui_inherit_color = {255, 179, 0, 255};
 const SDL_Color ui_kind_color[TL_KIND_COUNT] = {
     [TL_FAST] = {30, 136, 229, 255},  [TL_SLOW] = {142, 36, 170, 255},
     [TL_ASYNC] = {244, 81, 30, 255},  [TL_NOTIFY] = {0, 172, 193, 255},
@@ -97,6 +98,7 @@ static int legend_entries(struct legend_entry *e)
     int n = 0;
     for (int s = TL_READY; s < TL_STATE_COUNT; s++)
         e[n++] = (struct legend_entry){state_label[s], ui_state_color[s], LEG_BAR};
+    e[n++] = (struct legend_entry){"inherited priority", ui_inherit_color, LEG_BAR};
     for (int k = 0; k < TL_KIND_COUNT; k++)
         e[n++] = (struct legend_entry){kind_label[k], ui_kind_color[k], LEG_ARROW};
     for (int k = 0; k < TL_MARK_COUNT; k++)
@@ -452,7 +454,10 @@ static void draw_label(SDL_Renderer *r, const struct ui_font *f, const struct ui
         ui_text(r, f, px(v, 4), y + (v->lane_h - f->h) / 2, faint, l->name);
         return;
     }
-    snprintf(ids, sizeof ids, "pid %u  prio %u", l->pid, l->prio);
+    if (l->inherited)
+        snprintf(ids, sizeof ids, "pid %u prio %u (inh. %u)", l->pid, l->prio, l->inherited);
+    else
+        snprintf(ids, sizeof ids, "pid %u  prio %u", l->pid, l->prio);
     if (v->lane_h >= 2 * f->h + px(v, 6)) {
         int y0 = y + (v->lane_h - 2 * f->h) / 2;
         snprintf(name, sizeof name, "%.23s", l->name);
@@ -460,7 +465,8 @@ static void draw_label(SDL_Renderer *r, const struct ui_font *f, const struct ui
         ui_text(r, f, px(v, 4), y0 + f->h, faint, ids);
         return;
     }
-    snprintf(name, sizeof name, "%-8.8s %u prio %u", l->name, l->pid, l->prio);
+    snprintf(name, sizeof name, "%-8.8s %u prio %u%s", l->name, l->pid, l->prio,
+             l->inherited ? "+" : "");
     ui_text(r, f, px(v, 4), y + (v->lane_h - f->h) / 2, ink, name);
 }
 
@@ -730,11 +736,39 @@ static void draw_msgs(SDL_Renderer *r, struct ui_view *v, const size_t *row_of)
 /* Draws an arrow's label `text` at (x, y) in its kind's colour on a pale
  * panel (readable over any bar). Returns nothing. */
 static void label(SDL_Renderer *r, const struct ui_font *f, const struct ui_view *v, int x, int y,
-                  int kind, const char *text)
+                  SDL_Color c, const char *text)
 {
     fill(r, x - px(v, 2), y, ui_text_width(f, text) + px(v, 4), f->h,
          (SDL_Color){255, 255, 255, 255});
-    ui_text(r, f, x, y, ui_kind_color[kind], text);
+    ui_text(r, f, x, y, c, text);
+}
+
+/* Draws where a server ran at a caller's inherited priority: a band along
+ * the bottom of its bar, labelled with the priority and the caller where
+ * the band is long enough. Returns nothing. */
+static void draw_inherits(SDL_Renderer *r, const struct ui_font *f, const struct ui_view *v,
+                          const size_t *row_of)
+{
+    const struct tl_model *m = v->m;
+    double t1 = v->t0 + v->cpp * v->plot_w;
+    size_t past = 0; /* stretches seen that end after the view (sorted by their end) */
+    for (size_t i = tl_inherit_at(m, ui_cycle(v->t0)); i < m->ninherits && past < 256; i++) {
+        const struct tl_inherit *in = &m->inherits[i];
+        past += (double)in->to >= t1;
+        int y = row_y(v, in->lane, row_of);
+        if ((double)in->from >= t1 || y == INT32_MIN || y < v->plot_y - v->lane_h || y >= v->h)
+            continue;
+        double a = ((double)in->from - v->t0) / v->cpp, b = ((double)in->to - v->t0) / v->cpp;
+        a = a < 0 ? 0 : a;
+        b = b > v->plot_w ? v->plot_w : b;
+        int x0 = v->plot_x + (int)a, w = (int)b - (int)a > 1 ? (int)b - (int)a : 1;
+        int bh = px(v, 5), by = y + v->lane_h - px(v, 3) - bh;
+        fill(r, x0, by, w, bh, ui_inherit_color);
+        char text[64];
+        snprintf(text, sizeof text, "prio %u from %s", in->prio, m->lanes[in->caller].name);
+        if (w >= ui_text_width(f, text) + px(v, 8) && by - f->h > y)
+            label(r, f, v, x0 + px(v, 4), by - f->h, (SDL_Color){130, 80, 0, 255}, text);
+    }
 }
 
 /* Labels the arrows the last pass drew with their header (opcode and
@@ -758,7 +792,7 @@ static void draw_arrow_labels(SDL_Renderer *r, const struct ui_font *f, const st
         int tw = ui_text_width(f, text), span = d->x1 > d->x0 ? d->x1 - d->x0 : d->x0 - d->x1;
         int mx = (d->x0 + d->x1) / 2, my = (d->y0 + d->y1) / 2;
         if (span >= tw + px(v, 12)) { /* over a long arrow */
-            label(r, f, v, mx - tw / 2, my - f->h - px(v, 2), msg->kind, text);
+            label(r, f, v, mx - tw / 2, my - f->h - px(v, 2), ui_kind_color[msg->kind], text);
             continue;
         }
         /* beside a steep one, when the next arrow to the right is far enough */
@@ -769,7 +803,7 @@ static void draw_arrow_labels(SDL_Renderer *r, const struct ui_font *f, const st
                 gap = ox - mx;
         }
         if (gap >= tw + px(v, 16) && span < px(v, 8) && mx + tw + px(v, 8) < v->plot_x + v->plot_w)
-            label(r, f, v, mx + px(v, 5), my - f->h / 2, msg->kind, text);
+            label(r, f, v, mx + px(v, 5), my - f->h / 2, ui_kind_color[msg->kind], text);
     }
 }
 
@@ -898,6 +932,7 @@ void ui_draw(SDL_Renderer *r, const struct ui_font *f, struct ui_view *v)
     draw_lanes(r, f, v, row_of);
     SDL_Rect plot = {v->plot_x, v->plot_y, v->plot_w, v->plot_h};
     SDL_RenderSetClipRect(r, &plot);
+    draw_inherits(r, f, v, row_of);
     draw_marks(r, v, row_of);
     draw_msgs(r, v, row_of);
     draw_arrow_labels(r, f, v);

@@ -22,6 +22,7 @@ extern const SDL_Color ui_state_color[TL_STATE_COUNT];
 extern const SDL_Color ui_kind_color[TL_KIND_COUNT];
 extern const SDL_Color ui_mark_color[TL_MARK_COUNT];
 extern const SDL_Color ui_background;
+extern const SDL_Color ui_inherit_color; /* a server's inherited priority */
 
 /* A message arrow the last frame drew (for picking). */
 struct ui_drawn {

@@ -298,6 +298,43 @@ static void kernel_time_is_split_from_user_time(void **state)
     tl_free(&m);
 }
 
+/* A server that takes a call from a caller of higher priority runs at
+ * that priority until it replies: one stretch on its lane, from the
+ * receive to the reply. A caller of its own priority or lower lends it
+ * nothing. */
+static void a_server_inherits_its_callers_priority(void **state)
+{
+    (void)state;
+    struct tl_model m;
+    tl_init(&m);
+    struct trc_event e[] = {
+        {10, 0, TRC_EV_BOOT, 0, {1, 1, 0, 0}},
+        {20, 0, TRC_EV_PROC_CREATE, 1, {5, 'c', 0, 0}}, /* the caller, priority 5 */
+        {30, 0, TRC_EV_PROC_CREATE, 2, {2, 's', 0, 0}}, /* the server, priority 2 */
+        {35, 0, TRC_EV_PROC_CREATE, 3, {1, 'l', 0, 0}}, /* a caller below it */
+        {40, 0, TRC_EV_IPC_SEND, 1, {4, 1, TRC_IPC_DIRECT, 0}},
+        {40, 0, TRC_EV_IPC_RECV, 2, {4, 1, TRC_IPC_DIRECT, 1ull << 32}},
+        {90, 0, TRC_EV_IPC_REPLY, 2, {1, 0, TRC_IPC_DIRECT, 0}},
+        {100, 0, TRC_EV_IPC_SEND, 3, {4, 1, TRC_IPC_DIRECT, 0}},
+        {100, 0, TRC_EV_IPC_RECV, 2, {4, 1, TRC_IPC_DIRECT, 3ull << 32}},
+        {150, 0, TRC_EV_IPC_REPLY, 2, {3, 0, TRC_IPC_DIRECT, 0}},
+    };
+    for (size_t i = 0; i < sizeof e / sizeof e[0]; i++)
+        assert_int_equal(tl_add(&m, &e[i]), 0);
+    assert_int_equal(tl_finish(&m, 200), 0);
+    assert_int_equal(m.ninherits, 1);
+    size_t s = tl_lane_of(&m, 2);
+    assert_int_equal(m.inherits[0].lane, s);
+    assert_int_equal(m.inherits[0].caller, tl_lane_of(&m, 1));
+    assert_int_equal(m.inherits[0].from, 40);
+    assert_int_equal(m.inherits[0].to, 90);
+    assert_int_equal(m.inherits[0].prio, 5);
+    assert_int_equal(m.lanes[s].prio, 2);
+    assert_int_equal(m.lanes[s].inherited, 5);
+    assert_int_equal(tl_inherit_at(&m, 91), 1);
+    tl_free(&m);
+}
+
 /* A call whose caller gave up leaves its port's queue (ipc.drop): like
  * every message never received it gets no arrow, and the caller's next
  * call pairs with the receive, not the dropped one. A plain send queued
@@ -590,6 +627,7 @@ int main(void)
         cmocka_unit_test(odd_events_are_survived),
         cmocka_unit_test(a_reused_port_id_starts_empty),
         cmocka_unit_test(kernel_time_is_split_from_user_time),
+        cmocka_unit_test(a_server_inherits_its_callers_priority),
         cmocka_unit_test(a_dropped_call_is_never_received),
         cmocka_unit_test(huge_ids_take_memory_for_the_ids_seen),
         cmocka_unit_test(pairing_is_n_log_n),

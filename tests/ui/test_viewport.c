@@ -104,7 +104,8 @@ static int cycle_x(const struct ui_view *v, double cycle)
 /* Lanes share the plot's height: few lanes grow to UI_LANE_MAX, more
  * split the height between them (the rows fill it), and when even the
  * smallest row does not fit them all, a scroll bar along the gutter shows
- * the rows in view. A process's priority comes from its proc.create. */
+ * the rows in view. A process's priority comes from its proc.create, and a
+ * server's inherited priority is drawn where it holds its caller's. */
 static void lanes_share_the_height(void **state)
 {
     (void)state;
@@ -135,6 +136,26 @@ static void lanes_share_the_height(void **state)
         assert_int_equal(a.model.lanes[server].prio, 1);
         ui_app_close(&a);
     }
+    /* the slow server (priority 2) runs at its client's 3 while it holds a
+     * call: a band along the bottom of its bar */
+    struct ui_app a;
+    char err[512];
+    assert_int_equal(
+        ui_app_open_headless(&a, trace_of("lesson-fast-vs-slow"), 1600, 900, 1, err, sizeof err),
+        0);
+    a.view.kinds = 0;
+    assert_true(a.model.ninherits > 0);
+    const struct tl_inherit *in = &a.model.inherits[a.model.ninherits / 2];
+    assert_string_equal(a.model.lanes[in->lane].name, "slow_server");
+    assert_int_equal(a.model.lanes[in->lane].inherited, 3);
+    assert_int_equal(in->prio, 3);
+    ui_view_range(&a.view, (double)in->from - 200, (double)in->to + 200);
+    struct frame f = grab(&a);
+    int y = lane_y(&a.view, in->lane) + a.view.lane_h / 2 - 6;
+    assert_true(near(&f, cycle_x(&a.view, ((double)in->from + (double)in->to) / 2), y, 3,
+                     rgb(ui_inherit_color)));
+    free(f.px);
+    ui_app_close(&a);
 }
 
 /* Timer interrupts (kernel lane), timeouts and dropped messages (the
