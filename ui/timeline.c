@@ -15,9 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ipc/ipc.h"
 #include "tracer/tracefile.h"
 #include "util/grow.h"
+
+/* The status ipc.wake gives a wait that its timeout ended: IPC_ERR_TIMEOUT
+ * of ipc/ipc.h (a kernel ABI value; ui/ may not include ipc/). */
+#define TL_WAKE_TIMEOUT (-22)
 
 /* ---- an ordered map of ids -------------------------------------------- */
 
@@ -643,7 +646,7 @@ int tl_add(struct tl_model *m, const struct trc_event *ev)
     case TRC_EV_IPC_WAKE:
         if ((l = proc_lane(m, e->pid)) && cur_state(l) == TL_BLOCKED)
             rc = set_state(l, e->cycle, TL_READY);
-        if (rc == 0 && l && (int32_t)e->arg[1] == IPC_ERR_TIMEOUT)
+        if (rc == 0 && l && (int32_t)e->arg[1] == TL_WAKE_TIMEOUT)
             rc = add_mark(m, e->cycle, (size_t)(l - m->lanes), TL_MARK_TIMEOUT);
         break;
     case TRC_EV_TIMER_IRQ:
