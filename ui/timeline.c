@@ -222,8 +222,10 @@ void tl_free(struct tl_model *m)
     free(m->msgs);
     free(m->marks);
     free(m->inherits);
-    for (int k = 0; k < TL_MARK_COUNT; k++)
+    for (int k = 0; k < TL_MARK_COUNT; k++) {
         free(m->mark_at[k]);
+        free(m->mark_lane[k]);
+    }
     build_free(m->build);
     memset(m, 0, sizeof *m);
 }
@@ -768,13 +770,16 @@ int tl_finish(struct tl_model *m, uint64_t end)
         for (size_t i = 0; i < m->nmarks; i++)
             n += m->marks[i].kind == kind;
         free(m->mark_at[kind]);
+        free(m->mark_lane[kind]);
         m->mark_at[kind] = malloc((n ? n : 1) * sizeof *m->mark_at[kind]);
-        if (!m->mark_at[kind])
+        m->mark_lane[kind] = malloc((n ? n : 1) * sizeof *m->mark_lane[kind]);
+        if (!m->mark_at[kind] || !m->mark_lane[kind])
             return m->oom = true, -1;
         m->nmark_at[kind] = 0;
     }
     for (size_t i = 0; i < m->nmarks; i++) {
         int kind = m->marks[i].kind;
+        m->mark_lane[kind][m->nmark_at[kind]] = m->marks[i].lane;
         m->mark_at[kind][m->nmark_at[kind]++] = m->marks[i].at;
     }
     build_free(m->build);
@@ -868,6 +873,13 @@ size_t tl_mark_count(const struct tl_model *m, enum tl_mark_kind kind, uint64_t 
     const uint64_t *v = m->mark_at[kind];
     size_t n = m->nmark_at[kind];
     return lower_bound(v, n, sizeof *v, 0, t1) - lower_bound(v, n, sizeof *v, 0, t0);
+}
+
+size_t tl_mark_kind_at(const struct tl_model *m, enum tl_mark_kind kind, uint64_t cycle)
+{
+    if ((unsigned)kind >= TL_MARK_COUNT)
+        return 0;
+    return lower_bound(m->mark_at[kind], m->nmark_at[kind], sizeof(uint64_t), 0, cycle);
 }
 
 size_t tl_inherit_at(const struct tl_model *m, uint64_t cycle)

@@ -113,6 +113,7 @@ struct tl_model {
     /* per mark kind, the cycles alone (sorted): counts in a range are two
      * binary searches */
     uint64_t *mark_at[TL_MARK_COUNT];
+    uint32_t *mark_lane[TL_MARK_COUNT]; /* and their lanes */
     size_t nmark_at[TL_MARK_COUNT];
     uint64_t events; /* events read */
     uint64_t end;    /* the last event's cycle (or the run's end) */
@@ -153,6 +154,9 @@ size_t tl_msg_at(const struct tl_model *m, uint64_t cycle);
 size_t tl_mark_count(const struct tl_model *m, enum tl_mark_kind kind, uint64_t t0, uint64_t t1);
 /* The index of the first inheritance stretch that ends at or after `cycle`. */
 size_t tl_inherit_at(const struct tl_model *m, uint64_t cycle);
+/* The index into mark_at[kind] (and mark_lane[kind]) of the first mark of
+ * `kind` at or after `cycle`. */
+size_t tl_mark_kind_at(const struct tl_model *m, enum tl_mark_kind kind, uint64_t cycle);
 /* The index of the first mark at or after `cycle`. */
 size_t tl_mark_at(const struct tl_model *m, uint64_t cycle);
 /* The lane of process `pid` (SIZE_MAX: none), by a search of the lanes

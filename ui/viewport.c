@@ -517,46 +517,52 @@ static void draw_lanes(SDL_Renderer *r, const struct ui_font *f, const struct ui
     }
 }
 
+/* Draws a mark of `kind` at cycle `at` on the lane row at y, if the row
+ * is in the frame (returns nothing). */
+static void draw_mark(SDL_Renderer *r, const struct ui_view *v, int y, uint64_t at, int kind)
+{
+    if (y == INT32_MIN || y < v->plot_y - v->lane_h || y >= v->h)
+        return;
+    int x = v->plot_x + to_px(((double)at - v->t0) / v->cpp), w = px(v, 2);
+    int h = (v->lane_h - px(v, 6)) / 2, full = v->lane_h - px(v, 2);
+    SDL_Color c = ui_mark_color[kind];
+    if (kind == TL_MARK_CAP_HIT || kind == TL_MARK_CAP_MISS)
+        fill(r, x, y + px(v, 3) + (kind == TL_MARK_CAP_MISS) * h, w, h, c);
+    else if (kind == TL_MARK_HANDOFF)
+        fill(r, x, y + px(v, 1), w, full, c);
+    else if (kind == TL_MARK_TIMER) /* a notch down from the lane's top edge */
+        fill(r, x - w, y, 2 * w, h / 2 + px(v, 3), c);
+    else if (kind == TL_MARK_DROP || kind == TL_MARK_REFUSED) /* a square atop the bar */
+        fill(r, x - px(v, 4), y + px(v, 1), px(v, 8), px(v, 8), c);
+    else /* exits, kills, timeouts: full height */
+        fill(r, x - w, y + px(v, 1), 2 * w, full, c);
+}
+
 /* Marks on the kernel lanes (capability-cache hits above, misses below,
- * handoffs as a full-height tick) and exits on process lanes: each column
- * shows whether its cycles hold one. */
+ * handoffs as a full-height tick, timer interrupts as a notch) and on
+ * process lanes (exits, kills, timeouts, drops, refusals). When too many
+ * fall in view, the kernel lane shows per column whether it has hits,
+ * misses or timer interrupts, and each process-lane kind is drawn one by
+ * one if it alone is few enough. */
 static void draw_marks(SDL_Renderer *r, const struct ui_view *v, const size_t *row_of)
 {
     const struct tl_model *m = v->m;
     double t1 = v->t0 + v->cpp * v->plot_w;
-    size_t first = tl_mark_at(m, ui_cycle(v->t0)), last = tl_mark_at(m, ui_cycle(t1));
+    uint64_t u0 = ui_cycle(v->t0), u1 = ui_cycle(t1);
+    size_t first = tl_mark_at(m, u0), last = tl_mark_at(m, u1), cap = (size_t)v->plot_w * 4;
     int h = (v->lane_h - px(v, 6)) / 2;
-    if (last - first <= (size_t)v->plot_w * 4) {
-        for (size_t i = first; i < last; i++) {
-            const struct tl_mark *mk = &m->marks[i];
-            int y = row_y(v, mk->lane, row_of);
-            if (y == INT32_MIN || y < v->plot_y - v->lane_h || y >= v->h)
-                continue;
-            int x = v->plot_x + to_px(((double)mk->at - v->t0) / v->cpp);
-            int w = px(v, 2);
-            switch (mk->kind) {
-            case TL_MARK_CAP_HIT:
-                fill(r, x, y + px(v, 3), w, h, ui_mark_color[mk->kind]);
-                break;
-            case TL_MARK_CAP_MISS:
-                fill(r, x, y + px(v, 3) + h, w, h, ui_mark_color[mk->kind]);
-                break;
-            case TL_MARK_HANDOFF:
-                fill(r, x, y + px(v, 1), w, v->lane_h - px(v, 2), ui_mark_color[mk->kind]);
-                break;
-            case TL_MARK_TIMER: /* a notch down from the lane's top edge */
-                fill(r, x - w, y, 2 * w, h / 2 + px(v, 3), ui_mark_color[mk->kind]);
-                break;
-            case TL_MARK_DROP:
-            case TL_MARK_REFUSED: /* a square at the top of the sender's bar */
-                fill(r, x - px(v, 4), y + px(v, 1), px(v, 8), px(v, 8), ui_mark_color[mk->kind]);
-                break;
-            default:
-                fill(r, x - w, y + px(v, 1), 2 * w, v->lane_h - px(v, 2), ui_mark_color[mk->kind]);
-                break;
-            }
-        }
+    if (last - first <= cap) {
+        for (size_t i = first; i < last; i++)
+            draw_mark(r, v, row_y(v, m->marks[i].lane, row_of), m->marks[i].at, m->marks[i].kind);
         return;
+    }
+    static const int per_process[] = {TL_MARK_EXIT, TL_MARK_FAULT, TL_MARK_TIMEOUT, TL_MARK_DROP,
+                                      TL_MARK_REFUSED};
+    for (size_t k = 0; k < sizeof per_process / sizeof per_process[0]; k++) {
+        int kind = per_process[k];
+        size_t a = tl_mark_kind_at(m, kind, u0), b = tl_mark_kind_at(m, kind, u1);
+        for (size_t j = a; b - a <= cap && j < b; j++)
+            draw_mark(r, v, row_y(v, m->mark_lane[kind][j], row_of), m->mark_at[kind][j], kind);
     }
     /* too many to draw one by one: per column and kind, whether any */
     for (size_t row = v->scroll; row < v->nrows; row++) {
@@ -565,7 +571,7 @@ static void draw_marks(SDL_Renderer *r, const struct ui_view *v, const size_t *r
         if (y >= v->h)
             break;
         if (v->m->lanes[lane].pid)
-            continue; /* exits are few: drawn above when in view */
+            continue;
         for (int c = 0; c < v->plot_w; c++) {
             double a = v->t0 + c * v->cpp, b = a + v->cpp;
             if (b <= 0)
@@ -779,6 +785,8 @@ static void draw_arrow_labels(SDL_Renderer *r, const struct ui_font *f, const st
 {
     if (v->ndrawn > (size_t)(v->plot_w / px(v, 24)))
         return;
+    SDL_Rect placed[256];
+    size_t nplaced = 0;
     for (size_t i = 0; i < v->ndrawn; i++) {
         const struct ui_drawn *d = &v->drawn[i];
         const struct tl_msg *msg = &v->m->msgs[d->msg];
@@ -791,8 +799,15 @@ static void draw_arrow_labels(SDL_Renderer *r, const struct ui_font *f, const st
             snprintf(text, sizeof text, "op %u, %u B", msg->opcode, msg->len);
         int tw = ui_text_width(f, text), span = d->x1 > d->x0 ? d->x1 - d->x0 : d->x0 - d->x1;
         int mx = (d->x0 + d->x1) / 2, my = (d->y0 + d->y1) / 2;
-        if (span >= tw + px(v, 12)) { /* over a long arrow */
-            label(r, f, v, mx - tw / 2, my - f->h - px(v, 2), ui_kind_color[msg->kind], text);
+        if (span >= tw + px(v, 12)) { /* over a long arrow, clear of the labels so far */
+            SDL_Rect box = {mx - tw / 2 - px(v, 2), my - f->h - px(v, 2), tw + px(v, 4), f->h};
+            bool clear = true;
+            for (size_t k = 0; k < nplaced && clear; k++)
+                clear = !SDL_HasIntersection(&box, &placed[k]);
+            if (clear && nplaced < sizeof placed / sizeof placed[0]) {
+                placed[nplaced++] = box;
+                label(r, f, v, mx - tw / 2, box.y, ui_kind_color[msg->kind], text);
+            }
             continue;
         }
         /* beside a steep one, when the next arrow to the right is far enough */

@@ -217,6 +217,12 @@ static void marks_count_in_ranges(void **state)
     assert_int_equal(model.marks[tl_mark_at(&model, 975)].lane, 0);
     assert_int_equal(tl_mark_count(&model, TL_MARK_TIMEOUT, 0, 1000), 1);
     assert_int_equal(model.marks[tl_mark_at(&model, 980)].lane, 1);
+    /* per kind, the cycles and lanes alone (what a crowded view draws from) */
+    assert_int_equal(tl_mark_kind_at(&model, TL_MARK_TIMEOUT, 0), 0);
+    assert_int_equal(tl_mark_kind_at(&model, TL_MARK_TIMEOUT, 981), 1);
+    assert_int_equal(model.mark_at[TL_MARK_TIMEOUT][0], 980);
+    assert_int_equal(model.mark_lane[TL_MARK_TIMEOUT][0], 1);
+    assert_int_equal(model.mark_lane[TL_MARK_REFUSED][0], 2);
     assert_int_equal(tl_mark_count(&model, TL_MARK_DROP, 985, 986), 1);
     assert_int_equal(model.marks[tl_mark_at(&model, 985)].lane, 1);
     assert_int_equal(tl_mark_count(&model, TL_MARK_REFUSED, 880, 881), 1);
