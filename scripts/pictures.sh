@@ -11,7 +11,12 @@ trap 'rm -rf "$T"' EXIT
 mkdir -p docs/images
 "$B/ipcemu" run scenarios/rpc-clients.json --arch x86_64 --quiet --trace "$T/rpc.trace"
 "$B/ipcemu" view "$T/rpc.trace" --png docs/images/timeline-rpc-clients.png \
-    --size 1400x360 --range 200k:330k
+    --size 1400x640 --range 200k:330k
+"$B/ipcemu" run scenarios/lesson-fast-vs-slow.json --arch x86_64 --quiet --trace "$T/fs.trace"
+"$B/ipcemu" view "$T/fs.trace" --png docs/images/timeline-slow-call.png \
+    --size 1400x640 --range 300k:304k
+"$B/ipcemu" run scenarios/call-timeout.json --arch x86_64 --quiet --trace "$T/ct.trace"
+"$B/ipcemu" view "$T/ct.trace" --png docs/images/timeline-call-timeout.png --size 1400x640
 for a in x86_64 aarch64 riscv64; do
     for s in ping-pong cap-cache-fit cap-cache-thrash; do
         "$B/ipcemu" run scenarios/$s.json --arch $a --quiet --report "$T/$s-$a.json"

@@ -18,6 +18,10 @@
 #include "tracer/tracefile.h"
 #include "util/grow.h"
 
+/* The status ipc.wake gives a wait that its timeout ended: IPC_ERR_TIMEOUT
+ * of ipc/ipc.h (a kernel ABI value; ui/ may not include ipc/). */
+#define TL_WAKE_TIMEOUT (-22)
+
 /* ---- an ordered map of ids -------------------------------------------- */
 
 /* A node of an AVL tree keyed by two words; its children by index into
@@ -139,6 +143,7 @@ static int map_add(struct idmap *t, uint64_t k0, uint64_t k1, size_t val, uint64
 struct core_rec {
     size_t lane;
     uint64_t trap_at, sys_at, look_at;
+    uint64_t pid; /* the process it last switched to (0: idle) */
 };
 
 /* The messages one sender sent on one port and that are not received
@@ -164,6 +169,7 @@ struct build {
     struct idmap cores; /* core id -> index into core[] */
     struct core_rec *core;
     size_t ncores, cap_cores;
+    bool user_enter;     /* a user.enter was seen: kernel stretches are known */
     bool booted;         /* a boot record was seen: */
     uint64_t boot_at;    /* its cycle */
     uint64_t boot_cores; /* the cores it counts (ids below this) */
@@ -175,6 +181,9 @@ struct build {
     size_t nqueues, cap_queues;
     uint32_t *next; /* per message: the next one queued behind it (UINT32_MAX: none) */
     size_t cap_next;
+    struct idmap recvs; /* (receiver lane, sender lane) -> index into recv_at[] */
+    uint64_t *recv_at;  /* the last cycle the receiver took a message of the sender */
+    size_t nrecvs, cap_recvs;
     size_t *reply; /* per lane: the reply waiting for it + 1 (0: none), delivered when it runs */
     size_t cap_reply;
 };
@@ -198,6 +207,8 @@ static void build_free(struct build *b)
     free(b->queue);
     free(b->next);
     free(b->reply);
+    free(b->recvs.n);
+    free(b->recv_at);
     free(b);
 }
 
@@ -210,8 +221,11 @@ void tl_free(struct tl_model *m)
     free(m->lanes);
     free(m->msgs);
     free(m->marks);
-    for (int k = 0; k < TL_MARK_COUNT; k++)
+    free(m->inherits);
+    for (int k = 0; k < TL_MARK_COUNT; k++) {
         free(m->mark_at[k]);
+        free(m->mark_lane[k]);
+    }
     build_free(m->build);
     memset(m, 0, sizeof *m);
 }
@@ -281,7 +295,7 @@ static struct core_rec *core_of(struct tl_model *m, uint32_t core)
         return NULL;
     l->core = core;
     snprintf(l->name, sizeof l->name, "kernel core %u", core);
-    b->core[b->ncores] = (struct core_rec){m->nlanes - 1, 0, 0, 0};
+    b->core[b->ncores] = (struct core_rec){m->nlanes - 1, 0, 0, 0, 0};
     if (b->booted && core < b->boot_cores && set_state(l, b->boot_at, TL_BUSY) != 0)
         return NULL;
     return &b->core[b->ncores++];
@@ -316,6 +330,7 @@ static struct tl_lane *new_proc_lane(struct tl_model *m, const struct trc_event 
     if (!l)
         return NULL;
     l->pid = e->pid;
+    l->prio = (uint32_t)e->arg[0];
     char name[TRC_NAME_MAX + 1] = {0};
     for (int i = 0; i < TRC_NAME_MAX; i++)
         name[i] = (char)(e->arg[1 + i / 8] >> (8 * (i % 8)));
@@ -511,6 +526,41 @@ static void deliver_reply(struct tl_model *m, struct tl_lane *l, uint64_t at)
     b->reply[lane] = 0;
 }
 
+/* Notes that lane `to` took a message of lane `from` at `at` (for the
+ * inheritance its reply may close). Returns 0, or -1 when out of memory. */
+static int note_recv(struct tl_model *m, size_t to, size_t from, uint64_t at)
+{
+    struct build *b = m->build;
+    size_t i = map_find(&b->recvs, to, from, &m->work);
+    if (i == SIZE_MAX) {
+        if (!util_grow((void **)&b->recv_at, &b->cap_recvs, b->nrecvs + 1, sizeof *b->recv_at) ||
+            map_add(&b->recvs, to, from, b->nrecvs, &m->work) != 0)
+            return -1;
+        i = b->nrecvs++;
+    }
+    b->recv_at[i] = at;
+    return 0;
+}
+
+/* Server lane `s` replies to caller lane `c` at `at`: if it took c's call
+ * and c's priority is above its own, it ran at c's priority from that
+ * receive to now. Returns 0, or -1 when out of memory. */
+static int note_inherit(struct tl_model *m, size_t s, size_t c, uint64_t at)
+{
+    struct build *b = m->build;
+    struct tl_lane *sl = &m->lanes[s], *cl = &m->lanes[c];
+    size_t i = map_find(&b->recvs, s, c, &m->work);
+    if (i == SIZE_MAX || cl->prio <= sl->prio)
+        return 0;
+    if (!util_grow((void **)&m->inherits, &m->cap_inherits, m->ninherits + 1, sizeof *m->inherits))
+        return -1;
+    m->inherits[m->ninherits++] =
+        (struct tl_inherit){b->recv_at[i], at, (uint32_t)s, (uint32_t)c, cl->prio};
+    if (cl->prio > sl->inherited)
+        sl->inherited = cl->prio;
+    return 0;
+}
+
 int tl_add(struct tl_model *m, const struct trc_event *ev)
 {
     if (!m->build && !(m->build = calloc(1, sizeof(struct build))))
@@ -541,8 +591,15 @@ int tl_add(struct tl_model *m, const struct trc_event *ev)
             if (m->lanes[b->core[k].lane].core < b->boot_cores)
                 rc = set_state(&m->lanes[b->core[k].lane], e->cycle, TL_BUSY);
         break;
-    case TRC_EV_TRAP:
+    case TRC_EV_TRAP: /* the process running on this core enters the kernel */
         c->trap_at = e->cycle;
+        if ((l = proc_lane(m, c->pid)) && cur_state(l) == TL_RUNNING)
+            rc = set_state(l, e->cycle, TL_KERNEL);
+        break;
+    case TRC_EV_USER_ENTER: /* ... and leaves it */
+        b->user_enter = true;
+        if ((l = proc_lane(m, e->pid)) && cur_state(l) == TL_KERNEL)
+            rc = set_state(l, e->cycle, TL_RUNNING);
         break;
     case TRC_EV_SYSCALL:
         c->sys_at = e->cycle;
@@ -563,10 +620,13 @@ int tl_add(struct tl_model *m, const struct trc_event *ev)
         }
         break;
     case TRC_EV_SCHED_SWITCH: {
-        if ((l = proc_lane(m, e->arg[0])) && cur_state(l) == TL_RUNNING)
+        if ((l = proc_lane(m, e->arg[0])) &&
+            (cur_state(l) == TL_RUNNING || cur_state(l) == TL_KERNEL))
             rc = set_state(l, e->cycle, TL_READY);
+        c->pid = e->pid;
+        /* switched to in the kernel: it runs in user mode from its user.enter */
         if (rc == 0 && (l = proc_lane(m, e->pid))) {
-            rc = set_state(l, e->cycle, TL_RUNNING);
+            rc = set_state(l, e->cycle, TL_KERNEL);
             deliver_reply(m, l, e->cycle);
         }
         if (rc == 0)
@@ -588,12 +648,19 @@ int tl_add(struct tl_model *m, const struct trc_event *ev)
     case TRC_EV_IPC_WAKE:
         if ((l = proc_lane(m, e->pid)) && cur_state(l) == TL_BLOCKED)
             rc = set_state(l, e->cycle, TL_READY);
+        if (rc == 0 && l && (int32_t)e->arg[1] == TL_WAKE_TIMEOUT)
+            rc = add_mark(m, e->cycle, (size_t)(l - m->lanes), TL_MARK_TIMEOUT);
+        break;
+    case TRC_EV_TIMER_IRQ:
+        rc = add_mark(m, e->cycle, klane, TL_MARK_TIMER);
         break;
     case TRC_EV_CAP_LOOKUP:
         c->look_at = e->cycle;
         rc = add_mark(m, e->cycle, klane, e->arg[1] ? TL_MARK_CAP_HIT : TL_MARK_CAP_MISS);
         break;
     case TRC_EV_IPC_SEND:
+        if ((int32_t)e->arg[3] != 0 && (l = proc_lane(m, e->pid)))
+            rc = add_mark(m, e->cycle, (size_t)(l - m->lanes), TL_MARK_REFUSED);
         if ((int32_t)e->arg[3] == 0 && (l = proc_lane(m, e->pid))) {
             size_t from = (size_t)(l - m->lanes);
             enum tl_kind k = e->arg[2] == TRC_IPC_FAST     ? TL_FAST
@@ -609,8 +676,10 @@ int tl_add(struct tl_model *m, const struct trc_event *ev)
         }
         break;
     case TRC_EV_IPC_DROP:
-        if ((l = proc_lane(m, e->pid)))
+        if ((l = proc_lane(m, e->pid))) {
             unpend_dropped(m, e->arg[0], (size_t)(l - m->lanes), e->arg[1]);
+            rc = add_mark(m, e->cycle, (size_t)(l - m->lanes), TL_MARK_DROP);
+        }
         break;
     case TRC_EV_IPC_RECV:
         if ((int32_t)e->arg[3] == 0 && (l = proc_lane(m, e->pid))) {
@@ -622,10 +691,14 @@ int tl_add(struct tl_model *m, const struct trc_event *ev)
                 msg->received = e->cycle;
                 m->lanes[to].received++;
             }
+            if (sl)
+                rc = note_recv(m, to, (size_t)(sl - m->lanes), e->cycle);
         }
         break;
     case TRC_EV_IPC_REPLY: {
         struct tl_lane *cl = proc_lane(m, e->arg[0]);
+        if ((int32_t)e->arg[3] != 0 && (l = proc_lane(m, e->pid)))
+            rc = add_mark(m, e->cycle, (size_t)(l - m->lanes), TL_MARK_REFUSED);
         if ((int32_t)e->arg[3] == 0 && (l = proc_lane(m, e->pid)) && cl) {
             size_t caller = (size_t)(cl - m->lanes);
             size_t i = add_msg(m, e, c, (size_t)(l - m->lanes),
@@ -637,6 +710,7 @@ int tl_add(struct tl_model *m, const struct trc_event *ev)
             msg_word(&m->msgs[i], e->arg[1]);
             l->sent++;
             b->reply[caller] = i + 1;
+            rc = note_inherit(m, (size_t)(l - m->lanes), caller, e->cycle);
         }
         break;
     }
@@ -661,10 +735,30 @@ int tl_add(struct tl_model *m, const struct trc_event *ev)
     return m->oom ? -1 : 0;
 }
 
+/* A trace without user.enter events does not say when the kernel left:
+ * its processes' kernel stretches become running (returns nothing). */
+static void merge_kernel_into_running(struct tl_model *m)
+{
+    for (size_t i = 0; i < m->nlanes; i++) {
+        struct tl_lane *l = &m->lanes[i];
+        size_t k = 0;
+        for (size_t j = 0; j < l->n; j++) {
+            uint8_t s = l->state[j] == TL_KERNEL ? TL_RUNNING : l->state[j];
+            if (k && l->state[k - 1] == s)
+                continue;
+            l->at[k] = l->at[j];
+            l->state[k++] = s;
+        }
+        l->n = k;
+    }
+}
+
 int tl_finish(struct tl_model *m, uint64_t end)
 {
     if (end > m->end)
         m->end = end;
+    if (m->build && !((struct build *)m->build)->user_enter)
+        merge_kernel_into_running(m);
     /* messages never received (still queued at the end) have no arrow */
     size_t k = 0;
     for (size_t i = 0; i < m->nmsgs; i++)
@@ -676,13 +770,16 @@ int tl_finish(struct tl_model *m, uint64_t end)
         for (size_t i = 0; i < m->nmarks; i++)
             n += m->marks[i].kind == kind;
         free(m->mark_at[kind]);
+        free(m->mark_lane[kind]);
         m->mark_at[kind] = malloc((n ? n : 1) * sizeof *m->mark_at[kind]);
-        if (!m->mark_at[kind])
+        m->mark_lane[kind] = malloc((n ? n : 1) * sizeof *m->mark_lane[kind]);
+        if (!m->mark_at[kind] || !m->mark_lane[kind])
             return m->oom = true, -1;
         m->nmark_at[kind] = 0;
     }
     for (size_t i = 0; i < m->nmarks; i++) {
         int kind = m->marks[i].kind;
+        m->mark_lane[kind][m->nmark_at[kind]] = m->marks[i].lane;
         m->mark_at[kind][m->nmark_at[kind]++] = m->marks[i].at;
     }
     build_free(m->build);
@@ -778,6 +875,19 @@ size_t tl_mark_count(const struct tl_model *m, enum tl_mark_kind kind, uint64_t 
     return lower_bound(v, n, sizeof *v, 0, t1) - lower_bound(v, n, sizeof *v, 0, t0);
 }
 
+size_t tl_mark_kind_at(const struct tl_model *m, enum tl_mark_kind kind, uint64_t cycle)
+{
+    if ((unsigned)kind >= TL_MARK_COUNT)
+        return 0;
+    return lower_bound(m->mark_at[kind], m->nmark_at[kind], sizeof(uint64_t), 0, cycle);
+}
+
+size_t tl_inherit_at(const struct tl_model *m, uint64_t cycle)
+{
+    return lower_bound(m->inherits, m->ninherits, sizeof *m->inherits,
+                       offsetof(struct tl_inherit, to), cycle);
+}
+
 size_t tl_mark_at(const struct tl_model *m, uint64_t cycle)
 {
     return lower_bound(m->marks, m->nmarks, sizeof *m->marks, offsetof(struct tl_mark, at), cycle);
@@ -793,8 +903,8 @@ size_t tl_lane_of(const struct tl_model *m, uint32_t pid)
 
 const char *tl_state_name(enum tl_state s)
 {
-    static const char *const names[TL_STATE_COUNT] = {"absent",  "ready", "running",
-                                                      "blocked", "idle",  "busy"};
+    static const char *const names[TL_STATE_COUNT] = {"absent", "ready", "running", "blocked",
+                                                      "idle",   "busy",  "kernel"};
     return (unsigned)s < TL_STATE_COUNT ? names[s] : "?";
 }
 
@@ -807,7 +917,14 @@ const char *tl_kind_name(enum tl_kind k)
 
 const char *tl_mark_name(enum tl_mark_kind k)
 {
-    static const char *const names[TL_MARK_COUNT] = {
-        "capability-cache hit", "capability-cache miss", "scheduler handoff", "exit", "killed"};
+    static const char *const names[TL_MARK_COUNT] = {"capability-cache hit",
+                                                     "capability-cache miss",
+                                                     "scheduler handoff",
+                                                     "exit",
+                                                     "killed",
+                                                     "timer interrupt",
+                                                     "timeout",
+                                                     "message dropped",
+                                                     "refused"};
     return (unsigned)k < TL_MARK_COUNT ? names[k] : "?";
 }

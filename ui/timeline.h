@@ -3,7 +3,8 @@
  * list of state changes; messages paired from their send to their
  * receive, with a kind (fast path, slow path, asynchronous, notification,
  * region transfer); and marks (capability-cache hits and misses, scheduler
- * handoffs, exits). Everything is sorted by cycle, so a view finds what
+ * handoffs, exits, timer interrupts, timeouts, dropped and refused
+ * messages). Everything is sorted by cycle, so a view finds what
  * lies in [t0, t1) by binary search, whatever the size of the trace.
  *
  * A trace is untrusted input: the memory the model takes is linear in
@@ -23,10 +24,13 @@
 enum tl_state {
     TL_ABSENT,  /* a process not created yet, or ended */
     TL_READY,   /* ready to run */
-    TL_RUNNING, /* running (in user mode or in the kernel on its behalf) */
+    TL_RUNNING, /* running in user mode (or, without user.enter events, at all) */
     TL_BLOCKED, /* waiting in IPC */
     TL_IDLE,    /* kernel lane: the core waits for an interrupt */
     TL_BUSY,    /* kernel lane: the core runs some process */
+    TL_KERNEL,  /* a process the kernel runs for: from its trap (or from being
+                   switched to) to its next user.enter. A trace without
+                   user.enter events shows it as TL_RUNNING throughout. */
     TL_STATE_COUNT
 };
 
@@ -45,17 +49,23 @@ enum tl_mark_kind {
     TL_MARK_HANDOFF,  /* scheduler handoff: the fast path switched straight */
     TL_MARK_EXIT,     /* a process exited */
     TL_MARK_FAULT,    /* a process was killed */
+    TL_MARK_TIMER,    /* kernel lane: a timer interrupt (timer.irq) */
+    TL_MARK_TIMEOUT,  /* a process's wait ended by its timeout (ipc.wake, status timeout) */
+    TL_MARK_DROP,     /* a queued message of this sender left unreceived (ipc.drop) */
+    TL_MARK_REFUSED,  /* a send or reply of this process refused (its result an error) */
     TL_MARK_COUNT
 };
 
 struct tl_lane {
     uint32_t pid;  /* 0: a kernel lane */
     uint32_t core; /* kernel lanes: the core's id in the trace */
+    uint32_t prio; /* processes: the priority proc.create gave it */
     char name[TRC_NAME_MAX + 8];
     uint64_t *at;   /* owned: cycles of the state changes, ascending */
     uint8_t *state; /* owned: enum tl_state from at[i] on */
     size_t n, cap;
     uint64_t sent, received; /* messages */
+    uint32_t inherited;      /* the highest priority it inherited (0: none) */
 };
 
 struct tl_msg {
@@ -79,16 +89,31 @@ struct tl_mark {
     uint8_t kind; /* enum tl_mark_kind */
 };
 
+/* A stretch in which a server ran at a caller's higher priority: from
+ * its receive of that caller's call to its reply (priority inheritance,
+ * docs/scenarios.md). Inferred from the events (the kernel traces no
+ * priority change): a chain's second server, and a call that ends by a
+ * timeout rather than a reply, are not shown. */
+struct tl_inherit {
+    uint64_t from, to; /* cycles */
+    uint32_t lane;     /* the server's */
+    uint32_t caller;   /* the caller's lane */
+    uint32_t prio;     /* the caller's priority, above the server's own */
+};
+
 struct tl_model {
     struct tl_lane *lanes; /* kernel lanes (one per core) first, then processes */
     size_t nlanes, cap_lanes;
     struct tl_msg *msgs; /* sorted by `sent` */
     size_t nmsgs, cap_msgs;
+    struct tl_inherit *inherits; /* sorted by `to` */
+    size_t ninherits, cap_inherits;
     struct tl_mark *marks; /* sorted by `at` */
     size_t nmarks, cap_marks;
     /* per mark kind, the cycles alone (sorted): counts in a range are two
      * binary searches */
     uint64_t *mark_at[TL_MARK_COUNT];
+    uint32_t *mark_lane[TL_MARK_COUNT]; /* and their lanes */
     size_t nmark_at[TL_MARK_COUNT];
     uint64_t events; /* events read */
     uint64_t end;    /* the last event's cycle (or the run's end) */
@@ -127,6 +152,11 @@ enum tl_state tl_state_at(const struct tl_lane *l, uint64_t cycle, uint64_t *nex
 size_t tl_msg_at(const struct tl_model *m, uint64_t cycle);
 /* How many marks of `kind` lie in [t0, t1). */
 size_t tl_mark_count(const struct tl_model *m, enum tl_mark_kind kind, uint64_t t0, uint64_t t1);
+/* The index of the first inheritance stretch that ends at or after `cycle`. */
+size_t tl_inherit_at(const struct tl_model *m, uint64_t cycle);
+/* The index into mark_at[kind] (and mark_lane[kind]) of the first mark of
+ * `kind` at or after `cycle`. */
+size_t tl_mark_kind_at(const struct tl_model *m, enum tl_mark_kind kind, uint64_t cycle);
 /* The index of the first mark at or after `cycle`. */
 size_t tl_mark_at(const struct tl_model *m, uint64_t cycle);
 /* The lane of process `pid` (SIZE_MAX: none), by a search of the lanes

@@ -13,7 +13,9 @@ const SDL_Color ui_state_color[TL_STATE_COUNT] = {
     [TL_ABSENT] = {250, 250, 250, 255}, [TL_READY] = {188, 170, 164, 255},
     [TL_RUNNING] = {67, 160, 71, 255},  [TL_BLOCKED] = {229, 57, 53, 255},
     [TL_IDLE] = {176, 190, 197, 255},   [TL_BUSY] = {84, 110, 122, 255},
+    [TL_KERNEL] = {27, 94, 32, 255},
 };
+const SDL_Color ui_inherit_color = {255, 179, 0, 255};
 const SDL_Color ui_kind_color[TL_KIND_COUNT] = {
     [TL_FAST] = {30, 136, 229, 255},  [TL_SLOW] = {142, 36, 170, 255},
     [TL_ASYNC] = {244, 81, 30, 255},  [TL_NOTIFY] = {0, 172, 193, 255},
@@ -22,7 +24,9 @@ const SDL_Color ui_kind_color[TL_KIND_COUNT] = {
 const SDL_Color ui_mark_color[TL_MARK_COUNT] = {
     [TL_MARK_CAP_HIT] = {46, 125, 50, 255},  [TL_MARK_CAP_MISS] = {198, 40, 40, 255},
     [TL_MARK_HANDOFF] = {253, 216, 53, 255}, [TL_MARK_EXIT] = {33, 33, 33, 255},
-    [TL_MARK_FAULT] = {183, 28, 28, 255},
+    [TL_MARK_FAULT] = {183, 28, 28, 255},    [TL_MARK_TIMER] = {94, 53, 177, 255},
+    [TL_MARK_TIMEOUT] = {255, 143, 0, 255},  [TL_MARK_DROP] = {0, 0, 0, 255},
+    [TL_MARK_REFUSED] = {216, 27, 96, 255},
 };
 static const SDL_Color ink = {33, 33, 33, 255}, faint = {117, 117, 117, 255},
                        rule = {224, 224, 224, 255}, panel = {255, 255, 255, 240},
@@ -84,14 +88,17 @@ struct legend_entry {
 static int legend_entries(struct legend_entry *e)
 {
     static const char *const state_label[TL_STATE_COUNT] = {
-        NULL, "ready", "running", "blocked in IPC", "core idle", "core busy"};
+        NULL,        "ready",     "running (user)",  "blocked in IPC",
+        "core idle", "core busy", "in kernel for it"};
     static const char *const kind_label[TL_KIND_COUNT] = {"fast path", "slow path", "asynchronous",
                                                           "notification", "region transfer"};
-    static const char *const mark_label[TL_MARK_COUNT] = {"cap-cache hit", "cap-cache miss",
-                                                          "handoff", "exit", "killed"};
+    static const char *const mark_label[TL_MARK_COUNT] = {
+        "cap-cache hit", "cap-cache miss", "handoff", "exit",   "killed",
+        "timer irq",     "timeout",        "dropped", "refused"};
     int n = 0;
     for (int s = TL_READY; s < TL_STATE_COUNT; s++)
         e[n++] = (struct legend_entry){state_label[s], ui_state_color[s], LEG_BAR};
+    e[n++] = (struct legend_entry){"inherited priority", ui_inherit_color, LEG_BAR};
     for (int k = 0; k < TL_KIND_COUNT; k++)
         e[n++] = (struct legend_entry){kind_label[k], ui_kind_color[k], LEG_ARROW};
     for (int k = 0; k < TL_MARK_COUNT; k++)
@@ -170,10 +177,7 @@ void ui_view_layout(struct ui_view *v, const struct ui_font *f)
 {
     v->top = f->h + px(v, 8);
     v->ruler_h = f->h + px(v, 10);
-    v->lane_h = f->h + px(v, 6);
-    if (v->lane_h < px(v, 18))
-        v->lane_h = px(v, 18);
-    v->gutter = f->w * 18 + px(v, 10);
+    v->gutter = f->w * 24 + px(v, 10);
     v->plot_x = v->gutter;
     v->plot_y = v->top + v->ruler_h;
     v->plot_w = v->w - v->plot_x > 1 ? v->w - v->plot_x : 1;
@@ -186,6 +190,15 @@ void ui_view_layout(struct ui_view *v, const struct ui_font *f)
     for (size_t i = 0; i < v->m->nlanes; i++)
         if (v->m->lanes[i].pid && !v->hidden[i])
             v->rows[v->nrows++] = i;
+    /* the lanes share the plot's height: between one line of text (then
+     * the lanes scroll) and UI_LANE_MAX layout pixels each */
+    int lo = f->h + px(v, 6), hi = px(v, UI_LANE_MAX);
+    if (lo < px(v, 18))
+        lo = px(v, 18);
+    if (hi < lo)
+        hi = lo;
+    int share = v->nrows ? (int)(v->plot_h / (long)v->nrows) : hi;
+    v->lane_h = share < lo ? lo : share > hi ? hi : share;
     if (v->scroll >= v->nrows)
         v->scroll = v->nrows ? v->nrows - 1 : 0;
     if (v->cpp <= 0)
@@ -430,6 +443,49 @@ static enum tl_state column_state(const struct tl_lane *l, double a, double b, s
     return state_after(l, tl_lane_seek(l, k, ua + (ub - ua) / 2));
 }
 
+/* Draws lane l's label at row top y: its name, and for a process its pid
+ * and priority (on a second line when the row has room). Returns
+ * nothing. */
+static void draw_label(SDL_Renderer *r, const struct ui_font *f, const struct ui_view *v,
+                       const struct tl_lane *l, int y)
+{
+    char name[64], ids[48];
+    if (!l->pid) {
+        ui_text(r, f, px(v, 4), y + (v->lane_h - f->h) / 2, faint, l->name);
+        return;
+    }
+    if (l->inherited)
+        snprintf(ids, sizeof ids, "pid %u prio %u (inh. %u)", l->pid, l->prio, l->inherited);
+    else
+        snprintf(ids, sizeof ids, "pid %u  prio %u", l->pid, l->prio);
+    if (v->lane_h >= 2 * f->h + px(v, 6)) {
+        int y0 = y + (v->lane_h - 2 * f->h) / 2;
+        snprintf(name, sizeof name, "%.23s", l->name);
+        ui_text(r, f, px(v, 4), y0, ink, name);
+        ui_text(r, f, px(v, 4), y0 + f->h, faint, ids);
+        return;
+    }
+    snprintf(name, sizeof name, "%-8.8s %u prio %u%s", l->name, l->pid, l->prio,
+             l->inherited ? "+" : "");
+    ui_text(r, f, px(v, 4), y + (v->lane_h - f->h) / 2, ink, name);
+}
+
+/* When the lanes do not all fit, a scroll bar along the gutter's right
+ * edge shows which rows are in view. Returns nothing. */
+static void draw_scrollbar(SDL_Renderer *r, const struct ui_view *v)
+{
+    size_t shown = (size_t)(v->plot_h / (v->lane_h > 0 ? v->lane_h : 1));
+    if (!v->nrows || (v->scroll == 0 && shown >= v->nrows))
+        return;
+    int x = v->plot_x - px(v, 5), w = px(v, 4);
+    fill(r, x, v->plot_y, w, v->plot_h, rule);
+    double a = (double)v->scroll / (double)v->nrows,
+           b = (double)(v->scroll + shown < v->nrows ? v->scroll + shown : v->nrows) /
+               (double)v->nrows;
+    int y0 = v->plot_y + (int)(a * v->plot_h), y1 = v->plot_y + (int)(b * v->plot_h);
+    fill(r, x, y0, w, y1 - y0 > px(v, 8) ? y1 - y0 : px(v, 8), faint);
+}
+
 static void draw_lanes(SDL_Renderer *r, const struct ui_font *f, const struct ui_view *v,
                        const size_t *row_of)
 {
@@ -442,12 +498,7 @@ static void draw_lanes(SDL_Renderer *r, const struct ui_font *f, const struct ui
         const struct tl_lane *l = &v->m->lanes[lane];
         if ((row & 1) == 0)
             fill(r, 0, y, v->w, v->lane_h, (SDL_Color){244, 244, 246, 255});
-        char name[48];
-        if (l->pid)
-            snprintf(name, sizeof name, "%-11.11s %5u", l->name, l->pid);
-        else
-            snprintf(name, sizeof name, "%s", l->name);
-        ui_text(r, f, px(v, 4), y + (v->lane_h - f->h) / 2, l->pid ? ink : faint, name);
+        draw_label(r, f, v, l, y);
         /* runs of columns in one state become one rectangle */
         int run_x = 0;
         enum tl_state run = TL_ABSENT;
@@ -466,39 +517,52 @@ static void draw_lanes(SDL_Renderer *r, const struct ui_font *f, const struct ui
     }
 }
 
+/* Draws a mark of `kind` at cycle `at` on the lane row at y, if the row
+ * is in the frame (returns nothing). */
+static void draw_mark(SDL_Renderer *r, const struct ui_view *v, int y, uint64_t at, int kind)
+{
+    if (y == INT32_MIN || y < v->plot_y - v->lane_h || y >= v->h)
+        return;
+    int x = v->plot_x + to_px(((double)at - v->t0) / v->cpp), w = px(v, 2);
+    int h = (v->lane_h - px(v, 6)) / 2, full = v->lane_h - px(v, 2);
+    SDL_Color c = ui_mark_color[kind];
+    if (kind == TL_MARK_CAP_HIT || kind == TL_MARK_CAP_MISS)
+        fill(r, x, y + px(v, 3) + (kind == TL_MARK_CAP_MISS) * h, w, h, c);
+    else if (kind == TL_MARK_HANDOFF)
+        fill(r, x, y + px(v, 1), w, full, c);
+    else if (kind == TL_MARK_TIMER) /* a notch down from the lane's top edge */
+        fill(r, x - w, y, 2 * w, h / 2 + px(v, 3), c);
+    else if (kind == TL_MARK_DROP || kind == TL_MARK_REFUSED) /* a square atop the bar */
+        fill(r, x - px(v, 4), y + px(v, 1), px(v, 8), px(v, 8), c);
+    else /* exits, kills, timeouts: full height */
+        fill(r, x - w, y + px(v, 1), 2 * w, full, c);
+}
+
 /* Marks on the kernel lanes (capability-cache hits above, misses below,
- * handoffs as a full-height tick) and exits on process lanes: each column
- * shows whether its cycles hold one. */
+ * handoffs as a full-height tick, timer interrupts as a notch) and on
+ * process lanes (exits, kills, timeouts, drops, refusals). When too many
+ * fall in view, the kernel lane shows per column whether it has hits,
+ * misses or timer interrupts, and each process-lane kind is drawn one by
+ * one if it alone is few enough. */
 static void draw_marks(SDL_Renderer *r, const struct ui_view *v, const size_t *row_of)
 {
     const struct tl_model *m = v->m;
     double t1 = v->t0 + v->cpp * v->plot_w;
-    size_t first = tl_mark_at(m, ui_cycle(v->t0)), last = tl_mark_at(m, ui_cycle(t1));
+    uint64_t u0 = ui_cycle(v->t0), u1 = ui_cycle(t1);
+    size_t first = tl_mark_at(m, u0), last = tl_mark_at(m, u1), cap = (size_t)v->plot_w * 4;
     int h = (v->lane_h - px(v, 6)) / 2;
-    if (last - first <= (size_t)v->plot_w * 4) {
-        for (size_t i = first; i < last; i++) {
-            const struct tl_mark *mk = &m->marks[i];
-            int y = row_y(v, mk->lane, row_of);
-            if (y == INT32_MIN || y < v->plot_y - v->lane_h || y >= v->h)
-                continue;
-            int x = v->plot_x + to_px(((double)mk->at - v->t0) / v->cpp);
-            int w = px(v, 2);
-            switch (mk->kind) {
-            case TL_MARK_CAP_HIT:
-                fill(r, x, y + px(v, 3), w, h, ui_mark_color[mk->kind]);
-                break;
-            case TL_MARK_CAP_MISS:
-                fill(r, x, y + px(v, 3) + h, w, h, ui_mark_color[mk->kind]);
-                break;
-            case TL_MARK_HANDOFF:
-                fill(r, x, y + px(v, 1), w, v->lane_h - px(v, 2), ui_mark_color[mk->kind]);
-                break;
-            default:
-                fill(r, x - w, y + px(v, 1), 2 * w, v->lane_h - px(v, 2), ui_mark_color[mk->kind]);
-                break;
-            }
-        }
+    if (last - first <= cap) {
+        for (size_t i = first; i < last; i++)
+            draw_mark(r, v, row_y(v, m->marks[i].lane, row_of), m->marks[i].at, m->marks[i].kind);
         return;
+    }
+    static const int per_process[] = {TL_MARK_EXIT, TL_MARK_FAULT, TL_MARK_TIMEOUT, TL_MARK_DROP,
+                                      TL_MARK_REFUSED};
+    for (size_t k = 0; k < sizeof per_process / sizeof per_process[0]; k++) {
+        int kind = per_process[k];
+        size_t a = tl_mark_kind_at(m, kind, u0), b = tl_mark_kind_at(m, kind, u1);
+        for (size_t j = a; b - a <= cap && j < b; j++)
+            draw_mark(r, v, row_y(v, m->mark_lane[kind][j], row_of), m->mark_at[kind][j], kind);
     }
     /* too many to draw one by one: per column and kind, whether any */
     for (size_t row = v->scroll; row < v->nrows; row++) {
@@ -507,7 +571,7 @@ static void draw_marks(SDL_Renderer *r, const struct ui_view *v, const size_t *r
         if (y >= v->h)
             break;
         if (v->m->lanes[lane].pid)
-            continue; /* exits are few: drawn above when in view */
+            continue;
         for (int c = 0; c < v->plot_w; c++) {
             double a = v->t0 + c * v->cpp, b = a + v->cpp;
             if (b <= 0)
@@ -518,6 +582,8 @@ static void draw_marks(SDL_Renderer *r, const struct ui_view *v, const size_t *r
                 fill(r, x, y + px(v, 3), 1, h, ui_mark_color[TL_MARK_CAP_HIT]);
             if (tl_mark_count(m, TL_MARK_CAP_MISS, ua, ub))
                 fill(r, x, y + px(v, 3) + h, 1, h, ui_mark_color[TL_MARK_CAP_MISS]);
+            if (tl_mark_count(m, TL_MARK_TIMER, ua, ub))
+                fill(r, x, y, 1, h / 2 + px(v, 3), ui_mark_color[TL_MARK_TIMER]);
         }
         break; /* marks are kept per core only in counts: one kernel lane shows them */
     }
@@ -673,6 +739,89 @@ static void draw_msgs(SDL_Renderer *r, struct ui_view *v, const size_t *row_of)
         v->arrows_drawn++;
 }
 
+/* Draws an arrow's label `text` at (x, y) in its kind's colour on a pale
+ * panel (readable over any bar). Returns nothing. */
+static void label(SDL_Renderer *r, const struct ui_font *f, const struct ui_view *v, int x, int y,
+                  SDL_Color c, const char *text)
+{
+    fill(r, x - px(v, 2), y, ui_text_width(f, text) + px(v, 4), f->h,
+         (SDL_Color){255, 255, 255, 255});
+    ui_text(r, f, x, y, c, text);
+}
+
+/* Draws where a server ran at a caller's inherited priority: a band along
+ * the bottom of its bar, labelled with the priority and the caller where
+ * the band is long enough. Returns nothing. */
+static void draw_inherits(SDL_Renderer *r, const struct ui_font *f, const struct ui_view *v,
+                          const size_t *row_of)
+{
+    const struct tl_model *m = v->m;
+    double t1 = v->t0 + v->cpp * v->plot_w;
+    size_t past = 0; /* stretches seen that end after the view (sorted by their end) */
+    for (size_t i = tl_inherit_at(m, ui_cycle(v->t0)); i < m->ninherits && past < 256; i++) {
+        const struct tl_inherit *in = &m->inherits[i];
+        past += (double)in->to >= t1;
+        int y = row_y(v, in->lane, row_of);
+        if ((double)in->from >= t1 || y == INT32_MIN || y < v->plot_y - v->lane_h || y >= v->h)
+            continue;
+        double a = ((double)in->from - v->t0) / v->cpp, b = ((double)in->to - v->t0) / v->cpp;
+        a = a < 0 ? 0 : a;
+        b = b > v->plot_w ? v->plot_w : b;
+        int x0 = v->plot_x + (int)a, w = (int)b - (int)a > 1 ? (int)b - (int)a : 1;
+        int bh = px(v, 5), by = y + v->lane_h - px(v, 3) - bh;
+        fill(r, x0, by, w, bh, ui_inherit_color);
+        char text[64];
+        snprintf(text, sizeof text, "prio %u from %s", in->prio, m->lanes[in->caller].name);
+        if (w >= ui_text_width(f, text) + px(v, 8) && by - f->h > y)
+            label(r, f, v, x0 + px(v, 4), by - f->h, (SDL_Color){130, 80, 0, 255}, text);
+    }
+}
+
+/* Labels the arrows the last pass drew with their header (opcode and
+ * bytes, a notification's bits, a moved region) where an arrow is long
+ * enough for its label, and only when few arrows are drawn (at a call's
+ * zoom, not at the run's). Returns nothing. */
+static void draw_arrow_labels(SDL_Renderer *r, const struct ui_font *f, const struct ui_view *v)
+{
+    if (v->ndrawn > (size_t)(v->plot_w / px(v, 24)))
+        return;
+    SDL_Rect placed[256];
+    size_t nplaced = 0;
+    for (size_t i = 0; i < v->ndrawn; i++) {
+        const struct ui_drawn *d = &v->drawn[i];
+        const struct tl_msg *msg = &v->m->msgs[d->msg];
+        char text[48];
+        if (msg->kind == TL_NOTIFY)
+            snprintf(text, sizeof text, "bits 0x%x", msg->opcode);
+        else if (msg->kind == TL_REGION)
+            snprintf(text, sizeof text, "region %u", msg->port);
+        else
+            snprintf(text, sizeof text, "op %u, %u B", msg->opcode, msg->len);
+        int tw = ui_text_width(f, text), span = d->x1 > d->x0 ? d->x1 - d->x0 : d->x0 - d->x1;
+        int mx = (d->x0 + d->x1) / 2, my = (d->y0 + d->y1) / 2;
+        if (span >= tw + px(v, 12)) { /* over a long arrow, clear of the labels so far */
+            SDL_Rect box = {mx - tw / 2 - px(v, 2), my - f->h - px(v, 2), tw + px(v, 4), f->h};
+            bool clear = true;
+            for (size_t k = 0; k < nplaced && clear; k++)
+                clear = !SDL_HasIntersection(&box, &placed[k]);
+            if (clear && nplaced < sizeof placed / sizeof placed[0]) {
+                placed[nplaced++] = box;
+                label(r, f, v, mx - tw / 2, box.y, ui_kind_color[msg->kind], text);
+            }
+            continue;
+        }
+        /* beside a steep one, when the next arrow to the right is far enough */
+        int gap = INT_MAX;
+        for (size_t k = 0; k < v->ndrawn; k++) {
+            int ox = (v->drawn[k].x0 + v->drawn[k].x1) / 2;
+            if (k != i && ox >= mx && ox - mx < gap)
+                gap = ox - mx;
+        }
+        if (gap >= tw + px(v, 16) && span < px(v, 8) && mx + tw + px(v, 8) < v->plot_x + v->plot_w)
+            label(r, f, v, mx + px(v, 5), my - f->h / 2, ui_kind_color[msg->kind], text);
+    }
+}
+
 /* The size of a box of n lines. */
 static void box_size(const struct ui_font *f, const struct ui_view *v, const char *const *lines,
                      bool swatch, int n, int *bw, int *bh)
@@ -798,10 +947,13 @@ void ui_draw(SDL_Renderer *r, const struct ui_font *f, struct ui_view *v)
     draw_lanes(r, f, v, row_of);
     SDL_Rect plot = {v->plot_x, v->plot_y, v->plot_w, v->plot_h};
     SDL_RenderSetClipRect(r, &plot);
+    draw_inherits(r, f, v, row_of);
     draw_marks(r, v, row_of);
     draw_msgs(r, v, row_of);
+    draw_arrow_labels(r, f, v);
     SDL_RenderSetClipRect(r, NULL);
     fill(r, v->plot_x - 1, v->plot_y, 1, v->plot_h, rule);
+    draw_scrollbar(r, v);
     if (v->legend) {
         int y = v->h - v->legend_h;
         fill(r, 0, y, v->w, v->legend_h, (SDL_Color){238, 238, 238, 255});

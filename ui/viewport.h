@@ -22,6 +22,7 @@ extern const SDL_Color ui_state_color[TL_STATE_COUNT];
 extern const SDL_Color ui_kind_color[TL_KIND_COUNT];
 extern const SDL_Color ui_mark_color[TL_MARK_COUNT];
 extern const SDL_Color ui_background;
+extern const SDL_Color ui_inherit_color; /* a server's inherited priority */
 
 /* A message arrow the last frame drew (for picking). */
 struct ui_drawn {
@@ -51,6 +52,10 @@ struct ui_view {
     /* messages drawn (shown by the filters; each counted once), and messages in the view */
     size_t arrows_drawn, arrows_in_view;
 };
+
+/* The tallest a lane row grows (layout pixels) when few lanes share the
+ * plot's height. */
+#define UI_LANE_MAX 120
 
 /* The largest layout scale a view takes (a larger one is clamped). */
 #define UI_SCALE_MAX 8

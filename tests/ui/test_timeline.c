@@ -79,6 +79,10 @@ static int setup(void **state)
     ev(960, TRC_EV_SCHED_SWITCH, 1, 2, TRC_SWITCH_PREEMPT, 0, 0);
     /* sent and never received: no arrow */
     ev(970, TRC_EV_IPC_SEND, 1, 6, 2, TRC_IPC_QUEUED, 0);
+    /* a timer interrupt, a wait that timed out, the queued message dropped */
+    ev(975, TRC_EV_TIMER_IRQ, 1, 0, 0, 0, 0);
+    ev(980, TRC_EV_IPC_WAKE, 1, 6, (uint64_t)(int64_t)-22, 0, 0); /* IPC_ERR_TIMEOUT */
+    ev(985, TRC_EV_IPC_DROP, 1, 6, 2, TRC_DROP_CALLER_GAVE_UP, 0);
     ev(990, TRC_EV_PROC_EXIT, 1, 0, 0, 0, 0);
     ev(995, TRC_EV_SCHED_SWITCH, 0, 1, TRC_SWITCH_EXIT, 0, 0);
     assert_int_equal(tl_finish(&model, 1000), 0);
@@ -102,6 +106,7 @@ static void lanes_follow_the_scheduler_and_ipc(void **state)
     assert_int_equal(ping, 1);
     assert_int_equal(pong, 2);
     assert_string_equal(model.lanes[ping].name, "ping");
+    assert_int_equal(model.lanes[ping].prio, 1); /* proc.create's a0 */
     const struct tl_lane *p = &model.lanes[ping];
     uint64_t next;
     assert_int_equal(tl_state_at(p, 150, &next), TL_ABSENT);
@@ -133,7 +138,7 @@ static void lanes_follow_the_scheduler_and_ipc(void **state)
             assert_true(model.lanes[i].at[j] > model.lanes[i].at[j - 1]);
             assert_int_not_equal(model.lanes[i].state[j], model.lanes[i].state[j - 1]);
         }
-    assert_int_equal(model.events, 29);
+    assert_int_equal(model.events, 32);
     assert_int_equal(model.end, 1000);
 }
 
@@ -206,6 +211,22 @@ static void marks_count_in_ranges(void **state)
     assert_int_equal(tl_mark_count(&model, TL_MARK_EXIT, 0, 1000), 1);
     assert_int_equal(tl_mark_count(&model, TL_MARK_FAULT, 0, 1000), 0);
     assert_int_equal(tl_mark_count(&model, TL_MARK_EXIT, 1000, 0), 0);
+    /* timer interrupts on the kernel lane; timeouts, drops and refusals on
+     * the process's */
+    assert_int_equal(tl_mark_count(&model, TL_MARK_TIMER, 975, 976), 1);
+    assert_int_equal(model.marks[tl_mark_at(&model, 975)].lane, 0);
+    assert_int_equal(tl_mark_count(&model, TL_MARK_TIMEOUT, 0, 1000), 1);
+    assert_int_equal(model.marks[tl_mark_at(&model, 980)].lane, 1);
+    /* per kind, the cycles and lanes alone (what a crowded view draws from) */
+    assert_int_equal(tl_mark_kind_at(&model, TL_MARK_TIMEOUT, 0), 0);
+    assert_int_equal(tl_mark_kind_at(&model, TL_MARK_TIMEOUT, 981), 1);
+    assert_int_equal(model.mark_at[TL_MARK_TIMEOUT][0], 980);
+    assert_int_equal(model.mark_lane[TL_MARK_TIMEOUT][0], 1);
+    assert_int_equal(model.mark_lane[TL_MARK_REFUSED][0], 2);
+    assert_int_equal(tl_mark_count(&model, TL_MARK_DROP, 985, 986), 1);
+    assert_int_equal(model.marks[tl_mark_at(&model, 985)].lane, 1);
+    assert_int_equal(tl_mark_count(&model, TL_MARK_REFUSED, 880, 881), 1);
+    assert_int_equal(model.marks[tl_mark_at(&model, 880)].lane, 2);
     for (size_t i = 1; i < model.nmarks; i++)
         assert_true(model.marks[i].at >= model.marks[i - 1].at);
     assert_int_equal(model.marks[tl_mark_at(&model, 990)].kind, TL_MARK_EXIT);
@@ -236,6 +257,87 @@ static void a_reused_port_id_starts_empty(void **state)
     assert_int_equal(m.nmsgs, 1);
     assert_int_equal(m.msgs[0].sent, 80);
     assert_int_equal(m.msgs[0].opcode, 2);
+    tl_free(&m);
+}
+
+/* With user.enter events a process lane splits user time (running) from
+ * the kernel's time on its behalf: from being switched to, or from its
+ * trap, to its next user.enter. Another process's trap does not touch it;
+ * a trap on an idle core touches nobody. */
+static void kernel_time_is_split_from_user_time(void **state)
+{
+    (void)state;
+    struct tl_model m;
+    tl_init(&m);
+    struct trc_event e[] = {
+        {10, 0, TRC_EV_BOOT, 0, {1, 1, 0, 0}},
+        {20, 0, TRC_EV_PROC_CREATE, 1, {3, 'a', 0, 0}},
+        {30, 0, TRC_EV_PROC_CREATE, 2, {1, 'b', 0, 0}},
+        {40, 0, TRC_EV_SCHED_SWITCH, 1, {0, TRC_SWITCH_START, 0, 0}},
+        {60, 0, TRC_EV_USER_ENTER, 1, {0x1000, 0, 0, 0}},
+        {100, 0, TRC_EV_TRAP, 0, {0, 0, 0, 0}},
+        {130, 0, TRC_EV_USER_ENTER, 1, {0x1004, 0, 0, 0}},
+        {200, 0, TRC_EV_TRAP, 0, {0, 0, 0, 0}},
+        {220, 0, TRC_EV_IPC_BLOCK, 1, {4, 1, 0, 0}},
+        {230, 0, TRC_EV_SCHED_SWITCH, 2, {1, TRC_SWITCH_BLOCK, 0, 0}},
+        {250, 0, TRC_EV_USER_ENTER, 2, {0x2000, 0, 0, 0}},
+        {300, 0, TRC_EV_TRAP, 0, {0, 0, 0, 0}},
+        {320, 0, TRC_EV_SCHED_SWITCH, 0, {2, TRC_SWITCH_BLOCK, 0, 0}},
+        {330, 0, TRC_EV_TRAP, 0, {1, 0, 0, 0}},
+    };
+    for (size_t i = 0; i < sizeof e / sizeof e[0]; i++)
+        assert_int_equal(tl_add(&m, &e[i]), 0);
+    assert_int_equal(tl_finish(&m, 400), 0);
+    const struct tl_lane *a = &m.lanes[tl_lane_of(&m, 1)], *b = &m.lanes[tl_lane_of(&m, 2)];
+    assert_int_equal(a->prio, 3);
+    const struct {
+        const struct tl_lane *l;
+        uint64_t at;
+        enum tl_state s;
+    } want[] = {{a, 40, TL_KERNEL},   {a, 59, TL_KERNEL},   {a, 60, TL_RUNNING},
+                {a, 100, TL_KERNEL},  {a, 130, TL_RUNNING}, {a, 200, TL_KERNEL},
+                {a, 220, TL_BLOCKED}, {a, 350, TL_BLOCKED}, {b, 230, TL_KERNEL},
+                {b, 250, TL_RUNNING}, {b, 300, TL_KERNEL},  {b, 320, TL_READY},
+                {b, 350, TL_READY}};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        assert_int_equal(tl_state_at(want[i].l, want[i].at, NULL), want[i].s);
+    tl_free(&m);
+}
+
+/* A server that takes a call from a caller of higher priority runs at
+ * that priority until it replies: one stretch on its lane, from the
+ * receive to the reply. A caller of its own priority or lower lends it
+ * nothing. */
+static void a_server_inherits_its_callers_priority(void **state)
+{
+    (void)state;
+    struct tl_model m;
+    tl_init(&m);
+    struct trc_event e[] = {
+        {10, 0, TRC_EV_BOOT, 0, {1, 1, 0, 0}},
+        {20, 0, TRC_EV_PROC_CREATE, 1, {5, 'c', 0, 0}}, /* the caller, priority 5 */
+        {30, 0, TRC_EV_PROC_CREATE, 2, {2, 's', 0, 0}}, /* the server, priority 2 */
+        {35, 0, TRC_EV_PROC_CREATE, 3, {1, 'l', 0, 0}}, /* a caller below it */
+        {40, 0, TRC_EV_IPC_SEND, 1, {4, 1, TRC_IPC_DIRECT, 0}},
+        {40, 0, TRC_EV_IPC_RECV, 2, {4, 1, TRC_IPC_DIRECT, 1ull << 32}},
+        {90, 0, TRC_EV_IPC_REPLY, 2, {1, 0, TRC_IPC_DIRECT, 0}},
+        {100, 0, TRC_EV_IPC_SEND, 3, {4, 1, TRC_IPC_DIRECT, 0}},
+        {100, 0, TRC_EV_IPC_RECV, 2, {4, 1, TRC_IPC_DIRECT, 3ull << 32}},
+        {150, 0, TRC_EV_IPC_REPLY, 2, {3, 0, TRC_IPC_DIRECT, 0}},
+    };
+    for (size_t i = 0; i < sizeof e / sizeof e[0]; i++)
+        assert_int_equal(tl_add(&m, &e[i]), 0);
+    assert_int_equal(tl_finish(&m, 200), 0);
+    assert_int_equal(m.ninherits, 1);
+    size_t s = tl_lane_of(&m, 2);
+    assert_int_equal(m.inherits[0].lane, s);
+    assert_int_equal(m.inherits[0].caller, tl_lane_of(&m, 1));
+    assert_int_equal(m.inherits[0].from, 40);
+    assert_int_equal(m.inherits[0].to, 90);
+    assert_int_equal(m.inherits[0].prio, 5);
+    assert_int_equal(m.lanes[s].prio, 2);
+    assert_int_equal(m.lanes[s].inherited, 5);
+    assert_int_equal(tl_inherit_at(&m, 91), 1);
     tl_free(&m);
 }
 
@@ -530,6 +632,8 @@ int main(void)
         cmocka_unit_test(marks_count_in_ranges),
         cmocka_unit_test(odd_events_are_survived),
         cmocka_unit_test(a_reused_port_id_starts_empty),
+        cmocka_unit_test(kernel_time_is_split_from_user_time),
+        cmocka_unit_test(a_server_inherits_its_callers_priority),
         cmocka_unit_test(a_dropped_call_is_never_received),
         cmocka_unit_test(huge_ids_take_memory_for_the_ids_seen),
         cmocka_unit_test(pairing_is_n_log_n),

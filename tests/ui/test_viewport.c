@@ -101,6 +101,121 @@ static int cycle_x(const struct ui_view *v, double cycle)
     return v->plot_x + (int)((cycle - v->t0) / v->cpp + 0.5);
 }
 
+/* Lanes share the plot's height: few lanes grow to UI_LANE_MAX, more
+ * split the height between them (the rows fill it), and when even the
+ * smallest row does not fit them all, a scroll bar along the gutter shows
+ * the rows in view. A process's priority comes from its proc.create, and a
+ * server's inherited priority is drawn where it holds its caller's. */
+static void lanes_share_the_height(void **state)
+{
+    (void)state;
+    const char *trace = trace_of("rpc-clients");
+    const int sizes[][2] = {{1200, 900}, {1200, 400}, {800, 200}};
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        struct ui_app a;
+        char err[512];
+        assert_int_equal(
+            ui_app_open_headless(&a, trace, sizes[k][0], sizes[k][1], 1, err, sizeof err), 0);
+        struct frame f = grab(&a);
+        const struct ui_view *v = &a.view;
+        assert_int_equal(v->nrows, 5); /* the kernel, the server and three clients */
+        long rows = (long)v->nrows * v->lane_h;
+        if (k == 0)
+            assert_int_equal(v->lane_h, UI_LANE_MAX);
+        else if (k == 1)
+            assert_true(rows <= v->plot_h && rows > v->plot_h - (long)v->nrows);
+        else /* too small: the lanes scroll, and the bar says so */
+            assert_true(rows > v->plot_h && at(&f, v->plot_x - 4, v->plot_y + 1) ==
+                                                rgb((SDL_Color){117, 117, 117, 255}));
+        free(f.px);
+        size_t server = SIZE_MAX;
+        for (size_t i = 0; i < a.model.nlanes; i++)
+            if (!strcmp(a.model.lanes[i].name, "server"))
+                server = i;
+        assert_true(server != SIZE_MAX);
+        assert_int_equal(a.model.lanes[server].prio, 1);
+        ui_app_close(&a);
+    }
+    /* the slow server (priority 2) runs at its client's 3 while it holds a
+     * call: a band along the bottom of its bar */
+    struct ui_app a;
+    char err[512];
+    assert_int_equal(
+        ui_app_open_headless(&a, trace_of("lesson-fast-vs-slow"), 1600, 900, 1, err, sizeof err),
+        0);
+    a.view.kinds = 0;
+    assert_true(a.model.ninherits > 0);
+    const struct tl_inherit *in = &a.model.inherits[a.model.ninherits / 2];
+    assert_string_equal(a.model.lanes[in->lane].name, "slow_server");
+    assert_int_equal(a.model.lanes[in->lane].inherited, 3);
+    assert_int_equal(in->prio, 3);
+    ui_view_range(&a.view, (double)in->from - 200, (double)in->to + 200);
+    struct frame f = grab(&a);
+    int y = lane_y(&a.view, in->lane) + a.view.lane_h / 2 - 6;
+    assert_true(near(&f, cycle_x(&a.view, ((double)in->from + (double)in->to) / 2), y, 3,
+                     rgb(ui_inherit_color)));
+    free(f.px);
+    ui_app_close(&a);
+}
+
+/* Timer interrupts (kernel lane), timeouts and dropped messages (the
+ * process's lane) are drawn where the model has them, in their colours;
+ * at a call's zoom a fast-path arrow is labelled with its header beside
+ * it. */
+static void marks_and_labels_appear_where_the_trace_says(void **state)
+{
+    (void)state;
+    struct ui_app a;
+    char err[512];
+    assert_int_equal(
+        ui_app_open_headless(&a, trace_of("call-timeout"), 1600, 900, 1, err, sizeof err), 0);
+    a.view.kinds = 0;
+    struct frame f = grab(&a);
+    const struct ui_view *v = &a.view;
+    size_t seen[TL_MARK_COUNT] = {0};
+    for (size_t i = 0; i < a.model.nmarks; i++) {
+        const struct tl_mark *mk = &a.model.marks[i];
+        if (mk->kind != TL_MARK_TIMER && mk->kind != TL_MARK_TIMEOUT && mk->kind != TL_MARK_DROP)
+            continue;
+        int y = lane_y(v, mk->lane) - v->lane_h / 2;
+        assert_true(near(&f, cycle_x(v, (double)mk->at), y + 3, 3, rgb(ui_mark_color[mk->kind])));
+        seen[mk->kind]++;
+    }
+    assert_true(seen[TL_MARK_TIMER] > 0 && seen[TL_MARK_TIMEOUT] > 0 && seen[TL_MARK_DROP] > 0);
+    free(f.px);
+    ui_app_close(&a);
+    /* ping-pong at a few calls' zoom: each fast-path arrow is steep, with
+     * its label (on a white panel) to its right */
+    struct tl_model m;
+    const char *trace = trace_of("ping-pong");
+    assert_int_equal(tl_load(trace, &m, err, sizeof err), 0);
+    size_t k = m.nmsgs / 2; /* mid-run, in the steady ping-pong */
+    while (k < m.nmsgs && m.msgs[k].kind != TL_FAST)
+        k++;
+    assert_true(k + 2 < m.nmsgs);
+    double t = (double)m.msgs[k].sent;
+    tl_free(&m);
+    assert_int_equal(ui_app_open_headless(&a, trace, 1600, 600, 1, err, sizeof err), 0);
+    ui_view_range(&a.view, t - 500, t + 2500);
+    f = grab(&a);
+    size_t labelled = 0;
+    for (size_t i = 0; i < a.view.ndrawn; i++) {
+        const struct ui_drawn *d = &a.view.drawn[i];
+        if (a.model.msgs[d->msg].kind != TL_FAST || abs(d->x1 - d->x0) >= 8)
+            continue;
+        int mx = (d->x0 + d->x1) / 2, my = (d->y0 + d->y1) / 2, ink = 0;
+        for (int y = my - 6; y <= my + 6; y++)
+            for (int x = mx + 6; x < mx + 60; x++)
+                ink += at(&f, x, y) == 0xffffff; /* the label's panel */
+        labelled += ink > 100;
+    }
+    if (labelled < 2)
+        print_error("labelled %zu of %zu drawn, range %f\n", labelled, a.view.ndrawn, t);
+    assert_true(labelled >= 2);
+    free(f.px);
+    ui_app_close(&a);
+}
+
 /* Every process lane's bar shows, column by column, the colour of the
  * state the model has there (arrows hidden so that they cover nothing). */
 static void lanes_show_the_states_of_the_model(void **state)
@@ -669,6 +784,8 @@ int main(int argc, char **argv)
     scenarios = argv[3];
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(lanes_show_the_states_of_the_model),
+        cmocka_unit_test(lanes_share_the_height),
+        cmocka_unit_test(marks_and_labels_appear_where_the_trace_says),
         cmocka_unit_test(arrows_join_the_right_lanes_in_their_kind_colour),
         cmocka_unit_test(the_legend_shows_every_colour),
         cmocka_unit_test(scale_two_doubles_the_layout),
