@@ -235,7 +235,13 @@ static void check_run(uint64_t quantum, const struct ev *v, size_t n, struct wor
     uint64_t *since = calloc(np + 1, sizeof *since);       /* when it became ready */
     uint64_t *deadline = calloc(np + 1, sizeof *deadline); /* its timed wait's, 0 none */
     unsigned *prio = calloc(np + 1, sizeof *prio);
-    assert_true(st && since && deadline && prio);
+    /* priority inheritance (docs/scenarios.md): a caller's message taken by
+     * `holder` before the caller made another system call (a call: the
+     * caller waits for the reply) lends the holder the caller's priority
+     * while the caller is blocked, until the reply */
+    unsigned *holder = calloc(np + 1, sizeof *holder);
+    unsigned char *sent_last = calloc(np + 1, sizeof *sent_last);
+    assert_true(st && since && deadline && prio && holder && sent_last);
     unsigned running = 0;
     uint64_t run_start = 0;
     const struct ev *last_irq = NULL;
@@ -310,6 +316,25 @@ static void check_run(uint64_t quantum, const struct ev *v, size_t n, struct wor
             deadline[p] = 0;
             st[p] = P_READY;
             since[p] = e->cycle;
+        } else if (strcmp(e->name, "syscall") == 0) {
+            sent_last[p] = 0;
+            holder[p] = 0;
+            continue;
+        } else if (strcmp(e->name, "ipc.send") == 0) {
+            sent_last[p] = e->a[3] == 0;
+            continue;
+        } else if (strcmp(e->name, "ipc.recv") == 0) {
+            unsigned from = (unsigned)(e->a[3] >> 32);
+            if ((uint32_t)e->a[3] == 0 && from && from <= np && sent_last[from])
+                holder[from] = p;
+            continue;
+        } else if (strcmp(e->name, "ipc.reply") == 0) {
+            if (e->a[0] <= np && holder[e->a[0]]) {
+                holder[e->a[0]] = 0;
+                if (p == running)
+                    run_start = e->cycle; /* its rivals' wait starts at its own priority */
+            }
+            continue;
         } else if (strcmp(e->name, "proc.exit") == 0 || strcmp(e->name, "proc.fault") == 0) {
             st[p] = P_GONE;
             if (running == p)
@@ -324,6 +349,9 @@ static void check_run(uint64_t quantum, const struct ev *v, size_t n, struct wor
             if (q == running || st[q] != P_READY)
                 continue;
             unsigned pq = prio[q], pr = prio[running];
+            for (unsigned c = 1; c <= np; c++)
+                if (holder[c] == running && st[c] == P_BLOCKED && prio[c] > pr)
+                    pr = prio[c];
             if (pq < pr)
                 continue;
             uint64_t from = since[q] > run_start ? since[q] : run_start;
@@ -342,6 +370,8 @@ static void check_run(uint64_t quantum, const struct ev *v, size_t n, struct wor
     free(since);
     free(deadline);
     free(prio);
+    free(holder);
+    free(sent_last);
 }
 
 /* Prints the figures of a set of runs (ctest -V shows them). */
