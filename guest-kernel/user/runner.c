@@ -16,6 +16,14 @@ static int32_t normalize(long r)
     return r >= 0 ? 0 : (int32_t)r;
 }
 
+/* Returns whether raw result r meets value expectation `expect`
+ * (SCN_EXPECT_VALUE: its struct scn_value in the strings at strs). */
+static int value_holds(const char *strs, int32_t expect, long r)
+{
+    const struct scn_value *v = (const struct scn_value *)(strs + (expect - 1));
+    return r >= 0 && (uint64_t)r >= v->lo && (uint64_t)r <= v->hi;
+}
+
 /* Writes v in decimal at out[*k] (out has room for 20 more characters)
  * and moves *k past it. */
 static void put_dec(char *out, unsigned *k, uint64_t v)
@@ -30,11 +38,11 @@ static void put_dec(char *out, unsigned *k, uint64_t v)
         out[(*k)++] = tmp[--n];
 }
 
-/* Reports operation `pc`, which returned `got` where `want` was expected,
- * with the iteration of each open repeat (abi/scenario.h's
- * SCN_FAIL_LINE), and exits with SCN_EXIT_EXPECT. Does not return. */
+/* Reports operation `pc`, which returned `got` where `want` was expected
+ * (`got` raw for a value expectation, normalized otherwise), with the iteration of each open repeat
+ * (abi/scenario.h's SCN_FAIL_LINE), and exits with SCN_EXIT_EXPECT. Does not return. */
 __attribute__((noreturn)) static void fail_op(const struct scn_op *ops, uint32_t pc, int32_t want,
-                                              int32_t got, const uint32_t *opened,
+                                              long got, const uint32_t *opened,
                                               const uint64_t *left, unsigned depth)
 {
     char iters[SCN_MAX_DEPTH * 21 + 1];
@@ -44,8 +52,8 @@ __attribute__((noreturn)) static void fail_op(const struct scn_op *ops, uint32_t
         put_dec(iters, &k, ops[opened[d]].v - left[d] + 1);
     }
     iters[k] = '\0';
-    u_printf(SCN_FAIL_LINE "%u: operation %u returned %d, expected %d; iterations%s\n",
-             (unsigned)u_getpid(), (unsigned)pc, (int)got, (int)want, iters);
+    u_printf(SCN_FAIL_LINE "%u: operation %u returned %ld, expected %d; iterations%s\n",
+             (unsigned)u_getpid(), (unsigned)pc, got, (int)want, iters);
     u_exit(SCN_EXIT_EXPECT);
 }
 
@@ -313,8 +321,12 @@ int prog_scenario(long image)
         }
         if (o->c < SCN_MAX_HANDLES && res >= 0)
             h[o->c] = res;
-        if (o->expect != SCN_EXPECT_ANY && normalize(res) != o->expect)
-            fail_op(ops, pc, o->expect, normalize(res), opened, left, depth);
+        if (o->expect != SCN_EXPECT_ANY && normalize(res) != o->expect) {
+            if (o->expect <= 0)
+                fail_op(ops, pc, o->expect, normalize(res), opened, left, depth);
+            if (!value_holds(strs, o->expect, res))
+                fail_op(ops, pc, o->expect, res, opened, left, depth);
+        }
     }
     return 0;
 }
