@@ -51,11 +51,10 @@ __attribute__((noreturn)) static void fail_op(const struct scn_op *ops, uint32_t
 
 /* Returns whether operation `pc`'s expect is a value (SCN_EXPECT_VALUE:
  * its struct scn_value in the image's strings, after the ops) that raw
- * result `res` meets. Asked only when the result is not the one an expect
- * of "ok" or an error name asks, and given nothing the loop does not
- * already hold (the strings are found from ops), so that operations
+ * result `res` meets. Out of line, and asked only when the result is not
+ * the one an expect of "ok" or an error name asks, so that operations
  * without a value cost what they did. */
-static int value_holds(const struct scn_op *ops, uint32_t pc, long res)
+__attribute__((noinline)) static int value_holds(const struct scn_op *ops, uint32_t pc, long res)
 {
     const struct scn_image *img = (const struct scn_image *)ops - 1;
     int32_t want = ops[pc].expect;
