@@ -23,6 +23,9 @@
 #define SCN_MAX_CHANS 2             /* channels per process */
 #define SCN_NO_SLOT 0xffffu
 #define SCN_EXPECT_ANY INT32_MIN /* the operation's result is not checked */
+/* scn_op.expect for a value expectation: 1 + the byte offset (8-aligned)
+ * of its struct scn_value in the process's strings. */
+#define SCN_EXPECT_VALUE(off) ((int32_t)(off) + 1)
 #define SCN_MAX_MSG_CAPS 4       /* capabilities a send carries (ipc/port.h IPC_MSG_CAPS) */
 #define SCN_NO_SLOTS 0xffffffffu /* scn_op.x: no handle slot in any of its four bytes */
 
@@ -55,8 +58,10 @@
  * program, R and E results (0, or a negative ipc_err: the runner counts
  * any non-negative result as 0), and Ik the iteration (from 1) of each
  * repeat around the operation, outermost first ("iterations" and nothing
- * after it when there is none). The host (machine/scenario_check.c,
- * scn_check) maps S back to the operation's place in the scenario. */
+ * after it when there is none). An operation with a value expectation
+ * (scn_op.expect > 0) prints its raw result as R (any 64-bit integer) and
+ * scn_op.expect as E. The host (machine/scenario_check.c, scn_check) maps
+ * S back to the operation's place in the scenario. */
 #define SCN_FAIL_LINE "[runner] pid "
 #define SCN_EXIT_EXPECT 100
 
@@ -82,13 +87,21 @@ struct scn_op {
     uint16_t a, b, c; /* handle slots, SCN_NO_SLOT when unused */
     uint32_t n, m;
     uint64_t v, w;
-    int32_t expect; /* SCN_EXPECT_ANY, 0, or a negative ipc_err */
+    int32_t expect; /* SCN_EXPECT_ANY, 0, a negative ipc_err, or SCN_EXPECT_VALUE */
     uint32_t x;     /* up to four handle slots, one a byte from the lowest (0xff past
                        the last: SCN_NO_SLOTS, none at all); b says how many when the
                        operation has a list; see abi/scenario_ops.h */
 };
 
 _Static_assert(sizeof(struct scn_op) == 40, "scn_op is an ABI");
+
+/* A value expectation (docs/scenarios.md): it holds when the operation's
+ * raw result r is not an error and lo <= r <= hi. It lives in the
+ * process's strings, 8-aligned, at the offset scn_op.expect gives. */
+struct scn_value {
+    uint64_t lo, hi;
+};
+_Static_assert(sizeof(struct scn_value) == 16, "scn_value is an ABI");
 
 /* A kernel object created at start in its owner's capability space. */
 enum scn_object_type { SCN_OBJ_PORT = 1, SCN_OBJ_NOTIFICATION = 2 };

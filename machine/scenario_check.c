@@ -99,6 +99,29 @@ static void result_text(int32_t r, char *out, size_t n)
         snprintf(out, n, "error %d", (int)r);
 }
 
+/* Describes value expectation `expect` (abi/scenario.h SCN_EXPECT_VALUE)
+ * of process `proc`'s program in out[n] ("3", "at least 1", "at most 5",
+ * "from 1 to 5"); false when it is not in the program's strings. */
+static bool value_text(const struct scn *s, size_t proc, int32_t expect, char *out, size_t n)
+{
+    const struct scn_proc *sp =
+        (const struct scn_proc *)((const char *)s->blob + s->blob->proc_offset) + proc;
+    uint32_t at = (uint32_t)expect - 1;
+    struct scn_value v;
+    if (proc >= s->blob->nprocs || at % 8 || (uint64_t)at + sizeof v > sp->nstr)
+        return false;
+    memcpy(&v, (const char *)s->blob + sp->str_offset + at, sizeof v);
+    if (v.lo == v.hi)
+        snprintf(out, n, "%llu", (unsigned long long)v.lo);
+    else if (v.hi == INT64_MAX)
+        snprintf(out, n, "at least %llu", (unsigned long long)v.lo);
+    else if (v.lo == 0)
+        snprintf(out, n, "at most %llu", (unsigned long long)v.hi);
+    else
+        snprintf(out, n, "from %llu to %llu", (unsigned long long)v.lo, (unsigned long long)v.hi);
+    return true;
+}
+
 /* Parses the unsigned decimal at *p (moving past it) into *v; false when
  * there is none. */
 static bool parse_dec(const char **p, const char *end, uint64_t *v)
@@ -113,14 +136,14 @@ static bool parse_dec(const char **p, const char *end, uint64_t *v)
     return true;
 }
 
-/* Parses a signed decimal (see parse_dec). */
-static bool parse_int(const char **p, const char *end, int64_t *v)
+/* Parses a signed decimal of at most `max` in magnitude (see parse_dec). */
+static bool parse_int(const char **p, const char *end, uint64_t max, int64_t *v)
 {
     bool neg = *p < end && **p == '-';
     uint64_t u;
     if (neg)
         (*p)++;
-    if (!parse_dec(p, end, &u) || u > INT32_MAX)
+    if (!parse_dec(p, end, &u) || u > max)
         return false;
     *v = neg ? -(int64_t)u : (int64_t)u;
     return true;
@@ -156,8 +179,9 @@ static bool failed_op(const struct scn *s, const struct trc_log *log, const char
     uint64_t pid, slot, it;
     int64_t got, want;
     if (!parse_dec(&p, end, &pid) || !eat(&p, end, ": operation ") || !parse_dec(&p, end, &slot) ||
-        !eat(&p, end, " returned ") || !parse_int(&p, end, &got) || !eat(&p, end, ", expected ") ||
-        !parse_int(&p, end, &want) || !eat(&p, end, "; iterations"))
+        !eat(&p, end, " returned ") || !parse_int(&p, end, INT64_MAX, &got) ||
+        !eat(&p, end, ", expected ") || !parse_int(&p, end, INT32_MAX, &want) ||
+        !eat(&p, end, "; iterations"))
         return false;
     *proc = proc_of_pid(s, log, (uint32_t)pid);
     const struct scn_entry *e = *proc == SIZE_MAX ? NULL : entry_of(s, *proc);
@@ -167,8 +191,17 @@ static bool failed_op(const struct scn *s, const struct trc_log *log, const char
     const char *name = scn_place_text(s, *proc, (uint32_t)slot, fc->path, sizeof fc->path);
     snprintf(fc->op, sizeof fc->op, "%s", name ? name : "?");
     snprintf(fc->process, sizeof fc->process, "%s", s->proc_names[*proc]);
-    result_text((int32_t)want, fc->expected, sizeof fc->expected);
-    result_text((int32_t)got, fc->got, sizeof fc->got);
+    if (want > 0) { /* a value expectation: the raw result */
+        if (!value_text(s, *proc, (int32_t)want, fc->expected, sizeof fc->expected))
+            return false;
+        if (got >= 0)
+            snprintf(fc->got, sizeof fc->got, "%lld", (long long)got);
+        else
+            result_text(got < INT32_MIN ? INT32_MIN : (int32_t)got, fc->got, sizeof fc->got);
+    } else {
+        result_text((int32_t)want, fc->expected, sizeof fc->expected);
+        result_text((int32_t)got, fc->got, sizeof fc->got);
+    }
     /* the repeats around it: each REPEAT up to it whose LOOP_END is after it */
     for (uint32_t k = 0; k < slot && fc->niterations < TRC_CHECK_DEPTH; k++)
         if (e->ops[k].code == SCN_OP_REPEAT && e->ops[k].m > slot)

@@ -297,6 +297,56 @@ static void place_here(struct scn_proc_build *p, unsigned slot, int depth, uint1
         pl->idx[d] = p->at[d];
 }
 
+/* The fields of a value expectation's object form (docs/scenarios.md). */
+static const struct scn_field value_fields[] = {
+    F_UINT("value", 0, INT64_MAX, 0, NONE), F_UINT("at_least", 0, INT64_MAX, 0, NONE),
+    F_UINT("at_most", 0, INT64_MAX, INT64_MAX, NONE), F_END};
+
+/* Compiles value expectation `ex` (an integer or an object: the current
+ * path is the operation) into o->expect and a struct scn_value in the
+ * process's strings; false with the error. */
+static bool compile_value(struct scn_ctx *c, struct scn_proc_build *p, const cJSON *ex,
+                          struct scn_op *o)
+{
+    struct scn_value v = {0, INT64_MAX};
+    scn_push_key(c, "expect");
+    if (cJSON_IsNumber(ex)) {
+        if (!scn_read_uint(c, ex, 0, INT64_MAX, &v.lo))
+            return false;
+        v.hi = v.lo;
+    } else if (cJSON_IsObject(ex)) {
+        bool eq = cJSON_GetObjectItemCaseSensitive(ex, "value") != NULL;
+        bool ge = cJSON_GetObjectItemCaseSensitive(ex, "at_least") != NULL;
+        bool le = cJSON_GetObjectItemCaseSensitive(ex, "at_most") != NULL;
+        if (!scn_check_fields(c, ex, value_fields, NULL))
+            return false;
+        if (eq == (ge || le))
+            return scn_fail(c, "must have \"value\", or \"at_least\" and/or \"at_most\"");
+        if (eq && !scn_get_u(c, ex, value_fields, "value", &v.lo))
+            return false;
+        if (eq)
+            v.hi = v.lo;
+        if (!eq && (!scn_get_u(c, ex, value_fields, "at_least", &v.lo) ||
+                    !scn_get_u(c, ex, value_fields, "at_most", &v.hi)))
+            return false;
+        if (v.lo > v.hi)
+            return scn_fail(c, "\"at_least\" is more than \"at_most\": nothing can hold");
+    } else {
+        return scn_fail(c, "must be \"ok\", an error name, a value (an integer) or an object "
+                           "({\"value\"}, {\"at_least\", \"at_most\"}): docs/scenarios.md");
+    }
+    unsigned at = (p->nstr + 7u) & ~7u;
+    if (at + sizeof v > SCN_MAX_STRINGS)
+        return scn_fail(c, "more than %d bytes of names and values in one process",
+                        SCN_MAX_STRINGS);
+    memset(p->strings + p->nstr, 0, at - p->nstr);
+    memcpy(p->strings + at, &v, sizeof v);
+    p->nstr = at + (unsigned)sizeof v;
+    o->expect = SCN_EXPECT_VALUE(at);
+    scn_pop(c);
+    return true;
+}
+
 /* Compiles one operation (the current path is its index). */
 static bool compile_op(struct scn_ctx *c, struct scn_build *b, struct scn_proc_build *p,
                        const cJSON *op, int depth)
@@ -332,8 +382,11 @@ static bool compile_op(struct scn_ctx *c, struct scn_build *b, struct scn_proc_b
                        .c = SCN_NO_SLOT,
                        .expect = SCN_EXPECT_ANY,
                        .x = SCN_NO_SLOTS};
-    const char *ex;
-    if (!scn_get_string(c, op, "expect", false, 1, 32, &ex))
+    const char *ex = NULL;
+    const cJSON *exj = cJSON_GetObjectItemCaseSensitive(op, "expect");
+    if (exj && !cJSON_IsString(exj) && !compile_value(c, p, exj, &o))
+        return false;
+    if (exj && cJSON_IsString(exj) && !scn_get_string(c, op, "expect", false, 1, 32, &ex))
         return false;
     if (ex) {
         const char *known = NULL;

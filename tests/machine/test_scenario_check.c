@@ -208,6 +208,58 @@ static void an_expected_deadlock_checks_every_expectation(void **state)
     scn_free(&s);
 }
 
+/* A value expectation's line gives the raw result and the value's place in
+ * the strings: the check says what the scenario asked ("3", "at least 1",
+ * ...) and what came back (a value, or an error's name); a line naming
+ * no value of the program is not a failed operation. */
+static void a_failed_value_says_what_was_asked(void **state)
+{
+    (void)state;
+    struct scn s;
+    scn_test_load("{'name': 'vals', 'description': 'values that fail',\n"
+                  " 'processes': [\n"
+                  "  {'name': 'a', 'program': [{'op': 'yield', 'expect': 3}]},\n"
+                  "  {'name': 'b', 'program': [{'op': 'yield', 'expect': {'at_least': 1}}]},\n"
+                  "  {'name': 'c', 'program': [{'op': 'yield', 'expect': {'at_most': 5}}]},\n"
+                  "  {'name': 'd', 'program': [{'op': 'lookup', 'name': 'n', 'as': 'x'},\n"
+                  "    {'op': 'yield', 'expect': {'at_least': 1, 'at_most': 5}}]},\n"
+                  "  {'name': 'e', 'program': [{'op': 'yield', 'expect': 3}]}]}\n",
+                  &s);
+    struct trc_log log;
+    trc_log_init(&log);
+    static const char *const names[] = {"a", "b", "c", "d", "e"};
+    for (uint32_t i = 0; i < 5; i++)
+        log_proc(&log, i + 1, names[i]);
+    log_print(&log, "[runner] pid 1: operation 0 returned 5, expected 1; iterations\n"
+                    "[runner] pid 2: operation 0 returned -21, expected 1; iterations\n"
+                    "[runner] pid 3: operation 0 returned 9223372036854775807, expected 1; "
+                    "iterations\n"
+                    "[runner] pid 4: operation 1 returned 0, expected 9; iterations\n"
+                    "[runner] pid 5: operation 0 returned 0, expected 9; iterations\n"
+                    "[runner] pid 5: operation 0 returned 0, expected 17; iterations\n");
+    for (uint32_t i = 0; i < 5; i++)
+        log_exit(&log, i + 1, SCN_EXIT_EXPECT);
+    struct scn_verdict v;
+    char why[400];
+    assert_int_equal(scn_check(&s, &log, 1000, "ok", &v, why, sizeof why), -1);
+    assert_int_equal(v.nfailed_ops, 4); /* e's lines name no value of its program */
+    static const char *const want[][3] = {
+        {"processes[0].program[0]", "3", "5"},
+        {"processes[1].program[0]", "at least 1", "would_block"},
+        {"processes[2].program[0]", "at most 5", "9223372036854775807"},
+        {"processes[3].program[1]", "from 1 to 5", "0"},
+    };
+    for (size_t i = 0; i < 4; i++) {
+        assert_string_equal(v.failed_ops[i].path, want[i][0]);
+        assert_string_equal(v.failed_ops[i].expected, want[i][1]);
+        assert_string_equal(v.failed_ops[i].got, want[i][2]);
+    }
+    assert_non_null(strstr(why, "processes[0].program[0] (yield) in a: expected 3, returned 5"));
+    scn_verdict_free(&v);
+    trc_log_free(&log);
+    scn_free(&s);
+}
+
 int main(int argc, char **argv)
 {
     scn_test_args(argc, argv);
@@ -215,6 +267,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(compiled_slots_map_back_to_places),
         cmocka_unit_test(a_failed_operation_is_named_by_its_place),
         cmocka_unit_test(an_expected_deadlock_checks_every_expectation),
+        cmocka_unit_test(a_failed_value_says_what_was_asked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

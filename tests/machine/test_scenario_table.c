@@ -327,8 +327,8 @@ static void the_schema_agrees_with_the_table(void **state)
     for (size_t i = 0; i < nerr; i++)
         en[i] = errs[i].name;
     en[nerr] = NULL;
-    if (!same_strings(pointer(root, "/$defs/op_expect/enum"), en))
-        disagree("/$defs/op_expect", "enum", "another list of error names");
+    if (!same_strings(pointer(root, "/$defs/op_result/enum"), en))
+        disagree("/$defs/op_result", "enum", "another list of error names");
     /* the other objects */
     for (size_t i = 0; i < nsec; i++) {
         const cJSON *o = secs[i].schema[0] ? pointer(root, secs[i].schema) : root;
