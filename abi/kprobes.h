@@ -53,6 +53,7 @@
     X(TAKE_RECEIVER, EXTERN, ipc_port_take_receiver, 1, 0)                                         \
     X(PORT_WAIT, EXTERN, ipc_port_wait, 1, 0)                                                      \
     X(PORT_DEQUEUE, EXTERN, ipc_port_dequeue, 3, 1)                                                \
+    X(PORT_DISCARD, EXTERN, ipc_port_discard, 2, 1)                                                \
     X(NOTIF_WAIT, EXTERN, ipc_notif_wait, 2, 0)                                                    \
     X(KIPC_BLOCK, EXTERN, kipc_block, 3, 0)                                                        \
     X(HAND_OVER, EXTERN, kipc_hand_over, 4, 0)                                                     \

@@ -199,8 +199,11 @@ static void kport_take(struct proc *p, struct ipc_port *port, bool discard)
         ktrace(TRC_EV_IPC_RECV, p->pid, port->id, kipc_msg_word(&p->kbuf), TRC_IPC_FROM_QUEUE,
                (uint64_t)p->kbuf.sender << 32);
     }
-    if (woken)
-        kipc_wake(kipc_waiter_proc(woken), port->id, IPC_OK);
+    if (woken) { /* a sender parked on the full queue got in, as in kipc_recv_do */
+        struct proc *sp = kipc_waiter_proc(woken);
+        ktrace(TRC_EV_IPC_SEND, sp->pid, port->id, kipc_msg_word(&sp->kbuf), TRC_IPC_QUEUED, 0);
+        kipc_wake(sp, port->id, IPC_OK);
+    }
 }
 
 /* SYS_PULL: RECEIVE on the port; a head message without capabilities and

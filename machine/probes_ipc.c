@@ -148,6 +148,25 @@ static void dec_port_wait(struct machine *m, const struct emu_probe_hit *h)
     ipc_of(m)->wait_port = h->args[0];
 }
 
+/* The send of the sender whose waiter `w` (0: none) a receive let in: its
+ * message went into port's queue. */
+static void woken_sender(struct machine *m, const struct emu_probe_hit *h, uint64_t port,
+                         uint64_t w)
+{
+    if (!w)
+        return;
+    uint64_t sp = w - m->probes->lay.proc_waiter;
+    send_ev(m, h, sp, port_id(m, port), kbuf_word(m, sp), TRC_IPC_QUEUED, 0);
+}
+
+/* R ipc_port_discard(port, &woken) = r: SYS_DISCARD dropped the head; a
+ * parked sender got in. */
+static void dec_port_discard(struct machine *m, const struct emu_probe_hit *h)
+{
+    if ((int32_t)h->ret == IPC_OK)
+        woken_sender(m, h, h->args[0], probes_rd(m, h->args[1], 8));
+}
+
 /* R ipc_port_dequeue(port, out, &woken) = r: a message taken off the
  * queue. SYS_PULL's receive is written now (kport_take); the others once
  * it is delivered (dec_delivered). */
@@ -161,6 +180,7 @@ static void dec_port_dequeue(struct machine *m, const struct emu_probe_hit *h)
     if (x->nr == SYS_PULL) {
         recv_ev(m, h, p, port_id(m, h->args[0]), probes_msg_word(m, out), TRC_IPC_FROM_QUEUE,
                 sender << 32);
+        woken_sender(m, h, h->args[0], probes_rd(m, h->args[2], 8));
         return;
     }
     x->rv.on = true;
@@ -182,10 +202,7 @@ static void delivered(struct machine *m, const struct emu_probe_hit *h, uint64_t
     uint64_t sender = probes_rd(m, msg + m->probes->lay.msg_sender, 4);
     recv_ev(m, h, x->rv.p, port, probes_msg_word(m, msg), TRC_IPC_FROM_QUEUE,
             sender << 32 | (ok ? 0u : (uint32_t)IPC_ERR_BAD_POINTER));
-    if (x->rv.woken) {
-        uint64_t sp = x->rv.woken - m->probes->lay.proc_waiter;
-        send_ev(m, h, sp, port, kbuf_word(m, sp), TRC_IPC_QUEUED, 0);
-    }
+    woken_sender(m, h, x->rv.port, x->rv.woken);
 }
 
 /* R kipc_deliver(p, u, m) = ok. */
@@ -367,18 +384,12 @@ const probe_decoder probes_ipc_entry[KPROBE_COUNT] = {
 };
 
 const probe_decoder probes_ipc_return[KPROBE_COUNT] = {
-    [KPROBE_KPORT_LOOKUP] = dec_kport_lookup,
-    [KPROBE_PORT_DEQUEUE] = dec_port_dequeue,
-    [KPROBE_DELIVER] = dec_deliver,
-    [KPROBE_DELIVER_REGS] = dec_deliver_regs,
-    [KPROBE_POST] = dec_post,
-    [KPROBE_RECV_REGS] = dec_recv_regs,
-    [KPROBE_CALL_SLOW] = dec_call_slow_ret,
-    [KPROBE_REPLY_CHECK] = dec_reply_check,
-    [KPROBE_REPLY_GIVE] = dec_reply_give,
-    [KPROBE_CALL_RUN] = dec_call_run,
-    [KPROBE_SEND_RUN] = dec_send_run,
-    [KPROBE_TRY_SEND_RUN] = dec_send_run,
-    [KPROBE_RECV_RUN] = dec_recv_run,
+    [KPROBE_KPORT_LOOKUP] = dec_kport_lookup, [KPROBE_PORT_DEQUEUE] = dec_port_dequeue,
+    [KPROBE_PORT_DISCARD] = dec_port_discard, [KPROBE_DELIVER] = dec_deliver,
+    [KPROBE_DELIVER_REGS] = dec_deliver_regs, [KPROBE_POST] = dec_post,
+    [KPROBE_RECV_REGS] = dec_recv_regs,       [KPROBE_CALL_SLOW] = dec_call_slow_ret,
+    [KPROBE_REPLY_CHECK] = dec_reply_check,   [KPROBE_REPLY_GIVE] = dec_reply_give,
+    [KPROBE_CALL_RUN] = dec_call_run,         [KPROBE_SEND_RUN] = dec_send_run,
+    [KPROBE_TRY_SEND_RUN] = dec_send_run,     [KPROBE_RECV_RUN] = dec_recv_run,
     [KPROBE_TRY_RECV_RUN] = dec_recv_run,
 };
