@@ -28,7 +28,7 @@ libs="$(pkg-config --libs libcjson) -lm"
 # TARGET: the directories of its seed corpus.
 sources_of() {
     case "$1" in
-    scenario) echo "machine/scenario_json.c machine/scenario_fields.c machine/scenario_compile.c machine/scenario_load.c machine/scenario_check.c machine/scenario_expr.c tracer/trace.c tracer/paths.c util/hostfile.c util/grow.c" ;;
+    scenario) echo "machine/scenario_json.c machine/scenario_fields.c machine/scenario_compile.c machine/scenario_load.c machine/scenario_source.c machine/scenario_check.c machine/scenario_expr.c tracer/trace.c tracer/paths.c util/hostfile.c util/grow.c" ;;
     profile) echo "emu/profile.c util/hostfile.c" ;;
     elf) echo "machine/elf.c" ;;
     trace) echo "tracer/tracefile.c tracer/trace.c tracer/paths.c util/hostfile.c util/grow.c" ;;
