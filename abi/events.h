@@ -61,6 +61,16 @@
  *                 starts now, its trap return charged, the block not yet;
  *                 pid = the process the kernel last switched to (its
  *                 sched.switch); a0 = the block's address
+ * KERNEL_PHASES   written by the machine, not the guest, just before each
+ *                 USER_ENTER, at its cycle: the cycles of the kernel stretch
+ *                 it ends (from the trap that opened it, or from boot) by
+ *                 phase (abi/kphases.h), the report's own attribution: pid 0;
+ *                 a0..a3 read as one 256-bit little-endian number (a0 its
+ *                 low 64 bits) hold phases TRAP..LOGIC in 24-bit fields
+ *                 (phase k at bit 24 k), then at bit 240 a bit per phase
+ *                 whose field saturated at 2^24 - 1. The stretch's other
+ *                 cycles are idle (the core waited for an interrupt).
+ *                 tracer/trace.h trc_kphases_unpack reads it.
  */
 #define TRC_EVENTS(X)                                                                              \
     X(BOOT, 1, "boot")                                                                             \
@@ -88,7 +98,8 @@
     X(IRQ, 23, "irq")                                                                              \
     X(IPC_DROP, 24, "ipc.drop")                                                                    \
     X(TOPIC_SUBSCRIBE, 25, "topic.subscribe")                                                      \
-    X(USER_ENTER, 26, "user.enter")
+    X(USER_ENTER, 26, "user.enter")                                                                \
+    X(KERNEL_PHASES, 27, "kernel.phases")
 
 enum trc_event_type {
 #define TRC_EV_ENUM(id, n, name) TRC_EV_##id = n,

@@ -13,6 +13,8 @@
 #include "machine/elf.h"
 #include "machine/probes.h"
 #include "abi/memmap.h"
+#include "abi/kphases.h"
+#include "tracer/report.h"
 
 /* Largest slice the core runs without the board looking at its devices. */
 #define MACHINE_SLICE_CYCLES 1000000ULL
@@ -209,6 +211,33 @@ static void irq_note_masked(struct machine *m, struct emu_core *c)
     }
 }
 
+/* A kernel stretch starts with the first trap after user code ran (an
+ * interrupt taken while the kernel idles is inside one): notes the
+ * attribution counters then (returns nothing). */
+static void stretch_begin(struct machine *m)
+{
+    if (m->stretch_open || !m->stretch_attr)
+        return;
+    m->stretch_open = true;
+    memcpy(m->stretch_attr, m->attr, MACHINE_SLOTS(m) * sizeof *m->attr);
+}
+
+/* At the first user block after the kernel ran: records
+ * TRC_EV_KERNEL_PHASES, the stretch's cycles by phase, as the report
+ * groups them (returns nothing). */
+static void stretch_end(struct machine *m, struct emu_core *c)
+{
+    if (!m->stretch_attr)
+        return;
+    uint64_t ph[KPHASE_COUNT] = {0};
+    for (size_t i = 0; i < MACHINE_SLOTS(m); i++)
+        ph[m->slot_phase[i]] += m->attr[i] - m->stretch_attr[i];
+    m->stretch_open = false;
+    struct trc_event e = {.cycle = c->cycles, .core = c->id, .type = TRC_EV_KERNEL_PHASES};
+    trc_kphases_pack(ph, e.arg);
+    log_event(m, &e);
+}
+
 void machine_trap_entry(struct machine *m, struct emu_core *c, bool interrupt)
 {
     if (interrupt)
@@ -217,6 +246,7 @@ void machine_trap_entry(struct machine *m, struct emu_core *c, bool interrupt)
     struct trc_event e = {
         .cycle = c->cycles, .core = c->id, .type = TRC_EV_TRAP, .arg = {interrupt ? 1 : 0}};
     log_event(m, &e);
+    stretch_begin(m);
     emu_core_trap(c, MACHINE_TRAP_ENTRY_CYCLES);
     emu_core_probes_reset(c); /* the kernel's stack starts over */
     if (c->user_lo < c->user_hi)
@@ -229,6 +259,7 @@ void machine_trap_entry(struct machine *m, struct emu_core *c, bool interrupt)
 static void user_entered(struct emu_core *c, uint64_t addr)
 {
     struct machine *m = c->owner;
+    stretch_end(m, c);
     struct trc_event e = {.cycle = c->cycles,
                           .core = c->id,
                           .type = TRC_EV_USER_ENTER,
@@ -469,9 +500,13 @@ void machine_destroy(struct machine *m)
         free(m->attr_names[i]);
     free(m->attr_names);
     free(m->attr);
+    free(m->slot_phase);
+    free(m->stretch_attr);
     free(m->funcs);
     m->attr_names = NULL;
     m->attr = NULL;
+    m->slot_phase = NULL;
+    m->stretch_attr = NULL;
     m->funcs = NULL;
 }
 
@@ -489,6 +524,24 @@ static int32_t attr_of(void *arg, uint64_t addr)
             hi = mid;
     }
     return lo < m->nfuncs && m->funcs[lo].addr <= addr ? (int32_t)lo : -1;
+}
+
+/* Readies TRC_EV_KERNEL_PHASES: each slot's phase, and the first stretch
+ * open from boot. Returns 0 or -1 (out of memory). */
+static int stretch_init(struct machine *m)
+{
+    struct trc_run_info run = {.arch = m->arch->cpu->name,
+                               .attr_names = (const char *const *)m->attr_names,
+                               .nattr = MACHINE_SLOTS(m),
+                               .nkernel = m->nfuncs};
+    m->slot_phase = malloc(MACHINE_SLOTS(m));
+    m->stretch_attr = calloc(MACHINE_SLOTS(m), sizeof *m->stretch_attr);
+    if (!m->slot_phase || !m->stretch_attr)
+        return -1;
+    for (size_t i = 0; i < MACHINE_SLOTS(m); i++)
+        m->slot_phase[i] = (uint8_t)trc_slot_phase(&run, i);
+    m->stretch_open = true;
+    return 0;
 }
 
 /* Builds the attribution slots from the image's function symbols outside
@@ -537,6 +590,8 @@ static int attribution_init(struct machine *m, const uint8_t *img, size_t n)
         !(m->attr_names[k + 3] = strdup("trap_return")))
         goto nomem;
     free(syms);
+    if (m->log && k > 0 && stretch_init(m) != 0)
+        goto nomem;
     if (m->log && trc_log_attach_attribution(m->log, m->attr, MACHINE_SLOTS(m)) != TRC_OK)
         return -1;
     m->core.attr = m->attr;

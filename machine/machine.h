@@ -145,6 +145,12 @@ struct machine {
     size_t nfuncs;
     char **attr_names;             /* owned: MACHINE_SLOTS names */
     uint64_t *attr;                /* owned: MACHINE_SLOTS cycle counters */
+    uint8_t *slot_phase;           /* owned: per slot, its phase (abi/kphases.h), as
+                                      the report groups them (trc_slot_phase) */
+    uint64_t *stretch_attr;        /* owned: the counters when the open kernel
+                                      stretch began (TRC_EV_KERNEL_PHASES) */
+    bool stretch_open;             /* the core is in the kernel since a trap (or boot)
+                                      and has not returned to user code yet */
     struct machine_probes *probes; /* owned, NULL unless cfg.shadow_probes or the
                                       trace source is PROBES */
     uint64_t port_dropped;         /* trace-port records dropped: the trace source

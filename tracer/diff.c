@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "tracer/report.h"
 #include "util/hostfile.h"
 
 void trc_event_text(const struct trc_log *log, const struct trc_event *e, char *out, size_t n)
@@ -40,6 +41,8 @@ static unsigned meaning_args(uint32_t type)
         return 0x1; /* a1..a3: when the line rose, how long it waited, the deadline */
     case TRC_EV_USER_ENTER:
         return 0xe; /* a0: the block's address */
+    case TRC_EV_KERNEL_PHASES:
+        return 0; /* cycles */
     case TRC_EV_PROC_FAULT:
         return 0x9; /* a1, a2: pc and address */
     case TRC_EV_ASPACE:
@@ -78,6 +81,7 @@ bool trc_event_is_ipc(uint32_t type)
     case TRC_EV_ASPACE:
     case TRC_EV_IRQ:
     case TRC_EV_USER_ENTER:
+    case TRC_EV_KERNEL_PHASES:
         return false;
     default:
         return type > 0 && type < TRC_EV_COUNT;
@@ -227,6 +231,19 @@ void trc_event_describe(const struct trc_log *log, const struct trc_event *e, ch
     case TRC_EV_IRQ:
         snprintf(what, sizeof what, "%s", a0 ? "woke the idle core" : "from user code");
         break;
+    case TRC_EV_KERNEL_PHASES: {
+        uint64_t ph[TRC_KPHASES_STORED];
+        trc_kphases_unpack(a, ph);
+        size_t k = 0;
+        what[0] = '\0';
+        for (unsigned i = 0; i < TRC_KPHASES_STORED && k < sizeof what; i++)
+            if (ph[i]) {
+                int w = snprintf(what + k, sizeof what - k, "%s%s %llu", k ? ", " : "",
+                                 trc_kphase_name((int)i), (unsigned long long)ph[i]);
+                k += w > 0 ? (size_t)w : 0;
+            }
+        break;
+    }
     default:
         snprintf(what, sizeof what, "%llu %llu %llu %llu", a0, a1, a2, (unsigned long long)a[3]);
         break;

@@ -1,5 +1,6 @@
 /* tracer/trace.c: the run's event log and content hash (see trace.h). */
 #include "tracer/trace.h"
+#include "abi/kphases.h"
 
 #include "util/grow.h"
 #include "util/hostfile.h"
@@ -438,6 +439,54 @@ const char *trc_event_name(uint32_t type)
 #undef TRC_EV_NAME
     };
     return type < TRC_EV_COUNT && names[type] ? names[type] : "unknown";
+}
+
+bool trc_event_is_machine(uint32_t type)
+{
+    return type == TRC_EV_TRAP || type == TRC_EV_IRQ || type == TRC_EV_USER_ENTER ||
+           type == TRC_EV_KERNEL_PHASES;
+}
+
+_Static_assert(KPHASE_LOGIC + 1 == TRC_KPHASES_STORED && KPHASE_USER == TRC_KPHASES_STORED &&
+                   KPHASE_IDLE == TRC_KPHASES_STORED + 1 && KPHASE_COUNT == TRC_KPHASES_STORED + 2,
+               "kernel.phases stores TRAP..LOGIC; USER and IDLE come after them");
+
+/* Sets bits [at, at + w) of the 256-bit number arg (a0 lowest) to v. */
+static void put_bits(uint64_t arg[TRC_NARGS], unsigned at, unsigned w, uint64_t v)
+{
+    for (unsigned i = 0; i < w; i++, at++)
+        if (v >> i & 1)
+            arg[at / 64] |= 1ull << (at % 64);
+}
+
+/* Returns bits [at, at + w) of the 256-bit number arg. */
+static uint64_t get_bits(const uint64_t arg[TRC_NARGS], unsigned at, unsigned w)
+{
+    uint64_t v = 0;
+    for (unsigned i = 0; i < w; i++, at++)
+        v |= (arg[at / 64] >> (at % 64) & 1) << i;
+    return v;
+}
+
+void trc_kphases_pack(const uint64_t ph[TRC_KPHASES_STORED], uint64_t arg[TRC_NARGS])
+{
+    for (int k = 0; k < TRC_NARGS; k++)
+        arg[k] = 0;
+    for (unsigned k = 0; k < TRC_KPHASES_STORED; k++) {
+        bool sat = ph[k] >= TRC_KPHASE_FIELD_MAX;
+        put_bits(arg, 24 * k, 24, sat ? TRC_KPHASE_FIELD_MAX : ph[k]);
+        put_bits(arg, 240 + k, 1, sat);
+    }
+}
+
+unsigned trc_kphases_unpack(const uint64_t arg[TRC_NARGS], uint64_t ph[TRC_KPHASES_STORED])
+{
+    unsigned sat = 0;
+    for (unsigned k = 0; k < TRC_KPHASES_STORED; k++) {
+        ph[k] = get_bits(arg, 24 * k, 24);
+        sat |= (unsigned)get_bits(arg, 240 + k, 1) << k;
+    }
+    return sat;
 }
 
 const char *trc_strerror(enum trc_err e)

@@ -248,6 +248,23 @@ const char *trc_fault_name(uint32_t fault);
 /* Returns the event type's name ("proc.create", "ipc.send", ...), or
  * "unknown". */
 const char *trc_event_name(uint32_t type);
+/* Whether events of `type` are written by the machine itself, with every
+ * trace source (trap, irq, user.enter, kernel.phases), not by the kernel
+ * or its probes. */
+bool trc_event_is_machine(uint32_t type);
+
+/* kernel.phases (abi/events.h) stores the cycles of phases KPHASE_TRAP ..
+ * KPHASE_LOGIC (abi/kphases.h), each at most TRC_KPHASE_FIELD_MAX. */
+#define TRC_KPHASES_STORED 10
+#define TRC_KPHASE_FIELD_MAX 0xffffffu
+/* Packs a stretch's cycles by phase (TRAP..LOGIC; a value at or above
+ * TRC_KPHASE_FIELD_MAX is stored saturated and flagged) into a
+ * kernel.phases event's arguments (returns nothing). */
+void trc_kphases_pack(const uint64_t ph[TRC_KPHASES_STORED], uint64_t arg[TRC_NARGS]);
+/* Reads a kernel.phases event's arguments into ph; returns the saturated
+ * fields, bit k for phase k (0: every value exact). */
+unsigned trc_kphases_unpack(const uint64_t arg[TRC_NARGS], uint64_t ph[TRC_KPHASES_STORED]);
+
 /* Returns "ok" for TRC_OK, else "out of memory". */
 const char *trc_strerror(enum trc_err e);
 

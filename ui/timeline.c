@@ -138,12 +138,13 @@ static int map_add(struct idmap *t, uint64_t k0, uint64_t k1, size_t val, uint64
 
 /* ---- the build -------------------------------------------------------- */
 
-/* A core: its kernel lane, and the cycles of its last trap entry, system
- * call dispatch and capability lookup. */
+/* A core: its kernel lane, the process it runs, and its open kernel
+ * stretch. */
 struct core_rec {
     size_t lane;
-    uint64_t trap_at, sys_at, look_at;
-    uint64_t pid; /* the process it last switched to (0: idle) */
+    uint64_t pid;               /* the process it last switched to (0: idle) */
+    struct tl_kstretch stretch; /* the kernel stretch open on it, if kopen */
+    bool kopen;
 };
 
 /* The messages one sender sent on one port and that are not received
@@ -222,6 +223,7 @@ void tl_free(struct tl_model *m)
     free(m->msgs);
     free(m->marks);
     free(m->inherits);
+    free(m->kstretches);
     for (int k = 0; k < TL_MARK_COUNT; k++) {
         free(m->mark_at[k]);
         free(m->mark_lane[k]);
@@ -295,7 +297,7 @@ static struct core_rec *core_of(struct tl_model *m, uint32_t core)
         return NULL;
     l->core = core;
     snprintf(l->name, sizeof l->name, "kernel core %u", core);
-    b->core[b->ncores] = (struct core_rec){m->nlanes - 1, 0, 0, 0, 0};
+    b->core[b->ncores] = (struct core_rec){.lane = m->nlanes - 1};
     if (b->booted && core < b->boot_cores && set_state(l, b->boot_at, TL_BUSY) != 0)
         return NULL;
     return &b->core[b->ncores++];
@@ -350,10 +352,9 @@ static int add_mark(struct tl_model *m, uint64_t at, size_t lane, enum tl_mark_k
     return 0;
 }
 
-/* A new message from lane `from`, sent by event e on core c; returns its
+/* A new message from lane `from`, sent by event e; returns its
  * index or SIZE_MAX (out of memory). */
-static size_t add_msg(struct tl_model *m, const struct trc_event *e, const struct core_rec *c,
-                      size_t from, enum tl_kind k)
+static size_t add_msg(struct tl_model *m, const struct trc_event *e, size_t from, enum tl_kind k)
 {
     struct build *b = m->build;
     if (m->nmsgs >= UINT32_MAX - 1 || /* queues link messages by 32-bit index */
@@ -364,14 +365,7 @@ static size_t add_msg(struct tl_model *m, const struct trc_event *e, const struc
                                         .from = (uint32_t)from,
                                         .to = UINT32_MAX,
                                         .kind = (uint8_t)k,
-                                        .ev = m->events,
-                                        .span_from = c->trap_at};
-    /* the dispatch and lookup of this system call (after its trap) */
-    struct tl_msg *msg = &m->msgs[m->nmsgs];
-    if (c->sys_at >= msg->span_from)
-        msg->syscall_at = c->sys_at;
-    if (c->look_at >= msg->span_from && c->look_at >= msg->syscall_at)
-        msg->lookup_at = c->look_at;
+                                        .ev = m->events};
     b->next[m->nmsgs] = UINT32_MAX;
     return m->nmsgs++;
 }
@@ -379,13 +373,12 @@ static size_t add_msg(struct tl_model *m, const struct trc_event *e, const struc
 /* A message delivered at the cycle it was sent, from e->pid to the pid in
  * e->arg[2] (a notification that woke a waiter, a region moved); NULL
  * when either has no lane, or out of memory (m->oom). */
-static struct tl_msg *instant_msg(struct tl_model *m, const struct trc_event *e,
-                                  const struct core_rec *c, enum tl_kind k)
+static struct tl_msg *instant_msg(struct tl_model *m, const struct trc_event *e, enum tl_kind k)
 {
     struct tl_lane *from = proc_lane(m, e->pid), *to = proc_lane(m, e->arg[2]);
     if (!from || !to)
         return NULL;
-    size_t i = add_msg(m, e, c, (size_t)(from - m->lanes), k);
+    size_t i = add_msg(m, e, (size_t)(from - m->lanes), k);
     if (i == SIZE_MAX) {
         m->oom = true;
         return NULL;
@@ -578,6 +571,8 @@ int tl_add(struct tl_model *m, const struct trc_event *ev)
     size_t klane = c->lane;
     struct tl_lane *kl = &m->lanes[klane], *l;
     m->end = e->cycle;
+    if (tl_kstretch_track(m, &c->stretch, &c->kopen, klane, e) != 0)
+        m->oom = true;
     int rc = 0;
     switch (e->type) {
     case TRC_EV_BOOT:
@@ -592,7 +587,6 @@ int tl_add(struct tl_model *m, const struct trc_event *ev)
                 rc = set_state(&m->lanes[b->core[k].lane], e->cycle, TL_BUSY);
         break;
     case TRC_EV_TRAP: /* the process running on this core enters the kernel */
-        c->trap_at = e->cycle;
         if ((l = proc_lane(m, c->pid)) && cur_state(l) == TL_RUNNING)
             rc = set_state(l, e->cycle, TL_KERNEL);
         break;
@@ -600,9 +594,6 @@ int tl_add(struct tl_model *m, const struct trc_event *ev)
         b->user_enter = true;
         if ((l = proc_lane(m, e->pid)) && cur_state(l) == TL_KERNEL)
             rc = set_state(l, e->cycle, TL_RUNNING);
-        break;
-    case TRC_EV_SYSCALL:
-        c->sys_at = e->cycle;
         break;
     case TRC_EV_PROC_CREATE:
         if (e->pid && !proc_lane(m, e->pid)) {
@@ -655,7 +646,6 @@ int tl_add(struct tl_model *m, const struct trc_event *ev)
         rc = add_mark(m, e->cycle, klane, TL_MARK_TIMER);
         break;
     case TRC_EV_CAP_LOOKUP:
-        c->look_at = e->cycle;
         rc = add_mark(m, e->cycle, klane, e->arg[1] ? TL_MARK_CAP_HIT : TL_MARK_CAP_MISS);
         break;
     case TRC_EV_IPC_SEND:
@@ -666,7 +656,7 @@ int tl_add(struct tl_model *m, const struct trc_event *ev)
             enum tl_kind k = e->arg[2] == TRC_IPC_FAST     ? TL_FAST
                              : e->arg[2] == TRC_IPC_QUEUED ? TL_ASYNC
                                                            : TL_SLOW;
-            size_t i = add_msg(m, e, c, from, k);
+            size_t i = add_msg(m, e, from, k);
             if (i == SIZE_MAX)
                 return m->oom = true, -1;
             m->msgs[i].port = (uint32_t)e->arg[0];
@@ -701,7 +691,7 @@ int tl_add(struct tl_model *m, const struct trc_event *ev)
             rc = add_mark(m, e->cycle, (size_t)(l - m->lanes), TL_MARK_REFUSED);
         if ((int32_t)e->arg[3] == 0 && (l = proc_lane(m, e->pid)) && cl) {
             size_t caller = (size_t)(cl - m->lanes);
-            size_t i = add_msg(m, e, c, (size_t)(l - m->lanes),
+            size_t i = add_msg(m, e, (size_t)(l - m->lanes),
                                e->arg[2] == TRC_IPC_FAST ? TL_FAST : TL_SLOW);
             if (i == SIZE_MAX ||
                 !util_grow((void **)&b->reply, &b->cap_reply, caller + 1, sizeof *b->reply))
@@ -715,13 +705,13 @@ int tl_add(struct tl_model *m, const struct trc_event *ev)
         break;
     }
     case TRC_EV_NOTIFY: { /* a2: the waiter it woke (0: none, no arrow) */
-        struct tl_msg *msg = e->arg[2] ? instant_msg(m, e, c, TL_NOTIFY) : NULL;
+        struct tl_msg *msg = e->arg[2] ? instant_msg(m, e, TL_NOTIFY) : NULL;
         if (msg)
             msg->opcode = (uint32_t)e->arg[1]; /* the bits */
         break;
     }
     case TRC_EV_REGION: { /* a move: a2 is the receiving pid */
-        struct tl_msg *msg = e->arg[3] == TRC_REGION_MOVE ? instant_msg(m, e, c, TL_REGION) : NULL;
+        struct tl_msg *msg = e->arg[3] == TRC_REGION_MOVE ? instant_msg(m, e, TL_REGION) : NULL;
         if (msg)
             msg->port = (uint32_t)e->arg[0]; /* the region */
         break;

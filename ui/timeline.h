@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "tracer/trace.h"
+#include "ui/kstretch.h"
 
 /* What a lane is doing from a state change on. */
 enum tl_state {
@@ -78,9 +79,6 @@ struct tl_msg {
     uint8_t kind;            /* enum tl_kind */
     bool reply;              /* a reply to a call */
     uint64_t ev;             /* index of the send event in the trace */
-    /* The sender's system call, by the events it traced (0: not seen):
-     * its trap entry, its dispatch, its last capability lookup. */
-    uint64_t span_from, syscall_at, lookup_at;
 };
 
 struct tl_mark {
@@ -115,6 +113,12 @@ struct tl_model {
     uint64_t *mark_at[TL_MARK_COUNT];
     uint32_t *mark_lane[TL_MARK_COUNT]; /* and their lanes */
     size_t nmark_at[TL_MARK_COUNT];
+    /* the kernel's stretches, every core's, ordered by their end (`to`);
+     * the longest one's cycles, so that a view finds those overlapping a
+     * range by one binary search (ui/kstretch.h) */
+    struct tl_kstretch *kstretches;
+    size_t nkstretches, cap_kstretches;
+    uint64_t kstretch_max;
     uint64_t events; /* events read */
     uint64_t end;    /* the last event's cycle (or the run's end) */
     uint64_t work;   /* steps the build took looking ids up and pairing

@@ -1,6 +1,8 @@
 /* ui/viewport.c: the timeline's viewport (what a frame shows: cycles,
  * lanes, filters, the selection) and its drawing (see viewport.h). */
 #include "ui/viewport.h"
+#include "ui/viewport_int.h"
+#include "ui/phases.h"
 
 #include <limits.h>
 #include <math.h>
@@ -28,9 +30,8 @@ const SDL_Color ui_mark_color[TL_MARK_COUNT] = {
     [TL_MARK_TIMEOUT] = {255, 143, 0, 255},  [TL_MARK_DROP] = {0, 0, 0, 255},
     [TL_MARK_REFUSED] = {216, 27, 96, 255},
 };
-static const SDL_Color ink = {33, 33, 33, 255}, faint = {117, 117, 117, 255},
-                       rule = {224, 224, 224, 255}, panel = {255, 255, 255, 240},
-                       select_ink = {0, 0, 0, 255};
+const SDL_Color ui_ink = {33, 33, 33, 255}, ui_faint = {117, 117, 117, 255};
+static const SDL_Color rule = {224, 224, 224, 255}, select_ink = {0, 0, 0, 255};
 
 /* Sets the drawing colour (returns nothing). */
 static void color(SDL_Renderer *r, SDL_Color c)
@@ -38,16 +39,14 @@ static void color(SDL_Renderer *r, SDL_Color c)
     SDL_SetRenderDrawColor(r, c.r, c.g, c.b, c.a);
 }
 
-/* Fills a rectangle in colour c (returns nothing). */
-static void fill(SDL_Renderer *r, int x, int y, int w, int h, SDL_Color c)
+void ui_fill(SDL_Renderer *r, int x, int y, int w, int h, SDL_Color c)
 {
     color(r, c);
     SDL_Rect rc = {x, y, w, h};
     SDL_RenderFillRect(r, &rc);
 }
 
-/* Returns n layout pixels at the view's scale (at least 1). */
-static int px(const struct ui_view *v, int n)
+int ui_px(const struct ui_view *v, int n)
 {
     int s = (int)lroundf((float)n * v->scale);
     return s > 0 ? s : 1;
@@ -70,7 +69,7 @@ uint64_t ui_cycle(double t)
 #define FAR_PX 1e9
 
 /* Returns x truncated to an int, clamped to +-FAR_PX (NaN: -FAR_PX). */
-static int to_px(double x)
+int ui_to_px(double x)
 {
     if (!(x > -FAR_PX))
         return (int)-FAR_PX;
@@ -78,14 +77,14 @@ static int to_px(double x)
 }
 
 /* The legend: what every colour means, as a strip along the bottom. */
-enum { LEG_BAR, LEG_ARROW, LEG_TICK };
+enum { LEG_BAR, LEG_ARROW, LEG_TICK, LEG_TEXT };
 struct legend_entry {
     const char *label;
     SDL_Color c;
     int shape;
 };
 
-static int legend_entries(struct legend_entry *e)
+static int legend_entries(const struct tl_model *m, struct legend_entry *e)
 {
     static const char *const state_label[TL_STATE_COUNT] = {
         NULL,        "ready",     "running (user)",  "blocked in IPC",
@@ -103,6 +102,14 @@ static int legend_entries(struct legend_entry *e)
         e[n++] = (struct legend_entry){kind_label[k], ui_kind_color[k], LEG_ARROW};
     for (int k = 0; k < TL_MARK_COUNT; k++)
         e[n++] = (struct legend_entry){mark_label[k], ui_mark_color[k], LEG_TICK};
+    if (!m->nkstretches)
+        return n;
+    /* the kernel lanes' phases at fine zoom (ui/overlay.c) */
+    e[n++] = (struct legend_entry){"kernel phases:", ui_ink, LEG_TEXT};
+    for (int i = 0; i < KPHASE_COUNT; i++)
+        if (tl_kphase_draw_order[i] != KPHASE_USER)
+            e[n++] = (struct legend_entry){ui_phase_names[tl_kphase_draw_order[i]],
+                                           ui_phase_color[tl_kphase_draw_order[i]], LEG_BAR};
     return n;
 }
 
@@ -110,26 +117,28 @@ static int legend_entries(struct legend_entry *e)
  * from y on. */
 static int legend_flow(SDL_Renderer *r, const struct ui_font *f, const struct ui_view *v, int y)
 {
-    struct legend_entry e[TL_STATE_COUNT + TL_KIND_COUNT + TL_MARK_COUNT];
-    int n = legend_entries(e), rows = 1, x = px(v, 8), sw = 2 * f->w, gap = 2 * f->w;
+    struct legend_entry e[TL_STATE_COUNT + TL_KIND_COUNT + TL_MARK_COUNT + 1 + KPHASE_COUNT];
+    int n = legend_entries(v->m, e), rows = 1, x = ui_px(v, 8), sw = 2 * f->w, gap = 2 * f->w;
     for (int i = 0; i < n; i++) {
-        int w = sw + px(v, 4) + ui_text_width(f, e[i].label);
-        if (x + w > v->w - px(v, 8) && x > px(v, 8)) {
+        int lead = e[i].shape == LEG_TEXT ? 0 : sw + ui_px(v, 4);
+        int w = lead + ui_text_width(f, e[i].label);
+        if (x + w > v->w - ui_px(v, 8) && x > ui_px(v, 8)) {
             rows++;
-            x = px(v, 8);
-            y += f->h + px(v, 4);
+            x = ui_px(v, 8);
+            y += f->h + ui_px(v, 4);
         }
         if (r) {
             int cy = y + f->h / 2;
             if (e[i].shape == LEG_BAR)
-                fill(r, x, y + f->h / 4, sw, f->h / 2, e[i].c);
+                ui_fill(r, x, y + f->h / 4, sw, f->h / 2, e[i].c);
             else if (e[i].shape == LEG_ARROW) {
-                fill(r, x, cy - px(v, 1), sw, px(v, 2), e[i].c);
-                for (int k = 0; k < px(v, 4); k++)
-                    fill(r, x + sw - 1 - k, cy - k, 1, 2 * k + 1, e[i].c);
-            } else
-                fill(r, x + sw / 2 - px(v, 1), y + f->h / 6, px(v, 3), f->h * 2 / 3, e[i].c);
-            ui_text(r, f, x + sw + px(v, 4), y, (SDL_Color){33, 33, 33, 255}, e[i].label);
+                ui_fill(r, x, cy - ui_px(v, 1), sw, ui_px(v, 2), e[i].c);
+                for (int k = 0; k < ui_px(v, 4); k++)
+                    ui_fill(r, x + sw - 1 - k, cy - k, 1, 2 * k + 1, e[i].c);
+            } else if (e[i].shape == LEG_TICK)
+                ui_fill(r, x + sw / 2 - ui_px(v, 1), y + f->h / 6, ui_px(v, 3), f->h * 2 / 3,
+                        e[i].c);
+            ui_text(r, f, x + lead, y, ui_ink, e[i].label);
         }
         x += w + gap;
     }
@@ -175,13 +184,13 @@ void ui_view_free(struct ui_view *v)
 
 void ui_view_layout(struct ui_view *v, const struct ui_font *f)
 {
-    v->top = f->h + px(v, 8);
-    v->ruler_h = f->h + px(v, 10);
-    v->gutter = f->w * 24 + px(v, 10);
+    v->top = f->h + ui_px(v, 8);
+    v->ruler_h = f->h + ui_px(v, 10);
+    v->gutter = f->w * 24 + ui_px(v, 10);
     v->plot_x = v->gutter;
     v->plot_y = v->top + v->ruler_h;
     v->plot_w = v->w - v->plot_x > 1 ? v->w - v->plot_x : 1;
-    v->legend_h = v->legend ? legend_rows(v, f) * (f->h + px(v, 4)) + px(v, 8) : 0;
+    v->legend_h = v->legend ? legend_rows(v, f) * (f->h + ui_px(v, 4)) + ui_px(v, 8) : 0;
     v->plot_h = v->h - v->plot_y - v->legend_h > 1 ? v->h - v->plot_y - v->legend_h : 1;
     v->nrows = 0;
     for (size_t i = 0; i < v->m->nlanes; i++) /* kernel lanes first, then processes */
@@ -192,9 +201,9 @@ void ui_view_layout(struct ui_view *v, const struct ui_font *f)
             v->rows[v->nrows++] = i;
     /* the lanes share the plot's height: between one line of text (then
      * the lanes scroll) and UI_LANE_MAX layout pixels each */
-    int lo = f->h + px(v, 6), hi = px(v, UI_LANE_MAX);
-    if (lo < px(v, 18))
-        lo = px(v, 18);
+    int lo = f->h + ui_px(v, 6), hi = ui_px(v, UI_LANE_MAX);
+    if (lo < ui_px(v, 18))
+        lo = ui_px(v, 18);
     if (hi < lo)
         hi = lo;
     int share = v->nrows ? (int)(v->plot_h / (long)v->nrows) : hi;
@@ -372,8 +381,8 @@ static double nice_step(double min)
 static void draw_ruler(SDL_Renderer *r, const struct ui_font *f, const struct ui_view *v)
 {
     int y = v->top;
-    fill(r, 0, y, v->w, v->ruler_h, (SDL_Color){238, 238, 238, 255});
-    double min = v->cpp * (ui_text_width(f, "000.000M") + px(v, 16));
+    ui_fill(r, 0, y, v->w, v->ruler_h, (SDL_Color){238, 238, 238, 255});
+    double min = v->cpp * (ui_text_width(f, "000.000M") + ui_px(v, 16));
     double step = nice_step(min);
     double first = ceil(v->t0 / step) * step, end = v->t0 + v->cpp * v->plot_w;
     if (first < 0)
@@ -384,14 +393,14 @@ static void draw_ruler(SDL_Renderer *r, const struct ui_font *f, const struct ui
         double t = first + k * step;
         if (!(t < end))
             break;
-        int x = v->plot_x + to_px(round((t - v->t0) / v->cpp));
-        fill(r, x, y + v->ruler_h - px(v, 6), px(v, 1), px(v, 6), faint);
-        fill(r, x, v->plot_y, 1, v->plot_h, rule);
+        int x = v->plot_x + ui_to_px(round((t - v->t0) / v->cpp));
+        ui_fill(r, x, y + v->ruler_h - ui_px(v, 6), ui_px(v, 1), ui_px(v, 6), ui_faint);
+        ui_fill(r, x, v->plot_y, 1, v->plot_h, rule);
         ui_fmt_cycles(t, step, label, sizeof label);
-        ui_text(r, f, x + px(v, 3), y + px(v, 2), ink, label);
+        ui_text(r, f, x + ui_px(v, 3), y + ui_px(v, 2), ui_ink, label);
     }
     const char *unit = "cycles";
-    ui_text(r, f, px(v, 6), y + px(v, 2), faint, unit);
+    ui_text(r, f, ui_px(v, 6), y + ui_px(v, 2), ui_faint, unit);
 }
 
 /* The lane row's top pixel, exactly (a row far off the frame is far
@@ -407,10 +416,10 @@ static bool row_top(const struct ui_view *v, size_t lane, const size_t *row_of, 
 
 /* The lane row's top pixel (clamped to +-FAR_PX), or INT32_MIN when the
  * lane is not shown. */
-static int row_y(const struct ui_view *v, size_t lane, const size_t *row_of)
+int ui_row_y(const struct ui_view *v, size_t lane, const size_t *row_of)
 {
     double y;
-    return row_top(v, lane, row_of, &y) ? to_px(y) : INT32_MIN;
+    return row_top(v, lane, row_of, &y) ? ui_to_px(y) : INT32_MIN;
 }
 
 static enum tl_state state_after(const struct tl_lane *l, size_t k)
@@ -451,23 +460,23 @@ static void draw_label(SDL_Renderer *r, const struct ui_font *f, const struct ui
 {
     char name[64], ids[48];
     if (!l->pid) {
-        ui_text(r, f, px(v, 4), y + (v->lane_h - f->h) / 2, faint, l->name);
+        ui_text(r, f, ui_px(v, 4), y + (v->lane_h - f->h) / 2, ui_faint, l->name);
         return;
     }
     if (l->inherited)
         snprintf(ids, sizeof ids, "pid %u prio %u (inh. %u)", l->pid, l->prio, l->inherited);
     else
         snprintf(ids, sizeof ids, "pid %u  prio %u", l->pid, l->prio);
-    if (v->lane_h >= 2 * f->h + px(v, 6)) {
+    if (v->lane_h >= 2 * f->h + ui_px(v, 6)) {
         int y0 = y + (v->lane_h - 2 * f->h) / 2;
         snprintf(name, sizeof name, "%.23s", l->name);
-        ui_text(r, f, px(v, 4), y0, ink, name);
-        ui_text(r, f, px(v, 4), y0 + f->h, faint, ids);
+        ui_text(r, f, ui_px(v, 4), y0, ui_ink, name);
+        ui_text(r, f, ui_px(v, 4), y0 + f->h, ui_faint, ids);
         return;
     }
     snprintf(name, sizeof name, "%-8.8s %u prio %u%s", l->name, l->pid, l->prio,
              l->inherited ? "+" : "");
-    ui_text(r, f, px(v, 4), y + (v->lane_h - f->h) / 2, ink, name);
+    ui_text(r, f, ui_px(v, 4), y + (v->lane_h - f->h) / 2, ui_ink, name);
 }
 
 /* When the lanes do not all fit, a scroll bar along the gutter's right
@@ -477,27 +486,27 @@ static void draw_scrollbar(SDL_Renderer *r, const struct ui_view *v)
     size_t shown = (size_t)(v->plot_h / (v->lane_h > 0 ? v->lane_h : 1));
     if (!v->nrows || (v->scroll == 0 && shown >= v->nrows))
         return;
-    int x = v->plot_x - px(v, 5), w = px(v, 4);
-    fill(r, x, v->plot_y, w, v->plot_h, rule);
+    int x = v->plot_x - ui_px(v, 5), w = ui_px(v, 4);
+    ui_fill(r, x, v->plot_y, w, v->plot_h, rule);
     double a = (double)v->scroll / (double)v->nrows,
            b = (double)(v->scroll + shown < v->nrows ? v->scroll + shown : v->nrows) /
                (double)v->nrows;
     int y0 = v->plot_y + (int)(a * v->plot_h), y1 = v->plot_y + (int)(b * v->plot_h);
-    fill(r, x, y0, w, y1 - y0 > px(v, 8) ? y1 - y0 : px(v, 8), faint);
+    ui_fill(r, x, y0, w, y1 - y0 > ui_px(v, 8) ? y1 - y0 : ui_px(v, 8), ui_faint);
 }
 
 static void draw_lanes(SDL_Renderer *r, const struct ui_font *f, const struct ui_view *v,
                        const size_t *row_of)
 {
-    int bar = v->lane_h - px(v, 6);
+    int bar = v->lane_h - ui_px(v, 6);
     for (size_t row = v->scroll; row < v->nrows; row++) {
         size_t lane = v->rows[row];
-        int y = row_y(v, lane, row_of);
+        int y = ui_row_y(v, lane, row_of);
         if (y >= v->h)
             break;
         const struct tl_lane *l = &v->m->lanes[lane];
         if ((row & 1) == 0)
-            fill(r, 0, y, v->w, v->lane_h, (SDL_Color){244, 244, 246, 255});
+            ui_fill(r, 0, y, v->w, v->lane_h, (SDL_Color){244, 244, 246, 255});
         draw_label(r, f, v, l, y);
         /* runs of columns in one state become one rectangle */
         int run_x = 0;
@@ -509,7 +518,8 @@ static void draw_lanes(SDL_Renderer *r, const struct ui_font *f, const struct ui
                 s = column_state(l, v->t0 + c * v->cpp, v->t0 + (c + 1) * v->cpp, &hint);
             if (c == v->plot_w || s != run) {
                 if (run != TL_ABSENT && c > run_x)
-                    fill(r, v->plot_x + run_x, y + px(v, 3), c - run_x, bar, ui_state_color[run]);
+                    ui_fill(r, v->plot_x + run_x, y + ui_px(v, 3), c - run_x, bar,
+                            ui_state_color[run]);
                 run = s;
                 run_x = c;
             }
@@ -523,19 +533,19 @@ static void draw_mark(SDL_Renderer *r, const struct ui_view *v, int y, uint64_t 
 {
     if (y == INT32_MIN || y < v->plot_y - v->lane_h || y >= v->h)
         return;
-    int x = v->plot_x + to_px(((double)at - v->t0) / v->cpp), w = px(v, 2);
-    int h = (v->lane_h - px(v, 6)) / 2, full = v->lane_h - px(v, 2);
+    int x = v->plot_x + ui_to_px(((double)at - v->t0) / v->cpp), w = ui_px(v, 2);
+    int h = (v->lane_h - ui_px(v, 6)) / 2, full = v->lane_h - ui_px(v, 2);
     SDL_Color c = ui_mark_color[kind];
     if (kind == TL_MARK_CAP_HIT || kind == TL_MARK_CAP_MISS)
-        fill(r, x, y + px(v, 3) + (kind == TL_MARK_CAP_MISS) * h, w, h, c);
+        ui_fill(r, x, y + ui_px(v, 3) + (kind == TL_MARK_CAP_MISS) * h, w, h, c);
     else if (kind == TL_MARK_HANDOFF)
-        fill(r, x, y + px(v, 1), w, full, c);
+        ui_fill(r, x, y + ui_px(v, 1), w, full, c);
     else if (kind == TL_MARK_TIMER) /* a notch down from the lane's top edge */
-        fill(r, x - w, y, 2 * w, h / 2 + px(v, 3), c);
+        ui_fill(r, x - w, y, 2 * w, h / 2 + ui_px(v, 3), c);
     else if (kind == TL_MARK_DROP || kind == TL_MARK_REFUSED) /* a square atop the bar */
-        fill(r, x - px(v, 4), y + px(v, 1), px(v, 8), px(v, 8), c);
+        ui_fill(r, x - ui_px(v, 4), y + ui_px(v, 1), ui_px(v, 8), ui_px(v, 8), c);
     else /* exits, kills, timeouts: full height */
-        fill(r, x - w, y + px(v, 1), 2 * w, full, c);
+        ui_fill(r, x - w, y + ui_px(v, 1), 2 * w, full, c);
 }
 
 /* Marks on the kernel lanes (capability-cache hits above, misses below,
@@ -550,10 +560,11 @@ static void draw_marks(SDL_Renderer *r, const struct ui_view *v, const size_t *r
     double t1 = v->t0 + v->cpp * v->plot_w;
     uint64_t u0 = ui_cycle(v->t0), u1 = ui_cycle(t1);
     size_t first = tl_mark_at(m, u0), last = tl_mark_at(m, u1), cap = (size_t)v->plot_w * 4;
-    int h = (v->lane_h - px(v, 6)) / 2;
+    int h = (v->lane_h - ui_px(v, 6)) / 2;
     if (last - first <= cap) {
         for (size_t i = first; i < last; i++)
-            draw_mark(r, v, row_y(v, m->marks[i].lane, row_of), m->marks[i].at, m->marks[i].kind);
+            draw_mark(r, v, ui_row_y(v, m->marks[i].lane, row_of), m->marks[i].at,
+                      m->marks[i].kind);
         return;
     }
     static const int per_process[] = {TL_MARK_EXIT, TL_MARK_FAULT, TL_MARK_TIMEOUT, TL_MARK_DROP,
@@ -562,12 +573,12 @@ static void draw_marks(SDL_Renderer *r, const struct ui_view *v, const size_t *r
         int kind = per_process[k];
         size_t a = tl_mark_kind_at(m, kind, u0), b = tl_mark_kind_at(m, kind, u1);
         for (size_t j = a; b - a <= cap && j < b; j++)
-            draw_mark(r, v, row_y(v, m->mark_lane[kind][j], row_of), m->mark_at[kind][j], kind);
+            draw_mark(r, v, ui_row_y(v, m->mark_lane[kind][j], row_of), m->mark_at[kind][j], kind);
     }
     /* too many to draw one by one: per column and kind, whether any */
     for (size_t row = v->scroll; row < v->nrows; row++) {
         size_t lane = v->rows[row];
-        int y = row_y(v, lane, row_of);
+        int y = ui_row_y(v, lane, row_of);
         if (y >= v->h)
             break;
         if (v->m->lanes[lane].pid)
@@ -579,11 +590,11 @@ static void draw_marks(SDL_Renderer *r, const struct ui_view *v, const size_t *r
             uint64_t ua = ui_cycle(a), ub = ui_cycle(b);
             int x = v->plot_x + c;
             if (tl_mark_count(m, TL_MARK_CAP_HIT, ua, ub))
-                fill(r, x, y + px(v, 3), 1, h, ui_mark_color[TL_MARK_CAP_HIT]);
+                ui_fill(r, x, y + ui_px(v, 3), 1, h, ui_mark_color[TL_MARK_CAP_HIT]);
             if (tl_mark_count(m, TL_MARK_CAP_MISS, ua, ub))
-                fill(r, x, y + px(v, 3) + h, 1, h, ui_mark_color[TL_MARK_CAP_MISS]);
+                ui_fill(r, x, y + ui_px(v, 3) + h, 1, h, ui_mark_color[TL_MARK_CAP_MISS]);
             if (tl_mark_count(m, TL_MARK_TIMER, ua, ub))
-                fill(r, x, y, 1, h / 2 + px(v, 3), ui_mark_color[TL_MARK_TIMER]);
+                ui_fill(r, x, y, 1, h / 2 + ui_px(v, 3), ui_mark_color[TL_MARK_TIMER]);
         }
         break; /* marks are kept per core only in counts: one kernel lane shows them */
     }
@@ -618,7 +629,7 @@ static void draw_arrow(SDL_Renderer *r, const struct ui_view *v, int x0, int y0,
     if (len < 1)
         return;
     /* the head, at the receiving end */
-    double hl = px(v, 7), ux = dx / len, uy = dy / len;
+    double hl = ui_px(v, 7), ux = dx / len, uy = dy / len;
     for (int side = -1; side <= 1; side += 2) {
         double ax = x1 - hl * ux + side * hl * 0.5 * nx, ay = y1 - hl * uy + side * hl * 0.5 * ny;
         SDL_RenderDrawLine(r, x1, y1, (int)lround(ax), (int)lround(ay));
@@ -665,7 +676,7 @@ static bool draw_msg(SDL_Renderer *r, struct ui_view *v, const size_t *row_of, s
     if (y0 == y1) { /* to itself: a small loop over its lane */
         y0 -= v->lane_h / 3;
     }
-    double margin = px(v, 64);
+    double margin = ui_px(v, 64);
     if (!clip_segment(&x0, &y0, &x1, &y1, -margin, v->plot_w + margin, v->plot_y - margin,
                       v->plot_y + v->plot_h + margin))
         return true;
@@ -673,7 +684,7 @@ static bool draw_msg(SDL_Renderer *r, struct ui_view *v, const size_t *row_of, s
     int iy0 = (int)lround(y0), iy1 = (int)lround(y1);
     bool sel = i == v->selected;
     draw_arrow(r, v, ix0, iy0, ix1, iy1, sel ? select_ink : ui_kind_color[msg->kind],
-               sel ? px(v, 4) : px(v, 2));
+               sel ? ui_px(v, 4) : ui_px(v, 2));
     remember(v, i, ix0, iy0, ix1, iy1);
     return true;
 }
@@ -744,8 +755,8 @@ static void draw_msgs(SDL_Renderer *r, struct ui_view *v, const size_t *row_of)
 static void label(SDL_Renderer *r, const struct ui_font *f, const struct ui_view *v, int x, int y,
                   SDL_Color c, const char *text)
 {
-    fill(r, x - px(v, 2), y, ui_text_width(f, text) + px(v, 4), f->h,
-         (SDL_Color){255, 255, 255, 255});
+    ui_fill(r, x - ui_px(v, 2), y, ui_text_width(f, text) + ui_px(v, 4), f->h,
+            (SDL_Color){255, 255, 255, 255});
     ui_text(r, f, x, y, c, text);
 }
 
@@ -761,19 +772,19 @@ static void draw_inherits(SDL_Renderer *r, const struct ui_font *f, const struct
     for (size_t i = tl_inherit_at(m, ui_cycle(v->t0)); i < m->ninherits && past < 256; i++) {
         const struct tl_inherit *in = &m->inherits[i];
         past += (double)in->to >= t1;
-        int y = row_y(v, in->lane, row_of);
+        int y = ui_row_y(v, in->lane, row_of);
         if ((double)in->from >= t1 || y == INT32_MIN || y < v->plot_y - v->lane_h || y >= v->h)
             continue;
         double a = ((double)in->from - v->t0) / v->cpp, b = ((double)in->to - v->t0) / v->cpp;
         a = a < 0 ? 0 : a;
         b = b > v->plot_w ? v->plot_w : b;
         int x0 = v->plot_x + (int)a, w = (int)b - (int)a > 1 ? (int)b - (int)a : 1;
-        int bh = px(v, 5), by = y + v->lane_h - px(v, 3) - bh;
-        fill(r, x0, by, w, bh, ui_inherit_color);
+        int bh = ui_px(v, 5), by = y + v->lane_h - ui_px(v, 3) - bh;
+        ui_fill(r, x0, by, w, bh, ui_inherit_color);
         char text[64];
         snprintf(text, sizeof text, "prio %u from %s", in->prio, m->lanes[in->caller].name);
-        if (w >= ui_text_width(f, text) + px(v, 8) && by - f->h > y)
-            label(r, f, v, x0 + px(v, 4), by - f->h, (SDL_Color){130, 80, 0, 255}, text);
+        if (w >= ui_text_width(f, text) + ui_px(v, 8) && by - f->h > y)
+            label(r, f, v, x0 + ui_px(v, 4), by - f->h, (SDL_Color){130, 80, 0, 255}, text);
     }
 }
 
@@ -783,7 +794,7 @@ static void draw_inherits(SDL_Renderer *r, const struct ui_font *f, const struct
  * zoom, not at the run's). Returns nothing. */
 static void draw_arrow_labels(SDL_Renderer *r, const struct ui_font *f, const struct ui_view *v)
 {
-    if (v->ndrawn > (size_t)(v->plot_w / px(v, 24)))
+    if (v->ndrawn > (size_t)(v->plot_w / ui_px(v, 24)))
         return;
     SDL_Rect placed[256];
     size_t nplaced = 0;
@@ -799,8 +810,9 @@ static void draw_arrow_labels(SDL_Renderer *r, const struct ui_font *f, const st
             snprintf(text, sizeof text, "op %u, %u B", msg->opcode, msg->len);
         int tw = ui_text_width(f, text), span = d->x1 > d->x0 ? d->x1 - d->x0 : d->x0 - d->x1;
         int mx = (d->x0 + d->x1) / 2, my = (d->y0 + d->y1) / 2;
-        if (span >= tw + px(v, 12)) { /* over a long arrow, clear of the labels so far */
-            SDL_Rect box = {mx - tw / 2 - px(v, 2), my - f->h - px(v, 2), tw + px(v, 4), f->h};
+        if (span >= tw + ui_px(v, 12)) { /* over a long arrow, clear of the labels so far */
+            SDL_Rect box = {mx - tw / 2 - ui_px(v, 2), my - f->h - ui_px(v, 2), tw + ui_px(v, 4),
+                            f->h};
             bool clear = true;
             for (size_t k = 0; k < nplaced && clear; k++)
                 clear = !SDL_HasIntersection(&box, &placed[k]);
@@ -817,107 +829,10 @@ static void draw_arrow_labels(SDL_Renderer *r, const struct ui_font *f, const st
             if (k != i && ox >= mx && ox - mx < gap)
                 gap = ox - mx;
         }
-        if (gap >= tw + px(v, 16) && span < px(v, 8) && mx + tw + px(v, 8) < v->plot_x + v->plot_w)
-            label(r, f, v, mx + px(v, 5), my - f->h / 2, ui_kind_color[msg->kind], text);
+        if (gap >= tw + ui_px(v, 16) && span < ui_px(v, 8) &&
+            mx + tw + ui_px(v, 8) < v->plot_x + v->plot_w)
+            label(r, f, v, mx + ui_px(v, 5), my - f->h / 2, ui_kind_color[msg->kind], text);
     }
-}
-
-/* The size of a box of n lines. */
-static void box_size(const struct ui_font *f, const struct ui_view *v, const char *const *lines,
-                     bool swatch, int n, int *bw, int *bh)
-{
-    int w = 0;
-    for (int i = 0; i < n; i++) {
-        int tw = ui_text_width(f, lines[i]);
-        if (tw > w)
-            w = tw;
-    }
-    int pad = px(v, 6);
-    *bw = w + (swatch ? f->h + pad : 0) + 2 * pad;
-    *bh = n * f->h + 2 * pad;
-}
-
-static void draw_box(SDL_Renderer *r, const struct ui_font *f, const struct ui_view *v, int x,
-                     int y, const char *const *lines, const SDL_Color *swatch, int n)
-{
-    int sw = swatch ? f->h : 0, pad = px(v, 6), bw, bh;
-    box_size(f, v, lines, swatch != NULL, n, &bw, &bh);
-    if (x < 0)
-        x = v->w - bw + x;
-    if (y < 0)
-        y = v->h - bh + y;
-    SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
-    fill(r, x, y, bw, bh, panel);
-    color(r, faint);
-    SDL_Rect rc = {x, y, bw, bh};
-    SDL_RenderDrawRect(r, &rc);
-    for (int i = 0; i < n; i++) {
-        int ly = y + pad + i * f->h;
-        if (swatch && swatch[i].a)
-            fill(r, x + pad, ly + f->h / 4, sw, f->h / 2, swatch[i]);
-        ui_text(r, f, x + pad + (swatch ? sw + pad : 0), ly, ink, lines[i]);
-    }
-}
-
-static void draw_details(SDL_Renderer *r, const struct ui_font *f, const struct ui_view *v)
-{
-    const struct tl_model *m = v->m;
-    const struct tl_msg *msg = &m->msgs[v->selected];
-    const struct tl_lane *a = &m->lanes[msg->from], *b = &m->lanes[msg->to];
-    char l[12][96];
-    const char *lines[12];
-    int n = 0;
-    snprintf(l[n++], sizeof l[0], "message %zu of %zu: %s%s", v->selected + 1, m->nmsgs,
-             tl_kind_name(msg->kind), msg->reply ? " (reply)" : "");
-    snprintf(l[n++], sizeof l[0], "from %s (pid %u) to %s (pid %u)", a->name, a->pid, b->name,
-             b->pid);
-    if (msg->kind == TL_NOTIFY)
-        snprintf(l[n++], sizeof l[0], "bits 0x%x", msg->opcode);
-    else if (msg->kind == TL_REGION)
-        snprintf(l[n++], sizeof l[0], "region %u moved (zero-copy)", msg->port);
-    else
-        snprintf(l[n++], sizeof l[0], "header: port %u, opcode %u, %u bytes", msg->port,
-                 msg->opcode, msg->len);
-    if (msg->kind != TL_NOTIFY && msg->kind != TL_REGION)
-        snprintf(l[n++], sizeof l[0], "capabilities carried: %u%s", msg->ncaps,
-                 msg->moved ? " (a region moves with it: zero-copy)" : "");
-    snprintf(l[n++], sizeof l[0], "sent at cycle %llu, received at %llu",
-             (unsigned long long)msg->sent, (unsigned long long)msg->received);
-    /* the phases the sender's system call traced: trap entry, dispatch,
-     * capability lookup, send; then delivery */
-    if (msg->span_from && msg->span_from <= msg->sent) {
-        uint64_t sys = msg->syscall_at ? msg->syscall_at : msg->span_from;
-        uint64_t look = msg->lookup_at ? msg->lookup_at : sys;
-        snprintf(l[n++], sizeof l[0],
-                 "phases: trap entry->dispatch %llu, ->capability lookup %llu,",
-                 (unsigned long long)(sys - msg->span_from), (unsigned long long)(look - sys));
-        snprintf(l[n++], sizeof l[0], "        ->send %llu cycles",
-                 (unsigned long long)(msg->sent - look));
-    }
-    snprintf(l[n++], sizeof l[0], "in flight: %llu cycles from send to receive",
-             (unsigned long long)(msg->received - msg->sent));
-    for (int i = 0; i < n; i++)
-        lines[i] = l[i];
-    /* in a corner of the plot clear of the message's arrow (top right first) */
-    int bw, bh, m8 = px(v, 8);
-    box_size(f, v, lines, false, n, &bw, &bh);
-    int ax0 = 0, ay0 = 0, ax1 = -1, ay1 = -1;
-    for (size_t i = v->ndrawn; i-- > 0;)
-        if (v->drawn[i].msg == v->selected) {
-            const struct ui_drawn *d = &v->drawn[i];
-            ax0 = (d->x0 < d->x1 ? d->x0 : d->x1) - m8;
-            ax1 = (d->x0 < d->x1 ? d->x1 : d->x0) + m8;
-            ay0 = (d->y0 < d->y1 ? d->y0 : d->y1) - m8;
-            ay1 = (d->y0 < d->y1 ? d->y1 : d->y0) + m8;
-            break;
-        }
-    const int cx[4] = {v->w - bw - m8, v->plot_x + m8, v->w - bw - m8, v->plot_x + m8};
-    const int cy[4] = {v->plot_y + m8, v->plot_y + m8, v->plot_y + v->plot_h - bh - m8,
-                       v->plot_y + v->plot_h - bh - m8};
-    int k = 0;
-    while (k < 4 && !(cx[k] > ax1 || cx[k] + bw < ax0 || cy[k] > ay1 || cy[k] + bh < ay0))
-        k++;
-    draw_box(r, f, v, cx[k < 4 ? k : 0], cy[k < 4 ? k : 0], lines, NULL, n);
 }
 
 void ui_draw(SDL_Renderer *r, const struct ui_font *f, struct ui_view *v)
@@ -940,27 +855,28 @@ void ui_draw(SDL_Renderer *r, const struct ui_font *f, struct ui_view *v)
     snprintf(title, sizeof title, "%s   %zu lanes, %zu messages, %llu events, %llu cycles",
              v->title ? v->title : "ipcemu", m->nlanes, m->nmsgs, (unsigned long long)m->events,
              (unsigned long long)m->end);
-    ui_text(r, f, px(v, 6), px(v, 4), ink, title);
+    ui_text(r, f, ui_px(v, 6), ui_px(v, 4), ui_ink, title);
     draw_ruler(r, f, v);
     SDL_Rect clip = {0, v->plot_y, v->w, v->plot_h};
     SDL_RenderSetClipRect(r, &clip);
     draw_lanes(r, f, v, row_of);
     SDL_Rect plot = {v->plot_x, v->plot_y, v->plot_w, v->plot_h};
     SDL_RenderSetClipRect(r, &plot);
+    ui_draw_kstretches(r, f, v, row_of);
     draw_inherits(r, f, v, row_of);
     draw_marks(r, v, row_of);
     draw_msgs(r, v, row_of);
     draw_arrow_labels(r, f, v);
     SDL_RenderSetClipRect(r, NULL);
-    fill(r, v->plot_x - 1, v->plot_y, 1, v->plot_h, rule);
+    ui_fill(r, v->plot_x - 1, v->plot_y, 1, v->plot_h, rule);
     draw_scrollbar(r, v);
     if (v->legend) {
         int y = v->h - v->legend_h;
-        fill(r, 0, y, v->w, v->legend_h, (SDL_Color){238, 238, 238, 255});
-        legend_flow(r, f, v, y + px(v, 4));
+        ui_fill(r, 0, y, v->w, v->legend_h, (SDL_Color){238, 238, 238, 255});
+        legend_flow(r, f, v, y + ui_px(v, 4));
     }
     if (v->selected < m->nmsgs)
-        draw_details(r, f, v);
+        ui_draw_details(r, f, v);
     free(row_of);
 }
 

@@ -60,8 +60,7 @@ static void project(const struct trc_event *ev, size_t n, struct trc_event **out
     for (size_t i = 0; i < n; i++) {
         if (machine_probes_cover(ev[i].type))
             (*out)[(*nout)++] = ev[i];
-        else if (ev[i].type != TRC_EV_TRAP && ev[i].type != TRC_EV_IRQ &&
-                 ev[i].type != TRC_EV_USER_ENTER)
+        else if (!trc_event_is_machine(ev[i].type))
             fail_msg("event type %s is written by the kernel but not decoded",
                      trc_event_name(ev[i].type));
     }
@@ -293,7 +292,7 @@ static void shadow_events_equal_kernel_events_in_the_demos(void **state)
  * trace source). */
 static bool machine_own(uint32_t type)
 {
-    return type == TRC_EV_TRAP || type == TRC_EV_IRQ || type == TRC_EV_USER_ENTER;
+    return trc_event_is_machine(type);
 }
 
 /* Runs image img[n] with `demo` on the test's architecture with the probes

@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "abi/syscall_nr.h"
 #include "tracer/tracefile.h"
 #include "ui/timeline.h"
 
@@ -156,15 +157,8 @@ static void messages_pair_with_their_receive(void **state)
     assert_int_equal(m[0].port, 5);
     assert_int_equal(m[0].opcode, 3);
     assert_int_equal(m[0].len, 16);
-    assert_int_equal(m[0].span_from, 450); /* the trap that began this system call */
-    assert_int_equal(m[0].syscall_at, 455);
-    assert_int_equal(m[0].lookup_at, 460);
     assert_int_equal(m[0].ncaps, 1);
     assert_true(m[0].moved);
-    /* the fast call's system call: its trap and lookup, no dispatch event */
-    assert_int_equal(m[2].span_from, 800);
-    assert_int_equal(m[2].syscall_at, 0);
-    assert_int_equal(m[2].lookup_at, 810);
     assert_int_equal(m[2].ncaps, 0);
     assert_false(m[2].moved);
     assert_false(m[0].reply);
@@ -301,6 +295,77 @@ static void kernel_time_is_split_from_user_time(void **state)
                 {b, 350, TL_READY}};
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
         assert_int_equal(tl_state_at(want[i].l, want[i].at, NULL), want[i].s);
+    tl_free(&m);
+}
+
+/* The kernel's stretches: from a trap (or boot) to the next user.enter,
+ * with the cycles by phase its kernel.phases gives (idle: the rest), the
+ * system call it served, its path and why it left the fast path, its
+ * cache hits and misses; an interrupt that comes while the kernel runs
+ * belongs to the stretch it came in. A stretch without kernel.phases (an
+ * old trace) has no phases to draw. */
+static void kernel_stretches_carry_their_phases(void **state)
+{
+    (void)state;
+    struct tl_model m;
+    tl_init(&m);
+    uint64_t boot[TRC_KPHASES_STORED] = {[KPHASE_COPY] = 30, [KPHASE_LOGIC] = 20};
+    uint64_t call[TRC_KPHASES_STORED] = {
+        [KPHASE_TRAP] = 50,   [KPHASE_LOOKUP] = 40, [KPHASE_LOGIC] = 100,
+        [KPHASE_SWITCH] = 60, [KPHASE_RETURN] = 30, [KPHASE_HANDOFF] = 1u << 24};
+    struct trc_event e[] = {
+        {10, 0, TRC_EV_BOOT, 0, {1, 1, 0, 0}},
+        {20, 0, TRC_EV_PROC_CREATE, 1, {3, 'a', 0, 0}},
+        {40, 0, TRC_EV_SCHED_SWITCH, 1, {0, TRC_SWITCH_START, 0, 0}},
+        {50, 0, TRC_EV_KERNEL_PHASES, 0, {0}},
+        {50, 0, TRC_EV_USER_ENTER, 1, {0x1000, 0, 0, 0}},
+        {100, 0, TRC_EV_TRAP, 0, {0, 0, 0, 0}},
+        {120, 0, TRC_EV_SYSCALL, 1, {SYS_CALL, 0, 0, 0}},
+        {130, 0, TRC_EV_CAP_LOOKUP, 1, {7, 0, 0, 0}},
+        {140, 0, TRC_EV_IPC_SLOW, 1, {5, TRC_SLOW_NO_RECEIVER, 0, 0}},
+        {150, 0, TRC_EV_IPC_SEND, 1, {5, 0, TRC_IPC_QUEUED, 0}},
+        {160, 0, TRC_EV_TRAP, 0, {1, 0, 0, 0}},
+        {100 + 280 + 25 + (1u << 24), 0, TRC_EV_KERNEL_PHASES, 0, {0}},
+        {100 + 280 + 25 + (1u << 24), 0, TRC_EV_USER_ENTER, 1, {0x1004, 0, 0, 0}},
+        {20000000, 0, TRC_EV_TRAP, 0, {0, 0, 0, 0}},
+        {20000100, 0, TRC_EV_USER_ENTER, 1, {0x1008, 0, 0, 0}},
+    };
+    trc_kphases_pack(boot, e[3].arg);
+    trc_kphases_pack(call, e[11].arg);
+    for (size_t i = 0; i < sizeof e / sizeof e[0]; i++)
+        assert_int_equal(tl_add(&m, &e[i]), 0);
+    assert_int_equal(tl_finish(&m, 20000200), 0);
+    assert_int_equal(m.nkstretches, 3);
+    const struct tl_kstretch *s = m.kstretches;
+    char cap[128];
+    /* boot's: no trap opened it; it began its phases' cycles before */
+    assert_int_equal(s[0].from, 0);
+    assert_int_equal(s[0].to, 50);
+    assert_int_equal(s[0].ph[KPHASE_COPY], 30);
+    assert_int_equal(s[0].ph[KPHASE_IDLE], 0);
+    tl_kstretch_caption(&s[0], cap, sizeof cap);
+    assert_string_equal(cap, "boot");
+    /* the slow call: the handoff's count saturated at 2^24 - 1, and the
+     * cycles no phase holds are idle (the interrupt's wait) */
+    assert_int_equal(s[1].from, 100);
+    assert_int_equal(s[1].pid, 1);
+    assert_int_equal(s[1].nr, SYS_CALL);
+    assert_int_equal(s[1].ph[KPHASE_TRAP], 50);
+    assert_int_equal(s[1].ph[KPHASE_HANDOFF], TRC_KPHASE_FIELD_MAX);
+    assert_int_equal(s[1].saturated, 1u << KPHASE_HANDOFF);
+    assert_int_equal(s[1].ph[KPHASE_IDLE], 25 + 1);
+    assert_int_equal(s[1].misses, 1);
+    assert_int_equal(s[1].hits, 0);
+    assert_true(s[1].irq);
+    tl_kstretch_caption(&s[1], cap, sizeof cap);
+    assert_string_equal(cap, "call: slow path, queued (no_receiver), cap miss, timer irq");
+    /* no kernel.phases: nothing to draw */
+    assert_false(s[2].phased);
+    assert_int_equal(s[2].to, 20000100);
+    /* found by their end */
+    assert_int_equal(tl_kstretch_after(&m, 49), 0);
+    assert_int_equal(tl_kstretch_after(&m, 50), 1);
+    assert_int_equal(tl_kstretch_after(&m, 20000100), 3);
     tl_free(&m);
 }
 
@@ -633,6 +698,7 @@ int main(void)
         cmocka_unit_test(odd_events_are_survived),
         cmocka_unit_test(a_reused_port_id_starts_empty),
         cmocka_unit_test(kernel_time_is_split_from_user_time),
+        cmocka_unit_test(kernel_stretches_carry_their_phases),
         cmocka_unit_test(a_server_inherits_its_callers_priority),
         cmocka_unit_test(a_dropped_call_is_never_received),
         cmocka_unit_test(huge_ids_take_memory_for_the_ids_seen),

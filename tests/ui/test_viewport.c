@@ -30,7 +30,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "abi/syscall_nr.h"
 #include "tests/integration/harness.h"
+#include "ui/phases.h"
 #include "tracer/tracefile.h"
 #include "ui/window.h"
 
@@ -773,6 +775,93 @@ static void extreme_views_draw_safely(void **state)
     result_free(&r);
 }
 
+/* At a single call's zoom the kernel lane draws the call's kernel stretch
+ * as its phases, each in its colour and as wide as its cycles; and those
+ * cycles are the report's: over every fast call, slow call and fast
+ * reply of the run, the stretches' cycles by phase add up to the report's
+ * phases of that path (its mean times its count), phase by phase. */
+static void kernel_lane_shows_the_phases_the_report_has(void **state)
+{
+    (void)state;
+    char scn[4096], trace[4096];
+    snprintf(scn, sizeof scn, "%s/lesson-fast-vs-slow.json", scenarios);
+    snprintf(trace, sizeof trace, "%s/phases.trace", tmpdir);
+    struct result r = run(1, "run", scn, "--arch", arch, "--quiet", "--trace", trace, NULL);
+    assert_int_equal(r.status, 0);
+    struct ui_app a;
+    char err[512];
+    assert_int_equal(ui_app_open_headless(&a, trace, 1600, 900, 1, err, sizeof err), 0);
+    const struct tl_model *m = &a.model;
+    const struct {
+        const char *path;
+        uint32_t nr;
+        bool fast, reply;
+    } paths[] = {{"ipc.call.fast", SYS_CALL, true, false},
+                 {"ipc.call.slow", SYS_CALL, false, false},
+                 {"ipc.reply.fast", SYS_REPLY_RECV, true, true}};
+    const struct tl_kstretch *first_fast = NULL;
+    for (size_t p = 0; p < sizeof paths / sizeof paths[0]; p++) {
+        double sum[KPHASE_COUNT] = {0};
+        size_t n = 0;
+        for (size_t i = 0; i < m->nkstretches; i++) {
+            const struct tl_kstretch *s = &m->kstretches[i];
+            if (!s->phased || s->nr != paths[p].nr || s->reply != paths[p].reply || !s->path ||
+                s->path == TRC_IPC_REFUSED || (s->path == TRC_IPC_FAST) != paths[p].fast)
+                continue;
+            n++;
+            for (int k = 0; k < KPHASE_COUNT; k++)
+                sum[k] += s->ph[k];
+            if (p == 0 && !first_fast)
+                first_fast = s;
+        }
+        const cJSON *path = cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetObjectItemCaseSensitive(r.report, "paths"), paths[p].path);
+        assert_non_null(path);
+        double count = jnum(path, "count");
+        assert_true(count > 0);
+        assert_int_equal(n, (size_t)count);
+        const cJSON *ph = cJSON_GetObjectItemCaseSensitive(path, "phases");
+        for (int k = 0; k < KPHASE_COUNT; k++) {
+            double want = jnum(ph, ui_phase_names[k]) * count;
+            if (fabs(sum[k] - want) > 1e-6 * (want > 1 ? want : 1))
+                fail_msg("%s: phase %s: the kernel lane's stretches have %.0f cycles, the "
+                         "report %.3f",
+                         paths[p].path, ui_phase_names[k], sum[k], want);
+        }
+    }
+    /* one fast call at its own zoom: its phases left to right, in their
+     * colours, each as wide as its cycles */
+    assert_non_null(first_fast);
+    const struct tl_kstretch *s = first_fast;
+    double len = (double)(s->to - s->from);
+    ui_view_range(&a.view, (double)s->from - len / 10, (double)s->to + len / 10);
+    struct frame f = grab(&a);
+    const struct ui_view *v = &a.view;
+    int y = lane_y(v, s->lane) + v->lane_h / 2 - 8; /* low in the bar: below the caption */
+    double at = (double)s->from;
+    size_t seen = 0;
+    for (int i = 0; i < KPHASE_COUNT; i++) {
+        int k = tl_kphase_draw_order[i];
+        if (!s->ph[k])
+            continue;
+        double mid = at + s->ph[k] / 2.0;
+        at += s->ph[k];
+        if (s->ph[k] / v->cpp < 6)
+            continue; /* too narrow to hit for sure */
+        if (!near(&f, cycle_x(v, mid), y, 1, rgb(ui_phase_color[k])))
+            fail_msg("phase %s (%u cycles) is not drawn at x %d", ui_phase_names[k], s->ph[k],
+                     cycle_x(v, mid));
+        seen++;
+    }
+    assert_true(seen >= 3); /* at least trap, switch, return */
+    /* outside the stretch, no phase colour */
+    assert_false(
+        near(&f, cycle_x(v, (double)s->from - len / 20), y, 0, rgb(ui_phase_color[KPHASE_TRAP])));
+    free(f.px);
+    ui_app_close(&a);
+    result_free(&r);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 4) {
@@ -788,6 +877,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(marks_and_labels_appear_where_the_trace_says),
         cmocka_unit_test(arrows_join_the_right_lanes_in_their_kind_colour),
         cmocka_unit_test(the_legend_shows_every_colour),
+        cmocka_unit_test(kernel_lane_shows_the_phases_the_report_has),
         cmocka_unit_test(scale_two_doubles_the_layout),
         cmocka_unit_test(view_writes_a_png_and_refuses_bad_input),
         cmocka_unit_test(view_refuses_a_range_outside_the_run),
