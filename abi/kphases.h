@@ -94,6 +94,8 @@ enum kphase { KPHASES(KPHASE_ENUM_) KPHASE_COUNT };
     X(LOOKUP,  ALL,     STATIC, cap_event)                                  \
     X(LOOKUP,  ALL,     EXTERN, kport_lookup)                               \
     X(LOOKUP,  ALL,     EXTERN, kipc_obj_decode)                            \
+    X(LOOKUP,  ALL,     STATIC, fastpath_lookup)                            \
+    X(LOOKUP,  ALL,     STATIC, fastpath_lookup_walk)                       \
     /* copy: the message registers and buffers */                           \
     X(COPY,    ALL,     EXTERN, memcpy)                                     \
     X(COPY,    ALL,     EXTERN, memset)                                     \
@@ -151,9 +153,10 @@ enum kphase { KPHASES(KPHASE_ENUM_) KPHASE_COUNT };
        call's one-shot reply capability, made by the call and deleted by    \
        the reply, capabilities that travel with a message, derive and       \
        revoke */                                                            \
-    /* the fast path (kfastpath.c): its checks, lookup, register copy      \
-       and direct switch, all inlined into one function per call; its       \
-       slow-path exit re-runs the generic system call */                    \
+    /* the fast path (kfastpath.c): its checks, register copy, commit and   \
+       direct switch, inlined into one function per call (its capability    \
+       lookup is a function of its own, under lookup above); its slow-path  \
+       exit re-runs the generic system call */                              \
     X(LOGIC,   ALL,     EXTERN, fastpath_call)                              \
     X(LOGIC,   ALL,     EXTERN, fastpath_reply_recv)                        \
     X(TRAP,    ALL,     STATIC, fastpath_slow)                              \

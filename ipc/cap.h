@@ -249,7 +249,7 @@ unsigned ipc_cap_descendants(const struct ipc_capsys *sys, const struct ipc_cspa
                              ipc_cap_t tok);
 
 /* ---- The walk and the cache's line, shared by the lookups in cap.c and
- * the kernel's fast path (ipc_cap_lookup_fast, inlined there). ---- */
+ * the kernel's fast path (ipc_cap_lookup_walk, inlined there). ---- */
 
 /* Returns a mask of the `bits` low bits (bits <= 24). */
 static inline uint32_t ipc_cap_mask(unsigned bits)
@@ -320,41 +320,25 @@ static inline uint32_t ipc_capcache_line_of(const struct ipc_capcache *c, uint16
     return h & (c->size - 1u);
 }
 
-/* The kernel fast path's lookup (seL4's lookup_fp, with this kernel's
- * cache in front): what ipc_cap_lookup_cached(sys, core, cs, tok, type,
- * rights) answers with IPC_OK, from cache `c` (the core's, usable) and the
- * attached space `cs`, but without changing anything: returns the slot
- * with *line the cache line and *hit whether it answered, or NULL where
- * the cached lookup would fail (the caller then takes its slow path, which
- * looks up again and reports the error). Neither counts nor fills: the
- * caller does that with ipc_cap_lookup_fast_commit once it is past its
- * last check, so a lookup is counted once whichever path ends up doing it.
- * Observers hear nothing (hits and misses are only counted). */
+/* The miss side of the kernel fast path's lookup (seL4's lookup_fp, with
+ * this kernel's cache in front: guest-kernel/kfastpath.c fastpath_lookup,
+ * which answers what ipc_cap_lookup_cached answers with IPC_OK but changes
+ * nothing, and leaves counting and filling to
+ * ipc_cap_lookup_fast_commit). Returns the slot token `tok` names in the
+ * attached space `cs` by the walk, or NULL where the token is not well
+ * formed, the walk fails or the slot does not hold what `tok` names
+ * (rights and type aside). Observers hear nothing. */
 static inline __attribute__((always_inline)) struct ipc_slot *
-ipc_cap_lookup_fast(const struct ipc_capsys *sys, const struct ipc_capcache *c,
-                    const struct ipc_cspace *cs, ipc_cap_t tok, enum ipc_obj_type type,
-                    unsigned rights, struct ipc_capcache_line **line, bool *hit)
+ipc_cap_lookup_walk(const struct ipc_capsys *sys, const struct ipc_cspace *cs, ipc_cap_t tok)
 {
-    struct ipc_capcache_line *l = &c->lines[ipc_capcache_line_of(c, cs->id, tok)];
-    struct ipc_slot *s;
-    *hit = l->cspace == cs->id && l->tok == tok;
-    if (*hit) {
-        s = l->slot;
-    } else {
-        ipc_slotref_t ref;
-        if (!ipc_tok_well_formed(tok))
-            return NULL;
-        s = ipc_cap_walk(sys, cs->root, ipc_tok_index(tok), &ref);
-        if (!ipc_cap_slot_holds(s, tok))
-            return NULL;
-    }
-    if (s->type != (unsigned)type || (rights & ~(unsigned)s->rights) != 0)
+    ipc_slotref_t ref;
+    if (!ipc_tok_well_formed(tok))
         return NULL;
-    *line = l;
-    return s;
+    struct ipc_slot *s = ipc_cap_walk(sys, cs->root, ipc_tok_index(tok), &ref);
+    return ipc_cap_slot_holds(s, tok) ? s : NULL;
 }
 
-/* Counts the lookup ipc_cap_lookup_fast answered with slot `s` from line
+/* Counts the fast path's lookup that answered with slot `s` from line
  * `l` of cache `c` (hit or miss) and, on a miss, fills the line, exactly
  * as ipc_cap_lookup_cached does. Returns nothing. */
 static inline void ipc_cap_lookup_fast_commit(struct ipc_capcache *c, struct ipc_capcache_line *l,

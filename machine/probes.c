@@ -182,7 +182,7 @@ static void dec_syscall(struct machine *m, const struct emu_probe_hit *h)
 }
 
 /* Returns whether core 0's capability cache holds token `tok` of process
- * p's space: what ipc_cap_lookup_fast reads (the line ipc_capcache_line_of
+ * p's space: what fastpath_lookup (guest-kernel/kfastpath.c) reads (the line ipc_capcache_line_of
  * picks names p's space and tok); false before the cache exists. */
 static bool fp_cache_hit(const struct machine *m, uint64_t p, uint64_t tok)
 {
