@@ -25,25 +25,21 @@ cflags="$cflags -D_POSIX_C_SOURCE=200809L -I. -Iguest-kernel $(pkg-config --cfla
 libs="$(pkg-config --libs libcjson) -lm"
 
 # sources_of TARGET: the host sources a target is built from; seeds_of
-# TARGET: the directories of its seed corpus.
-sources_of() {
-    case "$1" in
-    scenario) echo "machine/scenario_json.c machine/scenario_fields.c machine/scenario_compile.c machine/scenario_load.c machine/scenario_source.c machine/scenario_check.c machine/scenario_expr.c tracer/trace.c tracer/paths.c util/hostfile.c util/grow.c" ;;
-    profile) echo "emu/profile.c util/hostfile.c" ;;
-    elf) echo "machine/elf.c" ;;
-    trace) echo "tracer/tracefile.c tracer/trace.c tracer/paths.c util/hostfile.c util/grow.c" ;;
-    *) echo "fuzz: no sources listed for $1 in scripts/fuzz.sh" >&2; exit 2 ;;
-    esac
+# TARGET: the directories of its seed corpus (both from
+# tests/fuzz/sources.txt, which CMake reads too).
+line_of() {
+    l=$(grep "^$1:" tests/fuzz/sources.txt) || {
+        echo "fuzz: $1 is not listed in tests/fuzz/sources.txt" >&2
+        exit 2
+    }
+    echo "${l#*:}"
 }
-seeds_of() {
-    case "$1" in
-    scenario) echo "scenarios tests/machine/scenarios_bad" ;;
-    profile) echo "profiles tests/emu/profiles_bad" ;;
-    elf) echo "tests/fuzz/seeds/elf" ;;
-    trace) echo "tests/fuzz/seeds/trace" ;;
-    esac
-}
+sources_of() { line_of "$1" | sed 's/|.*//'; }
+seeds_of() { line_of "$1" | sed 's/.*|//'; }
 
+for t in $targets; do
+    line_of "$t" >/dev/null
+done
 status=0
 for t in $targets; do
     mkdir -p "$out/corpus-$t" "tests/fuzz/regressions/$t"
