@@ -111,6 +111,11 @@ size_t ui_draw_kstretches(SDL_Renderer *r, const struct ui_font *f, const struct
             h -= f->h + ui_px(v, 2);
         }
         draw_segments(r, f, v, s, x, w, top, h);
+        if (i == v->kselected) { /* outlined */
+            SDL_SetRenderDrawColor(r, 0, 0, 0, 255);
+            SDL_Rect rc = {ui_to_px(x), y + ui_px(v, 1), ui_to_px(w), v->lane_h - ui_px(v, 2)};
+            SDL_RenderDrawRect(r, &rc);
+        }
         drawn++;
     }
     return drawn;
@@ -224,4 +229,53 @@ void ui_draw_details(SDL_Renderer *r, const struct ui_font *f, const struct ui_v
     while (k < 4 && !(cx[k] > ax1 || cx[k] + bw < ax0 || cy[k] > ay1 || cy[k] + bh < ay0))
         k++;
     draw_box(r, f, v, cx[k < 4 ? k : 0], cy[k < 4 ? k : 0], lines, NULL, n);
+}
+
+size_t ui_pick_kstretch(const struct ui_view *v, int x, int y)
+{
+    const struct tl_model *m = v->m;
+    if (x < v->plot_x || y < v->plot_y || v->lane_h <= 0)
+        return SIZE_MAX;
+    size_t row = v->scroll + (size_t)((y - v->plot_y) / v->lane_h);
+    if (row >= v->nrows || m->lanes[v->rows[row]].pid)
+        return SIZE_MAX; /* not a kernel lane */
+    size_t lane = v->rows[row];
+    uint64_t at = ui_cycle(v->t0 + (x - v->plot_x) * v->cpp);
+    for (size_t i = tl_kstretch_after(m, at); i < m->nkstretches; i++) {
+        const struct tl_kstretch *s = &m->kstretches[i];
+        if (s->to - (s->to < m->kstretch_max ? s->to : m->kstretch_max) > at)
+            break; /* every later one starts after `at` */
+        if (s->lane == lane && s->from <= at && s->phased)
+            return i;
+    }
+    return SIZE_MAX;
+}
+
+void ui_draw_kdetails(SDL_Renderer *r, const struct ui_font *f, const struct ui_view *v)
+{
+    const struct tl_kstretch *s = &v->m->kstretches[v->kselected];
+    char l[KPHASE_COUNT + 3][128];
+    const char *lines[KPHASE_COUNT + 3];
+    SDL_Color swatch[KPHASE_COUNT + 3] = {{0}};
+    int n = 0;
+    uint64_t len = s->to - s->from;
+    snprintf(l[n++], sizeof l[0], "%s: cycles %llu to %llu, %llu cycles", v->m->lanes[s->lane].name,
+             (unsigned long long)s->from, (unsigned long long)s->to, (unsigned long long)len);
+    tl_kstretch_caption(s, l[n++], sizeof l[0]);
+    snprintf(l[n++], sizeof l[0], "by phase (totals, not their order in time):");
+    for (int i = 0; i < KPHASE_COUNT; i++) {
+        int k = tl_kphase_draw_order[i];
+        if (!s->ph[k])
+            continue;
+        char c[24];
+        phase_cycles(s, k, c, sizeof c);
+        swatch[n] = ui_phase_color[k];
+        snprintf(l[n++], sizeof l[0], "%-8s %10s  %5.1f%%", ui_phase_names[k], c,
+                 len ? 100.0 * s->ph[k] / (double)len : 0.0);
+    }
+    for (int i = 0; i < n; i++)
+        lines[i] = l[i];
+    int bw, bh, m8 = ui_px(v, 8);
+    box_size(f, v, lines, true, n, &bw, &bh);
+    draw_box(r, f, v, v->w - bw - m8, v->plot_y + m8, lines, swatch, n);
 }

@@ -162,6 +162,7 @@ int ui_view_init(struct ui_view *v, const struct tl_model *m, int w, int h, floa
     v->kinds = (1u << TL_KIND_COUNT) - 1;
     v->opcode = -1;
     v->selected = SIZE_MAX;
+    v->kselected = SIZE_MAX;
     v->legend = true;
     v->hidden = calloc(m->nlanes ? m->nlanes : 1, 1);
     v->rows = calloc(m->nlanes ? m->nlanes : 1, sizeof *v->rows);
@@ -877,6 +878,8 @@ void ui_draw(SDL_Renderer *r, const struct ui_font *f, struct ui_view *v)
     }
     if (v->selected < m->nmsgs)
         ui_draw_details(r, f, v);
+    else if (v->kselected < m->nkstretches)
+        ui_draw_kdetails(r, f, v);
     free(row_of);
 }
 

@@ -41,6 +41,7 @@ struct ui_view {
     unsigned kinds;    /* bit per enum tl_kind: shown */
     int64_t opcode;    /* only messages with this opcode (-1: any) */
     size_t selected;   /* the selected message (SIZE_MAX: none) */
+    size_t kselected;  /* the selected kernel stretch (SIZE_MAX: none) */
     bool legend;
     /* the layout (ui_view_layout) */
     int top, ruler_h, lane_h, gutter, plot_x, plot_y, plot_w, plot_h, legend_h;
@@ -97,6 +98,10 @@ void ui_draw(SDL_Renderer *r, const struct ui_font *f, struct ui_view *v);
 /* The message whose arrow passes within a few pixels of (x, y) in the last
  * frame drawn (SIZE_MAX: none). */
 size_t ui_pick(const struct ui_view *v, int x, int y);
+
+/* The kernel stretch drawn under (x, y) on a kernel lane, whatever its
+ * width (SIZE_MAX: none): its index in the model's kstretches. */
+size_t ui_pick_kstretch(const struct ui_view *v, int x, int y);
 
 /* Formats `cycles` for a ruler whose ticks are `step` apart ("12.5k",
  * "3M", "123"). */

@@ -27,4 +27,8 @@ size_t ui_draw_kstretches(SDL_Renderer *r, const struct ui_font *f, const struct
  * (ui/overlay.c; returns nothing). */
 void ui_draw_details(SDL_Renderer *r, const struct ui_font *f, const struct ui_view *v);
 
+/* Draws the selected kernel stretch's details (its cycles by phase) in a
+ * box (ui/overlay.c; returns nothing). */
+void ui_draw_kdetails(SDL_Renderer *r, const struct ui_font *f, const struct ui_view *v);
+
 #endif

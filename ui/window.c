@@ -280,6 +280,7 @@ static void click(struct ui_app *a, int x, int y)
         return;
     }
     v->selected = ui_pick(v, x, y);
+    v->kselected = v->selected == SIZE_MAX ? ui_pick_kstretch(v, x, y) : SIZE_MAX;
 }
 
 static void key(struct ui_app *a, const SDL_KeyboardEvent *k)
@@ -374,8 +375,8 @@ static void key(struct ui_app *a, const SDL_KeyboardEvent *k)
         }
         break;
     case SDLK_ESCAPE:
-        if (v->selected != SIZE_MAX)
-            v->selected = SIZE_MAX;
+        if (v->selected != SIZE_MAX || v->kselected != SIZE_MAX)
+            v->selected = v->kselected = SIZE_MAX;
         else
             a->quit = true;
         break;

@@ -838,14 +838,14 @@ static void kernel_lane_shows_the_phases_the_report_has(void **state)
     struct frame f = grab(&a);
     const struct ui_view *v = &a.view;
     int y = lane_y(v, s->lane) + v->lane_h / 2 - 8; /* low in the bar: below the caption */
-    double at = (double)s->from;
+    double done = (double)s->from;                  /* the cycles of the phases drawn so far */
     size_t seen = 0;
     for (int i = 0; i < KPHASE_COUNT; i++) {
         int k = tl_kphase_draw_order[i];
         if (!s->ph[k])
             continue;
-        double mid = at + s->ph[k] / 2.0;
-        at += s->ph[k];
+        double mid = done + s->ph[k] / 2.0;
+        done += s->ph[k];
         if (s->ph[k] / v->cpp < 6)
             continue; /* too narrow to hit for sure */
         if (!near(&f, cycle_x(v, mid), y, 1, rgb(ui_phase_color[k])))
@@ -857,6 +857,22 @@ static void kernel_lane_shows_the_phases_the_report_has(void **state)
     /* outside the stretch, no phase colour */
     assert_false(
         near(&f, cycle_x(v, (double)s->from - len / 20), y, 0, rgb(ui_phase_color[KPHASE_TRAP])));
+    free(f.px);
+    /* a click on it selects it (not beside it, nor on a process's lane),
+     * and the picture then lists its phases in a box with their colours */
+    int mid_x = cycle_x(v, (double)s->from + len / 2);
+    assert_int_equal(ui_pick_kstretch(v, mid_x, y), (size_t)(s - m->kstretches));
+    assert_int_equal(ui_pick_kstretch(v, cycle_x(v, (double)s->from - len / 20), y), SIZE_MAX);
+    for (size_t i = 0; i < m->nlanes; i++)
+        if (m->lanes[i].pid && lane_y(v, i) != INT32_MIN)
+            assert_int_equal(ui_pick_kstretch(v, mid_x, lane_y(v, i)), SIZE_MAX);
+    a.view.kselected = (size_t)(s - m->kstretches);
+    f = grab(&a);
+    bool swatch = false; /* the box's swatch, below the kernel lane's row */
+    for (int x = v->w / 2; x < v->w && !swatch; x++)
+        for (int yy = v->plot_y + v->lane_h; yy < v->plot_y + 3 * v->lane_h && !swatch; yy++)
+            swatch = at(&f, x, yy) == rgb(ui_phase_color[KPHASE_SWITCH]);
+    assert_true(swatch);
     free(f.px);
     ui_app_close(&a);
     result_free(&r);
