@@ -31,6 +31,7 @@
 #include "machine/machine.h"
 #include "machine/probes.h"
 #include "machine/scenario.h"
+#include "machine/student.h"
 #include "util/hostfile.h"
 
 #include "harness.h"
@@ -71,8 +72,8 @@ static void project(const struct trc_event *ev, size_t n, struct trc_event **out
  * here) with trace source `source`, shadow probes when `shadow`, and CPU
  * profile *prof (loaded here: the caller frees it after machine_destroy). */
 static void boot(struct machine *m, struct trc_log *log, struct tm_profile *prof, uint32_t demo,
-                 const struct scn *s, bool shadow, enum machine_trace_source source,
-                 const uint8_t *img, size_t n)
+                 struct scn *s, bool shadow, enum machine_trace_source source, const uint8_t *img,
+                 size_t n, struct student_build *sb)
 {
     const struct emu_arch *a = emu_arch_by_name(arch_name);
     assert_non_null(a);
@@ -92,6 +93,11 @@ static void boot(struct machine *m, struct trc_log *log, struct tm_profile *prof
         cfg.quantum = s->quantum;
         cfg.cap_cache_lines = s->cap_cache;
         cfg.exact_caches = s->exact_caches;
+        /* students' programs, linked for this kernel image */
+        if (student_build(s, a->id, img, n, sb, why, sizeof why) != STUDENT_OK)
+            fail_msg("%s", why);
+        cfg.user_images = sb->images;
+        cfg.nuser_images = sb->n;
         cfg.scenario = s->blob;
         cfg.scenario_size = s->blob_size;
     }
@@ -103,12 +109,13 @@ static void boot(struct machine *m, struct trc_log *log, struct tm_profile *prof
 /* Runs kernel-ktrace.elf with `demo` (and the compiled scenario `s`, or
  * NULL) on the test's architecture, its ktrace the trace's source, with
  * shadow probes when `shadow`. */
-static void run_kernel(uint32_t demo, const struct scn *s, bool shadow, struct run *r)
+static void run_kernel(uint32_t demo, struct scn *s, bool shadow, struct run *r)
 {
     static struct tm_profile prof;
     struct trc_log log;
     struct machine m;
-    boot(&m, &log, &prof, demo, s, shadow, MACHINE_TRACE_KERNEL, ktrace_img, ktrace_len);
+    struct student_build sb = {0};
+    boot(&m, &log, &prof, demo, s, shadow, MACHINE_TRACE_KERNEL, ktrace_img, ktrace_len, &sb);
     if (shadow && machine_probes_missing(&m)[0])
         fail_msg("abi/kprobes.h anchors missing from the %s kernel: %s", arch_name,
                  machine_probes_missing(&m));
@@ -121,6 +128,7 @@ static void run_kernel(uint32_t demo, const struct scn *s, bool shadow, struct r
     project(sev, ns, &r->shadow, &r->nshadow);
     assert_int_equal(m.core.probes.dropped == 0 || !shadow, true);
     machine_destroy(&m);
+    student_build_free(&sb);
     trc_log_free(&log);
     tm_profile_free(&prof);
 }
@@ -186,7 +194,7 @@ static const struct {
  * has one. This catches an anchor the kernel without ktrace lost (a
  * function whose only work was a ktrace, its calls deleted) or an
  * argument it no longer computes. Returns the number of failures (0, 1). */
-static int check_embedded(const char *what, uint32_t demo, const struct scn *s, const struct run *k)
+static int check_embedded(const char *what, uint32_t demo, struct scn *s, const struct run *k)
 {
     static struct tm_profile prof;
     size_t n;
@@ -194,7 +202,8 @@ static int check_embedded(const char *what, uint32_t demo, const struct scn *s, 
     assert_non_null(img);
     struct trc_log log;
     struct machine m;
-    boot(&m, &log, &prof, demo, s, false, MACHINE_TRACE_PROBES, img, n);
+    struct student_build sb = {0};
+    boot(&m, &log, &prof, demo, s, false, MACHINE_TRACE_PROBES, img, n, &sb);
     machine_run(&m);
     int bad = 0;
     for (size_t t = 0; t < sizeof counted / sizeof counted[0] && !bad; t++) {
@@ -224,6 +233,7 @@ static int check_embedded(const char *what, uint32_t demo, const struct scn *s, 
         }
     }
     machine_destroy(&m);
+    student_build_free(&sb);
     trc_log_free(&log);
     tm_profile_free(&prof);
     return bad;
@@ -233,7 +243,7 @@ static int check_embedded(const char *what, uint32_t demo, const struct scn *s, 
  * same kernel events, and the shadow sequence equal to them; and the
  * embedded kernel's decoded events as check_embedded says. Returns the
  * number of failures (0 or 1). */
-static int check_case(const char *what, uint32_t demo, const struct scn *s)
+static int check_case(const char *what, uint32_t demo, struct scn *s)
 {
     struct run off, on;
     run_kernel(demo, s, false, &off);
@@ -305,7 +315,8 @@ static uint64_t run_probes_source(uint32_t demo, const uint8_t *img, size_t n, u
     static struct tm_profile prof;
     struct trc_log log;
     struct machine m;
-    boot(&m, &log, &prof, demo, NULL, true, MACHINE_TRACE_PROBES, img, n);
+    struct student_build sb = {0};
+    boot(&m, &log, &prof, demo, NULL, true, MACHINE_TRACE_PROBES, img, n, &sb);
     machine_run(&m);
     *cycles = m.core.cycles;
     size_t ns, k = 0;
@@ -328,6 +339,7 @@ static uint64_t run_probes_source(uint32_t demo, const uint8_t *img, size_t n, u
     assert_int_equal(k, ns);
     uint64_t dropped = m.port_dropped;
     machine_destroy(&m);
+    student_build_free(&sb);
     trc_log_free(&log);
     tm_profile_free(&prof);
     return dropped;
