@@ -461,9 +461,10 @@ static void unpend_dropped(struct tl_model *m, uint64_t port, size_t sender, uin
     struct queue *q = queue_of(m, port, sender, false);
     if (!q || q->tail == UINT32_MAX)
         return;
-    const struct tl_msg *t = &m->msgs[q->tail];
+    struct tl_msg *t = &m->msgs[q->tail];
     if (t->opcode != (uint32_t)word || t->len != ((uint32_t)(word >> 32) & 0xffffu))
         return;
+    t->dropped = true;
     if (q->head == q->tail) {
         q->head = q->tail = UINT32_MAX;
     } else if (q->before_tail != UINT32_MAX) {
@@ -743,13 +744,46 @@ static void merge_kernel_into_running(struct tl_model *m)
     }
 }
 
+/* Adds a TL_MARK_UNDELIVERED at the send of each message never received
+ * and not dropped, keeping the marks sorted (both lists are: a merge).
+ * Returns 0 or -1 (out of memory). */
+static int mark_undelivered(struct tl_model *m)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < m->nmsgs; i++)
+        n += m->msgs[i].to == UINT32_MAX && !m->msgs[i].dropped;
+    if (!n)
+        return 0;
+    struct tl_mark *all = malloc((m->nmarks + n) * sizeof *all);
+    if (!all)
+        return -1;
+    size_t a = 0, k = 0;
+    for (size_t i = 0; i < m->nmsgs; i++) {
+        const struct tl_msg *g = &m->msgs[i];
+        if (g->to != UINT32_MAX || g->dropped)
+            continue;
+        while (a < m->nmarks && m->marks[a].at <= g->sent)
+            all[k++] = m->marks[a++];
+        all[k++] = (struct tl_mark){g->sent, g->from, TL_MARK_UNDELIVERED};
+    }
+    while (a < m->nmarks)
+        all[k++] = m->marks[a++];
+    free(m->marks);
+    m->marks = all;
+    m->nmarks = m->cap_marks = k;
+    return 0;
+}
+
 int tl_finish(struct tl_model *m, uint64_t end)
 {
     if (end > m->end)
         m->end = end;
     if (m->build && !((struct build *)m->build)->user_enter)
         merge_kernel_into_running(m);
-    /* messages never received (still queued at the end) have no arrow */
+    /* messages never received (still queued at the end, or their port
+     * closed) have no arrow, and a mark at their send unless dropped */
+    if (mark_undelivered(m) != 0)
+        return m->oom = true, -1;
     size_t k = 0;
     for (size_t i = 0; i < m->nmsgs; i++)
         if (m->msgs[i].to != UINT32_MAX)
@@ -915,6 +949,7 @@ const char *tl_mark_name(enum tl_mark_kind k)
                                                      "timer interrupt",
                                                      "timeout",
                                                      "message dropped",
-                                                     "refused"};
+                                                     "refused",
+                                                     "never delivered"};
     return (unsigned)k < TL_MARK_COUNT ? names[k] : "?";
 }

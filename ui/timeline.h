@@ -3,8 +3,8 @@
  * list of state changes; messages paired from their send to their
  * receive, with a kind (fast path, slow path, asynchronous, notification,
  * region transfer); and marks (capability-cache hits and misses, scheduler
- * handoffs, exits, timer interrupts, timeouts, dropped and refused
- * messages). Everything is sorted by cycle, so a view finds what
+ * handoffs, exits, timer interrupts, timeouts, dropped, refused and
+ * undelivered messages). Everything is sorted by cycle, so a view finds what
  * lies in [t0, t1) by binary search, whatever the size of the trace.
  *
  * A trace is untrusted input: the memory the model takes is linear in
@@ -45,15 +45,17 @@ enum tl_kind {
 };
 
 enum tl_mark_kind {
-    TL_MARK_CAP_HIT,  /* capability lookup that hit the cache */
-    TL_MARK_CAP_MISS, /* ... that missed */
-    TL_MARK_HANDOFF,  /* scheduler handoff: the fast path switched straight */
-    TL_MARK_EXIT,     /* a process exited */
-    TL_MARK_FAULT,    /* a process was killed */
-    TL_MARK_TIMER,    /* kernel lane: a timer interrupt (timer.irq) */
-    TL_MARK_TIMEOUT,  /* a process's wait ended by its timeout (ipc.wake, status timeout) */
-    TL_MARK_DROP,     /* a queued message of this sender left unreceived (ipc.drop) */
-    TL_MARK_REFUSED,  /* a send or reply of this process refused (its result an error) */
+    TL_MARK_CAP_HIT,     /* capability lookup that hit the cache */
+    TL_MARK_CAP_MISS,    /* ... that missed */
+    TL_MARK_HANDOFF,     /* scheduler handoff: the fast path switched straight */
+    TL_MARK_EXIT,        /* a process exited */
+    TL_MARK_FAULT,       /* a process was killed */
+    TL_MARK_TIMER,       /* kernel lane: a timer interrupt (timer.irq) */
+    TL_MARK_TIMEOUT,     /* a process's wait ended by its timeout (ipc.wake, status timeout) */
+    TL_MARK_DROP,        /* a queued message of this sender left unreceived (ipc.drop) */
+    TL_MARK_REFUSED,     /* a send or reply of this process refused (its result an error) */
+    TL_MARK_UNDELIVERED, /* at its send: a message of this process never received (still
+                            queued when the run ended, or its port closed), not dropped */
     TL_MARK_COUNT
 };
 
@@ -78,6 +80,7 @@ struct tl_msg {
     bool moved;              /* a region capability moved with it (zero-copy) */
     uint8_t kind;            /* enum tl_kind */
     bool reply;              /* a reply to a call */
+    bool dropped;            /* left its queue unreceived (ipc.drop) */
     uint64_t ev;             /* index of the send event in the trace */
 };
 

@@ -439,6 +439,41 @@ static void a_dropped_call_is_never_received(void **state)
     assert_int_equal(m.msgs[0].received, 80);
     assert_int_equal(m.msgs[1].sent, 70);
     assert_int_equal(m.msgs[1].received, 90);
+    /* dropped is not "never delivered" */
+    assert_int_equal(tl_mark_count(&m, TL_MARK_DROP, 0, 100), 2); /* each ipc.drop is marked */
+    assert_int_equal(tl_mark_count(&m, TL_MARK_UNDELIVERED, 0, 100), 0);
+    tl_free(&m);
+}
+
+/* A message still queued when the run ends (or whose port closed) is
+ * never delivered: no arrow, and a mark at its send on the sender's lane,
+ * in order among the other marks. */
+static void undelivered_messages_are_marked_at_their_send(void **state)
+{
+    (void)state;
+    struct tl_model m;
+    tl_init(&m);
+    struct trc_event e[] = {
+        {10, 0, TRC_EV_BOOT, 0, {1, 1, 0, 0}},
+        {20, 0, TRC_EV_PROC_CREATE, 1, {1, 'a', 0, 0}},
+        {30, 0, TRC_EV_PROC_CREATE, 2, {1, 'b', 0, 0}},
+        {40, 0, TRC_EV_PORT_CREATE, 2, {4, 8, 0, 0}},
+        {45, 0, TRC_EV_IPC_SEND, 1, {4, 9, TRC_IPC_QUEUED, 0}},
+        {50, 0, TRC_EV_PROC_EXIT, 1, {0, 0, 0, 0}},
+        {60, 0, TRC_EV_IPC_SEND, 2, {5, 3, TRC_IPC_QUEUED, 0}},
+        {70, 0, TRC_EV_PORT_CLOSE, 2, {5, 0, 0, 0}},
+        {80, 0, TRC_EV_PROC_EXIT, 2, {0, 0, 0, 0}},
+    };
+    for (size_t i = 0; i < sizeof e / sizeof e[0]; i++)
+        assert_int_equal(tl_add(&m, &e[i]), 0);
+    assert_int_equal(tl_finish(&m, 100), 0);
+    assert_int_equal(m.nmsgs, 0);
+    assert_int_equal(tl_mark_count(&m, TL_MARK_UNDELIVERED, 0, 100), 2);
+    assert_int_equal(tl_mark_count(&m, TL_MARK_UNDELIVERED, 45, 46), 1);
+    assert_int_equal(m.mark_lane[TL_MARK_UNDELIVERED][0], tl_lane_of(&m, 1));
+    assert_int_equal(m.mark_lane[TL_MARK_UNDELIVERED][1], tl_lane_of(&m, 2));
+    for (size_t i = 1; i < m.nmarks; i++)
+        assert_true(m.marks[i - 1].at <= m.marks[i].at);
     tl_free(&m);
 }
 
@@ -701,6 +736,7 @@ int main(void)
         cmocka_unit_test(kernel_stretches_carry_their_phases),
         cmocka_unit_test(a_server_inherits_its_callers_priority),
         cmocka_unit_test(a_dropped_call_is_never_received),
+        cmocka_unit_test(undelivered_messages_are_marked_at_their_send),
         cmocka_unit_test(huge_ids_take_memory_for_the_ids_seen),
         cmocka_unit_test(pairing_is_n_log_n),
         cmocka_unit_test(cycles_never_go_back),
