@@ -709,6 +709,8 @@ int tl_add(struct tl_model *m, const struct trc_event *ev)
         struct tl_msg *msg = e->arg[2] ? instant_msg(m, e, TL_NOTIFY) : NULL;
         if (msg)
             msg->opcode = (uint32_t)e->arg[1]; /* the bits */
+        else if (!e->arg[2] && (l = proc_lane(m, e->pid)))
+            rc = add_mark(m, e->cycle, (size_t)(l - m->lanes), TL_MARK_SIGNAL_KEPT);
         break;
     }
     case TRC_EV_REGION: { /* a move: a2 is the receiving pid */
@@ -950,6 +952,7 @@ const char *tl_mark_name(enum tl_mark_kind k)
                                                      "timeout",
                                                      "message dropped",
                                                      "refused",
-                                                     "never delivered"};
+                                                     "never delivered",
+                                                     "signal kept (no waiter)"};
     return (unsigned)k < TL_MARK_COUNT ? names[k] : "?";
 }

@@ -56,6 +56,8 @@ enum tl_mark_kind {
     TL_MARK_REFUSED,     /* a send or reply of this process refused (its result an error) */
     TL_MARK_UNDELIVERED, /* at its send: a message of this process never received (still
                             queued when the run ended, or its port closed), not dropped */
+    TL_MARK_SIGNAL_KEPT, /* a notification this process signalled woke nobody: its bits
+                            wait in the notification, or-ed with any already there */
     TL_MARK_COUNT
 };
 

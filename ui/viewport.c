@@ -24,11 +24,12 @@ const SDL_Color ui_kind_color[TL_KIND_COUNT] = {
     [TL_REGION] = {109, 76, 65, 255},
 };
 const SDL_Color ui_mark_color[TL_MARK_COUNT] = {
-    [TL_MARK_CAP_HIT] = {46, 125, 50, 255},  [TL_MARK_CAP_MISS] = {198, 40, 40, 255},
-    [TL_MARK_HANDOFF] = {253, 216, 53, 255}, [TL_MARK_EXIT] = {33, 33, 33, 255},
-    [TL_MARK_FAULT] = {183, 28, 28, 255},    [TL_MARK_TIMER] = {94, 53, 177, 255},
-    [TL_MARK_TIMEOUT] = {255, 143, 0, 255},  [TL_MARK_DROP] = {0, 0, 0, 255},
-    [TL_MARK_REFUSED] = {216, 27, 96, 255},  [TL_MARK_UNDELIVERED] = {96, 125, 139, 255},
+    [TL_MARK_CAP_HIT] = {46, 125, 50, 255},     [TL_MARK_CAP_MISS] = {198, 40, 40, 255},
+    [TL_MARK_HANDOFF] = {253, 216, 53, 255},    [TL_MARK_EXIT] = {33, 33, 33, 255},
+    [TL_MARK_FAULT] = {183, 28, 28, 255},       [TL_MARK_TIMER] = {94, 53, 177, 255},
+    [TL_MARK_TIMEOUT] = {255, 143, 0, 255},     [TL_MARK_DROP] = {0, 0, 0, 255},
+    [TL_MARK_REFUSED] = {216, 27, 96, 255},     [TL_MARK_UNDELIVERED] = {96, 125, 139, 255},
+    [TL_MARK_SIGNAL_KEPT] = {0, 131, 143, 255},
 };
 const SDL_Color ui_ink = {33, 33, 33, 255}, ui_faint = {117, 117, 117, 255};
 static const SDL_Color rule = {224, 224, 224, 255}, select_ink = {0, 0, 0, 255};
@@ -92,8 +93,9 @@ static int legend_entries(const struct tl_model *m, struct legend_entry *e)
     static const char *const kind_label[TL_KIND_COUNT] = {"fast path", "slow path", "asynchronous",
                                                           "notification", "region transfer"};
     static const char *const mark_label[TL_MARK_COUNT] = {
-        "cap-cache hit", "cap-cache miss", "handoff", "exit",    "killed",
-        "timer irq",     "timeout",        "dropped", "refused", "never delivered"};
+        "cap-cache hit", "cap-cache miss",  "handoff",    "exit",
+        "killed",        "timer irq",       "timeout",    "dropped",
+        "refused",       "never delivered", "signal kept"};
     int n = 0;
     for (int s = TL_READY; s < TL_STATE_COUNT; s++)
         e[n++] = (struct legend_entry){state_label[s], ui_state_color[s], LEG_BAR};
@@ -543,8 +545,8 @@ static void draw_mark(SDL_Renderer *r, const struct ui_view *v, int y, uint64_t 
         ui_fill(r, x, y + ui_px(v, 1), w, full, c);
     else if (kind == TL_MARK_TIMER) /* a notch down from the lane's top edge */
         ui_fill(r, x - w, y, 2 * w, h / 2 + ui_px(v, 3), c);
-    else if (kind == TL_MARK_DROP || kind == TL_MARK_REFUSED ||
-             kind == TL_MARK_UNDELIVERED) /* a square atop the bar */
+    else if (kind == TL_MARK_DROP || kind == TL_MARK_REFUSED || kind == TL_MARK_UNDELIVERED ||
+             kind == TL_MARK_SIGNAL_KEPT) /* a square atop */
         ui_fill(r, x - ui_px(v, 4), y + ui_px(v, 1), ui_px(v, 8), ui_px(v, 8), c);
     else /* exits, kills, timeouts: full height */
         ui_fill(r, x - w, y + ui_px(v, 1), 2 * w, full, c);
@@ -569,8 +571,9 @@ static void draw_marks(SDL_Renderer *r, const struct ui_view *v, const size_t *r
                       m->marks[i].kind);
         return;
     }
-    static const int per_process[] = {TL_MARK_EXIT, TL_MARK_FAULT,   TL_MARK_TIMEOUT,
-                                      TL_MARK_DROP, TL_MARK_REFUSED, TL_MARK_UNDELIVERED};
+    static const int per_process[] = {TL_MARK_EXIT,       TL_MARK_FAULT,   TL_MARK_TIMEOUT,
+                                      TL_MARK_DROP,       TL_MARK_REFUSED, TL_MARK_UNDELIVERED,
+                                      TL_MARK_SIGNAL_KEPT};
     for (size_t k = 0; k < sizeof per_process / sizeof per_process[0]; k++) {
         int kind = per_process[k];
         size_t a = tl_mark_kind_at(m, kind, u0), b = tl_mark_kind_at(m, kind, u1);

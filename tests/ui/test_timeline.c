@@ -447,7 +447,8 @@ static void a_dropped_call_is_never_received(void **state)
 
 /* A message still queued when the run ends (or whose port closed) is
  * never delivered: no arrow, and a mark at its send on the sender's lane,
- * in order among the other marks. */
+ * in order among the other marks. A signal that woke nobody is marked on
+ * the signaller's lane. */
 static void undelivered_messages_are_marked_at_their_send(void **state)
 {
     (void)state;
@@ -462,6 +463,7 @@ static void undelivered_messages_are_marked_at_their_send(void **state)
         {50, 0, TRC_EV_PROC_EXIT, 1, {0, 0, 0, 0}},
         {60, 0, TRC_EV_IPC_SEND, 2, {5, 3, TRC_IPC_QUEUED, 0}},
         {70, 0, TRC_EV_PORT_CLOSE, 2, {5, 0, 0, 0}},
+        {75, 0, TRC_EV_NOTIFY, 2, {6, 1, 0, 0}}, /* woke nobody: its bits are kept */
         {80, 0, TRC_EV_PROC_EXIT, 2, {0, 0, 0, 0}},
     };
     for (size_t i = 0; i < sizeof e / sizeof e[0]; i++)
@@ -472,6 +474,8 @@ static void undelivered_messages_are_marked_at_their_send(void **state)
     assert_int_equal(tl_mark_count(&m, TL_MARK_UNDELIVERED, 45, 46), 1);
     assert_int_equal(m.mark_lane[TL_MARK_UNDELIVERED][0], tl_lane_of(&m, 1));
     assert_int_equal(m.mark_lane[TL_MARK_UNDELIVERED][1], tl_lane_of(&m, 2));
+    assert_int_equal(tl_mark_count(&m, TL_MARK_SIGNAL_KEPT, 75, 76), 1);
+    assert_int_equal(m.mark_lane[TL_MARK_SIGNAL_KEPT][0], tl_lane_of(&m, 2));
     for (size_t i = 1; i < m.nmarks; i++)
         assert_true(m.marks[i - 1].at <= m.marks[i].at);
     tl_free(&m);
