@@ -29,8 +29,8 @@
  * (read: bit n = line n is up, enabled or not), SERVICE (read: lines
  * claimed and not yet completed), NLINES (read: INTC_NLINES). Then one
  * block of registers per target core, INTC_TGT_STRIDE bytes apart from
- * INTC_TGT_BASE (only target 0 exists; SMP adds blocks and an
- * inter-processor interrupt register in each):
+ * INTC_TGT_BASE, one per core (target n is core n, INTC_MAX_TARGETS at
+ * most):
  *   ENABLE   read/write: bit n lets line n interrupt the target (reset 0);
  *   CLAIM    read: the lowest line that is up, enabled and not in service,
  *            which goes into service; INTC_CLAIM_NONE when there is none;
@@ -50,6 +50,20 @@
 #define INTC_TGT_ENABLE(t) (INTC_TGT_BASE + INTC_TGT_STRIDE * (t) + 0x0)
 #define INTC_TGT_CLAIM(t) (INTC_TGT_BASE + INTC_TGT_STRIDE * (t) + 0x4)
 #define INTC_TGT_COMPLETE(t) (INTC_TGT_BASE + INTC_TGT_STRIDE * (t) + 0x8)
+/* Inter-processor interrupts (appended with SMP). Lines INTC_LINE_SOFT0 ..
+ * INTC_NLINES - 1 are software lines, one set per target: no device drives
+ * them. Writing INTC_IPI_VALUE(target, line) to INTC_IPI raises software
+ * line `line` on target `target` only (a write naming no target or no
+ * software line changes nothing); claiming a software line lowers it (the
+ * claim is its acknowledge), COMPLETE ends its service as for any line.
+ * INTC_NTARGETS reads the targets (= cores) there are. */
+#define INTC_MAX_TARGETS 8
+#define INTC_LINE_SOFT0 24
+#define INTC_LINE_IPI INTC_LINE_SOFT0 /* the kernel's wake-up line */
+#define INTC_SOFT_MASK (~0u << INTC_LINE_SOFT0)
+#define INTC_IPI 0x0c
+#define INTC_NTARGETS 0x10
+#define INTC_IPI_VALUE(target, line) ((uint32_t)(target) | (uint32_t)(line) << 8)
 
 /* Power: writing EXIT ends the run with the written exit code. */
 #define POWER_EXIT 0x00

@@ -14,7 +14,7 @@ static void usage_boot(FILE *out)
     fputs("usage: ipcemu boot [--arch A] [--cpu P] [--report FILE] [--max-cycles N] [--quiet]\n"
           "                   [--demo NAME] [--quantum N] [--ram-mib N] [--seed N]\n"
           "                   [--exact-caches] [--no-probes]\n"
-          "                   [--cap-cache N]\n"
+          "                   [--cap-cache N] [--cores N] [--core-quantum N]\n"
           "\n"
           "Boots the kernel on architecture A (x86_64, aarch64 or riscv64; default\n"
           "x86_64) and runs a built-in demo: user processes printing interleaved lines\n"
@@ -31,7 +31,7 @@ static void usage_boot(FILE *out)
           "  --cap-cache N     capability-cache lines per core, a power of two (default 64)\n"
           "  --quantum N       scheduler time slice in cycles (default 20000)\n"
           "  --ram-mib N       RAM size in MiB (16..1024, default 128)\n"
-          "  --seed N          seed handed to the kernel (default 1)\n",
+          "  --seed N          seed handed to the kernel (default 1)\n" CLI_HELP_CORES,
           out);
 }
 
