@@ -32,8 +32,21 @@ void kcpu_start_all(const struct bootinfo *bi)
     for (uint32_t spins = 0; spins < KCPU_WAIT_SPINS; spins++)
         if (__atomic_load_n(&kcpu_online, __ATOMIC_ACQUIRE) == started + 1)
             break;
-    kprintf("[kernel] smp: %u of %u cores online\n",
-            (unsigned)__atomic_load_n(&kcpu_online, __ATOMIC_ACQUIRE), (unsigned)kcpu_count);
+    /* each online core answers one inter-processor interrupt from its idle loop */
+    uint32_t answered = 0;
+    for (uint32_t i = 1; i < kcpu_count; i++) {
+        if (!__atomic_load_n(&kcpus[i].online, __ATOMIC_ACQUIRE))
+            continue;
+        mmio_write32(kcfg.intc + INTC_IPI, INTC_IPI_VALUE(i, INTC_LINE_IPI));
+        for (uint32_t spins = 0; spins < KCPU_WAIT_SPINS; spins++)
+            if (__atomic_load_n(&kcpus[i].wakeups, __ATOMIC_ACQUIRE) > 0) {
+                answered++;
+                break;
+            }
+    }
+    kprintf("[kernel] smp: %u of %u cores online, %u answered an IPI\n",
+            (unsigned)__atomic_load_n(&kcpu_online, __ATOMIC_ACQUIRE), (unsigned)kcpu_count,
+            (unsigned)answered);
 }
 
 void kcpu_main(struct kcpu *cpu, uint64_t hwid)
@@ -49,7 +62,7 @@ void kcpu_main(struct kcpu *cpu, uint64_t hwid)
         arch_wait();
         uint32_t line;
         while ((line = mmio_read32(kcfg.intc + INTC_TGT_CLAIM(cpu->id))) != INTC_CLAIM_NONE) {
-            __atomic_fetch_add(&cpu->wakeups, 1, __ATOMIC_RELAXED);
+            __atomic_fetch_add(&cpu->wakeups, 1, __ATOMIC_RELEASE);
             mmio_write32(kcfg.intc + INTC_TGT_COMPLETE(cpu->id), line);
         }
     }
