@@ -65,6 +65,28 @@
 #define INTC_NTARGETS 0x10
 #define INTC_IPI_VALUE(target, line) ((uint32_t)(target) | (uint32_t)(line) << 8)
 
+/* x86_64, several cores: a local APIC per core at LAPIC_BASE (each core
+ * sees its own, the architectural default of IA32_APIC_BASE), enough of
+ * one for INIT/SIPI (Intel SDM vol. 3A 10.6.1, 8.4.4): ID reads the core's
+ * APIC id << 24; write the destination's APIC id << 24 to ICR_HI, then
+ * ICR_LO: delivery mode INIT (level assert) holds the destination for a
+ * STARTUP, whose vector V starts it in real mode at CS = V << 8, IP = 0
+ * (physical V << 12). X86_AP_LOW_BASE is the page of RAM below 1 MiB the
+ * machine gives x86 with several cores for that real-mode start (SIPI
+ * vector X86_AP_LOW_BASE >> 12). Other registers read 0 and ignore
+ * writes. */
+#define LAPIC_BASE 0xfee00000ULL
+#define LAPIC_ID 0x20
+#define LAPIC_ICR_LO 0x300
+#define LAPIC_ICR_HI 0x310
+#define LAPIC_ICR_MODE(v) (((v) >> 8) & 7u)
+#define LAPIC_ICR_MODE_INIT 5u
+#define LAPIC_ICR_MODE_STARTUP 6u
+#define LAPIC_ICR_ASSERT (1u << 14)
+#define LAPIC_ICR_SHORTHAND(v) (((v) >> 18) & 3u)
+#define X86_AP_LOW_BASE 0x8000ULL
+#define X86_AP_LOW_SIZE 0x1000ULL
+
 /* Power: writing EXIT ends the run with the written exit code. */
 #define POWER_EXIT 0x00
 

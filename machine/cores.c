@@ -86,7 +86,9 @@ enum machine_start_rc machine_request_start(struct machine *m, struct emu_core *
 {
     if (id >= m->cfg.ncores)
         return MACHINE_START_INVALID;
-    if (entry < MM_RAM_BASE || entry >= MM_RAM_BASE + m->cfg.ram_size)
+    bool in_ram = entry >= MM_RAM_BASE && entry < MM_RAM_BASE + m->cfg.ram_size;
+    bool in_low = m->low && entry >= m->low_base && entry < m->low_base + m->low_size;
+    if (!in_ram && !in_low)
         return MACHINE_START_INVALID;
     if (id == 0 || m->core_state[id] != MACHINE_CORE_RESET)
         return MACHINE_START_ALREADY;

@@ -521,6 +521,9 @@ void machine_destroy(struct machine *m)
     if (m->ram)
         munmap(m->ram, m->cfg.ram_size);
     m->ram = NULL;
+    if (m->low)
+        munmap(m->low, m->low_size);
+    m->low = NULL;
     free(m->mmio);
     m->mmio = NULL;
     for (size_t i = 0; m->attr_names && i < MACHINE_SLOTS(m); i++)

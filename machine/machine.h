@@ -151,7 +151,11 @@ struct machine {
     uint64_t core_idle[MACHINE_MAX_CORES]; /* cores >= 1: cycles spent waiting */
     struct machine_core_start core_start[MACHINE_MAX_CORES];
     uint32_t cores_started; /* secondaries a protocol started */
-    void *lapic;            /* x86_64: the local APICs (machine/arch) */
+    uint8_t *low;           /* owned (mmap): RAM outside [MM_RAM_BASE, ...) an arch maps on every
+                               core (x86_64 with several cores: the real-mode start page) */
+    uint64_t low_base, low_size;
+    uint32_t lapic_icr_hi[MACHINE_MAX_CORES]; /* x86_64: each core's ICR_HI */
+    uint8_t lapic_init[MACHINE_MAX_CORES];    /* x86_64: got INIT, waits for STARTUP */
     struct dev_uart uart;
     struct dev_timer timer;
     struct dev_power power;
