@@ -788,97 +788,96 @@ static bool core0_step(struct machine *m, uint64_t limit, bool *stop_asked_io)
 {
     struct emu_core *c = &m->core;
     bool stop_asked = *stop_asked_io;
-    {
-        uint64_t deadline = min_u64(limit, c->cycles + MACHINE_SLICE_CYCLES);
-        if (m->cfg.ncores > 1)
-            deadline = min_u64(deadline, c->cycles + m->cfg.core_quantum);
-        dev_timer_update(&m->timer, c->cycles);          /* drives its controller line */
-        bool user_stop = c->stop_due == 0 && stop_asked; /* stopped before user code */
-        c->stop_due = 0;
-        stop_asked = false;
-        if (irq_requested(m)) {
-            if (m->arch->interrupt(m, c)) {
-                m->interrupts++;
-            } else if (!user_stop && c->user_lo < c->user_hi) {
-                /* masked: the kernel runs. Stop before the first block of
-                 * user code and look again there. */
-                irq_note_masked(m, c);
-                c->stop_due = 1u << MACHINE_CLASS_USER;
-                stop_asked = true;
-            } else {
-                /* masked where user code starts, or no user code is known:
-                 * look again after every block. */
-                irq_note_masked(m, c);
-                deadline = min_u64(deadline, c->cycles + MACHINE_IRQ_RECHECK_CYCLES);
-            }
-            if (m->outcome != MACHINE_RUNNING)
-                return *stop_asked_io = stop_asked, false;
-        } else if (m->timer.pending) {
-            /* Delivered and not claimed yet, or held by the controller (in
-             * service, or disabled): the guest's next write to the
-             * controller or the timer changes that and stops the core
-             * (mmio_write). */
-            if (!dev_intc_output(&m->intc))
-                irq_note_masked(m, c);
+    uint64_t deadline = min_u64(limit, c->cycles + MACHINE_SLICE_CYCLES);
+    if (m->cfg.ncores > 1)
+        deadline = min_u64(deadline, c->cycles + m->cfg.core_quantum);
+    dev_timer_update(&m->timer, c->cycles);          /* drives its controller line */
+    bool user_stop = c->stop_due == 0 && stop_asked; /* stopped before user code */
+    c->stop_due = 0;
+    stop_asked = false;
+    if (irq_requested(m)) {
+        if (m->arch->interrupt(m, c)) {
+            m->interrupts++;
+        } else if (!user_stop && c->user_lo < c->user_hi) {
+            /* masked: the kernel runs. Stop before the first block of
+             * user code and look again there. */
+            irq_note_masked(m, c);
+            c->stop_due = 1u << MACHINE_CLASS_USER;
+            stop_asked = true;
         } else {
-            deadline = min_u64(deadline, dev_timer_deadline(&m->timer));
+            /* masked where user code starts, or no user code is known:
+             * look again after every block. */
+            irq_note_masked(m, c);
+            deadline = min_u64(deadline, c->cycles + MACHINE_IRQ_RECHECK_CYCLES);
         }
-        c->deadline = deadline > c->cycles ? deadline : c->cycles + 1;
-        *stop_asked_io = stop_asked;
-        enum emu_stop why = emu_core_run(c);
-        if (m->outcome != MACHINE_RUNNING)
+        if (m->outcome != MACHINE_RUNNING) {
+            *stop_asked_io = stop_asked;
             return false;
-        switch (why) {
-        case EMU_STOP_ERROR:
-            machine_finish(m, MACHINE_FAULT, "the %s core stopped at pc 0x%llx: %s", c->arch->name,
-                           (unsigned long long)emu_pc(c),
-                           c->host_error ? c->host_error_why : uc_strerror(c->uc_error));
-            break;
-        case EMU_STOP_IDLE: {
-            /* hlt / wfi: sleep until the controller requests an interrupt,
-             * if it ever will: the timer's line rises, enabled and not in
-             * service. The kernel polls the timer after its wait (it runs
-             * masked). */
-            dev_timer_update(&m->timer, c->cycles);
-            if (dev_intc_output(&m->intc)) {
-                if (irq_requested(m))
-                    irq_reached(m, c, true);
-                break;
-            }
-            uint64_t wake = dev_timer_deadline(&m->timer);
-            const char *held = !(m->intc.tgt[0].enable & (1u << INTC_LINE_TIMER)) ? "disabled"
-                               : m->intc.tgt[0].service & (1u << INTC_LINE_TIMER) ? "in service"
-                                                                                  : NULL;
-            if (wake == DEV_TIMER_NEVER) {
-                machine_finish(m, MACHINE_DEADLOCK,
-                               "core %u waits for an interrupt at pc 0x%llx and no timer is armed",
-                               c->id, (unsigned long long)emu_pc(c));
-                break;
-            }
-            if (held) {
-                machine_finish(
-                    m, MACHINE_DEADLOCK,
-                    "core %u waits for an interrupt at pc 0x%llx and the timer's line is %s "
-                    "at the interrupt controller",
-                    c->id, (unsigned long long)emu_pc(c), held);
-                break;
-            }
-            wake = min_u64(wake, limit);
-            if (wake > c->cycles) {
-                m->idle_cycles += wake - c->cycles;
-                if (m->attr)
-                    c->attr_slot = (uint32_t)MACHINE_SLOT_IDLE(m);
-                emu_core_charge(c, EMU_CHARGE_IDLE, wake - c->cycles);
-            }
-            dev_timer_update(&m->timer, c->cycles);
+        }
+    } else if (m->timer.pending) {
+        /* Delivered and not claimed yet, or held by the controller (in
+         * service, or disabled): the guest's next write to the
+         * controller or the timer changes that and stops the core
+         * (mmio_write). */
+        if (!dev_intc_output(&m->intc))
+            irq_note_masked(m, c);
+    } else {
+        deadline = min_u64(deadline, dev_timer_deadline(&m->timer));
+    }
+    c->deadline = deadline > c->cycles ? deadline : c->cycles + 1;
+    *stop_asked_io = stop_asked;
+    enum emu_stop why = emu_core_run(c);
+    if (m->outcome != MACHINE_RUNNING)
+        return false;
+    switch (why) {
+    case EMU_STOP_ERROR:
+        machine_finish(m, MACHINE_FAULT, "the %s core stopped at pc 0x%llx: %s", c->arch->name,
+                       (unsigned long long)emu_pc(c),
+                       c->host_error ? c->host_error_why : uc_strerror(c->uc_error));
+        break;
+    case EMU_STOP_IDLE: {
+        /* hlt / wfi: sleep until the controller requests an interrupt,
+         * if it ever will: the timer's line rises, enabled and not in
+         * service. The kernel polls the timer after its wait (it runs
+         * masked). */
+        dev_timer_update(&m->timer, c->cycles);
+        if (dev_intc_output(&m->intc)) {
             if (irq_requested(m))
                 irq_reached(m, c, true);
             break;
         }
-        case EMU_STOP_DEADLINE:
-        case EMU_STOP_REQUEST:
+        uint64_t wake = dev_timer_deadline(&m->timer);
+        const char *held = !(m->intc.tgt[0].enable & (1u << INTC_LINE_TIMER)) ? "disabled"
+                           : m->intc.tgt[0].service & (1u << INTC_LINE_TIMER) ? "in service"
+                                                                              : NULL;
+        if (wake == DEV_TIMER_NEVER) {
+            machine_finish(m, MACHINE_DEADLOCK,
+                           "core %u waits for an interrupt at pc 0x%llx and no timer is armed",
+                           c->id, (unsigned long long)emu_pc(c));
             break;
         }
+        if (held) {
+            machine_finish(m, MACHINE_DEADLOCK,
+                           "core %u waits for an interrupt at pc 0x%llx and the timer's line is %s "
+                           "at the interrupt controller",
+                           c->id, (unsigned long long)emu_pc(c), held);
+            break;
+        }
+        wake = min_u64(wake, limit);
+        if (wake > c->cycles) {
+            m->idle_cycles += wake - c->cycles;
+            if (m->attr)
+                c->attr_slot = (uint32_t)MACHINE_SLOT_IDLE(m);
+            emu_core_charge(c, EMU_CHARGE_IDLE, wake - c->cycles);
+        }
+        dev_timer_update(&m->timer, c->cycles);
+        if (irq_requested(m))
+            irq_reached(m, c, true);
+        break;
+    }
+    case EMU_STOP_DEADLINE:
+    case EMU_STOP_REQUEST:
+        break;
     }
     return m->outcome == MACHINE_RUNNING;
 }

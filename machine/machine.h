@@ -1,5 +1,6 @@
-/* machine/machine.h: the board. One emulated core (struct emu_core, ready
- * for more), RAM at MM_RAM_BASE, the devices of devices/ on MMIO, the
+/* machine/machine.h: the board. 1 to MACHINE_MAX_CORES emulated cores
+ * (struct emu_core each; cores 1.. in machine/cores.c, docs/machine.md
+ * "Several cores"), RAM at MM_RAM_BASE, the devices of devices/ on MMIO, the
  * boot-info block, the ELF loader, and the run loop: the core runs until the
  * next deadline (timer, end of slice, --max-cycles), then the board updates
  * its devices (the timer drives its line of the interrupt controller) and,
@@ -26,7 +27,7 @@ enum machine_outcome {
     MACHINE_OK,            /* the kernel powered off with exit code 0 */
     MACHINE_EXPECT_FAILED, /* the kernel powered off with another code */
     MACHINE_FAULT,         /* the kernel faulted or the emulation failed */
-    MACHINE_DEADLOCK,      /* the core idles with nothing left to wake it */
+    MACHINE_DEADLOCK,      /* core 0 idles with nothing left to wake it */
     MACHINE_MAX_CYCLES,    /* the clock reached --max-cycles */
     MACHINE_MAX_EVENTS,    /* the trace reached MACHINE_TRACE_EVENTS_MAX events or the
                               console MACHINE_CONSOLE_MAX bytes */
