@@ -192,6 +192,15 @@ int cli_run_image(const char *cmd, struct machine_config *cfg, const uint8_t *im
 {
     if (check_outputs(cmd, outs) != 0 || trace_source_from_env(cmd, cfg, outs) != 0)
         return EXIT_USAGE;
+    if (cfg->ncores > 1 && outs->trace && !outs->replay_log) {
+        /* a trace file has no core count yet (tracer/tracefile.h): its
+         * replay would run one core */
+        fprintf(stderr,
+                "ipcemu %s: --trace/--view: a trace of a run with several cores (--cores %u) "
+                "cannot be replayed yet; run it without --trace\n",
+                cmd, cfg->ncores);
+        return EXIT_USAGE;
+    }
     int rc = EXIT_RAN_NOT_OK;
     if (!cli_selftest_one(cfg->arch, false))
         return rc;
