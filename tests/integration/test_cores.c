@@ -74,18 +74,6 @@ static void the_boot_demo_runs_on_eight_cores(void **state)
     result_free(&r);
 }
 
-/* Writes `text` to tmpdir/name and returns the path (static buffer). */
-static const char *put(const char *name, const char *text)
-{
-    static char path[1024];
-    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    return path;
-}
-
 #define SCN_CORES(n)                                                                               \
     "{\"name\": \"cores\", \"description\": \"cores\", \"machine\": {\"cores\": " n "},"           \
     " \"processes\": [{\"name\": \"a\", \"program\": [{\"op\": \"exit\", \"code\": 0}]}]}"
@@ -94,7 +82,7 @@ static void machine_cores_starts_them_and_the_option_overrides_it(void **state)
 {
     (void)state;
     char path[1024];
-    snprintf(path, sizeof path, "%s", put("cores3.json", SCN_CORES("3")));
+    snprintf(path, sizeof path, "%s", put_tmp("cores3.json", SCN_CORES("3")));
     struct result r = run(0, "run", path, "--arch", arch, NULL);
     assert_int_equal(r.status, 0);
     want_online(r.out, 3, "machine.cores 3");
@@ -103,7 +91,7 @@ static void machine_cores_starts_them_and_the_option_overrides_it(void **state)
     assert_int_equal(r.status, 0);
     assert_null(strstr(r.out, "smp:"));
     result_free(&r);
-    r = run(0, "run", put("cores9.json", SCN_CORES("9")), "--arch", arch, NULL);
+    r = run(0, "run", put_tmp("cores9.json", SCN_CORES("9")), "--arch", arch, NULL);
     assert_int_equal(r.status, 2);
     assert_non_null(strstr(r.err, "machine.cores"));
     assert_true(strchr(r.err, '\n') == r.err + strlen(r.err) - 1); /* one line */
@@ -114,7 +102,7 @@ static void core_options_outside_their_range_exit_2(void **state)
 {
     (void)state;
     char path[1024];
-    snprintf(path, sizeof path, "%s", put("ok.json", SCN_CORES("1")));
+    snprintf(path, sizeof path, "%s", put_tmp("ok.json", SCN_CORES("1")));
     const char *bad[][2] = {{"--cores", "0"},  {"--cores", "9"},        {"--cores", "junk"},
                             {"--cores", "-1"}, {"--core-quantum", "0"}, {"--core-quantum", "x"}};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
