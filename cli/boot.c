@@ -38,7 +38,7 @@ static void usage_boot(FILE *out)
 static void usage_exec(FILE *out)
 {
     fputs("usage: ipcemu exec --arch A [--cpu P] [--report FILE] [--max-cycles N] [--quiet]\n"
-          "                   [--exact-caches] PROGRAM.elf\n"
+          "                   [--exact-caches] [--cores N] [--core-quantum N] PROGRAM.elf\n"
           "\n"
           "Runs a bare-metal program on the machine with no kernel: loaded at its link\n"
           "addresses in RAM (0x40000000 up, docs/machine.md), started at its ELF entry in\n"
@@ -51,7 +51,8 @@ static void usage_exec(FILE *out)
           "  --arch A          x86_64 | aarch64 | riscv64 (default "
           "x86_64)\n" CLI_HELP_CPU_REPORT_CACHES
           "  --max-cycles N    stop with outcome max_cycles at N cycles (default 10000000000)\n"
-          "  --quiet           print neither the program's output nor the summary\n",
+          "  --quiet           print neither the program's output nor the summary\n" CLI_HELP_CORES
+          "                    (secondaries stay in reset unless the program starts them)\n",
           out);
 }
 
