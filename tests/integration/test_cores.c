@@ -1,8 +1,9 @@
 /* tests/integration/test_cores.c: `ipcemu run` and `boot` with several
  * cores on one architecture: every scenario of scenarios/ ends with
- * --cores 4 as it does with one core (outcome, exit status, so every
- * expectation the same), its secondaries come online (the kernel's console
- * line), and two runs with --cores 4 give the same trace hash; machine.cores
+ * --cores 4 as it does with one core (outcome, exit status, every
+ * expectation held or not alike), its secondaries come online (the
+ * kernel's console line), and two runs with --cores 4 give the same trace
+ * hash; machine.cores
  * in a scenario starts its cores and --cores overrides it; --cores and
  * machine.cores outside 1..8 exit 2 with one line naming them, as does
  * --trace with several cores (a trace has no core count yet).
@@ -33,6 +34,24 @@ static void want_online(const char *out, unsigned n, const char *what)
         fail_msg("%s: no \"%s\" on the console", what, line);
 }
 
+/* Fails unless reports `x` and `y` list the same expectations (path) with
+ * the same verdict (held), in the same order. */
+static void same_expectations(const cJSON *x, const cJSON *y, const char *what)
+{
+    const cJSON *ex = cJSON_GetObjectItem(x, "expectations");
+    const cJSON *ey = cJSON_GetObjectItem(y, "expectations");
+    int n = cJSON_GetArraySize(ex);
+    if (n != cJSON_GetArraySize(ey))
+        fail_msg("%s: %d expectations on one core, %d on four", what, n, cJSON_GetArraySize(ey));
+    for (int i = 0; i < n; i++) {
+        const cJSON *a = cJSON_GetArrayItem(ex, i), *b = cJSON_GetArrayItem(ey, i);
+        if (strcmp(jstr(a, "path"), jstr(b, "path")) ||
+            cJSON_IsTrue(cJSON_GetObjectItem(a, "held")) !=
+                cJSON_IsTrue(cJSON_GetObjectItem(b, "held")))
+            fail_msg("%s: expectation %s held differently on four cores", what, jstr(a, "path"));
+    }
+}
+
 static void every_scenario_ends_the_same_on_four_cores(void **state)
 {
     (void)state;
@@ -55,6 +74,7 @@ static void every_scenario_ends_the_same_on_four_cores(void **state)
             fail_msg("%s: two runs on four cores, trace hashes %s and %s", names[i],
                      jstr(a.report, "trace_hash"), jstr(b.report, "trace_hash"));
         assert_true(jnum(a.report, "cycles") == jnum(b.report, "cycles"));
+        same_expectations(one.report, a.report, names[i]);
         want_online(a.out, 4, names[i]);
         assert_null(strstr(one.out, "smp:"));
         result_free(&one);
