@@ -29,8 +29,8 @@
  * (read: bit n = line n is up, enabled or not), SERVICE (read: lines
  * claimed and not yet completed), NLINES (read: INTC_NLINES). Then one
  * block of registers per target core, INTC_TGT_STRIDE bytes apart from
- * INTC_TGT_BASE (only target 0 exists; SMP adds blocks and an
- * inter-processor interrupt register in each):
+ * INTC_TGT_BASE, one per core (target n is core n, INTC_MAX_TARGETS at
+ * most):
  *   ENABLE   read/write: bit n lets line n interrupt the target (reset 0);
  *   CLAIM    read: the lowest line that is up, enabled and not in service,
  *            which goes into service; INTC_CLAIM_NONE when there is none;
@@ -50,6 +50,42 @@
 #define INTC_TGT_ENABLE(t) (INTC_TGT_BASE + INTC_TGT_STRIDE * (t) + 0x0)
 #define INTC_TGT_CLAIM(t) (INTC_TGT_BASE + INTC_TGT_STRIDE * (t) + 0x4)
 #define INTC_TGT_COMPLETE(t) (INTC_TGT_BASE + INTC_TGT_STRIDE * (t) + 0x8)
+/* Inter-processor interrupts (appended with SMP). Lines INTC_LINE_SOFT0 ..
+ * INTC_NLINES - 1 are software lines, one set per target: no device drives
+ * them. Writing INTC_IPI_VALUE(target, line) to INTC_IPI raises software
+ * line `line` on target `target` only (a write naming no target or no
+ * software line changes nothing); claiming a software line lowers it (the
+ * claim is its acknowledge), COMPLETE ends its service as for any line.
+ * INTC_NTARGETS reads the targets (= cores) there are. */
+#define INTC_MAX_TARGETS 8
+#define INTC_LINE_SOFT0 24
+#define INTC_LINE_IPI INTC_LINE_SOFT0 /* the kernel's wake-up line */
+#define INTC_SOFT_MASK (~0u << INTC_LINE_SOFT0)
+#define INTC_IPI 0x0c
+#define INTC_NTARGETS 0x10
+#define INTC_IPI_VALUE(target, line) ((uint32_t)(target) | (uint32_t)(line) << 8)
+
+/* x86_64, several cores: a local APIC per core at LAPIC_BASE (each core
+ * sees its own, the architectural default of IA32_APIC_BASE), enough of
+ * one for INIT/SIPI (Intel SDM vol. 3A 10.6.1, 8.4.4): ID reads the core's
+ * APIC id << 24; write the destination's APIC id << 24 to ICR_HI, then
+ * ICR_LO: delivery mode INIT (level assert) holds the destination for a
+ * STARTUP, whose vector V starts it in real mode at CS = V << 8, IP = 0
+ * (physical V << 12). X86_AP_LOW_BASE is the page of RAM below 1 MiB the
+ * machine gives x86 with several cores for that real-mode start (SIPI
+ * vector X86_AP_LOW_BASE >> 12). Other registers read 0 and ignore
+ * writes. */
+#define LAPIC_BASE 0xfee00000ULL
+#define LAPIC_ID 0x20
+#define LAPIC_ICR_LO 0x300
+#define LAPIC_ICR_HI 0x310
+#define LAPIC_ICR_MODE(v) (((v) >> 8) & 7u)
+#define LAPIC_ICR_MODE_INIT 5u
+#define LAPIC_ICR_MODE_STARTUP 6u
+#define LAPIC_ICR_ASSERT (1u << 14)
+#define LAPIC_ICR_SHORTHAND(v) (((v) >> 18) & 3u)
+#define X86_AP_LOW_BASE 0x8000ULL
+#define X86_AP_LOW_SIZE 0x1000ULL
 
 /* Power: writing EXIT ends the run with the written exit code. */
 #define POWER_EXIT 0x00

@@ -14,7 +14,7 @@ static void usage_boot(FILE *out)
     fputs("usage: ipcemu boot [--arch A] [--cpu P] [--report FILE] [--max-cycles N] [--quiet]\n"
           "                   [--demo NAME] [--quantum N] [--ram-mib N] [--seed N]\n"
           "                   [--exact-caches] [--no-probes]\n"
-          "                   [--cap-cache N]\n"
+          "                   [--cap-cache N] [--cores N] [--core-quantum N]\n"
           "\n"
           "Boots the kernel on architecture A (x86_64, aarch64 or riscv64; default\n"
           "x86_64) and runs a built-in demo: user processes printing interleaved lines\n"
@@ -31,14 +31,14 @@ static void usage_boot(FILE *out)
           "  --cap-cache N     capability-cache lines per core, a power of two (default 64)\n"
           "  --quantum N       scheduler time slice in cycles (default 20000)\n"
           "  --ram-mib N       RAM size in MiB (16..1024, default 128)\n"
-          "  --seed N          seed handed to the kernel (default 1)\n",
+          "  --seed N          seed handed to the kernel (default 1)\n" CLI_HELP_CORES,
           out);
 }
 
 static void usage_exec(FILE *out)
 {
     fputs("usage: ipcemu exec --arch A [--cpu P] [--report FILE] [--max-cycles N] [--quiet]\n"
-          "                   [--exact-caches] PROGRAM.elf\n"
+          "                   [--exact-caches] [--cores N] [--core-quantum N] PROGRAM.elf\n"
           "\n"
           "Runs a bare-metal program on the machine with no kernel: loaded at its link\n"
           "addresses in RAM (0x40000000 up, docs/machine.md), started at its ELF entry in\n"
@@ -51,7 +51,8 @@ static void usage_exec(FILE *out)
           "  --arch A          x86_64 | aarch64 | riscv64 (default "
           "x86_64)\n" CLI_HELP_CPU_REPORT_CACHES
           "  --max-cycles N    stop with outcome max_cycles at N cycles (default 10000000000)\n"
-          "  --quiet           print neither the program's output nor the summary\n",
+          "  --quiet           print neither the program's output nor the summary\n" CLI_HELP_CORES
+          "                    (secondaries stay in reset unless the program starts them)\n",
           out);
 }
 

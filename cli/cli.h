@@ -37,6 +37,17 @@
     "                    default, after 10M cycles, 1M of every 40M are simulated\n"               \
     "                    and the rest charged per block from them (faster)\n"
 
+/* --core-quantum's range, in cycles. */
+#define CLI_CORE_QUANTUM_MIN 100u
+#define CLI_CORE_QUANTUM_MAX 100000000u
+/* `--cores`, `--core-quantum` (run, boot, exec). */
+#define CLI_HELP_CORES                                                                             \
+    "  --cores N         cores the machine runs, 1 to 8 (default: the scenario's\n"                \
+    "                    machine.cores, else 1); secondaries start through the\n"                  \
+    "                    architecture's boot protocol (docs/machine.md)\n"                         \
+    "  --core-quantum N  with several cores: cycles a core runs before the core\n"                 \
+    "                    with the lowest clock is picked again (default 10000)\n"
+
 /* `--no-probes` (run, boot): trace source none (machine/machine.h). */
 #define CLI_HELP_NO_PROBES                                                                         \
     "  --no-probes       record no kernel events (no probes; the kernel's own trace\n"             \

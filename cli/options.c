@@ -43,6 +43,22 @@ int cli_option_number(const char *cmd, const char *opt, const char *val, enum tr
     return EXIT_USAGE;
 }
 
+/* Returns true with *v when `s` is a decimal number (digits only, no
+ * overflow); false otherwise. */
+static bool cli_parse_u64(const char *s, uint64_t *v)
+{
+    uint64_t n = 0;
+    if (!*s)
+        return false;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9' || n > (UINT64_MAX - 9) / 10)
+            return false;
+        n = n * 10 + (uint64_t)(*s - '0');
+    }
+    *v = n;
+    return true;
+}
+
 /* Returns the option's value (argv[i+1]) and advances *i, or NULL. */
 const char *cli_opt_value(int argc, char **argv, int *i)
 {
@@ -87,6 +103,29 @@ int cli_common_option(const char *cmd, const char *o, const char *val, struct ma
     } else if (!strcmp(o, "--max-cycles")) {
         if (cli_option_number(cmd, o, val, TRC_SET_MAX_CYCLES, &cfg->max_cycles) != 0)
             return 10 + EXIT_USAGE;
+    } else if (!strcmp(o, "--cores")) {
+        uint64_t n;
+        if (!cli_parse_u64(val, &n) || n < 1 || n > MACHINE_MAX_CORES) {
+            char p[200];
+            fprintf(
+                stderr,
+                "ipcemu %s: --cores '%s': a machine has 1 to %u cores (see `ipcemu %s --help`)\n",
+                cmd, hf_printable(val, strlen(val), p, sizeof p), MACHINE_MAX_CORES, cmd);
+            return 10 + EXIT_USAGE;
+        }
+        cfg->ncores = (uint32_t)n;
+    } else if (!strcmp(o, "--core-quantum")) {
+        uint64_t n;
+        if (!cli_parse_u64(val, &n) || n < CLI_CORE_QUANTUM_MIN || n > CLI_CORE_QUANTUM_MAX) {
+            char p[200];
+            fprintf(
+                stderr,
+                "ipcemu %s: --core-quantum '%s': cycles from %u to %u (see `ipcemu %s --help`)\n",
+                cmd, hf_printable(val, strlen(val), p, sizeof p), CLI_CORE_QUANTUM_MIN,
+                CLI_CORE_QUANTUM_MAX, cmd);
+            return 10 + EXIT_USAGE;
+        }
+        cfg->core_quantum = n;
     } else {
         return 0;
     }

@@ -192,6 +192,15 @@ int cli_run_image(const char *cmd, struct machine_config *cfg, const uint8_t *im
 {
     if (check_outputs(cmd, outs) != 0 || trace_source_from_env(cmd, cfg, outs) != 0)
         return EXIT_USAGE;
+    if (cfg->ncores > 1 && outs->trace && !outs->replay_log) {
+        /* a trace file has no core count yet (tracer/tracefile.h): its
+         * replay would run one core */
+        fprintf(stderr,
+                "ipcemu %s: --trace/--view: a trace of a run with several cores (--cores %u) "
+                "cannot be replayed yet; run it without --trace\n",
+                cmd, cfg->ncores);
+        return EXIT_USAGE;
+    }
     int rc = EXIT_RAN_NOT_OK;
     if (!cli_selftest_one(cfg->arch, false))
         return rc;
@@ -413,32 +422,34 @@ int cli_run_image(const char *cmd, struct machine_config *cfg, const uint8_t *im
 
 static void usage_run(FILE *out)
 {
-    fputs("usage: ipcemu run SCENARIO [--arch A] [--cpu P] [--report FILE] [--perfetto FILE]\n"
-          "                  [--csv FILE] [--trace FILE] [--view] [--max-cycles N] [--quiet]\n"
-          "                  [--exact-caches] [--no-probes] [--run NAME]\n"
-          "\n"
-          "Runs a JSON scenario (docs/scenarios.md) on the kernel: its processes, their\n"
-          "message workloads, the capabilities they start with; then checks its\n"
-          "expectations. A scenario with an error gets one line naming the file, line,\n"
-          "column and JSON path, and exit status 2.\n"
-          "\n"
-          "  --arch A          x86_64 | aarch64 | riscv64 (default: the scenario's, else\n"
-          "                    x86_64)\n"
-          "  --cpu P           CPU profile (default: the scenario's, else the arch's)\n"
-          "  --report FILE     write the JSON report to FILE\n"
-          "  --perfetto FILE   write a Chrome/Perfetto trace (ui.perfetto.dev): a track per\n"
-          "                    process, running and blocked slices, an arrow per message\n"
-          "  --csv FILE        write every event as CSV\n"
-          "  --trace FILE      write the binary trace `ipcemu replay` and `ipcemu diff` read\n"
-          "  --view            then show the run in the timeline window (`ipcemu view`)\n"
-          "  --max-cycles N    stop with outcome max_cycles at N cycles (default: the\n"
-          "                    scenario's limits.max_cycles, else 2000000000)\n"
-          "  --quiet           print neither the guest console nor the summary\n"
-          "  --exact-caches    simulate every data access (no sampling)\n"
-          "  --run NAME        a scenario with named runs: only that one (default: each in\n"
-          "                    turn, then the comparisons between them; --trace, --perfetto,\n"
-          "                    --csv and --view show the first)\n" CLI_HELP_NO_PROBES,
-          out);
+    fputs(
+        "usage: ipcemu run SCENARIO [--arch A] [--cpu P] [--report FILE] [--perfetto FILE]\n"
+        "                  [--csv FILE] [--trace FILE] [--view] [--max-cycles N] [--quiet]\n"
+        "                  [--exact-caches] [--no-probes] [--run NAME] [--cores N]\n"
+        "                  [--core-quantum N]\n"
+        "\n"
+        "Runs a JSON scenario (docs/scenarios.md) on the kernel: its processes, their\n"
+        "message workloads, the capabilities they start with; then checks its\n"
+        "expectations. A scenario with an error gets one line naming the file, line,\n"
+        "column and JSON path, and exit status 2.\n"
+        "\n"
+        "  --arch A          x86_64 | aarch64 | riscv64 (default: the scenario's, else\n"
+        "                    x86_64)\n"
+        "  --cpu P           CPU profile (default: the scenario's, else the arch's)\n"
+        "  --report FILE     write the JSON report to FILE\n"
+        "  --perfetto FILE   write a Chrome/Perfetto trace (ui.perfetto.dev): a track per\n"
+        "                    process, running and blocked slices, an arrow per message\n"
+        "  --csv FILE        write every event as CSV\n"
+        "  --trace FILE      write the binary trace `ipcemu replay` and `ipcemu diff` read\n"
+        "  --view            then show the run in the timeline window (`ipcemu view`)\n"
+        "  --max-cycles N    stop with outcome max_cycles at N cycles (default: the\n"
+        "                    scenario's limits.max_cycles, else 2000000000)\n"
+        "  --quiet           print neither the guest console nor the summary\n"
+        "  --exact-caches    simulate every data access (no sampling)\n"
+        "  --run NAME        a scenario with named runs: only that one (default: each in\n"
+        "                    turn, then the comparisons between them; --trace, --perfetto,\n"
+        "                    --csv and --view show the first)\n" CLI_HELP_NO_PROBES CLI_HELP_CORES,
+        out);
 }
 
 /* Compiles the students' programs of `scn` (machine/student.h) into *sb
@@ -557,6 +568,8 @@ int cli_run(int argc, char **argv)
         rc = cli_run_runs(&scn, &cfg, cpu, only, &outs, quiet);
     } else if ((rc = cli_load_cpu("run", cpu, &cfg, &prof)) == 0) {
         outs.toolchain = sb.toolchain;
+        if (!cfg.ncores) /* --cores overrides machine.cores */
+            cfg.ncores = scn.cores;
         rc = cli_run_image("run", &cfg, img, n, &outs, quiet, NULL, &scn);
         if (cfg.profile)
             tm_profile_free(&prof);

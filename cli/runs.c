@@ -116,6 +116,9 @@ int cli_run_runs(const struct scn *s, const struct machine_config *base, const c
         if (run->quantum)
             cfg.quantum = run->quantum;
         cfg.exact_caches |= run->exact_caches;
+        /* --cores, else the run's machine.cores, else the scenario's */
+        if (!base->ncores)
+            cfg.ncores = run->cores ? run->cores : s->cores;
         /* the files (trace, Perfetto, CSV) are the chosen run's */
         struct cli_outputs o = *outs;
         if (r != chosen)

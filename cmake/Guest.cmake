@@ -128,7 +128,7 @@ set(IPCEMU_KERNEL_SOURCES
     guest-kernel/ktrace.c guest-kernel/demo.c guest-kernel/kipc.c guest-kernel/kcall.c guest-kernel/kfastpath.c
     guest-kernel/kport.c guest-kernel/knotif.c guest-kernel/ktopic.c guest-kernel/kname.c
     guest-kernel/kregion.c guest-kernel/ktimeout.c guest-kernel/scenario.c ipc/cap.c
-    ipc/port.c ipc/notify.c guest-kernel/irq.c guest-kernel/klayout.c)
+    ipc/port.c ipc/notify.c guest-kernel/irq.c guest-kernel/klayout.c guest-kernel/kcpu.c)
 set(IPCEMU_USER_SOURCES guest-kernel/user/ulib.c guest-kernel/user/programs.c
     guest-kernel/user/chan.c guest-kernel/user/posix.c guest-kernel/user/programs_async.c
     guest-kernel/user/runner.c guest-kernel/user/compute.c)
@@ -154,12 +154,12 @@ endif()
 foreach(arch ${IPCEMU_GUEST_ARCHES})
     set(a guest-kernel/arch/${arch})
     ipcemu_guest_elf(${arch} kernel
-        KERNEL ${a}/entry.S ${a}/trap.S ${a}/arch.c ${a}/mmu.c ${IPCEMU_KERNEL_SOURCES}
+        KERNEL ${a}/entry.S ${a}/trap.S ${a}/arch.c ${a}/mmu.c ${IPCEMU_KERNEL_SOURCES} ${a}/smp.c
         USER ${a}/usys.S ${IPCEMU_USER_SOURCES}
         CHECK guest-kernel/kphases_check.c guest-kernel/kprobes_check.c
         DEFINES ${IPCEMU_GUEST_KERNEL_DEFINES})
     ipcemu_guest_elf(${arch} kernel-ktrace
-        KERNEL ${a}/entry.S ${a}/trap.S ${a}/arch.c ${a}/mmu.c ${IPCEMU_KERNEL_SOURCES}
+        KERNEL ${a}/entry.S ${a}/trap.S ${a}/arch.c ${a}/mmu.c ${IPCEMU_KERNEL_SOURCES} ${a}/smp.c
         USER ${a}/usys.S ${IPCEMU_USER_SOURCES}
         DEFINES IPCEMU_KTRACE)
     foreach(prog sum bkpt spin bench mix chain-add8 chain-add16 chain-mul8 chain-mul16 chain-div8

@@ -1,6 +1,7 @@
 /* guest-kernel/main.c: the kernel's entry from the architecture's boot
  * code: read the boot-info block, set up memory and traps, start the demo's
  * processes, and schedule. */
+#include "kcpu.h"
 #include "kernel.h"
 
 struct kconfig kcfg;
@@ -49,6 +50,7 @@ void kmain(const struct bootinfo *bi)
         panic("kmain: out of memory for the kernel page tables");
     arch_pt_activate(kernel_root, 0);
     irq_init();
+    kcpu_start_all(bi);
 
     kipc_init(kcfg.cap_cache_lines);
     demo_start(kcfg.demo);

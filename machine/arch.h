@@ -19,6 +19,7 @@
 #include "emu/cpu.h"
 
 struct machine;
+struct machine_core_start;
 
 struct machine_arch {
     const struct emu_arch *cpu;
@@ -44,6 +45,17 @@ struct machine_arch {
     /* Where the entry function's return address goes: a register (Unicorn
      * id), or -1 for the stack (x86: pushed like a call). */
     int reg_return;
+    /* Starts secondary core `c` (engine open, memory mapped, held in
+     * reset until now) as the architecture's boot protocol says, from the
+     * request `r` (machine_request_start): PC, registers and mode as the
+     * protocol specifies; installs the trap hooks. Returns 0, or -1 after
+     * machine_emu_failure(). NULL: the architecture starts no secondaries. */
+    int (*start)(struct machine *m, struct emu_core *c, const struct machine_core_start *r);
+    /* Frees what a request's ctx holds (NULL: nothing to free). */
+    void (*start_free)(void *ctx);
+    /* Maps what the architecture adds on core `c`'s engine (the x86 local
+     * APIC). May be NULL. Returns 0, or -1 after machine_emu_failure(). */
+    int (*map_core)(struct machine *m, struct emu_core *c);
     /* Releases what boot() allocated per core (hooks, saved contexts).
      * May be NULL. */
     void (*shutdown)(struct machine *m, struct emu_core *c);

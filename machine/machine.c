@@ -11,6 +11,7 @@
 #include "emu/timing.h"
 #include "abi/bootinfo.h"
 #include "machine/elf.h"
+#include "machine/machine_int.h"
 #include "machine/probes.h"
 #include "abi/memmap.h"
 #include "abi/kphases.h"
@@ -99,10 +100,7 @@ const struct machine_arch *machine_arch_get(enum emu_arch_id arch)
     }
 }
 
-/* Ends the run with `outcome` unless it already ended, recording why. */
-static void finish(struct machine *m, enum machine_outcome outcome, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void finish(struct machine *m, enum machine_outcome outcome, const char *fmt, ...)
+void machine_finish(struct machine *m, enum machine_outcome outcome, const char *fmt, ...)
 {
     if (m->outcome != MACHINE_RUNNING)
         return;
@@ -120,11 +118,12 @@ static void finish(struct machine *m, enum machine_outcome outcome, const char *
 static void check_trace_bounds(struct machine *m)
 {
     if (m->log->nev >= MACHINE_TRACE_EVENTS_MAX || m->log->console_len >= MACHINE_CONSOLE_MAX) {
-        finish(m, MACHINE_MAX_EVENTS,
-               "the run recorded %zu trace events and %zu console bytes: a run may record at "
-               "most %u events and %u bytes",
-               m->log->nev, m->log->console_len, MACHINE_TRACE_EVENTS_MAX, MACHINE_CONSOLE_MAX);
-        emu_core_request_stop(&m->core);
+        machine_finish(
+            m, MACHINE_MAX_EVENTS,
+            "the run recorded %zu trace events and %zu console bytes: a run may record at "
+            "most %u events and %u bytes",
+            m->log->nev, m->log->console_len, MACHINE_TRACE_EVENTS_MAX, MACHINE_CONSOLE_MAX);
+        emu_core_request_stop(m->cur);
     }
 }
 
@@ -140,15 +139,15 @@ static void log_event(struct machine *m, const struct trc_event *e)
 void machine_kernel_fault(struct machine *m, struct emu_core *c, const char *cause, uint64_t pc,
                           uint64_t addr)
 {
-    finish(m, MACHINE_FAULT, "kernel fault on core %u: %s at pc 0x%llx (address 0x%llx)", c->id,
-           cause, (unsigned long long)pc, (unsigned long long)addr);
+    machine_finish(m, MACHINE_FAULT, "kernel fault on core %u: %s at pc 0x%llx (address 0x%llx)",
+                   c->id, cause, (unsigned long long)pc, (unsigned long long)addr);
     emu_core_request_stop(c);
 }
 
 void machine_kernel_breakpoint(struct machine *m, struct emu_core *c, uint64_t pc)
 {
     if (m->cfg.bare) {
-        finish(m, MACHINE_OK, NULL);
+        machine_finish(m, MACHINE_OK, NULL);
         emu_core_request_stop(c);
         return;
     }
@@ -174,7 +173,7 @@ void machine_emu_failure(struct machine *m, struct emu_core *c, const char *fmt,
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    finish(m, MACHINE_FAULT, "emulation failure on core %u: %s", c->id, buf);
+    machine_finish(m, MACHINE_FAULT, "emulation failure on core %u: %s", c->id, buf);
     emu_core_request_stop(c);
 }
 
@@ -191,14 +190,14 @@ static void irq_reached(struct machine *m, struct emu_core *c, bool idle)
                           .type = TRC_EV_IRQ,
                           .arg = {idle ? 1 : 0, m->timer.rose_at, masked, m->timer.cmp}};
     log_event(m, &e);
-    m->irq_rise = m->intc.rises;
+    m->irq_rise = m->intc.tgt[0].rises;
 }
 
 /* Returns true while the controller requests an interrupt whose rise has
  * not been delivered yet (once delivered, the kernel claims it). */
 static bool irq_requested(const struct machine *m)
 {
-    return dev_intc_output(&m->intc) && m->intc.rises != m->irq_rise;
+    return dev_intc_output(&m->intc) && m->intc.tgt[0].rises != m->irq_rise;
 }
 
 /* Notes the cycle the board first found this rise of the timer's line up
@@ -274,8 +273,8 @@ static void user_entered(struct emu_core *c, uint64_t addr)
  * the instructions. */
 static void mmio_cost(struct machine_dev *d)
 {
-    if (d->m->core.timing && d->base != MM_TRACE)
-        tm_mmio(&d->m->core);
+    if (d->m->cur->timing && d->base != MM_TRACE)
+        tm_mmio(d->m->cur);
 }
 
 static uint64_t mmio_read(uc_engine *uc, uint64_t off, unsigned size, void *user)
@@ -303,13 +302,16 @@ static void mmio_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t valu
      * or in the past (the line is up now): the core then stops at the end
      * of this block and the run loop delivers the interrupt as soon as the
      * guest can take it. */
+    struct emu_core *c = &d->m->core;
+    if (d->m->cur != c) /* another core: core 0's deadline is set when it runs */
+        return;
     uint64_t t = dev_timer_deadline(&d->m->timer);
-    if (t < d->m->core.deadline)
-        d->m->core.deadline = t;
+    if (t < c->deadline)
+        c->deadline = t;
     /* A write to the controller (ENABLE, COMPLETE) may have raised its
      * output: the same, the core stops at the end of this block. */
-    if (irq_requested(d->m) && d->m->core.cycles < d->m->core.deadline)
-        d->m->core.deadline = d->m->core.cycles;
+    if (irq_requested(d->m) && c->cycles < c->deadline)
+        c->deadline = c->cycles;
 }
 
 /* The cycle clock, for the timer. */
@@ -348,7 +350,7 @@ static void trace_emit(void *ctx, const struct dev_trace_record *r)
         return;
     }
     struct trc_event e = {
-        .cycle = m->core.cycles, .core = m->core.id, .type = r->type, .pid = r->pid};
+        .cycle = m->cur->cycles, .core = m->cur->id, .type = r->type, .pid = r->pid};
     memcpy(e.arg, r->arg, sizeof e.arg);
     log_event(m, &e);
 }
@@ -363,7 +365,7 @@ static bool trace_read(void *ctx, uint64_t addr, void *buf, size_t n)
         memcpy(buf, m->ram + (addr - MM_RAM_BASE), n);
         return true;
     }
-    machine_kernel_fault(m, &m->core, "trace port: record outside RAM", emu_pc(&m->core), addr);
+    machine_kernel_fault(m, m->cur, "trace port: record outside RAM", emu_pc(m->cur), addr);
     return false;
 }
 
@@ -373,10 +375,10 @@ static void power_off(void *ctx, uint32_t code)
     struct machine *m = ctx;
     m->exit_code = code;
     if (code == 0)
-        finish(m, MACHINE_OK, NULL);
+        machine_finish(m, MACHINE_OK, NULL);
     else
-        finish(m, MACHINE_EXPECT_FAILED, "the kernel powered off with exit code %u", code);
-    emu_core_request_stop(&m->core);
+        machine_finish(m, MACHINE_EXPECT_FAILED, "the kernel powered off with exit code %u", code);
+    emu_core_request_stop(m->cur);
 }
 
 /* UC_HOOK_MEM_*_UNMAPPED: an access to a physical address where the
@@ -392,8 +394,8 @@ static void power_off(void *ctx, uint32_t code)
 static bool unmapped_hook(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
                           void *user)
 {
-    struct machine *m = user;
-    struct emu_core *c = &m->core;
+    struct emu_core *c = user;
+    struct machine *m = c->owner;
     (void)uc, (void)size, (void)value;
     const char *what = type == UC_MEM_FETCH_UNMAPPED   ? "instruction fetch"
                        : type == UC_MEM_WRITE_UNMAPPED ? "write"
@@ -410,6 +412,17 @@ int machine_init(struct machine *m, const struct machine_config *cfg, struct trc
     memset(m, 0, sizeof *m);
     m->cfg = *cfg;
     m->log = log;
+    m->cur = &m->core;
+    if (!m->cfg.ncores)
+        m->cfg.ncores = 1;
+    if (!m->cfg.core_quantum)
+        m->cfg.core_quantum = MACHINE_CORE_QUANTUM_DEFAULT;
+    if (m->cfg.ncores > MACHINE_MAX_CORES) {
+        snprintf(m->why, sizeof m->why, "%u cores: a machine has 1 to %u", m->cfg.ncores,
+                 MACHINE_MAX_CORES);
+        return -1;
+    }
+    m->core_state[0] = MACHINE_CORE_RUN;
     m->outcome = MACHINE_RUNNING;
     if (!m->cfg.ram_size)
         m->cfg.ram_size = MM_RAM_SIZE_DEFAULT;
@@ -453,15 +466,14 @@ int machine_init(struct machine *m, const struct machine_config *cfg, struct trc
         return -1;
     }
     m->ram = ram;
-    EMU_UC(c, uc_mem_map_ptr(c->uc, MM_RAM_BASE, m->cfg.ram_size, UC_PROT_ALL, m->ram), fail);
-    uc_hook unmapped;
-    EMU_UC(c, uc_hook_add(c->uc, &unmapped, UC_HOOK_MEM_UNMAPPED, (void *)unmapped_hook, m, 1, 0),
-           fail);
     dev_uart_init(&m->uart, console_byte, m);
     dev_timer_init(&m->timer, clock_now, m);
     dev_power_init(&m->power, power_off, m);
     dev_traceport_init(&m->trace, trace_emit, trace_read, m);
     dev_intc_init(&m->intc);
+    dev_intc_set_targets(&m->intc, m->cfg.ncores);
+    m->intc.on_rise = machine_cores_rise;
+    m->intc.on_rise_ctx = m;
     m->timer.irq = dev_intc_irq(&m->intc, INTC_LINE_TIMER);
     const struct machine_dev devs[] = {
         {m, &dev_uart_ops, &m->uart, MM_UART},    {m, &dev_timer_ops, &m->timer, MM_TIMER},
@@ -475,11 +487,25 @@ int machine_init(struct machine *m, const struct machine_config *cfg, struct trc
         return -1;
     }
     memcpy(m->mmio, devs, sizeof devs);
-    for (size_t i = 0; i < ndev; i++)
+    m->nmmio = ndev;
+    if (machine_map_core(m, c) != 0)
+        return -1;
+    return machine_cores_open(m);
+}
+
+int machine_map_core(struct machine *m, struct emu_core *c)
+{
+    EMU_UC(c, uc_mem_map_ptr(c->uc, MM_RAM_BASE, m->cfg.ram_size, UC_PROT_ALL, m->ram), fail);
+    uc_hook unmapped;
+    EMU_UC(c, uc_hook_add(c->uc, &unmapped, UC_HOOK_MEM_UNMAPPED, (void *)unmapped_hook, c, 1, 0),
+           fail);
+    for (size_t i = 0; i < m->nmmio; i++)
         EMU_UC(c,
                uc_mmio_map(c->uc, m->mmio[i].base, MM_DEV_PAGE, mmio_read, &m->mmio[i], mmio_write,
                            &m->mmio[i]),
                fail);
+    if (m->arch->map_core && m->arch->map_core(m, c) != 0)
+        return -1;
     return 0;
 fail:
     return core_failed(m, c, "cannot set up the machine");
@@ -490,10 +516,14 @@ void machine_destroy(struct machine *m)
     if (m->arch && m->arch->shutdown && m->core.uc)
         m->arch->shutdown(m, &m->core);
     machine_probes_free(m);
+    machine_cores_close(m);
     emu_core_close(&m->core);
     if (m->ram)
         munmap(m->ram, m->cfg.ram_size);
     m->ram = NULL;
+    if (m->low)
+        munmap(m->low, m->low_size);
+    m->low = NULL;
     free(m->mmio);
     m->mmio = NULL;
     for (size_t i = 0; m->attr_names && i < MACHINE_SLOTS(m); i++)
@@ -718,7 +748,7 @@ int machine_boot_elf(struct machine *m, const uint8_t *img, size_t n)
         .intc_base = MM_INTC,
         .quantum = m->cfg.quantum,
         .seed = m->cfg.seed,
-        .ncores = 1,
+        .ncores = m->cfg.ncores,
         .demo = m->cfg.demo,
         .cap_cache_lines =
             m->cfg.cap_cache_lines ? m->cfg.cap_cache_lines : MACHINE_CAP_CACHE_DEFAULT,
@@ -749,6 +779,109 @@ static uint64_t min_u64(uint64_t a, uint64_t b)
     return a < b ? a : b;
 }
 
+/* Runs core 0 for one slice: up to the next deadline (timer, end of
+ * slice, --max-cycles, and with several cores the core quantum), with the
+ * controller's interrupt delivered first when it can be, and its idle wait
+ * when it waits. *stop_asked carries whether the last slice asked for a
+ * stop before user code. Returns false when the run ended. */
+static bool core0_step(struct machine *m, uint64_t limit, bool *stop_asked_io)
+{
+    struct emu_core *c = &m->core;
+    bool stop_asked = *stop_asked_io;
+    uint64_t deadline = min_u64(limit, c->cycles + MACHINE_SLICE_CYCLES);
+    if (m->cfg.ncores > 1)
+        deadline = min_u64(deadline, c->cycles + m->cfg.core_quantum);
+    dev_timer_update(&m->timer, c->cycles);          /* drives its controller line */
+    bool user_stop = c->stop_due == 0 && stop_asked; /* stopped before user code */
+    c->stop_due = 0;
+    stop_asked = false;
+    if (irq_requested(m)) {
+        if (m->arch->interrupt(m, c)) {
+            m->interrupts++;
+        } else if (!user_stop && c->user_lo < c->user_hi) {
+            /* masked: the kernel runs. Stop before the first block of
+             * user code and look again there. */
+            irq_note_masked(m, c);
+            c->stop_due = 1u << MACHINE_CLASS_USER;
+            stop_asked = true;
+        } else {
+            /* masked where user code starts, or no user code is known:
+             * look again after every block. */
+            irq_note_masked(m, c);
+            deadline = min_u64(deadline, c->cycles + MACHINE_IRQ_RECHECK_CYCLES);
+        }
+        if (m->outcome != MACHINE_RUNNING) {
+            *stop_asked_io = stop_asked;
+            return false;
+        }
+    } else if (m->timer.pending) {
+        /* Delivered and not claimed yet, or held by the controller (in
+         * service, or disabled): the guest's next write to the
+         * controller or the timer changes that and stops the core
+         * (mmio_write). */
+        if (!dev_intc_output(&m->intc))
+            irq_note_masked(m, c);
+    } else {
+        deadline = min_u64(deadline, dev_timer_deadline(&m->timer));
+    }
+    c->deadline = deadline > c->cycles ? deadline : c->cycles + 1;
+    *stop_asked_io = stop_asked;
+    enum emu_stop why = emu_core_run(c);
+    if (m->outcome != MACHINE_RUNNING)
+        return false;
+    switch (why) {
+    case EMU_STOP_ERROR:
+        machine_finish(m, MACHINE_FAULT, "the %s core stopped at pc 0x%llx: %s", c->arch->name,
+                       (unsigned long long)emu_pc(c),
+                       c->host_error ? c->host_error_why : uc_strerror(c->uc_error));
+        break;
+    case EMU_STOP_IDLE: {
+        /* hlt / wfi: sleep until the controller requests an interrupt,
+         * if it ever will: the timer's line rises, enabled and not in
+         * service. The kernel polls the timer after its wait (it runs
+         * masked). */
+        dev_timer_update(&m->timer, c->cycles);
+        if (dev_intc_output(&m->intc)) {
+            if (irq_requested(m))
+                irq_reached(m, c, true);
+            break;
+        }
+        uint64_t wake = dev_timer_deadline(&m->timer);
+        const char *held = !(m->intc.tgt[0].enable & (1u << INTC_LINE_TIMER)) ? "disabled"
+                           : m->intc.tgt[0].service & (1u << INTC_LINE_TIMER) ? "in service"
+                                                                              : NULL;
+        if (wake == DEV_TIMER_NEVER) {
+            machine_finish(m, MACHINE_DEADLOCK,
+                           "core %u waits for an interrupt at pc 0x%llx and no timer is armed",
+                           c->id, (unsigned long long)emu_pc(c));
+            break;
+        }
+        if (held) {
+            machine_finish(m, MACHINE_DEADLOCK,
+                           "core %u waits for an interrupt at pc 0x%llx and the timer's line is %s "
+                           "at the interrupt controller",
+                           c->id, (unsigned long long)emu_pc(c), held);
+            break;
+        }
+        wake = min_u64(wake, limit);
+        if (wake > c->cycles) {
+            m->idle_cycles += wake - c->cycles;
+            if (m->attr)
+                c->attr_slot = (uint32_t)MACHINE_SLOT_IDLE(m);
+            emu_core_charge(c, EMU_CHARGE_IDLE, wake - c->cycles);
+        }
+        dev_timer_update(&m->timer, c->cycles);
+        if (irq_requested(m))
+            irq_reached(m, c, true);
+        break;
+    }
+    case EMU_STOP_DEADLINE:
+    case EMU_STOP_REQUEST:
+        break;
+    }
+    return m->outcome == MACHINE_RUNNING;
+}
+
 enum machine_outcome machine_run(struct machine *m)
 {
     struct emu_core *c = &m->core;
@@ -758,96 +891,21 @@ enum machine_outcome machine_run(struct machine *m)
         if (m->cfg.progress)
             m->cfg.progress(m->cfg.progress_arg, m);
         if (c->cycles >= limit) {
-            finish(m, MACHINE_MAX_CYCLES, "the clock reached --max-cycles %llu",
-                   (unsigned long long)limit);
+            machine_finish(m, MACHINE_MAX_CYCLES, "the clock reached --max-cycles %llu",
+                           (unsigned long long)limit);
             break;
         }
-        uint64_t deadline = min_u64(limit, c->cycles + MACHINE_SLICE_CYCLES);
-        dev_timer_update(&m->timer, c->cycles);          /* drives its controller line */
-        bool user_stop = c->stop_due == 0 && stop_asked; /* stopped before user code */
-        c->stop_due = 0;
-        stop_asked = false;
-        if (irq_requested(m)) {
-            if (m->arch->interrupt(m, c)) {
-                m->interrupts++;
-            } else if (!user_stop && c->user_lo < c->user_hi) {
-                /* masked: the kernel runs. Stop before the first block of
-                 * user code and look again there. */
-                irq_note_masked(m, c);
-                c->stop_due = 1u << MACHINE_CLASS_USER;
-                stop_asked = true;
-            } else {
-                /* masked where user code starts, or no user code is known:
-                 * look again after every block. */
-                irq_note_masked(m, c);
-                deadline = min_u64(deadline, c->cycles + MACHINE_IRQ_RECHECK_CYCLES);
-            }
-            if (m->outcome != MACHINE_RUNNING)
+        if (m->cfg.ncores > 1) {
+            if (machine_cores_start_pending(m) != 0)
                 break;
-        } else if (m->timer.pending) {
-            /* Delivered and not claimed yet, or held by the controller (in
-             * service, or disabled): the guest's next write to the
-             * controller or the timer changes that and stops the core
-             * (mmio_write). */
-            if (!dev_intc_output(&m->intc))
-                irq_note_masked(m, c);
-        } else {
-            deadline = min_u64(deadline, dev_timer_deadline(&m->timer));
+            unsigned k = machine_cores_pick(m);
+            if (k != 0) {
+                machine_cores_step(m, k);
+                continue;
+            }
         }
-        c->deadline = deadline > c->cycles ? deadline : c->cycles + 1;
-        enum emu_stop why = emu_core_run(c);
-        if (m->outcome != MACHINE_RUNNING)
+        if (!core0_step(m, limit, &stop_asked))
             break;
-        switch (why) {
-        case EMU_STOP_ERROR:
-            finish(m, MACHINE_FAULT, "the %s core stopped at pc 0x%llx: %s", c->arch->name,
-                   (unsigned long long)emu_pc(c),
-                   c->host_error ? c->host_error_why : uc_strerror(c->uc_error));
-            break;
-        case EMU_STOP_IDLE: {
-            /* hlt / wfi: sleep until the controller requests an interrupt,
-             * if it ever will: the timer's line rises, enabled and not in
-             * service. The kernel polls the timer after its wait (it runs
-             * masked). */
-            dev_timer_update(&m->timer, c->cycles);
-            if (dev_intc_output(&m->intc)) {
-                if (irq_requested(m))
-                    irq_reached(m, c, true);
-                break;
-            }
-            uint64_t wake = dev_timer_deadline(&m->timer);
-            const char *held = !(m->intc.enable & (1u << INTC_LINE_TIMER)) ? "disabled"
-                               : m->intc.service & (1u << INTC_LINE_TIMER) ? "in service"
-                                                                           : NULL;
-            if (wake == DEV_TIMER_NEVER) {
-                finish(m, MACHINE_DEADLOCK,
-                       "core %u waits for an interrupt at pc 0x%llx and no timer is armed", c->id,
-                       (unsigned long long)emu_pc(c));
-                break;
-            }
-            if (held) {
-                finish(m, MACHINE_DEADLOCK,
-                       "core %u waits for an interrupt at pc 0x%llx and the timer's line is %s "
-                       "at the interrupt controller",
-                       c->id, (unsigned long long)emu_pc(c), held);
-                break;
-            }
-            wake = min_u64(wake, limit);
-            if (wake > c->cycles) {
-                m->idle_cycles += wake - c->cycles;
-                if (m->attr)
-                    c->attr_slot = (uint32_t)MACHINE_SLOT_IDLE(m);
-                emu_core_charge(c, EMU_CHARGE_IDLE, wake - c->cycles);
-            }
-            dev_timer_update(&m->timer, c->cycles);
-            if (irq_requested(m))
-                irq_reached(m, c, true);
-            break;
-        }
-        case EMU_STOP_DEADLINE:
-        case EMU_STOP_REQUEST:
-            break;
-        }
     }
     trc_log_finish(m->log, c->cycles);
     if (m->log->oom && m->outcome == MACHINE_OK) {

@@ -1,5 +1,6 @@
-/* machine/machine.h: the board. One emulated core (struct emu_core, ready
- * for more), RAM at MM_RAM_BASE, the devices of devices/ on MMIO, the
+/* machine/machine.h: the board. 1 to MACHINE_MAX_CORES emulated cores
+ * (struct emu_core each; cores 1.. in machine/cores.c, docs/machine.md
+ * "Several cores"), RAM at MM_RAM_BASE, the devices of devices/ on MMIO, the
  * boot-info block, the ELF loader, and the run loop: the core runs until the
  * next deadline (timer, end of slice, --max-cycles), then the board updates
  * its devices (the timer drives its line of the interrupt controller) and,
@@ -26,7 +27,7 @@ enum machine_outcome {
     MACHINE_OK,            /* the kernel powered off with exit code 0 */
     MACHINE_EXPECT_FAILED, /* the kernel powered off with another code */
     MACHINE_FAULT,         /* the kernel faulted or the emulation failed */
-    MACHINE_DEADLOCK,      /* the core idles with nothing left to wake it */
+    MACHINE_DEADLOCK,      /* core 0 idles with nothing left to wake it */
     MACHINE_MAX_CYCLES,    /* the clock reached --max-cycles */
     MACHINE_MAX_EVENTS,    /* the trace reached MACHINE_TRACE_EVENTS_MAX events or the
                               console MACHINE_CONSOLE_MAX bytes */
@@ -44,6 +45,31 @@ enum machine_outcome {
 /* The capability cache's lines when nothing says (a trace records the
  * number in effect). */
 #define MACHINE_CAP_CACHE_DEFAULT 64u
+
+/* Cores a machine may have (docs/machine.md, "Several cores"). */
+#define MACHINE_MAX_CORES 8u
+/* Cycles a core runs, with several, before the board picks the core with
+ * the lowest clock again (docs/machine.md: measured). */
+#define MACHINE_CORE_QUANTUM_DEFAULT 10000ULL
+
+/* What a core does (struct machine.core_state). Core 0 is always RUN: it
+ * waits for its interrupts inside the run loop, as one core always did. */
+enum machine_core_state {
+    MACHINE_CORE_RESET,    /* held in reset: not started by its boot protocol yet */
+    MACHINE_CORE_STARTING, /* started by a protocol call; the board sets it up
+                              between slices (no engine runs then) */
+    MACHINE_CORE_RUN,      /* runs */
+    MACHINE_CORE_WFI,      /* waits (hlt / wfi) for its interrupt-controller target */
+};
+
+/* A protocol's request to start a core (PSCI CPU_ON, SBI HSM hart_start,
+ * INIT/SIPI), kept until the board carries it out between slices. */
+struct machine_core_start {
+    uint64_t entry;
+    uint64_t arg0, arg1;
+    uint64_t cycle; /* the caller's clock at the request: the core starts then */
+    void *ctx;      /* arch: what it saved from the caller (owned by the arch) */
+};
 
 struct machine;
 
@@ -83,7 +109,10 @@ struct machine_config {
                                          MACHINE_CAP_CACHE_DEFAULT */
     FILE *console;                    /* guest console echo, NULL for none */
     const struct tm_profile *profile; /* the CPU timing model; NULL: 1 cycle per instruction */
-    bool exact_caches; /* feed the data caches every access of the whole run (no sampling) */
+    bool exact_caches;     /* feed the data caches every access of the whole run (no sampling) */
+    uint32_t ncores;       /* cores, 1..MACHINE_MAX_CORES (0: 1) */
+    uint64_t core_quantum; /* several cores: cycles a core runs before the board
+                              looks at the others (0: MACHINE_CORE_QUANTUM_DEFAULT) */
     /* Called between slices of the run (never inside one): for progress
      * output on a terminal; it must not change the machine. */
     void (*progress)(void *arg, const struct machine *m);
@@ -116,15 +145,27 @@ struct machine_func {
 struct machine {
     struct machine_config cfg;
     const struct machine_arch *arch;
-    struct emu_core core;
+    struct emu_core core;                  /* core 0: every single-core path uses it */
+    struct emu_core *aps;                  /* owned: cores 1..ncores-1 (aps[k - 1] is core k) */
+    struct emu_core *cur;                  /* the core running now (&core between slices) */
+    uint8_t core_state[MACHINE_MAX_CORES]; /* enum machine_core_state */
+    uint64_t core_idle[MACHINE_MAX_CORES]; /* cores >= 1: cycles spent waiting */
+    struct machine_core_start core_start[MACHINE_MAX_CORES];
+    uint32_t cores_started; /* secondaries a protocol started */
+    uint8_t *low;           /* owned (mmap): RAM outside [MM_RAM_BASE, ...) an arch maps on every
+                               core (x86_64 with several cores: the real-mode start page) */
+    uint64_t low_base, low_size;
+    uint32_t lapic_icr_hi[MACHINE_MAX_CORES]; /* x86_64: each core's ICR_HI */
+    uint8_t lapic_init[MACHINE_MAX_CORES];    /* x86_64: got INIT, waits for STARTUP */
     struct dev_uart uart;
     struct dev_timer timer;
     struct dev_power power;
     struct dev_traceport trace;
     struct dev_intc intc;     /* the timer is its line INTC_LINE_TIMER */
     struct machine_dev *mmio; /* owned, one per device */
-    uint8_t *ram;             /* owned: the host memory behind guest RAM */
-    struct trc_log *log;      /* not owned */
+    size_t nmmio;
+    uint8_t *ram;        /* owned: the host memory behind guest RAM */
+    struct trc_log *log; /* not owned */
     enum machine_outcome outcome;
     uint32_t exit_code;       /* what the guest wrote to the power device */
     char why[512];            /* for MACHINE_FAULT / DEADLOCK: what happened */
@@ -173,6 +214,18 @@ int machine_check_elf(enum emu_arch_id arch, const uint8_t *img, size_t n, uint6
 void machine_probe_event(struct machine *m, const struct trc_event *e);
 /* Runs until the outcome is known and returns it. */
 enum machine_outcome machine_run(struct machine *m);
+/* Returns core `id` (0..ncores-1), or NULL. */
+struct emu_core *machine_core(struct machine *m, unsigned id);
+/* What a boot protocol asks (machine/arch): start core `id` at `entry`
+ * with the two arguments the protocol passes, at the clock of `from`.
+ * Returns MACHINE_START_OK (the board starts it before the next slice),
+ * MACHINE_START_ALREADY (it is not in reset) or MACHINE_START_INVALID (no
+ * such core, or the entry is outside RAM). `ctx` goes to the arch's start
+ * hook (owned by the request once OK; the arch frees it otherwise). */
+enum machine_start_rc { MACHINE_START_OK, MACHINE_START_ALREADY, MACHINE_START_INVALID };
+enum machine_start_rc machine_request_start(struct machine *m, struct emu_core *from, unsigned id,
+                                            uint64_t entry, uint64_t arg0, uint64_t arg1,
+                                            void *ctx);
 /* Frees everything machine_init took. */
 void machine_destroy(struct machine *m);
 

@@ -203,6 +203,7 @@ struct scn_run {
     uint32_t cap_cache;
     uint64_t quantum;
     bool exact_caches;
+    uint32_t cores; /* machine.cores, 0: not given */
 };
 
 /* What must hold at the end of a run. */
@@ -260,6 +261,7 @@ struct scn {
     uint32_t cap_cache;                /* 0: not given */
     uint64_t quantum;                  /* 0: not given */
     bool exact_caches;                 /* machine.exact_caches: simulate every data access */
+    uint32_t cores;                    /* machine.cores (1..8), 0: not given */
     struct scn_run runs[SCN_MAX_RUNS]; /* "runs", in order (none: one run as "machine" says) */
     size_t nruns;
     size_t nprocs;             /* processes, each replica counted */

@@ -73,6 +73,7 @@ static const struct scn_field machine_fields[] = {
     {.name = "cap_cache", .kind = SCN_FIELD_POW2, .min = 1, .max = 65536},
     {.name = "quantum", .kind = SCN_FIELD_UINT, .min = 1000, .max = 1000000000ULL},
     F_BOOL("exact_caches", NONE),
+    {.name = "cores", .kind = SCN_FIELD_UINT, .min = 1, .max = 8},
     F_END};
 static const struct scn_field object_fields[] = {
     F_IDENT("name", true), F_ENUM("type", true, object_types), F_IDENT("owner", true),
@@ -188,6 +189,9 @@ static bool read_settings(struct scn_ctx *c, const cJSON *m, struct scn_run *r)
     if (!scn_get_u(c, m, machine_fields, "cap_cache", &u))
         return false;
     r->cap_cache = (uint32_t)u;
+    if (!scn_get_u(c, m, machine_fields, "cores", &u))
+        return false;
+    r->cores = (uint32_t)u;
     return scn_get_u(c, m, machine_fields, "quantum", &r->quantum) &&
            scn_get_bool(c, m, "exact_caches", &r->exact_caches);
 }
@@ -207,6 +211,7 @@ static bool load_machine(struct scn_ctx *c, struct scn *s, const cJSON *root)
     s->cap_cache = r.cap_cache;
     s->quantum = r.quantum;
     s->exact_caches = r.exact_caches;
+    s->cores = r.cores;
     scn_pop(c);
     return true;
 }

@@ -98,6 +98,17 @@ struct a64_board {
 
 static bool a64_vector_hook(struct emu_core *c, uint64_t addr, uint32_t size, void *user);
 
+/* PSCI (Arm DEN 0022): the function ids and return codes the firmware the
+ * board stands for answers through SMC #0 from EL1. */
+#define PSCI_VERSION 0x84000000u
+#define PSCI_CPU_ON_32 0x84000003u
+#define PSCI_CPU_ON_64 0xC4000003u
+#define PSCI_SUCCESS 0
+#define PSCI_NOT_SUPPORTED (-1)
+#define PSCI_INVALID_PARAMETERS (-2)
+#define PSCI_ALREADY_ON (-4)
+#define A64_MPIDR_U (1ULL << 31) /* RES1 in MPIDR_EL1 */
+
 /* Returns the 64-bit field at `off` of the saved CPU state. */
 static uint64_t ctx_u64(const struct a64_board *b, size_t off)
 {
@@ -226,6 +237,34 @@ static bool a64_vector_hook(struct emu_core *c, uint64_t addr, uint32_t size, vo
     return reg_set(b, UC_ARM64_REG_PC, b->vbar + A64_VEC_SYNC_LOWER);
 }
 
+/* Answers the PSCI call of an SMC #0 at EL1 (the PC is already after it,
+ * where the caller resumes): x0 = function id; CPU_ON takes x1 = the
+ * target's MPIDR (Aff0 = core number, the other affinity fields 0), x2 =
+ * the entry point, x3 = the context id the core gets in x0; the result
+ * goes to x0. Returns nothing (a failed register access ends the run). */
+static void a64_psci(struct a64_board *b)
+{
+    uint64_t fn, target, entry, context;
+    if (!reg_get(b, UC_ARM64_REG_X0, &fn) || !reg_get(b, UC_ARM64_REG_X1, &target) ||
+        !reg_get(b, UC_ARM64_REG_X2, &entry) || !reg_get(b, UC_ARM64_REG_X3, &context))
+        return;
+    int64_t rc = PSCI_NOT_SUPPORTED;
+    if ((uint32_t)fn == PSCI_VERSION) {
+        rc = 0x10000; /* 1.0 */
+    } else if ((uint32_t)fn == PSCI_CPU_ON_64 || (uint32_t)fn == PSCI_CPU_ON_32) {
+        if ((uint32_t)fn == PSCI_CPU_ON_32)
+            entry &= 0xffffffffu, context &= 0xffffffffu;
+        enum machine_start_rc r = (target & ~0xffULL) || (entry & 3)
+                                      ? MACHINE_START_INVALID
+                                      : machine_request_start(b->m, b->c, (unsigned)(target & 0xff),
+                                                              entry, context, 0, NULL);
+        rc = r == MACHINE_START_OK        ? PSCI_SUCCESS
+             : r == MACHINE_START_ALREADY ? PSCI_ALREADY_ON
+                                          : PSCI_INVALID_PARAMETERS;
+    }
+    (void)reg_set(b, UC_ARM64_REG_X0, (uint64_t)rc);
+}
+
 /* UC_HOOK_INTR: a synchronous exception QEMU raised (svc, abort, undefined
  * instruction); see the file comment. */
 static void a64_intr_hook(uc_engine *uc, uint32_t intno, void *user)
@@ -250,6 +289,10 @@ static void a64_intr_hook(uc_engine *uc, uint32_t intno, void *user)
     uint64_t pc, pstate;
     if (!reg_get(b, UC_ARM64_REG_PC, &pc) || !reg_get(b, UC_ARM64_REG_PSTATE, &pstate))
         return;
+    if (intno == A64_EXCP_SMC && A64_PSTATE_EL(pstate) == 1) {
+        a64_psci(b);
+        return;
+    }
     bool is_abort = intno == A64_EXCP_DATA_ABORT || intno == A64_EXCP_PREFETCH_ABORT;
     if (!a64_uc_excp_consistent(intno, syndrome, target_el) ||
         (intno == A64_EXCP_PREFETCH_ABORT && vaddress != pc)) {
@@ -384,7 +427,21 @@ static bool a64_interrupt(struct machine *m, struct emu_core *c)
     return true;
 }
 
+/* Starts secondary core `c` as PSCI CPU_ON does: EL1h, DAIF masked, MMU
+ * off, PC = the entry, x0 = the context id; its MPIDR_EL1 reads its
+ * number in Aff0 (through VMPIDR_EL2, which EL1 reads as MPIDR_EL1 while
+ * EL2 is enabled: SCR_EL3.NS). Returns 0, or -1 after
+ * machine_emu_failure. */
+static int a64_start(struct machine *m, struct emu_core *c, const struct machine_core_start *r)
+{
+    if (a64_boot(m, c, r->entry, 0, r->arg0) != 0)
+        return -1;
+    struct a64_board *b = c->board;
+    return sysreg_set(b, "VMPIDR_EL2", 3, 4, 0, 0, 5, A64_MPIDR_U | c->id) ? 0 : -1;
+}
+
 const struct machine_arch machine_arch_aarch64 = {
+    .start = a64_start,
     .cpu = &emu_arch_aarch64,
     .elf_machine = EM_AARCH64,
     .boot = a64_boot,

@@ -41,6 +41,8 @@ struct machine;
 #define A64_EXCP_PREFETCH_ABORT 3
 #define A64_EXCP_DATA_ABORT 4
 #define A64_EXCP_BKPT 7
+#define A64_EXCP_HVC 11
+#define A64_EXCP_SMC 13
 
 /* ESR exception classes the host checks. */
 #define A64_EC_SVC64 0x15u

@@ -43,6 +43,7 @@
 #include <unicorn/riscv.h>
 
 #include "machine/arch/riscv64_uc.h"
+#include "machine/machine.h"
 
 /* Architectural values only the board uses (riscv64_uc.h has the ones the
  * checks share). */
@@ -53,6 +54,18 @@
 #define IRQ_S_EXTERNAL 9u
 #define EXC_BREAKPOINT 3u
 #define RISCV_EXCP_MAX 24u
+#define EXC_ECALL_S 9u
+
+/* SBI (RISC-V Supervisor Binary Interface 2.0): the Hart State Management
+ * extension's hart_start, which the firmware the board stands for answers
+ * to an ecall from S-mode: a7 = EID, a6 = FID, a0 = hartid, a1 =
+ * start_addr, a2 = opaque; a0 = error, a1 = value. */
+#define SBI_EXT_HSM 0x48534dULL
+#define SBI_HSM_HART_START 0u
+#define SBI_SUCCESS 0
+#define SBI_ERR_NOT_SUPPORTED (-2)
+#define SBI_ERR_INVALID_PARAM (-3)
+#define SBI_ERR_ALREADY_AVAILABLE (-6)
 
 /* Per-core state (c->board), owned by the core: boot() allocates it,
  * shutdown() frees it; used only from the thread that runs the core. */
@@ -207,6 +220,44 @@ static bool rv_exception(struct machine *m, struct emu_core *c, uint64_t cause, 
     return rv_enter_s(m, c, cause, pc, tval);
 }
 
+/* Answers the SBI call of an ecall from S-mode (the PC is already after
+ * it): HSM hart_start asks the board to start hart a0 at a1 with opaque a2
+ * (machine_request_start), handing it a copy of the caller's CPU state,
+ * the machine-mode setup the firmware gave hart 0 (PMP, delegation);
+ * anything else is SBI_ERR_NOT_SUPPORTED. Returns nothing (a failed
+ * Unicorn call ends the run). */
+static void rv_sbi(struct machine *m, struct emu_core *c)
+{
+    uint64_t eid, fid, hart, start, opaque;
+    if (!emu_reg_get(c, UC_RISCV_REG_A7, &eid) || !emu_reg_get(c, UC_RISCV_REG_A6, &fid) ||
+        !emu_reg_get(c, UC_RISCV_REG_A0, &hart) || !emu_reg_get(c, UC_RISCV_REG_A1, &start) ||
+        !emu_reg_get(c, UC_RISCV_REG_A2, &opaque))
+        return;
+    int64_t err = SBI_ERR_NOT_SUPPORTED;
+    if (eid == SBI_EXT_HSM && fid == SBI_HSM_HART_START) {
+        uc_context *ctx = NULL;
+        enum machine_start_rc r = MACHINE_START_INVALID;
+        if (hart <= UINT32_MAX && !(start & 1)) {
+            EMU_UC(c, uc_context_alloc(c->uc, &ctx), fail);
+            EMU_UC(c, uc_context_save(c->uc, ctx), fail);
+            r = machine_request_start(m, c, (unsigned)hart, start, hart, opaque, ctx);
+        }
+        if (r != MACHINE_START_OK && ctx)
+            (void)uc_context_free(ctx);
+        err = r == MACHINE_START_OK        ? SBI_SUCCESS
+              : r == MACHINE_START_ALREADY ? SBI_ERR_ALREADY_AVAILABLE
+                                           : SBI_ERR_INVALID_PARAM;
+        goto answer;
+    fail:
+        if (ctx)
+            (void)uc_context_free(ctx);
+        return;
+    }
+answer:
+    (void)emu_reg_write(c, UC_RISCV_REG_A0, (uint64_t)err);
+    (void)emu_reg_write(c, UC_RISCV_REG_A1, 0);
+}
+
 /* UC_HOOK_INTR: a synchronous exception. Unicorn 2.1.1 has already added
  * 4 to env->pc (cpu-exec.c, for every RISC-V exception, whatever the
  * instruction's length), and QEMU had set env->pc to the trapping
@@ -232,6 +283,10 @@ static void rv_hook_intr(uc_engine *uc, uint32_t intno, void *user)
     }
     if (cause == EXC_ECALL_U)
         cause = EXC_ECALL_U + (priv == PRV_M ? 3 : priv);
+    if (cause == EXC_ECALL_S) {
+        rv_sbi(m, c); /* the firmware's call: execution goes on after the ecall */
+        return;
+    }
     uint64_t tval = rv_cause_has_addr(cause) ? ctx_get(ctx, OFF_BADADDR) : 0;
     if (rv_exception(m, c, cause, pc, tval) && cause == EXC_BREAKPOINT)
         emu_core_exception_taken(c);
@@ -324,7 +379,52 @@ static void rv_shutdown(struct machine *m, struct emu_core *c)
     c->board = NULL;
 }
 
+/* Starts hart `c` as SBI hart_start does: S-mode at the start address
+ * with a0 = hartid, a1 = opaque, satp = 0, sstatus.SIE = 0. The machine
+ * mode the firmware set up for hart 0 (PMP, delegation, mstatus) comes
+ * from the caller's state saved at the call (r->ctx), restored into the
+ * hart's engine after its own layout checks. Returns 0, or -1 after
+ * machine_emu_failure. */
+static int rv_start(struct machine *m, struct emu_core *c, const struct machine_core_start *r)
+{
+    if (!r->ctx) {
+        machine_emu_failure(m, c, "riscv64: hart_start without the caller's state");
+        return -1;
+    }
+    if (rv_boot(m, c, r->entry, 0, r->arg0) != 0)
+        return -1;
+    uc_context *ctx = rv_board(c)->ctx;
+    EMU_UC(c, uc_context_restore(c->uc, r->ctx), fail);
+    EMU_UC(c, uc_context_save(c->uc, ctx), fail);
+    if (ctx_get(ctx, OFF_PRIV) != PRV_S) {
+        machine_emu_failure(m, c, "riscv64: hart_start from mode %llu, not S",
+                            (unsigned long long)ctx_get(ctx, OFF_PRIV));
+        return -1;
+    }
+    for (unsigned i = 1; i < 32; i++)
+        ctx_put(ctx, OFF_GPR + 8 * i, 0);
+    ctx_put(ctx, OFF_GPR + 8 * 10, r->arg0); /* a0 = hartid */
+    ctx_put(ctx, OFF_GPR + 8 * 11, r->arg1); /* a1 = opaque */
+    ctx_put(ctx, OFF_PC, r->entry);
+    ctx_put(ctx, OFF_LOAD_RES, UINT64_MAX);
+    EMU_UC(c, uc_context_restore(c->uc, ctx), fail);
+    if (!emu_reg_write(c, UC_RISCV_REG_SATP, 0) || !emu_reg_write(c, UC_RISCV_REG_SSTATUS, 0) ||
+        !emu_reg_write(c, UC_RISCV_REG_SIE, 0))
+        return -1;
+    return 0;
+fail:
+    return -1;
+}
+
+/* Frees a hart_start request's saved state. */
+static void rv_start_free(void *ctx)
+{
+    (void)uc_context_free(ctx);
+}
+
 const struct machine_arch machine_arch_riscv64 = {
+    .start = rv_start,
+    .start_free = rv_start_free,
     .cpu = &emu_arch_riscv64,
     .elf_machine = EM_RISCV,
     .boot = rv_boot,

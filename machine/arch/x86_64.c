@@ -28,7 +28,9 @@
 #include <unicorn/x86.h>
 
 #include "machine/arch.h"
+#include "machine/arch/x86_64_smp.h"
 #include "machine/arch/x86_64_uc.h"
+#include "machine/machine.h"
 
 #define X86_VEC_BP 3
 #define X86_VEC_UD 6
@@ -577,7 +579,54 @@ static bool x86_interrupt(struct machine *m, struct emu_core *c)
     return x86_enter(m, c, b, X86_VEC_INTC, X86_SRC_HW, 0, b->head.eip, 0);
 }
 
+/* Starts core `c` as a STARTUP IPI does (Intel SDM vol. 3A 8.4.4 and
+ * 9.1.1): real mode (CR0 = ET, EFER = CR4 = 0), CS = vector << 8 with base
+ * vector << 12, IP = 0, the data segments and SP 0, after the boot
+ * checks and hooks every core gets (x86_boot). Verifies in the CPU state
+ * that QEMU took it as real mode (no PE, LMA, CS64 or CS32 in hflags).
+ * Returns 0, or -1 after machine_emu_failure. */
+static int x86_start(struct machine *m, struct emu_core *c, const struct machine_core_start *r)
+{
+    if (x86_boot(m, c, 0, 0, 0) != 0)
+        return -1;
+    struct x86_board *b = c->board;
+    /* The register API changes selectors only (the file comment): the
+     * real-mode state is written into the saved CPU state, as
+     * x86_cpu_reset and a real-mode segment load leave it. */
+    uint64_t cs = r->entry >> 4;
+    if (!x86_state_load(m, c, b))
+        return -1;
+    struct x86q_head *h = &b->head;
+    h->efer = 0;
+    h->cr[0] = 0x60000010u; /* CD, NW, ET: the reset value */
+    h->cr[3] = h->cr[4] = 0;
+    h->hflags &=
+        ~(HF_PE_MASK | HF_LMA_MASK | HF_CS64_MASK | HF_CS32_MASK | HF_SS32_MASK | HF_CPL_MASK);
+    h->eip = 0;
+    h->eflags = 0x2;
+    h->regs[X86_RSP] = 0;
+    const uint32_t data = DESC_P_MASK | DESC_S_MASK | (1u << 9) | (1u << 8); /* W, A */
+    for (int seg = X86_ES; seg <= X86_GS; seg++) {
+        uint32_t sel = seg == X86_CS ? (uint32_t)cs : 0;
+        uint32_t flags = seg == X86_CS ? data | DESC_CS_MASK : data; /* code: R, A */
+        x86_uc_load_seg_cache(h, seg, sel, (uint64_t)sel << 4, 0xffff, flags);
+    }
+    if (!x86_state_store(m, c, b) || !x86_state_load(m, c, b))
+        return -1;
+    uint32_t bad = HF_PE_MASK | HF_LMA_MASK | HF_CS64_MASK | HF_CS32_MASK;
+    if ((b->head.hflags & bad) || (r->entry & 0xfff) || r->entry >= 0x100000) {
+        machine_emu_failure(m, c,
+                            "x86_64: core %u is not in real mode at 0x%llx after STARTUP "
+                            "(hflags 0x%x)",
+                            c->id, (unsigned long long)r->entry, b->head.hflags);
+        return -1;
+    }
+    return 0;
+}
+
 const struct machine_arch machine_arch_x86_64 = {
+    .start = x86_start,
+    .map_core = x86_smp_map_core,
     .cpu = &emu_arch_x86_64,
     .elf_machine = EM_X86_64,
     .boot = x86_boot,

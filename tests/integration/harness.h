@@ -41,6 +41,10 @@ double jnum(const cJSON *o, const char *key);
  * number; fails the test when the directory cannot be read or has none. */
 size_t scenario_names(const char *dir, char **names, size_t max);
 
+/* Writes `text` to tmpdir/name; returns its path (a static buffer, valid
+ * until the next call). Fails the test when it cannot. */
+const char *put_tmp(const char *name, const char *text);
+
 /* cmocka group set-up and tear-down: make and remove tmpdir. */
 int setup(void **state);
 int teardown(void **state);

@@ -229,28 +229,16 @@ static void every_scenario_runs_ok_and_deterministically(void **state)
     }
 }
 
-/* Writes `text` to a scenario file in tmpdir; returns its path. */
-static const char *write_scenario(const char *name, const char *text)
-{
-    static char path[1024];
-    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    return path;
-}
-
 /* An expectation that does not hold: outcome expect_failed, exit 1, and
  * the report says which. */
 static void a_failed_expectation_exits_1(void **state)
 {
     (void)state;
-    const char *path = write_scenario(
-        "wrong.json",
-        "{\"name\": \"wrong\", \"description\": \"expects a message that never comes\",\n"
-        " \"processes\": [{\"name\": \"solo\", \"program\": [{\"op\": \"yield\"}]}],\n"
-        " \"expect\": {\"messages\": {\"sent\": 1}}}\n");
+    const char *path =
+        put_tmp("wrong.json",
+                "{\"name\": \"wrong\", \"description\": \"expects a message that never comes\",\n"
+                " \"processes\": [{\"name\": \"solo\", \"program\": [{\"op\": \"yield\"}]}],\n"
+                " \"expect\": {\"messages\": {\"sent\": 1}}}\n");
     struct result r = run(1, "run", path, "--arch", arch, "--quiet", NULL);
     assert_int_equal(r.status, 1);
     assert_string_equal(jstr(r.report, "outcome"), "expect_failed");
@@ -258,11 +246,11 @@ static void a_failed_expectation_exits_1(void **state)
     check_end("wrong.json", &r);
     result_free(&r);
     /* an operation whose result is not the expected one: named by its place */
-    path = write_scenario(
-        "opfail.json", "{\"name\": \"opfail\", \"description\": \"a try_recv on an empty port\",\n"
-                       " \"processes\": [{\"name\": \"solo\", \"program\": [\n"
-                       "   {\"op\": \"port_create\", \"as\": \"p\"},\n"
-                       "   {\"op\": \"try_recv\", \"port\": \"p\", \"expect\": \"ok\"}]}]}\n");
+    path = put_tmp("opfail.json",
+                   "{\"name\": \"opfail\", \"description\": \"a try_recv on an empty port\",\n"
+                   " \"processes\": [{\"name\": \"solo\", \"program\": [\n"
+                   "   {\"op\": \"port_create\", \"as\": \"p\"},\n"
+                   "   {\"op\": \"try_recv\", \"port\": \"p\", \"expect\": \"ok\"}]}]}\n");
     r = run(1, "run", path, "--arch", arch, "--quiet", NULL);
     assert_int_equal(r.status, 1);
     assert_non_null(strstr(jstr(r.report, "why"),
@@ -271,10 +259,9 @@ static void a_failed_expectation_exits_1(void **state)
     check_end("opfail.json", &r);
     result_free(&r);
     /* a deadlock that does not happen */
-    path = write_scenario(
-        "nodeadlock.json",
-        "{\"name\": \"nodeadlock\", \"description\": \"d\", \"expect\": {\"outcome\": "
-        "\"deadlock\"},\n \"processes\": [{\"name\": \"solo\", \"program\": []}]}\n");
+    path = put_tmp("nodeadlock.json",
+                   "{\"name\": \"nodeadlock\", \"description\": \"d\", \"expect\": {\"outcome\": "
+                   "\"deadlock\"},\n \"processes\": [{\"name\": \"solo\", \"program\": []}]}\n");
     r = run(1, "run", path, "--arch", arch, "--quiet", NULL);
     assert_int_equal(r.status, 1);
     assert_string_equal(jstr(r.report, "outcome"), "expect_failed");
@@ -401,7 +388,7 @@ static void bad_input_exits_2(void **state)
     assert_int_equal(r.status, 2);
     assert_non_null(strstr(r.err, "/nonexistent/x.json"));
     result_free(&r);
-    const char *path = write_scenario(
+    const char *path = put_tmp(
         "bad.json", "{\"name\": \"bad\", \"description\": \"d\",\n"
                     " \"processes\": [{\"name\": \"p\", \"program\": [{\"op\": \"send\"}]}]}\n");
     r = run(0, "run", path, "--arch", arch, NULL);

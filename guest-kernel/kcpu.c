@@ -1,0 +1,69 @@
+/* guest-kernel/kcpu.c: bringing the secondary cores online (kcpu.h). */
+#include "kcpu.h"
+
+#include "abi/devregs.h"
+#include "kernel.h"
+
+_Static_assert(KCPU_STACK_SIZE == KPAGE_SIZE, "a stack is one kpage");
+
+struct kcpu kcpus[KCPU_MAX];
+uint32_t kcpu_count = 1;
+uint32_t kcpu_online = 1;
+
+/* How long core 0 waits for the cores it started: spins of its loop. */
+#define KCPU_WAIT_SPINS 10000000u
+
+void kcpu_start_all(const struct bootinfo *bi)
+{
+    kcpus[0] = (struct kcpu){.id = 0, .online = 1};
+    if (bi->ncores <= 1)
+        return;
+    kcpu_count = bi->ncores < KCPU_MAX ? bi->ncores : KCPU_MAX;
+    uint32_t started = 0;
+    for (uint32_t i = 1; i < kcpu_count; i++) {
+        /* its kernel stack: a page of its own (core 0 has the boot stack) */
+        uintptr_t stack = kpage_alloc();
+        if (!stack)
+            panic("kcpu_start_all: out of memory for a core's stack");
+        kcpus[i] = (struct kcpu){.id = i, .stack_top = stack + KCPU_STACK_SIZE};
+        if (arch_cpu_start(i, (uintptr_t)&kcpus[i]) == 0)
+            started++;
+    }
+    for (uint32_t spins = 0; spins < KCPU_WAIT_SPINS; spins++)
+        if (__atomic_load_n(&kcpu_online, __ATOMIC_ACQUIRE) == started + 1)
+            break;
+    /* each online core answers one inter-processor interrupt from its idle loop */
+    uint32_t answered = 0;
+    for (uint32_t i = 1; i < kcpu_count; i++) {
+        if (!__atomic_load_n(&kcpus[i].online, __ATOMIC_ACQUIRE))
+            continue;
+        mmio_write32(kcfg.intc + INTC_IPI, INTC_IPI_VALUE(i, INTC_LINE_IPI));
+        for (uint32_t spins = 0; spins < KCPU_WAIT_SPINS; spins++)
+            if (__atomic_load_n(&kcpus[i].wakeups, __ATOMIC_ACQUIRE) > 0) {
+                answered++;
+                break;
+            }
+    }
+    kprintf("[kernel] smp: %u of %u cores online, %u answered an IPI\n",
+            (unsigned)__atomic_load_n(&kcpu_online, __ATOMIC_ACQUIRE), (unsigned)kcpu_count,
+            (unsigned)answered);
+}
+
+void kcpu_main(struct kcpu *cpu, uint64_t hwid)
+{
+    if (hwid != cpu->id)
+        panic("kcpu_main: the core's hardware id is not the one it was started as");
+    arch_cpu_init();
+    arch_pt_activate(kernel_root, 0);
+    mmio_write32(kcfg.intc + INTC_TGT_ENABLE(cpu->id), 1u << INTC_LINE_IPI);
+    __atomic_store_n(&cpu->online, 1, __ATOMIC_RELEASE);
+    __atomic_fetch_add(&kcpu_online, 1, __ATOMIC_ACQ_REL);
+    for (;;) {
+        arch_wait();
+        uint32_t line;
+        while ((line = mmio_read32(kcfg.intc + INTC_TGT_CLAIM(cpu->id))) != INTC_CLAIM_NONE) {
+            __atomic_fetch_add(&cpu->wakeups, 1, __ATOMIC_RELEASE);
+            mmio_write32(kcfg.intc + INTC_TGT_COMPLETE(cpu->id), line);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+/* machine/machine_int.h: what machine.c and cores.c (the secondary cores)
+ * share inside the board. Not for other modules. */
+#ifndef IPCEMU_MACHINE_MACHINE_INT_H
+#define IPCEMU_MACHINE_MACHINE_INT_H
+
+#include "machine/machine.h"
+
+/* Ends the run with `outcome` unless it already ended, recording why
+ * (fmt NULL: no reason). Returns nothing. */
+void machine_finish(struct machine *m, enum machine_outcome outcome, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Maps RAM, the devices and the unmapped-memory hook (and the arch's
+ * map_core) on core `c`'s engine. Returns 0, or -1 with m->why. */
+int machine_map_core(struct machine *m, struct emu_core *c);
+
+/* cores.c: opens cores 1..ncores-1 (held in reset), each with its own
+ * engine over the same RAM and devices. Returns 0, or -1 with m->why. */
+int machine_cores_open(struct machine *m);
+/* cores.c: releases what machine_cores_open and the starts took. */
+void machine_cores_close(struct machine *m);
+/* cores.c: carries out the start requests of the boot protocols (between
+ * slices, no engine running). Returns 0, or -1 when the run ended. */
+int machine_cores_start_pending(struct machine *m);
+/* cores.c: returns the core that runs next: the lowest clock among the
+ * cores that run (core 0 always does), ties to the lowest id. */
+unsigned machine_cores_pick(const struct machine *m);
+/* cores.c: runs secondary core `id` for one core quantum (or until it
+ * waits, faults or the run ends). Returns nothing. */
+void machine_cores_step(struct machine *m, unsigned id);
+/* cores.c, the controller's on_rise: target `t`'s output rose; wakes core
+ * t if it waits (its clock moves to the running core's), and ends the
+ * running core's slice at its next block so that the woken core runs
+ * soon. Returns nothing. */
+void machine_cores_rise(void *ctx, unsigned t);
+
+#endif

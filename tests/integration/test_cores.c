@@ -1,0 +1,163 @@
+/* tests/integration/test_cores.c: `ipcemu run` and `boot` with several
+ * cores on one architecture: every scenario of scenarios/ ends with
+ * --cores 4 as it does with one core (outcome, exit status, every
+ * expectation held or not alike), its secondaries come online (the
+ * kernel's console line), and two runs with --cores 4 give the same trace
+ * hash; machine.cores
+ * in a scenario starts its cores and --cores overrides it; --cores and
+ * machine.cores outside 1..8 exit 2 with one line naming them, as does
+ * --trace with several cores (a trace has no core count yet).
+ *   test_integration_cores IPCEMU ARCH SCENARIO_DIR */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+#include <cmocka.h>
+
+#include "harness.h"
+
+static const char *arch, *dir;
+
+/* The console line of a kernel that brought `n` cores online, each of the
+ * n - 1 secondaries answering an IPI. */
+static void want_online(const char *out, unsigned n, const char *what)
+{
+    char line[96];
+    snprintf(line, sizeof line, "smp: %u of %u cores online, %u answered an IPI", n, n, n - 1);
+    if (!strstr(out, line))
+        fail_msg("%s: no \"%s\" on the console", what, line);
+}
+
+/* Fails unless reports `x` and `y` list the same expectations (path) with
+ * the same verdict (held), in the same order. */
+static void same_expectations(const cJSON *x, const cJSON *y, const char *what)
+{
+    const cJSON *ex = cJSON_GetObjectItem(x, "expectations");
+    const cJSON *ey = cJSON_GetObjectItem(y, "expectations");
+    int n = cJSON_GetArraySize(ex);
+    if (n != cJSON_GetArraySize(ey))
+        fail_msg("%s: %d expectations on one core, %d on four", what, n, cJSON_GetArraySize(ey));
+    for (int i = 0; i < n; i++) {
+        const cJSON *a = cJSON_GetArrayItem(ex, i), *b = cJSON_GetArrayItem(ey, i);
+        if (strcmp(jstr(a, "path"), jstr(b, "path")) ||
+            cJSON_IsTrue(cJSON_GetObjectItem(a, "held")) !=
+                cJSON_IsTrue(cJSON_GetObjectItem(b, "held")))
+            fail_msg("%s: expectation %s held differently on four cores", what, jstr(a, "path"));
+    }
+}
+
+static void every_scenario_ends_the_same_on_four_cores(void **state)
+{
+    (void)state;
+    char *names[128];
+    size_t n = scenario_names(dir, names, 128);
+    for (size_t i = 0; i < n; i++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        struct result one = run(1, "run", path, "--arch", arch, "--quiet", NULL);
+        struct result a = run(1, "run", path, "--arch", arch, "--cores", "4", NULL);
+        struct result b = run(1, "run", path, "--arch", arch, "--cores", "4", "--quiet", NULL);
+        assert_non_null(one.report);
+        assert_non_null(a.report);
+        assert_non_null(b.report);
+        if (one.status != a.status ||
+            strcmp(jstr(one.report, "outcome"), jstr(a.report, "outcome")))
+            fail_msg("%s: one core exit %d %s, four cores exit %d %s", names[i], one.status,
+                     jstr(one.report, "outcome"), a.status, jstr(a.report, "outcome"));
+        if (strcmp(jstr(a.report, "trace_hash"), jstr(b.report, "trace_hash")))
+            fail_msg("%s: two runs on four cores, trace hashes %s and %s", names[i],
+                     jstr(a.report, "trace_hash"), jstr(b.report, "trace_hash"));
+        assert_true(jnum(a.report, "cycles") == jnum(b.report, "cycles"));
+        same_expectations(one.report, a.report, names[i]);
+        want_online(a.out, 4, names[i]);
+        assert_null(strstr(one.out, "smp:"));
+        result_free(&one);
+        result_free(&a);
+        result_free(&b);
+        free(names[i]);
+    }
+}
+
+static void the_boot_demo_runs_on_eight_cores(void **state)
+{
+    (void)state;
+    struct result r = run(1, "boot", "--arch", arch, "--cores", "8", NULL);
+    assert_int_equal(r.status, 0);
+    assert_string_equal(jstr(r.report, "outcome"), "ok");
+    want_online(r.out, 8, "boot --cores 8");
+    result_free(&r);
+}
+
+#define SCN_CORES(n)                                                                               \
+    "{\"name\": \"cores\", \"description\": \"cores\", \"machine\": {\"cores\": " n "},"           \
+    " \"processes\": [{\"name\": \"a\", \"program\": [{\"op\": \"exit\", \"code\": 0}]}]}"
+
+static void machine_cores_starts_them_and_the_option_overrides_it(void **state)
+{
+    (void)state;
+    char path[1024];
+    snprintf(path, sizeof path, "%s", put_tmp("cores3.json", SCN_CORES("3")));
+    struct result r = run(0, "run", path, "--arch", arch, NULL);
+    assert_int_equal(r.status, 0);
+    want_online(r.out, 3, "machine.cores 3");
+    result_free(&r);
+    r = run(0, "run", path, "--arch", arch, "--cores", "1", NULL);
+    assert_int_equal(r.status, 0);
+    assert_null(strstr(r.out, "smp:"));
+    result_free(&r);
+    r = run(0, "run", put_tmp("cores9.json", SCN_CORES("9")), "--arch", arch, NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "machine.cores"));
+    assert_true(strchr(r.err, '\n') == r.err + strlen(r.err) - 1); /* one line */
+    result_free(&r);
+}
+
+static void core_options_outside_their_range_exit_2(void **state)
+{
+    (void)state;
+    char path[1024];
+    snprintf(path, sizeof path, "%s", put_tmp("ok.json", SCN_CORES("1")));
+    const char *bad[][2] = {{"--cores", "0"},  {"--cores", "9"},        {"--cores", "junk"},
+                            {"--cores", "-1"}, {"--core-quantum", "0"}, {"--core-quantum", "x"}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct result r = run(0, "run", path, "--arch", arch, bad[i][0], bad[i][1], NULL);
+        assert_int_equal(r.status, 2);
+        assert_non_null(strstr(r.err, bad[i][0]));
+        assert_true(strchr(r.err, '\n') == r.err + strlen(r.err) - 1); /* one line */
+        result_free(&r);
+        r = run(0, "boot", "--arch", arch, bad[i][0], bad[i][1], NULL);
+        assert_int_equal(r.status, 2);
+        result_free(&r);
+    }
+    /* a trace records no core count yet: refused rather than replayed wrong */
+    char trace[1100];
+    snprintf(trace, sizeof trace, "%s/t.trace", tmpdir);
+    struct result r = run(0, "run", path, "--arch", arch, "--cores", "2", "--trace", trace, NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "--trace"));
+    result_free(&r);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 4) {
+        fprintf(stderr, "usage: %s IPCEMU ARCH SCENARIO_DIR\n", argv[0]);
+        return 2;
+    }
+    ipcemu = argv[1];
+    arch = argv[2];
+    dir = argv[3];
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(every_scenario_ends_the_same_on_four_cores),
+        cmocka_unit_test(the_boot_demo_runs_on_eight_cores),
+        cmocka_unit_test(machine_cores_starts_them_and_the_option_overrides_it),
+        cmocka_unit_test(core_options_outside_their_range_exit_2),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
