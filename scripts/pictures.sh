@@ -16,7 +16,7 @@ mkdir -p docs/images
 "$B/ipcemu" view "$T/fs.trace" --png docs/images/timeline-slow-call.png \
     --size 1400x640 --range 300k:304k
 "$B/ipcemu" view "$T/fs.trace" --png docs/images/timeline-kernel-phases.png \
-    --size 1400x640 --range 301100:303900
+    --size 1400x960 --select 151
 "$B/ipcemu" run scenarios/call-timeout.json --arch x86_64 --quiet --trace "$T/ct.trace"
 "$B/ipcemu" view "$T/ct.trace" --png docs/images/timeline-call-timeout.png --size 1400x640
 for a in x86_64 aarch64 riscv64; do

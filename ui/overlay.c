@@ -172,6 +172,15 @@ static void draw_box(SDL_Renderer *r, const struct ui_font *f, const struct ui_v
     }
 }
 
+/* The top of a details box bh pixels high: right below the last lane
+ * where the plot has room for it, else at the plot's bottom. */
+static int box_low(const struct ui_view *v, int bh)
+{
+    int m8 = ui_px(v, 8);
+    long below = v->plot_y + (long)(v->nrows - v->scroll) * v->lane_h + m8;
+    return below + bh + m8 <= v->plot_y + v->plot_h ? (int)below : v->plot_y + v->plot_h - bh - m8;
+}
+
 void ui_draw_details(SDL_Renderer *r, const struct ui_font *f, const struct ui_view *v)
 {
     const struct tl_model *m = v->m;
@@ -222,13 +231,25 @@ void ui_draw_details(SDL_Renderer *r, const struct ui_font *f, const struct ui_v
             ay1 = (d->y0 < d->y1 ? d->y1 : d->y0) + m8;
             break;
         }
+    /* below the last lane where the plot has room for it, else in a corner
+     * of the plot, bottom first (the kernel lane, whose phases the box
+     * lists, is at the top), clear of the arrow */
+    int low = box_low(v, bh), top = v->plot_y + m8;
     const int cx[4] = {v->w - bw - m8, v->plot_x + m8, v->w - bw - m8, v->plot_x + m8};
-    const int cy[4] = {v->plot_y + m8, v->plot_y + m8, v->plot_y + v->plot_h - bh - m8,
-                       v->plot_y + v->plot_h - bh - m8};
-    int k = 0;
-    while (k < 4 && !(cx[k] > ax1 || cx[k] + bw < ax0 || cy[k] > ay1 || cy[k] + bh < ay0))
-        k++;
-    draw_box(r, f, v, cx[k < 4 ? k : 0], cy[k < 4 ? k : 0], lines, NULL, n);
+    const int cy[4] = {low, low, top, top};
+    /* the first place that covers the least of the arrow's box */
+    int best = 0;
+    long best_area = -1;
+    for (int k = 0; k < 4; k++) {
+        long ow = (long)(cx[k] + bw < ax1 ? cx[k] + bw : ax1) - (cx[k] > ax0 ? cx[k] : ax0);
+        long oh = (long)(cy[k] + bh < ay1 ? cy[k] + bh : ay1) - (cy[k] > ay0 ? cy[k] : ay0);
+        long area = ow > 0 && oh > 0 ? ow * oh : 0;
+        if (best_area < 0 || area < best_area) {
+            best = k;
+            best_area = area;
+        }
+    }
+    draw_box(r, f, v, cx[best], cy[best], lines, NULL, n);
 }
 
 size_t ui_pick_kstretch(const struct ui_view *v, int x, int y)
@@ -277,5 +298,5 @@ void ui_draw_kdetails(SDL_Renderer *r, const struct ui_font *f, const struct ui_
         lines[i] = l[i];
     int bw, bh, m8 = ui_px(v, 8);
     box_size(f, v, lines, true, n, &bw, &bh);
-    draw_box(r, f, v, v->w - bw - m8, v->plot_y + m8, lines, swatch, n);
+    draw_box(r, f, v, v->w - bw - m8, box_low(v, bh), lines, swatch, n);
 }

@@ -870,7 +870,7 @@ static void kernel_lane_shows_the_phases_the_report_has(void **state)
     f = grab(&a);
     bool swatch = false; /* the box's swatch, below the kernel lane's row */
     for (int x = v->w / 2; x < v->w && !swatch; x++)
-        for (int yy = v->plot_y + v->lane_h; yy < v->plot_y + 3 * v->lane_h && !swatch; yy++)
+        for (int yy = v->plot_y + v->lane_h; yy < v->plot_y + v->plot_h && !swatch; yy++)
             swatch = at(&f, x, yy) == rgb(ui_phase_color[KPHASE_SWITCH]);
     assert_true(swatch);
     free(f.px);
