@@ -126,6 +126,12 @@ size_t tl_kstretch_after(const struct tl_model *m, uint64_t t)
     return lo;
 }
 
+bool tl_kstretch_past(const struct tl_model *m, size_t i, uint64_t t)
+{
+    uint64_t to = m->kstretches[i].to;
+    return to >= m->kstretch_max && to - m->kstretch_max >= t;
+}
+
 void tl_kstretch_caption(const struct tl_kstretch *s, char *out, size_t n)
 {
     if (!s->pid) {

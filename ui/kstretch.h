@@ -48,6 +48,11 @@ int tl_kstretch_track(struct tl_model *m, struct tl_kstretch *open, bool *is_ope
 /* The index of the first stretch (in m->kstretches, ordered by `to`)
  * that ends after cycle t. */
 size_t tl_kstretch_after(const struct tl_model *m, uint64_t t);
+/* Whether stretch i of m->kstretches (ordered by `to`), and so every
+ * later one, starts at or after cycle t (a stretch is at most
+ * m->kstretch_max long): where a walk over a range from
+ * tl_kstretch_after stops. */
+bool tl_kstretch_past(const struct tl_model *m, size_t i, uint64_t t);
 /* Writes what stretch s did, for its caption: "call: fast, cap hit",
  * "call: slow (no_receiver), cap miss", "timer interrupt" (returns
  * nothing). */

@@ -1,6 +1,7 @@
 /* ui/overlay.c: what the timeline draws over its lanes: each kernel
  * stretch's phases on the kernel lanes at fine zoom, and the selected
  * message's details (see viewport_int.h). */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,12 +14,6 @@ static const SDL_Color panel = {255, 255, 255, 240};
 /* The most stretches one frame looks at, per pixel column of the plot:
  * a view where more fall is too coarse for any of them to be wide. */
 #define STRETCHES_PER_COLUMN 8
-
-/* Returns whether colour c is dark (white text reads on it). */
-static bool dark(SDL_Color c)
-{
-    return c.r * 299 + c.g * 587 + c.b * 114 < 140000;
-}
 
 /* Writes phase k's cycles in stretch s ("412", "16777215+" when the
  * trace saturated it) to out[n] (returns nothing). */
@@ -71,8 +66,8 @@ static void draw_segments(SDL_Renderer *r, const struct ui_font *f, const struct
             snprintf(text, sizeof text, "%s", c);
         if (ui_text_width(f, text) + ui_px(v, 4) > sw || h < f->h)
             continue;
-        SDL_Color ink = dark(ui_phase_color[k]) ? (SDL_Color){255, 255, 255, 255} : ui_ink;
-        ui_text(r, f, x0 + (sw - ui_text_width(f, text)) / 2, y + (h - f->h) / 2, ink, text);
+        ui_text(r, f, x0 + (sw - ui_text_width(f, text)) / 2, y + (h - f->h) / 2,
+                ui_phase_text_color(k), text);
     }
 }
 
@@ -86,7 +81,7 @@ size_t ui_draw_kstretches(SDL_Renderer *r, const struct ui_font *f, const struct
     size_t drawn = 0, budget = (size_t)v->plot_w * STRETCHES_PER_COLUMN;
     for (size_t i = tl_kstretch_after(m, ui_cycle(v->t0)); i < m->nkstretches && budget; i++) {
         const struct tl_kstretch *s = &m->kstretches[i];
-        if ((double)s->to - (double)m->kstretch_max >= t1)
+        if (tl_kstretch_past(m, i, ui_cycle(ceil(t1))))
             break; /* every later one starts after the view */
         budget--;
         double x = v->plot_x + ((double)s->from - v->t0) / v->cpp,
@@ -255,16 +250,14 @@ void ui_draw_details(SDL_Renderer *r, const struct ui_font *f, const struct ui_v
 size_t ui_pick_kstretch(const struct ui_view *v, int x, int y)
 {
     const struct tl_model *m = v->m;
-    if (x < v->plot_x || y < v->plot_y || v->lane_h <= 0)
-        return SIZE_MAX;
-    size_t row = v->scroll + (size_t)((y - v->plot_y) / v->lane_h);
-    if (row >= v->nrows || m->lanes[v->rows[row]].pid)
-        return SIZE_MAX; /* not a kernel lane */
+    size_t row = ui_view_row_at(v, y);
+    if (x < v->plot_x || row == SIZE_MAX || m->lanes[v->rows[row]].pid)
+        return SIZE_MAX; /* not on a kernel lane */
     size_t lane = v->rows[row];
     uint64_t at = ui_cycle(v->t0 + (x - v->plot_x) * v->cpp);
     for (size_t i = tl_kstretch_after(m, at); i < m->nkstretches; i++) {
         const struct tl_kstretch *s = &m->kstretches[i];
-        if (s->to - (s->to < m->kstretch_max ? s->to : m->kstretch_max) > at)
+        if (at < UINT64_MAX && tl_kstretch_past(m, i, at + 1))
             break; /* every later one starts after `at` */
         if (s->lane == lane && s->from <= at && s->phased)
             return i;

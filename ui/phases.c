@@ -33,6 +33,13 @@ const SDL_Color ui_phase_median_color = {0, 0, 0, 255};
 static const SDL_Color ink = {33, 33, 33, 255}, faint = {97, 97, 97, 255},
                        grid = {222, 222, 222, 255}, paper = {250, 250, 250, 255};
 
+SDL_Color ui_phase_text_color(int k)
+{
+    SDL_Color c = ui_phase_color[k];
+    bool light = 299 * c.r + 587 * c.g + 114 * c.b > 150000;
+    return light ? ink : (SDL_Color){255, 255, 255, 255};
+}
+
 /* Returns the last part of a file's path. */
 static const char *base_name(const char *p)
 {
@@ -424,10 +431,8 @@ static void draw_segments(SDL_Renderer *r, const struct ui_font *f, const struct
         int x1 = L->bar_x + (int)lround(fmin(acc / L->axis, 1) * L->bar_w);
         if (x1 <= x0)
             continue;
-        SDL_Color c = ui_phase_color[k];
-        fill(r, x0, y, x1 - x0, L->bar_h, c);
-        bool light = 299 * c.r + 587 * c.g + 114 * c.b > 150000;
-        SDL_Color tc = light ? ink : (SDL_Color){255, 255, 255, 255};
+        fill(r, x0, y, x1 - x0, L->bar_h, ui_phase_color[k]);
+        SDL_Color tc = ui_phase_text_color(k);
         snprintf(buf, sizeof buf, "%s %.0f", ui_phase_names[k], b->cycles[k]);
         if (x1 - x0 <= ui_text_width(f, buf) + px(scale, 8))
             snprintf(buf, sizeof buf, "%s", ui_phase_names[k]);

@@ -29,6 +29,10 @@ extern const char *const ui_phase_names[UI_PHASE_COUNT];
 extern const SDL_Color ui_phase_color[]; /* UI_PHASE_COUNT of them */
 /* The median's tick (black: no phase has it). */
 extern const SDL_Color ui_phase_median_color;
+/* The colour of text written on phase k's colour: dark ink on a light
+ * colour, white on a dark one (the phase view's bars and the timeline's
+ * kernel-lane segments both use it). */
+SDL_Color ui_phase_text_color(int k);
 
 /* One report to read, and the group it belongs to. */
 struct ui_phase_report {

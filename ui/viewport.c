@@ -299,6 +299,14 @@ void ui_view_pan(struct ui_view *v, double dx, long dy)
         v->scroll = v->nrows ? v->nrows - 1 : 0;
 }
 
+size_t ui_view_row_at(const struct ui_view *v, int y)
+{
+    if (y < v->plot_y || v->lane_h <= 0)
+        return SIZE_MAX;
+    size_t row = v->scroll + (size_t)((y - v->plot_y) / v->lane_h);
+    return row < v->nrows ? row : SIZE_MAX;
+}
+
 void ui_view_filter_process(struct ui_view *v, uint32_t pid)
 {
     for (size_t i = 0; i < v->m->nlanes; i++)

@@ -99,6 +99,9 @@ void ui_draw(SDL_Renderer *r, const struct ui_font *f, struct ui_view *v);
  * frame drawn (SIZE_MAX: none). */
 size_t ui_pick(const struct ui_view *v, int x, int y);
 
+/* The lane row under pixel row y (an index into v->rows), or SIZE_MAX
+ * above the plot or below its last row. */
+size_t ui_view_row_at(const struct ui_view *v, int y);
 /* The kernel stretch drawn under (x, y) on a kernel lane, whatever its
  * width (SIZE_MAX: none): its index in the model's kstretches. */
 size_t ui_pick_kstretch(const struct ui_view *v, int x, int y);

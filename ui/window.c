@@ -255,20 +255,13 @@ void ui_app_filter_process(struct ui_app *a, uint32_t pid)
 }
 
 /* The lane row under pixel y (SIZE_MAX: none). */
-static size_t row_at(const struct ui_view *v, int y)
-{
-    if (y < v->plot_y)
-        return SIZE_MAX;
-    size_t row = v->scroll + (size_t)((y - v->plot_y) / v->lane_h);
-    return row < v->nrows ? row : SIZE_MAX;
-}
 
 static void click(struct ui_app *a, int x, int y)
 {
     struct ui_view *v = &a->view;
     if (x < v->plot_x) {
         /* a lane's name: show only that process (again: show all) */
-        size_t row = row_at(v, y);
+        size_t row = ui_view_row_at(v, y);
         if (row == SIZE_MAX)
             return;
         const struct tl_lane *l = &v->m->lanes[v->rows[row]];

@@ -13,39 +13,27 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "util/hostfile.h"
+
+/* The largest input replayed (the fuzzers' own -max_len is 64 KiB). */
+#define REPLAY_MAX (64u << 20)
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Feeds the file at `path` to the target. Returns 0, or -1 when it cannot
- * be read. */
+ * be read (said on stderr). */
 static int replay_file(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    size_t n;
+    char why[512];
+    uint8_t *buf = hf_read_input(path, REPLAY_MAX, &n, why, sizeof why);
+    if (!buf) {
+        fprintf(stderr, "fuzz replay: %s\n", why);
         return -1;
-    uint8_t *buf = NULL;
-    size_t n = 0, cap = 0;
-    for (;;) {
-        if (n == cap) {
-            cap = cap ? 2 * cap : 4096;
-            uint8_t *nb = realloc(buf, cap);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                return -1;
-            }
-            buf = nb;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0)
-            break;
     }
-    int bad = ferror(f);
-    fclose(f);
-    if (!bad)
-        LLVMFuzzerTestOneInput(buf, n);
+    LLVMFuzzerTestOneInput(buf, n);
     free(buf);
-    return bad ? -1 : 0;
+    return 0;
 }
 
 /* qsort order for directory entry names. */
@@ -93,7 +81,6 @@ static long replay_path(const char *path)
     for (size_t i = 0; i < n; i++) {
         if (stat(names[i], &st) == 0 && S_ISREG(st.st_mode)) {
             if (replay_file(names[i]) != 0) {
-                fprintf(stderr, "fuzz replay: %s: cannot be read\n", names[i]);
                 count = -1;
             } else if (count >= 0) {
                 count++;

@@ -298,13 +298,6 @@ static void shadow_events_equal_kernel_events_in_the_demos(void **state)
     assert_int_equal(bad, 0);
 }
 
-/* Returns true for the events the machine writes itself (with every
- * trace source). */
-static bool machine_own(uint32_t type)
-{
-    return trc_event_is_machine(type);
-}
-
 /* Runs image img[n] with `demo` on the test's architecture with the probes
  * as the trace source (and shadow probes): the trace's events other than
  * the machine's own are the shadow log, stamps included, in order, and
@@ -326,7 +319,7 @@ static uint64_t run_probes_source(uint32_t demo, const uint8_t *img, size_t n, u
         const struct trc_event *e = &log.ev[i];
         if (i > 0)
             assert_true(e->cycle >= log.ev[i - 1].cycle);
-        if (machine_own(e->type))
+        if (trc_event_is_machine(e->type))
             continue;
         assert_true(k < ns);
         if (memcmp(e, &sev[k], sizeof *e) != 0) {
