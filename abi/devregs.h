@@ -14,7 +14,11 @@
 /* Timer: NOW is the core's cycle clock; CMP a deadline in cycles. Writing
  * CMP_HI arms the timer; its irq line (INTC_LINE_TIMER) rises when NOW >=
  * CMP while armed and stays up until CTRL_ACK is written (which also
- * disarms). */
+ * disarms). With several cores the timer is banked, as a core's private
+ * timer is on hardware (the AArch64 generic timer, a RISC-V hart's
+ * mtimecmp, the x86 local APIC timer): each core's accesses reach a timer
+ * of its own (its own CMP and CTRL; NOW reads its own clock), whose line
+ * is INTC_LINE_TIMER at its own controller target only. */
 #define TIMER_NOW_LO 0x00
 #define TIMER_NOW_HI 0x04
 #define TIMER_CMP_LO 0x08

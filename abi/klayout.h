@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #define KLAYOUT_MAGIC 0x4b4c4159u /* "KLAY" */
-#define KLAYOUT_VERSION 4u
+#define KLAYOUT_VERSION 5u
 
 struct klayout {
     uint32_t magic, version, size; /* KLAYOUT_MAGIC, KLAYOUT_VERSION, sizeof */
@@ -48,6 +48,11 @@ struct klayout {
     uint16_t regs_info; /* struct arch_regs: IPC register ARCH_IPC_INFO's word */
     uint16_t regs_cap;  /* struct arch_regs: IPC register ARCH_IPC_CAP's word */
     uint32_t proc_kbuf; /* struct proc: the kernel's message buffer */
+    /* version 5: the cores (guest-kernel/kcpu.h). `current` above is core
+     * 0's (kcpus[0].current); core k's running process is the pointer at
+     * kcpus + k * kcpu_size + kcpu_current. */
+    uint64_t kcpus;                             /* struct kcpu kcpus[kcpu_max] */
+    uint16_t kcpu_size, kcpu_current, kcpu_max; /* struct kcpu */
 };
 
 #endif

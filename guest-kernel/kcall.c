@@ -231,7 +231,7 @@ KPROBE_ANCHOR __attribute__((noreturn)) static void handoff(struct proc *from, s
     ktimeout_set(to, 0);
     ktrace(TRC_EV_SCHED_SWITCH, to->pid, from->pid, TRC_SWITCH_HANDOFF, 0, 0);
     sched_switch_aspace(to);
-    current = to;
+    kcpu_self()->current = to;
     if (from->deadline)
         sched_arm_timer();
     arch_enter_user(&to->regs);

@@ -22,17 +22,26 @@
  * entries (arch/<arch>/entry.S) load their stack pointer from offset 0 of
  * the struct handed to the protocol. Written by core 0 before the start,
  * then by the core itself (`online`, `wakeups`: atomics). */
+struct proc;
 struct kcpu {
     uint64_t stack_top;
-    uint32_t id;      /* its core number (= its controller target) */
-    uint32_t online;  /* 1 once it runs its idle loop */
-    uint64_t wakeups; /* inter-processor interrupts it claimed */
+    uint32_t id;          /* its core number (= its controller target) */
+    uint32_t online;      /* 1 once it runs its idle loop */
+    uint64_t wakeups;     /* inter-processor interrupts it claimed */
+    struct proc *current; /* the process it runs (or last ran) */
 };
 _Static_assert(__builtin_offsetof(struct kcpu, stack_top) == 0, "entry.S reads offset 0");
 
 extern struct kcpu kcpus[KCPU_MAX];
 extern uint32_t kcpu_count;  /* cores the machine has (bootinfo.ncores, at most KCPU_MAX) */
 extern uint32_t kcpu_online; /* cores in the kernel (core 0 included) */
+
+/* Returns the core that runs this code. Only core 0 runs processes yet:
+ * its kernel code is the only kernel code that reads it. */
+static inline struct kcpu *kcpu_self(void)
+{
+    return &kcpus[0];
+}
 
 /* Core 0, after the kernel's page tables and its interrupt controller
  * are set up: starts every other core and waits (a bounded spin) until

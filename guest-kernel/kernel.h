@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "arch.h"
+#include "kcpu.h"
 #include "ipc/cap.h"
 #include "ipc/port.h"
 #include "abi/syscall_nr.h"
@@ -93,7 +94,6 @@ struct kconfig {
     uint64_t scenario_size;
 };
 extern struct kconfig kcfg;
-extern struct proc *current;  /* the process that runs (or last ran) */
 extern uintptr_t kernel_root; /* the kernel-only address space */
 
 /* lib.c */

@@ -141,7 +141,7 @@ FP_INLINE __attribute__((noreturn)) void fp_switch(struct proc *from, struct pro
     FP_TRACE(TRC_EV_SCHED_SWITCH, to->pid, from->pid, TRC_SWITCH_HANDOFF, 0, 0);
     FP_TRACE(TRC_EV_ASPACE, to->pid, to->pt_root, to->asid, 0, 0);
     arch_pt_switch(to->pt_root, to->asid);
-    current = to;
+    kcpu_self()->current = to;
     if (from->deadline)
         sched_arm_timer();
     arch_enter_user(&to->regs);
@@ -152,7 +152,7 @@ FP_INLINE __attribute__((noreturn)) void fp_switch(struct proc *from, struct pro
  * registers, and waits for the reply. Never returns. */
 __attribute__((noreturn)) void fastpath_call(uintptr_t cap, uintptr_t info)
 {
-    struct proc *p = current;
+    struct proc *p = kcpu_self()->current;
     uint64_t len = IPC_INFO_LEN(info);
     if (len > IPC_INLINE_MAX)
         fastpath_slow(p);
@@ -206,7 +206,7 @@ __attribute__((noreturn)) void fastpath_call(uintptr_t cap, uintptr_t info)
  * the next one into its registers, and the caller runs. Never returns. */
 __attribute__((noreturn)) void fastpath_reply_recv(uintptr_t tok, uintptr_t info)
 {
-    struct proc *s = current;
+    struct proc *s = kcpu_self()->current;
     uint64_t len = IPC_INFO_LEN(info);
     /* The fixed slot holds `tok`'s call and its caller still waits for
      * it; the server inherits no priority. */

@@ -325,13 +325,14 @@ KPROBE_ANCHOR bool kipc_deliver(struct proc *p, uintptr_t u, const struct ipc_ms
     /* Outside its stack, the buffer is in a region `p` mapped, which the
      * running process may map read-only or not at all: write it through
      * `p`'s own page tables. */
-    bool borrow = current && current != p && !(u >= p->stack_lo && u + sizeof *um <= p->stack_hi);
+    struct proc *cur = kcpu_self()->current;
+    bool borrow = cur && cur != p && !(u >= p->stack_lo && u + sizeof *um <= p->stack_hi);
     if (borrow)
         arch_pt_activate(p->pt_root, p->asid);
     ipc_umsg_put_head(um, m, caps, reply);
     memcpy(um->data, m->data, m->len);
     if (borrow)
-        arch_pt_activate(current->pt_root, current->asid);
+        arch_pt_activate(cur->pt_root, cur->asid);
     return true;
 }
 

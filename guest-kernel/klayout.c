@@ -44,7 +44,7 @@ __attribute__((used, section(".klayout"))) const struct klayout klayout = {
     .regs_nr = KLAYOUT_REGS_NR,
     .regs_arg0 = KLAYOUT_REGS_ARG0,
     .bootinfo_ncores = offsetof(struct bootinfo, ncores),
-    .current = (uintptr_t)&current,
+    .current = (uintptr_t)&kcpus[0].current,
     .proc_count = NPROC,
     .proc_cspace = offsetof(struct proc, cspace),
     .proc_waiter = offsetof(struct proc, waiter),
@@ -85,4 +85,8 @@ __attribute__((used, section(".klayout"))) const struct klayout klayout = {
     .regs_info = ARCH_IPC_WORD(ARCH_IPC_INFO) * sizeof(uint64_t),
     .regs_cap = ARCH_IPC_WORD(ARCH_IPC_CAP) * sizeof(uint64_t),
     .proc_kbuf = offsetof(struct proc, kbuf),
+    .kcpus = (uintptr_t)kcpus,
+    .kcpu_size = sizeof(struct kcpu),
+    .kcpu_current = offsetof(struct kcpu, current),
+    .kcpu_max = KCPU_MAX,
 };

@@ -8,8 +8,7 @@ struct runq {
 };
 
 static struct runq runq[NPRIO];
-uint32_t sched_ready_bits; /* bit q: runq[q] is not empty */
-struct proc *current;
+uint32_t sched_ready_bits;          /* bit q: runq[q] is not empty */
 static uint64_t slice_end;          /* cycle the running process's time slice ends */
 static uint32_t (*all_ended)(void); /* sched_on_all_ended: the exit code */
 
@@ -77,7 +76,7 @@ bool sched_ready_above(unsigned prio)
 KPROBE_ANCHOR void sched_next(enum trc_switch_reason why)
 {
     KPROBE_KEEP("r"(why));
-    struct proc *prev = current;
+    struct proc *prev = kcpu_self()->current;
     struct proc *p;
     while ((p = sched_pick()) == NULL) {
         if (proc_live_count() == 0) {
@@ -100,7 +99,7 @@ KPROBE_ANCHOR void sched_next(enum trc_switch_reason why)
         ktrace(TRC_EV_SCHED_SWITCH, p->pid, prev ? prev->pid : 0, why, 0, 0);
         sched_switch_aspace(p);
     }
-    current = p;
+    kcpu_self()->current = p;
     slice_end = timer_now() + kcfg.quantum;
     sched_arm_timer();
     arch_enter_user(&p->regs);

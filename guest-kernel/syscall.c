@@ -75,7 +75,7 @@ KPROBE_ANCHOR long syscall_dispatch(struct arch_regs *r)
 {
     KPROBE_KEEP("r"(r));
     uintptr_t nr = arch_syscall_nr(r);
-    struct proc *p = current;
+    struct proc *p = kcpu_self()->current;
     ktrace(TRC_EV_SYSCALL, p->pid, nr, 0, 0, 0);
     if (nr >= SYS_COUNT || !syscall_table[nr])
         return KERR_NOSYS;

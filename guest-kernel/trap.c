@@ -22,7 +22,7 @@ static enum trc_fault fault_of(const struct trap *t)
 
 void trap_from_user(struct arch_regs *frame, const struct trap *t)
 {
-    struct proc *p = current;
+    struct proc *p = kcpu_self()->current;
     /* The entry stub saved the registers straight into current->regs, where
      * arch_enter_user pointed the save (TSS.RSP0, SP_EL1, sscratch). */
     if (!p || p->state != PROC_RUNNING || frame != &p->regs)
