@@ -4,25 +4,36 @@
 #include "abi/devregs.h"
 #include "kernel.h"
 
-_Static_assert(KCPU_STACK_SIZE == KPAGE_SIZE, "a stack is one kpage");
+_Static_assert(KCPU_STACK_SIZE % KPAGE_SIZE == 0, "a stack is whole kpages");
 
 struct kcpu kcpus[KCPU_MAX];
 uint32_t kcpu_count = 1;
 uint32_t kcpu_online = 1;
+extern char __kstack_top[]; /* core 0's kernel stack (kernel.ld) */
 
 /* How long core 0 waits for the cores it started: spins of its loop. */
 #define KCPU_WAIT_SPINS 10000000u
 
+void kcpu_boot(void)
+{
+    kcpus[0] = (struct kcpu){.stack_top = (uintptr_t)__kstack_top, .id = 0, .online = 1};
+    arch_cpu_set_self(&kcpus[0]);
+}
+
 void kcpu_start_all(const struct bootinfo *bi)
 {
-    kcpus[0] = (struct kcpu){.id = 0, .online = 1};
     if (bi->ncores <= 1)
         return;
     kcpu_count = bi->ncores < KCPU_MAX ? bi->ncores : KCPU_MAX;
     uint32_t started = 0;
     for (uint32_t i = 1; i < kcpu_count; i++) {
-        /* its kernel stack: a page of its own (core 0 has the boot stack) */
+        /* its kernel stack: pages of its own, as large as core 0's boot
+         * stack (kernel.ld); the page allocator hands out consecutive
+         * pages */
         uintptr_t stack = kpage_alloc();
+        for (uint32_t k = 1; stack && k < KCPU_STACK_SIZE / KPAGE_SIZE; k++)
+            if (kpage_alloc() != stack + k * KPAGE_SIZE)
+                stack = 0;
         if (!stack)
             panic("kcpu_start_all: out of memory for a core's stack");
         kcpus[i] = (struct kcpu){.id = i, .stack_top = stack + KCPU_STACK_SIZE};
@@ -54,6 +65,7 @@ void kcpu_main(struct kcpu *cpu, uint64_t hwid)
     if (hwid != cpu->id)
         panic("kcpu_main: the core's hardware id is not the one it was started as");
     arch_cpu_init();
+    arch_cpu_set_self(cpu);
     arch_pt_activate(kernel_root, 0);
     mmio_write32(kcfg.intc + INTC_TGT_ENABLE(cpu->id), 1u << INTC_LINE_IPI);
     __atomic_store_n(&cpu->online, 1, __ATOMIC_RELEASE);

@@ -34,6 +34,7 @@ void kmain(const struct bootinfo *bi)
     };
     ktrace_init();
     arch_init(bi);
+    kcpu_boot();
     kpage_init((uintptr_t)__kernel_end, kcfg.ram_end);
     kprintf("[kernel] ipcemu kernel on %s: %lu MiB RAM, quantum %lu cycles\n", arch_name(),
             (unsigned long)(bi->ram_size >> 20), (unsigned long)kcfg.quantum);

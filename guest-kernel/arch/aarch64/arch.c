@@ -5,6 +5,7 @@
  * clear. trap.S saves the user registers and calls arch_trap(), which turns
  * ESR_EL1 / FAR_EL1 into a struct trap for the neutral kernel. */
 #include "arch.h"
+#include "kcpu.h"
 
 /* The translation regime (MAIR_EL1, TCR_EL1) mmu.c builds tables for. */
 #include "arch_mmu.h"
@@ -45,6 +46,12 @@ void arch_init(const struct bootinfo *bi)
      * FP instruction traps (EC 0x07) instead of leaking state. */
     A64_MSR(cpacr_el1, 0);
     __asm__ volatile("isb" ::: "memory");
+}
+
+void arch_cpu_set_self(struct kcpu *cpu)
+{
+    cpu->self = cpu;
+    A64_MSR(tpidr_el1, (uintptr_t)cpu);
 }
 
 /* Fills r for an EL0t entry at pc with sp, x0 = a0, x1 = a1, DAIF clear. */

@@ -33,6 +33,14 @@ _Static_assert(__builtin_offsetof(struct arch_regs, pstate) == ARCH_REGS_PSTATE,
 #define ARCH_RET_WORD 0u
 #define ARCH_IPC_WORD(which)                                                                       \
     ((unsigned)(unsigned char)"\x00\x01\x02\x03\x04\x05\x06\x07\x09\x0a\x0b\x0c"[(which)])
+/* Returns this core's struct kcpu (TPIDR_EL1, which arch_cpu_set_self
+ * writes: EL1 only, user code can neither read nor change it). */
+static inline void *arch_cpu_self(void)
+{
+    void *p;
+    __asm__("mrs %0, tpidr_el1" : "=r"(p));
+    return p;
+}
 #endif
 
 /* Vector kinds trap.S passes to arch_trap(). */

@@ -6,6 +6,7 @@
  * privileged instruction, (4) a timer interrupt in a user loop. One console
  * line per passed step; power-off code 0, or the failed step's number. */
 #include "arch.h"
+#include "kcpu.h"
 #include "kfastpath.h"
 #include "abi/devregs.h"
 #include "user/ulib.h"
@@ -22,6 +23,7 @@
 
 #define ST_POOL_PAGES 8
 
+static struct kcpu st_cpu; /* the one core's (kcpu.h) */
 extern char __user_start[], __user_end[], __kstack_bottom[], __kstack_top[];
 /* Labels inside the user code below (inline assembly). */
 extern char st_svc_ret[], st_pf_insn[], st_spin_loop[], st_spin_end[];
@@ -309,6 +311,9 @@ void kmain(const struct bootinfo *bi)
     st_power = bi->power_base;
     st_intc = bi->intc_base;
     arch_init(bi);
+    /* the core's own struct kcpu: where the trap entry finds its stack */
+    st_cpu = (struct kcpu){.stack_top = (uintptr_t)__kstack_top};
+    arch_cpu_set_self(&st_cpu);
     uintptr_t root = arch_pt_create();
     uintptr_t ustack = (uintptr_t)st_ustack;
     if (!root || arch_pt_map(root, bi->ram_base, bi->ram_size, PT_R | PT_W | PT_X) ||

@@ -75,8 +75,8 @@ a64_trap_save:
     mrs     x3, spsr_el1
     stp     x2, x3, [sp, #ARCH_REGS_PC]
     mov     x0, sp
-    adrp    x2, __kstack_top
-    add     x2, x2, :lo12:__kstack_top
+    mrs     x2, tpidr_el1           /* this core's struct kcpu */
+    ldr     x2, [x2]                /* its kernel stack's top */
     mov     sp, x2
     mov     x29, xzr
     mov     x30, xzr

@@ -3,6 +3,7 @@
  * number, a0..a5 = arguments, a0 = result), waiting and halting. Uses only
  * arch.h, so the trap self-test links it without the neutral kernel. */
 #include "arch.h"
+#include "kcpu.h"
 #include "rv_csr.h"
 
 void rv_trap_entry(void);
@@ -31,6 +32,15 @@ void arch_init(const struct bootinfo *bi)
     rv_csr_clear(sstatus, RV_SSTATUS_SIE);
     rv_csr_set(sstatus, RV_SSTATUS_SUM);
     rv_csr_set(sie, RV_SIE_SEIE);
+}
+
+void arch_cpu_set_self(struct kcpu *cpu)
+{
+    cpu->self = cpu;
+    __asm__ volatile("mv tp, %0" : : "r"(cpu) : "memory");
+    /* a trap before the first arch_enter_user saves into rv_boot_regs and
+     * takes the kernel's tp from its x[0] (trap.S) */
+    ((struct arch_regs *)rv_csr_read(sscratch))->x[0] = (uintptr_t)cpu;
 }
 
 /* Returns nothing: r starts at pc with sp, a0, a1 and zero elsewhere. */

@@ -23,7 +23,7 @@ enum rv_reg {
 /* A process's saved state (struct proc.regs), written by trap entry and
  * by the kernel while the process does not run. */
 struct arch_regs {
-    uintptr_t x[32]; /* x[i] = register xi; x[0] (always zero) is unused */
+    uintptr_t x[32]; /* x[i] = register xi; x[0]: the kernel's tp (trap.S) */
     uintptr_t pc;    /* where user mode resumes (sepc) */
 };
 
@@ -38,6 +38,16 @@ _Static_assert(__builtin_offsetof(struct arch_regs, pc) == ARCH_REGS_PC, "trap.S
 #define ARCH_RET_WORD 10u
 #define ARCH_IPC_WORD(which)                                                                       \
     ((unsigned)(unsigned char)"\x0a\x0b\x0c\x0d\x0e\x0f\x10\x05\x06\x07\x1c\x1d"[(which)])
+/* Returns this core's struct kcpu: the kernel's tp (the ABI's thread
+ * pointer, which the compiler never allocates). User code may change tp:
+ * arch_enter_user keeps the kernel's in the frame's x[0] (x0 has no slot
+ * of its own to save) and the trap entry loads it back. */
+static inline void *arch_cpu_self(void)
+{
+    void *p;
+    __asm__("mv %0, tp" : "=r"(p));
+    return p;
+}
 #endif
 
 #endif

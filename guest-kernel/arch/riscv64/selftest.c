@@ -13,6 +13,7 @@
  * One "selftest: <step> ok" line per step; the power device gets 0 when
  * all passed, else the failed step's number. */
 #include "arch.h"
+#include "kcpu.h"
 #include "kfastpath.h"
 #include "abi/devregs.h"
 #include "rv_csr.h"
@@ -31,6 +32,7 @@ long usys_call(long nr, long a0, long a1, long a2);
 void usys_undefined_insn(void);
 void usys_privileged_insn(void);
 void kmain(const struct bootinfo *b);
+static struct kcpu st_cpu; /* the one core's (kcpu.h) */
 extern char usys_ecall[], st_ld[], st_cld[], st_ld_nomem[], st_sd_nomem[];
 extern char st_spin_loop[], st_spin_end[];
 extern char __kernel_end[], __user_start[], __user_end[], __kstack_bottom[], __kstack_top[];
@@ -378,6 +380,9 @@ void kmain(const struct bootinfo *b)
     bi = b;
     step = 1;
     arch_init(b);
+    /* the core's own struct kcpu: where the trap entry finds its stack */
+    st_cpu = (struct kcpu){.stack_top = (uintptr_t)__kstack_top};
+    arch_cpu_set_self(&st_cpu);
     uintptr_t mega = 2u << 20;
     uintptr_t kernel_len = ((uintptr_t)__kernel_end - b->ram_base + mega - 1) & ~(mega - 1);
     uintptr_t root = arch_pt_create();

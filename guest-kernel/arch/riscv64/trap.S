@@ -53,7 +53,8 @@ rv_trap_entry:
     sd      t1, 40(t0)              /* the user's t0 (x5) */
     csrr    t1, sepc
     csrw    sscratch, t0            /* current->regs again */
-    la      sp, __kstack_top
+    ld      tp, 0(t0)               /* the kernel's tp: this core's struct kcpu */
+    ld      sp, 0(tp)               /* its kernel stack's top */
     /* The fast-path dispatch (seL4's handle_syscall): an ecall's return
      * address is past it (it has no compressed form); a7 = SYS_CALL or
      * SYS_REPLY_RECV goes to kfastpath.c with a0 and a1 (the capability
@@ -81,12 +82,14 @@ rv_trap_entry:
     .size rv_trap_entry, . - rv_trap_entry
 
 /* void arch_enter_user(const struct arch_regs *r): sscratch = r (the next
- * trap saves the registers into r), returns to U-mode at r->pc with every
+ * trap saves the registers into r; r->x[0], which has no register to
+ * hold, keeps the kernel's tp, this core's struct kcpu), returns to U-mode at r->pc with every
  * register of r and interrupts enabled (SPP = U, SPIE = 1). */
     .globl arch_enter_user
     .type arch_enter_user, @function
 arch_enter_user:
     csrw    sscratch, a0
+    sd      tp, 0(a0)               /* x[0]: the kernel's tp, for the trap entry */
     ld      t0, ARCH_REGS_PC(a0)
     csrw    sepc, t0
     li      t0, RV_SSTATUS_SPP

@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "arch.h"
+#include "kcpu.h"
 #include "x86.h"
 
 /* The 64-bit TSS (Intel SDM vol. 3A, 7.7). */
@@ -55,22 +56,23 @@ struct x86_dtr {
     uint64_t base;
 } __attribute__((packed));
 
-#define X86_GDT_ENTRIES 7 /* null, kcode, kdata, udata, ucode, TSS (2 slots) */
+/* null, kcode, kdata, udata, ucode, then each core's TSS (2 slots each:
+ * core k's selector is X86_SEL_TSS(k)) */
+#define X86_GDT_ENTRIES (5 + 2 * KCPU_MAX)
 #define X86_IDT_ENTRIES 256
 #define X86_NSTUBS 33        /* vectors 0..32 have stubs in trap.S */
 #define X86_GATE_KERNEL 0x8e /* present, DPL 0, interrupt gate */
 #define X86_GATE_USER 0xee   /* present, DPL 3, interrupt gate */
 
-extern char __kstack_top[];
 extern const uint64_t x86_stub_table[X86_NSTUBS]; /* trap.S */
 extern char x86_stub_syscall[];                   /* trap.S */
 extern char x86_syscall_entry[];                  /* trap.S, LSTAR */
 
 static uint64_t gdt[X86_GDT_ENTRIES] __attribute__((aligned(16)));
-/* Global for arch_enter_user (trap.S), which points RSP0 at the end of the
- * registers it restores. */
-extern struct x86_tss x86_tss;
-struct x86_tss x86_tss __attribute__((aligned(16)));
+/* Each core's TSS: arch_enter_user (trap.S) points its RSP0 at the end of
+ * the registers it restores, reaching it through the core's struct kcpu
+ * (arch[1], %gs:24). */
+static struct x86_tss x86_tss[KCPU_MAX] __attribute__((aligned(16)));
 static struct x86_gate idt[X86_IDT_ENTRIES] __attribute__((aligned(16)));
 bool x86_nx_enabled;
 
@@ -111,19 +113,21 @@ static bool cpu_has_nx(void)
 void arch_init(const struct bootinfo *bi)
 {
     (void)bi;
-    /* GDT: flat 64-bit code and data segments for both rings, the TSS. */
-    uintptr_t t = (uintptr_t)&x86_tss;
-    uint64_t limit = sizeof x86_tss - 1;
+    /* GDT: flat 64-bit code and data segments for both rings, and every
+     * core's TSS (each core loads its own: arch_cpu_set_self). */
     gdt[0] = 0;
     gdt[1] = 0x00af9a000000ffffULL; /* kernel code: P, DPL 0, L */
     gdt[2] = 0x00cf92000000ffffULL; /* kernel data: P, DPL 0, W */
     gdt[3] = 0x00cff2000000ffffULL; /* user data: P, DPL 3, W */
     gdt[4] = 0x00affa000000ffffULL; /* user code: P, DPL 3, L */
-    gdt[5] = (limit & 0xffff) | ((t & 0xffffffULL) << 16) | (0x89ULL << 40) |
-             ((limit >> 16 & 0xf) << 48) | ((t >> 24 & 0xff) << 56);
-    gdt[6] = t >> 32;
-    x86_tss.rsp[0] = (uintptr_t)__kstack_top; /* until arch_enter_user */
-    x86_tss.iomap_base = sizeof x86_tss;      /* no I/O permission bitmap */
+    for (unsigned k = 0; k < KCPU_MAX; k++) {
+        uintptr_t t = (uintptr_t)&x86_tss[k];
+        uint64_t limit = sizeof x86_tss[k] - 1;
+        gdt[5 + 2 * k] = (limit & 0xffff) | ((t & 0xffffffULL) << 16) | (0x89ULL << 40) |
+                         ((limit >> 16 & 0xf) << 48) | ((t >> 24 & 0xff) << 56);
+        gdt[6 + 2 * k] = t >> 32;
+        x86_tss[k].iomap_base = sizeof x86_tss[k]; /* no I/O permission bitmap */
+    }
     struct x86_dtr gdtr = {sizeof gdt - 1, (uintptr_t)gdt};
     __asm__ volatile("lgdt %0\n\t"
                      "pushq %1\n\t"
@@ -135,11 +139,9 @@ void arch_init(const struct bootinfo *bi)
                      "mov %3, %%ds\n\t"
                      "mov %3, %%es\n\t"
                      "mov %3, %%fs\n\t"
-                     "mov %3, %%gs\n\t"
-                     "ltr %4"
+                     "mov %3, %%gs"
                      :
-                     : "m"(gdtr), "i"(X86_SEL_KCODE), "r"((uint16_t)X86_SEL_KDATA),
-                       "r"((uint16_t)0), "r"((uint16_t)X86_SEL_TSS)
+                     : "m"(gdtr), "i"(X86_SEL_KCODE), "r"((uint16_t)X86_SEL_KDATA), "r"((uint16_t)0)
                      : "rax", "memory");
 
     /* IDT: every exception and the timer to its stub, int $0x80 from
@@ -150,9 +152,14 @@ void arch_init(const struct bootinfo *bi)
     struct x86_dtr idtr = {sizeof idt - 1, (uintptr_t)idt};
     __asm__ volatile("lidt %0" : : "m"(idtr) : "memory");
 
-    /* 4-level paging needs PAE (arch_pt_activate turns paging on); NX
-     * where the CPU has it, so non-executable pages fault on fetch. */
+    /* 4-level paging needs PAE (arch_pt_activate turns paging on). */
     x86_write_cr4(x86_read_cr4() | X86_CR4_PAE);
+    x86_cpu_msrs();
+}
+
+void x86_cpu_msrs(void)
+{
+    /* NX where the CPU has it, so non-executable pages fault on fetch. */
     if (cpu_has_nx())
         x86_wrmsr(X86_MSR_EFER, x86_rdmsr(X86_MSR_EFER) | X86_EFER_NXE);
     x86_nx_enabled = (x86_rdmsr(X86_MSR_EFER) & X86_EFER_NXE) != 0;
@@ -162,6 +169,19 @@ void arch_init(const struct bootinfo *bi)
     x86_wrmsr(X86_MSR_LSTAR, (uintptr_t)x86_syscall_entry);
     x86_wrmsr(X86_MSR_FMASK, X86_FMASK);
     x86_wrmsr(X86_MSR_EFER, x86_rdmsr(X86_MSR_EFER) | X86_EFER_SCE);
+}
+
+void arch_cpu_set_self(struct kcpu *cpu)
+{
+    struct x86_tss *tss = &x86_tss[cpu->id];
+    cpu->self = cpu;
+    cpu->arch[1] = (uintptr_t)tss;
+    tss->rsp[0] = cpu->stack_top; /* until arch_enter_user */
+    __asm__ volatile("ltr %0" : : "r"((uint16_t)X86_SEL_TSS(cpu->id)) : "memory");
+    /* the kernel's GS base; the user's (0 until it changes it) waits in
+     * KERNEL_GS_BASE for the first swapgs (arch_enter_user) */
+    x86_wrmsr(X86_MSR_GS_BASE, (uintptr_t)cpu);
+    x86_wrmsr(X86_MSR_KERNEL_GS_BASE, 0);
 }
 
 /* Returns the access a page fault with error code `err` at `pc` made.

@@ -33,4 +33,16 @@ _Static_assert(__builtin_offsetof(struct arch_regs, rbx) == 13 * 8, "ARCH_IPC_WO
 _Static_assert(__builtin_offsetof(struct arch_regs, rax) == ARCH_RET_WORD * 8, "ARCH_RET_WORD");
 _Static_assert(sizeof(struct arch_regs) % 16 == 0, "the frame keeps RSP 16-byte aligned");
 
+/* Returns this core's struct kcpu: its `self` word, at GS base + 8. In the
+ * kernel GS base is the core's struct kcpu (arch_cpu_set_self); user code
+ * runs with its own GS base, swapped in and out by `swapgs` at every
+ * entry and exit (trap.S), so whatever it loads into GS never reaches the
+ * kernel. */
+static inline void *arch_cpu_self(void)
+{
+    void *p;
+    __asm__("mov %%gs:8, %0" : "=r"(p));
+    return p;
+}
+
 #endif

@@ -15,6 +15,7 @@
  * One console line per passed step, then power-off with 0; on a failure the
  * reason, then power-off with the step's number. */
 #include "arch.h"
+#include "kcpu.h"
 #include "kfastpath.h"
 #include "abi/devregs.h"
 #include "x86.h"
@@ -31,6 +32,7 @@
 #define MIB2 0x200000ULL
 
 long usys_call(long nr, long a0, long a1, long a2); /* usys.S, in libuser.a */
+static struct kcpu st_cpu;                          /* the one core's (kcpu.h) */
 extern char usys_call_trap[];                       /* the `syscall` in it */
 extern char __user_start[], __user_end[], __kernel_end[];
 extern char __kstack_bottom[], __kstack_top[];
@@ -321,6 +323,9 @@ void kmain(const struct bootinfo *bi)
     intc = bi->intc_base;
     step = 0;
     arch_init(bi);
+    /* the core's own struct kcpu: where the trap entry finds its stack */
+    st_cpu = (struct kcpu){.stack_top = (uintptr_t)__kstack_top};
+    arch_cpu_set_self(&st_cpu);
     /* The image kernel-only (2 MiB pages), the devices, the user code and
      * stack; nothing else. */
     uintptr_t ram_end = ((uintptr_t)__kernel_end + MIB2 - 1) & ~(uintptr_t)(MIB2 - 1);

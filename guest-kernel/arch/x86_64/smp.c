@@ -163,7 +163,8 @@ int arch_cpu_start(unsigned id, uintptr_t arg)
 void arch_cpu_init(void)
 {
     /* x86_secondary_entry loaded the kernel's GDT and IDT; CR4 as core 0's
-     * (PCIDE now that long mode and CR3[11:0] = 0 allow it). No TSS: a
-     * secondary takes no trap from user mode yet. */
+     * (PCIDE now that long mode and CR3[11:0] = 0 allow it), the MSRs as
+     * core 0's. Its TSS and GS base: arch_cpu_set_self. */
     x86_write_cr4(ap_cr4);
+    x86_cpu_msrs();
 }

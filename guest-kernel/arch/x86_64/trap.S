@@ -21,6 +21,14 @@
  * TSS (arch.c); both checked in arch.c. */
     .set X86_REGS_SIZE, 176
     .set X86_TSS_RSP0, 4
+/* struct kcpu (kcpu.h, which checks them): the kernel stack's top, and the
+ * architecture's words: the user's RSP between `syscall` and the save,
+ * this core's TSS. In the kernel GS base is the core's struct kcpu; user
+ * code runs with its own, exchanged by `swapgs` on every entry from user
+ * mode and every return to it. */
+    .set KCPU_STACK_TOP, 0
+    .set KCPU_ARCH0, 16
+    .set KCPU_ARCH1, 24
 /* The user selectors (x86.h), the offsets of error and rip in
  * struct arch_regs (RFLAGS and RSP follow RIP at +16, +24; the sysretq
  * path reads them relative to the vector, at 120), and the error
@@ -91,10 +99,12 @@ x86_stub_\v:
     .globl x86_syscall_entry
     .type x86_syscall_entry, @function
 x86_syscall_entry:
-    mov %rsp, x86_user_rsp(%rip)
-    mov x86_tss+X86_TSS_RSP0(%rip), %rsp
+    swapgs                  /* GS base: this core's struct kcpu */
+    mov %rsp, %gs:KCPU_ARCH0
+    mov %gs:KCPU_ARCH1, %rsp    /* this core's TSS */
+    mov X86_TSS_RSP0(%rsp), %rsp
     pushq $X86_SEL_UDATA_
-    pushq x86_user_rsp(%rip)
+    pushq %gs:KCPU_ARCH0
     pushq %r11              /* RFLAGS */
     pushq $X86_SEL_UCODE_
     pushq %rcx              /* RIP */
@@ -115,6 +125,7 @@ x86_syscall_entry:
     .globl x86_stub_syscall
     .type x86_stub_128, @function
 x86_stub_128:
+    swapgs                  /* from user mode only (DPL 3 gate) */
     pushq $0
     pushq $128
     SAVE_GPRS
@@ -122,7 +133,7 @@ x86_syscall_common:
     cld                     /* user code may have left DF set */
     xor %ebp, %ebp
     mov %rsp, %rbx          /* struct arch_regs * (current->regs) */
-    lea __kstack_top(%rip), %rsp
+    mov %gs:KCPU_STACK_TOP, %rsp
     cmp $KFP_SYS_CALL, %rax
     jne 1f
     call fastpath_call
@@ -137,11 +148,14 @@ x86_syscall_common:
 
     .type trap_common, @function
 trap_common:
-    SAVE_GPRS
+    testb $3, 24(%rsp)      /* the saved CS: from user mode? */
+    jz 1f
+    swapgs
+1:  SAVE_GPRS
     cld                     /* user code may have left DF set */
     xor %ebp, %ebp
     mov %rsp, %rdi          /* struct arch_regs * (current->regs) */
-    lea __kstack_top(%rip), %rsp
+    mov %gs:KCPU_STACK_TOP, %rsp
     call x86_trap
     ud2                     /* x86_trap never returns */
     .size trap_common, . - trap_common
@@ -158,7 +172,8 @@ trap_common:
     .type arch_enter_user, @function
 arch_enter_user:
     lea X86_REGS_SIZE(%rdi), %rax
-    mov %rax, x86_tss+X86_TSS_RSP0(%rip)
+    mov %gs:KCPU_ARCH1, %rcx    /* this core's TSS */
+    mov %rax, X86_TSS_RSP0(%rcx)
     mov %rdi, %rsp
     cmpq $X86_ERROR_SYSRET, X86_REGS_ERROR(%rdi)
     jne 2f
@@ -175,18 +190,13 @@ arch_enter_user:
     mov 16(%rsp), %rcx      /* RIP (past vector, error code) */
     mov 32(%rsp), %r11      /* RFLAGS */
     mov 40(%rsp), %rsp      /* RSP */
+    swapgs                  /* the user's GS base back */
     sysretq
 2:  POPQ r15, r14, r13, r12, r11, r10, r9, r8, rbp, rdi, rsi, rdx, rcx, rbx, rax
     add $16, %rsp           /* vector, error code */
+    swapgs                  /* the user's GS base back */
     iretq
     .size arch_enter_user, . - arch_enter_user
-
-/* The user's RSP between `syscall` and the save (one core). */
-    .bss
-    .balign 8
-x86_user_rsp:
-    .quad 0
-    .text
 
 /* The stub addresses by vector, for the IDT (arch.c). */
     .section .rodata

@@ -12,7 +12,8 @@
 #define X86_SEL_KDATA 0x10
 #define X86_SEL_UDATA 0x1b /* index 3, RPL 3 */
 #define X86_SEL_UCODE 0x23 /* index 4, RPL 3 */
-#define X86_SEL_TSS 0x28
+/* Core k's TSS (two GDT slots each from index 5). */
+#define X86_SEL_TSS(k) (0x28 + 16 * (k))
 
 #define X86_RFLAGS_IF 0x200u
 #define X86_RFLAGS_RESERVED 0x2u
@@ -29,6 +30,8 @@
 #define X86_MSR_STAR 0xc0000081u  /* syscall/sysret selectors */
 #define X86_MSR_LSTAR 0xc0000082u /* syscall's 64-bit entry */
 #define X86_MSR_FMASK 0xc0000084u /* RFLAGS bits syscall clears */
+#define X86_MSR_GS_BASE 0xc0000101u
+#define X86_MSR_KERNEL_GS_BASE 0xc0000102u /* what swapgs exchanges GS base with */
 /* STAR: syscall loads CS = 0x08, SS = 0x10; sysretq CS = 0x10 + 16 | 3
  * (0x23), SS = 0x10 + 8 | 3 (0x1b): the GDT's order. */
 #define X86_STAR ((0x10ULL << 48) | (0x08ULL << 32))
@@ -53,6 +56,11 @@
 
 /* True once arch_init turned on EFER.NXE (mmu.c then marks pages NX). */
 extern bool x86_nx_enabled;
+
+/* arch.c: on this core, the MSRs arch_init sets: EFER.NXE where the CPU
+ * has NX (and x86_nx_enabled), and those of `syscall` / `sysretq`.
+ * Returns nothing. */
+void x86_cpu_msrs(void);
 
 static inline uint64_t x86_read_cr0(void)
 {
