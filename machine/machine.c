@@ -297,6 +297,8 @@ static void mmio_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t valu
     uint32_t v = (uint32_t)value;
     if (size < 4)
         v &= (1u << (8 * size)) - 1;
+    if (d->dev == &d->m->intc && (off & ~3ULL) == INTC_IPI && machine_cores_ipi_send(d->m, v))
+        return; /* it rises ipi_latency cycles later */
     d->ops->write(d->dev, off & ~3ULL, v);
     /* The guest may have armed the timer earlier than the core's deadline,
      * or in the past (the line is up now): the core then stops at the end
@@ -789,8 +791,10 @@ static bool core0_step(struct machine *m, uint64_t limit, bool *stop_asked_io)
     struct emu_core *c = &m->core;
     bool stop_asked = *stop_asked_io;
     uint64_t deadline = min_u64(limit, c->cycles + MACHINE_SLICE_CYCLES);
-    if (m->cfg.ncores > 1)
+    if (m->cfg.ncores > 1) {
         deadline = min_u64(deadline, c->cycles + m->cfg.core_quantum);
+        deadline = min_u64(deadline, machine_cores_ipi_next(m, 0)); /* an IPI's rise */
+    }
     dev_timer_update(&m->timer, c->cycles);          /* drives its controller line */
     bool user_stop = c->stop_due == 0 && stop_asked; /* stopped before user code */
     c->stop_due = 0;
@@ -846,7 +850,8 @@ static bool core0_step(struct machine *m, uint64_t limit, bool *stop_asked_io)
                 irq_reached(m, c, true);
             break;
         }
-        uint64_t wake = dev_timer_deadline(&m->timer);
+        uint64_t ipi = m->cfg.ncores > 1 ? machine_cores_ipi_next(m, 0) : UINT64_MAX;
+        uint64_t wake = min_u64(dev_timer_deadline(&m->timer), ipi);
         const char *held = !(m->intc.tgt[0].enable & (1u << INTC_LINE_TIMER)) ? "disabled"
                            : m->intc.tgt[0].service & (1u << INTC_LINE_TIMER) ? "in service"
                                                                               : NULL;
@@ -856,7 +861,7 @@ static bool core0_step(struct machine *m, uint64_t limit, bool *stop_asked_io)
                            c->id, (unsigned long long)emu_pc(c));
             break;
         }
-        if (held) {
+        if (held && ipi == UINT64_MAX) {
             machine_finish(m, MACHINE_DEADLOCK,
                            "core %u waits for an interrupt at pc 0x%llx and the timer's line is %s "
                            "at the interrupt controller",
@@ -898,6 +903,7 @@ enum machine_outcome machine_run(struct machine *m)
         if (m->cfg.ncores > 1) {
             if (machine_cores_start_pending(m) != 0)
                 break;
+            machine_cores_deliver(m);
             unsigned k = machine_cores_pick(m);
             if (k != 0) {
                 machine_cores_step(m, k);

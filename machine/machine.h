@@ -145,9 +145,15 @@ struct machine_func {
 struct machine {
     struct machine_config cfg;
     const struct machine_arch *arch;
-    struct emu_core core;                  /* core 0: every single-core path uses it */
-    struct emu_core *aps;                  /* owned: cores 1..ncores-1 (aps[k - 1] is core k) */
-    struct emu_core *cur;                  /* the core running now (&core between slices) */
+    struct emu_core core; /* core 0: every single-core path uses it */
+    struct emu_core *aps; /* owned: cores 1..ncores-1 (aps[k - 1] is core k) */
+    struct emu_core *cur; /* the core running now (&core between slices) */
+    struct tm_coh *coh;   /* owned, with several cores and a profile: their caches' coherence */
+    /* IPIs sent and not yet delivered (several cores, the profile's
+     * ipi_latency > 0): the cycle each target's software line rises
+     * (index line - INTC_LINE_SOFT0), 0 when none is under way. */
+    uint64_t ipi_due[MACHINE_MAX_CORES][8];
+    uint64_t rise_at; /* != 0 while an IPI is delivered: the cycle of its rise */
     uint8_t core_state[MACHINE_MAX_CORES]; /* enum machine_core_state */
     uint64_t core_idle[MACHINE_MAX_CORES]; /* cores >= 1: cycles spent waiting */
     struct machine_core_start core_start[MACHINE_MAX_CORES];
