@@ -657,14 +657,14 @@ static int elf_write(void *ctx, uint64_t addr, const void *data, size_t len)
     return 0;
 }
 
-/* Starts a bare-metal program at `entry` with the stack pointer at `sp`:
- * the kernel's privileged mode, no boot-info; returning from the entry
- * function lands on the breakpoint at MM_EXIT_STUB. Returns 0 or -1 with
- * m->why. */
-static int boot_bare(struct machine *m, uint64_t entry, uint64_t sp)
+int machine_bare_start_core(struct machine *m, unsigned id, uint64_t entry, uint64_t sp)
 {
-    struct emu_core *c = &m->core;
+    struct emu_core *c = machine_core(m, id);
     const struct machine_arch *a = m->arch;
+    if (!c || (id != 0 && m->core_state[id] != MACHINE_CORE_RESET)) {
+        snprintf(m->why, sizeof m->why, "core %u cannot start a program", id);
+        return -1;
+    }
     if (!emu_mem_write(c, MM_EXIT_STUB, a->breakpoint_insn, a->breakpoint_len))
         return core_failed(m, c, "cannot write the exit stub");
     if (a->reg_return < 0) { /* pushed, as a call would */
@@ -677,6 +677,10 @@ static int boot_bare(struct machine *m, uint64_t entry, uint64_t sp)
         return core_failed(m, c, "boot failed");
     if (a->reg_return >= 0 && !emu_reg_write(c, a->reg_return, MM_EXIT_STUB))
         return core_failed(m, c, "cannot set the return address");
+    if (id != 0) {
+        m->core_state[id] = MACHINE_CORE_RUN;
+        m->cores_started++;
+    }
     return m->outcome == MACHINE_RUNNING ? 0 : -1;
 }
 
@@ -724,7 +728,7 @@ int machine_boot_elf(struct machine *m, const uint8_t *img, size_t n)
         return -1;
     uint64_t sp = MM_RAM_BASE + m->cfg.ram_size;
     if (m->cfg.bare)
-        return boot_bare(m, info.entry, sp);
+        return machine_bare_start_core(m, 0, info.entry, sp);
     /* the build's source; an image the probes cannot decode (no layout
      * record: the trap self-test, a test's own kernel) keeps its records */
     const uint8_t *lay;

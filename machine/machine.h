@@ -222,6 +222,12 @@ void machine_probe_event(struct machine *m, const struct trc_event *e);
 enum machine_outcome machine_run(struct machine *m);
 /* Returns core `id` (0..ncores-1), or NULL. */
 struct emu_core *machine_core(struct machine *m, unsigned id);
+/* Starts a bare-metal program on core `id` (0, or a secondary still in
+ * reset: tools/bench.c runs one program per core) at `entry` with the stack
+ * pointer at `sp`: the kernel's privileged mode, no boot-info; returning
+ * from the entry function lands on the breakpoint at MM_EXIT_STUB, which
+ * ends the run. Returns 0, or -1 with m->why. */
+int machine_bare_start_core(struct machine *m, unsigned id, uint64_t entry, uint64_t sp);
 /* What a boot protocol asks (machine/arch): start core `id` at `entry`
  * with the two arguments the protocol passes, at the clock of `from`.
  * Returns MACHINE_START_OK (the board starts it before the next slice),
