@@ -1,6 +1,6 @@
 /* tests/emu/test_coherence.c: the coherence of several cores' private
  * caches (emu/coherence.c) on hand-built access sequences, with the cycles
- * worked out in the comments. The profile is test_uarch.c's small one:
+ * worked out in the comments. The profile is small_profile.h's:
  * L1D 256 bytes, 2 ways, 64-byte lines, latency 4; L2 1 KiB, 4 ways,
  * latency 12; memory 100; plus core_transfer 40. So a load that misses
  * L1D costs 12 - 4 = 8 (L2 hit), 100 - 4 = 96 (memory) or 40 - 4 = 36 (taken
@@ -16,26 +16,15 @@
 #include <cmocka.h>
 
 #include "emu/uarch.h"
+#include "small_profile.h"
 
 #define A 0x10000ULL /* L1D set 0 */
 #define B 0x10040ULL /* L1D set 1 */
 
-/* The small profile, with the L2 per core or shared. */
-static void small_profile(struct tm_profile *p, bool l2_shared)
+/* The small profile (small_profile.h), with the L2 per core or shared. */
+static void coh_profile(struct tm_profile *p, bool l2_shared)
 {
-    memset(p, 0, sizeof *p);
-    strcpy(p->name, "test-small");
-    p->l1i = p->l1d = (struct tm_cache_geom){.size = 256, .ways = 2, .line = 64, .latency = 4};
-    p->l2 = (struct tm_cache_geom){.size = 1024, .ways = 4, .line = 64, .latency = 12};
-    p->mem_latency = 100;
-    p->tlb_entries = 4;
-    p->tlb_ways = 2;
-    p->tlb_walk = 30;
-    p->bp_entries = 16;
-    p->btb_entries = 8;
-    p->ras_depth = 2;
-    p->mispredict = 15;
-    p->core_transfer = 40;
+    small_profile(p);
     p->l2_shared = l2_shared;
 }
 
@@ -52,7 +41,7 @@ static struct fixture *make(unsigned n, bool l2_shared)
 {
     struct fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    small_profile(&f->p, l2_shared);
+    coh_profile(&f->p, l2_shared);
     f->n = n;
     for (unsigned k = 0; k < n; k++)
         assert_int_equal(tm_uarch_init(&f->u[k], &f->p), 0);
@@ -231,7 +220,7 @@ static void bad_core_counts_and_ids_are_refused(void **state)
 {
     (void)state;
     struct tm_profile p;
-    small_profile(&p, false);
+    coh_profile(&p, false);
     assert_null(tm_coh_new(&p, 1));
     assert_null(tm_coh_new(&p, TM_MAX_CORES + 1));
     struct tm_coh *h = tm_coh_new(&p, 2);
