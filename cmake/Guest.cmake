@@ -164,7 +164,7 @@ foreach(arch ${IPCEMU_GUEST_ARCHES})
         DEFINES IPCEMU_KTRACE)
     foreach(prog sum bkpt spin bench mix chain-add8 chain-add16 chain-mul8 chain-mul16 chain-div8
                  chain-div16 chain-load8 chain-load16 ring-16k ring-64k ring-4m branch-random
-                 branch-fixed flood probe)
+                 branch-fixed flood probe pingpong work)
         ipcemu_guest_bare(${arch} exec-${prog} tests/exec/${prog}.c)
     endforeach()
     ipcemu_guest_elf(${arch} selftest

@@ -80,18 +80,22 @@ static const struct param params[] = {
     P(bp_entries, 2, 1u << 24),   P(bp_history, 0, 24),        P(btb_entries, 1, 1u << 20),
     P(ras_depth, 1, 1024),        P(mispredict, 0, 1000),      P(trap_entry, 0, 100000),
     P(trap_return, 0, 100000),    P(as_switch, 0, 100000),     P(as_switch_asid, 0, 100000),
-    P(mmio_latency, 0, 100000),
+    P(mmio_latency, 0, 100000),   P(core_transfer, 0, 100000), P(ipi_latency, 0, 100000),
 };
 #define NPARAMS (sizeof params / sizeof params[0])
-/* The two true/false parameters come after the numeric ones. */
+/* The three true/false parameters come after the numeric ones. */
 #define PARAM_OOO NPARAMS
 #define PARAM_ASID (NPARAMS + 1)
-#define NALL (NPARAMS + 2)
+#define PARAM_L2_SHARED (NPARAMS + 2)
+#define NALL (NPARAMS + 3)
 
 /* Returns the name of parameter `i` (numeric or true/false). */
 static const char *param_name(size_t i)
 {
-    return i < NPARAMS ? params[i].name : i == PARAM_OOO ? "out_of_order" : "asid";
+    return i < NPARAMS       ? params[i].name
+           : i == PARAM_OOO  ? "out_of_order"
+           : i == PARAM_ASID ? "asid"
+                             : "l2_shared";
 }
 
 /* What a load is reading and where its errors go. `file` is the file's
@@ -189,7 +193,9 @@ static int parse_param(struct ld *l, size_t i, const cJSON *it, const char *at)
     if (i >= NPARAMS) {
         if (!cJSON_IsBool(v))
             return bad(l, sub, "must be true or false");
-        *(i == PARAM_OOO ? &l->p->out_of_order : &l->p->asid) = cJSON_IsTrue(v);
+        *(i == PARAM_OOO    ? &l->p->out_of_order
+          : i == PARAM_ASID ? &l->p->asid
+                            : &l->p->l2_shared) = cJSON_IsTrue(v);
         return 0;
     }
     uint32_t u;

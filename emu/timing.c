@@ -66,6 +66,11 @@ const struct tm_stats *tm_state_stats(const struct tm_state *s)
     return &s->u.st;
 }
 
+int tm_coh_attach(struct tm_coh *h, struct tm_state *s, unsigned id)
+{
+    return tm_coh_attach_uarch(h, &s->u, id);
+}
+
 /* Returns the bit of `addr`'s page in code_pages. */
 static size_t page_bit(uint64_t addr)
 {
@@ -204,8 +209,13 @@ static void mem_hook(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, i
         if (s->code_pages[page_bit(addr) / 64] & (1ULL << (page_bit(addr) % 64)))
             c->code_gen++; /* maybe code: blocks compare their bytes again */
     uint32_t n = size > 0 ? (uint32_t)size : 1;
-    if (tm_uarch_data_hit(&s->u, addr, n))
-        return; /* nothing to charge */
+    if (tm_uarch_data_hit(&s->u, addr, n)) {
+        /* nothing to charge; a store to a line other cores may hold
+         * invalidates their copies */
+        if (write && tm_uarch_store_shared(&s->u, addr >> s->u.l1d.shift))
+            tm_coh_upgrade(&s->u, addr >> s->u.l1d.shift);
+        return;
+    }
     charge_data(c, s, EMU_CHARGE_TLB, tm_uarch_tlb(&s->u, addr));
     charge_data(c, s, EMU_CHARGE_CACHE, tm_uarch_data(&s->u, addr, n, write));
 }

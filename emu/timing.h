@@ -72,6 +72,10 @@ struct tm_profile {
     uint32_t as_switch_asid; /* ... that keeps it (ASID/PCID tagged) */
     bool asid;               /* the core tags TLB entries with an address-space id */
     uint32_t mmio_latency;
+    /* Several cores (docs/timing-model.md, "Several cores"): */
+    uint32_t core_transfer; /* a miss served from another core's modified copy, load to use */
+    uint32_t ipi_latency;   /* an IPI write to the target's line rising, cycles */
+    bool l2_shared;         /* one L2 for all cores (else one per core) */
     unsigned nports;
     char ports[TM_MAX_PORTS][32];
     struct tm_row *rows; /* owned, sorted by key */
@@ -120,13 +124,35 @@ struct tm_stats {
     uint64_t branches, mispredicts;
     uint64_t as_switches, mmio;
     uint64_t windows; /* sampling windows measured after the exact start */
+    /* Several cores: L1D misses served from another core's modified copy,
+     * and other cores' copies this core's stores invalidated. */
+    uint64_t transfers, invalidations;
 };
+
+/* The most cores the coherence of the timing model keeps together. */
+#define TM_MAX_CORES 8
+
+/* The coherence of several cores' private caches (emu/coherence.c;
+ * docs/timing-model.md, "Several cores"): a directory of the lines the
+ * cores' private data caches hold and which core holds each modified,
+ * and the cores' shared L2 when the profile's L2 is shared. */
+struct tm_coh;
+/* Creates it for `ncores` (2 to TM_MAX_CORES) cores of profile p, which
+ * outlives it. Returns NULL when ncores is out of range or memory ran
+ * out. */
+struct tm_coh *tm_coh_new(const struct tm_profile *p, unsigned ncores);
+/* Frees it (NULL: nothing); the states attached must not run again. */
+void tm_coh_free(struct tm_coh *h);
 
 /* Creates/destroys the dynamic state for a core. */
 struct tm_state *tm_state_new(const struct tm_profile *p);
 void tm_state_free(struct tm_state *s);
 const struct tm_profile *tm_state_profile(const struct tm_state *s);
 const struct tm_stats *tm_state_stats(const struct tm_state *s);
+/* Joins core `id`'s state s to the coherence h, before the core runs (its
+ * L2 becomes h's shared one when the profile's L2 is shared). Returns 0,
+ * or -1 when id is out of range or memory ran out. */
+int tm_coh_attach(struct tm_coh *h, struct tm_state *s, unsigned id);
 
 /* Marks the pages of [addr, addr + size) as holding decoded code: a guest
  * store there bumps the core's code_gen. */

@@ -67,6 +67,29 @@ __attribute__((noinline)) bool tm_cache_lookup(struct tm_cache *c, uint32_t set,
     return false;
 }
 
+bool tm_cache_holds(const struct tm_cache *c, uint64_t key)
+{
+    const uint64_t *tag = &c->tag[(size_t)(key & (c->sets - 1)) * c->ways];
+    for (uint32_t w = 0; w < c->ways; w++)
+        if (tag[w] == key + 1)
+            return true;
+    return false;
+}
+
+bool tm_cache_invalidate(struct tm_cache *c, uint64_t key)
+{
+    uint32_t set = (uint32_t)(key & (c->sets - 1));
+    uint64_t *tag = &c->tag[(size_t)set * c->ways];
+    if (c->mru[set] == key + 1)
+        c->mru[set] = 0; /* no longer a hit that changes nothing */
+    for (uint32_t w = 0; w < c->ways; w++)
+        if (tag[w] == key + 1) {
+            tag[w] = 0;
+            return true;
+        }
+    return false;
+}
+
 int tm_uarch_init(struct tm_uarch *u, const struct tm_profile *p)
 {
     memset(u, 0, sizeof *u);
@@ -84,6 +107,7 @@ int tm_uarch_init(struct tm_uarch *u, const struct tm_profile *p)
     }
     memset(u->bp, 1, p->bp_entries); /* weakly not taken */
     u->l1i_epoch = 1;
+    u->l2p = &u->l2;
     u->bp_mask = p->bp_entries - 1;
     u->bp_hist_mask = (1u << p->bp_history) - 1;
     return 0;
@@ -98,8 +122,9 @@ void tm_uarch_free(struct tm_uarch *u)
     free(u->bp);
     free(u->btb);
     free(u->ras);
+    free(u->excl);
     u->bp = NULL;
-    u->btb = u->ras = NULL;
+    u->btb = u->ras = u->excl = NULL;
 }
 
 /* Returns the penalty of a miss in the first-level cache `l1` at `addr`,
@@ -108,7 +133,7 @@ static uint32_t miss_penalty(struct tm_uarch *u, const struct tm_cache_geom *l1,
 {
     const struct tm_profile *p = u->p;
     u->st.l2_access++;
-    if (tm_cache_access(&u->l2, addr >> u->l2.shift))
+    if (tm_cache_access(u->l2p, addr >> u->l2p->shift))
         return p->l2.latency - (l1->latency < p->l2.latency ? l1->latency : p->l2.latency);
     u->st.l2_miss++;
     return p->mem_latency - (l1->latency < p->mem_latency ? l1->latency : p->mem_latency);
@@ -126,6 +151,8 @@ uint64_t tm_uarch_fetch_lines(struct tm_uarch *u, uint64_t addr, uint32_t size)
         if (!tm_cache_lookup(&u->l1i, (uint32_t)(line & (u->l1i.sets - 1)), line + 1)) {
             u->st.l1i_miss++;
             penalty += miss_penalty(u, &u->p->l1i, line << u->l1i.shift);
+            if (u->coh)
+                tm_coh_note_fetch(u, line << u->l1i.shift);
         }
     }
     return penalty;
@@ -148,10 +175,20 @@ uint64_t tm_uarch_data(struct tm_uarch *u, uint64_t addr, uint32_t size, bool wr
     uint64_t penalty = 0;
     for (uint64_t line = first; line <= last; line++) {
         u->st.l1d_access++;
-        if (tm_cache_access(&u->l1d, line))
+        if (tm_cache_access(&u->l1d, line)) {
+            if (write && tm_uarch_store_shared(u, line))
+                tm_coh_upgrade(u, line);
             continue;
+        }
         u->st.l1d_miss++;
         uint32_t cycles = miss_penalty(u, &u->p->l1d, line << u->l1d.shift);
+        if (u->coh && tm_coh_fill(u, line, write)) {
+            /* another core's modified copy: a load, and a store's
+             * read-for-ownership, wait for the transfer */
+            uint32_t t = u->p->core_transfer, l1 = u->p->l1d.latency;
+            penalty += t - (l1 < t ? l1 : t);
+            continue;
+        }
         if (!write)
             penalty += cycles;
     }

@@ -59,6 +59,11 @@ struct tm_uarch {
     struct tm_stats st;                /* cache, TLB, branch and address-space counters
                                           (the hooks add mmio and windows) */
     struct tm_cache l1i, l1d, l2, tlb; /* the TLB's keys: page number | asid << 48 */
+    struct tm_cache *l2p;              /* the L2 it uses: &l2, or the cores' shared one */
+    struct tm_coh *coh;                /* not owned; NULL with one core (coherence off) */
+    uint64_t *excl;                    /* owned with coh: lines it holds modified alone, plus one */
+    uint32_t excl_mask;                /* entries of excl - 1 */
+    uint8_t id;                        /* its core number in coh */
     uint8_t *bp;                       /* owned: bp_entries 2-bit counters (0 to 3) */
     uint32_t bp_mask, bp_hist_mask;    /* bp_entries - 1, 2^bp_history - 1 */
     uint32_t history;                  /* global branch history */
@@ -77,6 +82,37 @@ struct tm_uarch {
 int tm_uarch_init(struct tm_uarch *u, const struct tm_profile *p);
 /* Frees what tm_uarch_init allocated (safe on a zeroed state). */
 void tm_uarch_free(struct tm_uarch *u);
+
+/* Returns whether `key` is in the cache, changing nothing. */
+bool tm_cache_holds(const struct tm_cache *c, uint64_t key);
+/* Removes `key` from the cache if it is there. Returns whether it was. */
+bool tm_cache_invalidate(struct tm_cache *c, uint64_t key);
+
+/* Coherence between the private caches of several cores (emu/coherence.c,
+ * docs/timing-model.md "Several cores"). Joins core `id`'s state u to h
+ * (its L2 becomes h's shared one when the profile's L2 is shared). Returns
+ * 0, or -1 when id is out of range or memory ran out. */
+int tm_coh_attach_uarch(struct tm_coh *h, struct tm_uarch *u, unsigned id);
+/* u's private data caches just missed L1D line `line` (address >> l1d
+ * shift) and filled it: records u as a holder, takes the line from the
+ * core that held it modified, and for a store (`write`) invalidates every
+ * other core's copy. Returns whether another core held it modified and
+ * still had it (the miss is then served by a core-to-core transfer). */
+bool tm_coh_fill(struct tm_uarch *u, uint64_t line, bool write);
+/* u stores to L1D line `line`, which its L1D holds but maybe not alone:
+ * invalidates the other cores' copies and makes u the line's owner.
+ * Returns nothing (an upgrade costs nothing: the store buffer hides it). */
+void tm_coh_upgrade(struct tm_uarch *u, uint64_t line);
+/* u's L1I missed the line at `addr`, which its private L2 now holds:
+ * records u as a holder (only with a private L2). Returns nothing. */
+void tm_coh_note_fetch(struct tm_uarch *u, uint64_t addr);
+
+/* Returns whether a store by u to L1D line `line` needs the coherence's
+ * work: with several cores, unless u already holds it modified alone. */
+static inline bool tm_uarch_store_shared(const struct tm_uarch *u, uint64_t line)
+{
+    return u->coh && u->excl[line & u->excl_mask] != line + 1;
+}
 
 /* Returns whether L1I line number `line` (address >> l1i.shift) is the
  * last its set used: fetching it is a hit that changes nothing. */

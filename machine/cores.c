@@ -31,6 +31,22 @@ struct emu_core *machine_core(struct machine *m, unsigned id)
     return &m->aps[id - 1];
 }
 
+/* Joins every core's timing state to one coherence (a directory of the
+ * private caches' lines, and the shared L2 when the profile has one:
+ * docs/timing-model.md, "Several cores"). Returns 0, or -1 with m->why. */
+static int cores_join_timing(struct machine *m)
+{
+    if (!m->cfg.profile)
+        return 0;
+    m->coh = tm_coh_new(m->cfg.profile, m->cfg.ncores);
+    bool ok = m->coh != NULL;
+    for (unsigned k = 0; ok && k < m->cfg.ncores; k++)
+        ok = tm_coh_attach(m->coh, machine_core(m, k)->timing, k) == 0;
+    if (!ok)
+        snprintf(m->why, sizeof m->why, "cannot set up the cores' coherence: out of memory");
+    return ok ? 0 : -1;
+}
+
 int machine_cores_open(struct machine *m)
 {
     unsigned n = m->cfg.ncores;
@@ -61,7 +77,7 @@ int machine_cores_open(struct machine *m)
         if (machine_map_core(m, c) != 0)
             return -1;
     }
-    return 0;
+    return cores_join_timing(m);
 }
 
 void machine_cores_close(struct machine *m)
@@ -79,6 +95,8 @@ void machine_cores_close(struct machine *m)
     }
     free(m->aps);
     m->aps = NULL;
+    tm_coh_free(m->coh); /* core 0 does not run again */
+    m->coh = NULL;
 }
 
 enum machine_start_rc machine_request_start(struct machine *m, struct emu_core *from, unsigned id,
@@ -155,6 +173,9 @@ void machine_cores_step(struct machine *m, unsigned id)
 {
     struct emu_core *c = &m->aps[id - 1];
     c->deadline = c->cycles + m->cfg.core_quantum;
+    uint64_t ipi = machine_cores_ipi_next(m, id); /* its line rises there: stop to see it */
+    if (ipi > c->cycles && ipi < c->deadline)
+        c->deadline = ipi;
     m->cur = c;
     enum emu_stop why = emu_core_run(c);
     m->cur = &m->core;
@@ -183,8 +204,60 @@ void machine_cores_rise(void *ctx, unsigned t)
     if (t == 0 || t >= m->cfg.ncores || m->core_state[t] != MACHINE_CORE_WFI)
         return;
     struct emu_core *c = &m->aps[t - 1];
-    cores_idle_until(m, c, m->cur->cycles);
+    cores_idle_until(m, c, m->rise_at ? m->rise_at : m->cur->cycles);
     m->core_state[t] = MACHINE_CORE_RUN;
     if (m->cur != c && m->cur->cycles < m->cur->deadline)
         m->cur->deadline = m->cur->cycles;
+}
+
+bool machine_cores_ipi_send(struct machine *m, uint32_t value)
+{
+    unsigned t = value & 0xffu, line = (value >> 8) & 0xffu;
+    uint32_t lat = m->cfg.profile ? m->cfg.profile->ipi_latency : 0;
+    if (m->cfg.ncores <= 1 || lat == 0 || t >= m->cfg.ncores || line < INTC_LINE_SOFT0 ||
+        line >= INTC_NLINES)
+        return false; /* the controller raises it now, or ignores it */
+    uint64_t due = m->cur->cycles + lat;
+    uint64_t *slot = &m->ipi_due[t][line - INTC_LINE_SOFT0];
+    if (*slot == 0 || due < *slot)
+        *slot = due; /* one line: a second IPI under way adds nothing */
+    if (due < m->cur->deadline)
+        m->cur->deadline = due; /* the target sees it in the clocks' order */
+    return true;
+}
+
+uint64_t machine_cores_ipi_next(const struct machine *m, unsigned id)
+{
+    uint64_t next = UINT64_MAX;
+    for (unsigned l = 0; l < 8; l++)
+        if (m->ipi_due[id][l] != 0 && m->ipi_due[id][l] < next)
+            next = m->ipi_due[id][l];
+    return next;
+}
+
+void machine_cores_deliver(struct machine *m)
+{
+    /* the earliest clock of a core that runs: nothing before it can still
+     * happen */
+    uint64_t low = m->core.cycles;
+    for (unsigned k = 1; k < m->cfg.ncores; k++)
+        if (m->core_state[k] == MACHINE_CORE_RUN && m->aps[k - 1].cycles < low)
+            low = m->aps[k - 1].cycles;
+    for (;;) {
+        unsigned bt = 0, bl = 0;
+        uint64_t best = UINT64_MAX;
+        for (unsigned t = 0; t < m->cfg.ncores; t++)
+            for (unsigned l = 0; l < 8; l++)
+                if (m->ipi_due[t][l] != 0 && m->ipi_due[t][l] < best) {
+                    best = m->ipi_due[t][l];
+                    bt = t;
+                    bl = l;
+                }
+        if (best > low)
+            return;
+        m->ipi_due[bt][bl] = 0;
+        m->rise_at = best; /* a waiting target wakes at the rise */
+        (void)dev_intc_ipi(&m->intc, bt, INTC_LINE_SOFT0 + bl);
+        m->rise_at = 0;
+    }
 }

@@ -297,6 +297,8 @@ static void mmio_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t valu
     uint32_t v = (uint32_t)value;
     if (size < 4)
         v &= (1u << (8 * size)) - 1;
+    if (d->dev == &d->m->intc && (off & ~3ULL) == INTC_IPI && machine_cores_ipi_send(d->m, v))
+        return; /* it rises ipi_latency cycles later */
     d->ops->write(d->dev, off & ~3ULL, v);
     /* The guest may have armed the timer earlier than the core's deadline,
      * or in the past (the line is up now): the core then stops at the end
@@ -655,14 +657,14 @@ static int elf_write(void *ctx, uint64_t addr, const void *data, size_t len)
     return 0;
 }
 
-/* Starts a bare-metal program at `entry` with the stack pointer at `sp`:
- * the kernel's privileged mode, no boot-info; returning from the entry
- * function lands on the breakpoint at MM_EXIT_STUB. Returns 0 or -1 with
- * m->why. */
-static int boot_bare(struct machine *m, uint64_t entry, uint64_t sp)
+int machine_bare_start_core(struct machine *m, unsigned id, uint64_t entry, uint64_t sp)
 {
-    struct emu_core *c = &m->core;
+    struct emu_core *c = machine_core(m, id);
     const struct machine_arch *a = m->arch;
+    if (!c || (id != 0 && m->core_state[id] != MACHINE_CORE_RESET)) {
+        snprintf(m->why, sizeof m->why, "core %u cannot start a program", id);
+        return -1;
+    }
     if (!emu_mem_write(c, MM_EXIT_STUB, a->breakpoint_insn, a->breakpoint_len))
         return core_failed(m, c, "cannot write the exit stub");
     if (a->reg_return < 0) { /* pushed, as a call would */
@@ -675,6 +677,10 @@ static int boot_bare(struct machine *m, uint64_t entry, uint64_t sp)
         return core_failed(m, c, "boot failed");
     if (a->reg_return >= 0 && !emu_reg_write(c, a->reg_return, MM_EXIT_STUB))
         return core_failed(m, c, "cannot set the return address");
+    if (id != 0) {
+        m->core_state[id] = MACHINE_CORE_RUN;
+        m->cores_started++;
+    }
     return m->outcome == MACHINE_RUNNING ? 0 : -1;
 }
 
@@ -722,7 +728,7 @@ int machine_boot_elf(struct machine *m, const uint8_t *img, size_t n)
         return -1;
     uint64_t sp = MM_RAM_BASE + m->cfg.ram_size;
     if (m->cfg.bare)
-        return boot_bare(m, info.entry, sp);
+        return machine_bare_start_core(m, 0, info.entry, sp);
     /* the build's source; an image the probes cannot decode (no layout
      * record: the trap self-test, a test's own kernel) keeps its records */
     const uint8_t *lay;
@@ -789,8 +795,10 @@ static bool core0_step(struct machine *m, uint64_t limit, bool *stop_asked_io)
     struct emu_core *c = &m->core;
     bool stop_asked = *stop_asked_io;
     uint64_t deadline = min_u64(limit, c->cycles + MACHINE_SLICE_CYCLES);
-    if (m->cfg.ncores > 1)
+    if (m->cfg.ncores > 1) {
         deadline = min_u64(deadline, c->cycles + m->cfg.core_quantum);
+        deadline = min_u64(deadline, machine_cores_ipi_next(m, 0)); /* an IPI's rise */
+    }
     dev_timer_update(&m->timer, c->cycles);          /* drives its controller line */
     bool user_stop = c->stop_due == 0 && stop_asked; /* stopped before user code */
     c->stop_due = 0;
@@ -846,7 +854,8 @@ static bool core0_step(struct machine *m, uint64_t limit, bool *stop_asked_io)
                 irq_reached(m, c, true);
             break;
         }
-        uint64_t wake = dev_timer_deadline(&m->timer);
+        uint64_t ipi = m->cfg.ncores > 1 ? machine_cores_ipi_next(m, 0) : UINT64_MAX;
+        uint64_t wake = min_u64(dev_timer_deadline(&m->timer), ipi);
         const char *held = !(m->intc.tgt[0].enable & (1u << INTC_LINE_TIMER)) ? "disabled"
                            : m->intc.tgt[0].service & (1u << INTC_LINE_TIMER) ? "in service"
                                                                               : NULL;
@@ -856,7 +865,7 @@ static bool core0_step(struct machine *m, uint64_t limit, bool *stop_asked_io)
                            c->id, (unsigned long long)emu_pc(c));
             break;
         }
-        if (held) {
+        if (held && ipi == UINT64_MAX) {
             machine_finish(m, MACHINE_DEADLOCK,
                            "core %u waits for an interrupt at pc 0x%llx and the timer's line is %s "
                            "at the interrupt controller",
@@ -898,6 +907,7 @@ enum machine_outcome machine_run(struct machine *m)
         if (m->cfg.ncores > 1) {
             if (machine_cores_start_pending(m) != 0)
                 break;
+            machine_cores_deliver(m);
             unsigned k = machine_cores_pick(m);
             if (k != 0) {
                 machine_cores_step(m, k);

@@ -145,9 +145,15 @@ struct machine_func {
 struct machine {
     struct machine_config cfg;
     const struct machine_arch *arch;
-    struct emu_core core;                  /* core 0: every single-core path uses it */
-    struct emu_core *aps;                  /* owned: cores 1..ncores-1 (aps[k - 1] is core k) */
-    struct emu_core *cur;                  /* the core running now (&core between slices) */
+    struct emu_core core; /* core 0: every single-core path uses it */
+    struct emu_core *aps; /* owned: cores 1..ncores-1 (aps[k - 1] is core k) */
+    struct emu_core *cur; /* the core running now (&core between slices) */
+    struct tm_coh *coh;   /* owned, with several cores and a profile: their caches' coherence */
+    /* IPIs sent and not yet delivered (several cores, the profile's
+     * ipi_latency > 0): the cycle each target's software line rises
+     * (index line - INTC_LINE_SOFT0), 0 when none is under way. */
+    uint64_t ipi_due[MACHINE_MAX_CORES][8];
+    uint64_t rise_at; /* != 0 while an IPI is delivered: the cycle of its rise */
     uint8_t core_state[MACHINE_MAX_CORES]; /* enum machine_core_state */
     uint64_t core_idle[MACHINE_MAX_CORES]; /* cores >= 1: cycles spent waiting */
     struct machine_core_start core_start[MACHINE_MAX_CORES];
@@ -216,6 +222,12 @@ void machine_probe_event(struct machine *m, const struct trc_event *e);
 enum machine_outcome machine_run(struct machine *m);
 /* Returns core `id` (0..ncores-1), or NULL. */
 struct emu_core *machine_core(struct machine *m, unsigned id);
+/* Starts a bare-metal program on core `id` (0, or a secondary still in
+ * reset: tools/bench.c runs one program per core) at `entry` with the stack
+ * pointer at `sp`: the kernel's privileged mode, no boot-info; returning
+ * from the entry function lands on the breakpoint at MM_EXIT_STUB, which
+ * ends the run. Returns 0, or -1 with m->why. */
+int machine_bare_start_core(struct machine *m, unsigned id, uint64_t entry, uint64_t sp);
 /* What a boot protocol asks (machine/arch): start core `id` at `entry`
  * with the two arguments the protocol passes, at the clock of `from`.
  * Returns MACHINE_START_OK (the board starts it before the next slice),

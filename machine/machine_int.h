@@ -32,5 +32,19 @@ void machine_cores_step(struct machine *m, unsigned id);
  * running core's slice at its next block so that the woken core runs
  * soon. Returns nothing. */
 void machine_cores_rise(void *ctx, unsigned t);
+/* cores.c: the running core writes `value` to the controller's IPI
+ * register. With several cores and a profile whose ipi_latency is not 0
+ * the IPI is held: the target's line rises ipi_latency cycles after the
+ * write, in the clocks' order (machine_cores_deliver), and the writer's
+ * slice ends there. Returns whether it was held (else the controller takes
+ * the write now). */
+bool machine_cores_ipi_send(struct machine *m, uint32_t value);
+/* cores.c: delivers every held IPI whose cycle no core that runs is
+ * still before, earliest first (ties: lower target, then lower line); a
+ * waiting target's clock moves to that cycle. Returns nothing. */
+void machine_cores_deliver(struct machine *m);
+/* cores.c: returns the cycle of the earliest IPI held for core `id`, or
+ * UINT64_MAX when none is. */
+uint64_t machine_cores_ipi_next(const struct machine *m, unsigned id);
 
 #endif

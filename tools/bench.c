@@ -12,7 +12,17 @@
  *   ipcemu-bench [--arch A] [--cpu P] SCENARIO.json
  *
  * Runs a scenario on the kernel (tracing on, as always) and prints the IPC
- * messages it delivered per host second. */
+ * messages it delivered per host second.
+ *
+ *   ipcemu-bench [--arch A] [--cpu P] --cores N [--exact-caches] PROGRAM.elf
+ *
+ * The host cost of several cores (issue 16: >= 0.8): runs PROGRAM (an
+ * endless one touching only its stack, tests/exec/work.c) for
+ * BENCH_CORES_CYCLES cycles on one core, then on N cores at once, each
+ * core starting it at its entry on a stack of its own (1 MiB apart), and
+ * prints guest instructions (all cores') per host second of both and their
+ * ratio, measured in this one process. --exact-caches: no sampling of the
+ * data side (every load and store through the caches and the coherence). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,12 +188,83 @@ out:
     return rc;
 }
 
+/* Cycles each run of the --cores mode lasts (core 0's clock). */
+#define BENCH_CORES_CYCLES 200000000ULL
+
+/* Runs img[n] on `ncores` cores at once for BENCH_CORES_CYCLES cycles.
+ * Returns 0 with the host seconds in *secs and all cores' guest
+ * instructions in *insns, or the exit status after printing why. */
+static int bench_cores_run(const struct emu_arch *arch, const char *cpu, const uint8_t *img,
+                           size_t n, unsigned ncores, bool exact, double *secs, uint64_t *insns)
+{
+    struct machine_config cfg = {.arch = arch->id,
+                                 .max_cycles = BENCH_CORES_CYCLES,
+                                 .bare = true,
+                                 .ncores = ncores,
+                                 .exact_caches = exact};
+    struct tool_setup su = {0};
+    int rc = bench_open(&su, cpu, &cfg, img, n);
+    if (rc != 0)
+        goto out;
+    rc = 1;
+    struct machine *m = &su.m;
+    uint64_t entry = emu_pc(&m->core), top = MM_RAM_BASE + m->cfg.ram_size;
+    for (unsigned k = 1; k < ncores; k++)
+        if (machine_bare_start_core(m, k, entry, top - (uint64_t)k * (1u << 20)) != 0) {
+            fprintf(stderr, "ipcemu-bench: %s\n", m->why);
+            goto out;
+        }
+    double t0 = now();
+    enum machine_outcome o = machine_run(m);
+    *secs = now() - t0;
+    if (o != MACHINE_MAX_CYCLES) {
+        fprintf(stderr, "ipcemu-bench: %u cores ended %s: %s\n", ncores, machine_outcome_name(o),
+                m->why);
+        goto out;
+    }
+    *insns = 0;
+    for (unsigned k = 0; k < ncores; k++)
+        *insns += machine_core(m, k)->instructions;
+    rc = 0;
+out:
+    tool_setup_close(&su);
+    return rc;
+}
+
+/* The --cores mode: one core against `ncores`, per guest instruction. */
+static int bench_cores(const struct emu_arch *arch, const char *cpu, const char *path,
+                       const uint8_t *img, size_t n, unsigned ncores, bool exact)
+{
+    double t1, tn;
+    uint64_t i1, in;
+    int rc = bench_cores_run(arch, cpu, img, n, 1, exact, &t1, &i1);
+    if (rc == 0)
+        rc = bench_cores_run(arch, cpu, img, n, ncores, exact, &tn, &in);
+    if (rc != 0)
+        return rc;
+    double s1 = i1 / t1 / 1e6, sn = in / tn / 1e6;
+    printf("%s, %s%s: %llu cycles a core\n"
+           "  1 core:  %.3f s, %llu guest instructions, %.1f M per host second\n"
+           "  %u cores: %.3f s, %llu guest instructions, %.1f M per host second\n"
+           "  ratio %.2f (target >= 0.8)\n",
+           arch->name, path, exact ? " (--exact-caches)" : "",
+           (unsigned long long)BENCH_CORES_CYCLES, t1, (unsigned long long)i1, s1, ncores, tn,
+           (unsigned long long)in, sn, sn / s1);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *arch_name = "x86_64", *cpu = NULL, *path = NULL;
+    unsigned ncores = 0;
+    bool exact = false;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--arch") && i + 1 < argc)
             arch_name = argv[++i];
+        else if (!strcmp(argv[i], "--cores") && i + 1 < argc)
+            ncores = (unsigned)strtoul(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--exact-caches"))
+            exact = true;
         else if (!strcmp(argv[i], "--cpu") && i + 1 < argc)
             cpu = argv[++i];
         else if (argv[i][0] != '-' && !path)
@@ -192,8 +273,11 @@ int main(int argc, char **argv)
             path = NULL, i = argc;
     }
     const struct emu_arch *arch = emu_arch_by_name(arch_name);
-    if (!path || !arch) {
-        fprintf(stderr, "usage: ipcemu-bench [--arch A] [--cpu P] PROGRAM.elf|SCENARIO.json\n");
+    if (!path || !arch || (ncores != 0 && (ncores < 2 || ncores > MACHINE_MAX_CORES))) {
+        fprintf(stderr,
+                "usage: ipcemu-bench [--arch A] [--cpu P] [--cores 2..%u] "
+                "PROGRAM.elf|SCENARIO.json\n",
+                MACHINE_MAX_CORES);
         return 2;
     }
     size_t plen = strlen(path);
@@ -208,6 +292,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "ipcemu-bench: cannot read %s\n", path);
         return 2;
     }
+    if (ncores)
+        return bench_cores(arch, cpu, path, img, n, ncores, exact);
     struct machine_config cfg = {.arch = arch->id, .max_cycles = 1ULL << 40, .bare = true};
     struct tool_setup su = {0};
     int rc = bench_open(&su, cpu, &cfg, img, n);

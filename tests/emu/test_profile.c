@@ -425,6 +425,7 @@ static void every_parameter_has_its_bounds(void **state)
         {"mispredict", 0, 1000, true},        {"trap_entry", 0, 100000, true},
         {"trap_return", 0, 100000, true},     {"as_switch", 0, 100000, true},
         {"as_switch_asid", 0, 100000, true},  {"mmio_latency", 0, 100000, true},
+        {"core_transfer", 0, 100000, true},   {"ipi_latency", 0, 100000, true},
     };
     for (size_t i = 0; i < sizeof ps / sizeof ps[0]; i++) {
         char why[600], want[1400], v[32];

@@ -14,6 +14,7 @@
 
 #include "abi/devregs.h"
 #include "abi/memmap.h"
+#include "emu/timing.h"
 #include "machine/machine.h"
 #include "machine/machine_int.h"
 
@@ -103,6 +104,43 @@ static void a_waiting_core_wakes_when_its_target_rises(void **state)
     machine_destroy(&m);
 }
 
+static void an_ipi_rises_ipi_latency_cycles_after_its_write(void **state)
+{
+    (void)state;
+    static struct machine m;
+    static struct tm_profile p = {.ipi_latency = 300};
+    open_machine(&m, 3);
+    m.cfg.profile = &p; /* only its ipi_latency is read here */
+    struct emu_core *c2 = machine_core(&m, 2);
+    m.intc.tgt[2].enable = 1u << INTC_LINE_IPI;
+    m.core_state[2] = MACHINE_CORE_WFI;
+    c2->cycles = 100;
+    m.core.cycles = 5000;
+    m.core.deadline = 8000;
+    /* core 0 writes IPI at 5000: held, core 0's slice ends at the rise */
+    assert_true(machine_cores_ipi_send(&m, INTC_IPI_VALUE(2, INTC_LINE_IPI)));
+    assert_false(machine_cores_ipi_send(&m, INTC_IPI_VALUE(7, INTC_LINE_IPI))); /* no core 7 */
+    assert_int_equal(m.core.deadline, 5300);
+    assert_int_equal(machine_cores_ipi_next(&m, 2), 5300);
+    assert_int_equal(machine_cores_ipi_next(&m, 1), UINT64_MAX);
+    machine_cores_deliver(&m); /* core 0 is at 5000: not yet */
+    assert_int_equal(m.core_state[2], MACHINE_CORE_WFI);
+    assert_int_equal(m.intc.tgt[2].ipis, 0);
+    m.core.cycles = 5310; /* core 0 ran past it: the line rose at 5300 */
+    machine_cores_deliver(&m);
+    assert_int_equal(m.intc.tgt[2].ipis, 1);
+    assert_int_equal(m.core_state[2], MACHINE_CORE_RUN);
+    assert_int_equal(c2->cycles, 5300);
+    assert_int_equal(m.core_idle[2], 5200);
+    assert_int_equal(machine_cores_ipi_next(&m, 2), UINT64_MAX);
+    assert_int_equal(machine_cores_pick(&m), 2); /* it runs next, from the rise */
+    /* with one core, or a latency of 0, the controller takes the write */
+    p.ipi_latency = 0;
+    assert_false(machine_cores_ipi_send(&m, INTC_IPI_VALUE(2, INTC_LINE_IPI)));
+    m.cfg.profile = NULL;
+    machine_destroy(&m);
+}
+
 static void core_counts_outside_1_to_8_are_refused(void **state)
 {
     (void)state;
@@ -124,6 +162,7 @@ int main(void)
         cmocka_unit_test(the_lowest_clock_runs_ties_to_the_lowest_id),
         cmocka_unit_test(a_start_request_answers_as_the_protocols_need),
         cmocka_unit_test(a_waiting_core_wakes_when_its_target_rises),
+        cmocka_unit_test(an_ipi_rises_ipi_latency_cycles_after_its_write),
         cmocka_unit_test(core_counts_outside_1_to_8_are_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
