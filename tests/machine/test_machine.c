@@ -144,7 +144,7 @@ static void the_timer_wakes_a_waiting_core(void **state)
     assert_int_equal(run(prog, 11, 100000, &m, &log), MACHINE_OK);
     assert_true(m.core.cycles >= 500 && m.core.cycles < 520);
     assert_true(m.idle_cycles > 400);
-    assert_int_equal(m.timer.fired, 1);
+    assert_int_equal(m.timers.t[0].fired, 1);
     done(&m, &log);
 }
 
@@ -158,7 +158,7 @@ static void a_wait_on_a_disabled_line_is_a_deadlock(void **state)
     const uint32_t prog[] = {LUI_T0(0x10001), LI_T1(500), SW_T1_T0(8), SW_ZERO_T0(12), WFI, J_SELF};
     assert_int_equal(run(prog, 6, 100000, &m, &log), MACHINE_DEADLOCK);
     assert_non_null(strstr(m.why, "the timer's line is disabled at the interrupt controller"));
-    assert_int_equal(m.timer.fired, 0);
+    assert_int_equal(m.timers.t[0].fired, 0);
     done(&m, &log);
 }
 
