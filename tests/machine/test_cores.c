@@ -3,7 +3,11 @@
  * core in reset or waiting), what a boot protocol's start request answers
  * (started, already on, no such core or entry), and a waiting core woken by
  * its controller target (its clock moves to the waker's, charged as idle).
- * Cores are opened but not run: their clocks and states are set by hand. */
+ * a waiting core's own timer (it counts as ready at its deadline), and on
+ * a hand-assembled RISC-V program run on two harts: core 1 arms its own
+ * timer and takes its interrupt in user mode (or wakes from wfi at its
+ * deadline) while core 0 waits with no timer of its own. The first tests
+ * open cores without running them: clocks and states are set by hand. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +15,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <elf.h>
 
 #include "abi/devregs.h"
 #include "abi/memmap.h"
@@ -103,6 +108,236 @@ static void a_waiting_core_wakes_when_its_target_rises(void **state)
     machine_destroy(&m);
 }
 
+static void a_waiting_core_is_ready_at_its_own_timer_deadline(void **state)
+{
+    (void)state;
+    static struct machine m;
+    open_machine(&m, 3);
+    struct emu_core *c1 = machine_core(&m, 1);
+    m.core.cycles = 1000;
+    m.core_state[1] = MACHINE_CORE_WFI;
+    c1->cycles = 200;
+    /* core 1's timer, armed by core 1 for 700: only core 1's */
+    m.cur = c1;
+    dev_timer_bank_ops.write(&m.timers, TIMER_CMP_LO, 700);
+    dev_timer_bank_ops.write(&m.timers, TIMER_CMP_HI, 0);
+    m.cur = &m.core;
+    assert_int_equal(dev_timer_deadline(&m.timers.t[1]), 700);
+    assert_int_equal(dev_timer_deadline(&m.timers.t[0]), DEV_TIMER_NEVER);
+    /* its line disabled at target 1: the timer cannot wake it */
+    assert_int_equal(machine_cores_ready_at(&m, 1), UINT64_MAX);
+    assert_int_equal(machine_cores_pick(&m), 0);
+    m.intc.tgt[1].enable = 1u << INTC_LINE_TIMER;
+    assert_int_equal(machine_cores_ready_at(&m, 1), 700);
+    assert_int_equal(machine_cores_pick(&m), 1);   /* 700 before core 0's 1000 */
+    m.intc.tgt[1].service = 1u << INTC_LINE_TIMER; /* in service: held */
+    assert_int_equal(machine_cores_ready_at(&m, 1), UINT64_MAX);
+    m.intc.tgt[1].service = 0;
+    /* every core waits, and only core 1's timer can end a wait */
+    m.core_state[0] = MACHINE_CORE_WFI;
+    m.core.cycles = 500;
+    assert_int_equal(machine_cores_pick(&m), 1);
+    m.intc.tgt[1].enable = 0;
+    assert_int_equal(machine_cores_pick(&m), MACHINE_MAX_CORES);
+    /* the wait's end is charged as idle, to core 0 also as the board's */
+    machine_cores_idle_until(&m, &m.core, 900);
+    assert_int_equal(m.core.cycles, 900);
+    assert_int_equal(m.idle_cycles, 400);
+    assert_int_equal(m.core_idle[0], 400);
+    machine_destroy(&m);
+}
+
+/* Two harts (RV64, ld.lld at ENTRY; see the listing): hart 0 in M-mode
+ * opens PMP, delegates the supervisor interrupts and mret's to S-mode,
+ * starts hart 1 (SBI HSM hart_start) and waits (wfi) for good. Hart 1
+ * sets stvec and sie.SEIE, enables INTC_LINE_TIMER at its target (1),
+ * arms its own timer for NOW + 2000, and sret's to a user-mode loop; its
+ * handler stores scause and its CLAIM at RESULT and powers off. */
+#define ENTRY 0x40100000ULL
+#define RESULT 0x40200000ULL
+#define HART1_WAIT_AT (0x09c / 4) /* the wait variant: wfi here, ... */
+#define WFI 0x10500073u
+#define J_HANDLER 0x0180006fu /* ... then j handler (0x0b8) */
+static const uint32_t two_harts[] = {
+    0xfff00293u, /* 000: li t0, -1 */
+    0x3b029073u, /* 004: csrw pmpaddr0, t0 */
+    0x01f00293u, /* 008: li t0, 31 */
+    0x3a029073u, /* 00c: csrw pmpcfg0, t0 */
+    0x22200293u, /* 010: li t0, 546 */
+    0x30329073u, /* 014: csrw mideleg, t0 */
+    0x000022b7u, /* 018: lui t0, 2 */
+    0x8002829bu, /* 01c: addiw t0, t0, -2048 */
+    0x3002b073u, /* 020: csrc mstatus, t0 */
+    0x000012b7u, /* 024: lui t0, 1 */
+    0x8002829bu, /* 028: addiw t0, t0, -2048 */
+    0x3002a073u, /* 02c: csrs mstatus, t0 */
+    0x00000297u, /* 030: auipc t0, 0 */
+    0x01028293u, /* 034: addi t0, t0, 16 */
+    0x34129073u, /* 038: csrw mepc, t0 */
+    0x30200073u, /* 03c: mret */
+    0x004858b7u, /* 040: lui a7, 1157 */
+    0x34d8889bu, /* 044: addiw a7, a7, 845 */
+    0x00000813u, /* 048: li a6, 0 */
+    0x00100513u, /* 04c: li a0, 1 */
+    0x00000597u, /* 050: auipc a1, 0 */
+    0x01858593u, /* 054: addi a1, a1, 24 */
+    0x00000613u, /* 058: li a2, 0 */
+    0x00000073u, /* 05c: ecall */
+    0x10500073u, /* 060: wfi */
+    0xffdff06fu, /* 064: j 0x40100060 */
+    0x00000297u, /* 068: auipc t0, 0 */
+    0x05028293u, /* 06c: addi t0, t0, 80 */
+    0x10529073u, /* 070: csrw stvec, t0 */
+    0x20000293u, /* 074: li t0, 512 */
+    0x1042a073u, /* 078: csrs sie, t0 */
+    0x100042b7u, /* 07c: lui t0, 65540 */
+    0x00100313u, /* 080: li t1, 1 */
+    0x1062a823u, /* 084: sw t1, 272(t0) */
+    0x100012b7u, /* 088: lui t0, 65537 */
+    0x0002a303u, /* 08c: lw t1, 0(t0) */
+    0x7d030313u, /* 090: addi t1, t1, 2000 */
+    0x0062a423u, /* 094: sw t1, 8(t0) */
+    0x0002a623u, /* 098: sw zero, 12(t0) */
+    0x00000297u, /* 09c: auipc t0, 0 */
+    0x01828293u, /* 0a0: addi t0, t0, 24 */
+    0x14129073u, /* 0a4: csrw sepc, t0 */
+    0x10000293u, /* 0a8: li t0, 256 */
+    0x1002b073u, /* 0ac: csrc sstatus, t0 */
+    0x10200073u, /* 0b0: sret */
+    0x0000006fu, /* 0b4: j 0x401000b4 */
+    0x14202373u, /* 0b8: csrr t1, scause */
+    0x100042b7u, /* 0bc: lui t0, 65540 */
+    0x1142a383u, /* 0c0: lw t2, 276(t0) */
+    0x40200e37u, /* 0c4: lui t3, 262656 */
+    0x006e3023u, /* 0c8: sd t1, 0(t3) */
+    0x007e3423u, /* 0cc: sd t2, 8(t3) */
+    0x100022b7u, /* 0d0: lui t0, 65538 */
+    0x0002a023u, /* 0d4: sw zero, 0(t0) */
+    0x0000006fu, /* 0d8: j 0x401000d8 */
+};
+
+struct prog {
+    Elf64_Ehdr eh;
+    Elf64_Phdr ph;
+    uint32_t code[sizeof two_harts / 4];
+};
+
+/* Runs `code` (two_harts' size) as the kernel of a two-core RISC-V
+ * machine. Returns the outcome. */
+static enum machine_outcome run_two_harts(const uint32_t *code, struct machine *m,
+                                          struct trc_log *log)
+{
+    static struct prog p;
+    memset(&p, 0, sizeof p);
+    memcpy(p.eh.e_ident, ELFMAG, SELFMAG);
+    p.eh.e_ident[EI_CLASS] = ELFCLASS64;
+    p.eh.e_ident[EI_DATA] = ELFDATA2LSB;
+    p.eh.e_ident[EI_VERSION] = EV_CURRENT;
+    p.eh.e_type = ET_EXEC;
+    p.eh.e_machine = EM_RISCV;
+    p.eh.e_version = EV_CURRENT;
+    p.eh.e_entry = ENTRY;
+    p.eh.e_phoff = offsetof(struct prog, ph);
+    p.eh.e_ehsize = sizeof p.eh;
+    p.eh.e_phentsize = sizeof p.ph;
+    p.eh.e_phnum = 1;
+    p.ph = (Elf64_Phdr){.p_type = PT_LOAD,
+                        .p_flags = PF_R | PF_X,
+                        .p_offset = offsetof(struct prog, code),
+                        .p_vaddr = ENTRY,
+                        .p_paddr = ENTRY,
+                        .p_filesz = sizeof p.code,
+                        .p_memsz = sizeof p.code};
+    memcpy(p.code, code, sizeof p.code);
+    trc_log_init(log);
+    struct machine_config cfg = {.arch = EMU_ARCH_RISCV64, .max_cycles = 1000000, .ncores = 2};
+    assert_int_equal(machine_init(m, &cfg, log), 0);
+    assert_int_equal(machine_boot_elf(m, (const uint8_t *)&p, sizeof p), 0);
+    return machine_run(m);
+}
+
+/* Returns the 64-bit word the program stored at RESULT + off. */
+static uint64_t result(const struct machine *m, uint64_t off)
+{
+    uint64_t v;
+    memcpy(&v, m->ram + (RESULT - MM_RAM_BASE) + off, sizeof v);
+    return v;
+}
+
+/* Returns the first TRC_EV_IRQ of `log` (NULL: none). */
+static const struct trc_event *first_irq(const struct trc_log *log)
+{
+    for (size_t i = 0; i < log->nev; i++)
+        if (log->ev[i].type == TRC_EV_IRQ)
+            return &log->ev[i];
+    return NULL;
+}
+
+static void core_1_takes_its_own_timer_interrupt_in_user_mode(void **state)
+{
+    (void)state;
+    if (!machine_arch_get(EMU_ARCH_RISCV64))
+        skip();
+    static struct machine m;
+    struct trc_log log;
+    uint64_t cycles[2][2];
+    for (int run = 0; run < 2; run++) {
+        assert_int_equal(run_two_harts(two_harts, &m, &log), MACHINE_OK);
+        struct emu_core *c1 = machine_core(&m, 1);
+        const struct dev_timer *t1 = &m.timers.t[1];
+        assert_int_equal(result(&m, 0), 0x8000000000000009ULL); /* S external interrupt */
+        assert_int_equal(result(&m, 8), INTC_LINE_TIMER);       /* claimed at target 1 */
+        assert_int_equal(m.interrupts, 1);
+        assert_int_equal(t1->fired, 1);
+        assert_int_equal(m.timers.t[0].fired, 0);
+        assert_false(m.timers.t[0].armed);
+        assert_int_equal(m.intc.tgt[0].rises, 0);
+        assert_true(c1->cycles >= t1->cmp);
+        assert_int_equal(m.core_state[0], MACHINE_CORE_WFI); /* woke nothing */
+        const struct trc_event *e = first_irq(&log);
+        assert_non_null(e);
+        assert_int_equal(e->core, 1);
+        assert_int_equal(e->arg[0], 0); /* taken as a trap */
+        assert_int_equal(e->arg[3], t1->cmp);
+        assert_true(e->cycle >= t1->cmp);
+        /* the slice stopped at the deadline: delivered within a block */
+        assert_true(e->cycle - t1->cmp < 16);
+        cycles[run][0] = m.core.cycles;
+        cycles[run][1] = c1->cycles;
+        machine_destroy(&m);
+        trc_log_free(&log);
+    }
+    assert_memory_equal(cycles[0], cycles[1], sizeof cycles[0]); /* deterministic */
+}
+
+static void a_waiting_core_wakes_at_its_own_timer_deadline(void **state)
+{
+    (void)state;
+    if (!machine_arch_get(EMU_ARCH_RISCV64))
+        skip();
+    static struct machine m;
+    struct trc_log log;
+    uint32_t code[sizeof two_harts / 4];
+    memcpy(code, two_harts, sizeof code);
+    code[HART1_WAIT_AT] = WFI;
+    code[HART1_WAIT_AT + 1] = J_HANDLER;
+    assert_int_equal(run_two_harts(code, &m, &log), MACHINE_OK);
+    struct emu_core *c1 = machine_core(&m, 1);
+    const struct dev_timer *t1 = &m.timers.t[1];
+    assert_int_equal(result(&m, 8), INTC_LINE_TIMER);
+    assert_int_equal(m.interrupts, 0); /* it ran masked: woken, not trapped */
+    assert_int_equal(t1->fired, 1);
+    assert_true(c1->cycles >= t1->cmp);
+    assert_true(m.core_idle[1] > 1500); /* the wait for NOW + 2000, as idle */
+    const struct trc_event *e = first_irq(&log);
+    assert_non_null(e);
+    assert_int_equal(e->core, 1);
+    assert_int_equal(e->arg[0], 1); /* by waking the waiting core */
+    assert_int_equal(e->cycle, t1->cmp);
+    machine_destroy(&m);
+    trc_log_free(&log);
+}
+
 static void core_counts_outside_1_to_8_are_refused(void **state)
 {
     (void)state;
@@ -124,6 +359,9 @@ int main(void)
         cmocka_unit_test(the_lowest_clock_runs_ties_to_the_lowest_id),
         cmocka_unit_test(a_start_request_answers_as_the_protocols_need),
         cmocka_unit_test(a_waiting_core_wakes_when_its_target_rises),
+        cmocka_unit_test(a_waiting_core_is_ready_at_its_own_timer_deadline),
+        cmocka_unit_test(core_1_takes_its_own_timer_interrupt_in_user_mode),
+        cmocka_unit_test(a_waiting_core_wakes_at_its_own_timer_deadline),
         cmocka_unit_test(core_counts_outside_1_to_8_are_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
