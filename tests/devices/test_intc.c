@@ -169,15 +169,22 @@ static void note_rise(void *ctx, unsigned t)
         l->t[l->n++] = t;
 }
 
+/* Initialises `ic` with `n` targets whose rises go to `log` (emptied). */
+static void open_logged(struct dev_intc *ic, unsigned n, struct rise_log *log)
+{
+    *log = (struct rise_log){0};
+    dev_intc_init(ic);
+    dev_intc_set_targets(ic, n);
+    ic->on_rise = note_rise;
+    ic->on_rise_ctx = log;
+}
+
 static void an_ipi_raises_a_software_line_on_its_target_only(void **state)
 {
     (void)state;
     struct dev_intc ic;
-    struct rise_log log = {0};
-    dev_intc_init(&ic);
-    dev_intc_set_targets(&ic, 4);
-    ic.on_rise = note_rise;
-    ic.on_rise_ctx = &log;
+    struct rise_log log;
+    open_logged(&ic, 4, &log);
     assert_int_equal(rd(&ic, INTC_NTARGETS), 4);
     for (unsigned t = 0; t < 4; t++)
         wr(&ic, INTC_TGT_ENABLE(t), 1u << INTC_LINE_IPI);
@@ -254,11 +261,8 @@ static void the_timer_line_is_banked_per_target(void **state)
 {
     (void)state;
     struct dev_intc ic;
-    struct rise_log log = {0};
-    dev_intc_init(&ic);
-    dev_intc_set_targets(&ic, 3);
-    ic.on_rise = note_rise;
-    ic.on_rise_ctx = &log;
+    struct rise_log log;
+    open_logged(&ic, 3, &log);
     for (unsigned k = 0; k < 3; k++)
         wr(&ic, INTC_TGT_ENABLE(k), 1u << INTC_LINE_TIMER);
     /* core 1's timer: line 0 at target 1 only */

@@ -15,12 +15,12 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <elf.h>
 
 #include "abi/devregs.h"
 #include "abi/memmap.h"
 #include "machine/machine.h"
 #include "machine/machine_int.h"
+#include "tests/machine/tiny_elf.h"
 
 /* Opens a machine of `n` cores on the first architecture built in. */
 static void open_machine(struct machine *m, unsigned n)
@@ -264,45 +264,19 @@ static const uint32_t a64_two_cores[MAX_WORDS] = {
     [0x4a0 / 4] = 0x14000000u, /* b 0x401004a0 */
 };
 
-struct prog {
-    Elf64_Ehdr eh;
-    Elf64_Phdr ph;
-    uint32_t code[MAX_WORDS];
-};
-
 /* Runs `n` words of `code` as the kernel of a two-core machine of `arch`.
  * Returns the outcome. */
 static enum machine_outcome run_two_cores(enum emu_arch_id arch, uint16_t e_machine,
                                           const uint32_t *code, size_t n, struct machine *m,
                                           struct trc_log *log)
 {
-    static struct prog p;
-    assert_true(n <= MAX_WORDS);
-    memset(&p, 0, sizeof p);
-    memcpy(p.eh.e_ident, ELFMAG, SELFMAG);
-    p.eh.e_ident[EI_CLASS] = ELFCLASS64;
-    p.eh.e_ident[EI_DATA] = ELFDATA2LSB;
-    p.eh.e_ident[EI_VERSION] = EV_CURRENT;
-    p.eh.e_type = ET_EXEC;
-    p.eh.e_machine = e_machine;
-    p.eh.e_version = EV_CURRENT;
-    p.eh.e_entry = ENTRY;
-    p.eh.e_phoff = offsetof(struct prog, ph);
-    p.eh.e_ehsize = sizeof p.eh;
-    p.eh.e_phentsize = sizeof p.ph;
-    p.eh.e_phnum = 1;
-    p.ph = (Elf64_Phdr){.p_type = PT_LOAD,
-                        .p_flags = PF_R | PF_X,
-                        .p_offset = offsetof(struct prog, code),
-                        .p_vaddr = ENTRY,
-                        .p_paddr = ENTRY,
-                        .p_filesz = n * 4,
-                        .p_memsz = n * 4};
-    memcpy(p.code, code, n * 4);
+    static struct tiny_elf p;
+    size_t size = tiny_elf(&p, e_machine, ENTRY, code, n);
+    assert_true(size > 0);
     trc_log_init(log);
     struct machine_config cfg = {.arch = arch, .max_cycles = 1000000, .ncores = 2};
     assert_int_equal(machine_init(m, &cfg, log), 0);
-    assert_int_equal(machine_boot_elf(m, (const uint8_t *)&p, sizeof p), 0);
+    assert_int_equal(machine_boot_elf(m, (const uint8_t *)&p, size), 0);
     return machine_run(m);
 }
 
