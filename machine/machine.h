@@ -27,7 +27,7 @@ enum machine_outcome {
     MACHINE_OK,            /* the kernel powered off with exit code 0 */
     MACHINE_EXPECT_FAILED, /* the kernel powered off with another code */
     MACHINE_FAULT,         /* the kernel faulted or the emulation failed */
-    MACHINE_DEADLOCK,      /* core 0 idles with nothing left to wake it */
+    MACHINE_DEADLOCK,      /* every core idles with nothing left to wake it */
     MACHINE_MAX_CYCLES,    /* the clock reached --max-cycles */
     MACHINE_MAX_EVENTS,    /* the trace reached MACHINE_TRACE_EVENTS_MAX events or the
                               console MACHINE_CONSOLE_MAX bytes */
