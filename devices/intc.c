@@ -4,7 +4,8 @@
 /* Returns the lines up, enabled and not in service for target `g`. */
 static uint32_t intc_ready(const struct dev_intc *ic, const struct dev_intc_target *g)
 {
-    return ((ic->level & ~INTC_SOFT_MASK) | g->soft) & g->enable & ~g->service;
+    return ((ic->level & ~(INTC_SOFT_MASK | INTC_BANKED_MASK)) | g->soft | g->banked) & g->enable &
+           ~g->service;
 }
 
 /* Recomputes every target's output, counting rises (and telling
@@ -36,10 +37,16 @@ void dev_intc_set_targets(struct dev_intc *ic, unsigned n)
 
 void dev_intc_set_line(struct dev_intc *ic, unsigned line, bool level)
 {
-    if (line >= INTC_NLINES)
+    dev_intc_set_target_line(ic, 0, line, level);
+}
+
+void dev_intc_set_target_line(struct dev_intc *ic, unsigned t, unsigned line, bool level)
+{
+    if (line >= INTC_NLINES || t >= ic->ntargets)
         return;
     uint32_t bit = 1u << line;
-    ic->level = level ? ic->level | bit : ic->level & ~bit;
+    uint32_t *lv = bit & INTC_BANKED_MASK ? &ic->tgt[t].banked : &ic->level;
+    *lv = level ? *lv | bit : *lv & ~bit;
     intc_update(ic);
 }
 
@@ -109,6 +116,18 @@ struct dev_irq dev_intc_irq(struct dev_intc *ic, unsigned line)
     return (struct dev_irq){.set = intc_irq_set, .ctx = ic, .line = line};
 }
 
+/* dev_irq callback of a target's line: `tl` is target * INTC_NLINES +
+ * line (dev_intc_target_irq). */
+static void intc_target_irq_set(void *ctx, unsigned tl, bool level)
+{
+    dev_intc_set_target_line(ctx, tl / INTC_NLINES, tl % INTC_NLINES, level);
+}
+
+struct dev_irq dev_intc_target_irq(struct dev_intc *ic, unsigned t, unsigned line)
+{
+    return (struct dev_irq){.set = intc_target_irq_set, .ctx = ic, .line = t * INTC_NLINES + line};
+}
+
 /* Returns the target whose block holds register `off` into *t and the
  * register's offset inside the block; false outside every target block. */
 static bool intc_target_reg(const struct dev_intc *ic, uint64_t off, unsigned *t, uint64_t *reg)
@@ -123,7 +142,7 @@ static bool intc_target_reg(const struct dev_intc *ic, uint64_t off, unsigned *t
     return true;
 }
 
-/* Returns PENDING (the device lines up), SERVICE (every target's lines in
+/* Returns PENDING (the device lines up, at any target), SERVICE (every target's lines in
  * service), NLINES, NTARGETS, a target's ENABLE, or a target's CLAIM
  * (which puts the line it returns in service). */
 static uint32_t intc_read(void *dev, uint64_t off)
@@ -132,8 +151,12 @@ static uint32_t intc_read(void *dev, uint64_t off)
     unsigned t;
     uint64_t reg;
     switch (off) {
-    case INTC_PENDING:
-        return ic->level;
+    case INTC_PENDING: {
+        uint32_t up = ic->level; /* a banked line: up at some target */
+        for (unsigned k = 0; k < ic->ntargets; k++)
+            up |= ic->tgt[k].banked;
+        return up;
+    }
     case INTC_SERVICE: {
         uint32_t s = 0;
         for (unsigned k = 0; k < ic->ntargets; k++)

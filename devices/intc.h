@@ -9,8 +9,10 @@
  * and asserts its output ("interrupt requested", which the machine polls
  * and delivers to the target's core) while some line is up for it (a
  * device line, or one of its own software lines), enabled and not in
- * service. A device line reaches every target that enables it (the timer's
- * line: the kernel enables it on core 0 only). Reading a target's CLAIM
+ * service. A device line reaches every target that enables it, except the
+ * banked lines (INTC_BANKED_MASK: the timer's line INTC_LINE_TIMER), which
+ * a device drives per target: core k's timer is line 0 at target k only
+ * (dev_intc_set_target_line, dev_intc_target_irq). Reading a target's CLAIM
  * returns the lowest such line and puts it in service, and lowers it if it
  * is a software line (INTC_CLAIM_NONE when there is none); writing the line
  * number to COMPLETE ends its service, so a line still up asserts the
@@ -28,18 +30,23 @@
 
 _Static_assert(INTC_NLINES <= 32, "the controller keeps its lines in 32-bit masks");
 
+/* Device lines driven per target (each core's own timer). */
+#define INTC_BANKED_MASK (1u << INTC_LINE_TIMER)
+
 /* One target's state (owned by the controller). */
 struct dev_intc_target {
     uint32_t enable;  /* lines that may interrupt it (reset: none) */
     uint32_t service; /* lines claimed and not yet completed */
     uint32_t soft;    /* its software lines that are up */
+    uint32_t banked;  /* its banked device lines that are up (INTC_BANKED_MASK) */
     bool output;      /* interrupt requested */
     uint64_t rises;   /* times the output went from low to high */
     uint64_t ipis;    /* IPIs that raised one of its software lines */
 };
 
 struct dev_intc {
-    uint32_t level;    /* device input lines as the devices drive them */
+    uint32_t level;    /* device input lines as the devices drive them (the
+                          banked ones are per target: tgt[].banked) */
     unsigned ntargets; /* 1..INTC_MAX_TARGETS */
     uint64_t claims;   /* CLAIM reads (the NONE answers included) */
     struct dev_intc_target tgt[INTC_MAX_TARGETS];
@@ -56,8 +63,13 @@ void dev_intc_init(struct dev_intc *ic);
  * nothing). Returns nothing. */
 void dev_intc_set_targets(struct dev_intc *ic, unsigned n);
 /* Drives input `line` to `level` (lines at or past INTC_NLINES are
- * ignored). Returns nothing; the outputs follow at once. */
+ * ignored; a banked line is target 0's). Returns nothing; the outputs
+ * follow at once. */
 void dev_intc_set_line(struct dev_intc *ic, unsigned line, bool level);
+/* Drives banked line `line` of target t to `level`; for a line that is not
+ * banked, the same as dev_intc_set_line (every target sees it); nothing
+ * for a target that does not exist. Returns nothing. */
+void dev_intc_set_target_line(struct dev_intc *ic, unsigned t, unsigned line, bool level);
 /* Returns whether the controller requests an interrupt from target 0. */
 bool dev_intc_output(const struct dev_intc *ic);
 /* Returns whether the controller requests an interrupt from target t
@@ -80,5 +92,8 @@ bool dev_intc_ipi(struct dev_intc *ic, unsigned t, unsigned line);
 /* Returns a struct dev_irq that drives `line` of `ic` (for wiring a device's
  * irq to the controller). */
 struct dev_irq dev_intc_irq(struct dev_intc *ic, unsigned line);
+/* Returns a struct dev_irq that drives `line` of target t
+ * (dev_intc_set_target_line: core t's own timer). */
+struct dev_irq dev_intc_target_irq(struct dev_intc *ic, unsigned t, unsigned line);
 
 #endif

@@ -1,6 +1,8 @@
 /* devices/timer.c: one-shot cycle timer (see timer.h). */
 #include "devices/timer.h"
 
+#include <stddef.h>
+
 #include "abi/devregs.h"
 
 void dev_timer_init(struct dev_timer *t, uint64_t (*now)(void *ctx), void *ctx)
@@ -86,3 +88,37 @@ static void timer_write(void *dev, uint64_t off, uint32_t value)
 }
 
 const struct dev_ops dev_timer_ops = {"timer", timer_read, timer_write};
+
+void dev_timer_bank_init(struct dev_timer_bank *b, unsigned n, unsigned (*who)(void *ctx),
+                         void *who_ctx)
+{
+    *b = (struct dev_timer_bank){
+        .n = n >= 1 && n <= DEV_TIMER_BANKS ? n : 1, .who = who, .who_ctx = who_ctx};
+}
+
+/* Returns the timer of the core accessing the window, or NULL for a core
+ * the bank has no timer for. */
+static struct dev_timer *bank_timer(struct dev_timer_bank *b)
+{
+    unsigned k = b->who ? b->who(b->who_ctx) : 0;
+    return k < b->n ? &b->t[k] : NULL;
+}
+
+/* Returns the accessing core's timer register at `off` (0 for a core
+ * without a timer). */
+static uint32_t bank_read(void *dev, uint64_t off)
+{
+    struct dev_timer *t = bank_timer(dev);
+    return t ? timer_read(t, off) : 0;
+}
+
+/* Writes the accessing core's timer register at `off` (nothing for a
+ * core without a timer). */
+static void bank_write(void *dev, uint64_t off, uint32_t value)
+{
+    struct dev_timer *t = bank_timer(dev);
+    if (t)
+        timer_write(t, off, value);
+}
+
+const struct dev_ops dev_timer_bank_ops = {"timer", bank_read, bank_write};

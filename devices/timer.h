@@ -30,6 +30,22 @@ struct dev_timer {
 
 extern const struct dev_ops dev_timer_ops;
 
+/* The timer window with several cores (abi/devregs.h, "Timer"): banked,
+ * as a core's private timer is on hardware. Each core's accesses reach a
+ * timer of its own, t[k] for core k (its own CMP and CTRL; its `now` reads
+ * that core's clock; its irq goes to INTC_LINE_TIMER at target k only,
+ * as the machine wires it). who(who_ctx) names the core accessing the
+ * window now; an access by a core past `n` reads 0 and writes nothing. */
+#define DEV_TIMER_BANKS 8
+struct dev_timer_bank {
+    struct dev_timer t[DEV_TIMER_BANKS];
+    unsigned n;                 /* timers in use, 1..DEV_TIMER_BANKS */
+    unsigned (*who)(void *ctx); /* the accessing core */
+    void *who_ctx;
+};
+
+extern const struct dev_ops dev_timer_bank_ops;
+
 /* Initialises a disarmed timer reading the clock through now(ctx). */
 void dev_timer_init(struct dev_timer *t, uint64_t (*now)(void *ctx), void *ctx);
 /* Raises the line if the timer is armed and `now` reached the deadline.
@@ -39,5 +55,10 @@ bool dev_timer_update(struct dev_timer *t, uint64_t now);
  * guest acknowledges it), or DEV_TIMER_NEVER when the timer is not armed.
  * A deadline at or before the clock means: deliver the interrupt now. */
 uint64_t dev_timer_deadline(const struct dev_timer *t);
+/* Initialises a bank of `n` disarmed timers (1..DEV_TIMER_BANKS; others
+ * give 1) whose window answers the core who(who_ctx) names; each timer's
+ * clock and irq are then set by the caller (dev_timer_init, .irq). */
+void dev_timer_bank_init(struct dev_timer_bank *b, unsigned n, unsigned (*who)(void *ctx),
+                         void *who_ctx);
 
 #endif

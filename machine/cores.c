@@ -9,10 +9,12 @@
  * no engine runs (Unicorn's CPU loop keeps thread-local state: one engine
  * must never run inside another one's hook). The run loop (machine.c)
  * always runs the core with the lowest clock that can run, ties to the
- * lowest id, for at most cfg.core_quantum cycles; a core in reset or
- * waiting (hlt / wfi) with its controller target quiet does not run and
- * costs nothing until its target's output rises: its clock then moves to
- * the cycle of the rise (the running core's clock), charged as idle. No
+ * lowest id, for at most cfg.core_quantum cycles (or up to its own timer's
+ * deadline); a core in reset or waiting (hlt / wfi) with its controller
+ * target quiet does not run and costs nothing until its target's output
+ * rises (its clock then moves to the cycle of the rise, the running
+ * core's clock) or its own timer's deadline comes (a waiting core counts
+ * as ready at that cycle; its clock moves there), charged as idle. No
  * host time or order reaches the guest: the order depends on clocks and
  * ids only. */
 #include <stdlib.h>
@@ -119,13 +121,16 @@ enum machine_start_rc machine_request_start(struct machine *m, struct emu_core *
     return MACHINE_START_OK;
 }
 
-/* Moves waiting core `c`'s clock to `now`, charging the wait as idle.
- * Returns nothing. */
-static void cores_idle_until(struct machine *m, struct emu_core *c, uint64_t now)
+void machine_cores_idle_until(struct machine *m, struct emu_core *c, uint64_t now)
 {
     if (now <= c->cycles)
         return;
     m->core_idle[c->id] += now - c->cycles;
+    if (c == &m->core) {
+        m->idle_cycles += now - c->cycles;
+        if (m->attr)
+            c->attr_slot = (uint32_t)MACHINE_SLOT_IDLE(m);
+    }
     emu_core_charge(c, EMU_CHARGE_IDLE, now - c->cycles);
 }
 
@@ -150,61 +155,55 @@ int machine_cores_start_pending(struct machine *m)
                            c->host_error ? c->host_error_why : "its board refused");
             return -1;
         }
-        cores_idle_until(m, c, r->cycle);
+        machine_cores_idle_until(m, c, r->cycle);
+        /* its code classes (emu/cpu.h) are core 0's: the same image */
+        c->user_lo = m->core.user_lo;
+        c->user_hi = m->core.user_hi;
         m->core_state[k] = MACHINE_CORE_RUN;
         m->cores_started++;
     }
     return 0;
 }
 
-unsigned machine_cores_pick(const struct machine *m)
+uint64_t machine_cores_ready_at(const struct machine *m, unsigned id)
 {
-    unsigned best = 0;
-    uint64_t low = m->core.cycles;
-    for (unsigned k = 1; k < m->cfg.ncores; k++)
-        if (m->core_state[k] == MACHINE_CORE_RUN && m->aps[k - 1].cycles < low) {
-            best = k;
-            low = m->aps[k - 1].cycles;
-        }
-    return best;
+    const struct emu_core *c = id == 0 ? &m->core : &m->aps[id - 1];
+    if (id >= m->cfg.ncores)
+        return UINT64_MAX;
+    if (m->core_state[id] == MACHINE_CORE_RUN)
+        return c->cycles;
+    if (m->core_state[id] != MACHINE_CORE_WFI)
+        return UINT64_MAX;
+    /* waiting: its timer wakes it if its line can reach it */
+    const struct dev_intc_target *g = &m->intc.tgt[id];
+    uint32_t bit = 1u << INTC_LINE_TIMER;
+    uint64_t t = dev_timer_deadline(&m->timers.t[id]);
+    if (t == DEV_TIMER_NEVER || !(g->enable & bit) || (g->service & bit))
+        return UINT64_MAX;
+    return t > c->cycles ? t : c->cycles;
 }
 
-void machine_cores_step(struct machine *m, unsigned id)
+unsigned machine_cores_pick(const struct machine *m)
 {
-    struct emu_core *c = &m->aps[id - 1];
-    c->deadline = c->cycles + m->cfg.core_quantum;
-    uint64_t ipi = machine_cores_ipi_next(m, id); /* its line rises there: stop to see it */
-    if (ipi > c->cycles && ipi < c->deadline)
-        c->deadline = ipi;
-    m->cur = c;
-    enum emu_stop why = emu_core_run(c);
-    m->cur = &m->core;
-    if (m->outcome != MACHINE_RUNNING)
-        return;
-    switch (why) {
-    case EMU_STOP_ERROR:
-        machine_finish(m, MACHINE_FAULT, "the %s core %u stopped at pc 0x%llx: %s", c->arch->name,
-                       id, (unsigned long long)emu_pc(c),
-                       c->host_error ? c->host_error_why : uc_strerror(c->uc_error));
-        break;
-    case EMU_STOP_IDLE:
-        /* hlt / wfi: it waits until its controller target asks */
-        if (!dev_intc_target_output(&m->intc, id))
-            m->core_state[id] = MACHINE_CORE_WFI;
-        break;
-    case EMU_STOP_DEADLINE:
-    case EMU_STOP_REQUEST:
-        break;
+    unsigned best = MACHINE_MAX_CORES;
+    uint64_t low = UINT64_MAX;
+    for (unsigned k = 0; k < m->cfg.ncores; k++) {
+        uint64_t at = machine_cores_ready_at(m, k);
+        if (at < low) { /* a tie keeps the lower id */
+            best = k;
+            low = at;
+        }
     }
+    return best;
 }
 
 void machine_cores_rise(void *ctx, unsigned t)
 {
     struct machine *m = ctx;
-    if (t == 0 || t >= m->cfg.ncores || m->core_state[t] != MACHINE_CORE_WFI)
+    if (t >= m->cfg.ncores || m->core_state[t] != MACHINE_CORE_WFI)
         return;
-    struct emu_core *c = &m->aps[t - 1];
-    cores_idle_until(m, c, m->rise_at ? m->rise_at : m->cur->cycles);
+    struct emu_core *c = machine_core(m, t);
+    machine_cores_idle_until(m, c, m->rise_at ? m->rise_at : m->cur->cycles);
     m->core_state[t] = MACHINE_CORE_RUN;
     if (m->cur != c && m->cur->cycles < m->cur->deadline)
         m->cur->deadline = m->cur->cycles;
@@ -237,12 +236,15 @@ uint64_t machine_cores_ipi_next(const struct machine *m, unsigned id)
 
 void machine_cores_deliver(struct machine *m)
 {
-    /* the earliest clock of a core that runs: nothing before it can still
-     * happen */
-    uint64_t low = m->core.cycles;
-    for (unsigned k = 1; k < m->cfg.ncores; k++)
-        if (m->core_state[k] == MACHINE_CORE_RUN && m->aps[k - 1].cycles < low)
-            low = m->aps[k - 1].cycles;
+    /* the earliest cycle a core can go on at (a running core's clock, a
+     * waiting core's timer deadline): nothing before it can still happen.
+     * With every core waiting for good, the held IPIs are all there is. */
+    uint64_t low = UINT64_MAX;
+    for (unsigned k = 0; k < m->cfg.ncores; k++) {
+        uint64_t at = machine_cores_ready_at(m, k);
+        if (at < low)
+            low = at;
+    }
     for (;;) {
         unsigned bt = 0, bl = 0;
         uint64_t best = UINT64_MAX;

@@ -177,36 +177,46 @@ void machine_emu_failure(struct machine *m, struct emu_core *c, const char *fmt,
     emu_core_request_stop(c);
 }
 
-/* Records that an interrupt reached the kernel (TRC_EV_IRQ): taken as a
- * trap (`idle` false) or by waking the idle core; with when the timer's
- * line (the only line wired today) rose and how long it waited masked, so
- * that every interrupt's latency is explained by the trace. Marks this
- * rise of the controller's output as delivered. */
+/* Returns core `c`'s own timer (the bank's timer of its id). */
+static struct dev_timer *core_timer(struct machine *m, const struct emu_core *c)
+{
+    return &m->timers.t[c->id];
+}
+
+/* Records that an interrupt reached core `c`'s kernel (TRC_EV_IRQ): taken
+ * as a trap (`idle` false) or by waking the waiting core; with when the
+ * core's timer line rose and how long it waited masked, so that every
+ * interrupt's latency is explained by the trace. Marks this rise of the
+ * core's controller output as delivered. */
 static void irq_reached(struct machine *m, struct emu_core *c, bool idle)
 {
-    uint64_t masked = m->irq_masked_rise == m->timer.fired ? c->cycles - m->irq_masked_at : 0;
+    const struct dev_timer *t = core_timer(m, c);
+    struct machine_core_irq *q = &m->irq[c->id];
+    uint64_t masked = q->masked_rise == t->fired ? c->cycles - q->masked_at : 0;
     struct trc_event e = {.cycle = c->cycles,
                           .core = c->id,
                           .type = TRC_EV_IRQ,
-                          .arg = {idle ? 1 : 0, m->timer.rose_at, masked, m->timer.cmp}};
+                          .arg = {idle ? 1 : 0, t->rose_at, masked, t->cmp}};
     log_event(m, &e);
-    m->irq_rise = m->intc.tgt[0].rises;
+    q->rise = m->intc.tgt[c->id].rises;
 }
 
-/* Returns true while the controller requests an interrupt whose rise has
- * not been delivered yet (once delivered, the kernel claims it). */
-static bool irq_requested(const struct machine *m)
+/* Returns true while the controller requests an interrupt from core
+ * `id`'s target whose rise has not been delivered yet (once delivered,
+ * the kernel claims it). */
+static bool irq_requested(const struct machine *m, unsigned id)
 {
-    return dev_intc_output(&m->intc) && m->intc.tgt[0].rises != m->irq_rise;
+    return dev_intc_target_output(&m->intc, id) && m->intc.tgt[id].rises != m->irq[id].rise;
 }
 
-/* Notes the cycle the board first found this rise of the timer's line up
- * and could not deliver it (for TRC_EV_IRQ's masked wait). */
+/* Notes the cycle the board first found this rise of core `c`'s timer
+ * line up and could not deliver it (for TRC_EV_IRQ's masked wait). */
 static void irq_note_masked(struct machine *m, struct emu_core *c)
 {
-    if (m->irq_masked_rise != m->timer.fired) {
-        m->irq_masked_rise = m->timer.fired;
-        m->irq_masked_at = c->cycles;
+    struct machine_core_irq *q = &m->irq[c->id];
+    if (q->masked_rise != core_timer(m, c)->fired) {
+        q->masked_rise = core_timer(m, c)->fired;
+        q->masked_at = c->cycles;
     }
 }
 
@@ -300,27 +310,32 @@ static void mmio_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t valu
     if (d->dev == &d->m->intc && (off & ~3ULL) == INTC_IPI && machine_cores_ipi_send(d->m, v))
         return; /* it rises ipi_latency cycles later */
     d->ops->write(d->dev, off & ~3ULL, v);
-    /* The guest may have armed the timer earlier than the core's deadline,
-     * or in the past (the line is up now): the core then stops at the end
-     * of this block and the run loop delivers the interrupt as soon as the
-     * guest can take it. */
-    struct emu_core *c = &d->m->core;
-    if (d->m->cur != c) /* another core: core 0's deadline is set when it runs */
-        return;
-    uint64_t t = dev_timer_deadline(&d->m->timer);
+    /* The guest may have armed its core's timer earlier than the core's
+     * deadline, or in the past (the line is up now): the core then stops at
+     * the end of this block and the run loop delivers the interrupt as soon
+     * as the guest can take it. */
+    struct emu_core *c = d->m->cur;
+    uint64_t t = dev_timer_deadline(core_timer(d->m, c));
     if (t < c->deadline)
         c->deadline = t;
-    /* A write to the controller (ENABLE, COMPLETE) may have raised its
-     * output: the same, the core stops at the end of this block. */
-    if (irq_requested(d->m) && c->cycles < c->deadline)
+    /* A write to the controller (ENABLE, COMPLETE) may have raised the
+     * core's output: the same, the core stops at the end of this block. */
+    if (irq_requested(d->m, c->id) && c->cycles < c->deadline)
         c->deadline = c->cycles;
 }
 
-/* The cycle clock, for the timer. */
+/* A timer's clock: its core's cycle clock (ctx is the core). */
 static uint64_t clock_now(void *ctx)
 {
-    struct machine *m = ctx;
-    return m->core.cycles;
+    const struct emu_core *c = ctx;
+    return c->cycles;
+}
+
+/* The timer bank's accessor: the core running now. */
+static unsigned timer_who(void *ctx)
+{
+    const struct machine *m = ctx;
+    return m->cur->id;
 }
 
 /* UART sink: into the trace, and echoed to the console file. */
@@ -469,16 +484,15 @@ int machine_init(struct machine *m, const struct machine_config *cfg, struct trc
     }
     m->ram = ram;
     dev_uart_init(&m->uart, console_byte, m);
-    dev_timer_init(&m->timer, clock_now, m);
+    dev_timer_bank_init(&m->timers, m->cfg.ncores, timer_who, m);
     dev_power_init(&m->power, power_off, m);
     dev_traceport_init(&m->trace, trace_emit, trace_read, m);
     dev_intc_init(&m->intc);
     dev_intc_set_targets(&m->intc, m->cfg.ncores);
     m->intc.on_rise = machine_cores_rise;
     m->intc.on_rise_ctx = m;
-    m->timer.irq = dev_intc_irq(&m->intc, INTC_LINE_TIMER);
     const struct machine_dev devs[] = {
-        {m, &dev_uart_ops, &m->uart, MM_UART},    {m, &dev_timer_ops, &m->timer, MM_TIMER},
+        {m, &dev_uart_ops, &m->uart, MM_UART},    {m, &dev_timer_bank_ops, &m->timers, MM_TIMER},
         {m, &dev_power_ops, &m->power, MM_POWER}, {m, &dev_traceport_ops, &m->trace, MM_TRACE},
         {m, &dev_intc_ops, &m->intc, MM_INTC},
     };
@@ -490,9 +504,14 @@ int machine_init(struct machine *m, const struct machine_config *cfg, struct trc
     }
     memcpy(m->mmio, devs, sizeof devs);
     m->nmmio = ndev;
-    if (machine_map_core(m, c) != 0)
+    if (machine_map_core(m, c) != 0 || machine_cores_open(m) != 0)
         return -1;
-    return machine_cores_open(m);
+    /* each core's own timer on its clock, its line at its own target */
+    for (unsigned k = 0; k < m->cfg.ncores; k++) {
+        dev_timer_init(&m->timers.t[k], clock_now, machine_core(m, k));
+        m->timers.t[k].irq = dev_intc_target_irq(&m->intc, k, INTC_LINE_TIMER);
+    }
+    return 0;
 }
 
 int machine_map_core(struct machine *m, struct emu_core *c)
@@ -785,25 +804,72 @@ static uint64_t min_u64(uint64_t a, uint64_t b)
     return a < b ? a : b;
 }
 
-/* Runs core 0 for one slice: up to the next deadline (timer, end of
- * slice, --max-cycles, and with several cores the core quantum), with the
- * controller's interrupt delivered first when it can be, and its idle wait
- * when it waits. *stop_asked carries whether the last slice asked for a
- * stop before user code. Returns false when the run ended. */
-static bool core0_step(struct machine *m, uint64_t limit, bool *stop_asked_io)
+/* Ends the run as a deadlock when every core waits (hlt / wfi) and
+ * nothing can wake any of them: no core runs or starts, and no waiting
+ * core's timer is armed with its line able to reach the core. `c` is the
+ * core that waits last (the report names it and why its timer cannot wake
+ * it). Returns true when it ended the run. */
+static bool deadlock_check(struct machine *m, struct emu_core *c)
 {
-    struct emu_core *c = &m->core;
-    bool stop_asked = *stop_asked_io;
+    if (machine_cores_pick(m) < m->cfg.ncores)
+        return false;
+    for (unsigned k = 0; k < m->cfg.ncores; k++)
+        if (m->core_state[k] == MACHINE_CORE_STARTING || machine_cores_ipi_next(m, k) != UINT64_MAX)
+            return false; /* a core starts, or an IPI on its way wakes one */
+    const struct dev_intc_target *g = &m->intc.tgt[c->id];
+    const char *others = m->cfg.ncores > 1 ? " (every other core waits or is held in reset)" : "";
+    if (dev_timer_deadline(core_timer(m, c)) == DEV_TIMER_NEVER) {
+        machine_finish(m, MACHINE_DEADLOCK,
+                       "core %u waits for an interrupt at pc 0x%llx and no timer is armed%s", c->id,
+                       (unsigned long long)emu_pc(c), others);
+        return true;
+    }
+    const char *held = !(g->enable & (1u << INTC_LINE_TIMER)) ? "disabled"
+                       : g->service & (1u << INTC_LINE_TIMER) ? "in service"
+                                                              : "held";
+    machine_finish(m, MACHINE_DEADLOCK,
+                   "core %u waits for an interrupt at pc 0x%llx and the timer's line is %s at the "
+                   "interrupt controller%s",
+                   c->id, (unsigned long long)emu_pc(c), held, others);
+    return true;
+}
+
+/* Wakes waiting core `id` at cycle `at` (its timer's deadline, or the
+ * run's limit when that comes first): its clock moves there, charged as
+ * idle; its timer is updated and a rise of its output that it brings is
+ * delivered by the wake (TRC_EV_IRQ). Returns nothing. */
+static void core_wake(struct machine *m, unsigned id, uint64_t at)
+{
+    struct emu_core *c = machine_core(m, id);
+    machine_cores_idle_until(m, c, at);
+    m->core_state[id] = MACHINE_CORE_RUN;
+    dev_timer_update(core_timer(m, c), c->cycles);
+    if (irq_requested(m, id))
+        irq_reached(m, c, true);
+}
+
+/* Runs core `id` (started, not waiting) for one slice: up to the next
+ * deadline (its own timer, end of slice, --max-cycles, and with several
+ * cores the core quantum), with its controller target's interrupt
+ * delivered first when it can be (user mode, interrupts enabled), and
+ * marked waiting when it waits. Returns false when the run ended. */
+static bool core_step(struct machine *m, unsigned id, uint64_t limit)
+{
+    struct emu_core *c = machine_core(m, id);
+    struct dev_timer *tm = core_timer(m, c);
+    struct machine_core_irq *q = &m->irq[id];
+    bool stop_asked = q->stop_asked;
     uint64_t deadline = min_u64(limit, c->cycles + MACHINE_SLICE_CYCLES);
     if (m->cfg.ncores > 1) {
         deadline = min_u64(deadline, c->cycles + m->cfg.core_quantum);
-        deadline = min_u64(deadline, machine_cores_ipi_next(m, 0)); /* an IPI's rise */
+        deadline = min_u64(deadline, machine_cores_ipi_next(m, id)); /* an IPI's rise */
     }
-    dev_timer_update(&m->timer, c->cycles);          /* drives its controller line */
+    m->cur = c;
+    dev_timer_update(tm, c->cycles);                 /* drives its controller line */
     bool user_stop = c->stop_due == 0 && stop_asked; /* stopped before user code */
     c->stop_due = 0;
-    stop_asked = false;
-    if (irq_requested(m)) {
+    q->stop_asked = false;
+    if (irq_requested(m, id)) {
         if (m->arch->interrupt(m, c)) {
             m->interrupts++;
         } else if (!user_stop && c->user_lo < c->user_hi) {
@@ -811,7 +877,7 @@ static bool core0_step(struct machine *m, uint64_t limit, bool *stop_asked_io)
              * user code and look again there. */
             irq_note_masked(m, c);
             c->stop_due = 1u << MACHINE_CLASS_USER;
-            stop_asked = true;
+            q->stop_asked = true;
         } else {
             /* masked where user code starts, or no user code is known:
              * look again after every block. */
@@ -819,75 +885,49 @@ static bool core0_step(struct machine *m, uint64_t limit, bool *stop_asked_io)
             deadline = min_u64(deadline, c->cycles + MACHINE_IRQ_RECHECK_CYCLES);
         }
         if (m->outcome != MACHINE_RUNNING) {
-            *stop_asked_io = stop_asked;
+            m->cur = &m->core;
             return false;
         }
-    } else if (m->timer.pending) {
+    } else if (tm->pending) {
         /* Delivered and not claimed yet, or held by the controller (in
          * service, or disabled): the guest's next write to the
          * controller or the timer changes that and stops the core
          * (mmio_write). */
-        if (!dev_intc_output(&m->intc))
+        if (!dev_intc_target_output(&m->intc, id))
             irq_note_masked(m, c);
     } else {
-        deadline = min_u64(deadline, dev_timer_deadline(&m->timer));
+        deadline = min_u64(deadline, dev_timer_deadline(tm));
     }
     c->deadline = deadline > c->cycles ? deadline : c->cycles + 1;
-    *stop_asked_io = stop_asked;
     enum emu_stop why = emu_core_run(c);
-    if (m->outcome != MACHINE_RUNNING)
-        return false;
-    switch (why) {
-    case EMU_STOP_ERROR:
-        machine_finish(m, MACHINE_FAULT, "the %s core stopped at pc 0x%llx: %s", c->arch->name,
-                       (unsigned long long)emu_pc(c),
-                       c->host_error ? c->host_error_why : uc_strerror(c->uc_error));
-        break;
-    case EMU_STOP_IDLE: {
-        /* hlt / wfi: sleep until the controller requests an interrupt,
-         * if it ever will: the timer's line rises, enabled and not in
-         * service. The kernel polls the timer after its wait (it runs
-         * masked). */
-        dev_timer_update(&m->timer, c->cycles);
-        if (dev_intc_output(&m->intc)) {
-            if (irq_requested(m))
-                irq_reached(m, c, true);
+    if (m->outcome == MACHINE_RUNNING) {
+        switch (why) {
+        case EMU_STOP_ERROR:
+            machine_finish(m, MACHINE_FAULT, "the %s core %u stopped at pc 0x%llx: %s",
+                           c->arch->name, id, (unsigned long long)emu_pc(c),
+                           c->host_error ? c->host_error_why : uc_strerror(c->uc_error));
+            break;
+        case EMU_STOP_IDLE:
+            /* hlt / wfi: it waits until its controller target requests an
+             * interrupt (a rise wakes it: machine_cores_rise) or its timer's
+             * deadline comes (the run loop wakes it then), if either ever
+             * will. The kernel polls the controller after its wait (it runs
+             * masked). */
+            dev_timer_update(tm, c->cycles);
+            if (dev_intc_target_output(&m->intc, id)) {
+                if (irq_requested(m, id))
+                    irq_reached(m, c, true);
+                break;
+            }
+            m->core_state[id] = MACHINE_CORE_WFI;
+            (void)deadlock_check(m, c);
+            break;
+        case EMU_STOP_DEADLINE:
+        case EMU_STOP_REQUEST:
             break;
         }
-        uint64_t ipi = m->cfg.ncores > 1 ? machine_cores_ipi_next(m, 0) : UINT64_MAX;
-        uint64_t wake = min_u64(dev_timer_deadline(&m->timer), ipi);
-        const char *held = !(m->intc.tgt[0].enable & (1u << INTC_LINE_TIMER)) ? "disabled"
-                           : m->intc.tgt[0].service & (1u << INTC_LINE_TIMER) ? "in service"
-                                                                              : NULL;
-        if (wake == DEV_TIMER_NEVER) {
-            machine_finish(m, MACHINE_DEADLOCK,
-                           "core %u waits for an interrupt at pc 0x%llx and no timer is armed",
-                           c->id, (unsigned long long)emu_pc(c));
-            break;
-        }
-        if (held && ipi == UINT64_MAX) {
-            machine_finish(m, MACHINE_DEADLOCK,
-                           "core %u waits for an interrupt at pc 0x%llx and the timer's line is %s "
-                           "at the interrupt controller",
-                           c->id, (unsigned long long)emu_pc(c), held);
-            break;
-        }
-        wake = min_u64(wake, limit);
-        if (wake > c->cycles) {
-            m->idle_cycles += wake - c->cycles;
-            if (m->attr)
-                c->attr_slot = (uint32_t)MACHINE_SLOT_IDLE(m);
-            emu_core_charge(c, EMU_CHARGE_IDLE, wake - c->cycles);
-        }
-        dev_timer_update(&m->timer, c->cycles);
-        if (irq_requested(m))
-            irq_reached(m, c, true);
-        break;
     }
-    case EMU_STOP_DEADLINE:
-    case EMU_STOP_REQUEST:
-        break;
-    }
+    m->cur = &m->core;
     return m->outcome == MACHINE_RUNNING;
 }
 
@@ -895,26 +935,32 @@ enum machine_outcome machine_run(struct machine *m)
 {
     struct emu_core *c = &m->core;
     uint64_t limit = m->cfg.max_cycles ? m->cfg.max_cycles : UINT64_MAX;
-    bool stop_asked = false; /* c->stop_due was set for the last run */
     while (m->outcome == MACHINE_RUNNING) {
         if (m->cfg.progress)
             m->cfg.progress(m->cfg.progress_arg, m);
-        if (c->cycles >= limit) {
+        if (m->cfg.ncores > 1) {
+            if (machine_cores_start_pending(m) != 0)
+                break;
+            machine_cores_deliver(m); /* the IPIs whose rise is due */
+        }
+        /* the core with the lowest clock (a waiting one: its timer's
+         * deadline) runs, ties to the lowest id */
+        unsigned k = machine_cores_pick(m);
+        if (k >= m->cfg.ncores) {
+            (void)deadlock_check(m, c); /* a wait the last slice left */
+            break;
+        }
+        uint64_t at = machine_cores_ready_at(m, k);
+        if (m->core_state[k] == MACHINE_CORE_WFI) {
+            core_wake(m, k, min_u64(at, limit));
+            continue;
+        }
+        if (at >= limit) {
             machine_finish(m, MACHINE_MAX_CYCLES, "the clock reached --max-cycles %llu",
                            (unsigned long long)limit);
             break;
         }
-        if (m->cfg.ncores > 1) {
-            if (machine_cores_start_pending(m) != 0)
-                break;
-            machine_cores_deliver(m);
-            unsigned k = machine_cores_pick(m);
-            if (k != 0) {
-                machine_cores_step(m, k);
-                continue;
-            }
-        }
-        if (!core0_step(m, limit, &stop_asked))
+        if (!core_step(m, k, limit))
             break;
     }
     trc_log_finish(m->log, c->cycles);

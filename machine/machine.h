@@ -27,7 +27,7 @@ enum machine_outcome {
     MACHINE_OK,            /* the kernel powered off with exit code 0 */
     MACHINE_EXPECT_FAILED, /* the kernel powered off with another code */
     MACHINE_FAULT,         /* the kernel faulted or the emulation failed */
-    MACHINE_DEADLOCK,      /* core 0 idles with nothing left to wake it */
+    MACHINE_DEADLOCK,      /* every core idles with nothing left to wake it */
     MACHINE_MAX_CYCLES,    /* the clock reached --max-cycles */
     MACHINE_MAX_EVENTS,    /* the trace reached MACHINE_TRACE_EVENTS_MAX events or the
                               console MACHINE_CONSOLE_MAX bytes */
@@ -52,14 +52,15 @@ enum machine_outcome {
  * the lowest clock again (docs/machine.md: measured). */
 #define MACHINE_CORE_QUANTUM_DEFAULT 10000ULL
 
-/* What a core does (struct machine.core_state). Core 0 is always RUN: it
- * waits for its interrupts inside the run loop, as one core always did. */
+/* What a core does (struct machine.core_state). Core 0 is never in
+ * reset. */
 enum machine_core_state {
     MACHINE_CORE_RESET,    /* held in reset: not started by its boot protocol yet */
     MACHINE_CORE_STARTING, /* started by a protocol call; the board sets it up
                               between slices (no engine runs then) */
     MACHINE_CORE_RUN,      /* runs */
-    MACHINE_CORE_WFI,      /* waits (hlt / wfi) for its interrupt-controller target */
+    MACHINE_CORE_WFI,      /* waits (hlt / wfi) for its interrupt-controller target
+                              or its own timer's deadline */
 };
 
 /* A protocol's request to start a core (PSCI CPU_ON, SBI HSM hart_start,
@@ -129,6 +130,19 @@ struct machine_config {
                                                machine_boot_elf resolves DEFAULT */
 };
 
+/* What the run loop knows of one core's interrupts (owned by machine.c). */
+struct machine_core_irq {
+    uint64_t rise;        /* intc.tgt[core].rises of the output's rise last delivered
+                             (as a trap or by waking the waiting core) */
+    uint64_t masked_at;   /* cycle the board first found the core's timer line up
+                             and could not deliver it (the kernel ran with
+                             interrupts masked, or the controller held the
+                             line: in service or disabled) ... */
+    uint64_t masked_rise; /* ... for this rise of it (its timer's fired) */
+    bool stop_asked;      /* the core's last slice asked it to stop before user
+                             code (emu_core.stop_due) */
+};
+
 struct machine_dev;    /* an MMIO binding, machine.c */
 struct machine_probes; /* machine/probes.c */
 struct machine_func {
@@ -164,26 +178,21 @@ struct machine {
     uint32_t lapic_icr_hi[MACHINE_MAX_CORES]; /* x86_64: each core's ICR_HI */
     uint8_t lapic_init[MACHINE_MAX_CORES];    /* x86_64: got INIT, waits for STARTUP */
     struct dev_uart uart;
-    struct dev_timer timer;
+    struct dev_timer_bank timers; /* t[k]: core k's own timer (its line: INTC_LINE_TIMER
+                                     at target k) */
     struct dev_power power;
     struct dev_traceport trace;
-    struct dev_intc intc;     /* the timer is its line INTC_LINE_TIMER */
+    struct dev_intc intc;     /* each core's timer is its line INTC_LINE_TIMER */
     struct machine_dev *mmio; /* owned, one per device */
     size_t nmmio;
     uint8_t *ram;        /* owned: the host memory behind guest RAM */
     struct trc_log *log; /* not owned */
     enum machine_outcome outcome;
-    uint32_t exit_code;       /* what the guest wrote to the power device */
-    char why[512];            /* for MACHINE_FAULT / DEADLOCK: what happened */
-    uint64_t idle_cycles;     /* cycles the core spent waiting */
-    uint64_t interrupts;      /* interrupts delivered as traps */
-    uint64_t irq_rise;        /* intc.rises of the controller output's rise last
-                                 delivered (as a trap or by waking the idle core) */
-    uint64_t irq_masked_at;   /* cycle the board first found the timer's line up
-                                 and could not deliver it (the kernel ran with
-                                 interrupts masked, or the controller held the
-                                 line: in service or disabled) ... */
-    uint64_t irq_masked_rise; /* ... for this rise of it (timer.fired) */
+    uint32_t exit_code;   /* what the guest wrote to the power device */
+    char why[512];        /* for MACHINE_FAULT / DEADLOCK: what happened */
+    uint64_t idle_cycles; /* cycles core 0 spent waiting */
+    uint64_t interrupts;  /* interrupts delivered as traps, every core's */
+    struct machine_core_irq irq[MACHINE_MAX_CORES]; /* each core's delivery state */
     /* Attribution slots (core->attr): the image's kernel functions by
      * address, then "user" (code outside them: user pages, no symbol),
      * "idle", "trap_entry" and "trap_return" (the hardware's trap entry

@@ -21,12 +21,20 @@ void machine_cores_close(struct machine *m);
 /* cores.c: carries out the start requests of the boot protocols (between
  * slices, no engine running). Returns 0, or -1 when the run ended. */
 int machine_cores_start_pending(struct machine *m);
-/* cores.c: returns the core that runs next: the lowest clock among the
- * cores that run (core 0 always does), ties to the lowest id. */
+/* cores.c: returns the cycle at which core `id` can run next: its clock
+ * while it runs; while it waits (hlt / wfi), its own timer's deadline if
+ * the timer is armed and its line enabled at the core's target and not in
+ * service (no earlier than its clock); UINT64_MAX otherwise (in reset,
+ * starting, a wait nothing but a rise of its target's output ends). */
+uint64_t machine_cores_ready_at(const struct machine *m, unsigned id);
+/* cores.c: returns the core that runs (or wakes) next: the lowest
+ * machine_cores_ready_at, ties to the lowest id; MACHINE_MAX_CORES when no
+ * core can. */
 unsigned machine_cores_pick(const struct machine *m);
-/* cores.c: runs secondary core `id` for one core quantum (or until it
- * waits, faults or the run ends). Returns nothing. */
-void machine_cores_step(struct machine *m, unsigned id);
+/* cores.c: moves waiting core `c`'s clock to `now` (nothing if it is
+ * there already), charging the wait as idle (core 0's also to
+ * m->idle_cycles and its "idle" slot). Returns nothing. */
+void machine_cores_idle_until(struct machine *m, struct emu_core *c, uint64_t now);
 /* cores.c, the controller's on_rise: target `t`'s output rose; wakes core
  * t if it waits (its clock moves to the running core's), and ends the
  * running core's slice at its next block so that the woken core runs

@@ -1,6 +1,7 @@
 /* tests/devices/test_intc.c: the interrupt controller: lines up and down,
- * the enable mask, claims in line order, complete, nothing pending, and a
- * device irq wired to a line. */
+ * the enable mask, claims in line order, complete, nothing pending, a
+ * device irq wired to a line, software lines (IPIs), and the timer's line
+ * banked per target. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -168,15 +169,22 @@ static void note_rise(void *ctx, unsigned t)
         l->t[l->n++] = t;
 }
 
+/* Initialises `ic` with `n` targets whose rises go to `log` (emptied). */
+static void open_logged(struct dev_intc *ic, unsigned n, struct rise_log *log)
+{
+    *log = (struct rise_log){0};
+    dev_intc_init(ic);
+    dev_intc_set_targets(ic, n);
+    ic->on_rise = note_rise;
+    ic->on_rise_ctx = log;
+}
+
 static void an_ipi_raises_a_software_line_on_its_target_only(void **state)
 {
     (void)state;
     struct dev_intc ic;
-    struct rise_log log = {0};
-    dev_intc_init(&ic);
-    dev_intc_set_targets(&ic, 4);
-    ic.on_rise = note_rise;
-    ic.on_rise_ctx = &log;
+    struct rise_log log;
+    open_logged(&ic, 4, &log);
     assert_int_equal(rd(&ic, INTC_NTARGETS), 4);
     for (unsigned t = 0; t < 4; t++)
         wr(&ic, INTC_TGT_ENABLE(t), 1u << INTC_LINE_IPI);
@@ -231,18 +239,57 @@ static void a_device_line_reaches_the_targets_that_enable_it(void **state)
     struct dev_intc ic;
     dev_intc_init(&ic);
     dev_intc_set_targets(&ic, 3);
-    wr(&ic, INTC_TGT_ENABLE(0), 1u << INTC_LINE_TIMER);
-    wr(&ic, INTC_TGT_ENABLE(2), 1u << INTC_LINE_TIMER);
-    dev_intc_set_line(&ic, INTC_LINE_TIMER, true);
+    wr(&ic, INTC_TGT_ENABLE(0), 1u << 3);
+    wr(&ic, INTC_TGT_ENABLE(2), 1u << 3);
+    dev_intc_set_line(&ic, 3, true);
     assert_true(dev_intc_target_output(&ic, 0));
     assert_false(dev_intc_target_output(&ic, 1));
     assert_true(dev_intc_target_output(&ic, 2));
     /* each target claims and completes for itself */
-    assert_int_equal(rd(&ic, INTC_TGT_CLAIM(2)), INTC_LINE_TIMER);
+    assert_int_equal(rd(&ic, INTC_TGT_CLAIM(2)), 3);
     assert_false(dev_intc_target_output(&ic, 2));
     assert_true(dev_intc_output(&ic));
-    wr(&ic, INTC_TGT_COMPLETE(2), INTC_LINE_TIMER);
+    wr(&ic, INTC_TGT_COMPLETE(2), 3);
     assert_true(dev_intc_target_output(&ic, 2));
+    /* a line that is not banked: dev_intc_set_target_line drives it for all */
+    dev_intc_set_target_line(&ic, 1, 3, false);
+    assert_false(dev_intc_target_output(&ic, 0));
+    assert_false(dev_intc_target_output(&ic, 2));
+}
+
+static void the_timer_line_is_banked_per_target(void **state)
+{
+    (void)state;
+    struct dev_intc ic;
+    struct rise_log log;
+    open_logged(&ic, 3, &log);
+    for (unsigned k = 0; k < 3; k++)
+        wr(&ic, INTC_TGT_ENABLE(k), 1u << INTC_LINE_TIMER);
+    /* core 1's timer: line 0 at target 1 only */
+    struct dev_irq irq1 = dev_intc_target_irq(&ic, 1, INTC_LINE_TIMER);
+    dev_irq_set(&irq1, true);
+    assert_false(dev_intc_target_output(&ic, 0));
+    assert_true(dev_intc_target_output(&ic, 1));
+    assert_false(dev_intc_target_output(&ic, 2));
+    assert_int_equal(log.n, 1);
+    assert_int_equal(log.t[0], 1);
+    assert_int_equal(rd(&ic, INTC_PENDING), 1u << INTC_LINE_TIMER); /* up somewhere */
+    /* target 2's own line, then target 1 claims and its device lowers it */
+    dev_intc_set_target_line(&ic, 2, INTC_LINE_TIMER, true);
+    assert_true(dev_intc_target_output(&ic, 2));
+    assert_int_equal(rd(&ic, INTC_TGT_CLAIM(1)), INTC_LINE_TIMER);
+    assert_int_equal(rd(&ic, INTC_TGT_CLAIM(0)), INTC_CLAIM_NONE);
+    dev_irq_set(&irq1, false);
+    wr(&ic, INTC_TGT_COMPLETE(1), INTC_LINE_TIMER);
+    assert_false(dev_intc_target_output(&ic, 1));
+    assert_true(dev_intc_target_output(&ic, 2)); /* its own line stays up */
+    /* the plain call drives target 0's; a target that does not exist: nothing */
+    dev_intc_set_line(&ic, INTC_LINE_TIMER, true);
+    assert_true(dev_intc_target_output(&ic, 0));
+    assert_false(dev_intc_target_output(&ic, 1));
+    dev_intc_set_target_line(&ic, 3, INTC_LINE_TIMER, true);
+    assert_int_equal(ic.tgt[1].banked, 0);
+    assert_int_equal(log.n, 3);
 }
 
 int main(void)
@@ -255,6 +302,7 @@ int main(void)
         cmocka_unit_test(an_ipi_raises_a_software_line_on_its_target_only),
         cmocka_unit_test(an_ipi_to_no_target_or_no_software_line_changes_nothing),
         cmocka_unit_test(a_device_line_reaches_the_targets_that_enable_it),
+        cmocka_unit_test(the_timer_line_is_banked_per_target),
         cmocka_unit_test(the_timer_drives_its_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,9 +11,9 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <elf.h>
 
 #include "machine/machine.h"
+#include "tests/machine/tiny_elf.h"
 
 /* RV64 encodings used below. */
 #define LUI_T0(imm20) (((uint32_t)(imm20) << 12) | (5u << 7) | 0x37u)
@@ -29,42 +29,16 @@
 
 #define ENTRY 0x40100000ULL
 
-struct prog {
-    Elf64_Ehdr eh;
-    Elf64_Phdr ph;
-    uint32_t code[32];
-};
-
 /* Runs `code` (n words) as the kernel; returns the outcome. */
 static enum machine_outcome run(const uint32_t *code, size_t n, uint64_t max_cycles,
                                 struct machine *m, struct trc_log *log)
 {
-    static struct prog p;
-    memset(&p, 0, sizeof p);
-    memcpy(p.eh.e_ident, ELFMAG, SELFMAG);
-    p.eh.e_ident[EI_CLASS] = ELFCLASS64;
-    p.eh.e_ident[EI_DATA] = ELFDATA2LSB;
-    p.eh.e_ident[EI_VERSION] = EV_CURRENT;
-    p.eh.e_type = ET_EXEC;
-    p.eh.e_machine = EM_RISCV;
-    p.eh.e_version = EV_CURRENT;
-    p.eh.e_entry = ENTRY;
-    p.eh.e_phoff = offsetof(struct prog, ph);
-    p.eh.e_ehsize = sizeof p.eh;
-    p.eh.e_phentsize = sizeof p.ph;
-    p.eh.e_phnum = 1;
-    p.ph = (Elf64_Phdr){.p_type = PT_LOAD,
-                        .p_flags = PF_R | PF_X,
-                        .p_offset = offsetof(struct prog, code),
-                        .p_vaddr = ENTRY,
-                        .p_paddr = ENTRY,
-                        .p_filesz = sizeof p.code,
-                        .p_memsz = sizeof p.code};
-    memcpy(p.code, code, n * 4);
+    static struct tiny_elf p;
+    size_t size = tiny_elf(&p, EM_RISCV, ENTRY, code, n);
     trc_log_init(log);
     struct machine_config cfg = {.arch = EMU_ARCH_RISCV64, .max_cycles = max_cycles};
     assert_int_equal(machine_init(m, &cfg, log), 0);
-    assert_int_equal(machine_boot_elf(m, (const uint8_t *)&p, sizeof p), 0);
+    assert_int_equal(machine_boot_elf(m, (const uint8_t *)&p, size), 0);
     return machine_run(m);
 }
 
@@ -144,7 +118,7 @@ static void the_timer_wakes_a_waiting_core(void **state)
     assert_int_equal(run(prog, 11, 100000, &m, &log), MACHINE_OK);
     assert_true(m.core.cycles >= 500 && m.core.cycles < 520);
     assert_true(m.idle_cycles > 400);
-    assert_int_equal(m.timer.fired, 1);
+    assert_int_equal(m.timers.t[0].fired, 1);
     done(&m, &log);
 }
 
@@ -158,7 +132,7 @@ static void a_wait_on_a_disabled_line_is_a_deadlock(void **state)
     const uint32_t prog[] = {LUI_T0(0x10001), LI_T1(500), SW_T1_T0(8), SW_ZERO_T0(12), WFI, J_SELF};
     assert_int_equal(run(prog, 6, 100000, &m, &log), MACHINE_DEADLOCK);
     assert_non_null(strstr(m.why, "the timer's line is disabled at the interrupt controller"));
-    assert_int_equal(m.timer.fired, 0);
+    assert_int_equal(m.timers.t[0].fired, 0);
     done(&m, &log);
 }
 
