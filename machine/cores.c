@@ -108,6 +108,8 @@ static void cores_idle_until(struct machine *m, struct emu_core *c, uint64_t now
     if (now <= c->cycles)
         return;
     m->core_idle[c->id] += now - c->cycles;
+    if (m->attr) /* its own counters: the wait is idle */
+        c->attr_slot = (uint32_t)MACHINE_SLOT_IDLE(m);
     emu_core_charge(c, EMU_CHARGE_IDLE, now - c->cycles);
 }
 

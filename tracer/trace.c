@@ -444,7 +444,7 @@ const char *trc_event_name(uint32_t type)
 bool trc_event_is_machine(uint32_t type)
 {
     return type == TRC_EV_TRAP || type == TRC_EV_IRQ || type == TRC_EV_USER_ENTER ||
-           type == TRC_EV_KERNEL_PHASES;
+           type == TRC_EV_KERNEL_PHASES || type == TRC_EV_IPI;
 }
 
 _Static_assert(KPHASE_LOGIC + 1 == TRC_KPHASES_STORED && KPHASE_USER == TRC_KPHASES_STORED &&

@@ -249,7 +249,7 @@ const char *trc_fault_name(uint32_t fault);
  * "unknown". */
 const char *trc_event_name(uint32_t type);
 /* Whether events of `type` are written by the machine itself, with every
- * trace source (trap, irq, user.enter, kernel.phases), not by the kernel
+ * trace source (trap, irq, user.enter, kernel.phases, ipi), not by the kernel
  * or its probes. */
 bool trc_event_is_machine(uint32_t type);
 
