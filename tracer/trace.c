@@ -377,6 +377,10 @@ enum trc_err trc_log_event(struct trc_log *log, const struct trc_event *e)
         if (e->arg[1] < TRC_MAX_CORES)
             log->cores[e->arg[1]].ipi_received++;
     }
+    /* the cores the boot counts, and those an IPI reaches */
+    uint64_t seen = e->type == TRC_EV_BOOT ? e->arg[1] : e->type == TRC_EV_IPI ? e->arg[1] + 1 : 0;
+    if (seen > log->ncores && seen <= TRC_MAX_CORES)
+        log->ncores = (uint32_t)seen;
     trc_path_track(log, e);
     proc_track(log, e);
     if ((e->type >= TRC_EV_IPC_SEND && e->type <= TRC_EV_IPC_REPLY) || e->type == TRC_EV_IPC_DROP) {

@@ -181,7 +181,8 @@ struct trc_log {
     struct trc_pidmap proc_index;         /* owned: pid -> index in procs */
     uint32_t running;                     /* pid running now on core 0 (0: none / idle) */
     uint32_t core_running[TRC_MAX_CORES]; /* pid running now on each core (0: none) */
-    uint32_t ncores;                      /* 1 + the highest core an event came from */
+    uint32_t ncores; /* the cores seen: 1 + the highest an event came from or an
+                        IPI went to, or the boot's count (at most TRC_MAX_CORES) */
     struct trc_core_totals {
         uint64_t events;       /* events the core wrote (its code ran them) */
         uint64_t ipi_sent;     /* TRC_EV_IPI from it */
