@@ -71,6 +71,10 @@
  *                 whose field saturated at 2^24 - 1. The stretch's other
  *                 cycles are idle (the core waited for an interrupt).
  *                 tracer/trace.h trc_kphases_unpack reads it.
+ * IPI             written by the machine, not the guest: a core wrote the
+ *                 interrupt controller's IPI register (several cores only);
+ *                 core = the sender; pid 0; a0 = the sending core; a1 = the
+ *                 target core; a2 = the software line raised
  */
 #define TRC_EVENTS(X)                                                                              \
     X(BOOT, 1, "boot")                                                                             \
@@ -99,7 +103,8 @@
     X(IPC_DROP, 24, "ipc.drop")                                                                    \
     X(TOPIC_SUBSCRIBE, 25, "topic.subscribe")                                                      \
     X(USER_ENTER, 26, "user.enter")                                                                \
-    X(KERNEL_PHASES, 27, "kernel.phases")
+    X(KERNEL_PHASES, 27, "kernel.phases")                                                          \
+    X(IPI, 28, "ipi")
 
 enum trc_event_type {
 #define TRC_EV_ENUM(id, n, name) TRC_EV_##id = n,

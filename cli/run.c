@@ -192,15 +192,6 @@ int cli_run_image(const char *cmd, struct machine_config *cfg, const uint8_t *im
 {
     if (check_outputs(cmd, outs) != 0 || trace_source_from_env(cmd, cfg, outs) != 0)
         return EXIT_USAGE;
-    if (cfg->ncores > 1 && outs->trace && !outs->replay_log) {
-        /* a trace file has no core count yet (tracer/tracefile.h): its
-         * replay would run one core */
-        fprintf(stderr,
-                "ipcemu %s: --trace/--view: a trace of a run with several cores (--cores %u) "
-                "cannot be replayed yet; run it without --trace\n",
-                cmd, cfg->ncores);
-        return EXIT_USAGE;
-    }
     int rc = EXIT_RAN_NOT_OK;
     if (!cli_selftest_one(cfg->arch, false))
         return rc;
@@ -276,6 +267,19 @@ int cli_run_image(const char *cmd, struct machine_config *cfg, const uint8_t *im
             ncounters = sizeof all / sizeof all[0];
             memcpy(counters, all, sizeof all);
         }
+        struct trc_core_info cores[MACHINE_MAX_CORES];
+        for (unsigned k = 0; k < m.cfg.ncores; k++) {
+            const struct emu_core *c = machine_core(&m, k);
+            const uint64_t *at = m.attr ? m.attr + k * MACHINE_SLOTS(&m) : NULL;
+            cores[k] = (struct trc_core_info){
+                .cycles = c->cycles,
+                .idle = c->charged[EMU_CHARGE_IDLE],
+                .split = at != NULL,
+                .user = at ? at[MACHINE_SLOT_USER(&m)] : 0,
+                .kernel =
+                    at ? c->cycles - at[MACHINE_SLOT_USER(&m)] - at[MACHINE_SLOT_IDLE(&m)] : 0,
+            };
+        }
         char uc_version[32], cs_version[32];
         emu_engine_version_text(uc_version, sizeof uc_version);
         emu_decoder_version_text(cs_version, sizeof cs_version);
@@ -308,6 +312,8 @@ int cli_run_image(const char *cmd, struct machine_config *cfg, const uint8_t *im
             .scenario = scn ? scn->name : NULL,
             .trace_source = cfg->bare ? NULL : machine_trace_source_name(m.cfg.trace_source),
             .no_kernel_events = no_events,
+            .cores = cores,
+            .ncores = m.cfg.ncores,
         };
         /* `replay` prints the run's summary too, before its verdict */
         if (!quiet || outs->replay_log)
@@ -342,6 +348,8 @@ int cli_run_image(const char *cmd, struct machine_config *cfg, const uint8_t *im
                 .cap_cache =
                     cfg->cap_cache_lines ? cfg->cap_cache_lines : MACHINE_CAP_CACHE_DEFAULT,
                 .demo = cfg->demo,
+                .cores = m.cfg.ncores,
+                .core_quantum = m.cfg.core_quantum,
                 /* the run's input: the scenario, or the program's image */
                 .scenario = scn       ? scn->source
                             : program ? (char *)img
@@ -622,7 +630,9 @@ int cli_replay(int argc, char **argv)
                                  .ram_size = meta.ram,
                                  .cap_cache_lines = meta.cap_cache,
                                  .demo = meta.demo,
-                                 .exact_caches = meta.exact_caches};
+                                 .exact_caches = meta.exact_caches,
+                                 .ncores = meta.cores,
+                                 .core_quantum = meta.core_quantum};
     struct scn scn;
     bool have_scn = false, exec = !strcmp(meta.kind, "exec"), run = !strcmp(meta.kind, "run");
     struct tm_profile prof;

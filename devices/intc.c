@@ -187,7 +187,10 @@ static void intc_write(void *dev, uint64_t off, uint32_t value)
     unsigned t;
     uint64_t reg;
     if (off == INTC_IPI) {
-        (void)dev_intc_ipi(ic, value & 0xffu, (value >> 8) & 0xffu);
+        unsigned t = value & 0xffu, line = (value >> 8) & 0xffu;
+        if (ic->on_ipi && t < ic->ntargets && line >= INTC_LINE_SOFT0 && line < INTC_NLINES)
+            ic->on_ipi(ic->on_ipi_ctx, t, line);
+        (void)dev_intc_ipi(ic, t, line);
         return;
     }
     if (!intc_target_reg(ic, off, &t, &reg))

@@ -53,6 +53,10 @@ struct dev_intc {
     /* Called when target t's output rises (NULL: nobody listens). */
     void (*on_rise)(void *ctx, unsigned t);
     void *on_rise_ctx;
+    /* Called when an INTC_IPI write raises software line `line` of
+     * target t, before the target hears of it (NULL: nobody listens). */
+    void (*on_ipi)(void *ctx, unsigned t, unsigned line);
+    void *on_ipi_ctx;
 };
 
 extern const struct dev_ops dev_intc_ops;

@@ -126,11 +126,10 @@ void machine_cores_idle_until(struct machine *m, struct emu_core *c, uint64_t no
     if (now <= c->cycles)
         return;
     m->core_idle[c->id] += now - c->cycles;
-    if (c == &m->core) {
+    if (c == &m->core)
         m->idle_cycles += now - c->cycles;
-        if (m->attr)
-            c->attr_slot = (uint32_t)MACHINE_SLOT_IDLE(m);
-    }
+    if (m->attr) /* its own counters: the wait is idle */
+        c->attr_slot = (uint32_t)MACHINE_SLOT_IDLE(m);
     emu_core_charge(c, EMU_CHARGE_IDLE, now - c->cycles);
 }
 

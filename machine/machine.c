@@ -113,27 +113,66 @@ void machine_finish(struct machine *m, enum machine_outcome outcome, const char 
     }
 }
 
-/* Ends the run (outcome "max_events") once its trace or its console is as
- * large as a run may make it. */
+_Static_assert(MACHINE_MAX_CORES <= TRC_MERGE_MAX_CORES, "a merge queue per core");
+
+/* Ends the run (outcome "max_events") once its trace (the events waiting
+ * for the merged order included) or its console is as large as a run may
+ * make it. */
 static void check_trace_bounds(struct machine *m)
 {
-    if (m->log->nev >= MACHINE_TRACE_EVENTS_MAX || m->log->console_len >= MACHINE_CONSOLE_MAX) {
+    if (m->log->nev + m->merge.pending >= MACHINE_TRACE_EVENTS_MAX ||
+        m->log->console_len >= MACHINE_CONSOLE_MAX) {
         machine_finish(
             m, MACHINE_MAX_EVENTS,
             "the run recorded %zu trace events and %zu console bytes: a run may record at "
             "most %u events and %u bytes",
-            m->log->nev, m->log->console_len, MACHINE_TRACE_EVENTS_MAX, MACHINE_CONSOLE_MAX);
+            m->log->nev + m->merge.pending, m->log->console_len, MACHINE_TRACE_EVENTS_MAX,
+            MACHINE_CONSOLE_MAX);
         emu_core_request_stop(m->cur);
     }
 }
 
-/* Records event `e` in the run's trace, within the run's bounds. */
+/* Records event `e` in the run's trace, within the run's bounds: with
+ * one core at once, with several through the merge (merge_release). */
 static void log_event(struct machine *m, const struct trc_event *e)
 {
     if (m->outcome == MACHINE_MAX_EVENTS)
         return; /* ended on the bound: record nothing more */
-    trc_log_event(m->log, e);
+    if (m->cfg.ncores <= 1) {
+        trc_log_event(m->log, e);
+    } else {
+        if (e->core < MACHINE_MAX_CORES && e->type == TRC_EV_SCHED_SWITCH)
+            m->core_pid[e->core] = e->pid;
+        if (trc_merge_push(&m->merge, e) != TRC_OK)
+            m->log->oom = true;
+    }
     check_trace_bounds(m);
+}
+
+/* Several cores: moves into the trace every waiting event no core can
+ * still precede (tracer/merge.h): the frontier is the lowest (clock, id)
+ * of the cores that run or are about to start (a waiting or reset core
+ * resumes at the clock of the core that wakes or starts it, which is
+ * behind the frontier); `all` moves every one (the run ended). Returns
+ * nothing. */
+static void merge_release(struct machine *m, bool all)
+{
+    if (m->cfg.ncores <= 1)
+        return;
+    uint64_t fc = UINT64_MAX;
+    uint32_t fk = UINT32_MAX;
+    for (unsigned k = 0; k < m->cfg.ncores && !all; k++) {
+        uint64_t at = m->core_state[k] == MACHINE_CORE_RUN        ? machine_core(m, k)->cycles
+                      : m->core_state[k] == MACHINE_CORE_STARTING ? m->core_start[k].cycle
+                                                                  : UINT64_MAX;
+        if (at < fc) {
+            fc = at;
+            fk = k;
+        }
+    }
+    struct trc_event e;
+    while (trc_merge_next(&m->merge, fc, fk, &e))
+        trc_log_event(m->log, &e);
 }
 
 void machine_kernel_fault(struct machine *m, struct emu_core *c, const char *cause, uint64_t pc,
@@ -220,28 +259,31 @@ static void irq_note_masked(struct machine *m, struct emu_core *c)
     }
 }
 
-/* A kernel stretch starts with the first trap after user code ran (an
- * interrupt taken while the kernel idles is inside one): notes the
- * attribution counters then (returns nothing). */
-static void stretch_begin(struct machine *m)
+/* A kernel stretch of core c starts with its first trap after user code
+ * ran (an interrupt taken while the kernel idles is inside one): notes
+ * the core's attribution counters then (returns nothing). */
+static void stretch_begin(struct machine *m, struct emu_core *c)
 {
-    if (m->stretch_open || !m->stretch_attr)
+    if (c->id >= MACHINE_MAX_CORES || m->stretch_open[c->id] || !m->stretch_attr)
         return;
-    m->stretch_open = true;
-    memcpy(m->stretch_attr, m->attr, MACHINE_SLOTS(m) * sizeof *m->attr);
+    m->stretch_open[c->id] = true;
+    size_t n = MACHINE_SLOTS(m);
+    memcpy(m->stretch_attr + c->id * n, m->attr + c->id * n, n * sizeof *m->attr);
 }
 
-/* At the first user block after the kernel ran: records
- * TRC_EV_KERNEL_PHASES, the stretch's cycles by phase, as the report
- * groups them (returns nothing). */
+/* At core c's first user block after its kernel ran: records
+ * TRC_EV_KERNEL_PHASES, the stretch's cycles by phase (from core c's
+ * attribution counters), as the report groups them (returns nothing). */
 static void stretch_end(struct machine *m, struct emu_core *c)
 {
-    if (!m->stretch_attr)
+    if (!m->stretch_attr || c->id >= MACHINE_MAX_CORES)
         return;
     uint64_t ph[KPHASE_COUNT] = {0};
+    const uint64_t *now = m->attr + c->id * MACHINE_SLOTS(m);
+    const uint64_t *then = m->stretch_attr + c->id * MACHINE_SLOTS(m);
     for (size_t i = 0; i < MACHINE_SLOTS(m); i++)
-        ph[m->slot_phase[i]] += m->attr[i] - m->stretch_attr[i];
-    m->stretch_open = false;
+        ph[m->slot_phase[i]] += now[i] - then[i];
+    m->stretch_open[c->id] = false;
     struct trc_event e = {.cycle = c->cycles, .core = c->id, .type = TRC_EV_KERNEL_PHASES};
     trc_kphases_pack(ph, e.arg);
     log_event(m, &e);
@@ -255,7 +297,7 @@ void machine_trap_entry(struct machine *m, struct emu_core *c, bool interrupt)
     struct trc_event e = {
         .cycle = c->cycles, .core = c->id, .type = TRC_EV_TRAP, .arg = {interrupt ? 1 : 0}};
     log_event(m, &e);
-    stretch_begin(m);
+    stretch_begin(m, c);
     emu_core_trap(c, MACHINE_TRAP_ENTRY_CYCLES);
     emu_core_probes_reset(c); /* the kernel's stack starts over */
     if (c->user_lo < c->user_hi)
@@ -272,7 +314,7 @@ static void user_entered(struct emu_core *c, uint64_t addr)
     struct trc_event e = {.cycle = c->cycles,
                           .core = c->id,
                           .type = TRC_EV_USER_ENTER,
-                          .pid = m->log->running,
+                          .pid = m->cfg.ncores <= 1 ? m->log->running : m->core_pid[c->id],
                           .arg = {addr}};
     log_event(m, &e);
 }
@@ -297,6 +339,8 @@ static uint64_t mmio_read(uc_engine *uc, uint64_t off, unsigned size, void *user
     return size >= 4 ? v : v & ((1u << (8 * size)) - 1);
 }
 
+static void ipi_sent(void *ctx, unsigned t, unsigned line);
+
 /* MMIO write: a narrower write stores its bytes into the register's low
  * bits (the UART takes byte stores). */
 static void mmio_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t value, void *user)
@@ -307,8 +351,10 @@ static void mmio_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t valu
     uint32_t v = (uint32_t)value;
     if (size < 4)
         v &= (1u << (8 * size)) - 1;
-    if (d->dev == &d->m->intc && (off & ~3ULL) == INTC_IPI && machine_cores_ipi_send(d->m, v))
-        return; /* it rises ipi_latency cycles later */
+    if (d->dev == &d->m->intc && (off & ~3ULL) == INTC_IPI && machine_cores_ipi_send(d->m, v)) {
+        ipi_sent(d->m, v & 0xffu, (v >> 8) & 0xffu); /* sent now, */
+        return;                                     /* it rises ipi_latency cycles later */
+    }
     d->ops->write(d->dev, off & ~3ULL, v);
     /* The guest may have armed its core's timer earlier than the core's
      * deadline, or in the past (the line is up now): the core then stops at
@@ -348,6 +394,18 @@ static void console_byte(void *ctx, uint8_t byte)
     if (m->cfg.console)
         fputc(byte, m->cfg.console);
     check_trace_bounds(m);
+}
+
+/* The controller's on_ipi: the running core wrote INTC_IPI, raising
+ * software line `line` of target `t`: TRC_EV_IPI (sender, target, line),
+ * stamped with the sender's clock. Returns nothing. */
+static void ipi_sent(void *ctx, unsigned t, unsigned line)
+{
+    struct machine *m = ctx;
+    struct emu_core *c = m->cur;
+    struct trc_event e = {
+        .cycle = c->cycles, .core = c->id, .type = TRC_EV_IPI, .arg = {c->id, t, line}};
+    log_event(m, &e);
 }
 
 void machine_probe_event(struct machine *m, const struct trc_event *e)
@@ -491,6 +549,8 @@ int machine_init(struct machine *m, const struct machine_config *cfg, struct trc
     dev_intc_set_targets(&m->intc, m->cfg.ncores);
     m->intc.on_rise = machine_cores_rise;
     m->intc.on_rise_ctx = m;
+    m->intc.on_ipi = ipi_sent;
+    m->intc.on_ipi_ctx = m;
     const struct machine_dev devs[] = {
         {m, &dev_uart_ops, &m->uart, MM_UART},    {m, &dev_timer_bank_ops, &m->timers, MM_TIMER},
         {m, &dev_power_ops, &m->power, MM_POWER}, {m, &dev_traceport_ops, &m->trace, MM_TRACE},
@@ -547,6 +607,7 @@ void machine_destroy(struct machine *m)
     m->low = NULL;
     free(m->mmio);
     m->mmio = NULL;
+    trc_merge_free(&m->merge);
     for (size_t i = 0; m->attr_names && i < MACHINE_SLOTS(m); i++)
         free(m->attr_names[i]);
     free(m->attr_names);
@@ -586,12 +647,13 @@ static int stretch_init(struct machine *m)
                                .nattr = MACHINE_SLOTS(m),
                                .nkernel = m->nfuncs};
     m->slot_phase = malloc(MACHINE_SLOTS(m));
-    m->stretch_attr = calloc(MACHINE_SLOTS(m), sizeof *m->stretch_attr);
+    m->stretch_attr = calloc(MACHINE_SLOTS(m) * m->cfg.ncores, sizeof *m->stretch_attr);
     if (!m->slot_phase || !m->stretch_attr)
         return -1;
     for (size_t i = 0; i < MACHINE_SLOTS(m); i++)
         m->slot_phase[i] = (uint8_t)trc_slot_phase(&run, i);
-    m->stretch_open = true;
+    for (unsigned k = 0; k < m->cfg.ncores; k++) /* each core's first one from its start */
+        m->stretch_open[k] = true;
     return 0;
 }
 
@@ -616,8 +678,10 @@ static int attribution_init(struct machine *m, const uint8_t *img, size_t n)
             for (size_t k = 0; k < nsyms; k++)
                 if (!strcmp(syms[k].name, "__student_start") && syms[k].addr == user_hi)
                     user_hi = syms[i].addr;
-    m->core.user_lo = user_lo; /* the timing model drops translations per class */
-    m->core.user_hi = user_hi;
+    for (unsigned id = 0; id < m->cfg.ncores; id++) {
+        machine_core(m, id)->user_lo = user_lo; /* the timing model drops translations */
+        machine_core(m, id)->user_hi = user_hi; /* per class */
+    }
     m->funcs = calloc(nsyms + 1, sizeof *m->funcs);
     m->attr_names = calloc(nsyms + 4, sizeof *m->attr_names);
     if (!m->funcs || !m->attr_names)
@@ -634,7 +698,7 @@ static int attribution_init(struct machine *m, const uint8_t *img, size_t n)
         k++;
     }
     m->nfuncs = k;
-    m->attr = calloc(MACHINE_SLOTS(m), sizeof *m->attr);
+    m->attr = calloc(MACHINE_SLOTS(m) * m->cfg.ncores, sizeof *m->attr);
     if (!m->attr || !(m->attr_names[k] = strdup("user")) ||
         !(m->attr_names[k + 1] = strdup("idle")) ||
         !(m->attr_names[k + 2] = strdup("trap_entry")) ||
@@ -643,14 +707,20 @@ static int attribution_init(struct machine *m, const uint8_t *img, size_t n)
     free(syms);
     if (m->log && k > 0 && stretch_init(m) != 0)
         goto nomem;
-    if (m->log && trc_log_attach_attribution(m->log, m->attr, MACHINE_SLOTS(m)) != TRC_OK)
+    /* the paths' split by function reads live counters: one core's (with
+     * several, the merged events reach the log after their cores moved on) */
+    if (m->log && m->cfg.ncores <= 1 &&
+        trc_log_attach_attribution(m->log, m->attr, MACHINE_SLOTS(m)) != TRC_OK)
         return -1;
-    m->core.attr = m->attr;
-    m->core.attr_slot = m->core.attr_default = (uint32_t)MACHINE_SLOT_USER(m);
-    m->core.attr_trap_entry = (uint32_t)MACHINE_SLOT_TRAP_ENTRY(m);
-    m->core.attr_trap_return = (uint32_t)MACHINE_SLOT_TRAP_RETURN(m);
-    m->core.attr_of = attr_of;
-    m->core.attr_arg = m;
+    for (unsigned id = 0; id < m->cfg.ncores; id++) { /* each core its own counters */
+        struct emu_core *c = machine_core(m, id);
+        c->attr = m->attr + id * MACHINE_SLOTS(m);
+        c->attr_slot = c->attr_default = (uint32_t)MACHINE_SLOT_USER(m);
+        c->attr_trap_entry = (uint32_t)MACHINE_SLOT_TRAP_ENTRY(m);
+        c->attr_trap_return = (uint32_t)MACHINE_SLOT_TRAP_RETURN(m);
+        c->attr_of = attr_of;
+        c->attr_arg = m;
+    }
     return 0;
 nomem:
     free(syms);
@@ -791,10 +861,13 @@ int machine_boot_elf(struct machine *m, const uint8_t *img, size_t n)
         return core_failed(m, &m->core, "cannot write the boot-info block");
     if (m->arch->boot(m, &m->core, info.entry, sp, MM_BOOTINFO) != 0)
         return core_failed(m, &m->core, "boot failed");
-    /* the kernel's first entry into user code ends its boot stretch */
-    m->core.note_cb = user_entered;
-    if (m->core.user_lo < m->core.user_hi)
-        m->core.note_due = 1u << MACHINE_CLASS_USER;
+    /* each core's first entry into user code ends its boot stretch */
+    for (unsigned id = 0; id < m->cfg.ncores; id++) {
+        struct emu_core *k = machine_core(m, id);
+        k->note_cb = user_entered;
+        if (k->user_lo < k->user_hi)
+            k->note_due = 1u << MACHINE_CLASS_USER;
+    }
     return m->outcome == MACHINE_RUNNING ? 0 : -1;
 }
 
@@ -960,9 +1033,12 @@ enum machine_outcome machine_run(struct machine *m)
                            (unsigned long long)limit);
             break;
         }
-        if (!core_step(m, k, limit))
+        bool more = core_step(m, k, limit);
+        merge_release(m, false);
+        if (!more)
             break;
     }
+    merge_release(m, true);
     trc_log_finish(m->log, c->cycles);
     if (m->log->oom && m->outcome == MACHINE_OK) {
         m->outcome = MACHINE_FAULT;

@@ -21,6 +21,7 @@
 #include "devices/uart.h"
 #include "emu/cpu.h"
 #include "machine/arch.h"
+#include "tracer/merge.h"
 #include "tracer/trace.h"
 
 enum machine_outcome {
@@ -199,18 +200,25 @@ struct machine {
      * and return, whatever code runs around them). */
     struct machine_func *funcs; /* owned, sorted by address */
     size_t nfuncs;
-    char **attr_names;             /* owned: MACHINE_SLOTS names */
-    uint64_t *attr;                /* owned: MACHINE_SLOTS cycle counters */
-    uint8_t *slot_phase;           /* owned: per slot, its phase (abi/kphases.h), as
-                                      the report groups them (trc_slot_phase) */
-    uint64_t *stretch_attr;        /* owned: the counters when the open kernel
-                                      stretch began (TRC_EV_KERNEL_PHASES) */
-    bool stretch_open;             /* the core is in the kernel since a trap (or boot)
-                                      and has not returned to user code yet */
-    struct machine_probes *probes; /* owned, NULL unless cfg.shadow_probes or the
-                                      trace source is PROBES */
-    uint64_t port_dropped;         /* trace-port records dropped: the trace source
-                                      is not KERNEL */
+    char **attr_names;      /* owned: MACHINE_SLOTS names */
+    uint64_t *attr;         /* owned: MACHINE_SLOTS cycle counters per core, core k's at
+                               attr + k * MACHINE_SLOTS (core 0's first) */
+    uint8_t *slot_phase;    /* owned: per slot, its phase (abi/kphases.h), as
+                               the report groups them (trc_slot_phase) */
+    uint64_t *stretch_attr; /* owned: per core as attr, its counters when its open
+                               kernel stretch began (TRC_EV_KERNEL_PHASES) */
+    bool stretch_open[MACHINE_MAX_CORES]; /* core k is in the kernel since a trap (or
+                                             boot) and has not returned to user code yet */
+    /* Several cores: the events wait here until the merged order lets them
+     * into the trace (tracer/merge.h); with one core they go straight in. */
+    struct trc_merge merge;
+    uint32_t core_pid[MACHINE_MAX_CORES]; /* several cores: the pid each core last
+                                             switched to (its sched.switch), for
+                                             its user.enter */
+    struct machine_probes *probes;        /* owned, NULL unless cfg.shadow_probes or the
+                                             trace source is PROBES */
+    uint64_t port_dropped;                /* trace-port records dropped: the trace source
+                                             is not KERNEL */
 };
 
 /* Opens the core and maps RAM and devices. Returns 0, or -1 with the reason

@@ -34,10 +34,33 @@ uint32_t probes_pid_of(const struct machine *m, uint64_t p)
     return p ? (uint32_t)probes_rd(m, p + m->probes->lay.proc_pid, 4) : 0;
 }
 
-/* Returns the pid of the kernel's `current` (0: none yet). */
+/* Returns the struct proc the decoding core runs: kcpus[core].current
+ * (core 0's is the layout's `current`); 0 when none yet. */
+uint64_t probes_current(const struct machine *m)
+{
+    const struct klayout *l = &m->probes->lay;
+    unsigned k = m->probes->core;
+    if (k == 0 || !l->kcpus || k >= l->kcpu_max)
+        return k == 0 ? probes_rd(m, l->current, 8) : 0;
+    return probes_rd(m, l->kcpus + (uint64_t)k * l->kcpu_size + l->kcpu_current, 8);
+}
+
+/* Returns the pid of the decoding core's running process (0: none yet). */
 uint32_t probes_current_pid(const struct machine *m)
 {
-    return probes_pid_of(m, probes_rd(m, m->probes->lay.current, 8));
+    return probes_pid_of(m, probes_current(m));
+}
+
+/* Returns the address of core k's struct ipc_capcache (kipc_capsys.caches
+ * + k; the struct's size and ncaches' offset are the host's: ipc/ is the
+ * same code on both sides of an LP64 boundary), 0 when it has none. */
+static uint64_t cache_of(const struct machine *m, unsigned k)
+{
+    const struct klayout *l = &m->probes->lay;
+    uint64_t c = probes_rd(m, l->capsys + l->capsys_caches, 8);
+    if (!c || k >= probes_rd(m, l->capsys + offsetof(struct ipc_capsys, ncaches), 4))
+        return 0;
+    return c + (uint64_t)k * sizeof(struct ipc_capcache);
 }
 
 /* Records an event, stamped with the probe's clock: in the trace when the
@@ -48,7 +71,7 @@ void probes_emit(struct machine *m, const struct emu_probe_hit *h, uint32_t type
 {
     struct machine_probes *p = m->probes;
     const struct trc_event ev = {
-        .cycle = h->cycle, .core = m->core.id, .type = type, .pid = pid, .arg = {a0, a1, a2, a3}};
+        .cycle = h->cycle, .core = p->core, .type = type, .pid = pid, .arg = {a0, a1, a2, a3}};
     machine_probe_event(m, &ev);
     if (!m->cfg.shadow_probes)
         return;
@@ -65,7 +88,7 @@ void probes_emit(struct machine *m, const struct emu_probe_hit *h, uint32_t type
     p->ev[p->nev++] = ev;
 }
 
-static void cache_check(struct machine *m, uint64_t cycle);
+static void cache_check(struct machine *m, unsigned k, uint64_t cycle);
 
 /* E kmain(bi): BOOT (kernel ABI version 1, cores from the boot block). */
 static void dec_kmain(struct machine *m, const struct emu_probe_hit *h)
@@ -105,16 +128,16 @@ static void dec_proc_kill(struct machine *m, const struct emu_probe_hit *h)
 static void dec_sched_next(struct machine *m, const struct emu_probe_hit *h)
 {
     probes_ipc_sched_next(m, h);
-    m->probes->ctx.switch_from = probes_current_pid(m);
-    m->probes->ctx.switch_why = (uint32_t)h->args[0];
+    probes_x(m)->switch_from = probes_current_pid(m);
+    probes_x(m)->switch_why = (uint32_t)h->args[0];
 }
 
 /* E handoff(from, to): the same for the fast path's direct switch. */
 static void dec_handoff(struct machine *m, const struct emu_probe_hit *h)
 {
     probes_ipc_handoff(m, h, h->args[0], h->args[1]);
-    m->probes->ctx.switch_from = probes_pid_of(m, h->args[0]);
-    m->probes->ctx.switch_why = TRC_SWITCH_HANDOFF;
+    probes_x(m)->switch_from = probes_pid_of(m, h->args[0]);
+    probes_x(m)->switch_why = TRC_SWITCH_HANDOFF;
 }
 
 /* E arch_pt_switch(root, asid): the address space of the switch under
@@ -122,7 +145,7 @@ static void dec_handoff(struct machine *m, const struct emu_probe_hit *h)
  * architecture, calls it for a switch only). */
 static void dec_pt_switch(struct machine *m, const struct emu_probe_hit *h)
 {
-    struct probe_ctx *x = &m->probes->ctx;
+    struct probe_ctx *x = probes_x(m);
     x->switched = true;
     x->root = h->args[0];
     x->asid = (uint32_t)h->args[1];
@@ -136,14 +159,14 @@ static void dec_pt_switch(struct machine *m, const struct emu_probe_hit *h)
 static void fp_commit(struct machine *m, const struct emu_probe_hit *h)
 {
     struct machine_probes *p = m->probes;
-    const struct probe_ctx *x = &p->ctx;
+    const struct probe_ctx *x = probes_x(m);
     if (x->ipc.nr == SYS_REPLY_RECV) /* first the fixed slot's (no cache) */
         probes_emit(m, h, TRC_EV_CAP_LOOKUP, x->fp_pid, x->fp_reply_tok, PROBES_LOOKUP_FIXED, 0, 0);
     probes_emit(m, h, TRC_EV_CAP_LOOKUP, x->fp_pid, x->fp_tok, x->fp_hit, IPC_OK, 0);
     if (x->fp_hit)
-        p->cache.hits++;
+        p->cache[p->core].hits++;
     else
-        p->cache.misses++;
+        p->cache[p->core].misses++;
     probes_ipc_fast_commit(m, h, h->args[0] - p->lay.proc_regs);
 }
 
@@ -153,11 +176,11 @@ static void fp_commit(struct machine *m, const struct emu_probe_hit *h)
  * between them and this). */
 static void dec_enter_user(struct machine *m, const struct emu_probe_hit *h)
 {
-    struct probe_ctx *x = &m->probes->ctx;
+    struct probe_ctx *x = probes_x(m);
     if (x->fastpath) /* the fast path committed (no syscall_dispatch since its entry) */
         fp_commit(m, h);
     x->fastpath = false; /* the system call is over */
-    cache_check(m, h->cycle);
+    cache_check(m, m->probes->core, h->cycle);
     if (!x->switched)
         return;
     x->switched = false;
@@ -171,8 +194,8 @@ static void dec_enter_user(struct machine *m, const struct emu_probe_hit *h)
  * SYSCALL the fast path's entry wrote. */
 static void dec_syscall(struct machine *m, const struct emu_probe_hit *h)
 {
-    if (m->probes->ctx.fastpath) {
-        m->probes->ctx.fastpath = false;
+    if (probes_x(m)->fastpath) {
+        probes_x(m)->fastpath = false;
         return;
     }
     const struct klayout *l = &m->probes->lay;
@@ -181,13 +204,13 @@ static void dec_syscall(struct machine *m, const struct emu_probe_hit *h)
     probes_ipc_syscall(m, (uint32_t)nr, probes_rd(m, h->args[0] + l->regs_info, 8));
 }
 
-/* Returns whether core 0's capability cache holds token `tok` of process
+/* Returns whether the decoding core's capability cache holds token `tok` of process
  * p's space: what fastpath_lookup (guest-kernel/kfastpath.c) reads (the line ipc_capcache_line_of
  * picks names p's space and tok); false before the cache exists. */
 static bool fp_cache_hit(const struct machine *m, uint64_t p, uint64_t tok)
 {
     const struct klayout *l = &m->probes->lay;
-    uint64_t c = probes_rd(m, l->capsys + l->capsys_caches, 8);
+    uint64_t c = cache_of(m, m->probes->core);
     if (!c)
         return false;
     struct ipc_capcache geo = {.size = (uint32_t)probes_rd(m, c + l->capcache_size, 4)};
@@ -210,8 +233,8 @@ static bool fp_cache_hit(const struct machine *m, uint64_t p, uint64_t tok)
 static void dec_fastpath(struct machine *m, const struct emu_probe_hit *h, uint64_t nr,
                          uint64_t tok, uint64_t info)
 {
-    struct probe_ctx *x = &m->probes->ctx;
-    uint64_t cur = probes_rd(m, m->probes->lay.current, 8);
+    struct probe_ctx *x = probes_x(m);
+    uint64_t cur = probes_current(m);
     uint32_t pid = probes_pid_of(m, cur);
     probes_emit(m, h, TRC_EV_SYSCALL, pid, nr, 0, 0, 0);
     x->fastpath = true;
@@ -235,9 +258,9 @@ static void dec_fastpath_call(struct machine *m, const struct emu_probe_hit *h)
  * port token in the server's AUX register (dec_fastpath). */
 static void dec_fastpath_reply_recv(struct machine *m, const struct emu_probe_hit *h)
 {
-    m->probes->ctx.fp_reply_tok = h->args[0];
+    probes_x(m)->fp_reply_tok = h->args[0];
     const struct klayout *l = &m->probes->lay;
-    uint64_t cur = probes_rd(m, l->current, 8);
+    uint64_t cur = probes_current(m);
     dec_fastpath(m, h, SYS_REPLY_RECV, probes_rd(m, cur + l->proc_regs + l->regs_aux, 8),
                  h->args[1]);
 }
@@ -261,7 +284,8 @@ static void dec_cap_event(struct machine *m, const struct emu_probe_hit *h)
     if ((uint32_t)h->args[1] != IPC_CAP_EV_INVALIDATE)
         return;
     probes_emit(m, h, TRC_EV_CAP_INVALIDATE, 0, (uint16_t)h->args[3], h->args[4], 0, 0);
-    m->probes->cache.invalidations++;
+    if ((unsigned)h->args[2] < MACHINE_MAX_CORES) /* the core whose cache dropped a line */
+        m->probes->cache[(unsigned)h->args[2]].invalidations++;
 }
 
 /* R kport_create(owner, capacity) = token: PORT_CREATE when it made one
@@ -274,7 +298,7 @@ static void dec_port_create(struct machine *m, const struct emu_probe_hit *h)
     probes_emit(m, h, TRC_EV_PORT_CREATE, probes_pid_of(m, h->args[0]),
                 probes_rd(m, h->args[0] + m->probes->lay.proc_ports_owned, 4),
                 cap ? cap : IPC_PORT_DEPTH, 0, 0);
-    m->probes->ctx.port_created = h->cycle + 1;
+    probes_x(m)->port_created = h->cycle + 1;
 }
 
 /* R kport_create_run(p, frame) = token: the same where kport_create was
@@ -282,23 +306,23 @@ static void dec_port_create(struct machine *m, const struct emu_probe_hit *h)
  * capacity is the system call's argument 0. */
 static void dec_port_create_run(struct machine *m, const struct emu_probe_hit *h)
 {
-    if ((int64_t)h->ret < 0 || m->probes->ctx.port_created > h->entry_cycle)
+    if ((int64_t)h->ret < 0 || probes_x(m)->port_created > h->entry_cycle)
         return;
     struct emu_probe_hit inner = *h;
     inner.args[1] = (uint32_t)probes_rd(m, h->args[1] + m->probes->lay.regs_arg0, 8);
     dec_port_create(m, &inner);
 }
 
-/* Compares the kernel's capability-cache counters (core 0's struct
- * ipc_capcache, read through kipc_capsys.caches) with the lookups and
- * invalidations decoded so far; a difference is counted and the first
- * one described. Before the cache exists both are 0. */
-static void cache_check(struct machine *m, uint64_t cycle)
+/* Compares the kernel's capability-cache counters of core `core` (its
+ * struct ipc_capcache, read through kipc_capsys.caches) with the lookups
+ * and invalidations decoded for it so far; a difference is counted and
+ * the first one described. Before the cache exists both are 0. */
+static void cache_check(struct machine *m, unsigned core, uint64_t cycle)
 {
     struct machine_probes *p = m->probes;
     const struct klayout *l = &p->lay;
-    struct probe_cache_check *k = &p->cache;
-    uint64_t c = probes_rd(m, l->capsys + l->capsys_caches, 8);
+    struct probe_cache_check *k = &p->cache[core];
+    uint64_t c = cache_of(m, core);
     uint64_t hits = c ? probes_rd(m, c + l->capcache_hits, 8) : 0;
     uint64_t misses = c ? probes_rd(m, c + l->capcache_misses, 8) : 0;
     uint64_t inval = c ? probes_rd(m, c + l->capcache_invalidations, 8) : 0;
@@ -307,10 +331,10 @@ static void cache_check(struct machine *m, uint64_t cycle)
         return;
     if (k->bad++ == 0)
         snprintf(k->first_bad, sizeof k->first_bad,
-                 "at cycle %llu: cache counts hits %llu misses %llu invalidations %llu, "
+                 "core %u at cycle %llu: cache counts hits %llu misses %llu invalidations %llu, "
                  "events %llu %llu %llu",
-                 (unsigned long long)cycle, (unsigned long long)hits, (unsigned long long)misses,
-                 (unsigned long long)inval, (unsigned long long)k->hits,
+                 core, (unsigned long long)cycle, (unsigned long long)hits,
+                 (unsigned long long)misses, (unsigned long long)inval, (unsigned long long)k->hits,
                  (unsigned long long)k->misses, (unsigned long long)k->invalidations);
 }
 
@@ -342,17 +366,18 @@ static void dec_cap_lookup_cached(struct machine *m, const struct emu_probe_hit 
     uint32_t hit = h->args[7] ? (uint8_t)probes_rd(m, h->args[7], 1) : 0;
     probes_emit(m, h, TRC_EV_CAP_LOOKUP, probes_pid_of(m, h->args[2] - p->lay.proc_cspace),
                 h->args[3], hit, (uint64_t)(int64_t)(int32_t)h->ret, 0);
+    unsigned k = (unsigned)h->args[1] < MACHINE_MAX_CORES ? (unsigned)h->args[1] : p->core;
     if (hit)
-        p->cache.hits++;
+        p->cache[k].hits++;
     else if ((int32_t)h->ret != IPC_ERR_INVALID_ARG) /* refused before the cache counts */
-        p->cache.misses++;
+        p->cache[k].misses++;
 }
 
 /* R ipc_cap_lookup(sys, cs, tok, type, rights, &s) = r: inside
  * kregion_move, the object its capability names (the first lookup). */
 static void dec_cap_lookup(struct machine *m, const struct emu_probe_hit *h)
 {
-    struct probe_ctx *x = &m->probes->ctx;
+    struct probe_ctx *x = probes_x(m);
     if (!x->in_move || x->move_found || (int32_t)h->ret != IPC_OK)
         return;
     uint64_t slot = probes_rd(m, h->args[5], 8);
@@ -372,8 +397,8 @@ static void dec_obj_new(struct machine *m, const struct emu_probe_hit *h)
 {
     if ((int64_t)h->ret < 0)
         return;
-    m->probes->ctx.obj_index = (uint32_t)probes_rd(m, h->args[3], 4);
-    m->probes->ctx.obj_new = h->cycle + 1;
+    probes_x(m)->obj_index = (uint32_t)probes_rd(m, h->args[3], 4);
+    probes_x(m)->obj_new = h->cycle + 1;
 }
 
 /* Returns the base address of region i (struct region's first member). */
@@ -387,7 +412,7 @@ static uint64_t region_base(const struct machine *m, uint64_t i)
  * entry kipc_obj_new took inside it. */
 static void dec_region_new(struct machine *m, const struct emu_probe_hit *h)
 {
-    const struct probe_ctx *x = &m->probes->ctx;
+    const struct probe_ctx *x = probes_x(m);
     if ((int64_t)h->ret < 0 || x->obj_new <= h->entry_cycle)
         return;
     probes_emit(m, h, TRC_EV_REGION, probes_pid_of(m, h->args[0]), x->obj_index + 1,
@@ -419,7 +444,7 @@ static uint32_t maps_of(const struct machine *m, uint64_t p, uint64_t base, uint
 static void dec_region_map_entry(struct machine *m, const struct emu_probe_hit *h)
 {
     uint64_t len;
-    m->probes->ctx.maps_before = maps_of(m, h->args[0], 0, &len);
+    probes_x(m)->maps_before = maps_of(m, h->args[0], 0, &len);
 }
 
 /* R region_map(p, tok, rg) = base: REGION MAP when it made a mapping (it
@@ -427,7 +452,7 @@ static void dec_region_map_entry(struct machine *m, const struct emu_probe_hit *
 static void dec_region_map(struct machine *m, const struct emu_probe_hit *h)
 {
     uint64_t len;
-    if ((int64_t)h->ret < 0 || maps_of(m, h->args[0], h->ret, &len) <= m->probes->ctx.maps_before ||
+    if ((int64_t)h->ret < 0 || maps_of(m, h->args[0], h->ret, &len) <= probes_x(m)->maps_before ||
         !len)
         return;
     const struct probe_table *t = &m->probes->regions;
@@ -448,15 +473,15 @@ static void dec_map_remove(struct machine *m, const struct emu_probe_hit *h)
 static void dec_region_move_entry(struct machine *m, const struct emu_probe_hit *h)
 {
     (void)h;
-    m->probes->ctx.in_move = true;
-    m->probes->ctx.move_found = false;
+    probes_x(m)->in_move = true;
+    probes_x(m)->move_found = false;
 }
 
 /* R kregion_move(from, tok, to, &out) = moved: REGION MOVE of the region
  * its lookup found. */
 static void dec_region_move(struct machine *m, const struct emu_probe_hit *h)
 {
-    struct probe_ctx *x = &m->probes->ctx;
+    struct probe_ctx *x = probes_x(m);
     x->in_move = false;
     if (!(uint8_t)h->ret || !x->move_found)
         return;
@@ -563,7 +588,7 @@ static const struct {
 static void on_probe(struct emu_core *c, const struct emu_probe_hit *h, void *arg)
 {
     struct machine *m = arg;
-    (void)c;
+    m->probes->core = c->id;
     bool ret = h->kind == EMU_PROBE_RETURN;
     probe_decoder d = ret ? decoders[h->id].ret : decoders[h->id].entry;
     if (!d)
@@ -676,10 +701,11 @@ int machine_probes_install(struct machine *m, const uint8_t *img, size_t n)
     free(syms);
     qsort(p->tab, p->ntab, sizeof p->tab[0], probe_cmp);
     m->probes = p;
-    if (emu_core_set_probes(&m->core, p->tab, p->ntab, on_probe, m) != 0) {
-        snprintf(m->why, sizeof m->why, "probes: two anchors share an address");
-        return -1;
-    }
+    for (unsigned k = 0; k < m->cfg.ncores; k++) /* every core's kernel code */
+        if (emu_core_set_probes(machine_core(m, k), p->tab, p->ntab, on_probe, m) != 0) {
+            snprintf(m->why, sizeof m->why, "probes: two anchors share an address");
+            return -1;
+        }
     return 0;
 }
 
@@ -687,7 +713,9 @@ void machine_probes_free(struct machine *m)
 {
     if (!m->probes)
         return;
-    emu_core_set_probes(&m->core, NULL, 0, NULL, NULL);
+    for (unsigned k = 0; k < m->cfg.ncores; k++)
+        if (machine_core(m, k) && machine_core(m, k)->uc)
+            emu_core_set_probes(machine_core(m, k), NULL, 0, NULL, NULL);
     free(m->probes->ev);
     free(m->probes);
     m->probes = NULL;
@@ -703,12 +731,20 @@ int machine_probes_cache_check(struct machine *m, char *why, size_t n)
 {
     if (!m->probes)
         return 0;
-    cache_check(m, m->core.cycles);
-    const struct probe_cache_check *k = &m->probes->cache;
-    if (k->bad)
-        snprintf(why, n, "%llu of %llu checks failed, first %s", (unsigned long long)k->bad,
-                 (unsigned long long)k->checks, k->first_bad);
-    return k->bad ? -1 : 0;
+    uint64_t bad = 0, checks = 0;
+    const char *first = "";
+    for (unsigned c = 0; c < m->cfg.ncores; c++) {
+        const struct probe_cache_check *k = &m->probes->cache[c];
+        cache_check(m, c, machine_core(m, c)->cycles);
+        if (k->bad && !bad)
+            first = k->first_bad;
+        bad += k->bad;
+        checks += k->checks;
+    }
+    if (bad)
+        snprintf(why, n, "%llu of %llu checks failed, first %s", (unsigned long long)bad,
+                 (unsigned long long)checks, first);
+    return bad ? -1 : 0;
 }
 
 const char *machine_probes_missing(const struct machine *m)

@@ -9,6 +9,7 @@
 
 #include "abi/klayout.h"
 #include "emu/cpu.h"
+#include "machine/machine.h"
 #include "machine/probes.h"
 #include "tracer/trace.h"
 
@@ -40,7 +41,8 @@ struct probe_ipc {
     } blk;
 };
 
-/* What the decoders keep between probes (one core). */
+/* What the decoders keep between probes (one per core: core k's kernel
+ * code runs on core k's engine, and its probes decode with core k's). */
 struct probe_ctx {
     uint32_t switch_from;  /* sched_next / handoff: the process switched away from */
     uint32_t switch_why;   /*   and why (enum trc_switch_reason) */
@@ -52,7 +54,7 @@ struct probe_ctx {
     uint64_t fp_proc;      /*   (the process, its struct proc) */
     uint64_t fp_reply_tok; /*   reply_recv: the fixed reply slot's token */
     uint64_t fp_tok;       /*   of this process and token, */
-    bool fp_hit;           /*   a hit in core 0's cache at the entry */
+    bool fp_hit;           /*   a hit in this core's cache at the entry */
     uint64_t obj_new;      /* the clock at kipc_obj_new's last success (+1), 0: none */
     uint32_t obj_index;    /*   and the table entry it took */
     uint32_t maps_before;  /* region_map: p's mappings at its entry */
@@ -78,8 +80,9 @@ struct machine_probes {
     struct klayout lay;
     struct emu_probe tab[KPROBE_COUNT]; /* the anchors found, sorted by address */
     size_t ntab;
-    struct probe_ctx ctx;
-    struct probe_cache_check cache;
+    struct probe_ctx ctx[MACHINE_MAX_CORES];           /* by core */
+    struct probe_cache_check cache[MACHINE_MAX_CORES]; /* by core (its cache's counters) */
+    unsigned core; /* the core whose probe is decoded now (its engine's id) */
     struct probe_table regions, topics;
     struct trc_event *ev; /* owned: the shadow log */
     size_t nev, cap;
@@ -100,8 +103,16 @@ typedef void (*probe_decoder)(struct machine *m, const struct emu_probe_hit *h);
 uint64_t probes_rd(const struct machine *m, uint64_t addr, unsigned bytes);
 /* Returns the pid of the struct proc at `p` (0 for NULL). */
 uint32_t probes_pid_of(const struct machine *m, uint64_t p);
-/* Returns the pid of the kernel's `current` (0: none yet). */
+/* Returns the struct proc the decoding core runs (kcpus[core].current;
+ * 0: none yet). */
+uint64_t probes_current(const struct machine *m);
+/* Returns the pid of probes_current (0: none yet). */
 uint32_t probes_current_pid(const struct machine *m);
+/* Returns the decoding core's context. */
+static inline struct probe_ctx *probes_x(const struct machine *m)
+{
+    return &m->probes->ctx[m->probes->core];
+}
 /* Appends an event to the decoded log, stamped with the probe's clock. */
 void probes_emit(struct machine *m, const struct emu_probe_hit *h, uint32_t type, uint32_t pid,
                  uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3);

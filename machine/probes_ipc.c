@@ -20,7 +20,7 @@
 /* Returns the decoders' IPC state of machine m. */
 static struct probe_ipc *ipc_of(struct machine *m)
 {
-    return &m->probes->ctx.ipc;
+    return &probes_x(m)->ipc;
 }
 
 /* Returns the id of the port at `port` (0 for NULL). */
@@ -112,7 +112,7 @@ void probes_ipc_fast_commit(struct machine *m, const struct emu_probe_hit *h, ui
     const struct probe_ipc *x = ipc_of(m);
     /* The fast path's message word: opcode and length, no capabilities. */
     uint64_t word = IPC_INFO_OPCODE(x->info) | (uint64_t)(IPC_INFO_LEN(x->info) & 0xffffu) << 32;
-    direct_switch(m, h, m->probes->ctx.fp_proc, to, word);
+    direct_switch(m, h, probes_x(m)->fp_proc, to, word);
 }
 
 void probes_ipc_wake(struct machine *m, const struct emu_probe_hit *h)

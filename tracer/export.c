@@ -49,6 +49,57 @@ static void slice(cJSON *arr, const char *name, uint32_t pid, uint32_t tid, uint
 }
 
 enum { TID_RUN = 1, TID_BLOCKED = 2 };
+/* Several cores: a track per core (thread TID_CORE + k) in a "cores"
+ * process of its own, pid 0 (no process has it), showing the process
+ * each core runs and the IPIs it sends. */
+enum { PID_CORES = 0, TID_CORE = 1 };
+
+/* What each core's track has open. */
+struct core_track {
+    uint32_t pid;  /* the process it runs (0: none) */
+    uint64_t from; /* since this cycle */
+};
+
+/* Core track k's slice of the process it ran, up to `to` (returns
+ * nothing). */
+static void core_slice(cJSON *arr, const struct trc_log *log, const struct core_track *t,
+                       unsigned k, uint64_t to)
+{
+    if (!t->pid)
+        return;
+    const struct trc_proc *p = trc_log_proc(log, t->pid);
+    char name[48];
+    snprintf(name, sizeof name, "%s (pid %u)", p ? p->name : "?", t->pid);
+    slice(arr, name, PID_CORES, TID_CORE + k, t->from, to);
+}
+
+/* Follows event e on the core tracks: the switches of its core, and an
+ * IPI as an instant on the sender's track with a flow to the target's
+ * (flow ids from *flow_id). Returns nothing. */
+static void core_track(cJSON *arr, const struct trc_log *log, struct core_track *t,
+                       const struct trc_event *e, uint64_t *flow_id)
+{
+    unsigned k = e->core < TRC_MAX_CORES ? e->core : 0;
+    if (e->type == TRC_EV_SCHED_SWITCH) {
+        core_slice(arr, log, &t[k], k, e->cycle);
+        t[k] = (struct core_track){e->pid, e->cycle};
+    } else if (e->type == TRC_EV_IPI && e->arg[1] < TRC_MAX_CORES) {
+        char name[40];
+        snprintf(name, sizeof name, "IPI to core %llu", (unsigned long long)e->arg[1]);
+        cJSON *fs = event(arr, "s", "IPI", PID_CORES, TID_CORE + k, e->cycle);
+        cJSON *ff = event(arr, "f", "IPI", PID_CORES, TID_CORE + (uint32_t)e->arg[1], e->cycle);
+        cJSON *o = event(arr, "i", name, PID_CORES, TID_CORE + k, e->cycle);
+        if (o)
+            cJSON_AddStringToObject(o, "s", "t");
+        if (fs && ff) {
+            cJSON_AddNumberToObject(fs, "id", (double)++*flow_id);
+            cJSON_AddStringToObject(fs, "cat", "ipi");
+            cJSON_AddNumberToObject(ff, "id", (double)*flow_id);
+            cJSON_AddStringToObject(ff, "cat", "ipi");
+            cJSON_AddStringToObject(ff, "bp", "e");
+        }
+    }
+}
 
 struct open_slices {
     uint32_t pid;
@@ -175,10 +226,21 @@ char *trc_perfetto_json(const struct trc_log *log, uint64_t end_cycle)
         metadata(arr, "thread_name", p->pid, TID_RUN, "running");
         metadata(arr, "thread_name", p->pid, TID_BLOCKED, "blocked");
     }
+    bool cores = log->ncores > 1; /* a track per core */
+    struct core_track tracks[TRC_MAX_CORES] = {{0, 0}};
+    if (cores)
+        metadata(arr, "process_name", PID_CORES, 0, "cores");
+    for (unsigned k = 0; cores && k < log->ncores; k++) {
+        char name[16];
+        snprintf(name, sizeof name, "core %u", k);
+        metadata(arr, "thread_name", PID_CORES, TID_CORE + k, name);
+    }
     uint64_t flow_id = 0;
     for (size_t i = 0; i < log->nev; i++) {
         const struct trc_event *e = &log->ev[i];
         struct open_slices *s;
+        if (cores)
+            core_track(arr, log, tracks, e, &flow_id);
         switch (e->type) {
         case TRC_EV_SCHED_SWITCH: {
             uint32_t from = (uint32_t)e->arg[0];
@@ -245,6 +307,9 @@ char *trc_perfetto_json(const struct trc_log *log, uint64_t end_cycle)
         }
     }
     /* close what is still open at the end of the run */
+    for (unsigned k = 0; cores && k < log->ncores; k++)
+        core_slice(arr, log, &tracks[k], k,
+                   end_cycle > tracks[k].from ? end_cycle : tracks[k].from);
     for (size_t i = 0; i < nopen; i++) {
         if (open[i].running)
             slice(arr, "running", open[i].pid, TID_RUN, open[i].run_from, end_cycle);

@@ -18,7 +18,9 @@
 #include "tracer/trace.h"
 
 /* The Perfetto JSON (caller frees), or NULL when out of memory; slices
- * still open are closed at `end_cycle`. */
+ * still open are closed at `end_cycle`. A trace of several cores also has
+ * a track per core (the process it runs, the IPIs it sends, with a flow
+ * to the target core's track). */
 char *trc_perfetto_json(const struct trc_log *log, uint64_t end_cycle);
 /* Writes it to `path` through a temporary file renamed over it (a failed
  * write leaves no new file and `path` as it was). Returns 0, or -1 with

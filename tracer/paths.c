@@ -28,7 +28,8 @@ void trc_path_free(struct trc_log *log)
         free(log->paths[i].v);
         free(log->path_attr[i]);
     }
-    free(log->stretch.attr);
+    for (unsigned k = 0; k < TRC_MAX_CORES; k++)
+        free(log->stretch[k].attr);
     for (size_t i = 0; i < log->nresume; i++)
         free(log->resume[i].attr);
     free(log->resume);
@@ -104,36 +105,44 @@ static struct trc_resume *resume_open(struct trc_log *log, uint32_t pid)
 
 /* Opens a resume span of kind `kind` for the stretch's process, from the
  * stretch's start. */
-static void resume_start(struct trc_log *log, uint8_t kind, bool fast)
+static void resume_start(struct trc_log *log, struct trc_stretch *s, uint8_t kind, bool fast)
 {
-    struct trc_resume *r = resume_of(log, log->stretch.pid);
+    struct trc_resume *r = resume_of(log, s->pid);
     if (!r)
         return;
     r->kind = kind;
     r->done = false;
     r->fast = fast;
-    r->start = log->stretch.start;
-    if (log->stretch.attr)
-        attr_copy(log, &r->attr, log->stretch.attr);
+    r->start = s->start;
+    if (s->attr)
+        attr_copy(log, &r->attr, s->attr);
 }
 
-/* Whether event `e` comes from the system call of the open stretch. */
-static bool from_stretch(const struct trc_log *log, const struct trc_event *e)
+/* Returns the stretch of the core event `e` comes from (core 0's for a
+ * core past TRC_MAX_CORES). */
+static struct trc_stretch *stretch_of(struct trc_log *log, const struct trc_event *e)
 {
-    return log->stretch.open && log->stretch.sys && e->pid == log->stretch.pid;
+    return &log->stretch[e->core < TRC_MAX_CORES ? e->core : 0];
 }
 
-/* The stretch took path `id`. */
-static void took(struct trc_log *log, unsigned id)
+/* Whether event `e` comes from the system call of its core's open
+ * stretch. */
+static bool from_stretch(struct trc_log *log, const struct trc_event *e)
 {
-    log->stretch.paths |= 1u << id;
+    const struct trc_stretch *s = stretch_of(log, e);
+    return s->open && s->sys && e->pid == s->pid;
 }
 
-/* USER_ENTER of process `pid` at cycle `at`: ends the stretch's paths and
+/* Stretch s took path `id`. */
+static void took(struct trc_stretch *s, unsigned id)
+{
+    s->paths |= 1u << id;
+}
+
+/* USER_ENTER of process `pid` at cycle `at`: ends stretch s's paths and
  * pid's resume span, if what it waited for came. */
-static void user_enter(struct trc_log *log, uint32_t pid, uint64_t at)
+static void user_enter(struct trc_log *log, struct trc_stretch *s, uint32_t pid, uint64_t at)
 {
-    struct trc_stretch *s = &log->stretch;
     if (s->open)
         for (unsigned id = 0; id < TRC_PATH_COUNT; id++)
             if (s->paths & (1u << id))
@@ -162,20 +171,21 @@ static void on_send(struct trc_log *log, const struct trc_event *e)
         r->done = true;
     if (!from_stretch(log, e))
         return;
-    uint32_t nr = log->stretch.nr;
+    struct trc_stretch *s = stretch_of(log, e);
+    uint32_t nr = s->nr;
     if (nr == SYS_CALL) {
-        took(log, e->arg[2] == TRC_IPC_FAST ? TRC_PATH_CALL_FAST : TRC_PATH_CALL_SLOW);
-        resume_start(log, TRC_PATH_ROUNDTRIP_FAST, e->arg[2] == TRC_IPC_FAST);
+        took(s, e->arg[2] == TRC_IPC_FAST ? TRC_PATH_CALL_FAST : TRC_PATH_CALL_SLOW);
+        resume_start(log, s, TRC_PATH_ROUNDTRIP_FAST, e->arg[2] == TRC_IPC_FAST);
     } else if ((nr == SYS_SEND || nr == SYS_TRY_SEND) && e->arg[2] == TRC_IPC_DIRECT) {
-        took(log, TRC_PATH_SEND_DIRECT);
+        took(s, TRC_PATH_SEND_DIRECT);
     } else if ((nr == SYS_SEND || nr == SYS_TRY_SEND) && e->arg[2] == TRC_IPC_QUEUED) {
-        took(log, TRC_PATH_SEND_QUEUED);
+        took(s, TRC_PATH_SEND_QUEUED);
     }
 }
 
 void trc_path_track(struct trc_log *log, const struct trc_event *e)
 {
-    struct trc_stretch *s = &log->stretch;
+    struct trc_stretch *s = stretch_of(log, e);
     struct trc_resume *r;
     switch (e->type) {
     case TRC_EV_TRAP:
@@ -186,7 +196,7 @@ void trc_path_track(struct trc_log *log, const struct trc_event *e)
             break;
         s->open = true;
         s->sys = false;
-        s->pid = log->running;
+        s->pid = log->core_running[e->core < TRC_MAX_CORES ? e->core : 0];
         s->nr = 0;
         s->paths = 0;
         s->start = e->cycle;
@@ -207,13 +217,13 @@ void trc_path_track(struct trc_log *log, const struct trc_event *e)
         if ((uint32_t)e->arg[3] == 0 && e->arg[2] == TRC_IPC_FROM_QUEUE && from_stretch(log, e) &&
             (s->nr == SYS_RECV || s->nr == SYS_TRY_RECV || s->nr == SYS_RECV_CALL ||
              s->nr == SYS_REPLY_RECV))
-            took(log, TRC_PATH_RECV_QUEUED);
+            took(s, TRC_PATH_RECV_QUEUED);
         break;
     case TRC_EV_IPC_REPLY:
         if (e->arg[3] != 0)
             break;
         if (from_stretch(log, e))
-            took(log, e->arg[2] == TRC_IPC_FAST ? TRC_PATH_REPLY_FAST : TRC_PATH_REPLY_SLOW);
+            took(s, e->arg[2] == TRC_IPC_FAST ? TRC_PATH_REPLY_FAST : TRC_PATH_REPLY_SLOW);
         if ((r = resume_open(log, (uint32_t)e->arg[0])) && r->kind == TRC_PATH_ROUNDTRIP_FAST) {
             r->done = true;
             r->fast = r->fast && e->arg[2] == TRC_IPC_FAST;
@@ -221,12 +231,12 @@ void trc_path_track(struct trc_log *log, const struct trc_event *e)
         break;
     case TRC_EV_NOTIFY:
         if (from_stretch(log, e))
-            took(log, TRC_PATH_NOTIFY);
+            took(s, TRC_PATH_NOTIFY);
         break;
     case TRC_EV_IPC_BLOCK:
         /* a send waiting for room in a full queue */
         if (e->arg[1] == 2 && from_stretch(log, e) && s->nr == SYS_SEND)
-            resume_start(log, TRC_PATH_SEND_BLOCKED, false);
+            resume_start(log, s, TRC_PATH_SEND_BLOCKED, false);
         break;
     case TRC_EV_IPC_WAKE:
         /* woken with an error (a timeout, a closed port): nothing came */
@@ -239,7 +249,7 @@ void trc_path_track(struct trc_log *log, const struct trc_event *e)
             r->kind = 0;
         break;
     case TRC_EV_USER_ENTER:
-        user_enter(log, e->pid, e->cycle);
+        user_enter(log, s, e->pid, e->cycle);
         break;
     default:
         break;

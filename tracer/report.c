@@ -163,8 +163,46 @@ static void add_hex(cJSON *o, const char *key, uint64_t v)
     cJSON_AddStringToObject(o, key, buf);
 }
 
-/* Returns the "processes" array, or NULL when out of memory. */
-static cJSON *processes_json(const struct trc_log *log)
+/* Returns the cores (bits of `mask`) as a JSON array of numbers, or NULL
+ * when out of memory. */
+static cJSON *core_list_json(uint32_t mask)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (unsigned k = 0; a && k < 32; k++)
+        if (mask & (1u << k))
+            cJSON_AddItemToArray(a, cJSON_CreateNumber(k));
+    return a;
+}
+
+/* Adds the "cores" array of a run of several cores: each core's clock,
+ * idle, user and kernel cycles (when attributed), events and IPIs.
+ * Returns false when out of memory. */
+static bool add_cores_json(cJSON *r, const struct trc_run_info *run, const struct trc_log *log)
+{
+    cJSON *arr = cJSON_AddArrayToObject(r, "cores");
+    for (unsigned k = 0; arr && k < run->ncores; k++) {
+        const struct trc_core_info *c = &run->cores[k];
+        const struct trc_core_totals *t = k < TRC_MAX_CORES ? &log->cores[k] : NULL;
+        cJSON *o = cJSON_CreateObject();
+        if (!o || !cJSON_AddItemToArray(arr, o))
+            return false;
+        add_u64(o, "core", k);
+        add_u64(o, "cycles", c->cycles);
+        add_u64(o, "idle_cycles", c->idle);
+        if (c->split) {
+            add_u64(o, "user_cycles", c->user);
+            add_u64(o, "kernel_cycles", c->kernel);
+        }
+        add_u64(o, "events", t ? t->events : 0);
+        add_u64(o, "ipis_sent", t ? t->ipi_sent : 0);
+        add_u64(o, "ipis_received", t ? t->ipi_received : 0);
+    }
+    return arr != NULL;
+}
+
+/* Returns the "processes" array, or NULL when out of memory; with
+ * several cores each names the cores that ran it. */
+static cJSON *processes_json(const struct trc_log *log, bool cores)
 {
     cJSON *arr = cJSON_CreateArray();
     for (size_t i = 0; arr && i < log->nprocs; i++) {
@@ -183,6 +221,8 @@ static cJSON *processes_json(const struct trc_log *log)
         add_u64(o, "messages_sent", p->messages_sent);
         add_u64(o, "messages_received", p->messages_received);
         cJSON_AddStringToObject(o, "state", trc_proc_state_name(p->state));
+        if (cores)
+            cJSON_AddItemToObject(o, "cores", core_list_json(p->cores));
         if (p->state == TRC_PROC_EXITED)
             cJSON_AddNumberToObject(o, "exit_code", (double)p->exit_code);
         if (p->state == TRC_PROC_KILLED) {
@@ -333,10 +373,10 @@ char *trc_report_json(const struct trc_run_info *run, const struct trc_log *log)
     }
     if (run->trace_source)
         cJSON_AddStringToObject(r, "trace_source", run->trace_source);
-    bool ok = true;
+    bool ok = run->ncores <= 1 || add_cores_json(r, run, log);
     if (!run->no_kernel_events) { /* else no event-derived figures: none to give */
-        ok = add_ipc_json(r, log) && add_paths_json(r, log, run);
-        cJSON *procs = processes_json(log);
+        ok = ok && add_ipc_json(r, log) && add_paths_json(r, log, run);
+        cJSON *procs = processes_json(log, run->ncores > 1);
         if (procs)
             cJSON_AddItemToObject(r, "processes", procs);
         ok = ok && procs;
@@ -451,6 +491,29 @@ static void print_replicas(FILE *out, const struct trc_proc *p, size_t n)
                 (unsigned long long)c[0], (unsigned long long)c[n / 2],
                 (unsigned long long)c[n - 1]);
         free(c);
+    }
+}
+
+/* Prints the per-core table of a run of several cores (nothing with
+ * one). */
+static void print_cores(FILE *out, const struct trc_run_info *run, const struct trc_log *log)
+{
+    if (run->ncores <= 1)
+        return;
+    fprintf(out, "   %-4s %12s %12s %12s %12s %8s %5s %5s\n", "core", "cycles", "idle", "user",
+            "kernel", "events", "ipi>", "ipi<");
+    for (unsigned k = 0; k < run->ncores; k++) {
+        const struct trc_core_info *c = &run->cores[k];
+        const struct trc_core_totals *t = &log->cores[k < TRC_MAX_CORES ? k : 0];
+        char user[24] = "-", kernel[24] = "-";
+        if (c->split) {
+            snprintf(user, sizeof user, "%llu", (unsigned long long)c->user);
+            snprintf(kernel, sizeof kernel, "%llu", (unsigned long long)c->kernel);
+        }
+        fprintf(out, "   %-4u %12llu %12llu %12s %12s %8llu %5llu %5llu\n", k,
+                (unsigned long long)c->cycles, (unsigned long long)c->idle, user, kernel,
+                (unsigned long long)t->events, (unsigned long long)t->ipi_sent,
+                (unsigned long long)t->ipi_received);
     }
 }
 
@@ -575,6 +638,14 @@ void trc_report_print(FILE *out, const struct trc_run_info *run, const struct tr
         if (p->state == TRC_PROC_KILLED)
             fprintf(out, " (%s fault at pc 0x%llx, address 0x%llx)", trc_fault_name(p->fault),
                     (unsigned long long)p->fault_pc, (unsigned long long)p->fault_addr);
+        if (run->ncores > 1 && p->cores) {
+            fprintf(out, " [core");
+            for (unsigned k = 0; k < 32; k++)
+                if (p->cores & (1u << k))
+                    fprintf(out, " %u", k);
+            fputc(']', out);
+        }
         fputc('\n', out);
     }
+    print_cores(out, run, log);
 }

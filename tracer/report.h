@@ -35,6 +35,15 @@ struct trc_check {
     uint64_t of[TRC_CHECK_DEPTH];        /* the repeat's count */
 };
 
+/* One core of a run (trc_run_info.cores). */
+struct trc_core_info {
+    uint64_t cycles;       /* its clock at the end */
+    uint64_t idle;         /* cycles it waited (for an interrupt, or in reset) */
+    bool split;            /* user and kernel below are known (attribution) */
+    uint64_t user, kernel; /* cycles in user code, in the kernel (trap entry and
+                              return included) */
+};
+
 struct trc_run_info {
     const char *arch;
     const char *cpu;      /* CPU profile name */
@@ -74,6 +83,10 @@ struct trc_run_info {
      * "processes", "messages" nor "cap_cache" (they would be made up). */
     const char *trace_source;
     bool no_kernel_events;
+    /* The cores (ncores of them; the report has a "cores" section with
+     * more than one): each one's clock and how it spent it. */
+    const struct trc_core_info *cores;
+    unsigned ncores;
 };
 
 /* The attribution slots after the kernel functions, at nkernel + these

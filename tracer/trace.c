@@ -160,17 +160,40 @@ static struct trc_proc *proc_find(struct trc_log *log, uint32_t pid)
     return &log->procs[i];
 }
 
-/* Charges the running process up to `cycle` and marks it not running; a
- * blocked one stays blocked (returns nothing). */
-static void proc_switch_out(struct trc_log *log, uint64_t cycle)
+/* Returns the core an event counts for (core 0 past TRC_MAX_CORES). */
+static unsigned core_of(const struct trc_event *e)
 {
-    struct trc_proc *p = proc_find(log, log->running);
+    return e->core < TRC_MAX_CORES ? e->core : 0;
+}
+
+/* Sets the pid running on core k (log->running mirrors core 0's). */
+static void set_running(struct trc_log *log, unsigned k, uint32_t pid)
+{
+    log->core_running[k] = pid;
+    if (k == 0)
+        log->running = pid;
+}
+
+/* Returns the core pid runs on now, or -1 when it runs on none. */
+static int running_on(const struct trc_log *log, uint32_t pid)
+{
+    for (unsigned k = 0; pid && k < TRC_MAX_CORES; k++)
+        if (log->core_running[k] == pid)
+            return (int)k;
+    return -1;
+}
+
+/* Charges the process running on core k up to `cycle` and marks it not
+ * running; a blocked one stays blocked (returns nothing). */
+static void proc_switch_out(struct trc_log *log, unsigned k, uint64_t cycle)
+{
+    struct trc_proc *p = proc_find(log, log->core_running[k]);
     if (p) {
         p->cycles += cycle - p->switched_in;
         if (p->state == TRC_PROC_RUNNING)
             p->state = TRC_PROC_READY;
     }
-    log->running = 0;
+    set_running(log, k, 0);
 }
 
 /* Returns the result an IPC event carries in `a3`: its low 32 bits as int32
@@ -272,20 +295,26 @@ static void proc_track(struct trc_log *log, const struct trc_event *e)
         }
         p->state = TRC_PROC_READY;
         break;
-    case TRC_EV_SCHED_SWITCH:
-        proc_switch_out(log, e->cycle);
+    case TRC_EV_SCHED_SWITCH: {
+        int was = running_on(log, e->pid); /* moved from another core */
+        proc_switch_out(log, core_of(e), e->cycle);
+        if (was >= 0 && (unsigned)was != core_of(e))
+            proc_switch_out(log, (unsigned)was, e->cycle);
         if ((p = proc_find(log, e->pid)) != NULL) {
             p->state = TRC_PROC_RUNNING;
             p->switched_in = e->cycle;
-            log->running = e->pid;
+            p->core = core_of(e);
+            p->cores |= 1u << core_of(e);
+            set_running(log, core_of(e), e->pid);
         }
         break;
+    }
     case TRC_EV_PROC_EXIT:
     case TRC_EV_PROC_FAULT:
         if ((p = proc_find(log, e->pid)) == NULL)
             return;
-        if (log->running == e->pid)
-            proc_switch_out(log, e->cycle);
+        if (running_on(log, e->pid) >= 0)
+            proc_switch_out(log, (unsigned)running_on(log, e->pid), e->cycle);
         if (e->type == TRC_EV_PROC_EXIT) {
             p->state = TRC_PROC_EXITED;
             p->exit_code = (int64_t)e->arg[0];
@@ -318,7 +347,7 @@ static void proc_track(struct trc_log *log, const struct trc_event *e)
     case TRC_EV_IPC_WAKE:
         p = proc_find(log, e->pid);
         if (p && p->state == TRC_PROC_BLOCKED)
-            p->state = log->running == e->pid ? TRC_PROC_RUNNING : TRC_PROC_READY;
+            p->state = running_on(log, e->pid) >= 0 ? TRC_PROC_RUNNING : TRC_PROC_READY;
         break;
     default:
         break;
@@ -339,6 +368,19 @@ enum trc_err trc_log_event(struct trc_log *log, const struct trc_event *e)
     hash_u64(log, e->pid);
     for (int i = 0; i < TRC_NARGS; i++)
         hash_u64(log, e->arg[i]);
+    struct trc_core_totals *k = &log->cores[core_of(e)];
+    k->events++;
+    if (core_of(e) >= log->ncores)
+        log->ncores = core_of(e) + 1;
+    if (e->type == TRC_EV_IPI) {
+        k->ipi_sent++;
+        if (e->arg[1] < TRC_MAX_CORES)
+            log->cores[e->arg[1]].ipi_received++;
+    }
+    /* the cores the boot counts, and those an IPI reaches */
+    uint64_t seen = e->type == TRC_EV_BOOT ? e->arg[1] : e->type == TRC_EV_IPI ? e->arg[1] + 1 : 0;
+    if (seen > log->ncores && seen <= TRC_MAX_CORES)
+        log->ncores = (uint32_t)seen;
     trc_path_track(log, e);
     proc_track(log, e);
     if ((e->type >= TRC_EV_IPC_SEND && e->type <= TRC_EV_IPC_REPLY) || e->type == TRC_EV_IPC_DROP) {
@@ -363,10 +405,12 @@ enum trc_err trc_log_console(struct trc_log *log, uint8_t byte)
 
 void trc_log_finish(struct trc_log *log, uint64_t cycle)
 {
-    struct trc_proc *p = proc_find(log, log->running);
-    if (p) {
-        p->cycles += cycle - p->switched_in;
-        p->switched_in = cycle;
+    for (unsigned k = 0; k < TRC_MAX_CORES; k++) {
+        struct trc_proc *p = proc_find(log, log->core_running[k]);
+        if (p && cycle > p->switched_in) { /* a core's clock may stop short of core 0's */
+            p->cycles += cycle - p->switched_in;
+            p->switched_in = cycle;
+        }
     }
 }
 
@@ -444,7 +488,7 @@ const char *trc_event_name(uint32_t type)
 bool trc_event_is_machine(uint32_t type)
 {
     return type == TRC_EV_TRAP || type == TRC_EV_IRQ || type == TRC_EV_USER_ENTER ||
-           type == TRC_EV_KERNEL_PHASES;
+           type == TRC_EV_KERNEL_PHASES || type == TRC_EV_IPI;
 }
 
 _Static_assert(KPHASE_LOGIC + 1 == TRC_KPHASES_STORED && KPHASE_USER == TRC_KPHASES_STORED &&

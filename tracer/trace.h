@@ -17,6 +17,9 @@
 
 #define TRC_NARGS 4
 #define TRC_NAME_MAX 16
+/* Cores a log follows one by one (the machine's MACHINE_MAX_CORES); an
+ * event of a core past them counts as core 0's. */
+#define TRC_MAX_CORES 8u
 
 struct trc_event {
     uint64_t cycle;
@@ -48,6 +51,8 @@ struct trc_proc {
     uint64_t messages_sent;     /* TRC_EV_IPC_SEND with result 0 */
     uint64_t messages_received; /* TRC_EV_IPC_RECV with result 0 */
     uint64_t switched_in;       /* cycle of the last switch to it */
+    uint32_t core;              /* the core it ran on last (its last switch to it) */
+    uint32_t cores;             /* bit k: core k ran it */
     uint64_t wait_port;         /* TRC_PROC_BLOCKED: the port (0: a notification) */
     uint32_t wait_kind;         /* ... 1 receive, 2 send (queue full), 3 call, 4 notification */
 };
@@ -173,10 +178,18 @@ struct trc_log {
     size_t console_len, cap_console;
     struct trc_proc *procs; /* owned, in creation order */
     size_t nprocs, cap_procs;
-    struct trc_pidmap proc_index; /* owned: pid -> index in procs */
-    uint32_t running;             /* pid running now (0: none / idle) */
-    uint64_t hash;                /* FNV-1a 64 over events and console bytes */
-    bool oom;                     /* a record was lost for lack of memory */
+    struct trc_pidmap proc_index;         /* owned: pid -> index in procs */
+    uint32_t running;                     /* pid running now on core 0 (0: none / idle) */
+    uint32_t core_running[TRC_MAX_CORES]; /* pid running now on each core (0: none) */
+    uint32_t ncores; /* the cores seen: 1 + the highest an event came from or an
+                        IPI went to, or the boot's count (at most TRC_MAX_CORES) */
+    struct trc_core_totals {
+        uint64_t events;       /* events the core wrote (its code ran them) */
+        uint64_t ipi_sent;     /* TRC_EV_IPI from it */
+        uint64_t ipi_received; /* TRC_EV_IPI to it */
+    } cores[TRC_MAX_CORES];
+    uint64_t hash; /* FNV-1a 64 over events and console bytes */
+    bool oom;      /* a record was lost for lack of memory */
     struct trc_msg_totals messages;
     struct trc_cap_totals cap_cache;
     uint64_t ipc_events; /* events of types TRC_EV_IPC_SEND..TRC_EV_IPC_REPLY */
@@ -187,9 +200,8 @@ struct trc_log {
     const uint64_t *attr; /* not owned */
     size_t nattr;
     uint64_t *path_attr[TRC_PATH_COUNT]; /* owned, nattr each */
-    /* Path spans being measured (tracer/paths.c). The machine has one
-     * core: one stretch. */
-    struct trc_stretch stretch;
+    /* Path spans being measured (tracer/paths.c): a stretch per core. */
+    struct trc_stretch stretch[TRC_MAX_CORES];
     struct trc_resume *resume; /* owned, one per process that ever called */
     size_t nresume, cap_resume;
     struct trc_pidmap resume_index; /* owned: pid -> index in resume */
@@ -249,7 +261,7 @@ const char *trc_fault_name(uint32_t fault);
  * "unknown". */
 const char *trc_event_name(uint32_t type);
 /* Whether events of `type` are written by the machine itself, with every
- * trace source (trap, irq, user.enter, kernel.phases), not by the kernel
+ * trace source (trap, irq, user.enter, kernel.phases, ipi), not by the kernel
  * or its probes. */
 bool trc_event_is_machine(uint32_t type);
 

@@ -194,6 +194,9 @@ int trc_file_encode(const struct trc_file_meta *m, const struct trc_log *log, ui
                       "\ndemo=%u\nbuild=%s\nscenario_path=%s\n",
                       t.kind, t.arch, t.cpu, m->exact_caches ? 1 : 0, m->max_cycles, m->seed,
                       m->quantum, m->cap_cache, m->ram, m->demo, t.build, t.scenario_path);
+    if (sl >= 0 && (size_t)sl < sizeof settings && m->cores > 1) /* one core: no line */
+        sl += snprintf(settings + sl, sizeof settings - (size_t)sl,
+                       "cores=%u\ncore_quantum=%" PRIu64 "\n", m->cores, m->core_quantum);
     if (sl < 0 || (size_t)sl >= sizeof settings) {
         snprintf(err, n, "the settings do not fit the trace");
         return -1;
@@ -319,6 +322,9 @@ enum key {
     K_DEMO,
     K_BUILD,
     K_SCENARIO_PATH,
+    K_REQUIRED, /* the keys above are in every trace; those below are optional */
+    K_CORES = K_REQUIRED,
+    K_CORE_QUANTUM,
     K_COUNT
 };
 static const char *const key_names[K_COUNT] = {
@@ -334,6 +340,8 @@ static const char *const key_names[K_COUNT] = {
     [K_DEMO] = "demo",
     [K_BUILD] = "build",
     [K_SCENARIO_PATH] = "scenario_path",
+    [K_CORES] = "cores",
+    [K_CORE_QUANTUM] = "core_quantum",
 };
 
 /* Stores text setting `v` (vl bytes) in out[n]. Returns false with
@@ -421,6 +429,21 @@ static bool set_value(struct trc_file_meta *m, enum key k, const char *v, char *
         }
         m->demo = (uint32_t)x;
         return true;
+    case K_CORES:
+        if (!trc_parse_decimal(v, &x) || x < 1 || x > TRC_MAX_CORES) {
+            snprintf(why, wn, "not a decimal number in 1..%u", TRC_MAX_CORES);
+            return false;
+        }
+        m->cores = (uint32_t)x;
+        return true;
+    case K_CORE_QUANTUM:
+        if (!trc_parse_decimal(v, &x) || x < TRC_CORE_QUANTUM_MIN || x > TRC_CORE_QUANTUM_MAX) {
+            snprintf(why, wn, "not a decimal number in %u..%u", TRC_CORE_QUANTUM_MIN,
+                     TRC_CORE_QUANTUM_MAX);
+            return false;
+        }
+        m->core_quantum = x;
+        return true;
     case K_COUNT:
         break;
     }
@@ -491,11 +514,18 @@ static int read_settings(const char *name, const char *text, size_t len, struct 
             return -1;
         }
     }
-    for (unsigned j = 0; j < K_COUNT; j++)
+    for (unsigned j = 0; j < K_REQUIRED; j++)
         if (!seen[j]) {
             snprintf(err, n, "%s: setting %s is missing", pname, key_names[j]);
             return -1;
         }
+    if (!seen[K_CORES])
+        m->cores = 1; /* one core (a trace written before the key existed) */
+    if ((m->cores > 1) != seen[K_CORE_QUANTUM]) {
+        snprintf(err, n, "%s: setting %s", pname,
+                 m->cores > 1 ? "core_quantum is missing" : "core_quantum without cores > 1");
+        return -1;
+    }
     return 0;
 }
 

@@ -4,7 +4,9 @@
  * Layout (little-endian): "IPCEMUTR", u32 version, then LEB128 varints:
  * the settings (text "key=value\n" lines, each key once: kind, arch, cpu,
  * exact_caches, max_cycles, seed, quantum, cap_cache, ram, demo, build,
- * scenario_path), the run's input (`run`: the scenario's JSON source;
+ * scenario_path; and, for a run of several cores only, cores and
+ * core_quantum: a trace without them is of one core, as every trace
+ * written before they existed), the run's input (`run`: the scenario's JSON source;
  * `exec`: the program's ELF image; empty for `boot`), the events (each:
  * cycle delta, core, type, pid, four arguments), the console bytes, the
  * run's content hash, final cycles and instructions, and last a u64 FNV-1a
@@ -30,7 +32,10 @@ struct trc_file_meta {
     uint64_t max_cycles, seed, quantum;
     uint64_t ram; /* bytes, a whole number of MiB */
     uint32_t cap_cache, demo;
-    char build[128]; /* the ipcemu version and the kernel image's hash */
+    uint32_t cores;        /* 1..TRC_MAX_CORES (0 when written: 1) */
+    uint64_t core_quantum; /* cores > 1: the cycles a core runs before the board
+                              looks at the others (TRC_CORE_QUANTUM_MIN..MAX) */
+    char build[128];       /* the ipcemu version and the kernel image's hash */
     /* run: where the scenario came from; exec: the program's path (both
      * for messages only) */
     char scenario_path[512];
@@ -54,6 +59,8 @@ enum trc_setting {
     TRC_SET_EXACT_CACHES, /* 0 or 1 */
     TRC_SET_COUNT
 };
+#define TRC_CORE_QUANTUM_MIN 100u
+#define TRC_CORE_QUANTUM_MAX 100000000u
 #define TRC_RAM_MIB_MIN 16u
 #define TRC_RAM_MIB_MAX 1024u
 

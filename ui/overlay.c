@@ -188,14 +188,21 @@ void ui_draw_details(SDL_Renderer *r, const struct ui_font *f, const struct ui_v
              tl_kind_name(msg->kind), msg->reply ? " (reply)" : "");
     snprintf(l[n++], sizeof l[0], "from %s (pid %u) to %s (pid %u)", a->name, a->pid, b->name,
              b->pid);
-    if (msg->kind == TL_NOTIFY)
+    if (m->ncores > 1 && msg->to_core != UINT32_MAX)
+        snprintf(l[n++], sizeof l[0], "%s core %u, %s core %u%s",
+                 msg->kind == TL_IPI ? "from" : "sent on", msg->from_core,
+                 msg->kind == TL_IPI ? "to" : "received on", msg->to_core,
+                 msg->kind != TL_IPI && msg->from_core != msg->to_core ? " (crossed cores)" : "");
+    if (msg->kind == TL_IPI)
+        snprintf(l[n++], sizeof l[0], "software line %u of the interrupt controller", msg->opcode);
+    else if (msg->kind == TL_NOTIFY)
         snprintf(l[n++], sizeof l[0], "bits 0x%x", msg->opcode);
     else if (msg->kind == TL_REGION)
         snprintf(l[n++], sizeof l[0], "region %u moved (zero-copy)", msg->port);
     else
         snprintf(l[n++], sizeof l[0], "header: port %u, opcode %u, %u bytes", msg->port,
                  msg->opcode, msg->len);
-    if (msg->kind != TL_NOTIFY && msg->kind != TL_REGION)
+    if (msg->kind != TL_NOTIFY && msg->kind != TL_REGION && msg->kind != TL_IPI)
         snprintf(l[n++], sizeof l[0], "capabilities carried: %u%s", msg->ncaps,
                  msg->moved ? " (a region moves with it: zero-copy)" : "");
     snprintf(l[n++], sizeof l[0], "sent at cycle %llu, received at %llu",

@@ -218,6 +218,8 @@ void tl_free(struct tl_model *m)
     for (size_t i = 0; i < m->nlanes; i++) {
         free(m->lanes[i].at);
         free(m->lanes[i].state);
+        free(m->lanes[i].core_at);
+        free(m->lanes[i].core_id);
     }
     free(m->lanes);
     free(m->msgs);
@@ -296,6 +298,7 @@ static struct core_rec *core_of(struct tl_model *m, uint32_t core)
     if (!l)
         return NULL;
     l->core = core;
+    m->ncores++;
     snprintf(l->name, sizeof l->name, "kernel core %u", core);
     b->core[b->ncores] = (struct core_rec){.lane = m->nlanes - 1};
     if (b->booted && core < b->boot_cores && set_state(l, b->boot_at, TL_BUSY) != 0)
@@ -365,7 +368,9 @@ static size_t add_msg(struct tl_model *m, const struct trc_event *e, size_t from
                                         .from = (uint32_t)from,
                                         .to = UINT32_MAX,
                                         .kind = (uint8_t)k,
-                                        .ev = m->events};
+                                        .ev = m->events,
+                                        .from_core = e->core,
+                                        .to_core = UINT32_MAX};
     b->next[m->nmsgs] = UINT32_MAX;
     return m->nmsgs++;
 }
@@ -385,6 +390,7 @@ static struct tl_msg *instant_msg(struct tl_model *m, const struct trc_event *e,
     }
     m->msgs[i].to = (uint32_t)(to - m->lanes);
     m->msgs[i].received = e->cycle;
+    m->msgs[i].to_core = e->core;
     from->sent++;
     to->received++;
     return &m->msgs[i];
@@ -506,8 +512,8 @@ static void port_reset(struct tl_model *m, uint64_t port)
 }
 
 /* Delivers the reply waiting for the process of lane l, if any, at `at`
- * (returns nothing). */
-static void deliver_reply(struct tl_model *m, struct tl_lane *l, uint64_t at)
+ * on core `core` (returns nothing). */
+static void deliver_reply(struct tl_model *m, struct tl_lane *l, uint64_t at, uint32_t core)
 {
     struct build *b = m->build;
     size_t lane = (size_t)(l - m->lanes);
@@ -516,6 +522,7 @@ static void deliver_reply(struct tl_model *m, struct tl_lane *l, uint64_t at)
     struct tl_msg *msg = &m->msgs[b->reply[lane] - 1];
     msg->to = (uint32_t)lane;
     msg->received = at;
+    msg->to_core = core;
     l->received++;
     b->reply[lane] = 0;
 }
@@ -619,7 +626,9 @@ int tl_add(struct tl_model *m, const struct trc_event *ev)
         /* switched to in the kernel: it runs in user mode from its user.enter */
         if (rc == 0 && (l = proc_lane(m, e->pid))) {
             rc = set_state(l, e->cycle, TL_KERNEL);
-            deliver_reply(m, l, e->cycle);
+            if (rc == 0)
+                rc = tl_lane_note_core(l, e->cycle, e->core);
+            deliver_reply(m, l, e->cycle, e->core);
         }
         if (rc == 0)
             rc = set_state(kl, e->cycle, e->pid ? TL_BUSY : TL_IDLE);
@@ -680,6 +689,7 @@ int tl_add(struct tl_model *m, const struct trc_event *ev)
             if (msg) {
                 msg->to = (uint32_t)to;
                 msg->received = e->cycle;
+                msg->to_core = e->core;
                 m->lanes[to].received++;
             }
             if (sl)
@@ -711,6 +721,22 @@ int tl_add(struct tl_model *m, const struct trc_event *ev)
             msg->opcode = (uint32_t)e->arg[1]; /* the bits */
         else if (!e->arg[2] && (l = proc_lane(m, e->pid)))
             rc = add_mark(m, e->cycle, (size_t)(l - m->lanes), TL_MARK_SIGNAL_KEPT);
+        break;
+    }
+    case TRC_EV_IPI: { /* from this core's kernel lane to the target's */
+        struct core_rec *t = e->arg[1] <= UINT32_MAX ? core_of(m, (uint32_t)e->arg[1]) : NULL;
+        size_t i = t ? add_msg(m, e, klane, TL_IPI) : SIZE_MAX;
+        if (t && i == SIZE_MAX)
+            return m->oom = true, -1;
+        if (t) {
+            m->msgs[i].to = (uint32_t)t->lane;
+            m->msgs[i].received = e->cycle;
+            m->msgs[i].to_core = (uint32_t)e->arg[1];
+            m->msgs[i].opcode = (uint32_t)e->arg[2]; /* the line */
+            m->lanes[klane].sent++;
+            m->lanes[t->lane].received++;
+            m->ipis++;
+        }
         break;
     }
     case TRC_EV_REGION: { /* a move: a2 is the receiving pid */
@@ -936,8 +962,8 @@ const char *tl_state_name(enum tl_state s)
 
 const char *tl_kind_name(enum tl_kind k)
 {
-    static const char *const names[TL_KIND_COUNT] = {"fast path", "slow path", "asynchronous",
-                                                     "notification", "region transfer"};
+    static const char *const names[TL_KIND_COUNT] = {
+        "fast path", "slow path", "asynchronous", "notification", "region transfer", "IPI"};
     return (unsigned)k < TL_KIND_COUNT ? names[k] : "?";
 }
 

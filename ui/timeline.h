@@ -2,10 +2,11 @@
  * SDL here): a lane per process and a kernel lane per core, each a sorted
  * list of state changes; messages paired from their send to their
  * receive, with a kind (fast path, slow path, asynchronous, notification,
- * region transfer); and marks (capability-cache hits and misses, scheduler
- * handoffs, exits, timer interrupts, timeouts, dropped, refused and
- * undelivered messages). Everything is sorted by cycle, so a view finds what
- * lies in [t0, t1) by binary search, whatever the size of the trace.
+ * region transfer, and an IPI from one kernel lane to another) and the
+ * cores that ran either end; which core ran each process when; and marks (capability-cache hits and
+ * misses, scheduler handoffs, exits, timer interrupts, timeouts, dropped, refused and undelivered
+ * messages). Everything is sorted by cycle, so a view finds what lies in [t0, t1) by binary search,
+ * whatever the size of the trace.
  *
  * A trace is untrusted input: the memory the model takes is linear in
  * the events (no table is sized by an id the trace names: pids, cores and
@@ -41,6 +42,7 @@ enum tl_kind {
     TL_ASYNC,  /* queued in the port, received later */
     TL_NOTIFY, /* a notification that woke a waiter */
     TL_REGION, /* a region moved (zero-copy) to another process */
+    TL_IPI,    /* an inter-processor interrupt: sender's kernel lane to the target's */
     TL_KIND_COUNT
 };
 
@@ -71,6 +73,11 @@ struct tl_lane {
     size_t n, cap;
     uint64_t sent, received; /* messages */
     uint32_t inherited;      /* the highest priority it inherited (0: none) */
+    uint32_t cores;          /* processes: bit k, core k (below 32) ran it */
+    uint64_t *core_at;       /* owned, processes: cycles its core changed (a switch to
+                                it on another core than the last), ascending */
+    uint32_t *core_id;       /* owned: the core from core_at[i] on */
+    size_t ncore, cap_core;
 };
 
 struct tl_msg {
@@ -84,6 +91,8 @@ struct tl_msg {
     bool reply;              /* a reply to a call */
     bool dropped;            /* left its queue unreceived (ipc.drop) */
     uint64_t ev;             /* index of the send event in the trace */
+    uint32_t from_core;      /* the core that ran the send (an IPI: the sender) */
+    uint32_t to_core;        /* ... the receive (an IPI: the target; UINT32_MAX: none yet) */
 };
 
 struct tl_mark {
@@ -125,6 +134,8 @@ struct tl_model {
     size_t nkstretches, cap_kstretches;
     uint64_t kstretch_max;
     uint64_t events; /* events read */
+    uint64_t ipis;   /* messages of kind TL_IPI */
+    size_t ncores;   /* kernel lanes */
     uint64_t end;    /* the last event's cycle (or the run's end) */
     uint64_t work;   /* steps the build took looking ids up and pairing
                         messages (map nodes visited, queue operations): the
@@ -154,6 +165,13 @@ int tl_load(const char *path, struct tl_model *m, char *err, size_t n);
  * costs the log of the changes skipped, so a left-to-right sweep of pixel
  * columns does not pay the log of the whole lane per column. */
 size_t tl_lane_seek(const struct tl_lane *l, size_t hint, uint64_t t);
+/* For the build (ui/lanecore.c): notes that core `core` runs the process
+ * of lane l from cycle `at` on (its cores, its core changes). Returns 0,
+ * or -1 when out of memory. */
+int tl_lane_note_core(struct tl_lane *l, uint64_t at, uint32_t core);
+/* The core that ran process lane `l` last at or before `cycle` (its
+ * latest switch to it on a core), or -1 when none did yet. */
+int64_t tl_lane_core_at(const struct tl_lane *l, uint64_t cycle);
 /* The state of lane `l` at `cycle`, and in *next the cycle it changes
  * (UINT64_MAX: never). */
 enum tl_state tl_state_at(const struct tl_lane *l, uint64_t cycle, uint64_t *next);

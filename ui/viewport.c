@@ -21,7 +21,7 @@ const SDL_Color ui_inherit_color = {255, 179, 0, 255};
 const SDL_Color ui_kind_color[TL_KIND_COUNT] = {
     [TL_FAST] = {30, 136, 229, 255},  [TL_SLOW] = {142, 36, 170, 255},
     [TL_ASYNC] = {244, 81, 30, 255},  [TL_NOTIFY] = {0, 172, 193, 255},
-    [TL_REGION] = {109, 76, 65, 255},
+    [TL_REGION] = {109, 76, 65, 255}, [TL_IPI] = {255, 111, 0, 255},
 };
 const SDL_Color ui_mark_color[TL_MARK_COUNT] = {
     [TL_MARK_CAP_HIT] = {46, 125, 50, 255},     [TL_MARK_CAP_MISS] = {198, 40, 40, 255},
@@ -90,8 +90,8 @@ static int legend_entries(const struct tl_model *m, struct legend_entry *e)
     static const char *const state_label[TL_STATE_COUNT] = {
         NULL,        "ready",     "running (user)",  "blocked in IPC",
         "core idle", "core busy", "in kernel for it"};
-    static const char *const kind_label[TL_KIND_COUNT] = {"fast path", "slow path", "asynchronous",
-                                                          "notification", "region transfer"};
+    static const char *const kind_label[TL_KIND_COUNT] = {
+        "fast path", "slow path", "asynchronous", "notification", "region transfer", "IPI"};
     static const char *const mark_label[TL_MARK_COUNT] = {
         "cap-cache hit", "cap-cache miss",  "handoff",    "exit",
         "killed",        "timer irq",       "timeout",    "dropped",
@@ -101,7 +101,8 @@ static int legend_entries(const struct tl_model *m, struct legend_entry *e)
         e[n++] = (struct legend_entry){state_label[s], ui_state_color[s], LEG_BAR};
     e[n++] = (struct legend_entry){"inherited priority", ui_inherit_color, LEG_BAR};
     for (int k = 0; k < TL_KIND_COUNT; k++)
-        e[n++] = (struct legend_entry){kind_label[k], ui_kind_color[k], LEG_ARROW};
+        if (k != TL_IPI || m->ipis) /* IPIs: with several cores only */
+            e[n++] = (struct legend_entry){kind_label[k], ui_kind_color[k], LEG_ARROW};
     for (int k = 0; k < TL_MARK_COUNT; k++)
         e[n++] = (struct legend_entry){mark_label[k], ui_mark_color[k], LEG_TICK};
     if (!m->nkstretches)
@@ -478,6 +479,13 @@ static void draw_label(SDL_Renderer *r, const struct ui_font *f, const struct ui
         snprintf(ids, sizeof ids, "pid %u prio %u (inh. %u)", l->pid, l->prio, l->inherited);
     else
         snprintf(ids, sizeof ids, "pid %u  prio %u", l->pid, l->prio);
+    if (v->m->ncores > 1) /* the cores that ran it */
+        for (unsigned k = 0, first = 1; k < 32; k++)
+            if (l->cores & (1u << k)) {
+                size_t at = strlen(ids);
+                snprintf(ids + at, sizeof ids - at, "%s%u", first ? " core " : ",", k);
+                first = 0;
+            }
     if (v->lane_h >= 2 * f->h + ui_px(v, 6)) {
         int y0 = y + (v->lane_h - 2 * f->h) / 2;
         snprintf(name, sizeof name, "%.23s", l->name);
@@ -819,6 +827,11 @@ static void draw_arrow_labels(SDL_Renderer *r, const struct ui_font *f, const st
             snprintf(text, sizeof text, "bits 0x%x", msg->opcode);
         else if (msg->kind == TL_REGION)
             snprintf(text, sizeof text, "region %u", msg->port);
+        else if (msg->kind == TL_IPI)
+            snprintf(text, sizeof text, "IPI line %u", msg->opcode);
+        else if (msg->to_core != UINT32_MAX && msg->from_core != msg->to_core)
+            snprintf(text, sizeof text, "op %u, %u B, core %u>%u", msg->opcode, msg->len,
+                     msg->from_core, msg->to_core); /* crossed cores */
         else
             snprintf(text, sizeof text, "op %u, %u B", msg->opcode, msg->len);
         int tw = ui_text_width(f, text), span = d->x1 > d->x0 ? d->x1 - d->x0 : d->x0 - d->x1;

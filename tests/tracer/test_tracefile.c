@@ -166,6 +166,25 @@ static void a_trace_reads_back_what_was_written(void **state)
     trc_log_free(&log);
 }
 
+/* Encodes `log` with settings *m and reads it back into *r and *back;
+ * the encoded bytes go to *keep (the caller frees them), or are freed
+ * when keep is NULL. */
+static void round_trip(const struct trc_file_meta *m, const struct trc_log *log,
+                       struct trc_file_meta *r, struct trc_log *back, uint8_t **keep, size_t *n)
+{
+    uint8_t *buf;
+    size_t len;
+    char err[300];
+    assert_int_equal(trc_file_encode(m, log, &buf, &len, err, sizeof err), 0);
+    assert_int_equal(trc_file_read_mem("T.trace", buf, len, r, back, err, sizeof err), 0);
+    if (n)
+        *n = len;
+    if (keep)
+        *keep = buf;
+    else
+        free(buf);
+}
+
 /* Events need not come in cycle order (cores interleave by quanta): they
  * read back as written. */
 static void events_out_of_cycle_order_read_back(void **state)
@@ -179,19 +198,66 @@ static void events_out_of_cycle_order_read_back(void **state)
         assert_int_equal(trc_log_event(&log, &e), TRC_OK);
     }
     struct trc_file_meta m = boot_meta(), r;
-    uint8_t *buf;
-    size_t n;
-    char err[300];
-    assert_int_equal(trc_file_encode(&m, &log, &buf, &n, err, sizeof err), 0);
     struct trc_log back;
-    assert_int_equal(trc_file_read_mem("T.trace", buf, n, &r, &back, err, sizeof err), 0);
+    round_trip(&m, &log, &r, &back, NULL, NULL);
     assert_int_equal(back.nev, 5);
     for (int i = 0; i < 5; i++)
         assert_true(back.ev[i].cycle == cycles[i] && back.ev[i].core == (uint32_t)(i & 1));
+    trc_file_meta_free(&r);
+    trc_log_free(&back);
+    trc_log_free(&log);
+}
+
+/* A trace of several cores records their number and the core quantum
+ * (replay runs as many); one of one core has neither line, so it is the
+ * file it always was, and a trace without them reads as one core. */
+static void the_core_count_travels_in_the_trace(void **state)
+{
+    (void)state;
+    struct trc_log log;
+    trc_log_init(&log);
+    struct trc_event e = {.cycle = 5, .core = 3, .type = TRC_EV_IPI, .arg = {3, 1, 24}};
+    assert_int_equal(trc_log_event(&log, &e), TRC_OK);
+    struct trc_file_meta m = boot_meta(), r;
+    m.cores = 4;
+    m.core_quantum = 5000;
+    struct trc_log back;
+    round_trip(&m, &log, &r, &back, NULL, NULL);
+    assert_int_equal(r.cores, 4);
+    assert_true(r.core_quantum == 5000);
+    assert_true(back.nev == 1 && back.ev[0].core == 3 && back.ev[0].type == TRC_EV_IPI);
+    assert_true(back.cores[3].ipi_sent == 1 && back.cores[1].ipi_received == 1);
+    assert_int_equal(back.ncores, 4);
+    trc_file_meta_free(&r);
+    trc_log_free(&back);
+    /* one core: no line */
+    m.cores = 1;
+    uint8_t *buf;
+    size_t n;
+    round_trip(&m, &log, &r, &back, &buf, &n);
+    for (size_t i = 0; i + 6 <= n; i++)
+        assert_true(memcmp(buf + i, "cores=", 6) != 0);
+    assert_int_equal(r.cores, 1);
     free(buf);
     trc_file_meta_free(&r);
     trc_log_free(&back);
     trc_log_free(&log);
+    /* settings read as the command line would take them */
+    uint8_t t[4096];
+    char s[2048], err[300];
+    snprintf(s, sizeof s, "%scores=2\ncore_quantum=10000\n", good_settings);
+    assert_int_equal(read_mem(t, craft(t, s, ""), err), 0);
+    const char *bad[] = {"cores=2\n",
+                         "core_quantum=10000\n",
+                         "cores=9\ncore_quantum=10000\n",
+                         "cores=0\ncore_quantum=10000\n",
+                         "cores=2\ncore_quantum=99\n",
+                         "cores=2\ncores=2\ncore_quantum=100\n"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(s, sizeof s, "%s%s", good_settings, bad[i]);
+        assert_int_equal(read_mem(t, craft(t, s, ""), err), -1);
+        assert_non_null(strstr(err, "core"));
+    }
 }
 
 /* `exec --trace`: the program's image travels in the trace. */
@@ -519,6 +585,7 @@ int main(void)
         cmocka_unit_test(a_trace_reads_back_what_was_written),
         cmocka_unit_test(an_exec_trace_holds_its_program),
         cmocka_unit_test(events_out_of_cycle_order_read_back),
+        cmocka_unit_test(the_core_count_travels_in_the_trace),
         cmocka_unit_test(numbers_are_decimal_only),
         cmocka_unit_test(bad_settings_are_refused_by_name),
         cmocka_unit_test(the_version_is_all_four_header_bytes),

@@ -445,6 +445,62 @@ static void a_dropped_call_is_never_received(void **state)
     tl_free(&m);
 }
 
+/* Events of two cores: each core's go to its kernel lane; a process lane
+ * knows which core ran it when; a message sent on core 0 and received on
+ * core 1 joins the two processes' lanes and names both cores; an IPI is
+ * an arrow from the sender's kernel lane to the target's. */
+static void two_cores_have_their_lanes_and_cross_arrows(void **state)
+{
+    (void)state;
+    struct tl_model m;
+    tl_init(&m);
+    struct trc_event e[] = {
+        {10, 0, TRC_EV_BOOT, 0, {1, 2, 0, 0}},
+        {20, 0, TRC_EV_PROC_CREATE, 1, {1, 'a', 0, 0}},
+        {30, 0, TRC_EV_PROC_CREATE, 2, {1, 'b', 0, 0}},
+        {40, 0, TRC_EV_PORT_CREATE, 2, {4, 8, 0, 0}},
+        {50, 0, TRC_EV_SCHED_SWITCH, 1, {0, TRC_SWITCH_START, 0, 0}},
+        {55, 1, TRC_EV_SCHED_SWITCH, 2, {0, TRC_SWITCH_START, 0, 0}},
+        {60, 1, TRC_EV_IPC_BLOCK, 2, {4, 1, 0, 0}},
+        {60, 1, TRC_EV_SCHED_SWITCH, 0, {2, TRC_SWITCH_BLOCK, 0, 0}},
+        {70, 0, TRC_EV_IPC_SEND, 1, {4, 5, TRC_IPC_DIRECT, 0}},
+        {72, 0, TRC_EV_IPI, 0, {0, 1, 24, 0}},
+        {75, 1, TRC_EV_IPC_WAKE, 2, {4, 0, 0, 0}},
+        {80, 1, TRC_EV_SCHED_SWITCH, 2, {0, TRC_SWITCH_PREEMPT, 0, 0}},
+        {80, 1, TRC_EV_IPC_RECV, 2, {4, 5, TRC_IPC_DIRECT, 1ull << 32}},
+        {90, 0, TRC_EV_SCHED_SWITCH, 2, {1, TRC_SWITCH_YIELD, 0, 0}}, /* b moves to core 0 */
+    };
+    for (size_t i = 0; i < sizeof e / sizeof e[0]; i++)
+        assert_int_equal(tl_add(&m, &e[i]), 0);
+    assert_int_equal(tl_finish(&m, 100), 0);
+    assert_int_equal(m.ncores, 2);
+    size_t k0 = SIZE_MAX, k1 = SIZE_MAX;
+    for (size_t i = 0; i < m.nlanes; i++)
+        if (!m.lanes[i].pid && m.lanes[i].core == 0)
+            k0 = i;
+        else if (!m.lanes[i].pid && m.lanes[i].core == 1)
+            k1 = i;
+    assert_true(k0 != SIZE_MAX && k1 != SIZE_MAX);
+    uint64_t next;
+    assert_int_equal(tl_state_at(&m.lanes[k1], 65, &next), TL_IDLE); /* core 1 waits */
+    assert_int_equal(tl_state_at(&m.lanes[k1], 85, &next), TL_BUSY);
+    const struct tl_lane *a = &m.lanes[tl_lane_of(&m, 1)], *b = &m.lanes[tl_lane_of(&m, 2)];
+    assert_int_equal(a->cores, 1u);
+    assert_int_equal(b->cores, 3u);
+    assert_int_equal(tl_lane_core_at(b, 54), -1);
+    assert_int_equal(tl_lane_core_at(b, 85), 1);
+    assert_int_equal(tl_lane_core_at(b, 95), 0);
+    assert_int_equal(m.nmsgs, 2);
+    const struct tl_msg *msg = &m.msgs[0], *ipi = &m.msgs[1];
+    assert_true(msg->kind == TL_SLOW && msg->from == tl_lane_of(&m, 1) &&
+                msg->to == tl_lane_of(&m, 2));
+    assert_true(msg->from_core == 0 && msg->to_core == 1 && msg->received == 80);
+    assert_true(ipi->kind == TL_IPI && ipi->from == k0 && ipi->to == k1);
+    assert_true(ipi->from_core == 0 && ipi->to_core == 1 && ipi->opcode == 24);
+    assert_int_equal(m.ipis, 1);
+    tl_free(&m);
+}
+
 /* A message still queued when the run ends (or whose port closed) is
  * never delivered: no arrow, and a mark at its send on the sender's lane,
  * in order among the other marks. A signal that woke nobody is marked on
@@ -740,6 +796,7 @@ int main(void)
         cmocka_unit_test(kernel_stretches_carry_their_phases),
         cmocka_unit_test(a_server_inherits_its_callers_priority),
         cmocka_unit_test(a_dropped_call_is_never_received),
+        cmocka_unit_test(two_cores_have_their_lanes_and_cross_arrows),
         cmocka_unit_test(undelivered_messages_are_marked_at_their_send),
         cmocka_unit_test(huge_ids_take_memory_for_the_ids_seen),
         cmocka_unit_test(pairing_is_n_log_n),

@@ -39,14 +39,17 @@
 static const char *arch, *scenarios;
 
 /* Runs scenario `name` with --trace into tmpdir; returns the trace path
- * (static buffer). */
+ * (static buffer). A name "NAME@N" runs NAME with --cores N. */
 static const char *trace_of(const char *name)
 {
     static char trace[4096];
-    char scn[4096];
-    snprintf(scn, sizeof scn, "%s/%s.json", scenarios, name);
+    char scn[4096], base[256];
+    const char *at = strchr(name, '@');
+    snprintf(base, sizeof base, "%.*s", at ? (int)(at - name) : (int)strlen(name), name);
+    snprintf(scn, sizeof scn, "%s/%s.json", scenarios, base);
     snprintf(trace, sizeof trace, "%s/%s.trace", tmpdir, name);
-    struct result r = run(0, "run", scn, "--arch", arch, "--quiet", "--trace", trace, NULL);
+    struct result r = run(0, "run", scn, "--arch", arch, "--quiet", "--trace", trace, "--cores",
+                          at ? at + 1 : "1", NULL);
     if (r.status > 1)
         print_error("%s: %s\n", name, r.err);
     assert_true(r.status <= 1);
@@ -282,8 +285,8 @@ static void lanes_show_the_states_of_the_model(void **state)
 static void arrows_join_the_right_lanes_in_their_kind_colour(void **state)
 {
     (void)state;
-    const char *names[] = {"ping-pong", "pipeline", "notify-pull", "zero-copy-vs-copy",
-                           "fan-out-fan-in"};
+    const char *names[] = {"ping-pong",         "pipeline",       "notify-pull",
+                           "zero-copy-vs-copy", "fan-out-fan-in", "ping-pong@4"}; /* IPIs */
     bool seen[TL_KIND_COUNT] = {false};
     for (size_t s = 0; s < sizeof names / sizeof names[0]; s++) {
         struct ui_app a;
@@ -368,14 +371,15 @@ static void scale_two_doubles_the_layout(void **state)
     ui_app_close(&b);
 }
 
-/* The legend strip shows every state, kind and mark colour. */
+/* The legend strip shows every state, kind and mark colour (IPIs in a
+ * trace that has some). */
 static void the_legend_shows_every_colour(void **state)
 {
     (void)state;
     struct ui_app a;
     char err[512];
-    assert_int_equal(ui_app_open_headless(&a, trace_of("ping-pong"), 1000, 400, 1, err, sizeof err),
-                     0);
+    assert_int_equal(
+        ui_app_open_headless(&a, trace_of("ping-pong@4"), 1000, 400, 1, err, sizeof err), 0);
     struct frame f = grab(&a);
     int top = a.view.h - a.view.legend_h;
     assert_true(a.view.legend_h > 0);

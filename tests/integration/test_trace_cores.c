@@ -1,0 +1,143 @@
+/* tests/integration/test_trace_cores.c: the trace, report, export and
+ * timeline of a run with several cores, on one architecture:
+ * scenarios/ping-pong.json with --cores 4 writes a trace that `ipcemu
+ * replay` runs again on four cores, bit for bit; its events are in
+ * (cycle, core) order; core 0's IPIs to each secondary are `ipi` events
+ * (sender, target, line), counted in the report's "cores" section with
+ * each core's cycles, idle, user and kernel cycles and events; the
+ * Perfetto export has a track per core; `ipcemu view --png` draws it. A
+ * run of one core has no "cores" section and its trace no core count.
+ *   test_integration_trace_cores IPCEMU ARCH SCENARIO_DIR */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+#include <cmocka.h>
+
+#include "harness.h"
+
+static const char *arch, *dir;
+
+/* Returns whether buf[n] holds `s`. */
+static bool holds(const char *buf, size_t n, const char *s)
+{
+    size_t k = strlen(s);
+    for (size_t i = 0; i + k <= n; i++)
+        if (!memcmp(buf + i, s, k))
+            return true;
+    return false;
+}
+
+static void a_four_core_trace_replays_with_its_ipis(void **state)
+{
+    (void)state;
+    char scn[1024], trace[1100], csv[1100], pf[1100], png[1100];
+    snprintf(scn, sizeof scn, "%s/ping-pong.json", dir);
+    snprintf(trace, sizeof trace, "%s/pp4.trace", tmpdir);
+    snprintf(csv, sizeof csv, "%s/pp4.csv", tmpdir);
+    snprintf(pf, sizeof pf, "%s/pp4.json", tmpdir);
+    snprintf(png, sizeof png, "%s/pp4.png", tmpdir);
+    struct result r = run(1, "run", scn, "--arch", arch, "--cores", "4", "--quiet", "--trace",
+                          trace, "--csv", csv, "--perfetto", pf, NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(r.report);
+    /* the report's cores */
+    const cJSON *cores = cJSON_GetObjectItem(r.report, "cores");
+    assert_int_equal(cJSON_GetArraySize(cores), 4);
+    for (int k = 0; k < 4; k++) {
+        const cJSON *c = cJSON_GetArrayItem(cores, k);
+        assert_true(jnum(c, "core") == k);
+        assert_true(jnum(c, "cycles") > 0);
+        assert_true(jnum(c, "user_cycles") + jnum(c, "kernel_cycles") + jnum(c, "idle_cycles") ==
+                    jnum(c, "cycles"));
+        assert_true(jnum(c, "ipis_sent") == (k == 0 ? 3 : 0));
+        assert_true(jnum(c, "ipis_received") == (k == 0 ? 0 : 1));
+        /* today only core 0 runs processes; its secondaries idle */
+        if (k > 0)
+            assert_true(jnum(c, "idle_cycles") > 0);
+    }
+    assert_true(jnum(cJSON_GetArrayItem(cores, 0), "events") > 0);
+    const cJSON *p = cJSON_GetArrayItem(cJSON_GetObjectItem(r.report, "processes"), 0);
+    assert_true(cJSON_IsArray(cJSON_GetObjectItem(p, "cores")));
+    /* the events: in (cycle, core) order, an ipi to each secondary */
+    size_t n;
+    char *text = read_whole(csv, &n);
+    assert_non_null(text);
+    unsigned long long prev_cycle = 0, prev_core = 0;
+    unsigned ipis = 0;
+    for (char *line = strchr(text, '\n'); line && line[1]; line = strchr(line + 1, '\n')) {
+        unsigned long long cyc, core, a0, a1, a2;
+        char name[32];
+        assert_int_equal(sscanf(line + 1, "%llu,%llu,%31[^,]", &cyc, &core, name), 3);
+        assert_true(cyc > prev_cycle || (cyc == prev_cycle && core >= prev_core));
+        prev_cycle = cyc;
+        prev_core = core;
+        if (!strcmp(name, "ipi")) {
+            assert_int_equal(sscanf(line + 1, "%*u,%*u,ipi,0,,%llu,%llu,%llu", &a0, &a1, &a2), 3);
+            assert_true(a0 == core && a0 == 0 && a1 == ++ipis && a2 > 0);
+        }
+    }
+    assert_int_equal(ipis, 3);
+    free(text);
+    /* a track per core in the export */
+    text = read_whole(pf, &n);
+    assert_non_null(text);
+    assert_true(holds(text, n, "\"core 3\"") && holds(text, n, "IPI to core 2"));
+    free(text);
+    /* the trace says four cores; its replay runs four, identical */
+    text = read_whole(trace, &n);
+    assert_non_null(text);
+    assert_true(holds(text, n, "\ncores=4\n"));
+    free(text);
+    struct result rp = run(0, "replay", trace, NULL);
+    assert_int_equal(rp.status, 0);
+    assert_non_null(strstr(rp.out, "replay: identical"));
+    assert_non_null(strstr(rp.out, jstr(r.report, "trace_hash")));
+    result_free(&rp);
+    /* the timeline draws it */
+    rp = run(0, "view", trace, "--png", png, "--size", "900x400", NULL);
+    assert_int_equal(rp.status, 0);
+    result_free(&rp);
+    result_free(&r);
+}
+
+static void one_core_has_no_cores_section_nor_count(void **state)
+{
+    (void)state;
+    char scn[1024], trace[1100];
+    snprintf(scn, sizeof scn, "%s/ping-pong.json", dir);
+    snprintf(trace, sizeof trace, "%s/pp1.trace", tmpdir);
+    struct result r = run(1, "run", scn, "--arch", arch, "--quiet", "--trace", trace, NULL);
+    assert_int_equal(r.status, 0);
+    assert_null(cJSON_GetObjectItem(r.report, "cores"));
+    assert_null(cJSON_GetObjectItem(
+        cJSON_GetArrayItem(cJSON_GetObjectItem(r.report, "processes"), 0), "cores"));
+    size_t n;
+    char *text = read_whole(trace, &n);
+    assert_non_null(text);
+    assert_false(holds(text, n, "cores="));
+    free(text);
+    result_free(&r);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 4) {
+        fprintf(stderr, "usage: %s IPCEMU ARCH SCENARIO_DIR\n", argv[0]);
+        return 2;
+    }
+    ipcemu = argv[1];
+    arch = argv[2];
+    dir = argv[3];
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(a_four_core_trace_replays_with_its_ipis),
+        cmocka_unit_test(one_core_has_no_cores_section_nor_count),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
