@@ -17,17 +17,6 @@
 #include "abi/kphases.h"
 #include "tracer/report.h"
 
-/* Largest slice the core runs without the board looking at its devices. */
-#define MACHINE_SLICE_CYCLES 1000000ULL
-/* While the interrupt line is up but the core has it masked (the kernel
- * runs), the core stops before the first block of user code (the return to
- * user mode starts a new block; the image's user code is the class-1 code of
- * emu/cpu.h, which runs only in user mode), so the interrupt is taken there.
- * Where that cannot tell (an image without user code, or user-range code the
- * core reached in kernel mode), the board looks again after every block. */
-#define MACHINE_IRQ_RECHECK_CYCLES 1ULL
-/* The code class of user code (emu/cpu.h: c->stop_due). */
-#define MACHINE_CLASS_USER 1u
 /* Default scheduler quantum handed to the kernel. */
 #define MACHINE_QUANTUM_DEFAULT 20000ULL
 
@@ -149,32 +138,6 @@ static void log_event(struct machine *m, const struct trc_event *e)
     check_trace_bounds(m);
 }
 
-/* Several cores: moves into the trace every waiting event no core can
- * still precede (tracer/merge.h): the frontier is the lowest (clock, id)
- * of the cores that run or are about to start (a waiting or reset core
- * resumes at the clock of the core that wakes or starts it, which is
- * behind the frontier); `all` moves every one (the run ended). Returns
- * nothing. */
-static void merge_release(struct machine *m, bool all)
-{
-    if (m->cfg.ncores <= 1)
-        return;
-    uint64_t fc = UINT64_MAX;
-    uint32_t fk = UINT32_MAX;
-    for (unsigned k = 0; k < m->cfg.ncores && !all; k++) {
-        uint64_t at = m->core_state[k] == MACHINE_CORE_RUN        ? machine_core(m, k)->cycles
-                      : m->core_state[k] == MACHINE_CORE_STARTING ? m->core_start[k].cycle
-                                                                  : UINT64_MAX;
-        if (at < fc) {
-            fc = at;
-            fk = k;
-        }
-    }
-    struct trc_event e;
-    while (trc_merge_next(&m->merge, fc, fk, &e))
-        trc_log_event(m->log, &e);
-}
-
 void machine_kernel_fault(struct machine *m, struct emu_core *c, const char *cause, uint64_t pc,
                           uint64_t addr)
 {
@@ -217,7 +180,7 @@ void machine_emu_failure(struct machine *m, struct emu_core *c, const char *fmt,
 }
 
 /* Returns core `c`'s own timer (the bank's timer of its id). */
-static struct dev_timer *core_timer(struct machine *m, const struct emu_core *c)
+struct dev_timer *machine_core_timer(struct machine *m, const struct emu_core *c)
 {
     return &m->timers.t[c->id];
 }
@@ -227,9 +190,9 @@ static struct dev_timer *core_timer(struct machine *m, const struct emu_core *c)
  * core's timer line rose and how long it waited masked, so that every
  * interrupt's latency is explained by the trace. Marks this rise of the
  * core's controller output as delivered. */
-static void irq_reached(struct machine *m, struct emu_core *c, bool idle)
+void machine_irq_reached(struct machine *m, struct emu_core *c, bool idle)
 {
-    const struct dev_timer *t = core_timer(m, c);
+    const struct dev_timer *t = machine_core_timer(m, c);
     struct machine_core_irq *q = &m->irq[c->id];
     uint64_t masked = q->masked_rise == t->fired ? c->cycles - q->masked_at : 0;
     struct trc_event e = {.cycle = c->cycles,
@@ -243,18 +206,18 @@ static void irq_reached(struct machine *m, struct emu_core *c, bool idle)
 /* Returns true while the controller requests an interrupt from core
  * `id`'s target whose rise has not been delivered yet (once delivered,
  * the kernel claims it). */
-static bool irq_requested(const struct machine *m, unsigned id)
+bool machine_irq_requested(const struct machine *m, unsigned id)
 {
     return dev_intc_target_output(&m->intc, id) && m->intc.tgt[id].rises != m->irq[id].rise;
 }
 
 /* Notes the cycle the board first found this rise of core `c`'s timer
  * line up and could not deliver it (for TRC_EV_IRQ's masked wait). */
-static void irq_note_masked(struct machine *m, struct emu_core *c)
+void machine_irq_note_masked(struct machine *m, struct emu_core *c)
 {
     struct machine_core_irq *q = &m->irq[c->id];
-    if (q->masked_rise != core_timer(m, c)->fired) {
-        q->masked_rise = core_timer(m, c)->fired;
+    if (q->masked_rise != machine_core_timer(m, c)->fired) {
+        q->masked_rise = machine_core_timer(m, c)->fired;
         q->masked_at = c->cycles;
     }
 }
@@ -292,7 +255,7 @@ static void stretch_end(struct machine *m, struct emu_core *c)
 void machine_trap_entry(struct machine *m, struct emu_core *c, bool interrupt)
 {
     if (interrupt)
-        irq_reached(m, c, false);
+        machine_irq_reached(m, c, false);
     /* stamped before the entry is charged: a span from here holds it */
     struct trc_event e = {
         .cycle = c->cycles, .core = c->id, .type = TRC_EV_TRAP, .arg = {interrupt ? 1 : 0}};
@@ -353,7 +316,7 @@ static void mmio_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t valu
         v &= (1u << (8 * size)) - 1;
     if (d->dev == &d->m->intc && (off & ~3ULL) == INTC_IPI && machine_cores_ipi_send(d->m, v)) {
         ipi_sent(d->m, v & 0xffu, (v >> 8) & 0xffu); /* sent now, */
-        return;                                     /* it rises ipi_latency cycles later */
+        return;                                      /* it rises ipi_latency cycles later */
     }
     d->ops->write(d->dev, off & ~3ULL, v);
     /* The guest may have armed its core's timer earlier than the core's
@@ -361,12 +324,12 @@ static void mmio_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t valu
      * the end of this block and the run loop delivers the interrupt as soon
      * as the guest can take it. */
     struct emu_core *c = d->m->cur;
-    uint64_t t = dev_timer_deadline(core_timer(d->m, c));
+    uint64_t t = dev_timer_deadline(machine_core_timer(d->m, c));
     if (t < c->deadline)
         c->deadline = t;
     /* A write to the controller (ENABLE, COMPLETE) may have raised the
      * core's output: the same, the core stops at the end of this block. */
-    if (irq_requested(d->m, c->id) && c->cycles < c->deadline)
+    if (machine_irq_requested(d->m, c->id) && c->cycles < c->deadline)
         c->deadline = c->cycles;
 }
 
@@ -869,180 +832,4 @@ int machine_boot_elf(struct machine *m, const uint8_t *img, size_t n)
             k->note_due = 1u << MACHINE_CLASS_USER;
     }
     return m->outcome == MACHINE_RUNNING ? 0 : -1;
-}
-
-/* Returns the smaller of a and b. */
-static uint64_t min_u64(uint64_t a, uint64_t b)
-{
-    return a < b ? a : b;
-}
-
-/* Ends the run as a deadlock when every core waits (hlt / wfi) and
- * nothing can wake any of them: no core runs or starts, and no waiting
- * core's timer is armed with its line able to reach the core. `c` is the
- * core that waits last (the report names it and why its timer cannot wake
- * it). Returns true when it ended the run. */
-static bool deadlock_check(struct machine *m, struct emu_core *c)
-{
-    if (machine_cores_pick(m) < m->cfg.ncores)
-        return false;
-    for (unsigned k = 0; k < m->cfg.ncores; k++)
-        if (m->core_state[k] == MACHINE_CORE_STARTING || machine_cores_ipi_next(m, k) != UINT64_MAX)
-            return false; /* a core starts, or an IPI on its way wakes one */
-    const struct dev_intc_target *g = &m->intc.tgt[c->id];
-    const char *others = m->cfg.ncores > 1 ? " (every other core waits or is held in reset)" : "";
-    if (dev_timer_deadline(core_timer(m, c)) == DEV_TIMER_NEVER) {
-        machine_finish(m, MACHINE_DEADLOCK,
-                       "core %u waits for an interrupt at pc 0x%llx and no timer is armed%s", c->id,
-                       (unsigned long long)emu_pc(c), others);
-        return true;
-    }
-    const char *held = !(g->enable & (1u << INTC_LINE_TIMER)) ? "disabled"
-                       : g->service & (1u << INTC_LINE_TIMER) ? "in service"
-                                                              : "held";
-    machine_finish(m, MACHINE_DEADLOCK,
-                   "core %u waits for an interrupt at pc 0x%llx and the timer's line is %s at the "
-                   "interrupt controller%s",
-                   c->id, (unsigned long long)emu_pc(c), held, others);
-    return true;
-}
-
-/* Wakes waiting core `id` at cycle `at` (its timer's deadline, or the
- * run's limit when that comes first): its clock moves there, charged as
- * idle; its timer is updated and a rise of its output that it brings is
- * delivered by the wake (TRC_EV_IRQ). Returns nothing. */
-static void core_wake(struct machine *m, unsigned id, uint64_t at)
-{
-    struct emu_core *c = machine_core(m, id);
-    machine_cores_idle_until(m, c, at);
-    m->core_state[id] = MACHINE_CORE_RUN;
-    dev_timer_update(core_timer(m, c), c->cycles);
-    if (irq_requested(m, id))
-        irq_reached(m, c, true);
-}
-
-/* Runs core `id` (started, not waiting) for one slice: up to the next
- * deadline (its own timer, end of slice, --max-cycles, and with several
- * cores the core quantum), with its controller target's interrupt
- * delivered first when it can be (user mode, interrupts enabled), and
- * marked waiting when it waits. Returns false when the run ended. */
-static bool core_step(struct machine *m, unsigned id, uint64_t limit)
-{
-    struct emu_core *c = machine_core(m, id);
-    struct dev_timer *tm = core_timer(m, c);
-    struct machine_core_irq *q = &m->irq[id];
-    bool stop_asked = q->stop_asked;
-    uint64_t deadline = min_u64(limit, c->cycles + MACHINE_SLICE_CYCLES);
-    if (m->cfg.ncores > 1) {
-        deadline = min_u64(deadline, c->cycles + m->cfg.core_quantum);
-        deadline = min_u64(deadline, machine_cores_ipi_next(m, id)); /* an IPI's rise */
-    }
-    m->cur = c;
-    dev_timer_update(tm, c->cycles);                 /* drives its controller line */
-    bool user_stop = c->stop_due == 0 && stop_asked; /* stopped before user code */
-    c->stop_due = 0;
-    q->stop_asked = false;
-    if (irq_requested(m, id)) {
-        if (m->arch->interrupt(m, c)) {
-            m->interrupts++;
-        } else if (!user_stop && c->user_lo < c->user_hi) {
-            /* masked: the kernel runs. Stop before the first block of
-             * user code and look again there. */
-            irq_note_masked(m, c);
-            c->stop_due = 1u << MACHINE_CLASS_USER;
-            q->stop_asked = true;
-        } else {
-            /* masked where user code starts, or no user code is known:
-             * look again after every block. */
-            irq_note_masked(m, c);
-            deadline = min_u64(deadline, c->cycles + MACHINE_IRQ_RECHECK_CYCLES);
-        }
-        if (m->outcome != MACHINE_RUNNING) {
-            m->cur = &m->core;
-            return false;
-        }
-    } else if (tm->pending) {
-        /* Delivered and not claimed yet, or held by the controller (in
-         * service, or disabled): the guest's next write to the
-         * controller or the timer changes that and stops the core
-         * (mmio_write). */
-        if (!dev_intc_target_output(&m->intc, id))
-            irq_note_masked(m, c);
-    } else {
-        deadline = min_u64(deadline, dev_timer_deadline(tm));
-    }
-    c->deadline = deadline > c->cycles ? deadline : c->cycles + 1;
-    enum emu_stop why = emu_core_run(c);
-    if (m->outcome == MACHINE_RUNNING) {
-        switch (why) {
-        case EMU_STOP_ERROR:
-            machine_finish(m, MACHINE_FAULT, "the %s core %u stopped at pc 0x%llx: %s",
-                           c->arch->name, id, (unsigned long long)emu_pc(c),
-                           c->host_error ? c->host_error_why : uc_strerror(c->uc_error));
-            break;
-        case EMU_STOP_IDLE:
-            /* hlt / wfi: it waits until its controller target requests an
-             * interrupt (a rise wakes it: machine_cores_rise) or its timer's
-             * deadline comes (the run loop wakes it then), if either ever
-             * will. The kernel polls the controller after its wait (it runs
-             * masked). */
-            dev_timer_update(tm, c->cycles);
-            if (dev_intc_target_output(&m->intc, id)) {
-                if (irq_requested(m, id))
-                    irq_reached(m, c, true);
-                break;
-            }
-            m->core_state[id] = MACHINE_CORE_WFI;
-            (void)deadlock_check(m, c);
-            break;
-        case EMU_STOP_DEADLINE:
-        case EMU_STOP_REQUEST:
-            break;
-        }
-    }
-    m->cur = &m->core;
-    return m->outcome == MACHINE_RUNNING;
-}
-
-enum machine_outcome machine_run(struct machine *m)
-{
-    struct emu_core *c = &m->core;
-    uint64_t limit = m->cfg.max_cycles ? m->cfg.max_cycles : UINT64_MAX;
-    while (m->outcome == MACHINE_RUNNING) {
-        if (m->cfg.progress)
-            m->cfg.progress(m->cfg.progress_arg, m);
-        if (m->cfg.ncores > 1) {
-            if (machine_cores_start_pending(m) != 0)
-                break;
-            machine_cores_deliver(m); /* the IPIs whose rise is due */
-        }
-        /* the core with the lowest clock (a waiting one: its timer's
-         * deadline) runs, ties to the lowest id */
-        unsigned k = machine_cores_pick(m);
-        if (k >= m->cfg.ncores) {
-            (void)deadlock_check(m, c); /* a wait the last slice left */
-            break;
-        }
-        uint64_t at = machine_cores_ready_at(m, k);
-        if (m->core_state[k] == MACHINE_CORE_WFI) {
-            core_wake(m, k, min_u64(at, limit));
-            continue;
-        }
-        if (at >= limit) {
-            machine_finish(m, MACHINE_MAX_CYCLES, "the clock reached --max-cycles %llu",
-                           (unsigned long long)limit);
-            break;
-        }
-        bool more = core_step(m, k, limit);
-        merge_release(m, false);
-        if (!more)
-            break;
-    }
-    merge_release(m, true);
-    trc_log_finish(m->log, c->cycles);
-    if (m->log->oom && m->outcome == MACHINE_OK) {
-        m->outcome = MACHINE_FAULT;
-        snprintf(m->why, sizeof m->why, "out of memory while recording the trace");
-    }
-    return m->outcome;
 }

@@ -5,6 +5,18 @@
 
 #include "machine/machine.h"
 
+/* Largest slice the core runs without the board looking at its devices. */
+#define MACHINE_SLICE_CYCLES 1000000ULL
+/* While the interrupt line is up but the core has it masked (the kernel
+ * runs), the core stops before the first block of user code (the return to
+ * user mode starts a new block; the image's user code is the class-1 code of
+ * emu/cpu.h, which runs only in user mode), so the interrupt is taken there.
+ * Where that cannot tell (an image without user code, or user-range code the
+ * core reached in kernel mode), the board looks again after every block. */
+#define MACHINE_IRQ_RECHECK_CYCLES 1ULL
+/* The code class of user code (emu/cpu.h: c->stop_due). */
+#define MACHINE_CLASS_USER 1u
+
 /* Ends the run with `outcome` unless it already ended, recording why
  * (fmt NULL: no reason). Returns nothing. */
 void machine_finish(struct machine *m, enum machine_outcome outcome, const char *fmt, ...)
@@ -54,5 +66,18 @@ void machine_cores_deliver(struct machine *m);
 /* cores.c: returns the cycle of the earliest IPI held for core `id`, or
  * UINT64_MAX when none is. */
 uint64_t machine_cores_ipi_next(const struct machine *m, unsigned id);
+
+/* machine.c: core `c`'s own timer (the bank's timer of its id). */
+struct dev_timer *machine_core_timer(struct machine *m, const struct emu_core *c);
+/* machine.c: records that an interrupt reached core `c`'s kernel
+ * (TRC_EV_IRQ), taken as a trap (`idle` false) or by waking the waiting
+ * core, and marks this rise of its controller output delivered. */
+void machine_irq_reached(struct machine *m, struct emu_core *c, bool idle);
+/* machine.c: returns true while the controller requests an interrupt from
+ * core `id`'s target whose rise has not been delivered yet. */
+bool machine_irq_requested(const struct machine *m, unsigned id);
+/* machine.c: notes the cycle the board first found this rise of core
+ * `c`'s timer line up and could not deliver it. Returns nothing. */
+void machine_irq_note_masked(struct machine *m, struct emu_core *c);
 
 #endif
