@@ -146,6 +146,8 @@ enum trc_slow_reason {
     TRC_SLOW_CALLER_LOWER = 6,    /* reply: the caller's priority is below the server's */
     TRC_SLOW_PORT_CLOSED = 7,     /* reply_recv: the port to wait on is closed */
     TRC_SLOW_HIGHER_READY = 8,    /* reply_recv: a process above the caller is ready */
+    TRC_SLOW_OTHER_CORE = 9,      /* the receiver (call) or the caller (reply) runs on another
+                                     core: woken there by an inter-processor interrupt */
 };
 
 enum trc_region_op {

@@ -132,6 +132,11 @@ struct scn_proc {
     uint32_t str_offset; /* ... to its strings */
     uint32_t nstr;       /* bytes of strings */
     uint32_t cap_slots;  /* capability slots (0: SCN_KERNEL_SLOTS) */
+    /* The core it runs on, modulo the cores the machine has (the kernel
+     * wraps it; the host has checked that "core" itself is one of them):
+     * "core", plus its replica number when the scenario gave "core". */
+    uint32_t core;
+    uint32_t reserved_core;
     /* A student's program (docs/scenarios.md, "Students' programs"): the
      * image the host loaded into a slot of the kernel's student area
      * (kernel.ld), [image_base, image_end), page-aligned: code and
@@ -141,7 +146,7 @@ struct scn_proc {
      * order). image_base 0: the process runs the workload runner. */
     uint64_t image_base, image_data, image_end, image_entry;
 };
-_Static_assert(sizeof(struct scn_proc) == 72, "scn_proc is an ABI");
+_Static_assert(sizeof(struct scn_proc) == 80, "scn_proc is an ABI");
 
 /* The blob: this header, then struct scn_proc procs[nprocs], struct
  * scn_object objects[nobjects] and struct scn_cap caps[ncaps] at the

@@ -36,9 +36,21 @@ KPROBE_ANCHOR static bool irq_timer(struct proc *p)
     return false;
 }
 
+/* The wake-up line another core raises (kcpu_kick) after it made a
+ * process of this core ready. Returns true when the interrupted `p` must
+ * give up the CPU for it (a higher priority is ready here); idle (`p`
+ * NULL) false: the idle loop picks it. */
+static bool irq_ipi(struct proc *p)
+{
+    struct kcpu *c = kcpu_self();
+    c->wakeups++;
+    return p && sched_ready_above(p->prio);
+}
+
 /* One handler per line that interrupts; NULL: the line is never enabled. */
 static bool (*const irq_handlers[INTC_NLINES])(struct proc *p) = {
     [INTC_LINE_TIMER] = irq_timer,
+    [INTC_LINE_IPI] = irq_ipi,
 };
 
 void irq_init(void)
@@ -47,7 +59,7 @@ void irq_init(void)
     for (unsigned line = 0; line < INTC_NLINES; line++)
         if (irq_handlers[line])
             enable |= 1u << line;
-    mmio_write32(kcfg.intc + INTC_TGT_ENABLE(0), enable);
+    mmio_write32(kcfg.intc + INTC_TGT_ENABLE(kcpu_self()->id), enable);
 }
 
 /* Runs the handler of a claimed `line` for `p` (NULL: idle) and completes
@@ -60,28 +72,28 @@ static bool irq_handle(uint32_t line, struct proc *p)
         panic("irq_handle: interrupt on a line without a handler");
     }
     bool preempt = irq_handlers[line](p);
-    mmio_write32(kcfg.intc + INTC_TGT_COMPLETE(0), line);
+    mmio_write32(kcfg.intc + INTC_TGT_COMPLETE(kcpu_self()->id), line);
     return preempt;
 }
 
 void irq_idle(void)
 {
     uint32_t line;
-    while ((line = mmio_read32(kcfg.intc + INTC_TGT_CLAIM(0))) != INTC_CLAIM_NONE)
+    while ((line = mmio_read32(kcfg.intc + INTC_TGT_CLAIM(kcpu_self()->id))) != INTC_CLAIM_NONE)
         irq_handle(line, NULL);
 }
 
 void irq_from_user(struct proc *p)
 {
-    uint32_t line = mmio_read32(kcfg.intc + INTC_TGT_CLAIM(0));
+    uint32_t line = mmio_read32(kcfg.intc + INTC_TGT_CLAIM(kcpu_self()->id));
     if (line == INTC_CLAIM_NONE) {
         irq_spurious++;
-        arch_enter_user(&p->regs);
+        kernel_exit(&p->regs);
     }
     bool preempt = irq_handle(line, p);
     if (preempt) {
         sched_enqueue(p);
         sched_next(TRC_SWITCH_PREEMPT);
     }
-    arch_enter_user(&p->regs);
+    kernel_exit(&p->regs);
 }

@@ -234,7 +234,7 @@ KPROBE_ANCHOR __attribute__((noreturn)) static void handoff(struct proc *from, s
     kcpu_self()->current = to;
     if (from->deadline)
         sched_arm_timer();
-    arch_enter_user(&to->regs);
+    kernel_exit(&to->regs);
 }
 
 /* Blocks caller `p` until the reply to its call comes (or `timeout`). */
@@ -344,6 +344,8 @@ static long kipc_call_invoke(struct proc *p, struct ksys_args *a)
         why = TRC_SLOW_NOT_REGISTERS;
     else if (rp->prio < p->prio)
         why = TRC_SLOW_LOWER_PRIORITY;
+    else if (rp->core != p->core)
+        why = TRC_SLOW_OTHER_CORE;
     p->reply_wait = true;
     p->state = PROC_BLOCKED; /* so that kipc_reply_caller() finds it */
     if (!why) {
@@ -539,6 +541,8 @@ static long kipc_reply_recv_invoke(struct proc *s, struct ksys_args *a)
         why = TRC_SLOW_CALLER_LOWER;
     else if (sched_ready_above(c->prio))
         why = TRC_SLOW_HIGHER_READY;
+    else if (c->core != s->core)
+        why = TRC_SLOW_OTHER_CORE;
     if (next && !why) {
         /* Fast path: park the server, straight back to the caller. */
         ktrace(TRC_EV_IPC_REPLY, s->pid, c->pid, info, TRC_IPC_FAST, 0);

@@ -9,6 +9,7 @@ _Static_assert(KCPU_STACK_SIZE % KPAGE_SIZE == 0, "a stack is whole kpages");
 struct kcpu kcpus[KCPU_MAX];
 uint32_t kcpu_count = 1;
 uint32_t kcpu_online = 1;
+struct klock klock_big;
 extern char __kstack_top[]; /* core 0's kernel stack (kernel.ld) */
 
 /* How long core 0 waits for the cores it started: spins of its loop. */
@@ -20,11 +21,19 @@ void kcpu_boot(void)
     arch_cpu_set_self(&kcpus[0]);
 }
 
+void kcpu_kick(struct kcpu *c)
+{
+    mmio_write32(kcfg.intc + INTC_IPI, INTC_IPI_VALUE(c->id, INTC_LINE_IPI));
+}
+
 void kcpu_start_all(const struct bootinfo *bi)
 {
     if (bi->ncores <= 1)
         return;
     kcpu_count = bi->ncores < KCPU_MAX ? bi->ncores : KCPU_MAX;
+    /* Core 0 holds the kernel lock from here until it first enters user
+     * mode: the other cores wait for it before they schedule. */
+    klock_acquire();
     uint32_t started = 0;
     for (uint32_t i = 1; i < kcpu_count; i++) {
         /* its kernel stack: pages of its own, as large as core 0's boot
@@ -48,7 +57,7 @@ void kcpu_start_all(const struct bootinfo *bi)
     for (uint32_t i = 1; i < kcpu_count; i++) {
         if (!__atomic_load_n(&kcpus[i].online, __ATOMIC_ACQUIRE))
             continue;
-        mmio_write32(kcfg.intc + INTC_IPI, INTC_IPI_VALUE(i, INTC_LINE_IPI));
+        kcpu_kick(&kcpus[i]);
         for (uint32_t spins = 0; spins < KCPU_WAIT_SPINS; spins++)
             if (__atomic_load_n(&kcpus[i].wakeups, __ATOMIC_ACQUIRE) > 0) {
                 answered++;
@@ -70,7 +79,9 @@ void kcpu_main(struct kcpu *cpu, uint64_t hwid)
     mmio_write32(kcfg.intc + INTC_TGT_ENABLE(cpu->id), 1u << INTC_LINE_IPI);
     __atomic_store_n(&cpu->online, 1, __ATOMIC_RELEASE);
     __atomic_fetch_add(&kcpu_online, 1, __ATOMIC_ACQ_REL);
-    for (;;) {
+    /* its first inter-processor interrupt, from core 0 (kcpu_start_all),
+     * claimed here without the lock: core 0 holds it and waits for this */
+    while (!__atomic_load_n(&cpu->wakeups, __ATOMIC_ACQUIRE)) {
         arch_wait();
         uint32_t line;
         while ((line = mmio_read32(kcfg.intc + INTC_TGT_CLAIM(cpu->id))) != INTC_CLAIM_NONE) {
@@ -78,4 +89,8 @@ void kcpu_main(struct kcpu *cpu, uint64_t hwid)
             mmio_write32(kcfg.intc + INTC_TGT_COMPLETE(cpu->id), line);
         }
     }
+    /* then it schedules the processes whose core it is, under the lock */
+    klock_acquire();
+    irq_init();
+    sched_next(TRC_SWITCH_START);
 }

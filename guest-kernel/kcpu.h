@@ -1,11 +1,11 @@
 /* guest-kernel/kcpu.h: the kernel's per-core state. Core 0 boots the
- * kernel and runs everything (processes, IPC, the scheduler); with
- * bootinfo.ncores > 1 it starts every other core through the
- * architecture's boot protocol (arch_cpu_start): each gets its own stack,
- * its own trap vector and system registers (arch_cpu_init), the kernel's
- * page tables, and parks in its idle loop, where the only interrupt it
- * takes is its inter-processor line (INTC_LINE_IPI at its own controller
- * target). Later slices of issue 16 give the other cores run queues. */
+ * kernel; with bootinfo.ncores > 1 it starts every other core through the
+ * architecture's boot protocol (arch_cpu_start): each gets its own kernel
+ * stack, its own trap vector and system registers (arch_cpu_init), its own
+ * struct kcpu (arch_cpu_set_self), the kernel's page tables, answers one
+ * inter-processor interrupt, then runs the scheduler on its own run
+ * queues (sched.c) under the kernel lock (klock_big). A process runs on
+ * the core its `core` names. */
 #ifndef IPCEMU_KERNEL_KCPU_H
 #define IPCEMU_KERNEL_KCPU_H
 
@@ -16,6 +16,8 @@
 
 /* The most cores the kernel runs (the machine's MACHINE_MAX_CORES). */
 #define KCPU_MAX 8u
+/* Priorities (kernel.h NPRIO). */
+#define KCPU_NPRIO 8u
 /* Each secondary core's kernel stack: as core 0's (kernel.ld). */
 #define KCPU_STACK_SIZE 16384u
 
@@ -35,6 +37,16 @@ struct kcpu {
     uint32_t id;          /* its core number (= its controller target) */
     uint32_t online;      /* 1 once it runs its idle loop */
     uint64_t wakeups;     /* inter-processor interrupts it claimed */
+    /* Its scheduler (sched.c), under the kernel lock: one FIFO of ready
+     * processes per priority, the bitmap of the non-empty ones, the cycle
+     * its running process's slice ends, the deadline its timer is armed
+     * for (0: none). */
+    struct kcpu_runq {
+        struct proc *head, *tail;
+    } runq[KCPU_NPRIO];
+    uint32_t ready_bits; /* bit q: runq[q] is not empty */
+    uint64_t slice_end;
+    uint64_t timer_armed;
 };
 _Static_assert(__builtin_offsetof(struct kcpu, stack_top) == 0, "trap.S, entry.S read offset 0");
 _Static_assert(__builtin_offsetof(struct kcpu, self) == 8, "x86 kcpu_self reads %gs:8");
@@ -51,6 +63,39 @@ static inline struct kcpu *kcpu_self(void)
     return (struct kcpu *)arch_cpu_self();
 }
 
+/* The kernel lock (seL4's big kernel lock): a ticket lock every core
+ * holds while it runs kernel code, from its entry from user mode (or its
+ * idle wait) to its return to user mode (or its next idle wait). With one
+ * core there is nobody to exclude and it is not taken (as seL4 builds
+ * without it for one core). */
+struct klock {
+    uint32_t next;  /* the next ticket to hand out */
+    uint32_t owner; /* the ticket that holds the lock */
+};
+extern struct klock klock_big;
+
+/* Takes the kernel lock: spins (its loads are what the spinning costs)
+ * until this core's ticket comes up. Returns nothing. */
+__attribute__((always_inline)) static inline void klock_acquire(void)
+{
+    if (kcpu_count <= 1)
+        return;
+    uint32_t t = __atomic_fetch_add(&klock_big.next, 1, __ATOMIC_RELAXED);
+    while (__atomic_load_n(&klock_big.owner, __ATOMIC_ACQUIRE) != t)
+        ;
+}
+
+/* Lets the next core's ticket in. Returns nothing. */
+__attribute__((always_inline)) static inline void klock_release(void)
+{
+    if (kcpu_count <= 1)
+        return;
+    __atomic_store_n(&klock_big.owner, klock_big.owner + 1, __ATOMIC_RELEASE);
+}
+
+/* Interrupts core `c` on its wake-up line (INTC_LINE_IPI): a process of
+ * its own became ready. Returns nothing. */
+void kcpu_kick(struct kcpu *c);
 /* Core 0, right after arch_init: makes kcpus[0] (the boot stack's top)
  * its own struct kcpu. Returns nothing. */
 void kcpu_boot(void);

@@ -38,8 +38,9 @@ struct kmap {
     bool writable;
 };
 
-/* A user process. The kernel is single-core and runs with interrupts
- * masked, so no field needs a lock. `regs` comes first and is 16-byte
+/* A user process. The kernel runs with interrupts masked and, with
+ * several cores, under the kernel lock (klock_big), so no field needs a
+ * lock of its own. `regs` comes first and is 16-byte
  * aligned: the trap entry stubs save the user registers straight into it
  * (arch_enter_user points TSS.RSP0 / SP_EL1 at its end, sscratch at it). */
 struct proc {
@@ -47,6 +48,7 @@ struct proc {
     uint32_t pid;                                       /* 1.. ; 0 is "none / idle" */
     char name[PROC_NAME_MAX + 1];
     unsigned prio;
+    unsigned core; /* the core it runs on (its affinity; kcpus[core]) */
     enum proc_state state;
     uintptr_t pt_root; /* its address space */
     unsigned asid;
@@ -155,7 +157,8 @@ void timer_ack(void);
 __attribute__((noreturn)) void power_off(uint32_t code);
 
 /* irq.c: the interrupt controller. */
-/* Enables the controller lines the kernel has handlers for. */
+/* Enables the controller lines the kernel has handlers for, at this
+ * core's target (each core, once). */
 void irq_init(void);
 /* Handles an interrupt taken from user mode while `p` ran: claims the line,
  * runs its handler, completes it; never returns (leaves to `p` or, when
@@ -260,6 +263,9 @@ uint64_t ktimeout_next(void);
  * the exit code the machine powers off with (none set: 0). */
 void sched_on_all_ended(uint32_t (*verdict)(void));
 void sched_enqueue(struct proc *p);
+/* Makes `core` (below kcpu_count) the core `p` runs on; a ready `p` moves
+ * to that core's queue. Returns nothing. */
+void sched_set_core(struct proc *p, unsigned core);
 /* Arms the timer for the end of the running slice or the earliest wait
  * deadline, whichever comes first. */
 void sched_arm_timer(void);
@@ -269,13 +275,18 @@ void sched_switch_aspace(struct proc *p);
 bool sched_slice_over(uint64_t now);
 /* Returns true if a process of priority above `prio` is ready. */
 bool sched_ready_above(unsigned prio);
-/* Bit q set: a process of priority q is ready (seL4's ready-queue
- * bitmap). */
-extern uint32_t sched_ready_bits;
-/* The same as sched_ready_above, inline (the fast path): one shift. */
+/* The same as sched_ready_above, inline (the fast path): this core's
+ * ready bitmap (seL4's), one shift. */
 static inline bool sched_ready_above_inline(unsigned prio)
 {
-    return (sched_ready_bits >> prio >> 1) != 0;
+    return (kcpu_self()->ready_bits >> prio >> 1) != 0;
+}
+/* Leaves the kernel for user mode with `r` (arch_enter_user), the kernel
+ * lock released first. Never returns. */
+__attribute__((noreturn, always_inline)) static inline void kernel_exit(const struct arch_regs *r)
+{
+    klock_release();
+    arch_enter_user(r);
 }
 /* Picks the next process (or idles until one is ready, or powers off when
  * none is left) and enters it. */

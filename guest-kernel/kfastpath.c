@@ -45,7 +45,7 @@ __attribute__((noreturn)) void fastpath_reply_recv(uintptr_t tok, uintptr_t info
 __attribute__((noreturn, noinline, cold)) static void fastpath_slow(struct proc *p)
 {
     arch_syscall_set_ret(&p->regs, (uintptr_t)syscall_dispatch(&p->regs));
-    arch_enter_user(&p->regs);
+    kernel_exit(&p->regs);
 }
 
 /* Returns the trace's message word (kipc_msg_word) of a register message
@@ -144,7 +144,7 @@ FP_INLINE __attribute__((noreturn)) void fp_switch(struct proc *from, struct pro
     kcpu_self()->current = to;
     if (from->deadline)
         sched_arm_timer();
-    arch_enter_user(&to->regs);
+    kernel_exit(&to->regs);
 }
 
 /* SYS_CALL: the caller `current` sends the message in its registers on
@@ -152,6 +152,7 @@ FP_INLINE __attribute__((noreturn)) void fp_switch(struct proc *from, struct pro
  * registers, and waits for the reply. Never returns. */
 __attribute__((noreturn)) void fastpath_call(uintptr_t cap, uintptr_t info)
 {
+    klock_acquire();
     struct proc *p = kcpu_self()->current;
     uint64_t len = IPC_INFO_LEN(info);
     if (len > IPC_INLINE_MAX)
@@ -171,7 +172,7 @@ __attribute__((noreturn)) void fastpath_call(uintptr_t cap, uintptr_t info)
     if (!w)
         fastpath_slow(p);
     struct proc *rp = fp_waiter_proc(w);
-    if (!rp->recv_regs || rp->prio < p->prio || rp->caller)
+    if (!rp->recv_regs || rp->prio < p->prio || rp->caller || rp->core != p->core)
         fastpath_slow(p);
 
     /* POINT OF NO RETURN: only stores from here on. */
@@ -206,6 +207,7 @@ __attribute__((noreturn)) void fastpath_call(uintptr_t cap, uintptr_t info)
  * the next one into its registers, and the caller runs. Never returns. */
 __attribute__((noreturn)) void fastpath_reply_recv(uintptr_t tok, uintptr_t info)
 {
+    klock_acquire();
     struct proc *s = kcpu_self()->current;
     uint64_t len = IPC_INFO_LEN(info);
     /* The fixed slot holds `tok`'s call and its caller still waits for
@@ -223,7 +225,7 @@ __attribute__((noreturn)) void fastpath_reply_recv(uintptr_t tok, uintptr_t info
     if (!port || port->closed || port->head || s->waiter.port || s->waiter.notif)
         fastpath_slow(s);
     /* The caller runs next: nothing ready above it. */
-    if (c->prio < s->base_prio || sched_ready_above_inline(c->prio))
+    if (c->prio < s->base_prio || sched_ready_above_inline(c->prio) || c->core != s->core)
         fastpath_slow(s);
 
     /* POINT OF NO RETURN: only stores from here on. */

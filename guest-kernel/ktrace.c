@@ -42,23 +42,23 @@ uint64_t timer_now(void)
 
 /* The deadline the timer is armed for, 0: disarmed (at boot, and after
  * each acknowledgement, which disarms the device). */
-static uint64_t timer_armed;
 
 void timer_arm(uint64_t deadline)
 {
     /* Re-writing the same deadline would change nothing the kernel relies
      * on (a pending line would rise again at once): skip the two device
      * writes. */
-    if (deadline == timer_armed)
+    struct kcpu *c = kcpu_self(); /* the timer is banked: each core's own */
+    if (deadline == c->timer_armed)
         return;
-    timer_armed = deadline;
+    c->timer_armed = deadline;
     mmio_write32(kcfg.timer + TIMER_CMP_LO, (uint32_t)deadline);
     mmio_write32(kcfg.timer + TIMER_CMP_HI, (uint32_t)(deadline >> 32));
 }
 
 void timer_ack(void)
 {
-    timer_armed = 0;
+    kcpu_self()->timer_armed = 0;
     mmio_write32(kcfg.timer + TIMER_CTRL, TIMER_CTRL_ACK);
 }
 

@@ -83,6 +83,7 @@ int scenario_start(uintptr_t addr, uint64_t size)
         procs[i] = proc_create(name, sp->priority, entry, 0);
         if (!procs[i])
             return bad("cannot create a process (out of slots or memory)");
+        sched_set_core(procs[i], sp->core % kcpu_count);
         if (sp->image_base && proc_map_image(procs[i], (uintptr_t)sp->image_base,
                                              (uintptr_t)sp->image_data, (uintptr_t)sp->image_end))
             return bad("cannot map a student's program (outside the student area, or no memory)");

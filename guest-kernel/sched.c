@@ -1,15 +1,13 @@
-/* guest-kernel/sched.c: preemptive priority round-robin. One FIFO per
- * priority; the highest non-empty one runs; the timer ends a time slice and
- * sends the process to the back of its FIFO. */
+/* guest-kernel/sched.c: preemptive priority round-robin, per core. Each
+ * core (struct kcpu) has one FIFO per priority; the highest non-empty one
+ * runs; the timer ends a time slice and sends the process to the back of
+ * its FIFO. A process runs on its own core only (proc.core); making it
+ * ready from another core queues it there and interrupts that core
+ * (kcpu_kick). */
 #include "kernel.h"
 
-struct runq {
-    struct proc *head, *tail;
-};
+_Static_assert(NPRIO == KCPU_NPRIO, "struct kcpu's run queues");
 
-static struct runq runq[NPRIO];
-uint32_t sched_ready_bits;          /* bit q: runq[q] is not empty */
-static uint64_t slice_end;          /* cycle the running process's time slice ends */
 static uint32_t (*all_ended)(void); /* sched_on_all_ended: the exit code */
 
 void sched_on_all_ended(uint32_t (*verdict)(void))
@@ -19,28 +17,59 @@ void sched_on_all_ended(uint32_t (*verdict)(void))
 
 void sched_enqueue(struct proc *p)
 {
+    struct kcpu *c = &kcpus[p->core];
     p->state = PROC_READY;
     p->next = NULL;
-    struct runq *q = &runq[p->prio];
+    struct kcpu_runq *q = &c->runq[p->prio];
     if (q->tail)
         q->tail->next = p;
     else
         q->head = p;
     q->tail = p;
-    sched_ready_bits |= 1u << p->prio;
+    c->ready_bits |= 1u << p->prio;
+    if (c != kcpu_self())
+        kcpu_kick(c);
 }
 
-/* Returns the next ready process, off its queue, or NULL. */
-static struct proc *sched_pick(void)
+void sched_set_core(struct proc *p, unsigned core)
+{
+    if (core == p->core)
+        return;
+    if (p->state == PROC_READY) { /* off its queue, onto the new core's */
+        struct kcpu *c = &kcpus[p->core];
+        struct kcpu_runq *q = &c->runq[p->prio];
+        struct proc *prev = NULL;
+        for (struct proc *x = q->head; x; prev = x, x = x->next) {
+            if (x != p)
+                continue;
+            if (prev)
+                prev->next = p->next;
+            else
+                q->head = p->next;
+            if (q->tail == p)
+                q->tail = prev;
+            break;
+        }
+        if (!q->head)
+            c->ready_bits &= ~(1u << p->prio);
+        p->core = core;
+        sched_enqueue(p);
+        return;
+    }
+    p->core = core;
+}
+
+/* Returns the next ready process of core `c`, off its queue, or NULL. */
+static struct proc *sched_pick(struct kcpu *c)
 {
     for (int prio = NPRIO - 1; prio >= 0; prio--) {
-        struct runq *q = &runq[prio];
+        struct kcpu_runq *q = &c->runq[prio];
         struct proc *p = q->head;
         if (p) {
             q->head = p->next;
             if (!q->head) {
                 q->tail = NULL;
-                sched_ready_bits &= ~(1u << prio);
+                c->ready_bits &= ~(1u << prio);
             }
             p->next = NULL;
             return p;
@@ -57,7 +86,7 @@ void sched_switch_aspace(struct proc *p)
 
 void sched_arm_timer(void)
 {
-    uint64_t when = slice_end, d = ktimeout_next();
+    uint64_t when = kcpu_self()->slice_end, d = ktimeout_next();
     if (d && d < when)
         when = d;
     timer_arm(when);
@@ -65,7 +94,7 @@ void sched_arm_timer(void)
 
 bool sched_slice_over(uint64_t now)
 {
-    return now >= slice_end;
+    return now >= kcpu_self()->slice_end;
 }
 
 bool sched_ready_above(unsigned prio)
@@ -76,21 +105,26 @@ bool sched_ready_above(unsigned prio)
 KPROBE_ANCHOR void sched_next(enum trc_switch_reason why)
 {
     KPROBE_KEEP("r"(why));
-    struct proc *prev = kcpu_self()->current;
+    struct kcpu *c = kcpu_self();
+    struct proc *prev = c->current;
     struct proc *p;
-    while ((p = sched_pick()) == NULL) {
+    while ((p = sched_pick(c)) == NULL) {
         if (proc_live_count() == 0) {
             uint32_t code = all_ended ? all_ended() : 0;
             kprintf("[kernel] all processes ended; powering off (exit code %u)\n", code);
             power_off(code);
         }
-        /* Only a timed-out wait can make a process ready now: wake up for
-         * the first one. With none, nothing can: the machine sees a core
-         * waiting with no timer armed (a deadlock). */
+        /* Only a timed-out wait, or another core (through an
+         * inter-processor interrupt), can make a process ready now: wake
+         * up for the first deadline. With none, nothing can: the machine
+         * sees a core waiting with no timer armed (a deadlock, when every
+         * core waits so). */
         uint64_t d = ktimeout_next();
         if (d)
             timer_arm(d);
+        klock_release();
         arch_wait();
+        klock_acquire();
         irq_idle(); /* through the controller, as from user mode: waits that
                        timed out end (their processes become ready) */
     }
@@ -99,8 +133,8 @@ KPROBE_ANCHOR void sched_next(enum trc_switch_reason why)
         ktrace(TRC_EV_SCHED_SWITCH, p->pid, prev ? prev->pid : 0, why, 0, 0);
         sched_switch_aspace(p);
     }
-    kcpu_self()->current = p;
-    slice_end = timer_now() + kcfg.quantum;
+    c->current = p;
+    c->slice_end = timer_now() + kcfg.quantum;
     sched_arm_timer();
-    arch_enter_user(&p->regs);
+    kernel_exit(&p->regs);
 }

@@ -22,6 +22,7 @@ static enum trc_fault fault_of(const struct trap *t)
 
 void trap_from_user(struct arch_regs *frame, const struct trap *t)
 {
+    klock_acquire();
     struct proc *p = kcpu_self()->current;
     /* The entry stub saved the registers straight into current->regs, where
      * arch_enter_user pointed the save (TSS.RSP0, SP_EL1, sscratch). */
@@ -30,7 +31,7 @@ void trap_from_user(struct arch_regs *frame, const struct trap *t)
     switch (t->kind) {
     case TRAP_SYSCALL: /* syscall.c: one table by number */
         arch_syscall_set_ret(&p->regs, (uintptr_t)syscall_dispatch(&p->regs));
-        arch_enter_user(&p->regs);
+        kernel_exit(&p->regs);
     case TRAP_IRQ:
         irq_from_user(p); /* irq.c: claim, dispatch by line, complete */
     case TRAP_PAGE_FAULT:

@@ -175,6 +175,8 @@ struct scn_build_entry {
     uint32_t first, count; /* its processes: first .. first + count - 1 */
     uint32_t priority;
     uint32_t cap_slots; /* "cap_slots" */
+    uint32_t core;      /* "core" */
+    bool spread;        /* "core" given: replica k runs on core + k */
     struct scn_proc_build pb;
     char **sources; /* "source" (owned until emit hands them to the scn_entry) */
     unsigned nsources;

@@ -74,6 +74,7 @@ static const struct scn_field machine_fields[] = {
     {.name = "quantum", .kind = SCN_FIELD_UINT, .min = 1000, .max = 1000000000ULL},
     F_BOOL("exact_caches", NONE),
     {.name = "cores", .kind = SCN_FIELD_UINT, .min = 1, .max = 8},
+    {.name = "core_quantum", .kind = SCN_FIELD_UINT, .min = 100, .max = 100000000ULL},
     F_END};
 static const struct scn_field object_fields[] = {
     F_IDENT("name", true), F_ENUM("type", true, object_types), F_IDENT("owner", true),
@@ -90,6 +91,7 @@ static const struct scn_field process_fields[] = {
     F_IDENT("name", true),
     F_UINT("priority", 0, 7, 1, NONE),
     F_UINT("count", 1, SCN_MAX_PROCS, 1, NONE),
+    F_UINT("core", 0, 7, 0, NONE),
     F_UINT("cap_slots", SCN_KERNEL_SLOTS, SCN_KERNEL_CAP_SLOTS_MAX, SCN_KERNEL_SLOTS, NONE),
     {.name = "program", .kind = SCN_FIELD_BODY},
     {.name = "source", .kind = SCN_FIELD_SOURCES, .min = 1, .max = 8},
@@ -192,7 +194,8 @@ static bool read_settings(struct scn_ctx *c, const cJSON *m, struct scn_run *r)
     if (!scn_get_u(c, m, machine_fields, "cores", &u))
         return false;
     r->cores = (uint32_t)u;
-    return scn_get_u(c, m, machine_fields, "quantum", &r->quantum) &&
+    return scn_get_u(c, m, machine_fields, "core_quantum", &r->core_quantum) &&
+           scn_get_u(c, m, machine_fields, "quantum", &r->quantum) &&
            scn_get_bool(c, m, "exact_caches", &r->exact_caches);
 }
 
@@ -212,6 +215,7 @@ static bool load_machine(struct scn_ctx *c, struct scn *s, const cJSON *root)
     s->quantum = r.quantum;
     s->exact_caches = r.exact_caches;
     s->cores = r.cores;
+    s->core_quantum = r.core_quantum;
     scn_pop(c);
     return true;
 }
@@ -306,11 +310,12 @@ static bool load_processes(struct scn_ctx *c, struct scn_build *b, const cJSON *
     for (const cJSON *p = procs->child; p; p = p->next, i++) {
         scn_push_index(c, i);
         const char *name;
-        uint64_t prio, count, slots;
+        uint64_t prio, count, slots, core;
         if (!scn_check_fields(c, p, process_fields, NULL) ||
             !scn_get_ident(c, p, "name", true, &name) ||
             !scn_get_u(c, p, process_fields, "priority", &prio) ||
             !scn_get_u(c, p, process_fields, "count", &count) ||
+            !scn_get_u(c, p, process_fields, "core", &core) ||
             !scn_get_u(c, p, process_fields, "cap_slots", &slots))
             return false;
         if (entry_index(b, name) >= 0) {
@@ -342,6 +347,12 @@ static bool load_processes(struct scn_ctx *c, struct scn_build *b, const cJSON *
         e->first = total;
         e->count = (uint32_t)count;
         e->priority = (uint32_t)prio;
+        e->core = (uint32_t)core;
+        e->spread = cJSON_GetObjectItemCaseSensitive(p, "core") != NULL;
+        if (core > b->s->core_max) {
+            b->s->core_max = (uint32_t)core;
+            b->s->core_max_entry = (size_t)i;
+        }
         total += (uint32_t)count;
         scn_pop(c);
     }
@@ -364,6 +375,7 @@ static bool load_processes(struct scn_ctx *c, struct scn_build *b, const cJSON *
             memcpy(sp->name, pn, strlen(pn)); /* at most 16: NUL-padded, not terminated */
             sp->priority = e->priority;
             sp->cap_slots = e->cap_slots;
+            sp->core = e->core + (e->spread ? k : 0); /* round the cores from "core" */
             s->expect.procs[e->first + k].key = -1;
         }
     }
@@ -904,4 +916,14 @@ const char *scn_msg_field_name(enum scn_msg_field f)
     static const char *const names[SCN_MSG_COUNT] = {"sent",      "received", "fast_path",
                                                      "slow_path", "refused",  "dropped"};
     return f < SCN_MSG_COUNT ? names[f] : "?";
+}
+
+int scn_check_cores(const struct scn *s, unsigned ncores, char *err, size_t errn)
+{
+    if (s->core_max < (ncores ? ncores : 1))
+        return 0;
+    snprintf(err, errn,
+             "%s: processes[%zu].core: %u, but the machine has %u core%s (machine.cores, --cores)",
+             s->path, s->core_max_entry, s->core_max, ncores ? ncores : 1, ncores > 1 ? "s" : "");
+    return -1;
 }

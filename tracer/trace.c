@@ -471,6 +471,7 @@ const char *trc_slow_reason_name(uint32_t why)
         [TRC_SLOW_CALLER_LOWER] = "caller_lower_priority",
         [TRC_SLOW_PORT_CLOSED] = "port_closed",
         [TRC_SLOW_HIGHER_READY] = "higher_priority_ready",
+        [TRC_SLOW_OTHER_CORE] = "other_core",
     };
     return why < TRC_SLOW_REASONS ? names[why] : NULL;
 }

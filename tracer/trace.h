@@ -59,7 +59,7 @@ struct trc_proc {
 
 /* The run's message traffic. A result is the low 32 bits of a3 read as
  * int32 (so a sign- or zero-extended ipc_err both count as negative). */
-#define TRC_SLOW_REASONS 9
+#define TRC_SLOW_REASONS 10
 
 struct trc_msg_totals {
     uint64_t sent;                       /* sends with result 0 (a3 == 0) */

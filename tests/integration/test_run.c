@@ -195,6 +195,8 @@ static void every_scenario_runs_ok_and_deterministically(void **state)
         cJSON_ArrayForEach(pt, cJSON_GetObjectItem(a.report, "paths"))
         {
             const cJSON *ph = cJSON_GetObjectItem(pt, "phases"), *it;
+            if (!ph) /* several cores: no split by function (docs/timeline.md) */
+                continue;
             double sum = 0, mean = jnum(pt, "cycles_mean");
             cJSON_ArrayForEach(it, ph) sum += it->valuedouble;
             if (fabs(sum - mean) > 1e-9 * mean || mean < jnum(pt, "cycles_min") ||

@@ -64,7 +64,7 @@ static void the_json_carries_run_and_processes(void **state)
     for (cJSON *it = m->child; it; it = it->next)
         assert_true(cJSON_IsObject(it) || (cJSON_IsNumber(it) && it->valuedouble == 0));
     cJSON *why = cJSON_GetObjectItem(m, "slow_path_why");
-    assert_int_equal(cJSON_GetArraySize(why), 8);
+    assert_int_equal(cJSON_GetArraySize(why), 9);
     for (cJSON *it = why->child; it; it = it->next)
         assert_true(cJSON_IsNumber(it) && it->valuedouble == 0);
     cJSON *c = cJSON_GetObjectItem(r, "cap_cache");

@@ -312,7 +312,7 @@ void kmain(const struct bootinfo *bi)
     st_intc = bi->intc_base;
     arch_init(bi);
     /* the core's own struct kcpu: where the trap entry finds its stack */
-    st_cpu = (struct kcpu){.stack_top = (uintptr_t)__kstack_top};
+    st_cpu.stack_top = (uintptr_t)__kstack_top;
     arch_cpu_set_self(&st_cpu);
     uintptr_t root = arch_pt_create();
     uintptr_t ustack = (uintptr_t)st_ustack;

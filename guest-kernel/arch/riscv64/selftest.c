@@ -381,7 +381,7 @@ void kmain(const struct bootinfo *b)
     step = 1;
     arch_init(b);
     /* the core's own struct kcpu: where the trap entry finds its stack */
-    st_cpu = (struct kcpu){.stack_top = (uintptr_t)__kstack_top};
+    st_cpu.stack_top = (uintptr_t)__kstack_top;
     arch_cpu_set_self(&st_cpu);
     uintptr_t mega = 2u << 20;
     uintptr_t kernel_len = ((uintptr_t)__kernel_end - b->ram_base + mega - 1) & ~(mega - 1);

@@ -324,7 +324,7 @@ void kmain(const struct bootinfo *bi)
     step = 0;
     arch_init(bi);
     /* the core's own struct kcpu: where the trap entry finds its stack */
-    st_cpu = (struct kcpu){.stack_top = (uintptr_t)__kstack_top};
+    st_cpu.stack_top = (uintptr_t)__kstack_top;
     arch_cpu_set_self(&st_cpu);
     /* The image kernel-only (2 MiB pages), the devices, the user code and
      * stack; nothing else. */
