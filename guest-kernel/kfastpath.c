@@ -91,7 +91,7 @@ fastpath_lookup_walk(const struct ipc_cspace *cs, ipc_cap_t tok, unsigned rights
 }
 
 /* The fast path's capability lookup (seL4's lookup_fp) of token `tok` in
- * `cs` through core 0's cache, for a port capability holding `rights`:
+ * `cs` through this core's cache, for a port capability holding `rights`:
  * what ipc_cap_lookup_cached answers with IPC_OK, changing nothing.
  * Returns the slot and its line (struct fp_cap), or {NULL, 0} where the
  * cached lookup would fail (the slow path then looks up again and reports
@@ -101,19 +101,19 @@ fastpath_lookup_walk(const struct ipc_cspace *cs, ipc_cap_t tok, unsigned rights
 __attribute__((noinline)) static struct fp_cap fastpath_lookup(const struct ipc_cspace *cs,
                                                                ipc_cap_t tok, unsigned rights)
 {
-    const struct ipc_capcache *c = &kipc_capsys.caches[0];
+    const struct ipc_capcache *c = &kipc_capsys.caches[kcpu_self()->id];
     struct ipc_capcache_line *l = &c->lines[ipc_capcache_line_of(c, cs->id, tok)];
     if (l->cspace != cs->id || l->tok != tok)
         return fastpath_lookup_walk(cs, tok, rights, l);
     return fp_cap_of(l->slot, rights, l, true);
 }
 
-/* Counts the lookup `c` (fastpath_lookup of `tok` in `cs`) in core 0's
+/* Counts the lookup `c` (fastpath_lookup of `tok` in `cs`) in this core's
  * cache and, on a miss, fills its line (ipc_cap_lookup_fast_commit).
  * Returns nothing. */
 FP_INLINE void fp_commit(struct fp_cap c, const struct ipc_cspace *cs, ipc_cap_t tok)
 {
-    ipc_cap_lookup_fast_commit(&kipc_capsys.caches[0],
+    ipc_cap_lookup_fast_commit(&kipc_capsys.caches[kcpu_self()->id],
                                (struct ipc_capcache_line *)(c.line & ~(uintptr_t)1), cs, tok,
                                c.slot, c.line & 1);
 }

@@ -18,7 +18,7 @@
 
 struct ipc_capsys kipc_capsys;
 struct ipc_msgpool kipc_pool;
-static struct ipc_capcache cache;
+static struct ipc_capcache caches[KCPU_MAX]; /* one per core */
 
 /* Capability-system observer: traces cache invalidations. */
 KPROBE_ANCHOR static void cap_event(void *ctx, enum ipc_cap_event ev, unsigned core,
@@ -47,18 +47,23 @@ void kipc_init(uint32_t cache_lines)
     if (cache_lines == 0 || (cache_lines & (cache_lines - 1)) || cache_lines > 65536)
         panic("kipc_init: capability cache size must be a power of two up to 65536");
     size_t bytes = cache_lines * sizeof(struct ipc_capcache_line);
-    uintptr_t first = 0, prev = 0;
-    for (size_t done = 0; done < bytes; done += KPAGE_SIZE) {
-        uintptr_t pg = kpage_alloc();
-        if (!pg || (prev && pg != prev + KPAGE_SIZE))
-            panic("kipc_init: no memory for the capability cache");
-        if (!first)
-            first = pg;
-        prev = pg;
+    for (uint32_t k = 0; k < kcpu_count; k++) { /* each core its own cache */
+        uintptr_t first = 0, prev = 0;
+        for (size_t done = 0; done < bytes; done += KPAGE_SIZE) {
+            uintptr_t pg = kpage_alloc();
+            if (!pg || (prev && pg != prev + KPAGE_SIZE))
+                panic("kipc_init: no memory for the capability cache");
+            if (!first)
+                first = pg;
+            prev = pg;
+        }
+        if (ipc_capcache_init(&caches[k], (struct ipc_capcache_line *)first, cache_lines) != IPC_OK)
+            panic("kipc_init: bad capability cache");
     }
-    if (ipc_capcache_init(&cache, (struct ipc_capcache_line *)first, cache_lines) != IPC_OK)
-        panic("kipc_init: bad capability cache");
-    ipc_capsys_init(&kipc_capsys, &cache, 1);
+    /* a revocation or deletion drops the dead slot's line from every
+     * core's cache at once (ipc/cap.c cap_invalidate), under the kernel
+     * lock: no other core is in the kernel to hold the line meanwhile */
+    ipc_capsys_init(&kipc_capsys, caches, kcpu_count);
     kipc_capsys.check_overlap = false; /* slots live in struct proc or own pages: disjoint */
     kipc_capsys.event = cap_event;
     kipc_capsys.obj_ref = obj_ref;

@@ -189,9 +189,9 @@ static const struct {
 /* Runs the embedded kernel (kernel.elf: without ktrace once
  * IPCEMU_GUEST_KTRACE is OFF, so another image with other timing) on the
  * same case with the probes as the trace source: of each type of
- * `counted` the decoders cover, as many events as kernel-ktrace.elf's
- * ktrace wrote (`k`, projected), each with a process's pid where the type
- * has one. This catches an anchor the kernel without ktrace lost (a
+ * `counted` the decoders cover, events where kernel-ktrace.elf's ktrace
+ * wrote some (`k`, projected), between half and twice as many, each with
+ * a process's pid where the type has one. This catches an anchor the kernel without ktrace lost (a
  * function whose only work was a ktrace, its calls deleted) or an
  * argument it no longer computes. Returns the number of failures (0, 1). */
 static int check_embedded(const char *what, uint32_t demo, struct scn *s, const struct run *k)
@@ -224,7 +224,13 @@ static int check_embedded(const char *what, uint32_t demo, struct scn *s, const 
                 bad = 1;
             }
         }
-        if (!bad && nk != ne) {
+        /* Counts that depend on timing may differ (a channel's batches,
+         * docs/ipc.md, notify once per batch; a run-ahead receiver takes
+         * what has arrived): the two images do not run in the same
+         * cycles. A lost anchor loses all of its events, or every call
+         * of a call site: at least half of them. */
+        bool off = (nk == 0) != (ne == 0) || 2 * ne < nk || 2 * nk < ne;
+        if (!bad && off) {
             fprintf(stderr,
                     "%s/%s: %zu %s events from kernel.elf's probes, %zu from "
                     "kernel-ktrace.elf's ktrace\n",
