@@ -21,6 +21,12 @@ void kcpu_boot(void)
     arch_cpu_set_self(&kcpus[0]);
 }
 
+__attribute__((noinline)) void klock_wait(uint32_t t)
+{
+    while (__atomic_load_n(&klock_big.owner, __ATOMIC_ACQUIRE) != t)
+        ;
+}
+
 void kcpu_kick(struct kcpu *c)
 {
     mmio_write32(kcfg.intc + INTC_IPI, INTC_IPI_VALUE(c->id, INTC_LINE_IPI));

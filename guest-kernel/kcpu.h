@@ -29,14 +29,16 @@
  * and the save, and this core's TSS). Written by core 0 before the start,
  * then by the core itself (`online`, `wakeups`: atomics). */
 struct proc;
+struct ipc_capcache;
 struct kcpu {
     uint64_t stack_top;
     struct kcpu *self;
     uint64_t arch[2];
-    struct proc *current; /* the process it runs (or last ran) */
-    uint32_t id;          /* its core number (= its controller target) */
-    uint32_t online;      /* 1 once it runs its idle loop */
-    uint64_t wakeups;     /* inter-processor interrupts it claimed */
+    struct proc *current;          /* the process it runs (or last ran) */
+    uint32_t id;                   /* its core number (= its controller target) */
+    uint32_t online;               /* 1 once it runs its idle loop */
+    uint64_t wakeups;              /* inter-processor interrupts it claimed */
+    struct ipc_capcache *capcache; /* its capability cache (kipc_init) */
     /* Its scheduler (sched.c), under the kernel lock: one FIFO of ready
      * processes per priority, the bitmap of the non-empty ones, the cycle
      * its running process's slice ends, the deadline its timer is armed
@@ -74,15 +76,20 @@ struct klock {
 };
 extern struct klock klock_big;
 
-/* Takes the kernel lock: spins (its loads are what the spinning costs)
- * until this core's ticket comes up. Returns nothing. */
+/* kcpu.c: spins until ticket `t` holds the kernel lock (its loads are
+ * what the spinning costs). Out of line, so that a report names the
+ * waiting: the kernel function klock_wait. Returns nothing. */
+void klock_wait(uint32_t t);
+
+/* Takes the kernel lock: takes a ticket, and waits (klock_wait) unless it
+ * comes up at once. Returns nothing. */
 __attribute__((always_inline)) static inline void klock_acquire(void)
 {
     if (kcpu_count <= 1)
         return;
     uint32_t t = __atomic_fetch_add(&klock_big.next, 1, __ATOMIC_RELAXED);
-    while (__atomic_load_n(&klock_big.owner, __ATOMIC_ACQUIRE) != t)
-        ;
+    if (__atomic_load_n(&klock_big.owner, __ATOMIC_ACQUIRE) != t)
+        klock_wait(t);
 }
 
 /* Lets the next core's ticket in. Returns nothing. */

@@ -101,7 +101,7 @@ fastpath_lookup_walk(const struct ipc_cspace *cs, ipc_cap_t tok, unsigned rights
 __attribute__((noinline)) static struct fp_cap fastpath_lookup(const struct ipc_cspace *cs,
                                                                ipc_cap_t tok, unsigned rights)
 {
-    const struct ipc_capcache *c = &kipc_capsys.caches[kcpu_self()->id];
+    const struct ipc_capcache *c = kcpu_self()->capcache;
     struct ipc_capcache_line *l = &c->lines[ipc_capcache_line_of(c, cs->id, tok)];
     if (l->cspace != cs->id || l->tok != tok)
         return fastpath_lookup_walk(cs, tok, rights, l);
@@ -113,7 +113,7 @@ __attribute__((noinline)) static struct fp_cap fastpath_lookup(const struct ipc_
  * Returns nothing. */
 FP_INLINE void fp_commit(struct fp_cap c, const struct ipc_cspace *cs, ipc_cap_t tok)
 {
-    ipc_cap_lookup_fast_commit(&kipc_capsys.caches[kcpu_self()->id],
+    ipc_cap_lookup_fast_commit(kcpu_self()->capcache,
                                (struct ipc_capcache_line *)(c.line & ~(uintptr_t)1), cs, tok,
                                c.slot, c.line & 1);
 }

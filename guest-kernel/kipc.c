@@ -59,6 +59,7 @@ void kipc_init(uint32_t cache_lines)
         }
         if (ipc_capcache_init(&caches[k], (struct ipc_capcache_line *)first, cache_lines) != IPC_OK)
             panic("kipc_init: bad capability cache");
+        kcpus[k].capcache = &caches[k];
     }
     /* a revocation or deletion drops the dead slot's line from every
      * core's cache at once (ipc/cap.c cap_invalidate), under the kernel
