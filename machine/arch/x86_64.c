@@ -579,12 +579,37 @@ static bool x86_interrupt(struct machine *m, struct emu_core *c)
     return x86_enter(m, c, b, X86_VEC_INTC, X86_SRC_HW, 0, b->head.eip, 0);
 }
 
+/* The block callback of a core that a STARTUP started (x86_start), armed
+ * until the core leaves the start page: at its first block outside it
+ * (the kernel's x86_secondary_entry, paging on) the core forgets the
+ * blocks it ran there (emu_core_flush_blocks) and the callback disarms
+ * itself. Those blocks lie at X86_AP_LOW_BASE, which only the kernel's
+ * own page tables map, not those of the processes the core runs later;
+ * the timing model drops the translations of every page holding a block
+ * the core has seen, through its current MMU context (emu/timing.c
+ * drop_pages), and on x86 Unicorn 2.1.1 does not skip a page it cannot
+ * translate there: uc_ctl_remove_cache raises #PF for it (CR2 = the
+ * page, error code 0x10), which the kernel then took as its own fault
+ * wherever it ran. Returns false: the block runs. */
+static bool x86_left_start_page(struct emu_core *c, uint64_t addr, uint32_t size, void *arg)
+{
+    struct machine *m = arg;
+    (void)size;
+    if (addr >= m->low_base && addr < m->low_base + m->low_size)
+        return false;
+    emu_core_flush_blocks(c);
+    c->block_cb = NULL;
+    c->block_cb_arg = NULL;
+    return false;
+}
+
 /* Starts core `c` as a STARTUP IPI does (Intel SDM vol. 3A 8.4.4 and
  * 9.1.1): real mode (CR0 = ET, EFER = CR4 = 0), CS = vector << 8 with base
  * vector << 12, IP = 0, the data segments and SP 0, after the boot
  * checks and hooks every core gets (x86_boot). Verifies in the CPU state
- * that QEMU took it as real mode (no PE, LMA, CS64 or CS32 in hflags).
- * Returns 0, or -1 after machine_emu_failure. */
+ * that QEMU took it as real mode (no PE, LMA, CS64 or CS32 in hflags),
+ * and arms x86_left_start_page. Returns 0, or -1 after
+ * machine_emu_failure. */
 static int x86_start(struct machine *m, struct emu_core *c, const struct machine_core_start *r)
 {
     if (x86_boot(m, c, 0, 0, 0) != 0)
@@ -621,6 +646,8 @@ static int x86_start(struct machine *m, struct emu_core *c, const struct machine
                             c->id, (unsigned long long)r->entry, b->head.hflags);
         return -1;
     }
+    c->block_cb = x86_left_start_page;
+    c->block_cb_arg = m;
     return 0;
 }
 
