@@ -70,6 +70,7 @@ uint32_t dev_intc_target_claim(struct dev_intc *ic, unsigned t)
     if (!ready)
         return INTC_CLAIM_NONE;
     uint32_t line = (uint32_t)__builtin_ctz(ready);
+    g->taken++;
     g->service |= 1u << line;
     g->soft &= ~(1u << line); /* a software line's acknowledge */
     intc_update(ic);

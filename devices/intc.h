@@ -41,6 +41,7 @@ struct dev_intc_target {
     uint32_t banked;  /* its banked device lines that are up (INTC_BANKED_MASK) */
     bool output;      /* interrupt requested */
     uint64_t rises;   /* times the output went from low to high */
+    uint64_t taken;   /* claims that returned a line (it went into service) */
     uint64_t ipis;    /* IPIs that raised one of its software lines */
 };
 

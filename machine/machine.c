@@ -201,14 +201,21 @@ void machine_irq_reached(struct machine *m, struct emu_core *c, bool idle)
                           .arg = {idle ? 1 : 0, t->rose_at, masked, t->cmp}};
     log_event(m, &e);
     q->rise = m->intc.tgt[c->id].rises;
+    q->taken = m->intc.tgt[c->id].taken;
 }
 
 /* Returns true while the controller requests an interrupt from core
- * `id`'s target whose rise has not been delivered yet (once delivered,
- * the kernel claims it). */
+ * `id`'s target that has not been delivered yet: a rise of its output, or
+ * an output that stayed up after the kernel claimed a line since the last
+ * delivery (the output is a level: two lines up at once, the timer's and
+ * an IPI, keep it up through the first one's claim, and the second must
+ * still come; a delivered interrupt the kernel has not claimed yet is not
+ * delivered again). */
 bool machine_irq_requested(const struct machine *m, unsigned id)
 {
-    return dev_intc_target_output(&m->intc, id) && m->intc.tgt[id].rises != m->irq[id].rise;
+    const struct dev_intc_target *g = &m->intc.tgt[id];
+    return dev_intc_target_output(&m->intc, id) &&
+           (g->rises != m->irq[id].rise || g->taken != m->irq[id].taken);
 }
 
 /* Notes the cycle the board first found this rise of core `c`'s timer

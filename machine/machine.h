@@ -135,6 +135,7 @@ struct machine_config {
 struct machine_core_irq {
     uint64_t rise;        /* intc.tgt[core].rises of the output's rise last delivered
                              (as a trap or by waking the waiting core) */
+    uint64_t taken;       /* intc.tgt[core].taken at that delivery */
     uint64_t masked_at;   /* cycle the board first found the core's timer line up
                              and could not deliver it (the kernel ran with
                              interrupts masked, or the controller held the

@@ -127,12 +127,14 @@ static bool core_step(struct machine *m, unsigned id, uint64_t limit)
             return false;
         }
     } else if (tm->pending) {
-        /* Delivered and not claimed yet, or held by the controller (in
-         * service, or disabled): the guest's next write to the
+        /* Held by the controller (in service, or disabled), or behind
+         * another line's interrupt the kernel has not claimed yet (an IPI
+         * delivered while the timer rose): the guest's next write to the
          * controller or the timer changes that and stops the core
-         * (mmio_write). */
-        if (!dev_intc_target_output(&m->intc, id))
-            machine_irq_note_masked(m, c);
+         * (mmio_write). Its wait counts as masked from here. (The timer's
+         * own delivered, unclaimed rise was noted, if at all, before it
+         * was delivered: a note now names a rise already delivered.) */
+        machine_irq_note_masked(m, c);
     } else {
         deadline = min_u64(deadline, dev_timer_deadline(tm));
     }

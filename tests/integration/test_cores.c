@@ -183,6 +183,47 @@ static void processes_on_every_core_run_past_the_first_sampling_window(void **st
     result_free(&r);
 }
 
+#define SCN_SLICED                                                                                 \
+    "{\"name\": \"sliced\", \"description\": \"sliced\", \"machine\": {\"cores\": 4},"             \
+    " \"processes\": [{\"name\": \"w\", \"count\": 8, \"core\": 0, \"program\": [{\"op\": "        \
+    "\"compute\", \"cycles\": 400000}]}]}"
+
+/* Two processes of equal priority on each of four cores, computing:
+ * each core's own timer ends their time slices (20,000 cycles) while an
+ * IPI may be up at the same target. A controller output held up by two
+ * lines once reached a core only once (the board delivered rises only),
+ * and the second line, and every timer interrupt after it, never came:
+ * those cores ran on to --max-cycles. Every core must take its timer
+ * interrupts and the run end well. */
+static void every_core_slices_its_processes_by_its_own_timer(void **state)
+{
+    (void)state;
+    char path[1024], csv[1100];
+    snprintf(path, sizeof path, "%s", put_tmp("sliced.json", SCN_SLICED));
+    snprintf(csv, sizeof csv, "%s/sliced.csv", tmpdir);
+    struct result r = run(1, "run", path, "--arch", arch, "--quiet", "--csv", csv, NULL);
+    assert_non_null(r.report);
+    if (strcmp(jstr(r.report, "outcome"), "ok"))
+        fail_msg("outcome %s: %s", jstr(r.report, "outcome"), jstr(r.report, "why"));
+    assert_int_equal(r.status, 0);
+    char *text = read_whole(csv, NULL);
+    assert_non_null(text);
+    unsigned irqs[4] = {0};
+    for (char *l = strchr(text, '\n'); l && l[1]; l = strchr(l + 1, '\n')) {
+        unsigned long long cycle;
+        unsigned core;
+        char ev[32];
+        if (sscanf(l + 1, "%llu,%u,%31[^,]", &cycle, &core, ev) == 3 && core < 4 &&
+            !strcmp(ev, "timer.irq"))
+            irqs[core]++;
+    }
+    free(text);
+    for (unsigned k = 0; k < 4; k++)
+        if (irqs[k] < 20) /* 800,000 cycles of work at 20,000 a slice: about 40 */
+            fail_msg("core %u took %u timer interrupts", k, irqs[k]);
+    result_free(&r);
+}
+
 static void core_options_outside_their_range_exit_2(void **state)
 {
     (void)state;
@@ -217,6 +258,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(the_boot_demo_runs_on_eight_cores),
         cmocka_unit_test(machine_cores_starts_them_and_the_option_overrides_it),
         cmocka_unit_test(processes_on_every_core_run_past_the_first_sampling_window),
+        cmocka_unit_test(every_core_slices_its_processes_by_its_own_timer),
         cmocka_unit_test(core_options_outside_their_range_exit_2),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
