@@ -17,6 +17,9 @@ mkdir -p docs/images
     --size 1400x640 --range 300k:304k
 "$B/ipcemu" view "$T/fs.trace" --png docs/images/timeline-kernel-phases.png \
     --size 1400x960 --select 151
+"$B/ipcemu" run scenarios/ping-pong-cross-core.json --arch aarch64 --quiet --trace "$T/px.trace"
+"$B/ipcemu" view "$T/px.trace" --png docs/images/timeline-cross-core.png \
+    --size 1400x720 --range 300k:312k
 "$B/ipcemu" run scenarios/call-timeout.json --arch x86_64 --quiet --trace "$T/ct.trace"
 "$B/ipcemu" view "$T/ct.trace" --png docs/images/timeline-call-timeout.png --size 1400x640
 for a in x86_64 aarch64 riscv64; do
