@@ -580,13 +580,7 @@ int cli_run(int argc, char **argv)
             cfg.ncores = scn.cores;
         if (!cfg.core_quantum) /* and --core-quantum machine.core_quantum */
             cfg.core_quantum = scn.core_quantum;
-        char why[700];
-        if (scn_check_cores(&scn, cfg.ncores, why, sizeof why) != 0) {
-            fprintf(stderr, "ipcemu run: %s\n", why);
-            rc = EXIT_USAGE;
-        } else {
-            rc = cli_run_image("run", &cfg, img, n, &outs, quiet, NULL, &scn);
-        }
+        rc = cli_run_image("run", &cfg, img, n, &outs, quiet, NULL, &scn);
         if (cfg.profile)
             tm_profile_free(&prof);
     }

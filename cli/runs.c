@@ -121,12 +121,6 @@ int cli_run_runs(const struct scn *s, const struct machine_config *base, const c
             cfg.ncores = run->cores ? run->cores : s->cores;
         if (!base->core_quantum)
             cfg.core_quantum = run->core_quantum ? run->core_quantum : s->core_quantum;
-        char why[700];
-        if (scn_check_cores(s, cfg.ncores, why, sizeof why) != 0) {
-            fprintf(stderr, "ipcemu run: runs[%zu]: %s\n", r, why);
-            status = EXIT_USAGE;
-            break;
-        }
         /* the files (trace, Perfetto, CSV) are the chosen run's */
         struct cli_outputs o = *outs;
         if (r != chosen)

@@ -264,8 +264,6 @@ struct scn {
     bool exact_caches;                 /* machine.exact_caches: simulate every data access */
     uint32_t cores;                    /* machine.cores (1..8), 0: not given */
     uint64_t core_quantum;             /* machine.core_quantum, 0: not given */
-    uint32_t core_max;                 /* the highest process "core" (0: every one on core 0) */
-    size_t core_max_entry;             /*   and the element of "processes" that asks it */
     struct scn_run runs[SCN_MAX_RUNS]; /* "runs", in order (none: one run as "machine" says) */
     size_t nruns;
     size_t nprocs;             /* processes, each replica counted */
@@ -287,10 +285,6 @@ int scn_load_file(const char *path, struct scn *s, char *err, size_t errn);
 int scn_load_text(const char *path, const char *text, size_t len, struct scn *s, char *err,
                   size_t errn);
 void scn_free(struct scn *s);
-/* Checks the scenario's processes against a machine of `ncores` cores:
- * every "core" one of them. Returns 0, or -1 with one line naming the
- * process and its "core" in err[errn]. */
-int scn_check_cores(const struct scn *s, unsigned ncores, char *err, size_t errn);
 
 /* Writes the place in the scenario of compiled operation `slot` of
  * process `proc` ("processes[1].program[2].body[0]") to out[n]. Returns

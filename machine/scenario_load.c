@@ -349,10 +349,6 @@ static bool load_processes(struct scn_ctx *c, struct scn_build *b, const cJSON *
         e->priority = (uint32_t)prio;
         e->core = (uint32_t)core;
         e->spread = cJSON_GetObjectItemCaseSensitive(p, "core") != NULL;
-        if (core > b->s->core_max) {
-            b->s->core_max = (uint32_t)core;
-            b->s->core_max_entry = (size_t)i;
-        }
         total += (uint32_t)count;
         scn_pop(c);
     }
@@ -916,14 +912,4 @@ const char *scn_msg_field_name(enum scn_msg_field f)
     static const char *const names[SCN_MSG_COUNT] = {"sent",      "received", "fast_path",
                                                      "slow_path", "refused",  "dropped"};
     return f < SCN_MSG_COUNT ? names[f] : "?";
-}
-
-int scn_check_cores(const struct scn *s, unsigned ncores, char *err, size_t errn)
-{
-    if (s->core_max < (ncores ? ncores : 1))
-        return 0;
-    snprintf(err, errn,
-             "%s: processes[%zu].core: %u, but the machine has %u core%s (machine.cores, --cores)",
-             s->path, s->core_max_entry, s->core_max, ncores ? ncores : 1, ncores > 1 ? "s" : "");
-    return -1;
 }
