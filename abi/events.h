@@ -66,9 +66,9 @@
  *                 it ends (from the trap that opened it, or from boot) by
  *                 phase (abi/kphases.h), the report's own attribution: pid 0;
  *                 a0..a3 read as one 256-bit little-endian number (a0 its
- *                 low 64 bits) hold phases TRAP..LOGIC in 24-bit fields
- *                 (phase k at bit 24 k), then at bit 240 a bit per phase
- *                 whose field saturated at 2^24 - 1. The stretch's other
+ *                 low 64 bits) hold phases TRAP..LOGIC in 23-bit fields
+ *                 (phase k at bit 23 k); a field of 2^23 - 1 saturated
+ *                 (the phase took at least that many). The stretch's other
  *                 cycles are idle (the core waited for an interrupt).
  *                 tracer/trace.h trc_kphases_unpack reads it.
  * IPI             written by the machine, not the guest: a core wrote the

@@ -35,6 +35,7 @@
     X(RETURN, "return")                                                                            \
     X(TIMER, "timer")                                                                              \
     X(TRACE, "trace")                                                                              \
+    X(LOCK, "lock")                                                                                \
     X(LOGIC, "logic")                                                                              \
     X(USER, "user")                                                                                \
     X(IDLE, "idle")
@@ -147,6 +148,10 @@ enum kphase { KPHASES(KPHASE_ENUM_) KPHASE_COUNT };
     X(TIMER,   ALL,     STATIC, irq_timer)                                  \
     /* trace: the kernel's own tracepoints */                               \
     KPHASE_KTRACE_ROWS(X)                                                   \
+    /* lock: spinning for the big kernel lock (several cores; with one      \
+       core it is never taken); taking it when free is inlined into the     \
+       entry and counts there */                                            \
+    X(LOCK,    ALL,     EXTERN, klock_wait)                                 \
     /* logic: the IPC operations' own work: queues and admission, the       \
        system calls' bodies, region moves, and every change to a            \
        capability space (there is no capability-management phase): the      \

@@ -519,8 +519,8 @@ void trc_kphases_pack(const uint64_t ph[TRC_KPHASES_STORED], uint64_t arg[TRC_NA
         arg[k] = 0;
     for (unsigned k = 0; k < TRC_KPHASES_STORED; k++) {
         bool sat = ph[k] >= TRC_KPHASE_FIELD_MAX;
-        put_bits(arg, 24 * k, 24, sat ? TRC_KPHASE_FIELD_MAX : ph[k]);
-        put_bits(arg, 240 + k, 1, sat);
+        put_bits(arg, TRC_KPHASE_FIELD_BITS * k, TRC_KPHASE_FIELD_BITS,
+                 sat ? TRC_KPHASE_FIELD_MAX : ph[k]);
     }
 }
 
@@ -528,8 +528,8 @@ unsigned trc_kphases_unpack(const uint64_t arg[TRC_NARGS], uint64_t ph[TRC_KPHAS
 {
     unsigned sat = 0;
     for (unsigned k = 0; k < TRC_KPHASES_STORED; k++) {
-        ph[k] = get_bits(arg, 24 * k, 24);
-        sat |= (unsigned)get_bits(arg, 240 + k, 1) << k;
+        ph[k] = get_bits(arg, TRC_KPHASE_FIELD_BITS * k, TRC_KPHASE_FIELD_BITS);
+        sat |= (unsigned)(ph[k] == TRC_KPHASE_FIELD_MAX) << k;
     }
     return sat;
 }

@@ -267,11 +267,13 @@ bool trc_event_is_machine(uint32_t type);
 
 /* kernel.phases (abi/events.h) stores the cycles of phases KPHASE_TRAP ..
  * KPHASE_LOGIC (abi/kphases.h), each at most TRC_KPHASE_FIELD_MAX. */
-#define TRC_KPHASES_STORED 10
-#define TRC_KPHASE_FIELD_MAX 0xffffffu
+#define TRC_KPHASES_STORED 11
+#define TRC_KPHASE_FIELD_BITS 23
+#define TRC_KPHASE_FIELD_MAX 0x7fffffu
 /* Packs a stretch's cycles by phase (TRAP..LOGIC; a value at or above
- * TRC_KPHASE_FIELD_MAX is stored saturated and flagged) into a
- * kernel.phases event's arguments (returns nothing). */
+ * TRC_KPHASE_FIELD_MAX is stored as TRC_KPHASE_FIELD_MAX, which reads
+ * back as saturated) into a kernel.phases event's arguments (returns
+ * nothing). */
 void trc_kphases_pack(const uint64_t ph[TRC_KPHASES_STORED], uint64_t arg[TRC_NARGS]);
 /* Reads a kernel.phases event's arguments into ph; returns the saturated
  * fields, bit k for phase k (0: every value exact). */

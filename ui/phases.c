@@ -20,11 +20,12 @@ const char *const ui_phase_names[UI_PHASE_COUNT] = {
 #undef UI_PHASE_NAME
 };
 /* One colour per phase, by enum kphase: trap, decode, lookup, copy,
- * handoff, switch, return, timer, trace, logic, user, idle. */
+ * handoff, switch, return, timer, trace, lock, logic, user, idle. */
 const SDL_Color ui_phase_color[] = {
-    {31, 119, 180, 255},  {255, 127, 14, 255}, {44, 160, 44, 255},   {214, 39, 40, 255},
-    {148, 103, 189, 255}, {140, 86, 75, 255},  {227, 119, 194, 255}, {127, 127, 127, 255},
-    {188, 189, 34, 255},  {23, 190, 207, 255}, {57, 59, 121, 255},   {199, 199, 199, 255},
+    {31, 119, 180, 255},  {255, 127, 14, 255},  {44, 160, 44, 255},   {214, 39, 40, 255},
+    {148, 103, 189, 255}, {140, 86, 75, 255},   {227, 119, 194, 255}, {127, 127, 127, 255},
+    {188, 189, 34, 255},  {255, 152, 150, 255}, {23, 190, 207, 255},  {57, 59, 121, 255},
+    {199, 199, 199, 255},
 };
 _Static_assert(sizeof ui_phase_color / sizeof ui_phase_color[0] == KPHASE_COUNT,
                "ui/phases.c: one colour per phase of abi/kphases.h");

@@ -311,8 +311,8 @@ static void kernel_stretches_carry_their_phases(void **state)
     tl_init(&m);
     uint64_t boot[TRC_KPHASES_STORED] = {[KPHASE_COPY] = 30, [KPHASE_LOGIC] = 20};
     uint64_t call[TRC_KPHASES_STORED] = {
-        [KPHASE_TRAP] = 50,   [KPHASE_LOOKUP] = 40, [KPHASE_LOGIC] = 100,
-        [KPHASE_SWITCH] = 60, [KPHASE_RETURN] = 30, [KPHASE_HANDOFF] = 1u << 24};
+        [KPHASE_TRAP] = 50,   [KPHASE_LOOKUP] = 40, [KPHASE_LOCK] = 70,         [KPHASE_LOGIC] = 30,
+        [KPHASE_SWITCH] = 60, [KPHASE_RETURN] = 30, [KPHASE_HANDOFF] = 1u << 23};
     struct trc_event e[] = {
         {10, 0, TRC_EV_BOOT, 0, {1, 1, 0, 0}},
         {20, 0, TRC_EV_PROC_CREATE, 1, {3, 'a', 0, 0}},
@@ -325,8 +325,8 @@ static void kernel_stretches_carry_their_phases(void **state)
         {140, 0, TRC_EV_IPC_SLOW, 1, {5, TRC_SLOW_NO_RECEIVER, 0, 0}},
         {150, 0, TRC_EV_IPC_SEND, 1, {5, 0, TRC_IPC_QUEUED, 0}},
         {160, 0, TRC_EV_TRAP, 0, {1, 0, 0, 0}},
-        {100 + 280 + 25 + (1u << 24), 0, TRC_EV_KERNEL_PHASES, 0, {0}},
-        {100 + 280 + 25 + (1u << 24), 0, TRC_EV_USER_ENTER, 1, {0x1004, 0, 0, 0}},
+        {100 + 280 + 25 + (1u << 23), 0, TRC_EV_KERNEL_PHASES, 0, {0}},
+        {100 + 280 + 25 + (1u << 23), 0, TRC_EV_USER_ENTER, 1, {0x1004, 0, 0, 0}},
         {20000000, 0, TRC_EV_TRAP, 0, {0, 0, 0, 0}},
         {20000100, 0, TRC_EV_USER_ENTER, 1, {0x1008, 0, 0, 0}},
     };
@@ -345,12 +345,13 @@ static void kernel_stretches_carry_their_phases(void **state)
     assert_int_equal(s[0].ph[KPHASE_IDLE], 0);
     tl_kstretch_caption(&s[0], cap, sizeof cap);
     assert_string_equal(cap, "boot");
-    /* the slow call: the handoff's count saturated at 2^24 - 1, and the
+    /* the slow call: the handoff's count saturated at 2^23 - 1, and the
      * cycles no phase holds are idle (the interrupt's wait) */
     assert_int_equal(s[1].from, 100);
     assert_int_equal(s[1].pid, 1);
     assert_int_equal(s[1].nr, SYS_CALL);
     assert_int_equal(s[1].ph[KPHASE_TRAP], 50);
+    assert_int_equal(s[1].ph[KPHASE_LOCK], 70);
     assert_int_equal(s[1].ph[KPHASE_HANDOFF], TRC_KPHASE_FIELD_MAX);
     assert_int_equal(s[1].saturated, 1u << KPHASE_HANDOFF);
     assert_int_equal(s[1].ph[KPHASE_IDLE], 25 + 1);
