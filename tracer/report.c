@@ -541,9 +541,21 @@ void trc_report_print(FILE *out, const struct trc_run_info *run, const struct tr
                 fprintf(out, "   expectation failed: %s: expected %s, got %s\n",
                         run->checks[i].path, run->checks[i].expected, run->checks[i].got);
     }
-    fprintf(out, "   cycles %llu, instructions %llu, idle %llu, interrupts %llu, trace_hash %s\n",
+    /* with several cores the clock, instructions and idle are core 0's
+     * (each core's are in the core table below); interrupts are every
+     * core's */
+    if (run->ncores > 1)
+        fprintf(
+            out,
+            "   core 0: cycles %llu, instructions %llu, idle %llu; every core: interrupts %llu; "
+            "trace_hash %s\n",
             (unsigned long long)run->cycles, (unsigned long long)run->instructions,
             (unsigned long long)run->idle_cycles, (unsigned long long)run->interrupts, hash);
+    else
+        fprintf(out,
+                "   cycles %llu, instructions %llu, idle %llu, interrupts %llu, trace_hash %s\n",
+                (unsigned long long)run->cycles, (unsigned long long)run->instructions,
+                (unsigned long long)run->idle_cycles, (unsigned long long)run->interrupts, hash);
     if (run->no_kernel_events)
         fprintf(out, "   trace source %s: no kernel events, so no messages, paths or processes\n",
                 run->trace_source ? run->trace_source : "none");
