@@ -279,6 +279,7 @@ int cli_run_image(const char *cmd, struct machine_config *cfg, const uint8_t *im
                 .kernel =
                     at ? c->cycles - at[MACHINE_SLOT_USER(&m)] - at[MACHINE_SLOT_IDLE(&m)] : 0,
             };
+            machine_core_figures(&m, k, &cores[k]);
         }
         char uc_version[32], cs_version[32];
         emu_engine_version_text(uc_version, sizeof uc_version);

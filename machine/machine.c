@@ -699,6 +699,53 @@ nomem:
     return -1;
 }
 
+/* The kernel function whose cycles are the kernel lock's spinning
+ * (guest-kernel/kcpu.c). */
+#define MACHINE_LOCK_WAIT_FN "klock_wait"
+
+/* Returns the attribution slot of kernel function `name`, or -1 when the
+ * image has no such function. */
+static int32_t func_slot(const struct machine *m, const char *name)
+{
+    for (size_t i = 0; m->attr_names && i < m->nfuncs; i++)
+        if (!strcmp(m->attr_names[i], name))
+            return (int32_t)i;
+    return -1;
+}
+
+/* Returns how many blocks starting at `addr` core c ran: the entries into
+ * a function starting there whose first block no branch inside it comes
+ * back to (klock_wait's loop starts after its first block on every
+ * architecture). Counted from the core's block cache, which keeps every
+ * block of the run with its count (it never evicts). */
+static uint64_t block_starts(const struct emu_core *c, uint64_t addr)
+{
+    uint64_t n = 0;
+    for (size_t i = 0; i < c->blocks.used; i++)
+        if (c->blocks.blocks[i].addr == addr)
+            n += c->blocks.blocks[i].execs;
+    return n;
+}
+
+void machine_core_figures(struct machine *m, unsigned k, struct trc_core_info *ci)
+{
+    struct emu_core *c = machine_core(m, k);
+    if (!c)
+        return;
+    int32_t slot = m->attr ? func_slot(m, MACHINE_LOCK_WAIT_FN) : -1;
+    ci->lock_known = slot >= 0;
+    if (slot >= 0) {
+        ci->lock_wait_cycles = m->attr[k * MACHINE_SLOTS(m) + (size_t)slot];
+        ci->lock_waits = block_starts(c, m->funcs[slot].addr);
+    }
+    ci->coherence = m->coh && c->timing;
+    if (ci->coherence) {
+        const struct tm_stats *st = tm_state_stats(c->timing);
+        ci->transfers = st->transfers;
+        ci->invalidations_sent = st->invalidations;
+    }
+}
+
 /* ELF loader writer: guest physical memory through Unicorn. */
 static int elf_write(void *ctx, uint64_t addr, const void *data, size_t len)
 {

@@ -256,6 +256,13 @@ enum machine_start_rc { MACHINE_START_OK, MACHINE_START_ALREADY, MACHINE_START_I
 enum machine_start_rc machine_request_start(struct machine *m, struct emu_core *from, unsigned id,
                                             uint64_t entry, uint64_t arg0, uint64_t arg1,
                                             void *ctx);
+struct trc_core_info; /* tracer/report.h */
+/* After the run: sets core k's kernel-lock figures in *ci (lock_known, and
+ * when the image has klock_wait the cycles charged to it and the number of
+ * entries into it) and its coherence counters (coherence, and with several
+ * cores and a timing model its transfers and invalidations_sent); the other
+ * fields stay as they are. Returns nothing (nothing for no such core). */
+void machine_core_figures(struct machine *m, unsigned k, struct trc_core_info *ci);
 /* Frees everything machine_init took. */
 void machine_destroy(struct machine *m);
 

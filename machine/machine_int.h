@@ -17,6 +17,13 @@
 /* The code class of user code (emu/cpu.h: c->stop_due). */
 #define MACHINE_CLASS_USER 1u
 
+/* Every cycle a core's clock moves by is charged through emu_core_charge
+ * to the core's attr_slot: the block that runs (or idle, or the trap's
+ * entry and return). A charge for code the board does not run (a spinning
+ * core's wait skipped ahead) keeps the slot the code left, so that the
+ * report's per-core figures (machine_core_figures: the cycles of
+ * klock_wait) stay whole. */
+
 /* Ends the run with `outcome` unless it already ended, recording why
  * (fmt NULL: no reason). Returns nothing. */
 void machine_finish(struct machine *m, enum machine_outcome outcome, const char *fmt, ...)

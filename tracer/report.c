@@ -175,8 +175,9 @@ static cJSON *core_list_json(uint32_t mask)
 }
 
 /* Adds the "cores" array of a run of several cores: each core's clock,
- * idle, user and kernel cycles (when attributed), events and IPIs.
- * Returns false when out of memory. */
+ * idle, user and kernel cycles (when attributed), events, IPIs, its wait
+ * for the kernel lock (when the image has klock_wait) and its coherence
+ * counters (with a timing model). Returns false when out of memory. */
 static bool add_cores_json(cJSON *r, const struct trc_run_info *run, const struct trc_log *log)
 {
     cJSON *arr = cJSON_AddArrayToObject(r, "cores");
@@ -196,6 +197,17 @@ static bool add_cores_json(cJSON *r, const struct trc_run_info *run, const struc
         add_u64(o, "events", t ? t->events : 0);
         add_u64(o, "ipis_sent", t ? t->ipi_sent : 0);
         add_u64(o, "ipis_received", t ? t->ipi_received : 0);
+        if (c->lock_known) {
+            add_u64(o, "lock_wait_cycles", c->lock_wait_cycles);
+            add_u64(o, "lock_waits", c->lock_waits);
+        }
+        if (c->coherence) {
+            cJSON *h = cJSON_AddObjectToObject(o, "coherence");
+            if (!h)
+                return false;
+            add_u64(h, "transfers", c->transfers);
+            add_u64(h, "invalidations_sent", c->invalidations_sent);
+        }
     }
     return arr != NULL;
 }
@@ -494,26 +506,41 @@ static void print_replicas(FILE *out, const struct trc_proc *p, size_t n)
     }
 }
 
+/* Writes `v` to buf[n] as a number, or "-" when `known` is false. Returns
+ * buf. */
+static const char *num_or_dash(char *buf, size_t n, bool known, uint64_t v)
+{
+    if (known)
+        snprintf(buf, n, "%llu", (unsigned long long)v);
+    else
+        snprintf(buf, n, "-");
+    return buf;
+}
+
 /* Prints the per-core table of a run of several cores (nothing with
- * one). */
+ * one): each core's clock, its idle share, user and kernel cycles, the
+ * kernel's wait for its lock (cycles and entries), IPIs sent and received,
+ * coherence transfers and events; "-" where the run does not know. */
 static void print_cores(FILE *out, const struct trc_run_info *run, const struct trc_log *log)
 {
     if (run->ncores <= 1)
         return;
-    fprintf(out, "   %-4s %12s %12s %12s %12s %8s %5s %5s\n", "core", "cycles", "idle", "user",
-            "kernel", "events", "ipi>", "ipi<");
+    fprintf(out, "   %-4s %12s %6s %10s %10s %10s %6s %5s %5s %6s %8s\n", "core", "cycles", "idle",
+            "user", "kernel", "lock wait", "waits", "ipi>", "ipi<", "xfers", "events");
     for (unsigned k = 0; k < run->ncores; k++) {
         const struct trc_core_info *c = &run->cores[k];
         const struct trc_core_totals *t = &log->cores[k < TRC_MAX_CORES ? k : 0];
-        char user[24] = "-", kernel[24] = "-";
-        if (c->split) {
-            snprintf(user, sizeof user, "%llu", (unsigned long long)c->user);
-            snprintf(kernel, sizeof kernel, "%llu", (unsigned long long)c->kernel);
-        }
-        fprintf(out, "   %-4u %12llu %12llu %12s %12s %8llu %5llu %5llu\n", k,
-                (unsigned long long)c->cycles, (unsigned long long)c->idle, user, kernel,
-                (unsigned long long)t->events, (unsigned long long)t->ipi_sent,
-                (unsigned long long)t->ipi_received);
+        char user[24], kernel[24], wait[24], waits[24], xfers[24];
+        fprintf(out, "   %-4u %12llu %5.1f%% %10s %10s %10s %6s %5llu %5llu %6s %8llu\n", k,
+                (unsigned long long)c->cycles,
+                c->cycles ? 100.0 * (double)c->idle / (double)c->cycles : 0.0,
+                num_or_dash(user, sizeof user, c->split, c->user),
+                num_or_dash(kernel, sizeof kernel, c->split, c->kernel),
+                num_or_dash(wait, sizeof wait, c->lock_known, c->lock_wait_cycles),
+                num_or_dash(waits, sizeof waits, c->lock_known, c->lock_waits),
+                (unsigned long long)t->ipi_sent, (unsigned long long)t->ipi_received,
+                num_or_dash(xfers, sizeof xfers, c->coherence, c->transfers),
+                (unsigned long long)t->events);
     }
 }
 

@@ -42,6 +42,18 @@ struct trc_core_info {
     bool split;            /* user and kernel below are known (attribution) */
     uint64_t user, kernel; /* cycles in user code, in the kernel (trap entry and
                               return included) */
+    /* The kernel lock (the image's kernel function klock_wait, the spinning
+     * for klock_big; docs/machine.md "Several cores"): */
+    bool lock_known;           /* the image has klock_wait: the two below are measured */
+    uint64_t lock_wait_cycles; /* every cycle charged to klock_wait (part of kernel) */
+    uint64_t lock_waits;       /* how many times the core entered klock_wait */
+    /* The coherence of the cores' private caches (emu/coherence.c): */
+    bool coherence;              /* a timing model with several cores: the two below count */
+    uint64_t transfers;          /* this core's data-cache misses served from the line
+                                    another core held modified (each costs the profile's
+                                    core_transfer) */
+    uint64_t invalidations_sent; /* copies in other cores' private caches that this
+                                    core's stores invalidated */
 };
 
 struct trc_run_info {

@@ -210,6 +210,64 @@ static void the_summary_shows_messages_when_ipc_happened(void **state)
     trc_log_free(&log);
 }
 
+/* Two cores: core 0 knows its lock wait and coherence, core 1 does not
+ * (an image without klock_wait, a flat run): the "cores" array and the
+ * summary's table carry what is known and nothing made up. */
+static void the_cores_carry_lock_wait_and_coherence(void **state)
+{
+    (void)state;
+    struct trc_log log;
+    trc_log_init(&log);
+    const struct trc_core_info cores[2] = {
+        {.cycles = 1000,
+         .idle = 250,
+         .split = true,
+         .user = 150,
+         .kernel = 600,
+         .lock_known = true,
+         .lock_wait_cycles = 420,
+         .lock_waits = 7,
+         .coherence = true,
+         .transfers = 31,
+         .invalidations_sent = 12},
+        {.cycles = 900, .idle = 900},
+    };
+    struct trc_run_info run = {
+        .arch = "aarch64", .cpu = "c", .outcome = "ok", .why = "", .cores = cores, .ncores = 2};
+    char *s = trc_report_json(&run, &log);
+    assert_non_null(s);
+    cJSON *r = cJSON_Parse(s);
+    assert_non_null(r);
+    cJSON *arr = cJSON_GetObjectItem(r, "cores");
+    assert_int_equal(cJSON_GetArraySize(arr), 2);
+    cJSON *c0 = cJSON_GetArrayItem(arr, 0), *c1 = cJSON_GetArrayItem(arr, 1);
+    assert_int_equal(num(c0, "lock_wait_cycles"), 420);
+    assert_int_equal(num(c0, "lock_waits"), 7);
+    cJSON *h = cJSON_GetObjectItem(c0, "coherence");
+    assert_int_equal(num(h, "transfers"), 31);
+    assert_int_equal(num(h, "invalidations_sent"), 12);
+    assert_null(cJSON_GetObjectItem(c1, "lock_wait_cycles"));
+    assert_null(cJSON_GetObjectItem(c1, "lock_waits"));
+    assert_null(cJSON_GetObjectItem(c1, "coherence"));
+    cJSON_Delete(r);
+    free(s);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    trc_report_print(f, &run, &log);
+    assert_int_equal(fclose(f), 0);
+    assert_non_null(strstr(buf, "lock wait  waits  ipi>  ipi<  xfers   events\n"));
+    assert_non_null(strstr(buf,
+                           "   0            1000  25.0%        150        600        420      7"
+                           "     0     0     31        0\n"));
+    assert_non_null(strstr(buf,
+                           "   1             900 100.0%          -          -          -      -"
+                           "     0     0      -        0\n"));
+    free(buf);
+    trc_log_free(&log);
+}
+
 static void writing_to_a_bad_path_says_so(void **state)
 {
     (void)state;
@@ -252,6 +310,7 @@ int main(void)
         cmocka_unit_test(the_json_carries_run_and_processes),
         cmocka_unit_test(the_json_carries_messages_and_cap_cache),
         cmocka_unit_test(the_summary_shows_messages_when_ipc_happened),
+        cmocka_unit_test(the_cores_carry_lock_wait_and_coherence),
         cmocka_unit_test(writing_to_a_bad_path_says_so),
         cmocka_unit_test(a_function_s_phase_is_its_row_in_the_table),
     };
