@@ -249,12 +249,20 @@ int cli_run_image(const char *cmd, struct machine_config *cfg, const uint8_t *im
             o == MACHINE_OK || (scn && o == MACHINE_DEADLOCK && scn->expect.deadlock && held)
                 ? EXIT_OK
                 : EXIT_RAN_NOT_OK;
+        /* The machine's totals: with several cores, every core's charges,
+         * timing counters and attribution added up (each core's own
+         * figures are in the report's "cores") */
         struct trc_kv breakdown[EMU_CHARGE_COUNT], counters[16];
         for (unsigned k = 0; k < EMU_CHARGE_COUNT; k++)
-            breakdown[k] = (struct trc_kv){emu_charge_name((enum emu_charge)k), m.core.charged[k]};
+            breakdown[k] = (struct trc_kv){emu_charge_name((enum emu_charge)k), 0};
         unsigned ncounters = 0;
-        if (m.core.timing) {
-            const struct tm_stats *st = tm_state_stats(m.core.timing);
+        for (unsigned id = 0; id < m.cfg.ncores; id++) {
+            const struct emu_core *c = machine_core(&m, id);
+            for (unsigned k = 0; k < EMU_CHARGE_COUNT; k++)
+                breakdown[k].value += c->charged[k];
+            if (!c->timing)
+                continue;
+            const struct tm_stats *st = tm_state_stats(c->timing);
             const struct trc_kv all[] = {
                 {"l1i_accesses", st->l1i_access},  {"l1i_misses", st->l1i_miss},
                 {"l1d_accesses", st->l1d_access},  {"l1d_misses", st->l1d_miss},
@@ -264,9 +272,19 @@ int cli_run_image(const char *cmd, struct machine_config *cfg, const uint8_t *im
                 {"as_switches", st->as_switches},  {"mmio_accesses", st->mmio},
                 {"sampling_windows", st->windows},
             };
+            _Static_assert(sizeof all / sizeof all[0] <= sizeof counters / sizeof counters[0],
+                           "counters holds every timing counter");
             ncounters = sizeof all / sizeof all[0];
-            memcpy(counters, all, sizeof all);
+            for (unsigned i = 0; i < ncounters; i++)
+                counters[i] =
+                    (struct trc_kv){all[i].name, (id ? counters[i].value : 0) + all[i].value};
         }
+        uint64_t *attr = m.attr;
+        size_t nslots = m.attr ? MACHINE_SLOTS(&m) : 0;
+        if (m.attr && m.cfg.ncores > 1 && (attr = calloc(nslots, sizeof *attr)) != NULL)
+            for (unsigned id = 0; id < m.cfg.ncores; id++)
+                for (size_t i = 0; i < nslots; i++)
+                    attr[i] += m.attr[id * nslots + i];
         struct trc_core_info cores[MACHINE_MAX_CORES];
         for (unsigned k = 0; k < m.cfg.ncores; k++) {
             const struct emu_core *c = machine_core(&m, k);
@@ -294,8 +312,8 @@ int cli_run_image(const char *cmd, struct machine_config *cfg, const uint8_t *im
             .counters = counters,
             .ncounters = ncounters,
             .attr_names = (const char *const *)m.attr_names,
-            .attr = m.attr,
-            .nattr = m.attr ? MACHINE_SLOTS(&m) : 0,
+            .attr = attr,
+            .nattr = attr ? nslots : 0,
             .nkernel = m.nfuncs,
             .outcome = machine_outcome_name(o),
             .why = m.why,
@@ -423,6 +441,8 @@ int cli_run_image(const char *cmd, struct machine_config *cfg, const uint8_t *im
                 rc = EXIT_RAN_NOT_OK;
             }
         }
+        if (attr != m.attr)
+            free(attr);
     }
     machine_destroy(&m);
     trc_log_free(&log);

@@ -586,17 +586,21 @@ void trc_report_print(FILE *out, const struct trc_run_info *run, const struct tr
     if (run->no_kernel_events)
         fprintf(out, "   trace source %s: no kernel events, so no messages, paths or processes\n",
                 run->trace_source ? run->trace_source : "none");
-    print_kvs(out, "cycles by cause", run->breakdown, run->nbreakdown);
-    print_kvs(out, "timing model", run->counters, run->ncounters);
+    /* with several cores these are every core's added up */
+    bool every = run->ncores > 1;
+    print_kvs(out, every ? "every core's cycles by cause" : "cycles by cause", run->breakdown,
+              run->nbreakdown);
+    print_kvs(out, every ? "every core's timing model" : "timing model", run->counters,
+              run->ncounters);
     if (run->nattr) {
         uint64_t k = 0;
         for (size_t i = 0; i < run->nkernel; i++)
             k += run->attr[i];
         /* `ipcemu exec`: the program runs in the kernel's mode; its
          * functions are the "kernel" slots */
-        fprintf(out, "   cycles by owner: %s %llu, %s %llu, idle %llu",
-                run->program ? "program functions" : "kernel", (unsigned long long)k,
-                run->program ? "outside its functions" : "user",
+        fprintf(out, "   %scycles by owner: %s %llu, %s %llu, idle %llu",
+                every ? "every core's " : "", run->program ? "program functions" : "kernel",
+                (unsigned long long)k, run->program ? "outside its functions" : "user",
                 (unsigned long long)run->attr[run->nkernel + TRC_SLOT_USER],
                 (unsigned long long)run->attr[run->nkernel + TRC_SLOT_IDLE]);
         if (run->nattr >= run->nkernel + TRC_SLOT_COUNT)
@@ -606,7 +610,8 @@ void trc_report_print(FILE *out, const struct trc_run_info *run, const struct tr
         fputc('\n', out);
         cJSON *top = top_slots(run, run->attr, run->nattr, 5, 1, true);
         if (top && cJSON_GetArraySize(top) > 0) {
-            fprintf(out, "   busiest %sfunctions:", run->program ? "" : "kernel ");
+            fprintf(out, "   %sbusiest %sfunctions:", every ? "every core's " : "",
+                    run->program ? "" : "kernel ");
             const cJSON *f;
             cJSON_ArrayForEach(f, top)
             {
