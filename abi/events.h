@@ -25,7 +25,10 @@
  *                 a3 = result (low 32 bits, as int32) | sender pid << 32
  * CAP_LOOKUP      pid; a0 = token; a1 = 1 cache hit, 0 miss, 2 no cache (the
  *                 kernel's fixed reply slot); a2 = result
- * CAP_INVALIDATE  a0 = space id; a1 = token whose cache line died
+ * CAP_INVALIDATE  a0 = space id; a1 = token whose cache line died; a2 = the
+ *                 core whose cache held the line (the event's core is the
+ *                 one whose kernel code dropped it: another core's line
+ *                 is a shootdown, tracer path cap.revoke.shootdown)
  * IPC_BLOCK       pid; a0 = port; a1 = 1 receive, 2 send (queue full);
  *                 a2 = deadline cycle (0: none)
  * IPC_WAKE        pid; a0 = port; a1 = status (0 or a negative ipc_err)

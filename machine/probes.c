@@ -278,12 +278,13 @@ static void dec_halt(struct machine *m, const struct emu_probe_hit *h)
 }
 
 /* E cap_event(ctx, ev, core, cspace, tok): CAP_INVALIDATE for an
- * invalidation. */
+ * invalidation, a2 = the core whose cache dropped the line. */
 static void dec_cap_event(struct machine *m, const struct emu_probe_hit *h)
 {
     if ((uint32_t)h->args[1] != IPC_CAP_EV_INVALIDATE)
         return;
-    probes_emit(m, h, TRC_EV_CAP_INVALIDATE, 0, (uint16_t)h->args[3], h->args[4], 0, 0);
+    probes_emit(m, h, TRC_EV_CAP_INVALIDATE, 0, (uint16_t)h->args[3], h->args[4],
+                (uint32_t)h->args[2], 0);
     if ((unsigned)h->args[2] < MACHINE_MAX_CORES) /* the core whose cache dropped a line */
         m->probes->cache[(unsigned)h->args[2]].invalidations++;
 }

@@ -12,7 +12,29 @@
  * (and a send that blocks for room one of the sender), which ends at the
  * USER_ENTER of that process once what it waited for came. Each span adds
  * the attribution counters' growth over it to its path, so a path's
- * phases add up to its spans. */
+ * phases add up to its spans.
+ *
+ * Across cores: a call or reply handed straight to a process waiting on
+ * another core (the call's IPC_SEND direct, then the receiver's IPC_RECV
+ * direct naming the caller; a slow IPC_REPLY, which names its caller)
+ * leaves its core idle, or running someone else: the first user
+ * instruction there is not the message's. Such a call (reply) opens a
+ * cross-core span of the process it woke, from the stretch's trap to that
+ * process's USER_ENTER on its own core, and its stretch takes no one-way
+ * path. The woken process is on another core when it ran last on another
+ * core than the stretch's (its last sched.switch); when it never ran, when
+ * the kernel said so (IPC_SLOW with reason other_core: the call's and
+ * reply_recv's slow paths write it; a plain reply writes no IPC_SLOW). A
+ * message that went into a queue wakes nobody and is a slow path of its
+ * core; so is one handed to a process of the stretch's own core. The
+ * woken process's exit or fault before it runs drops its span; several
+ * spans, one per woken process, may be open at once. The cross-core spans
+ * add no attribution (a machine with several cores has none; it follows
+ * one core).
+ *
+ * A cap_revoke or cap_delete whose stretch saw a CAP_INVALIDATE of
+ * another core's cache (a2) took the shootdown path, user to user on its
+ * core like the one-way IPC paths. */
 #include "tracer/trace.h"
 
 #include <assert.h>
@@ -94,6 +116,13 @@ static struct trc_resume *resume_of(struct trc_log *log, uint32_t pid)
     return r;
 }
 
+/* Returns the span record of `pid`, or NULL when it has none. */
+static struct trc_resume *resume_find(struct trc_log *log, uint32_t pid)
+{
+    uint32_t i;
+    return trc_pidmap_get(&log->resume_index, pid, &i) ? &log->resume[i] : NULL;
+}
+
 /* Returns the open resume span of `pid`, or NULL. */
 static struct trc_resume *resume_open(struct trc_log *log, uint32_t pid)
 {
@@ -118,11 +147,38 @@ static void resume_start(struct trc_log *log, struct trc_stretch *s, uint8_t kin
         attr_copy(log, &r->attr, s->attr);
 }
 
-/* Returns the stretch of the core event `e` comes from (core 0's for a
- * core past TRC_MAX_CORES). */
+/* Returns the core event `e` comes from (0 for a core past
+ * TRC_MAX_CORES). */
+static uint32_t core_of(const struct trc_event *e)
+{
+    return e->core < TRC_MAX_CORES ? e->core : 0;
+}
+
+/* Returns the stretch of the core event `e` comes from. */
 static struct trc_stretch *stretch_of(struct trc_log *log, const struct trc_event *e)
 {
-    return &log->stretch[e->core < TRC_MAX_CORES ? e->core : 0];
+    return &log->stretch[core_of(e)];
+}
+
+/* Whether process `pid`, woken by the message of event `e`, runs on
+ * another core than e's: it ran last on another core; when it never ran,
+ * `said` (the kernel's IPC_SLOW reason was other_core). */
+static bool other_core(const struct trc_log *log, uint32_t pid, const struct trc_event *e,
+                       bool said)
+{
+    const struct trc_proc *p = trc_log_proc(log, pid);
+    return p && p->cores ? p->core != core_of(e) : said;
+}
+
+/* Opens the cross-core span of path `id` of process `pid`, from stretch
+ * s's start. */
+static void cross_start(struct trc_log *log, const struct trc_stretch *s, uint32_t pid, uint8_t id)
+{
+    struct trc_resume *r = resume_of(log, pid);
+    if (!r)
+        return;
+    r->xkind = id;
+    r->xstart = s->start;
 }
 
 /* Whether event `e` comes from the system call of its core's open
@@ -139,8 +195,9 @@ static void took(struct trc_stretch *s, unsigned id)
     s->paths |= 1u << id;
 }
 
-/* USER_ENTER of process `pid` at cycle `at`: ends stretch s's paths and
- * pid's resume span, if what it waited for came. */
+/* USER_ENTER of process `pid` at cycle `at`: ends stretch s's paths,
+ * pid's cross-core span, and its resume span if what it waited for
+ * came. */
 static void user_enter(struct trc_log *log, struct trc_stretch *s, uint32_t pid, uint64_t at)
 {
     if (s->open)
@@ -148,8 +205,12 @@ static void user_enter(struct trc_log *log, struct trc_stretch *s, uint32_t pid,
             if (s->paths & (1u << id))
                 path_add(log, id, s->start, at, s->attr);
     s->open = false;
-    struct trc_resume *r = resume_open(log, pid);
-    if (!r)
+    struct trc_resume *r = resume_find(log, pid);
+    if (r && r->xkind) {
+        path_add(log, r->xkind, r->xstart, at, NULL);
+        r->xkind = 0;
+    }
+    if (!r || !r->kind)
         return;
     if (r->done) {
         unsigned id = r->kind == TRC_PATH_SEND_BLOCKED ? TRC_PATH_SEND_BLOCKED
@@ -158,6 +219,52 @@ static void user_enter(struct trc_log *log, struct trc_stretch *s, uint32_t pid,
         path_add(log, id, r->start, at, r->attr);
     }
     r->kind = 0; /* it runs again: what did not come will not end the span */
+}
+
+/* IPC_RECV: a receive of the stretch's system call took a queued
+ * message; or the stretch's slow call was handed straight to its
+ * receiver, across cores when the receiver is on another core. */
+static void on_recv(struct trc_log *log, const struct trc_event *e)
+{
+    struct trc_stretch *s = stretch_of(log, e);
+    uint32_t nr = s->nr;
+    if ((uint32_t)e->arg[3] != 0)
+        return;
+    if (e->arg[2] == TRC_IPC_FROM_QUEUE && from_stretch(log, e) &&
+        (nr == SYS_RECV || nr == SYS_TRY_RECV || nr == SYS_RECV_CALL || nr == SYS_REPLY_RECV))
+        took(s, TRC_PATH_RECV_QUEUED);
+    if (e->arg[2] != TRC_IPC_DIRECT || !s->open || !s->sys || nr != SYS_CALL ||
+        !(s->paths & (1u << TRC_PATH_CALL_SLOW)) || (uint32_t)(e->arg[3] >> 32) != s->pid)
+        return;
+    bool said = s->cross;
+    s->cross = false;
+    if (!other_core(log, e->pid, e, said))
+        return;
+    s->paths &= ~(1u << TRC_PATH_CALL_SLOW);
+    cross_start(log, s, e->pid, TRC_PATH_CALL_CROSS);
+}
+
+/* IPC_REPLY: a reply of the stretch's system call (result 0) took a
+ * path, across cores when the caller is on another core; the caller's
+ * call was answered. */
+static void on_reply(struct trc_log *log, const struct trc_event *e)
+{
+    if (e->arg[3] != 0)
+        return;
+    struct trc_stretch *s = stretch_of(log, e);
+    uint32_t caller = (uint32_t)e->arg[0];
+    if (from_stretch(log, e)) {
+        if (e->arg[2] != TRC_IPC_FAST && other_core(log, caller, e, s->cross))
+            cross_start(log, s, caller, TRC_PATH_REPLY_CROSS);
+        else
+            took(s, e->arg[2] == TRC_IPC_FAST ? TRC_PATH_REPLY_FAST : TRC_PATH_REPLY_SLOW);
+        s->cross = false;
+    }
+    struct trc_resume *r = resume_open(log, caller);
+    if (r && r->kind == TRC_PATH_ROUNDTRIP_FAST) {
+        r->done = true;
+        r->fast = r->fast && e->arg[2] == TRC_IPC_FAST;
+    }
 }
 
 /* IPC_SEND: a call or send of the stretch's system call (result 0) took a
@@ -173,6 +280,8 @@ static void on_send(struct trc_log *log, const struct trc_event *e)
         return;
     struct trc_stretch *s = stretch_of(log, e);
     uint32_t nr = s->nr;
+    if (e->arg[2] != TRC_IPC_DIRECT)
+        s->cross = false; /* queued: it woke nobody */
     if (nr == SYS_CALL) {
         took(s, e->arg[2] == TRC_IPC_FAST ? TRC_PATH_CALL_FAST : TRC_PATH_CALL_SLOW);
         resume_start(log, s, TRC_PATH_ROUNDTRIP_FAST, e->arg[2] == TRC_IPC_FAST);
@@ -199,6 +308,7 @@ void trc_path_track(struct trc_log *log, const struct trc_event *e)
         s->pid = log->core_running[e->core < TRC_MAX_CORES ? e->core : 0];
         s->nr = 0;
         s->paths = 0;
+        s->cross = false;
         s->start = e->cycle;
         attr_copy(log, &s->attr, NULL);
         break;
@@ -214,20 +324,20 @@ void trc_path_track(struct trc_log *log, const struct trc_event *e)
         on_send(log, e);
         break;
     case TRC_EV_IPC_RECV:
-        if ((uint32_t)e->arg[3] == 0 && e->arg[2] == TRC_IPC_FROM_QUEUE && from_stretch(log, e) &&
-            (s->nr == SYS_RECV || s->nr == SYS_TRY_RECV || s->nr == SYS_RECV_CALL ||
-             s->nr == SYS_REPLY_RECV))
-            took(s, TRC_PATH_RECV_QUEUED);
+        on_recv(log, e);
+        break;
+    case TRC_EV_IPC_SLOW:
+        if (from_stretch(log, e))
+            s->cross = e->arg[1] == TRC_SLOW_OTHER_CORE;
         break;
     case TRC_EV_IPC_REPLY:
-        if (e->arg[3] != 0)
-            break;
-        if (from_stretch(log, e))
-            took(s, e->arg[2] == TRC_IPC_FAST ? TRC_PATH_REPLY_FAST : TRC_PATH_REPLY_SLOW);
-        if ((r = resume_open(log, (uint32_t)e->arg[0])) && r->kind == TRC_PATH_ROUNDTRIP_FAST) {
-            r->done = true;
-            r->fast = r->fast && e->arg[2] == TRC_IPC_FAST;
-        }
+        on_reply(log, e);
+        break;
+    case TRC_EV_CAP_INVALIDATE:
+        /* a line of another core's cache died in a revoke or delete */
+        if (s->open && s->sys && (s->nr == SYS_CAP_REVOKE || s->nr == SYS_CAP_DELETE) &&
+            e->arg[2] != core_of(e))
+            took(s, TRC_PATH_CAP_SHOOTDOWN);
         break;
     case TRC_EV_NOTIFY:
         if (from_stretch(log, e))
@@ -245,8 +355,11 @@ void trc_path_track(struct trc_log *log, const struct trc_event *e)
         break;
     case TRC_EV_PROC_EXIT:
     case TRC_EV_PROC_FAULT:
-        if ((r = resume_open(log, e->pid)))
+        /* it will not run again: nothing of its own ends its spans */
+        if ((r = resume_find(log, e->pid))) {
             r->kind = 0;
+            r->xkind = 0;
+        }
         break;
     case TRC_EV_USER_ENTER:
         user_enter(log, s, e->pid, e->cycle);
@@ -265,12 +378,15 @@ const char *trc_path_name(unsigned id)
         [TRC_PATH_RECV_QUEUED] = "ipc.recv.queued",
         [TRC_PATH_CALL_FAST] = "ipc.call.fast",
         [TRC_PATH_CALL_SLOW] = "ipc.call.slow",
+        [TRC_PATH_CALL_CROSS] = "ipc.call.cross_core",
         [TRC_PATH_REPLY_FAST] = "ipc.reply.fast",
         [TRC_PATH_REPLY_SLOW] = "ipc.reply.slow",
+        [TRC_PATH_REPLY_CROSS] = "ipc.reply.cross_core",
         [TRC_PATH_NOTIFY] = "ipc.notify",
         [TRC_PATH_ROUNDTRIP_FAST] = "ipc.roundtrip.fast",
         [TRC_PATH_ROUNDTRIP_SLOW] = "ipc.roundtrip.slow",
         [TRC_PATH_SEND_BLOCKED] = "ipc.send.blocked",
+        [TRC_PATH_CAP_SHOOTDOWN] = "cap.revoke.shootdown",
     };
     return id < TRC_PATH_COUNT ? names[id] : NULL;
 }

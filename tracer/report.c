@@ -119,6 +119,20 @@ static void path_phases(const struct trc_run_info *run, const uint64_t *v, doubl
         out[trc_slot_phase(run, i)] += (double)v[i] / per;
 }
 
+/* Returns whether path `id` has phases: the run has attribution and
+ * every cycle of its spans (st) was attributed (a cross-core span is not:
+ * it spans two cores, and attribution follows one). */
+static bool path_attributed(const struct trc_log *log, const struct trc_run_info *run, unsigned id,
+                            const struct trc_path_stats *st)
+{
+    if (!run->nattr || !log->path_attr[id] || log->nattr != run->nattr)
+        return false;
+    uint64_t sum = 0;
+    for (size_t i = 0; i < run->nattr; i++)
+        sum += log->path_attr[id][i];
+    return sum == st->sum;
+}
+
 static bool add_paths_json(cJSON *r, const struct trc_log *log, const struct trc_run_info *run)
 {
     cJSON *paths = cJSON_AddObjectToObject(r, "paths");
@@ -140,7 +154,7 @@ static bool add_paths_json(cJSON *r, const struct trc_log *log, const struct trc
         /* where its cycles go: the slots (kernel functions, user code)
          * its spans added the most to, per span; the phases add up to
          * cycles_mean */
-        if (run->nattr && log->path_attr[i] && log->nattr == run->nattr) {
+        if (path_attributed(log, run, i, &st)) {
             cJSON *f = top_slots(run, log->path_attr[i], run->nattr, 8, st.count, false);
             if (!f)
                 return false;
@@ -642,17 +656,17 @@ void trc_report_print(FILE *out, const struct trc_run_info *run, const struct tr
         if (!trc_path_stats(log, i, &st))
             continue;
         if (!header)
-            fprintf(out, "   %-18s %8s %8s %8s %8s %8s %8s  (cycles)\n", "path", "count", "min",
+            fprintf(out, "   %-20s %8s %8s %8s %8s %8s %8s  (cycles)\n", "path", "count", "min",
                     "median", "mean", "p99", "max");
         header = true;
-        fprintf(out, "   %-18s %8llu %8llu %8llu %8.0f %8llu %8llu\n", trc_path_name(i),
+        fprintf(out, "   %-20s %8llu %8llu %8llu %8.0f %8llu %8llu\n", trc_path_name(i),
                 (unsigned long long)st.count, (unsigned long long)st.min,
                 (unsigned long long)st.median, (double)st.sum / (double)st.count,
                 (unsigned long long)st.p99, (unsigned long long)st.max);
         /* the fast paths' phases, per span (they add up to the mean):
          * where their cycles go */
-        if (run->nattr && log->path_attr[i] && log->nattr == run->nattr &&
-            (i == TRC_PATH_CALL_FAST || i == TRC_PATH_REPLY_FAST)) {
+        if ((i == TRC_PATH_CALL_FAST || i == TRC_PATH_REPLY_FAST) &&
+            path_attributed(log, run, i, &st)) {
             double ph[KPHASE_COUNT];
             path_phases(run, log->path_attr[i], (double)st.count, ph);
             fprintf(out, "      phases (mean):");

@@ -87,9 +87,12 @@ enum trc_err { TRC_OK, TRC_ERR_NOMEM };
  * to user, as sel4bench does: a one-way path from the machine's trap
  * event of the system call that took it (before the trap entry is
  * charged) to the first user instruction that runs after it, whoever runs
- * it (TRC_EV_USER_ENTER, after the trap return is charged); a resume path
- * from that trap to the first user instruction of the process itself once
- * what it waited for came. A system call that took no IPC path, and an
+ * it (TRC_EV_USER_ENTER, after the trap return is charged), on its core;
+ * a cross-core path (a call or reply handed to a process waiting on
+ * another core) from that trap to the first user instruction of the
+ * process it woke, on that process's core; a resume path from that trap
+ * to the first user instruction of the process itself once what it
+ * waited for came. A system call that took no IPC path, and an
  * interrupt, opens nothing. */
 enum trc_path_id {
     TRC_PATH_TRAP_ENTRY,     /* "trap.entry": the trap to the system-call dispatch */
@@ -97,15 +100,22 @@ enum trc_path_id {
     TRC_PATH_SEND_QUEUED,    /* "ipc.send.queued": a send into the port's queue */
     TRC_PATH_RECV_QUEUED,    /* "ipc.recv.queued": a receive of a queued message */
     TRC_PATH_CALL_FAST,      /* "ipc.call.fast": a call on the fast path */
-    TRC_PATH_CALL_SLOW,      /* "ipc.call.slow": a call on the slow path */
+    TRC_PATH_CALL_SLOW,      /* "ipc.call.slow": a call on the slow path, on its core */
+    TRC_PATH_CALL_CROSS,     /* "ipc.call.cross_core": a call handed to a receiver waiting
+                                on another core, from its trap to the receiver's first user
+                                instruction there */
     TRC_PATH_REPLY_FAST,     /* "ipc.reply.fast": a reply (reply_recv) on the fast path */
-    TRC_PATH_REPLY_SLOW,     /* "ipc.reply.slow": a reply on the slow path */
+    TRC_PATH_REPLY_SLOW,     /* "ipc.reply.slow": a reply on the slow path, on its core */
+    TRC_PATH_REPLY_CROSS,    /* "ipc.reply.cross_core": a reply to a caller on another core,
+                                from its trap to the caller's first user instruction there */
     TRC_PATH_NOTIFY,         /* "ipc.notify": a notification signalled */
     TRC_PATH_ROUNDTRIP_FAST, /* "ipc.roundtrip.fast": resume: a call to the caller's
                                 return with the answer, call and reply both fast */
     TRC_PATH_ROUNDTRIP_SLOW, /* "ipc.roundtrip.slow": ... either of them slow */
     TRC_PATH_SEND_BLOCKED,   /* "ipc.send.blocked": resume: a send that waited for room
                                 in a full queue, to the sender's return once it went in */
+    TRC_PATH_CAP_SHOOTDOWN,  /* "cap.revoke.shootdown": a cap_revoke or cap_delete that
+                                dropped a line of another core's capability cache */
     TRC_PATH_COUNT
 };
 
@@ -118,19 +128,25 @@ struct trc_stretch {
     uint32_t pid;   /* the process whose system call it is */
     uint32_t nr;    /* the system call's number */
     uint32_t paths; /* 1 << id for each path it took */
+    bool cross;     /* an IPC_SLOW with reason other_core came, not yet taken by the
+                       call or reply it announced (the woken process's core, when the
+                       log never saw it run) */
     uint64_t start; /* cycle of its trap event */
     uint64_t *attr; /* owned: the attribution counters at start */
 };
 
-/* A resume span of one process (tracer/paths.c): open from its call (or
- * its send that blocked) until it runs again. */
+/* The spans that end when one process runs again (tracer/paths.c): its
+ * resume span, open from its call (or its send that blocked), and the
+ * cross-core span of the call or reply from another core that woke it. */
 struct trc_resume {
     uint32_t pid;
-    uint8_t kind;   /* 0 none open, else TRC_PATH_ROUNDTRIP_FAST or TRC_PATH_SEND_BLOCKED */
-    bool done;      /* the call was answered (result 0) / the send went in */
-    bool fast;      /* a call: it and its reply took the fast path */
-    uint64_t start; /* cycle of the call's (send's) trap event */
-    uint64_t *attr; /* owned: the attribution counters then */
+    uint8_t kind;    /* 0 none open, else TRC_PATH_ROUNDTRIP_FAST or TRC_PATH_SEND_BLOCKED */
+    bool done;       /* the call was answered (result 0) / the send went in */
+    bool fast;       /* a call: it and its reply took the fast path */
+    uint64_t start;  /* cycle of the call's (send's) trap event */
+    uint64_t *attr;  /* owned: the attribution counters then */
+    uint8_t xkind;   /* 0 none open, else TRC_PATH_CALL_CROSS or TRC_PATH_REPLY_CROSS */
+    uint64_t xstart; /* cycle of the trap of the call (reply) that woke it */
 };
 
 struct trc_samples {
@@ -202,7 +218,8 @@ struct trc_log {
     uint64_t *path_attr[TRC_PATH_COUNT]; /* owned, nattr each */
     /* Path spans being measured (tracer/paths.c): a stretch per core. */
     struct trc_stretch stretch[TRC_MAX_CORES];
-    struct trc_resume *resume; /* owned, one per process that ever called */
+    struct trc_resume *resume; /* owned, one per process that ever called or was woken
+                                  across cores */
     size_t nresume, cap_resume;
     struct trc_pidmap resume_index; /* owned: pid -> index in resume */
 };

@@ -126,6 +126,65 @@ static void one_core_has_no_cores_section_nor_count(void **state)
     result_free(&r);
 }
 
+/* Returns the statistic `stat` ("count", "cycles_median", ...) of path
+ * `path` in report r, failing when the path is missing. */
+static double path_stat(const cJSON *r, const char *path, const char *stat)
+{
+    const cJSON *p = cJSON_GetObjectItem(cJSON_GetObjectItem(r, "paths"), path);
+    if (!p)
+        fail_msg("%s: no path %s", arch, path);
+    return jnum(p, stat);
+}
+
+/* scenarios/ping-pong-cross-core.json: every call but the first (queued:
+ * pong was not waiting yet) is handed to pong on core 1, and every reply
+ * to ping on core 0: each is measured to the woken process's first
+ * instruction (ipc.call.cross_core, ipc.reply.cross_core), not to its own
+ * core's next one (which, its core idle until the answer, would be the
+ * whole round trip); the two together fit in a round trip. The names
+ * work in expect.that. */
+static void cross_core_calls_end_on_the_other_core(void **state)
+{
+    (void)state;
+    char scn[1024];
+    snprintf(scn, sizeof scn, "%s/ping-pong-cross-core.json", dir);
+    struct result r = run(1, "run", scn, "--arch", arch, "--quiet", NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(r.report);
+    double call = path_stat(r.report, "ipc.call.cross_core", "cycles_median");
+    double reply = path_stat(r.report, "ipc.reply.cross_core", "cycles_median");
+    double round = path_stat(r.report, "ipc.roundtrip.slow", "cycles_median");
+    fprintf(stderr,
+            "%s: ipc.call.cross_core median %.0f, ipc.reply.cross_core %.0f, "
+            "ipc.roundtrip.slow %.0f\n",
+            arch, call, reply, round);
+    assert_true(path_stat(r.report, "ipc.call.cross_core", "count") == 99);
+    assert_true(path_stat(r.report, "ipc.call.slow", "count") == 1);
+    assert_true(path_stat(r.report, "ipc.reply.cross_core", "count") == 100);
+    assert_null(cJSON_GetObjectItem(cJSON_GetObjectItem(r.report, "paths"), "ipc.reply.slow"));
+    assert_true(path_stat(r.report, "ipc.roundtrip.slow", "count") == 100);
+    assert_true(call + reply < round && 2 * call < 1.2 * round);
+    result_free(&r);
+    /* the same with an expectation on the new names */
+    size_t n;
+    char *text = read_whole(scn, &n);
+    assert_non_null(text);
+    char *at = strstr(text, "\"expect\": {");
+    assert_non_null(at);
+    char *mod = malloc(n + 200);
+    assert_non_null(mod);
+    at += strlen("\"expect\": {");
+    snprintf(mod, n + 200,
+             "%.*s\"that\": [\"ipc.call.cross_core.median < "
+             "ipc.roundtrip.slow.median\", \"cap.revoke.shootdown.count == 0\"], %s",
+             (int)(at - text), text, at);
+    r = run(0, "run", put_tmp("ppx.json", mod), "--arch", arch, "--quiet", NULL);
+    assert_int_equal(r.status, 0);
+    result_free(&r);
+    free(mod);
+    free(text);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 4) {
@@ -138,6 +197,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_four_core_trace_replays_with_its_ipis),
         cmocka_unit_test(one_core_has_no_cores_section_nor_count),
+        cmocka_unit_test(cross_core_calls_end_on_the_other_core),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
