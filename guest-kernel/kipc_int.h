@@ -6,6 +6,7 @@
 #define IPCEMU_KERNEL_KIPC_INT_H
 
 #include "ipc/uapi.h"
+#include "kcpu.h"
 #include "kernel.h"
 
 extern struct ipc_capsys kipc_capsys;
@@ -21,14 +22,14 @@ extern struct ipc_msgpool kipc_pool; /* queued message nodes (kipc_pool_grow) */
 #define KOBJ_GEN_MASK 0xffffu
 
 /* kipc.c */
-/* Looks `tok` up in `p`'s space through the core's capability cache
- * (traced as a hit or miss); returns IPC_OK with *s set, or the error.
- * (Inline: every system call's decode runs it.) */
+/* Looks `tok` up in `p`'s space through the capability cache of the core
+ * that runs it (traced as a hit or miss); returns IPC_OK with *s set, or
+ * the error. (Inline: every system call's decode runs it.) */
 static inline int kipc_cap_find(struct proc *p, ipc_cap_t tok, enum ipc_obj_type type,
                                 unsigned rights, struct ipc_slot **s)
 {
     bool hit = false;
-    int r = ipc_cap_lookup_cached(&kipc_capsys, 0, &p->cspace, tok, type, rights, s, &hit);
+    int r = ipc_cap_lookup_cached(&kipc_capsys, kcpu_self()->id, &p->cspace, tok, type, rights, s, &hit);
     ktrace(TRC_EV_CAP_LOOKUP, p->pid, tok, hit, (uint64_t)(int64_t)r, 0);
     return r;
 }

@@ -17,6 +17,7 @@
 
 #include "machine/scenario.h"
 #include "tests/machine/scenario_harness.h"
+#include "tracer/trace.h"
 
 /* Parses repository file `rel` (the caller deletes it); fails the test
  * when it cannot. */
@@ -340,6 +341,25 @@ static void the_schema_agrees_with_the_table(void **state)
         print_error("%d disagreements between docs/scenario.schema.json and the table\n",
                     schema_errors);
     assert_int_equal(schema_errors, 0);
+}
+
+/* docs/scenario.schema.json's expect.paths names every path the tracer
+ * measures (trc_path_name), and only those. */
+static void the_schema_names_every_path(void **state)
+{
+    (void)state;
+    cJSON *root = load_json("docs/scenario.schema.json");
+    const char *names[TRC_PATH_COUNT + 1];
+    for (unsigned i = 0; i < TRC_PATH_COUNT; i++)
+        names[i] = trc_path_name(i);
+    names[TRC_PATH_COUNT] = NULL;
+    bool same =
+        same_strings(pointer(root, "/$defs/expect/properties/paths/propertyNames/enum"), names);
+    if (!same)
+        print_error("docs/scenario.schema.json /$defs/expect/properties/paths: its enum is not "
+                    "the tracer's paths (tracer/paths.c trc_path_name)\n");
+    cJSON_Delete(root);
+    assert_true(same);
 }
 
 /* How docs/scenarios.md writes a bound: 2^64-1, 10^12, 1 MiB, 256. */
@@ -667,6 +687,7 @@ int main(int argc, char **argv)
     scn_test_args(argc, argv);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(the_schema_agrees_with_the_table),
+        cmocka_unit_test(the_schema_names_every_path),
         cmocka_unit_test(the_docs_agree_with_the_table),
         cmocka_unit_test(every_operation_of_the_table_is_known_everywhere),
         cmocka_unit_test(a_call_carries_the_message_registers),
