@@ -23,20 +23,10 @@ void kcpu_boot(void)
 
 __attribute__((noinline)) void klock_wait(uint32_t t)
 {
-    while (__atomic_load_n(&klock_big.owner, __ATOMIC_ACQUIRE) != t) {
-        /* the architecture's spin-wait hint, each turn: x86 pause,
-         * AArch64 yield, RISC-V Zihintpause pause (the fence pred = W,
-         * succ = 0; clang 14 has no mnemonic for it at rv64imac). The
-         * machine ends a spinning core's slice there (docs/machine.md,
-         * "Several cores"). */
-#if defined(__x86_64__)
-        __asm__ volatile("pause" ::: "memory");
-#elif defined(__aarch64__)
-        __asm__ volatile("yield" ::: "memory");
-#elif defined(__riscv)
-        __asm__ volatile(".insn i 0x0f, 0, x0, x0, 0x010" ::: "memory");
-#endif
-    }
+    /* the architecture's spin-wait hint each turn: the machine ends a
+     * spinning core's slice there (docs/machine.md, "Spin-wait hints") */
+    while (__atomic_load_n(&klock_big.owner, __ATOMIC_ACQUIRE) != t)
+        arch_spin_hint();
 }
 
 void kcpu_kick(struct kcpu *c)
