@@ -137,6 +137,7 @@ static void block_analyse(struct emu_core *c, struct emu_block *b, const uint8_t
     struct emu_insn *insns = c->timing ? malloc(max * sizeof *insns) : NULL;
     struct emu_insn one;
     uint32_t n = 0;
+    bool spin = false;
     for (size_t off = 0; off < b->size; n++) {
         struct emu_insn *in = insns ? &insns[n] : &one;
         memset(in, 0, sizeof *in);
@@ -145,6 +146,7 @@ static void block_analyse(struct emu_core *c, struct emu_block *b, const uint8_t
             n++; /* undecodable: the CPU traps on it */
             break;
         }
+        spin |= in->special == EMU_SPECIAL_SPIN; /* with or without a timing model */
         off += len;
     }
     b->insns = n ? n : 1;
@@ -163,6 +165,8 @@ static void block_analyse(struct emu_core *c, struct emu_block *b, const uint8_t
     } else {
         b->cost = (uint64_t)b->insns * c->cycles_per_insn * EMU_FRAC;
     }
+    if (spin)
+        b->flags |= EMU_BLOCK_SPIN;
     free(insns);
 }
 
@@ -415,11 +419,19 @@ static __attribute__((noinline)) void block_hook_slow(struct emu_core *c, uint64
         probe_returns(c, addr);
     if (b->probe)
         probe_entry(c, &c->probes.tab[b->probe - 1]);
-    /* probed blocks, and those a return probe waits for, stay out of the
-     * table: they always come here */
-    if (b != &none && !b->probe && !(c->probes.npending && probe_return_due(&c->probes, addr)))
+    /* probed blocks, those a return probe waits for and spin blocks stay
+     * out of the table: they always come here */
+    if (b != &none && !b->probe && !(b->flags & EMU_BLOCK_SPIN) &&
+        !(c->probes.npending && probe_return_due(&c->probes, addr)))
         c->blocks.dm[dm_slot(addr)] = b;
     block_charge(c, b, false);
+    if (b->flags & EMU_BLOCK_SPIN) {
+        c->spin_resume = addr + size;
+        if (c->cycles >= c->spin_after && c->cycles < c->deadline) {
+            c->deadline = c->cycles; /* the slice ends before the next block */
+            c->spun = true;
+        }
+    }
 }
 
 /* UC_HOOK_BLOCK: charges the block that starts now, or, once the clock
@@ -456,6 +468,7 @@ uc_err emu_core_open(struct emu_core *c, const struct emu_arch *arch, unsigned i
     c->owner = owner;
     c->cycles_per_insn = 1;
     c->deadline = UINT64_MAX;
+    c->spin_after = UINT64_MAX;
     c->attr = &c->attr_none;
     uc_err err;
     EMU_UC(c, uc_open(arch->uc_arch, arch->uc_mode, &c->uc), fail);
@@ -475,6 +488,8 @@ uc_err emu_core_open(struct emu_core *c, const struct emu_arch *arch, unsigned i
         goto fail;
     }
     EMU_UC(c, uc_hook_add(c->uc, &c->block_hook, UC_HOOK_BLOCK, (void *)block_hook, c, 1, 0), fail);
+    if (arch->hooks_open && arch->hooks_open(c) != 0)
+        goto fail;
     return UC_ERR_OK;
 fail:
     err = c->host_error;
@@ -506,6 +521,7 @@ enum emu_stop emu_core_run(struct emu_core *c)
     c->deadline_hit = false;
     c->stop_requested = false;
     c->exception_taken = false;
+    c->spun = false;
     if (c->host_error != UC_ERR_OK) { /* a checked call failed while it was stopped */
         c->uc_error = c->host_error;
         return EMU_STOP_ERROR;

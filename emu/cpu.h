@@ -41,6 +41,7 @@ enum emu_special {
     EMU_SPECIAL_NONE,
     EMU_SPECIAL_ROOT,      /* writes the translation root (CR3, TTBR0_EL1, satp) */
     EMU_SPECIAL_TLB_FLUSH, /* invlpg, tlbi, sfence.vma */
+    EMU_SPECIAL_SPIN,      /* a spin-wait hint: x86 pause, AArch64 yield, RISC-V pause */
 };
 
 #define EMU_INSN_MAX_SRC 12
@@ -86,6 +87,9 @@ struct emu_arch {
     /* The address-space id that root value `root`, just written on core `c`,
      * selects; 0: untagged (the write flushes the TLB). */
     uint16_t (*asid_of)(struct emu_core *c, uint64_t root);
+    /* Adds the arch's own engine hooks to core `c` (emu_core_open), NULL:
+     * none. Returns 0, or -1 with c->host_error set. */
+    int (*hooks_open)(struct emu_core *c);
     const char *default_cpu; /* the CPU profile used without --cpu */
     const char *llvm_triple; /* for llvm-mca */
     /* The C calling convention, for probes (emu_core_set_probes): the
@@ -114,6 +118,7 @@ const struct emu_arch *emu_arch_get(enum emu_arch_id id);
 #define EMU_BLOCK_FLOW_MASK 0x0fu
 #define EMU_BLOCK_ROOT_WRITE 0x10u /* writes the translation root */
 #define EMU_BLOCK_TLB_FLUSH 0x20u  /* flushes the TLB */
+#define EMU_BLOCK_SPIN 0x40u       /* runs a spin-wait hint (EMU_SPECIAL_SPIN) */
 
 /* One cached block cost. Open addressing, keyed by address and size. */
 struct emu_block {
@@ -299,9 +304,20 @@ struct emu_core {
                          a pending trap return (to attr_trap_return) and calls
                          note_cb, before it charges the block; cleared then
                          (the machine: the first user block after the kernel) */
+    /* Spin-wait hints (docs/machine.md, "Several cores"): a block that
+     * runs one (EMU_BLOCK_SPIN) ends the slice after it, the way the
+     * deadline does, once the clock is at or past spin_after (set by the
+     * machine before each slice; UINT64_MAX: never, the default). spun
+     * says the last emu_core_run stopped so; spin_resume is the address
+     * after the last spin block charged (the AArch64 adapter's yield hook
+     * resumes there), 0 once used. */
+    uint64_t spin_after;
+    uint64_t spin_resume;
+    bool spun;
     uc_hook block_hook;
-    void *decoder; /* per-arch decoder state (capstone handle) */
-    void *board;   /* machine/arch/<arch>.c per-core state */
+    uc_hook arch_hook; /* the arch's own (emu_arch.hooks_open), 0: none */
+    void *decoder;     /* per-arch decoder state (capstone handle) */
+    void *board;       /* machine/arch/<arch>.c per-core state */
     /* Called by the block hook before it charges each block (and when it
      * stops at the deadline before one): one Unicorn hook per core instead
      * of one per user, since Unicorn's dispatch costs per hook and block. */

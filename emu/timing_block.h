@@ -25,7 +25,8 @@ enum tm_mode { TM_OFF, TM_WARMING, TM_MEASURING };
  * since, in one byte (one store per block). */
 #define TM_PREV_ROOT EMU_BLOCK_ROOT_WRITE /* it wrote the root: switch at the next block */
 #define TM_PREV_BROKEN 0x80u              /* a trap came: no prediction applies */
-_Static_assert(!((EMU_BLOCK_FLOW_MASK | EMU_BLOCK_ROOT_WRITE | EMU_BLOCK_TLB_FLUSH) &
+_Static_assert(!((EMU_BLOCK_FLOW_MASK | EMU_BLOCK_ROOT_WRITE | EMU_BLOCK_TLB_FLUSH |
+                  EMU_BLOCK_SPIN) &
                  TM_PREV_BROKEN),
                "TM_PREV_BROKEN is not a block flag");
 

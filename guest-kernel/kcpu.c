@@ -23,8 +23,10 @@ void kcpu_boot(void)
 
 __attribute__((noinline)) void klock_wait(uint32_t t)
 {
+    /* the architecture's spin-wait hint each turn: the machine ends a
+     * spinning core's slice there (docs/machine.md, "Spin-wait hints") */
     while (__atomic_load_n(&klock_big.owner, __ATOMIC_ACQUIRE) != t)
-        ;
+        arch_spin_hint();
 }
 
 void kcpu_kick(struct kcpu *c)

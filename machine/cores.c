@@ -14,9 +14,12 @@
  * target quiet does not run and costs nothing until its target's output
  * rises (its clock then moves to the cycle of the rise, the running
  * core's clock) or its own timer's deadline comes (a waiting core counts
- * as ready at that cycle; its clock moves there), charged as idle. No
- * host time or order reaches the guest: the order depends on clocks and
- * ids only. */
+ * as ready at that cycle; its clock moves there), charged as idle. A
+ * core that runs a spin-wait hint a step (MACHINE_SPIN_STEP) past every
+ * other core ends its slice there, and while it spins the others' slices
+ * end a step past its clock (machine_cores_spin_after, _spin_cap). No host
+ * time or order reaches the guest: the order depends on clocks and ids
+ * only. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -261,4 +264,33 @@ void machine_cores_deliver(struct machine *m)
         (void)dev_intc_ipi(&m->intc, bt, INTC_LINE_SOFT0 + bl);
         m->rise_at = 0;
     }
+}
+
+uint64_t machine_cores_spin_after(const struct machine *m, unsigned id)
+{
+    uint64_t next = UINT64_MAX;
+    for (unsigned k = 0; k < m->cfg.ncores; k++) {
+        if (k == id)
+            continue;
+        uint64_t at = m->core_state[k] == MACHINE_CORE_STARTING ? m->core_start[k].cycle
+                                                                : machine_cores_ready_at(m, k);
+        uint64_t ipi = machine_cores_ipi_next(m, k);
+        if (m->core_state[k] == MACHINE_CORE_WFI && ipi < at)
+            at = ipi; /* an IPI on its way wakes it */
+        if (at < next)
+            next = at;
+    }
+    return next < UINT64_MAX - MACHINE_SPIN_STEP ? next + MACHINE_SPIN_STEP : UINT64_MAX;
+}
+
+uint64_t machine_cores_spin_cap(const struct machine *m, unsigned id)
+{
+    uint64_t cap = UINT64_MAX;
+    for (unsigned k = 0; k < m->cfg.ncores; k++) {
+        const struct emu_core *c = k == 0 ? &m->core : &m->aps[k - 1];
+        if (k != id && m->core_state[k] == MACHINE_CORE_RUN && c->spun &&
+            c->cycles + MACHINE_SPIN_STEP < cap)
+            cap = c->cycles + MACHINE_SPIN_STEP;
+    }
+    return cap;
 }

@@ -14,6 +14,15 @@
  * Where that cannot tell (an image without user code, or user-range code the
  * core reached in kernel mode), the board looks again after every block. */
 #define MACHINE_IRQ_RECHECK_CYCLES 1ULL
+/* Several cores, spin-wait hints (docs/machine.md, "Several cores"): a
+ * core that runs a hint ends its slice there once its clock is this many
+ * cycles past every other core's next cycle (machine_cores_spin_after),
+ * and while it spins (its last slice ended so, c->spun) every other
+ * core's slice ends at most this many cycles past its clock
+ * (machine_cores_spin_cap): the cores take turns in steps of about this
+ * size, so a spinner sees another core's store within about a step of
+ * the cycle it was made, either side. */
+#define MACHINE_SPIN_STEP 200ULL
 /* The code class of user code (emu/cpu.h: c->stop_due). */
 #define MACHINE_CLASS_USER 1u
 
@@ -73,6 +82,16 @@ void machine_cores_deliver(struct machine *m);
 /* cores.c: returns the cycle of the earliest IPI held for core `id`, or
  * UINT64_MAX when none is. */
 uint64_t machine_cores_ipi_next(const struct machine *m, unsigned id);
+/* cores.c: returns MACHINE_SPIN_STEP past the earliest cycle at which a
+ * core other than `id` can next act (runs; starts; waiting, wakes at its
+ * timer or at an IPI on its way); UINT64_MAX when none can. Core `id`, spinning, goes on
+ * to there before it yields at a spin-wait hint (c->spin_after). */
+uint64_t machine_cores_spin_after(const struct machine *m, unsigned id);
+/* cores.c: returns the cycle at which core `id`'s slice ends for the
+ * other cores that spin (their last slice ended at a spin-wait hint): the
+ * lowest of their clocks plus MACHINE_SPIN_STEP; UINT64_MAX when none
+ * spins. */
+uint64_t machine_cores_spin_cap(const struct machine *m, unsigned id);
 
 /* machine.c: core `c`'s own timer (the bank's timer of its id). */
 struct dev_timer *machine_core_timer(struct machine *m, const struct emu_core *c);

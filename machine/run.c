@@ -88,7 +88,9 @@ static void core_wake(struct machine *m, unsigned id, uint64_t at)
 
 /* Runs core `id` (started, not waiting) for one slice: up to the next
  * deadline (its own timer, end of slice, --max-cycles, and with several
- * cores the core quantum), with its controller target's interrupt
+ * cores the core quantum, a held IPI's rise, MACHINE_SPIN_STEP past a
+ * spinning core's clock, or a spin-wait hint once it is MACHINE_SPIN_STEP
+ * past the other cores: c->spin_after), with its controller target's interrupt
  * delivered first when it can be (user mode, interrupts enabled), and
  * marked waiting when it waits. Returns false when the run ended. */
 static bool core_step(struct machine *m, unsigned id, uint64_t limit)
@@ -101,6 +103,8 @@ static bool core_step(struct machine *m, unsigned id, uint64_t limit)
     if (m->cfg.ncores > 1) {
         deadline = min_u64(deadline, c->cycles + m->cfg.core_quantum);
         deadline = min_u64(deadline, machine_cores_ipi_next(m, id)); /* an IPI's rise */
+        deadline = min_u64(deadline, machine_cores_spin_cap(m, id)); /* another core spins */
+        c->spin_after = machine_cores_spin_after(m, id);
     }
     m->cur = c;
     dev_timer_update(tm, c->cycles);                 /* drives its controller line */

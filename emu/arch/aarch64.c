@@ -281,7 +281,40 @@ static unsigned a64_decode(struct emu_core *c, uint64_t addr, const uint8_t *cod
         out->special = EMU_SPECIAL_ROOT;
     if (strcmp(insn->mnemonic, "tlbi") == 0)
         out->special = EMU_SPECIAL_TLB_FLUSH;
+    if (insn->id == ARM64_INS_YIELD || strcmp(insn->mnemonic, "yield") == 0)
+        out->special = EMU_SPECIAL_SPIN;
     return out->len;
+}
+
+/* UC_HOOK_INSN_INVALID: Unicorn 2.1.1 ends a translation block at
+ * `yield` and raises EXCP_YIELD, one of its "stop" exceptions: without a
+ * hook that takes it the run stops with UC_ERR_INSN_INVALID. The yield
+ * ran (the PC is after it, and it is the last instruction of its block)
+ * when the PC is the end of the spin block just charged (c->spin_resume):
+ * returns true (the core goes on after it). Anything else (an undefined
+ * instruction: the PC is at it, the start of a block) is not this hook's:
+ * returns false. */
+static bool a64_yield_hook(uc_engine *uc, void *user)
+{
+    struct emu_core *c = user;
+    (void)uc;
+    uint64_t pc;
+    if (c->spin_resume == 0 || !emu_reg_get(c, UC_ARM64_REG_PC, &pc) || pc != c->spin_resume)
+        return false;
+    c->spin_resume = 0;
+    return true;
+}
+
+/* Adds the yield hook (a64_yield_hook). Returns 0, or -1 with
+ * c->host_error set. */
+static int a64_hooks_open(struct emu_core *c)
+{
+    EMU_UC(c,
+           uc_hook_add(c->uc, &c->arch_hook, UC_HOOK_INSN_INVALID, (void *)a64_yield_hook, c, 1, 0),
+           fail);
+    return 0;
+fail:
+    return -1;
 }
 
 /* TTBR0_EL1[63:48] is the ASID. */
@@ -307,6 +340,7 @@ const struct emu_arch emu_arch_aarch64 = {
     .decode = a64_decode,
     .reg_root = UC_ARM64_REG_TTBR0_EL1,
     .asid_of = a64_asid_of,
+    .hooks_open = a64_hooks_open,
     .default_cpu = "cortex-a72",
     .llvm_triple = "aarch64-unknown-none-elf",
     .reg_ret = UC_ARM64_REG_X0,

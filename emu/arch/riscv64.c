@@ -66,6 +66,10 @@ static unsigned rv_decode(struct emu_core *c, uint64_t addr, const uint8_t *code
         out->special = EMU_SPECIAL_ROOT;
     if (r.kind == RV_SFENCE_VMA)
         out->special = EMU_SPECIAL_TLB_FLUSH;
+    /* Zihintpause's pause: the fence with pred = W and succ = 0, every
+     * other field zero (an older core runs it as that fence) */
+    if (r.len == 4 && code[0] == 0x0f && code[1] == 0 && code[2] == 0 && code[3] == 0x01)
+        out->special = EMU_SPECIAL_SPIN;
     return out->len;
 }
 

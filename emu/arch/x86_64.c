@@ -210,6 +210,8 @@ static unsigned x86_decode(struct emu_core *c, uint64_t addr, const uint8_t *cod
         out->special = EMU_SPECIAL_ROOT;
     if (insn->id == X86_INS_INVLPG || insn->id == X86_INS_INVPCID)
         out->special = EMU_SPECIAL_TLB_FLUSH;
+    if (insn->id == X86_INS_PAUSE)
+        out->special = EMU_SPECIAL_SPIN;
     bool same_regs = x->op_count == 2 && x->operands[0].type == X86_OP_REG &&
                      x->operands[1].type == X86_OP_REG && x->operands[0].reg == x->operands[1].reg;
     if (same_regs &&

@@ -437,6 +437,188 @@ static void core_counts_outside_1_to_8_are_refused(void **state)
     machine_destroy(&m);
 }
 
+static void a_spinning_core_and_the_others_take_turns_in_steps(void **state)
+{
+    (void)state;
+    static struct machine m;
+    open_machine(&m, 3);
+    struct emu_core *c1 = machine_core(&m, 1), *c2 = machine_core(&m, 2);
+    m.core_state[1] = m.core_state[2] = MACHINE_CORE_RUN;
+    m.core.cycles = 1000;
+    c1->cycles = 1500;
+    c2->cycles = 3000;
+    /* a spinner goes on to a step past the next other core */
+    assert_int_equal(machine_cores_spin_after(&m, 0), 1500 + MACHINE_SPIN_STEP);
+    assert_int_equal(machine_cores_spin_after(&m, 1), 1000 + MACHINE_SPIN_STEP);
+    /* nobody spins: no cap */
+    assert_true(machine_cores_spin_cap(&m, 0) == UINT64_MAX);
+    c1->spun = true; /* core 1's slice ended at a hint */
+    assert_int_equal(machine_cores_spin_cap(&m, 0), 1500 + MACHINE_SPIN_STEP);
+    assert_true(machine_cores_spin_cap(&m, 1) == UINT64_MAX); /* not its own */
+    m.core_state[1] = MACHINE_CORE_WFI;                       /* waiting, no timer: neither */
+    assert_true(machine_cores_spin_cap(&m, 0) == UINT64_MAX);
+    assert_int_equal(machine_cores_spin_after(&m, 0), 3000 + MACHINE_SPIN_STEP);
+    m.core_state[2] = MACHINE_CORE_RESET; /* nobody else can act */
+    assert_true(machine_cores_spin_after(&m, 0) == UINT64_MAX);
+    m.ipi_due[1][0] = 2000; /* but an IPI on its way wakes core 1 */
+    assert_int_equal(machine_cores_spin_after(&m, 0), 2000 + MACHINE_SPIN_STEP);
+    m.ipi_due[1][0] = 0;
+    machine_destroy(&m);
+}
+
+/* Spin-wait hints (docs/machine.md, "Several cores"): core 0 spins on a
+ * flag at RESULT + 16 with the architecture's hint in its loop, then
+ * stores the cycle it left (the timer's NOW) at RESULT + 8 and powers off;
+ * core 1 (at ENTRY + SPIN_SETTER) counts down 600 turns, stores its
+ * clock at RESULT and sets the flag, then waits. Core 0 runs first (a tie
+ * at cycle 0): without the hint's yield it would spin a whole quantum
+ * before core 1 runs at all. */
+#define SPIN_SETTER 0x40
+
+static const uint32_t a64_spin[] = {
+    [0x000 / 4] = 0xd2a80403u, /* mov x3, #0x40200000 */
+    [0x004 / 4] = 0xf9400864u, /* ldr x4, [x3, #16] */
+    [0x008 / 4] = 0xb5000064u, /* cbnz x4, 0x14 */
+    [0x00c / 4] = 0xd503203fu, /* yield */
+    [0x010 / 4] = 0x17fffffdu, /* b 0x4 */
+    [0x014 / 4] = 0xd2a20000u, /* mov x0, #0x10000000 */
+    [0x018 / 4] = 0xf2820000u, /* movk x0, #0x1000 */
+    [0x01c / 4] = 0xb9400002u, /* ldr w2, [x0] */
+    [0x020 / 4] = 0xf9000462u, /* str x2, [x3, #8] */
+    [0x024 / 4] = 0xd2a20000u, /* mov x0, #0x10000000 */
+    [0x028 / 4] = 0xf2840000u, /* movk x0, #0x2000 */
+    [0x02c / 4] = 0xb900001fu, /* str wzr, [x0] */
+    [0x030 / 4] = 0x14000000u, /* b 0x30 */
+    [0x040 / 4] = 0x52804b01u, /* mov w1, #600 */
+    [0x044 / 4] = 0x71000421u, /* subs w1, w1, #1 */
+    [0x048 / 4] = 0x54ffffe1u, /* b.ne 0x44 */
+    [0x04c / 4] = 0xd2a20000u, /* mov x0, #0x10000000 */
+    [0x050 / 4] = 0xf2820000u, /* movk x0, #0x1000 */
+    [0x054 / 4] = 0xb9400002u, /* ldr w2, [x0] */
+    [0x058 / 4] = 0xd2a80403u, /* mov x3, #0x40200000 */
+    [0x05c / 4] = 0xf9000062u, /* str x2, [x3] */
+    [0x060 / 4] = 0xd2800024u, /* mov x4, #1 */
+    [0x064 / 4] = 0xf9000864u, /* str x4, [x3, #16] */
+    [0x068 / 4] = 0xd503207fu, /* wfi */
+    [0x06c / 4] = 0x17ffffffu, /* b 0x68 */
+};
+
+static const uint32_t rv_spin[] = {
+    [0x000 / 4] = 0x40200e37u, /* lui t3, 0x40200 */
+    [0x004 / 4] = 0x010e3e83u, /* ld t4, 16(t3) */
+    [0x008 / 4] = 0x000e9663u, /* bnez t4, 0x14 */
+    [0x00c / 4] = 0x0100000fu, /* pause (fence w, 0) */
+    [0x010 / 4] = 0xff5ff06fu, /* j 0x4 */
+    [0x014 / 4] = 0x100012b7u, /* lui t0, 0x10001 */
+    [0x018 / 4] = 0x0002e383u, /* lwu t2, 0(t0) */
+    [0x01c / 4] = 0x007e3423u, /* sd t2, 8(t3) */
+    [0x020 / 4] = 0x100022b7u, /* lui t0, 0x10002 */
+    [0x024 / 4] = 0x0002a023u, /* sw zero, 0(t0) */
+    [0x028 / 4] = 0x0000006fu, /* j 0x28 */
+    [0x040 / 4] = 0x25800313u, /* li t1, 600 */
+    [0x044 / 4] = 0xfff30313u, /* addi t1, t1, -1 */
+    [0x048 / 4] = 0xfe031ee3u, /* bnez t1, 0x44 */
+    [0x04c / 4] = 0x100012b7u, /* lui t0, 0x10001 */
+    [0x050 / 4] = 0x0002e383u, /* lwu t2, 0(t0) */
+    [0x054 / 4] = 0x40200e37u, /* lui t3, 0x40200 */
+    [0x058 / 4] = 0x007e3023u, /* sd t2, 0(t3) */
+    [0x05c / 4] = 0x00100e93u, /* li t4, 1 */
+    [0x060 / 4] = 0x01de3823u, /* sd t4, 16(t3) */
+    [0x064 / 4] = 0x10500073u, /* wfi */
+    [0x068 / 4] = 0xffdff06fu, /* j 0x64 */
+};
+
+static const uint8_t x86_spin[] = {
+    0x48,          0xc7, 0xc3, 0x00, 0x00, 0x20, 0x40,       /* 000: mov rbx, 0x40200000 */
+    0x48,          0x8b, 0x43, 0x10,                         /* 007: mov rax, [rbx + 16] */
+    0x48,          0x85, 0xc0,                               /* 00b: test rax, rax */
+    0x75,          0x04,                                     /* 00e: jne 0x14 */
+    0xf3,          0x90,                                     /* 010: pause */
+    0xeb,          0xf3,                                     /* 012: jmp 0x7 */
+    0x48,          0xc7, 0xc0, 0x00, 0x10, 0x00, 0x10,       /* 014: mov rax, 0x10001000 */
+    0x8b,          0x10,                                     /* 01b: mov edx, [rax] */
+    0x48,          0x89, 0x53, 0x08,                         /* 01d: mov [rbx + 8], rdx */
+    0x48,          0xc7, 0xc0, 0x00, 0x20, 0x00, 0x10,       /* 021: mov rax, 0x10002000 */
+    0xc7,          0x00, 0x00, 0x00, 0x00, 0x00,             /* 028: mov dword [rax], 0 */
+    0xeb,          0xfe,                                     /* 02e: jmp 0x2e */
+    [0x40] = 0xb9, 0x58, 0x02, 0x00, 0x00,                   /* 040: mov ecx, 600 */
+    0xff,          0xc9,                                     /* 045: dec ecx */
+    0x75,          0xfc,                                     /* 047: jne 0x45 */
+    0x48,          0xc7, 0xc0, 0x00, 0x10, 0x00, 0x10,       /* 049: mov rax, 0x10001000 */
+    0x8b,          0x10,                                     /* 050: mov edx, [rax] */
+    0x48,          0xc7, 0xc3, 0x00, 0x00, 0x20, 0x40,       /* 052: mov rbx, 0x40200000 */
+    0x48,          0x89, 0x13,                               /* 059: mov [rbx], rdx */
+    0x48,          0xc7, 0x43, 0x10, 0x01, 0x00, 0x00, 0x00, /* 05c: mov qword [rbx + 16], 1 */
+    0xf4,                                                    /* 064: hlt */
+    0xeb,          0xfd,                                     /* 065: jmp 0x64 */
+};
+
+/* Runs the spin program (`n` bytes of `code`) on two cores of `arch`,
+ * bare, at the default quantum; checks that it ended "ok" with core 0
+ * having yielded at its hint. Stores the setter's cycle in *set and the
+ * cycle the spinner left in *left. Returns nothing. */
+static void spin_on_two_cores(enum emu_arch_id arch, uint16_t e_machine, const void *code, size_t n,
+                              uint64_t *set, uint64_t *left)
+{
+    static struct machine m;
+    static struct tiny_elf p;
+    struct trc_log log;
+    uint32_t words[0x80 / 4] = {0};
+    assert_true(n <= sizeof words);
+    memcpy(words, code, n);
+    size_t size = tiny_elf(&p, e_machine, ENTRY, words, sizeof words / 4);
+    struct machine_config cfg = {.arch = arch, .max_cycles = 1000000, .ncores = 2, .bare = true};
+    trc_log_init(&log);
+    assert_int_equal(machine_init(&m, &cfg, &log), 0);
+    assert_int_equal(m.cfg.core_quantum, MACHINE_CORE_QUANTUM_DEFAULT);
+    assert_int_equal(machine_boot_elf(&m, (const uint8_t *)&p, size), 0);
+    uint64_t top = MM_RAM_BASE + m.cfg.ram_size;
+    assert_int_equal(machine_bare_start_core(&m, 1, ENTRY + SPIN_SETTER, top - (1u << 20)), 0);
+    assert_int_equal(machine_run(&m), MACHINE_OK);
+    assert_int_equal(m.core_state[1], MACHINE_CORE_WFI); /* the setter waits */
+    *set = result(&m, 0);
+    *left = result(&m, 8);
+    assert_int_equal(result(&m, 16), 1);
+    machine_destroy(&m);
+    trc_log_free(&log);
+}
+
+static void a_core_spinning_with_the_hint_leaves_soon_after_the_store(void **state)
+{
+    (void)state;
+    static const struct {
+        enum emu_arch_id arch;
+        uint16_t e_machine;
+        const void *code;
+        size_t n;
+    } progs[] = {{EMU_ARCH_X86_64, EM_X86_64, x86_spin, sizeof x86_spin},
+                 {EMU_ARCH_AARCH64, EM_AARCH64, a64_spin, sizeof a64_spin},
+                 {EMU_ARCH_RISCV64, EM_RISCV, rv_spin, sizeof rv_spin}};
+    int ran = 0;
+    for (size_t i = 0; i < sizeof progs / sizeof progs[0]; i++) {
+        if (!machine_arch_get(progs[i].arch))
+            continue;
+        uint64_t set[2], left[2];
+        for (int run = 0; run < 2; run++)
+            spin_on_two_cores(progs[i].arch, progs[i].e_machine, progs[i].code, progs[i].n,
+                              &set[run], &left[run]);
+        assert_int_equal(set[0], set[1]); /* deterministic */
+        assert_int_equal(left[0], left[1]);
+        print_message("%s: set at %llu, left at %llu\n", emu_arch_get(progs[i].arch)->name,
+                      (unsigned long long)set[0], (unsigned long long)left[0]);
+        assert_true(set[0] > 1000); /* the count-down ran: 1,200 instructions */
+        /* it left within a spin step of the store (early: the setter's
+         * slice ran up to a step past the spinner; late: the spinner ran
+         * up to a step past the setter, and one more turn), where a spin
+         * to the end of its slice would leave ~10,000 cycles late */
+        assert_true(left[0] + MACHINE_SPIN_STEP >= set[0]);
+        assert_true(left[0] < set[0] + 2 * MACHINE_SPIN_STEP);
+        ran++;
+    }
+    if (!ran)
+        skip();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -448,6 +630,8 @@ int main(void)
         cmocka_unit_test(core_1_takes_its_own_timer_interrupt_in_user_mode),
         cmocka_unit_test(a_waiting_core_wakes_at_its_own_timer_deadline),
         cmocka_unit_test(core_counts_outside_1_to_8_are_refused),
+        cmocka_unit_test(a_spinning_core_and_the_others_take_turns_in_steps),
+        cmocka_unit_test(a_core_spinning_with_the_hint_leaves_soon_after_the_store),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -41,6 +41,13 @@ static inline void *arch_cpu_self(void)
     __asm__("mrs %0, tpidr_el1" : "=r"(p));
     return p;
 }
+/* The architecture's spin-wait hint, for a turn of a spin loop: AArch64 yield.
+ * The machine ends a spinning core's slice there (docs/machine.md,
+ * "Spin-wait hints"). Returns nothing. */
+static inline void arch_spin_hint(void)
+{
+    __asm__ volatile("yield" ::: "memory");
+}
 #endif
 
 /* Vector kinds trap.S passes to arch_trap(). */

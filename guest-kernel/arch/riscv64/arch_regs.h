@@ -48,6 +48,15 @@ static inline void *arch_cpu_self(void)
     __asm__("mv %0, tp" : "=r"(p));
     return p;
 }
+/* The architecture's spin-wait hint, for a turn of a spin loop:
+ * Zihintpause pause, the fence with pred = W and succ = 0 (0x0100000f;
+ * clang 14 has no mnemonic for it at rv64imac; an older core runs it as
+ * that fence). The machine ends a spinning core's slice there
+ * (docs/machine.md, "Spin-wait hints"). Returns nothing. */
+static inline void arch_spin_hint(void)
+{
+    __asm__ volatile(".insn i 0x0f, 0, x0, x0, 0x010" ::: "memory");
+}
 #endif
 
 #endif

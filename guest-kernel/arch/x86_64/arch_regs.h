@@ -44,5 +44,12 @@ static inline void *arch_cpu_self(void)
     __asm__("mov %%gs:8, %0" : "=r"(p));
     return p;
 }
+/* The architecture's spin-wait hint, for a turn of a spin loop: x86 pause.
+ * The machine ends a spinning core's slice there (docs/machine.md,
+ * "Spin-wait hints"). Returns nothing. */
+static inline void arch_spin_hint(void)
+{
+    __asm__ volatile("pause" ::: "memory");
+}
 
 #endif
