@@ -37,13 +37,15 @@ KPROBE_ANCHOR static bool irq_timer(struct proc *p)
 }
 
 /* The wake-up line another core raises (kcpu_kick) after it made a
- * process of this core ready. Returns true when the interrupted `p` must
+ * process of this core ready, or asks it to flush its TLB (served here
+ * too, kcpu_serve_remote). Returns true when the interrupted `p` must
  * give up the CPU for it (a higher priority is ready here); idle (`p`
  * NULL) false: the idle loop picks it. */
 static bool irq_ipi(struct proc *p)
 {
     struct kcpu *c = kcpu_self();
     c->wakeups++;
+    kcpu_serve_remote();
     return p && sched_ready_above(p->prio);
 }
 

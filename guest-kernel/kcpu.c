@@ -27,6 +27,40 @@ __attribute__((noinline)) void klock_wait(uint32_t t)
         ;
 }
 
+__attribute__((noinline)) void klock_contended(uint32_t t)
+{
+    struct kcpu *c = kcpu_self();
+    kcpu_serve_remote();
+    __atomic_store_n(&c->tlb_parked, 1, __ATOMIC_SEQ_CST);
+    klock_wait(t);
+    __atomic_store_n(&c->tlb_parked, 0, __ATOMIC_RELAXED);
+    kcpu_serve_remote();
+}
+
+void kcpu_tlb_shootdown(struct proc *p)
+{
+    struct kcpu *c = &kcpus[p->core], *self = kcpu_self();
+    if (c == self) {
+        if (p == self->current)
+            arch_pt_activate(p->pt_root, p->asid);
+        return;
+    }
+    /* One request per core at a time: an earlier one it has not served
+     * (it parked for the lock) widens to every address space. */
+    uint32_t gen = c->tlb_req + 1;
+    bool pending = __atomic_load_n(&c->tlb_done, __ATOMIC_ACQUIRE) != c->tlb_req;
+    __atomic_store_n(&c->tlb_asid, pending ? ARCH_TLB_ALL : p->asid, __ATOMIC_RELAXED);
+    __atomic_store_n(&c->tlb_root, p->pt_root, __ATOMIC_RELAXED);
+    __atomic_store_n(&c->tlb_req, gen, __ATOMIC_SEQ_CST);
+    kcpu_kick(c);
+    /* It answers from user mode (the interrupt takes it into the kernel,
+     * whose lock it does not get: klock_contended), from its idle wait
+     * (woken) or already waiting for the lock (parked). */
+    while (__atomic_load_n(&c->tlb_done, __ATOMIC_SEQ_CST) != gen &&
+           !__atomic_load_n(&c->tlb_parked, __ATOMIC_SEQ_CST))
+        ;
+}
+
 void kcpu_kick(struct kcpu *c)
 {
     mmio_write32(kcfg.intc + INTC_IPI, INTC_IPI_VALUE(c->id, INTC_LINE_IPI));

@@ -116,8 +116,7 @@ KPROBE_ANCHOR static void map_remove(struct proc *p, struct kmap *m)
 {
     KPROBE_KEEP("r"(p), "r"(m));
     arch_pt_map(p->pt_root, m->base, m->len, PT_R | PT_W | PT_X);
-    if (p == kcpu_self()->current)
-        arch_pt_activate(p->pt_root, p->asid); /* drop stale translations */
+    kcpu_tlb_shootdown(p); /* drop stale translations, on p's core */
     ktrace(TRC_EV_REGION, p->pid, 0, m->base, m->len, TRC_REGION_UNMAP);
     m->len = 0;
 }
