@@ -77,12 +77,8 @@ void kcpu_start_all(const struct bootinfo *bi)
     uint32_t started = 0;
     for (uint32_t i = 1; i < kcpu_count; i++) {
         /* its kernel stack: pages of its own, as large as core 0's boot
-         * stack (kernel.ld); the page allocator hands out consecutive
-         * pages */
-        uintptr_t stack = kpage_alloc();
-        for (uint32_t k = 1; stack && k < KCPU_STACK_SIZE / KPAGE_SIZE; k++)
-            if (kpage_alloc() != stack + k * KPAGE_SIZE)
-                stack = 0;
+         * stack (kernel.ld) */
+        uintptr_t stack = kpage_alloc_run(KCPU_STACK_SIZE / KPAGE_SIZE);
         if (!stack)
             panic("kcpu_start_all: out of memory for a core's stack");
         kcpus[i] = (struct kcpu){.id = i, .stack_top = stack + KCPU_STACK_SIZE};
