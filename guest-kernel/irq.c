@@ -43,8 +43,9 @@ KPROBE_ANCHOR static bool irq_timer(struct proc *p)
  * NULL) false: the idle loop picks it. */
 static bool irq_ipi(struct proc *p)
 {
-    struct kcpu *c = kcpu_self();
-    c->wakeups++;
+    /* atomic: core 0 reads it while this core answers its first IPI
+     * without the lock (kcpu_main) */
+    __atomic_fetch_add(&kcpu_self()->wakeups, 1, __ATOMIC_RELEASE);
     kcpu_serve_remote();
     return p && sched_ready_above(p->prio);
 }

@@ -116,14 +116,12 @@ void kcpu_main(struct kcpu *cpu, uint64_t hwid)
     __atomic_store_n(&cpu->online, 1, __ATOMIC_RELEASE);
     __atomic_fetch_add(&kcpu_online, 1, __ATOMIC_ACQ_REL);
     /* its first inter-processor interrupt, from core 0 (kcpu_start_all),
-     * claimed here without the lock: core 0 holds it and waits for this */
+     * claimed here without the lock (core 0 holds it and waits for this)
+     * as the idle loop claims: only the IPI line is enabled yet, and its
+     * handler counts the wake-up */
     while (!__atomic_load_n(&cpu->wakeups, __ATOMIC_ACQUIRE)) {
         arch_wait();
-        uint32_t line;
-        while ((line = mmio_read32(kcfg.intc + INTC_TGT_CLAIM(cpu->id))) != INTC_CLAIM_NONE) {
-            __atomic_fetch_add(&cpu->wakeups, 1, __ATOMIC_RELEASE);
-            mmio_write32(kcfg.intc + INTC_TGT_COMPLETE(cpu->id), line);
-        }
+        irq_idle();
     }
     /* then it schedules the processes whose core it is, under the lock */
     klock_acquire();
