@@ -79,9 +79,15 @@ KPROBE_ANCHOR struct proc *proc_create(const char *name, unsigned prio, uintptr_
     if ((unsigned)(p - proc_table) >= slots_used)
         slots_used = (unsigned)(p - proc_table) + 1;
     /* The stack pages must be contiguous: allocate them in a row. */
-    uintptr_t lo = kpage_alloc_run(USTACK_PAGES);
-    if (!lo)
-        return NULL;
+    uintptr_t lo = 0, prev = 0;
+    for (unsigned i = 0; i < USTACK_PAGES; i++) {
+        uintptr_t pg = kpage_alloc();
+        if (!pg || (prev && pg != prev + KPAGE_SIZE))
+            return NULL;
+        if (!lo)
+            lo = pg;
+        prev = pg;
+    }
     uintptr_t hi = lo + USTACK_PAGES * KPAGE_SIZE;
     uintptr_t root = proc_address_space(lo, hi);
     if (!root)
