@@ -197,10 +197,12 @@ enum kphase { KPHASES(KPHASE_ENUM_) KPHASE_COUNT };
     X(LOGIC,   ALL,     EXTERN, kipc_pool_grow)                             \
     X(LOGIC,   ALL,     STATIC, obj_ref)                                    \
     X(LOGIC,   ALL,     EXTERN, kregion_cap_died)                           \
+    X(LOGIC,   ALL,     EXTERN, kcpu_tlb_shootdown)                         \
     X(LOGIC,   ALL,     EXTERN, kregion_move)                               \
     X(LOGIC,   ALL,     EXTERN, kregion_obj_ref)                            \
     X(LOGIC,   ALL,     EXTERN, arch_pt_map)                                \
     X(LOGIC,   ALL,     EXTERN, kpage_alloc)                                \
+    X(LOGIC,   ALL,     EXTERN, kpage_alloc_run)                            \
     X(LOGIC,   ALL,     EXTERN, ipc_port_admit)                             \
     X(LOGIC,   ALL,     EXTERN, ipc_port_enqueue)                           \
     X(LOGIC,   ALL,     EXTERN, ipc_port_dequeue)                           \

@@ -66,6 +66,16 @@ void arch_pt_activate(uintptr_t root, unsigned asid);
  * tables change). Returns nothing. */
 void arch_pt_switch(uintptr_t root, unsigned asid);
 
+/* `asid` of arch_tlb_flush: every address space. */
+#define ARCH_TLB_ALL 0xffffffffu
+/* Flushes this core's TLB of the translations of address space `asid`
+ * (page-table root `root`), or of every address space with ARCH_TLB_ALL,
+ * and leaves the active address space active. Local: another core's TLB
+ * is its own (each engine of the machine is a core with its own TLB, so
+ * AArch64's broadcast TLBI ...IS reaches only the core that runs it);
+ * kcpu_tlb_shootdown (kcpu.h) reaches the others. Returns nothing. */
+void arch_tlb_flush(uintptr_t root, unsigned asid);
+
 /* Fills `r` so that arch_enter_user(r) starts user code at `pc` with stack
  * pointer `sp`, first two argument registers a0 and a1, interrupts on. */
 void arch_regs_init(struct arch_regs *r, uintptr_t pc, uintptr_t sp, uintptr_t a0, uintptr_t a1);

@@ -37,13 +37,16 @@ KPROBE_ANCHOR static bool irq_timer(struct proc *p)
 }
 
 /* The wake-up line another core raises (kcpu_kick) after it made a
- * process of this core ready. Returns true when the interrupted `p` must
+ * process of this core ready, or asks it to flush its TLB (served here
+ * too, kcpu_serve_remote). Returns true when the interrupted `p` must
  * give up the CPU for it (a higher priority is ready here); idle (`p`
  * NULL) false: the idle loop picks it. */
 static bool irq_ipi(struct proc *p)
 {
-    struct kcpu *c = kcpu_self();
-    c->wakeups++;
+    /* atomic: core 0 reads it while this core answers its first IPI
+     * without the lock (kcpu_main) */
+    __atomic_fetch_add(&kcpu_self()->wakeups, 1, __ATOMIC_RELEASE);
+    kcpu_serve_remote();
     return p && sched_ready_above(p->prio);
 }
 

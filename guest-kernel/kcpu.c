@@ -29,6 +29,42 @@ __attribute__((noinline)) void klock_wait(uint32_t t)
         arch_spin_hint();
 }
 
+__attribute__((noinline)) void klock_contended(uint32_t t)
+{
+    struct kcpu *c = kcpu_self();
+    kcpu_serve_remote();
+    __atomic_store_n(&c->tlb_parked, 1, __ATOMIC_SEQ_CST);
+    klock_wait(t);
+    __atomic_store_n(&c->tlb_parked, 0, __ATOMIC_RELAXED);
+    kcpu_serve_remote();
+}
+
+void kcpu_tlb_shootdown(struct proc *p)
+{
+    struct kcpu *c = &kcpus[p->core], *self = kcpu_self();
+    if (c == self) {
+        if (p == self->current)
+            arch_pt_activate(p->pt_root, p->asid);
+        return;
+    }
+    if (!__atomic_load_n(&c->online, __ATOMIC_ACQUIRE))
+        return; /* it never came up: nothing ran there, and nothing would answer */
+    /* One request per core at a time: an earlier one it has not served
+     * (it parked for the lock) widens to every address space. */
+    uint32_t gen = c->tlb_req + 1;
+    bool pending = __atomic_load_n(&c->tlb_done, __ATOMIC_ACQUIRE) != c->tlb_req;
+    __atomic_store_n(&c->tlb_asid, pending ? ARCH_TLB_ALL : p->asid, __ATOMIC_RELAXED);
+    __atomic_store_n(&c->tlb_root, p->pt_root, __ATOMIC_RELAXED);
+    __atomic_store_n(&c->tlb_req, gen, __ATOMIC_SEQ_CST);
+    kcpu_kick(c);
+    /* It answers from user mode (the interrupt takes it into the kernel,
+     * whose lock it does not get: klock_contended), from its idle wait
+     * (woken) or already waiting for the lock (parked). */
+    while (__atomic_load_n(&c->tlb_done, __ATOMIC_SEQ_CST) != gen &&
+           !__atomic_load_n(&c->tlb_parked, __ATOMIC_SEQ_CST))
+        arch_spin_hint(); /* the machine lets the other core catch up */
+}
+
 void kcpu_kick(struct kcpu *c)
 {
     mmio_write32(kcfg.intc + INTC_IPI, INTC_IPI_VALUE(c->id, INTC_LINE_IPI));
@@ -45,12 +81,8 @@ void kcpu_start_all(const struct bootinfo *bi)
     uint32_t started = 0;
     for (uint32_t i = 1; i < kcpu_count; i++) {
         /* its kernel stack: pages of its own, as large as core 0's boot
-         * stack (kernel.ld); the page allocator hands out consecutive
-         * pages */
-        uintptr_t stack = kpage_alloc();
-        for (uint32_t k = 1; stack && k < KCPU_STACK_SIZE / KPAGE_SIZE; k++)
-            if (kpage_alloc() != stack + k * KPAGE_SIZE)
-                stack = 0;
+         * stack (kernel.ld) */
+        uintptr_t stack = kpage_alloc_run(KCPU_STACK_SIZE / KPAGE_SIZE);
         if (!stack)
             panic("kcpu_start_all: out of memory for a core's stack");
         kcpus[i] = (struct kcpu){.id = i, .stack_top = stack + KCPU_STACK_SIZE};
@@ -88,14 +120,12 @@ void kcpu_main(struct kcpu *cpu, uint64_t hwid)
     __atomic_store_n(&cpu->online, 1, __ATOMIC_RELEASE);
     __atomic_fetch_add(&kcpu_online, 1, __ATOMIC_ACQ_REL);
     /* its first inter-processor interrupt, from core 0 (kcpu_start_all),
-     * claimed here without the lock: core 0 holds it and waits for this */
+     * claimed here without the lock (core 0 holds it and waits for this)
+     * as the idle loop claims: only the IPI line is enabled yet, and its
+     * handler counts the wake-up */
     while (!__atomic_load_n(&cpu->wakeups, __ATOMIC_ACQUIRE)) {
         arch_wait();
-        uint32_t line;
-        while ((line = mmio_read32(kcfg.intc + INTC_TGT_CLAIM(cpu->id))) != INTC_CLAIM_NONE) {
-            __atomic_fetch_add(&cpu->wakeups, 1, __ATOMIC_RELEASE);
-            mmio_write32(kcfg.intc + INTC_TGT_COMPLETE(cpu->id), line);
-        }
+        irq_idle();
     }
     /* then it schedules the processes whose core it is, under the lock */
     klock_acquire();

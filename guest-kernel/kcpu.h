@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "abi/bootinfo.h"
+#include "arch.h"      /* arch_tlb_flush */
 #include "arch_regs.h" /* arch_cpu_self */
 
 /* The most cores the kernel runs (the machine's MACHINE_MAX_CORES). */
@@ -49,6 +50,21 @@ struct kcpu {
     uint32_t ready_bits; /* bit q: runq[q] is not empty */
     uint64_t slice_end;
     uint64_t timer_armed;
+    /* TLB shootdown (kcpu_tlb_shootdown): a request to flush translations
+     * from this core's TLB. `tlb_req` is the generation asked (written by
+     * the core that holds the kernel lock), `tlb_done` the one this core
+     * served; `tlb_asid` what to flush (an address-space id, or
+     * ARCH_TLB_ALL when an earlier request was still pending), `tlb_root`
+     * that address space's page-table root; `tlb_parked` is 1 while this
+     * core waits for the kernel lock (klock_contended), where it serves
+     * whatever is pending before it does anything else. */
+    uint32_t tlb_req, tlb_done;
+    uint32_t tlb_asid, tlb_parked;
+    uint64_t tlb_root;
+    /* The address space this core loaded last, as the architecture
+     * keeps it (x86_64: the CR3 value, PCID included; 0 before its first
+     * load): a switch to the same one skips the load. */
+    uint64_t as_loaded;
 };
 _Static_assert(__builtin_offsetof(struct kcpu, stack_top) == 0, "trap.S, entry.S read offset 0");
 _Static_assert(__builtin_offsetof(struct kcpu, self) == 8, "x86 kcpu_self reads %gs:8");
@@ -80,16 +96,21 @@ extern struct klock klock_big;
  * what the spinning costs). Out of line, so that a report names the
  * waiting: the kernel function klock_wait. Returns nothing. */
 void klock_wait(uint32_t t);
+/* kcpu.c: the lock's slow path: ticket `t` did not come up at once. Serves
+ * this core's pending TLB shootdown, parks (tlb_parked: the core holding
+ * the lock need not wait for it), waits (klock_wait), then serves what
+ * came in meanwhile. Returns nothing. */
+void klock_contended(uint32_t t);
 
-/* Takes the kernel lock: takes a ticket, and waits (klock_wait) unless it
- * comes up at once. Returns nothing. */
+/* Takes the kernel lock: takes a ticket, and waits (klock_contended)
+ * unless it comes up at once. Returns nothing. */
 __attribute__((always_inline)) static inline void klock_acquire(void)
 {
     if (kcpu_count <= 1)
         return;
     uint32_t t = __atomic_fetch_add(&klock_big.next, 1, __ATOMIC_RELAXED);
     if (__atomic_load_n(&klock_big.owner, __ATOMIC_ACQUIRE) != t)
-        klock_wait(t);
+        klock_contended(t);
 }
 
 /* Lets the next core's ticket in. Returns nothing. */
@@ -99,6 +120,35 @@ __attribute__((always_inline)) static inline void klock_release(void)
         return;
     __atomic_store_n(&klock_big.owner, klock_big.owner + 1, __ATOMIC_RELEASE);
 }
+
+/* Serves this core's pending TLB shootdown (struct kcpu tlb_*): flushes
+ * what was asked from its own TLB (arch_tlb_flush) and acknowledges each
+ * generation (tlb_done). Called where the core may find a request: the
+ * inter-processor interrupt's handler (irq_ipi), the lock's slow path
+ * (klock_contended) and, once per spin, klock_wait's loop. Cheap when
+ * nothing is pending: two loads. Returns nothing. */
+__attribute__((always_inline)) static inline void kcpu_serve_remote(void)
+{
+    struct kcpu *c = kcpu_self();
+    uint32_t g;
+    while ((g = __atomic_load_n(&c->tlb_req, __ATOMIC_ACQUIRE)) != c->tlb_done) {
+        uint32_t asid = __atomic_load_n(&c->tlb_asid, __ATOMIC_RELAXED);
+        arch_tlb_flush(__atomic_load_n(&c->tlb_root, __ATOMIC_RELAXED), asid);
+        __atomic_store_n(&c->tlb_done, g, __ATOMIC_SEQ_CST);
+    }
+}
+
+/* Drops the stale translations of `p`'s address space after a change
+ * of its page tables made on this core: on this core, when it is `p`'s,
+ * by reloading the space if `p` runs (else nothing, as before several
+ * cores: AArch64's and RISC-V's arch_pt_map flushed this core's TLB; on
+ * x86 the engine keeps no translations across a CR3 load); on another (a revoke, a
+ * move, an exit of whoever `p`'s capability came from) by asking it
+ * (struct kcpu tlb_*, an inter-processor interrupt) and waiting, with the
+ * kernel lock held, until it flushed or parked for the lock (it then
+ * flushes before it leaves the kernel), as seL4 does for its TLB
+ * invalidation across cores. Returns nothing. */
+void kcpu_tlb_shootdown(struct proc *p);
 
 /* Interrupts core `c` on its wake-up line (INTC_LINE_IPI): a process of
  * its own became ready. Returns nothing. */

@@ -122,6 +122,9 @@ void kvprintf(const char *fmt, va_list ap);
 /* kpage.c */
 void kpage_init(uintptr_t start, uintptr_t end);
 size_t kpage_free_count(void);
+/* Allocates `n` consecutive zeroed pages; returns the first, or 0 (and
+ * takes none) when fewer are left or `n` is 0. */
+uintptr_t kpage_alloc_run(size_t n);
 
 /* ktrace.c: the kernel's own tracepoints, built in only with IPCEMU_KTRACE
  * (cmake/Guest.cmake: kernel-ktrace.elf always, kernel.elf while

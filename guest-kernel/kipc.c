@@ -48,15 +48,9 @@ void kipc_init(uint32_t cache_lines)
         panic("kipc_init: capability cache size must be a power of two up to 65536");
     size_t bytes = cache_lines * sizeof(struct ipc_capcache_line);
     for (uint32_t k = 0; k < kcpu_count; k++) { /* each core its own cache */
-        uintptr_t first = 0, prev = 0;
-        for (size_t done = 0; done < bytes; done += KPAGE_SIZE) {
-            uintptr_t pg = kpage_alloc();
-            if (!pg || (prev && pg != prev + KPAGE_SIZE))
-                panic("kipc_init: no memory for the capability cache");
-            if (!first)
-                first = pg;
-            prev = pg;
-        }
+        uintptr_t first = kpage_alloc_run((bytes + KPAGE_SIZE - 1) / KPAGE_SIZE);
+        if (!first)
+            panic("kipc_init: no memory for the capability cache");
         if (ipc_capcache_init(&caches[k], (struct ipc_capcache_line *)first, cache_lines) != IPC_OK)
             panic("kipc_init: bad capability cache");
         kcpus[k].capcache = &caches[k];

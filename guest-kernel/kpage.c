@@ -21,6 +21,16 @@ uintptr_t kpage_alloc(void)
     return p;
 }
 
+uintptr_t kpage_alloc_run(size_t n)
+{
+    if (n == 0 || kpage_free_count() < n)
+        return 0;
+    uintptr_t first = next_page;
+    next_page += n * KPAGE_SIZE;
+    memset((void *)first, 0, n * KPAGE_SIZE);
+    return first;
+}
+
 size_t kpage_free_count(void)
 {
     return (end_page - next_page) / KPAGE_SIZE;

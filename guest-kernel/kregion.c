@@ -33,21 +33,6 @@ static struct region *region_lookup(struct proc *p, ipc_cap_t tok, unsigned righ
     return i < 0 ? NULL : &regions[i];
 }
 
-/* Allocates `pages` contiguous zeroed pages; returns the first or 0. */
-static uintptr_t pages_alloc(uint32_t pages)
-{
-    uintptr_t first = 0, prev = 0;
-    for (uint32_t i = 0; i < pages; i++) {
-        uintptr_t pg = kpage_alloc();
-        if (!pg || (prev && pg != prev + KPAGE_SIZE))
-            return 0;
-        if (!first)
-            first = pg;
-        prev = pg;
-    }
-    return first;
-}
-
 static uint32_t region_refs[KIPC_REGIONS]; /* capabilities naming each region */
 
 void kregion_obj_ref(uint32_t obj, int delta)
@@ -87,14 +72,14 @@ KPROBE_ANCHOR static long region_new(struct proc *p, uint32_t pages, const struc
     long tok = kipc_obj_new(p, IPC_OBJ_REGION, &region_table, &i);
     if (tok < 0)
         return tok; /* the table holds only regions some capability names */
-    uintptr_t base = pages_alloc(pages);
-    p->region_pages += pages; /* counted even when it fails part-way: the pages are gone */
+    uintptr_t base = kpage_alloc_run(pages); /* all of them or none */
     if (!base) {
         ipc_cap_delete(&kipc_capsys, &p->cspace, (ipc_cap_t)tok); /* frees the entry */
         return IPC_ERR_NO_MEMORY;
     }
     if (copy_of)
         memcpy((void *)base, (const void *)copy_of->base, (size_t)pages * KPAGE_SIZE);
+    p->region_pages += pages;
     regions[i] = (struct region){.base = base, .pages = pages};
     ktrace(TRC_EV_REGION, p->pid, i + 1, base, (uint64_t)pages * KPAGE_SIZE,
            copy_of ? TRC_REGION_COPY : TRC_REGION_CREATE);
@@ -116,8 +101,7 @@ KPROBE_ANCHOR static void map_remove(struct proc *p, struct kmap *m)
 {
     KPROBE_KEEP("r"(p), "r"(m));
     arch_pt_map(p->pt_root, m->base, m->len, PT_R | PT_W | PT_X);
-    if (p == kcpu_self()->current)
-        arch_pt_activate(p->pt_root, p->asid); /* drop stale translations */
+    kcpu_tlb_shootdown(p); /* drop stale translations, on p's core */
     ktrace(TRC_EV_REGION, p->pid, 0, m->base, m->len, TRC_REGION_UNMAP);
     m->len = 0;
 }

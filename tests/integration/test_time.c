@@ -13,7 +13,8 @@
  *     once a process of the same priority is ready, nor at all once a
  *     higher-priority one is;
  *   - every operation got what it expected (the run ends "ok").
- * The same checks then run on every scenario of scenarios/.
+ * The same checks then run on every scenario of scenarios/ that runs on
+ * one core.
  *   test_integration_time IPCEMU ARCH SCENARIO_DIR [NSEEDS] */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -429,9 +430,15 @@ static void shipped_scenarios(void **state)
         if (cJSON_IsNumber(q))
             quantum = (uint64_t)q->valuedouble;
         /* the checks follow one run queue: a run on several cores
-         * (machine.cores) is left out */
+         * (machine.cores, or a named run's cores) is left out */
         const cJSON *nc = cJSON_GetObjectItem(cJSON_GetObjectItem(root, "machine"), "cores");
         bool one_core = !cJSON_IsNumber(nc) || nc->valuedouble <= 1;
+        const cJSON *run;
+        cJSON_ArrayForEach(run, cJSON_GetObjectItem(root, "runs"))
+        {
+            const cJSON *rc = cJSON_GetObjectItem(run, "cores");
+            one_core = one_core && (!cJSON_IsNumber(rc) || rc->valuedouble <= 1);
+        }
         cJSON_Delete(root);
         free(text);
         if (one_core) {

@@ -47,3 +47,15 @@ void arch_cpu_init(void)
 {
     arch_init(0); /* the vector table and the translation regime, as core 0's */
 }
+
+void arch_tlb_flush(uintptr_t root, unsigned asid)
+{
+    (void)root;
+    if (asid == ARCH_TLB_ALL)
+        __asm__ volatile("dsb nshst\n\ttlbi vmalle1\n\tdsb nsh\n\tisb" ::: "memory");
+    else
+        __asm__ volatile("dsb nshst\n\ttlbi aside1, %0\n\tdsb nsh\n\tisb"
+                         :
+                         : "r"((uint64_t)(asid & 0xffffu) << 48)
+                         : "memory");
+}

@@ -3,6 +3,7 @@
  * is the machine's, docs/machine.md). */
 #include "arch.h"
 #include "kcpu.h"
+#include "rv_csr.h"
 
 /* Where a hart started by SBI hart_start begins: S-mode, satp = 0, SIE =
  * 0, a0 = hartid, a1 = opaque, its struct kcpu (stack top at offset 0).
@@ -40,4 +41,14 @@ int arch_cpu_start(unsigned id, uintptr_t arg)
 void arch_cpu_init(void)
 {
     arch_init(0); /* stvec, SUM, sie.SEIE, as hart 0's */
+}
+
+void arch_tlb_flush(uintptr_t root, unsigned asid)
+{
+    (void)root;
+    if (asid == ARCH_TLB_ALL)
+        __asm__ volatile("sfence.vma zero, zero" ::: "memory");
+    else
+        __asm__ volatile("sfence.vma zero, %0" ::"r"((uint64_t)asid & RV_SATP_ASID_MASK)
+                         : "memory");
 }

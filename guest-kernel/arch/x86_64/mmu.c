@@ -4,6 +4,7 @@
  * inside a 2 MiB page splits it. Table entries above the leaves allow
  * everything (present, writable, user); the leaf decides. */
 #include "arch.h"
+#include "kcpu.h"
 #include "x86.h"
 
 #define PTE_P 0x1ULL
@@ -114,21 +115,13 @@ int arch_pt_map(uintptr_t root, uintptr_t va, size_t len, unsigned flags)
     return 0;
 }
 
-/* The CR3 value last loaded (PCID and no-flush bit included); 0 before
- * paging is on. */
-static uint64_t cr3_loaded;
-
-/* Returns the PCID of address space `asid`: itself while it fits the 12
- * bits (pids are never reused, so neither is such a PCID), else 0, which
- * is the kernel's and is never loaded without a flush. */
-static uint64_t pcid_of(unsigned asid)
-{
-    return asid <= X86_PCID_MASK ? asid : 0;
-}
+/* The CR3 value this core loaded last (PCID included) is its struct
+ * kcpu's as_loaded: one per core, as each core has its own CR3. */
 
 void arch_pt_activate(uintptr_t root, unsigned asid)
 {
-    if (!cr3_loaded) {
+    struct kcpu *self = kcpu_self();
+    if (!self->as_loaded && self->id == 0) {
         /* First activation: paging on, then PCIDs (CR4.PCIDE needs long
          * mode with paging and CR3[11:0] = 0; tests/emu/
          * test_unicorn_facts.c x86_pcid_can_be_enabled: the engine's CPU
@@ -139,18 +132,19 @@ void arch_pt_activate(uintptr_t root, unsigned asid)
     }
     /* Without the no-flush bit: the PCID's translations go (the caller
      * changed its tables, or borrows the space). */
-    cr3_loaded = root | pcid_of(asid);
-    x86_write_cr3(cr3_loaded);
+    self->as_loaded = root | x86_pcid_of(asid);
+    x86_write_cr3(self->as_loaded);
 }
 
 KPROBE_ANCHOR void arch_pt_switch(uintptr_t root, unsigned asid)
 {
     KPROBE_KEEP("r"(root), "r"(asid));
-    uint64_t cr3 = root | pcid_of(asid);
-    if (cr3 == cr3_loaded)
+    struct kcpu *self = kcpu_self();
+    uint64_t cr3 = root | x86_pcid_of(asid);
+    if (cr3 == self->as_loaded)
         return; /* the same address space (seL4 switchToThread_fp) */
-    cr3_loaded = cr3;
+    self->as_loaded = cr3;
     /* A process's PCID keeps its translations across switches; PCID 0
      * (shared beyond 4095 processes) is flushed on every load. */
-    x86_write_cr3(cr3 | (pcid_of(asid) ? X86_CR3_NOFLUSH : 0));
+    x86_write_cr3(cr3 | (x86_pcid_of(asid) ? X86_CR3_NOFLUSH : 0));
 }

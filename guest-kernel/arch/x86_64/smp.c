@@ -168,3 +168,20 @@ void arch_cpu_init(void)
     x86_write_cr4(ap_cr4);
     x86_cpu_msrs();
 }
+
+void arch_tlb_flush(uintptr_t root, unsigned asid)
+{
+    if (asid == ARCH_TLB_ALL) {
+        /* A change of CR4.PGE flushes every PCID's translations. */
+        uint64_t cr4 = x86_read_cr4();
+        x86_write_cr4(cr4 ^ X86_CR4_PGE);
+        x86_write_cr4(cr4);
+        return;
+    }
+    /* Loading the space without the no-flush bit drops its PCID's
+     * translations; the active one comes back with them kept. */
+    uint64_t cur = x86_read_cr3(), cr3 = root | x86_pcid_of(asid);
+    x86_write_cr3(cr3);
+    if (cur != cr3)
+        x86_write_cr3(cur | ((cur & X86_PCID_MASK) ? X86_CR3_NOFLUSH : 0));
+}

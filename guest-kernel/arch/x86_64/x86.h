@@ -22,6 +22,7 @@
 #define X86_CR0_PG (1ULL << 31)
 #define X86_CR4_PAE (1ULL << 5)
 #define X86_CR4_PCIDE (1ULL << 17)
+#define X86_CR4_PGE (1ULL << 7)
 #define X86_CR3_NOFLUSH (1ULL << 63) /* with PCIDE: keep the PCID's TLB entries */
 #define X86_PCID_MASK 0xfffULL
 #define X86_MSR_EFER 0xc0000080u
@@ -78,6 +79,21 @@ static inline uint64_t x86_read_cr2(void)
 {
     uint64_t v;
     __asm__ volatile("mov %%cr2, %0" : "=r"(v));
+    return v;
+}
+
+/* Returns the PCID of address space `asid`: itself while it fits the 12
+ * bits (pids are never reused, so neither is such a PCID), else 0, which
+ * is the kernel's and is never loaded without a flush. */
+static inline uint64_t x86_pcid_of(unsigned asid)
+{
+    return asid <= X86_PCID_MASK ? asid : 0;
+}
+
+static inline uint64_t x86_read_cr3(void)
+{
+    uint64_t v;
+    __asm__ volatile("mov %%cr3, %0" : "=r"(v));
     return v;
 }
 
