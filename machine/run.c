@@ -12,10 +12,11 @@
 
 /* Several cores: moves into the trace every waiting event no core can
  * still precede (tracer/merge.h): the frontier is the lowest (clock, id)
- * of the cores that run or are about to start (a waiting or reset core
- * resumes at the clock of the core that wakes or starts it, which is
- * behind the frontier); `all` moves every one (the run ended). Returns
- * nothing. */
+ * of the cores that run or are about to start and of the waiting cores'
+ * timer deadlines (a waiting core wakes there at the earliest; one woken
+ * by another core, or a reset core started, resumes at that core's
+ * clock, which is behind the frontier); `all` moves every one (the run
+ * ended). Returns nothing. */
 static void merge_release(struct machine *m, bool all)
 {
     if (m->cfg.ncores <= 1)
@@ -23,9 +24,9 @@ static void merge_release(struct machine *m, bool all)
     uint64_t fc = UINT64_MAX;
     uint32_t fk = UINT32_MAX;
     for (unsigned k = 0; k < m->cfg.ncores && !all; k++) {
-        uint64_t at = m->core_state[k] == MACHINE_CORE_RUN        ? machine_core(m, k)->cycles
-                      : m->core_state[k] == MACHINE_CORE_STARTING ? m->core_start[k].cycle
-                                                                  : UINT64_MAX;
+        /* a running core's clock, a waiting core's timer (it wakes there) */
+        uint64_t at = m->core_state[k] == MACHINE_CORE_STARTING ? m->core_start[k].cycle
+                                                                : machine_cores_ready_at(m, k);
         if (at < fc) {
             fc = at;
             fk = k;
@@ -40,6 +41,19 @@ static void merge_release(struct machine *m, bool all)
 static uint64_t min_u64(uint64_t a, uint64_t b)
 {
     return a < b ? a : b;
+}
+
+/* Returns the earliest timer deadline at which a waiting core other than
+ * `id` wakes (UINT64_MAX: none will): core `id`'s slice ends there, so
+ * the woken core runs from its own deadline on and sees memory as it was
+ * then, not as `id` left it a quantum later. */
+static uint64_t other_wakes_at(const struct machine *m, unsigned id)
+{
+    uint64_t at = UINT64_MAX;
+    for (unsigned k = 0; k < m->cfg.ncores; k++)
+        if (k != id && m->core_state[k] == MACHINE_CORE_WFI)
+            at = min_u64(at, machine_cores_ready_at(m, k));
+    return at;
 }
 
 /* Ends the run as a deadlock when every core waits (hlt / wfi) and
@@ -103,6 +117,7 @@ static bool core_step(struct machine *m, unsigned id, uint64_t limit)
     if (m->cfg.ncores > 1) {
         deadline = min_u64(deadline, c->cycles + m->cfg.core_quantum);
         deadline = min_u64(deadline, machine_cores_ipi_next(m, id)); /* an IPI's rise */
+        deadline = min_u64(deadline, other_wakes_at(m, id));         /* a waiting core's timer */
         deadline = min_u64(deadline, machine_cores_spin_cap(m, id)); /* another core spins */
         c->spin_after = machine_cores_spin_after(m, id);
     }
