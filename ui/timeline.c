@@ -600,8 +600,17 @@ int tl_add(struct tl_model *m, const struct trc_event *ev)
         break;
     case TRC_EV_USER_ENTER: /* ... and leaves it */
         b->user_enter = true;
-        if ((l = proc_lane(m, e->pid)) && cur_state(l) == TL_KERNEL)
+        /* the process runs on this core from here, whether or not a switch
+         * came before: a core that idled waiting for it (its answer came
+         * from another core) resumes it without one */
+        if (e->pid)
+            c->pid = e->pid;
+        if ((l = proc_lane(m, e->pid)) &&
+            (cur_state(l) == TL_KERNEL || cur_state(l) == TL_READY)) {
             rc = set_state(l, e->cycle, TL_RUNNING);
+            if (rc == 0)
+                rc = tl_lane_note_core(l, e->cycle, e->core);
+        }
         break;
     case TRC_EV_PROC_CREATE:
         if (e->pid && !proc_lane(m, e->pid)) {

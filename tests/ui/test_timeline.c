@@ -298,6 +298,40 @@ static void kernel_time_is_split_from_user_time(void **state)
     tl_free(&m);
 }
 
+/* A process whose answer came from another core: its own core idled in
+ * the kernel, and resumes it with no sched.switch (it never switched
+ * away). It is ready from its wake to its user.enter on its core, then
+ * runs there, and its next trap is the kernel working for it. */
+static void a_process_resumed_without_a_switch_runs(void **state)
+{
+    (void)state;
+    struct tl_model m;
+    tl_init(&m);
+    struct trc_event e[] = {
+        {10, 0, TRC_EV_BOOT, 0, {1, 2, 0, 0}},
+        {20, 0, TRC_EV_PROC_CREATE, 1, {3, 'a', 0, 0}},
+        {30, 0, TRC_EV_SCHED_SWITCH, 1, {0, 0, 0, 0}},
+        {100, 0, TRC_EV_USER_ENTER, 1, {0x1000, 0, 0, 0}},
+        {200, 0, TRC_EV_TRAP, 0, {0, 0, 0, 0}},
+        {210, 0, TRC_EV_SYSCALL, 1, {SYS_CALL, 0, 0, 0}},
+        {250, 0, TRC_EV_IPC_BLOCK, 1, {5, 3, 0, 0}},
+        {400, 1, TRC_EV_IPC_WAKE, 1, {5, 0, 0, 0}},
+        {700, 0, TRC_EV_USER_ENTER, 1, {0x1004, 0, 0, 0}},
+        {800, 0, TRC_EV_TRAP, 0, {0, 0, 0, 0}},
+        {900, 0, TRC_EV_USER_ENTER, 1, {0x1008, 0, 0, 0}},
+    };
+    for (size_t i = 0; i < sizeof e / sizeof e[0]; i++)
+        assert_int_equal(tl_add(&m, &e[i]), 0);
+    assert_int_equal(tl_finish(&m, 1000), 0);
+    const struct tl_lane *l = &m.lanes[tl_lane_of(&m, 1)];
+    assert_int_equal(tl_state_at(l, 300, NULL), TL_BLOCKED);
+    assert_int_equal(tl_state_at(l, 500, NULL), TL_READY);
+    assert_int_equal(tl_state_at(l, 750, NULL), TL_RUNNING);
+    assert_int_equal(tl_state_at(l, 850, NULL), TL_KERNEL);
+    assert_int_equal(tl_state_at(l, 950, NULL), TL_RUNNING);
+    tl_free(&m);
+}
+
 /* The kernel's stretches: from a trap (or boot) to the next user.enter,
  * with the cycles by phase its kernel.phases gives (idle: the rest), the
  * system call it served, its path and why it left the fast path, its
@@ -795,6 +829,7 @@ int main(void)
         cmocka_unit_test(a_reused_port_id_starts_empty),
         cmocka_unit_test(kernel_time_is_split_from_user_time),
         cmocka_unit_test(kernel_stretches_carry_their_phases),
+        cmocka_unit_test(a_process_resumed_without_a_switch_runs),
         cmocka_unit_test(a_server_inherits_its_callers_priority),
         cmocka_unit_test(a_dropped_call_is_never_received),
         cmocka_unit_test(two_cores_have_their_lanes_and_cross_arrows),
