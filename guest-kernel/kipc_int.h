@@ -29,7 +29,8 @@ static inline int kipc_cap_find(struct proc *p, ipc_cap_t tok, enum ipc_obj_type
                                 unsigned rights, struct ipc_slot **s)
 {
     bool hit = false;
-    int r = ipc_cap_lookup_cached(&kipc_capsys, kcpu_self()->id, &p->cspace, tok, type, rights, s, &hit);
+    int r = ipc_cap_lookup_cached(&kipc_capsys, kcpu_self()->id, &p->cspace, tok, type, rights, s,
+                                  &hit);
     ktrace(TRC_EV_CAP_LOOKUP, p->pid, tok, hit, (uint64_t)(int64_t)r, 0);
     return r;
 }

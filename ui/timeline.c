@@ -605,8 +605,7 @@ int tl_add(struct tl_model *m, const struct trc_event *ev)
          * from another core) resumes it without one */
         if (e->pid)
             c->pid = e->pid;
-        if ((l = proc_lane(m, e->pid)) &&
-            (cur_state(l) == TL_KERNEL || cur_state(l) == TL_READY)) {
+        if ((l = proc_lane(m, e->pid)) && (cur_state(l) == TL_KERNEL || cur_state(l) == TL_READY)) {
             rc = set_state(l, e->cycle, TL_RUNNING);
             if (rc == 0)
                 rc = tl_lane_note_core(l, e->cycle, e->core);
