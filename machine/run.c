@@ -190,6 +190,24 @@ static bool core_step(struct machine *m, unsigned id, uint64_t limit)
     return m->outcome == MACHINE_RUNNING;
 }
 
+/* Several cores: the run ends at the highest clock any core reached; a
+ * core waiting then (hlt / wfi) waited until that end, so its clock moves
+ * there, charged as idle. Without this, core 0 idling from boot on while
+ * core 1 did the work gave a run's `cycles` (core 0's clock) a fraction
+ * of the run. A core that was running keeps its clock. Returns nothing. */
+static void run_end(struct machine *m)
+{
+    if (m->cfg.ncores <= 1)
+        return;
+    uint64_t end = 0;
+    for (unsigned k = 0; k < m->cfg.ncores; k++)
+        if (machine_core(m, k)->cycles > end)
+            end = machine_core(m, k)->cycles;
+    for (unsigned k = 0; k < m->cfg.ncores; k++)
+        if (m->core_state[k] == MACHINE_CORE_WFI)
+            machine_cores_idle_until(m, machine_core(m, k), end);
+}
+
 enum machine_outcome machine_run(struct machine *m)
 {
     struct emu_core *c = &m->core;
@@ -225,6 +243,7 @@ enum machine_outcome machine_run(struct machine *m)
             break;
     }
     merge_release(m, true);
+    run_end(m);
     trc_log_finish(m->log, c->cycles);
     if (m->log->oom && m->outcome == MACHINE_OK) {
         m->outcome = MACHINE_FAULT;

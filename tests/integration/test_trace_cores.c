@@ -213,6 +213,53 @@ static void cross_core_calls_end_on_the_other_core(void **state)
     free(text);
 }
 
+/* Returns `text` with every `from` replaced by `to` (the caller frees it). */
+static char *replace_all(const char *text, const char *from, const char *to)
+{
+    size_t nf = strlen(from), nt = strlen(to), n = 0;
+    for (const char *p = strstr(text, from); p; p = strstr(p + nf, from))
+        n++;
+    char *out = malloc(strlen(text) + n * nt + 1), *o = out;
+    assert_non_null(out);
+    for (const char *p = text;;) {
+        const char *q = strstr(p, from);
+        if (!q) {
+            strcpy(o, p);
+            return out;
+        }
+        memcpy(o, p, (size_t)(q - p));
+        o += q - p;
+        memcpy(o, to, nt);
+        o += nt;
+        p = q + nf;
+    }
+}
+
+/* ping-pong.json with both processes on core 1 of two: core 0 idles from
+ * boot on, and the run's cycles (core 0's clock) are still the run's
+ * length, the highest clock of the cores, with core 0's tail wait idle. */
+static void a_run_lasts_until_its_last_core(void **state)
+{
+    (void)state;
+    char scn[1024];
+    snprintf(scn, sizeof scn, "%s/ping-pong.json", dir);
+    char *text = read_whole(scn, NULL);
+    assert_non_null(text);
+    char *mod = replace_all(text, "\"priority\": 1,", "\"priority\": 1, \"core\": 1,");
+    struct result r = run(1, "run", put_tmp("pp-core1.json", mod), "--arch", arch, "--cores", "2",
+                          "--quiet", NULL);
+    assert_int_equal(r.status, 0);
+    const cJSON *cores = cJSON_GetObjectItem(r.report, "cores");
+    double c0 = jnum(cJSON_GetArrayItem(cores, 0), "cycles");
+    double c1 = jnum(cJSON_GetArrayItem(cores, 1), "cycles");
+    assert_true(jnum(r.report, "cycles") == c0 && c0 == c1);
+    /* core 0 did nothing after boot: most of its time is idle */
+    assert_true(jnum(cJSON_GetArrayItem(cores, 0), "idle_cycles") > c0 / 2);
+    result_free(&r);
+    free(mod);
+    free(text);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 4) {
@@ -226,6 +273,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(a_four_core_trace_replays_with_its_ipis),
         cmocka_unit_test(one_core_has_no_cores_section_nor_count),
         cmocka_unit_test(cross_core_calls_end_on_the_other_core),
+        cmocka_unit_test(a_run_lasts_until_its_last_core),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
