@@ -124,9 +124,9 @@ __attribute__((always_inline)) static inline void klock_release(void)
 /* Serves this core's pending TLB shootdown (struct kcpu tlb_*): flushes
  * what was asked from its own TLB (arch_tlb_flush) and acknowledges each
  * generation (tlb_done). Called where the core may find a request: the
- * inter-processor interrupt's handler (irq_ipi), the lock's slow path
- * (klock_contended) and, once per spin, klock_wait's loop. Cheap when
- * nothing is pending: two loads. Returns nothing. */
+ * inter-processor interrupt's handler (irq_ipi) and the lock's slow path
+ * (klock_contended, before it parks and after it gets the lock). Cheap
+ * when nothing is pending: two loads. Returns nothing. */
 __attribute__((always_inline)) static inline void kcpu_serve_remote(void)
 {
     struct kcpu *c = kcpu_self();
